@@ -1,0 +1,67 @@
+// The seam between the extension's core (provider, accounts, sessions, API client, git) and its
+// views and webviews. The core implements TesseraServices; views depend only on this file.
+import type * as vscode from 'vscode';
+
+export interface AccountInfo {
+  /** Stable id: `${providerOrigin}#${userId}`. */
+  readonly id: string;
+  readonly providerOrigin: string;
+  readonly userId: number;
+  readonly login: string;
+  readonly twoFactorEnabled: boolean;
+}
+
+export type ProblemKind =
+  | 'cancelled' // the user cancelled a prompt: show nothing
+  | 'provider-down' // connection refused / timed out: name the URL
+  | 'network' // other transport failure
+  | 'signed-out' // the account's session token is gone, expired or revoked: offer sign-in
+  | 'forbidden' // 403 (message names the missing scope/permission/policy)
+  | 'not-found'
+  | 'validation' // 400/422 with field errors
+  | 'locked' // too many attempts; retryAfterSeconds set
+  | 'otp-required' // 401 X-GitHub-OTP: required
+  | 'sudo-required' // 403 X-Tessera-Sudo: required (the core re-prompts before this reaches a view)
+  | 'server'; // 5xx or anything unexpected
+
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+  readonly code?: string;
+}
+
+/** Every failure that crosses this seam. `message` is safe to show to a person (never a secret). */
+export class TesseraError extends Error {
+  constructor(
+    readonly kind: ProblemKind,
+    message: string,
+    readonly details: { status?: number; fieldErrors?: readonly FieldError[]; retryAfterSeconds?: number; url?: string } = {},
+  ) {
+    super(message);
+    this.name = 'TesseraError';
+  }
+}
+
+export interface TesseraServices {
+  readonly log: vscode.LogOutputChannel;
+  /** Signed-in accounts changed (this window or another). */
+  readonly onDidChangeAccounts: vscode.Event<void>;
+  /** Tokens changed anywhere in this window (views refresh on it). */
+  readonly onDidChangeTokens: vscode.Event<void>;
+  fireTokensChanged(): void;
+  accounts(): readonly AccountInfo[];
+  /**
+   * Calls `{origin}/api/v3{path}` as the account (with its admin:token session token). When the
+   * provider asks for sudo, the core prompts for password (+ code) and retries once. Resolves with
+   * the parsed JSON body (undefined for 204); rejects with TesseraError.
+   */
+  api<T = unknown>(accountId: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T>;
+  /** Stores a newly minted token secret (so git/sessions can use it). Never persisted elsewhere. */
+  rememberTokenSecret(accountId: string, tokenId: number, secret: string): Promise<void>;
+  forgetTokenSecret(accountId: string, tokenId: number): Promise<void>;
+  /** Shows an error the standard way: provider message + "Show Log"; silent for 'cancelled'. */
+  showError(err: unknown, context: string): Promise<void>;
+  /** The provider's state for views that must not spin forever. */
+  providerState(): { origin: string; up: boolean; message?: string };
+  readonly onDidChangeProviderState: vscode.Event<void>;
+}
