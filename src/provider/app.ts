@@ -1,0 +1,53 @@
+// Builds the Fastify application: JSON-only body parsing (64 KiB, UTF-8), strict validation
+// (unknown fields rejected, no coercion), the error mapper, the authorization hook and routes.
+import Fastify, { FastifyInstance } from 'fastify';
+import type { ProviderContext } from './context';
+import { installAuthorization } from './authz/authorize';
+import { installErrorHandler } from './http/error-handler';
+import { HttpError } from './http/errors';
+import { BODY_LIMIT, installJsonBodyParser } from './http/json-body';
+import { ROUTE_MODULES, RouteModule } from './routes';
+
+export interface AppOptions {
+  https?: { cert: string; key: string };
+  /** Extra route modules (after the built-in ones). */
+  routes?: readonly RouteModule[];
+}
+
+export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    forceCloseConnections: true,
+    return503OnClosing: true,
+    requestTimeout: 120_000,
+    ...(opts.https ? { https: { cert: opts.https.cert, key: opts.https.key } } : {}),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    ajv: {
+      customOptions: {
+        // Reject unknown fields (additionalProperties: false) instead of silently dropping them,
+        // and never coerce types: `"scopes": "repo"` is a 422, not ["repo"].
+        removeAdditional: false,
+        coerceTypes: false,
+        useDefaults: false,
+        allErrors: true,
+      },
+    },
+  }) as unknown as FastifyInstance;
+
+  installJsonBodyParser(app);
+  installErrorHandler(app, ctx.log);
+  installAuthorization(app, ctx);
+
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('Cache-Control', 'no-store');
+    reply.header('X-Content-Type-Options', 'nosniff');
+  });
+
+  app.setNotFoundHandler(async () => {
+    throw new HttpError(404, 'Not Found');
+  });
+
+  for (const register of [...ROUTE_MODULES, ...(opts.routes ?? [])]) register(app, ctx);
+  return app;
+}

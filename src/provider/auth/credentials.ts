@@ -1,0 +1,31 @@
+// Parses the Authorization header. Scheme names are case-insensitive (`basic`, `Bearer`, ...).
+import { isUtf8 } from 'node:buffer';
+import { HttpError } from '../http/errors';
+
+export type Credentials =
+  | { scheme: 'token'; token: string }
+  | { scheme: 'basic'; username: string; password: string };
+
+/** undefined when there is no Authorization header; throws 401 when it is malformed. */
+export function parseAuthorization(header: string | undefined): Credentials | undefined {
+  if (header === undefined) return undefined;
+  const m = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(header);
+  if (!m) throw new HttpError(401, 'Malformed Authorization header');
+  const scheme = m[1].toLowerCase();
+  if (scheme === 'token' || scheme === 'bearer') return { scheme: 'token', token: m[2] };
+  if (scheme === 'basic') {
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(m[2])) throw new HttpError(401, 'Malformed Basic credentials');
+    const raw = Buffer.from(m[2], 'base64');
+    if (!isUtf8(raw)) throw new HttpError(401, 'Malformed Basic credentials');
+    const text = raw.toString('utf8');
+    const colon = text.indexOf(':');
+    if (colon < 0) throw new HttpError(401, 'Malformed Basic credentials');
+    return { scheme: 'basic', username: text.slice(0, colon), password: text.slice(colon + 1) };
+  }
+  throw new HttpError(401, `Unsupported authorization scheme '${m[1].slice(0, 20)}'`);
+}
+
+/** A Basic password that is a token (git style `x-access-token:<token>`), by its prefix. */
+export function looksLikeToken(value: string): boolean {
+  return /^ts[pfa]_/.test(value);
+}

@@ -1,0 +1,33 @@
+// Method 1 (`Authorization: token|Bearer <t>`) and method 3 (Basic `<anything>:<token>`): a
+// token's checksum is checked before any database look-up; the digest is looked up and compared
+// in constant time; revoked → 401 Bad credentials; expired → 401 "token expired".
+import { timingSafeEqual } from 'node:crypto';
+import { MINUTE } from '../clock';
+import type { ProviderContext } from '../context';
+import { badCredentials, HttpError } from '../http/errors';
+import { parseToken, tokenDigest } from '../../shared/token-format';
+import type { Principal } from './principal';
+
+export const LAST_USED_WRITE_INTERVAL_MS = MINUTE;
+export const TOKEN_EXPIRED_MESSAGE = 'token expired';
+
+export async function authenticateToken(ctx: ProviderContext, secret: string): Promise<Principal> {
+  const kind = parseToken(secret);
+  if (!kind) throw badCredentials(); // wrong shape or checksum: no look-up
+  const digest = tokenDigest(secret);
+  const token = await ctx.store.tokens.byDigest(digest);
+  if (!token || !timingSafeEqual(Buffer.from(token.hashedToken, 'hex'), Buffer.from(digest, 'hex')) || token.kind !== kind) {
+    throw badCredentials();
+  }
+  if (token.status === 'revoked') throw badCredentials();
+  const now = ctx.clock.now();
+  if (token.status === 'expired' || (token.expiresAt && token.expiresAt.getTime() <= now.getTime())) {
+    throw new HttpError(401, TOKEN_EXPIRED_MESSAGE);
+  }
+  const user = await ctx.store.users.byId(token.userId);
+  if (!user) throw badCredentials();
+  if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= LAST_USED_WRITE_INTERVAL_MS) {
+    if (await ctx.store.tokens.touchLastUsed(token.id, now, LAST_USED_WRITE_INTERVAL_MS)) token.lastUsedAt = now;
+  }
+  return { user, token, method: 'token', freshProof: false };
+}

@@ -1,0 +1,58 @@
+// What a route declares about who may call it: `config: { auth: AuthRequirement }` on every
+// route (registration fails without it). Enforced by the one authorization hook (./authorize.ts)
+// through the guard list (./guards.ts).
+import type { FastifyRequest } from 'fastify';
+import type { PermissionGroup, PermissionLevel } from '../../shared/fine-grained-permissions';
+import type { Principal } from '../auth/principal';
+import type { ProviderContext } from '../context';
+import type { AuthzResource } from './resource';
+
+export interface PermissionRequirement {
+  group: PermissionGroup;
+  name: string;
+  level: PermissionLevel;
+}
+
+/** A value fixed per route, or computed per request (e.g. `public_repo` vs `repo` by visibility). */
+export type PerRequest<T> = T | ((request: FastifyRequest, resource: AuthzResource | undefined) => T);
+
+export type ResourceResolver = (
+  request: FastifyRequest,
+  ctx: ProviderContext,
+  principal: Principal | undefined,
+) => Promise<AuthzResource | undefined>;
+
+export interface AuthRequirement {
+  /** Callers without credentials are allowed (credentials that are sent are still checked). */
+  anonymous?: boolean;
+  /**
+   * Classic tokens: any one of these scopes suffices (hierarchy applies: `repo` grants
+   * `public_repo`). `[]` = any classic token. Absent = classic tokens may not call the route.
+   */
+  classicScopes?: PerRequest<readonly string[]>;
+  /**
+   * Fine-grained tokens: the permission needed. `'none'` = any fine-grained token (e.g. GET /user).
+   * Absent = fine-grained tokens may not call the route ("Resource not accessible by personal
+   * access token").
+   */
+  permission?: PerRequest<PermissionRequirement | 'none' | undefined>;
+  /** Account API tokens (method 4) may call the route (their org scope is checked by a guard). */
+  accountToken?: boolean;
+  /**
+   * Loads the resource the request is about (from params), for guards and the handler
+   * (request.authz.resource). Returning undefined answers 404.
+   */
+  resource?: ResourceResolver;
+  /** Needs fresh proof: Basic + OTP on this request, or the token's open sudo window. */
+  sudo?: boolean;
+  /** Only Basic login:password (+ OTP) — the 2013 Authorizations API. */
+  basicOnly?: boolean;
+  /** Only a token (e.g. POST /user/sudo, which opens that token's window). */
+  tokenOnly?: boolean;
+  /** 401 answers carry this `WWW-Authenticate` value (git: `Basic realm="Tessera"`). */
+  wwwAuthenticate?: string;
+}
+
+export function resolvePerRequest<T>(v: PerRequest<T> | undefined, request: FastifyRequest, resource: AuthzResource | undefined): T | undefined {
+  return typeof v === 'function' ? (v as (r: FastifyRequest, res: AuthzResource | undefined) => T)(request, resource) : v;
+}

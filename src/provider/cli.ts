@@ -1,0 +1,101 @@
+// `tessera serve --data DIR [--port N] [--host 127.0.0.1] [--tls auto|off]
+//  [--tls-cert F --tls-key F] [--signup open|closed]`
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { isLoopbackHost, ProviderOptions, RunningProvider, startProvider } from './index';
+
+const USAGE = `Usage: tessera serve --data DIR [--port N] [--host 127.0.0.1] [--tls auto|off]
+                     [--tls-cert FILE --tls-key FILE] [--signup open|closed]`;
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** Parses argv (without node and script). Throws an Error with a message for the user. */
+export function parseServeArgs(argv: string[], cwd: string): ProviderOptions {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      data: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      tls: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      signup: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) throw new Error(USAGE);
+  if (positionals.length !== 1 || positionals[0] !== 'serve') throw new Error(USAGE);
+  if (!values.data) throw new Error(`--data DIR is required\n${USAGE}`);
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!/^\d+$/.test(values.port ?? '0') || port > 65535) throw new Error(`--port must be 0–65535`);
+  const host = values.host ?? '127.0.0.1';
+  let tls: ProviderOptions['tls'];
+  if (values['tls-cert'] || values['tls-key']) {
+    if (!values['tls-cert'] || !values['tls-key']) throw new Error('--tls-cert and --tls-key go together');
+    if (values.tls !== undefined && values.tls !== 'auto') throw new Error('--tls-cert/--tls-key cannot be combined with --tls off');
+    tls = { certFile: path.resolve(cwd, values['tls-cert']), keyFile: path.resolve(cwd, values['tls-key']) };
+  } else {
+    const mode = values.tls ?? 'auto';
+    if (mode !== 'auto' && mode !== 'off') throw new Error(`--tls must be auto or off`);
+    tls = mode;
+  }
+  if (tls === 'off' && !isLoopbackHost(host)) {
+    throw new Error(`--tls off is refused for ${host}: plain HTTP is only allowed on a loopback address`);
+  }
+  const signup = values.signup ?? 'open';
+  if (signup !== 'open' && signup !== 'closed') throw new Error('--signup must be open or closed');
+  return { dataDir: path.resolve(cwd, values.data), port, host, tls, signup };
+}
+
+export async function main(argv: string[], io: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
+  let opts: ProviderOptions;
+  try {
+    opts = parseServeArgs(argv, process.cwd());
+  } catch (err) {
+    io.err((err as Error).message);
+    return 2;
+  }
+  let provider: RunningProvider;
+  try {
+    provider = await startProvider({
+      ...opts,
+      log: (level, message) => {
+        if (level !== 'debug') io.err(`[${level}] ${message}`);
+      },
+    });
+  } catch (err) {
+    io.err(`tessera: ${(err as Error).message}`);
+    return 1;
+  }
+  io.out(`Tessera provider listening on ${provider.url}`);
+  if (provider.caCertPath) io.out(`CA certificate: ${provider.caCertPath}`);
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      io.err(`tessera: ${signal}, shutting down`);
+      provider.close().then(
+        () => resolve(0),
+        (err) => {
+          io.err(`tessera: error while closing: ${(err as Error).message}`);
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

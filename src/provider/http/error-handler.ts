@@ -1,0 +1,136 @@
+// Maps every error to the JSON error shape with the right status. Bad input is always a 4xx;
+// only a bug is a 5xx, and its details go to the (redacted) log, never to the client.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '../logger';
+import { FieldError, HttpError, validationFailed } from './errors';
+
+interface AjvError {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+function fieldName(instancePath: string, prop?: string): string {
+  const parts = instancePath.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (prop !== undefined) parts.push(prop);
+  return parts.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+/** Ajv errors → GitHub-style field errors. */
+export function ajvToFieldErrors(errors: AjvError[], context: string | undefined): FieldError[] {
+  const out: FieldError[] = [];
+  const seen = new Set<string>();
+  const where = context && context !== 'body' ? `${context} ` : '';
+  for (const e of errors) {
+    let fe: FieldError;
+    switch (e.keyword) {
+      case 'required':
+        fe = { field: fieldName(e.instancePath, String(e.params.missingProperty)), code: 'missing_field', message: `is required` };
+        break;
+      case 'additionalProperties':
+        fe = { field: fieldName(e.instancePath, String(e.params.additionalProperty)), code: 'invalid', message: `is not a known ${where}field` };
+        break;
+      case 'type':
+        fe = { field: fieldName(e.instancePath) || context || 'body', code: 'invalid', message: `must be ${withArticle(String(e.params.type))}` };
+        break;
+      case 'maxLength':
+        fe = { field: fieldName(e.instancePath), code: 'invalid', message: `is too long (at most ${e.params.limit} characters)` };
+        break;
+      case 'minLength':
+        fe = {
+          field: fieldName(e.instancePath),
+          code: e.params.limit === 1 ? 'missing_field' : 'invalid',
+          message: e.params.limit === 1 ? 'must not be empty' : `is too short (at least ${e.params.limit} characters)`,
+        };
+        break;
+      case 'maxItems':
+        fe = { field: fieldName(e.instancePath), code: 'invalid', message: `has too many items (at most ${e.params.limit})` };
+        break;
+      case 'minItems':
+        fe = { field: fieldName(e.instancePath), code: 'invalid', message: `needs at least ${e.params.limit} item(s)` };
+        break;
+      case 'enum':
+        fe = {
+          field: fieldName(e.instancePath),
+          code: 'invalid',
+          message: `must be one of ${((e.params.allowedValues as unknown[]) ?? []).map((v) => JSON.stringify(v)).join(', ')}`,
+        };
+        break;
+      case 'format':
+        fe = { field: fieldName(e.instancePath), code: 'invalid', message: `must be a valid ${e.params.format}` };
+        break;
+      case 'pattern':
+        fe = { field: fieldName(e.instancePath), code: 'invalid', message: 'has an invalid format' };
+        break;
+      case 'minimum':
+      case 'maximum':
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum':
+        fe = { field: fieldName(e.instancePath), code: 'invalid', message: `${e.message ?? 'is out of range'}` };
+        break;
+      case 'uniqueItems':
+        fe = { field: fieldName(e.instancePath), code: 'invalid', message: 'must not contain duplicates' };
+        break;
+      default:
+        fe = { field: fieldName(e.instancePath) || context || 'body', code: 'invalid', message: e.message ?? 'is invalid' };
+    }
+    if (!fe.field) fe.field = context ?? 'body';
+    const key = `${fe.field}|${fe.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(fe);
+  }
+  return out;
+}
+
+function withArticle(type: string): string {
+  const t = type.split(',')[0];
+  return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
+}
+
+export function toHttpError(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  const e = err as FastifyError & { validation?: AjvError[]; validationContext?: string };
+  if (e && Array.isArray(e.validation)) {
+    const errors = ajvToFieldErrors(e.validation, e.validationContext);
+    if (e.validationContext === 'body' && errors.some((x) => x.field === 'body')) {
+      return new HttpError(400, 'Body should be a JSON object', { errors });
+    }
+    return validationFailed(errors);
+  }
+  switch (e?.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new HttpError(400, 'Problems parsing JSON');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new HttpError(400, 'Problems parsing JSON: the body is empty');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new HttpError(413, 'Request body is too large (at most 64 KiB)');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new HttpError(415, 'Unsupported Media Type: send application/json');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new HttpError(400, 'Content-Length does not match the body');
+    case 'FST_ERR_BAD_URL':
+      return new HttpError(400, 'Malformed URL');
+    case 'FST_ERR_ASYNC_CONSTRAINT':
+      return new HttpError(400, 'Bad request');
+  }
+  if (err instanceof SyntaxError) return new HttpError(400, 'Problems parsing JSON');
+  const status = (e as { statusCode?: number })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new HttpError(status, e.message || 'Bad request');
+  }
+  return undefined;
+}
+
+export function installErrorHandler(app: FastifyInstance, log: Logger): void {
+  app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const http = toHttpError(err);
+    if (http) {
+      for (const [k, v] of Object.entries(http.headers)) reply.header(k, v);
+      return reply.code(http.status).type('application/json; charset=utf-8').send(http.body());
+    }
+    log('error', `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}: ${(err as Error)?.stack ?? String(err)}`);
+    return reply.code(500).type('application/json; charset=utf-8').send({ message: 'Internal server error' });
+  });
+}

@@ -1,0 +1,83 @@
+// The one error type routes, hooks and services throw. The error handler (./error-handler.ts)
+// turns it into DESIGN.md's JSON shape: { message, errors?: [{resource, field, code, message}],
+// documentation_url? }.
+
+export interface FieldError {
+  resource?: string;
+  field: string;
+  /** GitHub's codes: missing, missing_field, invalid, already_exists, unprocessable, custom. */
+  code: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  message: string;
+  errors?: FieldError[];
+  documentation_url?: string;
+}
+
+export class HttpError extends Error {
+  readonly status: number;
+  readonly errors?: FieldError[];
+  readonly headers: Record<string, string>;
+  readonly documentationUrl?: string;
+
+  constructor(status: number, message: string, opts: { errors?: FieldError[]; headers?: Record<string, string>; documentationUrl?: string } = {}) {
+    super(message);
+    this.name = 'HttpError';
+    this.status = status;
+    this.errors = opts.errors;
+    this.headers = opts.headers ?? {};
+    this.documentationUrl = opts.documentationUrl;
+  }
+
+  body(): ErrorBody {
+    const b: ErrorBody = { message: this.message };
+    if (this.errors?.length) b.errors = this.errors;
+    if (this.documentationUrl) b.documentation_url = this.documentationUrl;
+    return b;
+  }
+}
+
+export const BAD_CREDENTIALS = 'Bad credentials';
+export const OTP_REQUIRED_MESSAGE = 'Must specify two-factor authentication OTP code.';
+
+export function badRequest(message: string): HttpError {
+  return new HttpError(400, message);
+}
+
+export function unauthorized(message = 'Requires authentication', headers?: Record<string, string>): HttpError {
+  return new HttpError(401, message, { headers });
+}
+
+export function badCredentials(): HttpError {
+  return new HttpError(401, BAD_CREDENTIALS);
+}
+
+export function otpRequired(): HttpError {
+  return new HttpError(401, OTP_REQUIRED_MESSAGE, { headers: { 'X-GitHub-OTP': 'required; app' } });
+}
+
+export function forbidden(message: string, headers?: Record<string, string>): HttpError {
+  return new HttpError(403, message, { headers });
+}
+
+export function notFound(message = 'Not Found'): HttpError {
+  return new HttpError(404, message);
+}
+
+/** 422 naming the field. */
+export function invalidField(field: string, message: string, code = 'invalid', resource?: string): HttpError {
+  return validationFailed([{ resource, field, code, message }]);
+}
+
+export function validationFailed(errors: FieldError[]): HttpError {
+  const summary = errors.map((e) => (e.field ? `${e.field} ${e.message}` : e.message)).join('; ');
+  return new HttpError(422, `Validation Failed: ${summary}`, { errors: errors.map(stripUndefined) });
+}
+
+function stripUndefined(e: FieldError): FieldError {
+  const out: FieldError = { field: e.field, code: e.code, message: e.message };
+  if (e.resource) out.resource = e.resource;
+  return out;
+}

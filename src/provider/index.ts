@@ -1,0 +1,131 @@
+// The token provider as a library: `startProvider` runs it in-process (the extension loads
+// dist/provider.js lazily; the CLI wraps it). No top-level side effects, no process.exit, no
+// process.cwd; close() releases everything.
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app';
+import { refuseAccountTokens } from './auth/account-token';
+import { defaultGuards } from './authz/guards';
+import { Clock, HOUR, systemClock } from './clock';
+import type { ProviderContext } from './context';
+import { RateLimiter } from './http/rate-limit';
+import { Logger, LogLevel, redactingLogger } from './logger';
+import { openSqliteStore } from './store/sqlite/sqlite-store';
+import { ensureLocalCa } from './tls/local-ca';
+import { DEFAULT_SWEEP_INTERVAL_MS, startSweeper } from './tokens/sweeper';
+import { VERSION } from './version';
+
+export type { Clock } from './clock';
+export { ManualClock, systemClock } from './clock';
+export { VERSION } from './version';
+
+export interface ProviderOptions {
+  /** Absolute path of the data folder (database, TLS material). Created when missing. */
+  dataDir: string;
+  /** 0 = a free port. Default 0. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 'auto' (local CA). 'off' only on loopback. */
+  tls?: 'auto' | 'off' | { certFile: string; keyFile: string };
+  /** Default 'open'. With 'closed' only an admin can create users (the first user always can). */
+  signup?: 'open' | 'closed';
+  clock?: Clock;
+  log?: (level: LogLevel, message: string) => void;
+  /** How often the unused-token sweeper runs. Default one hour. */
+  sweepIntervalMs?: number;
+}
+
+export interface RunningProvider {
+  /** Origin, e.g. https://127.0.0.1:41234 */
+  url: string;
+  /** url + '/api/v3' */
+  apiUrl: string;
+  caCertPath?: string;
+  caCertPem?: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+function originOf(protocol: 'http' | 'https', host: string, port: number): string {
+  const h = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return `${protocol}://${h}:${port}`;
+}
+
+export async function startProvider(opts: ProviderOptions): Promise<RunningProvider> {
+  if (!path.isAbsolute(opts.dataDir)) throw new Error(`dataDir must be an absolute path: ${opts.dataDir}`);
+  const dataDir = path.normalize(opts.dataDir);
+  const host = opts.host ?? '127.0.0.1';
+  const tlsMode = opts.tls ?? 'auto';
+  const signup = opts.signup ?? 'open';
+  if (signup !== 'open' && signup !== 'closed') throw new Error(`signup must be 'open' or 'closed'`);
+  if (tlsMode === 'off' && !isLoopbackHost(host)) {
+    throw new Error(`refusing to serve without TLS on ${host}: --tls off is only allowed on a loopback address`);
+  }
+  const port = opts.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${port}`);
+  const log: Logger = redactingLogger(opts.log);
+  const clock = opts.clock ?? systemClock;
+
+  let https: { cert: string; key: string } | undefined;
+  let caCertPath: string | undefined;
+  let caCertPem: string | undefined;
+  if (tlsMode === 'auto') {
+    const ca = await ensureLocalCa(dataDir);
+    https = { cert: ca.certPem, key: ca.keyPem };
+    caCertPath = ca.caCertPath;
+    caCertPem = ca.caCertPem;
+  } else if (typeof tlsMode === 'object') {
+    https = { cert: await readFile(tlsMode.certFile, 'utf8'), key: await readFile(tlsMode.keyFile, 'utf8') };
+  }
+
+  const store = openSqliteStore(dataDir);
+  const ctx: ProviderContext = {
+    store,
+    clock,
+    log,
+    settings: { signup },
+    guards: defaultGuards(),
+    accountTokens: refuseAccountTokens,
+    rateLimits: { credentialsRevoke: new RateLimiter(clock, 60, HOUR) },
+    origin: '',
+    version: VERSION,
+  };
+
+  let app: FastifyInstance;
+  try {
+    app = buildApp(ctx, { https });
+    await app.listen({ port, host });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const address = app.server.address() as AddressInfo;
+  const url = originOf(https ? 'https' : 'http', host, address.port);
+  ctx.origin = url;
+  const sweeper = startSweeper(ctx, opts.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
+  log('info', `provider ${VERSION} started at ${url} (data: ${dataDir})`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    apiUrl: `${url}/api/v3`,
+    ...(caCertPath ? { caCertPath, caCertPem } : {}),
+    dataDir,
+    close() {
+      closing ??= (async () => {
+        await sweeper.stop();
+        await app.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

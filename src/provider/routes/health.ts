@@ -1,0 +1,13 @@
+// GET /-/health — the extension tells a Tessera provider from another process on the port by
+// `service === 'tessera'`.
+import type { FastifyInstance } from 'fastify';
+import type { HealthResponse } from '../../shared/api-types';
+import type { ProviderContext } from '../context';
+
+export function registerHealthRoutes(app: FastifyInstance, ctx: ProviderContext): void {
+  app.get('/-/health', { config: { auth: { anonymous: true } } }, async (): Promise<HealthResponse> => ({
+    service: 'tessera',
+    version: ctx.version,
+    status: 'ok',
+  }));
+}

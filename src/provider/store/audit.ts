@@ -1,0 +1,40 @@
+// The audit log: append-only events with GitHub's event names. Never holds a secret: callers
+// pass only ids, names and last-eight characters, and the audit service redacts anything
+// token-shaped before it reaches the store.
+
+export interface AuditEventRecord {
+  id: number;
+  /** GitHub's event name, e.g. `personal_access_token.create`, `oauth_authorization.create`. */
+  action: string;
+  createdAt: Date;
+  actorId: number | null;
+  actorLogin: string | null;
+  /** The user the event is about (often the actor). */
+  userId: number | null;
+  userLogin: string | null;
+  /** The organization the event is about, if any. */
+  orgId: number | null;
+  orgLogin: string | null;
+  tokenId: number | null;
+  /** The client address the request came from. */
+  actorIp: string | null;
+  /** Extra, secret-free details (JSON object). */
+  data: Record<string, unknown>;
+}
+
+export type NewAuditEvent = Omit<AuditEventRecord, 'id'>;
+
+export interface AuditQuery {
+  /** Events whose actor or subject user is this user. */
+  involvingUserId?: number;
+  orgId?: number;
+  action?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface AuditStore {
+  append(event: NewAuditEvent): Promise<AuditEventRecord>;
+  /** Newest first. */
+  list(query: AuditQuery): Promise<AuditEventRecord[]>;
+}

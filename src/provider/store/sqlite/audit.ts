@@ -1,0 +1,45 @@
+import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import type { AuditEventRecord, AuditQuery, AuditStore, NewAuditEvent } from '../audit';
+import { date, iso, numOrNull, Row, strOrNull } from './rows';
+
+function toEvent(r: Row): AuditEventRecord {
+  return {
+    id: Number(r.id),
+    action: String(r.action),
+    createdAt: date(r.created_at),
+    actorId: numOrNull(r.actor_id),
+    actorLogin: strOrNull(r.actor_login),
+    userId: numOrNull(r.user_id),
+    userLogin: strOrNull(r.user_login),
+    orgId: numOrNull(r.org_id),
+    orgLogin: strOrNull(r.org_login),
+    tokenId: numOrNull(r.token_id),
+    actorIp: strOrNull(r.actor_ip),
+    data: JSON.parse(String(r.data ?? '{}')) as Record<string, unknown>,
+  };
+}
+
+export class SqliteAuditStore implements AuditStore {
+  constructor(private readonly db: DatabaseSync) {}
+
+  async append(e: NewAuditEvent): Promise<AuditEventRecord> {
+    const r = this.db
+      .prepare(
+        `INSERT INTO audit_events (action, created_at, actor_id, actor_login, user_id, user_login, org_id, org_login, token_id, actor_ip, data)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      )
+      .get(e.action, iso(e.createdAt), e.actorId, e.actorLogin, e.userId, e.userLogin, e.orgId, e.orgLogin, e.tokenId, e.actorIp, JSON.stringify(e.data)) as Row;
+    return toEvent(r);
+  }
+
+  async list(q: AuditQuery): Promise<AuditEventRecord[]> {
+    const conds: string[] = [];
+    const args: SQLInputValue[] = [];
+    if (q.involvingUserId !== undefined) { conds.push('(actor_id = ? OR user_id = ?)'); args.push(q.involvingUserId, q.involvingUserId); }
+    if (q.orgId !== undefined) { conds.push('org_id = ?'); args.push(q.orgId); }
+    if (q.action !== undefined) { conds.push('action = ?'); args.push(q.action); }
+    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+    const rows = this.db.prepare(`SELECT * FROM audit_events ${where} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as Row[];
+    return rows.map(toEvent);
+  }
+}

@@ -1,0 +1,54 @@
+// Versioned migrations: an ordered list, each applied once in its own transaction and recorded
+// in schema_migrations. Runs at every start; concurrent starts serialize on BEGIN IMMEDIATE.
+import type { DatabaseSync } from 'node:sqlite';
+
+export interface Migration {
+  /** Strictly increasing, never reused. */
+  readonly version: number;
+  readonly name: string;
+  /** SQL (may hold several statements) or a function for data migrations. */
+  readonly up: string | ((db: DatabaseSync) => void);
+}
+
+export function runMigrations(db: DatabaseSync, migrations: readonly Migration[], now: () => Date = () => new Date()): number[] {
+  for (let i = 1; i < migrations.length; i++) {
+    if (migrations[i].version <= migrations[i - 1].version) {
+      throw new Error(`migrations out of order: ${migrations[i - 1].version} then ${migrations[i].version}`);
+    }
+  }
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`);
+  const applied: number[] = [];
+  const isApplied = db.prepare('SELECT 1 AS x FROM schema_migrations WHERE version = ?');
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const newest = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+  const known = migrations.length ? migrations[migrations.length - 1].version : 0;
+  if (newest.v !== null && newest.v > known) {
+    throw new Error(`the database schema (version ${newest.v}) is newer than this provider knows (${known}); upgrade Tessera`);
+  }
+  for (const m of migrations) {
+    if (isApplied.get(m.version)) continue;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      // Another process may have applied it while we waited for the write lock.
+      if (!isApplied.get(m.version)) {
+        if (typeof m.up === 'string') db.exec(m.up);
+        else m.up(db);
+        record.run(m.version, m.name, now().toISOString());
+        applied.push(m.version);
+      }
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw new Error(`migration ${m.version} (${m.name}) failed: ${(err as Error).message}`);
+    }
+  }
+  return applied;
+}
+
+export function appliedMigrations(db: DatabaseSync): { version: number; name: string }[] {
+  return db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as { version: number; name: string }[];
+}

@@ -1,0 +1,6 @@
+// The ordered list of migrations. Append new ones at the end (next version number); never edit
+// or reorder one that has shipped.
+import type { Migration } from '../migrate';
+import { m001Core } from './001-core';
+
+export const MIGRATIONS: readonly Migration[] = [m001Core];

@@ -1,0 +1,34 @@
+// Conversions between SQLite rows (ISO-8601 text timestamps, 0/1 booleans, JSON text) and records.
+import { UniqueViolation } from '../errors';
+
+export type Row = Record<string, unknown>;
+
+export function iso(d: Date): string {
+  return d.toISOString();
+}
+export function isoOrNull(d: Date | null | undefined): string | null {
+  return d ? d.toISOString() : null;
+}
+export function date(v: unknown): Date {
+  return new Date(v as string);
+}
+export function dateOrNull(v: unknown): Date | null {
+  return v === null || v === undefined ? null : new Date(v as string);
+}
+export function strOrNull(v: unknown): string | null {
+  return v === null || v === undefined ? null : String(v);
+}
+export function numOrNull(v: unknown): number | null {
+  return v === null || v === undefined ? null : Number(v);
+}
+
+/** Runs `fn`, turning SQLite unique-constraint errors into UniqueViolation(field). */
+export function mapUnique<T>(fn: () => T, fieldFor: (message: string) => string): T {
+  try {
+    return fn();
+  } catch (err) {
+    const message = (err as Error).message ?? '';
+    if (/UNIQUE constraint failed/i.test(message)) throw new UniqueViolation(fieldFor(message));
+    throw err;
+  }
+}

@@ -1,0 +1,209 @@
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import type { TokenKind } from '../../../shared/token-format';
+import type { NewToken, TokenQuery, TokenRecord, TokenStore, TokenUpdate } from '../tokens';
+import { date, dateOrNull, iso, isoOrNull, mapUnique, numOrNull, Row, strOrNull } from './rows';
+
+function toToken(r: Row): TokenRecord {
+  return {
+    id: Number(r.id),
+    userId: Number(r.user_id),
+    kind: r.kind as TokenKind,
+    note: String(r.note),
+    description: strOrNull(r.description),
+    noteUrl: strOrNull(r.note_url),
+    clientId: strOrNull(r.client_id),
+    fingerprint: strOrNull(r.fingerprint),
+    scopes: JSON.parse(String(r.scopes ?? '[]')) as string[],
+    resourceOwnerType: (r.resource_owner_type ?? null) as TokenRecord['resourceOwnerType'],
+    resourceOwnerId: numOrNull(r.resource_owner_id),
+    repositorySelection: (r.repository_selection ?? null) as TokenRecord['repositorySelection'],
+    permissions: r.permissions ? (JSON.parse(String(r.permissions)) as TokenRecord['permissions']) : null,
+    status: r.status as TokenRecord['status'],
+    justification: strOrNull(r.justification),
+    statusReason: strOrNull(r.status_reason),
+    expiresAt: dateOrNull(r.expires_at),
+    sudoUntil: dateOrNull(r.sudo_until),
+    lastUsedAt: dateOrNull(r.last_used_at),
+    tokenLastEight: String(r.token_last_eight),
+    hashedToken: String(r.hashed_token),
+    createdAt: date(r.created_at),
+    updatedAt: date(r.updated_at),
+  };
+}
+
+export class SqliteTokenStore implements TokenStore {
+  private readonly byIdStmt: StatementSync;
+  private readonly byDigestStmt: StatementSync;
+  private readonly touchStmt: StatementSync;
+
+  constructor(private readonly db: DatabaseSync) {
+    this.byIdStmt = db.prepare('SELECT * FROM tokens WHERE id = ?');
+    this.byDigestStmt = db.prepare('SELECT * FROM tokens WHERE hashed_token = ?');
+    this.touchStmt = db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)');
+  }
+
+  async create(t: NewToken): Promise<TokenRecord> {
+    const r = mapUnique(
+      () =>
+        this.db
+          .prepare(
+            `INSERT INTO tokens (user_id, kind, note, description, note_url, client_id, fingerprint, scopes,
+               resource_owner_type, resource_owner_id, repository_selection, permissions, status, justification,
+               expires_at, sudo_until, token_last_eight, hashed_token, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            t.userId, t.kind, t.note, t.description ?? null, t.noteUrl ?? null, t.clientId ?? null, t.fingerprint ?? null,
+            JSON.stringify(t.scopes ?? []), t.resourceOwnerType ?? null, t.resourceOwnerId ?? null,
+            t.repositorySelection ?? null, t.permissions ? JSON.stringify(t.permissions) : null, t.status,
+            t.justification ?? null, isoOrNull(t.expiresAt), isoOrNull(t.sudoUntil), t.tokenLastEight, t.hashedToken,
+            iso(t.createdAt), iso(t.createdAt),
+          ),
+      () => 'hashed_token',
+    );
+    return toToken(this.byIdStmt.get(Number(r.lastInsertRowid)) as Row);
+  }
+
+  async byId(id: number): Promise<TokenRecord | undefined> {
+    const r = this.byIdStmt.get(id) as Row | undefined;
+    return r ? toToken(r) : undefined;
+  }
+
+  async byDigest(hashedToken: string): Promise<TokenRecord | undefined> {
+    const r = this.byDigestStmt.get(hashedToken) as Row | undefined;
+    return r ? toToken(r) : undefined;
+  }
+
+  private where(q: TokenQuery): { sql: string; args: SQLInputValue[] } {
+    const conds: string[] = [];
+    const args: SQLInputValue[] = [];
+    if (q.userId !== undefined) { conds.push('user_id = ?'); args.push(q.userId); }
+    if (q.kind !== undefined) { conds.push('kind = ?'); args.push(q.kind); }
+    if (q.statuses?.length) { conds.push(`status IN (${q.statuses.map(() => '?').join(', ')})`); args.push(...q.statuses); }
+    if (q.resourceOwnerType !== undefined) { conds.push('resource_owner_type = ?'); args.push(q.resourceOwnerType); }
+    if (q.resourceOwnerId !== undefined) { conds.push('resource_owner_id = ?'); args.push(q.resourceOwnerId); }
+    if (q.clientId !== undefined) {
+      if (q.clientId === null) conds.push('client_id IS NULL');
+      else { conds.push('client_id = ?'); args.push(q.clientId); }
+    }
+    return { sql: conds.length ? `WHERE ${conds.join(' AND ')}` : '', args };
+  }
+
+  async list(q: TokenQuery): Promise<TokenRecord[]> {
+    const { sql, args } = this.where(q);
+    const rows = this.db
+      .prepare(`SELECT * FROM tokens ${sql} ORDER BY id DESC LIMIT ? OFFSET ?`)
+      .all(...args, q.limit ?? -1, q.offset ?? 0) as Row[];
+    return rows.map(toToken);
+  }
+
+  async count(q: TokenQuery): Promise<number> {
+    const { sql, args } = this.where(q);
+    const { n } = this.db.prepare(`SELECT COUNT(*) AS n FROM tokens ${sql}`).get(...args) as { n: number };
+    return Number(n);
+  }
+
+  async findByNote(userId: number, kind: TokenKind, note: string, fingerprint: string | null): Promise<TokenRecord | undefined> {
+    const r = this.db
+      .prepare(
+        `SELECT * FROM tokens WHERE user_id = ? AND kind = ? AND note = ? AND COALESCE(fingerprint, '') = ?
+         AND status != 'revoked' LIMIT 1`,
+      )
+      .get(userId, kind, note, fingerprint ?? '') as Row | undefined;
+    return r ? toToken(r) : undefined;
+  }
+
+  async findByClient(userId: number, clientId: string, fingerprint: string | null): Promise<TokenRecord | undefined> {
+    const r = this.db
+      .prepare(
+        `SELECT * FROM tokens WHERE user_id = ? AND client_id = ? AND COALESCE(fingerprint, '') = ?
+         AND status != 'revoked' ORDER BY id LIMIT 1`,
+      )
+      .get(userId, clientId, fingerprint ?? '') as Row | undefined;
+    return r ? toToken(r) : undefined;
+  }
+
+  async update(id: number, u: TokenUpdate): Promise<TokenRecord | undefined> {
+    const sets: string[] = ['updated_at = ?'];
+    const args: SQLInputValue[] = [iso(u.updatedAt)];
+    const set = (col: string, v: SQLInputValue) => { sets.push(`${col} = ?`); args.push(v); };
+    if (u.note !== undefined) set('note', u.note);
+    if (u.description !== undefined) set('description', u.description);
+    if (u.noteUrl !== undefined) set('note_url', u.noteUrl);
+    if (u.fingerprint !== undefined) set('fingerprint', u.fingerprint);
+    if (u.scopes !== undefined) set('scopes', JSON.stringify(u.scopes));
+    if (u.permissions !== undefined) set('permissions', u.permissions ? JSON.stringify(u.permissions) : null);
+    if (u.repositorySelection !== undefined) set('repository_selection', u.repositorySelection);
+    if (u.status !== undefined) set('status', u.status);
+    if (u.statusReason !== undefined) set('status_reason', u.statusReason);
+    if (u.justification !== undefined) set('justification', u.justification);
+    if (u.expiresAt !== undefined) set('expires_at', isoOrNull(u.expiresAt));
+    this.db.prepare(`UPDATE tokens SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+    return this.byId(id);
+  }
+
+  async replaceSecret(
+    id: number,
+    s: { hashedToken: string; tokenLastEight: string; expiresAt?: Date | null; updatedAt: Date },
+  ): Promise<TokenRecord | undefined> {
+    mapUnique(() => {
+      if (s.expiresAt !== undefined) {
+        this.db
+          .prepare('UPDATE tokens SET hashed_token = ?, token_last_eight = ?, expires_at = ?, updated_at = ? WHERE id = ?')
+          .run(s.hashedToken, s.tokenLastEight, isoOrNull(s.expiresAt), iso(s.updatedAt), id);
+      } else {
+        this.db
+          .prepare('UPDATE tokens SET hashed_token = ?, token_last_eight = ?, updated_at = ? WHERE id = ?')
+          .run(s.hashedToken, s.tokenLastEight, iso(s.updatedAt), id);
+      }
+    }, () => 'hashed_token');
+    return this.byId(id);
+  }
+
+  async touchLastUsed(id: number, now: Date, minIntervalMs: number): Promise<boolean> {
+    const r = this.touchStmt.run(iso(now), id, iso(new Date(now.getTime() - minIntervalMs)));
+    return Number(r.changes) > 0;
+  }
+
+  async setSudoUntil(id: number, until: Date | null): Promise<void> {
+    this.db.prepare('UPDATE tokens SET sudo_until = ? WHERE id = ?').run(isoOrNull(until), id);
+  }
+
+  async delete(id: number): Promise<boolean> {
+    return Number(this.db.prepare('DELETE FROM tokens WHERE id = ?').run(id).changes) > 0;
+  }
+
+  private revokeWhere(where: string, args: SQLInputValue[], now: Date, reason: string): TokenRecord[] {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const rows = (this.db.prepare(`SELECT * FROM tokens WHERE ${where}`).all(...args) as Row[]).map(toToken);
+      const upd = this.db.prepare(`UPDATE tokens SET status = 'revoked', status_reason = ?, sudo_until = NULL, updated_at = ? WHERE id = ?`);
+      for (const t of rows) upd.run(reason, iso(now), t.id);
+      this.db.exec('COMMIT');
+      return rows;
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  async revokeUnusedSince(cutoff: Date, now: Date, reason: string): Promise<TokenRecord[]> {
+    return this.revokeWhere(
+      `status IN ('active', 'pending') AND COALESCE(last_used_at, created_at) <= ?`,
+      [iso(cutoff)],
+      now,
+      reason,
+    );
+  }
+
+  async revokeByDigests(digests: string[], now: Date, reason: string): Promise<TokenRecord[]> {
+    if (digests.length === 0) return [];
+    const out: TokenRecord[] = [];
+    // Bounded chunks keep the statement under SQLite's parameter limit.
+    for (let i = 0; i < digests.length; i += 500) {
+      const chunk = digests.slice(i, i + 500);
+      out.push(...this.revokeWhere(`status != 'revoked' AND hashed_token IN (${chunk.map(() => '?').join(', ')})`, chunk, now, reason));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,96 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { NewUser, UserRecord, UserStore, UserUpdate } from '../users';
+import { date, iso, mapUnique, Row, strOrNull } from './rows';
+
+const SELECT = `SELECT u.*, COALESCE(t.enabled, 0) AS two_factor_enabled
+  FROM users u LEFT JOIN two_factor t ON t.user_id = u.id`;
+
+function toUser(r: Row): UserRecord {
+  return {
+    id: Number(r.id),
+    login: String(r.login),
+    email: String(r.email),
+    name: strOrNull(r.name),
+    passwordHash: String(r.password_hash),
+    siteAdmin: Number(r.site_admin) === 1,
+    twoFactorEnabled: Number(r.two_factor_enabled) === 1,
+    createdAt: date(r.created_at),
+    updatedAt: date(r.updated_at),
+  };
+}
+
+function uniqueField(message: string): string {
+  return /email/.test(message) ? 'email' : 'login';
+}
+
+export class SqliteUserStore implements UserStore {
+  private readonly byIdStmt: StatementSync;
+  private readonly byLoginStmt: StatementSync;
+  private readonly byEmailStmt: StatementSync;
+  private readonly insertStmt: StatementSync;
+
+  constructor(private readonly db: DatabaseSync) {
+    this.byIdStmt = db.prepare(`${SELECT} WHERE u.id = ?`);
+    this.byLoginStmt = db.prepare(`${SELECT} WHERE lower(u.login) = lower(?)`);
+    this.byEmailStmt = db.prepare(`${SELECT} WHERE lower(u.email) = lower(?)`);
+    this.insertStmt = db.prepare(
+      `INSERT INTO users (login, email, name, password_hash, site_admin, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  private insert(u: NewUser): UserRecord {
+    const r = mapUnique(
+      () => this.insertStmt.run(u.login, u.email, u.name ?? null, u.passwordHash, u.siteAdmin ? 1 : 0, iso(u.createdAt), iso(u.createdAt)),
+      uniqueField,
+    );
+    return toUser(this.byIdStmt.get(Number(r.lastInsertRowid)) as Row);
+  }
+
+  async create(user: NewUser): Promise<UserRecord> {
+    return this.insert(user);
+  }
+
+  async createFirstIsAdmin(user: Omit<NewUser, 'siteAdmin'>): Promise<UserRecord> {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number };
+      const created = this.insert({ ...user, siteAdmin: Number(n) === 0 });
+      this.db.exec('COMMIT');
+      return created;
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  async byId(id: number): Promise<UserRecord | undefined> {
+    const r = this.byIdStmt.get(id) as Row | undefined;
+    return r ? toUser(r) : undefined;
+  }
+
+  async byLogin(login: string): Promise<UserRecord | undefined> {
+    const r = this.byLoginStmt.get(login) as Row | undefined;
+    return r ? toUser(r) : undefined;
+  }
+
+  async byEmail(email: string): Promise<UserRecord | undefined> {
+    const r = this.byEmailStmt.get(email) as Row | undefined;
+    return r ? toUser(r) : undefined;
+  }
+
+  async count(): Promise<number> {
+    const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number };
+    return Number(n);
+  }
+
+  async update(id: number, u: UserUpdate): Promise<UserRecord | undefined> {
+    const sets: string[] = ['updated_at = ?'];
+    const args: (string | null)[] = [iso(u.updatedAt)];
+    if (u.email !== undefined) { sets.push('email = ?'); args.push(u.email); }
+    if (u.name !== undefined) { sets.push('name = ?'); args.push(u.name); }
+    if (u.passwordHash !== undefined) { sets.push('password_hash = ?'); args.push(u.passwordHash); }
+    mapUnique(() => this.db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`).run(...args, id), uniqueField);
+    return this.byId(id);
+  }
+}

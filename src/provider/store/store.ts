@@ -1,0 +1,25 @@
+// The provider's storage, as interfaces. Routes and services talk only to `Store`; the SQLite
+// implementation is in ./sqlite/ and a PostgreSQL one can be added beside it without touching
+// routes. Every method is atomic on its own (no transactions span several calls), and async so
+// a networked database fits.
+import type { AuditStore } from './audit';
+import type { SignInFailureStore } from './sign-in-failures';
+import type { TokenStore } from './tokens';
+import type { TwoFactorStore } from './two-factor';
+import type { UserStore } from './users';
+
+export interface Store {
+  readonly users: UserStore;
+  readonly tokens: TokenStore;
+  readonly twoFactor: TwoFactorStore;
+  readonly signInFailures: SignInFailureStore;
+  readonly audit: AuditStore;
+  close(): Promise<void>;
+}
+
+export type { AuditStore, AuditEventRecord, NewAuditEvent, AuditQuery } from './audit';
+export type { SignInFailureStore, FailureState } from './sign-in-failures';
+export type { TokenStore, TokenRecord, NewToken, TokenUpdate, TokenQuery, TokenStatus, RepositorySelection, ResourceOwnerType } from './tokens';
+export type { TwoFactorStore, TwoFactorRecord } from './two-factor';
+export type { UserStore, UserRecord, NewUser, UserUpdate } from './users';
+export { UniqueViolation } from './errors';

@@ -1,0 +1,122 @@
+// Tokens of every kind: classic (tsp_), fine-grained (tsf_) and account API tokens (tsa_).
+// The secret is never stored: only its SHA-256 digest and its last eight characters.
+import type { TokenKind } from '../../shared/token-format';
+import type { PermissionSet } from '../../shared/fine-grained-permissions';
+
+export type TokenStatus = 'active' | 'pending' | 'denied' | 'expired' | 'revoked';
+export type RepositorySelection = 'none' | 'all' | 'subset';
+export type ResourceOwnerType = 'User' | 'Organization';
+
+export interface TokenRecord {
+  id: number;
+  /** The user who owns (made) the token. */
+  userId: number;
+  kind: TokenKind;
+  /** The token's name: `note` in the 2013 Authorizations API, `name` on /user/personal-access-tokens. */
+  note: string;
+  description: string | null;
+  noteUrl: string | null;
+  clientId: string | null;
+  fingerprint: string | null;
+  /** Classic: normalized scope names. Empty for other kinds. */
+  scopes: string[];
+  /** Fine-grained / account: the owner the token acts on (the user or an org). */
+  resourceOwnerType: ResourceOwnerType | null;
+  resourceOwnerId: number | null;
+  repositorySelection: RepositorySelection | null;
+  permissions: PermissionSet | null;
+  /** As stored; an `active` token whose expires_at has passed is reported as `expired` (see tokens/status.ts). */
+  status: TokenStatus;
+  justification: string | null;
+  /** Why an approval was denied or a token revoked (shown to the requester). */
+  statusReason: string | null;
+  expiresAt: Date | null;
+  /** Until when calls made with this token count as sudo (fresh password + 2FA). */
+  sudoUntil: Date | null;
+  lastUsedAt: Date | null;
+  tokenLastEight: string;
+  /** Hex SHA-256 of the secret. */
+  hashedToken: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewToken {
+  userId: number;
+  kind: TokenKind;
+  note: string;
+  description?: string | null;
+  noteUrl?: string | null;
+  clientId?: string | null;
+  fingerprint?: string | null;
+  scopes?: string[];
+  resourceOwnerType?: ResourceOwnerType | null;
+  resourceOwnerId?: number | null;
+  repositorySelection?: RepositorySelection | null;
+  permissions?: PermissionSet | null;
+  status: TokenStatus;
+  justification?: string | null;
+  expiresAt: Date | null;
+  sudoUntil?: Date | null;
+  tokenLastEight: string;
+  hashedToken: string;
+  createdAt: Date;
+}
+
+/** Fields a PATCH may change. `undefined` = unchanged. */
+export interface TokenUpdate {
+  note?: string;
+  description?: string | null;
+  noteUrl?: string | null;
+  fingerprint?: string | null;
+  scopes?: string[];
+  permissions?: PermissionSet | null;
+  repositorySelection?: RepositorySelection | null;
+  status?: TokenStatus;
+  statusReason?: string | null;
+  justification?: string | null;
+  expiresAt?: Date | null;
+  updatedAt: Date;
+}
+
+export interface TokenQuery {
+  userId?: number;
+  kind?: TokenKind;
+  /** Only tokens with one of these stored statuses. */
+  statuses?: TokenStatus[];
+  resourceOwnerType?: ResourceOwnerType;
+  resourceOwnerId?: number;
+  clientId?: string | null;
+  limit?: number;
+  offset?: number;
+}
+
+export interface TokenStore {
+  /** Throws UniqueViolation('hashed_token') on a digest collision. */
+  create(token: NewToken): Promise<TokenRecord>;
+  byId(id: number): Promise<TokenRecord | undefined>;
+  /** The token whose secret has this SHA-256 digest (hex). Used on every authenticated request. */
+  byDigest(hashedToken: string): Promise<TokenRecord | undefined>;
+  /** Tokens matching the query, newest first. */
+  list(query: TokenQuery): Promise<TokenRecord[]>;
+  count(query: TokenQuery): Promise<number>;
+  /** A live (not revoked) token of the user with this name, kind and fingerprint (null = none). */
+  findByNote(userId: number, kind: TokenKind, note: string, fingerprint: string | null): Promise<TokenRecord | undefined>;
+  /** A live token of the user made by an OAuth client with this fingerprint (null = none). */
+  findByClient(userId: number, clientId: string, fingerprint: string | null): Promise<TokenRecord | undefined>;
+  update(id: number, update: TokenUpdate): Promise<TokenRecord | undefined>;
+  /** New secret (digest + last eight) for the same id and grants; optionally a new expiry. */
+  replaceSecret(id: number, secret: { hashedToken: string; tokenLastEight: string; expiresAt?: Date | null; updatedAt: Date }): Promise<TokenRecord | undefined>;
+  /** Sets last_used_at = now unless it was written less than `minIntervalMs` ago. True when written. */
+  touchLastUsed(id: number, now: Date, minIntervalMs: number): Promise<boolean>;
+  setSudoUntil(id: number, until: Date | null): Promise<void>;
+  /** Deletes the row (dependent rows, e.g. deploy keys made with it, go by foreign-key cascade). */
+  delete(id: number): Promise<boolean>;
+  /**
+   * Marks as revoked every live token (active or pending) last used — or, never used, created —
+   * at or before `cutoff`. Returns the revoked tokens as they were before.
+   */
+  revokeUnusedSince(cutoff: Date, now: Date, reason: string): Promise<TokenRecord[]>;
+  /** Marks the tokens with these digests revoked (those not already revoked); returns them. */
+  revokeByDigests(digests: string[], now: Date, reason: string): Promise<TokenRecord[]>;
+}

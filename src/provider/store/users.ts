@@ -1,0 +1,46 @@
+// Accounts. Logins and emails are unique case-insensitively.
+
+export interface UserRecord {
+  id: number;
+  login: string;
+  email: string;
+  name: string | null;
+  /** `scrypt$N$r$p$salt$hash` (see auth/passwords.ts); parameters live with the hash. */
+  passwordHash: string;
+  siteAdmin: boolean;
+  /** True once two-factor authentication is enabled (setup alone does not count). */
+  twoFactorEnabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewUser {
+  login: string;
+  email: string;
+  name?: string | null;
+  passwordHash: string;
+  siteAdmin: boolean;
+  createdAt: Date;
+}
+
+export interface UserUpdate {
+  email?: string;
+  name?: string | null;
+  passwordHash?: string;
+  updatedAt: Date;
+}
+
+export interface UserStore {
+  /** Inserts a user. Throws UniqueViolation (store/errors.ts) naming `login` or `email` when taken. */
+  create(user: NewUser): Promise<UserRecord>;
+  /** Inserts the user as site admin when no user exists yet, as a normal user otherwise (atomic). */
+  createFirstIsAdmin(user: Omit<NewUser, 'siteAdmin'>): Promise<UserRecord>;
+  byId(id: number): Promise<UserRecord | undefined>;
+  /** Case-insensitive. */
+  byLogin(login: string): Promise<UserRecord | undefined>;
+  /** Case-insensitive. */
+  byEmail(email: string): Promise<UserRecord | undefined>;
+  count(): Promise<number>;
+  /** Throws UniqueViolation naming `email` when taken. */
+  update(id: number, update: UserUpdate): Promise<UserRecord | undefined>;
+}

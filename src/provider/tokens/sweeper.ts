@@ -1,0 +1,48 @@
+// Revokes tokens unused for 365 days (never used: counted from creation). Runs at start and then
+// every `intervalMs`; reads time from the provider's clock so tests can move it.
+import { DAY } from '../clock';
+import type { ProviderContext } from '../context';
+import { AUDIT_ACTIONS, recordAudit } from '../audit/audit-log';
+
+export const UNUSED_TOKEN_MAX_AGE_MS = 365 * DAY;
+export const DEFAULT_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+export const UNUSED_REVOKE_REASON = 'Revoked automatically: unused for 365 days';
+
+export async function sweepUnusedTokens(ctx: ProviderContext): Promise<number> {
+  const now = ctx.clock.now();
+  const revoked = await ctx.store.tokens.revokeUnusedSince(new Date(now.getTime() - UNUSED_TOKEN_MAX_AGE_MS), now, UNUSED_REVOKE_REASON);
+  for (const t of revoked) {
+    const user = await ctx.store.users.byId(t.userId);
+    await recordAudit(ctx, {
+      action: AUDIT_ACTIONS.patAutoRevoked,
+      user,
+      tokenId: t.id,
+      data: { token_name: t.note, kind: t.kind, token_last_eight: t.tokenLastEight, reason: 'unused_365_days' },
+    });
+  }
+  if (revoked.length) ctx.log('info', `sweeper: revoked ${revoked.length} token(s) unused for 365 days`);
+  return revoked.length;
+}
+
+export interface Sweeper {
+  stop(): Promise<void>;
+}
+
+export function startSweeper(ctx: ProviderContext, intervalMs: number): Sweeper {
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const run = () => {
+    if (stopped) return;
+    running = sweepUnusedTokens(ctx).catch((err) => ctx.log('error', `sweeper: ${(err as Error).message}`));
+  };
+  run();
+  const timer = setInterval(run, Math.max(10, intervalMs));
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
