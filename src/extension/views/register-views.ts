@@ -1,10 +1,169 @@
 // Registers the Tessera views (Accounts, Tokens, Approvals), their commands, the webviews and the
-// expiry status bar item. Called once from activate(); does nothing expensive (no network: the
-// trees load lazily when they become visible).
+// expiry status bar item. Called once from activate(); does nothing expensive here (no network:
+// the trees load lazily when they become visible; a background check runs a few seconds later).
 import * as vscode from 'vscode';
 import type { TesseraServices } from '../services';
+import { TokenStore } from './token-store';
+import { OrgStore } from './org-store';
+import { TokenDecorationProvider, TokensTreeProvider, type TokensElement } from './tokens-tree';
+import { AccountItem, AccountDetailItem, AccountsTreeProvider } from './accounts-tree';
+import { ApprovalsTreeProvider } from './approvals-tree';
+import { registerApprovalCommands } from './approval-commands';
+import { registerTokenCommands, pickAccount } from './token-commands';
+import { RequestStatusWatcher } from './request-status-watcher';
+import { ExpiryStatusBar } from '../status-bar/expiry-status-bar';
+import { WebviewPanels } from '../webviews/panels';
+
+/** Background refresh while signed in: new requests, decisions on the user's requests, expiry. */
+export const POLL_INTERVAL_MS = 5 * 60 * 1000;
+const FIRST_CHECK_DELAY_MS = 2000;
+
+/** What registerViews built (for the extension-host tests and bench/tree, via `tessera._views.internals`). */
+export interface ViewsInternals {
+  readonly store: TokenStore;
+  readonly orgs: OrgStore;
+  readonly tokensTree: TokensTreeProvider;
+  readonly tokensView: vscode.TreeView<TokensElement>;
+  readonly accountsTree: AccountsTreeProvider;
+  readonly approvalsTree: ApprovalsTreeProvider;
+  readonly approvalsView: vscode.TreeView<unknown>;
+  readonly statusBar: ExpiryStatusBar;
+  readonly panels: WebviewPanels;
+  /** Runs the background check now (tests). */
+  backgroundCheck(): Promise<void>;
+}
 
 export function registerViews(context: vscode.ExtensionContext, services: TesseraServices): void {
-  void context;
-  void services;
+  const subs = context.subscriptions;
+  const store = new TokenStore(services);
+  const orgs = new OrgStore(services);
+  const tokensTree = new TokensTreeProvider(services, store);
+  const accountsTree = new AccountsTreeProvider(services, orgs);
+  const approvalsTree = new ApprovalsTreeProvider(services, orgs);
+  const panels = new WebviewPanels(context.extensionUri, services, orgs, (accountId) => accountsTree.markTwoFactorEnabled(accountId));
+  const statusBar = new ExpiryStatusBar(services, store);
+  const watcher = new RequestStatusWatcher(services, store, context.globalState);
+
+  const tokensView = vscode.window.createTreeView('tessera.tokens', { treeDataProvider: tokensTree, showCollapseAll: true });
+  const accountsView = vscode.window.createTreeView('tessera.accounts', { treeDataProvider: accountsTree });
+  const approvalsView = vscode.window.createTreeView<unknown>('tessera.approvals', {
+    treeDataProvider: approvalsTree as vscode.TreeDataProvider<unknown>,
+    canSelectMany: true,
+  });
+  subs.push(store, orgs, tokensTree, accountsTree, approvalsTree, panels, statusBar, watcher, tokensView, accountsView, approvalsView);
+  subs.push(vscode.window.registerFileDecorationProvider(new TokenDecorationProvider()));
+  subs.push(
+    approvalsTree.onDidCount((n) => {
+      approvalsView.badge = n ? { value: n, tooltip: `${n} pending token request${n === 1 ? '' : 's'}` } : undefined;
+    }),
+  );
+
+  // ---- background: status bar, request decisions, org ownership (never during activate) ----
+  let bgTimer: NodeJS.Timeout | undefined;
+  const backgroundCheck = async () => {
+    if (!services.accounts().length) {
+      await orgs.updateContext();
+      return;
+    }
+    if (!services.providerState().up) return;
+    await store.loadAll();
+    statusBar.update();
+    await orgs.updateContext();
+    if (await ownsAnyOrg()) await approvalsTree.getChildren().catch(() => undefined); // the badge
+  };
+  const ownsAnyOrg = async () => {
+    for (const a of services.accounts()) {
+      if ((await orgs.ownedOrgs(a.id).catch(() => [])).length) return true;
+    }
+    return false;
+  };
+  const scheduleBackground = (delay = 300) => {
+    if (bgTimer) clearTimeout(bgTimer);
+    bgTimer = setTimeout(() => void backgroundCheck().catch((e) => services.log.warn(`views background check: ${e instanceof Error ? e.message : e}`)), delay);
+  };
+  scheduleBackground(FIRST_CHECK_DELAY_MS);
+  const poll = setInterval(() => {
+    if (!services.accounts().length || !services.providerState().up) return;
+    orgs.invalidate();
+    store.invalidate();
+    approvalsTree.refresh();
+    scheduleBackground(0);
+  }, POLL_INTERVAL_MS);
+  subs.push({ dispose: () => (clearInterval(poll), bgTimer && clearTimeout(bgTimer)) });
+
+  const setSignedIn = () => void vscode.commands.executeCommand('setContext', 'tessera.signedIn', services.accounts().length > 0);
+  setSignedIn();
+
+  const refreshAll = () => {
+    orgs.invalidate();
+    store.invalidate(); // → Tokens tree re-renders
+    accountsTree.refresh();
+    approvalsTree.refresh();
+    panels.tokensChanged();
+    scheduleBackground();
+  };
+
+  subs.push(
+    services.onDidChangeTokens(() => {
+      store.invalidate();
+      approvalsTree.refresh();
+      panels.tokensChanged();
+      scheduleBackground();
+    }),
+    services.onDidChangeAccounts(() => {
+      setSignedIn();
+      panels.accountsChanged();
+      refreshAll();
+    }),
+    services.onDidChangeProviderState(() => refreshAll()),
+  );
+
+  // ---- commands ----
+  const afterApprovals = () => {
+    approvalsTree.refresh();
+    services.fireTokensChanged();
+  };
+  subs.push(
+    ...registerTokenCommands(services, store, panels, () => {
+      tokensTree.retryEvenIfDown();
+      store.invalidate();
+      scheduleBackground();
+    }),
+    ...registerApprovalCommands(services, approvalsTree, approvalsView, afterApprovals),
+    vscode.commands.registerCommand('tessera.refreshAccounts', () => {
+      orgs.invalidate();
+      accountsTree.refresh();
+      scheduleBackground();
+    }),
+    vscode.commands.registerCommand('tessera.refreshApprovals', async () => {
+      orgs.invalidate();
+      approvalsTree.refresh();
+      await orgs.updateContext();
+    }),
+    vscode.commands.registerCommand('tessera.setupTwoFactor', async (arg?: unknown) => {
+      try {
+        let accountId: string | undefined;
+        if (arg instanceof AccountItem || arg instanceof AccountDetailItem) accountId = arg.account.id;
+        else if (arg && typeof arg === 'object' && typeof (arg as { accountId?: unknown }).accountId === 'string') accountId = (arg as { accountId: string }).accountId;
+        else accountId = (await pickAccount(services, 'Set Up Two-Factor Authentication'))?.id;
+        if (!accountId) return;
+        const account = services.accounts().find((a) => a.id === accountId);
+        panels.openTwoFactor(accountId, account ? accountsTree.twoFactorEnabled(account) : false);
+      } catch (err) {
+        await services.showError(err, 'Set up two-factor authentication');
+      }
+    }),
+    vscode.commands.registerCommand('tessera._views.internals', (): ViewsInternals => ({
+      store,
+      orgs,
+      tokensTree,
+      tokensView,
+      accountsTree,
+      approvalsTree,
+      approvalsView,
+      statusBar,
+      panels,
+      backgroundCheck,
+    })),
+  );
 }

@@ -1,0 +1,100 @@
+// Approve / deny fine-grained token requests, one or many: from the Approvals view (inline, context
+// menu, multi-selection) or the palette (a multi-select quick pick). A denial asks for a reason.
+import * as vscode from 'vscode';
+import type { TesseraServices } from '../services';
+import type { ApprovalsTreeProvider } from './approvals-tree';
+import { RequestNode } from './approvals-tree';
+
+export const MAX_REASON = 1024;
+
+function targetsFrom(node: unknown, nodes: unknown, view: vscode.TreeView<unknown>): RequestNode[] {
+  const fromArgs = Array.isArray(nodes) ? nodes.filter((n): n is RequestNode => n instanceof RequestNode) : [];
+  if (fromArgs.length) return fromArgs;
+  if (node instanceof RequestNode) return [node];
+  return view.selection.filter((n): n is RequestNode => n instanceof RequestNode);
+}
+
+async function pickRequests(tree: ApprovalsTreeProvider, action: string): Promise<RequestNode[] | undefined> {
+  // the palette: make sure the requests are loaded
+  if (!tree.loadedRequests().length) await tree.getChildren();
+  const all = tree.loadedRequests();
+  if (!all.length) {
+    void vscode.window.showInformationMessage('No pending token requests.');
+    return undefined;
+  }
+  const picks = await vscode.window.showQuickPick(
+    all.map((n) => ({ label: String(n.label), description: `${n.org} · ${n.description}`, detail: n.request.reason ? `“${n.request.reason}”` : undefined, node: n })),
+    { canPickMany: true, title: `${action} Token Requests`, placeHolder: 'Select the requests' },
+  );
+  return picks && picks.length ? picks.map((p) => p.node) : undefined;
+}
+
+export async function reviewRequests(
+  services: TesseraServices,
+  targets: readonly RequestNode[],
+  action: 'approve' | 'deny',
+  reason: string | undefined,
+): Promise<number> {
+  // group by account and org: one call per org (the bulk endpoint for several)
+  const groups = new Map<string, RequestNode[]>();
+  for (const t of targets) {
+    const k = `${t.accountId}\u0000${t.org}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = []));
+    g.push(t);
+  }
+  let done = 0;
+  for (const g of groups.values()) {
+    const { accountId, org } = g[0]!;
+    const base = `/orgs/${encodeURIComponent(org)}/personal-access-token-requests`;
+    const extra = reason ? { reason } : {};
+    if (g.length === 1) {
+      await services.api(accountId, 'POST', `${base}/${g[0]!.request.id}`, { action, ...extra });
+    } else {
+      await services.api(accountId, 'POST', base, { pat_request_ids: g.map((n) => n.request.id), action, ...extra });
+    }
+    done += g.length;
+  }
+  return done;
+}
+
+export function registerApprovalCommands(
+  services: TesseraServices,
+  tree: ApprovalsTreeProvider,
+  view: vscode.TreeView<unknown>,
+  afterChange: () => void,
+): vscode.Disposable[] {
+  const run = async (action: 'approve' | 'deny', node: unknown, nodes: unknown) => {
+    const verb = action === 'approve' ? 'Approve' : 'Deny';
+    let targets = targetsFrom(node, nodes, view);
+    if (!targets.length) targets = (await pickRequests(tree, verb)) ?? [];
+    if (!targets.length) return;
+    const who = targets.length === 1 ? `“${targets[0]!.request.token_name}” from ${targets[0]!.request.owner.login}` : `${targets.length} requests`;
+    let reason: string | undefined;
+    if (action === 'deny') {
+      reason = await vscode.window.showInputBox({
+        title: `Deny ${who}`,
+        prompt: 'Reason for the denial (the requester sees it on their token)',
+        placeHolder: 'e.g. Use read-only access to contents',
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.length > MAX_REASON ? `At most ${MAX_REASON} characters (${v.length})` : undefined),
+      });
+      if (reason === undefined) return; // cancelled
+      reason = reason.trim() || undefined;
+    }
+    try {
+      const n = await vscode.window.withProgress({ location: { viewId: 'tessera.approvals' }, title: `${verb} ${who}` }, () =>
+        reviewRequests(services, targets, action, reason),
+      );
+      void vscode.window.showInformationMessage(`${action === 'approve' ? 'Approved' : 'Denied'} ${n === 1 ? who : `${n} requests`}.`);
+    } catch (err) {
+      await services.showError(err, `${verb} token request`);
+    } finally {
+      afterChange();
+    }
+  };
+  return [
+    vscode.commands.registerCommand('tessera.approveRequest', (node?: unknown, nodes?: unknown) => run('approve', node, nodes)),
+    vscode.commands.registerCommand('tessera.denyRequest', (node?: unknown, nodes?: unknown) => run('deny', node, nodes)),
+  ];
+}

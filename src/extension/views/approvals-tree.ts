@@ -1,0 +1,203 @@
+// The Approvals view (org owners only): pending fine-grained token requests for every org the
+// signed-in accounts own, with requester, repositories, permissions and justification. Multi-
+// select for approving or denying many at once; the view's badge counts the pending requests.
+import * as vscode from 'vscode';
+import type { TesseraServices } from '../services';
+import { permissionEntries, repositoryLabel, type RepositoryRef, type TokenRequest } from './api-types';
+import type { OrgRef, OrgStore } from './org-store';
+import { ProblemItem, problemItemFor, providerDownItem, withTimeout } from './view-errors';
+import { LOAD_TIMEOUT_MS } from './token-store';
+import { expiryText, formatDate, permissionTitle } from './token-text';
+
+export class OrgNode extends vscode.TreeItem {
+  constructor(readonly ref: OrgRef, readonly requests: readonly RequestNode[] | undefined, readonly showAccount: boolean, login: string) {
+    super(ref.org, vscode.TreeItemCollapsibleState.Expanded);
+    this.id = `approvals-org:${ref.accountId}:${ref.org}`;
+    const n = requests?.length ?? 0;
+    this.description = `${n} pending${showAccount ? ` · as ${login}` : ''}`;
+    this.iconPath = new vscode.ThemeIcon('organization');
+    this.contextValue = 'approvalOrg';
+  }
+}
+
+export class RequestNode extends vscode.TreeItem {
+  constructor(
+    readonly accountId: string,
+    readonly org: string,
+    readonly request: TokenRequest,
+    readonly repositories: readonly RepositoryRef[] | undefined,
+  ) {
+    super(`${request.owner.login}: ${request.token_name}`, vscode.TreeItemCollapsibleState.Collapsed);
+    const r = request;
+    this.id = `request:${accountId}:${org}:${r.id}`;
+    this.description = `${repoSummary(r, repositories)} · ${requestPermissionSummary(r)}`;
+    this.iconPath = new vscode.ThemeIcon('git-pull-request-draft');
+    this.contextValue = 'approvalRequest';
+    const md = new vscode.MarkdownString();
+    md.appendMarkdown(`**${esc(r.owner.login)}** requests access to **${esc(org)}** with the token “${esc(r.token_name)}”\n\n`);
+    md.appendMarkdown(`Repositories: ${esc(repoSummary(r, repositories, true))}\n\n`);
+    md.appendMarkdown(`Permissions: ${esc(requestPermissionSummary(r))}\n\n`);
+    md.appendMarkdown(`Justification: ${r.reason ? esc(r.reason) : '_none given_'}\n\n`);
+    md.appendMarkdown(`Token ${esc(expiryText({ expires_at: r.token_expires_at, status: r.token_expired ? 'expired' : 'active' }, Date.now()))} · requested ${esc(formatDate(r.created_at))}`);
+    this.tooltip = md;
+  }
+}
+
+export class RequestDetailNode extends vscode.TreeItem {
+  constructor(parent: RequestNode, key: string, label: string, description: string, icon: string) {
+    super(label, vscode.TreeItemCollapsibleState.None);
+    this.id = `${parent.id}:${key}`;
+    this.description = description;
+    this.tooltip = `${label}: ${description}`;
+    this.iconPath = new vscode.ThemeIcon(icon);
+    this.contextValue = 'approvalRequestDetail';
+  }
+}
+
+function esc(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
+
+export function repoSummary(r: TokenRequest, repos: readonly RepositoryRef[] | undefined, full = false): string {
+  if (r.repository_selection === 'all') return 'all repositories';
+  if (r.repository_selection === 'none') return 'no repositories (public read only)';
+  const list = repos ?? r.repositories ?? undefined;
+  if (list && list.length) {
+    const names = list.map((x) => x.name ?? repositoryLabel(x));
+    if (full || names.length <= 3) return names.join(', ');
+    return `${names.slice(0, 3).join(', ')} +${names.length - 3}`;
+  }
+  const n = r.repository_count;
+  return typeof n === 'number' ? `${n} repositor${n === 1 ? 'y' : 'ies'}` : 'selected repositories';
+}
+
+export function requestPermissionSummary(r: TokenRequest): string {
+  const rows = permissionEntries(r.permissions as Record<string, Record<string, string>> | undefined).filter(
+    (p) => !(p.group === 'repository' && p.name === 'metadata'),
+  );
+  if (!rows.length) return 'metadata: read';
+  return rows.map((p) => `${permissionTitle(p.group, p.name)}: ${p.level}`).join(', ');
+}
+
+type ApprovalsElement = OrgNode | RequestNode | RequestDetailNode | ProblemItem;
+
+export class ApprovalsTreeProvider implements vscode.TreeDataProvider<ApprovalsElement>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ApprovalsElement | undefined | void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly counted = new vscode.EventEmitter<number>();
+  /** Fires with the number of pending requests after each load. */
+  readonly onDidCount = this.counted.event;
+  private current: RequestNode[] = [];
+
+  constructor(
+    private readonly services: TesseraServices,
+    private readonly orgs: OrgStore,
+  ) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  /** The requests of the last render (for the palette's pickers). */
+  loadedRequests(): readonly RequestNode[] {
+    return this.current;
+  }
+
+  getTreeItem(e: ApprovalsElement): vscode.TreeItem {
+    return e;
+  }
+
+  async getChildren(e?: ApprovalsElement): Promise<ApprovalsElement[]> {
+    if (!e) return this.roots();
+    if (e instanceof OrgNode) {
+      if (e.requests && e.requests.length) return [...e.requests];
+      return [new ProblemItem('No pending requests', 'check', undefined, `Nobody is waiting for access to ${e.ref.org}.`)];
+    }
+    if (e instanceof RequestNode) return requestDetails(e);
+    return [];
+  }
+
+  private async roots(): Promise<ApprovalsElement[]> {
+    const accounts = this.services.accounts();
+    this.current = [];
+    if (!accounts.length) {
+      this.counted.fire(0);
+      return []; // welcome text
+    }
+    if (!this.services.providerState().up) {
+      this.counted.fire(0);
+      return [providerDownItem(this.services, 'tessera.refreshApprovals')];
+    }
+    const out: ApprovalsElement[] = [];
+    const problems: ApprovalsElement[] = [];
+    const showAccount = accounts.length > 1;
+    for (const a of accounts) {
+      let owned: readonly OrgRef[];
+      try {
+        owned = await this.orgs.ownedOrgs(a.id);
+      } catch (err) {
+        problems.push(problemItemFor(err, this.services, 'tessera.refreshApprovals'));
+        continue;
+      }
+      const loaded = await Promise.all(owned.map((ref) => this.loadOrg(ref).then(
+        (reqs) => ({ ref, reqs, err: undefined as unknown }),
+        (err: unknown) => ({ ref, reqs: undefined, err }),
+      )));
+      for (const { ref, reqs, err } of loaded) {
+        if (err !== undefined) {
+          problems.push(problemItemFor(err, this.services, 'tessera.refreshApprovals'));
+          continue;
+        }
+        this.current.push(...reqs!);
+        out.push(new OrgNode(ref, reqs, showAccount, a.login));
+      }
+    }
+    void this.orgs.updateContext();
+    this.counted.fire(this.current.length);
+    if (!out.length && !problems.length) {
+      return [new ProblemItem('You own no organization', 'info', undefined, 'Requests for organizations you own appear here.')];
+    }
+    return [...problems, ...out];
+  }
+
+  private async loadOrg(ref: OrgRef): Promise<RequestNode[]> {
+    const org = encodeURIComponent(ref.org);
+    const list = await withTimeout(
+      this.services.api<TokenRequest[]>(ref.accountId, 'GET', `/orgs/${org}/personal-access-token-requests?per_page=100`),
+      LOAD_TIMEOUT_MS,
+      this.services,
+    );
+    const requests = Array.isArray(list) ? list : [];
+    return Promise.all(
+      requests.map(async (r) => {
+        let repos: readonly RepositoryRef[] | undefined = r.repositories ?? undefined;
+        if (r.repository_selection === 'subset' && !repos) {
+          repos = await this.services
+            .api<RepositoryRef[]>(ref.accountId, 'GET', `/orgs/${org}/personal-access-token-requests/${r.id}/repositories?per_page=100`)
+            .catch(() => undefined);
+        }
+        return new RequestNode(ref.accountId, ref.org, r, repos);
+      }),
+    );
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.counted.dispose();
+  }
+}
+
+function requestDetails(n: RequestNode): RequestDetailNode[] {
+  const r = n.request;
+  const out = [
+    new RequestDetailNode(n, 'requester', 'Requester', r.owner.login, 'person'),
+    new RequestDetailNode(n, 'repos', 'Repositories', repoSummary(r, n.repositories, true), 'repo'),
+  ];
+  const perms = permissionEntries(r.permissions as Record<string, Record<string, string>> | undefined);
+  if (!perms.length) out.push(new RequestDetailNode(n, 'perm', 'Permissions', 'metadata: read', 'lock'));
+  for (const p of perms) out.push(new RequestDetailNode(n, `perm:${p.group}:${p.name}`, permissionTitle(p.group, p.name), p.level, 'lock'));
+  out.push(new RequestDetailNode(n, 'reason', 'Justification', r.reason || '(none given)', 'comment'));
+  out.push(new RequestDetailNode(n, 'expires', 'Token', `${r.token_name} · ${expiryText({ expires_at: r.token_expires_at, status: r.token_expired ? 'expired' : 'active' }, Date.now())}`, 'key'));
+  out.push(new RequestDetailNode(n, 'created', 'Requested', formatDate(r.created_at), 'calendar'));
+  return out;
+}

@@ -1,0 +1,91 @@
+// Changes to one token, shared by the tree's commands and the webviews: regenerate, change
+// expiry, expire now, delete. Each asks for confirmation where it destroys something (modal,
+// naming the token), tells the core about new secrets, and fires services.fireTokensChanged() so
+// every view refreshes.
+import * as vscode from 'vscode';
+import type { TesseraServices } from '../services';
+import type { PersonalAccessToken } from './api-types';
+import type { ExpiryChoice } from '../webviews/protocol';
+import { expiryFromDate, expiryFromPreset, expiryText } from './token-text';
+
+/** The `expires_at` value for a choice: ISO string, null (no expiry), or undefined (keep). */
+export function expiresAtFor(choice: ExpiryChoice, now: number): string | null | undefined {
+  switch (choice.mode) {
+    case 'days':
+      return expiryFromPreset(choice.days, now);
+    case 'date': {
+      const iso = expiryFromDate(choice.date);
+      if (!iso) throw new Error(`"${choice.date}" is not a date (YYYY-MM-DD)`);
+      return iso;
+    }
+    case 'none':
+      return null;
+    case 'keep':
+      return undefined;
+  }
+}
+
+export function tokenPath(id: number): string {
+  return `/user/personal-access-tokens/${encodeURIComponent(String(id))}`;
+}
+
+export async function confirmModal(message: string, detail: string, action: string): Promise<boolean> {
+  const pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
+  return pick === action;
+}
+
+export async function regenerateToken(
+  services: TesseraServices,
+  accountId: string,
+  token: PersonalAccessToken,
+  choice: ExpiryChoice,
+  opts: { confirm: boolean },
+): Promise<PersonalAccessToken | undefined> {
+  if (opts.confirm) {
+    const ok = await confirmModal(
+      `Regenerate the token “${token.name}”?`,
+      'A new secret replaces the current one at once: anything still using the current secret stops working.',
+      'Regenerate',
+    );
+    if (!ok) return undefined;
+  }
+  const expires_at = expiresAtFor(choice, Date.now());
+  const body = expires_at === undefined ? {} : { expires_at };
+  const fresh = await services.api<PersonalAccessToken>(accountId, 'POST', `${tokenPath(token.id)}/regenerate`, body);
+  if (fresh && typeof fresh.token === 'string') await services.rememberTokenSecret(accountId, fresh.id ?? token.id, fresh.token);
+  services.fireTokensChanged();
+  return fresh;
+}
+
+export async function changeTokenExpiry(services: TesseraServices, accountId: string, token: PersonalAccessToken, choice: ExpiryChoice): Promise<PersonalAccessToken | undefined> {
+  const expires_at = expiresAtFor(choice, Date.now());
+  if (expires_at === undefined) return undefined;
+  const updated = await services.api<PersonalAccessToken>(accountId, 'PATCH', tokenPath(token.id), { expires_at });
+  services.fireTokensChanged();
+  return updated;
+}
+
+export async function expireTokenNow(services: TesseraServices, accountId: string, token: PersonalAccessToken): Promise<boolean> {
+  const ok = await confirmModal(
+    `Expire the token “${token.name}” now?`,
+    `Right now it ${expiryText(token, Date.now())}. Expired, it stops working at once; you can regenerate it later with a new expiry.`,
+    'Expire Now',
+  );
+  if (!ok) return false;
+  await services.api(accountId, 'PATCH', tokenPath(token.id), { expires_at: new Date().toISOString() });
+  services.fireTokensChanged();
+  return true;
+}
+
+export async function deleteToken(services: TesseraServices, accountId: string, token: PersonalAccessToken): Promise<boolean> {
+  const ok = await confirmModal(
+    `Delete the token “${token.name}”?`,
+    `Anything using the token ending in …${token.token_last_eight} loses access at once, and deploy keys made with it are deleted too. This cannot be undone.`,
+    'Delete',
+  );
+  if (!ok) return false;
+  await services.api(accountId, 'DELETE', tokenPath(token.id));
+  await services.forgetTokenSecret(accountId, token.id).catch(() => undefined);
+  services.fireTokensChanged();
+  return true;
+}

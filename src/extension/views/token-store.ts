@@ -1,0 +1,86 @@
+// The tokens of every signed-in account, loaded on demand and shared by the Tokens tree, the
+// expiry status bar item and the request-status watcher. One load in flight per account; a
+// change anywhere (services.onDidChangeTokens) invalidates everything.
+import * as vscode from 'vscode';
+import type { TesseraServices } from '../services';
+import type { PersonalAccessToken } from './api-types';
+import { withTimeout } from './view-errors';
+
+const PER_PAGE = 100;
+/** Safety net for a provider that accepts connections but never answers. */
+export const LOAD_TIMEOUT_MS = 20_000;
+
+export interface TokensLoaded {
+  readonly accountId: string;
+  readonly tokens: readonly PersonalAccessToken[];
+}
+
+export class TokenStore implements vscode.Disposable {
+  private readonly cache = new Map<string, readonly PersonalAccessToken[]>();
+  private readonly inflight = new Map<string, Promise<readonly PersonalAccessToken[]>>();
+  private generation = 0;
+  private readonly loaded = new vscode.EventEmitter<TokensLoaded>();
+  private readonly invalidated = new vscode.EventEmitter<void>();
+  /** A fresh list arrived from the provider. */
+  readonly onDidLoad = this.loaded.event;
+  /** The cache was dropped: views showing tokens should re-render (and so reload). */
+  readonly onDidInvalidate = this.invalidated.event;
+
+  constructor(private readonly services: TesseraServices) {}
+
+  cached(accountId: string): readonly PersonalAccessToken[] | undefined {
+    return this.cache.get(accountId);
+  }
+
+  /** The account's tokens: cached, or loaded (all pages). Rejects with TesseraError. */
+  tokens(accountId: string): Promise<readonly PersonalAccessToken[]> {
+    const hit = this.cache.get(accountId);
+    if (hit) return Promise.resolve(hit);
+    const running = this.inflight.get(accountId);
+    if (running) return running;
+    const gen = this.generation;
+    const p = withTimeout(this.fetchAll(accountId), LOAD_TIMEOUT_MS, this.services).then((tokens) => {
+      if (gen === this.generation) this.cache.set(accountId, tokens);
+      this.loaded.fire({ accountId, tokens });
+      return tokens;
+    });
+    const tracked = p.finally(() => {
+      if (this.inflight.get(accountId) === tracked) this.inflight.delete(accountId);
+    });
+    this.inflight.set(accountId, tracked);
+    return tracked;
+  }
+
+  /** Looks a token up in the cache (no network). */
+  find(accountId: string, tokenId: number): PersonalAccessToken | undefined {
+    return this.cache.get(accountId)?.find((t) => t.id === tokenId);
+  }
+
+  invalidate(): void {
+    this.generation++;
+    this.cache.clear();
+    this.inflight.clear();
+    this.invalidated.fire();
+  }
+
+  /** Loads every account's tokens (errors are swallowed: the views show them). */
+  async loadAll(): Promise<void> {
+    await Promise.all(this.services.accounts().map((a) => this.tokens(a.id).catch(() => undefined)));
+  }
+
+  private async fetchAll(accountId: string): Promise<readonly PersonalAccessToken[]> {
+    const out: PersonalAccessToken[] = [];
+    for (let page = 1; ; page++) {
+      const batch = await this.services.api<PersonalAccessToken[]>(accountId, 'GET', `/user/personal-access-tokens?per_page=${PER_PAGE}&page=${page}`);
+      if (!Array.isArray(batch)) break;
+      out.push(...batch);
+      if (batch.length < PER_PAGE || page >= 1000) break;
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.loaded.dispose();
+    this.invalidated.dispose();
+  }
+}

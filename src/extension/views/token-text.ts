@@ -1,0 +1,139 @@
+// How a token is described to a person: expiry ("expires in 5 days"), state, last use, scopes or a
+// permission summary. Pure functions of (token, now); no 'vscode' import (webviews use them too).
+import { findPermission } from '../../shared/fine-grained-permissions';
+import { normalizeScopes } from '../../shared/classic-scopes';
+import { denialReason, permissionEntries, type PersonalAccessToken } from './api-types';
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+/** A token expiring within this many days gets the warning decoration and the status bar item. */
+export const EXPIRY_WARNING_DAYS = 7;
+
+function expiresAtMs(t: Pick<PersonalAccessToken, 'expires_at'>): number | undefined {
+  if (!t.expires_at) return undefined;
+  const ms = Date.parse(t.expires_at);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+export function isExpired(t: Pick<PersonalAccessToken, 'expires_at' | 'status'>, now: number): boolean {
+  if (t.status === 'expired') return true;
+  const ms = expiresAtMs(t);
+  return ms !== undefined && ms <= now;
+}
+
+/** Whole days left (rounded up: 2.1 days left → 3), undefined when there is no expiry. */
+export function daysLeft(t: Pick<PersonalAccessToken, 'expires_at'>, now: number): number | undefined {
+  const ms = expiresAtMs(t);
+  if (ms === undefined) return undefined;
+  return Math.ceil((ms - now) / DAY_MS);
+}
+
+/** True for a usable (active or pending) token that expires within EXPIRY_WARNING_DAYS. */
+export function isExpiringSoon(t: Pick<PersonalAccessToken, 'expires_at' | 'status'>, now: number): boolean {
+  if (t.status !== 'active' && t.status !== 'pending') return false;
+  const ms = expiresAtMs(t);
+  return ms !== undefined && ms > now && ms - now <= EXPIRY_WARNING_DAYS * DAY_MS;
+}
+
+/** "expires in 5 days" / "expires today" / "expires tomorrow" / "expired" / "no expiry". */
+export function expiryText(t: Pick<PersonalAccessToken, 'expires_at' | 'status'>, now: number): string {
+  if (isExpired(t, now)) return 'expired';
+  const ms = expiresAtMs(t);
+  if (ms === undefined) return 'no expiry';
+  const left = ms - now;
+  if (left < DAY_MS) {
+    const hours = Math.max(1, Math.ceil(left / (60 * 60 * 1000)));
+    return hours >= 24 ? 'expires in 1 day' : `expires in ${hours} hour${hours === 1 ? '' : 's'}`;
+  }
+  const days = Math.ceil(left / DAY_MS);
+  return `expires in ${days} day${days === 1 ? '' : 's'}`;
+}
+
+/** The state part of a token's description: "pending approval", "denied: <reason>", "revoked", or the expiry text. */
+export function stateText(t: PersonalAccessToken, now: number): string {
+  switch (t.status) {
+    case 'pending':
+      return 'pending approval';
+    case 'denied': {
+      const r = denialReason(t);
+      return r ? `denied: ${r}` : 'denied';
+    }
+    case 'revoked':
+      return 'revoked';
+    default:
+      return expiryText(t, now);
+  }
+}
+
+/** "used 3 days ago" / "used today" / "never used". */
+export function lastUsedText(t: Pick<PersonalAccessToken, 'last_used_at'>, now: number): string {
+  if (!t.last_used_at) return 'never used';
+  const ms = Date.parse(t.last_used_at);
+  if (Number.isNaN(ms)) return 'never used';
+  const ago = now - ms;
+  if (ago < 60 * 60 * 1000) return 'used within the last hour';
+  if (ago < DAY_MS) return 'used today';
+  const days = Math.floor(ago / DAY_MS);
+  if (days < 60) return `used ${days} day${days === 1 ? '' : 's'} ago`;
+  const months = Math.floor(days / 30);
+  if (months < 24) return `used ${months} months ago`;
+  return `used ${Math.floor(days / 365)} years ago`;
+}
+
+/** Classic: "repo, user" or "no scopes (public read)". */
+export function scopeSummary(scopes: readonly string[] | undefined): string {
+  const list = normalizeScopes(scopes ?? []);
+  // keep names the catalog does not know (a newer provider) rather than hiding them
+  const unknown = (scopes ?? []).filter((s) => !list.includes(s) && !normalizeScopes([s]).length);
+  const all = [...list, ...unknown];
+  return all.length ? all.join(', ') : 'no scopes (public read)';
+}
+
+/** Fine-grained: "contents: write, administration: read" (metadata left out: it is always there). */
+export function permissionSummary(t: Pick<PersonalAccessToken, 'permissions'>): string {
+  const rows = permissionEntries(t.permissions as Record<string, Record<string, string>> | undefined)
+    .filter((r) => !(r.group === 'repository' && r.name === 'metadata'));
+  if (!rows.length) return 'metadata: read';
+  return rows.map((r) => `${permissionTitle(r.group, r.name)}: ${r.level}`).join(', ');
+}
+
+export function permissionTitle(group: string, name: string): string {
+  const p = findPermission(group, name);
+  if (!p) return name;
+  // titles are shared between groups ("Administration"): qualify the non-repository ones
+  return group === 'repository' ? p.title.toLowerCase() : `${group} ${p.title.toLowerCase()}`;
+}
+
+export function grantSummary(t: PersonalAccessToken): string {
+  return t.kind === 'classic' ? scopeSummary(t.scopes) : permissionSummary(t);
+}
+
+/** The tree item's description: state/expiry · grants · last use. */
+export function tokenDescription(t: PersonalAccessToken, now: number): string {
+  return [stateText(t, now), grantSummary(t), lastUsedText(t, now)].join(' · ');
+}
+
+export function kindLabel(kind: string): string {
+  return kind === 'fine_grained' ? 'Fine-grained' : 'Classic';
+}
+
+/** ISO date-time `days` days from now at the end of that day in UTC (what GitHub's presets do). */
+export function expiryFromPreset(days: number, now: number): string {
+  const d = new Date(now + days * DAY_MS);
+  d.setUTCHours(23, 59, 59, 0);
+  return d.toISOString();
+}
+
+/** A `YYYY-MM-DD` date (end of that day, UTC) as ISO date-time, or undefined when malformed. */
+export function expiryFromDate(date: string): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
+  const d = new Date(`${date}T23:59:59.000Z`);
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== date) return undefined;
+  return d.toISOString();
+}
+
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
+}

@@ -1,0 +1,144 @@
+// The "Create Token" webview: classic (scopes) or fine-grained (owner, repositories, permission
+// matrix, justification), name, description, expiry. The provider validates; its field errors go
+// back to the form. The new secret goes to the webview once (never into webview state) and to the
+// core's SecretStorage through services.rememberTokenSecret.
+import * as vscode from 'vscode';
+import type { TesseraServices } from '../services';
+import { TesseraError } from '../services';
+import type { PersonalAccessToken, RepositoryRef, TokenPolicy } from '../views/api-types';
+import type { OrgStore } from '../views/org-store';
+import { WebviewHost } from './webview-host';
+import type { CreateTokenInit, CreateTokenRequest, OwnerOption } from './protocol';
+
+export const CREATE_TOKEN_VIEW_TYPE = 'tessera.createToken';
+const MAX_REPO_PAGES = 10;
+
+export interface CreateTokenOptions {
+  readonly accountId?: string;
+  readonly kind?: 'classic' | 'fine_grained';
+  readonly owner?: string;
+}
+
+export class CreateTokenPanel {
+  private host: WebviewHost | undefined;
+  private options: CreateTokenOptions = {};
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly services: TesseraServices,
+    private readonly orgs: OrgStore,
+    private readonly openDetails: (accountId: string, tokenId: number) => void,
+  ) {}
+
+  get panel(): vscode.WebviewPanel | undefined {
+    return this.host?.panel;
+  }
+
+  show(options: CreateTokenOptions): void {
+    this.options = options;
+    if (this.host && !this.host.isDisposed) {
+      this.host.panel.reveal();
+      this.host.reinit();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(CREATE_TOKEN_VIEW_TYPE, 'Create Token', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      enableFindWidget: true,
+    });
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'tessera.svg');
+    this.host = new WebviewHost(panel, this.extensionUri, 'create-token', this.handlers(), () => this.initData(), this.services.log);
+    this.host.onDidClose(() => (this.host = undefined));
+  }
+
+  private initData(): CreateTokenInit {
+    const accounts = this.services.accounts();
+    const accountId = accounts.find((a) => a.id === this.options.accountId)?.id ?? accounts[0]?.id ?? '';
+    return {
+      accounts: accounts.map((a) => ({ id: a.id, login: a.login, label: accounts.length > 1 ? `${a.login} (${a.providerOrigin})` : a.login })),
+      accountId,
+      kind: this.options.kind,
+      owner: this.options.owner,
+      now: Date.now(),
+    };
+  }
+
+  private handlers() {
+    return {
+      owners: async (p: unknown): Promise<OwnerOption[]> => {
+        const { accountId } = p as { accountId: string };
+        const account = this.services.accounts().find((a) => a.id === accountId);
+        if (!account) throw new TesseraError('signed-out', 'That account is no longer signed in.');
+        const orgs = await this.orgs.orgs(accountId);
+        const withPolicy = await Promise.all(
+          orgs.map(async (o): Promise<OwnerOption> => {
+            let policy: TokenPolicy | undefined;
+            if (o.role === 'admin') {
+              policy = await this.services
+                .api<TokenPolicy>(accountId, 'GET', `/orgs/${encodeURIComponent(o.org)}/personal-access-token-policy`)
+                .catch(() => undefined);
+            }
+            return { login: o.org, isUser: false, role: o.role, policy };
+          }),
+        );
+        return [{ login: account.login, isUser: true }, ...withPolicy];
+      },
+      repos: async (p: unknown): Promise<RepositoryRef[]> => {
+        const { accountId, owner, isUser } = p as { accountId: string; owner: string; isUser: boolean };
+        return this.repos(accountId, owner, isUser);
+      },
+      create: async (p: unknown): Promise<{ token: PersonalAccessToken }> => {
+        const { accountId, body } = p as CreateTokenRequest;
+        const token = await this.services.api<PersonalAccessToken>(accountId, 'POST', '/user/personal-access-tokens', body);
+        if (token && typeof token.token === 'string') await this.services.rememberTokenSecret(accountId, token.id, token.token);
+        this.services.fireTokensChanged();
+        return { token };
+      },
+      copy: async (p: unknown) => {
+        const { text, what } = p as { text: string; what?: string };
+        await vscode.env.clipboard.writeText(text);
+        void vscode.window.setStatusBarMessage(`$(check) ${what ?? 'Copied'} to the clipboard`, 4000);
+      },
+      openDetails: (p: unknown) => {
+        const { accountId, tokenId } = p as { accountId: string; tokenId: number };
+        this.openDetails(accountId, tokenId);
+      },
+      close: () => this.host?.dispose(),
+    };
+  }
+
+  private async repos(accountId: string, owner: string, isUser: boolean): Promise<RepositoryRef[]> {
+    const collect = async (path: string) => {
+      const out: RepositoryRef[] = [];
+      for (let page = 1; page <= MAX_REPO_PAGES; page++) {
+        const batch = await this.services.api<RepositoryRef[]>(accountId, 'GET', `${path}${path.includes('?') ? '&' : '?'}per_page=100&page=${page}`);
+        if (!Array.isArray(batch)) break;
+        out.push(...batch);
+        if (batch.length < 100) break;
+      }
+      return out;
+    };
+    const ownedBy = (r: RepositoryRef) => (r.owner?.login ?? r.full_name?.split('/')[0] ?? owner).toLowerCase() === owner.toLowerCase();
+    let list: RepositoryRef[];
+    if (isUser) {
+      list = (await collect('/user/repos')).filter(ownedBy);
+    } else {
+      try {
+        list = await collect(`/orgs/${encodeURIComponent(owner)}/repos`);
+      } catch (err) {
+        if (!(err instanceof TesseraError) || err.kind !== 'not-found') throw err;
+        list = (await collect('/user/repos')).filter(ownedBy);
+      }
+    }
+    return list.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Keeps the form's lists fresh after changes elsewhere. */
+  notifyChanged(): void {
+    this.host?.update();
+  }
+
+  dispose(): void {
+    this.host?.dispose();
+  }
+}

@@ -1,0 +1,92 @@
+// Messages between the extension and its webviews (media/webview/*.ts import this file too, so no
+// 'vscode' import here). A webview calls a named method and gets exactly one reply; the extension
+// may also push 'init' (after the webview said 'ready') and 'update' (something changed).
+import type { PersonalAccessToken, AuditEvent, RepositoryRef, TokenPolicy } from '../views/api-types';
+
+export type FromWebview =
+  | { readonly type: 'ready' }
+  | { readonly type: 'call'; readonly id: number; readonly method: string; readonly params?: unknown };
+
+export type ToWebview =
+  | { readonly type: 'init'; readonly data: unknown }
+  | { readonly type: 'update'; readonly data?: unknown }
+  | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: WebviewError };
+
+/** A failure as a webview sees it: safe text plus the provider's field errors. */
+export interface WebviewError {
+  readonly kind: string;
+  readonly message: string;
+  readonly fieldErrors: readonly { readonly field: string; readonly message: string }[];
+}
+
+/** Expiry choice in a form: preset days, a custom YYYY-MM-DD, none, or keep the current one. */
+export type ExpiryChoice =
+  | { readonly mode: 'days'; readonly days: number }
+  | { readonly mode: 'date'; readonly date: string }
+  | { readonly mode: 'none' }
+  | { readonly mode: 'keep' };
+
+// ---- Create token ----
+export interface CreateTokenInit {
+  readonly accounts: readonly { readonly id: string; readonly label: string; readonly login: string }[];
+  readonly accountId: string;
+  readonly kind?: 'classic' | 'fine_grained';
+  readonly owner?: string;
+  readonly now: number;
+}
+export interface OwnerOption {
+  readonly login: string;
+  readonly isUser: boolean;
+  /** Known only to org owners (GET .../personal-access-token-policy is owners-only). */
+  readonly policy?: TokenPolicy;
+  readonly role?: 'admin' | 'member';
+}
+export interface CreateTokenRequest {
+  readonly accountId: string;
+  readonly body: Record<string, unknown>;
+}
+export interface CreateTokenResult {
+  readonly token: PersonalAccessToken;
+}
+
+// ---- Token details ----
+export interface TokenDetailsInit {
+  readonly accountId: string;
+  readonly accountLabel: string;
+  readonly tokenId: number;
+  readonly now: number;
+  /** A secret minted just before the panel opened (regenerate from the tree), shown once. */
+  readonly secret?: NewSecret;
+}
+export interface NewSecret {
+  readonly secret: string;
+  readonly lastEight: string;
+}
+/** `update` pushes to the details panel: reload, or (once) a new secret. */
+export interface TokenDetailsUpdate {
+  readonly secret?: NewSecret;
+}
+export interface TokenDetailsData {
+  readonly token?: PersonalAccessToken;
+  readonly events: readonly AuditEvent[];
+  readonly eventsError?: string;
+  readonly gone?: boolean;
+  readonly now: number;
+}
+
+// ---- Two-factor setup ----
+export interface TwoFactorInit {
+  readonly accountId: string;
+  readonly login: string;
+  readonly origin: string;
+  readonly alreadyEnabled: boolean;
+}
+export interface TwoFactorSetupData {
+  readonly secret: string;
+  readonly otpauthUri: string;
+  /** `data:image/svg+xml;base64,...` rendered by `qrcode` in the extension. */
+  readonly qrDataUri: string;
+}
+
+export type { RepositoryRef };

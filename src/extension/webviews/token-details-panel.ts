@@ -1,0 +1,109 @@
+// The "Token details" webview: everything about one token except its secret, its audit events,
+// and regenerate (the new secret shown once), change expiry, delete. One panel per token.
+import * as vscode from 'vscode';
+import type { TesseraServices } from '../services';
+import { TesseraError } from '../services';
+import { auditEventTime, auditEventTokenId, type AuditEvent, type PersonalAccessToken } from '../views/api-types';
+import { changeTokenExpiry, deleteToken, regenerateToken, tokenPath } from '../views/token-actions';
+import { WebviewHost } from './webview-host';
+import type { ExpiryChoice, TokenDetailsData, TokenDetailsInit } from './protocol';
+
+export const TOKEN_DETAILS_VIEW_TYPE = 'tessera.tokenDetails';
+
+/** Audit events about one token, newest first. */
+export function eventsForToken(events: readonly AuditEvent[], tokenId: number): AuditEvent[] {
+  return events
+    .filter((e) => auditEventTokenId(e) === tokenId)
+    .sort((a, b) => (auditEventTime(b) ?? 0) - (auditEventTime(a) ?? 0));
+}
+
+export class TokenDetailsPanel {
+  readonly host: WebviewHost;
+
+  constructor(
+    extensionUri: vscode.Uri,
+    private readonly services: TesseraServices,
+    readonly accountId: string,
+    readonly tokenId: number,
+    title: string,
+  ) {
+    const panel = vscode.window.createWebviewPanel(TOKEN_DETAILS_VIEW_TYPE, title, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      enableFindWidget: true,
+    });
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'tessera.svg');
+    this.host = new WebviewHost(panel, extensionUri, 'token-details', this.handlers(), () => this.initData(), services.log);
+  }
+
+  private pendingSecret: { secret: string; lastEight: string } | undefined;
+
+  private initData(): TokenDetailsInit {
+    const a = this.services.accounts().find((x) => x.id === this.accountId);
+    const secret = this.pendingSecret;
+    this.pendingSecret = undefined; // shown once
+    return {
+      accountId: this.accountId,
+      accountLabel: a ? `${a.login} · ${a.providerOrigin}` : this.accountId,
+      tokenId: this.tokenId,
+      now: Date.now(),
+      ...(secret ? { secret } : {}),
+    };
+  }
+
+  private async current(): Promise<PersonalAccessToken> {
+    return this.services.api<PersonalAccessToken>(this.accountId, 'GET', tokenPath(this.tokenId));
+  }
+
+  private handlers() {
+    return {
+      load: async (): Promise<TokenDetailsData> => {
+        let token: PersonalAccessToken;
+        try {
+          token = await this.current();
+        } catch (err) {
+          if (err instanceof TesseraError && err.kind === 'not-found') return { gone: true, events: [], now: Date.now() };
+          throw err;
+        }
+        this.host.panel.title = `Token: ${token.name}`;
+        let events: AuditEvent[] = [];
+        let eventsError: string | undefined;
+        try {
+          const all = await this.services.api<AuditEvent[]>(this.accountId, 'GET', '/user/audit-log?per_page=100');
+          events = eventsForToken(Array.isArray(all) ? all : [], this.tokenId);
+        } catch (err) {
+          eventsError = err instanceof Error ? err.message : 'The audit log could not be read';
+        }
+        return { token, events, eventsError, now: Date.now() };
+      },
+      regenerate: async (p: unknown) => {
+        const { expiry } = p as { expiry: ExpiryChoice };
+        const fresh = await regenerateToken(this.services, this.accountId, await this.current(), expiry, { confirm: true });
+        return fresh ? { token: fresh } : { cancelled: true };
+      },
+      changeExpiry: async (p: unknown) => {
+        const { expiry } = p as { expiry: ExpiryChoice };
+        const updated = await changeTokenExpiry(this.services, this.accountId, await this.current(), expiry);
+        return { token: updated };
+      },
+      delete: async () => {
+        const ok = await deleteToken(this.services, this.accountId, await this.current());
+        if (ok) setTimeout(() => this.host.dispose(), 1500);
+        return { deleted: ok };
+      },
+      copy: async (p: unknown) => {
+        const { text, what } = p as { text: string; what?: string };
+        await vscode.env.clipboard.writeText(text);
+        void vscode.window.setStatusBarMessage(`$(check) ${what ?? 'Copied'} to the clipboard`, 4000);
+      },
+    };
+  }
+
+  /** Shows a secret that was just minted elsewhere (regenerate from the tree), once. */
+  showSecret(token: PersonalAccessToken): void {
+    if (typeof token.token !== 'string') return;
+    const secret = { secret: token.token, lastEight: token.token_last_eight };
+    if (this.host.isReady) this.host.update({ secret });
+    else this.pendingSecret = secret;
+  }
+}

@@ -1,0 +1,86 @@
+// The "Two-factor setup" webview: a QR code of the otpauth:// URI (rendered here, in the extension,
+// as SVG by `qrcode`, passed in as a data: URI — no remote content), the secret as text, enable
+// with a code, then the ten recovery codes to copy or save to a file.
+import * as vscode from 'vscode';
+import * as os from 'node:os';
+import type { TesseraServices } from '../services';
+import type { TwoFactorEnabled, TwoFactorSetup } from '../views/api-types';
+import { WebviewHost } from './webview-host';
+import type { TwoFactorInit, TwoFactorSetupData } from './protocol';
+
+export const TWO_FACTOR_VIEW_TYPE = 'tessera.twoFactor';
+
+export async function qrSvgDataUri(text: string): Promise<string> {
+  const imported = await import('qrcode');
+  const QRCode: typeof import('qrcode') = (imported as { default?: typeof import('qrcode') }).default ?? imported;
+  const svg = await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, color: { dark: '#000000', light: '#ffffff' } });
+  return `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
+}
+
+export class TwoFactorPanel {
+  readonly host: WebviewHost;
+
+  constructor(
+    extensionUri: vscode.Uri,
+    private readonly services: TesseraServices,
+    readonly accountId: string,
+    private readonly onEnabled: (accountId: string) => void,
+    private readonly alreadyEnabled: boolean,
+  ) {
+    const account = services.accounts().find((a) => a.id === accountId);
+    const panel = vscode.window.createWebviewPanel(TWO_FACTOR_VIEW_TYPE, `Two-Factor Setup${account ? `: ${account.login}` : ''}`, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+    });
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'tessera.svg');
+    this.host = new WebviewHost(panel, extensionUri, 'two-factor', this.handlers(), () => this.initData(), services.log);
+  }
+
+  private initData(): TwoFactorInit {
+    const a = this.services.accounts().find((x) => x.id === this.accountId);
+    return { accountId: this.accountId, login: a?.login ?? '', origin: a?.providerOrigin ?? '', alreadyEnabled: this.alreadyEnabled };
+  }
+
+  private handlers() {
+    return {
+      setup: async (): Promise<TwoFactorSetupData> => {
+        const r = await this.services.api<TwoFactorSetup>(this.accountId, 'POST', '/user/two-factor/setup', {});
+        return { secret: r.secret, otpauthUri: r.otpauth_uri, qrDataUri: await qrSvgDataUri(r.otpauth_uri) };
+      },
+      enable: async (p: unknown): Promise<{ recoveryCodes: readonly string[] }> => {
+        const { code } = p as { code: string };
+        const r = await this.services.api<TwoFactorEnabled>(this.accountId, 'POST', '/user/two-factor/enable', { code: String(code).replace(/\s+/g, '') });
+        this.onEnabled(this.accountId);
+        return { recoveryCodes: r.recovery_codes };
+      },
+      copy: async (p: unknown) => {
+        const { text, what } = p as { text: string; what?: string };
+        await vscode.env.clipboard.writeText(text);
+        void vscode.window.setStatusBarMessage(`$(check) ${what ?? 'Copied'} to the clipboard`, 4000);
+      },
+      save: async (p: unknown): Promise<{ saved?: string }> => {
+        const { codes } = p as { codes: string[] };
+        const a = this.services.accounts().find((x) => x.id === this.accountId);
+        // the home folder, never the workspace (where the file could end up in a commit)
+        const base = vscode.Uri.file(os.homedir());
+        const target = await vscode.window.showSaveDialog({
+          title: 'Save Recovery Codes',
+          defaultUri: vscode.Uri.joinPath(base, `tessera-recovery-codes-${a?.login ?? 'account'}.txt`),
+          filters: { Text: ['txt'] },
+          saveLabel: 'Save Recovery Codes',
+        });
+        if (!target) return {};
+        const text = [
+          `Tessera recovery codes for ${a?.login ?? ''} on ${a?.providerOrigin ?? ''}`,
+          'Each code works once, in place of a two-factor code. Keep them somewhere safe.',
+          '',
+          ...codes,
+          '',
+        ].join('\n');
+        await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+        return { saved: target.scheme === 'file' ? target.fsPath : target.toString() };
+      },
+      close: () => this.host.dispose(),
+    };
+  }
+}

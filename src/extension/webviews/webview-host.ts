@@ -1,0 +1,145 @@
+// The common part of Tessera's webview panels: HTML with a strict, nonce-based CSP (no remote
+// content), VS Code theme variables, and a small call/reply protocol (./protocol.ts).
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { TesseraError } from '../services';
+import type { FromWebview, ToWebview, WebviewError } from './protocol';
+
+export type CallHandler = (params: unknown) => Promise<unknown> | unknown;
+
+export function makeNonce(): string {
+  return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+}
+
+/** The panel's HTML: one stylesheet, one script (dist/webview/<script>.js), both local. */
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string): string {
+  const nonce = makeNonce();
+  const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${script}.js`));
+  const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'));
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource} data:`,
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+    "connect-src 'none'",
+    "form-action 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${styleUri}" nonce="${nonce}">
+<title>${escapeHtml(title)}</title>
+</head>
+<body>
+<main id="app" data-testid="app" aria-busy="true"><p class="muted">Loading…</p></main>
+<script nonce="${nonce}" src="${scriptUri}"></script>
+</body>
+</html>`;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+export function toWebviewError(err: unknown): WebviewError {
+  if (err instanceof TesseraError) {
+    return {
+      kind: err.kind,
+      message: err.message,
+      fieldErrors: (err.details.fieldErrors ?? []).map((f) => ({ field: f.field, message: f.message })),
+    };
+  }
+  // a plain Error from our own code; never echo arbitrary objects
+  return { kind: 'server', message: err instanceof Error ? err.message : 'Unexpected error', fieldErrors: [] };
+}
+
+/**
+ * Owns one WebviewPanel: sets its HTML, answers calls with the given handlers, sends `init` when
+ * the script is ready (and again after a reload), and forwards `update` pushes.
+ */
+export class WebviewHost implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private disposed = false;
+  private readonly closed = new vscode.EventEmitter<void>();
+  readonly onDidClose = this.closed.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    script: string,
+    private readonly handlers: Record<string, CallHandler>,
+    private readonly init: () => unknown,
+    private readonly log?: vscode.LogOutputChannel,
+  ) {
+    panel.webview.options = {
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+    };
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, script, panel.title);
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: FromWebview) => void this.onMessage(m)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Tells the webview something changed (it decides what to reload). */
+  update(data?: unknown): void {
+    if (this.ready) this.post({ type: 'update', data });
+  }
+
+  /** Sends init again (e.g. new preselection for an already open panel). */
+  reinit(): void {
+    if (this.ready) this.post({ type: 'init', data: this.init() });
+  }
+
+  private post(m: ToWebview): void {
+    if (!this.disposed) void this.panel.webview.postMessage(m);
+  }
+
+  private async onMessage(m: FromWebview): Promise<void> {
+    if (!m || typeof m !== 'object') return;
+    if (m.type === 'ready') {
+      this.ready = true;
+      this.post({ type: 'init', data: this.init() });
+      return;
+    }
+    if (m.type !== 'call' || typeof m.id !== 'number' || typeof m.method !== 'string') return;
+    const handler = Object.prototype.hasOwnProperty.call(this.handlers, m.method) ? this.handlers[m.method] : undefined;
+    if (!handler) {
+      this.post({ type: 'reply', id: m.id, ok: false, error: { kind: 'server', message: `Unknown call ${m.method}`, fieldErrors: [] } });
+      return;
+    }
+    try {
+      const result = await handler(m.params);
+      this.post({ type: 'reply', id: m.id, ok: true, result: result ?? null });
+    } catch (err) {
+      const e = toWebviewError(err);
+      if (e.kind !== 'cancelled' && e.kind !== 'validation') this.log?.warn(`webview call ${m.method} failed: ${e.message}`);
+      this.post({ type: 'reply', id: m.id, ok: false, error: e });
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.closed.fire();
+    this.closed.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}
