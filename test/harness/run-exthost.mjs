@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+// The extension-host test layer: runs mocha suites INSIDE the real VS Code extension host.
+//
+// code-server (own process group) + headless Debian Chromium open the workbench in extension
+// development mode with this repo as extensionDevelopmentPath and a runner module
+// (`export function run(): Promise<void>`) as extensionTestsPath. The extension host's console
+// (mocha's reporter) is printed here; the result comes back through codeAutomationExit.
+//
+//   node test/harness/run-exthost.mjs [--tests out/test/integration/index.js] [--grep PATTERN]
+//        [--timeout SECONDS] [--keep] [--verbose] [--headed]
+// Needs `npm run build` first (npm run test:integration does it).
+//
+// The extension host gets (process.env): TESSERA_TEST_WORKDIR (an empty scratch dir),
+// TESSERA_TEST_WORKSPACE (the opened folder: a git copy of test/fixtures/sample-workspace),
+// TESSERA_TEST_EMBEDDED_PORT (the free port also set as "tessera.embeddedPort"),
+// TESSERA_TEST_GREP, TESSERA_TEST_COLOR.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs, format } from 'node:util';
+import { ensureHost, ROOT, HostInstallError } from '../../scripts/install-host.mjs';
+
+const { values: opt } = parseArgs({
+  options: {
+    tests: { type: 'string', default: 'out/test/integration/index.js' },
+    grep: { type: 'string' },
+    timeout: { type: 'string', default: '900' },
+    keep: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
+    headed: { type: 'boolean', default: false },
+  },
+});
+
+/** Workbench (renderer) log lines that are not the extension host's console. */
+const WORKBENCH_CHATTER = new RegExp([
+  '^Resolv(ing|ed) connection token', '^Creating a socket', '^\\[reconnection-grace-time\\]',
+  '^Updating additional builtin extensions cache', '^\\[Service Worker\\]', '^\\[AgentHost',
+  '^\\[AccountPolicyGate\\]', 'ENOTFOUND open-vsx\\.org', '^Ignoring fetching additional builtin extensions',
+].join('|'));
+
+const t0 = Date.now();
+const say = (...a) => console.log(`[exthost +${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
+const fail = (msg) => { console.error(`\n[exthost] ERROR: ${msg}\n`); process.exit(2); };
+
+const lib = path.join(ROOT, 'out', 'test', 'harness', 'code-server.js');
+const testsModule = path.resolve(ROOT, opt.tests);
+for (const [file, what] of [[lib, 'the harness'], [testsModule, 'the test runner module'], [path.join(ROOT, 'dist', 'extension.js'), 'the extension bundle']]) {
+  if (!fs.existsSync(file)) fail(`${what} is not built (${path.relative(ROOT, file)} missing): run \`npm run build\` first.`);
+}
+const host = await import(lib).then((m) => m.default ?? m);
+
+let chromium;
+try {
+  chromium = host.chromiumPath();
+  await ensureHost({ quiet: true });
+  host.codeServer();
+} catch (e) {
+  fail(e instanceof HostInstallError || e.name === 'HarnessError' ? e.message : e.stack);
+}
+
+const resultsDir = path.join(host.TEST_RESULTS, 'integration');
+fs.mkdirSync(resultsDir, { recursive: true });
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-exthost-'));
+const embeddedPort = await host.freePort();
+const profile = host.makeProfile(path.join(tmp, 'profile'), { 'tessera.embeddedPort': embeddedPort });
+const workspace = host.makeGitWorkspace(path.join(tmp, 'workspace'));
+const workdir = path.join(tmp, 'work');
+fs.mkdirSync(workdir);
+
+let server, browser, exitCode = 1, cleaning;
+async function cleanup() {
+  cleaning ??= (async () => {
+    try { await browser?.close(); } catch { /* already gone */ }
+    await server?.stop();
+    if (!opt.keep) fs.rmSync(tmp, { recursive: true, force: true });
+    else say(`kept ${tmp}`);
+  })();
+  return cleaning;
+}
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, async () => {
+    console.error(`\n[exthost] ${sig}: stopping code-server and Chromium`);
+    await cleanup();
+    process.exit(130);
+  });
+}
+
+try {
+  server = await host.startCodeServer({
+    profile, smokeTestDriver: true, logPath: path.join(resultsDir, 'code-server.log'),
+    env: {
+      TESSERA_TEST_WORKDIR: workdir,
+      TESSERA_TEST_WORKSPACE: workspace,
+      TESSERA_TEST_EMBEDDED_PORT: String(embeddedPort),
+      TESSERA_TEST_GREP: opt.grep ?? '',
+      TESSERA_TEST_COLOR: process.stdout.isTTY ? '1' : '0',
+    },
+  });
+  say(`code-server ${host.CODE_SERVER_VERSION} on ${server.origin} (pid group ${server.pid}); log: ${path.relative(ROOT, server.logPath)}`);
+
+  browser = await host.launchChromium(profile, { headless: !opt.headed });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+
+  let resolveExit;
+  const exited = new Promise((r) => { resolveExit = r; });
+  // The workbench calls these when the smoke-test driver is on (as @vscode/test-web uses them).
+  // codeAutomationLog carries the workbench's log: the extension host's console (mocha's reporter,
+  // the extension's own console output) and the workbench's start-up chatter, which is dropped here
+  // (--verbose shows it). Everything also goes to test-results/integration/console.log.
+  const consoleLog = fs.createWriteStream(path.join(resultsDir, 'console.log'));
+  await page.exposeFunction('codeAutomationLog', (type, args) => {
+    const line = format(...(Array.isArray(args) ? args : [args]));
+    consoleLog.write(`[${type}] ${line}\n`);
+    if (!opt.verbose && WORKBENCH_CHATTER.test(line)) return;
+    if (type === 'error') console.error(line); else console.log(line);
+  });
+  await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
+  if (opt.verbose) page.on('console', (m) => console.log(`[browser ${m.type()}] ${m.text().slice(0, 500)}`));
+  page.on('pageerror', (e) => opt.verbose && console.log(`[browser pageerror] ${e.message}`));
+
+  const authority = `127.0.0.1:${server.port}`;
+  const url = host.workbenchUrl(server.origin, workspace, [
+    ['extensionDevelopmentPath', `vscode-remote://${authority}${ROOT}`],
+    ['extensionTestsPath', `vscode-remote://${authority}${testsModule}`],
+  ]);
+  await page.goto(url);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  say(`workbench open; running ${path.relative(ROOT, testsModule)} in the extension host${opt.grep ? ` (grep ${JSON.stringify(opt.grep)})` : ''}`);
+
+  const timeoutMs = Number(opt.timeout) * 1000;
+  let timer;
+  const result = await Promise.race([
+    exited,
+    new Promise((r) => { timer = setTimeout(() => r('timeout'), timeoutMs); }),
+    new Promise((r) => server.process.once('exit', (c, s) => r(`code-server exited (${c ?? s})`))),
+  ]);
+  clearTimeout(timer);
+  try { await page.screenshot({ path: path.join(resultsDir, 'workbench.png') }); } catch { /* page gone */ }
+  if (typeof result === 'number') {
+    exitCode = result;
+    say(`codeAutomationExit(${result}): ${result === 0 ? 'PASS' : 'FAIL'}`);
+  } else {
+    exitCode = 3;
+    console.error(`[exthost] ERROR: ${result === 'timeout' ? `no result within ${opt.timeout} s (--timeout)` : result}; ` +
+      `screenshot and server log in ${path.relative(ROOT, resultsDir)}/`);
+  }
+} catch (e) {
+  exitCode = 4;
+  console.error(`[exthost] ERROR: ${e.name === 'HarnessError' ? e.message : e.stack || e}`);
+} finally {
+  await cleanup();
+  say(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s, exit code ${exitCode}`);
+}
+process.exit(exitCode);

@@ -1,0 +1,36 @@
+// The extension-host test runner: loaded by VS Code through extensionTestsPath (see
+// test/harness/run-exthost.mjs) and run inside the real extension host. It runs every
+// out/test/integration/**/*.test.js with mocha (BDD: describe/it), spec reporter to the console.
+// Add a suite by adding test/integration/<topic>.test.ts — nothing to register.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+import * as vscode from 'vscode';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({
+    ui: 'bdd',
+    reporter: 'spec',
+    color: process.env.TESSERA_TEST_COLOR === '1',
+    timeout: Number(process.env.TESSERA_TEST_TIMEOUT || 60_000),
+    slow: 5_000,
+    grep: process.env.TESSERA_TEST_GREP || undefined,
+    failZero: true, // no suites (or a --grep that matches nothing) is a failure, not a pass
+  });
+  const files = fs.readdirSync(__dirname, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.test.js'))
+    .sort();
+  for (const f of files) mocha.addFile(path.join(__dirname, f));
+  console.log(`Running ${files.length} integration test file(s) in the extension host (VS Code ${vscode.version}, Node ${process.versions.node})`);
+
+  return new Promise((resolve, reject) => {
+    try {
+      mocha.run((failures) => {
+        if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
+        else resolve();
+      });
+    } catch (e) {
+      reject(e);
+    }
+  });
+}
