@@ -44,6 +44,14 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
     reply.header('X-Content-Type-Options', 'nosniff');
   });
 
+  // A POST/PATCH/PUT without a body validates as `{}`, so its missing fields are named (422)
+  // instead of "body must be object".
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.method !== 'GET' && request.method !== 'DELETE' && request.method !== 'HEAD') {
+      request.body = {};
+    }
+  });
+
   app.setNotFoundHandler(async () => {
     throw new HttpError(404, 'Not Found');
   });

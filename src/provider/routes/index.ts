@@ -1,8 +1,24 @@
 // Every route module, registered in this order. Later issues append theirs.
 import type { FastifyInstance } from 'fastify';
 import type { ProviderContext } from '../context';
+import { registerAuditLogRoutes } from './audit-log';
+import { registerAuthorizationRoutes } from './authorizations';
+import { registerCredentialsRevokeRoutes } from './credentials-revoke';
 import { registerHealthRoutes } from './health';
+import { registerPersonalAccessTokenRoutes } from './personal-access-tokens';
+import { registerSudoRoutes } from './sudo';
+import { registerTwoFactorRoutes } from './two-factor';
+import { registerUserRoutes } from './users';
 
 export type RouteModule = (app: FastifyInstance, ctx: ProviderContext) => void;
 
-export const ROUTE_MODULES: readonly RouteModule[] = [registerHealthRoutes];
+export const ROUTE_MODULES: readonly RouteModule[] = [
+  registerHealthRoutes,
+  registerUserRoutes,
+  registerTwoFactorRoutes,
+  registerSudoRoutes,
+  registerAuthorizationRoutes,
+  registerPersonalAccessTokenRoutes,
+  registerCredentialsRevokeRoutes,
+  registerAuditLogRoutes,
+];

@@ -1,0 +1,31 @@
+// The 2013 OAuth Authorizations API's authorization object. `token` only in the answer that
+// created it.
+import type { AuthorizationJson } from '../../shared/api-types';
+import { apiBase, ProviderContext } from '../context';
+import type { TokenRecord } from '../store/tokens';
+import type { UserRecord } from '../store/users';
+
+export const PERSONAL_CLIENT_ID = '00000000000000000000';
+
+export function authorizationJson(ctx: ProviderContext, t: TokenRecord, user: UserRecord, secret?: string): AuthorizationJson {
+  return {
+    id: t.id,
+    url: `${apiBase(ctx)}/authorizations/${t.id}`,
+    scopes: t.scopes,
+    ...(secret !== undefined ? { token: secret } : {}),
+    token_last_eight: t.tokenLastEight,
+    hashed_token: t.hashedToken,
+    app: {
+      name: t.clientId ? `OAuth client ${t.clientId}` : `${t.note} (API)`,
+      url: t.noteUrl ?? `${ctx.origin}/`,
+      client_id: t.clientId ?? PERSONAL_CLIENT_ID,
+    },
+    note: t.note,
+    note_url: t.noteUrl,
+    created_at: t.createdAt.toISOString(),
+    updated_at: t.updatedAt.toISOString(),
+    fingerprint: t.fingerprint,
+    expires_at: t.expiresAt?.toISOString() ?? null,
+    user: { login: user.login, id: user.id },
+  };
+}

@@ -1,0 +1,11 @@
+// A token's status as callers see it: a stored `active` token past its expiry is `expired`.
+import type { TokenRecord, TokenStatus } from '../store/tokens';
+
+export function effectiveStatus(t: TokenRecord, now: Date): TokenStatus {
+  if ((t.status === 'active' || t.status === 'pending') && t.expiresAt && t.expiresAt.getTime() <= now.getTime()) return 'expired';
+  return t.status;
+}
+
+export function isExpired(t: TokenRecord, now: Date): boolean {
+  return !!t.expiresAt && t.expiresAt.getTime() <= now.getTime();
+}

@@ -1,0 +1,23 @@
+// GitHub's user object (the fields Tessera has).
+import type { UserJson } from '../../shared/api-types';
+import { apiBase, ProviderContext } from '../context';
+import type { UserRecord } from '../store/users';
+
+export function userJson(ctx: ProviderContext, u: UserRecord): UserJson {
+  return {
+    login: u.login,
+    id: u.id,
+    type: 'User',
+    site_admin: u.siteAdmin,
+    name: u.name,
+    email: u.email,
+    two_factor_authentication: u.twoFactorEnabled,
+    created_at: u.createdAt.toISOString(),
+    updated_at: u.updatedAt.toISOString(),
+    url: `${apiBase(ctx)}/users/${u.login}`,
+  };
+}
+
+/** GitHub's login rules: alphanumerics and single hyphens, not at either end, at most 39. */
+export const LOGIN_PATTERN = '^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$';
+export const EMAIL_PATTERN = '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$';

@@ -1,0 +1,47 @@
+// Starts a real provider in-process on 127.0.0.1 (port 0) with a fresh data folder and a
+// movable clock. Default: plain HTTP on loopback (fast); pass `tls: 'auto'` for HTTPS with the
+// local CA (the client then trusts that CA only).
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ManualClock } from '../../../src/provider/clock';
+import { ProviderOptions, RunningProvider, startProvider } from '../../../src/provider/index';
+import { ApiClient } from './api-client';
+
+export interface TestProvider {
+  provider: RunningProvider;
+  api: ApiClient;
+  clock: ManualClock;
+  dataDir: string;
+  /** Every line the provider logged (already redacted by the provider). */
+  logs: { level: string; message: string }[];
+  close(): Promise<void>;
+}
+
+export async function startTestProvider(opts: Partial<Omit<ProviderOptions, 'clock'>> & { clock?: ManualClock; keepDataDir?: boolean } = {}): Promise<TestProvider> {
+  const dataDir = opts.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'tessera-test-')));
+  const clock = opts.clock ?? new ManualClock(Date.now());
+  const logs: { level: string; message: string }[] = [];
+  const provider = await startProvider({
+    tls: 'off',
+    ...opts,
+    host: '127.0.0.1',
+    port: opts.port ?? 0,
+    dataDir,
+    clock,
+    log: (level, message) => logs.push({ level, message }),
+  });
+  const api = new ApiClient(provider.url, provider.caCertPem);
+  return {
+    provider,
+    api,
+    clock,
+    dataDir,
+    logs,
+    async close() {
+      await api.close();
+      await provider.close();
+      if (!opts.keepDataDir && !opts.dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
