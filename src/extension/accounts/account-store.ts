@@ -1,0 +1,245 @@
+// Accounts: non-secret metadata in globalState, secrets in SecretStorage (one JSON value per
+// account, account-secrets.ts). Other windows share both, so every write reloads the value first
+// (serialized per account), and `secrets.onDidChange` reloads and fires the change events.
+// SecretStorage unavailable → a clear error; never a fallback to anywhere else.
+import * as vscode from 'vscode';
+import { TesseraError, type AccountInfo } from '../services';
+import {
+  accountIdFromSecretKey,
+  accountIdOf,
+  diffSessions,
+  parseAccountSecrets,
+  secretKeyOf,
+  serializeAccountSecrets,
+  type AccountSecrets,
+  type SessionDiff,
+  type StoredSession,
+} from './account-secrets';
+
+const META_KEY = 'tessera.accounts.v1';
+
+interface AccountMeta extends AccountInfo {
+  readonly signedInAt: string;
+}
+
+export interface SessionsChange extends SessionDiff {
+  readonly accountId: string;
+}
+
+export class SecretStorageUnavailableError extends TesseraError {
+  constructor(cause: unknown) {
+    super(
+      'server',
+      `VS Code's secret storage is not available (${cause instanceof Error ? cause.message : String(cause)}). ` +
+        'Tessera keeps tokens only there, so it cannot sign in or store tokens until it works.',
+    );
+  }
+}
+
+export class AccountStore implements vscode.Disposable {
+  private readonly cache = new Map<string, AccountSecrets>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private loadAll: Promise<void> | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly accountsEmitter = new vscode.EventEmitter<void>();
+  private readonly sessionsEmitter = new vscode.EventEmitter<SessionsChange>();
+  readonly onDidChangeAccounts = this.accountsEmitter.event;
+  readonly onDidChangeSessions = this.sessionsEmitter.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      this.accountsEmitter,
+      this.sessionsEmitter,
+      context.secrets.onDidChange((e) => {
+        const id = accountIdFromSecretKey(e.key);
+        if (id) void this.enqueue(id, () => this.reload(id, 'another window or process')).catch((err) => this.log.warn(`reload of ${id} failed: ${String(err)}`));
+      }),
+    );
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  /** Signed-in accounts (metadata only; no secret). */
+  accounts(): AccountInfo[] {
+    return this.meta().map(({ id, providerOrigin, userId, login, twoFactorEnabled }) => ({ id, providerOrigin, userId, login, twoFactorEnabled }));
+  }
+
+  account(accountId: string): AccountInfo | undefined {
+    return this.accounts().find((a) => a.id === accountId);
+  }
+
+  /** Loads every account's secrets once (drops metadata of accounts signed out elsewhere). */
+  ensureLoaded(): Promise<void> {
+    this.loadAll ??= (async () => {
+      for (const m of this.meta()) await this.enqueue(m.id, () => this.reload(m.id, 'startup'));
+    })().catch((err) => {
+      this.loadAll = undefined;
+      throw err;
+    });
+    return this.loadAll;
+  }
+
+  /** The cached secrets of an account (after ensureLoaded). */
+  cached(accountId: string): AccountSecrets | undefined {
+    return this.cache.get(accountId);
+  }
+
+  allCached(): AccountSecrets[] {
+    return [...this.cache.values()];
+  }
+
+  /** Reads the account's secrets fresh from SecretStorage. */
+  async read(accountId: string): Promise<AccountSecrets | undefined> {
+    await this.enqueue(accountId, () => this.reload(accountId, 'read'));
+    return this.cache.get(accountId);
+  }
+
+  /**
+   * Reloads the value, applies `fn` and writes the result (undefined deletes the account), in
+   * order with other writes of this window. Fires the change events for what changed.
+   */
+  update(accountId: string, fn: (current: AccountSecrets | undefined) => AccountSecrets | undefined): Promise<AccountSecrets | undefined> {
+    return this.enqueue(accountId, async () => {
+      const before = this.cache.get(accountId);
+      const current = parseAccountSecrets(await this.secretGet(accountId));
+      const next = fn(current);
+      if (next) await this.secretStore(accountId, serializeAccountSecrets(next));
+      else if (current) await this.secretDelete(accountId);
+      await this.apply(accountId, before, next);
+      return next;
+    });
+  }
+
+  /** Records a sign-in (new account or a new admin token for a known one). */
+  async addAccount(
+    identity: { providerOrigin: string; userId: number; login: string; twoFactorEnabled: boolean },
+    admin: { tokenId: number; token: string },
+  ): Promise<{ account: AccountInfo; previousAdmin?: { tokenId: number; token: string } }> {
+    const id = accountIdOf(identity.providerOrigin, identity.userId);
+    let previousAdmin: { tokenId: number; token: string } | undefined;
+    await this.update(id, (cur) => {
+      if (cur && cur.admin.tokenId !== admin.tokenId) previousAdmin = { tokenId: cur.admin.tokenId, token: cur.admin.token };
+      return {
+        v: 1,
+        account: { ...identity },
+        admin: { ...admin, createdAt: new Date().toISOString() },
+        sessions: cur?.sessions ?? [],
+        tokens: cur?.tokens ?? [],
+      };
+    });
+    return { account: this.account(id)!, ...(previousAdmin ? { previousAdmin } : {}) };
+  }
+
+  async updateIdentity(accountId: string, patch: Partial<Pick<AccountInfo, 'login' | 'twoFactorEnabled'>>): Promise<void> {
+    await this.update(accountId, (cur) => (cur ? { ...cur, account: { ...cur.account, ...patch } } : cur));
+  }
+
+  removeAccount(accountId: string): Promise<AccountSecrets | undefined> {
+    return this.update(accountId, () => undefined);
+  }
+
+  // ---- internals ----
+
+  private meta(): AccountMeta[] {
+    const v = this.context.globalState.get<AccountMeta[]>(META_KEY);
+    return Array.isArray(v) ? v.filter((m) => m && typeof m.id === 'string') : [];
+  }
+
+  private async setMeta(next: AccountMeta[]): Promise<void> {
+    await this.context.globalState.update(META_KEY, next);
+    void vscode.commands.executeCommand('setContext', 'tessera.signedIn', next.length > 0);
+  }
+
+  private enqueue<T>(accountId: string, job: () => Promise<T>): Promise<T> {
+    const prev = this.queues.get(accountId) ?? Promise.resolve();
+    const run = prev.then(job, job);
+    const tail = run.catch(() => undefined);
+    this.queues.set(accountId, tail);
+    void tail.then(() => {
+      if (this.queues.get(accountId) === tail) this.queues.delete(accountId);
+    });
+    return run;
+  }
+
+  private async reload(accountId: string, why: string): Promise<void> {
+    const before = this.cache.get(accountId);
+    const next = parseAccountSecrets(await this.secretGet(accountId));
+    if (!sameValue(before, next)) this.log.debug(`account ${accountId} changed (${why})`);
+    await this.apply(accountId, before, next);
+  }
+
+  /** Updates the cache and metadata from a new value and fires what changed. */
+  private async apply(accountId: string, before: AccountSecrets | undefined, next: AccountSecrets | undefined): Promise<void> {
+    if (next) this.cache.set(accountId, next);
+    else this.cache.delete(accountId);
+
+    const meta = this.meta();
+    const i = meta.findIndex((m) => m.id === accountId);
+    let accountsChanged = false;
+    if (next) {
+      const m: AccountMeta = {
+        id: accountId,
+        providerOrigin: next.account.providerOrigin,
+        userId: next.account.userId,
+        login: next.account.login,
+        twoFactorEnabled: next.account.twoFactorEnabled,
+        signedInAt: i >= 0 ? meta[i]!.signedInAt : new Date().toISOString(),
+      };
+      if (i < 0) {
+        meta.push(m);
+        accountsChanged = true;
+      } else if (meta[i]!.login !== m.login || meta[i]!.twoFactorEnabled !== m.twoFactorEnabled) {
+        meta[i] = m;
+        accountsChanged = true;
+      }
+    } else if (i >= 0) {
+      meta.splice(i, 1);
+      accountsChanged = true;
+    }
+    if (accountsChanged) await this.setMeta(meta);
+    else void vscode.commands.executeCommand('setContext', 'tessera.signedIn', meta.length > 0);
+    if (before?.admin.token !== next?.admin.token) accountsChanged = true;
+
+    const diff = diffSessions(before?.sessions ?? [], next?.sessions ?? []);
+    if (accountsChanged) this.accountsEmitter.fire();
+    if (diff.added.length || diff.removed.length || diff.changed.length) this.sessionsEmitter.fire({ accountId, ...diff });
+  }
+
+  private async secretGet(accountId: string): Promise<string | undefined> {
+    try {
+      return await this.context.secrets.get(secretKeyOf(accountId));
+    } catch (err) {
+      throw new SecretStorageUnavailableError(err);
+    }
+  }
+
+  private async secretStore(accountId: string, value: string): Promise<void> {
+    try {
+      await this.context.secrets.store(secretKeyOf(accountId), value);
+    } catch (err) {
+      throw new SecretStorageUnavailableError(err);
+    }
+  }
+
+  private async secretDelete(accountId: string): Promise<void> {
+    try {
+      await this.context.secrets.delete(secretKeyOf(accountId));
+    } catch (err) {
+      throw new SecretStorageUnavailableError(err);
+    }
+  }
+}
+
+function sameValue(a: AccountSecrets | undefined, b: AccountSecrets | undefined): boolean {
+  if (!a || !b) return a === b;
+  return serializeAccountSecrets(a) === serializeAccountSecrets(b);
+}
+
+export function sessionsOf(s: AccountSecrets | undefined): readonly StoredSession[] {
+  return s?.sessions ?? [];
+}

@@ -1,0 +1,208 @@
+// The 'tessera' AuthenticationProvider (multiple accounts). A session is a real token minted on
+// the provider with exactly the requested scopes (classic names, or fine-grained by the scope
+// grammar), kept in the account's SecretStorage value. getSessions matches scope sets (order and
+// list spelling do not matter); onDidChangeSessions fires for changes of this window and of others
+// (SecretStorage's onDidChange, through AccountStore).
+import * as vscode from 'vscode';
+import { sessionIdOf, type AccountSecrets, type StoredSession } from '../accounts/account-secrets';
+import type { ApiToken } from '../api/api-types';
+import type { CoreServices } from '../core-services';
+import { TesseraError, type AccountInfo } from '../services';
+import { pick, type PickItem } from './quick-input';
+import { canonicalScopes, expiresAt, parseScopes, sameScopeSet, ScopeGrammarError, sessionTokenName, type TokenRequest } from './scope-grammar';
+import { deleteToken } from './sign-in-core';
+
+export const AUTH_PROVIDER_ID = 'tessera';
+export const AUTH_PROVIDER_LABEL = 'Tessera';
+
+export interface AuthProviderDeps {
+  readonly core: CoreServices;
+  /** Interactive sign-in; undefined when cancelled. */
+  readonly signIn: (origin?: string) => Promise<AccountInfo | undefined>;
+}
+
+export class TesseraAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
+  readonly onDidChangeSessions = this.emitter.event;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly deps: AuthProviderDeps) {
+    const store = deps.core.store;
+    this.disposables.push(
+      this.emitter,
+      store.onDidChangeSessions((change) => {
+        const account = store.account(change.accountId);
+        const secrets = store.cached(change.accountId);
+        const label = this.accountLabel(account, secrets);
+        const toSession = (s: StoredSession) => this.toSession(change.accountId, label, s);
+        this.emitter.fire({ added: change.added.map(toSession), removed: change.removed.map(toSession), changed: change.changed.map(toSession) });
+      }),
+    );
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private accountLabel(account: AccountInfo | undefined, secrets: AccountSecrets | undefined): string {
+    const login = account?.login ?? secrets?.account.login ?? '?';
+    const origin = account?.providerOrigin ?? secrets?.account.providerOrigin ?? '';
+    return !origin || this.deps.core.providers.isEmbeddedOrigin(origin) ? login : `${login} (${new URL(origin).host})`;
+  }
+
+  private toSession(accountId: string, label: string, s: StoredSession): vscode.AuthenticationSession {
+    return { id: s.id, accessToken: s.token, account: { id: accountId, label }, scopes: [...s.scopes] };
+  }
+
+  async getSessions(scopes: readonly string[] | undefined, options?: vscode.AuthenticationProviderSessionOptions): Promise<vscode.AuthenticationSession[]> {
+    const store = this.deps.core.store;
+    try {
+      await store.ensureLoaded();
+    } catch (err) {
+      this.deps.core.log.error(`Sessions could not be read: ${err instanceof Error ? err.message : String(err)}`);
+      return [];
+    }
+    const out: vscode.AuthenticationSession[] = [];
+    for (const secrets of store.allCached()) {
+      const accountId = sessionAccountId(secrets);
+      if (options?.account && options.account.id !== accountId) continue;
+      const label = this.accountLabel(store.account(accountId), secrets);
+      for (const s of secrets.sessions) {
+        if (scopes === undefined || sameScopeSet(s.scopes, scopes)) out.push(this.toSession(accountId, label, s));
+      }
+    }
+    return out;
+  }
+
+  async createSession(scopes: readonly string[], options?: vscode.AuthenticationProviderSessionOptions): Promise<vscode.AuthenticationSession> {
+    const core = this.deps.core;
+    let request: TokenRequest;
+    let canonical: string[];
+    try {
+      request = parseScopes([...scopes]);
+      canonical = canonicalScopes([...scopes]);
+    } catch (err) {
+      if (err instanceof ScopeGrammarError) {
+        core.log.warn(`A session was requested with invalid scopes: ${err.message}`);
+        throw new Error(`Tessera: ${err.message}`);
+      }
+      throw err;
+    }
+    const account = await this.chooseAccount(options?.account);
+    if (!account) throw new vscode.CancellationError();
+
+    // Another window may have made the same session meanwhile.
+    const existing = (await core.store.read(account.id))?.sessions.find((s) => sameScopeSet(s.scopes, canonical));
+    if (existing) return this.toSession(account.id, this.accountLabel(account, undefined), existing);
+
+    let minted: ApiToken;
+    try {
+      minted = await this.mint(account, request, canonical);
+    } catch (err) {
+      if (err instanceof TesseraError && err.kind === 'cancelled') throw new vscode.CancellationError();
+      void core.showError(err, `Tessera could not create a token for ${scopes.length ? scopes.join(' ') : '(no scopes)'}`);
+      throw err instanceof Error ? err : new Error(String(err));
+    }
+    const session: StoredSession = {
+      id: sessionIdOf(account.id, minted.id),
+      tokenId: minted.id,
+      scopes: canonical,
+      kind: minted.kind === 'fine_grained' ? 'fine_grained' : 'classic',
+      token: minted.token!,
+      createdAt: new Date().toISOString(),
+    };
+    await core.store.update(account.id, (cur) => {
+      if (!cur) throw new TesseraError('signed-out', 'The account was signed out while the token was made.');
+      return { ...cur, sessions: [...cur.sessions.filter((s) => s.id !== session.id), session] };
+    });
+    core.log.info(`Session ${session.id} created for scopes [${canonical.join(' ')}]${minted.status === 'pending' ? ' (pending approval)' : ''}`);
+    if (minted.status === 'pending') {
+      void vscode.window.showInformationMessage(
+        `The token for ${request.kind === 'fine_grained' ? request.resourceOwner : 'this session'} waits for an organization owner's approval; until then it reads public resources only.`,
+      );
+    }
+    return this.toSession(account.id, this.accountLabel(account, undefined), session);
+  }
+
+  async removeSession(sessionId: string): Promise<void> {
+    const core = this.deps.core;
+    await core.store.ensureLoaded();
+    const secrets = core.store.allCached().find((s) => s.sessions.some((x) => x.id === sessionId));
+    if (!secrets) return;
+    const accountId = sessionAccountId(secrets);
+    const session = secrets.sessions.find((x) => x.id === sessionId)!;
+    try {
+      await core.providers.ensureReady(secrets.account.providerOrigin);
+      await deleteToken(core.client, secrets.account.providerOrigin, secrets.admin.token, session.tokenId);
+      core.log.info(`Session ${sessionId}: token ${session.tokenId} deleted on the provider`);
+    } catch (err) {
+      core.log.warn(`Session ${sessionId}: the token could not be deleted on the provider (${err instanceof Error ? err.message : String(err)}); forgetting it here`);
+      void vscode.window.showWarningMessage(
+        `Tessera forgot the session, but its token could not be deleted on the provider (${err instanceof Error ? err.message : String(err)}). Delete it in the Tokens view later.`,
+      );
+    }
+    await core.store.update(accountId, (cur) =>
+      cur ? { ...cur, sessions: cur.sessions.filter((s) => s.id !== sessionId), tokens: cur.tokens.filter((t) => t.tokenId !== session.tokenId) } : cur,
+    );
+    core.fireTokensChanged();
+  }
+
+  /** The account a new session uses: the one asked for, the only one, a pick, or a new sign-in. */
+  private async chooseAccount(wanted: vscode.AuthenticationSessionAccountInformation | undefined): Promise<AccountInfo | undefined> {
+    const core = this.deps.core;
+    await core.store.ensureLoaded();
+    const accounts = core.accounts();
+    if (wanted) {
+      const a = accounts.find((x) => x.id === wanted.id);
+      if (a) return a;
+      throw new Error(`Tessera: the account '${wanted.label}' is not signed in.`);
+    }
+    const configured = core.providers.configuredOrigin();
+    const candidates = accounts.filter((a) => a.providerOrigin === configured);
+    const list = candidates.length ? candidates : accounts;
+    if (list.length === 0) return this.deps.signIn();
+    if (list.length === 1) return list[0];
+    const items: PickItem<AccountInfo | 'new'>[] = list.map((a) => ({ label: a.login, description: a.providerOrigin, value: a }));
+    items.push({ label: '$(add) Sign in with another account…', value: 'new' });
+    const chosen = await pick('Tessera', items, 'Which Tessera account should the new session use?');
+    if (chosen === 'new') return this.deps.signIn();
+    return chosen;
+  }
+
+  /** POST /user/personal-access-tokens with exactly the requested scopes or permissions. */
+  private async mint(account: AccountInfo, request: TokenRequest, canonical: readonly string[]): Promise<ApiToken> {
+    const name = sessionTokenName(canonical.filter((s) => !s.startsWith('expires:')));
+    const body: Record<string, unknown> =
+      request.kind === 'classic'
+        ? { name, scopes: [...request.scopes], expires_at: expiresAt(request.expiry) }
+        : {
+            name,
+            kind: 'fine_grained',
+            resource_owner: request.resourceOwner,
+            repository_selection: request.repositorySelection,
+            ...(request.repositorySelection === 'subset' ? { repositories: [...request.repositories] } : {}),
+            permissions: request.permissions,
+            expires_at: expiresAt(request.expiry),
+          };
+    const core = this.deps.core;
+    let token: ApiToken;
+    try {
+      token = await core.api<ApiToken>(account.id, 'POST', '/user/personal-access-tokens', body);
+    } catch (err) {
+      // Token names may have to be unique: retry once with a suffix.
+      if (err instanceof TesseraError && err.kind === 'validation' && err.details.fieldErrors?.some((f) => f.field === 'name')) {
+        const suffix = new Date().toISOString().slice(0, 19).replace('T', ' ');
+        token = await core.api<ApiToken>(account.id, 'POST', '/user/personal-access-tokens', { ...body, name: `${name} (${suffix})`.slice(0, 100) });
+      } else throw err;
+    }
+    if (!token || typeof token.token !== 'string' || typeof token.id !== 'number') {
+      throw new TesseraError('server', 'The provider made the token but did not return its secret.');
+    }
+    core.fireTokensChanged();
+    return token;
+  }
+}
+
+function sessionAccountId(s: AccountSecrets): string {
+  return `${s.account.providerOrigin}#${s.account.userId}`;
+}

@@ -1,0 +1,116 @@
+// One step of a multi-step QuickInput flow that stays open while its answer is checked: Enter runs
+// `accept` (the box shows busy), an error is shown under the box and the user can fix and retry;
+// Escape or focus loss resolves `undefined` (cancelled: callers show nothing). A Back button
+// resolves BACK.
+import * as vscode from 'vscode';
+import { TesseraError } from '../services';
+
+export const BACK = Symbol('back');
+
+export type StepResult<T> = { readonly done: T } | { readonly error: string; readonly clear?: boolean } | { readonly back: true };
+
+export interface StepButton<T> {
+  readonly button: vscode.QuickInputButton;
+  /** Called when clicked; may change the box (prompt, placeholder) and may finish the step. */
+  onClick(box: vscode.InputBox): StepResult<T> | void;
+}
+
+export interface InputStep<T> {
+  readonly title: string;
+  readonly step?: number;
+  readonly totalSteps?: number;
+  readonly prompt: string;
+  readonly placeholder?: string;
+  readonly password?: boolean;
+  readonly value?: string;
+  readonly back?: boolean;
+  readonly buttons?: readonly StepButton<T>[];
+  /** Instant check of the text (shown while typing). */
+  readonly validate?: (value: string) => string | undefined;
+  /** Runs on Enter; the box stays open and busy until it answers. */
+  readonly accept: (value: string, box: vscode.InputBox) => Promise<StepResult<T>> | StepResult<T>;
+  /** An error to show when the step opens (e.g. after going back to fix a field). */
+  readonly initialError?: string;
+}
+
+export function inputStep<T>(opts: InputStep<T>): Promise<T | typeof BACK | undefined> {
+  return new Promise((resolve) => {
+    const box = vscode.window.createInputBox();
+    box.title = opts.title;
+    if (opts.step !== undefined) box.step = opts.step;
+    if (opts.totalSteps !== undefined) box.totalSteps = opts.totalSteps;
+    box.prompt = opts.prompt;
+    box.placeholder = opts.placeholder;
+    box.password = opts.password ?? false;
+    box.value = opts.value ?? '';
+    box.ignoreFocusOut = true;
+    box.buttons = [...(opts.back ? [vscode.QuickInputButtons.Back] : []), ...(opts.buttons ?? []).map((b) => b.button)];
+    if (opts.initialError) box.validationMessage = opts.initialError;
+    let finished = false;
+    let running = false;
+    const disposables: vscode.Disposable[] = [];
+    const finish = (v: T | typeof BACK | undefined) => {
+      if (finished) return;
+      finished = true;
+      resolve(v);
+      box.hide();
+      for (const d of disposables) d.dispose();
+      box.dispose();
+    };
+    const handle = (r: StepResult<T> | void) => {
+      if (!r) return;
+      if ('done' in r) finish(r.done);
+      else if ('back' in r) finish(BACK);
+      else {
+        box.validationMessage = r.error;
+        if (r.clear) box.value = '';
+      }
+    };
+    disposables.push(
+      box.onDidChangeValue((v) => {
+        if (!running) box.validationMessage = opts.validate?.(v);
+      }),
+      box.onDidAccept(async () => {
+        if (running || finished) return;
+        const value = box.value;
+        const invalid = opts.validate?.(value);
+        if (invalid) {
+          box.validationMessage = invalid;
+          return;
+        }
+        running = true;
+        box.busy = true;
+        box.enabled = false;
+        try {
+          handle(await opts.accept(value, box));
+        } catch (err) {
+          if (err instanceof TesseraError && err.kind === 'cancelled') return finish(undefined);
+          box.validationMessage = err instanceof Error ? err.message : String(err);
+        } finally {
+          running = false;
+          if (!finished) {
+            box.busy = false;
+            box.enabled = true;
+          }
+        }
+      }),
+      box.onDidTriggerButton((b) => {
+        if (b === vscode.QuickInputButtons.Back) return finish(BACK);
+        const sb = opts.buttons?.find((x) => x.button === b);
+        if (sb) handle(sb.onClick(box));
+      }),
+      box.onDidHide(() => finish(undefined)),
+    );
+    box.show();
+  });
+}
+
+export interface PickItem<T> extends vscode.QuickPickItem {
+  readonly value: T;
+}
+
+/** A quick pick; undefined when cancelled. */
+export async function pick<T>(title: string, items: readonly PickItem<T>[], placeholder?: string): Promise<T | undefined> {
+  const chosen = await vscode.window.showQuickPick(items, { title, placeHolder: placeholder, ignoreFocusOut: true });
+  return chosen?.value;
+}

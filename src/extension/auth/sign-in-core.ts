@@ -1,0 +1,108 @@
+// Signing in without keeping the password: the 2013 flow itself. `POST /authorizations` with Basic
+// login:password (+ `X-GitHub-OTP` when challenged) makes a classic token with `admin:token` and
+// `user`; that token is the account's credential. Signing out deletes it (and the session tokens
+// minted for other extensions) on the provider when reachable, then forgets every secret.
+import { randomBytes } from 'node:crypto';
+import * as os from 'node:os';
+import type { AccountStore } from '../accounts/account-store';
+import type { ApiAuthorization, ApiUser } from '../api/api-types';
+import type { HttpClient } from '../api/http-client';
+import { TesseraError, type AccountInfo } from '../services';
+
+export const ADMIN_SCOPES = ['admin:token', 'user'] as const;
+
+/** The classic admin token for login/password (+ code). Rejects with 'otp-required', 'signed-out' (wrong login or password), 'locked', 'provider-down', … */
+export async function requestAdminToken(
+  client: HttpClient,
+  origin: string,
+  login: string,
+  password: string,
+  otp?: string,
+): Promise<ApiAuthorization & { token: string }> {
+  const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  const auth = await client.json<ApiAuthorization>(origin, 'POST', '/api/v3/authorizations', {
+    auth: { kind: 'basic', username: login, password },
+    ...(otp ? { otp: otp.replace(/\s+/g, '') } : {}),
+    body: {
+      scopes: [...ADMIN_SCOPES],
+      note: `Tessera for VS Code on ${os.hostname()} (${when} UTC)`,
+      fingerprint: randomBytes(12).toString('hex'),
+    },
+  });
+  if (!auth || typeof auth.token !== 'string' || typeof auth.id !== 'number') {
+    throw new TesseraError('server', `The provider at ${origin} answered the sign-in without a token.`);
+  }
+  return auth as ApiAuthorization & { token: string };
+}
+
+/** Reads the user with the new token and records the account; replaces an older admin token. */
+export async function completeSignIn(
+  client: HttpClient,
+  store: AccountStore,
+  origin: string,
+  auth: { id: number; token: string },
+  log: { info(m: string): void; warn(m: string): void },
+): Promise<AccountInfo> {
+  const user = await client.json<ApiUser>(origin, 'GET', '/api/v3/user', { auth: { kind: 'token', token: auth.token } });
+  const { account, previousAdmin } = await store.addAccount(
+    { providerOrigin: origin, userId: user.id, login: user.login, twoFactorEnabled: user.two_factor_authentication === true },
+    { tokenId: auth.id, token: auth.token },
+  );
+  log.info(`Signed in to ${origin} as ${user.login}`);
+  if (previousAdmin) {
+    // Signed in again: the older admin token is no longer needed.
+    await deleteToken(client, origin, auth.token, previousAdmin.tokenId).catch((err) =>
+      log.warn(`Could not delete the previous sign-in token ${previousAdmin.tokenId}: ${String(err)}`),
+    );
+  }
+  return account;
+}
+
+/** DELETE /user/personal-access-tokens/{id}; a token already gone counts as deleted. */
+export async function deleteToken(client: HttpClient, origin: string, adminToken: string, tokenId: number): Promise<void> {
+  try {
+    await client.json(origin, 'DELETE', `/api/v3/user/personal-access-tokens/${tokenId}`, { auth: { kind: 'token', token: adminToken } });
+  } catch (err) {
+    if (err instanceof TesseraError && err.kind === 'not-found') return;
+    throw err;
+  }
+}
+
+export interface SignOutResult {
+  readonly login: string;
+  readonly deletedOnProvider: boolean;
+  readonly problem?: string;
+}
+
+/**
+ * Deletes the account's admin token and its session tokens on the provider (when reachable) and
+ * forgets all its secrets. Tokens the user made in the Tokens view stay on the provider.
+ */
+export async function signOut(
+  client: HttpClient,
+  store: AccountStore,
+  accountId: string,
+  log: { info(m: string): void; warn(m: string): void },
+): Promise<SignOutResult | undefined> {
+  const secrets = await store.read(accountId);
+  const account = store.account(accountId);
+  if (!secrets && !account) return undefined;
+  const login = secrets?.account.login ?? account?.login ?? accountId;
+  let deletedOnProvider = true;
+  let problem: string | undefined;
+  if (secrets) {
+    const origin = secrets.account.providerOrigin;
+    const token = secrets.admin.token;
+    try {
+      for (const s of secrets.sessions) await deleteToken(client, origin, token, s.tokenId);
+      await deleteToken(client, origin, token, secrets.admin.tokenId);
+    } catch (err) {
+      deletedOnProvider = false;
+      problem = err instanceof Error ? err.message : String(err);
+      log.warn(`Sign-out of ${login}: the provider could not delete the tokens (${problem}); forgetting them here anyway`);
+    }
+  }
+  await store.removeAccount(accountId);
+  log.info(`Signed out ${login} (${accountId.split('#')[0]})`);
+  return { login, deletedOnProvider, ...(problem ? { problem } : {}) };
+}

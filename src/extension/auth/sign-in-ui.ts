@@ -1,0 +1,356 @@
+// Sign-in, sign-up and sudo prompts (QuickInput). Provider → login → password (masked) → the 2FA
+// code only when the provider answers `X-GitHub-OTP: required` (a recovery code works in its
+// place). Every step can be cancelled with Escape and cancelling shows nothing; a wrong code says so
+// and lets the user try again; a lockout says when to retry; a provider that is down is named.
+import * as vscode from 'vscode';
+import type { CoreServices } from '../core-services';
+import { normalizeOrigin } from '../provider/provider-directory';
+import { TesseraError, type AccountInfo } from '../services';
+import { BACK, inputStep, pick, type PickItem, type StepButton, type StepResult } from './quick-input';
+import { completeSignIn, requestAdminToken } from './sign-in-core';
+
+const TITLE = 'Sign in to Tessera';
+const TOTP = /^\d{6}$/;
+
+export interface SignInOptions {
+  /** Skip the provider step. */
+  readonly origin?: string;
+  readonly login?: string;
+}
+
+function describeProblem(err: unknown, origin: string): string {
+  if (err instanceof TesseraError) {
+    switch (err.kind) {
+      case 'provider-down':
+      case 'network':
+      case 'locked':
+        return err.message;
+      case 'signed-out':
+        return 'Incorrect login or password.';
+      default:
+        return err.message;
+    }
+  }
+  return `Sign-in to ${origin} failed: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+/** Asks which provider to sign in to; undefined when cancelled. */
+export async function pickProvider(core: CoreServices, title = TITLE): Promise<string | undefined> {
+  const configured = core.providers.configuredOrigin();
+  const embedded = core.providers.setting().mode === 'embedded';
+  const items: PickItem<string | 'other'>[] = [
+    {
+      label: embedded ? '$(server-process) Embedded provider' : '$(globe) Configured provider',
+      description: configured,
+      detail: embedded ? 'Runs inside VS Code on this machine' : "From the setting 'tessera.providerUrl'",
+      value: configured,
+    },
+  ];
+  const seen = new Set([configured]);
+  for (const a of core.accounts()) {
+    if (!seen.has(a.providerOrigin)) {
+      seen.add(a.providerOrigin);
+      items.push({ label: '$(globe) ' + new URL(a.providerOrigin).host, description: a.providerOrigin, value: a.providerOrigin });
+    }
+  }
+  items.push({ label: '$(link) Another provider…', description: 'Enter the URL of a Tessera provider', value: 'other' });
+  const chosen = await pick(title, items, 'Choose the Tessera provider');
+  if (chosen !== 'other') return chosen;
+  const url = await inputStep<string>({
+    title,
+    prompt: 'The https:// URL of a Tessera provider (tessera serve)',
+    placeholder: 'https://tessera.example.com',
+    validate: (v) => (v.trim() && !normalizeOrigin(v) ? 'Enter an https:// URL (http:// only for 127.0.0.1 / localhost)' : undefined),
+    accept: (v) => (normalizeOrigin(v) ? { done: normalizeOrigin(v)! } : { error: 'Enter an https:// URL' }),
+  });
+  return typeof url === 'string' ? url : undefined;
+}
+
+/** The whole interactive sign-in; undefined when cancelled (nothing shown). */
+export async function signInInteractive(core: CoreServices, opts: SignInOptions = {}): Promise<AccountInfo | undefined> {
+  const origin = opts.origin ?? (await pickProvider(core));
+  if (!origin) return undefined;
+  try {
+    await core.providers.ensureReady(origin);
+  } catch (err) {
+    await core.showError(err, 'Sign in to Tessera');
+    return undefined;
+  }
+
+  let login = opts.login ?? '';
+  let stage: 'login' | 'password' | 'otp' = 'login';
+  let password = '';
+  let passwordError: string | undefined;
+  const total = 3;
+  for (;;) {
+    if (stage === 'login') {
+      const r = await inputStep<string>({
+        title: TITLE,
+        step: 1,
+        totalSteps: total,
+        prompt: `Your login on ${origin}`,
+        placeholder: 'login',
+        value: login,
+        validate: (v) => (v.trim() ? undefined : 'Enter your login'),
+        accept: (v) => ({ done: v.trim() }),
+      });
+      if (typeof r !== 'string') return undefined;
+      login = r;
+      stage = 'password';
+      continue;
+    }
+    if (stage === 'password') {
+      const r = await inputStep<{ token?: { id: number; token: string }; otp?: true; pw: string }>({
+        title: TITLE,
+        step: 2,
+        totalSteps: total,
+        prompt: `Password for ${login}`,
+        placeholder: 'password',
+        password: true,
+        back: true,
+        ...(passwordError ? { initialError: passwordError } : {}),
+        validate: (v) => (v ? undefined : 'Enter your password'),
+        accept: async (pw) => {
+          try {
+            const auth = await requestAdminToken(core.client, origin, login, pw);
+            return { done: { token: auth, pw } };
+          } catch (err) {
+            if (err instanceof TesseraError && err.kind === 'otp-required') return { done: { otp: true as const, pw } };
+            core.log.info(`Sign-in of ${login} at ${origin}: ${err instanceof Error ? err.message : String(err)}`);
+            return { error: describeProblem(err, origin), clear: err instanceof TesseraError && err.kind === 'signed-out' };
+          }
+        },
+      });
+      if (r === BACK) {
+        stage = 'login';
+        continue;
+      }
+      if (!r) return undefined;
+      password = r.pw;
+      passwordError = undefined;
+      if (r.token) return finish(core, origin, r.token);
+      stage = 'otp';
+      continue;
+    }
+    // stage === 'otp'
+    const r = await otpStep(core, origin, login, password, total);
+    if (r === BACK) {
+      stage = 'password';
+      password = '';
+      continue;
+    }
+    if (!r) return undefined;
+    return finish(core, origin, r);
+  }
+}
+
+function otpButtons<T>(state: { recovery: boolean }): StepButton<T>[] {
+  const useRecovery: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('key'), tooltip: 'Use a recovery code instead' };
+  return [
+    {
+      button: useRecovery,
+      onClick: (box) => {
+        state.recovery = !state.recovery;
+        box.prompt = state.recovery ? 'Enter one of your recovery codes (each works once)' : 'Enter the 6-digit code from your authenticator app';
+        box.placeholder = state.recovery ? 'recovery code' : '123456';
+        box.value = '';
+        box.validationMessage = undefined;
+      },
+    },
+  ];
+}
+
+function otpStep(core: CoreServices, origin: string, login: string, password: string, total: number) {
+  const state = { recovery: false };
+  return inputStep<{ id: number; token: string }>({
+    title: TITLE,
+    step: 3,
+    totalSteps: total,
+    prompt: 'Enter the 6-digit code from your authenticator app',
+    placeholder: '123456',
+    back: true,
+    buttons: otpButtons(state),
+    validate: (v) => {
+      const c = v.replace(/\s+/g, '');
+      if (!c) return undefined;
+      if (!state.recovery && !TOTP.test(c)) return 'The code has 6 digits (or use a recovery code: the key button)';
+      return undefined;
+    },
+    accept: async (v): Promise<StepResult<{ id: number; token: string }>> => {
+      const code = v.replace(/\s+/g, '');
+      if (!code) return { error: state.recovery ? 'Enter a recovery code' : 'Enter the 6-digit code' };
+      try {
+        return { done: await requestAdminToken(core.client, origin, login, password, code) };
+      } catch (err) {
+        if (err instanceof TesseraError && (err.kind === 'otp-required' || err.kind === 'signed-out')) {
+          core.log.info(`Sign-in of ${login} at ${origin}: the ${state.recovery ? 'recovery code' : 'code'} was not accepted`);
+          return {
+            error: state.recovery
+              ? 'That recovery code is not valid (each one works once). Try another.'
+              : 'That code is not valid. Wait for a new code in your authenticator app and try again.',
+            clear: true,
+          };
+        }
+        return { error: describeProblem(err, origin) };
+      }
+    },
+  });
+}
+
+async function finish(core: CoreServices, origin: string, auth: { id: number; token: string }): Promise<AccountInfo | undefined> {
+  try {
+    const account = await completeSignIn(core.client, core.store, origin, auth, core.log);
+    void vscode.window.showInformationMessage(`Signed in to Tessera as ${account.login}${core.providers.isEmbeddedOrigin(origin) ? '' : ` (${origin})`}.`);
+    return account;
+  } catch (err) {
+    await core.showError(err, 'Sign in to Tessera');
+    return undefined;
+  }
+}
+
+/** Sign-up on a provider whose sign-up is open (the embedded one is), then sign in. */
+export async function signUpInteractive(core: CoreServices, opts: { origin?: string } = {}): Promise<AccountInfo | undefined> {
+  const title = 'Create a Tessera account';
+  const origin = opts.origin ?? core.providers.embeddedOrigin();
+  try {
+    await core.providers.ensureReady(origin);
+  } catch (err) {
+    await core.showError(err, title);
+    return undefined;
+  }
+  const v = { login: '', email: '', password: '' };
+  const errors: Partial<Record<'login' | 'email' | 'password', string>> = {};
+  let stage: 'login' | 'email' | 'password' | 'confirm' = 'login';
+  for (;;) {
+    if (stage === 'login') {
+      const r = await inputStep<string>({
+        title, step: 1, totalSteps: 4, prompt: `Choose a login on ${origin}`, placeholder: 'login', value: v.login,
+        ...(errors.login ? { initialError: errors.login } : {}),
+        validate: (x) => (x.trim() ? undefined : 'Enter a login'),
+        accept: (x) => ({ done: x.trim() }),
+      });
+      if (typeof r !== 'string') return undefined;
+      v.login = r;
+      delete errors.login;
+      stage = 'email';
+    } else if (stage === 'email') {
+      const r = await inputStep<string>({
+        title, step: 2, totalSteps: 4, prompt: 'Your email address', placeholder: 'you@example.com', value: v.email, back: true,
+        ...(errors.email ? { initialError: errors.email } : {}),
+        validate: (x) => (x.trim() && !/^[^@\s]+@[^@\s]+$/.test(x.trim()) ? 'Enter an email address' : undefined),
+        accept: (x) => (x.trim() ? { done: x.trim() } : { error: 'Enter an email address' }),
+      });
+      if (r === BACK) { stage = 'login'; continue; }
+      if (typeof r !== 'string') return undefined;
+      v.email = r;
+      delete errors.email;
+      stage = 'password';
+    } else if (stage === 'password') {
+      const r = await inputStep<string>({
+        title, step: 3, totalSteps: 4, prompt: 'Choose a password', placeholder: 'password', password: true, back: true,
+        ...(errors.password ? { initialError: errors.password } : {}),
+        validate: (x) => (x ? undefined : 'Enter a password'),
+        accept: (x) => ({ done: x }),
+      });
+      if (r === BACK) { stage = 'email'; continue; }
+      if (typeof r !== 'string') return undefined;
+      v.password = r;
+      delete errors.password;
+      stage = 'confirm';
+    } else {
+      const r = await inputStep<'created' | 'login' | 'email' | 'password'>({
+        title, step: 4, totalSteps: 4, prompt: 'Type the password again', placeholder: 'password', password: true, back: true,
+        accept: async (x) => {
+          if (x !== v.password) return { error: 'The passwords do not match', clear: true };
+          try {
+            await core.client.json(origin, 'POST', '/api/v3/users', { body: { login: v.login, email: v.email, password: v.password } });
+            return { done: 'created' };
+          } catch (err) {
+            if (err instanceof TesseraError && err.kind === 'validation' && err.details.fieldErrors?.length) {
+              const fe = err.details.fieldErrors.find((f) => ['login', 'email', 'password'].includes(f.field));
+              if (fe) {
+                errors[fe.field as 'login' | 'email' | 'password'] = `${fe.field}: ${fe.message}`;
+                return { done: fe.field as 'login' | 'email' | 'password' };
+              }
+            }
+            return { error: err instanceof Error ? err.message : String(err) };
+          }
+        },
+      });
+      if (r === BACK) { stage = 'password'; continue; }
+      if (!r) return undefined;
+      if (r !== 'created') { stage = r; continue; }
+      core.log.info(`Created the account ${v.login} on ${origin}`);
+      try {
+        const auth = await requestAdminToken(core.client, origin, v.login, v.password);
+        return await finish(core, origin, auth);
+      } catch (err) {
+        await core.showError(err, 'Sign in to the new account');
+        return undefined;
+      }
+    }
+  }
+}
+
+/** Sudo: password (+ code when the account has 2FA), then POST /user/sudo. False when cancelled. */
+export async function sudoInteractive(core: CoreServices, account: AccountInfo): Promise<boolean> {
+  const title = `Confirm access for ${account.login}`;
+  let password = '';
+  let needCode = account.twoFactorEnabled;
+  for (;;) {
+    const pw = await inputStep<{ pw: string; needCode: boolean }>({
+      title,
+      step: 1,
+      totalSteps: needCode ? 2 : 1,
+      prompt: 'Tessera asks for your password again before this change (sudo mode, valid for two hours).',
+      placeholder: 'password',
+      password: true,
+      validate: (x) => (x ? undefined : 'Enter your password'),
+      accept: async (x) => {
+        if (needCode) return { done: { pw: x, needCode: true } };
+        try {
+          await core.openSudo(account.id, x);
+          return { done: { pw: x, needCode: false } };
+        } catch (err) {
+          if (err instanceof TesseraError && err.kind === 'otp-required') return { done: { pw: x, needCode: true } };
+          if (err instanceof TesseraError && ['signed-out', 'forbidden', 'validation'].includes(err.kind)) {
+            return { error: `Incorrect password (${err.message})`, clear: true };
+          }
+          return { error: err instanceof Error ? err.message : String(err) };
+        }
+      },
+    });
+    if (!pw || pw === BACK) return false;
+    password = pw.pw;
+    if (!pw.needCode) return true;
+    needCode = true;
+    const state = { recovery: false };
+    const r = await inputStep<true | 'password'>({
+      title,
+      step: 2,
+      totalSteps: 2,
+      prompt: 'Enter the 6-digit code from your authenticator app',
+      placeholder: '123456',
+      back: true,
+      buttons: otpButtons(state),
+      validate: (x) => (x.trim() && !state.recovery && !TOTP.test(x.replace(/\s+/g, '')) ? 'The code has 6 digits' : undefined),
+      accept: async (x) => {
+        try {
+          await core.openSudo(account.id, password, x);
+          return { done: true };
+        } catch (err) {
+          if (err instanceof TesseraError && /password/i.test(err.message) && !/code|otp/i.test(err.message)) {
+            return { done: 'password' };
+          }
+          if (err instanceof TesseraError && ['otp-required', 'signed-out', 'forbidden', 'validation'].includes(err.kind)) {
+            return { error: 'That code (or the password) was not accepted. Try a new code.', clear: true };
+          }
+          return { error: err instanceof Error ? err.message : String(err) };
+        }
+      },
+    });
+    if (r === true) return true;
+    if (r === BACK || r === 'password') continue;
+    return false;
+  }
+}

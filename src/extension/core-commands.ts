@@ -1,0 +1,122 @@
+// The core's commands: sign in / up / out, the provider's URL, log and restart, and git.
+import * as vscode from 'vscode';
+import { signOut } from './auth/sign-in-core';
+import type { CoreServices } from './core-services';
+import type { CloneArgs } from './git/clone-repository';
+import type { GitIntegration } from './git/git-integration';
+import type { AccountInfo } from './services';
+
+export interface CommandDeps {
+  readonly core: CoreServices;
+  readonly git: GitIntegration;
+  readonly signIn: (origin?: string) => Promise<AccountInfo | undefined>;
+  readonly signUp: () => Promise<AccountInfo | undefined>;
+}
+
+/** An account id from a command argument: a string, an AccountInfo, or a tree item holding one. */
+export function accountIdFromArg(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (arg && typeof arg === 'object') {
+    const o = arg as { id?: unknown; providerOrigin?: unknown; account?: { id?: unknown }; accountId?: unknown };
+    if (typeof o.accountId === 'string') return o.accountId;
+    if (o.account && typeof o.account.id === 'string') return o.account.id;
+    if (typeof o.id === 'string' && typeof o.providerOrigin === 'string') return o.id;
+  }
+  return undefined;
+}
+
+export function registerCoreCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
+  const { core, git } = deps;
+  const run = (name: string, fn: (...args: unknown[]) => Promise<unknown>) =>
+    vscode.commands.registerCommand(name, async (...args: unknown[]) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        await core.showError(err, name.replace(/^tessera\./, 'Tessera: '));
+        return undefined;
+      }
+    });
+
+  context.subscriptions.push(
+    run('tessera.signIn', async (arg) => {
+      const origin = arg && typeof arg === 'object' && typeof (arg as { origin?: unknown }).origin === 'string' ? (arg as { origin: string }).origin : undefined;
+      return deps.signIn(origin);
+    }),
+    run('tessera.signUp', () => deps.signUp()),
+    run('tessera.signOut', async (arg) => {
+      let accountId = accountIdFromArg(arg);
+      const accounts = core.accounts();
+      if (!accountId) {
+        if (!accounts.length) {
+          void vscode.window.showInformationMessage('No Tessera account is signed in.');
+          return;
+        }
+        if (accounts.length === 1) accountId = accounts[0]!.id;
+        else {
+          const chosen = await vscode.window.showQuickPick(
+            accounts.map((a) => ({ label: a.login, description: a.providerOrigin, id: a.id })),
+            { title: 'Sign out of Tessera', placeHolder: 'Which account?' },
+          );
+          accountId = chosen?.id;
+        }
+      }
+      if (!accountId) return;
+      const r = await signOut(core.client, core.store, accountId, core.log);
+      if (!r) return;
+      core.fireTokensChanged();
+      if (r.deletedOnProvider) void vscode.window.showInformationMessage(`Signed out of Tessera (${r.login}).`);
+      else {
+        void vscode.window.showWarningMessage(
+          `Signed out of Tessera (${r.login}) in VS Code, but its tokens could not be deleted on the provider: ${r.problem}`,
+          'Show Log',
+        ).then((c) => c && core.log.show(true));
+      }
+    }),
+    run('tessera.showProviderUrl', async () => {
+      const state = core.providers.state();
+      const s = core.providers.setting();
+      const e = core.providers.embedded.state;
+      let text: string;
+      if (s.mode === 'remote') text = `Tessera provider: ${s.origin} (tessera.providerUrl)${state.up ? '' : ` — ${state.message ?? 'not reachable'}`}`;
+      else if (e.kind === 'hosting') text = `Embedded Tessera provider: ${e.url} (running in this window; CA: ${e.caCertPath})`;
+      else if (e.kind === 'shared') text = `Embedded Tessera provider: ${e.url} (running in another VS Code window; CA: ${e.caCertPath})`;
+      else text = `Embedded Tessera provider: ${state.origin} — ${state.message ?? e.kind}`;
+      const choice = await vscode.window.showInformationMessage(text, 'Copy URL', 'Show Log');
+      if (choice === 'Copy URL') await vscode.env.clipboard.writeText(state.origin);
+      else if (choice === 'Show Log') core.log.show(true);
+      return state.origin;
+    }),
+    run('tessera.showLog', async () => core.log.show(true)),
+    run('tessera.restartProvider', async () => {
+      if (core.providers.setting().mode === 'remote') {
+        void vscode.window.showInformationMessage(`Tessera uses the provider at ${core.providers.configuredOrigin()} (tessera.providerUrl); there is no embedded provider to restart.`);
+        return;
+      }
+      const before = core.providers.embedded.state;
+      if (before.kind === 'shared') {
+        void vscode.window.showInformationMessage(
+          `The embedded provider runs in another VS Code window (${before.url}). Restart it from that window, or close that window and this one takes over within seconds.`,
+        );
+        return;
+      }
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Restarting the embedded Tessera provider…' }, () =>
+        core.providers.embedded.restart(),
+      );
+      const after = core.providers.embedded.state;
+      if (after.kind === 'hosting' || after.kind === 'shared') void vscode.window.showInformationMessage(`The embedded Tessera provider is running at ${after.url}.`);
+      else if (after.kind === 'port-conflict' || after.kind === 'failed') await core.showError(new Error(after.message), 'Restart Embedded Provider');
+    }),
+    run('tessera.configureGit', (arg) => git.configureCommand(arg)),
+    run('tessera.cloneRepository', (arg) => git.cloneCommand(arg && typeof arg === 'object' ? (arg as CloneArgs) : undefined)),
+    run('tessera.useCombinedCaBundle', async () => {
+      if (!git.caEnv.original) {
+        void vscode.window.showInformationMessage('GIT_SSL_CAINFO is not set in VS Code\'s environment: git already uses http.sslCAInfo from the repository\'s config.');
+        return undefined;
+      }
+      const p = await git.caEnv.apply(true);
+      if (p) void vscode.window.showInformationMessage(`git in VS Code now trusts the Tessera provider (GIT_SSL_CAINFO → ${p}).`);
+      else void vscode.window.showWarningMessage('The Tessera provider has no CA certificate yet; start it first.');
+      return p;
+    }),
+  );
+}

@@ -1,0 +1,152 @@
+// TesseraServices (services.ts) implemented by the core: the account-authenticated API call with
+// sudo re-prompting, token secrets for git and sessions, errors shown the standard way.
+import * as vscode from 'vscode';
+import type { AccountStore } from './accounts/account-store';
+import type { AccountSecrets } from './accounts/account-secrets';
+import type { ApiUser } from './api/api-types';
+import type { HttpClient } from './api/http-client';
+import type { ProviderDirectory } from './provider/provider-directory';
+import { TesseraError, type AccountInfo, type TesseraServices } from './services';
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** Asks for password (+ code) and opens sudo mode for the account; false when cancelled. */
+export type SudoPrompter = (account: AccountInfo) => Promise<boolean>;
+
+export class CoreServices implements TesseraServices, vscode.Disposable {
+  private readonly tokensEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeTokens = this.tokensEmitter.event;
+  readonly onDidChangeAccounts: vscode.Event<void>;
+  readonly onDidChangeProviderState: vscode.Event<void>;
+  private readonly sudoInFlight = new Map<string, Promise<boolean>>();
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Set by extension.ts once the sign-in UI exists (a "Sign In" action on a signed-out error). */
+  signInCommand = 'tessera.signIn';
+
+  constructor(
+    readonly log: vscode.LogOutputChannel,
+    readonly store: AccountStore,
+    readonly client: HttpClient,
+    readonly providers: ProviderDirectory,
+    private readonly sudoPrompt: SudoPrompter,
+  ) {
+    this.onDidChangeAccounts = store.onDidChangeAccounts;
+    this.onDidChangeProviderState = providers.onDidChangeState;
+    this.disposables.push(this.tokensEmitter, store.onDidChangeSessions(() => this.tokensEmitter.fire()));
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  fireTokensChanged(): void {
+    this.tokensEmitter.fire();
+  }
+
+  accounts(): readonly AccountInfo[] {
+    return this.store.accounts();
+  }
+
+  /** The account's secrets (reloaded when not cached); 'signed-out' when there are none. */
+  async secretsOf(accountId: string): Promise<AccountSecrets> {
+    const s = this.store.cached(accountId) ?? (await this.store.read(accountId));
+    if (!s) {
+      throw new TesseraError('signed-out', `The Tessera account ${accountId.replace(/#\d+$/, '')} is not signed in in this window; sign in again.`);
+    }
+    return s;
+  }
+
+  async api<T = unknown>(accountId: string, method: Method, path: string, body?: unknown): Promise<T> {
+    const apiPath = path.startsWith('/api/v3/') ? path : `/api/v3${path.startsWith('/') ? '' : '/'}${path}`;
+    const account = this.store.account(accountId);
+    const secrets = await this.secretsOf(accountId);
+    const origin = secrets.account.providerOrigin;
+    await this.providers.ensureReady(origin);
+    const call = async (token: string) => {
+      try {
+        const r = await this.client.json<T>(origin, method, apiPath, { auth: { kind: 'token', token }, ...(body !== undefined ? { body } : {}) });
+        this.providers.noteReachable(origin, true);
+        return r;
+      } catch (err) {
+        if (err instanceof TesseraError && err.kind === 'provider-down') this.providers.noteReachable(origin, false, err.message);
+        throw err;
+      }
+    };
+    try {
+      return await call(secrets.admin.token);
+    } catch (err) {
+      if (!(err instanceof TesseraError) || err.kind !== 'sudo-required') throw err;
+      const ok = await this.requestSudo(account ?? { id: accountId, providerOrigin: origin, userId: secrets.account.userId, login: secrets.account.login, twoFactorEnabled: secrets.account.twoFactorEnabled });
+      if (!ok) throw new TesseraError('cancelled', 'Cancelled.');
+      const fresh = await this.secretsOf(accountId);
+      return await call(fresh.admin.token);
+    }
+  }
+
+  /** One sudo prompt per account at a time (parallel calls wait for the same answer). */
+  requestSudo(account: AccountInfo): Promise<boolean> {
+    let p = this.sudoInFlight.get(account.id);
+    if (!p) {
+      p = this.sudoPrompt(account).finally(() => this.sudoInFlight.delete(account.id));
+      this.sudoInFlight.set(account.id, p);
+    }
+    return p;
+  }
+
+  /** POST /user/sudo with the account's token. */
+  async openSudo(accountId: string, password: string, otp?: string): Promise<void> {
+    const secrets = await this.secretsOf(accountId);
+    await this.client.json(secrets.account.providerOrigin, 'POST', '/api/v3/user/sudo', {
+      auth: { kind: 'token', token: secrets.admin.token },
+      body: { password, ...(otp ? { otp: otp.replace(/\s+/g, '') } : {}) },
+    });
+    this.log.info(`Sudo mode opened for ${secrets.account.login}`);
+  }
+
+  async rememberTokenSecret(accountId: string, tokenId: number, secret: string): Promise<void> {
+    await this.store.update(accountId, (cur) => {
+      if (!cur) throw new TesseraError('signed-out', 'The account is not signed in any more.');
+      return {
+        ...cur,
+        tokens: [...cur.tokens.filter((t) => t.tokenId !== tokenId), { tokenId, token: secret }],
+        // A regenerated session token: the session keeps working with the new secret.
+        sessions: cur.sessions.map((s) => (s.tokenId === tokenId ? { ...s, token: secret } : s)),
+      };
+    });
+    this.log.info(`Remembered the secret of token ${tokenId} for git and sessions`);
+  }
+
+  async forgetTokenSecret(accountId: string, tokenId: number): Promise<void> {
+    await this.store.update(accountId, (cur) =>
+      cur ? { ...cur, tokens: cur.tokens.filter((t) => t.tokenId !== tokenId), sessions: cur.sessions.filter((s) => s.tokenId !== tokenId) } : cur,
+    );
+  }
+
+  /** Re-reads the user (login, 2FA state) after a change such as enabling 2FA. */
+  async refreshAccount(accountId: string): Promise<AccountInfo | undefined> {
+    const user = await this.api<ApiUser>(accountId, 'GET', '/user');
+    await this.store.updateIdentity(accountId, { login: user.login, twoFactorEnabled: user.two_factor_authentication === true });
+    return this.store.account(accountId);
+  }
+
+  async showError(err: unknown, context: string): Promise<void> {
+    if (err instanceof TesseraError && err.kind === 'cancelled') return;
+    if (err instanceof vscode.CancellationError) return;
+    const message = err instanceof Error ? err.message : String(err);
+    this.log.error(`${context}: ${message}`);
+    const actions: string[] = [];
+    if (err instanceof TesseraError && err.kind === 'signed-out') actions.push('Sign In');
+    if (err instanceof TesseraError && err.kind === 'provider-down' && this.providers.setting().mode === 'embedded') actions.push('Restart Provider');
+    actions.push('Show Log');
+    // Not awaited: a notification may stay open for a long time; callers must not hang on it.
+    void vscode.window.showErrorMessage(`${context}: ${message}`, ...actions).then((choice) => {
+      if (choice === 'Show Log') this.log.show(true);
+      else if (choice === 'Sign In') void vscode.commands.executeCommand(this.signInCommand);
+      else if (choice === 'Restart Provider') void vscode.commands.executeCommand('tessera.restartProvider');
+    });
+  }
+
+  providerState(): { origin: string; up: boolean; message?: string } {
+    return this.providers.state();
+  }
+}

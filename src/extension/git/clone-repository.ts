@@ -1,0 +1,125 @@
+// "Clone Repository…": a picker of the user's repositories (GET /user/repos), a destination
+// folder, then `git clone` with a token chosen for the repository. The token goes to git through
+// the environment (GIT_CONFIG_* → http.<origin>/.extraHeader), never on the command line and never
+// into the clone's config; the clone gets credential.<origin>.useHttpPath and
+// http.<origin>/.sslCAInfo so later fetches and pushes work through the credentials provider.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ApiRepository } from '../api/api-types';
+import type { CoreServices } from '../core-services';
+import { TesseraError, type AccountInfo } from '../services';
+import type { TesseraCredentialsProvider } from './credentials-provider';
+import { envConfig, runGit } from './git-exec';
+import { cloneUrl, credentialUrlKey, httpUrlKey } from './remote-url';
+
+export interface CloneArgs {
+  /** `owner/name`; skips the picker. */
+  readonly fullName?: string;
+  /** The folder to clone into (the clone is `<parentDir>/<name>`); skips the folder dialog. */
+  readonly parentDir?: string;
+  /** 'none' skips the "open it?" question (tests). */
+  readonly open?: 'ask' | 'none' | 'window' | 'workspace';
+}
+
+async function listRepos(core: CoreServices, account: AccountInfo): Promise<ApiRepository[]> {
+  const all: ApiRepository[] = [];
+  for (let page = 1; page <= 10; page++) {
+    const batch = await core.api<ApiRepository[]>(account.id, 'GET', `/user/repos?per_page=100&page=${page}`);
+    if (!Array.isArray(batch)) break;
+    all.push(...batch);
+    if (batch.length < 100) break;
+  }
+  return all;
+}
+
+export async function cloneRepository(core: CoreServices, creds: TesseraCredentialsProvider, args: CloneArgs = {}): Promise<string | undefined> {
+  const origin = core.providers.configuredOrigin();
+  let accounts = core.accounts().filter((a) => a.providerOrigin === origin);
+  if (!accounts.length) accounts = [...core.accounts()];
+  if (!accounts.length) {
+    const choice = await vscode.window.showInformationMessage('Sign in to Tessera to clone its repositories.', 'Sign In');
+    if (choice === 'Sign In') await vscode.commands.executeCommand('tessera.signIn');
+    return undefined;
+  }
+  let repo: { owner: string; name: string; origin: string } | undefined;
+  if (args.fullName) {
+    const [owner, name] = args.fullName.split('/');
+    if (!owner || !name) throw new TesseraError('validation', `'${args.fullName}' is not owner/name`);
+    repo = { owner, name, origin: accounts[0]!.providerOrigin };
+  } else {
+    const items: (vscode.QuickPickItem & { repo: { owner: string; name: string; origin: string } })[] = [];
+    const seen = new Set<string>();
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Tessera: listing repositories' }, async () => {
+      for (const a of accounts) {
+        let repos: ApiRepository[];
+        try {
+          repos = await listRepos(core, a);
+        } catch (err) {
+          if (err instanceof TesseraError && err.kind === 'not-found') {
+            throw new TesseraError('not-found', `The provider at ${a.providerOrigin} has no repository listing (GET /api/v3/user/repos).`);
+          }
+          throw err;
+        }
+        for (const r of repos) {
+          const key = `${a.providerOrigin}/${r.full_name}`.toLowerCase();
+          if (seen.has(key)) continue;
+          seen.add(key);
+          items.push({
+            label: `$(${r.private ? 'lock' : 'repo'}) ${r.full_name}`,
+            description: r.private ? 'private' : 'public',
+            ...(r.description ? { detail: r.description } : {}),
+            repo: { owner: r.owner.login, name: r.name, origin: a.providerOrigin },
+          });
+        }
+      }
+    });
+    if (!items.length) {
+      void vscode.window.showInformationMessage('You have no repositories on the Tessera provider yet.');
+      return undefined;
+    }
+    const chosen = await vscode.window.showQuickPick(items, { title: 'Clone a Tessera repository', placeHolder: 'Repository to clone', ignoreFocusOut: true, matchOnDescription: true });
+    if (!chosen) return undefined;
+    repo = chosen.repo;
+  }
+  let parent = args.parentDir;
+  if (!parent) {
+    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Select as Repository Destination', title: `Where should ${repo.owner}/${repo.name} be cloned?` });
+    if (!picked?.[0]) return undefined;
+    parent = picked[0].fsPath;
+  }
+  const dest = path.join(parent, repo.name);
+  if (existsSync(dest)) throw new TesseraError('validation', `${dest} already exists.`);
+
+  const url = cloneUrl(repo.origin, repo.owner, repo.name);
+  const cred = await creds.credentialsFor(url, 'fetch');
+  const ca = core.providers.caPathFor(repo.origin);
+  const entries: [string, string][] = [];
+  if (cred) {
+    const basic = Buffer.from(`${cred.username}:${cred.password}`, 'utf8').toString('base64');
+    entries.push([httpUrlKey(repo.origin, 'extraHeader'), `Authorization: Basic ${basic}`]);
+  }
+  const env = envConfig({ ...process.env, GIT_TERMINAL_PROMPT: '0' }, entries);
+  if (ca) env.GIT_SSL_CAINFO = ca; // this git talks to the provider only; the env wins over config
+  const gitArgs = ['clone', '-c', `${credentialUrlKey(repo.origin, 'useHttpPath')}=true`];
+  if (ca) gitArgs.push('-c', `${httpUrlKey(repo.origin, 'sslCAInfo')}=${ca}`);
+  gitArgs.push('--', url, dest);
+  const r = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Cloning ${repo.owner}/${repo.name}…` },
+    () => runGit(gitArgs, { cwd: parent, env, timeoutMs: 600_000 }),
+  );
+  if (r.code !== 0) {
+    throw new TesseraError('server', `git clone of ${repo.owner}/${repo.name} failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  }
+  core.log.info(`Cloned ${url} into ${dest}${cred ? ` with token ${cred.tokenId}` : ' without a token'}`);
+  const open = args.open ?? 'ask';
+  if (open === 'window') await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(dest), { forceNewWindow: false });
+  else if (open === 'workspace') vscode.workspace.updateWorkspaceFolders(vscode.workspace.workspaceFolders?.length ?? 0, 0, { uri: vscode.Uri.file(dest) });
+  else if (open === 'ask') {
+    const choice = await vscode.window.showInformationMessage(`Cloned ${repo.owner}/${repo.name} into ${dest}.`, 'Open', 'Open in New Window', 'Add to Workspace');
+    if (choice === 'Open') await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(dest));
+    else if (choice === 'Open in New Window') await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(dest), { forceNewWindow: true });
+    else if (choice === 'Add to Workspace') vscode.workspace.updateWorkspaceFolders(vscode.workspace.workspaceFolders?.length ?? 0, 0, { uri: vscode.Uri.file(dest) });
+  }
+  return dest;
+}

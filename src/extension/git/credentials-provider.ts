@@ -1,0 +1,187 @@
+// vscode.git's credentials provider for Tessera origins. git's askpass hands vscode.git the URL it
+// asks about; with `credential.useHttpPath` that URL has the repository path, so Tessera answers
+// with the best token for that owner/repo (credential-selection.ts). For any other host
+// (github.com, …) it answers nothing and vscode.git asks the next provider or the user.
+import * as vscode from 'vscode';
+import type { ApiToken } from '../api/api-types';
+import type { CoreServices } from '../core-services';
+import type { AccountInfo } from '../services';
+import { pick, type PickItem } from '../auth/quick-input';
+import {
+  selectCredential,
+  selectForUnknownOperation,
+  selectWithoutPath,
+  type GitOperation,
+  type RepoTarget,
+  type TokenCandidate,
+} from './credential-selection';
+import type { Credentials, CredentialsProvider } from './git-api';
+import { parseRemoteUrl } from './remote-url';
+import { describeTarget, gatherCandidates, toCandidate } from './token-candidates';
+
+/** git accepts any user name with a token as the password; GitHub's convention. */
+export const GIT_USERNAME = 'x-access-token';
+
+export interface CredentialChoice {
+  readonly username: string;
+  readonly password: string;
+  readonly tokenId: number;
+  readonly accountId: string;
+  readonly operation: GitOperation;
+  readonly target?: RepoTarget;
+}
+
+export interface CredentialHooks {
+  /** Called when a Tessera URL arrives without a repository path. */
+  readonly onMissingPath?: (origin: string) => void;
+  /** Interactive sign-in (for the create-token offer when no account is signed in there). */
+  readonly signIn?: (origin: string) => Promise<AccountInfo | undefined>;
+}
+
+export class TesseraCredentialsProvider implements CredentialsProvider {
+  private readonly offers = new Map<string, Promise<TokenCandidate | undefined>>();
+  /** Whether the create-token offer may be shown (off for non-interactive callers such as tests). */
+  interactive = true;
+
+  constructor(
+    private readonly core: CoreServices,
+    private readonly hooks: CredentialHooks = {},
+  ) {}
+
+  /** True for the embedded provider's origin, the configured provider and signed-in providers. */
+  isTesseraOrigin(origin: string): boolean {
+    const o = origin.toLowerCase();
+    if (this.core.providers.isEmbeddedOrigin(origin)) return true;
+    if (this.core.providers.configuredOrigin().toLowerCase() === o) return true;
+    return this.core.accounts().some((a) => a.providerOrigin.toLowerCase() === o);
+  }
+
+  /** vscode.git asks here; the operation is not known, so a push-capable token is preferred. */
+  async getCredentials(host: vscode.Uri): Promise<Credentials | undefined> {
+    const url = `${host.scheme}://${host.authority.replace(/^.*@/, '')}${host.path}`;
+    try {
+      const choice = await this.credentialsFor(url, 'unknown');
+      if (!choice) return undefined;
+      return { username: choice.username, password: choice.password };
+    } catch (err) {
+      this.core.log.warn(`git credentials for ${url}: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+  }
+
+  /** The token for a remote URL and operation (undefined: none, or not a Tessera origin). */
+  async credentialsFor(remoteUrl: string, operation: GitOperation | 'unknown'): Promise<CredentialChoice | undefined> {
+    const ref = parseRemoteUrl(remoteUrl);
+    if (!ref || !this.isTesseraOrigin(ref.origin)) return undefined;
+    await this.core.providers.ensureReady(ref.origin);
+    const candidates = await gatherCandidates(this.core, ref.origin);
+    if (!ref.owner || !ref.repo) {
+      this.hooks.onMissingPath?.(ref.origin);
+      const c = selectWithoutPath(candidates);
+      this.core.log.info(
+        `git asked for ${ref.origin} without a repository path (credential.useHttpPath is not set)` +
+          (c ? `; answering with classic token ${c.tokenId}` : '; no classic repo token to answer with'),
+      );
+      return c ? this.answer(c, operation === 'unknown' ? 'push' : operation) : undefined;
+    }
+    const target = await describeTarget(this.core, ref.origin, ref.owner, ref.repo, candidates);
+    let chosen: { candidate: TokenCandidate; operation: GitOperation } | undefined;
+    if (operation === 'unknown') chosen = selectForUnknownOperation(candidates, target);
+    else {
+      const c = selectCredential(candidates, target, operation);
+      chosen = c ? { candidate: c, operation } : undefined;
+    }
+    if (!chosen && this.interactive) {
+      const created = await this.offerToCreate(ref.origin, target, operation === 'fetch' ? 'fetch' : 'push');
+      if (created) chosen = { candidate: created, operation: operation === 'fetch' ? 'fetch' : 'push' };
+    }
+    if (!chosen) {
+      this.core.log.info(`git credentials for ${ref.owner}/${ref.repo} (${operation}): no suitable token among ${candidates.length}`);
+      return undefined;
+    }
+    this.core.log.info(
+      `git credentials for ${ref.owner}/${ref.repo} (${operation}${operation === 'unknown' ? ` → ${chosen.operation}` : ''}): token ${chosen.candidate.tokenId} (${chosen.candidate.kind}${chosen.candidate.name ? ` '${chosen.candidate.name}'` : ''})`,
+    );
+    return this.answer(chosen.candidate, chosen.operation, target);
+  }
+
+  private answer(c: TokenCandidate, operation: GitOperation, target?: RepoTarget): CredentialChoice {
+    return { username: GIT_USERNAME, password: c.secret, tokenId: c.tokenId, accountId: c.accountId, operation, ...(target ? { target } : {}) };
+  }
+
+  private offerToCreate(origin: string, target: RepoTarget, operation: GitOperation): Promise<TokenCandidate | undefined> {
+    const key = `${origin}/${target.owner}/${target.repo}`.toLowerCase();
+    let p = this.offers.get(key);
+    if (!p) {
+      p = this.offer(origin, target, operation).finally(() => this.offers.delete(key));
+      this.offers.set(key, p);
+    }
+    return p;
+  }
+
+  /** Two clicks: "Create Token…" on the notification, then the kind of token. */
+  private async offer(origin: string, target: RepoTarget, operation: GitOperation): Promise<TokenCandidate | undefined> {
+    const full = `${target.owner}/${target.repo}`;
+    let accounts = this.core.accounts().filter((a) => a.providerOrigin === origin);
+    if (!accounts.length) {
+      const choice = await vscode.window.showWarningMessage(`git needs a token for ${full} on ${origin}, and no Tessera account is signed in there.`, 'Sign In…');
+      if (choice !== 'Sign In…' || !this.hooks.signIn) return undefined;
+      const a = await this.hooks.signIn(origin);
+      if (!a) return undefined;
+      accounts = [a];
+    }
+    const verb = operation === 'push' ? 'push to' : 'read';
+    const click1 = await vscode.window.showInformationMessage(`Tessera has no token that can ${verb} ${full}. Create one for git?`, 'Create Token…');
+    if (click1 !== 'Create Token…') return undefined;
+    const level = operation === 'push' ? 'write' : 'read';
+    const items: PickItem<'fine' | 'classic'>[] = [
+      {
+        label: `$(lock) Fine-grained token for ${full}`,
+        description: `contents: ${level} · expires in 30 days`,
+        detail: 'Recommended: only this repository, only what git needs.',
+        value: 'fine',
+      },
+      {
+        label: '$(key) Classic token with the repo scope',
+        description: 'all repositories you can access · no expiry',
+        detail: target.isPublic ? 'public_repo would be enough for this public repository; repo also covers private ones.' : undefined,
+        value: 'classic',
+      },
+    ];
+    const kind = await pick('Create a token for git', items, `Which token should git use for ${full}?`);
+    if (!kind) return undefined;
+    const account =
+      accounts.length === 1
+        ? accounts[0]!
+        : await pick('Create a token for git', accounts.map((a) => ({ label: a.login, description: a.providerOrigin, value: a })), 'Which account?');
+    if (!account) return undefined;
+    const expires = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const body =
+      kind === 'fine'
+        ? {
+            name: `git: ${full} (VS Code)`,
+            kind: 'fine_grained',
+            resource_owner: target.owner,
+            repository_selection: 'subset',
+            repositories: [target.repo],
+            permissions: { repository: { contents: level, metadata: 'read' } },
+            expires_at: expires,
+          }
+        : { name: `git: repo (VS Code)`, scopes: ['repo'], expires_at: null };
+    try {
+      const token = await this.core.api<ApiToken>(account.id, 'POST', '/user/personal-access-tokens', body);
+      if (!token?.token) throw new Error('the provider did not return the new token');
+      await this.core.rememberTokenSecret(account.id, token.id, token.token);
+      this.core.fireTokensChanged();
+      this.core.log.info(`Created token ${token.id} for git on ${full}`);
+      if (token.status === 'pending') {
+        void vscode.window.showInformationMessage(`The token for ${full} waits for an organization owner's approval.`);
+        return undefined;
+      }
+      return toCandidate(account.id, token.token, token);
+    } catch (err) {
+      await this.core.showError(err, `Create a token for ${full}`);
+      return undefined;
+    }
+  }
+}

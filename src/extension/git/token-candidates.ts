@@ -1,0 +1,112 @@
+// The tokens git could use on a provider: every token secret this window holds for the accounts of
+// that origin (session tokens and tokens the user minted), joined with the provider's current view
+// of each token (status, expiry, scopes, owner, repositories, permissions) from
+// GET /user/personal-access-tokens — so a revoked, denied or expired token is never offered.
+import type { ApiRepository, ApiToken } from '../api/api-types';
+import { ownerLogin } from '../api/api-types';
+import { usableTokenSecrets } from '../accounts/account-secrets';
+import type { CoreServices } from '../core-services';
+import { TesseraError } from '../services';
+import type { CandidateRepository, RepoTarget, TokenCandidate } from './credential-selection';
+
+const PAGE = 100;
+const MAX_PAGES = 20;
+
+export function candidateRepositories(t: ApiToken): CandidateRepository[] {
+  const out: CandidateRepository[] = [];
+  for (const r of t.repositories ?? []) {
+    if (typeof r === 'number') out.push({ id: r });
+    else if (typeof r === 'string') out.push(r.includes('/') ? { fullName: r, name: r.split('/')[1]! } : { name: r });
+    else if (r && typeof r === 'object') {
+      out.push({
+        ...(typeof r.id === 'number' ? { id: r.id } : {}),
+        ...(typeof r.name === 'string' ? { name: r.name } : {}),
+        ...(typeof r.full_name === 'string' ? { fullName: r.full_name } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+export function toCandidate(accountId: string, secret: string, t: ApiToken): TokenCandidate {
+  const owner = ownerLogin(t.resource_owner);
+  return {
+    accountId,
+    tokenId: t.id,
+    secret,
+    name: t.name,
+    kind: t.kind === 'fine_grained' ? 'fine_grained' : 'classic',
+    ...(t.scopes ? { scopes: t.scopes } : {}),
+    ...(owner ? { resourceOwner: owner } : {}),
+    ...(t.repository_selection ? { repositorySelection: t.repository_selection } : {}),
+    repositories: candidateRepositories(t),
+    ...(t.permissions ? { permissions: t.permissions } : {}),
+    ...(t.status ? { status: t.status } : {}),
+    expiresAt: t.expires_at ?? null,
+  };
+}
+
+async function listTokens(core: CoreServices, accountId: string): Promise<ApiToken[]> {
+  const all: ApiToken[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const batch = await core.api<ApiToken[]>(accountId, 'GET', `/user/personal-access-tokens?per_page=${PAGE}&page=${page}`);
+    if (!Array.isArray(batch)) break;
+    all.push(...batch);
+    if (batch.length < PAGE) break;
+  }
+  return all;
+}
+
+/** Candidates of every account signed in to `origin` (accounts whose listing fails are skipped). */
+export async function gatherCandidates(core: CoreServices, origin: string): Promise<TokenCandidate[]> {
+  await core.store.ensureLoaded();
+  const out: TokenCandidate[] = [];
+  for (const secrets of core.store.allCached()) {
+    if (secrets.account.providerOrigin !== origin) continue;
+    const accountId = `${secrets.account.providerOrigin}#${secrets.account.userId}`;
+    const known = usableTokenSecrets(secrets);
+    if (!known.size) continue;
+    let tokens: ApiToken[];
+    try {
+      tokens = await listTokens(core, accountId);
+    } catch (err) {
+      core.log.warn(`git credentials: the tokens of ${secrets.account.login} could not be listed (${err instanceof Error ? err.message : String(err)})`);
+      continue;
+    }
+    for (const t of tokens) {
+      const secret = known.get(t.id);
+      if (!secret) continue;
+      let token = t;
+      if (t.kind === 'fine_grained' && t.repository_selection === 'subset' && !t.repositories) {
+        token = await core.api<ApiToken>(accountId, 'GET', `/user/personal-access-tokens/${t.id}`).catch(() => t);
+      }
+      out.push(toCandidate(accountId, secret, token));
+    }
+  }
+  return out;
+}
+
+/**
+ * The repository's id and visibility, read with the account's own token or, for a private
+ * repository that token cannot see, with a candidate that selects it. Unknown fields stay unknown.
+ */
+export async function describeTarget(core: CoreServices, origin: string, owner: string, repo: string, candidates: readonly TokenCandidate[]): Promise<RepoTarget> {
+  const path = `/api/v3/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
+  const tryWith = async (token: string): Promise<ApiRepository | undefined> => {
+    try {
+      return await core.client.json<ApiRepository>(origin, 'GET', path, { auth: { kind: 'token', token } });
+    } catch (err) {
+      if (err instanceof TesseraError && (err.kind === 'not-found' || err.kind === 'forbidden' || err.kind === 'signed-out')) return undefined;
+      throw err;
+    }
+  };
+  const tokens = [
+    ...core.store.allCached().filter((s) => s.account.providerOrigin === origin).map((s) => s.admin.token),
+    ...candidates.filter((c) => c.resourceOwner?.toLowerCase() === owner.toLowerCase() || c.kind === 'classic').map((c) => c.secret),
+  ];
+  for (const token of tokens.slice(0, 8)) {
+    const r = await tryWith(token).catch(() => undefined);
+    if (r) return { owner, repo, repoId: r.id, isPublic: r.private === false };
+  }
+  return { owner, repo };
+}

@@ -1,0 +1,37 @@
+// Loads the provider bundle (dist/provider.js) lazily, in this extension host. The extension never
+// imports src/provider (esbuild would bundle the whole service into extension.js and activation
+// would pay for it); these types mirror src/provider/index.ts `startProvider`.
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+
+export type ProviderLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | string;
+
+export interface StartProviderOptions {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  tls?: 'auto' | 'off' | { certFile: string; keyFile: string };
+  signup?: 'open' | 'closed';
+  log?: (level: ProviderLogLevel, message: string) => void;
+}
+
+export interface ProviderHandle {
+  readonly url: string;
+  readonly apiUrl: string;
+  readonly caCertPath?: string;
+  readonly caCertPem?: string;
+  readonly dataDir: string;
+  close(): Promise<void>;
+}
+
+export interface ProviderModule {
+  startProvider(opts: StartProviderOptions): Promise<ProviderHandle>;
+}
+
+/** `require(<extension>/dist/provider.js)`, checked to have `startProvider`. */
+export function loadProviderModule(extensionPath: string): ProviderModule {
+  const file = path.join(extensionPath, 'dist', 'provider.js');
+  const mod = createRequire(__filename)(file) as Partial<ProviderModule>;
+  if (typeof mod?.startProvider !== 'function') throw new Error(`${file} does not export startProvider`);
+  return mod as ProviderModule;
+}

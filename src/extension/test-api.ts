@@ -1,0 +1,42 @@
+// What activate() returns: an API for tests (and for the curious), reachable through
+// vscode.extensions.getExtension('tessera-dev.tessera').exports. It exposes internals that a
+// person reaches through the UI, so that extension-host tests can drive them without dialogs.
+import type { AccountInfo, TesseraServices } from './services';
+import type { CredentialChoice } from './git/credentials-provider';
+import type { Credentials } from './git/git-api';
+import type { GitOperation } from './git/credential-selection';
+import type { TokenRequest } from './auth/scope-grammar';
+
+export interface ProviderInfo {
+  /** 'hosting': this window runs the embedded provider; 'shared': another window does; 'remote'. */
+  readonly mode: 'hosting' | 'shared' | 'remote';
+  readonly origin: string;
+  readonly url: string;
+  readonly caCertPath?: string;
+  readonly caCertPem?: string;
+  readonly dataDir?: string;
+}
+
+export interface TesseraApi {
+  readonly services: TesseraServices;
+  /** How long activate() took (ms, performance.now()). */
+  readonly activationMs: number;
+  /** Waits for the provider (embedded: until started or found). */
+  providerInfo(): Promise<ProviderInfo>;
+  /** Non-interactive sign-in (the same 2013 flow as the UI); rejects with a TesseraError. */
+  signInWithPassword(opts: { origin?: string; login: string; password: string; otp?: string }): Promise<AccountInfo>;
+  signOut(accountId: string): Promise<void>;
+  /** The SecretStorage key of an account's value. */
+  secretKey(accountId: string): string;
+  /** The token git would get for a remote URL and operation (no UI: never offers to create one). */
+  selectCredentials(remoteUrl: string, operation: GitOperation | 'unknown'): Promise<CredentialChoice | undefined>;
+  /** Exactly what vscode.git's askpass gets from Tessera's credentials provider for a URL. */
+  gitCredentials(url: string): Promise<Credentials | undefined>;
+  /** Whether vscode.git accepted the credentials provider. */
+  gitReady(): Promise<boolean>;
+  parseScopes(scopes: readonly string[]): TokenRequest;
+  /** Configures a repository's git config for its Tessera remotes (the command, without prompts). */
+  configureRepository(root: string): Promise<string | undefined>;
+  /** Points GIT_SSL_CAINFO at a combined bundle (the action of the GIT_SSL_CAINFO warning). */
+  useCombinedCaBundle(): Promise<string | undefined>;
+}
