@@ -1,0 +1,132 @@
+// Accounts: sign-up (first user is admin), closed sign-up, GET/PATCH /user, scrypt at rest.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { createUser, signIn, uniqueLogin } from './helpers/accounts';
+import { startTestProvider, TestProvider } from './helpers/provider';
+
+describe('accounts', () => {
+  describe('open sign-up', () => {
+    let t: TestProvider;
+    before(async () => {
+      t = await startTestProvider({ signup: 'open' });
+    });
+    after(async () => t.close());
+
+    it('makes the first user the admin and later ones normal users', async () => {
+      const first = await createUser(t);
+      const second = await createUser(t);
+      assert.equal(first.siteAdmin, true);
+      assert.equal(second.siteAdmin, false);
+    });
+
+    it('answers 201 with the user object and a Location', async () => {
+      const login = uniqueLogin('loc');
+      const res = await t.api.post('/users', { body: { login, email: `${login}@example.test`, password: 'a long enough password', name: 'Ada' } });
+      assert.equal(res.status, 201);
+      assert.equal(res.json.login, login);
+      assert.equal(res.json.name, 'Ada');
+      assert.equal(res.json.two_factor_authentication, false);
+      assert.equal(res.json.password, undefined);
+      assert.equal(res.headers.get('location'), `${t.provider.apiUrl}/users/${login}`);
+    });
+
+    it('refuses a taken login or email (case-insensitively) with 422 already_exists naming the field', async () => {
+      const u = await createUser(t);
+      const dupLogin = await t.api.post('/users', { body: { login: u.login.toUpperCase(), email: `other-${u.email}`, password: 'password123' } });
+      assert.equal(dupLogin.status, 422);
+      assert.deepEqual(dupLogin.json.errors, [{ resource: 'User', field: 'login', code: 'already_exists', message: 'is already taken' }]);
+      const dupEmail = await t.api.post('/users', { body: { login: uniqueLogin(), email: u.email.toUpperCase(), password: 'password123' } });
+      assert.equal(dupEmail.status, 422);
+      assert.equal(dupEmail.json.errors[0].field, 'email');
+    });
+
+    it('validates login, email and password, naming the field', async () => {
+      const cases: [Record<string, unknown>, string][] = [
+        [{ login: '-bad', email: 'a@b.co', password: 'password123' }, 'login'],
+        [{ login: 'a'.repeat(40), email: 'a@b.co', password: 'password123' }, 'login'],
+        [{ login: uniqueLogin(), email: 'not-an-email', password: 'password123' }, 'email'],
+        [{ login: uniqueLogin(), email: 'a@b.co', password: 'short' }, 'password'],
+        [{ login: uniqueLogin(), email: 'a@b.co' }, 'password'],
+        [{ login: uniqueLogin(), email: 'a@b.co', password: 'x'.repeat(1025) }, 'password'],
+      ];
+      for (const [body, field] of cases) {
+        const res = await t.api.post('/users', { body });
+        assert.equal(res.status, 422, JSON.stringify(body));
+        assert.ok(res.json.errors.some((e: { field: string }) => e.field === field), `${field} named in ${res.text}`);
+        assert.match(res.json.message, new RegExp(field));
+      }
+    });
+
+    it('stores the password with scrypt (N >= 2^15) and its parameters, never in clear', async () => {
+      const u = await createUser(t);
+      const db = new DatabaseSync(path.join(t.dataDir, 'tessera.db'), { readOnly: true });
+      try {
+        const row = db.prepare('SELECT password_hash FROM users WHERE id = ?').get(u.id) as { password_hash: string };
+        const [alg, N, r, p, salt, hash] = row.password_hash.split('$');
+        assert.equal(alg, 'scrypt');
+        assert.ok(Number(N) >= 2 ** 15, `N=${N}`);
+        assert.ok(Number(r) >= 8 && Number(p) >= 1);
+        assert.ok(salt.length >= 16 && hash.length >= 32);
+        assert.ok(!row.password_hash.includes(u.password));
+      } finally {
+        db.close();
+      }
+    });
+
+    it('GET /user answers the caller; PATCH /user changes name and email (needs the user scope)', async () => {
+      const u = await createUser(t);
+      const a = await signIn(t, u, ['user']);
+      const me = await t.api.get('/user', { token: a.token });
+      assert.equal(me.status, 200);
+      assert.equal(me.json.login, u.login);
+      assert.equal(me.json.id, u.id);
+      const patched = await t.api.patch('/user', { token: a.token, body: { name: 'New Name', email: `new-${u.email}` } });
+      assert.equal(patched.status, 200, patched.text);
+      assert.equal(patched.json.name, 'New Name');
+      assert.equal(patched.json.email, `new-${u.email}`);
+
+      const readOnly = await signIn(t, u, ['read:user']);
+      const denied = await t.api.patch('/user', { token: readOnly.token, body: { name: 'x' } });
+      assert.equal(denied.status, 403);
+      assert.match(denied.json.message, /user/);
+      assert.equal(denied.headers.get('x-accepted-oauth-scopes'), 'user');
+      assert.equal(denied.headers.get('x-oauth-scopes'), 'read:user');
+    });
+
+    it('GET /user without credentials is 401', async () => {
+      const res = await t.api.get('/user');
+      assert.equal(res.status, 401);
+      assert.equal(res.json.message, 'Requires authentication');
+    });
+  });
+
+  describe('closed sign-up', () => {
+    let t: TestProvider;
+    before(async () => {
+      t = await startTestProvider({ signup: 'closed' });
+    });
+    after(async () => t.close());
+
+    it('still lets the first user in (as admin), then only an admin creates users', async () => {
+      const admin = await createUser(t);
+      assert.equal(admin.siteAdmin, true);
+      const login = uniqueLogin();
+      const anon = await t.api.post('/users', { body: { login, email: `${login}@example.test`, password: 'password123' } });
+      assert.equal(anon.status, 403);
+      assert.match(anon.json.message, /[Ss]ign-up is closed/);
+
+      const byAdmin = await t.api.post('/users', {
+        basic: { login: admin.login, password: admin.password },
+        body: { login, email: `${login}@example.test`, password: 'password123' },
+      });
+      assert.equal(byAdmin.status, 201, byAdmin.text);
+      assert.equal(byAdmin.json.site_admin, false);
+
+      const user = { id: byAdmin.json.id, login, email: `${login}@example.test`, password: 'password123', siteAdmin: false };
+      const login2 = uniqueLogin();
+      const byUser = await t.api.post('/users', { basic: user, body: { login: login2, email: `${login2}@example.test`, password: 'password123' } });
+      assert.equal(byUser.status, 403);
+    });
+  });
+});

@@ -1,0 +1,96 @@
+// Sudo mode: a sign-in token (POST /authorizations, Basic + OTP) may create, regenerate and widen
+// tokens for two hours; after that 403 X-Tessera-Sudo: required until POST /user/sudo reopens
+// the window for that token only. Basic + OTP on the call itself is always fresh proof.
+import * as assert from 'node:assert/strict';
+import { createClassicToken, createUser, enable2fa, nextOtp, signIn, TestUser } from './helpers/accounts';
+import { startTestProvider, TestProvider } from './helpers/provider';
+
+const TWO_HOURS = 2 * 60 * 60_000;
+
+describe('sudo mode', () => {
+  let t: TestProvider;
+  let user: TestUser;
+
+  beforeEach(async () => {
+    t = await startTestProvider();
+    user = await createUser(t);
+    await enable2fa(t, user);
+  });
+  afterEach(async () => t.close());
+
+  const create = (token: string, name: string, scopes: string[] = ['read:user']) =>
+    t.api.post('/user/personal-access-tokens', { token, body: { name, scopes } });
+
+  it('the sign-in token can create tokens for two hours, then gets 403 X-Tessera-Sudo: required', async () => {
+    const session = await signIn(t, user);
+    assert.equal((await create(session.token, 'within window')).status, 201);
+    t.clock.advance(TWO_HOURS - 1000);
+    assert.equal((await create(session.token, 'just before the end')).status, 201);
+    t.clock.advance(2000);
+    const closed = await create(session.token, 'after the window');
+    assert.equal(closed.status, 403);
+    assert.equal(closed.headers.get('x-tessera-sudo'), 'required');
+    assert.match(closed.json.message, /[Ss]udo/);
+    // Listing needs no sudo.
+    assert.equal((await t.api.get('/user/personal-access-tokens', { token: session.token })).status, 200);
+  });
+
+  it('POST /user/sudo reopens the window for that token only', async () => {
+    const session = await signIn(t, user);
+    const other = await signIn(t, user);
+    t.clock.advance(TWO_HOURS + 1000);
+
+    const noCode = await t.api.post('/user/sudo', { token: session.token, body: { password: user.password } });
+    assert.equal(noCode.status, 403);
+    assert.equal(noCode.headers.get('x-github-otp'), 'required; app');
+
+    const wrongPw = await t.api.post('/user/sudo', { token: session.token, body: { password: 'wrong', otp: await nextOtp(t, user) } });
+    assert.equal(wrongPw.status, 403);
+
+    const ok = await t.api.post('/user/sudo', { token: session.token, body: { password: user.password, otp: await nextOtp(t, user) } });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(new Date(ok.json.sudo_until).getTime(), t.clock.now().getTime() + TWO_HOURS);
+
+    assert.equal((await create(session.token, 'after sudo')).status, 201);
+    const otherRes = await create(other.token, 'other token');
+    assert.equal(otherRes.status, 403, 'the other token stays without sudo');
+    assert.equal(otherRes.headers.get('x-tessera-sudo'), 'required');
+  });
+
+  it('POST /user/sudo needs a token (not Basic)', async () => {
+    const res = await t.api.post('/user/sudo', { basic: user, otp: await nextOtp(t, user), body: { password: user.password } });
+    assert.equal(res.status, 403);
+  });
+
+  it('Basic + OTP on the call itself is fresh proof', async () => {
+    const tok = await createClassicToken(t, user, { scopes: ['repo'] });
+    assert.equal(tok.status, 'active');
+  });
+
+  it('a PAT (not a sign-in) has no sudo window: regenerate and widening need sudo, shortening does not', async () => {
+    const admin = await createClassicToken(t, user, { scopes: ['admin:token'] });
+    const target = await createClassicToken(t, user, { scopes: ['read:user'], expires_in_days: 30 });
+    const regen = await t.api.post(`/user/personal-access-tokens/${target.id}/regenerate`, { token: admin.token });
+    assert.equal(regen.status, 403);
+    assert.equal(regen.headers.get('x-tessera-sudo'), 'required');
+    const widen = await t.api.patch(`/user/personal-access-tokens/${target.id}`, { token: admin.token, body: { scopes: ['user'] } });
+    assert.equal(widen.status, 403);
+    const extend = await t.api.patch(`/user/personal-access-tokens/${target.id}`, { token: admin.token, body: { expires_in_days: 90 } });
+    assert.equal(extend.status, 403, 'extending the expiry is widening');
+    const narrow = await t.api.patch(`/user/personal-access-tokens/${target.id}`, { token: admin.token, body: { scopes: [], expires_in_days: 7 } });
+    assert.equal(narrow.status, 200, narrow.text);
+    assert.deepEqual(narrow.json.scopes, []);
+    const rename = await t.api.patch(`/user/personal-access-tokens/${target.id}`, { token: admin.token, body: { name: 'renamed', description: 'd' } });
+    assert.equal(rename.status, 200);
+  });
+
+  it('a user without 2FA: the password alone is the fresh proof for /user/sudo', async () => {
+    const plain = await createUser(t);
+    const session = await signIn(t, plain);
+    t.clock.advance(TWO_HOURS + 1000);
+    assert.equal((await create(session.token, 'x')).status, 403);
+    const ok = await t.api.post('/user/sudo', { token: session.token, body: { password: plain.password } });
+    assert.equal(ok.status, 200);
+    assert.equal((await create(session.token, 'y')).status, 201);
+  });
+});

@@ -1,0 +1,154 @@
+// Two-factor: setup / enable / disable, the X-GitHub-OTP challenge exactly as GitHub sent it,
+// TOTP ±1 step, replayed codes refused, single-use recovery codes stored hashed.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { createUser, enable2fa, nextOtp, signIn, TestUser, totpAt } from './helpers/accounts';
+import { startTestProvider, TestProvider } from './helpers/provider';
+
+const OTP_MESSAGE = 'Must specify two-factor authentication OTP code.';
+
+describe('two-factor authentication', () => {
+  let t: TestProvider;
+  let user: TestUser;
+
+  beforeEach(async () => {
+    t = await startTestProvider();
+    user = await createUser(t);
+  });
+  afterEach(async () => t.close());
+
+  function basicUser(otp?: string) {
+    return t.api.get('/user', { basic: user, otp });
+  }
+
+  it('setup answers a base32 secret and an otpauth:// URI; 2FA stays off until enabled', async () => {
+    const { token } = await signIn(t, user, ['user']);
+    const setup = await t.api.post('/user/two-factor/setup', { token });
+    assert.equal(setup.status, 200);
+    assert.match(setup.json.secret, /^[A-Z2-7]{32}$/);
+    const uri = new URL(setup.json.otpauth_uri);
+    assert.equal(uri.protocol, 'otpauth:');
+    assert.equal(uri.host, 'totp');
+    assert.equal(uri.searchParams.get('secret'), setup.json.secret);
+    assert.equal(uri.searchParams.get('issuer'), 'Tessera');
+    assert.ok(decodeURIComponent(uri.pathname).includes(user.login));
+    assert.equal((await basicUser()).status, 200, 'no code needed before enable');
+    const status = await t.api.get('/user/two-factor', { token });
+    assert.deepEqual(status.json, { enabled: false, setup_pending: true, recovery_codes_remaining: 0 });
+  });
+
+  it('enable refuses a wrong code (422 naming code) and answers ten recovery codes for a current one', async () => {
+    const { token } = await signIn(t, user, ['user']);
+    const setup = await t.api.post('/user/two-factor/setup', { token });
+    const wrong = await t.api.post('/user/two-factor/enable', { token, body: { code: '000000' === (await totpAt(setup.json.secret, t.clock.now())) ? '111111' : '000000' } });
+    assert.equal(wrong.status, 422);
+    assert.equal(wrong.json.errors[0].field, 'code');
+    const code = await totpAt(setup.json.secret, t.clock.now());
+    const en = await t.api.post('/user/two-factor/enable', { token, body: { code } });
+    assert.equal(en.status, 200, en.text);
+    assert.equal(en.json.recovery_codes.length, 10);
+    assert.equal(new Set(en.json.recovery_codes).size, 10);
+    const me = await t.api.get('/user', { token });
+    assert.equal(me.json.two_factor_authentication, true);
+  });
+
+  it('without a code (or with a wrong one) answers 401 with X-GitHub-OTP: required; app and the exact message', async () => {
+    await enable2fa(t, user);
+    for (const otp of [undefined, '123456', 'abc']) {
+      t.clock.advance(30_000);
+      const res = await basicUser(otp);
+      assert.equal(res.status, 401);
+      assert.equal(res.headers.get('x-github-otp'), 'required; app');
+      assert.equal(res.json.message, OTP_MESSAGE);
+    }
+    const ok = await basicUser(await nextOtp(t, user));
+    assert.equal(ok.status, 200);
+  });
+
+  it('a wrong password with 2FA is plain Bad credentials (no OTP challenge)', async () => {
+    await enable2fa(t, user);
+    const res = await t.api.get('/user', { basic: { login: user.login, password: 'nope' } });
+    assert.equal(res.status, 401);
+    assert.equal(res.headers.get('x-github-otp'), null);
+    assert.equal(res.json.message, 'Bad credentials');
+  });
+
+  it('refuses a replayed code, and any step at or before the last accepted one', async () => {
+    await enable2fa(t, user);
+    const code = await nextOtp(t, user);
+    assert.equal((await basicUser(code)).status, 200);
+    const replay = await basicUser(code);
+    assert.equal(replay.status, 401, 'the same code twice');
+    assert.equal(replay.headers.get('x-github-otp'), 'required; app');
+    // The previous step is inside the ±1 window but at/before the last accepted step.
+    const previous = await totpAt(user.totpSecret!, new Date(t.clock.now().getTime() - 30_000));
+    assert.equal((await basicUser(previous)).status, 401);
+  });
+
+  it('accepts the previous, current and next step, not two steps away', async () => {
+    await enable2fa(t, user);
+    const secret = user.totpSecret!;
+    t.clock.advance(10 * 30_000);
+    const at = (steps: number) => totpAt(secret, new Date(t.clock.now().getTime() + steps * 30_000));
+    const twoBack = await at(-2);
+    assert.equal((await basicUser(twoBack)).status, 401, 'two steps back');
+    const twoAhead = await at(2);
+    assert.equal((await basicUser(twoAhead)).status, 401, 'two steps ahead');
+    assert.equal((await basicUser(await at(-1))).status, 200, 'previous step');
+    assert.equal((await basicUser(await at(0))).status, 200, 'current step');
+    assert.equal((await basicUser(await at(1))).status, 200, 'next step');
+  });
+
+  it('a recovery code works once in place of a code, and is stored only as a digest', async () => {
+    const { recoveryCodes } = await enable2fa(t, user);
+    const code = recoveryCodes[3];
+    assert.equal((await basicUser(code)).status, 200);
+    assert.equal((await basicUser(code)).status, 401, 'second use refused');
+    assert.equal((await basicUser(recoveryCodes[4].toUpperCase())).status, 200, 'case-insensitive');
+    const status = await t.api.get('/user/two-factor', { basic: user, otp: recoveryCodes[5] });
+    assert.equal(status.json.recovery_codes_remaining, 7);
+
+    const db = new DatabaseSync(path.join(t.dataDir, 'tessera.db'), { readOnly: true });
+    try {
+      const dump = JSON.stringify(db.prepare('SELECT * FROM recovery_codes').all());
+      for (const c of recoveryCodes) assert.ok(!dump.includes(c), 'recovery code stored in clear');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('setup again while enabled is refused; disable needs sudo, then Basic needs no code', async () => {
+    const signedIn = await signIn(t, user, ['user']);
+    await enable2fa(t, user, signedIn.token);
+    const again = await t.api.post('/user/two-factor/setup', { token: signedIn.token });
+    assert.equal(again.status, 422);
+
+    t.clock.advance(2 * 60 * 60_000 + 1000); // the sign-in's sudo window closes
+    const noSudo = await t.api.post('/user/two-factor/disable', { token: signedIn.token });
+    assert.equal(noSudo.status, 403);
+    assert.equal(noSudo.headers.get('x-tessera-sudo'), 'required');
+
+    const sudo = await t.api.post('/user/sudo', { token: signedIn.token, body: { password: user.password, otp: await nextOtp(t, user) } });
+    assert.equal(sudo.status, 200, sudo.text);
+    const off = await t.api.post('/user/two-factor/disable', { token: signedIn.token });
+    assert.equal(off.status, 204, off.text);
+    assert.equal((await basicUser()).status, 200);
+    const log = await t.api.get('/user/audit-log', { basic: user });
+    const actions = log.json.map((e: { action: string }) => e.action);
+    assert.ok(actions.includes('two_factor_authentication.enabled'));
+    assert.ok(actions.includes('two_factor_authentication.disabled'));
+    assert.ok(!log.text.includes(user.totpSecret!), 'no TOTP secret in the audit log');
+  });
+
+  it('wrong codes count toward the lockout', async () => {
+    await enable2fa(t, user);
+    for (let i = 0; i < 10; i++) {
+      t.clock.advance(30_000);
+      await basicUser('999999' === (await totpAt(user.totpSecret!, t.clock.now())) ? '888888' : '999999');
+    }
+    const locked = await basicUser(await nextOtp(t, user));
+    assert.equal(locked.status, 401);
+    assert.equal(locked.json.message, 'Bad credentials');
+  });
+});
