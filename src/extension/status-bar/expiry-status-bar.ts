@@ -37,7 +37,6 @@ export class ExpiryStatusBar implements vscode.Disposable {
       this.item,
       store.onDidLoad(() => this.update()),
       services.onDidChangeAccounts(() => this.update()),
-      vscode.commands.registerCommand('tessera.showExpiringTokens', () => this.pick()),
     );
     // "expires in N days" changes with time
     this.timer = setInterval(() => this.update(), 60 * 60 * 1000);
@@ -73,7 +72,8 @@ export class ExpiryStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  private async pick(): Promise<void> {
+  /** The `tessera.showExpiringTokens` command (registered by registerViews). */
+  async pick(): Promise<void> {
     const now = Date.now();
     const list = expiringTokens(this.services, this.store, now);
     if (!list.length) {

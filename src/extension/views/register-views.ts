@@ -40,7 +40,12 @@ export function registerViews(context: vscode.ExtensionContext, services: Tesser
   const tokensTree = new TokensTreeProvider(services, store);
   const accountsTree = new AccountsTreeProvider(services, orgs);
   const approvalsTree = new ApprovalsTreeProvider(services, orgs);
-  const panels = new WebviewPanels(context.extensionUri, services, orgs, (accountId) => accountsTree.markTwoFactorEnabled(accountId));
+  const panels = new WebviewPanels(context.extensionUri, services, orgs, (accountId) => {
+    accountsTree.markTwoFactorEnabled(accountId);
+    // Not on the seam: the core's CoreServices.refreshAccount re-reads GET /user (2FA state).
+    const refreshAccount = (services as { refreshAccount?: (id: string) => Promise<unknown> }).refreshAccount;
+    if (typeof refreshAccount === 'function') void refreshAccount.call(services, accountId).catch(() => undefined);
+  });
   const statusBar = new ExpiryStatusBar(services, store);
   const watcher = new RequestStatusWatcher(services, store, context.globalState);
 
@@ -130,6 +135,7 @@ export function registerViews(context: vscode.ExtensionContext, services: Tesser
       scheduleBackground();
     }),
     ...registerApprovalCommands(services, approvalsTree, approvalsView, afterApprovals),
+    vscode.commands.registerCommand('tessera.showExpiringTokens', () => statusBar.pick()),
     vscode.commands.registerCommand('tessera.refreshAccounts', () => {
       orgs.invalidate();
       accountsTree.refresh();
