@@ -90,7 +90,8 @@ export function errorFromAnswer(answer: ProviderAnswer, url: string, auth: AuthU
       { ...details, ...(lockedFor !== undefined ? { retryAfterSeconds: lockedFor } : {}) },
     );
   }
-  if (status === 401 && otp && /required/i.test(otp)) {
+  // 401 on sign-in; 403 on POST /user/sudo (the token itself is fine there).
+  if ((status === 401 || status === 403) && otp && /required/i.test(otp)) {
     return new TesseraError('otp-required', message ?? 'A two-factor authentication code is required.', details);
   }
   if (status === 401) {

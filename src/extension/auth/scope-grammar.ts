@@ -69,7 +69,8 @@ function permissionInGroup(scope: string, name: string, groups: readonly Permiss
   }
   if (!groups.includes(p.group)) {
     const where = p.group === 'repository' ? 'a repository, as fg:<owner>/<repo>:' + name + ':<level>' : 'an owner, as fg:<owner>:' + name + ':<level>';
-    throw new ScopeGrammarError(`'${scope}': '${name}' is a ${p.group} permission; ask for it on ${where}`, scope);
+    const article = p.group === 'repository' ? 'a' : 'an';
+    throw new ScopeGrammarError(`'${scope}': '${name}' is ${article} ${p.group} permission; ask for it on ${where}`, scope);
   }
   return p;
 }

@@ -11,6 +11,20 @@ import { completeSignIn, requestAdminToken } from './sign-in-core';
 
 const TITLE = 'Sign in to Tessera';
 const TOTP = /^\d{6}$/;
+/** The provider's lockout (DESIGN.md): 10 failed attempts lock sign-in for 10 minutes. */
+const LOCK_THRESHOLD = 10;
+const LOCK_MINUTES = 10;
+
+/**
+ * A locked account answers exactly like a wrong password (logins cannot be enumerated), so the
+ * lock is inferred: a password the provider accepted a moment ago (it asked for the code) that now
+ * gets "Bad credentials" means the account or this address is locked; and after ten failures in
+ * one sign-in the lock is the likely reason.
+ */
+function lockedMessage(): string {
+  const at = new Date(Date.now() + LOCK_MINUTES * 60_000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return `Too many failed attempts: sign-in is locked for ${LOCK_MINUTES} minutes. Try again in ${LOCK_MINUTES} minutes (after ${at}).`;
+}
 
 export interface SignInOptions {
   /** Skip the provider step. */
@@ -81,6 +95,7 @@ export async function signInInteractive(core: CoreServices, opts: SignInOptions 
   let stage: 'login' | 'password' | 'otp' = 'login';
   let password = '';
   let passwordError: string | undefined;
+  const failures = { n: 0 };
   const total = 3;
   for (;;) {
     if (stage === 'login') {
@@ -117,7 +132,17 @@ export async function signInInteractive(core: CoreServices, opts: SignInOptions 
           } catch (err) {
             if (err instanceof TesseraError && err.kind === 'otp-required') return { done: { otp: true as const, pw } };
             core.log.info(`Sign-in of ${login} at ${origin}: ${err instanceof Error ? err.message : String(err)}`);
-            return { error: describeProblem(err, origin), clear: err instanceof TesseraError && err.kind === 'signed-out' };
+            if (err instanceof TesseraError && err.kind === 'signed-out') {
+              failures.n++;
+              return {
+                error:
+                  failures.n >= LOCK_THRESHOLD
+                    ? `Incorrect login or password — or sign-in is locked after ${LOCK_THRESHOLD} failed attempts: then try again in ${LOCK_MINUTES} minutes.`
+                    : 'Incorrect login or password.',
+                clear: true,
+              };
+            }
+            return { error: describeProblem(err, origin) };
           }
         },
       });
@@ -133,7 +158,7 @@ export async function signInInteractive(core: CoreServices, opts: SignInOptions 
       continue;
     }
     // stage === 'otp'
-    const r = await otpStep(core, origin, login, password, total);
+    const r = await otpStep(core, origin, login, password, total, failures);
     if (r === BACK) {
       stage = 'password';
       password = '';
@@ -160,7 +185,7 @@ function otpButtons<T>(state: { recovery: boolean }): StepButton<T>[] {
   ];
 }
 
-function otpStep(core: CoreServices, origin: string, login: string, password: string, total: number) {
+function otpStep(core: CoreServices, origin: string, login: string, password: string, total: number, failures: { n: number }) {
   const state = { recovery: false };
   return inputStep<{ id: number; token: string }>({
     title: TITLE,
@@ -182,12 +207,19 @@ function otpStep(core: CoreServices, origin: string, login: string, password: st
       try {
         return { done: await requestAdminToken(core.client, origin, login, password, code) };
       } catch (err) {
-        if (err instanceof TesseraError && (err.kind === 'otp-required' || err.kind === 'signed-out')) {
+        if (err instanceof TesseraError && err.kind === 'signed-out') {
+          // The provider asked for a code with this very password, so "Bad credentials" now is the lock.
+          core.log.info(`Sign-in of ${login} at ${origin}: locked after too many failed attempts`);
+          return { error: lockedMessage(), clear: true };
+        }
+        if (err instanceof TesseraError && err.kind === 'otp-required') {
+          failures.n++;
           core.log.info(`Sign-in of ${login} at ${origin}: the ${state.recovery ? 'recovery code' : 'code'} was not accepted`);
+          const warn = failures.n >= LOCK_THRESHOLD - 2 ? ` (after ${LOCK_THRESHOLD} failed attempts sign-in locks for ${LOCK_MINUTES} minutes)` : '';
           return {
             error: state.recovery
-              ? 'That recovery code is not valid (each one works once). Try another.'
-              : 'That code is not valid. Wait for a new code in your authenticator app and try again.',
+              ? `That recovery code is not valid (each one works once). Try another.${warn}`
+              : `That code is not valid. Wait for a new code in your authenticator app and try again.${warn}`,
             clear: true,
           };
         }
