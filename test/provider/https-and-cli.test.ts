@@ -1,0 +1,147 @@
+// HTTPS with the local CA (--tls auto), and the standalone command line as scripts start it.
+import * as assert from 'node:assert/strict';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startProvider } from '../../src/provider/index';
+import { ApiClient } from './helpers/api-client';
+import { createUser, enable2fa, nextOtp } from './helpers/accounts';
+import { startTestProvider } from './helpers/provider';
+
+const CLI = path.resolve(__dirname, '../../src/provider/cli.js');
+
+describe('HTTPS with the local CA', () => {
+  it('serves the API over HTTPS trusted through the CA, and a client without the CA is refused', async () => {
+    const t = await startTestProvider({ tls: 'auto' });
+    try {
+      assert.match(t.provider.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal(t.provider.apiUrl, `${t.provider.url}/api/v3`);
+      assert.ok(t.provider.caCertPath && path.isAbsolute(t.provider.caCertPath));
+      assert.ok(t.provider.caCertPath.startsWith(t.dataDir));
+      assert.equal(await readFile(t.provider.caCertPath, 'utf8'), t.provider.caCertPem);
+
+      const health = await t.api.get('/-/health');
+      assert.equal(health.status, 200);
+      assert.deepEqual(health.json, { service: 'tessera', version: require('../../../package.json').version, status: 'ok' });
+
+      const user = await createUser(t);
+      await enable2fa(t, user);
+      const auth = await t.api.post('/authorizations', { basic: user, otp: await nextOtp(t, user), body: { note: 'over https', scopes: ['user'] } });
+      assert.equal(auth.status, 201);
+      const me = await t.api.get('/user', { token: auth.json.token });
+      assert.equal(me.status, 200);
+      assert.equal(me.headers.get('x-oauth-scopes'), 'user');
+
+      const untrusting = new ApiClient(t.provider.url);
+      try {
+        await assert.rejects(untrusting.get('/-/health'));
+      } finally {
+        await untrusting.close();
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('refuses tls off on a non-loopback host', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-tlsoff-'));
+    try {
+      await assert.rejects(startProvider({ dataDir, host: '0.0.0.0', tls: 'off' }), /loopback/);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+interface Cli {
+  child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  exit: Promise<number | null>;
+}
+
+function runCli(args: string[]): Cli {
+  const child = spawn(process.execPath, [CLI, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const cli: Cli = { child, stdout: '', stderr: '', exit: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
+  child.stdout!.on('data', (d) => (cli.stdout += d));
+  child.stderr!.on('data', (d) => (cli.stderr += d));
+  return cli;
+}
+
+async function waitFor(cli: Cli, re: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const m = re.exec(cli.stdout);
+    if (m) return m;
+    if (cli.child.exitCode !== null || Date.now() > end) throw new Error(`no ${re} in output: ${cli.stdout} ${cli.stderr}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function killGroup(cli: Cli): void {
+  try {
+    if (cli.child.pid && cli.child.exitCode === null) process.kill(-cli.child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+describe('tessera serve (command line)', () => {
+  let dataDir: string;
+  const started: Cli[] = [];
+  beforeEach(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-cli-'));
+  });
+  afterEach(async () => {
+    started.splice(0).forEach(killGroup);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('--tls auto (default) prints the URL and the absolute CA path, serves HTTPS, stops on SIGTERM', async () => {
+    const cli = runCli(['serve', '--data', dataDir, '--port', '0']);
+    started.push(cli);
+    const [, url] = await waitFor(cli, /Tessera provider listening on (https:\/\/127\.0\.0\.1:\d+)/);
+    const [, caPath] = await waitFor(cli, /(\/\S+\.pem)/);
+    assert.ok(path.isAbsolute(caPath) && caPath.startsWith(dataDir));
+    const api = new ApiClient(url, await readFile(caPath, 'utf8'));
+    try {
+      const health = await api.get('/-/health');
+      assert.equal(health.json.service, 'tessera');
+    } finally {
+      await api.close();
+    }
+    assert.equal((await stat(path.join(dataDir, 'tessera.db'))).isFile(), true);
+    cli.child.kill('SIGTERM');
+    assert.equal(await cli.exit, 0);
+  });
+
+  it('--tls off on loopback serves HTTP and stops on SIGINT', async () => {
+    const cli = runCli(['serve', '--data', dataDir, '--port', '0', '--tls', 'off', '--signup', 'closed']);
+    started.push(cli);
+    const [, url] = await waitFor(cli, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    const api = new ApiClient(url);
+    try {
+      assert.equal((await api.get('/-/health')).json.status, 'ok');
+    } finally {
+      await api.close();
+    }
+    cli.child.kill('SIGINT');
+    assert.equal(await cli.exit, 0);
+  });
+
+  it('refuses --tls off for a non-loopback host, and bad arguments, with a message', async () => {
+    const offPublic = runCli(['serve', '--data', dataDir, '--host', '0.0.0.0', '--tls', 'off']);
+    started.push(offPublic);
+    assert.equal(await offPublic.exit, 2);
+    assert.match(offPublic.stderr, /--tls off is refused/);
+    const bad = runCli(['serve', '--data', dataDir, '--tls', 'maybe']);
+    started.push(bad);
+    assert.equal(await bad.exit, 2);
+    assert.match(bad.stderr, /--tls must be auto or off/);
+    const noData = runCli(['serve']);
+    started.push(noData);
+    assert.equal(await noData.exit, 2);
+    assert.match(noData.stderr, /--data/);
+  });
+});

@@ -1,0 +1,49 @@
+// The sweeper revokes tokens unused for 365 days (never used: counted from creation), with the
+// provider's clock moved forward.
+import * as assert from 'node:assert/strict';
+import { createClassicToken, createUser } from './helpers/accounts';
+import { startTestProvider, TestProvider } from './helpers/provider';
+
+const DAY = 24 * 60 * 60_000;
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('unused-token sweeper', () => {
+  let t: TestProvider;
+  before(async () => {
+    t = await startTestProvider({ sweepIntervalMs: 20 });
+  });
+  after(async () => t.close());
+
+  it('revokes a token unused for 365 days and keeps one used within them', async () => {
+    const user = await createUser(t);
+    const unused = await createClassicToken(t, user, { name: 'never used', scopes: ['repo'] });
+    const used = await createClassicToken(t, user, { name: 'used', scopes: ['repo'] });
+    const sometimes = await createClassicToken(t, user, { name: 'used long ago', scopes: ['repo'] });
+    await t.api.get('/user', { token: sometimes.token });
+
+    t.clock.advance(200 * DAY);
+    await t.api.get('/user', { token: used.token });
+    t.clock.advance(164 * DAY); // 364 days after creation: nothing is due yet
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal((await t.api.get(`/user/personal-access-tokens/${unused.id}`, { basic: user })).json.status, 'active');
+
+    t.clock.advance(2 * DAY); // 366 days after creation, 166 after `used` was used
+    const status = async (id: number) => (await t.api.get(`/user/personal-access-tokens/${id}`, { basic: user })).json;
+    await until('the unused tokens to be revoked', async () => (await status(unused.id)).status === 'revoked' && (await status(sometimes.id)).status === 'revoked');
+    const revoked = await status(unused.id);
+    assert.match(revoked.status_reason, /unused for 365 days/);
+    assert.equal((await status(used.id)).status, 'active');
+    assert.equal((await t.api.get('/user', { token: unused.token })).status, 401);
+    assert.equal((await t.api.get('/user', { token: used.token })).status, 200);
+
+    const log = await t.api.get('/user/audit-log?phrase=action:personal_access_token.auto_revoked', { basic: user });
+    assert.deepEqual(log.json.map((e: { token_id: number }) => e.token_id).sort(), [unused.id, sometimes.id].sort());
+  });
+});
