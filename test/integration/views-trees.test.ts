@@ -4,15 +4,16 @@
 // "provider is down" item with recovery when the provider comes back on the same port.
 //
 // The views reach the provider only through TesseraServices (src/extension/services.ts). Here that
-// seam is a direct client (`DirectServices`: real HTTP with the account's admin:token, errors
-// mapped to TesseraError the way the core maps them) so these tests do not depend on the core's
+// seam is a direct client (./views-direct-services.ts: real HTTP with the account's admin:token,
+// errors mapped to TesseraError the way the core maps them) so these tests do not depend on the core's
 // interactive sign-in; the UI tests (test/ui/views-*.test.ts) run the views on the real core.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
 import { createUser, signIn, createClassicToken, type TestUser } from '../provider/helpers/accounts';
-import { TesseraError, type AccountInfo, type TesseraServices, type ProblemKind } from '../../src/extension/services';
+import type { AccountInfo } from '../../src/extension/services';
+import { DirectServices } from './views-direct-services';
 import { TokenStore } from '../../src/extension/views/token-store';
 import { OrgStore } from '../../src/extension/views/org-store';
 import { TokensTreeProvider, GroupNode, TokenNode, TokenDecorationProvider, groupTokens } from '../../src/extension/views/tokens-tree';
@@ -22,89 +23,6 @@ import { ExpiryStatusBar } from '../../src/extension/status-bar/expiry-status-ba
 import { RequestStatusWatcher, LAST_SEEN_KEY, decidedSince } from '../../src/extension/views/request-status-watcher';
 import { expiryText, stateText, lastUsedText, scopeSummary, permissionSummary, isExpiringSoon, DAY_MS, expiryFromDate } from '../../src/extension/views/token-text';
 import type { PersonalAccessToken } from '../../src/extension/views/api-types';
-
-let sharedLog: vscode.LogOutputChannel | undefined;
-function testLog(): vscode.LogOutputChannel {
-  return (sharedLog ??= vscode.window.createOutputChannel('Tessera views tests', { log: true }));
-}
-
-/** TesseraServices over plain HTTP with a signed-in account's admin:token. */
-class DirectServices implements TesseraServices {
-  readonly log = testLog();
-  private readonly tokensEmitter = new vscode.EventEmitter<void>();
-  private readonly accountsEmitter = new vscode.EventEmitter<void>();
-  private readonly providerEmitter = new vscode.EventEmitter<void>();
-  readonly onDidChangeTokens = this.tokensEmitter.event;
-  readonly onDidChangeAccounts = this.accountsEmitter.event;
-  readonly onDidChangeProviderState = this.providerEmitter.event;
-  list: AccountInfo[] = [];
-  readonly secrets = new Map<string, string>();
-  remembered: { tokenId: number; secret: string }[] = [];
-  up = true;
-  calls = 0;
-
-  constructor(public origin: string) {}
-
-  signInAs(user: TestUser, adminToken: string): AccountInfo {
-    const a: AccountInfo = { id: `${this.origin}#${user.id}`, providerOrigin: this.origin, userId: user.id, login: user.login, twoFactorEnabled: false };
-    this.list = [...this.list, a];
-    this.secrets.set(a.id, adminToken);
-    this.accountsEmitter.fire();
-    return a;
-  }
-
-  setUp(up: boolean): void {
-    this.up = up;
-    this.providerEmitter.fire();
-  }
-
-  fireTokensChanged(): void {
-    this.tokensEmitter.fire();
-  }
-
-  accounts(): readonly AccountInfo[] {
-    return this.list;
-  }
-
-  async api<T>(accountId: string, method: string, path: string, body?: unknown): Promise<T> {
-    this.calls++;
-    const token = this.secrets.get(accountId);
-    if (!token) throw new TesseraError('signed-out', 'not signed in');
-    let res: Response;
-    try {
-      res = await fetch(`${this.origin}/api/v3${path}`, {
-        method,
-        headers: { authorization: `token ${token}`, accept: 'application/vnd.github+json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-      });
-    } catch {
-      throw new TesseraError('provider-down', `Provider at ${this.origin} is not reachable`, { url: this.origin });
-    }
-    const text = await res.text();
-    const json = text ? JSON.parse(text) : undefined;
-    if (res.ok) return json as T;
-    const kind: ProblemKind = res.status === 422 || res.status === 400 ? 'validation' : res.status === 404 ? 'not-found' : res.status === 403 ? 'forbidden' : res.status === 401 ? 'signed-out' : 'server';
-    throw new TesseraError(kind, json?.message ?? `HTTP ${res.status}`, { status: res.status, fieldErrors: json?.errors });
-  }
-
-  async rememberTokenSecret(_accountId: string, tokenId: number, secret: string): Promise<void> {
-    this.remembered.push({ tokenId, secret });
-  }
-
-  async forgetTokenSecret(): Promise<void> {}
-
-  async showError(): Promise<void> {}
-
-  providerState() {
-    return { origin: this.origin, up: this.up };
-  }
-
-  dispose(): void {
-    this.tokensEmitter.dispose();
-    this.accountsEmitter.dispose();
-    this.providerEmitter.dispose();
-  }
-}
 
 class MapMemento implements vscode.Memento {
   readonly map = new Map<string, unknown>();

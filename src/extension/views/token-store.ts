@@ -7,6 +7,8 @@ import type { PersonalAccessToken } from './api-types';
 import { withTimeout } from './view-errors';
 
 const PER_PAGE = 100;
+const PAGE_WAVE = 4;
+const MAX_PAGES = 1000;
 /** Safety net for a provider that accepts connections but never answers. */
 export const LOAD_TIMEOUT_MS = 20_000;
 
@@ -68,15 +70,31 @@ export class TokenStore implements vscode.Disposable {
     await Promise.all(this.services.accounts().map((a) => this.tokens(a.id).catch(() => undefined)));
   }
 
+  /** Page 1, then the next pages PAGE_WAVE at a time while pages come back full. */
   private async fetchAll(accountId: string): Promise<readonly PersonalAccessToken[]> {
-    const out: PersonalAccessToken[] = [];
-    for (let page = 1; ; page++) {
-      const batch = await this.services.api<PersonalAccessToken[]>(accountId, 'GET', `/user/personal-access-tokens?per_page=${PER_PAGE}&page=${page}`);
-      if (!Array.isArray(batch)) break;
-      out.push(...batch);
-      if (batch.length < PER_PAGE || page >= 1000) break;
+    const page = (n: number) => this.services.api<PersonalAccessToken[]>(accountId, 'GET', `/user/personal-access-tokens?per_page=${PER_PAGE}&page=${n}`);
+    const first = await page(1);
+    const out: PersonalAccessToken[] = Array.isArray(first) ? [...first] : [];
+    if (!Array.isArray(first) || first.length < PER_PAGE) return out;
+    for (let next = 2; next <= MAX_PAGES; next += PAGE_WAVE) {
+      const wave = await Promise.all(Array.from({ length: PAGE_WAVE }, (_, i) => page(next + i)));
+      let full = true;
+      for (const batch of wave) {
+        if (!Array.isArray(batch)) {
+          full = false;
+          break;
+        }
+        out.push(...batch);
+        if (batch.length < PER_PAGE) {
+          full = false;
+          break;
+        }
+      }
+      if (!full) break;
     }
-    return out;
+    // a token could move between pages while they load: keep the first copy of each id
+    const seen = new Set<number>();
+    return out.filter((t) => (seen.has(t.id) ? false : (seen.add(t.id), true)));
   }
 
   dispose(): void {

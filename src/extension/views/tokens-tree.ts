@@ -52,18 +52,29 @@ export class TokenNode extends vscode.TreeItem {
     const state = expiring ? 'expiring' : status;
     this.resourceUri = vscode.Uri.from({ scheme: TOKEN_URI_SCHEME, path: `/${t.id}`, query: `state=${state}` });
     this.command = { command: 'tessera.inspectToken', title: 'Inspect Token', arguments: [this] };
+    this.accessibilityInformation = { label: `${t.name}, ${kindLabel(t.kind)} token, ${stateText(t, now)}, ${lastUsedText(t, now)}` };
+    this.expiring = expiring;
+    this.builtAt = now;
+  }
+
+  private readonly expiring: boolean;
+  private readonly builtAt: number;
+
+  /** The hover, built only when the workbench asks (resolveTreeItem): keeps big lists light. */
+  buildTooltip(): vscode.MarkdownString {
+    const t = this.token;
+    const now = this.builtAt;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escapeMd(t.name)}** — ${kindLabel(t.kind)}`);
     const owner = resourceOwnerLogin(t);
     if (owner) md.appendMarkdown(` for \`${escapeMd(owner)}\``);
     md.appendMarkdown('\n\n');
     if (t.description) md.appendMarkdown(`${escapeMd(t.description)}\n\n`);
-    md.appendMarkdown(`$(${expiring ? 'warning' : 'calendar'}) ${escapeMd(stateText(t, now))}${t.expires_at ? ` (${formatDate(t.expires_at)})` : ''}\n\n`);
+    md.appendMarkdown(`$(${this.expiring ? 'warning' : 'calendar'}) ${escapeMd(stateText(t, now))}${t.expires_at ? ` (${formatDate(t.expires_at)})` : ''}\n\n`);
     if (t.status === 'denied' && denialReason(t)) md.appendMarkdown(`Denied because: ${escapeMd(denialReason(t)!)}\n\n`);
     md.appendMarkdown(`${escapeMd(grantSummary(t))}\n\n`);
     md.appendMarkdown(`Ends in \`…${escapeMd(t.token_last_eight ?? '')}\` · ${escapeMd(lastUsedText(t, now))}`);
-    this.tooltip = md;
-    this.accessibilityInformation = { label: `${t.name}, ${kindLabel(t.kind)} token, ${stateText(t, now)}, ${lastUsedText(t, now)}` };
+    return md;
   }
 }
 
@@ -116,8 +127,13 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TokensElement
   readonly onDidChangeTreeData = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly parents = new WeakMap<TokensElement, TokensElement>();
-  /** Token nodes of the last render, by `${accountId}#${tokenId}` (for reveal). */
-  private readonly rendered = new Map<string, TokenNode>();
+  /**
+   * Nodes are reused while the store serves the same list (same array object), so element
+   * identity is stable between the workbench's fetches and TreeView.reveal works.
+   */
+  private readonly groupNodes = new WeakMap<readonly PersonalAccessToken[], GroupNode[]>();
+  private readonly tokenNodes = new WeakMap<GroupNode, TokenNode[]>();
+  private readonly accountNodes = new Map<string, AccountNode>();
 
   constructor(
     private readonly services: TesseraServices,
@@ -141,25 +157,29 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TokensElement
     return element;
   }
 
-  getParent(element: TokensElement): TokensElement | undefined {
-    return this.parents.get(element);
+  resolveTreeItem(item: vscode.TreeItem, element: TokensElement): vscode.TreeItem {
+    if (element instanceof TokenNode && !item.tooltip) item.tooltip = element.buildTooltip();
+    return item;
   }
 
-  nodeFor(accountId: string, tokenId: number): TokenNode | undefined {
-    return this.rendered.get(`${accountId}#${tokenId}`);
+  getParent(element: TokensElement): TokensElement | undefined {
+    return this.parents.get(element);
   }
 
   async getChildren(element?: TokensElement): Promise<TokensElement[]> {
     if (!element) return this.roots();
     if (element instanceof AccountNode) return this.accountChildren(element.account, element);
     if (element instanceof GroupNode) {
+      const hit = this.tokenNodes.get(element);
+      if (hit) return hit;
       const now = Date.now();
-      return element.tokens.map((t) => {
+      const nodes = element.tokens.map((t) => {
         const n = new TokenNode(element.accountId, t, now);
         this.parents.set(n, element);
-        this.rendered.set(`${element.accountId}#${t.id}`, n);
         return n;
       });
+      this.tokenNodes.set(element, nodes);
+      return nodes;
     }
     return [];
   }
@@ -167,14 +187,17 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TokensElement
   private async roots(): Promise<TokensElement[]> {
     const accounts = this.services.accounts();
     if (!accounts.length) return []; // the welcome view (sign in) shows
-    this.rendered.clear();
     const force = this.forceAttempt;
     this.forceAttempt = false;
     if (!force && !this.services.providerState().up && !accounts.some((a) => this.store.cached(a.id))) {
       return [providerDownItem(this.services, 'tessera.refreshTokens')];
     }
     if (accounts.length === 1) return this.accountChildren(accounts[0]!, undefined);
-    return accounts.map((a) => new AccountNode(a));
+    return accounts.map((a) => {
+      let n = this.accountNodes.get(a.id);
+      if (!n || n.account !== a) this.accountNodes.set(a.id, (n = new AccountNode(a)));
+      return n;
+    });
   }
 
   private async accountChildren(account: AccountInfo, parent: TokensElement | undefined): Promise<TokensElement[]> {
@@ -192,7 +215,11 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TokensElement
       if (parent) this.parents.set(empty, parent);
       return [empty];
     }
-    const groups = groupTokens(account.id, account.login, tokens);
+    let groups = this.groupNodes.get(tokens);
+    if (!groups) {
+      groups = groupTokens(account.id, account.login, tokens);
+      this.groupNodes.set(tokens, groups);
+    }
     if (parent) for (const g of groups) this.parents.set(g, parent);
     return groups;
   }
