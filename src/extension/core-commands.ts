@@ -81,9 +81,11 @@ export function registerCoreCommands(context: vscode.ExtensionContext, deps: Com
       else if (e.kind === 'hosting') text = `Embedded Tessera provider: ${e.url} (running in this window; CA: ${e.caCertPath})`;
       else if (e.kind === 'shared') text = `Embedded Tessera provider: ${e.url} (running in another VS Code window; CA: ${e.caCertPath})`;
       else text = `Embedded Tessera provider: ${state.origin} — ${state.message ?? e.kind}`;
-      const choice = await vscode.window.showInformationMessage(text, 'Copy URL', 'Show Log');
-      if (choice === 'Copy URL') await vscode.env.clipboard.writeText(state.origin);
-      else if (choice === 'Show Log') core.log.show(true);
+      // Not awaited: the command answers the URL at once (for callers) while the message stays.
+      void vscode.window.showInformationMessage(text, 'Copy URL', 'Show Log').then(async (choice) => {
+        if (choice === 'Copy URL') await vscode.env.clipboard.writeText(state.origin);
+        else if (choice === 'Show Log') core.log.show(true);
+      });
       return state.origin;
     }),
     run('tessera.showLog', async () => core.log.show(true)),

@@ -129,6 +129,12 @@ export function activate(context: vscode.ExtensionContext): TesseraApi {
     parseScopes: (scopes) => parseScopes(scopes),
     configureRepository: (root) => git.configureCommand(root),
     useCombinedCaBundle: () => git.caEnv.apply(true),
+    authentication: auth,
+    readSecretRaw: async (key) => context.secrets.get(key),
+    writeSecretRaw: async (key, value) => context.secrets.store(key, value),
+    globalStateSnapshot: () => Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
+    embedded: { state: () => embedded.state, stop: () => embedded.stop(), start: () => embedded.start(), dataDir: embedded.dataDir },
+    paths: { globalStorage: context.globalStorageUri.fsPath, logs: context.logUri.fsPath },
   };
   return api;
 }

@@ -1,11 +1,13 @@
 // What activate() returns: an API for tests (and for the curious), reachable through
 // vscode.extensions.getExtension('tessera-dev.tessera').exports. It exposes internals that a
 // person reaches through the UI, so that extension-host tests can drive them without dialogs.
+import type * as vscode from 'vscode';
 import type { AccountInfo, TesseraServices } from './services';
 import type { CredentialChoice } from './git/credentials-provider';
 import type { Credentials } from './git/git-api';
 import type { GitOperation } from './git/credential-selection';
 import type { TokenRequest } from './auth/scope-grammar';
+import type { EmbeddedState } from './provider/embedded-provider';
 
 export interface ProviderInfo {
   /** 'hosting': this window runs the embedded provider; 'shared': another window does; 'remote'. */
@@ -39,4 +41,20 @@ export interface TesseraApi {
   configureRepository(root: string): Promise<string | undefined>;
   /** Points GIT_SSL_CAINFO at a combined bundle (the action of the GIT_SSL_CAINFO warning). */
   useCombinedCaBundle(): Promise<string | undefined>;
+  /** The registered 'tessera' AuthenticationProvider itself (tests call it without consent dialogs). */
+  readonly authentication: vscode.AuthenticationProvider;
+  /** This extension's SecretStorage, raw — a test writes here to act as another window would. */
+  readSecretRaw(key: string): Promise<string | undefined>;
+  writeSecretRaw(key: string, value: string): Promise<void>;
+  /** Everything this extension keeps in globalState (to prove no secret is there). */
+  globalStateSnapshot(): Record<string, unknown>;
+  /** The embedded provider's lifecycle (tests play "another window" with a second provider). */
+  readonly embedded: {
+    state(): EmbeddedState;
+    stop(): Promise<void>;
+    start(): void;
+    readonly dataDir: string;
+  };
+  /** Where VS Code keeps this extension's files. */
+  readonly paths: { readonly globalStorage: string; readonly logs: string };
 }

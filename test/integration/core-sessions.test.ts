@@ -1,0 +1,203 @@
+// The 'tessera' AuthenticationProvider in the real extension host, against the real embedded
+// provider: sessions are real tokens with exactly the requested scopes, scope-set semantics,
+// scope-grammar errors, SecretStorage changes of "another window", no secret outside
+// SecretStorage, and sign-out.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parseAccountSecrets, sessionIdOf } from '../../src/extension/accounts/account-secrets';
+import type { TesseraApi } from '../../src/extension/test-api';
+import type { AccountInfo } from '../../src/extension/services';
+import type { ApiClient } from '../provider/helpers/api-client';
+import { createAccount, nextEvent, providerClient, tesseraApi, waitFor, type TestAccount } from './core-helpers';
+
+function listFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => path.join(dir, f)).filter((f) => fs.statSync(f).isFile());
+}
+
+describe('core: sessions for other extensions', function () {
+  this.timeout(60_000);
+  let api: TesseraApi;
+  let client: ApiClient;
+  let user: TestAccount;
+  let account: AccountInfo;
+  const seenSecrets = new Set<string>();
+
+  before(async () => {
+    api = await tesseraApi();
+    client = await providerClient(api);
+    user = await createAccount(client, 'sess');
+    account = await api.signInWithPassword({ login: user.login, password: user.password });
+    const raw = parseAccountSecrets(await api.readSecretRaw(api.secretKey(account.id)));
+    assert.ok(raw, 'the account has a SecretStorage value after sign-in');
+    seenSecrets.add(raw.admin.token);
+  });
+
+  after(async () => {
+    await client?.close();
+  });
+
+  it('signing in records the account (id = origin#user id) and keeps only the admin token, never the password', async () => {
+    const info = await api.providerInfo();
+    assert.equal(account.id, `${info.origin}#${user.id}`);
+    assert.equal(account.login, user.login);
+    assert.ok(api.services.accounts().some((a) => a.id === account.id));
+    const raw = (await api.readSecretRaw(api.secretKey(account.id)))!;
+    assert.ok(!raw.includes(user.password), 'the password is not stored');
+    const value = parseAccountSecrets(raw)!;
+    assert.match(value.admin.token, /^tsp_/);
+    const me = await client.get('/user', { token: value.admin.token });
+    assert.equal(me.status, 200);
+    assert.deepEqual(
+      (me.headers.get('x-oauth-scopes') ?? '').split(',').map((s) => s.trim()).filter(Boolean).sort(),
+      ['admin:token', 'user'],
+    );
+  });
+
+  it('createSession mints a token with exactly the scopes; getSessions matches the set in any order; removeSession deletes it', async () => {
+    const changes: vscode.AuthenticationProviderAuthenticationSessionsChangeEvent[] = [];
+    const sub = api.authentication.onDidChangeSessions((e) => changes.push(e));
+    try {
+      const session = await api.authentication.createSession(['user:email', 'repo'], { account: { id: account.id, label: account.login } });
+      seenSecrets.add(session.accessToken);
+      assert.deepEqual([...session.scopes].sort(), ['repo', 'user:email']);
+      assert.equal(session.account.id, account.id);
+      const me = await client.get('/user', { token: session.accessToken });
+      assert.equal(me.status, 200, me.text);
+      assert.equal(me.json.login, user.login);
+      assert.deepEqual((me.headers.get('x-oauth-scopes') ?? '').split(',').map((s) => s.trim()).sort(), ['repo', 'user:email']);
+      await waitFor('an added-session event', () => changes.some((c) => c.added?.some((s) => s.id === session.id)));
+
+      const reordered = await api.authentication.getSessions(['repo', 'user:email', 'repo'], {});
+      assert.deepEqual(reordered.map((s) => s.id), [session.id]);
+      assert.deepEqual(await api.authentication.getSessions(['repo'], {}), []);
+      assert.deepEqual(await api.authentication.getSessions(['repo', 'user:email', 'read:org'], {}), []);
+      assert.ok((await api.authentication.getSessions(undefined, {})).some((s) => s.id === session.id));
+      assert.deepEqual(
+        (await api.authentication.getSessions(['repo', 'user:email'], { account: { id: 'https://elsewhere#1', label: 'x' } })).length,
+        0,
+        'a session of another account is not returned',
+      );
+
+      // A second request for the same set reuses the session instead of minting another token.
+      const again = await api.authentication.createSession(['repo', 'user:email'], { account: { id: account.id, label: account.login } });
+      assert.equal(again.id, session.id);
+
+      const tokenId = Number(session.id.split('/').pop());
+      const onProvider = await client.get(`/user/personal-access-tokens/${tokenId}`, { basic: { login: user.login, password: user.password } });
+      assert.equal(onProvider.status, 200, onProvider.text);
+      assert.match(onProvider.json.name, /^vscode: repo user:email/);
+
+      await api.authentication.removeSession(session.id);
+      assert.deepEqual(await api.authentication.getSessions(['repo', 'user:email'], {}), []);
+      assert.equal((await client.get('/user', { token: session.accessToken })).status, 401, 'the token is deleted on the provider');
+      await waitFor('a removed-session event', () => changes.some((c) => c.removed?.some((s) => s.id === session.id)));
+    } finally {
+      sub.dispose();
+    }
+  });
+
+  it('vscode.authentication sees the provider and its sessions', async () => {
+    const session = await api.authentication.createSession(['read:user'], { account: { id: account.id, label: account.login } });
+    seenSecrets.add(session.accessToken);
+    const accounts = await vscode.authentication.getAccounts('tessera');
+    assert.ok(accounts.some((a) => a.id === account.id), `getAccounts('tessera') lists ${account.id}: ${JSON.stringify(accounts)}`);
+    await api.authentication.removeSession(session.id);
+  });
+
+  it('scope-grammar errors reject createSession with a clear message and mint nothing', async () => {
+    const before = await client.get('/user/personal-access-tokens', { basic: { login: user.login, password: user.password } });
+    const cases: [string[], RegExp][] = [
+      [['repo', 'fg:acme/site:contents:read'], /classic .* and fine-grained .* cannot be mixed/],
+      [['fg:acme/site:contents:write', 'fg:bob/app:contents:read'], /one resource owner.*'acme' and 'bob'/],
+      [['fg:acme/site:secrets:write'], /unknown permission 'secrets'/],
+      [['fg:acme/site:contents'], /a fine-grained scope is/],
+      [['repoo'], /'repoo' is not a classic scope/],
+      [['fg:acme/site:contents:read', 'expires:never'], /must expire/],
+    ];
+    for (const [scopes, pattern] of cases) {
+      await assert.rejects(
+        Promise.resolve(api.authentication.createSession(scopes, { account: { id: account.id, label: account.login } })),
+        (e: Error) => /^Tessera: /.test(e.message) && pattern.test(e.message),
+        `createSession(${JSON.stringify(scopes)})`,
+      );
+      assert.deepEqual(await api.authentication.getSessions(scopes, {}), [], 'getSessions with an invalid list answers nothing');
+    }
+    const after = await client.get('/user/personal-access-tokens', { basic: { login: user.login, password: user.password } });
+    assert.equal(after.json.length, before.json.length, 'no token was minted');
+  });
+
+  it('a session written to SecretStorage by another window fires onDidChangeSessions and is found', async () => {
+    const key = api.secretKey(account.id);
+    const value = parseAccountSecrets(await api.readSecretRaw(key))!;
+    // "Another window" mints a token and writes the account's value itself.
+    const minted = await client.post('/user/personal-access-tokens', { token: value.admin.token, body: { name: 'other window: public_repo', scopes: ['public_repo'] } });
+    assert.equal(minted.status, 201, minted.text);
+    seenSecrets.add(minted.json.token);
+    const session = {
+      id: sessionIdOf(account.id, minted.json.id),
+      tokenId: minted.json.id,
+      scopes: ['public_repo'],
+      kind: 'classic',
+      token: minted.json.token,
+      createdAt: new Date().toISOString(),
+    };
+    const providerEvent = nextEvent(api.authentication.onDidChangeSessions, (e) => !!e.added?.some((s) => s.id === session.id), 'provider onDidChangeSessions');
+    const vscodeEvent = nextEvent(vscode.authentication.onDidChangeSessions, (e) => e.provider.id === 'tessera', 'vscode.authentication.onDidChangeSessions');
+    await api.writeSecretRaw(key, JSON.stringify({ ...value, sessions: [...value.sessions, session] }));
+    const e = await providerEvent;
+    assert.equal(e.added?.find((s) => s.id === session.id)?.accessToken, minted.json.token);
+    await vscodeEvent;
+    const found = await api.authentication.getSessions(['public_repo'], {});
+    assert.deepEqual(found.map((s) => s.id), [session.id]);
+
+    // And the other window removing it is seen too.
+    const removed = nextEvent(api.authentication.onDidChangeSessions, (ev) => !!ev.removed?.some((s) => s.id === session.id), 'removed event');
+    await api.writeSecretRaw(key, JSON.stringify(value));
+    await removed;
+    assert.deepEqual(await api.authentication.getSessions(['public_repo'], {}), []);
+  });
+
+  it('no secret ever appears in globalState, settings or the log', async () => {
+    const raw = (await api.readSecretRaw(api.secretKey(account.id)))!;
+    const value = parseAccountSecrets(raw)!;
+    for (const s of [value.admin.token, ...value.sessions.map((x) => x.token), ...value.tokens.map((x) => x.token)]) seenSecrets.add(s);
+    assert.ok(seenSecrets.size >= 3, `collected ${seenSecrets.size} secrets to look for`);
+    const needles = [...seenSecrets, raw, user.password];
+
+    const state = JSON.stringify(api.globalStateSnapshot());
+    for (const n of needles) assert.ok(!state.includes(n), 'a secret is in globalState');
+    assert.ok(state.includes(account.id), 'globalState does hold the account metadata');
+
+    const settings = JSON.stringify({ user: vscode.workspace.getConfiguration().inspect('tessera'), all: vscode.workspace.getConfiguration('tessera') });
+    const userDir = path.resolve(api.paths.globalStorage, '..', '..');
+    const settingsFiles = [path.join(userDir, 'settings.json'), ...(vscode.workspace.workspaceFolders ?? []).map((f) => path.join(f.uri.fsPath, '.vscode', 'settings.json'))];
+    const settingsText = settings + settingsFiles.filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    for (const n of needles) assert.ok(!settingsText.includes(n), 'a secret is in the settings');
+
+    // The "Tessera" log channel's file(s): under the logs folder of this session.
+    const logsRoot = path.resolve(api.paths.logs, '..', '..');
+    const logFiles = await waitFor('the Tessera log file', () => {
+      const files = listFiles(logsRoot).filter((f) => /Tessera/i.test(path.basename(f)) || fs.readFileSync(f, 'utf8').includes('Tessera activated in'));
+      return files.some((f) => fs.readFileSync(f, 'utf8').includes('Signed in to')) ? files : undefined;
+    }, 20_000, 500);
+    const logText = logFiles.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    assert.match(logText, /Session .* created for scopes \[repo user:email\]/, 'the log records the session (without its token)');
+    for (const n of needles) assert.ok(!logText.includes(n), 'a secret is in the log');
+  });
+
+  it('signing out deletes the admin token on the provider and forgets every secret', async () => {
+    const key = api.secretKey(account.id);
+    const value = parseAccountSecrets(await api.readSecretRaw(key))!;
+    const session = await api.authentication.createSession(['user'], { account: { id: account.id, label: account.login } });
+    const accountsChanged = nextEvent(api.services.onDidChangeAccounts, () => !api.services.accounts().some((a) => a.id === account.id), 'accounts change');
+    await api.signOut(account.id);
+    await accountsChanged;
+    assert.equal(await api.readSecretRaw(key), undefined);
+    assert.equal((await client.get('/user', { token: value.admin.token })).status, 401, 'admin token deleted');
+    assert.equal((await client.get('/user', { token: session.accessToken })).status, 401, 'session token deleted');
+    assert.deepEqual(await api.authentication.getSessions(['user'], {}), []);
+  });
+});
