@@ -1,11 +1,13 @@
 // Everything a route, hook or service needs, built once per running provider (no module-level
 // state, so several providers can run in one process).
+import { AccountTokenAuthenticator, refuseAccountTokens } from './auth/account-token';
 import type { Guard } from './authz/guard';
-import type { Clock } from './clock';
-import type { Logger } from './logger';
+import { defaultGuards } from './authz/guards';
+import { Clock, HOUR, systemClock } from './clock';
+import { RateLimiter } from './http/rate-limit';
+import { Logger, redactingLogger } from './logger';
 import type { Store } from './store/store';
-import type { RateLimiter } from './http/rate-limit';
-import type { AccountTokenAuthenticator } from './auth/account-token';
+import { VERSION } from './version';
 
 export interface ProviderSettings {
   signup: 'open' | 'closed';
@@ -30,4 +32,23 @@ export interface ProviderContext {
 
 export function apiBase(ctx: ProviderContext): string {
   return `${ctx.origin}/api/v3`;
+}
+
+/** A context over `store` with the default guards; `log` is wrapped in the redactor. */
+export function createProviderContext(
+  store: Store,
+  opts: { clock?: Clock; log?: Logger; signup?: 'open' | 'closed'; guards?: Guard[] } = {},
+): ProviderContext {
+  const clock = opts.clock ?? systemClock;
+  return {
+    store,
+    clock,
+    log: redactingLogger(opts.log),
+    settings: { signup: opts.signup ?? 'open' },
+    guards: opts.guards ?? defaultGuards(),
+    accountTokens: refuseAccountTokens,
+    rateLimits: { credentialsRevoke: new RateLimiter(clock, 60, HOUR) },
+    origin: '',
+    version: VERSION,
+  };
 }

@@ -6,11 +6,8 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
-import { refuseAccountTokens } from './auth/account-token';
-import { defaultGuards } from './authz/guards';
-import { Clock, HOUR, systemClock } from './clock';
-import type { ProviderContext } from './context';
-import { RateLimiter } from './http/rate-limit';
+import { Clock, systemClock } from './clock';
+import { createProviderContext } from './context';
 import { Logger, LogLevel, redactingLogger } from './logger';
 import { openSqliteStore } from './store/sqlite/sqlite-store';
 import { ensureLocalCa } from './tls/local-ca';
@@ -87,17 +84,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   }
 
   const store = openSqliteStore(dataDir);
-  const ctx: ProviderContext = {
-    store,
-    clock,
-    log,
-    settings: { signup },
-    guards: defaultGuards(),
-    accountTokens: refuseAccountTokens,
-    rateLimits: { credentialsRevoke: new RateLimiter(clock, 60, HOUR) },
-    origin: '',
-    version: VERSION,
-  };
+  const ctx = createProviderContext(store, { clock, log: opts.log, signup });
 
   let app: FastifyInstance;
   try {
