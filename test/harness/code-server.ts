@@ -147,13 +147,19 @@ function cliArgs(p: HostProfile): string[] {
 }
 
 /** Installs a packed .vsix with code-server's own CLI (`entry.js --install-extension`). */
-export function installVsix(p: HostProfile, vsix: string): void {
+export async function installVsix(p: HostProfile, vsix: string): Promise<void> {
   const { node, entry } = codeServer();
   if (!fs.existsSync(vsix)) throw new HarnessError(`.vsix not found: ${vsix} (run \`npm run package\`)`);
-  const r = spawnSync(node, [entry, ...cliArgs(p), '--install-extension', path.resolve(vsix), '--force'],
-    { encoding: 'utf8', env: serverEnv(p), timeout: 120_000 });
-  if (r.status !== 0 || !/successfully installed/i.test(r.stdout + r.stderr)) {
-    throw new HarnessError(`installing ${vsix} into code-server failed (exit ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
+  const child = spawn(node, [entry, ...cliArgs(p), '--install-extension', path.resolve(vsix), '--force'],
+    { env: serverEnv(p), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => { output += d; });
+  child.stderr!.on('data', (d: Buffer) => { output += d; });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  clearTimeout(timer);
+  if (code !== 0 || !/successfully installed/i.test(output)) {
+    throw new HarnessError(`installing ${vsix} into code-server failed (exit ${code}):\n${output}`);
   }
 }
 

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// `npm test` (after `npm run build`): every test layer in turn — unit, provider, extension host
+// (integration), UI — each with its own mocha summary; a failing layer does not stop the next.
+// Ends with one line per layer and exits non-zero if any failed.
+//   node scripts/test-all.mjs [--only unit,provider,integration,ui]
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values: opt } = parseArgs({ options: { only: { type: 'string' } } });
+const npm = process.env.npm_execpath;
+
+const LAYERS = [
+  { name: 'unit', what: 'pure logic, mocha', cmd: npm ? [npm, 'run', '--silent', 'test:unit'] : null },
+  { name: 'provider', what: 'the real provider over HTTPS, real git', cmd: npm ? [npm, 'run', '--silent', 'test:provider'] : null },
+  { name: 'integration', what: 'mocha inside the real VS Code extension host', cmd: ['test/harness/run-exthost.mjs'] },
+  { name: 'ui', what: 'Playwright driving the workbench with the packed .vsix', cmd: ['test/harness/run-ui.mjs'] },
+];
+if (!npm) {
+  console.error('[test] run me through npm (`npm test`): the unit and provider layers are npm scripts.');
+  process.exit(2);
+}
+const only = opt.only?.split(',');
+const results = [];
+for (const layer of LAYERS.filter((l) => !only || only.includes(l.name))) {
+  console.log(`\n━━━ ${layer.name}: ${layer.what} ━━━`);
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, layer.cmd, { cwd: ROOT, stdio: 'inherit' });
+  results.push({ ...layer, ok: r.status === 0, code: r.status ?? r.signal, secs: (Date.now() - t0) / 1000 });
+}
+console.log('\n━━━ summary ━━━');
+for (const r of results) {
+  console.log(`  ${r.ok ? 'pass' : 'FAIL'}  ${r.name.padEnd(12)} ${r.secs.toFixed(0).padStart(5)} s${r.ok ? '' : `  (exit ${r.code})`}`);
+}
+const failed = results.filter((r) => !r.ok);
+console.log(failed.length ? `\n${failed.length} layer(s) failed: ${failed.map((r) => r.name).join(', ')}` : '\nall layers passed');
+process.exit(failed.length ? 1 : 0);
