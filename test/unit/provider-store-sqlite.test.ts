@@ -1,0 +1,73 @@
+// The SQLite store's migrations and its atomic statements (lockout counting, TOTP step
+// compare-and-set, single-use recovery codes), on an in-memory database.
+import * as assert from 'node:assert/strict';
+import { DatabaseSync } from 'node:sqlite';
+import { appliedMigrations, Migration, runMigrations } from '../../src/provider/store/sqlite/migrate';
+import { MIGRATIONS } from '../../src/provider/store/sqlite/migrations';
+import { SqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
+
+const MIN = 60_000;
+
+function memoryStore(): SqliteStore {
+  const db = new DatabaseSync(':memory:');
+  db.exec('PRAGMA foreign_keys = ON');
+  runMigrations(db, MIGRATIONS);
+  return new SqliteStore(db);
+}
+
+describe('provider SQLite store', () => {
+  it('runs migrations once, in order, recording versions; refuses a newer database and a misordered list', () => {
+    const db = new DatabaseSync(':memory:');
+    assert.deepEqual(runMigrations(db, MIGRATIONS), MIGRATIONS.map((m) => m.version));
+    assert.deepEqual(runMigrations(db, MIGRATIONS), [], 'idempotent');
+    assert.deepEqual(appliedMigrations(db).map((m) => m.version), MIGRATIONS.map((m) => m.version));
+    const extra: Migration = { version: 999, name: 'later', up: 'CREATE TABLE later_table (id INTEGER)' };
+    assert.deepEqual(runMigrations(db, [...MIGRATIONS, extra]), [999]);
+    assert.throws(() => runMigrations(db, MIGRATIONS), /newer/);
+    assert.throws(() => runMigrations(new DatabaseSync(':memory:'), [extra, MIGRATIONS[0]]), /out of order/);
+    const failing: Migration = { version: 1000, name: 'broken', up: 'CREATE TABLE later_table (id INTEGER)' };
+    assert.throws(() => runMigrations(db, [...MIGRATIONS, extra, failing]), /migration 1000/);
+    assert.equal(appliedMigrations(db).length, MIGRATIONS.length + 1, 'a failed migration is rolled back, not recorded');
+  });
+
+  it('counts failures per key, locks at the threshold, and starts over after the lock or window', async () => {
+    const s = memoryStore();
+    const opts = { windowMs: 60 * MIN, threshold: 3, lockMs: 10 * MIN };
+    const t0 = new Date('2030-01-01T00:00:00Z');
+    const at = (m: number) => new Date(t0.getTime() + m * MIN);
+    assert.equal((await s.signInFailures.recordFailure('k', at(0), opts)).count, 1);
+    assert.equal((await s.signInFailures.recordFailure('k', at(1), opts)).lockedUntil, null);
+    const locked = await s.signInFailures.recordFailure('k', at(2), opts);
+    assert.equal(locked.count, 3);
+    assert.equal(locked.lockedUntil?.toISOString(), at(12).toISOString());
+    const during = await s.signInFailures.recordFailure('k', at(5), opts);
+    assert.equal(during.lockedUntil?.toISOString(), at(12).toISOString(), 'failures during a lock do not extend it');
+    const after = await s.signInFailures.recordFailure('k', at(13), opts);
+    assert.equal(after.count, 1, 'a new count after the lock ended');
+    assert.equal(after.lockedUntil, null);
+    assert.equal((await s.signInFailures.recordFailure('k', at(200), opts)).count, 1, 'window passed');
+    await s.signInFailures.clear('k');
+    assert.equal(await s.signInFailures.get('k'), undefined);
+    await s.close();
+  });
+
+  it('TOTP steps only move forward; recovery codes are single-use', async () => {
+    const s = memoryStore();
+    const now = new Date();
+    const u = await s.users.createFirstIsAdmin({ login: 'a', email: 'a@x.test', passwordHash: 'h', createdAt: now });
+    assert.equal(u.siteAdmin, true);
+    await s.twoFactor.beginSetup(u.id, 'SECRET', now);
+    assert.equal((await s.users.byId(u.id))?.twoFactorEnabled, false);
+    assert.equal(await s.twoFactor.enable(u.id, 100, ['d1', 'd2'], now), true);
+    assert.equal(await s.twoFactor.enable(u.id, 101, ['d3'], now), false, 'already enabled');
+    assert.equal((await s.users.byId(u.id))?.twoFactorEnabled, true);
+    assert.equal(await s.twoFactor.acceptTimeStep(u.id, 100), false, 'the enabling step is used');
+    assert.equal(await s.twoFactor.acceptTimeStep(u.id, 101), true);
+    assert.equal(await s.twoFactor.acceptTimeStep(u.id, 101), false);
+    assert.equal(await s.twoFactor.acceptTimeStep(u.id, 99), false);
+    assert.equal(await s.twoFactor.useRecoveryCode(u.id, 'd1', now), true);
+    assert.equal(await s.twoFactor.useRecoveryCode(u.id, 'd1', now), false);
+    assert.equal(await s.twoFactor.remainingRecoveryCodes(u.id), 1);
+    await s.close();
+  });
+});
