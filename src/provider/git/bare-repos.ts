@@ -1,0 +1,203 @@
+// The provider's repositories on disk: one bare repository per repository, at
+// `{root}/{owner}/{name}.git` (names lower-cased: owners and repositories are case-insensitive,
+// as on GitHub). Names are validated so that no path can leave the root.
+import { execFile } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+
+/** Where the provider keeps its repositories inside its data folder. */
+export function defaultRepositoriesRoot(dataDir: string): string {
+  return path.resolve(dataDir, 'repositories');
+}
+
+export class InvalidRepositoryNameError extends Error {
+  constructor(
+    readonly field: 'owner' | 'name',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InvalidRepositoryNameError';
+  }
+}
+
+const NAME_CHARS = /^[A-Za-z0-9._-]+$/;
+export const MAX_NAME_LENGTH = 100;
+
+function validate(field: 'owner' | 'name', value: string): string | undefined {
+  const what = field === 'owner' ? 'owner' : 'repository name';
+  if (typeof value !== 'string' || value.length === 0) return `${what} must not be empty`;
+  if (value.length > MAX_NAME_LENGTH) return `${what} must be at most ${MAX_NAME_LENGTH} characters`;
+  if (!NAME_CHARS.test(value)) return `${what} may contain only letters, digits, '.', '-' and '_'`;
+  if (value.includes('..')) return `${what} must not contain '..'`;
+  if (value === '.') return `${what} must not be '.'`;
+  if (value.startsWith('-')) return `${what} must not start with '-'`;
+  if (/\.git$/i.test(value)) return `${what} must not end with '.git'`;
+  // The root keeps its own bookkeeping in dot-folders (.trash); logins never start with '.'.
+  if (field === 'owner' && value.startsWith('.')) return `${what} must not start with '.'`;
+  return undefined;
+}
+
+/** undefined when `owner` is a valid owner login for a repository path, else why not. */
+export function validateOwnerName(owner: string): string | undefined {
+  return validate('owner', owner);
+}
+
+/** undefined when `name` is a valid repository name, else why not. */
+export function validateRepositoryName(name: string): string | undefined {
+  return validate('name', name);
+}
+
+function assertNames(owner: string, name: string): void {
+  const ownerProblem = validateOwnerName(owner);
+  if (ownerProblem) throw new InvalidRepositoryNameError('owner', ownerProblem);
+  const nameProblem = validateRepositoryName(name);
+  if (nameProblem) throw new InvalidRepositoryNameError('name', nameProblem);
+}
+
+/** The path segment of a repository below the root: `owner/name.git`, lower-cased. */
+export function repositoryRelativePath(owner: string, name: string): string {
+  assertNames(owner, name);
+  return `${owner.toLowerCase()}/${name.toLowerCase()}.git`;
+}
+
+/** Absolute path of the bare repository (whether or not it exists). Throws on an invalid name. */
+export function repositoryPath(root: string, owner: string, name: string): string {
+  const base = path.resolve(root);
+  const full = path.join(base, ...repositoryRelativePath(owner, name).split('/'));
+  // Belt and braces: validation already excludes separators and '..'.
+  if (path.dirname(path.dirname(full)) !== base) throw new InvalidRepositoryNameError('name', 'repository path escapes the root');
+  return full;
+}
+
+/**
+ * The PATH_INFO for `git http-backend` (with GIT_PROJECT_ROOT = root) for a request on this
+ * repository, e.g. gitPathInfo('Acme', 'Site', '/info/refs') = '/acme/site.git/info/refs'.
+ */
+export function gitPathInfo(owner: string, name: string, subPath: string): string {
+  if (!/^\/(info\/refs|git-upload-pack|git-receive-pack)$/.test(subPath)) {
+    throw new Error(`not a smart HTTP path: ${subPath}`);
+  }
+  return `/${repositoryRelativePath(owner, name)}${subPath}`;
+}
+
+/** Environment for git commands the provider runs on its own repositories: no user or caller GIT_* leaks in. */
+export function gitCommandEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'TZ', 'SYSTEMROOT']) {
+    if (process.env[key] !== undefined) env[key] = process.env[key];
+  }
+  return { ...env, GIT_TERMINAL_PROMPT: '0', ...extra };
+}
+
+function git(args: string[], cwd?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('git', args, { cwd, env: gitCommandEnv(), maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) {
+        reject(new Error(`git ${args[0]} failed: ${(stderr || err.message).trim()}`));
+      } else {
+        resolve(stdout);
+      }
+    });
+  });
+}
+
+/** Repository settings of a new repository: pushes over HTTP allowed, as on GitHub. */
+const REPOSITORY_CONFIG: Array<[string, string]> = [
+  ['http.receivepack', 'true'],
+  ['receive.denyNonFastForwards', 'false'],
+  ['receive.denyDeletes', 'false'],
+  ['uploadpack.allowFilter', 'true'],
+  ['uploadpack.allowReachableSHA1InWant', 'true'],
+];
+
+async function exists(p: string): Promise<boolean> {
+  return fsp.stat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function isEmptyBareRepository(dir: string): Promise<boolean> {
+  try {
+    const isBare = (await git(['rev-parse', '--is-bare-repository'], dir)).trim() === 'true';
+    if (!isBare) return false;
+    // Compare the real paths: a stray directory inside some other repository would answer for that one.
+    const gitDir = (await git(['rev-parse', '--absolute-git-dir'], dir)).trim();
+    if ((await fsp.realpath(gitDir)) !== (await fsp.realpath(dir))) return false;
+    return (await git(['for-each-ref', '--count=1'], dir)).trim() === '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes an empty bare repository with default branch `main` and returns its absolute path.
+ * It appears atomically (made beside it and renamed into place). If an empty bare repository is
+ * already there (left by an earlier attempt) it is reused; anything else there is an error with
+ * code 'EEXIST'.
+ */
+export async function createBareRepository(root: string, owner: string, name: string): Promise<string> {
+  const target = repositoryPath(root, owner, name);
+  const parent = path.dirname(target);
+  await fsp.mkdir(parent, { recursive: true, mode: 0o750 });
+  if (await exists(target)) {
+    if (await isEmptyBareRepository(target)) return target;
+    throw Object.assign(new Error(`a repository already exists at ${owner}/${name}`), { code: 'EEXIST' });
+  }
+  const staging = path.join(parent, `.new-${crypto.randomBytes(8).toString('hex')}`);
+  try {
+    // --template= : no hooks or other files from a user's init.templateDir reach server repositories.
+    await git(['init', '--quiet', '--bare', '--initial-branch=main', '--template=', staging]);
+    for (const [key, value] of REPOSITORY_CONFIG) await git(['config', key, value], staging);
+    await fsp.mkdir(path.join(staging, 'info'), { recursive: true });
+    await fsp.rename(staging, target);
+  } catch (err) {
+    await fsp.rm(staging, { recursive: true, force: true });
+    if ((err as NodeJS.ErrnoException).code === 'ENOTEMPTY' || (err as NodeJS.ErrnoException).code === 'EEXIST') {
+      // Someone made it at the same moment.
+      if (await isEmptyBareRepository(target)) return target;
+      throw Object.assign(new Error(`a repository already exists at ${owner}/${name}`), { code: 'EEXIST' });
+    }
+    throw err;
+  }
+  return target;
+}
+
+/** Whether the bare repository exists on disk. */
+export async function bareRepositoryExists(root: string, owner: string, name: string): Promise<boolean> {
+  return exists(path.join(repositoryPath(root, owner, name), 'HEAD'));
+}
+
+/**
+ * Deletes the bare repository (no error when it is not there). It is first moved out of the way
+ * so that a request running at that moment or a new repository of the same name never sees half of it.
+ */
+export async function deleteBareRepository(root: string, owner: string, name: string): Promise<void> {
+  const target = repositoryPath(root, owner, name);
+  const trash = path.join(path.resolve(root), '.trash');
+  await fsp.mkdir(trash, { recursive: true, mode: 0o750 });
+  const moved = path.join(trash, crypto.randomBytes(8).toString('hex'));
+  try {
+    await fsp.rename(target, moved);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  await fsp.rm(moved, { recursive: true, force: true });
+}
+
+/** Moves a repository to a new owner and/or name (rename or transfer). */
+export async function renameBareRepository(
+  root: string,
+  from: { owner: string; name: string },
+  to: { owner: string; name: string },
+): Promise<string> {
+  const source = repositoryPath(root, from.owner, from.name);
+  const target = repositoryPath(root, to.owner, to.name);
+  if (source === target) return target;
+  if (await exists(target)) throw Object.assign(new Error(`a repository already exists at ${to.owner}/${to.name}`), { code: 'EEXIST' });
+  await fsp.mkdir(path.dirname(target), { recursive: true, mode: 0o750 });
+  await fsp.rename(source, target);
+  return target;
+}

@@ -1,0 +1,306 @@
+// Bridges one HTTP request to the real `git http-backend` CGI program, spawned for that request.
+// Both bodies are streamed with backpressure (the request body into the CGI's stdin, its stdout
+// after the CGI header block into the response): no pack is ever held in memory. Works on raw
+// Node request/response objects, so it serves node:http(s) directly and Fastify after
+// `reply.hijack()` (request.raw / reply.raw).
+import { spawn } from 'node:child_process';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gitCommandEnv } from './bare-repos';
+import type { GitService } from './git-service';
+
+export interface GitHttpBackendOptions {
+  /** GIT_PROJECT_ROOT: the folder that holds the repositories. */
+  projectRoot: string;
+  /** PATH_INFO below the root, e.g. '/owner/repo.git/info/refs' (see bare-repos' gitPathInfo). */
+  pathInfo: string;
+  /** REMOTE_USER: who is pushing (recorded in reflogs; git http-backend needs it, or http.receivepack, for pushes). */
+  remoteUser?: string;
+  /** REMOTE_ADDR; defaults to the request socket's remote address. */
+  remoteAddr?: string;
+  /** Extra environment for the CGI (wins over the computed variables). */
+  env?: Record<string, string>;
+  /** The git executable; default 'git'. */
+  gitBinary?: string;
+  /** Called with the CGI's process id once it is spawned (it leads its own process group on POSIX). */
+  onSpawn?: (pid: number) => void;
+}
+
+export interface GitHttpBackendResult {
+  /** The HTTP status sent to the client (502 when git http-backend failed before answering). */
+  status: number;
+  service?: GitService;
+  /** Request body bytes received from the client (as sent: compressed when gzip). */
+  bytesIn: number;
+  /** Response body bytes sent to the client (after the CGI headers). */
+  bytesOut: number;
+  /** The client went away before the response was complete; the CGI was killed. */
+  aborted: boolean;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** The end of git's stderr (at most 8 KiB), for the server log. Never sent to the client. */
+  stderr: string;
+}
+
+/** The most CGI header bytes accepted before the blank line. */
+const MAX_CGI_HEADER_BYTES = 64 * 1024;
+const MAX_STDERR_BYTES = 8 * 1024;
+/** After SIGTERM, how long the CGI's process group gets before SIGKILL. */
+const KILL_GRACE_MS = 2000;
+
+function serviceOf(pathInfo: string, query: URLSearchParams): GitService | undefined {
+  const rpc = /\/git-(upload-pack|receive-pack)$/.exec(pathInfo);
+  if (rpc) return rpc[1] as GitService;
+  if (pathInfo.endsWith('/info/refs')) {
+    const name = query.get('service');
+    if (name === 'git-upload-pack') return 'upload-pack';
+    if (name === 'git-receive-pack') return 'receive-pack';
+  }
+  return undefined;
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Finds the end of the CGI header block: the index just past "\r\n\r\n" or "\n\n", or -1. */
+function endOfHeaders(buf: Buffer): { headerEnd: number; bodyStart: number } | undefined {
+  const crlf = buf.indexOf('\r\n\r\n');
+  const lf = buf.indexOf('\n\n');
+  if (crlf === -1 && lf === -1) return undefined;
+  if (crlf !== -1 && (lf === -1 || crlf < lf)) return { headerEnd: crlf, bodyStart: crlf + 4 };
+  return { headerEnd: lf, bodyStart: lf + 2 };
+}
+
+/** Parses the CGI header lines into a status and response headers (RFC 3875 §6.3). */
+function parseCgiHeaders(text: string): { status: number; reason?: string; headers: Array<[string, string]> } | undefined {
+  let status = 200;
+  let reason: string | undefined;
+  const headers: Array<[string, string]> = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (line === '') continue;
+    const colon = line.indexOf(':');
+    if (colon <= 0) return undefined;
+    const name = line.slice(0, colon).trim();
+    const value = line.slice(colon + 1).trim();
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return undefined;
+    if (name.toLowerCase() === 'status') {
+      const m = /^(\d{3})(?:\s+(.*))?$/.exec(value);
+      if (!m) return undefined;
+      status = Number(m[1]);
+      reason = m[2] || undefined;
+    } else {
+      headers.push([name, value]);
+    }
+  }
+  return { status, reason, headers };
+}
+
+/**
+ * Serves one smart-HTTP request with `git http-backend`. Resolves when the exchange is over
+ * (never rejects): after the response has been sent, or the client went away and the CGI was
+ * killed. The caller must have authorized the request and must not have read its body.
+ */
+export function serveGitHttpBackend(
+  req: IncomingMessage,
+  res: ServerResponse,
+  opts: GitHttpBackendOptions,
+): Promise<GitHttpBackendResult> {
+  return new Promise((resolve) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const queryString = url.search.startsWith('?') ? url.search.slice(1) : url.search;
+    const service = serviceOf(opts.pathInfo, url.searchParams);
+    const method = (req.method ?? 'GET').toUpperCase();
+
+    const env: NodeJS.ProcessEnv = gitCommandEnv({
+      GIT_PROJECT_ROOT: opts.projectRoot,
+      GIT_HTTP_EXPORT_ALL: '1',
+      GATEWAY_INTERFACE: 'CGI/1.1',
+      SERVER_PROTOCOL: `HTTP/${req.httpVersion}`,
+      REQUEST_METHOD: method,
+      PATH_INFO: opts.pathInfo,
+      QUERY_STRING: queryString,
+      REMOTE_ADDR: opts.remoteAddr ?? req.socket.remoteAddress ?? '',
+    });
+    const contentType = headerValue(req, 'content-type');
+    if (contentType !== undefined) env.CONTENT_TYPE = contentType;
+    const contentLength = headerValue(req, 'content-length');
+    // With chunked transfer the length is unknown: git http-backend then reads to end of input.
+    if (contentLength !== undefined && /^\d+$/.test(contentLength) && req.headers['transfer-encoding'] === undefined) {
+      env.CONTENT_LENGTH = contentLength;
+    }
+    const contentEncoding = headerValue(req, 'content-encoding');
+    if (contentEncoding !== undefined) env.HTTP_CONTENT_ENCODING = contentEncoding; // git inflates gzip itself
+    const gitProtocol = headerValue(req, 'git-protocol');
+    if (gitProtocol !== undefined) env.GIT_PROTOCOL = gitProtocol;
+    if (opts.remoteUser !== undefined) env.REMOTE_USER = opts.remoteUser;
+    Object.assign(env, opts.env);
+
+    let bytesIn = 0;
+    let bytesOut = 0;
+    let aborted = false;
+    let settled = false;
+    let exitCode: number | null = null;
+    let exitSignal: NodeJS.Signals | null = null;
+    let stderrTail = Buffer.alloc(0);
+    let headersDone = false;
+    let headerChunks: Buffer[] = [];
+    let headerBytes = 0;
+    let childClosed = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    let waitingForDrain = false;
+
+    const groupLeader = process.platform !== 'win32';
+    const child = spawn(opts.gitBinary ?? 'git', ['http-backend'], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: groupLeader, // its own process group, so upload-pack/pack-objects die with it
+      windowsHide: true,
+    });
+
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      if (killTimer) clearTimeout(killTimer);
+      resolve({
+        status: res.statusCode,
+        service,
+        bytesIn,
+        bytesOut,
+        aborted,
+        exitCode,
+        signal: exitSignal,
+        stderr: stderrTail.toString('utf8'),
+      });
+    };
+
+    const killChild = () => {
+      if (childClosed || child.pid === undefined) return;
+      const signal = (sig: NodeJS.Signals) => {
+        try {
+          if (groupLeader) process.kill(-child.pid!, sig);
+          else child.kill(sig);
+        } catch {
+          /* already gone */
+        }
+      };
+      signal('SIGTERM');
+      killTimer = setTimeout(() => signal('SIGKILL'), KILL_GRACE_MS);
+      killTimer.unref();
+    };
+
+    const fail = (message: string) => {
+      if (!res.headersSent && !res.destroyed) {
+        const body = JSON.stringify({ message });
+        res.writeHead(502, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+        res.end(body);
+      } else {
+        res.destroy();
+      }
+      killChild();
+    };
+
+    // The client went away (or the connection broke) before the response was complete.
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        aborted = true;
+        killChild();
+        req.unpipe(child.stdin);
+        child.stdin.destroy();
+        child.stdout.resume(); // drain what is left (discarded), or 'close' would wait for a paused stream
+        if (childClosed) finish();
+      } else if (childClosed) {
+        finish();
+      }
+    });
+
+    child.on('error', (err) => {
+      // Spawning failed (no git?) or the process could not be signalled.
+      stderrTail = Buffer.concat([stderrTail, Buffer.from(String(err.message))]).subarray(-MAX_STDERR_BYTES);
+      if (child.pid === undefined) {
+        childClosed = true;
+        fail('git http-backend could not be started');
+        if (res.writableFinished || res.destroyed) finish();
+      }
+    });
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
+
+    // Request body → CGI stdin, with backpressure (pipe pauses the request while stdin is full).
+    req.on('data', (chunk: Buffer) => {
+      bytesIn += chunk.length;
+    });
+    child.stdin.on('error', () => {
+      /* EPIPE: git stopped reading (it answers with an error of its own, or was killed) */
+    });
+    req.on('error', () => {
+      aborted = true;
+      killChild();
+    });
+    req.pipe(child.stdin);
+
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderrTail = Buffer.concat([stderrTail, chunk]);
+      if (stderrTail.length > MAX_STDERR_BYTES) stderrTail = stderrTail.subarray(-MAX_STDERR_BYTES);
+    });
+
+    const writeBody = (chunk: Buffer) => {
+      if (chunk.length === 0 || res.destroyed) return;
+      bytesOut += chunk.length;
+      if (!res.write(chunk) && !waitingForDrain) {
+        waitingForDrain = true;
+        child.stdout.pause();
+        res.once('drain', () => {
+          waitingForDrain = false;
+          child.stdout.resume();
+        });
+      }
+    };
+
+    // CGI stdout → header block → response headers; the rest streams to the response.
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (headersDone) {
+        writeBody(chunk);
+        return;
+      }
+      headerChunks.push(chunk);
+      headerBytes += chunk.length;
+      const buffered = headerChunks.length === 1 ? chunk : Buffer.concat(headerChunks);
+      headerChunks = [buffered];
+      const end = endOfHeaders(buffered);
+      if (!end) {
+        if (headerBytes > MAX_CGI_HEADER_BYTES) {
+          headersDone = true;
+          headerChunks = [];
+          fail('git http-backend sent no valid CGI header');
+        }
+        return;
+      }
+      headersDone = true;
+      headerChunks = [];
+      const parsed = parseCgiHeaders(buffered.subarray(0, end.headerEnd).toString('latin1'));
+      if (!parsed) {
+        fail('git http-backend sent an invalid CGI header');
+        return;
+      }
+      if (res.destroyed) return;
+      res.statusCode = parsed.status;
+      if (parsed.reason) res.statusMessage = parsed.reason;
+      for (const [name, value] of parsed.headers) res.appendHeader(name, value);
+      writeBody(buffered.subarray(end.bodyStart));
+    });
+
+    child.on('close', (code, signal) => {
+      childClosed = true;
+      exitCode = code;
+      exitSignal = signal;
+      if (aborted || res.destroyed) {
+        finish();
+        return;
+      }
+      if (!headersDone) fail(`git http-backend ended without an answer (exit ${code ?? signal})`);
+      else if (!res.writableEnded) res.end();
+      if (res.writableFinished) finish();
+      else res.once('finish', finish);
+    });
+  });
+}
