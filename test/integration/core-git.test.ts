@@ -1,0 +1,117 @@
+// The git side of the core in the real extension host, against the real embedded provider: the
+// credentials provider registered with vscode.git answers only for Tessera origins with the right
+// token for the repository and the operation; "Configure Git for this Repository" writes the
+// repository's own config, scoped to the Tessera origin.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { AccountInfo } from '../../src/extension/services';
+import type { TesseraApi } from '../../src/extension/test-api';
+import type { ApiClient } from '../provider/helpers/api-client';
+import { createAccount, providerClient, tesseraApi, type TestAccount } from './core-helpers';
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+function gitStatus(cwd: string, ...args: string[]): number {
+  try {
+    execFileSync('git', args, { cwd, stdio: 'ignore' });
+    return 0;
+  } catch (e) {
+    return (e as { status?: number }).status ?? 1;
+  }
+}
+
+describe('core: git credentials and configuration', function () {
+  this.timeout(60_000);
+  let api: TesseraApi;
+  let client: ApiClient;
+  let origin: string;
+  let user: TestAccount;
+  let account: AccountInfo;
+  let repoSession: { id: string; accessToken: string };
+  let publicRepoTokenId: number;
+
+  before(async () => {
+    api = await tesseraApi();
+    client = await providerClient(api);
+    origin = (await api.providerInfo()).origin;
+    assert.ok(await api.gitReady(), "the credentials provider is registered with vscode.git's API");
+    user = await createAccount(client, 'git');
+    account = await api.signInWithPassword({ login: user.login, password: user.password });
+    repoSession = await api.authentication.createSession(['repo'], { account: { id: account.id, label: account.login } });
+    // A token made the way the Tokens view makes one: minted through services.api, secret remembered.
+    const pub = await api.services.api<{ id: number; token: string }>(account.id, 'POST', '/user/personal-access-tokens', { name: 'public only', scopes: ['public_repo'] });
+    await api.services.rememberTokenSecret(account.id, pub.id, pub.token);
+    publicRepoTokenId = pub.id;
+  });
+
+  after(async () => {
+    if (account) await api.signOut(account.id).catch(() => undefined);
+    await client?.close();
+  });
+
+  it('answers nothing for github.com or any other host', async () => {
+    for (const url of ['https://github.com/acme/site.git', 'https://gitlab.example/acme/site.git', 'https://127.0.0.1:1/acme/site.git']) {
+      assert.equal(await api.selectCredentials(url, 'push'), undefined, url);
+      assert.equal(await api.selectCredentials(url, 'fetch'), undefined, url);
+      assert.equal(await api.gitCredentials(url), undefined, url);
+    }
+  });
+
+  it('classic tokens: repo for a repository of unknown visibility; public_repo is not enough there', async () => {
+    const url = `${origin}/${user.login}/app.git`;
+    for (const op of ['fetch', 'push', 'unknown'] as const) {
+      const c = await api.selectCredentials(url, op);
+      assert.ok(c, `credentials for ${op}`);
+      assert.equal(c.password, repoSession.accessToken, `${op}: the repo session token`);
+      assert.notEqual(c.tokenId, publicRepoTokenId);
+      assert.equal(c.username, 'x-access-token');
+    }
+    const viaGit = await api.gitCredentials(url);
+    assert.deepEqual(viaGit, { username: 'x-access-token', password: repoSession.accessToken });
+  });
+
+  it('without the repository path (credential.useHttpPath unset) answers with a classic repo token', async () => {
+    const c = await api.gitCredentials(origin);
+    assert.equal(c?.password, repoSession.accessToken);
+  });
+
+  it('a revoked token is never offered again', async () => {
+    await api.authentication.removeSession(repoSession.id);
+    assert.equal(await api.selectCredentials(`${origin}/${user.login}/app.git`, 'push'), undefined);
+    repoSession = await api.authentication.createSession(['repo'], { account: { id: account.id, label: account.login } });
+    assert.equal((await api.selectCredentials(`${origin}/${user.login}/app.git`, 'push'))?.password, repoSession.accessToken);
+  });
+
+  it("configures the repository's own git config for the Tessera origin only", async () => {
+    const root = path.join(process.env.TESSERA_TEST_WORKDIR!, `configure-${Date.now()}`);
+    fs.mkdirSync(root, { recursive: true });
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'remote', 'add', 'origin', `${origin}/${user.login}/app.git`);
+    git(root, 'remote', 'add', 'upstream', 'https://github.com/acme/app.git');
+    const configured = await api.configureRepository(root);
+    assert.equal(configured, root);
+
+    const info = await api.providerInfo();
+    assert.equal(git(root, 'config', '--local', '--get', `credential.${origin}.useHttpPath`), 'true');
+    assert.equal(git(root, 'config', '--local', '--get', `http.${origin}/.sslCAInfo`), info.caCertPath);
+    // git's own URL matching applies them to the provider's URLs and to nothing else.
+    assert.equal(git(root, 'config', '--get-urlmatch', 'credential.useHttpPath', `${origin}/${user.login}/app.git`), 'true');
+    assert.equal(git(root, 'config', '--get-urlmatch', 'http.sslCAInfo', `${origin}/${user.login}/app.git`), info.caCertPath);
+    assert.notEqual(gitStatus(root, 'config', '--get-urlmatch', 'credential.useHttpPath', 'https://github.com/acme/app.git'), 0);
+    let githubCa = '';
+    try {
+      githubCa = git(root, 'config', '--get-urlmatch', 'http.sslCAInfo', 'https://github.com/acme/app.git');
+    } catch {
+      // not set at all for github.com: fine
+    }
+    assert.ok(!githubCa.includes(info.caCertPath!), 'the CA is not used for github.com');
+    // Running it again changes nothing.
+    const before = fs.readFileSync(path.join(root, '.git', 'config'), 'utf8');
+    await api.configureRepository(root);
+    assert.equal(fs.readFileSync(path.join(root, '.git', 'config'), 'utf8'), before);
+  });
+});
