@@ -1,0 +1,57 @@
+// Organizations and their personal-access-token policy (DESIGN.md "Organizations, repositories,
+// policies, approvals"). Org logins share one namespace with user logins (case-insensitive).
+
+export type ClassicTokenPolicy = 'allowed' | 'restricted';
+
+/** An org's token policy (GET/PATCH /orgs/{org}/personal-access-token-policy). */
+export interface TokenPolicyRecord {
+  classicTokens: ClassicTokenPolicy;
+  /** Fine-grained tokens of non-owners wait for an owner's approval. */
+  requireApproval: boolean;
+  /** Longest lifetime a classic token may have on the org's resources (null = any, even none). */
+  maxLifetimeClassicDays: number | null;
+  /** Longest lifetime of a fine-grained token for the org (1–366). */
+  maxLifetimeFineGrainedDays: number;
+  /** Tokens work on the org's resources only once authorized for it (credential authorizations). */
+  ssoRequired: boolean;
+}
+
+export const DEFAULT_TOKEN_POLICY: Readonly<TokenPolicyRecord> = {
+  classicTokens: 'allowed',
+  requireApproval: false,
+  maxLifetimeClassicDays: null,
+  maxLifetimeFineGrainedDays: 366,
+  ssoRequired: false,
+};
+
+export interface OrganizationRecord {
+  id: number;
+  login: string;
+  name: string | null;
+  description: string | null;
+  createdBy: number | null;
+  policy: TokenPolicyRecord;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewOrganization {
+  login: string;
+  name?: string | null;
+  description?: string | null;
+  /** The creator becomes the org's first (active) owner, in the same transaction. */
+  createdBy: number;
+  createdAt: Date;
+}
+
+export interface OrganizationStore {
+  /** Inserts the org and its creator's owner membership. Throws UniqueViolation('login') when the login is taken by an org or a user. */
+  create(org: NewOrganization): Promise<OrganizationRecord>;
+  byId(id: number): Promise<OrganizationRecord | undefined>;
+  /** Case-insensitive. */
+  byLogin(login: string): Promise<OrganizationRecord | undefined>;
+  byIds(ids: number[]): Promise<OrganizationRecord[]>;
+  update(id: number, update: { name?: string | null; description?: string | null; updatedAt: Date }): Promise<OrganizationRecord | undefined>;
+  /** Sets the given policy fields. */
+  updatePolicy(id: number, policy: Partial<TokenPolicyRecord>, now: Date): Promise<OrganizationRecord | undefined>;
+}

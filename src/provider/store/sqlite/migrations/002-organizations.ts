@@ -1,0 +1,134 @@
+// Organizations (with their token policy), memberships, repositories, deploy keys, fine-grained
+// token selections and lifetimes, the approval queue and grants, SSO credential authorizations
+// and account API tokens.
+import type { Migration } from '../migrate';
+
+export const m002Organizations: Migration = {
+  version: 2,
+  name: 'organizations, memberships, repositories, deploy keys, approvals, SSO, account tokens',
+  up: `
+CREATE TABLE organizations (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  login TEXT NOT NULL,
+  name TEXT,
+  description TEXT,
+  created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+  classic_tokens TEXT NOT NULL DEFAULT 'allowed' CHECK (classic_tokens IN ('allowed', 'restricted')),
+  require_approval INTEGER NOT NULL DEFAULT 0,
+  max_lifetime_classic INTEGER CHECK (max_lifetime_classic BETWEEN 1 AND 366),
+  max_lifetime_fine_grained INTEGER NOT NULL DEFAULT 366 CHECK (max_lifetime_fine_grained BETWEEN 1 AND 366),
+  sso_required INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX organizations_login ON organizations (lower(login));
+
+-- Users and organizations share one login namespace (as on GitHub).
+CREATE TRIGGER organizations_login_not_a_user BEFORE INSERT ON organizations
+  WHEN EXISTS (SELECT 1 FROM users WHERE lower(login) = lower(NEW.login))
+  BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: organizations.login'); END;
+CREATE TRIGGER users_login_not_an_organization BEFORE INSERT ON users
+  WHEN EXISTS (SELECT 1 FROM organizations WHERE lower(login) = lower(NEW.login))
+  BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: users.login'); END;
+
+CREATE TABLE org_memberships (
+  org_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  role TEXT NOT NULL CHECK (role IN ('owner', 'member')),
+  state TEXT NOT NULL CHECK (state IN ('active', 'pending')),
+  invited_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (org_id, user_id)
+);
+CREATE INDEX org_memberships_user ON org_memberships (user_id, state);
+
+CREATE TABLE repositories (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  owner_type TEXT NOT NULL CHECK (owner_type IN ('User', 'Organization')),
+  owner_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT,
+  private INTEGER NOT NULL DEFAULT 0,
+  default_branch TEXT NOT NULL DEFAULT 'main',
+  created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  pushed_at TEXT
+);
+CREATE UNIQUE INDEX repositories_owner_name ON repositories (owner_type, owner_id, lower(name));
+CREATE INDEX repositories_private ON repositories (private);
+CREATE TRIGGER users_delete_repositories AFTER DELETE ON users
+  BEGIN DELETE FROM repositories WHERE owner_type = 'User' AND owner_id = OLD.id; END;
+CREATE TRIGGER organizations_delete_repositories AFTER DELETE ON organizations
+  BEGIN DELETE FROM repositories WHERE owner_type = 'Organization' AND owner_id = OLD.id; END;
+
+CREATE TABLE deploy_keys (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  repository_id INTEGER NOT NULL REFERENCES repositories(id) ON DELETE CASCADE,
+  title TEXT NOT NULL,
+  key TEXT NOT NULL,
+  read_only INTEGER NOT NULL DEFAULT 1,
+  added_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+  token_id INTEGER REFERENCES tokens(id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL,
+  last_used_at TEXT
+);
+CREATE UNIQUE INDEX deploy_keys_key ON deploy_keys (key);
+CREATE INDEX deploy_keys_repository ON deploy_keys (repository_id, id);
+CREATE INDEX deploy_keys_token ON deploy_keys (token_id);
+
+CREATE TABLE token_repositories (
+  token_id INTEGER NOT NULL REFERENCES tokens(id) ON DELETE CASCADE,
+  repository_id INTEGER NOT NULL REFERENCES repositories(id) ON DELETE CASCADE,
+  PRIMARY KEY (token_id, repository_id)
+);
+CREATE INDEX token_repositories_repository ON token_repositories (repository_id);
+
+CREATE TABLE token_issuance (
+  token_id INTEGER PRIMARY KEY REFERENCES tokens(id) ON DELETE CASCADE,
+  issued_at TEXT NOT NULL
+);
+
+CREATE TABLE token_requests (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  org_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  token_id INTEGER NOT NULL REFERENCES tokens(id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'denied', 'cancelled')),
+  justification TEXT,
+  review_reason TEXT,
+  reviewer_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+  created_at TEXT NOT NULL,
+  reviewed_at TEXT
+);
+CREATE INDEX token_requests_org ON token_requests (org_id, status, id);
+CREATE INDEX token_requests_token ON token_requests (token_id, status);
+
+CREATE TABLE token_grants (
+  token_id INTEGER PRIMARY KEY REFERENCES tokens(id) ON DELETE CASCADE,
+  org_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  granted_at TEXT NOT NULL,
+  granted_by INTEGER REFERENCES users(id) ON DELETE SET NULL
+);
+CREATE INDEX token_grants_org ON token_grants (org_id, token_id);
+
+CREATE TABLE credential_authorizations (
+  org_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  token_id INTEGER NOT NULL REFERENCES tokens(id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  authorized_at TEXT NOT NULL,
+  accessed_at TEXT,
+  PRIMARY KEY (org_id, token_id)
+);
+CREATE INDEX credential_authorizations_token ON credential_authorizations (token_id);
+
+CREATE TABLE account_tokens (
+  token_id INTEGER PRIMARY KEY REFERENCES tokens(id) ON DELETE CASCADE,
+  org_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  active INTEGER NOT NULL DEFAULT 1,
+  deactivated_at TEXT
+);
+CREATE INDEX account_tokens_org ON account_tokens (org_id);
+`,
+};

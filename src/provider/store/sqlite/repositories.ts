@@ -1,0 +1,103 @@
+import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import type { NewRepository, RepositoryQuery, RepositoryRecord, RepositoryStore } from '../repositories';
+import { date, dateOrNull, iso, mapUnique, numOrNull, Row, strOrNull } from './rows';
+import { placeholders } from './transaction';
+
+function toRepository(r: Row): RepositoryRecord {
+  return {
+    id: Number(r.id),
+    ownerType: r.owner_type === 'Organization' ? 'Organization' : 'User',
+    ownerId: Number(r.owner_id),
+    name: String(r.name),
+    description: strOrNull(r.description),
+    private: Number(r.private) === 1,
+    defaultBranch: String(r.default_branch),
+    createdBy: numOrNull(r.created_by),
+    createdAt: date(r.created_at),
+    updatedAt: date(r.updated_at),
+    pushedAt: dateOrNull(r.pushed_at),
+  };
+}
+
+/** Owner login of a repository row, for ordering by full name. */
+const OWNER_LOGIN = `CASE r.owner_type WHEN 'User' THEN (SELECT login FROM users WHERE id = r.owner_id)
+  ELSE (SELECT login FROM organizations WHERE id = r.owner_id) END`;
+
+export class SqliteRepositoryStore implements RepositoryStore {
+  constructor(private readonly db: DatabaseSync) {}
+
+  async create(n: NewRepository): Promise<RepositoryRecord> {
+    const r = mapUnique(
+      () =>
+        this.db
+          .prepare(
+            `INSERT INTO repositories (owner_type, owner_id, name, description, private, created_by, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(n.ownerType, n.ownerId, n.name, n.description ?? null, n.private ? 1 : 0, n.createdBy, iso(n.createdAt), iso(n.createdAt)),
+      () => 'name',
+    );
+    return (await this.byId(Number(r.lastInsertRowid)))!;
+  }
+
+  async byId(id: number): Promise<RepositoryRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM repositories WHERE id = ?').get(id) as Row | undefined;
+    return r ? toRepository(r) : undefined;
+  }
+
+  async byOwnerAndName(ownerType: 'User' | 'Organization', ownerId: number, name: string): Promise<RepositoryRecord | undefined> {
+    const r = this.db
+      .prepare('SELECT * FROM repositories WHERE owner_type = ? AND owner_id = ? AND lower(name) = lower(?)')
+      .get(ownerType, ownerId, name) as Row | undefined;
+    return r ? toRepository(r) : undefined;
+  }
+
+  async list(q: RepositoryQuery): Promise<RepositoryRecord[]> {
+    const conds: string[] = [];
+    const args: SQLInputValue[] = [];
+    if (q.ownerType !== undefined) { conds.push('owner_type = ?'); args.push(q.ownerType); }
+    if (q.ownerId !== undefined) { conds.push('owner_id = ?'); args.push(q.ownerId); }
+    if (q.private !== undefined) { conds.push('private = ?'); args.push(q.private ? 1 : 0); }
+    if (q.ids !== undefined) {
+      if (!q.ids.length) return [];
+      conds.push(`id IN (${placeholders(q.ids.length)})`);
+      args.push(...q.ids);
+    }
+    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+    const rows = this.db
+      .prepare(`SELECT * FROM repositories ${where} ORDER BY lower(name), id LIMIT ? OFFSET ?`)
+      .all(...args, q.limit ?? -1, q.offset ?? 0) as Row[];
+    return rows.map(toRepository);
+  }
+
+  async listVisibleTo(userId: number, opts: { includePublic: boolean }): Promise<RepositoryRecord[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT r.*, lower(${OWNER_LOGIN}) AS owner_login FROM repositories r
+         WHERE (r.owner_type = 'User' AND r.owner_id = ?)
+            OR (r.owner_type = 'Organization' AND r.owner_id IN
+                (SELECT org_id FROM org_memberships WHERE user_id = ? AND state = 'active'))
+            OR (? = 1 AND r.private = 0)
+         ORDER BY owner_login, lower(r.name), r.id`,
+      )
+      .all(userId, userId, opts.includePublic ? 1 : 0) as Row[];
+    return rows.map(toRepository);
+  }
+
+  async update(id: number, u: { description?: string | null; private?: boolean; updatedAt: Date }): Promise<RepositoryRecord | undefined> {
+    const sets = ['updated_at = ?'];
+    const args: SQLInputValue[] = [iso(u.updatedAt)];
+    if (u.description !== undefined) { sets.push('description = ?'); args.push(u.description); }
+    if (u.private !== undefined) { sets.push('private = ?'); args.push(u.private ? 1 : 0); }
+    this.db.prepare(`UPDATE repositories SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+    return this.byId(id);
+  }
+
+  async touchPushed(id: number, now: Date): Promise<void> {
+    this.db.prepare('UPDATE repositories SET pushed_at = ? WHERE id = ?').run(iso(now), id);
+  }
+
+  async delete(id: number): Promise<boolean> {
+    return Number(this.db.prepare('DELETE FROM repositories WHERE id = ?').run(id).changes) > 0;
+  }
+}

@@ -1,0 +1,112 @@
+import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import type { TokenGrantRecord, TokenRequestQuery, TokenRequestRecord, TokenRequestStatus, TokenRequestStore } from '../token-requests';
+import { date, dateOrNull, iso, numOrNull, Row, strOrNull } from './rows';
+import { inTransaction, placeholders } from './transaction';
+
+function toRequest(r: Row): TokenRequestRecord {
+  return {
+    id: Number(r.id),
+    orgId: Number(r.org_id),
+    tokenId: Number(r.token_id),
+    userId: Number(r.user_id),
+    status: r.status as TokenRequestStatus,
+    justification: strOrNull(r.justification),
+    reviewReason: strOrNull(r.review_reason),
+    reviewerId: numOrNull(r.reviewer_id),
+    createdAt: date(r.created_at),
+    reviewedAt: dateOrNull(r.reviewed_at),
+  };
+}
+
+function toGrant(r: Row): TokenGrantRecord {
+  return { tokenId: Number(r.token_id), orgId: Number(r.org_id), grantedAt: date(r.granted_at), grantedBy: numOrNull(r.granted_by) };
+}
+
+export class SqliteTokenRequestStore implements TokenRequestStore {
+  constructor(private readonly db: DatabaseSync) {}
+
+  private cancel(tokenId: number, now: Date): number {
+    return Number(
+      this.db.prepare(`UPDATE token_requests SET status = 'cancelled', reviewed_at = ? WHERE token_id = ? AND status = 'pending'`).run(iso(now), tokenId)
+        .changes,
+    );
+  }
+
+  async create(r: { orgId: number; tokenId: number; userId: number; justification: string | null; createdAt: Date }): Promise<TokenRequestRecord> {
+    return inTransaction(this.db, () => {
+      this.cancel(r.tokenId, r.createdAt);
+      const res = this.db
+        .prepare(`INSERT INTO token_requests (org_id, token_id, user_id, status, justification, created_at) VALUES (?, ?, ?, 'pending', ?, ?)`)
+        .run(r.orgId, r.tokenId, r.userId, r.justification, iso(r.createdAt));
+      return toRequest(this.db.prepare('SELECT * FROM token_requests WHERE id = ?').get(Number(res.lastInsertRowid)) as Row);
+    });
+  }
+
+  async byId(orgId: number, id: number): Promise<TokenRequestRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM token_requests WHERE org_id = ? AND id = ?').get(orgId, id) as Row | undefined;
+    return r ? toRequest(r) : undefined;
+  }
+
+  async list(q: TokenRequestQuery): Promise<TokenRequestRecord[]> {
+    const conds: string[] = [];
+    const args: SQLInputValue[] = [];
+    if (q.orgId !== undefined) { conds.push('org_id = ?'); args.push(q.orgId); }
+    if (q.tokenId !== undefined) { conds.push('token_id = ?'); args.push(q.tokenId); }
+    if (q.userId !== undefined) { conds.push('user_id = ?'); args.push(q.userId); }
+    if (q.status !== undefined) { conds.push('status = ?'); args.push(q.status); }
+    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+    return (this.db.prepare(`SELECT * FROM token_requests ${where} ORDER BY id`).all(...args) as Row[]).map(toRequest);
+  }
+
+  async cancelPending(tokenId: number, now: Date): Promise<number> {
+    return this.cancel(tokenId, now);
+  }
+
+  async review(
+    ids: number[],
+    orgId: number,
+    r: { approve: boolean; reason: string | null; reviewerId: number; now: Date },
+  ): Promise<TokenRequestRecord[] | undefined> {
+    if (!ids.length) return [];
+    return inTransaction(this.db, () => {
+      const rows = (
+        this.db.prepare(`SELECT * FROM token_requests WHERE org_id = ? AND status = 'pending' AND id IN (${placeholders(ids.length)})`).all(orgId, ...ids) as Row[]
+      ).map(toRequest);
+      if (rows.length !== new Set(ids).size) return undefined;
+      const status = r.approve ? 'approved' : 'denied';
+      const upd = this.db.prepare('UPDATE token_requests SET status = ?, review_reason = ?, reviewer_id = ?, reviewed_at = ? WHERE id = ?');
+      const grant = this.db.prepare(
+        `INSERT INTO token_grants (token_id, org_id, granted_at, granted_by) VALUES (?, ?, ?, ?)
+         ON CONFLICT (token_id) DO UPDATE SET org_id = excluded.org_id, granted_at = excluded.granted_at, granted_by = excluded.granted_by`,
+      );
+      for (const req of rows) {
+        upd.run(status, r.reason, r.reviewerId, iso(r.now), req.id);
+        if (r.approve) grant.run(req.tokenId, orgId, iso(r.now), r.reviewerId);
+        Object.assign(req, { status, reviewReason: r.reason, reviewerId: r.reviewerId, reviewedAt: r.now });
+      }
+      return rows;
+    });
+  }
+
+  async grant(g: TokenGrantRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO token_grants (token_id, org_id, granted_at, granted_by) VALUES (?, ?, ?, ?)
+         ON CONFLICT (token_id) DO UPDATE SET org_id = excluded.org_id, granted_at = excluded.granted_at, granted_by = excluded.granted_by`,
+      )
+      .run(g.tokenId, g.orgId, iso(g.grantedAt), g.grantedBy);
+  }
+
+  async grantOf(tokenId: number): Promise<TokenGrantRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM token_grants WHERE token_id = ?').get(tokenId) as Row | undefined;
+    return r ? toGrant(r) : undefined;
+  }
+
+  async grants(orgId: number): Promise<TokenGrantRecord[]> {
+    return (this.db.prepare('SELECT * FROM token_grants WHERE org_id = ? ORDER BY granted_at DESC, token_id DESC').all(orgId) as Row[]).map(toGrant);
+  }
+
+  async revokeGrant(tokenId: number): Promise<boolean> {
+    return Number(this.db.prepare('DELETE FROM token_grants WHERE token_id = ?').run(tokenId).changes) > 0;
+  }
+}

@@ -1,0 +1,54 @@
+// The approval queue: requests of fine-grained tokens for an org's resources, and the grants
+// (tokens approved — or needing no approval — for the org).
+
+export type TokenRequestStatus = 'pending' | 'approved' | 'denied' | 'cancelled';
+
+export interface TokenRequestRecord {
+  id: number;
+  orgId: number;
+  tokenId: number;
+  userId: number;
+  status: TokenRequestStatus;
+  /** The requester's reason (GitHub's `reason` on the request). */
+  justification: string | null;
+  /** The owner's reason when reviewing. */
+  reviewReason: string | null;
+  reviewerId: number | null;
+  createdAt: Date;
+  reviewedAt: Date | null;
+}
+
+export interface TokenGrantRecord {
+  tokenId: number;
+  orgId: number;
+  grantedAt: Date;
+  grantedBy: number | null;
+}
+
+export interface TokenRequestQuery {
+  orgId?: number;
+  tokenId?: number;
+  userId?: number;
+  status?: TokenRequestStatus;
+}
+
+export interface TokenRequestStore {
+  /** Cancels the token's other pending requests and adds a pending one, atomically. */
+  create(r: { orgId: number; tokenId: number; userId: number; justification: string | null; createdAt: Date }): Promise<TokenRequestRecord>;
+  byId(orgId: number, id: number): Promise<TokenRequestRecord | undefined>;
+  /** Oldest first. */
+  list(query: TokenRequestQuery): Promise<TokenRequestRecord[]>;
+  /** Marks the token's pending requests cancelled. */
+  cancelPending(tokenId: number, now: Date): Promise<number>;
+  /**
+   * Reviews pending requests atomically: all of them or none (undefined when one is not pending).
+   * Approving also records the grant.
+   */
+  review(ids: number[], orgId: number, r: { approve: boolean; reason: string | null; reviewerId: number; now: Date }): Promise<TokenRequestRecord[] | undefined>;
+
+  grant(g: TokenGrantRecord): Promise<void>;
+  grantOf(tokenId: number): Promise<TokenGrantRecord | undefined>;
+  /** Newest first. */
+  grants(orgId: number): Promise<TokenGrantRecord[]>;
+  revokeGrant(tokenId: number): Promise<boolean>;
+}
