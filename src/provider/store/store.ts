@@ -2,8 +2,16 @@
 // implementation is in ./sqlite/ and a PostgreSQL one can be added beside it without touching
 // routes. Every method is atomic on its own (no transactions span several calls), and async so
 // a networked database fits.
+import type { AccountTokenStore } from './account-tokens';
 import type { AuditStore } from './audit';
+import type { CredentialAuthorizationStore } from './credential-authorizations';
+import type { DeployKeyStore } from './deploy-keys';
+import type { FineGrainedTokenStore } from './fine-grained-tokens';
+import type { MembershipStore } from './memberships';
+import type { OrganizationStore } from './organizations';
+import type { RepositoryStore } from './repositories';
 import type { SignInFailureStore } from './sign-in-failures';
+import type { TokenRequestStore } from './token-requests';
 import type { TokenStore } from './tokens';
 import type { TwoFactorStore } from './two-factor';
 import type { UserStore } from './users';
@@ -14,6 +22,15 @@ export interface Store {
   readonly twoFactor: TwoFactorStore;
   readonly signInFailures: SignInFailureStore;
   readonly audit: AuditStore;
+  // Organizations, repositories and what fine-grained / account tokens need (issue 4).
+  readonly organizations: OrganizationStore;
+  readonly memberships: MembershipStore;
+  readonly repositories: RepositoryStore;
+  readonly deployKeys: DeployKeyStore;
+  readonly fineGrainedTokens: FineGrainedTokenStore;
+  readonly tokenRequests: TokenRequestStore;
+  readonly credentialAuthorizations: CredentialAuthorizationStore;
+  readonly accountTokens: AccountTokenStore;
   close(): Promise<void>;
 }
 

@@ -1,9 +1,17 @@
 // The SQLite implementation of Store (node:sqlite, one connection per provider process).
 import type { DatabaseSync } from 'node:sqlite';
 import type { Store } from '../store';
+import { SqliteAccountTokenStore } from './account-tokens';
 import { SqliteAuditStore } from './audit';
+import { SqliteCredentialAuthorizationStore } from './credential-authorizations';
+import { SqliteDeployKeyStore } from './deploy-keys';
+import { SqliteFineGrainedTokenStore } from './fine-grained-tokens';
+import { SqliteMembershipStore } from './memberships';
+import { SqliteOrganizationStore } from './organizations';
+import { SqliteRepositoryStore } from './repositories';
 import { openDatabase } from './database';
 import { SqliteSignInFailureStore } from './sign-in-failures';
+import { SqliteTokenRequestStore } from './token-requests';
 import { SqliteTokenStore } from './tokens';
 import { SqliteTwoFactorStore } from './two-factor';
 import { SqliteUserStore } from './users';
@@ -14,6 +22,14 @@ export class SqliteStore implements Store {
   readonly twoFactor: SqliteTwoFactorStore;
   readonly signInFailures: SqliteSignInFailureStore;
   readonly audit: SqliteAuditStore;
+  readonly organizations: SqliteOrganizationStore;
+  readonly memberships: SqliteMembershipStore;
+  readonly repositories: SqliteRepositoryStore;
+  readonly deployKeys: SqliteDeployKeyStore;
+  readonly fineGrainedTokens: SqliteFineGrainedTokenStore;
+  readonly tokenRequests: SqliteTokenRequestStore;
+  readonly credentialAuthorizations: SqliteCredentialAuthorizationStore;
+  readonly accountTokens: SqliteAccountTokenStore;
   private closed = false;
 
   /** Use `openSqliteStore`. `db` is exposed for implementations that extend the store. */
@@ -23,6 +39,14 @@ export class SqliteStore implements Store {
     this.twoFactor = new SqliteTwoFactorStore(db);
     this.signInFailures = new SqliteSignInFailureStore(db);
     this.audit = new SqliteAuditStore(db);
+    this.organizations = new SqliteOrganizationStore(db);
+    this.memberships = new SqliteMembershipStore(db);
+    this.repositories = new SqliteRepositoryStore(db);
+    this.deployKeys = new SqliteDeployKeyStore(db);
+    this.fineGrainedTokens = new SqliteFineGrainedTokenStore(db, (id) => this.tokens.byId(id));
+    this.tokenRequests = new SqliteTokenRequestStore(db);
+    this.credentialAuthorizations = new SqliteCredentialAuthorizationStore(db);
+    this.accountTokens = new SqliteAccountTokenStore(db);
   }
 
   async close(): Promise<void> {

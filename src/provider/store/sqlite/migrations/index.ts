@@ -2,5 +2,6 @@
 // or reorder one that has shipped.
 import type { Migration } from '../migrate';
 import { m001Core } from './001-core';
+import { m002Organizations } from './002-organizations';
 
-export const MIGRATIONS: readonly Migration[] = [m001Core];
+export const MIGRATIONS: readonly Migration[] = [m001Core, m002Organizations];
