@@ -77,6 +77,7 @@ function update(patch: Partial<Form>): void {
 }
 
 const root = document.getElementById('app')!;
+root.textContent = ''; // drop the static "Loading…" (lit renders next to existing children)
 
 onInit<CreateTokenInit>((data) => {
   const first = !init;
@@ -414,7 +415,7 @@ function scopesSection(): TemplateResult {
         ${CLASSIC_SCOPES.map((s) => {
           const via = impliedBy(s.name);
           return html`<div class="scope-row" data-depth=${depth(s.name)}>
-            <vscode-checkbox data-testid=${`scope-${s.name}`} value=${s.name} label=${s.name}
+            <vscode-checkbox data-testid=${`scope-${s.name}`} value=${s.name}
               ?checked=${scopeChecked(s.name) || !!via} ?disabled=${!!via}
               @change=${(e: Event) => toggleScope(s.name, (e.target as HTMLInputElement).checked)}>${s.name}</vscode-checkbox>
             <span class="scope-desc">${s.description}${via ? html` <em>(included in ${via})</em>` : nothing}</span>

@@ -26,6 +26,7 @@ let expiryDate = '';
 let deleted = false;
 
 const root = document.getElementById('app')!;
+root.textContent = ''; // drop the static "Loading…" (lit renders next to existing children)
 
 onInit<TokenDetailsInit>((d) => {
   init = d;

@@ -16,6 +16,7 @@ let recoveryCodes: readonly string[] | undefined;
 let saved = '';
 
 const root = document.getElementById('app')!;
+root.textContent = ''; // drop the static "Loading…" (lit renders next to existing children)
 
 onInit<TwoFactorInit>((d) => {
   const first = !init;

@@ -2,7 +2,7 @@
 // Owning one (role `admin`, GitHub's name for an owner) shows the Approvals view: this store
 // keeps the `tessera.ownsOrg` and `tessera.hideApprovals` context keys right.
 import * as vscode from 'vscode';
-import type { TesseraServices } from '../services';
+import { TesseraError, type TesseraServices } from '../services';
 import type { OrgMembership } from './api-types';
 import { withTimeout } from './view-errors';
 import { LOAD_TIMEOUT_MS } from './token-store';
@@ -31,6 +31,11 @@ export class OrgStore implements vscode.Disposable {
     if (running) return running;
     const gen = this.generation;
     const p = withTimeout(this.services.api<OrgMembership[]>(accountId, 'GET', '/user/memberships/orgs?per_page=100'), LOAD_TIMEOUT_MS, this.services)
+      // a provider without organizations (404 on the endpoint) has no memberships
+      .catch((err: unknown) => {
+        if (err instanceof TesseraError && err.kind === 'not-found') return [] as OrgMembership[];
+        throw err;
+      })
       .then((list) => {
         const orgs: OrgRef[] = (Array.isArray(list) ? list : [])
           .filter((m) => m && m.organization && (m.state === undefined || m.state === 'active'))

@@ -1,0 +1,201 @@
+// The views in the real workbench (packed .vsix, embedded provider), driven like a user: sign up
+// and enable 2FA through the two-factor webview (the test reads the secret and computes the code);
+// create a token in the Create Token webview (a validation error shows on the field it names; the
+// secret is shown once; the tree shows the token with its expiry; the status bar warns about a
+// token expiring in 3 days); regenerate from the details webview; delete from the tree's context
+// menu after confirming. A screenshot of each step lands in test-results/ui/.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { generate } from 'otplib';
+import type { FrameLocator, Page } from 'playwright-core';
+import {
+  clickDialogButton, clickTreeItem, clickTreeItemAction, contextMenuPick, openViewContainer, quickInputType, runCommand,
+  screenshot, startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput, waitForStatusBarItem,
+  webviewFrame, type Workbench,
+} from './workbench';
+
+/** The value of a vscode-textfield (its inner <input> lives in the shadow DOM). */
+async function fieldValue(frame: FrameLocator, testId: string): Promise<string> {
+  return frame.locator(`[data-testid="${testId}"] input`).inputValue();
+}
+
+async function fill(frame: FrameLocator, testId: string, value: string): Promise<void> {
+  await frame.locator(`[data-testid="${testId}"] input, [data-testid="${testId}"] textarea`).first().fill(value);
+}
+
+/** A tree row's description (the grey text after the label). */
+async function rowDescription(page: Page, view: string, label: string): Promise<string> {
+  const row = await treeItem(page, view, label);
+  return ((await row.locator('.label-description').textContent()) ?? '').trim();
+}
+
+async function waitForRowDescription(page: Page, view: string, label: string, re: RegExp, timeout = 20_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  let last = '';
+  for (;;) {
+    try {
+      last = await rowDescription(page, view, label);
+      if (re.test(last)) return last;
+    } catch {
+      // not there yet
+    }
+    if (Date.now() > deadline) throw new Error(`"${label}" in ${view}: description ${JSON.stringify(last)} does not match ${re}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+function utcDatePlusDays(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+describe('views (UI): account, two-factor and tokens', function () {
+  this.timeout(180_000);
+  let wb: Workbench;
+  const login = `ui${randomBytes(3).toString('hex')}`;
+  const password = `pw-${randomBytes(8).toString('hex')}`;
+  let firstSecret = '';
+
+  before(async function () {
+    this.timeout(180_000);
+    wb = await startWorkbench();
+    await openViewContainer(wb.page, 'Tessera');
+  });
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('signs up and enables two-factor authentication through the webview', async () => {
+    const { page } = wb;
+    await runCommand(page, 'Tessera: Create an Account');
+    await quickInputType(page, login, { prompt: /Choose a login/ });
+    await quickInputType(page, `${login}@example.test`, { prompt: /email/i });
+    await quickInputType(page, password, { prompt: /Choose a password/ });
+    await quickInputType(page, password, { prompt: /Type the password again/ });
+    await treeItem(page, 'Accounts', login);
+    assert.match(await rowDescription(page, 'Accounts', login), /2FA off$/);
+
+    await clickTreeItemAction(page, 'Accounts', login, 'Set Up Two-Factor Authentication…');
+    const frame = await webviewFrame(page, `Two-Factor Setup: ${login}`);
+    const secretEl = frame.locator('[data-testid="twofa-secret"]');
+    await secretEl.waitFor();
+    const secret = ((await secretEl.textContent()) ?? '').trim();
+    assert.match(secret, /^[A-Z2-7]{16,}$/, `a base32 secret: ${secret}`);
+    await frame.locator('[data-testid="twofa-qr"]').waitFor();
+    const qr = await frame.locator('[data-testid="twofa-qr"]').getAttribute('src');
+    assert.match(qr ?? '', /^data:image\/svg\+xml;base64,/);
+    await screenshot(page, 'ui/views-two-factor-setup');
+
+    // a wrong code first: the error shows next to the code field
+    await fill(frame, 'twofa-code', '000000');
+    await frame.locator('[data-testid="twofa-enable"]').click();
+    const codeError = frame.locator('[data-testid="error-code"]');
+    await codeError.waitFor();
+    assert.ok(((await codeError.textContent()) ?? '').length > 0);
+
+    await fill(frame, 'twofa-code', await generate({ secret }));
+    await frame.locator('[data-testid="twofa-enable"]').click();
+    const codes = frame.locator('[data-testid="recovery-codes"]');
+    await codes.waitFor();
+    const list = ((await codes.textContent()) ?? '').split('\n').map((s) => s.trim()).filter(Boolean);
+    assert.equal(list.length, 10, `ten recovery codes: ${JSON.stringify(list)}`);
+    await screenshot(page, 'ui/views-two-factor-recovery-codes');
+
+    // save them to a file through the save dialog (code-server's simple file dialog)
+    const target = path.join(os.tmpdir(), `tessera-ui-codes-${randomBytes(3).toString('hex')}.txt`);
+    await frame.locator('[data-testid="save-recovery-codes"]').click();
+    await waitForQuickInput(page);
+    // code-server's simple file dialog: type the path, let it settle, then OK
+    await quickInputType(page, target, { submit: false });
+    await page.waitForTimeout(500);
+    await page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).first().click();
+    await frame.locator('[data-testid="recovery-codes-saved"]').waitFor();
+    const saved = fs.readFileSync(target, 'utf8');
+    for (const c of list) assert.ok(saved.includes(c), `saved file has ${c}`);
+    fs.rmSync(target, { force: true });
+
+    await waitForRowDescription(page, 'Accounts', login, /2FA on$/);
+  });
+
+  it('creates a token in the webview: a validation error on the right field, then the secret once', async () => {
+    const { page } = wb;
+    await runCommand(page, 'Tessera: Create Token…');
+    const frame = await webviewFrame(page, 'Create Token');
+    await frame.locator('[data-testid="kind-classic"]').click();
+    await frame.locator('[data-testid="scope-repo"]').waitFor();
+    // no name: the provider answers 422 naming `name`
+    await frame.locator('[data-testid="generate"]').click();
+    const nameError = frame.locator('[data-testid="error-name"]');
+    await nameError.waitFor();
+    assert.ok(((await nameError.textContent()) ?? '').trim().length > 0);
+    assert.equal(await frame.locator('[data-testid="error-form"]').count(), 0, 'the error is on the field, not at the top');
+    await screenshot(page, 'ui/views-create-token-validation-error');
+
+    await fill(frame, 'name', 'ci-deploy');
+    await frame.locator('[data-testid="scope-repo"]').click();
+    await frame.locator('[data-testid="expiry-custom"]').click();
+    // end of the day after tomorrow (UTC): between 2 and 3 days away → "expires in 3 days"
+    await frame.locator('[data-testid="expiry-date"] input').fill(utcDatePlusDays(2));
+    await frame.locator('[data-testid="generate"]').click();
+    const secretField = frame.locator('[data-testid="new-token-secret"]');
+    await secretField.waitFor();
+    firstSecret = await fieldValue(frame, 'new-token-secret');
+    assert.match(firstSecret, /^tsp_[0-9A-Za-z]{36}$/);
+    assert.match((await frame.locator('.banner.warning').first().textContent()) ?? '', /won’t be able to see it again/);
+    assert.equal(((await frame.locator('[data-testid="created-expiry"]').textContent()) ?? '').trim(), 'expires in 3 days');
+    await screenshot(page, 'ui/views-create-token-secret-once');
+
+    // the tree shows it with its expiry and the warning state
+    const desc = await waitForRowDescription(page, 'Tokens', 'ci-deploy', /^expires in 3 days · repo · never used$/);
+    assert.ok(desc);
+    const row = await treeItem(page, 'Tokens', 'ci-deploy');
+    assert.equal(await row.locator('.codicon-warning').count(), 1, 'warning icon near expiry');
+
+    // the status bar warns about it; a click opens its details, which show only the last eight characters
+    const item = await waitForStatusBarItem(page, /“ci-deploy” expires in 3 days/);
+    await screenshot(page, 'ui/views-expiry-status-bar');
+    await item.click();
+    const details = await webviewFrame(page, 'Token: ci-deploy');
+    const lastEight = details.locator('[data-testid="token-last-eight"]');
+    await lastEight.waitFor();
+    assert.equal(((await lastEight.textContent()) ?? '').trim(), `…${firstSecret.slice(-8)}`);
+    const html = await details.locator('body').innerHTML();
+    assert.ok(!html.includes(firstSecret), 'the details never contain the secret');
+  });
+
+  it('regenerates from the details webview and shows the new secret once', async () => {
+    const { page } = wb;
+    const details = await webviewFrame(page, 'Token: ci-deploy');
+    await details.locator('[data-testid="regenerate-expiry-keep"]').click();
+    await details.locator('[data-testid="regenerate"]').click();
+    await waitForDialog(page, /Regenerate the token “ci-deploy”/);
+    await clickDialogButton(page, 'Regenerate');
+    const field = details.locator('[data-testid="regenerated-secret"]');
+    await field.waitFor();
+    const fresh = await fieldValue(details, 'regenerated-secret');
+    assert.match(fresh, /^tsp_[0-9A-Za-z]{36}$/);
+    assert.notEqual(fresh, firstSecret);
+    await details.locator('[data-testid="token-last-eight"]', { hasText: fresh.slice(-8) }).waitFor();
+    await details.locator('[data-testid="audit-events"]', { hasText: 'personal_access_token.credential_regenerated' }).waitFor();
+    await screenshot(page, 'ui/views-regenerate-secret-once');
+    await details.locator('[data-testid="hide-secret"]').click();
+    assert.equal(await details.locator('[data-testid="regenerated-secret"]').count(), 0);
+  });
+
+  it('deletes a token from the context menu after confirming', async () => {
+    const { page } = wb;
+    await clickTreeItem(page, 'Tokens', 'ci-deploy', { button: 'right' });
+    await page.waitForTimeout(300); // the menu opens animated
+    await contextMenuPick(page, 'Delete Token…');
+    const dialog = await waitForDialog(page, /Delete the token “ci-deploy”/);
+    assert.match((await dialog.textContent()) ?? '', /cannot be undone/);
+    await screenshot(page, 'ui/views-delete-confirmation');
+    await clickDialogButton(page, 'Delete');
+    await waitForNotification(page, 'Deleted the token “ci-deploy”.');
+    const pane = viewPane(page, 'Tokens');
+    await pane.locator('.monaco-list-row .label-name', { hasText: /^ci-deploy$/ }).waitFor({ state: 'detached' });
+    await page.locator('.part.statusbar .statusbar-item', { hasText: /ci-deploy/ }).waitFor({ state: 'detached' });
+  });
+});
