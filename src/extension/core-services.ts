@@ -28,7 +28,8 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
     readonly store: AccountStore,
     readonly client: HttpClient,
     readonly providers: ProviderDirectory,
-    private readonly sudoPrompt: SudoPrompter,
+    /** Replaceable so extension-host tests can answer the prompt (they cannot type into it). */
+    public sudoPrompt: SudoPrompter,
   ) {
     this.onDidChangeAccounts = store.onDidChangeAccounts;
     this.onDidChangeProviderState = providers.onDidChangeState;

@@ -134,6 +134,9 @@ export function activate(context: vscode.ExtensionContext): TesseraApi {
     writeSecretRaw: async (key, value) => context.secrets.store(key, value),
     globalStateSnapshot: () => Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
     embedded: { state: () => embedded.state, stop: () => embedded.stop(), start: () => embedded.start(), dataDir: embedded.dataDir },
+    overrideSudoPrompt(answer) {
+      core.sudoPrompt = answer ? (account) => answer(account, (password, otp) => core.openSudo(account.id, password, otp)) : (account) => sudoInteractive(core, account);
+    },
     paths: { globalStorage: context.globalStorageUri.fsPath, logs: context.logUri.fsPath },
   };
   return api;

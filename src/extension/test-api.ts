@@ -55,6 +55,11 @@ export interface TesseraApi {
     start(): void;
     readonly dataDir: string;
   };
+  /**
+   * Replaces the sudo prompt (password + code QuickInput) with `answer`, which gets the account
+   * and a function that POSTs /user/sudo; `undefined` restores the real prompt.
+   */
+  overrideSudoPrompt(answer: ((account: AccountInfo, openSudo: (password: string, otp?: string) => Promise<void>) => Promise<boolean>) | undefined): void;
   /** Where VS Code keeps this extension's files. */
   readonly paths: { readonly globalStorage: string; readonly logs: string };
 }

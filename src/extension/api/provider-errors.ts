@@ -81,9 +81,10 @@ export function errorFromAnswer(answer: ProviderAnswer, url: string, auth: AuthU
   const details = { status, url };
   const otp = header(answer.headers, 'x-github-otp');
   const lockedFor = retryAfterSeconds(answer, now);
-  const looksLocked = /\blocked\b|too many/i.test(message ?? '');
 
-  if (status === 429 || ((status === 401 || status === 403) && (lockedFor !== undefined || looksLocked) && !/required/i.test(otp ?? ''))) {
+  // A lock is only what the provider says is one (429 or Retry-After). Tessera answers a locked
+  // account exactly like a wrong password (no login enumeration): the sign-in UI infers that case.
+  if (status === 429 || ((status === 401 || status === 403) && lockedFor !== undefined && !/required/i.test(otp ?? ''))) {
     return new TesseraError(
       'locked',
       `${message ?? 'Too many attempts.'} Try again ${describeRetry(lockedFor)}.`,

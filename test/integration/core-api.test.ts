@@ -1,0 +1,123 @@
+// services.api() against the real embedded provider: sudo re-prompting and a single retry, the
+// prompt being cancelled, the provider's validation errors with their fields, and a provider that
+// is down named with its URL.
+import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
+import { parseAccountSecrets } from '../../src/extension/accounts/account-secrets';
+import type { AccountInfo, TesseraError } from '../../src/extension/services';
+import type { TesseraApi } from '../../src/extension/test-api';
+import type { ApiClient } from '../provider/helpers/api-client';
+import { createAccount, nextEvent, providerClient, tesseraApi, waitFor, type TestAccount } from './core-helpers';
+
+function isTesseraError(kind: TesseraError['kind'], pattern?: RegExp) {
+  return (e: unknown) => {
+    // The class comes from the extension's bundle: compare by shape, not instanceof.
+    const err = e as TesseraError;
+    assert.equal(err?.name, 'TesseraError', String(e));
+    assert.equal(err.kind, kind, `${err.kind}: ${err.message}`);
+    if (pattern) assert.match(err.message, pattern);
+    return true;
+  };
+}
+
+describe('core: services.api', function () {
+  this.timeout(60_000);
+  let api: TesseraApi;
+  let client: ApiClient;
+  let user: TestAccount;
+  let account: AccountInfo;
+
+  before(async () => {
+    api = await tesseraApi();
+    client = await providerClient(api);
+    user = await createAccount(client, 'api');
+    account = await api.signInWithPassword({ login: user.login, password: user.password });
+  });
+
+  after(async () => {
+    api.overrideSudoPrompt(undefined);
+    if (account) await api.signOut(account.id).catch(() => undefined);
+    await client?.close();
+  });
+
+  it('when the provider asks for sudo, prompts once for the password, opens sudo and retries the call', async () => {
+    // An admin token without a sudo window (made with Basic, not by a sign-in), as after two hours.
+    const made = await client.post('/user/personal-access-tokens', {
+      basic: { login: user.login, password: user.password },
+      body: { name: 'admin without sudo', scopes: ['admin:token', 'user'] },
+    });
+    assert.equal(made.status, 201, made.text);
+    const key = api.secretKey(account.id);
+    const value = parseAccountSecrets(await api.readSecretRaw(key))!;
+    const reloaded = nextEvent(api.services.onDidChangeAccounts, () => true, 'the account reloaded with its new admin token');
+    await api.writeSecretRaw(key, JSON.stringify({ ...value, admin: { tokenId: made.json.id, token: made.json.token, createdAt: new Date().toISOString() } }));
+    await reloaded;
+
+    // Without sudo the provider refuses: check that first, straight over HTTP.
+    const refused = await client.post('/user/personal-access-tokens', { token: made.json.token, body: { name: 'direct', scopes: [] } });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.headers.get('x-tessera-sudo'), 'required');
+
+    // Cancelled prompt: the call rejects with 'cancelled' (views show nothing for it).
+    let prompts = 0;
+    api.overrideSudoPrompt(async () => {
+      prompts++;
+      return false;
+    });
+    await assert.rejects(api.services.api(account.id, 'POST', '/user/personal-access-tokens', { name: 'needs sudo 1', scopes: [] }), isTesseraError('cancelled'));
+    assert.equal(prompts, 1);
+
+    // A wrong password first (the prompt shows the error and asks again), then the right one.
+    api.overrideSudoPrompt(async (acct, openSudo) => {
+      prompts++;
+      assert.equal(acct.id, account.id);
+      await assert.rejects(openSudo('not the password'), isTesseraError('forbidden', /password/i));
+      await openSudo(user.password);
+      return true;
+    });
+    const created = await api.services.api<{ id: number; name: string; token: string }>(account.id, 'POST', '/user/personal-access-tokens', { name: 'needs sudo 2', scopes: [] });
+    assert.equal(created.name, 'needs sudo 2');
+    assert.equal(prompts, 2);
+    // The window is open now: no more prompts.
+    await api.services.api(account.id, 'POST', '/user/personal-access-tokens', { name: 'needs sudo 3', scopes: [] });
+    assert.equal(prompts, 2);
+    api.overrideSudoPrompt(undefined);
+  });
+
+  it("maps the provider's validation errors with the field they name", async () => {
+    await assert.rejects(
+      api.services.api(account.id, 'POST', '/user/personal-access-tokens', { name: 'bad scope', scopes: ['no-such-scope'] }),
+      (e: unknown) => {
+        isTesseraError('validation')(e);
+        const fields = (e as TesseraError).details.fieldErrors ?? [];
+        assert.ok(fields.some((f) => /scopes/.test(f.field)), JSON.stringify(fields));
+        return true;
+      },
+    );
+    await assert.rejects(api.services.api(account.id, 'GET', '/user/personal-access-tokens/999999999'), isTesseraError('not-found'));
+  });
+
+  it('an account whose provider is down gets provider-down naming the URL', async () => {
+    const dead = net.createServer();
+    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', () => r()));
+    const port = (dead.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => dead.close(() => r()));
+    const origin = `https://127.0.0.1:${port}`;
+    const id = `${origin}#77`;
+    const value = {
+      v: 1,
+      account: { providerOrigin: origin, userId: 77, login: 'ghost', twoFactorEnabled: false },
+      admin: { tokenId: 1, token: 'tsp_000000000000000000000000000000000000', createdAt: new Date().toISOString() },
+      sessions: [],
+      tokens: [],
+    };
+    await api.writeSecretRaw(api.secretKey(id), JSON.stringify(value));
+    await waitFor('the account written by "another window"', () => api.services.accounts().some((a) => a.id === id) || undefined);
+    try {
+      await assert.rejects(api.services.api(id, 'GET', '/user'), isTesseraError('provider-down', new RegExp(`${origin.replace(/[.]/g, '\\.')} is not reachable \\(connection refused\\)`)));
+    } finally {
+      await api.signOut(id);
+    }
+    assert.ok(!api.services.accounts().some((a) => a.id === id));
+  });
+});
