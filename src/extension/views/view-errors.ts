@@ -38,8 +38,10 @@ export class ProblemItem extends vscode.TreeItem {
 /** The item for a provider that is down (from services.providerState()). */
 export function providerDownItem(services: TesseraServices, retryCommand: string): ProblemItem {
   const st = services.providerState();
+  // the core's own words when it has them ("The embedded provider at … is starting…")
+  const what = st.message && !/not reachable/i.test(st.message) ? st.message.trim().replace(/\.$/, '') : `Provider at ${st.origin} is not reachable`;
   return new ProblemItem(
-    `Provider at ${st.origin} is not reachable — Retry`,
+    `${what} — Retry`,
     'debug-disconnect',
     { command: retryCommand, title: 'Retry' },
     st.message ? `${st.message}\nClick to retry.` : 'Click to retry.',
