@@ -8,10 +8,11 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TesseraApi } from '../../src/extension/test-api';
+import { ApiClient } from '../provider/helpers/api-client';
 import { providerClient, tesseraApi, waitFor } from './core-helpers';
 
 interface ProviderModule {
-  startProvider(opts: { dataDir: string; port: number; host: string; tls: 'auto' }): Promise<{ url: string; close(): Promise<void> }>;
+  startProvider(opts: { dataDir: string; port: number; host: string; tls: 'auto' }): Promise<{ url: string; caCertPath?: string; close(): Promise<void> }>;
 }
 
 describe('core: the embedded provider', function () {
@@ -98,6 +99,35 @@ describe('core: the embedded provider', function () {
     }
     await waitFor('the provider back on its port', () => (api.embedded.state().kind === 'hosting' ? true : undefined), 20_000);
     assert.equal((await api.providerInfo()).origin, `https://127.0.0.1:${process.env.TESSERA_TEST_EMBEDDED_PORT}`);
+  });
+
+  it("tessera.providerUrl = a standalone provider's URL: the same client signs in and calls it (CA from tessera.caFile)", async () => {
+    const ext = vscode.extensions.getExtension('tessera-dev.tessera')!;
+    const mod = require(path.join(ext.extensionPath, 'dist', 'provider.js')) as ProviderModule;
+    const dataDir = fs.mkdtempSync(path.join(process.env.TESSERA_TEST_WORKDIR!, 'standalone-'));
+    const standalone = await mod.startProvider({ dataDir, port: 0, host: '127.0.0.1', tls: 'auto' });
+    const config = vscode.workspace.getConfiguration('tessera');
+    try {
+      await config.update('caFile', standalone.caCertPath, vscode.ConfigurationTarget.Global);
+      await config.update('providerUrl', standalone.url, vscode.ConfigurationTarget.Global);
+      await waitFor('remote mode', () => (api.services.providerState().origin === standalone.url ? true : undefined));
+      assert.equal((await api.providerInfo()).mode, 'remote');
+      const direct = new ApiClient(standalone.url, fs.readFileSync(standalone.caCertPath!, 'utf8'));
+      const login = `remote-${Date.now().toString(36)}`;
+      const made = await direct.post('/users', { body: { login, email: `${login}@example.test`, password: 'remote-password-1' } });
+      assert.equal(made.status, 201, made.text);
+      await direct.close();
+      const account = await api.signInWithPassword({ login, password: 'remote-password-1' });
+      assert.equal(account.providerOrigin, standalone.url);
+      const me = await api.services.api<{ login: string }>(account.id, 'GET', '/user');
+      assert.equal(me.login, login);
+      await api.signOut(account.id);
+    } finally {
+      await config.update('providerUrl', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('caFile', undefined, vscode.ConfigurationTarget.Global);
+      await standalone.close();
+    }
+    await waitFor('the embedded provider again', () => (api.embedded.state().kind === 'hosting' ? true : undefined), 20_000);
   });
 
   it('the commands to show the URL and the log and to restart run', async () => {
