@@ -1,6 +1,6 @@
 // Builds the Fastify application: JSON-only body parsing (64 KiB, UTF-8), strict validation
 // (unknown fields rejected, no coercion), the error mapper, the authorization hook and routes.
-import Fastify, { FastifyInstance } from 'fastify';
+import Fastify, { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ProviderContext } from './context';
 import { installAuthorization } from './authz/authorize';
 import { installErrorHandler } from './http/error-handler';
@@ -39,17 +39,15 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
   installErrorHandler(app, ctx.log);
   installAuthorization(app, ctx);
 
-  app.addHook('onRequest', async (_request, reply) => {
-    reply.header('Cache-Control', 'no-store');
-    reply.header('X-Content-Type-Options', 'nosniff');
-  });
-
   // A POST/PATCH/PUT without a body validates as `{}`, so its missing fields are named (422)
-  // instead of "body must be object".
-  app.addHook('preValidation', async (request) => {
-    if (request.body === undefined && request.method !== 'GET' && request.method !== 'DELETE' && request.method !== 'HEAD') {
-      request.body = {};
-    }
+  // instead of "body must be object". Added per route (only routes with a body schema pay for it).
+  const defaultBody = async (request: FastifyRequest) => {
+    if (request.body === undefined) request.body = {};
+  };
+  app.addHook('onRoute', (route) => {
+    if (!route.schema?.body) return;
+    const existing = route.preValidation;
+    route.preValidation = [defaultBody, ...(existing ? (Array.isArray(existing) ? existing : [existing]) : [])] as typeof route.preValidation;
   });
 
   app.setNotFoundHandler(async () => {

@@ -29,9 +29,10 @@ function stubStore(tokens: TokenRecord[]) {
   const calls = { byDigest: 0, touch: 0 };
   const store = {
     tokens: {
-      async byDigest(d: string) {
+      async byDigestWithUser(d: string) {
         calls.byDigest++;
-        return tokens.find((t) => t.hashedToken === d);
+        const token = tokens.find((t) => t.hashedToken === d);
+        return token && token.userId === user.id ? { token, user } : undefined;
       },
       async touchLastUsed(id: number, at: Date) {
         calls.touch++;
@@ -40,7 +41,6 @@ function stubStore(tokens: TokenRecord[]) {
         return true;
       },
     },
-    users: { async byId(id: number) { return id === user.id ? user : undefined; } },
   } as unknown as Store;
   return { store, calls };
 }

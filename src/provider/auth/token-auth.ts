@@ -15,8 +15,9 @@ export async function authenticateToken(ctx: ProviderContext, secret: string): P
   const kind = parseToken(secret);
   if (!kind) throw badCredentials(); // wrong shape or checksum: no look-up
   const digest = tokenDigest(secret);
-  const token = await ctx.store.tokens.byDigest(digest);
-  if (!token || !timingSafeEqual(Buffer.from(token.hashedToken, 'hex'), Buffer.from(digest, 'hex')) || token.kind !== kind) {
+  const found = await ctx.store.tokens.byDigestWithUser(digest);
+  const token = found?.token;
+  if (!found || !token || !timingSafeEqual(Buffer.from(token.hashedToken, 'hex'), Buffer.from(digest, 'hex')) || token.kind !== kind) {
     throw badCredentials();
   }
   if (token.status === 'revoked') throw badCredentials();
@@ -24,8 +25,7 @@ export async function authenticateToken(ctx: ProviderContext, secret: string): P
   if (token.status === 'expired' || (token.expiresAt && token.expiresAt.getTime() <= now.getTime())) {
     throw new HttpError(401, TOKEN_EXPIRED_MESSAGE);
   }
-  const user = await ctx.store.users.byId(token.userId);
-  if (!user) throw badCredentials();
+  const user = found.user;
   if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= LAST_USED_WRITE_INTERVAL_MS) {
     if (await ctx.store.tokens.touchLastUsed(token.id, now, LAST_USED_WRITE_INTERVAL_MS)) token.lastUsedAt = now;
   }

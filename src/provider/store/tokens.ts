@@ -2,6 +2,7 @@
 // The secret is never stored: only its SHA-256 digest and its last eight characters.
 import type { TokenKind } from '../../shared/token-format';
 import type { PermissionSet } from '../../shared/fine-grained-permissions';
+import type { UserRecord } from './users';
 
 export type TokenStatus = 'active' | 'pending' | 'denied' | 'expired' | 'revoked';
 export type RepositorySelection = 'none' | 'all' | 'subset';
@@ -95,8 +96,13 @@ export interface TokenStore {
   /** Throws UniqueViolation('hashed_token') on a digest collision. */
   create(token: NewToken): Promise<TokenRecord>;
   byId(id: number): Promise<TokenRecord | undefined>;
-  /** The token whose secret has this SHA-256 digest (hex). Used on every authenticated request. */
+  /** The token whose secret has this SHA-256 digest (hex). */
   byDigest(hashedToken: string): Promise<TokenRecord | undefined>;
+  /**
+   * The token with this digest and the user who owns it, in one look-up: the hot path of every
+   * token-authenticated request.
+   */
+  byDigestWithUser(hashedToken: string): Promise<{ token: TokenRecord; user: UserRecord } | undefined>;
   /** Tokens matching the query, newest first. */
   list(query: TokenQuery): Promise<TokenRecord[]>;
   count(query: TokenQuery): Promise<number>;

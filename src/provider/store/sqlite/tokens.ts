@@ -1,7 +1,15 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { TokenKind } from '../../../shared/token-format';
 import type { NewToken, TokenQuery, TokenRecord, TokenStore, TokenUpdate } from '../tokens';
+import type { UserRecord } from '../users';
 import { date, dateOrNull, iso, isoOrNull, mapUnique, numOrNull, Row, strOrNull } from './rows';
+import { toUser, USER_COLUMNS } from './users';
+
+const TOKEN_COLUMNS = [
+  'id', 'user_id', 'kind', 'note', 'description', 'note_url', 'client_id', 'fingerprint', 'scopes', 'resource_owner_type',
+  'resource_owner_id', 'repository_selection', 'permissions', 'status', 'justification', 'status_reason', 'expires_at',
+  'sudo_until', 'last_used_at', 'token_last_eight', 'hashed_token', 'created_at', 'updated_at',
+] as const;
 
 function toToken(r: Row): TokenRecord {
   return {
@@ -35,10 +43,19 @@ export class SqliteTokenStore implements TokenStore {
   private readonly byIdStmt: StatementSync;
   private readonly byDigestStmt: StatementSync;
   private readonly touchStmt: StatementSync;
+  private readonly withUserStmt: StatementSync;
 
   constructor(private readonly db: DatabaseSync) {
     this.byIdStmt = db.prepare('SELECT * FROM tokens WHERE id = ?');
     this.byDigestStmt = db.prepare('SELECT * FROM tokens WHERE hashed_token = ?');
+    // One statement, rows as arrays (node:sqlite builds arrays much faster than objects).
+    this.withUserStmt = db.prepare(
+      `SELECT ${TOKEN_COLUMNS.map((c) => `t.${c}`).join(', ')}, ${USER_COLUMNS.map((c) => `u.${c}`).join(', ')},
+         COALESCE(f.enabled, 0) AS two_factor_enabled
+       FROM tokens t JOIN users u ON u.id = t.user_id LEFT JOIN two_factor f ON f.user_id = u.id
+       WHERE t.hashed_token = ?`,
+    );
+    this.withUserStmt.setReturnArrays(true);
     this.touchStmt = db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)');
   }
 
@@ -72,6 +89,18 @@ export class SqliteTokenStore implements TokenStore {
   async byDigest(hashedToken: string): Promise<TokenRecord | undefined> {
     const r = this.byDigestStmt.get(hashedToken) as Row | undefined;
     return r ? toToken(r) : undefined;
+  }
+
+  async byDigestWithUser(hashedToken: string): Promise<{ token: TokenRecord; user: UserRecord } | undefined> {
+    const a = this.withUserStmt.get(hashedToken) as unknown as unknown[] | undefined;
+    if (!a) return undefined;
+    const t: Row = {};
+    TOKEN_COLUMNS.forEach((c, i) => (t[c] = a[i]));
+    const u: Row = {};
+    const off = TOKEN_COLUMNS.length;
+    USER_COLUMNS.forEach((c, i) => (u[c] = a[off + i]));
+    u.two_factor_enabled = a[off + USER_COLUMNS.length];
+    return { token: toToken(t), user: toUser(u) };
   }
 
   private where(q: TokenQuery): { sql: string; args: SQLInputValue[] } {

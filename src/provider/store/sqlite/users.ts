@@ -2,10 +2,12 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { NewUser, UserRecord, UserStore, UserUpdate } from '../users';
 import { date, iso, mapUnique, Row, strOrNull } from './rows';
 
+export const USER_COLUMNS = ['id', 'login', 'email', 'name', 'password_hash', 'site_admin', 'created_at', 'updated_at'] as const;
+
 const SELECT = `SELECT u.*, COALESCE(t.enabled, 0) AS two_factor_enabled
   FROM users u LEFT JOIN two_factor t ON t.user_id = u.id`;
 
-function toUser(r: Row): UserRecord {
+export function toUser(r: Row): UserRecord {
   return {
     id: Number(r.id),
     login: String(r.login),

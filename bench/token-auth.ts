@@ -1,0 +1,156 @@
+// bench/token-auth: GET /api/v3/user with a valid classic token on Tessera, against a bare
+// node:http server answering a JSON body of the same size, both driven by autocannon in one run
+// on this machine. Each server runs in its own child process (autocannon in this one), plain
+// HTTP on 127.0.0.1 for both. Prints req/s, p99 latency and the ratio (target >= 60%).
+//   npm run bench:token-auth   [-- --duration 10 --connections 50]
+import { ChildProcess, fork } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startProvider } from '../src/provider/index';
+
+interface AutocannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+}
+// autocannon ships no type declarations.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (opts: { url: string; headers?: Record<string, string>; connections: number; duration: number }) => Promise<AutocannonResult>;
+
+type Role = 'tessera' | 'bare';
+
+// ---- child side ----
+
+async function serveChild(role: Role): Promise<void> {
+  if (role === 'tessera') {
+    const dataDir = process.env.TESSERA_BENCH_DATA!;
+    const provider = await startProvider({ dataDir, tls: 'off', port: 0, host: '127.0.0.1', sweepIntervalMs: 24 * 3600_000 });
+    process.send!({ url: provider.url });
+    process.on('message', async (m: { stop?: boolean }) => {
+      if (m.stop) {
+        await provider.close();
+        process.exit(0);
+      }
+    });
+  } else {
+    let body = '';
+    process.on('message', (m: { body?: string; stop?: boolean }) => {
+      if (m.body !== undefined) {
+        body = m.body;
+        const payload = Buffer.from(body);
+        const server = http.createServer((_req, res) => {
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': payload.length });
+          res.end(payload);
+        });
+        server.keepAliveTimeout = 72_000;
+        server.listen(0, '127.0.0.1', () => process.send!({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
+      }
+      if (m.stop) process.exit(0);
+    });
+  }
+}
+
+// ---- parent side ----
+
+function startChild(role: Role, env: Record<string, string> = {}): { child: ChildProcess; ready: Promise<string> } {
+  const child = fork(__filename, ['--child', role], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ready = new Promise<string>((resolve, reject) => {
+    child.once('message', (m: { url: string }) => resolve(m.url));
+    child.once('exit', (code) => reject(new Error(`${role} server exited (${code})`)));
+  });
+  return { child, ready };
+}
+
+async function json(url: string, init: RequestInit): Promise<{ status: number; body: any; text: string }> {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, text };
+}
+
+interface Figures {
+  rps: number;
+  p99: number;
+  p50: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function drive(url: string, headers: Record<string, string>, connections: number, duration: number): Promise<Figures> {
+  // Warm-up (JIT, connection pools), not counted.
+  await autocannon({ url, headers, connections, duration: 2 });
+  const r = await autocannon({ url, headers, connections, duration });
+  return { rps: r.requests.average, p99: r.latency.p99, p50: r.latency.p50, non2xx: r.non2xx, errors: r.errors };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { duration: { type: 'string' }, connections: { type: 'string' } } });
+  const duration = Number(values.duration ?? 10);
+  const connections = Number(values.connections ?? 50);
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-bench-'));
+  const tessera = startChild('tessera', { TESSERA_BENCH_DATA: dataDir });
+  const bare = startChild('bare');
+  try {
+    const origin = await tessera.ready;
+    const api = `${origin}/api/v3`;
+    const login = 'bench';
+    const password = 'bench-password-1234';
+    const user = await json(`${api}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login, email: 'bench@example.test', password }),
+    });
+    if (user.status !== 201) throw new Error(`sign-up failed: ${user.text}`);
+    const auth = await json(`${api}/authorizations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}` },
+      body: JSON.stringify({ note: 'bench', scopes: ['repo', 'user'] }),
+    });
+    if (auth.status !== 201) throw new Error(`token creation failed: ${auth.text}`);
+    const headers = { authorization: `token ${auth.body.token}` };
+    const sample = await fetch(`${api}/user`, { headers });
+    const sampleBody = await sample.text();
+    if (sample.status !== 200) throw new Error(`GET /user failed: ${sampleBody}`);
+
+    bare.child.send({ body: sampleBody });
+    const bareUrl = await bare.ready;
+    const bareSample = await (await fetch(bareUrl)).text();
+
+    console.log(`token-auth benchmark: autocannon, ${connections} connections, ${duration} s each (after 2 s warm-up), ${os.cpus().length} CPU(s), Node ${process.version}`);
+    console.log(`response body: Tessera ${Buffer.byteLength(sampleBody)} B, bare ${Buffer.byteLength(bareSample)} B`);
+    const t = await drive(`${api}/user`, headers, connections, duration);
+    const b = await drive(bareUrl, {}, connections, duration);
+    // Context, not the target: the same framework and hooks without a token (where the gap comes from).
+    const h = await drive(`${origin}/-/health`, {}, connections, Math.max(3, Math.round(duration / 2)));
+    const row = (name: string, f: Figures) =>
+      `${name.padEnd(34)} ${f.rps.toFixed(0).padStart(8)} req/s   p50 ${String(f.p50).padStart(4)} ms   p99 ${String(f.p99).padStart(4)} ms   non-2xx ${f.non2xx}   errors ${f.errors}`;
+    console.log(row('Tessera GET /api/v3/user (token)', t));
+    console.log(row('bare node:http (same-size JSON)', b));
+    console.log(row('(context) Tessera GET /-/health', h));
+    const ratio = t.rps / b.rps;
+    console.log(`ratio: Tessera reaches ${(ratio * 100).toFixed(1)}% of the bare server's throughput (target >= 60%) — ${ratio >= 0.6 ? 'MET' : 'NOT MET'}`);
+    if (t.non2xx > 0) console.log('WARNING: Tessera answered non-2xx during the run');
+  } finally {
+    tessera.child.send({ stop: true });
+    bare.child.send({ stop: true });
+    await Promise.all([tessera.child, bare.child].map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+const childIndex = process.argv.indexOf('--child');
+if (childIndex >= 0) {
+  serveChild(process.argv[childIndex + 1] as Role).catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+} else {
+  main().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
