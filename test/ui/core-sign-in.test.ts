@@ -10,7 +10,7 @@ import { REPO_ROOT } from '../harness/code-server';
 import type { ApiClient } from '../provider/helpers/api-client';
 import { createAccount, enableTwoFactor, freshCode, waitForEmbeddedProvider, wrongCode, type TestAccount } from './core-helpers';
 import {
-  clickDialogButton, quickInputIsPassword, quickInputMessage, quickInputPick, quickInputType, runCommand, screenshot,
+  clickDialogButton, quickInputCancel, quickInputIsPassword, quickInputMessage, quickInputPick, quickInputType, runCommand, screenshot,
   startWorkbench, waitForDialog, waitForNotification, waitForQuickInput, type Workbench,
 } from './workbench';
 
@@ -41,6 +41,23 @@ describe('core (UI): sign-in and sessions', function () {
   after(async () => {
     await client?.close();
     await wb?.close();
+  });
+
+  it('cancelling at any step closes the sign-in and shows nothing', async () => {
+    const { page } = wb;
+    const notifications = page.locator('.notifications-toasts .notification-list-item');
+    const before = await notifications.count();
+    await runCommand(page, 'Tessera: Sign In');
+    await quickInputPick(page, /Embedded provider/, { prompt: /Choose the Tessera provider/ });
+    await waitForQuickInput(page, /Your login/);
+    await quickInputCancel(page);
+    await runCommand(page, 'Tessera: Sign In');
+    await quickInputPick(page, /Embedded provider/, { prompt: /Choose the Tessera provider/ });
+    await quickInputType(page, user.login, { prompt: /Your login/ });
+    await waitForQuickInput(page, /Password for/);
+    await quickInputCancel(page);
+    await page.waitForTimeout(1000);
+    assert.equal(await notifications.count(), before, 'no notification after cancelling');
   });
 
   it('signs in from the command palette: login, masked password, a wrong code, then the right code', async () => {
@@ -96,5 +113,54 @@ describe('core (UI): sign-in and sessions', function () {
     assert.ok(session, 'the session token is listed on the provider');
     assert.equal(session.name, 'vscode: repo');
     assert.deepEqual(session.scopes, ['repo']);
+  });
+});
+
+describe('core (UI): sign-in lockout', function () {
+  this.timeout(180_000);
+  let wb: Workbench;
+  let client: ApiClient;
+  let user: TestAccount;
+
+  before(async () => {
+    // Its own workbench and provider: the lock also covers the client address (127.0.0.1).
+    wb = await startWorkbench();
+    client = await waitForEmbeddedProvider(wb.profile.userDataDir, wb.embeddedPort);
+    user = await createAccount(client, 'lock');
+    await enableTwoFactor(client, user);
+  });
+
+  after(async () => {
+    await client?.close();
+    await wb?.close();
+  });
+
+  it('after ten wrong codes the right code is refused and the lock is explained with when to retry', async () => {
+    const { page } = wb;
+    await runCommand(page, 'Tessera: Sign In');
+    await quickInputPick(page, /Embedded provider/, { prompt: /Choose the Tessera provider/ });
+    await quickInputType(page, user.login, { prompt: /Your login/ });
+    await quickInputType(page, user.password, { prompt: /Password for/ });
+    const waitMessage = async (re: RegExp) => {
+      const deadline = Date.now() + 15_000;
+      let m = '';
+      while (Date.now() < deadline) {
+        m = await quickInputMessage(page);
+        if (re.test(m)) return m;
+        await page.waitForTimeout(100);
+      }
+      throw new Error(`expected a message matching ${re}; it says ${JSON.stringify(m)}`);
+    };
+    const bad = await wrongCode(user);
+    for (let i = 1; i <= 10; i++) {
+      await quickInputType(page, bad, { prompt: /authenticator app/ });
+      await waitMessage(/not valid/);
+      // The box is cleared after each wrong code; the next one must not be read as the same message.
+      await page.locator('.quick-input-widget .quick-input-box input').fill('');
+    }
+    await quickInputType(page, await freshCode(user), { prompt: /authenticator app/ });
+    const m = await waitMessage(/locked/);
+    assert.match(m, /Too many failed attempts: sign-in is locked for 10 minutes\. Try again in 10 minutes \(after \d{1,2}:\d{2}/);
+    await screenshot(page, 'ui/core-sign-in-locked');
   });
 });
