@@ -59,6 +59,8 @@ export interface TesseraServices {
   /** Stores a newly minted token secret (so git/sessions can use it). Never persisted elsewhere. */
   rememberTokenSecret(accountId: string, tokenId: number, secret: string): Promise<void>;
   forgetTokenSecret(accountId: string, tokenId: number): Promise<void>;
+  /** Re-reads GET /user for the account (login, 2FA state), e.g. after 2FA was enabled; fires onDidChangeAccounts when it changed. */
+  refreshAccount(accountId: string): Promise<AccountInfo | undefined>;
   /** Shows an error the standard way: provider message + "Show Log"; silent for 'cancelled'. */
   showError(err: unknown, context: string): Promise<void>;
   /** The provider's state for views that must not spin forever. */

@@ -94,7 +94,11 @@ export class EmbeddedProvider implements vscode.Disposable {
     this.clearTimer();
     this.run = this.startup(gen).catch((err) => {
       if (gen !== this.generation) return;
-      this.setState({ kind: 'failed', port: embeddedPortSetting(), message: `The embedded provider could not start: ${errText(err)}` });
+      const text = errText(err);
+      const hint = /sqlite/i.test(text)
+        ? ` It needs Node.js 22.13 or later (node:sqlite); this VS Code runs Node ${process.versions.node}. Use a standalone provider ('tessera serve') with the setting 'tessera.providerUrl'.`
+        : '';
+      this.setState({ kind: 'failed', port: embeddedPortSetting(), message: `The embedded provider could not start: ${text}.${hint}` });
     });
   }
 
