@@ -41,9 +41,16 @@ export async function packageVsix({ quiet = false } = {}) {
     if (f.endsWith('.map')) fs.rmSync(path.join(ROOT, 'dist', f));
   }
   say(`vsce package --no-dependencies → ${path.relative(ROOT, vsix)}`);
-  fs.rmSync(vsix, { force: true });
-  run([VSCE, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links',
-    '--out', vsix], 'vsce package');
+  // Packed under a temporary name, then renamed: a test run reading the previous .vsix never sees
+  // it half-written or missing.
+  const partial = path.join(ROOT, `.${path.basename(vsix, ".vsix")}.${process.pid}.partial.vsix`);
+  try {
+    run([VSCE, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links',
+      '--out', partial], 'vsce package');
+    fs.renameSync(partial, vsix);
+  } finally {
+    fs.rmSync(partial, { force: true });
+  }
   const bytes = fs.statSync(vsix).size;
   const files = listZip(vsix);
   const bad = files.filter((f) => FORBIDDEN.some((re) => re.test(f.name)));

@@ -8,6 +8,7 @@
 // Needs `npm run build` first (npm run test:ui does it).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureHost, ROOT, HostInstallError } from '../../scripts/install-host.mjs';
@@ -41,6 +42,15 @@ try {
   fail(e instanceof HostInstallError || e instanceof PackageError || e.name === 'HarnessError' ? e.message : e.stack);
 }
 
+// This run's own copy of the .vsix: another `npm run package` in the same checkout may replace it meanwhile.
+let tmp;
+if (vsix) {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-ui-vsix-'));
+  const copy = path.join(tmp, path.basename(vsix));
+  fs.copyFileSync(vsix, copy);
+  vsix = copy;
+}
+
 fs.rmSync(path.join(host.TEST_RESULTS, 'ui'), { recursive: true, force: true });
 const files = positionals.length ? positionals : ['out/test/ui/**/*.test.js'];
 const args = [path.join(ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js'),
@@ -50,5 +60,6 @@ const r = spawnSync(process.execPath, args, {
   cwd: ROOT, stdio: 'inherit',
   env: { ...process.env, ...(vsix ? { TESSERA_VSIX: vsix } : {}) },
 });
+if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 console.log(`[ui] done in ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in test-results/ui/`);
 process.exit(r.status ?? 1);

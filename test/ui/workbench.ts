@@ -158,7 +158,7 @@ function textMatcher(text: string | RegExp): RegExp {
 
 /** A file-name-safe form of a test title. */
 export function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9/]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 150) || 'screenshot';
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 150) || 'screenshot';
 }
 
 /** Saves a PNG of the page to test-results/<name>.png and returns its path. */
@@ -321,10 +321,21 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 }
 
 async function quickInputCancelIfOpen(page: Page): Promise<void> {
-  if (await quickInput(page).isVisible()) {
-    await page.keyboard.press('Escape');
-    await quickInput(page).waitFor({ state: 'hidden' });
+  if (await quickInput(page).isVisible()) await closeQuickInput(page);
+}
+
+/** Escape in the quick input's own box (focus may be elsewhere, e.g. inside a webview). */
+async function closeQuickInput(page: Page): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (await quickInputBox(page).isVisible()) await quickInputBox(page).press('Escape').catch(() => undefined);
+    else await page.keyboard.press('Escape');
+    try {
+      await quickInput(page).waitFor({ state: 'hidden', timeout: 2_000 });
+      return;
+    } catch { /* try again */ }
   }
+  const text = (await quickInput(page).innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 300);
+  throw new Error(`the quick input does not close on Escape; it shows: ${JSON.stringify(text)}`);
 }
 
 /** Waits for a quick input (input box or pick) to be showing; `prompt` waits for its title/prompt text. */
@@ -408,8 +419,7 @@ export async function quickInputAccept(page: Page): Promise<void> {
 /** Cancels the showing quick input (Escape) and waits for it to close. */
 export async function quickInputCancel(page: Page): Promise<void> {
   await waitForQuickInput(page);
-  await page.keyboard.press('Escape');
-  await quickInput(page).waitFor({ state: 'hidden' });
+  await closeQuickInput(page);
 }
 
 // ---------------------------------------------------------------- notifications and dialogs
