@@ -1,0 +1,158 @@
+// The approval queue's state changes, each with its audit event (GitHub's names): a request
+// (`personal_access_token.request_created`), an owner's review (`.access_granted` /
+// `.request_denied`), an automatic grant, and revocation (`.access_revoked`), which returns the
+// token's resource owner to its user — who may request again.
+import { recordAudit } from '../audit/audit-log';
+import type { ProviderContext } from '../context';
+import { invalidField } from '../http/errors';
+import type { OrganizationRecord } from '../store/organizations';
+import type { TokenRequestRecord } from '../store/token-requests';
+import type { TokenRecord } from '../store/tokens';
+import type { UserRecord } from '../store/users';
+
+export const APPROVAL_AUDIT_ACTIONS = {
+  requestCreated: 'personal_access_token.request_created',
+  requestCancelled: 'personal_access_token.request_cancelled',
+  requestDenied: 'personal_access_token.request_denied',
+  accessGranted: 'personal_access_token.access_granted',
+  accessRevoked: 'personal_access_token.access_revoked',
+} as const;
+
+export const MAX_REVIEW_REASON = 1024;
+
+function orgRef(org: OrganizationRecord) {
+  return { id: org.id, login: org.login };
+}
+
+function tokenData(token: TokenRecord): Record<string, unknown> {
+  return {
+    token_name: token.note,
+    token_last_eight: token.tokenLastEight,
+    repository_selection: token.repositorySelection,
+    permissions: token.permissions ?? {},
+  };
+}
+
+/** Queues a pending token for the org's owners (the token's status is already `pending`). */
+export async function openRequest(
+  ctx: ProviderContext,
+  token: TokenRecord,
+  org: OrganizationRecord,
+  requester: UserRecord,
+  justification: string | null,
+  ip?: string,
+): Promise<TokenRequestRecord> {
+  const request = await ctx.store.tokenRequests.create({ orgId: org.id, tokenId: token.id, userId: requester.id, justification, createdAt: ctx.clock.now() });
+  await recordAudit(ctx, {
+    action: APPROVAL_AUDIT_ACTIONS.requestCreated,
+    actor: requester,
+    org: orgRef(org),
+    tokenId: token.id,
+    ip,
+    data: { ...tokenData(token), request_id: request.id, justification },
+  });
+  return request;
+}
+
+/** A token that needs no approval (org owner, or no approval required) is granted at once. */
+export async function grantAtOnce(ctx: ProviderContext, token: TokenRecord, org: OrganizationRecord, user: UserRecord, ip?: string): Promise<void> {
+  await ctx.store.tokenRequests.cancelPending(token.id, ctx.clock.now());
+  await ctx.store.tokenRequests.grant({ tokenId: token.id, orgId: org.id, grantedAt: ctx.clock.now(), grantedBy: null });
+  await recordAudit(ctx, {
+    action: APPROVAL_AUDIT_ACTIONS.accessGranted,
+    actor: user,
+    org: orgRef(org),
+    tokenId: token.id,
+    ip,
+    data: { ...tokenData(token), automatic: true },
+  });
+}
+
+/**
+ * Approves or denies pending requests (1–100 ids), all or none: an id that is not a pending
+ * request of this org is a 422 naming `field`. The reason reaches each requester on their token.
+ */
+export async function reviewRequests(
+  ctx: ProviderContext,
+  org: OrganizationRecord,
+  ids: number[],
+  action: 'approve' | 'deny',
+  reason: string | null,
+  reviewer: UserRecord,
+  field: string,
+  ip?: string,
+): Promise<TokenRequestRecord[]> {
+  const unique = [...new Set(ids)];
+  const missing: number[] = [];
+  for (const id of unique) {
+    const r = await ctx.store.tokenRequests.byId(org.id, id);
+    if (!r || r.status !== 'pending') missing.push(id);
+  }
+  if (missing.length) throw invalidField(field, `contains ids that are not pending requests of '${org.login}': ${missing.slice(0, 20).join(', ')}`);
+  const now = ctx.clock.now();
+  const reviewed = await ctx.store.tokenRequests.review(unique, org.id, { approve: action === 'approve', reason, reviewerId: reviewer.id, now });
+  if (!reviewed) throw invalidField(field, 'changed while being reviewed: some requests are no longer pending', 'unprocessable');
+  for (const r of reviewed) {
+    const before = await ctx.store.tokens.byId(r.tokenId);
+    // Only a token still waiting changes state (never revive a revoked one).
+    const token =
+      before?.status === 'pending'
+        ? await ctx.store.tokens.update(r.tokenId, { status: action === 'approve' ? 'active' : 'denied', statusReason: reason, updatedAt: now })
+        : before;
+    const requester = await ctx.store.users.byId(r.userId);
+    await recordAudit(ctx, {
+      action: action === 'approve' ? APPROVAL_AUDIT_ACTIONS.accessGranted : APPROVAL_AUDIT_ACTIONS.requestDenied,
+      actor: reviewer,
+      user: requester,
+      org: orgRef(org),
+      tokenId: r.tokenId,
+      ip,
+      data: { ...(token ? tokenData(token) : {}), request_id: r.id, reason },
+    });
+  }
+  return reviewed;
+}
+
+/**
+ * Takes the org's access away from the token: its resource owner goes back to its user (with no
+ * repositories selected), its grant, pending requests and SSO authorization for the org go, and
+ * `reason` is shown on the token. The user may request access again (PATCH resource_owner).
+ */
+export async function revokeAccess(
+  ctx: ProviderContext,
+  org: OrganizationRecord,
+  token: TokenRecord,
+  actor: UserRecord | undefined,
+  reason: string,
+  ip?: string,
+): Promise<TokenRecord | undefined> {
+  const now = ctx.clock.now();
+  const updated = await ctx.store.fineGrainedTokens.changeResourceOwner(token.id, {
+    resourceOwnerType: 'User',
+    resourceOwnerId: token.userId,
+    repositorySelection: 'none',
+    repositoryIds: [],
+    status: 'active',
+    statusReason: reason,
+    updatedAt: now,
+  });
+  await ctx.store.tokenRequests.revokeGrant(token.id);
+  await ctx.store.tokenRequests.cancelPending(token.id, now);
+  await ctx.store.credentialAuthorizations.remove(org.id, token.id);
+  const user = await ctx.store.users.byId(token.userId);
+  await recordAudit(ctx, {
+    action: APPROVAL_AUDIT_ACTIONS.accessRevoked,
+    actor,
+    user,
+    org: orgRef(org),
+    tokenId: token.id,
+    ip,
+    data: { ...tokenData(token), reason },
+  });
+  return updated;
+}
+
+/** The tokens of `userId` that hold (or wait for) access to the org. */
+export async function orgTokensOf(ctx: ProviderContext, orgId: number, userId: number): Promise<TokenRecord[]> {
+  return ctx.store.tokens.list({ userId, kind: 'fine_grained', resourceOwnerType: 'Organization', resourceOwnerId: orgId });
+}

@@ -1,0 +1,50 @@
+// GitHub's organization-programmatic-access-grant-request (the approval queue) and
+// organization-programmatic-access-grant (tokens with access) objects. `permissions.other` holds
+// the account permissions, as on GitHub.
+import type { PermissionSet } from '../../shared/fine-grained-permissions';
+import { apiBase, ProviderContext } from '../context';
+import { simpleUserJson } from '../orgs/account-json';
+import type { OrganizationRecord } from '../store/organizations';
+import type { TokenGrantRecord, TokenRequestRecord } from '../store/token-requests';
+import type { TokenRecord } from '../store/tokens';
+import type { UserRecord } from '../store/users';
+import { isExpired } from '../tokens/token-status';
+
+export function grantPermissionsJson(p: PermissionSet | null): { organization: Record<string, string>; repository: Record<string, string>; other: Record<string, string> } {
+  return { organization: { ...(p?.organization ?? {}) }, repository: { ...(p?.repository ?? {}) }, other: { ...(p?.account ?? {}) } };
+}
+
+function tokenFields(ctx: ProviderContext, t: TokenRecord) {
+  return {
+    token_id: t.id,
+    token_name: t.note,
+    token_expired: isExpired(t, ctx.clock.now()),
+    token_expires_at: t.expiresAt?.toISOString() ?? null,
+    token_last_used_at: t.lastUsedAt?.toISOString() ?? null,
+  };
+}
+
+export function tokenRequestJson(ctx: ProviderContext, org: OrganizationRecord, r: TokenRequestRecord, t: TokenRecord, requester: UserRecord): Record<string, unknown> {
+  return {
+    id: r.id,
+    reason: r.justification,
+    owner: simpleUserJson(ctx, requester),
+    repository_selection: t.repositorySelection ?? 'none',
+    repositories_url: `${apiBase(ctx)}/orgs/${org.login}/personal-access-token-requests/${r.id}/repositories`,
+    permissions: grantPermissionsJson(t.permissions),
+    created_at: r.createdAt.toISOString(),
+    ...tokenFields(ctx, t),
+  };
+}
+
+export function tokenGrantJson(ctx: ProviderContext, org: OrganizationRecord, g: TokenGrantRecord, t: TokenRecord, owner: UserRecord): Record<string, unknown> {
+  return {
+    id: t.id,
+    owner: simpleUserJson(ctx, owner),
+    repository_selection: t.repositorySelection ?? 'none',
+    repositories_url: `${apiBase(ctx)}/orgs/${org.login}/personal-access-tokens/${t.id}/repositories`,
+    permissions: grantPermissionsJson(t.permissions),
+    access_granted_at: g.grantedAt.toISOString(),
+    ...tokenFields(ctx, t),
+  };
+}

@@ -1,0 +1,150 @@
+// What a token may reach beyond its scopes / permissions: one decision, used by the guard list
+// (authz/organization-guards.ts) for every request and by list endpoints to filter their items.
+//
+// - Reads of public resources are open to every token (also pending ones and on restricted orgs).
+// - Fine-grained tokens: pending / denied ones read public resources only; otherwise the resource
+//   must belong to the token's resource owner and, for a repository, be among its selected
+//   repositories; an org's fine-grained lifetime cap applies at use.
+// - Classic tokens: an org with `classic_tokens: restricted` refuses them on its resources; its
+//   classic lifetime cap applies at use.
+// - SSO: an org with `sso_required` accepts a token on its resources only once the token was
+//   authorized for it (403 with `X-GitHub-SSO: required; url=...` otherwise).
+// A private repository a token may not reach answers 404 (the caller may not learn it exists).
+import type { Principal } from '../auth/principal';
+import { apiBase, ProviderContext } from '../context';
+import { exceedsLifetime, lifetimeDays } from '../policies/token-lifetime';
+import type { OrganizationRecord } from '../store/organizations';
+import type { TokenRecord } from '../store/tokens';
+import { resourceOwnerLogin } from '../tokens/resource-owner';
+import type { Denial } from './guard';
+import { FINE_GRAINED_DENIED_MESSAGE } from './guards';
+import type { AuthzResource, ResourceOwnerRef } from './resource';
+
+export interface AccessTarget {
+  owner: ResourceOwnerRef;
+  isPublic: boolean;
+  /** For repositories: checked against a fine-grained token's selection. */
+  repository?: { id: number; fullName: string };
+  /** The owning org when already loaded. */
+  org?: OrganizationRecord;
+}
+
+export const SSO_HEADER = 'X-GitHub-SSO';
+
+/** The access target of a loaded resource (undefined when it has no owner). */
+export function targetOf(resource: AuthzResource | undefined): AccessTarget | undefined {
+  if (!resource?.owner) return undefined;
+  const rec = resource.record as { fullName?: string; org?: OrganizationRecord; owner?: { type?: string; org?: OrganizationRecord } } | undefined;
+  const org = resource.type === 'organization' ? rec?.org : rec?.owner?.type === 'Organization' ? rec.owner.org : undefined;
+  return {
+    owner: resource.owner,
+    isPublic: resource.isPublic === true,
+    ...(resource.type === 'repository' && resource.id !== undefined ? { repository: { id: resource.id, fullName: rec?.fullName ?? String(resource.id) } } : {}),
+    ...(org ? { org } : {}),
+  };
+}
+
+function notFound(): Denial {
+  return { status: 404, message: 'Not Found' };
+}
+
+/** Pending and denied fine-grained tokens: reads of public resources only. */
+export async function approvalDenial(ctx: ProviderContext, token: TokenRecord): Promise<Denial | undefined> {
+  if (token.kind !== 'fine_grained' || (token.status !== 'pending' && token.status !== 'denied')) return undefined;
+  const org = (await resourceOwnerLogin(ctx, token)) ?? 'the organization';
+  if (token.status === 'pending') {
+    return { status: 403, message: `This token is pending approval by an owner of '${org}': until then it can read public resources only` };
+  }
+  return {
+    status: 403,
+    message: `The owners of '${org}' denied this token's request${token.statusReason ? `: ${token.statusReason}` : ''}. It can read public resources only`,
+  };
+}
+
+export function ssoDenial(ctx: ProviderContext, org: OrganizationRecord, token: TokenRecord): Denial {
+  const url = `${apiBase(ctx)}/orgs/${org.login}/credential-authorizations`;
+  return {
+    status: 403,
+    message:
+      `Resource protected by organization SSO enforcement. You must authorize this token (id ${token.id}) for the '${org.login}' organization: ` +
+      `POST ${url} {"token_id": ${token.id}} with your password and two-factor code (or in sudo mode)`,
+    headers: { [SSO_HEADER]: `required; url=${url}` },
+  };
+}
+
+/**
+ * Whether the token may reach `target` at `level`. `ignorePublic` (for list endpoints of
+ * fine-grained tokens) applies the owner/selection rules to public resources too.
+ */
+export async function tokenAccessDenial(
+  ctx: ProviderContext,
+  principal: Principal | undefined,
+  target: AccessTarget,
+  level: 'read' | 'write',
+  opts: { ignorePublic?: boolean } = {},
+): Promise<Denial | undefined> {
+  const token = principal?.token;
+  if (!token || token.kind === 'account') return undefined; // account tokens: authz/organization-guards.ts
+  if (target.isPublic && level === 'read' && !opts.ignorePublic) return undefined;
+  const hidden = !target.isPublic && target.repository !== undefined;
+  const org =
+    target.owner.type === 'Organization' ? (target.org ?? (await ctx.store.organizations.byId(target.owner.id))) : undefined;
+
+  if (token.kind === 'fine_grained') {
+    const approval = await approvalDenial(ctx, token);
+    if (approval) return hidden ? notFound() : approval;
+    if (token.resourceOwnerType !== target.owner.type || token.resourceOwnerId !== target.owner.id) {
+      if (hidden) return notFound();
+      const own = (await resourceOwnerLogin(ctx, token)) ?? 'another account';
+      return { status: 403, message: `${FINE_GRAINED_DENIED_MESSAGE}: its resource owner is '${own}', not '${target.owner.login}'` };
+    }
+    if (target.repository) {
+      const selected =
+        token.repositorySelection === 'all' ||
+        (token.repositorySelection === 'subset' && (await ctx.store.fineGrainedTokens.repositoryIds(token.id)).includes(target.repository.id));
+      if (!selected) {
+        if (hidden) return notFound();
+        return { status: 403, message: `${FINE_GRAINED_DENIED_MESSAGE}: repository '${target.repository.fullName}' is not among the token's repositories` };
+      }
+    }
+    if (org && (await exceedsLifetime(ctx, token, org.policy.maxLifetimeFineGrainedDays))) {
+      return {
+        status: 403,
+        message:
+          `This token's lifetime (${await lifetimeDays(ctx, token)} days) exceeds the maximum of ${org.policy.maxLifetimeFineGrainedDays} days ` +
+          `the '${org.login}' organization allows for fine-grained tokens: regenerate it with a shorter expiry`,
+      };
+    }
+  } else if (token.kind === 'classic' && org) {
+    if (org.policy.classicTokens === 'restricted') {
+      return { status: 403, message: `The '${org.login}' organization forbids access with classic personal access tokens: use a fine-grained token` };
+    }
+    const cap = org.policy.maxLifetimeClassicDays;
+    if (cap !== null && (await exceedsLifetime(ctx, token, cap))) {
+      const days = await lifetimeDays(ctx, token);
+      return {
+        status: 403,
+        message:
+          `This token's lifetime (${Number.isFinite(days) ? `${days} days` : 'no expiry'}) exceeds the maximum of ${cap} days ` +
+          `the '${org.login}' organization allows for classic tokens`,
+      };
+    }
+  }
+
+  if (org?.policy.ssoRequired) {
+    const authorization = await ctx.store.credentialAuthorizations.get(org.id, token.id);
+    if (!authorization) return ssoDenial(ctx, org, token);
+    await ctx.store.credentialAuthorizations.touch(org.id, token.id, ctx.clock.now());
+  }
+  return undefined;
+}
+
+/** `X-GitHub-SSO: partial-results; organizations=1,2` for list endpoints that skipped SSO orgs. */
+export function partialResultsHeader(orgIds: Iterable<number>): string | undefined {
+  const ids = [...new Set(orgIds)].sort((a, b) => a - b);
+  return ids.length ? `partial-results; organizations=${ids.join(',')}` : undefined;
+}
+
+export function isSsoDenial(d: Denial | undefined): boolean {
+  return !!d?.headers?.[SSO_HEADER];
+}

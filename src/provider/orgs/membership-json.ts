@@ -1,0 +1,29 @@
+// GitHub's org-membership object. GitHub calls an owner `admin` in this API.
+import { apiBase, ProviderContext } from '../context';
+import type { MembershipRecord, OrgRole } from '../store/memberships';
+import type { OrganizationRecord } from '../store/organizations';
+import type { UserRecord } from '../store/users';
+import { organizationSimpleJson, simpleUserJson } from './account-json';
+
+export type ApiOrgRole = 'admin' | 'member';
+
+export function apiRole(role: OrgRole): ApiOrgRole {
+  return role === 'owner' ? 'admin' : 'member';
+}
+
+export function storeRole(role: ApiOrgRole): OrgRole {
+  return role === 'admin' ? 'owner' : 'member';
+}
+
+export function membershipJson(ctx: ProviderContext, m: MembershipRecord, org: OrganizationRecord, user: UserRecord): Record<string, unknown> {
+  return {
+    url: `${apiBase(ctx)}/orgs/${org.login}/memberships/${user.login}`,
+    state: m.state,
+    role: apiRole(m.role),
+    direct_membership: true,
+    organization_url: `${apiBase(ctx)}/orgs/${org.login}`,
+    organization: organizationSimpleJson(ctx, org),
+    user: simpleUserJson(ctx, user),
+    permissions: { can_create_repository: m.state === 'active' },
+  };
+}

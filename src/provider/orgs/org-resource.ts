@@ -1,0 +1,49 @@
+// The resource resolver for `/orgs/{org}/...` routes. `organizationResolver('owner')` loads the
+// org and the caller's role; the role guard (authz/organization-guards.ts) then requires an active
+// owner (or member) and answers 404 to non-members; `organizationResolver(null)` is open to anyone
+// (the org's public profile).
+import type { FastifyRequest } from 'fastify';
+import type { ResourceResolver } from '../authz/requirement';
+import type { AuthzResource } from '../authz/resource';
+import type { OrgRole } from '../store/memberships';
+import type { OrganizationRecord } from '../store/organizations';
+import { activeRole } from './org-roles';
+
+export interface OrganizationResourceRecord {
+  org: OrganizationRecord;
+  /** The caller's active role (null: not a member, or anonymous). */
+  role: OrgRole | null;
+  /** What the route needs (null: anyone). */
+  requiredRole: OrgRole | null;
+}
+
+export function organizationResolver(requiredRole: OrgRole | null, param = 'org'): ResourceResolver {
+  return async (request, ctx, principal) => {
+    const login = ((request.params ?? {}) as Record<string, string | undefined>)[param];
+    if (!login || login.length > 100) return undefined;
+    const org = await ctx.store.organizations.byLogin(login);
+    if (!org) return undefined;
+    const role = principal ? await activeRole(ctx, org.id, principal.user.id) : null;
+    const record: OrganizationResourceRecord = { org, role, requiredRole };
+    const resource: AuthzResource = {
+      type: 'organization',
+      id: org.id,
+      owner: { type: 'Organization', id: org.id, login: org.login },
+      isPublic: requiredRole === null,
+      record,
+    };
+    return resource;
+  };
+}
+
+export function organizationOf(request: FastifyRequest): OrganizationResourceRecord {
+  const rec = request.authz?.resource?.record as OrganizationResourceRecord | undefined;
+  if (!rec || request.authz?.resource?.type !== 'organization') throw new Error('organizationOf: the route has no organization resource');
+  return rec;
+}
+
+/** The caller's own account as the resource (routes like POST /user/repos act on it). */
+export const selfResource: ResourceResolver = async (_request, _ctx, principal) => {
+  if (!principal) return undefined;
+  return { type: 'user', id: principal.user.id, owner: { type: 'User', id: principal.user.id, login: principal.user.login }, isPublic: false, record: principal.user };
+};

@@ -1,0 +1,14 @@
+// A user's standing in an organization, as authorization sees it: only active memberships count.
+import type { ProviderContext } from '../context';
+import type { OrgRole } from '../store/memberships';
+
+export async function activeRole(ctx: ProviderContext, orgId: number, userId: number): Promise<OrgRole | null> {
+  const m = await ctx.store.memberships.get(orgId, userId);
+  return m?.state === 'active' ? m.role : null;
+}
+
+/** true when `role` is at least `needed` (owner ⊃ member). */
+export function roleSatisfies(role: OrgRole | null, needed: OrgRole): boolean {
+  if (!role) return false;
+  return role === 'owner' || needed === 'member';
+}

@@ -1,0 +1,33 @@
+// Who a login names: a user or an organization (one namespace). Used to resolve `{owner}` in
+// /repos/{owner}/{repo}, fine-grained resource owners and repository owners.
+import type { ResourceOwnerRef } from '../authz/resource';
+import type { ProviderContext } from '../context';
+import type { OrganizationRecord } from '../store/organizations';
+import type { ResourceOwnerType } from '../store/tokens';
+import type { UserRecord } from '../store/users';
+
+export type AccountOwner =
+  | { type: 'User'; id: number; login: string; user: UserRecord }
+  | { type: 'Organization'; id: number; login: string; org: OrganizationRecord };
+
+export async function ownerByLogin(ctx: ProviderContext, login: string): Promise<AccountOwner | undefined> {
+  if (!login || login.length > 100) return undefined;
+  const user = await ctx.store.users.byLogin(login);
+  if (user) return { type: 'User', id: user.id, login: user.login, user };
+  const org = await ctx.store.organizations.byLogin(login);
+  if (org) return { type: 'Organization', id: org.id, login: org.login, org };
+  return undefined;
+}
+
+export async function ownerById(ctx: ProviderContext, type: ResourceOwnerType, id: number): Promise<AccountOwner | undefined> {
+  if (type === 'User') {
+    const user = await ctx.store.users.byId(id);
+    return user ? { type: 'User', id, login: user.login, user } : undefined;
+  }
+  const org = await ctx.store.organizations.byId(id);
+  return org ? { type: 'Organization', id, login: org.login, org } : undefined;
+}
+
+export function ownerRef(o: AccountOwner): ResourceOwnerRef {
+  return { type: o.type, id: o.id, login: o.login };
+}

@@ -1,0 +1,48 @@
+// GitHub's repository object (the fields Tessera has), with the caller's `permissions`.
+import { apiBase, ProviderContext } from '../context';
+import { orgAsOwnerJson, simpleUserJson } from '../orgs/account-json';
+import type { RepositoryRecord } from '../store/repositories';
+import type { AccountOwner } from './account-owner';
+import type { RepositoryAccess } from './repository-access';
+
+export function repositoryJson(ctx: ProviderContext, r: RepositoryRecord, owner: AccountOwner, access?: RepositoryAccess | null): Record<string, unknown> {
+  const fullName = `${owner.login}/${r.name}`;
+  const url = `${apiBase(ctx)}/repos/${fullName}`;
+  const out: Record<string, unknown> = {
+    id: r.id,
+    node_id: Buffer.from(`Repository:${r.id}`, 'utf8').toString('base64'),
+    name: r.name,
+    full_name: fullName,
+    private: r.private,
+    visibility: r.private ? 'private' : 'public',
+    owner: owner.type === 'User' ? simpleUserJson(ctx, owner.user) : orgAsOwnerJson(ctx, owner.org),
+    html_url: `${ctx.origin}/${fullName}`,
+    description: r.description,
+    fork: false,
+    url,
+    keys_url: `${url}/keys{/key_id}`,
+    branches_url: `${url}/branches{/branch}`,
+    clone_url: `${ctx.origin}/${fullName}.git`,
+    default_branch: r.defaultBranch,
+    archived: false,
+    disabled: false,
+    created_at: r.createdAt.toISOString(),
+    updated_at: r.updatedAt.toISOString(),
+    pushed_at: r.pushedAt?.toISOString() ?? null,
+  };
+  if (access !== undefined) {
+    out.permissions = {
+      admin: access === 'admin',
+      maintain: access === 'admin',
+      push: access === 'admin' || access === 'write',
+      triage: access === 'admin' || access === 'write',
+      pull: access !== null,
+    };
+  }
+  return out;
+}
+
+/** The short form the extension's pickers read (id, name, full_name, private, owner.login). */
+export function repositoryRefJson(r: RepositoryRecord, ownerLogin: string): Record<string, unknown> {
+  return { id: r.id, name: r.name, full_name: `${ownerLogin}/${r.name}`, private: r.private, owner: { login: ownerLogin } };
+}
