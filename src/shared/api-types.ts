@@ -108,6 +108,11 @@ export interface UpdateTokenRequest {
   expires_in_days?: number;
   scopes?: string[];
   permissions?: PermissionSet;
+  /** Fine-grained: a new resource owner (with its selection) — e.g. requesting access again. */
+  resource_owner?: string;
+  repository_selection?: RepositorySelection;
+  repositories?: (string | number)[];
+  justification?: string;
 }
 
 export interface RegenerateTokenRequest {
@@ -128,6 +133,8 @@ export interface TokenJson {
   permissions?: PermissionSet;
   resource_owner?: string | null;
   repository_selection?: RepositorySelection | null;
+  /** Fine-grained `subset` tokens: the selected repositories. */
+  repositories?: { id: number; name: string; full_name: string; private: boolean; owner: { login: string } }[];
   status: TokenStatus;
   status_reason?: string | null;
   justification?: string | null;

@@ -142,7 +142,22 @@ export function registerPersonalAccessTokenRoutes(app: FastifyInstance, ctx: Pro
         body: {
           type: 'object',
           additionalProperties: false,
-          properties: { name: nameSchema, description: descriptionSchema, ...expiryBodySchema, scopes: scopesSchema, permissions: permissionsSchema },
+          properties: {
+            name: nameSchema,
+            description: descriptionSchema,
+            ...expiryBodySchema,
+            scopes: scopesSchema,
+            permissions: permissionsSchema,
+            // Fine-grained: move to another resource owner / selection (e.g. request access again).
+            resource_owner: { type: 'string', minLength: 1, maxLength: 39 },
+            repository_selection: { type: 'string', enum: ['none', 'all', 'subset'] },
+            repositories: {
+              type: 'array',
+              maxItems: 500,
+              items: { anyOf: [{ type: 'string', minLength: 1, maxLength: 140 }, { type: 'integer', minimum: 1 }] },
+            },
+            justification: { type: 'string', maxLength: 1024 },
+          },
         },
       },
     },
@@ -156,12 +171,18 @@ export function registerPersonalAccessTokenRoutes(app: FastifyInstance, ctx: Pro
         throw invalidField('status', 'the token was revoked: create a new one', 'unprocessable');
       }
       const kind = token.kind === 'classic' ? 'classic' : 'fine_grained';
-      const { update, widens } = await TOKEN_KINDS[kind].update(ctx, { principal, token, body, expiresAt, request });
+      if (kind === 'classic') {
+        for (const f of ['resource_owner', 'repository_selection', 'repositories', 'justification'] as const) {
+          if (body[f] !== undefined) throw invalidField(f, 'is only for fine-grained tokens');
+        }
+      }
+      const { update, widens, after } = await TOKEN_KINDS[kind].update(ctx, { principal, token, body, expiresAt, request });
       // Reviving an expired token is widening too.
       if (widens || (isExpired(token, now) && expiresAt !== undefined)) assertSudo(principal, ctx.clock);
       if (body.name !== undefined) await assertNameFree(ctx, { ...token, note: body.name }, token.id);
       const updated = await ctx.store.tokens.update(token.id, { ...update, note: body.name, description: body.description, updatedAt: now });
       if (!updated) throw notFound();
+      const result = (await after?.(updated)) ?? updated;
       await recordAudit(ctx, {
         action: AUDIT_ACTIONS.patUpdate,
         actor: principal.user,
@@ -169,7 +190,7 @@ export function registerPersonalAccessTokenRoutes(app: FastifyInstance, ctx: Pro
         ip: request.ip,
         data: { token_name: updated.note, fields: Object.keys(body), widened: widens },
       });
-      return tokenJson(ctx, updated);
+      return tokenJson(ctx, result);
     },
   );
 

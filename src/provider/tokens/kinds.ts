@@ -37,8 +37,15 @@ export interface TokenKindHandler {
   create(ctx: ProviderContext, input: CreateInput): Promise<TokenDraft>;
   /** Called after the token row exists (e.g. to record its repositories or an approval request). */
   afterCreate?(ctx: ProviderContext, token: TokenRecord, input: CreateInput): Promise<void>;
-  /** The store update for a PATCH, and whether it widens what the token may do (→ sudo). */
-  update(ctx: ProviderContext, input: UpdateInput): Promise<{ update: Omit<TokenUpdate, 'updatedAt'>; widens: boolean }>;
+  /**
+   * The store update for a PATCH, and whether it widens what the token may do (→ sudo). `after`
+   * runs once the update is stored (e.g. a new resource owner or approval request) and may return
+   * the token as it then is.
+   */
+  update(
+    ctx: ProviderContext,
+    input: UpdateInput,
+  ): Promise<{ update: Omit<TokenUpdate, 'updatedAt'>; widens: boolean; after?: (updated: TokenRecord) => Promise<TokenRecord | undefined> }>;
   /** The expiry to set on regeneration (undefined = keep), after policy checks. */
   regenerateExpiry(ctx: ProviderContext, input: RegenerateInput): Promise<Date | null | undefined>;
 }
