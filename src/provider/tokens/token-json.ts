@@ -5,6 +5,7 @@ import { apiBase, ProviderContext } from '../context';
 import type { TokenRecord } from '../store/tokens';
 import { effectiveStatus } from './token-status';
 import { resourceOwnerLogin } from './resource-owner';
+import { selectedRepositoriesJson } from './selected-repositories';
 
 export async function tokenJson(ctx: ProviderContext, t: TokenRecord, secret?: string): Promise<TokenJson> {
   const out: TokenJson = {
@@ -30,6 +31,7 @@ export async function tokenJson(ctx: ProviderContext, t: TokenRecord, secret?: s
     out.permissions = t.permissions ?? {};
     out.resource_owner = await resourceOwnerLogin(ctx, t);
     out.repository_selection = t.repositorySelection;
+    if (t.repositorySelection === 'subset') out.repositories = await selectedRepositoriesJson(ctx, t);
     out.justification = t.justification;
   }
   out.status_reason = t.statusReason;
