@@ -1,8 +1,9 @@
 // Everything a route, hook or service needs, built once per running provider (no module-level
 // state, so several providers can run in one process).
-import { AccountTokenAuthenticator, refuseAccountTokens } from './auth/account-token';
+import { AccountTokenAuthenticator, authenticateAccountToken } from './auth/account-token';
 import type { Guard } from './authz/guard';
 import { defaultGuards } from './authz/guards';
+import { ORGANIZATION_GUARDS } from './authz/organization-guards';
 import { Clock, HOUR, systemClock } from './clock';
 import { RateLimiter } from './http/rate-limit';
 import { Logger, redactingLogger } from './logger';
@@ -18,6 +19,8 @@ export interface ProviderContext {
   readonly clock: Clock;
   readonly log: Logger;
   readonly settings: ProviderSettings;
+  /** The provider's data folder (absolute; '' when the context has none, e.g. in some tests). */
+  readonly dataDir: string;
   /** The authorization guards every request passes, in order (see authz/guards.ts). */
   readonly guards: Guard[];
   /** Method 4 (Basic `{email}/token:{tsa_...}`); see auth/account-token.ts. */
@@ -37,7 +40,7 @@ export function apiBase(ctx: ProviderContext): string {
 /** A context over `store` with the default guards; `log` is wrapped in the redactor. */
 export function createProviderContext(
   store: Store,
-  opts: { clock?: Clock; log?: Logger; signup?: 'open' | 'closed'; guards?: Guard[] } = {},
+  opts: { clock?: Clock; log?: Logger; signup?: 'open' | 'closed'; guards?: Guard[]; dataDir?: string } = {},
 ): ProviderContext {
   const clock = opts.clock ?? systemClock;
   return {
@@ -45,8 +48,9 @@ export function createProviderContext(
     clock,
     log: redactingLogger(opts.log),
     settings: { signup: opts.signup ?? 'open' },
-    guards: opts.guards ?? defaultGuards(),
-    accountTokens: refuseAccountTokens,
+    dataDir: opts.dataDir ?? '',
+    guards: opts.guards ?? defaultGuards([...ORGANIZATION_GUARDS]),
+    accountTokens: authenticateAccountToken,
     rateLimits: { credentialsRevoke: new RateLimiter(clock, 60, HOUR) },
     origin: '',
     version: VERSION,

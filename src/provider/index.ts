@@ -84,7 +84,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   }
 
   const store = openSqliteStore(dataDir);
-  const ctx = createProviderContext(store, { clock, log: opts.log, signup });
+  const ctx = createProviderContext(store, { clock, log: opts.log, signup, dataDir });
 
   let app: FastifyInstance;
   try {
