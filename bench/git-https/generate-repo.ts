@@ -1,6 +1,6 @@
 // Generates a repository quickly with `git fast-import`: `commits` commits on one branch, each
-// adding a file of incompressible random bytes (node:crypto) and editing a small text file that
-// deltas well, so the history has both kinds of objects.
+// adding a file of incompressible random bytes (node:crypto) and rewriting a small text file, so
+// the history has thousands of commits, trees and blobs of both kinds.
 import { spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import type { Writable } from 'node:stream';
@@ -50,9 +50,12 @@ export async function generateRepository(gitDir: string, opts: GenerateOptions):
   let randomBytes = 0;
   let mark = 0;
   const start = 1_700_000_000;
-  let text = '# generated\n';
+  const lines: string[] = [];
   for (let i = 0; i < opts.commits; i++) {
-    text += `line ${i}: ${crypto.randomBytes(12).toString('hex')}\n`;
+    // A small text file that changes in every commit (its last 64 lines).
+    lines.push(`line ${i}: ${crypto.randomBytes(12).toString('hex')}`);
+    if (lines.length > 64) lines.shift();
+    const text = `# generated\n${lines.join('\n')}\n`;
     const textMark = ++mark;
     await write(input, `blob\nmark :${textMark}\ndata ${Buffer.byteLength(text)}\n${text}\n`);
     let randomMark = 0;
