@@ -75,6 +75,13 @@ export class DirectServices implements TesseraServices {
 
   async forgetTokenSecret(): Promise<void> {}
 
+  async refreshAccount(accountId: string): Promise<AccountInfo | undefined> {
+    const user = await this.api<{ login: string; two_factor_authentication: boolean }>(accountId, 'GET', '/user');
+    this.list = this.list.map((a) => (a.id === accountId ? { ...a, login: user.login, twoFactorEnabled: user.two_factor_authentication } : a));
+    this.accountsEmitter.fire();
+    return this.list.find((a) => a.id === accountId);
+  }
+
   async showError(): Promise<void> {}
 
   providerState() {

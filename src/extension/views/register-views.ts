@@ -42,9 +42,7 @@ export function registerViews(context: vscode.ExtensionContext, services: Tesser
   const approvalsTree = new ApprovalsTreeProvider(services, orgs);
   const panels = new WebviewPanels(context.extensionUri, services, orgs, (accountId) => {
     accountsTree.markTwoFactorEnabled(accountId);
-    // Not on the seam: the core's CoreServices.refreshAccount re-reads GET /user (2FA state).
-    const refreshAccount = (services as { refreshAccount?: (id: string) => Promise<unknown> }).refreshAccount;
-    if (typeof refreshAccount === 'function') void refreshAccount.call(services, accountId).catch(() => undefined);
+    void services.refreshAccount(accountId).catch(() => undefined); // GET /user: AccountInfo.twoFactorEnabled
   });
   const statusBar = new ExpiryStatusBar(services, store);
   const watcher = new RequestStatusWatcher(services, store, context.globalState);

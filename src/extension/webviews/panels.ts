@@ -59,6 +59,16 @@ export class WebviewPanels implements vscode.Disposable {
     return p;
   }
 
+  /** The open panels (for tests): view type, title and HTML. */
+  openPanels(): { viewType: string; title: string; html: string }[] {
+    const hosts = [
+      ...(this.create.panel ? [this.create.panel] : []),
+      ...[...this.details.values()].map((p) => p.host.panel),
+      ...[...this.twoFactor.values()].map((p) => p.host.panel),
+    ];
+    return hosts.map((p) => ({ viewType: p.viewType, title: p.title, html: p.webview.html }));
+  }
+
   /** Something changed: open details panels reload. */
   tokensChanged(): void {
     for (const p of this.details.values()) p.host.update({});

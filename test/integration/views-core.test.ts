@@ -1,0 +1,96 @@
+// The views on the real extension core, in the real extension host with the embedded provider:
+// registerViews ran inside activate(); after a (non-interactive) sign-in the Tokens tree lists the
+// account's tokens; the token commands open the webviews, whose HTML carries a strict nonce CSP
+// and only local resources; globalState holds statuses, never a secret.
+import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { ApiClient } from '../provider/helpers/api-client';
+import type { TesseraApi } from '../../src/extension/test-api';
+import type { ViewsInternals } from '../../src/extension/views/register-views';
+import type { GroupNode, TokenNode } from '../../src/extension/views/tokens-tree';
+import { LAST_SEEN_KEY } from '../../src/extension/views/request-status-watcher';
+
+function labelOf(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+}
+
+describe('views: on the real core (embedded provider)', function () {
+  this.timeout(120_000);
+  let api: TesseraApi;
+  let views: ViewsInternals;
+  let client: ApiClient;
+  let accountId = '';
+  const login = `views${randomBytes(3).toString('hex')}`;
+  const password = `pw-${randomBytes(8).toString('hex')}`;
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<TesseraApi>('tessera-dev.tessera');
+    assert.ok(ext);
+    api = await ext.activate();
+    const info = await api.providerInfo();
+    client = new ApiClient(info.url, info.caCertPem);
+    const res = await client.post('/users', { body: { login, email: `${login}@example.test`, password } });
+    assert.equal(res.status, 201, res.text);
+    views = await vscode.commands.executeCommand<ViewsInternals>('tessera._views.internals');
+    assert.ok(views?.tokensTree, 'registerViews ran in activate()');
+  });
+
+  after(async () => {
+    for (const p of views?.panels.openPanels() ?? []) void p;
+    views?.panels.dispose();
+    if (accountId) await api.signOut(accountId).catch(() => undefined);
+    await client?.close();
+  });
+
+  it('lists the signed-in account’s tokens in the Tokens tree', async () => {
+    const account = await api.signInWithPassword({ login, password });
+    accountId = account.id;
+    // the core fires onDidChangeAccounts; the tree reloads on its next render
+    const roots = await views.tokensTree.getChildren();
+    // the tree lives in the extension's bundle (other classes than ours): match by contextValue
+    const classic = roots.find((r): r is GroupNode => String(r.contextValue).startsWith('tokenGroup;kind=classic'));
+    assert.ok(classic, `groups: ${roots.map(labelOf).join(', ')}`);
+    const items = (await views.tokensTree.getChildren(classic)) as TokenNode[];
+    assert.ok(items.length >= 1, 'the sign-in token (admin:token) is listed like any other');
+    assert.match(String(items[0]!.description), /admin:token/);
+  });
+
+  it('opens Create Token and the details webviews with a strict nonce CSP and local resources only', async () => {
+    await vscode.commands.executeCommand('tessera.createToken', { accountId });
+    const tokens = await views.store.tokens(accountId);
+    await vscode.commands.executeCommand('tessera.inspectToken', { accountId, tokenId: tokens[0]!.id });
+    const panels = views.panels.openPanels();
+    const create = panels.find((p) => p.viewType === 'tessera.createToken');
+    const details = panels.find((p) => p.viewType === 'tessera.tokenDetails');
+    assert.ok(create && details, `panels: ${JSON.stringify(panels.map((p) => p.viewType))}`);
+    assert.equal(details.title, `Token: ${tokens[0]!.name}`);
+    for (const p of [create, details]) {
+      const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(p.html)?.[1] ?? '';
+      assert.match(csp, /default-src 'none'/);
+      const nonce = /script-src 'nonce-([A-Za-z0-9]+)'/.exec(csp)?.[1];
+      assert.ok(nonce && nonce.length >= 16, `script-src with a nonce: ${csp}`);
+      // the webview's own origin (webview.cspSource) is the only source besides the nonce and data: images
+      const cspSource = /img-src (.+) data:/.exec(csp)?.[1] ?? '';
+      assert.ok(cspSource, csp);
+      assert.doesNotMatch(csp.split(cspSource).join('SELF'), /unsafe-inline|unsafe-eval|https?:|\*/);
+      const scripts = [...p.html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+      assert.ok(scripts.length >= 1);
+      for (const s of scripts) assert.ok(s.includes(`nonce="${nonce}"`), `every script has the nonce: ${s}`);
+      // only the extension's own files, through the webview resource origin (asWebviewUri)
+      const urls = [...p.html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+      assert.ok(urls.length >= 2);
+      for (const u of urls) assert.match(u, /vscode-resource.*\/(dist\/webview|media)\/[a-z-]+\.(js|css)$/, `local resource: ${u}`);
+    }
+  });
+
+  it('keeps only token statuses in globalState (never a secret)', async () => {
+    views.store.invalidate();
+    await views.store.tokens(accountId);
+    await new Promise((r) => setTimeout(r, 100));
+    const state = api.globalStateSnapshot();
+    assert.ok(LAST_SEEN_KEY in state, `keys: ${Object.keys(state).join(', ')}`);
+    const text = JSON.stringify(state);
+    assert.doesNotMatch(text, /ts[pfa]_[0-9A-Za-z]{20,}/);
+  });
+});
