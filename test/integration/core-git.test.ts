@@ -3,7 +3,7 @@
 // token for the repository and the operation; "Configure Git for this Repository" writes the
 // repository's own config, scoped to the Tessera origin.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AccountInfo } from '../../src/extension/services';
@@ -84,6 +84,38 @@ describe('core: git credentials and configuration', function () {
     assert.equal(await api.selectCredentials(`${origin}/${user.login}/app.git`, 'push'), undefined);
     repoSession = await api.authentication.createSession(['repo'], { account: { id: account.id, label: account.login } });
     assert.equal((await api.selectCredentials(`${origin}/${user.login}/app.git`, 'push'))?.password, repoSession.accessToken);
+  });
+
+  it('GIT_SSL_CAINFO in the environment: the combined bundle lets git trust the provider and the system CAs', async () => {
+    const original = process.env.GIT_SSL_CAINFO;
+    if (!original) {
+      // Nothing overrides http.sslCAInfo on this machine: there is nothing to combine.
+      assert.equal(await api.useCombinedCaBundle(), undefined);
+      return;
+    }
+    // Asynchronous: the provider runs in this very extension host and must keep answering.
+    const sslError = () =>
+      new Promise<string>((resolve) => {
+        execFile(
+          'git',
+          ['-c', 'credential.helper=', 'ls-remote', `${origin}/${user.login}/app.git`],
+          { env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '' }, timeout: 30_000 },
+          (err, _stdout, stderr) => resolve(err ? String(stderr || err.message) : ''),
+        );
+      });
+    assert.match(await sslError(), /SSL certificate problem|certificate/i, 'with the system bundle alone git does not trust the provider');
+    const bundle = await api.useCombinedCaBundle();
+    try {
+      assert.ok(bundle, 'a combined bundle was written');
+      assert.equal(process.env.GIT_SSL_CAINFO, bundle, "this extension host's git (vscode.git) now uses it");
+      const text = fs.readFileSync(bundle, 'utf8');
+      const info = await api.providerInfo();
+      assert.ok(text.includes(info.caCertPem!.trim()), 'it holds the provider CA');
+      assert.ok(text.includes(fs.readFileSync(original!, 'utf8').trim().slice(0, 200)), 'and the original bundle');
+      assert.doesNotMatch(await sslError(), /SSL certificate problem/i, 'git trusts the provider now');
+    } finally {
+      process.env.GIT_SSL_CAINFO = original;
+    }
   });
 
   it("configures the repository's own git config for the Tessera origin only", async () => {
