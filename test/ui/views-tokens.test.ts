@@ -10,42 +10,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { generate } from 'otplib';
-import type { FrameLocator, Page } from 'playwright-core';
 import {
   clickDialogButton, clickTreeItem, clickTreeItemAction, contextMenuPick, openViewContainer, quickInputType, runCommand,
   screenshot, startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput, waitForStatusBarItem,
   webviewFrame, type Workbench,
 } from './workbench';
-
-/** The value of a vscode-textfield (its inner <input> lives in the shadow DOM). */
-async function fieldValue(frame: FrameLocator, testId: string): Promise<string> {
-  return frame.locator(`[data-testid="${testId}"] input`).inputValue();
-}
-
-async function fill(frame: FrameLocator, testId: string, value: string): Promise<void> {
-  await frame.locator(`[data-testid="${testId}"] input, [data-testid="${testId}"] textarea`).first().fill(value);
-}
-
-/** A tree row's description (the grey text after the label). */
-async function rowDescription(page: Page, view: string, label: string): Promise<string> {
-  const row = await treeItem(page, view, label);
-  return ((await row.locator('.label-description').textContent()) ?? '').trim();
-}
-
-async function waitForRowDescription(page: Page, view: string, label: string, re: RegExp, timeout = 20_000): Promise<string> {
-  const deadline = Date.now() + timeout;
-  let last = '';
-  for (;;) {
-    try {
-      last = await rowDescription(page, view, label);
-      if (re.test(last)) return last;
-    } catch {
-      // not there yet
-    }
-    if (Date.now() > deadline) throw new Error(`"${label}" in ${view}: description ${JSON.stringify(last)} does not match ${re}`);
-    await page.waitForTimeout(250);
-  }
-}
+import { fieldValue, fill, rowDescription, waitForRowDescription } from './views-helpers';
 
 function utcDatePlusDays(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
