@@ -20,7 +20,6 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
     bodyLimit: BODY_LIMIT,
     forceCloseConnections: true,
     return503OnClosing: true,
-    requestTimeout: 120_000,
     ...(opts.https ? { https: { cert: opts.https.cert, key: opts.https.key } } : {}),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     ajv: {

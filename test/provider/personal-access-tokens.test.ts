@@ -104,6 +104,11 @@ describe('personal access tokens (classic)', () => {
     assert.equal(denied.headers.get('x-accepted-oauth-scopes'), 'admin:token');
     assert.equal(denied.headers.get('x-oauth-scopes'), 'repo, user');
     assert.match(denied.json.message, /admin:token/);
+    // Also on a 404 for an unknown path.
+    const missing = await t.api.get('/no/such/endpoint', { token: tok.token });
+    assert.equal(missing.status, 404);
+    assert.equal(missing.headers.get('x-oauth-scopes'), 'repo, user');
+    assert.equal(missing.headers.get('github-authentication-token-expiration'), '2099-12-31 10:20:30 UTC');
     // No expiry → no expiration header.
     const forever = await t.api.get('/user', { token: session });
     assert.equal(forever.headers.get('github-authentication-token-expiration'), null);

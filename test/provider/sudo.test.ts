@@ -84,6 +84,18 @@ describe('sudo mode', () => {
     assert.equal(rename.status, 200);
   });
 
+  it('signing in again through PUT /authorizations/clients/{client_id}/{fingerprint} reopens the existing token’s window', async () => {
+    const path = '/authorizations/clients/tessera-vscode/machine-x';
+    const first = await t.api.put(path, { basic: user, otp: await nextOtp(t, user), body: { scopes: ['admin:token', 'user'], note: 'vscode' } });
+    assert.equal(first.status, 201);
+    t.clock.advance(TWO_HOURS + 1000);
+    assert.equal((await create(first.json.token, 'closed')).status, 403);
+    const again = await t.api.put(path, { basic: user, otp: await nextOtp(t, user), body: { scopes: ['admin:token', 'user'] } });
+    assert.equal(again.status, 200);
+    assert.equal(again.json.token, undefined);
+    assert.equal((await create(first.json.token, 'reopened')).status, 201);
+  });
+
   it('a user without 2FA: the password alone is the fresh proof for /user/sudo', async () => {
     const plain = await createUser(t);
     const session = await signIn(t, plain);

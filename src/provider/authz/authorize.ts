@@ -69,6 +69,7 @@ export function installAuthorization(app: FastifyInstance, ctx: ProviderContext)
       // The not-found handler: like GitHub, check credentials that were sent before saying 404
       // (@octokit/auth-basic relies on this to trigger the 2FA challenge).
       request.principal = await authenticateRequest(ctx, request);
+      if (request.principal?.token) setTokenHeaders(reply, request.principal.token, []);
       return;
     }
     try {

@@ -202,6 +202,10 @@ export function registerAuthorizationRoutes(app: FastifyInstance, ctx: ProviderC
     const principal = principalOf(request);
     const existing = await ctx.store.tokens.findByClient(principal.user.id, clientId, fingerprint ?? null);
     if (existing) {
+      // This request is a fresh sign-in (Basic + OTP): the existing token's sudo window opens again.
+      const sudoUntil = new Date(ctx.clock.now().getTime() + SUDO_WINDOW_MS);
+      await ctx.store.tokens.setSudoUntil(existing.id, sudoUntil);
+      await recordAudit(ctx, { action: AUDIT_ACTIONS.userLogin, actor: principal.user, ip: request.ip, data: { via: 'oauth_authorization' } });
       reply.code(200);
       return authorizationJson(ctx, existing, principal.user);
     }
