@@ -28,9 +28,16 @@ describe('views (UI): account, two-factor and tokens', function () {
   const password = `pw-${randomBytes(8).toString('hex')}`;
   let firstSecret = '';
 
+  const cspViolations: string[] = [];
+  const webviewsReady: string[] = [];
+
   before(async function () {
     this.timeout(180_000);
     wb = await startWorkbench();
+    wb.page.on('console', (m) => {
+      if (/Content Security Policy|Refused to (load|apply|execute)/i.test(m.text())) cspViolations.push(m.text());
+      if (m.text().startsWith('tessera-webview ready:')) webviewsReady.push(m.text());
+    });
     await openViewContainer(wb.page, 'Tessera');
   });
   after(async () => {
@@ -65,8 +72,11 @@ describe('views (UI): account, two-factor and tokens', function () {
     await codeError.waitFor();
     assert.ok(((await codeError.textContent()) ?? '').length > 0);
 
-    await fill(frame, 'twofa-code', await generate({ secret }));
-    await frame.locator('[data-testid="twofa-enable"]').click();
+    // keyboard only: focus the field, type the code, Enter
+    await fill(frame, 'twofa-code', '');
+    await frame.locator('[data-testid="twofa-code"] input').focus();
+    await page.keyboard.type(await generate({ secret }));
+    await page.keyboard.press('Enter');
     const codes = frame.locator('[data-testid="recovery-codes"]');
     await codes.waitFor();
     const list = ((await codes.textContent()) ?? '').split('\n').map((s) => s.trim()).filter(Boolean);
@@ -167,5 +177,13 @@ describe('views (UI): account, two-factor and tokens', function () {
     const pane = viewPane(page, 'Tokens');
     await pane.locator('.monaco-list-row .label-name', { hasText: /^ci-deploy$/ }).waitFor({ state: 'detached' });
     await page.locator('.part.statusbar .statusbar-item', { hasText: /ci-deploy/ }).waitFor({ state: 'detached' });
+  });
+
+  it('ran every webview without a Content Security Policy violation', () => {
+    // the webviews' console reaches this page's console (so silence means something)
+    for (const title of ['Two-Factor Setup', 'Create Token', 'Token: ci-deploy']) {
+      assert.ok(webviewsReady.some((l) => l.includes(title)), `saw ${title} start: ${JSON.stringify(webviewsReady)}`);
+    }
+    assert.deepEqual(cspViolations, []);
   });
 });

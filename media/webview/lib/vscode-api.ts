@@ -59,8 +59,14 @@ export function onUpdate<T>(h: (data: T) => void): void {
   updateHandlers.push(h as (data: unknown) => void);
 }
 
+// Make any CSP violation loud (tests watch the console for it).
+document.addEventListener('securitypolicyviolation', (e) => {
+  console.error(`Content Security Policy violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+});
+
 /** Tell the extension the script is listening (it answers with init). */
 export function ready(): void {
+  console.info(`tessera-webview ready: ${document.title}`);
   api.postMessage({ type: 'ready' });
 }
 
