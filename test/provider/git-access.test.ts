@@ -1,0 +1,329 @@
+// Git over HTTPS through the real provider (Fastify app, SQLite store, authorization layer, local
+// CA) with the real git client: who may clone, fetch and push, and what git tells the user when
+// not. Tokens are made through the API; git gets them as the Basic password.
+import * as assert from 'node:assert/strict';
+import { promises as fsp } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { git, hermeticGitEnv, runGit } from '../../bench/git-https/git-client';
+import { buildApp } from '../../src/provider/app';
+import { ManualClock } from '../../src/provider/clock';
+import { createProviderContext, ProviderContext } from '../../src/provider/context';
+import { createBareRepository, defaultRepositoriesRoot, repositoryPath } from '../../src/provider/git/bare-repos';
+import { ROUTE_MODULES } from '../../src/provider/routes';
+import { registerGitRoutes } from '../../src/provider/routes/git';
+import { openSqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
+import { ensureLocalCa } from '../../src/provider/tls/local-ca';
+import { createClassicToken, createUser, TestUser } from './helpers/accounts';
+import { ApiClient } from './helpers/api-client';
+import type { TestProvider } from './helpers/provider';
+
+interface GitProvider {
+  url: string;
+  ctx: ProviderContext;
+  api: ApiClient;
+  clock: ManualClock;
+  caCertPath: string;
+  dataDir: string;
+  /** For the account helpers (they use api and clock). */
+  asTestProvider: TestProvider;
+  close(): Promise<void>;
+}
+
+/** The provider's own app over HTTPS with the local CA; the git routes added if not yet built in. */
+async function startGitProvider(dataDir: string): Promise<GitProvider> {
+  const clock = new ManualClock(Date.now());
+  const ca = await ensureLocalCa(dataDir);
+  const store = openSqliteStore(dataDir);
+  const logs: string[] = [];
+  const ctx = createProviderContext(store, { clock, dataDir, log: (level, message) => logs.push(`${level} ${message}`) });
+  const app = buildApp(ctx, {
+    https: { cert: ca.certPem, key: ca.keyPem },
+    routes: ROUTE_MODULES.includes(registerGitRoutes) ? [] : [registerGitRoutes],
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `https://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  ctx.origin = url;
+  const api = new ApiClient(url, ca.caCertPem);
+  const close = async () => {
+    await api.close();
+    await app.close();
+    await store.close();
+  };
+  const asTestProvider = { api, clock, dataDir, logs: [], provider: undefined, close } as unknown as TestProvider;
+  return { url, ctx, api, clock, caCertPath: ca.caCertPath, dataDir, asTestProvider, close };
+}
+
+describe('git over HTTPS through the provider (real git, tokens, authorization)', function () {
+  this.timeout(60_000);
+  let tmp: string;
+  let p: GitProvider;
+  let env: NodeJS.ProcessEnv;
+  let alice: TestUser;
+  let bob: TestUser;
+  let seq = 0;
+
+  before(async () => {
+    tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'tessera-git-access-'));
+    p = await startGitProvider(path.join(tmp, 'data'));
+    await fsp.mkdir(path.join(tmp, 'home'));
+    env = hermeticGitEnv(path.join(tmp, 'home'), p.caCertPath);
+    alice = await createUser(p.asTestProvider, { login: 'alice' });
+    bob = await createUser(p.asTestProvider, { login: 'bob' });
+  });
+  after(async () => {
+    await p?.close();
+    await fsp.rm(tmp, { recursive: true, force: true });
+  });
+
+  /** A repository through the API when it has POST /user/repos, else straight into the store. */
+  async function createRepo(owner: TestUser, name: string, isPrivate: boolean): Promise<void> {
+    const res = await p.api.post('/user/repos', { basic: { login: owner.login, password: owner.password }, body: { name, private: isPrivate } });
+    if (res.status === 404) {
+      await p.ctx.store.repositories.create({ ownerType: 'User', ownerId: owner.id, name, private: isPrivate, createdBy: owner.id, createdAt: p.clock.now() });
+      await createBareRepository(defaultRepositoriesRoot(p.dataDir), owner.login, name);
+    } else {
+      assert.equal(res.status, 201, res.text);
+    }
+  }
+
+  async function fineGrained(owner: TestUser, body: Record<string, unknown>): Promise<{ token: string; id: number }> {
+    const res = await p.api.post('/user/personal-access-tokens', {
+      basic: { login: owner.login, password: owner.password },
+      body: {
+        kind: 'fine_grained',
+        resource_owner: owner.login,
+        expires_at: new Date(p.clock.now().getTime() + 30 * 86_400_000).toISOString(),
+        ...body,
+      },
+    });
+    assert.equal(res.status, 201, res.text);
+    return { token: res.json.token, id: res.json.id };
+  }
+
+  const url = (token: string | undefined, repo: string, user = 'git') =>
+    token === undefined ? `${p.url}/${repo}.git` : p.url.replace('https://', `https://${user}:${token}@`) + `/${repo}.git`;
+
+  async function cloneTo(token: string | undefined, repo: string) {
+    const dir = path.join(tmp, `clone-${++seq}`);
+    const r = await runGit(['clone', url(token, repo), dir], { env });
+    return { ...r, dir };
+  }
+
+  async function commitAndPush(dir: string, message: string) {
+    await fsp.writeFile(path.join(dir, `file-${++seq}.txt`), `${message}\n`);
+    await git(['add', '-A'], { cwd: dir, env });
+    await git(['commit', '-q', '-m', message], { cwd: dir, env });
+    return runGit(['push', 'origin', 'HEAD:main'], { cwd: dir, env });
+  }
+
+  async function serverHead(owner: string, repo: string): Promise<string> {
+    return (await git(['rev-parse', '--verify', '-q', 'refs/heads/main'], { cwd: repositoryPath(defaultRepositoriesRoot(p.dataDir), owner, repo), env }).catch(() => '')).trim();
+  }
+
+  before(async () => {
+    await createRepo(alice, 'site', true);
+    await createRepo(alice, 'other', true);
+    await createRepo(alice, 'docs', false);
+    // Seed alice/site and alice/docs with a commit, pushed with a classic `repo` token.
+    const seed = await createClassicToken(p.asTestProvider, alice, { name: 'seed', scopes: ['repo'] });
+    for (const repo of ['alice/site', 'alice/docs']) {
+      const c = await cloneTo(seed.token, repo);
+      assert.equal(c.code, 0, c.stderr);
+      const push = await commitAndPush(c.dir, `seed ${repo}`);
+      assert.equal(push.code, 0, push.stderr);
+    }
+  });
+
+  it('fine-grained contents:read clones and fetches; its push fails naming the missing permission', async () => {
+    const t = await fineGrained(alice, { name: 'ci-read', repository_selection: 'subset', repositories: ['site'], permissions: { repository: { contents: 'read' } } });
+    const c = await cloneTo(t.token, 'alice/site');
+    assert.equal(c.code, 0, c.stderr);
+    const fetch = await runGit(['fetch', 'origin'], { cwd: c.dir, env });
+    assert.equal(fetch.code, 0, fetch.stderr);
+    const before = await serverHead('alice', 'site');
+    const push = await commitAndPush(c.dir, 'read-only push');
+    assert.notEqual(push.code, 0);
+    assert.match(push.stderr, /remote: token 'ci-read' lacks contents:write on alice\/site/);
+    assert.equal(await serverHead('alice', 'site'), before);
+  });
+
+  it('fine-grained contents:write clones and pushes', async () => {
+    const t = await fineGrained(alice, { name: 'ci-write', repository_selection: 'subset', repositories: ['site'], permissions: { repository: { contents: 'write' } } });
+    const c = await cloneTo(t.token, 'alice/site');
+    assert.equal(c.code, 0, c.stderr);
+    const push = await commitAndPush(c.dir, 'fine-grained push');
+    assert.equal(push.code, 0, push.stderr);
+    assert.equal(await serverHead('alice', 'site'), (await git(['rev-parse', 'HEAD'], { cwd: c.dir, env })).trim());
+  });
+
+  it('fine-grained for another repository: the private one is not found for it', async () => {
+    const t = await fineGrained(alice, { name: 'other-only', repository_selection: 'subset', repositories: ['other'], permissions: { repository: { contents: 'write' } } });
+    const c = await cloneTo(t.token, 'alice/site');
+    assert.notEqual(c.code, 0);
+    assert.match(c.stderr, /remote: Repository 'alice\/site' not found, or token 'other-only' may not access it/);
+    assert.match(c.stderr, /fatal: repository '.*' not found/);
+    // It still reads public repositories (every token does), but may not push to them.
+    const pub = await cloneTo(t.token, 'alice/docs');
+    assert.equal(pub.code, 0, pub.stderr);
+    const push = await commitAndPush(pub.dir, 'not selected');
+    assert.notEqual(push.code, 0);
+    assert.match(push.stderr, /remote: token 'other-only' may not push to alice\/docs: .*'alice\/docs' is not among the token's repositories/);
+  });
+
+  it("classic `repo` clones and pushes; `public_repo` can't read a private repository but pushes to a public one", async () => {
+    const repo = await createClassicToken(p.asTestProvider, alice, { name: 'classic-repo', scopes: ['repo'] });
+    const c = await cloneTo(repo.token, 'alice/site');
+    assert.equal(c.code, 0, c.stderr);
+    assert.equal((await commitAndPush(c.dir, 'classic push')).code, 0);
+
+    const pub = await createClassicToken(p.asTestProvider, alice, { name: 'classic-public', scopes: ['public_repo'] });
+    const denied = await cloneTo(pub.token, 'alice/site');
+    assert.notEqual(denied.code, 0);
+    assert.match(denied.stderr, /remote: token 'classic-public' lacks the repo scope needed to fetch from alice\/site/);
+    const docs = await cloneTo(pub.token, 'alice/docs');
+    assert.equal(docs.code, 0, docs.stderr);
+    const push = await commitAndPush(docs.dir, 'public_repo push');
+    assert.equal(push.code, 0, push.stderr);
+
+    const none = await createClassicToken(p.asTestProvider, alice, { name: 'classic-none', scopes: [] });
+    const noScopePush = await commitAndPush((await cloneTo(none.token, 'alice/docs')).dir, 'no scope push');
+    assert.notEqual(noScopePush.code, 0);
+    assert.match(noScopePush.stderr, /remote: token 'classic-none' lacks the public_repo scope needed to push to alice\/docs/);
+  });
+
+  it("someone else's token: private repository not found, public one readable but not writable", async () => {
+    const t = await createClassicToken(p.asTestProvider, bob, { name: 'bob-repo', scopes: ['repo'] });
+    const priv = await cloneTo(t.token, 'alice/site');
+    assert.notEqual(priv.code, 0);
+    assert.match(priv.stderr, /not found/);
+    const pub = await cloneTo(t.token, 'alice/docs');
+    assert.equal(pub.code, 0, pub.stderr);
+    const push = await commitAndPush(pub.dir, 'bob push');
+    assert.notEqual(push.code, 0);
+    assert.match(push.stderr, /remote: token 'bob-repo' may not push to alice\/docs: Permission to alice\/docs denied to bob/);
+  });
+
+  it('missing or wrong credentials: 401 with the Basic challenge; public repositories clone anonymously', async () => {
+    const res = await p.api.call('GET', `${p.url}/alice/site.git/info/refs?service=git-upload-pack`);
+    assert.equal(res.status, 401);
+    assert.equal(res.headers.get('www-authenticate'), 'Basic realm="Tessera"');
+    assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
+    const noCreds = await cloneTo(undefined, 'alice/site');
+    assert.notEqual(noCreds.code, 0);
+    assert.match(noCreds.stderr, /could not read Username|terminal prompts disabled/);
+    const wrong = await cloneTo('tsp_000000000000000000000000000000000000', 'alice/site');
+    assert.notEqual(wrong.code, 0);
+    assert.match(wrong.stderr, /Authentication failed/);
+    const missing = await p.api.call('GET', `${p.url}/alice/nope.git/info/refs?service=git-upload-pack`);
+    assert.equal(missing.status, 401, 'no credentials: challenge rather than revealing what exists');
+
+    const anon = await cloneTo(undefined, 'alice/docs');
+    assert.equal(anon.code, 0, anon.stderr);
+    const anonPush = await commitAndPush(anon.dir, 'anonymous push');
+    assert.notEqual(anonPush.code, 0);
+    assert.match(anonPush.stderr, /could not read Username|Authentication failed/);
+  });
+
+  it('a password instead of a token is refused with a message saying to use a token', async () => {
+    const r = await runGit(['ls-remote', url(alice.password, 'alice/site', 'alice')], { env });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /remote: Password authentication is not supported for Git operations: use a personal access token/);
+  });
+
+  it('expired, revoked and regenerated tokens: refused with the reason; a regenerated secret works', async () => {
+    const t = await fineGrained(alice, { name: 'short', repository_selection: 'all', permissions: { repository: { contents: 'write' } }, expires_at: new Date(p.clock.now().getTime() + 86_400_000).toISOString() });
+    assert.equal((await runGit(['ls-remote', url(t.token, 'alice/site')], { env })).code, 0);
+    p.clock.advance(2 * 86_400_000);
+    const expired = await runGit(['ls-remote', url(t.token, 'alice/site')], { env });
+    assert.notEqual(expired.code, 0);
+    assert.match(expired.stderr, /remote: token expired \(alice\/site\)/);
+    assert.match(expired.stderr, /Authentication failed/);
+
+    const revoked = await createClassicToken(p.asTestProvider, alice, { name: 'to-revoke', scopes: ['repo'] });
+    assert.equal((await runGit(['ls-remote', url(revoked.token, 'alice/site')], { env })).code, 0);
+    const del = await p.api.call('DELETE', `/user/personal-access-tokens/${revoked.id}`, { basic: { login: alice.login, password: alice.password } });
+    assert.equal(del.status, 204, del.text);
+    const after = await runGit(['ls-remote', url(revoked.token, 'alice/site')], { env });
+    assert.notEqual(after.code, 0);
+    assert.match(after.stderr, /remote: Bad credentials for alice\/site/);
+
+    const regen = await createClassicToken(p.asTestProvider, alice, { name: 'to-regenerate', scopes: ['repo'] });
+    const res = await p.api.post(`/user/personal-access-tokens/${regen.id}/regenerate`, { basic: { login: alice.login, password: alice.password }, body: {} });
+    assert.equal(res.status, 200, res.text);
+    const old = await runGit(['ls-remote', url(regen.token, 'alice/site')], { env });
+    assert.notEqual(old.code, 0);
+    assert.match(old.stderr, /Bad credentials/);
+    const fresh = await runGit(['ls-remote', url(res.json.token, 'alice/site')], { env });
+    assert.equal(fresh.code, 0, fresh.stderr);
+  });
+
+  it('records git use: last_used_at and git.clone / git.push audit events with the repository', async () => {
+    const t = await createClassicToken(p.asTestProvider, alice, { name: 'audited', scopes: ['repo'] });
+    const c = await cloneTo(t.token, 'alice/site');
+    assert.equal(c.code, 0, c.stderr);
+    assert.equal((await commitAndPush(c.dir, 'audited push')).code, 0);
+    const tok = await p.api.call('GET', `/user/personal-access-tokens/${t.id}`, { basic: { login: alice.login, password: alice.password } });
+    assert.equal(tok.status, 200, tok.text);
+    assert.ok(tok.json.last_used_at, 'last_used_at is set');
+    for (const action of ['git.clone', 'git.push']) {
+      const log = await p.api.call('GET', `/user/audit-log?phrase=action:${action}`, { basic: { login: alice.login, password: alice.password } });
+      assert.equal(log.status, 200, log.text);
+      assert.ok(Array.isArray(log.json) && log.json.length > 0, `${action} recorded`);
+      const text = JSON.stringify(log.json);
+      assert.match(text, /alice\/site/);
+      assert.ok(!text.includes(t.token), 'no secret in the audit log');
+    }
+  });
+
+  it("git's credential helper answers the challenge (credential.useHttpPath=true)", async () => {
+    const t = await fineGrained(alice, { name: 'helper', repository_selection: 'subset', repositories: ['site'], permissions: { repository: { contents: 'write' } } });
+    const helper = path.join(tmp, 'credential-helper.sh');
+    const askLog = path.join(tmp, 'helper-asked.txt');
+    // The git credential protocol: read key=value lines, answer with username/password for `get`.
+    await fsp.writeFile(
+      helper,
+      `#!/bin/sh\n[ "$1" = get ] || exit 0\nwhile IFS= read -r line && [ -n "$line" ]; do echo "$line" >> '${askLog}'; done\n` +
+        `printf 'username=x-access-token\\npassword=%s\\n' '${t.token}'\n`,
+      { mode: 0o700 },
+    );
+    const dir = path.join(tmp, `helper-clone-${++seq}`);
+    const cfg = ['-c', `credential.helper=${helper}`, '-c', 'credential.useHttpPath=true'];
+    const clone = await runGit([...cfg, 'clone', `${p.url}/alice/site.git`, dir], { env });
+    assert.equal(clone.code, 0, clone.stderr);
+    await fsp.writeFile(path.join(dir, 'helper.txt'), 'via helper\n');
+    await git(['add', 'helper.txt'], { cwd: dir, env });
+    await git(['commit', '-q', '-m', 'helper push'], { cwd: dir, env });
+    const push = await runGit([...cfg, 'push', 'origin', 'HEAD:main'], { cwd: dir, env });
+    assert.equal(push.code, 0, push.stderr);
+    const asked = await fsp.readFile(askLog, 'utf8');
+    assert.match(asked, /^protocol=https$/m);
+    assert.match(asked, /^host=127\.0\.0\.1:\d+$/m);
+    assert.match(asked, /^path=alice\/site\.git$/m, 'useHttpPath sends the repository path');
+  });
+
+  it('GIT_ASKPASS supplies username and token (credential.useHttpPath=true)', async () => {
+    const t = await fineGrained(alice, { name: 'askpass', repository_selection: 'subset', repositories: ['site'], permissions: { repository: { contents: 'write' } } });
+    const askpass = path.join(tmp, 'askpass.sh');
+    const prompts = path.join(tmp, 'askpass-prompts.txt');
+    await fsp.writeFile(
+      askpass,
+      `#!/bin/sh\necho "$1" >> '${prompts}'\ncase "$1" in\n  Username*) echo x-access-token ;;\n  Password*) echo '${t.token}' ;;\nesac\n`,
+      { mode: 0o700 },
+    );
+    const askEnv = { ...env, GIT_ASKPASS: askpass };
+    const dir = path.join(tmp, `askpass-clone-${++seq}`);
+    const clone = await runGit(['-c', 'credential.useHttpPath=true', 'clone', `${p.url}/alice/site.git`, dir], { env: askEnv });
+    assert.equal(clone.code, 0, clone.stderr);
+    await fsp.writeFile(path.join(dir, 'askpass.txt'), 'via askpass\n');
+    await git(['add', 'askpass.txt'], { cwd: dir, env });
+    await git(['commit', '-q', '-m', 'askpass push'], { cwd: dir, env });
+    const push = await runGit(['-c', 'credential.useHttpPath=true', 'push', 'origin', 'HEAD:main'], { cwd: dir, env: askEnv });
+    assert.equal(push.code, 0, push.stderr);
+    const asked = await fsp.readFile(prompts, 'utf8');
+    assert.match(asked, /Username for 'https:\/\/127\.0\.0\.1:\d+\/alice\/site\.git'/);
+    assert.match(asked, /Password for 'https:\/\/x-access-token@127\.0\.0\.1:\d+\/alice\/site\.git'/);
+    assert.equal(await serverHead('alice', 'site'), (await git(['rev-parse', 'HEAD'], { cwd: dir, env })).trim());
+  });
+});
