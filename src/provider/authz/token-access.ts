@@ -27,6 +27,8 @@ export interface AccessTarget {
   repository?: { id: number; fullName: string };
   /** The owning org when already loaded. */
   org?: OrganizationRecord;
+  /** An org's token administration (orgs/org-resource.ts): no classic restriction, lifetime cap or SSO. */
+  administration?: boolean;
 }
 
 export const SSO_HEADER = 'X-GitHub-SSO';
@@ -34,13 +36,16 @@ export const SSO_HEADER = 'X-GitHub-SSO';
 /** The access target of a loaded resource (undefined when it has no owner). */
 export function targetOf(resource: AuthzResource | undefined): AccessTarget | undefined {
   if (!resource?.owner) return undefined;
-  const rec = resource.record as { fullName?: string; org?: OrganizationRecord; owner?: { type?: string; org?: OrganizationRecord } } | undefined;
+  const rec = resource.record as
+    | { fullName?: string; org?: OrganizationRecord; owner?: { type?: string; org?: OrganizationRecord }; administration?: boolean }
+    | undefined;
   const org = resource.type === 'organization' ? rec?.org : rec?.owner?.type === 'Organization' ? rec.owner.org : undefined;
   return {
     owner: resource.owner,
     isPublic: resource.isPublic === true,
     ...(resource.type === 'repository' && resource.id !== undefined ? { repository: { id: resource.id, fullName: rec?.fullName ?? String(resource.id) } } : {}),
     ...(org ? { org } : {}),
+    ...(resource.type === 'organization' && rec?.administration ? { administration: true } : {}),
   };
 }
 
@@ -88,7 +93,7 @@ export async function tokenAccessDenial(
   if (target.isPublic && level === 'read' && !opts.ignorePublic) return undefined;
   const hidden = !target.isPublic && target.repository !== undefined;
   const org =
-    target.owner.type === 'Organization' ? (target.org ?? (await ctx.store.organizations.byId(target.owner.id))) : undefined;
+    target.owner.type === 'Organization' && !target.administration ? (target.org ?? (await ctx.store.organizations.byId(target.owner.id))) : undefined;
 
   if (token.kind === 'fine_grained') {
     const approval = await approvalDenial(ctx, token);

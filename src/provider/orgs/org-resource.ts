@@ -15,16 +15,23 @@ export interface OrganizationResourceRecord {
   role: OrgRole | null;
   /** What the route needs (null: anyone). */
   requiredRole: OrgRole | null;
+  /**
+   * Token administration (policy, approval queue, grants, credential authorizations, audit log,
+   * account tokens): how owners govern tokens, so the org's classic-token restriction, lifetime
+   * caps and SSO enforcement — which protect the org's resources — don't lock them out of it.
+   */
+  administration: boolean;
 }
 
-export function organizationResolver(requiredRole: OrgRole | null, param = 'org'): ResourceResolver {
+export function organizationResolver(requiredRole: OrgRole | null, opts: { administration?: boolean; param?: string } = {}): ResourceResolver {
+  const param = opts.param ?? 'org';
   return async (request, ctx, principal) => {
     const login = ((request.params ?? {}) as Record<string, string | undefined>)[param];
     if (!login || login.length > 100) return undefined;
     const org = await ctx.store.organizations.byLogin(login);
     if (!org) return undefined;
     const role = principal ? await activeRole(ctx, org.id, principal.user.id) : null;
-    const record: OrganizationResourceRecord = { org, role, requiredRole };
+    const record: OrganizationResourceRecord = { org, role, requiredRole, administration: opts.administration === true };
     const resource: AuthzResource = {
       type: 'organization',
       id: org.id,

@@ -1,0 +1,101 @@
+// The query of GitHub's approval-queue and grants lists: owner (logins), repository (a name),
+// permission (a permission name), last_used_before / last_used_after, token_id, sort=created_at,
+// direction. Lists arrive comma-separated (@octokit) or repeated.
+import { FINE_GRAINED_PERMISSIONS } from '../../shared/fine-grained-permissions';
+import type { ProviderContext } from '../context';
+import { invalidField } from '../http/errors';
+import { paginationQuerySchema } from '../http/pagination';
+import { parseIsoDate } from '../tokens/expiry';
+import type { OrganizationRecord } from '../store/organizations';
+import type { TokenRecord } from '../store/tokens';
+import type { UserRecord } from '../store/users';
+
+const listOf = { anyOf: [{ type: 'string', maxLength: 2000 }, { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 100 } }] } as const;
+
+export const grantListQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...paginationQuerySchema,
+    sort: { type: 'string', enum: ['created_at'] },
+    direction: { type: 'string', enum: ['asc', 'desc'] },
+    owner: listOf,
+    repository: { type: 'string', minLength: 1, maxLength: 100 },
+    permission: { type: 'string', minLength: 1, maxLength: 100 },
+    last_used_before: { type: 'string', maxLength: 40 },
+    last_used_after: { type: 'string', maxLength: 40 },
+    token_id: listOf,
+  },
+} as const;
+
+export interface GrantListQuery {
+  per_page?: string;
+  page?: string;
+  sort?: 'created_at';
+  direction?: 'asc' | 'desc';
+  owner?: string | string[];
+  repository?: string;
+  permission?: string;
+  last_used_before?: string;
+  last_used_after?: string;
+  token_id?: string | string[];
+}
+
+function items(v: string | string[] | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  return (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
+export interface GrantFilter {
+  owners?: Set<string>;
+  tokenIds?: Set<number>;
+  repository?: string;
+  permission?: string;
+  lastUsedBefore?: Date;
+  lastUsedAfter?: Date;
+  descending: boolean;
+}
+
+/** Validates the query (422 naming the parameter). */
+export function grantFilter(q: GrantListQuery): GrantFilter {
+  const owners = items(q.owner);
+  if (owners && owners.length > 10) throw invalidField('owner', 'lists at most 10 logins');
+  const ids = items(q.token_id);
+  if (ids && ids.length > 50) throw invalidField('token_id', 'lists at most 50 ids');
+  if (ids?.some((i) => !/^[1-9][0-9]{0,14}$/.test(i))) throw invalidField('token_id', 'must be token ids');
+  if (q.permission !== undefined && !FINE_GRAINED_PERMISSIONS.some((p) => p.name === q.permission)) {
+    throw invalidField('permission', `'${q.permission.slice(0, 100)}' is not a fine-grained permission`);
+  }
+  const date = (field: 'last_used_before' | 'last_used_after') => {
+    const v = q[field];
+    if (v === undefined) return undefined;
+    const d = parseIsoDate(v);
+    if (!d) throw invalidField(field, 'must be an ISO 8601 date-time');
+    return d;
+  };
+  return {
+    ...(owners ? { owners: new Set(owners.map((o) => o.toLowerCase())) } : {}),
+    ...(ids ? { tokenIds: new Set(ids.map(Number)) } : {}),
+    ...(q.repository !== undefined ? { repository: q.repository.toLowerCase() } : {}),
+    ...(q.permission !== undefined ? { permission: q.permission } : {}),
+    ...(q.last_used_before !== undefined ? { lastUsedBefore: date('last_used_before') } : {}),
+    ...(q.last_used_after !== undefined ? { lastUsedAfter: date('last_used_after') } : {}),
+    descending: q.direction !== 'asc',
+  };
+}
+
+/** Whether a token (and its requester) passes the filter. */
+export async function matchesGrantFilter(ctx: ProviderContext, f: GrantFilter, org: OrganizationRecord, t: TokenRecord, user: UserRecord): Promise<boolean> {
+  if (f.owners && !f.owners.has(user.login.toLowerCase())) return false;
+  if (f.tokenIds && !f.tokenIds.has(t.id)) return false;
+  if (f.permission && !Object.values(t.permissions ?? {}).some((group) => group && f.permission! in group)) return false;
+  if (f.lastUsedBefore && !(t.lastUsedAt && t.lastUsedAt.getTime() < f.lastUsedBefore.getTime())) return false;
+  if (f.lastUsedAfter && !(t.lastUsedAt && t.lastUsedAt.getTime() > f.lastUsedAfter.getTime())) return false;
+  if (f.repository) {
+    const repo = await ctx.store.repositories.byOwnerAndName('Organization', org.id, f.repository);
+    if (!repo) return false;
+    if (t.repositorySelection === 'none') return false;
+    if (t.repositorySelection === 'subset' && !(await ctx.store.fineGrainedTokens.repositoryIds(t.id)).includes(repo.id)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,25 @@
+// Audit event names for organizations, memberships, repositories, deploy keys, SSO credential
+// authorizations and account API tokens (GitHub's names where GitHub has one).
+export const ORG_AUDIT_ACTIONS = {
+  orgCreate: 'org.create',
+  orgUpdate: 'org.update',
+  inviteMember: 'org.invite_member',
+  addMember: 'org.add_member',
+  updateMember: 'org.update_member',
+  removeMember: 'org.remove_member',
+  cancelInvitation: 'org.cancel_invitation',
+  policyUpdate: 'org.personal_access_token_policy_update',
+  repoCreate: 'repo.create',
+  repoUpdate: 'repo.update',
+  repoAccess: 'repo.access',
+  repoDestroy: 'repo.destroy',
+  deployKeyCreate: 'public_key.create',
+  deployKeyDelete: 'public_key.delete',
+  credentialAuthorized: 'org_credential_authorization.grant',
+  credentialDeauthorized: 'org_credential_authorization.deauthorized',
+  accountTokenCreate: 'account_api_token.create',
+  accountTokenUpdate: 'account_api_token.update',
+  accountTokenDeactivate: 'account_api_token.deactivate',
+  accountTokenReactivate: 'account_api_token.reactivate',
+  accountTokenDestroy: 'account_api_token.destroy',
+} as const;

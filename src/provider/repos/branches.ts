@@ -1,0 +1,30 @@
+// The branches of a bare repository, read with the real git (`git for-each-ref refs/heads`).
+import { execFile } from 'node:child_process';
+import { gitCommandEnv } from '../git/bare-repos';
+
+export interface Branch {
+  name: string;
+  sha: string;
+}
+
+export function listBranches(gitDir: string): Promise<Branch[]> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      ['--git-dir', gitDir, 'for-each-ref', '--sort=refname', '--format=%(objectname) %(refname:strip=2)', 'refs/heads'],
+      { env: gitCommandEnv(), maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`git for-each-ref failed: ${(stderr || err.message).trim()}`));
+        resolve(
+          stdout
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => {
+              const sp = line.indexOf(' ');
+              return { sha: line.slice(0, sp), name: line.slice(sp + 1) };
+            }),
+        );
+      },
+    );
+  });
+}

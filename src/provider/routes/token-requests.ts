@@ -1,0 +1,114 @@
+// The approval queue, GitHub's endpoints and shapes (org owners): GET/POST
+// /orgs/{org}/personal-access-token-requests, POST .../{pat_request_id} (approve | deny, reason
+// ≤ 1024 characters, which the requester reads on their token as status_reason), GET
+// .../{pat_request_id}/repositories.
+import type { FastifyInstance } from 'fastify';
+import { grantFilter, GrantListQuery, grantListQuerySchema, matchesGrantFilter } from '../approvals/grant-filters';
+import { tokenRequestJson } from '../approvals/grant-json';
+import { MAX_REVIEW_REASON, reviewRequests } from '../approvals/approval-service';
+import { tokenRepositoriesJson } from '../approvals/token-repositories-json';
+import { principalOf } from '../authz/authorize';
+import type { AuthRequirement } from '../authz/requirement';
+import type { ProviderContext } from '../context';
+import { notFound } from '../http/errors';
+import { idParam } from '../http/params';
+import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
+import { organizationOf, organizationResolver } from '../orgs/org-resource';
+
+const BASE = '/api/v3/orgs/:org/personal-access-token-requests';
+const PERMISSION = 'organization_personal_access_token_requests';
+
+// Classic tokens: `admin:org`, or Tessera's `admin:token` (what the extension's Approvals view signs in with).
+const READ: AuthRequirement = {
+  classicScopes: ['admin:org', 'admin:token'],
+  permission: { group: 'organization', name: PERMISSION, level: 'read' },
+  resource: organizationResolver('owner', { administration: true }),
+};
+const WRITE: AuthRequirement = { ...READ, permission: { group: 'organization', name: PERMISSION, level: 'write' } };
+
+const reviewProperties = {
+  action: { type: 'string', enum: ['approve', 'deny'] },
+  reason: { anyOf: [{ type: 'string', maxLength: MAX_REVIEW_REASON }, { type: 'null' }] },
+} as const;
+
+export function registerTokenRequestRoutes(app: FastifyInstance, ctx: ProviderContext): void {
+  app.get<{ Params: { org: string }; Querystring: GrantListQuery }>(
+    BASE,
+    { config: { auth: READ }, schema: { querystring: grantListQuerySchema } },
+    async (request, reply) => {
+      const { org } = organizationOf(request);
+      const filter = grantFilter(request.query);
+      const pending = await ctx.store.tokenRequests.list({ orgId: org.id, status: 'pending' });
+      if (filter.descending) pending.reverse();
+      const out: Record<string, unknown>[] = [];
+      for (const r of pending) {
+        const token = await ctx.store.tokens.byId(r.tokenId);
+        const requester = await ctx.store.users.byId(r.userId);
+        if (!token || !requester || !(await matchesGrantFilter(ctx, filter, org, token, requester))) continue;
+        out.push(tokenRequestJson(ctx, org, r, token, requester));
+      }
+      const page = pageOf(request.query);
+      const slice = out.slice(page.offset, page.offset + page.limit);
+      setLinkHeader(request, reply, page, slice.length, ctx.origin);
+      return slice;
+    },
+  );
+
+  app.post<{ Params: { org: string }; Body: { pat_request_ids: number[]; action: 'approve' | 'deny'; reason?: string | null } }>(
+    BASE,
+    {
+      config: { auth: WRITE },
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['pat_request_ids', 'action'],
+          properties: {
+            pat_request_ids: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'integer', minimum: 1 } },
+            ...reviewProperties,
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const { org } = organizationOf(request);
+      const { pat_request_ids: ids, action, reason } = request.body;
+      await reviewRequests(ctx, org, ids, action, reason ?? null, principal.user, 'pat_request_ids', request.ip);
+      reply.code(202);
+      return {};
+    },
+  );
+
+  app.post<{ Params: { org: string; pat_request_id: string }; Body: { action: 'approve' | 'deny'; reason?: string | null } }>(
+    `${BASE}/:pat_request_id`,
+    {
+      config: { auth: WRITE },
+      schema: { body: { type: 'object', additionalProperties: false, required: ['action'], properties: reviewProperties } },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const { org } = organizationOf(request);
+      const id = idParam(request.params.pat_request_id);
+      const r = await ctx.store.tokenRequests.byId(org.id, id);
+      if (!r) throw notFound();
+      await reviewRequests(ctx, org, [id], request.body.action, request.body.reason ?? null, principal.user, 'pat_request_id', request.ip);
+      reply.code(204);
+    },
+  );
+
+  app.get<{ Params: { org: string; pat_request_id: string }; Querystring: { per_page?: string; page?: string } }>(
+    `${BASE}/:pat_request_id/repositories`,
+    { config: { auth: READ }, schema: { querystring: { type: 'object', additionalProperties: false, properties: { ...paginationQuerySchema } } } },
+    async (request, reply) => {
+      const { org } = organizationOf(request);
+      const r = await ctx.store.tokenRequests.byId(org.id, idParam(request.params.pat_request_id));
+      const token = r ? await ctx.store.tokens.byId(r.tokenId) : undefined;
+      if (!r || !token) throw notFound();
+      const page = pageOf(request.query);
+      const repos = await tokenRepositoriesJson(ctx, org, token, page);
+      setLinkHeader(request, reply, page, repos.length, ctx.origin);
+      return repos;
+    },
+  );
+}
