@@ -5,6 +5,7 @@ import { registerAuditLogRoutes } from './audit-log';
 import { registerAuthorizationRoutes } from './authorizations';
 import { registerCredentialsRevokeRoutes } from './credentials-revoke';
 import { registerHealthRoutes } from './health';
+import { ORGANIZATION_ROUTE_MODULES } from './organization-routes';
 import { registerPersonalAccessTokenRoutes } from './personal-access-tokens';
 import { registerSudoRoutes } from './sudo';
 import { registerTwoFactorRoutes } from './two-factor';
@@ -21,4 +22,5 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   registerPersonalAccessTokenRoutes,
   registerCredentialsRevokeRoutes,
   registerAuditLogRoutes,
+  ...ORGANIZATION_ROUTE_MODULES,
 ];
