@@ -15,6 +15,8 @@ import { ROUTE_MODULES } from '../../src/provider/routes';
 import { registerGitRoutes } from '../../src/provider/routes/git';
 import { openSqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
 import { ensureLocalCa } from '../../src/provider/tls/local-ca';
+import { reviewRequests } from '../../src/provider/approvals/approval-service';
+import type { OrganizationRecord } from '../../src/provider/store/organizations';
 import { createClassicToken, createUser, TestUser } from './helpers/accounts';
 import { ApiClient } from './helpers/api-client';
 import type { TestProvider } from './helpers/provider';
@@ -325,5 +327,113 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
     assert.match(asked, /Username for 'https:\/\/127\.0\.0\.1:\d+\/alice\/site\.git'/);
     assert.match(asked, /Password for 'https:\/\/x-access-token@127\.0\.0\.1:\d+\/alice\/site\.git'/);
     assert.equal(await serverHead('alice', 'site'), (await git(['rev-parse', 'HEAD'], { cwd: dir, env })).trim());
+  });
+
+  describe('organization repositories: approval, denial, classic restriction, SSO', () => {
+    // The org, its membership and policy changes go straight through the store and the approval
+    // service (the org routes of issue 4 are not registered yet); tokens are made through the API.
+    let org: OrganizationRecord;
+
+    before(async () => {
+      const now = p.clock.now();
+      org = await p.ctx.store.organizations.create({ login: 'acme', createdBy: alice.id, createdAt: now });
+      await p.ctx.store.memberships.upsert({ orgId: org.id, userId: bob.id, role: 'member', invitedBy: alice.id, now });
+      await p.ctx.store.memberships.activate(org.id, bob.id, now);
+      for (const [name, isPrivate] of [['site', true], ['www', false]] as const) {
+        await p.ctx.store.repositories.create({ ownerType: 'Organization', ownerId: org.id, name, private: isPrivate, createdBy: alice.id, createdAt: now });
+        await createBareRepository(defaultRepositoriesRoot(p.dataDir), 'acme', name);
+      }
+      const seed = await createClassicToken(p.asTestProvider, alice, { name: 'acme-seed', scopes: ['repo'] });
+      for (const repo of ['acme/site', 'acme/www']) {
+        const c = await cloneTo(seed.token, repo);
+        assert.equal(c.code, 0, c.stderr);
+        assert.equal((await commitAndPush(c.dir, `seed ${repo}`)).code, 0);
+      }
+    });
+
+    async function setPolicy(policy: Partial<OrganizationRecord['policy']>): Promise<void> {
+      org = (await p.ctx.store.organizations.updatePolicy(org.id, policy, p.clock.now()))!;
+    }
+
+    async function pendingRequestOf(tokenId: number): Promise<number> {
+      const [request] = await p.ctx.store.tokenRequests.list({ orgId: org.id, tokenId, status: 'pending' });
+      assert.ok(request, 'the token has a pending request');
+      return request.id;
+    }
+
+    it('pending approval: git says so (public repositories still read); once approved it pushes', async () => {
+      await setPolicy({ requireApproval: true });
+      try {
+        const t = await fineGrained(bob, { name: 'bob-ci', resource_owner: 'acme', repository_selection: 'subset', repositories: ['site'], permissions: { repository: { contents: 'write' } } });
+        const state = await p.api.call('GET', `/user/personal-access-tokens/${t.id}`, { basic: { login: bob.login, password: bob.password } });
+        assert.equal(state.json.status, 'pending');
+        const denied = await cloneTo(t.token, 'acme/site');
+        assert.notEqual(denied.code, 0);
+        assert.match(denied.stderr, /remote: .*token 'bob-ci'.*pending approval by an owner of 'acme'/);
+        const pub = await cloneTo(t.token, 'acme/www');
+        assert.equal(pub.code, 0, pub.stderr);
+        const pubPush = await commitAndPush(pub.dir, 'pending push');
+        assert.notEqual(pubPush.code, 0);
+        assert.match(pubPush.stderr, /remote: token 'bob-ci' may not push to acme\/www: .*pending approval/);
+
+        await reviewRequests(p.ctx, org, [await pendingRequestOf(t.id)], 'approve', null, (await p.ctx.store.users.byId(alice.id))!, 'ids');
+        const ok = await cloneTo(t.token, 'acme/site');
+        assert.equal(ok.code, 0, ok.stderr);
+        const push = await commitAndPush(ok.dir, 'approved push');
+        assert.equal(push.code, 0, push.stderr);
+      } finally {
+        await setPolicy({ requireApproval: false });
+      }
+    });
+
+    it("denied: git shows the owners' reason", async () => {
+      await setPolicy({ requireApproval: true });
+      try {
+        const t = await fineGrained(bob, { name: 'bob-denied', resource_owner: 'acme', repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
+        await reviewRequests(p.ctx, org, [await pendingRequestOf(t.id)], 'deny', 'no personal CI tokens on acme', (await p.ctx.store.users.byId(alice.id))!, 'ids');
+        const r = await cloneTo(t.token, 'acme/site');
+        assert.notEqual(r.code, 0);
+        assert.match(r.stderr, /remote: .*token 'bob-denied'.*denied this token's request: no personal CI tokens on acme/);
+      } finally {
+        await setPolicy({ requireApproval: false });
+      }
+    });
+
+    it('classic tokens restricted by the org: refused on its repositories with the policy named; public reads still work', async () => {
+      const t = await createClassicToken(p.asTestProvider, bob, { name: 'bob-classic', scopes: ['repo'] });
+      assert.equal((await cloneTo(t.token, 'acme/site')).code, 0, 'allowed before the policy');
+      await setPolicy({ classicTokens: 'restricted' });
+      try {
+        const r = await cloneTo(t.token, 'acme/site');
+        assert.notEqual(r.code, 0);
+        assert.match(r.stderr, /remote: token 'bob-classic' may not fetch from acme\/site: The 'acme' organization forbids access with classic personal access tokens/);
+        const pub = await cloneTo(t.token, 'acme/www');
+        assert.equal(pub.code, 0, pub.stderr);
+        const push = await commitAndPush(pub.dir, 'restricted push');
+        assert.notEqual(push.code, 0);
+        assert.match(push.stderr, /forbids access with classic personal access tokens/);
+      } finally {
+        await setPolicy({ classicTokens: 'allowed' });
+      }
+    });
+
+    it('SSO required: a token not yet authorized for the org is refused with the SSO reason; authorized, it works', async () => {
+      const t = await fineGrained(alice, { name: 'alice-sso', resource_owner: 'acme', repository_selection: 'all', permissions: { repository: { contents: 'write' } } });
+      await setPolicy({ ssoRequired: true });
+      try {
+        const r = await cloneTo(t.token, 'acme/site');
+        assert.notEqual(r.code, 0);
+        assert.match(r.stderr, /remote: token 'alice-sso' may not fetch from acme\/site: Resource protected by organization SSO enforcement/);
+        const res = await p.api.call('GET', `${p.url}/acme/site.git/info/refs?service=git-upload-pack`, { basic: { login: 'git', password: t.token } });
+        assert.equal(res.status, 403);
+        assert.match(res.headers.get('x-github-sso') ?? '', /^required; url=/);
+        await p.ctx.store.credentialAuthorizations.authorize({ orgId: org.id, tokenId: t.id, userId: alice.id, now: p.clock.now() });
+        const ok = await cloneTo(t.token, 'acme/site');
+        assert.equal(ok.code, 0, ok.stderr);
+        assert.equal((await commitAndPush(ok.dir, 'sso push')).code, 0);
+      } finally {
+        await setPolicy({ ssoRequired: false });
+      }
+    });
   });
 });

@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../audit/audit-log';
 import { AuthRequirement, resolvePerRequest } from '../authz/requirement';
+import { approvalDenial } from '../authz/token-access';
 import type { ProviderContext } from '../context';
 import { bareRepositoryExists, createBareRepository, defaultRepositoriesRoot, gitPathInfo, InvalidRepositoryNameError } from '../git/bare-repos';
 import { GitService, parseGitSmartHttpRequest } from '../git/git-service';
@@ -57,7 +58,7 @@ function describeToken(request: FastifyRequest): string | undefined {
 }
 
 /** The message git shows ("remote: ..."), naming the token, the repository and the reason. */
-function gitMessage(request: FastifyRequest, err: HttpError): string {
+async function gitMessage(ctx: ProviderContext, request: FastifyRequest, err: HttpError): Promise<string> {
   const { owner, repo } = splitRepoParam(request);
   const fullName = `${owner ?? ''}/${(repo ?? '').replace(/\.git$/i, '')}`;
   const access = accessOf(request);
@@ -70,7 +71,11 @@ function gitMessage(request: FastifyRequest, err: HttpError): string {
     return `${err.message} (${fullName})`;
   }
   if (err.status === 404) {
-    return who ? `Repository '${fullName}' not found, or ${who} may not access it` : `Repository '${fullName}' not found`;
+    if (!who) return `Repository '${fullName}' not found`;
+    // The token's own state is no secret about the repository: say it when it is why.
+    const token = request.principal!.token!;
+    const approval = await approvalDenial(ctx, token).catch(() => undefined);
+    return `Repository '${fullName}' not found, or ${who} may not access it${approval ? ` (${approval.message})` : ''}`;
   }
   if (err.status === 403) {
     if (request.principal?.method === 'password') {
@@ -88,13 +93,14 @@ function gitMessage(request: FastifyRequest, err: HttpError): string {
   return err.message;
 }
 
-function sendGitError(request: FastifyRequest, reply: FastifyReply, err: HttpError): FastifyReply {
+async function sendGitError(ctx: ProviderContext, request: FastifyRequest, reply: FastifyReply, err: HttpError): Promise<FastifyReply> {
   for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
   if (err.status === 401) reply.header('WWW-Authenticate', GIT_REALM);
+  const message = await gitMessage(ctx, request, err);
   return reply
     .code(err.status)
     .type('text/plain; charset=utf-8')
-    .send(gitMessage(request, err) + '\n');
+    .send(message + '\n');
 }
 
 async function audit(ctx: ProviderContext, request: FastifyRequest, action: string, service: GitService): Promise<void> {
@@ -123,9 +129,9 @@ export function registerGitRoutes(app: FastifyInstance, ctx: ProviderContext): v
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
 
-    scope.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    scope.setErrorHandler(async (err: unknown, request: FastifyRequest, reply: FastifyReply) => {
       const http = toHttpError(err);
-      if (http) return sendGitError(request, reply, http);
+      if (http) return sendGitError(ctx, request, reply, http);
       ctx.log('error', `git ${request.method} ${request.url.split('?')[0]}: ${(err as Error)?.stack ?? String(err)}`);
       return reply.code(500).type('text/plain; charset=utf-8').send('Internal server error\n');
     });
