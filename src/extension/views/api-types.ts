@@ -147,8 +147,10 @@ export type PermissionEntries = { group: string; name: string; level: Permission
 export function permissionEntries(p: Record<string, Record<string, string> | undefined> | undefined): PermissionEntries {
   const out: PermissionEntries = [];
   if (!p) return out;
-  for (const [group, perms] of Object.entries(p)) {
+  for (const [key, perms] of Object.entries(p)) {
     if (!perms || typeof perms !== 'object') continue;
+    // GitHub's grant objects put account permissions under `other`
+    const group = key === 'other' ? 'account' : key;
     for (const [name, level] of Object.entries(perms)) out.push({ group, name, level });
   }
   return out;
