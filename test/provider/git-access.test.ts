@@ -10,13 +10,11 @@ import { git, hermeticGitEnv, runGit } from '../../bench/git-https/git-client';
 import { buildApp } from '../../src/provider/app';
 import { ManualClock } from '../../src/provider/clock';
 import { createProviderContext, ProviderContext } from '../../src/provider/context';
-import { createBareRepository, defaultRepositoriesRoot, repositoryPath } from '../../src/provider/git/bare-repos';
+import { defaultRepositoriesRoot, repositoryPath } from '../../src/provider/git/bare-repos';
 import { ROUTE_MODULES } from '../../src/provider/routes';
 import { registerGitRoutes } from '../../src/provider/routes/git';
 import { openSqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
 import { ensureLocalCa } from '../../src/provider/tls/local-ca';
-import { reviewRequests } from '../../src/provider/approvals/approval-service';
-import type { OrganizationRecord } from '../../src/provider/store/organizations';
 import { createClassicToken, createUser, TestUser } from './helpers/accounts';
 import { ApiClient } from './helpers/api-client';
 import type { TestProvider } from './helpers/provider';
@@ -79,15 +77,10 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
     await fsp.rm(tmp, { recursive: true, force: true });
   });
 
-  /** A repository through the API when it has POST /user/repos, else straight into the store. */
-  async function createRepo(owner: TestUser, name: string, isPrivate: boolean): Promise<void> {
-    const res = await p.api.post('/user/repos', { basic: { login: owner.login, password: owner.password }, body: { name, private: isPrivate } });
-    if (res.status === 404) {
-      await p.ctx.store.repositories.create({ ownerType: 'User', ownerId: owner.id, name, private: isPrivate, createdBy: owner.id, createdAt: p.clock.now() });
-      await createBareRepository(defaultRepositoriesRoot(p.dataDir), owner.login, name);
-    } else {
-      assert.equal(res.status, 201, res.text);
-    }
+  /** A repository through the API (a real bare repository behind it). */
+  async function createRepo(owner: TestUser, name: string, isPrivate: boolean, org?: string): Promise<void> {
+    const res = await p.api.post(org ? `/orgs/${org}/repos` : '/user/repos', { basic: { login: owner.login, password: owner.password }, body: { name, private: isPrivate } });
+    assert.equal(res.status, 201, res.text);
   }
 
   async function fineGrained(owner: TestUser, body: Record<string, unknown>): Promise<{ token: string; id: number }> {
@@ -330,19 +323,17 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
   });
 
   describe('organization repositories: approval, denial, classic restriction, SSO', () => {
-    // The org, its membership and policy changes go straight through the store and the approval
-    // service (the org routes of issue 4 are not registered yet); tokens are made through the API.
-    let org: OrganizationRecord;
+    // The org, its membership, repositories, policy, reviews and SSO authorization: all through the API.
+    const asAlice = () => ({ basic: { login: alice.login, password: alice.password } });
 
     before(async () => {
-      const now = p.clock.now();
-      org = await p.ctx.store.organizations.create({ login: 'acme', createdBy: alice.id, createdAt: now });
-      await p.ctx.store.memberships.upsert({ orgId: org.id, userId: bob.id, role: 'member', invitedBy: alice.id, now });
-      await p.ctx.store.memberships.activate(org.id, bob.id, now);
-      for (const [name, isPrivate] of [['site', true], ['www', false]] as const) {
-        await p.ctx.store.repositories.create({ ownerType: 'Organization', ownerId: org.id, name, private: isPrivate, createdBy: alice.id, createdAt: now });
-        await createBareRepository(defaultRepositoriesRoot(p.dataDir), 'acme', name);
-      }
+      assert.equal((await p.api.post('/user/orgs', { ...asAlice(), body: { login: 'acme' } })).status, 201);
+      const invite = await p.api.call('PUT', '/orgs/acme/memberships/bob', { ...asAlice(), body: { role: 'member' } });
+      assert.equal(invite.status, 200, invite.text);
+      const accept = await p.api.call('PATCH', '/user/memberships/orgs/acme', { basic: { login: bob.login, password: bob.password }, body: { state: 'active' } });
+      assert.equal(accept.status, 200, accept.text);
+      await createRepo(alice, 'site', true, 'acme');
+      await createRepo(alice, 'www', false, 'acme');
       const seed = await createClassicToken(p.asTestProvider, alice, { name: 'acme-seed', scopes: ['repo'] });
       for (const repo of ['acme/site', 'acme/www']) {
         const c = await cloneTo(seed.token, repo);
@@ -351,18 +342,22 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
       }
     });
 
-    async function setPolicy(policy: Partial<OrganizationRecord['policy']>): Promise<void> {
-      org = (await p.ctx.store.organizations.updatePolicy(org.id, policy, p.clock.now()))!;
+    async function setPolicy(policy: Record<string, unknown>): Promise<void> {
+      const res = await p.api.call('PATCH', '/orgs/acme/personal-access-token-policy', { ...asAlice(), body: policy });
+      assert.equal(res.status, 200, res.text);
     }
 
-    async function pendingRequestOf(tokenId: number): Promise<number> {
-      const [request] = await p.ctx.store.tokenRequests.list({ orgId: org.id, tokenId, status: 'pending' });
+    async function review(tokenId: number, action: 'approve' | 'deny', reason?: string): Promise<void> {
+      const list = await p.api.call('GET', '/orgs/acme/personal-access-token-requests', asAlice());
+      assert.equal(list.status, 200, list.text);
+      const request = (list.json as Array<{ id: number; token_id: number }>).find((r) => r.token_id === tokenId);
       assert.ok(request, 'the token has a pending request');
-      return request.id;
+      const res = await p.api.post(`/orgs/acme/personal-access-token-requests/${request.id}`, { ...asAlice(), body: { action, ...(reason ? { reason } : {}) } });
+      assert.ok(res.status === 200 || res.status === 204, res.text);
     }
 
     it('pending approval: git says so (public repositories still read); once approved it pushes', async () => {
-      await setPolicy({ requireApproval: true });
+      await setPolicy({ require_approval: true });
       try {
         const t = await fineGrained(bob, { name: 'bob-ci', resource_owner: 'acme', repository_selection: 'subset', repositories: ['site'], permissions: { repository: { contents: 'write' } } });
         const state = await p.api.call('GET', `/user/personal-access-tokens/${t.id}`, { basic: { login: bob.login, password: bob.password } });
@@ -376,33 +371,33 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
         assert.notEqual(pubPush.code, 0);
         assert.match(pubPush.stderr, /remote: token 'bob-ci' may not push to acme\/www: .*pending approval/);
 
-        await reviewRequests(p.ctx, org, [await pendingRequestOf(t.id)], 'approve', null, (await p.ctx.store.users.byId(alice.id))!, 'ids');
+        await review(t.id, 'approve');
         const ok = await cloneTo(t.token, 'acme/site');
         assert.equal(ok.code, 0, ok.stderr);
         const push = await commitAndPush(ok.dir, 'approved push');
         assert.equal(push.code, 0, push.stderr);
       } finally {
-        await setPolicy({ requireApproval: false });
+        await setPolicy({ require_approval: false });
       }
     });
 
     it("denied: git shows the owners' reason", async () => {
-      await setPolicy({ requireApproval: true });
+      await setPolicy({ require_approval: true });
       try {
         const t = await fineGrained(bob, { name: 'bob-denied', resource_owner: 'acme', repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
-        await reviewRequests(p.ctx, org, [await pendingRequestOf(t.id)], 'deny', 'no personal CI tokens on acme', (await p.ctx.store.users.byId(alice.id))!, 'ids');
+        await review(t.id, 'deny', 'no personal CI tokens on acme');
         const r = await cloneTo(t.token, 'acme/site');
         assert.notEqual(r.code, 0);
         assert.match(r.stderr, /remote: .*token 'bob-denied'.*denied this token's request: no personal CI tokens on acme/);
       } finally {
-        await setPolicy({ requireApproval: false });
+        await setPolicy({ require_approval: false });
       }
     });
 
     it('classic tokens restricted by the org: refused on its repositories with the policy named; public reads still work', async () => {
       const t = await createClassicToken(p.asTestProvider, bob, { name: 'bob-classic', scopes: ['repo'] });
       assert.equal((await cloneTo(t.token, 'acme/site')).code, 0, 'allowed before the policy');
-      await setPolicy({ classicTokens: 'restricted' });
+      await setPolicy({ classic_tokens: 'restricted' });
       try {
         const r = await cloneTo(t.token, 'acme/site');
         assert.notEqual(r.code, 0);
@@ -413,13 +408,13 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
         assert.notEqual(push.code, 0);
         assert.match(push.stderr, /forbids access with classic personal access tokens/);
       } finally {
-        await setPolicy({ classicTokens: 'allowed' });
+        await setPolicy({ classic_tokens: 'allowed' });
       }
     });
 
     it('SSO required: a token not yet authorized for the org is refused with the SSO reason; authorized, it works', async () => {
       const t = await fineGrained(alice, { name: 'alice-sso', resource_owner: 'acme', repository_selection: 'all', permissions: { repository: { contents: 'write' } } });
-      await setPolicy({ ssoRequired: true });
+      await setPolicy({ sso_required: true });
       try {
         const r = await cloneTo(t.token, 'acme/site');
         assert.notEqual(r.code, 0);
@@ -427,12 +422,13 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
         const res = await p.api.call('GET', `${p.url}/acme/site.git/info/refs?service=git-upload-pack`, { basic: { login: 'git', password: t.token } });
         assert.equal(res.status, 403);
         assert.match(res.headers.get('x-github-sso') ?? '', /^required; url=/);
-        await p.ctx.store.credentialAuthorizations.authorize({ orgId: org.id, tokenId: t.id, userId: alice.id, now: p.clock.now() });
+        const authorize = await p.api.post('/orgs/acme/credential-authorizations', { ...asAlice(), body: { token_id: t.id } });
+        assert.equal(authorize.status, 201, authorize.text);
         const ok = await cloneTo(t.token, 'acme/site');
         assert.equal(ok.code, 0, ok.stderr);
         assert.equal((await commitAndPush(ok.dir, 'sso push')).code, 0);
       } finally {
-        await setPolicy({ ssoRequired: false });
+        await setPolicy({ sso_required: false });
       }
     });
   });
