@@ -1,8 +1,10 @@
 // bench/git-https: wall time of `git push` and `git clone` of a generated repository (about
-// 100 MB, thousands of commits) through Tessera's git bridge over HTTPS, against the classic
-// nginx + fcgiwrap + git-http-backend with Basic auth, on this machine, in one run. Both serve
-// HTTPS on 127.0.0.1 with the same certificate; git runs hermetically and trusts that CA only.
-// Also measures the server's resident-memory growth during a 200 MB push.
+// 100 MB, thousands of commits) through the Tessera provider over HTTPS (a classic `repo` token
+// as git's password, the full authorization layer, git routes → git http-backend), against the
+// classic nginx + fcgiwrap + git-http-backend with Basic auth (htpasswd), on this machine, in one
+// run. Both serve HTTPS on 127.0.0.1 with the same certificate; each server runs in its own
+// processes; git runs hermetically and trusts that CA only. Also measures the provider's
+// resident-memory growth during a 200 MB push.
 //   npm run bench:git-https   [-- --mb 100 --commits 3000 --rounds 3 --memory-mb 200]
 // Needs (Debian): apt-get install nginx fcgiwrap apache2-utils git
 import { fork } from 'node:child_process';
@@ -12,11 +14,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createBareRepository } from '../src/provider/git/bare-repos';
 import { ensureLocalCa } from '../src/provider/tls/local-ca';
-import type { BridgeProcessMessage } from './git-https/bridge-server';
 import { generateRepository } from './git-https/generate-repo';
 import { git, hermeticGitEnv, runGit } from './git-https/git-client';
 import { findNginxTools, startNginxGitServer } from './git-https/nginx-git';
-import { measurePushMemory, mib } from './git-https/push-memory';
+import { createRepository, setUpGitUser } from './git-https/provider-api';
+import { measurePushMemory, mib, stopServerProcess, waitForMessage } from './git-https/push-memory';
 
 interface Target {
   name: string;
@@ -48,26 +50,25 @@ async function timed(what: string, args: string[], opts: { cwd?: string; env: No
   return ms;
 }
 
-/** Phase 1: Tessera's git bridge in its own process (no token check yet). */
-async function startTesseraBridge(tmp: string, dataDir: string, user: string, password: string): Promise<Target> {
-  const root = path.join(tmp, 'tessera-repositories');
-  const child = fork(path.join(__dirname, 'git-https', 'bridge-server.js'), ['--root', root, '--data', dataDir], {
+/** The real provider (token auth, authorization, git routes) in its own process; git uses a classic `repo` token. */
+async function startTesseraProvider(dataDir: string): Promise<Target> {
+  const child = fork(path.join(__dirname, 'git-https', 'provider-server.js'), ['--data', dataDir], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const hello = await new Promise<Extract<BridgeProcessMessage, { type: 'listening' }>>((resolve, reject) => {
-    child.once('message', (m: BridgeProcessMessage) => (m.type === 'listening' ? resolve(m) : reject(new Error('unexpected message'))));
-    child.once('exit', (code) => reject(new Error(`bridge server exited ${code}`)));
-  });
-  const origin = hello.url.replace('https://', `https://${user}:${password}@`);
-  return {
-    name: 'Tessera',
-    remote: (repo) => `${origin}/bench/${repo}.git`,
-    create: async (repo) => void (await createBareRepository(root, 'bench', repo)),
-    stop: async () => {
-      child.send({ type: 'exit' });
-      await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
-    },
-  };
+  try {
+    const hello = await waitForMessage(child, 'listening');
+    const { token } = await setUpGitUser(hello.url, hello.caCertPath, 'bench', []);
+    const origin = hello.url.replace('https://', `https://x-access-token:${token}@`);
+    return {
+      name: 'Tessera',
+      remote: (repo) => `${origin}/bench/${repo}.git`,
+      create: (repo) => createRepository(hello.url, hello.caCertPath, token, repo),
+      stop: () => stopServerProcess(child),
+    };
+  } catch (err) {
+    await stopServerProcess(child);
+    throw err;
+  }
 }
 
 async function main(): Promise<void> {
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
     const size = Number(/size-pack: (\d+)/.exec(counted)?.[1] ?? 0) * 1024;
     console.log(`repository: ${commits} commits, ${mib(generated.randomBytes)} of random data, pack ${mib(size)} (generated in ${Date.now() - genStart} ms)`);
 
-    const tessera = await startTesseraBridge(tmp, dataDir, user, password);
+    const tessera = await startTesseraProvider(dataDir);
     stops.push(() => tessera.stop());
 
     // nginx's files: the same certificate and key, from the data folder.
@@ -169,9 +170,9 @@ async function main(): Promise<void> {
     console.log(`load average now: ${load()}`);
     for (const stop of stops.splice(0).reverse()) await stop();
 
-    const memory = await measurePushMemory({ workDir: path.join(tmp, 'memory'), megabytes: memoryMb });
+    const memory = await measurePushMemory({ workDir: path.join(tmp, 'memory'), megabytes: memoryMb, server: 'provider' });
     console.log(
-      `\nmemory: push of ${mib(memory.repositoryBytes)} through Tessera's bridge: server RSS ${mib(memory.baselineRss)} → peak ${mib(memory.peakRss)}, ` +
+      `\nmemory: push of ${mib(memory.repositoryBytes)} through the Tessera provider: RSS ${mib(memory.baselineRss)} → peak ${mib(memory.peakRss)}, ` +
         `growth ${mib(memory.growth)} (${memory.growth < 64 * 1024 * 1024 ? 'ok, < 64 MiB' : 'ABOVE 64 MiB'}; ${memory.samples} samples, push ${memory.pushMs} ms)`,
     );
   } finally {

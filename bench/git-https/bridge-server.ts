@@ -1,7 +1,7 @@
-// A minimal HTTPS server in front of the git http-backend bridge, with no authentication:
-// used by the bridge's own tests and by the benchmark/memory measurement before (and beside)
-// the full provider. Run as a script (`node bridge-server.js --root R --data D`, forked with
-// IPC) it reports its port and, on request, its resident-memory samples.
+// A minimal HTTPS server in front of the git http-backend bridge, with no authentication: used
+// by the bridge's own tests, and (`--server bridge`) by the memory measurement to isolate the
+// bridge from the rest of the provider. Run as a script (`node bridge-server.js --root R --data
+// D`, forked with IPC) it reports its URL and, on request, its resident-memory samples.
 import { promises as fsp } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -10,6 +10,7 @@ import { gitPathInfo, validateOwnerName, validateRepositoryName } from '../../sr
 import { parseGitRepositoryPath, parseGitSmartHttpRequest } from '../../src/provider/git/git-service';
 import { GitHttpBackendResult, serveGitHttpBackend } from '../../src/provider/git/http-backend';
 import { ensureLocalCa } from '../../src/provider/tls/local-ca';
+import { installRssSampler, ServerProcessMessage } from './rss-sampler';
 
 export interface BridgeServerOptions {
   /** GIT_PROJECT_ROOT */
@@ -78,11 +79,6 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
   };
 }
 
-/** Messages of the forked server process. */
-export type BridgeProcessMessage =
-  | { type: 'listening'; port: number; url: string; rss: number }
-  | { type: 'rss'; baseline: number; peak: number; samples: number; current: number };
-
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const arg = (name: string) => {
@@ -94,35 +90,8 @@ async function main(): Promise<void> {
   const ca = await ensureLocalCa(arg('--data'));
   await fsp.mkdir(root, { recursive: true });
   const server = await startBridgeServer({ root, tls: { cert: ca.certPem, key: ca.keyPem } });
-
-  // RSS sampling: 'start' sets the baseline, 'stop' reports the peak since then.
-  let baseline = 0;
-  let peak = 0;
-  let samples = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const sample = () => {
-    const rss = process.memoryUsage.rss();
-    samples++;
-    if (rss > peak) peak = rss;
-  };
-  process.on('message', (msg: { type: string }) => {
-    if (msg.type === 'start') {
-      global.gc?.();
-      baseline = process.memoryUsage.rss();
-      peak = baseline;
-      samples = 0;
-      timer = setInterval(sample, 10);
-    } else if (msg.type === 'stop') {
-      if (timer) clearInterval(timer);
-      sample();
-      const reply: BridgeProcessMessage = { type: 'rss', baseline, peak, samples, current: process.memoryUsage.rss() };
-      process.send?.(reply);
-    } else if (msg.type === 'exit') {
-      void server.close().then(() => process.exit(0));
-    }
-  });
-  process.on('disconnect', () => process.exit(0));
-  const hello: BridgeProcessMessage = { type: 'listening', port: server.port, url: server.url, rss: process.memoryUsage.rss() };
+  installRssSampler(() => server.close());
+  const hello: ServerProcessMessage = { type: 'listening', url: server.url, caCertPath: ca.caCertPath, rss: process.memoryUsage.rss() };
   process.send?.(hello);
 }
 

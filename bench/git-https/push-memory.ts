@@ -1,13 +1,15 @@
 // Measures the resident-memory growth of a server process while the real git client pushes a
 // large repository of incompressible data through it over HTTPS. The server runs in its own
-// process (forked, IPC) so the client side does not disturb the measurement.
+// process (forked, IPC; see rss-sampler.ts) so the client side does not disturb the measurement:
+// by default the real provider (token auth, authorization, git routes), or the bare bridge.
 import { ChildProcess, fork } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { createBareRepository } from '../../src/provider/git/bare-repos';
-import type { BridgeProcessMessage } from './bridge-server';
+import { createBareRepository, defaultRepositoriesRoot, repositoryPath } from '../../src/provider/git/bare-repos';
 import { generateRepository } from './generate-repo';
 import { git, hermeticGitEnv, runGit } from './git-client';
+import { setUpGitUser } from './provider-api';
+import type { ServerProcessMessage } from './rss-sampler';
 
 export interface PushMemoryResult {
   /** Bytes of random data in the pushed repository. */
@@ -22,13 +24,16 @@ export interface PushMemoryResult {
   pushMs: number;
 }
 
-function once<T extends BridgeProcessMessage['type']>(child: ChildProcess, type: T): Promise<Extract<BridgeProcessMessage, { type: T }>> {
+export function waitForMessage<T extends ServerProcessMessage['type']>(
+  child: ChildProcess,
+  type: T,
+): Promise<Extract<ServerProcessMessage, { type: T }>> {
   return new Promise((resolve, reject) => {
-    const onMessage = (msg: BridgeProcessMessage) => {
+    const onMessage = (msg: ServerProcessMessage) => {
       if (msg.type === type) {
         child.off('message', onMessage);
         child.off('exit', onExit);
-        resolve(msg as Extract<BridgeProcessMessage, { type: T }>);
+        resolve(msg as Extract<ServerProcessMessage, { type: T }>);
       }
     };
     const onExit = (code: number | null) => reject(new Error(`server process exited (${code}) before '${type}'`));
@@ -37,25 +42,54 @@ function once<T extends BridgeProcessMessage['type']>(child: ChildProcess, type:
   });
 }
 
+/** Asks a forked server process to close and waits for it (SIGKILL after 5 s). */
+export async function stopServerProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    if (child.connected) child.send({ type: 'exit' });
+    else child.kill('SIGTERM');
+  });
+}
+
 /**
- * Pushes `megabytes` MB of random data in `commits` commits through the bridge server process
- * (bench/git-https/bridge-server.js) and reports its RSS growth during the push.
+ * Pushes `megabytes` MB of random data in `commits` commits through the server process and
+ * reports its RSS growth during the push. `server`: 'provider' (default; a user, a private
+ * repository and a classic `repo` token made through the API, the token as git's password) or
+ * 'bridge' (the bridge alone, no authentication).
  */
-export async function measurePushMemory(opts: { workDir: string; megabytes: number; commits?: number }): Promise<PushMemoryResult> {
+export async function measurePushMemory(opts: {
+  workDir: string;
+  megabytes: number;
+  commits?: number;
+  server?: 'provider' | 'bridge';
+}): Promise<PushMemoryResult> {
+  const server = opts.server ?? 'provider';
   const commits = opts.commits ?? Math.max(1, Math.round(opts.megabytes / 2));
-  const root = path.join(opts.workDir, 'repositories');
   const data = path.join(opts.workDir, 'data');
   const home = path.join(opts.workDir, 'home');
   await fsp.mkdir(home, { recursive: true });
-  await createBareRepository(root, 'bench', 'memory');
-
-  const server = fork(path.join(__dirname, 'bridge-server.js'), ['--root', root, '--data', data], {
-    execArgv: ['--expose-gc'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const bridgeRoot = path.join(opts.workDir, 'repositories');
+  const script = server === 'provider' ? 'provider-server.js' : 'bridge-server.js';
+  const args = server === 'provider' ? ['--data', data] : ['--root', bridgeRoot, '--data', data];
+  const child = fork(path.join(__dirname, script), args, { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
-    const listening = await once(server, 'listening');
-    const env = hermeticGitEnv(home, path.join(data, 'tls', 'ca.pem'));
+    const listening = await waitForMessage(child, 'listening');
+    let remote: string;
+    let serverGitDir: string;
+    if (server === 'provider') {
+      const { token } = await setUpGitUser(listening.url, listening.caCertPath, 'bench', ['memory']);
+      remote = listening.url.replace('https://', `https://x-access-token:${token}@`) + '/bench/memory.git';
+      serverGitDir = repositoryPath(defaultRepositoriesRoot(data), 'bench', 'memory');
+    } else {
+      serverGitDir = await createBareRepository(bridgeRoot, 'bench', 'memory');
+      remote = `${listening.url}/bench/memory.git`;
+    }
+    const env = hermeticGitEnv(home, listening.caCertPath);
     const work = path.join(opts.workDir, 'client.git');
     await git(['init', '--quiet', '--bare', '--initial-branch=main', work], { env });
     const generated = await generateRepository(work, {
@@ -63,14 +97,14 @@ export async function measurePushMemory(opts: { workDir: string; megabytes: numb
       randomBytesPerCommit: Math.floor((opts.megabytes * 1024 * 1024) / commits),
       env,
     });
-    server.send({ type: 'start' });
+    child.send({ type: 'start' });
     const started = Date.now();
-    const push = await runGit(['push', `${listening.url}/bench/memory.git`, 'main:main'], { cwd: work, env });
+    const push = await runGit(['push', remote, 'main:main'], { cwd: work, env });
     const pushMs = Date.now() - started;
-    server.send({ type: 'stop' });
-    const rss = await once(server, 'rss');
+    child.send({ type: 'stop' });
+    const rss = await waitForMessage(child, 'rss');
     if (push.code !== 0) throw new Error(`push failed: ${push.stderr}`);
-    const serverHead = (await git(['rev-parse', 'refs/heads/main'], { cwd: path.join(root, 'bench', 'memory.git'), env })).trim();
+    const serverHead = (await git(['rev-parse', 'refs/heads/main'], { cwd: serverGitDir, env })).trim();
     if (serverHead !== generated.head) throw new Error(`server has ${serverHead}, pushed ${generated.head}`);
     return {
       repositoryBytes: generated.randomBytes,
@@ -81,17 +115,7 @@ export async function measurePushMemory(opts: { workDir: string; megabytes: numb
       pushMs,
     };
   } finally {
-    server.send({ type: 'exit' });
-    await new Promise<void>((resolve) => {
-      if (server.exitCode !== null) resolve();
-      else {
-        const t = setTimeout(() => server.kill('SIGKILL'), 5000);
-        server.once('exit', () => {
-          clearTimeout(t);
-          resolve();
-        });
-      }
-    });
+    await stopServerProcess(child);
   }
 }
 

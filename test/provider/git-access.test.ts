@@ -3,25 +3,18 @@
 // not. Tokens are made through the API; git gets them as the Basic password.
 import * as assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { git, hermeticGitEnv, runGit } from '../../bench/git-https/git-client';
-import { buildApp } from '../../src/provider/app';
+import { startProviderWithGit } from '../../bench/git-https/provider-with-git';
 import { ManualClock } from '../../src/provider/clock';
-import { createProviderContext, ProviderContext } from '../../src/provider/context';
 import { defaultRepositoriesRoot, repositoryPath } from '../../src/provider/git/bare-repos';
-import { ROUTE_MODULES } from '../../src/provider/routes';
-import { registerGitRoutes } from '../../src/provider/routes/git';
-import { openSqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
-import { ensureLocalCa } from '../../src/provider/tls/local-ca';
 import { createClassicToken, createUser, TestUser } from './helpers/accounts';
 import { ApiClient } from './helpers/api-client';
 import type { TestProvider } from './helpers/provider';
 
 interface GitProvider {
   url: string;
-  ctx: ProviderContext;
   api: ApiClient;
   clock: ManualClock;
   caCertPath: string;
@@ -31,28 +24,17 @@ interface GitProvider {
   close(): Promise<void>;
 }
 
-/** The provider's own app over HTTPS with the local CA; the git routes added if not yet built in. */
+/** The real provider over HTTPS with its local CA and the git routes, on a movable clock. */
 async function startGitProvider(dataDir: string): Promise<GitProvider> {
   const clock = new ManualClock(Date.now());
-  const ca = await ensureLocalCa(dataDir);
-  const store = openSqliteStore(dataDir);
-  const logs: string[] = [];
-  const ctx = createProviderContext(store, { clock, dataDir, log: (level, message) => logs.push(`${level} ${message}`) });
-  const app = buildApp(ctx, {
-    https: { cert: ca.certPem, key: ca.keyPem },
-    routes: ROUTE_MODULES.includes(registerGitRoutes) ? [] : [registerGitRoutes],
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const url = `https://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  ctx.origin = url;
-  const api = new ApiClient(url, ca.caCertPem);
+  const provider = await startProviderWithGit({ dataDir, clock });
+  const api = new ApiClient(provider.url, provider.caCertPem);
   const close = async () => {
     await api.close();
-    await app.close();
-    await store.close();
+    await provider.close();
   };
   const asTestProvider = { api, clock, dataDir, logs: [], provider: undefined, close } as unknown as TestProvider;
-  return { url, ctx, api, clock, caCertPath: ca.caCertPath, dataDir, asTestProvider, close };
+  return { url: provider.url, api, clock, caCertPath: provider.caCertPath, dataDir, asTestProvider, close };
 }
 
 describe('git over HTTPS through the provider (real git, tokens, authorization)', function () {
