@@ -116,11 +116,9 @@ export function kindLabel(kind: string): string {
   return kind === 'fine_grained' ? 'Fine-grained' : 'Classic';
 }
 
-/** ISO date-time `days` days from now at the end of that day in UTC (what GitHub's presets do). */
+/** ISO date-time exactly `days` days from now (so a fresh "30 days" token "expires in 30 days"). */
 export function expiryFromPreset(days: number, now: number): string {
-  const d = new Date(now + days * DAY_MS);
-  d.setUTCHours(23, 59, 59, 0);
-  return d.toISOString();
+  return new Date(now + days * DAY_MS).toISOString();
 }
 
 /** A `YYYY-MM-DD` date (end of that day, UTC) as ISO date-time, or undefined when malformed. */

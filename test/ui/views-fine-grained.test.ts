@@ -1,0 +1,169 @@
+// Fine-grained tokens and the approval queue in the real workbench. A standalone provider (real,
+// 127.0.0.1) is `tessera.providerUrl`; the test sets up, through the API, an org that requires
+// approval, repositories, and a member whose two token requests wait for the owner.
+//   - the owner creates a fine-grained token in the Create Token webview with a subset of
+//     repositories and two permissions, sees the secret once, then sees it in the tree with its
+//     expiry text;
+//   - the owner approves one request and denies the other with a reason in the Approvals view;
+//     the member's own workbench (a second VS Code) shows the approved token active and the other
+//     with the reason, and tells the member about both decisions.
+// Screenshots in test-results/ui/.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
+import { createUser, type TestUser } from '../provider/helpers/accounts';
+import {
+  clickTreeItem, clickTreeItemAction, clickViewAction, contextMenuPick, openViewContainer, quickInputPick, quickInputType, runCommand,
+  screenshot, startWorkbench, treeItem, viewPane, waitForNotification, webviewFrame, type Workbench,
+} from './workbench';
+import { fieldValue, fill, waitForRowDescription } from './views-helpers';
+
+const DAY = 86_400_000;
+
+async function call(t: TestProvider, user: TestUser, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await t.api.call(method, path, { basic: { login: user.login, password: user.password }, body });
+  assert.ok(res.status >= 200 && res.status < 300, `${method} ${path} as ${user.login}: ${res.status} ${res.text}`);
+  return res.json;
+}
+
+async function signInFromPalette(page: Page, user: TestUser): Promise<void> {
+  await runCommand(page, 'Tessera: Sign In');
+  await quickInputPick(page, /Configured provider/);
+  await quickInputType(page, user.login, { prompt: /login/i });
+  await quickInputType(page, user.password, { prompt: /Password/ });
+  await treeItem(page, 'Accounts', user.login);
+}
+
+describe('views (UI): fine-grained tokens and approvals', function () {
+  this.timeout(300_000);
+  let t: TestProvider;
+  let owner: TestUser;
+  let member: TestUser;
+  const org = `acme${randomBytes(2).toString('hex')}`;
+  let ownerWb: Workbench;
+  let memberWb: Workbench | undefined;
+  const memberTokens: Record<string, number> = {};
+
+  before(async function () {
+    this.timeout(300_000);
+    t = await startTestProvider();
+    owner = await createUser(t);
+    member = await createUser(t);
+    await call(t, owner, 'POST', '/user/orgs', { login: org });
+    await call(t, owner, 'PATCH', `/orgs/${org}/personal-access-token-policy`, { require_approval: true });
+    await call(t, owner, 'PUT', `/orgs/${org}/memberships/${member.login}`, { role: 'member' });
+    await call(t, member, 'PATCH', `/user/memberships/orgs/${org}`, { state: 'active' });
+    for (const name of ['site', 'docs', 'infra']) await call(t, owner, 'POST', '/user/repos', { name, private: true });
+    for (const name of ['app', 'web']) await call(t, owner, 'POST', `/orgs/${org}/repos`, { name, private: true });
+    const expires_at = new Date(Date.now() + 30 * DAY).toISOString();
+    for (const [name, level, justification] of [['member-ci', 'read', 'CI reads the app'], ['member-deploy', 'write', 'Deploys the web site']] as const) {
+      const tok = await call(t, member, 'POST', '/user/personal-access-tokens', {
+        kind: 'fine_grained', name, resource_owner: org, repository_selection: 'subset', repositories: ['app'],
+        permissions: { repository: { contents: level } }, justification, expires_at,
+      });
+      assert.equal(tok.status, 'pending', `${name} waits for approval`);
+      memberTokens[name] = tok.id;
+    }
+    ownerWb = await startWorkbench({ settings: { 'tessera.providerUrl': t.provider.url } });
+    await openViewContainer(ownerWb.page, 'Tessera');
+    await signInFromPalette(ownerWb.page, owner);
+  });
+
+  after(async () => {
+    await memberWb?.close();
+    await ownerWb?.close();
+    const dir = t?.dataDir;
+    await t?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates a fine-grained token with a subset of repositories and two permissions; the secret once; the tree shows its expiry', async () => {
+    const { page } = ownerWb;
+    await runCommand(page, 'Tessera: Create Token…');
+    const frame = await webviewFrame(page, 'Create Token');
+    await frame.locator('[data-testid="kind-fine_grained"]').click();
+    await fill(frame, 'name', 'site-deploy');
+    await fill(frame, 'description', 'Pushes the site and manages its deploy keys');
+    await frame.locator('[data-testid="repo-selection-subset"]').click();
+    await fill(frame, 'repo-search', 'si');
+    await frame.locator('[data-testid="repo-site"]').click();
+    assert.equal(await frame.locator('[data-testid="repo-infra"]').count(), 0, 'the search filters the list');
+    await fill(frame, 'repo-search', '');
+    await frame.locator('[data-testid="repo-docs"]').click();
+    await frame.locator('[data-testid="repo-count"]', { hasText: /^2 selected/ }).waitFor();
+    await frame.locator('[data-testid="perm-repository-contents-write"]').click();
+    await frame.locator('[data-testid="perm-repository-administration-read"]').click();
+    await frame.locator('[data-testid="expiry-30"]').click();
+    await screenshot(page, 'ui/views-create-fine-grained-form');
+    await frame.locator('[data-testid="generate"]').click();
+    await frame.locator('[data-testid="new-token-secret"]').waitFor();
+    const secret = await fieldValue(frame, 'new-token-secret');
+    assert.match(secret, /^tsf_[0-9A-Za-z]{36}$/);
+    assert.equal(((await frame.locator('[data-testid="created-status"]').textContent()) ?? '').trim(), 'active');
+    await screenshot(page, 'ui/views-create-fine-grained-secret-once');
+
+    await treeItem(page, 'Tokens', `Fine-grained · ${owner.login}`);
+    await waitForRowDescription(page, 'Tokens', 'site-deploy', /^expires in 30 days · contents: write, administration: read · never used$/);
+    await clickTreeItem(page, 'Tokens', 'site-deploy');
+    const details = await webviewFrame(page, 'Token: site-deploy');
+    await details.locator('[data-testid="token-repositories"]', { hasText: 'site' }).waitFor();
+    assert.match((await details.locator('[data-testid="token-repositories"]').textContent()) ?? '', /docs/);
+    assert.equal(((await details.locator('[data-testid="token-last-eight"]').textContent()) ?? '').trim(), `…${secret.slice(-8)}`);
+    assert.ok(!(await details.locator('body').innerHTML()).includes(secret));
+  });
+
+  it('approves one request and denies another with a reason in the Approvals view; the requester sees both', async () => {
+    // the member's own VS Code, signed in while both requests are pending (it remembers "pending")
+    memberWb = await startWorkbench({ settings: { 'tessera.providerUrl': t.provider.url } });
+    await openViewContainer(memberWb.page, 'Tessera');
+    await signInFromPalette(memberWb.page, member);
+    await waitForRowDescription(memberWb.page, 'Tokens', 'member-ci', /^pending approval · /);
+    await waitForRowDescription(memberWb.page, 'Tokens', 'member-deploy', /^pending approval · /);
+
+    const { page } = ownerWb;
+    await clickViewAction(page, 'Approvals', 'Refresh Approvals');
+    await treeItem(page, 'Approvals', org);
+    const ci = `${member.login}: member-ci`;
+    const deploy = `${member.login}: member-deploy`;
+    await treeItem(page, 'Approvals', ci);
+    await treeItem(page, 'Approvals', deploy);
+    // the badge counts the pending requests
+    const badge = page.locator('.part.activitybar .badge .badge-content, .pane-header .badge, .composite.title .badge').filter({ hasText: /^2$/ });
+    await badge.first().waitFor();
+    // requester, repositories, permissions and justification
+    await clickTreeItem(page, 'Approvals', deploy);
+    await treeItem(page, 'Approvals', 'Justification');
+    const pane = viewPane(page, 'Approvals');
+    await pane.locator('.monaco-list-row', { hasText: 'Deploys the web site' }).waitFor();
+    await pane.locator('.monaco-list-row', { hasText: /Repositories\s*app/ }).waitFor();
+    await screenshot(page, 'ui/views-approvals-pending');
+
+    await clickTreeItemAction(page, 'Approvals', ci, 'Approve Token Request');
+    await waitForNotification(page, /Approved “member-ci”/);
+    await clickTreeItem(page, 'Approvals', deploy, { button: 'right' });
+    await page.waitForTimeout(300);
+    await contextMenuPick(page, 'Deny Token Request…');
+    await quickInputType(page, 'Use read-only access to contents', { prompt: /Reason/ });
+    await waitForNotification(page, /Denied “member-deploy”/);
+    await pane.locator('.monaco-list-row .label-name', { hasText: ci }).waitFor({ state: 'detached' });
+    await pane.locator('.monaco-list-row .label-name', { hasText: deploy }).waitFor({ state: 'detached' });
+    await screenshot(page, 'ui/views-approvals-reviewed');
+
+    // on the provider
+    const ciToken = await call(t, member, 'GET', `/user/personal-access-tokens/${memberTokens['member-ci']}`);
+    const deployToken = await call(t, member, 'GET', `/user/personal-access-tokens/${memberTokens['member-deploy']}`);
+    assert.equal(ciToken.status, 'active');
+    assert.equal(deployToken.status, 'denied');
+
+    // in the member's workbench
+    const m = memberWb.page;
+    await clickViewAction(m, 'Tokens', 'Refresh Tokens');
+    await waitForRowDescription(m, 'Tokens', 'member-ci', /^expires in 30 days · contents: read · never used$/);
+    await waitForRowDescription(m, 'Tokens', 'member-deploy', /^denied: Use read-only access to contents · contents: write · never used$/);
+    await waitForNotification(m, /“member-ci” was approved/);
+    await waitForNotification(m, /“member-deploy” was denied by .*: Use read-only access to contents/);
+    await screenshot(m, 'ui/views-requester-sees-decisions');
+  });
+});
