@@ -1,0 +1,255 @@
+// Org token policy: GET/PATCH /orgs/{org}/personal-access-token-policy (owners only), classic
+// tokens restricted (403 on the org's resources, public reads still fine), lifetime caps at
+// creation and at use after tightening, and the approval lifecycle: pending → approved → revoked →
+// re-requested (and denied, with the reason on the token).
+import * as assert from 'node:assert/strict';
+import { DAY } from '../../src/provider/clock';
+import {
+  addMember,
+  createClassic,
+  createFineGrained,
+  createOrg,
+  createRepo,
+  newSession,
+  postFineGrained,
+  Session,
+  setPolicy,
+} from './helpers/orgs';
+import { startTestProvider, TestProvider } from './helpers/provider';
+
+describe('org token policy', function () {
+  this.timeout(60_000);
+  let t: TestProvider;
+  let owner: Session;
+  let member: Session;
+  let outsider: Session;
+
+  before(async () => {
+    t = await startTestProvider();
+    owner = await newSession(t);
+    member = await newSession(t);
+    outsider = await newSession(t);
+  });
+  after(async () => t.close());
+
+  async function orgWithRepos(): Promise<string> {
+    const org = await createOrg(t, owner);
+    await addMember(t, org, owner, member);
+    await createRepo(t, owner, org, 'private', true);
+    await createRepo(t, owner, org, 'public', false);
+    return org;
+  }
+
+  describe('the policy endpoint', () => {
+    it('has defaults, is changed by owners, and is owners-only (member 403, outsider 404)', async () => {
+      const org = await orgWithRepos();
+      const get = await t.api.get(`/orgs/${org}/personal-access-token-policy`, { token: owner.token });
+      assert.equal(get.status, 200);
+      assert.deepEqual(get.json, { classic_tokens: 'allowed', require_approval: false, max_lifetime_days: { classic: null, fine_grained: 366 }, sso_required: false });
+      const patch = await t.api.patch(`/orgs/${org}/personal-access-token-policy`, {
+        token: owner.token,
+        body: { classic_tokens: 'restricted', max_lifetime_days: { classic: 90 } },
+      });
+      assert.equal(patch.status, 200, patch.text);
+      assert.deepEqual(patch.json, { classic_tokens: 'restricted', require_approval: false, max_lifetime_days: { classic: 90, fine_grained: 366 }, sso_required: false });
+      assert.equal((await t.api.get(`/orgs/${org}/personal-access-token-policy`, { token: member.token })).status, 403);
+      assert.equal((await t.api.patch(`/orgs/${org}/personal-access-token-policy`, { token: member.token, body: { require_approval: true } })).status, 403);
+      assert.equal((await t.api.get(`/orgs/${org}/personal-access-token-policy`, { token: outsider.token })).status, 404);
+      const log = await t.api.get(`/orgs/${org}/audit-log?phrase=action:org.personal_access_token_policy_update`, { token: owner.token });
+      assert.equal(log.json.length, 1);
+      assert.equal(log.json[0].after.classic_tokens, 'restricted');
+    });
+
+    for (const [what, body, field] of [
+      ['a lifetime of 0 days', { max_lifetime_days: { fine_grained: 0 } }, 'max_lifetime_days.fine_grained'],
+      ['a lifetime over 366 days', { max_lifetime_days: { classic: 367 } }, 'max_lifetime_days.classic'],
+      ['a null fine-grained lifetime', { max_lifetime_days: { fine_grained: null } }, 'max_lifetime_days.fine_grained'],
+      ['an unknown classic_tokens value', { classic_tokens: 'forbidden' }, 'classic_tokens'],
+      ['a non-boolean require_approval', { require_approval: 'yes' }, 'require_approval'],
+      ['an unknown field', { allow_everything: true }, 'allow_everything'],
+    ] as const) {
+      it(`refuses ${what} with 422 naming ${field}`, async () => {
+        const org = await createOrg(t, owner);
+        const res = await t.api.patch(`/orgs/${org}/personal-access-token-policy`, { token: owner.token, body });
+        assert.equal(res.status, 422, res.text);
+        assert.ok(res.json.errors.some((e: { field: string }) => e.field === field), res.text);
+      });
+    }
+  });
+
+  describe('classic tokens restricted', () => {
+    it("→ 403 on the org's resources, 200 on its public ones (and elsewhere)", async () => {
+      const org = await orgWithRepos();
+      const classic = await createClassic(t, member, ['repo', 'read:org']);
+      assert.equal((await t.api.get(`/repos/${org}/private`, { token: classic.token })).status, 200);
+      await setPolicy(t, org, owner, { classic_tokens: 'restricted' });
+      for (const path of [`/repos/${org}/private`, `/repos/${org}/private/branches`, `/orgs/${org}/members`]) {
+        const res = await t.api.get(path, { token: classic.token });
+        assert.equal(res.status, 403, `${path}: ${res.text}`);
+        assert.match(res.json.message, new RegExp(`'${org}' organization forbids access with classic personal access tokens`));
+      }
+      const write = await t.api.patch(`/repos/${org}/public`, { token: classic.token, body: { description: 'x' } });
+      assert.equal(write.status, 403, 'writes to public repositories are org resources too');
+      for (const path of [`/repos/${org}/public`, `/repos/${org}/public/branches`, `/orgs/${org}`]) {
+        assert.equal((await t.api.get(path, { token: classic.token })).status, 200, path);
+      }
+      // The org's private repositories vanish from lists; its public ones stay.
+      const listed = await t.api.get(`/orgs/${org}/repos`, { token: classic.token });
+      assert.deepEqual(listed.json.map((r: { name: string }) => r.name), ['public']);
+      // Fine-grained tokens are unaffected.
+      const fg = await createFineGrained(t, member, { resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
+      assert.equal((await t.api.get(`/repos/${org}/private/branches`, { token: fg.token })).status, 200);
+      // Owners still administer tokens with a classic token (the extension signs in with one).
+      assert.equal((await t.api.get(`/orgs/${org}/personal-access-token-requests`, { token: owner.token })).status, 200);
+    });
+  });
+
+  describe('maximum lifetime', () => {
+    it('fine-grained: refused at creation with 422; at use (403) after the policy was tightened; a regenerated shorter token works', async () => {
+      const org = await orgWithRepos();
+      await setPolicy(t, org, owner, { max_lifetime_days: { fine_grained: 60 } });
+      const over = await postFineGrained(t, member, { resource_owner: org, expires_in_days: 90 });
+      assert.equal(over.status, 422);
+      assert.equal((over.json as unknown as { errors: { field: string }[] }).errors[0].field, 'expires_at');
+      const tok = await createFineGrained(t, member, { resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } }, expires_in_days: 60 });
+      assert.equal((await t.api.get(`/repos/${org}/private/branches`, { token: tok.token })).status, 200);
+      await setPolicy(t, org, owner, { max_lifetime_days: { fine_grained: 30 } });
+      const refused = await t.api.get(`/repos/${org}/private/branches`, { token: tok.token });
+      assert.equal(refused.status, 403, refused.text);
+      assert.match(refused.json.message, /lifetime \(60 days\) exceeds the maximum of 30 days/);
+      // Public reads are still fine.
+      assert.equal((await t.api.get(`/repos/${org}/public`, { token: tok.token })).status, 200);
+      const regen = await t.api.post(`/user/personal-access-tokens/${tok.id}/regenerate`, { token: member.token, body: { expires_in_days: 30 } });
+      assert.equal(regen.status, 200, regen.text);
+      assert.equal((await t.api.get(`/repos/${org}/private/branches`, { token: regen.json.token })).status, 200);
+    });
+
+    it('classic: a token without expiry, or longer than the cap, is refused on the org once a cap is set', async () => {
+      const org = await orgWithRepos();
+      const forever = await createClassic(t, member, ['repo']);
+      const month = await createClassic(t, member, ['repo'], { expires_in_days: 30 });
+      const week = await createClassic(t, member, ['repo'], { expires_in_days: 7 });
+      await setPolicy(t, org, owner, { max_lifetime_days: { classic: 14 } });
+      const a = await t.api.get(`/repos/${org}/private`, { token: forever.token });
+      assert.equal(a.status, 403);
+      assert.match(a.json.message, /no expiry\) exceeds the maximum of 14 days/);
+      assert.equal((await t.api.get(`/repos/${org}/private`, { token: month.token })).status, 403);
+      assert.equal((await t.api.get(`/repos/${org}/private`, { token: week.token })).status, 200);
+    });
+  });
+
+  describe('approval', () => {
+    it('pending → approved → revoked → re-requested, reading public resources only while pending', async () => {
+      const org = await orgWithRepos();
+      await setPolicy(t, org, owner, { require_approval: true });
+      const tok = await createFineGrained(t, member, {
+        resource_owner: org,
+        repositories: ['private'],
+        permissions: { repository: { contents: 'read' } },
+        justification: 'deploys',
+      });
+      assert.equal(tok.status, 'pending');
+      assert.equal(tok.justification, 'deploys');
+      // Pending: public reads only.
+      assert.equal((await t.api.get(`/repos/${org}/public`, { token: tok.token })).status, 200);
+      assert.equal((await t.api.get(`/repos/${org}/private`, { token: tok.token })).status, 404);
+      const members = await t.api.get(`/orgs/${org}/members`, { token: tok.token });
+      assert.equal(members.status, 403);
+      const me = await t.api.get('/user', { token: tok.token });
+      assert.equal(me.status, 403);
+      assert.match(me.json.message, /pending approval/);
+
+      const queue = await t.api.get(`/orgs/${org}/personal-access-token-requests`, { token: owner.token });
+      assert.equal(queue.json.length, 1);
+      assert.equal(queue.json[0].reason, 'deploys');
+      assert.equal(queue.json[0].token_id, tok.id);
+      const approve = await t.api.post(`/orgs/${org}/personal-access-token-requests/${queue.json[0].id}`, { token: owner.token, body: { action: 'approve' } });
+      assert.equal(approve.status, 204, approve.text);
+      assert.equal((await t.api.get(`/user/personal-access-tokens/${tok.id}`, { token: member.token })).json.status, 'active');
+      assert.equal((await t.api.get(`/repos/${org}/private/branches`, { token: tok.token })).status, 200);
+
+      const revoke = await t.api.post(`/orgs/${org}/personal-access-tokens/${tok.id}`, { token: owner.token, body: { action: 'revoke' } });
+      assert.equal(revoke.status, 204, revoke.text);
+      const after = (await t.api.get(`/user/personal-access-tokens/${tok.id}`, { token: member.token })).json;
+      assert.equal(after.resource_owner, member.user.login, "revoking returns the token's resource owner to the user");
+      assert.equal(after.repository_selection, 'none');
+      assert.match(after.status_reason, /revoked/);
+      assert.equal((await t.api.get(`/repos/${org}/private`, { token: tok.token })).status, 404);
+      assert.deepEqual((await t.api.get(`/orgs/${org}/personal-access-tokens`, { token: owner.token })).json, []);
+
+      const again = await t.api.patch(`/user/personal-access-tokens/${tok.id}`, {
+        token: member.token,
+        body: { resource_owner: org, repositories: ['private'], justification: 'deploys, again' },
+      });
+      assert.equal(again.status, 200, again.text);
+      assert.equal(again.json.status, 'pending');
+      assert.equal(again.json.resource_owner, org);
+      const queue2 = await t.api.get(`/orgs/${org}/personal-access-token-requests`, { token: owner.token });
+      assert.equal(queue2.json.length, 1);
+      assert.equal(queue2.json[0].reason, 'deploys, again');
+      assert.notEqual(queue2.json[0].id, queue.json[0].id);
+      const log = await t.api.get(`/orgs/${org}/audit-log`, { token: owner.token });
+      const actions = log.json.map((e: { action: string }) => e.action);
+      for (const a of ['personal_access_token.request_created', 'personal_access_token.access_granted', 'personal_access_token.access_revoked']) {
+        assert.ok(actions.includes(a), `${a} in ${actions.join(', ')}`);
+      }
+    });
+
+    it('a denial reason reaches the requester on their token; a PATCH asks again', async () => {
+      const org = await orgWithRepos();
+      await setPolicy(t, org, owner, { require_approval: true });
+      const tok = await createFineGrained(t, member, {
+        resource_owner: org,
+        repository_selection: 'all',
+        permissions: { repository: { contents: 'write' }, organization: { members: 'read' } },
+      });
+      const [req] = (await t.api.get(`/orgs/${org}/personal-access-token-requests`, { token: owner.token })).json;
+      const deny = await t.api.post(`/orgs/${org}/personal-access-token-requests/${req.id}`, {
+        token: owner.token,
+        body: { action: 'deny', reason: 'Use read-only access to contents' },
+      });
+      assert.equal(deny.status, 204);
+      const mine = (await t.api.get(`/user/personal-access-tokens/${tok.id}`, { token: member.token })).json;
+      assert.equal(mine.status, 'denied');
+      assert.equal(mine.status_reason, 'Use read-only access to contents');
+      const refused = await t.api.get(`/orgs/${org}/members`, { token: tok.token });
+      assert.equal(refused.status, 403);
+      assert.match(refused.json.message, /denied this token's request: Use read-only access to contents/);
+      // Deny is final for that request: it can't be reviewed again.
+      const twice = await t.api.post(`/orgs/${org}/personal-access-token-requests/${req.id}`, { token: owner.token, body: { action: 'approve' } });
+      assert.equal(twice.status, 422);
+      const again = await t.api.patch(`/user/personal-access-tokens/${tok.id}`, { token: member.token, body: { permissions: { repository: { contents: 'read' }, organization: { members: 'read' } }, justification: 'read only now' } });
+      assert.equal(again.status, 200, again.text);
+      assert.equal(again.json.status, 'pending');
+    });
+
+    it("owners' own tokens are approved at once; tokens for orgs without the policy are active at once", async () => {
+      const org = await orgWithRepos();
+      await setPolicy(t, org, owner, { require_approval: true });
+      const mine = await createFineGrained(t, owner, { resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
+      assert.equal(mine.status, 'active');
+      const grants = await t.api.get(`/orgs/${org}/personal-access-tokens`, { token: owner.token });
+      assert.deepEqual(grants.json.map((g: { token_id: number }) => g.token_id), [mine.id]);
+      const open = await orgWithRepos();
+      const theirs = await createFineGrained(t, member, { resource_owner: open, permissions: { organization: { members: 'read' } } });
+      assert.equal(theirs.status, 'active');
+      assert.equal((await t.api.get(`/orgs/${open}/members`, { token: theirs.token })).status, 200);
+    });
+
+    it('a pending token past its expiry reports expired', async () => {
+      const org = await orgWithRepos();
+      await setPolicy(t, org, owner, { require_approval: true });
+      const tok = await createFineGrained(t, member, { resource_owner: org, expires_in_days: 1 });
+      t.clock.advance(2 * DAY);
+      try {
+        const res = await t.api.get(`/user/personal-access-tokens/${tok.id}`, { basic: { login: member.user.login, password: member.user.password } });
+        assert.equal(res.json.status, 'expired');
+        const queue = await t.api.get(`/orgs/${org}/personal-access-token-requests`, { basic: { login: owner.user.login, password: owner.user.password } });
+        assert.equal(queue.json[0].token_expired, true);
+      } finally {
+        // Keep the sessions' sudo windows usable for later tests.
+        t.clock.set(new Date(t.clock.now().getTime() - 2 * DAY));
+      }
+    });
+  });
+});
