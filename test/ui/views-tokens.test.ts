@@ -162,6 +162,26 @@ describe('views (UI): account, two-factor and tokens', function () {
     await screenshot(page, 'ui/views-regenerate-secret-once');
     await details.locator('[data-testid="hide-secret"]').click();
     assert.equal(await details.locator('[data-testid="regenerated-secret"]').count(), 0);
+
+    // change its expiry in the same webview: no longer near expiry, so the status bar item goes
+    await details.locator('[data-testid="new-expiry-60"]').click();
+    await details.locator('[data-testid="change-expiry"]').click();
+    await details.locator('[data-testid="token-expiry"]', { hasText: /^expires in 60 days/ }).waitFor();
+    await waitForRowDescription(page, 'Tokens', 'ci-deploy', /^expires in 60 days · repo · /);
+    await page.locator('.part.statusbar .statusbar-item', { hasText: /ci-deploy/ }).waitFor({ state: 'detached' });
+  });
+
+  it('expires a token now from the context menu after confirming', async () => {
+    const { page } = wb;
+    await clickTreeItem(page, 'Tokens', 'ci-deploy', { button: 'right' });
+    await page.waitForTimeout(300);
+    await contextMenuPick(page, 'Expire Token Now…');
+    await waitForDialog(page, /Expire the token “ci-deploy” now\?/);
+    await clickDialogButton(page, 'Expire Now');
+    await waitForRowDescription(page, 'Tokens', 'ci-deploy', /^expired · repo · /, 30_000);
+    const details = await webviewFrame(page, 'Token: ci-deploy');
+    await details.locator('[data-testid="token-status"]', { hasText: /^expired$/ }).waitFor();
+    assert.equal(await details.locator('[data-testid="change-expiry"]').count(), 0, 'an expired token offers regenerate, not a new expiry');
   });
 
   it('deletes a token from the context menu after confirming', async () => {
