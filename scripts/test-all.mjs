@@ -23,8 +23,20 @@ if (!npm) {
   process.exit(2);
 }
 const only = opt.only?.split(',');
+const layers = LAYERS.filter((l) => !only || only.includes(l.name));
 const results = [];
-for (const layer of LAYERS.filter((l) => !only || only.includes(l.name))) {
+if (layers.some((l) => l.name === 'integration' || l.name === 'ui')) {
+  // The VS Code host for those two layers: installed once (about 2 minutes), a no-op afterwards.
+  const r = spawnSync(process.execPath, ['scripts/install-host.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) results.push({ name: 'host', ok: false, code: r.status ?? r.signal, secs: 0 });
+}
+const hostFailed = results.some((r) => r.name === 'host');
+for (const layer of layers) {
+  if (hostFailed && (layer.name === 'integration' || layer.name === 'ui')) {
+    console.log(`\n━━━ ${layer.name}: FAILED — the VS Code host could not be installed (see above) ━━━`);
+    results.push({ ...layer, ok: false, code: 'no host', secs: 0 });
+    continue;
+  }
   console.log(`\n━━━ ${layer.name}: ${layer.what} ━━━`);
   const t0 = Date.now();
   const r = spawnSync(process.execPath, layer.cmd, { cwd: ROOT, stdio: 'inherit' });

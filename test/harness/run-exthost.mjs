@@ -36,6 +36,7 @@ const WORKBENCH_CHATTER = new RegExp([
   '^Resolv(ing|ed) connection token', '^Creating a socket', '^\\[reconnection-grace-time\\]',
   '^Updating additional builtin extensions cache', '^\\[Service Worker\\]', '^\\[AgentHost',
   '^\\[AccountPolicyGate\\]', 'ENOTFOUND open-vsx\\.org', '^Ignoring fetching additional builtin extensions',
+  "authentication provider 'github' to register", // code-server has no GitHub auth; the workbench asks anyway
 ].join('|'));
 
 const t0 = Date.now();

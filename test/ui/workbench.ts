@@ -281,9 +281,25 @@ export async function clickViewAction(page: Page, viewName: string, actionTitle:
 
 /** Picks an entry of the open context menu. */
 export async function contextMenuPick(page: Page, label: string | RegExp): Promise<void> {
-  const item = page.locator('.context-view .monaco-menu .action-item:not(.disabled) .action-label', { hasText: textMatcher(label) }).first();
-  await item.waitFor();
+  const menu = page.locator('.context-view .monaco-menu');
+  const item = menu.locator('.action-item:not(.disabled) .action-label', { hasText: textMatcher(label) }).first();
+  try {
+    await item.waitFor();
+  } catch {
+    const items = await menu.locator('.action-item .action-label').allTextContents();
+    throw new Error(`context menu has no enabled item ${label}; it shows: ${JSON.stringify(items.filter(Boolean))}`);
+  }
+  await item.hover(); // focuses the item
   await item.click();
+  // A click that lands while the menu is still settling is dropped by the workbench: Enter runs the
+  // focused item instead.
+  try {
+    await menu.waitFor({ state: 'hidden', timeout: 1_000 });
+  } catch {
+    await item.hover();
+    await page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'hidden' });
+  }
 }
 
 // ---------------------------------------------------------------- command palette and quick input
