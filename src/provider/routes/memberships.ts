@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/audit-log';
 import type { Principal } from '../auth/principal';
 import { principalOf } from '../authz/authorize';
 import type { ProviderContext } from '../context';
+import { acceptEmptyBodies } from '../http/empty-body';
 import { forbidden, invalidField, notFound } from '../http/errors';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
 import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
@@ -107,37 +108,41 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
     },
   );
 
-  app.put<{ Params: { org: string; username: string }; Body: { role?: ApiOrgRole } }>(
-    `${API}/orgs/:org/memberships/:username`,
-    {
-      config: { auth: { classicScopes: ['admin:org'], permission: MEMBERS_WRITE, accountToken: true, resource: organizationResolver('owner') } },
-      schema: { body: { type: 'object', additionalProperties: false, properties: { role: { type: 'string', enum: ['admin', 'member'] } } } },
-    },
-    async (request) => {
-      const principal = principalOf(request);
-      const { org } = organizationOf(request);
-      const user = await ctx.store.users.byLogin(request.params.username);
-      if (!user) throw notFound();
-      const role = storeRole(request.body.role ?? 'member');
-      const before = await ctx.store.memberships.get(org.id, user.id);
-      if (before && role !== before.role && role === 'member' && (await isLastOwner(ctx, org, before))) {
-        throw invalidField('role', `cannot make '${user.login}' a member: the organization needs at least one owner`);
-      }
-      const m = await ctx.store.memberships.upsert({ orgId: org.id, userId: user.id, role, invitedBy: principal.user.id, now: ctx.clock.now() });
-      if (!before || before.role !== role) {
-        await recordAudit(ctx, {
-          action: before ? ORG_AUDIT_ACTIONS.updateMember : ORG_AUDIT_ACTIONS.inviteMember,
-          actor: principal.user,
-          user,
-          org,
-          tokenId: principal.token?.id,
-          ip: request.ip,
-          data: { role: request.body.role ?? 'member', state: m.state, ...(before ? { previous_role: before.role === 'owner' ? 'admin' : 'member' } : {}) },
-        });
-      }
-      return membershipJson(ctx, m, org, user);
-    },
-  );
+  // PUT without a role: @octokit sends an empty text/plain body.
+  void app.register(async (scope) => {
+    acceptEmptyBodies(scope);
+    scope.put<{ Params: { org: string; username: string }; Body: { role?: ApiOrgRole } }>(
+      `${API}/orgs/:org/memberships/:username`,
+      {
+        config: { auth: { classicScopes: ['admin:org'], permission: MEMBERS_WRITE, accountToken: true, resource: organizationResolver('owner') } },
+        schema: { body: { type: 'object', additionalProperties: false, properties: { role: { type: 'string', enum: ['admin', 'member'] } } } },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        const { org } = organizationOf(request);
+        const user = await ctx.store.users.byLogin(request.params.username);
+        if (!user) throw notFound();
+        const role = storeRole(request.body.role ?? 'member');
+        const before = await ctx.store.memberships.get(org.id, user.id);
+        if (before && role !== before.role && role === 'member' && (await isLastOwner(ctx, org, before))) {
+          throw invalidField('role', `cannot make '${user.login}' a member: the organization needs at least one owner`);
+        }
+        const m = await ctx.store.memberships.upsert({ orgId: org.id, userId: user.id, role, invitedBy: principal.user.id, now: ctx.clock.now() });
+        if (!before || before.role !== role) {
+          await recordAudit(ctx, {
+            action: before ? ORG_AUDIT_ACTIONS.updateMember : ORG_AUDIT_ACTIONS.inviteMember,
+            actor: principal.user,
+            user,
+            org,
+            tokenId: principal.token?.id,
+            ip: request.ip,
+            data: { role: request.body.role ?? 'member', state: m.state, ...(before ? { previous_role: before.role === 'owner' ? 'admin' : 'member' } : {}) },
+          });
+        }
+        return membershipJson(ctx, m, org, user);
+      },
+    );
+  });
 
   app.delete<{ Params: { org: string; username: string } }>(
     `${API}/orgs/:org/memberships/:username`,
