@@ -44,6 +44,8 @@ export interface GitHttpBackendResult {
 /** The most CGI header bytes accepted before the blank line. */
 const MAX_CGI_HEADER_BYTES = 64 * 1024;
 const MAX_STDERR_BYTES = 8 * 1024;
+/** Response bytes queued for the client before git's output is paused (backpressure). */
+const MAX_QUEUED_RESPONSE_BYTES = 256 * 1024;
 /** After SIGTERM, how long the CGI's process group gets before SIGKILL. */
 const KILL_GRACE_MS = 2000;
 
@@ -246,7 +248,9 @@ export function serveGitHttpBackend(
     const writeBody = (chunk: Buffer) => {
       if (chunk.length === 0 || res.destroyed) return;
       bytesOut += chunk.length;
-      if (!res.write(chunk) && !waitingForDrain) {
+      // Pause git only when a little more than one read is queued on the socket: fewer
+      // pause/resume round trips than at the first `false`, and memory stays bounded.
+      if (!res.write(chunk) && res.writableLength > MAX_QUEUED_RESPONSE_BYTES && !waitingForDrain) {
         waitingForDrain = true;
         child.stdout.pause();
         res.once('drain', () => {
