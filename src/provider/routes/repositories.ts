@@ -150,7 +150,7 @@ function sendPage(ctx: ProviderContext, request: FastifyRequest<{ Querystring: L
   const page = pageOf(request.query);
   const slice = sortListed(items, request.query).slice(page.offset, page.offset + page.limit);
   setLinkHeader(request, reply, page, slice.length, ctx.origin);
-  return slice.map((i) => repositoryJson(ctx, i.repository, i.owner, i.access));
+  return slice.map((i) => repositoryJson(ctx, i.repository, i.owner, request.principal ? i.access : undefined));
 }
 
 export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderContext): void {
@@ -197,7 +197,8 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
     },
     async (request) => {
       const rec = repositoryOf(request);
-      return repositoryJson(ctx, rec.repository, rec.owner, rec.access);
+      // GitHub answers anonymous callers without a permissions object.
+      return repositoryJson(ctx, rec.repository, rec.owner, request.principal ? rec.access : undefined);
     },
   );
 

@@ -1,0 +1,187 @@
+// Repositories and deploy keys with @octokit/rest's own methods: creation makes a real bare git
+// repository (default branch main), visibility decides who sees it, lists filter by what the
+// credentials reach, deploy keys record their token and go with it.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Octokit } from '@octokit/rest';
+import { createClassic, createFineGrained, createOrg, createRepo, newSession, Session, sshPublicKey } from './helpers/orgs';
+import { startTestProvider, TestProvider } from './helpers/provider';
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+async function statusOf(p: Promise<unknown>): Promise<number> {
+  try {
+    await p;
+    return 200;
+  } catch (err) {
+    return (err as { status: number }).status;
+  }
+}
+
+describe('repositories and deploy keys', function () {
+  this.timeout(60_000);
+  let t: TestProvider;
+  let alice: Session;
+  let bob: Session;
+  let org: string;
+
+  before(async () => {
+    t = await startTestProvider();
+    alice = await newSession(t);
+    bob = await newSession(t);
+    org = await createOrg(t, alice);
+  });
+  after(async () => t.close());
+
+  const kit = (token: string) => new Octokit({ auth: token, baseUrl: t.provider.apiUrl, log: quiet });
+
+  it('createForAuthenticatedUser and createInOrg make real bare repositories with default branch main', async () => {
+    const mine = await kit(alice.token).rest.repos.createForAuthenticatedUser({ name: 'Tools', private: true, description: 'my tools' });
+    assert.equal(mine.status, 201);
+    assert.equal(mine.data.full_name, `${alice.user.login}/Tools`);
+    assert.equal(mine.data.private, true);
+    assert.equal(mine.data.default_branch, 'main');
+    assert.equal(mine.data.clone_url, `${t.provider.url}/${alice.user.login}/Tools.git`);
+    assert.deepEqual(mine.data.permissions, { admin: true, maintain: true, push: true, triage: true, pull: true });
+    const theirs = await kit(alice.token).rest.repos.createInOrg({ org, name: 'site', visibility: 'public' });
+    assert.equal(theirs.data.owner.login, org);
+    assert.equal(theirs.data.visibility, 'public');
+    for (const [owner, name] of [[alice.user.login, 'Tools'], [org, 'site']]) {
+      const dir = path.join(t.dataDir, 'repositories', owner.toLowerCase(), `${name.toLowerCase()}.git`);
+      assert.ok(existsSync(path.join(dir, 'HEAD')), `${dir} is a git repository`);
+      assert.equal(execFileSync('git', ['--git-dir', dir, 'rev-parse', '--is-bare-repository']).toString().trim(), 'true');
+      assert.equal(execFileSync('git', ['--git-dir', dir, 'symbolic-ref', 'HEAD']).toString().trim(), 'refs/heads/main');
+    }
+    const got = await kit(alice.token).rest.repos.get({ owner: alice.user.login.toUpperCase(), repo: 'tools' });
+    assert.equal(got.data.id, mine.data.id, 'owner and name are case-insensitive');
+    const branches = await kit(alice.token).rest.repos.listBranches({ owner: org, repo: 'site' });
+    assert.deepEqual(branches.data, [], 'an empty repository has no branches');
+  });
+
+  it('refuses bad names and duplicates with 422 naming name; unknown fields with 422', async () => {
+    for (const name of ['..', 'a/b', 'x.git', '-dash', 'sp ace', 'a'.repeat(101)]) {
+      const res = await t.api.post('/user/repos', { token: alice.token, body: { name } });
+      assert.equal(res.status, 422, `${name}: ${res.text}`);
+      assert.equal(res.json.errors[0].field, 'name');
+    }
+    await createRepo(t, alice, org, 'dup', true);
+    const dup = await t.api.post(`/orgs/${org}/repos`, { token: alice.token, body: { name: 'DUP' } });
+    assert.equal(dup.status, 422);
+    assert.deepEqual([dup.json.errors[0].field, dup.json.errors[0].code], ['name', 'already_exists']);
+    const unknown = await t.api.post('/user/repos', { token: alice.token, body: { name: 'ok-name', auto_init: true } });
+    assert.equal(unknown.status, 422);
+    assert.equal(unknown.json.errors[0].field, 'auto_init');
+    const contradiction = await t.api.post('/user/repos', { token: alice.token, body: { name: 'ok-name', private: true, visibility: 'public' } });
+    assert.equal(contradiction.status, 422);
+    assert.equal(contradiction.json.errors[0].field, 'visibility');
+    const outsider = await t.api.post(`/orgs/${org}/repos`, { token: bob.token, body: { name: 'intruder' } });
+    assert.equal(outsider.status, 404, 'only members create repositories in an org');
+  });
+
+  it('private repositories are 404 to outsiders and anonymous callers; public ones readable by all', async () => {
+    await createRepo(t, alice, org, 'hidden', true);
+    await createRepo(t, alice, org, 'shown', false);
+    assert.equal((await t.api.get(`/repos/${org}/hidden`, { token: bob.token })).status, 404);
+    assert.equal((await t.api.get(`/repos/${org}/hidden`)).status, 404);
+    assert.equal((await t.api.get(`/repos/${org}/nope`, { token: alice.token })).status, 404);
+    const pub = await t.api.get(`/repos/${org}/shown`);
+    assert.equal(pub.status, 200);
+    assert.equal(pub.json.permissions, undefined, 'anonymous callers get no permissions object');
+    const asBob = await t.api.get(`/repos/${org}/shown`, { token: bob.token });
+    assert.deepEqual(asBob.json.permissions, { admin: false, maintain: false, push: false, triage: false, pull: true });
+    const noScope = await createClassic(t, alice, []);
+    const priv = await t.api.get(`/repos/${org}/hidden`, { token: noScope.token });
+    assert.equal(priv.status, 403);
+    assert.match(priv.json.message, /repo/);
+    assert.equal(priv.headers.get('x-accepted-oauth-scopes'), 'repo, admin:token');
+    // PATCH visibility, audited.
+    const patched = await kit(alice.token).rest.repos.update({ owner: org, repo: 'hidden', private: false });
+    assert.equal(patched.data.private, false);
+    assert.equal((await t.api.get(`/repos/${org}/hidden`)).status, 200);
+    const log = await t.api.get(`/orgs/${org}/audit-log?phrase=action:repo.access`, { token: alice.token });
+    assert.equal(log.json[0].repo, `${org}/hidden`);
+  });
+
+  it('GET /user/repos and /orgs/{org}/repos list what the credentials reach', async () => {
+    const o = await createOrg(t, alice);
+    await createRepo(t, alice, o, 'a-private', true);
+    await createRepo(t, alice, o, 'b-public', false);
+    const names = (res: { json: { full_name: string }[] }) => res.json.map((r) => r.full_name);
+    assert.deepEqual(names(await t.api.get(`/orgs/${o}/repos`)), [`${o}/b-public`]);
+    assert.deepEqual(names(await t.api.get(`/orgs/${o}/repos`, { token: bob.token })), [`${o}/b-public`]);
+    assert.deepEqual(names(await t.api.get(`/orgs/${o}/repos`, { token: alice.token })), [`${o}/a-private`, `${o}/b-public`]);
+    assert.deepEqual(names(await t.api.get(`/orgs/${o}/repos?type=private`, { token: alice.token })), [`${o}/a-private`]);
+    const mineAll = names(await t.api.get('/user/repos?per_page=100', { token: alice.token }));
+    assert.ok(mineAll.includes(`${o}/a-private`) && mineAll.includes(`${alice.user.login}/Tools`));
+    const publicOnly = await createClassic(t, alice, ['public_repo']);
+    const listed = names(await t.api.get('/user/repos?per_page=100', { token: publicOnly.token }));
+    assert.ok(listed.includes(`${o}/b-public`));
+    assert.ok(!listed.includes(`${o}/a-private`), 'a classic token without repo lists no private repositories');
+    const fg = await createFineGrained(t, alice, { resource_owner: o, repositories: ['b-public'], permissions: {} });
+    assert.deepEqual(names(await t.api.get('/user/repos', { token: fg.token })), [`${o}/b-public`], "a fine-grained token lists its owner's selected repositories");
+    // Paging with Link.
+    const page1 = await t.api.get(`/orgs/${o}/repos?per_page=1`, { token: alice.token });
+    assert.equal(page1.json.length, 1);
+    assert.match(page1.headers.get('link') ?? '', /rel="next"/);
+    const bad = await t.api.get('/user/repos?visibility=secret', { token: alice.token });
+    assert.equal(bad.status, 422);
+    assert.equal(bad.json.errors[0].field, 'visibility');
+  });
+
+  it('deploy keys: create/list/get/delete with octokit; the token that added a key takes it along when deleted', async () => {
+    await createRepo(t, alice, org, 'deploy', true);
+    const fg = await createFineGrained(t, alice, { resource_owner: org, repositories: ['deploy'], permissions: { repository: { administration: 'write' } } });
+    const key = sshPublicKey('ci@build');
+    const created = await kit(fg.token).rest.repos.createDeployKey({ owner: org, repo: 'deploy', title: 'CI', key, read_only: true });
+    assert.equal(created.status, 201);
+    assert.equal(created.data.title, 'CI');
+    assert.equal(created.data.read_only, true);
+    assert.equal(created.data.key, key.split(' ').slice(0, 2).join(' '));
+    assert.equal(created.data.added_by, alice.user.login);
+    assert.equal((created.data as unknown as { token_id: number }).token_id, fg.id, 'the key records the token that added it');
+    const byAlice = await kit(alice.token).rest.repos.createDeployKey({ owner: org, repo: 'deploy', key: sshPublicKey('laptop'), read_only: false });
+    assert.equal(byAlice.data.title, 'laptop', 'the title defaults to the key comment');
+    const list = await kit(alice.token).rest.repos.listDeployKeys({ owner: org, repo: 'deploy' });
+    assert.deepEqual(list.data.map((k) => k.title), ['CI', 'laptop']);
+    const one = await kit(alice.token).rest.repos.getDeployKey({ owner: org, repo: 'deploy', key_id: created.data.id });
+    assert.equal(one.data.id, created.data.id);
+
+    assert.equal(await statusOf(kit(alice.token).rest.repos.createDeployKey({ owner: org, repo: 'deploy', key })), 422, 'a key is in use once');
+    for (const bad of ['not a key', 'ssh-dss AAAAB3NzaC1kc3MAAACBAP', `ssh-ed25519 ${Buffer.from('ssh-rsa whatever').toString('base64')}`, '-----BEGIN OPENSSH PRIVATE KEY-----\nabc']) {
+      const res = await t.api.post(`/repos/${org}/deploy/keys`, { token: alice.token, body: { key: bad } });
+      assert.equal(res.status, 422, bad);
+      assert.equal(res.json.errors[0].field, 'key');
+    }
+    // Members who aren't admins of the repository can't manage keys.
+    const member = await newSession(t);
+    await t.api.put(`/orgs/${org}/memberships/${member.user.login}`, { token: alice.token, body: { role: 'member' } });
+    await t.api.patch(`/user/memberships/orgs/${org}`, { token: member.token, body: { state: 'active' } });
+    const denied = await t.api.get(`/repos/${org}/deploy/keys`, { token: member.token });
+    assert.equal(denied.status, 403);
+    assert.match(denied.json.message, /admin rights/);
+
+    const del = await t.api.delete(`/user/personal-access-tokens/${fg.id}`, { token: alice.token });
+    assert.equal(del.status, 204);
+    const after = await kit(alice.token).rest.repos.listDeployKeys({ owner: org, repo: 'deploy' });
+    assert.deepEqual(after.data.map((k) => k.title), ['laptop'], "deleting the token deleted the key it added");
+    assert.equal((await kit(alice.token).rest.repos.deleteDeployKey({ owner: org, repo: 'deploy', key_id: byAlice.data.id })).status, 204);
+    assert.equal(await statusOf(kit(alice.token).rest.repos.getDeployKey({ owner: org, repo: 'deploy', key_id: byAlice.data.id })), 404);
+    const log = await t.api.get(`/orgs/${org}/audit-log?phrase=action:public_key.create`, { token: alice.token });
+    assert.equal(log.json.length, 2);
+  });
+
+  it('DELETE /repos/{owner}/{repo} removes the record and the bare repository (delete_repo scope)', async () => {
+    await createRepo(t, alice, undefined, 'trash', true);
+    const dir = path.join(t.dataDir, 'repositories', alice.user.login.toLowerCase(), 'trash.git');
+    assert.ok(existsSync(dir));
+    const repoOnly = await createClassic(t, alice, ['repo']);
+    const refused = await t.api.delete(`/repos/${alice.user.login}/trash`, { token: repoOnly.token });
+    assert.equal(refused.status, 403);
+    assert.match(refused.json.message, /delete_repo/);
+    assert.equal((await kit(alice.token).rest.repos.delete({ owner: alice.user.login, repo: 'trash' })).status, 204);
+    assert.equal((await t.api.get(`/repos/${alice.user.login}/trash`, { token: alice.token })).status, 404);
+    assert.ok(!existsSync(dir));
+  });
+});
