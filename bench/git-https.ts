@@ -5,7 +5,7 @@
 // run. Both serve HTTPS on 127.0.0.1 with the same certificate; each server runs in its own
 // processes; git runs hermetically and trusts that CA only. Also measures the provider's
 // resident-memory growth during a 200 MB push.
-//   npm run bench:git-https   [-- --mb 100 --commits 3000 --rounds 3 --memory-mb 200]
+//   npm run bench:git-https   [-- --mb 100 --commits 3000 --rounds 5 --memory-mb 200]
 // Needs (Debian): apt-get install nginx fcgiwrap apache2-utils git
 import { fork } from 'node:child_process';
 import * as crypto from 'node:crypto';
@@ -74,7 +74,7 @@ async function startTesseraProvider(dataDir: string): Promise<Target> {
 async function main(): Promise<void> {
   const mb = option('mb', 100);
   const commits = option('commits', 3000);
-  const rounds = option('rounds', 3);
+  const rounds = option('rounds', 5);
   const memoryMb = option('memory-mb', 200);
 
   const tools = await findNginxTools();

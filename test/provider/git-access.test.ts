@@ -2,10 +2,12 @@
 // CA) with the real git client: who may clone, fetch and push, and what git tells the user when
 // not. Tokens are made through the API; git gets them as the Basic password.
 import * as assert from 'node:assert/strict';
+import * as crypto from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { git, hermeticGitEnv, runGit } from '../../bench/git-https/git-client';
+import { generateRepository } from '../../bench/git-https/generate-repo';
 import { startProviderWithGit } from '../../bench/git-https/provider-with-git';
 import { ManualClock } from '../../src/provider/clock';
 import { defaultRepositoriesRoot, repositoryPath } from '../../src/provider/git/bare-repos';
@@ -180,6 +182,35 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
     const push = await commitAndPush(pub.dir, 'bob push');
     assert.notEqual(push.code, 0);
     assert.match(push.stderr, /remote: token 'bob-repo' may not push to alice\/docs: Permission to alice\/docs denied to bob/);
+  });
+
+  it("passes git's bodies through untouched: a gzip-compressed request (many refs) and a chunked pack", async () => {
+    await createRepo(alice, 'many', true);
+    const t = await createClassicToken(p.asTestProvider, alice, { name: 'bodies', scopes: ['repo'] });
+    const local = path.join(tmp, 'many-local.git');
+    await git(['init', '--quiet', '--bare', '--initial-branch=main', local], { env });
+    await generateRepository(local, { commits: 150, randomBytesPerCommit: 20_000, extraBranches: 120, env });
+    await fsp.writeFile(path.join(tmp, 'big.bin'), crypto.randomBytes(3 * 1024 * 1024));
+    const push = await runGit(['push', url(t.token, 'alice/many'), 'refs/heads/*:refs/heads/*'], { cwd: local, env });
+    assert.equal(push.code, 0, push.stderr);
+    // Protocol v0 sends every branch as a want line: well over 1 KiB, so git gzips the request.
+    const traced = await runGit(['-c', 'protocol.version=0', 'clone', '--mirror', url(t.token, 'alice/many'), path.join(tmp, 'many-mirror')], {
+      env: { ...env, GIT_TRACE_CURL: '1', GIT_TRACE_CURL_NO_DATA: '1' },
+    });
+    assert.equal(traced.code, 0, traced.stderr);
+    assert.match(traced.stderr, /Content-Encoding: gzip/i, 'git sent a gzip-compressed request');
+    const branches = (await git(['for-each-ref', '--format=%(refname)', 'refs/heads/'], { cwd: path.join(tmp, 'many-mirror'), env })).trim().split('\n');
+    assert.equal(branches.length, 121);
+    // A pack bigger than http.postBuffer goes up in chunks (and past the API's 64 KiB body limit).
+    const work = path.join(tmp, 'many-work');
+    await git(['clone', '-q', url(t.token, 'alice/many'), work], { env });
+    await fsp.copyFile(path.join(tmp, 'big.bin'), path.join(work, 'big.bin'));
+    await git(['add', 'big.bin'], { cwd: work, env });
+    await git(['commit', '-q', '-m', 'big'], { cwd: work, env });
+    const big = await runGit(['push', 'origin', 'HEAD:main'], { cwd: work, env: { ...env, GIT_TRACE_CURL: '1', GIT_TRACE_CURL_NO_DATA: '1' } });
+    assert.equal(big.code, 0, big.stderr);
+    assert.match(big.stderr, /Transfer-Encoding: chunked/i);
+    assert.equal(await serverHead('alice', 'many'), (await git(['rev-parse', 'HEAD'], { cwd: work, env })).trim());
   });
 
   it('missing or wrong credentials: 401 with the Basic challenge; public repositories clone anonymously', async () => {
