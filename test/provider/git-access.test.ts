@@ -217,7 +217,12 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
     const res = await p.api.call('GET', `${p.url}/alice/site.git/info/refs?service=git-upload-pack`);
     assert.equal(res.status, 401);
     assert.equal(res.headers.get('www-authenticate'), 'Basic realm="Tessera"');
-    assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
+    assert.match(res.headers.get('content-type') ?? '', /application\/json/, 'the API client asked for JSON');
+    assert.match(res.json.message, /Authentication required for alice\/site/);
+    const plain = await p.api.call('GET', `${p.url}/alice/site.git/info/refs?service=git-upload-pack`, { headers: { accept: '*/*' } });
+    assert.equal(plain.status, 401);
+    assert.match(plain.headers.get('content-type') ?? '', /text\/plain/, 'git (Accept: */*) gets text it prints');
+    assert.match(plain.text, /^Authentication required for alice\/site/);
     const noCreds = await cloneTo(undefined, 'alice/site');
     assert.notEqual(noCreds.code, 0);
     assert.match(noCreds.stderr, /could not read Username|terminal prompts disabled/);

@@ -3,7 +3,7 @@
 // the Basic password; fetch needs contents:read or a public repository, push contents:write;
 // classic tokens repo / public_repo; org policy, approval, SSO, expiry and revocation apply),
 // then streamed to the real `git http-backend` (git/http-backend.ts). Errors are text/plain so
-// git prints them to the user ("remote: ..."); 401s carry `WWW-Authenticate: Basic
+// git prints them to the user ("remote: ...") — JSON for a client that asks for it —; 401s carry `WWW-Authenticate: Basic
 // realm="Tessera"` so git asks its credential helper.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../audit/audit-log';
@@ -97,6 +97,10 @@ async function sendGitError(ctx: ProviderContext, request: FastifyRequest, reply
   for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
   if (err.status === 401) reply.header('WWW-Authenticate', GIT_REALM);
   const message = await gitMessage(ctx, request, err);
+  // git prints a text/plain body to the user ("remote: ..."); an API client asking for JSON gets the usual shape.
+  if (/application\/(json|vnd\.github)/i.test(String(request.headers.accept ?? ''))) {
+    return reply.code(err.status).type('application/json; charset=utf-8').send({ ...err.body(), message });
+  }
   return reply
     .code(err.status)
     .type('text/plain; charset=utf-8')
@@ -166,13 +170,18 @@ export function registerGitRoutes(app: FastifyInstance, ctx: ProviderContext): v
         remoteUser: request.principal?.user.login,
         remoteAddr: request.ip,
       });
-      if (result.status >= 500 || (result.exitCode !== 0 && !result.aborted && result.exitCode !== null)) {
-        ctx.log('warn', `git ${route.service} on ${rec.fullName}: status ${result.status}, exit ${result.exitCode ?? result.signal}: ${result.stderr.trim()}`);
-      }
-      // One push = one receive-pack RPC with a pack (git may first probe with a 4-byte "0000").
-      if (route.phase === 'rpc' && route.service === 'receive-pack' && result.status === 200 && !result.aborted && result.bytesIn > 4) {
-        await ctx.store.repositories.touchPushed(rec.repository.id, ctx.clock.now());
-        await audit(ctx, request, GIT_AUDIT_ACTIONS.push, route.service);
+      // The answer has gone out: from here on, failures are only logged.
+      try {
+        if (result.status >= 500 || (result.exitCode !== 0 && !result.aborted && result.exitCode !== null)) {
+          ctx.log('warn', `git ${route.service} on ${rec.fullName}: status ${result.status}, exit ${result.exitCode ?? result.signal}: ${result.stderr.trim()}`);
+        }
+        // One push = one receive-pack RPC with a pack (git may first probe with a 4-byte "0000").
+        if (route.phase === 'rpc' && route.service === 'receive-pack' && result.status === 200 && !result.aborted && result.bytesIn > 4) {
+          await ctx.store.repositories.touchPushed(rec.repository.id, ctx.clock.now());
+          await audit(ctx, request, GIT_AUDIT_ACTIONS.push, route.service);
+        }
+      } catch (err) {
+        ctx.log('error', `git ${route.service} on ${rec.fullName}: after the answer: ${(err as Error)?.stack ?? String(err)}`);
       }
     };
 
