@@ -223,6 +223,21 @@ describe('org token policy', function () {
       assert.equal(again.json.status, 'pending');
     });
 
+    it('moving a pending token back to the user withdraws its request (request_cancelled)', async () => {
+      const org = await orgWithRepos();
+      await setPolicy(t, org, owner, { require_approval: true });
+      const tok = await createFineGrained(t, member, { resource_owner: org, permissions: { organization: { members: 'read' } } });
+      assert.equal((await t.api.get(`/orgs/${org}/personal-access-token-requests`, { token: owner.token })).json.length, 1);
+      const back = await t.api.patch(`/user/personal-access-tokens/${tok.id}`, { token: member.token, body: { resource_owner: member.user.login, permissions: {} } });
+      assert.equal(back.status, 200, back.text);
+      assert.equal(back.json.status, 'active');
+      assert.equal(back.json.resource_owner, member.user.login);
+      assert.deepEqual((await t.api.get(`/orgs/${org}/personal-access-token-requests`, { token: owner.token })).json, []);
+      const log = await t.api.get(`/orgs/${org}/audit-log?phrase=action:personal_access_token.request_cancelled`, { token: owner.token });
+      assert.equal(log.json.length, 1);
+      assert.equal(log.json[0].token_id, tok.id);
+    });
+
     it("owners' own tokens are approved at once; tokens for orgs without the policy are active at once", async () => {
       const org = await orgWithRepos();
       await setPolicy(t, org, owner, { require_approval: true });

@@ -152,6 +152,20 @@ export async function revokeAccess(
   return updated;
 }
 
+/**
+ * The token's user moved it away from the org (PATCH resource_owner): its grant and SSO
+ * authorization for the org go, and a pending request is withdrawn (`.request_cancelled`).
+ */
+export async function withdrawFromOrg(ctx: ProviderContext, token: TokenRecord, orgId: number, user: UserRecord, ip?: string): Promise<void> {
+  await ctx.store.tokenRequests.revokeGrant(token.id);
+  await ctx.store.credentialAuthorizations.remove(orgId, token.id);
+  const cancelled = await ctx.store.tokenRequests.cancelPending(token.id, ctx.clock.now());
+  const org = await ctx.store.organizations.byId(orgId);
+  if (cancelled > 0 && org) {
+    await recordAudit(ctx, { action: APPROVAL_AUDIT_ACTIONS.requestCancelled, actor: user, org: orgRef(org), tokenId: token.id, ip, data: tokenData(token) });
+  }
+}
+
 /** The tokens of `userId` that hold (or wait for) access to the org. */
 export async function orgTokensOf(ctx: ProviderContext, orgId: number, userId: number): Promise<TokenRecord[]> {
   return ctx.store.tokens.list({ userId, kind: 'fine_grained', resourceOwnerType: 'Organization', resourceOwnerId: orgId });

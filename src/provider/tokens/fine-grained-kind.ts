@@ -10,7 +10,7 @@
 // user requests access again after an org revoked it or denied the request; widening the access
 // of a token waiting for or holding an org's approval asks again.
 import type { PermissionSet } from '../../shared/fine-grained-permissions';
-import { grantAtOnce, openRequest } from '../approvals/approval-service';
+import { grantAtOnce, openRequest, withdrawFromOrg } from '../approvals/approval-service';
 import type { ProviderContext } from '../context';
 import { invalidField } from '../http/errors';
 import { activeRole } from '../orgs/org-roles';
@@ -176,8 +176,7 @@ export const fineGrainedKind: TokenKindHandler = {
         let result: TokenRecord | undefined = updated;
         if (ownerOrSelectionChanges) {
           if (!sameOwner && token.resourceOwnerType === 'Organization' && token.resourceOwnerId !== null) {
-            await ctx.store.tokenRequests.revokeGrant(token.id);
-            await ctx.store.credentialAuthorizations.remove(token.resourceOwnerId, token.id);
+            await withdrawFromOrg(ctx, token, token.resourceOwnerId, user, request.ip);
           }
           result = await ctx.store.fineGrainedTokens.changeResourceOwner(token.id, {
             resourceOwnerType: owner.type,
@@ -188,7 +187,6 @@ export const fineGrainedKind: TokenKindHandler = {
             statusReason: status !== undefined ? null : updated.statusReason,
             updatedAt: now,
           });
-          if (!sameOwner && owner.type === 'User') await ctx.store.tokenRequests.cancelPending(token.id, now);
         }
         if (expiresAt !== undefined) await ctx.store.fineGrainedTokens.setIssuedAt(token.id, now);
         if (result && owner.type === 'Organization' && (askAgain || (status === 'active' && (!sameOwner || token.status !== 'active')))) {
