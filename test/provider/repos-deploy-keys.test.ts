@@ -121,6 +121,9 @@ describe('repositories and deploy keys', function () {
     assert.ok(!listed.includes(`${o}/a-private`), 'a classic token without repo lists no private repositories');
     const fg = await createFineGrained(t, alice, { resource_owner: o, repositories: ['b-public'], permissions: {} });
     assert.deepEqual(names(await t.api.get('/user/repos', { token: fg.token })), [`${o}/b-public`], "a fine-grained token lists its owner's selected repositories");
+    const elsewhere = await createFineGrained(t, bob, { permissions: {} });
+    assert.deepEqual(names(await t.api.get('/user/repos', { token: elsewhere.token })), [], 'none of its own selected');
+    assert.deepEqual(names(await t.api.get(`/orgs/${o}/repos`, { token: elsewhere.token })), [`${o}/b-public`], "an org's public repositories are listed for every token");
     // Paging with Link.
     const page1 = await t.api.get(`/orgs/${o}/repos?per_page=1`, { token: alice.token });
     assert.equal(page1.json.length, 1);

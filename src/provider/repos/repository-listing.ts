@@ -1,7 +1,8 @@
 // Which repositories a caller's credentials may list: what the user can see, narrowed by the
 // token — a classic token without `repo` lists public ones only, a fine-grained token its resource
-// owner's selected ones, an account token its org's — and without those of orgs whose policy or
-// SSO refuses the token (SSO ones are reported: `X-GitHub-SSO: partial-results; organizations=…`).
+// owner's selected ones (plus public ones where `publicForEveryone`, e.g. an org's repository
+// list), an account token its org's — and without those of orgs whose policy or SSO refuses the
+// token (SSO ones are reported: `X-GitHub-SSO: partial-results; organizations=…`).
 import { hasScope } from '../../shared/classic-scopes';
 import type { Principal } from '../auth/principal';
 import { isSsoDenial, tokenAccessDenial } from '../authz/token-access';
@@ -20,6 +21,7 @@ export async function listableRepositories(
   ctx: ProviderContext,
   principal: Principal | undefined,
   repos: RepositoryRecord[],
+  opts: { publicForEveryone: boolean },
 ): Promise<{ items: ListedRepository[]; ssoSkipped: number[] }> {
   const owners = new Map<string, AccountOwner | undefined>();
   const items: ListedRepository[] = [];
@@ -44,7 +46,7 @@ export async function listableRepositories(
         ...(owner.type === 'Organization' ? { org: owner.org } : {}),
       },
       'read',
-      { ignorePublic: token?.kind === 'fine_grained' },
+      { ignorePublic: token?.kind === 'fine_grained' && !opts.publicForEveryone },
     );
     if (denial) {
       if (isSsoDenial(denial)) ssoSkipped.push(repository.ownerId);

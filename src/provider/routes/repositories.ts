@@ -323,7 +323,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
           (visibility === 'all' || r.private === (visibility === 'private')) &&
           (r.ownerType === 'User' ? affiliation.has('owner') : affiliation.has('organization_member')),
       );
-      const { items, ssoSkipped } = await listableRepositories(ctx, principal, visible);
+      const { items, ssoSkipped } = await listableRepositories(ctx, principal, visible, { publicForEveryone: false });
       return sendPage(ctx, request, reply, items, ssoSkipped);
     },
   );
@@ -349,7 +349,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
       const repos = (await ctx.store.repositories.list({ ownerType: 'Organization', ownerId: org.id })).filter(
         (r) => q.type === undefined || q.type === 'all' || q.type === 'sources' || q.type === 'member' || r.private === (q.type === 'private'),
       );
-      const { items, ssoSkipped } = await listableRepositories(ctx, request.principal, q.type === 'forks' ? [] : repos);
+      const { items, ssoSkipped } = await listableRepositories(ctx, request.principal, q.type === 'forks' ? [] : repos, { publicForEveryone: true });
       return sendPage(ctx, request, reply, items, ssoSkipped);
     },
   );
