@@ -2,6 +2,7 @@
 // (and the one-time offer for workspace repositories whose remote is a Tessera origin),
 // "Clone Repository…", and the GIT_SSL_CAINFO check. vscode.git is reached in the background so
 // activation does not wait for it.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CoreServices } from '../core-services';
 import type { AccountInfo } from '../services';
@@ -88,7 +89,8 @@ export class GitIntegration implements vscode.Disposable {
       const missing = (await Promise.all(origins.map((o) => missingConfig(this.core, root, o)))).flat();
       if (!missing.length) return;
       await this.context.globalState.update(OFFERED_KEY, [...this.offered(), root]);
-      const name = vscode.workspace.asRelativePath(repo.rootUri, false) || root;
+      const rel = vscode.workspace.asRelativePath(repo.rootUri, false);
+      const name = !rel || rel === root ? path.basename(root) : rel;
       const choice = await vscode.window.showInformationMessage(
         `The repository '${name}' uses the Tessera provider at ${origins.join(', ')}. Configure git for it (send the repository path to the credential provider, trust the provider's certificate)?`,
         'Configure',

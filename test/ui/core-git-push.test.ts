@@ -1,0 +1,178 @@
+// git through the real workbench: a workspace cloned from the embedded provider, opened in VS Code;
+// Tessera offers (once) to configure the repository and to let git trust the provider despite the
+// machine's GIT_SSL_CAINFO; a change is committed and pushed from the Source Control view — Tessera
+// offers to create a token for the repository (two clicks) and vscode.git pushes with it; then a
+// push from the integrated terminal. On the provider the test checks that the pushes arrived and
+// which token made them (audit log, last_used_at).
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import type { ApiClient } from '../provider/helpers/api-client';
+import { createAccount, embeddedCaPath, waitForEmbeddedProvider, type TestAccount } from './core-helpers';
+import {
+  openViewContainer, quickInputPick, quickInputType, runCommand, screenshot, startWorkbench, waitForNotification, type Workbench,
+} from './workbench';
+
+function git(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('git', args, { cwd, env, timeout: 60_000 }, (err, stdout, stderr) => (err ? reject(new Error(`git ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout.trim())));
+  });
+}
+
+async function waitUntil<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function clickNotificationButton(page: Page, message: RegExp | string, button: string): Promise<void> {
+  const n = await waitForNotification(page, message, 60_000);
+  await n.getByRole('button', { name: button }).click();
+}
+
+describe('core (UI): git push with a Tessera token', function () {
+  this.timeout(300_000);
+  let wb: Workbench;
+  let client: ApiClient;
+  let user: TestAccount;
+  let origin: string;
+  let clone: string;
+
+  const basic = () => ({ login: user.login, password: user.password });
+  const branchSha = async (): Promise<string | undefined> => {
+    const r = await client.get(`/repos/${user.login}/app/branches`, { basic: basic() });
+    return (r.json as { name: string; commit: { sha: string } }[] | undefined)?.find((b) => b.name === 'main')?.commit.sha;
+  };
+
+  before(async () => {
+    wb = await startWorkbench({
+      settings: {
+        'git.enableSmartCommit': true,
+        'git.confirmSync': false,
+        'git.autofetch': false,
+        'git.postCommitCommand': 'none',
+        'git.terminalAuthentication': true,
+        'git.useIntegratedAskPass': true,
+      },
+    });
+    client = await waitForEmbeddedProvider(wb.profile.userDataDir, wb.embeddedPort);
+    origin = `https://127.0.0.1:${wb.embeddedPort}`;
+    user = await createAccount(client, 'pusher');
+    const repo = await client.post('/user/repos', { basic: basic(), body: { name: 'app', private: true } });
+    assert.equal(repo.status, 201, repo.text);
+
+    // Seed the repository and clone it with a token of the test's own (through the environment only,
+    // deleted afterwards): the clone has no Tessera configuration yet.
+    const seed = await client.post('/user/personal-access-tokens', { basic: basic(), body: { name: 'seed', scopes: ['repo'] } });
+    assert.equal(seed.status, 201, seed.text);
+    const env = {
+      ...process.env, GIT_SSL_CAINFO: embeddedCaPath(wb.profile.userDataDir), GIT_TERMINAL_PROMPT: '0',
+      GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `http.${origin}/.extraHeader`,
+      GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`x-access-token:${seed.json.token}`).toString('base64')}`,
+    };
+    const work = path.dirname(wb.folder);
+    const seedDir = path.join(work, 'seed');
+    fs.mkdirSync(seedDir);
+    await git(seedDir, ['init', '-q', '-b', 'main']);
+    fs.writeFileSync(path.join(seedDir, 'README.md'), '# app\n');
+    await git(seedDir, ['add', '.']);
+    await git(seedDir, ['-c', 'user.name=Seed', '-c', 'user.email=seed@example.test', 'commit', '-q', '-m', 'seed']);
+    await git(seedDir, ['push', '-q', `${origin}/${user.login}/app.git`, 'main'], env);
+    clone = path.join(work, 'app');
+    await git(work, ['clone', '-q', `${origin}/${user.login}/app.git`, clone], env);
+    await git(clone, ['config', 'user.name', 'Pusher']);
+    await git(clone, ['config', 'user.email', 'pusher@example.test']);
+    const del = await client.delete(`/user/personal-access-tokens/${seed.json.id}`, { basic: basic() });
+    assert.equal(del.status, 204, del.text);
+  });
+
+  after(async () => {
+    await client?.close();
+    await wb?.close();
+  });
+
+  it('signs in, then opens the clone: Tessera offers to configure it and to trust the provider despite GIT_SSL_CAINFO', async () => {
+    const { page } = wb;
+    await runCommand(page, 'Tessera: Sign In');
+    await quickInputPick(page, /Embedded provider/, { prompt: /Choose the Tessera provider/ });
+    await quickInputType(page, user.login, { prompt: /Your login/ });
+    await quickInputType(page, user.password, { prompt: /Password for/ });
+    await waitForNotification(page, `Signed in to Tessera as ${user.login}.`);
+
+    // Open the clone in this window (the extension host restarts; the account stays signed in).
+    const url = new URL(wb.url);
+    url.searchParams.set('folder', clone);
+    await page.goto(url.toString());
+    await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+    await clickNotificationButton(page, /The repository 'app' uses the Tessera provider/, 'Configure');
+    await waitForNotification(page, /Configured git in .* for https:\/\/127\.0\.0\.1/);
+    assert.equal(await git(clone, ['config', '--local', '--get', `credential.${origin}.useHttpPath`]), 'true');
+    assert.equal(await git(clone, ['config', '--local', '--get', `http.${origin}/.sslCAInfo`]), embeddedCaPath(wb.profile.userDataDir));
+    if (process.env.GIT_SSL_CAINFO) {
+      await clickNotificationButton(page, /GIT_SSL_CAINFO is set/, 'Use a Combined CA Bundle');
+      await waitForNotification(page, /git in VS Code now trusts the Tessera provider/);
+    }
+  });
+
+  it('commits and pushes from the Source Control view; Tessera creates a token for the repository in two clicks', async () => {
+    const { page } = wb;
+    fs.appendFileSync(path.join(clone, 'README.md'), '\nA change pushed from the Source Control view.\n');
+    await openViewContainer(page, 'Source Control');
+    const scm = page.locator('.part.sidebar');
+    await scm.locator('.monaco-list-row', { hasText: 'README.md' }).first().waitFor({ timeout: 30_000 });
+    const input = scm.locator('.scm-editor .monaco-editor').first();
+    await input.click();
+    await page.keyboard.type('Change from the Source Control view');
+    await scm.locator('.button-container .monaco-button', { hasText: /^\s*Commit\s*$/ }).first().click();
+    await scm.locator('.button-container .monaco-button', { hasText: /Sync Changes/ }).first().waitFor({ timeout: 30_000 });
+    const local = await git(clone, ['rev-parse', 'HEAD']);
+    await scm.locator('.button-container .monaco-button', { hasText: /Sync Changes/ }).first().click();
+
+    // No token can push yet: click 1 on the offer, click 2 on the kind of token.
+    await clickNotificationButton(page, new RegExp(`Tessera has no token that can push to ${user.login}/app`), 'Create Token…');
+    await screenshot(page, 'ui/core-git-create-token-offer');
+    await quickInputPick(page, new RegExp(`Fine-grained token for ${user.login}/app`), { prompt: /Which token should git use/ });
+
+    await waitUntil('the push on the provider', async () => ((await branchSha()) === local ? true : undefined));
+    await screenshot(page, 'ui/core-git-pushed-from-scm');
+
+    const tokens = await client.get('/user/personal-access-tokens', { basic: basic() });
+    const made = (tokens.json as { id: number; name: string; kind: string; repositories?: { name: string }[]; permissions?: unknown; last_used_at: string | null }[])
+      .find((t) => t.name === `git: ${user.login}/app (VS Code)`);
+    assert.ok(made, `the token Tessera made for git, among ${JSON.stringify(tokens.json.map((t: { name: string }) => t.name))}`);
+    assert.equal(made.kind, 'fine_grained');
+    assert.deepEqual(made.repositories?.map((r) => r.name), ['app']);
+    assert.equal((made.permissions as { repository?: { contents?: string } })?.repository?.contents, 'write');
+    assert.ok(made.last_used_at, 'the token records its use');
+    const audit = await client.get('/user/audit-log?phrase=action:git.push', { basic: basic() });
+    const pushes = (audit.json as { action: string; token_id?: number }[]).filter((e) => e.action === 'git.push');
+    assert.ok(pushes.length >= 1, audit.text.slice(0, 300));
+    assert.equal(pushes[0]!.token_id, made.id, 'the newest push was made with that token');
+  });
+
+  it('pushes from the integrated terminal with the same token', async () => {
+    const { page } = wb;
+    await runCommand(page, 'Terminal: Create New Terminal');
+    const terminal = page.locator('.terminal-wrapper .xterm').last();
+    await terminal.waitFor({ timeout: 30_000 });
+    await terminal.click();
+    await page.waitForTimeout(1000);
+    await page.keyboard.type('git commit -q --allow-empty -m "from the terminal" && git push -q origin main && echo PUSHED-OK\n');
+    const local = await waitUntil('the terminal commit', async () => {
+      const log = await git(clone, ['log', '-1', '--format=%H %s']).catch(() => '');
+      return log.endsWith('from the terminal') ? log.split(' ')[0] : undefined;
+    });
+    await waitUntil('the terminal push on the provider', async () => ((await branchSha()) === local ? true : undefined));
+    await screenshot(page, 'ui/core-git-pushed-from-terminal');
+    const audit = await client.get('/user/audit-log?phrase=action:git.push', { basic: basic() });
+    const tokens = await client.get('/user/personal-access-tokens', { basic: basic() });
+    const made = (tokens.json as { id: number; name: string }[]).find((t) => t.name === `git: ${user.login}/app (VS Code)`)!;
+    assert.equal((audit.json as { action: string; token_id?: number }[]).filter((e) => e.action === 'git.push')[0]?.token_id, made.id);
+  });
+});
