@@ -3,6 +3,7 @@
 // with Basic + X-GitHub-OTP, or in sudo mode); until then 403 with `X-GitHub-SSO: required;
 // url=...`; lists skip the org and say `X-GitHub-SSO: partial-results; organizations=...`.
 import * as assert from 'node:assert/strict';
+import { Octokit } from '@octokit/rest';
 import { enable2fa, nextOtp } from './helpers/accounts';
 import { addMember, createClassic, createFineGrained, createOrg, createRepo, newSession, Session, setPolicy } from './helpers/orgs';
 import { startTestProvider, TestProvider } from './helpers/provider';
@@ -146,6 +147,17 @@ describe('SSO credential authorizations', function () {
     const after = await t.api.get('/user/repos?per_page=100', { token: classic.token });
     assert.equal(after.headers.get('x-github-sso'), null);
     assert.ok(after.json.some((r: { full_name: string }) => r.full_name === `${org}/private`));
+  });
+
+  it("GitHub's paths answer @octokit/rest's request() (octokit v22 has no named methods for them)", async () => {
+    const c = await createClassic(t, member, ['repo']);
+    assert.equal((await authorize(c.id)).status, 201);
+    const octokit = new Octokit({ auth: owner.token, baseUrl: t.provider.apiUrl, log: { debug() {}, info() {}, warn() {}, error() {} } });
+    const list = await octokit.request('GET /orgs/{org}/credential-authorizations', { org, login: member.user.login });
+    assert.ok((list.data as { credential_id: number }[]).some((a) => a.credential_id === c.id));
+    const del = await octokit.request('DELETE /orgs/{org}/credential-authorizations/{credential_id}', { org, credential_id: c.id });
+    assert.equal(del.status, 204);
+    assert.equal((await t.api.get(`/repos/${org}/private`, { token: c.token })).status, 403);
   });
 
   it("doesn't lock owners out of token administration (policy, approval queue) with their classic token", async () => {
