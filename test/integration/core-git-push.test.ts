@@ -79,7 +79,11 @@ describe('core: fine-grained tokens for git, and a real push through vscode.git'
     siteWrite = await mint(fg(org, 'site', 'write', 'site write'));
   });
 
+  const originalCaInfo = process.env.GIT_SSL_CAINFO;
   after(async () => {
+    // The combined bundle was applied to this extension host's environment: put it back for others.
+    if (originalCaInfo === undefined) delete process.env.GIT_SSL_CAINFO;
+    else process.env.GIT_SSL_CAINFO = originalCaInfo;
     if (account) await api.signOut(account.id).catch(() => undefined);
     await client?.close();
   });
