@@ -23,6 +23,8 @@ export class GitIntegration implements vscode.Disposable {
   private apiReady: Promise<GitAPI | undefined> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly checking = new Set<string>();
+  /** Repositories found configured (state changes come often: do not run git config each time). */
+  private readonly configured = new Set<string>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -81,13 +83,16 @@ export class GitIntegration implements vscode.Disposable {
   /** Offers configuration once per repository whose remote is a Tessera origin and is not configured. */
   private async maybeOffer(repo: GitRepository): Promise<void> {
     const root = repo.rootUri.fsPath;
-    if (this.checking.has(root) || this.offered().includes(root)) return;
+    if (this.checking.has(root) || this.configured.has(root) || this.offered().includes(root)) return;
     const origins = tesseraOriginsOf(repo, (o) => this.credentials.isTesseraOrigin(o));
     if (!origins.length) return;
     this.checking.add(root);
     try {
       const missing = (await Promise.all(origins.map((o) => missingConfig(this.core, root, o)))).flat();
-      if (!missing.length) return;
+      if (!missing.length) {
+        this.configured.add(root);
+        return;
+      }
       await this.context.globalState.update(OFFERED_KEY, [...this.offered(), root]);
       const rel = vscode.workspace.asRelativePath(repo.rootUri, false);
       const name = !rel || rel === root ? path.basename(root) : rel;
