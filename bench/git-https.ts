@@ -173,7 +173,8 @@ async function main(): Promise<void> {
     const memory = await measurePushMemory({ workDir: path.join(tmp, 'memory'), megabytes: memoryMb, server: 'provider' });
     console.log(
       `\nmemory: push of ${mib(memory.repositoryBytes)} through the Tessera provider: RSS ${mib(memory.baselineRss)} → peak ${mib(memory.peakRss)}, ` +
-        `growth ${mib(memory.growth)} (${memory.growth < 64 * 1024 * 1024 ? 'ok, < 64 MiB' : 'ABOVE 64 MiB'}; ${memory.samples} samples, push ${memory.pushMs} ms)`,
+        `growth ${mib(memory.growth)} (${memory.growth < 64 * 1024 * 1024 ? 'ok, < 64 MiB' : 'ABOVE 64 MiB'}; ${memory.samples} samples, push ${memory.pushMs} ms; ` +
+        `peak ArrayBuffers ${mib(memory.peakArrayBuffers)}, peak JS heap ${mib(memory.peakHeapUsed)})`,
     );
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

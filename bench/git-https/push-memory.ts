@@ -22,6 +22,10 @@ export interface PushMemoryResult {
   growth: number;
   samples: number;
   pushMs: number;
+  /** Highest ArrayBuffer/Buffer memory sampled (garbage included until V8 collects it). */
+  peakArrayBuffers: number;
+  /** Highest V8 heap use sampled. */
+  peakHeapUsed: number;
 }
 
 export function waitForMessage<T extends ServerProcessMessage['type']>(
@@ -113,6 +117,8 @@ export async function measurePushMemory(opts: {
       growth: rss.peak - rss.baseline,
       samples: rss.samples,
       pushMs,
+      peakArrayBuffers: rss.peakArrayBuffers,
+      peakHeapUsed: rss.peakHeapUsed,
     };
   } finally {
     await stopServerProcess(child);

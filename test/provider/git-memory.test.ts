@@ -20,7 +20,7 @@ describe('git push memory (real git, 200 MB of random data over HTTPS)', functio
   it('streams the pack: resident memory grows by less than 64 MiB', async () => {
     const r = await measurePushMemory({ workDir: tmp, megabytes: 200, commits: 100, server: 'provider' });
     console.log(
-      `      push of ${mib(r.repositoryBytes)}: provider RSS ${mib(r.baselineRss)} → peak ${mib(r.peakRss)}, growth ${mib(r.growth)} (${r.samples} samples, ${r.pushMs} ms)`,
+      `      push of ${mib(r.repositoryBytes)}: provider RSS ${mib(r.baselineRss)} → peak ${mib(r.peakRss)}, growth ${mib(r.growth)} (${r.samples} samples, ${r.pushMs} ms; peak ArrayBuffers ${mib(r.peakArrayBuffers)})`,
     );
     assert.ok(r.repositoryBytes >= 200 * 1024 * 1024 - 1024);
     assert.ok(r.samples > 10, 'sampled during the push');
