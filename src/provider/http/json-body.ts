@@ -2,6 +2,7 @@
 // replaced), malformed JSON → 400, `__proto__`/`constructor` poisoning → 400, empty body → no body.
 import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
+import { acceptEmptyBodies } from './empty-body';
 import { HttpError } from './errors';
 
 export const BODY_LIMIT = 64 * 1024;
@@ -19,4 +20,6 @@ export function installJsonBodyParser(app: FastifyInstance): void {
   };
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, parser);
   app.addContentTypeParser(/^application\/[\w.-]+\+json$/, { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, parser);
+  // Any other content type: an empty body is no body (as GitHub treats @octokit's bodiless PUTs); else 415.
+  acceptEmptyBodies(app);
 }

@@ -8,7 +8,6 @@ import { recordAudit } from '../audit/audit-log';
 import type { Principal } from '../auth/principal';
 import { principalOf } from '../authz/authorize';
 import type { ProviderContext } from '../context';
-import { acceptEmptyBodies } from '../http/empty-body';
 import { forbidden, invalidField, notFound } from '../http/errors';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
 import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
@@ -108,9 +107,8 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
     },
   );
 
-  // PUT without a role: @octokit sends an empty text/plain body.
+  // PUT without a role: @octokit sends an empty text/plain body (accepted app-wide by the body parser).
   void app.register(async (scope) => {
-    acceptEmptyBodies(scope);
     scope.put<{ Params: { org: string; username: string }; Body: { role?: ApiOrgRole } }>(
       `${API}/orgs/:org/memberships/:username`,
       {

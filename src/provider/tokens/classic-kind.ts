@@ -29,7 +29,9 @@ export const classicKind: TokenKindHandler = {
     return { update: { scopes, expiresAt }, widens };
   },
 
-  async regenerateExpiry(_ctx, { expiresAt }) {
+  async regenerateExpiry(ctx, { token, expiresAt }) {
+    // A new secret starts a new lifetime: org lifetime caps count from here.
+    await ctx.store.fineGrainedTokens.setIssuedAt(token.id, ctx.clock.now());
     return expiresAt;
   },
 };
