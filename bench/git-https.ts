@@ -174,7 +174,7 @@ async function main(): Promise<void> {
     console.log(
       `\nmemory: push of ${mib(memory.repositoryBytes)} through the Tessera provider: RSS ${mib(memory.baselineRss)} → peak ${mib(memory.peakRss)}, ` +
         `growth ${mib(memory.growth)} (${memory.growth < 64 * 1024 * 1024 ? 'ok, < 64 MiB' : 'ABOVE 64 MiB'}; ${memory.samples} samples, push ${memory.pushMs} ms; ` +
-        `peak ArrayBuffers ${mib(memory.peakArrayBuffers)}, peak JS heap ${mib(memory.peakHeapUsed)})`,
+        `peak ArrayBuffers ${mib(memory.peakArrayBuffers)} (${mib(memory.retainedArrayBuffers)} after a GC), peak JS heap ${mib(memory.peakHeapUsed)})`,
     );
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

@@ -26,6 +26,8 @@ export interface PushMemoryResult {
   peakArrayBuffers: number;
   /** Highest V8 heap use sampled. */
   peakHeapUsed: number;
+  /** ArrayBuffer memory still held after a full GC at the end (what the push really kept). */
+  retainedArrayBuffers: number;
 }
 
 export function waitForMessage<T extends ServerProcessMessage['type']>(
@@ -119,6 +121,7 @@ export async function measurePushMemory(opts: {
       pushMs,
       peakArrayBuffers: rss.peakArrayBuffers,
       peakHeapUsed: rss.peakHeapUsed,
+      retainedArrayBuffers: rss.retainedArrayBuffers,
     };
   } finally {
     await stopServerProcess(child);

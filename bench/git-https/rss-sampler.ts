@@ -5,7 +5,18 @@
 /** Messages a measured server process sends to its parent. */
 export type ServerProcessMessage =
   | { type: 'listening'; url: string; caCertPath: string; rss: number }
-  | { type: 'rss'; baseline: number; peak: number; samples: number; current: number; peakArrayBuffers: number; peakHeapUsed: number; baselineArrayBuffers: number };
+  | {
+      type: 'rss';
+      baseline: number;
+      peak: number;
+      samples: number;
+      current: number;
+      peakArrayBuffers: number;
+      peakHeapUsed: number;
+      baselineArrayBuffers: number;
+      /** ArrayBuffer memory still held after a full GC once the push is over (needs --expose-gc; else -1). */
+      retainedArrayBuffers: number;
+    };
 
 export function installRssSampler(close: () => Promise<void>): void {
   let baseline = 0;
@@ -22,6 +33,29 @@ export function installRssSampler(close: () => Promise<void>): void {
     if (m.arrayBuffers > peakArrayBuffers) peakArrayBuffers = m.arrayBuffers;
     if (m.heapUsed > peakHeapUsed) peakHeapUsed = m.heapUsed;
   };
+  const report = async (): Promise<ServerProcessMessage> => {
+    const peakRss = peak;
+    let retainedArrayBuffers = -1;
+    if (global.gc) {
+      // Backing stores are freed by a sweeper after the GC: give it a moment, then look again.
+      global.gc();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      global.gc();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      retainedArrayBuffers = process.memoryUsage().arrayBuffers;
+    }
+    return {
+      type: 'rss',
+      baseline,
+      peak: peakRss,
+      samples,
+      current: process.memoryUsage.rss(),
+      peakArrayBuffers,
+      peakHeapUsed,
+      baselineArrayBuffers,
+      retainedArrayBuffers,
+    };
+  };
   process.on('message', (msg: { type: string }) => {
     if (msg.type === 'start') {
       global.gc?.();
@@ -36,17 +70,7 @@ export function installRssSampler(close: () => Promise<void>): void {
     } else if (msg.type === 'stop') {
       if (timer) clearInterval(timer);
       sample();
-      const reply: ServerProcessMessage = {
-        type: 'rss',
-        baseline,
-        peak,
-        samples,
-        current: process.memoryUsage.rss(),
-        peakArrayBuffers,
-        peakHeapUsed,
-        baselineArrayBuffers,
-      };
-      process.send?.(reply);
+      void report().then((reply) => process.send?.(reply));
     } else if (msg.type === 'exit') {
       void close().finally(() => process.exit(0));
     }
