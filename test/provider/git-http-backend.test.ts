@@ -249,6 +249,58 @@ describe('git http-backend bridge (real git over HTTPS)', function () {
     }
   });
 
+  it('parses the CGI answer (Status, headers, CRLF or LF) and answers 502 for output that is no CGI answer', async () => {
+    // Stand-in CGI programs (the bridge runs `<gitBinary> http-backend`) to exercise the parser.
+    const cases: Array<{ script: string; check: (res: { status: number; headers: IncomingHttpHeaders; body: Buffer }) => void }> = [
+      {
+        script: `printf 'Status: 418 Teapot\\r\\nContent-Type: text/plain\\r\\nX-Test: 1\\r\\n\\r\\nshort and stout'`,
+        check: (res) => {
+          assert.equal(res.status, 418);
+          assert.equal(res.headers['x-test'], '1');
+          assert.equal(res.body.toString(), 'short and stout');
+        },
+      },
+      {
+        script: `printf 'Content-Type: text/plain\\n\\nlf only'`,
+        check: (res) => {
+          assert.equal(res.status, 200);
+          assert.equal(res.body.toString(), 'lf only');
+        },
+      },
+      {
+        script: `head -c 100000 /dev/zero | tr '\\0' x`,
+        check: (res) => {
+          assert.equal(res.status, 502);
+          assert.match(JSON.parse(res.body.toString()).message, /no valid CGI header/);
+        },
+      },
+      {
+        script: `printf 'not a header line\\r\\n\\r\\nbody'; head -c 200000 /dev/zero`,
+        check: (res) => {
+          assert.equal(res.status, 502);
+          assert.match(JSON.parse(res.body.toString()).message, /invalid CGI header/);
+        },
+      },
+      {
+        script: 'exit 3',
+        check: (res) => {
+          assert.equal(res.status, 502);
+          assert.match(JSON.parse(res.body.toString()).message, /ended without an answer/);
+        },
+      },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const fake = path.join(tmp, `fake-cgi-${i}.sh`);
+      await fsp.writeFile(fake, `#!/bin/sh\ncat > /dev/null\n${c.script}\n`, { mode: 0o755 });
+      const srv = await startBridgeServer({ root, tls: { cert: ca.certPem, key: ca.keyPem }, backend: { gitBinary: fake } });
+      try {
+        c.check(await request(`${srv.url}/acme/site.git/info/refs?service=git-upload-pack`, { ca: ca.caCertPem }));
+      } finally {
+        await srv.close();
+      }
+    }
+  });
+
   it('kills git (its whole process group) when the client goes away mid-response', async () => {
     await createBareRepository(root, 'acme', 'huge');
     const bare = repositoryPath(root, 'acme', 'huge');

@@ -246,7 +246,7 @@ export function serveGitHttpBackend(
     });
 
     const writeBody = (chunk: Buffer) => {
-      if (chunk.length === 0 || res.destroyed) return;
+      if (chunk.length === 0 || res.destroyed || res.writableEnded) return; // after a 502, git's output is dropped
       bytesOut += chunk.length;
       // Pause git only when a little more than one read is queued on the socket: fewer
       // pause/resume round trips than at the first `false`, and memory stays bounded.
@@ -286,7 +286,7 @@ export function serveGitHttpBackend(
         fail('git http-backend sent an invalid CGI header');
         return;
       }
-      if (res.destroyed) return;
+      if (res.destroyed || res.headersSent) return;
       res.statusCode = parsed.status;
       if (parsed.reason) res.statusMessage = parsed.reason;
       for (const [name, value] of parsed.headers) res.appendHeader(name, value);
