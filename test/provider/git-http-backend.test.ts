@@ -337,4 +337,34 @@ describe('git http-backend bridge (real git over HTTPS)', function () {
     assert.equal(spawned.length, 1);
     await waitFor('git http-backend and its children to exit', () => !processGroupAlive(spawned[0]));
   });
+
+  it('kills git when the client goes away in the middle of uploading a pack', async () => {
+    await createBareRepository(root, 'acme', 'upload');
+    const req = https.request(`${remote('acme', 'upload')}/git-receive-pack`, {
+      method: 'POST',
+      ca: ca.caCertPem,
+      agent: false,
+      headers: { 'Content-Type': 'application/x-git-receive-pack-request', 'Transfer-Encoding': 'chunked' },
+    });
+    req.on('error', () => undefined);
+    // The start of a push: one ref update, then the beginning of a pack that never ends.
+    const zero = '0'.repeat(40);
+    req.write(pkt(`${zero} ${'1'.repeat(40)} refs/heads/main\0report-status\n`) + '0000');
+    // A valid pack header and the first quarter of a 1 MiB blob's deflated data: git waits for more.
+    const blob = crypto.randomBytes(1024 * 1024);
+    const header = [((3 << 4) | (blob.length & 0x0f)) | 0x80];
+    for (let size = blob.length >> 4; size > 0; size >>= 7) header.push((size & 0x7f) | (size >> 7 ? 0x80 : 0));
+    const deflated = zlib.deflateSync(blob);
+    req.write(Buffer.concat([Buffer.from('PACK\0\0\0\x02\0\0\0\x01', 'latin1'), Buffer.from(header), deflated.subarray(0, deflated.length / 4)]));
+    await waitFor('git http-backend to start', () => spawned.length === 1);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(processGroupAlive(spawned[0]), true, 'git waits for the rest of the pack');
+    req.destroy();
+    await waitFor('the bridge to finish', () => results.some((x) => x.url.endsWith('/git-receive-pack')));
+    const result = results.find((x) => x.url.endsWith('/git-receive-pack'))!.result;
+    assert.equal(result.aborted, true);
+    assert.ok(result.bytesIn > 200 * 1024, `received ${result.bytesIn} bytes`);
+    await waitFor('git http-backend and its children to exit', () => !processGroupAlive(spawned[0]));
+    assert.equal((await git(['for-each-ref'], { cwd: repositoryPath(root, 'acme', 'upload'), env })).trim(), '', 'no ref was updated');
+  });
 });
