@@ -4,6 +4,7 @@ import type { ProviderContext } from '../context';
 import { registerAuditLogRoutes } from './audit-log';
 import { registerAuthorizationRoutes } from './authorizations';
 import { registerCredentialsRevokeRoutes } from './credentials-revoke';
+import { registerGitRoutes } from './git';
 import { registerHealthRoutes } from './health';
 import { ORGANIZATION_ROUTE_MODULES } from './organization-routes';
 import { registerPersonalAccessTokenRoutes } from './personal-access-tokens';
@@ -23,4 +24,5 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   registerCredentialsRevokeRoutes,
   registerAuditLogRoutes,
   ...ORGANIZATION_ROUTE_MODULES,
+  registerGitRoutes,
 ];
