@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gitCommandEnv } from './bare-repos';
 import type { GitService } from './git-service';
+import { TransferMemoryGuard } from './transfer-memory';
 
 export interface GitHttpBackendOptions {
   /** GIT_PROJECT_ROOT: the folder that holds the repositories. */
@@ -228,8 +229,10 @@ export function serveGitHttpBackend(
     if (child.pid !== undefined) opts.onSpawn?.(child.pid);
 
     // Request body → CGI stdin, with backpressure (pipe pauses the request while stdin is full).
+    const memory = new TransferMemoryGuard();
     req.on('data', (chunk: Buffer) => {
       bytesIn += chunk.length;
+      memory.add(chunk.length);
     });
     child.stdin.on('error', () => {
       /* EPIPE: git stopped reading (it answers with an error of its own, or was killed) */
@@ -248,6 +251,7 @@ export function serveGitHttpBackend(
     const writeBody = (chunk: Buffer) => {
       if (chunk.length === 0 || res.destroyed || res.writableEnded) return; // after a 502, git's output is dropped
       bytesOut += chunk.length;
+      memory.add(chunk.length);
       // Pause git only when a little more than one read is queued on the socket: fewer
       // pause/resume round trips than at the first `false`, and memory stays bounded.
       if (!res.write(chunk) && res.writableLength > MAX_QUEUED_RESPONSE_BYTES && !waitingForDrain) {
