@@ -1,5 +1,6 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { TokenKind } from '../../../shared/token-format';
+import type { ChangeGeneration } from '../change-generation';
 import type { NewToken, TokenQuery, TokenRecord, TokenStore, TokenUpdate } from '../tokens';
 import type { UserRecord } from '../users';
 import { date, dateOrNull, iso, isoOrNull, mapUnique, numOrNull, Row, strOrNull } from './rows';
@@ -39,11 +40,17 @@ function toToken(r: Row): TokenRecord {
   };
 }
 
-export class SqliteTokenStore implements TokenStore {
+export class SqliteTokenStore implements TokenStore, ChangeGeneration {
   private readonly byIdStmt: StatementSync;
   private readonly byDigestStmt: StatementSync;
   private readonly touchStmt: StatementSync;
   private readonly withUserStmt: StatementSync;
+  private readonly changesStmt: StatementSync;
+  private readonly dataVersionStmt: StatementSync;
+  /** What changeGeneration() last saw, and the generation it handed out. */
+  private seenChanges = -1;
+  private seenDataVersion = -1;
+  private generation = 0;
 
   constructor(private readonly db: DatabaseSync) {
     this.byIdStmt = db.prepare('SELECT * FROM tokens WHERE id = ?');
@@ -57,6 +64,31 @@ export class SqliteTokenStore implements TokenStore {
     );
     this.withUserStmt.setReturnArrays(true);
     this.touchStmt = db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)');
+    // Change detection (store/change-generation.ts). total_changes() counts every row this
+    // connection has inserted, updated or deleted, whatever the table or the code that did it
+    // (read from the connection, no transaction). data_version moves when any OTHER connection —
+    // in this process or another one on the same file — has committed (it opens a read
+    // transaction: a few µs, still much cheaper than the token + user look-up it saves).
+    // (Two statements: the pragma_data_version() table function would re-prepare a PRAGMA on
+    // every call.)
+    this.changesStmt = db.prepare('SELECT total_changes()');
+    this.changesStmt.setReturnArrays(true);
+    this.dataVersionStmt = db.prepare('PRAGMA data_version');
+    this.dataVersionStmt.setReturnArrays(true);
+  }
+
+  changeGeneration(): number | undefined {
+    // Inside an open transaction this connection sees its own uncommitted writes: tell callers
+    // not to cache (node:sqlite is synchronous, so this only happens within a store call).
+    if (this.db.isTransaction) return undefined;
+    const [changes] = this.changesStmt.get() as unknown as [number];
+    const [dataVersion] = this.dataVersionStmt.get() as unknown as [number];
+    if (changes !== this.seenChanges || dataVersion !== this.seenDataVersion) {
+      this.seenChanges = changes;
+      this.seenDataVersion = dataVersion;
+      this.generation++;
+    }
+    return this.generation;
   }
 
   async create(t: NewToken): Promise<TokenRecord> {
@@ -190,8 +222,16 @@ export class SqliteTokenStore implements TokenStore {
   }
 
   async touchLastUsed(id: number, now: Date, minIntervalMs: number): Promise<boolean> {
+    const [before] = this.changesStmt.get() as unknown as [number];
     const r = this.touchStmt.run(iso(now), id, iso(new Date(now.getTime() - minIntervalMs)));
-    return Number(r.changes) > 0;
+    const changed = Number(r.changes);
+    // This token's own last_used_at (written at most once a minute per token) is not a reason to
+    // drop every cached principal: when it is the only thing this connection wrote since the
+    // last changeGeneration(), count it as seen (the caller updates its cached copy). Anything
+    // else written in between — and every commit by another connection — still moves the
+    // generation.
+    if (changed > 0 && before === this.seenChanges && !this.db.isTransaction) this.seenChanges = before + changed;
+    return changed > 0;
   }
 
   async setSudoUntil(id: number, until: Date | null): Promise<void> {
