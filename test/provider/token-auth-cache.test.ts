@@ -1,0 +1,382 @@
+// The principal cache (src/provider/auth/principal-cache.ts) never outlives a change. Two real
+// providers share one data folder: A runs in this process (built over its own store, so a test can
+// also write through that store), B is a second `tessera serve` process. Every token is used on
+// both first, so both hold it in their caches; then a change made through one of them (or through
+// a third connection) must be seen by the very next request to either.
+import * as assert from 'node:assert/strict';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/provider/app';
+import { PrincipalCache } from '../../src/provider/auth/principal-cache';
+import { hashPassword } from '../../src/provider/auth/passwords';
+import { DAY, ManualClock, MINUTE, SECOND } from '../../src/provider/clock';
+import { createProviderContext, ProviderContext } from '../../src/provider/context';
+import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
+import { openSqliteStore, SqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
+import type { TokenRecord } from '../../src/provider/store/tokens';
+import type { UserRecord } from '../../src/provider/store/users';
+import { ApiClient } from './helpers/api-client';
+import { createUser, enable2fa } from './helpers/accounts';
+import { addMember, createClassic, createFineGrained, createOrg, createRepo, newSession, Session, setPolicy } from './helpers/orgs';
+import type { TestProvider } from './helpers/provider';
+
+const CLI = path.resolve(__dirname, '../../src/provider/cli.js');
+
+interface InProcess extends TestProvider {
+  ctx: ProviderContext;
+  store: SqliteStore;
+}
+
+/** Provider A: the real app over its own store, listening on 127.0.0.1. */
+async function startInProcess(dataDir: string, clock: ManualClock): Promise<InProcess> {
+  const store = openSqliteStore(dataDir);
+  const ctx = createProviderContext(store, { clock, dataDir });
+  let app: FastifyInstance;
+  try {
+    app = buildApp(ctx);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  ctx.origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const api = new ApiClient(ctx.origin);
+  return {
+    ctx,
+    store,
+    api,
+    clock,
+    dataDir,
+    logs: [],
+    provider: { url: ctx.origin, apiUrl: `${ctx.origin}/api/v3`, dataDir, close: async () => undefined },
+    async close() {
+      await api.close();
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+interface OtherProcess {
+  child: ChildProcess;
+  api: ApiClient;
+  /** For the helpers: B runs on the system clock (A's clock only ever moves forward from now). */
+  t: TestProvider;
+  stop(): Promise<void>;
+}
+
+/** Provider B: `tessera serve` over the same data folder, in its own process group. */
+async function startOtherProcess(dataDir: string): Promise<OtherProcess> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--tls', 'off'], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const kill = () => {
+    try {
+      if (child.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  const end = Date.now() + 30_000;
+  let url: string | undefined;
+  while (!url) {
+    url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+    if (url) break;
+    if (child.exitCode !== null || Date.now() > end) {
+      kill();
+      throw new Error(`second provider did not start: ${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const api = new ApiClient(url);
+  return {
+    child,
+    api,
+    t: { api, clock: new ManualClock(), dataDir, logs: [], provider: { url, apiUrl: `${url}/api/v3`, dataDir, close: async () => undefined }, close: async () => undefined },
+    async stop() {
+      await api.close();
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(kill, 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+describe('token authentication cache: every change is seen at once, in this process and by another one', function () {
+  this.timeout(60_000);
+  let dataDir: string;
+  let a: InProcess;
+  let b: OtherProcess;
+  let both: [string, ApiClient][];
+
+  before(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-cache-'));
+    a = await startInProcess(dataDir, new ManualClock(Date.now()));
+    b = await startOtherProcess(dataDir);
+    both = [
+      ['this process', a.api],
+      ['the other process', b.api],
+    ];
+  });
+  after(async () => {
+    await b?.stop();
+    await a?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** GET /user with `token` on both providers, twice each (the second answer comes from the cache). */
+  async function warm(token: string, status = 200): Promise<void> {
+    for (const [where, api] of both) {
+      for (let i = 0; i < 2; i++) assert.equal((await api.get('/user', { token })).status, status, `${where}: GET /user before the change`);
+    }
+  }
+
+  async function expectRefused(token: string, message: string): Promise<void> {
+    for (const [where, api] of both) {
+      const res = await api.get('/user', { token });
+      assert.equal(res.status, 401, `${where}: ${res.text}`);
+      assert.equal(res.json.message, message, where);
+    }
+  }
+
+  it('a token revoked through POST /credentials/revoke in this process is refused at once by both', async () => {
+    const s = await newSession(a);
+    const tok = await createClassic(a, s, ['user']);
+    await warm(tok.token);
+    const revoke = await a.api.post('/credentials/revoke', { body: { credentials: [tok.token] } });
+    assert.equal(revoke.status, 202, revoke.text);
+    await expectRefused(tok.token, 'Bad credentials');
+  });
+
+  it('a token revoked through the other process is refused at once by both', async () => {
+    const s = await newSession(a);
+    const tok = await createClassic(a, s, ['user']);
+    await warm(tok.token);
+    const revoke = await b.api.post('/credentials/revoke', { body: { credentials: [tok.token] } });
+    assert.equal(revoke.status, 202, revoke.text);
+    await expectRefused(tok.token, 'Bad credentials');
+  });
+
+  it('a token deleted in either process is refused at once by both', async () => {
+    const s = await newSession(a);
+    for (const [where, api] of both) {
+      const tok = await createClassic(a, s, ['user']);
+      await warm(tok.token);
+      const del = await api.delete(`/user/personal-access-tokens/${tok.id}`, { token: s.token });
+      assert.equal(del.status, 204, `${where}: ${del.text}`);
+      await expectRefused(tok.token, 'Bad credentials');
+    }
+  });
+
+  it('a regenerated token: the old secret is refused at once by both, the new one works on both', async () => {
+    const s = await newSession(a);
+    for (const [where, api] of both) {
+      const tok = await createClassic(a, s, ['user']);
+      await warm(tok.token);
+      const regen = await api.post(`/user/personal-access-tokens/${tok.id}/regenerate`, { token: s.token, body: {} });
+      assert.equal(regen.status, 200, `${where}: ${regen.text}`);
+      assert.notEqual(regen.json.token, tok.token);
+      await expectRefused(tok.token, 'Bad credentials');
+      await warm(regen.json.token);
+    }
+  });
+
+  it('an expiry set in one process shows at once in the other; one written by a third connection is enforced at once by both', async () => {
+    const s = await newSession(a);
+    const tok = await createClassic(a, s, ['user']);
+    await warm(tok.token);
+    for (const [, api] of both) assert.equal((await api.get('/user', { token: tok.token })).headers.get('github-authentication-token-expiration'), null);
+    const patch = await b.api.patch(`/user/personal-access-tokens/${tok.id}`, { token: s.token, body: { expires_in_days: 30 } });
+    assert.equal(patch.status, 200, patch.text);
+    for (const [where, api] of both) {
+      const res = await api.get('/user', { token: tok.token });
+      assert.equal(res.status, 200, where);
+      assert.match(res.headers.get('github-authentication-token-expiration') ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/, where);
+    }
+    const db = new DatabaseSync(path.join(dataDir, DATABASE_FILE));
+    try {
+      db.exec('PRAGMA busy_timeout = 5000');
+      db.prepare('UPDATE tokens SET expires_at = ? WHERE id = ?').run(new Date(Date.now() - DAY).toISOString(), tok.id);
+    } finally {
+      db.close();
+    }
+    await expectRefused(tok.token, 'token expired');
+  });
+
+  it('a password change written through this process’s store: the old password no longer opens sudo, at once, in both', async () => {
+    const s = await newSession(a);
+    const oldPassword = s.user.password;
+    for (const [where, api] of both) {
+      const sudo = await api.post('/user/sudo', { token: s.token, body: { password: oldPassword } });
+      assert.equal(sudo.status, 200, `${where}: ${sudo.text}`);
+    }
+    await warm(s.token);
+    const newPassword = `${oldPassword}-changed`;
+    await a.store.users.update(s.user.id, { passwordHash: await hashPassword(newPassword), updatedAt: a.clock.now() });
+    for (const [where, api] of both) {
+      const stale = await api.post('/user/sudo', { token: s.token, body: { password: oldPassword } });
+      assert.equal(stale.status, 403, `${where}: ${stale.text}`);
+      const fresh = await api.post('/user/sudo', { token: s.token, body: { password: newPassword } });
+      assert.equal(fresh.status, 200, `${where}: ${fresh.text}`);
+    }
+  });
+
+  it('2FA enabled in this process and a profile changed in the other show at once in GET /user of both', async () => {
+    const user = await createUser(a);
+    const s: Session = { user, token: (await a.api.post('/authorizations', { basic: user, body: { note: 'cache', scopes: ['user'] } })).json.token };
+    await warm(s.token);
+    for (const [, api] of both) assert.equal((await api.get('/user', { token: s.token })).json.two_factor_authentication, false);
+    await enable2fa(a, user, s.token);
+    for (const [where, api] of both) assert.equal((await api.get('/user', { token: s.token })).json.two_factor_authentication, true, where);
+    const patch = await b.api.patch('/user', { token: s.token, body: { name: 'Renamed Elsewhere' } });
+    assert.equal(patch.status, 200, patch.text);
+    for (const [where, api] of both) assert.equal((await api.get('/user', { token: s.token })).json.name, 'Renamed Elsewhere', where);
+  });
+
+  it('an approval given in the other process lets a pending token in at once; an org policy change is enforced at once', async () => {
+    const owner = await newSession(a);
+    const member = await newSession(a);
+    const org = await createOrg(a, owner);
+    await addMember(a, org, owner, member);
+    await createRepo(a, owner, org, 'private', true);
+    await setPolicy(a, org, owner, { require_approval: true });
+    const tok = await createFineGrained(a, member, { resource_owner: org, repositories: ['private'], permissions: { repository: { contents: 'read' } } });
+    assert.equal(tok.status, 'pending');
+    await warm(tok.token, 403);
+    const queue = await b.api.get(`/orgs/${org}/personal-access-token-requests`, { token: owner.token });
+    assert.equal(queue.json.length, 1, queue.text);
+    const approve = await b.api.post(`/orgs/${org}/personal-access-token-requests/${queue.json[0].id}`, { token: owner.token, body: { action: 'approve' } });
+    assert.equal(approve.status, 204, approve.text);
+    for (const [where, api] of both) assert.equal((await api.get('/user', { token: tok.token })).status, 200, where);
+
+    const classic = await createClassic(a, member, ['repo']);
+    for (const [where, api] of both) assert.equal((await api.get(`/repos/${org}/private`, { token: classic.token })).status, 200, where);
+    await setPolicy(b.t, org, owner, { classic_tokens: 'restricted' });
+    for (const [where, api] of both) assert.equal((await api.get(`/repos/${org}/private`, { token: classic.token })).status, 403, where);
+  });
+
+  it('last_used_at is still written at most once a minute (this process’s clock)', async () => {
+    const s = await newSession(a);
+    const tok = await createClassic(a, s, ['user']);
+    const lastUsed = async () => (await a.api.get(`/user/personal-access-tokens/${tok.id}`, { token: s.token })).json.last_used_at as string | null;
+    assert.equal((await a.api.get('/user', { token: tok.token })).status, 200);
+    const first = await lastUsed();
+    assert.ok(first);
+    a.clock.advance(30 * SECOND);
+    assert.equal((await a.api.get('/user', { token: tok.token })).status, 200);
+    assert.equal(await lastUsed(), first, 'not written again within the minute');
+    a.clock.advance(31 * SECOND);
+    assert.equal((await a.api.get('/user', { token: tok.token })).status, 200);
+    const second = await lastUsed();
+    assert.ok(second && Date.parse(second) - Date.parse(first) >= MINUTE, `${first} → ${second}`);
+  });
+
+  // Last: it moves this process's clock far ahead.
+  it('a token past its expiry on this process’s clock is refused at once, although cached', async () => {
+    const s = await newSession(a);
+    const tok = await createClassic(a, s, ['user'], { expires_in_days: 7 });
+    for (let i = 0; i < 2; i++) assert.equal((await a.api.get('/user', { token: tok.token })).status, 200);
+    a.clock.advance(8 * DAY);
+    const res = await a.api.get('/user', { token: tok.token });
+    assert.equal(res.status, 401);
+    assert.equal(res.json.message, 'token expired');
+  });
+});
+
+describe('change generation and the principal cache (SQLite store)', () => {
+  let dataDir: string;
+  let store: SqliteStore;
+  let user: UserRecord;
+  let token: TokenRecord;
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-generation-'));
+    store = openSqliteStore(dataDir);
+    const now = new Date();
+    user = await store.users.create({ login: 'gen', email: 'gen@example.test', name: null, passwordHash: 'x', siteAdmin: false, createdAt: now });
+    token = await store.tokens.create({
+      userId: user.id, kind: 'classic', note: 'n', scopes: ['user'], status: 'active', expiresAt: null,
+      tokenLastEight: '12345678', hashedToken: 'ab'.repeat(32), createdAt: now,
+    });
+  });
+  afterEach(async () => {
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('stays put while nothing changes; moves on any write through this connection, whatever the table', async () => {
+    const g0 = store.tokens.changeGeneration();
+    assert.equal(typeof g0, 'number');
+    assert.equal(store.tokens.changeGeneration(), g0);
+    await store.users.update(user.id, { name: 'x', updatedAt: new Date() });
+    const g1 = store.tokens.changeGeneration();
+    assert.notEqual(g1, g0);
+    await store.audit.append({
+      action: 'test.event', createdAt: new Date(), actorId: user.id, actorLogin: user.login, userId: user.id, userLogin: user.login,
+      orgId: null, orgLogin: null, tokenId: null, actorIp: null, data: {},
+    });
+    assert.notEqual(store.tokens.changeGeneration(), g1);
+  });
+
+  it('moves on a commit by another connection', () => {
+    const g0 = store.tokens.changeGeneration();
+    const other = new DatabaseSync(path.join(dataDir, DATABASE_FILE));
+    try {
+      other.exec('PRAGMA busy_timeout = 5000');
+      other.prepare('UPDATE tokens SET status = ? WHERE id = ?').run('revoked', token.id);
+    } finally {
+      other.close();
+    }
+    assert.notEqual(store.tokens.changeGeneration(), g0);
+  });
+
+  it('is unknown inside an open transaction', () => {
+    store.db.exec('BEGIN');
+    try {
+      assert.equal(store.tokens.changeGeneration(), undefined);
+    } finally {
+      store.db.exec('ROLLBACK');
+    }
+    assert.equal(typeof store.tokens.changeGeneration(), 'number');
+  });
+
+  it("absorbs a token's own last_used_at write only when nothing else was written since the last look", async () => {
+    const g0 = store.tokens.changeGeneration();
+    assert.equal(await store.tokens.touchLastUsed(token.id, new Date(), MINUTE), true);
+    assert.equal(store.tokens.changeGeneration(), g0, 'a lone last_used_at write keeps the generation');
+    await store.users.update(user.id, { name: 'y', updatedAt: new Date() });
+    assert.equal(await store.tokens.touchLastUsed(token.id, new Date(Date.now() + 2 * MINUTE), MINUTE), true);
+    assert.notEqual(store.tokens.changeGeneration(), g0, 'the user update still shows');
+  });
+
+  it('the cache empties when the generation moves, ignores what was read under an older one, stays bounded and hands out frozen records', () => {
+    let generation = 1;
+    const cache = new PrincipalCache({ changeGeneration: () => generation }, 3);
+    const found = (i: number) => ({ token: { ...token, id: i, scopes: ['user'] }, user });
+    const g = cache.sync()!;
+    for (let i = 0; i < 5; i++) cache.put(g, `d${i}`, found(i));
+    assert.equal(cache.size, 3);
+    assert.equal(cache.get('d0'), undefined, 'oldest out first');
+    const entry = cache.get('d4')!;
+    assert.ok(Object.isFrozen(entry.token) && Object.isFrozen(entry.token.scopes) && Object.isFrozen(entry.user));
+    assert.throws(() => (entry.token.scopes as string[]).push('admin:org'));
+    generation++;
+    assert.equal(cache.sync(), generation);
+    assert.equal(cache.size, 0);
+    cache.put(g, 'stale', found(9));
+    assert.equal(cache.get('stale'), undefined, 'read under the old generation: not kept');
+  });
+});
