@@ -9,9 +9,10 @@ import { requireClassicScope, requireFineGrainedPermission } from '../authz/perm
 import type { ProviderContext } from '../context';
 import { forbidden, HttpError, invalidField } from '../http/errors';
 import { UniqueViolation } from '../store/errors';
-import { EMAIL_PATTERN, LOGIN_PATTERN, userJson } from '../users/user-json';
+import { EMAIL_PATTERN, LOGIN_PATTERN, userJson, userJsonText } from '../users/user-json';
 
 const API = '/api/v3';
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 export function registerUserRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   app.post<{ Body: CreateUserRequest }>(
@@ -68,7 +69,12 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ProviderContext): 
   app.get(
     `${API}/user`,
     { config: { auth: { classicScopes: [], permission: 'none', accountToken: true } } },
-    async (request) => userJson(ctx, principalOf(request).user),
+    // Already serialized (and, for a cached principal, remembered): Fastify sends a string with a
+    // JSON content type as it is.
+    async (request, reply) => {
+      reply.type(JSON_CONTENT_TYPE);
+      return userJsonText(ctx, principalOf(request).user);
+    },
   );
 
   app.patch<{ Body: UpdateUserRequest }>(
