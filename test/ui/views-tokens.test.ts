@@ -17,6 +17,14 @@ import {
 } from './workbench';
 import { fieldValue, fill, rowDescription, waitForRowDescription } from './views-helpers';
 
+async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 function utcDatePlusDays(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
@@ -87,10 +95,14 @@ describe('views (UI): account, two-factor and tokens', function () {
     const target = path.join(os.tmpdir(), `tessera-ui-codes-${randomBytes(3).toString('hex')}.txt`);
     await frame.locator('[data-testid="save-recovery-codes"]').click();
     await waitForQuickInput(page);
-    // code-server's simple file dialog: type the path, let it settle, then OK
+    // code-server's simple file dialog fills in its default path asynchronously: wait for it, so it
+    // cannot overwrite what we type; then type the path, wait until the box holds it, and accept.
+    const pathBox = page.locator('.quick-input-widget .quick-input-box input');
+    await waitUntil(async () => (await pathBox.inputValue()).includes('tessera-recovery-codes'), 'the dialog shows its default path');
     await quickInputType(page, target, { submit: false });
-    await page.waitForTimeout(500);
-    await page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).first().click();
+    await waitUntil(async () => (await pathBox.inputValue()) === target, 'the dialog holds the typed path');
+    await page.waitForTimeout(300);
+    await pathBox.press('Enter');
     await frame.locator('[data-testid="recovery-codes-saved"]').waitFor();
     const saved = fs.readFileSync(target, 'utf8');
     for (const c of list) assert.ok(saved.includes(c), `saved file has ${c}`);
