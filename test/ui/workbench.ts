@@ -258,8 +258,28 @@ export async function clickTreeItem(page: Page, viewName: string, label: string 
   options: { button?: 'left' | 'right'; double?: boolean } = {}): Promise<Locator> {
   const row = await treeItem(page, viewName, label);
   if (options.double) await row.dblclick();
-  else await row.click({ button: options.button ?? 'left' });
+  else if (options.button === 'right') await openContextMenu(page, row);
+  else await row.click();
   return row;
+}
+
+/**
+ * Right-clicks until the context menu shows (a click that lands while the tree re-renders, e.g.
+ * right after a refresh, is dropped by the workbench).
+ */
+async function openContextMenu(page: Page, row: Locator): Promise<void> {
+  const menu = page.locator('.context-view .monaco-menu');
+  for (let attempt = 1; ; attempt++) {
+    await row.click({ button: 'right' });
+    try {
+      await menu.waitFor({ state: 'visible', timeout: 3_000 });
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw new Error(`no context menu opened on a tree item after ${attempt} right-clicks: ${(err as Error).message}`);
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(300);
+    }
+  }
 }
 
 /** Clicks an inline action (icon) of a tree item, by its title. */
@@ -276,7 +296,12 @@ export async function clickViewAction(page: Page, viewName: string, actionTitle:
   const inPane = pane.locator(`.pane-header .actions .action-label[aria-label="${actionTitle}"], .pane-header .actions .action-label[aria-label^="${actionTitle} ("]`);
   // A container with a single view shows that view's actions in the side bar's title.
   const inTitle = page.locator(`.part.sidebar .composite.title .action-label[aria-label="${actionTitle}"], .part.sidebar .composite.title .action-label[aria-label^="${actionTitle} ("]`);
-  await inPane.or(inTitle).first().click();
+  const action = inPane.or(inTitle).first();
+  await action.waitFor({ state: 'visible' });
+  // Let the title bar's toolbar settle (it re-renders when the view's context keys change).
+  await page.waitForTimeout(300);
+  await action.hover();
+  await action.click();
 }
 
 /** Picks an entry of the open context menu. */
