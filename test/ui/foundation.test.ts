@@ -75,8 +75,7 @@ describe('foundation (UI)', () => {
       await clickTreeItem(page, 'Probe Items', 'first item', { button: 'right' });
       await contextMenuPick(page, 'Rename Item');
       await waitForNotification(page, 'Probe renamed first item');
-      await clickViewAction(page, 'Probe Items', 'Refresh Items');
-      await waitForNotification(page, 'Probe refreshed');
+      await clickViewAction(page, 'Probe Items', 'Refresh Items', { until: (timeout) => waitForNotification(page, 'Probe refreshed', timeout) });
     });
   });
 });

@@ -123,8 +123,7 @@ describe('views (UI): fine-grained tokens and approvals', function () {
     await waitForRowDescription(memberWb.page, 'Tokens', 'member-deploy', /^pending approval · /);
 
     const { page } = ownerWb;
-    await clickViewAction(page, 'Approvals', 'Refresh Approvals');
-    await treeItem(page, 'Approvals', org);
+    await clickViewAction(page, 'Approvals', 'Refresh Approvals', { until: (timeout) => treeItem(page, 'Approvals', org, timeout) });
     const ci = `${member.login}: member-ci`;
     const deploy = `${member.login}: member-deploy`;
     await treeItem(page, 'Approvals', ci);
@@ -159,8 +158,9 @@ describe('views (UI): fine-grained tokens and approvals', function () {
 
     // in the member's workbench
     const m = memberWb.page;
-    await clickViewAction(m, 'Tokens', 'Refresh Tokens');
-    await waitForRowDescription(m, 'Tokens', 'member-ci', /^expires in 30 days · contents: read · never used$/);
+    await clickViewAction(m, 'Tokens', 'Refresh Tokens', {
+      until: (timeout) => waitForRowDescription(m, 'Tokens', 'member-ci', /^expires in 30 days · contents: read · never used$/, timeout),
+    });
     await waitForRowDescription(m, 'Tokens', 'member-deploy', /^denied: Use read-only access to contents · contents: write · never used$/);
     await waitForNotification(m, /“member-ci” was approved/);
     await waitForNotification(m, /“member-deploy” was denied by .*: Use read-only access to contents/);

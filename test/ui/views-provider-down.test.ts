@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
 import { createClassicToken, createUser } from '../provider/helpers/accounts';
+import type { Locator } from 'playwright-core';
 import {
   clickViewAction, openViewContainer, quickInputPick, quickInputType, runCommand, screenshot, startWorkbench, treeItem, viewPane,
   type Workbench,
@@ -43,8 +44,10 @@ describe('views (UI): a provider that is down', function () {
 
     const port = Number(new URL(t.provider.url).port);
     await t.provider.close();
-    await clickViewAction(page, 'Tokens', 'Refresh Tokens');
-    const down = await treeItem(page, 'Tokens', /is not reachable — Retry$/);
+    let down!: Locator;
+    await clickViewAction(page, 'Tokens', 'Refresh Tokens', {
+      until: async (timeout) => { down = await treeItem(page, 'Tokens', /is not reachable — Retry$/, timeout); },
+    });
     const label = ((await down.locator('.label-name').textContent()) ?? '').trim();
     assert.ok(label.includes(t.provider.url), `names the provider: ${label}`);
     const tokens = viewPane(page, 'Tokens');

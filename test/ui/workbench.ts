@@ -241,11 +241,11 @@ async function expandView(page: Page, viewName: string): Promise<Locator> {
 }
 
 /** The row of a tree item in a view (visible rows only: expand parents first). */
-export async function treeItem(page: Page, viewName: string, label: string | RegExp): Promise<Locator> {
+export async function treeItem(page: Page, viewName: string, label: string | RegExp, timeout = DEFAULT_TIMEOUT): Promise<Locator> {
   const pane = await expandView(page, viewName);
   const row = pane.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: textMatcher(label) }) }).first();
   try {
-    await row.waitFor();
+    await row.waitFor({ timeout });
   } catch {
     const labels = await pane.locator('.monaco-list-row .label-name').allTextContents();
     throw new Error(`tree item ${label} not found in view ${viewName}; visible items: ${JSON.stringify(labels)}`);
@@ -289,19 +289,35 @@ export async function clickTreeItemAction(page: Page, viewName: string, label: s
   await row.locator(`.actions .action-label[aria-label="${actionTitle}"], .actions .action-label[aria-label^="${actionTitle} ("]`).first().click();
 }
 
-/** Clicks an action in a view's title bar, by its title. */
-export async function clickViewAction(page: Page, viewName: string, actionTitle: string): Promise<void> {
-  const pane = await expandView(page, viewName);
-  await pane.hover();
-  const inPane = pane.locator(`.pane-header .actions .action-label[aria-label="${actionTitle}"], .pane-header .actions .action-label[aria-label^="${actionTitle} ("]`);
-  // A container with a single view shows that view's actions in the side bar's title.
-  const inTitle = page.locator(`.part.sidebar .composite.title .action-label[aria-label="${actionTitle}"], .part.sidebar .composite.title .action-label[aria-label^="${actionTitle} ("]`);
-  const action = inPane.or(inTitle).first();
-  await action.waitFor({ state: 'visible' });
-  // Let the title bar's toolbar settle (it re-renders when the view's context keys change).
-  await page.waitForTimeout(300);
-  await action.hover();
-  await action.click();
+/**
+ * Clicks an action in a view's title bar, by its title. The title toolbar re-renders whenever the
+ * view's context keys change, and a click that lands during a re-render is dropped: give `until`
+ * (what the action visibly does, waited for at most `timeout` ms) and the click is repeated, up to
+ * three times, until that happens. Only for actions that are safe to run twice (e.g. Refresh).
+ */
+export async function clickViewAction(page: Page, viewName: string, actionTitle: string,
+  options: { until?: (timeout: number) => Promise<unknown> } = {}): Promise<void> {
+  const attempts = options.until ? 3 : 1;
+  for (let attempt = 1; ; attempt++) {
+    const pane = await expandView(page, viewName);
+    await pane.hover();
+    const inPane = pane.locator(`.pane-header .actions .action-label[aria-label="${actionTitle}"], .pane-header .actions .action-label[aria-label^="${actionTitle} ("]`);
+    // A container with a single view shows that view's actions in the side bar's title.
+    const inTitle = page.locator(`.part.sidebar .composite.title .action-label[aria-label="${actionTitle}"], .part.sidebar .composite.title .action-label[aria-label^="${actionTitle} ("]`);
+    const action = inPane.or(inTitle).first();
+    await action.waitFor({ state: 'visible' });
+    // Let the title bar's toolbar settle (it re-renders when the view's context keys change).
+    await page.waitForTimeout(300);
+    await action.hover();
+    await action.click();
+    if (!options.until) return;
+    try {
+      await options.until(attempt < attempts ? 6_000 : DEFAULT_TIMEOUT);
+      return;
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+    }
+  }
 }
 
 /** Picks an entry of the open context menu. */
