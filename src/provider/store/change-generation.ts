@@ -7,7 +7,8 @@ export interface ChangeGeneration {
   /**
    * A number that stays the same only while nothing in the store has changed: it moves on every
    * write committed through this process's connection and on every commit made by any other
-   * connection or process sharing the database. `undefined` when the store cannot tell right now
+   * connection or process sharing the database (an implementation may notice those from the next
+   * event-loop turn on, not within the turn that is running). `undefined` when the store cannot tell right now
    * (e.g. inside an open transaction): callers must then not use, nor fill, any cache.
    */
   changeGeneration(): number | undefined;

@@ -51,6 +51,16 @@ export class SqliteTokenStore implements TokenStore, ChangeGeneration {
   private seenChanges = -1;
   private seenDataVersion = -1;
   private generation = 0;
+  /**
+   * Whether data_version was already read in this event-loop turn. Another connection's commit is
+   * seen from the next turn on. The requests handled in one turn are the ones that had arrived
+   * when the turn began (give or take bytes landing on a socket while it is being read), so a
+   * request sent after the commit has completed is handled in a later turn and sees it.
+   */
+  private dataVersionReadThisTurn = false;
+  private readonly nextTurn = () => {
+    this.dataVersionReadThisTurn = false;
+  };
 
   constructor(private readonly db: DatabaseSync) {
     this.byIdStmt = db.prepare('SELECT * FROM tokens WHERE id = ?');
@@ -67,8 +77,10 @@ export class SqliteTokenStore implements TokenStore, ChangeGeneration {
     // Change detection (store/change-generation.ts). total_changes() counts every row this
     // connection has inserted, updated or deleted, whatever the table or the code that did it
     // (read from the connection, no transaction). data_version moves when any OTHER connection —
-    // in this process or another one on the same file — has committed (it opens a read
-    // transaction: a few µs, still much cheaper than the token + user look-up it saves).
+    // in this process or another one on the same file — has committed. It opens and closes a read
+    // transaction (file locks: a few system calls), which under load cost more than everything
+    // else authentication does, so it is read once per event-loop turn: the requests the
+    // provider reads in one turn arrived together and share one look (see changeGeneration()).
     // (Two statements: the pragma_data_version() table function would re-prepare a PRAGMA on
     // every call.)
     this.changesStmt = db.prepare('SELECT total_changes()');
@@ -82,7 +94,12 @@ export class SqliteTokenStore implements TokenStore, ChangeGeneration {
     // not to cache (node:sqlite is synchronous, so this only happens within a store call).
     if (this.db.isTransaction) return undefined;
     const [changes] = this.changesStmt.get() as unknown as [number];
-    const [dataVersion] = this.dataVersionStmt.get() as unknown as [number];
+    let dataVersion = this.seenDataVersion;
+    if (!this.dataVersionReadThisTurn) {
+      [dataVersion] = this.dataVersionStmt.get() as unknown as [number];
+      this.dataVersionReadThisTurn = true;
+      setImmediate(this.nextTurn).unref();
+    }
     if (changes !== this.seenChanges || dataVersion !== this.seenDataVersion) {
       this.seenChanges = changes;
       this.seenDataVersion = dataVersion;
