@@ -134,6 +134,40 @@ describe('personal access tokens (classic)', () => {
     assert.equal(got.json.status, 'expired');
   });
 
+  it('expire now: refused from the next request on, shown as expired, audited; a second call changes nothing; a revoked token is 422', async () => {
+    const tok = (await create({ name: 'expire me', scopes: ['repo'], expires_in_days: 30 })).json;
+    assert.equal((await t.api.get('/user', { token: tok.token })).status, 200);
+    const withBody = await t.api.post(`/user/personal-access-tokens/${tok.id}/expire`, { token: session, body: { expires_at: '2001-01-01' } });
+    assert.equal(withBody.status, 422, 'it takes no fields');
+    assert.equal((await t.api.get('/user', { token: tok.token })).status, 200);
+    const res = await t.api.post(`/user/personal-access-tokens/${tok.id}/expire`, { token: session });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.status, 'expired');
+    assert.equal(res.json.expires_at, t.clock.now().toISOString());
+    assert.equal(res.json.token, undefined, 'no secret');
+    const refused = await t.api.get('/user', { token: tok.token });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.json.message, 'token expired');
+    assert.equal((await t.api.get(`/user/personal-access-tokens/${tok.id}`, { token: session })).json.status, 'expired');
+
+    t.clock.advance(60_000);
+    const again = await t.api.post(`/user/personal-access-tokens/${tok.id}/expire`, { token: session });
+    assert.equal(again.status, 200);
+    assert.equal(again.json.expires_at, res.json.expires_at, 'the first expiry stays');
+
+    const log = await t.api.get('/user/audit-log', { token: session });
+    const updates = log.json.filter((e: { token_id?: number; action: string }) => e.token_id === tok.id && e.action === 'personal_access_token.update');
+    assert.equal(updates.length, 1, 'one audit entry: the second call changed nothing');
+    assert.deepEqual(updates[0].fields, ['expires_at']);
+    assert.equal(updates[0].expired_now, true);
+
+    const revokedTok = (await create({ name: 'revoked', expires_in_days: 30 })).json;
+    assert.equal((await t.api.post('/credentials/revoke', { body: { credentials: [revokedTok.token] } })).status, 202);
+    const revoked = await t.api.post(`/user/personal-access-tokens/${revokedTok.id}/expire`, { token: session });
+    assert.equal(revoked.status, 422, revoked.text);
+    assert.equal(revoked.json.errors[0].field, 'status');
+  });
+
   it('regenerate: new secret, same id and grants, old secret refused; optional new expiry', async () => {
     const tok = (await create({ name: 'regen', scopes: ['repo'], expires_in_days: 7 })).json;
     const res = await t.api.post(`/user/personal-access-tokens/${tok.id}/regenerate`, { token: session, body: { expires_in_days: 30 } });
@@ -191,6 +225,7 @@ describe('personal access tokens (classic)', () => {
     assert.equal((await t.api.get(base, { token: otherSession })).status, 404);
     assert.equal((await t.api.patch(base, { token: otherSession, body: { name: 'x' } })).status, 404);
     assert.equal((await t.api.post(`${base}/regenerate`, { token: otherSession })).status, 404);
+    assert.equal((await t.api.post(`${base}/expire`, { token: otherSession })).status, 404);
     assert.equal((await t.api.delete(base, { token: otherSession })).status, 404);
     assert.equal((await t.api.get('/user', { token: tok.token })).status, 200, 'still alive');
   });

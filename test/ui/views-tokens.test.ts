@@ -190,7 +190,7 @@ describe('views (UI): account, two-factor and tokens', function () {
     await contextMenuPick(page, 'Expire Token Now…');
     await waitForDialog(page, /Expire the token “ci-deploy” now\?/);
     await clickDialogButton(page, 'Expire Now');
-    await waitForRowDescription(page, 'Tokens', 'ci-deploy', /^expired · repo · /, 30_000);
+    await waitForRowDescription(page, 'Tokens', 'ci-deploy', /^expired · repo · /);
     const details = await webviewFrame(page, 'Token: ci-deploy');
     await details.locator('[data-testid="token-status"]', { hasText: /^expired$/ }).waitFor();
     assert.equal(await details.locator('[data-testid="change-expiry"]').count(), 0, 'an expired token offers regenerate, not a new expiry');

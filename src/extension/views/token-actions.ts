@@ -25,8 +25,6 @@ export function expiresAtFor(choice: ExpiryChoice, now: number): string | null |
   }
 }
 
-/** How far ahead "expire now" sets the expiry (the provider only accepts future expiries). */
-export const EXPIRE_NOW_LEAD_MS = 5000;
 
 export function tokenPath(id: number): string {
   return `/user/personal-access-tokens/${encodeURIComponent(String(id))}`;
@@ -75,11 +73,9 @@ export async function expireTokenNow(services: TesseraServices, accountId: strin
     'Expire Now',
   );
   if (!ok) return false;
-  // The provider refuses an expiry that is not in the future (422 "must be in the future"), so
-  // "now" is a few seconds ahead; the views refresh again once it has passed.
-  await services.api(accountId, 'PATCH', tokenPath(token.id), { expires_at: new Date(Date.now() + EXPIRE_NOW_LEAD_MS).toISOString() });
+  // The provider sets the expiry to its own "now": the token is refused from the next request on.
+  await services.api(accountId, 'POST', `${tokenPath(token.id)}/expire`);
   services.fireTokensChanged();
-  setTimeout(() => services.fireTokensChanged(), EXPIRE_NOW_LEAD_MS + 1000).unref?.();
   return true;
 }
 

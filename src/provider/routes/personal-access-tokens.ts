@@ -1,5 +1,5 @@
 // /user/personal-access-tokens: create (sudo), list, get, patch (sudo when widening or extending),
-// regenerate (sudo), delete — for the user's classic and fine-grained tokens. Needs Basic
+// expire now, regenerate (sudo), delete — for the user's classic and fine-grained tokens. Needs Basic
 // (+ OTP) or a classic token with `admin:token`.
 import type { FastifyInstance } from 'fastify';
 import type { CreateTokenRequest, RegenerateTokenRequest, UpdateTokenRequest } from '../../shared/api-types';
@@ -191,6 +191,31 @@ export function registerPersonalAccessTokenRoutes(app: FastifyInstance, ctx: Pro
         data: { token_name: updated.note, fields: Object.keys(body), widened: widens },
       });
       return tokenJson(ctx, result);
+    },
+  );
+
+  // Expire now (Tessera's own; GitHub has no such call): the expiry becomes this instant, so the
+  // token is refused from the next request on. PATCH only takes future expiries (a past date there
+  // is more likely a typo than a wish). Narrowing, so no sudo; an expired token stays as it was.
+  app.post<{ Params: { id: string } }>(
+    `${BASE}/:id/expire`,
+    { config: { auth: MANAGE }, schema: { body: { type: 'object', additionalProperties: false, properties: {} } } },
+    async (request) => {
+      const principal = principalOf(request);
+      const token = await ownToken(ctx, principal, request.params.id);
+      const now = ctx.clock.now();
+      if (token.status === 'revoked') throw invalidField('status', 'the token was revoked: there is nothing to expire', 'unprocessable');
+      if (token.status === 'expired' || isExpired(token, now)) return tokenJson(ctx, token);
+      const updated = await ctx.store.tokens.update(token.id, { expiresAt: now, updatedAt: now });
+      if (!updated) throw notFound();
+      await recordAudit(ctx, {
+        action: AUDIT_ACTIONS.patUpdate,
+        actor: principal.user,
+        tokenId: token.id,
+        ip: request.ip,
+        data: { token_name: updated.note, fields: ['expires_at'], expired_now: true, widened: false },
+      });
+      return tokenJson(ctx, updated);
     },
   );
 
