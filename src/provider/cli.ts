@@ -1,5 +1,6 @@
 // `tessera serve --data DIR [--port N] [--host 127.0.0.1] [--tls auto|off]
 //  [--tls-cert F --tls-key F] [--signup open|closed]`
+import './quiet-sqlite-warning'; // first: before anything loads node:sqlite
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isLoopbackHost, ProviderOptions, RunningProvider, startProvider } from './index';

@@ -114,6 +114,7 @@ describe('tessera serve (command line)', () => {
     assert.equal((await stat(path.join(dataDir, 'tessera.db'))).isFile(), true);
     cli.child.kill('SIGTERM');
     assert.equal(await cli.exit, 0);
+    assert.doesNotMatch(cli.stderr, /ExperimentalWarning|SQLite is an experimental/, 'no node:sqlite warning on stderr');
   });
 
   it('--tls off on loopback serves HTTP and stops on SIGINT', async () => {
