@@ -97,15 +97,12 @@ describe('core (UI): git push with a Tessera token', function () {
     await wb?.close();
   });
 
-  it('signs in, then opens the clone: Tessera offers to configure it and to trust the provider despite GIT_SSL_CAINFO', async () => {
+  it('opens the clone: Tessera offers to configure it and to trust the provider despite GIT_SSL_CAINFO; then signs in', async () => {
     const { page } = wb;
-    await runCommand(page, 'Tessera: Sign In');
-    await quickInputPick(page, /Embedded provider/, { prompt: /Choose the Tessera provider/ });
-    await quickInputType(page, user.login, { prompt: /Your login/ });
-    await quickInputType(page, user.password, { prompt: /Password for/ });
-    await waitForNotification(page, `Signed in to Tessera as ${user.login}.`);
-
-    // Open the clone in this window (the extension host restarts; the account stays signed in).
+    // Open the clone in this window (the page reloads and the extension host restarts). Sign in
+    // only afterwards: code-server keeps secrets in the page's localStorage and writes them
+    // asynchronously (encrypt, then store, not awaited), so a reload right after a sign-in can
+    // lose the new account's secrets — that is code-server's browser storage, not Tessera.
     const url = new URL(wb.url);
     url.searchParams.set('folder', clone);
     await page.goto(url.toString());
@@ -118,6 +115,12 @@ describe('core (UI): git push with a Tessera token', function () {
       await clickNotificationButton(page, /GIT_SSL_CAINFO is set/, 'Use a Combined CA Bundle');
       await waitForNotification(page, /git in VS Code now trusts the Tessera provider/);
     }
+
+    await runCommand(page, 'Tessera: Sign In');
+    await quickInputPick(page, /Embedded provider/, { prompt: /Choose the Tessera provider/ });
+    await quickInputType(page, user.login, { prompt: /Your login/ });
+    await quickInputType(page, user.password, { prompt: /Password for/ });
+    await waitForNotification(page, `Signed in to Tessera as ${user.login}.`);
   });
 
   it('commits and pushes from the Source Control view; Tessera creates a token for the repository in two clicks', async () => {
