@@ -91,6 +91,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
   const cleanup = async () => {
     try { await (await browserReady)?.close(); } catch { /* never launched, or gone */ }
     await server?.stop();
+    keepExtensionHostLogs(profile.userDataDir, path.join(host.TEST_RESULTS, 'ui', 'logs', path.basename(root)));
     fs.rmSync(root, { recursive: true, force: true });
   };
   try {
@@ -137,6 +138,23 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
     await cleanup();
     if (e instanceof Error && log) e.message += ` (code-server log: ${log})`;
     throw e;
+  }
+}
+
+/**
+ * Copies the extension host's logs (Tessera's own log channel among them; it never holds a secret)
+ * out of a profile that is about to be deleted, so a failure can be read afterwards.
+ */
+function keepExtensionHostLogs(userDataDir: string, dest: string): void {
+  const logs = path.join(userDataDir, 'logs');
+  if (!fs.existsSync(logs)) return;
+  for (const entry of fs.readdirSync(logs, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.log')) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const rel = path.relative(logs, file);
+    if (!/exthost/i.test(rel)) continue;
+    fs.mkdirSync(dest, { recursive: true });
+    fs.copyFileSync(file, path.join(dest, rel.split(path.sep).join('_')));
   }
 }
 
