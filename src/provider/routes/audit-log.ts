@@ -1,10 +1,9 @@
 // GET /user/audit-log — the events the user did or that concern them, newest first, in GitHub's
 // audit-log entry shape. `phrase=action:NAME` filters by event name.
 import type { FastifyInstance } from 'fastify';
-import { auditEventJson } from '../audit/audit-log';
+import { actionFromPhrase, auditEventJson } from '../audit/audit-log';
 import { principalOf } from '../authz/authorize';
 import type { ProviderContext } from '../context';
-import { invalidField } from '../http/errors';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
 
 export function registerAuditLogRoutes(app: FastifyInstance, ctx: ProviderContext): void {
@@ -22,12 +21,7 @@ export function registerAuditLogRoutes(app: FastifyInstance, ctx: ProviderContex
     },
     async (request, reply) => {
       const { user } = principalOf(request);
-      let action: string | undefined;
-      if (request.query.phrase) {
-        const m = /^\s*action:([a-z_.]+)\s*$/.exec(request.query.phrase);
-        if (!m) throw invalidField('phrase', "supports only 'action:NAME'");
-        action = m[1];
-      }
+      const action = actionFromPhrase(request.query.phrase);
       const page = pageOf(request.query);
       const events = await ctx.store.audit.list({ involvingUserId: user.id, action, limit: page.limit, offset: page.offset });
       setLinkHeader(request, reply, page, events.length, ctx.origin);

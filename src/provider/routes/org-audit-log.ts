@@ -1,9 +1,8 @@
 // GET /orgs/{org}/audit-log — the org's events (approval queue, memberships, repositories,
 // policy, SSO, account tokens...), newest first, for its owners. `phrase=action:NAME` filters.
 import type { FastifyInstance } from 'fastify';
-import { auditEventJson } from '../audit/audit-log';
+import { actionFromPhrase, auditEventJson } from '../audit/audit-log';
 import type { ProviderContext } from '../context';
-import { invalidField } from '../http/errors';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
 
@@ -28,12 +27,7 @@ export function registerOrgAuditLogRoutes(app: FastifyInstance, ctx: ProviderCon
     },
     async (request, reply) => {
       const { org } = organizationOf(request);
-      let action: string | undefined;
-      if (request.query.phrase) {
-        const m = /^\s*action:([a-z_.]+)\s*$/.exec(request.query.phrase);
-        if (!m) throw invalidField('phrase', "supports only 'action:NAME'");
-        action = m[1];
-      }
+      const action = actionFromPhrase(request.query.phrase);
       const page = pageOf(request.query);
       const events = await ctx.store.audit.list({ orgId: org.id, action, limit: page.limit, offset: page.offset });
       setLinkHeader(request, reply, page, events.length, ctx.origin);
