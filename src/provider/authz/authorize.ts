@@ -89,11 +89,8 @@ export function installAuthorization(app: FastifyInstance, ctx: ProviderContext)
         }
       }
       request.authz = { requirement, resource };
-      const input = { principal, requirement, resource, request, ctx };
       for (const guard of ctx.guards) {
-        // Most guards answer synchronously: only a promise is awaited (each await is a microtask).
-        let denial = guard(input);
-        if (denial instanceof Promise) denial = await denial;
+        const denial = await guard({ principal, requirement, resource, request, ctx });
         if (denial) throw denialError(denial);
       }
     } catch (err) {
