@@ -217,6 +217,28 @@ describe('fine-grained tokens', function () {
       assert.match(mine.json.status_reason, /no longer a member/);
     });
 
+    it('a revoked token stays revoked: a new owner or selection is refused (only name and description change), and a removed membership does not revive it', async () => {
+      const dave = await newSession(t);
+      await addMember(t, acme, alice, dave);
+      const tok = await createFineGrained(t, dave, { resource_owner: acme, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
+      assert.equal((await t.api.post('/credentials/revoke', { body: { credentials: [tok.token] } })).status, 202);
+      const path = `/user/personal-access-tokens/${tok.id}`;
+      for (const body of [{ resource_owner: dave.user.login }, { repository_selection: 'none' }, { justification: 'again' }]) {
+        const res = await t.api.patch(path, { token: dave.token, body });
+        assert.equal(res.status, 422, `${JSON.stringify(body)}: ${res.text}`);
+        assert.deepEqual(fieldsOf(res), ['status']);
+      }
+      const renamed = await t.api.patch(path, { token: dave.token, body: { name: 'revoked, kept for the record', description: 'leaked' } });
+      assert.equal(renamed.status, 200, renamed.text);
+      assert.equal(renamed.json.status, 'revoked');
+
+      assert.equal((await t.api.delete(`/orgs/${acme}/memberships/${dave.user.login}`, { token: alice.token })).status, 204);
+      const after = await t.api.get(path, { token: dave.token });
+      assert.equal(after.json.status, 'revoked');
+      assert.equal(after.json.resource_owner, dave.user.login, 'the org grant is gone all the same');
+      assert.equal((await t.api.get('/user', { token: tok.token })).status, 401);
+    });
+
     it('widening a token (more permissions, more repositories, another owner) needs sudo', async () => {
       const tok = await createFineGrained(t, alice, { resource_owner: acme, repositories: ['site'], permissions: { repository: { contents: 'read' } } });
       // A token without a sudo window (made with Basic, so it never had one).

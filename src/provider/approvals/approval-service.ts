@@ -127,13 +127,15 @@ export async function revokeAccess(
   ip?: string,
 ): Promise<TokenRecord | undefined> {
   const now = ctx.clock.now();
+  const ended = token.status === 'revoked' || token.status === 'expired';
   const updated = await ctx.store.fineGrainedTokens.changeResourceOwner(token.id, {
     resourceOwnerType: 'User',
     resourceOwnerId: token.userId,
     repositorySelection: 'none',
     repositoryIds: [],
-    status: 'active',
-    statusReason: reason,
+    // The token goes on as the user's own; a revoked or expired one stays so.
+    status: ended ? token.status : 'active',
+    statusReason: ended ? token.statusReason : reason,
     updatedAt: now,
   });
   await ctx.store.tokenRequests.revokeGrant(token.id);

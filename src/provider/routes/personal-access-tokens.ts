@@ -167,7 +167,9 @@ export function registerPersonalAccessTokenRoutes(app: FastifyInstance, ctx: Pro
       const body = request.body;
       const now = ctx.clock.now();
       const expiresAt = parseExpiryInput(body, now);
-      if (token.status === 'revoked' && (expiresAt !== undefined || body.scopes !== undefined || body.permissions !== undefined)) {
+      // A revoked token can still be renamed or described, nothing else (a new owner or selection
+      // would make it active again).
+      if (token.status === 'revoked' && Object.keys(body).some((k) => k !== 'name' && k !== 'description')) {
         throw invalidField('status', 'the token was revoked: create a new one', 'unprocessable');
       }
       const kind = token.kind === 'classic' ? 'classic' : 'fine_grained';
