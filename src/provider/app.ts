@@ -20,6 +20,9 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
     bodyLimit: BODY_LIMIT,
     forceCloseConnections: true,
     return503OnClosing: true,
+    // No request timeout (a long git push is one request), but a connection that sends and
+    // receives nothing for two minutes is closed, so a stalled client cannot hold a socket forever.
+    connectionTimeout: 120_000,
     ...(opts.https ? { https: { cert: opts.https.cert, key: opts.https.key } } : {}),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     ajv: {

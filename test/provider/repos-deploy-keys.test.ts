@@ -175,6 +175,16 @@ describe('repositories and deploy keys', function () {
     assert.equal(log.json.length, 2);
   });
 
+  it('deploy keys: a pasted private key is named as such; a missing title is the key comment, cut to 255 characters', async () => {
+    await createRepo(t, alice, undefined, 'titled', true);
+    const pastedPrivate = await t.api.post(`/repos/${alice.user.login}/titled/keys`, { token: alice.token, body: { key: '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----' } });
+    assert.match(pastedPrivate.json.errors[0].message, /looks like a private key/, 'a pasted private key is named as such');
+    // Without a title the key's comment stands in, cut to the title's 255 characters.
+    const longComment = await t.api.post(`/repos/${alice.user.login}/titled/keys`, { token: alice.token, body: { key: sshPublicKey('c'.repeat(400)) } });
+    assert.equal(longComment.status, 201, longComment.text);
+    assert.equal(longComment.json.title, 'c'.repeat(255));
+  });
+
   it('DELETE /repos/{owner}/{repo} removes the record and the bare repository (delete_repo scope)', async () => {
     await createRepo(t, alice, undefined, 'trash', true);
     const dir = path.join(t.dataDir, 'repositories', alice.user.login.toLowerCase(), 'trash.git');

@@ -95,10 +95,12 @@ export class EmbeddedProvider implements vscode.Disposable {
     this.run = this.startup(gen).catch((err) => {
       if (gen !== this.generation) return;
       const text = errText(err);
-      const hint = /sqlite/i.test(text)
+      // Only a missing node:sqlite means "this Node is too old" (not any error that mentions SQLite).
+      const noSqlite = (err as { code?: unknown } | undefined)?.code === 'ERR_UNKNOWN_BUILTIN_MODULE';
+      const hint = noSqlite
         ? ` It needs Node.js 22.13 or later (node:sqlite); this VS Code runs Node ${process.versions.node}. Use a standalone provider ('tessera serve') with the setting 'tessera.providerUrl'.`
         : '';
-      this.setState({ kind: 'failed', port: embeddedPortSetting(), message: `The embedded provider could not start: ${text}.${hint}` });
+      this.setState({ kind: 'failed', port: embeddedPortSetting(), message: `The embedded provider could not start: ${text.replace(/\.$/, '')}.${hint}` });
     });
   }
 

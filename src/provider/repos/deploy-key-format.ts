@@ -16,8 +16,8 @@ export function parseDeployKey(text: string): { key: string } | { error: string 
   const parts = text.trim().split(/\s+/);
   if (parts.length < 2) return { error: "must be an OpenSSH public key ('ssh-ed25519 AAAA… comment')" };
   const [type, blob] = parts;
-  if (!(DEPLOY_KEY_TYPES as readonly string[]).includes(type)) return { error: `has an unsupported key type '${type.slice(0, 40)}'` };
   if (/PRIVATE KEY/.test(text)) return { error: 'looks like a private key: paste the public key (.pub)' };
+  if (!(DEPLOY_KEY_TYPES as readonly string[]).includes(type)) return { error: `has an unsupported key type '${type.slice(0, 40)}'` };
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(blob) || blob.length % 4 !== 0) return { error: 'has a malformed key body (not base64)' };
   const raw = Buffer.from(blob, 'base64');
   if (raw.length < 4) return { error: 'has a malformed key body' };

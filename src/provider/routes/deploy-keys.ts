@@ -83,7 +83,8 @@ export function registerDeployKeyRoutes(app: FastifyInstance, ctx: ProviderConte
       try {
         key = await ctx.store.deployKeys.create({
           repositoryId: rec.repository.id,
-          title: (request.body.title ?? comment).trim() || 'deploy key',
+          // The key's comment stands in for a missing title, cut to the title's own limit.
+          title: (request.body.title ?? comment.slice(0, 255)).trim() || 'deploy key',
           key: parsed.key,
           readOnly: request.body.read_only ?? true,
           addedBy: principal.user.id,

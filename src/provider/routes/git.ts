@@ -22,12 +22,20 @@ export const GIT_REALM = 'Basic realm="Tessera"';
 /** Audit event names for git use (GitHub's). */
 export const GIT_AUDIT_ACTIONS = { clone: 'git.clone', push: 'git.push' } as const;
 
-/** Read (upload-pack) or write (receive-pack), from the path and, for info/refs, `?service=`. */
+/** The smart-HTTP request under /{owner}/{repo}.git: one parse for authorization and the handler. */
+function gitRouteOf(request: FastifyRequest): { subPath: string; route: ReturnType<typeof parseGitSmartHttpRequest> } {
+  const subPath = '/' + (request.url.split('?')[0].split('/').slice(3).join('/') || '');
+  const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
+  return { subPath, route: parseGitSmartHttpRequest(request.method, subPath, query) };
+}
+
+/**
+ * Read (upload-pack) or write (receive-pack), from the same parse the handler serves: the two can
+ * never disagree. A request that is not smart HTTP is refused by the handler whatever it is.
+ */
 function accessOf(request: FastifyRequest): 'read' | 'write' {
-  const url = request.url;
-  if (url.split('?')[0].endsWith('/git-receive-pack')) return 'write';
-  const query = request.query as Record<string, unknown> | undefined;
-  return query?.service === 'git-receive-pack' ? 'write' : 'read';
+  const { route } = gitRouteOf(request);
+  return route.ok ? route.access : 'read';
 }
 
 function splitRepoParam(request: FastifyRequest): { owner: string | undefined; repo: string | undefined } {
@@ -141,9 +149,7 @@ export function registerGitRoutes(app: FastifyInstance, ctx: ProviderContext): v
     });
 
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-      const subPath = '/' + (request.url.split('?')[0].split('/').slice(3).join('/') || '');
-      const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
-      const route = parseGitSmartHttpRequest(request.method, subPath, query);
+      const { subPath, route } = gitRouteOf(request);
       if (!route.ok) throw new HttpError(route.status, route.message);
       if (!ctx.dataDir) throw new Error('git routes need the provider data folder (ctx.dataDir)');
       const rec = repositoryOf(request);

@@ -9,7 +9,7 @@ import { requireClassicScope } from '../authz/permission-check';
 import { partialResultsHeader, SSO_HEADER } from '../authz/token-access';
 import { apiBase, ProviderContext } from '../context';
 import { createBareRepository, deleteBareRepository, repositoryPath, validateRepositoryName } from '../git/bare-repos';
-import { forbidden, invalidField, validationFailed } from '../http/errors';
+import { forbidden, invalidField, notFound, validationFailed } from '../http/errors';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
 import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
 import { organizationOf, organizationResolver, selfResource } from '../orgs/org-resource';
@@ -236,6 +236,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
         private: isPrivate,
         updatedAt: ctx.clock.now(),
       });
+      if (!updated) throw notFound(); // deleted meanwhile
       const org = rec.owner.type === 'Organization' ? { org: rec.owner.org } : {};
       await recordAudit(ctx, {
         action: isPrivate !== undefined && isPrivate !== rec.repository.private ? ORG_AUDIT_ACTIONS.repoAccess : ORG_AUDIT_ACTIONS.repoUpdate,
@@ -243,9 +244,9 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
         ...org,
         tokenId: principal.token?.id,
         ip: request.ip,
-        data: { repo: rec.fullName, fields: Object.keys(request.body), visibility: updated?.private ? 'private' : 'public' },
+        data: { repo: rec.fullName, fields: Object.keys(request.body), visibility: updated.private ? 'private' : 'public' },
       });
-      return repositoryJson(ctx, updated ?? rec.repository, rec.owner, rec.access);
+      return repositoryJson(ctx, updated, rec.owner, rec.access);
     },
   );
 
