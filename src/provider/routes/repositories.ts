@@ -324,7 +324,8 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
           (visibility === 'all' || r.private === (visibility === 'private')) &&
           (r.ownerType === 'User' ? affiliation.has('owner') : affiliation.has('organization_member')),
       );
-      const { items, ssoSkipped } = await listableRepositories(ctx, principal, visible, { publicForEveryone: false });
+      // Tessera has no forks.
+      const { items, ssoSkipped } = await listableRepositories(ctx, principal, q.type === 'forks' ? [] : visible, { publicForEveryone: false });
       return sendPage(ctx, request, reply, items, ssoSkipped);
     },
   );
@@ -348,7 +349,8 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
       const q = request.query;
       if (q.visibility !== undefined || q.affiliation !== undefined) throw invalidField(q.visibility !== undefined ? 'visibility' : 'affiliation', 'is not a filter of this endpoint (use type)');
       const repos = (await ctx.store.repositories.list({ ownerType: 'Organization', ownerId: org.id })).filter(
-        (r) => q.type === undefined || q.type === 'all' || q.type === 'sources' || q.type === 'member' || r.private === (q.type === 'private'),
+        // Only `public` and `private` filter here: all, owner, member and sources are every repository.
+        (r) => (q.type === 'public' ? !r.private : q.type === 'private' ? r.private : true),
       );
       const { items, ssoSkipped } = await listableRepositories(ctx, request.principal, q.type === 'forks' ? [] : repos, { publicForEveryone: true });
       return sendPage(ctx, request, reply, items, ssoSkipped);
