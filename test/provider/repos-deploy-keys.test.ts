@@ -3,9 +3,10 @@
 // credentials reach, deploy keys record their token and go with it.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { Octokit } from '@octokit/rest';
+import { git, hermeticGitEnv } from '../../bench/git-https/git-client';
 import { createClassic, createFineGrained, createOrg, createRepo, newSession, Session, sshPublicKey } from './helpers/orgs';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -58,6 +59,27 @@ describe('repositories and deploy keys', function () {
     assert.equal(got.data.id, mine.data.id, 'owner and name are case-insensitive');
     const branches = await kit(alice.token).rest.repos.listBranches({ owner: org, repo: 'site' });
     assert.deepEqual(branches.data, [], 'an empty repository has no branches');
+  });
+
+  it('GET branches of a repository whose bare repository is missing on disk is [] (not a 500), and git access makes it again', async () => {
+    await kit(alice.token).rest.repos.createForAuthenticatedUser({ name: 'gone-from-disk' });
+    const dir = path.join(t.dataDir, 'repositories', alice.user.login.toLowerCase(), 'gone-from-disk.git');
+    rmSync(dir, { recursive: true, force: true });
+    const branches = await kit(alice.token).rest.repos.listBranches({ owner: alice.user.login, repo: 'gone-from-disk' });
+    assert.equal(branches.status, 200);
+    assert.deepEqual(branches.data, []);
+    assert.equal(existsSync(dir), false, 'a read does not make the bare repository');
+    const basic = Buffer.from(`x-access-token:${alice.token}`).toString('base64');
+    // Asynchronously: the provider runs in this process.
+    const ls = await git(['ls-remote', `${t.provider.url}/${alice.user.login}/gone-from-disk.git`], {
+      env: hermeticGitEnv(path.join(t.dataDir, 'git-home'), undefined, {
+        GIT_CONFIG_COUNT: '1',
+        GIT_CONFIG_KEY_0: 'http.extraHeader',
+        GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
+      }),
+    });
+    assert.equal(ls, '', 'git sees an empty repository');
+    assert.ok(existsSync(path.join(dir, 'HEAD')), 'git access made it again');
   });
 
   it('refuses bad names and duplicates with 422 naming name; unknown fields with 422', async () => {
