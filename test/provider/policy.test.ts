@@ -136,6 +136,24 @@ describe('org token policy', function () {
       assert.equal((await t.api.get(`/repos/${org}/private`, { token: month.token })).status, 403);
       assert.equal((await t.api.get(`/repos/${org}/private`, { token: week.token })).status, 200);
     });
+
+    it('classic: a new expiry (PATCH) starts a new lifetime, as regeneration does', async () => {
+      const org = await orgWithRepos();
+      const tok = await createClassic(t, member, ['repo'], { expires_in_days: 30 });
+      const start = t.clock.now();
+      t.clock.advance(20 * DAY);
+      try {
+        await setPolicy(t, org, owner, { max_lifetime_days: { classic: 14 } });
+        assert.equal((await t.api.get(`/repos/${org}/private`, { token: tok.token })).status, 403, 'a 30-day lifetime is over the cap');
+        // 7 days from now: shorter than the 10 days left, so no sudo; counted from its creation it would be 27 days.
+        const patch = await t.api.patch(`/user/personal-access-tokens/${tok.id}`, { token: member.token, body: { expires_in_days: 7 } });
+        assert.equal(patch.status, 200, patch.text);
+        const after = await t.api.get(`/repos/${org}/private`, { token: tok.token });
+        assert.equal(after.status, 200, after.text);
+      } finally {
+        t.clock.set(start);
+      }
+    });
   });
 
   describe('approval', () => {
