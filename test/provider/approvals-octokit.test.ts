@@ -4,9 +4,8 @@
 import * as assert from 'node:assert/strict';
 import { Octokit } from '@octokit/rest';
 import { addMember, createFineGrained, createOrg, createRepo, newSession, Session, setPolicy } from './helpers/orgs';
+import { octokitFor, statusOf } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
-
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 describe('approval queue through @octokit/rest', function () {
   this.timeout(60_000);
@@ -28,7 +27,7 @@ describe('approval queue through @octokit/rest', function () {
     await createRepo(t, owner, org, 'api', true);
     await createRepo(t, owner, org, 'web', true);
     await setPolicy(t, org, owner, { require_approval: true });
-    octokit = new Octokit({ auth: owner.token, baseUrl: t.provider.apiUrl, log: quiet });
+    octokit = octokitFor(t, owner.token);
   });
   after(async () => t.close());
 
@@ -127,20 +126,12 @@ describe('approval queue through @octokit/rest', function () {
   });
 
   it('bad reviews are 422s naming the field; unknown ids are 404 / 422', async () => {
-    const status = async (p: Promise<unknown>) => {
-      try {
-        await p;
-        return 200;
-      } catch (err) {
-        return (err as { status: number }).status;
-      }
-    };
     const one = await createFineGrained(t, dev, { resource_owner: org, permissions: {} });
     const [pending] = (await octokit.rest.orgs.listPatGrantRequests({ org, token_id: [String(one.id)] })).data;
     assert.equal(pending.token_id, one.id);
-    assert.equal(await status(octokit.rest.orgs.reviewPatGrantRequestsInBulk({ org, pat_request_ids: [], action: 'approve' })), 422);
+    assert.equal(await statusOf(octokit.rest.orgs.reviewPatGrantRequestsInBulk({ org, pat_request_ids: [], action: 'approve' })), 422);
     assert.equal(
-      await status(octokit.rest.orgs.reviewPatGrantRequestsInBulk({ org, pat_request_ids: Array.from({ length: 101 }, (_, i) => i + 1), action: 'approve' })),
+      await statusOf(octokit.rest.orgs.reviewPatGrantRequestsInBulk({ org, pat_request_ids: Array.from({ length: 101 }, (_, i) => i + 1), action: 'approve' })),
       422,
     );
     const long = await t.api.post(`/orgs/${org}/personal-access-token-requests/${pending.id}`, { token: owner.token, body: { action: 'deny', reason: 'x'.repeat(1025) } });
@@ -155,10 +146,10 @@ describe('approval queue through @octokit/rest', function () {
     const mixed = await t.api.post(`/orgs/${org}/personal-access-token-requests`, { token: owner.token, body: { pat_request_ids: [pending.id, 999999], action: 'approve' } });
     assert.equal(mixed.status, 422);
     assert.equal(mixed.json.errors[0].field, 'pat_request_ids');
-    assert.equal(await status(octokit.rest.orgs.reviewPatGrantRequest({ org, pat_request_id: 999999, action: 'approve' })), 404);
-    assert.equal(await status(octokit.rest.orgs.updatePatAccess({ org, pat_id: 999999, action: 'revoke' })), 404);
+    assert.equal(await statusOf(octokit.rest.orgs.reviewPatGrantRequest({ org, pat_request_id: 999999, action: 'approve' })), 404);
+    assert.equal(await statusOf(octokit.rest.orgs.updatePatAccess({ org, pat_id: 999999, action: 'revoke' })), 404);
     // Members can't review.
-    const memberOctokit = new Octokit({ auth: dev.token, baseUrl: t.provider.apiUrl, log: quiet });
-    assert.equal(await status(memberOctokit.rest.orgs.listPatGrantRequests({ org })), 403);
+    const memberOctokit = octokitFor(t, dev.token);
+    assert.equal(await statusOf(memberOctokit.rest.orgs.listPatGrantRequests({ org })), 403);
   });
 });

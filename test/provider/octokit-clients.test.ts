@@ -4,8 +4,8 @@
 import * as assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { createBasicAuth } from '@octokit/auth-basic';
-import { Octokit } from '@octokit/rest';
 import { createUser, enable2fa, totpAt, TestUser } from './helpers/accounts';
+import { octokitFor } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 // @octokit/auth-basic reads the 2FA challenge from the error shape of its own @octokit/request v5.
@@ -49,7 +49,7 @@ describe('real GitHub clients (@octokit/auth-basic, @octokit/rest)', () => {
     assert.equal(result.type, 'token');
     assert.match(result.token, /^tsp_[0-9A-Za-z]{36}$/);
 
-    const octokit = new Octokit({ auth: result.token, baseUrl: t.provider.apiUrl, log: { debug() {}, info() {}, warn() {}, error() {} } });
+    const octokit = octokitFor(t, result.token);
     const me = await octokit.rest.users.getAuthenticated();
     assert.equal(me.status, 200);
     assert.equal(me.data.login, user.login);

@@ -2,21 +2,10 @@
 // memberships API with @octokit/rest's own methods, roles (GitHub's `admin` = owner), the last
 // owner, removal, /user/orgs, /orgs/{org}/members and the org audit log.
 import * as assert from 'node:assert/strict';
-import { Octokit } from '@octokit/rest';
 import { createUser } from './helpers/accounts';
 import { createOrg, createRepo, newSession, Session, uniqueName } from './helpers/orgs';
+import { octokitFor, statusOf } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
-
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-
-async function statusOf(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-    return 200;
-  } catch (err) {
-    return (err as { status: number }).status;
-  }
-}
 
 describe('organizations and memberships', function () {
   this.timeout(60_000);
@@ -33,7 +22,7 @@ describe('organizations and memberships', function () {
   });
   after(async () => t.close());
 
-  const kit = (s: Session) => new Octokit({ auth: s.token, baseUrl: t.provider.apiUrl, log: quiet });
+  const kit = (s: Session) => octokitFor(t, s.token);
 
   describe('POST /user/orgs', () => {
     it('creates an org whose creator is its owner; anyone reads its profile', async () => {

@@ -5,21 +5,10 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { Octokit } from '@octokit/rest';
 import { git, hermeticGitEnv } from '../../bench/git-https/git-client';
 import { createClassic, createFineGrained, createOrg, createRepo, newSession, Session, sshPublicKey } from './helpers/orgs';
+import { octokitFor, statusOf } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
-
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-
-async function statusOf(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-    return 200;
-  } catch (err) {
-    return (err as { status: number }).status;
-  }
-}
 
 describe('repositories and deploy keys', function () {
   this.timeout(60_000);
@@ -36,7 +25,7 @@ describe('repositories and deploy keys', function () {
   });
   after(async () => t.close());
 
-  const kit = (token: string) => new Octokit({ auth: token, baseUrl: t.provider.apiUrl, log: quiet });
+  const kit = (token: string) => octokitFor(t, token);
 
   it('createForAuthenticatedUser and createInOrg make real bare repositories with default branch main', async () => {
     const mine = await kit(alice.token).rest.repos.createForAuthenticatedUser({ name: 'Tools', private: true, description: 'my tools' });

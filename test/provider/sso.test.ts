@@ -3,9 +3,9 @@
 // with Basic + X-GitHub-OTP, or in sudo mode); until then 403 with `X-GitHub-SSO: required;
 // url=...`; lists skip the org and say `X-GitHub-SSO: partial-results; organizations=...`.
 import * as assert from 'node:assert/strict';
-import { Octokit } from '@octokit/rest';
 import { enable2fa, nextOtp } from './helpers/accounts';
 import { addMember, createClassic, createFineGrained, createOrg, createRepo, newSession, Session, setPolicy } from './helpers/orgs';
+import { octokitFor } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 const HOUR = 60 * 60 * 1000;
@@ -152,7 +152,7 @@ describe('SSO credential authorizations', function () {
   it("GitHub's paths answer @octokit/rest's request() (octokit v22 has no named methods for them)", async () => {
     const c = await createClassic(t, member, ['repo']);
     assert.equal((await authorize(c.id)).status, 201);
-    const octokit = new Octokit({ auth: owner.token, baseUrl: t.provider.apiUrl, log: { debug() {}, info() {}, warn() {}, error() {} } });
+    const octokit = octokitFor(t, owner.token);
     const list = await octokit.request('GET /orgs/{org}/credential-authorizations', { org, login: member.user.login });
     assert.ok((list.data as { credential_id: number }[]).some((a) => a.credential_id === c.id));
     const del = await octokit.request('DELETE /orgs/{org}/credential-authorizations/{credential_id}', { org, credential_id: c.id });
