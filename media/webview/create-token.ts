@@ -4,7 +4,7 @@
 // approval. Name, description, expiry presets. The new secret is shown once, kept only in memory.
 import { html, render, nothing, type TemplateResult } from 'lit';
 import './lib/elements';
-import { call, CallError, getState, messageOf, onInit, ready, setState } from './lib/vscode-api';
+import { call, CallError, getState, messageOf, onInit, onUpdate, ready, setState } from './lib/vscode-api';
 import { errorsByAnchor } from './lib/field-errors';
 import { CLASSIC_SCOPES } from '../../src/shared/classic-scopes';
 import { FINE_GRAINED_PERMISSIONS, PERMISSION_GROUPS, type PermissionGroup } from '../../src/shared/fine-grained-permissions';
@@ -47,6 +47,10 @@ let errors = new Map<string, string[]>();
 let busy = false;
 /** The created token, with its secret: in memory only, never in setState. */
 let created: PersonalAccessToken | undefined;
+/** Whose it is (the form may move on to another account). */
+let createdAccountId = '';
+/** Set when the token was regenerated or deleted since: the secret shown no longer works. */
+let superseded: 'regenerated' | 'deleted' | undefined;
 
 function blankForm(accountId: string): Form {
   return {
@@ -92,6 +96,31 @@ onInit<CreateTokenInit>((data) => {
   draw();
   void loadOwners();
 });
+
+// Tokens changed somewhere (tree, details, another window): the receipt follows its token —
+// status and expiry, or that it was regenerated or deleted — and never asks for the secret again.
+onUpdate(() => {
+  if (created) void refreshCreated();
+});
+
+async function refreshCreated(): Promise<void> {
+  const shown = created;
+  if (!shown) return;
+  let state: { token?: PersonalAccessToken; gone?: boolean };
+  try {
+    state = await call<{ token?: PersonalAccessToken; gone?: boolean }>('tokenState', { accountId: createdAccountId, tokenId: shown.id });
+  } catch {
+    return; // signed out or the provider is away: keep what is shown
+  }
+  if (created !== shown) return; // the user moved on meanwhile
+  if (state.gone) {
+    superseded = 'deleted';
+  } else if (state.token) {
+    if (state.token.token_last_eight !== shown.token_last_eight) superseded = 'regenerated';
+    created = { ...state.token, token: shown.token };
+  }
+  draw();
+}
 
 async function loadOwners(): Promise<void> {
   ownersError = '';
@@ -192,6 +221,8 @@ async function submit(): Promise<void> {
   try {
     const r = await call<{ token: PersonalAccessToken }>('create', { accountId: form.accountId, body: b });
     created = r.token;
+    createdAccountId = form.accountId;
+    superseded = undefined;
     form = { ...blankForm(form.accountId), kind: form.kind, owner: form.owner };
     save();
   } catch (err) {
@@ -243,13 +274,19 @@ function createdView(t: PersonalAccessToken): TemplateResult {
   const pending = t.status === 'pending';
   return html`
     <h1>Token created</h1>
-    <p class="banner warning" role="status">
-      Copy your new personal access token now. You won’t be able to see it again — afterwards only its last eight characters are shown.
-    </p>
-    <div class="secret-row">
-      <vscode-textfield id="new-token-secret" data-testid="new-token-secret" readonly .value=${secret} aria-label="New token secret" class="secret"></vscode-textfield>
-      <vscode-button data-testid="copy-secret" @click=${() => void call('copy', { text: secret, what: 'Token' })}>Copy</vscode-button>
-    </div>
+    ${superseded
+      ? html`<p class="banner info" role="status" data-testid="created-superseded">
+          ${superseded === 'deleted'
+            ? 'This token has since been deleted: its secret no longer works.'
+            : 'This token has since been regenerated: the secret shown here no longer works (the new one was shown where it was regenerated).'}
+        </p>`
+      : html`<p class="banner warning" role="status">
+            Copy your new personal access token now. You won’t be able to see it again — afterwards only its last eight characters are shown.
+          </p>
+          <div class="secret-row">
+            <vscode-textfield id="new-token-secret" data-testid="new-token-secret" readonly .value=${secret} aria-label="New token secret" class="secret"></vscode-textfield>
+            <vscode-button data-testid="copy-secret" @click=${() => void call('copy', { text: secret, what: 'Token' })}>Copy</vscode-button>
+          </div>`}
     <dl class="props" data-testid="created-summary">
       <dt>Name</dt><dd data-testid="created-name">${t.name}</dd>
       <dt>Kind</dt><dd>${t.kind === 'fine_grained' ? 'Fine-grained' : 'Classic'}</dd>
@@ -260,7 +297,9 @@ function createdView(t: PersonalAccessToken): TemplateResult {
       ? html`<p class="banner info">This token reads public resources only until an owner of ${typeof t.resource_owner === 'string' ? t.resource_owner : t.resource_owner?.login} approves it. You will be notified.</p>`
       : nothing}
     <div class="actions">
-      <vscode-button data-testid="show-details" @click=${() => void call('openDetails', { accountId: form.accountId, tokenId: t.id })}>Show Details</vscode-button>
+      ${superseded === 'deleted'
+        ? nothing
+        : html`<vscode-button data-testid="show-details" @click=${() => void call('openDetails', { accountId: createdAccountId, tokenId: t.id })}>Show Details</vscode-button>`}
       <vscode-button secondary data-testid="create-another" @click=${() => { created = undefined; draw(); }}>Create Another Token</vscode-button>
       <vscode-button secondary data-testid="close" @click=${() => { created = undefined; void call('close'); }}>Done</vscode-button>
     </div>`;

@@ -172,6 +172,10 @@ describe('views (UI): account, two-factor and tokens', function () {
     await details.locator('[data-testid="token-last-eight"]', { hasText: fresh.slice(-8) }).waitFor();
     await details.locator('[data-testid="audit-events"]', { hasText: 'personal_access_token.credential_regenerated' }).waitFor();
     await screenshot(page, 'ui/views-regenerate-secret-once');
+    // the Create Token receipt (still open in its tab) no longer offers the old secret
+    const receipt = await webviewFrame(page, 'Create Token');
+    await receipt.locator('[data-testid="created-superseded"]', { hasText: /since been regenerated/ }).waitFor({ state: 'attached' });
+    assert.equal(await receipt.locator('[data-testid="new-token-secret"]').count(), 0, 'the superseded secret is gone from the receipt');
     await details.locator('[data-testid="hide-secret"]').click();
     assert.equal(await details.locator('[data-testid="regenerated-secret"]').count(), 0);
 
@@ -194,6 +198,10 @@ describe('views (UI): account, two-factor and tokens', function () {
     const details = await webviewFrame(page, 'Token: ci-deploy');
     await details.locator('[data-testid="token-status"]', { hasText: /^expired$/ }).waitFor();
     assert.equal(await details.locator('[data-testid="change-expiry"]').count(), 0, 'an expired token offers regenerate, not a new expiry');
+    // the receipt follows too
+    const receipt = await webviewFrame(page, 'Create Token');
+    await receipt.locator('[data-testid="created-status"]', { hasText: /^expired$/ }).waitFor({ state: 'attached' });
+    assert.equal(((await receipt.locator('[data-testid="created-expiry"]').textContent()) ?? '').trim(), 'expired');
   });
 
   it('deletes a token from the context menu after confirming', async () => {

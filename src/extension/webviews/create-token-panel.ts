@@ -94,6 +94,16 @@ export class CreateTokenPanel {
         this.services.fireTokensChanged();
         return { token };
       },
+      /** The created token now (no secret: GET never has it), or `gone` once it was deleted. */
+      tokenState: async (p: unknown): Promise<{ token?: PersonalAccessToken; gone?: true }> => {
+        const { accountId, tokenId } = p as { accountId: string; tokenId: number };
+        try {
+          return { token: await this.services.api<PersonalAccessToken>(accountId, 'GET', `/user/personal-access-tokens/${tokenId}`) };
+        } catch (err) {
+          if (err instanceof TesseraError && err.kind === 'not-found') return { gone: true };
+          throw err;
+        }
+      },
       copy: async (p: unknown) => {
         const { text, what } = p as { text: string; what?: string };
         await vscode.env.clipboard.writeText(text);
@@ -133,7 +143,7 @@ export class CreateTokenPanel {
     return list.sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** Keeps the form's lists fresh after changes elsewhere. */
+  /** Tokens changed elsewhere: a receipt on show follows its token. */
   notifyChanged(): void {
     this.host?.update();
   }

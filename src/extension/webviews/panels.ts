@@ -69,9 +69,10 @@ export class WebviewPanels implements vscode.Disposable {
     return hosts.map((p) => ({ viewType: p.viewType, title: p.title, html: p.webview.html }));
   }
 
-  /** Something changed: open details panels reload. */
+  /** Something changed: open details panels reload; the Create Token receipt follows its token. */
   tokensChanged(): void {
     for (const p of this.details.values()) p.host.update({});
+    this.create.notifyChanged();
   }
 
   /** Accounts changed: close panels of accounts that are gone. */
