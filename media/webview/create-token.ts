@@ -103,16 +103,18 @@ onUpdate(() => {
   if (created) void refreshCreated();
 });
 
+let refreshSeq = 0;
 async function refreshCreated(): Promise<void> {
   const shown = created;
   if (!shown) return;
+  const seq = ++refreshSeq;
   let state: { token?: PersonalAccessToken; gone?: boolean };
   try {
     state = await call<{ token?: PersonalAccessToken; gone?: boolean }>('tokenState', { accountId: createdAccountId, tokenId: shown.id });
   } catch {
     return; // signed out or the provider is away: keep what is shown
   }
-  if (created !== shown) return; // the user moved on meanwhile
+  if (created !== shown || seq !== refreshSeq) return; // the user moved on, or a newer look answers
   if (state.gone) {
     superseded = 'deleted';
   } else if (state.token) {

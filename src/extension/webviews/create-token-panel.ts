@@ -7,6 +7,7 @@ import type { TesseraServices } from '../services';
 import { TesseraError } from '../services';
 import type { PersonalAccessToken, RepositoryRef, TokenPolicy } from '../views/api-types';
 import type { OrgStore } from '../views/org-store';
+import { tokenPath } from '../views/token-actions';
 import { WebviewHost } from './webview-host';
 import type { CreateTokenInit, CreateTokenRequest, OwnerOption } from './protocol';
 
@@ -98,7 +99,7 @@ export class CreateTokenPanel {
       tokenState: async (p: unknown): Promise<{ token?: PersonalAccessToken; gone?: true }> => {
         const { accountId, tokenId } = p as { accountId: string; tokenId: number };
         try {
-          return { token: await this.services.api<PersonalAccessToken>(accountId, 'GET', `/user/personal-access-tokens/${tokenId}`) };
+          return { token: await this.services.api<PersonalAccessToken>(accountId, 'GET', tokenPath(tokenId)) };
         } catch (err) {
           if (err instanceof TesseraError && err.kind === 'not-found') return { gone: true };
           throw err;

@@ -1,5 +1,7 @@
 // The branches of a bare repository, read with the real git (`git for-each-ref refs/heads`).
 import { execFile } from 'node:child_process';
+import { access } from 'node:fs/promises';
+import * as path from 'node:path';
 import { gitCommandEnv } from '../git/bare-repos';
 
 export interface Branch {
@@ -7,7 +9,19 @@ export interface Branch {
   sha: string;
 }
 
-export function listBranches(gitDir: string): Promise<Branch[]> {
+/**
+ * A repository whose bare repository is not on disk (yet: git access makes it, see routes/git.ts)
+ * has no branches.
+ */
+export async function listBranches(gitDir: string): Promise<Branch[]> {
+  const onDisk = await access(path.join(gitDir, 'HEAD')).then(
+    () => true,
+    () => false,
+  );
+  return onDisk ? forEachRef(gitDir) : [];
+}
+
+function forEachRef(gitDir: string): Promise<Branch[]> {
   return new Promise((resolve, reject) => {
     execFile(
       'git',

@@ -184,6 +184,8 @@ export function registerPersonalAccessTokenRoutes(app: FastifyInstance, ctx: Pro
       if (body.name !== undefined) await assertNameFree(ctx, { ...token, note: body.name }, token.id);
       const updated = await ctx.store.tokens.update(token.id, { ...update, note: body.name, description: body.description, updatedAt: now });
       if (!updated) throw notFound();
+      // A new expiry starts a new lifetime, whatever the kind: org lifetime caps count from here.
+      if (expiresAt !== undefined) await ctx.store.fineGrainedTokens.setIssuedAt(token.id, now);
       const result = (await after?.(updated)) ?? updated;
       await recordAudit(ctx, {
         action: AUDIT_ACTIONS.patUpdate,

@@ -8,7 +8,7 @@ import { principalOf } from '../authz/authorize';
 import { requireClassicScope } from '../authz/permission-check';
 import { partialResultsHeader, SSO_HEADER } from '../authz/token-access';
 import { apiBase, ProviderContext } from '../context';
-import { bareRepositoryExists, createBareRepository, deleteBareRepository, repositoryPath, validateRepositoryName } from '../git/bare-repos';
+import { createBareRepository, deleteBareRepository, repositoryPath, validateRepositoryName } from '../git/bare-repos';
 import { forbidden, invalidField, notFound, validationFailed } from '../http/errors';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
 import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
@@ -296,12 +296,9 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
     async (request, reply) => {
       const rec = repositoryOf(request);
       const page = pageOf(request.query);
-      // No branch is protected on Tessera. A repository whose bare repository is not on disk (yet:
-      // the first push makes it, see routes/git.ts) has no branches.
-      const root = repositoriesRoot(ctx);
-      const onDisk = await bareRepositoryExists(root, rec.owner.login, rec.repository.name);
+      // No branch is protected on Tessera.
       const branches =
-        request.query.protected === 'true' || !onDisk ? [] : await listBranches(repositoryPath(root, rec.owner.login, rec.repository.name));
+        request.query.protected === 'true' ? [] : await listBranches(repositoryPath(repositoriesRoot(ctx), rec.owner.login, rec.repository.name));
       const slice = branches.slice(page.offset, page.offset + page.limit);
       setLinkHeader(request, reply, page, slice.length, ctx.origin);
       const url = `${apiBase(ctx)}/repos/${rec.fullName}`;

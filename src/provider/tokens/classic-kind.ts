@@ -22,22 +22,14 @@ export const classicKind: TokenKindHandler = {
     };
   },
 
-  async update(ctx, { token, body, expiresAt }) {
+  async update(_ctx, { token, body, expiresAt }) {
     if (body.permissions !== undefined) throw invalidField('permissions', 'is only for fine-grained tokens');
     const scopes = body.scopes !== undefined ? validateScopes('scopes', body.scopes) : undefined;
     const widens = (scopes !== undefined && widensScopes(token.scopes, scopes)) || extendsExpiry(token.expiresAt, expiresAt);
-    if (expiresAt === undefined) return { update: { scopes, expiresAt }, widens };
-    // A new expiry starts a new lifetime, as for fine-grained tokens: org lifetime caps count from here.
-    const after = async () => {
-      await ctx.store.fineGrainedTokens.setIssuedAt(token.id, ctx.clock.now());
-      return undefined;
-    };
-    return { update: { scopes, expiresAt }, widens, after };
+    return { update: { scopes, expiresAt }, widens };
   },
 
-  async regenerateExpiry(ctx, { token, expiresAt }) {
-    // A new secret starts a new lifetime: org lifetime caps count from here.
-    await ctx.store.fineGrainedTokens.setIssuedAt(token.id, ctx.clock.now());
+  async regenerateExpiry(_ctx, { expiresAt }) {
     return expiresAt;
   },
 };

@@ -188,7 +188,6 @@ export const fineGrainedKind: TokenKindHandler = {
             updatedAt: now,
           });
         }
-        if (expiresAt !== undefined) await ctx.store.fineGrainedTokens.setIssuedAt(token.id, now);
         if (result && owner.type === 'Organization' && (askAgain || (status === 'active' && (!sameOwner || token.status !== 'active')))) {
           await settleOrgAccess(ctx, result, owner, user, askAgain, result.justification, request.ip);
         }
@@ -208,7 +207,6 @@ export const fineGrainedKind: TokenKindHandler = {
     } else if (token.expiresAt && token.expiresAt.getTime() > latestExpiry(now, cap.days).getTime()) {
       throw invalidField('expires_at', `must be given: the token's expiry is later than the ${cap.days} days ${cap.whose} allows`, 'missing_field');
     }
-    await ctx.store.fineGrainedTokens.setIssuedAt(token.id, now);
     return expiresAt;
   },
 };

@@ -43,6 +43,8 @@ export async function regenerateSecret(ctx: ProviderContext, token: TokenRecord,
         updatedAt: ctx.clock.now(),
       });
       if (!record) throw new Error(`token ${token.id} vanished while regenerating`);
+      // A new secret starts a new lifetime: org lifetime caps count from here (policies/token-lifetime.ts).
+      await ctx.store.fineGrainedTokens.setIssuedAt(token.id, ctx.clock.now());
       return { record, secret };
     } catch (err) {
       if (!(err instanceof UniqueViolation) || attempt >= 3) throw err;
