@@ -513,7 +513,8 @@ export async function waitForNotification(page: Page, text: RegExp | string, tim
     await page.locator('.part.statusbar [id="status.notifications"] a, .part.statusbar [id="status.notifications"]').first().click().catch(() => undefined);
     const inCenter = page.locator('.notifications-center .notification-list-item')
       .filter({ has: page.locator('.notification-list-item-message', { hasText: re }) }).first();
-    if (await inCenter.isVisible({ timeout: 1_000 }).catch(() => false)) return inCenter;
+    // (isVisible does not wait: the center renders after the click, so wait for it.)
+    if (await inCenter.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) return inCenter;
     const shown = await page.locator('.notification-list-item-message').allTextContents();
     throw new Error(`no notification matching ${re} within ${timeout} ms; notifications: ${JSON.stringify(shown)}`);
   }
