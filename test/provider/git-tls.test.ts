@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as https from 'node:https';
@@ -122,6 +123,22 @@ describe('local CA (--tls auto)', () => {
     const third = await ensureLocalCa(dataDir);
     assert.deepEqual(third, first);
     assert.equal(await mode(path.join(dir, LOCAL_CA_FILES.serverKey)), 0o600);
+  });
+
+  it('reuses its certificates without loading @peculiar/x509, which only making them needs', async () => {
+    const first = await ensureLocalCa(dataDir);
+    // A fresh process, as a provider restarting on the same data folder.
+    const script = `
+      const { ensureLocalCa } = require(${JSON.stringify(require.resolve('../../src/provider/tls/local-ca'))});
+      ensureLocalCa(${JSON.stringify(dataDir)}).then((ca) => {
+        const loaded = Object.keys(require.cache).filter((f) => f.includes('@peculiar'));
+        process.stdout.write(JSON.stringify({ certPem: ca.certPem, loaded }));
+      });`;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    assert.equal(child.status, 0, child.stderr);
+    const out = JSON.parse(child.stdout) as { certPem: string; loaded: string[] };
+    assert.equal(out.certPem, first.certPem, 'the same server certificate');
+    assert.deepEqual(out.loaded, []);
   });
 
   it('concurrent first calls agree on one CA', async () => {

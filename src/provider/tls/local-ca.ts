@@ -2,16 +2,18 @@
 // certificate for 127.0.0.1, ::1 and localhost under `${dataDir}/tls/`, and reuses them on
 // later starts (the server certificate is renewed when it expires within 30 days). Git and the
 // extension trust the CA through `http.sslCAInfo` for the provider's origin only.
-import 'reflect-metadata'; // @peculiar/x509 (through tsyringe) needs a Reflect metadata polyfill
-import * as x509 from '@peculiar/x509';
+//
+// Checking existing files needs only node:crypto. Making certificates needs @peculiar/x509
+// (./certificate-issuer.ts), which is loaded only then, so a provider that reuses its
+// certificates, or runs without TLS, never loads it: loading dist/provider.js takes about half
+// as long without it (~110 ms instead of ~190 ms here), and a process that has loaded it answers
+// HTTP requests more slowly (the bench/token-auth Fastify floor: ~15 µs more CPU per request).
 import * as crypto from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-
-x509.cryptoProvider.set(crypto.webcrypto);
-
-type WebCryptoKey = crypto.webcrypto.CryptoKey;
-type WebCryptoKeyPair = crypto.webcrypto.CryptoKeyPair;
+import type * as CertificateIssuer from './certificate-issuer';
+import type { IssuingCa } from './certificate-issuer';
+import { BACKDATE_MS, DAY_MS, RENEW_BEFORE_DAYS, SERVER_DNS, SERVER_IPS } from './certificate-profile';
 
 export interface LocalCa {
   /** Absolute path of the CA certificate (PEM) that clients should trust. */
@@ -23,24 +25,18 @@ export interface LocalCa {
   keyPem: string;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-export const CA_VALIDITY_DAYS = 3650;
-export const SERVER_VALIDITY_DAYS = 825;
-/** Renew a certificate that expires within this many days. */
-export const RENEW_BEFORE_DAYS = 30;
-/** Certificates are back-dated this much so a slightly slow client clock still accepts them. */
-const BACKDATE_MS = 60 * 60 * 1000;
-
-const EC_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-const SERVER_IPS = ['127.0.0.1', '::1'];
-const SERVER_DNS = ['localhost'];
-
 export const LOCAL_CA_FILES = {
   caCert: 'ca.pem',
   caKey: 'ca-key.pem',
   serverCert: 'server.pem',
   serverKey: 'server-key.pem',
 } as const;
+
+/** ./certificate-issuer.ts (and @peculiar/x509), loaded the first time a certificate is made. */
+function certificateIssuer(): typeof CertificateIssuer {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./certificate-issuer') as typeof CertificateIssuer;
+}
 
 /**
  * Makes (first call) or reuses (later calls) the local CA and server certificate in
@@ -59,10 +55,10 @@ export async function ensureLocalCa(dataDir: string): Promise<LocalCa> {
     };
     const now = Date.now();
 
-    let ca = await loadCa(files.caCert, files.caKey, now);
+    let ca: IssuingCa | undefined = await loadCa(files.caCert, files.caKey, now);
     let caIsNew = false;
     if (!ca) {
-      ca = await createCa(now);
+      ca = await certificateIssuer().createCa(now);
       await writeFileAtomic(files.caKey, ca.keyPem, 0o600);
       await writeFileAtomic(files.caCert, ca.certPem, 0o644);
       caIsNew = true;
@@ -70,7 +66,7 @@ export async function ensureLocalCa(dataDir: string): Promise<LocalCa> {
 
     let server = caIsNew ? undefined : await loadServer(files.serverCert, files.serverKey, ca.cert, now);
     if (!server) {
-      server = await createServerCertificate(ca, now);
+      server = await certificateIssuer().createServerCertificate(ca, now);
       await writeFileAtomic(files.serverKey, server.keyPem, 0o600);
       await writeFileAtomic(files.serverCert, server.certPem, 0o644);
     }
@@ -80,16 +76,6 @@ export async function ensureLocalCa(dataDir: string): Promise<LocalCa> {
 
     return { caCertPath: files.caCert, caCertPem: ca.certPem, certPem: server.certPem, keyPem: server.keyPem };
   });
-}
-
-interface LoadedCa {
-  cert: crypto.X509Certificate;
-  certPem: string;
-  keyPem: string;
-  /** WebCrypto signing key. */
-  signingKey: WebCryptoKey;
-  /** The CA certificate as @peculiar/x509 sees it (issuer name, key identifier). */
-  x509Cert: x509.X509Certificate;
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {
@@ -111,20 +97,15 @@ function isP256(key: crypto.KeyObject): boolean {
   return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
 }
 
-async function importSigningKey(key: crypto.KeyObject): Promise<WebCryptoKey> {
-  const der = key.export({ type: 'pkcs8', format: 'der' });
-  return crypto.webcrypto.subtle.importKey('pkcs8', der, EC_ALGORITHM, false, ['sign']) as Promise<WebCryptoKey>;
-}
-
 /** The existing CA if it is complete, consistent, a CA, ECDSA P-256 and not near expiry. */
-async function loadCa(certFile: string, keyFile: string, now: number): Promise<LoadedCa | undefined> {
+async function loadCa(certFile: string, keyFile: string, now: number): Promise<IssuingCa | undefined> {
   const [certPem, keyPem] = await Promise.all([readIfExists(certFile), readIfExists(keyFile)]);
   if (certPem === undefined || keyPem === undefined) return undefined;
   try {
     const cert = new crypto.X509Certificate(certPem);
     const key = crypto.createPrivateKey(keyPem);
     if (!cert.ca || !isP256(key) || !cert.checkPrivateKey(key) || !stillValid(cert, now)) return undefined;
-    return { cert, certPem, keyPem, signingKey: await importSigningKey(key), x509Cert: new x509.X509Certificate(certPem) };
+    return { cert, certPem, keyPem, key };
   } catch {
     return undefined; // unreadable: make a new one
   }
@@ -150,73 +131,6 @@ async function loadServer(
   } catch {
     return undefined;
   }
-}
-
-/** A positive, random 128-bit serial number in hex (RFC 5280 §4.1.2.2). */
-function randomSerial(): string {
-  const bytes = crypto.randomBytes(16);
-  bytes[0] = (bytes[0] & 0x7f) | 0x01; // positive, and no leading zero byte
-  return bytes.toString('hex');
-}
-
-async function generateKeyPair(): Promise<WebCryptoKeyPair> {
-  return (await crypto.webcrypto.subtle.generateKey(EC_ALGORITHM, true, ['sign', 'verify'])) as WebCryptoKeyPair;
-}
-
-function privateKeyPem(key: WebCryptoKey): string {
-  return crypto.KeyObject.from(key as unknown as crypto.webcrypto.CryptoKey).export({ type: 'pkcs8', format: 'pem' }) as string;
-}
-
-async function createCa(now: number): Promise<LoadedCa> {
-  const keys = await generateKeyPair();
-  const tag = crypto.randomBytes(4).toString('hex');
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomSerial(),
-    name: `CN=Tessera local CA ${tag}, O=Tessera`,
-    notBefore: new Date(now - BACKDATE_MS),
-    notAfter: new Date(now + CA_VALIDITY_DAYS * DAY_MS),
-    signingAlgorithm: EC_ALGORITHM,
-    keys,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-    ],
-  });
-  const certPem = cert.toString('pem') + '\n';
-  return {
-    cert: new crypto.X509Certificate(certPem),
-    certPem,
-    keyPem: privateKeyPem(keys.privateKey),
-    signingKey: keys.privateKey,
-    x509Cert: cert,
-  };
-}
-
-async function createServerCertificate(ca: LoadedCa, now: number): Promise<{ certPem: string; keyPem: string }> {
-  const keys = await generateKeyPair();
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: randomSerial(),
-    subject: 'CN=localhost, O=Tessera',
-    issuer: ca.x509Cert.subject,
-    notBefore: new Date(now - BACKDATE_MS),
-    notAfter: new Date(Math.min(now + SERVER_VALIDITY_DAYS * DAY_MS, Date.parse(ca.cert.validTo))),
-    signingAlgorithm: EC_ALGORITHM,
-    publicKey: keys.publicKey,
-    signingKey: ca.signingKey,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
-      new x509.SubjectAlternativeNameExtension(
-        [...SERVER_DNS.map((value) => ({ type: 'dns' as const, value })), ...SERVER_IPS.map((value) => ({ type: 'ip' as const, value }))],
-        false,
-      ),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-      await x509.AuthorityKeyIdentifierExtension.create(ca.x509Cert.publicKey),
-    ],
-  });
-  return { certPem: cert.toString('pem') + '\n', keyPem: privateKeyPem(keys.privateKey) };
 }
 
 /** Writes through a temporary file created with `mode`, then renames, so readers never see half a key. */

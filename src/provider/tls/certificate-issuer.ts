@@ -1,0 +1,87 @@
+// Makes the local CA's certificates (./local-ca.ts decides when): a self-signed ECDSA P-256 CA
+// and a server certificate for the loopback names, with @peculiar/x509. Loaded on demand only
+// (see local-ca.ts for why).
+import 'reflect-metadata'; // @peculiar/x509 (through tsyringe) needs a Reflect metadata polyfill
+import * as x509 from '@peculiar/x509';
+import * as crypto from 'node:crypto';
+import { BACKDATE_MS, CA_VALIDITY_DAYS, DAY_MS, SERVER_DNS, SERVER_IPS, SERVER_VALIDITY_DAYS } from './certificate-profile';
+
+x509.cryptoProvider.set(crypto.webcrypto);
+
+type WebCryptoKeyPair = crypto.webcrypto.CryptoKeyPair;
+type WebCryptoKey = crypto.webcrypto.CryptoKey;
+
+/** A CA that can sign: its certificate and private key. */
+export interface IssuingCa {
+  cert: crypto.X509Certificate;
+  certPem: string;
+  keyPem: string;
+  key: crypto.KeyObject;
+}
+
+const EC_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+
+/** A positive, random 128-bit serial number in hex (RFC 5280 §4.1.2.2). */
+function randomSerial(): string {
+  const bytes = crypto.randomBytes(16);
+  bytes[0] = (bytes[0] & 0x7f) | 0x01; // positive, and no leading zero byte
+  return bytes.toString('hex');
+}
+
+async function generateKeyPair(): Promise<WebCryptoKeyPair> {
+  return (await crypto.webcrypto.subtle.generateKey(EC_ALGORITHM, true, ['sign', 'verify'])) as WebCryptoKeyPair;
+}
+
+function privateKeyPem(key: WebCryptoKey): string {
+  return crypto.KeyObject.from(key as unknown as crypto.webcrypto.CryptoKey).export({ type: 'pkcs8', format: 'pem' }) as string;
+}
+
+export async function createCa(now: number): Promise<IssuingCa> {
+  const keys = await generateKeyPair();
+  const tag = crypto.randomBytes(4).toString('hex');
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerial(),
+    name: `CN=Tessera local CA ${tag}, O=Tessera`,
+    notBefore: new Date(now - BACKDATE_MS),
+    notAfter: new Date(now + CA_VALIDITY_DAYS * DAY_MS),
+    signingAlgorithm: EC_ALGORITHM,
+    keys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  const certPem = cert.toString('pem') + '\n';
+  const keyPem = privateKeyPem(keys.privateKey);
+  return { cert: new crypto.X509Certificate(certPem), certPem, keyPem, key: crypto.createPrivateKey(keyPem) };
+}
+
+export async function createServerCertificate(ca: IssuingCa, now: number): Promise<{ certPem: string; keyPem: string }> {
+  const keys = await generateKeyPair();
+  const caCert = new x509.X509Certificate(ca.certPem);
+  const signingKey = await crypto.webcrypto.subtle.importKey('pkcs8', ca.key.export({ type: 'pkcs8', format: 'der' }), EC_ALGORITHM, false, ['sign']);
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerial(),
+    subject: 'CN=localhost, O=Tessera',
+    issuer: caCert.subject,
+    notBefore: new Date(now - BACKDATE_MS),
+    notAfter: new Date(Math.min(now + SERVER_VALIDITY_DAYS * DAY_MS, Date.parse(ca.cert.validTo))),
+    signingAlgorithm: EC_ALGORITHM,
+    publicKey: keys.publicKey,
+    signingKey,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
+      new x509.SubjectAlternativeNameExtension(
+        [...SERVER_DNS.map((value) => ({ type: 'dns' as const, value })), ...SERVER_IPS.map((value) => ({ type: 'ip' as const, value }))],
+        false,
+      ),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(caCert.publicKey),
+    ],
+  });
+  return { certPem: cert.toString('pem') + '\n', keyPem: privateKeyPem(keys.privateKey) };
+}
+
