@@ -21,9 +21,9 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import Fastify from 'fastify';
-import { startProvider } from '../src/provider/index';
-import { parseToken, tokenDigest } from '../src/shared/token-format';
+import type * as FastifyModule from 'fastify';
+import type * as ProviderModule from '../src/provider/index';
+import type * as TokenFormatModule from '../src/shared/token-format';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -31,9 +31,20 @@ interface AutocannonResult {
   non2xx: number;
   errors: number;
 }
-// autocannon ships no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const autocannon = require('autocannon') as (opts: { url: string; headers?: Record<string, string>; connections: number; duration: number }) => Promise<AutocannonResult>;
+type Autocannon = (opts: { url: string; headers?: Record<string, string>; connections: number; duration: number }) => Promise<AutocannonResult>;
+
+// Each process loads only what it runs: the bare server nothing but node:http, the floor Fastify,
+// Tessera the provider, and only this parent autocannon. A process that has loaded more code
+// (Tessera's whole module graph, say) answers HTTP requests measurably more slowly, which would
+// otherwise be charged to the wrong server.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const load = {
+  autocannon: () => require('autocannon') as Autocannon, // ships no type declarations
+  fastify: () => require('fastify') as typeof FastifyModule,
+  provider: () => require('../src/provider/index') as typeof ProviderModule,
+  tokenFormat: () => require('../src/shared/token-format') as typeof TokenFormatModule,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 type Role = 'tessera' | 'bare' | 'floor';
 
@@ -47,7 +58,7 @@ function cpuMicros(): number {
 async function serveChild(role: Role): Promise<void> {
   if (role === 'tessera') {
     const dataDir = process.env.TESSERA_BENCH_DATA!;
-    const provider = await startProvider({ dataDir, tls: 'off', port: 0, host: '127.0.0.1', sweepIntervalMs: 24 * 3600_000 });
+    const provider = await load.provider().startProvider({ dataDir, tls: 'off', port: 0, host: '127.0.0.1', sweepIntervalMs: 24 * 3600_000 });
     process.send!({ url: provider.url });
     process.on('message', async (m: { stop?: boolean; cpu?: boolean }) => {
       if (m.cpu) process.send!({ cpu: cpuMicros() });
@@ -60,6 +71,8 @@ async function serveChild(role: Role): Promise<void> {
     process.on('message', async (m: { body?: string; token?: string; stop?: boolean; cpu?: boolean }) => {
       if (m.cpu) process.send!({ cpu: cpuMicros() });
       if (m.body !== undefined && m.token !== undefined) {
+        const { default: Fastify } = load.fastify();
+        const { parseToken, tokenDigest } = load.tokenFormat();
         const body = m.body;
         const stored = Buffer.from(tokenDigest(m.token), 'hex');
         const principals = new Map([[tokenDigest(m.token), { scopes: ['repo', 'user'] }]]);
@@ -141,6 +154,7 @@ function cpuOf(child: ChildProcess): Promise<number> {
 }
 
 async function drive(url: string, headers: Record<string, string>, connections: number, duration: number, server: ChildProcess): Promise<Figures> {
+  const autocannon = load.autocannon();
   // Warm-up (JIT, connection pools), not counted.
   await autocannon({ url, headers, connections, duration: 2 });
   const cpuBefore = await cpuOf(server);
