@@ -4,12 +4,11 @@
 import 'reflect-metadata'; // @peculiar/x509 (through tsyringe) needs a Reflect metadata polyfill
 import * as x509 from '@peculiar/x509';
 import * as crypto from 'node:crypto';
-import { BACKDATE_MS, CA_VALIDITY_DAYS, DAY_MS, SERVER_DNS, SERVER_IPS, SERVER_VALIDITY_DAYS } from './certificate-profile';
+import { BACKDATE_MS, CA_VALIDITY_MS, SERVER_DNS, SERVER_IPS, SERVER_VALIDITY_MS } from './certificate-profile';
 
 x509.cryptoProvider.set(crypto.webcrypto);
 
 type WebCryptoKeyPair = crypto.webcrypto.CryptoKeyPair;
-type WebCryptoKey = crypto.webcrypto.CryptoKey;
 
 /** A CA that can sign: its certificate and private key. */
 export interface IssuingCa {
@@ -32,8 +31,8 @@ async function generateKeyPair(): Promise<WebCryptoKeyPair> {
   return (await crypto.webcrypto.subtle.generateKey(EC_ALGORITHM, true, ['sign', 'verify'])) as WebCryptoKeyPair;
 }
 
-function privateKeyPem(key: WebCryptoKey): string {
-  return crypto.KeyObject.from(key as unknown as crypto.webcrypto.CryptoKey).export({ type: 'pkcs8', format: 'pem' }) as string;
+function privateKeyPem(key: crypto.KeyObject): string {
+  return key.export({ type: 'pkcs8', format: 'pem' }) as string;
 }
 
 export async function createCa(now: number): Promise<IssuingCa> {
@@ -43,7 +42,7 @@ export async function createCa(now: number): Promise<IssuingCa> {
     serialNumber: randomSerial(),
     name: `CN=Tessera local CA ${tag}, O=Tessera`,
     notBefore: new Date(now - BACKDATE_MS),
-    notAfter: new Date(now + CA_VALIDITY_DAYS * DAY_MS),
+    notAfter: new Date(now + CA_VALIDITY_MS),
     signingAlgorithm: EC_ALGORITHM,
     keys,
     extensions: [
@@ -53,8 +52,8 @@ export async function createCa(now: number): Promise<IssuingCa> {
     ],
   });
   const certPem = cert.toString('pem') + '\n';
-  const keyPem = privateKeyPem(keys.privateKey);
-  return { cert: new crypto.X509Certificate(certPem), certPem, keyPem, key: crypto.createPrivateKey(keyPem) };
+  const key = crypto.KeyObject.from(keys.privateKey);
+  return { cert: new crypto.X509Certificate(certPem), certPem, keyPem: privateKeyPem(key), key };
 }
 
 export async function createServerCertificate(ca: IssuingCa, now: number): Promise<{ certPem: string; keyPem: string }> {
@@ -66,7 +65,7 @@ export async function createServerCertificate(ca: IssuingCa, now: number): Promi
     subject: 'CN=localhost, O=Tessera',
     issuer: caCert.subject,
     notBefore: new Date(now - BACKDATE_MS),
-    notAfter: new Date(Math.min(now + SERVER_VALIDITY_DAYS * DAY_MS, Date.parse(ca.cert.validTo))),
+    notAfter: new Date(Math.min(now + SERVER_VALIDITY_MS, Date.parse(ca.cert.validTo))),
     signingAlgorithm: EC_ALGORITHM,
     publicKey: keys.publicKey,
     signingKey,
@@ -82,6 +81,6 @@ export async function createServerCertificate(ca: IssuingCa, now: number): Promi
       await x509.AuthorityKeyIdentifierExtension.create(caCert.publicKey),
     ],
   });
-  return { certPem: cert.toString('pem') + '\n', keyPem: privateKeyPem(keys.privateKey) };
+  return { certPem: cert.toString('pem') + '\n', keyPem: privateKeyPem(crypto.KeyObject.from(keys.privateKey)) };
 }
 

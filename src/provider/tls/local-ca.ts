@@ -13,7 +13,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type * as CertificateIssuer from './certificate-issuer';
 import type { IssuingCa } from './certificate-issuer';
-import { BACKDATE_MS, DAY_MS, RENEW_BEFORE_DAYS, SERVER_DNS, SERVER_IPS } from './certificate-profile';
+import { BACKDATE_MS, RENEW_BEFORE_MS, SERVER_DNS, SERVER_IPS } from './certificate-profile';
 
 export interface LocalCa {
   /** Absolute path of the CA certificate (PEM) that clients should trust. */
@@ -90,7 +90,7 @@ async function readIfExists(file: string): Promise<string | undefined> {
 function stillValid(cert: crypto.X509Certificate, now: number): boolean {
   const from = Date.parse(cert.validFrom);
   const to = Date.parse(cert.validTo);
-  return Number.isFinite(from) && Number.isFinite(to) && from <= now + BACKDATE_MS && to > now + RENEW_BEFORE_DAYS * DAY_MS;
+  return Number.isFinite(from) && Number.isFinite(to) && from <= now + BACKDATE_MS && to > now + RENEW_BEFORE_MS;
 }
 
 function isP256(key: crypto.KeyObject): boolean {
