@@ -349,6 +349,40 @@ describe('change generation and the principal cache (SQLite store)', () => {
     assert.notEqual(store.tokens.changeGeneration(), g0);
   });
 
+  it('counts writes to every table: each has its insert, update and delete trigger, on this connection only', () => {
+    const tables = (store.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`).all() as { name: string }[]).map((r) => r.name);
+    assert.ok(tables.includes('tokens') && tables.includes('users') && tables.includes('schema_migrations'), tables.join());
+    const triggers = store.db.prepare(`SELECT tbl_name AS t, sql FROM temp.sqlite_schema WHERE type = 'trigger'`).all() as { t: string; sql: string }[];
+    for (const table of tables) {
+      for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
+        assert.ok(triggers.some((tr) => tr.t === table && tr.sql.includes(`AFTER ${op}`)), `${table}: no ${op} trigger`);
+      }
+    }
+    const inFile = store.db.prepare(`SELECT COUNT(*) AS n FROM main.sqlite_schema WHERE type = 'trigger' AND sql LIKE '%tessera_row_written%'`).get() as { n: number };
+    assert.equal(inFile.n, 0, 'the counting triggers are TEMP: nothing is added to the database file');
+    assert.ok(triggers.every((tr) => tr.sql.includes('tessera_row_written')), 'only counting triggers are TEMP ones');
+  });
+
+  it('counts writes to a table created after the store opened, and to one dropped and created again, from the next turn on', async () => {
+    store.db.exec('CREATE TABLE extra (id INTEGER PRIMARY KEY, v TEXT)');
+    await nextTurn();
+    const g0 = store.tokens.changeGeneration();
+    store.db.prepare('INSERT INTO extra (v) VALUES (?)').run('a');
+    const g1 = store.tokens.changeGeneration();
+    assert.notEqual(g1, g0, 'an insert into the new table moves the generation');
+    store.db.exec('DROP TABLE extra');
+    store.db.exec('CREATE TABLE extra (id INTEGER PRIMARY KEY, v TEXT)');
+    await nextTurn();
+    const g2 = store.tokens.changeGeneration();
+    store.db.prepare('INSERT INTO extra (v) VALUES (?)').run('b');
+    assert.notEqual(store.tokens.changeGeneration(), g2, 'the re-created table is counted again');
+    store.db.prepare('UPDATE extra SET v = ?').run('c');
+    const g3 = store.tokens.changeGeneration();
+    assert.notEqual(g3, g2);
+    store.db.prepare('DELETE FROM extra').run();
+    assert.notEqual(store.tokens.changeGeneration(), g3, 'a delete moves it too');
+  });
+
   it('is unknown inside an open transaction', () => {
     store.db.exec('BEGIN');
     try {

@@ -45,8 +45,9 @@ function stubStore(tokens: TokenRecord[]) {
   return { store, calls };
 }
 
-async function rejectsWith(p: Promise<unknown>, status: number, message: string) {
-  await assert.rejects(p, (e: unknown) => e instanceof HttpError && e.status === status && e.message === message);
+/** `call` may throw at once or return a rejected promise (authentication is synchronous when it can be). */
+async function rejectsWith(call: () => unknown, status: number, message: string) {
+  await assert.rejects(async () => call(), (e: unknown) => e instanceof HttpError && e.status === status && e.message === message);
 }
 
 describe('provider token authentication', () => {
@@ -55,10 +56,10 @@ describe('provider token authentication', () => {
     const ctx = createProviderContext(store, { clock: new ManualClock(now) });
     const good = generateToken('classic');
     const bad = good.slice(0, 10) + (good[10] === 'a' ? 'b' : 'a') + good.slice(11);
-    await rejectsWith(authenticateToken(ctx, bad), 401, 'Bad credentials');
-    await rejectsWith(authenticateToken(ctx, 'tsp_nope'), 401, 'Bad credentials');
+    await rejectsWith(() => authenticateToken(ctx, bad), 401, 'Bad credentials');
+    await rejectsWith(() => authenticateToken(ctx, 'tsp_nope'), 401, 'Bad credentials');
     assert.equal(calls.byDigest, 0);
-    await rejectsWith(authenticateToken(ctx, good), 401, 'Bad credentials');
+    await rejectsWith(() => authenticateToken(ctx, good), 401, 'Bad credentials');
     assert.equal(calls.byDigest, 1, 'a well-formed unknown token is looked up');
   });
 
@@ -77,8 +78,8 @@ describe('provider token authentication', () => {
     assert.equal(p.method, 'token');
     assert.equal(p.freshProof, false);
     assert.equal(p.token?.id, 1);
-    await rejectsWith(authenticateToken(ctx, revoked), 401, 'Bad credentials');
-    await rejectsWith(authenticateToken(ctx, expired), 401, 'token expired');
+    await rejectsWith(() => authenticateToken(ctx, revoked), 401, 'Bad credentials');
+    await rejectsWith(() => authenticateToken(ctx, expired), 401, 'token expired');
   });
 
   it('writes last_used_at at most once a minute', async () => {

@@ -19,7 +19,11 @@ export interface CredentialSource {
   ip: string;
 }
 
-export async function authenticate(ctx: ProviderContext, src: CredentialSource): Promise<Principal | undefined> {
+/**
+ * Synchronous for a token whose look-up needs no waiting (see authenticateToken), so the common
+ * case adds no promise turns; a Promise otherwise. Bad credentials throw (or reject) a 401.
+ */
+export function authenticate(ctx: ProviderContext, src: CredentialSource): Principal | undefined | Promise<Principal | undefined> {
   const creds = parseAuthorization(src.authorization);
   if (!creds) return undefined;
   if (creds.scheme === 'token') {
@@ -35,6 +39,10 @@ export async function authenticate(ctx: ProviderContext, src: CredentialSource):
     if (password.startsWith('tsa_')) throw badCredentials();
     return authenticateToken(ctx, password);
   }
-  const user = await signIn(ctx, { login: username, password, otp: src.otp, ip: src.ip });
+  return signInWithPassword(ctx, username, password, src);
+}
+
+async function signInWithPassword(ctx: ProviderContext, login: string, password: string, src: CredentialSource): Promise<Principal> {
+  const user = await signIn(ctx, { login, password, otp: src.otp, ip: src.ip });
   return { user, method: 'password', freshProof: true };
 }

@@ -11,33 +11,48 @@ import type { ProviderContext } from '../context';
 import { badCredentials, HttpError } from '../http/errors';
 import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
-import { parseToken, tokenDigest } from '../../shared/token-format';
+import { parseToken, tokenDigest, type TokenKind } from '../../shared/token-format';
 import { principalCacheFor } from './principal-cache';
 import type { Principal } from './principal';
 
 export const LAST_USED_WRITE_INTERVAL_MS = MINUTE;
 export const TOKEN_EXPIRED_MESSAGE = 'token expired';
 
-export async function authenticateToken(ctx: ProviderContext, secret: string): Promise<Principal> {
+/**
+ * The token's principal. Synchronous when nothing has to be waited for — the look-up came from the
+ * principal cache and last_used_at is fresh, i.e. almost every request of a busy client — so the
+ * authorization hook adds no promise turns; a Promise otherwise. Bad credentials throw (or
+ * reject) a 401 HttpError.
+ */
+export function authenticateToken(ctx: ProviderContext, secret: string): Principal | Promise<Principal> {
   const kind = parseToken(secret);
   if (!kind) throw badCredentials(); // wrong shape or checksum: no look-up
   const digest = tokenDigest(secret);
   const cache = principalCacheFor(ctx.store);
   const generation = cache?.sync();
-  let token: TokenRecord | undefined;
-  let user: UserRecord | undefined;
-  let stored: Buffer | undefined;
   const cached = generation !== undefined ? cache!.get(digest) : undefined;
-  if (cached) {
-    ({ token, user, hashedToken: stored } = cached);
-  } else {
-    const found = await ctx.store.tokens.byDigestWithUser(digest);
-    if (found?.token) {
-      if (generation !== undefined) ({ token, user, hashedToken: stored } = cache!.put(generation, digest, found));
-      else ({ token, user } = found);
-    }
-  }
-  if (!token || !user || !timingSafeEqual(stored ?? Buffer.from(token.hashedToken, 'hex'), Buffer.from(digest, 'hex')) || token.kind !== kind) {
+  if (cached) return checkToken(ctx, kind, digest, cached, generation);
+  return lookUpAndCheck(ctx, kind, digest, generation);
+}
+
+async function lookUpAndCheck(ctx: ProviderContext, kind: TokenKind, digest: string, generation: number | undefined): Promise<Principal> {
+  const found = await ctx.store.tokens.byDigestWithUser(digest);
+  if (!found?.token) throw badCredentials();
+  const cache = principalCacheFor(ctx.store);
+  const entry = generation !== undefined && cache ? cache.put(generation, digest, found) : { ...found, hashedToken: undefined };
+  return checkToken(ctx, kind, digest, entry, generation);
+}
+
+/** Every check, on every request, whatever the look-up came from. */
+function checkToken(
+  ctx: ProviderContext,
+  kind: TokenKind,
+  digest: string,
+  found: { token: TokenRecord; user: UserRecord; hashedToken: Buffer | undefined },
+  generation: number | undefined,
+): Principal | Promise<Principal> {
+  const { token, user } = found;
+  if (!user || !timingSafeEqual(found.hashedToken ?? Buffer.from(token.hashedToken, 'hex'), Buffer.from(digest, 'hex')) || token.kind !== kind) {
     throw badCredentials();
   }
   if (token.status === 'revoked') throw badCredentials();
@@ -46,10 +61,17 @@ export async function authenticateToken(ctx: ProviderContext, secret: string): P
     throw new HttpError(401, TOKEN_EXPIRED_MESSAGE);
   }
   if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= LAST_USED_WRITE_INTERVAL_MS) {
-    if (await ctx.store.tokens.touchLastUsed(token.id, now, LAST_USED_WRITE_INTERVAL_MS)) {
-      if (generation !== undefined) token = cache!.touched(digest, token, now); // shared, frozen records
-      else token.lastUsedAt = now;
-    }
+    return touch(ctx, digest, token, user, now, generation);
+  }
+  return { user, token, method: 'token', freshProof: false };
+}
+
+/** last_used_at, written at most once a minute per token. */
+async function touch(ctx: ProviderContext, digest: string, token: TokenRecord, user: UserRecord, now: Date, generation: number | undefined): Promise<Principal> {
+  if (await ctx.store.tokens.touchLastUsed(token.id, now, LAST_USED_WRITE_INTERVAL_MS)) {
+    const cache = principalCacheFor(ctx.store);
+    if (generation !== undefined && cache) token = cache.touched(digest, token, now); // shared, frozen records
+    else token.lastUsedAt = now;
   }
   return { user, token, method: 'token', freshProof: false };
 }

@@ -1,5 +1,6 @@
-// The one authorization layer: an onRequest hook that authenticates the caller, sets the token
-// headers, loads the route's resource and runs ctx.guards. Runs before body parsing and
+// The one authorization layer: an onRequest hook on every route (and one for requests no route
+// matched) that authenticates the caller, sets the token headers, loads the route's resource and
+// runs ctx.guards. Runs before body parsing and
 // validation, so an unauthenticated caller gets 401 before any 4xx about its body. (It also sets
 // the no-store / nosniff headers every answer carries: one hook, not two.)
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -7,7 +8,7 @@ import { authenticate } from '../auth/authenticate';
 import type { Principal } from '../auth/principal';
 import type { ProviderContext } from '../context';
 import { HttpError, notFound } from '../http/errors';
-import type { Denial } from './guard';
+import type { Denial, GuardInput } from './guard';
 import { AuthRequirement, resolvePerRequest } from './requirement';
 import type { AuthzResource } from './resource';
 import { setTokenHeaders } from './token-headers';
@@ -43,7 +44,14 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-export async function authenticateRequest(ctx: ProviderContext, request: FastifyRequest): Promise<Principal | undefined> {
+type MaybePromise<T> = T | Promise<T>;
+
+function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
+}
+
+/** The request's principal: synchronous when nothing had to be waited for (see authenticate). */
+export function authenticateRequest(ctx: ProviderContext, request: FastifyRequest): MaybePromise<Principal | undefined> {
   return authenticate(ctx, {
     authorization: headerValue(request.headers.authorization),
     otp: headerValue(request.headers['x-github-otp']),
@@ -51,53 +59,133 @@ export async function authenticateRequest(ctx: ProviderContext, request: Fastify
   });
 }
 
+/**
+ * Authenticates, loads the resource and runs the guards. Every step that answers at once is taken
+ * at once (a cached token, a route without a resource, guards that need no database), so the
+ * common request passes without a single promise turn; the first step that returns a Promise
+ * continues asynchronously from there. Denials throw (or reject) an HttpError.
+ */
+function authorize(ctx: ProviderContext, request: FastifyRequest, reply: FastifyReply, requirement: AuthRequirement): MaybePromise<void> {
+  const principal = authenticateRequest(ctx, request);
+  if (isPromise(principal)) return principal.then((p) => authorizePrincipal(ctx, request, reply, requirement, p));
+  return authorizePrincipal(ctx, request, reply, requirement, principal);
+}
+
+function authorizePrincipal(
+  ctx: ProviderContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  requirement: AuthRequirement,
+  principal: Principal | undefined,
+): MaybePromise<void> {
+  request.principal = principal;
+  if (principal?.token) {
+    const accepted = resolvePerRequest(requirement.classicScopes, request, undefined);
+    setTokenHeaders(reply, principal.token, accepted);
+  }
+  if (!principal && !requirement.anonymous) throw new HttpError(401, 'Requires authentication');
+  if (!requirement.resource) {
+    request.authz = { requirement, resource: undefined };
+    return runGuards(ctx, { principal, requirement, resource: undefined, request, ctx }, 0);
+  }
+  return requirement.resource(request, ctx, principal).then((resource) => {
+    if (!resource) throw notFound();
+    if (principal?.token && typeof requirement.classicScopes === 'function') {
+      setTokenHeaders(reply, principal.token, resolvePerRequest(requirement.classicScopes, request, resource));
+    }
+    request.authz = { requirement, resource };
+    return runGuards(ctx, { principal, requirement, resource, request, ctx }, 0);
+  });
+}
+
+/** ctx.guards from `from` on, in order; the first denial throws. */
+function runGuards(ctx: ProviderContext, input: GuardInput, from: number): MaybePromise<void> {
+  for (let i = from; i < ctx.guards.length; i++) {
+    const denial = ctx.guards[i](input);
+    if (isPromise(denial)) {
+      return denial.then((d) => {
+        if (d) throw denialError(d);
+        return runGuards(ctx, input, i + 1);
+      });
+    }
+    if (denial) throw denialError(denial);
+  }
+}
+
 export function installAuthorization(app: FastifyInstance, ctx: ProviderContext): void {
   app.decorateRequest('principal', undefined);
   app.decorateRequest('authz', undefined);
 
-  // Fail closed: a route without a declared requirement cannot be registered.
+  // Each route gets its own hook, first in its onRequest list, holding its requirement (reading
+  // request.routeOptions builds an object on every call). Fail closed: a route without a declared
+  // requirement cannot be registered.
+  const routeHooks = new WeakSet<object>();
   app.addHook('onRoute', (route) => {
-    const config = route.config as { auth?: AuthRequirement } | undefined;
-    if (!config?.auth) throw new Error(`route ${route.method} ${route.url} declares no config.auth requirement`);
+    const requirement = (route.config as { auth?: AuthRequirement } | undefined)?.auth;
+    if (!requirement) throw new Error(`route ${route.method} ${route.url} declares no config.auth requirement`);
+    const existing = route.onRequest ? (Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]) : [];
+    if (existing.some((hook) => routeHooks.has(hook))) return;
+    const hook = authorizationHook(ctx, requirement);
+    routeHooks.add(hook);
+    route.onRequest = [hook, ...existing] as typeof route.onRequest;
   });
 
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    reply.header('Cache-Control', 'no-store');
-    reply.header('X-Content-Type-Options', 'nosniff');
-    const requirement = request.routeOptions.config.auth;
-    if (!requirement) {
-      // The not-found handler: like GitHub, check credentials that were sent before saying 404
-      // (@octokit/auth-basic relies on this to trigger the 2FA challenge).
-      request.principal = await authenticateRequest(ctx, request);
-      if (request.principal?.token) setTokenHeaders(reply, request.principal.token, []);
+  // Requests no route matched (the not-found handler).
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookDone) => {
+    if (!request.is404) {
+      done();
       return;
     }
-    try {
-      const principal = await authenticateRequest(ctx, request);
-      request.principal = principal;
-      if (principal?.token) {
-        const accepted = resolvePerRequest(requirement.classicScopes, request, undefined);
-        setTokenHeaders(reply, principal.token, accepted);
-      }
-      if (!principal && !requirement.anonymous) throw new HttpError(401, 'Requires authentication');
-      let resource: AuthzResource | undefined;
-      if (requirement.resource) {
-        resource = await requirement.resource(request, ctx, principal);
-        if (!resource) throw notFound();
-        if (principal?.token && typeof requirement.classicScopes === 'function') {
-          setTokenHeaders(reply, principal.token, resolvePerRequest(requirement.classicScopes, request, resource));
-        }
-      }
-      request.authz = { requirement, resource };
-      for (const guard of ctx.guards) {
-        const denial = await guard({ principal, requirement, resource, request, ctx });
-        if (denial) throw denialError(denial);
-      }
-    } catch (err) {
-      if (err instanceof HttpError && err.status === 401 && requirement.wwwAuthenticate) {
-        err.headers['WWW-Authenticate'] ??= requirement.wwwAuthenticate;
-      }
-      throw err;
-    }
+    setCommonHeaders(reply);
+    settle(() => authenticateUnrouted(ctx, request, reply), done, undefined);
   });
+}
+
+type HookDone = (err?: Error) => void;
+
+/** Headers every answer carries. */
+function setCommonHeaders(reply: FastifyReply): void {
+  reply.header('cache-control', 'no-store');
+  reply.header('x-content-type-options', 'nosniff');
+}
+
+// Callback style (not async), so a request that needs no waiting passes without promise turns.
+function authorizationHook(ctx: ProviderContext, requirement: AuthRequirement) {
+  return (request: FastifyRequest, reply: FastifyReply, done: HookDone): void => {
+    setCommonHeaders(reply);
+    settle(() => authorize(ctx, request, reply, requirement), done, requirement);
+  };
+}
+
+/** Runs `step` and calls `done` once it has finished — at once when it returned no Promise. */
+function settle(step: () => MaybePromise<void>, done: HookDone, requirement: AuthRequirement | undefined): void {
+  const failed = (err: unknown) => {
+    if (requirement?.wwwAuthenticate && err instanceof HttpError && err.status === 401) {
+      err.headers['WWW-Authenticate'] ??= requirement.wwwAuthenticate;
+    }
+    done(err as Error);
+  };
+  let result: MaybePromise<void>;
+  try {
+    result = step();
+  } catch (err) {
+    failed(err);
+    return;
+  }
+  if (isPromise(result)) result.then(() => done(), failed);
+  else done();
+}
+
+/**
+ * The not-found handler: like GitHub, check credentials that were sent before saying 404
+ * (@octokit/auth-basic relies on this to trigger the 2FA challenge).
+ */
+function authenticateUnrouted(ctx: ProviderContext, request: FastifyRequest, reply: FastifyReply): MaybePromise<void> {
+  const authenticated = (principal: Principal | undefined) => {
+    request.principal = principal;
+    if (principal?.token) setTokenHeaders(reply, principal.token, []);
+  };
+  const principal = authenticateRequest(ctx, request);
+  if (isPromise(principal)) return principal.then(authenticated);
+  authenticated(principal);
 }

@@ -10,7 +10,7 @@ import { accessSatisfies, RepositoryAccess } from '../repos/repository-access';
 import type { RepositoryResourceRecord } from '../repos/repository-resource';
 import type { OrganizationResourceRecord } from '../orgs/org-resource';
 import { roleSatisfies } from '../orgs/org-roles';
-import { approvalDenial, targetOf, tokenAccessDenial } from './token-access';
+import { approvalDenial, awaitsApproval, targetOf, tokenAccessDenial } from './token-access';
 
 /** Read or write, from the route's fine-grained permission (else the HTTP method). */
 export function neededLevel({ requirement, request, resource }: Pick<GuardInput, 'requirement' | 'request' | 'resource'>): 'read' | 'write' {
@@ -61,13 +61,15 @@ export const resourceRoleGuard: Guard = (input) => {
   return undefined;
 };
 
-export const tokenAccessGuard: Guard = async (input) => {
+// Not async: a route without a target (GET /user) is answered at once unless the token awaits
+// approval, so the common request passes this guard without a promise turn.
+export const tokenAccessGuard: Guard = (input) => {
   const { principal, resource, ctx } = input;
   const token = principal?.token;
   if (!token) return undefined;
   const target = targetOf(resource);
   const level = neededLevel(input);
-  if (!target) return level === 'read' && resource?.isPublic ? undefined : approvalDenial(ctx, token);
+  if (!target) return (level === 'read' && resource?.isPublic) || !awaitsApproval(token) ? undefined : approvalDenial(ctx, token);
   return tokenAccessDenial(ctx, principal, target, level);
 };
 

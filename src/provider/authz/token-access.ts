@@ -53,9 +53,14 @@ function notFound(): Denial {
   return { status: 404, message: 'Not Found' };
 }
 
+/** A fine-grained token whose request is pending or was denied (it may read public resources only). */
+export function awaitsApproval(token: TokenRecord): boolean {
+  return token.kind === 'fine_grained' && (token.status === 'pending' || token.status === 'denied');
+}
+
 /** Pending and denied fine-grained tokens: reads of public resources only. */
 export async function approvalDenial(ctx: ProviderContext, token: TokenRecord): Promise<Denial | undefined> {
-  if (token.kind !== 'fine_grained' || (token.status !== 'pending' && token.status !== 'denied')) return undefined;
+  if (!awaitsApproval(token)) return undefined;
   const org = (await resourceOwnerLogin(ctx, token)) ?? 'the organization';
   if (token.status === 'pending') {
     return { status: 403, message: `This token is pending approval by an owner of '${org}': until then it can read public resources only` };

@@ -9,7 +9,8 @@ export function formatTokenExpiration(d: Date): string {
 }
 
 export function setTokenHeaders(reply: FastifyReply, token: TokenRecord, acceptedScopes: readonly string[] | undefined): void {
-  if (token.kind === 'classic') reply.header('X-OAuth-Scopes', token.scopes.join(', '));
-  reply.header('X-Accepted-OAuth-Scopes', (acceptedScopes ?? []).join(', '));
-  if (token.expiresAt) reply.header('GitHub-Authentication-Token-Expiration', formatTokenExpiration(token.expiresAt));
+  // Lower-case names: HTTP header names are case-insensitive and Fastify stores them lower-cased.
+  if (token.kind === 'classic') reply.header('x-oauth-scopes', token.scopes.join(', '));
+  reply.header('x-accepted-oauth-scopes', (acceptedScopes ?? []).join(', '));
+  if (token.expiresAt) reply.header('github-authentication-token-expiration', formatTokenExpiration(token.expiresAt));
 }

@@ -25,11 +25,10 @@ const serialized = new WeakMap<UserRecord, { origin: string; text: string }>();
 
 /** `JSON.stringify(userJson(ctx, u))`, remembered per frozen record (and origin). */
 export function userJsonText(ctx: ProviderContext, u: UserRecord): string {
-  if (!Object.isFrozen(u)) return JSON.stringify(userJson(ctx, u));
-  const hit = serialized.get(u);
+  const hit = serialized.get(u); // only frozen records are ever remembered
   if (hit && hit.origin === ctx.origin) return hit.text;
   const text = JSON.stringify(userJson(ctx, u));
-  serialized.set(u, { origin: ctx.origin, text });
+  if (Object.isFrozen(u)) serialized.set(u, { origin: ctx.origin, text });
   return text;
 }
 

@@ -5,6 +5,7 @@ import type { NewToken, TokenQuery, TokenRecord, TokenStore, TokenUpdate } from 
 import type { UserRecord } from '../users';
 import { date, dateOrNull, iso, isoOrNull, mapUnique, numOrNull, Row, strOrNull } from './rows';
 import { toUser, USER_COLUMNS } from './users';
+import { WriteCounter } from './write-counter';
 
 const TOKEN_COLUMNS = [
   'id', 'user_id', 'kind', 'note', 'description', 'note_url', 'client_id', 'fingerprint', 'scopes', 'resource_owner_type',
@@ -45,7 +46,7 @@ export class SqliteTokenStore implements TokenStore, ChangeGeneration {
   private readonly byDigestStmt: StatementSync;
   private readonly touchStmt: StatementSync;
   private readonly withUserStmt: StatementSync;
-  private readonly changesStmt: StatementSync;
+  private readonly writes: WriteCounter;
   private readonly dataVersionStmt: StatementSync;
   /** What changeGeneration() last saw, and the generation it handed out. */
   private seenChanges = -1;
@@ -74,17 +75,17 @@ export class SqliteTokenStore implements TokenStore, ChangeGeneration {
     );
     this.withUserStmt.setReturnArrays(true);
     this.touchStmt = db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)');
-    // Change detection (store/change-generation.ts). total_changes() counts every row this
-    // connection has inserted, updated or deleted, whatever the table or the code that did it
-    // (read from the connection, no transaction). data_version moves when any OTHER connection —
-    // in this process or another one on the same file — has committed. It opens and closes a read
+    // Change detection (store/change-generation.ts). The write counter counts every row this
+    // connection inserts, updates or deletes, whatever the table or the code that did it (TEMP
+    // triggers; reading it is a property read). data_version moves when any OTHER connection — in
+    // this process or another one on the same file — has committed. It opens and closes a read
     // transaction (file locks: a few system calls), which under load cost more than everything
     // else authentication does, so it is read once per event-loop turn: the requests the
     // provider reads in one turn arrived together and share one look (see changeGeneration()).
+    // The same look gives tables created since (by a migration in another process) their triggers.
     // (Two statements: the pragma_data_version() table function would re-prepare a PRAGMA on
     // every call.)
-    this.changesStmt = db.prepare('SELECT total_changes()');
-    this.changesStmt.setReturnArrays(true);
+    this.writes = new WriteCounter(db);
     this.dataVersionStmt = db.prepare('PRAGMA data_version');
     this.dataVersionStmt.setReturnArrays(true);
   }
@@ -93,13 +94,14 @@ export class SqliteTokenStore implements TokenStore, ChangeGeneration {
     // Inside an open transaction this connection sees its own uncommitted writes: tell callers
     // not to cache (node:sqlite is synchronous, so this only happens within a store call).
     if (this.db.isTransaction) return undefined;
-    const [changes] = this.changesStmt.get() as unknown as [number];
     let dataVersion = this.seenDataVersion;
     if (!this.dataVersionReadThisTurn) {
+      this.writes.coverNewTables();
       [dataVersion] = this.dataVersionStmt.get() as unknown as [number];
       this.dataVersionReadThisTurn = true;
       setImmediate(this.nextTurn).unref();
     }
+    const changes = this.writes.count;
     if (changes !== this.seenChanges || dataVersion !== this.seenDataVersion) {
       this.seenChanges = changes;
       this.seenDataVersion = dataVersion;
@@ -239,7 +241,7 @@ export class SqliteTokenStore implements TokenStore, ChangeGeneration {
   }
 
   async touchLastUsed(id: number, now: Date, minIntervalMs: number): Promise<boolean> {
-    const [before] = this.changesStmt.get() as unknown as [number];
+    const before = this.writes.count;
     const r = this.touchStmt.run(iso(now), id, iso(new Date(now.getTime() - minIntervalMs)));
     const changed = Number(r.changes);
     // This token's own last_used_at (written at most once a minute per token) is not a reason to
@@ -247,7 +249,7 @@ export class SqliteTokenStore implements TokenStore, ChangeGeneration {
     // last changeGeneration(), count it as seen (the caller updates its cached copy). Anything
     // else written in between — and every commit by another connection — still moves the
     // generation.
-    if (changed > 0 && before === this.seenChanges && !this.db.isTransaction) this.seenChanges = before + changed;
+    if (changed > 0 && before === this.seenChanges && !this.db.isTransaction) this.seenChanges = this.writes.count;
     return changed > 0;
   }
 
