@@ -363,24 +363,30 @@ describe('change generation and the principal cache (SQLite store)', () => {
     assert.ok(triggers.every((tr) => tr.sql.includes('tessera_row_written')), 'only counting triggers are TEMP ones');
   });
 
-  it('counts writes to a table created after the store opened, and to one dropped and created again, from the next turn on', async () => {
-    store.db.exec('CREATE TABLE extra (id INTEGER PRIMARY KEY, v TEXT)');
-    await nextTurn();
-    const g0 = store.tokens.changeGeneration();
-    store.db.prepare('INSERT INTO extra (v) VALUES (?)').run('a');
-    const g1 = store.tokens.changeGeneration();
-    assert.notEqual(g1, g0, 'an insert into the new table moves the generation');
-    store.db.exec('DROP TABLE extra');
-    store.db.exec('CREATE TABLE extra (id INTEGER PRIMARY KEY, v TEXT)');
-    await nextTurn();
-    const g2 = store.tokens.changeGeneration();
-    store.db.prepare('INSERT INTO extra (v) VALUES (?)').run('b');
-    assert.notEqual(store.tokens.changeGeneration(), g2, 'the re-created table is counted again');
-    store.db.prepare('UPDATE extra SET v = ?').run('c');
-    const g3 = store.tokens.changeGeneration();
-    assert.notEqual(g3, g2);
-    store.db.prepare('DELETE FROM extra').run();
-    assert.notEqual(store.tokens.changeGeneration(), g3, 'a delete moves it too');
+  it('counts writes to a table another connection created after the store opened (a newer migration), and to one dropped and created again', async () => {
+    const other = new DatabaseSync(path.join(dataDir, DATABASE_FILE));
+    try {
+      other.exec('PRAGMA busy_timeout = 5000');
+      other.exec('CREATE TABLE extra (id INTEGER PRIMARY KEY, v TEXT)');
+      await nextTurn();
+      const g0 = store.tokens.changeGeneration();
+      store.db.prepare('INSERT INTO extra (v) VALUES (?)').run('a');
+      const g1 = store.tokens.changeGeneration();
+      assert.notEqual(g1, g0, 'an insert into the new table moves the generation');
+      other.exec('DROP TABLE extra');
+      other.exec('CREATE TABLE extra (id INTEGER PRIMARY KEY, v TEXT)');
+      await nextTurn();
+      const g2 = store.tokens.changeGeneration();
+      store.db.prepare('INSERT INTO extra (v) VALUES (?)').run('b');
+      assert.notEqual(store.tokens.changeGeneration(), g2, 'the re-created table is counted again');
+      store.db.prepare('UPDATE extra SET v = ?').run('c');
+      const g3 = store.tokens.changeGeneration();
+      assert.notEqual(g3, g2);
+      store.db.prepare('DELETE FROM extra').run();
+      assert.notEqual(store.tokens.changeGeneration(), g3, 'a delete moves it too');
+    } finally {
+      other.close();
+    }
   });
 
   it('is unknown inside an open transaction', () => {

@@ -1,5 +1,5 @@
 // Method 1 (`Authorization: token|Bearer <t>`) and method 3 (Basic `<anything>:<token>`): a
-// token's checksum is checked before any database look-up; the digest is looked up and compared
+// token's shape and checksum are checked before any database look-up; the digest is looked up and compared
 // in constant time; revoked → 401 Bad credentials; expired → 401 "token expired".
 //
 // The look-up itself (token + user records by digest) may come from the principal cache
@@ -11,7 +11,7 @@ import type { ProviderContext } from '../context';
 import { badCredentials, HttpError } from '../http/errors';
 import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
-import { parseToken, tokenDigest, type TokenKind } from '../../shared/token-format';
+import { hasValidChecksum, tokenDigest, tokenKindByShape, type TokenKind } from '../../shared/token-format';
 import { principalCacheFor } from './principal-cache';
 import type { Principal } from './principal';
 
@@ -25,13 +25,16 @@ export const TOKEN_EXPIRED_MESSAGE = 'token expired';
  * reject) a 401 HttpError.
  */
 export function authenticateToken(ctx: ProviderContext, secret: string): Principal | Promise<Principal> {
-  const kind = parseToken(secret);
-  if (!kind) throw badCredentials(); // wrong shape or checksum: no look-up
+  const kind = tokenKindByShape(secret);
+  if (!kind) throw badCredentials(); // wrong shape: no look-up
   const digest = tokenDigest(secret);
   const cache = principalCacheFor(ctx.store);
   const generation = cache?.sync();
   const cached = generation !== undefined ? cache!.get(digest) : undefined;
+  // A digest the cache holds is a stored token's, whose checksum was right when it was made: the
+  // CRC32 is computed only for a token about to be looked up.
   if (cached) return checkToken(ctx, kind, digest, cached, generation);
+  if (!hasValidChecksum(secret)) throw badCredentials(); // wrong checksum: no look-up
   return lookUpAndCheck(ctx, kind, digest, generation);
 }
 

@@ -82,7 +82,7 @@ export class SqliteTokenStore implements TokenStore, ChangeGeneration {
     // transaction (file locks: a few system calls), which under load cost more than everything
     // else authentication does, so it is read once per event-loop turn: the requests the
     // provider reads in one turn arrived together and share one look (see changeGeneration()).
-    // The same look gives tables created since (by a migration in another process) their triggers.
+    // When it has moved, tables created since (by a migration in another process) get their triggers.
     // (Two statements: the pragma_data_version() table function would re-prepare a PRAGMA on
     // every call.)
     this.writes = new WriteCounter(db);
@@ -96,8 +96,9 @@ export class SqliteTokenStore implements TokenStore, ChangeGeneration {
     if (this.db.isTransaction) return undefined;
     let dataVersion = this.seenDataVersion;
     if (!this.dataVersionReadThisTurn) {
-      this.writes.coverNewTables();
       [dataVersion] = this.dataVersionStmt.get() as unknown as [number];
+      // Another connection committed: it may have created tables (a newer provider's migration).
+      if (dataVersion !== this.seenDataVersion) this.writes.coverNewTables();
       this.dataVersionReadThisTurn = true;
       setImmediate(this.nextTurn).unref();
     }

@@ -7,7 +7,8 @@
 // Reading `count` is a property read, where `SELECT total_changes()` was a statement step on every
 // authenticated request (store/change-generation.ts). Tables created after the counter started
 // (a migration run by another process, say) get their triggers from `coverNewTables()`, which the
-// caller runs once per event-loop turn (one PRAGMA schema_version read when nothing changed).
+// caller runs when another connection has committed (one PRAGMA schema_version read when the
+// schema did not change).
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 
 const FUNCTION_NAME = 'tessera_row_written';
