@@ -6,9 +6,36 @@ export type Credentials =
   | { scheme: 'token'; token: string }
   | { scheme: 'basic'; username: string; password: string };
 
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** Printable ASCII other than the space: a character `\s` never matches. */
+function isVisibleAscii(c: number): boolean {
+  return c > 32 && c < 127;
+}
+
+/**
+ * `token <t>` / `Bearer <t>` (any case) with one space and a value of visible ASCII — what clients
+ * send on every token-authenticated request — without the regular expression below; the same
+ * answer it would give (a property test holds them equal). undefined = take the general path.
+ */
+function plainTokenCredentials(header: string): Credentials | undefined {
+  const space = header.indexOf(' ');
+  if (space !== 5 && space !== 6) return undefined; // 'token' | 'bearer'
+  for (let i = 0; i < space; i++) if (!isAsciiLetter(header.charCodeAt(i))) return undefined;
+  const scheme = header.slice(0, space).toLowerCase();
+  if (scheme !== 'token' && scheme !== 'bearer') return undefined;
+  if (header.length === space + 1) return undefined;
+  for (let i = space + 1; i < header.length; i++) if (!isVisibleAscii(header.charCodeAt(i))) return undefined;
+  return { scheme: 'token', token: header.slice(space + 1) };
+}
+
 /** undefined when there is no Authorization header; throws 401 when it is malformed. */
 export function parseAuthorization(header: string | undefined): Credentials | undefined {
   if (header === undefined) return undefined;
+  const plain = plainTokenCredentials(header);
+  if (plain) return plain;
   const m = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(header);
   if (!m) throw new HttpError(401, 'Malformed Authorization header');
   const scheme = m[1].toLowerCase();
