@@ -115,6 +115,17 @@ describe('personal access tokens (classic)', () => {
     assert.equal(forever.headers.get('github-authentication-token-expiration'), null);
   });
 
+  it('the health check answers a caller that sends a token, whatever its scopes, and still refuses bad credentials', async () => {
+    const none = (await create({ name: 'no scopes', scopes: [] })).json.token;
+    for (const token of [none, session]) {
+      const res = await t.api.get('/-/health', { token });
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.json.status, 'ok');
+    }
+    assert.equal((await t.api.get('/-/health')).status, 200);
+    assert.equal((await t.api.get('/-/health', { token: none.slice(0, -1) + (none.endsWith('a') ? 'b' : 'a') })).status, 401);
+  });
+
   it('accepts `token`, `Bearer` and `bearer` schemes and Basic <anything>:<token>', async () => {
     const tok = (await create({ name: 'schemes', scopes: ['read:user'] })).json.token;
     for (const scheme of ['token', 'Bearer', 'bearer', 'TOKEN']) {
