@@ -137,7 +137,14 @@ export function installAuthorization(app: FastifyInstance, ctx: ProviderContext)
       return;
     }
     setCommonHeaders(reply);
-    settle(() => authenticateUnrouted(ctx, request, reply), done, undefined);
+    let result: MaybePromise<void>;
+    try {
+      result = authenticateUnrouted(ctx, request, reply);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    finish(result, done, undefined);
   });
 }
 
@@ -153,27 +160,29 @@ function setCommonHeaders(reply: FastifyReply): void {
 function authorizationHook(ctx: ProviderContext, requirement: AuthRequirement) {
   return (request: FastifyRequest, reply: FastifyReply, done: HookDone): void => {
     setCommonHeaders(reply);
-    settle(() => authorize(ctx, request, reply, requirement), done, requirement);
+    let result: MaybePromise<void>;
+    try {
+      result = authorize(ctx, request, reply, requirement);
+    } catch (err) {
+      failed(err, done, requirement);
+      return;
+    }
+    finish(result, done, requirement);
   };
 }
 
-/** Runs `step` and calls `done` once it has finished — at once when it returned no Promise. */
-function settle(step: () => MaybePromise<void>, done: HookDone, requirement: AuthRequirement | undefined): void {
-  const failed = (err: unknown) => {
-    if (requirement?.wwwAuthenticate && err instanceof HttpError && err.status === 401) {
-      err.headers['WWW-Authenticate'] ??= requirement.wwwAuthenticate;
-    }
-    done(err as Error);
-  };
-  let result: MaybePromise<void>;
-  try {
-    result = step();
-  } catch (err) {
-    failed(err);
-    return;
-  }
-  if (isPromise(result)) result.then(() => done(), failed);
+/** Calls `done` once the hook's work has finished: at once when it returned no Promise. */
+function finish(result: MaybePromise<void>, done: HookDone, requirement: AuthRequirement | undefined): void {
+  if (isPromise(result)) result.then(() => done(), (err: unknown) => failed(err, done, requirement));
   else done();
+}
+
+/** A 401 on a route that names its WWW-Authenticate challenge (git) carries it. */
+function failed(err: unknown, done: HookDone, requirement: AuthRequirement | undefined): void {
+  if (requirement?.wwwAuthenticate && err instanceof HttpError && err.status === 401) {
+    err.headers['WWW-Authenticate'] ??= requirement.wwwAuthenticate;
+  }
+  done(err as Error);
 }
 
 /**
