@@ -14,6 +14,9 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/provider/app';
 import { PrincipalCache } from '../../src/provider/auth/principal-cache';
+import type { Principal } from '../../src/provider/auth/principal';
+import { authenticateToken } from '../../src/provider/auth/token-auth';
+import { generateToken, lastEight, tokenDigest } from '../../src/shared/token-format';
 import { hashPassword } from '../../src/provider/auth/passwords';
 import { DAY, ManualClock, MINUTE, SECOND } from '../../src/provider/clock';
 import { createProviderContext, ProviderContext } from '../../src/provider/context';
@@ -387,6 +390,32 @@ describe('change generation and the principal cache (SQLite store)', () => {
     } finally {
       other.close();
     }
+  });
+
+  it('a cached token with a fresh last_used_at authenticates without a promise; a changed store, a stale last_used_at or a bad token do not', async () => {
+    const clock = new ManualClock(new Date());
+    const ctx = createProviderContext(store, { clock, dataDir });
+    const secret = generateToken('classic');
+    const made = await store.tokens.create({
+      userId: user.id, kind: 'classic', note: 'sync', scopes: ['user'], status: 'active', expiresAt: null,
+      tokenLastEight: lastEight(secret), hashedToken: tokenDigest(secret), createdAt: clock.now(),
+    });
+    const isPromise = (v: unknown) => typeof (v as { then?: unknown })?.then === 'function';
+    const first = authenticateToken(ctx, secret); // looked up, then last_used_at written
+    assert.ok(isPromise(first));
+    assert.equal((await first).token?.id, made.id);
+    const second = authenticateToken(ctx, secret);
+    assert.ok(!isPromise(second), 'from the cache, with last_used_at fresh: synchronous');
+    assert.equal((second as Principal).token?.id, made.id);
+    await store.users.update(user.id, { name: 'changed', updatedAt: clock.now() });
+    const afterChange = authenticateToken(ctx, secret);
+    assert.ok(isPromise(afterChange), 'a write emptied the cache: looked up again');
+    assert.equal((await afterChange).user.name, 'changed');
+    clock.advance(2 * MINUTE);
+    assert.ok(isPromise(authenticateToken(ctx, secret)), 'last_used_at is due: written, so waited for');
+    await nextTurn();
+    const bad = secret.slice(0, -1) + (secret.endsWith('a') ? 'b' : 'a');
+    assert.throws(() => authenticateToken(ctx, bad), /Bad credentials/, 'a wrong checksum is refused at once, without a look-up');
   });
 
   it('is unknown inside an open transaction', () => {
