@@ -1,32 +1,11 @@
 // Parsing the Authorization header: schemes case-insensitive, Basic decoding, malformed → 401.
 import * as assert from 'node:assert/strict';
-import { isUtf8 } from 'node:buffer';
 import * as fc from 'fast-check';
 import { accountTokenEmail } from '../../src/provider/auth/account-token';
-import { looksLikeToken, parseAuthorization } from '../../src/provider/auth/credentials';
+import { looksLikeToken, parseAnyAuthorization, parseAuthorization } from '../../src/provider/auth/credentials';
 import { HttpError } from '../../src/provider/http/errors';
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-
-// The parser as it was before its fast path for `token <t>` (one regular expression for every
-// header): the fast path must answer exactly what this answers.
-function referenceParse(header: string | undefined): unknown {
-  if (header === undefined) return undefined;
-  const m = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(header);
-  if (!m) throw new HttpError(401, 'Malformed Authorization header');
-  const scheme = m[1].toLowerCase();
-  if (scheme === 'token' || scheme === 'bearer') return { scheme: 'token', token: m[2] };
-  if (scheme === 'basic') {
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(m[2])) throw new HttpError(401, 'Malformed Basic credentials');
-    const raw = Buffer.from(m[2], 'base64');
-    if (!isUtf8(raw)) throw new HttpError(401, 'Malformed Basic credentials');
-    const text = raw.toString('utf8');
-    const colon = text.indexOf(':');
-    if (colon < 0) throw new HttpError(401, 'Malformed Basic credentials');
-    return { scheme: 'basic', username: text.slice(0, colon), password: text.slice(colon + 1) };
-  }
-  throw new HttpError(401, `Unsupported authorization scheme '${m[1].slice(0, 20)}'`);
-}
 
 function outcome(parse: (h: string) => unknown, header: string): unknown {
   try {
@@ -37,7 +16,7 @@ function outcome(parse: (h: string) => unknown, header: string): unknown {
 }
 
 describe('provider Authorization parsing', () => {
-  it('answers exactly as the general parser does, fast path or not (property)', () => {
+  it('answers exactly as the general parser (one regular expression) does, fast path or not (property)', () => {
     const scheme = fc.constantFrom('token', 'Token', 'TOKEN', 'bearer', 'Bearer', 'basic', 'Basic', 'to\u212Aen', 'tokén', 'tokens', 'toke', 'beare', '', 'x');
     const gap = fc.constantFrom(' ', '  ', '\t', '\u00a0', '\u2028', '', ' \t');
     const value = fc.oneof(
@@ -48,7 +27,7 @@ describe('provider Authorization parsing', () => {
     const header = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.tuple(gap, scheme, gap, value, gap).map((p) => p.join('')), fc.tuple(scheme, value).map(([s, v]) => `${s} ${v}`));
     fc.assert(
       fc.property(header, (h) => {
-        assert.deepEqual(outcome(parseAuthorization, h), outcome(referenceParse, h), JSON.stringify(h));
+        assert.deepEqual(outcome(parseAuthorization, h), outcome(parseAnyAuthorization, h), JSON.stringify(h));
       }),
       { numRuns: 5000 },
     );

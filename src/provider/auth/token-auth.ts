@@ -1,6 +1,6 @@
 // Method 1 (`Authorization: token|Bearer <t>`) and method 3 (Basic `<anything>:<token>`): a
-// token's shape and checksum are checked before any database look-up; the digest is looked up and compared
-// in constant time; revoked → 401 Bad credentials; expired → 401 "token expired".
+// token's shape and checksum are checked before any database look-up; the digest is looked up
+// and compared in constant time; revoked → 401 Bad credentials; expired → 401 "token expired".
 //
 // The look-up itself (token + user records by digest) may come from the principal cache
 // (./principal-cache.ts), which is emptied by any change to the store, in this process or
@@ -12,7 +12,7 @@ import { badCredentials, HttpError } from '../http/errors';
 import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
 import { hasValidChecksum, tokenDigest, tokenKindByShape, type TokenKind } from '../../shared/token-format';
-import { principalCacheFor } from './principal-cache';
+import { principalCacheFor, type PrincipalCache } from './principal-cache';
 import type { Principal } from './principal';
 
 export const LAST_USED_WRITE_INTERVAL_MS = MINUTE;
@@ -28,22 +28,32 @@ export function authenticateToken(ctx: ProviderContext, secret: string): Princip
   const kind = tokenKindByShape(secret);
   if (!kind) throw badCredentials(); // wrong shape: no look-up
   const digest = tokenDigest(secret);
-  const cache = principalCacheFor(ctx.store);
-  const generation = cache?.sync();
-  const cached = generation !== undefined ? cache!.get(digest) : undefined;
+  const cache = cacheInUse(ctx);
+  const cached = cache?.entries.get(digest);
   // A digest the cache holds is a stored token's, whose checksum was right when it was made: the
   // CRC32 is computed only for a token about to be looked up.
-  if (cached) return checkToken(ctx, kind, digest, cached, generation);
+  if (cached) return checkToken(ctx, kind, digest, cached, cache);
   if (!hasValidChecksum(secret)) throw badCredentials(); // wrong checksum: no look-up
-  return lookUpAndCheck(ctx, kind, digest, generation);
+  return lookUpAndCheck(ctx, kind, digest, cache);
 }
 
-async function lookUpAndCheck(ctx: ProviderContext, kind: TokenKind, digest: string, generation: number | undefined): Promise<Principal> {
+/** The principal cache with the generation it was synced to; undefined when it may not be used now. */
+interface CacheInUse {
+  entries: PrincipalCache;
+  generation: number;
+}
+
+function cacheInUse(ctx: ProviderContext): CacheInUse | undefined {
+  const entries = principalCacheFor(ctx.store);
+  const generation = entries?.sync();
+  return entries && generation !== undefined ? { entries, generation } : undefined;
+}
+
+async function lookUpAndCheck(ctx: ProviderContext, kind: TokenKind, digest: string, cache: CacheInUse | undefined): Promise<Principal> {
   const found = await ctx.store.tokens.byDigestWithUser(digest);
   if (!found?.token) throw badCredentials();
-  const cache = principalCacheFor(ctx.store);
-  const entry = generation !== undefined && cache ? cache.put(generation, digest, found) : { ...found, hashedToken: undefined };
-  return checkToken(ctx, kind, digest, entry, generation);
+  const entry = cache ? cache.entries.put(cache.generation, digest, found) : { ...found, hashedToken: undefined };
+  return checkToken(ctx, kind, digest, entry, cache);
 }
 
 /** Every check, on every request, whatever the look-up came from. */
@@ -52,7 +62,7 @@ function checkToken(
   kind: TokenKind,
   digest: string,
   found: { token: TokenRecord; user: UserRecord; hashedToken: Buffer | undefined },
-  generation: number | undefined,
+  cache: CacheInUse | undefined,
 ): Principal | Promise<Principal> {
   const { token, user } = found;
   if (!user || !timingSafeEqual(found.hashedToken ?? Buffer.from(token.hashedToken, 'hex'), Buffer.from(digest, 'hex')) || token.kind !== kind) {
@@ -64,16 +74,15 @@ function checkToken(
     throw new HttpError(401, TOKEN_EXPIRED_MESSAGE);
   }
   if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= LAST_USED_WRITE_INTERVAL_MS) {
-    return touch(ctx, digest, token, user, now, generation);
+    return touch(ctx, digest, token, user, now, cache);
   }
   return { user, token, method: 'token', freshProof: false };
 }
 
 /** last_used_at, written at most once a minute per token. */
-async function touch(ctx: ProviderContext, digest: string, token: TokenRecord, user: UserRecord, now: Date, generation: number | undefined): Promise<Principal> {
+async function touch(ctx: ProviderContext, digest: string, token: TokenRecord, user: UserRecord, now: Date, cache: CacheInUse | undefined): Promise<Principal> {
   if (await ctx.store.tokens.touchLastUsed(token.id, now, LAST_USED_WRITE_INTERVAL_MS)) {
-    const cache = principalCacheFor(ctx.store);
-    if (generation !== undefined && cache) token = cache.touched(digest, token, now); // shared, frozen records
+    if (cache) token = cache.entries.touched(digest, token, now); // shared, frozen records
     else token.lastUsedAt = now;
   }
   return { user, token, method: 'token', freshProof: false };

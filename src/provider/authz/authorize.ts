@@ -1,8 +1,8 @@
 // The one authorization layer: an onRequest hook on every route (and one for requests no route
 // matched) that authenticates the caller, sets the token headers, loads the route's resource and
-// runs ctx.guards. Runs before body parsing and
-// validation, so an unauthenticated caller gets 401 before any 4xx about its body. (It also sets
-// the no-store / nosniff headers every answer carries: one hook, not two.)
+// runs ctx.guards. Runs before body parsing and validation, so an unauthenticated caller gets 401
+// before any 4xx about its body. (It also sets the no-store / nosniff headers every answer
+// carries: one hook, not two.)
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from '../auth/authenticate';
 import type { Principal } from '../auth/principal';

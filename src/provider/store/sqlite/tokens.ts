@@ -82,7 +82,7 @@ export class SqliteTokenStore implements TokenStore, ChangeGeneration {
     // transaction (file locks: a few system calls), which under load cost more than everything
     // else authentication does, so it is read once per event-loop turn: the requests the
     // provider reads in one turn arrived together and share one look (see changeGeneration()).
-    // When it has moved, tables created since (by a migration in another process) get their triggers.
+    // When it has moved, tables another process created since (a migration) get their triggers.
     // (Two statements: the pragma_data_version() table function would re-prepare a PRAGMA on
     // every call.)
     this.writes = new WriteCounter(db);
