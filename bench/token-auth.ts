@@ -1,18 +1,23 @@
 // bench/token-auth: GET /api/v3/user with a valid classic token on Tessera, against a bare
 // node:http server answering a JSON body of the same size, both driven by autocannon in one run
 // on this machine. Each server runs in its own child process (autocannon in this one), plain
-// HTTP on 127.0.0.1 for both, keep-alive connections for both. The pair is measured several
-// times, interleaved (T,B then B,T, ...), each measurement after its own 2 s warm-up, because a
-// shared machine's load moves between runs; the verdict uses the median of the per-round ratios.
+// HTTP on 127.0.0.1 for all, keep-alive connections for all. The servers are measured several
+// times, interleaved (T,F,M,B then B,M,F,T, ...), each measurement after its own warm-up, because
+// a shared machine's load moves between runs; the verdict uses the median of the per-round ratios.
+// Every round starts fresh server processes: the same code in two processes can differ by 15-20%
+// in CPU per request (seen in A/A runs on this machine), so one process per server for the whole
+// run would let one unlucky process decide every round.
 // Prints req/s, p50/p99 latency, each server's own CPU time per request (less sensitive to other
 // load than req/s), the machine's load average, and the ratio (target >= 60%).
 //
-// A third server in every round, the "Fastify floor", shows what the framework itself allows on
-// this machine: Fastify 5 (the provider's framework) with one synchronous hook that does the least
-// a token check can do — the same checksum test, SHA-256 and constant-time comparison, one Map
-// look-up, the same four response headers — and a handler sending the same body. No database, no
-// guards, no expiry or last-used bookkeeping. Tessera cannot be faster than that.
-//   npm run bench:token-auth   [-- --duration 10 --connections 50 --rounds 3]
+// Two more servers in every round show what the framework itself allows on this machine:
+//  - "Fastify alone": Fastify 5 (the provider's framework), one route, no hook, no token check;
+//    the handler sets the same response headers and sends the same body.
+//  - "Fastify floor": the same with one synchronous hook that does the least a token check can do
+//    — the same checksum test, SHA-256 and constant-time comparison, one Map look-up, the same four
+//    response headers. No database, no guards, no expiry or last-used bookkeeping. Tessera cannot
+//    be faster than that.
+//   npm run bench:token-auth   [-- --duration 10 --connections 50 --rounds 3 --warmup 3]
 import { ChildProcess, fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { timingSafeEqual } from 'node:crypto';
@@ -46,7 +51,7 @@ const load = {
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-type Role = 'tessera' | 'bare' | 'floor';
+type Role = 'tessera' | 'bare' | 'floor' | 'fastify';
 
 // ---- child side ----
 
@@ -66,6 +71,25 @@ async function serveChild(role: Role): Promise<void> {
         await provider.close();
         process.exit(0);
       }
+    });
+  } else if (role === 'fastify') {
+    process.on('message', async (m: { body?: string; stop?: boolean; cpu?: boolean }) => {
+      if (m.cpu) process.send!({ cpu: cpuMicros() });
+      if (m.body !== undefined) {
+        const { default: Fastify } = load.fastify();
+        const body = m.body;
+        const app = Fastify({ logger: false });
+        app.get('/api/v3/user', (_request, reply) => {
+          reply.header('cache-control', 'no-store');
+          reply.header('x-content-type-options', 'nosniff');
+          reply.header('x-oauth-scopes', 'repo, user');
+          reply.header('x-accepted-oauth-scopes', '');
+          reply.type('application/json; charset=utf-8').send(body);
+        });
+        await app.listen({ port: 0, host: '127.0.0.1' });
+        process.send!({ url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/v3/user` });
+      }
+      if (m.stop) process.exit(0);
     });
   } else if (role === 'floor') {
     process.on('message', async (m: { body?: string; token?: string; stop?: boolean; cpu?: boolean }) => {
@@ -111,7 +135,7 @@ async function serveChild(role: Role): Promise<void> {
           res.end(payload);
         });
         server.keepAliveTimeout = 72_000;
-        server.listen(0, '127.0.0.1', () => process.send!({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
+        server.listen(0, '127.0.0.1', () => process.send!({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v3/user` }));
       }
       if (m.stop) process.exit(0);
     });
@@ -120,13 +144,32 @@ async function serveChild(role: Role): Promise<void> {
 
 // ---- parent side ----
 
-function startChild(role: Role, env: Record<string, string> = {}): { child: ChildProcess; ready: Promise<string> } {
+interface Server {
+  role: Role;
+  child: ChildProcess;
+  url: string;
+}
+
+/**
+ * Starts one server process and waits for its URL. Tessera serves at once (from the data
+ * directory); the others are sent the body (and the floor the token) to answer with.
+ */
+async function startServer(role: Role, init: { dataDir: string; body?: string; token?: string }): Promise<Server> {
+  const env = role === 'tessera' ? { TESSERA_BENCH_DATA: init.dataDir } : {};
   const child = fork(__filename, ['--child', role], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const ready = new Promise<string>((resolve, reject) => {
+  const url = new Promise<string>((resolve, reject) => {
     child.once('message', (m: { url: string }) => resolve(m.url));
     child.once('exit', (code) => reject(new Error(`${role} server exited (${code})`)));
   });
-  return { child, ready };
+  if (role !== 'tessera') child.send({ body: init.body, ...(role === 'floor' ? { token: init.token } : {}) });
+  return { role, child, url: await url };
+}
+
+async function stopServer(s: Server): Promise<void> {
+  if (s.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => s.child.once('exit', resolve));
+  s.child.send({ stop: true });
+  await exited;
 }
 
 async function json(url: string, init: RequestInit): Promise<{ status: number; body: any; text: string }> {
@@ -153,12 +196,18 @@ function cpuOf(child: ChildProcess): Promise<number> {
   });
 }
 
-async function drive(url: string, headers: Record<string, string>, connections: number, duration: number, server: ChildProcess): Promise<Figures> {
+interface DriveOptions {
+  connections: number;
+  duration: number;
+  warmup: number;
+}
+
+async function drive(url: string, headers: Record<string, string>, server: ChildProcess, o: DriveOptions): Promise<Figures> {
   const autocannon = load.autocannon();
   // Warm-up (JIT, connection pools), not counted.
-  await autocannon({ url, headers, connections, duration: 2 });
+  await autocannon({ url, headers, connections: o.connections, duration: o.warmup });
   const cpuBefore = await cpuOf(server);
-  const r = await autocannon({ url, headers, connections, duration });
+  const r = await autocannon({ url, headers, connections: o.connections, duration: o.duration });
   const cpu = (await cpuOf(server)) - cpuBefore;
   return {
     rps: r.requests.average,
@@ -177,19 +226,13 @@ function median(values: number[]): number {
 }
 
 const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const percent = (r: number) => `${(r * 100).toFixed(1)}%`;
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { duration: { type: 'string' }, connections: { type: 'string' }, rounds: { type: 'string' } } });
-  const duration = Number(values.duration ?? 10);
-  const connections = Number(values.connections ?? 50);
-  const rounds = Math.max(1, Number(values.rounds ?? 3));
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-bench-'));
-  const tessera = startChild('tessera', { TESSERA_BENCH_DATA: dataDir });
-  const bare = startChild('bare');
-  const floor = startChild('floor');
+/** Signs a user up on a fresh Tessera and makes the classic token the bench uses. */
+async function makeToken(dataDir: string): Promise<{ token: string; body: string }> {
+  const setup = await startServer('tessera', { dataDir });
   try {
-    const origin = await tessera.ready;
-    const api = `${origin}/api/v3`;
+    const api = `${setup.url}/api/v3`;
     const login = 'bench';
     const password = 'bench-password-1234';
     const user = await json(`${api}/users`, {
@@ -204,87 +247,107 @@ async function main(): Promise<void> {
       body: JSON.stringify({ note: 'bench', scopes: ['repo', 'user'] }),
     });
     if (auth.status !== 201) throw new Error(`token creation failed: ${auth.text}`);
-    const headers = { authorization: `token ${auth.body.token}` };
-    const sample = await fetch(`${api}/user`, { headers });
-    const sampleBody = await sample.text();
-    if (sample.status !== 200) throw new Error(`GET /user failed: ${sampleBody}`);
+    const token = auth.body.token as string;
+    const sample = await fetch(`${api}/user`, { headers: { authorization: `token ${token}` } });
+    const body = await sample.text();
+    if (sample.status !== 200) throw new Error(`GET /user failed: ${body}`);
+    return { token, body };
+  } finally {
+    await stopServer(setup);
+  }
+}
 
-    bare.child.send({ body: sampleBody });
-    const bareUrl = await bare.ready;
-    const bareSample = await (await fetch(bareUrl)).text();
-    floor.child.send({ body: sampleBody, token: auth.body.token });
-    const floorUrl = await floor.ready;
-    const floorSample = await fetch(floorUrl, { headers });
-    const floorBody = await floorSample.text();
-    if (floorSample.status !== 200 || floorBody !== sampleBody) throw new Error(`the Fastify floor answered ${floorSample.status}`);
+const NAMES: Record<Role, string> = {
+  tessera: 'Tessera GET /api/v3/user (token)',
+  floor: 'Fastify floor (see header)',
+  fastify: 'Fastify alone (see header)',
+  bare: 'bare node:http (same-size JSON)',
+};
 
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { duration: { type: 'string' }, connections: { type: 'string' }, rounds: { type: 'string' }, warmup: { type: 'string' } },
+  });
+  const o: DriveOptions = { duration: Number(values.duration ?? 10), connections: Number(values.connections ?? 50), warmup: Number(values.warmup ?? 3) };
+  const rounds = Math.max(1, Number(values.rounds ?? 3));
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-bench-'));
+  const running = new Set<Server>();
+  const start = async (role: Role, init: { body: string; token: string }) => {
+    const s = await startServer(role, { dataDir, ...init });
+    running.add(s);
+    return s;
+  };
+  const stop = async (s: Server) => {
+    await stopServer(s);
+    running.delete(s);
+  };
+  try {
+    const { token, body } = await makeToken(dataDir);
+    const headers = { authorization: `token ${token}` };
     console.log(
-      `token-auth benchmark: autocannon, ${connections} connections (keep-alive), ${duration} s per measurement (each after a 2 s warm-up), ` +
-        `${rounds} interleaved round(s), ${os.cpus().length} CPU(s), Node ${process.version}`,
-    );
-    console.log(
-      `response body: Tessera ${Buffer.byteLength(sampleBody)} B, bare ${Buffer.byteLength(bareSample)} B, Fastify floor ${Buffer.byteLength(floorBody)} B ` +
-        '(same request headers to all three)',
+      `token-auth benchmark: autocannon, ${o.connections} connections (keep-alive), ${o.duration} s per measurement (each after a ${o.warmup} s warm-up), ` +
+        `${rounds} interleaved round(s), fresh server processes every round, ${os.cpus().length} CPU(s), Node ${process.version}`,
     );
     console.log(`load average (1/5/15 min) at start: ${loadAverage()}`);
-    const row = (name: string, f: Figures) =>
-      `  ${name.padEnd(34)} ${f.rps.toFixed(0).padStart(8)} req/s   p50 ${String(f.p50).padStart(4)} ms   p99 ${String(f.p99).padStart(4)} ms   ` +
+    const row = (role: Role, f: Figures) =>
+      `  ${NAMES[role].padEnd(34)} ${f.rps.toFixed(0).padStart(8)} req/s   p50 ${String(f.p50).padStart(4)} ms   p99 ${String(f.p99).padStart(4)} ms   ` +
       `server CPU ${f.cpuPerRequest.toFixed(1).padStart(6)} µs/req   non-2xx ${f.non2xx}   errors ${f.errors}`;
-    const ratios: number[] = [];
-    const floorRatios: number[] = [];
+    const ratios: Record<Exclude<Role, 'bare'>, number[]> = { tessera: [], floor: [], fastify: [] };
     const cpuRatios: number[] = [];
-    let tesseraNon2xx = 0;
+    let non2xx = 0;
+    let health: Figures | undefined;
     for (let round = 1; round <= rounds; round++) {
-      const measureTessera = () => drive(`${api}/user`, headers, connections, duration, tessera.child);
-      // The same request bytes to both (the bare server parses, and ignores, the Authorization header).
-      const measureBare = () => drive(bareUrl, headers, connections, duration, bare.child);
-      const measureFloor = () => drive(floorUrl, headers, connections, duration, floor.child);
-      let t: Figures;
-      let b: Figures;
-      let f: Figures;
-      if (round % 2 === 1) {
-        t = await measureTessera();
-        f = await measureFloor();
-        b = await measureBare();
-      } else {
-        b = await measureBare();
-        f = await measureFloor();
-        t = await measureTessera();
+      const servers = {} as Record<Role, Server>;
+      for (const role of ['tessera', 'floor', 'fastify', 'bare'] as const) servers[role] = await start(role, { body, token });
+      // The same request bytes to all (the bare server and Fastify alone ignore the Authorization header).
+      const answers = await Promise.all(
+        (['tessera', 'floor', 'fastify', 'bare'] as const).map(async (role) => {
+          const res = await fetch(role === 'tessera' ? `${servers.tessera.url}/api/v3/user` : servers[role].url, { headers });
+          return { role, status: res.status, size: Buffer.byteLength(await res.text()) };
+        }),
+      );
+      for (const a of answers) if (a.status !== 200) throw new Error(`${NAMES[a.role]} answered ${a.status}`);
+      if (round === 1) console.log(`response body: ${answers.map((a) => `${a.role} ${a.size} B`).join(', ')} (same request headers to all)`);
+      const order: Role[] = round % 2 === 1 ? ['tessera', 'floor', 'fastify', 'bare'] : ['bare', 'fastify', 'floor', 'tessera'];
+      const f = {} as Record<Role, Figures>;
+      for (const role of order) {
+        const url = role === 'tessera' ? `${servers.tessera.url}/api/v3/user` : servers[role].url;
+        f[role] = await drive(url, headers, servers[role].child, o);
       }
-      tesseraNon2xx += t.non2xx + f.non2xx;
-      const ratio = t.rps / b.rps;
-      ratios.push(ratio);
-      floorRatios.push(f.rps / b.rps);
-      cpuRatios.push(b.cpuPerRequest / t.cpuPerRequest);
-      console.log(`round ${round} (${round % 2 === 1 ? 'Tessera first' : 'bare first'}), load average ${loadAverage()}:`);
-      console.log(row('Tessera GET /api/v3/user (token)', t));
-      console.log(row('Fastify floor (see header)', f));
-      console.log(row('bare node:http (same-size JSON)', b));
-      console.log(`  ratio ${(ratio * 100).toFixed(1)}%   (Fastify floor ${((f.rps / b.rps) * 100).toFixed(1)}%)`);
+      if (round === rounds) {
+        // Context, not the target: the same framework and hooks without a token.
+        health = await drive(`${servers.tessera.url}/-/health`, {}, servers.tessera.child, { ...o, duration: Math.max(3, Math.round(o.duration / 2)) });
+      }
+      for (const s of Object.values(servers)) await stop(s);
+      non2xx += f.tessera.non2xx + f.floor.non2xx + f.fastify.non2xx + f.bare.non2xx;
+      for (const role of ['tessera', 'floor', 'fastify'] as const) ratios[role].push(f[role].rps / f.bare.rps);
+      cpuRatios.push(f.bare.cpuPerRequest / f.tessera.cpuPerRequest);
+      console.log(`round ${round} (order: ${order.join(', ')}), load average ${loadAverage()}:`);
+      for (const role of ['tessera', 'floor', 'fastify', 'bare'] as const) console.log(row(role, f[role]));
+      console.log(
+        `  ratio ${percent(f.tessera.rps / f.bare.rps)}   (Fastify floor ${percent(f.floor.rps / f.bare.rps)}, Fastify alone ${percent(f.fastify.rps / f.bare.rps)})`,
+      );
     }
-    // Context, not the target: the same framework and hooks without a token (where the gap comes from).
-    const h = await drive(`${origin}/-/health`, {}, connections, Math.max(3, Math.round(duration / 2)), tessera.child);
     console.log('context:');
-    console.log(row('Tessera GET /-/health', h));
-    const ratio = median(ratios);
+    console.log(`  ${'Tessera GET /-/health'.padEnd(34)} ${health!.rps.toFixed(0).padStart(8)} req/s   server CPU ${health!.cpuPerRequest.toFixed(1).padStart(6)} µs/req`);
+    const ratio = median(ratios.tessera);
     console.log(`load average at end: ${loadAverage()}`);
     console.log(
-      `ratio: Tessera reaches ${(ratio * 100).toFixed(1)}% of the bare server's throughput (median of ${ratios.map((r) => `${(r * 100).toFixed(1)}%`).join(', ')}; ` +
+      `ratio: Tessera reaches ${percent(ratio)} of the bare server's throughput (median of ${ratios.tessera.map(percent).join(', ')}; ` +
         `target >= 60%) — ${ratio >= 0.6 ? 'MET' : 'NOT MET'}`,
     );
     console.log(
       `(context) by server CPU time per request, Tessera costs ${(100 / median(cpuRatios)).toFixed(0)}% of the bare server's ` +
-        `(bare/Tessera ${(median(cpuRatios) * 100).toFixed(1)}%, median of ${cpuRatios.length})`,
+        `(bare/Tessera ${percent(median(cpuRatios))}, median of ${cpuRatios.length})`,
     );
-    const floorRatio = median(floorRatios);
+    const floorRatio = median(ratios.floor);
     console.log(
-      `(context) the Fastify floor reaches ${(floorRatio * 100).toFixed(1)}% of the bare server (median of ` +
-        `${floorRatios.map((r) => `${(r * 100).toFixed(1)}%`).join(', ')}); Tessera reaches ${((ratio / floorRatio) * 100).toFixed(1)}% of the floor`,
+      `(context) Fastify alone reaches ${percent(median(ratios.fastify))} of the bare server (median of ${ratios.fastify.map(percent).join(', ')}); ` +
+        `the Fastify floor ${percent(floorRatio)} (median of ${ratios.floor.map(percent).join(', ')}); Tessera reaches ${percent(ratio / floorRatio)} of the floor`,
     );
-    if (tesseraNon2xx > 0) console.log('WARNING: Tessera or the floor answered non-2xx during the run');
+    if (non2xx > 0) console.log('WARNING: a server answered non-2xx during the run');
   } finally {
-    for (const c of [tessera.child, bare.child, floor.child]) c.send({ stop: true });
-    await Promise.all([tessera.child, bare.child, floor.child].map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+    for (const s of running) await stopServer(s);
     await rm(dataDir, { recursive: true, force: true });
   }
 }
