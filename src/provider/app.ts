@@ -38,7 +38,7 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
   }) as unknown as FastifyInstance;
 
   installJsonBodyParser(app);
-  installErrorHandler(app, ctx.log);
+  installErrorHandler(app, ctx.log, (err) => ctx.store.isBusy(err));
   installAuthorization(app, ctx);
 
   // A POST/PATCH/PUT without a body validates as `{}`, so its missing fields are named (422)

@@ -3,12 +3,15 @@
 // credentials reach, deploy keys record their token and go with it.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import * as path from 'node:path';
 import { git, hermeticGitEnv } from '../../bench/git-https/git-client';
 import { createClassic, createFineGrained, createOrg, createRepo, newSession, Session, sshPublicKey } from './helpers/orgs';
 import { octokitFor, statusOf } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
+import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
+import { DATABASE_BUSY_MESSAGE } from '../../src/provider/http/error-handler';
 
 describe('repositories and deploy keys', function () {
   this.timeout(60_000);
@@ -211,5 +214,50 @@ describe('repositories and deploy keys', function () {
     assert.equal((await kit(alice.token).rest.repos.delete({ owner: alice.user.login, repo: 'trash' })).status, 204);
     assert.equal((await t.api.get(`/repos/${alice.user.login}/trash`, { token: alice.token })).status, 404);
     assert.ok(!existsSync(dir));
+  });
+
+  it('DELETE /repos/{owner}/{repo} loses nothing when a step fails: the bare repository cannot be moved aside, or the record cannot be deleted (another connection holds the database)', async () => {
+    const login = alice.user.login;
+    await createRepo(t, alice, undefined, 'keep', true);
+    const dir = path.join(t.dataDir, 'repositories', login.toLowerCase(), 'keep.git');
+    const trash = path.join(t.dataDir, 'repositories', '.trash');
+    const stillThere = async (why: string) => {
+      assert.equal((await t.api.get(`/repos/${login}/keep`, { token: alice.token })).status, 200, `${why}: the record is kept`);
+      assert.ok(existsSync(path.join(dir, 'HEAD')), `${why}: the bare repository is where it was`);
+    };
+    await stillThere('before'); // (also writes the token's last_used_at: the clock stands still, so no write follows)
+
+    // 1. The trash folder cannot be made: the repository is never moved, the record never deleted.
+    rmSync(trash, { recursive: true, force: true });
+    writeFileSync(trash, 'not a folder');
+    const unmovable = await t.api.delete(`/repos/${login}/keep`, { token: alice.token });
+    assert.equal(unmovable.status, 500);
+    await stillThere('the move failed');
+    rmSync(trash);
+
+    // 2. Another connection holds the write lock past the busy timeout: the record cannot be
+    //    deleted, so the repository, already moved aside, is put back.
+    const other = new DatabaseSync(path.join(t.dataDir, DATABASE_FILE));
+    other.exec('BEGIN IMMEDIATE');
+    let busy;
+    try {
+      busy = await t.api.delete(`/repos/${login}/keep`, { token: alice.token });
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    assert.equal(busy.status, 503);
+    assert.equal(busy.json.message, DATABASE_BUSY_MESSAGE);
+    assert.equal(busy.headers.get('retry-after'), '1');
+    assert.deepEqual(readdirSync(trash), [], 'the repository was moved aside, then put back');
+    await stillThere('the record could not be deleted');
+
+    // 3. Nothing in the way: deleted, and the name is free again.
+    assert.equal((await t.api.delete(`/repos/${login}/keep`, { token: alice.token })).status, 204);
+    assert.equal((await t.api.get(`/repos/${login}/keep`, { token: alice.token })).status, 404);
+    assert.ok(!existsSync(dir));
+    assert.deepEqual(readdirSync(trash), []);
+    await createRepo(t, alice, undefined, 'keep', true);
+    assert.ok(existsSync(path.join(dir, 'HEAD')));
   });
 });

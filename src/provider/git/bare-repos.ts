@@ -173,7 +173,20 @@ export async function bareRepositoryExists(root: string, owner: string, name: st
  * Deletes the bare repository (no error when it is not there). It is first moved out of the way
  * so that a request running at that moment or a new repository of the same name never sees half of it.
  */
-export async function deleteBareRepository(root: string, owner: string, name: string): Promise<void> {
+/** A bare repository moved aside into `<root>/.trash` (see trashBareRepository). */
+export interface TrashedRepository {
+  /** Puts it back where it was (the deletion it was moved aside for did not happen). */
+  restore(): Promise<void>;
+  /** Removes it for good. */
+  purge(): Promise<void>;
+}
+
+/**
+ * The first half of deleting a repository: one rename into `<root>/.trash`, so the repository is
+ * gone from its name at once but nothing is lost until purge(). undefined when there is no bare
+ * repository on disk. A failure leaves the repository where it was.
+ */
+export async function trashBareRepository(root: string, owner: string, name: string): Promise<TrashedRepository | undefined> {
   const target = repositoryPath(root, owner, name);
   const trash = path.join(path.resolve(root), '.trash');
   await fsp.mkdir(trash, { recursive: true, mode: 0o750 });
@@ -181,10 +194,20 @@ export async function deleteBareRepository(root: string, owner: string, name: st
   try {
     await fsp.rename(target, moved);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  await fsp.rm(moved, { recursive: true, force: true });
+  return {
+    async restore() {
+      await fsp.mkdir(path.dirname(target), { recursive: true, mode: 0o750 });
+      await fsp.rename(moved, target);
+    },
+    purge: () => fsp.rm(moved, { recursive: true, force: true }),
+  };
+}
+
+export async function deleteBareRepository(root: string, owner: string, name: string): Promise<void> {
+  await (await trashBareRepository(root, owner, name))?.purge();
 }
 
 /** Moves a repository to a new owner and/or name (rename or transfer). */

@@ -123,9 +123,15 @@ export function toHttpError(err: unknown): HttpError | undefined {
   return undefined;
 }
 
-export function installErrorHandler(app: FastifyInstance, log: Logger): void {
+export const DATABASE_BUSY_MESSAGE = 'The database is busy with another writer; try again in a moment';
+
+/**
+ * `isBusy`: the store's own test for "another writer held the database too long" — not a bug,
+ * so a 503 with Retry-After instead of a 500.
+ */
+export function installErrorHandler(app: FastifyInstance, log: Logger, isBusy: (err: unknown) => boolean = () => false): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const http = toHttpError(err);
+    const http = toHttpError(err) ?? (isBusy(err) ? new HttpError(503, DATABASE_BUSY_MESSAGE, { headers: { 'Retry-After': '1' } }) : undefined);
     if (http) {
       for (const [k, v] of Object.entries(http.headers)) reply.header(k, v);
       return reply.code(http.status).type('application/json; charset=utf-8').send(http.body());

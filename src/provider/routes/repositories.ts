@@ -8,7 +8,7 @@ import { principalOf } from '../authz/authorize';
 import { requireClassicScope } from '../authz/permission-check';
 import { partialResultsHeader, SSO_HEADER } from '../authz/token-access';
 import { apiBase, ProviderContext } from '../context';
-import { createBareRepository, deleteBareRepository, repositoryPath, validateRepositoryName } from '../git/bare-repos';
+import { createBareRepository, repositoryPath, trashBareRepository, validateRepositoryName } from '../git/bare-repos';
 import { forbidden, invalidField, notFound, validationFailed } from '../http/errors';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
 import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
@@ -265,8 +265,18 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
     async (request, reply) => {
       const principal = principalOf(request);
       const rec = repositoryOf(request);
-      await ctx.store.repositories.delete(rec.repository.id);
-      await deleteBareRepository(repositoriesRoot(ctx), rec.owner.login, rec.repository.name);
+      // The bare repository is moved aside first and removed only once the record is gone: a
+      // failure at either step leaves both as they were (nothing lost, the name not blocked).
+      const trashed = await trashBareRepository(repositoriesRoot(ctx), rec.owner.login, rec.repository.name);
+      try {
+        await ctx.store.repositories.delete(rec.repository.id);
+      } catch (err) {
+        await trashed?.restore().catch((restoreErr: Error) => {
+          ctx.log('error', `DELETE ${rec.fullName}: the record could not be deleted, nor the bare repository put back (${restoreErr.message})`);
+        });
+        throw err;
+      }
+      await trashed?.purge().catch((err: Error) => ctx.log('warn', `DELETE ${rec.fullName}: the trashed bare repository stays under .trash (${err.message})`));
       await recordAudit(ctx, {
         action: ORG_AUDIT_ACTIONS.repoDestroy,
         actor: principal.user,

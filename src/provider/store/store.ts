@@ -31,6 +31,11 @@ export interface Store {
   readonly tokenRequests: TokenRequestStore;
   readonly credentialAuthorizations: CredentialAuthorizationStore;
   readonly accountTokens: AccountTokenStore;
+  /**
+   * Whether `err` (thrown by one of this store's methods) means the database was busy — another
+   * writer held it for longer than the store waits — rather than a bug: the caller may try again.
+   */
+  isBusy(err: unknown): boolean;
   close(): Promise<void>;
 }
 

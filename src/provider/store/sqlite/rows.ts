@@ -32,3 +32,11 @@ export function mapUnique<T>(fn: () => T, fieldFor: (message: string) => string)
     throw err;
   }
 }
+
+/** SQLITE_BUSY or SQLITE_LOCKED (any extended code): another connection held the database past the busy timeout. */
+export function isSqliteBusy(err: unknown): boolean {
+  const e = err as { code?: unknown; errcode?: unknown } | undefined;
+  if (e?.code !== 'ERR_SQLITE_ERROR' || typeof e.errcode !== 'number') return false;
+  const primary = e.errcode & 0xff;
+  return primary === 5 || primary === 6;
+}

@@ -10,6 +10,7 @@ import { SqliteMembershipStore } from './memberships';
 import { SqliteOrganizationStore } from './organizations';
 import { SqliteRepositoryStore } from './repositories';
 import { openDatabase } from './database';
+import { isSqliteBusy } from './rows';
 import { SqliteSignInFailureStore } from './sign-in-failures';
 import { SqliteTokenRequestStore } from './token-requests';
 import { SqliteTokenStore } from './tokens';
@@ -47,6 +48,10 @@ export class SqliteStore implements Store {
     this.tokenRequests = new SqliteTokenRequestStore(db);
     this.credentialAuthorizations = new SqliteCredentialAuthorizationStore(db);
     this.accountTokens = new SqliteAccountTokenStore(db);
+  }
+
+  isBusy(err: unknown): boolean {
+    return isSqliteBusy(err);
   }
 
   async close(): Promise<void> {
