@@ -52,6 +52,8 @@ const load = {
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 type Role = 'tessera' | 'bare' | 'floor' | 'fastify';
+/** Every round starts and measures them in this order, or the reverse. */
+const ROLES: readonly Role[] = ['tessera', 'floor', 'fastify', 'bare'];
 
 // ---- child side ----
 
@@ -64,7 +66,7 @@ async function serveChild(role: Role): Promise<void> {
   if (role === 'tessera') {
     const dataDir = process.env.TESSERA_BENCH_DATA!;
     const provider = await load.provider().startProvider({ dataDir, tls: 'off', port: 0, host: '127.0.0.1', sweepIntervalMs: 24 * 3600_000 });
-    process.send!({ url: provider.url });
+    process.send!({ url: `${provider.url}/api/v3/user` });
     process.on('message', async (m: { stop?: boolean; cpu?: boolean }) => {
       if (m.cpu) process.send!({ cpu: cpuMicros() });
       if (m.stop) {
@@ -232,7 +234,7 @@ const percent = (r: number) => `${(r * 100).toFixed(1)}%`;
 async function makeToken(dataDir: string): Promise<{ token: string; body: string }> {
   const setup = await startServer('tessera', { dataDir });
   try {
-    const api = `${setup.url}/api/v3`;
+    const api = new URL('/api/v3', setup.url).href;
     const login = 'bench';
     const password = 'bench-password-1234';
     const user = await json(`${api}/users`, {
@@ -298,32 +300,29 @@ async function main(): Promise<void> {
     let health: Figures | undefined;
     for (let round = 1; round <= rounds; round++) {
       const servers = {} as Record<Role, Server>;
-      for (const role of ['tessera', 'floor', 'fastify', 'bare'] as const) servers[role] = await start(role, { body, token });
+      for (const role of ROLES) servers[role] = await start(role, { body, token });
       // The same request bytes to all (the bare server and Fastify alone ignore the Authorization header).
       const answers = await Promise.all(
-        (['tessera', 'floor', 'fastify', 'bare'] as const).map(async (role) => {
-          const res = await fetch(role === 'tessera' ? `${servers.tessera.url}/api/v3/user` : servers[role].url, { headers });
+        ROLES.map(async (role) => {
+          const res = await fetch(servers[role].url, { headers });
           return { role, status: res.status, size: Buffer.byteLength(await res.text()) };
         }),
       );
       for (const a of answers) if (a.status !== 200) throw new Error(`${NAMES[a.role]} answered ${a.status}`);
       if (round === 1) console.log(`response body: ${answers.map((a) => `${a.role} ${a.size} B`).join(', ')} (same request headers to all)`);
-      const order: Role[] = round % 2 === 1 ? ['tessera', 'floor', 'fastify', 'bare'] : ['bare', 'fastify', 'floor', 'tessera'];
+      const order = round % 2 === 1 ? ROLES : [...ROLES].reverse();
       const f = {} as Record<Role, Figures>;
-      for (const role of order) {
-        const url = role === 'tessera' ? `${servers.tessera.url}/api/v3/user` : servers[role].url;
-        f[role] = await drive(url, headers, servers[role].child, o);
-      }
+      for (const role of order) f[role] = await drive(servers[role].url, headers, servers[role].child, o);
       if (round === rounds) {
         // Context, not the target: the same framework and hooks without a token.
-        health = await drive(`${servers.tessera.url}/-/health`, {}, servers.tessera.child, { ...o, duration: Math.max(3, Math.round(o.duration / 2)) });
+        health = await drive(new URL('/-/health', servers.tessera.url).href, {}, servers.tessera.child, { ...o, duration: Math.max(3, Math.round(o.duration / 2)) });
       }
       for (const s of Object.values(servers)) await stop(s);
-      non2xx += f.tessera.non2xx + f.floor.non2xx + f.fastify.non2xx + f.bare.non2xx;
+      for (const role of ROLES) non2xx += f[role].non2xx;
       for (const role of ['tessera', 'floor', 'fastify'] as const) ratios[role].push(f[role].rps / f.bare.rps);
       cpuRatios.push(f.bare.cpuPerRequest / f.tessera.cpuPerRequest);
       console.log(`round ${round} (order: ${order.join(', ')}), load average ${loadAverage()}:`);
-      for (const role of ['tessera', 'floor', 'fastify', 'bare'] as const) console.log(row(role, f[role]));
+      for (const role of ROLES) console.log(row(role, f[role]));
       console.log(
         `  ratio ${percent(f.tessera.rps / f.bare.rps)}   (Fastify floor ${percent(f.floor.rps / f.bare.rps)}, Fastify alone ${percent(f.fastify.rps / f.bare.rps)})`,
       );

@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import { promises as fsp } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { git, hermeticGitEnv, runGit } from '../../bench/git-https/git-client';
@@ -11,6 +12,8 @@ import { generateRepository } from '../../bench/git-https/generate-repo';
 import { startProviderWithGit } from '../../bench/git-https/provider-with-git';
 import { ManualClock } from '../../src/provider/clock';
 import { defaultRepositoriesRoot, repositoryPath } from '../../src/provider/git/bare-repos';
+import { DATABASE_BUSY_MESSAGE } from '../../src/provider/http/error-handler';
+import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
 import { createClassicToken, createUser, TestUser } from './helpers/accounts';
 import { ApiClient } from './helpers/api-client';
 import type { TestProvider } from './helpers/provider';
@@ -113,6 +116,30 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
       const push = await commitAndPush(c.dir, `seed ${repo}`);
       assert.equal(push.code, 0, push.stderr);
     }
+  });
+
+  it('a database another connection holds past the busy timeout: 503 with Retry-After and a message git shows, not a 500', async () => {
+    const t = await createClassicToken(p.asTestProvider, alice, { name: 'busy', scopes: ['repo'] });
+    const other = new DatabaseSync(path.join(p.dataDir, DATABASE_FILE));
+    other.exec('BEGIN IMMEDIATE');
+    let res;
+    let clone;
+    try {
+      // A new token's first use writes last_used_at, and a clone is audited: both need the lock.
+      res = await p.api.call('GET', `${p.url}/alice/site.git/info/refs?service=git-upload-pack`, { basic: { login: 'git', password: t.token }, headers: { accept: '*/*' } });
+      clone = await cloneTo(t.token, 'alice/site');
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    assert.equal(res.status, 503);
+    assert.equal(res.headers.get('retry-after'), '1');
+    assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
+    assert.equal(res.text.trim(), DATABASE_BUSY_MESSAGE);
+    assert.notEqual(clone.code, 0);
+    assert.match(clone.stderr, /database is busy/, clone.stderr);
+    const again = await cloneTo(t.token, 'alice/site');
+    assert.equal(again.code, 0, again.stderr);
   });
 
   it('fine-grained contents:read clones and fetches; its push fails naming the missing permission', async () => {

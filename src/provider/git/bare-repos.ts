@@ -169,10 +169,6 @@ export async function bareRepositoryExists(root: string, owner: string, name: st
   return exists(path.join(repositoryPath(root, owner, name), 'HEAD'));
 }
 
-/**
- * Deletes the bare repository (no error when it is not there). It is first moved out of the way
- * so that a request running at that moment or a new repository of the same name never sees half of it.
- */
 /** A bare repository moved aside into `<root>/.trash` (see trashBareRepository). */
 export interface TrashedRepository {
   /** Puts it back where it was (the deletion it was moved aside for did not happen). */
@@ -206,6 +202,10 @@ export async function trashBareRepository(root: string, owner: string, name: str
   };
 }
 
+/**
+ * Deletes the bare repository (no error when it is not there). It is first moved out of the way
+ * so that a request running at that moment or a new repository of the same name never sees half of it.
+ */
 export async function deleteBareRepository(root: string, owner: string, name: string): Promise<void> {
   await (await trashBareRepository(root, owner, name))?.purge();
 }

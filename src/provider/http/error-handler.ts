@@ -89,7 +89,16 @@ function withArticle(type: string): string {
   return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
 }
 
-export function toHttpError(err: unknown): HttpError | undefined {
+export const DATABASE_BUSY_MESSAGE = 'The database is busy with another writer; try again in a moment';
+
+/** The store's own test for "another writer held the database too long" (Store.isBusy). */
+export type BusyTest = (err: unknown) => boolean;
+
+/**
+ * The answer an error maps to; undefined for a bug (a 500, details only in the log). A busy
+ * database is not a bug: 503 with Retry-After.
+ */
+export function toHttpError(err: unknown, isBusy: BusyTest): HttpError | undefined {
   if (err instanceof HttpError) return err;
   const e = err as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (e && Array.isArray(e.validation)) {
@@ -120,18 +129,13 @@ export function toHttpError(err: unknown): HttpError | undefined {
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new HttpError(status, e.message || 'Bad request');
   }
+  if (isBusy(err)) return new HttpError(503, DATABASE_BUSY_MESSAGE, { headers: { 'Retry-After': '1' } });
   return undefined;
 }
 
-export const DATABASE_BUSY_MESSAGE = 'The database is busy with another writer; try again in a moment';
-
-/**
- * `isBusy`: the store's own test for "another writer held the database too long" — not a bug,
- * so a 503 with Retry-After instead of a 500.
- */
-export function installErrorHandler(app: FastifyInstance, log: Logger, isBusy: (err: unknown) => boolean = () => false): void {
+export function installErrorHandler(app: FastifyInstance, log: Logger, isBusy: BusyTest): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const http = toHttpError(err) ?? (isBusy(err) ? new HttpError(503, DATABASE_BUSY_MESSAGE, { headers: { 'Retry-After': '1' } }) : undefined);
+    const http = toHttpError(err, isBusy);
     if (http) {
       for (const [k, v] of Object.entries(http.headers)) reply.header(k, v);
       return reply.code(http.status).type('application/json; charset=utf-8').send(http.body());
