@@ -418,6 +418,36 @@ describe('change generation and the principal cache (SQLite store)', () => {
     assert.throws(() => authenticateToken(ctx, bad), /Bad credentials/, 'a wrong checksum is refused at once, without a look-up');
   });
 
+  it('two requests that look a token up together leave the cache fresh: the next one needs no write', async () => {
+    // Pipelined requests arrive in one socket read, so both miss the cache, both look the token up
+    // and both find last_used_at due. One write wins; the cached copy must still learn of it, or
+    // every later request would try to write last_used_at again (and wait for it).
+    const clock = new ManualClock(new Date());
+    const ctx = createProviderContext(store, { clock, dataDir });
+    const secret = generateToken('classic');
+    const made = await store.tokens.create({
+      userId: user.id, kind: 'classic', note: 'together', scopes: ['user'], status: 'active', expiresAt: null,
+      tokenLastEight: lastEight(secret), hashedToken: tokenDigest(secret), createdAt: clock.now(),
+    });
+    const isPromise = (v: unknown) => typeof (v as { then?: unknown })?.then === 'function';
+    const both = [authenticateToken(ctx, secret), authenticateToken(ctx, secret)];
+    assert.ok(both.every(isPromise));
+    for (const p of await Promise.all(both)) assert.equal(p.token?.id, made.id);
+    const touches = store.tokens.touchLastUsed.bind(store.tokens);
+    let writes = 0;
+    store.tokens.touchLastUsed = async (...args) => {
+      writes++;
+      return touches(...args);
+    };
+    try {
+      const next = authenticateToken(ctx, secret);
+      assert.ok(!isPromise(next), 'last_used_at was written a moment ago: the cached copy knows it');
+      assert.equal(writes, 0);
+    } finally {
+      store.tokens.touchLastUsed = touches;
+    }
+  });
+
   it('is unknown inside an open transaction', () => {
     store.db.exec('BEGIN');
     try {

@@ -78,11 +78,19 @@ export class PrincipalCache {
     return entry;
   }
 
-  /** After this process wrote the token's last_used_at: the cached copy follows, if still there. */
+  /**
+   * After this process wrote the token's last_used_at: the cached copy follows, if the token is
+   * still cached — also when another look-up of the same token replaced the entry meanwhile (two
+   * requests that missed the cache together), or the cached copy would stay due for ever and every
+   * later request would try to write last_used_at again. Only last_used_at is taken over: the rest
+   * of the entry is at least as new as `token`.
+   */
   touched(digest: string, token: TokenRecord, lastUsedAt: Date): TokenRecord {
     const next = deepFreeze({ ...token, lastUsedAt });
     const entry = this.entries.get(digest);
-    if (entry && entry.token === token) this.entries.set(digest, { ...entry, token: next });
+    if (entry && entry.token.id === token.id && !(entry.token.lastUsedAt && entry.token.lastUsedAt >= lastUsedAt)) {
+      this.entries.set(digest, { ...entry, token: entry.token === token ? next : deepFreeze({ ...entry.token, lastUsedAt }) });
+    }
     return next;
   }
 
