@@ -56,7 +56,25 @@ async function lookUpAndCheck(ctx: ProviderContext, kind: TokenKind, digest: str
   return checkToken(ctx, kind, digest, entry, cache);
 }
 
-/** Every check, on every request, whatever the look-up came from. */
+type Verdict = 'bad' | 'expired' | 'touch' | 'ok';
+
+/** Every check, on every request, whatever the look-up came from: what the token's answer is now. */
+function verdictOf(
+  kind: TokenKind,
+  digest: string,
+  found: { token: TokenRecord; user: UserRecord; hashedToken: Buffer | undefined },
+  now: Date,
+): Verdict {
+  const { token, user } = found;
+  if (!user || !timingSafeEqual(found.hashedToken ?? Buffer.from(token.hashedToken, 'hex'), Buffer.from(digest, 'hex')) || token.kind !== kind) {
+    return 'bad';
+  }
+  if (token.status === 'revoked') return 'bad';
+  if (token.status === 'expired' || (token.expiresAt && token.expiresAt.getTime() <= now.getTime())) return 'expired';
+  if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= LAST_USED_WRITE_INTERVAL_MS) return 'touch';
+  return 'ok';
+}
+
 function checkToken(
   ctx: ProviderContext,
   kind: TokenKind,
@@ -64,19 +82,32 @@ function checkToken(
   found: { token: TokenRecord; user: UserRecord; hashedToken: Buffer | undefined },
   cache: CacheInUse | undefined,
 ): Principal | Promise<Principal> {
-  const { token, user } = found;
-  if (!user || !timingSafeEqual(found.hashedToken ?? Buffer.from(token.hashedToken, 'hex'), Buffer.from(digest, 'hex')) || token.kind !== kind) {
-    throw badCredentials();
-  }
-  if (token.status === 'revoked') throw badCredentials();
   const now = ctx.clock.now();
-  if (token.status === 'expired' || (token.expiresAt && token.expiresAt.getTime() <= now.getTime())) {
-    throw new HttpError(401, TOKEN_EXPIRED_MESSAGE);
+  switch (verdictOf(kind, digest, found, now)) {
+    case 'bad':
+      throw badCredentials();
+    case 'expired':
+      throw new HttpError(401, TOKEN_EXPIRED_MESSAGE);
+    case 'touch':
+      return touch(ctx, digest, found.token, found.user, now, cache);
+    case 'ok':
+      return { user: found.user, token: found.token, method: 'token', freshProof: false };
   }
-  if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= LAST_USED_WRITE_INTERVAL_MS) {
-    return touch(ctx, digest, token, user, now, cache);
-  }
-  return { user, token, method: 'token', freshProof: false };
+}
+
+/**
+ * The principal authenticateToken would hand out at once, without side effects: only for a token
+ * the principal cache holds that passes every check with nothing to write (last_used_at fresh).
+ * undefined in every other case — a look-up or a write is due, or the token is bad or expired —
+ * and then nothing has been done: the caller takes the regular path, which answers it.
+ */
+export function peekToken(ctx: ProviderContext, secret: string): Principal | undefined {
+  const kind = tokenKindByShape(secret);
+  if (!kind) return undefined;
+  const digest = tokenDigest(secret);
+  const cached = cacheInUse(ctx)?.entries.get(digest);
+  if (!cached || verdictOf(kind, digest, cached, ctx.clock.now()) !== 'ok') return undefined;
+  return { user: cached.user, token: cached.token, method: 'token', freshProof: false };
 }
 
 /** last_used_at, written at most once a minute per token. */

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from '../auth/authenticate';
 import type { Principal } from '../auth/principal';
 import type { ProviderContext } from '../context';
+import { COMMON_HEADERS } from '../http/common-headers';
 import { HttpError, notFound } from '../http/errors';
 import type { Denial, GuardInput } from './guard';
 import { AuthRequirement, resolvePerRequest } from './requirement';
@@ -44,9 +45,9 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-type MaybePromise<T> = T | Promise<T>;
+export type MaybePromise<T> = T | Promise<T>;
 
-function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
+export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | undefined)?.then === 'function';
 }
 
@@ -98,8 +99,8 @@ function authorizePrincipal(
   });
 }
 
-/** ctx.guards from `from` on, in order; the first denial throws. */
-function runGuards(ctx: ProviderContext, input: GuardInput, from: number): MaybePromise<void> {
+/** ctx.guards from `from` on, in order; the first denial throws (or rejects). */
+export function runGuards(ctx: ProviderContext, input: GuardInput, from: number): MaybePromise<void> {
   for (let i = from; i < ctx.guards.length; i++) {
     const denial = ctx.guards[i](input);
     if (isPromise(denial)) {
@@ -152,8 +153,7 @@ type HookDone = (err?: Error) => void;
 
 /** Headers every answer carries. */
 function setCommonHeaders(reply: FastifyReply): void {
-  reply.header('cache-control', 'no-store');
-  reply.header('x-content-type-options', 'nosniff');
+  for (const [name, value] of COMMON_HEADERS) reply.header(name, value);
 }
 
 // Callback style (not async), so a request that needs no waiting passes without promise turns.

@@ -1,10 +1,9 @@
 // The authorization extension point: a guard looks at the principal, the route's requirement
 // and the loaded resource, and either lets the request through (undefined) or denies it.
 // Guards run in list order (ctx.guards); the first denial answers the request.
-import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal';
 import type { ProviderContext } from '../context';
-import type { AuthRequirement } from './requirement';
+import type { AuthRequirement, AuthzRequest } from './requirement';
 import type { AuthzResource } from './resource';
 
 export interface GuardInput {
@@ -12,7 +11,7 @@ export interface GuardInput {
   principal: Principal | undefined;
   requirement: AuthRequirement;
   resource: AuthzResource | undefined;
-  request: FastifyRequest;
+  request: AuthzRequest;
   ctx: ProviderContext;
 }
 

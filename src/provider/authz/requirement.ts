@@ -13,8 +13,15 @@ export interface PermissionRequirement {
   level: PermissionLevel;
 }
 
+/**
+ * What authorization may read of a request: its method, URL, headers and client address. A
+ * FastifyRequest has them all; the fast lane in front of Fastify (routes/user-fast-lane.ts) hands
+ * the guards this much and no more, so a guard that needs something else must be typed for it.
+ */
+export type AuthzRequest = Pick<FastifyRequest, 'method' | 'url' | 'headers' | 'ip'>;
+
 /** A value fixed per route, or computed per request (e.g. `public_repo` vs `repo` by visibility). */
-export type PerRequest<T> = T | ((request: FastifyRequest, resource: AuthzResource | undefined) => T);
+export type PerRequest<T> = T | ((request: AuthzRequest, resource: AuthzResource | undefined) => T);
 
 export type ResourceResolver = (
   request: FastifyRequest,
@@ -53,6 +60,6 @@ export interface AuthRequirement {
   wwwAuthenticate?: string;
 }
 
-export function resolvePerRequest<T>(v: PerRequest<T> | undefined, request: FastifyRequest, resource: AuthzResource | undefined): T | undefined {
-  return typeof v === 'function' ? (v as (r: FastifyRequest, res: AuthzResource | undefined) => T)(request, resource) : v;
+export function resolvePerRequest<T>(v: PerRequest<T> | undefined, request: AuthzRequest, resource: AuthzResource | undefined): T | undefined {
+  return typeof v === 'function' ? (v as (r: AuthzRequest, res: AuthzResource | undefined) => T)(request, resource) : v;
 }

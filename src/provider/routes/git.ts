@@ -7,7 +7,7 @@
 // realm="Tessera"` so git asks its credential helper.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../audit/audit-log';
-import { AuthRequirement, resolvePerRequest } from '../authz/requirement';
+import { AuthRequirement, AuthzRequest, resolvePerRequest } from '../authz/requirement';
 import { approvalDenial } from '../authz/token-access';
 import type { ProviderContext } from '../context';
 import { bareRepositoryExists, createBareRepository, defaultRepositoriesRoot, gitPathInfo, InvalidRepositoryNameError } from '../git/bare-repos';
@@ -23,7 +23,7 @@ export const GIT_REALM = 'Basic realm="Tessera"';
 export const GIT_AUDIT_ACTIONS = { clone: 'git.clone', push: 'git.push' } as const;
 
 /** The smart-HTTP request under /{owner}/{repo}.git: one parse for authorization and the handler. */
-function gitRouteOf(request: FastifyRequest): { subPath: string; route: ReturnType<typeof parseGitSmartHttpRequest> } {
+function gitRouteOf(request: AuthzRequest): { subPath: string; route: ReturnType<typeof parseGitSmartHttpRequest> } {
   const subPath = '/' + (request.url.split('?')[0].split('/').slice(3).join('/') || '');
   const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
   return { subPath, route: parseGitSmartHttpRequest(request.method, subPath, query) };
@@ -33,7 +33,7 @@ function gitRouteOf(request: FastifyRequest): { subPath: string; route: ReturnTy
  * Read (upload-pack) or write (receive-pack), from the same parse the handler serves: the two can
  * never disagree. A request that is not smart HTTP is refused by the handler whatever it is.
  */
-function accessOf(request: FastifyRequest): 'read' | 'write' {
+function accessOf(request: AuthzRequest): 'read' | 'write' {
   const { route } = gitRouteOf(request);
   return route.ok ? route.access : 'read';
 }
