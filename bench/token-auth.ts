@@ -1,23 +1,29 @@
 // bench/token-auth: GET /api/v3/user with a valid classic token on Tessera, against a bare
 // node:http server answering a JSON body of the same size, both driven by autocannon in one run
 // on this machine. Each server runs in its own child process (autocannon in this one), plain
-// HTTP on 127.0.0.1 for all, keep-alive connections for all. The servers are measured several
-// times, interleaved (T,F,M,B then B,M,F,T, ...), each measurement after its own warm-up, because
-// a shared machine's load moves between runs; the verdict uses the median of the per-round ratios.
-// Every round starts fresh server processes: the same code in two processes can differ by 15-20%
-// in CPU per request (seen in A/A runs on this machine), so one process per server for the whole
-// run would let one unlucky process decide every round.
+// HTTP on 127.0.0.1 for all, keep-alive connections for all.
+// This machine is a shared VM whose speed drifts by tens of percent within seconds (the bare
+// server alone, measured in 2 s slices, ranged 25-48 µs of CPU per request in one process), so:
+//  - each round measures every server in short slices, interleaved (T,F,M,B then B,M,F,T, ...,
+//    after a warm-up of each): drift hits all servers alike instead of whichever ran at a bad
+//    moment; a server's figures add up its slices;
+//  - every round starts fresh server processes: the same code in two processes can differ by
+//    15-20% in CPU per request (seen in A/A runs on this machine), so one process per server for
+//    the whole run would let one unlucky process decide every round;
+//  - the verdict uses the median of the per-round ratios.
 // Prints req/s, p50/p99 latency, each server's own CPU time per request (less sensitive to other
 // load than req/s), the machine's load average, and the ratio (target >= 60%).
 //
+// Tessera answers this request (a token it has cached, nothing to write) in its fast lane in front
+// of Fastify (src/provider/routes/user-fast-lane.ts); every other request goes through Fastify.
 // Two more servers in every round show what the framework itself allows on this machine:
 //  - "Fastify alone": Fastify 5 (the provider's framework), one route, no hook, no token check;
 //    the handler sets the same response headers and sends the same body.
 //  - "Fastify floor": the same with one synchronous hook that does the least a token check can do
 //    — the same checksum test, SHA-256 and constant-time comparison, one Map look-up, the same four
-//    response headers. No database, no guards, no expiry or last-used bookkeeping. Tessera cannot
-//    be faster than that.
-//   npm run bench:token-auth   [-- --duration 10 --connections 50 --rounds 3 --warmup 3]
+//    response headers. No database, no guards, no expiry or last-used bookkeeping. No route of
+//    Tessera's behind Fastify can be faster than that.
+//   npm run bench:token-auth   [-- --duration 10 --slices 5 --connections 50 --rounds 3 --warmup 3]
 import { ChildProcess, fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { timingSafeEqual } from 'node:crypto';
@@ -32,6 +38,8 @@ import type * as TokenFormatModule from '../src/shared/token-format';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
+  /** Seconds the run took. */
+  duration: number;
   latency: { p50: number; p99: number };
   non2xx: number;
   errors: number;
@@ -200,25 +208,54 @@ function cpuOf(child: ChildProcess): Promise<number> {
 
 interface DriveOptions {
   connections: number;
+  /** Seconds of measurement per server and round, split into `slices`. */
   duration: number;
+  slices: number;
   warmup: number;
 }
 
-async function drive(url: string, headers: Record<string, string>, server: ChildProcess, o: DriveOptions): Promise<Figures> {
-  const autocannon = load.autocannon();
-  // Warm-up (JIT, connection pools), not counted.
-  await autocannon({ url, headers, connections: o.connections, duration: o.warmup });
+/** One measured slice: autocannon's answer and the server's CPU time over it. */
+interface Slice {
+  result: AutocannonResult;
+  cpu: number;
+}
+
+async function measureSlice(url: string, headers: Record<string, string>, server: ChildProcess, connections: number, seconds: number): Promise<Slice> {
   const cpuBefore = await cpuOf(server);
-  const r = await autocannon({ url, headers, connections: o.connections, duration: o.duration });
-  const cpu = (await cpuOf(server)) - cpuBefore;
+  const result = await load.autocannon()({ url, headers, connections, duration: seconds });
+  return { result, cpu: (await cpuOf(server)) - cpuBefore };
+}
+
+/** A server's figures over its slices: requests and CPU added up, median p50, worst p99. */
+function figuresOf(slices: Slice[]): Figures {
+  const total = slices.reduce((n, s) => n + s.result.requests.total, 0);
+  const seconds = slices.reduce((n, s) => n + s.result.duration, 0);
+  const cpu = slices.reduce((n, s) => n + s.cpu, 0);
   return {
-    rps: r.requests.average,
-    p99: r.latency.p99,
-    p50: r.latency.p50,
-    cpuPerRequest: r.requests.total > 0 ? cpu / r.requests.total : NaN,
-    non2xx: r.non2xx,
-    errors: r.errors,
+    rps: total / seconds,
+    p50: median(slices.map((s) => s.result.latency.p50)),
+    p99: Math.max(...slices.map((s) => s.result.latency.p99)),
+    cpuPerRequest: total > 0 ? cpu / total : NaN,
+    non2xx: slices.reduce((n, s) => n + s.result.non2xx, 0),
+    errors: slices.reduce((n, s) => n + s.result.errors, 0),
   };
+}
+
+/**
+ * One round: a warm-up of each server (JIT, connection pools; not counted), then `o.slices`
+ * passes over all of them, each pass in the opposite order of the one before, `o.duration /
+ * o.slices` seconds per server and pass.
+ */
+async function measureRound(servers: Record<Role, Server>, order: readonly Role[], headers: Record<string, string>, o: DriveOptions): Promise<Record<Role, Figures>> {
+  for (const role of order) await load.autocannon()({ url: servers[role].url, headers, connections: o.connections, duration: o.warmup });
+  const slices = Object.fromEntries(order.map((role) => [role, [] as Slice[]])) as Record<Role, Slice[]>;
+  const seconds = Math.max(1, Math.round(o.duration / o.slices));
+  for (let pass = 0; pass < o.slices; pass++) {
+    for (const role of pass % 2 === 0 ? order : [...order].reverse()) {
+      slices[role].push(await measureSlice(servers[role].url, headers, servers[role].child, o.connections, seconds));
+    }
+  }
+  return Object.fromEntries(order.map((role) => [role, figuresOf(slices[role])])) as Record<Role, Figures>;
 }
 
 function median(values: number[]): number {
@@ -268,9 +305,14 @@ const NAMES: Record<Role, string> = {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { duration: { type: 'string' }, connections: { type: 'string' }, rounds: { type: 'string' }, warmup: { type: 'string' } },
+    options: { duration: { type: 'string' }, slices: { type: 'string' }, connections: { type: 'string' }, rounds: { type: 'string' }, warmup: { type: 'string' } },
   });
-  const o: DriveOptions = { duration: Number(values.duration ?? 10), connections: Number(values.connections ?? 50), warmup: Number(values.warmup ?? 3) };
+  const o: DriveOptions = {
+    duration: Number(values.duration ?? 10),
+    slices: Math.max(1, Number(values.slices ?? 5)),
+    connections: Number(values.connections ?? 50),
+    warmup: Number(values.warmup ?? 3),
+  };
   const rounds = Math.max(1, Number(values.rounds ?? 3));
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-bench-'));
   const running = new Set<Server>();
@@ -287,8 +329,8 @@ async function main(): Promise<void> {
     const { token, body } = await makeToken(dataDir);
     const headers = { authorization: `token ${token}` };
     console.log(
-      `token-auth benchmark: autocannon, ${o.connections} connections (keep-alive), ${o.duration} s per measurement (each after a ${o.warmup} s warm-up), ` +
-        `${rounds} interleaved round(s), fresh server processes every round, ${os.cpus().length} CPU(s), Node ${process.version}`,
+      `token-auth benchmark: autocannon, ${o.connections} connections (keep-alive), ${o.duration} s per server and round in ${o.slices} interleaved slices ` +
+        `(after a ${o.warmup} s warm-up of each), ${rounds} round(s), fresh server processes every round, ${os.cpus().length} CPU(s), Node ${process.version}`,
     );
     console.log(`load average (1/5/15 min) at start: ${loadAverage()}`);
     const row = (role: Role, f: Figures) =>
@@ -311,11 +353,12 @@ async function main(): Promise<void> {
       for (const a of answers) if (a.status !== 200) throw new Error(`${NAMES[a.role]} answered ${a.status}`);
       if (round === 1) console.log(`response body: ${answers.map((a) => `${a.role} ${a.size} B`).join(', ')} (same request headers to all)`);
       const order = round % 2 === 1 ? ROLES : [...ROLES].reverse();
-      const f = {} as Record<Role, Figures>;
-      for (const role of order) f[role] = await drive(servers[role].url, headers, servers[role].child, o);
+      const f = await measureRound(servers, order, headers, o);
       if (round === rounds) {
         // Context, not the target: the same framework and hooks without a token.
-        health = await drive(new URL('/-/health', servers.tessera.url).href, {}, servers.tessera.child, { ...o, duration: Math.max(3, Math.round(o.duration / 2)) });
+        const url = new URL('/-/health', servers.tessera.url).href;
+        await load.autocannon()({ url, connections: o.connections, duration: o.warmup });
+        health = figuresOf([await measureSlice(url, {}, servers.tessera.child, o.connections, Math.max(3, Math.round(o.duration / 2)))]);
       }
       for (const s of Object.values(servers)) await stop(s);
       for (const role of ROLES) non2xx += f[role].non2xx;
