@@ -6,20 +6,17 @@
 import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/provider/app';
 import { PrincipalCache } from '../../src/provider/auth/principal-cache';
 import type { Principal } from '../../src/provider/auth/principal';
 import { authenticateToken } from '../../src/provider/auth/token-auth';
 import { generateToken, lastEight, tokenDigest } from '../../src/shared/token-format';
 import { hashPassword } from '../../src/provider/auth/passwords';
 import { DAY, ManualClock, MINUTE, SECOND } from '../../src/provider/clock';
-import { createProviderContext, ProviderContext } from '../../src/provider/context';
+import { createProviderContext } from '../../src/provider/context';
 import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
 import { openSqliteStore, SqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
 import type { TokenRecord } from '../../src/provider/store/tokens';
@@ -27,44 +24,12 @@ import type { UserRecord } from '../../src/provider/store/users';
 import { ApiClient } from './helpers/api-client';
 import { createUser, enable2fa } from './helpers/accounts';
 import { addMember, createClassic, createFineGrained, createOrg, createRepo, newSession, Session, setPolicy } from './helpers/orgs';
+import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
 import type { TestProvider } from './helpers/provider';
 
+const isPromise = (v: unknown) => typeof (v as { then?: unknown })?.then === 'function';
+
 const CLI = path.resolve(__dirname, '../../src/provider/cli.js');
-
-interface InProcess extends TestProvider {
-  ctx: ProviderContext;
-  store: SqliteStore;
-}
-
-/** Provider A: the real app over its own store, listening on 127.0.0.1. */
-async function startInProcess(dataDir: string, clock: ManualClock): Promise<InProcess> {
-  const store = openSqliteStore(dataDir);
-  const ctx = createProviderContext(store, { clock, dataDir });
-  let app: FastifyInstance;
-  try {
-    app = buildApp(ctx);
-    await app.listen({ port: 0, host: '127.0.0.1' });
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
-  ctx.origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const api = new ApiClient(ctx.origin);
-  return {
-    ctx,
-    store,
-    api,
-    clock,
-    dataDir,
-    logs: [],
-    provider: { url: ctx.origin, apiUrl: `${ctx.origin}/api/v3`, dataDir, close: async () => undefined },
-    async close() {
-      await api.close();
-      await app.close();
-      await store.close();
-    },
-  };
-}
 
 interface OtherProcess {
   child: ChildProcess;
@@ -122,13 +87,13 @@ async function startOtherProcess(dataDir: string): Promise<OtherProcess> {
 describe('token authentication cache: every change is seen at once, in this process and by another one', function () {
   this.timeout(60_000);
   let dataDir: string;
-  let a: InProcess;
+  let a: InProcessProvider;
   let b: OtherProcess;
   let both: [string, ApiClient][];
 
   before(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-cache-'));
-    a = await startInProcess(dataDir, new ManualClock(Date.now()));
+    a = await startInProcessProvider(dataDir, new ManualClock(Date.now()));
     b = await startOtherProcess(dataDir);
     both = [
       ['this process', a.api],
@@ -392,15 +357,20 @@ describe('change generation and the principal cache (SQLite store)', () => {
     }
   });
 
+  /** A classic `user` token of `user`'s, made through the store at the clock's time. */
+  async function newClassicToken(clock: ManualClock, note: string): Promise<{ secret: string; made: TokenRecord }> {
+    const secret = generateToken('classic');
+    const made = await store.tokens.create({
+      userId: user.id, kind: 'classic', note, scopes: ['user'], status: 'active', expiresAt: null,
+      tokenLastEight: lastEight(secret), hashedToken: tokenDigest(secret), createdAt: clock.now(),
+    });
+    return { secret, made };
+  }
+
   it('a cached token with a fresh last_used_at authenticates without a promise; a changed store, a stale last_used_at or a bad token do not', async () => {
     const clock = new ManualClock(new Date());
     const ctx = createProviderContext(store, { clock, dataDir });
-    const secret = generateToken('classic');
-    const made = await store.tokens.create({
-      userId: user.id, kind: 'classic', note: 'sync', scopes: ['user'], status: 'active', expiresAt: null,
-      tokenLastEight: lastEight(secret), hashedToken: tokenDigest(secret), createdAt: clock.now(),
-    });
-    const isPromise = (v: unknown) => typeof (v as { then?: unknown })?.then === 'function';
+    const { secret, made } = await newClassicToken(clock, 'sync');
     const first = authenticateToken(ctx, secret); // looked up, then last_used_at written
     assert.ok(isPromise(first));
     assert.equal((await first).token?.id, made.id);
@@ -424,12 +394,7 @@ describe('change generation and the principal cache (SQLite store)', () => {
     // every later request would try to write last_used_at again (and wait for it).
     const clock = new ManualClock(new Date());
     const ctx = createProviderContext(store, { clock, dataDir });
-    const secret = generateToken('classic');
-    const made = await store.tokens.create({
-      userId: user.id, kind: 'classic', note: 'together', scopes: ['user'], status: 'active', expiresAt: null,
-      tokenLastEight: lastEight(secret), hashedToken: tokenDigest(secret), createdAt: clock.now(),
-    });
-    const isPromise = (v: unknown) => typeof (v as { then?: unknown })?.then === 'function';
+    const { secret, made } = await newClassicToken(clock, 'together');
     const both = [authenticateToken(ctx, secret), authenticateToken(ctx, secret)];
     assert.ok(both.every(isPromise));
     for (const p of await Promise.all(both)) assert.equal(p.token?.id, made.id);

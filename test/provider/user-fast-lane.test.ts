@@ -8,19 +8,15 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/provider/app';
 import { DAY, ManualClock, MINUTE, SECOND } from '../../src/provider/clock';
-import { createProviderContext, ProviderContext } from '../../src/provider/context';
 import { userFastLane } from '../../src/provider/routes/user-fast-lane';
-import { openSqliteStore, SqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
 import { tokenDigest } from '../../src/shared/token-format';
-import { ApiClient, basicHeader } from './helpers/api-client';
+import { basicHeader } from './helpers/api-client';
+import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
 import { addMember, createClassic, createFineGrained, createOrg, newSession, Session, setPolicy } from './helpers/orgs';
-import type { TestProvider } from './helpers/provider';
 
 interface Answer {
   status: number;
@@ -29,18 +25,13 @@ interface Answer {
   body: string;
 }
 
-interface LaneProvider extends TestProvider {
-  ctx: ProviderContext;
-  store: SqliteStore;
+interface LaneProvider extends InProcessProvider {
   /** Requests that reached Fastify so far. */
   fastifySaw(): number;
 }
 
 async function startLaneProvider(): Promise<LaneProvider> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-lane-'));
-  const clock = new ManualClock(Date.now());
-  const store = openSqliteStore(dataDir);
-  const ctx = createProviderContext(store, { clock, dataDir });
   let reached = 0;
   const countFastify = (app: FastifyInstance) => {
     app.addHook('onRequest', (_request, _reply, done) => {
@@ -48,29 +39,12 @@ async function startLaneProvider(): Promise<LaneProvider> {
       done();
     });
   };
-  let app: FastifyInstance;
-  try {
-    app = buildApp(ctx, { routes: [countFastify] });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
-  ctx.origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const api = new ApiClient(ctx.origin);
+  const t = await startInProcessProvider(dataDir, new ManualClock(Date.now()), [countFastify]);
   return {
-    ctx,
-    store,
-    api,
-    clock,
-    dataDir,
-    logs: [],
-    provider: { url: ctx.origin, apiUrl: `${ctx.origin}/api/v3`, dataDir, close: async () => undefined },
+    ...t,
     fastifySaw: () => reached,
     async close() {
-      await api.close();
-      await app.close();
-      await store.close();
+      await t.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

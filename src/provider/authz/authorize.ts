@@ -46,7 +46,7 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-export type MaybePromise<T> = T | Promise<T>;
+type MaybePromise<T> = T | Promise<T>;
 
 export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | undefined)?.then === 'function';

@@ -15,8 +15,6 @@ import { isPromise, runGuards } from '../authz/authorize';
 import type { AuthzRequest } from '../authz/requirement';
 import { writeTokenHeaders } from '../authz/token-headers';
 import type { ProviderContext } from '../context';
-import type { TokenRecord } from '../store/tokens';
-import type { UserRecord } from '../store/users';
 import { COMMON_HEADERS } from '../http/common-headers';
 import type { FrontHandler } from '../http/server-factory';
 import { userJsonText } from '../users/user-json';
@@ -27,25 +25,6 @@ export interface FastLane {
   handle: FrontHandler;
   /** From now on every request goes to Fastify (which answers 503 while it closes). */
   close(): void;
-}
-
-/** The 200 answer's headers (flat name, value list) and body, for one principal. */
-interface Answer {
-  user: UserRecord;
-  origin: string;
-  headers: (string | number)[];
-  body: Buffer;
-}
-
-function answerFor(ctx: ProviderContext, token: TokenRecord, user: UserRecord, acceptedScopes: readonly string[] | undefined): Answer {
-  const body = Buffer.from(userJsonText(ctx, user));
-  const headers: (string | number)[] = [];
-  const set = (name: string, value: string | number) => headers.push(name, value);
-  for (const [name, value] of COMMON_HEADERS) set(name, value);
-  writeTokenHeaders(set, token, acceptedScopes);
-  set('content-type', JSON_CONTENT_TYPE);
-  set('content-length', body.length);
-  return { user, origin: ctx.origin, headers, body };
 }
 
 function hasBody(req: IncomingMessage): boolean {
@@ -61,18 +40,6 @@ export function userFastLane(ctx: ProviderContext): FastLane {
   }
   const acceptedScopes = requirement.classicScopes;
   let open = true;
-  // The principal cache hands out frozen records and replaces them, never edits them, when anything
-  // changes (auth/principal-cache.ts): an answer made for a token record (and its user record, and
-  // the origin in the body's url) stays right for as long as that record is handed out.
-  const answers = new WeakMap<TokenRecord, Answer>();
-  const answerOf = (token: TokenRecord, user: UserRecord): Answer => {
-    let answer = answers.get(token);
-    if (answer?.user !== user || answer.origin !== ctx.origin) {
-      answer = answerFor(ctx, token, user, acceptedScopes);
-      if (Object.isFrozen(token) && Object.isFrozen(user)) answers.set(token, answer);
-    }
-    return answer;
-  };
 
   const handle = (req: IncomingMessage, res: ServerResponse): boolean => {
     if (!open || req.method !== 'GET' || req.url !== GET_USER_PATH || hasBody(req)) return false;
@@ -93,7 +60,14 @@ export function userFastLane(ctx: ProviderContext): FastLane {
       denied.catch(() => undefined); // guards only read; Fastify asks them again
       return false;
     }
-    const { headers, body } = answerOf(principal.token, principal.user);
+    // The body is serialized once per cached user record (userJsonText remembers it).
+    const body = userJsonText(ctx, principal.user);
+    const headers: (string | number)[] = [];
+    const set = (name: string, value: string | number) => headers.push(name, value);
+    for (const [name, value] of COMMON_HEADERS) set(name, value);
+    writeTokenHeaders(set, principal.token, acceptedScopes);
+    set('content-type', JSON_CONTENT_TYPE);
+    set('content-length', Buffer.byteLength(body));
     res.writeHead(200, headers);
     res.end(body);
     return true;

@@ -1,0 +1,47 @@
+// The real app over its own SQLite store, listening on 127.0.0.1 in this process, for tests that
+// also need the context or the store behind it (to write past the API, or to hook the app).
+// Unlike startTestProvider, the data folder is the caller's: close() leaves it in place.
+import type { FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../../../src/provider/app';
+import type { ManualClock } from '../../../src/provider/clock';
+import { createProviderContext, ProviderContext } from '../../../src/provider/context';
+import type { RouteModule } from '../../../src/provider/routes';
+import { openSqliteStore, SqliteStore } from '../../../src/provider/store/sqlite/sqlite-store';
+import { ApiClient } from './api-client';
+import type { TestProvider } from './provider';
+
+export interface InProcessProvider extends TestProvider {
+  ctx: ProviderContext;
+  store: SqliteStore;
+}
+
+/** `routes`: extra route modules, registered after the built-in ones (they may add hooks too). */
+export async function startInProcessProvider(dataDir: string, clock: ManualClock, routes: readonly RouteModule[] = []): Promise<InProcessProvider> {
+  const store = openSqliteStore(dataDir);
+  const ctx = createProviderContext(store, { clock, dataDir });
+  let app: FastifyInstance;
+  try {
+    app = buildApp(ctx, { routes });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  ctx.origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const api = new ApiClient(ctx.origin);
+  return {
+    ctx,
+    store,
+    api,
+    clock,
+    dataDir,
+    logs: [],
+    provider: { url: ctx.origin, apiUrl: `${ctx.origin}/api/v3`, dataDir, close: async () => undefined },
+    async close() {
+      await api.close();
+      await app.close();
+      await store.close();
+    },
+  };
+}
