@@ -226,6 +226,49 @@ describe('GET /user fast lane (in front of Fastify)', function () {
     assert.equal(JSON.parse(password.body).login, s.user.login);
   });
 
+  it('answers each request on one keep-alive connection for the token that request presents', async () => {
+    const other = await newSession(t);
+    const mine = await createClassic(t, s, ['repo']);
+    const theirs = await createClassic(t, other, ['user']);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const onTheConnection = (token: string) =>
+      new Promise<{ status: number; login?: string; scopes?: string; reused: boolean; viaFastify: boolean }>((resolve, reject) => {
+        const before = t.fastifySaw();
+        const req = http.get(`${t.provider.url}/api/v3/user`, { agent, headers: auth(token) }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { login?: string };
+            resolve({ status: res.statusCode ?? 0, login: body.login, scopes: res.headers['x-oauth-scopes'] as string | undefined, reused: req.reusedSocket, viaFastify: t.fastifySaw() > before });
+          });
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+      });
+    try {
+      const near = `${mine.token.slice(0, -1)}${mine.token.endsWith('A') ? 'B' : 'A'}`;
+      const answers = [];
+      for (const token of [mine.token, mine.token, theirs.token, theirs.token, mine.token, near, mine.token]) answers.push(await onTheConnection(token));
+      assert.deepEqual(
+        answers.map((a) => [a.status, a.login, a.scopes]),
+        [
+          [200, s.user.login, 'repo'],
+          [200, s.user.login, 'repo'],
+          [200, other.user.login, 'user'],
+          [200, other.user.login, 'user'],
+          [200, s.user.login, 'repo'],
+          [401, undefined, undefined],
+          [200, s.user.login, 'repo'],
+        ],
+      );
+      assert.deepEqual(answers.map((a) => a.reused), [false, true, true, true, true, true, true], 'one connection throughout');
+      // Each token's first request fills the principal cache (Fastify); the lane answers it after that.
+      assert.deepEqual(answers.map((a) => a.viaFastify), [true, false, true, false, false, true, false]);
+    } finally {
+      agent.destroy();
+    }
+  });
+
   it('once closed, answers nothing (the provider is closing: Fastify answers 503)', async () => {
     const tok = await createClassic(t, s, ['repo']);
     await assertLaneAnswersLikeTheRoute(t, auth(tok.token));

@@ -12,6 +12,7 @@ import { badCredentials, HttpError } from '../http/errors';
 import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
 import { hasValidChecksum, tokenDigest, tokenKindByShape, type TokenKind } from '../../shared/token-format';
+import type { PresentedToken } from './connection-token';
 import { principalCacheFor, type PrincipalCache } from './principal-cache';
 import type { Principal } from './principal';
 
@@ -64,9 +65,10 @@ function verdictOf(
   digest: string,
   found: { token: TokenRecord; user: UserRecord; hashedToken: Buffer | undefined },
   now: Date,
+  digestBytes: Buffer = Buffer.from(digest, 'hex'),
 ): Verdict {
   const { token, user } = found;
-  if (!user || !timingSafeEqual(found.hashedToken ?? Buffer.from(token.hashedToken, 'hex'), Buffer.from(digest, 'hex')) || token.kind !== kind) {
+  if (!user || !timingSafeEqual(found.hashedToken ?? Buffer.from(token.hashedToken, 'hex'), digestBytes) || token.kind !== kind) {
     return 'bad';
   }
   if (token.status === 'revoked') return 'bad';
@@ -99,14 +101,12 @@ function checkToken(
  * The principal authenticateToken would hand out at once, without side effects: only for a token
  * the principal cache holds that passes every check with nothing to write (last_used_at fresh).
  * undefined in every other case — a look-up or a write is due, or the token is bad or expired —
- * and then nothing has been done: the caller takes the regular path, which answers it.
+ * and then nothing has been done: the caller takes the regular path, which answers it. The token
+ * comes as presented (auth/connection-token.ts): its kind by shape and its digest, already made.
  */
-export function peekToken(ctx: ProviderContext, secret: string): Principal | undefined {
-  const kind = tokenKindByShape(secret);
-  if (!kind) return undefined;
-  const digest = tokenDigest(secret);
-  const cached = cacheInUse(ctx)?.entries.get(digest);
-  if (!cached || verdictOf(kind, digest, cached, ctx.clock.now()) !== 'ok') return undefined;
+export function peekToken(ctx: ProviderContext, presented: PresentedToken): Principal | undefined {
+  const cached = cacheInUse(ctx)?.entries.get(presented.digest);
+  if (!cached || verdictOf(presented.kind, presented.digest, cached, ctx.clock.now(), presented.digestBytes) !== 'ok') return undefined;
   return { user: cached.user, token: cached.token, method: 'token', freshProof: false };
 }
 
