@@ -2,6 +2,7 @@
 // random part. The checksum lets anyone reject a mistyped or forged token without a look-up.
 import * as crypto from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { equalInConstantTime } from './constant-time';
 
 export const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 export const TOKEN_PREFIXES = { classic: 'tsp_', fine_grained: 'tsf_', account: 'tsa_' } as const;
@@ -57,10 +58,7 @@ export function tokenKindByShape(token: string): TokenKind | undefined {
  * shape). The comparison looks at all six characters whatever they are.
  */
 export function hasValidChecksum(token: string): boolean {
-  const expected = checksum(token.slice(4, 4 + RANDOM_LEN));
-  let diff = 0;
-  for (let i = 0; i < CHECKSUM_LEN; i++) diff |= expected.charCodeAt(i) ^ token.charCodeAt(4 + RANDOM_LEN + i);
-  return diff === 0;
+  return equalInConstantTime(checksum(token.slice(4, 4 + RANDOM_LEN)), token.slice(4 + RANDOM_LEN, 4 + RANDOM_LEN + CHECKSUM_LEN));
 }
 
 /**

@@ -2,7 +2,8 @@
 // same token on the same connection, never for another token or another connection.
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { connectionTokens, equalInConstantTime, presentToken } from '../../src/provider/auth/connection-token';
+import { connectionTokens, presentToken } from '../../src/provider/auth/connection-token';
+import { equalInConstantTime } from '../../src/shared/constant-time';
 import { generateToken, tokenDigest } from '../../src/shared/token-format';
 
 describe('provider connection tokens', () => {

@@ -9,6 +9,7 @@
 //    constant time (a proxy may carry several users' requests over one upstream connection).
 //  - It saves the hashing and nothing else: the caller still looks the digest up and runs every
 //    check on the record (auth/token-auth.ts peekToken).
+import { equalInConstantTime } from '../../shared/constant-time';
 import { tokenDigest, tokenKindByShape, type TokenKind } from '../../shared/token-format';
 
 /** A token as presented: its kind by shape and its SHA-256 (hex and bytes). Checksum not checked. */
@@ -24,17 +25,6 @@ export function presentToken(secret: string): PresentedToken | undefined {
   if (!kind) return undefined;
   const digest = tokenDigest(secret);
   return { kind, digest, digestBytes: Buffer.from(digest, 'hex') };
-}
-
-/**
- * Whether two strings are equal, in time that depends on their length only: every character of
- * `a` is compared, without an early exit. (Token lengths are public: the format fixes them.)
- */
-export function equalInConstantTime(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return difference === 0;
 }
 
 export interface ConnectionTokens {
