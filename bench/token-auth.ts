@@ -21,8 +21,9 @@
 //    the handler sets the same response headers and sends the same body.
 //  - "Fastify floor": the same with one synchronous hook that does the least a token check can do
 //    — the same checksum test, SHA-256 and constant-time comparison, one Map look-up, the same four
-//    response headers. No database, no guards, no expiry or last-used bookkeeping. No route of
-//    Tessera's behind Fastify can be faster than that.
+//    response headers, on every request. No database, no guards, no expiry or last-used
+//    bookkeeping. (Tessera hashes a token once per connection, src/provider/auth/connection-token.ts,
+//    which the floor does not: that is the one saving Tessera has over it.)
 //   npm run bench:token-auth   [-- --duration 10 --slices 5 --connections 50 --rounds 3 --warmup 3]
 import { ChildProcess, fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';

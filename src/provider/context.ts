@@ -1,6 +1,7 @@
 // Everything a route, hook or service needs, built once per running provider (no module-level
 // state, so several providers can run in one process).
 import { AccountTokenAuthenticator, authenticateAccountToken } from './auth/account-token';
+import { connectionTokens, type ConnectionTokens } from './auth/connection-token';
 import type { Guard } from './authz/guard';
 import { defaultGuards } from './authz/guards';
 import { ORGANIZATION_GUARDS } from './authz/organization-guards';
@@ -25,6 +26,8 @@ export interface ProviderContext {
   readonly guards: Guard[];
   /** Method 4 (Basic `{email}/token:{tsa_...}`); see auth/account-token.ts. */
   accountTokens: AccountTokenAuthenticator;
+  /** The token each connection presented last, with its digest (auth/connection-token.ts). */
+  readonly connectionTokens: ConnectionTokens;
   readonly rateLimits: {
     readonly credentialsRevoke: RateLimiter;
   };
@@ -51,6 +54,7 @@ export function createProviderContext(
     dataDir: opts.dataDir ?? '',
     guards: opts.guards ?? defaultGuards([...ORGANIZATION_GUARDS]),
     accountTokens: authenticateAccountToken,
+    connectionTokens: connectionTokens(),
     rateLimits: { credentialsRevoke: new RateLimiter(clock, 60, HOUR) },
     origin: '',
     version: VERSION,

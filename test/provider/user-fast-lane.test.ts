@@ -226,15 +226,15 @@ describe('GET /user fast lane (in front of Fastify)', function () {
     assert.equal(JSON.parse(password.body).login, s.user.login);
   });
 
-  it('answers each request on one keep-alive connection for the token that request presents', async () => {
+  it('answers each request on one keep-alive connection for the token that request presents, in the lane and behind it', async () => {
     const other = await newSession(t);
     const mine = await createClassic(t, s, ['repo']);
     const theirs = await createClassic(t, other, ['user']);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    const onTheConnection = (token: string) =>
+    const onTheConnection = (token: string, pathname = '/api/v3/user') =>
       new Promise<{ status: number; login?: string; scopes?: string; reused: boolean; viaFastify: boolean }>((resolve, reject) => {
         const before = t.fastifySaw();
-        const req = http.get(`${t.provider.url}/api/v3/user`, { agent, headers: auth(token) }, (res) => {
+        const req = http.get(`${t.provider.url}${pathname}`, { agent, headers: auth(token) }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
@@ -264,6 +264,20 @@ describe('GET /user fast lane (in front of Fastify)', function () {
       assert.deepEqual(answers.map((a) => a.reused), [false, true, true, true, true, true, true], 'one connection throughout');
       // Each token's first request fills the principal cache (Fastify); the lane answers it after that.
       assert.deepEqual(answers.map((a) => a.viaFastify), [true, false, true, false, false, true, false]);
+
+      // Fastify's own authentication takes the connection's token the same way (ctx.connectionTokens).
+      const viaFastify = [];
+      for (const token of [theirs.token, mine.token, mine.token, near, theirs.token]) viaFastify.push(await onTheConnection(token, '/api/v3/user?reference'));
+      assert.deepEqual(
+        viaFastify.map((a) => [a.status, a.login, a.reused, a.viaFastify]),
+        [
+          [200, other.user.login, true, true],
+          [200, s.user.login, true, true],
+          [200, s.user.login, true, true],
+          [401, undefined, true, true],
+          [200, other.user.login, true, true],
+        ],
+      );
     } finally {
       agent.destroy();
     }

@@ -17,6 +17,8 @@ export interface CredentialSource {
   authorization: string | undefined;
   otp: string | undefined;
   ip: string;
+  /** The connection (socket) the request came on: a token it presented last is not hashed again. */
+  connection?: object;
 }
 
 /**
@@ -28,7 +30,7 @@ export function authenticate(ctx: ProviderContext, src: CredentialSource): Princ
   if (!creds) return undefined;
   if (creds.scheme === 'token') {
     if (creds.token.startsWith('tsa_')) throw badCredentials(); // account tokens only as {email}/token
-    return authenticateToken(ctx, creds.token);
+    return authenticateToken(ctx, creds.token, src.connection);
   }
   const { username, password } = creds;
   const email = accountTokenEmail(username);
@@ -37,7 +39,7 @@ export function authenticate(ctx: ProviderContext, src: CredentialSource): Princ
   }
   if (looksLikeToken(password)) {
     if (password.startsWith('tsa_')) throw badCredentials();
-    return authenticateToken(ctx, password);
+    return authenticateToken(ctx, password, src.connection);
   }
   return signInWithPassword(ctx, username, password, src);
 }

@@ -7,8 +7,9 @@
 //  - Memory only, in a WeakMap keyed by the connection's socket: it goes with the connection.
 //  - Reused only for a token equal to the one this connection presented last, compared in
 //    constant time (a proxy may carry several users' requests over one upstream connection).
-//  - It saves the hashing and nothing else: the caller still looks the digest up and runs every
-//    check on the record (auth/token-auth.ts peekToken).
+//  - It saves the hashing and nothing else: every token authentication (auth/token-auth.ts, the
+//    fast lane's peekToken included) still looks the digest up and runs every check on the record.
+// One per provider (ctx.connectionTokens).
 import { equalInConstantTime } from '../../shared/constant-time';
 import { tokenDigest, tokenKindByShape, type TokenKind } from '../../shared/token-format';
 

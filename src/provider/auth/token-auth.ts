@@ -11,8 +11,8 @@ import type { ProviderContext } from '../context';
 import { badCredentials, HttpError } from '../http/errors';
 import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
-import { hasValidChecksum, tokenDigest, tokenKindByShape, type TokenKind } from '../../shared/token-format';
-import type { PresentedToken } from './connection-token';
+import { hasValidChecksum } from '../../shared/token-format';
+import { presentToken, type PresentedToken } from './connection-token';
 import { principalCacheFor, type PrincipalCache } from './principal-cache';
 import type { Principal } from './principal';
 
@@ -23,19 +23,19 @@ export const TOKEN_EXPIRED_MESSAGE = 'token expired';
  * The token's principal. Synchronous when nothing has to be waited for — the look-up came from the
  * principal cache and last_used_at is fresh, i.e. almost every request of a busy client — so the
  * authorization hook adds no promise turns; a Promise otherwise. Bad credentials throw (or
- * reject) a 401 HttpError.
+ * reject) a 401 HttpError. With the connection the request came on, a token that connection
+ * presented last is not hashed again (auth/connection-token.ts).
  */
-export function authenticateToken(ctx: ProviderContext, secret: string): Principal | Promise<Principal> {
-  const kind = tokenKindByShape(secret);
-  if (!kind) throw badCredentials(); // wrong shape: no look-up
-  const digest = tokenDigest(secret);
+export function authenticateToken(ctx: ProviderContext, secret: string, connection?: object): Principal | Promise<Principal> {
+  const presented = connection ? ctx.connectionTokens.presented(connection, secret) : presentToken(secret);
+  if (!presented) throw badCredentials(); // wrong shape: no look-up
   const cache = cacheInUse(ctx);
-  const cached = cache?.entries.get(digest);
+  const cached = cache?.entries.get(presented.digest);
   // A digest the cache holds is a stored token's, whose checksum was right when it was made: the
   // CRC32 is computed only for a token about to be looked up.
-  if (cached) return checkToken(ctx, kind, digest, cached, cache);
+  if (cached) return checkToken(ctx, presented, cached, cache);
   if (!hasValidChecksum(secret)) throw badCredentials(); // wrong checksum: no look-up
-  return lookUpAndCheck(ctx, kind, digest, cache);
+  return lookUpAndCheck(ctx, presented, cache);
 }
 
 /** The principal cache with the generation it was synced to; undefined when it may not be used now. */
@@ -50,25 +50,23 @@ function cacheInUse(ctx: ProviderContext): CacheInUse | undefined {
   return entries && generation !== undefined ? { entries, generation } : undefined;
 }
 
-async function lookUpAndCheck(ctx: ProviderContext, kind: TokenKind, digest: string, cache: CacheInUse | undefined): Promise<Principal> {
-  const found = await ctx.store.tokens.byDigestWithUser(digest);
+async function lookUpAndCheck(ctx: ProviderContext, presented: PresentedToken, cache: CacheInUse | undefined): Promise<Principal> {
+  const found = await ctx.store.tokens.byDigestWithUser(presented.digest);
   if (!found?.token) throw badCredentials();
-  const entry = cache ? cache.entries.put(cache.generation, digest, found) : { ...found, hashedToken: undefined };
-  return checkToken(ctx, kind, digest, entry, cache);
+  const entry = cache ? cache.entries.put(cache.generation, presented.digest, found) : { ...found, hashedToken: undefined };
+  return checkToken(ctx, presented, entry, cache);
 }
 
 type Verdict = 'bad' | 'expired' | 'touch' | 'ok';
 
 /** Every check, on every request, whatever the look-up came from: what the token's answer is now. */
 function verdictOf(
-  kind: TokenKind,
-  digest: string,
+  presented: PresentedToken,
   found: { token: TokenRecord; user: UserRecord; hashedToken: Buffer | undefined },
   now: Date,
-  digestBytes: Buffer = Buffer.from(digest, 'hex'),
 ): Verdict {
   const { token, user } = found;
-  if (!user || !timingSafeEqual(found.hashedToken ?? Buffer.from(token.hashedToken, 'hex'), digestBytes) || token.kind !== kind) {
+  if (!user || !timingSafeEqual(found.hashedToken ?? Buffer.from(token.hashedToken, 'hex'), presented.digestBytes) || token.kind !== presented.kind) {
     return 'bad';
   }
   if (token.status === 'revoked') return 'bad';
@@ -79,19 +77,18 @@ function verdictOf(
 
 function checkToken(
   ctx: ProviderContext,
-  kind: TokenKind,
-  digest: string,
+  presented: PresentedToken,
   found: { token: TokenRecord; user: UserRecord; hashedToken: Buffer | undefined },
   cache: CacheInUse | undefined,
 ): Principal | Promise<Principal> {
   const now = ctx.clock.now();
-  switch (verdictOf(kind, digest, found, now)) {
+  switch (verdictOf(presented, found, now)) {
     case 'bad':
       throw badCredentials();
     case 'expired':
       throw new HttpError(401, TOKEN_EXPIRED_MESSAGE);
     case 'touch':
-      return touch(ctx, digest, found.token, found.user, now, cache);
+      return touch(ctx, presented.digest, found.token, found.user, now, cache);
     case 'ok':
       return { user: found.user, token: found.token, method: 'token', freshProof: false };
   }
@@ -106,7 +103,7 @@ function checkToken(
  */
 export function peekToken(ctx: ProviderContext, presented: PresentedToken): Principal | undefined {
   const cached = cacheInUse(ctx)?.entries.get(presented.digest);
-  if (!cached || verdictOf(presented.kind, presented.digest, cached, ctx.clock.now(), presented.digestBytes) !== 'ok') return undefined;
+  if (!cached || verdictOf(presented, cached, ctx.clock.now()) !== 'ok') return undefined;
   return { user: cached.user, token: cached.token, method: 'token', freshProof: false };
 }
 

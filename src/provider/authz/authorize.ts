@@ -58,6 +58,7 @@ export function authenticateRequest(ctx: ProviderContext, request: FastifyReques
     authorization: headerValue(request.headers.authorization),
     otp: headerValue(request.headers['x-github-otp']),
     ip: request.ip,
+    connection: request.raw.socket,
   });
 }
 

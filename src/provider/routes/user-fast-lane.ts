@@ -1,8 +1,8 @@
 // GET /api/v3/user answered in front of Fastify, for the request busy clients send over and over:
 // a token the principal cache already holds, with nothing to write. The lane takes the same steps
 // as the route (routes/users.ts) behind the authorization hook (authz/authorize.ts) — the token's
-// checks on the cached look-up (peekToken; a connection that presents the token it presented last
-// is not hashed again, auth/connection-token.ts), the route's own requirement through every guard in
+// checks on the cached look-up (peekToken, with the token as its connection presented it,
+// auth/connection-token.ts), the route's own requirement through every guard in
 // ctx.guards, the same headers and the same serialized body — and answers only when all of them
 // pass at once. Every other request goes to Fastify untouched, and nothing has been done for it:
 // another method or path (a query string, a trailing slash), a request body, Basic credentials, a
@@ -10,7 +10,6 @@
 // a guard that has to wait, a provider that is closing. test/provider/user-fast-lane.test.ts holds
 // the lane's answers equal to Fastify's.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { connectionTokens } from '../auth/connection-token';
 import { plainTokenCredentials } from '../auth/credentials';
 import { peekToken } from '../auth/token-auth';
 import { isPromise, runGuards } from '../authz/authorize';
@@ -42,8 +41,6 @@ export function userFastLane(ctx: ProviderContext): FastLane {
   }
   const acceptedScopes = requirement.classicScopes;
   let open = true;
-  // The token each connection presented last, hashed once (auth/connection-token.ts).
-  const tokens = connectionTokens();
 
   const handle = (req: IncomingMessage, res: ServerResponse): boolean => {
     if (!open || req.method !== 'GET' || req.url !== GET_USER_PATH || hasBody(req)) return false;
@@ -51,7 +48,7 @@ export function userFastLane(ctx: ProviderContext): FastLane {
     const secret = header === undefined ? undefined : plainTokenCredentials(header)?.token;
     // Account API tokens authenticate only as Basic {email}/token (auth/authenticate.ts).
     if (secret === undefined || secret.startsWith('tsa_')) return false;
-    const presented = tokens.presented(req.socket, secret);
+    const presented = ctx.connectionTokens.presented(req.socket, secret);
     if (!presented) return false;
     const principal = peekToken(ctx, presented);
     if (!principal?.token) return false;
