@@ -53,7 +53,8 @@ async function startLaneProvider(): Promise<LaneProvider> {
 const PER_MOMENT = new Set(['date', 'connection', 'keep-alive']);
 
 /** One raw request on its own connection. */
-function send(t: LaneProvider, opts: { path: string; method?: string; headers?: Record<string, string>; body?: string }): Promise<Answer> {
+/** headers: an object, or raw name/value pairs in order (to send a name twice; Host is then not added). */
+function send(t: LaneProvider, opts: { path: string; method?: string; headers?: Record<string, string> | string[]; body?: string }): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(`${t.provider.url}${opts.path}`, { method: opts.method ?? 'GET', headers: opts.headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -121,11 +122,13 @@ describe('GET /user fast lane (in front of Fastify)', function () {
     assert.equal(JSON.parse(answer.body).login, s.user.login);
   });
 
-  it('answers a fine-grained token (no X-OAuth-Scopes) and Bearer exactly as the route does', async () => {
+  it('answers a fine-grained token (no X-OAuth-Scopes) and Bearer, in any header case, exactly as the route does', async () => {
     const tok = await createFineGrained(t, s, { permissions: { account: { profile: 'read' } } });
     const answer = await assertLaneAnswersLikeTheRoute(t, { authorization: `Bearer ${tok.token}` });
     assert.equal(answer.status, 200);
     assert.equal(answer.headers['x-oauth-scopes'], undefined);
+    // Header names in any case (HTTP/1.1 names are case-insensitive).
+    await assertLaneAnswersLikeTheRoute(t, { AUTHORIZATION: `Bearer ${tok.token}` });
   });
 
   it('follows every change at once: a new name in the body, new scopes in the header', async () => {
@@ -219,6 +222,12 @@ describe('GET /user fast lane (in front of Fastify)', function () {
     assert.equal(head.body, '');
     const withBody = await viaFastify({ path: '/api/v3/user', headers: { ...auth(tok.token), 'content-type': 'application/json', 'content-length': '2' }, body: '{}' });
     assert.equal(withBody.status, 200);
+    // (Node's client sends a GET body chunked only when told to.)
+    const chunked = await viaFastify({ path: '/api/v3/user', headers: { ...auth(tok.token), 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, body: '{}' });
+    assert.equal(chunked.status, 200);
+    // Two Authorization headers: Node keeps the first one, and so does the route.
+    const twice = await viaFastify({ path: '/api/v3/user', headers: ['Host', new URL(t.provider.url).host, 'Authorization', `token ${tok.token}`, 'Authorization', 'token nonsense'] });
+    assert.deepEqual(twice, laneAnswer);
     const anonymous = await viaFastify({ path: '/api/v3/user' });
     assert.equal(anonymous.status, 401);
     const password = await viaFastify({ path: '/api/v3/user', headers: { authorization: basicHeader(s.user.login, s.user.password) } });
@@ -290,7 +299,7 @@ describe('GET /user fast lane (in front of Fastify)', function () {
     const req = Object.assign(new http.IncomingMessage(new net.Socket()), {
       method: 'GET',
       url: '/api/v3/user',
-      headers: auth(tok.token),
+      rawHeaders: ['Authorization', `token ${tok.token}`],
     });
     const res = new http.ServerResponse(req);
     assert.equal(lane.handle(req, res), true, 'an open lane answers the cached token');

@@ -28,9 +28,46 @@ export interface FastLane {
   close(): void;
 }
 
-function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+/** Whether `name` is `lower` (lower-case ASCII) in any case, without making a lower-cased copy. */
+function isHeaderName(name: string, lower: string): boolean {
+  if (name.length !== lower.length) return false;
+  for (let i = 0; i < lower.length; i++) if ((name.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * The request's one Authorization header, when it has no body — read from req.rawHeaders, which the
+ * parser has made anyway: Node builds req.headers on first use only, and the lane needs three of
+ * them. undefined (take Fastify's path) without an Authorization header, with two of them, or with
+ * a body (a Content-Length other than 0, a Transfer-Encoding).
+ */
+function authorizationWithoutBody(raw: readonly string[]): string | undefined {
+  let authorization: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    if (isHeaderName(name, 'authorization')) {
+      if (authorization !== undefined) return undefined;
+      authorization = raw[i + 1];
+    } else if (isHeaderName(name, 'content-length')) {
+      if (raw[i + 1] !== '0') return undefined;
+    } else if (isHeaderName(name, 'transfer-encoding')) {
+      return undefined;
+    }
+  }
+  return authorization;
+}
+
+/** The request as the guards see it; its headers and address are read only if a guard asks. */
+class LaneRequest implements AuthzRequest {
+  readonly method = 'GET';
+  readonly url = GET_USER_PATH;
+  constructor(private readonly req: IncomingMessage) {}
+  get headers() {
+    return this.req.headers;
+  }
+  get ip() {
+    return this.req.socket.remoteAddress ?? '';
+  }
 }
 
 export function userFastLane(ctx: ProviderContext): FastLane {
@@ -43,8 +80,8 @@ export function userFastLane(ctx: ProviderContext): FastLane {
   let open = true;
 
   const handle = (req: IncomingMessage, res: ServerResponse): boolean => {
-    if (!open || req.method !== 'GET' || req.url !== GET_USER_PATH || hasBody(req)) return false;
-    const header = req.headers.authorization;
+    if (!open || req.method !== 'GET' || req.url !== GET_USER_PATH) return false;
+    const header = authorizationWithoutBody(req.rawHeaders);
     const secret = header === undefined ? undefined : plainTokenCredentials(header)?.token;
     // Account API tokens authenticate only as Basic {email}/token (auth/authenticate.ts).
     if (secret === undefined || secret.startsWith('tsa_')) return false;
@@ -52,7 +89,7 @@ export function userFastLane(ctx: ProviderContext): FastLane {
     if (!presented) return false;
     const principal = peekToken(ctx, presented);
     if (!principal?.token) return false;
-    const request: AuthzRequest = { method: 'GET', url: GET_USER_PATH, headers: req.headers, ip: req.socket.remoteAddress ?? '' };
+    const request = new LaneRequest(req);
     let denied;
     try {
       denied = runGuards(ctx, { principal, requirement, resource: undefined, request, ctx }, 0);
