@@ -52,8 +52,10 @@ async function startLaneProvider(): Promise<LaneProvider> {
 
 const PER_MOMENT = new Set(['date', 'connection', 'keep-alive']);
 
-/** One raw request on its own connection. */
-/** headers: an object, or raw name/value pairs in order (to send a name twice; Host is then not added). */
+/**
+ * One raw request on its own connection. headers: an object, or raw name/value pairs in order (to
+ * send a name twice; Host is then not added).
+ */
 function send(t: LaneProvider, opts: { path: string; method?: string; headers?: Record<string, string> | string[]; body?: string }): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(`${t.provider.url}${opts.path}`, { method: opts.method ?? 'GET', headers: opts.headers, agent: false }, (res) => {

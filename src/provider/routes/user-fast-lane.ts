@@ -29,11 +29,9 @@ export interface FastLane {
   close(): void;
 }
 
-/** Whether `name` is `lower` (lower-case ASCII) in any case, without making a lower-cased copy. */
+/** Whether the header name `name` is `lower` (lower case) in any case. */
 function isHeaderName(name: string, lower: string): boolean {
-  if (name.length !== lower.length) return false;
-  for (let i = 0; i < lower.length; i++) if ((name.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) return false;
-  return true;
+  return name.length === lower.length && name.toLowerCase() === lower;
 }
 
 /**
@@ -131,7 +129,6 @@ export function userFastLane(ctx: ProviderContext): FastLane {
     res.end(body);
     return true;
   };
-
 
   return {
     handle,
