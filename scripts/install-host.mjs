@@ -12,11 +12,12 @@
 //   node scripts/install-host.mjs            install if needed
 //   node scripts/install-host.mjs --force    reinstall
 // Also importable: `await ensureHost()` returns the paths (installs when needed).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ensureSystemPackages, SystemPackagesError } from './system-packages.mjs';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -91,6 +92,16 @@ function npmCli() {
   throw new HostInstallError('npm not found (needed once to install code-server).');
 }
 
+/** Runs a long child process, saying every 15 s that it is still working (npm is quiet for long stretches). */
+function runWithProgress(cmd, args, options, started) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, options);
+    const ticker = setInterval(() => say(`  still installing… ${((Date.now() - started) / 1000).toFixed(0)} s (about 2 minutes in all)`), 15_000);
+    child.on('error', (err) => { clearInterval(ticker); resolve({ status: null, signal: err.message }); });
+    child.on('close', (status, signal) => { clearInterval(ticker); resolve({ status, signal }); });
+  });
+}
+
 export async function ensureHost({ force = false, quiet = false } = {}) {
   const existing = !force && installedHost();
   if (existing) {
@@ -98,6 +109,11 @@ export async function ensureHost({ force = false, quiet = false } = {}) {
     return existing;
   }
   const nodeVersion = checkNode24();
+  try {
+    ensureSystemPackages(['host']);
+  } catch (e) {
+    throw e instanceof SystemPackagesError ? new HostInstallError(e.message) : e;
+  }
   const npm = npmCli();
   const started = Date.now();
   say(`installing code-server@${CODE_SERVER_VERSION} into ${path.relative(ROOT, HOST_DIR)}/ on Node ${nodeVersion} (first time only, about 2 minutes)`);
@@ -109,7 +125,7 @@ export async function ensureHost({ force = false, quiet = false } = {}) {
   const args = [npm, 'install', '--no-save', '--no-package-lock', '--foreground-scripts', '--loglevel=warn',
     `code-server@${CODE_SERVER_VERSION}`];
   say(`  $ node ${args.map((a) => path.basename(a) === 'npm-cli.js' ? 'npm' : a).join(' ')}`);
-  const r = spawnSync(NODE24, args, { cwd: HOST_DIR, env: installEnv(), stdio: 'inherit' });
+  const r = await runWithProgress(NODE24, args, { cwd: HOST_DIR, env: installEnv(), stdio: 'inherit' }, started);
   if (r.status !== 0 || !fs.existsSync(CODE_SERVER_ENTRY)) {
     throw new HostInstallError(
       `installing code-server@${CODE_SERVER_VERSION} failed (npm exit ${r.status ?? r.signal}). ` +

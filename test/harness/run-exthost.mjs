@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, format } from 'node:util';
 import { ensureHost, ROOT, HostInstallError } from '../../scripts/install-host.mjs';
+import { ensureSystemPackages, SystemPackagesError } from '../../scripts/system-packages.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -52,11 +53,12 @@ const host = await import(lib).then((m) => m.default ?? m);
 
 let chromium;
 try {
+  ensureSystemPackages(['browser']);
   chromium = host.chromiumPath();
   await ensureHost({ quiet: true });
   host.codeServer();
 } catch (e) {
-  fail(e instanceof HostInstallError || e.name === 'HarnessError' ? e.message : e.stack);
+  fail(e instanceof HostInstallError || e instanceof SystemPackagesError || e.name === 'HarnessError' ? e.message : e.stack);
 }
 
 const resultsDir = path.join(host.TEST_RESULTS, 'integration');

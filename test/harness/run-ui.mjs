@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureHost, ROOT, HostInstallError } from '../../scripts/install-host.mjs';
+import { ensureSystemPackages, SystemPackagesError } from '../../scripts/system-packages.mjs';
 import { packageVsix, PackageError } from '../../scripts/package.mjs';
 
 const { values: opt, positionals } = parseArgs({
@@ -34,12 +35,13 @@ const host = await import(lib).then((m) => m.default ?? m);
 
 let vsix = opt.vsix && path.resolve(opt.vsix);
 try {
+  ensureSystemPackages(['browser']);
   host.chromiumPath();
   await ensureHost({ quiet: true });
   host.codeServer();
   if (!vsix && !opt['no-package']) vsix = (await packageVsix({ quiet: true })).vsix;
 } catch (e) {
-  fail(e instanceof HostInstallError || e instanceof PackageError || e.name === 'HarnessError' ? e.message : e.stack);
+  fail(e instanceof HostInstallError || e instanceof SystemPackagesError || e instanceof PackageError || e.name === 'HarnessError' ? e.message : e.stack);
 }
 
 // This run's own copy of the .vsix: another `npm run package` in the same checkout may replace it meanwhile.
