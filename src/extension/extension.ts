@@ -3,12 +3,9 @@
 // dist/provider.js is required lazily, never bundled here), and so does the link to vscode.git.
 import * as vscode from 'vscode';
 import { AccountStore } from './accounts/account-store';
-import { secretKeyOf } from './accounts/account-secrets';
 import { HttpClient } from './api/http-client';
 import type { ApiHealth } from './api/api-types';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, TesseraAuthenticationProvider } from './auth/authentication-provider';
-import { parseScopes } from './auth/scope-grammar';
-import { completeSignIn, requestAdminToken, signOut } from './auth/sign-in-core';
 import { signInInteractive, signUpInteractive, sudoInteractive } from './auth/sign-in-ui';
 import { registerCoreCommands } from './core-commands';
 import { CoreServices } from './core-services';
@@ -16,13 +13,13 @@ import { GitIntegration } from './git/git-integration';
 import { createLog } from './log';
 import { EmbeddedProvider } from './provider/embedded-provider';
 import { ProviderDirectory } from './provider/provider-directory';
-import { TesseraError, type AccountInfo } from './services';
-import type { ProviderInfo, TesseraApi } from './test-api';
-import { registerViews } from './views/register-views';
+import { TesseraError } from './services';
+import { testHooks, type TesseraApi } from './test-api';
+import { registerViews, type ViewsInternals } from './views/register-views';
 
 let running: { embedded: EmbeddedProvider; client: HttpClient } | undefined;
 
-export function activate(context: vscode.ExtensionContext): TesseraApi {
+export function activate(context: vscode.ExtensionContext): TesseraApi | undefined {
   const started = performance.now();
   const { channel, log } = createLog();
   context.subscriptions.push(channel);
@@ -58,8 +55,9 @@ export function activate(context: vscode.ExtensionContext): TesseraApi {
   registerCoreCommands(context, { core, git, signIn, signUp: () => signUpInteractive(core) });
 
   const viewsStarted = performance.now();
+  let views: ViewsInternals | undefined;
   try {
-    registerViews(context, core);
+    views = registerViews(context, core);
   } catch (err) {
     log.error(`The Tessera views failed to register: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
   }
@@ -88,60 +86,8 @@ export function activate(context: vscode.ExtensionContext): TesseraApi {
   const activationMs = performance.now() - started;
   log.info(`Tessera activated in ${activationMs.toFixed(1)} ms (views ${viewsMs.toFixed(1)} ms; the provider starts in the background)`);
 
-  const api: TesseraApi = {
-    services: core,
-    activationMs,
-    async providerInfo(): Promise<ProviderInfo> {
-      const s = providers.setting();
-      if (s.mode === 'remote') return { mode: 'remote', origin: s.origin, url: s.origin, ...(providers.caPathFor(s.origin) ? { caCertPath: providers.caPathFor(s.origin)! } : {}) };
-      const info = await embedded.ready();
-      return { mode: info.mode, origin: info.origin, url: info.url, caCertPath: info.caCertPath, caCertPem: info.caCertPem, dataDir: info.dataDir };
-    },
-    async signInWithPassword(opts): Promise<AccountInfo> {
-      const origin = opts.origin ?? providers.configuredOrigin();
-      await providers.ensureReady(origin);
-      const authz = await requestAdminToken(client, origin, opts.login, opts.password, opts.otp);
-      return completeSignIn(client, store, origin, authz, log);
-    },
-    async signOut(accountId: string): Promise<void> {
-      await signOut(client, store, accountId, log);
-    },
-    secretKey: (accountId) => secretKeyOf(accountId),
-    async selectCredentials(remoteUrl, operation) {
-      const prev = git.credentials.interactive;
-      git.credentials.interactive = false;
-      try {
-        return await git.credentials.credentialsFor(remoteUrl, operation);
-      } finally {
-        git.credentials.interactive = prev;
-      }
-    },
-    async gitCredentials(url: string) {
-      const prev = git.credentials.interactive;
-      git.credentials.interactive = false;
-      try {
-        return (await git.credentials.getCredentials(vscode.Uri.parse(url))) ?? undefined;
-      } finally {
-        git.credentials.interactive = prev;
-      }
-    },
-    async gitReady() {
-      return !!(await git.start());
-    },
-    parseScopes: (scopes) => parseScopes(scopes),
-    configureRepository: (root) => git.configureCommand(root),
-    useCombinedCaBundle: () => git.caEnv.apply(true),
-    authentication: auth,
-    readSecretRaw: async (key) => context.secrets.get(key),
-    writeSecretRaw: async (key, value) => context.secrets.store(key, value),
-    globalStateSnapshot: () => Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
-    embedded: { state: () => embedded.state, stop: () => embedded.stop(), start: () => embedded.start(), dataDir: embedded.dataDir },
-    overrideSudoPrompt(answer) {
-      core.sudoPrompt = answer ? (account) => answer(account, (password, otp) => core.openSudo(account.id, password, otp)) : (account) => sudoInteractive(core, account);
-    },
-    paths: { globalStorage: context.globalStorageUri.fsPath, logs: context.logUri.fsPath },
-  };
-  return api;
+  // Test hooks in ExtensionMode.Test only: in any other mode activate() exports nothing.
+  return testHooks(context, { core, embedded, git, auth, views, activationMs });
 }
 
 export async function deactivate(): Promise<void> {

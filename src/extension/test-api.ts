@@ -1,13 +1,23 @@
-// What activate() returns: an API for tests (and for the curious), reachable through
-// vscode.extensions.getExtension('tessera-dev.tessera').exports. It exposes internals that a
-// person reaches through the UI, so that extension-host tests can drive them without dialogs.
-import type * as vscode from 'vscode';
+// The test hooks: an API that exposes internals a person reaches through the UI (SecretStorage raw,
+// the signed-in account's services, sign-in without prompts, the auth provider without consent)
+// and the `tessera._views.internals` command, so that extension-host tests can drive them without
+// dialogs. They exist only when VS Code runs the extension for its tests (ExtensionMode.Test):
+// otherwise activate() exports nothing and any other extension gets tokens only through
+// vscode.authentication, with the user's consent.
+import * as vscode from 'vscode';
+import { secretKeyOf } from './accounts/account-secrets';
+import type { TesseraAuthenticationProvider } from './auth/authentication-provider';
+import { parseScopes, type TokenRequest } from './auth/scope-grammar';
+import { completeSignIn, requestAdminToken, signOut } from './auth/sign-in-core';
+import { sudoInteractive } from './auth/sign-in-ui';
+import type { CoreServices } from './core-services';
+import type { GitIntegration } from './git/git-integration';
 import type { AccountInfo, TesseraServices } from './services';
 import type { CredentialChoice } from './git/credentials-provider';
 import type { Credentials } from './git/git-api';
 import type { GitOperation } from './git/credential-selection';
-import type { TokenRequest } from './auth/scope-grammar';
-import type { EmbeddedState } from './provider/embedded-provider';
+import type { EmbeddedProvider, EmbeddedState } from './provider/embedded-provider';
+import type { ViewsInternals } from './views/register-views';
 
 export interface ProviderInfo {
   /** 'hosting': this window runs the embedded provider; 'shared': another window does; 'remote'. */
@@ -62,4 +72,72 @@ export interface TesseraApi {
   overrideSudoPrompt(answer: ((account: AccountInfo, openSudo: (password: string, otp?: string) => Promise<void>) => Promise<boolean>) | undefined): void;
   /** Where VS Code keeps this extension's files. */
   readonly paths: { readonly globalStorage: string; readonly logs: string };
+}
+
+/** What activate() built, for the test hooks. */
+export interface TestHookParts {
+  readonly core: CoreServices;
+  readonly embedded: EmbeddedProvider;
+  readonly git: GitIntegration;
+  readonly auth: TesseraAuthenticationProvider;
+  /** undefined when the views failed to register. */
+  readonly views: ViewsInternals | undefined;
+  readonly activationMs: number;
+}
+
+/**
+ * The test API and the `tessera._views.internals` command in ExtensionMode.Test; nothing (undefined,
+ * no command) in any other mode. activate() returns what this returns.
+ */
+export function testHooks(context: vscode.ExtensionContext, parts: TestHookParts): TesseraApi | undefined {
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
+  const { core, embedded, git, auth, views, activationMs } = parts;
+  const { client, store, providers, log } = core;
+  if (views) context.subscriptions.push(vscode.commands.registerCommand('tessera._views.internals', (): ViewsInternals => views));
+  const withoutPrompts = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const prev = git.credentials.interactive;
+    git.credentials.interactive = false;
+    try {
+      return await fn();
+    } finally {
+      git.credentials.interactive = prev;
+    }
+  };
+  return {
+    services: core,
+    activationMs,
+    async providerInfo(): Promise<ProviderInfo> {
+      const s = providers.setting();
+      if (s.mode === 'remote') return { mode: 'remote', origin: s.origin, url: s.origin, ...(providers.caPathFor(s.origin) ? { caCertPath: providers.caPathFor(s.origin)! } : {}) };
+      const info = await embedded.ready();
+      return { mode: info.mode, origin: info.origin, url: info.url, caCertPath: info.caCertPath, caCertPem: info.caCertPem, dataDir: info.dataDir };
+    },
+    async signInWithPassword(opts): Promise<AccountInfo> {
+      const origin = opts.origin ?? providers.configuredOrigin();
+      await providers.ensureReady(origin);
+      const authz = await requestAdminToken(client, origin, opts.login, opts.password, opts.otp);
+      return completeSignIn(client, store, origin, authz, log);
+    },
+    async signOut(accountId: string): Promise<void> {
+      await signOut(client, store, accountId, log);
+    },
+    secretKey: (accountId) => secretKeyOf(accountId),
+    selectCredentials: (remoteUrl, operation) => withoutPrompts(() => git.credentials.credentialsFor(remoteUrl, operation)),
+    gitCredentials: (url) => withoutPrompts(async () => (await git.credentials.getCredentials(vscode.Uri.parse(url))) ?? undefined),
+    async gitReady() {
+      return !!(await git.start());
+    },
+    parseScopes: (scopes) => parseScopes(scopes),
+    configureRepository: (root) => git.configureCommand(root),
+    useCombinedCaBundle: () => git.caEnv.apply(true),
+    authentication: auth,
+    readSecretRaw: async (key) => context.secrets.get(key),
+    writeSecretRaw: async (key, value) => context.secrets.store(key, value),
+    globalStateSnapshot: () => Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
+    embedded: { state: () => embedded.state, stop: () => embedded.stop(), start: () => embedded.start(), dataDir: embedded.dataDir },
+    overrideSudoPrompt(answer) {
+      core.sudoPrompt = answer ? (account) => answer(account, (password, otp) => core.openSudo(account.id, password, otp)) : (account) => sudoInteractive(core, account);
+    },
+    paths: { globalStorage: context.globalStorageUri.fsPath, logs: context.logUri.fsPath },
+  };
 }

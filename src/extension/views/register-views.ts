@@ -18,7 +18,7 @@ import { WebviewPanels } from '../webviews/panels';
 export const POLL_INTERVAL_MS = 5 * 60 * 1000;
 const FIRST_CHECK_DELAY_MS = 2000;
 
-/** What registerViews built (for the extension-host tests and bench/tree, via `tessera._views.internals`). */
+/** What registerViews built (for the extension-host tests, through the test hooks' `tessera._views.internals`). */
 export interface ViewsInternals {
   readonly store: TokenStore;
   readonly orgs: OrgStore;
@@ -33,7 +33,7 @@ export interface ViewsInternals {
   backgroundCheck(): Promise<void>;
 }
 
-export function registerViews(context: vscode.ExtensionContext, services: TesseraServices): void {
+export function registerViews(context: vscode.ExtensionContext, services: TesseraServices): ViewsInternals {
   const subs = context.subscriptions;
   const store = new TokenStore(services);
   const orgs = new OrgStore(services);
@@ -157,17 +157,6 @@ export function registerViews(context: vscode.ExtensionContext, services: Tesser
         await services.showError(err, 'Set up two-factor authentication');
       }
     }),
-    vscode.commands.registerCommand('tessera._views.internals', (): ViewsInternals => ({
-      store,
-      orgs,
-      tokensTree,
-      tokensView,
-      accountsTree,
-      approvalsTree,
-      approvalsView,
-      statusBar,
-      panels,
-      backgroundCheck,
-    })),
   );
+  return { store, orgs, tokensTree, tokensView, accountsTree, approvalsTree, approvalsView, statusBar, panels, backgroundCheck };
 }
