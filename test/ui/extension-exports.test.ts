@@ -1,0 +1,116 @@
+// What another extension gets from Tessera in the packed .vsix (ExtensionMode.Production): nothing
+// from activate() and no internal command, and a token only through vscode.authentication after the
+// user allows it in VS Code's consent dialog. The other extension is test/fixtures/session-consumer;
+// it writes what it got (never a token) to JSON files in its global storage folder.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO_ROOT } from '../harness/code-server';
+import type { ApiClient } from '../provider/helpers/api-client';
+import { createAccount, waitForEmbeddedProvider, type TestAccount } from './core-helpers';
+import {
+  clickDialogButton, quickInputPick, quickInputType, runCommand, screenshot, startWorkbench, waitForDialog, waitForNotification,
+  type Workbench,
+} from './workbench';
+
+const SESSION_CONSUMER = path.join(REPO_ROOT, 'test', 'fixtures', 'session-consumer');
+/** Classic scopes the other extension asks for (its `sessionConsumer.scopes` setting). */
+const SCOPES = ['read:org', 'read:user'];
+
+interface Described { type: string; keys: string[]; functions: string[] }
+interface Reach {
+  installed: boolean;
+  active: boolean;
+  activateResult: Described;
+  exports: Described;
+  internals: { ran: boolean; error?: string; result?: Described };
+  hiddenCommands: string[];
+  silentSession: string;
+}
+interface SessionResult { error?: string; status?: number; login?: string; scopes?: string; sessionScopes?: string[]; tokenLastEight?: string }
+
+describe('extension exports (UI): another extension gets only what the user consents to', function () {
+  this.timeout(180_000);
+  let wb: Workbench;
+  let client: ApiClient;
+  let user: TestAccount;
+  /** The test's own admin:token token, to list the user's tokens on the provider. */
+  let testToken: string;
+
+  const consumerFile = (name: string) => path.join(wb.profile.userDataDir, 'User', 'globalStorage', 'tessera-test.session-consumer', name);
+  const readConsumerFile = <T>(name: string): T => JSON.parse(fs.readFileSync(consumerFile(name), 'utf8')) as T;
+  const listTokens = async () => {
+    const res = await client.get('/user/personal-access-tokens', { token: testToken });
+    assert.equal(res.status, 200, res.text);
+    return res.json as { id: number; name: string; scopes?: string[]; token_last_eight: string }[];
+  };
+
+  before(async () => {
+    wb = await startWorkbench({ extraExtensions: [SESSION_CONSUMER], settings: { 'sessionConsumer.scopes': SCOPES } });
+    client = await waitForEmbeddedProvider(wb.profile.userDataDir, wb.embeddedPort);
+    user = await createAccount(client, 'exports');
+    const auth = await client.post('/authorizations', {
+      basic: { login: user.login, password: user.password },
+      body: { scopes: ['admin:token'], note: 'UI test checks' },
+    });
+    assert.equal(auth.status, 201, auth.text);
+    testToken = auth.json.token;
+
+    const { page } = wb;
+    await runCommand(page, 'Tessera: Sign In');
+    await quickInputPick(page, /Embedded provider/, { prompt: /Choose the Tessera provider/ });
+    await quickInputType(page, user.login, { prompt: /Your login/ });
+    await quickInputType(page, user.password, { prompt: /Password for/ });
+    await waitForNotification(page, `Signed in to Tessera as ${user.login}.`);
+  });
+
+  after(async () => {
+    await client?.close();
+    await wb?.close();
+  });
+
+  it("activate() gives it nothing and Tessera's internal command does not exist", async () => {
+    await runCommand(wb.page, 'Session Consumer: Reach Into Tessera');
+    await waitForNotification(wb.page, 'Session Consumer: reached into Tessera (reach.json)');
+    const reach = readConsumerFile<Reach>('reach.json');
+    assert.equal(reach.installed, true);
+    assert.equal(reach.active, true, 'Tessera is active');
+    assert.deepEqual(reach.activateResult, { type: 'undefined', keys: [], functions: [] }, 'activate() resolves to nothing');
+    assert.deepEqual(reach.exports, { type: 'undefined', keys: [], functions: [] }, 'the extension exports nothing');
+    assert.equal(reach.internals.ran, false, `tessera._views.internals ran: ${JSON.stringify(reach.internals)}`);
+    assert.match(reach.internals.error ?? '', /command 'tessera\._views\.internals' not found/);
+    assert.deepEqual(reach.hiddenCommands, [], 'no tessera._* command is registered');
+    assert.equal(reach.silentSession, 'none', 'no session without the user consenting');
+  });
+
+  it('a session needs consent: after Cancel it gets no token, after Allow a token with exactly the scopes it asked for', async () => {
+    const { page } = wb;
+    const tokensBefore = await listTokens();
+
+    await runCommand(page, 'Session Consumer: Read My Tessera User');
+    const dialog = await waitForDialog(page, /Session Consumer/);
+    assert.match((await dialog.textContent()) ?? '', /The extension 'Session Consumer' wants to sign in using Tessera/);
+    await screenshot(page, 'ui/extension-exports-consent');
+    await clickDialogButton(page, 'Cancel');
+    await waitForNotification(page, /Session Consumer failed: User did not consent to login/);
+    const refused = readConsumerFile<SessionResult>('result.json');
+    assert.deepEqual(refused, { error: 'User did not consent to login.' });
+    assert.deepEqual((await listTokens()).map((t) => t.id), tokensBefore.map((t) => t.id), 'no token was made after Cancel');
+
+    await runCommand(page, 'Session Consumer: Read My Tessera User');
+    await waitForDialog(page, /The extension 'Session Consumer' wants to sign in using Tessera/);
+    await clickDialogButton(page, 'Allow');
+    await waitForNotification(page, new RegExp(`Session Consumer: GET /api/v3/user → 200 as ${user.login}`), 30_000);
+    const granted = readConsumerFile<SessionResult>('result.json');
+    assert.equal(granted.status, 200);
+    assert.equal(granted.login, user.login);
+    assert.deepEqual([...(granted.sessionScopes ?? [])].sort(), SCOPES);
+    // X-OAuth-Scopes of GET /api/v3/user with the session's token: exactly the scopes asked for.
+    assert.deepEqual((granted.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean).sort(), SCOPES);
+
+    const made = (await listTokens()).filter((t) => !tokensBefore.some((b) => b.id === t.id));
+    assert.equal(made.length, 1, `one new token: ${JSON.stringify(made.map((t) => t.name))}`);
+    assert.equal(made[0]!.token_last_eight, granted.tokenLastEight);
+    assert.deepEqual([...(made[0]!.scopes ?? [])].sort(), SCOPES);
+  });
+});
