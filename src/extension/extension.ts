@@ -24,7 +24,7 @@ export function activate(context: vscode.ExtensionContext): TesseraApi | undefin
   const { channel, log } = createLog();
   context.subscriptions.push(channel);
 
-  const embedded = new EmbeddedProvider(context.extensionPath, context.globalStorageUri, log);
+  const embedded = new EmbeddedProvider(context.extensionPath, context.globalStorageUri, log, context.secrets);
   // The client needs the directory's trust function and the directory needs a health probe that
   // uses the client: tie the knot through a late-bound reference.
   const ref: { client?: HttpClient } = {};

@@ -1,12 +1,17 @@
 // `tessera serve --data DIR [--port N] [--host 127.0.0.1] [--tls auto|off]
 //  [--tls-cert F --tls-key F] [--signup open|closed]`
+// `tessera reset-two-factor --data DIR` (the way out when the data key is lost for good)
 import './quiet-sqlite-warning'; // first: before anything loads node:sqlite
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isLoopbackHost, ProviderOptions, RunningProvider, startProvider } from './index';
+import { DATABASE_FILE, openDatabase } from './store/sqlite/database';
+import { resetAllTwoFactor } from './store/sqlite/two-factor';
 
 const USAGE = `Usage: tessera serve --data DIR [--port N] [--host 127.0.0.1] [--tls auto|off]
-                     [--tls-cert FILE --tls-key FILE] [--signup open|closed]`;
+                     [--tls-cert FILE --tls-key FILE] [--signup open|closed]
+       tessera reset-two-factor --data DIR`;
 
 export interface CliIo {
   out: (line: string) => void;
@@ -54,7 +59,36 @@ export function parseServeArgs(argv: string[], cwd: string): ProviderOptions {
   return { dataDir: path.resolve(cwd, values.data), port, host, tls, signup };
 }
 
+/**
+ * `reset-two-factor --data DIR`: removes two-factor authentication from every account and
+ * forgets the data key, so the next start makes a new one.
+ */
+function resetTwoFactor(argv: string[], io: CliIo): number {
+  let dataDir: string;
+  try {
+    const { values } = parseArgs({ args: argv, strict: true, options: { data: { type: 'string' } } });
+    if (!values.data) throw new Error(`--data DIR is required\n${USAGE}`);
+    dataDir = path.resolve(process.cwd(), values.data);
+  } catch (err) {
+    io.err((err as Error).message);
+    return 2;
+  }
+  if (!existsSync(path.join(dataDir, DATABASE_FILE))) {
+    io.err(`tessera: no Tessera database in ${dataDir}`);
+    return 1;
+  }
+  const db = openDatabase(dataDir);
+  try {
+    const accounts = resetAllTwoFactor(db);
+    io.out(`Removed two-factor authentication from ${accounts} account(s); the next start makes a new data key.`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
 export async function main(argv: string[], io: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
+  if (argv[0] === 'reset-two-factor') return resetTwoFactor(argv.slice(1), io);
   let opts: ProviderOptions;
   try {
     opts = parseServeArgs(argv, process.cwd());

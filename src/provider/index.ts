@@ -9,6 +9,8 @@ import { buildApp } from './app';
 import { Clock, systemClock } from './clock';
 import { createProviderContext } from './context';
 import { Logger, LogLevel, redactingLogger } from './logger';
+import type { DataKeySource } from './secrets/data-key';
+import { securePrivateTree } from './secrets/private-files';
 import { openSqliteStore } from './store/sqlite/sqlite-store';
 import { ensureLocalCa } from './tls/local-ca';
 import { DEFAULT_SWEEP_INTERVAL_MS, startSweeper } from './tokens/sweeper';
@@ -17,10 +19,19 @@ import { VERSION } from './version';
 export type { Clock } from './clock';
 export { ManualClock, systemClock } from './clock';
 export { VERSION } from './version';
+export type { DataKeySource } from './secrets/data-key';
 
 export interface ProviderOptions {
-  /** Absolute path of the data folder (database, TLS material). Created when missing. */
+  /**
+   * Absolute path of the data folder (database, TLS material, repositories). Created when
+   * missing; made readable by its owner only (0700, files 0600) at every start.
+   */
   dataDir: string;
+  /**
+   * Where the key that encrypts the database's secrets is kept. Default: `secret.key` (0600)
+   * in the data folder.
+   */
+  dataKey?: DataKeySource;
   /** 0 = a free port. Default 0. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -71,6 +82,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   const log: Logger = redactingLogger(opts.log);
   const clock = opts.clock ?? systemClock;
 
+  await securePrivateTree(dataDir);
   let https: { cert: string; key: string } | undefined;
   let caCertPath: string | undefined;
   let caCertPem: string | undefined;
@@ -83,7 +95,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
     https = { cert: await readFile(tlsMode.certFile, 'utf8'), key: await readFile(tlsMode.keyFile, 'utf8') };
   }
 
-  const store = openSqliteStore(dataDir);
+  const store = await openSqliteStore(dataDir, opts.dataKey);
   const ctx = createProviderContext(store, { clock, log: opts.log, signup, dataDir });
 
   let app: FastifyInstance;

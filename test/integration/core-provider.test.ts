@@ -11,8 +11,28 @@ import type { TesseraApi } from '../../src/extension/test-api';
 import { ApiClient } from '../provider/helpers/api-client';
 import { providerClient, tesseraApi, waitFor } from './core-helpers';
 
+interface DataKeySource {
+  where: string;
+  load(): Promise<Uint8Array | undefined>;
+  save(key: Uint8Array): Promise<void>;
+}
+
 interface ProviderModule {
-  startProvider(opts: { dataDir: string; port: number; host: string; tls: 'auto' }): Promise<{ url: string; caCertPath?: string; close(): Promise<void> }>;
+  startProvider(opts: { dataDir: string; port: number; host: string; tls: 'auto'; dataKey?: DataKeySource }): Promise<{ url: string; caCertPath?: string; close(): Promise<void> }>;
+}
+
+/** Another window of the same profile finds the data key where this one keeps it. */
+function sameProfileDataKey(api: TesseraApi): DataKeySource {
+  return {
+    where: 'the test window\'s secret storage',
+    load: async () => {
+      const text = await api.readSecretRaw('tessera.provider.dataKey');
+      return text === undefined ? undefined : Buffer.from(text, 'base64');
+    },
+    save: async () => {
+      throw new Error('the window that started first made the data key');
+    },
+  };
 }
 
 describe('core: the embedded provider', function () {
@@ -53,7 +73,7 @@ describe('core: the embedded provider', function () {
     await api.embedded.stop();
     // "Another window": the same bundle, the same data folder, the same port.
     const mod = require(path.join(vscode.extensions.getExtension('tessera-dev.tessera')!.extensionPath, 'dist', 'provider.js')) as ProviderModule;
-    const other = await mod.startProvider({ dataDir: api.embedded.dataDir, port, host: '127.0.0.1', tls: 'auto' });
+    const other = await mod.startProvider({ dataDir: api.embedded.dataDir, port, host: '127.0.0.1', tls: 'auto', dataKey: sameProfileDataKey(api) });
     let otherClosed = false;
     try {
       api.embedded.start();

@@ -61,7 +61,7 @@ describe('secrets stay secret', () => {
 
   it('an unexpected failure answers a generic 500 and logs it with Authorization and tokens redacted', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-redact-'));
-    const store = openSqliteStore(dataDir);
+    const store = await openSqliteStore(dataDir);
     const logs: string[] = [];
     const ctx = createProviderContext(store, { log: (_level, message) => logs.push(message) });
     const leaked = generateToken('classic');

@@ -273,7 +273,7 @@ describe('change generation and the principal cache (SQLite store)', () => {
 
   beforeEach(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-generation-'));
-    store = openSqliteStore(dataDir);
+    store = await openSqliteStore(dataDir);
     const now = new Date();
     user = await store.users.create({ login: 'gen', email: 'gen@example.test', name: null, passwordHash: 'x', siteAdmin: false, createdAt: now });
     token = await store.tokens.create({

@@ -5,6 +5,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { appliedMigrations, Migration, runMigrations } from '../../src/provider/store/sqlite/migrate';
 import { MIGRATIONS } from '../../src/provider/store/sqlite/migrations';
 import { SqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
+import { SecretBox } from '../../src/provider/secrets/secret-box';
+import { randomBytes } from 'node:crypto';
 
 const MIN = 60_000;
 
@@ -12,7 +14,9 @@ function memoryStore(): SqliteStore {
   const db = new DatabaseSync(':memory:');
   db.exec('PRAGMA foreign_keys = ON');
   runMigrations(db, MIGRATIONS);
-  return new SqliteStore(db);
+  const box = new SecretBox(randomBytes(32));
+  db.prepare('INSERT INTO data_key (id, key_id, created_at) VALUES (1, ?, ?)').run(box.keyId, new Date().toISOString());
+  return new SqliteStore(db, box);
 }
 
 describe('provider SQLite store', () => {

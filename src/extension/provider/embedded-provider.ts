@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { redactTokens } from '../../shared/token-format';
 import { TesseraError } from '../services';
+import { secretStorageDataKey } from './data-key-storage';
 import { checkHealth, type HealthResult } from './health-check';
 import { loadProviderModule, type ProviderHandle, type ProviderModule } from './provider-module';
 
@@ -62,6 +63,7 @@ export class EmbeddedProvider implements vscode.Disposable {
     private readonly extensionPath: string,
     globalStorage: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
+    private readonly secrets: vscode.SecretStorage,
   ) {
     this.dataDir = path.join(globalStorage.fsPath, 'provider');
   }
@@ -229,10 +231,13 @@ export class EmbeddedProvider implements vscode.Disposable {
 
   private async host(gen: number, port: number): Promise<void> {
     this.module ??= loadProviderModule(this.extensionPath);
-    await fsp.mkdir(this.dataDir, { recursive: true });
+    // Readable by this user only (the provider narrows it again, with everything inside, when it starts).
+    await fsp.mkdir(this.dataDir, { recursive: true, mode: 0o700 });
+    await fsp.chmod(this.dataDir, 0o700);
     const started = performance.now();
     const handle = await this.module.startProvider({
       dataDir: this.dataDir,
+      dataKey: secretStorageDataKey(this.secrets),
       port,
       host: EMBEDDED_HOST,
       tls: 'auto',

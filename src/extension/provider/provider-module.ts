@@ -6,8 +6,16 @@ import * as path from 'node:path';
 
 export type ProviderLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | string;
 
+/** Where the provider's data key is kept (mirrors src/provider/secrets/data-key.ts). */
+export interface DataKeySource {
+  readonly where: string;
+  load(): Promise<Uint8Array | undefined>;
+  save(key: Uint8Array): Promise<void>;
+}
+
 export interface StartProviderOptions {
   dataDir: string;
+  dataKey?: DataKeySource;
   port?: number;
   host?: string;
   tls?: 'auto' | 'off' | { certFile: string; keyFile: string };

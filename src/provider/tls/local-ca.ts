@@ -11,6 +11,7 @@
 import * as crypto from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { ensurePrivateDirSync, PRIVATE_FILE_MODE } from '../secrets/private-files';
 import type * as CertificateIssuer from './certificate-issuer';
 import type { IssuingCa } from './certificate-issuer';
 import { BACKDATE_MS, RENEW_BEFORE_MS, SERVER_DNS, SERVER_IPS } from './certificate-profile';
@@ -44,8 +45,7 @@ function certificateIssuer(): typeof CertificateIssuer {
  */
 export async function ensureLocalCa(dataDir: string): Promise<LocalCa> {
   const dir = path.resolve(dataDir, 'tls');
-  await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
-  await fsp.chmod(dir, 0o700);
+  ensurePrivateDirSync(dir);
   return withDirectoryLock(dir, async () => {
     const files = {
       caCert: path.join(dir, LOCAL_CA_FILES.caCert),
@@ -59,20 +59,19 @@ export async function ensureLocalCa(dataDir: string): Promise<LocalCa> {
     let caIsNew = false;
     if (!ca) {
       ca = await certificateIssuer().createCa(now);
-      await writeFileAtomic(files.caKey, ca.keyPem, 0o600);
-      await writeFileAtomic(files.caCert, ca.certPem, 0o644);
+      await writeFileAtomic(files.caKey, ca.keyPem);
+      await writeFileAtomic(files.caCert, ca.certPem);
       caIsNew = true;
     }
 
     let server = caIsNew ? undefined : await loadServer(files.serverCert, files.serverKey, ca.cert, now);
     if (!server) {
       server = await certificateIssuer().createServerCertificate(ca, now);
-      await writeFileAtomic(files.serverKey, server.keyPem, 0o600);
-      await writeFileAtomic(files.serverCert, server.certPem, 0o644);
+      await writeFileAtomic(files.serverKey, server.keyPem);
+      await writeFileAtomic(files.serverCert, server.certPem);
     }
     // Repair modes of files that were already there (a copy or a restore may have widened them).
-    await fsp.chmod(files.caKey, 0o600);
-    await fsp.chmod(files.serverKey, 0o600);
+    for (const file of Object.values(files)) await fsp.chmod(file, PRIVATE_FILE_MODE);
 
     return { caCertPath: files.caCert, caCertPem: ca.certPem, certPem: server.certPem, keyPem: server.keyPem };
   });
@@ -133,8 +132,9 @@ async function loadServer(
   }
 }
 
-/** Writes through a temporary file created with `mode`, then renames, so readers never see half a key. */
-async function writeFileAtomic(file: string, content: string, mode: number): Promise<void> {
+/** Writes through a temporary file created 0600, then renames, so readers never see half a key. */
+async function writeFileAtomic(file: string, content: string): Promise<void> {
+  const mode = PRIVATE_FILE_MODE;
   const tmp = `${file}.${crypto.randomBytes(6).toString('hex')}.tmp`;
   const handle = await fsp.open(tmp, 'wx', mode);
   try {
@@ -161,7 +161,7 @@ async function withDirectoryLock<T>(dir: string, fn: () => Promise<T>): Promise<
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
-      const handle = await fsp.open(lock, 'wx', 0o600);
+      const handle = await fsp.open(lock, 'wx', PRIVATE_FILE_MODE);
       await handle.writeFile(String(process.pid));
       await handle.close();
       break;

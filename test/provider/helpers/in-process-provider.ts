@@ -18,7 +18,7 @@ export interface InProcessProvider extends TestProvider {
 
 /** `routes`: extra route modules, registered after the built-in ones (they may add hooks too). */
 export async function startInProcessProvider(dataDir: string, clock: ManualClock, routes: readonly RouteModule[] = []): Promise<InProcessProvider> {
-  const store = openSqliteStore(dataDir);
+  const store = await openSqliteStore(dataDir);
   const ctx = createProviderContext(store, { clock, dataDir });
   let app: FastifyInstance;
   try {

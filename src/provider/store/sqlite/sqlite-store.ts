@@ -9,12 +9,14 @@ import { SqliteFineGrainedTokenStore } from './fine-grained-tokens';
 import { SqliteMembershipStore } from './memberships';
 import { SqliteOrganizationStore } from './organizations';
 import { SqliteRepositoryStore } from './repositories';
+import { keyFileSource, type DataKeySource, unlockDataKey } from '../../secrets/data-key';
+import type { SecretBox } from '../../secrets/secret-box';
 import { openDatabase } from './database';
 import { isSqliteBusy } from './rows';
 import { SqliteSignInFailureStore } from './sign-in-failures';
 import { SqliteTokenRequestStore } from './token-requests';
 import { SqliteTokenStore } from './tokens';
-import { SqliteTwoFactorStore } from './two-factor';
+import { holdsSealedTwoFactorSecrets, SqliteTwoFactorStore } from './two-factor';
 import { SqliteUserStore } from './users';
 
 export class SqliteStore implements Store {
@@ -33,11 +35,17 @@ export class SqliteStore implements Store {
   readonly accountTokens: SqliteAccountTokenStore;
   private closed = false;
 
-  /** Use `openSqliteStore`. `db` is exposed for implementations that extend the store. */
-  constructor(readonly db: DatabaseSync) {
+  /**
+   * Use `openSqliteStore`. `db` is exposed for implementations that extend the store; `box`
+   * holds the data key the database's secrets are encrypted with.
+   */
+  constructor(
+    readonly db: DatabaseSync,
+    box: SecretBox,
+  ) {
     this.users = new SqliteUserStore(db);
     this.tokens = new SqliteTokenStore(db);
-    this.twoFactor = new SqliteTwoFactorStore(db);
+    this.twoFactor = new SqliteTwoFactorStore(db, box);
     this.signInFailures = new SqliteSignInFailureStore(db);
     this.audit = new SqliteAuditStore(db);
     this.organizations = new SqliteOrganizationStore(db);
@@ -61,7 +69,19 @@ export class SqliteStore implements Store {
   }
 }
 
-/** Opens (creating and migrating as needed) `${dataDir}/tessera.db`. */
-export function openSqliteStore(dataDir: string): SqliteStore {
-  return new SqliteStore(openDatabase(dataDir));
+/**
+ * Opens (creating and migrating as needed) `${dataDir}/tessera.db`, unlocks its secrets with the
+ * data key from `dataKey` (default: the key file in `dataDir`) and encrypts any stored in clear.
+ */
+export async function openSqliteStore(dataDir: string, dataKey: DataKeySource = keyFileSource(dataDir)): Promise<SqliteStore> {
+  const db = openDatabase(dataDir);
+  try {
+    const box = await unlockDataKey(db, dataKey, { dataDir, holdsSealedSecrets: () => holdsSealedTwoFactorSecrets(db) });
+    const store = new SqliteStore(db, box);
+    store.twoFactor.sealPlaintextSecrets();
+    return store;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
 }

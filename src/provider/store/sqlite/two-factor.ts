@@ -1,11 +1,41 @@
+// TOTP secrets are stored encrypted under the provider's data key (secrets/secret-box.ts), each
+// bound to its user; the records this store hands out hold them in clear.
 import type { DatabaseSync } from 'node:sqlite';
+import { DataKeyError } from '../../secrets/data-key';
+import { SEALED_PREFIX, SecretBox } from '../../secrets/secret-box';
 import type { TwoFactorRecord, TwoFactorStore } from '../two-factor';
 import { date, dateOrNull, iso, numOrNull, Row } from './rows';
 
-function toRecord(r: Row): TwoFactorRecord {
+const secretContext = (userId: number) => `two_factor.secret:${userId}`;
+
+/** Whether any TOTP secret in `db` is stored encrypted (so the data key it was sealed with is needed). */
+export function holdsSealedTwoFactorSecrets(db: DatabaseSync): boolean {
+  return db.prepare('SELECT 1 AS x FROM two_factor WHERE secret LIKE ? LIMIT 1').get(`${SEALED_PREFIX}%`) !== undefined;
+}
+
+/**
+ * Removes two-factor authentication (secrets and recovery codes) from every account and forgets
+ * the data key the secrets were encrypted with: the way out when that key is lost for good.
+ * Returns how many accounts had two-factor set up or pending.
+ */
+export function resetAllTwoFactor(db: DatabaseSync): number {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const { n } = db.prepare('SELECT COUNT(*) AS n FROM two_factor').get() as { n: number };
+    db.exec('DELETE FROM recovery_codes; DELETE FROM two_factor; DELETE FROM data_key;');
+    db.exec('COMMIT');
+    return Number(n);
+  } catch (err) {
+    db.exec('ROLLBACK');
+    throw err;
+  }
+}
+
+function toRecord(r: Row, box: SecretBox): TwoFactorRecord {
+  const userId = Number(r.user_id);
   return {
-    userId: Number(r.user_id),
-    secret: String(r.secret),
+    userId,
+    secret: box.open(String(r.secret), secretContext(userId)),
     enabled: Number(r.enabled) === 1,
     lastTimeStep: numOrNull(r.last_time_step),
     createdAt: date(r.created_at),
@@ -14,22 +44,52 @@ function toRecord(r: Row): TwoFactorRecord {
 }
 
 export class SqliteTwoFactorStore implements TwoFactorStore {
-  constructor(private readonly db: DatabaseSync) {}
+  constructor(
+    private readonly db: DatabaseSync,
+    private readonly box: SecretBox,
+  ) {}
 
   async get(userId: number): Promise<TwoFactorRecord | undefined> {
     const r = this.db.prepare('SELECT * FROM two_factor WHERE user_id = ?').get(userId) as Row | undefined;
-    return r ? toRecord(r) : undefined;
+    return r ? toRecord(r, this.box) : undefined;
   }
 
   async beginSetup(userId: number, secret: string, now: Date): Promise<void> {
-    this.db
+    // Written only while the database still belongs to this provider's key (in the same
+    // statement), so no secret is ever sealed under a key another process has replaced.
+    const r = this.db
       .prepare(
         `INSERT INTO two_factor (user_id, secret, enabled, last_time_step, created_at, enabled_at)
-         VALUES (?, ?, 0, NULL, ?, NULL)
+         SELECT ?, ?, 0, NULL, ?, NULL WHERE EXISTS (SELECT 1 FROM data_key WHERE id = 1 AND key_id = ?)
          ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, enabled = 0, last_time_step = NULL,
            created_at = excluded.created_at, enabled_at = NULL`,
       )
-      .run(userId, secret, iso(now));
+      .run(userId, this.box.seal(secret, secretContext(userId)), iso(now), this.box.keyId);
+    if (Number(r.changes) !== 1) {
+      throw new DataKeyError('the database was given another data key while this provider ran: restart the provider');
+    }
+  }
+
+  /**
+   * Encrypts the TOTP secrets stored in clear (by a provider from before they were encrypted).
+   * Each row is replaced only if it still holds the value read (another process may be at it too).
+   */
+  sealPlaintextSecrets(): number {
+    let sealed = 0;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const rows = this.db.prepare('SELECT user_id, secret FROM two_factor WHERE secret NOT LIKE ?').all(`${SEALED_PREFIX}%`) as Row[];
+      const update = this.db.prepare('UPDATE two_factor SET secret = ? WHERE user_id = ? AND secret = ?');
+      for (const r of rows) {
+        const userId = Number(r.user_id);
+        sealed += Number(update.run(this.box.seal(String(r.secret), secretContext(userId)), userId, String(r.secret)).changes);
+      }
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+    return sealed;
   }
 
   async enable(userId: number, timeStep: number, recoveryCodeDigests: string[], now: Date): Promise<boolean> {

@@ -3,5 +3,6 @@
 import type { Migration } from '../migrate';
 import { m001Core } from './001-core';
 import { m002Organizations } from './002-organizations';
+import { m003DataKey } from './003-data-key';
 
-export const MIGRATIONS: readonly Migration[] = [m001Core, m002Organizations];
+export const MIGRATIONS: readonly Migration[] = [m001Core, m002Organizations, m003DataKey];

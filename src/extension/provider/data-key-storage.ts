@@ -1,0 +1,44 @@
+// The embedded provider's data key (the key that encrypts the two-factor secrets in its database)
+// lives in VS Code's secret storage, never in the data folder. When the secret storage cannot be
+// used the provider does not start: there is no second place for the key.
+import type * as vscode from 'vscode';
+import type { DataKeySource } from './provider-module';
+
+export const DATA_KEY_SECRET = 'tessera.provider.dataKey';
+const KEY_BYTES = 32;
+
+export class SecretStorageUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(
+      `VS Code's secret storage is not available (${cause instanceof Error ? cause.message : String(cause)}). ` +
+        `The embedded provider keeps the key that encrypts its two-factor secrets there and in no other place, ` +
+        `so it cannot start. Make the system keyring available to VS Code, or use a standalone provider ('tessera serve') with the setting 'tessera.providerUrl'`,
+    );
+    this.name = 'SecretStorageUnavailableError';
+  }
+}
+
+export function secretStorageDataKey(secrets: vscode.SecretStorage): DataKeySource {
+  return {
+    where: `VS Code's secret storage (${DATA_KEY_SECRET})`,
+    async load() {
+      let text: string | undefined;
+      try {
+        text = await secrets.get(DATA_KEY_SECRET);
+      } catch (err) {
+        throw new SecretStorageUnavailableError(err);
+      }
+      if (text === undefined) return undefined;
+      const key = Buffer.from(text, 'base64');
+      if (key.length !== KEY_BYTES) throw new Error(`the secret ${DATA_KEY_SECRET} is not a Tessera data key`);
+      return key;
+    },
+    async save(key) {
+      try {
+        await secrets.store(DATA_KEY_SECRET, Buffer.from(key).toString('base64'));
+      } catch (err) {
+        throw new SecretStorageUnavailableError(err);
+      }
+    },
+  };
+}

@@ -1,0 +1,151 @@
+// The provider's data key: 32 random bytes that encrypt the reversible secrets in the database
+// (secrets/secret-box.ts) and are kept outside it. The standalone provider keeps it in
+// `secret.key` (0600) in its data folder; the extension keeps it in VS Code's secret storage and
+// hands the provider a source for it.
+//
+// The database remembers which key it belongs to (the key's id, never the key). A key is made
+// only for a database that has none yet; a database that has one and a source that lacks it (or
+// holds another) stops the start with a message, because a new key would make every stored
+// two-factor secret unreadable. Several processes starting together serialize on the database's
+// write lock: the first makes the key and saves it before it commits the id, the others then
+// read that key from the source.
+import * as crypto from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
+import { PRIVATE_FILE_MODE } from './private-files';
+import { DATA_KEY_BYTES, SecretBox } from './secret-box';
+
+export const DATA_KEY_FILE = 'secret.key';
+
+/** Where a data key is kept. */
+export interface DataKeySource {
+  /** For messages, e.g. "the file /srv/tessera/secret.key". */
+  readonly where: string;
+  /** The key, or undefined when there is none yet. Throws when the place cannot be read. */
+  load(): Promise<Uint8Array | undefined>;
+  /** Keeps a new key durably (it is used right after). Throws when the place cannot be written. */
+  save(key: Uint8Array): Promise<void>;
+}
+
+export class DataKeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DataKeyError';
+  }
+}
+
+/** The standalone provider's source: `${dataDir}/secret.key`, base64, mode 0600. */
+export function keyFileSource(dataDir: string): DataKeySource {
+  const file = path.join(dataDir, DATA_KEY_FILE);
+  return {
+    where: `the file ${file}`,
+    async load() {
+      let text: string;
+      try {
+        text = await fsp.readFile(file, 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw err;
+      }
+      const key = Buffer.from(text.trim(), 'base64');
+      if (key.length !== DATA_KEY_BYTES) throw new DataKeyError(`${file} is not a Tessera data key (${DATA_KEY_BYTES} bytes in base64)`);
+      return key;
+    },
+    async save(key) {
+      // Written whole and synced under a temporary name, then linked into place (which fails if a
+      // key is already there), so no reader ever sees half a key and no key is ever replaced.
+      const tmp = `${file}.${crypto.randomBytes(6).toString('hex')}.tmp`;
+      const handle = await fsp.open(tmp, 'wx', PRIVATE_FILE_MODE);
+      try {
+        await handle.chmod(PRIVATE_FILE_MODE);
+        await handle.writeFile(`${Buffer.from(key).toString('base64')}\n`, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      try {
+        await fsp.link(tmp, file);
+      } finally {
+        await fsp.rm(tmp, { force: true });
+      }
+      const dir = await fsp.open(path.dirname(file), 'r');
+      try {
+        await dir.sync();
+      } finally {
+        await dir.close();
+      }
+    },
+  };
+}
+
+export interface UnlockOptions {
+  /** The data folder, named in messages. */
+  dataDir: string;
+  /** Whether the database holds a secret encrypted under its current key (asked under the write lock). */
+  holdsSealedSecrets(): boolean;
+}
+
+/**
+ * The SecretBox for `db`: its key from `source`; or a new key, saved to `source`, when the
+ * database has never had one or no secret depends on the one it had. A DataKeyError naming the
+ * problem and the way out when secrets are encrypted under a key the source lacks.
+ */
+export async function unlockDataKey(db: DatabaseSync, source: DataKeySource, opts: UnlockOptions): Promise<SecretBox> {
+  let key = await source.load();
+  for (let attempt = 0; ; attempt++) {
+    db.exec('BEGIN IMMEDIATE');
+    let open = true;
+    try {
+      const row = db.prepare('SELECT key_id FROM data_key WHERE id = 1').get() as { key_id: string } | undefined;
+      if (row && key && new SecretBox(key).keyId === row.key_id) {
+        db.exec('COMMIT');
+        open = false;
+        return new SecretBox(key);
+      }
+      if (row && attempt === 0) {
+        // Another process may have made the key and saved it while this one waited for the lock.
+        db.exec('ROLLBACK');
+        open = false;
+        key = await source.load();
+        continue;
+      }
+      if (row && opts.holdsSealedSecrets()) throw key ? wrongKey(opts.dataDir, source) : missingKey(opts.dataDir, source);
+      if (!key) {
+        key = crypto.randomBytes(DATA_KEY_BYTES);
+        // Saved before the id is committed, under the write lock: a crash here leaves no id, and
+        // a process that starts meanwhile waits and then finds this key in the source.
+        await source.save(key);
+      }
+      const box = new SecretBox(key);
+      db.prepare(
+        `INSERT INTO data_key (id, key_id, created_at) VALUES (1, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET key_id = excluded.key_id, created_at = excluded.created_at`,
+      ).run(box.keyId, new Date().toISOString());
+      db.exec('COMMIT');
+      open = false;
+      return box;
+    } catch (err) {
+      if (open) db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+}
+
+const WAY_OUT = (dataDir: string) =>
+  `Restore that key from a backup (see "Data at rest" in docs/security.md). If it is lost for good, ` +
+  `run \`tessera reset-two-factor --data ${dataDir}\` once with the provider stopped: it removes ` +
+  `two-factor authentication from every account, and each user sets it up again.`;
+
+function missingKey(dataDir: string, source: DataKeySource): DataKeyError {
+  return new DataKeyError(
+    `the database in ${dataDir} holds secrets encrypted with a data key that is not in ${source.where}. ` +
+      `Tessera will not make a new key, because the two-factor secrets already stored could then never be read. ${WAY_OUT(dataDir)}`,
+  );
+}
+
+function wrongKey(dataDir: string, source: DataKeySource): DataKeyError {
+  return new DataKeyError(
+    `the data key in ${source.where} is not the key the secrets in the database in ${dataDir} are encrypted with. ${WAY_OUT(dataDir)}`,
+  );
+}

@@ -1,0 +1,68 @@
+// Everything in the provider's data folder is readable by its owner only: folders 0700, files
+// 0600 (0700 for a file its owner may execute, such as a git hook). Files are created with these
+// modes and chmod-ed after creation (the umask can only narrow a mode, and a restored copy may
+// have widened it), and every start walks the folder to narrow what is there.
+import { chmodSync, closeSync, mkdirSync, openSync, promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
+
+function privateModeOf(isDirectory: boolean, mode: number): number {
+  if (isDirectory) return PRIVATE_DIR_MODE;
+  return mode & 0o100 ? 0o700 : PRIVATE_FILE_MODE;
+}
+
+/** Creates `dir` (and missing parents) 0700, and makes `dir` itself 0700 if it was there. */
+export function ensurePrivateDirSync(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  chmodSync(dir, PRIVATE_DIR_MODE);
+}
+
+/** Creates `file` empty with mode 0600 unless it exists, and makes it 0600 either way. */
+export function ensurePrivateFileSync(file: string): void {
+  closeSync(openSync(file, 'a', PRIVATE_FILE_MODE));
+  chmodSync(file, PRIVATE_FILE_MODE);
+}
+
+/** Narrows `file`'s mode to 0600 when it exists. */
+export function narrowIfPresentSync(file: string): void {
+  try {
+    chmodSync(file, PRIVATE_FILE_MODE);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+/**
+ * Makes `root` 0700 (creating it) and narrows everything below it: folders to 0700, files to
+ * 0600 (0700 when owner-executable). Symbolic links are neither followed nor changed; entries
+ * that vanish during the walk (another process at work) are skipped.
+ */
+export async function securePrivateTree(root: string): Promise<void> {
+  ensurePrivateDirSync(root);
+  const pending = [root];
+  while (pending.length) {
+    const dir = pending.pop()!;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fsp.readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw err;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (!entry.isDirectory() && !entry.isFile()) continue;
+      try {
+        const stat = await fsp.lstat(full);
+        const wanted = privateModeOf(stat.isDirectory(), stat.mode);
+        if ((stat.mode & 0o777) !== wanted) await fsp.chmod(full, wanted);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw err;
+      }
+      if (entry.isDirectory()) pending.push(full);
+    }
+  }
+}
