@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { PRIVATE_DIR_MODE } from '../secrets/private-files';
 
 /** Where the provider keeps its repositories inside its data folder. */
 export function defaultRepositoriesRoot(dataDir: string): string {
@@ -140,7 +141,7 @@ async function isEmptyBareRepository(dir: string): Promise<boolean> {
 export async function createBareRepository(root: string, owner: string, name: string): Promise<string> {
   const target = repositoryPath(root, owner, name);
   const parent = path.dirname(target);
-  await fsp.mkdir(parent, { recursive: true, mode: 0o750 });
+  await fsp.mkdir(parent, { recursive: true, mode: PRIVATE_DIR_MODE });
   if (await exists(target)) {
     if (await isEmptyBareRepository(target)) return target;
     throw Object.assign(new Error(`a repository already exists at ${owner}/${name}`), { code: 'EEXIST' });
@@ -148,9 +149,10 @@ export async function createBareRepository(root: string, owner: string, name: st
   const staging = path.join(parent, `.new-${crypto.randomBytes(8).toString('hex')}`);
   try {
     // --template= : no hooks or other files from a user's init.templateDir reach server repositories.
-    await git(['init', '--quiet', '--bare', '--initial-branch=main', '--template=', staging]);
+    // --shared=0600: git makes every file it writes here (also on push) its owner's only, whatever the umask.
+    await git(['init', '--quiet', '--bare', '--initial-branch=main', '--template=', '--shared=0600', staging]);
     for (const [key, value] of REPOSITORY_CONFIG) await git(['config', key, value], staging);
-    await fsp.mkdir(path.join(staging, 'info'), { recursive: true });
+    await fsp.mkdir(path.join(staging, 'info'), { recursive: true, mode: PRIVATE_DIR_MODE });
     await fsp.rename(staging, target);
   } catch (err) {
     await fsp.rm(staging, { recursive: true, force: true });
@@ -185,7 +187,7 @@ export interface TrashedRepository {
 export async function trashBareRepository(root: string, owner: string, name: string): Promise<TrashedRepository | undefined> {
   const target = repositoryPath(root, owner, name);
   const trash = path.join(path.resolve(root), '.trash');
-  await fsp.mkdir(trash, { recursive: true, mode: 0o750 });
+  await fsp.mkdir(trash, { recursive: true, mode: PRIVATE_DIR_MODE });
   const moved = path.join(trash, crypto.randomBytes(8).toString('hex'));
   try {
     await fsp.rename(target, moved);
@@ -195,7 +197,7 @@ export async function trashBareRepository(root: string, owner: string, name: str
   }
   return {
     async restore() {
-      await fsp.mkdir(path.dirname(target), { recursive: true, mode: 0o750 });
+      await fsp.mkdir(path.dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
       await fsp.rename(moved, target);
     },
     purge: () => fsp.rm(moved, { recursive: true, force: true }),
@@ -220,7 +222,7 @@ export async function renameBareRepository(
   const target = repositoryPath(root, to.owner, to.name);
   if (source === target) return target;
   if (await exists(target)) throw Object.assign(new Error(`a repository already exists at ${to.owner}/${to.name}`), { code: 'EEXIST' });
-  await fsp.mkdir(path.dirname(target), { recursive: true, mode: 0o750 });
+  await fsp.mkdir(path.dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
   await fsp.rename(source, target);
   return target;
 }

@@ -1,7 +1,8 @@
-// Everything in the provider's data folder is readable by its owner only: folders 0700, files
-// 0600 (0700 for a file its owner may execute, such as a git hook). Files are created with these
-// modes and chmod-ed after creation (the umask can only narrow a mode, and a restored copy may
-// have widened it), and every start walks the folder to narrow what is there.
+// Everything in the provider's data folder is for its owner only: folders 0700, files 0600.
+// The provider creates its files with these modes and chmod-s them after creation (the umask can
+// only narrow a mode, and a restored copy may have widened it), and every start walks the folder
+// and takes group and other access away from whatever is there (a read-only git object stays
+// read-only: 0444 becomes 0400).
 import { chmodSync, closeSync, mkdirSync, openSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 
@@ -9,8 +10,7 @@ export const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
 
 function privateModeOf(isDirectory: boolean, mode: number): number {
-  if (isDirectory) return PRIVATE_DIR_MODE;
-  return mode & 0o100 ? 0o700 : PRIVATE_FILE_MODE;
+  return isDirectory ? PRIVATE_DIR_MODE : mode & 0o700;
 }
 
 /** Creates `dir` (and missing parents) 0700, and makes `dir` itself 0700 if it was there. */
@@ -36,7 +36,7 @@ export function narrowIfPresentSync(file: string): void {
 
 /**
  * Makes `root` 0700 (creating it) and narrows everything below it: folders to 0700, files to
- * 0600 (0700 when owner-executable). Symbolic links are neither followed nor changed; entries
+ * their owner's permissions only. Symbolic links are neither followed nor changed; entries
  * that vanish during the walk (another process at work) are skipped.
  */
 export async function securePrivateTree(root: string): Promise<void> {
