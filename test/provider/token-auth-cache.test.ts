@@ -4,7 +4,6 @@
 // both first, so both hold it in their caches; then a change made through one of them (or through
 // a third connection) must be seen by the very next request to either.
 import * as assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -26,13 +25,11 @@ import { createUser, enable2fa } from './helpers/accounts';
 import { addMember, createClassic, createFineGrained, createOrg, createRepo, newSession, Session, setPolicy } from './helpers/orgs';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
 import type { TestProvider } from './helpers/provider';
+import { startProviderProcess } from './helpers/provider-process';
 
 const isPromise = (v: unknown) => typeof (v as { then?: unknown })?.then === 'function';
 
-const CLI = path.resolve(__dirname, '../../src/provider/cli.js');
-
 interface OtherProcess {
-  child: ChildProcess;
   api: ApiClient;
   /** For the helpers: B runs on the system clock (A's clock only ever moves forward from now). */
   t: TestProvider;
@@ -41,46 +38,12 @@ interface OtherProcess {
 
 /** Provider B: `tessera serve` over the same data folder, in its own process group. */
 async function startOtherProcess(dataDir: string): Promise<OtherProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--tls', 'off'], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const kill = () => {
-    try {
-      if (child.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  };
-  const end = Date.now() + 30_000;
-  let url: string | undefined;
-  while (!url) {
-    url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
-    if (url) break;
-    if (child.exitCode !== null || Date.now() > end) {
-      kill();
-      throw new Error(`second provider did not start: ${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  const api = new ApiClient(url);
+  const b = await startProviderProcess(dataDir);
+  const { url, api } = b;
   return {
-    child,
     api,
     t: { api, clock: new ManualClock(), dataDir, logs: [], provider: { url, apiUrl: `${url}/api/v3`, dataDir, close: async () => undefined }, close: async () => undefined },
-    async stop() {
-      await api.close();
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(kill, 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
-    },
+    stop: () => b.stop(),
   };
 }
 
