@@ -1,0 +1,69 @@
+// The embedded provider's data at rest, in the real extension host: its data folder is the
+// user's only (0700, files 0600), and the key that encrypts its two-factor secrets lives in VS
+// Code's secret storage, never in the data folder, and survives a restart of the provider.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import * as vscode from 'vscode';
+import type { TesseraApi } from '../../src/extension/test-api';
+import { DATA_KEY_SECRET } from '../../src/extension/provider/data-key-storage';
+import { dataKeyId } from '../../src/provider/secrets/secret-box';
+import { createAccount, enableTwoFactor, freshCode, providerClient, tesseraApi } from './core-helpers';
+
+describe('core: the embedded provider keeps its data at rest private', function () {
+  this.timeout(90_000);
+  let api: TesseraApi;
+
+  before(async () => {
+    api = await tesseraApi();
+  });
+
+  it('keeps its data key in SecretStorage (not in the data folder), encrypts TOTP secrets with it, and reuses it after a restart', async () => {
+    const info = await api.providerInfo();
+    assert.equal(info.mode, 'hosting');
+    const dataDir = info.dataDir!;
+    const client = await providerClient(api);
+    let account;
+    try {
+      account = await createAccount(client, 'atrest');
+      await enableTwoFactor(client, account);
+    } finally {
+      await client.close();
+    }
+
+    const stored = await api.readSecretRaw(DATA_KEY_SECRET);
+    assert.ok(stored, 'the data key is in SecretStorage');
+    const key = Buffer.from(stored, 'base64');
+    assert.equal(key.length, 32);
+    assert.equal(fs.existsSync(path.join(dataDir, 'secret.key')), false, 'no key file beside the database');
+    const db = new DatabaseSync(path.join(dataDir, 'tessera.db'), { readOnly: true });
+    try {
+      const row = db.prepare('SELECT key_id FROM data_key').get() as { key_id: string };
+      assert.equal(row.key_id, dataKeyId(key), 'the database belongs to the key in SecretStorage');
+      const { secret } = db.prepare('SELECT secret FROM two_factor WHERE user_id = ?').get(account.id) as { secret: string };
+      assert.match(secret, /^v1:/);
+      assert.ok(!secret.includes(account.totpSecret!));
+    } finally {
+      db.close();
+    }
+    for (const file of ['tessera.db', 'tessera.db-wal']) {
+      assert.equal(fs.readFileSync(path.join(dataDir, file)).includes(Buffer.from(account.totpSecret!)), false, `TOTP secret in clear in ${file}`);
+    }
+    assert.equal(fs.statSync(dataDir).mode & 0o777, 0o700, 'data folder');
+    for (const file of ['tessera.db', 'tessera.db-wal', 'tessera.db-shm', 'tls/ca.pem', 'tls/ca-key.pem']) {
+      assert.equal(fs.statSync(path.join(dataDir, file)).mode & 0o777, 0o600, file);
+    }
+
+    await vscode.commands.executeCommand('tessera.restartProvider');
+    assert.equal((await api.providerInfo()).mode, 'hosting');
+    assert.equal(await api.readSecretRaw(DATA_KEY_SECRET), stored, 'the same key after the restart');
+    const again = await providerClient(api);
+    try {
+      const me = await again.get('/user', { basic: { login: account.login, password: account.password }, otp: await freshCode(account) });
+      assert.equal(me.status, 200, `2FA sign-in after the restart: ${me.text}`);
+    } finally {
+      await again.close();
+    }
+  });
+});
