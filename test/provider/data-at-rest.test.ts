@@ -17,6 +17,7 @@ import { runMigrations } from '../../src/provider/store/sqlite/migrate';
 import { MIGRATIONS } from '../../src/provider/store/sqlite/migrations';
 import { createUser, enable2fa, nextOtp, signIn, totpAt, type TestUser } from './helpers/accounts';
 import { startTestProvider, type TestProvider } from './helpers/provider';
+import { startProviderProcess } from './helpers/provider-process';
 
 /** Every folder and file below `root` (root included) with its permission bits. */
 async function modes(root: string): Promise<Map<string, { dir: boolean; mode: number }>> {
@@ -206,6 +207,35 @@ describe('data at rest', function () {
     const t3 = await start(t1.clock);
     assert.equal((await t3.api.get('/user', { basic: user })).status, 200, 'the password alone signs in: 2FA was removed');
     assert.equal(((await fsp.stat(keyFile)).mode & 0o777), 0o600, 'a new key file');
+  });
+
+  it('a key source that cannot be read stops the start; no key file is made instead', async () => {
+    const unavailable = {
+      where: 'a keyring',
+      load: async () => {
+        throw new Error('the keyring is locked');
+      },
+      save: async () => {
+        throw new Error('the keyring is locked');
+      },
+    };
+    await assert.rejects(startTestProvider({ dataDir, dataKey: unavailable }), /the keyring is locked/);
+    await assert.rejects(fsp.stat(path.join(dataDir, DATA_KEY_FILE)), /ENOENT/);
+  });
+
+  it('two processes starting together on a new data folder make one key and open each other\'s secrets', async () => {
+    const [a, b] = await Promise.all([startProviderProcess(dataDir), startProviderProcess(dataDir)]);
+    try {
+      const ta = { api: a.api, clock: new ManualClock(), dataDir, logs: [], provider: { url: a.url, apiUrl: `${a.url}/api/v3`, dataDir, close: async () => undefined }, close: async () => undefined };
+      const user = await createUser(ta);
+      await enable2fa(ta, user);
+      const code = await totpAt(user.totpSecret!, new Date(Date.now() + 30_000));
+      assert.equal((await b.api.get('/user', { basic: user, otp: code })).status, 200, 'the other process opens the secret');
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+    assert.equal(((await fsp.stat(path.join(dataDir, DATA_KEY_FILE))).mode & 0o777), 0o600);
   });
 
   it('a lost key file with no encrypted secret depending on it is replaced without fuss', async () => {
