@@ -74,4 +74,23 @@ describe('provider SQLite store', () => {
     assert.equal(await s.twoFactor.remainingRecoveryCodes(u.id), 1);
     await s.close();
   });
+
+  it('stores TOTP secrets encrypted and bound to the user, and writes none once the database has another data key', async () => {
+    const s = memoryStore();
+    const now = new Date('2030-01-01T00:00:00Z');
+    const u = await s.users.create({ login: 'k', email: 'k@example.test', name: null, passwordHash: 'x', siteAdmin: false, createdAt: now });
+    const v = await s.users.create({ login: 'v', email: 'v@example.test', name: null, passwordHash: 'x', siteAdmin: false, createdAt: now });
+    await s.twoFactor.beginSetup(u.id, 'JBSWY3DPEHPK3PXP', now);
+    const raw = (s.db.prepare('SELECT secret FROM two_factor WHERE user_id = ?').get(u.id) as { secret: string }).secret;
+    assert.match(raw, /^v1:/);
+    assert.equal((await s.twoFactor.get(u.id))?.secret, 'JBSWY3DPEHPK3PXP');
+    // Copied into another user's row, it does not open.
+    await s.twoFactor.beginSetup(v.id, 'OTHERSECRETOTHER', now);
+    s.db.prepare('UPDATE two_factor SET secret = ? WHERE user_id = ?').run(raw, v.id);
+    await assert.rejects(s.twoFactor.get(v.id), /does not decrypt/);
+    // Another process gave the database a new key: nothing more is sealed under the old one.
+    s.db.prepare(`UPDATE data_key SET key_id = 'another'`).run();
+    await assert.rejects(s.twoFactor.beginSetup(u.id, 'JBSWY3DPEHPK3PXP', now), /another data key/);
+    assert.throws(() => s.twoFactor.sealPlaintextSecrets(), /another data key/);
+  });
 });

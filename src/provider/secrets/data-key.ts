@@ -89,7 +89,9 @@ export interface UnlockOptions {
 /**
  * The SecretBox for `db`: its key from `source`; or a new key, saved to `source`, when the
  * database has never had one or no secret depends on the one it had. A DataKeyError naming the
- * problem and the way out when secrets are encrypted under a key the source lacks.
+ * problem and the way out when secrets are encrypted under a key the source lacks. Holds the
+ * database's write lock while it saves a new key, so it must not run twice at once over one data
+ * folder in one process (the second would wait synchronously for the first).
  */
 export async function unlockDataKey(db: DatabaseSync, source: DataKeySource, opts: UnlockOptions): Promise<SecretBox> {
   let key = await source.load();

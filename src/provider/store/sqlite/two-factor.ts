@@ -31,6 +31,8 @@ export function resetAllTwoFactor(db: DatabaseSync): number {
   }
 }
 
+const keyReplaced = () => new DataKeyError('the database was given another data key while this provider ran: restart the provider');
+
 function toRecord(r: Row, box: SecretBox): TwoFactorRecord {
   const userId = Number(r.user_id);
   return {
@@ -66,7 +68,7 @@ export class SqliteTwoFactorStore implements TwoFactorStore {
       )
       .run(userId, this.box.seal(secret, secretContext(userId)), iso(now), this.box.keyId);
     if (Number(r.changes) !== 1) {
-      throw new DataKeyError('the database was given another data key while this provider ran: restart the provider');
+      throw keyReplaced();
     }
   }
 
@@ -78,6 +80,7 @@ export class SqliteTwoFactorStore implements TwoFactorStore {
     let sealed = 0;
     this.db.exec('BEGIN IMMEDIATE');
     try {
+      if (!this.db.prepare('SELECT 1 AS x FROM data_key WHERE id = 1 AND key_id = ?').get(this.box.keyId)) throw keyReplaced();
       const rows = this.db.prepare('SELECT user_id, secret FROM two_factor WHERE secret NOT LIKE ?').all(`${SEALED_PREFIX}%`) as Row[];
       const update = this.db.prepare('UPDATE two_factor SET secret = ? WHERE user_id = ? AND secret = ?');
       for (const r of rows) {
