@@ -1,6 +1,6 @@
 // No secret in the audit log, the server log or the database: tokens only as SHA-256 digests,
-// passwords as scrypt hashes, recovery codes as digests; Authorization values and token-shaped
-// strings redacted from every log line, also when a handler fails.
+// passwords as scrypt hashes, recovery codes as digests, TOTP secrets encrypted; Authorization
+// values and token-shaped strings redacted from every log line, also when a handler fails.
 import * as assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
@@ -40,7 +40,7 @@ describe('secrets stay secret', () => {
       const db = new DatabaseSync(path.join(t.dataDir, 'tessera.db'), { readOnly: true });
       let dbText: string;
       try {
-        dbText = ['users', 'tokens', 'recovery_codes', 'audit_events', 'sign_in_failures']
+        dbText = ['users', 'tokens', 'two_factor', 'recovery_codes', 'audit_events', 'sign_in_failures']
           .map((table) => JSON.stringify(db.prepare(`SELECT * FROM ${table}`).all()))
           .join('\n');
       } finally {
@@ -50,7 +50,7 @@ describe('secrets stay secret', () => {
         assert.ok(!audit.text.includes(s), 'secret in the audit log');
         assert.ok(!logText.includes(s), 'secret in the server log');
       }
-      for (const s of [session.token, pat.token, regen.json.token, user.password, 'wrong-password-123', ...recoveryCodes]) {
+      for (const s of [session.token, pat.token, regen.json.token, user.password, 'wrong-password-123', secret, ...recoveryCodes]) {
         assert.ok(!dbText.includes(s), 'secret in the database');
       }
       assert.ok(!/ts[pfa]_[0-9A-Za-z]{36}/.test(dbText), 'no token-shaped string in the database');
