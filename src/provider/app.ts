@@ -1,16 +1,12 @@
 // Builds the Fastify application: JSON-only body parsing (64 KiB, UTF-8), strict validation
-// (unknown fields rejected, no coercion), the error mapper, the authorization hook and routes, on
-// a server whose fast lane answers the commonest GET /user requests before Fastify
-// (routes/user-fast-lane.ts).
+// (unknown fields rejected, no coercion), the error mapper, the authorization hook and routes.
 import Fastify, { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ProviderContext } from './context';
 import { installAuthorization } from './authz/authorize';
 import { installErrorHandler } from './http/error-handler';
 import { HttpError } from './http/errors';
 import { BODY_LIMIT, installJsonBodyParser } from './http/json-body';
-import { serverFactoryWith } from './http/server-factory';
 import { ROUTE_MODULES, RouteModule } from './routes';
-import { userFastLane } from './routes/user-fast-lane';
 
 export interface AppOptions {
   https?: { cert: string; key: string };
@@ -19,9 +15,7 @@ export interface AppOptions {
 }
 
 export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyInstance {
-  const lane = userFastLane(ctx);
   const app = Fastify({
-    serverFactory: serverFactoryWith(lane.handle),
     logger: false,
     bodyLimit: BODY_LIMIT,
     forceCloseConnections: true,
@@ -43,10 +37,6 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
     },
   }) as unknown as FastifyInstance;
 
-  app.addHook('preClose', (done) => {
-    lane.close();
-    done();
-  });
   installJsonBodyParser(app);
   installErrorHandler(app, ctx.log, (err) => ctx.store.isBusy(err));
   installAuthorization(app, ctx);

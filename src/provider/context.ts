@@ -1,7 +1,7 @@
 // Everything a route, hook or service needs, built once per running provider (no module-level
 // state, so several providers can run in one process).
 import { AccountTokenAuthenticator, authenticateAccountToken } from './auth/account-token';
-import { connectionTokens, type ConnectionTokens } from './auth/connection-token';
+import { PrincipalCache } from './auth/principal-cache';
 import type { Guard } from './authz/guard';
 import { defaultGuards } from './authz/guards';
 import { ORGANIZATION_GUARDS } from './authz/organization-guards';
@@ -26,8 +26,8 @@ export interface ProviderContext {
   readonly guards: Guard[];
   /** Method 4 (Basic `{email}/token:{tsa_...}`); see auth/account-token.ts. */
   accountTokens: AccountTokenAuthenticator;
-  /** The token each connection presented last, with its digest (auth/connection-token.ts). */
-  readonly connectionTokens: ConnectionTokens;
+  /** Token look-ups by digest, kept while the store has not changed (auth/principal-cache.ts). */
+  readonly principalCache: PrincipalCache;
   readonly rateLimits: {
     readonly credentialsRevoke: RateLimiter;
   };
@@ -54,7 +54,7 @@ export function createProviderContext(
     dataDir: opts.dataDir ?? '',
     guards: opts.guards ?? defaultGuards([...ORGANIZATION_GUARDS]),
     accountTokens: authenticateAccountToken,
-    connectionTokens: connectionTokens(),
+    principalCache: new PrincipalCache(store),
     rateLimits: { credentialsRevoke: new RateLimiter(clock, 60, HOUR) },
     origin: '',
     version: VERSION,

@@ -8,26 +8,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import { PrincipalCache } from '../../src/provider/auth/principal-cache';
-import type { Principal } from '../../src/provider/auth/principal';
-import { authenticateToken } from '../../src/provider/auth/token-auth';
-import { generateToken, lastEight, tokenDigest } from '../../src/shared/token-format';
 import { hashPassword } from '../../src/provider/auth/passwords';
 import { DAY, ManualClock, MINUTE, SECOND } from '../../src/provider/clock';
-import { createProviderContext } from '../../src/provider/context';
 import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
-import { openSqliteStore, SqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
-import type { TokenRecord } from '../../src/provider/store/tokens';
-import type { UserRecord } from '../../src/provider/store/users';
 import { ApiClient } from './helpers/api-client';
 import { createUser, enable2fa } from './helpers/accounts';
 import { addMember, createClassic, createFineGrained, createOrg, createRepo, newSession, Session, setPolicy } from './helpers/orgs';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
 import type { TestProvider } from './helpers/provider';
 import { startProviderProcess } from './helpers/provider-process';
-
-const isPromise = (v: unknown) => typeof (v as { then?: unknown })?.then === 'function';
 
 interface OtherProcess {
   api: ApiClient;
@@ -148,6 +137,53 @@ describe('token authentication cache: every change is seen at once, in this proc
     await expectRefused(tok.token, 'token expired');
   });
 
+  it('a token expired now through the API in either process is refused at once by both', async () => {
+    const s = await newSession(a);
+    for (const [where, api] of both) {
+      const tok = await createClassic(a, s, ['user']);
+      await warm(tok.token);
+      const expire = await api.post(`/user/personal-access-tokens/${tok.id}/expire`, { token: s.token, body: {} });
+      assert.equal(expire.status, 200, `${where}: ${expire.text}`);
+      // The other process expires it at its system time: this process's clock catches up (forward).
+      a.clock.set(Math.max(a.clock.now().getTime(), Date.now()));
+      await expectRefused(tok.token, 'token expired');
+    }
+  });
+
+  it('a token narrowed through the API in either process loses the dropped scope at once in both', async () => {
+    const s = await newSession(a);
+    const repo = await createRepo(a, s, undefined, `narrow-${Date.now()}`, true);
+    for (const [where, api] of both) {
+      const tok = await createClassic(a, s, ['repo', 'user']);
+      for (const [, each] of both) assert.equal((await each.get(`/repos/${repo.full_name}`, { token: tok.token })).status, 200, where);
+      const patch = await api.patch(`/user/personal-access-tokens/${tok.id}`, { token: s.token, body: { scopes: ['user'] } });
+      assert.equal(patch.status, 200, `${where}: ${patch.text}`);
+      for (const [other, each] of both) {
+        const res = await each.get(`/repos/${repo.full_name}`, { token: tok.token });
+        assert.equal(res.status, 403, `${where} → ${other}: ${res.text}`);
+        assert.equal(res.headers.get('x-oauth-scopes'), 'user', `${where} → ${other}`);
+      }
+    }
+  });
+
+  it('a token revoked or deleted by another connection writing the database directly is refused at once by both', async () => {
+    const s = await newSession(a);
+    const revoked = await createClassic(a, s, ['user']);
+    const deleted = await createClassic(a, s, ['user']);
+    await warm(revoked.token);
+    await warm(deleted.token);
+    const db = new DatabaseSync(path.join(dataDir, DATABASE_FILE));
+    try {
+      db.exec('PRAGMA busy_timeout = 5000');
+      db.prepare(`UPDATE tokens SET status = 'revoked' WHERE id = ?`).run(revoked.id);
+      db.prepare('DELETE FROM tokens WHERE id = ?').run(deleted.id);
+    } finally {
+      db.close();
+    }
+    await expectRefused(revoked.token, 'Bad credentials');
+    await expectRefused(deleted.token, 'Bad credentials');
+  });
+
   it('a password change written through this process’s store: the old password no longer opens sudo, at once, in both', async () => {
     const s = await newSession(a);
     const oldPassword = s.user.password;
@@ -225,191 +261,5 @@ describe('token authentication cache: every change is seen at once, in this proc
     const res = await a.api.get('/user', { token: tok.token });
     assert.equal(res.status, 401);
     assert.equal(res.json.message, 'token expired');
-  });
-});
-
-describe('change generation and the principal cache (SQLite store)', () => {
-  let dataDir: string;
-  let store: SqliteStore;
-  let user: UserRecord;
-  let token: TokenRecord;
-
-  beforeEach(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-generation-'));
-    store = await openSqliteStore(dataDir);
-    const now = new Date();
-    user = await store.users.create({ login: 'gen', email: 'gen@example.test', name: null, passwordHash: 'x', siteAdmin: false, createdAt: now });
-    token = await store.tokens.create({
-      userId: user.id, kind: 'classic', note: 'n', scopes: ['user'], status: 'active', expiresAt: null,
-      tokenLastEight: '12345678', hashedToken: 'ab'.repeat(32), createdAt: now,
-    });
-  });
-  afterEach(async () => {
-    await store.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
-
-  it('stays put while nothing changes; moves on any write through this connection, whatever the table', async () => {
-    const g0 = store.tokens.changeGeneration();
-    assert.equal(typeof g0, 'number');
-    assert.equal(store.tokens.changeGeneration(), g0);
-    await store.users.update(user.id, { name: 'x', updatedAt: new Date() });
-    const g1 = store.tokens.changeGeneration();
-    assert.notEqual(g1, g0);
-    await store.audit.append({
-      action: 'test.event', createdAt: new Date(), actorId: user.id, actorLogin: user.login, userId: user.id, userLogin: user.login,
-      orgId: null, orgLogin: null, tokenId: null, actorIp: null, data: {},
-    });
-    assert.notEqual(store.tokens.changeGeneration(), g1);
-  });
-
-  it('moves on a commit by another connection, from the next event-loop turn on', async () => {
-    await nextTurn();
-    const g0 = store.tokens.changeGeneration();
-    const other = new DatabaseSync(path.join(dataDir, DATABASE_FILE));
-    try {
-      other.exec('PRAGMA busy_timeout = 5000');
-      other.prepare('UPDATE tokens SET status = ? WHERE id = ?').run('revoked', token.id);
-    } finally {
-      other.close();
-    }
-    // Within the turn that looked already, the other connection's commit is not looked for again
-    // (it costs a read transaction; requests read in one turn share one look).
-    assert.equal(store.tokens.changeGeneration(), g0);
-    await nextTurn();
-    assert.notEqual(store.tokens.changeGeneration(), g0);
-  });
-
-  it('counts writes to every table: each has its insert, update and delete trigger, on this connection only', () => {
-    const tables = (store.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`).all() as { name: string }[]).map((r) => r.name);
-    assert.ok(tables.includes('tokens') && tables.includes('users') && tables.includes('schema_migrations'), tables.join());
-    const triggers = store.db.prepare(`SELECT tbl_name AS t, sql FROM temp.sqlite_schema WHERE type = 'trigger'`).all() as { t: string; sql: string }[];
-    for (const table of tables) {
-      for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
-        assert.ok(triggers.some((tr) => tr.t === table && tr.sql.includes(`AFTER ${op}`)), `${table}: no ${op} trigger`);
-      }
-    }
-    const inFile = store.db.prepare(`SELECT COUNT(*) AS n FROM main.sqlite_schema WHERE type = 'trigger' AND sql LIKE '%tessera_row_written%'`).get() as { n: number };
-    assert.equal(inFile.n, 0, 'the counting triggers are TEMP: nothing is added to the database file');
-    assert.ok(triggers.every((tr) => tr.sql.includes('tessera_row_written')), 'only counting triggers are TEMP ones');
-  });
-
-  it('counts writes to a table another connection created after the store opened (a newer migration), and to one dropped and created again', async () => {
-    const other = new DatabaseSync(path.join(dataDir, DATABASE_FILE));
-    try {
-      other.exec('PRAGMA busy_timeout = 5000');
-      other.exec('CREATE TABLE extra (id INTEGER PRIMARY KEY, v TEXT)');
-      await nextTurn();
-      const g0 = store.tokens.changeGeneration();
-      store.db.prepare('INSERT INTO extra (v) VALUES (?)').run('a');
-      const g1 = store.tokens.changeGeneration();
-      assert.notEqual(g1, g0, 'an insert into the new table moves the generation');
-      other.exec('DROP TABLE extra');
-      other.exec('CREATE TABLE extra (id INTEGER PRIMARY KEY, v TEXT)');
-      await nextTurn();
-      const g2 = store.tokens.changeGeneration();
-      store.db.prepare('INSERT INTO extra (v) VALUES (?)').run('b');
-      assert.notEqual(store.tokens.changeGeneration(), g2, 'the re-created table is counted again');
-      store.db.prepare('UPDATE extra SET v = ?').run('c');
-      const g3 = store.tokens.changeGeneration();
-      assert.notEqual(g3, g2);
-      store.db.prepare('DELETE FROM extra').run();
-      assert.notEqual(store.tokens.changeGeneration(), g3, 'a delete moves it too');
-    } finally {
-      other.close();
-    }
-  });
-
-  /** A classic `user` token of `user`'s, made through the store at the clock's time. */
-  async function newClassicToken(clock: ManualClock, note: string): Promise<{ secret: string; made: TokenRecord }> {
-    const secret = generateToken('classic');
-    const made = await store.tokens.create({
-      userId: user.id, kind: 'classic', note, scopes: ['user'], status: 'active', expiresAt: null,
-      tokenLastEight: lastEight(secret), hashedToken: tokenDigest(secret), createdAt: clock.now(),
-    });
-    return { secret, made };
-  }
-
-  it('a cached token with a fresh last_used_at authenticates without a promise; a changed store, a stale last_used_at or a bad token do not', async () => {
-    const clock = new ManualClock(new Date());
-    const ctx = createProviderContext(store, { clock, dataDir });
-    const { secret, made } = await newClassicToken(clock, 'sync');
-    const first = authenticateToken(ctx, secret); // looked up, then last_used_at written
-    assert.ok(isPromise(first));
-    assert.equal((await first).token?.id, made.id);
-    const second = authenticateToken(ctx, secret);
-    assert.ok(!isPromise(second), 'from the cache, with last_used_at fresh: synchronous');
-    assert.equal((second as Principal).token?.id, made.id);
-    await store.users.update(user.id, { name: 'changed', updatedAt: clock.now() });
-    const afterChange = authenticateToken(ctx, secret);
-    assert.ok(isPromise(afterChange), 'a write emptied the cache: looked up again');
-    assert.equal((await afterChange).user.name, 'changed');
-    clock.advance(2 * MINUTE);
-    assert.ok(isPromise(authenticateToken(ctx, secret)), 'last_used_at is due: written, so waited for');
-    await nextTurn();
-    const bad = secret.slice(0, -1) + (secret.endsWith('a') ? 'b' : 'a');
-    assert.throws(() => authenticateToken(ctx, bad), /Bad credentials/, 'a wrong checksum is refused at once, without a look-up');
-  });
-
-  it('two requests that look a token up together leave the cache fresh: the next one needs no write', async () => {
-    // Pipelined requests arrive in one socket read, so both miss the cache, both look the token up
-    // and both find last_used_at due. One write wins; the cached copy must still learn of it, or
-    // every later request would try to write last_used_at again (and wait for it).
-    const clock = new ManualClock(new Date());
-    const ctx = createProviderContext(store, { clock, dataDir });
-    const { secret, made } = await newClassicToken(clock, 'together');
-    const both = [authenticateToken(ctx, secret), authenticateToken(ctx, secret)];
-    assert.ok(both.every(isPromise));
-    for (const p of await Promise.all(both)) assert.equal(p.token?.id, made.id);
-    const touches = store.tokens.touchLastUsed.bind(store.tokens);
-    let writes = 0;
-    store.tokens.touchLastUsed = async (...args) => {
-      writes++;
-      return touches(...args);
-    };
-    try {
-      const next = authenticateToken(ctx, secret);
-      assert.ok(!isPromise(next), 'last_used_at was written a moment ago: the cached copy knows it');
-      assert.equal(writes, 0);
-    } finally {
-      store.tokens.touchLastUsed = touches;
-    }
-  });
-
-  it('is unknown inside an open transaction', () => {
-    store.db.exec('BEGIN');
-    try {
-      assert.equal(store.tokens.changeGeneration(), undefined);
-    } finally {
-      store.db.exec('ROLLBACK');
-    }
-    assert.equal(typeof store.tokens.changeGeneration(), 'number');
-  });
-
-  it("absorbs a token's own last_used_at write only when nothing else was written since the last look", async () => {
-    const g0 = store.tokens.changeGeneration();
-    assert.equal(await store.tokens.touchLastUsed(token.id, new Date(), MINUTE), true);
-    assert.equal(store.tokens.changeGeneration(), g0, 'a lone last_used_at write keeps the generation');
-    await store.users.update(user.id, { name: 'y', updatedAt: new Date() });
-    assert.equal(await store.tokens.touchLastUsed(token.id, new Date(Date.now() + 2 * MINUTE), MINUTE), true);
-    assert.notEqual(store.tokens.changeGeneration(), g0, 'the user update still shows');
-  });
-
-  it('the cache empties when the generation moves, ignores what was read under an older one, stays bounded and hands out frozen records', () => {
-    let generation = 1;
-    const cache = new PrincipalCache({ changeGeneration: () => generation }, 3);
-    const found = (i: number) => ({ token: { ...token, id: i, scopes: ['user'] }, user });
-    const g = cache.sync()!;
-    for (let i = 0; i < 5; i++) cache.put(g, `d${i}`, found(i));
-    assert.equal(cache.size, 3);
-    assert.equal(cache.get('d0'), undefined, 'oldest out first');
-    const entry = cache.get('d4')!;
-    assert.ok(Object.isFrozen(entry.token) && Object.isFrozen(entry.token.scopes) && Object.isFrozen(entry.user));
-    assert.throws(() => (entry.token.scopes as string[]).push('admin:org'));
-    generation++;
-    assert.equal(cache.sync(), generation);
-    assert.equal(cache.size, 0);
-    cache.put(g, 'stale', found(9));
-    assert.equal(cache.get('stale'), undefined, 'read under the old generation: not kept');
   });
 });

@@ -28,6 +28,7 @@ function tokenRecord(secret: string, over: Partial<TokenRecord> = {}): TokenReco
 function stubStore(tokens: TokenRecord[]) {
   const calls = { byDigest: 0, touch: 0 };
   const store = {
+    changeVersion: () => undefined, // cannot tell: nothing cached, every call looks up
     tokens: {
       async byDigestWithUser(d: string) {
         calls.byDigest++;
@@ -45,7 +46,6 @@ function stubStore(tokens: TokenRecord[]) {
   return { store, calls };
 }
 
-/** `call` may throw at once or return a rejected promise (authentication is synchronous when it can be). */
 async function rejectsWith(call: () => unknown, status: number, message: string) {
   await assert.rejects(async () => call(), (e: unknown) => e instanceof HttpError && e.status === status && e.message === message);
 }

@@ -1,4 +1,4 @@
-// Turns a request's credentials into a Principal — DESIGN.md's ways to authenticate:
+// Turns a request's credentials into a Principal, in one of four ways:
 //   1. `Authorization: token <t>` / `Bearer <t>`
 //   2. Basic `login:password` (+ `X-GitHub-OTP` when the user has 2FA)
 //   3. Basic `<anything>:<token>` (git style; `x-access-token` works too)
@@ -17,20 +17,15 @@ export interface CredentialSource {
   authorization: string | undefined;
   otp: string | undefined;
   ip: string;
-  /** The connection (socket) the request came on: a token it presented last is not hashed again. */
-  connection?: object;
 }
 
-/**
- * Synchronous for a token whose look-up needs no waiting (see authenticateToken), so the common
- * case adds no promise turns; a Promise otherwise. Bad credentials throw (or reject) a 401.
- */
-export function authenticate(ctx: ProviderContext, src: CredentialSource): Principal | undefined | Promise<Principal | undefined> {
+/** Bad credentials reject with a 401. */
+export async function authenticate(ctx: ProviderContext, src: CredentialSource): Promise<Principal | undefined> {
   const creds = parseAuthorization(src.authorization);
   if (!creds) return undefined;
   if (creds.scheme === 'token') {
     if (creds.token.startsWith('tsa_')) throw badCredentials(); // account tokens only as {email}/token
-    return authenticateToken(ctx, creds.token, src.connection);
+    return authenticateToken(ctx, creds.token);
   }
   const { username, password } = creds;
   const email = accountTokenEmail(username);
@@ -39,7 +34,7 @@ export function authenticate(ctx: ProviderContext, src: CredentialSource): Princ
   }
   if (looksLikeToken(password)) {
     if (password.startsWith('tsa_')) throw badCredentials();
-    return authenticateToken(ctx, password, src.connection);
+    return authenticateToken(ctx, password);
   }
   return signInWithPassword(ctx, username, password, src);
 }

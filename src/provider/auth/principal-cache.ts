@@ -1,28 +1,22 @@
-// Token look-ups kept in memory between requests: the token and user records a token's SHA-256
-// digest found, so a busy client does not pay a database read (plus record building) on every
-// call. Only the look-up is cached — the checks (digest comparison, kind, revoked, expiry against
-// the clock, last_used_at) still run on every request (auth/token-auth.ts).
-//
-// Invalidation is all-or-nothing and conservative: the cache is tagged with the store's change
-// generation (store/change-generation.ts) and emptied as soon as it moves, i.e. after ANY write
-// through this process's connection (revoke, delete, regenerate, password or 2FA change, policy,
-// approval, ... — whatever the table, whoever wrote it) and after any commit by another provider
-// process sharing the database. Stores without that capability are never cached. Bounded: at most
-// MAX_ENTRIES digests (oldest first out). Records handed out are frozen, since several requests
-// share them.
-import type { ChangeGeneration } from '../store/change-generation';
-import { hasChangeGeneration } from '../store/change-generation';
+// Token look-ups kept in memory between requests: what a token's SHA-256 digest found (the token
+// and user records), so a busy client does not pay a database read on every call. Only the look-up
+// is cached: every check (kind, revoked, expiry against the clock, last_used_at) still runs on
+// every request (auth/token-auth.ts).
+//  - Invalidation: the cache is tagged with the store's change version (Store.changeVersion) and
+//    emptied as soon as it moves: after any write through this process (revoke, delete,
+//    regenerate, narrowed scopes, password or 2FA change, policy, approval, ...) and after any
+//    commit by another process sharing the data. A store that cannot tell (undefined) is read.
+//  - Bounded: at most `maxEntries` digests, least recently used out first.
+//  - Records handed out are frozen: several requests share them.
 import type { Store } from '../store/store';
 import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
 
-export const PRINCIPAL_CACHE_MAX_ENTRIES = 1024;
+const PRINCIPAL_CACHE_MAX_ENTRIES = 1024;
 
-export interface CachedTokenUser {
+export interface TokenWithUser {
   readonly token: TokenRecord;
   readonly user: UserRecord;
-  /** The stored digest as bytes (for the constant-time comparison). */
-  readonly hashedToken: Buffer;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -34,79 +28,47 @@ function deepFreeze<T>(value: T): T {
 }
 
 export class PrincipalCache {
-  private readonly entries = new Map<string, CachedTokenUser>();
-  private generation: number | undefined;
+  private readonly entries = new Map<string, TokenWithUser>();
+  private version: number | undefined;
 
   constructor(
-    private readonly source: ChangeGeneration,
+    private readonly store: Pick<Store, 'changeVersion'>,
     readonly maxEntries = PRINCIPAL_CACHE_MAX_ENTRIES,
   ) {}
 
-  /**
-   * The store's generation now, emptying the cache when it moved. undefined = the store cannot
-   * tell: use neither get() nor put() for this request.
-   */
-  sync(): number | undefined {
-    const g = this.source.changeGeneration();
-    if (g !== this.generation) {
+  /** The token and user `digest` finds: from memory while the store has not changed, else read. */
+  async lookUp(digest: string, read: (digest: string) => Promise<TokenWithUser | undefined>): Promise<TokenWithUser | undefined> {
+    const version = this.store.changeVersion();
+    if (version !== this.version) {
       this.entries.clear();
-      this.generation = g;
+      this.version = version;
     }
-    return g;
-  }
-
-  get(digest: string): CachedTokenUser | undefined {
-    return this.entries.get(digest);
-  }
-
-  /**
-   * Remembers what a look-up made at `generation` found (frozen copies). Ignored when the
-   * generation has moved since — what was read may already be stale.
-   */
-  put(generation: number, digest: string, found: { token: TokenRecord; user: UserRecord }): CachedTokenUser {
-    const entry: CachedTokenUser = {
-      token: deepFreeze({ ...found.token }),
-      user: deepFreeze({ ...found.user }),
-      hashedToken: Buffer.from(found.token.hashedToken, 'hex'),
-    };
-    if (generation === this.generation) {
-      if (this.entries.size >= this.maxEntries && !this.entries.has(digest)) {
-        this.entries.delete(this.entries.keys().next().value as string);
-      }
+    if (version === undefined) return read(digest);
+    const hit = this.entries.get(digest);
+    if (hit) {
+      this.entries.delete(digest); // most recently used last
+      this.entries.set(digest, hit);
+      return hit;
+    }
+    const found = await read(digest);
+    if (!found) return undefined;
+    const entry = deepFreeze({ token: { ...found.token }, user: { ...found.user } });
+    // Kept only when nothing has been seen to change since the read began.
+    if (this.version === version) {
+      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
       this.entries.set(digest, entry);
     }
     return entry;
   }
 
-  /**
-   * After this process wrote the token's last_used_at: the cached copy follows, if the token is
-   * still cached — also when another look-up of the same token replaced the entry meanwhile (two
-   * requests that missed the cache together), or the cached copy would stay due for ever and every
-   * later request would try to write last_used_at again. Only last_used_at is taken over: the rest
-   * of the entry is at least as new as `token`.
-   */
-  touched(digest: string, token: TokenRecord, lastUsedAt: Date): TokenRecord {
-    const next = deepFreeze({ ...token, lastUsedAt });
+  /** After this process wrote the token's last_used_at: the cached copy follows. */
+  touched(digest: string, lastUsedAt: Date): void {
     const entry = this.entries.get(digest);
-    if (entry && entry.token.id === token.id && !(entry.token.lastUsedAt && entry.token.lastUsedAt >= lastUsedAt)) {
-      this.entries.set(digest, { ...entry, token: entry.token === token ? next : deepFreeze({ ...entry.token, lastUsedAt }) });
-    }
-    return next;
+    if (!entry || (entry.token.lastUsedAt && entry.token.lastUsedAt >= lastUsedAt)) return;
+    this.entries.set(digest, { token: deepFreeze({ ...entry.token, lastUsedAt }), user: entry.user });
   }
 
   get size(): number {
     return this.entries.size;
   }
-}
-
-// One cache per store (so several providers in one process stay apart); null = no capability.
-const caches = new WeakMap<Store, PrincipalCache | null>();
-
-export function principalCacheFor(store: Store): PrincipalCache | undefined {
-  let cache = caches.get(store);
-  if (cache === undefined) {
-    cache = hasChangeGeneration(store.tokens) ? new PrincipalCache(store.tokens) : null;
-    caches.set(store, cache);
-  }
-  return cache ?? undefined;
 }

@@ -61,8 +61,6 @@ export const resourceRoleGuard: Guard = (input) => {
   return undefined;
 };
 
-// Not async: a route without a target (GET /user) is answered at once unless the token awaits
-// approval, so the common request passes this guard without a promise turn.
 export const tokenAccessGuard: Guard = (input) => {
   const { principal, resource, ctx } = input;
   const token = principal?.token;

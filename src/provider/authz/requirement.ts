@@ -13,11 +13,7 @@ export interface PermissionRequirement {
   level: PermissionLevel;
 }
 
-/**
- * What authorization may read of a request: its method, URL, headers and client address. A
- * FastifyRequest has them all; the fast lane in front of Fastify (routes/user-fast-lane.ts) hands
- * the guards this much and no more, so a guard that needs something else must be typed for it.
- */
+/** What authorization reads of a request: its method, URL, headers and client address. */
 export type AuthzRequest = Pick<FastifyRequest, 'method' | 'url' | 'headers' | 'ip'>;
 
 /** A value fixed per route, or computed per request (e.g. `public_repo` vs `repo` by visibility). */

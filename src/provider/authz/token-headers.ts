@@ -8,17 +8,9 @@ export function formatTokenExpiration(d: Date): string {
   return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-/** Where headers go: a Fastify reply, or the fast lane's header object (routes/user-fast-lane.ts). */
-export type HeaderSink = (name: string, value: string) => void;
-
-/** The token headers, in order. */
-export function writeTokenHeaders(set: HeaderSink, token: TokenRecord, acceptedScopes: readonly string[] | undefined): void {
-  // Lower-case names: HTTP header names are case-insensitive and Fastify stores them lower-cased.
-  if (token.kind === 'classic') set('x-oauth-scopes', token.scopes.join(', '));
-  set('x-accepted-oauth-scopes', (acceptedScopes ?? []).join(', '));
-  if (token.expiresAt) set('github-authentication-token-expiration', formatTokenExpiration(token.expiresAt));
-}
-
+/** The token headers for a token-authenticated answer. */
 export function setTokenHeaders(reply: FastifyReply, token: TokenRecord, acceptedScopes: readonly string[] | undefined): void {
-  writeTokenHeaders((name, value) => reply.header(name, value), token, acceptedScopes);
+  if (token.kind === 'classic') reply.header('x-oauth-scopes', token.scopes.join(', '));
+  reply.header('x-accepted-oauth-scopes', (acceptedScopes ?? []).join(', '));
+  if (token.expiresAt) reply.header('github-authentication-token-expiration', formatTokenExpiration(token.expiresAt));
 }

@@ -31,3 +31,15 @@ export async function ownerById(ctx: ProviderContext, type: ResourceOwnerType, i
 export function ownerRef(o: AccountOwner): ResourceOwnerRef {
   return { type: o.type, id: o.id, login: o.login };
 }
+
+/** `User:1` / `Organization:2`: a key for an account in maps. */
+export function accountKey(type: ResourceOwnerType, id: number): string {
+  return `${type}:${id}`;
+}
+
+/** The logins of these accounts (that exist), by accountKey: two queries whatever their number. */
+export async function accountLogins(ctx: ProviderContext, accounts: readonly { type: ResourceOwnerType; id: number }[]): Promise<Map<string, string>> {
+  const ids = (type: ResourceOwnerType) => accounts.filter((a) => a.type === type).map((a) => a.id);
+  const [users, orgs] = await Promise.all([ctx.store.users.byIds(ids('User')), ctx.store.organizations.byIds(ids('Organization'))]);
+  return new Map([...users.map((u) => [accountKey('User', u.id), u.login] as const), ...orgs.map((o) => [accountKey('Organization', o.id), o.login] as const)]);
+}

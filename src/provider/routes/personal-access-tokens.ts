@@ -16,7 +16,7 @@ import type { TokenRecord, TokenStatus } from '../store/tokens';
 import { expiryBodySchema, parseExpiryInput } from '../tokens/expiry';
 import { TOKEN_KINDS } from '../tokens/kinds';
 import { scopesSchema } from '../tokens/scope-input';
-import { tokenJson } from '../tokens/token-json';
+import { tokenJson, tokensJson } from '../tokens/token-json';
 import { mintToken, regenerateSecret } from '../tokens/token-service';
 import { effectiveStatus, isExpired } from '../tokens/token-status';
 
@@ -62,14 +62,16 @@ export function registerPersonalAccessTokenRoutes(app: FastifyInstance, ctx: Pro
       const page = pageOf(request.query);
       const kinds = request.query.kind ? [request.query.kind] : (['classic', 'fine_grained'] as const);
       const now = ctx.clock.now();
-      // Expired is computed (an active token past its expiry), so filter after loading.
+      // Expired is computed (an active token past its expiry), so a status filter is applied after
+      // loading; without one, each kind is read only as far as the page reaches (newest first).
+      const limit = request.query.status ? undefined : page.offset + page.limit;
       let tokens: TokenRecord[] = [];
-      for (const kind of kinds) tokens.push(...(await ctx.store.tokens.list({ userId: principal.user.id, kind })));
+      for (const kind of kinds) tokens.push(...(await ctx.store.tokens.list({ userId: principal.user.id, kind, limit })));
       tokens.sort((a, b) => b.id - a.id);
       if (request.query.status) tokens = tokens.filter((t) => effectiveStatus(t, now) === request.query.status);
       const slice = tokens.slice(page.offset, page.offset + page.limit);
       setLinkHeader(request, reply, page, slice.length, ctx.origin);
-      return Promise.all(slice.map((t) => tokenJson(ctx, t)));
+      return tokensJson(ctx, slice);
     },
   );
 

@@ -30,8 +30,12 @@ const WRITE: AuthRequirement = { ...READ, permission: { group: 'organization', n
 async function grantedToken(ctx: ProviderContext, org: OrganizationRecord, id: number): Promise<TokenRecord | undefined> {
   const grant = await ctx.store.tokenRequests.grantOf(id);
   const token = grant?.orgId === org.id ? await ctx.store.tokens.byId(id) : undefined;
-  if (!token || token.kind !== 'fine_grained' || token.resourceOwnerType !== 'Organization' || token.resourceOwnerId !== org.id) return undefined;
-  return token.status === 'active' ? token : undefined;
+  return token && actsForOrg(token, org) ? token : undefined;
+}
+
+/** An active fine-grained token whose resource owner is the org (what a grant of the org holds). */
+function actsForOrg(token: TokenRecord, org: OrganizationRecord): boolean {
+  return token.kind === 'fine_grained' && token.resourceOwnerType === 'Organization' && token.resourceOwnerId === org.id && token.status === 'active';
 }
 
 function revokeReason(org: OrganizationRecord, reason: string | undefined): string {
@@ -47,10 +51,14 @@ export function registerTokenGrantRoutes(app: FastifyInstance, ctx: ProviderCont
       const filter = grantFilter(request.query);
       const grants = await ctx.store.tokenRequests.grants(org.id);
       if (!filter.descending) grants.reverse();
+      // The org's grants: their tokens and owners, read for all of them at once.
+      const tokens = new Map((await ctx.store.tokens.byIds(grants.map((g) => g.tokenId))).map((t) => [t.id, t]));
+      const owners = new Map((await ctx.store.users.byIds([...tokens.values()].map((t) => t.userId))).map((u) => [u.id, u]));
       const out: Record<string, unknown>[] = [];
       for (const g of grants) {
-        const token = await grantedToken(ctx, org, g.tokenId);
-        const owner = token ? await ctx.store.users.byId(token.userId) : undefined;
+        const found = tokens.get(g.tokenId);
+        const token = found && actsForOrg(found, org) ? found : undefined;
+        const owner = token ? owners.get(token.userId) : undefined;
         if (!token || !owner || !(await matchesGrantFilter(ctx, filter, org, token, owner))) continue;
         out.push(tokenGrantJson(ctx, org, g, token, owner));
       }

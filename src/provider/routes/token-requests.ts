@@ -40,10 +40,16 @@ export function registerTokenRequestRoutes(app: FastifyInstance, ctx: ProviderCo
       const filter = grantFilter(request.query);
       const pending = await ctx.store.tokenRequests.list({ orgId: org.id, status: 'pending' });
       if (filter.descending) pending.reverse();
+      const [tokens, requesters] = await Promise.all([
+        ctx.store.tokens.byIds(pending.map((r) => r.tokenId)),
+        ctx.store.users.byIds(pending.map((r) => r.userId)),
+      ]);
+      const tokenById = new Map(tokens.map((t) => [t.id, t]));
+      const requesterById = new Map(requesters.map((u) => [u.id, u]));
       const out: Record<string, unknown>[] = [];
       for (const r of pending) {
-        const token = await ctx.store.tokens.byId(r.tokenId);
-        const requester = await ctx.store.users.byId(r.userId);
+        const token = tokenById.get(r.tokenId);
+        const requester = requesterById.get(r.userId);
         if (!token || !requester || !(await matchesGrantFilter(ctx, filter, org, token, requester))) continue;
         out.push(tokenRequestJson(ctx, org, r, token, requester));
       }

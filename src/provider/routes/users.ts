@@ -5,18 +5,13 @@ import type { CreateUserRequest, UpdateUserRequest } from '../../shared/api-type
 import { AUDIT_ACTIONS, recordAudit } from '../audit/audit-log';
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords';
 import { principalOf } from '../authz/authorize';
-import type { AuthRequirement } from '../authz/requirement';
 import { requireClassicScope, requireFineGrainedPermission } from '../authz/permission-check';
 import type { ProviderContext } from '../context';
 import { forbidden, HttpError, invalidField } from '../http/errors';
 import { UniqueViolation } from '../store/errors';
-import { EMAIL_PATTERN, LOGIN_PATTERN, userJson, userJsonText } from '../users/user-json';
+import { EMAIL_PATTERN, LOGIN_PATTERN, userJson } from '../users/user-json';
 
 const API = '/api/v3';
-export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
-export const GET_USER_PATH = `${API}/user`;
-/** Who may call GET /user: any token, password or account API token. The fast lane checks the same. */
-export const GET_USER_AUTH: AuthRequirement = { classicScopes: [], permission: 'none', accountToken: true };
 
 export function registerUserRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   app.post<{ Body: CreateUserRequest }>(
@@ -70,15 +65,9 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ProviderContext): 
     },
   );
 
-  app.get(
-    GET_USER_PATH,
-    { config: { auth: GET_USER_AUTH } },
-    // Already serialized (and, for a cached principal, remembered): Fastify sends a string with a
-    // JSON content type as it is. Not async: nothing to wait for, so no promise turn.
-    (request, reply) => {
-      reply.type(JSON_CONTENT_TYPE);
-      return userJsonText(ctx, principalOf(request).user);
-    },
+  // Any token, password or account API token.
+  app.get(`${API}/user`, { config: { auth: { classicScopes: [], permission: 'none', accountToken: true } } }, async (request) =>
+    userJson(ctx, principalOf(request).user),
   );
 
   app.patch<{ Body: UpdateUserRequest }>(

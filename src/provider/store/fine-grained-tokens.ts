@@ -17,6 +17,8 @@ export interface ResourceOwnerChange {
 export interface FineGrainedTokenStore {
   /** Ids of the selected repositories, ascending. */
   repositoryIds(tokenId: number): Promise<number[]>;
+  /** The selected repository ids of each of these tokens (ascending; [] for a token without). */
+  repositoryIdsOf(tokenIds: readonly number[]): Promise<Map<number, number[]>>;
   /** Replaces the selected repositories. */
   setRepositories(tokenId: number, repositoryIds: number[]): Promise<void>;
   /** Tokens of this kind whose subset contains the repository. */

@@ -36,6 +36,20 @@ export interface Store {
    * writer held it for longer than the store waits — rather than a bug: the caller may try again.
    */
   isBusy(err: unknown): boolean;
+  /**
+   * The change signal for in-memory caches of stored data (auth/principal-cache.ts): a number that
+   * stays the same only while nothing in the store has changed. It must move
+   *  - at once (on the next call) after any write made through this store object, whatever the
+   *    table, and
+   *  - within one second after a commit made by any other connection or process sharing the data
+   *    (SQLite: from the next event-loop turn; PostgreSQL: when its LISTEN connection hears the
+   *    NOTIFY every writing transaction sends).
+   * A token's last_used_at bookkeeping (TokenStore.touchLastUsed) and appending to the audit log
+   * need not move it (no cache holds them). `undefined`
+   * when the store cannot tell right now (inside an open transaction, a lost LISTEN connection):
+   * callers must then neither use nor fill a cache. Synchronous and cheap: called on every request.
+   */
+  changeVersion(): number | undefined;
   close(): Promise<void>;
 }
 

@@ -96,6 +96,8 @@ export interface TokenStore {
   /** Throws UniqueViolation('hashed_token') on a digest collision. */
   create(token: NewToken): Promise<TokenRecord>;
   byId(id: number): Promise<TokenRecord | undefined>;
+  /** The tokens of these ids that exist, in id order. */
+  byIds(ids: readonly number[]): Promise<TokenRecord[]>;
   /** The token whose secret has this SHA-256 digest (hex). */
   byDigest(hashedToken: string): Promise<TokenRecord | undefined>;
   /**

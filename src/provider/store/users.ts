@@ -36,6 +36,8 @@ export interface UserStore {
   /** Inserts the user as site admin when no user exists yet, as a normal user otherwise (atomic). */
   createFirstIsAdmin(user: Omit<NewUser, 'siteAdmin'>): Promise<UserRecord>;
   byId(id: number): Promise<UserRecord | undefined>;
+  /** The users of these ids that exist, in id order. */
+  byIds(ids: readonly number[]): Promise<UserRecord[]>;
   /** Case-insensitive. */
   byLogin(login: string): Promise<UserRecord | undefined>;
   /** Case-insensitive. */

@@ -5,9 +5,8 @@
 //
 // Checking existing files needs only node:crypto. Making certificates needs @peculiar/x509
 // (./certificate-issuer.ts), which is loaded only then, so a provider that reuses its
-// certificates, or runs without TLS, never loads it: loading dist/provider.js takes about half
-// as long without it (~110 ms instead of ~190 ms here), and a process that has loaded it answers
-// HTTP requests more slowly (the bench/token-auth Fastify floor: ~15 µs more CPU per request).
+// certificates, or runs without TLS, never loads it: the provider loads faster without it, and a
+// process that has loaded it answers HTTP requests more slowly.
 import * as crypto from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';

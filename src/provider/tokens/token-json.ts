@@ -1,39 +1,53 @@
-// The token object of /user/personal-access-tokens (DESIGN.md "Field names"). `token` (the
-// secret) only when given — in the create and regenerate answers.
+// The token object of /user/personal-access-tokens. `token` (the secret) only when given — in the
+// create and regenerate answers. A list is serialized with a fixed number of reads, whatever its
+// length (resource owners and selected repositories are read for all its tokens at once).
 import type { TokenJson } from '../../shared/api-types';
 import { apiBase, ProviderContext } from '../context';
+import { accountKey } from '../repos/account-owner';
 import type { TokenRecord } from '../store/tokens';
 import { effectiveStatus } from './token-status';
-import { resourceOwnerLogin } from './resource-owner';
-import { selectedRepositoriesJson } from './selected-repositories';
+import { selectedRepositoriesOf } from './selected-repositories';
+
+export async function tokensJson(ctx: ProviderContext, tokens: readonly TokenRecord[]): Promise<TokenJson[]> {
+  const fineGrained = tokens.filter((t) => t.kind !== 'classic');
+  const owners = fineGrained.flatMap((t) => (t.resourceOwnerId !== null && t.resourceOwnerType ? [{ type: t.resourceOwnerType, id: t.resourceOwnerId }] : []));
+  const { selected, logins } = await selectedRepositoriesOf(ctx, fineGrained, owners);
+  const now = ctx.clock.now();
+  return tokens.map((t) => {
+    const out: TokenJson = {
+      id: t.id,
+      kind: t.kind,
+      name: t.note,
+      description: t.description,
+      token_last_eight: t.tokenLastEight,
+      status: effectiveStatus(t, now),
+      expires_at: t.expiresAt?.toISOString() ?? null,
+      created_at: t.createdAt.toISOString(),
+      updated_at: t.updatedAt.toISOString(),
+      last_used_at: t.lastUsedAt?.toISOString() ?? null,
+      url: `${apiBase(ctx)}/user/personal-access-tokens/${t.id}`,
+    };
+    if (t.kind === 'classic') {
+      out.scopes = t.scopes;
+      out.note_url = t.noteUrl;
+      out.fingerprint = t.fingerprint;
+      out.client_id = t.clientId;
+    } else {
+      out.permissions = t.permissions ?? {};
+      out.resource_owner = t.resourceOwnerId !== null && t.resourceOwnerType ? (logins.get(accountKey(t.resourceOwnerType, t.resourceOwnerId)) ?? null) : null;
+      out.repository_selection = t.repositorySelection;
+      if (t.repositorySelection === 'subset') out.repositories = selected.get(t.id) ?? [];
+      out.justification = t.justification;
+    }
+    out.status_reason = t.statusReason;
+    return out;
+  });
+}
 
 export async function tokenJson(ctx: ProviderContext, t: TokenRecord, secret?: string): Promise<TokenJson> {
-  const out: TokenJson = {
-    id: t.id,
-    kind: t.kind,
-    name: t.note,
-    description: t.description,
-    ...(secret !== undefined ? { token: secret } : {}),
-    token_last_eight: t.tokenLastEight,
-    status: effectiveStatus(t, ctx.clock.now()),
-    expires_at: t.expiresAt?.toISOString() ?? null,
-    created_at: t.createdAt.toISOString(),
-    updated_at: t.updatedAt.toISOString(),
-    last_used_at: t.lastUsedAt?.toISOString() ?? null,
-    url: `${apiBase(ctx)}/user/personal-access-tokens/${t.id}`,
-  };
-  if (t.kind === 'classic') {
-    out.scopes = t.scopes;
-    out.note_url = t.noteUrl;
-    out.fingerprint = t.fingerprint;
-    out.client_id = t.clientId;
-  } else {
-    out.permissions = t.permissions ?? {};
-    out.resource_owner = await resourceOwnerLogin(ctx, t);
-    out.repository_selection = t.repositorySelection;
-    if (t.repositorySelection === 'subset') out.repositories = await selectedRepositoriesJson(ctx, t);
-    out.justification = t.justification;
-  }
-  out.status_reason = t.statusReason;
-  return out;
+  const [json] = await tokensJson(ctx, [t]);
+  // The secret right after `description`, where clients reading the create answer expect it.
+  if (secret === undefined) return json;
+  const { id, kind, name, description, ...rest } = json;
+  return { id, kind, name, description, token: secret, ...rest };
 }

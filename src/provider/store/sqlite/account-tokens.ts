@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { AccountTokenRecord, AccountTokenStore } from '../account-tokens';
 import { dateOrNull, iso, Row } from './rows';
+import { statement } from './statements';
 
 function toRecord(r: Row): AccountTokenRecord {
   return { tokenId: Number(r.token_id), orgId: Number(r.org_id), active: Number(r.active) === 1, deactivatedAt: dateOrNull(r.deactivated_at) };
@@ -10,26 +11,26 @@ export class SqliteAccountTokenStore implements AccountTokenStore {
   constructor(private readonly db: DatabaseSync) {}
 
   async add(tokenId: number, orgId: number): Promise<AccountTokenRecord> {
-    this.db.prepare('INSERT INTO account_tokens (token_id, org_id, active) VALUES (?, ?, 1)').run(tokenId, orgId);
+    statement(this.db, 'INSERT INTO account_tokens (token_id, org_id, active) VALUES (?, ?, 1)').run(tokenId, orgId);
     return (await this.get(tokenId))!;
   }
 
   async get(tokenId: number): Promise<AccountTokenRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM account_tokens WHERE token_id = ?').get(tokenId) as Row | undefined;
+    const r = statement(this.db, 'SELECT * FROM account_tokens WHERE token_id = ?').get(tokenId) as Row | undefined;
     return r ? toRecord(r) : undefined;
   }
 
   async list(orgId: number): Promise<AccountTokenRecord[]> {
-    return (this.db.prepare('SELECT * FROM account_tokens WHERE org_id = ? ORDER BY token_id DESC').all(orgId) as Row[]).map(toRecord);
+    return (statement(this.db, 'SELECT * FROM account_tokens WHERE org_id = ? ORDER BY token_id DESC').all(orgId) as Row[]).map(toRecord);
   }
 
   async count(orgId: number): Promise<number> {
-    const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM account_tokens WHERE org_id = ?').get(orgId) as { n: number };
+    const { n } = statement(this.db, 'SELECT COUNT(*) AS n FROM account_tokens WHERE org_id = ?').get(orgId) as { n: number };
     return Number(n);
   }
 
   async setActive(tokenId: number, active: boolean, now: Date): Promise<AccountTokenRecord | undefined> {
-    this.db.prepare('UPDATE account_tokens SET active = ?, deactivated_at = ? WHERE token_id = ?').run(active ? 1 : 0, active ? null : iso(now), tokenId);
+    statement(this.db, 'UPDATE account_tokens SET active = ?, deactivated_at = ? WHERE token_id = ?').run(active ? 1 : 0, active ? null : iso(now), tokenId);
     return this.get(tokenId);
   }
 }

@@ -1,6 +1,8 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { AuditEventRecord, AuditQuery, AuditStore, NewAuditEvent } from '../audit';
 import { date, iso, numOrNull, Row, strOrNull } from './rows';
+import type { SqliteChangeVersion } from './change-version';
+import { statement } from './statements';
 
 function toEvent(r: Row): AuditEventRecord {
   return {
@@ -20,15 +22,19 @@ function toEvent(r: Row): AuditEventRecord {
 }
 
 export class SqliteAuditStore implements AuditStore {
-  constructor(private readonly db: DatabaseSync) {}
+  constructor(
+    private readonly db: DatabaseSync,
+    private readonly changes: SqliteChangeVersion,
+  ) {}
 
   async append(e: NewAuditEvent): Promise<AuditEventRecord> {
-    const r = this.db
-      .prepare(
+    const r = statement(this.db,
         `INSERT INTO audit_events (action, created_at, actor_id, actor_login, user_id, user_login, org_id, org_login, token_id, actor_ip, data)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       )
       .get(e.action, iso(e.createdAt), e.actorId, e.actorLogin, e.userId, e.userLogin, e.orgId, e.orgLogin, e.tokenId, e.actorIp, JSON.stringify(e.data)) as Row;
+    // An appended event is not a change any cache must see (Store.changeVersion).
+    if (!this.db.isTransaction) this.changes.ignore(1);
     return toEvent(r);
   }
 
@@ -39,7 +45,7 @@ export class SqliteAuditStore implements AuditStore {
     if (q.orgId !== undefined) { conds.push('org_id = ?'); args.push(q.orgId); }
     if (q.action !== undefined) { conds.push('action = ?'); args.push(q.action); }
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
-    const rows = this.db.prepare(`SELECT * FROM audit_events ${where} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as Row[];
+    const rows = statement(this.db, `SELECT * FROM audit_events ${where} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as Row[];
     return rows.map(toEvent);
   }
 }

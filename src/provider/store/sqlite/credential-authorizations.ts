@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { CredentialAuthorizationRecord, CredentialAuthorizationStore } from '../credential-authorizations';
 import { date, dateOrNull, iso, Row } from './rows';
+import { statement } from './statements';
 
 function toAuthorization(r: Row): CredentialAuthorizationRecord {
   return {
@@ -18,8 +19,7 @@ export class SqliteCredentialAuthorizationStore implements CredentialAuthorizati
   constructor(private readonly db: DatabaseSync) {}
 
   async authorize(a: { orgId: number; tokenId: number; userId: number; now: Date }): Promise<CredentialAuthorizationRecord> {
-    this.db
-      .prepare(
+    statement(this.db,
         `INSERT INTO credential_authorizations (org_id, token_id, user_id, authorized_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (org_id, token_id) DO UPDATE SET authorized_at = excluded.authorized_at, user_id = excluded.user_id`,
       )
@@ -28,34 +28,33 @@ export class SqliteCredentialAuthorizationStore implements CredentialAuthorizati
   }
 
   async get(orgId: number, tokenId: number): Promise<CredentialAuthorizationRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM credential_authorizations WHERE org_id = ? AND token_id = ?').get(orgId, tokenId) as Row | undefined;
+    const r = statement(this.db, 'SELECT * FROM credential_authorizations WHERE org_id = ? AND token_id = ?').get(orgId, tokenId) as Row | undefined;
     return r ? toAuthorization(r) : undefined;
   }
 
   async list(orgId: number, opts: { userId?: number } = {}): Promise<CredentialAuthorizationRecord[]> {
     const rows = (
       opts.userId !== undefined
-        ? this.db.prepare('SELECT * FROM credential_authorizations WHERE org_id = ? AND user_id = ? ORDER BY authorized_at, token_id').all(orgId, opts.userId)
-        : this.db.prepare('SELECT * FROM credential_authorizations WHERE org_id = ? ORDER BY authorized_at, token_id').all(orgId)
+        ? statement(this.db, 'SELECT * FROM credential_authorizations WHERE org_id = ? AND user_id = ? ORDER BY authorized_at, token_id').all(orgId, opts.userId)
+        : statement(this.db, 'SELECT * FROM credential_authorizations WHERE org_id = ? ORDER BY authorized_at, token_id').all(orgId)
     ) as Row[];
     return rows.map(toAuthorization);
   }
 
   async orgIdsForToken(tokenId: number): Promise<number[]> {
-    return (this.db.prepare('SELECT org_id FROM credential_authorizations WHERE token_id = ? ORDER BY org_id').all(tokenId) as Row[]).map((r) => Number(r.org_id));
+    return (statement(this.db, 'SELECT org_id FROM credential_authorizations WHERE token_id = ? ORDER BY org_id').all(tokenId) as Row[]).map((r) => Number(r.org_id));
   }
 
   async touch(orgId: number, tokenId: number, now: Date): Promise<void> {
-    this.db
-      .prepare('UPDATE credential_authorizations SET accessed_at = ? WHERE org_id = ? AND token_id = ? AND (accessed_at IS NULL OR accessed_at <= ?)')
+    statement(this.db, 'UPDATE credential_authorizations SET accessed_at = ? WHERE org_id = ? AND token_id = ? AND (accessed_at IS NULL OR accessed_at <= ?)')
       .run(iso(now), orgId, tokenId, iso(new Date(now.getTime() - TOUCH_INTERVAL_MS)));
   }
 
   async remove(orgId: number, tokenId: number): Promise<boolean> {
-    return Number(this.db.prepare('DELETE FROM credential_authorizations WHERE org_id = ? AND token_id = ?').run(orgId, tokenId).changes) > 0;
+    return Number(statement(this.db, 'DELETE FROM credential_authorizations WHERE org_id = ? AND token_id = ?').run(orgId, tokenId).changes) > 0;
   }
 
   async removeForUser(orgId: number, userId: number): Promise<number> {
-    return Number(this.db.prepare('DELETE FROM credential_authorizations WHERE org_id = ? AND user_id = ?').run(orgId, userId).changes);
+    return Number(statement(this.db, 'DELETE FROM credential_authorizations WHERE org_id = ? AND user_id = ?').run(orgId, userId).changes);
   }
 }

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { DeployKeyRecord, DeployKeyStore, NewDeployKey } from '../deploy-keys';
 import { date, dateOrNull, iso, mapUnique, numOrNull, Row } from './rows';
+import { statement } from './statements';
 
 function toKey(r: Row): DeployKeyRecord {
   return {
@@ -22,31 +23,29 @@ export class SqliteDeployKeyStore implements DeployKeyStore {
   async create(k: NewDeployKey): Promise<DeployKeyRecord> {
     const r = mapUnique(
       () =>
-        this.db
-          .prepare('INSERT INTO deploy_keys (repository_id, title, key, read_only, added_by, token_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        statement(this.db, 'INSERT INTO deploy_keys (repository_id, title, key, read_only, added_by, token_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
           .run(k.repositoryId, k.title, k.key, k.readOnly ? 1 : 0, k.addedBy, k.tokenId, iso(k.createdAt)),
       () => 'key',
     );
-    return toKey(this.db.prepare('SELECT * FROM deploy_keys WHERE id = ?').get(Number(r.lastInsertRowid)) as Row);
+    return toKey(statement(this.db, 'SELECT * FROM deploy_keys WHERE id = ?').get(Number(r.lastInsertRowid)) as Row);
   }
 
   async byId(repositoryId: number, id: number): Promise<DeployKeyRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM deploy_keys WHERE repository_id = ? AND id = ?').get(repositoryId, id) as Row | undefined;
+    const r = statement(this.db, 'SELECT * FROM deploy_keys WHERE repository_id = ? AND id = ?').get(repositoryId, id) as Row | undefined;
     return r ? toKey(r) : undefined;
   }
 
   async list(repositoryId: number, page: { limit: number; offset: number }): Promise<DeployKeyRecord[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM deploy_keys WHERE repository_id = ? ORDER BY id LIMIT ? OFFSET ?')
+    const rows = statement(this.db, 'SELECT * FROM deploy_keys WHERE repository_id = ? ORDER BY id LIMIT ? OFFSET ?')
       .all(repositoryId, page.limit, page.offset) as Row[];
     return rows.map(toKey);
   }
 
   async listByToken(tokenId: number): Promise<DeployKeyRecord[]> {
-    return (this.db.prepare('SELECT * FROM deploy_keys WHERE token_id = ? ORDER BY id').all(tokenId) as Row[]).map(toKey);
+    return (statement(this.db, 'SELECT * FROM deploy_keys WHERE token_id = ? ORDER BY id').all(tokenId) as Row[]).map(toKey);
   }
 
   async delete(repositoryId: number, id: number): Promise<boolean> {
-    return Number(this.db.prepare('DELETE FROM deploy_keys WHERE repository_id = ? AND id = ?').run(repositoryId, id).changes) > 0;
+    return Number(statement(this.db, 'DELETE FROM deploy_keys WHERE repository_id = ? AND id = ?').run(repositoryId, id).changes) > 0;
   }
 }

@@ -1,6 +1,7 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { MembershipQuery, MembershipRecord, MembershipStore, OrgRole } from '../memberships';
 import { date, iso, numOrNull, Row } from './rows';
+import { statement } from './statements';
 
 function toMembership(r: Row): MembershipRecord {
   return {
@@ -18,7 +19,7 @@ export class SqliteMembershipStore implements MembershipStore {
   constructor(private readonly db: DatabaseSync) {}
 
   async get(orgId: number, userId: number): Promise<MembershipRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM org_memberships WHERE org_id = ? AND user_id = ?').get(orgId, userId) as Row | undefined;
+    const r = statement(this.db, 'SELECT * FROM org_memberships WHERE org_id = ? AND user_id = ?').get(orgId, userId) as Row | undefined;
     return r ? toMembership(r) : undefined;
   }
 
@@ -34,21 +35,19 @@ export class SqliteMembershipStore implements MembershipStore {
 
   async list(q: MembershipQuery): Promise<MembershipRecord[]> {
     const { sql, args } = this.where(q);
-    const rows = this.db
-      .prepare(`SELECT * FROM org_memberships ${sql} ORDER BY created_at, org_id, user_id LIMIT ? OFFSET ?`)
+    const rows = statement(this.db, `SELECT * FROM org_memberships ${sql} ORDER BY created_at, org_id, user_id LIMIT ? OFFSET ?`)
       .all(...args, q.limit ?? -1, q.offset ?? 0) as Row[];
     return rows.map(toMembership);
   }
 
   async count(q: MembershipQuery): Promise<number> {
     const { sql, args } = this.where(q);
-    const { n } = this.db.prepare(`SELECT COUNT(*) AS n FROM org_memberships ${sql}`).get(...args) as { n: number };
+    const { n } = statement(this.db, `SELECT COUNT(*) AS n FROM org_memberships ${sql}`).get(...args) as { n: number };
     return Number(n);
   }
 
   async upsert(m: { orgId: number; userId: number; role: OrgRole; invitedBy: number | null; now: Date }): Promise<MembershipRecord> {
-    this.db
-      .prepare(
+    statement(this.db,
         `INSERT INTO org_memberships (org_id, user_id, role, state, invited_by, created_at, updated_at)
          VALUES (?, ?, ?, 'pending', ?, ?, ?)
          ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role, updated_at = excluded.updated_at`,
@@ -58,11 +57,11 @@ export class SqliteMembershipStore implements MembershipStore {
   }
 
   async activate(orgId: number, userId: number, now: Date): Promise<MembershipRecord | undefined> {
-    this.db.prepare(`UPDATE org_memberships SET state = 'active', updated_at = ? WHERE org_id = ? AND user_id = ?`).run(iso(now), orgId, userId);
+    statement(this.db, `UPDATE org_memberships SET state = 'active', updated_at = ? WHERE org_id = ? AND user_id = ?`).run(iso(now), orgId, userId);
     return this.get(orgId, userId);
   }
 
   async remove(orgId: number, userId: number): Promise<boolean> {
-    return Number(this.db.prepare('DELETE FROM org_memberships WHERE org_id = ? AND user_id = ?').run(orgId, userId).changes) > 0;
+    return Number(statement(this.db, 'DELETE FROM org_memberships WHERE org_id = ? AND user_id = ?').run(orgId, userId).changes) > 0;
   }
 }

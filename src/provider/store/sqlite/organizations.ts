@@ -2,6 +2,7 @@ import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { NewOrganization, OrganizationRecord, OrganizationStore, TokenPolicyRecord } from '../organizations';
 import { date, iso, mapUnique, numOrNull, Row, strOrNull } from './rows';
 import { inTransaction, placeholders } from './transaction';
+import { statement } from './statements';
 
 function toOrg(r: Row): OrganizationRecord {
   return {
@@ -29,32 +30,30 @@ export class SqliteOrganizationStore implements OrganizationStore {
     return inTransaction(this.db, () => {
       const r = mapUnique(
         () =>
-          this.db
-            .prepare('INSERT INTO organizations (login, name, description, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
+          statement(this.db, 'INSERT INTO organizations (login, name, description, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
             .run(o.login, o.name ?? null, o.description ?? null, o.createdBy, iso(o.createdAt), iso(o.createdAt)),
         () => 'login',
       );
       const id = Number(r.lastInsertRowid);
-      this.db
-        .prepare(`INSERT INTO org_memberships (org_id, user_id, role, state, invited_by, created_at, updated_at) VALUES (?, ?, 'owner', 'active', NULL, ?, ?)`)
+      statement(this.db, `INSERT INTO org_memberships (org_id, user_id, role, state, invited_by, created_at, updated_at) VALUES (?, ?, 'owner', 'active', NULL, ?, ?)`)
         .run(id, o.createdBy, iso(o.createdAt), iso(o.createdAt));
-      return toOrg(this.db.prepare('SELECT * FROM organizations WHERE id = ?').get(id) as Row);
+      return toOrg(statement(this.db, 'SELECT * FROM organizations WHERE id = ?').get(id) as Row);
     });
   }
 
   async byId(id: number): Promise<OrganizationRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM organizations WHERE id = ?').get(id) as Row | undefined;
+    const r = statement(this.db, 'SELECT * FROM organizations WHERE id = ?').get(id) as Row | undefined;
     return r ? toOrg(r) : undefined;
   }
 
   async byLogin(login: string): Promise<OrganizationRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM organizations WHERE lower(login) = lower(?)').get(login) as Row | undefined;
+    const r = statement(this.db, 'SELECT * FROM organizations WHERE lower(login) = lower(?)').get(login) as Row | undefined;
     return r ? toOrg(r) : undefined;
   }
 
   async byIds(ids: number[]): Promise<OrganizationRecord[]> {
     if (!ids.length) return [];
-    const rows = this.db.prepare(`SELECT * FROM organizations WHERE id IN (${placeholders(ids.length)}) ORDER BY id`).all(...ids) as Row[];
+    const rows = statement(this.db, `SELECT * FROM organizations WHERE id IN (${placeholders(ids.length)}) ORDER BY id`).all(...ids) as Row[];
     return rows.map(toOrg);
   }
 
@@ -63,7 +62,7 @@ export class SqliteOrganizationStore implements OrganizationStore {
     const args: SQLInputValue[] = [iso(u.updatedAt)];
     if (u.name !== undefined) { sets.push('name = ?'); args.push(u.name); }
     if (u.description !== undefined) { sets.push('description = ?'); args.push(u.description); }
-    this.db.prepare(`UPDATE organizations SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+    statement(this.db, `UPDATE organizations SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
     return this.byId(id);
   }
 
@@ -76,7 +75,7 @@ export class SqliteOrganizationStore implements OrganizationStore {
     if (p.maxLifetimeClassicDays !== undefined) set('max_lifetime_classic', p.maxLifetimeClassicDays);
     if (p.maxLifetimeFineGrainedDays !== undefined) set('max_lifetime_fine_grained', p.maxLifetimeFineGrainedDays);
     if (p.ssoRequired !== undefined) set('sso_required', p.ssoRequired ? 1 : 0);
-    this.db.prepare(`UPDATE organizations SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+    statement(this.db, `UPDATE organizations SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
     return this.byId(id);
   }
 }

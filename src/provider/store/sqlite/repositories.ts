@@ -2,6 +2,7 @@ import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { NewRepository, RepositoryQuery, RepositoryRecord, RepositoryStore } from '../repositories';
 import { date, dateOrNull, iso, mapUnique, numOrNull, Row, strOrNull } from './rows';
 import { placeholders } from './transaction';
+import { statement } from './statements';
 
 function toRepository(r: Row): RepositoryRecord {
   return {
@@ -29,8 +30,7 @@ export class SqliteRepositoryStore implements RepositoryStore {
   async create(n: NewRepository): Promise<RepositoryRecord> {
     const r = mapUnique(
       () =>
-        this.db
-          .prepare(
+        statement(this.db,
             `INSERT INTO repositories (owner_type, owner_id, name, description, private, created_by, created_at, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
           )
@@ -41,13 +41,12 @@ export class SqliteRepositoryStore implements RepositoryStore {
   }
 
   async byId(id: number): Promise<RepositoryRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM repositories WHERE id = ?').get(id) as Row | undefined;
+    const r = statement(this.db, 'SELECT * FROM repositories WHERE id = ?').get(id) as Row | undefined;
     return r ? toRepository(r) : undefined;
   }
 
   async byOwnerAndName(ownerType: 'User' | 'Organization', ownerId: number, name: string): Promise<RepositoryRecord | undefined> {
-    const r = this.db
-      .prepare('SELECT * FROM repositories WHERE owner_type = ? AND owner_id = ? AND lower(name) = lower(?)')
+    const r = statement(this.db, 'SELECT * FROM repositories WHERE owner_type = ? AND owner_id = ? AND lower(name) = lower(?)')
       .get(ownerType, ownerId, name) as Row | undefined;
     return r ? toRepository(r) : undefined;
   }
@@ -64,15 +63,13 @@ export class SqliteRepositoryStore implements RepositoryStore {
       args.push(...q.ids);
     }
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
-    const rows = this.db
-      .prepare(`SELECT * FROM repositories ${where} ORDER BY lower(name), id LIMIT ? OFFSET ?`)
+    const rows = statement(this.db, `SELECT * FROM repositories ${where} ORDER BY lower(name), id LIMIT ? OFFSET ?`)
       .all(...args, q.limit ?? -1, q.offset ?? 0) as Row[];
     return rows.map(toRepository);
   }
 
   async listVisibleTo(userId: number, opts: { includePublic: boolean }): Promise<RepositoryRecord[]> {
-    const rows = this.db
-      .prepare(
+    const rows = statement(this.db,
         `SELECT r.*, lower(${OWNER_LOGIN}) AS owner_login FROM repositories r
          WHERE (r.owner_type = 'User' AND r.owner_id = ?)
             OR (r.owner_type = 'Organization' AND r.owner_id IN
@@ -89,15 +86,15 @@ export class SqliteRepositoryStore implements RepositoryStore {
     const args: SQLInputValue[] = [iso(u.updatedAt)];
     if (u.description !== undefined) { sets.push('description = ?'); args.push(u.description); }
     if (u.private !== undefined) { sets.push('private = ?'); args.push(u.private ? 1 : 0); }
-    this.db.prepare(`UPDATE repositories SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+    statement(this.db, `UPDATE repositories SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
     return this.byId(id);
   }
 
   async touchPushed(id: number, now: Date): Promise<void> {
-    this.db.prepare('UPDATE repositories SET pushed_at = ? WHERE id = ?').run(iso(now), id);
+    statement(this.db, 'UPDATE repositories SET pushed_at = ? WHERE id = ?').run(iso(now), id);
   }
 
   async delete(id: number): Promise<boolean> {
-    return Number(this.db.prepare('DELETE FROM repositories WHERE id = ?').run(id).changes) > 0;
+    return Number(statement(this.db, 'DELETE FROM repositories WHERE id = ?').run(id).changes) > 0;
   }
 }

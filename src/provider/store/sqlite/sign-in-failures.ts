@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { FailureState, SignInFailureStore } from '../sign-in-failures';
 import { date, dateOrNull, iso, Row } from './rows';
+import { statement } from './statements';
 
 function toState(r: Row): FailureState {
   return { key: String(r.key), count: Number(r.count), windowStart: date(r.window_start), lockedUntil: dateOrNull(r.locked_until) };
@@ -10,7 +11,7 @@ export class SqliteSignInFailureStore implements SignInFailureStore {
   constructor(private readonly db: DatabaseSync) {}
 
   async get(key: string): Promise<FailureState | undefined> {
-    const r = this.db.prepare('SELECT * FROM sign_in_failures WHERE key = ?').get(key) as Row | undefined;
+    const r = statement(this.db, 'SELECT * FROM sign_in_failures WHERE key = ?').get(key) as Row | undefined;
     return r ? toState(r) : undefined;
   }
 
@@ -20,8 +21,7 @@ export class SqliteSignInFailureStore implements SignInFailureStore {
     const lockUntil = iso(new Date(now.getTime() + opts.lockMs));
     // One statement, so concurrent failures (even from several processes) all count.
     // A window that began before the cutoff, or a lock that has ended, starts over at 1.
-    const r = this.db
-      .prepare(
+    const r = statement(this.db,
         `INSERT INTO sign_in_failures (key, count, window_start, locked_until) VALUES (?1, 1, ?2, CASE WHEN 1 >= ?4 THEN ?5 END)
          ON CONFLICT (key) DO UPDATE SET
            count = CASE WHEN window_start <= ?3 OR (locked_until IS NOT NULL AND locked_until <= ?2) THEN 1 ELSE count + 1 END,
@@ -37,6 +37,6 @@ export class SqliteSignInFailureStore implements SignInFailureStore {
   }
 
   async clear(key: string): Promise<void> {
-    this.db.prepare('DELETE FROM sign_in_failures WHERE key = ?').run(key);
+    statement(this.db, 'DELETE FROM sign_in_failures WHERE key = ?').run(key);
   }
 }

@@ -3,6 +3,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { Store } from '../store';
 import { SqliteAccountTokenStore } from './account-tokens';
 import { SqliteAuditStore } from './audit';
+import { SqliteChangeVersion } from './change-version';
 import { SqliteCredentialAuthorizationStore } from './credential-authorizations';
 import { SqliteDeployKeyStore } from './deploy-keys';
 import { SqliteFineGrainedTokenStore } from './fine-grained-tokens';
@@ -33,6 +34,7 @@ export class SqliteStore implements Store {
   readonly tokenRequests: SqliteTokenRequestStore;
   readonly credentialAuthorizations: SqliteCredentialAuthorizationStore;
   readonly accountTokens: SqliteAccountTokenStore;
+  private readonly changes: SqliteChangeVersion;
   private closed = false;
 
   /**
@@ -43,11 +45,12 @@ export class SqliteStore implements Store {
     readonly db: DatabaseSync,
     box: SecretBox,
   ) {
+    this.changes = new SqliteChangeVersion(db);
     this.users = new SqliteUserStore(db);
-    this.tokens = new SqliteTokenStore(db);
+    this.tokens = new SqliteTokenStore(db, this.changes);
     this.twoFactor = new SqliteTwoFactorStore(db, box);
     this.signInFailures = new SqliteSignInFailureStore(db);
-    this.audit = new SqliteAuditStore(db);
+    this.audit = new SqliteAuditStore(db, this.changes);
     this.organizations = new SqliteOrganizationStore(db);
     this.memberships = new SqliteMembershipStore(db);
     this.repositories = new SqliteRepositoryStore(db);
@@ -60,6 +63,10 @@ export class SqliteStore implements Store {
 
   isBusy(err: unknown): boolean {
     return isSqliteBusy(err);
+  }
+
+  changeVersion(): number | undefined {
+    return this.changes.current();
   }
 
   async close(): Promise<void> {

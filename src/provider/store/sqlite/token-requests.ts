@@ -2,6 +2,7 @@ import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { TokenGrantRecord, TokenRequestQuery, TokenRequestRecord, TokenRequestStatus, TokenRequestStore } from '../token-requests';
 import { date, dateOrNull, iso, numOrNull, Row, strOrNull } from './rows';
 import { inTransaction, placeholders } from './transaction';
+import { statement } from './statements';
 
 function toRequest(r: Row): TokenRequestRecord {
   return {
@@ -27,7 +28,7 @@ export class SqliteTokenRequestStore implements TokenRequestStore {
 
   private cancel(tokenId: number, now: Date): number {
     return Number(
-      this.db.prepare(`UPDATE token_requests SET status = 'cancelled', reviewed_at = ? WHERE token_id = ? AND status = 'pending'`).run(iso(now), tokenId)
+      statement(this.db, `UPDATE token_requests SET status = 'cancelled', reviewed_at = ? WHERE token_id = ? AND status = 'pending'`).run(iso(now), tokenId)
         .changes,
     );
   }
@@ -35,15 +36,14 @@ export class SqliteTokenRequestStore implements TokenRequestStore {
   async create(r: { orgId: number; tokenId: number; userId: number; justification: string | null; createdAt: Date }): Promise<TokenRequestRecord> {
     return inTransaction(this.db, () => {
       this.cancel(r.tokenId, r.createdAt);
-      const res = this.db
-        .prepare(`INSERT INTO token_requests (org_id, token_id, user_id, status, justification, created_at) VALUES (?, ?, ?, 'pending', ?, ?)`)
+      const res = statement(this.db, `INSERT INTO token_requests (org_id, token_id, user_id, status, justification, created_at) VALUES (?, ?, ?, 'pending', ?, ?)`)
         .run(r.orgId, r.tokenId, r.userId, r.justification, iso(r.createdAt));
-      return toRequest(this.db.prepare('SELECT * FROM token_requests WHERE id = ?').get(Number(res.lastInsertRowid)) as Row);
+      return toRequest(statement(this.db, 'SELECT * FROM token_requests WHERE id = ?').get(Number(res.lastInsertRowid)) as Row);
     });
   }
 
   async byId(orgId: number, id: number): Promise<TokenRequestRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM token_requests WHERE org_id = ? AND id = ?').get(orgId, id) as Row | undefined;
+    const r = statement(this.db, 'SELECT * FROM token_requests WHERE org_id = ? AND id = ?').get(orgId, id) as Row | undefined;
     return r ? toRequest(r) : undefined;
   }
 
@@ -55,7 +55,7 @@ export class SqliteTokenRequestStore implements TokenRequestStore {
     if (q.userId !== undefined) { conds.push('user_id = ?'); args.push(q.userId); }
     if (q.status !== undefined) { conds.push('status = ?'); args.push(q.status); }
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
-    return (this.db.prepare(`SELECT * FROM token_requests ${where} ORDER BY id`).all(...args) as Row[]).map(toRequest);
+    return (statement(this.db, `SELECT * FROM token_requests ${where} ORDER BY id`).all(...args) as Row[]).map(toRequest);
   }
 
   async cancelPending(tokenId: number, now: Date): Promise<number> {
@@ -70,12 +70,12 @@ export class SqliteTokenRequestStore implements TokenRequestStore {
     if (!ids.length) return [];
     return inTransaction(this.db, () => {
       const rows = (
-        this.db.prepare(`SELECT * FROM token_requests WHERE org_id = ? AND status = 'pending' AND id IN (${placeholders(ids.length)})`).all(orgId, ...ids) as Row[]
+        statement(this.db, `SELECT * FROM token_requests WHERE org_id = ? AND status = 'pending' AND id IN (${placeholders(ids.length)})`).all(orgId, ...ids) as Row[]
       ).map(toRequest);
       if (rows.length !== new Set(ids).size) return undefined;
       const status = r.approve ? 'approved' : 'denied';
-      const upd = this.db.prepare('UPDATE token_requests SET status = ?, review_reason = ?, reviewer_id = ?, reviewed_at = ? WHERE id = ?');
-      const grant = this.db.prepare(
+      const upd = statement(this.db, 'UPDATE token_requests SET status = ?, review_reason = ?, reviewer_id = ?, reviewed_at = ? WHERE id = ?');
+      const grant = statement(this.db,
         `INSERT INTO token_grants (token_id, org_id, granted_at, granted_by) VALUES (?, ?, ?, ?)
          ON CONFLICT (token_id) DO UPDATE SET org_id = excluded.org_id, granted_at = excluded.granted_at, granted_by = excluded.granted_by`,
       );
@@ -89,8 +89,7 @@ export class SqliteTokenRequestStore implements TokenRequestStore {
   }
 
   async grant(g: TokenGrantRecord): Promise<void> {
-    this.db
-      .prepare(
+    statement(this.db,
         `INSERT INTO token_grants (token_id, org_id, granted_at, granted_by) VALUES (?, ?, ?, ?)
          ON CONFLICT (token_id) DO UPDATE SET org_id = excluded.org_id, granted_at = excluded.granted_at, granted_by = excluded.granted_by`,
       )
@@ -98,15 +97,15 @@ export class SqliteTokenRequestStore implements TokenRequestStore {
   }
 
   async grantOf(tokenId: number): Promise<TokenGrantRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM token_grants WHERE token_id = ?').get(tokenId) as Row | undefined;
+    const r = statement(this.db, 'SELECT * FROM token_grants WHERE token_id = ?').get(tokenId) as Row | undefined;
     return r ? toGrant(r) : undefined;
   }
 
   async grants(orgId: number): Promise<TokenGrantRecord[]> {
-    return (this.db.prepare('SELECT * FROM token_grants WHERE org_id = ? ORDER BY granted_at DESC, token_id DESC').all(orgId) as Row[]).map(toGrant);
+    return (statement(this.db, 'SELECT * FROM token_grants WHERE org_id = ? ORDER BY granted_at DESC, token_id DESC').all(orgId) as Row[]).map(toGrant);
   }
 
   async revokeGrant(tokenId: number): Promise<boolean> {
-    return Number(this.db.prepare('DELETE FROM token_grants WHERE token_id = ?').run(tokenId).changes) > 0;
+    return Number(statement(this.db, 'DELETE FROM token_grants WHERE token_id = ?').run(tokenId).changes) > 0;
   }
 }

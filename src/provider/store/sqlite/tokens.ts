@@ -1,11 +1,12 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { TokenKind } from '../../../shared/token-format';
-import type { ChangeGeneration } from '../change-generation';
 import type { NewToken, TokenQuery, TokenRecord, TokenStore, TokenUpdate } from '../tokens';
 import type { UserRecord } from '../users';
+import type { SqliteChangeVersion } from './change-version';
 import { date, dateOrNull, iso, isoOrNull, mapUnique, numOrNull, Row, strOrNull } from './rows';
 import { toUser, USER_COLUMNS } from './users';
-import { WriteCounter } from './write-counter';
+import { statement } from './statements';
+import { placeholders } from './transaction';
 
 const TOKEN_COLUMNS = [
   'id', 'user_id', 'kind', 'note', 'description', 'note_url', 'client_id', 'fingerprint', 'scopes', 'resource_owner_type',
@@ -41,31 +42,18 @@ function toToken(r: Row): TokenRecord {
   };
 }
 
-export class SqliteTokenStore implements TokenStore, ChangeGeneration {
+export class SqliteTokenStore implements TokenStore {
   private readonly byIdStmt: StatementSync;
   private readonly byDigestStmt: StatementSync;
   private readonly touchStmt: StatementSync;
   private readonly withUserStmt: StatementSync;
-  private readonly writes: WriteCounter;
-  private readonly dataVersionStmt: StatementSync;
-  /** What changeGeneration() last saw, and the generation it handed out. */
-  private seenChanges = -1;
-  private seenDataVersion = -1;
-  private generation = 0;
-  /**
-   * Whether data_version was already read in this event-loop turn. Another connection's commit is
-   * seen from the next turn on. The requests handled in one turn are the ones that had arrived
-   * when the turn began (give or take bytes landing on a socket while it is being read), so a
-   * request sent after the commit has completed is handled in a later turn and sees it.
-   */
-  private dataVersionReadThisTurn = false;
-  private readonly nextTurn = () => {
-    this.dataVersionReadThisTurn = false;
-  };
 
-  constructor(private readonly db: DatabaseSync) {
-    this.byIdStmt = db.prepare('SELECT * FROM tokens WHERE id = ?');
-    this.byDigestStmt = db.prepare('SELECT * FROM tokens WHERE hashed_token = ?');
+  constructor(
+    private readonly db: DatabaseSync,
+    private readonly changes: SqliteChangeVersion,
+  ) {
+    this.byIdStmt = statement(db, 'SELECT * FROM tokens WHERE id = ?');
+    this.byDigestStmt = statement(db, 'SELECT * FROM tokens WHERE hashed_token = ?');
     // One statement, rows as arrays (node:sqlite builds arrays much faster than objects).
     this.withUserStmt = db.prepare(
       `SELECT ${TOKEN_COLUMNS.map((c) => `t.${c}`).join(', ')}, ${USER_COLUMNS.map((c) => `u.${c}`).join(', ')},
@@ -74,48 +62,13 @@ export class SqliteTokenStore implements TokenStore, ChangeGeneration {
        WHERE t.hashed_token = ?`,
     );
     this.withUserStmt.setReturnArrays(true);
-    this.touchStmt = db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)');
-    // Change detection (store/change-generation.ts). The write counter counts every row this
-    // connection inserts, updates or deletes, whatever the table or the code that did it (TEMP
-    // triggers; reading it is a property read). data_version moves when any OTHER connection — in
-    // this process or another one on the same file — has committed. It opens and closes a read
-    // transaction (file locks: a few system calls), which under load cost more than everything
-    // else authentication does, so it is read once per event-loop turn: the requests the
-    // provider reads in one turn arrived together and share one look (see changeGeneration()).
-    // When it has moved, tables another process created since (a migration) get their triggers.
-    // (Two statements: the pragma_data_version() table function would re-prepare a PRAGMA on
-    // every call.)
-    this.writes = new WriteCounter(db);
-    this.dataVersionStmt = db.prepare('PRAGMA data_version');
-    this.dataVersionStmt.setReturnArrays(true);
-  }
-
-  changeGeneration(): number | undefined {
-    // Inside an open transaction this connection sees its own uncommitted writes: tell callers
-    // not to cache (node:sqlite is synchronous, so this only happens within a store call).
-    if (this.db.isTransaction) return undefined;
-    let dataVersion = this.seenDataVersion;
-    if (!this.dataVersionReadThisTurn) {
-      [dataVersion] = this.dataVersionStmt.get() as unknown as [number];
-      // Another connection committed: it may have created tables (a newer provider's migration).
-      if (dataVersion !== this.seenDataVersion) this.writes.coverNewTables();
-      this.dataVersionReadThisTurn = true;
-      setImmediate(this.nextTurn).unref();
-    }
-    const changes = this.writes.count;
-    if (changes !== this.seenChanges || dataVersion !== this.seenDataVersion) {
-      this.seenChanges = changes;
-      this.seenDataVersion = dataVersion;
-      this.generation++;
-    }
-    return this.generation;
+    this.touchStmt = statement(db, 'UPDATE tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)');
   }
 
   async create(t: NewToken): Promise<TokenRecord> {
     const r = mapUnique(
       () =>
-        this.db
-          .prepare(
+        statement(this.db,
             `INSERT INTO tokens (user_id, kind, note, description, note_url, client_id, fingerprint, scopes,
                resource_owner_type, resource_owner_id, repository_selection, permissions, status, justification,
                expires_at, sudo_until, token_last_eight, hashed_token, created_at, updated_at)
@@ -136,6 +89,12 @@ export class SqliteTokenStore implements TokenStore, ChangeGeneration {
   async byId(id: number): Promise<TokenRecord | undefined> {
     const r = this.byIdStmt.get(id) as Row | undefined;
     return r ? toToken(r) : undefined;
+  }
+
+  async byIds(ids: readonly number[]): Promise<TokenRecord[]> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return [];
+    return (statement(this.db, `SELECT * FROM tokens WHERE id IN (${placeholders(unique.length)}) ORDER BY id`).all(...unique) as Row[]).map(toToken);
   }
 
   async byDigest(hashedToken: string): Promise<TokenRecord | undefined> {
@@ -172,21 +131,19 @@ export class SqliteTokenStore implements TokenStore, ChangeGeneration {
 
   async list(q: TokenQuery): Promise<TokenRecord[]> {
     const { sql, args } = this.where(q);
-    const rows = this.db
-      .prepare(`SELECT * FROM tokens ${sql} ORDER BY id DESC LIMIT ? OFFSET ?`)
+    const rows = statement(this.db, `SELECT * FROM tokens ${sql} ORDER BY id DESC LIMIT ? OFFSET ?`)
       .all(...args, q.limit ?? -1, q.offset ?? 0) as Row[];
     return rows.map(toToken);
   }
 
   async count(q: TokenQuery): Promise<number> {
     const { sql, args } = this.where(q);
-    const { n } = this.db.prepare(`SELECT COUNT(*) AS n FROM tokens ${sql}`).get(...args) as { n: number };
+    const { n } = statement(this.db, `SELECT COUNT(*) AS n FROM tokens ${sql}`).get(...args) as { n: number };
     return Number(n);
   }
 
   async findByNote(userId: number, kind: TokenKind, note: string, fingerprint: string | null): Promise<TokenRecord | undefined> {
-    const r = this.db
-      .prepare(
+    const r = statement(this.db,
         `SELECT * FROM tokens WHERE user_id = ? AND kind = ? AND note = ? AND COALESCE(fingerprint, '') = ?
          AND status != 'revoked' LIMIT 1`,
       )
@@ -195,8 +152,7 @@ export class SqliteTokenStore implements TokenStore, ChangeGeneration {
   }
 
   async findByClient(userId: number, clientId: string, fingerprint: string | null): Promise<TokenRecord | undefined> {
-    const r = this.db
-      .prepare(
+    const r = statement(this.db,
         `SELECT * FROM tokens WHERE user_id = ? AND client_id = ? AND COALESCE(fingerprint, '') = ?
          AND status != 'revoked' ORDER BY id LIMIT 1`,
       )
@@ -219,7 +175,7 @@ export class SqliteTokenStore implements TokenStore, ChangeGeneration {
     if (u.statusReason !== undefined) set('status_reason', u.statusReason);
     if (u.justification !== undefined) set('justification', u.justification);
     if (u.expiresAt !== undefined) set('expires_at', isoOrNull(u.expiresAt));
-    this.db.prepare(`UPDATE tokens SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+    statement(this.db, `UPDATE tokens SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
     return this.byId(id);
   }
 
@@ -229,12 +185,10 @@ export class SqliteTokenStore implements TokenStore, ChangeGeneration {
   ): Promise<TokenRecord | undefined> {
     mapUnique(() => {
       if (s.expiresAt !== undefined) {
-        this.db
-          .prepare('UPDATE tokens SET hashed_token = ?, token_last_eight = ?, expires_at = ?, updated_at = ? WHERE id = ?')
+        statement(this.db, 'UPDATE tokens SET hashed_token = ?, token_last_eight = ?, expires_at = ?, updated_at = ? WHERE id = ?')
           .run(s.hashedToken, s.tokenLastEight, isoOrNull(s.expiresAt), iso(s.updatedAt), id);
       } else {
-        this.db
-          .prepare('UPDATE tokens SET hashed_token = ?, token_last_eight = ?, updated_at = ? WHERE id = ?')
+        statement(this.db, 'UPDATE tokens SET hashed_token = ?, token_last_eight = ?, updated_at = ? WHERE id = ?')
           .run(s.hashedToken, s.tokenLastEight, iso(s.updatedAt), id);
       }
     }, () => 'hashed_token');
@@ -242,31 +196,26 @@ export class SqliteTokenStore implements TokenStore, ChangeGeneration {
   }
 
   async touchLastUsed(id: number, now: Date, minIntervalMs: number): Promise<boolean> {
-    const before = this.writes.count;
-    const r = this.touchStmt.run(iso(now), id, iso(new Date(now.getTime() - minIntervalMs)));
-    const changed = Number(r.changes);
-    // This token's own last_used_at (written at most once a minute per token) is not a reason to
-    // drop every cached principal: when it is the only thing this connection wrote since the
-    // last changeGeneration(), count it as seen (the caller updates its cached copy). Anything
-    // else written in between — and every commit by another connection — still moves the
-    // generation.
-    if (changed > 0 && before === this.seenChanges && !this.db.isTransaction) this.seenChanges = this.writes.count;
+    const changed = Number(this.touchStmt.run(iso(now), id, iso(new Date(now.getTime() - minIntervalMs))).changes);
+    // Bookkeeping, not a change any cache must see (Store.changeVersion); outside a transaction
+    // only, where the row is committed the moment it is written.
+    if (!this.db.isTransaction) this.changes.ignore(changed);
     return changed > 0;
   }
 
   async setSudoUntil(id: number, until: Date | null): Promise<void> {
-    this.db.prepare('UPDATE tokens SET sudo_until = ? WHERE id = ?').run(isoOrNull(until), id);
+    statement(this.db, 'UPDATE tokens SET sudo_until = ? WHERE id = ?').run(isoOrNull(until), id);
   }
 
   async delete(id: number): Promise<boolean> {
-    return Number(this.db.prepare('DELETE FROM tokens WHERE id = ?').run(id).changes) > 0;
+    return Number(statement(this.db, 'DELETE FROM tokens WHERE id = ?').run(id).changes) > 0;
   }
 
   private revokeWhere(where: string, args: SQLInputValue[], now: Date, reason: string): TokenRecord[] {
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      const rows = (this.db.prepare(`SELECT * FROM tokens WHERE ${where}`).all(...args) as Row[]).map(toToken);
-      const upd = this.db.prepare(`UPDATE tokens SET status = 'revoked', status_reason = ?, sudo_until = NULL, updated_at = ? WHERE id = ?`);
+      const rows = (statement(this.db, `SELECT * FROM tokens WHERE ${where}`).all(...args) as Row[]).map(toToken);
+      const upd = statement(this.db, `UPDATE tokens SET status = 'revoked', status_reason = ?, sudo_until = NULL, updated_at = ? WHERE id = ?`);
       for (const t of rows) upd.run(reason, iso(now), t.id);
       this.db.exec('COMMIT');
       return rows;

@@ -5,12 +5,13 @@ import { DataKeyError } from '../../secrets/data-key';
 import { SEALED_PREFIX, SecretBox } from '../../secrets/secret-box';
 import type { TwoFactorRecord, TwoFactorStore } from '../two-factor';
 import { date, dateOrNull, iso, numOrNull, Row } from './rows';
+import { statement } from './statements';
 
 const secretContext = (userId: number) => `two_factor.secret:${userId}`;
 
 /** Whether any TOTP secret in `db` is stored encrypted (so the data key it was sealed with is needed). */
 export function holdsSealedTwoFactorSecrets(db: DatabaseSync): boolean {
-  return db.prepare('SELECT 1 AS x FROM two_factor WHERE secret LIKE ? LIMIT 1').get(`${SEALED_PREFIX}%`) !== undefined;
+  return statement(db, 'SELECT 1 AS x FROM two_factor WHERE secret LIKE ? LIMIT 1').get(`${SEALED_PREFIX}%`) !== undefined;
 }
 
 /**
@@ -21,7 +22,7 @@ export function holdsSealedTwoFactorSecrets(db: DatabaseSync): boolean {
 export function resetAllTwoFactor(db: DatabaseSync): number {
   db.exec('BEGIN IMMEDIATE');
   try {
-    const { n } = db.prepare('SELECT COUNT(*) AS n FROM two_factor').get() as { n: number };
+    const { n } = statement(db, 'SELECT COUNT(*) AS n FROM two_factor').get() as { n: number };
     db.exec('DELETE FROM recovery_codes; DELETE FROM two_factor; DELETE FROM data_key;');
     db.exec('COMMIT');
     return Number(n);
@@ -52,15 +53,14 @@ export class SqliteTwoFactorStore implements TwoFactorStore {
   ) {}
 
   async get(userId: number): Promise<TwoFactorRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM two_factor WHERE user_id = ?').get(userId) as Row | undefined;
+    const r = statement(this.db, 'SELECT * FROM two_factor WHERE user_id = ?').get(userId) as Row | undefined;
     return r ? toRecord(r, this.box) : undefined;
   }
 
   async beginSetup(userId: number, secret: string, now: Date): Promise<void> {
     // Written only while the database still belongs to this provider's key (in the same
     // statement), so no secret is ever sealed under a key another process has replaced.
-    const r = this.db
-      .prepare(
+    const r = statement(this.db,
         `INSERT INTO two_factor (user_id, secret, enabled, last_time_step, created_at, enabled_at)
          SELECT ?, ?, 0, NULL, ?, NULL WHERE EXISTS (SELECT 1 FROM data_key WHERE id = 1 AND key_id = ?)
          ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, enabled = 0, last_time_step = NULL,
@@ -80,9 +80,9 @@ export class SqliteTwoFactorStore implements TwoFactorStore {
     let sealed = 0;
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      if (!this.db.prepare('SELECT 1 AS x FROM data_key WHERE id = 1 AND key_id = ?').get(this.box.keyId)) throw keyReplaced();
-      const rows = this.db.prepare('SELECT user_id, secret FROM two_factor WHERE secret NOT LIKE ?').all(`${SEALED_PREFIX}%`) as Row[];
-      const update = this.db.prepare('UPDATE two_factor SET secret = ? WHERE user_id = ? AND secret = ?');
+      if (!statement(this.db, 'SELECT 1 AS x FROM data_key WHERE id = 1 AND key_id = ?').get(this.box.keyId)) throw keyReplaced();
+      const rows = statement(this.db, 'SELECT user_id, secret FROM two_factor WHERE secret NOT LIKE ?').all(`${SEALED_PREFIX}%`) as Row[];
+      const update = statement(this.db, 'UPDATE two_factor SET secret = ? WHERE user_id = ? AND secret = ?');
       for (const r of rows) {
         const userId = Number(r.user_id);
         sealed += Number(update.run(this.box.seal(String(r.secret), secretContext(userId)), userId, String(r.secret)).changes);
@@ -98,15 +98,14 @@ export class SqliteTwoFactorStore implements TwoFactorStore {
   async enable(userId: number, timeStep: number, recoveryCodeDigests: string[], now: Date): Promise<boolean> {
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      const r = this.db
-        .prepare('UPDATE two_factor SET enabled = 1, enabled_at = ?, last_time_step = ? WHERE user_id = ? AND enabled = 0')
+      const r = statement(this.db, 'UPDATE two_factor SET enabled = 1, enabled_at = ?, last_time_step = ? WHERE user_id = ? AND enabled = 0')
         .run(iso(now), timeStep, userId);
       if (Number(r.changes) !== 1) {
         this.db.exec('ROLLBACK');
         return false;
       }
-      this.db.prepare('DELETE FROM recovery_codes WHERE user_id = ?').run(userId);
-      const ins = this.db.prepare('INSERT INTO recovery_codes (user_id, code_digest) VALUES (?, ?)');
+      statement(this.db, 'DELETE FROM recovery_codes WHERE user_id = ?').run(userId);
+      const ins = statement(this.db, 'INSERT INTO recovery_codes (user_id, code_digest) VALUES (?, ?)');
       for (const d of recoveryCodeDigests) ins.run(userId, d);
       this.db.exec('COMMIT');
       return true;
@@ -119,8 +118,8 @@ export class SqliteTwoFactorStore implements TwoFactorStore {
   async disable(userId: number): Promise<boolean> {
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      const r = this.db.prepare('DELETE FROM two_factor WHERE user_id = ?').run(userId);
-      this.db.prepare('DELETE FROM recovery_codes WHERE user_id = ?').run(userId);
+      const r = statement(this.db, 'DELETE FROM two_factor WHERE user_id = ?').run(userId);
+      statement(this.db, 'DELETE FROM recovery_codes WHERE user_id = ?').run(userId);
       this.db.exec('COMMIT');
       return Number(r.changes) > 0;
     } catch (err) {
@@ -130,15 +129,13 @@ export class SqliteTwoFactorStore implements TwoFactorStore {
   }
 
   async acceptTimeStep(userId: number, timeStep: number): Promise<boolean> {
-    const r = this.db
-      .prepare('UPDATE two_factor SET last_time_step = ? WHERE user_id = ? AND (last_time_step IS NULL OR last_time_step < ?)')
+    const r = statement(this.db, 'UPDATE two_factor SET last_time_step = ? WHERE user_id = ? AND (last_time_step IS NULL OR last_time_step < ?)')
       .run(timeStep, userId, timeStep);
     return Number(r.changes) === 1;
   }
 
   async useRecoveryCode(userId: number, codeDigest: string, now: Date): Promise<boolean> {
-    const r = this.db
-      .prepare(
+    const r = statement(this.db,
         `UPDATE recovery_codes SET used_at = ? WHERE id = (
            SELECT id FROM recovery_codes WHERE user_id = ? AND code_digest = ? AND used_at IS NULL LIMIT 1)`,
       )
@@ -147,7 +144,7 @@ export class SqliteTwoFactorStore implements TwoFactorStore {
   }
 
   async remainingRecoveryCodes(userId: number): Promise<number> {
-    const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = ? AND used_at IS NULL').get(userId) as { n: number };
+    const { n } = statement(this.db, 'SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = ? AND used_at IS NULL').get(userId) as { n: number };
     return Number(n);
   }
 }

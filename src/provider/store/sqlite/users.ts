@@ -1,6 +1,8 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { NewUser, UserRecord, UserStore, UserUpdate } from '../users';
 import { date, iso, mapUnique, Row, strOrNull } from './rows';
+import { statement } from './statements';
+import { placeholders } from './transaction';
 
 export const USER_COLUMNS = ['id', 'login', 'email', 'name', 'password_hash', 'site_admin', 'created_at', 'updated_at'] as const;
 
@@ -32,9 +34,9 @@ export class SqliteUserStore implements UserStore {
   private readonly insertStmt: StatementSync;
 
   constructor(private readonly db: DatabaseSync) {
-    this.byIdStmt = db.prepare(`${SELECT} WHERE u.id = ?`);
-    this.byLoginStmt = db.prepare(`${SELECT} WHERE lower(u.login) = lower(?)`);
-    this.byEmailStmt = db.prepare(`${SELECT} WHERE lower(u.email) = lower(?)`);
+    this.byIdStmt = statement(db, `${SELECT} WHERE u.id = ?`);
+    this.byLoginStmt = statement(db, `${SELECT} WHERE lower(u.login) = lower(?)`);
+    this.byEmailStmt = statement(db, `${SELECT} WHERE lower(u.email) = lower(?)`);
     this.insertStmt = db.prepare(
       `INSERT INTO users (login, email, name, password_hash, site_admin, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -56,7 +58,7 @@ export class SqliteUserStore implements UserStore {
   async createFirstIsAdmin(user: Omit<NewUser, 'siteAdmin'>): Promise<UserRecord> {
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number };
+      const { n } = statement(this.db, 'SELECT COUNT(*) AS n FROM users').get() as { n: number };
       const created = this.insert({ ...user, siteAdmin: Number(n) === 0 });
       this.db.exec('COMMIT');
       return created;
@@ -71,6 +73,12 @@ export class SqliteUserStore implements UserStore {
     return r ? toUser(r) : undefined;
   }
 
+  async byIds(ids: readonly number[]): Promise<UserRecord[]> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return [];
+    return (statement(this.db, `${SELECT} WHERE u.id IN (${placeholders(unique.length)}) ORDER BY u.id`).all(...unique) as Row[]).map(toUser);
+  }
+
   async byLogin(login: string): Promise<UserRecord | undefined> {
     const r = this.byLoginStmt.get(login) as Row | undefined;
     return r ? toUser(r) : undefined;
@@ -82,7 +90,7 @@ export class SqliteUserStore implements UserStore {
   }
 
   async count(): Promise<number> {
-    const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number };
+    const { n } = statement(this.db, 'SELECT COUNT(*) AS n FROM users').get() as { n: number };
     return Number(n);
   }
 
@@ -92,7 +100,7 @@ export class SqliteUserStore implements UserStore {
     if (u.email !== undefined) { sets.push('email = ?'); args.push(u.email); }
     if (u.name !== undefined) { sets.push('name = ?'); args.push(u.name); }
     if (u.passwordHash !== undefined) { sets.push('password_hash = ?'); args.push(u.passwordHash); }
-    mapUnique(() => this.db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`).run(...args, id), uniqueField);
+    mapUnique(() => statement(this.db, `UPDATE users SET ${sets.join(', ')} WHERE id = ?`).run(...args, id), uniqueField);
     return this.byId(id);
   }
 }
