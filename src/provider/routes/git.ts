@@ -173,6 +173,7 @@ export function registerGitRoutes(app: FastifyInstance, ctx: ProviderContext): v
       const result = await serveGitHttpBackend(request.raw, reply.raw, {
         projectRoot: root,
         pathInfo,
+        request: route,
         remoteUser: request.principal?.user.login,
         remoteAddr: request.ip,
       });
