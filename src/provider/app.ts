@@ -1,7 +1,7 @@
 // Builds the Fastify application: JSON-only body parsing (64 KiB, UTF-8), strict validation
-// (unknown fields rejected, no coercion), the error mapper, the authorization hook and routes, on
-// a server whose fast lane answers the commonest GET /user requests before Fastify
-// (routes/user-fast-lane.ts).
+// (unknown fields rejected, no coercion, no control characters or lone surrogates in any string:
+// http/text-input.ts), the error mapper, the authorization hook and routes, on a server whose
+// fast lane answers the commonest GET /user requests before Fastify (routes/user-fast-lane.ts).
 import Fastify, { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ProviderContext } from './context';
 import { installAuthorization } from './authz/authorize';
@@ -9,6 +9,7 @@ import { installErrorHandler } from './http/error-handler';
 import { HttpError } from './http/errors';
 import { BODY_LIMIT, installJsonBodyParser } from './http/json-body';
 import { serverFactoryWith } from './http/server-factory';
+import { installTextInputCheck } from './http/text-input';
 import { ROUTE_MODULES, RouteModule } from './routes';
 import { userFastLane } from './routes/user-fast-lane';
 
@@ -50,6 +51,7 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
   installJsonBodyParser(app);
   installErrorHandler(app, ctx.log, (err) => ctx.store.isBusy(err));
   installAuthorization(app, ctx);
+  installTextInputCheck(app);
 
   // A POST/PATCH/PUT without a body validates as `{}`, so its missing fields are named (422)
   // instead of "body must be object". Added per route (only routes with a body schema pay for it).
