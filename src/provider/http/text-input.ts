@@ -2,13 +2,14 @@
 // key) of the JSON body, the query and the path parameters, on every route — before validation:
 // a control character or ill-formed Unicode (a lone surrogate) is a 422 naming the field. Without
 // it SQLite hands back a text with NUL cut at the NUL (two different names read back the same),
-// and a lone surrogate becomes U+FFFD on its way to UTF-8.
+// and a lone surrogate becomes U+FFFD on its way to UTF-8. A query whose percent-encoding does
+// not decode is a 400 (it would otherwise reach the route still encoded).
 //
 // Control characters are C0 (U+0000–U+001F), DEL and C1 (U+0080–U+009F). The multi-line text
 // fields (MULTILINE_FIELDS) may also hold TAB, LF and CR: a description or a reason may have
 // paragraphs, and a pasted SSH key ends with a newline.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { FieldError, validationFailed } from './errors';
+import { FieldError, HttpError, validationFailed } from './errors';
 
 /** Fields whose text may span lines (TAB, LF and CR allowed), wherever they occur. */
 export const MULTILINE_FIELDS: ReadonlySet<string> = new Set(['description', 'justification', 'reason', 'key']);
@@ -52,8 +53,23 @@ export function textErrors(value: unknown, path = '', name?: string, depth = 0, 
   return out;
 }
 
-/** Checks the request's path parameters, query and body (in that order); throws the 422. */
+/**
+ * A query whose percent-encoding does not decode (`%ZZ`, bytes that are not UTF-8) would reach a
+ * route still encoded, as if it were the text: 400.
+ */
+function checkQueryEncoding(url: string): void {
+  const start = url.indexOf('?');
+  if (start < 0) return;
+  try {
+    decodeURIComponent(url.slice(start + 1));
+  } catch {
+    throw new HttpError(400, 'Malformed query string: its percent-encoding is not UTF-8');
+  }
+}
+
+/** Checks the request's query encoding, path parameters, query and body (in that order); throws the 400 or 422. */
 export function checkRequestText(request: FastifyRequest): void {
+  checkQueryEncoding(request.url);
   const errors: FieldError[] = [];
   for (const part of [request.params, request.query, request.body]) {
     if (part !== undefined && part !== null) textErrors(part, '', undefined, 0, errors);
