@@ -88,6 +88,14 @@ describe('text input: control characters and ill-formed Unicode', function () {
     assertRefused(res, 'kind', CONTROL);
   });
 
+  it('a query whose percent-encoding does not decode: 400, not the still-encoded text', async () => {
+    for (const query of ['kind=%ZZ', 'kind=%ED%A0%80', 'per_page=%C0%AE']) {
+      const res = await t.api.get(`/user/personal-access-tokens?${query}`, { token: s.token });
+      assert.equal(res.status, 400, `${query}: ${res.text}`);
+      assert.equal(res.json.message, 'Malformed query string: its percent-encoding is not UTF-8');
+    }
+  });
+
   it('a password with a control character is refused at sign-up', async () => {
     const login = uniqueLogin('pw');
     const res = await t.api.post('/users', { body: { login, email: `${login}@example.test`, password: 'pass\u0000word-long' } });
