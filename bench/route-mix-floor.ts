@@ -7,6 +7,7 @@ import { tokenRequestJson } from '../src/provider/approvals/grant-json';
 import { createProviderContext, type ProviderContext } from '../src/provider/context';
 import { defaultRepositoriesRoot, gitPathInfo } from '../src/provider/git/bare-repos';
 import { serveGitHttpBackend } from '../src/provider/git/http-backend';
+import { parseGitSmartHttpRequest } from '../src/provider/git/git-service';
 import { ownerById, ownerByLogin } from '../src/provider/repos/account-owner';
 import { repositoryAccess } from '../src/provider/repos/repository-access';
 import { repositoryJson } from '../src/provider/repos/repository-json';
@@ -115,10 +116,13 @@ export function registerFloorRoutes(app: FastifyInstance, reads: FloorReads): vo
     const owner = await ownerByLogin(ctx, request.params.owner);
     const repo = owner && (await store.repositories.byOwnerAndName(owner.type, owner.id, name));
     if (!owner || !repo) return reply.code(404).send({ message: 'Not Found' });
+    const parsed = parseGitSmartHttpRequest('GET', '/info/refs', new URL(request.url, 'http://floor').searchParams);
+    if (!parsed.ok) return reply.code(parsed.status).send({ message: parsed.message });
     reply.hijack();
     await serveGitHttpBackend(request.raw, reply.raw, {
       projectRoot: defaultRepositoriesRoot(ctx.dataDir),
       pathInfo: gitPathInfo(owner.login, repo.name, '/info/refs'),
+      request: parsed,
       remoteUser: user.login,
       remoteAddr: request.ip,
     });

@@ -53,6 +53,7 @@ export function handleGitRequest(req: http.IncomingMessage, res: http.ServerResp
   serveGitHttpBackend(req, res, {
     projectRoot: opts.root,
     pathInfo: gitPathInfo(where.owner, where.repo, where.subPath),
+    request: route,
     remoteUser: 'bench',
     ...opts.backend,
   }).then((result) => opts.onResult?.(result, req));

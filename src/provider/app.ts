@@ -1,11 +1,13 @@
 // Builds the Fastify application: JSON-only body parsing (64 KiB, UTF-8), strict validation
-// (unknown fields rejected, no coercion), the error mapper, the authorization hook and routes.
+// (unknown fields rejected, no coercion, no control characters or lone surrogates in any string:
+// http/text-input.ts), the error mapper, the authorization hook and routes.
 import Fastify, { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ProviderContext } from './context';
 import { installAuthorization } from './authz/authorize';
 import { installErrorHandler } from './http/error-handler';
 import { HttpError } from './http/errors';
 import { BODY_LIMIT, installJsonBodyParser } from './http/json-body';
+import { installTextInputCheck } from './http/text-input';
 import { ROUTE_MODULES, RouteModule } from './routes';
 
 export interface AppOptions {
@@ -40,6 +42,7 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
   installJsonBodyParser(app);
   installErrorHandler(app, ctx.log, (err) => ctx.store.isBusy(err));
   installAuthorization(app, ctx);
+  installTextInputCheck(app);
 
   // A POST/PATCH/PUT without a body validates as `{}`, so its missing fields are named (422)
   // instead of "body must be object". Added per route (only routes with a body schema pay for it).

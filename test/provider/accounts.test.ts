@@ -58,6 +58,20 @@ describe('accounts', () => {
       }
     });
 
+    it("refuses a password starting with a token prefix (Basic would take it for a token: it could never sign in)", async () => {
+      for (const password of ['tsp_my-password', 'tsf_0123456789', 'tsa_secret-words']) {
+        const login = uniqueLogin('tp');
+        const res = await t.api.post('/users', { body: { login, email: `${login}@example.test`, password } });
+        assert.equal(res.status, 422, `${password}: ${res.text}`);
+        assert.deepEqual(res.json.errors, [{ field: 'password', code: 'invalid', message: "must not start with 'tsp_', 'tsf_' or 'tsa_' (those mark tokens)" }]);
+      }
+      // Only the exact prefixes Basic routes to token authentication: these sign up and sign in.
+      for (const password of ['TSP_upper-case', 'tsp-dash-instead', 'my tsp_ password']) {
+        const user = await createUser(t, { password });
+        assert.equal((await t.api.get('/user', { basic: { login: user.login, password } })).status, 200, password);
+      }
+    });
+
     it('stores the password with scrypt (N >= 2^15) and its parameters, never in clear', async () => {
       const u = await createUser(t);
       const db = new DatabaseSync(path.join(t.dataDir, 'tessera.db'), { readOnly: true });

@@ -155,6 +155,30 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
     assert.equal(await serverHead('alice', 'site'), before);
   });
 
+  it('info/refs with a repeated or unknown service: 400 before the repository is looked up, never the receive-pack advertisement to a read-only token; an RPC of another content type: 415', async () => {
+    const t = await fineGrained(alice, { name: 'ci-read-twice', repository_selection: 'subset', repositories: ['site'], permissions: { repository: { contents: 'read' } } });
+    const refs = (query: string) => p.api.call('GET', `${p.url}/alice/site.git/info/refs?${query}`, { basic: { login: 'git', password: t.token }, headers: { accept: '*/*' } });
+    for (const query of ['service=git-upload-pack&service=git-receive-pack', 'service=git-receive-pack&service=git-upload-pack']) {
+      const res = await refs(query);
+      assert.equal(res.status, 400, `${query}: ${res.status} ${res.headers.get('content-type')}`);
+      assert.equal(res.text, 'the service parameter must be given once\n');
+    }
+    const anonymous = await p.api.call('GET', `${p.url}/alice/site.git/info/refs?service=git-upload-pack&service=git-receive-pack`, { headers: { accept: '*/*' } });
+    assert.equal(anonymous.status, 400, 'refused before authorization: no challenge for a request git cannot be asked');
+    const unknown = await refs('service=constructor');
+    assert.equal(unknown.status, 400);
+    assert.equal(unknown.text, "unknown git service 'constructor'\n");
+    // Anything else in the query never reaches git: it advertises the one validated service.
+    const upload = await refs('service=git-upload-pack&x=1');
+    assert.equal(upload.status, 200, upload.text);
+    assert.equal(upload.headers.get('content-type'), 'application/x-git-upload-pack-advertisement');
+    assert.equal((await refs('service=git-receive-pack')).status, 403, 'the read-only token may not ask for receive-pack');
+    // An RPC without git's content type is refused by the provider (JSON when asked), not by git.
+    const rpc = await p.api.call('POST', `${p.url}/alice/site.git/git-upload-pack`, { basic: { login: 'git', password: t.token }, raw: '0000', contentType: 'text/plain' });
+    assert.equal(rpc.status, 415);
+    assert.equal(rpc.json.message, 'Unsupported Media Type: git-upload-pack needs Content-Type application/x-git-upload-pack-request');
+  });
+
   it('fine-grained contents:write clones and pushes', async () => {
     const t = await fineGrained(alice, { name: 'ci-write', repository_selection: 'subset', repositories: ['site'], permissions: { repository: { contents: 'write' } } });
     const c = await cloneTo(t.token, 'alice/site');

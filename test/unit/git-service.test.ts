@@ -8,7 +8,7 @@ import {
   validateOwnerName,
   validateRepositoryName,
 } from '../../src/provider/git/bare-repos';
-import { parseGitRepositoryPath, parseGitSmartHttpRequest } from '../../src/provider/git/git-service';
+import { backendQueryString, parseGitRepositoryPath, parseGitSmartHttpRequest } from '../../src/provider/git/git-service';
 
 describe('git smart HTTP request classification', () => {
   it('info/refs advertisements: upload-pack reads, receive-pack writes', () => {
@@ -54,6 +54,25 @@ describe('git smart HTTP request classification', () => {
       const r = parseGitSmartHttpRequest('GET', p, '');
       assert.equal(!r.ok && r.status, 404, p);
     }
+  });
+
+  it('refuses a repeated service (readers taking the first and the last value would disagree) and names from Object.prototype', () => {
+    for (const query of ['service=git-upload-pack&service=git-receive-pack', 'service=git-receive-pack&service=git-upload-pack', 'service=git-upload-pack&service=git-upload-pack']) {
+      assert.deepEqual(parseGitSmartHttpRequest('GET', '/info/refs', query), { ok: false, status: 400, message: 'the service parameter must be given once' }, query);
+    }
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const r = parseGitSmartHttpRequest('GET', '/info/refs', `service=${name}`);
+      assert.deepEqual(r, { ok: false, status: 400, message: `unknown git service '${name}'` }, name);
+    }
+  });
+
+  it('git http-backend gets a query made from the validated service only', () => {
+    const refs = parseGitSmartHttpRequest('GET', '/info/refs', 'service=git-receive-pack&x=1');
+    assert.ok(refs.ok);
+    assert.equal(backendQueryString(refs), 'service=git-receive-pack');
+    const rpc = parseGitSmartHttpRequest('POST', '/git-upload-pack', 'service=git-receive-pack');
+    assert.ok(rpc.ok);
+    assert.equal(backendQueryString(rpc), '');
   });
 
   it('splits /owner/repo.git/... paths (.git optional, percent-decoding, no slashes in names)', () => {

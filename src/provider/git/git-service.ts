@@ -34,12 +34,14 @@ export function parseGitSmartHttpRequest(
   const m = method.toUpperCase();
   if (subPath === '/info/refs') {
     if (m !== 'GET' && m !== 'HEAD') return { ok: false, status: 405, message: `${method} is not allowed on info/refs` };
-    const name = params.get('service');
-    if (name === null) {
+    const names = params.getAll('service');
+    if (names.length === 0) {
       return { ok: false, status: 403, message: 'only git smart HTTP is supported: info/refs needs ?service=git-upload-pack or git-receive-pack' };
     }
-    const service = SERVICES[name];
-    if (!service) return { ok: false, status: 400, message: `unknown git service '${name}'` };
+    // Given twice, a reader taking the first value and one taking the last would disagree.
+    if (names.length > 1) return { ok: false, status: 400, message: 'the service parameter must be given once' };
+    const service = Object.hasOwn(SERVICES, names[0]) ? SERVICES[names[0]] : undefined;
+    if (!service) return { ok: false, status: 400, message: `unknown git service '${names[0].slice(0, 40)}'` };
     return { ok: true, service, phase: 'advertisement', access: service === 'upload-pack' ? 'read' : 'write' };
   }
   const rpc = /^\/(git-upload-pack|git-receive-pack)$/.exec(subPath);
@@ -49,6 +51,14 @@ export function parseGitSmartHttpRequest(
     return { ok: true, service, phase: 'rpc', access: service === 'upload-pack' ? 'read' : 'write' };
   }
   return { ok: false, status: 404, message: 'not a git smart HTTP endpoint' };
+}
+
+/**
+ * The query string `git http-backend` gets: made from the one validated service, never the
+ * client's own (whose other or repeated parameters git might read differently).
+ */
+export function backendQueryString(request: GitSmartHttpRequest): string {
+  return request.phase === 'advertisement' ? `service=git-${request.service}` : '';
 }
 
 export interface GitRepositoryPath {

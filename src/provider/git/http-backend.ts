@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gitCommandEnv } from './bare-repos';
-import type { GitService } from './git-service';
+import { backendQueryString, GitService, GitSmartHttpRequest } from './git-service';
 import { TransferMemoryGuard } from './transfer-memory';
 
 export interface GitHttpBackendOptions {
@@ -14,6 +14,8 @@ export interface GitHttpBackendOptions {
   projectRoot: string;
   /** PATH_INFO below the root, e.g. '/owner/repo.git/info/refs' (see bare-repos' gitPathInfo). */
   pathInfo: string;
+  /** The request as parsed and authorized (git-service's parseGitSmartHttpRequest): git sees this service only. */
+  request: GitSmartHttpRequest;
   /** REMOTE_USER: who is pushing (recorded in reflogs; git http-backend needs it, or http.receivepack, for pushes). */
   remoteUser?: string;
   /** REMOTE_ADDR; defaults to the request socket's remote address. */
@@ -49,17 +51,6 @@ const MAX_STDERR_BYTES = 8 * 1024;
 const MAX_QUEUED_RESPONSE_BYTES = 256 * 1024;
 /** After SIGTERM, how long the CGI's process group gets before SIGKILL. */
 const KILL_GRACE_MS = 2000;
-
-function serviceOf(pathInfo: string, query: URLSearchParams): GitService | undefined {
-  const rpc = /\/git-(upload-pack|receive-pack)$/.exec(pathInfo);
-  if (rpc) return rpc[1] as GitService;
-  if (pathInfo.endsWith('/info/refs')) {
-    const name = query.get('service');
-    if (name === 'git-upload-pack') return 'upload-pack';
-    if (name === 'git-receive-pack') return 'receive-pack';
-  }
-  return undefined;
-}
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
@@ -110,9 +101,7 @@ export function serveGitHttpBackend(
   opts: GitHttpBackendOptions,
 ): Promise<GitHttpBackendResult> {
   return new Promise((resolve) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const queryString = url.search.startsWith('?') ? url.search.slice(1) : url.search;
-    const service = serviceOf(opts.pathInfo, url.searchParams);
+    const service = opts.request.service;
     const method = (req.method ?? 'GET').toUpperCase();
 
     const env: NodeJS.ProcessEnv = gitCommandEnv({
@@ -122,7 +111,7 @@ export function serveGitHttpBackend(
       SERVER_PROTOCOL: `HTTP/${req.httpVersion}`,
       REQUEST_METHOD: method,
       PATH_INFO: opts.pathInfo,
-      QUERY_STRING: queryString,
+      QUERY_STRING: backendQueryString(opts.request),
       REMOTE_ADDR: opts.remoteAddr ?? req.socket.remoteAddress ?? '',
     });
     const contentType = headerValue(req, 'content-type');

@@ -7,7 +7,7 @@
 // realm="Tessera"` so git asks its credential helper.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../audit/audit-log';
-import { AuthRequirement, AuthzRequest, resolvePerRequest } from '../authz/requirement';
+import { AuthRequirement, AuthzRequest, resolvePerRequest, ResourceResolver } from '../authz/requirement';
 import { approvalDenial } from '../authz/token-access';
 import type { ProviderContext } from '../context';
 import { bareRepositoryExists, createBareRepository, defaultRepositoriesRoot, gitPathInfo, InvalidRepositoryNameError } from '../git/bare-repos';
@@ -43,7 +43,14 @@ function splitRepoParam(request: FastifyRequest): { owner: string | undefined; r
   return { owner: p.owner, repo: p.repo };
 }
 
-const resolveRepository = repositoryResolver({ params: splitRepoParam, unauthenticated: 'challenge' });
+const resolveSmartHttpRepository = repositoryResolver({ params: splitRepoParam, unauthenticated: 'challenge' });
+
+/** A request that is not git smart HTTP (an unknown or repeated service, …) is refused before the repository is looked up. */
+const resolveRepository: ResourceResolver = (request, ctx, principal) => {
+  const { route } = gitRouteOf(request);
+  if (!route.ok) return Promise.reject(new HttpError(route.status, route.message));
+  return resolveSmartHttpRepository(request, ctx, principal);
+};
 const readScopes = repositoryClassicScopes('read');
 const writeScopes = repositoryClassicScopes('write');
 const readPermission = repositoryPermission('contents', 'read');
@@ -151,6 +158,11 @@ export function registerGitRoutes(app: FastifyInstance, ctx: ProviderContext): v
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       const { subPath, route } = gitRouteOf(request);
       if (!route.ok) throw new HttpError(route.status, route.message);
+      // Refused here rather than by git http-backend, whose answer would be bare text.
+      const expectedType = `application/x-git-${route.service}-request`;
+      if (route.phase === 'rpc' && String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() !== expectedType) {
+        throw new HttpError(415, `Unsupported Media Type: git-${route.service} needs Content-Type ${expectedType}`);
+      }
       if (!ctx.dataDir) throw new Error('git routes need the provider data folder (ctx.dataDir)');
       const rec = repositoryOf(request);
       const root = defaultRepositoriesRoot(ctx.dataDir);
@@ -173,6 +185,7 @@ export function registerGitRoutes(app: FastifyInstance, ctx: ProviderContext): v
       const result = await serveGitHttpBackend(request.raw, reply.raw, {
         projectRoot: root,
         pathInfo,
+        request: route,
         remoteUser: request.principal?.user.login,
         remoteAddr: request.ip,
       });

@@ -1,13 +1,13 @@
 // /user/personal-access-tokens: create (sudo), list, get, patch (sudo when widening or extending),
 // expire now, regenerate (sudo), delete — for the user's classic and fine-grained tokens. Needs Basic
 // (+ OTP) or a classic token with `admin:token`.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CreateTokenRequest, RegenerateTokenRequest, UpdateTokenRequest } from '../../shared/api-types';
 import { AUDIT_ACTIONS, recordAudit } from '../audit/audit-log';
 import type { Principal } from '../auth/principal';
 import { assertSudo } from '../auth/sudo';
 import { principalOf } from '../authz/authorize';
-import type { AuthRequirement } from '../authz/requirement';
+import type { AuthRequirement, ResourceResolver } from '../authz/requirement';
 import type { ProviderContext } from '../context';
 import { invalidField, notFound, validationFailed } from '../http/errors';
 import { idParam } from '../http/params';
@@ -31,6 +31,22 @@ async function ownToken(ctx: ProviderContext, principal: Principal, idText: stri
   const t = await ctx.store.tokens.byId(idParam(idText));
   if (!t || t.userId !== principal.user.id || t.kind === 'account') throw notFound();
   return t;
+}
+
+/**
+ * The caller's own token named by `:id`, loaded as the request arrives (before its body): a
+ * regeneration replaces the secret the token had then, so of two that overlap only one succeeds.
+ */
+const ownTokenResource: ResourceResolver = async (request, ctx, principal) => {
+  if (!principal) return undefined;
+  const token = await ownToken(ctx, principal, (request.params as { id?: string }).id ?? '');
+  return { type: 'token', id: token.id, record: token };
+};
+
+function tokenOf(request: FastifyRequest): TokenRecord {
+  const resource = request.authz?.resource;
+  if (resource?.type !== 'token') throw new Error('tokenOf: the route has no token resource');
+  return resource.record as TokenRecord;
 }
 
 async function assertNameFree(ctx: ProviderContext, t: { userId: number; kind: TokenRecord['kind']; note: string; fingerprint?: string | null }, exceptId?: number) {
@@ -228,12 +244,12 @@ export function registerPersonalAccessTokenRoutes(app: FastifyInstance, ctx: Pro
   app.post<{ Params: { id: string }; Body: RegenerateTokenRequest }>(
     `${BASE}/:id/regenerate`,
     {
-      config: { auth: { ...MANAGE, sudo: true } },
+      config: { auth: { ...MANAGE, sudo: true, resource: ownTokenResource } },
       schema: { body: { type: 'object', additionalProperties: false, properties: { ...expiryBodySchema } } },
     },
     async (request) => {
       const principal = principalOf(request);
-      const token = await ownToken(ctx, principal, request.params.id);
+      const token = tokenOf(request);
       const now = ctx.clock.now();
       if (token.status === 'revoked') throw invalidField('status', 'the token was revoked: create a new one', 'unprocessable');
       const requested = parseExpiryInput(request.body, now);

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { CreateUserRequest, UpdateUserRequest } from '../../shared/api-types';
 import { AUDIT_ACTIONS, recordAudit } from '../audit/audit-log';
+import { checkNewPassword } from '../auth/new-password';
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords';
 import { principalOf } from '../authz/authorize';
 import { requireClassicScope, requireFineGrainedPermission } from '../authz/permission-check';
@@ -38,7 +39,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ProviderContext): 
       if (ctx.settings.signup === 'closed' && !caller?.user.siteAdmin && (await ctx.store.users.count()) > 0) {
         throw forbidden('Sign-up is closed on this provider: ask an administrator to create your account');
       }
-      if (body.password.toLowerCase() === body.login.toLowerCase()) throw invalidField('password', 'must not be the login');
+      checkNewPassword(body.password, body.login);
       const passwordHash = await hashPassword(body.password);
       let user;
       try {

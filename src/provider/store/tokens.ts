@@ -113,8 +113,15 @@ export interface TokenStore {
   /** A live token of the user made by an OAuth client with this fingerprint (null = none). */
   findByClient(userId: number, clientId: string, fingerprint: string | null): Promise<TokenRecord | undefined>;
   update(id: number, update: TokenUpdate): Promise<TokenRecord | undefined>;
-  /** New secret (digest + last eight) for the same id and grants; optionally a new expiry. */
-  replaceSecret(id: number, secret: { hashedToken: string; tokenLastEight: string; expiresAt?: Date | null; updatedAt: Date }): Promise<TokenRecord | undefined>;
+  /**
+   * New secret (digest + last eight) for the same id and grants; optionally a new expiry. Only if
+   * the token's secret is still `previousDigest` (compare and swap): undefined when it is not, or
+   * the token is gone.
+   */
+  replaceSecret(
+    id: number,
+    secret: { previousDigest: string; hashedToken: string; tokenLastEight: string; expiresAt?: Date | null; updatedAt: Date },
+  ): Promise<TokenRecord | undefined>;
   /** Sets last_used_at = now unless it was written less than `minIntervalMs` ago. True when written. */
   touchLastUsed(id: number, now: Date, minIntervalMs: number): Promise<boolean>;
   setSudoUntil(id: number, until: Date | null): Promise<void>;

@@ -2,6 +2,7 @@
 // SHA-256 digest and last eight characters.
 import { generateToken, lastEight, tokenDigest } from '../../shared/token-format';
 import type { ProviderContext } from '../context';
+import { HttpError, notFound } from '../http/errors';
 import { UniqueViolation } from '../store/errors';
 import type { NewToken, TokenRecord } from '../store/tokens';
 
@@ -31,18 +32,28 @@ export async function mintToken(ctx: ProviderContext, draft: TokenDraft): Promis
   }
 }
 
-/** New secret for the same id and grants; `expiresAt` undefined keeps the current expiry. */
+export const REGENERATION_CONFLICT_MESSAGE = 'Conflict: another request regenerated this token at the same time, and only that request got the new secret';
+
+/**
+ * New secret for the same id and grants; `expiresAt` undefined keeps the current expiry. The
+ * secret replaced is the one `token` was read with: when another regeneration replaced it first,
+ * 409 (so every secret handed out worked when it was handed out); when the token is gone, 404.
+ */
 export async function regenerateSecret(ctx: ProviderContext, token: TokenRecord, expiresAt?: Date | null): Promise<MintedToken> {
   for (let attempt = 0; ; attempt++) {
     const secret = generateToken(token.kind);
     try {
       const record = await ctx.store.tokens.replaceSecret(token.id, {
+        previousDigest: token.hashedToken,
         hashedToken: tokenDigest(secret),
         tokenLastEight: lastEight(secret),
         expiresAt,
         updatedAt: ctx.clock.now(),
       });
-      if (!record) throw new Error(`token ${token.id} vanished while regenerating`);
+      if (!record) {
+        if (!(await ctx.store.tokens.byId(token.id))) throw notFound();
+        throw new HttpError(409, REGENERATION_CONFLICT_MESSAGE);
+      }
       // A new secret starts a new lifetime: org lifetime caps count from here (policies/token-lifetime.ts).
       await ctx.store.fineGrainedTokens.setIssuedAt(token.id, ctx.clock.now());
       return { record, secret };

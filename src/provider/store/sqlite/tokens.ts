@@ -181,18 +181,19 @@ export class SqliteTokenStore implements TokenStore {
 
   async replaceSecret(
     id: number,
-    s: { hashedToken: string; tokenLastEight: string; expiresAt?: Date | null; updatedAt: Date },
+    s: { previousDigest: string; hashedToken: string; tokenLastEight: string; expiresAt?: Date | null; updatedAt: Date },
   ): Promise<TokenRecord | undefined> {
-    mapUnique(() => {
-      if (s.expiresAt !== undefined) {
-        statement(this.db, 'UPDATE tokens SET hashed_token = ?, token_last_eight = ?, expires_at = ?, updated_at = ? WHERE id = ?')
-          .run(s.hashedToken, s.tokenLastEight, isoOrNull(s.expiresAt), iso(s.updatedAt), id);
-      } else {
-        statement(this.db, 'UPDATE tokens SET hashed_token = ?, token_last_eight = ?, updated_at = ? WHERE id = ?')
-          .run(s.hashedToken, s.tokenLastEight, iso(s.updatedAt), id);
-      }
+    // One conditional UPDATE: of two regenerations that read the same secret, only one replaces it.
+    const changes = mapUnique(() => {
+      const r =
+        s.expiresAt !== undefined
+          ? statement(this.db, 'UPDATE tokens SET hashed_token = ?, token_last_eight = ?, expires_at = ?, updated_at = ? WHERE id = ? AND hashed_token = ?')
+              .run(s.hashedToken, s.tokenLastEight, isoOrNull(s.expiresAt), iso(s.updatedAt), id, s.previousDigest)
+          : statement(this.db, 'UPDATE tokens SET hashed_token = ?, token_last_eight = ?, updated_at = ? WHERE id = ? AND hashed_token = ?')
+              .run(s.hashedToken, s.tokenLastEight, iso(s.updatedAt), id, s.previousDigest);
+      return Number(r.changes);
     }, () => 'hashed_token');
-    return this.byId(id);
+    return changes === 1 ? this.byId(id) : undefined;
   }
 
   async touchLastUsed(id: number, now: Date, minIntervalMs: number): Promise<boolean> {
