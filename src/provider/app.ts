@@ -1,13 +1,16 @@
-// Builds the Fastify application: JSON-only body parsing (64 KiB, UTF-8), strict validation
-// (unknown fields rejected, no coercion), the error mapper, the authorization hook and routes, on
-// a server whose fast lane answers the commonest GET /user requests before Fastify
-// (routes/user-fast-lane.ts).
+// Builds the Fastify application: the Host/Origin check first (http/served-hosts.ts), the API body
+// deadline and connection limits (http/connection-limits.ts), JSON-only body parsing (64 KiB,
+// UTF-8), strict validation (unknown fields rejected, no coercion), the error mapper, the
+// authorization hook and routes, on a server whose fast lane answers the commonest GET /user
+// requests before Fastify (routes/user-fast-lane.ts).
 import Fastify, { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ProviderContext } from './context';
 import { installAuthorization } from './authz/authorize';
 import { installErrorHandler } from './http/error-handler';
 import { HttpError } from './http/errors';
 import { BODY_LIMIT, installJsonBodyParser } from './http/json-body';
+import { ConnectionLimits, connectionLimits, installBodyDeadline } from './http/connection-limits';
+import { installHostCheck, ServedHosts, ServedName } from './http/served-hosts';
 import { serverFactoryWith } from './http/server-factory';
 import { ROUTE_MODULES, RouteModule } from './routes';
 import { userFastLane } from './routes/user-fast-lane';
@@ -16,19 +19,27 @@ export interface AppOptions {
   https?: { cert: string; key: string };
   /** Extra route modules (after the built-in ones). */
   routes?: readonly RouteModule[];
+  /** Names served besides the loopback ones (http/served-hosts.ts servedNames). */
+  servedNames?: readonly ServedName[];
+  /** Over DEFAULT_CONNECTION_LIMITS. */
+  limits?: Partial<ConnectionLimits>;
 }
 
 export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyInstance {
-  const lane = userFastLane(ctx);
+  const limits = connectionLimits(opts.limits);
+  // No Host is served until the server listens (its port is part of every served Host).
+  const served = new ServedHosts(opts.https ? 'https' : 'http', opts.servedNames ?? []);
+  const lane = userFastLane(ctx, served);
   const app = Fastify({
-    serverFactory: serverFactoryWith(lane.handle),
+    serverFactory: serverFactoryWith(lane.handle, limits),
     logger: false,
     bodyLimit: BODY_LIMIT,
     forceCloseConnections: true,
     return503OnClosing: true,
-    // No request timeout (a long git push is one request), but a connection that sends and
-    // receives nothing for two minutes is closed, so a stalled client cannot hold a socket forever.
-    connectionTimeout: 120_000,
+    // The server-wide request deadline is git's (a long push is one request); API bodies have
+    // their own, shorter one (installBodyDeadline).
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.idleTimeoutMs,
     ...(opts.https ? { https: { cert: opts.https.cert, key: opts.https.key } } : {}),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     ajv: {
@@ -43,6 +54,13 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
     },
   }) as unknown as FastifyInstance;
 
+  app.server.once('listening', () => {
+    const address = app.server.address();
+    if (address && typeof address === 'object') served.listeningOn(address.port);
+  });
+  // First: a request for a host the provider does not serve is answered before anything else.
+  installHostCheck(app, served);
+  installBodyDeadline(app, limits.apiBodyTimeoutMs);
   app.addHook('preClose', (done) => {
     lane.close();
     done();

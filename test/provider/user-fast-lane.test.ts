@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { DAY, ManualClock, MINUTE, SECOND } from '../../src/provider/clock';
+import { ServedHosts } from '../../src/provider/http/served-hosts';
 import { userFastLane } from '../../src/provider/routes/user-fast-lane';
 import { tokenDigest } from '../../src/shared/token-format';
 import { basicHeader } from './helpers/api-client';
@@ -297,11 +298,14 @@ describe('GET /user fast lane (in front of Fastify)', function () {
   it('once closed, answers nothing (the provider is closing: Fastify answers 503)', async () => {
     const tok = await createClassic(t, s, ['repo']);
     await assertLaneAnswersLikeTheRoute(t, auth(tok.token));
-    const lane = userFastLane(t.ctx);
+    const served = new ServedHosts('http', []);
+    const port = Number(new URL(t.ctx.origin).port);
+    served.listeningOn(port);
+    const lane = userFastLane(t.ctx, served);
     const req = Object.assign(new http.IncomingMessage(new net.Socket()), {
       method: 'GET',
       url: '/api/v3/user',
-      rawHeaders: ['Authorization', `token ${tok.token}`],
+      rawHeaders: ['Host', `127.0.0.1:${port}`, 'Authorization', `token ${tok.token}`],
     });
     const res = new http.ServerResponse(req);
     assert.equal(lane.handle(req, res), true, 'an open lane answers the cached token');

@@ -7,6 +7,7 @@
 // pass at once. Every other request goes to Fastify untouched, and nothing has been done for it:
 // another method or path (a query string, a trailing slash), a request body, Basic credentials, a
 // token the cache does not hold, last_used_at due to be written, a bad or expired token, a denial,
+// a Host or Origin the provider does not serve (http/served-hosts.ts),
 // a guard that has to wait, a provider that is closing. test/provider/user-fast-lane.test.ts holds
 // the lane's answers equal to Fastify's.
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -19,6 +20,7 @@ import type { ProviderContext } from '../context';
 import type { TokenRecord } from '../store/tokens';
 import { COMMON_HEADERS } from '../http/common-headers';
 import type { FrontHandler } from '../http/server-factory';
+import type { ServedHosts } from '../http/served-hosts';
 import { userJsonText } from '../users/user-json';
 import { GET_USER_AUTH, GET_USER_PATH, JSON_CONTENT_TYPE } from './users';
 
@@ -34,26 +36,41 @@ function isHeaderName(name: string, lower: string): boolean {
   return name.length === lower.length && name.toLowerCase() === lower;
 }
 
+/** The headers the lane reads. */
+interface LaneHeaders {
+  authorization: string;
+  host: string | undefined;
+  origin: string | undefined;
+}
+
 /**
- * The request's one Authorization header, when it has no body — read from req.rawHeaders, which the
- * parser has made anyway: Node builds req.headers on first use only, and the lane needs three of
- * them. undefined (take Fastify's path) without an Authorization header, with two of them, or with
- * a body (a Content-Length other than 0, a Transfer-Encoding).
+ * The request's one Authorization header, its Host and Origin, when it has no body — read from
+ * req.rawHeaders, which the parser has made anyway: Node builds req.headers on first use only.
+ * undefined (take Fastify's path) without an Authorization header, with two Authorization, Host
+ * or Origin headers, or with a body (a Content-Length other than 0, a Transfer-Encoding).
  */
-function authorizationWithoutBody(raw: readonly string[]): string | undefined {
+function laneHeaders(raw: readonly string[]): LaneHeaders | undefined {
   let authorization: string | undefined;
+  let host: string | undefined;
+  let origin: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
     if (isHeaderName(name, 'authorization')) {
       if (authorization !== undefined) return undefined;
       authorization = raw[i + 1];
+    } else if (isHeaderName(name, 'host')) {
+      if (host !== undefined) return undefined;
+      host = raw[i + 1];
+    } else if (isHeaderName(name, 'origin')) {
+      if (origin !== undefined) return undefined;
+      origin = raw[i + 1];
     } else if (isHeaderName(name, 'content-length')) {
       if (raw[i + 1] !== '0') return undefined;
     } else if (isHeaderName(name, 'transfer-encoding')) {
       return undefined;
     }
   }
-  return authorization;
+  return authorization === undefined ? undefined : { authorization, host, origin };
 }
 
 /** The request as the guards see it; its headers and address are read only if a guard asks. */
@@ -92,7 +109,8 @@ export function answerHeaders(acceptedScopes: readonly string[] | undefined): (t
   };
 }
 
-export function userFastLane(ctx: ProviderContext): FastLane {
+/** `served`: the Host and Origin values the provider answers (the lane declines all others). */
+export function userFastLane(ctx: ProviderContext, served: ServedHosts): FastLane {
   const requirement = GET_USER_AUTH;
   // The lane resolves nothing per request: it knows the accepted scopes (the header) up front.
   if (requirement.resource || typeof requirement.classicScopes === 'function' || typeof requirement.permission === 'function') {
@@ -104,8 +122,9 @@ export function userFastLane(ctx: ProviderContext): FastLane {
 
   const handle = (req: IncomingMessage, res: ServerResponse): boolean => {
     if (!open || req.method !== 'GET' || req.url !== GET_USER_PATH) return false;
-    const header = authorizationWithoutBody(req.rawHeaders);
-    const secret = header === undefined ? undefined : plainTokenCredentials(header)?.token;
+    const headers = laneHeaders(req.rawHeaders);
+    if (headers === undefined || !served.accepts(headers.host, headers.origin)) return false;
+    const secret = plainTokenCredentials(headers.authorization)?.token;
     // Account API tokens authenticate only as Basic {email}/token (auth/authenticate.ts).
     if (secret === undefined || secret.startsWith('tsa_')) return false;
     const presented = ctx.connectionTokens.presented(req.socket, secret);
