@@ -24,7 +24,10 @@ export function serverFactoryWith(front: FrontHandler, limits: Pick<ConnectionLi
     const listener: http.RequestListener = (req, res) => {
       if (!front(req, res)) fastify(req, res);
     };
-    const server = opts.https ? https.createServer(opts.https, listener) : http.createServer(listener);
+    // Node checks the headers and request deadlines this often (by default every 30 s, which would
+    // let a 30 s headers deadline run to a minute).
+    const timing: http.ServerOptions = { connectionsCheckingInterval: Math.max(50, Math.min(5_000, Math.floor(limits.headersTimeoutMs / 2))) };
+    const server = opts.https ? https.createServer({ ...opts.https, ...timing }, listener) : http.createServer(timing, listener);
     server.keepAliveTimeout = opts.keepAliveTimeout;
     server.requestTimeout = opts.requestTimeout;
     // Node wants the headers deadline within the request deadline.
