@@ -161,6 +161,21 @@ describe('network exposure: deadlines and the connection cap', () => {
     }
   });
 
+  it('closes the connection of a trickling body whose request was answered early (401 before the body)', async () => {
+    const t = await startTestProvider({ limits: { apiBodyTimeoutMs: 500 } });
+    const { socket, closed } = rawConnection(t);
+    const drip = setInterval(() => socket.writable && socket.write('{'), 100);
+    try {
+      socket.write(`POST /api/v3/user/repos HTTP/1.1\r\nHost: 127.0.0.1:${portOf(t)}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`);
+      const answer = await closed;
+      assert.match(answer, /^HTTP\/1\.1 401/, answer);
+    } finally {
+      clearInterval(drip);
+      socket.destroy();
+      await t.close();
+    }
+  });
+
   it('cuts off a request whose headers trickle', async () => {
     const t = await startTestProvider({ limits: { headersTimeoutMs: 500 } });
     const { socket, closed } = rawConnection(t);

@@ -46,6 +46,8 @@ declare module 'fastify' {
 /**
  * An API request whose body has not arrived `timeoutMs` after its headers is answered 408 and its
  * connection closed (a client that trickles a body would otherwise hold the request open forever).
+ * When the answer went out before the body (a 401 before the body is read), the connection is
+ * closed at the deadline all the same: Node reads the rest of a body before it reuses a connection.
  */
 export function installBodyDeadline(app: FastifyInstance, timeoutMs: number): void {
   const body = JSON.stringify({ message: `Request Timeout: the request body did not arrive within ${Math.ceil(timeoutMs / 1000)} s` });
@@ -53,7 +55,11 @@ export function installBodyDeadline(app: FastifyInstance, timeoutMs: number): vo
     const req = request.raw;
     if (req.complete || request.routeOptions.config.streamsBody) return done();
     const timer = setTimeout(() => {
-      if (req.complete || reply.sent || reply.raw.headersSent) return;
+      if (req.complete) return;
+      if (reply.sent || reply.raw.headersSent) {
+        req.socket.destroy();
+        return;
+      }
       reply.hijack();
       const headers: Record<string, string | number> = Object.fromEntries(COMMON_HEADERS);
       headers['content-type'] = 'application/json; charset=utf-8';
@@ -63,7 +69,8 @@ export function installBodyDeadline(app: FastifyInstance, timeoutMs: number): vo
       reply.raw.end(body, () => req.socket.destroy());
     }, timeoutMs);
     timer.unref();
-    reply.raw.once('close', () => clearTimeout(timer));
+    // The request has been read to its end (or the connection is gone).
+    req.once('close', () => clearTimeout(timer));
     done();
   });
 }
