@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as net from 'node:net';
+import { parseServeArgs } from '../../src/provider/cli';
 import { createClassicToken, createUser } from './helpers/accounts';
 import { createRepo, newSession } from './helpers/orgs';
 import { startTestProvider, TestProvider } from './helpers/provider';
@@ -241,5 +242,16 @@ describe('network exposure: deadlines and the connection cap', () => {
       agent.destroy();
       await t.close();
     }
+  });
+});
+
+describe('tessera serve: --public-host and --max-connections', () => {
+  it('takes repeated --public-host names and a connection cap, and refuses bad ones with a message', () => {
+    const opts = parseServeArgs(['serve', '--data', 'd', '--public-host', 'tessera.example.com', '--public-host', '[fd00::5]:8443', '--max-connections', '64'], '/srv');
+    assert.deepEqual(opts.publicHosts, ['tessera.example.com', '[fd00::5]:8443']);
+    assert.deepEqual(opts.limits, { maxConnections: 64 });
+    assert.throws(() => parseServeArgs(['serve', '--data', 'd', '--public-host', 'bad name'], '/srv'), /--public-host: not a host name/);
+    assert.throws(() => parseServeArgs(['serve', '--data', 'd', '--max-connections', '0'], '/srv'), /--max-connections must be a positive integer/);
+    assert.throws(() => parseServeArgs(['serve', '--help'], '/srv'), /--public-host NAME\[:PORT\]/);
   });
 });

@@ -53,7 +53,10 @@ export function installBodyDeadline(app: FastifyInstance, timeoutMs: number): vo
   const body = JSON.stringify({ message: `Request Timeout: the request body did not arrive within ${Math.ceil(timeoutMs / 1000)} s` });
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     const req = request.raw;
-    if (req.complete || request.routeOptions.config.streamsBody) return done();
+    // Most requests have no body (and at this point Node has not yet marked even those complete).
+    const length = req.headers['content-length'];
+    const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+    if (!hasBody || req.complete || request.routeOptions.config.streamsBody) return done();
     const timer = setTimeout(() => {
       if (req.complete) return;
       if (reply.sent || reply.raw.headersSent) {
