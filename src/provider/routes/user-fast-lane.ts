@@ -7,9 +7,9 @@
 // pass at once. Every other request goes to Fastify untouched, and nothing has been done for it:
 // another method or path (a query string, a trailing slash), a request body, Basic credentials, a
 // token the cache does not hold, last_used_at due to be written, a bad or expired token, a denial,
-// a Host or Origin the provider does not serve (http/served-hosts.ts),
-// a guard that has to wait, a provider that is closing. test/provider/user-fast-lane.test.ts holds
-// the lane's answers equal to Fastify's.
+// a Host or Origin the provider does not serve (http/served-hosts.ts), a guard that has to wait, a
+// provider that is closing. test/provider/user-fast-lane.test.ts holds the lane's answers equal to
+// Fastify's.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { plainTokenCredentials } from '../auth/credentials';
 import { peekToken } from '../auth/token-auth';
@@ -36,20 +36,14 @@ function isHeaderName(name: string, lower: string): boolean {
   return name.length === lower.length && name.toLowerCase() === lower;
 }
 
-/** The headers the lane reads. */
-interface LaneHeaders {
-  authorization: string;
-  host: string | undefined;
-  origin: string | undefined;
-}
-
 /**
- * The request's one Authorization header, its Host and Origin, when it has no body — read from
- * req.rawHeaders, which the parser has made anyway: Node builds req.headers on first use only.
- * undefined (take Fastify's path) without an Authorization header, with two Authorization, Host
- * or Origin headers, or with a body (a Content-Length other than 0, a Transfer-Encoding).
+ * The request's one Authorization header, when it has no body and its Host and Origin are served —
+ * read from req.rawHeaders, which the parser has made anyway: Node builds req.headers on first use
+ * only. undefined (take Fastify's path) without an Authorization header, with two Authorization,
+ * Host or Origin headers, with a body (a Content-Length other than 0, a Transfer-Encoding), or for
+ * a Host or Origin `served` refuses (Fastify's host check then answers).
  */
-function laneHeaders(raw: readonly string[]): LaneHeaders | undefined {
+function servedAuthorizationWithoutBody(raw: readonly string[], served: ServedHosts): string | undefined {
   let authorization: string | undefined;
   let host: string | undefined;
   let origin: string | undefined;
@@ -70,7 +64,7 @@ function laneHeaders(raw: readonly string[]): LaneHeaders | undefined {
       return undefined;
     }
   }
-  return authorization === undefined ? undefined : { authorization, host, origin };
+  return served.accepts(host, origin) ? authorization : undefined;
 }
 
 /** The request as the guards see it; its headers and address are read only if a guard asks. */
@@ -122,9 +116,8 @@ export function userFastLane(ctx: ProviderContext, served: ServedHosts): FastLan
 
   const handle = (req: IncomingMessage, res: ServerResponse): boolean => {
     if (!open || req.method !== 'GET' || req.url !== GET_USER_PATH) return false;
-    const headers = laneHeaders(req.rawHeaders);
-    if (headers === undefined || !served.accepts(headers.host, headers.origin)) return false;
-    const secret = plainTokenCredentials(headers.authorization)?.token;
+    const header = servedAuthorizationWithoutBody(req.rawHeaders, served);
+    const secret = header === undefined ? undefined : plainTokenCredentials(header)?.token;
     // Account API tokens authenticate only as Basic {email}/token (auth/authenticate.ts).
     if (secret === undefined || secret.startsWith('tsa_')) return false;
     const presented = ctx.connectionTokens.presented(req.socket, secret);
