@@ -1,9 +1,9 @@
 // After a real session — sign-up, sign-in, 2FA, tokens of every kind used on the API and by git
 // over HTTPS — no file in the data folder (the database, its WAL and shared memory, TLS material,
-// the bare repositories) and no line the provider logged holds a token or the password in plain
-// text, read byte by byte while the provider runs (the WAL holds the latest writes) and again
-// after it has stopped (checkpointed into the database). Any token-shaped string with a right
-// checksum counts, not only the ones the test knows.
+// the bare repositories) and no line the provider logged holds a token, the password or the TOTP
+// secret (stored encrypted) in plain text, read byte by byte while the provider runs (the WAL
+// holds the latest writes) and again after it has stopped (checkpointed into the database). Any
+// token-shaped string with a right checksum counts, not only the ones the test knows.
 import * as assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
@@ -84,7 +84,7 @@ describe('no secret in the data folder or the log', function () {
     await git(['push', '-q', withToken(fine.token, `${org}/org-rest`), 'HEAD:main'], { cwd: work, env });
     await git(['clone', '-q', withToken(classic.token, `${user.login}/at-rest`), path.join(tmp, 'clone')], { env });
 
-    const secrets = [session.token, classic.token, fine.token, user.password, 'wrong-password-42', ...recoveryCodes];
+    const secrets = [session.token, classic.token, fine.token, user.password, 'wrong-password-42', totpSecret, ...recoveryCodes];
     const running = await filesUnder(dataDir);
     assert.ok(running.some((f) => f.file.endsWith('tessera.db-wal')), 'the WAL is read while the provider runs');
     for (const f of running) assertNoSecret(path.relative(dataDir, f.file), f.text, secrets);
