@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 // `npm test` (after `npm run build`): every test layer in turn — unit, provider, extension host
 // (integration), UI — each with its own mocha summary; a failing layer does not stop the next.
-// Ends with one line per layer and exits non-zero if any failed.
+// Every layer's output (stdout and stderr) and the files the layers leave in test-results/ are
+// scanned for tokens (scripts/secret-scan.mjs): a token found fails the run, naming the layer or
+// file and the token's last four characters. Ends with one line per layer and exits non-zero if
+// any failed.
 //   node scripts/test-all.mjs [--only unit,provider,integration,ui]
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { builtParseToken, masked, scanFolder, StreamScanner } from './secret-scan.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opt } = parseArgs({ options: { only: { type: 'string' } } });
@@ -30,15 +34,26 @@ if (layers.some((l) => l.name === 'integration' || l.name === 'ui')) {
   const r = spawnSync(process.execPath, ['scripts/install-host.mjs'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) results.push({ name: 'host', ok: false, code: r.status ?? r.signal, secs: 0 });
 }
-/** Runs a layer with its output streamed through, counting mocha's `N passing` / `N failing` lines. */
+const parseToken = builtParseToken(ROOT);
+/**
+ * Runs a layer with its output streamed through, counting mocha's `N passing` / `N failing` lines
+ * and scanning stdout and stderr for tokens.
+ */
 function runCounting(args) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['inherit', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['inherit', 'pipe', 'pipe'] });
+    const scanner = new StreamScanner(parseToken);
+    const errScanner = new StreamScanner(parseToken);
+    child.stderr.on('data', (chunk) => {
+      process.stderr.write(chunk);
+      errScanner.feed(chunk);
+    });
     let passed = 0;
     let failed = 0;
     let partial = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
+      scanner.feed(chunk);
       const lines = (partial + chunk.toString('utf8')).split('\n');
       partial = lines.pop() ?? '';
       for (const line of lines) {
@@ -48,7 +63,7 @@ function runCounting(args) {
         if (f) failed += Number(f[1]);
       }
     });
-    child.on('close', (status, signal) => resolve({ status, signal, passed, failed }));
+    child.on('close', (status, signal) => resolve({ status, signal, passed, failed, secrets: [...new Set([...scanner.findings, ...errScanner.findings])] }));
   });
 }
 const hostFailed = results.some((r) => r.name === 'host');
@@ -61,8 +76,14 @@ for (const layer of layers) {
   console.log(`\n━━━ ${layer.name}: ${layer.what} ━━━`);
   const t0 = Date.now();
   const r = await runCounting(layer.cmd);
-  results.push({ ...layer, ok: r.status === 0, code: r.status ?? r.signal, secs: (Date.now() - t0) / 1000, passed: r.passed, failed: r.failed });
+  const leaked = r.secrets.length ? `a token in its output: ${r.secrets.map(masked).join(', ')}` : undefined;
+  if (leaked) console.log(`\n[test] ${layer.name}: ${leaked}`);
+  results.push({ ...layer, ok: r.status === 0 && !leaked, code: leaked ?? r.status ?? r.signal, secs: (Date.now() - t0) / 1000, passed: r.passed, failed: r.failed });
 }
+// What the layers leave behind: logs, console captures, screenshots' neighbours.
+const leftovers = scanFolder(path.join(ROOT, 'test-results'), parseToken);
+for (const f of leftovers) console.log(`[test] a token in ${path.relative(ROOT, f.file)}: ${f.tokens.map(masked).join(', ')}`);
+if (leftovers.length) results.push({ name: 'secret-scan', ok: false, code: `tokens in ${leftovers.length} file(s) under test-results/`, secs: 0 });
 console.log('\n━━━ summary ━━━');
 for (const r of results) {
   console.log(`  ${r.ok ? 'pass' : 'FAIL'}  ${r.name.padEnd(12)} ${r.secs.toFixed(0).padStart(5)} s${r.ok ? '' : `  (exit ${r.code})`}`);

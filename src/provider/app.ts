@@ -1,6 +1,7 @@
-// Builds the Fastify application: JSON-only body parsing (64 KiB, UTF-8), strict validation
-// (unknown fields rejected, no coercion, no control characters or lone surrogates in any string:
-// http/text-input.ts), the error mapper, the authorization hook and routes.
+// Builds the Fastify application: the Host/Origin check first (http/served-hosts.ts), the API body
+// deadline and connection limits (http/connection-limits.ts), JSON-only body parsing (64 KiB,
+// UTF-8), strict validation (unknown fields rejected, no coercion, no control characters or lone
+// surrogates in any string: http/text-input.ts), the error mapper, the authorization hook and routes.
 import Fastify, { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ProviderContext } from './context';
 import { installAuthorization } from './authz/authorize';
@@ -8,24 +9,37 @@ import { installErrorHandler } from './http/error-handler';
 import { HttpError } from './http/errors';
 import { BODY_LIMIT, installJsonBodyParser } from './http/json-body';
 import { installTextInputCheck } from './http/text-input';
+import { ConnectionLimits, connectionLimits, installBodyDeadline } from './http/connection-limits';
+import { installHostCheck, ServedHosts, ServedName } from './http/served-hosts';
 import { ROUTE_MODULES, RouteModule } from './routes';
 
 export interface AppOptions {
   https?: { cert: string; key: string };
   /** Extra route modules (after the built-in ones). */
   routes?: readonly RouteModule[];
+  /** Names served besides the loopback ones (http/served-hosts.ts servedNames). */
+  servedNames?: readonly ServedName[];
+  /** Over DEFAULT_CONNECTION_LIMITS. */
+  limits?: Partial<ConnectionLimits>;
 }
 
 export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyInstance {
+  const limits = connectionLimits(opts.limits);
+  const timing = { connectionsCheckingInterval: Math.max(50, Math.min(5_000, Math.floor(limits.headersTimeoutMs / 2))) };
+  // No Host is served until the server listens (its port is part of every served Host).
+  const served = new ServedHosts(opts.https ? 'https' : 'http', opts.servedNames ?? []);
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
     forceCloseConnections: true,
     return503OnClosing: true,
-    // No request timeout (a long git push is one request), but a connection that sends and
-    // receives nothing for two minutes is closed, so a stalled client cannot hold a socket forever.
-    connectionTimeout: 120_000,
-    ...(opts.https ? { https: { cert: opts.https.cert, key: opts.https.key } } : {}),
+    // The server-wide request deadline is git's (a long push is one request); API bodies have
+    // their own, shorter one (installBodyDeadline).
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.idleTimeoutMs,
+    // Node checks the headers and request deadlines this often (by default every 30 s, which would
+    // let a 30 s headers deadline run to a minute).
+    ...(opts.https ? { https: { cert: opts.https.cert, key: opts.https.key, ...timing } } : { http: timing }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     ajv: {
       customOptions: {
@@ -38,6 +52,18 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
       },
     },
   }) as unknown as FastifyInstance;
+
+  // Node wants the headers deadline within the request deadline; Fastify has no option for either
+  // this or the connection cap.
+  app.server.headersTimeout = limits.requestTimeoutMs > 0 ? Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) : limits.headersTimeoutMs;
+  app.server.maxConnections = limits.maxConnections;
+  app.server.once('listening', () => {
+    const address = app.server.address();
+    if (address && typeof address === 'object') served.listeningOn(address.port);
+  });
+  // First: a request for a host the provider does not serve is answered before anything else.
+  installHostCheck(app, served);
+  installBodyDeadline(app, limits.apiBodyTimeoutMs);
 
   installJsonBodyParser(app);
   installErrorHandler(app, ctx.log, (err) => ctx.store.isBusy(err));

@@ -1,17 +1,24 @@
 // `tessera serve --data DIR [--port N] [--host 127.0.0.1] [--tls auto|off]
-//  [--tls-cert F --tls-key F] [--signup open|closed]`
+//  [--tls-cert F --tls-key F] [--signup open|closed] [--public-host NAME]... [--max-connections N]`
 // `tessera reset-two-factor --data DIR` (the way out when the data key is lost for good)
 import './quiet-sqlite-warning'; // first: before anything loads node:sqlite
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseServedName } from './http/served-hosts';
 import { isLoopbackHost, ProviderOptions, RunningProvider, startProvider } from './index';
 import { DATABASE_FILE, openDatabase } from './store/sqlite/database';
 import { resetAllTwoFactor } from './store/sqlite/two-factor';
 
 const USAGE = `Usage: tessera serve --data DIR [--port N] [--host 127.0.0.1] [--tls auto|off]
                      [--tls-cert FILE --tls-key FILE] [--signup open|closed]
-       tessera reset-two-factor --data DIR`;
+                     [--public-host NAME[:PORT]]... [--max-connections N]
+       tessera reset-two-factor --data DIR
+
+  --public-host   a name (or address) clients reach a team server by; repeatable. Requests
+                  whose Host is not 127.0.0.1, localhost, [::1], --host or a public host are
+                  refused (421), and with --tls auto the local CA covers exactly these names.
+  --max-connections  connections held at once (default 512); more are closed as they come.`;
 
 export interface CliIo {
   out: (line: string) => void;
@@ -32,6 +39,8 @@ export function parseServeArgs(argv: string[], cwd: string): ProviderOptions {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       signup: { type: 'string' },
+      'public-host': { type: 'string', multiple: true },
+      'max-connections': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -56,7 +65,27 @@ export function parseServeArgs(argv: string[], cwd: string): ProviderOptions {
   }
   const signup = values.signup ?? 'open';
   if (signup !== 'open' && signup !== 'closed') throw new Error('--signup must be open or closed');
-  return { dataDir: path.resolve(cwd, values.data), port, host, tls, signup };
+  const publicHosts = values['public-host'] ?? [];
+  for (const h of publicHosts) {
+    try {
+      parseServedName(h);
+    } catch (err) {
+      throw new Error(`--public-host: ${(err as Error).message}`);
+    }
+  }
+  const maxConnections = values['max-connections'];
+  if (maxConnections !== undefined && (!/^\d+$/.test(maxConnections) || Number(maxConnections) < 1)) {
+    throw new Error('--max-connections must be a positive integer');
+  }
+  return {
+    dataDir: path.resolve(cwd, values.data),
+    port,
+    host,
+    tls,
+    signup,
+    ...(publicHosts.length ? { publicHosts } : {}),
+    ...(maxConnections !== undefined ? { limits: { maxConnections: Number(maxConnections) } } : {}),
+  };
 }
 
 /**

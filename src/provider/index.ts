@@ -8,6 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import { Clock, systemClock } from './clock';
 import { createProviderContext } from './context';
+import type { ConnectionLimits } from './http/connection-limits';
+import { servedNames } from './http/served-hosts';
 import { Logger, LogLevel, redactingLogger } from './logger';
 import type { DataKeySource } from './secrets/data-key';
 import { securePrivateTree } from './secrets/private-files';
@@ -44,6 +46,14 @@ export interface ProviderOptions {
   log?: (level: LogLevel, message: string) => void;
   /** How often the unused-token sweeper runs. Default one hour. */
   sweepIntervalMs?: number;
+  /**
+   * Host names (or addresses, `NAME` or `NAME:PORT`) a team server is reached by, besides the
+   * loopback names and `host` itself: requests for any other Host are refused, and the local CA
+   * (`tls: 'auto'`) covers exactly these names. Default none.
+   */
+  publicHosts?: string[];
+  /** Request deadlines and the connection cap (http/connection-limits.ts), over the defaults. */
+  limits?: Partial<ConnectionLimits>;
 }
 
 export interface RunningProvider {
@@ -79,6 +89,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   }
   const port = opts.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${port}`);
+  const names = servedNames(host, opts.publicHosts ?? []);
   const log: Logger = redactingLogger(opts.log);
   const clock = opts.clock ?? systemClock;
 
@@ -87,7 +98,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   let caCertPath: string | undefined;
   let caCertPem: string | undefined;
   if (tlsMode === 'auto') {
-    const ca = await ensureLocalCa(dataDir);
+    const ca = await ensureLocalCa(dataDir, names.map((n) => n.name));
     https = { cert: ca.certPem, key: ca.keyPem };
     caCertPath = ca.caCertPath;
     caCertPem = ca.caCertPem;
@@ -100,7 +111,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
 
   let app: FastifyInstance;
   try {
-    app = buildApp(ctx, { https });
+    app = buildApp(ctx, { https, servedNames: names, ...(opts.limits ? { limits: opts.limits } : {}) });
     await app.listen({ port, host });
   } catch (err) {
     await store.close();

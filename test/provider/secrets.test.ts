@@ -3,6 +3,7 @@
 // values and token-shaped strings redacted from every log line, also when a handler fails.
 import * as assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -74,12 +75,15 @@ describe('secrets stay secret', () => {
       ],
     });
     try {
+      // Listening, so the Host it serves (127.0.0.1 and its port) is known.
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const host = `127.0.0.1:${(app.server.address() as AddressInfo).port}`;
       const auth = basicHeader('someone', 'hunter2-password');
-      const res = await app.inject({ method: 'GET', url: '/boom', headers: { 'x-echo': auth } });
+      const res = await app.inject({ method: 'GET', url: '/boom', headers: { host, 'x-echo': auth } });
       assert.equal(res.statusCode, 500);
       assert.deepEqual(res.json(), { message: 'Internal server error' });
       assert.ok(!res.body.includes(leaked));
-      const res2 = await app.inject({ method: 'GET', url: '/boom', headers: { authorization: `token ${leaked}` } });
+      const res2 = await app.inject({ method: 'GET', url: '/boom', headers: { host, authorization: `token ${leaked}` } });
       assert.equal(res2.statusCode, 401, 'a bad token is refused before the handler');
       assert.equal(logs.length, 1);
       assert.ok(!logs[0].includes(leaked), logs[0]);

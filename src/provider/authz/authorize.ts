@@ -4,6 +4,7 @@
 // before any 4xx about its body. (It also sets the no-store / nosniff headers every answer
 // carries: one hook, not two.)
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { setCommonHeaders } from '../http/common-headers';
 import { authenticate } from '../auth/authenticate';
 import type { Principal } from '../auth/principal';
 import type { ProviderContext } from '../context';
@@ -106,12 +107,6 @@ export function installAuthorization(app: FastifyInstance, ctx: ProviderContext)
       done();
     }, done);
   });
-}
-
-/** Headers every answer carries. */
-function setCommonHeaders(reply: FastifyReply): void {
-  reply.header('cache-control', 'no-store');
-  reply.header('x-content-type-options', 'nosniff');
 }
 
 function authorizationHook(ctx: ProviderContext, requirement: AuthRequirement) {

@@ -204,7 +204,8 @@ export function registerGitRoutes(app: FastifyInstance, ctx: ProviderContext): v
       }
     };
 
-    const config = { auth: GIT_AUTH };
+    // The bodies stream to git http-backend: only the server-wide request deadline applies.
+    const config = { auth: GIT_AUTH, streamsBody: true };
     // `:repo` carries the `.git` suffix (optional, as on GitHub); the resolver drops it.
     scope.get('/:owner/:repo/info/refs', { config }, handler);
     scope.post('/:owner/:repo/git-upload-pack', { config, bodyLimit: Number.MAX_SAFE_INTEGER }, handler);

@@ -1,10 +1,12 @@
-// Makes the local CA's certificates (./local-ca.ts decides when): a self-signed ECDSA P-256 CA
-// and a server certificate for the loopback names, with @peculiar/x509. Loaded on demand only
-// (see local-ca.ts for why).
+// Makes the local CA's certificates (./local-ca.ts decides when): a self-signed ECDSA P-256 CA that
+// may sign server certificates only (path length 0) and only for the served names (critical name
+// constraints), and a server certificate for those names, with @peculiar/x509. Loaded on demand
+// only (see local-ca.ts for why).
 import 'reflect-metadata'; // @peculiar/x509 (through tsyringe) needs a Reflect metadata polyfill
 import * as x509 from '@peculiar/x509';
 import * as crypto from 'node:crypto';
-import { BACKDATE_MS, CA_VALIDITY_MS, SERVER_DNS, SERVER_IPS, SERVER_VALIDITY_MS } from './certificate-profile';
+import { BACKDATE_MS, CA_VALIDITY_MS, SERVER_VALIDITY_MS } from './certificate-profile';
+import { NAME_CONSTRAINTS_OID, nameConstraintsDer, PermittedNames } from './name-constraints';
 
 x509.cryptoProvider.set(crypto.webcrypto);
 
@@ -35,7 +37,7 @@ function privateKeyPem(key: crypto.KeyObject): string {
   return key.export({ type: 'pkcs8', format: 'pem' }) as string;
 }
 
-export async function createCa(now: number): Promise<IssuingCa> {
+export async function createCa(now: number, names: PermittedNames): Promise<IssuingCa> {
   const keys = await generateKeyPair();
   const tag = crypto.randomBytes(4).toString('hex');
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -48,6 +50,7 @@ export async function createCa(now: number): Promise<IssuingCa> {
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      new x509.Extension(NAME_CONSTRAINTS_OID, true, nameConstraintsDer(names)),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
@@ -56,7 +59,7 @@ export async function createCa(now: number): Promise<IssuingCa> {
   return { cert: new crypto.X509Certificate(certPem), certPem, keyPem: privateKeyPem(key), key };
 }
 
-export async function createServerCertificate(ca: IssuingCa, now: number): Promise<{ certPem: string; keyPem: string }> {
+export async function createServerCertificate(ca: IssuingCa, now: number, names: PermittedNames): Promise<{ certPem: string; keyPem: string }> {
   const keys = await generateKeyPair();
   const caCert = new x509.X509Certificate(ca.certPem);
   const signingKey = await crypto.webcrypto.subtle.importKey('pkcs8', ca.key.export({ type: 'pkcs8', format: 'der' }), EC_ALGORITHM, false, ['sign']);
@@ -74,7 +77,7 @@ export async function createServerCertificate(ca: IssuingCa, now: number): Promi
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
       new x509.SubjectAlternativeNameExtension(
-        [...SERVER_DNS.map((value) => ({ type: 'dns' as const, value })), ...SERVER_IPS.map((value) => ({ type: 'ip' as const, value }))],
+        [...names.dns.map((value) => ({ type: 'dns' as const, value })), ...names.ips.map((value) => ({ type: 'ip' as const, value }))],
         false,
       ),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),

@@ -1,7 +1,10 @@
 // A local certificate authority for `--tls auto`: on first start it makes a CA and a server
-// certificate for 127.0.0.1, ::1 and localhost under `${dataDir}/tls/`, and reuses them on
-// later starts (the server certificate is renewed when it expires within 30 days). Git and the
-// extension trust the CA through `http.sslCAInfo` for the provider's origin only.
+// certificate for 127.0.0.1, ::1 and localhost (and the names a team server is given) under
+// `${dataDir}/tls/`, and reuses them on later starts (the server certificate is renewed when it
+// expires within 30 days). The CA may vouch for those names only (critical name constraints,
+// ./name-constraints.ts): a CA without them, or with other names, is replaced at start, and the
+// server certificate with it. Git and the extension trust the CA through `http.sslCAInfo` (the
+// same file, whose content then changes).
 //
 // Checking existing files needs only node:crypto. Making certificates needs @peculiar/x509
 // (./certificate-issuer.ts), which is loaded only then, so a provider that reuses its
@@ -13,13 +16,14 @@ import * as path from 'node:path';
 import { ensurePrivateDirSync, PRIVATE_FILE_MODE } from '../secrets/private-files';
 import type * as CertificateIssuer from './certificate-issuer';
 import type { IssuingCa } from './certificate-issuer';
-import { BACKDATE_MS, RENEW_BEFORE_MS, SERVER_DNS, SERVER_IPS } from './certificate-profile';
+import { BACKDATE_MS, certificateNames, RENEW_BEFORE_MS } from './certificate-profile';
+import { hasNameConstraints, PermittedNames } from './name-constraints';
 
 export interface LocalCa {
   /** Absolute path of the CA certificate (PEM) that clients should trust. */
   caCertPath: string;
   caCertPem: string;
-  /** The server certificate (PEM) for 127.0.0.1, ::1 and localhost, signed by the CA. */
+  /** The server certificate (PEM) for 127.0.0.1, ::1, localhost and the extra names, signed by the CA. */
   certPem: string;
   /** The server certificate's private key (PKCS#8 PEM). */
   keyPem: string;
@@ -40,9 +44,11 @@ function certificateIssuer(): typeof CertificateIssuer {
 
 /**
  * Makes (first call) or reuses (later calls) the local CA and server certificate in
- * `${dataDir}/tls/`. Safe against several processes starting at once (a lock file).
+ * `${dataDir}/tls/`, for the loopback names and `extraNames` (host names or IP addresses). Safe
+ * against several processes starting at once (a lock file).
  */
-export async function ensureLocalCa(dataDir: string): Promise<LocalCa> {
+export async function ensureLocalCa(dataDir: string, extraNames: readonly string[] = []): Promise<LocalCa> {
+  const names = certificateNames(extraNames);
   const dir = path.resolve(dataDir, 'tls');
   ensurePrivateDirSync(dir);
   return withDirectoryLock(dir, async () => {
@@ -54,18 +60,18 @@ export async function ensureLocalCa(dataDir: string): Promise<LocalCa> {
     };
     const now = Date.now();
 
-    let ca: IssuingCa | undefined = await loadCa(files.caCert, files.caKey, now);
+    let ca: IssuingCa | undefined = await loadCa(files.caCert, files.caKey, now, names);
     let caIsNew = false;
     if (!ca) {
-      ca = await certificateIssuer().createCa(now);
+      ca = await certificateIssuer().createCa(now, names);
       await writeFileAtomic(files.caKey, ca.keyPem);
       await writeFileAtomic(files.caCert, ca.certPem);
       caIsNew = true;
     }
 
-    let server = caIsNew ? undefined : await loadServer(files.serverCert, files.serverKey, ca.cert, now);
+    let server = caIsNew ? undefined : await loadServer(files.serverCert, files.serverKey, ca.cert, now, names);
     if (!server) {
-      server = await certificateIssuer().createServerCertificate(ca, now);
+      server = await certificateIssuer().createServerCertificate(ca, now, names);
       await writeFileAtomic(files.serverKey, server.keyPem);
       await writeFileAtomic(files.serverCert, server.certPem);
     }
@@ -95,26 +101,30 @@ function isP256(key: crypto.KeyObject): boolean {
   return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
 }
 
-/** The existing CA if it is complete, consistent, a CA, ECDSA P-256 and not near expiry. */
-async function loadCa(certFile: string, keyFile: string, now: number): Promise<IssuingCa | undefined> {
+/**
+ * The existing CA if it is complete, consistent, a CA, ECDSA P-256, not near expiry, and
+ * constrained to exactly `names`.
+ */
+async function loadCa(certFile: string, keyFile: string, now: number, names: PermittedNames): Promise<IssuingCa | undefined> {
   const [certPem, keyPem] = await Promise.all([readIfExists(certFile), readIfExists(keyFile)]);
   if (certPem === undefined || keyPem === undefined) return undefined;
   try {
     const cert = new crypto.X509Certificate(certPem);
     const key = crypto.createPrivateKey(keyPem);
-    if (!cert.ca || !isP256(key) || !cert.checkPrivateKey(key) || !stillValid(cert, now)) return undefined;
+    if (!cert.ca || !isP256(key) || !cert.checkPrivateKey(key) || !stillValid(cert, now) || !hasNameConstraints(cert, names)) return undefined;
     return { cert, certPem, keyPem, key };
   } catch {
     return undefined; // unreadable: make a new one
   }
 }
 
-/** The existing server certificate if it is issued by `ca`, covers our names and is not near expiry. */
+/** The existing server certificate if it is issued by `ca`, covers `names` and is not near expiry. */
 async function loadServer(
   certFile: string,
   keyFile: string,
   ca: crypto.X509Certificate,
   now: number,
+  names: PermittedNames,
 ): Promise<{ certPem: string; keyPem: string } | undefined> {
   const [certPem, keyPem] = await Promise.all([readIfExists(certFile), readIfExists(keyFile)]);
   if (certPem === undefined || keyPem === undefined) return undefined;
@@ -124,7 +134,7 @@ async function loadServer(
     if (!cert.checkPrivateKey(key) || !cert.checkIssued(ca) || !cert.verify(ca.publicKey) || !stillValid(cert, now)) {
       return undefined;
     }
-    if (!SERVER_IPS.every((ip) => cert.checkIP(ip)) || !SERVER_DNS.every((host) => cert.checkHost(host))) return undefined;
+    if (!names.ips.every((ip) => cert.checkIP(ip)) || !names.dns.every((host) => cert.checkHost(host))) return undefined;
     return { certPem, keyPem };
   } catch {
     return undefined;

@@ -1,0 +1,145 @@
+// The Host names and browser Origins the provider answers, checked on every request before
+// anything else (installHostCheck). A
+// page on attacker.example that rebinds its name to 127.0.0.1 reaches the provider with
+// `Host: attacker.example:PORT`, and a page on another site that sends a request to it carries its
+// own `Origin`: both are refused, so no web page can drive the provider. Served: the loopback
+// names (127.0.0.1, localhost, [::1]) and the names a team server is given (`--public-host`, and
+// `--host` when it names one address), each with the provider's port — and without a port when
+// that is the scheme's default one or the name was given as NAME:PORT (a reverse proxy's).
+import { isIP } from 'node:net';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { setCommonHeaders } from './common-headers';
+import { HttpError } from './errors';
+
+/** The names every provider serves (the loopback ones). */
+export const LOOPBACK_NAMES: readonly string[] = ['127.0.0.1', 'localhost', '::1'];
+
+/** Listen addresses that name no one host (every interface). */
+const WILDCARD_ADDRESSES = new Set(['0.0.0.0', '::', '[::]', '::0']);
+
+/** A served name as given: a DNS name or an IP address, optionally with `:PORT`. */
+export interface ServedName {
+  /** Lower case; an IPv6 address without brackets. */
+  name: string;
+  port?: number;
+}
+
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/**
+ * Parses `NAME`, `NAME:PORT`, `IP`, `IP:PORT`, `[IPv6]` or `[IPv6]:PORT`. Throws an Error naming
+ * what is wrong (for the command line).
+ */
+export function parseServedName(text: string): ServedName {
+  const value = text.trim().toLowerCase();
+  let name = value;
+  let port: number | undefined;
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(value);
+  if (bracketed) {
+    name = bracketed[1];
+    port = bracketed[2] === undefined ? undefined : Number(bracketed[2]);
+    if (isIP(name) !== 6) throw new Error(`not an IPv6 address in brackets: ${text}`);
+  } else if (isIP(value) === 6) {
+    name = value;
+  } else {
+    const withPort = /^([^:]+):(\d+)$/.exec(value);
+    if (withPort) {
+      name = withPort[1];
+      port = Number(withPort[2]);
+    }
+    if (!isIP(name) && !DNS_NAME.test(name)) throw new Error(`not a host name or IP address: ${text}`);
+  }
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new Error(`invalid port in ${text}`);
+  return port === undefined ? { name } : { name, port };
+}
+
+/**
+ * The names a provider listening on `listenHost` with `publicHosts` serves besides the loopback
+ * ones: the listen host itself when it is one address or name (not a wildcard, not loopback), and
+ * every public host. Also the names its local CA constrains itself to (tls/local-ca.ts).
+ */
+export function servedNames(listenHost: string, publicHosts: readonly string[] = []): ServedName[] {
+  const names: ServedName[] = [];
+  const listen = listenHost.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  if (!WILDCARD_ADDRESSES.has(listen) && !LOOPBACK_NAMES.includes(listen)) names.push(parseServedName(listen));
+  for (const h of publicHosts) names.push(parseServedName(h));
+  const seen = new Set<string>();
+  return names.filter((n) => {
+    const key = `${n.name}|${n.port ?? ''}`;
+    if (seen.has(key) || (LOOPBACK_NAMES.includes(n.name) && n.port === undefined)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The name as it appears in a Host header or an origin: an IPv6 address in brackets. */
+function hostForm(name: string): string {
+  return isIP(name) === 6 ? `[${name}]` : name;
+}
+
+/** Which Host and Origin values are the provider's own; fixed once the server listens. */
+export class ServedHosts {
+  private hosts = new Set<string>();
+  private origins = new Set<string>();
+
+  constructor(
+    private readonly scheme: 'http' | 'https',
+    private readonly names: readonly ServedName[],
+  ) {}
+
+  /** Called once the server listens on `port` (before that, no request is served). */
+  listeningOn(port: number): void {
+    const hosts = new Set<string>();
+    const origins = new Set<string>();
+    const defaultPort = this.scheme === 'https' ? 443 : 80;
+    const add = (name: string, hostPort: number | undefined) => {
+      const host = hostPort === undefined ? hostForm(name) : `${hostForm(name)}:${hostPort}`;
+      hosts.add(host);
+      origins.add(`${this.scheme}://${hostPort === defaultPort ? hostForm(name) : host}`);
+    };
+    for (const name of LOOPBACK_NAMES) {
+      add(name, port);
+      if (port === defaultPort) add(name, undefined);
+    }
+    for (const n of this.names) {
+      if (n.port !== undefined) {
+        add(n.name, n.port);
+        continue;
+      }
+      add(n.name, port);
+      add(n.name, undefined); // a reverse proxy on the scheme's default port
+    }
+    this.hosts = hosts;
+    this.origins = origins;
+  }
+
+  /** Why a request with these Host and Origin headers is refused, or undefined when it is served. */
+  problem(host: string | undefined, origin: string | undefined): HttpError | undefined {
+    if (host === undefined || !this.hosts.has(host.toLowerCase())) {
+      return new HttpError(
+        421,
+        host === undefined
+          ? 'Misdirected Request: the request has no Host header'
+          : `Misdirected Request: this provider does not serve the host name in the Host header (${JSON.stringify(host.slice(0, 100))}); a team server names its public host names with --public-host`,
+      );
+    }
+    if (origin !== undefined && !this.origins.has(origin.toLowerCase())) {
+      return new HttpError(403, `Cross-origin requests are refused: the Origin ${JSON.stringify(origin.slice(0, 100))} is not this provider's own`);
+    }
+    return undefined;
+  }
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+/** The first onRequest hook of every request, routed or not (git routes too). */
+export function installHostCheck(app: FastifyInstance, served: ServedHosts): void {
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    const problem = served.problem(request.headers.host, headerValue(request.headers.origin));
+    if (!problem) return done();
+    setCommonHeaders(reply);
+    done(problem);
+  });
+}
