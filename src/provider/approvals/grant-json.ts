@@ -1,6 +1,7 @@
 // GitHub's organization-programmatic-access-grant-request (the approval queue) and
 // organization-programmatic-access-grant (tokens with access) objects. `permissions.other` holds
 // the account permissions, as on GitHub.
+import type { GrantPermissionsJson, TokenGrantJson, TokenRequestJson } from '../../shared/api-types';
 import type { PermissionSet } from '../../shared/fine-grained-permissions';
 import { apiBase, ProviderContext } from '../context';
 import { simpleUserJson } from '../orgs/account-json';
@@ -10,7 +11,7 @@ import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
 import { isExpired } from '../tokens/token-status';
 
-export function grantPermissionsJson(p: PermissionSet | null): { organization: Record<string, string>; repository: Record<string, string>; other: Record<string, string> } {
+export function grantPermissionsJson(p: PermissionSet | null): GrantPermissionsJson {
   return { organization: { ...(p?.organization ?? {}) }, repository: { ...(p?.repository ?? {}) }, other: { ...(p?.account ?? {}) } };
 }
 
@@ -24,7 +25,7 @@ function tokenFields(ctx: ProviderContext, t: TokenRecord) {
   };
 }
 
-export function tokenRequestJson(ctx: ProviderContext, org: OrganizationRecord, r: TokenRequestRecord, t: TokenRecord, requester: UserRecord): Record<string, unknown> {
+export function tokenRequestJson(ctx: ProviderContext, org: OrganizationRecord, r: TokenRequestRecord, t: TokenRecord, requester: UserRecord): TokenRequestJson {
   return {
     id: r.id,
     reason: r.justification,
@@ -37,7 +38,7 @@ export function tokenRequestJson(ctx: ProviderContext, org: OrganizationRecord, 
   };
 }
 
-export function tokenGrantJson(ctx: ProviderContext, org: OrganizationRecord, g: TokenGrantRecord, t: TokenRecord, owner: UserRecord): Record<string, unknown> {
+export function tokenGrantJson(ctx: ProviderContext, org: OrganizationRecord, g: TokenGrantRecord, t: TokenRecord, owner: UserRecord): TokenGrantJson {
   return {
     id: t.id,
     owner: simpleUserJson(ctx, owner),

@@ -1,5 +1,6 @@
 // Records audit events with GitHub's event names. Never a secret: known secret-bearing keys are
 // dropped and anything token-shaped is redacted before the event reaches the store.
+import type { AuditEventJson } from '../../shared/api-types';
 import type { ProviderContext } from '../context';
 import type { AuditEventRecord } from '../store/audit';
 import type { UserRecord } from '../store/users';
@@ -79,8 +80,8 @@ export async function recordAudit(ctx: ProviderContext, e: AuditInput): Promise<
 }
 
 /** GitHub's audit-log entry shape. */
-export function auditEventJson(e: AuditEventRecord): Record<string, unknown> {
-  const out: Record<string, unknown> = {
+export function auditEventJson(e: AuditEventRecord): AuditEventJson {
+  const out: AuditEventJson = {
     ...e.data,
     '@timestamp': e.createdAt.getTime(),
     _document_id: String(e.id),

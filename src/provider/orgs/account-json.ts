@@ -1,5 +1,7 @@
 // GitHub's simple-user and organization-simple objects (the fields Tessera has), as owners of
 // repositories, requesters in the approval queue and members of organizations.
+import type { OrganizationJson, OrganizationSimpleJson, OrgOwnerJson } from '../../shared/api-types';
+import type { SimpleUserJson } from '../../shared/api-types';
 import { apiBase, ProviderContext } from '../context';
 import type { OrganizationRecord } from '../store/organizations';
 import type { UserRecord } from '../store/users';
@@ -8,7 +10,7 @@ function nodeId(prefix: string, id: number): string {
   return Buffer.from(`${prefix}:${id}`, 'utf8').toString('base64');
 }
 
-export function simpleUserJson(ctx: ProviderContext, u: UserRecord): Record<string, unknown> {
+export function simpleUserJson(ctx: ProviderContext, u: UserRecord): SimpleUserJson {
   const url = `${apiBase(ctx)}/users/${u.login}`;
   return {
     login: u.login,
@@ -34,7 +36,7 @@ export function simpleUserJson(ctx: ProviderContext, u: UserRecord): Record<stri
 }
 
 /** An org in the places GitHub puts a simple-user (a repository's owner). */
-export function orgAsOwnerJson(ctx: ProviderContext, o: OrganizationRecord): Record<string, unknown> {
+export function orgAsOwnerJson(ctx: ProviderContext, o: OrganizationRecord): OrgOwnerJson {
   const url = `${apiBase(ctx)}/orgs/${o.login}`;
   return {
     login: o.login,
@@ -50,7 +52,7 @@ export function orgAsOwnerJson(ctx: ProviderContext, o: OrganizationRecord): Rec
   };
 }
 
-export function organizationSimpleJson(ctx: ProviderContext, o: OrganizationRecord): Record<string, unknown> {
+export function organizationSimpleJson(ctx: ProviderContext, o: OrganizationRecord): OrganizationSimpleJson {
   const url = `${apiBase(ctx)}/orgs/${o.login}`;
   return {
     login: o.login,
@@ -69,7 +71,7 @@ export function organizationSimpleJson(ctx: ProviderContext, o: OrganizationReco
 }
 
 /** GitHub's organization-full (the fields Tessera has). */
-export function organizationJson(ctx: ProviderContext, o: OrganizationRecord, counts?: { publicRepos: number; privateRepos?: number }): Record<string, unknown> {
+export function organizationJson(ctx: ProviderContext, o: OrganizationRecord, counts?: { publicRepos: number; privateRepos?: number }): OrganizationJson {
   return {
     ...organizationSimpleJson(ctx, o),
     name: o.name,

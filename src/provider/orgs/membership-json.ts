@@ -1,11 +1,12 @@
 // GitHub's org-membership object. GitHub calls an owner `admin` in this API.
+import type { MembershipJson, OrgRoleJson } from '../../shared/api-types';
 import { apiBase, ProviderContext } from '../context';
 import type { MembershipRecord, OrgRole } from '../store/memberships';
 import type { OrganizationRecord } from '../store/organizations';
 import type { UserRecord } from '../store/users';
 import { organizationSimpleJson, simpleUserJson } from './account-json';
 
-export type ApiOrgRole = 'admin' | 'member';
+export type ApiOrgRole = OrgRoleJson;
 
 export function apiRole(role: OrgRole): ApiOrgRole {
   return role === 'owner' ? 'admin' : 'member';
@@ -15,7 +16,7 @@ export function storeRole(role: ApiOrgRole): OrgRole {
   return role === 'admin' ? 'owner' : 'member';
 }
 
-export function membershipJson(ctx: ProviderContext, m: MembershipRecord, org: OrganizationRecord, user: UserRecord): Record<string, unknown> {
+export function membershipJson(ctx: ProviderContext, m: MembershipRecord, org: OrganizationRecord, user: UserRecord): MembershipJson {
   return {
     url: `${apiBase(ctx)}/orgs/${org.login}/memberships/${user.login}`,
     state: m.state,

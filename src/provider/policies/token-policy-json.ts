@@ -1,19 +1,8 @@
 // The JSON of GET/PATCH /orgs/{org}/personal-access-token-policy (DESIGN.md field names).
+import type { TokenPolicyJson, UpdateTokenPolicyRequest } from '../../shared/api-types';
 import type { TokenPolicyRecord } from '../store/organizations';
 
-export interface TokenPolicyJson {
-  classic_tokens: 'allowed' | 'restricted';
-  require_approval: boolean;
-  max_lifetime_days: { classic: number | null; fine_grained: number };
-  sso_required: boolean;
-}
-
-export interface TokenPolicyPatch {
-  classic_tokens?: 'allowed' | 'restricted';
-  require_approval?: boolean;
-  max_lifetime_days?: { classic?: number | null; fine_grained?: number };
-  sso_required?: boolean;
-}
+export type TokenPolicyPatch = UpdateTokenPolicyRequest;
 
 export function tokenPolicyJson(p: TokenPolicyRecord): TokenPolicyJson {
   return {

@@ -1,14 +1,15 @@
 // GitHub's repository object (the fields Tessera has), with the caller's `permissions`.
+import type { RepositoryJson, TokenRepositoryJson } from '../../shared/api-types';
 import { apiBase, ProviderContext } from '../context';
 import { orgAsOwnerJson, simpleUserJson } from '../orgs/account-json';
 import type { RepositoryRecord } from '../store/repositories';
 import type { AccountOwner } from './account-owner';
 import type { RepositoryAccess } from './repository-access';
 
-export function repositoryJson(ctx: ProviderContext, r: RepositoryRecord, owner: AccountOwner, access?: RepositoryAccess | null): Record<string, unknown> {
+export function repositoryJson(ctx: ProviderContext, r: RepositoryRecord, owner: AccountOwner, access?: RepositoryAccess | null): RepositoryJson {
   const fullName = `${owner.login}/${r.name}`;
   const url = `${apiBase(ctx)}/repos/${fullName}`;
-  const out: Record<string, unknown> = {
+  const out: RepositoryJson = {
     id: r.id,
     node_id: Buffer.from(`Repository:${r.id}`, 'utf8').toString('base64'),
     name: r.name,
@@ -43,6 +44,6 @@ export function repositoryJson(ctx: ProviderContext, r: RepositoryRecord, owner:
 }
 
 /** The short form the extension's pickers read (id, name, full_name, private, owner.login). */
-export function repositoryRefJson(r: RepositoryRecord, ownerLogin: string): Record<string, unknown> {
+export function repositoryRefJson(r: RepositoryRecord, ownerLogin: string): TokenRepositoryJson {
   return { id: r.id, name: r.name, full_name: `${ownerLogin}/${r.name}`, private: r.private, owner: { login: ownerLogin } };
 }

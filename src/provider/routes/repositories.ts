@@ -2,6 +2,7 @@
 // default branch `main`), GET/PATCH/DELETE /repos/{owner}/{repo}, GET /repos/{owner}/{repo}/branches,
 // GET /user/repos and GET /orgs/{org}/repos.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RepositoryJson } from '../../shared/api-types';
 import { recordAudit } from '../audit/audit-log';
 import type { Principal } from '../auth/principal';
 import { principalOf } from '../authz/authorize';
@@ -67,7 +68,7 @@ async function createRepository(
   request: FastifyRequest<{ Body: CreateRepositoryBody }>,
   reply: FastifyReply,
   owner: AccountOwner,
-): Promise<Record<string, unknown>> {
+): Promise<RepositoryJson> {
   const principal = principalOf(request);
   const body = request.body;
   const nameProblem = validateRepositoryName(body.name);

@@ -2,6 +2,7 @@
 // /orgs/{org}/personal-access-tokens, POST .../{pat_id} (action: revoke), GET
 // .../{pat_id}/repositories. Revoking returns the token's resource owner to its user.
 import type { FastifyInstance } from 'fastify';
+import type { TokenGrantJson } from '../../shared/api-types';
 import { grantFilter, GrantListQuery, grantListQuerySchema, matchesGrantFilter } from '../approvals/grant-filters';
 import { tokenGrantJson } from '../approvals/grant-json';
 import { MAX_REVIEW_REASON, revokeAccess } from '../approvals/approval-service';
@@ -54,7 +55,7 @@ export function registerTokenGrantRoutes(app: FastifyInstance, ctx: ProviderCont
       // The org's grants: their tokens and owners, read for all of them at once.
       const tokens = new Map((await ctx.store.tokens.byIds(grants.map((g) => g.tokenId))).map((t) => [t.id, t]));
       const owners = new Map((await ctx.store.users.byIds([...tokens.values()].map((t) => t.userId))).map((u) => [u.id, u]));
-      const out: Record<string, unknown>[] = [];
+      const out: TokenGrantJson[] = [];
       for (const g of grants) {
         const found = tokens.get(g.tokenId);
         const token = found && actsForOrg(found, org) ? found : undefined;

@@ -3,6 +3,7 @@
 // ≤ 1024 characters, which the requester reads on their token as status_reason), GET
 // .../{pat_request_id}/repositories.
 import type { FastifyInstance } from 'fastify';
+import type { TokenRequestJson } from '../../shared/api-types';
 import { grantFilter, GrantListQuery, grantListQuerySchema, matchesGrantFilter } from '../approvals/grant-filters';
 import { tokenRequestJson } from '../approvals/grant-json';
 import { MAX_REVIEW_REASON, reviewRequests } from '../approvals/approval-service';
@@ -46,7 +47,7 @@ export function registerTokenRequestRoutes(app: FastifyInstance, ctx: ProviderCo
       ]);
       const tokenById = new Map(tokens.map((t) => [t.id, t]));
       const requesterById = new Map(requesters.map((u) => [u.id, u]));
-      const out: Record<string, unknown>[] = [];
+      const out: TokenRequestJson[] = [];
       for (const r of pending) {
         const token = tokenById.get(r.tokenId);
         const requester = requesterById.get(r.userId);

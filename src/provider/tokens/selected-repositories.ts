@@ -2,15 +2,8 @@
 // whole list of tokens at once (the selections, the repositories, then their owners' logins).
 import type { ProviderContext } from '../context';
 import { accountKey, accountLogins } from '../repos/account-owner';
+import type { TokenRepositoryJson } from '../../shared/api-types';
 import type { TokenRecord } from '../store/tokens';
-
-export interface SelectedRepositoryJson {
-  id: number;
-  name: string;
-  full_name: string;
-  private: boolean;
-  owner: { login: string };
-}
 
 /**
  * Each subset token's selected repositories (ordered by name), by token id. `alsoLoginsOf` adds the
@@ -20,13 +13,13 @@ export async function selectedRepositoriesOf(
   ctx: ProviderContext,
   tokens: readonly TokenRecord[],
   alsoLoginsOf: readonly { type: 'User' | 'Organization'; id: number }[] = [],
-): Promise<{ selected: Map<number, SelectedRepositoryJson[]>; logins: Map<string, string> }> {
+): Promise<{ selected: Map<number, TokenRepositoryJson[]>; logins: Map<string, string> }> {
   const subset = tokens.filter((t) => t.repositorySelection === 'subset');
   const ids = subset.length ? await ctx.store.fineGrainedTokens.repositoryIdsOf(subset.map((t) => t.id)) : new Map<number, number[]>();
   const all = [...new Set([...ids.values()].flat())];
   const repos = all.length ? await ctx.store.repositories.list({ ids: all }) : [];
   const logins = await accountLogins(ctx, [...alsoLoginsOf, ...repos.map((r) => ({ type: r.ownerType, id: r.ownerId }))]);
-  const selected = new Map<number, SelectedRepositoryJson[]>();
+  const selected = new Map<number, TokenRepositoryJson[]>();
   for (const t of subset) {
     const wanted = new Set(ids.get(t.id));
     selected.set(

@@ -21,6 +21,7 @@ export async function tokensJson(ctx: ProviderContext, tokens: readonly TokenRec
       description: t.description,
       token_last_eight: t.tokenLastEight,
       status: effectiveStatus(t, now),
+      status_reason: t.statusReason,
       expires_at: t.expiresAt?.toISOString() ?? null,
       created_at: t.createdAt.toISOString(),
       updated_at: t.updatedAt.toISOString(),
@@ -39,7 +40,6 @@ export async function tokensJson(ctx: ProviderContext, tokens: readonly TokenRec
       if (t.repositorySelection === 'subset') out.repositories = selected.get(t.id) ?? [];
       out.justification = t.justification;
     }
-    out.status_reason = t.statusReason;
     return out;
   });
 }

@@ -1,0 +1,41 @@
+// The 2013 OAuth Authorizations API (/authorizations) and POST /credentials/revoke.
+
+export interface CreateAuthorizationRequest {
+  scopes?: string[];
+  note: string;
+  note_url?: string;
+  client_id?: string;
+  client_secret?: string;
+  fingerprint?: string;
+}
+
+export interface UpdateAuthorizationRequest {
+  scopes?: string[];
+  add_scopes?: string[];
+  remove_scopes?: string[];
+  note?: string;
+  note_url?: string;
+  fingerprint?: string;
+}
+
+export interface AuthorizationJson {
+  id: number;
+  url: string;
+  scopes: string[];
+  /** The secret — only in the answer that created it. */
+  token?: string;
+  token_last_eight: string;
+  hashed_token: string;
+  app: { name: string; url: string; client_id: string };
+  note: string;
+  note_url: string | null;
+  created_at: string;
+  updated_at: string;
+  fingerprint: string | null;
+  expires_at: string | null;
+  user?: { login: string; id: number };
+}
+
+export interface RevokeCredentialsRequest {
+  credentials: string[];
+}

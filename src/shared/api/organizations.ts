@@ -1,0 +1,57 @@
+// Organizations and memberships: GET /orgs/{org}, GET /user/memberships/orgs and the org objects
+// inside other answers. GitHub calls an owner `admin` in this API.
+import type { SimpleUserJson } from './users';
+
+export type OrgRoleJson = 'admin' | 'member';
+export type MembershipState = 'active' | 'pending';
+
+export interface OrganizationSimpleJson {
+  login: string;
+  id: number;
+  node_id: string;
+  url: string;
+  repos_url: string;
+  events_url: string;
+  hooks_url: string;
+  issues_url: string;
+  members_url: string;
+  public_members_url: string;
+  avatar_url: string;
+  description: string | null;
+}
+
+export interface OrganizationJson extends OrganizationSimpleJson {
+  name: string | null;
+  html_url: string;
+  type: 'Organization';
+  public_repos?: number;
+  total_private_repos?: number;
+  owned_private_repos?: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An org where GitHub puts a simple-user (a repository's owner). */
+export interface OrgOwnerJson {
+  login: string;
+  id: number;
+  node_id: string;
+  avatar_url: string;
+  gravatar_id: string;
+  url: string;
+  html_url: string;
+  repos_url: string;
+  type: 'Organization';
+  site_admin: false;
+}
+
+export interface MembershipJson {
+  url: string;
+  state: MembershipState;
+  role: OrgRoleJson;
+  direct_membership: boolean;
+  organization_url: string;
+  organization: OrganizationSimpleJson;
+  user: SimpleUserJson;
+  permissions: { can_create_repository: boolean };
+}

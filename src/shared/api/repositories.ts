@@ -1,0 +1,37 @@
+// Repositories: GET /user/repos, /orgs/{org}/repos, /repos/{owner}/{repo} and the repository lists
+// of the approval queue.
+import type { OrgOwnerJson } from './organizations';
+import type { SimpleUserJson } from './users';
+
+/** The caller's access, present when the answer is about what the caller may do. */
+export interface RepositoryPermissionsJson {
+  admin: boolean;
+  maintain: boolean;
+  push: boolean;
+  triage: boolean;
+  pull: boolean;
+}
+
+export interface RepositoryJson {
+  id: number;
+  node_id: string;
+  name: string;
+  full_name: string;
+  private: boolean;
+  visibility: 'private' | 'public';
+  owner: SimpleUserJson | OrgOwnerJson;
+  html_url: string;
+  description: string | null;
+  fork: false;
+  url: string;
+  keys_url: string;
+  branches_url: string;
+  clone_url: string;
+  default_branch: string;
+  archived: false;
+  disabled: false;
+  created_at: string;
+  updated_at: string;
+  pushed_at: string | null;
+  permissions?: RepositoryPermissionsJson;
+}

@@ -1,0 +1,50 @@
+// Users: POST /users (sign-up), GET/PATCH /user, and the short user object GitHub calls simple-user.
+
+export interface CreateUserRequest {
+  login: string;
+  email: string;
+  password: string;
+  name?: string | null;
+}
+
+export interface UpdateUserRequest {
+  name?: string | null;
+  email?: string;
+}
+
+/** GET /user, PATCH /user, POST /users. */
+export interface UserJson {
+  login: string;
+  id: number;
+  type: 'User';
+  site_admin: boolean;
+  name: string | null;
+  email: string;
+  two_factor_authentication: boolean;
+  created_at: string;
+  updated_at: string;
+  url: string;
+}
+
+/** A user where GitHub puts a simple-user: a repository's owner, a requester, a member. */
+export interface SimpleUserJson {
+  login: string;
+  id: number;
+  node_id: string;
+  avatar_url: string;
+  gravatar_id: string;
+  url: string;
+  html_url: string;
+  followers_url: string;
+  following_url: string;
+  gists_url: string;
+  starred_url: string;
+  subscriptions_url: string;
+  organizations_url: string;
+  repos_url: string;
+  events_url: string;
+  received_events_url: string;
+  type: 'User';
+  site_admin: boolean;
+  name: string | null;
+}
