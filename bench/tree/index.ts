@@ -14,7 +14,7 @@ import * as vscode from 'vscode';
 import { startTestProvider } from '../../test/provider/helpers/provider';
 import { createUser, signIn } from '../../test/provider/helpers/accounts';
 import { DirectServices } from '../../test/integration/views-direct-services';
-import { TokenStore } from '../../src/extension/views/token-store';
+import { TokenViewModel } from '../../src/extension/views/token-view-model';
 import { TokensTreeProvider, type TokensElement } from '../../src/extension/views/tokens-tree';
 
 const TOKENS = 1000;
@@ -53,7 +53,7 @@ export async function run(): Promise<void> {
     );
     console.log(`bench/tree: made ${TOKENS - 1} tokens (+ the sign-in token) in ${ms(made0).toFixed(0)} ms`);
 
-    const store = new TokenStore(services);
+    const store = new TokenViewModel(services);
     const tree = new TokensTreeProvider(services, store);
 
     // provider side

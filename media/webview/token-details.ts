@@ -4,9 +4,9 @@
 import { html, render, nothing, type TemplateResult } from 'lit';
 import './lib/elements';
 import { call, CallError, messageOf, onInit, onUpdate, ready } from './lib/vscode-api';
-import type { ExpiryChoice, NewSecret, TokenDetailsData, TokenDetailsInit, TokenDetailsUpdate } from '../../src/extension/webviews/protocol';
-import { auditEventTime, denialReason, permissionEntries, repositoryLabel, resourceOwnerLogin, type PersonalAccessToken } from '../../src/extension/views/api-types';
-import { expiryText, formatDate, isExpired, isExpiringSoon, kindLabel, lastUsedText, permissionTitle, scopeSummary, stateText, DAY_MS } from '../../src/extension/views/token-text';
+import type { ExpiryChoice, NewSecret, TokenDetailsData, TokenDetailsInit, TokenDetailsUpdate } from '../../src/shared/webview-protocol';
+import type { TokenJson } from '../../src/shared/api-types';
+import { denialReason, expiryText, formatDate, isExpired, isExpiringSoon, kindLabel, lastUsedText, permissionEntries, permissionTitle, scopeSummary, stateText, DAY_MS } from '../../src/shared/token-text';
 import { CLASSIC_SCOPES } from '../../src/shared/classic-scopes';
 
 type Mode = 'keep' | '7' | '30' | '60' | '90' | 'custom' | 'none';
@@ -79,7 +79,7 @@ async function act(where: 'regenerate' | 'expiry' | 'delete'): Promise<void> {
   draw();
   try {
     if (where === 'regenerate') {
-      const r = await call<{ token?: PersonalAccessToken; cancelled?: boolean }>('regenerate', params);
+      const r = await call<{ token?: TokenJson; cancelled?: boolean }>('regenerate', params);
       if (r.token?.token) secret = { secret: r.token.token, lastEight: r.token.token_last_eight };
     } else if (where === 'expiry') {
       await call('changeExpiry', params);
@@ -114,7 +114,7 @@ function view(): TemplateResult {
   if (data.gone || !data.token) return html`<h1>Token not found</h1><p data-testid="token-gone">This token no longer exists.</p>`;
   const t = data.token;
   const now = Date.now();
-  const owner = resourceOwnerLogin(t);
+  const owner = t.resource_owner;
   const reason = denialReason(t);
   return html`
     <header class="title-row">
@@ -155,7 +155,7 @@ function secretBanner(s: NewSecret): TemplateResult {
     </section>`;
 }
 
-function scopesView(t: PersonalAccessToken): TemplateResult {
+function scopesView(t: TokenJson): TemplateResult {
   const scopes = t.scopes ?? [];
   return html`<section>
     <h2>Scopes</h2>
@@ -165,19 +165,19 @@ function scopesView(t: PersonalAccessToken): TemplateResult {
   </section>`;
 }
 
-function permissionsView(t: PersonalAccessToken): TemplateResult {
-  const rows = permissionEntries(t.permissions as Record<string, Record<string, string>> | undefined);
+function permissionsView(t: TokenJson): TemplateResult {
+  const rows = permissionEntries(t.permissions);
   if (!rows.some((r) => r.group === 'repository' && r.name === 'metadata')) rows.unshift({ group: 'repository', name: 'metadata', level: 'read' });
   const repos = t.repositories ?? [];
   return html`<section>
     <h2>Repository access</h2>
     <p data-testid="token-repository-selection">${t.repository_selection === 'all'
-      ? `All repositories of ${resourceOwnerLogin(t) ?? 'the owner'}`
+      ? `All repositories of ${t.resource_owner ?? 'the owner'}`
       : t.repository_selection === 'subset'
         ? `${repos.length} selected repositor${repos.length === 1 ? 'y' : 'ies'}`
         : 'Public repositories (read-only)'}</p>
     ${t.repository_selection === 'subset' && repos.length
-      ? html`<ul class="plain" data-testid="token-repositories">${repos.map((r) => html`<li><code>${repositoryLabel(r)}</code></li>`)}</ul>`
+      ? html`<ul class="plain" data-testid="token-repositories">${repos.map((r) => html`<li><code>${r.full_name}</code></li>`)}</ul>`
       : nothing}
     <h2>Permissions</h2>
     <table class="matrix" data-testid="token-permissions">
@@ -207,7 +207,7 @@ function expiryRadios(name: string, mode: Mode, set: (m: Mode) => void, allowKee
       : nothing}`;
 }
 
-function actionsView(t: PersonalAccessToken): TemplateResult {
+function actionsView(t: TokenJson): TemplateResult {
   const now = Date.now();
   const canRegenerate = t.status === 'active' || t.status === 'expired';
   const canChange = (t.status === 'active' || t.status === 'pending') && !isExpired(t, now);
@@ -255,8 +255,7 @@ function eventsView(): TemplateResult {
       ? html`<table class="events" data-testid="audit-events">
           <thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Actor</th></tr></thead>
           <tbody>${events.map((e) => {
-            const ms = auditEventTime(e);
-            return html`<tr><td>${ms ? formatDate(new Date(ms).toISOString()) : '—'}</td><td><code>${e.action}</code></td><td>${e.actor ?? '—'}</td></tr>`;
+            return html`<tr><td>${formatDate(new Date(e['@timestamp']).toISOString())}</td><td><code>${e.action}</code></td><td>${e.actor ?? '—'}</td></tr>`;
           })}</tbody>
         </table>`
       : html`<p class="muted" data-testid="audit-events-empty">No audit events for this token.</p>`}

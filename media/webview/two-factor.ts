@@ -4,7 +4,7 @@
 import { html, render, nothing, type TemplateResult } from 'lit';
 import './lib/elements';
 import { call, CallError, messageOf, onInit, ready } from './lib/vscode-api';
-import type { TwoFactorInit, TwoFactorSetupData } from '../../src/extension/webviews/protocol';
+import type { TwoFactorInit, TwoFactorSetupData } from '../../src/shared/webview-protocol';
 
 let init: TwoFactorInit | undefined;
 let setup: TwoFactorSetupData | undefined;

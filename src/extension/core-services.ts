@@ -3,12 +3,10 @@
 import * as vscode from 'vscode';
 import type { AccountStore } from './accounts/account-store';
 import type { AccountSecrets } from './accounts/account-secrets';
-import type { ApiUser } from './api/api-types';
 import type { HttpClient } from './api/http-client';
+import { accountApi, API_PREFIX, originApi, type Method } from './api/provider-api';
 import type { ProviderDirectory } from './provider/provider-directory';
 import { TesseraError, type AccountInfo, type TesseraServices } from './services';
-
-export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** Asks for password (+ code) and opens sudo mode for the account; false when cancelled. */
 export type SudoPrompter = (account: AccountInfo) => Promise<boolean>;
@@ -58,7 +56,7 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
   }
 
   async api<T = unknown>(accountId: string, method: Method, path: string, body?: unknown): Promise<T> {
-    const apiPath = path.startsWith('/api/v3/') ? path : `/api/v3${path.startsWith('/') ? '' : '/'}${path}`;
+    const apiPath = path.startsWith(`${API_PREFIX}/`) ? path : `${API_PREFIX}${path.startsWith('/') ? '' : '/'}${path}`;
     const account = this.store.account(accountId);
     const secrets = await this.secretsOf(accountId);
     const origin = secrets.account.providerOrigin;
@@ -97,9 +95,9 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
   /** POST /user/sudo with the account's token. */
   async openSudo(accountId: string, password: string, otp?: string): Promise<void> {
     const secrets = await this.secretsOf(accountId);
-    await this.client.json(secrets.account.providerOrigin, 'POST', '/api/v3/user/sudo', {
-      auth: { kind: 'token', token: secrets.admin.token },
-      body: { password, ...(otp ? { otp: otp.replace(/\s+/g, '') } : {}) },
+    await originApi(this.client, secrets.account.providerOrigin, { auth: { kind: 'token', token: secrets.admin.token } }).openSudo({
+      password,
+      ...(otp ? { otp: otp.replace(/\s+/g, '') } : {}),
     });
     this.log.info(`Sudo mode opened for ${secrets.account.login}`);
   }
@@ -125,7 +123,7 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
 
   /** Re-reads the user (login, 2FA state) after a change such as enabling 2FA. */
   async refreshAccount(accountId: string): Promise<AccountInfo | undefined> {
-    const user = await this.api<ApiUser>(accountId, 'GET', '/user');
+    const user = await accountApi(this, accountId).currentUser();
     await this.store.updateIdentity(accountId, { login: user.login, twoFactorEnabled: user.two_factor_authentication === true });
     return this.store.account(accountId);
   }

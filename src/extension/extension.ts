@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { AccountStore } from './accounts/account-store';
 import { HttpClient } from './api/http-client';
-import type { ApiHealth } from './api/api-types';
+import { HEALTH_PATH, type HealthResponse } from '../shared/api-types';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, TesseraAuthenticationProvider } from './auth/authentication-provider';
 import { signInInteractive, signUpInteractive, sudoInteractive } from './auth/sign-in-ui';
 import { registerCoreCommands } from './core-commands';
@@ -29,8 +29,8 @@ export function activate(context: vscode.ExtensionContext): TesseraApi | undefin
   // uses the client: tie the knot through a late-bound reference.
   const ref: { client?: HttpClient } = {};
   const providers = new ProviderDirectory(embedded, log, async (origin) => {
-    const answer = await ref.client!.request(origin, 'GET', '/-/health', { timeoutMs: 3000 });
-    return answer.status === 200 && (answer.body as ApiHealth | undefined)?.service === 'tessera';
+    const answer = await ref.client!.request(origin, 'GET', HEALTH_PATH, { timeoutMs: 3000 });
+    return answer.status === 200 && (answer.body as HealthResponse | undefined)?.service === 'tessera';
   });
   const client = new HttpClient(providers.trust, log);
   ref.client = client;

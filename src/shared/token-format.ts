@@ -3,10 +3,11 @@
 import * as crypto from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { equalInConstantTime } from './constant-time';
+import { TOKEN_PREFIXES, type TokenKind } from './token-kinds';
+
+export { TOKEN_PREFIXES, type TokenKind };
 
 export const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-export const TOKEN_PREFIXES = { classic: 'tsp_', fine_grained: 'tsf_', account: 'tsa_' } as const;
-export type TokenKind = keyof typeof TOKEN_PREFIXES;
 const RANDOM_LEN = 30;
 const CHECKSUM_LEN = 6;
 export const TOKEN_LENGTH = 4 + RANDOM_LEN + CHECKSUM_LEN;

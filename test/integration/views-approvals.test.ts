@@ -10,10 +10,10 @@ import { startTestProvider, type TestProvider } from '../provider/helpers/provid
 import { createUser, signIn, type TestUser } from '../provider/helpers/accounts';
 import type { AccountInfo } from '../../src/extension/services';
 import { DirectServices } from './views-direct-services';
-import { OrgStore } from '../../src/extension/views/org-store';
+import { OrgViewModel } from '../../src/extension/views/org-view-model';
 import { ApprovalsTreeProvider, OrgNode, RequestNode } from '../../src/extension/views/approvals-tree';
 import { reviewRequests } from '../../src/extension/views/approval-commands';
-import { TokenStore } from '../../src/extension/views/token-store';
+import { TokenViewModel } from '../../src/extension/views/token-view-model';
 import { TokensTreeProvider, GroupNode, TokenNode } from '../../src/extension/views/tokens-tree';
 import { ProblemItem } from '../../src/extension/views/view-errors';
 import { RequestStatusWatcher, LAST_SEEN_KEY } from '../../src/extension/views/request-status-watcher';
@@ -90,7 +90,7 @@ describe('views: approvals and fine-grained tokens against a real provider', fun
   });
 
   it("shows the member's tokens as pending approval, grouped under the org", async () => {
-    const store = new TokenStore(memberSvc);
+    const store = new TokenViewModel(memberSvc);
     const tree = new TokensTreeProvider(memberSvc, store);
     const roots = await tree.getChildren();
     const group = roots.find((r): r is GroupNode => r instanceof GroupNode && r.tokenKind === 'fine_grained');
@@ -106,7 +106,7 @@ describe('views: approvals and fine-grained tokens against a real provider', fun
   });
 
   it('lists pending requests with requester, repositories, permissions and justification', async () => {
-    const orgs = new OrgStore(ownerSvc);
+    const orgs = new OrgViewModel(ownerSvc);
     const tree = new ApprovalsTreeProvider(ownerSvc, orgs);
     let counted = -1;
     tree.onDidCount((n) => (counted = n));
@@ -135,7 +135,7 @@ describe('views: approvals and fine-grained tokens against a real provider', fun
   });
 
   it('approves several at once (bulk) and denies one with a reason; the requester sees the outcome', async () => {
-    const memberStore = new TokenStore(memberSvc);
+    const memberStore = new TokenViewModel(memberSvc);
     const memento = new MapMemento();
     const watcher = new RequestStatusWatcher(memberSvc, memberStore, memento);
     await memberStore.tokens(memberAccount.id); // the member looks while everything is pending
@@ -143,7 +143,7 @@ describe('views: approvals and fine-grained tokens against a real provider', fun
     const seen = memento.get<Record<string, Record<string, string>>>(LAST_SEEN_KEY)![memberAccount.id]!;
     assert.equal(seen[String(tokenIds.reader)], 'pending');
 
-    const orgs = new OrgStore(ownerSvc);
+    const orgs = new OrgViewModel(ownerSvc);
     const tree = new ApprovalsTreeProvider(ownerSvc, orgs);
     const orgNode = (await tree.getChildren())[0] as OrgNode;
     const requests = (await tree.getChildren(orgNode)) as RequestNode[];

@@ -14,15 +14,15 @@ import { startTestProvider, type TestProvider } from '../provider/helpers/provid
 import { createUser, signIn, createClassicToken, type TestUser } from '../provider/helpers/accounts';
 import type { AccountInfo } from '../../src/extension/services';
 import { DirectServices } from './views-direct-services';
-import { TokenStore } from '../../src/extension/views/token-store';
-import { OrgStore } from '../../src/extension/views/org-store';
+import { TokenViewModel } from '../../src/extension/views/token-view-model';
+import { OrgViewModel } from '../../src/extension/views/org-view-model';
 import { TokensTreeProvider, GroupNode, TokenNode, TokenDecorationProvider, groupTokens } from '../../src/extension/views/tokens-tree';
 import { AccountsTreeProvider, AccountItem } from '../../src/extension/views/accounts-tree';
 import { ProblemItem } from '../../src/extension/views/view-errors';
 import { ExpiryStatusBar } from '../../src/extension/status-bar/expiry-status-bar';
 import { RequestStatusWatcher, LAST_SEEN_KEY, decidedSince } from '../../src/extension/views/request-status-watcher';
-import { expiryText, stateText, lastUsedText, scopeSummary, permissionSummary, isExpiringSoon, DAY_MS, expiryFromDate } from '../../src/extension/views/token-text';
-import type { PersonalAccessToken } from '../../src/extension/views/api-types';
+import { expiryText, stateText, lastUsedText, scopeSummary, permissionSummary, isExpiringSoon, DAY_MS, expiryFromDate } from '../../src/shared/token-text';
+import type { TokenJson as PersonalAccessToken } from '../../src/shared/api-types';
 
 class MapMemento implements vscode.Memento {
   readonly map = new Map<string, unknown>();
@@ -47,6 +47,7 @@ describe('views: token texts', () => {
   const now = Date.parse('2030-01-10T12:00:00Z');
   const base: PersonalAccessToken = {
     id: 1, name: 't', kind: 'classic', scopes: ['repo'], expires_at: null, status: 'active', created_at: '2030-01-01T00:00:00Z', last_used_at: null, token_last_eight: 'abcdefgh',
+    description: null, status_reason: null, updated_at: '2030-01-01T00:00:00Z', url: 'https://tessera.test/api/v3/user/personal-access-tokens/1',
   };
 
   it('describes expiry as "expires in N days", "expired" and "no expiry"', () => {
@@ -131,10 +132,10 @@ describe('views: trees against a real provider', function () {
 
   it('shows nothing (the welcome view) when nobody is signed in', async () => {
     const empty = new DirectServices(t.provider.url);
-    const store = new TokenStore(empty);
+    const store = new TokenViewModel(empty);
     const tree = new TokensTreeProvider(empty, store);
     assert.deepEqual(await tree.getChildren(), []);
-    const accounts = new AccountsTreeProvider(empty, new OrgStore(empty));
+    const accounts = new AccountsTreeProvider(empty, new OrgViewModel(empty));
     assert.deepEqual(await accounts.getChildren(), []);
     tree.dispose();
     store.dispose();
@@ -145,7 +146,7 @@ describe('views: trees against a real provider', function () {
     await createClassicToken(t, user, { name: 'deploy', scopes: ['repo'], expires_at: iso(30 * DAY_MS - 3600_000) });
     await createClassicToken(t, user, { name: 'soon', scopes: ['read:user'], expires_at: iso(3 * DAY_MS - 3600_000) });
     await createClassicToken(t, user, { name: 'forever', scopes: [], expires_at: null });
-    const store = new TokenStore(services);
+    const store = new TokenViewModel(services);
     const tree = new TokensTreeProvider(services, store);
     const roots = await tree.getChildren();
     const classic = roots.find((r): r is GroupNode => r instanceof GroupNode && r.tokenKind === 'classic');
@@ -171,7 +172,7 @@ describe('views: trees against a real provider', function () {
   });
 
   it('shows the expiry status bar item for the token expiring in 3 days', async () => {
-    const store = new TokenStore(services);
+    const store = new TokenViewModel(services);
     const bar = new ExpiryStatusBar(services, store);
     disposables.push(bar, store);
     await store.loadAll();
@@ -186,7 +187,7 @@ describe('views: trees against a real provider', function () {
   });
 
   it('refreshes after a change: onDidInvalidate re-renders, the next load sees the new token', async () => {
-    const store = new TokenStore(services);
+    const store = new TokenViewModel(services);
     const tree = new TokensTreeProvider(services, store);
     let fired = 0;
     const sub = tree.onDidChangeTreeData(() => fired++);
@@ -202,7 +203,7 @@ describe('views: trees against a real provider', function () {
   });
 
   it('lists the account with its provider and 2FA state in the Accounts tree', async () => {
-    const tree = new AccountsTreeProvider(services, new OrgStore(services));
+    const tree = new AccountsTreeProvider(services, new OrgViewModel(services));
     const roots = await tree.getChildren();
     assert.equal(roots.length, 1);
     const item = roots[0] as AccountItem;
@@ -219,7 +220,7 @@ describe('views: trees against a real provider', function () {
   });
 
   it('notifies about decided requests from remembered statuses, storing statuses only', async () => {
-    const store = new TokenStore(services);
+    const store = new TokenViewModel(services);
     const memento = new MapMemento();
     const watcher = new RequestStatusWatcher(services, store, memento);
     await store.tokens(account.id);
@@ -235,9 +236,9 @@ describe('views: trees against a real provider', function () {
 
   it('shows "Provider at … is not reachable — Retry" when the provider is down, and recovers when it is back', async () => {
     const port = Number(new URL(t.provider.url).port);
-    const store = new TokenStore(services);
+    const store = new TokenViewModel(services);
     const tree = new TokensTreeProvider(services, store);
-    const accounts = new AccountsTreeProvider(services, new OrgStore(services));
+    const accounts = new AccountsTreeProvider(services, new OrgViewModel(services));
     const before = await tree.getChildren();
     assert.ok(before.some((r) => r instanceof GroupNode));
 

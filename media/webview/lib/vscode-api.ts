@@ -1,6 +1,6 @@
 // The webview side of ../../src/extension/webviews/protocol.ts: call a method on the extension and
 // await its one reply; receive init/update pushes; keep non-secret UI state with setState.
-import type { FromWebview, ToWebview, WebviewError } from '../../../src/extension/webviews/protocol';
+import type { FromWebview, ToWebview, WebviewError } from '../../../src/shared/webview-protocol';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;

@@ -5,7 +5,8 @@
 // (SecretStorage's onDidChange, through AccountStore).
 import * as vscode from 'vscode';
 import { sessionIdOf, type AccountSecrets, type StoredSession } from '../accounts/account-secrets';
-import type { ApiToken } from '../api/api-types';
+import type { CreateTokenRequest, TokenJson } from '../../shared/api-types';
+import { accountApi } from '../api/provider-api';
 import type { CoreServices } from '../core-services';
 import { TesseraError, type AccountInfo } from '../services';
 import { pick, type PickItem } from './quick-input';
@@ -95,7 +96,7 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
     const existing = (await core.store.read(account.id))?.sessions.find((s) => sameScopeSet(s.scopes, canonical));
     if (existing) return this.toSession(account.id, this.accountLabel(account, undefined), existing);
 
-    let minted: ApiToken;
+    let minted: TokenJson;
     try {
       minted = await this.mint(account, request, canonical);
     } catch (err) {
@@ -170,9 +171,9 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
   }
 
   /** POST /user/personal-access-tokens with exactly the requested scopes or permissions. */
-  private async mint(account: AccountInfo, request: TokenRequest, canonical: readonly string[]): Promise<ApiToken> {
+  private async mint(account: AccountInfo, request: TokenRequest, canonical: readonly string[]): Promise<TokenJson> {
     const name = sessionTokenName(canonical.filter((s) => !s.startsWith('expires:')));
-    const body: Record<string, unknown> =
+    const body: CreateTokenRequest =
       request.kind === 'classic'
         ? { name, scopes: [...request.scopes], expires_at: expiresAt(request.expiry) }
         : {
@@ -185,17 +186,18 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
             expires_at: expiresAt(request.expiry),
           };
     const core = this.deps.core;
-    let token: ApiToken;
+    const api = accountApi(core, account.id);
+    let token: TokenJson;
     try {
-      token = await core.api<ApiToken>(account.id, 'POST', '/user/personal-access-tokens', body);
+      token = await api.createToken(body);
     } catch (err) {
       // Token names may have to be unique: retry once with a suffix.
       if (err instanceof TesseraError && err.kind === 'validation' && err.details.fieldErrors?.some((f) => f.field === 'name')) {
         const suffix = new Date().toISOString().slice(0, 19).replace('T', ' ');
-        token = await core.api<ApiToken>(account.id, 'POST', '/user/personal-access-tokens', { ...body, name: `${name} (${suffix})`.slice(0, 100) });
+        token = await api.createToken({ ...body, name: `${name} (${suffix})`.slice(0, 100) });
       } else throw err;
     }
-    if (!token || typeof token.token !== 'string' || typeof token.id !== 'number') {
+    if (typeof token.token !== 'string') {
       throw new TesseraError('server', 'The provider made the token but did not return its secret.');
     }
     core.fireTokensChanged();

@@ -5,8 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import type { AccountStore } from '../accounts/account-store';
-import type { ApiAuthorization, ApiUser } from '../api/api-types';
+import type { AuthorizationJson } from '../../shared/api-types';
 import type { HttpClient } from '../api/http-client';
+import { originApi } from '../api/provider-api';
 import { TesseraError, type AccountInfo } from '../services';
 
 export const ADMIN_SCOPES = ['admin:token', 'user'] as const;
@@ -18,21 +19,18 @@ export async function requestAdminToken(
   login: string,
   password: string,
   otp?: string,
-): Promise<ApiAuthorization & { token: string }> {
+): Promise<AuthorizationJson & { token: string }> {
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
-  const auth = await client.json<ApiAuthorization>(origin, 'POST', '/api/v3/authorizations', {
-    auth: { kind: 'basic', username: login, password },
-    ...(otp ? { otp: otp.replace(/\s+/g, '') } : {}),
-    body: {
-      scopes: [...ADMIN_SCOPES],
-      note: `Tessera for VS Code on ${os.hostname()} (${when} UTC)`,
-      fingerprint: randomBytes(12).toString('hex'),
-    },
+  const api = originApi(client, origin, { auth: { kind: 'basic', username: login, password }, ...(otp ? { otp: otp.replace(/\s+/g, '') } : {}) });
+  const auth = await api.createAuthorization({
+    scopes: [...ADMIN_SCOPES],
+    note: `Tessera for VS Code on ${os.hostname()} (${when} UTC)`,
+    fingerprint: randomBytes(12).toString('hex'),
   });
   if (!auth || typeof auth.token !== 'string' || typeof auth.id !== 'number') {
     throw new TesseraError('server', `The provider at ${origin} answered the sign-in without a token.`);
   }
-  return auth as ApiAuthorization & { token: string };
+  return auth as AuthorizationJson & { token: string };
 }
 
 /** Reads the user with the new token and records the account; replaces an older admin token. */
@@ -43,7 +41,7 @@ export async function completeSignIn(
   auth: { id: number; token: string },
   log: { info(m: string): void; warn(m: string): void },
 ): Promise<AccountInfo> {
-  const user = await client.json<ApiUser>(origin, 'GET', '/api/v3/user', { auth: { kind: 'token', token: auth.token } });
+  const user = await originApi(client, origin, { auth: { kind: 'token', token: auth.token } }).currentUser();
   const { account, previousAdmin } = await store.addAccount(
     { providerOrigin: origin, userId: user.id, login: user.login, twoFactorEnabled: user.two_factor_authentication === true },
     { tokenId: auth.id, token: auth.token },
@@ -61,7 +59,7 @@ export async function completeSignIn(
 /** DELETE /user/personal-access-tokens/{id}; a token already gone counts as deleted. */
 export async function deleteToken(client: HttpClient, origin: string, adminToken: string, tokenId: number): Promise<void> {
   try {
-    await client.json(origin, 'DELETE', `/api/v3/user/personal-access-tokens/${tokenId}`, { auth: { kind: 'token', token: adminToken } });
+    await originApi(client, origin, { auth: { kind: 'token', token: adminToken } }).deleteToken(tokenId);
   } catch (err) {
     if (err instanceof TesseraError && err.kind === 'not-found') return;
     throw err;

@@ -3,6 +3,7 @@
 // place). Every step can be cancelled with Escape and cancelling shows nothing; a wrong code says so
 // and lets the user try again; a lockout says when to retry; a provider that is down is named.
 import * as vscode from 'vscode';
+import { originApi } from '../api/provider-api';
 import type { CoreServices } from '../core-services';
 import { normalizeOrigin } from '../provider/provider-directory';
 import { TesseraError, type AccountInfo } from '../services';
@@ -295,7 +296,7 @@ export async function signUpInteractive(core: CoreServices, opts: { origin?: str
         accept: async (x) => {
           if (x !== v.password) return { error: 'The passwords do not match', clear: true };
           try {
-            await core.client.json(origin, 'POST', '/api/v3/users', { body: { login: v.login, email: v.email, password: v.password } });
+            await originApi(core.client, origin).createUser({ login: v.login, email: v.email, password: v.password });
             return { done: 'created' };
           } catch (err) {
             if (err instanceof TesseraError && err.kind === 'validation' && err.details.fieldErrors?.length) {

@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ApiRepository } from '../api/api-types';
+import type { RepositoryJson } from '../../shared/api-types';
+import { accountApi, allPages } from '../api/provider-api';
 import type { CoreServices } from '../core-services';
 import { TesseraError, type AccountInfo } from '../services';
 import type { TesseraCredentialsProvider } from './credentials-provider';
@@ -22,15 +23,9 @@ export interface CloneArgs {
   readonly open?: 'ask' | 'none' | 'window' | 'workspace';
 }
 
-async function listRepos(core: CoreServices, account: AccountInfo): Promise<ApiRepository[]> {
-  const all: ApiRepository[] = [];
-  for (let page = 1; page <= 10; page++) {
-    const batch = await core.api<ApiRepository[]>(account.id, 'GET', `/user/repos?per_page=100&page=${page}`);
-    if (!Array.isArray(batch)) break;
-    all.push(...batch);
-    if (batch.length < 100) break;
-  }
-  return all;
+function listRepos(core: CoreServices, account: AccountInfo): Promise<RepositoryJson[]> {
+  const api = accountApi(core, account.id);
+  return allPages((page) => api.userRepositories(page), 10);
 }
 
 export async function cloneRepository(core: CoreServices, creds: TesseraCredentialsProvider, args: CloneArgs = {}): Promise<string | undefined> {
@@ -52,7 +47,7 @@ export async function cloneRepository(core: CoreServices, creds: TesseraCredenti
     const seen = new Set<string>();
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Tessera: listing repositories' }, async () => {
       for (const a of accounts) {
-        let repos: ApiRepository[];
+        let repos: RepositoryJson[];
         try {
           repos = await listRepos(core, a);
         } catch (err) {

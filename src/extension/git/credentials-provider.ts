@@ -3,7 +3,8 @@
 // with the best token for that owner/repo (credential-selection.ts). For any other host
 // (github.com, …) it answers nothing and vscode.git asks the next provider or the user.
 import * as vscode from 'vscode';
-import type { ApiToken } from '../api/api-types';
+import type { CreateTokenRequest } from '../../shared/api-types';
+import { accountApi } from '../api/provider-api';
 import type { CoreServices } from '../core-services';
 import type { AccountInfo } from '../services';
 import { pick, type PickItem } from '../auth/quick-input';
@@ -156,7 +157,7 @@ export class TesseraCredentialsProvider implements CredentialsProvider {
         : await pick('Create a token for git', accounts.map((a) => ({ label: a.login, description: a.providerOrigin, value: a })), 'Which account?');
     if (!account) return undefined;
     const expires = new Date(Date.now() + 30 * 86_400_000).toISOString();
-    const body =
+    const body: CreateTokenRequest =
       kind === 'fine'
         ? {
             name: `git: ${full} (VS Code)`,
@@ -169,8 +170,8 @@ export class TesseraCredentialsProvider implements CredentialsProvider {
           }
         : { name: `git: repo (VS Code)`, scopes: ['repo'], expires_at: null };
     try {
-      const token = await this.core.api<ApiToken>(account.id, 'POST', '/user/personal-access-tokens', body);
-      if (!token?.token) throw new Error('the provider did not return the new token');
+      const token = await accountApi(this.core, account.id).createToken(body);
+      if (!token.token) throw new Error('the provider did not return the new token');
       await this.core.rememberTokenSecret(account.id, token.id, token.token);
       this.core.fireTokensChanged();
       this.core.log.info(`Created token ${token.id} for git on ${full}`);

@@ -2,34 +2,21 @@
 // that origin (session tokens and tokens the user minted), joined with the provider's current view
 // of each token (status, expiry, scopes, owner, repositories, permissions) from
 // GET /user/personal-access-tokens — so a revoked, denied or expired token is never offered.
-import type { ApiRepository, ApiToken } from '../api/api-types';
-import { ownerLogin } from '../api/api-types';
+import type { RepositoryJson, TokenJson } from '../../shared/api-types';
+import { accountApi, allPages, originApi } from '../api/provider-api';
 import { usableTokenSecrets } from '../accounts/account-secrets';
 import type { CoreServices } from '../core-services';
 import { TesseraError } from '../services';
 import type { CandidateRepository, RepoTarget, TokenCandidate } from './credential-selection';
 
-const PAGE = 100;
 const MAX_PAGES = 20;
 
-export function candidateRepositories(t: ApiToken): CandidateRepository[] {
-  const out: CandidateRepository[] = [];
-  for (const r of t.repositories ?? []) {
-    if (typeof r === 'number') out.push({ id: r });
-    else if (typeof r === 'string') out.push(r.includes('/') ? { fullName: r, name: r.split('/')[1]! } : { name: r });
-    else if (r && typeof r === 'object') {
-      out.push({
-        ...(typeof r.id === 'number' ? { id: r.id } : {}),
-        ...(typeof r.name === 'string' ? { name: r.name } : {}),
-        ...(typeof r.full_name === 'string' ? { fullName: r.full_name } : {}),
-      });
-    }
-  }
-  return out;
+export function candidateRepositories(t: TokenJson): CandidateRepository[] {
+  return (t.repositories ?? []).map((r) => ({ id: r.id, name: r.name, fullName: r.full_name }));
 }
 
-export function toCandidate(accountId: string, secret: string, t: ApiToken): TokenCandidate {
-  const owner = ownerLogin(t.resource_owner);
+export function toCandidate(accountId: string, secret: string, t: TokenJson): TokenCandidate {
+  const owner = t.resource_owner;
   return {
     accountId,
     tokenId: t.id,
@@ -46,15 +33,9 @@ export function toCandidate(accountId: string, secret: string, t: ApiToken): Tok
   };
 }
 
-async function listTokens(core: CoreServices, accountId: string): Promise<ApiToken[]> {
-  const all: ApiToken[] = [];
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const batch = await core.api<ApiToken[]>(accountId, 'GET', `/user/personal-access-tokens?per_page=${PAGE}&page=${page}`);
-    if (!Array.isArray(batch)) break;
-    all.push(...batch);
-    if (batch.length < PAGE) break;
-  }
-  return all;
+function listTokens(core: CoreServices, accountId: string): Promise<TokenJson[]> {
+  const api = accountApi(core, accountId);
+  return allPages((page) => api.listTokens(page), MAX_PAGES);
 }
 
 /** Candidates of every account signed in to `origin` (accounts whose listing fails are skipped). */
@@ -66,7 +47,7 @@ export async function gatherCandidates(core: CoreServices, origin: string): Prom
     const accountId = `${secrets.account.providerOrigin}#${secrets.account.userId}`;
     const known = usableTokenSecrets(secrets);
     if (!known.size) continue;
-    let tokens: ApiToken[];
+    let tokens: TokenJson[];
     try {
       tokens = await listTokens(core, accountId);
     } catch (err) {
@@ -78,7 +59,7 @@ export async function gatherCandidates(core: CoreServices, origin: string): Prom
       if (!secret) continue;
       let token = t;
       if (t.kind === 'fine_grained' && t.repository_selection === 'subset' && !t.repositories) {
-        token = await core.api<ApiToken>(accountId, 'GET', `/user/personal-access-tokens/${t.id}`).catch(() => t);
+        token = await accountApi(core, accountId).token(t.id).catch(() => t);
       }
       out.push(toCandidate(accountId, secret, token));
     }
@@ -91,10 +72,9 @@ export async function gatherCandidates(core: CoreServices, origin: string): Prom
  * repository that token cannot see, with a candidate that selects it. Unknown fields stay unknown.
  */
 export async function describeTarget(core: CoreServices, origin: string, owner: string, repo: string, candidates: readonly TokenCandidate[]): Promise<RepoTarget> {
-  const path = `/api/v3/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
-  const tryWith = async (token: string): Promise<ApiRepository | undefined> => {
+  const tryWith = async (token: string): Promise<RepositoryJson | undefined> => {
     try {
-      return await core.client.json<ApiRepository>(origin, 'GET', path, { auth: { kind: 'token', token } });
+      return await originApi(core.client, origin, { auth: { kind: 'token', token } }).repository(owner, repo);
     } catch (err) {
       if (err instanceof TesseraError && (err.kind === 'not-found' || err.kind === 'forbidden' || err.kind === 'signed-out')) return undefined;
       throw err;

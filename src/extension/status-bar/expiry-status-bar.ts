@@ -2,18 +2,18 @@
 // "$(warning) “ci” expires in 3 days", click opens its details; several: a count, click picks one.
 import * as vscode from 'vscode';
 import type { TesseraServices } from '../services';
-import type { PersonalAccessToken } from '../views/api-types';
-import type { TokenStore } from '../views/token-store';
-import { daysLeft, expiryText, isExpiringSoon } from '../views/token-text';
+import type { TokenJson } from '../../shared/api-types';
+import type { TokenViewModel } from '../views/token-view-model';
+import { daysLeft, expiryText, isExpiringSoon } from '../../shared/token-text';
 
 export interface ExpiringToken {
   readonly accountId: string;
   readonly login: string;
-  readonly token: PersonalAccessToken;
+  readonly token: TokenJson;
 }
 
 /** Tokens expiring within the warning window, soonest first. */
-export function expiringTokens(services: TesseraServices, store: TokenStore, now: number): ExpiringToken[] {
+export function expiringTokens(services: TesseraServices, store: TokenViewModel, now: number): ExpiringToken[] {
   const out: ExpiringToken[] = [];
   for (const a of services.accounts()) {
     for (const t of store.cached(a.id) ?? []) if (isExpiringSoon(t, now)) out.push({ accountId: a.id, login: a.login, token: t });
@@ -29,7 +29,7 @@ export class ExpiryStatusBar implements vscode.Disposable {
 
   constructor(
     private readonly services: TesseraServices,
-    private readonly store: TokenStore,
+    private readonly store: TokenViewModel,
   ) {
     this.item = vscode.window.createStatusBarItem('tessera.expiry', vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'Tessera Token Expiry';

@@ -3,7 +3,7 @@
 // in the view is empty and its viewsWelcome offers Sign In / Create an Account.
 import * as vscode from 'vscode';
 import type { AccountInfo, TesseraServices } from '../services';
-import type { OrgStore } from './org-store';
+import type { OrgViewModel } from './org-view-model';
 import { ProblemItem, providerDownItem, problemItemFor } from './view-errors';
 
 export class AccountItem extends vscode.TreeItem {
@@ -48,7 +48,7 @@ export class AccountsTreeProvider implements vscode.TreeDataProvider<AccountsEle
 
   constructor(
     private readonly services: TesseraServices,
-    private readonly orgs: OrgStore,
+    private readonly orgs: OrgViewModel,
   ) {}
 
   refresh(): void {

@@ -1,6 +1,7 @@
 // Approve / deny fine-grained token requests, one or many: from the Approvals view (inline, context
 // menu, multi-selection) or the palette (a multi-select quick pick). A denial asks for a reason.
 import * as vscode from 'vscode';
+import { accountApi } from '../api/provider-api';
 import type { TesseraServices } from '../services';
 import type { ApprovalsTreeProvider } from './approvals-tree';
 import { RequestNode } from './approvals-tree';
@@ -46,12 +47,12 @@ export async function reviewRequests(
   let done = 0;
   for (const g of groups.values()) {
     const { accountId, org } = g[0]!;
-    const base = `/orgs/${encodeURIComponent(org)}/personal-access-token-requests`;
+    const api = accountApi(services, accountId);
     const extra = reason ? { reason } : {};
     if (g.length === 1) {
-      await services.api(accountId, 'POST', `${base}/${g[0]!.request.id}`, { action, ...extra });
+      await api.reviewTokenRequest(org, g[0]!.request.id, { action, ...extra });
     } else {
-      await services.api(accountId, 'POST', base, { pat_request_ids: g.map((n) => n.request.id), action, ...extra });
+      await api.reviewTokenRequests(org, { pat_request_ids: g.map((n) => n.request.id), action, ...extra });
     }
     done += g.length;
   }

@@ -3,11 +3,12 @@
 // select for approving or denying many at once; the view's badge counts the pending requests.
 import * as vscode from 'vscode';
 import type { TesseraServices } from '../services';
-import { permissionEntries, repositoryLabel, type RepositoryRef, type TokenRequest } from './api-types';
-import type { OrgRef, OrgStore } from './org-store';
+import type { RepositoryJson, TokenRequestJson } from '../../shared/api-types';
+import { accountApi } from '../api/provider-api';
+import type { OrgRef, OrgViewModel } from './org-view-model';
 import { ProblemItem, problemItemFor, providerDownItem, withTimeout } from './view-errors';
-import { LOAD_TIMEOUT_MS } from './token-store';
-import { expiryText, formatDate, permissionTitle } from './token-text';
+import { LOAD_TIMEOUT_MS } from './token-view-model';
+import { expiryText, formatDate, permissionEntries, permissionTitle } from '../../shared/token-text';
 
 export class OrgNode extends vscode.TreeItem {
   constructor(readonly ref: OrgRef, readonly requests: readonly RequestNode[] | undefined, readonly showAccount: boolean, login: string) {
@@ -24,8 +25,8 @@ export class RequestNode extends vscode.TreeItem {
   constructor(
     readonly accountId: string,
     readonly org: string,
-    readonly request: TokenRequest,
-    readonly repositories: readonly RepositoryRef[] | undefined,
+    readonly request: TokenRequestJson,
+    readonly repositories: readonly RepositoryJson[] | undefined,
   ) {
     super(`${request.owner.login}: ${request.token_name}`, vscode.TreeItemCollapsibleState.Collapsed);
     const r = request;
@@ -58,21 +59,19 @@ function esc(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
 
-export function repoSummary(r: TokenRequest, repos: readonly RepositoryRef[] | undefined, full = false): string {
+export function repoSummary(r: TokenRequestJson, repos: readonly RepositoryJson[] | undefined, full = false): string {
   if (r.repository_selection === 'all') return 'all repositories';
   if (r.repository_selection === 'none') return 'no repositories (public read only)';
-  const list = repos ?? r.repositories ?? undefined;
-  if (list && list.length) {
-    const names = list.map((x) => x.name ?? repositoryLabel(x));
+  if (repos && repos.length) {
+    const names = repos.map((x) => x.name);
     if (full || names.length <= 3) return names.join(', ');
     return `${names.slice(0, 3).join(', ')} +${names.length - 3}`;
   }
-  const n = r.repository_count;
-  return typeof n === 'number' ? `${n} repositor${n === 1 ? 'y' : 'ies'}` : 'selected repositories';
+  return 'selected repositories';
 }
 
-export function requestPermissionSummary(r: TokenRequest): string {
-  const rows = permissionEntries(r.permissions as Record<string, Record<string, string>> | undefined).filter(
+export function requestPermissionSummary(r: TokenRequestJson): string {
+  const rows = permissionEntries(r.permissions).filter(
     (p) => !(p.group === 'repository' && p.name === 'metadata'),
   );
   if (!rows.length) return 'metadata: read';
@@ -91,7 +90,7 @@ export class ApprovalsTreeProvider implements vscode.TreeDataProvider<ApprovalsE
 
   constructor(
     private readonly services: TesseraServices,
-    private readonly orgs: OrgStore,
+    private readonly orgs: OrgViewModel,
   ) {}
 
   refresh(): void {
@@ -161,21 +160,13 @@ export class ApprovalsTreeProvider implements vscode.TreeDataProvider<ApprovalsE
   }
 
   private async loadOrg(ref: OrgRef): Promise<RequestNode[]> {
-    const org = encodeURIComponent(ref.org);
-    const list = await withTimeout(
-      this.services.api<TokenRequest[]>(ref.accountId, 'GET', `/orgs/${org}/personal-access-token-requests?per_page=100`),
-      LOAD_TIMEOUT_MS,
-      this.services,
-    );
+    const api = accountApi(this.services, ref.accountId);
+    const list = await withTimeout(api.tokenRequests(ref.org), LOAD_TIMEOUT_MS, this.services);
     const requests = Array.isArray(list) ? list : [];
     return Promise.all(
       requests.map(async (r) => {
-        let repos: readonly RepositoryRef[] | undefined = r.repositories ?? undefined;
-        if (r.repository_selection === 'subset' && !repos) {
-          repos = await this.services
-            .api<RepositoryRef[]>(ref.accountId, 'GET', `/orgs/${org}/personal-access-token-requests/${r.id}/repositories?per_page=100`)
-            .catch(() => undefined);
-        }
+        const repos =
+          r.repository_selection === 'subset' ? await api.tokenRequestRepositories(ref.org, r.id).catch(() => undefined) : undefined;
         return new RequestNode(ref.accountId, ref.org, r, repos);
       }),
     );
@@ -193,7 +184,7 @@ function requestDetails(n: RequestNode): RequestDetailNode[] {
     new RequestDetailNode(n, 'requester', 'Requester', r.owner.login, 'person'),
     new RequestDetailNode(n, 'repos', 'Repositories', repoSummary(r, n.repositories, true), 'repo'),
   ];
-  const perms = permissionEntries(r.permissions as Record<string, Record<string, string>> | undefined);
+  const perms = permissionEntries(r.permissions);
   if (!perms.length) out.push(new RequestDetailNode(n, 'perm', 'Permissions', 'metadata: read', 'lock'));
   for (const p of perms) out.push(new RequestDetailNode(n, `perm:${p.group}:${p.name}`, permissionTitle(p.group, p.name), p.level, 'lock'));
   out.push(new RequestDetailNode(n, 'reason', 'Justification', r.reason || '(none given)', 'comment'));

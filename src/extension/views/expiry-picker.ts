@@ -1,8 +1,8 @@
 // Quick pick for a token's expiry: presets 7/30/60/90 days, a custom date, no expiry (where
 // allowed) and, for regenerate, keeping the current one.
 import * as vscode from 'vscode';
-import type { ExpiryChoice } from '../webviews/protocol';
-import { DAY_MS, expiryFromDate } from './token-text';
+import type { ExpiryChoice } from '../../shared/webview-protocol';
+import { DAY_MS, expiryFromDate } from '../../shared/token-text';
 
 export const EXPIRY_PRESETS = [7, 30, 60, 90] as const;
 

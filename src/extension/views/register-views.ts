@@ -3,8 +3,8 @@
 // the trees load lazily when they become visible; a background check runs a few seconds later).
 import * as vscode from 'vscode';
 import type { TesseraServices } from '../services';
-import { TokenStore } from './token-store';
-import { OrgStore } from './org-store';
+import { TokenViewModel } from './token-view-model';
+import { OrgViewModel } from './org-view-model';
 import { TokenDecorationProvider, TokensTreeProvider, type TokensElement } from './tokens-tree';
 import { AccountItem, AccountDetailItem, AccountsTreeProvider } from './accounts-tree';
 import { ApprovalsTreeProvider } from './approvals-tree';
@@ -20,8 +20,8 @@ const FIRST_CHECK_DELAY_MS = 2000;
 
 /** What registerViews built (for the extension-host tests, through the test hooks' `tessera._views.internals`). */
 export interface ViewsInternals {
-  readonly store: TokenStore;
-  readonly orgs: OrgStore;
+  readonly store: TokenViewModel;
+  readonly orgs: OrgViewModel;
   readonly tokensTree: TokensTreeProvider;
   readonly tokensView: vscode.TreeView<TokensElement>;
   readonly accountsTree: AccountsTreeProvider;
@@ -35,8 +35,8 @@ export interface ViewsInternals {
 
 export function registerViews(context: vscode.ExtensionContext, services: TesseraServices): ViewsInternals {
   const subs = context.subscriptions;
-  const store = new TokenStore(services);
-  const orgs = new OrgStore(services);
+  const store = new TokenViewModel(services);
+  const orgs = new OrgViewModel(services);
   const tokensTree = new TokensTreeProvider(services, store);
   const accountsTree = new AccountsTreeProvider(services, orgs);
   const approvalsTree = new ApprovalsTreeProvider(services, orgs);

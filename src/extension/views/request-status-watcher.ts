@@ -2,20 +2,21 @@
 // last seen status of each token in globalState — statuses only (id → status), never a secret.
 import * as vscode from 'vscode';
 import type { TesseraServices } from '../services';
-import { denialReason, resourceOwnerLogin, type PersonalAccessToken, type TokenStatus } from './api-types';
-import type { TokenStore, TokensLoaded } from './token-store';
+import type { TokenJson, TokenStatus } from '../../shared/api-types';
+import { denialReason } from '../../shared/token-text';
+import type { TokenViewModel, TokensLoaded } from './token-view-model';
 
 export const LAST_SEEN_KEY = 'tessera.views.lastSeenTokenStatuses';
 type Seen = Record<string, Record<string, TokenStatus>>;
 
 export interface StatusChange {
-  readonly token: PersonalAccessToken;
+  readonly token: TokenJson;
   readonly from: TokenStatus;
   readonly to: 'active' | 'denied';
 }
 
 /** The approvals/denials between two looks: tokens seen `pending` before and decided now. */
-export function decidedSince(previous: Record<string, TokenStatus> | undefined, tokens: readonly PersonalAccessToken[]): StatusChange[] {
+export function decidedSince(previous: Record<string, TokenStatus> | undefined, tokens: readonly TokenJson[]): StatusChange[] {
   if (!previous) return [];
   const out: StatusChange[] = [];
   for (const t of tokens) {
@@ -30,7 +31,7 @@ export class RequestStatusWatcher implements vscode.Disposable {
 
   constructor(
     private readonly services: TesseraServices,
-    store: TokenStore,
+    store: TokenViewModel,
     private readonly memento: vscode.Memento,
   ) {
     this.disposables.push(store.onDidLoad((e) => void this.onLoaded(e)));
@@ -50,7 +51,7 @@ export class RequestStatusWatcher implements vscode.Disposable {
   }
 
   private async notify(accountId: string, c: StatusChange): Promise<void> {
-    const org = resourceOwnerLogin(c.token) ?? 'the organization';
+    const org = c.token.resource_owner ?? 'the organization';
     const show = 'Show Token';
     const pick =
       c.to === 'active'

@@ -3,10 +3,11 @@
 // naming the token), tells the core about new secrets, and fires services.fireTokensChanged() so
 // every view refreshes.
 import * as vscode from 'vscode';
+import { accountApi } from '../api/provider-api';
 import type { TesseraServices } from '../services';
-import type { PersonalAccessToken } from './api-types';
-import type { ExpiryChoice } from '../webviews/protocol';
-import { expiryFromDate, expiryFromPreset, expiryText } from './token-text';
+import type { TokenJson } from '../../shared/api-types';
+import type { ExpiryChoice } from '../../shared/webview-protocol';
+import { expiryFromDate, expiryFromPreset, expiryText } from '../../shared/token-text';
 
 /** The `expires_at` value for a choice: ISO string, null (no expiry), or undefined (keep). */
 export function expiresAtFor(choice: ExpiryChoice, now: number): string | null | undefined {
@@ -26,10 +27,6 @@ export function expiresAtFor(choice: ExpiryChoice, now: number): string | null |
 }
 
 
-export function tokenPath(id: number): string {
-  return `/user/personal-access-tokens/${encodeURIComponent(String(id))}`;
-}
-
 export async function confirmModal(message: string, detail: string, action: string): Promise<boolean> {
   const pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
   return pick === action;
@@ -38,10 +35,10 @@ export async function confirmModal(message: string, detail: string, action: stri
 export async function regenerateToken(
   services: TesseraServices,
   accountId: string,
-  token: PersonalAccessToken,
+  token: TokenJson,
   choice: ExpiryChoice,
   opts: { confirm: boolean },
-): Promise<PersonalAccessToken | undefined> {
+): Promise<TokenJson | undefined> {
   if (opts.confirm) {
     const ok = await confirmModal(
       `Regenerate the token “${token.name}”?`,
@@ -51,22 +48,21 @@ export async function regenerateToken(
     if (!ok) return undefined;
   }
   const expires_at = expiresAtFor(choice, Date.now());
-  const body = expires_at === undefined ? {} : { expires_at };
-  const fresh = await services.api<PersonalAccessToken>(accountId, 'POST', `${tokenPath(token.id)}/regenerate`, body);
-  if (fresh && typeof fresh.token === 'string') await services.rememberTokenSecret(accountId, fresh.id ?? token.id, fresh.token);
+  const fresh = await accountApi(services, accountId).regenerateToken(token.id, expires_at === undefined ? {} : { expires_at });
+  if (typeof fresh.token === 'string') await services.rememberTokenSecret(accountId, fresh.id, fresh.token);
   services.fireTokensChanged();
   return fresh;
 }
 
-export async function changeTokenExpiry(services: TesseraServices, accountId: string, token: PersonalAccessToken, choice: ExpiryChoice): Promise<PersonalAccessToken | undefined> {
+export async function changeTokenExpiry(services: TesseraServices, accountId: string, token: TokenJson, choice: ExpiryChoice): Promise<TokenJson | undefined> {
   const expires_at = expiresAtFor(choice, Date.now());
   if (expires_at === undefined) return undefined;
-  const updated = await services.api<PersonalAccessToken>(accountId, 'PATCH', tokenPath(token.id), { expires_at });
+  const updated = await accountApi(services, accountId).updateToken(token.id, { expires_at });
   services.fireTokensChanged();
   return updated;
 }
 
-export async function expireTokenNow(services: TesseraServices, accountId: string, token: PersonalAccessToken): Promise<boolean> {
+export async function expireTokenNow(services: TesseraServices, accountId: string, token: TokenJson): Promise<boolean> {
   const ok = await confirmModal(
     `Expire the token “${token.name}” now?`,
     `Right now it ${expiryText(token, Date.now())}. Expired, it stops working at once; you can regenerate it later with a new expiry.`,
@@ -74,19 +70,19 @@ export async function expireTokenNow(services: TesseraServices, accountId: strin
   );
   if (!ok) return false;
   // The provider sets the expiry to its own "now": the token is refused from the next request on.
-  await services.api(accountId, 'POST', `${tokenPath(token.id)}/expire`);
+  await accountApi(services, accountId).expireToken(token.id);
   services.fireTokensChanged();
   return true;
 }
 
-export async function deleteToken(services: TesseraServices, accountId: string, token: PersonalAccessToken): Promise<boolean> {
+export async function deleteToken(services: TesseraServices, accountId: string, token: TokenJson): Promise<boolean> {
   const ok = await confirmModal(
     `Delete the token “${token.name}”?`,
     `Anything using the token ending in …${token.token_last_eight} loses access at once, and deploy keys made with it are deleted too. This cannot be undone.`,
     'Delete',
   );
   if (!ok) return false;
-  await services.api(accountId, 'DELETE', tokenPath(token.id));
+  await accountApi(services, accountId).deleteToken(token.id);
   await services.forgetTokenSecret(accountId, token.id).catch(() => undefined);
   services.fireTokensChanged();
   return true;

@@ -3,17 +3,18 @@
 // command palette: pick the account, then the token).
 import * as vscode from 'vscode';
 import type { AccountInfo, TesseraServices } from '../services';
-import type { PersonalAccessToken } from './api-types';
-import type { TokenStore } from './token-store';
+import type { TokenJson } from '../../shared/api-types';
+import type { TokenViewModel } from './token-view-model';
 import type { WebviewPanels } from '../webviews/panels';
 import { AccountNode, GroupNode, TokenNode } from './tokens-tree';
-import { changeTokenExpiry, deleteToken, expireTokenNow, regenerateToken, tokenPath } from './token-actions';
+import { accountApi } from '../api/provider-api';
+import { changeTokenExpiry, deleteToken, expireTokenNow, regenerateToken } from './token-actions';
 import { pickExpiry } from './expiry-picker';
-import { expiryText, isExpired, kindLabel, stateText } from './token-text';
+import { expiryText, isExpired, kindLabel, stateText } from '../../shared/token-text';
 
 export interface TokenTarget {
   readonly accountId: string;
-  readonly token: PersonalAccessToken;
+  readonly token: TokenJson;
 }
 
 export async function pickAccount(services: TesseraServices, title: string, filter?: (a: AccountInfo) => boolean): Promise<AccountInfo | undefined> {
@@ -39,16 +40,16 @@ function isTokenRef(x: unknown): x is { accountId: string; tokenId: number } {
 
 export async function resolveToken(
   services: TesseraServices,
-  store: TokenStore,
+  store: TokenViewModel,
   arg: unknown,
   title: string,
-  filter: (t: PersonalAccessToken) => boolean = () => true,
+  filter: (t: TokenJson) => boolean = () => true,
 ): Promise<TokenTarget | undefined> {
   if (arg instanceof TokenNode) return { accountId: arg.accountId, token: arg.token };
   if (isTokenRef(arg)) {
     const cached = store.find(arg.accountId, arg.tokenId);
     if (cached) return { accountId: arg.accountId, token: cached };
-    const token = await services.api<PersonalAccessToken>(arg.accountId, 'GET', tokenPath(arg.tokenId));
+    const token = await accountApi(services, arg.accountId).token(arg.tokenId);
     return { accountId: arg.accountId, token };
   }
   const account = await pickAccount(services, title);
@@ -66,12 +67,12 @@ export async function resolveToken(
   return p ? { accountId: account.id, token: p.t } : undefined;
 }
 
-const canRegenerate = (t: PersonalAccessToken) => t.status === 'active' || t.status === 'expired';
-const canChangeExpiry = (t: PersonalAccessToken) => (t.status === 'active' || t.status === 'pending') && !isExpired(t, Date.now());
+const canRegenerate = (t: TokenJson) => t.status === 'active' || t.status === 'expired';
+const canChangeExpiry = (t: TokenJson) => (t.status === 'active' || t.status === 'pending') && !isExpired(t, Date.now());
 
 export function registerTokenCommands(
   services: TesseraServices,
-  store: TokenStore,
+  store: TokenViewModel,
   panels: WebviewPanels,
   refresh: () => void,
 ): vscode.Disposable[] {

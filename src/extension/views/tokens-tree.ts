@@ -3,11 +3,10 @@
 // level is the accounts. Loads lazily when visible; a provider that is down gives one "Retry" item.
 import * as vscode from 'vscode';
 import type { AccountInfo, TesseraServices } from '../services';
-import { resourceOwnerLogin, type PersonalAccessToken } from './api-types';
-import { TokenStore } from './token-store';
+import type { TokenJson } from '../../shared/api-types';
+import { TokenViewModel } from './token-view-model';
 import { ProblemItem, problemItemFor, providerDownItem } from './view-errors';
-import { grantSummary, isExpired, isExpiringSoon, kindLabel, lastUsedText, stateText, formatDate } from './token-text';
-import { denialReason } from './api-types';
+import { denialReason, grantSummary, isExpired, isExpiringSoon, kindLabel, lastUsedText, stateText, formatDate } from '../../shared/token-text';
 
 export const TOKEN_URI_SCHEME = 'tessera-token';
 
@@ -27,7 +26,7 @@ export class GroupNode extends vscode.TreeItem {
     readonly tokenKind: 'classic' | 'fine_grained',
     readonly owner: string | undefined,
     readonly ownerIsUser: boolean,
-    readonly tokens: readonly PersonalAccessToken[],
+    readonly tokens: readonly TokenJson[],
   ) {
     super(tokenKind === 'classic' ? 'Classic' : `Fine-grained · ${owner ?? '?'}`, vscode.TreeItemCollapsibleState.Expanded);
     this.id = `tokens-group:${accountId}:${tokenKind}:${owner ?? ''}`;
@@ -39,7 +38,7 @@ export class GroupNode extends vscode.TreeItem {
 }
 
 export class TokenNode extends vscode.TreeItem {
-  constructor(readonly accountId: string, readonly token: PersonalAccessToken, now: number) {
+  constructor(readonly accountId: string, readonly token: TokenJson, now: number) {
     super(token.name, vscode.TreeItemCollapsibleState.None);
     const t = token;
     this.id = `token:${accountId}:${t.id}`;
@@ -66,7 +65,7 @@ export class TokenNode extends vscode.TreeItem {
     const now = this.builtAt;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escapeMd(t.name)}** — ${kindLabel(t.kind)}`);
-    const owner = resourceOwnerLogin(t);
+    const owner = t.resource_owner;
     if (owner) md.appendMarkdown(` for \`${escapeMd(owner)}\``);
     md.appendMarkdown('\n\n');
     if (t.description) md.appendMarkdown(`${escapeMd(t.description)}\n\n`);
@@ -101,12 +100,12 @@ function tokenIcon(status: string, expiring: boolean): vscode.ThemeIcon {
 export type TokensElement = AccountNode | GroupNode | TokenNode | ProblemItem;
 
 /** Groups one account's tokens: classic first, then fine-grained by owner (the user first). */
-export function groupTokens(accountId: string, login: string, tokens: readonly PersonalAccessToken[]): GroupNode[] {
-  const classic: PersonalAccessToken[] = [];
-  const byOwner = new Map<string, PersonalAccessToken[]>();
+export function groupTokens(accountId: string, login: string, tokens: readonly TokenJson[]): GroupNode[] {
+  const classic: TokenJson[] = [];
+  const byOwner = new Map<string, TokenJson[]>();
   for (const t of tokens) {
     if (t.kind === 'fine_grained') {
-      const owner = resourceOwnerLogin(t) ?? login;
+      const owner = t.resource_owner ?? login;
       let list = byOwner.get(owner);
       if (!list) byOwner.set(owner, (list = []));
       list.push(t);
@@ -114,7 +113,7 @@ export function groupTokens(accountId: string, login: string, tokens: readonly P
       classic.push(t);
     }
   }
-  const byName = (a: PersonalAccessToken, b: PersonalAccessToken) => a.name.localeCompare(b.name) || a.id - b.id;
+  const byName = (a: TokenJson, b: TokenJson) => a.name.localeCompare(b.name) || a.id - b.id;
   const groups: GroupNode[] = [];
   if (classic.length) groups.push(new GroupNode(accountId, 'classic', undefined, true, classic.sort(byName)));
   const owners = [...byOwner.keys()].sort((a, b) => (a === login ? -1 : b === login ? 1 : a.localeCompare(b)));
@@ -131,13 +130,13 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TokensElement
    * Nodes are reused while the store serves the same list (same array object), so element
    * identity is stable between the workbench's fetches and TreeView.reveal works.
    */
-  private readonly groupNodes = new WeakMap<readonly PersonalAccessToken[], GroupNode[]>();
+  private readonly groupNodes = new WeakMap<readonly TokenJson[], GroupNode[]>();
   private readonly tokenNodes = new WeakMap<GroupNode, TokenNode[]>();
   private readonly accountNodes = new Map<string, AccountNode>();
 
   constructor(
     private readonly services: TesseraServices,
-    private readonly store: TokenStore,
+    private readonly store: TokenViewModel,
   ) {
     this.disposables.push(store.onDidInvalidate(() => this.changed.fire()));
   }
@@ -201,7 +200,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TokensElement
   }
 
   private async accountChildren(account: AccountInfo, parent: TokensElement | undefined): Promise<TokensElement[]> {
-    let tokens: readonly PersonalAccessToken[];
+    let tokens: readonly TokenJson[];
     try {
       tokens = await this.store.tokens(account.id);
     } catch (err) {

@@ -5,11 +5,11 @@
 import * as vscode from 'vscode';
 import type { TesseraServices } from '../services';
 import { TesseraError } from '../services';
-import type { PersonalAccessToken, RepositoryRef, TokenPolicy } from '../views/api-types';
-import type { OrgStore } from '../views/org-store';
-import { tokenPath } from '../views/token-actions';
+import type { RepositoryJson, TokenPolicyJson } from '../../shared/api-types';
+import type { CreatedTokenState, CreateTokenCall, CreateTokenInit, CreateTokenResult, OwnerOption, RepositoryChoice } from '../../shared/webview-protocol';
+import { accountApi, allPages, type ProviderApi } from '../api/provider-api';
+import type { OrgViewModel } from '../views/org-view-model';
 import { WebviewHost } from './webview-host';
-import type { CreateTokenInit, CreateTokenRequest, OwnerOption } from './protocol';
 
 export const CREATE_TOKEN_VIEW_TYPE = 'tessera.createToken';
 const MAX_REPO_PAGES = 10;
@@ -27,7 +27,7 @@ export class CreateTokenPanel {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly services: TesseraServices,
-    private readonly orgs: OrgStore,
+    private readonly orgs: OrgViewModel,
     private readonly openDetails: (accountId: string, tokenId: number) => void,
   ) {}
 
@@ -73,33 +73,29 @@ export class CreateTokenPanel {
         const orgs = await this.orgs.orgs(accountId);
         const withPolicy = await Promise.all(
           orgs.map(async (o): Promise<OwnerOption> => {
-            let policy: TokenPolicy | undefined;
-            if (o.role === 'admin') {
-              policy = await this.services
-                .api<TokenPolicy>(accountId, 'GET', `/orgs/${encodeURIComponent(o.org)}/personal-access-token-policy`)
-                .catch(() => undefined);
-            }
+            let policy: TokenPolicyJson | undefined;
+            if (o.role === 'admin') policy = await accountApi(this.services, accountId).tokenPolicy(o.org).catch(() => undefined);
             return { login: o.org, isUser: false, role: o.role, policy };
           }),
         );
         return [{ login: account.login, isUser: true }, ...withPolicy];
       },
-      repos: async (p: unknown): Promise<RepositoryRef[]> => {
+      repos: async (p: unknown): Promise<RepositoryChoice[]> => {
         const { accountId, owner, isUser } = p as { accountId: string; owner: string; isUser: boolean };
         return this.repos(accountId, owner, isUser);
       },
-      create: async (p: unknown): Promise<{ token: PersonalAccessToken }> => {
-        const { accountId, body } = p as CreateTokenRequest;
-        const token = await this.services.api<PersonalAccessToken>(accountId, 'POST', '/user/personal-access-tokens', body);
-        if (token && typeof token.token === 'string') await this.services.rememberTokenSecret(accountId, token.id, token.token);
+      create: async (p: unknown): Promise<CreateTokenResult> => {
+        const { accountId, body } = p as CreateTokenCall;
+        const token = await accountApi(this.services, accountId).createToken(body);
+        if (typeof token.token === 'string') await this.services.rememberTokenSecret(accountId, token.id, token.token);
         this.services.fireTokensChanged();
         return { token };
       },
       /** The created token now (no secret: GET never has it), or `gone` once it was deleted. */
-      tokenState: async (p: unknown): Promise<{ token?: PersonalAccessToken; gone?: true }> => {
+      tokenState: async (p: unknown): Promise<CreatedTokenState> => {
         const { accountId, tokenId } = p as { accountId: string; tokenId: number };
         try {
-          return { token: await this.services.api<PersonalAccessToken>(accountId, 'GET', tokenPath(tokenId)) };
+          return { token: await accountApi(this.services, accountId).token(tokenId) };
         } catch (err) {
           if (err instanceof TesseraError && err.kind === 'not-found') return { gone: true };
           throw err;
@@ -118,30 +114,24 @@ export class CreateTokenPanel {
     };
   }
 
-  private async repos(accountId: string, owner: string, isUser: boolean): Promise<RepositoryRef[]> {
-    const collect = async (path: string) => {
-      const out: RepositoryRef[] = [];
-      for (let page = 1; page <= MAX_REPO_PAGES; page++) {
-        const batch = await this.services.api<RepositoryRef[]>(accountId, 'GET', `${path}${path.includes('?') ? '&' : '?'}per_page=100&page=${page}`);
-        if (!Array.isArray(batch)) break;
-        out.push(...batch);
-        if (batch.length < 100) break;
-      }
-      return out;
-    };
-    const ownedBy = (r: RepositoryRef) => (r.owner?.login ?? r.full_name?.split('/')[0] ?? owner).toLowerCase() === owner.toLowerCase();
-    let list: RepositoryRef[];
+  private async repos(accountId: string, owner: string, isUser: boolean): Promise<RepositoryChoice[]> {
+    const api: ProviderApi = accountApi(this.services, accountId);
+    const userRepos = () => allPages((page) => api.userRepositories(page), MAX_REPO_PAGES);
+    const ownedBy = (r: RepositoryJson) => r.owner.login.toLowerCase() === owner.toLowerCase();
+    let list: RepositoryJson[];
     if (isUser) {
-      list = (await collect('/user/repos')).filter(ownedBy);
+      list = (await userRepos()).filter(ownedBy);
     } else {
       try {
-        list = await collect(`/orgs/${encodeURIComponent(owner)}/repos`);
+        list = await allPages((page) => api.orgRepositories(owner, page), MAX_REPO_PAGES);
       } catch (err) {
         if (!(err instanceof TesseraError) || err.kind !== 'not-found') throw err;
-        list = (await collect('/user/repos')).filter(ownedBy);
+        list = (await userRepos()).filter(ownedBy);
       }
     }
-    return list.sort((a, b) => a.name.localeCompare(b.name));
+    return list
+      .map((r) => ({ id: r.id, name: r.name, full_name: r.full_name, private: r.private, owner: { login: r.owner.login } }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Tokens changed elsewhere: a receipt on show follows its token. */

@@ -2,8 +2,8 @@
 // per account. Re-opening reveals the existing panel.
 import * as vscode from 'vscode';
 import type { TesseraServices } from '../services';
-import type { PersonalAccessToken } from '../views/api-types';
-import type { OrgStore } from '../views/org-store';
+import type { TokenJson } from '../../shared/api-types';
+import type { OrgViewModel } from '../views/org-view-model';
 import { CreateTokenPanel, type CreateTokenOptions } from './create-token-panel';
 import { TokenDetailsPanel } from './token-details-panel';
 import { TwoFactorPanel } from './two-factor-panel';
@@ -16,7 +16,7 @@ export class WebviewPanels implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly services: TesseraServices,
-    orgs: OrgStore,
+    orgs: OrgViewModel,
     private readonly onTwoFactorEnabled: (accountId: string) => void,
   ) {
     this.create = new CreateTokenPanel(extensionUri, services, orgs, (a, t) => this.openDetails(a, t));
@@ -27,7 +27,7 @@ export class WebviewPanels implements vscode.Disposable {
   }
 
   /** Opens (or reveals) a token's details; `fresh` carries a just-minted secret to show once. */
-  openDetails(accountId: string, tokenId: number, name?: string, fresh?: PersonalAccessToken): TokenDetailsPanel {
+  openDetails(accountId: string, tokenId: number, name?: string, fresh?: TokenJson): TokenDetailsPanel {
     const key = `${accountId}#${tokenId}`;
     let p = this.details.get(key);
     if (!p || p.host.isDisposed) {

@@ -3,18 +3,17 @@
 import * as vscode from 'vscode';
 import type { TesseraServices } from '../services';
 import { TesseraError } from '../services';
-import { auditEventTime, auditEventTokenId, type AuditEvent, type PersonalAccessToken } from '../views/api-types';
-import { changeTokenExpiry, deleteToken, regenerateToken, tokenPath } from '../views/token-actions';
+import type { AuditEventJson, TokenJson } from '../../shared/api-types';
+import { accountApi } from '../api/provider-api';
+import { changeTokenExpiry, deleteToken, regenerateToken } from '../views/token-actions';
 import { WebviewHost } from './webview-host';
-import type { ExpiryChoice, TokenDetailsData, TokenDetailsInit } from './protocol';
+import type { ExpiryChoice, TokenDetailsData, TokenDetailsInit } from '../../shared/webview-protocol';
 
 export const TOKEN_DETAILS_VIEW_TYPE = 'tessera.tokenDetails';
 
 /** Audit events about one token, newest first. */
-export function eventsForToken(events: readonly AuditEvent[], tokenId: number): AuditEvent[] {
-  return events
-    .filter((e) => auditEventTokenId(e) === tokenId)
-    .sort((a, b) => (auditEventTime(b) ?? 0) - (auditEventTime(a) ?? 0));
+export function eventsForToken(events: readonly AuditEventJson[], tokenId: number): AuditEventJson[] {
+  return events.filter((e) => e.token_id === tokenId).sort((a, b) => b['@timestamp'] - a['@timestamp']);
 }
 
 export class TokenDetailsPanel {
@@ -51,14 +50,14 @@ export class TokenDetailsPanel {
     };
   }
 
-  private async current(): Promise<PersonalAccessToken> {
-    return this.services.api<PersonalAccessToken>(this.accountId, 'GET', tokenPath(this.tokenId));
+  private async current(): Promise<TokenJson> {
+    return accountApi(this.services, this.accountId).token(this.tokenId);
   }
 
   private handlers() {
     return {
       load: async (): Promise<TokenDetailsData> => {
-        let token: PersonalAccessToken;
+        let token: TokenJson;
         try {
           token = await this.current();
         } catch (err) {
@@ -66,10 +65,10 @@ export class TokenDetailsPanel {
           throw err;
         }
         this.host.panel.title = `Token: ${token.name}`;
-        let events: AuditEvent[] = [];
+        let events: AuditEventJson[] = [];
         let eventsError: string | undefined;
         try {
-          const all = await this.services.api<AuditEvent[]>(this.accountId, 'GET', '/user/audit-log?per_page=100');
+          const all = await accountApi(this.services, this.accountId).auditLog();
           events = eventsForToken(Array.isArray(all) ? all : [], this.tokenId);
         } catch (err) {
           eventsError = err instanceof Error ? err.message : 'The audit log could not be read';
@@ -100,7 +99,7 @@ export class TokenDetailsPanel {
   }
 
   /** Shows a secret that was just minted elsewhere (regenerate from the tree), once. */
-  showSecret(token: PersonalAccessToken): void {
+  showSecret(token: TokenJson): void {
     if (typeof token.token !== 'string') return;
     const secret = { secret: token.token, lastEight: token.token_last_eight };
     if (this.host.isReady) this.host.update({ secret });

@@ -4,9 +4,9 @@
 import * as vscode from 'vscode';
 import * as os from 'node:os';
 import type { TesseraServices } from '../services';
-import type { TwoFactorEnabled, TwoFactorSetup } from '../views/api-types';
+import { accountApi } from '../api/provider-api';
 import { WebviewHost } from './webview-host';
-import type { TwoFactorInit, TwoFactorSetupData } from './protocol';
+import type { TwoFactorInit, TwoFactorSetupData } from '../../shared/webview-protocol';
 
 export const TWO_FACTOR_VIEW_TYPE = 'tessera.twoFactor';
 
@@ -44,12 +44,12 @@ export class TwoFactorPanel {
   private handlers() {
     return {
       setup: async (): Promise<TwoFactorSetupData> => {
-        const r = await this.services.api<TwoFactorSetup>(this.accountId, 'POST', '/user/two-factor/setup', {});
+        const r = await accountApi(this.services, this.accountId).setUpTwoFactor();
         return { secret: r.secret, otpauthUri: r.otpauth_uri, qrDataUri: await qrSvgDataUri(r.otpauth_uri) };
       },
       enable: async (p: unknown): Promise<{ recoveryCodes: readonly string[] }> => {
         const { code } = p as { code: string };
-        const r = await this.services.api<TwoFactorEnabled>(this.accountId, 'POST', '/user/two-factor/enable', { code: String(code).replace(/\s+/g, '') });
+        const r = await accountApi(this.services, this.accountId).enableTwoFactor({ code: String(code).replace(/\s+/g, '') });
         this.onEnabled(this.accountId);
         return { recoveryCodes: r.recovery_codes };
       },

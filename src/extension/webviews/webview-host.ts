@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { TesseraError } from '../services';
-import type { FromWebview, ToWebview, WebviewError } from './protocol';
+import type { FromWebview, ToWebview, WebviewError } from '../../shared/webview-protocol';
 
 export type CallHandler = (params: unknown) => Promise<unknown> | unknown;
 

@@ -3,7 +3,7 @@
 // ≤ 1024 characters, which the requester reads on their token as status_reason), GET
 // .../{pat_request_id}/repositories.
 import type { FastifyInstance } from 'fastify';
-import type { TokenRequestJson } from '../../shared/api-types';
+import type { ReviewTokenRequest, ReviewTokenRequests, TokenRequestJson } from '../../shared/api-types';
 import { grantFilter, GrantListQuery, grantListQuerySchema, matchesGrantFilter } from '../approvals/grant-filters';
 import { tokenRequestJson } from '../approvals/grant-json';
 import { MAX_REVIEW_REASON, reviewRequests } from '../approvals/approval-service';
@@ -61,7 +61,7 @@ export function registerTokenRequestRoutes(app: FastifyInstance, ctx: ProviderCo
     },
   );
 
-  app.post<{ Params: { org: string }; Body: { pat_request_ids: number[]; action: 'approve' | 'deny'; reason?: string | null } }>(
+  app.post<{ Params: { org: string }; Body: ReviewTokenRequests }>(
     BASE,
     {
       config: { auth: WRITE },
@@ -87,7 +87,7 @@ export function registerTokenRequestRoutes(app: FastifyInstance, ctx: ProviderCo
     },
   );
 
-  app.post<{ Params: { org: string; pat_request_id: string }; Body: { action: 'approve' | 'deny'; reason?: string | null } }>(
+  app.post<{ Params: { org: string; pat_request_id: string }; Body: ReviewTokenRequest }>(
     `${BASE}/:pat_request_id`,
     {
       config: { auth: WRITE },

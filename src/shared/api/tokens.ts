@@ -1,6 +1,6 @@
 // Personal access tokens of both kinds: /user/personal-access-tokens and its sub-resources.
 import type { PermissionSet } from '../fine-grained-permissions';
-import type { TokenKind } from '../token-format';
+import type { TokenKind } from '../token-kinds';
 
 export type TokenStatus = 'active' | 'pending' | 'denied' | 'expired' | 'revoked';
 export type RepositorySelection = 'none' | 'all' | 'subset';

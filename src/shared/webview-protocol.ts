@@ -1,7 +1,7 @@
-// Messages between the extension and its webviews (media/webview/*.ts import this file too, so no
-// 'vscode' import here). A webview calls a named method and gets exactly one reply; the extension
-// may also push 'init' (after the webview said 'ready') and 'update' (something changed).
-import type { PersonalAccessToken, AuditEvent, RepositoryRef, TokenPolicy } from '../views/api-types';
+// Messages between the extension and its webviews (media/webview/*.ts). A webview calls a named
+// method and gets exactly one reply; the extension may also push 'init' (after the webview said
+// 'ready') and 'update' (something changed).
+import type { AuditEventJson, CreateTokenRequest, OrgRoleJson, TokenJson, TokenPolicyJson, TokenRepositoryJson } from './api-types';
 
 export type FromWebview =
   | { readonly type: 'ready' }
@@ -39,15 +39,23 @@ export interface OwnerOption {
   readonly login: string;
   readonly isUser: boolean;
   /** Known only to org owners (GET .../personal-access-token-policy is owners-only). */
-  readonly policy?: TokenPolicy;
-  readonly role?: 'admin' | 'member';
+  readonly policy?: TokenPolicyJson;
+  readonly role?: OrgRoleJson;
 }
-export interface CreateTokenRequest {
+/** A repository the fine-grained form can select. */
+export type RepositoryChoice = TokenRepositoryJson;
+/** The `create` call's parameters. */
+export interface CreateTokenCall {
   readonly accountId: string;
-  readonly body: Record<string, unknown>;
+  readonly body: CreateTokenRequest;
 }
 export interface CreateTokenResult {
-  readonly token: PersonalAccessToken;
+  readonly token: TokenJson;
+}
+/** The `tokenState` call's answer: the created token now, or `gone` once it was deleted. */
+export interface CreatedTokenState {
+  readonly token?: TokenJson;
+  readonly gone?: boolean;
 }
 
 // ---- Token details ----
@@ -68,8 +76,8 @@ export interface TokenDetailsUpdate {
   readonly secret?: NewSecret;
 }
 export interface TokenDetailsData {
-  readonly token?: PersonalAccessToken;
-  readonly events: readonly AuditEvent[];
+  readonly token?: TokenJson;
+  readonly events: readonly AuditEventJson[];
   readonly eventsError?: string;
   readonly gone?: boolean;
   readonly now: number;
@@ -88,5 +96,3 @@ export interface TwoFactorSetupData {
   /** `data:image/svg+xml;base64,...` rendered by `qrcode` in the extension. */
   readonly qrDataUri: string;
 }
-
-export type { RepositoryRef };

@@ -3,10 +3,10 @@
 // change anywhere (services.onDidChangeTokens) invalidates everything.
 import * as vscode from 'vscode';
 import type { TesseraServices } from '../services';
-import type { PersonalAccessToken } from './api-types';
+import type { TokenJson } from '../../shared/api-types';
+import { accountApi, PAGE_SIZE } from '../api/provider-api';
 import { withTimeout } from './view-errors';
 
-const PER_PAGE = 100;
 const PAGE_WAVE = 4;
 const MAX_PAGES = 1000;
 /** Safety net for a provider that accepts connections but never answers. */
@@ -14,12 +14,12 @@ export const LOAD_TIMEOUT_MS = 20_000;
 
 export interface TokensLoaded {
   readonly accountId: string;
-  readonly tokens: readonly PersonalAccessToken[];
+  readonly tokens: readonly TokenJson[];
 }
 
-export class TokenStore implements vscode.Disposable {
-  private readonly cache = new Map<string, readonly PersonalAccessToken[]>();
-  private readonly inflight = new Map<string, Promise<readonly PersonalAccessToken[]>>();
+export class TokenViewModel implements vscode.Disposable {
+  private readonly cache = new Map<string, readonly TokenJson[]>();
+  private readonly inflight = new Map<string, Promise<readonly TokenJson[]>>();
   private generation = 0;
   private readonly loaded = new vscode.EventEmitter<TokensLoaded>();
   private readonly invalidated = new vscode.EventEmitter<void>();
@@ -30,12 +30,12 @@ export class TokenStore implements vscode.Disposable {
 
   constructor(private readonly services: TesseraServices) {}
 
-  cached(accountId: string): readonly PersonalAccessToken[] | undefined {
+  cached(accountId: string): readonly TokenJson[] | undefined {
     return this.cache.get(accountId);
   }
 
   /** The account's tokens: cached, or loaded (all pages). Rejects with TesseraError. */
-  tokens(accountId: string): Promise<readonly PersonalAccessToken[]> {
+  tokens(accountId: string): Promise<readonly TokenJson[]> {
     const hit = this.cache.get(accountId);
     if (hit) return Promise.resolve(hit);
     const running = this.inflight.get(accountId);
@@ -54,7 +54,7 @@ export class TokenStore implements vscode.Disposable {
   }
 
   /** Looks a token up in the cache (no network). */
-  find(accountId: string, tokenId: number): PersonalAccessToken | undefined {
+  find(accountId: string, tokenId: number): TokenJson | undefined {
     return this.cache.get(accountId)?.find((t) => t.id === tokenId);
   }
 
@@ -71,11 +71,12 @@ export class TokenStore implements vscode.Disposable {
   }
 
   /** Page 1, then the next pages PAGE_WAVE at a time while pages come back full. */
-  private async fetchAll(accountId: string): Promise<readonly PersonalAccessToken[]> {
-    const page = (n: number) => this.services.api<PersonalAccessToken[]>(accountId, 'GET', `/user/personal-access-tokens?per_page=${PER_PAGE}&page=${n}`);
+  private async fetchAll(accountId: string): Promise<readonly TokenJson[]> {
+    const api = accountApi(this.services, accountId);
+    const page = (n: number) => api.listTokens({ page: n, perPage: PAGE_SIZE });
     const first = await page(1);
-    const out: PersonalAccessToken[] = Array.isArray(first) ? [...first] : [];
-    if (!Array.isArray(first) || first.length < PER_PAGE) return out;
+    const out: TokenJson[] = Array.isArray(first) ? [...first] : [];
+    if (!Array.isArray(first) || first.length < PAGE_SIZE) return out;
     for (let next = 2; next <= MAX_PAGES; next += PAGE_WAVE) {
       const wave = await Promise.all(Array.from({ length: PAGE_WAVE }, (_, i) => page(next + i)));
       let full = true;
@@ -85,7 +86,7 @@ export class TokenStore implements vscode.Disposable {
           break;
         }
         out.push(...batch);
-        if (batch.length < PER_PAGE) {
+        if (batch.length < PAGE_SIZE) {
           full = false;
           break;
         }

@@ -3,9 +3,10 @@
 // keeps the `tessera.ownsOrg` and `tessera.hideApprovals` context keys right.
 import * as vscode from 'vscode';
 import { TesseraError, type TesseraServices } from '../services';
-import type { OrgMembership } from './api-types';
+import type { MembershipJson } from '../../shared/api-types';
+import { accountApi } from '../api/provider-api';
 import { withTimeout } from './view-errors';
-import { LOAD_TIMEOUT_MS } from './token-store';
+import { LOAD_TIMEOUT_MS } from './token-view-model';
 
 export interface OrgRef {
   readonly accountId: string;
@@ -13,7 +14,7 @@ export interface OrgRef {
   readonly role: 'admin' | 'member';
 }
 
-export class OrgStore implements vscode.Disposable {
+export class OrgViewModel implements vscode.Disposable {
   private readonly cache = new Map<string, readonly OrgRef[]>();
   private readonly inflight = new Map<string, Promise<readonly OrgRef[]>>();
   private generation = 0;
@@ -30,15 +31,15 @@ export class OrgStore implements vscode.Disposable {
     const running = this.inflight.get(accountId);
     if (running) return running;
     const gen = this.generation;
-    const p = withTimeout(this.services.api<OrgMembership[]>(accountId, 'GET', '/user/memberships/orgs?per_page=100'), LOAD_TIMEOUT_MS, this.services)
+    const p = withTimeout(accountApi(this.services, accountId).orgMemberships(), LOAD_TIMEOUT_MS, this.services)
       // a provider without organizations (404 on the endpoint) has no memberships
       .catch((err: unknown) => {
-        if (err instanceof TesseraError && err.kind === 'not-found') return [] as OrgMembership[];
+        if (err instanceof TesseraError && err.kind === 'not-found') return [] as MembershipJson[];
         throw err;
       })
       .then((list) => {
         const orgs: OrgRef[] = (Array.isArray(list) ? list : [])
-          .filter((m) => m && m.organization && (m.state === undefined || m.state === 'active'))
+          .filter((m) => m.state === 'active')
           .map((m) => ({ accountId, org: m.organization.login, role: m.role === 'admin' ? 'admin' : 'member' }));
         orgs.sort((a, b) => a.org.localeCompare(b.org));
         if (gen === this.generation) this.cache.set(accountId, orgs);

@@ -1,41 +1,43 @@
 // How a token is described to a person: expiry ("expires in 5 days"), state, last use, scopes or a
-// permission summary. Pure functions of (token, now); no 'vscode' import (webviews use them too).
-import { findPermission } from '../../shared/fine-grained-permissions';
-import { normalizeScopes } from '../../shared/classic-scopes';
-import { denialReason, permissionEntries, type PersonalAccessToken } from './api-types';
+// permission summary. Pure functions of (token, now), shared by the extension's views and its
+// webviews.
+import type { GrantPermissionsJson, TokenJson } from './api-types';
+import { normalizeScopes } from './classic-scopes';
+import { findPermission, type PermissionLevel, type PermissionSet } from './fine-grained-permissions';
+
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** A token expiring within this many days gets the warning decoration and the status bar item. */
 export const EXPIRY_WARNING_DAYS = 7;
 
-function expiresAtMs(t: Pick<PersonalAccessToken, 'expires_at'>): number | undefined {
+function expiresAtMs(t: Pick<TokenJson, 'expires_at'>): number | undefined {
   if (!t.expires_at) return undefined;
   const ms = Date.parse(t.expires_at);
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-export function isExpired(t: Pick<PersonalAccessToken, 'expires_at' | 'status'>, now: number): boolean {
+export function isExpired(t: Pick<TokenJson, 'expires_at' | 'status'>, now: number): boolean {
   if (t.status === 'expired') return true;
   const ms = expiresAtMs(t);
   return ms !== undefined && ms <= now;
 }
 
 /** Whole days left (rounded up: 2.1 days left → 3), undefined when there is no expiry. */
-export function daysLeft(t: Pick<PersonalAccessToken, 'expires_at'>, now: number): number | undefined {
+export function daysLeft(t: Pick<TokenJson, 'expires_at'>, now: number): number | undefined {
   const ms = expiresAtMs(t);
   if (ms === undefined) return undefined;
   return Math.ceil((ms - now) / DAY_MS);
 }
 
 /** True for a usable (active or pending) token that expires within EXPIRY_WARNING_DAYS. */
-export function isExpiringSoon(t: Pick<PersonalAccessToken, 'expires_at' | 'status'>, now: number): boolean {
+export function isExpiringSoon(t: Pick<TokenJson, 'expires_at' | 'status'>, now: number): boolean {
   if (t.status !== 'active' && t.status !== 'pending') return false;
   const ms = expiresAtMs(t);
   return ms !== undefined && ms > now && ms - now <= EXPIRY_WARNING_DAYS * DAY_MS;
 }
 
 /** "expires in 5 days" / "expires today" / "expires tomorrow" / "expired" / "no expiry". */
-export function expiryText(t: Pick<PersonalAccessToken, 'expires_at' | 'status'>, now: number): string {
+export function expiryText(t: Pick<TokenJson, 'expires_at' | 'status'>, now: number): string {
   if (isExpired(t, now)) return 'expired';
   const ms = expiresAtMs(t);
   if (ms === undefined) return 'no expiry';
@@ -48,8 +50,31 @@ export function expiryText(t: Pick<PersonalAccessToken, 'expires_at' | 'status'>
   return `expires in ${days} day${days === 1 ? '' : 's'}`;
 }
 
+/** Why an org owner denied the token's request (or revoked its access), when they said. */
+export function denialReason(t: Pick<TokenJson, 'status_reason'>): string | undefined {
+  const r = t.status_reason?.trim();
+  return r ? r : undefined;
+}
+
+export type PermissionEntries = { group: string; name: string; level: PermissionLevel | string }[];
+
+/**
+ * Flattens a permission object (`{repository: {contents: 'write'}}`) to rows. The approval queue's
+ * grant objects put account permissions under `other`: those rows are in group `account`.
+ */
+export function permissionEntries(p: PermissionSet | GrantPermissionsJson | undefined): PermissionEntries {
+  const out: PermissionEntries = [];
+  if (!p) return out;
+  for (const [key, perms] of Object.entries(p as Record<string, Record<string, string> | undefined>)) {
+    if (!perms || typeof perms !== 'object') continue;
+    const group = key === 'other' ? 'account' : key;
+    for (const [name, level] of Object.entries(perms)) out.push({ group, name, level });
+  }
+  return out;
+}
+
 /** The state part of a token's description: "pending approval", "denied: <reason>", "revoked", or the expiry text. */
-export function stateText(t: PersonalAccessToken, now: number): string {
+export function stateText(t: TokenJson, now: number): string {
   switch (t.status) {
     case 'pending':
       return 'pending approval';
@@ -65,7 +90,7 @@ export function stateText(t: PersonalAccessToken, now: number): string {
 }
 
 /** "used 3 days ago" / "used today" / "never used". */
-export function lastUsedText(t: Pick<PersonalAccessToken, 'last_used_at'>, now: number): string {
+export function lastUsedText(t: Pick<TokenJson, 'last_used_at'>, now: number): string {
   if (!t.last_used_at) return 'never used';
   const ms = Date.parse(t.last_used_at);
   if (Number.isNaN(ms)) return 'never used';
@@ -89,8 +114,8 @@ export function scopeSummary(scopes: readonly string[] | undefined): string {
 }
 
 /** Fine-grained: "contents: write, administration: read" (metadata left out: it is always there). */
-export function permissionSummary(t: Pick<PersonalAccessToken, 'permissions'>): string {
-  const rows = permissionEntries(t.permissions as Record<string, Record<string, string>> | undefined)
+export function permissionSummary(t: Pick<TokenJson, 'permissions'>): string {
+  const rows = permissionEntries(t.permissions)
     .filter((r) => !(r.group === 'repository' && r.name === 'metadata'));
   if (!rows.length) return 'metadata: read';
   return rows.map((r) => `${permissionTitle(r.group, r.name)}: ${r.level}`).join(', ');
@@ -103,12 +128,12 @@ export function permissionTitle(group: string, name: string): string {
   return group === 'repository' ? p.title.toLowerCase() : `${group} ${p.title.toLowerCase()}`;
 }
 
-export function grantSummary(t: PersonalAccessToken): string {
+export function grantSummary(t: TokenJson): string {
   return t.kind === 'classic' ? scopeSummary(t.scopes) : permissionSummary(t);
 }
 
 /** The tree item's description: state/expiry · grants · last use. */
-export function tokenDescription(t: PersonalAccessToken, now: number): string {
+export function tokenDescription(t: TokenJson, now: number): string {
   return [stateText(t, now), grantSummary(t), lastUsedText(t, now)].join(' · ');
 }
 

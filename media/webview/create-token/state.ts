@@ -1,0 +1,114 @@
+// The Create Token form's state: what the person typed (kept in webview state across reloads), what
+// the extension answered (owners, repositories), errors, and the created token (memory only).
+import type { TokenJson } from '../../../src/shared/api-types';
+import type { CreateTokenInit, OwnerOption, RepositoryChoice } from '../../../src/shared/webview-protocol';
+import { getState, setState } from '../lib/vscode-api';
+
+export type Kind = 'classic' | 'fine_grained';
+export type ExpiryMode = '7' | '30' | '60' | '90' | 'custom' | 'none';
+export type Selection = 'none' | 'all' | 'subset';
+
+export interface Form {
+  accountId: string;
+  kind: Kind;
+  name: string;
+  description: string;
+  expiry: ExpiryMode;
+  customDate: string;
+  scopes: string[];
+  owner: string;
+  selection: Selection;
+  repos: string[]; // keys (id or name) of selected repositories
+  repoFilter: string;
+  permissions: Record<string, 'read' | 'write'>; // `${group}.${name}`
+  justification: string;
+}
+
+export interface CreateTokenState {
+  init: CreateTokenInit | undefined;
+  form: Form;
+  owners: OwnerOption[];
+  ownersError: string;
+  repos: RepositoryChoice[];
+  reposLoading: boolean;
+  reposError: string;
+  errors: Map<string, string[]>;
+  busy: boolean;
+  /** The created token, with its secret: in memory only, never in setState. */
+  created: TokenJson | undefined;
+  /** Whose it is (the form may move on to another account). */
+  createdAccountId: string;
+  /** Set when the token was regenerated or deleted since: the secret shown no longer works. */
+  superseded: 'regenerated' | 'deleted' | undefined;
+}
+
+/** What the views ask for; the entry script fills these in. */
+export interface Actions {
+  draw(): void;
+  submit(): Promise<void>;
+  loadOwners(): Promise<void>;
+  loadRepos(): Promise<void>;
+}
+
+export function blankForm(accountId: string): Form {
+  return {
+    accountId,
+    kind: 'fine_grained',
+    name: '',
+    description: '',
+    expiry: '30',
+    customDate: '',
+    scopes: [],
+    owner: '',
+    selection: 'none',
+    repos: [],
+    repoFilter: '',
+    permissions: {},
+    justification: '',
+  };
+}
+
+export const state: CreateTokenState = {
+  init: undefined,
+  form: blankForm(''),
+  owners: [],
+  ownersError: '',
+  repos: [],
+  reposLoading: false,
+  reposError: '',
+  errors: new Map(),
+  busy: false,
+  created: undefined,
+  createdAccountId: '',
+  superseded: undefined,
+};
+
+export const actions: Actions = {
+  draw: () => undefined,
+  submit: async () => undefined,
+  loadOwners: async () => undefined,
+  loadRepos: async () => undefined,
+};
+
+/** The form as the webview saved it before a reload. */
+export function savedForm(): Form | undefined {
+  return getState<{ form?: Form }>()?.form;
+}
+
+export function save(): void {
+  setState({ form: state.form });
+}
+
+export function update(patch: Partial<Form>): void {
+  state.form = { ...state.form, ...patch };
+  save();
+  actions.draw();
+}
+
+export function currentOwner(): OwnerOption | undefined {
+  return state.owners.find((o) => o.login === state.form.owner);
+}
+
+export function repoKey(r: RepositoryChoice): string {
+  return String(r.id);
+}

@@ -1,0 +1,207 @@
+// The provider's API as the extension calls it: one method per endpoint, with the request and
+// response bodies of src/shared/api-types.ts. The only place in the extension that spells an API
+// path. Pure: how a request travels (as a signed-in account with sudo re-prompting, or with
+// explicit credentials before there is an account) is the transport's business.
+import type {
+  AuditEventJson,
+  AuthorizationJson,
+  CreateAuthorizationRequest,
+  CreateTokenRequest,
+  CreateUserRequest,
+  MembershipJson,
+  RegenerateTokenRequest,
+  RepositoryJson,
+  ReviewTokenRequest,
+  ReviewTokenRequests,
+  SudoRequest,
+  SudoResponse,
+  TokenJson,
+  TokenPolicyJson,
+  TokenRequestJson,
+  TwoFactorEnableRequest,
+  TwoFactorEnableResponse,
+  TwoFactorSetupResponse,
+  UpdateTokenRequest,
+  UserJson,
+} from '../../shared/api-types';
+import type { TesseraServices } from '../services';
+import type { Credentials, HttpClient } from './http-client';
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** Where the API lives on a provider's origin. */
+export const API_PREFIX = '/api/v3';
+
+/** Sends one request to `{origin}/api/v3{path}`; resolves with the parsed JSON body (undefined for 204). */
+export type Transport = <T>(method: Method, path: string, body?: unknown) => Promise<T>;
+
+/** The provider's largest page. */
+export const PAGE_SIZE = 100;
+
+/** A page of a list: 1-based `page`, `perPage` items (at most PAGE_SIZE). */
+export interface PageQuery {
+  readonly page?: number;
+  readonly perPage?: number;
+}
+
+function pageQuery(q: PageQuery = {}): string {
+  return `per_page=${q.perPage ?? PAGE_SIZE}&page=${q.page ?? 1}`;
+}
+
+const seg = (s: string | number) => encodeURIComponent(String(s));
+
+const TOKENS = '/user/personal-access-tokens';
+const tokenPath = (id: number) => `${TOKENS}/${seg(id)}`;
+const requestsPath = (org: string) => `/orgs/${seg(org)}/personal-access-token-requests`;
+
+export class ProviderApi {
+  constructor(private readonly send: Transport) {}
+
+  // ---- users, sign-in, sudo, two-factor ----
+
+  /** GET /user */
+  currentUser(): Promise<UserJson> {
+    return this.send('GET', '/user');
+  }
+
+  /** POST /users (sign-up; no authentication). */
+  createUser(body: CreateUserRequest): Promise<UserJson> {
+    return this.send('POST', '/users', body);
+  }
+
+  /** POST /authorizations (Basic login:password, + the one-time code when challenged). */
+  createAuthorization(body: CreateAuthorizationRequest): Promise<AuthorizationJson> {
+    return this.send('POST', '/authorizations', body);
+  }
+
+  /** POST /user/sudo */
+  openSudo(body: SudoRequest): Promise<SudoResponse> {
+    return this.send('POST', '/user/sudo', body);
+  }
+
+  /** POST /user/two-factor/setup */
+  setUpTwoFactor(): Promise<TwoFactorSetupResponse> {
+    return this.send('POST', '/user/two-factor/setup', {});
+  }
+
+  /** POST /user/two-factor/enable */
+  enableTwoFactor(body: TwoFactorEnableRequest): Promise<TwoFactorEnableResponse> {
+    return this.send('POST', '/user/two-factor/enable', body);
+  }
+
+  /** GET /user/audit-log (newest first). */
+  auditLog(page?: PageQuery): Promise<AuditEventJson[]> {
+    return this.send('GET', `/user/audit-log?${pageQuery(page)}`);
+  }
+
+  // ---- personal access tokens ----
+
+  /** GET /user/personal-access-tokens */
+  listTokens(page?: PageQuery): Promise<TokenJson[]> {
+    return this.send('GET', `${TOKENS}?${pageQuery(page)}`);
+  }
+
+  /** GET /user/personal-access-tokens/{id} */
+  token(id: number): Promise<TokenJson> {
+    return this.send('GET', tokenPath(id));
+  }
+
+  /** POST /user/personal-access-tokens (the answer holds the secret). */
+  createToken(body: CreateTokenRequest): Promise<TokenJson> {
+    return this.send('POST', TOKENS, body);
+  }
+
+  /** PATCH /user/personal-access-tokens/{id} */
+  updateToken(id: number, body: UpdateTokenRequest): Promise<TokenJson> {
+    return this.send('PATCH', tokenPath(id), body);
+  }
+
+  /** POST /user/personal-access-tokens/{id}/regenerate (the answer holds the new secret). */
+  regenerateToken(id: number, body: RegenerateTokenRequest): Promise<TokenJson> {
+    return this.send('POST', `${tokenPath(id)}/regenerate`, body);
+  }
+
+  /** POST /user/personal-access-tokens/{id}/expire: expired at the provider's "now". */
+  expireToken(id: number): Promise<TokenJson> {
+    return this.send('POST', `${tokenPath(id)}/expire`);
+  }
+
+  /** DELETE /user/personal-access-tokens/{id} */
+  async deleteToken(id: number): Promise<void> {
+    await this.send('DELETE', tokenPath(id));
+  }
+
+  // ---- repositories ----
+
+  /** GET /user/repos */
+  userRepositories(page?: PageQuery): Promise<RepositoryJson[]> {
+    return this.send('GET', `/user/repos?${pageQuery(page)}`);
+  }
+
+  /** GET /orgs/{org}/repos */
+  orgRepositories(org: string, page?: PageQuery): Promise<RepositoryJson[]> {
+    return this.send('GET', `/orgs/${seg(org)}/repos?${pageQuery(page)}`);
+  }
+
+  /** GET /repos/{owner}/{repo} */
+  repository(owner: string, repo: string): Promise<RepositoryJson> {
+    return this.send('GET', `/repos/${seg(owner)}/${seg(repo)}`);
+  }
+
+  // ---- organizations: memberships, policy, approvals ----
+
+  /** GET /user/memberships/orgs */
+  orgMemberships(page?: PageQuery): Promise<MembershipJson[]> {
+    return this.send('GET', `/user/memberships/orgs?${pageQuery(page)}`);
+  }
+
+  /** GET /orgs/{org}/personal-access-token-policy (owners only). */
+  tokenPolicy(org: string): Promise<TokenPolicyJson> {
+    return this.send('GET', `/orgs/${seg(org)}/personal-access-token-policy`);
+  }
+
+  /** GET /orgs/{org}/personal-access-token-requests (the pending ones). */
+  tokenRequests(org: string, page?: PageQuery): Promise<TokenRequestJson[]> {
+    return this.send('GET', `${requestsPath(org)}?${pageQuery(page)}`);
+  }
+
+  /** GET /orgs/{org}/personal-access-token-requests/{id}/repositories */
+  tokenRequestRepositories(org: string, requestId: number, page?: PageQuery): Promise<RepositoryJson[]> {
+    return this.send('GET', `${requestsPath(org)}/${seg(requestId)}/repositories?${pageQuery(page)}`);
+  }
+
+  /** POST /orgs/{org}/personal-access-token-requests/{id}: approve or deny one request. */
+  async reviewTokenRequest(org: string, requestId: number, body: ReviewTokenRequest): Promise<void> {
+    await this.send('POST', `${requestsPath(org)}/${seg(requestId)}`, body);
+  }
+
+  /** POST /orgs/{org}/personal-access-token-requests: approve or deny several at once. */
+  async reviewTokenRequests(org: string, body: ReviewTokenRequests): Promise<void> {
+    await this.send('POST', requestsPath(org), body);
+  }
+}
+
+/**
+ * Every item of a paged list: pages of PAGE_SIZE until one comes back short (or `maxPages`).
+ * `fetchPage` gets the page number.
+ */
+export async function allPages<T>(fetchPage: (page: PageQuery) => Promise<T[]>, maxPages: number): Promise<T[]> {
+  const all: T[] = [];
+  for (let page = 1; page <= maxPages; page++) {
+    const batch = await fetchPage({ page, perPage: PAGE_SIZE });
+    if (!Array.isArray(batch)) break;
+    all.push(...batch);
+    if (batch.length < PAGE_SIZE) break;
+  }
+  return all;
+}
+
+/** The API as a signed-in account (its admin token; sudo re-prompted by the core). */
+export function accountApi(services: Pick<TesseraServices, 'api'>, accountId: string): ProviderApi {
+  return new ProviderApi((method, path, body) => services.api(accountId, method, path, body));
+}
+
+/** The API with explicit credentials (or none): sign-in, sign-up, calls with a given token. */
+export function originApi(client: Pick<HttpClient, 'json'>, origin: string, opts: { readonly auth?: Credentials; readonly otp?: string } = {}): ProviderApi {
+  return new ProviderApi((method, path, body) => client.json(origin, method, API_PREFIX + path, { ...opts, ...(body !== undefined ? { body } : {}) }));
+}
