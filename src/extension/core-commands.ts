@@ -1,6 +1,8 @@
 // The core's commands: sign in / up / out, the provider's URL, log and restart, and git.
 import * as vscode from 'vscode';
 import { signOut } from './auth/sign-in-core';
+import { accountIdFromArg, resolveAccountId } from './commands/command-args';
+import { registerCommand } from './commands/register-command';
 import type { CoreServices } from './core-services';
 import type { CloneArgs } from './git/clone-repository';
 import type { GitIntegration } from './git/git-integration';
@@ -13,29 +15,9 @@ export interface CommandDeps {
   readonly signUp: () => Promise<AccountInfo | undefined>;
 }
 
-/** An account id from a command argument: a string, an AccountInfo, or a tree item holding one. */
-export function accountIdFromArg(arg: unknown): string | undefined {
-  if (typeof arg === 'string') return arg;
-  if (arg && typeof arg === 'object') {
-    const o = arg as { id?: unknown; providerOrigin?: unknown; account?: { id?: unknown }; accountId?: unknown };
-    if (typeof o.accountId === 'string') return o.accountId;
-    if (o.account && typeof o.account.id === 'string') return o.account.id;
-    if (typeof o.id === 'string' && typeof o.providerOrigin === 'string') return o.id;
-  }
-  return undefined;
-}
-
 export function registerCoreCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
   const { core, git } = deps;
-  const run = (name: string, fn: (...args: unknown[]) => Promise<unknown>) =>
-    vscode.commands.registerCommand(name, async (...args: unknown[]) => {
-      try {
-        return await fn(...args);
-      } catch (err) {
-        await core.showError(err, name.replace(/^tessera\./, 'Tessera: '));
-        return undefined;
-      }
-    });
+  const run = (id: string, fn: (...args: unknown[]) => Promise<unknown>) => registerCommand(core, id, fn);
 
   context.subscriptions.push(
     run('tessera.signIn', async (arg) => {
@@ -44,22 +26,11 @@ export function registerCoreCommands(context: vscode.ExtensionContext, deps: Com
     }),
     run('tessera.signUp', () => deps.signUp()),
     run('tessera.signOut', async (arg) => {
-      let accountId = accountIdFromArg(arg);
-      const accounts = core.accounts();
-      if (!accountId) {
-        if (!accounts.length) {
-          void vscode.window.showInformationMessage('No Tessera account is signed in.');
-          return;
-        }
-        if (accounts.length === 1) accountId = accounts[0]!.id;
-        else {
-          const chosen = await vscode.window.showQuickPick(
-            accounts.map((a) => ({ label: a.login, description: a.providerOrigin, id: a.id })),
-            { title: 'Sign out of Tessera', placeHolder: 'Which account?' },
-          );
-          accountId = chosen?.id;
-        }
+      if (!accountIdFromArg(arg) && !core.accounts().length) {
+        void vscode.window.showInformationMessage('No Tessera account is signed in.');
+        return;
       }
+      const accountId = await resolveAccountId(core, arg, 'Sign out of Tessera');
       if (!accountId) return;
       const r = await signOut(core.client, core.store, accountId, core.log);
       if (!r) return;

@@ -1,10 +1,13 @@
 // Approve / deny fine-grained token requests, one or many: from the Approvals view (inline, context
 // menu, multi-selection) or the palette (a multi-select quick pick). A denial asks for a reason.
+// Refresh reloads the view and the organizations it lists.
 import * as vscode from 'vscode';
 import { accountApi } from '../api/provider-api';
+import { registerCommand } from '../commands/register-command';
 import type { TesseraServices } from '../services';
 import type { ApprovalsTreeProvider } from './approvals-tree';
 import { RequestNode } from './approvals-tree';
+import type { OrgViewModel } from './org-view-model';
 
 export const MAX_REASON = 1024;
 
@@ -59,13 +62,17 @@ export async function reviewRequests(
   return done;
 }
 
-export function registerApprovalCommands(
-  services: TesseraServices,
-  tree: ApprovalsTreeProvider,
-  view: vscode.TreeView<unknown>,
-  afterChange: () => void,
-): vscode.Disposable[] {
-  const run = async (action: 'approve' | 'deny', node: unknown, nodes: unknown) => {
+export interface ApprovalCommandDeps {
+  readonly tree: ApprovalsTreeProvider;
+  readonly view: vscode.TreeView<unknown>;
+  readonly orgs: OrgViewModel;
+  /** After a review (done or failed): the trees reload. */
+  readonly afterChange: () => void;
+}
+
+export function registerApprovalCommands(services: TesseraServices, deps: ApprovalCommandDeps): vscode.Disposable[] {
+  const { tree, view, orgs } = deps;
+  const review = async (action: 'approve' | 'deny', node: unknown, nodes: unknown) => {
     const verb = action === 'approve' ? 'Approve' : 'Deny';
     let targets = targetsFrom(node, nodes, view);
     if (!targets.length) targets = (await pickRequests(tree, verb)) ?? [];
@@ -88,14 +95,22 @@ export function registerApprovalCommands(
         reviewRequests(services, targets, action, reason),
       );
       void vscode.window.showInformationMessage(`${action === 'approve' ? 'Approved' : 'Denied'} ${n === 1 ? who : `${n} requests`}.`);
-    } catch (err) {
-      await services.showError(err, `${verb} token request`);
     } finally {
-      afterChange();
+      deps.afterChange();
     }
   };
   return [
-    vscode.commands.registerCommand('tessera.approveRequest', (node?: unknown, nodes?: unknown) => run('approve', node, nodes)),
-    vscode.commands.registerCommand('tessera.denyRequest', (node?: unknown, nodes?: unknown) => run('deny', node, nodes)),
+    registerCommand(services, 'tessera.approveRequest', (node?: unknown, nodes?: unknown) => review('approve', node, nodes), 'Approve token request'),
+    registerCommand(services, 'tessera.denyRequest', (node?: unknown, nodes?: unknown) => review('deny', node, nodes), 'Deny token request'),
+    registerCommand(
+      services,
+      'tessera.refreshApprovals',
+      async () => {
+        orgs.invalidate();
+        tree.refresh();
+        await orgs.updateContext();
+      },
+      'Refresh approvals',
+    ),
   ];
 }

@@ -6,10 +6,11 @@ import type { TesseraServices } from '../services';
 import { TokenViewModel } from './token-view-model';
 import { OrgViewModel } from './org-view-model';
 import { TokenDecorationProvider, TokensTreeProvider, type TokensElement } from './tokens-tree';
-import { AccountItem, AccountDetailItem, AccountsTreeProvider } from './accounts-tree';
+import { AccountsTreeProvider } from './accounts-tree';
+import { registerAccountCommands } from './account-commands';
 import { ApprovalsTreeProvider } from './approvals-tree';
 import { registerApprovalCommands } from './approval-commands';
-import { registerTokenCommands, pickAccount } from './token-commands';
+import { registerTokenCommands } from './token-commands';
 import { RequestStatusWatcher } from './request-status-watcher';
 import { ExpiryStatusBar } from '../status-bar/expiry-status-bar';
 import { WebviewPanels } from '../webviews/panels';
@@ -127,36 +128,18 @@ export function registerViews(context: vscode.ExtensionContext, services: Tesser
     services.fireTokensChanged();
   };
   subs.push(
-    ...registerTokenCommands(services, store, panels, () => {
-      tokensTree.retryEvenIfDown();
-      store.invalidate();
-      scheduleBackground();
+    ...registerTokenCommands(services, {
+      store,
+      panels,
+      statusBar,
+      refresh: () => {
+        tokensTree.retryEvenIfDown();
+        store.invalidate();
+        scheduleBackground();
+      },
     }),
-    ...registerApprovalCommands(services, approvalsTree, approvalsView, afterApprovals),
-    vscode.commands.registerCommand('tessera.showExpiringTokens', () => statusBar.pick()),
-    vscode.commands.registerCommand('tessera.refreshAccounts', () => {
-      orgs.invalidate();
-      accountsTree.refresh();
-      scheduleBackground();
-    }),
-    vscode.commands.registerCommand('tessera.refreshApprovals', async () => {
-      orgs.invalidate();
-      approvalsTree.refresh();
-      await orgs.updateContext();
-    }),
-    vscode.commands.registerCommand('tessera.setupTwoFactor', async (arg?: unknown) => {
-      try {
-        let accountId: string | undefined;
-        if (arg instanceof AccountItem || arg instanceof AccountDetailItem) accountId = arg.account.id;
-        else if (arg && typeof arg === 'object' && typeof (arg as { accountId?: unknown }).accountId === 'string') accountId = (arg as { accountId: string }).accountId;
-        else accountId = (await pickAccount(services, 'Set Up Two-Factor Authentication'))?.id;
-        if (!accountId) return;
-        const account = services.accounts().find((a) => a.id === accountId);
-        panels.openTwoFactor(accountId, account ? accountsTree.twoFactorEnabled(account) : false);
-      } catch (err) {
-        await services.showError(err, 'Set up two-factor authentication');
-      }
-    }),
+    ...registerApprovalCommands(services, { tree: approvalsTree, view: approvalsView, orgs, afterChange: afterApprovals }),
+    ...registerAccountCommands(services, { orgs, accountsTree, panels, scheduleBackground: () => scheduleBackground() }),
   );
   return { store, orgs, tokensTree, tokensView, accountsTree, approvalsTree, approvalsView, statusBar, panels, backgroundCheck };
 }

@@ -1,8 +1,12 @@
-// The token commands: create, refresh, inspect, regenerate, change expiry, expire now, delete.
+// The token commands: create, refresh, inspect, regenerate, change expiry, expire now, delete, and
+// the expiring tokens of the status bar item.
 // Each takes a tree node, `{accountId, tokenId}` (status bar, notifications), or nothing (the
 // command palette: pick the account, then the token).
 import * as vscode from 'vscode';
-import type { AccountInfo, TesseraServices } from '../services';
+import { pickAccount } from '../commands/command-args';
+import { registerCommand } from '../commands/register-command';
+import type { TesseraServices } from '../services';
+import type { ExpiryStatusBar } from '../status-bar/expiry-status-bar';
 import type { TokenJson } from '../../shared/api-types';
 import type { TokenViewModel } from './token-view-model';
 import type { WebviewPanels } from '../webviews/panels';
@@ -15,23 +19,6 @@ import { expiryText, isExpired, kindLabel, stateText } from '../../shared/token-
 export interface TokenTarget {
   readonly accountId: string;
   readonly token: TokenJson;
-}
-
-export async function pickAccount(services: TesseraServices, title: string, filter?: (a: AccountInfo) => boolean): Promise<AccountInfo | undefined> {
-  const accounts = services.accounts().filter(filter ?? (() => true));
-  if (!accounts.length) {
-    const signIn = 'Sign In';
-    if (!services.accounts().length && (await vscode.window.showInformationMessage('Sign in to Tessera first.', signIn)) === signIn) {
-      await vscode.commands.executeCommand('tessera.signIn');
-    }
-    return undefined;
-  }
-  if (accounts.length === 1) return accounts[0];
-  const p = await vscode.window.showQuickPick(
-    accounts.map((a) => ({ label: a.login, description: a.providerOrigin, a })),
-    { title, placeHolder: 'Which account?' },
-  );
-  return p?.a;
 }
 
 function isTokenRef(x: unknown): x is { accountId: string; tokenId: number } {
@@ -70,42 +57,45 @@ export async function resolveToken(
 const canRegenerate = (t: TokenJson) => t.status === 'active' || t.status === 'expired';
 const canChangeExpiry = (t: TokenJson) => (t.status === 'active' || t.status === 'pending') && !isExpired(t, Date.now());
 
-export function registerTokenCommands(
-  services: TesseraServices,
-  store: TokenViewModel,
-  panels: WebviewPanels,
-  refresh: () => void,
-): vscode.Disposable[] {
-  const guard = (context: string, fn: (...args: unknown[]) => Promise<unknown>) => async (...args: unknown[]) => {
-    try {
-      await fn(...args);
-    } catch (err) {
-      await services.showError(err, context);
-    }
-  };
+export interface TokenCommandDeps {
+  readonly store: TokenViewModel;
+  readonly panels: WebviewPanels;
+  readonly statusBar: ExpiryStatusBar;
+  /** Reloads the tokens (even while the provider seemed down). */
+  readonly refresh: () => void;
+}
+
+export function registerTokenCommands(services: TesseraServices, deps: TokenCommandDeps): vscode.Disposable[] {
+  const { store, panels, statusBar } = deps;
+  const command = (id: string, title: string, fn: (...args: unknown[]) => Promise<unknown>) =>
+    registerCommand(services, id, async (...args) => void (await fn(...args)), title);
   return [
-    vscode.commands.registerCommand('tessera.refreshTokens', () => refresh()),
-    vscode.commands.registerCommand(
+    registerCommand(services, 'tessera.refreshTokens', () => deps.refresh(), 'Refresh tokens'),
+    registerCommand(services, 'tessera.showExpiringTokens', () => statusBar.pick(), 'Expiring tokens'),
+    command(
       'tessera.createToken',
-      guard('Create token', async (arg?: unknown) => {
+      'Create token',
+      async (arg?: unknown) => {
         if (arg instanceof GroupNode) return panels.openCreate({ accountId: arg.accountId, kind: arg.tokenKind, owner: arg.owner });
         if (arg instanceof AccountNode) return panels.openCreate({ accountId: arg.account.id });
         const o = (arg && typeof arg === 'object' ? arg : {}) as { accountId?: string; kind?: 'classic' | 'fine_grained'; owner?: string };
         if (o.accountId) return panels.openCreate(o);
         const account = await pickAccount(services, 'Create Token');
         if (account) panels.openCreate({ accountId: account.id, kind: o.kind, owner: o.owner });
-      }),
+      },
     ),
-    vscode.commands.registerCommand(
+    command(
       'tessera.inspectToken',
-      guard('Inspect token', async (arg?: unknown) => {
+      'Inspect token',
+      async (arg?: unknown) => {
         const target = await resolveToken(services, store, arg, 'Inspect Token');
         if (target) panels.openDetails(target.accountId, target.token.id, target.token.name);
-      }),
+      },
     ),
-    vscode.commands.registerCommand(
+    command(
       'tessera.regenerateToken',
-      guard('Regenerate token', async (arg?: unknown) => {
+      'Regenerate token',
+      async (arg?: unknown) => {
         const target = await resolveToken(services, store, arg, 'Regenerate Token', canRegenerate);
         if (!target) return;
         const t = target.token;
@@ -118,11 +108,12 @@ export function registerTokenCommands(
         if (!choice) return;
         const fresh = await regenerateToken(services, target.accountId, t, choice, { confirm: true });
         if (fresh) panels.openDetails(target.accountId, t.id, t.name, fresh);
-      }),
+      },
     ),
-    vscode.commands.registerCommand(
+    command(
       'tessera.changeTokenExpiry',
-      guard('Change token expiry', async (arg?: unknown) => {
+      'Change token expiry',
+      async (arg?: unknown) => {
         const target = await resolveToken(services, store, arg, 'Change Token Expiry', canChangeExpiry);
         if (!target) return;
         const t = target.token;
@@ -130,27 +121,29 @@ export function registerTokenCommands(
         if (!choice) return;
         const updated = await changeTokenExpiry(services, target.accountId, t, choice);
         if (updated) void vscode.window.showInformationMessage(`“${t.name}” now ${expiryText(updated, Date.now())}.`);
-      }),
+      },
     ),
-    vscode.commands.registerCommand(
+    command(
       'tessera.expireToken',
-      guard('Expire token', async (arg?: unknown) => {
+      'Expire token',
+      async (arg?: unknown) => {
         const target = await resolveToken(services, store, arg, 'Expire Token Now', canChangeExpiry);
         if (!target) return;
         if (await expireTokenNow(services, target.accountId, target.token)) {
           void vscode.window.showInformationMessage(`“${target.token.name}” has expired.`);
         }
-      }),
+      },
     ),
-    vscode.commands.registerCommand(
+    command(
       'tessera.deleteToken',
-      guard('Delete token', async (arg?: unknown) => {
+      'Delete token',
+      async (arg?: unknown) => {
         const target = await resolveToken(services, store, arg, 'Delete Token');
         if (!target) return;
         if (await deleteToken(services, target.accountId, target.token)) {
           void vscode.window.showInformationMessage(`Deleted the token “${target.token.name}”.`);
         }
-      }),
+      },
     ),
   ];
 }
