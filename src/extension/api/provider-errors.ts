@@ -44,23 +44,13 @@ function bodyFieldErrors(body: unknown): FieldError[] {
   return out;
 }
 
-/** Seconds until a lock ends, from `Retry-After` (seconds or an HTTP date) or the body. */
+/** Seconds until a lock ends, from the `Retry-After` header (seconds or an HTTP date). */
 export function retryAfterSeconds(answer: ProviderAnswer, now = Date.now()): number | undefined {
   const ra = header(answer.headers, 'retry-after');
-  if (ra) {
-    if (/^\d+$/.test(ra.trim())) return Number(ra.trim());
-    const t = Date.parse(ra);
-    if (!Number.isNaN(t)) return Math.max(0, Math.ceil((t - now) / 1000));
-  }
-  const b = answer.body as { retry_after?: unknown; locked_until?: unknown } | undefined;
-  if (b && typeof b === 'object') {
-    if (typeof b.retry_after === 'number') return b.retry_after;
-    if (typeof b.locked_until === 'string') {
-      const t = Date.parse(b.locked_until);
-      if (!Number.isNaN(t)) return Math.max(0, Math.ceil((t - now) / 1000));
-    }
-  }
-  return undefined;
+  if (!ra) return undefined;
+  if (/^\d+$/.test(ra.trim())) return Number(ra.trim());
+  const t = Date.parse(ra);
+  return Number.isNaN(t) ? undefined : Math.max(0, Math.ceil((t - now) / 1000));
 }
 
 /** "in 9 minutes", "in 40 seconds" — when a lock ends. */
