@@ -53,7 +53,8 @@ export interface TesseraServices {
   /**
    * Calls `{origin}/api/v3{path}` as the account (with its admin:token session token). When the
    * provider asks for sudo, the core prompts for password (+ code) and retries once. Resolves with
-   * the parsed JSON body (undefined for 204); rejects with TesseraError.
+   * the parsed JSON body (undefined for 204); rejects with TesseraError. The transport under the
+   * typed client: callers use `accountApi(services, accountId)` (api/provider-api.ts).
    */
   api<T = unknown>(accountId: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T>;
   /** Stores a newly minted token secret (so git/sessions can use it). Never persisted elsewhere. */
