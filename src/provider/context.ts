@@ -2,6 +2,7 @@
 // state, so several providers can run in one process).
 import { AccountTokenAuthenticator, authenticateAccountToken } from './auth/account-token';
 import { PrincipalCache } from './auth/principal-cache';
+import { boundedPasswordHasher, type PasswordHasher } from './auth/passwords';
 import type { Guard } from './authz/guard';
 import { defaultGuards } from './authz/guards';
 import { ORGANIZATION_GUARDS } from './authz/organization-guards';
@@ -19,6 +20,8 @@ export interface ProviderContext {
   readonly store: Store;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Every password hash and verification goes through this (a bounded number at once). */
+  readonly passwords: PasswordHasher;
   readonly settings: ProviderSettings;
   /** The provider's data folder (absolute; '' when the context has none, e.g. in some tests). */
   readonly dataDir: string;
@@ -43,13 +46,14 @@ export function apiBase(ctx: ProviderContext): string {
 /** A context over `store` with the default guards; `log` is wrapped in the redactor. */
 export function createProviderContext(
   store: Store,
-  opts: { clock?: Clock; log?: Logger; signup?: 'open' | 'closed'; guards?: Guard[]; dataDir?: string } = {},
+  opts: { clock?: Clock; log?: Logger; signup?: 'open' | 'closed'; guards?: Guard[]; dataDir?: string; passwords?: PasswordHasher } = {},
 ): ProviderContext {
   const clock = opts.clock ?? systemClock;
   return {
     store,
     clock,
     log: redactingLogger(opts.log),
+    passwords: opts.passwords ?? boundedPasswordHasher(),
     settings: { signup: opts.signup ?? 'open' },
     dataDir: opts.dataDir ?? '',
     guards: opts.guards ?? defaultGuards([...ORGANIZATION_GUARDS]),

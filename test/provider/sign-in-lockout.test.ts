@@ -1,18 +1,30 @@
-// Basic sign-in and lockout: wrong password, unknown login and a locked account answer the same
-// 401; 10 failures lock the account (and, separately, the client address) for 10 minutes; the
-// lock lives in the store, so another provider process on the same data sees it.
+// Sign-in lockout: 10 failed password or code attempts lock the account (never the client address)
+// for 10 minutes, on every path that checks a password, a code or an account token; a wrong
+// password, an unknown login and a locked account get byte-identical answers; the lock lives in the
+// store, so another provider process on the same data sees it. Parallel bursts:
+// sign-in-lockout-parallel.test.ts.
 import * as assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ManualClock } from '../../src/provider/clock';
-import { createUser, TestUser, uniqueLogin } from './helpers/accounts';
+import { generateToken } from '../../src/shared/token-format';
+import type { ApiResponse } from './helpers/api-client';
+import { createUser, enable2fa, nextOtp, signIn, TestUser, uniqueLogin, wrongOtp } from './helpers/accounts';
+import { addMember, createOrg, createRepo, newSession } from './helpers/orgs';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 const MINUTE = 60_000;
+const BAD_CREDENTIALS = JSON.stringify({ message: 'Bad credentials' });
 
-async function basicGetUser(t: TestProvider, login: string, password: string) {
-  return t.api.get('/user', { basic: { login, password } });
+async function basicGetUser(t: TestProvider, login: string, password: string, otp?: string) {
+  return t.api.get('/user', { basic: { login, password }, ...(otp !== undefined ? { otp } : {}) });
+}
+
+/** Status, body and every header but the date: what must not differ between refusals. */
+function answer(r: ApiResponse): { status: number; text: string; headers: [string, string][] } {
+  const headers = [...r.headers.entries()].filter(([k]) => k !== 'date').sort(([a], [b]) => a.localeCompare(b));
+  return { status: r.status, text: r.text, headers };
 }
 
 describe('sign-in with Basic and lockout', () => {
@@ -37,24 +49,27 @@ describe('sign-in with Basic and lockout', () => {
     assert.equal(lower.status, 200);
   });
 
-  it('answers a wrong password and an unknown login identically (401 Bad credentials)', async () => {
+  it('answers a wrong password, an unknown login and a locked account byte-identically (401 Bad credentials)', async () => {
     const wrong = await basicGetUser(t, user.login, 'wrong password');
     const unknown = await basicGetUser(t, uniqueLogin('ghost'), 'wrong password');
     assert.equal(wrong.status, 401);
-    assert.equal(unknown.status, 401);
-    assert.equal(wrong.text, unknown.text);
-    assert.deepEqual(wrong.json, { message: 'Bad credentials' });
+    assert.equal(wrong.text, BAD_CREDENTIALS);
     assert.equal(wrong.headers.get('x-github-otp'), null);
+    assert.deepEqual(answer(unknown), answer(wrong));
+    for (let i = 0; i < 9; i++) await basicGetUser(t, user.login, `wrong ${i}`);
+    const locked = await basicGetUser(t, user.login, user.password);
+    assert.deepEqual(answer(locked), answer(wrong), 'a locked account looks like a wrong password');
+    const lockedWrong = await basicGetUser(t, user.login, 'wrong password');
+    assert.deepEqual(answer(lockedWrong), answer(wrong));
   });
 
-  it('locks the account after 10 failures for 10 minutes, with the same answer, then lets it in again', async () => {
+  it('locks the account after 10 failures for 10 minutes, then lets it in again', async () => {
     for (let i = 0; i < 10; i++) {
       const r = await basicGetUser(t, user.login, `wrong ${i}`);
       assert.equal(r.status, 401);
     }
-    const locked = await basicGetUser(t, user.login, user.password);
-    assert.equal(locked.status, 401);
-    assert.deepEqual(locked.json, { message: 'Bad credentials' }, 'a locked account looks like a wrong password');
+    assert.equal((await basicGetUser(t, user.login, user.password)).status, 401, 'the 11th attempt, with the right password');
+    assert.equal((await basicGetUser(t, user.email, user.password)).status, 401, 'by email too: one account');
 
     t.clock.advance(9 * MINUTE);
     assert.equal((await basicGetUser(t, user.login, user.password)).status, 401, 'still locked after 9 minutes');
@@ -64,19 +79,30 @@ describe('sign-in with Basic and lockout', () => {
     assert.equal(after.status, 200, 'the lock expired after 10 minutes');
   });
 
+  it('a success clears the count; failures spread over the window still lock', async () => {
+    for (let i = 0; i < 9; i++) await basicGetUser(t, user.login, `wrong ${i}`);
+    assert.equal((await basicGetUser(t, user.login, user.password)).status, 200);
+    for (let i = 0; i < 9; i++) await basicGetUser(t, user.login, `again ${i}`);
+    assert.equal((await basicGetUser(t, user.login, user.password)).status, 200, 'nine failures after a success do not lock');
+    t.clock.advance(20 * MINUTE);
+    for (let i = 0; i < 10; i++) await basicGetUser(t, user.login, `late ${i}`);
+    assert.equal((await basicGetUser(t, user.login, user.password)).status, 401);
+  });
+
   it('counts an unknown login the same way (a lock does not reveal that a login exists)', async () => {
     const ghost = uniqueLogin('ghost');
     const answers = new Set<string>();
-    for (let i = 0; i < 12; i++) answers.add((await basicGetUser(t, ghost, 'x')).text);
-    assert.deepEqual([...answers], [JSON.stringify({ message: 'Bad credentials' })]);
+    for (let i = 0; i < 12; i++) answers.add(JSON.stringify(answer(await basicGetUser(t, ghost, 'x'))));
+    assert.equal(answers.size, 1);
+    assert.equal(JSON.parse([...answers][0]).text, BAD_CREDENTIALS);
   });
 
-  it('locks the client address after 10 failures across different logins', async () => {
+  it('failures of other accounts from the same address lock nobody else', async () => {
+    const other = await createUser(t);
+    for (let i = 0; i < 10; i++) await basicGetUser(t, other.login, `wrong ${i}`);
     for (let i = 0; i < 10; i++) await basicGetUser(t, uniqueLogin('spray'), 'password');
-    const blocked = await basicGetUser(t, user.login, user.password);
-    assert.equal(blocked.status, 401, 'the address is locked even for a right password');
-    t.clock.advance(10 * MINUTE + 1000);
-    assert.equal((await basicGetUser(t, user.login, user.password)).status, 200);
+    assert.equal((await basicGetUser(t, user.login, user.password)).status, 200, 'same address, another account: not locked');
+    assert.equal((await basicGetUser(t, other.login, other.password)).status, 401, 'the account that failed is locked');
   });
 
   it('records failed sign-ins in the audit log without the password', async () => {
@@ -87,6 +113,117 @@ describe('sign-in with Basic and lockout', () => {
     assert.equal(failed[0].user, user.login);
     assert.ok(!log.text.includes('wrong-password-xyz'));
     assert.ok(!log.text.includes(user.password));
+  });
+
+  it('ten correct sign-ins at once all succeed and lock nothing', async () => {
+    const burst = await Promise.all(Array.from({ length: 10 }, () => basicGetUser(t, user.login, user.password)));
+    assert.deepEqual(burst.map((r) => r.status), Array(10).fill(200));
+    const big = await Promise.all(Array.from({ length: 40 }, () => basicGetUser(t, user.login, user.password)));
+    for (const r of big) assert.ok(r.status === 200 || r.text === BAD_CREDENTIALS, `${r.status} ${r.text}`);
+    assert.ok(big.some((r) => r.status === 200));
+    for (let i = 0; i < 9; i++) await basicGetUser(t, user.login, `wrong ${i}`);
+    assert.equal((await basicGetUser(t, user.login, user.password)).status, 200, 'the busy refusals were not counted as failures');
+  });
+});
+
+describe('the 11th attempt is refused even with the right secret, on every path', function () {
+  this.timeout(60_000);
+  let t: TestProvider;
+
+  beforeEach(async () => {
+    t = await startTestProvider();
+  });
+  afterEach(async () => t.close());
+
+  /** The right secret works; 10 wrong ones fail; then the right one is refused like a wrong one. */
+  async function provesLockout(attempt: (secret: 'right' | 'wrong', i: number) => Promise<ApiResponse>, ok: number, refused: number) {
+    assert.equal((await attempt('right', -1)).status, ok, 'the right secret works before');
+    let lastWrong: ApiResponse | undefined;
+    for (let i = 0; i < 10; i++) {
+      lastWrong = await attempt('wrong', i);
+      assert.equal(lastWrong.status, refused, lastWrong.text);
+    }
+    const eleventh = await attempt('right', 10);
+    assert.equal(eleventh.status, refused, eleventh.text);
+    return { eleventh, lastWrong: lastWrong! };
+  }
+
+  it('Basic on the API (GET /user)', async () => {
+    const user = await createUser(t);
+    const { eleventh, lastWrong } = await provesLockout((s, i) => basicGetUser(t, user.login, s === 'right' ? user.password : `wrong ${i}`), 200, 401);
+    assert.deepEqual(answer(eleventh), answer(lastWrong));
+  });
+
+  it('POST /authorizations', async () => {
+    const user = await createUser(t);
+    const post = (password: string, i: number) =>
+      t.api.post('/authorizations', { basic: { login: user.login, password }, body: { scopes: ['user'], note: `lockout ${i}` } });
+    const { eleventh } = await provesLockout((s, i) => post(s === 'right' ? user.password : `wrong ${i}`, i), 201, 401);
+    assert.equal(eleventh.text, BAD_CREDENTIALS);
+    assert.equal((await basicGetUser(t, user.login, user.password)).status, 401, 'and the account is locked on every path');
+  });
+
+  it('Basic {email}/token: with an account API token', async () => {
+    const owner = await newSession(t);
+    const member = await newSession(t);
+    const org = await createOrg(t, owner);
+    await addMember(t, org, owner, member);
+    const created = await t.api.post(`/orgs/${org}/account-tokens`, { token: owner.token, body: { name: 'lockout' } });
+    assert.equal(created.status, 201, created.text);
+    const as = (token: string) => t.api.get('/user', { basic: { login: `${member.user.email}/token`, password: token } });
+    const { eleventh } = await provesLockout((s) => as(s === 'right' ? created.json.token : generateToken('account')), 200, 401);
+    assert.equal(eleventh.text, BAD_CREDENTIALS);
+    assert.equal((await basicGetUser(t, member.user.login, member.user.password)).status, 401, 'one account: its password is locked too');
+  });
+
+  it('git Basic on info/refs', async () => {
+    const s = await newSession(t);
+    await createRepo(t, s, undefined, 'locked-site');
+    const refs = (password: string) =>
+      t.api.call('GET', `${t.provider.url}/${s.user.login}/locked-site.git/info/refs?service=git-upload-pack`, {
+        basic: { login: s.user.login, password },
+        headers: { accept: '*/*' },
+      });
+    // The right password is known but refused for git (403, use a token); once locked it is 401 like a wrong one.
+    const { eleventh, lastWrong } = await provesLockout((kind, i) => refs(kind === 'right' ? s.user.password : `wrong ${i}`), 403, 401);
+    assert.deepEqual(answer(eleventh), answer(lastWrong));
+  });
+
+  it('POST /user/sudo', async () => {
+    const user = await createUser(t);
+    const session = await signIn(t, user);
+    const sudo = (password: string) => t.api.post('/user/sudo', { token: session.token, body: { password } });
+    const { eleventh, lastWrong } = await provesLockout((s, i) => sudo(s === 'right' ? user.password : `wrong ${i}`), 200, 403);
+    assert.deepEqual(answer(eleventh), answer(lastWrong));
+  });
+
+  it('X-GitHub-OTP: wrong codes ask for a code; once locked, the right password and code get Bad credentials', async () => {
+    const user = await createUser(t);
+    await enable2fa(t, user);
+    const { eleventh, lastWrong } = await provesLockout(
+      async (s) => basicGetUser(t, user.login, user.password, s === 'right' ? await nextOtp(t, user) : await wrongOtp(t, user)),
+      200,
+      401,
+    );
+    assert.equal(lastWrong.headers.get('x-github-otp'), 'required; app', 'a wrong code asks for a code');
+    assert.equal(eleventh.text, BAD_CREDENTIALS);
+    assert.equal(eleventh.headers.get('x-github-otp'), null, 'locked: the same answer as a wrong password');
+    const wrongPassword = await basicGetUser(t, user.login, 'wrong password', await nextOtp(t, user));
+    assert.deepEqual(answer(eleventh), answer(wrongPassword));
+  });
+
+  it('asking for the code (no X-GitHub-OTP) is not a failure, and does not reset the count', async () => {
+    const user = await createUser(t);
+    await enable2fa(t, user);
+    for (let i = 0; i < 12; i++) {
+      const r = await basicGetUser(t, user.login, user.password);
+      assert.equal(r.headers.get('x-github-otp'), 'required; app');
+    }
+    for (let i = 0; i < 9; i++) await basicGetUser(t, user.login, user.password, await wrongOtp(t, user));
+    const ask = await basicGetUser(t, user.login, user.password);
+    assert.equal(ask.headers.get('x-github-otp'), 'required; app');
+    await basicGetUser(t, user.login, user.password, await wrongOtp(t, user));
+    assert.equal((await basicGetUser(t, user.login, user.password, await nextOtp(t, user))).status, 401, 'ten wrong codes lock');
   });
 });
 

@@ -1,6 +1,10 @@
 // Password hashing with scrypt (node:crypto). The parameters are stored with the hash
 // (`scrypt$N$r$p$salt$hash`, base64url) so they can be raised later; `needsRehash` says when a
-// stored hash is weaker than the current parameters.
+// stored hash is weaker than the current parameters. The provider hashes and verifies through a
+// PasswordHasher (ctx.passwords), which runs only a few scrypt computations at once: each takes
+// 32 MiB and a core for tens of milliseconds, so a burst of sign-ins queues instead of exhausting
+// the machine.
+import { availableParallelism } from 'node:os';
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 
 export interface ScryptParams {
@@ -65,14 +69,54 @@ export function needsRehash(stored: string, params: ScryptParams = DEFAULT_SCRYP
   return parsed.params.N < params.N || parsed.params.r < params.r || parsed.params.p < params.p || parsed.params.keyLength < params.keyLength;
 }
 
-let dummyHash: Promise<string> | undefined;
+/** Hashing and verification as the provider does them: bounded in how many run at once. */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(password: string, stored: string): Promise<boolean>;
+  /**
+   * Spends the same work as verifying a real password, for a login that does not exist, so the
+   * answer time doesn't tell whether the login exists. Always false.
+   */
+  verifyUnknown(password: string): Promise<false>;
+}
 
-/**
- * Spends the same work as checking a real password, for an unknown login, so the answer time
- * doesn't tell whether the login exists. Always false.
- */
-export async function verifyAgainstDummy(password: string): Promise<false> {
-  dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
-  await verifyPassword(password.slice(0, MAX_PASSWORD_LENGTH), await dummyHash);
-  return false;
+/** Runs at most `limit` tasks at once; the others wait in arrival order. */
+class Semaphore {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(); // the slot passes straight to the next task
+      else this.running--;
+    }
+  }
+}
+
+/** How many scrypt computations a provider runs at once by default: one per core, at least 2. */
+export function defaultHashConcurrency(): number {
+  return Math.max(2, availableParallelism());
+}
+
+export function boundedPasswordHasher(opts: { concurrency?: number; params?: ScryptParams } = {}): PasswordHasher {
+  const slots = new Semaphore(Math.max(1, opts.concurrency ?? defaultHashConcurrency()));
+  const params = opts.params ?? DEFAULT_SCRYPT;
+  let dummyHash: Promise<string> | undefined;
+  const hasher: PasswordHasher = {
+    hash: (password) => slots.run(() => hashPassword(password, params)),
+    verify: (password, stored) => slots.run(() => verifyPassword(password, stored)),
+    async verifyUnknown(password) {
+      dummyHash ??= hasher.hash(randomBytes(16).toString('hex'));
+      await hasher.verify(password.slice(0, MAX_PASSWORD_LENGTH), await dummyHash);
+      return false;
+    },
+  };
+  return hasher;
 }

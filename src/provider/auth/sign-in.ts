@@ -6,7 +6,7 @@ import { badCredentials, otpRequired } from '../http/errors';
 import type { UserRecord } from '../store/users';
 import { recordAudit } from '../audit/audit-log';
 import { isLocked, lockoutKeys, recordFailure, recordSuccess } from './lockout';
-import { MAX_PASSWORD_LENGTH, verifyAgainstDummy, verifyPassword } from './passwords';
+import { MAX_PASSWORD_LENGTH } from './passwords';
 import { verifySecondFactor } from './second-factor';
 
 export interface SignInAttempt {
@@ -33,8 +33,8 @@ export async function signIn(ctx: ProviderContext, attempt: SignInAttempt): Prom
   }
   const passwordOk =
     user && attempt.password.length <= MAX_PASSWORD_LENGTH
-      ? await verifyPassword(attempt.password, user.passwordHash)
-      : await verifyAgainstDummy(attempt.password);
+      ? await ctx.passwords.verify(attempt.password, user.passwordHash)
+      : await ctx.passwords.verifyUnknown(attempt.password);
   if (!user || !passwordOk) {
     await recordFailure(ctx, keys);
     await recordAudit(ctx, { action: 'user.failed_login', user, ip: attempt.ip, data: { reason: 'password', login: attempt.login.slice(0, 100) } });

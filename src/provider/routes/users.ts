@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CreateUserRequest, UpdateUserRequest } from '../../shared/api-types';
 import { AUDIT_ACTIONS, recordAudit } from '../audit/audit-log';
 import { checkNewPassword } from '../auth/new-password';
-import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords';
 import { principalOf } from '../authz/authorize';
 import { requireClassicScope, requireFineGrainedPermission } from '../authz/permission-check';
 import type { ProviderContext } from '../context';
@@ -40,7 +40,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ProviderContext): 
         throw forbidden('Sign-up is closed on this provider: ask an administrator to create your account');
       }
       checkNewPassword(body.password, body.login);
-      const passwordHash = await hashPassword(body.password);
+      const passwordHash = await ctx.passwords.hash(body.password);
       let user;
       try {
         user = await ctx.store.users.createFirstIsAdmin({

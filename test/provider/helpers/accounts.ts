@@ -46,6 +46,17 @@ export async function nextOtp(t: TestProvider, user: TestUser): Promise<string> 
   return totpAt(user.totpSecret, t.clock.now());
 }
 
+/** A six-digit code valid for none of the steps the provider accepts now (previous, current, next). */
+export async function wrongOtp(t: TestProvider, user: TestUser): Promise<string> {
+  assert.ok(user.totpSecret, `${user.login} has no 2FA`);
+  const now = t.clock.now().getTime();
+  const valid = new Set(await Promise.all([-1, 0, 1].map((step) => totpAt(user.totpSecret!, new Date(now + step * 30_000)))));
+  for (let n = 0; ; n++) {
+    const code = String(n).padStart(6, '0');
+    if (!valid.has(code)) return code;
+  }
+}
+
 /**
  * Signs in the 2013 way: POST /authorizations with Basic (+ a fresh OTP when the user has 2FA).
  * Returns the authorization (with its `token`).

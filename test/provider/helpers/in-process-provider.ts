@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../../src/provider/app';
+import type { PasswordHasher } from '../../../src/provider/auth/passwords';
 import type { ManualClock } from '../../../src/provider/clock';
 import { createProviderContext, ProviderContext } from '../../../src/provider/context';
 import type { RouteModule } from '../../../src/provider/routes';
@@ -16,10 +17,18 @@ export interface InProcessProvider extends TestProvider {
   store: SqliteStore;
 }
 
-/** `routes`: extra route modules, registered after the built-in ones (they may add hooks too). */
-export async function startInProcessProvider(dataDir: string, clock: ManualClock, routes: readonly RouteModule[] = []): Promise<InProcessProvider> {
+/**
+ * `routes`: extra route modules, registered after the built-in ones (they may add hooks too).
+ * `passwords`: the context's password hasher (e.g. one that counts or holds verifications).
+ */
+export async function startInProcessProvider(
+  dataDir: string,
+  clock: ManualClock,
+  routes: readonly RouteModule[] = [],
+  opts: { passwords?: PasswordHasher } = {},
+): Promise<InProcessProvider> {
   const store = await openSqliteStore(dataDir);
-  const ctx = createProviderContext(store, { clock, dataDir });
+  const ctx = createProviderContext(store, { clock, dataDir, ...opts });
   let app: FastifyInstance;
   try {
     app = buildApp(ctx, { routes });

@@ -1,0 +1,133 @@
+// Bursts of parallel guesses against one account: an attempt is reserved before its secret is
+// checked, so however many guesses arrive at once, no more than 10 are ever checked and the right
+// secret sent last is refused. The provider runs in this process with a password hasher that
+// counts verifications and can hold them (as a slow hash under load would), so the burst is all in
+// flight before the first guess is answered.
+import * as assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { boundedPasswordHasher, DEFAULT_SCRYPT, PasswordHasher } from '../../src/provider/auth/passwords';
+import { ManualClock } from '../../src/provider/clock';
+import type { ApiResponse } from './helpers/api-client';
+import { createUser, enable2fa, nextOtp, TestUser, totpAt } from './helpers/accounts';
+import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
+
+const BAD_CREDENTIALS = JSON.stringify({ message: 'Bad credentials' });
+
+/**
+ * A real hasher whose verifications are counted and, while held, wait for release(). Cheap scrypt
+ * parameters: the test counts verifications, it does not need each to cost 32 MiB.
+ */
+class HeldHasher {
+  verifications = 0;
+  private readonly real = boundedPasswordHasher({ params: { ...DEFAULT_SCRYPT, N: 2 ** 10 } });
+  private gate: Promise<void> | undefined;
+  private open = () => {};
+  private readonly watchers: { n: number; resolve: () => void }[] = [];
+
+  readonly hasher: PasswordHasher = {
+    hash: (password) => this.real.hash(password),
+    verify: async (password, stored) => {
+      await this.enter();
+      return this.real.verify(password, stored);
+    },
+    verifyUnknown: async (password) => {
+      await this.enter();
+      return this.real.verifyUnknown(password);
+    },
+  };
+
+  /** Holds verifications from now on, counting from zero. */
+  hold(): void {
+    this.verifications = 0;
+    this.gate = new Promise<void>((resolve) => (this.open = resolve));
+  }
+
+  release(): void {
+    this.open();
+    this.gate = undefined;
+  }
+
+  /** Resolves once `n` verifications have begun. */
+  started(n: number): Promise<void> {
+    if (this.verifications >= n) return Promise.resolve();
+    return new Promise((resolve) => this.watchers.push({ n, resolve }));
+  }
+
+  private async enter(): Promise<void> {
+    this.verifications++;
+    for (const w of this.watchers.filter((x) => x.n <= this.verifications)) {
+      this.watchers.splice(this.watchers.indexOf(w), 1);
+      w.resolve();
+    }
+    await this.gate;
+  }
+}
+
+/** Sends `wrong` in parallel; once `holding` verifications have begun, sends `right` too. */
+async function burst(held: HeldHasher, wrong: (() => Promise<ApiResponse>)[], right: () => Promise<ApiResponse>) {
+  held.hold();
+  const wrongAnswers = Promise.all(wrong.map((send) => send()));
+  await held.started(10);
+  const rightAnswer = right();
+  // The right guess is answered at once (refused before any check), or — without the reservation —
+  // it joins the held verifications.
+  await Promise.race([rightAnswer, held.started(wrong.length + 1)]);
+  held.release();
+  return { wrong: await wrongAnswers, right: await rightAnswer };
+}
+
+describe('parallel guesses against one account', function () {
+  this.timeout(120_000);
+  let dataDir: string;
+  let t: InProcessProvider;
+  let held: HeldHasher;
+  let user: TestUser;
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-burst-'));
+    held = new HeldHasher();
+    t = await startInProcessProvider(dataDir, new ManualClock(Date.now()), [], { passwords: held.hasher });
+    user = await createUser(t);
+  });
+  afterEach(async () => {
+    await t.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const basic = (password: string, otp?: string) => t.api.get('/user', { basic: { login: user.login, password }, ...(otp ? { otp } : {}) });
+
+  async function failedLogins(reason: string): Promise<number> {
+    const rows = await t.store.audit.list({ involvingUserId: user.id, action: 'user.failed_login', limit: 1000, offset: 0 });
+    return rows.filter((r) => r.data.reason === reason).length;
+  }
+
+  it('200 password guesses with the right one last: at most 10 verified, the right one refused', async () => {
+    const wrong = Array.from({ length: 199 }, (_, i) => () => basic(`wrong guess ${i}`));
+    const answers = await burst(held, wrong, () => basic(user.password));
+    assert.equal(answers.right.status, 401, 'the right password, sent during the burst, is refused');
+    assert.equal(answers.right.text, BAD_CREDENTIALS);
+    for (const r of answers.wrong) assert.equal(r.text, BAD_CREDENTIALS);
+    assert.ok(held.verifications <= 10, `${held.verifications} passwords verified`);
+    assert.equal(await failedLogins('password'), 10, 'ten failures recorded');
+    assert.equal((await basic(user.password)).status, 401, 'the account is locked afterwards');
+    assert.ok(held.verifications <= 10, 'a locked account verifies nothing');
+  });
+
+  it('300 TOTP codes with the right password, the right code last: at most 10 checked, the right code refused', async () => {
+    await enable2fa(t, user);
+    const rightCode = await nextOtp(t, user);
+    const now = t.clock.now().getTime();
+    const valid = new Set(await Promise.all([-1, 0, 1].map((step) => totpAt(user.totpSecret!, new Date(now + step * 30_000)))));
+    const wrongCodes: string[] = [];
+    for (let n = 0; wrongCodes.length < 299; n++) if (!valid.has(String(n).padStart(6, '0'))) wrongCodes.push(String(n).padStart(6, '0'));
+    const wrong = wrongCodes.map((code) => () => basic(user.password, code));
+    const answers = await burst(held, wrong, () => basic(user.password, rightCode));
+    assert.equal(answers.right.status, 401, 'the right code, sent during the burst, is refused');
+    assert.equal(answers.right.text, BAD_CREDENTIALS);
+    assert.ok(held.verifications <= 10, `${held.verifications} passwords verified`);
+    assert.ok((await failedLogins('two_factor')) <= 10, 'at most ten codes checked');
+    assert.equal((await basic(user.password, await nextOtp(t, user))).status, 401, 'the account is locked afterwards');
+  });
+});
