@@ -6,9 +6,11 @@
 // Returns undefined when the request carries no credentials; throws a 401 HttpError when it
 // carries bad ones.
 import type { ProviderContext } from '../context';
-import { badCredentials } from '../http/errors';
+import { recordAudit } from '../audit/audit-log';
+import { badCredentials, HttpError } from '../http/errors';
 import { accountTokenEmail } from './account-token';
 import { looksLikeToken, parseAuthorization } from './credentials';
+import { accountKey, Checked, checkUnderLockout, REFUSED } from './lockout';
 import type { Principal } from './principal';
 import { signIn } from './sign-in';
 import { authenticateToken } from './token-auth';
@@ -30,13 +32,36 @@ export async function authenticate(ctx: ProviderContext, src: CredentialSource):
   const { username, password } = creds;
   const email = accountTokenEmail(username);
   if (email !== undefined && password.startsWith('tsa_')) {
-    return ctx.accountTokens(ctx, email, password, src.ip);
+    return signInWithAccountToken(ctx, email, password, src);
   }
   if (looksLikeToken(password)) {
     if (password.startsWith('tsa_')) throw badCredentials();
     return authenticateToken(ctx, password);
   }
   return signInWithPassword(ctx, username, password, src);
+}
+
+/**
+ * Method 4 counts against the account of the email like a password: a wrong token is a failure,
+ * and a locked account refuses even the right one. The right one only releases its attempt: a
+ * token proves neither the password nor the second factor, so it does not clear their failures.
+ */
+async function signInWithAccountToken(ctx: ProviderContext, email: string, secret: string, src: CredentialSource): Promise<Principal> {
+  const user = email.length <= 320 ? await ctx.store.users.byEmail(email) : undefined;
+  const result = await checkUnderLockout(ctx, accountKey(user, email), async (): Promise<Checked<Principal>> => {
+    try {
+      return { outcome: 'released', value: await ctx.accountTokens(ctx, email, secret, src.ip) };
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status !== 401) throw err;
+      await recordAudit(ctx, { action: 'user.failed_login', user, ip: src.ip, data: { reason: 'account_token', login: email.slice(0, 100) } });
+      return { outcome: 'failure', error: err };
+    }
+  });
+  if (result === REFUSED) {
+    await recordAudit(ctx, { action: 'user.failed_login', user, ip: src.ip, data: { reason: 'locked', login: email.slice(0, 100) } });
+    throw badCredentials();
+  }
+  return result;
 }
 
 async function signInWithPassword(ctx: ProviderContext, login: string, password: string, src: CredentialSource): Promise<Principal> {

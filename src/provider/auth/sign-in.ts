@@ -1,11 +1,12 @@
 // Password (+ two-factor) verification with lockout — used by Basic authentication and by
 // POST /user/sudo. A wrong password, an unknown login and a locked account all answer the same
 // 401 "Bad credentials"; a missing or wrong code answers 401 with `X-GitHub-OTP: required; app`.
+// Each attempt is reserved against the account before anything is checked (auth/lockout.ts).
 import type { ProviderContext } from '../context';
 import { badCredentials, otpRequired } from '../http/errors';
 import type { UserRecord } from '../store/users';
 import { recordAudit } from '../audit/audit-log';
-import { isLocked, lockoutKeys, recordFailure, recordSuccess } from './lockout';
+import { accountKey, Checked, checkUnderLockout, REFUSED } from './lockout';
 import { MAX_PASSWORD_LENGTH } from './passwords';
 import { verifySecondFactor } from './second-factor';
 
@@ -26,33 +27,35 @@ export async function findUserByLoginOrEmail(ctx: ProviderContext, login: string
 /** The verified user (fresh proof), or throws 401. */
 export async function signIn(ctx: ProviderContext, attempt: SignInAttempt): Promise<UserRecord> {
   const user = attempt.user ?? (await findUserByLoginOrEmail(ctx, attempt.login));
-  const keys = lockoutKeys(user, attempt.login, attempt.ip);
-  if (await isLocked(ctx, keys)) {
+  const result = await checkUnderLockout(ctx, accountKey(user, attempt.login), () => checkSecrets(ctx, user, attempt));
+  if (result === REFUSED) {
     await recordAudit(ctx, { action: 'user.failed_login', user, ip: attempt.ip, data: { reason: 'locked', login: attempt.login.slice(0, 100) } });
     throw badCredentials();
   }
+  return result;
+}
+
+async function checkSecrets(ctx: ProviderContext, user: UserRecord | undefined, attempt: SignInAttempt): Promise<Checked<UserRecord>> {
   const passwordOk =
     user && attempt.password.length <= MAX_PASSWORD_LENGTH
       ? await ctx.passwords.verify(attempt.password, user.passwordHash)
       : await ctx.passwords.verifyUnknown(attempt.password);
   if (!user || !passwordOk) {
-    await recordFailure(ctx, keys);
     await recordAudit(ctx, { action: 'user.failed_login', user, ip: attempt.ip, data: { reason: 'password', login: attempt.login.slice(0, 100) } });
-    throw badCredentials();
+    return { outcome: 'failure', error: badCredentials() };
   }
   if (user.twoFactorEnabled) {
-    // Asking for the code is the normal first step of the 2013 flow, not a failure.
-    if (attempt.otp === undefined || attempt.otp.trim() === '') throw otpRequired();
+    // Asking for the code is the normal first step of the 2013 flow: neither a failure nor a
+    // success (which would reset the count of wrong codes).
+    if (attempt.otp === undefined || attempt.otp.trim() === '') return { outcome: 'released', error: otpRequired() };
     const factor = await verifySecondFactor(ctx, user, attempt.otp);
     if (!factor) {
-      await recordFailure(ctx, keys);
       await recordAudit(ctx, { action: 'user.failed_login', user, ip: attempt.ip, data: { reason: 'two_factor' } });
-      throw otpRequired();
+      return { outcome: 'failure', error: otpRequired() };
     }
     if (factor === 'recovery') {
       await recordAudit(ctx, { action: 'two_factor_authentication.recovery_code_used', actor: user, user, ip: attempt.ip });
     }
   }
-  await recordSuccess(ctx, keys);
-  return user;
+  return { outcome: 'success', value: user };
 }

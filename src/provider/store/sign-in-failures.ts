@@ -1,5 +1,12 @@
-// Failed sign-in attempts, counted per key (an account, `user:<id>` or `login:<name>`, and a
-// client address, `ip:<addr>`). Kept in the store so several provider processes share lockouts.
+// Sign-in attempts and failures, counted per account key (`user:<id>`, or `login:<name>` for a
+// login that does not exist). Kept in the store so several provider processes share one count.
+//
+// An attempt is reserved before its secret is checked and settled after: the failures counted in
+// the window plus the reservations still open never exceed the threshold, so a burst of parallel
+// guesses gets no more checks than a slow sequence of them. Both operations are atomic on their
+// own (a SQLite write transaction; for a server database, one transaction that locks the key's
+// failure row, e.g. an upsert then SELECT … FOR UPDATE) and keep no state in the process, so
+// they hold across provider processes sharing the store.
 
 export interface FailureState {
   key: string;
@@ -8,13 +15,40 @@ export interface FailureState {
   lockedUntil: Date | null;
 }
 
+export interface AttemptLimits {
+  /** Failures in the window that lock the key (the threshold-th sets lockedUntil). */
+  threshold: number;
+  /** A window older than this starts over. */
+  windowMs: number;
+  /** How long a lock lasts. */
+  lockMs: number;
+  /** A reservation older than this (left by a process that died mid-check) no longer counts. */
+  reservationTtlMs: number;
+}
+
+export interface AttemptReservation {
+  key: string;
+  id: number;
+}
+
+/** How a reserved attempt ended: `success` clears the key's failures, `failure` counts one, `released` neither. */
+export type AttemptOutcome = 'success' | 'failure' | 'released';
+
 export interface SignInFailureStore {
   /** The state for `key`, if any failure was recorded. */
   get(key: string): Promise<FailureState | undefined>;
   /**
-   * Atomically counts one failure for `key`: a window older than `windowMs` starts over at 1;
-   * reaching `threshold` sets lockedUntil = now + lockMs. Returns the new state.
+   * Atomically reserves one attempt for `key`: undefined (nothing reserved) while the key is
+   * locked, or when its failures in the window plus its open reservations have reached the
+   * threshold. An ended lock or window counts as no failures.
    */
-  recordFailure(key: string, now: Date, opts: { windowMs: number; threshold: number; lockMs: number }): Promise<FailureState>;
+  reserveAttempt(key: string, now: Date, limits: AttemptLimits): Promise<AttemptReservation | undefined>;
+  /**
+   * Atomically ends a reservation (also one that expired meanwhile): a failure counts one (a
+   * window older than windowMs, or after a lock has ended, starts over at 1; reaching the
+   * threshold sets lockedUntil = now + lockMs); a success clears the key's failures and lock.
+   */
+  settleAttempt(reservation: AttemptReservation, outcome: AttemptOutcome, now: Date, limits: AttemptLimits): Promise<void>;
+  /** Forgets the key's failures and lock (an administrator's unlock). */
   clear(key: string): Promise<void>;
 }

@@ -1,7 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { FailureState, SignInFailureStore } from '../sign-in-failures';
+import type { AttemptLimits, AttemptOutcome, AttemptReservation, FailureState, SignInFailureStore } from '../sign-in-failures';
 import { date, dateOrNull, iso, Row } from './rows';
 import { statement } from './statements';
+import { inTransaction } from './transaction';
 
 function toState(r: Row): FailureState {
   return { key: String(r.key), count: Number(r.count), windowStart: date(r.window_start), lockedUntil: dateOrNull(r.locked_until) };
@@ -15,25 +16,48 @@ export class SqliteSignInFailureStore implements SignInFailureStore {
     return r ? toState(r) : undefined;
   }
 
-  async recordFailure(key: string, now: Date, opts: { windowMs: number; threshold: number; lockMs: number }): Promise<FailureState> {
+  async reserveAttempt(key: string, now: Date, limits: AttemptLimits): Promise<AttemptReservation | undefined> {
     const nowIso = iso(now);
-    const windowCutoff = iso(new Date(now.getTime() - opts.windowMs));
-    const lockUntil = iso(new Date(now.getTime() + opts.lockMs));
-    // One statement, so concurrent failures (even from several processes) all count.
-    // A window that began before the cutoff, or a lock that has ended, starts over at 1.
-    const r = statement(this.db,
-        `INSERT INTO sign_in_failures (key, count, window_start, locked_until) VALUES (?1, 1, ?2, CASE WHEN 1 >= ?4 THEN ?5 END)
+    // BEGIN IMMEDIATE takes the write lock first, so no other connection (or process) counts between
+    // our count and our insert.
+    return inTransaction(this.db, () => {
+      statement(this.db, 'DELETE FROM sign_in_attempts WHERE key = ? AND reserved_at <= ?').run(key, iso(new Date(now.getTime() - limits.reservationTtlMs)));
+      const state = statement(this.db, 'SELECT * FROM sign_in_failures WHERE key = ?').get(key) as Row | undefined;
+      const s = state ? toState(state) : undefined;
+      if (s?.lockedUntil && s.lockedUntil.getTime() > now.getTime()) return undefined;
+      const current = s && !s.lockedUntil && s.windowStart.getTime() > now.getTime() - limits.windowMs;
+      const failures = current ? s.count : 0;
+      const open = Number((statement(this.db, 'SELECT COUNT(*) AS n FROM sign_in_attempts WHERE key = ?').get(key) as Row).n);
+      if (failures + open >= limits.threshold) return undefined;
+      const r = statement(this.db, 'INSERT INTO sign_in_attempts (key, reserved_at) VALUES (?, ?) RETURNING id').get(key, nowIso) as Row;
+      return { key, id: Number(r.id) };
+    });
+  }
+
+  async settleAttempt(reservation: AttemptReservation, outcome: AttemptOutcome, now: Date, limits: AttemptLimits): Promise<void> {
+    inTransaction(this.db, () => {
+      statement(this.db, 'DELETE FROM sign_in_attempts WHERE id = ? AND key = ?').run(reservation.id, reservation.key);
+      if (outcome === 'success') statement(this.db, 'DELETE FROM sign_in_failures WHERE key = ?').run(reservation.key);
+      if (outcome === 'failure') this.countFailure(reservation.key, now, limits);
+    });
+  }
+
+  /** One failure: a window that began before the cutoff, or a lock that has ended, starts over at 1. */
+  private countFailure(key: string, now: Date, limits: AttemptLimits): void {
+    const nowIso = iso(now);
+    const windowCutoff = iso(new Date(now.getTime() - limits.windowMs));
+    const lockUntil = iso(new Date(now.getTime() + limits.lockMs));
+    statement(
+      this.db,
+      `INSERT INTO sign_in_failures (key, count, window_start, locked_until) VALUES (?1, 1, ?2, CASE WHEN 1 >= ?4 THEN ?5 END)
          ON CONFLICT (key) DO UPDATE SET
            count = CASE WHEN window_start <= ?3 OR (locked_until IS NOT NULL AND locked_until <= ?2) THEN 1 ELSE count + 1 END,
            window_start = CASE WHEN window_start <= ?3 OR (locked_until IS NOT NULL AND locked_until <= ?2) THEN ?2 ELSE window_start END,
            locked_until = CASE
              WHEN locked_until IS NOT NULL AND locked_until > ?2 THEN locked_until
              WHEN (CASE WHEN window_start <= ?3 OR (locked_until IS NOT NULL AND locked_until <= ?2) THEN 1 ELSE count + 1 END) >= ?4 THEN ?5
-             ELSE NULL END
-         RETURNING *`,
-      )
-      .get(key, nowIso, windowCutoff, opts.threshold, lockUntil) as Row;
-    return toState(r);
+             ELSE NULL END`,
+    ).run(key, nowIso, windowCutoff, limits.threshold, lockUntil);
   }
 
   async clear(key: string): Promise<void> {

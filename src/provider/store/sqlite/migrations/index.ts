@@ -4,5 +4,6 @@ import type { Migration } from '../migrate';
 import { m001Core } from './001-core';
 import { m002Organizations } from './002-organizations';
 import { m003DataKey } from './003-data-key';
+import { m004SignInAttempts } from './004-sign-in-attempts';
 
-export const MIGRATIONS: readonly Migration[] = [m001Core, m002Organizations, m003DataKey];
+export const MIGRATIONS: readonly Migration[] = [m001Core, m002Organizations, m003DataKey, m004SignInAttempts];
