@@ -1,6 +1,7 @@
-// scrypt password hashes: parameters stored with the hash, verification, rehash detection.
+// scrypt password hashes: parameters stored with the hash, verification, rehash detection; the
+// provider's hasher runs a bounded number of them at once.
 import * as assert from 'node:assert/strict';
-import { DEFAULT_SCRYPT, hashPassword, needsRehash, verifyPassword } from '../../src/provider/auth/passwords';
+import { boundedPasswordHasher, DEFAULT_SCRYPT, defaultHashConcurrency, hashPassword, needsRehash, Semaphore, verifyPassword } from '../../src/provider/auth/passwords';
 
 const CHEAP = { N: 2 ** 10, r: 8, p: 1, keyLength: 32 };
 
@@ -26,5 +27,34 @@ describe('provider passwords (scrypt)', () => {
     assert.equal(needsRehash(await hashPassword('a', CHEAP)), true);
     assert.equal(needsRehash(await hashPassword('a')), false);
     assert.equal(needsRehash('garbage'), true);
+  });
+
+  it('the bounded hasher runs hashes and verifications (the unknown-login one too) through its slots, two at a time', async () => {
+    assert.ok(defaultHashConcurrency() >= 2);
+    const slots = new Semaphore(2);
+    const hasher = boundedPasswordHasher({ slots, params: CHEAP });
+    const stored = await hasher.hash('right password');
+    let peak = 0;
+    const watch = setInterval(() => (peak = Math.max(peak, slots.running)), 0);
+    try {
+      const work = [
+        ...Array.from({ length: 6 }, (_, i) => hasher.verify(i === 5 ? 'right password' : `wrong ${i}`, stored)),
+        hasher.hash('another password'),
+        hasher.verifyUnknown('a guess'),
+      ];
+      const queued = slots.queued;
+      const results = await Promise.all(work);
+      assert.ok(queued >= 5, `the others waited (${queued})`);
+      assert.deepEqual(results.slice(0, 6), [false, false, false, false, false, true]);
+      assert.match(String(results[6]), /^scrypt\$/);
+      assert.equal(results[7], false);
+    } finally {
+      clearInterval(watch);
+    }
+    assert.ok(peak <= 2, `at most two at once (${peak})`);
+    assert.equal(slots.running + slots.queued, 0, 'every slot given back');
+    assert.equal(await hasher.verify('x', 'md5$abc'), false);
+    await assert.rejects(slots.run(async () => Promise.reject(new Error('boom'))), /boom/);
+    assert.equal(slots.running, 0, 'a task that throws gives its slot back');
   });
 });

@@ -81,21 +81,33 @@ export interface PasswordHasher {
 }
 
 /** Runs at most `limit` tasks at once; the others wait in arrival order. */
-class Semaphore {
-  private running = 0;
+export class Semaphore {
+  private active = 0;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(private readonly limit: number) {}
+  constructor(private readonly limit: number) {
+    if (!Number.isInteger(limit) || limit < 1) throw new Error(`semaphore limit must be a positive integer: ${limit}`);
+  }
+
+  /** Tasks running now. */
+  get running(): number {
+    return this.active;
+  }
+
+  /** Tasks waiting for a slot. */
+  get queued(): number {
+    return this.waiting.length;
+  }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.running++;
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
     try {
       return await task();
     } finally {
       const next = this.waiting.shift();
       if (next) next(); // the slot passes straight to the next task
-      else this.running--;
+      else this.active--;
     }
   }
 }
@@ -105,8 +117,9 @@ export function defaultHashConcurrency(): number {
   return Math.max(2, availableParallelism());
 }
 
-export function boundedPasswordHasher(opts: { concurrency?: number; params?: ScryptParams } = {}): PasswordHasher {
-  const slots = new Semaphore(Math.max(1, opts.concurrency ?? defaultHashConcurrency()));
+/** `slots`: the semaphore every hash and verification takes (default: defaultHashConcurrency() slots). */
+export function boundedPasswordHasher(opts: { slots?: Semaphore; params?: ScryptParams } = {}): PasswordHasher {
+  const slots = opts.slots ?? new Semaphore(defaultHashConcurrency());
   const params = opts.params ?? DEFAULT_SCRYPT;
   let dummyHash: Promise<string> | undefined;
   const hasher: PasswordHasher = {
