@@ -6,11 +6,10 @@
 // Returns undefined when the request carries no credentials; throws a 401 HttpError when it
 // carries bad ones.
 import type { ProviderContext } from '../context';
-import { recordAudit } from '../audit/audit-log';
 import { badCredentials, HttpError } from '../http/errors';
 import { accountTokenEmail } from './account-token';
 import { looksLikeToken, parseAuthorization } from './credentials';
-import { accountKey, Checked, checkUnderLockout, REFUSED } from './lockout';
+import { Checked, checkUnderLockout } from './lockout';
 import type { Principal } from './principal';
 import { signIn } from './sign-in';
 import { authenticateToken } from './token-auth';
@@ -48,20 +47,14 @@ export async function authenticate(ctx: ProviderContext, src: CredentialSource):
  */
 async function signInWithAccountToken(ctx: ProviderContext, email: string, secret: string, src: CredentialSource): Promise<Principal> {
   const user = email.length <= 320 ? await ctx.store.users.byEmail(email) : undefined;
-  const result = await checkUnderLockout(ctx, accountKey(user, email), async (): Promise<Checked<Principal>> => {
+  return checkUnderLockout(ctx, { user, login: email, ip: src.ip }, async (): Promise<Checked<Principal>> => {
     try {
       return { outcome: 'released', value: await ctx.accountTokens(ctx, email, secret, src.ip) };
     } catch (err) {
       if (!(err instanceof HttpError) || err.status !== 401) throw err;
-      await recordAudit(ctx, { action: 'user.failed_login', user, ip: src.ip, data: { reason: 'account_token', login: email.slice(0, 100) } });
-      return { outcome: 'failure', error: err };
+      return { outcome: 'failure', failed: 'account_token', error: err };
     }
   });
-  if (result === REFUSED) {
-    await recordAudit(ctx, { action: 'user.failed_login', user, ip: src.ip, data: { reason: 'locked', login: email.slice(0, 100) } });
-    throw badCredentials();
-  }
-  return result;
 }
 
 async function signInWithPassword(ctx: ProviderContext, login: string, password: string, src: CredentialSource): Promise<Principal> {

@@ -4,40 +4,56 @@
 // parallel guesses cannot get more checks than sequential ones. An unknown login is counted like a
 // real one (keyed by the login typed), so a lock never tells whether the login exists; the lock is
 // never per client address, so no one can lock everyone out from one address.
+import { recordAudit } from '../audit/audit-log';
 import { HOUR, MINUTE } from '../clock';
 import type { ProviderContext } from '../context';
-import type { HttpError } from '../http/errors';
+import { badCredentials, HttpError } from '../http/errors';
 import type { AttemptLimits, AttemptOutcome } from '../store/sign-in-failures';
 import type { UserRecord } from '../store/users';
 
 export const LOCKOUT: AttemptLimits = { threshold: 10, windowMs: HOUR, lockMs: 10 * MINUTE, reservationTtlMs: 10 * MINUTE };
 
-/** The account an attempt counts against: the user, or the login (or email) typed when there is none. */
-export function accountKey(user: UserRecord | undefined, typedLogin: string): string {
-  return user ? `user:${user.id}` : `login:${typedLogin.toLowerCase().slice(0, 256)}`;
+/** Who an attempt is for: the user when the login (or email) typed names one. */
+export interface AttemptBy {
+  user: UserRecord | undefined;
+  login: string;
+  ip: string;
 }
 
-/** What checking the secrets found: the answer, and how the attempt counts. */
-export type Checked<T> = { outcome: AttemptOutcome } & ({ value: T } | { error: HttpError });
+/** What checking the secrets found: the answer, and how the attempt counts (a failure says which secret failed). */
+export type Checked<T> =
+  | { outcome: 'success' | 'released'; value: T }
+  | { outcome: 'released'; error: HttpError }
+  | { outcome: 'failure'; failed: 'password' | 'two_factor' | 'account_token'; error: HttpError };
 
-/** Returned, with nothing checked, when the account is locked or has as many attempts in flight as failures it may still make. */
-export const REFUSED = Symbol('sign-in refused');
+/** The account an attempt counts against: the user, or the login typed when there is none. */
+export function accountKey(by: Pick<AttemptBy, 'user' | 'login'>): string {
+  return by.user ? `user:${by.user.id}` : `login:${by.login.toLowerCase().slice(0, 256)}`;
+}
 
 /**
- * Runs `check` as one reserved attempt against `key`, and settles the attempt with the outcome it
- * reports (an exception settles it as neither success nor failure). REFUSED when no attempt
- * could be reserved; otherwise the checked value, or the checked error thrown.
+ * Runs `check` as one attempt reserved against the account, and settles the attempt with the
+ * outcome it reports (an exception releases it). When no attempt can be reserved (the account is
+ * locked, or has as many attempts in flight as failures it may still make), nothing is checked and
+ * the answer is 401 "Bad credentials", as for a wrong password. Failures and refusals are audited.
  */
-export async function checkUnderLockout<T>(ctx: ProviderContext, key: string, check: () => Promise<Checked<T>>): Promise<T | typeof REFUSED> {
+export async function checkUnderLockout<T>(ctx: ProviderContext, by: AttemptBy, check: () => Promise<Checked<T>>): Promise<T> {
   const failures = ctx.store.signInFailures;
-  const reservation = await failures.reserveAttempt(key, ctx.clock.now(), LOCKOUT);
-  if (!reservation) return REFUSED;
+  const login = by.login.slice(0, 100);
+  const reservation = await failures.reserveAttempt(accountKey(by), ctx.clock.now(), LOCKOUT);
+  if (!reservation) {
+    await recordAudit(ctx, { action: 'user.failed_login', user: by.user, ip: by.ip, data: { reason: 'refused', login } });
+    throw badCredentials();
+  }
   let outcome: AttemptOutcome = 'released';
   try {
     const checked = await check();
     outcome = checked.outcome;
-    if ('error' in checked) throw checked.error;
-    return checked.value;
+    if ('value' in checked) return checked.value;
+    if (checked.outcome === 'failure') {
+      await recordAudit(ctx, { action: 'user.failed_login', user: by.user, ip: by.ip, data: { reason: checked.failed, login } });
+    }
+    throw checked.error;
   } finally {
     await failures.settleAttempt(reservation, outcome, ctx.clock.now(), LOCKOUT);
   }

@@ -6,7 +6,7 @@ import type { ProviderContext } from '../context';
 import { badCredentials, otpRequired } from '../http/errors';
 import type { UserRecord } from '../store/users';
 import { recordAudit } from '../audit/audit-log';
-import { accountKey, Checked, checkUnderLockout, REFUSED } from './lockout';
+import { Checked, checkUnderLockout } from './lockout';
 import { MAX_PASSWORD_LENGTH } from './passwords';
 import { verifySecondFactor } from './second-factor';
 
@@ -27,12 +27,7 @@ export async function findUserByLoginOrEmail(ctx: ProviderContext, login: string
 /** The verified user (fresh proof), or throws 401. */
 export async function signIn(ctx: ProviderContext, attempt: SignInAttempt): Promise<UserRecord> {
   const user = attempt.user ?? (await findUserByLoginOrEmail(ctx, attempt.login));
-  const result = await checkUnderLockout(ctx, accountKey(user, attempt.login), () => checkSecrets(ctx, user, attempt));
-  if (result === REFUSED) {
-    await recordAudit(ctx, { action: 'user.failed_login', user, ip: attempt.ip, data: { reason: 'locked', login: attempt.login.slice(0, 100) } });
-    throw badCredentials();
-  }
-  return result;
+  return checkUnderLockout(ctx, { user, login: attempt.login, ip: attempt.ip }, () => checkSecrets(ctx, user, attempt));
 }
 
 async function checkSecrets(ctx: ProviderContext, user: UserRecord | undefined, attempt: SignInAttempt): Promise<Checked<UserRecord>> {
@@ -40,19 +35,13 @@ async function checkSecrets(ctx: ProviderContext, user: UserRecord | undefined, 
     user && attempt.password.length <= MAX_PASSWORD_LENGTH
       ? await ctx.passwords.verify(attempt.password, user.passwordHash)
       : await ctx.passwords.verifyUnknown(attempt.password);
-  if (!user || !passwordOk) {
-    await recordAudit(ctx, { action: 'user.failed_login', user, ip: attempt.ip, data: { reason: 'password', login: attempt.login.slice(0, 100) } });
-    return { outcome: 'failure', error: badCredentials() };
-  }
+  if (!user || !passwordOk) return { outcome: 'failure', failed: 'password', error: badCredentials() };
   if (user.twoFactorEnabled) {
     // Asking for the code is the normal first step of the 2013 flow: neither a failure nor a
     // success (which would reset the count of wrong codes).
     if (attempt.otp === undefined || attempt.otp.trim() === '') return { outcome: 'released', error: otpRequired() };
     const factor = await verifySecondFactor(ctx, user, attempt.otp);
-    if (!factor) {
-      await recordAudit(ctx, { action: 'user.failed_login', user, ip: attempt.ip, data: { reason: 'two_factor' } });
-      return { outcome: 'failure', error: otpRequired() };
-    }
+    if (!factor) return { outcome: 'failure', failed: 'two_factor', error: otpRequired() };
     if (factor === 'recovery') {
       await recordAudit(ctx, { action: 'two_factor_authentication.recovery_code_used', actor: user, user, ip: attempt.ip });
     }
