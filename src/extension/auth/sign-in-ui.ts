@@ -19,7 +19,7 @@ const LOCK_MINUTES = 10;
 /**
  * A locked account answers exactly like a wrong password (logins cannot be enumerated), so the
  * lock is inferred: a password the provider accepted a moment ago (it asked for the code) that now
- * gets "Bad credentials" means the account or this address is locked; and after ten failures in
+ * gets "Bad credentials" means the account is locked; and after ten failures in
  * one sign-in the lock is the likely reason.
  */
 function lockedMessage(): string {
