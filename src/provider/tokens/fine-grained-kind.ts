@@ -27,7 +27,7 @@ import {
   widensPermissions,
   widensSelection,
 } from './fine-grained-input';
-import { CreateInput, extendsExpiry, TokenKindHandler } from './kinds';
+import { CreateInput, extendsExpiry, TokenKindHandler } from './token-kind';
 
 function capDays(owner: AccountOwner): { days: number; whose: string } {
   return owner.type === 'Organization'
