@@ -1,6 +1,5 @@
 // What a token kind (classic, fine-grained) implements for /user/personal-access-tokens, and the
 // helpers the kinds share. The registry of kinds is kinds.ts.
-import type { FastifyRequest } from 'fastify';
 import type { CreateTokenRequest, UpdateTokenRequest } from '../../shared/api-types';
 import type { Principal } from '../auth/principal';
 import type { ProviderContext } from '../context';
@@ -12,7 +11,8 @@ export interface CreateInput {
   body: CreateTokenRequest;
   /** Parsed expiry: a date, null (none requested) or undefined (not given). */
   expiresAt: Date | null | undefined;
-  request: FastifyRequest;
+  /** The caller's client address (for audit events). */
+  ip: string | undefined;
 }
 
 export interface UpdateInput {
@@ -20,14 +20,16 @@ export interface UpdateInput {
   token: TokenRecord;
   body: UpdateTokenRequest;
   expiresAt: Date | null | undefined;
-  request: FastifyRequest;
+  /** The caller's client address (for audit events). */
+  ip: string | undefined;
 }
 
 export interface RegenerateInput {
   principal: Principal;
   token: TokenRecord;
   expiresAt: Date | null | undefined;
-  request: FastifyRequest;
+  /** The caller's client address (for audit events). */
+  ip: string | undefined;
 }
 
 export interface TokenKindHandler {
