@@ -2,7 +2,7 @@
 // (`personal_access_token.request_created`), an owner's review (`.access_granted` /
 // `.request_denied`), an automatic grant, and revocation (`.access_revoked`), which returns the
 // token's resource owner to its user — who may request again.
-import { recordAudit } from '../audit/audit-log';
+import { audit } from '../audit/audit';
 import type { ProviderContext } from '../context';
 import { invalidField } from '../http/errors';
 import type { OrganizationRecord } from '../store/organizations';
@@ -43,12 +43,9 @@ export async function openRequest(
   ip?: string,
 ): Promise<TokenRequestRecord> {
   const request = await ctx.store.tokenRequests.create({ orgId: org.id, tokenId: token.id, userId: requester.id, justification, createdAt: ctx.clock.now() });
-  await recordAudit(ctx, {
-    action: APPROVAL_AUDIT_ACTIONS.requestCreated,
-    actor: requester,
+  await audit(ctx, { user: requester, ip }, APPROVAL_AUDIT_ACTIONS.requestCreated, {
     org: orgRef(org),
     tokenId: token.id,
-    ip,
     data: { ...tokenData(token), request_id: request.id, justification },
   });
   return request;
@@ -58,12 +55,9 @@ export async function openRequest(
 export async function grantAtOnce(ctx: ProviderContext, token: TokenRecord, org: OrganizationRecord, user: UserRecord, ip?: string): Promise<void> {
   await ctx.store.tokenRequests.cancelPending(token.id, ctx.clock.now());
   await ctx.store.tokenRequests.grant({ tokenId: token.id, orgId: org.id, grantedAt: ctx.clock.now(), grantedBy: null });
-  await recordAudit(ctx, {
-    action: APPROVAL_AUDIT_ACTIONS.accessGranted,
-    actor: user,
+  await audit(ctx, { user, ip }, APPROVAL_AUDIT_ACTIONS.accessGranted, {
     org: orgRef(org),
     tokenId: token.id,
-    ip,
     data: { ...tokenData(token), automatic: true },
   });
 }
@@ -100,13 +94,10 @@ export async function reviewRequests(
         ? await ctx.store.tokens.update(r.tokenId, { status: action === 'approve' ? 'active' : 'denied', statusReason: reason, updatedAt: now })
         : before;
     const requester = await ctx.store.users.byId(r.userId);
-    await recordAudit(ctx, {
-      action: action === 'approve' ? APPROVAL_AUDIT_ACTIONS.accessGranted : APPROVAL_AUDIT_ACTIONS.requestDenied,
-      actor: reviewer,
+    await audit(ctx, { user: reviewer, ip }, action === 'approve' ? APPROVAL_AUDIT_ACTIONS.accessGranted : APPROVAL_AUDIT_ACTIONS.requestDenied, {
       user: requester,
       org: orgRef(org),
       tokenId: r.tokenId,
-      ip,
       data: { ...(token ? tokenData(token) : {}), request_id: r.id, reason },
     });
   }
@@ -142,13 +133,10 @@ export async function revokeAccess(
   await ctx.store.tokenRequests.cancelPending(token.id, now);
   await ctx.store.credentialAuthorizations.remove(org.id, token.id);
   const user = await ctx.store.users.byId(token.userId);
-  await recordAudit(ctx, {
-    action: APPROVAL_AUDIT_ACTIONS.accessRevoked,
-    actor,
+  await audit(ctx, { user: actor, ip }, APPROVAL_AUDIT_ACTIONS.accessRevoked, {
     user,
     org: orgRef(org),
     tokenId: token.id,
-    ip,
     data: { ...tokenData(token), reason },
   });
   return updated;
@@ -164,7 +152,7 @@ export async function withdrawFromOrg(ctx: ProviderContext, token: TokenRecord, 
   const cancelled = await ctx.store.tokenRequests.cancelPending(token.id, ctx.clock.now());
   const org = await ctx.store.organizations.byId(orgId);
   if (cancelled > 0 && org) {
-    await recordAudit(ctx, { action: APPROVAL_AUDIT_ACTIONS.requestCancelled, actor: user, org: orgRef(org), tokenId: token.id, ip, data: tokenData(token) });
+    await audit(ctx, { user, ip }, APPROVAL_AUDIT_ACTIONS.requestCancelled, { org: orgRef(org), tokenId: token.id, data: tokenData(token) });
   }
 }
 

@@ -4,7 +4,7 @@
 import type { ProviderContext } from '../context';
 import { badCredentials, otpRequired } from '../http/errors';
 import type { UserRecord } from '../store/users';
-import { recordAudit } from '../audit/audit-log';
+import { audit } from '../audit/audit';
 import { isLocked, lockoutKeys, recordFailure, recordSuccess } from './lockout';
 import { MAX_PASSWORD_LENGTH, verifyAgainstDummy, verifyPassword } from './passwords';
 import { verifySecondFactor } from './second-factor';
@@ -28,7 +28,7 @@ export async function signIn(ctx: ProviderContext, attempt: SignInAttempt): Prom
   const user = attempt.user ?? (await findUserByLoginOrEmail(ctx, attempt.login));
   const keys = lockoutKeys(user, attempt.login, attempt.ip);
   if (await isLocked(ctx, keys)) {
-    await recordAudit(ctx, { action: 'user.failed_login', user, ip: attempt.ip, data: { reason: 'locked', login: attempt.login.slice(0, 100) } });
+    await audit(ctx, { ip: attempt.ip }, 'user.failed_login', { user, data: { reason: 'locked', login: attempt.login.slice(0, 100) } });
     throw badCredentials();
   }
   const passwordOk =
@@ -37,7 +37,7 @@ export async function signIn(ctx: ProviderContext, attempt: SignInAttempt): Prom
       : await verifyAgainstDummy(attempt.password);
   if (!user || !passwordOk) {
     await recordFailure(ctx, keys);
-    await recordAudit(ctx, { action: 'user.failed_login', user, ip: attempt.ip, data: { reason: 'password', login: attempt.login.slice(0, 100) } });
+    await audit(ctx, { ip: attempt.ip }, 'user.failed_login', { user, data: { reason: 'password', login: attempt.login.slice(0, 100) } });
     throw badCredentials();
   }
   if (user.twoFactorEnabled) {
@@ -46,11 +46,11 @@ export async function signIn(ctx: ProviderContext, attempt: SignInAttempt): Prom
     const factor = await verifySecondFactor(ctx, user, attempt.otp);
     if (!factor) {
       await recordFailure(ctx, keys);
-      await recordAudit(ctx, { action: 'user.failed_login', user, ip: attempt.ip, data: { reason: 'two_factor' } });
+      await audit(ctx, { ip: attempt.ip }, 'user.failed_login', { user, data: { reason: 'two_factor' } });
       throw otpRequired();
     }
     if (factor === 'recovery') {
-      await recordAudit(ctx, { action: 'two_factor_authentication.recovery_code_used', actor: user, user, ip: attempt.ip });
+      await audit(ctx, { user, ip: attempt.ip }, 'two_factor_authentication.recovery_code_used');
     }
   }
   await recordSuccess(ctx, keys);

@@ -6,7 +6,7 @@
 //   DELETE /orgs/{org}/account-tokens/{id}
 // At most 256 per org. Used as Basic `{email}/token:{tsa_...}` (auth/account-token.ts).
 import type { FastifyInstance } from 'fastify';
-import { recordAudit } from '../audit/audit-log';
+import { audit, requestSource } from '../audit/audit';
 import { assertSudo } from '../auth/sudo';
 import { principalOf } from '../authz/authorize';
 import type { AuthRequirement } from '../authz/requirement';
@@ -100,12 +100,9 @@ export function registerAccountTokenRoutes(app: FastifyInstance, ctx: ProviderCo
         expiresAt: null,
       });
       const account = await ctx.store.accountTokens.add(record.id, org.id);
-      await recordAudit(ctx, {
-        action: ORG_AUDIT_ACTIONS.accountTokenCreate,
-        actor: principal.user,
+      await audit(ctx, requestSource(request), ORG_AUDIT_ACTIONS.accountTokenCreate, {
         org,
         tokenId: record.id,
-        ip: request.ip,
         data: { token_name: record.note, token_last_eight: record.tokenLastEight },
       });
       reply.code(201).header('Location', `${apiBase(ctx)}/orgs/${org.login}/account-tokens/${record.id}`);
@@ -142,16 +139,13 @@ export function registerAccountTokenRoutes(app: FastifyInstance, ctx: ProviderCo
         token = (await ctx.store.tokens.update(token.id, { note: name, description, updatedAt: now })) ?? token;
       }
       if (toggled) account = (await ctx.store.accountTokens.setActive(token.id, active, now)) ?? account;
-      await recordAudit(ctx, {
-        action: toggled
+      await audit(ctx, requestSource(request), toggled
           ? active
             ? ORG_AUDIT_ACTIONS.accountTokenReactivate
             : ORG_AUDIT_ACTIONS.accountTokenDeactivate
-          : ORG_AUDIT_ACTIONS.accountTokenUpdate,
-        actor: principal.user,
+          : ORG_AUDIT_ACTIONS.accountTokenUpdate, {
         org,
         tokenId: token.id,
-        ip: request.ip,
         data: { token_name: token.note, token_last_eight: token.tokenLastEight, fields: Object.keys(request.body) },
       });
       return accountTokenJson(ctx, org, token, account);
@@ -159,16 +153,12 @@ export function registerAccountTokenRoutes(app: FastifyInstance, ctx: ProviderCo
   );
 
   app.delete<{ Params: { org: string; id: string } }>(`${BASE}/:id`, { config: { auth: WRITE } }, async (request, reply) => {
-    const principal = principalOf(request);
     const { org } = organizationOf(request);
     const { token } = await orgAccountToken(ctx, org, request.params.id);
     await ctx.store.tokens.delete(token.id);
-    await recordAudit(ctx, {
-      action: ORG_AUDIT_ACTIONS.accountTokenDestroy,
-      actor: principal.user,
+    await audit(ctx, requestSource(request), ORG_AUDIT_ACTIONS.accountTokenDestroy, {
       org,
       tokenId: token.id,
-      ip: request.ip,
       data: { token_name: token.note, token_last_eight: token.tokenLastEight },
     });
     reply.code(204);

@@ -4,6 +4,7 @@
 import type { CreateTokenRequest, RegenerateTokenRequest, UpdateTokenRequest } from '../../shared/api-types';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { principalOf } from '../authz/authorize';
+import { callerOf } from '../authz/caller';
 import type { AuthRequirement, ResourceResolver } from '../authz/requirement';
 import type { ProviderContext } from '../context';
 import { idParam } from '../http/params';
@@ -12,7 +13,7 @@ import type { TokenRecord, TokenStatus } from '../store/tokens';
 import { expiryBodySchema } from '../tokens/expiry';
 import { scopesSchema } from '../tokens/scope-input';
 import { tokenJson, tokensJson } from '../tokens/token-json';
-import { createToken, deleteToken, expireToken, ownToken, regenerateToken, TokenCaller, updateToken } from '../tokens/token-service';
+import { createToken, deleteToken, expireToken, ownToken, regenerateToken, updateToken } from '../tokens/token-service';
 import { effectiveStatus } from '../tokens/token-status';
 
 const BASE = '/api/v3/user/personal-access-tokens';
@@ -21,10 +22,6 @@ const MANAGE: AuthRequirement = { classicScopes: ['admin:token'] };
 const nameSchema = { type: 'string', minLength: 1, maxLength: 255 } as const;
 const descriptionSchema = { anyOf: [{ type: 'string', maxLength: 1024 }, { type: 'null' }] } as const;
 const permissionsSchema = { type: 'object', maxProperties: 3 } as const;
-
-function callerOf(request: FastifyRequest): TokenCaller {
-  return { principal: principalOf(request), ip: request.ip };
-}
 
 /**
  * The caller's own token named by `:id`, loaded as the request arrives (before its body): a

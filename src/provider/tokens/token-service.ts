@@ -7,6 +7,7 @@ import { AUDIT_ACTIONS } from '../audit/audit-log';
 import { audit, tokenAuditData } from '../audit/audit';
 import type { Principal } from '../auth/principal';
 import { assertSudo } from '../auth/sudo';
+import { auditSourceOf, Caller } from '../authz/caller';
 import type { ProviderContext } from '../context';
 import { HttpError, invalidField, notFound, validationFailed } from '../http/errors';
 import { UniqueViolation } from '../store/errors';
@@ -22,12 +23,6 @@ export interface MintedToken {
   record: TokenRecord;
   /** The secret: put it in the answer once, never anywhere else. */
   secret: string;
-}
-
-/** Who manages the tokens: the authenticated user, from this client address. */
-export interface TokenCaller {
-  principal: Principal;
-  ip: string | undefined;
 }
 
 export async function mintToken(ctx: ProviderContext, draft: TokenDraft): Promise<MintedToken> {
@@ -98,7 +93,7 @@ function kindOf(token: TokenRecord): 'classic' | 'fine_grained' {
   return token.kind === 'classic' ? 'classic' : 'fine_grained';
 }
 
-export async function createToken(ctx: ProviderContext, caller: TokenCaller, body: CreateTokenRequest): Promise<MintedToken> {
+export async function createToken(ctx: ProviderContext, caller: Caller, body: CreateTokenRequest): Promise<MintedToken> {
   const kind = body.kind ?? 'classic';
   if (kind === 'fine_grained' && body.scopes !== undefined) throw invalidField('scopes', 'is only for classic tokens (fine-grained tokens have permissions)');
   const expiresAt = parseExpiryInput(body, ctx.clock.now());
@@ -108,7 +103,7 @@ export async function createToken(ctx: ProviderContext, caller: TokenCaller, bod
     await assertNameFree(tx, draft);
     const { record, secret } = await mintToken(tx, draft);
     await TOKEN_KINDS[kind].afterCreate?.(tx, record, input);
-    await audit(tx, { user: caller.principal.user, ip: caller.ip }, AUDIT_ACTIONS.patCreate, {
+    await audit(tx, auditSourceOf(caller), AUDIT_ACTIONS.patCreate, {
       tokenId: record.id,
       data: {
         ...tokenAuditData(record),
@@ -125,7 +120,7 @@ export async function createToken(ctx: ProviderContext, caller: TokenCaller, bod
  * widening what the token may do (or reviving an expired one) needs sudo; the name stays unique;
  * a new expiry starts a new lifetime.
  */
-export async function updateToken(ctx: ProviderContext, caller: TokenCaller, id: number, body: UpdateTokenRequest): Promise<TokenRecord> {
+export async function updateToken(ctx: ProviderContext, caller: Caller, id: number, body: UpdateTokenRequest): Promise<TokenRecord> {
   const { principal } = caller;
   return withTransaction(ctx, async (tx) => {
     const token = await ownToken(tx, principal, id);
@@ -151,7 +146,7 @@ export async function updateToken(ctx: ProviderContext, caller: TokenCaller, id:
     // A new expiry starts a new lifetime, whatever the kind: org lifetime caps count from here.
     if (expiresAt !== undefined) await tx.store.fineGrainedTokens.setIssuedAt(token.id, now);
     const result = (await after?.(updated)) ?? updated;
-    await audit(tx, { user: principal.user, ip: caller.ip }, AUDIT_ACTIONS.patUpdate, {
+    await audit(tx, auditSourceOf(caller), AUDIT_ACTIONS.patUpdate, {
       tokenId: token.id,
       data: { token_name: updated.note, fields: Object.keys(body), widened: widens },
     });
@@ -160,7 +155,7 @@ export async function updateToken(ctx: ProviderContext, caller: TokenCaller, id:
 }
 
 /** Expire now: the expiry becomes this instant (narrowing: no sudo); an expired token stays as it was. */
-export async function expireToken(ctx: ProviderContext, caller: TokenCaller, id: number): Promise<TokenRecord> {
+export async function expireToken(ctx: ProviderContext, caller: Caller, id: number): Promise<TokenRecord> {
   return withTransaction(ctx, async (tx) => {
     const token = await ownToken(tx, caller.principal, id);
     const now = ctx.clock.now();
@@ -168,7 +163,7 @@ export async function expireToken(ctx: ProviderContext, caller: TokenCaller, id:
     if (token.status === 'expired' || isExpired(token, now)) return token;
     const updated = await tx.store.tokens.update(token.id, { expiresAt: now, updatedAt: now });
     if (!updated) throw notFound();
-    await audit(tx, { user: caller.principal.user, ip: caller.ip }, AUDIT_ACTIONS.patUpdate, {
+    await audit(tx, auditSourceOf(caller), AUDIT_ACTIONS.patUpdate, {
       tokenId: token.id,
       data: { token_name: updated.note, fields: ['expires_at'], expired_now: true, widened: false },
     });
@@ -180,7 +175,7 @@ export async function expireToken(ctx: ProviderContext, caller: TokenCaller, id:
  * A new secret for `token` as the request found it when it arrived (an expired one needs a new
  * expiry), within its kind's lifetime rules; a regeneration that overlaps another is a 409.
  */
-export async function regenerateToken(ctx: ProviderContext, caller: TokenCaller, token: TokenRecord, body: RegenerateTokenRequest): Promise<MintedToken> {
+export async function regenerateToken(ctx: ProviderContext, caller: Caller, token: TokenRecord, body: RegenerateTokenRequest): Promise<MintedToken> {
   return withTransaction(ctx, async (tx) => {
     const now = ctx.clock.now();
     if (token.status === 'revoked') throw invalidField('status', 'the token was revoked: create a new one', 'unprocessable');
@@ -191,7 +186,7 @@ export async function regenerateToken(ctx: ProviderContext, caller: TokenCaller,
     const expiresAt = await TOKEN_KINDS[kindOf(token)].regenerateExpiry(tx, { principal: caller.principal, token, expiresAt: requested, ip: caller.ip });
     const minted = await regenerateSecret(tx, token, expiresAt);
     const { record } = minted;
-    await audit(tx, { user: caller.principal.user, ip: caller.ip }, AUDIT_ACTIONS.patRegenerated, {
+    await audit(tx, auditSourceOf(caller), AUDIT_ACTIONS.patRegenerated, {
       tokenId: token.id,
       data: { ...tokenAuditData(record), expires_at: record.expiresAt?.toISOString() ?? null },
     });
@@ -199,10 +194,10 @@ export async function regenerateToken(ctx: ProviderContext, caller: TokenCaller,
   });
 }
 
-export async function deleteToken(ctx: ProviderContext, caller: TokenCaller, id: number): Promise<void> {
+export async function deleteToken(ctx: ProviderContext, caller: Caller, id: number): Promise<void> {
   await withTransaction(ctx, async (tx) => {
     const token = await ownToken(tx, caller.principal, id);
     await tx.store.tokens.delete(token.id);
-    await audit(tx, { user: caller.principal.user, ip: caller.ip }, AUDIT_ACTIONS.patDestroy, { tokenId: token.id, data: tokenAuditData(token) });
+    await audit(tx, auditSourceOf(caller), AUDIT_ACTIONS.patDestroy, { tokenId: token.id, data: tokenAuditData(token) });
   });
 }
