@@ -7,7 +7,7 @@ import { storeContract } from './store-contract/contract';
 
 storeContract('SQLite', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tessera-store-'));
-  const store = openSqliteStore(dir);
+  const store = await openSqliteStore(dir);
   return {
     store,
     async dispose() {
