@@ -24,6 +24,9 @@ export function accountStoreContract(makeStore: StoreFactory): void {
       assert.equal(await s.store.users.byLogin('nobody'), undefined);
       assert.equal(await s.store.users.byEmail('nobody@example.test'), undefined);
       assert.equal(await s.store.users.count(), 1);
+      const other = await makeUser(s.store);
+      assert.deepEqual((await s.store.users.byIds([other.id, u.id + 1000, u.id])).map((x) => x.id).sort((a, b) => a - b), [u.id, other.id].sort((a, b) => a - b));
+      assert.deepEqual(await s.store.users.byIds([]), []);
     });
 
     it('refuses a taken login or email (any case) with UniqueViolation naming the field', async () => {

@@ -29,6 +29,23 @@ export function tokenStoreContract(makeStore: StoreFactory): void {
       assert.equal(await s.store.tokens.byId(t.id + 1000), undefined);
       assert.equal(await s.store.tokens.byDigest(digest()), undefined);
       assert.equal(await s.store.tokens.byDigestWithUser(digest()), undefined);
+      const second = await makeToken(s.store, u.id);
+      assert.deepEqual(ids(await s.store.tokens.byIds([second.id, t.id + 1000, t.id])), [t.id, second.id], 'those that exist, in id order');
+      assert.deepEqual(await s.store.tokens.byIds([]), []);
+    });
+
+    it('moves its change version on every committed write (or cannot tell: undefined)', async () => {
+      const u = await makeUser(s.store);
+      const before = s.store.changeVersion();
+      await makeToken(s.store, u.id);
+      const after = s.store.changeVersion();
+      assert.ok(after === undefined || after !== before, `${before} → ${after}`);
+      await s.store.transaction(async (tx) => {
+        await tx.users.update(u.id, { name: 'x', updatedAt: T0 });
+        assert.equal(tx.changeVersion(), undefined, 'a transaction cannot tell');
+      });
+      const committed = s.store.changeVersion();
+      assert.ok(committed === undefined || committed !== after);
     });
 
     it('refuses a digest already in use with UniqueViolation(hashed_token)', async () => {
@@ -165,6 +182,10 @@ export function tokenStoreContract(makeStore: StoreFactory): void {
       await s.store.fineGrainedTokens.setRepositories(t.id, [r2.id, r1.id, r2.id]);
       assert.deepEqual(await s.store.fineGrainedTokens.repositoryIds(t.id), [r1.id, r2.id].sort((x, y) => x - y));
       assert.deepEqual(await s.store.fineGrainedTokens.tokenIdsSelecting(r1.id), [t.id]);
+      const none = await makeToken(s.store, u.id, { kind: 'fine_grained', resourceOwnerType: 'User', resourceOwnerId: u.id, repositorySelection: 'none', permissions: {} });
+      const of = await s.store.fineGrainedTokens.repositoryIdsOf([t.id, none.id]);
+      assert.deepEqual(of.get(t.id), [r1.id, r2.id].sort((x, y) => x - y));
+      assert.deepEqual(of.get(none.id) ?? [], []);
       await s.store.fineGrainedTokens.setRepositories(t.id, [r2.id]);
       assert.deepEqual(await s.store.fineGrainedTokens.tokenIdsSelecting(r1.id), []);
 
