@@ -108,23 +108,32 @@ export function tokenStoreContract(makeStore: StoreFactory): void {
       assert.equal(await s.store.tokens.update(t.id + 1000, { note: 'x', updatedAt: T0 }), undefined);
     });
 
-    it('replaces the secret (optionally the expiry) keeping the id; a digest in use is UniqueViolation', async () => {
+    it('replaces the secret only while it is still the one given (optionally the expiry), keeping the id; a digest in use is UniqueViolation', async () => {
       const u = await makeUser(s.store);
       const t = await makeToken(s.store, u.id, { expiresAt: at(MINUTE) });
       const other = await makeToken(s.store, u.id);
       const next = digest();
-      const r = await s.store.tokens.replaceSecret(t.id, { hashedToken: next, tokenLastEight: 'ZZZZZZZZ', updatedAt: at(1) });
+      const r = await s.store.tokens.replaceSecret(t.id, { previousDigest: t.hashedToken, hashedToken: next, tokenLastEight: 'ZZZZZZZZ', updatedAt: at(1) });
       assert.equal(r?.id, t.id);
       assert.equal(r?.tokenLastEight, 'ZZZZZZZZ');
       assert.equal(r?.expiresAt?.getTime(), at(MINUTE).getTime(), 'expiry kept');
       assert.equal(await s.store.tokens.byDigest(t.hashedToken), undefined, 'the old secret is gone');
-      const r2 = await s.store.tokens.replaceSecret(t.id, { hashedToken: digest(), tokenLastEight: 'YYYYYYYY', expiresAt: null, updatedAt: at(2) });
+      assert.equal(
+        await s.store.tokens.replaceSecret(t.id, { previousDigest: t.hashedToken, hashedToken: digest(), tokenLastEight: 'stale', updatedAt: at(2) }),
+        undefined,
+        'the secret is no longer the one given',
+      );
+      const r2 = await s.store.tokens.replaceSecret(t.id, { previousDigest: next, hashedToken: digest(), tokenLastEight: 'YYYYYYYY', expiresAt: null, updatedAt: at(2) });
       assert.equal(r2?.expiresAt, null);
       await assert.rejects(
-        s.store.tokens.replaceSecret(t.id, { hashedToken: other.hashedToken, tokenLastEight: 'x', updatedAt: at(3) }),
+        s.store.tokens.replaceSecret(t.id, { previousDigest: r2!.hashedToken, hashedToken: other.hashedToken, tokenLastEight: 'x', updatedAt: at(3) }),
         (e: unknown) => e instanceof UniqueViolation && e.field === 'hashed_token',
       );
-      assert.equal(await s.store.tokens.replaceSecret(t.id + 1000, { hashedToken: digest(), tokenLastEight: 'x', updatedAt: T0 }), undefined);
+      assert.equal(await s.store.tokens.replaceSecret(t.id + 1000, { previousDigest: t.hashedToken, hashedToken: digest(), tokenLastEight: 'x', updatedAt: T0 }), undefined);
+      const racers = await Promise.all(
+        Array.from({ length: 8 }, () => s.store.tokens.replaceSecret(other.id, { previousDigest: other.hashedToken, hashedToken: digest(), tokenLastEight: 'race', updatedAt: at(4) })),
+      );
+      assert.equal(racers.filter(Boolean).length, 1, 'of concurrent replacements of one secret, one wins');
     });
 
     it('touches last use at most once per interval, even when many requests touch at once', async () => {
