@@ -4,7 +4,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { tokenRequestJson } from '../src/provider/approvals/grant-json';
-import { createProviderContext, type ProviderContext } from '../src/provider/context';
+import type { ProviderContext } from '../src/provider/context';
+import { createProviderContext } from '../src/provider/create-context';
 import { defaultRepositoriesRoot, gitPathInfo } from '../src/provider/git/bare-repos';
 import { serveGitHttpBackend } from '../src/provider/git/http-backend';
 import { parseGitSmartHttpRequest } from '../src/provider/git/git-service';

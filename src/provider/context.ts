@@ -1,16 +1,14 @@
 // Everything a route, hook or service needs, built once per running provider (no module-level
-// state, so several providers can run in one process).
-import { AccountTokenAuthenticator, authenticateAccountToken } from './auth/account-token';
-import { PrincipalCache } from './auth/principal-cache';
-import { boundedPasswordHasher, type PasswordHasher } from './auth/passwords';
+// state, so several providers can run in one process). Types only (and apiBase): the wiring that
+// builds a context is create-context.ts, so modules the context's parts import can import this.
+import type { AccountTokenAuthenticator } from './auth/account-token';
+import type { PrincipalCache } from './auth/principal-cache';
+import type { PasswordHasher } from './auth/passwords';
 import type { Guard } from './authz/guard';
-import { defaultGuards } from './authz/guards';
-import { ORGANIZATION_GUARDS } from './authz/organization-guards';
-import { Clock, HOUR, systemClock } from './clock';
-import { RateLimiter } from './http/rate-limit';
-import { Logger, redactingLogger } from './logger';
+import type { Clock } from './clock';
+import type { RateLimiter } from './http/rate-limit';
+import type { Logger } from './logger';
 import type { Store } from './store/store';
-import { VERSION } from './version';
 
 export interface ProviderSettings {
   signup: 'open' | 'closed';
@@ -41,26 +39,4 @@ export interface ProviderContext {
 
 export function apiBase(ctx: ProviderContext): string {
   return `${ctx.origin}/api/v3`;
-}
-
-/** A context over `store` with the default guards; `log` is wrapped in the redactor. */
-export function createProviderContext(
-  store: Store,
-  opts: { clock?: Clock; log?: Logger; signup?: 'open' | 'closed'; guards?: Guard[]; dataDir?: string; passwords?: PasswordHasher } = {},
-): ProviderContext {
-  const clock = opts.clock ?? systemClock;
-  return {
-    store,
-    clock,
-    log: redactingLogger(opts.log),
-    passwords: opts.passwords ?? boundedPasswordHasher(),
-    settings: { signup: opts.signup ?? 'open' },
-    dataDir: opts.dataDir ?? '',
-    guards: opts.guards ?? defaultGuards([...ORGANIZATION_GUARDS]),
-    accountTokens: authenticateAccountToken,
-    principalCache: new PrincipalCache(store),
-    rateLimits: { credentialsRevoke: new RateLimiter(clock, 60, HOUR) },
-    origin: '',
-    version: VERSION,
-  };
 }

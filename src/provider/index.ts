@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import { Clock, systemClock } from './clock';
-import { createProviderContext } from './context';
+import { createProviderContext } from './create-context';
 import type { ConnectionLimits } from './http/connection-limits';
 import { servedNames } from './http/served-hosts';
 import { Logger, LogLevel, redactingLogger } from './logger';

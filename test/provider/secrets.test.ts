@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { buildApp } from '../../src/provider/app';
-import { createProviderContext } from '../../src/provider/context';
+import { createProviderContext } from '../../src/provider/create-context';
 import { openSqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
 import { generateToken } from '../../src/shared/token-format';
 import { basicHeader } from './helpers/api-client';

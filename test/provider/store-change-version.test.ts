@@ -11,7 +11,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { PrincipalCache, type TokenWithUser } from '../../src/provider/auth/principal-cache';
 import { authenticateToken } from '../../src/provider/auth/token-auth';
 import { ManualClock, MINUTE } from '../../src/provider/clock';
-import { createProviderContext } from '../../src/provider/context';
+import { createProviderContext } from '../../src/provider/create-context';
 import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
 import { openSqliteStore, SqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
 import type { TokenRecord } from '../../src/provider/store/tokens';

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { HttpError } from '../../src/provider/http/errors';
 import { parseExpiryInput, parseIsoDate } from '../../src/provider/tokens/expiry';
-import { extendsExpiry } from '../../src/provider/tokens/kinds';
+import { extendsExpiry } from '../../src/provider/tokens/token-kind';
 
 const now = new Date('2030-06-01T12:00:00Z');
 const DAY = 86_400_000;

@@ -7,7 +7,7 @@ import type { Guard, GuardInput } from '../../src/provider/authz/guard';
 import { classicScopeGuard, defaultGuards, fineGrainedPermissionGuard, methodGuard, sudoGuard } from '../../src/provider/authz/guards';
 import type { AuthRequirement } from '../../src/provider/authz/requirement';
 import { ManualClock } from '../../src/provider/clock';
-import { createProviderContext } from '../../src/provider/context';
+import { createProviderContext } from '../../src/provider/create-context';
 import type { Store } from '../../src/provider/store/store';
 import type { TokenRecord } from '../../src/provider/store/tokens';
 import type { UserRecord } from '../../src/provider/store/users';

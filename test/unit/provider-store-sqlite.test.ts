@@ -8,7 +8,6 @@ import { SqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
 import { SecretBox } from '../../src/provider/secrets/secret-box';
 import { randomBytes } from 'node:crypto';
 
-const MIN = 60_000;
 
 function memoryStore(): SqliteStore {
   const db = new DatabaseSync(':memory:');
@@ -32,64 +31,6 @@ describe('provider SQLite store', () => {
     const failing: Migration = { version: 1000, name: 'broken', up: 'CREATE TABLE later_table (id INTEGER)' };
     assert.throws(() => runMigrations(db, [...MIGRATIONS, extra, failing]), /migration 1000/);
     assert.equal(appliedMigrations(db).length, MIGRATIONS.length + 1, 'a failed migration is rolled back, not recorded');
-  });
-
-  it('reserves attempts: failures plus open reservations never pass the threshold; locks at it; starts over after the lock or window', async () => {
-    const s = memoryStore();
-    const f = s.signInFailures;
-    const limits = { windowMs: 60 * MIN, threshold: 3, lockMs: 10 * MIN, reservationTtlMs: 5 * MIN };
-    const t0 = new Date('2030-01-01T00:00:00Z');
-    const at = (m: number) => new Date(t0.getTime() + m * MIN);
-    const reserve = async (m: number, key = 'k') => {
-      const r = await f.reserveAttempt(key, at(m), limits);
-      assert.ok(r, `reserved at ${m}`);
-      return r;
-    };
-    const [r1, r2, r3] = [await reserve(0), await reserve(0), await reserve(0)];
-    assert.equal(await f.reserveAttempt('k', at(0), limits), undefined, 'three open reservations: no fourth');
-    await reserve(0, 'other');
-    await f.settleAttempt(r1, 'failure', at(0), limits);
-    assert.equal((await f.get('k'))?.count, 1);
-    assert.equal((await f.get('k'))?.lockedUntil, null);
-    assert.equal(await f.reserveAttempt('k', at(1), limits), undefined, 'one failure and two open reservations');
-    await f.settleAttempt(r2, 'released', at(1), limits);
-    assert.equal((await f.get('k'))?.count, 1, 'a released attempt does not count');
-    const r4 = await reserve(1);
-    await f.settleAttempt(r3, 'failure', at(1), limits);
-    await f.settleAttempt(r4, 'failure', at(2), limits);
-    const locked = await f.get('k');
-    assert.equal(locked?.count, 3);
-    assert.equal(locked?.lockedUntil?.toISOString(), at(12).toISOString());
-    assert.equal(await f.reserveAttempt('k', at(5), limits), undefined, 'locked');
-    const r5 = await reserve(13);
-    await f.settleAttempt(r5, 'failure', at(13), limits);
-    assert.equal((await f.get('k'))?.count, 1, 'a new count after the lock ended');
-    assert.equal((await f.get('k'))?.lockedUntil, null);
-
-    // A reservation left open (its process died) stops counting after reservationTtlMs; settled
-    // late, it still counts, and a failure during a lock does not extend it.
-    const stale = await reserve(20);
-    await reserve(20);
-    assert.equal(await f.reserveAttempt('k', at(21), limits), undefined, 'one failure and two open reservations');
-    const [a, b] = [await reserve(26), await reserve(26)];
-    assert.equal(await f.reserveAttempt('k', at(26), limits), undefined, 'the stale ones no longer count; these do');
-    await f.settleAttempt(a, 'failure', at(26), limits);
-    await f.settleAttempt(b, 'failure', at(26), limits);
-    assert.equal((await f.get('k'))?.lockedUntil?.toISOString(), at(36).toISOString(), 'three failures in the window');
-    await f.settleAttempt(stale, 'failure', at(27), limits);
-    assert.equal((await f.get('k'))?.count, 4);
-    assert.equal((await f.get('k'))?.lockedUntil?.toISOString(), at(36).toISOString(), 'failures during a lock do not extend it');
-
-    const late = await reserve(200);
-    await f.settleAttempt(late, 'failure', at(200), limits);
-    assert.equal((await f.get('k'))?.count, 1, 'window passed');
-    const ok = await reserve(201);
-    await f.settleAttempt(ok, 'success', at(201), limits);
-    assert.equal(await f.get('k'), undefined, 'a success clears the count');
-    await f.settleAttempt(await reserve(202), 'failure', at(202), limits);
-    await f.clear('k');
-    assert.equal(await f.get('k'), undefined);
-    await s.close();
   });
 
   it('TOTP steps only move forward; recovery codes are single-use', async () => {

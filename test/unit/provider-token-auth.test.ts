@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { authenticateToken } from '../../src/provider/auth/token-auth';
 import { ManualClock } from '../../src/provider/clock';
-import { createProviderContext } from '../../src/provider/context';
+import { createProviderContext } from '../../src/provider/create-context';
 import { HttpError } from '../../src/provider/http/errors';
 import type { Store } from '../../src/provider/store/store';
 import type { TokenRecord } from '../../src/provider/store/tokens';

@@ -1,14 +1,16 @@
 // The approval queue's state changes, each with its audit event (GitHub's names): a request
 // (`personal_access_token.request_created`), an owner's review (`.access_granted` /
 // `.request_denied`), an automatic grant, and revocation (`.access_revoked`), which returns the
-// token's resource owner to its user — who may request again.
-import { recordAudit } from '../audit/audit-log';
+// token's resource owner to its user — who may request again. A review and a revocation each
+// commit as one transaction (the others run inside the caller's).
+import { audit } from '../audit/audit';
 import type { ProviderContext } from '../context';
 import { invalidField } from '../http/errors';
 import type { OrganizationRecord } from '../store/organizations';
 import type { TokenRequestRecord } from '../store/token-requests';
 import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
+import { withTransaction } from '../transaction';
 
 export const APPROVAL_AUDIT_ACTIONS = {
   requestCreated: 'personal_access_token.request_created',
@@ -43,12 +45,9 @@ export async function openRequest(
   ip?: string,
 ): Promise<TokenRequestRecord> {
   const request = await ctx.store.tokenRequests.create({ orgId: org.id, tokenId: token.id, userId: requester.id, justification, createdAt: ctx.clock.now() });
-  await recordAudit(ctx, {
-    action: APPROVAL_AUDIT_ACTIONS.requestCreated,
-    actor: requester,
+  await audit(ctx, { user: requester, ip }, APPROVAL_AUDIT_ACTIONS.requestCreated, {
     org: orgRef(org),
     tokenId: token.id,
-    ip,
     data: { ...tokenData(token), request_id: request.id, justification },
   });
   return request;
@@ -58,12 +57,9 @@ export async function openRequest(
 export async function grantAtOnce(ctx: ProviderContext, token: TokenRecord, org: OrganizationRecord, user: UserRecord, ip?: string): Promise<void> {
   await ctx.store.tokenRequests.cancelPending(token.id, ctx.clock.now());
   await ctx.store.tokenRequests.grant({ tokenId: token.id, orgId: org.id, grantedAt: ctx.clock.now(), grantedBy: null });
-  await recordAudit(ctx, {
-    action: APPROVAL_AUDIT_ACTIONS.accessGranted,
-    actor: user,
+  await audit(ctx, { user, ip }, APPROVAL_AUDIT_ACTIONS.accessGranted, {
     org: orgRef(org),
     tokenId: token.id,
-    ip,
     data: { ...tokenData(token), automatic: true },
   });
 }
@@ -82,35 +78,34 @@ export async function reviewRequests(
   field: string,
   ip?: string,
 ): Promise<TokenRequestRecord[]> {
-  const unique = [...new Set(ids)];
-  const missing: number[] = [];
-  for (const id of unique) {
-    const r = await ctx.store.tokenRequests.byId(org.id, id);
-    if (!r || r.status !== 'pending') missing.push(id);
-  }
-  if (missing.length) throw invalidField(field, `contains ids that are not pending requests of '${org.login}': ${missing.slice(0, 20).join(', ')}`);
-  const now = ctx.clock.now();
-  const reviewed = await ctx.store.tokenRequests.review(unique, org.id, { approve: action === 'approve', reason, reviewerId: reviewer.id, now });
-  if (!reviewed) throw invalidField(field, 'changed while being reviewed: some requests are no longer pending', 'unprocessable');
-  for (const r of reviewed) {
-    const before = await ctx.store.tokens.byId(r.tokenId);
-    // Only a token still waiting changes state (never revive a revoked one).
-    const token =
-      before?.status === 'pending'
-        ? await ctx.store.tokens.update(r.tokenId, { status: action === 'approve' ? 'active' : 'denied', statusReason: reason, updatedAt: now })
-        : before;
-    const requester = await ctx.store.users.byId(r.userId);
-    await recordAudit(ctx, {
-      action: action === 'approve' ? APPROVAL_AUDIT_ACTIONS.accessGranted : APPROVAL_AUDIT_ACTIONS.requestDenied,
-      actor: reviewer,
-      user: requester,
-      org: orgRef(org),
-      tokenId: r.tokenId,
-      ip,
-      data: { ...(token ? tokenData(token) : {}), request_id: r.id, reason },
-    });
-  }
-  return reviewed;
+  return withTransaction(ctx, async (tx) => {
+    const unique = [...new Set(ids)];
+    const missing: number[] = [];
+    for (const id of unique) {
+      const r = await tx.store.tokenRequests.byId(org.id, id);
+      if (!r || r.status !== 'pending') missing.push(id);
+    }
+    if (missing.length) throw invalidField(field, `contains ids that are not pending requests of '${org.login}': ${missing.slice(0, 20).join(', ')}`);
+    const now = ctx.clock.now();
+    const reviewed = await tx.store.tokenRequests.review(unique, org.id, { approve: action === 'approve', reason, reviewerId: reviewer.id, now });
+    if (!reviewed) throw invalidField(field, 'changed while being reviewed: some requests are no longer pending', 'unprocessable');
+    for (const r of reviewed) {
+      const before = await tx.store.tokens.byId(r.tokenId);
+      // Only a token still waiting changes state (never revive a revoked one).
+      const token =
+        before?.status === 'pending'
+          ? await tx.store.tokens.update(r.tokenId, { status: action === 'approve' ? 'active' : 'denied', statusReason: reason, updatedAt: now })
+          : before;
+      const requester = await tx.store.users.byId(r.userId);
+      await audit(tx, { user: reviewer, ip }, action === 'approve' ? APPROVAL_AUDIT_ACTIONS.accessGranted : APPROVAL_AUDIT_ACTIONS.requestDenied, {
+        user: requester,
+        org: orgRef(org),
+        tokenId: r.tokenId,
+        data: { ...(token ? tokenData(token) : {}), request_id: r.id, reason },
+      });
+    }
+    return reviewed;
+  });
 }
 
 /**
@@ -126,32 +121,31 @@ export async function revokeAccess(
   reason: string,
   ip?: string,
 ): Promise<TokenRecord | undefined> {
-  const now = ctx.clock.now();
-  const ended = token.status === 'revoked' || token.status === 'expired';
-  const updated = await ctx.store.fineGrainedTokens.changeResourceOwner(token.id, {
-    resourceOwnerType: 'User',
-    resourceOwnerId: token.userId,
-    repositorySelection: 'none',
-    repositoryIds: [],
-    // The token goes on as the user's own; a revoked or expired one stays so.
-    status: ended ? token.status : 'active',
-    statusReason: ended ? token.statusReason : reason,
-    updatedAt: now,
+  return withTransaction(ctx, async (tx) => {
+    const now = ctx.clock.now();
+    const ended = token.status === 'revoked' || token.status === 'expired';
+    const updated = await tx.store.fineGrainedTokens.changeResourceOwner(token.id, {
+      resourceOwnerType: 'User',
+      resourceOwnerId: token.userId,
+      repositorySelection: 'none',
+      repositoryIds: [],
+      // The token goes on as the user's own; a revoked or expired one stays so.
+      status: ended ? token.status : 'active',
+      statusReason: ended ? token.statusReason : reason,
+      updatedAt: now,
+    });
+    await tx.store.tokenRequests.revokeGrant(token.id);
+    await tx.store.tokenRequests.cancelPending(token.id, now);
+    await tx.store.credentialAuthorizations.remove(org.id, token.id);
+    const user = await tx.store.users.byId(token.userId);
+    await audit(tx, { user: actor, ip }, APPROVAL_AUDIT_ACTIONS.accessRevoked, {
+      user,
+      org: orgRef(org),
+      tokenId: token.id,
+      data: { ...tokenData(token), reason },
+    });
+    return updated;
   });
-  await ctx.store.tokenRequests.revokeGrant(token.id);
-  await ctx.store.tokenRequests.cancelPending(token.id, now);
-  await ctx.store.credentialAuthorizations.remove(org.id, token.id);
-  const user = await ctx.store.users.byId(token.userId);
-  await recordAudit(ctx, {
-    action: APPROVAL_AUDIT_ACTIONS.accessRevoked,
-    actor,
-    user,
-    org: orgRef(org),
-    tokenId: token.id,
-    ip,
-    data: { ...tokenData(token), reason },
-  });
-  return updated;
 }
 
 /**
@@ -164,7 +158,7 @@ export async function withdrawFromOrg(ctx: ProviderContext, token: TokenRecord, 
   const cancelled = await ctx.store.tokenRequests.cancelPending(token.id, ctx.clock.now());
   const org = await ctx.store.organizations.byId(orgId);
   if (cancelled > 0 && org) {
-    await recordAudit(ctx, { action: APPROVAL_AUDIT_ACTIONS.requestCancelled, actor: user, org: orgRef(org), tokenId: token.id, ip, data: tokenData(token) });
+    await audit(ctx, { user, ip }, APPROVAL_AUDIT_ACTIONS.requestCancelled, { org: orgRef(org), tokenId: token.id, data: tokenData(token) });
   }
 }
 

@@ -1,9 +1,8 @@
-// Records audit events with GitHub's event names. Never a secret: known secret-bearing keys are
-// dropped and anything token-shaped is redacted before the event reaches the store.
+// The audit log's event names (GitHub's), how event data is made secret-free (known
+// secret-bearing keys dropped, anything token-shaped redacted), and how events read on the API.
+// Events are recorded with audit() (audit.ts).
 import type { AuditEventJson } from '../../shared/api-types';
-import type { ProviderContext } from '../context';
 import type { AuditEventRecord } from '../store/audit';
-import type { UserRecord } from '../store/users';
 import { invalidField } from '../http/errors';
 import { redactSecrets } from '../logger';
 
@@ -43,40 +42,6 @@ export function sanitizeAuditData(data: unknown, depth = 0): unknown {
     return out;
   }
   return data;
-}
-
-export interface AuditInput {
-  action: string;
-  /** Who did it (undefined: anonymous / the system). */
-  actor?: UserRecord;
-  /** Whom it concerns (defaults to the actor). */
-  user?: UserRecord;
-  org?: { id: number; login: string };
-  tokenId?: number;
-  ip?: string;
-  data?: Record<string, unknown>;
-}
-
-export async function recordAudit(ctx: ProviderContext, e: AuditInput): Promise<AuditEventRecord | undefined> {
-  const subject = e.user ?? e.actor;
-  try {
-    return await ctx.store.audit.append({
-      action: e.action,
-      createdAt: ctx.clock.now(),
-      actorId: e.actor?.id ?? null,
-      actorLogin: e.actor?.login ?? null,
-      userId: subject?.id ?? null,
-      userLogin: subject?.login ?? null,
-      orgId: e.org?.id ?? null,
-      orgLogin: e.org?.login ?? null,
-      tokenId: e.tokenId ?? null,
-      actorIp: e.ip ?? null,
-      data: sanitizeAuditData(e.data ?? {}) as Record<string, unknown>,
-    });
-  } catch (err) {
-    ctx.log('error', `audit: could not record ${e.action}: ${(err as Error).message}`);
-    return undefined;
-  }
 }
 
 /** GitHub's audit-log entry shape. */

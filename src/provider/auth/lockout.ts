@@ -4,7 +4,7 @@
 // parallel guesses cannot get more checks than sequential ones. An unknown login is counted like a
 // real one (keyed by the login typed), so a lock never tells whether the login exists; the lock is
 // never per client address, so no one can lock everyone out from one address.
-import { recordAudit } from '../audit/audit-log';
+import { audit } from '../audit/audit';
 import { HOUR, MINUTE } from '../clock';
 import type { ProviderContext } from '../context';
 import { badCredentials, HttpError } from '../http/errors';
@@ -42,7 +42,7 @@ export async function checkUnderLockout<T>(ctx: ProviderContext, by: AttemptBy, 
   const login = by.login.slice(0, 100);
   const reservation = await failures.reserveAttempt(accountKey(by), ctx.clock.now(), LOCKOUT);
   if (!reservation) {
-    await recordAudit(ctx, { action: 'user.failed_login', user: by.user, ip: by.ip, data: { reason: 'refused', login } });
+    await audit(ctx, { ip: by.ip }, 'user.failed_login', { user: by.user, data: { reason: 'refused', login } });
     throw badCredentials();
   }
   let outcome: AttemptOutcome = 'released';
@@ -51,7 +51,7 @@ export async function checkUnderLockout<T>(ctx: ProviderContext, by: AttemptBy, 
     outcome = checked.outcome;
     if ('value' in checked) return checked.value;
     if (checked.outcome === 'failure') {
-      await recordAudit(ctx, { action: 'user.failed_login', user: by.user, ip: by.ip, data: { reason: checked.failed, login } });
+      await audit(ctx, { ip: by.ip }, 'user.failed_login', { user: by.user, data: { reason: checked.failed, login } });
     }
     throw checked.error;
   } finally {

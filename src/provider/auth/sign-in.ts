@@ -5,7 +5,7 @@
 import type { ProviderContext } from '../context';
 import { badCredentials, otpRequired } from '../http/errors';
 import type { UserRecord } from '../store/users';
-import { recordAudit } from '../audit/audit-log';
+import { audit } from '../audit/audit';
 import { Checked, checkUnderLockout } from './lockout';
 import { MAX_PASSWORD_LENGTH } from './passwords';
 import { verifySecondFactor } from './second-factor';
@@ -43,7 +43,7 @@ async function checkSecrets(ctx: ProviderContext, user: UserRecord | undefined, 
     const factor = await verifySecondFactor(ctx, user, attempt.otp);
     if (!factor) return { outcome: 'failure', failed: 'two_factor', error: otpRequired() };
     if (factor === 'recovery') {
-      await recordAudit(ctx, { action: 'two_factor_authentication.recovery_code_used', actor: user, user, ip: attempt.ip });
+      await audit(ctx, { user, ip: attempt.ip }, 'two_factor_authentication.recovery_code_used');
     }
   }
   return { outcome: 'success', value: user };

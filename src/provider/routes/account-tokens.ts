@@ -6,22 +6,17 @@
 //   DELETE /orgs/{org}/account-tokens/{id}
 // At most 256 per org. Used as Basic `{email}/token:{tsa_...}` (auth/account-token.ts).
 import type { FastifyInstance } from 'fastify';
-import { recordAudit } from '../audit/audit-log';
-import { assertSudo } from '../auth/sudo';
-import { principalOf } from '../authz/authorize';
+import { callerOf } from '../authz/caller';
 import type { AuthRequirement } from '../authz/requirement';
 import { apiBase, ProviderContext } from '../context';
-import { invalidField, notFound } from '../http/errors';
 import { idParam } from '../http/params';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
-import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
+import { createAccountToken, deleteAccountToken, orgAccountToken, updateAccountToken } from '../orgs/account-token-service';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
 import type { AccountTokenRecord } from '../store/account-tokens';
 import type { OrganizationRecord } from '../store/organizations';
 import type { TokenRecord } from '../store/tokens';
-import { mintToken } from '../tokens/token-service';
 
-export const MAX_ACCOUNT_TOKENS_PER_ORG = 256;
 const BASE = '/api/v3/orgs/:org/account-tokens';
 
 const READ: AuthRequirement = {
@@ -51,14 +46,6 @@ async function accountTokenJson(ctx: ProviderContext, org: OrganizationRecord, t
   };
 }
 
-async function orgAccountToken(ctx: ProviderContext, org: OrganizationRecord, idText: string): Promise<{ token: TokenRecord; account: AccountTokenRecord }> {
-  const id = idParam(idText);
-  const account = await ctx.store.accountTokens.get(id);
-  const token = account?.orgId === org.id ? await ctx.store.tokens.byId(id) : undefined;
-  if (!account || !token || token.kind !== 'account') throw notFound();
-  return { token, account };
-}
-
 export function registerAccountTokenRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   app.get<{ Params: { org: string }; Querystring: { per_page?: string; page?: string } }>(
     BASE,
@@ -84,38 +71,16 @@ export function registerAccountTokenRoutes(app: FastifyInstance, ctx: ProviderCo
       schema: { body: { type: 'object', additionalProperties: false, required: ['name'], properties: { name: nameSchema, description: descriptionSchema } } },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
       const { org } = organizationOf(request);
-      if ((await ctx.store.accountTokens.count(org.id)) >= MAX_ACCOUNT_TOKENS_PER_ORG) {
-        throw invalidField('name', `cannot be added: '${org.login}' already has the maximum of ${MAX_ACCOUNT_TOKENS_PER_ORG} account API tokens (delete one first)`, 'custom');
-      }
-      const { record, secret } = await mintToken(ctx, {
-        userId: principal.user.id,
-        kind: 'account',
-        note: request.body.name,
-        description: request.body.description ?? null,
-        resourceOwnerType: 'Organization',
-        resourceOwnerId: org.id,
-        status: 'active',
-        expiresAt: null,
-      });
-      const account = await ctx.store.accountTokens.add(record.id, org.id);
-      await recordAudit(ctx, {
-        action: ORG_AUDIT_ACTIONS.accountTokenCreate,
-        actor: principal.user,
-        org,
-        tokenId: record.id,
-        ip: request.ip,
-        data: { token_name: record.note, token_last_eight: record.tokenLastEight },
-      });
-      reply.code(201).header('Location', `${apiBase(ctx)}/orgs/${org.login}/account-tokens/${record.id}`);
-      return accountTokenJson(ctx, org, record, account, secret);
+      const { token, account, secret } = await createAccountToken(ctx, callerOf(request), org, request.body);
+      reply.code(201).header('Location', `${apiBase(ctx)}/orgs/${org.login}/account-tokens/${token.id}`);
+      return accountTokenJson(ctx, org, token, account, secret);
     },
   );
 
   app.get<{ Params: { org: string; id: string } }>(`${BASE}/:id`, { config: { auth: READ } }, async (request) => {
     const { org } = organizationOf(request);
-    const { token, account } = await orgAccountToken(ctx, org, request.params.id);
+    const { token, account } = await orgAccountToken(ctx, org, idParam(request.params.id));
     return accountTokenJson(ctx, org, token, account);
   });
 
@@ -128,49 +93,14 @@ export function registerAccountTokenRoutes(app: FastifyInstance, ctx: ProviderCo
       },
     },
     async (request) => {
-      const principal = principalOf(request);
       const { org } = organizationOf(request);
-      let { token, account } = await orgAccountToken(ctx, org, request.params.id);
-      const now = ctx.clock.now();
-      const { name, description, active } = request.body;
-      const toggled = active !== undefined && active !== account.active;
-      if (active === true && !account.active) {
-        if (token.status === 'revoked') throw invalidField('active', 'cannot be set: the token was revoked');
-        assertSudo(principal, ctx.clock); // reactivating a credential is widening
-      }
-      if (name !== undefined || description !== undefined) {
-        token = (await ctx.store.tokens.update(token.id, { note: name, description, updatedAt: now })) ?? token;
-      }
-      if (toggled) account = (await ctx.store.accountTokens.setActive(token.id, active, now)) ?? account;
-      await recordAudit(ctx, {
-        action: toggled
-          ? active
-            ? ORG_AUDIT_ACTIONS.accountTokenReactivate
-            : ORG_AUDIT_ACTIONS.accountTokenDeactivate
-          : ORG_AUDIT_ACTIONS.accountTokenUpdate,
-        actor: principal.user,
-        org,
-        tokenId: token.id,
-        ip: request.ip,
-        data: { token_name: token.note, token_last_eight: token.tokenLastEight, fields: Object.keys(request.body) },
-      });
+      const { token, account } = await updateAccountToken(ctx, callerOf(request), org, idParam(request.params.id), request.body);
       return accountTokenJson(ctx, org, token, account);
     },
   );
 
   app.delete<{ Params: { org: string; id: string } }>(`${BASE}/:id`, { config: { auth: WRITE } }, async (request, reply) => {
-    const principal = principalOf(request);
-    const { org } = organizationOf(request);
-    const { token } = await orgAccountToken(ctx, org, request.params.id);
-    await ctx.store.tokens.delete(token.id);
-    await recordAudit(ctx, {
-      action: ORG_AUDIT_ACTIONS.accountTokenDestroy,
-      actor: principal.user,
-      org,
-      tokenId: token.id,
-      ip: request.ip,
-      data: { token_name: token.note, token_last_eight: token.tokenLastEight },
-    });
+    await deleteAccountToken(ctx, callerOf(request), organizationOf(request).org, idParam(request.params.id));
     reply.code(204);
   });
 }

@@ -4,7 +4,8 @@
 // A token made here is the sign-in of a client: its sudo window opens now, for two hours.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CreateAuthorizationRequest, UpdateAuthorizationRequest } from '../../shared/api-types';
-import { AUDIT_ACTIONS, recordAudit } from '../audit/audit-log';
+import { AUDIT_ACTIONS } from '../audit/audit-log';
+import { audit, requestSource } from '../audit/audit';
 import type { Principal } from '../auth/principal';
 import { SUDO_WINDOW_MS } from '../auth/sudo';
 import { principalOf } from '../authz/authorize';
@@ -62,12 +63,9 @@ export function registerAuthorizationRoutes(app: FastifyInstance, ctx: ProviderC
       expiresAt: null,
       sudoUntil: new Date(now.getTime() + SUDO_WINDOW_MS),
     });
-    await recordAudit(ctx, { action: AUDIT_ACTIONS.userLogin, actor: principal.user, ip: request.ip, data: { via: 'oauth_authorization' } });
-    await recordAudit(ctx, {
-      action: AUDIT_ACTIONS.oauthAuthorizationCreate,
-      actor: principal.user,
+    await audit(ctx, requestSource(request), AUDIT_ACTIONS.userLogin, { data: { via: 'oauth_authorization' } });
+    await audit(ctx, requestSource(request), AUDIT_ACTIONS.oauthAuthorizationCreate, {
       tokenId: record.id,
-      ip: request.ip,
       data: { note: record.note, scopes, token_last_eight: record.tokenLastEight, ...(record.clientId ? { client_id: record.clientId } : {}) },
     });
     reply.code(201).header('Location', `${ctx.origin}${API}/authorizations/${record.id}`);
@@ -162,11 +160,8 @@ export function registerAuthorizationRoutes(app: FastifyInstance, ctx: ProviderC
         updatedAt: ctx.clock.now(),
       });
       if (!updated) throw notFound();
-      await recordAudit(ctx, {
-        action: AUDIT_ACTIONS.oauthAuthorizationUpdate,
-        actor: principal.user,
+      await audit(ctx, requestSource(request), AUDIT_ACTIONS.oauthAuthorizationUpdate, {
         tokenId: t.id,
-        ip: request.ip,
         data: { note: updated.note, scopes: updated.scopes, previous_scopes: t.scopes },
       });
       return authorizationJson(ctx, updated, principal.user);
@@ -177,11 +172,8 @@ export function registerAuthorizationRoutes(app: FastifyInstance, ctx: ProviderC
     const principal = principalOf(request);
     const t = await ownClassic(ctx, principal, request.params.id);
     await ctx.store.tokens.delete(t.id);
-    await recordAudit(ctx, {
-      action: AUDIT_ACTIONS.oauthAuthorizationDestroy,
-      actor: principal.user,
+    await audit(ctx, requestSource(request), AUDIT_ACTIONS.oauthAuthorizationDestroy, {
       tokenId: t.id,
-      ip: request.ip,
       data: { note: t.note, token_last_eight: t.tokenLastEight },
     });
     reply.code(204);
@@ -205,7 +197,7 @@ export function registerAuthorizationRoutes(app: FastifyInstance, ctx: ProviderC
       // This request is a fresh sign-in (Basic + OTP): the existing token's sudo window opens again.
       const sudoUntil = new Date(ctx.clock.now().getTime() + SUDO_WINDOW_MS);
       await ctx.store.tokens.setSudoUntil(existing.id, sudoUntil);
-      await recordAudit(ctx, { action: AUDIT_ACTIONS.userLogin, actor: principal.user, ip: request.ip, data: { via: 'oauth_authorization' } });
+      await audit(ctx, requestSource(request), AUDIT_ACTIONS.userLogin, { data: { via: 'oauth_authorization' } });
       reply.code(200);
       return authorizationJson(ctx, existing, principal.user);
     }

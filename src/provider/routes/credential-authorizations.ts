@@ -9,7 +9,7 @@
 // GitHub's GET /orgs/{org}/credential-authorizations[?login=] (owners) and DELETE
 // .../{credential_id} (owners, or the credential's own user). credential_id is the token's id.
 import type { FastifyInstance } from 'fastify';
-import { recordAudit } from '../audit/audit-log';
+import { audit, requestSource } from '../audit/audit';
 import { principalOf } from '../authz/authorize';
 import type { ProviderContext } from '../context';
 import { forbidden, invalidField, notFound } from '../http/errors';
@@ -56,12 +56,9 @@ export function registerCredentialAuthorizationRoutes(app: FastifyInstance, ctx:
         throw invalidField('token_id', `is a fine-grained token whose resource owner is not '${org.login}'`);
       }
       const a = await ctx.store.credentialAuthorizations.authorize({ orgId: org.id, tokenId: token.id, userId: principal.user.id, now: ctx.clock.now() });
-      await recordAudit(ctx, {
-        action: ORG_AUDIT_ACTIONS.credentialAuthorized,
-        actor: principal.user,
+      await audit(ctx, requestSource(request), ORG_AUDIT_ACTIONS.credentialAuthorized, {
         org,
         tokenId: token.id,
-        ip: request.ip,
         data: { token_name: token.note, token_last_eight: token.tokenLastEight, kind: token.kind },
       });
       reply.code(201);
@@ -123,13 +120,10 @@ export function registerCredentialAuthorizationRoutes(app: FastifyInstance, ctx:
       if (role !== 'owner' && a.userId !== principal.user.id) throw forbidden(`You must be an owner of the '${org.login}' organization`);
       await ctx.store.credentialAuthorizations.remove(org.id, tokenId);
       const token = await ctx.store.tokens.byId(tokenId);
-      await recordAudit(ctx, {
-        action: ORG_AUDIT_ACTIONS.credentialDeauthorized,
-        actor: principal.user,
+      await audit(ctx, requestSource(request), ORG_AUDIT_ACTIONS.credentialDeauthorized, {
         user: (await ctx.store.users.byId(a.userId)) ?? undefined,
         org,
         tokenId,
-        ip: request.ip,
         data: { token_name: token?.note ?? null, token_last_eight: token?.tokenLastEight ?? null },
       });
       reply.code(204);

@@ -4,7 +4,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { RevokeCredentialsRequest } from '../../shared/api-types';
 import { parseToken, tokenDigest } from '../../shared/token-format';
-import { AUDIT_ACTIONS, recordAudit } from '../audit/audit-log';
+import { AUDIT_ACTIONS } from '../audit/audit-log';
+import { audit } from '../audit/audit';
 import type { ProviderContext } from '../context';
 import { HttpError } from '../http/errors';
 
@@ -39,11 +40,9 @@ export function registerCredentialsRevokeRoutes(app: FastifyInstance, ctx: Provi
       const revoked = await ctx.store.tokens.revokeByDigests(digests, ctx.clock.now(), CREDENTIAL_REVOKE_REASON);
       for (const t of revoked) {
         const user = await ctx.store.users.byId(t.userId);
-        await recordAudit(ctx, {
-          action: AUDIT_ACTIONS.patCredentialRevoked,
+        await audit(ctx, { ip: request.ip }, AUDIT_ACTIONS.patCredentialRevoked, {
           user,
           tokenId: t.id,
-          ip: request.ip,
           data: { token_name: t.note, kind: t.kind, token_last_eight: t.tokenLastEight, source: 'credentials_revoke_api' },
         });
       }

@@ -1,7 +1,7 @@
 // Deploy keys (GitHub's /repos/{owner}/{repo}/keys): repository administrators list, add and
 // remove them; each records the token it was added with, and deleting that token deletes it.
 import type { FastifyInstance } from 'fastify';
-import { recordAudit } from '../audit/audit-log';
+import { audit, requestSource } from '../audit/audit';
 import { principalOf } from '../authz/authorize';
 import { apiBase, ProviderContext } from '../context';
 import { invalidField, notFound, validationFailed } from '../http/errors';
@@ -95,12 +95,9 @@ export function registerDeployKeyRoutes(app: FastifyInstance, ctx: ProviderConte
         if (err instanceof UniqueViolation) throw validationFailed([{ resource: 'PublicKey', field: 'key', code: 'custom', message: 'key is already in use' }]);
         throw err;
       }
-      await recordAudit(ctx, {
-        action: ORG_AUDIT_ACTIONS.deployKeyCreate,
-        actor: principal.user,
+      await audit(ctx, requestSource(request), ORG_AUDIT_ACTIONS.deployKeyCreate, {
         ...(rec.owner.type === 'Organization' ? { org: rec.owner.org } : {}),
         tokenId: principal.token?.id,
-        ip: request.ip,
         data: { repo: rec.fullName, deploy_key_id: key.id, title: key.title, read_only: key.readOnly },
       });
       reply.code(201).header('Location', `${apiBase(ctx)}/repos/${rec.fullName}/keys/${key.id}`);
@@ -114,12 +111,9 @@ export function registerDeployKeyRoutes(app: FastifyInstance, ctx: ProviderConte
     const id = idParam(request.params.key_id);
     const key = await ctx.store.deployKeys.byId(rec.repository.id, id);
     if (!key || !(await ctx.store.deployKeys.delete(rec.repository.id, id))) throw notFound();
-    await recordAudit(ctx, {
-      action: ORG_AUDIT_ACTIONS.deployKeyDelete,
-      actor: principal.user,
+    await audit(ctx, requestSource(request), ORG_AUDIT_ACTIONS.deployKeyDelete, {
       ...(rec.owner.type === 'Organization' ? { org: rec.owner.org } : {}),
       tokenId: principal.token?.id,
-      ip: request.ip,
       data: { repo: rec.fullName, deploy_key_id: key.id, title: key.title },
     });
     reply.code(204);

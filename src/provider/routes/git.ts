@@ -6,7 +6,7 @@
 // git prints them to the user ("remote: ...") — JSON for a client that asks for it —; 401s carry `WWW-Authenticate: Basic
 // realm="Tessera"` so git asks its credential helper.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { recordAudit } from '../audit/audit-log';
+import { audit, requestSource } from '../audit/audit';
 import { AuthRequirement, AuthzRequest, resolvePerRequest, ResourceResolver } from '../authz/requirement';
 import { approvalDenial } from '../authz/token-access';
 import type { ProviderContext } from '../context';
@@ -122,16 +122,13 @@ async function sendGitError(ctx: ProviderContext, request: FastifyRequest, reply
     .send(message + '\n');
 }
 
-async function audit(ctx: ProviderContext, request: FastifyRequest, action: string, service: GitService): Promise<void> {
+async function auditGitAccess(ctx: ProviderContext, request: FastifyRequest, action: string, service: GitService): Promise<void> {
   const principal = request.principal;
   if (!principal) return; // anonymous clones of public repositories are not attributed
   const rec = repositoryOf(request);
-  await recordAudit(ctx, {
-    action,
-    actor: principal.user,
+  await audit(ctx, requestSource(request), action, {
     ...(rec.owner.type === 'Organization' ? { org: { id: rec.owner.id, login: rec.owner.login } } : {}),
     ...(principal.token ? { tokenId: principal.token.id } : {}),
-    ip: request.ip,
     data: {
       repository: rec.fullName,
       repository_id: rec.repository.id,
@@ -178,7 +175,7 @@ export function registerGitRoutes(app: FastifyInstance, ctx: ProviderContext): v
         await createBareRepository(root, rec.owner.login, rec.repository.name);
       }
       if (route.phase === 'advertisement' && route.service === 'upload-pack') {
-        await audit(ctx, request, GIT_AUDIT_ACTIONS.clone, route.service);
+        await auditGitAccess(ctx, request, GIT_AUDIT_ACTIONS.clone, route.service);
       }
 
       reply.hijack();
@@ -197,7 +194,7 @@ export function registerGitRoutes(app: FastifyInstance, ctx: ProviderContext): v
         // One push = one receive-pack RPC with a pack (git may first probe with a 4-byte "0000").
         if (route.phase === 'rpc' && route.service === 'receive-pack' && result.status === 200 && !result.aborted && result.bytesIn > 4) {
           await ctx.store.repositories.touchPushed(rec.repository.id, ctx.clock.now());
-          await audit(ctx, request, GIT_AUDIT_ACTIONS.push, route.service);
+          await auditGitAccess(ctx, request, GIT_AUDIT_ACTIONS.push, route.service);
         }
       } catch (err) {
         ctx.log('error', `git ${route.service} on ${rec.fullName}: after the answer: ${(err as Error)?.stack ?? String(err)}`);

@@ -1,17 +1,16 @@
 // Organizations: POST /user/orgs (Tessera's own; the creator is the first owner), GET/PATCH
 // /orgs/{org}, GET /user/orgs, GET /orgs/{org}/members, GET /orgs/{org}/members/{username}.
 import type { FastifyInstance } from 'fastify';
-import { recordAudit } from '../audit/audit-log';
 import { principalOf } from '../authz/authorize';
+import { callerOf } from '../authz/caller';
 import { isSsoDenial, partialResultsHeader, SSO_HEADER, tokenAccessDenial } from '../authz/token-access';
 import type { ProviderContext } from '../context';
-import { invalidField, notFound } from '../http/errors';
+import { notFound } from '../http/errors';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
 import { organizationJson, simpleUserJson } from '../orgs/account-json';
-import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
 import { activeRole } from '../orgs/org-roles';
-import { UniqueViolation } from '../store/errors';
+import { createOrganization, updateOrganization } from '../orgs/organization-service';
 import type { OrganizationRecord } from '../store/organizations';
 import { LOGIN_PATTERN } from '../users/user-json';
 import type { Principal } from '../auth/principal';
@@ -54,28 +53,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
       },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
-      let org: OrganizationRecord;
-      try {
-        org = await ctx.store.organizations.create({
-          login: request.body.login,
-          name: request.body.name ?? null,
-          description: request.body.description ?? null,
-          createdBy: principal.user.id,
-          createdAt: ctx.clock.now(),
-        });
-      } catch (err) {
-        if (err instanceof UniqueViolation) throw invalidField('login', 'is already taken', 'already_exists', 'Organization');
-        throw err;
-      }
-      await recordAudit(ctx, {
-        action: ORG_AUDIT_ACTIONS.orgCreate,
-        actor: principal.user,
-        org,
-        tokenId: principal.token?.id,
-        ip: request.ip,
-        data: { login: org.login },
-      });
+      const org = await createOrganization(ctx, callerOf(request), request.body);
       reply.code(201).header('Location', `${ctx.origin}${API}/orgs/${org.login}`);
       return organizationJson(ctx, org, { publicRepos: 0, privateRepos: 0 });
     },
@@ -104,21 +82,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
       },
       schema: { body: { type: 'object', additionalProperties: false, properties: { name: nameSchema, description: descriptionSchema } } },
     },
-    async (request) => {
-      const principal = principalOf(request);
-      const { org } = organizationOf(request);
-      const updated = await ctx.store.organizations.update(org.id, { ...request.body, updatedAt: ctx.clock.now() });
-      if (!updated) throw notFound();
-      await recordAudit(ctx, {
-        action: ORG_AUDIT_ACTIONS.orgUpdate,
-        actor: principal.user,
-        org,
-        tokenId: principal.token?.id,
-        ip: request.ip,
-        data: { fields: Object.keys(request.body) },
-      });
-      return organizationJson(ctx, updated);
-    },
+    async (request) => organizationJson(ctx, await updateOrganization(ctx, callerOf(request), organizationOf(request).org, request.body)),
   );
 
   app.get<{ Querystring: { per_page?: string; page?: string } }>(

@@ -3,16 +3,13 @@
 // GET /user/repos and GET /orgs/{org}/repos.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RepositoryJson } from '../../shared/api-types';
-import { recordAudit } from '../audit/audit-log';
-import type { Principal } from '../auth/principal';
 import { principalOf } from '../authz/authorize';
-import { requireClassicScope } from '../authz/permission-check';
+import { callerOf } from '../authz/caller';
 import { partialResultsHeader, SSO_HEADER } from '../authz/token-access';
 import { apiBase, ProviderContext } from '../context';
-import { createBareRepository, repositoryPath, trashBareRepository, validateRepositoryName } from '../git/bare-repos';
-import { forbidden, invalidField, notFound, validationFailed } from '../http/errors';
+import { repositoryPath } from '../git/bare-repos';
+import { invalidField } from '../http/errors';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
-import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
 import { organizationOf, organizationResolver, selfResource } from '../orgs/org-resource';
 import { AccountOwner } from '../repos/account-owner';
 import { listBranches } from '../repos/branches';
@@ -20,8 +17,7 @@ import { listableRepositories, ListedRepository } from '../repos/repository-list
 import { repositoriesRoot } from '../repos/repositories-root';
 import { repositoryJson } from '../repos/repository-json';
 import { repositoryClassicScopes, repositoryOf, repositoryPermission, repositoryResource } from '../repos/repository-resource';
-import { UniqueViolation } from '../store/errors';
-import type { RepositoryRecord } from '../store/repositories';
+import { createRepository, deleteRepository, updateRepository } from '../repos/repository-service';
 
 const API = '/api/v3';
 
@@ -46,67 +42,13 @@ const createBodySchema = {
 
 const ADMINISTRATION_WRITE = { group: 'repository', name: 'administration', level: 'write' } as const;
 
-function wantsPrivate(body: { private?: boolean; visibility?: 'public' | 'private' }): boolean | undefined {
-  if (body.visibility !== undefined && body.private !== undefined && body.private !== (body.visibility === 'private')) {
-    throw invalidField('visibility', `contradicts private: ${body.private}`);
-  }
-  if (body.visibility !== undefined) return body.visibility === 'private';
-  return body.private;
-}
-
-/** Creating a repository with a fine-grained token needs access to all of the owner's repositories. */
-function assertCanCreate(principal: Principal, isPrivate: boolean): void {
-  requireClassicScope(principal, isPrivate ? ['repo'] : ['repo', 'public_repo']);
-  const t = principal.token;
-  if (t?.kind === 'fine_grained' && t.repositorySelection !== 'all') {
-    throw forbidden("Resource not accessible by personal access token: creating repositories needs repository_selection 'all'");
-  }
-}
-
-async function createRepository(
+async function create(
   ctx: ProviderContext,
   request: FastifyRequest<{ Body: CreateRepositoryBody }>,
   reply: FastifyReply,
   owner: AccountOwner,
 ): Promise<RepositoryJson> {
-  const principal = principalOf(request);
-  const body = request.body;
-  const nameProblem = validateRepositoryName(body.name);
-  if (nameProblem) throw invalidField('name', nameProblem.replace(/^repository name /, ''));
-  const isPrivate = wantsPrivate(body) ?? false;
-  assertCanCreate(principal, isPrivate);
-  let repo: RepositoryRecord;
-  try {
-    repo = await ctx.store.repositories.create({
-      ownerType: owner.type,
-      ownerId: owner.id,
-      name: body.name,
-      description: body.description ?? null,
-      private: isPrivate,
-      createdBy: principal.user.id,
-      createdAt: ctx.clock.now(),
-    });
-  } catch (err) {
-    if (err instanceof UniqueViolation) throw validationFailed([{ resource: 'Repository', field: 'name', code: 'already_exists', message: 'name already exists on this account' }]);
-    throw err;
-  }
-  try {
-    await createBareRepository(repositoriesRoot(ctx), owner.login, repo.name);
-  } catch (err) {
-    await ctx.store.repositories.delete(repo.id);
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw validationFailed([{ resource: 'Repository', field: 'name', code: 'already_exists', message: 'name already exists on this account' }]);
-    }
-    throw err;
-  }
-  await recordAudit(ctx, {
-    action: ORG_AUDIT_ACTIONS.repoCreate,
-    actor: principal.user,
-    ...(owner.type === 'Organization' ? { org: owner.org } : {}),
-    tokenId: principal.token?.id,
-    ip: request.ip,
-    data: { repo: `${owner.login}/${repo.name}`, visibility: repo.private ? 'private' : 'public' },
-  });
+  const repo = await createRepository(ctx, callerOf(request), owner, request.body);
   reply.code(201).header('Location', `${apiBase(ctx)}/repos/${owner.login}/${repo.name}`);
   return repositoryJson(ctx, repo, owner, 'admin');
 }
@@ -163,7 +105,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
     },
     async (request, reply) => {
       const { user } = principalOf(request);
-      return createRepository(ctx, request, reply, { type: 'User', id: user.id, login: user.login, user });
+      return create(ctx, request, reply, { type: 'User', id: user.id, login: user.login, user });
     },
   );
 
@@ -177,7 +119,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
     },
     async (request, reply) => {
       const { org } = organizationOf(request);
-      return createRepository(ctx, request, reply, { type: 'Organization', id: org.id, login: org.login, org });
+      return create(ctx, request, reply, { type: 'Organization', id: org.id, login: org.login, org });
     },
   );
 
@@ -227,26 +169,8 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
       },
     },
     async (request) => {
-      const principal = principalOf(request);
       const rec = repositoryOf(request);
-      const isPrivate = wantsPrivate(request.body);
-      // Making a public repository private (or back) needs the full `repo` scope.
-      if (isPrivate !== undefined && isPrivate !== rec.repository.private) requireClassicScope(principal, ['repo']);
-      const updated = await ctx.store.repositories.update(rec.repository.id, {
-        description: request.body.description,
-        private: isPrivate,
-        updatedAt: ctx.clock.now(),
-      });
-      if (!updated) throw notFound(); // deleted meanwhile
-      const org = rec.owner.type === 'Organization' ? { org: rec.owner.org } : {};
-      await recordAudit(ctx, {
-        action: isPrivate !== undefined && isPrivate !== rec.repository.private ? ORG_AUDIT_ACTIONS.repoAccess : ORG_AUDIT_ACTIONS.repoUpdate,
-        actor: principal.user,
-        ...org,
-        tokenId: principal.token?.id,
-        ip: request.ip,
-        data: { repo: rec.fullName, fields: Object.keys(request.body), visibility: updated.private ? 'private' : 'public' },
-      });
+      const updated = await updateRepository(ctx, callerOf(request), rec, request.body);
       return repositoryJson(ctx, updated, rec.owner, rec.access);
     },
   );
@@ -264,28 +188,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
       },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
-      const rec = repositoryOf(request);
-      // The bare repository is moved aside first and removed only once the record is gone: a
-      // failure at either step leaves both as they were (nothing lost, the name not blocked).
-      const trashed = await trashBareRepository(repositoriesRoot(ctx), rec.owner.login, rec.repository.name);
-      try {
-        await ctx.store.repositories.delete(rec.repository.id);
-      } catch (err) {
-        await trashed?.restore().catch((restoreErr: Error) => {
-          ctx.log('error', `DELETE ${rec.fullName}: the record could not be deleted, nor the bare repository put back (${restoreErr.message})`);
-        });
-        throw err;
-      }
-      await trashed?.purge().catch((err: Error) => ctx.log('warn', `DELETE ${rec.fullName}: the trashed bare repository stays under .trash (${err.message})`));
-      await recordAudit(ctx, {
-        action: ORG_AUDIT_ACTIONS.repoDestroy,
-        actor: principal.user,
-        ...(rec.owner.type === 'Organization' ? { org: rec.owner.org } : {}),
-        tokenId: principal.token?.id,
-        ip: request.ip,
-        data: { repo: rec.fullName },
-      });
+      await deleteRepository(ctx, callerOf(request), repositoryOf(request));
       reply.code(204);
     },
   );

@@ -1,7 +1,8 @@
 // POST /user/sudo {password, otp?} — reopens the calling token's two-hour sudo window.
 import type { FastifyInstance } from 'fastify';
 import type { SudoRequest, SudoResponse } from '../../shared/api-types';
-import { AUDIT_ACTIONS, recordAudit } from '../audit/audit-log';
+import { AUDIT_ACTIONS } from '../audit/audit-log';
+import { audit, requestSource } from '../audit/audit';
 import { MAX_PASSWORD_LENGTH } from '../auth/passwords';
 import { signIn } from '../auth/sign-in';
 import { SUDO_WINDOW_MS } from '../auth/sudo';
@@ -44,7 +45,7 @@ export function registerSudoRoutes(app: FastifyInstance, ctx: ProviderContext): 
       }
       const until = new Date(ctx.clock.now().getTime() + SUDO_WINDOW_MS);
       await ctx.store.tokens.setSudoUntil(token.id, until);
-      await recordAudit(ctx, { action: AUDIT_ACTIONS.userSudo, actor: principal.user, tokenId: token.id, ip: request.ip });
+      await audit(ctx, requestSource(request), AUDIT_ACTIONS.userSudo, { tokenId: token.id });
       return { sudo_until: until.toISOString() };
     },
   );

@@ -1,11 +1,9 @@
 // GET/PATCH /orgs/{org}/personal-access-token-policy — org owners only (DESIGN.md).
 import type { FastifyInstance } from 'fastify';
-import { recordAudit } from '../audit/audit-log';
-import { principalOf } from '../authz/authorize';
+import { callerOf } from '../authz/caller';
 import type { ProviderContext } from '../context';
-import { notFound } from '../http/errors';
-import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
+import { updateTokenPolicy } from '../orgs/organization-service';
 import { policyUpdate, tokenPolicyJson, TokenPolicyPatch, tokenPolicyPatchSchema } from '../policies/token-policy-json';
 
 const PATH = '/api/v3/orgs/:org/personal-access-token-policy';
@@ -38,18 +36,7 @@ export function registerTokenPolicyRoutes(app: FastifyInstance, ctx: ProviderCon
       schema: { body: tokenPolicyPatchSchema },
     },
     async (request) => {
-      const principal = principalOf(request);
-      const { org } = organizationOf(request);
-      const updated = await ctx.store.organizations.updatePolicy(org.id, policyUpdate(request.body), ctx.clock.now());
-      if (!updated) throw notFound();
-      await recordAudit(ctx, {
-        action: ORG_AUDIT_ACTIONS.policyUpdate,
-        actor: principal.user,
-        org,
-        tokenId: principal.token?.id,
-        ip: request.ip,
-        data: { before: tokenPolicyJson(org.policy), after: tokenPolicyJson(updated.policy) },
-      });
+      const updated = await updateTokenPolicy(ctx, callerOf(request), organizationOf(request).org, policyUpdate(request.body));
       return tokenPolicyJson(updated.policy);
     },
   );

@@ -2,7 +2,8 @@
 // recovery codes), disable (sudo), status.
 import type { FastifyInstance } from 'fastify';
 import type { TwoFactorEnableRequest, TwoFactorEnableResponse, TwoFactorSetupResponse } from '../../shared/api-types';
-import { AUDIT_ACTIONS, recordAudit } from '../audit/audit-log';
+import { AUDIT_ACTIONS } from '../audit/audit-log';
+import { audit, requestSource } from '../audit/audit';
 import { newRecoveryCodes, recoveryCodeDigest } from '../auth/recovery-codes';
 import { matchTotp, newTotpSecret, otpauthUri } from '../auth/totp';
 import { principalOf } from '../authz/authorize';
@@ -65,7 +66,7 @@ export function registerTwoFactorRoutes(app: FastifyInstance, ctx: ProviderConte
       if (!(await ctx.store.twoFactor.enable(user.id, step, codes.map(recoveryCodeDigest), ctx.clock.now()))) {
         throw invalidField('two_factor_authentication', 'is already enabled', 'already_exists');
       }
-      await recordAudit(ctx, { action: AUDIT_ACTIONS.twoFactorEnabled, actor: user, tokenId: principal.token?.id, ip: request.ip });
+      await audit(ctx, { user, ip: request.ip }, AUDIT_ACTIONS.twoFactorEnabled, { tokenId: principal.token?.id });
       return { recovery_codes: codes };
     },
   );
@@ -80,7 +81,7 @@ export function registerTwoFactorRoutes(app: FastifyInstance, ctx: ProviderConte
           errors: [{ field: 'two_factor_authentication', code: 'unprocessable', message: 'is not enabled' }],
         });
       }
-      await recordAudit(ctx, { action: AUDIT_ACTIONS.twoFactorDisabled, actor: principal.user, tokenId: principal.token?.id, ip: request.ip });
+      await audit(ctx, requestSource(request), AUDIT_ACTIONS.twoFactorDisabled, { tokenId: principal.token?.id });
       reply.code(204);
     },
   );

@@ -2,7 +2,8 @@
 // GET /user, PATCH /user.
 import type { FastifyInstance } from 'fastify';
 import type { CreateUserRequest, UpdateUserRequest } from '../../shared/api-types';
-import { AUDIT_ACTIONS, recordAudit } from '../audit/audit-log';
+import { AUDIT_ACTIONS } from '../audit/audit-log';
+import { audit, requestSource } from '../audit/audit';
 import { checkNewPassword } from '../auth/new-password';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords';
 import { principalOf } from '../authz/authorize';
@@ -54,11 +55,8 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ProviderContext): 
         if (err instanceof UniqueViolation) throw invalidField(err.field, 'is already taken', 'already_exists', 'User');
         throw err;
       }
-      await recordAudit(ctx, {
-        action: AUDIT_ACTIONS.userCreate,
-        actor: caller?.user ?? user,
+      await audit(ctx, { user: caller?.user ?? user, ip: request.ip }, AUDIT_ACTIONS.userCreate, {
         user,
-        ip: request.ip,
         data: { login: user.login, site_admin: user.siteAdmin },
       });
       reply.code(201).header('Location', `${ctx.origin}${API}/users/${user.login}`);
@@ -101,12 +99,9 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ProviderContext): 
         throw err;
       }
       if (!user) throw new HttpError(404, 'Not Found');
-      await recordAudit(ctx, {
-        action: AUDIT_ACTIONS.userUpdate,
-        actor: principal.user,
+      await audit(ctx, requestSource(request), AUDIT_ACTIONS.userUpdate, {
         user,
         tokenId: principal.token?.id,
-        ip: request.ip,
         data: { fields: Object.keys(body) },
       });
       return userJson(ctx, user);

@@ -1,7 +1,7 @@
-// The provider's storage, as interfaces. Routes and services talk only to `Store`; the SQLite
-// implementation is in ./sqlite/ and a PostgreSQL one can be added beside it without touching
-// routes. Every method is atomic on its own (no transactions span several calls), and async so
-// a networked database fits.
+// The provider's storage, as interfaces. Services talk only to `Store`; the SQLite implementation
+// is in ./sqlite/ and another backend can be added beside it without touching services. Every
+// method is async (so a networked database fits) and atomic on its own; `transaction` makes
+// several calls commit together. test/provider/store-contract/ is what a backend must pass.
 import type { AccountTokenStore } from './account-tokens';
 import type { AuditStore } from './audit';
 import type { CredentialAuthorizationStore } from './credential-authorizations';
@@ -22,7 +22,6 @@ export interface Store {
   readonly twoFactor: TwoFactorStore;
   readonly signInFailures: SignInFailureStore;
   readonly audit: AuditStore;
-  // Organizations, repositories and what fine-grained / account tokens need (issue 4).
   readonly organizations: OrganizationStore;
   readonly memberships: MembershipStore;
   readonly repositories: RepositoryStore;
@@ -31,6 +30,16 @@ export interface Store {
   readonly tokenRequests: TokenRequestStore;
   readonly credentialAuthorizations: CredentialAuthorizationStore;
   readonly accountTokens: AccountTokenStore;
+  /**
+   * Runs `fn` in a transaction: every call made through `tx` commits together when `fn`'s promise
+   * resolves, and none does when it rejects (the rejection is passed on). Transactions are
+   * serializable: the outcome is as if they ran one after another, and calls on this store from
+   * outside a transaction never see, join or interleave with an open one's writes. A backend may
+   * run `fn` again after a conflict, so `fn` does only store work through `tx` (no disk, network
+   * or other side effects) and never uses this store itself. `tx.transaction` nests (a savepoint:
+   * rolled back alone when its `fn` rejects).
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**
    * Whether `err` (thrown by one of this store's methods) means the database was busy — another
    * writer held it for longer than the store waits — rather than a bug: the caller may try again.

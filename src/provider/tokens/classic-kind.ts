@@ -1,7 +1,7 @@
 // Classic tokens (tsp_): scopes, optional expiry (none allowed).
 import { widensScopes } from '../../shared/classic-scopes';
 import { invalidField } from '../http/errors';
-import { extendsExpiry, TokenKindHandler } from './kinds';
+import { extendsExpiry, TokenKindHandler } from './token-kind';
 import { validateScopes } from './scope-input';
 
 const FINE_GRAINED_ONLY = ['resource_owner', 'repository_selection', 'repositories', 'permissions', 'justification'] as const;

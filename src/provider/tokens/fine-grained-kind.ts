@@ -27,7 +27,7 @@ import {
   widensPermissions,
   widensSelection,
 } from './fine-grained-input';
-import { CreateInput, extendsExpiry, TokenKindHandler } from './kinds';
+import { CreateInput, extendsExpiry, TokenKindHandler } from './token-kind';
 
 function capDays(owner: AccountOwner): { days: number; whose: string } {
   return owner.type === 'Organization'
@@ -98,10 +98,10 @@ export const fineGrainedKind: TokenKindHandler = {
     createPlans.delete(input);
     if (plan.repositoryIds.length) await ctx.store.fineGrainedTokens.setRepositories(token.id, plan.repositoryIds);
     await ctx.store.fineGrainedTokens.setIssuedAt(token.id, plan.issuedAt);
-    await settleOrgAccess(ctx, token, plan.owner, input.principal.user, plan.pending, token.justification, input.request.ip);
+    await settleOrgAccess(ctx, token, plan.owner, input.principal.user, plan.pending, token.justification, input.ip);
   },
 
-  async update(ctx, { principal, token, body, expiresAt, request }) {
+  async update(ctx, { principal, token, body, expiresAt, ip }) {
     if (body.scopes !== undefined) throw invalidField('scopes', 'is only for classic tokens (fine-grained tokens have permissions)');
     const user = principal.user;
     const now = ctx.clock.now();
@@ -176,7 +176,7 @@ export const fineGrainedKind: TokenKindHandler = {
         let result: TokenRecord | undefined = updated;
         if (ownerOrSelectionChanges) {
           if (!sameOwner && token.resourceOwnerType === 'Organization' && token.resourceOwnerId !== null) {
-            await withdrawFromOrg(ctx, token, token.resourceOwnerId, user, request.ip);
+            await withdrawFromOrg(ctx, token, token.resourceOwnerId, user, ip);
           }
           result = await ctx.store.fineGrainedTokens.changeResourceOwner(token.id, {
             resourceOwnerType: owner.type,
@@ -189,7 +189,7 @@ export const fineGrainedKind: TokenKindHandler = {
           });
         }
         if (result && owner.type === 'Organization' && (askAgain || (status === 'active' && (!sameOwner || token.status !== 'active')))) {
-          await settleOrgAccess(ctx, result, owner, user, askAgain, result.justification, request.ip);
+          await settleOrgAccess(ctx, result, owner, user, askAgain, result.justification, ip);
         }
         return result;
       },

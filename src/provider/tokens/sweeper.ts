@@ -2,7 +2,8 @@
 // every `intervalMs`; reads time from the provider's clock so tests can move it.
 import { DAY } from '../clock';
 import type { ProviderContext } from '../context';
-import { AUDIT_ACTIONS, recordAudit } from '../audit/audit-log';
+import { AUDIT_ACTIONS } from '../audit/audit-log';
+import { audit } from '../audit/audit';
 
 export const UNUSED_TOKEN_MAX_AGE_MS = 365 * DAY;
 export const DEFAULT_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
@@ -13,8 +14,7 @@ export async function sweepUnusedTokens(ctx: ProviderContext): Promise<number> {
   const revoked = await ctx.store.tokens.revokeUnusedSince(new Date(now.getTime() - UNUSED_TOKEN_MAX_AGE_MS), now, UNUSED_REVOKE_REASON);
   for (const t of revoked) {
     const user = await ctx.store.users.byId(t.userId);
-    await recordAudit(ctx, {
-      action: AUDIT_ACTIONS.patAutoRevoked,
+    await audit(ctx, {}, AUDIT_ACTIONS.patAutoRevoked, {
       user,
       tokenId: t.id,
       data: { token_name: t.note, kind: t.kind, token_last_eight: t.tokenLastEight, reason: 'unused_365_days' },

@@ -17,10 +17,13 @@ import { isSqliteBusy } from './rows';
 import { SqliteSignInFailureStore } from './sign-in-failures';
 import { SqliteTokenRequestStore } from './token-requests';
 import { SqliteTokenStore } from './tokens';
+import { inAsyncTransaction } from './transaction';
 import { holdsSealedTwoFactorSecrets, SqliteTwoFactorStore } from './two-factor';
 import { SqliteUserStore } from './users';
+import { gated, scoped, WriteGate } from './write-gate';
 
-export class SqliteStore implements Store {
+/** The stores of each domain, over one connection. */
+class SqliteParts {
   readonly users: SqliteUserStore;
   readonly tokens: SqliteTokenStore;
   readonly twoFactor: SqliteTwoFactorStore;
@@ -34,21 +37,36 @@ export class SqliteStore implements Store {
   readonly tokenRequests: SqliteTokenRequestStore;
   readonly credentialAuthorizations: SqliteCredentialAuthorizationStore;
   readonly accountTokens: SqliteAccountTokenStore;
-  private readonly changes: SqliteChangeVersion;
-  private closed = false;
+  /** What changeVersion() reads (shared by both views of the connection). */
+  readonly changes: SqliteChangeVersion;
 
-  /**
-   * Use `openSqliteStore`. `db` is exposed for implementations that extend the store; `box`
-   * holds the data key the database's secrets are encrypted with.
-   */
-  constructor(
-    readonly db: DatabaseSync,
-    box: SecretBox,
-  ) {
+  /** Over `db`, whose secrets `box` opens; or `source`'s stores, each wrapped by `wrap`. */
+  constructor(db: DatabaseSync, box: SecretBox);
+  constructor(source: SqliteParts, wrap: <T extends object>(part: T) => T);
+  constructor(source: DatabaseSync | SqliteParts, arg: SecretBox | (<T extends object>(part: T) => T)) {
+    if (source instanceof SqliteParts) {
+      const w = arg as <T extends object>(part: T) => T;
+      this.changes = source.changes;
+      this.users = w(source.users);
+      this.tokens = w(source.tokens);
+      this.twoFactor = w(source.twoFactor);
+      this.signInFailures = w(source.signInFailures);
+      this.audit = w(source.audit);
+      this.organizations = w(source.organizations);
+      this.memberships = w(source.memberships);
+      this.repositories = w(source.repositories);
+      this.deployKeys = w(source.deployKeys);
+      this.fineGrainedTokens = w(source.fineGrainedTokens);
+      this.tokenRequests = w(source.tokenRequests);
+      this.credentialAuthorizations = w(source.credentialAuthorizations);
+      this.accountTokens = w(source.accountTokens);
+      return;
+    }
+    const db = source;
     this.changes = new SqliteChangeVersion(db);
     this.users = new SqliteUserStore(db);
     this.tokens = new SqliteTokenStore(db, this.changes);
-    this.twoFactor = new SqliteTwoFactorStore(db, box);
+    this.twoFactor = new SqliteTwoFactorStore(db, arg as SecretBox);
     this.signInFailures = new SqliteSignInFailureStore(db);
     this.audit = new SqliteAuditStore(db, this.changes);
     this.organizations = new SqliteOrganizationStore(db);
@@ -59,6 +77,43 @@ export class SqliteStore implements Store {
     this.tokenRequests = new SqliteTokenRequestStore(db);
     this.credentialAuthorizations = new SqliteCredentialAuthorizationStore(db);
     this.accountTokens = new SqliteAccountTokenStore(db);
+  }
+}
+
+/**
+ * The store every request uses. Its methods wait while a transaction is open (write-gate.ts), so
+ * a transaction's statements never interleave with anyone else's on the shared connection.
+ */
+export class SqliteStore extends SqliteParts implements Store {
+  private closed = false;
+  private readonly gate: WriteGate;
+  private readonly parts: SqliteParts;
+
+  /**
+   * Use `openSqliteStore`. `db` is exposed for implementations that extend the store; `box`
+   * holds the data key the database's secrets are encrypted with.
+   */
+  constructor(
+    readonly db: DatabaseSync,
+    box: SecretBox,
+  ) {
+    const parts = new SqliteParts(db, box);
+    const gate = new WriteGate();
+    super(parts, (part) => gated(part, gate));
+    this.parts = parts;
+    this.gate = gate;
+  }
+
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    const release = await this.gate.acquire();
+    let live = true;
+    const tx = new SqliteTransactionStore(this.db, this.parts, () => live);
+    try {
+      return await this.gate.runInside(release, () => inAsyncTransaction(this.db, () => fn(tx)));
+    } finally {
+      live = false;
+      release();
+    }
   }
 
   isBusy(err: unknown): boolean {
@@ -72,7 +127,41 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.db.close();
+    // Let open transactions end first.
+    await this.gate.acquire().then((release) => {
+      this.db.close();
+      release();
+    });
+  }
+}
+
+/** A transaction's store: the same stores, usable only while the transaction is open. */
+class SqliteTransactionStore extends SqliteParts implements Store {
+  constructor(
+    private readonly db: DatabaseSync,
+    parts: SqliteParts,
+    private readonly isLive: () => boolean,
+  ) {
+    super(parts, (part) => scoped(part, isLive));
+  }
+
+  /** A nested transaction: a savepoint, rolled back alone when `fn` throws. */
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (!this.isLive()) throw new Error('the transaction has ended: its store can no longer be used');
+    return inAsyncTransaction(this.db, () => fn(this));
+  }
+
+  isBusy(err: unknown): boolean {
+    return isSqliteBusy(err);
+  }
+
+  /** Unknown while the transaction is open. */
+  changeVersion(): number | undefined {
+    return undefined;
+  }
+
+  async close(): Promise<void> {
+    throw new Error('a transaction’s store cannot close the database');
   }
 }
 

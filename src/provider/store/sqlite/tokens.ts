@@ -6,7 +6,7 @@ import type { SqliteChangeVersion } from './change-version';
 import { date, dateOrNull, iso, isoOrNull, mapUnique, numOrNull, Row, strOrNull } from './rows';
 import { toUser, USER_COLUMNS } from './users';
 import { statement } from './statements';
-import { placeholders } from './transaction';
+import { inTransaction, placeholders } from './transaction';
 
 const TOKEN_COLUMNS = [
   'id', 'user_id', 'kind', 'note', 'description', 'note_url', 'client_id', 'fingerprint', 'scopes', 'resource_owner_type',
@@ -213,17 +213,12 @@ export class SqliteTokenStore implements TokenStore {
   }
 
   private revokeWhere(where: string, args: SQLInputValue[], now: Date, reason: string): TokenRecord[] {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
+    return inTransaction(this.db, () => {
       const rows = (statement(this.db, `SELECT * FROM tokens WHERE ${where}`).all(...args) as Row[]).map(toToken);
       const upd = statement(this.db, `UPDATE tokens SET status = 'revoked', status_reason = ?, sudo_until = NULL, updated_at = ? WHERE id = ?`);
       for (const t of rows) upd.run(reason, iso(now), t.id);
-      this.db.exec('COMMIT');
       return rows;
-    } catch (err) {
-      this.db.exec('ROLLBACK');
-      throw err;
-    }
+    });
   }
 
   async revokeUnusedSince(cutoff: Date, now: Date, reason: string): Promise<TokenRecord[]> {

@@ -1,15 +1,49 @@
-// Runs a function inside BEGIN IMMEDIATE … COMMIT (ROLLBACK on error). node:sqlite is
-// synchronous, so nothing else runs on this connection meanwhile.
+// Transactions on the one connection. `inTransaction` runs synchronous statements as one unit:
+// BEGIN IMMEDIATE … COMMIT, or a savepoint when a transaction is already open (a store method
+// called with a transaction's store). `inAsyncTransaction` does the same for an async function;
+// the caller (SqliteStore.transaction) makes sure nothing else runs on the connection meanwhile.
 import type { DatabaseSync } from 'node:sqlite';
 
+let savepoints = 0;
+
+function begin(db: DatabaseSync): { commit(): void; rollback(): void } {
+  if (!db.isTransaction) {
+    db.exec('BEGIN IMMEDIATE');
+    return {
+      commit: () => db.exec('COMMIT'),
+      rollback: () => {
+        if (db.isTransaction) db.exec('ROLLBACK');
+      },
+    };
+  }
+  const name = `tessera_sp_${++savepoints}`;
+  db.exec(`SAVEPOINT ${name}`);
+  return {
+    commit: () => db.exec(`RELEASE ${name}`),
+    rollback: () => db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`),
+  };
+}
+
 export function inTransaction<T>(db: DatabaseSync, fn: () => T): T {
-  db.exec('BEGIN IMMEDIATE');
+  const tx = begin(db);
   try {
     const out = fn();
-    db.exec('COMMIT');
+    tx.commit();
     return out;
   } catch (err) {
-    db.exec('ROLLBACK');
+    tx.rollback();
+    throw err;
+  }
+}
+
+export async function inAsyncTransaction<T>(db: DatabaseSync, fn: () => Promise<T>): Promise<T> {
+  const tx = begin(db);
+  try {
+    const out = await fn();
+    tx.commit();
+    return out;
+  } catch (err) {
+    tx.rollback();
     throw err;
   }
 }

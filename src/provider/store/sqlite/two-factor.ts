@@ -6,6 +6,7 @@ import { SEALED_PREFIX, SecretBox } from '../../secrets/secret-box';
 import type { TwoFactorRecord, TwoFactorStore } from '../two-factor';
 import { date, dateOrNull, iso, numOrNull, Row } from './rows';
 import { statement } from './statements';
+import { inTransaction } from './transaction';
 
 const secretContext = (userId: number) => `two_factor.secret:${userId}`;
 
@@ -96,36 +97,23 @@ export class SqliteTwoFactorStore implements TwoFactorStore {
   }
 
   async enable(userId: number, timeStep: number, recoveryCodeDigests: string[], now: Date): Promise<boolean> {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
+    return inTransaction(this.db, () => {
       const r = statement(this.db, 'UPDATE two_factor SET enabled = 1, enabled_at = ?, last_time_step = ? WHERE user_id = ? AND enabled = 0')
         .run(iso(now), timeStep, userId);
-      if (Number(r.changes) !== 1) {
-        this.db.exec('ROLLBACK');
-        return false;
-      }
+      if (Number(r.changes) !== 1) return false;
       statement(this.db, 'DELETE FROM recovery_codes WHERE user_id = ?').run(userId);
       const ins = statement(this.db, 'INSERT INTO recovery_codes (user_id, code_digest) VALUES (?, ?)');
       for (const d of recoveryCodeDigests) ins.run(userId, d);
-      this.db.exec('COMMIT');
       return true;
-    } catch (err) {
-      this.db.exec('ROLLBACK');
-      throw err;
-    }
+    });
   }
 
   async disable(userId: number): Promise<boolean> {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
+    return inTransaction(this.db, () => {
       const r = statement(this.db, 'DELETE FROM two_factor WHERE user_id = ?').run(userId);
       statement(this.db, 'DELETE FROM recovery_codes WHERE user_id = ?').run(userId);
-      this.db.exec('COMMIT');
       return Number(r.changes) > 0;
-    } catch (err) {
-      this.db.exec('ROLLBACK');
-      throw err;
-    }
+    });
   }
 
   async acceptTimeStep(userId: number, timeStep: number): Promise<boolean> {

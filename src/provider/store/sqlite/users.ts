@@ -2,7 +2,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { NewUser, UserRecord, UserStore, UserUpdate } from '../users';
 import { date, iso, mapUnique, Row, strOrNull } from './rows';
 import { statement } from './statements';
-import { placeholders } from './transaction';
+import { inTransaction, placeholders } from './transaction';
 
 export const USER_COLUMNS = ['id', 'login', 'email', 'name', 'password_hash', 'site_admin', 'created_at', 'updated_at'] as const;
 
@@ -56,16 +56,10 @@ export class SqliteUserStore implements UserStore {
   }
 
   async createFirstIsAdmin(user: Omit<NewUser, 'siteAdmin'>): Promise<UserRecord> {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
+    return inTransaction(this.db, () => {
       const { n } = statement(this.db, 'SELECT COUNT(*) AS n FROM users').get() as { n: number };
-      const created = this.insert({ ...user, siteAdmin: Number(n) === 0 });
-      this.db.exec('COMMIT');
-      return created;
-    } catch (err) {
-      this.db.exec('ROLLBACK');
-      throw err;
-    }
+      return this.insert({ ...user, siteAdmin: Number(n) === 0 });
+    });
   }
 
   async byId(id: number): Promise<UserRecord | undefined> {

@@ -1,0 +1,36 @@
+// Builds a provider context (context.ts) with its default parts: guards, password hasher, account
+// tokens, principal cache, rate limits.
+import { authenticateAccountToken } from './auth/account-token';
+import { PrincipalCache } from './auth/principal-cache';
+import { boundedPasswordHasher, type PasswordHasher } from './auth/passwords';
+import type { Guard } from './authz/guard';
+import { defaultGuards } from './authz/guards';
+import { ORGANIZATION_GUARDS } from './authz/organization-guards';
+import { Clock, HOUR, systemClock } from './clock';
+import type { ProviderContext } from './context';
+import { RateLimiter } from './http/rate-limit';
+import { Logger, redactingLogger } from './logger';
+import type { Store } from './store/store';
+import { VERSION } from './version';
+
+/** A context over `store` with the default guards; `log` is wrapped in the redactor. */
+export function createProviderContext(
+  store: Store,
+  opts: { clock?: Clock; log?: Logger; signup?: 'open' | 'closed'; guards?: Guard[]; dataDir?: string; passwords?: PasswordHasher } = {},
+): ProviderContext {
+  const clock = opts.clock ?? systemClock;
+  return {
+    store,
+    clock,
+    log: redactingLogger(opts.log),
+    passwords: opts.passwords ?? boundedPasswordHasher(),
+    settings: { signup: opts.signup ?? 'open' },
+    dataDir: opts.dataDir ?? '',
+    guards: opts.guards ?? defaultGuards([...ORGANIZATION_GUARDS]),
+    accountTokens: authenticateAccountToken,
+    principalCache: new PrincipalCache(store),
+    rateLimits: { credentialsRevoke: new RateLimiter(clock, 60, HOUR) },
+    origin: '',
+    version: VERSION,
+  };
+}

@@ -1,0 +1,79 @@
+// Organization memberships: accepting an invitation, inviting or changing a role (an org keeps at
+// least one owner), and removal (the org's grants to the user's tokens and their SSO
+// authorizations go with it) — each as one transaction with its audit event.
+import { orgTokensOf, revokeAccess } from '../approvals/approval-service';
+import { audit } from '../audit/audit';
+import { auditSourceOf, Caller } from '../authz/caller';
+import type { ProviderContext } from '../context';
+import { forbidden, invalidField, notFound } from '../http/errors';
+import type { MembershipRecord, OrgRole } from '../store/memberships';
+import type { OrganizationRecord } from '../store/organizations';
+import type { UserRecord } from '../store/users';
+import { withTransaction } from '../transaction';
+import { apiRole } from './membership-json';
+import { ORG_AUDIT_ACTIONS } from './org-audit';
+
+async function isLastOwner(ctx: ProviderContext, org: OrganizationRecord, m: MembershipRecord): Promise<boolean> {
+  if (m.role !== 'owner' || m.state !== 'active') return false;
+  return (await ctx.store.memberships.count({ orgId: org.id, role: 'owner', state: 'active' })) <= 1;
+}
+
+/** The caller accepts their invitation to the org (an active membership stays as it is). */
+export async function acceptInvitation(ctx: ProviderContext, caller: Caller, orgLogin: string): Promise<{ org: OrganizationRecord; membership: MembershipRecord }> {
+  const user = caller.principal.user;
+  return withTransaction(ctx, async (tx) => {
+    const org = await tx.store.organizations.byLogin(orgLogin);
+    const m = org ? await tx.store.memberships.get(org.id, user.id) : undefined;
+    if (!org || !m) throw notFound();
+    if (m.state === 'active') return { org, membership: m };
+    const active = await tx.store.memberships.activate(org.id, user.id, ctx.clock.now());
+    if (!active) throw notFound();
+    await audit(tx, auditSourceOf(caller), ORG_AUDIT_ACTIONS.addMember, { org, tokenId: caller.principal.token?.id, data: { role: apiRole(active.role) } });
+    return { org, membership: active };
+  });
+}
+
+/** Invites the user (pending) or changes the role of their membership. */
+export async function setMembership(ctx: ProviderContext, caller: Caller, org: OrganizationRecord, login: string, role: OrgRole): Promise<{ user: UserRecord; membership: MembershipRecord }> {
+  return withTransaction(ctx, async (tx) => {
+    const user = await tx.store.users.byLogin(login);
+    if (!user) throw notFound();
+    const before = await tx.store.memberships.get(org.id, user.id);
+    if (before && role !== before.role && role === 'member' && (await isLastOwner(tx, org, before))) {
+      throw invalidField('role', `cannot make '${user.login}' a member: the organization needs at least one owner`);
+    }
+    const m = await tx.store.memberships.upsert({ orgId: org.id, userId: user.id, role, invitedBy: caller.principal.user.id, now: ctx.clock.now() });
+    if (!before || before.role !== role) {
+      await audit(tx, auditSourceOf(caller), before ? ORG_AUDIT_ACTIONS.updateMember : ORG_AUDIT_ACTIONS.inviteMember, {
+        user,
+        org,
+        tokenId: caller.principal.token?.id,
+        data: { role: apiRole(role), state: m.state, ...(before ? { previous_role: apiRole(before.role) } : {}) },
+      });
+    }
+    return { user, membership: m };
+  });
+}
+
+/** Removes the user's membership (owners remove anyone, a member may leave; never the last owner). */
+export async function removeMembership(ctx: ProviderContext, caller: Caller, org: OrganizationRecord, callerRole: OrgRole | null, login: string): Promise<void> {
+  const actor = caller.principal.user;
+  await withTransaction(ctx, async (tx) => {
+    const user = await tx.store.users.byLogin(login);
+    const m = user ? await tx.store.memberships.get(org.id, user.id) : undefined;
+    if (!user || !m) throw notFound();
+    if (callerRole !== 'owner' && user.id !== actor.id) throw forbidden(`You must be an owner of the '${org.login}' organization`);
+    if (await isLastOwner(tx, org, m)) throw invalidField('username', `is the last owner of '${org.login}': make someone else an owner first`);
+    await tx.store.memberships.remove(org.id, user.id);
+    for (const t of await orgTokensOf(tx, org.id, user.id)) {
+      await revokeAccess(tx, org, t, actor, `Access to the '${org.login}' organization ended: ${user.login} is no longer a member`, caller.ip);
+    }
+    await tx.store.credentialAuthorizations.removeForUser(org.id, user.id);
+    await audit(tx, auditSourceOf(caller), m.state === 'pending' ? ORG_AUDIT_ACTIONS.cancelInvitation : ORG_AUDIT_ACTIONS.removeMember, {
+      user,
+      org,
+      tokenId: caller.principal.token?.id,
+      data: { role: apiRole(m.role) },
+    });
+  });
+}

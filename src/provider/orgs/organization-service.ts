@@ -1,0 +1,57 @@
+// Organizations: creating one (its creator becomes the first owner), changing its profile and its
+// personal-access-token policy — each as one transaction with its audit event.
+import { audit } from '../audit/audit';
+import { auditSourceOf, Caller } from '../authz/caller';
+import type { ProviderContext } from '../context';
+import { invalidField, notFound } from '../http/errors';
+import { tokenPolicyJson } from '../policies/token-policy-json';
+import { UniqueViolation } from '../store/errors';
+import type { OrganizationRecord, TokenPolicyRecord } from '../store/organizations';
+import { withTransaction } from '../transaction';
+import { ORG_AUDIT_ACTIONS } from './org-audit';
+
+export interface OrganizationProfile {
+  name?: string | null;
+  description?: string | null;
+}
+
+export async function createOrganization(ctx: ProviderContext, caller: Caller, input: { login: string } & OrganizationProfile): Promise<OrganizationRecord> {
+  try {
+    return await withTransaction(ctx, async (tx) => {
+      const org = await tx.store.organizations.create({
+        login: input.login,
+        name: input.name ?? null,
+        description: input.description ?? null,
+        createdBy: caller.principal.user.id,
+        createdAt: ctx.clock.now(),
+      });
+      await audit(tx, auditSourceOf(caller), ORG_AUDIT_ACTIONS.orgCreate, { org, tokenId: caller.principal.token?.id, data: { login: org.login } });
+      return org;
+    });
+  } catch (err) {
+    if (err instanceof UniqueViolation) throw invalidField('login', 'is already taken', 'already_exists', 'Organization');
+    throw err;
+  }
+}
+
+export async function updateOrganization(ctx: ProviderContext, caller: Caller, org: OrganizationRecord, profile: OrganizationProfile): Promise<OrganizationRecord> {
+  return withTransaction(ctx, async (tx) => {
+    const updated = await tx.store.organizations.update(org.id, { ...profile, updatedAt: ctx.clock.now() });
+    if (!updated) throw notFound();
+    await audit(tx, auditSourceOf(caller), ORG_AUDIT_ACTIONS.orgUpdate, { org, tokenId: caller.principal.token?.id, data: { fields: Object.keys(profile) } });
+    return updated;
+  });
+}
+
+export async function updateTokenPolicy(ctx: ProviderContext, caller: Caller, org: OrganizationRecord, change: Partial<TokenPolicyRecord>): Promise<OrganizationRecord> {
+  return withTransaction(ctx, async (tx) => {
+    const updated = await tx.store.organizations.updatePolicy(org.id, change, ctx.clock.now());
+    if (!updated) throw notFound();
+    await audit(tx, auditSourceOf(caller), ORG_AUDIT_ACTIONS.policyUpdate, {
+      org,
+      tokenId: caller.principal.token?.id,
+      data: { before: tokenPolicyJson(org.policy), after: tokenPolicyJson(updated.policy) },
+    });
+    return updated;
+  });
+}

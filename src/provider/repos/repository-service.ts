@@ -1,0 +1,130 @@
+// Repositories: creating one (the record, then its bare git repository on disk, then the audit
+// event; the record goes again when the disk step fails), changing its description or visibility,
+// and deleting it (the bare repository is moved aside first and removed only once the record and
+// its audit event are committed; a failure puts it back).
+import { audit } from '../audit/audit';
+import type { Principal } from '../auth/principal';
+import { auditSourceOf, Caller } from '../authz/caller';
+import { requireClassicScope } from '../authz/permission-check';
+import type { ProviderContext } from '../context';
+import { createBareRepository, trashBareRepository, validateRepositoryName } from '../git/bare-repos';
+import { forbidden, invalidField, notFound, validationFailed } from '../http/errors';
+import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
+import { UniqueViolation } from '../store/errors';
+import type { RepositoryRecord } from '../store/repositories';
+import { withTransaction } from '../transaction';
+import type { AccountOwner } from './account-owner';
+import { repositoriesRoot } from './repositories-root';
+import type { RepositoryResourceRecord } from './repository-resource';
+
+export interface Visibility {
+  private?: boolean;
+  visibility?: 'public' | 'private';
+}
+
+/** The visibility a request asks for (undefined: not given); `private` and `visibility` must agree. */
+export function wantsPrivate(body: Visibility): boolean | undefined {
+  if (body.visibility !== undefined && body.private !== undefined && body.private !== (body.visibility === 'private')) {
+    throw invalidField('visibility', `contradicts private: ${body.private}`);
+  }
+  if (body.visibility !== undefined) return body.visibility === 'private';
+  return body.private;
+}
+
+/** Creating a repository with a fine-grained token needs access to all of the owner's repositories. */
+function assertCanCreate(principal: Principal, isPrivate: boolean): void {
+  requireClassicScope(principal, isPrivate ? ['repo'] : ['repo', 'public_repo']);
+  const t = principal.token;
+  if (t?.kind === 'fine_grained' && t.repositorySelection !== 'all') {
+    throw forbidden("Resource not accessible by personal access token: creating repositories needs repository_selection 'all'");
+  }
+}
+
+function nameTaken(): Error {
+  return validationFailed([{ resource: 'Repository', field: 'name', code: 'already_exists', message: 'name already exists on this account' }]);
+}
+
+function orgOf(owner: AccountOwner) {
+  return owner.type === 'Organization' ? { org: owner.org } : {};
+}
+
+export async function createRepository(
+  ctx: ProviderContext,
+  caller: Caller,
+  owner: AccountOwner,
+  input: { name: string; description?: string | null } & Visibility,
+): Promise<RepositoryRecord> {
+  const { principal } = caller;
+  const nameProblem = validateRepositoryName(input.name);
+  if (nameProblem) throw invalidField('name', nameProblem.replace(/^repository name /, ''));
+  const isPrivate = wantsPrivate(input) ?? false;
+  assertCanCreate(principal, isPrivate);
+  let repo: RepositoryRecord;
+  try {
+    repo = await ctx.store.repositories.create({
+      ownerType: owner.type,
+      ownerId: owner.id,
+      name: input.name,
+      description: input.description ?? null,
+      private: isPrivate,
+      createdBy: principal.user.id,
+      createdAt: ctx.clock.now(),
+    });
+  } catch (err) {
+    if (err instanceof UniqueViolation) throw nameTaken();
+    throw err;
+  }
+  try {
+    await createBareRepository(repositoriesRoot(ctx), owner.login, repo.name);
+  } catch (err) {
+    await ctx.store.repositories.delete(repo.id);
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw nameTaken();
+    throw err;
+  }
+  await audit(ctx, auditSourceOf(caller), ORG_AUDIT_ACTIONS.repoCreate, {
+    ...orgOf(owner),
+    tokenId: principal.token?.id,
+    data: { repo: `${owner.login}/${repo.name}`, visibility: repo.private ? 'private' : 'public' },
+  });
+  return repo;
+}
+
+/** Changes the description and visibility (making it public or private needs the full `repo` scope). */
+export async function updateRepository(
+  ctx: ProviderContext,
+  caller: Caller,
+  rec: RepositoryResourceRecord,
+  body: { description?: string | null } & Visibility,
+): Promise<RepositoryRecord> {
+  const isPrivate = wantsPrivate(body);
+  const changesVisibility = isPrivate !== undefined && isPrivate !== rec.repository.private;
+  if (changesVisibility) requireClassicScope(caller.principal, ['repo']);
+  return withTransaction(ctx, async (tx) => {
+    const updated = await tx.store.repositories.update(rec.repository.id, { description: body.description, private: isPrivate, updatedAt: ctx.clock.now() });
+    if (!updated) throw notFound(); // deleted meanwhile
+    await audit(tx, auditSourceOf(caller), changesVisibility ? ORG_AUDIT_ACTIONS.repoAccess : ORG_AUDIT_ACTIONS.repoUpdate, {
+      ...orgOf(rec.owner),
+      tokenId: caller.principal.token?.id,
+      data: { repo: rec.fullName, fields: Object.keys(body), visibility: updated.private ? 'private' : 'public' },
+    });
+    return updated;
+  });
+}
+
+export async function deleteRepository(ctx: ProviderContext, caller: Caller, rec: RepositoryResourceRecord): Promise<void> {
+  // Moved aside first and removed only once the record is gone: a failure at either step leaves
+  // both as they were (nothing lost, the name not blocked).
+  const trashed = await trashBareRepository(repositoriesRoot(ctx), rec.owner.login, rec.repository.name);
+  try {
+    await withTransaction(ctx, async (tx) => {
+      await tx.store.repositories.delete(rec.repository.id);
+      await audit(tx, auditSourceOf(caller), ORG_AUDIT_ACTIONS.repoDestroy, { ...orgOf(rec.owner), tokenId: caller.principal.token?.id, data: { repo: rec.fullName } });
+    });
+  } catch (err) {
+    await trashed?.restore().catch((restoreErr: Error) => {
+      ctx.log('error', `DELETE ${rec.fullName}: the record could not be deleted, nor the bare repository put back (${restoreErr.message})`);
+    });
+    throw err;
+  }
+  await trashed?.purge().catch((err: Error) => ctx.log('warn', `DELETE ${rec.fullName}: the trashed bare repository stays under .trash (${err.message})`));
+}

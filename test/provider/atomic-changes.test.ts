@@ -1,0 +1,91 @@
+// A change and its audit event commit together: when the event cannot be written, the change is
+// not made either (token PATCH, repository deletion, membership removal, an approval review). The
+// audit table refuses the event with a real SQLite trigger on the provider's own connection.
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ManualClock } from '../../src/provider/clock';
+import { repositoryPath } from '../../src/provider/git/bare-repos';
+import { repositoriesRoot } from '../../src/provider/repos/repositories-root';
+import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
+import { addMember, createClassic, createOrg, createRepo, newSession, postFineGrained, setPolicy } from './helpers/orgs';
+
+describe('a change and its audit event commit together', () => {
+  let dataDir: string;
+  let t: InProcessProvider;
+
+  before(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-atomic-'));
+    t = await startInProcessProvider(dataDir, new ManualClock(Date.now()));
+  });
+  after(async () => {
+    await t.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  afterEach(() => {
+    t.store.db.exec('DROP TRIGGER IF EXISTS temp.refuse_audit');
+  });
+
+  function refuseAudit(action: string): void {
+    t.store.db.exec(
+      `CREATE TEMP TRIGGER refuse_audit BEFORE INSERT ON main.audit_events WHEN NEW.action = '${action}'
+       BEGIN SELECT RAISE(ABORT, 'audit refused'); END`,
+    );
+  }
+
+  it('a token PATCH whose audit event fails changes nothing', async () => {
+    const s = await newSession(t);
+    const token = await createClassic(t, s, ['repo'], { name: 'before' });
+    refuseAudit('personal_access_token.update');
+    const res = await t.api.patch(`/user/personal-access-tokens/${token.id}`, { token: s.token, body: { name: 'after', scopes: ['public_repo'] } });
+    assert.ok(res.status >= 500, `status ${res.status}: ${res.text}`);
+    const now = await t.api.get(`/user/personal-access-tokens/${token.id}`, { token: s.token });
+    assert.equal(now.json.name, 'before');
+    assert.deepEqual(now.json.scopes, ['repo']);
+  });
+
+  it('a repository deletion whose audit event fails keeps the record and the bare repository', async () => {
+    const s = await newSession(t);
+    const repo = await createRepo(t, s, undefined, 'keep-me');
+    refuseAudit('repo.destroy');
+    const res = await t.api.delete(`/repos/${repo.full_name}`, { token: s.token });
+    assert.ok(res.status >= 500, `status ${res.status}: ${res.text}`);
+    assert.equal((await t.api.get(`/repos/${repo.full_name}`, { token: s.token })).status, 200);
+    assert.ok(existsSync(repositoryPath(repositoriesRoot(t.ctx), s.user.login, 'keep-me')), 'the bare repository was put back');
+  });
+
+  it("a membership removal whose audit event fails keeps the member and their tokens' access", async () => {
+    const owner = await newSession(t);
+    const member = await newSession(t);
+    const org = await createOrg(t, owner);
+    await addMember(t, org, owner, member);
+    const fg = await postFineGrained(t, member, { resource_owner: org, repository_selection: 'all', permissions: { organization: { members: 'read' } } });
+    assert.equal(fg.status, 201, fg.text);
+    refuseAudit('org.remove_member');
+    const res = await t.api.delete(`/orgs/${org}/memberships/${member.user.login}`, { token: owner.token });
+    assert.ok(res.status >= 500, `status ${res.status}: ${res.text}`);
+    assert.equal((await t.api.get(`/orgs/${org}/memberships/${member.user.login}`, { token: owner.token })).json.state, 'active');
+    const token = await t.api.get(`/user/personal-access-tokens/${fg.json.id}`, { token: member.token });
+    assert.equal(token.json.resource_owner, org, 'the token still acts for the org');
+    assert.equal(token.json.status, 'active');
+  });
+
+  it('an approval whose audit event fails leaves the request and the token pending', async () => {
+    const owner = await newSession(t);
+    const member = await newSession(t);
+    const org = await createOrg(t, owner);
+    await addMember(t, org, owner, member);
+    await setPolicy(t, org, owner, { require_approval: true });
+    const fg = await postFineGrained(t, member, { resource_owner: org, repository_selection: 'all', permissions: { organization: { members: 'read' } } });
+    assert.equal(fg.json.status, 'pending', fg.text);
+    const [request] = (await t.api.get(`/orgs/${org}/personal-access-token-requests`, { token: owner.token })).json;
+    refuseAudit('personal_access_token.access_granted');
+    const res = await t.api.post(`/orgs/${org}/personal-access-token-requests/${request.id}`, { token: owner.token, body: { action: 'approve' } });
+    assert.ok(res.status >= 500, `status ${res.status}: ${res.text}`);
+    assert.equal((await t.api.get(`/user/personal-access-tokens/${fg.json.id}`, { token: member.token })).json.status, 'pending');
+    const again = await t.api.get(`/orgs/${org}/personal-access-token-requests`, { token: owner.token });
+    assert.deepEqual(again.json.map((r: { id: number }) => r.id), [request.id], 'still waiting for review');
+  });
+});

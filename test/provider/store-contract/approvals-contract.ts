@@ -1,0 +1,88 @@
+// Store contract: the approval queue (requests of fine-grained tokens for an org) and grants.
+import * as assert from 'node:assert/strict';
+import type { Store } from '../../../src/provider/store/store';
+import { at, makeOrg, makeToken, makeUser, StoreFactory, T0, withStore } from './fixtures';
+
+async function setup(store: Store) {
+  const owner = await makeUser(store);
+  const dev = await makeUser(store);
+  const org = await makeOrg(store, owner.id);
+  const fg = () => makeToken(store, dev.id, { kind: 'fine_grained', resourceOwnerType: 'Organization', resourceOwnerId: org.id, repositorySelection: 'all', permissions: {}, status: 'pending' });
+  return { owner, dev, org, fg };
+}
+
+export function approvalStoreContract(makeStore: StoreFactory): void {
+  describe('token requests and grants', () => {
+    const s = withStore(makeStore);
+
+    it("opens a request (cancelling the token's earlier pending one), reads it within its org, lists with filters", async () => {
+      const { dev, org, fg, owner } = await setup(s.store);
+      const other = await makeOrg(s.store, owner.id);
+      const t = await fg();
+      const r1 = await s.store.tokenRequests.create({ orgId: org.id, tokenId: t.id, userId: dev.id, justification: 'ci', createdAt: T0 });
+      assert.deepEqual(
+        { status: r1.status, justification: r1.justification, reviewerId: r1.reviewerId, reviewedAt: r1.reviewedAt },
+        { status: 'pending', justification: 'ci', reviewerId: null, reviewedAt: null },
+      );
+      const r2 = await s.store.tokenRequests.create({ orgId: org.id, tokenId: t.id, userId: dev.id, justification: null, createdAt: at(1) });
+      assert.equal((await s.store.tokenRequests.byId(org.id, r1.id))?.status, 'cancelled');
+      assert.equal(await s.store.tokenRequests.byId(other.id, r2.id), undefined, 'another org does not see it');
+      const t2 = await fg();
+      const r3 = await s.store.tokenRequests.create({ orgId: org.id, tokenId: t2.id, userId: dev.id, justification: null, createdAt: at(2) });
+      const ids = async (q: Parameters<Store['tokenRequests']['list']>[0]) => (await s.store.tokenRequests.list(q)).map((r) => r.id);
+      assert.deepEqual(await ids({ orgId: org.id }), [r1.id, r2.id, r3.id]);
+      assert.deepEqual(await ids({ orgId: org.id, status: 'pending' }), [r2.id, r3.id]);
+      assert.deepEqual(await ids({ tokenId: t2.id }), [r3.id]);
+      assert.deepEqual(await ids({ userId: owner.id }), []);
+      assert.equal(await s.store.tokenRequests.cancelPending(t2.id, at(3)), 1);
+      assert.equal(await s.store.tokenRequests.cancelPending(t2.id, at(3)), 0);
+    });
+
+    it('reviews all of the given pending requests or none; approving records grants', async () => {
+      const { owner, dev, org, fg } = await setup(s.store);
+      const [t1, t2, t3] = [await fg(), await fg(), await fg()];
+      const open = (tokenId: number) => s.store.tokenRequests.create({ orgId: org.id, tokenId, userId: dev.id, justification: null, createdAt: T0 });
+      const [r1, r2, r3] = [await open(t1.id), await open(t2.id), await open(t3.id)];
+      const approved = await s.store.tokenRequests.review([r1.id, r2.id], org.id, { approve: true, reason: 'ok', reviewerId: owner.id, now: at(5) });
+      assert.deepEqual(approved?.map((r) => [r.id, r.status, r.reviewReason, r.reviewerId]), [[r1.id, 'approved', 'ok', owner.id], [r2.id, 'approved', 'ok', owner.id]]);
+      assert.equal((await s.store.tokenRequests.byId(org.id, r2.id))?.reviewedAt?.getTime(), at(5).getTime());
+      assert.deepEqual(await s.store.tokenRequests.grantOf(t1.id), { tokenId: t1.id, orgId: org.id, grantedAt: at(5), grantedBy: owner.id });
+      assert.equal(
+        await s.store.tokenRequests.review([r3.id, r1.id], org.id, { approve: false, reason: null, reviewerId: owner.id, now: at(6) }),
+        undefined,
+        'one is no longer pending: none is reviewed',
+      );
+      assert.equal((await s.store.tokenRequests.byId(org.id, r3.id))?.status, 'pending');
+      const denied = await s.store.tokenRequests.review([r3.id], org.id, { approve: false, reason: 'no', reviewerId: owner.id, now: at(7) });
+      assert.equal(denied?.[0].status, 'denied');
+      assert.equal(await s.store.tokenRequests.grantOf(t3.id), undefined);
+      assert.deepEqual(await s.store.tokenRequests.review([], org.id, { approve: true, reason: null, reviewerId: owner.id, now: at(8) }), []);
+    });
+
+    it('a request reviewed by two owners at once is reviewed once', async () => {
+      const { owner, dev, org, fg } = await setup(s.store);
+      const t = await fg();
+      const r = await s.store.tokenRequests.create({ orgId: org.id, tokenId: t.id, userId: dev.id, justification: null, createdAt: T0 });
+      const both = await Promise.all([
+        s.store.tokenRequests.review([r.id], org.id, { approve: true, reason: null, reviewerId: owner.id, now: at(1) }),
+        s.store.tokenRequests.review([r.id], org.id, { approve: false, reason: null, reviewerId: owner.id, now: at(1) }),
+      ]);
+      assert.equal(both.filter((x) => x !== undefined).length, 1);
+    });
+
+    it('grants directly, moves a grant to another org, lists newest first and revokes', async () => {
+      const { owner, org, fg } = await setup(s.store);
+      const org2 = await makeOrg(s.store, owner.id);
+      const [t1, t2] = [await fg(), await fg()];
+      await s.store.tokenRequests.grant({ tokenId: t1.id, orgId: org.id, grantedAt: T0, grantedBy: null });
+      await s.store.tokenRequests.grant({ tokenId: t2.id, orgId: org.id, grantedAt: at(1), grantedBy: owner.id });
+      assert.deepEqual((await s.store.tokenRequests.grants(org.id)).map((g) => g.tokenId), [t2.id, t1.id]);
+      await s.store.tokenRequests.grant({ tokenId: t1.id, orgId: org2.id, grantedAt: at(2), grantedBy: owner.id });
+      assert.deepEqual((await s.store.tokenRequests.grants(org.id)).map((g) => g.tokenId), [t2.id]);
+      assert.equal((await s.store.tokenRequests.grantOf(t1.id))?.orgId, org2.id);
+      assert.equal(await s.store.tokenRequests.revokeGrant(t1.id), true);
+      assert.equal(await s.store.tokenRequests.revokeGrant(t1.id), false);
+      assert.equal(await s.store.tokenRequests.grantOf(t1.id), undefined);
+    });
+  });
+}

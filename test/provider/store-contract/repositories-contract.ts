@@ -1,0 +1,113 @@
+// Store contract: repositories and their deploy keys.
+import * as assert from 'node:assert/strict';
+import { UniqueViolation } from '../../../src/provider/store/errors';
+import type { Store } from '../../../src/provider/store/store';
+import { at, makeOrg, makeToken, makeUser, StoreFactory, T0, withStore } from './fixtures';
+
+function repo(store: Store, ownerType: 'User' | 'Organization', ownerId: number, name: string, isPrivate = false, createdBy = ownerId) {
+  return store.repositories.create({ ownerType, ownerId, name, private: isPrivate, createdBy, createdAt: T0 });
+}
+
+const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
+
+export function repositoryStoreContract(makeStore: StoreFactory): void {
+  describe('repositories', () => {
+    const s = withStore(makeStore);
+
+    it("creates a repository, refuses the owner's name again in any case with UniqueViolation('name'), and reads it by id and name", async () => {
+      const u = await makeUser(s.store);
+      const org = await makeOrg(s.store, u.id);
+      const r = await s.store.repositories.create({ ownerType: 'User', ownerId: u.id, name: 'Hello', description: 'hi', private: true, createdBy: u.id, createdAt: T0 });
+      assert.deepEqual(
+        { name: r.name, description: r.description, private: r.private, defaultBranch: r.defaultBranch, pushedAt: r.pushedAt },
+        { name: 'Hello', description: 'hi', private: true, defaultBranch: 'main', pushedAt: null },
+      );
+      await assert.rejects(repo(s.store, 'User', u.id, 'hello'), (e: unknown) => e instanceof UniqueViolation && e.field === 'name');
+      await repo(s.store, 'Organization', org.id, 'hello', false, u.id);
+      assert.deepEqual(await s.store.repositories.byId(r.id), r);
+      assert.deepEqual(await s.store.repositories.byOwnerAndName('User', u.id, 'HELLO'), r);
+      assert.equal(await s.store.repositories.byOwnerAndName('User', u.id, 'nope'), undefined);
+      assert.equal(await s.store.repositories.byId(r.id + 1000), undefined);
+    });
+
+    it('lists by owner, ids and visibility ordered by name, with limit and offset', async () => {
+      const u = await makeUser(s.store);
+      const b = await repo(s.store, 'User', u.id, 'beta', true);
+      const a = await repo(s.store, 'User', u.id, 'Alpha');
+      const c = await repo(s.store, 'User', u.id, 'gamma');
+      const names = (rs: { name: string }[]) => rs.map((r) => r.name);
+      assert.deepEqual(names(await s.store.repositories.list({ ownerType: 'User', ownerId: u.id })), ['Alpha', 'beta', 'gamma']);
+      assert.deepEqual(names(await s.store.repositories.list({ ownerType: 'User', ownerId: u.id, private: true })), ['beta']);
+      assert.deepEqual(names(await s.store.repositories.list({ ids: [c.id, b.id] })), ['beta', 'gamma']);
+      assert.deepEqual(await s.store.repositories.list({ ids: [] }), []);
+      assert.deepEqual(names(await s.store.repositories.list({ ownerId: u.id, limit: 1, offset: 1 })), ['beta']);
+      assert.ok(a.id);
+    });
+
+    it("lists what a user can see: their own, their orgs' (active membership only) and, when asked, every public one", async () => {
+      const u = await makeUser(s.store, 'zed');
+      const other = await makeUser(s.store, 'amy');
+      const org = await makeOrg(s.store, other.id, 'borg');
+      await repo(s.store, 'User', u.id, 'mine', true);
+      await repo(s.store, 'User', other.id, 'pub');
+      await repo(s.store, 'User', other.id, 'secret', true);
+      await repo(s.store, 'Organization', org.id, 'team', true, other.id);
+      const full = async (includePublic: boolean) =>
+        (await s.store.repositories.listVisibleTo(u.id, { includePublic })).map((r) => `${r.ownerType === 'Organization' ? 'borg' : r.ownerId === u.id ? 'zed' : 'amy'}/${r.name}`);
+      assert.deepEqual(await full(false), ['zed/mine']);
+      assert.deepEqual(await full(true), ['amy/pub', 'zed/mine']);
+      await s.store.memberships.upsert({ orgId: org.id, userId: u.id, role: 'member', invitedBy: other.id, now: T0 });
+      assert.deepEqual(await full(false), ['zed/mine'], 'a pending invitation shows nothing');
+      await s.store.memberships.activate(org.id, u.id, T0);
+      assert.deepEqual(await full(true), ['amy/pub', 'borg/team', 'zed/mine']);
+    });
+
+    it('updates description and visibility, records a push, deletes (false when gone) with its deploy keys', async () => {
+      const u = await makeUser(s.store);
+      const r = await repo(s.store, 'User', u.id, 'x');
+      const up = await s.store.repositories.update(r.id, { description: 'd', private: true, updatedAt: at(1) });
+      assert.equal(up?.description, 'd');
+      assert.equal(up?.private, true);
+      const cleared = await s.store.repositories.update(r.id, { description: null, updatedAt: at(2) });
+      assert.equal(cleared?.description, null);
+      assert.equal(cleared?.private, true);
+      await s.store.repositories.touchPushed(r.id, at(3));
+      assert.equal((await s.store.repositories.byId(r.id))?.pushedAt?.getTime(), at(3).getTime());
+      const key = await s.store.deployKeys.create({ repositoryId: r.id, title: 'k', key: KEY, readOnly: true, addedBy: u.id, tokenId: null, createdAt: T0 });
+      assert.equal(await s.store.repositories.delete(r.id), true);
+      assert.equal(await s.store.repositories.delete(r.id), false);
+      assert.equal(await s.store.deployKeys.byId(r.id, key.id), undefined);
+      assert.equal(await s.store.repositories.update(r.id, { private: false, updatedAt: T0 }), undefined);
+    });
+  });
+
+  describe('deploy keys', () => {
+    const s = withStore(makeStore);
+
+    it("adds keys, refuses a key in use anywhere with UniqueViolation('key'), lists per repository or token, deletes; a deleted token takes its keys", async () => {
+      const u = await makeUser(s.store);
+      const r1 = await repo(s.store, 'User', u.id, 'one');
+      const r2 = await repo(s.store, 'User', u.id, 'two');
+      const t = await makeToken(s.store, u.id);
+      const k1 = await s.store.deployKeys.create({ repositoryId: r1.id, title: 'a', key: KEY, readOnly: false, addedBy: u.id, tokenId: t.id, createdAt: T0 });
+      assert.deepEqual(
+        { title: k1.title, key: k1.key, readOnly: k1.readOnly, tokenId: k1.tokenId, lastUsedAt: k1.lastUsedAt },
+        { title: 'a', key: KEY, readOnly: false, tokenId: t.id, lastUsedAt: null },
+      );
+      await assert.rejects(
+        s.store.deployKeys.create({ repositoryId: r2.id, title: 'b', key: KEY, readOnly: true, addedBy: u.id, tokenId: null, createdAt: T0 }),
+        (e: unknown) => e instanceof UniqueViolation && e.field === 'key',
+      );
+      const k2 = await s.store.deployKeys.create({ repositoryId: r1.id, title: 'b', key: `${KEY}x`, readOnly: true, addedBy: u.id, tokenId: null, createdAt: T0 });
+      assert.deepEqual(await s.store.deployKeys.byId(r1.id, k1.id), k1);
+      assert.equal(await s.store.deployKeys.byId(r2.id, k1.id), undefined, 'scoped to its repository');
+      assert.deepEqual((await s.store.deployKeys.list(r1.id, { limit: 10, offset: 0 })).map((k) => k.id), [k1.id, k2.id]);
+      assert.deepEqual((await s.store.deployKeys.list(r1.id, { limit: 1, offset: 1 })).map((k) => k.id), [k2.id]);
+      assert.deepEqual((await s.store.deployKeys.listByToken(t.id)).map((k) => k.id), [k1.id]);
+      assert.equal(await s.store.deployKeys.delete(r1.id, k2.id), true);
+      assert.equal(await s.store.deployKeys.delete(r1.id, k2.id), false);
+      await s.store.tokens.delete(t.id);
+      assert.equal(await s.store.deployKeys.byId(r1.id, k1.id), undefined);
+    });
+  });
+}
