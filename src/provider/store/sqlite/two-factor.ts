@@ -7,7 +7,7 @@ import type { TwoFactorRecord, TwoFactorStore } from '../two-factor';
 import { date, dateOrNull, iso, numOrNull, Row } from './rows';
 import { statement } from './statements';
 
-const secretContext = (userId: number) => `two_factor.secret:${userId}`;
+export const secretContext = (userId: number) => `two_factor.secret:${userId}`;
 
 /** Whether any TOTP secret in `db` is stored encrypted (so the data key it was sealed with is needed). */
 export function holdsSealedTwoFactorSecrets(db: DatabaseSync): boolean {
@@ -34,7 +34,7 @@ export function resetAllTwoFactor(db: DatabaseSync): number {
 
 const keyReplaced = () => new DataKeyError('the database was given another data key while this provider ran: restart the provider');
 
-function toRecord(r: Row, box: SecretBox): TwoFactorRecord {
+export function toRecord(r: Row, box: SecretBox): TwoFactorRecord {
   const userId = Number(r.user_id);
   return {
     userId,

@@ -1,0 +1,324 @@
+// The PostgreSQL store on a real PostgreSQL (test/harness/postgres.ts): the shared migration list
+// (once, even with two replicas starting together), the atomic statements the SQLite store is
+// tested for — also under concurrency, which PostgreSQL runs truly in parallel —, unique and busy
+// errors, transactions, and the change generation other replicas move through LISTEN/NOTIFY.
+import * as assert from 'node:assert/strict';
+import { Client, Pool } from 'pg';
+import { UniqueViolation } from '../../src/provider/store/errors';
+import type { Migration } from '../../src/provider/store/sqlite/migrate';
+import { MIGRATIONS } from '../../src/provider/store/sqlite/migrations';
+import { appliedPgMigrations, runPgMigrations } from '../../src/provider/store/postgres/migrate';
+import { openPostgresStore, PostgresStore } from '../../src/provider/store/postgres/postgres-store';
+import { usePostgres } from './helpers/postgres-stores';
+
+const MIN = 60_000;
+const T0 = new Date('2030-01-01T00:00:00Z');
+
+async function user(s: PostgresStore, login: string) {
+  return s.users.create({ login, email: `${login}@x.test`, passwordHash: 'h', siteAdmin: false, createdAt: T0 });
+}
+
+let digestSerial = 0;
+async function token(s: PostgresStore, userId: number, note = 'n') {
+  const hashedToken = (++digestSerial).toString(16).padStart(64, '0');
+  return s.tokens.create({ userId, kind: 'classic', note, scopes: ['repo'], status: 'active', expiresAt: null, tokenLastEight: 'abcd1234', hashedToken, createdAt: T0 });
+}
+
+/** Polls `check` until it holds (at most `ms`). */
+async function eventually(check: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return check();
+}
+
+describe('provider PostgreSQL store', function () {
+  this.timeout(60_000);
+  const pg = usePostgres();
+
+  describe('migrations', () => {
+    it('every version of the shared list has its PostgreSQL SQL', () => {
+      for (const m of MIGRATIONS) assert.ok(m.postgres, `migration ${m.version} has no PostgreSQL version`);
+    });
+
+    it('runs once, in order, recording versions; two replicas starting together migrate once; refuses a newer database', async () => {
+      const url = await pg.newDatabase();
+      const a = new Pool({ connectionString: url });
+      const b = new Pool({ connectionString: url });
+      try {
+        const [ra, rb] = await Promise.all([runPgMigrations(a, MIGRATIONS), runPgMigrations(b, MIGRATIONS)]);
+        const versions = MIGRATIONS.map((m) => m.version);
+        assert.deepEqual([ra, rb].sort((x, y) => y.length - x.length), [versions, []], 'one replica migrated, the other found it done');
+        assert.deepEqual((await appliedPgMigrations(a)).map((m) => m.version), versions);
+        assert.deepEqual(await runPgMigrations(a, MIGRATIONS), [], 'idempotent');
+        const extra: Migration = { version: 999, name: 'later', up: 'unused', postgres: 'CREATE TABLE later_table (id INTEGER)' };
+        assert.deepEqual(await runPgMigrations(a, [...MIGRATIONS, extra]), [999]);
+        await assert.rejects(runPgMigrations(b, MIGRATIONS), /newer/);
+        const failing: Migration = { version: 1000, name: 'broken', up: 'unused', postgres: 'CREATE TABLE t1000 (id INTEGER); CREATE TABLE later_table (id INTEGER)' };
+        await assert.rejects(runPgMigrations(a, [...MIGRATIONS, extra, failing]), /migration 1000/);
+        assert.equal((await appliedPgMigrations(a)).length, MIGRATIONS.length + 1, 'a failed migration is rolled back, not recorded');
+        assert.equal((await a.query(`SELECT to_regclass('t1000') AS t`)).rows[0].t, null, 'nothing of it stays');
+        const noPostgres: Migration = { version: 1001, name: 'sqlite only', up: 'CREATE TABLE x (id INTEGER)' };
+        await assert.rejects(runPgMigrations(a, [...MIGRATIONS, extra, noPostgres]), /no PostgreSQL version/);
+      } finally {
+        await a.end();
+        await b.end();
+      }
+    });
+
+    it('two stores opening one new database at once both work on the one schema', async () => {
+      const url = await pg.newDatabase();
+      const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
+      try {
+        const u = await user(a, 'both');
+        assert.equal((await b.users.byLogin('BOTH'))?.id, u.id);
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+  });
+
+  it('counts failures per key, locks at the threshold, and starts over after the lock or window', async () => {
+    const s = await pg.newStore();
+    const opts = { windowMs: 60 * MIN, threshold: 3, lockMs: 10 * MIN };
+    const at = (m: number) => new Date(T0.getTime() + m * MIN);
+    assert.equal((await s.signInFailures.recordFailure('k', at(0), opts)).count, 1);
+    assert.equal((await s.signInFailures.recordFailure('k', at(1), opts)).lockedUntil, null);
+    const locked = await s.signInFailures.recordFailure('k', at(2), opts);
+    assert.equal(locked.count, 3);
+    assert.equal(locked.lockedUntil?.toISOString(), at(12).toISOString());
+    const during = await s.signInFailures.recordFailure('k', at(5), opts);
+    assert.equal(during.lockedUntil?.toISOString(), at(12).toISOString(), 'failures during a lock do not extend it');
+    const after = await s.signInFailures.recordFailure('k', at(13), opts);
+    assert.equal(after.count, 1, 'a new count after the lock ended');
+    assert.equal(after.lockedUntil, null);
+    assert.equal((await s.signInFailures.recordFailure('k', at(200), opts)).count, 1, 'window passed');
+    await s.signInFailures.clear('k');
+    assert.equal(await s.signInFailures.get('k'), undefined);
+  });
+
+  it('concurrent failures from two replicas all count, and the lock is set exactly at the threshold', async () => {
+    const url = await pg.newDatabase();
+    const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
+    try {
+      const opts = { windowMs: 60 * MIN, threshold: 10, lockMs: 10 * MIN };
+      const states = await Promise.all(Array.from({ length: 24 }, (_, i) => (i % 2 ? a : b).signInFailures.recordFailure('user:1', T0, opts)));
+      assert.deepEqual(states.map((x) => x.count).sort((x, y) => x - y), Array.from({ length: 24 }, (_, i) => i + 1));
+      for (const st of states) assert.equal(st.lockedUntil !== null, st.count >= 10, `count ${st.count}`);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('TOTP steps only move forward; recovery codes are single-use — also when replicas race', async () => {
+    const s = await pg.newStore();
+    const now = new Date();
+    const u = await s.users.createFirstIsAdmin({ login: 'a', email: 'a@x.test', passwordHash: 'h', createdAt: now });
+    assert.equal(u.siteAdmin, true);
+    await s.twoFactor.beginSetup(u.id, 'SECRET', now);
+    assert.equal((await s.users.byId(u.id))?.twoFactorEnabled, false);
+    assert.equal(await s.twoFactor.enable(u.id, 100, ['d1', 'd2', 'd3'], now), true);
+    assert.equal(await s.twoFactor.enable(u.id, 101, ['d4'], now), false, 'already enabled');
+    assert.equal((await s.users.byId(u.id))?.twoFactorEnabled, true);
+    assert.equal(await s.twoFactor.acceptTimeStep(u.id, 100), false, 'the enabling step is used');
+    assert.equal(await s.twoFactor.acceptTimeStep(u.id, 101), true);
+    assert.equal(await s.twoFactor.acceptTimeStep(u.id, 101), false);
+    assert.equal(await s.twoFactor.acceptTimeStep(u.id, 99), false);
+    assert.equal(await s.twoFactor.useRecoveryCode(u.id, 'd1', now), true);
+    assert.equal(await s.twoFactor.useRecoveryCode(u.id, 'd1', now), false);
+    assert.equal(await s.twoFactor.remainingRecoveryCodes(u.id), 2);
+    const racing = await Promise.all(Array.from({ length: 12 }, () => s.twoFactor.acceptTimeStep(u.id, 200)));
+    assert.equal(racing.filter(Boolean).length, 1, 'one time step, accepted once');
+    const codes = await Promise.all(Array.from({ length: 12 }, () => s.twoFactor.useRecoveryCode(u.id, 'd2', now)));
+    assert.equal(codes.filter(Boolean).length, 1, 'one recovery code, used once');
+    assert.equal(await s.twoFactor.remainingRecoveryCodes(u.id), 1);
+    assert.equal(await s.twoFactor.disable(u.id), true);
+    assert.equal(await s.twoFactor.remainingRecoveryCodes(u.id), 0);
+  });
+
+  it('the first of several concurrent sign-ups alone becomes site admin', async () => {
+    const s = await pg.newStore();
+    const made = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => s.users.createFirstIsAdmin({ login: `u${i}`, email: `u${i}@x.test`, passwordHash: 'h', createdAt: T0 })),
+    );
+    assert.equal(made.filter((u) => u.siteAdmin).length, 1);
+    assert.equal(await s.users.count(), 8);
+  });
+
+  it('unique names answer UniqueViolation naming the field, case-insensitively, across users and organizations', async () => {
+    const s = await pg.newStore();
+    const a = await user(s, 'Alice');
+    const taken = (field: string) => (e: unknown) => e instanceof UniqueViolation && e.field === field;
+    await assert.rejects(user(s, 'alice'), taken('login'));
+    await assert.rejects(s.users.create({ login: 'other', email: 'ALICE@x.test', passwordHash: 'h', siteAdmin: false, createdAt: T0 }), taken('email'));
+    const b = await user(s, 'bob');
+    await assert.rejects(s.users.update(b.id, { email: 'alice@X.test', updatedAt: T0 }), taken('email'));
+    await assert.rejects(s.organizations.create({ login: 'ALICE', createdBy: a.id, createdAt: T0 }), taken('login'));
+    const org = await s.organizations.create({ login: 'Acme', createdBy: a.id, createdAt: T0 });
+    assert.equal((await s.memberships.get(org.id, a.id))?.role, 'owner');
+    await assert.rejects(user(s, 'acme'), taken('login'));
+    await assert.rejects(s.organizations.create({ login: 'acme', createdBy: a.id, createdAt: T0 }), taken('login'));
+    const repo = await s.repositories.create({ ownerType: 'User', ownerId: a.id, name: 'Repo', private: false, createdBy: a.id, createdAt: T0 });
+    await assert.rejects(s.repositories.create({ ownerType: 'User', ownerId: a.id, name: 'repo', private: true, createdBy: a.id, createdAt: T0 }), taken('name'));
+    const key = { repositoryId: repo.id, title: 'k', key: 'ssh-ed25519 AAAA', readOnly: true, addedBy: a.id, tokenId: null, createdAt: T0 };
+    await s.deployKeys.create(key);
+    await assert.rejects(s.deployKeys.create(key), taken('key'));
+    const t = await token(s, a.id);
+    await assert.rejects(
+      s.tokens.create({ userId: b.id, kind: 'classic', note: 'x', status: 'active', expiresAt: null, tokenLastEight: 'x', hashedToken: t.hashedToken, createdAt: T0 }),
+      taken('hashed_token'),
+    );
+    // A user and an org racing for one login: exactly one gets it.
+    const race = await Promise.allSettled([user(s, 'contested'), s.organizations.create({ login: 'CONTESTED', createdBy: a.id, createdAt: T0 })]);
+    assert.equal(race.filter((r) => r.status === 'fulfilled').length, 1);
+    assert.ok(race.every((r) => r.status === 'fulfilled' || taken('login')(r.reason)));
+  });
+
+  it('revokes what matches once, returning the tokens as they were, even when two sweeps race', async () => {
+    const s = await pg.newStore();
+    const u = await user(s, 'sweep');
+    const old = await Promise.all(Array.from({ length: 5 }, (_, i) => token(s, u.id, `old${i}`)));
+    await s.tokens.touchLastUsed(old[4].id, new Date(T0.getTime() + 100 * MIN), 0);
+    const [x, y] = await Promise.all([
+      s.tokens.revokeUnusedSince(new Date(T0.getTime() + MIN), new Date(), 'unused'),
+      s.tokens.revokeUnusedSince(new Date(T0.getTime() + MIN), new Date(), 'unused'),
+    ]);
+    assert.deepEqual([...x, ...y].map((t) => t.id).sort((p, q) => p - q), old.slice(0, 4).map((t) => t.id));
+    assert.ok([...x, ...y].every((t) => t.status === 'active'), 'as they were before');
+    assert.equal((await s.tokens.byId(old[0].id))?.status, 'revoked');
+    assert.equal((await s.tokens.byId(old[4].id))?.status, 'active');
+    const byDigest = await s.tokens.revokeByDigests([old[4].hashedToken, old[0].hashedToken], new Date(), 'leaked');
+    assert.deepEqual(byDigest.map((t) => t.id), [old[4].id]);
+  });
+
+  it('a database that is busy or unreachable is recognized by isBusy (503 + Retry-After), a bug is not', async function () {
+    this.timeout(30_000);
+    const s = await pg.newStore();
+    const u = await user(s, 'busy');
+    const holder = new Client({ connectionString: await urlOf(s) });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE tokens IN ACCESS EXCLUSIVE MODE');
+      const err = await token(s, u.id).then(() => undefined, (e: unknown) => e);
+      assert.ok(err, 'the write waited for the lock and gave up');
+      assert.equal(s.isBusy(err), true, String(err));
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    assert.equal(s.isBusy(new Error('boom')), false);
+    assert.equal(s.isBusy(new UniqueViolation('login')), false);
+    const closedPort = pg.server.url.replace(/:\d+\//, ':1/');
+    const unreachable = await openPostgresStore(closedPort).then(() => undefined, (e: unknown) => e);
+    assert.equal(s.isBusy(unreachable), true, String(unreachable));
+  });
+
+  describe('transactions', () => {
+    it('commit together, roll back together, nest as savepoints, and refuse use after the end', async () => {
+      const s = await pg.newStore();
+      const u = await user(s, 'tx');
+      await s.transaction(async (tx) => {
+        await token(tx, u.id, 'a');
+        await tx.users.update(u.id, { name: 'In tx', updatedAt: T0 });
+      });
+      assert.equal((await s.users.byId(u.id))?.name, 'In tx');
+      await assert.rejects(
+        s.transaction(async (tx) => {
+          await token(tx, u.id, 'lost');
+          // An expected failure inside the transaction keeps its type and does not poison it.
+          await assert.rejects(user(tx, 'TX'), (e: unknown) => e instanceof UniqueViolation);
+          await tx.users.update(u.id, { name: 'lost', updatedAt: T0 });
+          throw new Error('roll back');
+        }),
+        /roll back/,
+      );
+      assert.equal((await s.users.byId(u.id))?.name, 'In tx');
+      assert.deepEqual((await s.tokens.list({ userId: u.id })).map((t) => t.note), ['a']);
+      let kept: PostgresStore | undefined;
+      await s.transaction(async (tx) => {
+        kept = tx;
+        await assert.rejects(tx.transaction(async (inner) => { await token(inner, u.id, 'inner'); throw new Error('inner'); }), /inner/);
+        await tx.transaction(async (inner) => { await token(inner, u.id, 'kept'); });
+        assert.equal(tx.tokens.changeGeneration(), undefined, 'no caching inside a transaction');
+      });
+      assert.deepEqual((await s.tokens.list({ userId: u.id })).map((t) => t.note), ['kept', 'a']);
+      await assert.rejects(kept!.users.byId(u.id));
+    });
+
+    it('concurrent read-modify-write transactions lose no update (serializable, retried)', async () => {
+      const s = await pg.newStore();
+      const u = await user(s, 'rmw');
+      const t = await token(s, u.id, '0');
+      await Promise.all(
+        Array.from({ length: 12 }, () =>
+          s.transaction(async (tx) => {
+            const now = await tx.tokens.byId(t.id);
+            await tx.tokens.update(t.id, { note: String(Number(now!.note) + 1), updatedAt: T0 });
+          }),
+        ),
+      );
+      assert.equal((await s.tokens.byId(t.id))?.note, '12');
+    });
+  });
+
+  describe('change generation', () => {
+    it("moves on this store's writes (not on its own last_used_at) and, within a second, on another replica's or another process's", async () => {
+      const url = await pg.newDatabase();
+      const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
+      const other = new Client({ connectionString: url });
+      await other.connect();
+      try {
+        const u = await user(a, 'gen');
+        const t = await token(a, u.id);
+        await new Promise((r) => setTimeout(r, 200)); // let a's own notifications arrive (ignored)
+        const g0 = a.tokens.changeGeneration();
+        assert.equal(typeof g0, 'number');
+        await a.tokens.touchLastUsed(t.id, new Date(), 60_000);
+        await new Promise((r) => setTimeout(r, 200));
+        assert.equal(a.tokens.changeGeneration(), g0, 'its own last_used_at write keeps the generation');
+        await b.tokens.touchLastUsed(t.id, new Date(Date.now() + 120_000), 60_000);
+        await new Promise((r) => setTimeout(r, 200));
+        assert.equal(a.tokens.changeGeneration(), g0, "another replica's last_used_at write keeps it too");
+        await a.users.update(u.id, { name: 'x', updatedAt: T0 });
+        const g1 = a.tokens.changeGeneration();
+        assert.notEqual(g1, g0, 'its own write moves it at once');
+        await b.tokens.delete(t.id);
+        assert.ok(await eventually(() => a.tokens.changeGeneration() !== g1, 1000), "another replica's delete moves it within a second");
+        const g2 = a.tokens.changeGeneration();
+        await other.query(`UPDATE organizations SET sso_required = TRUE`); // no rows: still a statement on a watched table
+        await other.query(`UPDATE users SET name = 'psql' WHERE id = $1`, [u.id]);
+        assert.ok(await eventually(() => a.tokens.changeGeneration() !== g2, 1000), "another process's write moves it within a second");
+      } finally {
+        await other.end();
+        await a.close();
+        await b.close();
+      }
+    });
+
+    it('is undefined while the listening connection is down, and moves once it is back', async () => {
+      const s = await pg.newStore();
+      const g0 = s.tokens.changeGeneration();
+      assert.equal(typeof g0, 'number');
+      const admin = new Client({ connectionString: await urlOf(s) });
+      await admin.connect();
+      try {
+        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN tessera_changes'`);
+      } finally {
+        await admin.end();
+      }
+      assert.ok(await eventually(() => s.tokens.changeGeneration() === undefined, 2000), 'undefined once the connection is lost');
+      assert.ok(await eventually(() => typeof s.tokens.changeGeneration() === 'number', 5000), 'listening again');
+      assert.notEqual(s.tokens.changeGeneration(), g0);
+    });
+  });
+});
+
+async function urlOf(s: PostgresStore): Promise<string> {
+  const r = await s.pool.query('SELECT current_database() AS db, inet_server_port() AS port');
+  return `postgres://postgres@127.0.0.1:${r.rows[0].port}/${r.rows[0].db}`;
+}
