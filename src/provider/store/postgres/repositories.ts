@@ -53,12 +53,12 @@ export class PgRepositoryStore implements RepositoryStore {
 
   async listVisibleTo(userId: number, opts: { includePublic: boolean }): Promise<RepositoryRecord[]> {
     const rows = await this.db.rows(
-      `SELECT r.*, lower(${OWNER_LOGIN}) AS owner_login FROM repositories r
+      `SELECT r.* FROM repositories r
        WHERE (r.owner_type = 'User' AND r.owner_id = $1)
           OR (r.owner_type = 'Organization' AND r.owner_id IN
               (SELECT org_id FROM org_memberships WHERE user_id = $1 AND state = 'active'))
           OR ($2 AND NOT r.private)
-       ORDER BY owner_login COLLATE "C", lower(r.name) COLLATE "C", r.id`,
+       ORDER BY lower(${OWNER_LOGIN}) COLLATE "C", lower(r.name) COLLATE "C", r.id`,
       [userId, opts.includePublic],
     );
     return rows.map(toRepository);
