@@ -131,9 +131,13 @@ describe('provider PostgreSQL store', function () {
     assert.equal(await s.twoFactor.useRecoveryCode(u.id, 'd1', now), true);
     assert.equal(await s.twoFactor.useRecoveryCode(u.id, 'd1', now), false);
     assert.equal(await s.twoFactor.remainingRecoveryCodes(u.id), 2);
-    const racing = await Promise.all(Array.from({ length: 12 }, () => s.twoFactor.acceptTimeStep(u.id, 200)));
+    // Racing calls held behind a row lock until all of them have read the row: each then
+    // re-checks the row as the one before it left it.
+    const racing = await behindRowLock(s, 'SELECT 1 FROM two_factor WHERE user_id = $1 FOR UPDATE', [u.id], 4, () => s.twoFactor.acceptTimeStep(u.id, 200));
     assert.equal(racing.filter(Boolean).length, 1, 'one time step, accepted once');
-    const codes = await Promise.all(Array.from({ length: 12 }, () => s.twoFactor.useRecoveryCode(u.id, 'd2', now)));
+    const codes = await behindRowLock(s, `SELECT 1 FROM recovery_codes WHERE user_id = $1 AND code_digest = 'd2' FOR UPDATE`, [u.id], 4, () =>
+      s.twoFactor.useRecoveryCode(u.id, 'd2', now),
+    );
     assert.equal(codes.filter(Boolean).length, 1, 'one recovery code, used once');
     assert.equal(await s.twoFactor.remainingRecoveryCodes(u.id), 1);
     assert.equal(await s.twoFactor.disable(u.id), true);
@@ -317,6 +321,32 @@ describe('provider PostgreSQL store', function () {
     });
   });
 });
+
+/**
+ * Runs `n` calls of `call` while another connection holds the rows `lockSql` locks, releasing
+ * them only once all `n` wait for that lock: the calls have all read their snapshot by then.
+ */
+async function behindRowLock<T>(s: PostgresStore, lockSql: string, args: unknown[], n: number, call: () => Promise<T>): Promise<T[]> {
+  const holder = new Client({ connectionString: await urlOf(s) });
+  await holder.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query(lockSql, args);
+    const calls = Array.from({ length: n }, call);
+    const end = Date.now() + 10_000;
+    for (;;) {
+      // Asked on another connection: inside the holder's transaction the view would not change.
+      const { rows } = await s.pool.query(`SELECT COUNT(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`);
+      if (Number(rows[0].n) >= n) break;
+      if (Date.now() > end) throw new Error(`only ${rows[0].n} of ${n} calls waited for the lock`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await holder.query('COMMIT');
+    return await Promise.all(calls);
+  } finally {
+    await holder.end();
+  }
+}
 
 async function urlOf(s: PostgresStore): Promise<string> {
   const r = await s.pool.query('SELECT current_database() AS db, inet_server_port() AS port');
