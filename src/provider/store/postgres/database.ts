@@ -187,6 +187,8 @@ export function isPgBusy(err: unknown): boolean {
   const code = typeof e.code === 'string' ? e.code : '';
   if (BUSY_SQLSTATES.has(code) || code.startsWith('08') || NETWORK_ERRORS.has(code)) return true;
   const message = typeof e.message === 'string' ? e.message : '';
+  // object_not_in_prerequisite_state at connection start: the database refuses connections for now.
+  if (code === '55000' && /is not currently accepting connections/.test(message)) return true;
   // node-postgres' own messages for a pool that could not connect in time or a connection lost mid-query.
   return /^(timeout exceeded when trying to connect|Connection terminated( unexpectedly| due to connection timeout)?|Client has encountered a connection error and is not queryable)$/.test(message);
 }

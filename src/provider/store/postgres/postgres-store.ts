@@ -21,6 +21,7 @@ import { PgSignInFailureStore } from './sign-in-failures';
 import { PgTokenRequestStore } from './token-requests';
 import { PgTokenStore } from './tokens';
 import { PgTwoFactorStore } from './two-factor';
+import { isPostgresUrl } from './url';
 import { PgUserStore } from './users';
 
 /** How long a statement waits for a row lock, and a request for a pooled connection, before the database counts as busy. */
@@ -94,11 +95,6 @@ export class PostgresStore implements Store {
     })();
     return this.closed;
   }
-}
-
-/** Whether `url` names a PostgreSQL database (postgres:// or postgresql://). */
-export function isPostgresUrl(url: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(url);
 }
 
 /** Connects to `url`, migrates the schema and starts listening for changes. */
