@@ -8,8 +8,8 @@ import { UniqueViolation } from '../../src/provider/store/errors';
 import type { Migration } from '../../src/provider/store/sqlite/migrate';
 import { MIGRATIONS } from '../../src/provider/store/sqlite/migrations';
 import { appliedPgMigrations, runPgMigrations } from '../../src/provider/store/postgres/migrate';
-import { openPostgresStore, PostgresStore } from '../../src/provider/store/postgres/postgres-store';
-import { usePostgres } from './helpers/postgres-stores';
+import { openPostgresStore, type PostgresStore } from '../../src/provider/store/postgres/postgres-store';
+import { memoryKeySource, usePostgres } from './helpers/postgres-stores';
 
 const MIN = 60_000;
 const T0 = new Date('2030-01-01T00:00:00Z');
@@ -70,7 +70,7 @@ describe('provider PostgreSQL store', function () {
 
     it('two stores opening one new database at once both work on the one schema', async () => {
       const url = await pg.newDatabase();
-      const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
+      const [a, b] = await Promise.all([pg.openStore(url), pg.openStore(url)]);
       try {
         const u = await user(a, 'both');
         assert.equal((await b.users.byLogin('BOTH'))?.id, u.id);
@@ -102,7 +102,7 @@ describe('provider PostgreSQL store', function () {
 
   it('concurrent failures from two replicas all count, and the lock is set exactly at the threshold', async () => {
     const url = await pg.newDatabase();
-    const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
+    const [a, b] = await Promise.all([pg.openStore(url), pg.openStore(url)]);
     try {
       const opts = { windowMs: 60 * MIN, threshold: 10, lockMs: 10 * MIN };
       const states = await Promise.all(Array.from({ length: 24 }, (_, i) => (i % 2 ? a : b).signInFailures.recordFailure('user:1', T0, opts)));
@@ -218,8 +218,28 @@ describe('provider PostgreSQL store', function () {
     assert.equal(s.isBusy(new Error('boom')), false);
     assert.equal(s.isBusy(new UniqueViolation('login')), false);
     const closedPort = pg.server.url.replace(/:\d+\//, ':1/');
-    const unreachable = await openPostgresStore(closedPort).then(() => undefined, (e: unknown) => e);
+    const unreachable = await pg.openStore(closedPort).then(() => undefined, (e: unknown) => e);
     assert.equal(s.isBusy(unreachable), true, String(unreachable));
+  });
+
+  describe('data at rest', () => {
+    it('stores TOTP secrets encrypted under the shared data key; a replica with another key is refused once one is stored', async () => {
+      const url = await pg.newDatabase();
+      const shared = memoryKeySource();
+      const [a, b] = await Promise.all([openPostgresStore(url, { dataKey: shared }), openPostgresStore(url, { dataKey: shared })]);
+      try {
+        const u = await user(a, 'sealed');
+        await a.twoFactor.beginSetup(u.id, 'JBSWY3DPEHPK3PXP', T0);
+        const raw = String((await a.pool.query('SELECT secret FROM two_factor WHERE user_id = $1', [u.id])).rows[0].secret);
+        assert.match(raw, /^v1:/);
+        assert.doesNotMatch(raw, /JBSWY3DPEHPK3PXP/);
+        assert.equal((await b.twoFactor.get(u.id))?.secret, 'JBSWY3DPEHPK3PXP', 'the other replica opens it with the same key');
+        await assert.rejects(openPostgresStore(url, { dataKey: memoryKeySource() }), /the PostgreSQL database at 127\.0\.0\.1:\d+\/t\d+_\d+ holds secrets encrypted with a data key that is not in the test key/);
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
   });
 
   describe('transactions', () => {
@@ -273,7 +293,7 @@ describe('provider PostgreSQL store', function () {
   describe('change generation', () => {
     it("moves on this store's writes (not on its own last_used_at) and, within a second, on another replica's or another process's", async () => {
       const url = await pg.newDatabase();
-      const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
+      const [a, b] = await Promise.all([pg.openStore(url), pg.openStore(url)]);
       const other = new Client({ connectionString: url });
       await other.connect();
       try {

@@ -4,12 +4,15 @@
 // replicas' changes (change-notifications.ts).
 import { randomBytes } from 'node:crypto';
 import { ClientConfig, Pool } from 'pg';
+import { type DataKeySource, unlockDataKey } from '../../secrets/data-key';
+import type { SecretBox } from '../../secrets/secret-box';
 import type { Store } from '../store';
 import { MIGRATIONS } from '../sqlite/migrations';
 import { PgAccountTokenStore } from './account-tokens';
 import { PgAuditStore } from './audit';
 import { ChangeListener, installChangeTriggers } from './change-notifications';
 import { PgCredentialAuthorizationStore } from './credential-authorizations';
+import { pgDataKeyLedger } from './data-key-ledger';
 import { isPgBusy, LocalWrites, PgDb } from './database';
 import { PgDeployKeyStore } from './deploy-keys';
 import { PgFineGrainedTokenStore } from './fine-grained-tokens';
@@ -21,13 +24,17 @@ import { PgSignInFailureStore } from './sign-in-failures';
 import { PgTokenRequestStore } from './token-requests';
 import { PgTokenStore } from './tokens';
 import { PgTwoFactorStore } from './two-factor';
-import { isPostgresUrl } from './url';
+import { describePostgresUrl, isPostgresUrl } from './url';
 import { PgUserStore } from './users';
 
 /** How long a statement waits for a row lock, and a request for a pooled connection, before the database counts as busy. */
 export const PG_WAIT_MS = 5000;
 
 export interface PostgresStoreOptions {
+  /** Where the key that encrypts the database's secrets is kept: every replica needs the same key. */
+  dataKey: DataKeySource;
+  /** The data folder, named in messages about the data key. */
+  dataDir?: string;
   /** Pooled connections (default 10). */
   maxConnections?: number;
   log?: (message: string) => void;
@@ -52,12 +59,12 @@ export class PostgresStore implements Store {
   /** Use `openPostgresStore`. `db`: the pool, or the transaction this store is bound to. */
   constructor(
     private readonly db: PgDb,
-    private readonly shared: { pool: Pool; listener: ChangeListener; writes: LocalWrites },
+    private readonly shared: { pool: Pool; listener: ChangeListener; writes: LocalWrites; box: SecretBox },
   ) {
-    const { listener, writes } = shared;
+    const { listener, writes, box } = shared;
     this.users = new PgUserStore(db);
     this.tokens = new PgTokenStore(db, () => (db.inTransaction ? undefined : listener.generation(writes.count)));
-    this.twoFactor = new PgTwoFactorStore(db);
+    this.twoFactor = new PgTwoFactorStore(db, box);
     this.signInFailures = new PgSignInFailureStore(db);
     this.audit = new PgAuditStore(db);
     this.organizations = new PgOrganizationStore(db);
@@ -97,8 +104,11 @@ export class PostgresStore implements Store {
   }
 }
 
-/** Connects to `url`, migrates the schema and starts listening for changes. */
-export async function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
+/**
+ * Connects to `url`, migrates the schema, unlocks its secrets with the data key from
+ * `opts.dataKey` and starts listening for changes.
+ */
+export async function openPostgresStore(url: string, opts: PostgresStoreOptions): Promise<PostgresStore> {
   if (!isPostgresUrl(url)) throw new Error('the database URL must start with postgres:// or postgresql://');
   const log = opts.log ?? (() => undefined);
   const instance = randomBytes(8).toString('hex');
@@ -116,12 +126,16 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
   const listener = new ChangeListener(config, instance, log);
   try {
     await runPgMigrations(pool, MIGRATIONS, { afterMigrating: installChangeTriggers });
+    const box = await unlockDataKey(pgDataKeyLedger(pool), opts.dataKey, {
+      dataDir: opts.dataDir ?? '(the data folder)',
+      database: `the PostgreSQL database at ${describePostgresUrl(url)}`,
+    });
     await listener.start();
+    const writes = new LocalWrites();
+    return new PostgresStore(PgDb.over(pool, writes), { pool, listener, writes, box });
   } catch (err) {
     await listener.close();
     await pool.end().catch(() => undefined);
     throw err;
   }
-  const writes = new LocalWrites();
-  return new PostgresStore(PgDb.over(pool, writes), { pool, listener, writes });
 }

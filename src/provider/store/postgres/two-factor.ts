@@ -1,23 +1,36 @@
+// TOTP secrets are stored encrypted under the data key (secrets/secret-box.ts), as on SQLite.
+import { SEALED_PREFIX, type SecretBox } from '../../secrets/secret-box';
 import type { TwoFactorRecord, TwoFactorStore } from '../two-factor';
-import { toRecord } from '../sqlite/two-factor';
+import { keyReplaced, secretContext, toRecord } from '../sqlite/two-factor';
 import type { PgDb } from './database';
 
+/** Whether any TOTP secret is stored encrypted (so the data key it was sealed with is needed). */
+export async function holdsSealedTwoFactorSecrets(db: { query(sql: string, values?: unknown[]): Promise<{ rows: unknown[] }> }): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM two_factor WHERE secret LIKE $1 LIMIT 1', [`${SEALED_PREFIX}%`])).rows.length > 0;
+}
+
 export class PgTwoFactorStore implements TwoFactorStore {
-  constructor(private readonly db: PgDb) {}
+  constructor(
+    private readonly db: PgDb,
+    private readonly box: SecretBox,
+  ) {}
 
   async get(userId: number): Promise<TwoFactorRecord | undefined> {
     const r = await this.db.row('SELECT * FROM two_factor WHERE user_id = $1', [userId]);
-    return r ? toRecord(r) : undefined;
+    return r ? toRecord(r, this.box) : undefined;
   }
 
   async beginSetup(userId: number, secret: string, now: Date): Promise<void> {
-    await this.db.write(
+    // Written only while the database still belongs to this provider's key (in the same
+    // statement), so no secret is ever sealed under a key another replica has replaced.
+    const n = await this.db.changes(
       `INSERT INTO two_factor (user_id, secret, enabled, last_time_step, created_at, enabled_at)
-       VALUES ($1, $2, FALSE, NULL, $3, NULL)
+       SELECT $1, $2, FALSE, NULL, $3, NULL WHERE EXISTS (SELECT 1 FROM data_key WHERE id = 1 AND key_id = $4)
        ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, enabled = FALSE, last_time_step = NULL,
          created_at = excluded.created_at, enabled_at = NULL`,
-      [userId, secret, now],
+      [userId, this.box.seal(secret, secretContext(userId)), now, this.box.keyId],
     );
+    if (n !== 1) throw keyReplaced();
   }
 
   async enable(userId: number, timeStep: number, recoveryCodeDigests: string[], now: Date): Promise<boolean> {

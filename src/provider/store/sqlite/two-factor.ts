@@ -32,7 +32,7 @@ export function resetAllTwoFactor(db: DatabaseSync): number {
   }
 }
 
-const keyReplaced = () => new DataKeyError('the database was given another data key while this provider ran: restart the provider');
+export const keyReplaced = () => new DataKeyError('the database was given another data key while this provider ran: restart the provider');
 
 export function toRecord(r: Row, box: SecretBox): TwoFactorRecord {
   const userId = Number(r.user_id);

@@ -148,22 +148,26 @@ CREATE TABLE organizations (
 );
 CREATE UNIQUE INDEX organizations_login ON organizations (lower(login));
 
--- Users and organizations share one login namespace (as on GitHub). Both inserts take the same
--- per-login transaction lock before looking, so two concurrent ones cannot both pass.
-CREATE FUNCTION tessera_login_not_taken() RETURNS trigger LANGUAGE plpgsql AS $fn$
+-- Users and organizations share one login namespace (as on GitHub): every login is also a row of
+-- account_logins, whose primary key refuses a second one whatever the isolation level or timing.
+CREATE TABLE account_logins (login TEXT PRIMARY KEY);
+CREATE FUNCTION tessera_claim_login() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtext('tessera.login:' || lower(NEW.login)));
-  IF TG_TABLE_NAME = 'users' AND EXISTS (SELECT 1 FROM organizations WHERE lower(login) = lower(NEW.login)) THEN
-    RAISE EXCEPTION 'login is taken by an organization' USING ERRCODE = 'unique_violation', CONSTRAINT = 'users_login';
+  IF TG_OP = 'DELETE' THEN
+    DELETE FROM account_logins WHERE login = lower(OLD.login);
+    RETURN OLD;
   END IF;
-  IF TG_TABLE_NAME = 'organizations' AND EXISTS (SELECT 1 FROM users WHERE lower(login) = lower(NEW.login)) THEN
-    RAISE EXCEPTION 'login is taken by a user' USING ERRCODE = 'unique_violation', CONSTRAINT = 'organizations_login';
-  END IF;
+  BEGIN
+    INSERT INTO account_logins (login) VALUES (lower(NEW.login));
+  EXCEPTION WHEN unique_violation THEN
+    RAISE EXCEPTION 'login is taken' USING ERRCODE = 'unique_violation', CONSTRAINT = TG_TABLE_NAME || '_login';
+  END;
   RETURN NEW;
 END
 $fn$;
-CREATE TRIGGER organizations_login_not_a_user BEFORE INSERT ON organizations FOR EACH ROW EXECUTE FUNCTION tessera_login_not_taken();
-CREATE TRIGGER users_login_not_an_organization BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION tessera_login_not_taken();
+INSERT INTO account_logins (login) SELECT lower(login) FROM users;
+CREATE TRIGGER users_claim_login BEFORE INSERT OR DELETE ON users FOR EACH ROW EXECUTE FUNCTION tessera_claim_login();
+CREATE TRIGGER organizations_claim_login BEFORE INSERT OR DELETE ON organizations FOR EACH ROW EXECUTE FUNCTION tessera_claim_login();
 
 CREATE TABLE org_memberships (
   org_id BIGINT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
