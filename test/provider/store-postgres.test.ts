@@ -1,7 +1,7 @@
 // The PostgreSQL store on a real PostgreSQL (test/harness/postgres.ts): the shared migration list
 // (once, even with two replicas starting together), the atomic statements the SQLite store is
 // tested for — also under concurrency, which PostgreSQL runs truly in parallel —, unique and busy
-// errors, transactions, and the change generation other replicas move through LISTEN/NOTIFY.
+// errors, transactions, and the change version other replicas move through LISTEN/NOTIFY.
 import * as assert from 'node:assert/strict';
 import { Client, Pool } from 'pg';
 import { UniqueViolation } from '../../src/provider/store/errors';
@@ -268,7 +268,7 @@ describe('provider PostgreSQL store', function () {
         kept = tx;
         await assert.rejects(tx.transaction(async (inner) => { await token(inner, u.id, 'inner'); throw new Error('inner'); }), /inner/);
         await tx.transaction(async (inner) => { await token(inner, u.id, 'kept'); });
-        assert.equal(tx.tokens.changeGeneration(), undefined, 'no caching inside a transaction');
+        assert.equal(tx.changeVersion(), undefined, 'no caching inside a transaction');
       });
       assert.deepEqual((await s.tokens.list({ userId: u.id })).map((t) => t.note), ['kept', 'a']);
       await assert.rejects(kept!.users.byId(u.id));
@@ -290,7 +290,7 @@ describe('provider PostgreSQL store', function () {
     });
   });
 
-  describe('change generation', () => {
+  describe('change version', () => {
     it("moves on this store's writes (not on its own last_used_at) and, within a second, on another replica's or another process's", async () => {
       const url = await pg.newDatabase();
       const [a, b] = await Promise.all([pg.openStore(url), pg.openStore(url)]);
@@ -300,23 +300,27 @@ describe('provider PostgreSQL store', function () {
         const u = await user(a, 'gen');
         const t = await token(a, u.id);
         await new Promise((r) => setTimeout(r, 200)); // let a's own notifications arrive (ignored)
-        const g0 = a.tokens.changeGeneration();
+        const g0 = a.changeVersion();
         assert.equal(typeof g0, 'number');
         await a.tokens.touchLastUsed(t.id, new Date(), 60_000);
         await new Promise((r) => setTimeout(r, 200));
-        assert.equal(a.tokens.changeGeneration(), g0, 'its own last_used_at write keeps the generation');
+        assert.equal(a.changeVersion(), g0, 'its own last_used_at write keeps the version');
         await b.tokens.touchLastUsed(t.id, new Date(Date.now() + 120_000), 60_000);
         await new Promise((r) => setTimeout(r, 200));
-        assert.equal(a.tokens.changeGeneration(), g0, "another replica's last_used_at write keeps it too");
+        assert.equal(a.changeVersion(), g0, "another replica's last_used_at write keeps it too");
+        await b.audit.append({ action: 'test.event', createdAt: T0, actorId: u.id, actorLogin: 'gen', userId: null, userLogin: null, orgId: null, orgLogin: null, tokenId: null, actorIp: null, data: {} });
+        await a.audit.append({ action: 'test.event', createdAt: T0, actorId: u.id, actorLogin: 'gen', userId: null, userLogin: null, orgId: null, orgLogin: null, tokenId: null, actorIp: null, data: {} });
+        await new Promise((r) => setTimeout(r, 200));
+        assert.equal(a.changeVersion(), g0, 'audit appends (here or at another replica) keep it');
         await a.users.update(u.id, { name: 'x', updatedAt: T0 });
-        const g1 = a.tokens.changeGeneration();
+        const g1 = a.changeVersion();
         assert.notEqual(g1, g0, 'its own write moves it at once');
         await b.tokens.delete(t.id);
-        assert.ok(await eventually(() => a.tokens.changeGeneration() !== g1, 1000), "another replica's delete moves it within a second");
-        const g2 = a.tokens.changeGeneration();
+        assert.ok(await eventually(() => a.changeVersion() !== g1, 1000), "another replica's delete moves it within a second");
+        const g2 = a.changeVersion();
         await other.query(`UPDATE organizations SET sso_required = TRUE`); // no rows: still a statement on a watched table
         await other.query(`UPDATE users SET name = 'psql' WHERE id = $1`, [u.id]);
-        assert.ok(await eventually(() => a.tokens.changeGeneration() !== g2, 1000), "another process's write moves it within a second");
+        assert.ok(await eventually(() => a.changeVersion() !== g2, 1000), "another process's write moves it within a second");
       } finally {
         await other.end();
         await a.close();
@@ -326,7 +330,7 @@ describe('provider PostgreSQL store', function () {
 
     it('is undefined while the listening connection is down, and moves once it is back', async () => {
       const s = await pg.newStore();
-      const g0 = s.tokens.changeGeneration();
+      const g0 = s.changeVersion();
       assert.equal(typeof g0, 'number');
       const admin = new Client({ connectionString: await urlOf(s) });
       await admin.connect();
@@ -335,9 +339,9 @@ describe('provider PostgreSQL store', function () {
       } finally {
         await admin.end();
       }
-      assert.ok(await eventually(() => s.tokens.changeGeneration() === undefined, 2000), 'undefined once the connection is lost');
-      assert.ok(await eventually(() => typeof s.tokens.changeGeneration() === 'number', 5000), 'listening again');
-      assert.notEqual(s.tokens.changeGeneration(), g0);
+      assert.ok(await eventually(() => s.changeVersion() === undefined, 2000), 'undefined once the connection is lost');
+      assert.ok(await eventually(() => typeof s.changeVersion() === 'number', 5000), 'listening again');
+      assert.notEqual(s.changeVersion(), g0);
     });
   });
 });

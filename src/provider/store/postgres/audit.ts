@@ -6,12 +6,14 @@ export class PgAuditStore implements AuditStore {
   constructor(private readonly db: PgDb) {}
 
   async append(e: NewAuditEvent): Promise<AuditEventRecord> {
-    const r = await this.db.write(
+    // An appended event is not a change any cache must see (Store.changeVersion): run as a read,
+    // so it does not count as this store's write (the audit table has no change trigger either).
+    const r = await this.db.rows(
       `INSERT INTO audit_events (action, created_at, actor_id, actor_login, user_id, user_login, org_id, org_login, token_id, actor_ip, data)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
       [e.action, e.createdAt, e.actorId, e.actorLogin, e.userId, e.userLogin, e.orgId, e.orgLogin, e.tokenId, e.actorIp, JSON.stringify(e.data)],
     );
-    return toEvent(r.rows[0]);
+    return toEvent(r[0]);
   }
 
   async list(q: AuditQuery): Promise<AuditEventRecord[]> {

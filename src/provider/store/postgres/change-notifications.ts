@@ -1,11 +1,11 @@
 // Across replicas: every committed change to the tables behind a token look-up or an
 // authorization decision raises a NOTIFY on one channel (statement-level triggers, so it also
 // holds for changes made by another process, psql included), and each store LISTENs on its own
-// connection. A notification moves the store's change generation (store/change-generation.ts),
+// connection. A notification moves the store's change version (Store.changeVersion),
 // so a principal cached by one replica is dropped as soon as another one — or anything else —
 // deletes, revokes, narrows or expires the token (notifications arrive within milliseconds of
-// the commit). While the listening connection is down the generation is undefined: nothing is
-// cached until it is back (and the generation moves once more, for what may have been missed).
+// the commit). While the listening connection is down the version is undefined: nothing is
+// cached until it is back (and the version moves once more, for what may have been missed).
 //
 // Each store sets `tessera.instance` on its connections and the trigger sends it as the payload,
 // so a store skips its own notifications (it counts its own writes itself: database.ts).
@@ -93,8 +93,8 @@ export class ChangeListener {
     await this.connect();
   }
 
-  /** The generation given this process's own committed writes; undefined while not listening. */
-  generation(localWrites: number): number | undefined {
+  /** The version given this process's own committed writes; undefined while not listening. */
+  version(localWrites: number): number | undefined {
     return this.listening ? localWrites + this.remote : undefined;
   }
 

@@ -1,6 +1,6 @@
 // The PostgreSQL store's access to the database: a pooled `pg.Pool`, or — inside a transaction —
 // the one pooled client the transaction runs on. Reads and writes are separate calls so the store
-// knows when this process has changed something (LocalWrites, for the change generation): an
+// knows when this process has changed something (LocalWrites, for Store.changeVersion): an
 // autocommit write counts once it has returned, a transaction's writes once it has committed.
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { UniqueViolation } from '../errors';
@@ -8,7 +8,7 @@ import type { Row } from '../sqlite/rows';
 
 export type { Row };
 
-/** Counts writes this process has committed (read by the change generation). */
+/** Counts writes this process has committed (read by Store.changeVersion). */
 export class LocalWrites {
   count = 0;
 }

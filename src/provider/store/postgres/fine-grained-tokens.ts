@@ -11,6 +11,18 @@ export class PgFineGrainedTokenStore implements FineGrainedTokenStore {
     return rows.map((r) => Number(r.repository_id));
   }
 
+  async repositoryIdsOf(tokenIds: readonly number[]): Promise<Map<number, number[]>> {
+    const unique = [...new Set(tokenIds)];
+    const out = new Map<number, number[]>(unique.map((id) => [id, []]));
+    if (!unique.length) return out;
+    const rows = await this.db.rows(
+      'SELECT token_id, repository_id FROM token_repositories WHERE token_id = ANY($1::bigint[]) ORDER BY token_id, repository_id',
+      [unique],
+    );
+    for (const r of rows) out.get(Number(r.token_id))!.push(Number(r.repository_id));
+    return out;
+  }
+
   /** Inside `tx`, with the token row locked first so two replacements of one token do not mix. */
   private async replaceRepositories(tx: PgDb, tokenId: number, ids: number[]): Promise<void> {
     await tx.rows('SELECT id FROM tokens WHERE id = $1 FOR UPDATE', [tokenId]);

@@ -61,9 +61,9 @@ export class PostgresStore implements Store {
     private readonly db: PgDb,
     private readonly shared: { pool: Pool; listener: ChangeListener; writes: LocalWrites; box: SecretBox },
   ) {
-    const { listener, writes, box } = shared;
+    const { box } = shared;
     this.users = new PgUserStore(db);
-    this.tokens = new PgTokenStore(db, () => (db.inTransaction ? undefined : listener.generation(writes.count)));
+    this.tokens = new PgTokenStore(db);
     this.twoFactor = new PgTwoFactorStore(db, box);
     this.signInFailures = new PgSignInFailureStore(db);
     this.audit = new PgAuditStore(db);
@@ -87,6 +87,14 @@ export class PostgresStore implements Store {
    */
   transaction<T>(fn: (tx: PostgresStore) => Promise<T>): Promise<T> {
     return this.db.transaction((db) => fn(db === this.db ? this : new PostgresStore(db, this.shared)));
+  }
+
+  /**
+   * This store's writes (counted once committed) plus the changes other replicas or processes
+   * committed (heard through LISTEN); undefined inside a transaction or while not listening.
+   */
+  changeVersion(): number | undefined {
+    return this.db.inTransaction ? undefined : this.shared.listener.version(this.shared.writes.count);
   }
 
   isBusy(err: unknown): boolean {

@@ -1,5 +1,4 @@
 import type { TokenKind } from '../../../shared/token-format';
-import type { ChangeGeneration } from '../change-generation';
 import type { NewToken, TokenQuery, TokenRecord, TokenStore, TokenUpdate } from '../tokens';
 import type { UserRecord } from '../users';
 import { TOKEN_COLUMNS, toToken } from '../sqlite/tokens';
@@ -19,16 +18,8 @@ function split(r: Row): { token: TokenRecord; user: UserRecord } {
   return { token: toToken(t), user: toUser(u) };
 }
 
-export class PgTokenStore implements TokenStore, ChangeGeneration {
-  /** `generation` is the store's change generation (store/postgres/change-notifications.ts). */
-  constructor(
-    private readonly db: PgDb,
-    private readonly generation: () => number | undefined,
-  ) {}
-
-  changeGeneration(): number | undefined {
-    return this.generation();
-  }
+export class PgTokenStore implements TokenStore {
+  constructor(private readonly db: PgDb) {}
 
   async create(t: NewToken): Promise<TokenRecord> {
     const r = await mapUnique(this.db,
@@ -53,6 +44,11 @@ export class PgTokenStore implements TokenStore, ChangeGeneration {
   async byId(id: number): Promise<TokenRecord | undefined> {
     const r = await this.db.row('SELECT * FROM tokens WHERE id = $1', [id]);
     return r ? toToken(r) : undefined;
+  }
+
+  async byIds(ids: readonly number[]): Promise<TokenRecord[]> {
+    if (!ids.length) return [];
+    return (await this.db.rows('SELECT * FROM tokens WHERE id = ANY($1::bigint[]) ORDER BY id', [[...new Set(ids)]])).map(toToken);
   }
 
   async byDigest(hashedToken: string): Promise<TokenRecord | undefined> {
@@ -145,9 +141,8 @@ export class PgTokenStore implements TokenStore, ChangeGeneration {
   }
 
   async touchLastUsed(id: number, now: Date, minIntervalMs: number): Promise<boolean> {
-    // Read, not counted as a change: a token's own last_used_at (written at most once a minute
-    // per token) is no reason to drop every cached principal; the caller updates its cached copy.
-    // The change triggers leave this column out for the same reason (change-notifications.ts).
+    // Bookkeeping, not a change any cache must see (Store.changeVersion): run as a read, so it
+    // does not count as this store's write; the change triggers leave this column out too.
     const r = await this.db.rows(
       'UPDATE tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3) RETURNING id',
       [now, id, new Date(now.getTime() - minIntervalMs)],

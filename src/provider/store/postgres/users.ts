@@ -43,6 +43,11 @@ export class PgUserStore implements UserStore {
     return r ? toUser(r) : undefined;
   }
 
+  async byIds(ids: readonly number[]): Promise<UserRecord[]> {
+    if (!ids.length) return [];
+    return (await this.db.rows(`${USER_SELECT} WHERE u.id = ANY($1::bigint[]) ORDER BY u.id`, [[...new Set(ids)]])).map(toUser);
+  }
+
   async byLogin(login: string): Promise<UserRecord | undefined> {
     const r = await this.db.row(`${USER_SELECT} WHERE lower(u.login) = lower($1)`, [login]);
     return r ? toUser(r) : undefined;
