@@ -191,11 +191,19 @@ describe('provider PostgreSQL store', function () {
       s.tokens.revokeUnusedSince(new Date(T0.getTime() + MIN), new Date(), 'unused'),
       s.tokens.revokeUnusedSince(new Date(T0.getTime() + MIN), new Date(), 'unused'),
     ]);
-    assert.deepEqual([...x, ...y].map((t) => t.id).sort((p, q) => p - q), old.slice(0, 4).map((t) => t.id));
+    const ids = (ts: { id: number }[]) => ts.map((t) => t.id).sort((p, q) => p - q);
+    assert.deepEqual(ids([...x, ...y]), ids(old.slice(0, 4)));
     assert.ok([...x, ...y].every((t) => t.status === 'active'), 'as they were before');
     assert.equal((await s.tokens.byId(old[0].id))?.status, 'revoked');
     assert.equal((await s.tokens.byId(old[4].id))?.status, 'active');
-    const byDigest = await s.tokens.revokeByDigests([old[4].hashedToken, old[0].hashedToken], new Date(), 'leaked');
+    const regenerated = await Promise.all(
+      ['1', '2', '3'].map((n) =>
+        s.tokens.replaceSecret(old[4].id, { previousDigest: old[4].hashedToken, hashedToken: n.repeat(64), tokenLastEight: n.repeat(8), updatedAt: T0 }),
+      ),
+    );
+    assert.equal(regenerated.filter(Boolean).length, 1, 'of regenerations that read the same secret, one replaces it');
+    const current = regenerated.find(Boolean)!;
+    const byDigest = await s.tokens.revokeByDigests([current.hashedToken, old[0].hashedToken], new Date(), 'leaked');
     assert.deepEqual(byDigest.map((t) => t.id), [old[4].id]);
   });
 

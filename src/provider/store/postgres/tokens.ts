@@ -124,16 +124,18 @@ export class PgTokenStore implements TokenStore {
 
   async replaceSecret(
     id: number,
-    s: { hashedToken: string; tokenLastEight: string; expiresAt?: Date | null; updatedAt: Date },
+    s: { previousDigest: string; hashedToken: string; tokenLastEight: string; expiresAt?: Date | null; updatedAt: Date },
   ): Promise<TokenRecord | undefined> {
+    // One conditional UPDATE: of two regenerations that read the same secret, only one replaces it
+    // (the other waits for the row, then finds the digest changed).
     const r = await mapUnique(this.db,
       () =>
         s.expiresAt !== undefined
-          ? this.db.write('UPDATE tokens SET hashed_token = $1, token_last_eight = $2, expires_at = $3, updated_at = $4 WHERE id = $5 RETURNING *', [
-              s.hashedToken, s.tokenLastEight, s.expiresAt, s.updatedAt, id,
+          ? this.db.write('UPDATE tokens SET hashed_token = $1, token_last_eight = $2, expires_at = $3, updated_at = $4 WHERE id = $5 AND hashed_token = $6 RETURNING *', [
+              s.hashedToken, s.tokenLastEight, s.expiresAt, s.updatedAt, id, s.previousDigest,
             ])
-          : this.db.write('UPDATE tokens SET hashed_token = $1, token_last_eight = $2, updated_at = $3 WHERE id = $4 RETURNING *', [
-              s.hashedToken, s.tokenLastEight, s.updatedAt, id,
+          : this.db.write('UPDATE tokens SET hashed_token = $1, token_last_eight = $2, updated_at = $3 WHERE id = $4 AND hashed_token = $5 RETURNING *', [
+              s.hashedToken, s.tokenLastEight, s.updatedAt, id, s.previousDigest,
             ]),
       () => 'hashed_token',
     );
