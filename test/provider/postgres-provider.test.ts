@@ -10,9 +10,10 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { parseServeArgs } from '../../src/provider/cli';
 import { ApiClient } from './helpers/api-client';
-import { createUser } from './helpers/accounts';
+import { ManualClock } from '../../src/provider/clock';
+import { createUser, enable2fa, nextOtp } from './helpers/accounts';
 import { createClassic, newSession } from './helpers/orgs';
-import { usePostgres } from './helpers/postgres-stores';
+import { memoryKeySource, usePostgres } from './helpers/postgres-stores';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 const CLI = path.resolve(__dirname, '../../src/provider/cli.js');
@@ -24,8 +25,10 @@ describe('provider on PostgreSQL', function () {
   afterEach(async () => {
     await Promise.all(open.splice(0).map((t) => t.close()));
   });
-  async function replica(databaseUrl: string): Promise<TestProvider> {
-    const t = await startTestProvider({ databaseUrl });
+  // Replicas share the data key (as a team copies secret.key to each one).
+  const dataKey = memoryKeySource();
+  async function replica(databaseUrl: string, clock?: ManualClock): Promise<TestProvider> {
+    const t = await startTestProvider({ databaseUrl, clock, dataKey });
     open.push(t);
     return t;
   }
@@ -67,6 +70,26 @@ describe('provider on PostgreSQL', function () {
     } while (status === 200 && Date.now() < deadline);
     assert.equal(status, 401, 'refused at A within a second');
     assert.equal((await b.api.get('/user', { token: tok.token })).status, 401);
+  });
+
+  it('two replicas share sign-in state: a TOTP code used at A is refused at B; 10 failures at A lock the account at B', async () => {
+    const url = await pg.newDatabase();
+    const clock = new ManualClock(Date.now());
+    const [a, b] = await Promise.all([replica(url, clock), replica(url, clock)]);
+    await createUser(a);
+    const user = await createUser(b);
+    await enable2fa(a, user);
+    const code = await nextOtp(a, user);
+    assert.equal((await a.api.get('/user', { basic: user, otp: code })).status, 200);
+    const replay = await b.api.get('/user', { basic: user, otp: code });
+    assert.equal(replay.status, 401, 'the code was used at A');
+    assert.equal((await b.api.get('/user', { basic: user, otp: await nextOtp(b, user) })).status, 200, 'a fresh code works at B');
+    for (let i = 0; i < 10; i++) {
+      assert.equal((await a.api.get('/user', { basic: { login: user.login, password: 'wrong-password' } })).status, 401);
+    }
+    const locked = await b.api.get('/user', { basic: user, otp: await nextOtp(b, user) });
+    assert.equal(locked.status, 401, 'locked at B by the failures at A');
+    assert.deepEqual(locked.json, { message: 'Bad credentials' });
   });
 
   it('answers 503 with Retry-After while the database is unreachable, and recovers', async function () {

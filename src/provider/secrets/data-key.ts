@@ -101,6 +101,12 @@ export interface UnlockOptions {
   dataDir: string;
   /** How messages name the database (default: "the database in DATA_DIR"). */
   database?: string;
+  /**
+   * Several processes share the database, each with its own source (replicas): a key the
+   * database already has is never replaced, even before any secret depends on it — a process
+   * that lacks it stops instead of taking the database away from the others.
+   */
+  shared?: boolean;
 }
 
 /** The SQLite database's ledger: the data_key table under BEGIN IMMEDIATE. */
@@ -151,6 +157,7 @@ export async function unlockDataKey(ledger: DataKeyLedger, source: DataKeySource
       if (keyId && key && new SecretBox(key).keyId === keyId) return new SecretBox(key);
       // Another process may have made the key and saved it while this one waited for the lock.
       if (keyId && attempt === 0) return RELOAD;
+      if (keyId && opts.shared) throw notTheSharedKey(opts, source);
       if (keyId && (await held.holdsSealedSecrets())) throw key ? wrongKey(opts, source) : missingKey(opts, source);
       if (!key) {
         key = crypto.randomBytes(DATA_KEY_BYTES);
@@ -178,6 +185,13 @@ function missingKey(opts: UnlockOptions, source: DataKeySource): DataKeyError {
   return new DataKeyError(
     `${databaseName(opts)} holds secrets encrypted with a data key that is not in ${source.where}. ` +
       `Tessera will not make a new key, because the two-factor secrets already stored could then never be read. ${WAY_OUT(opts.dataDir)}`,
+  );
+}
+
+function notTheSharedKey(opts: UnlockOptions, source: DataKeySource): DataKeyError {
+  return new DataKeyError(
+    `${databaseName(opts)} belongs to a data key that is not in ${source.where}: every provider sharing it needs the same key ` +
+      `(copy the key of the first one). ${WAY_OUT(opts.dataDir)}`,
   );
 }
 

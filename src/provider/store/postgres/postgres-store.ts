@@ -137,6 +137,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions)
     const box = await unlockDataKey(pgDataKeyLedger(pool), opts.dataKey, {
       dataDir: opts.dataDir ?? '(the data folder)',
       database: `the PostgreSQL database at ${describePostgresUrl(url)}`,
+      shared: true,
     });
     await listener.start();
     const writes = new LocalWrites();
