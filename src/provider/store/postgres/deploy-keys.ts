@@ -6,7 +6,8 @@ export class PgDeployKeyStore implements DeployKeyStore {
   constructor(private readonly db: PgDb) {}
 
   async create(k: NewDeployKey): Promise<DeployKeyRecord> {
-    const r = await mapUnique(this.db,
+    const r = await mapUnique(
+      this.db,
       () =>
         this.db.write(
           'INSERT INTO deploy_keys (repository_id, title, key, read_only, added_by, token_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *',

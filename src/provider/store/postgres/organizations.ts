@@ -7,7 +7,8 @@ export class PgOrganizationStore implements OrganizationStore {
 
   async create(o: NewOrganization): Promise<OrganizationRecord> {
     return this.db.transaction(async (tx) => {
-      const r = await mapUnique(tx,
+      const r = await mapUnique(
+        tx,
         () =>
           tx.write('INSERT INTO organizations (login, name, description, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING *', [
             o.login, o.name ?? null, o.description ?? null, o.createdBy, o.createdAt,

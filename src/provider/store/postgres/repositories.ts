@@ -11,7 +11,8 @@ export class PgRepositoryStore implements RepositoryStore {
   constructor(private readonly db: PgDb) {}
 
   async create(n: NewRepository): Promise<RepositoryRecord> {
-    const r = await mapUnique(this.db,
+    const r = await mapUnique(
+      this.db,
       () =>
         this.db.write(
           `INSERT INTO repositories (owner_type, owner_id, name, description, private, created_by, created_at, updated_at)

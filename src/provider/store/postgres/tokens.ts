@@ -22,7 +22,8 @@ export class PgTokenStore implements TokenStore {
   constructor(private readonly db: PgDb) {}
 
   async create(t: NewToken): Promise<TokenRecord> {
-    const r = await mapUnique(this.db,
+    const r = await mapUnique(
+      this.db,
       () =>
         this.db.write(
           `INSERT INTO tokens (user_id, kind, note, description, note_url, client_id, fingerprint, scopes,
@@ -128,7 +129,8 @@ export class PgTokenStore implements TokenStore {
   ): Promise<TokenRecord | undefined> {
     // One conditional UPDATE: of two regenerations that read the same secret, only one replaces it
     // (the other waits for the row, then finds the digest changed).
-    const r = await mapUnique(this.db,
+    const r = await mapUnique(
+      this.db,
       () =>
         s.expiresAt !== undefined
           ? this.db.write('UPDATE tokens SET hashed_token = $1, token_last_eight = $2, expires_at = $3, updated_at = $4 WHERE id = $5 AND hashed_token = $6 RETURNING *', [

@@ -13,7 +13,8 @@ export class PgUserStore implements UserStore {
   constructor(private readonly db: PgDb) {}
 
   private async insert(db: PgDb, u: NewUser): Promise<UserRecord> {
-    const r = await mapUnique(db,
+    const r = await mapUnique(
+      db,
       () =>
         db.write(
           `INSERT INTO users (login, email, name, password_hash, site_admin, created_at, updated_at)
