@@ -87,12 +87,14 @@ export class PgDb {
    * Runs `fn` in a SERIALIZABLE transaction on one pooled client: COMMIT when it returns, ROLLBACK
    * when it throws; run again (a fresh transaction) after a serialization conflict or deadlock.
    * Inside a transaction it nests as a savepoint, rolled back alone when `fn` throws.
+   * `readCommitted`: for a store method that serializes itself with locks it takes first (each
+   * statement then sees what the transactions it waited for committed).
    */
-  async transaction<T>(fn: (tx: PgDb) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: PgDb) => Promise<T>, opts: { readCommitted?: boolean } = {}): Promise<T> {
     if (this.tx) return this.nested(fn);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.once(fn);
+        return await this.once(fn, opts.readCommitted ? 'READ COMMITTED' : 'SERIALIZABLE');
       } catch (err) {
         if (!isConflict(err) || attempt >= TRANSACTION_ATTEMPTS) throw err;
         await pause(Math.random() * Math.min(50, 2 * attempt));
@@ -100,12 +102,12 @@ export class PgDb {
     }
   }
 
-  private async once<T>(fn: (tx: PgDb) => Promise<T>): Promise<T> {
+  private async once<T>(fn: (tx: PgDb) => Promise<T>, isolation: 'SERIALIZABLE' | 'READ COMMITTED'): Promise<T> {
     const client = await this.pool.connect();
     const state: TxState = { client, ended: false, dirty: false, savepoints: 0 };
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+      await client.query(`BEGIN ISOLATION LEVEL ${isolation}`);
       const out = await fn(new PgDb(this.pool, this.writes, state));
       state.ended = true;
       await client.query('COMMIT');
