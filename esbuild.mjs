@@ -14,7 +14,8 @@ const node = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  external: ['vscode'],
+  // pg-native: node-postgres' optional native binding, never used (pure JavaScript client).
+  external: ['vscode', 'pg-native'],
 };
 
 const webviewEntries = fs.existsSync('media/webview')

@@ -23,6 +23,10 @@ export const PACKAGE_GROUPS = {
     why: 'the provider serves git through the real git http-backend',
     packages: ['git', 'ca-certificates'],
   },
+  postgres: {
+    why: 'the team-mode tests run a real PostgreSQL',
+    packages: ['postgresql'],
+  },
 };
 
 const say = (m) => console.log(`[setup] ${m}`);

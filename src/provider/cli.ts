@@ -1,4 +1,4 @@
-// `tessera serve --data DIR [--port N] [--host 127.0.0.1] [--tls auto|off]
+// `tessera serve --data DIR [--db postgres://…] [--port N] [--host 127.0.0.1] [--tls auto|off]
 //  [--tls-cert F --tls-key F] [--signup open|closed] [--public-host NAME]... [--max-connections N]`
 // `tessera reset-two-factor --data DIR` (the way out when the data key is lost for good)
 import './quiet-sqlite-warning'; // first: before anything loads node:sqlite
@@ -7,14 +7,17 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseServedName } from './http/served-hosts';
 import { isLoopbackHost, ProviderOptions, RunningProvider, startProvider } from './index';
+import { isPostgresUrl } from './store/postgres/url';
 import { DATABASE_FILE, openDatabase } from './store/sqlite/database';
 import { resetAllTwoFactor } from './store/sqlite/two-factor';
 
-const USAGE = `Usage: tessera serve --data DIR [--port N] [--host 127.0.0.1] [--tls auto|off]
-                     [--tls-cert FILE --tls-key FILE] [--signup open|closed]
+const USAGE = `Usage: tessera serve --data DIR [--db postgres://USER@HOST/DB] [--port N] [--host 127.0.0.1]
+                     [--tls auto|off] [--tls-cert FILE --tls-key FILE] [--signup open|closed]
                      [--public-host NAME[:PORT]]... [--max-connections N]
        tessera reset-two-factor --data DIR
 
+  --db            (or TESSERA_DATABASE_URL) keep accounts and tokens in PostgreSQL (a team
+                  server, one or several replicas) instead of DIR/tessera.db.
   --public-host   a name (or address) clients reach a team server by; repeatable. Requests
                   whose Host is not 127.0.0.1, localhost, [::1], --host or a public host are
                   refused (421), and with --tls auto the local CA covers exactly these names.
@@ -25,14 +28,18 @@ export interface CliIo {
   err: (line: string) => void;
 }
 
-/** Parses argv (without node and script). Throws an Error with a message for the user. */
-export function parseServeArgs(argv: string[], cwd: string): ProviderOptions {
+/**
+ * Parses argv (without node and script); TESSERA_DATABASE_URL from `env` when there is no --db.
+ * Throws an Error with a message for the user.
+ */
+export function parseServeArgs(argv: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): ProviderOptions {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     strict: true,
     options: {
       data: { type: 'string' },
+      db: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
       tls: { type: 'string' },
@@ -77,6 +84,10 @@ export function parseServeArgs(argv: string[], cwd: string): ProviderOptions {
   if (maxConnections !== undefined && (!/^\d+$/.test(maxConnections) || Number(maxConnections) < 1)) {
     throw new Error('--max-connections must be a positive integer');
   }
+  const databaseUrl = values.db ?? (env.TESSERA_DATABASE_URL || undefined);
+  if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
+    throw new Error(`${values.db !== undefined ? '--db' : 'TESSERA_DATABASE_URL'} must be a postgres:// or postgresql:// URL`);
+  }
   return {
     dataDir: path.resolve(cwd, values.data),
     port,
@@ -85,6 +96,7 @@ export function parseServeArgs(argv: string[], cwd: string): ProviderOptions {
     signup,
     ...(publicHosts.length ? { publicHosts } : {}),
     ...(maxConnections !== undefined ? { limits: { maxConnections: Number(maxConnections) } } : {}),
+    ...(databaseUrl ? { databaseUrl } : {}),
   };
 }
 

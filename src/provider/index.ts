@@ -11,9 +11,12 @@ import { createProviderContext } from './create-context';
 import type { ConnectionLimits } from './http/connection-limits';
 import { servedNames } from './http/served-hosts';
 import { Logger, LogLevel, redactingLogger } from './logger';
-import type { DataKeySource } from './secrets/data-key';
+import { keyFileSource, type DataKeySource } from './secrets/data-key';
 import { securePrivateTree } from './secrets/private-files';
+import { openPostgresStore } from './store/postgres/postgres-store';
+import { describePostgresUrl } from './store/postgres/url';
 import { openSqliteStore } from './store/sqlite/sqlite-store';
+import type { Store } from './store/store';
 import { ensureLocalCa } from './tls/local-ca';
 import { DEFAULT_SWEEP_INTERVAL_MS, startSweeper } from './tokens/sweeper';
 import { VERSION } from './version';
@@ -31,9 +34,14 @@ export interface ProviderOptions {
   dataDir: string;
   /**
    * Where the key that encrypts the database's secrets is kept. Default: `secret.key` (0600)
-   * in the data folder.
+   * in the data folder (with a PostgreSQL database, every replica needs the same key).
    */
   dataKey?: DataKeySource;
+  /**
+   * A PostgreSQL URL (postgres://…): the store lives there, shared by every replica given the
+   * same URL, instead of `${dataDir}/tessera.db`. Default: SQLite in the data folder.
+   */
+  databaseUrl?: string;
   /** 0 = a free port. Default 0. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -106,7 +114,9 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
     https = { cert: await readFile(tlsMode.certFile, 'utf8'), key: await readFile(tlsMode.keyFile, 'utf8') };
   }
 
-  const store = await openSqliteStore(dataDir, opts.dataKey);
+  const store: Store = opts.databaseUrl
+    ? await openPostgresStore(opts.databaseUrl, { dataKey: opts.dataKey ?? keyFileSource(dataDir), dataDir, log: (message) => log('warn', message) })
+    : await openSqliteStore(dataDir, opts.dataKey);
   const ctx = createProviderContext(store, { clock, log: opts.log, signup, dataDir });
 
   let app: FastifyInstance;
@@ -121,7 +131,8 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   const url = originOf(https ? 'https' : 'http', host, address.port);
   ctx.origin = url;
   const sweeper = startSweeper(ctx, opts.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
-  log('info', `provider ${VERSION} started at ${url} (data: ${dataDir})`);
+  const database = opts.databaseUrl ? `, database: PostgreSQL at ${describePostgresUrl(opts.databaseUrl)}` : '';
+  log('info', `provider ${VERSION} started at ${url} (data: ${dataDir}${database})`);
 
   let closing: Promise<void> | undefined;
   return {

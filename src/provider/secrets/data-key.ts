@@ -79,40 +79,86 @@ export function keyFileSource(dataDir: string): DataKeySource {
   };
 }
 
+/** A database's record of which data key it belongs to, read and written under its write lock. */
+export interface DataKeyLedger {
+  /**
+   * Runs `fn` holding the lock that serializes key creation across processes: what `fn` wrote
+   * commits when it resolves, and is rolled back when it rejects.
+   */
+  locked<T>(fn: (held: HeldDataKeyLedger) => Promise<T>): Promise<T>;
+}
+
+export interface HeldDataKeyLedger {
+  /** The id of the key the database belongs to, if any. */
+  keyId(): Promise<string | undefined>;
+  setKeyId(keyId: string, now: Date): Promise<void>;
+  /** Whether the database holds a secret encrypted under its current key. */
+  holdsSealedSecrets(): Promise<boolean>;
+}
+
 export interface UnlockOptions {
   /** The data folder, named in messages. */
   dataDir: string;
-  /** Whether the database holds a secret encrypted under its current key (asked under the write lock). */
-  holdsSealedSecrets(): boolean;
+  /** How messages name the database (default: "the database in DATA_DIR"). */
+  database?: string;
+  /**
+   * Several processes share the database, each with its own source (replicas): a key the
+   * database already has is never replaced, even before any secret depends on it — a process
+   * that lacks it stops instead of taking the database away from the others.
+   */
+  shared?: boolean;
 }
 
+/** The SQLite database's ledger: the data_key table under BEGIN IMMEDIATE. */
+export function sqliteDataKeyLedger(db: DatabaseSync, holdsSealedSecrets: () => boolean): DataKeyLedger {
+  return {
+    async locked(fn) {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const out = await fn({
+          async keyId() {
+            return (db.prepare('SELECT key_id FROM data_key WHERE id = 1').get() as { key_id: string } | undefined)?.key_id;
+          },
+          async setKeyId(keyId, now) {
+            db.prepare(
+              `INSERT INTO data_key (id, key_id, created_at) VALUES (1, ?, ?)
+               ON CONFLICT (id) DO UPDATE SET key_id = excluded.key_id, created_at = excluded.created_at`,
+            ).run(keyId, now.toISOString());
+          },
+          async holdsSealedSecrets() {
+            return holdsSealedSecrets();
+          },
+        });
+        db.exec('COMMIT');
+        return out;
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
+      }
+    },
+  };
+}
+
+const RELOAD = Symbol('reload the key');
+
 /**
- * The SecretBox for `db`: its key from `source`; or a new key, saved to `source`, when the
- * database has never had one or no secret depends on the one it had. A DataKeyError naming the
- * problem and the way out when secrets are encrypted under a key the source lacks. Holds the
- * database's write lock while it saves a new key, so it must not run twice at once over one data
- * folder in one process (the second would wait synchronously for the first).
+ * The SecretBox for the database `ledger` keeps: its key from `source`; or a new key, saved to
+ * `source`, when the database has never had one or no secret depends on the one it had. A
+ * DataKeyError naming the problem and the way out when secrets are encrypted under a key the
+ * source lacks. Holds the database's write lock while it saves a new key (with SQLite, it must
+ * not run twice at once over one data folder in one process: the second would wait synchronously
+ * for the first).
  */
-export async function unlockDataKey(db: DatabaseSync, source: DataKeySource, opts: UnlockOptions): Promise<SecretBox> {
+export async function unlockDataKey(ledger: DataKeyLedger, source: DataKeySource, opts: UnlockOptions): Promise<SecretBox> {
   let key = await source.load();
   for (let attempt = 0; ; attempt++) {
-    db.exec('BEGIN IMMEDIATE');
-    let open = true;
-    try {
-      const row = db.prepare('SELECT key_id FROM data_key WHERE id = 1').get() as { key_id: string } | undefined;
-      if (row && key && new SecretBox(key).keyId === row.key_id) {
-        db.exec('COMMIT');
-        open = false;
-        return new SecretBox(key);
-      }
-      if (row && attempt === 0) {
-        // Another process may have made the key and saved it while this one waited for the lock.
-        db.exec('ROLLBACK');
-        open = false;
-        key = await source.load();
-        continue;
-      }
-      if (row && opts.holdsSealedSecrets()) throw key ? wrongKey(opts.dataDir, source) : missingKey(opts.dataDir, source);
+    const out = await ledger.locked(async (held): Promise<SecretBox | typeof RELOAD> => {
+      const keyId = await held.keyId();
+      if (keyId && key && new SecretBox(key).keyId === keyId) return new SecretBox(key);
+      // Another process may have made the key and saved it while this one waited for the lock.
+      if (keyId && attempt === 0) return RELOAD;
+      if (keyId && opts.shared) throw notTheSharedKey(opts, source);
+      if (keyId && (await held.holdsSealedSecrets())) throw key ? wrongKey(opts, source) : missingKey(opts, source);
       if (!key) {
         key = crypto.randomBytes(DATA_KEY_BYTES);
         // Saved before the id is committed, under the write lock: a crash here leaves no id, and
@@ -120,17 +166,11 @@ export async function unlockDataKey(db: DatabaseSync, source: DataKeySource, opt
         await source.save(key);
       }
       const box = new SecretBox(key);
-      db.prepare(
-        `INSERT INTO data_key (id, key_id, created_at) VALUES (1, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET key_id = excluded.key_id, created_at = excluded.created_at`,
-      ).run(box.keyId, new Date().toISOString());
-      db.exec('COMMIT');
-      open = false;
+      await held.setKeyId(box.keyId, new Date());
       return box;
-    } catch (err) {
-      if (open) db.exec('ROLLBACK');
-      throw err;
-    }
+    });
+    if (out !== RELOAD) return out;
+    key = await source.load();
   }
 }
 
@@ -139,15 +179,24 @@ const WAY_OUT = (dataDir: string) =>
   `run \`tessera reset-two-factor --data ${dataDir}\` once with the provider stopped: it removes ` +
   `two-factor authentication from every account, and each user sets it up again.`;
 
-function missingKey(dataDir: string, source: DataKeySource): DataKeyError {
+const databaseName = (opts: UnlockOptions) => opts.database ?? `the database in ${opts.dataDir}`;
+
+function missingKey(opts: UnlockOptions, source: DataKeySource): DataKeyError {
   return new DataKeyError(
-    `the database in ${dataDir} holds secrets encrypted with a data key that is not in ${source.where}. ` +
-      `Tessera will not make a new key, because the two-factor secrets already stored could then never be read. ${WAY_OUT(dataDir)}`,
+    `${databaseName(opts)} holds secrets encrypted with a data key that is not in ${source.where}. ` +
+      `Tessera will not make a new key, because the two-factor secrets already stored could then never be read. ${WAY_OUT(opts.dataDir)}`,
   );
 }
 
-function wrongKey(dataDir: string, source: DataKeySource): DataKeyError {
+function notTheSharedKey(opts: UnlockOptions, source: DataKeySource): DataKeyError {
   return new DataKeyError(
-    `the data key in ${source.where} is not the key the secrets in the database in ${dataDir} are encrypted with. ${WAY_OUT(dataDir)}`,
+    `${databaseName(opts)} belongs to a data key that is not in ${source.where}: every provider sharing it needs the same key ` +
+      `(copy the key of the first one). ${WAY_OUT(opts.dataDir)}`,
+  );
+}
+
+function wrongKey(opts: UnlockOptions, source: DataKeySource): DataKeyError {
+  return new DataKeyError(
+    `the data key in ${source.where} is not the key the secrets in ${databaseName(opts)} are encrypted with. ${WAY_OUT(opts.dataDir)}`,
   );
 }

@@ -3,7 +3,7 @@ import type { AccountTokenRecord, AccountTokenStore } from '../account-tokens';
 import { dateOrNull, iso, Row } from './rows';
 import { statement } from './statements';
 
-function toRecord(r: Row): AccountTokenRecord {
+export function toRecord(r: Row): AccountTokenRecord {
   return { tokenId: Number(r.token_id), orgId: Number(r.org_id), active: Number(r.active) === 1, deactivatedAt: dateOrNull(r.deactivated_at) };
 }
 

@@ -4,7 +4,7 @@ import { date, iso, numOrNull, Row, strOrNull } from './rows';
 import type { SqliteChangeVersion } from './change-version';
 import { statement } from './statements';
 
-function toEvent(r: Row): AuditEventRecord {
+export function toEvent(r: Row): AuditEventRecord {
   return {
     id: Number(r.id),
     action: String(r.action),

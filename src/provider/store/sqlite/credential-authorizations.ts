@@ -3,7 +3,7 @@ import type { CredentialAuthorizationRecord, CredentialAuthorizationStore } from
 import { date, dateOrNull, iso, Row } from './rows';
 import { statement } from './statements';
 
-function toAuthorization(r: Row): CredentialAuthorizationRecord {
+export function toAuthorization(r: Row): CredentialAuthorizationRecord {
   return {
     orgId: Number(r.org_id),
     tokenId: Number(r.token_id),

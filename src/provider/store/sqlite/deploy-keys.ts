@@ -3,7 +3,7 @@ import type { DeployKeyRecord, DeployKeyStore, NewDeployKey } from '../deploy-ke
 import { date, dateOrNull, iso, mapUnique, numOrNull, Row } from './rows';
 import { statement } from './statements';
 
-function toKey(r: Row): DeployKeyRecord {
+export function toKey(r: Row): DeployKeyRecord {
   return {
     id: Number(r.id),
     repositoryId: Number(r.repository_id),

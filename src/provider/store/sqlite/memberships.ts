@@ -3,7 +3,7 @@ import type { MembershipQuery, MembershipRecord, MembershipStore, OrgRole } from
 import { date, iso, numOrNull, Row } from './rows';
 import { statement } from './statements';
 
-function toMembership(r: Row): MembershipRecord {
+export function toMembership(r: Row): MembershipRecord {
   return {
     orgId: Number(r.org_id),
     userId: Number(r.user_id),

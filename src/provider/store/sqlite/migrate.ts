@@ -1,21 +1,33 @@
 // Versioned migrations: an ordered list, each applied once in its own transaction and recorded
 // in schema_migrations. Runs at every start; concurrent starts serialize on BEGIN IMMEDIATE.
+// The list is shared by both engines: each version carries its SQLite SQL (`up`) and its
+// PostgreSQL SQL (`postgres`, run by store/postgres/migrate.ts).
 import type { DatabaseSync } from 'node:sqlite';
 
 export interface Migration {
   /** Strictly increasing, never reused. */
   readonly version: number;
   readonly name: string;
-  /** SQL (may hold several statements) or a function for data migrations. */
+  /** SQLite: SQL (may hold several statements) or a function for data migrations. */
   readonly up: string | ((db: DatabaseSync) => void);
+  /**
+   * PostgreSQL: the same change as SQL (several statements allowed) or a function given a
+   * connection inside the migration's transaction. Every version of the shipped list has one.
+   */
+  readonly postgres?: string | ((db: { query(sql: string, values?: unknown[]): Promise<unknown> }) => Promise<void>);
 }
 
-export function runMigrations(db: DatabaseSync, migrations: readonly Migration[], now: () => Date = () => new Date()): number[] {
+/** Throws unless versions strictly increase. */
+export function checkMigrationOrder(migrations: readonly Migration[]): void {
   for (let i = 1; i < migrations.length; i++) {
     if (migrations[i].version <= migrations[i - 1].version) {
       throw new Error(`migrations out of order: ${migrations[i - 1].version} then ${migrations[i].version}`);
     }
   }
+}
+
+export function runMigrations(db: DatabaseSync, migrations: readonly Migration[], now: () => Date = () => new Date()): number[] {
+  checkMigrationOrder(migrations);
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY,
     name TEXT NOT NULL,

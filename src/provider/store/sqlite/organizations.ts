@@ -4,7 +4,7 @@ import { date, iso, mapUnique, numOrNull, Row, strOrNull } from './rows';
 import { inTransaction, placeholders } from './transaction';
 import { statement } from './statements';
 
-function toOrg(r: Row): OrganizationRecord {
+export function toOrg(r: Row): OrganizationRecord {
   return {
     id: Number(r.id),
     login: String(r.login),

@@ -4,7 +4,7 @@ import { date, dateOrNull, iso, mapUnique, numOrNull, Row, strOrNull } from './r
 import { placeholders } from './transaction';
 import { statement } from './statements';
 
-function toRepository(r: Row): RepositoryRecord {
+export function toRepository(r: Row): RepositoryRecord {
   return {
     id: Number(r.id),
     ownerType: r.owner_type === 'Organization' ? 'Organization' : 'User',

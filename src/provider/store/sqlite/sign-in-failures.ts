@@ -4,7 +4,7 @@ import { date, dateOrNull, iso, Row } from './rows';
 import { statement } from './statements';
 import { inTransaction } from './transaction';
 
-function toState(r: Row): FailureState {
+export function toState(r: Row): FailureState {
   return { key: String(r.key), count: Number(r.count), windowStart: date(r.window_start), lockedUntil: dateOrNull(r.locked_until) };
 }
 

@@ -10,7 +10,7 @@ import { SqliteFineGrainedTokenStore } from './fine-grained-tokens';
 import { SqliteMembershipStore } from './memberships';
 import { SqliteOrganizationStore } from './organizations';
 import { SqliteRepositoryStore } from './repositories';
-import { keyFileSource, type DataKeySource, unlockDataKey } from '../../secrets/data-key';
+import { keyFileSource, type DataKeySource, sqliteDataKeyLedger, unlockDataKey } from '../../secrets/data-key';
 import type { SecretBox } from '../../secrets/secret-box';
 import { openDatabase } from './database';
 import { isSqliteBusy } from './rows';
@@ -172,7 +172,7 @@ class SqliteTransactionStore extends SqliteParts implements Store {
 export async function openSqliteStore(dataDir: string, dataKey: DataKeySource = keyFileSource(dataDir)): Promise<SqliteStore> {
   const db = openDatabase(dataDir);
   try {
-    const box = await unlockDataKey(db, dataKey, { dataDir, holdsSealedSecrets: () => holdsSealedTwoFactorSecrets(db) });
+    const box = await unlockDataKey(sqliteDataKeyLedger(db, () => holdsSealedTwoFactorSecrets(db)), dataKey, { dataDir });
     const store = new SqliteStore(db, box);
     store.twoFactor.sealPlaintextSecrets();
     return store;

@@ -4,7 +4,7 @@ import { date, dateOrNull, iso, numOrNull, Row, strOrNull } from './rows';
 import { inTransaction, placeholders } from './transaction';
 import { statement } from './statements';
 
-function toRequest(r: Row): TokenRequestRecord {
+export function toRequest(r: Row): TokenRequestRecord {
   return {
     id: Number(r.id),
     orgId: Number(r.org_id),
@@ -19,7 +19,7 @@ function toRequest(r: Row): TokenRequestRecord {
   };
 }
 
-function toGrant(r: Row): TokenGrantRecord {
+export function toGrant(r: Row): TokenGrantRecord {
   return { tokenId: Number(r.token_id), orgId: Number(r.org_id), grantedAt: date(r.granted_at), grantedBy: numOrNull(r.granted_by) };
 }
 

@@ -8,13 +8,13 @@ import { toUser, USER_COLUMNS } from './users';
 import { statement } from './statements';
 import { inTransaction, placeholders } from './transaction';
 
-const TOKEN_COLUMNS = [
+export const TOKEN_COLUMNS = [
   'id', 'user_id', 'kind', 'note', 'description', 'note_url', 'client_id', 'fingerprint', 'scopes', 'resource_owner_type',
   'resource_owner_id', 'repository_selection', 'permissions', 'status', 'justification', 'status_reason', 'expires_at',
   'sudo_until', 'last_used_at', 'token_last_eight', 'hashed_token', 'created_at', 'updated_at',
 ] as const;
 
-function toToken(r: Row): TokenRecord {
+export function toToken(r: Row): TokenRecord {
   return {
     id: Number(r.id),
     userId: Number(r.user_id),

@@ -8,7 +8,7 @@ import { date, dateOrNull, iso, numOrNull, Row } from './rows';
 import { statement } from './statements';
 import { inTransaction } from './transaction';
 
-const secretContext = (userId: number) => `two_factor.secret:${userId}`;
+export const secretContext = (userId: number) => `two_factor.secret:${userId}`;
 
 /** Whether any TOTP secret in `db` is stored encrypted (so the data key it was sealed with is needed). */
 export function holdsSealedTwoFactorSecrets(db: DatabaseSync): boolean {
@@ -33,9 +33,9 @@ export function resetAllTwoFactor(db: DatabaseSync): number {
   }
 }
 
-const keyReplaced = () => new DataKeyError('the database was given another data key while this provider ran: restart the provider');
+export const keyReplaced = () => new DataKeyError('the database was given another data key while this provider ran: restart the provider');
 
-function toRecord(r: Row, box: SecretBox): TwoFactorRecord {
+export function toRecord(r: Row, box: SecretBox): TwoFactorRecord {
   const userId = Number(r.user_id);
   return {
     userId,

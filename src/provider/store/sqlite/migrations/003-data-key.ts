@@ -12,4 +12,11 @@ CREATE TABLE data_key (
   created_at TEXT NOT NULL
 );
 `,
+  postgres: `
+CREATE TABLE data_key (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  key_id TEXT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL
+);
+`,
 };

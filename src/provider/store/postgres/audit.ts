@@ -1,0 +1,29 @@
+import type { AuditEventRecord, AuditQuery, AuditStore, NewAuditEvent } from '../audit';
+import { toEvent } from '../sqlite/audit';
+import { Params, PgDb } from './database';
+
+export class PgAuditStore implements AuditStore {
+  constructor(private readonly db: PgDb) {}
+
+  async append(e: NewAuditEvent): Promise<AuditEventRecord> {
+    // An appended event is not a change any cache must see (Store.changeVersion): run as a read,
+    // so it does not count as this store's write (the audit table has no change trigger either).
+    const r = await this.db.rows(
+      `INSERT INTO audit_events (action, created_at, actor_id, actor_login, user_id, user_login, org_id, org_login, token_id, actor_ip, data)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
+      [e.action, e.createdAt, e.actorId, e.actorLogin, e.userId, e.userLogin, e.orgId, e.orgLogin, e.tokenId, e.actorIp, JSON.stringify(e.data)],
+    );
+    return toEvent(r[0]);
+  }
+
+  async list(q: AuditQuery): Promise<AuditEventRecord[]> {
+    const p = new Params();
+    const conds: string[] = [];
+    if (q.involvingUserId !== undefined) { const u = p.add(q.involvingUserId); conds.push(`(actor_id = ${u} OR user_id = ${u})`); }
+    if (q.orgId !== undefined) conds.push(`org_id = ${p.add(q.orgId)}`);
+    if (q.action !== undefined) conds.push(`action = ${p.add(q.action)}`);
+    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+    const rows = await this.db.rows(`SELECT * FROM audit_events ${where} ORDER BY id DESC LIMIT ${p.add(q.limit)} OFFSET ${p.add(q.offset)}`, p.values);
+    return rows.map(toEvent);
+  }
+}

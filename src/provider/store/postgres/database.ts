@@ -1,0 +1,196 @@
+// The PostgreSQL store's access to the database: a pooled `pg.Pool`, or — inside a transaction —
+// the one pooled client the transaction runs on. Reads and writes are separate calls so the store
+// knows when this process has changed something (LocalWrites, for Store.changeVersion): an
+// autocommit write counts once it has returned, a transaction's writes once it has committed.
+import type { Pool, PoolClient, QueryResult } from 'pg';
+import { UniqueViolation } from '../errors';
+import type { Row } from '../sqlite/rows';
+
+export type { Row };
+
+/** Counts writes this process has committed (read by Store.changeVersion). */
+export class LocalWrites {
+  count = 0;
+}
+
+/** Times a transaction is tried when PostgreSQL reports a serialization conflict or deadlock. */
+const TRANSACTION_ATTEMPTS = 30;
+const isConflict = (err: unknown) => ['40001', '40P01'].includes(String((err as { code?: unknown })?.code));
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface TxState {
+  client: PoolClient;
+  ended: boolean;
+  dirty: boolean;
+  savepoints: number;
+}
+
+export class PgDb {
+  /** `tx` set: a transaction on that client. */
+  private constructor(
+    private readonly pool: Pool,
+    private readonly writes: LocalWrites,
+    private readonly tx?: TxState,
+  ) {}
+
+  static over(pool: Pool, writes: LocalWrites): PgDb {
+    return new PgDb(pool, writes);
+  }
+
+  get inTransaction(): boolean {
+    return this.tx !== undefined;
+  }
+
+  private target(): Pool | PoolClient {
+    if (!this.tx) return this.pool;
+    if (this.tx.ended) throw new Error('this transaction has ended: use the store it was opened on');
+    return this.tx.client;
+  }
+
+  async rows(sql: string, args: unknown[] = []): Promise<Row[]> {
+    return (await this.target().query(sql, args)).rows;
+  }
+
+  async row(sql: string, args: unknown[] = []): Promise<Row | undefined> {
+    return (await this.rows(sql, args))[0];
+  }
+
+  /** A statement that changes data (rows: what RETURNING gave). */
+  async write(sql: string, args: unknown[] = []): Promise<QueryResult> {
+    const target = this.target();
+    if (this.tx) {
+      this.tx.dirty = true;
+      return target.query(sql, args);
+    }
+    try {
+      return await target.query(sql, args);
+    } finally {
+      this.writes.count++;
+    }
+  }
+
+  /** Rows changed by a write. */
+  async changes(sql: string, args: unknown[] = []): Promise<number> {
+    return (await this.write(sql, args)).rowCount ?? 0;
+  }
+
+  /**
+   * Runs `fn` so that a failure it expects (a unique violation the caller turns into an answer)
+   * does not abort an enclosing transaction: inside one, under a savepoint rolled back on error.
+   */
+  async guarded<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.tx) return fn();
+    return this.transaction(() => fn());
+  }
+
+  /**
+   * Runs `fn` in a SERIALIZABLE transaction on one pooled client: COMMIT when it returns, ROLLBACK
+   * when it throws; run again (a fresh transaction) after a serialization conflict or deadlock.
+   * Inside a transaction it nests as a savepoint, rolled back alone when `fn` throws.
+   * `readCommitted`: for a store method that serializes itself with locks it takes first (each
+   * statement then sees what the transactions it waited for committed).
+   */
+  async transaction<T>(fn: (tx: PgDb) => Promise<T>, opts: { readCommitted?: boolean } = {}): Promise<T> {
+    if (this.tx) return this.nested(fn);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(fn, opts.readCommitted ? 'READ COMMITTED' : 'SERIALIZABLE');
+      } catch (err) {
+        if (!isConflict(err) || attempt >= TRANSACTION_ATTEMPTS) throw err;
+        await pause(Math.random() * Math.min(50, 2 * attempt));
+      }
+    }
+  }
+
+  private async once<T>(fn: (tx: PgDb) => Promise<T>, isolation: 'SERIALIZABLE' | 'READ COMMITTED'): Promise<T> {
+    const client = await this.pool.connect();
+    const state: TxState = { client, ended: false, dirty: false, savepoints: 0 };
+    let broken: Error | undefined;
+    try {
+      await client.query(`BEGIN ISOLATION LEVEL ${isolation}`);
+      const out = await fn(new PgDb(this.pool, this.writes, state));
+      state.ended = true;
+      await client.query('COMMIT');
+      return out;
+    } catch (err) {
+      state.ended = true;
+      await client.query('ROLLBACK').catch((e: Error) => {
+        broken = e; // the connection is gone: the pool must not hand it out again
+      });
+      throw err;
+    } finally {
+      client.release(broken);
+      if (state.dirty) this.writes.count++;
+    }
+  }
+
+  private async nested<T>(fn: (tx: PgDb) => Promise<T>): Promise<T> {
+    const tx = this.tx!;
+    const client = this.target() as PoolClient;
+    const name = `tessera_sp${++tx.savepoints}`;
+    await client.query(`SAVEPOINT ${name}`);
+    try {
+      const out = await fn(this);
+      await client.query(`RELEASE SAVEPOINT ${name}`);
+      return out;
+    } catch (err) {
+      if (!tx.ended) await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      throw err;
+    }
+  }
+}
+
+/** Builds `$n` placeholders while collecting their values. */
+export class Params {
+  readonly values: unknown[] = [];
+
+  add(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+
+  list(vs: readonly unknown[]): string {
+    return vs.map((v) => this.add(v)).join(', ');
+  }
+}
+
+/**
+ * Runs `fn` (guarded: inside a transaction a violation does not abort it), turning unique
+ * violations (SQLSTATE 23505) into UniqueViolation(field).
+ */
+export async function mapUnique<T>(db: PgDb, fn: () => Promise<T>, fieldFor: (constraint: string) => string): Promise<T> {
+  try {
+    return await db.guarded(fn);
+  } catch (err) {
+    const e = err as { code?: unknown; constraint?: unknown };
+    if (e?.code === '23505') throw new UniqueViolation(fieldFor(String(e.constraint ?? '')));
+    throw err;
+  }
+}
+
+/** SQLSTATEs meaning "the database could not do it now, try again": not a bug. */
+const BUSY_SQLSTATES = new Set([
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+  '55P03', // lock_not_available (lock_timeout)
+  '57014', // query_canceled (statement_timeout)
+  '53300', // too_many_connections
+  '53400', // configuration_limit_exceeded
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, shutting down, recovering)
+]);
+const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+
+/** Whether `err` means the database was busy or unreachable (the caller may try again later). */
+export function isPgBusy(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  if (!e || typeof e !== 'object') return false;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (BUSY_SQLSTATES.has(code) || code.startsWith('08') || NETWORK_ERRORS.has(code)) return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  // object_not_in_prerequisite_state at connection start: the database refuses connections for now.
+  if (code === '55000' && /is not currently accepting connections/.test(message)) return true;
+  // node-postgres' own messages for a pool that could not connect in time or a connection lost mid-query.
+  return /^(timeout exceeded when trying to connect|Connection terminated( unexpectedly| due to connection timeout)?|Client has encountered a connection error and is not queryable)$/.test(message);
+}

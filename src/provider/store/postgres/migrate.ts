@@ -1,0 +1,63 @@
+// Runs the shared migration list (store/sqlite/migrations: each version's `postgres` SQL) on a
+// PostgreSQL database: each pending version in its own transaction, recorded in
+// schema_migrations. Concurrent starts (several replicas) serialize on a session advisory lock,
+// so the schema is migrated once and the others find it done.
+import type { Pool, PoolClient } from 'pg';
+import { checkMigrationOrder, Migration } from '../sqlite/migrate';
+
+/** The advisory lock every replica takes while migrating. */
+export const MIGRATION_LOCK_SQL = `hashtext('tessera.migrations')`;
+
+export async function runPgMigrations(
+  pool: Pool,
+  migrations: readonly Migration[],
+  opts: { now?: () => Date; afterMigrating?: (client: PoolClient) => Promise<void> } = {},
+): Promise<number[]> {
+  checkMigrationOrder(migrations);
+  const now = opts.now ?? (() => new Date());
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK_SQL})`);
+    try {
+      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        applied_at TIMESTAMPTZ NOT NULL
+      )`);
+      const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
+      const newest = Math.max(0, ...done);
+      const known = migrations.length ? migrations[migrations.length - 1].version : 0;
+      if (newest > known) {
+        throw new Error(`the database schema (version ${newest}) is newer than this provider knows (${known}); upgrade Tessera`);
+      }
+      const applied: number[] = [];
+      for (const m of migrations) {
+        if (done.has(m.version)) continue;
+        if (m.postgres === undefined) throw new Error(`migration ${m.version} (${m.name}) has no PostgreSQL version`);
+        await client.query('BEGIN');
+        try {
+          if (typeof m.postgres === 'string') await client.query(m.postgres);
+          else await m.postgres(client);
+          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, now()]);
+          await client.query('COMMIT');
+          applied.push(m.version);
+        } catch (err) {
+          await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+          throw new Error(`migration ${m.version} (${m.name}) failed: ${(err as Error).message}`);
+        }
+      }
+      await opts.afterMigrating?.(client);
+      return applied;
+    } finally {
+      await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK_SQL})`).catch((e: Error) => (broken = e));
+    }
+  } finally {
+    client.release(broken);
+  }
+}
+
+export async function appliedPgMigrations(pool: Pool): Promise<{ version: number; name: string; appliedAt: Date }[]> {
+  const rows = (await pool.query('SELECT version, name, applied_at FROM schema_migrations ORDER BY version')).rows;
+  return rows.map((r) => ({ version: Number(r.version), name: String(r.name), appliedAt: r.applied_at as Date }));
+}

@@ -1,0 +1,58 @@
+// The part of node-postgres (`pg`, which ships no type declarations) the PostgreSQL store uses.
+declare module 'pg' {
+  export interface QueryResult<R = Record<string, unknown>> {
+    rows: R[];
+    rowCount: number | null;
+  }
+
+  export interface ClientConfig {
+    connectionString?: string;
+    /** Extra server settings sent at connection start, e.g. `-c name=value`. */
+    options?: string;
+    application_name?: string;
+    connectionTimeoutMillis?: number;
+    statement_timeout?: number;
+    lock_timeout?: number;
+    keepAlive?: boolean;
+  }
+
+  export interface PoolConfig extends ClientConfig {
+    max?: number;
+    idleTimeoutMillis?: number;
+  }
+
+  export interface Notification {
+    processId: number;
+    channel: string;
+    payload?: string;
+  }
+
+  interface Queryable {
+    query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
+  }
+
+  export class Client implements Queryable {
+    constructor(config?: ClientConfig | string);
+    connect(): Promise<void>;
+    query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
+    end(): Promise<void>;
+    on(event: 'notification', listener: (msg: Notification) => void): this;
+    on(event: 'error', listener: (err: Error) => void): this;
+    on(event: 'end', listener: () => void): this;
+  }
+
+  export interface PoolClient extends Queryable {
+    release(err?: Error | boolean): void;
+  }
+
+  export class Pool implements Queryable {
+    constructor(config?: PoolConfig);
+    connect(): Promise<PoolClient>;
+    query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
+    end(): Promise<void>;
+    on(event: 'error', listener: (err: Error, client: PoolClient) => void): this;
+    readonly totalCount: number;
+    readonly idleCount: number;
+    readonly waitingCount: number;
+  }
+}

@@ -1,0 +1,150 @@
+// The PostgreSQL implementation of Store (node-postgres, pooled): for a team, several provider
+// replicas over one database. Opening it migrates the schema (once, under an advisory lock, even
+// when replicas start together), installs the change triggers and starts listening for other
+// replicas' changes (change-notifications.ts).
+import { randomBytes } from 'node:crypto';
+import { ClientConfig, Pool } from 'pg';
+import { type DataKeySource, unlockDataKey } from '../../secrets/data-key';
+import type { SecretBox } from '../../secrets/secret-box';
+import type { Store } from '../store';
+import { MIGRATIONS } from '../sqlite/migrations';
+import { PgAccountTokenStore } from './account-tokens';
+import { PgAuditStore } from './audit';
+import { ChangeListener, installChangeTriggers } from './change-notifications';
+import { PgCredentialAuthorizationStore } from './credential-authorizations';
+import { pgDataKeyLedger } from './data-key-ledger';
+import { isPgBusy, LocalWrites, PgDb } from './database';
+import { PgDeployKeyStore } from './deploy-keys';
+import { PgFineGrainedTokenStore } from './fine-grained-tokens';
+import { PgMembershipStore } from './memberships';
+import { runPgMigrations } from './migrate';
+import { PgOrganizationStore } from './organizations';
+import { PgRepositoryStore } from './repositories';
+import { PgSignInFailureStore } from './sign-in-failures';
+import { PgTokenRequestStore } from './token-requests';
+import { PgTokenStore } from './tokens';
+import { PgTwoFactorStore } from './two-factor';
+import { describePostgresUrl, isPostgresUrl } from './url';
+import { PgUserStore } from './users';
+
+/** How long a statement waits for a row lock, and a request for a pooled connection, before the database counts as busy. */
+export const PG_WAIT_MS = 5000;
+
+export interface PostgresStoreOptions {
+  /** Where the key that encrypts the database's secrets is kept: every replica needs the same key. */
+  dataKey: DataKeySource;
+  /** The data folder, named in messages about the data key. */
+  dataDir?: string;
+  /** Pooled connections (default 10). */
+  maxConnections?: number;
+  log?: (message: string) => void;
+}
+
+export class PostgresStore implements Store {
+  readonly users: PgUserStore;
+  readonly tokens: PgTokenStore;
+  readonly twoFactor: PgTwoFactorStore;
+  readonly signInFailures: PgSignInFailureStore;
+  readonly audit: PgAuditStore;
+  readonly organizations: PgOrganizationStore;
+  readonly memberships: PgMembershipStore;
+  readonly repositories: PgRepositoryStore;
+  readonly deployKeys: PgDeployKeyStore;
+  readonly fineGrainedTokens: PgFineGrainedTokenStore;
+  readonly tokenRequests: PgTokenRequestStore;
+  readonly credentialAuthorizations: PgCredentialAuthorizationStore;
+  readonly accountTokens: PgAccountTokenStore;
+  private closed: Promise<void> | undefined;
+
+  /** Use `openPostgresStore`. `db`: the pool, or the transaction this store is bound to. */
+  constructor(
+    private readonly db: PgDb,
+    private readonly shared: { pool: Pool; listener: ChangeListener; writes: LocalWrites; box: SecretBox },
+  ) {
+    const { box } = shared;
+    this.users = new PgUserStore(db);
+    this.tokens = new PgTokenStore(db);
+    this.twoFactor = new PgTwoFactorStore(db, box);
+    this.signInFailures = new PgSignInFailureStore(db);
+    this.audit = new PgAuditStore(db);
+    this.organizations = new PgOrganizationStore(db);
+    this.memberships = new PgMembershipStore(db);
+    this.repositories = new PgRepositoryStore(db);
+    this.deployKeys = new PgDeployKeyStore(db);
+    this.fineGrainedTokens = new PgFineGrainedTokenStore(db);
+    this.tokenRequests = new PgTokenRequestStore(db);
+    this.credentialAuthorizations = new PgCredentialAuthorizationStore(db);
+    this.accountTokens = new PgAccountTokenStore(db);
+  }
+
+  get pool(): Pool {
+    return this.shared.pool;
+  }
+
+  /**
+   * Runs `fn` in one SERIALIZABLE transaction on one pooled connection, `tx` bound to it (run
+   * again after a serialization conflict, so `fn` does only store work); nested: a savepoint.
+   */
+  transaction<T>(fn: (tx: PostgresStore) => Promise<T>): Promise<T> {
+    return this.db.transaction((db) => fn(db === this.db ? this : new PostgresStore(db, this.shared)));
+  }
+
+  /**
+   * This store's writes (counted once committed) plus the changes other replicas or processes
+   * committed (heard through LISTEN); undefined inside a transaction or while not listening.
+   */
+  changeVersion(): number | undefined {
+    return this.db.inTransaction ? undefined : this.shared.listener.version(this.shared.writes.count);
+  }
+
+  isBusy(err: unknown): boolean {
+    return isPgBusy(err);
+  }
+
+  /** Closes the pool and the listening connection (a transaction's store: nothing to close). */
+  close(): Promise<void> {
+    if (this.db.inTransaction) return Promise.resolve();
+    this.closed ??= (async () => {
+      await this.shared.listener.close();
+      await this.shared.pool.end();
+    })();
+    return this.closed;
+  }
+}
+
+/**
+ * Connects to `url`, migrates the schema, unlocks its secrets with the data key from
+ * `opts.dataKey` and starts listening for changes.
+ */
+export async function openPostgresStore(url: string, opts: PostgresStoreOptions): Promise<PostgresStore> {
+  if (!isPostgresUrl(url)) throw new Error('the database URL must start with postgres:// or postgresql://');
+  const log = opts.log ?? (() => undefined);
+  const instance = randomBytes(8).toString('hex');
+  const config: ClientConfig = {
+    connectionString: url,
+    options: `-c tessera.instance=${instance} -c lock_timeout=${PG_WAIT_MS}`,
+    application_name: 'tessera',
+    connectionTimeoutMillis: PG_WAIT_MS,
+    keepAlive: true,
+  };
+  const pool = new Pool({ ...config, max: opts.maxConnections ?? 10, idleTimeoutMillis: 30_000 });
+  // An idle pooled connection that breaks (database restart) must not crash the provider; the
+  // pool drops it and the next request gets a new one (or a 503 while the database is away).
+  pool.on('error', (err) => log(`database connection lost: ${err.message}`));
+  const listener = new ChangeListener(config, instance, log);
+  try {
+    await runPgMigrations(pool, MIGRATIONS, { afterMigrating: installChangeTriggers });
+    const box = await unlockDataKey(pgDataKeyLedger(pool), opts.dataKey, {
+      dataDir: opts.dataDir ?? '(the data folder)',
+      database: `the PostgreSQL database at ${describePostgresUrl(url)}`,
+      shared: true,
+    });
+    await listener.start();
+    const writes = new LocalWrites();
+    return new PostgresStore(PgDb.over(pool, writes), { pool, listener, writes, box });
+  } catch (err) {
+    await listener.close();
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,88 @@
+import type { TokenGrantRecord, TokenRequestQuery, TokenRequestRecord, TokenRequestStore } from '../token-requests';
+import { toGrant, toRequest } from '../sqlite/token-requests';
+import { Params, PgDb } from './database';
+
+const UPSERT_GRANT = `INSERT INTO token_grants (token_id, org_id, granted_at, granted_by) VALUES ($1, $2, $3, $4)
+  ON CONFLICT (token_id) DO UPDATE SET org_id = excluded.org_id, granted_at = excluded.granted_at, granted_by = excluded.granted_by`;
+
+export class PgTokenRequestStore implements TokenRequestStore {
+  constructor(private readonly db: PgDb) {}
+
+  private cancel(db: PgDb, tokenId: number, now: Date): Promise<number> {
+    return db.changes(`UPDATE token_requests SET status = 'cancelled', reviewed_at = $1 WHERE token_id = $2 AND status = 'pending'`, [now, tokenId]);
+  }
+
+  async create(r: { orgId: number; tokenId: number; userId: number; justification: string | null; createdAt: Date }): Promise<TokenRequestRecord> {
+    return this.db.transaction(async (tx) => {
+      // Two requests for one token at once: the second waits here, then cancels the first's.
+      await tx.rows('SELECT id FROM tokens WHERE id = $1 FOR UPDATE', [r.tokenId]);
+      await this.cancel(tx, r.tokenId, r.createdAt);
+      const res = await tx.write(
+        `INSERT INTO token_requests (org_id, token_id, user_id, status, justification, created_at) VALUES ($1, $2, $3, 'pending', $4, $5) RETURNING *`,
+        [r.orgId, r.tokenId, r.userId, r.justification, r.createdAt],
+      );
+      return toRequest(res.rows[0]);
+    });
+  }
+
+  async byId(orgId: number, id: number): Promise<TokenRequestRecord | undefined> {
+    const r = await this.db.row('SELECT * FROM token_requests WHERE org_id = $1 AND id = $2', [orgId, id]);
+    return r ? toRequest(r) : undefined;
+  }
+
+  async list(q: TokenRequestQuery): Promise<TokenRequestRecord[]> {
+    const p = new Params();
+    const conds: string[] = [];
+    if (q.orgId !== undefined) conds.push(`org_id = ${p.add(q.orgId)}`);
+    if (q.tokenId !== undefined) conds.push(`token_id = ${p.add(q.tokenId)}`);
+    if (q.userId !== undefined) conds.push(`user_id = ${p.add(q.userId)}`);
+    if (q.status !== undefined) conds.push(`status = ${p.add(q.status)}`);
+    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+    return (await this.db.rows(`SELECT * FROM token_requests ${where} ORDER BY id`, p.values)).map(toRequest);
+  }
+
+  async cancelPending(tokenId: number, now: Date): Promise<number> {
+    return this.cancel(this.db, tokenId, now);
+  }
+
+  async review(
+    ids: number[],
+    orgId: number,
+    r: { approve: boolean; reason: string | null; reviewerId: number; now: Date },
+  ): Promise<TokenRequestRecord[] | undefined> {
+    if (!ids.length) return [];
+    return this.db.transaction(async (tx) => {
+      // Locked: a concurrent review of the same requests waits, then finds them no longer pending.
+      const rows = (
+        await tx.rows(`SELECT * FROM token_requests WHERE org_id = $1 AND status = 'pending' AND id = ANY($2::bigint[]) ORDER BY id FOR UPDATE`, [orgId, ids])
+      ).map(toRequest);
+      if (rows.length !== new Set(ids).size) return undefined;
+      const status = r.approve ? 'approved' : 'denied';
+      for (const req of rows) {
+        await tx.write('UPDATE token_requests SET status = $1, review_reason = $2, reviewer_id = $3, reviewed_at = $4 WHERE id = $5', [
+          status, r.reason, r.reviewerId, r.now, req.id,
+        ]);
+        if (r.approve) await tx.write(UPSERT_GRANT, [req.tokenId, orgId, r.now, r.reviewerId]);
+        Object.assign(req, { status, reviewReason: r.reason, reviewerId: r.reviewerId, reviewedAt: r.now });
+      }
+      return rows;
+    });
+  }
+
+  async grant(g: TokenGrantRecord): Promise<void> {
+    await this.db.write(UPSERT_GRANT, [g.tokenId, g.orgId, g.grantedAt, g.grantedBy]);
+  }
+
+  async grantOf(tokenId: number): Promise<TokenGrantRecord | undefined> {
+    const r = await this.db.row('SELECT * FROM token_grants WHERE token_id = $1', [tokenId]);
+    return r ? toGrant(r) : undefined;
+  }
+
+  async grants(orgId: number): Promise<TokenGrantRecord[]> {
+    return (await this.db.rows('SELECT * FROM token_grants WHERE org_id = $1 ORDER BY granted_at DESC, token_id DESC', [orgId])).map(toGrant);
+  }
+
+  async revokeGrant(tokenId: number): Promise<boolean> {
+    return (await this.db.changes('DELETE FROM token_grants WHERE token_id = $1', [tokenId])) > 0;
+  }
+}

@@ -1,0 +1,75 @@
+import type { NewUser, UserRecord, UserStore, UserUpdate } from '../users';
+import { toUser } from '../sqlite/users';
+import { mapUnique, Params, PgDb } from './database';
+
+export const USER_SELECT = `SELECT u.*, COALESCE(t.enabled, FALSE) AS two_factor_enabled
+  FROM users u LEFT JOIN two_factor t ON t.user_id = u.id`;
+
+function uniqueField(constraint: string): string {
+  return /email/.test(constraint) ? 'email' : 'login';
+}
+
+export class PgUserStore implements UserStore {
+  constructor(private readonly db: PgDb) {}
+
+  private async insert(db: PgDb, u: NewUser): Promise<UserRecord> {
+    const r = await mapUnique(
+      db,
+      () =>
+        db.write(
+          `INSERT INTO users (login, email, name, password_hash, site_admin, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
+          [u.login, u.email, u.name ?? null, u.passwordHash, u.siteAdmin, u.createdAt],
+        ),
+      uniqueField,
+    );
+    return toUser((await db.row(`${USER_SELECT} WHERE u.id = $1`, [r.rows[0].id]))!);
+  }
+
+  async create(user: NewUser): Promise<UserRecord> {
+    return this.insert(this.db, user);
+  }
+
+  async createFirstIsAdmin(user: Omit<NewUser, 'siteAdmin'>): Promise<UserRecord> {
+    return this.db.transaction(async (tx) => {
+      // Two first sign-ups at once: the second waits here and then sees the first.
+      await tx.write('LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE');
+      const r = await tx.row('SELECT EXISTS (SELECT 1 FROM users) AS any');
+      return this.insert(tx, { ...user, siteAdmin: !r?.any });
+    });
+  }
+
+  async byId(id: number): Promise<UserRecord | undefined> {
+    const r = await this.db.row(`${USER_SELECT} WHERE u.id = $1`, [id]);
+    return r ? toUser(r) : undefined;
+  }
+
+  async byIds(ids: readonly number[]): Promise<UserRecord[]> {
+    if (!ids.length) return [];
+    return (await this.db.rows(`${USER_SELECT} WHERE u.id = ANY($1::bigint[]) ORDER BY u.id`, [[...new Set(ids)]])).map(toUser);
+  }
+
+  async byLogin(login: string): Promise<UserRecord | undefined> {
+    const r = await this.db.row(`${USER_SELECT} WHERE lower(u.login) = lower($1)`, [login]);
+    return r ? toUser(r) : undefined;
+  }
+
+  async byEmail(email: string): Promise<UserRecord | undefined> {
+    const r = await this.db.row(`${USER_SELECT} WHERE lower(u.email) = lower($1)`, [email]);
+    return r ? toUser(r) : undefined;
+  }
+
+  async count(): Promise<number> {
+    return Number((await this.db.row('SELECT COUNT(*) AS n FROM users'))!.n);
+  }
+
+  async update(id: number, u: UserUpdate): Promise<UserRecord | undefined> {
+    const p = new Params();
+    const sets = [`updated_at = ${p.add(u.updatedAt)}`];
+    if (u.email !== undefined) sets.push(`email = ${p.add(u.email)}`);
+    if (u.name !== undefined) sets.push(`name = ${p.add(u.name)}`);
+    if (u.passwordHash !== undefined) sets.push(`password_hash = ${p.add(u.passwordHash)}`);
+    await mapUnique(this.db, () => this.db.write(`UPDATE users SET ${sets.join(', ')} WHERE id = ${p.add(id)}`, p.values), uniqueField);
+    return this.byId(id);
+  }
+}

@@ -1,0 +1,196 @@
+// The provider on PostgreSQL (team mode): `startProvider({ databaseUrl })` and `tessera serve
+// --db` / TESSERA_DATABASE_URL on a real PostgreSQL, and two replicas over one database — what
+// one does, the other sees; a token deleted at one is refused at the other within a second even
+// though the other had it cached.
+import * as assert from 'node:assert/strict';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { parseServeArgs } from '../../src/provider/cli';
+import { ApiClient } from './helpers/api-client';
+import { ManualClock } from '../../src/provider/clock';
+import { createUser, enable2fa, nextOtp } from './helpers/accounts';
+import { createClassic, newSession } from './helpers/orgs';
+import { memoryKeySource, usePostgres } from './helpers/postgres-stores';
+import { startTestProvider, TestProvider } from './helpers/provider';
+
+const CLI = path.resolve(__dirname, '../../src/provider/cli.js');
+
+describe('provider on PostgreSQL', function () {
+  this.timeout(60_000);
+  const pg = usePostgres();
+  const open: TestProvider[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((t) => t.close()));
+  });
+  // Replicas share the data key (as a team copies secret.key to each one).
+  const dataKey = memoryKeySource();
+  async function replica(databaseUrl: string, clock?: ManualClock): Promise<TestProvider> {
+    const t = await startTestProvider({ databaseUrl, clock, dataKey });
+    open.push(t);
+    return t;
+  }
+
+  it('signs up, makes a token and uses it; the data is in PostgreSQL, not in the data folder', async () => {
+    const url = await pg.newDatabase();
+    const t = await replica(url);
+    const user = await createUser(t);
+    assert.equal(user.siteAdmin, true, 'the first user is site admin');
+    const s = await newSession(t);
+    const tok = await createClassic(t, s, ['user']);
+    const me = await t.api.get('/user', { token: tok.token });
+    assert.equal(me.status, 200, me.text);
+    assert.equal(me.json.login, s.user.login);
+    assert.equal(me.headers.get('x-oauth-scopes'), 'user');
+    const again = await t.api.get('/user', { token: tok.token });
+    assert.equal(again.status, 200, 'a cached look-up answers the same');
+    assert.ok(t.logs.some((l) => /database: PostgreSQL at 127\.0\.0\.1:\d+\/t\d+_\d+/.test(l.message)), 'the start line names the database');
+    const { readdir } = await import('node:fs/promises');
+    assert.ok(!(await readdir(t.dataDir)).includes('tessera.db'), 'no SQLite database was made');
+  });
+
+  it('two replicas on one database: a token made at B works at A; deleted at B, refused at A within a second despite its cache', async () => {
+    const url = await pg.newDatabase();
+    const [a, b] = await Promise.all([replica(url), replica(url)]);
+    await createUser(a);
+    const s = await newSession(a);
+    const tok = await createClassic(b, s, ['user']);
+    for (let i = 0; i < 3; i++) {
+      // Warm: A has the token in its principal cache.
+      assert.equal((await a.api.get('/user', { token: tok.token })).status, 200);
+    }
+    const del = await b.api.delete(`/user/personal-access-tokens/${tok.id}`, { token: s.token });
+    assert.equal(del.status, 204, del.text);
+    const deadline = Date.now() + 1000;
+    let status = 0;
+    do {
+      status = (await a.api.get('/user', { token: tok.token })).status;
+    } while (status === 200 && Date.now() < deadline);
+    assert.equal(status, 401, 'refused at A within a second');
+    assert.equal((await b.api.get('/user', { token: tok.token })).status, 401);
+  });
+
+  it('two replicas share sign-in state: a TOTP code used at A is refused at B; 10 failures at A lock the account at B', async () => {
+    const url = await pg.newDatabase();
+    const clock = new ManualClock(Date.now());
+    const [a, b] = await Promise.all([replica(url, clock), replica(url, clock)]);
+    await createUser(a);
+    const user = await createUser(b);
+    await enable2fa(a, user);
+    const code = await nextOtp(a, user);
+    assert.equal((await a.api.get('/user', { basic: user, otp: code })).status, 200);
+    const replay = await b.api.get('/user', { basic: user, otp: code });
+    assert.equal(replay.status, 401, 'the code was used at A');
+    assert.equal((await b.api.get('/user', { basic: user, otp: await nextOtp(b, user) })).status, 200, 'a fresh code works at B');
+    for (let i = 0; i < 10; i++) {
+      assert.equal((await a.api.get('/user', { basic: { login: user.login, password: 'wrong-password' } })).status, 401);
+    }
+    const locked = await b.api.get('/user', { basic: user, otp: await nextOtp(b, user) });
+    assert.equal(locked.status, 401, 'locked at B by the failures at A');
+    assert.deepEqual(locked.json, { message: 'Bad credentials' });
+  });
+
+  it('answers 503 with Retry-After while the database is unreachable, and recovers', async function () {
+    const url = await pg.newDatabase();
+    const t = await replica(url);
+    await createUser(t);
+    const s = await newSession(t);
+    const tok = await createClassic(t, s, ['user']);
+    const db = new URL(url).pathname.slice(1);
+    const killer = new Client({ connectionString: url.replace(/\/[^/]+$/, '/postgres') });
+    await killer.connect();
+    try {
+      // Refuse new connections to the database and end the ones the replica holds.
+      await killer.query(`ALTER DATABASE ${db} ALLOW_CONNECTIONS false`);
+      await killer.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [db]);
+      const res = await t.api.get('/user', { token: tok.token });
+      assert.equal(res.status, 503, res.text);
+      assert.equal(res.headers.get('retry-after'), '1');
+      assert.doesNotMatch(res.text, /postgres:|127\.0\.0\.1/, 'no connection details in the answer');
+    } finally {
+      await killer.query(`ALTER DATABASE ${db} ALLOW_CONNECTIONS true`);
+      await killer.end();
+    }
+    assert.equal((await t.api.get('/user', { token: tok.token })).status, 200, 'back once the database is');
+  });
+
+  describe('tessera serve --db', () => {
+    let dataDir: string;
+    const children: ChildProcess[] = [];
+    beforeEach(async () => {
+      dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-cli-pg-'));
+    });
+    afterEach(async () => {
+      for (const c of children.splice(0)) {
+        try {
+          if (c.pid && c.exitCode === null) process.kill(-c.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    });
+
+    function serve(args: string[], env: NodeJS.ProcessEnv = {}) {
+      const child = spawn(process.execPath, [CLI, 'serve', '--data', dataDir, '--port', '0', '--tls', 'off', ...args], {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...env },
+      });
+      children.push(child);
+      const out = { text: '' };
+      child.stdout!.on('data', (d) => (out.text += d));
+      child.stderr!.on('data', (d) => (out.text += d));
+      const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const listening = async () => {
+        const end = Date.now() + 30_000;
+        for (;;) {
+          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out.text);
+          if (m) return m[1];
+          if (child.exitCode !== null || Date.now() > end) throw new Error(`did not start: ${out.text}`);
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      };
+      return { child, out, exit, listening };
+    }
+
+    it('serves from the database named by --db or TESSERA_DATABASE_URL (never printing its password), and stops on SIGTERM', async () => {
+      const url = await pg.newDatabase();
+      // Trust authentication ignores the password; it must still never be printed.
+      const withPassword = url.replace('postgres@', 'postgres:pw-s3cret@');
+      const byFlag = serve(['--db', withPassword]);
+      const api = new ApiClient(await byFlag.listening());
+      try {
+        assert.equal((await api.post('/users', { body: { login: 'cli-pg', email: 'cli-pg@x.test', password: 'pw-long-enough-1' } })).status, 201);
+      } finally {
+        await api.close();
+      }
+      byFlag.child.kill('SIGTERM');
+      assert.equal(await byFlag.exit, 0);
+      assert.doesNotMatch(byFlag.out.text, /s3cret/);
+
+      const byEnv = serve([], { TESSERA_DATABASE_URL: withPassword });
+      const api2 = new ApiClient(await byEnv.listening());
+      try {
+        const taken = await api2.post('/users', { body: { login: 'cli-pg', email: 'other@x.test', password: 'pw-long-enough-1' } });
+        assert.equal(taken.status, 422, 'the same database: the login is taken');
+      } finally {
+        await api2.close();
+      }
+      byEnv.child.kill('SIGTERM');
+      assert.equal(await byEnv.exit, 0);
+      assert.doesNotMatch(byEnv.out.text, /s3cret/);
+    });
+
+    it('refuses a URL that is not PostgreSQL, with a message', async () => {
+      const bad = serve(['--db', 'mysql://x/y']);
+      assert.equal(await bad.exit, 2);
+      assert.match(bad.out.text, /--db must be a postgres:\/\/ or postgresql:\/\/ URL/);
+      assert.throws(() => parseServeArgs(['serve', '--data', 'd'], '/', { TESSERA_DATABASE_URL: 'file:x' }), /TESSERA_DATABASE_URL must be/);
+      assert.equal(parseServeArgs(['serve', '--data', 'd'], '/', {}).databaseUrl, undefined, 'SQLite stays the default');
+      assert.equal(parseServeArgs(['serve', '--data', 'd', '--db', 'postgresql://h/db'], '/', { TESSERA_DATABASE_URL: 'postgres://other/x' }).databaseUrl, 'postgresql://h/db', '--db wins');
+    });
+  });
+});
