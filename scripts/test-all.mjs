@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test` (after `npm run build`): every test layer in turn — unit, provider, extension host
+// `npm test` (after `npm run build`): the lint, then every test layer in turn — unit, provider, extension host
 // (integration), UI — each with its own mocha summary; a failing layer does not stop the next.
 // Every layer's output (stdout and stderr) and the files the layers leave in test-results/ are
 // scanned for tokens (scripts/secret-scan.mjs): a token found fails the run, naming the layer or
@@ -17,13 +17,14 @@ const { values: opt } = parseArgs({ options: { only: { type: 'string' } } });
 const npm = process.env.npm_execpath;
 
 const LAYERS = [
+  { name: 'lint', what: 'ESLint: layers, import cycles, file size', cmd: npm ? [npm, 'run', '--silent', 'lint'] : null },
   { name: 'unit', what: 'pure logic, mocha', cmd: npm ? [npm, 'run', '--silent', 'test:unit'] : null },
   { name: 'provider', what: 'the real provider over HTTPS, real git', cmd: npm ? [npm, 'run', '--silent', 'test:provider'] : null },
   { name: 'integration', what: 'mocha inside the real VS Code extension host', cmd: ['test/harness/run-exthost.mjs'] },
   { name: 'ui', what: 'Playwright driving the workbench with the packed .vsix', cmd: ['test/harness/run-ui.mjs'] },
 ];
 if (!npm) {
-  console.error('[test] run me through npm (`npm test`): the unit and provider layers are npm scripts.');
+  console.error('[test] run me through npm (`npm test`): the lint, unit and provider layers are npm scripts.');
   process.exit(2);
 }
 const only = opt.only?.split(',');

@@ -72,6 +72,7 @@ describe('core: the embedded provider', function () {
     const port = Number(new URL(before.origin).port);
     await api.embedded.stop();
     // "Another window": the same bundle, the same data folder, the same port.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the lazily built bundle, loaded as the extension loads it
     const mod = require(path.join(vscode.extensions.getExtension('tessera-dev.tessera')!.extensionPath, 'dist', 'provider.js')) as ProviderModule;
     const other = await mod.startProvider({ dataDir: api.embedded.dataDir, port, host: '127.0.0.1', tls: 'auto', dataKey: sameProfileDataKey(api) });
     let otherClosed = false;
@@ -123,6 +124,7 @@ describe('core: the embedded provider', function () {
 
   it("tessera.providerUrl = a standalone provider's URL: the same client signs in and calls it (CA from tessera.caFile)", async () => {
     const ext = vscode.extensions.getExtension('tessera-dev.tessera')!;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the lazily built bundle, loaded as the extension loads it
     const mod = require(path.join(ext.extensionPath, 'dist', 'provider.js')) as ProviderModule;
     const dataDir = fs.mkdtempSync(path.join(process.env.TESSERA_TEST_WORKDIR!, 'standalone-'));
     const standalone = await mod.startProvider({ dataDir, port: 0, host: '127.0.0.1', tls: 'auto' });

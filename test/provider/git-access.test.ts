@@ -5,105 +5,25 @@ import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { git, hermeticGitEnv, runGit } from '../../bench/git-https/git-client';
+import { git, runGit } from '../../bench/git-https/git-client';
 import { generateRepository } from '../../bench/git-https/generate-repo';
-import { startProviderWithGit } from '../../bench/git-https/provider-with-git';
-import { ManualClock } from '../../src/provider/clock';
-import { defaultRepositoriesRoot, repositoryPath } from '../../src/provider/git/bare-repos';
 import { DATABASE_BUSY_MESSAGE } from '../../src/provider/http/error-handler';
 import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
-import { createClassicToken, createUser, TestUser } from './helpers/accounts';
-import { ApiClient } from './helpers/api-client';
-import type { TestProvider } from './helpers/provider';
-
-interface GitProvider {
-  url: string;
-  api: ApiClient;
-  clock: ManualClock;
-  caCertPath: string;
-  dataDir: string;
-  /** For the account helpers (they use api and clock). */
-  asTestProvider: TestProvider;
-  close(): Promise<void>;
-}
-
-/** The real provider over HTTPS with its local CA and the git routes, on a movable clock. */
-async function startGitProvider(dataDir: string): Promise<GitProvider> {
-  const clock = new ManualClock(Date.now());
-  const provider = await startProviderWithGit({ dataDir, clock });
-  const api = new ApiClient(provider.url, provider.caCertPem);
-  const close = async () => {
-    await api.close();
-    await provider.close();
-  };
-  const asTestProvider = { api, clock, dataDir, logs: [], provider: undefined, close } as unknown as TestProvider;
-  return { url: provider.url, api, clock, caCertPath: provider.caCertPath, dataDir, asTestProvider, close };
-}
+import { createClassicToken, TestUser } from './helpers/accounts';
+import { useGitFixture, type GitProvider } from './helpers/git-fixture';
 
 describe('git over HTTPS through the provider (real git, tokens, authorization)', function () {
   this.timeout(60_000);
+  const f = useGitFixture('tessera-git-access-');
   let tmp: string;
   let p: GitProvider;
   let env: NodeJS.ProcessEnv;
   let alice: TestUser;
   let bob: TestUser;
   let seq = 0;
-
-  before(async () => {
-    tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'tessera-git-access-'));
-    p = await startGitProvider(path.join(tmp, 'data'));
-    await fsp.mkdir(path.join(tmp, 'home'));
-    env = hermeticGitEnv(path.join(tmp, 'home'), p.caCertPath);
-    alice = await createUser(p.asTestProvider, { login: 'alice' });
-    bob = await createUser(p.asTestProvider, { login: 'bob' });
-  });
-  after(async () => {
-    await p?.close();
-    await fsp.rm(tmp, { recursive: true, force: true });
-  });
-
-  /** A repository through the API (a real bare repository behind it). */
-  async function createRepo(owner: TestUser, name: string, isPrivate: boolean, org?: string): Promise<void> {
-    const res = await p.api.post(org ? `/orgs/${org}/repos` : '/user/repos', { basic: { login: owner.login, password: owner.password }, body: { name, private: isPrivate } });
-    assert.equal(res.status, 201, res.text);
-  }
-
-  async function fineGrained(owner: TestUser, body: Record<string, unknown>): Promise<{ token: string; id: number }> {
-    const res = await p.api.post('/user/personal-access-tokens', {
-      basic: { login: owner.login, password: owner.password },
-      body: {
-        kind: 'fine_grained',
-        resource_owner: owner.login,
-        expires_at: new Date(p.clock.now().getTime() + 30 * 86_400_000).toISOString(),
-        ...body,
-      },
-    });
-    assert.equal(res.status, 201, res.text);
-    return { token: res.json.token, id: res.json.id };
-  }
-
-  const url = (token: string | undefined, repo: string, user = 'git') =>
-    token === undefined ? `${p.url}/${repo}.git` : p.url.replace('https://', `https://${user}:${token}@`) + `/${repo}.git`;
-
-  async function cloneTo(token: string | undefined, repo: string) {
-    const dir = path.join(tmp, `clone-${++seq}`);
-    const r = await runGit(['clone', url(token, repo), dir], { env });
-    return { ...r, dir };
-  }
-
-  async function commitAndPush(dir: string, message: string) {
-    await fsp.writeFile(path.join(dir, `file-${++seq}.txt`), `${message}\n`);
-    await git(['add', '-A'], { cwd: dir, env });
-    await git(['commit', '-q', '-m', message], { cwd: dir, env });
-    return runGit(['push', 'origin', 'HEAD:main'], { cwd: dir, env });
-  }
-
-  async function serverHead(owner: string, repo: string): Promise<string> {
-    return (await git(['rev-parse', '--verify', '-q', 'refs/heads/main'], { cwd: repositoryPath(defaultRepositoriesRoot(p.dataDir), owner, repo), env }).catch(() => '')).trim();
-  }
-
+  before(() => ({ tmp, p, env, alice, bob } = f));
+  const { createRepo, fineGrained, url, cloneTo, commitAndPush, serverHead } = f;
   before(async () => {
     await createRepo(alice, 'site', true);
     await createRepo(alice, 'other', true);
@@ -392,116 +312,5 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
     assert.match(asked, /Username for 'https:\/\/127\.0\.0\.1:\d+\/alice\/site\.git'/);
     assert.match(asked, /Password for 'https:\/\/x-access-token@127\.0\.0\.1:\d+\/alice\/site\.git'/);
     assert.equal(await serverHead('alice', 'site'), (await git(['rev-parse', 'HEAD'], { cwd: dir, env })).trim());
-  });
-
-  describe('organization repositories: approval, denial, classic restriction, SSO', () => {
-    // The org, its membership, repositories, policy, reviews and SSO authorization: all through the API.
-    const asAlice = () => ({ basic: { login: alice.login, password: alice.password } });
-
-    before(async () => {
-      assert.equal((await p.api.post('/user/orgs', { ...asAlice(), body: { login: 'acme' } })).status, 201);
-      const invite = await p.api.call('PUT', '/orgs/acme/memberships/bob', { ...asAlice(), body: { role: 'member' } });
-      assert.equal(invite.status, 200, invite.text);
-      const accept = await p.api.call('PATCH', '/user/memberships/orgs/acme', { basic: { login: bob.login, password: bob.password }, body: { state: 'active' } });
-      assert.equal(accept.status, 200, accept.text);
-      await createRepo(alice, 'site', true, 'acme');
-      await createRepo(alice, 'www', false, 'acme');
-      const seed = await createClassicToken(p.asTestProvider, alice, { name: 'acme-seed', scopes: ['repo'] });
-      for (const repo of ['acme/site', 'acme/www']) {
-        const c = await cloneTo(seed.token, repo);
-        assert.equal(c.code, 0, c.stderr);
-        assert.equal((await commitAndPush(c.dir, `seed ${repo}`)).code, 0);
-      }
-    });
-
-    async function setPolicy(policy: Record<string, unknown>): Promise<void> {
-      const res = await p.api.call('PATCH', '/orgs/acme/personal-access-token-policy', { ...asAlice(), body: policy });
-      assert.equal(res.status, 200, res.text);
-    }
-
-    async function review(tokenId: number, action: 'approve' | 'deny', reason?: string): Promise<void> {
-      const list = await p.api.call('GET', '/orgs/acme/personal-access-token-requests', asAlice());
-      assert.equal(list.status, 200, list.text);
-      const request = (list.json as Array<{ id: number; token_id: number }>).find((r) => r.token_id === tokenId);
-      assert.ok(request, 'the token has a pending request');
-      const res = await p.api.post(`/orgs/acme/personal-access-token-requests/${request.id}`, { ...asAlice(), body: { action, ...(reason ? { reason } : {}) } });
-      assert.equal(res.status, 204, res.text);
-    }
-
-    it('pending approval: git says so (public repositories still read); once approved it pushes', async () => {
-      await setPolicy({ require_approval: true });
-      try {
-        const t = await fineGrained(bob, { name: 'bob-ci', resource_owner: 'acme', repository_selection: 'subset', repositories: ['site'], permissions: { repository: { contents: 'write' } } });
-        const state = await p.api.call('GET', `/user/personal-access-tokens/${t.id}`, { basic: { login: bob.login, password: bob.password } });
-        assert.equal(state.json.status, 'pending');
-        const denied = await cloneTo(t.token, 'acme/site');
-        assert.notEqual(denied.code, 0);
-        assert.match(denied.stderr, /remote: .*token 'bob-ci'.*pending approval by an owner of 'acme'/);
-        const pub = await cloneTo(t.token, 'acme/www');
-        assert.equal(pub.code, 0, pub.stderr);
-        const pubPush = await commitAndPush(pub.dir, 'pending push');
-        assert.notEqual(pubPush.code, 0);
-        assert.match(pubPush.stderr, /remote: token 'bob-ci' may not push to acme\/www: .*pending approval/);
-
-        await review(t.id, 'approve');
-        const ok = await cloneTo(t.token, 'acme/site');
-        assert.equal(ok.code, 0, ok.stderr);
-        const push = await commitAndPush(ok.dir, 'approved push');
-        assert.equal(push.code, 0, push.stderr);
-      } finally {
-        await setPolicy({ require_approval: false });
-      }
-    });
-
-    it("denied: git shows the owners' reason", async () => {
-      await setPolicy({ require_approval: true });
-      try {
-        const t = await fineGrained(bob, { name: 'bob-denied', resource_owner: 'acme', repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
-        await review(t.id, 'deny', 'no personal CI tokens on acme');
-        const r = await cloneTo(t.token, 'acme/site');
-        assert.notEqual(r.code, 0);
-        assert.match(r.stderr, /remote: .*token 'bob-denied'.*denied this token's request: no personal CI tokens on acme/);
-      } finally {
-        await setPolicy({ require_approval: false });
-      }
-    });
-
-    it('classic tokens restricted by the org: refused on its repositories with the policy named; public reads still work', async () => {
-      const t = await createClassicToken(p.asTestProvider, bob, { name: 'bob-classic', scopes: ['repo'] });
-      assert.equal((await cloneTo(t.token, 'acme/site')).code, 0, 'allowed before the policy');
-      await setPolicy({ classic_tokens: 'restricted' });
-      try {
-        const r = await cloneTo(t.token, 'acme/site');
-        assert.notEqual(r.code, 0);
-        assert.match(r.stderr, /remote: token 'bob-classic' may not fetch from acme\/site: The 'acme' organization forbids access with classic personal access tokens/);
-        const pub = await cloneTo(t.token, 'acme/www');
-        assert.equal(pub.code, 0, pub.stderr);
-        const push = await commitAndPush(pub.dir, 'restricted push');
-        assert.notEqual(push.code, 0);
-        assert.match(push.stderr, /forbids access with classic personal access tokens/);
-      } finally {
-        await setPolicy({ classic_tokens: 'allowed' });
-      }
-    });
-
-    it('SSO required: a token not yet authorized for the org is refused with the SSO reason; authorized, it works', async () => {
-      const t = await fineGrained(alice, { name: 'alice-sso', resource_owner: 'acme', repository_selection: 'all', permissions: { repository: { contents: 'write' } } });
-      await setPolicy({ sso_required: true });
-      try {
-        const r = await cloneTo(t.token, 'acme/site');
-        assert.notEqual(r.code, 0);
-        assert.match(r.stderr, /remote: token 'alice-sso' may not fetch from acme\/site: Resource protected by organization SSO enforcement/);
-        const res = await p.api.call('GET', `${p.url}/acme/site.git/info/refs?service=git-upload-pack`, { basic: { login: 'git', password: t.token } });
-        assert.equal(res.status, 403);
-        assert.match(res.headers.get('x-github-sso') ?? '', /^required; url=/);
-        const authorize = await p.api.post('/orgs/acme/credential-authorizations', { ...asAlice(), body: { token_id: t.id } });
-        assert.equal(authorize.status, 201, authorize.text);
-        const ok = await cloneTo(t.token, 'acme/site');
-        assert.equal(ok.code, 0, ok.stderr);
-        assert.equal((await commitAndPush(ok.dir, 'sso push')).code, 0);
-      } finally {
-        await setPolicy({ sso_required: false });
-      }
-    });
   });
 });

@@ -23,7 +23,7 @@ describe('HTTPS with the local CA', () => {
 
       const health = await t.api.get('/-/health');
       assert.equal(health.status, 200);
-      assert.deepEqual(health.json, { service: 'tessera', version: require('../../../package.json').version, status: 'ok' });
+      assert.deepEqual(health.json, { service: 'tessera', version: JSON.parse(await readFile(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')).version, status: 'ok' });
 
       const user = await createUser(t);
       await enable2fa(t, user);

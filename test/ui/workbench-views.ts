@@ -1,0 +1,193 @@
+// UI helpers: the activity bar, views and tree items, context menus, webview frames and the status bar.
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { DEFAULT_TIMEOUT, escapeRegExp, textMatcher } from './workbench-text';
+
+// ---------------------------------------------------------------- activity bar and views
+
+export function activityBarItem(page: Page, title: string): Locator {
+  // aria-label is the title, or "Title (Keybinding)" for the built-in containers.
+  return page.locator(`.part.activitybar .action-item a.action-label[aria-label="${title}"], ` +
+    `.part.activitybar .action-item a.action-label[aria-label^="${title} ("]`).first();
+}
+
+/** Opens a view container from the activity bar (no-op when it is already showing). */
+export async function openViewContainer(page: Page, title: string): Promise<void> {
+  const item = activityBarItem(page, title);
+  await item.waitFor();
+  const li = item.locator('xpath=ancestor::li[contains(concat(" ", @class, " "), " action-item ")][1]');
+  const isChecked = async () => / checked /.test(` ${await li.getAttribute('class')} `);
+  if (!await isChecked() || !await page.locator('.part.sidebar').isVisible()) await item.click();
+  await page.locator('.part.sidebar').waitFor({ state: 'visible' });
+  const deadline = Date.now() + DEFAULT_TIMEOUT;
+  while (!await isChecked()) {
+    if (Date.now() > deadline) throw new Error(`view container ${title} did not open`);
+    await page.waitForTimeout(100);
+  }
+}
+
+/** The pane of a view in the side bar, by its name (e.g. 'Tokens'). */
+export function viewPane(page: Page, viewName: string): Locator {
+  return page.locator('.part.sidebar .pane').filter({ has: page.locator(`.pane-header[aria-label="${viewName} Section"]`) });
+}
+
+/** Names of the views shown in the side bar, top to bottom. */
+export async function visibleViews(page: Page): Promise<string[]> {
+  const headers = await page.locator('.part.sidebar .pane > .pane-header').all();
+  const names: string[] = [];
+  for (const h of headers) {
+    const label = await h.getAttribute('aria-label');
+    if (label && await h.locator('xpath=..').isVisible()) names.push(label.replace(/ Section$/, ''));
+  }
+  return names;
+}
+
+async function expandView(page: Page, viewName: string): Promise<Locator> {
+  const pane = viewPane(page, viewName);
+  await pane.waitFor();
+  const header = pane.locator('> .pane-header');
+  if (await header.getAttribute('aria-expanded') === 'false') await header.click();
+  return pane;
+}
+
+/** The row of a tree item in a view (visible rows only: expand parents first). */
+export async function treeItem(page: Page, viewName: string, label: string | RegExp, timeout = DEFAULT_TIMEOUT): Promise<Locator> {
+  const pane = await expandView(page, viewName);
+  const row = pane.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: textMatcher(label) }) }).first();
+  try {
+    await row.waitFor({ timeout });
+  } catch {
+    const labels = await pane.locator('.monaco-list-row .label-name').allTextContents();
+    throw new Error(`tree item ${label} not found in view ${viewName}; visible items: ${JSON.stringify(labels)}`);
+  }
+  return row;
+}
+
+/** Clicks a tree item (a right click opens its context menu; see contextMenuPick). */
+export async function clickTreeItem(page: Page, viewName: string, label: string | RegExp,
+  options: { button?: 'left' | 'right'; double?: boolean } = {}): Promise<Locator> {
+  const row = await treeItem(page, viewName, label);
+  if (options.double) await row.dblclick();
+  else if (options.button === 'right') await openContextMenu(page, row);
+  else await row.click();
+  return row;
+}
+
+/**
+ * Right-clicks until the context menu shows (a click that lands while the tree re-renders, e.g.
+ * right after a refresh, is dropped by the workbench).
+ */
+async function openContextMenu(page: Page, row: Locator): Promise<void> {
+  const menu = page.locator('.context-view .monaco-menu');
+  for (let attempt = 1; ; attempt++) {
+    await row.click({ button: 'right' });
+    try {
+      await menu.waitFor({ state: 'visible', timeout: 3_000 });
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw new Error(`no context menu opened on a tree item after ${attempt} right-clicks: ${(err as Error).message}`);
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(300);
+    }
+  }
+}
+
+/** Clicks an inline action (icon) of a tree item, by its title. */
+export async function clickTreeItemAction(page: Page, viewName: string, label: string | RegExp, actionTitle: string): Promise<void> {
+  const row = await treeItem(page, viewName, label);
+  await row.hover();
+  await row.locator(`.actions .action-label[aria-label="${actionTitle}"], .actions .action-label[aria-label^="${actionTitle} ("]`).first().click();
+}
+
+/**
+ * Clicks an action in a view's title bar, by its title. The title toolbar re-renders whenever the
+ * view's context keys change, and a click that lands during a re-render is dropped: give `until`
+ * (what the action visibly does, waited for at most `timeout` ms) and the click is repeated, up to
+ * three times, until that happens. Only for actions that are safe to run twice (e.g. Refresh).
+ */
+export async function clickViewAction(page: Page, viewName: string, actionTitle: string,
+  options: { until?: (timeout: number) => Promise<unknown> } = {}): Promise<void> {
+  const attempts = options.until ? 3 : 1;
+  for (let attempt = 1; ; attempt++) {
+    const pane = await expandView(page, viewName);
+    await pane.hover();
+    const inPane = pane.locator(`.pane-header .actions .action-label[aria-label="${actionTitle}"], .pane-header .actions .action-label[aria-label^="${actionTitle} ("]`);
+    // A container with a single view shows that view's actions in the side bar's title.
+    const inTitle = page.locator(`.part.sidebar .composite.title .action-label[aria-label="${actionTitle}"], .part.sidebar .composite.title .action-label[aria-label^="${actionTitle} ("]`);
+    const action = inPane.or(inTitle).first();
+    await action.waitFor({ state: 'visible' });
+    // Let the title bar's toolbar settle (it re-renders when the view's context keys change).
+    await page.waitForTimeout(300);
+    await action.hover();
+    await action.click();
+    if (!options.until) return;
+    try {
+      await options.until(attempt < attempts ? 6_000 : DEFAULT_TIMEOUT);
+      return;
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+    }
+  }
+}
+
+/** Picks an entry of the open context menu. */
+export async function contextMenuPick(page: Page, label: string | RegExp): Promise<void> {
+  const menu = page.locator('.context-view .monaco-menu');
+  const item = menu.locator('.action-item:not(.disabled) .action-label', { hasText: textMatcher(label) }).first();
+  try {
+    await item.waitFor();
+  } catch {
+    const items = await menu.locator('.action-item .action-label').allTextContents();
+    throw new Error(`context menu has no enabled item ${label}; it shows: ${JSON.stringify(items.filter(Boolean))}`);
+  }
+  await item.hover(); // focuses the item
+  await item.click();
+  // A click that lands while the menu is still settling is dropped by the workbench: Enter runs the
+  // focused item instead.
+  try {
+    await menu.waitFor({ state: 'hidden', timeout: 1_000 });
+  } catch {
+    await item.hover();
+    await page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'hidden' });
+  }
+}
+
+
+/** The content of a webview (panel or view) by its title: VS Code nests each webview in two
+ *  iframes (an outer host frame and an inner `#active-frame` carrying the title). Prefers the visible
+ *  one when several share the title. Use it like a page: `frame.locator('button', { hasText: 'Create' })`. */
+export async function webviewFrame(page: Page, title: string, timeout = DEFAULT_TIMEOUT): Promise<FrameLocator> {
+  const outer = page.locator('iframe.webview.ready');
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const n = await outer.count();
+    let fallback: FrameLocator | undefined;
+    for (let i = n - 1; i >= 0; i--) {
+      const hostFrame = outer.nth(i);
+      const inner = hostFrame.contentFrame().locator(`iframe#active-frame[title="${title.replace(/"/g, '\\"')}"]`);
+      if (await inner.count() === 0) continue;
+      const frame = hostFrame.contentFrame().frameLocator('iframe#active-frame');
+      if (await hostFrame.isVisible()) {
+        await frame.locator('body').waitFor({ timeout: Math.max(1_000, deadline - Date.now()) });
+        return frame;
+      }
+      fallback ??= frame;
+    }
+    if (fallback) return fallback;
+    if (Date.now() > deadline) {
+      const titles: string[] = [];
+      for (let i = 0; i < n; i++) titles.push(...await outer.nth(i).contentFrame().locator('iframe#active-frame').evaluateAll((els) => els.map((e) => String((e as unknown as { title: string }).title))));
+      throw new Error(`no webview titled "${title}" within ${timeout} ms; open webviews: ${JSON.stringify(titles)}`);
+    }
+    await page.waitForTimeout(200);
+  }
+}
+
+// ---------------------------------------------------------------- misc
+
+/** Waits for a status bar entry whose text matches and returns it. */
+export async function waitForStatusBarItem(page: Page, text: RegExp | string, timeout = DEFAULT_TIMEOUT): Promise<Locator> {
+  const item = page.locator('.part.statusbar .statusbar-item', { hasText: typeof text === 'string' ? new RegExp(escapeRegExp(text)) : text }).first();
+  await item.waitFor({ state: 'visible', timeout });
+  return item;
+}
