@@ -7,7 +7,8 @@ import tseslint from 'typescript-eslint';
 import { importX, createNodeResolver } from 'eslint-plugin-import-x';
 
 const vscodeOnlyInExtension = {
-  'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: "Only src/extension (and extension-host tests) may import 'vscode'." }] }],
+  // `import type` is erased: unit tests of extension code may name vscode's types.
+  '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: 'vscode', allowTypeImports: true, message: "Only src/extension (and extension-host tests) may import 'vscode'." }] }],
 };
 
 export default tseslint.config(
