@@ -81,48 +81,6 @@ describe('provider PostgreSQL store', function () {
     });
   });
 
-  it('reserves attempts: failures plus open reservations never pass the threshold; locks at it; starts over after the lock or window', async () => {
-    const s = await pg.newStore();
-    const f = s.signInFailures;
-    const limits = { windowMs: 60 * MIN, threshold: 3, lockMs: 10 * MIN, reservationTtlMs: 5 * MIN };
-    const at = (m: number) => new Date(T0.getTime() + m * MIN);
-    const reserve = async (m: number, key = 'k') => {
-      const r = await f.reserveAttempt(key, at(m), limits);
-      assert.ok(r, `reserved at ${m}`);
-      return r;
-    };
-    const [r1, r2, r3] = [await reserve(0), await reserve(0), await reserve(0)];
-    assert.equal(await f.reserveAttempt('k', at(0), limits), undefined, 'three open reservations: no fourth');
-    await reserve(0, 'other');
-    await f.settleAttempt(r1, 'failure', at(0), limits);
-    assert.equal((await f.get('k'))?.count, 1);
-    assert.equal(await f.reserveAttempt('k', at(1), limits), undefined, 'one failure and two open reservations');
-    await f.settleAttempt(r2, 'released', at(1), limits);
-    assert.equal((await f.get('k'))?.count, 1, 'a released attempt does not count');
-    const r4 = await reserve(1);
-    await f.settleAttempt(r3, 'failure', at(1), limits);
-    await f.settleAttempt(r4, 'failure', at(2), limits);
-    assert.equal((await f.get('k'))?.lockedUntil?.toISOString(), at(12).toISOString());
-    assert.equal(await f.reserveAttempt('k', at(5), limits), undefined, 'locked');
-    const r5 = await reserve(13);
-    await f.settleAttempt(r5, 'failure', at(13), limits);
-    assert.equal((await f.get('k'))?.count, 1, 'a new count after the lock ended');
-    const stale = await reserve(20);
-    await reserve(20);
-    const [a, b] = [await reserve(26), await reserve(26)];
-    assert.equal(await f.reserveAttempt('k', at(26), limits), undefined, 'the stale ones no longer count; these do');
-    await f.settleAttempt(a, 'failure', at(26), limits);
-    await f.settleAttempt(b, 'failure', at(26), limits);
-    await f.settleAttempt(stale, 'failure', at(27), limits);
-    assert.equal((await f.get('k'))?.lockedUntil?.toISOString(), at(36).toISOString(), 'failures during a lock do not extend it');
-    const ok = await reserve(201);
-    await f.settleAttempt(ok, 'success', at(201), limits);
-    assert.equal(await f.get('k'), undefined, 'a success clears the count');
-    await f.settleAttempt(await reserve(202), 'failure', at(202), limits);
-    await f.clear('k');
-    assert.equal(await f.get('k'), undefined);
-  });
-
   it('parallel attempts at two replicas get no more reservations than the threshold, and their failures all count', async () => {
     const url = await pg.newDatabase();
     const [a, b] = await Promise.all([pg.openStore(url), pg.openStore(url)]);
