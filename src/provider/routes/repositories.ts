@@ -4,24 +4,23 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RepositoryJson } from '../../shared/api-types';
 import { recordAudit } from '../audit/audit-log';
-import type { Principal } from '../auth/principal';
 import { principalOf } from '../authz/authorize';
 import { requireClassicScope } from '../authz/permission-check';
 import { partialResultsHeader, SSO_HEADER } from '../authz/token-access';
 import { apiBase, ProviderContext } from '../context';
-import { createBareRepository, repositoryPath, trashBareRepository, validateRepositoryName } from '../git/bare-repos';
-import { forbidden, invalidField, notFound, validationFailed } from '../http/errors';
+import { repositoryPath, trashBareRepository } from '../git/bare-repos';
+import { invalidField, notFound } from '../http/errors';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
 import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
-import { organizationOf, organizationResolver, selfResource } from '../orgs/org-resource';
+import { organizationOf, organizationResolver } from '../orgs/org-resource';
 import { AccountOwner } from '../repos/account-owner';
 import { listBranches } from '../repos/branches';
-import { listableRepositories, ListedRepository } from '../repos/repository-listing';
+import { listableRepositories, ListedRepository, sortRepositories } from '../repos/repository-listing';
 import { repositoriesRoot } from '../repos/repositories-root';
 import { repositoryJson } from '../repos/repository-json';
+import { CREATE_ORG_REPOSITORY, CREATE_USER_REPOSITORY, READ_REPOSITORY } from '../repos/repository-requirements';
 import { repositoryClassicScopes, repositoryOf, repositoryPermission, repositoryResource } from '../repos/repository-resource';
-import { UniqueViolation } from '../store/errors';
-import type { RepositoryRecord } from '../store/repositories';
+import { createRepository, wantsPrivate } from '../repos/repository-service';
 
 const API = '/api/v3';
 
@@ -44,69 +43,13 @@ const createBodySchema = {
   },
 } as const;
 
-const ADMINISTRATION_WRITE = { group: 'repository', name: 'administration', level: 'write' } as const;
-
-function wantsPrivate(body: { private?: boolean; visibility?: 'public' | 'private' }): boolean | undefined {
-  if (body.visibility !== undefined && body.private !== undefined && body.private !== (body.visibility === 'private')) {
-    throw invalidField('visibility', `contradicts private: ${body.private}`);
-  }
-  if (body.visibility !== undefined) return body.visibility === 'private';
-  return body.private;
-}
-
-/** Creating a repository with a fine-grained token needs access to all of the owner's repositories. */
-function assertCanCreate(principal: Principal, isPrivate: boolean): void {
-  requireClassicScope(principal, isPrivate ? ['repo'] : ['repo', 'public_repo']);
-  const t = principal.token;
-  if (t?.kind === 'fine_grained' && t.repositorySelection !== 'all') {
-    throw forbidden("Resource not accessible by personal access token: creating repositories needs repository_selection 'all'");
-  }
-}
-
-async function createRepository(
+async function create(
   ctx: ProviderContext,
   request: FastifyRequest<{ Body: CreateRepositoryBody }>,
   reply: FastifyReply,
   owner: AccountOwner,
 ): Promise<RepositoryJson> {
-  const principal = principalOf(request);
-  const body = request.body;
-  const nameProblem = validateRepositoryName(body.name);
-  if (nameProblem) throw invalidField('name', nameProblem.replace(/^repository name /, ''));
-  const isPrivate = wantsPrivate(body) ?? false;
-  assertCanCreate(principal, isPrivate);
-  let repo: RepositoryRecord;
-  try {
-    repo = await ctx.store.repositories.create({
-      ownerType: owner.type,
-      ownerId: owner.id,
-      name: body.name,
-      description: body.description ?? null,
-      private: isPrivate,
-      createdBy: principal.user.id,
-      createdAt: ctx.clock.now(),
-    });
-  } catch (err) {
-    if (err instanceof UniqueViolation) throw validationFailed([{ resource: 'Repository', field: 'name', code: 'already_exists', message: 'name already exists on this account' }]);
-    throw err;
-  }
-  try {
-    await createBareRepository(repositoriesRoot(ctx), owner.login, repo.name);
-  } catch (err) {
-    await ctx.store.repositories.delete(repo.id);
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw validationFailed([{ resource: 'Repository', field: 'name', code: 'already_exists', message: 'name already exists on this account' }]);
-    }
-    throw err;
-  }
-  await recordAudit(ctx, {
-    action: ORG_AUDIT_ACTIONS.repoCreate,
-    actor: principal.user,
-    ...(owner.type === 'Organization' ? { org: owner.org } : {}),
-    tokenId: principal.token?.id,
-    ip: request.ip,
-    data: { repo: `${owner.login}/${repo.name}`, visibility: repo.private ? 'private' : 'public' },
-  });
+  const repo = await createRepository(ctx, principalOf(request), request.ip, owner, request.body);
   reply.code(201).header('Location', `${apiBase(ctx)}/repos/${owner.login}/${repo.name}`);
   return repositoryJson(ctx, repo, owner, 'admin');
 }
@@ -134,22 +77,11 @@ interface ListQuery {
   page?: string;
 }
 
-function sortListed(items: ListedRepository[], q: ListQuery): ListedRepository[] {
-  const sort = q.sort ?? 'full_name';
-  const direction = q.direction ?? (sort === 'full_name' ? 'asc' : 'desc');
-  const key = (i: ListedRepository): string =>
-    sort === 'full_name'
-      ? `${i.owner.login}/${i.repository.name}`.toLowerCase()
-      : (sort === 'created' ? i.repository.createdAt : sort === 'updated' ? i.repository.updatedAt : (i.repository.pushedAt ?? i.repository.createdAt)).toISOString();
-  const out = [...items].sort((a, b) => key(a).localeCompare(key(b)) || a.repository.id - b.repository.id);
-  return direction === 'desc' ? out.reverse() : out;
-}
-
 function sendPage(ctx: ProviderContext, request: FastifyRequest<{ Querystring: ListQuery }>, reply: FastifyReply, items: ListedRepository[], ssoSkipped: number[]) {
   const sso = partialResultsHeader(ssoSkipped);
   if (sso) reply.header(SSO_HEADER, sso);
   const page = pageOf(request.query);
-  const slice = sortListed(items, request.query).slice(page.offset, page.offset + page.limit);
+  const slice = sortRepositories(items, request.query.sort ?? 'full_name', request.query.direction).slice(page.offset, page.offset + page.limit);
   setLinkHeader(request, reply, page, slice.length, ctx.origin);
   return slice.map((i) => repositoryJson(ctx, i.repository, i.owner, request.principal ? i.access : undefined));
 }
@@ -158,43 +90,31 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
   app.post<{ Body: CreateRepositoryBody }>(
     `${API}/user/repos`,
     {
-      config: { auth: { classicScopes: ['repo', 'public_repo'], permission: ADMINISTRATION_WRITE, resource: selfResource } },
+      config: { auth: CREATE_USER_REPOSITORY },
       schema: { body: createBodySchema },
     },
     async (request, reply) => {
       const { user } = principalOf(request);
-      return createRepository(ctx, request, reply, { type: 'User', id: user.id, login: user.login, user });
+      return create(ctx, request, reply, { type: 'User', id: user.id, login: user.login, user });
     },
   );
 
   app.post<{ Params: { org: string }; Body: CreateRepositoryBody }>(
     `${API}/orgs/:org/repos`,
     {
-      config: {
-        auth: { classicScopes: ['repo', 'public_repo'], permission: ADMINISTRATION_WRITE, accountToken: true, resource: organizationResolver('member') },
-      },
+      config: { auth: CREATE_ORG_REPOSITORY },
       schema: { body: createBodySchema },
     },
     async (request, reply) => {
       const { org } = organizationOf(request);
-      return createRepository(ctx, request, reply, { type: 'Organization', id: org.id, login: org.login, org });
+      return create(ctx, request, reply, { type: 'Organization', id: org.id, login: org.login, org });
     },
   );
 
   app.get<{ Params: { owner: string; repo: string } }>(
     `${API}/repos/:owner/:repo`,
     {
-      config: {
-        auth: {
-          anonymous: true,
-          // Tessera: admin:token (token management) may read a private repository's metadata, to
-          // make tokens for it.
-          classicScopes: (_r, res) => (res?.isPublic ? [] : ['repo', 'admin:token']),
-          permission: repositoryPermission('metadata', 'read'),
-          accountToken: true,
-          resource: repositoryResource,
-        },
-      },
+      config: { auth: READ_REPOSITORY },
     },
     async (request) => {
       const rec = repositoryOf(request);
