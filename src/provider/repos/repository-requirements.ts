@@ -32,3 +32,12 @@ export const CREATE_ORG_REPOSITORY: AuthRequirement = {
   accountToken: true,
   resource: organizationResolver('member'),
 };
+
+/** GET /orgs/{org}/repos. */
+export const LIST_ORG_REPOSITORIES: AuthRequirement = {
+  anonymous: true,
+  classicScopes: [],
+  permission: { group: 'repository', name: 'metadata', level: 'read' },
+  accountToken: true,
+  resource: organizationResolver(null),
+};

@@ -17,6 +17,7 @@ import { LOGIN_PATTERN } from '../users/user-json';
 import type { Principal } from '../auth/principal';
 import type { UserRecord } from '../store/users';
 
+import { LIST_USER_ORGANIZATIONS, READ_ORGANIZATION } from '../orgs/organization-requirements';
 const API = '/api/v3';
 const nameSchema = { anyOf: [{ type: 'string', maxLength: 255 }, { type: 'null' }] } as const;
 const descriptionSchema = { anyOf: [{ type: 'string', maxLength: 1024 }, { type: 'null' }] } as const;
@@ -83,7 +84,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
 
   app.get<{ Params: { org: string } }>(
     `${API}/orgs/:org`,
-    { config: { auth: { anonymous: true, classicScopes: [], permission: 'none', accountToken: true, resource: organizationResolver(null) } } },
+    { config: { auth: READ_ORGANIZATION } },
     async (request) => {
       const { org, role } = organizationOf(request);
       const publicRepos = (await ctx.store.repositories.list({ ownerType: 'Organization', ownerId: org.id, private: false })).length;
@@ -124,7 +125,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
   app.get<{ Querystring: { per_page?: string; page?: string } }>(
     `${API}/user/orgs`,
     {
-      config: { auth: { classicScopes: ['read:org', 'user'], permission: 'none' } },
+      config: { auth: LIST_USER_ORGANIZATIONS },
       schema: { querystring: { type: 'object', additionalProperties: false, properties: { ...paginationQuerySchema } } },
     },
     async (request, reply) => {

@@ -12,13 +12,13 @@ import { repositoryPath, trashBareRepository } from '../git/bare-repos';
 import { invalidField, notFound } from '../http/errors';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
 import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
-import { organizationOf, organizationResolver } from '../orgs/org-resource';
+import { organizationOf } from '../orgs/org-resource';
 import { AccountOwner } from '../repos/account-owner';
 import { listBranches } from '../repos/branches';
 import { listableRepositories, ListedRepository, sortRepositories } from '../repos/repository-listing';
 import { repositoriesRoot } from '../repos/repositories-root';
 import { repositoryJson } from '../repos/repository-json';
-import { CREATE_ORG_REPOSITORY, CREATE_USER_REPOSITORY, READ_REPOSITORY } from '../repos/repository-requirements';
+import { CREATE_ORG_REPOSITORY, CREATE_USER_REPOSITORY, LIST_ORG_REPOSITORIES, READ_REPOSITORY } from '../repos/repository-requirements';
 import { repositoryClassicScopes, repositoryOf, repositoryPermission, repositoryResource } from '../repos/repository-resource';
 import { createRepository, wantsPrivate } from '../repos/repository-service';
 
@@ -264,15 +264,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
   app.get<{ Params: { org: string }; Querystring: ListQuery }>(
     `${API}/orgs/:org/repos`,
     {
-      config: {
-        auth: {
-          anonymous: true,
-          classicScopes: [],
-          permission: { group: 'repository', name: 'metadata', level: 'read' },
-          accountToken: true,
-          resource: organizationResolver(null),
-        },
-      },
+      config: { auth: LIST_ORG_REPOSITORIES },
       schema: { querystring: listQuerySchema },
     },
     async (request, reply) => {
