@@ -1,51 +1,23 @@
-// Debian's `gh` (GitHub CLI), unchanged, against the real provider over HTTPS: the host is
-// GH_HOST=127.0.0.1:<port> (gh refuses a port in --hostname, not in GH_HOST, so no port 443 and
-// no root are needed), the provider's CA is trusted through SSL_CERT_FILE / GIT_SSL_CAINFO (a
-// bundle of the system's CAs plus the provider's), and gh's config lives in a temporary
-// GH_CONFIG_DIR. The token comes from GH_ENTERPRISE_TOKEN (gh's variable for hosts other than
-// github.com).
+// Debian's `gh` (GitHub CLI), unchanged, against the real provider over HTTPS (set-up in
+// helpers/gh.ts): gh api graphql, repo create / view / list / clone / delete. The token comes
+// from GH_ENTERPRISE_TOKEN (gh's variable for hosts other than github.com).
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import * as os from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { hermeticGitEnv, runGit } from '../../bench/git-https/git-client';
+import { runGit } from '../../bench/git-https/git-client';
+import { ensureGh, GhEnvironment, ghEnvironment, GhRun, runGh } from './helpers/gh';
 import { createClassic, newSession, Session } from './helpers/orgs';
 import { startTestProvider, TestProvider } from './helpers/provider';
-
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const SYSTEM_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs gh asynchronously (the provider answers from this same process). */
-function runGh(args: string[], env: NodeJS.ProcessEnv, opts: { cwd?: string; input?: string } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('gh', args, { cwd: opts.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(opts.input ?? '');
-  });
-}
 
 describe('gh (GitHub CLI) against the provider', function () {
   this.timeout(120_000);
   let t: TestProvider;
   let alice: Session;
+  let ghEnv: GhEnvironment;
   let dir: string;
   let env: NodeJS.ProcessEnv;
-  let host: string;
 
-  const gh = async (args: string[], opts: { cwd?: string; input?: string } = {}): Promise<Run> => {
+  const gh = async (args: string[], opts: { cwd?: string; input?: string } = {}): Promise<GhRun> => {
     const r = await runGh(args, env, opts);
     assert.equal(r.status, 0, `gh ${args.join(' ')} failed (${r.status}):\n${r.stderr}${r.stdout}`);
     return r;
@@ -53,34 +25,18 @@ describe('gh (GitHub CLI) against the provider', function () {
 
   before(async function () {
     this.timeout(600_000);
-    const setup = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'system-packages.mjs'), 'gh'], { encoding: 'utf8', stdio: 'inherit' });
-    assert.equal(setup.status, 0, 'scripts/system-packages.mjs gh');
+    ensureGh();
     t = await startTestProvider({ tls: 'auto' });
-    host = new URL(t.provider.url).host;
     alice = await newSession(t);
     // gh's minimum scopes (repo, read:org) and delete_repo for `gh repo delete`.
     const token = await createClassic(t, alice, ['repo', 'read:org', 'delete_repo']);
-    dir = await mkdtemp(path.join(os.tmpdir(), 'tessera-gh-'));
-    const bundle = path.join(dir, 'ca-bundle.pem');
-    const system = existsSync(SYSTEM_BUNDLE) ? readFileSync(SYSTEM_BUNDLE, 'utf8') : '';
-    writeFileSync(bundle, `${system}\n${t.provider.caCertPem ?? ''}`);
-    await mkdir(path.join(dir, 'home'));
-    const base = hermeticGitEnv(path.join(dir, 'home'), bundle, {
-      GH_CONFIG_DIR: path.join(dir, 'gh-config'),
-      GH_HOST: host,
-      GH_ENTERPRISE_TOKEN: token.token,
-      SSL_CERT_FILE: bundle,
-      GH_PROMPT_DISABLED: '1',
-      GH_NO_UPDATE_NOTIFIER: '1',
-      GH_PAGER: 'cat',
-      NO_COLOR: '1',
-    });
-    for (const k of ['GH_TOKEN', 'GITHUB_TOKEN', 'GITHUB_ENTERPRISE_TOKEN']) delete base[k];
-    env = base;
+    ghEnv = await ghEnvironment(t, token.token);
+    dir = ghEnv.dir;
+    env = ghEnv.env;
   });
   after(async () => {
     await t?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await ghEnv?.dispose();
   });
 
   it("gh api graphql -f query='{viewer{login}}' names the token's user", async () => {
