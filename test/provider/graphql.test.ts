@@ -135,6 +135,9 @@ describe('GraphQL (/api/graphql)', function () {
       after: own.data.viewer.repositories.pageInfo.endCursor,
     });
     assert.ok(!next.data.viewer.repositories.nodes.some((n: { nameWithOwner: string }) => names.includes(n.nameWithOwner)), 'the next page follows the cursor');
+    const last = await gql(alice.token, '{ viewer { repositories(last: 1, orderBy: {field: NAME, direction: ASC}) { nodes { name } pageInfo { hasPreviousPage hasNextPage } } } }');
+    const all = await gql(alice.token, '{ viewer { repositories(first: 100, orderBy: {field: NAME, direction: ASC}) { nodes { name } } } }');
+    assert.deepEqual(last.data.viewer.repositories, { nodes: [all.data.viewer.repositories.nodes.at(-1)], pageInfo: { hasPreviousPage: true, hasNextPage: false } });
     const withOrgs = await gql(alice.token, '{ viewer { repositories(first: 100, ownerAffiliations: [OWNER, ORGANIZATION_MEMBER], privacy: PRIVATE) { nodes { nameWithOwner } } } }');
     assert.ok(withOrgs.data.viewer.repositories.nodes.some((n: { nameWithOwner: string }) => n.nameWithOwner === `${org}/org-private`));
     const outsider = await gql(bob.token, `{ repositoryOwner(login: "${org}") { login ... on Organization { viewerIsAMember } repositories(first: 10) { nodes { name } } } }`);
@@ -197,6 +200,11 @@ describe('GraphQL (/api/graphql)', function () {
     const deep = await gql(alice.token, `{ viewer { ${'repositories(first: 1) { nodes { owner { '.repeat(4)}login${' } } }'.repeat(4)} } }`);
     assert.equal(deep.data, undefined);
     assert.match(deep.errors?.[0].message ?? '', /exceeds max depth/);
+    const wide = await gql(alice.token, '{ viewer { organizations(first: 100) { nodes { repositories(first: 100) { nodes { isEmpty } } } } } }');
+    assert.equal(wide.data, undefined, 'refused before it runs');
+    assert.deepEqual(wide.errors, [{ type: 'MAX_NODE_LIMIT_EXCEEDED', message: 'This query requires up to 10100 possible nodes which exceeds the maximum allowed of 1000.' }]);
+    const viaVariables = await gql(alice.token, 'query($n: Int!) { viewer { repositories(first: $n) { nodes { owner { repositories(first: $n) { totalCount } } } } } }', { n: 40 });
+    assert.equal(viaVariables.errors?.[0].type, 'MAX_NODE_LIMIT_EXCEEDED', 'page sizes from variables count too');
     const noQuery = await t.api.post(`${t.provider.url}/api/graphql`, { token: alice.token, body: { variables: {} } });
     assert.equal(noQuery.status, 422);
     assert.equal(noQuery.json.errors[0].field, 'query');

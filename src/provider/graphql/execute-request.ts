@@ -16,6 +16,7 @@ import {
   validate,
 } from 'graphql';
 import { formatError } from './errors';
+import { MAX_NODES, possibleNodes } from './node-limit';
 import type { GraphqlContext } from './graphql-context';
 
 export interface GraphqlRequestBody {
@@ -65,6 +66,20 @@ export async function executeGraphqlRequest(schema: GraphQLSchema, g: GraphqlCon
   }
   const invalid = validate(schema, document, [...specifiedRules, depthLimitRule]);
   if (invalid.length) return { errors: invalid.map((e) => formatError(e, onBug, isBusy)) };
+  const fragments = new Map(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d] as const),
+  );
+  for (const op of document.definitions) {
+    if (op.kind !== Kind.OPERATION_DEFINITION || (body.operationName != null && op.name?.value !== body.operationName)) continue;
+    const nodes = possibleNodes(op, fragments, body.variables ?? {});
+    if (nodes > MAX_NODES) {
+      return {
+        errors: [
+          { type: 'MAX_NODE_LIMIT_EXCEEDED', message: `This query requires up to ${nodes} possible nodes which exceeds the maximum allowed of ${MAX_NODES}.` },
+        ],
+      };
+    }
+  }
   const result = await execute({
     schema,
     document,
