@@ -9,6 +9,7 @@ import type { AuthRequirement } from '../authz/requirement';
 import type { AuthzResource } from '../authz/resource';
 import { SSO_HEADER } from '../authz/token-access';
 import type { ProviderContext } from '../context';
+import type { Branch } from '../repos/branches';
 import { denialError } from './errors';
 
 export interface GraphqlContext {
@@ -16,6 +17,8 @@ export interface GraphqlContext {
   request: FastifyRequest;
   reply: FastifyReply;
   principal: Principal;
+  /** Branches read for this request, by repository id (repository-fields.ts). */
+  branches: Map<number, Promise<Branch[]>>;
 }
 
 /**

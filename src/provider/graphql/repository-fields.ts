@@ -22,14 +22,12 @@ export async function repositoryByName(g: GraphqlContext, owner: string, name: s
   return { repository: rec.repository, owner: rec.owner, access: rec.access };
 }
 
-const branchesOf = new WeakMap<ListedRepository, Promise<Branch[]>>();
-
-/** The repository's branches, read once per object and request. */
+/** The repository's branches, read once per repository and request. */
 function branches(g: GraphqlContext, r: ListedRepository): Promise<Branch[]> {
-  let p = branchesOf.get(r);
+  let p = g.branches.get(r.repository.id);
   if (!p) {
     p = listBranches(repositoryPath(repositoriesRoot(g.ctx), r.owner.login, r.repository.name));
-    branchesOf.set(r, p);
+    g.branches.set(r.repository.id, p);
   }
   return p;
 }

@@ -47,7 +47,7 @@ export function buildGraphqlSchema(): GraphQLSchema {
       if (missing.length) throw new Error(`GraphQL schema: ${typeName} has no resolver for ${missing.join(', ')}`);
     }
   }
-  for (const name of ['RepositoryOwner', 'Actor', 'Node']) {
+  for (const name of ['RepositoryOwner', 'Actor']) {
     (schema.getType(name) as GraphQLInterfaceType).resolveType = resolveOwnerType as never;
   }
   (schema.getType('Node') as GraphQLInterfaceType).resolveType = ((o: AccountOwner | { repository: unknown }) =>
