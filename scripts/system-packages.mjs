@@ -27,6 +27,10 @@ export const PACKAGE_GROUPS = {
     why: 'the team-mode tests run a real PostgreSQL',
     packages: ['postgresql'],
   },
+  gh: {
+    why: "the provider tests drive Debian's gh (GitHub CLI) against the provider",
+    packages: ['gh', 'ca-certificates'],
+  },
 };
 
 const say = (m) => console.log(`[setup] ${m}`);

@@ -9,7 +9,7 @@ import { authenticate } from '../auth/authenticate';
 import type { Principal } from '../auth/principal';
 import type { ProviderContext } from '../context';
 import { HttpError, notFound } from '../http/errors';
-import type { Denial } from './guard';
+import type { Denial, GuardInput } from './guard';
 import { AuthRequirement, resolvePerRequest } from './requirement';
 import type { AuthzResource } from './resource';
 import { setTokenHeaders } from './token-headers';
@@ -69,11 +69,21 @@ async function authorize(ctx: ProviderContext, request: FastifyRequest, reply: F
     }
   }
   request.authz = { requirement, resource };
-  const input = { principal, requirement, resource, request, ctx };
-  for (const guard of ctx.guards) {
+  const denial = await guardDenial({ principal, requirement, resource, request, ctx });
+  if (denial) throw denialError(denial);
+}
+
+/**
+ * The guard list's answer for one resource: the first denial, or undefined. The hook runs it for
+ * every route; a handler that reaches more objects than its route's resource (GraphQL) runs it
+ * per object.
+ */
+export async function guardDenial(input: GuardInput): Promise<Denial | undefined> {
+  for (const guard of input.ctx.guards) {
     const denial = await guard(input);
-    if (denial) throw denialError(denial);
+    if (denial) return denial;
   }
+  return undefined;
 }
 
 export function installAuthorization(app: FastifyInstance, ctx: ProviderContext): void {

@@ -20,6 +20,8 @@ export interface Denial {
   /** Shown to the caller: name the missing scope / permission / policy. */
   message: string;
   headers?: Record<string, string>;
+  /** The classic token lacks the scope the requirement names (GraphQL reports it as INSUFFICIENT_SCOPES). */
+  missingScopes?: boolean;
 }
 
 export type Guard = (input: GuardInput) => Denial | undefined | Promise<Denial | undefined>;

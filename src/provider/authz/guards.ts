@@ -39,6 +39,7 @@ export const classicScopeGuard: Guard = ({ principal, requirement, resource, req
   return {
     status: 403,
     message: accepted.length === 1 ? `Token lacks the required scope: ${names}` : `Token lacks the required scope: one of ${names}`,
+    missingScopes: true,
   };
 };
 

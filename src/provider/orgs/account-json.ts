@@ -6,7 +6,8 @@ import { apiBase, ProviderContext } from '../context';
 import type { OrganizationRecord } from '../store/organizations';
 import type { UserRecord } from '../store/users';
 
-function nodeId(prefix: string, id: number): string {
+/** GitHub-style node id (`base64("User:1")`), as REST `node_id` and GraphQL `id`. */
+export function nodeId(prefix: string, id: number): string {
   return Buffer.from(`${prefix}:${id}`, 'utf8').toString('base64');
 }
 

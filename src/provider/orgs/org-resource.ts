@@ -3,6 +3,8 @@
 // owner (or member) and answers 404 to non-members; `organizationResolver(null)` is open to anyone
 // (the org's public profile).
 import type { FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal';
+import type { ProviderContext } from '../context';
 import type { ResourceResolver } from '../authz/requirement';
 import type { AuthzResource } from '../authz/resource';
 import type { OrgRole } from '../store/memberships';
@@ -23,23 +25,33 @@ export interface OrganizationResourceRecord {
   administration: boolean;
 }
 
+/** The org named `login` as an authorization resource, with the caller's role (undefined: no such org). */
+export async function loadOrganizationResource(
+  ctx: ProviderContext,
+  login: string | undefined,
+  principal: Principal | undefined,
+  requiredRole: OrgRole | null,
+  opts: { administration?: boolean } = {},
+): Promise<AuthzResource | undefined> {
+  if (!login || login.length > 100) return undefined;
+  const org = await ctx.store.organizations.byLogin(login);
+  if (!org) return undefined;
+  const role = principal ? await activeRole(ctx, org.id, principal.user.id) : null;
+  const record: OrganizationResourceRecord = { org, role, requiredRole, administration: opts.administration === true };
+  return {
+    type: 'organization',
+    id: org.id,
+    owner: { type: 'Organization', id: org.id, login: org.login },
+    isPublic: requiredRole === null,
+    record,
+  };
+}
+
 export function organizationResolver(requiredRole: OrgRole | null, opts: { administration?: boolean; param?: string } = {}): ResourceResolver {
   const param = opts.param ?? 'org';
   return async (request, ctx, principal) => {
     const login = ((request.params ?? {}) as Record<string, string | undefined>)[param];
-    if (!login || login.length > 100) return undefined;
-    const org = await ctx.store.organizations.byLogin(login);
-    if (!org) return undefined;
-    const role = principal ? await activeRole(ctx, org.id, principal.user.id) : null;
-    const record: OrganizationResourceRecord = { org, role, requiredRole, administration: opts.administration === true };
-    const resource: AuthzResource = {
-      type: 'organization',
-      id: org.id,
-      owner: { type: 'Organization', id: org.id, login: org.login },
-      isPublic: requiredRole === null,
-      record,
-    };
-    return resource;
+    return loadOrganizationResource(ctx, login, principal, requiredRole, opts);
   };
 }
 

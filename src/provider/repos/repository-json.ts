@@ -1,7 +1,7 @@
 // GitHub's repository object (the fields Tessera has), with the caller's `permissions`.
 import type { RepositoryJson, TokenRepositoryJson } from '../../shared/api-types';
 import { apiBase, ProviderContext } from '../context';
-import { orgAsOwnerJson, simpleUserJson } from '../orgs/account-json';
+import { nodeId, orgAsOwnerJson, simpleUserJson } from '../orgs/account-json';
 import type { RepositoryRecord } from '../store/repositories';
 import type { AccountOwner } from './account-owner';
 import type { RepositoryAccess } from './repository-access';
@@ -11,7 +11,7 @@ export function repositoryJson(ctx: ProviderContext, r: RepositoryRecord, owner:
   const url = `${apiBase(ctx)}/repos/${fullName}`;
   const out: RepositoryJson = {
     id: r.id,
-    node_id: Buffer.from(`Repository:${r.id}`, 'utf8').toString('base64'),
+    node_id: nodeId('Repository', r.id),
     name: r.name,
     full_name: fullName,
     private: r.private,

@@ -56,3 +56,16 @@ export async function listableRepositories(
   }
   return { items, ssoSkipped };
 }
+
+export type RepositorySort = 'created' | 'updated' | 'pushed' | 'full_name';
+
+/** Sorted by `sort` (ties by id); the direction defaults to asc for full_name, desc otherwise. */
+export function sortRepositories(items: ListedRepository[], sort: RepositorySort, direction?: 'asc' | 'desc'): ListedRepository[] {
+  const dir = direction ?? (sort === 'full_name' ? 'asc' : 'desc');
+  const key = (i: ListedRepository): string =>
+    sort === 'full_name'
+      ? `${i.owner.login}/${i.repository.name}`.toLowerCase()
+      : (sort === 'created' ? i.repository.createdAt : sort === 'updated' ? i.repository.updatedAt : (i.repository.pushedAt ?? i.repository.createdAt)).toISOString();
+  const out = [...items].sort((a, b) => key(a).localeCompare(key(b)) || a.repository.id - b.repository.id);
+  return dir === 'desc' ? out.reverse() : out;
+}

@@ -5,6 +5,7 @@ import { registerAuditLogRoutes } from './audit-log';
 import { registerAuthorizationRoutes } from './authorizations';
 import { registerCredentialsRevokeRoutes } from './credentials-revoke';
 import { registerGitRoutes } from './git';
+import { registerGraphqlRoutes } from './graphql';
 import { registerHealthRoutes } from './health';
 import { ORGANIZATION_ROUTE_MODULES } from './organization-routes';
 import { registerPersonalAccessTokenRoutes } from './personal-access-tokens';
@@ -24,5 +25,6 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   registerCredentialsRevokeRoutes,
   registerAuditLogRoutes,
   ...ORGANIZATION_ROUTE_MODULES,
+  registerGraphqlRoutes,
   registerGitRoutes,
 ];

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../authz/authorize';
 import { callerOf } from '../authz/caller';
-import { isSsoDenial, partialResultsHeader, SSO_HEADER, tokenAccessDenial } from '../authz/token-access';
+import { partialResultsHeader, SSO_HEADER } from '../authz/token-access';
 import type { ProviderContext } from '../context';
 import { notFound } from '../http/errors';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
@@ -11,32 +11,14 @@ import { organizationJson, simpleUserJson } from '../orgs/account-json';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
 import { activeRole } from '../orgs/org-roles';
 import { createOrganization, updateOrganization } from '../orgs/organization-service';
-import type { OrganizationRecord } from '../store/organizations';
+import { listableOrgs } from '../orgs/organization-listing';
+import { LIST_USER_ORGANIZATIONS, READ_ORGANIZATION } from '../orgs/organization-requirements';
 import { LOGIN_PATTERN } from '../users/user-json';
-import type { Principal } from '../auth/principal';
 import type { UserRecord } from '../store/users';
 
 const API = '/api/v3';
 const nameSchema = { anyOf: [{ type: 'string', maxLength: 255 }, { type: 'null' }] } as const;
 const descriptionSchema = { anyOf: [{ type: 'string', maxLength: 1024 }, { type: 'null' }] } as const;
-
-/**
- * The orgs a token may list among `orgs`: a fine-grained token only its resource owner; orgs
- * whose SSO the token is not authorized for are skipped (reported in `X-GitHub-SSO`).
- */
-export async function listableOrgs(ctx: ProviderContext, principal: Principal, orgs: OrganizationRecord[]): Promise<{ orgs: OrganizationRecord[]; ssoSkipped: number[] }> {
-  const token = principal.token;
-  const out: OrganizationRecord[] = [];
-  const ssoSkipped: number[] = [];
-  for (const org of orgs) {
-    if (token?.kind === 'fine_grained' && !(token.resourceOwnerType === 'Organization' && token.resourceOwnerId === org.id)) continue;
-    if (token?.kind === 'account' && principal.orgId !== org.id) continue;
-    const denial = await tokenAccessDenial(ctx, principal, { owner: { type: 'Organization', id: org.id, login: org.login }, isPublic: false, org }, 'read');
-    if (isSsoDenial(denial)) ssoSkipped.push(org.id);
-    else if (!denial) out.push(org);
-  }
-  return { orgs: out, ssoSkipped };
-}
 
 export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   app.post<{ Body: { login: string; name?: string | null; description?: string | null } }>(
@@ -61,7 +43,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
 
   app.get<{ Params: { org: string } }>(
     `${API}/orgs/:org`,
-    { config: { auth: { anonymous: true, classicScopes: [], permission: 'none', accountToken: true, resource: organizationResolver(null) } } },
+    { config: { auth: READ_ORGANIZATION } },
     async (request) => {
       const { org, role } = organizationOf(request);
       const publicRepos = (await ctx.store.repositories.list({ ownerType: 'Organization', ownerId: org.id, private: false })).length;
@@ -88,7 +70,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
   app.get<{ Querystring: { per_page?: string; page?: string } }>(
     `${API}/user/orgs`,
     {
-      config: { auth: { classicScopes: ['read:org', 'user'], permission: 'none' } },
+      config: { auth: LIST_USER_ORGANIZATIONS },
       schema: { querystring: { type: 'object', additionalProperties: false, properties: { ...paginationQuerySchema } } },
     },
     async (request, reply) => {

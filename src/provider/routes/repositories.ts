@@ -10,12 +10,13 @@ import { apiBase, ProviderContext } from '../context';
 import { repositoryPath } from '../git/bare-repos';
 import { invalidField } from '../http/errors';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
-import { organizationOf, organizationResolver, selfResource } from '../orgs/org-resource';
+import { organizationOf } from '../orgs/org-resource';
 import { AccountOwner } from '../repos/account-owner';
 import { listBranches } from '../repos/branches';
-import { listableRepositories, ListedRepository } from '../repos/repository-listing';
+import { listableRepositories, ListedRepository, sortRepositories } from '../repos/repository-listing';
 import { repositoriesRoot } from '../repos/repositories-root';
 import { repositoryJson } from '../repos/repository-json';
+import { CREATE_ORG_REPOSITORY, CREATE_USER_REPOSITORY, LIST_ORG_REPOSITORIES, READ_REPOSITORY } from '../repos/repository-requirements';
 import { repositoryClassicScopes, repositoryOf, repositoryPermission, repositoryResource } from '../repos/repository-resource';
 import { createRepository, deleteRepository, updateRepository } from '../repos/repository-service';
 
@@ -39,8 +40,6 @@ const createBodySchema = {
     visibility: { type: 'string', enum: ['public', 'private'] },
   },
 } as const;
-
-const ADMINISTRATION_WRITE = { group: 'repository', name: 'administration', level: 'write' } as const;
 
 async function create(
   ctx: ProviderContext,
@@ -76,22 +75,11 @@ interface ListQuery {
   page?: string;
 }
 
-function sortListed(items: ListedRepository[], q: ListQuery): ListedRepository[] {
-  const sort = q.sort ?? 'full_name';
-  const direction = q.direction ?? (sort === 'full_name' ? 'asc' : 'desc');
-  const key = (i: ListedRepository): string =>
-    sort === 'full_name'
-      ? `${i.owner.login}/${i.repository.name}`.toLowerCase()
-      : (sort === 'created' ? i.repository.createdAt : sort === 'updated' ? i.repository.updatedAt : (i.repository.pushedAt ?? i.repository.createdAt)).toISOString();
-  const out = [...items].sort((a, b) => key(a).localeCompare(key(b)) || a.repository.id - b.repository.id);
-  return direction === 'desc' ? out.reverse() : out;
-}
-
 function sendPage(ctx: ProviderContext, request: FastifyRequest<{ Querystring: ListQuery }>, reply: FastifyReply, items: ListedRepository[], ssoSkipped: number[]) {
   const sso = partialResultsHeader(ssoSkipped);
   if (sso) reply.header(SSO_HEADER, sso);
   const page = pageOf(request.query);
-  const slice = sortListed(items, request.query).slice(page.offset, page.offset + page.limit);
+  const slice = sortRepositories(items, request.query.sort ?? 'full_name', request.query.direction).slice(page.offset, page.offset + page.limit);
   setLinkHeader(request, reply, page, slice.length, ctx.origin);
   return slice.map((i) => repositoryJson(ctx, i.repository, i.owner, request.principal ? i.access : undefined));
 }
@@ -100,7 +88,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
   app.post<{ Body: CreateRepositoryBody }>(
     `${API}/user/repos`,
     {
-      config: { auth: { classicScopes: ['repo', 'public_repo'], permission: ADMINISTRATION_WRITE, resource: selfResource } },
+      config: { auth: CREATE_USER_REPOSITORY },
       schema: { body: createBodySchema },
     },
     async (request, reply) => {
@@ -112,9 +100,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
   app.post<{ Params: { org: string }; Body: CreateRepositoryBody }>(
     `${API}/orgs/:org/repos`,
     {
-      config: {
-        auth: { classicScopes: ['repo', 'public_repo'], permission: ADMINISTRATION_WRITE, accountToken: true, resource: organizationResolver('member') },
-      },
+      config: { auth: CREATE_ORG_REPOSITORY },
       schema: { body: createBodySchema },
     },
     async (request, reply) => {
@@ -126,17 +112,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
   app.get<{ Params: { owner: string; repo: string } }>(
     `${API}/repos/:owner/:repo`,
     {
-      config: {
-        auth: {
-          anonymous: true,
-          // Tessera: admin:token (token management) may read a private repository's metadata, to
-          // make tokens for it.
-          classicScopes: (_r, res) => (res?.isPublic ? [] : ['repo', 'admin:token']),
-          permission: repositoryPermission('metadata', 'read'),
-          accountToken: true,
-          resource: repositoryResource,
-        },
-      },
+      config: { auth: READ_REPOSITORY },
     },
     async (request) => {
       const rec = repositoryOf(request);
@@ -247,15 +223,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
   app.get<{ Params: { org: string }; Querystring: ListQuery }>(
     `${API}/orgs/:org/repos`,
     {
-      config: {
-        auth: {
-          anonymous: true,
-          classicScopes: [],
-          permission: { group: 'repository', name: 'metadata', level: 'read' },
-          accountToken: true,
-          resource: organizationResolver(null),
-        },
-      },
+      config: { auth: LIST_ORG_REPOSITORIES },
       schema: { querystring: listQuerySchema },
     },
     async (request, reply) => {

@@ -1,0 +1,72 @@
+// Mutation.createRepository: for the viewer (POST /user/repos's requirement) or for an
+// organization given by `ownerId` (POST /orgs/{org}/repos's), then the same service call.
+import { loadOrganizationResource, selfResource } from '../orgs/org-resource';
+import type { AccountOwner } from '../repos/account-owner';
+import { repositoryAccess } from '../repos/repository-access';
+import type { ListedRepository } from '../repos/repository-listing';
+import { CREATE_ORG_REPOSITORY, CREATE_USER_REPOSITORY } from '../repos/repository-requirements';
+import { createRepository } from '../repos/repository-service';
+import { GraphqlTypedError, notFoundError } from './errors';
+import { authorizeObject, GraphqlContext } from './graphql-context';
+
+export interface CreateRepositoryInput {
+  name: string;
+  ownerId?: string | null;
+  description?: string | null;
+  homepageUrl?: string | null;
+  visibility: 'PUBLIC' | 'PRIVATE' | 'INTERNAL';
+  template?: boolean | null;
+  teamId?: string | null;
+  hasIssuesEnabled?: boolean | null;
+  hasWikiEnabled?: boolean | null;
+  clientMutationId?: string | null;
+}
+
+function unprocessable(message: string): GraphqlTypedError {
+  return new GraphqlTypedError('UNPROCESSABLE', message);
+}
+
+/** `User:1` / `Organization:2` from a node id (REST's node_id, GraphQL's id). */
+function decodeOwnerId(id: string): { type: 'User' | 'Organization'; id: number } | undefined {
+  const m = /^(User|Organization):(\d{1,15})$/.exec(Buffer.from(id, 'base64').toString('utf8'));
+  return m ? { type: m[1] as 'User' | 'Organization', id: Number(m[2]) } : undefined;
+}
+
+async function ownerFor(g: GraphqlContext, ownerId: string | null | undefined): Promise<AccountOwner> {
+  const { ctx, principal } = g;
+  const user = principal.user;
+  const notResolved = `Could not resolve to a node with the global id of '${String(ownerId).slice(0, 100)}'.`;
+  const ref = ownerId == null ? { type: 'User' as const, id: user.id } : decodeOwnerId(ownerId);
+  if (!ref) throw notFoundError(notResolved);
+  if (ref.type === 'User') {
+    if (ref.id !== user.id) throw new GraphqlTypedError('FORBIDDEN', `${user.login} cannot create a repository for another user.`);
+    await authorizeObject(g, CREATE_USER_REPOSITORY, await selfResource(g.request, ctx, principal), notResolved);
+    return { type: 'User', id: user.id, login: user.login, user };
+  }
+  const org = await ctx.store.organizations.byId(ref.id);
+  const resource = await loadOrganizationResource(ctx, org?.login, principal, 'member');
+  if (!org || !resource) throw notFoundError(notResolved);
+  await authorizeObject(g, CREATE_ORG_REPOSITORY, resource, notResolved);
+  return { type: 'Organization', id: org.id, login: org.login, org };
+}
+
+export async function createRepositoryMutation(
+  g: GraphqlContext,
+  input: CreateRepositoryInput,
+): Promise<{ clientMutationId: string | null; repository: ListedRepository }> {
+  if (input.visibility === 'INTERNAL') throw unprocessable('Tessera has no internal repositories: visibility must be PUBLIC or PRIVATE.');
+  if (input.template) throw unprocessable('Tessera has no template repositories: template must be false.');
+  if (input.teamId != null) throw unprocessable('Tessera has no teams: teamId is not accepted.');
+  if (input.homepageUrl != null) throw unprocessable('Tessera does not store a homepage: homepageUrl is not accepted.');
+  if (input.description != null && input.description.length > 1024) throw unprocessable('description is too long (at most 1024 characters).');
+  const owner = await ownerFor(g, input.ownerId);
+  const repository = await createRepository(g.ctx, { principal: g.principal, ip: g.request.ip }, owner, {
+    name: input.name,
+    description: input.description ?? null,
+    visibility: input.visibility === 'PRIVATE' ? 'private' : 'public',
+  });
+  return {
+    clientMutationId: input.clientMutationId ?? null,
+    repository: { repository, owner, access: await repositoryAccess(g.ctx, repository, g.principal.user) },
+  };
+}

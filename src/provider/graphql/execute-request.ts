@@ -1,0 +1,94 @@
+// One GraphQL request: parse (bounded), validate (GraphQL's rules plus a depth limit, so nested
+// connections cannot multiply the work without bound), execute, and write the errors in GitHub's
+// shape. Answers are always an object with `data` and/or `errors` (HTTP 200, as GitHub does).
+import {
+  ASTVisitor,
+  execute,
+  FieldNode,
+  FragmentDefinitionNode,
+  GraphQLError,
+  GraphQLSchema,
+  Kind,
+  parse,
+  SelectionSetNode,
+  specifiedRules,
+  ValidationContext,
+  validate,
+} from 'graphql';
+import { formatError } from './errors';
+import { MAX_NODES, possibleNodes } from './node-limit';
+import type { GraphqlContext } from './graphql-context';
+
+export interface GraphqlRequestBody {
+  query: string;
+  variables?: Record<string, unknown> | null;
+  operationName?: string | null;
+}
+
+export const MAX_DEPTH = 10;
+const MAX_TOKENS = 10_000;
+
+function depthOf(set: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>, seen: Set<string>): number {
+  if (!set) return 0;
+  let max = 0;
+  for (const s of set.selections) {
+    if (s.kind === Kind.FIELD) max = Math.max(max, (s as FieldNode).selectionSet ? 1 + depthOf(s.selectionSet, fragments, seen) : 1);
+    else if (s.kind === Kind.INLINE_FRAGMENT) max = Math.max(max, depthOf(s.selectionSet, fragments, seen));
+    else if (!seen.has(s.name.value)) {
+      const f = fragments.get(s.name.value);
+      max = Math.max(max, depthOf(f?.selectionSet, fragments, new Set([...seen, s.name.value])));
+    }
+  }
+  return max;
+}
+
+function depthLimitRule(context: ValidationContext): ASTVisitor {
+  const doc = context.getDocument();
+  const fragments = new Map(
+    doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d] as const),
+  );
+  return {
+    OperationDefinition(node) {
+      const depth = depthOf(node.selectionSet, fragments, new Set());
+      if (depth > MAX_DEPTH) context.reportError(new GraphQLError(`Query has depth of ${depth}, which exceeds max depth of ${MAX_DEPTH}`, { nodes: [node] }));
+    },
+  };
+}
+
+export async function executeGraphqlRequest(schema: GraphQLSchema, g: GraphqlContext, body: GraphqlRequestBody): Promise<Record<string, unknown>> {
+  const onBug = (err: unknown) => g.ctx.log('error', `POST /api/graphql: ${(err as Error)?.stack ?? String(err)}`);
+  const isBusy = (err: unknown) => g.ctx.store.isBusy(err);
+  let document;
+  try {
+    document = parse(body.query, { maxTokens: MAX_TOKENS });
+  } catch (err) {
+    return { errors: [formatError(err as GraphQLError, onBug, isBusy)] };
+  }
+  const invalid = validate(schema, document, [...specifiedRules, depthLimitRule]);
+  if (invalid.length) return { errors: invalid.map((e) => formatError(e, onBug, isBusy)) };
+  const fragments = new Map(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d] as const),
+  );
+  for (const op of document.definitions) {
+    if (op.kind !== Kind.OPERATION_DEFINITION || (body.operationName != null && op.name?.value !== body.operationName)) continue;
+    const nodes = possibleNodes(op, fragments, body.variables ?? {});
+    if (nodes > MAX_NODES) {
+      return {
+        errors: [
+          { type: 'MAX_NODE_LIMIT_EXCEEDED', message: `This query requires up to ${nodes} possible nodes which exceeds the maximum allowed of ${MAX_NODES}.` },
+        ],
+      };
+    }
+  }
+  const result = await execute({
+    schema,
+    document,
+    contextValue: g,
+    variableValues: body.variables ?? undefined,
+    operationName: body.operationName ?? undefined,
+  });
+  return {
+    ...(result.errors?.length ? { errors: result.errors.map((e) => formatError(e, onBug, isBusy)) } : {}),
+    ...('data' in result ? { data: result.data ?? null } : {}),
+  };
+}

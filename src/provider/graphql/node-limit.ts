@@ -1,0 +1,41 @@
+// GitHub's node limit: the nodes a query may return, counted before it runs as the sum over its
+// connections of `first`/`last` times those of the connections around it. Nested connections
+// multiply (and each repository may cost a git call), so a query over the limit is refused
+// whole (MAX_NODE_LIMIT_EXCEEDED) instead of running.
+import { FragmentDefinitionNode, Kind, OperationDefinitionNode, SelectionSetNode, ValueNode } from 'graphql';
+
+export const MAX_NODES = 1_000;
+
+function pageSize(args: readonly { name: { value: string }; value: ValueNode }[] | undefined, variables: Record<string, unknown>): number | undefined {
+  for (const a of args ?? []) {
+    if (a.name.value !== 'first' && a.name.value !== 'last') continue;
+    if (a.value.kind === Kind.INT) return Number(a.value.value);
+    if (a.value.kind === Kind.VARIABLE) {
+      const v = variables[a.value.name.value];
+      if (typeof v === 'number') return v;
+    }
+  }
+  return undefined;
+}
+
+function count(set: SelectionSetNode | undefined, multiplier: number, fragments: Map<string, FragmentDefinitionNode>, variables: Record<string, unknown>, seen: ReadonlySet<string>): number {
+  if (!set) return 0;
+  let total = 0;
+  for (const s of set.selections) {
+    if (s.kind === Kind.FIELD) {
+      const n = pageSize(s.arguments, variables);
+      const inner = n === undefined ? multiplier : multiplier * Math.max(n, 0);
+      total += (n === undefined ? 0 : inner) + count(s.selectionSet, inner, fragments, variables, seen);
+    } else if (s.kind === Kind.INLINE_FRAGMENT) {
+      total += count(s.selectionSet, multiplier, fragments, variables, seen);
+    } else if (!seen.has(s.name.value)) {
+      total += count(fragments.get(s.name.value)?.selectionSet, multiplier, fragments, variables, new Set([...seen, s.name.value]));
+    }
+  }
+  return total;
+}
+
+/** The nodes `operation` may return at most. */
+export function possibleNodes(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>, variables: Record<string, unknown>): number {
+  return count(operation.selectionSet, 1, fragments, variables, new Set());
+}

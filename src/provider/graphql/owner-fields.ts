@@ -1,0 +1,90 @@
+// Users and organizations (the RepositoryOwner interface): profiles anyone signed in may read,
+// an organization's under GET /orgs/{org}'s requirement, and the viewer's organizations under
+// GET /user/orgs's. A source object is an AccountOwner.
+import { partialResultsHeader, SSO_HEADER } from '../authz/token-access';
+import { nodeId } from '../orgs/account-json';
+import { loadOrganizationResource } from '../orgs/org-resource';
+import { activeRole } from '../orgs/org-roles';
+import { listableOrgs } from '../orgs/organization-listing';
+import { LIST_USER_ORGANIZATIONS, READ_ORGANIZATION } from '../orgs/organization-requirements';
+import { AccountOwner, ownerByLogin } from '../repos/account-owner';
+import { checkPageArgs, PageArgs, paginate } from './connection';
+import { GraphqlTypedError, notFoundError } from './errors';
+import { authorizeObject, GraphqlContext } from './graphql-context';
+import { ownerRepositories, RepositoriesArgs } from './repository-connection';
+import { repositoryByName } from './repository-fields';
+
+type Resolver = (o: AccountOwner, args: Record<string, unknown>, g: GraphqlContext) => unknown;
+
+export function orgNotFoundMessage(login: string): string {
+  return `Could not resolve to an Organization with the login of '${login.slice(0, 100)}'.`;
+}
+
+/** The account named `login` (null when there is none); an organization under GET /orgs/{org}'s requirement. */
+export async function accountByLogin(g: GraphqlContext, login: string): Promise<AccountOwner | null> {
+  const owner = await ownerByLogin(g.ctx, login);
+  if (owner?.type === 'Organization') {
+    const resource = await loadOrganizationResource(g.ctx, owner.login, g.principal, null);
+    await authorizeObject(g, READ_ORGANIZATION, resource, orgNotFoundMessage(login));
+  }
+  return owner ?? null;
+}
+
+export async function userByLogin(g: GraphqlContext, login: string): Promise<AccountOwner> {
+  const owner = await ownerByLogin(g.ctx, login);
+  if (owner?.type !== 'User') throw notFoundError(`Could not resolve to a User with the login of '${login.slice(0, 100)}'.`);
+  return owner;
+}
+
+export async function organizationByLogin(g: GraphqlContext, login: string): Promise<AccountOwner> {
+  const owner = await accountByLogin(g, login);
+  if (owner?.type !== 'Organization') throw notFoundError(orgNotFoundMessage(login));
+  return owner;
+}
+
+const COMMON: Record<string, Resolver> = {
+  databaseId: (o) => o.id,
+  login: (o) => o.login,
+  url: (o, _a, g) => `${g.ctx.origin}/${o.login}`,
+  resourcePath: (o) => `/${o.login}`,
+  repositories: (o, args, g) => ownerRepositories(g, o, args as RepositoriesArgs),
+  repository: (o, args, g) => repositoryByName(g, o.login, String(args.name)),
+};
+
+export const USER_FIELDS: Record<string, Resolver> = {
+  ...COMMON,
+  id: (o) => nodeId('User', o.id),
+  name: (o) => (o.type === 'User' ? o.user.name : null),
+  // Only the viewer's own address: Tessera has no public profile emails.
+  email: (o, _a, g) => (o.type === 'User' && o.id === g.principal.user.id ? o.user.email : ''),
+  createdAt: (o) => (o.type === 'User' ? o.user.createdAt.toISOString() : null),
+  updatedAt: (o) => (o.type === 'User' ? o.user.updatedAt.toISOString() : null),
+  isSiteAdmin: (o) => o.type === 'User' && o.user.siteAdmin,
+  isViewer: (o, _a, g) => o.id === g.principal.user.id,
+  organizations: async (o, args, g) => {
+    checkPageArgs(args as PageArgs, 'organizations');
+    if (o.id !== g.principal.user.id) throw new GraphqlTypedError('FORBIDDEN', "Tessera lists only the viewer's own organizations.");
+    await authorizeObject(g, LIST_USER_ORGANIZATIONS, undefined, 'Not Found');
+    const memberships = await g.ctx.store.memberships.list({ userId: o.id, state: 'active' });
+    const { orgs, ssoSkipped } = await listableOrgs(g.ctx, g.principal, await g.ctx.store.organizations.byIds(memberships.map((m) => m.orgId)));
+    const sso = partialResultsHeader(ssoSkipped);
+    if (sso) g.reply.header(SSO_HEADER, sso);
+    orgs.sort((a, b) => a.login.toLowerCase().localeCompare(b.login.toLowerCase()));
+    return paginate(
+      orgs.map((org): AccountOwner => ({ type: 'Organization', id: org.id, login: org.login, org })),
+      args as PageArgs,
+      'organizations',
+    );
+  },
+};
+
+export const ORGANIZATION_FIELDS: Record<string, Resolver> = {
+  ...COMMON,
+  id: (o) => nodeId('Organization', o.id),
+  name: (o) => (o.type === 'Organization' ? o.org.name : null),
+  description: (o) => (o.type === 'Organization' ? o.org.description : null),
+  createdAt: (o) => (o.type === 'Organization' ? o.org.createdAt.toISOString() : null),
+  updatedAt: (o) => (o.type === 'Organization' ? o.org.updatedAt.toISOString() : null),
+  viewerIsAMember: async (o, _a, g) => (await activeRole(g.ctx, o.id, g.principal.user.id)) !== null,
+  viewerCanAdminister: async (o, _a, g) => (await activeRole(g.ctx, o.id, g.principal.user.id)) === 'owner',
+};

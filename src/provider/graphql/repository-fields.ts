@@ -1,0 +1,84 @@
+// Repository objects: looked up by owner and name under the same requirement as
+// GET /repos/{owner}/{repo}, and their fields from the same record REST serializes
+// (repos/repository-json.ts). A source object is a ListedRepository: the record, its owner and
+// the caller's own access.
+import { repositoryPath } from '../git/bare-repos';
+import { nodeId } from '../orgs/account-json';
+import { Branch, listBranches } from '../repos/branches';
+import { repositoriesRoot } from '../repos/repositories-root';
+import type { ListedRepository } from '../repos/repository-listing';
+import { READ_REPOSITORY } from '../repos/repository-requirements';
+import { repositoryResolver, RepositoryResourceRecord } from '../repos/repository-resource';
+import { notFoundError } from './errors';
+import { authorizeObject, GraphqlContext } from './graphql-context';
+
+/** The repository `owner/name` as the caller may see it; NOT_FOUND (GitHub's message) otherwise. */
+export async function repositoryByName(g: GraphqlContext, owner: string, name: string): Promise<ListedRepository> {
+  const message = `Could not resolve to a Repository with the name '${owner.slice(0, 100)}/${name.slice(0, 100)}'.`;
+  const resource = await repositoryResolver({ params: () => ({ owner, repo: name }) })(g.request, g.ctx, g.principal);
+  if (!resource) throw notFoundError(message);
+  await authorizeObject(g, READ_REPOSITORY, resource, message);
+  const rec = resource.record as RepositoryResourceRecord;
+  return { repository: rec.repository, owner: rec.owner, access: rec.access };
+}
+
+/** The repository's branches, read once per repository and request. */
+function branches(g: GraphqlContext, r: ListedRepository): Promise<Branch[]> {
+  let p = g.branches.get(r.repository.id);
+  if (!p) {
+    p = listBranches(repositoryPath(repositoriesRoot(g.ctx), r.owner.login, r.repository.name));
+    g.branches.set(r.repository.id, p);
+  }
+  return p;
+}
+
+const PERMISSION = { admin: 'ADMIN', write: 'WRITE', read: 'READ' } as const;
+
+type Resolver = (r: ListedRepository, args: Record<string, unknown>, g: GraphqlContext) => unknown;
+
+const fullName = (r: ListedRepository) => `${r.owner.login}/${r.repository.name}`;
+
+export const REPOSITORY_FIELDS: Record<string, Resolver> = {
+  id: (r) => nodeId('Repository', r.repository.id),
+  databaseId: (r) => r.repository.id,
+  name: (r) => r.repository.name,
+  nameWithOwner: (r) => fullName(r),
+  owner: (r) => r.owner,
+  description: (r) => r.repository.description,
+  url: (r, _a, g) => `${g.ctx.origin}/${fullName(r)}`,
+  resourcePath: (r) => `/${fullName(r)}`,
+  homepageUrl: () => null,
+  mirrorUrl: () => null,
+  createdAt: (r) => r.repository.createdAt.toISOString(),
+  updatedAt: (r) => r.repository.updatedAt.toISOString(),
+  pushedAt: (r) => r.repository.pushedAt?.toISOString() ?? null,
+  isPrivate: (r) => r.repository.private,
+  visibility: (r) => (r.repository.private ? 'PRIVATE' : 'PUBLIC'),
+  isArchived: () => false,
+  isDisabled: () => false,
+  isEmpty: async (r, _a, g) => (await branches(g, r)).length === 0,
+  isFork: () => false,
+  isInOrganization: (r) => r.owner.type === 'Organization',
+  isLocked: () => false,
+  isMirror: () => false,
+  isTemplate: () => false,
+  parent: () => null,
+  templateRepository: () => null,
+  // As on GitHub, null until the default branch exists (an empty repository).
+  defaultBranchRef: async (r, _a, g) =>
+    (await branches(g, r)).some((b) => b.name === r.repository.defaultBranch) ? { name: r.repository.defaultBranch, prefix: 'refs/heads/' } : null,
+  // Tessera has no issues, wiki, projects, discussions, pull requests, forks or stars.
+  hasIssuesEnabled: () => false,
+  hasWikiEnabled: () => false,
+  hasProjectsEnabled: () => false,
+  hasDiscussionsEnabled: () => false,
+  mergeCommitAllowed: () => true,
+  squashMergeAllowed: () => false,
+  rebaseMergeAllowed: () => false,
+  deleteBranchOnMerge: () => false,
+  forkCount: () => 0,
+  stargazerCount: () => 0,
+  viewerHasStarred: () => false,
+  viewerPermission: (r) => (r.access ? PERMISSION[r.access] : null),
+  viewerCanAdminister: (r) => r.access === 'admin',
+};

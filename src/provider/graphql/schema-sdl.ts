@@ -1,0 +1,241 @@
+// The GraphQL schema Tessera serves at /api/graphql: the subset of GitHub's schema that gh and
+// scripts use for the viewer, repositories and their owners (names and types as on GitHub, so
+// GitHub's queries run unchanged). What each field means on Tessera: docs/graphql.md.
+export const SCHEMA_SDL = /* GraphQL */ `
+"An ISO-8601 encoded UTC date string."
+scalar DateTime
+"An RFC 3986, RFC 3987, and RFC 6570 (level 4) compliant URI string."
+scalar URI
+
+interface Node {
+  id: ID!
+}
+
+interface Actor {
+  login: String!
+  url: URI!
+  resourcePath: URI!
+}
+
+interface RepositoryOwner {
+  id: ID!
+  login: String!
+  url: URI!
+  resourcePath: URI!
+  repositories(
+    first: Int
+    after: String
+    last: Int
+    before: String
+    privacy: RepositoryPrivacy
+    isFork: Boolean
+    ownerAffiliations: [RepositoryAffiliation] = [OWNER, COLLABORATOR]
+    orderBy: RepositoryOrder
+  ): RepositoryConnection!
+  repository(name: String!, followRenames: Boolean = true): Repository
+}
+
+type User implements Node & Actor & RepositoryOwner {
+  id: ID!
+  databaseId: Int
+  login: String!
+  name: String
+  "The viewer's own email; an empty string for other users."
+  email: String!
+  url: URI!
+  resourcePath: URI!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+  isSiteAdmin: Boolean!
+  isViewer: Boolean!
+  repositories(
+    first: Int
+    after: String
+    last: Int
+    before: String
+    privacy: RepositoryPrivacy
+    isFork: Boolean
+    ownerAffiliations: [RepositoryAffiliation] = [OWNER, COLLABORATOR]
+    orderBy: RepositoryOrder
+  ): RepositoryConnection!
+  repository(name: String!, followRenames: Boolean = true): Repository
+  organizations(first: Int, after: String, last: Int, before: String): OrganizationConnection!
+}
+
+type Organization implements Node & Actor & RepositoryOwner {
+  id: ID!
+  databaseId: Int
+  login: String!
+  name: String
+  description: String
+  url: URI!
+  resourcePath: URI!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+  viewerIsAMember: Boolean!
+  viewerCanAdminister: Boolean!
+  repositories(
+    first: Int
+    after: String
+    last: Int
+    before: String
+    privacy: RepositoryPrivacy
+    isFork: Boolean
+    ownerAffiliations: [RepositoryAffiliation] = [OWNER, COLLABORATOR]
+    orderBy: RepositoryOrder
+  ): RepositoryConnection!
+  repository(name: String!, followRenames: Boolean = true): Repository
+}
+
+type Repository implements Node {
+  id: ID!
+  databaseId: Int
+  name: String!
+  nameWithOwner: String!
+  owner: RepositoryOwner!
+  description: String
+  url: URI!
+  resourcePath: URI!
+  homepageUrl: URI
+  mirrorUrl: URI
+  createdAt: DateTime!
+  updatedAt: DateTime!
+  pushedAt: DateTime
+  isPrivate: Boolean!
+  visibility: RepositoryVisibility!
+  isArchived: Boolean!
+  isDisabled: Boolean!
+  isEmpty: Boolean!
+  isFork: Boolean!
+  isInOrganization: Boolean!
+  isLocked: Boolean!
+  isMirror: Boolean!
+  isTemplate: Boolean!
+  parent: Repository
+  templateRepository: Repository
+  defaultBranchRef: Ref
+  hasIssuesEnabled: Boolean!
+  hasWikiEnabled: Boolean!
+  hasProjectsEnabled: Boolean!
+  hasDiscussionsEnabled: Boolean!
+  mergeCommitAllowed: Boolean!
+  squashMergeAllowed: Boolean!
+  rebaseMergeAllowed: Boolean!
+  deleteBranchOnMerge: Boolean!
+  forkCount: Int!
+  stargazerCount: Int!
+  viewerPermission: RepositoryPermission
+  viewerCanAdminister: Boolean!
+  viewerHasStarred: Boolean!
+}
+
+type Ref {
+  name: String!
+  prefix: String!
+}
+
+type PageInfo {
+  hasNextPage: Boolean!
+  hasPreviousPage: Boolean!
+  startCursor: String
+  endCursor: String
+}
+
+type RepositoryConnection {
+  nodes: [Repository]
+  edges: [RepositoryEdge]
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type RepositoryEdge {
+  cursor: String!
+  node: Repository
+}
+
+type OrganizationConnection {
+  nodes: [Organization]
+  edges: [OrganizationEdge]
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type OrganizationEdge {
+  cursor: String!
+  node: Organization
+}
+
+enum RepositoryPrivacy {
+  PUBLIC
+  PRIVATE
+}
+
+enum RepositoryVisibility {
+  PUBLIC
+  PRIVATE
+  INTERNAL
+}
+
+enum RepositoryPermission {
+  ADMIN
+  MAINTAIN
+  WRITE
+  TRIAGE
+  READ
+}
+
+enum RepositoryAffiliation {
+  OWNER
+  COLLABORATOR
+  ORGANIZATION_MEMBER
+}
+
+enum RepositoryOrderField {
+  CREATED_AT
+  UPDATED_AT
+  PUSHED_AT
+  NAME
+  STARGAZERS
+}
+
+enum OrderDirection {
+  ASC
+  DESC
+}
+
+input RepositoryOrder {
+  field: RepositoryOrderField!
+  direction: OrderDirection!
+}
+
+type Query {
+  "The currently authenticated user."
+  viewer: User!
+  repository(owner: String!, name: String!, followRenames: Boolean = true): Repository
+  repositoryOwner(login: String!): RepositoryOwner
+  user(login: String!): User
+  organization(login: String!): Organization
+}
+
+input CreateRepositoryInput {
+  name: String!
+  ownerId: ID
+  description: String
+  homepageUrl: URI
+  visibility: RepositoryVisibility!
+  template: Boolean = false
+  teamId: ID
+  hasIssuesEnabled: Boolean = true
+  hasWikiEnabled: Boolean = false
+  clientMutationId: String
+}
+
+type CreateRepositoryPayload {
+  clientMutationId: String
+  repository: Repository
+}
+
+type Mutation {
+  createRepository(input: CreateRepositoryInput!): CreateRepositoryPayload
+}
+`;

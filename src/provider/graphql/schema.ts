@@ -1,0 +1,56 @@
+// The executable schema: the SDL (./schema-sdl.ts) with its resolvers attached.
+import { buildSchema, GraphQLFieldResolver, GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema } from 'graphql';
+import type { AccountOwner } from '../repos/account-owner';
+import { createRepositoryMutation, CreateRepositoryInput } from './create-repository';
+import type { GraphqlContext } from './graphql-context';
+import { accountByLogin, organizationByLogin, ORGANIZATION_FIELDS, USER_FIELDS, userByLogin } from './owner-fields';
+import { REPOSITORY_FIELDS, repositoryByName } from './repository-fields';
+import { SCHEMA_SDL } from './schema-sdl';
+
+type Resolver = (source: never, args: Record<string, unknown>, g: GraphqlContext) => unknown;
+
+const QUERY_FIELDS: Record<string, Resolver> = {
+  viewer: (_s, _a, g): AccountOwner => ({ type: 'User', id: g.principal.user.id, login: g.principal.user.login, user: g.principal.user }),
+  repository: (_s, a, g) => repositoryByName(g, String(a.owner), String(a.name)),
+  repositoryOwner: (_s, a, g) => accountByLogin(g, String(a.login)),
+  user: (_s, a, g) => userByLogin(g, String(a.login)),
+  organization: (_s, a, g) => organizationByLogin(g, String(a.login)),
+};
+
+const MUTATION_FIELDS: Record<string, Resolver> = {
+  createRepository: (_s, a, g) => createRepositoryMutation(g, a.input as CreateRepositoryInput),
+};
+
+const RESOLVERS: Record<string, Record<string, Resolver>> = {
+  Query: QUERY_FIELDS,
+  Mutation: MUTATION_FIELDS,
+  Repository: REPOSITORY_FIELDS as Record<string, Resolver>,
+  User: USER_FIELDS as Record<string, Resolver>,
+  Organization: ORGANIZATION_FIELDS as Record<string, Resolver>,
+};
+
+const resolveOwnerType = (o: AccountOwner) => o.type;
+
+export function buildGraphqlSchema(): GraphQLSchema {
+  const schema = buildSchema(SCHEMA_SDL);
+  for (const [typeName, fields] of Object.entries(RESOLVERS)) {
+    const type = schema.getType(typeName);
+    if (!(type instanceof GraphQLObjectType)) throw new Error(`GraphQL schema: ${typeName} is not an object type`);
+    const defined = type.getFields();
+    for (const [name, resolve] of Object.entries(fields)) {
+      if (!defined[name]) throw new Error(`GraphQL schema: ${typeName}.${name} has a resolver but is not in the schema`);
+      defined[name].resolve = resolve as unknown as GraphQLFieldResolver<unknown, GraphqlContext>;
+    }
+    // Every field of our own types has a resolver (plain properties only on connections and payloads).
+    if (typeName !== 'Query' && typeName !== 'Mutation') {
+      const missing = Object.keys(defined).filter((f) => !fields[f]);
+      if (missing.length) throw new Error(`GraphQL schema: ${typeName} has no resolver for ${missing.join(', ')}`);
+    }
+  }
+  for (const name of ['RepositoryOwner', 'Actor']) {
+    (schema.getType(name) as GraphQLInterfaceType).resolveType = resolveOwnerType as never;
+  }
+  (schema.getType('Node') as GraphQLInterfaceType).resolveType = ((o: AccountOwner | { repository: unknown }) =>
+    'repository' in o ? 'Repository' : o.type) as never;
+  return schema;
+}

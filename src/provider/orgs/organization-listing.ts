@@ -1,0 +1,23 @@
+// The organizations a token may list (GET /user/orgs, GraphQL's viewer.organizations).
+import type { Principal } from '../auth/principal';
+import { isSsoDenial, tokenAccessDenial } from '../authz/token-access';
+import type { ProviderContext } from '../context';
+import type { OrganizationRecord } from '../store/organizations';
+
+/**
+ * The orgs a token may list among `orgs`: a fine-grained token only its resource owner; orgs
+ * whose SSO the token is not authorized for are skipped (reported in `X-GitHub-SSO`).
+ */
+export async function listableOrgs(ctx: ProviderContext, principal: Principal, orgs: OrganizationRecord[]): Promise<{ orgs: OrganizationRecord[]; ssoSkipped: number[] }> {
+  const token = principal.token;
+  const out: OrganizationRecord[] = [];
+  const ssoSkipped: number[] = [];
+  for (const org of orgs) {
+    if (token?.kind === 'fine_grained' && !(token.resourceOwnerType === 'Organization' && token.resourceOwnerId === org.id)) continue;
+    if (token?.kind === 'account' && principal.orgId !== org.id) continue;
+    const denial = await tokenAccessDenial(ctx, principal, { owner: { type: 'Organization', id: org.id, login: org.login }, isPublic: false, org }, 'read');
+    if (isSsoDenial(denial)) ssoSkipped.push(org.id);
+    else if (!denial) out.push(org);
+  }
+  return { orgs: out, ssoSkipped };
+}

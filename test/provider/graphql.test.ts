@@ -1,0 +1,218 @@
+// GraphQL at POST /api/graphql against the real provider: the viewer, repositories by who asks
+// and with what (scopes, fine-grained selection, org policy: the same answers as REST), lists,
+// the mutation gh uses to create repositories, and errors in GitHub's shape.
+import * as assert from 'node:assert/strict';
+import { addMember, createClassic, createFineGrained, createOrg, createRepo, newSession, Session, setPolicy } from './helpers/orgs';
+import { startTestProvider, TestProvider } from './helpers/provider';
+
+interface GqlAnswer {
+  status: number;
+  data?: any;
+  errors?: { type?: string; message: string; path?: (string | number)[]; locations?: { line: number; column: number }[] }[];
+  body: any;
+}
+
+describe('GraphQL (/api/graphql)', function () {
+  this.timeout(60_000);
+  let t: TestProvider;
+  let alice: Session;
+  let bob: Session;
+  let org: string;
+
+  const gql = async (token: string | undefined, query: string, variables?: Record<string, unknown>): Promise<GqlAnswer> => {
+    const res = await t.api.post(`${t.provider.url}/api/graphql`, { ...(token !== undefined ? { token } : {}), body: { query, ...(variables ? { variables } : {}) } });
+    return { status: res.status, data: res.json?.data, errors: res.json?.errors, body: res.json };
+  };
+  const nodeId = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString('base64');
+
+  before(async () => {
+    t = await startTestProvider();
+    alice = await newSession(t);
+    bob = await newSession(t);
+    org = await createOrg(t, alice);
+    await createRepo(t, alice, undefined, 'secret', true);
+    await createRepo(t, alice, undefined, 'open', false);
+    await createRepo(t, alice, org, 'org-private', true);
+    await createRepo(t, alice, org, 'org-public', false);
+  });
+  after(async () => t.close());
+
+  it('viewer names the token owner with the ids REST uses; any token may ask', async () => {
+    const me = await t.api.get('/user', { token: alice.token });
+    const token = await createClassic(t, alice, ['read:user']);
+    const r = await gql(token.token, '{ viewer { login id databaseId email isViewer } }');
+    assert.equal(r.status, 200);
+    assert.equal(r.errors, undefined);
+    assert.deepEqual(r.data.viewer, { login: alice.user.login, id: nodeId('User', me.json.id), databaseId: me.json.id, email: me.json.email, isViewer: true });
+  });
+
+  it('answers 401 without credentials and for bad ones, as REST does', async () => {
+    const none = await gql(undefined, '{ viewer { login } }');
+    assert.equal(none.status, 401);
+    const bad = await gql('tsp_0000000000000000000000000000000000000000', '{ viewer { login } }');
+    assert.equal(bad.status, 401);
+    assert.equal(bad.body.message, 'Bad credentials');
+  });
+
+  it('a repository: its fields for its owner, public ones for others, NOT_FOUND in GitHub\'s shape for a private one of someone else', async () => {
+    const q = `query($o: String!, $n: String!) { repository(owner: $o, name: $n) {
+      id name nameWithOwner owner { login ... on User { id } } isPrivate visibility viewerPermission viewerCanAdminister url isEmpty defaultBranchRef { name } } }`;
+    const rest = await t.api.get(`/repos/${alice.user.login}/secret`, { token: alice.token });
+    const mine = await gql(alice.token, q, { o: alice.user.login, n: 'secret' });
+    assert.equal(mine.errors, undefined);
+    assert.deepEqual(mine.data.repository, {
+      id: rest.json.node_id,
+      name: 'secret',
+      nameWithOwner: `${alice.user.login}/secret`,
+      owner: { login: alice.user.login, id: rest.json.owner.node_id },
+      isPrivate: true,
+      visibility: 'PRIVATE',
+      viewerPermission: 'ADMIN',
+      viewerCanAdminister: true,
+      url: rest.json.html_url,
+      isEmpty: true,
+      defaultBranchRef: null,
+    });
+    const theirs = await gql(bob.token, q, { o: alice.user.login, n: 'secret' });
+    assert.equal(theirs.status, 200);
+    assert.deepEqual(theirs.data, { repository: null });
+    assert.deepEqual(theirs.errors, [
+      { type: 'NOT_FOUND', path: ['repository'], locations: [{ line: 1, column: 35 }], message: `Could not resolve to a Repository with the name '${alice.user.login}/secret'.` },
+    ]);
+    assert.equal((await t.api.get(`/repos/${alice.user.login}/secret`, { token: bob.token })).status, 404, 'REST says the same');
+    const open = await gql(bob.token, q, { o: alice.user.login, n: 'open' });
+    assert.equal(open.data.repository.viewerPermission, 'READ');
+    assert.equal(open.data.repository.visibility, 'PUBLIC');
+  });
+
+  it('scopes are the REST ones: public_repo reads public repositories only; the refusal is INSUFFICIENT_SCOPES naming the scope', async () => {
+    const publicOnly = await createClassic(t, alice, ['public_repo']);
+    const q = `query($n: String!) { repository(owner: "${alice.user.login}", name: $n) { name } }`;
+    assert.deepEqual((await gql(publicOnly.token, q, { n: 'open' })).data, { repository: { name: 'open' } });
+    const denied = await gql(publicOnly.token, q, { n: 'secret' });
+    assert.equal(denied.data.repository, null);
+    assert.equal(denied.errors?.[0].type, 'INSUFFICIENT_SCOPES');
+    const rest = await t.api.get(`/repos/${alice.user.login}/secret`, { token: publicOnly.token });
+    assert.equal(rest.status, 403);
+    assert.equal(denied.errors?.[0].message, rest.json.message);
+    assert.match(rest.json.message, /\brepo\b/);
+    const list = await gql(publicOnly.token, '{ viewer { repositories(first: 10) { totalCount nodes { name isPrivate } } } }');
+    assert.deepEqual(list.data.viewer.repositories, { totalCount: 1, nodes: [{ name: 'open', isPrivate: false }] }, 'the list is filtered the same way');
+  });
+
+  it('fine-grained tokens reach only their selected repositories; the others are NOT_FOUND', async () => {
+    const secret = await t.api.get(`/repos/${alice.user.login}/secret`, { token: alice.token });
+    await createRepo(t, alice, undefined, 'other-secret', true);
+    const fg = await createFineGrained(t, alice, { repository_selection: 'subset', repositories: [secret.json.id], permissions: { repository: { metadata: 'read' } } });
+    const q = `query($n: String!) { repository(owner: "${alice.user.login}", name: $n) { name } }`;
+    assert.deepEqual((await gql(fg.token, q, { n: 'secret' })).data, { repository: { name: 'secret' } });
+    const other = await gql(fg.token, q, { n: 'other-secret' });
+    assert.equal(other.errors?.[0].type, 'NOT_FOUND');
+    assert.equal((await t.api.get(`/repos/${alice.user.login}/other-secret`, { token: fg.token })).status, 404);
+  });
+
+  it("an org's policy applies per object: a restricted org refuses classic tokens on its private repositories", async () => {
+    const policyOrg = await createOrg(t, alice);
+    await createRepo(t, alice, policyOrg, 'guarded', true);
+    const classic = await createClassic(t, alice, ['repo']);
+    const q = `{ repository(owner: "${policyOrg}", name: "guarded") { name } }`;
+    assert.deepEqual((await gql(classic.token, q)).data, { repository: { name: 'guarded' } });
+    await setPolicy(t, policyOrg, alice, { classic_tokens: 'restricted' });
+    const refused = await gql(classic.token, q);
+    const rest = await t.api.get(`/repos/${policyOrg}/guarded`, { token: classic.token });
+    assert.equal(rest.status, 403);
+    assert.deepEqual(refused.errors?.map((e) => [e.type, e.message]), [['FORBIDDEN', rest.json.message]]);
+  });
+
+  it("lists: the viewer's repositories (with org ones by membership), an org's for a non-member (public only), paginated with cursors", async () => {
+    const own = await gql(alice.token, `{ viewer { repositories(first: 2, orderBy: {field: NAME, direction: ASC}) {
+      totalCount nodes { nameWithOwner } pageInfo { hasNextPage endCursor } } } }`);
+    const names = own.data.viewer.repositories.nodes.map((n: { nameWithOwner: string }) => n.nameWithOwner);
+    assert.equal(names.length, 2);
+    assert.ok(names.every((n: string) => n.startsWith(`${alice.user.login}/`)), 'OWNER only by default');
+    assert.equal(own.data.viewer.repositories.pageInfo.hasNextPage, own.data.viewer.repositories.totalCount > 2);
+    const next = await gql(alice.token, `query($after: String) { viewer { repositories(first: 2, after: $after, orderBy: {field: NAME, direction: ASC}) { nodes { nameWithOwner } } } }`, {
+      after: own.data.viewer.repositories.pageInfo.endCursor,
+    });
+    assert.ok(!next.data.viewer.repositories.nodes.some((n: { nameWithOwner: string }) => names.includes(n.nameWithOwner)), 'the next page follows the cursor');
+    const last = await gql(alice.token, '{ viewer { repositories(last: 1, orderBy: {field: NAME, direction: ASC}) { nodes { name } pageInfo { hasPreviousPage hasNextPage } } } }');
+    const all = await gql(alice.token, '{ viewer { repositories(first: 100, orderBy: {field: NAME, direction: ASC}) { nodes { name } } } }');
+    assert.deepEqual(last.data.viewer.repositories, { nodes: [all.data.viewer.repositories.nodes.at(-1)], pageInfo: { hasPreviousPage: true, hasNextPage: false } });
+    const withOrgs = await gql(alice.token, '{ viewer { repositories(first: 100, ownerAffiliations: [OWNER, ORGANIZATION_MEMBER], privacy: PRIVATE) { nodes { nameWithOwner } } } }');
+    assert.ok(withOrgs.data.viewer.repositories.nodes.some((n: { nameWithOwner: string }) => n.nameWithOwner === `${org}/org-private`));
+    const outsider = await gql(bob.token, `{ repositoryOwner(login: "${org}") { login ... on Organization { viewerIsAMember } repositories(first: 10) { nodes { name } } } }`);
+    assert.deepEqual(outsider.data.repositoryOwner, { login: org, viewerIsAMember: false, repositories: { nodes: [{ name: 'org-public' }] } });
+  });
+
+  it('viewer.organizations needs read:org or user, as GET /user/orgs does', async () => {
+    const repoOnly = await createClassic(t, alice, ['repo']);
+    const q = '{ viewer { login organizations(first: 100) { nodes { login } } } }';
+    const denied = await gql(repoOnly.token, q);
+    assert.equal(denied.errors?.[0].type, 'INSUFFICIENT_SCOPES');
+    assert.deepEqual(denied.errors?.[0].path, ['viewer', 'organizations']);
+    assert.equal((await t.api.get('/user/orgs', { token: repoOnly.token })).status, 403);
+    const readOrg = await createClassic(t, alice, ['read:org']);
+    const ok = await gql(readOrg.token, q);
+    assert.ok(ok.data.viewer.organizations.nodes.some((o: { login: string }) => o.login === org));
+  });
+
+  it('createRepository (what gh repo create sends) needs repo or public_repo, makes the same repository as REST, and refuses a taken name', async () => {
+    const m = `mutation($input: CreateRepositoryInput!) { createRepository(input: $input) { repository { id name owner { login } url isPrivate } } }`;
+    const input = { name: 'via-graphql', visibility: 'PRIVATE', hasIssuesEnabled: true, hasWikiEnabled: true };
+    const readOrg = await createClassic(t, alice, ['read:org']);
+    const refused = await gql(readOrg.token, m, { input });
+    assert.equal(refused.errors?.[0].type, 'INSUFFICIENT_SCOPES');
+    assert.equal((await t.api.get(`/repos/${alice.user.login}/via-graphql`, { token: alice.token })).status, 404, 'nothing was made');
+    const made = await gql(alice.token, m, { input });
+    assert.equal(made.errors, undefined);
+    const rest = await t.api.get(`/repos/${alice.user.login}/via-graphql`, { token: alice.token });
+    assert.equal(rest.status, 200);
+    assert.deepEqual(made.data.createRepository.repository, { id: rest.json.node_id, name: 'via-graphql', owner: { login: alice.user.login }, url: rest.json.html_url, isPrivate: true });
+    const again = await gql(alice.token, m, { input });
+    assert.equal(again.errors?.[0].type, 'UNPROCESSABLE');
+    assert.match(again.errors?.[0].message ?? '', /already exists/);
+  });
+
+  it('createRepository for an organization by ownerId: members may, others get NOT_FOUND', async () => {
+    const orgJson = await t.api.get(`/orgs/${org}`, { token: alice.token });
+    const m = `mutation($input: CreateRepositoryInput!) { createRepository(input: $input) { repository { nameWithOwner viewerPermission } } }`;
+    const input = { name: 'team-repo', visibility: 'PUBLIC', ownerId: orgJson.json.node_id };
+    const outsider = await gql(bob.token, m, { input });
+    assert.equal(outsider.errors?.[0].type, 'NOT_FOUND');
+    const carol = await newSession(t);
+    await addMember(t, org, alice, carol);
+    const made = await gql(carol.token, m, { input });
+    assert.deepEqual(made.data.createRepository.repository, { nameWithOwner: `${org}/team-repo`, viewerPermission: 'WRITE' });
+  });
+
+  it('errors: unknown fields and syntax errors with locations, missing or excessive pagination, depth limit, and a body without query (422)', async () => {
+    const unknown = await gql(alice.token, '{ viewer { nope } }');
+    assert.equal(unknown.status, 200);
+    assert.equal(unknown.data, undefined);
+    assert.deepEqual(unknown.errors?.[0].locations, [{ line: 1, column: 12 }]);
+    assert.match(unknown.errors?.[0].message ?? '', /nope/);
+    const syntax = await gql(alice.token, '{ viewer { login }');
+    assert.ok(syntax.errors?.[0].locations?.length);
+    const missing = await gql(alice.token, '{ viewer { repositories { totalCount } } }');
+    assert.equal(missing.errors?.[0].type, 'MISSING_PAGINATION_BOUNDARIES');
+    const excessive = await gql(alice.token, '{ viewer { repositories(first: 101) { totalCount } } }');
+    assert.equal(excessive.errors?.[0].type, 'EXCESSIVE_PAGINATION');
+    const deep = await gql(alice.token, `{ viewer { ${'repositories(first: 1) { nodes { owner { '.repeat(4)}login${' } } }'.repeat(4)} } }`);
+    assert.equal(deep.data, undefined);
+    assert.match(deep.errors?.[0].message ?? '', /exceeds max depth/);
+    const wide = await gql(alice.token, '{ viewer { organizations(first: 100) { nodes { repositories(first: 100) { nodes { isEmpty } } } } } }');
+    assert.equal(wide.data, undefined, 'refused before it runs');
+    assert.deepEqual(wide.errors, [{ type: 'MAX_NODE_LIMIT_EXCEEDED', message: 'This query requires up to 10100 possible nodes which exceeds the maximum allowed of 1000.' }]);
+    const viaVariables = await gql(alice.token, 'query($n: Int!) { viewer { repositories(first: $n) { nodes { owner { repositories(first: $n) { totalCount } } } } } }', { n: 40 });
+    assert.equal(viaVariables.errors?.[0].type, 'MAX_NODE_LIMIT_EXCEEDED', 'page sizes from variables count too');
+    const noQuery = await t.api.post(`${t.provider.url}/api/graphql`, { token: alice.token, body: { variables: {} } });
+    assert.equal(noQuery.status, 422);
+    assert.equal(noQuery.json.errors[0].field, 'query');
+  });
+
+  it("answers gh's schema feature detection (introspection of Repository)", async () => {
+    const r = await gql(alice.token, '{ Repository: __type(name: "Repository") { fields(includeDeprecated: true) { name } } }');
+    const names = r.data.Repository.fields.map((f: { name: string }) => f.name);
+    for (const f of ['visibility', 'nameWithOwner', 'viewerPermission', 'defaultBranchRef']) assert.ok(names.includes(f), f);
+  });
+});
