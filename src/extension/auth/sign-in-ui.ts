@@ -12,7 +12,7 @@ import { completeSignIn, requestAdminToken } from './sign-in-core';
 
 const TITLE = 'Sign in to Tessera';
 const TOTP = /^\d{6}$/;
-/** The provider's lockout (DESIGN.md): 10 failed attempts lock sign-in for 10 minutes. */
+/** The provider's lockout (docs/security.md): 10 failed attempts lock sign-in for 10 minutes. */
 const LOCK_THRESHOLD = 10;
 const LOCK_MINUTES = 10;
 

@@ -1,6 +1,6 @@
 // Which token git should use for a repository and an operation. Pure; unit-tested.
 //
-// Rules (DESIGN.md "Git over HTTPS"): fetch needs `contents: read` (or a public repository), push
+// Rules (docs/architecture.md, git over HTTPS): fetch needs `contents: read` (or a public repository), push
 // needs `contents: write`; a classic token needs `repo` (`public_repo` is enough for a public
 // repository). Preference, best first:
 //   1. fine-grained tokens of the repository's owner that select this repository by name

@@ -1,4 +1,4 @@
-// Method 4 of DESIGN.md: Basic `{email}/token:{tsa_...}` — a Zendesk-style account API token made
+// Authentication method 4 (docs/architecture.md): Basic `{email}/token:{tsa_...}` — a Zendesk-style account API token made
 // by an org owner. It acts as the org's active member with that email, on that org's resources
 // only (authz/organization-guards.ts), on routes that declare `accountToken: true`. A wrong or
 // inactive token, an email of no active member of the token's org, or a revoked token all answer

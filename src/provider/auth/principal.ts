@@ -6,7 +6,7 @@ export type AuthMethod = 'token' | 'password' | 'account-token';
 
 export interface Principal {
   user: UserRecord;
-  /** The token used (methods 1, 3 and 4 of DESIGN.md); absent for Basic login:password. */
+  /** The token used (authentication methods 1, 3 and 4, docs/architecture.md); absent for Basic login:password. */
   token?: TokenRecord;
   method: AuthMethod;
   /**

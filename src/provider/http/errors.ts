@@ -1,5 +1,5 @@
 // The one error type routes, hooks and services throw. The error handler (./error-handler.ts)
-// turns it into DESIGN.md's JSON shape: { message, errors?: [{resource, field, code, message}],
+// turns it into the API's JSON error shape: { message, errors?: [{resource, field, code, message}],
 // documentation_url? }.
 
 export interface FieldError {

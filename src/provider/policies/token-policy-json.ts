@@ -1,4 +1,4 @@
-// The JSON of GET/PATCH /orgs/{org}/personal-access-token-policy (DESIGN.md field names).
+// The JSON of GET/PATCH /orgs/{org}/personal-access-token-policy.
 import type { TokenPolicyJson, UpdateTokenPolicyRequest } from '../../shared/api-types';
 import type { TokenPolicyRecord } from '../store/organizations';
 

@@ -1,4 +1,4 @@
-// GET/PATCH /orgs/{org}/personal-access-token-policy — org owners only (DESIGN.md).
+// GET/PATCH /orgs/{org}/personal-access-token-policy — org owners only.
 import type { FastifyInstance } from 'fastify';
 import { callerOf } from '../authz/caller';
 import type { ProviderContext } from '../context';

@@ -1,5 +1,4 @@
-// Organizations and their personal-access-token policy (DESIGN.md "Organizations, repositories,
-// policies, approvals"). Org logins share one namespace with user logins (case-insensitive).
+// Organizations and their personal-access-token policy. Org logins share one namespace with user logins (case-insensitive).
 
 export type ClassicTokenPolicy = 'allowed' | 'restricted';
 
