@@ -55,13 +55,14 @@ export class AccountsTreeProvider implements vscode.TreeDataProvider<AccountsEle
     this.changed.fire();
   }
 
-  markTwoFactorEnabled(accountId: string): void {
-    this.twoFactorOverride.set(accountId, true);
+  /** Shows the new 2FA state at once (before GET /user confirms it). */
+  markTwoFactor(accountId: string, enabled: boolean): void {
+    this.twoFactorOverride.set(accountId, enabled);
     this.refresh();
   }
 
   twoFactorEnabled(account: AccountInfo): boolean {
-    return account.twoFactorEnabled || this.twoFactorOverride.get(account.id) === true;
+    return this.twoFactorOverride.get(account.id) ?? account.twoFactorEnabled;
   }
 
   getTreeItem(e: AccountsElement): vscode.TreeItem {
