@@ -82,7 +82,11 @@ export class AccountsTreeProvider implements vscode.TreeDataProvider<AccountsEle
     const out: AccountsElement[] = [
       new AccountDetailItem(a, 'provider', 'Provider', 'server', a.providerOrigin),
       e.twoFactorEnabled
-        ? new AccountDetailItem(a, '2fa', 'Two-factor authentication', 'shield', 'enabled')
+        ? new AccountDetailItem(a, '2fa', 'Two-factor authentication', 'shield', 'enabled — Manage…', {
+            command: 'tessera.manageTwoFactor',
+            title: 'Manage Two-Factor Authentication',
+            arguments: [e],
+          })
         : new AccountDetailItem(a, '2fa', 'Two-factor authentication', 'warning', 'not enabled — Set Up…', {
             command: 'tessera.setupTwoFactor',
             title: 'Set Up Two-Factor Authentication',

@@ -48,13 +48,14 @@ export class TokenNode extends vscode.TreeItem {
     /** The token this editor signs in to the account with: deleting it signs the account out here. */
     readonly isSignIn = false,
   ) {
-    super(token.name, vscode.TreeItemCollapsibleState.None);
+    // The sign-in token leads with what it is (its note, long and alike for every machine, follows).
+    super(isSignIn ? SIGN_IN_TOKEN_LABEL : token.name, vscode.TreeItemCollapsibleState.None);
     const t = token;
     this.id = `token:${accountId}:${t.id}`;
     const expiring = isExpiringSoon(t, now);
     const expired = t.status === 'expired' || (t.status === 'active' && isExpired(t, now));
     const status = expired ? 'expired' : t.status;
-    this.description = [...(isSignIn ? [SIGN_IN_TOKEN_LABEL] : []), stateText(t, now), grantSummary(t), lastUsedText(t, now)].join(' · ');
+    this.description = [...(isSignIn ? [t.name] : []), stateText(t, now), grantSummary(t), lastUsedText(t, now)].join(' · ');
     this.iconPath = isSignIn && status === 'active' && !expiring ? new vscode.ThemeIcon('vm-active') : tokenIcon(status, expiring);
     this.contextValue = `token;status=${status};kind=${t.kind}${expiring ? ';expiring' : ''}${isSignIn ? ';signIn' : ''}`;
     const state = expiring ? 'expiring' : status;
