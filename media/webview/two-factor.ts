@@ -1,6 +1,7 @@
-// The "Two-factor setup" webview (see src/extension/webviews/two-factor-panel.ts): scan the QR code
+// The "Two-factor" webview (see src/extension/webviews/two-factor-panel.ts): scan the QR code
 // (an SVG made by the extension, shown as a data: image) or type the secret, enter a code to
-// enable, then copy or save the ten recovery codes. Nothing here goes into setState.
+// enable, then copy or save the ten recovery codes. Once enabled: new recovery codes or turning
+// two-factor off. Nothing here goes into setState.
 import { html, render, nothing, type TemplateResult } from 'lit';
 import './lib/elements';
 import { call, CallError, messageOf, onInit, ready } from './lib/vscode-api';
@@ -13,7 +14,18 @@ let code = '';
 let codeError = '';
 let busy = false;
 let recoveryCodes: readonly string[] | undefined;
+/** The codes on screen replaced earlier ones (rather than coming with enabling). */
+let regenerated = false;
+let turnedOff = false;
+let manageError = '';
 let saved = '';
+
+const WRONG_CODE = 'That code is not valid. Enter the 6-digit code your authenticator app shows now.';
+
+/** The base32 secret in blocks of four, easier to type by hand ("ABCD EFGH …"). */
+function groupSecret(secret: string): string {
+  return secret.replace(/(.{4})(?=.)/g, '$1 ');
+}
 
 const root = document.getElementById('app')!;
 root.textContent = ''; // drop the static "Loading…" (lit renders next to existing children)
@@ -57,12 +69,50 @@ async function enable(): Promise<void> {
   } catch (err) {
     if (!(err instanceof CallError && err.kind === 'cancelled')) {
       const fe = err instanceof CallError ? err.fieldErrors.find((f) => f.field === 'code') : undefined;
-      codeError = fe?.message ?? messageOf(err);
+      codeError = fe ? WRONG_CODE : messageOf(err);
     }
   }
   busy = false;
   draw();
   if (recoveryCodes) document.getElementById('recovery-codes')?.focus();
+}
+
+async function newRecoveryCodes(): Promise<void> {
+  if (busy) return;
+  busy = true;
+  manageError = '';
+  draw();
+  try {
+    const r = await call<{ recoveryCodes?: readonly string[] }>('newRecoveryCodes');
+    if (r.recoveryCodes) {
+      recoveryCodes = r.recoveryCodes;
+      regenerated = true;
+      saved = '';
+    }
+  } catch (err) {
+    if (!(err instanceof CallError && err.kind === 'cancelled')) manageError = messageOf(err);
+  }
+  busy = false;
+  draw();
+  if (recoveryCodes) document.getElementById('recovery-codes')?.focus();
+}
+
+async function turnOff(): Promise<void> {
+  if (busy) return;
+  busy = true;
+  manageError = '';
+  draw();
+  try {
+    const r = await call<{ disabled: boolean }>('disable');
+    if (r.disabled) {
+      turnedOff = true;
+      init = { ...init!, alreadyEnabled: false };
+    }
+  } catch (err) {
+    if (!(err instanceof CallError && err.kind === 'cancelled')) manageError = messageOf(err);
+  }
+  busy = false;
+  draw();
 }
 
 function draw(): void {
@@ -72,14 +122,12 @@ function draw(): void {
 function view(): TemplateResult {
   if (!init) return html`<p class="muted">Loading…</p>`;
   if (recoveryCodes) return doneView(recoveryCodes);
-  if (init.alreadyEnabled) {
-    return html`<h1>Two-factor authentication</h1>
-      <p data-testid="twofa-already-enabled">Two-factor authentication is already enabled for <strong>${init.login}</strong>.</p>
-      <vscode-button secondary @click=${() => { init = { ...init!, alreadyEnabled: false }; void start(); }}>Set Up a New Authenticator</vscode-button>`;
-  }
+  if (init.alreadyEnabled) return manageView();
+  if (turnedOff) return offView();
   return html`
     <h1>Set up two-factor authentication</h1>
-    <p>For <strong>${init.login}</strong> on ${init.origin}. After this, signing in and sensitive actions ask for a code from your authenticator app.</p>
+    <p>For <strong>${init.login}</strong> on ${init.origin}. After this, signing in asks for a code from your authenticator app.</p>
+    <p class="muted" data-testid="twofa-sudo-note">Sensitive actions (such as new tokens, regenerating one or turning two-factor off) ask for your password and a code only once the two-hour window after you signed in or last confirmed has passed.</p>
     ${setupError
       ? html`<div class="banner error" role="alert" data-testid="twofa-setup-error">${setupError}</div>
           <vscode-button data-testid="twofa-retry" @click=${() => void start()}>Try Again</vscode-button>`
@@ -91,9 +139,9 @@ function view(): TemplateResult {
           <li>
             <p>Scan this QR code with an authenticator app (Google Authenticator, 1Password, Authy…):</p>
             <img class="qr" data-testid="twofa-qr" src=${setup.qrDataUri} alt="QR code of the two-factor secret" width="200" height="200" />
-            <p>Or enter this secret by hand:</p>
+            <p>Or enter this secret by hand (letters A–Z and digits 2–7; the spaces are only for reading):</p>
             <div class="secret-row">
-              <code class="twofa-secret" id="twofa-secret" data-testid="twofa-secret" tabindex="0">${setup.secret}</code>
+              <code class="twofa-secret" id="twofa-secret" data-testid="twofa-secret" tabindex="0">${groupSecret(setup.secret)}</code>
               <vscode-button secondary data-testid="copy-twofa-secret" @click=${() => void call('copy', { text: setup!.secret, what: 'Secret' })}>Copy</vscode-button>
             </div>
           </li>
@@ -112,11 +160,33 @@ function view(): TemplateResult {
       : nothing}`;
 }
 
+function manageView(): TemplateResult {
+  return html`<h1>Two-factor authentication</h1>
+    <p data-testid="twofa-already-enabled">Two-factor authentication is on for <strong>${init!.login}</strong> on ${init!.origin}.</p>
+    <p class="muted">Sensitive actions ask for your password and a code once the two-hour window after you signed in or last confirmed has passed.</p>
+    ${manageError ? html`<div class="banner error" role="alert" data-testid="twofa-manage-error">${manageError}</div>` : nothing}
+    <h2>Recovery codes</h2>
+    <p>Lost or used up your recovery codes? New ones replace all of them: the old codes stop working.</p>
+    <vscode-button data-testid="twofa-new-recovery-codes" ?disabled=${busy} @click=${() => void newRecoveryCodes()}>Generate New Recovery Codes</vscode-button>
+    <h2>Turn off</h2>
+    <p>Signing in then asks only for your password. To move to a new authenticator app, turn two-factor off and set it up again.</p>
+    <vscode-button secondary data-testid="twofa-disable" ?disabled=${busy} @click=${() => void turnOff()}>Turn Off Two-Factor Authentication</vscode-button>`;
+}
+
+function offView(): TemplateResult {
+  return html`<h1>Two-factor authentication is off</h1>
+    <p data-testid="twofa-turned-off">Signing in to <strong>${init!.login}</strong> now asks only for your password. Your authenticator app and recovery codes no longer work for this account.</p>
+    <div class="actions">
+      <vscode-button data-testid="twofa-set-up-again" @click=${() => { turnedOff = false; void start(); }}>Set Up Again</vscode-button>
+      <vscode-button secondary data-testid="twofa-done" @click=${() => void call('close')}>Done</vscode-button>
+    </div>`;
+}
+
 function doneView(codes: readonly string[]): TemplateResult {
   return html`
-    <h1>Two-factor authentication is on</h1>
-    <p class="banner warning" role="status">
-      Save these recovery codes somewhere safe. Each works once in place of a code if you lose your authenticator. They are not shown again.
+    <h1>${regenerated ? 'New recovery codes' : 'Two-factor authentication is on'}</h1>
+    <p class="banner warning" role="status" data-testid="recovery-codes-note">
+      Save these recovery codes somewhere safe. Each works once in place of a code if you lose your authenticator. They are not shown again.${regenerated ? ' Your old recovery codes no longer work.' : ''}
     </p>
     <pre class="recovery-codes" id="recovery-codes" data-testid="recovery-codes" tabindex="0">${codes.join('\n')}</pre>
     <div class="actions">

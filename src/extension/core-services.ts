@@ -46,6 +46,10 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
     return this.store.accounts();
   }
 
+  signInTokenId(accountId: string): number | undefined {
+    return this.store.cached(accountId)?.admin.tokenId;
+  }
+
   /** The account's secrets (reloaded when not cached); 'signed-out' when there are none. */
   async secretsOf(accountId: string): Promise<AccountSecrets> {
     const s = this.store.cached(accountId) ?? (await this.store.read(accountId));

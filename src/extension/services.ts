@@ -50,6 +50,8 @@ export interface TesseraServices {
   readonly onDidChangeTokens: vscode.Event<void>;
   fireTokensChanged(): void;
   accounts(): readonly AccountInfo[];
+  /** The id of the token this editor signs in to the account with (its admin:token), when known. */
+  signInTokenId(accountId: string): number | undefined;
   /**
    * Calls `{origin}/api/v3{path}` as the account (with its admin:token session token). When the
    * provider asks for sudo, the core prompts for password (+ code) and retries once. Resolves with

@@ -115,7 +115,7 @@ export function testHooks(context: vscode.ExtensionContext, parts: TestHookParts
     async signInWithPassword(opts): Promise<AccountInfo> {
       const origin = opts.origin ?? providers.configuredOrigin();
       await providers.ensureReady(origin);
-      const authz = await requestAdminToken(client, origin, opts.login, opts.password, opts.otp);
+      const authz = await requestAdminToken(client, origin, opts.login, opts.password, opts.otp, await store.machineId());
       return completeSignIn(client, store, origin, authz, log);
     },
     async signOut(accountId: string): Promise<void> {

@@ -48,6 +48,10 @@ export class DirectServices implements TesseraServices {
     return this.list;
   }
 
+  signInTokenId(): number | undefined {
+    return undefined;
+  }
+
   async api<T>(accountId: string, method: string, path: string, body?: unknown): Promise<T> {
     this.calls++;
     const token = this.secrets.get(accountId);

@@ -213,9 +213,12 @@ describe('views: trees against a real provider', function () {
     const details = await tree.getChildren(item);
     const twofa = details.find((d) => labelOf(d) === 'Two-factor authentication');
     assert.equal(twofa?.command?.command, 'tessera.setupTwoFactor');
-    tree.markTwoFactorEnabled(account.id);
+    tree.markTwoFactor(account.id, true);
     const again = (await tree.getChildren())[0] as AccountItem;
     assert.equal(again.contextValue, 'account;2fa=on');
+    tree.markTwoFactor(account.id, false);
+    const off = (await tree.getChildren())[0] as AccountItem;
+    assert.equal(off.contextValue, 'account;2fa=off');
     tree.dispose();
   });
 

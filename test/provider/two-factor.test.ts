@@ -141,6 +141,51 @@ describe('two-factor authentication', () => {
     assert.ok(!log.text.includes(user.totpSecret!), 'no TOTP secret in the audit log');
   });
 
+  it('new recovery codes need sudo, answer ten codes, retire every earlier one and are audited', async () => {
+    const signedIn = await signIn(t, user, ['user']);
+    const { recoveryCodes: old } = await enable2fa(t, user, signedIn.token);
+    assert.equal((await basicUser(old[0])).status, 200, 'an old code works before');
+
+    t.clock.advance(2 * 60 * 60_000 + 1000); // the sign-in's sudo window closes
+    const noSudo = await t.api.post('/user/two-factor/recovery-codes', { token: signedIn.token });
+    assert.equal(noSudo.status, 403);
+    assert.equal(noSudo.headers.get('x-tessera-sudo'), 'required');
+    assert.equal((await basicUser(old[1])).status, 200, 'refused without sudo: old codes still work');
+
+    const sudo = await t.api.post('/user/sudo', { token: signedIn.token, body: { password: user.password, otp: await nextOtp(t, user) } });
+    assert.equal(sudo.status, 200, sudo.text);
+    const fresh = await t.api.post('/user/two-factor/recovery-codes', { token: signedIn.token });
+    assert.equal(fresh.status, 200, fresh.text);
+    const codes: string[] = fresh.json.recovery_codes;
+    assert.equal(codes.length, 10);
+    assert.equal(new Set(codes).size, 10);
+    for (const c of codes) assert.ok(!old.includes(c), 'a new code repeats an old one');
+
+    for (const c of old.slice(2, 5)) {
+      const res = await basicUser(c);
+      assert.equal(res.status, 401, 'an old (unused) recovery code is refused');
+      assert.equal(res.headers.get('x-github-otp'), 'required; app');
+    }
+    assert.equal((await basicUser(codes[0])).status, 200, 'a new code works');
+    const status = await t.api.get('/user/two-factor', { token: signedIn.token });
+    assert.equal(status.json.recovery_codes_remaining, 9);
+
+    const log = await t.api.get('/user/audit-log', { token: signedIn.token });
+    const event = log.json.find((e: { action: string }) => e.action === 'two_factor_authentication.recovery_codes_regenerated');
+    assert.ok(event, 'audit event recorded');
+    for (const c of codes) assert.ok(!log.text.includes(c), 'no recovery code in the audit log');
+  });
+
+  it('new recovery codes without 2FA enabled: 422 naming two_factor_authentication; a body is refused', async () => {
+    const { token } = await signIn(t, user, ['user']);
+    const off = await t.api.post('/user/two-factor/recovery-codes', { token });
+    assert.equal(off.status, 422);
+    assert.equal(off.json.errors[0].field, 'two_factor_authentication');
+    await enable2fa(t, user, token);
+    const extra = await t.api.post('/user/two-factor/recovery-codes', { token, body: { count: 50 } });
+    assert.equal(extra.status, 422);
+  });
+
   it('wrong codes count toward the lockout', async () => {
     await enable2fa(t, user);
     for (let i = 0; i < 10; i++) {

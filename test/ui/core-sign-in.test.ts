@@ -23,12 +23,13 @@ describe('core (UI): sign-in and sessions', function () {
   let user: TestAccount;
   /** The test's own admin:token token (so checks on the provider need no more TOTP codes). */
   let testToken: string;
+  let recoveryCodes: string[];
 
   before(async () => {
     wb = await startWorkbench({ extraExtensions: [SESSION_CONSUMER] });
     client = await waitForEmbeddedProvider(wb.profile.userDataDir, wb.embeddedPort);
     user = await createAccount(client, 'ui');
-    await enableTwoFactor(client, user);
+    recoveryCodes = await enableTwoFactor(client, user);
     const auth = await client.post('/authorizations', {
       basic: { login: user.login, password: user.password },
       otp: await freshCode(user),
@@ -113,6 +114,23 @@ describe('core (UI): sign-in and sessions', function () {
     assert.ok(session, 'the session token is listed on the provider');
     assert.equal(session.name, 'vscode: repo');
     assert.deepEqual(session.scopes, ['repo']);
+  });
+
+  it('signs in again with a recovery code typed into the code box, which the prompt names; the sign-in tokens do not pile up', async () => {
+    const { page } = wb;
+    await runCommand(page, 'Tessera: Sign In');
+    await quickInputPick(page, /Embedded provider/, { prompt: /Choose the Tessera provider/ });
+    await quickInputType(page, user.login, { prompt: /Your login on/ });
+    await quickInputType(page, user.password, { prompt: /Password for/ });
+    await waitForQuickInput(page, /lost it\? Type one of your recovery codes/);
+    await screenshot(page, 'ui/core-sign-in-recovery-code-prompt');
+    await quickInputType(page, recoveryCodes[0]!, { prompt: /recovery codes/ });
+    await waitForNotification(page, `Signed in to Tessera as ${user.login}.`);
+
+    const tokens = await client.get('/user/personal-access-tokens', { token: testToken });
+    assert.equal(tokens.status, 200, tokens.text);
+    const signIns = (tokens.json as { name: string }[]).filter((t) => /^Tessera for VS Code on /.test(t.name));
+    assert.equal(signIns.length, 1, `one sign-in token: ${JSON.stringify(signIns)}`);
   });
 });
 

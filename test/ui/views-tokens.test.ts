@@ -66,8 +66,10 @@ describe('views (UI): account, two-factor and tokens', function () {
     const frame = await webviewFrame(page, `Two-Factor Setup: ${login}`);
     const secretEl = frame.locator('[data-testid="twofa-secret"]');
     await secretEl.waitFor();
-    const secret = ((await secretEl.textContent()) ?? '').trim();
-    assert.match(secret, /^[A-Z2-7]{16,}$/, `a base32 secret: ${secret}`);
+    const shown = ((await secretEl.textContent()) ?? '').trim();
+    assert.match(shown, /^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/, `a base32 secret in blocks of four: ${shown}`);
+    const secret = shown.replace(/ /g, '');
+    assert.match(await frame.locator('body').innerText(), /letters A–Z and digits 2–7/);
     await frame.locator('[data-testid="twofa-qr"]').waitFor();
     const qr = await frame.locator('[data-testid="twofa-qr"]').getAttribute('src');
     assert.match(qr ?? '', /^data:image\/svg\+xml;base64,/);
@@ -78,7 +80,7 @@ describe('views (UI): account, two-factor and tokens', function () {
     await frame.locator('[data-testid="twofa-enable"]').click();
     const codeError = frame.locator('[data-testid="error-code"]');
     await codeError.waitFor();
-    assert.ok(((await codeError.textContent()) ?? '').length > 0);
+    assert.equal(((await codeError.textContent()) ?? '').trim(), 'That code is not valid. Enter the 6-digit code your authenticator app shows now.');
 
     // keyboard only: focus the field, type the code, Enter
     await fill(frame, 'twofa-code', '');

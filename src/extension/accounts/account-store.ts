@@ -4,6 +4,7 @@
 // SecretStorage unavailable → a clear error; never a fallback to anywhere else.
 import * as vscode from 'vscode';
 import { TesseraError, type AccountInfo } from '../services';
+import { signInMachineId } from '../auth/sign-in-fingerprint';
 import {
   accountIdFromSecretKey,
   accountIdOf,
@@ -82,6 +83,11 @@ export class AccountStore implements vscode.Disposable {
       throw err;
     });
     return this.loadAll;
+  }
+
+  /** This profile's machine id for the fingerprint of its sign-in tokens (not a secret). */
+  machineId(): Promise<string> {
+    return signInMachineId(this.context.globalState);
   }
 
   /** The cached secrets of an account (after ensureLoaded). */

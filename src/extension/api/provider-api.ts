@@ -20,6 +20,7 @@ import type {
   TokenRequestJson,
   TwoFactorEnableRequest,
   TwoFactorEnableResponse,
+  TwoFactorRecoveryCodesResponse,
   TwoFactorSetupResponse,
   UpdateTokenRequest,
   UserJson,
@@ -87,6 +88,16 @@ export class ProviderApi {
   /** POST /user/two-factor/enable */
   enableTwoFactor(body: TwoFactorEnableRequest): Promise<TwoFactorEnableResponse> {
     return this.send('POST', '/user/two-factor/enable', body);
+  }
+
+  /** POST /user/two-factor/recovery-codes (sudo): ten new codes, the earlier ones stop working. */
+  newRecoveryCodes(): Promise<TwoFactorRecoveryCodesResponse> {
+    return this.send('POST', '/user/two-factor/recovery-codes', {});
+  }
+
+  /** POST /user/two-factor/disable (sudo) */
+  async disableTwoFactor(): Promise<void> {
+    await this.send('POST', '/user/two-factor/disable', {});
   }
 
   /** GET /user/audit-log (newest first). */

@@ -1,13 +1,15 @@
 // Signing in without keeping the password: the 2013 flow itself. `POST /authorizations` with Basic
 // login:password (+ `X-GitHub-OTP` when challenged) makes a classic token with `admin:token` and
-// `user`; that token is the account's credential. Signing out deletes it (and the session tokens
-// minted for other extensions) on the provider when reachable, then forgets every secret.
-import { randomBytes } from 'node:crypto';
+// `user`; that token is the account's credential. Its fingerprint names this machine, so a new
+// sign-in deletes the earlier sign-in tokens of the same machine. Signing out deletes it (and the
+// session tokens minted for other extensions) on the provider when reachable, then forgets every secret.
 import * as os from 'node:os';
 import type { AccountStore } from '../accounts/account-store';
 import type { AuthorizationJson } from '../../shared/api-types';
 import type { HttpClient } from '../api/http-client';
-import { originApi } from '../api/provider-api';
+import { allPages, originApi } from '../api/provider-api';
+import type { TokenJson } from '../../shared/api-types';
+import { isSignInOfMachine, signInFingerprint } from './sign-in-fingerprint';
 import { TesseraError, type AccountInfo } from '../services';
 
 export const ADMIN_SCOPES = ['admin:token', 'user'] as const;
@@ -18,14 +20,15 @@ export async function requestAdminToken(
   origin: string,
   login: string,
   password: string,
-  otp?: string,
+  otp: string | undefined,
+  machineId: string,
 ): Promise<AuthorizationJson & { token: string }> {
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
   const api = originApi(client, origin, { auth: { kind: 'basic', username: login, password }, ...(otp ? { otp: otp.replace(/\s+/g, '') } : {}) });
   const auth = await api.createAuthorization({
     scopes: [...ADMIN_SCOPES],
     note: `Tessera for VS Code on ${os.hostname()} (${when} UTC)`,
-    fingerprint: randomBytes(12).toString('hex'),
+    fingerprint: signInFingerprint(machineId),
   });
   if (!auth || typeof auth.token !== 'string' || typeof auth.id !== 'number') {
     throw new TesseraError('server', `The provider at ${origin} answered the sign-in without a token.`);
@@ -33,7 +36,11 @@ export async function requestAdminToken(
   return auth as AuthorizationJson & { token: string };
 }
 
-/** Reads the user with the new token and records the account; replaces an older admin token. */
+/**
+ * Reads the user with the new token and records the account; deletes the account's older admin
+ * token and any earlier sign-in token of this machine left on the provider (e.g. from a sign-out
+ * while the provider was down).
+ */
 export async function completeSignIn(
   client: HttpClient,
   store: AccountStore,
@@ -53,7 +60,26 @@ export async function completeSignIn(
       log.warn(`Could not delete the previous sign-in token ${previousAdmin.tokenId}: ${String(err)}`),
     );
   }
+  await deleteEarlierSignIns(client, store, origin, auth, await store.machineId()).catch((err) =>
+    log.warn(`Could not delete the earlier sign-in tokens of this machine: ${String(err)}`),
+  );
   return account;
+}
+
+/** Deletes the user's other sign-in tokens made on this machine (never one an account here still uses). */
+async function deleteEarlierSignIns(
+  client: HttpClient,
+  store: AccountStore,
+  origin: string,
+  auth: { id: number; token: string },
+  machineId: string,
+): Promise<void> {
+  const inUse = new Set(store.allCached().map((s) => s.admin.tokenId));
+  inUse.add(auth.id);
+  const api = originApi(client, origin, { auth: { kind: 'token', token: auth.token } });
+  const tokens: TokenJson[] = await allPages((page) => api.listTokens(page), 50);
+  const earlier = tokens.filter((t) => t.kind === 'classic' && !inUse.has(t.id) && isSignInOfMachine(t.fingerprint, machineId));
+  for (const t of earlier) await deleteToken(client, origin, auth.token, t.id);
 }
 
 /** DELETE /user/personal-access-tokens/{id}; a token already gone counts as deleted. */

@@ -12,6 +12,10 @@ import { completeSignIn, requestAdminToken } from './sign-in-core';
 
 const TITLE = 'Sign in to Tessera';
 const TOTP = /^\d{6}$/;
+/** A recovery code as the provider hands them out (`xxxxx-xxxxx`, hex), typed with or without the dash. */
+const RECOVERY_CODE = /^[0-9a-f]{5}-?[0-9a-f]{5}$/i;
+const CODE_PROMPT = 'Enter the 6-digit code from your authenticator app — lost it? Type one of your recovery codes (xxxxx-xxxxx) instead';
+const RECOVERY_PROMPT = 'Enter one of your recovery codes (xxxxx-xxxxx; each works once)';
 /** The provider's lockout (docs/security.md): 10 failed attempts lock sign-in for 10 minutes. */
 const LOCK_THRESHOLD = 10;
 const LOCK_MINUTES = 10;
@@ -128,7 +132,7 @@ export async function signInInteractive(core: CoreServices, opts: SignInOptions 
         validate: (v) => (v ? undefined : 'Enter your password'),
         accept: async (pw) => {
           try {
-            const auth = await requestAdminToken(core.client, origin, login, pw);
+            const auth = await requestAdminToken(core.client, origin, login, pw, undefined, await core.store.machineId());
             return { done: { token: auth, pw } };
           } catch (err) {
             if (err instanceof TesseraError && err.kind === 'otp-required') return { done: { otp: true as const, pw } };
@@ -177,8 +181,8 @@ function otpButtons<T>(state: { recovery: boolean }): StepButton<T>[] {
       button: useRecovery,
       onClick: (box) => {
         state.recovery = !state.recovery;
-        box.prompt = state.recovery ? 'Enter one of your recovery codes (each works once)' : 'Enter the 6-digit code from your authenticator app';
-        box.placeholder = state.recovery ? 'recovery code' : '123456';
+        box.prompt = state.recovery ? RECOVERY_PROMPT : CODE_PROMPT;
+        box.placeholder = state.recovery ? 'recovery code, e.g. 1a2b3-4c5d6' : '123456 — or a recovery code';
         box.value = '';
         box.validationMessage = undefined;
       },
@@ -192,21 +196,24 @@ function otpStep(core: CoreServices, origin: string, login: string, password: st
     title: TITLE,
     step: 3,
     totalSteps: total,
-    prompt: 'Enter the 6-digit code from your authenticator app',
-    placeholder: '123456',
+    prompt: CODE_PROMPT,
+    placeholder: '123456 — or a recovery code',
     back: true,
     buttons: otpButtons(state),
     validate: (v) => {
       const c = v.replace(/\s+/g, '');
-      if (!c) return undefined;
-      if (!state.recovery && !TOTP.test(c)) return 'The code has 6 digits (or use a recovery code: the key button)';
+      if (!c || RECOVERY_CODE.test(c)) return undefined;
+      if (state.recovery) return /^[0-9a-f-]*$/i.test(c) ? undefined : 'A recovery code looks like 1a2b3-4c5d6 (digits and letters a–f)';
+      if (!TOTP.test(c)) return 'The code has 6 digits — or type one of your recovery codes (xxxxx-xxxxx)';
       return undefined;
     },
     accept: async (v): Promise<StepResult<{ id: number; token: string }>> => {
       const code = v.replace(/\s+/g, '');
       if (!code) return { error: state.recovery ? 'Enter a recovery code' : 'Enter the 6-digit code' };
+      // A recovery code typed into the code box counts as one (the provider takes either).
+      const recovery = state.recovery || RECOVERY_CODE.test(code);
       try {
-        return { done: await requestAdminToken(core.client, origin, login, password, code) };
+        return { done: await requestAdminToken(core.client, origin, login, password, code, await core.store.machineId()) };
       } catch (err) {
         if (err instanceof TesseraError && err.kind === 'signed-out') {
           // The provider asked for a code with this very password, so "Bad credentials" now is the lock.
@@ -215,10 +222,10 @@ function otpStep(core: CoreServices, origin: string, login: string, password: st
         }
         if (err instanceof TesseraError && err.kind === 'otp-required') {
           failures.n++;
-          core.log.info(`Sign-in of ${login} at ${origin}: the ${state.recovery ? 'recovery code' : 'code'} was not accepted`);
+          core.log.info(`Sign-in of ${login} at ${origin}: the ${recovery ? 'recovery code' : 'code'} was not accepted`);
           const warn = failures.n >= LOCK_THRESHOLD - 2 ? ` (after ${LOCK_THRESHOLD} failed attempts sign-in locks for ${LOCK_MINUTES} minutes)` : '';
           return {
-            error: state.recovery
+            error: recovery
               ? `That recovery code is not valid (each one works once). Try another.${warn}`
               : `That code is not valid. Wait for a new code in your authenticator app and try again.${warn}`,
             clear: true,
@@ -315,7 +322,7 @@ export async function signUpInteractive(core: CoreServices, opts: { origin?: str
       if (r !== 'created') { stage = r; continue; }
       core.log.info(`Created the account ${v.login} on ${origin}`);
       try {
-        const auth = await requestAdminToken(core.client, origin, v.login, v.password);
+        const auth = await requestAdminToken(core.client, origin, v.login, v.password, undefined, await core.store.machineId());
         return await finish(core, origin, auth);
       } catch (err) {
         await core.showError(err, 'Sign in to the new account');

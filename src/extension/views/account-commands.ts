@@ -1,5 +1,5 @@
-// The Accounts view's commands: refresh (accounts and their organizations) and set up two-factor
-// authentication (from an account's item, a notification's `{accountId}`, or the palette).
+// The Accounts view's commands: refresh (accounts and their organizations) and set up or manage
+// two-factor authentication (from an account's item, a notification's `{accountId}`, or the palette).
 import type * as vscode from 'vscode';
 import { resolveAccountId } from '../commands/command-args';
 import { registerCommand } from '../commands/register-command';
@@ -18,6 +18,19 @@ export interface AccountCommandDeps {
 
 export function registerAccountCommands(services: TesseraServices, deps: AccountCommandDeps): vscode.Disposable[] {
   const { orgs, accountsTree, panels } = deps;
+  /** One page for both: setup while 2FA is off, new recovery codes or turning it off once on. */
+  const twoFactorCommand = (id: string, title: string) =>
+    registerCommand(
+      services,
+      id,
+      async (arg?: unknown) => {
+        const accountId = await resolveAccountId(services, arg, title);
+        if (!accountId) return;
+        const account = services.accounts().find((a) => a.id === accountId);
+        panels.openTwoFactor(accountId, account ? accountsTree.twoFactorEnabled(account) : false);
+      },
+      title.toLowerCase().replace(/^./, (c) => c.toUpperCase()),
+    );
   return [
     registerCommand(
       services,
@@ -29,16 +42,7 @@ export function registerAccountCommands(services: TesseraServices, deps: Account
       },
       'Refresh accounts',
     ),
-    registerCommand(
-      services,
-      'tessera.setupTwoFactor',
-      async (arg?: unknown) => {
-        const accountId = await resolveAccountId(services, arg, 'Set Up Two-Factor Authentication');
-        if (!accountId) return;
-        const account = services.accounts().find((a) => a.id === accountId);
-        panels.openTwoFactor(accountId, account ? accountsTree.twoFactorEnabled(account) : false);
-      },
-      'Set up two-factor authentication',
-    ),
+    twoFactorCommand('tessera.setupTwoFactor', 'Set Up Two-Factor Authentication'),
+    twoFactorCommand('tessera.manageTwoFactor', 'Manage Two-Factor Authentication'),
   ];
 }

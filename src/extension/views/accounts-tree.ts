@@ -55,13 +55,14 @@ export class AccountsTreeProvider implements vscode.TreeDataProvider<AccountsEle
     this.changed.fire();
   }
 
-  markTwoFactorEnabled(accountId: string): void {
-    this.twoFactorOverride.set(accountId, true);
+  /** Shows the new 2FA state at once (before GET /user confirms it). */
+  markTwoFactor(accountId: string, enabled: boolean): void {
+    this.twoFactorOverride.set(accountId, enabled);
     this.refresh();
   }
 
   twoFactorEnabled(account: AccountInfo): boolean {
-    return account.twoFactorEnabled || this.twoFactorOverride.get(account.id) === true;
+    return this.twoFactorOverride.get(account.id) ?? account.twoFactorEnabled;
   }
 
   getTreeItem(e: AccountsElement): vscode.TreeItem {
@@ -81,7 +82,11 @@ export class AccountsTreeProvider implements vscode.TreeDataProvider<AccountsEle
     const out: AccountsElement[] = [
       new AccountDetailItem(a, 'provider', 'Provider', 'server', a.providerOrigin),
       e.twoFactorEnabled
-        ? new AccountDetailItem(a, '2fa', 'Two-factor authentication', 'shield', 'enabled')
+        ? new AccountDetailItem(a, '2fa', 'Two-factor authentication', 'shield', 'enabled — Manage…', {
+            command: 'tessera.manageTwoFactor',
+            title: 'Manage Two-Factor Authentication',
+            arguments: [e],
+          })
         : new AccountDetailItem(a, '2fa', 'Two-factor authentication', 'warning', 'not enabled — Set Up…', {
             command: 'tessera.setupTwoFactor',
             title: 'Set Up Two-Factor Authentication',

@@ -41,8 +41,8 @@ export function registerViews(context: vscode.ExtensionContext, services: Tesser
   const tokensTree = new TokensTreeProvider(services, store);
   const accountsTree = new AccountsTreeProvider(services, orgs);
   const approvalsTree = new ApprovalsTreeProvider(services, orgs);
-  const panels = new WebviewPanels(context.extensionUri, services, orgs, (accountId) => {
-    accountsTree.markTwoFactorEnabled(accountId);
+  const panels = new WebviewPanels(context.extensionUri, services, orgs, (accountId, enabled) => {
+    accountsTree.markTwoFactor(accountId, enabled);
     void services.refreshAccount(accountId).catch(() => undefined); // GET /user: AccountInfo.twoFactorEnabled
   });
   const statusBar = new ExpiryStatusBar(services, store);

@@ -75,7 +75,22 @@ export async function expireTokenNow(services: TesseraServices, accountId: strin
   return true;
 }
 
-export async function deleteToken(services: TesseraServices, accountId: string, token: TokenJson): Promise<boolean> {
+/**
+ * Deletes the token after a confirmation. The token this editor signs in with gets its own warning,
+ * and deleting it is signing out of the account here ('signed-out'). False when cancelled.
+ */
+export async function deleteToken(services: TesseraServices, accountId: string, token: TokenJson): Promise<'deleted' | 'signed-out' | false> {
+  if (token.id === services.signInTokenId(accountId)) {
+    const login = services.accounts().find((a) => a.id === accountId)?.login ?? 'this account';
+    const signOut = await confirmModal(
+      `This is the token this editor signs in with. Deleting it signs you out of ${login} here.`,
+      `“${token.name}” is how VS Code reaches Tessera as ${login}. Deleting it signs you out of ${login} in this editor and deletes the tokens it made for other extensions; your other tokens stay. Sign in again to get a new one.`,
+      'Delete and Sign Out',
+    );
+    if (!signOut) return false;
+    await vscode.commands.executeCommand('tessera.signOut', { accountId });
+    return 'signed-out';
+  }
   const ok = await confirmModal(
     `Delete the token “${token.name}”?`,
     `Anything using the token ending in …${token.token_last_eight} loses access at once, and deploy keys made with it are deleted too. This cannot be undone.`,
@@ -85,5 +100,5 @@ export async function deleteToken(services: TesseraServices, accountId: string, 
   await accountApi(services, accountId).deleteToken(token.id);
   await services.forgetTokenSecret(accountId, token.id).catch(() => undefined);
   services.fireTokensChanged();
-  return true;
+  return 'deleted';
 }

@@ -140,7 +140,7 @@ export function registerTokenCommands(services: TesseraServices, deps: TokenComm
       async (arg?: unknown) => {
         const target = await resolveToken(services, store, arg, 'Delete Token');
         if (!target) return;
-        if (await deleteToken(services, target.accountId, target.token)) {
+        if ((await deleteToken(services, target.accountId, target.token)) === 'deleted') {
           void vscode.window.showInformationMessage(`Deleted the token “${target.token.name}”.`);
         }
       },

@@ -37,21 +37,33 @@ export class GroupNode extends vscode.TreeItem {
   }
 }
 
+/** What the tree says of the token this editor signs in with. */
+export const SIGN_IN_TOKEN_LABEL = "This editor's sign-in";
+
 export class TokenNode extends vscode.TreeItem {
-  constructor(readonly accountId: string, readonly token: TokenJson, now: number) {
-    super(token.name, vscode.TreeItemCollapsibleState.None);
+  constructor(
+    readonly accountId: string,
+    readonly token: TokenJson,
+    now: number,
+    /** The token this editor signs in to the account with: deleting it signs the account out here. */
+    readonly isSignIn = false,
+  ) {
+    // The sign-in token leads with what it is (its note, long and alike for every machine, follows).
+    super(isSignIn ? SIGN_IN_TOKEN_LABEL : token.name, vscode.TreeItemCollapsibleState.None);
     const t = token;
     this.id = `token:${accountId}:${t.id}`;
     const expiring = isExpiringSoon(t, now);
     const expired = t.status === 'expired' || (t.status === 'active' && isExpired(t, now));
     const status = expired ? 'expired' : t.status;
-    this.description = [stateText(t, now), grantSummary(t), lastUsedText(t, now)].join(' · ');
-    this.iconPath = tokenIcon(status, expiring);
-    this.contextValue = `token;status=${status};kind=${t.kind}${expiring ? ';expiring' : ''}`;
+    this.description = [...(isSignIn ? [t.name] : []), stateText(t, now), grantSummary(t), lastUsedText(t, now)].join(' · ');
+    this.iconPath = isSignIn && status === 'active' && !expiring ? new vscode.ThemeIcon('vm-active') : tokenIcon(status, expiring);
+    this.contextValue = `token;status=${status};kind=${t.kind}${expiring ? ';expiring' : ''}${isSignIn ? ';signIn' : ''}`;
     const state = expiring ? 'expiring' : status;
     this.resourceUri = vscode.Uri.from({ scheme: TOKEN_URI_SCHEME, path: `/${t.id}`, query: `state=${state}` });
     this.command = { command: 'tessera.inspectToken', title: 'Inspect Token', arguments: [this] };
-    this.accessibilityInformation = { label: `${t.name}, ${kindLabel(t.kind)} token, ${stateText(t, now)}, ${lastUsedText(t, now)}` };
+    this.accessibilityInformation = {
+      label: `${t.name}, ${isSignIn ? `${SIGN_IN_TOKEN_LABEL}, ` : ''}${kindLabel(t.kind)} token, ${stateText(t, now)}, ${lastUsedText(t, now)}`,
+    };
     this.expiring = expiring;
     this.builtAt = now;
   }
@@ -68,6 +80,7 @@ export class TokenNode extends vscode.TreeItem {
     const owner = t.resource_owner;
     if (owner) md.appendMarkdown(` for \`${escapeMd(owner)}\``);
     md.appendMarkdown('\n\n');
+    if (this.isSignIn) md.appendMarkdown(`$(vm-active) ${SIGN_IN_TOKEN_LABEL}: VS Code uses this token to reach Tessera. Deleting it signs you out here.\n\n`);
     if (t.description) md.appendMarkdown(`${escapeMd(t.description)}\n\n`);
     md.appendMarkdown(`$(${this.expiring ? 'warning' : 'calendar'}) ${escapeMd(stateText(t, now))}${t.expires_at ? ` (${formatDate(t.expires_at)})` : ''}\n\n`);
     if (t.status === 'denied' && denialReason(t)) md.appendMarkdown(`Denied because: ${escapeMd(denialReason(t)!)}\n\n`);
@@ -173,7 +186,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TokensElement
       if (hit) return hit;
       const now = Date.now();
       const nodes = element.tokens.map((t) => {
-        const n = new TokenNode(element.accountId, t, now);
+        const n = new TokenNode(element.accountId, t, now, t.id === this.services.signInTokenId(element.accountId));
         this.parents.set(n, element);
         return n;
       });

@@ -59,7 +59,12 @@ export function problemItemFor(err: unknown, services: TesseraServices, retryCom
         return new ProblemItem(`Provider at ${origin} is not reachable — Retry`, 'debug-disconnect', retry, `${err.message}\nClick to retry.`);
       }
       case 'signed-out':
-        return new ProblemItem('Session expired — Sign In', 'sign-in', { command: 'tessera.signIn', title: 'Sign In' }, err.message);
+        return new ProblemItem(
+          'Signed out: the sign-in token is gone — Sign In Again',
+          'sign-in',
+          { command: 'tessera.signIn', title: 'Sign In Again' },
+          `${err.message}\nThe token this editor signed in with was deleted, expired or revoked. Click to sign in again.`,
+        );
       case 'cancelled':
         return new ProblemItem('Cancelled — Retry', 'refresh', retry);
       default:

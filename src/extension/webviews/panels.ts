@@ -17,7 +17,7 @@ export class WebviewPanels implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly services: TesseraServices,
     orgs: OrgViewModel,
-    private readonly onTwoFactorEnabled: (accountId: string) => void,
+    private readonly onTwoFactorChanged: (accountId: string, enabled: boolean) => void,
   ) {
     this.create = new CreateTokenPanel(extensionUri, services, orgs, (a, t) => this.openDetails(a, t));
   }
@@ -47,7 +47,7 @@ export class WebviewPanels implements vscode.Disposable {
   openTwoFactor(accountId: string, alreadyEnabled: boolean): TwoFactorPanel {
     let p = this.twoFactor.get(accountId);
     if (!p || p.host.isDisposed) {
-      p = new TwoFactorPanel(this.extensionUri, this.services, accountId, (id) => this.onTwoFactorEnabled(id), alreadyEnabled);
+      p = new TwoFactorPanel(this.extensionUri, this.services, accountId, (id, enabled) => this.onTwoFactorChanged(id, enabled), alreadyEnabled);
       this.twoFactor.set(accountId, p);
       const panel = p;
       p.host.onDidClose(() => {

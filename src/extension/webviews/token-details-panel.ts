@@ -86,7 +86,7 @@ export class TokenDetailsPanel {
         return { token: updated };
       },
       delete: async () => {
-        const ok = await deleteToken(this.services, this.accountId, await this.current());
+        const ok = !!(await deleteToken(this.services, this.accountId, await this.current()));
         if (ok) setTimeout(() => this.host.dispose(), 1500);
         return { deleted: ok };
       },

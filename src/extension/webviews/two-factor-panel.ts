@@ -1,10 +1,12 @@
-// The "Two-factor setup" webview: a QR code of the otpauth:// URI (rendered here, in the extension,
+// The "Two-factor" webview: a QR code of the otpauth:// URI (rendered here, in the extension,
 // as SVG by `qrcode`, passed in as a data: URI — no remote content), the secret as text, enable
-// with a code, then the ten recovery codes to copy or save to a file.
+// with a code, then the ten recovery codes to copy or save to a file. Once enabled: new recovery
+// codes, or turning two-factor off (each confirmed in a modal; the core asks for sudo if needed).
 import * as vscode from 'vscode';
 import * as os from 'node:os';
 import type { TesseraServices } from '../services';
 import { accountApi } from '../api/provider-api';
+import { confirmModal } from '../views/token-actions';
 import { WebviewHost } from './webview-host';
 import type { TwoFactorInit, TwoFactorSetupData } from '../../shared/webview-protocol';
 
@@ -24,7 +26,8 @@ export class TwoFactorPanel {
     extensionUri: vscode.Uri,
     private readonly services: TesseraServices,
     readonly accountId: string,
-    private readonly onEnabled: (accountId: string) => void,
+    /** 2FA was turned on (true) or off (false) from this page. */
+    private readonly onChanged: (accountId: string, enabled: boolean) => void,
     private readonly alreadyEnabled: boolean,
   ) {
     const account = services.accounts().find((a) => a.id === accountId);
@@ -50,8 +53,30 @@ export class TwoFactorPanel {
       enable: async (p: unknown): Promise<{ recoveryCodes: readonly string[] }> => {
         const { code } = p as { code: string };
         const r = await accountApi(this.services, this.accountId).enableTwoFactor({ code: String(code).replace(/\s+/g, '') });
-        this.onEnabled(this.accountId);
+        this.onChanged(this.accountId, true);
         return { recoveryCodes: r.recovery_codes };
+      },
+      newRecoveryCodes: async (): Promise<{ recoveryCodes?: readonly string[] }> => {
+        const ok = await confirmModal(
+          'Generate new recovery codes?',
+          'Ten new codes replace all of your current recovery codes: the old ones stop working at once.',
+          'Generate New Codes',
+        );
+        if (!ok) return {};
+        const r = await accountApi(this.services, this.accountId).newRecoveryCodes();
+        return { recoveryCodes: r.recovery_codes };
+      },
+      disable: async (): Promise<{ disabled: boolean }> => {
+        const login = this.services.accounts().find((x) => x.id === this.accountId)?.login ?? 'this account';
+        const ok = await confirmModal(
+          `Turn off two-factor authentication for ${login}?`,
+          'Signing in will ask only for your password, and your authenticator app and recovery codes stop working for this account.',
+          'Turn Off',
+        );
+        if (!ok) return { disabled: false };
+        await accountApi(this.services, this.accountId).disableTwoFactor();
+        this.onChanged(this.accountId, false);
+        return { disabled: true };
       },
       copy: async (p: unknown) => {
         const { text, what } = p as { text: string; what?: string };

@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = {
   twoFactorEnabled: 'two_factor_authentication.enabled',
   twoFactorDisabled: 'two_factor_authentication.disabled',
   twoFactorRecoveryCodeUsed: 'two_factor_authentication.recovery_code_used',
+  twoFactorRecoveryCodesRegenerated: 'two_factor_authentication.recovery_codes_regenerated',
   oauthAuthorizationCreate: 'oauth_authorization.create',
   oauthAuthorizationUpdate: 'oauth_authorization.update',
   oauthAuthorizationDestroy: 'oauth_authorization.destroy',

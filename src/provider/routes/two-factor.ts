@@ -1,7 +1,12 @@
 // Two-factor: setup (secret + otpauth:// URI; sudo), enable (a current code → ten single-use
-// recovery codes), disable (sudo), status.
+// recovery codes), new recovery codes (sudo), disable (sudo), status.
 import type { FastifyInstance } from 'fastify';
-import type { TwoFactorEnableRequest, TwoFactorEnableResponse, TwoFactorSetupResponse } from '../../shared/api-types';
+import type {
+  TwoFactorEnableRequest,
+  TwoFactorEnableResponse,
+  TwoFactorRecoveryCodesResponse,
+  TwoFactorSetupResponse,
+} from '../../shared/api-types';
 import { AUDIT_ACTIONS } from '../audit/audit-log';
 import { audit, requestSource } from '../audit/audit';
 import { newRecoveryCodes, recoveryCodeDigest } from '../auth/recovery-codes';
@@ -72,17 +77,35 @@ export function registerTwoFactorRoutes(app: FastifyInstance, ctx: ProviderConte
   );
 
   app.post(
+    `${API}/user/two-factor/recovery-codes`,
+    { config: { auth: { ...USER_SCOPE, sudo: true } }, schema: { body: emptyBody } },
+    async (request): Promise<TwoFactorRecoveryCodesResponse> => {
+      const principal = principalOf(request);
+      const codes = newRecoveryCodes();
+      if (!(await ctx.store.twoFactor.replaceRecoveryCodes(principal.user.id, codes.map(recoveryCodeDigest)))) {
+        throw notEnabled();
+      }
+      await audit(ctx, requestSource(request), AUDIT_ACTIONS.twoFactorRecoveryCodesRegenerated, { tokenId: principal.token?.id });
+      return { recovery_codes: codes };
+    },
+  );
+
+  app.post(
     `${API}/user/two-factor/disable`,
     { config: { auth: { ...USER_SCOPE, sudo: true } }, schema: { body: emptyBody } },
     async (request, reply) => {
       const principal = principalOf(request);
       if (!(await ctx.store.twoFactor.disable(principal.user.id))) {
-        throw new HttpError(422, 'Two-factor authentication is not enabled', {
-          errors: [{ field: 'two_factor_authentication', code: 'unprocessable', message: 'is not enabled' }],
-        });
+        throw notEnabled();
       }
       await audit(ctx, requestSource(request), AUDIT_ACTIONS.twoFactorDisabled, { tokenId: principal.token?.id });
       reply.code(204);
     },
   );
+}
+
+function notEnabled(): HttpError {
+  return new HttpError(422, 'Two-factor authentication is not enabled', {
+    errors: [{ field: 'two_factor_authentication', code: 'unprocessable', message: 'is not enabled' }],
+  });
 }

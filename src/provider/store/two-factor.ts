@@ -20,6 +20,11 @@ export interface TwoFactorStore {
    * all recovery codes with these digests — atomically. False when there is no pending setup.
    */
   enable(userId: number, timeStep: number, recoveryCodeDigests: string[], now: Date): Promise<boolean>;
+  /**
+   * Replaces all recovery codes (used or not) with these digests, atomically, only while 2FA is
+   * enabled. False when it is not.
+   */
+  replaceRecoveryCodes(userId: number, recoveryCodeDigests: string[]): Promise<boolean>;
   /** Removes 2FA and all recovery codes. */
   disable(userId: number): Promise<boolean>;
   /**

@@ -1,4 +1,4 @@
-// Two-factor authentication: POST /user/two-factor/setup, /enable, /disable.
+// Two-factor authentication: POST /user/two-factor/setup, /enable, /recovery-codes, /disable.
 
 export interface TwoFactorSetupResponse {
   secret: string;
@@ -12,6 +12,9 @@ export interface TwoFactorEnableRequest {
 export interface TwoFactorEnableResponse {
   recovery_codes: string[];
 }
+
+/** POST /user/two-factor/recovery-codes: ten new codes; every earlier one stops working. */
+export type TwoFactorRecoveryCodesResponse = TwoFactorEnableResponse;
 
 export interface TwoFactorDisableRequest {
   /** Optional confirmation; disabling needs sudo either way. */

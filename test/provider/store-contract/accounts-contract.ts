@@ -90,11 +90,19 @@ export function accountStoreContract(makeStore: StoreFactory): void {
       assert.equal(await s.store.twoFactor.useRecoveryCode(u.id, 'nope', T0), false);
       assert.equal(await s.store.twoFactor.remainingRecoveryCodes(u.id), 2);
 
+      assert.equal(await s.store.twoFactor.replaceRecoveryCodes(u.id, ['n1', 'n2', 'n3', 'n4']), true);
+      assert.equal(await s.store.twoFactor.remainingRecoveryCodes(u.id), 4, 'used and unused codes alike replaced');
+      assert.equal(await s.store.twoFactor.useRecoveryCode(u.id, 'd3', T0), false, 'an old unused code is gone');
+      assert.equal(await s.store.twoFactor.useRecoveryCode(u.id, 'n1', T0), true);
+      assert.equal(await s.store.twoFactor.remainingRecoveryCodes(u.id), 3);
+
       assert.equal(await s.store.twoFactor.disable(u.id), true);
       assert.equal(await s.store.twoFactor.disable(u.id), false);
       assert.equal(await s.store.twoFactor.get(u.id), undefined);
       assert.equal(await s.store.twoFactor.remainingRecoveryCodes(u.id), 0);
       assert.equal((await s.store.users.byId(u.id))?.twoFactorEnabled, false);
+      assert.equal(await s.store.twoFactor.replaceRecoveryCodes(u.id, ['x1']), false, 'no codes without 2FA');
+      assert.equal(await s.store.twoFactor.remainingRecoveryCodes(u.id), 0);
     });
 
     it('a time step or a recovery code is accepted once even when tried many times at once', async () => {

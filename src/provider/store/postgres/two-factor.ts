@@ -40,10 +40,16 @@ export class PgTwoFactorStore implements TwoFactorStore {
         [now, timeStep, userId],
       );
       if (n !== 1) return false;
-      await tx.write('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
-      if (recoveryCodeDigests.length) {
-        await tx.write('INSERT INTO recovery_codes (user_id, code_digest) SELECT $1, d FROM unnest($2::text[]) AS d', [userId, recoveryCodeDigests]);
-      }
+      await writeRecoveryCodes(tx, userId, recoveryCodeDigests);
+      return true;
+    });
+  }
+
+  async replaceRecoveryCodes(userId: number, recoveryCodeDigests: string[]): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      // The row lock orders this against a concurrent disable or another replacement.
+      if (!(await tx.row('SELECT user_id FROM two_factor WHERE user_id = $1 AND enabled = TRUE FOR UPDATE', [userId]))) return false;
+      await writeRecoveryCodes(tx, userId, recoveryCodeDigests);
       return true;
     });
   }
@@ -77,5 +83,13 @@ export class PgTwoFactorStore implements TwoFactorStore {
 
   async remainingRecoveryCodes(userId: number): Promise<number> {
     return Number((await this.db.row('SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL', [userId]))!.n);
+  }
+}
+
+/** Inside a transaction: every recovery code of the user becomes one of these digests. */
+async function writeRecoveryCodes(tx: { write(sql: string, args?: unknown[]): Promise<unknown> }, userId: number, recoveryCodeDigests: string[]): Promise<void> {
+  await tx.write('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
+  if (recoveryCodeDigests.length) {
+    await tx.write('INSERT INTO recovery_codes (user_id, code_digest) SELECT $1, d FROM unnest($2::text[]) AS d', [userId, recoveryCodeDigests]);
   }
 }

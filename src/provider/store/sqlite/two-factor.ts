@@ -101,11 +101,24 @@ export class SqliteTwoFactorStore implements TwoFactorStore {
       const r = statement(this.db, 'UPDATE two_factor SET enabled = 1, enabled_at = ?, last_time_step = ? WHERE user_id = ? AND enabled = 0')
         .run(iso(now), timeStep, userId);
       if (Number(r.changes) !== 1) return false;
-      statement(this.db, 'DELETE FROM recovery_codes WHERE user_id = ?').run(userId);
-      const ins = statement(this.db, 'INSERT INTO recovery_codes (user_id, code_digest) VALUES (?, ?)');
-      for (const d of recoveryCodeDigests) ins.run(userId, d);
+      this.writeRecoveryCodes(userId, recoveryCodeDigests);
       return true;
     });
+  }
+
+  async replaceRecoveryCodes(userId: number, recoveryCodeDigests: string[]): Promise<boolean> {
+    return inTransaction(this.db, () => {
+      if (!statement(this.db, 'SELECT 1 AS x FROM two_factor WHERE user_id = ? AND enabled = 1').get(userId)) return false;
+      this.writeRecoveryCodes(userId, recoveryCodeDigests);
+      return true;
+    });
+  }
+
+  /** Inside a transaction: every recovery code of the user becomes one of these digests. */
+  private writeRecoveryCodes(userId: number, recoveryCodeDigests: string[]): void {
+    statement(this.db, 'DELETE FROM recovery_codes WHERE user_id = ?').run(userId);
+    const ins = statement(this.db, 'INSERT INTO recovery_codes (user_id, code_digest) VALUES (?, ?)');
+    for (const d of recoveryCodeDigests) ins.run(userId, d);
   }
 
   async disable(userId: number): Promise<boolean> {
