@@ -99,23 +99,14 @@ describe('provider PostgreSQL store', function () {
     }
   });
 
-  it('TOTP steps only move forward; recovery codes are single-use — also when replicas race', async () => {
+  it('a TOTP step and a recovery code are each accepted once when calls race behind a row lock', async () => {
+    // The store contract covers the rules; this holds them where PostgreSQL re-checks a locked row.
     const s = await pg.newStore();
     const now = new Date();
     const u = await s.users.createFirstIsAdmin({ login: 'a', email: 'a@x.test', passwordHash: 'h', createdAt: now });
-    assert.equal(u.siteAdmin, true);
     await s.twoFactor.beginSetup(u.id, 'SECRET', now);
-    assert.equal((await s.users.byId(u.id))?.twoFactorEnabled, false);
     assert.equal(await s.twoFactor.enable(u.id, 100, ['d1', 'd2', 'd3'], now), true);
-    assert.equal(await s.twoFactor.enable(u.id, 101, ['d4'], now), false, 'already enabled');
-    assert.equal((await s.users.byId(u.id))?.twoFactorEnabled, true);
-    assert.equal(await s.twoFactor.acceptTimeStep(u.id, 100), false, 'the enabling step is used');
-    assert.equal(await s.twoFactor.acceptTimeStep(u.id, 101), true);
-    assert.equal(await s.twoFactor.acceptTimeStep(u.id, 101), false);
-    assert.equal(await s.twoFactor.acceptTimeStep(u.id, 99), false);
     assert.equal(await s.twoFactor.useRecoveryCode(u.id, 'd1', now), true);
-    assert.equal(await s.twoFactor.useRecoveryCode(u.id, 'd1', now), false);
-    assert.equal(await s.twoFactor.remainingRecoveryCodes(u.id), 2);
     // Racing calls held behind a row lock until all of them have read the row: each then
     // re-checks the row as the one before it left it.
     const racing = await behindRowLock(s, 'SELECT 1 FROM two_factor WHERE user_id = $1 FOR UPDATE', [u.id], 4, () => s.twoFactor.acceptTimeStep(u.id, 200));

@@ -33,26 +33,6 @@ describe('provider SQLite store', () => {
     assert.equal(appliedMigrations(db).length, MIGRATIONS.length + 1, 'a failed migration is rolled back, not recorded');
   });
 
-  it('TOTP steps only move forward; recovery codes are single-use', async () => {
-    const s = memoryStore();
-    const now = new Date();
-    const u = await s.users.createFirstIsAdmin({ login: 'a', email: 'a@x.test', passwordHash: 'h', createdAt: now });
-    assert.equal(u.siteAdmin, true);
-    await s.twoFactor.beginSetup(u.id, 'SECRET', now);
-    assert.equal((await s.users.byId(u.id))?.twoFactorEnabled, false);
-    assert.equal(await s.twoFactor.enable(u.id, 100, ['d1', 'd2'], now), true);
-    assert.equal(await s.twoFactor.enable(u.id, 101, ['d3'], now), false, 'already enabled');
-    assert.equal((await s.users.byId(u.id))?.twoFactorEnabled, true);
-    assert.equal(await s.twoFactor.acceptTimeStep(u.id, 100), false, 'the enabling step is used');
-    assert.equal(await s.twoFactor.acceptTimeStep(u.id, 101), true);
-    assert.equal(await s.twoFactor.acceptTimeStep(u.id, 101), false);
-    assert.equal(await s.twoFactor.acceptTimeStep(u.id, 99), false);
-    assert.equal(await s.twoFactor.useRecoveryCode(u.id, 'd1', now), true);
-    assert.equal(await s.twoFactor.useRecoveryCode(u.id, 'd1', now), false);
-    assert.equal(await s.twoFactor.remainingRecoveryCodes(u.id), 1);
-    await s.close();
-  });
-
   it('stores TOTP secrets encrypted and bound to the user, and writes none once the database has another data key', async () => {
     const s = memoryStore();
     const now = new Date('2030-01-01T00:00:00Z');

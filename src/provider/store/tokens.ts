@@ -80,6 +80,27 @@ export interface TokenUpdate {
   updatedAt: Date;
 }
 
+/**
+ * The columns a TokenUpdate sets besides updated_at, with their values (lists as JSON), in one
+ * place for every backend; a backend writes dates its own way.
+ */
+export function tokenUpdateColumns(u: TokenUpdate): [column: string, value: string | Date | null][] {
+  const fields: [keyof TokenUpdate, string, (v: never) => string | Date | null][] = [
+    ['note', 'note', (v: string) => v],
+    ['description', 'description', (v: string | null) => v],
+    ['noteUrl', 'note_url', (v: string | null) => v],
+    ['fingerprint', 'fingerprint', (v: string | null) => v],
+    ['scopes', 'scopes', (v: string[]) => JSON.stringify(v)],
+    ['permissions', 'permissions', (v: PermissionSet | null) => (v ? JSON.stringify(v) : null)],
+    ['repositorySelection', 'repository_selection', (v: RepositorySelection | null) => v],
+    ['status', 'status', (v: TokenStatus) => v],
+    ['statusReason', 'status_reason', (v: string | null) => v],
+    ['justification', 'justification', (v: string | null) => v],
+    ['expiresAt', 'expires_at', (v: Date | null) => v],
+  ];
+  return fields.filter(([key]) => u[key] !== undefined).map(([key, column, value]) => [column, value(u[key] as never)]);
+}
+
 export interface TokenQuery {
   userId?: number;
   kind?: TokenKind;

@@ -1,5 +1,5 @@
 import type { TokenKind } from '../../../shared/token-format';
-import type { NewToken, TokenQuery, TokenRecord, TokenStore, TokenUpdate } from '../tokens';
+import { tokenUpdateColumns, type NewToken, type TokenQuery, type TokenRecord, type TokenStore, type TokenUpdate } from '../tokens';
 import type { UserRecord } from '../users';
 import { TOKEN_COLUMNS, toToken } from '../sqlite/tokens';
 import { toUser, USER_COLUMNS } from '../sqlite/users';
@@ -106,19 +106,7 @@ export class PgTokenStore implements TokenStore {
 
   async update(id: number, u: TokenUpdate): Promise<TokenRecord | undefined> {
     const p = new Params();
-    const sets = [`updated_at = ${p.add(u.updatedAt)}`];
-    const set = (col: string, v: unknown) => sets.push(`${col} = ${p.add(v)}`);
-    if (u.note !== undefined) set('note', u.note);
-    if (u.description !== undefined) set('description', u.description);
-    if (u.noteUrl !== undefined) set('note_url', u.noteUrl);
-    if (u.fingerprint !== undefined) set('fingerprint', u.fingerprint);
-    if (u.scopes !== undefined) set('scopes', JSON.stringify(u.scopes));
-    if (u.permissions !== undefined) set('permissions', u.permissions ? JSON.stringify(u.permissions) : null);
-    if (u.repositorySelection !== undefined) set('repository_selection', u.repositorySelection);
-    if (u.status !== undefined) set('status', u.status);
-    if (u.statusReason !== undefined) set('status_reason', u.statusReason);
-    if (u.justification !== undefined) set('justification', u.justification);
-    if (u.expiresAt !== undefined) set('expires_at', u.expiresAt);
+    const sets = [`updated_at = ${p.add(u.updatedAt)}`, ...tokenUpdateColumns(u).map(([col, v]) => `${col} = ${p.add(v)}`)];
     const r = await this.db.write(`UPDATE tokens SET ${sets.join(', ')} WHERE id = ${p.add(id)} RETURNING *`, p.values);
     return r.rows[0] ? toToken(r.rows[0]) : undefined;
   }

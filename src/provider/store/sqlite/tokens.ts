@@ -1,6 +1,6 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { TokenKind } from '../../../shared/token-format';
-import type { NewToken, TokenQuery, TokenRecord, TokenStore, TokenUpdate } from '../tokens';
+import { tokenUpdateColumns, type NewToken, type TokenQuery, type TokenRecord, type TokenStore, type TokenUpdate } from '../tokens';
 import type { UserRecord } from '../users';
 import type { SqliteChangeVersion } from './change-version';
 import { date, dateOrNull, iso, isoOrNull, mapUnique, numOrNull, Row, strOrNull } from './rows';
@@ -161,20 +161,9 @@ export class SqliteTokenStore implements TokenStore {
   }
 
   async update(id: number, u: TokenUpdate): Promise<TokenRecord | undefined> {
-    const sets: string[] = ['updated_at = ?'];
-    const args: SQLInputValue[] = [iso(u.updatedAt)];
-    const set = (col: string, v: SQLInputValue) => { sets.push(`${col} = ?`); args.push(v); };
-    if (u.note !== undefined) set('note', u.note);
-    if (u.description !== undefined) set('description', u.description);
-    if (u.noteUrl !== undefined) set('note_url', u.noteUrl);
-    if (u.fingerprint !== undefined) set('fingerprint', u.fingerprint);
-    if (u.scopes !== undefined) set('scopes', JSON.stringify(u.scopes));
-    if (u.permissions !== undefined) set('permissions', u.permissions ? JSON.stringify(u.permissions) : null);
-    if (u.repositorySelection !== undefined) set('repository_selection', u.repositorySelection);
-    if (u.status !== undefined) set('status', u.status);
-    if (u.statusReason !== undefined) set('status_reason', u.statusReason);
-    if (u.justification !== undefined) set('justification', u.justification);
-    if (u.expiresAt !== undefined) set('expires_at', isoOrNull(u.expiresAt));
+    const columns = tokenUpdateColumns(u);
+    const sets = ['updated_at = ?', ...columns.map(([col]) => `${col} = ?`)];
+    const args: SQLInputValue[] = [iso(u.updatedAt), ...columns.map(([, v]) => (v instanceof Date ? iso(v) : v))];
     statement(this.db, `UPDATE tokens SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
     return this.byId(id);
   }
