@@ -1,7 +1,7 @@
 // Small Playwright helpers for the views' UI tests (test/ui/views-*.test.ts): vscode-elements
 // fields inside webviews, and tree row descriptions.
 import type { FrameLocator, Page } from 'playwright-core';
-import { treeItem } from './workbench';
+import { quickInputType, runCommand, treeItem } from './workbench';
 
 /** The value of a vscode-textfield (its inner <input> lives in the shadow DOM). */
 export async function fieldValue(frame: FrameLocator, testId: string): Promise<string> {
@@ -33,3 +33,12 @@ export async function waitForRowDescription(page: Page, view: string, label: str
   }
 }
 
+/** Creates an account from the palette (Tessera: Create an Account) and waits for it in Accounts. */
+export async function signUpFromPalette(page: Page, login: string, password: string): Promise<void> {
+  await runCommand(page, 'Tessera: Create an Account');
+  await quickInputType(page, login, { prompt: /Choose a login/ });
+  await quickInputType(page, `${login}@example.test`, { prompt: /email/i });
+  await quickInputType(page, password, { prompt: /Choose a password/ });
+  await quickInputType(page, password, { prompt: /Type the password again/ });
+  await treeItem(page, 'Accounts', login);
+}

@@ -15,7 +15,7 @@ import {
   screenshot, startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput, waitForStatusBarItem,
   webviewFrame, type Workbench,
 } from './workbench';
-import { fieldValue, fill, rowDescription, waitForRowDescription } from './views-helpers';
+import { fieldValue, fill, rowDescription, signUpFromPalette, waitForRowDescription } from './views-helpers';
 
 async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -54,12 +54,7 @@ describe('views (UI): account, two-factor and tokens', function () {
 
   it('signs up and enables two-factor authentication through the webview', async () => {
     const { page } = wb;
-    await runCommand(page, 'Tessera: Create an Account');
-    await quickInputType(page, login, { prompt: /Choose a login/ });
-    await quickInputType(page, `${login}@example.test`, { prompt: /email/i });
-    await quickInputType(page, password, { prompt: /Choose a password/ });
-    await quickInputType(page, password, { prompt: /Type the password again/ });
-    await treeItem(page, 'Accounts', login);
+    await signUpFromPalette(page, login, password);
     assert.match(await rowDescription(page, 'Accounts', login), /2FA off$/);
 
     await clickTreeItemAction(page, 'Accounts', login, 'Set Up Two-Factor Authentication…');

@@ -9,9 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { generate } from 'otplib';
 import type { ApiClient } from '../provider/helpers/api-client';
 import { waitForEmbeddedProvider } from './core-helpers';
-import { fill, rowDescription, waitForRowDescription } from './views-helpers';
+import { fill, rowDescription, signUpFromPalette, waitForRowDescription } from './views-helpers';
 import {
-  clickDialogButton, clickTreeItem, clickTreeItemAction, contextMenuPick, openViewContainer, quickInputType, runCommand, screenshot,
+  clickDialogButton, clickTreeItem, clickTreeItemAction, contextMenuPick, openViewContainer, screenshot,
   startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, webviewFrame, type Workbench,
 } from './workbench';
 
@@ -43,12 +43,7 @@ describe('views (UI): managing two-factor and the sign-in token', function () {
 
   it('signs up and enables two-factor authentication', async () => {
     const { page } = wb;
-    await runCommand(page, 'Tessera: Create an Account');
-    await quickInputType(page, login, { prompt: /Choose a login/ });
-    await quickInputType(page, `${login}@example.test`, { prompt: /email/i });
-    await quickInputType(page, password, { prompt: /Choose a password/ });
-    await quickInputType(page, password, { prompt: /Type the password again/ });
-    await treeItem(page, 'Accounts', login);
+    await signUpFromPalette(page, login, password);
 
     await clickTreeItemAction(page, 'Accounts', login, 'Set Up Two-Factor Authentication…');
     const frame = await webviewFrame(page, `Two-Factor Setup: ${login}`);
