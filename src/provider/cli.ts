@@ -1,5 +1,6 @@
 // `tessera serve --data DIR [--port N] [--host 127.0.0.1] [--tls auto|off]
-//  [--tls-cert F --tls-key F] [--signup open|closed] [--public-host NAME]... [--max-connections N]`
+//  [--tls-cert F --tls-key F] [--signup open|closed] [--public-host NAME]... [--max-connections N]
+//  [--rate-limit N] [--anonymous-rate-limit N]`
 // `tessera reset-two-factor --data DIR` (the way out when the data key is lost for good)
 import './quiet-sqlite-warning'; // first: before anything loads node:sqlite
 import { existsSync } from 'node:fs';
@@ -13,12 +14,15 @@ import { resetAllTwoFactor } from './store/sqlite/two-factor';
 const USAGE = `Usage: tessera serve --data DIR [--port N] [--host 127.0.0.1] [--tls auto|off]
                      [--tls-cert FILE --tls-key FILE] [--signup open|closed]
                      [--public-host NAME[:PORT]]... [--max-connections N]
+                     [--rate-limit N] [--anonymous-rate-limit N]
        tessera reset-two-factor --data DIR
 
   --public-host   a name (or address) clients reach a team server by; repeatable. Requests
                   whose Host is not 127.0.0.1, localhost, [::1], --host or a public host are
                   refused (421), and with --tls auto the local CA covers exactly these names.
-  --max-connections  connections held at once (default 512); more are closed as they come.`;
+  --max-connections  connections held at once (default 512); more are closed as they come.
+  --rate-limit    API requests an hour for each user (default 5000).
+  --anonymous-rate-limit  API requests an hour for each address without credentials (default 60).`;
 
 export interface CliIo {
   out: (line: string) => void;
@@ -41,6 +45,8 @@ export function parseServeArgs(argv: string[], cwd: string): ProviderOptions {
       signup: { type: 'string' },
       'public-host': { type: 'string', multiple: true },
       'max-connections': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'anonymous-rate-limit': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -77,15 +83,28 @@ export function parseServeArgs(argv: string[], cwd: string): ProviderOptions {
   if (maxConnections !== undefined && (!/^\d+$/.test(maxConnections) || Number(maxConnections) < 1)) {
     throw new Error('--max-connections must be a positive integer');
   }
+  const rateLimit = {
+    authenticated: positiveCount(values['rate-limit'], '--rate-limit'),
+    anonymous: positiveCount(values['anonymous-rate-limit'], '--anonymous-rate-limit'),
+  };
   return {
     dataDir: path.resolve(cwd, values.data),
     port,
     host,
     tls,
     signup,
+    rateLimit,
     ...(publicHosts.length ? { publicHosts } : {}),
     ...(maxConnections !== undefined ? { limits: { maxConnections: Number(maxConnections) } } : {}),
   };
+}
+
+/** A requests-an-hour option: undefined when not given (the default applies). */
+function positiveCount(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new Error(`${flag} must be a positive whole number of requests an hour`);
+  return n;
 }
 
 /**

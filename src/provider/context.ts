@@ -7,6 +7,7 @@ import type { Guard } from './authz/guard';
 import { defaultGuards } from './authz/guards';
 import { ORGANIZATION_GUARDS } from './authz/organization-guards';
 import { Clock, HOUR, systemClock } from './clock';
+import { DEFAULT_RATE_LIMITS, RateLimitSettings } from './http/api-rate-limit';
 import { RateLimiter } from './http/rate-limit';
 import { Logger, redactingLogger } from './logger';
 import type { Store } from './store/store';
@@ -14,6 +15,8 @@ import { VERSION } from './version';
 
 export interface ProviderSettings {
   signup: 'open' | 'closed';
+  /** API requests an hour (http/api-rate-limit.ts). */
+  rateLimit: RateLimitSettings;
 }
 
 export interface ProviderContext {
@@ -46,7 +49,15 @@ export function apiBase(ctx: ProviderContext): string {
 /** A context over `store` with the default guards; `log` is wrapped in the redactor. */
 export function createProviderContext(
   store: Store,
-  opts: { clock?: Clock; log?: Logger; signup?: 'open' | 'closed'; guards?: Guard[]; dataDir?: string; passwords?: PasswordHasher } = {},
+  opts: {
+    clock?: Clock;
+    log?: Logger;
+    signup?: 'open' | 'closed';
+    guards?: Guard[];
+    dataDir?: string;
+    passwords?: PasswordHasher;
+    rateLimit?: Partial<RateLimitSettings>;
+  } = {},
 ): ProviderContext {
   const clock = opts.clock ?? systemClock;
   return {
@@ -54,7 +65,13 @@ export function createProviderContext(
     clock,
     log: redactingLogger(opts.log),
     passwords: opts.passwords ?? boundedPasswordHasher(),
-    settings: { signup: opts.signup ?? 'open' },
+    settings: {
+      signup: opts.signup ?? 'open',
+      rateLimit: {
+        authenticated: opts.rateLimit?.authenticated ?? DEFAULT_RATE_LIMITS.authenticated,
+        anonymous: opts.rateLimit?.anonymous ?? DEFAULT_RATE_LIMITS.anonymous,
+      },
+    },
     dataDir: opts.dataDir ?? '',
     guards: opts.guards ?? defaultGuards([...ORGANIZATION_GUARDS]),
     accountTokens: authenticateAccountToken,

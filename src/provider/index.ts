@@ -10,6 +10,7 @@ import { Clock, systemClock } from './clock';
 import { createProviderContext } from './context';
 import type { ConnectionLimits } from './http/connection-limits';
 import { servedNames } from './http/served-hosts';
+import { RateLimitSettings } from './http/api-rate-limit';
 import { Logger, LogLevel, redactingLogger } from './logger';
 import type { DataKeySource } from './secrets/data-key';
 import { securePrivateTree } from './secrets/private-files';
@@ -22,6 +23,7 @@ export type { Clock } from './clock';
 export { ManualClock, systemClock } from './clock';
 export { VERSION } from './version';
 export type { DataKeySource } from './secrets/data-key';
+export { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './http/api-rate-limit';
 
 export interface ProviderOptions {
   /**
@@ -42,6 +44,11 @@ export interface ProviderOptions {
   tls?: 'auto' | 'off' | { certFile: string; keyFile: string };
   /** Default 'open'. With 'closed' only an admin can create users (the first user always can). */
   signup?: 'open' | 'closed';
+  /**
+   * API requests an hour: per user (or account API token) and per client address without
+   * credentials. Default GitHub's: 5,000 and 60.
+   */
+  rateLimit?: Partial<RateLimitSettings>;
   clock?: Clock;
   log?: (level: LogLevel, message: string) => void;
   /** How often the unused-token sweeper runs. Default one hour. */
@@ -84,6 +91,9 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   const tlsMode = opts.tls ?? 'auto';
   const signup = opts.signup ?? 'open';
   if (signup !== 'open' && signup !== 'closed') throw new Error(`signup must be 'open' or 'closed'`);
+  for (const [name, value] of Object.entries(opts.rateLimit ?? {})) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) throw new Error(`rateLimit.${name} must be a positive integer`);
+  }
   if (tlsMode === 'off' && !isLoopbackHost(host)) {
     throw new Error(`refusing to serve without TLS on ${host}: --tls off is only allowed on a loopback address`);
   }
@@ -107,7 +117,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   }
 
   const store = await openSqliteStore(dataDir, opts.dataKey);
-  const ctx = createProviderContext(store, { clock, log: opts.log, signup, dataDir });
+  const ctx = createProviderContext(store, { clock, log: opts.log, signup, dataDir, rateLimit: opts.rateLimit });
 
   let app: FastifyInstance;
   try {

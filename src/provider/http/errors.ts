@@ -21,14 +21,21 @@ export class HttpError extends Error {
   readonly errors?: FieldError[];
   readonly headers: Record<string, string>;
   readonly documentationUrl?: string;
+  /** The error-docs topic (http/error-docs.ts) when it is not the status's own. */
+  readonly docsTopic?: string;
 
-  constructor(status: number, message: string, opts: { errors?: FieldError[]; headers?: Record<string, string>; documentationUrl?: string } = {}) {
+  constructor(
+    status: number,
+    message: string,
+    opts: { errors?: FieldError[]; headers?: Record<string, string>; documentationUrl?: string; docsTopic?: string } = {},
+  ) {
     super(message);
     this.name = 'HttpError';
     this.status = status;
     this.errors = opts.errors;
     this.headers = opts.headers ?? {};
     this.documentationUrl = opts.documentationUrl;
+    this.docsTopic = opts.docsTopic;
   }
 
   body(): ErrorBody {

@@ -9,6 +9,7 @@ import type { DeployKeyStore } from './deploy-keys';
 import type { FineGrainedTokenStore } from './fine-grained-tokens';
 import type { MembershipStore } from './memberships';
 import type { OrganizationStore } from './organizations';
+import type { RateLimitStore } from './rate-limits';
 import type { RepositoryStore } from './repositories';
 import type { SignInFailureStore } from './sign-in-failures';
 import type { TokenRequestStore } from './token-requests';
@@ -31,6 +32,8 @@ export interface Store {
   readonly tokenRequests: TokenRequestStore;
   readonly credentialAuthorizations: CredentialAuthorizationStore;
   readonly accountTokens: AccountTokenStore;
+  /** API rate-limit counters, shared by every process on the store. */
+  readonly rateLimits: RateLimitStore;
   /**
    * Whether `err` (thrown by one of this store's methods) means the database was busy — another
    * writer held it for longer than the store waits — rather than a bug: the caller may try again.
@@ -54,6 +57,7 @@ export interface Store {
 }
 
 export type { AuditStore, AuditEventRecord, NewAuditEvent, AuditQuery } from './audit';
+export type { RateLimitStore, RateLimitCount } from './rate-limits';
 export type { SignInFailureStore, FailureState } from './sign-in-failures';
 export type { TokenStore, TokenRecord, NewToken, TokenUpdate, TokenQuery, TokenStatus, RepositorySelection, ResourceOwnerType } from './tokens';
 export type { TwoFactorStore, TwoFactorRecord } from './two-factor';

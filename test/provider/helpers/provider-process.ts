@@ -3,6 +3,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { ApiClient } from './api-client';
+import { TEST_RATE_LIMIT } from './provider';
 
 const CLI = path.resolve(__dirname, '../../../src/provider/cli.js');
 
@@ -19,7 +20,7 @@ export interface ProviderProcess {
 }
 
 export async function startProviderProcess(dataDir: string, timeoutMs = 30_000): Promise<ProviderProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--tls', 'off'], {
+  const child = spawn(process.execPath, [CLI, 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--tls', 'off', '--anonymous-rate-limit', String(TEST_RATE_LIMIT.anonymous)], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

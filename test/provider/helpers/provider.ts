@@ -18,6 +18,13 @@ export interface TestProvider {
   close(): Promise<void>;
 }
 
+/**
+ * Test providers sign up many accounts from one address (POST /users is anonymous): GitHub's 60
+ * anonymous requests an hour would stop a test file half way. Requests with credentials keep
+ * GitHub's default; tests of the rate limit itself pass their own limits.
+ */
+export const TEST_RATE_LIMIT = { anonymous: 100_000 };
+
 export async function startTestProvider(opts: Partial<Omit<ProviderOptions, 'clock'>> & { clock?: ManualClock; keepDataDir?: boolean } = {}): Promise<TestProvider> {
   const dataDir = opts.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'tessera-test-')));
   const clock = opts.clock ?? new ManualClock(Date.now());
@@ -25,6 +32,7 @@ export async function startTestProvider(opts: Partial<Omit<ProviderOptions, 'clo
   const provider = await startProvider({
     tls: 'off',
     ...opts,
+    rateLimit: { ...TEST_RATE_LIMIT, ...opts.rateLimit },
     host: '127.0.0.1',
     port: opts.port ?? 0,
     dataDir,

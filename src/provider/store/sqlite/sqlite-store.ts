@@ -13,6 +13,7 @@ import { SqliteRepositoryStore } from './repositories';
 import { keyFileSource, type DataKeySource, unlockDataKey } from '../../secrets/data-key';
 import type { SecretBox } from '../../secrets/secret-box';
 import { openDatabase } from './database';
+import { SqliteRateLimitStore } from './rate-limits';
 import { isSqliteBusy } from './rows';
 import { SqliteSignInFailureStore } from './sign-in-failures';
 import { SqliteTokenRequestStore } from './token-requests';
@@ -35,6 +36,7 @@ export class SqliteStore implements Store {
   readonly credentialAuthorizations: SqliteCredentialAuthorizationStore;
   readonly accountTokens: SqliteAccountTokenStore;
   private readonly changes: SqliteChangeVersion;
+  readonly rateLimits: SqliteRateLimitStore;
   private closed = false;
 
   /**
@@ -59,6 +61,7 @@ export class SqliteStore implements Store {
     this.tokenRequests = new SqliteTokenRequestStore(db);
     this.credentialAuthorizations = new SqliteCredentialAuthorizationStore(db);
     this.accountTokens = new SqliteAccountTokenStore(db);
+    this.rateLimits = new SqliteRateLimitStore(db, this.changes);
   }
 
   isBusy(err: unknown): boolean {
