@@ -23,6 +23,10 @@ export const PACKAGE_GROUPS = {
     why: 'the provider serves git through the real git http-backend',
     packages: ['git', 'ca-certificates'],
   },
+  gh: {
+    why: 'the provider tests drive GitHub\'s own command-line client against the provider',
+    packages: ['gh'],
+  },
 };
 
 const say = (m) => console.log(`[setup] ${m}`);
