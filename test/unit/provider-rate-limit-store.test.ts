@@ -67,11 +67,11 @@ describe('provider rate-limit store (SQLite)', () => {
 
   it('counting does not move the change generation (cached principals stay valid)', async () => {
     const store = memoryStore();
-    const before = store.tokens.changeGeneration();
+    const before = store.changeVersion();
     await store.rateLimits.hit('user:1', w0, 10);
     await store.rateLimits.refund('user:1', w0);
-    assert.equal(store.tokens.changeGeneration(), before);
+    assert.equal(store.changeVersion(), before);
     await store.users.create({ login: 'someone', email: 'someone@example.test', passwordHash: 'x', siteAdmin: false, createdAt: w0 });
-    assert.notEqual(store.tokens.changeGeneration(), before, 'any other write does');
+    assert.notEqual(store.changeVersion(), before, 'any other write does');
   });
 });
