@@ -6,6 +6,8 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
 import { parseServeArgs } from '../../src/provider/cli';
 import { DEFAULT_RATE_LIMITS } from '../../src/provider/http/api-rate-limit';
 import { HOUR } from '../../src/provider/clock';
@@ -163,6 +165,28 @@ describe('API rate limit', () => {
       t = undefined;
       await rm(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it('lets a request through uncounted when another writer holds the database past the busy timeout', async () => {
+    t = await startTestProvider();
+    const user = await createUser(t);
+    const { token } = await signIn(t, user);
+    // (a first use writes the token's last_used_at; the clock stands still, so no write follows)
+    assert.equal((await t.api.get('/meta', { token })).status, 200);
+    const other = new DatabaseSync(path.join(t.dataDir, DATABASE_FILE));
+    other.exec('BEGIN IMMEDIATE');
+    let res;
+    try {
+      res = await t.api.get('/meta', { token });
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.headers.get('x-ratelimit-limit'), null);
+    const id = res.headers.get('x-github-request-id');
+    assert.ok(t.logs.some((l) => l.level === 'warn' && l.message.includes('not counted') && l.message.includes(`(request ${id})`)));
+    assert.equal(rateHeaders(await t.api.get('/meta', { token })).used, 3, 'the sign-in, the first use and this one');
   });
 
   it('is configurable: serve --rate-limit N --anonymous-rate-limit N, positive whole numbers only', async () => {

@@ -44,8 +44,11 @@ interface RequestRateLimit {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set by the rate-limit hooks on API requests. */
-    rateLimit: RequestRateLimit | undefined;
+    /**
+     * Set by the rate-limit hooks on API requests; null when the count could not be taken (the
+     * database was busy) and is not tried again.
+     */
+    rateLimit: RequestRateLimit | null | undefined;
   }
 }
 
@@ -113,10 +116,22 @@ export async function rateLimitStatus(ctx: ProviderContext, request: FastifyRequ
   return state;
 }
 
-/** Counts the request; returns its state and whether it is within the limit. */
-async function count(ctx: ProviderContext, request: FastifyRequest): Promise<{ state: RateLimitState; allowed: boolean }> {
+/**
+ * Counts the request; returns its state and whether it is within the limit. When another writer
+ * holds the database past the busy timeout, the request passes uncounted (it has waited that long
+ * already, and what it does next meets the same busy database): undefined.
+ */
+async function count(ctx: ProviderContext, request: FastifyRequest): Promise<{ state: RateLimitState; allowed: boolean } | undefined> {
   const { key, limit } = rateLimitKey(ctx, request.principal, request.ip);
-  const hit = await ctx.store.rateLimits.hit(key, windowStartAt(ctx.clock.now()), limit);
+  let hit;
+  try {
+    hit = await ctx.store.rateLimits.hit(key, windowStartAt(ctx.clock.now()), limit);
+  } catch (err) {
+    if (!ctx.store.isBusy(err)) throw err;
+    request.rateLimit = null;
+    ctx.log('warn', `rate limit: the database is busy, ${request.method} ${pathOf(request.url)} not counted (request ${request.id})`);
+    return undefined;
+  }
   const allowed = hit.used <= limit;
   const state = stateOf(limit, hit.used, hit.windowStart);
   request.rateLimit = { key, windowStart: hit.windowStart, state, counted: allowed };
@@ -129,28 +144,34 @@ export function installApiRateLimit(app: FastifyInstance, ctx: ProviderContext):
   app.addHook('preParsing', async (request: FastifyRequest, reply: FastifyReply, payload) => {
     const path = pathOf(request.url);
     if (!isApiPath(path) || isStatusRequest(request, path)) return payload;
-    const { state, allowed } = await count(ctx, request);
-    setRateLimitHeaders(reply, state);
-    if (!allowed) throw exceeded(ctx, request, state);
+    const counted = await count(ctx, request);
+    if (!counted) return payload;
+    setRateLimitHeaders(reply, counted.state);
+    if (!counted.allowed) throw exceeded(ctx, request, counted.state);
     return payload;
   });
 
-  // Runs after the conditional-request hook (installed first), so it sees a 304.
+  // Runs after the conditional-request hook (installed first), so it sees a 304. Never fails the
+  // answer: a count it cannot take leaves the headers out.
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const path = pathOf(request.url);
-    if (!isApiPath(path)) return payload;
     const rl = request.rateLimit;
-    if (!rl) {
-      // Refused before it was counted (or GET /rate_limit failing before its handler ran).
-      const state = isStatusRequest(request, path) ? await rateLimitStatus(ctx, request) : (await count(ctx, request)).state;
-      setRateLimitHeaders(reply, state);
-    } else if (reply.statusCode === 304 && rl.counted) {
-      await ctx.store.rateLimits.refund(rl.key, rl.windowStart);
-      rl.counted = false;
-      rl.state = stateOf(rl.state.limit, rl.state.used - 1, rl.windowStart);
-      setRateLimitHeaders(reply, rl.state);
-    } else if (!rl.counted) {
-      setRateLimitHeaders(reply, rl.state);
+    if (!isApiPath(path) || rl === null) return payload;
+    try {
+      if (!rl) {
+        // Refused before it was counted (or GET /rate_limit failing before its handler ran).
+        const state = isStatusRequest(request, path) ? await rateLimitStatus(ctx, request) : (await count(ctx, request))?.state;
+        if (state) setRateLimitHeaders(reply, state);
+      } else if (reply.statusCode === 304 && rl.counted) {
+        await ctx.store.rateLimits.refund(rl.key, rl.windowStart);
+        rl.counted = false;
+        rl.state = stateOf(rl.state.limit, rl.state.used - 1, rl.windowStart);
+        setRateLimitHeaders(reply, rl.state);
+      } else if (!rl.counted) {
+        setRateLimitHeaders(reply, rl.state);
+      }
+    } catch (err) {
+      ctx.log(ctx.store.isBusy(err) ? 'warn' : 'error', `rate limit: ${request.method} ${path} (request ${request.id}): ${(err as Error)?.message ?? String(err)}`);
     }
     return payload;
   });
