@@ -12,7 +12,7 @@ import { parseServeArgs } from '../../src/provider/cli';
 import { DEFAULT_RATE_LIMITS } from '../../src/provider/http/api-rate-limit';
 import { HOUR } from '../../src/provider/clock';
 import { startProvider } from '../../src/provider/index';
-import type { RateLimitOverviewJson } from '../../src/shared/api-discovery-types';
+import type { RateLimitOverviewJson } from '../../src/shared/api-types';
 import { createClassicToken, createUser, signIn, TestUser } from './helpers/accounts';
 import type { ApiResponse } from './helpers/api-client';
 import { octokitFor } from './helpers/octokit';

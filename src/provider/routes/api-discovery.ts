@@ -2,7 +2,7 @@
 // GET /meta (which GHES version this is, and that passwords can be verified) and GET /rate_limit
 // (where the caller stands, without counting as a request).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ApiRootJson, MetaJson, RateLimitJson, RateLimitOverviewJson } from '../../shared/api-discovery-types';
+import type { ApiRootJson, MetaJson, RateLimitJson, RateLimitOverviewJson } from '../../shared/api-types';
 import type { AuthRequirement } from '../authz/requirement';
 import { apiBase, ProviderContext } from '../context';
 import { rateLimitStatus, RateLimitState } from '../http/api-rate-limit';
