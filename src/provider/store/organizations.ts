@@ -31,7 +31,25 @@ export interface OrganizationRecord {
   description: string | null;
   createdBy: number | null;
   policy: TokenPolicyRecord;
+  profile: OrganizationProfile;
   createdAt: Date;
+  updatedAt: Date;
+}
+
+/** GitHub's organization profile fields (null when unset). */
+export interface OrganizationProfile {
+  email: string | null;
+  billingEmail: string | null;
+  blog: string | null;
+  company: string | null;
+  location: string | null;
+  twitterUsername: string | null;
+}
+
+export interface OrganizationUpdate {
+  name?: string | null;
+  description?: string | null;
+  profile?: Partial<OrganizationProfile>;
   updatedAt: Date;
 }
 
@@ -51,7 +69,7 @@ export interface OrganizationStore {
   /** Case-insensitive. */
   byLogin(login: string): Promise<OrganizationRecord | undefined>;
   byIds(ids: number[]): Promise<OrganizationRecord[]>;
-  update(id: number, update: { name?: string | null; description?: string | null; updatedAt: Date }): Promise<OrganizationRecord | undefined>;
+  update(id: number, update: OrganizationUpdate): Promise<OrganizationRecord | undefined>;
   /** Sets the given policy fields. */
   updatePolicy(id: number, policy: Partial<TokenPolicyRecord>, now: Date): Promise<OrganizationRecord | undefined>;
 }

@@ -14,6 +14,40 @@ export interface RepositoryRecord {
   createdAt: Date;
   updatedAt: Date;
   pushedAt: Date | null;
+  settings: RepositorySettings;
+}
+
+/**
+ * GitHub's documented repository settings Tessera stores and returns. `internal` labels a private
+ * repository as GitHub's `internal` visibility; Tessera grants access to it as to any private one.
+ */
+export interface RepositorySettings {
+  homepage: string | null;
+  hasIssues: boolean;
+  hasProjects: boolean;
+  hasWiki: boolean;
+  hasDiscussions: boolean;
+  hasDownloads: boolean;
+  isTemplate: boolean;
+  internal: boolean;
+}
+
+export const DEFAULT_REPOSITORY_SETTINGS: RepositorySettings = {
+  homepage: null,
+  hasIssues: true,
+  hasProjects: true,
+  hasWiki: true,
+  hasDiscussions: false,
+  hasDownloads: true,
+  isTemplate: false,
+  internal: false,
+};
+
+export interface RepositoryUpdate {
+  description?: string | null;
+  private?: boolean;
+  settings?: Partial<RepositorySettings>;
+  updatedAt: Date;
 }
 
 export interface NewRepository {
@@ -22,6 +56,7 @@ export interface NewRepository {
   name: string;
   description?: string | null;
   private: boolean;
+  settings?: Partial<RepositorySettings>;
   createdBy: number;
   createdAt: Date;
 }
@@ -49,7 +84,7 @@ export interface RepositoryStore {
    * (when `includePublic`) every public one. Ordered by full name.
    */
   listVisibleTo(userId: number, opts: { includePublic: boolean }): Promise<RepositoryRecord[]>;
-  update(id: number, update: { description?: string | null; private?: boolean; updatedAt: Date }): Promise<RepositoryRecord | undefined>;
+  update(id: number, update: RepositoryUpdate): Promise<RepositoryRecord | undefined>;
   touchPushed(id: number, now: Date): Promise<void>;
   delete(id: number): Promise<boolean>;
 }

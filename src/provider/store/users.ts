@@ -10,9 +10,22 @@ export interface UserRecord {
   siteAdmin: boolean;
   /** True once two-factor authentication is enabled (setup alone does not count). */
   twoFactorEnabled: boolean;
+  profile: UserProfile;
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** GitHub's public profile fields (all optional, null when unset). */
+export interface UserProfile {
+  bio: string | null;
+  blog: string | null;
+  company: string | null;
+  location: string | null;
+  twitterUsername: string | null;
+  hireable: boolean | null;
+}
+
+export const EMPTY_USER_PROFILE: UserProfile = { bio: null, blog: null, company: null, location: null, twitterUsername: null, hireable: null };
 
 export interface NewUser {
   login: string;
@@ -27,6 +40,7 @@ export interface UserUpdate {
   email?: string;
   name?: string | null;
   passwordHash?: string;
+  profile?: Partial<UserProfile>;
   updatedAt: Date;
 }
 

@@ -18,6 +18,14 @@ export function toUser(r: Row): UserRecord {
     passwordHash: String(r.password_hash),
     siteAdmin: Number(r.site_admin) === 1,
     twoFactorEnabled: Number(r.two_factor_enabled) === 1,
+    profile: {
+      bio: strOrNull(r.bio),
+      blog: strOrNull(r.blog),
+      company: strOrNull(r.company),
+      location: strOrNull(r.location),
+      twitterUsername: strOrNull(r.twitter_username),
+      hireable: r.hireable === null || r.hireable === undefined ? null : Number(r.hireable) === 1,
+    },
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
   };
@@ -96,10 +104,15 @@ export class SqliteUserStore implements UserStore {
 
   async update(id: number, u: UserUpdate): Promise<UserRecord | undefined> {
     const sets: string[] = ['updated_at = ?'];
-    const args: (string | null)[] = [iso(u.updatedAt)];
+    const args: (string | number | null)[] = [iso(u.updatedAt)];
     if (u.email !== undefined) { sets.push('email = ?'); args.push(u.email); }
     if (u.name !== undefined) { sets.push('name = ?'); args.push(u.name); }
     if (u.passwordHash !== undefined) { sets.push('password_hash = ?'); args.push(u.passwordHash); }
+    const p = u.profile ?? {};
+    for (const [key, col] of [['bio', 'bio'], ['blog', 'blog'], ['company', 'company'], ['location', 'location'], ['twitterUsername', 'twitter_username']] as const) {
+      if (p[key] !== undefined) { sets.push(`${col} = ?`); args.push(p[key]); }
+    }
+    if (p.hireable !== undefined) { sets.push('hireable = ?'); args.push(p.hireable === null ? null : p.hireable ? 1 : 0); }
     mapUnique(() => statement(this.db, `UPDATE users SET ${sets.join(', ')} WHERE id = ?`).run(...args, id), uniqueField);
     return this.byId(id);
   }
