@@ -142,34 +142,39 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
     );
   });
 
-  app.delete<{ Params: { org: string; username: string } }>(
-    `${API}/orgs/:org/memberships/:username`,
-    { config: { auth: { classicScopes: ['admin:org'], permission: MEMBERS_WRITE, accountToken: true, resource: organizationResolver('member') } } },
-    async (request, reply) => {
-      const principal = principalOf(request);
-      const { org, role } = organizationOf(request);
-      const user = await ctx.store.users.byLogin(request.params.username);
-      const m = user ? await ctx.store.memberships.get(org.id, user.id) : undefined;
-      if (!user || !m) throw notFound();
-      // Owners remove anyone; a member may leave.
-      if (role !== 'owner' && user.id !== principal.user.id) throw forbidden(`You must be an owner of the '${org.login}' organization`);
-      if (await isLastOwner(ctx, org, m)) throw invalidField('username', `is the last owner of '${org.login}': make someone else an owner first`);
-      await ctx.store.memberships.remove(org.id, user.id);
-      // The org's grants to the user's tokens and their SSO authorizations go with the membership.
-      for (const t of await orgTokensOf(ctx, org.id, user.id)) {
-        await revokeAccess(ctx, org, t, principal.user, `Access to the '${org.login}' organization ended: ${user.login} is no longer a member`, request.ip);
-      }
-      await ctx.store.credentialAuthorizations.removeForUser(org.id, user.id);
-      await recordAudit(ctx, {
-        action: m.state === 'pending' ? ORG_AUDIT_ACTIONS.cancelInvitation : ORG_AUDIT_ACTIONS.removeMember,
-        actor: principal.user,
-        user,
-        org,
-        tokenId: principal.token?.id,
-        ip: request.ip,
-        data: { role: m.role === 'owner' ? 'admin' : 'member' },
-      });
-      reply.code(204);
-    },
-  );
+  // DELETE .../memberships/{username} (owners remove anyone, members leave, invitations are
+  // cancelled) and GitHub's DELETE .../members/{username} (owners remove an active member): the
+  // same removal.
+  for (const [path, requiredRole] of [['memberships', 'member'], ['members', 'owner']] as const) {
+    app.delete<{ Params: { org: string; username: string } }>(
+      `${API}/orgs/:org/${path}/:username`,
+      { config: { auth: { classicScopes: ['admin:org'], permission: MEMBERS_WRITE, accountToken: true, resource: organizationResolver(requiredRole) } } },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const { org, role } = organizationOf(request);
+        const user = await ctx.store.users.byLogin(request.params.username);
+        const m = user ? await ctx.store.memberships.get(org.id, user.id) : undefined;
+        if (!user || !m || (path === 'members' && m.state !== 'active')) throw notFound();
+        // Owners remove anyone; a member may leave.
+        if (role !== 'owner' && user.id !== principal.user.id) throw forbidden(`You must be an owner of the '${org.login}' organization`);
+        if (await isLastOwner(ctx, org, m)) throw invalidField('username', `is the last owner of '${org.login}': make someone else an owner first`);
+        await ctx.store.memberships.remove(org.id, user.id);
+        // The org's grants to the user's tokens and their SSO authorizations go with the membership.
+        for (const t of await orgTokensOf(ctx, org.id, user.id)) {
+          await revokeAccess(ctx, org, t, principal.user, `Access to the '${org.login}' organization ended: ${user.login} is no longer a member`, request.ip);
+        }
+        await ctx.store.credentialAuthorizations.removeForUser(org.id, user.id);
+        await recordAudit(ctx, {
+          action: m.state === 'pending' ? ORG_AUDIT_ACTIONS.cancelInvitation : ORG_AUDIT_ACTIONS.removeMember,
+          actor: principal.user,
+          user,
+          org,
+          tokenId: principal.token?.id,
+          ip: request.ip,
+          data: { role: m.role === 'owner' ? 'admin' : 'member' },
+        });
+        reply.code(204);
+      },
+    );
+  }
 }

@@ -9,6 +9,7 @@ import { invalidField, notFound } from '../http/errors';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
 import { organizationJson, simpleUserJson } from '../orgs/account-json';
 import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
+import { OrganizationProfileBody, organizationProfileFromBody, organizationProfileSchema } from '../orgs/org-profile-input';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
 import { activeRole } from '../orgs/org-roles';
 import { UniqueViolation } from '../store/errors';
@@ -88,11 +89,11 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
       const { org, role } = organizationOf(request);
       const publicRepos = (await ctx.store.repositories.list({ ownerType: 'Organization', ownerId: org.id, private: false })).length;
       const privateRepos = role ? (await ctx.store.repositories.list({ ownerType: 'Organization', ownerId: org.id, private: true })).length : undefined;
-      return organizationJson(ctx, org, { publicRepos, privateRepos });
+      return organizationJson(ctx, org, { publicRepos, privateRepos }, { owner: role === 'owner' });
     },
   );
 
-  app.patch<{ Params: { org: string }; Body: { name?: string | null; description?: string | null } }>(
+  app.patch<{ Params: { org: string }; Body: OrganizationProfileBody & { name?: string | null; description?: string | null } }>(
     `${API}/orgs/:org`,
     {
       config: {
@@ -102,12 +103,13 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
           resource: organizationResolver('owner'),
         },
       },
-      schema: { body: { type: 'object', additionalProperties: false, properties: { name: nameSchema, description: descriptionSchema } } },
+      schema: { body: { type: 'object', additionalProperties: false, properties: { name: nameSchema, description: descriptionSchema, ...organizationProfileSchema } } },
     },
     async (request) => {
       const principal = principalOf(request);
       const { org } = organizationOf(request);
-      const updated = await ctx.store.organizations.update(org.id, { ...request.body, updatedAt: ctx.clock.now() });
+      const { name, description } = request.body;
+      const updated = await ctx.store.organizations.update(org.id, { name, description, profile: organizationProfileFromBody(request.body), updatedAt: ctx.clock.now() });
       if (!updated) throw notFound();
       await recordAudit(ctx, {
         action: ORG_AUDIT_ACTIONS.orgUpdate,
@@ -117,7 +119,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
         ip: request.ip,
         data: { fields: Object.keys(request.body) },
       });
-      return organizationJson(ctx, updated);
+      return organizationJson(ctx, updated, undefined, { owner: true });
     },
   );
 

@@ -7,29 +7,32 @@ import { recordAudit } from '../audit/audit-log';
 import type { Principal } from '../auth/principal';
 import { principalOf } from '../authz/authorize';
 import { requireClassicScope } from '../authz/permission-check';
-import { partialResultsHeader, SSO_HEADER } from '../authz/token-access';
 import { apiBase, ProviderContext } from '../context';
-import { createBareRepository, repositoryPath, trashBareRepository, validateRepositoryName } from '../git/bare-repos';
+import { createBareRepository, deleteBareRepository, repositoryPath, trashBareRepository, validateRepositoryName } from '../git/bare-repos';
 import { forbidden, invalidField, notFound, validationFailed } from '../http/errors';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
 import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
 import { organizationOf, organizationResolver, selfResource } from '../orgs/org-resource';
 import { AccountOwner } from '../repos/account-owner';
+import { branchJson } from '../repos/branch-json';
 import { listBranches } from '../repos/branches';
-import { listableRepositories, ListedRepository } from '../repos/repository-listing';
+import { readCommit } from '../repos/commit-info';
+import { listableRepositories } from '../repos/repository-listing';
+import { ListQuery, listQuerySchema, sendRepositoryPage } from '../repos/repository-list-page';
 import { repositoriesRoot } from '../repos/repositories-root';
 import { repositoryJson } from '../repos/repository-json';
+import { writeReadmeCommit } from '../repos/repository-init';
+import { RepositorySettingsBody, repositorySettingsSchema, requestedVisibility, settingsFromBody } from '../repos/repository-settings-input';
 import { repositoryClassicScopes, repositoryOf, repositoryPermission, repositoryResource } from '../repos/repository-resource';
 import { UniqueViolation } from '../store/errors';
 import type { RepositoryRecord } from '../store/repositories';
 
 const API = '/api/v3';
 
-interface CreateRepositoryBody {
+interface CreateRepositoryBody extends RepositorySettingsBody {
   name: string;
   description?: string | null;
-  private?: boolean;
-  visibility?: 'public' | 'private';
+  auto_init?: boolean;
 }
 
 const createBodySchema = {
@@ -39,20 +42,12 @@ const createBodySchema = {
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 100 },
     description: { anyOf: [{ type: 'string', maxLength: 1024 }, { type: 'null' }] },
-    private: { type: 'boolean' },
-    visibility: { type: 'string', enum: ['public', 'private'] },
+    ...repositorySettingsSchema,
+    auto_init: { type: 'boolean' },
   },
 } as const;
 
 const ADMINISTRATION_WRITE = { group: 'repository', name: 'administration', level: 'write' } as const;
-
-function wantsPrivate(body: { private?: boolean; visibility?: 'public' | 'private' }): boolean | undefined {
-  if (body.visibility !== undefined && body.private !== undefined && body.private !== (body.visibility === 'private')) {
-    throw invalidField('visibility', `contradicts private: ${body.private}`);
-  }
-  if (body.visibility !== undefined) return body.visibility === 'private';
-  return body.private;
-}
 
 /** Creating a repository with a fine-grained token needs access to all of the owner's repositories. */
 function assertCanCreate(principal: Principal, isPrivate: boolean): void {
@@ -73,7 +68,8 @@ async function createRepository(
   const body = request.body;
   const nameProblem = validateRepositoryName(body.name);
   if (nameProblem) throw invalidField('name', nameProblem.replace(/^repository name /, ''));
-  const isPrivate = wantsPrivate(body) ?? false;
+  const visibility = requestedVisibility(body, owner.type) ?? 'public';
+  const isPrivate = visibility !== 'public';
   assertCanCreate(principal, isPrivate);
   let repo: RepositoryRecord;
   try {
@@ -83,6 +79,7 @@ async function createRepository(
       name: body.name,
       description: body.description ?? null,
       private: isPrivate,
+      settings: { ...settingsFromBody(body), internal: visibility === 'internal' },
       createdBy: principal.user.id,
       createdAt: ctx.clock.now(),
     });
@@ -91,8 +88,13 @@ async function createRepository(
     throw err;
   }
   try {
-    await createBareRepository(repositoriesRoot(ctx), owner.login, repo.name);
+    const gitDir = await createBareRepository(repositoriesRoot(ctx), owner.login, repo.name);
+    if (body.auto_init) {
+      await writeReadmeCommit(ctx, gitDir, repo, principal.user);
+      repo = (await ctx.store.repositories.byId(repo.id)) ?? repo;
+    }
   } catch (err) {
+    if (body.auto_init) await deleteBareRepository(repositoriesRoot(ctx), owner.login, repo.name).catch(() => undefined);
     await ctx.store.repositories.delete(repo.id);
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
       throw validationFailed([{ resource: 'Repository', field: 'name', code: 'already_exists', message: 'name already exists on this account' }]);
@@ -105,53 +107,10 @@ async function createRepository(
     ...(owner.type === 'Organization' ? { org: owner.org } : {}),
     tokenId: principal.token?.id,
     ip: request.ip,
-    data: { repo: `${owner.login}/${repo.name}`, visibility: repo.private ? 'private' : 'public' },
+    data: { repo: `${owner.login}/${repo.name}`, visibility },
   });
   reply.code(201).header('Location', `${apiBase(ctx)}/repos/${owner.login}/${repo.name}`);
   return repositoryJson(ctx, repo, owner, 'admin');
-}
-
-const listQuerySchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    visibility: { type: 'string', enum: ['all', 'public', 'private'] },
-    affiliation: { type: 'string', pattern: '^(owner|collaborator|organization_member)(,(owner|collaborator|organization_member))*$', maxLength: 100 },
-    type: { type: 'string', enum: ['all', 'owner', 'public', 'private', 'member', 'forks', 'sources'] },
-    sort: { type: 'string', enum: ['created', 'updated', 'pushed', 'full_name'] },
-    direction: { type: 'string', enum: ['asc', 'desc'] },
-    ...paginationQuerySchema,
-  },
-} as const;
-
-interface ListQuery {
-  visibility?: 'all' | 'public' | 'private';
-  affiliation?: string;
-  type?: 'all' | 'owner' | 'public' | 'private' | 'member' | 'forks' | 'sources';
-  sort?: 'created' | 'updated' | 'pushed' | 'full_name';
-  direction?: 'asc' | 'desc';
-  per_page?: string;
-  page?: string;
-}
-
-function sortListed(items: ListedRepository[], q: ListQuery): ListedRepository[] {
-  const sort = q.sort ?? 'full_name';
-  const direction = q.direction ?? (sort === 'full_name' ? 'asc' : 'desc');
-  const key = (i: ListedRepository): string =>
-    sort === 'full_name'
-      ? `${i.owner.login}/${i.repository.name}`.toLowerCase()
-      : (sort === 'created' ? i.repository.createdAt : sort === 'updated' ? i.repository.updatedAt : (i.repository.pushedAt ?? i.repository.createdAt)).toISOString();
-  const out = [...items].sort((a, b) => key(a).localeCompare(key(b)) || a.repository.id - b.repository.id);
-  return direction === 'desc' ? out.reverse() : out;
-}
-
-function sendPage(ctx: ProviderContext, request: FastifyRequest<{ Querystring: ListQuery }>, reply: FastifyReply, items: ListedRepository[], ssoSkipped: number[]) {
-  const sso = partialResultsHeader(ssoSkipped);
-  if (sso) reply.header(SSO_HEADER, sso);
-  const page = pageOf(request.query);
-  const slice = sortListed(items, request.query).slice(page.offset, page.offset + page.limit);
-  setLinkHeader(request, reply, page, slice.length, ctx.origin);
-  return slice.map((i) => repositoryJson(ctx, i.repository, i.owner, request.principal ? i.access : undefined));
 }
 
 export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderContext): void {
@@ -203,7 +162,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
     },
   );
 
-  app.patch<{ Params: { owner: string; repo: string }; Body: { description?: string | null; private?: boolean; visibility?: 'public' | 'private' } }>(
+  app.patch<{ Params: { owner: string; repo: string }; Body: RepositorySettingsBody & { description?: string | null } }>(
     `${API}/repos/:owner/:repo`,
     {
       config: {
@@ -220,8 +179,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
           additionalProperties: false,
           properties: {
             description: { anyOf: [{ type: 'string', maxLength: 1024 }, { type: 'null' }] },
-            private: { type: 'boolean' },
-            visibility: { type: 'string', enum: ['public', 'private'] },
+            ...repositorySettingsSchema,
           },
         },
       },
@@ -229,12 +187,14 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
     async (request) => {
       const principal = principalOf(request);
       const rec = repositoryOf(request);
-      const isPrivate = wantsPrivate(request.body);
+      const visibility = requestedVisibility(request.body, rec.owner.type);
+      const isPrivate = visibility === undefined ? undefined : visibility !== 'public';
       // Making a public repository private (or back) needs the full `repo` scope.
       if (isPrivate !== undefined && isPrivate !== rec.repository.private) requireClassicScope(principal, ['repo']);
       const updated = await ctx.store.repositories.update(rec.repository.id, {
         description: request.body.description,
         private: isPrivate,
+        settings: { ...settingsFromBody(request.body), ...(visibility !== undefined ? { internal: visibility === 'internal' } : {}) },
         updatedAt: ctx.clock.now(),
       });
       if (!updated) throw notFound(); // deleted meanwhile
@@ -245,7 +205,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
         ...org,
         tokenId: principal.token?.id,
         ip: request.ip,
-        data: { repo: rec.fullName, fields: Object.keys(request.body), visibility: updated.private ? 'private' : 'public' },
+        data: { repo: rec.fullName, fields: Object.keys(request.body), visibility: updated.settings.internal ? 'internal' : updated.private ? 'private' : 'public' },
       });
       return repositoryJson(ctx, updated, rec.owner, rec.access);
     },
@@ -317,6 +277,29 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
     },
   );
 
+  app.get<{ Params: { owner: string; repo: string; branch: string } }>(
+    `${API}/repos/:owner/:repo/branches/:branch`,
+    {
+      config: {
+        auth: {
+          anonymous: true,
+          classicScopes: repositoryClassicScopes('read'),
+          permission: repositoryPermission('contents', 'read'),
+          accountToken: true,
+          resource: repositoryResource,
+        },
+      },
+      schema: { params: { type: 'object', properties: { branch: { type: 'string', minLength: 1, maxLength: 255 } } } },
+    },
+    async (request) => {
+      const rec = repositoryOf(request);
+      const gitDir = repositoryPath(repositoriesRoot(ctx), rec.owner.login, rec.repository.name);
+      const branch = (await listBranches(gitDir)).find((b) => b.name === request.params.branch);
+      if (!branch) throw notFound('Branch not found');
+      return branchJson(`${apiBase(ctx)}/repos/${rec.fullName}`, `${ctx.origin}/${rec.fullName}`, branch, await readCommit(gitDir, branch.sha));
+    },
+  );
+
   app.get<{ Querystring: ListQuery }>(
     `${API}/user/repos`,
     { config: { auth: { classicScopes: [], permission: 'none' } }, schema: { querystring: listQuerySchema } },
@@ -337,7 +320,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
       );
       // Tessera has no forks.
       const { items, ssoSkipped } = await listableRepositories(ctx, principal, q.type === 'forks' ? [] : visible, { publicForEveryone: false });
-      return sendPage(ctx, request, reply, items, ssoSkipped);
+      return sendRepositoryPage(ctx, request, reply, items, ssoSkipped);
     },
   );
 
@@ -364,7 +347,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
         (r) => (q.type === 'public' ? !r.private : q.type === 'private' ? r.private : true),
       );
       const { items, ssoSkipped } = await listableRepositories(ctx, request.principal, q.type === 'forks' ? [] : repos, { publicForEveryone: true });
-      return sendPage(ctx, request, reply, items, ssoSkipped);
+      return sendRepositoryPage(ctx, request, reply, items, ssoSkipped);
     },
   );
 }

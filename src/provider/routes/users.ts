@@ -11,6 +11,7 @@ import type { ProviderContext } from '../context';
 import { forbidden, HttpError, invalidField } from '../http/errors';
 import { UniqueViolation } from '../store/errors';
 import { EMAIL_PATTERN, LOGIN_PATTERN, userJson } from '../users/user-json';
+import { userProfileFromBody, userProfileSchema } from '../users/user-profile-input';
 
 const API = '/api/v3';
 
@@ -82,6 +83,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ProviderContext): 
           properties: {
             name: { anyOf: [{ type: 'string', maxLength: 255 }, { type: 'null' }] },
             email: { type: 'string', minLength: 3, maxLength: 254, pattern: EMAIL_PATTERN },
+            ...userProfileSchema,
           },
         },
       },
@@ -95,7 +97,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ProviderContext): 
       }
       let user;
       try {
-        user = await ctx.store.users.update(principal.user.id, { name: body.name, email: body.email, updatedAt: ctx.clock.now() });
+        user = await ctx.store.users.update(principal.user.id, { name: body.name, email: body.email, profile: userProfileFromBody(body), updatedAt: ctx.clock.now() });
       } catch (err) {
         if (err instanceof UniqueViolation) throw invalidField(err.field, 'is already taken', 'already_exists', 'User');
         throw err;

@@ -20,8 +20,19 @@ export interface OrganizationSimpleJson {
   description: string | null;
 }
 
-export interface OrganizationJson extends OrganizationSimpleJson {
+/** GitHub's organization profile fields (`blog` is '' when unset). */
+export interface OrganizationProfileJson {
+  company: string | null;
+  blog: string;
+  location: string | null;
+  email: string | null;
+  twitter_username: string | null;
+}
+
+export interface OrganizationJson extends OrganizationSimpleJson, OrganizationProfileJson {
   name: string | null;
+  /** Owners only. */
+  billing_email?: string | null;
   html_url: string;
   type: 'Organization';
   public_repos?: number;

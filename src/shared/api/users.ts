@@ -10,10 +10,26 @@ export interface CreateUserRequest {
 export interface UpdateUserRequest {
   name?: string | null;
   email?: string;
+  bio?: string | null;
+  blog?: string | null;
+  company?: string | null;
+  location?: string | null;
+  twitter_username?: string | null;
+  hireable?: boolean | null;
+}
+
+/** GitHub's profile fields (`blog` is '' when unset, as on GitHub). */
+export interface UserProfileJson {
+  bio: string | null;
+  blog: string;
+  company: string | null;
+  location: string | null;
+  twitter_username: string | null;
+  hireable: boolean | null;
 }
 
 /** GET /user, PATCH /user, POST /users. */
-export interface UserJson {
+export interface UserJson extends UserProfileJson {
   login: string;
   id: number;
   type: 'User';
