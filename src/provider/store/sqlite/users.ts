@@ -4,7 +4,7 @@ import { date, iso, mapUnique, Row, strOrNull } from './rows';
 import { statement } from './statements';
 import { placeholders } from './transaction';
 
-export const USER_COLUMNS = ['id', 'login', 'email', 'name', 'password_hash', 'site_admin', 'created_at', 'updated_at'] as const;
+export const USER_COLUMNS = ['id', 'login', 'email', 'name', 'password_hash', 'site_admin', 'created_at', 'updated_at', 'bio', 'blog', 'company', 'location', 'twitter_username', 'hireable'] as const;
 
 const SELECT = `SELECT u.*, COALESCE(t.enabled, 0) AS two_factor_enabled
   FROM users u LEFT JOIN two_factor t ON t.user_id = u.id`;
