@@ -9,7 +9,10 @@ function git(gitDir: string, args: string[], opts: { input?: string; env?: Recor
       if (err) reject(new Error(`git ${args[0]} failed: ${(stderr || err.message).trim()}`));
       else resolve(stdout.trim());
     });
-    child.stdin?.end(opts.input ?? '');
+    // A command that reads no input may exit before the write lands: its outcome is the callback's.
+    child.stdin?.on('error', () => undefined);
+    if (opts.input === undefined) child.stdin?.end();
+    else child.stdin?.end(opts.input);
   });
 }
 
