@@ -18,6 +18,10 @@ const node = {
   external: ['vscode', 'pg-native'],
 };
 
+// tsc (run after this script by `npm run build`) writes out/ afresh: a test or module deleted from
+// the sources must not live on there as a stale compiled copy that mocha still runs.
+if (!watch) fs.rmSync('out', { recursive: true, force: true });
+
 const webviewEntries = fs.existsSync('media/webview')
   ? fs.readdirSync('media/webview').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => `media/webview/${f}`)
   : [];

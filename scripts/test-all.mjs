@@ -16,13 +16,18 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opt } = parseArgs({ options: { only: { type: 'string' } } });
 const npm = process.env.npm_execpath;
 
+// `limit`: minutes a layer may take in all (each normally takes a fraction of it). A layer past
+// its limit, or still running two minutes after mocha printed its summary (something a test
+// started was left running), is stopped with its whole process group and fails, so a hang can
+// never hold the run until CI's own timeout.
 const LAYERS = [
-  { name: 'lint', what: 'ESLint: layers, import cycles, file size', cmd: npm ? [npm, 'run', '--silent', 'lint'] : null },
-  { name: 'unit', what: 'pure logic, mocha', cmd: npm ? [npm, 'run', '--silent', 'test:unit'] : null },
-  { name: 'provider', what: 'the real provider over HTTPS, real git', cmd: npm ? [npm, 'run', '--silent', 'test:provider'] : null },
-  { name: 'integration', what: 'mocha inside the real VS Code extension host', cmd: ['test/harness/run-exthost.mjs'] },
-  { name: 'ui', what: 'Playwright driving the workbench with the packed .vsix', cmd: ['test/harness/run-ui.mjs'] },
+  { name: 'lint', what: 'ESLint: layers, import cycles, file size', limit: 5, cmd: npm ? [npm, 'run', '--silent', 'lint'] : null },
+  { name: 'unit', what: 'pure logic, mocha', limit: 5, cmd: npm ? [npm, 'run', '--silent', 'test:unit'] : null },
+  { name: 'provider', what: 'the real provider over HTTPS, real git', limit: 25, cmd: npm ? [npm, 'run', '--silent', 'test:provider'] : null },
+  { name: 'integration', what: 'mocha inside the real VS Code extension host', limit: 15, cmd: ['test/harness/run-exthost.mjs'] },
+  { name: 'ui', what: 'Playwright driving the workbench with the packed .vsix', limit: 25, cmd: ['test/harness/run-ui.mjs'] },
 ];
+const AFTER_SUMMARY_MS = 120_000;
 if (!npm) {
   console.error('[test] run me through npm (`npm test`): the lint, unit and provider layers are npm scripts.');
   process.exit(2);
@@ -40,9 +45,26 @@ const parseToken = builtParseToken(ROOT);
  * Runs a layer with its output streamed through, counting mocha's `N passing` / `N failing` lines
  * and scanning stdout and stderr for tokens.
  */
-function runCounting(args) {
+function runCounting(args, limitMinutes) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['inherit', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stopped;
+    const stopGroup = (why) => {
+      if (stopped || child.exitCode !== null || child.signalCode !== null) return;
+      stopped = why;
+      console.log(`\n[test] ${why}: stopping it and everything it started`);
+      const signal = (sig) => {
+        try {
+          process.kill(-child.pid, sig);
+        } catch {
+          // the group is gone
+        }
+      };
+      signal('SIGTERM');
+      setTimeout(() => signal('SIGKILL'), 15_000).unref();
+    };
+    const limitTimer = setTimeout(() => stopGroup(`still running after ${limitMinutes} minutes`), limitMinutes * 60_000);
+    let summaryTimer;
     const scanner = new StreamScanner(parseToken);
     const errScanner = new StreamScanner(parseToken);
     child.stderr.on('data', (chunk) => {
@@ -62,9 +84,25 @@ function runCounting(args) {
         const f = /^\s*(?:\[[^\]]*\]\s*)*(\d+) failing\b/.exec(line);
         if (p) passed += Number(p[1]);
         if (f) failed += Number(f[1]);
+        if (p || f) {
+          clearTimeout(summaryTimer);
+          summaryTimer = setTimeout(() => stopGroup('still running two minutes after its tests ended (a test left something running)'), AFTER_SUMMARY_MS);
+        }
       }
     });
-    child.on('close', (status, signal) => resolve({ status, signal, passed, failed, secrets: [...new Set([...scanner.findings, ...errScanner.findings])] }));
+    const finish = (status, signal) => {
+      clearTimeout(limitTimer);
+      clearTimeout(summaryTimer);
+      resolve({ status: stopped ? 1 : status, signal, stopped, passed, failed, secrets: [...new Set([...scanner.findings, ...errScanner.findings])] });
+    };
+    child.on('close', finish);
+    // A process the layer started in a group of its own may still hold the output pipes: once the
+    // layer itself exited, its output is read for a few more seconds, not for ever.
+    child.on('exit', (status, signal) => setTimeout(() => {
+      child.stdout.destroy();
+      child.stderr.destroy();
+      finish(status, signal);
+    }, 5_000).unref());
   });
 }
 const hostFailed = results.some((r) => r.name === 'host');
@@ -76,10 +114,10 @@ for (const layer of layers) {
   }
   console.log(`\n━━━ ${layer.name}: ${layer.what} ━━━`);
   const t0 = Date.now();
-  const r = await runCounting(layer.cmd);
+  const r = await runCounting(layer.cmd, layer.limit);
   const leaked = r.secrets.length ? `a token in its output: ${r.secrets.map(masked).join(', ')}` : undefined;
   if (leaked) console.log(`\n[test] ${layer.name}: ${leaked}`);
-  results.push({ ...layer, ok: r.status === 0 && !leaked, code: leaked ?? r.status ?? r.signal, secs: (Date.now() - t0) / 1000, passed: r.passed, failed: r.failed });
+  results.push({ ...layer, ok: r.status === 0 && !leaked, code: leaked ?? r.stopped ?? r.status ?? r.signal, secs: (Date.now() - t0) / 1000, passed: r.passed, failed: r.failed });
 }
 // What the layers leave behind: logs, console captures, screenshots' neighbours.
 const leftovers = scanFolder(path.join(ROOT, 'test-results'), parseToken);

@@ -18,6 +18,33 @@ export interface ProviderProcess {
   kill(): Promise<void>;
 }
 
+/** Every process started here that has not exited yet: a failed test must not leave one running. */
+const running = new Set<ChildProcess>();
+
+function killGroupOf(child: ChildProcess): void {
+  try {
+    if (child.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+// A root hook (this module is loaded while mocha reads the test files): whatever a test left
+// running is killed, process group included, so the run can end.
+if (typeof after === 'function') after(() => running.forEach(killGroupOf));
+
+/** Starts several at once; if any does not start, the others are stopped before the error is passed on. */
+export async function startProviderProcesses(dataDir: string, count: number): Promise<ProviderProcess[]> {
+  const started = await Promise.allSettled(Array.from({ length: count }, () => startProviderProcess(dataDir)));
+  const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  const ok = started.filter((s): s is PromiseFulfilledResult<ProviderProcess> => s.status === 'fulfilled').map((s) => s.value);
+  if (failure) {
+    await Promise.all(ok.map((p) => p.stop()));
+    throw failure.reason;
+  }
+  return ok;
+}
+
 export async function startProviderProcess(dataDir: string, timeoutMs = 30_000): Promise<ProviderProcess> {
   const child = spawn(process.execPath, [CLI, 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--tls', 'off'], {
     detached: true,
@@ -26,21 +53,19 @@ export async function startProviderProcess(dataDir: string, timeoutMs = 30_000):
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const running = () => child.exitCode === null && child.signalCode === null;
-  const killGroup = () => {
-    try {
-      if (child.pid && running()) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  };
+  running.add(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => {
+    running.delete(child);
+    resolve();
+  }));
+  const isRunning = () => child.exitCode === null && child.signalCode === null;
+  const killGroup = () => killGroupOf(child);
   const end = Date.now() + timeoutMs;
   let url: string | undefined;
   for (;;) {
     url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
     if (url) break;
-    if (!running() || Date.now() > end) {
+    if (!isRunning() || Date.now() > end) {
       killGroup();
       throw new Error(`tessera serve did not start: ${out}`);
     }
@@ -54,7 +79,7 @@ export async function startProviderProcess(dataDir: string, timeoutMs = 30_000):
     output: () => out,
     async stop() {
       await api.close();
-      if (running()) {
+      if (isRunning()) {
         child.kill('SIGTERM');
         const timer = setTimeout(killGroup, 10_000);
         await exited;
