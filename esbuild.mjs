@@ -1,5 +1,5 @@
 // Bundles the extension, the provider (loaded lazily by the extension and used by the CLI),
-// the standalone CLI, and the webview scripts. `node esbuild.mjs [--watch] [--production]`.
+// the standalone CLI, and the webview scripts. `node esbuild.mjs [--watch] [--production] [--clean]`.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 
@@ -18,9 +18,9 @@ const node = {
   external: ['vscode', 'pg-native'],
 };
 
-// tsc (run after this script by `npm run build`) writes out/ afresh: a test or module deleted from
-// the sources must not live on there as a stale compiled copy that mocha still runs.
-if (!watch) fs.rmSync('out', { recursive: true, force: true });
+// `--clean` (npm run build, before tsc writes out/ afresh): a test or module deleted from the
+// sources must not live on in out/ as a stale compiled copy that mocha still runs.
+if (process.argv.includes('--clean')) fs.rmSync('out', { recursive: true, force: true });
 
 const webviewEntries = fs.existsSync('media/webview')
   ? fs.readdirSync('media/webview').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => `media/webview/${f}`)
