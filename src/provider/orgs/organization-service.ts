@@ -1,12 +1,12 @@
 // Organizations: creating one (its creator becomes the first owner), changing its profile and its
 // personal-access-token policy — each as one transaction with its audit event.
+import type { UpdateOrganizationRequest } from '../../shared/api-types';
 import { audit } from '../audit/audit';
 import { auditSourceOf, Caller } from '../authz/caller';
 import type { ProviderContext } from '../context';
 import { invalidField, notFound } from '../http/errors';
 import { tokenPolicyJson } from '../policies/token-policy-json';
 import { UniqueViolation } from '../store/errors';
-import type { UpdateOrganizationRequest } from '../../shared/api-types';
 import type { OrganizationRecord, TokenPolicyRecord } from '../store/organizations';
 import { withTransaction } from '../transaction';
 import { ORG_AUDIT_ACTIONS } from './org-audit';

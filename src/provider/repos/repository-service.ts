@@ -1,13 +1,14 @@
 // Repositories: creating one (the record, then its bare git repository on disk — with a first
 // README commit when `auto_init` asks — then the audit event; the record goes again when a disk
-// step fails), changing its description, visibility and GitHub's settings, and deleting it (the bare repository is moved aside first and removed only once the record and
-// its audit event are committed; a failure puts it back).
+// step fails), changing its description, visibility and GitHub's settings, and deleting it (the
+// bare repository is moved aside first and removed only once the record and its audit event are
+// committed; a failure puts it back).
+import type { CreateRepositoryRequest, RepositorySettingsRequest, RepositoryVisibility } from '../../shared/api-types';
 import { audit } from '../audit/audit';
 import type { Principal } from '../auth/principal';
 import { auditSourceOf, Caller } from '../authz/caller';
 import { requireClassicScope } from '../authz/permission-check';
 import type { ProviderContext } from '../context';
-import type { CreateRepositoryRequest, RepositorySettingsRequest, RepositoryVisibility } from '../../shared/api-types';
 import { createBareRepository, deleteBareRepository, trashBareRepository, validateRepositoryName } from '../git/bare-repos';
 import { forbidden, invalidField, notFound, validationFailed } from '../http/errors';
 import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
