@@ -32,6 +32,8 @@ export const FINE_GRAINED_PERMISSIONS: readonly FineGrainedPermission[] = [
     description: "The user's email addresses." },
   { group: 'account', name: 'profile', title: 'Profile', levels: ['read', 'write'],
     description: "The user's profile (name, email shown)." },
+  { group: 'account', name: 'git_ssh_keys', title: 'Git SSH keys', levels: ['read', 'write'],
+    description: "The user's SSH keys (none on Tessera: git goes over HTTPS)." },
 ];
 
 export const PERMISSION_GROUPS: readonly PermissionGroup[] = ['repository', 'organization', 'account'];

@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { runGit } from '../../bench/git-https/git-client';
 import { ensureGh, GhEnvironment, ghEnvironment, GhRun, runGh } from './helpers/gh';
-import { createClassic, newSession, Session } from './helpers/orgs';
+import { createClassic, createOrg, newSession, Session } from './helpers/orgs';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 describe('gh (GitHub CLI) against the provider', function () {
@@ -62,6 +62,17 @@ describe('gh (GitHub CLI) against the provider', function () {
     const line = list.stdout.split('\n').find((l) => l.startsWith(`${alice.user.login}/from-gh\t`));
     assert.ok(line, `gh repo list shows the repository:\n${list.stdout}`);
     assert.match(line, /\tmade by gh\tprivate\t/);
+  });
+
+  it('gh repo create ORG/NAME --add-readme: the organization found by GET /users/{org}, the README commit made by auto_init', async () => {
+    const org = await createOrg(t, alice);
+    await gh(['repo', 'create', `${org}/with-readme`, '--public', '--add-readme', '--description', 'has a README']);
+    const rest = await t.api.get(`/repos/${org}/with-readme`, { token: alice.token });
+    assert.equal(rest.status, 200, rest.text);
+    assert.equal(rest.json.owner.login, org);
+    const branch = await t.api.get(`/repos/${org}/with-readme/branches/main`, { token: alice.token });
+    assert.equal(branch.status, 200, branch.text);
+    assert.equal(branch.json.commit.commit.message, 'Initial commit');
   });
 
   it('gh repo clone clones over HTTPS with gh as the credential helper, after a push of a first commit', async () => {

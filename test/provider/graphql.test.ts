@@ -185,6 +185,20 @@ describe('GraphQL (/api/graphql)', function () {
     assert.deepEqual(made.data.createRepository.repository, { nameWithOwner: `${org}/team-repo`, viewerPermission: 'WRITE' });
   });
 
+  it("createRepository stores GitHub's settings as REST does: homepageUrl, template, hasIssuesEnabled, hasWikiEnabled, INTERNAL for an organization", async () => {
+    const orgJson = await t.api.get(`/orgs/${org}`, { token: alice.token });
+    const m = `mutation($input: CreateRepositoryInput!) { createRepository(input: $input) { repository { visibility isPrivate homepageUrl isTemplate hasIssuesEnabled hasWikiEnabled } } }`;
+    const input = { name: 'inside', visibility: 'INTERNAL', ownerId: orgJson.json.node_id, homepageUrl: 'https://docs.example.test', template: true, hasIssuesEnabled: false, hasWikiEnabled: true };
+    const made = await gql(alice.token, m, { input });
+    assert.equal(made.errors, undefined, JSON.stringify(made.errors));
+    assert.deepEqual(made.data.createRepository.repository, { visibility: 'INTERNAL', isPrivate: true, homepageUrl: 'https://docs.example.test', isTemplate: true, hasIssuesEnabled: false, hasWikiEnabled: true });
+    const rest = await t.api.get(`/repos/${org}/inside`, { token: alice.token });
+    assert.deepEqual([rest.json.visibility, rest.json.homepage, rest.json.is_template, rest.json.has_issues, rest.json.has_wiki], ['internal', 'https://docs.example.test', true, false, true]);
+    const mine = await gql(alice.token, m, { input: { name: 'not-internal', visibility: 'INTERNAL' } });
+    assert.equal(mine.errors?.[0].type, 'UNPROCESSABLE');
+    assert.match(mine.errors?.[0].message ?? '', /internal/);
+  });
+
   it('errors: unknown fields and syntax errors with locations, missing or excessive pagination, depth limit, and a body without query (422)', async () => {
     const unknown = await gql(alice.token, '{ viewer { nope } }');
     assert.equal(unknown.status, 200);

@@ -124,6 +124,8 @@ describe('permission denial matrix (every endpoint, every catalog permission)', 
     await addMember(t, org, owner, member);
     await createRepo(t, owner, org, 'app', true);
     await createRepo(t, owner, org, 'pub', false);
+    const seeded = await t.api.post(`/orgs/${org}/repos`, { token: owner.token, body: { name: 'seeded', private: true, auto_init: true } });
+    assert.equal(seeded.status, 201, seeded.text);
     await setPolicy(t, org, owner, { require_approval: true });
     const key = await t.api.post(`/repos/${org}/app/keys`, { token: owner.token, body: { title: 'k', key: sshPublicKey() } });
     assert.equal(key.status, 201, key.text);
@@ -136,6 +138,7 @@ describe('permission denial matrix (every endpoint, every catalog permission)', 
   const rows: Row[] = [
     // repository
     { title: 'list branches', needs: R('repository', 'contents', 'read'), owner: 'org', status: 200, classic: ['repo'], call: async () => ({ method: 'GET', path: `/repos/${org}/app/branches` }) },
+    { title: 'get a branch', needs: R('repository', 'contents', 'read'), owner: 'org', status: 200, classic: ['repo'], call: async () => ({ method: 'GET', path: `/repos/${org}/seeded/branches/main` }) },
     { title: 'list deploy keys', needs: R('repository', 'administration', 'read'), owner: 'org', status: 200, classic: ['repo'], call: async () => ({ method: 'GET', path: `/repos/${org}/app/keys` }) },
     { title: 'get a deploy key', needs: R('repository', 'administration', 'read'), owner: 'org', status: 200, classic: ['repo'], call: async () => ({ method: 'GET', path: `/repos/${org}/app/keys/${keyId}` }) },
     { title: 'add a deploy key', needs: R('repository', 'administration', 'write'), owner: 'org', status: 201, classic: ['repo'], call: async () => ({ method: 'POST', path: `/repos/${org}/app/keys`, body: { title: 'ci', key: sshPublicKey() } }) },
@@ -170,6 +173,18 @@ describe('permission denial matrix (every endpoint, every catalog permission)', 
     { title: 'get a membership', needs: R('organization', 'members', 'read'), owner: 'org', status: 200, classic: ['read:org'], call: async () => ({ method: 'GET', path: `/orgs/${org}/memberships/${member.user.login}` }) },
     { title: 'invite a member', needs: R('organization', 'members', 'write'), owner: 'org', status: 200, classic: ['admin:org'], call: async () => ({ method: 'PUT', path: `/orgs/${org}/memberships/${(await createUser(t)).login}`, body: { role: 'member' } }) },
     { title: 'remove a membership', needs: R('organization', 'members', 'write'), owner: 'org', status: 204, classic: ['admin:org'], call: async () => ({ method: 'DELETE', path: `/orgs/${org}/memberships/${await invitedLogin()}` }) },
+    {
+      title: 'remove a member',
+      needs: R('organization', 'members', 'write'),
+      owner: 'org',
+      status: 204,
+      classic: ['admin:org'],
+      call: async () => {
+        const leaving = await newSession(t);
+        await addMember(t, org, owner, leaving);
+        return { method: 'DELETE', path: `/orgs/${org}/members/${leaving.user.login}` };
+      },
+    },
     {
       title: 'list token requests',
       needs: R('organization', 'organization_personal_access_token_requests', 'read'),
@@ -296,6 +311,7 @@ describe('permission denial matrix (every endpoint, every catalog permission)', 
       classic: ['user'],
       call: async () => ({ method: 'PATCH', path: '/user', body: { email: `${uniqueName('mail')}@example.test` } }),
     },
+    { title: 'list SSH keys', needs: R('account', 'git_ssh_keys', 'read'), owner: 'user', status: 200, classic: ['read:public_key'], call: async () => ({ method: 'GET', path: '/user/keys' }) },
     { title: 'change the profile', needs: R('account', 'profile', 'write'), owner: 'user', status: 200, classic: ['user'], call: async () => ({ method: 'PATCH', path: '/user', body: { name: 'Matrix' } }) },
   ];
 

@@ -84,9 +84,9 @@ describe('repositories and deploy keys', function () {
     const dup = await t.api.post(`/orgs/${org}/repos`, { token: alice.token, body: { name: 'DUP' } });
     assert.equal(dup.status, 422);
     assert.deepEqual([dup.json.errors[0].field, dup.json.errors[0].code], ['name', 'already_exists']);
-    const unknown = await t.api.post('/user/repos', { token: alice.token, body: { name: 'ok-name', auto_init: true } });
+    const unknown = await t.api.post('/user/repos', { token: alice.token, body: { name: 'ok-name', not_a_github_field: true } });
     assert.equal(unknown.status, 422);
-    assert.equal(unknown.json.errors[0].field, 'auto_init');
+    assert.equal(unknown.json.errors[0].field, 'not_a_github_field');
     const contradiction = await t.api.post('/user/repos', { token: alice.token, body: { name: 'ok-name', private: true, visibility: 'public' } });
     assert.equal(contradiction.status, 422);
     assert.equal(contradiction.json.errors[0].field, 'visibility');

@@ -114,6 +114,11 @@ describe('views (UI): account, two-factor and tokens', function () {
     const frame = await webviewFrame(page, 'Create Token');
     await frame.locator('[data-testid="kind-classic"]').click();
     await frame.locator('[data-testid="scope-repo"]').waitFor();
+    // GitHub's whole catalog is offered; the scopes nothing in Tessera checks say so
+    await frame.locator('[data-testid="scope-gist"]').waitFor();
+    assert.match((await frame.locator('[data-testid="scope-unguarded-gist"]').textContent()) ?? '', /Tessera has nothing it guards/);
+    assert.equal(await frame.locator('[data-testid="scope-unguarded-workflow"]').count(), 1);
+    assert.equal(await frame.locator('[data-testid="scope-unguarded-repo"]').count(), 0, 'repo guards repositories');
     // no name: the provider answers 422 naming `name`
     await frame.locator('[data-testid="generate"]').click();
     const nameError = frame.locator('[data-testid="error-name"]');

@@ -1,7 +1,7 @@
 // Classic scopes: GitHub's hierarchy and normalization.
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { CLASSIC_SCOPES, expandScopes, hasScope, normalizeScopes, unknownScopes, widensScopes } from '../../src/shared/classic-scopes';
+import { CLASSIC_SCOPES, expandScopes, isClassicScope, scopeGuards, scopeAncestors, hasScope, normalizeScopes, unknownScopes, widensScopes } from '../../src/shared/classic-scopes';
 
 const NAMES = CLASSIC_SCOPES.map((s) => s.name);
 const scopeList = fc.array(fc.constantFrom(...NAMES), { maxLength: 8 });
@@ -26,6 +26,26 @@ describe('classic scopes', () => {
     assert.ok(hasScope(['user'], 'user:email') && hasScope(['user'], 'read:user'));
     assert.ok(!hasScope(['user'], 'admin:token'));
     assert.ok(!hasScope([], 'repo'));
+  });
+
+  it("GitHub's whole catalog is known; the scopes nothing in Tessera checks are flagged", () => {
+    for (const name of ['gist', 'workflow', 'write:packages', 'read:packages', 'delete:packages', 'delete_repo', 'admin:public_key', 'notifications',
+      'admin:repo_hook', 'admin:org_hook', 'user:follow', 'write:discussion', 'admin:enterprise', 'read:audit_log', 'codespace:secrets',
+      'manage_billing:copilot', 'read:project', 'admin:gpg_key', 'read:ssh_signing_key', 'repo_deployment', 'repo:invite', 'security_events', 'manage_runners:org']) {
+      assert.ok(isClassicScope(name), name);
+    }
+    assert.deepEqual(unknownScopes(['gist', 'workflow', 'write:packages']), []);
+    assert.equal(scopeGuards('gist'), false);
+    assert.equal(scopeGuards('workflow'), false);
+    assert.equal(scopeGuards('repo'), true);
+    assert.equal(scopeGuards('delete_repo'), true);
+    assert.equal(scopeGuards('admin:token'), true);
+    assert.deepEqual(scopeAncestors('read:packages'), ['write:packages']);
+    assert.deepEqual(scopeAncestors('read:gpg_key'), ['write:gpg_key', 'admin:gpg_key']);
+    assert.ok(hasScope(['admin:enterprise'], 'read:enterprise'));
+    assert.ok(hasScope(['user'], 'user:follow'));
+    assert.deepEqual(normalizeScopes(['workflow', 'gist', 'repo']), ['repo', 'workflow', 'gist']);
+    for (const sc of CLASSIC_SCOPES) if (sc.parent) assert.ok(isClassicScope(sc.parent), `${sc.name}'s parent ${sc.parent}`);
   });
 
   it('reports unknown names', () => {

@@ -10,12 +10,12 @@ import { ManualClock } from '../../src/provider/clock';
 import { createProviderContext } from '../../src/provider/create-context';
 import type { Store } from '../../src/provider/store/store';
 import type { TokenRecord } from '../../src/provider/store/tokens';
-import type { UserRecord } from '../../src/provider/store/users';
+import { EMPTY_USER_PROFILE, type UserRecord } from '../../src/provider/store/users';
 
 const now = new Date('2030-01-01T00:00:00Z');
 const clock = new ManualClock(now);
 const ctx = createProviderContext({} as Store, { clock });
-const user: UserRecord = { id: 1, login: 'a', email: 'a@x.test', name: null, passwordHash: '', siteAdmin: false, twoFactorEnabled: true, createdAt: now, updatedAt: now };
+const user: UserRecord = { id: 1, login: 'a', email: 'a@x.test', name: null, passwordHash: '', siteAdmin: false, twoFactorEnabled: true, profile: EMPTY_USER_PROFILE, createdAt: now, updatedAt: now };
 
 function token(over: Partial<TokenRecord>): TokenRecord {
   return {

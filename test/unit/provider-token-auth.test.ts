@@ -8,12 +8,12 @@ import { createProviderContext } from '../../src/provider/create-context';
 import { HttpError } from '../../src/provider/http/errors';
 import type { Store } from '../../src/provider/store/store';
 import type { TokenRecord } from '../../src/provider/store/tokens';
-import type { UserRecord } from '../../src/provider/store/users';
+import { EMPTY_USER_PROFILE, type UserRecord } from '../../src/provider/store/users';
 import { generateToken, lastEight, tokenDigest } from '../../src/shared/token-format';
 
 const now = new Date('2030-01-01T00:00:00Z');
 const user: UserRecord = {
-  id: 7, login: 'ada', email: 'ada@example.test', name: null, passwordHash: 'x', siteAdmin: false, twoFactorEnabled: false, createdAt: now, updatedAt: now,
+  id: 7, login: 'ada', email: 'ada@example.test', name: null, passwordHash: 'x', siteAdmin: false, twoFactorEnabled: false, profile: EMPTY_USER_PROFILE, createdAt: now, updatedAt: now,
 };
 
 function tokenRecord(secret: string, over: Partial<TokenRecord> = {}): TokenRecord {

@@ -47,7 +47,7 @@ export function scopesSection(): TemplateResult {
             <vscode-checkbox data-testid=${`scope-${s.name}`} value=${s.name}
               ?checked=${scopeChecked(s.name) || !!via} ?disabled=${!!via}
               @change=${(e: Event) => toggleScope(s.name, (e.target as HTMLInputElement).checked)}>${s.name}</vscode-checkbox>
-            <span class="scope-desc">${s.description}${via ? html` <em>(included in ${via})</em>` : nothing}</span>
+            <span class="scope-desc">${s.description}${via ? html` <em>(included in ${via})</em>` : nothing}${s.guards ? nothing : html` <em class="muted" data-testid=${`scope-unguarded-${s.name}`}>(accepted; Tessera has nothing it guards)</em>`}</span>
           </div>`;
         })}
       </div>

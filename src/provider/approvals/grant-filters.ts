@@ -25,6 +25,9 @@ export const grantListQuerySchema = {
     last_used_before: { type: 'string', maxLength: 40 },
     last_used_after: { type: 'string', maxLength: 40 },
     token_id: listOf,
+    // The bracketed names form-encoded clients send for the same lists.
+    'owner[]': listOf,
+    'token_id[]': listOf,
   },
 } as const;
 
@@ -39,11 +42,14 @@ export interface GrantListQuery {
   last_used_before?: string;
   last_used_after?: string;
   token_id?: string | string[];
+  'owner[]'?: string | string[];
+  'token_id[]'?: string | string[];
 }
 
-function items(v: string | string[] | undefined): string[] | undefined {
-  if (v === undefined) return undefined;
-  return (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+function items(...values: (string | string[] | undefined)[]): string[] | undefined {
+  const given = values.filter((v): v is string | string[] => v !== undefined);
+  if (!given.length) return undefined;
+  return given.flatMap((v) => (Array.isArray(v) ? v : [v])).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
 }
 
 export interface GrantFilter {
@@ -58,9 +64,9 @@ export interface GrantFilter {
 
 /** Validates the query (422 naming the parameter). */
 export function grantFilter(q: GrantListQuery): GrantFilter {
-  const owners = items(q.owner);
+  const owners = items(q.owner, q['owner[]']);
   if (owners && owners.length > 10) throw invalidField('owner', 'lists at most 10 logins');
-  const ids = items(q.token_id);
+  const ids = items(q.token_id, q['token_id[]']);
   if (ids && ids.length > 50) throw invalidField('token_id', 'lists at most 50 ids');
   if (ids?.some((i) => !/^[1-9][0-9]{0,14}$/.test(i))) throw invalidField('token_id', 'must be token ids');
   if (q.permission !== undefined && !FINE_GRAINED_PERMISSIONS.some((p) => p.name === q.permission)) {

@@ -3,7 +3,6 @@
 // Events are recorded with audit() (audit.ts).
 import type { AuditEventJson } from '../../shared/api-types';
 import type { AuditEventRecord } from '../store/audit';
-import { invalidField } from '../http/errors';
 import { redactSecrets } from '../logger';
 
 /** GitHub's event names used by the provider core (later issues add theirs). */
@@ -65,12 +64,4 @@ export function auditEventJson(e: AuditEventRecord): AuditEventJson {
   if (e.tokenId !== null) out.token_id = e.tokenId;
   if (e.actorIp !== null) out.actor_ip = e.actorIp;
   return out;
-}
-
-/** The audit-log search `phrase` (GitHub's syntax; only `action:NAME` is supported) → the action filter. */
-export function actionFromPhrase(phrase: string | undefined): string | undefined {
-  if (!phrase) return undefined;
-  const m = /^\s*action:([a-z_.]+)\s*$/.exec(phrase);
-  if (!m) throw invalidField('phrase', "supports only 'action:NAME'");
-  return m[1];
 }

@@ -54,16 +54,18 @@ export async function createRepositoryMutation(
   g: GraphqlContext,
   input: CreateRepositoryInput,
 ): Promise<{ clientMutationId: string | null; repository: ListedRepository }> {
-  if (input.visibility === 'INTERNAL') throw unprocessable('Tessera has no internal repositories: visibility must be PUBLIC or PRIVATE.');
-  if (input.template) throw unprocessable('Tessera has no template repositories: template must be false.');
   if (input.teamId != null) throw unprocessable('Tessera has no teams: teamId is not accepted.');
-  if (input.homepageUrl != null) throw unprocessable('Tessera does not store a homepage: homepageUrl is not accepted.');
+  if (input.homepageUrl != null && input.homepageUrl.length > 1024) throw unprocessable('homepageUrl is too long (at most 1024 characters).');
   if (input.description != null && input.description.length > 1024) throw unprocessable('description is too long (at most 1024 characters).');
   const owner = await ownerFor(g, input.ownerId);
   const repository = await createRepository(g.ctx, { principal: g.principal, ip: g.request.ip }, owner, {
     name: input.name,
     description: input.description ?? null,
-    visibility: input.visibility === 'PRIVATE' ? 'private' : 'public',
+    visibility: input.visibility === 'PRIVATE' ? 'private' : input.visibility === 'INTERNAL' ? 'internal' : 'public',
+    ...(input.homepageUrl != null ? { homepage: input.homepageUrl } : {}),
+    ...(input.template != null ? { is_template: input.template } : {}),
+    ...(input.hasIssuesEnabled != null ? { has_issues: input.hasIssuesEnabled } : {}),
+    ...(input.hasWikiEnabled != null ? { has_wiki: input.hasWikiEnabled } : {}),
   });
   return {
     clientMutationId: input.clientMutationId ?? null,

@@ -6,13 +6,13 @@
 // not decode is a 400 (it would otherwise reach the route still encoded).
 //
 // Control characters are C0 (U+0000–U+001F), DEL and C1 (U+0080–U+009F). The multi-line text
-// fields (MULTILINE_FIELDS) may also hold TAB, LF and CR: a description or a reason may have
+// fields (MULTILINE_FIELDS) may also hold TAB, LF and CR: a description, a bio or a reason may have
 // paragraphs, a pasted SSH key ends with a newline, and a GraphQL document (`query`) spans lines.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FieldError, HttpError, validationFailed } from './errors';
 
 /** Fields whose text may span lines (TAB, LF and CR allowed), wherever they occur. */
-export const MULTILINE_FIELDS: ReadonlySet<string> = new Set(['description', 'justification', 'reason', 'key', 'query']);
+export const MULTILINE_FIELDS: ReadonlySet<string> = new Set(['description', 'bio', 'justification', 'reason', 'key', 'query']);
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const CONTROL_BUT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;

@@ -1,6 +1,6 @@
 // GitHub's simple-user and organization-simple objects (the fields Tessera has), as owners of
 // repositories, requesters in the approval queue and members of organizations.
-import type { OrganizationJson, OrganizationSimpleJson, OrgOwnerJson } from '../../shared/api-types';
+import type { OrganizationJson, OrganizationProfileJson, OrganizationSimpleJson, OrgOwnerJson } from '../../shared/api-types';
 import type { SimpleUserJson } from '../../shared/api-types';
 import { apiBase, ProviderContext } from '../context';
 import type { OrganizationRecord } from '../store/organizations';
@@ -71,11 +71,24 @@ export function organizationSimpleJson(ctx: ProviderContext, o: OrganizationReco
   };
 }
 
-/** GitHub's organization-full (the fields Tessera has). */
-export function organizationJson(ctx: ProviderContext, o: OrganizationRecord, counts?: { publicRepos: number; privateRepos?: number }): OrganizationJson {
+/** The organization profile fields GitHub's organization objects carry (`blog` '' when unset). */
+export function organizationProfileJson(o: OrganizationRecord): OrganizationProfileJson {
+  const p = o.profile;
+  return { company: p.company, blog: p.blog ?? '', location: p.location, email: p.email, twitter_username: p.twitterUsername };
+}
+
+/** GitHub's organization-full (the fields Tessera has); `billing_email` for owners only (`opts.owner`). */
+export function organizationJson(
+  ctx: ProviderContext,
+  o: OrganizationRecord,
+  counts?: { publicRepos: number; privateRepos?: number },
+  opts: { owner?: boolean } = {},
+): OrganizationJson {
   return {
     ...organizationSimpleJson(ctx, o),
     name: o.name,
+    ...organizationProfileJson(o),
+    ...(opts.owner ? { billing_email: o.profile.billingEmail } : {}),
     html_url: `${ctx.origin}/${o.login}`,
     type: 'Organization',
     ...(counts ? { public_repos: counts.publicRepos } : {}),

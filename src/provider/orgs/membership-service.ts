@@ -55,13 +55,23 @@ export async function setMembership(ctx: ProviderContext, caller: Caller, org: O
   });
 }
 
-/** Removes the user's membership (owners remove anyone, a member may leave; never the last owner). */
-export async function removeMembership(ctx: ProviderContext, caller: Caller, org: OrganizationRecord, callerRole: OrgRole | null, login: string): Promise<void> {
+/**
+ * Removes the user's membership (owners remove anyone, a member may leave; never the last owner).
+ * `activeOnly`: a pending invitation is not found (GitHub's DELETE /orgs/{org}/members/{username}).
+ */
+export async function removeMembership(
+  ctx: ProviderContext,
+  caller: Caller,
+  org: OrganizationRecord,
+  callerRole: OrgRole | null,
+  login: string,
+  opts: { activeOnly?: boolean } = {},
+): Promise<void> {
   const actor = caller.principal.user;
   await withTransaction(ctx, async (tx) => {
     const user = await tx.store.users.byLogin(login);
     const m = user ? await tx.store.memberships.get(org.id, user.id) : undefined;
-    if (!user || !m) throw notFound();
+    if (!user || !m || (opts.activeOnly && m.state !== 'active')) throw notFound();
     if (callerRole !== 'owner' && user.id !== actor.id) throw forbidden(`You must be an owner of the '${org.login}' organization`);
     if (await isLastOwner(tx, org, m)) throw invalidField('username', `is the last owner of '${org.login}': make someone else an owner first`);
     await tx.store.memberships.remove(org.id, user.id);

@@ -1,5 +1,6 @@
 // Organizations: creating one (its creator becomes the first owner), changing its profile and its
 // personal-access-token policy — each as one transaction with its audit event.
+import type { UpdateOrganizationRequest } from '../../shared/api-types';
 import { audit } from '../audit/audit';
 import { auditSourceOf, Caller } from '../authz/caller';
 import type { ProviderContext } from '../context';
@@ -9,6 +10,7 @@ import { UniqueViolation } from '../store/errors';
 import type { OrganizationRecord, TokenPolicyRecord } from '../store/organizations';
 import { withTransaction } from '../transaction';
 import { ORG_AUDIT_ACTIONS } from './org-audit';
+import { organizationProfileFromBody } from './org-profile-input';
 
 export interface OrganizationProfile {
   name?: string | null;
@@ -34,11 +36,17 @@ export async function createOrganization(ctx: ProviderContext, caller: Caller, i
   }
 }
 
-export async function updateOrganization(ctx: ProviderContext, caller: Caller, org: OrganizationRecord, profile: OrganizationProfile): Promise<OrganizationRecord> {
+/** Changes the name, description and GitHub's profile fields. */
+export async function updateOrganization(ctx: ProviderContext, caller: Caller, org: OrganizationRecord, body: UpdateOrganizationRequest): Promise<OrganizationRecord> {
   return withTransaction(ctx, async (tx) => {
-    const updated = await tx.store.organizations.update(org.id, { ...profile, updatedAt: ctx.clock.now() });
+    const updated = await tx.store.organizations.update(org.id, {
+      name: body.name,
+      description: body.description,
+      profile: organizationProfileFromBody(body),
+      updatedAt: ctx.clock.now(),
+    });
     if (!updated) throw notFound();
-    await audit(tx, auditSourceOf(caller), ORG_AUDIT_ACTIONS.orgUpdate, { org, tokenId: caller.principal.token?.id, data: { fields: Object.keys(profile) } });
+    await audit(tx, auditSourceOf(caller), ORG_AUDIT_ACTIONS.orgUpdate, { org, tokenId: caller.principal.token?.id, data: { fields: Object.keys(body) } });
     return updated;
   });
 }

@@ -1,8 +1,10 @@
-// The branches of a bare repository, read with the real git (`git for-each-ref refs/heads`).
+// The branches of a bare repository, read with the real git (`git for-each-ref refs/heads`), and
+// one branch with its commit.
 import { execFile } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import * as path from 'node:path';
 import { gitCommandEnv } from '../git/bare-repos';
+import { CommitInfo, readCommit } from './commit-info';
 
 export interface Branch {
   name: string;
@@ -19,6 +21,12 @@ export async function listBranches(gitDir: string): Promise<Branch[]> {
     () => false,
   );
   return onDisk ? forEachRef(gitDir) : [];
+}
+
+/** The branch of that name with its commit (undefined: no such branch). */
+export async function readBranch(gitDir: string, name: string): Promise<{ branch: Branch; commit: CommitInfo } | undefined> {
+  const branch = (await listBranches(gitDir)).find((b) => b.name === name);
+  return branch ? { branch, commit: await readCommit(gitDir, branch.sha) } : undefined;
 }
 
 function forEachRef(gitDir: string): Promise<Branch[]> {

@@ -1,13 +1,15 @@
-// Repositories: creating one (the record, then its bare git repository on disk, then the audit
-// event; the record goes again when the disk step fails), changing its description or visibility,
-// and deleting it (the bare repository is moved aside first and removed only once the record and
-// its audit event are committed; a failure puts it back).
+// Repositories: creating one (the record, then its bare git repository on disk — with a first
+// README commit when `auto_init` asks — then the audit event; the record goes again when a disk
+// step fails), changing its description, visibility and GitHub's settings, and deleting it (the
+// bare repository is moved aside first and removed only once the record and its audit event are
+// committed; a failure puts it back).
+import type { CreateRepositoryRequest, RepositorySettingsRequest, RepositoryVisibility } from '../../shared/api-types';
 import { audit } from '../audit/audit';
 import type { Principal } from '../auth/principal';
 import { auditSourceOf, Caller } from '../authz/caller';
 import { requireClassicScope } from '../authz/permission-check';
 import type { ProviderContext } from '../context';
-import { createBareRepository, trashBareRepository, validateRepositoryName } from '../git/bare-repos';
+import { createBareRepository, deleteBareRepository, trashBareRepository, validateRepositoryName } from '../git/bare-repos';
 import { forbidden, invalidField, notFound, validationFailed } from '../http/errors';
 import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
 import { UniqueViolation } from '../store/errors';
@@ -15,21 +17,10 @@ import type { RepositoryRecord } from '../store/repositories';
 import { withTransaction } from '../transaction';
 import type { AccountOwner } from './account-owner';
 import { repositoriesRoot } from './repositories-root';
+import { writeReadmeCommit } from './repository-init';
+import { repositoryVisibility } from './repository-json';
 import type { RepositoryResourceRecord } from './repository-resource';
-
-export interface Visibility {
-  private?: boolean;
-  visibility?: 'public' | 'private';
-}
-
-/** The visibility a request asks for (undefined: not given); `private` and `visibility` must agree. */
-export function wantsPrivate(body: Visibility): boolean | undefined {
-  if (body.visibility !== undefined && body.private !== undefined && body.private !== (body.visibility === 'private')) {
-    throw invalidField('visibility', `contradicts private: ${body.private}`);
-  }
-  if (body.visibility !== undefined) return body.visibility === 'private';
-  return body.private;
-}
+import { requestedVisibility, settingsFromBody } from './repository-settings-input';
 
 /** Creating a repository with a fine-grained token needs access to all of the owner's repositories. */
 function assertCanCreate(principal: Principal, isPrivate: boolean): void {
@@ -52,12 +43,13 @@ export async function createRepository(
   ctx: ProviderContext,
   caller: Caller,
   owner: AccountOwner,
-  input: { name: string; description?: string | null } & Visibility,
+  input: CreateRepositoryRequest,
 ): Promise<RepositoryRecord> {
   const { principal } = caller;
   const nameProblem = validateRepositoryName(input.name);
   if (nameProblem) throw invalidField('name', nameProblem.replace(/^repository name /, ''));
-  const isPrivate = wantsPrivate(input) ?? false;
+  const visibility: RepositoryVisibility = requestedVisibility(input, owner.type) ?? 'public';
+  const isPrivate = visibility !== 'public';
   assertCanCreate(principal, isPrivate);
   let repo: RepositoryRecord;
   try {
@@ -67,6 +59,7 @@ export async function createRepository(
       name: input.name,
       description: input.description ?? null,
       private: isPrivate,
+      settings: settingsFromBody(input, visibility),
       createdBy: principal.user.id,
       createdAt: ctx.clock.now(),
     });
@@ -74,9 +67,16 @@ export async function createRepository(
     if (err instanceof UniqueViolation) throw nameTaken();
     throw err;
   }
+  let onDisk = false;
   try {
-    await createBareRepository(repositoriesRoot(ctx), owner.login, repo.name);
+    const gitDir = await createBareRepository(repositoriesRoot(ctx), owner.login, repo.name);
+    onDisk = true;
+    if (input.auto_init) {
+      await writeReadmeCommit(ctx, gitDir, repo, principal.user);
+      repo = (await ctx.store.repositories.byId(repo.id)) ?? repo;
+    }
   } catch (err) {
+    if (onDisk) await deleteBareRepository(repositoriesRoot(ctx), owner.login, repo.name).catch(() => undefined);
     await ctx.store.repositories.delete(repo.id);
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw nameTaken();
     throw err;
@@ -84,28 +84,32 @@ export async function createRepository(
   await audit(ctx, auditSourceOf(caller), ORG_AUDIT_ACTIONS.repoCreate, {
     ...orgOf(owner),
     tokenId: principal.token?.id,
-    data: { repo: `${owner.login}/${repo.name}`, visibility: repo.private ? 'private' : 'public' },
+    data: { repo: `${owner.login}/${repo.name}`, visibility },
   });
   return repo;
 }
 
-/** Changes the description and visibility (making it public or private needs the full `repo` scope). */
-export async function updateRepository(
-  ctx: ProviderContext,
-  caller: Caller,
-  rec: RepositoryResourceRecord,
-  body: { description?: string | null } & Visibility,
-): Promise<RepositoryRecord> {
-  const isPrivate = wantsPrivate(body);
+/**
+ * Changes the description, visibility and settings (making it public or private needs the full
+ * `repo` scope).
+ */
+export async function updateRepository(ctx: ProviderContext, caller: Caller, rec: RepositoryResourceRecord, body: RepositorySettingsRequest): Promise<RepositoryRecord> {
+  const visibility = requestedVisibility(body, rec.owner.type);
+  const isPrivate = visibility === undefined ? undefined : visibility !== 'public';
   const changesVisibility = isPrivate !== undefined && isPrivate !== rec.repository.private;
   if (changesVisibility) requireClassicScope(caller.principal, ['repo']);
   return withTransaction(ctx, async (tx) => {
-    const updated = await tx.store.repositories.update(rec.repository.id, { description: body.description, private: isPrivate, updatedAt: ctx.clock.now() });
+    const updated = await tx.store.repositories.update(rec.repository.id, {
+      description: body.description,
+      private: isPrivate,
+      settings: settingsFromBody(body, visibility),
+      updatedAt: ctx.clock.now(),
+    });
     if (!updated) throw notFound(); // deleted meanwhile
     await audit(tx, auditSourceOf(caller), changesVisibility ? ORG_AUDIT_ACTIONS.repoAccess : ORG_AUDIT_ACTIONS.repoUpdate, {
       ...orgOf(rec.owner),
       tokenId: caller.principal.token?.id,
-      data: { repo: rec.fullName, fields: Object.keys(body), visibility: updated.private ? 'private' : 'public' },
+      data: { repo: rec.fullName, fields: Object.keys(body), visibility: repositoryVisibility(updated) },
     });
     return updated;
   });

@@ -11,6 +11,8 @@ import { ORGANIZATION_ROUTE_MODULES } from './organization-routes';
 import { registerPersonalAccessTokenRoutes } from './personal-access-tokens';
 import { registerSudoRoutes } from './sudo';
 import { registerTwoFactorRoutes } from './two-factor';
+import { registerUserKeyRoutes } from './user-keys';
+import { registerUserProfileRoutes } from './user-profiles';
 import { registerUserRoutes } from './users';
 
 export type RouteModule = (app: FastifyInstance, ctx: ProviderContext) => void;
@@ -18,6 +20,8 @@ export type RouteModule = (app: FastifyInstance, ctx: ProviderContext) => void;
 export const ROUTE_MODULES: readonly RouteModule[] = [
   registerHealthRoutes,
   registerUserRoutes,
+  registerUserProfileRoutes,
+  registerUserKeyRoutes,
   registerTwoFactorRoutes,
   registerSudoRoutes,
   registerAuthorizationRoutes,

@@ -111,4 +111,15 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
       reply.code(204);
     },
   );
+
+  // GitHub's other removal: owners remove an active member (an invitation is not a member).
+  app.delete<{ Params: { org: string; username: string } }>(
+    `${API}/orgs/:org/members/:username`,
+    { config: { auth: { classicScopes: ['admin:org'], permission: MEMBERS_WRITE, accountToken: true, resource: organizationResolver('owner') } } },
+    async (request, reply) => {
+      const { org, role } = organizationOf(request);
+      await removeMembership(ctx, callerOf(request), org, role, request.params.username, { activeOnly: true });
+      reply.code(204);
+    },
+  );
 }

@@ -1,13 +1,13 @@
 // GET /orgs/{org}/audit-log — the org's events (approval queue, memberships, repositories,
-// policy, SSO, account tokens...), newest first, for its owners. `phrase=action:NAME` filters.
+// policy, SSO, account tokens...), newest first, for its owners. `phrase`, `order`, `after`, `before`.
 import type { FastifyInstance } from 'fastify';
-import { actionFromPhrase, auditEventJson } from '../audit/audit-log';
+import { auditEventJson } from '../audit/audit-log';
+import { AuditListQuery, auditListQuery, auditQuerySchema, setAuditLinkHeader } from '../audit/audit-query';
 import type { ProviderContext } from '../context';
-import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
 
 export function registerOrgAuditLogRoutes(app: FastifyInstance, ctx: ProviderContext): void {
-  app.get<{ Params: { org: string }; Querystring: { phrase?: string; per_page?: string; page?: string } }>(
+  app.get<{ Params: { org: string }; Querystring: AuditListQuery & { include?: 'web' | 'git' | 'all' } }>(
     '/api/v3/orgs/:org/audit-log',
     {
       config: {
@@ -21,16 +21,15 @@ export function registerOrgAuditLogRoutes(app: FastifyInstance, ctx: ProviderCon
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { phrase: { type: 'string', maxLength: 200 }, include: { type: 'string', enum: ['web', 'git', 'all'] }, order: { type: 'string', enum: ['desc'] }, ...paginationQuerySchema },
+          properties: { ...auditQuerySchema, include: { type: 'string', enum: ['web', 'git', 'all'] } },
         },
       },
     },
     async (request, reply) => {
       const { org } = organizationOf(request);
-      const action = actionFromPhrase(request.query.phrase);
-      const page = pageOf(request.query);
-      const events = await ctx.store.audit.list({ orgId: org.id, action, limit: page.limit, offset: page.offset });
-      setLinkHeader(request, reply, page, events.length, ctx.origin);
+      const { query, page } = auditListQuery(request.query);
+      const events = await ctx.store.audit.list({ ...query, orgId: org.id });
+      setAuditLinkHeader(request, reply, page, events, ctx.origin);
       return events.map(auditEventJson);
     },
   );

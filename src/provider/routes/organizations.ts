@@ -1,6 +1,7 @@
 // Organizations: POST /user/orgs (Tessera's own; the creator is the first owner), GET/PATCH
 // /orgs/{org}, GET /user/orgs, GET /orgs/{org}/members, GET /orgs/{org}/members/{username}.
 import type { FastifyInstance } from 'fastify';
+import type { UpdateOrganizationRequest } from '../../shared/api-types';
 import { principalOf } from '../authz/authorize';
 import { callerOf } from '../authz/caller';
 import { partialResultsHeader, SSO_HEADER } from '../authz/token-access';
@@ -8,6 +9,7 @@ import type { ProviderContext } from '../context';
 import { notFound } from '../http/errors';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
 import { organizationJson, simpleUserJson } from '../orgs/account-json';
+import { organizationProfileSchema } from '../orgs/org-profile-input';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
 import { activeRole } from '../orgs/org-roles';
 import { createOrganization, updateOrganization } from '../orgs/organization-service';
@@ -48,11 +50,11 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
       const { org, role } = organizationOf(request);
       const publicRepos = (await ctx.store.repositories.list({ ownerType: 'Organization', ownerId: org.id, private: false })).length;
       const privateRepos = role ? (await ctx.store.repositories.list({ ownerType: 'Organization', ownerId: org.id, private: true })).length : undefined;
-      return organizationJson(ctx, org, { publicRepos, privateRepos });
+      return organizationJson(ctx, org, { publicRepos, privateRepos }, { owner: role === 'owner' });
     },
   );
 
-  app.patch<{ Params: { org: string }; Body: { name?: string | null; description?: string | null } }>(
+  app.patch<{ Params: { org: string }; Body: UpdateOrganizationRequest }>(
     `${API}/orgs/:org`,
     {
       config: {
@@ -62,9 +64,9 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
           resource: organizationResolver('owner'),
         },
       },
-      schema: { body: { type: 'object', additionalProperties: false, properties: { name: nameSchema, description: descriptionSchema } } },
+      schema: { body: { type: 'object', additionalProperties: false, properties: { name: nameSchema, description: descriptionSchema, ...organizationProfileSchema } } },
     },
-    async (request) => organizationJson(ctx, await updateOrganization(ctx, callerOf(request), organizationOf(request).org, request.body)),
+    async (request) => organizationJson(ctx, await updateOrganization(ctx, callerOf(request), organizationOf(request).org, request.body), undefined, { owner: true }),
   );
 
   app.get<{ Querystring: { per_page?: string; page?: string } }>(

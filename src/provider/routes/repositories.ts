@@ -1,33 +1,30 @@
 // Repositories: POST /user/repos and POST /orgs/{org}/repos (a real bare git repository with
-// default branch `main`), GET/PATCH/DELETE /repos/{owner}/{repo}, GET /repos/{owner}/{repo}/branches,
-// GET /user/repos and GET /orgs/{org}/repos.
+// default branch `main`), GET/PATCH/DELETE /repos/{owner}/{repo}, GET /repos/{owner}/{repo}/branches
+// and /branches/{branch}, GET /user/repos and GET /orgs/{org}/repos.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RepositoryJson } from '../../shared/api-types';
+import type { CreateRepositoryRequest, RepositoryJson, RepositorySettingsRequest } from '../../shared/api-types';
 import { principalOf } from '../authz/authorize';
 import { callerOf } from '../authz/caller';
-import { partialResultsHeader, SSO_HEADER } from '../authz/token-access';
 import { apiBase, ProviderContext } from '../context';
 import { repositoryPath } from '../git/bare-repos';
-import { invalidField } from '../http/errors';
+import { invalidField, notFound } from '../http/errors';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
 import { organizationOf } from '../orgs/org-resource';
 import { AccountOwner } from '../repos/account-owner';
-import { listBranches } from '../repos/branches';
-import { listableRepositories, ListedRepository, sortRepositories } from '../repos/repository-listing';
+import { branchJson } from '../repos/branch-json';
+import { listBranches, readBranch } from '../repos/branches';
+import { listableRepositories } from '../repos/repository-listing';
+import { ListQuery, listQuerySchema, sendRepositoryPage } from '../repos/repository-list-page';
 import { repositoriesRoot } from '../repos/repositories-root';
 import { repositoryJson } from '../repos/repository-json';
+import { repositorySettingsSchema } from '../repos/repository-settings-input';
 import { CREATE_ORG_REPOSITORY, CREATE_USER_REPOSITORY, LIST_ORG_REPOSITORIES, READ_REPOSITORY } from '../repos/repository-requirements';
 import { repositoryClassicScopes, repositoryOf, repositoryPermission, repositoryResource } from '../repos/repository-resource';
 import { createRepository, deleteRepository, updateRepository } from '../repos/repository-service';
 
 const API = '/api/v3';
 
-interface CreateRepositoryBody {
-  name: string;
-  description?: string | null;
-  private?: boolean;
-  visibility?: 'public' | 'private';
-}
+type CreateRepositoryBody = CreateRepositoryRequest;
 
 const createBodySchema = {
   type: 'object',
@@ -35,9 +32,8 @@ const createBodySchema = {
   required: ['name'],
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 100 },
-    description: { anyOf: [{ type: 'string', maxLength: 1024 }, { type: 'null' }] },
-    private: { type: 'boolean' },
-    visibility: { type: 'string', enum: ['public', 'private'] },
+    ...repositorySettingsSchema,
+    auto_init: { type: 'boolean' },
   },
 } as const;
 
@@ -50,38 +46,6 @@ async function create(
   const repo = await createRepository(ctx, callerOf(request), owner, request.body);
   reply.code(201).header('Location', `${apiBase(ctx)}/repos/${owner.login}/${repo.name}`);
   return repositoryJson(ctx, repo, owner, 'admin');
-}
-
-const listQuerySchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    visibility: { type: 'string', enum: ['all', 'public', 'private'] },
-    affiliation: { type: 'string', pattern: '^(owner|collaborator|organization_member)(,(owner|collaborator|organization_member))*$', maxLength: 100 },
-    type: { type: 'string', enum: ['all', 'owner', 'public', 'private', 'member', 'forks', 'sources'] },
-    sort: { type: 'string', enum: ['created', 'updated', 'pushed', 'full_name'] },
-    direction: { type: 'string', enum: ['asc', 'desc'] },
-    ...paginationQuerySchema,
-  },
-} as const;
-
-interface ListQuery {
-  visibility?: 'all' | 'public' | 'private';
-  affiliation?: string;
-  type?: 'all' | 'owner' | 'public' | 'private' | 'member' | 'forks' | 'sources';
-  sort?: 'created' | 'updated' | 'pushed' | 'full_name';
-  direction?: 'asc' | 'desc';
-  per_page?: string;
-  page?: string;
-}
-
-function sendPage(ctx: ProviderContext, request: FastifyRequest<{ Querystring: ListQuery }>, reply: FastifyReply, items: ListedRepository[], ssoSkipped: number[]) {
-  const sso = partialResultsHeader(ssoSkipped);
-  if (sso) reply.header(SSO_HEADER, sso);
-  const page = pageOf(request.query);
-  const slice = sortRepositories(items, request.query.sort ?? 'full_name', request.query.direction).slice(page.offset, page.offset + page.limit);
-  setLinkHeader(request, reply, page, slice.length, ctx.origin);
-  return slice.map((i) => repositoryJson(ctx, i.repository, i.owner, request.principal ? i.access : undefined));
 }
 
 export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderContext): void {
@@ -121,7 +85,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
     },
   );
 
-  app.patch<{ Params: { owner: string; repo: string }; Body: { description?: string | null; private?: boolean; visibility?: 'public' | 'private' } }>(
+  app.patch<{ Params: { owner: string; repo: string }; Body: RepositorySettingsRequest }>(
     `${API}/repos/:owner/:repo`,
     {
       config: {
@@ -136,11 +100,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
         body: {
           type: 'object',
           additionalProperties: false,
-          properties: {
-            description: { anyOf: [{ type: 'string', maxLength: 1024 }, { type: 'null' }] },
-            private: { type: 'boolean' },
-            visibility: { type: 'string', enum: ['public', 'private'] },
-          },
+          properties: repositorySettingsSchema,
         },
       },
     },
@@ -196,6 +156,28 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
     },
   );
 
+  app.get<{ Params: { owner: string; repo: string; branch: string } }>(
+    `${API}/repos/:owner/:repo/branches/:branch`,
+    {
+      config: {
+        auth: {
+          anonymous: true,
+          classicScopes: repositoryClassicScopes('read'),
+          permission: repositoryPermission('contents', 'read'),
+          accountToken: true,
+          resource: repositoryResource,
+        },
+      },
+      schema: { params: { type: 'object', properties: { branch: { type: 'string', minLength: 1, maxLength: 255 } } } },
+    },
+    async (request) => {
+      const rec = repositoryOf(request);
+      const found = await readBranch(repositoryPath(repositoriesRoot(ctx), rec.owner.login, rec.repository.name), request.params.branch);
+      if (!found) throw notFound('Branch not found');
+      return branchJson(`${apiBase(ctx)}/repos/${rec.fullName}`, `${ctx.origin}/${rec.fullName}`, found.branch, found.commit);
+    },
+  );
+
   app.get<{ Querystring: ListQuery }>(
     `${API}/user/repos`,
     { config: { auth: { classicScopes: [], permission: 'none' } }, schema: { querystring: listQuerySchema } },
@@ -216,7 +198,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
       );
       // Tessera has no forks.
       const { items, ssoSkipped } = await listableRepositories(ctx, principal, q.type === 'forks' ? [] : visible, { publicForEveryone: false });
-      return sendPage(ctx, request, reply, items, ssoSkipped);
+      return sendRepositoryPage(ctx, request, reply, items, ssoSkipped);
     },
   );
 
@@ -229,13 +211,14 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
     async (request, reply) => {
       const { org } = organizationOf(request);
       const q = request.query;
-      if (q.visibility !== undefined || q.affiliation !== undefined) throw invalidField(q.visibility !== undefined ? 'visibility' : 'affiliation', 'is not a filter of this endpoint (use type)');
+      const notHere = (['visibility', 'affiliation', 'since', 'before'] as const).find((f) => q[f] !== undefined);
+      if (notHere) throw invalidField(notHere, 'is not a filter of this endpoint (use type)');
       const repos = (await ctx.store.repositories.list({ ownerType: 'Organization', ownerId: org.id })).filter(
         // Only `public` and `private` filter here: all, owner, member and sources are every repository.
         (r) => (q.type === 'public' ? !r.private : q.type === 'private' ? r.private : true),
       );
       const { items, ssoSkipped } = await listableRepositories(ctx, request.principal, q.type === 'forks' ? [] : repos, { publicForEveryone: true });
-      return sendPage(ctx, request, reply, items, ssoSkipped);
+      return sendRepositoryPage(ctx, request, reply, items, ssoSkipped);
     },
   );
 }

@@ -3,15 +3,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { CreateUserRequest, UpdateUserRequest } from '../../shared/api-types';
 import { AUDIT_ACTIONS } from '../audit/audit-log';
-import { audit, requestSource } from '../audit/audit';
+import { audit } from '../audit/audit';
 import { checkNewPassword } from '../auth/new-password';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords';
 import { principalOf } from '../authz/authorize';
-import { requireClassicScope, requireFineGrainedPermission } from '../authz/permission-check';
+import { callerOf } from '../authz/caller';
 import type { ProviderContext } from '../context';
-import { forbidden, HttpError, invalidField } from '../http/errors';
+import { forbidden, invalidField } from '../http/errors';
 import { UniqueViolation } from '../store/errors';
 import { EMAIL_PATTERN, LOGIN_PATTERN, userJson } from '../users/user-json';
+import { userProfileSchema } from '../users/user-profile-input';
+import { updateUser } from '../users/user-service';
 
 const API = '/api/v3';
 
@@ -80,31 +82,11 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ProviderContext): 
           properties: {
             name: { anyOf: [{ type: 'string', maxLength: 255 }, { type: 'null' }] },
             email: { type: 'string', minLength: 3, maxLength: 254, pattern: EMAIL_PATTERN },
+            ...userProfileSchema,
           },
         },
       },
     },
-    async (request) => {
-      const principal = principalOf(request);
-      const body = request.body;
-      if (body.email !== undefined) {
-        requireClassicScope(principal, ['user']);
-        requireFineGrainedPermission(principal, 'account', 'email_addresses', 'write');
-      }
-      let user;
-      try {
-        user = await ctx.store.users.update(principal.user.id, { name: body.name, email: body.email, updatedAt: ctx.clock.now() });
-      } catch (err) {
-        if (err instanceof UniqueViolation) throw invalidField(err.field, 'is already taken', 'already_exists', 'User');
-        throw err;
-      }
-      if (!user) throw new HttpError(404, 'Not Found');
-      await audit(ctx, requestSource(request), AUDIT_ACTIONS.userUpdate, {
-        user,
-        tokenId: principal.token?.id,
-        data: { fields: Object.keys(body) },
-      });
-      return userJson(ctx, user);
-    },
+    async (request) => userJson(ctx, await updateUser(ctx, callerOf(request), request.body)),
   );
 }

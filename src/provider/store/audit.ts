@@ -29,12 +29,24 @@ export interface AuditQuery {
   involvingUserId?: number;
   orgId?: number;
   action?: string;
+  /** Events whose actor has this login (case-insensitive). */
+  actorLogin?: string;
+  /** Events about the user with this login (case-insensitive). */
+  userLogin?: string;
+  /** Created at or after / strictly before. */
+  createdFrom?: Date;
+  createdBefore?: Date;
+  /** Only ids above / below (the audit log's cursors). */
+  idAbove?: number;
+  idBelow?: number;
+  /** Newest first (default) or oldest first. */
+  order?: 'asc' | 'desc';
   limit: number;
   offset: number;
 }
 
 export interface AuditStore {
   append(event: NewAuditEvent): Promise<AuditEventRecord>;
-  /** Newest first. */
+  /** Newest first unless `order: 'asc'`. */
   list(query: AuditQuery): Promise<AuditEventRecord[]>;
 }

@@ -30,7 +30,36 @@ export interface OrganizationRecord {
   description: string | null;
   createdBy: number | null;
   policy: TokenPolicyRecord;
+  profile: OrganizationProfileRecord;
   createdAt: Date;
+  updatedAt: Date;
+}
+
+/** GitHub's organization profile fields (null when unset). */
+export interface OrganizationProfileRecord {
+  email: string | null;
+  billingEmail: string | null;
+  blog: string | null;
+  company: string | null;
+  location: string | null;
+  twitterUsername: string | null;
+}
+
+/** The profile's columns, for both stores. */
+export const ORGANIZATION_PROFILE_COLUMNS = [
+  ['email', 'email'],
+  ['billingEmail', 'billing_email'],
+  ['blog', 'blog'],
+  ['company', 'company'],
+  ['location', 'location'],
+  ['twitterUsername', 'twitter_username'],
+] as const satisfies readonly (readonly [keyof OrganizationProfileRecord, string])[];
+
+export interface OrganizationUpdate {
+  name?: string | null;
+  description?: string | null;
+  /** The profile fields given (null clears one). */
+  profile?: Partial<OrganizationProfileRecord>;
   updatedAt: Date;
 }
 
@@ -50,7 +79,7 @@ export interface OrganizationStore {
   /** Case-insensitive. */
   byLogin(login: string): Promise<OrganizationRecord | undefined>;
   byIds(ids: number[]): Promise<OrganizationRecord[]>;
-  update(id: number, update: { name?: string | null; description?: string | null; updatedAt: Date }): Promise<OrganizationRecord | undefined>;
+  update(id: number, update: OrganizationUpdate): Promise<OrganizationRecord | undefined>;
   /** Sets the given policy fields. */
   updatePolicy(id: number, policy: Partial<TokenPolicyRecord>, now: Date): Promise<OrganizationRecord | undefined>;
 }

@@ -14,6 +14,54 @@ export interface RepositoryRecord {
   createdAt: Date;
   updatedAt: Date;
   pushedAt: Date | null;
+  settings: RepositorySettings;
+}
+
+/**
+ * GitHub's documented repository settings Tessera stores and returns. `internal` labels a private
+ * repository as GitHub's `internal` visibility (never set on a public one); access to it is a
+ * private repository's.
+ */
+export interface RepositorySettings {
+  homepage: string | null;
+  hasIssues: boolean;
+  hasProjects: boolean;
+  hasWiki: boolean;
+  hasDiscussions: boolean;
+  hasDownloads: boolean;
+  isTemplate: boolean;
+  internal: boolean;
+}
+
+export const DEFAULT_REPOSITORY_SETTINGS: Readonly<RepositorySettings> = {
+  homepage: null,
+  hasIssues: true,
+  hasProjects: true,
+  hasWiki: true,
+  hasDiscussions: false,
+  hasDownloads: true,
+  isTemplate: false,
+  internal: false,
+};
+
+/** The settings' columns, for both stores. */
+export const REPOSITORY_SETTING_COLUMNS = [
+  ['homepage', 'homepage'],
+  ['hasIssues', 'has_issues'],
+  ['hasProjects', 'has_projects'],
+  ['hasWiki', 'has_wiki'],
+  ['hasDiscussions', 'has_discussions'],
+  ['hasDownloads', 'has_downloads'],
+  ['isTemplate', 'is_template'],
+  ['internal', 'internal'],
+] as const satisfies readonly (readonly [keyof RepositorySettings, string])[];
+
+export interface RepositoryUpdate {
+  description?: string | null;
+  private?: boolean;
+  /** The settings given (a public repository must not stay `internal`). */
+  settings?: Partial<RepositorySettings>;
+  updatedAt: Date;
 }
 
 export interface NewRepository {
@@ -22,6 +70,8 @@ export interface NewRepository {
   name: string;
   description?: string | null;
   private: boolean;
+  /** Defaults: DEFAULT_REPOSITORY_SETTINGS. */
+  settings?: Partial<RepositorySettings>;
   createdBy: number;
   createdAt: Date;
 }
@@ -49,7 +99,7 @@ export interface RepositoryStore {
    * (when `includePublic`) every public one. Ordered by full name.
    */
   listVisibleTo(userId: number, opts: { includePublic: boolean }): Promise<RepositoryRecord[]>;
-  update(id: number, update: { description?: string | null; private?: boolean; updatedAt: Date }): Promise<RepositoryRecord | undefined>;
+  update(id: number, update: RepositoryUpdate): Promise<RepositoryRecord | undefined>;
   touchPushed(id: number, now: Date): Promise<void>;
   delete(id: number): Promise<boolean>;
 }

@@ -10,9 +10,32 @@ export interface UserRecord {
   siteAdmin: boolean;
   /** True once two-factor authentication is enabled (setup alone does not count). */
   twoFactorEnabled: boolean;
+  profile: UserProfile;
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** GitHub's public profile fields (null when unset). */
+export interface UserProfile {
+  bio: string | null;
+  blog: string | null;
+  company: string | null;
+  location: string | null;
+  twitterUsername: string | null;
+  hireable: boolean | null;
+}
+
+export const EMPTY_USER_PROFILE: Readonly<UserProfile> = { bio: null, blog: null, company: null, location: null, twitterUsername: null, hireable: null };
+
+/** The profile's columns, for both stores. */
+export const USER_PROFILE_COLUMNS = [
+  ['bio', 'bio'],
+  ['blog', 'blog'],
+  ['company', 'company'],
+  ['location', 'location'],
+  ['twitterUsername', 'twitter_username'],
+  ['hireable', 'hireable'],
+] as const satisfies readonly (readonly [keyof UserProfile, string])[];
 
 export interface NewUser {
   login: string;
@@ -27,6 +50,8 @@ export interface UserUpdate {
   email?: string;
   name?: string | null;
   passwordHash?: string;
+  /** The profile fields given (null clears one). */
+  profile?: Partial<UserProfile>;
   updatedAt: Date;
 }
 

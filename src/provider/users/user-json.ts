@@ -1,5 +1,5 @@
 // GitHub's user object (the fields Tessera has).
-import type { UserJson } from '../../shared/api-types';
+import type { UserJson, UserProfileJson } from '../../shared/api-types';
 import { apiBase, ProviderContext } from '../context';
 import type { UserRecord } from '../store/users';
 
@@ -12,10 +12,17 @@ export function userJson(ctx: ProviderContext, u: UserRecord): UserJson {
     name: u.name,
     email: u.email,
     two_factor_authentication: u.twoFactorEnabled,
+    ...userProfileJson(u),
     created_at: u.createdAt.toISOString(),
     updated_at: u.updatedAt.toISOString(),
     url: `${apiBase(ctx)}/users/${u.login}`,
   };
+}
+
+/** The profile fields GitHub's user objects carry (`blog` is '' when unset, as on GitHub). */
+export function userProfileJson(u: UserRecord): UserProfileJson {
+  const p = u.profile;
+  return { bio: p.bio, blog: p.blog ?? '', company: p.company, location: p.location, twitter_username: p.twitterUsername, hireable: p.hireable };
 }
 
 /** GitHub's login rules: alphanumerics and single hyphens, not at either end, at most 39. */

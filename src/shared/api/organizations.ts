@@ -20,8 +20,31 @@ export interface OrganizationSimpleJson {
   description: string | null;
 }
 
-export interface OrganizationJson extends OrganizationSimpleJson {
+/** GitHub's organization profile fields (`blog` is '' when unset). */
+export interface OrganizationProfileJson {
+  company: string | null;
+  blog: string;
+  location: string | null;
+  email: string | null;
+  twitter_username: string | null;
+}
+
+/** PATCH /orgs/{org}: GitHub's fields Tessera stores ('' clears a text field). */
+export interface UpdateOrganizationRequest {
+  name?: string | null;
+  description?: string | null;
+  email?: string | null;
+  billing_email?: string | null;
+  blog?: string | null;
+  company?: string | null;
+  location?: string | null;
+  twitter_username?: string | null;
+}
+
+export interface OrganizationJson extends OrganizationSimpleJson, OrganizationProfileJson {
   name: string | null;
+  /** Owners only. */
+  billing_email?: string | null;
   html_url: string;
   type: 'Organization';
   public_repos?: number;

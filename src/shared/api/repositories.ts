@@ -12,22 +12,53 @@ export interface RepositoryPermissionsJson {
   pull: boolean;
 }
 
+/** `internal`: an organization's repository labelled internal; access is a private one's. */
+export type RepositoryVisibility = 'public' | 'private' | 'internal';
+
+/** POST /user/repos, POST /orgs/{org}/repos, PATCH /repos/{owner}/{repo}: GitHub's settings Tessera stores. */
+export interface RepositorySettingsRequest {
+  description?: string | null;
+  private?: boolean;
+  visibility?: RepositoryVisibility;
+  homepage?: string | null;
+  has_issues?: boolean;
+  has_projects?: boolean;
+  has_wiki?: boolean;
+  has_discussions?: boolean;
+  has_downloads?: boolean;
+  is_template?: boolean;
+}
+
+export interface CreateRepositoryRequest extends RepositorySettingsRequest {
+  name: string;
+  /** A first commit with a README.md on the default branch. */
+  auto_init?: boolean;
+}
+
 export interface RepositoryJson {
   id: number;
   node_id: string;
   name: string;
   full_name: string;
   private: boolean;
-  visibility: 'private' | 'public';
+  visibility: RepositoryVisibility;
   owner: SimpleUserJson | OrgOwnerJson;
   html_url: string;
   description: string | null;
+  homepage: string | null;
   fork: false;
   url: string;
   keys_url: string;
   branches_url: string;
   clone_url: string;
   default_branch: string;
+  has_issues: boolean;
+  has_projects: boolean;
+  has_wiki: boolean;
+  has_discussions: boolean;
+  has_downloads: boolean;
+  has_pages: false;
+  is_template: boolean;
   archived: false;
   disabled: false;
   created_at: string;

@@ -10,10 +10,26 @@ export interface CreateUserRequest {
 export interface UpdateUserRequest {
   name?: string | null;
   email?: string;
+  bio?: string | null;
+  blog?: string | null;
+  company?: string | null;
+  location?: string | null;
+  twitter_username?: string | null;
+  hireable?: boolean | null;
+}
+
+/** GitHub's profile fields (`blog` is '' when unset, as on GitHub). */
+export interface UserProfileJson {
+  bio: string | null;
+  blog: string;
+  company: string | null;
+  location: string | null;
+  twitter_username: string | null;
+  hireable: boolean | null;
 }
 
 /** GET /user, PATCH /user, POST /users. */
-export interface UserJson {
+export interface UserJson extends UserProfileJson {
   login: string;
   id: number;
   type: 'User';
@@ -47,4 +63,19 @@ export interface SimpleUserJson {
   type: 'User';
   site_admin: boolean;
   name: string | null;
+}
+
+/**
+ * GET /users/{username}: GitHub's public-user — a user's public profile, or an organization's in
+ * the same shape with `type: 'Organization'` (one login namespace). Emails of users are not public.
+ */
+export interface PublicAccountJson extends Omit<SimpleUserJson, 'type'>, UserProfileJson {
+  type: 'User' | 'Organization';
+  email: string | null;
+  public_repos: number;
+  public_gists: number;
+  followers: number;
+  following: number;
+  created_at: string;
+  updated_at: string;
 }

@@ -5,6 +5,7 @@ import { approvalStoreContract } from './approvals-contract';
 import { accountStoreContract } from './accounts-contract';
 import type { StoreFactory } from './fixtures';
 import { orgStoreContract } from './orgs-contract';
+import { profileStoreContract } from './profiles-contract';
 import { repositoryStoreContract } from './repositories-contract';
 import { tokenStoreContract } from './tokens-contract';
 import { transactionContract } from './transaction-contract';
@@ -17,6 +18,7 @@ export function storeContract(name: string, makeStore: StoreFactory): void {
     tokenStoreContract(makeStore);
     orgStoreContract(makeStore);
     repositoryStoreContract(makeStore);
+    profileStoreContract(makeStore);
     approvalStoreContract(makeStore);
     transactionContract(makeStore);
   });

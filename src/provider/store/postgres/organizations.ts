@@ -1,4 +1,4 @@
-import type { NewOrganization, OrganizationRecord, OrganizationStore, TokenPolicyRecord } from '../organizations';
+import { ORGANIZATION_PROFILE_COLUMNS, type NewOrganization, type OrganizationRecord, type OrganizationStore, type OrganizationUpdate, type TokenPolicyRecord } from '../organizations';
 import { toOrg } from '../sqlite/organizations';
 import { mapUnique, Params, PgDb } from './database';
 
@@ -38,11 +38,15 @@ export class PgOrganizationStore implements OrganizationStore {
     return (await this.db.rows('SELECT * FROM organizations WHERE id = ANY($1::bigint[]) ORDER BY id', [ids])).map(toOrg);
   }
 
-  async update(id: number, u: { name?: string | null; description?: string | null; updatedAt: Date }): Promise<OrganizationRecord | undefined> {
+  async update(id: number, u: OrganizationUpdate): Promise<OrganizationRecord | undefined> {
     const p = new Params();
     const sets = [`updated_at = ${p.add(u.updatedAt)}`];
     if (u.name !== undefined) sets.push(`name = ${p.add(u.name)}`);
     if (u.description !== undefined) sets.push(`description = ${p.add(u.description)}`);
+    for (const [key, col] of ORGANIZATION_PROFILE_COLUMNS) {
+      const v = u.profile?.[key];
+      if (v !== undefined) sets.push(`${col} = ${p.add(v)}`);
+    }
     const r = await this.db.write(`UPDATE organizations SET ${sets.join(', ')} WHERE id = ${p.add(id)} RETURNING *`, p.values);
     return r.rows[0] ? toOrg(r.rows[0]) : undefined;
   }

@@ -1,4 +1,4 @@
-import type { NewRepository, RepositoryQuery, RepositoryRecord, RepositoryStore } from '../repositories';
+import { DEFAULT_REPOSITORY_SETTINGS, REPOSITORY_SETTING_COLUMNS, type NewRepository, type RepositoryQuery, type RepositoryRecord, type RepositoryStore, type RepositoryUpdate } from '../repositories';
 import { toRepository } from '../sqlite/repositories';
 import { mapUnique, Params, PgDb } from './database';
 
@@ -11,13 +11,18 @@ export class PgRepositoryStore implements RepositoryStore {
   constructor(private readonly db: PgDb) {}
 
   async create(n: NewRepository): Promise<RepositoryRecord> {
+    const settings = { ...DEFAULT_REPOSITORY_SETTINGS, ...n.settings };
+    const p = new Params();
+    const values = [n.ownerType, n.ownerId, n.name, n.description ?? null, n.private, n.createdBy, n.createdAt, n.createdAt, ...REPOSITORY_SETTING_COLUMNS.map(([key]) => settings[key])]
+      .map((v) => p.add(v));
     const r = await mapUnique(
       this.db,
       () =>
         this.db.write(
-          `INSERT INTO repositories (owner_type, owner_id, name, description, private, created_by, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING *`,
-          [n.ownerType, n.ownerId, n.name, n.description ?? null, n.private, n.createdBy, n.createdAt],
+          `INSERT INTO repositories (owner_type, owner_id, name, description, private, created_by, created_at, updated_at,
+             ${REPOSITORY_SETTING_COLUMNS.map(([, col]) => col).join(', ')})
+           VALUES (${values.join(', ')}) RETURNING *`,
+          p.values,
         ),
       () => 'name',
     );
@@ -65,11 +70,15 @@ export class PgRepositoryStore implements RepositoryStore {
     return rows.map(toRepository);
   }
 
-  async update(id: number, u: { description?: string | null; private?: boolean; updatedAt: Date }): Promise<RepositoryRecord | undefined> {
+  async update(id: number, u: RepositoryUpdate): Promise<RepositoryRecord | undefined> {
     const p = new Params();
     const sets = [`updated_at = ${p.add(u.updatedAt)}`];
     if (u.description !== undefined) sets.push(`description = ${p.add(u.description)}`);
     if (u.private !== undefined) sets.push(`private = ${p.add(u.private)}`);
+    for (const [key, col] of REPOSITORY_SETTING_COLUMNS) {
+      const v = u.settings?.[key];
+      if (v !== undefined) sets.push(`${col} = ${p.add(v)}`);
+    }
     const r = await this.db.write(`UPDATE repositories SET ${sets.join(', ')} WHERE id = ${p.add(id)} RETURNING *`, p.values);
     return r.rows[0] ? toRepository(r.rows[0]) : undefined;
   }

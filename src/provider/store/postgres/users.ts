@@ -1,4 +1,4 @@
-import type { NewUser, UserRecord, UserStore, UserUpdate } from '../users';
+import { USER_PROFILE_COLUMNS, type NewUser, type UserRecord, type UserStore, type UserUpdate } from '../users';
 import { toUser } from '../sqlite/users';
 import { mapUnique, Params, PgDb } from './database';
 
@@ -69,6 +69,10 @@ export class PgUserStore implements UserStore {
     if (u.email !== undefined) sets.push(`email = ${p.add(u.email)}`);
     if (u.name !== undefined) sets.push(`name = ${p.add(u.name)}`);
     if (u.passwordHash !== undefined) sets.push(`password_hash = ${p.add(u.passwordHash)}`);
+    for (const [key, col] of USER_PROFILE_COLUMNS) {
+      const v = u.profile?.[key];
+      if (v !== undefined) sets.push(`${col} = ${p.add(v)}`);
+    }
     await mapUnique(this.db, () => this.db.write(`UPDATE users SET ${sets.join(', ')} WHERE id = ${p.add(id)}`, p.values), uniqueField);
     return this.byId(id);
   }

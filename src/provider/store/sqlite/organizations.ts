@@ -1,5 +1,5 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
-import type { NewOrganization, OrganizationRecord, OrganizationStore, TokenPolicyRecord } from '../organizations';
+import { ORGANIZATION_PROFILE_COLUMNS, type NewOrganization, type OrganizationRecord, type OrganizationStore, type OrganizationUpdate, type TokenPolicyRecord } from '../organizations';
 import { date, iso, mapUnique, numOrNull, Row, strOrNull } from './rows';
 import { inTransaction, placeholders } from './transaction';
 import { statement } from './statements';
@@ -17,6 +17,14 @@ export function toOrg(r: Row): OrganizationRecord {
       maxLifetimeClassicDays: numOrNull(r.max_lifetime_classic),
       maxLifetimeFineGrainedDays: Number(r.max_lifetime_fine_grained),
       ssoRequired: Number(r.sso_required) === 1,
+    },
+    profile: {
+      email: strOrNull(r.email),
+      billingEmail: strOrNull(r.billing_email),
+      blog: strOrNull(r.blog),
+      company: strOrNull(r.company),
+      location: strOrNull(r.location),
+      twitterUsername: strOrNull(r.twitter_username),
     },
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
@@ -57,11 +65,15 @@ export class SqliteOrganizationStore implements OrganizationStore {
     return rows.map(toOrg);
   }
 
-  async update(id: number, u: { name?: string | null; description?: string | null; updatedAt: Date }): Promise<OrganizationRecord | undefined> {
+  async update(id: number, u: OrganizationUpdate): Promise<OrganizationRecord | undefined> {
     const sets = ['updated_at = ?'];
     const args: SQLInputValue[] = [iso(u.updatedAt)];
     if (u.name !== undefined) { sets.push('name = ?'); args.push(u.name); }
     if (u.description !== undefined) { sets.push('description = ?'); args.push(u.description); }
+    for (const [key, col] of ORGANIZATION_PROFILE_COLUMNS) {
+      const v = u.profile?.[key];
+      if (v !== undefined) { sets.push(`${col} = ?`); args.push(v); }
+    }
     statement(this.db, `UPDATE organizations SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
     return this.byId(id);
   }

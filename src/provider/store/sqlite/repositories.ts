@@ -1,5 +1,14 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
-import type { NewRepository, RepositoryQuery, RepositoryRecord, RepositoryStore } from '../repositories';
+import {
+  DEFAULT_REPOSITORY_SETTINGS,
+  REPOSITORY_SETTING_COLUMNS,
+  type NewRepository,
+  type RepositoryQuery,
+  type RepositoryRecord,
+  type RepositorySettings,
+  type RepositoryStore,
+  type RepositoryUpdate,
+} from '../repositories';
 import { date, dateOrNull, iso, mapUnique, numOrNull, Row, strOrNull } from './rows';
 import { placeholders } from './transaction';
 import { statement } from './statements';
@@ -17,8 +26,24 @@ export function toRepository(r: Row): RepositoryRecord {
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
     pushedAt: dateOrNull(r.pushed_at),
+    settings: {
+      homepage: strOrNull(r.homepage),
+      hasIssues: Number(r.has_issues) === 1,
+      hasProjects: Number(r.has_projects) === 1,
+      hasWiki: Number(r.has_wiki) === 1,
+      hasDiscussions: Number(r.has_discussions) === 1,
+      hasDownloads: Number(r.has_downloads) === 1,
+      isTemplate: Number(r.is_template) === 1,
+      internal: Number(r.internal) === 1,
+    },
   };
 }
+
+function settingValue(v: RepositorySettings[keyof RepositorySettings]): SQLInputValue {
+  return typeof v === 'boolean' ? (v ? 1 : 0) : v;
+}
+
+const SETTING_NAMES = REPOSITORY_SETTING_COLUMNS.map(([, col]) => col).join(', ');
 
 /** Owner login of a repository row, for ordering by full name. */
 const OWNER_LOGIN = `CASE r.owner_type WHEN 'User' THEN (SELECT login FROM users WHERE id = r.owner_id)
@@ -31,10 +56,11 @@ export class SqliteRepositoryStore implements RepositoryStore {
     const r = mapUnique(
       () =>
         statement(this.db,
-            `INSERT INTO repositories (owner_type, owner_id, name, description, private, created_by, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO repositories (owner_type, owner_id, name, description, private, created_by, created_at, updated_at, ${SETTING_NAMES})
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ${placeholders(REPOSITORY_SETTING_COLUMNS.length)})`,
           )
-          .run(n.ownerType, n.ownerId, n.name, n.description ?? null, n.private ? 1 : 0, n.createdBy, iso(n.createdAt), iso(n.createdAt)),
+          .run(n.ownerType, n.ownerId, n.name, n.description ?? null, n.private ? 1 : 0, n.createdBy, iso(n.createdAt), iso(n.createdAt),
+            ...REPOSITORY_SETTING_COLUMNS.map(([key]) => settingValue({ ...DEFAULT_REPOSITORY_SETTINGS, ...n.settings }[key]))),
       () => 'name',
     );
     return (await this.byId(Number(r.lastInsertRowid)))!;
@@ -81,11 +107,15 @@ export class SqliteRepositoryStore implements RepositoryStore {
     return rows.map(toRepository);
   }
 
-  async update(id: number, u: { description?: string | null; private?: boolean; updatedAt: Date }): Promise<RepositoryRecord | undefined> {
+  async update(id: number, u: RepositoryUpdate): Promise<RepositoryRecord | undefined> {
     const sets = ['updated_at = ?'];
     const args: SQLInputValue[] = [iso(u.updatedAt)];
     if (u.description !== undefined) { sets.push('description = ?'); args.push(u.description); }
     if (u.private !== undefined) { sets.push('private = ?'); args.push(u.private ? 1 : 0); }
+    for (const [key, col] of REPOSITORY_SETTING_COLUMNS) {
+      const v = u.settings?.[key];
+      if (v !== undefined) { sets.push(`${col} = ?`); args.push(settingValue(v)); }
+    }
     statement(this.db, `UPDATE repositories SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
     return this.byId(id);
   }

@@ -1,10 +1,10 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { NewUser, UserRecord, UserStore, UserUpdate } from '../users';
+import { USER_PROFILE_COLUMNS, type NewUser, type UserRecord, type UserStore, type UserUpdate } from '../users';
 import { date, iso, mapUnique, Row, strOrNull } from './rows';
 import { statement } from './statements';
 import { inTransaction, placeholders } from './transaction';
 
-export const USER_COLUMNS = ['id', 'login', 'email', 'name', 'password_hash', 'site_admin', 'created_at', 'updated_at'] as const;
+export const USER_COLUMNS = ['id', 'login', 'email', 'name', 'password_hash', 'site_admin', 'created_at', 'updated_at', ...USER_PROFILE_COLUMNS.map(([, c]) => c)] as const;
 
 const SELECT = `SELECT u.*, COALESCE(t.enabled, 0) AS two_factor_enabled
   FROM users u LEFT JOIN two_factor t ON t.user_id = u.id`;
@@ -18,6 +18,14 @@ export function toUser(r: Row): UserRecord {
     passwordHash: String(r.password_hash),
     siteAdmin: Number(r.site_admin) === 1,
     twoFactorEnabled: Number(r.two_factor_enabled) === 1,
+    profile: {
+      bio: strOrNull(r.bio),
+      blog: strOrNull(r.blog),
+      company: strOrNull(r.company),
+      location: strOrNull(r.location),
+      twitterUsername: strOrNull(r.twitter_username),
+      hireable: r.hireable === null || r.hireable === undefined ? null : Number(r.hireable) === 1,
+    },
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
   };
@@ -90,10 +98,14 @@ export class SqliteUserStore implements UserStore {
 
   async update(id: number, u: UserUpdate): Promise<UserRecord | undefined> {
     const sets: string[] = ['updated_at = ?'];
-    const args: (string | null)[] = [iso(u.updatedAt)];
+    const args: (string | number | null)[] = [iso(u.updatedAt)];
     if (u.email !== undefined) { sets.push('email = ?'); args.push(u.email); }
     if (u.name !== undefined) { sets.push('name = ?'); args.push(u.name); }
     if (u.passwordHash !== undefined) { sets.push('password_hash = ?'); args.push(u.passwordHash); }
+    for (const [key, col] of USER_PROFILE_COLUMNS) {
+      const v = u.profile?.[key];
+      if (v !== undefined) { sets.push(`${col} = ?`); args.push(typeof v === 'boolean' ? Number(v) : v); }
+    }
     mapUnique(() => statement(this.db, `UPDATE users SET ${sets.join(', ')} WHERE id = ?`).run(...args, id), uniqueField);
     return this.byId(id);
   }

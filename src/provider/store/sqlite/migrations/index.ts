@@ -5,5 +5,6 @@ import { m001Core } from './001-core';
 import { m002Organizations } from './002-organizations';
 import { m003DataKey } from './003-data-key';
 import { m004SignInAttempts } from './004-sign-in-attempts';
+import { m006Profiles } from './006-profiles';
 
-export const MIGRATIONS: readonly Migration[] = [m001Core, m002Organizations, m003DataKey, m004SignInAttempts];
+export const MIGRATIONS: readonly Migration[] = [m001Core, m002Organizations, m003DataKey, m004SignInAttempts, m006Profiles];

@@ -1,0 +1,110 @@
+// The audit-log list parameters, GitHub's names: `phrase` (search qualifiers `action:`, `actor:`,
+// `user:`, `created:` with a date, `>`, `>=`, `<`, `<=` or a `FROM..TO` range), `order` (`desc`
+// newest first, the default, or `asc`), and the cursors `after` / `before` that the Link header
+// hands out (the events after / before the cursor's event in the chosen order).
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { invalidField } from '../http/errors';
+import { Page, pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
+import type { AuditEventRecord, AuditQuery } from '../store/audit';
+
+export const auditQuerySchema = {
+  phrase: { type: 'string', maxLength: 200 },
+  after: { type: 'string', maxLength: 100 },
+  before: { type: 'string', maxLength: 100 },
+  order: { type: 'string', enum: ['asc', 'desc'] },
+  ...paginationQuerySchema,
+} as const;
+
+export interface AuditListQuery {
+  phrase?: string;
+  after?: string;
+  before?: string;
+  order?: 'asc' | 'desc';
+  per_page?: string;
+  page?: string;
+}
+
+const DAY = 86_400_000;
+
+export function auditCursor(id: number): string {
+  return Buffer.from(`audit:${id}`, 'utf8').toString('base64url');
+}
+
+function cursorId(field: 'after' | 'before', value: string): number {
+  const m = /^audit:([1-9][0-9]{0,14})$/.exec(Buffer.from(value, 'base64url').toString('utf8'));
+  if (!m) throw invalidField(field, 'is not a cursor from this audit log (take it from the Link header)');
+  return Number(m[1]);
+}
+
+function day(value: string): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
+  if (!d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) throw invalidField('phrase', `'created:' needs a date YYYY-MM-DD, got '${value.slice(0, 40)}'`);
+  return d;
+}
+
+function createdRange(value: string): { createdFrom?: Date; createdBefore?: Date } {
+  const range = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(value);
+  if (range) return { createdFrom: day(range[1]), createdBefore: new Date(day(range[2]).getTime() + DAY) };
+  const cmp = /^(>=|<=|>|<)?(.*)$/.exec(value)!;
+  const d = day(cmp[2]);
+  switch (cmp[1]) {
+    case '>=': return { createdFrom: d };
+    case '>': return { createdFrom: new Date(d.getTime() + DAY) };
+    case '<': return { createdBefore: d };
+    case '<=': return { createdBefore: new Date(d.getTime() + DAY) };
+    default: return { createdFrom: d, createdBefore: new Date(d.getTime() + DAY) };
+  }
+}
+
+/** The filters a `phrase` asks for (422 naming `phrase` for what is not supported). */
+export function phraseFilter(phrase: string | undefined): Partial<AuditQuery> {
+  const out: Partial<AuditQuery> = {};
+  for (const term of (phrase ?? '').split(/\s+/).filter(Boolean)) {
+    const m = /^(action|actor|user|created):(.+)$/.exec(term);
+    if (!m) throw invalidField('phrase', `supports the qualifiers action:, actor:, user: and created: ('${term.slice(0, 40)}' is not one)`);
+    const [, key, value] = m;
+    if (key === 'action') {
+      if (!/^[a-z_.]+$/.test(value)) throw invalidField('phrase', `'action:' needs an event name, got '${value.slice(0, 40)}'`);
+      out.action = value;
+    } else if (key === 'actor' || key === 'user') {
+      if (!/^[A-Za-z0-9-]{1,39}$/.test(value)) throw invalidField('phrase', `'${key}:' needs a login`);
+      if (key === 'actor') out.actorLogin = value;
+      else out.userLogin = value;
+    } else {
+      Object.assign(out, createdRange(value));
+    }
+  }
+  return out;
+}
+
+/** Everything the list query asks for, but the subject (user or org) the route adds. */
+export function auditListQuery(q: AuditListQuery): { query: Omit<AuditQuery, 'involvingUserId' | 'orgId'>; page: Page } {
+  const page = pageOf(q);
+  const order = q.order ?? 'desc';
+  const query: Omit<AuditQuery, 'involvingUserId' | 'orgId'> = { ...phraseFilter(q.phrase), order, limit: page.limit, offset: page.offset };
+  // `after` continues in the list's order, `before` goes back.
+  const bound = (id: number, forward: boolean) => ((order === 'desc') === forward ? { idBelow: id } : { idAbove: id });
+  if (q.after !== undefined && q.before !== undefined) throw invalidField('before', 'cannot be combined with after');
+  if (q.after !== undefined) Object.assign(query, bound(cursorId('after', q.after), true));
+  if (q.before !== undefined) Object.assign(query, bound(cursorId('before', q.before), false));
+  return { query, page };
+}
+
+/**
+ * The Link header: page links as on every list, and with a cursor (`after`/`before` given) a
+ * `next` link carrying `after` = the last event's cursor.
+ */
+export function setAuditLinkHeader(request: FastifyRequest<{ Querystring: AuditListQuery }>, reply: FastifyReply, page: Page, events: AuditEventRecord[], origin: string): void {
+  const q = request.query;
+  if (q.after === undefined && q.before === undefined) {
+    setLinkHeader(request, reply, page, events.length, origin);
+    return;
+  }
+  if (events.length < page.perPage) return;
+  const url = new URL(request.url, origin);
+  url.searchParams.delete('before');
+  url.searchParams.delete('page');
+  url.searchParams.set('after', auditCursor(events[events.length - 1].id));
+  reply.header('Link', `<${url.toString()}>; rel="next"`);
+}

@@ -1,0 +1,45 @@
+// GitHub's public-user object (GET /users/{username}): a user's public profile, or an
+// organization's in the same shape with `type: "Organization"` (one login namespace, as on GitHub).
+// Emails of users are not public on Tessera: `email` is null.
+import type { PublicAccountJson } from '../../shared/api-types';
+import { apiBase, ProviderContext } from '../context';
+import { orgAsOwnerJson, organizationProfileJson, simpleUserJson } from '../orgs/account-json';
+import type { AccountOwner } from '../repos/account-owner';
+import { userProfileJson } from './user-json';
+
+export function publicAccountJson(ctx: ProviderContext, account: AccountOwner, counts: { publicRepos: number }): PublicAccountJson {
+  const common = { public_repos: counts.publicRepos, public_gists: 0, followers: 0, following: 0 };
+  if (account.type === 'User') {
+    const u = account.user;
+    return {
+      ...simpleUserJson(ctx, u),
+      ...userProfileJson(u),
+      email: null,
+      ...common,
+      created_at: u.createdAt.toISOString(),
+      updated_at: u.updatedAt.toISOString(),
+    };
+  }
+  const o = account.org;
+  const url = `${apiBase(ctx)}/users/${o.login}`;
+  return {
+    ...orgAsOwnerJson(ctx, o),
+    url,
+    followers_url: `${url}/followers`,
+    following_url: `${url}/following{/other_user}`,
+    gists_url: `${url}/gists{/gist_id}`,
+    starred_url: `${url}/starred{/owner}{/repo}`,
+    subscriptions_url: `${url}/subscriptions`,
+    organizations_url: `${url}/orgs`,
+    repos_url: `${url}/repos`,
+    events_url: `${url}/events{/privacy}`,
+    received_events_url: `${url}/received_events`,
+    name: o.name,
+    ...organizationProfileJson(o),
+    bio: o.description,
+    hireable: null,
+    ...common,
+    created_at: o.createdAt.toISOString(),
+    updated_at: o.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,116 @@
+// GitHub's documented list parameters: /user/repos `since` / `before`; the grant and request lists'
+// bracketed `owner[]` / `token_id[]`; the audit log's `phrase` qualifiers, `order` and the
+// `after` / `before` cursors of its Link header. Bad values are refused with 422 naming them.
+import * as assert from 'node:assert/strict';
+import type { Octokit } from '@octokit/rest';
+import { addMember, createFineGrained, createOrg, createRepo, newSession, Session, setPolicy, uniqueName } from './helpers/orgs';
+import { octokitFor } from './helpers/octokit';
+import { startTestProvider, TestProvider } from './helpers/provider';
+
+describe('documented list parameters', function () {
+  this.timeout(60_000);
+  let t: TestProvider;
+  let owner: Session;
+  let dev: Session;
+  let org: string;
+  let octokit: Octokit;
+
+  before(async () => {
+    t = await startTestProvider();
+    owner = await newSession(t);
+    dev = await newSession(t);
+    org = await createOrg(t, owner);
+    await addMember(t, org, owner, dev);
+    octokit = octokitFor(t, owner.token);
+  });
+  after(async () => t.close());
+
+  it('repos.listForAuthenticatedUser: since and before filter on updated_at', async () => {
+    const s = await newSession(t);
+    await createRepo(t, s, undefined, 'old', true);
+    t.clock.advance(60_000);
+    const middle = t.clock.now().toISOString();
+    t.clock.advance(60_000);
+    await createRepo(t, s, undefined, 'new', true);
+    const mine = octokitFor(t, s.token);
+    assert.deepEqual((await mine.rest.repos.listForAuthenticatedUser({ since: middle })).data.map((r) => r.name), ['new']);
+    assert.deepEqual((await mine.rest.repos.listForAuthenticatedUser({ before: middle })).data.map((r) => r.name), ['old']);
+    assert.deepEqual((await mine.rest.repos.listForAuthenticatedUser({ sort: 'created', direction: 'asc' })).data.map((r) => r.name), ['old', 'new']);
+    const bad = await t.api.get('/user/repos?since=yesterday', { token: s.token });
+    assert.equal(bad.status, 422, bad.text);
+    assert.equal(bad.json.errors[0].field, 'since');
+  });
+
+  it('grants and requests: owner[] and token_id[] filter like owner and token_id', async () => {
+    await setPolicy(t, org, owner, { require_approval: true });
+    await createRepo(t, owner, org, uniqueName('app'), true);
+    const a = await createFineGrained(t, dev, { resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } }, justification: 'a' });
+    const ops = await newSession(t);
+    await addMember(t, org, owner, ops);
+    const b = await createFineGrained(t, ops, { resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } }, justification: 'b' });
+    const byOwner = await t.api.get(`/orgs/${org}/personal-access-token-requests?owner[]=${dev.user.login}`, { token: owner.token });
+    assert.equal(byOwner.status, 200, byOwner.text);
+    assert.deepEqual(byOwner.json.map((r: { token_id: number }) => r.token_id), [a.id]);
+    const byId = await t.api.get(`/orgs/${org}/personal-access-token-requests?token_id[]=${a.id}&token_id[]=${b.id}`, { token: owner.token });
+    assert.deepEqual(byId.json.map((r: { token_id: number }) => r.token_id).sort(), [a.id, b.id].sort());
+    const bad = await t.api.get(`/orgs/${org}/personal-access-tokens?token_id[]=x`, { token: owner.token });
+    assert.equal(bad.status, 422, bad.text);
+    assert.equal(bad.json.errors[0].field, 'token_id');
+  });
+
+  it("the org audit log: phrase qualifiers, order, and after/before cursors from the Link header", async () => {
+    const o = await createOrg(t, owner);
+    const names: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const name = uniqueName(`r${i}`);
+      names.push(`${o}/${name}`);
+      await createRepo(t, owner, o, name, true);
+    }
+    const get = (q: Record<string, string | number>) => octokit.request('GET /orgs/{org}/audit-log', { org: o, ...q });
+    const repoOf = (e: { repo?: string }) => e.repo;
+    const created = await get({ phrase: 'action:repo.create', order: 'asc' });
+    assert.deepEqual(created.data.map(repoOf), names);
+    const desc = await get({ phrase: 'action:repo.create' });
+    assert.deepEqual(desc.data.map(repoOf), [...names].reverse());
+
+    // Cursors: after the first event, two at a time, oldest first, following the Link header.
+    const seen: string[] = [names[0]];
+    let page = await get({ phrase: 'action:repo.create', order: 'asc', per_page: 2, after: cursorOf(created.data[0]._document_id) });
+    for (;;) {
+      seen.push(...page.data.map(repoOf));
+      const next = /<([^>]+)>; rel="next"/.exec(page.headers.link ?? '');
+      if (!next) break;
+      page = await octokit.request(`GET ${new URL(next[1]).pathname.replace('/api/v3', '')}${new URL(next[1]).search}`);
+    }
+    assert.deepEqual(seen, names);
+    const back = await get({ phrase: 'action:repo.create', order: 'asc', before: cursorOf(created.data[3]._document_id) });
+    assert.deepEqual(back.data.map(repoOf), names.slice(0, 3));
+
+    const byActor = await get({ phrase: `actor:${owner.user.login} action:repo.create` });
+    assert.equal(byActor.data.length, 5);
+    const byOther = await get({ phrase: `actor:${dev.user.login}` });
+    assert.equal(byOther.data.length, 0);
+    const today = t.clock.now().toISOString().slice(0, 10);
+    assert.equal((await get({ phrase: `action:repo.create created:${today}` })).data.length, 5);
+    assert.equal((await get({ phrase: `action:repo.create created:<${today}` })).data.length, 0);
+    assert.equal((await get({ phrase: `action:repo.create created:>=${today}` })).data.length, 5);
+
+    for (const [q, field] of [['phrase=repo:x', 'phrase'], ['phrase=created:tomorrow', 'phrase'], ['after=nonsense', 'after'], ['order=sideways', 'order']] as const) {
+      const res = await t.api.get(`/orgs/${o}/audit-log?${q}`, { token: owner.token });
+      assert.equal(res.status, 422, `${q}: ${res.text}`);
+      assert.ok(res.text.includes(field), res.text);
+    }
+  });
+
+  it('the user audit log takes the same parameters', async () => {
+    const res = await octokit.request('GET /user/audit-log', { phrase: `actor:${owner.user.login}`, order: 'asc', per_page: 1 });
+    assert.equal(res.status, 200);
+    assert.equal(res.data.length, 1);
+    assert.match(res.headers.link ?? '', /rel="next"/);
+  });
+});
+
+/** The cursor naming an event (what the Link header hands out). */
+function cursorOf(documentId: string): string {
+  return Buffer.from(`audit:${documentId}`, 'utf8').toString('base64url');
+}
