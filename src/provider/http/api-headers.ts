@@ -1,6 +1,7 @@
-// The headers GitHub Enterprise Server sends on every answer, set in one hook for every route (git
-// included): X-GitHub-Request-Id (the request's id, also in its log line), the API version, the
-// media type the client asked for, and Vary. Plus the one log line each request gets.
+// The headers GitHub Enterprise Server sends on every answer, set in the first hook of every
+// request (git's and refused ones included): X-GitHub-Request-Id (the request's id, also in its
+// log line), the API version, the media type the client asked for, and Vary. Plus the one log line
+// each request gets. (The provider's own no-store / nosniff headers: common-headers.ts.)
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../logger';
 import { GHES_API_VERSION } from './ghes-version';
@@ -31,11 +32,11 @@ export function installApiHeaders(app: FastifyInstance, log: Logger): void {
     reply.header('vary', VARY);
     done();
   });
-  // Successes at debug level, client errors at info, server errors at error (their stack is
-  // logged by the error handler with the same request id).
+  // Successes at debug level, client errors at info, a bug (500) at error (its stack is logged by
+  // the error handler with the same request id), other server answers (503 busy) at warn.
   app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     const status = reply.statusCode;
-    log(status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug', requestLogLine(request, status));
+    log(status === 500 ? 'error' : status >= 500 ? 'warn' : status >= 400 ? 'info' : 'debug', requestLogLine(request, status));
     done();
   });
 }
