@@ -14,7 +14,7 @@ import { DEFAULT_RATE_LIMITS } from '../../src/provider/http/api-rate-limit';
 import { HOUR, ManualClock } from '../../src/provider/clock';
 import { startProvider } from '../../src/provider/index';
 import type { RateLimitOverviewJson } from '../../src/shared/api-types';
-import { createClassicToken, createUser, signIn, TestUser } from './helpers/accounts';
+import { createClassicToken, createUser, signIn } from './helpers/accounts';
 import type { ApiResponse } from './helpers/api-client';
 import { startInProcessProvider } from './helpers/in-process-provider';
 import { octokitFor } from './helpers/octokit';
@@ -140,6 +140,23 @@ describe('API rate limit', () => {
     const octo = await octokitFor(t, token).rest.rateLimit.get();
     assert.equal(octo.data.rate.used, 1);
     assert.equal(octo.data.resources.core.limit, 5000);
+  });
+
+  it('counts GraphQL requests in the same count, and refuses them when it is spent', async () => {
+    t = await startTestProvider({ rateLimit: { authenticated: 4 } });
+    const user = await createUser(t);
+    const { token } = await signIn(t, user); // 1
+    const graphql = () => t!.api.call('POST', `${t!.provider.url}/api/graphql`, { token, body: { query: '{ viewer { login } }' } });
+    const first = await graphql(); // 2
+    assert.equal(first.status, 200, first.text);
+    assert.deepEqual(first.json, { data: { viewer: { login: user.login } } });
+    assert.deepEqual(rateHeaders(first), { ...rateHeaders(first), limit: 4, used: 2, remaining: 2 });
+    assert.equal(rateHeaders(await t.api.get('/user', { token })).used, 3, 'REST counts on');
+    assert.equal((await graphql()).status, 200); // 4
+    const spent = await graphql();
+    assert.equal(spent.status, 403);
+    assert.equal(spent.json.message, `API rate limit exceeded for user ID ${user.id}.`);
+    assert.ok(Number(spent.headers.get('retry-after')) >= 1);
   });
 
   it('is not applied to git or the provider\'s own /-/ endpoints', async () => {
