@@ -18,7 +18,7 @@ import { createClassicToken, createUser, signIn } from './helpers/accounts';
 import type { ApiResponse } from './helpers/api-client';
 import { startInProcessProvider } from './helpers/in-process-provider';
 import { octokitFor } from './helpers/octokit';
-import { createClassic, newSession } from './helpers/orgs';
+import { addMember, createClassic, createOrg, newSession } from './helpers/orgs';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 function rateHeaders(res: ApiResponse) {
@@ -140,6 +140,31 @@ describe('API rate limit', () => {
     const octo = await octokitFor(t, token).rest.rateLimit.get();
     assert.equal(octo.data.rate.used, 1);
     assert.equal(octo.data.resources.core.limit, 5000);
+  });
+
+  it('counts an account API token on its own, apart from its member\'s count', async () => {
+    const limit = 8;
+    t = await startTestProvider({ rateLimit: { authenticated: limit } });
+    const owner = await newSession(t);
+    const member = await newSession(t);
+    const org = await createOrg(t, owner);
+    await addMember(t, org, owner, member);
+    const created = await t.api.post(`/orgs/${org}/account-tokens`, { token: owner.token, body: { name: 'counted' } });
+    assert.equal(created.status, 201, created.text);
+    const memberUsed = async () => (await t!.api.get<RateLimitOverviewJson>('/rate_limit', { token: member.token })).json.rate.used;
+    const before = await memberUsed();
+    const asAccount = () => t!.api.get('/user', { basic: { login: `${member.user.email}/token`, password: created.json.token } });
+    const used: number[] = [];
+    for (let i = 0; i < limit; i++) {
+      const res = await asAccount();
+      assert.equal(res.status, 200, res.text);
+      used.push(rateHeaders(res).used);
+    }
+    assert.deepEqual(used, Array.from({ length: limit }, (_, i) => i + 1), 'a count of its own, from 1');
+    const spent = await asAccount();
+    assert.equal(spent.status, 403);
+    assert.equal(spent.json.message, `API rate limit exceeded for token ID ${created.json.id}.`);
+    assert.equal(await memberUsed(), before, 'the member\'s own count is untouched');
   });
 
   it('counts GraphQL requests in the same count, and refuses them when it is spent', async () => {
