@@ -3,14 +3,12 @@
 // (where the caller stands, without counting as a request).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiRootJson, MetaJson, RateLimitJson, RateLimitOverviewJson } from '../../shared/api-types';
-import type { AuthRequirement } from '../authz/requirement';
+import { OPEN_TO_ANY_CALLER as OPEN } from '../authz/requirement';
 import { apiBase, ProviderContext } from '../context';
 import { rateLimitStatus, RateLimitState } from '../http/api-rate-limit';
 import { GHES_API_VERSION } from '../http/ghes-version';
 
 const API = '/api/v3';
-/** Anonymous, and open to any credentials (which are still checked: bad ones answer 401). */
-const OPEN: AuthRequirement = { anonymous: true, classicScopes: [], permission: 'none', accountToken: true };
 
 export function apiRootJson(base: string): ApiRootJson {
   return {
