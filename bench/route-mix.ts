@@ -72,7 +72,14 @@ function answerCpuAndStop(stop: () => Promise<void>): void {
 
 async function serveChild(role: Role, fixture: Fixture): Promise<void> {
   if (role === 'tessera') {
-    const provider = await load.provider().startProvider({ dataDir: fixture.dataDir, tls: 'off', port: 0, host: '127.0.0.1', sweepIntervalMs: 24 * 3600_000 });
+    const provider = await load.provider().startProvider({
+      dataDir: fixture.dataDir,
+      tls: 'off',
+      port: 0,
+      host: '127.0.0.1',
+      sweepIntervalMs: 24 * 3600_000,
+      rateLimit: fixture.rateLimit,
+    });
     answerCpuAndStop(() => provider.close());
     process.send!({ url: provider.url });
   } else if (role === 'floor') {

@@ -1,16 +1,22 @@
 // Builds the Fastify application: the Host/Origin check first (http/served-hosts.ts), the API body
 // deadline and connection limits (http/connection-limits.ts), JSON-only body parsing (64 KiB,
 // UTF-8), strict validation (unknown fields rejected, no coercion, no control characters or lone
-// surrogates in any string: http/text-input.ts), the error mapper, the authorization hook and routes.
+// surrogates in any string: http/text-input.ts), the error mapper, GitHub's answer headers, the
+// authorization hook, conditional requests, the API rate limit and routes.
 import Fastify, { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ProviderContext } from './context';
 import { installAuthorization } from './authz/authorize';
+import { installApiHeaders } from './http/api-headers';
+import { installApiRateLimit } from './http/api-rate-limit';
+import { installConditionalRequests } from './http/conditional-requests';
+import { documentationUrl } from './http/error-docs';
 import { installErrorHandler } from './http/error-handler';
 import { HttpError } from './http/errors';
 import { BODY_LIMIT, installJsonBodyParser } from './http/json-body';
 import { installTextInputCheck } from './http/text-input';
 import { ConnectionLimits, connectionLimits, installBodyDeadline } from './http/connection-limits';
 import { installHostCheck, ServedHosts, ServedName } from './http/served-hosts';
+import { newRequestId } from './http/request-id';
 import { ROUTE_MODULES, RouteModule } from './routes';
 
 export interface AppOptions {
@@ -30,6 +36,7 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
   const served = new ServedHosts(opts.https ? 'https' : 'http', opts.servedNames ?? []);
   const app = Fastify({
     logger: false,
+    genReqId: newRequestId,
     bodyLimit: BODY_LIMIT,
     forceCloseConnections: true,
     return503OnClosing: true,
@@ -61,14 +68,19 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
     const address = app.server.address();
     if (address && typeof address === 'object') served.listeningOn(address.port);
   });
-  // First: a request for a host the provider does not serve is answered before anything else.
+  // GitHub's headers and the request's log line on every answer, a refused Host's too.
+  installApiHeaders(app, ctx.log);
+  // Then: a request for a host the provider does not serve is answered before anything else.
   installHostCheck(app, served);
   installBodyDeadline(app, limits.apiBodyTimeoutMs);
 
   installJsonBodyParser(app);
-  installErrorHandler(app, ctx.log, (err) => ctx.store.isBusy(err));
+  installErrorHandler(app, ctx.log, (err) => ctx.store.isBusy(err), (topic) => documentationUrl(ctx.origin, topic));
   installAuthorization(app, ctx);
   installTextInputCheck(app);
+  // ETag / 304 before the rate limit's onSend, which gives back a 304's count.
+  installConditionalRequests(app);
+  installApiRateLimit(app, ctx);
 
   // A POST/PATCH/PUT without a body validates as `{}`, so its missing fields are named (422)
   // instead of "body must be object". Added per route (only routes with a body schema pay for it).

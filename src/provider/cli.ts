@@ -1,5 +1,6 @@
 // `tessera serve --data DIR [--db postgres://…] [--port N] [--host 127.0.0.1] [--tls auto|off]
-//  [--tls-cert F --tls-key F] [--signup open|closed] [--public-host NAME]... [--max-connections N]`
+//  [--tls-cert F --tls-key F] [--signup open|closed] [--public-host NAME]... [--max-connections N]
+//  [--rate-limit N] [--anonymous-rate-limit N]`
 // `tessera reset-two-factor --data DIR` (the way out when the data key is lost for good)
 import './quiet-sqlite-warning'; // first: before anything loads node:sqlite
 import { existsSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { resetAllTwoFactor } from './store/sqlite/two-factor';
 const USAGE = `Usage: tessera serve --data DIR [--db postgres://USER@HOST/DB] [--port N] [--host 127.0.0.1]
                      [--tls auto|off] [--tls-cert FILE --tls-key FILE] [--signup open|closed]
                      [--public-host NAME[:PORT]]... [--max-connections N]
+                     [--rate-limit N] [--anonymous-rate-limit N]
        tessera reset-two-factor --data DIR
 
   --db            (or TESSERA_DATABASE_URL) keep accounts and tokens in PostgreSQL (a team
@@ -21,7 +23,9 @@ const USAGE = `Usage: tessera serve --data DIR [--db postgres://USER@HOST/DB] [-
   --public-host   a name (or address) clients reach a team server by; repeatable. Requests
                   whose Host is not 127.0.0.1, localhost, [::1], --host or a public host are
                   refused (421), and with --tls auto the local CA covers exactly these names.
-  --max-connections  connections held at once (default 512); more are closed as they come.`;
+  --max-connections  connections held at once (default 512); more are closed as they come.
+  --rate-limit    API requests an hour for each user (default 5000).
+  --anonymous-rate-limit  API requests an hour for each address without credentials (default 60).`;
 
 export interface CliIo {
   out: (line: string) => void;
@@ -48,6 +52,8 @@ export function parseServeArgs(argv: string[], cwd: string, env: NodeJS.ProcessE
       signup: { type: 'string' },
       'public-host': { type: 'string', multiple: true },
       'max-connections': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'anonymous-rate-limit': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -88,16 +94,29 @@ export function parseServeArgs(argv: string[], cwd: string, env: NodeJS.ProcessE
   if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
     throw new Error(`${values.db !== undefined ? '--db' : 'TESSERA_DATABASE_URL'} must be a postgres:// or postgresql:// URL`);
   }
+  const rateLimit = {
+    authenticated: positiveCount(values['rate-limit'], '--rate-limit'),
+    anonymous: positiveCount(values['anonymous-rate-limit'], '--anonymous-rate-limit'),
+  };
   return {
     dataDir: path.resolve(cwd, values.data),
     port,
     host,
     tls,
     signup,
+    rateLimit,
     ...(publicHosts.length ? { publicHosts } : {}),
     ...(maxConnections !== undefined ? { limits: { maxConnections: Number(maxConnections) } } : {}),
     ...(databaseUrl ? { databaseUrl } : {}),
   };
+}
+
+/** A requests-an-hour option: undefined when not given (the default applies). */
+function positiveCount(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new Error(`${flag} must be a positive whole number of requests an hour`);
+  return n;
 }
 
 /**

@@ -10,8 +10,17 @@ import type { RateLimiter } from './http/rate-limit';
 import type { Logger } from './logger';
 import type { Store } from './store/store';
 
+/** API requests an hour (http/api-rate-limit.ts). */
+export interface RateLimitSettings {
+  /** For each authenticated user (or account API token). GitHub: 5,000. */
+  authenticated: number;
+  /** For each client address without credentials. GitHub: 60. */
+  anonymous: number;
+}
+
 export interface ProviderSettings {
   signup: 'open' | 'closed';
+  rateLimit: RateLimitSettings;
 }
 
 export interface ProviderContext {

@@ -1,5 +1,5 @@
 // Builds a provider context (context.ts) with its default parts: guards, password hasher, account
-// tokens, principal cache, rate limits.
+// tokens, principal cache, rate limits (the API's, GitHub's defaults unless given).
 import { authenticateAccountToken } from './auth/account-token';
 import { PrincipalCache } from './auth/principal-cache';
 import { boundedPasswordHasher, type PasswordHasher } from './auth/passwords';
@@ -7,7 +7,8 @@ import type { Guard } from './authz/guard';
 import { defaultGuards } from './authz/guards';
 import { ORGANIZATION_GUARDS } from './authz/organization-guards';
 import { Clock, HOUR, systemClock } from './clock';
-import type { ProviderContext } from './context';
+import type { ProviderContext, RateLimitSettings } from './context';
+import { DEFAULT_RATE_LIMITS } from './http/api-rate-limit';
 import { RateLimiter } from './http/rate-limit';
 import { Logger, redactingLogger } from './logger';
 import type { Store } from './store/store';
@@ -16,7 +17,15 @@ import { VERSION } from './version';
 /** A context over `store` with the default guards; `log` is wrapped in the redactor. */
 export function createProviderContext(
   store: Store,
-  opts: { clock?: Clock; log?: Logger; signup?: 'open' | 'closed'; guards?: Guard[]; dataDir?: string; passwords?: PasswordHasher } = {},
+  opts: {
+    clock?: Clock;
+    log?: Logger;
+    signup?: 'open' | 'closed';
+    guards?: Guard[];
+    dataDir?: string;
+    passwords?: PasswordHasher;
+    rateLimit?: Partial<RateLimitSettings>;
+  } = {},
 ): ProviderContext {
   const clock = opts.clock ?? systemClock;
   return {
@@ -24,7 +33,13 @@ export function createProviderContext(
     clock,
     log: redactingLogger(opts.log),
     passwords: opts.passwords ?? boundedPasswordHasher(),
-    settings: { signup: opts.signup ?? 'open' },
+    settings: {
+      signup: opts.signup ?? 'open',
+      rateLimit: {
+        authenticated: opts.rateLimit?.authenticated ?? DEFAULT_RATE_LIMITS.authenticated,
+        anonymous: opts.rateLimit?.anonymous ?? DEFAULT_RATE_LIMITS.anonymous,
+      },
+    },
     dataDir: opts.dataDir ?? '',
     guards: opts.guards ?? defaultGuards([...ORGANIZATION_GUARDS]),
     accountTokens: authenticateAccountToken,

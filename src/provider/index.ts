@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import { Clock, systemClock } from './clock';
+import type { RateLimitSettings } from './context';
 import { createProviderContext } from './create-context';
 import type { ConnectionLimits } from './http/connection-limits';
 import { servedNames } from './http/served-hosts';
@@ -25,6 +26,8 @@ export type { Clock } from './clock';
 export { ManualClock, systemClock } from './clock';
 export { VERSION } from './version';
 export type { DataKeySource } from './secrets/data-key';
+export type { RateLimitSettings } from './context';
+export { DEFAULT_RATE_LIMITS } from './http/api-rate-limit';
 
 export interface ProviderOptions {
   /**
@@ -50,6 +53,11 @@ export interface ProviderOptions {
   tls?: 'auto' | 'off' | { certFile: string; keyFile: string };
   /** Default 'open'. With 'closed' only an admin can create users (the first user always can). */
   signup?: 'open' | 'closed';
+  /**
+   * API requests an hour: per user (or account API token) and per client address without
+   * credentials. Default GitHub's: 5,000 and 60.
+   */
+  rateLimit?: Partial<RateLimitSettings>;
   clock?: Clock;
   log?: (level: LogLevel, message: string) => void;
   /** How often the unused-token sweeper runs. Default one hour. */
@@ -92,6 +100,9 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   const tlsMode = opts.tls ?? 'auto';
   const signup = opts.signup ?? 'open';
   if (signup !== 'open' && signup !== 'closed') throw new Error(`signup must be 'open' or 'closed'`);
+  for (const [name, value] of Object.entries(opts.rateLimit ?? {})) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) throw new Error(`rateLimit.${name} must be a positive integer`);
+  }
   if (tlsMode === 'off' && !isLoopbackHost(host)) {
     throw new Error(`refusing to serve without TLS on ${host}: --tls off is only allowed on a loopback address`);
   }
@@ -117,7 +128,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   const store: Store = opts.databaseUrl
     ? await openPostgresStore(opts.databaseUrl, { dataKey: opts.dataKey ?? keyFileSource(dataDir), dataDir, log: (message) => log('warn', message) })
     : await openSqliteStore(dataDir, opts.dataKey);
-  const ctx = createProviderContext(store, { clock, log: opts.log, signup, dataDir });
+  const ctx = createProviderContext(store, { clock, log: opts.log, signup, dataDir, rateLimit: opts.rateLimit });
 
   let app: FastifyInstance;
   try {

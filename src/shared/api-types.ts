@@ -12,3 +12,4 @@ export * from './api/repositories';
 export * from './api/token-policy';
 export * from './api/approvals';
 export * from './api/audit';
+export * from './api/discovery';

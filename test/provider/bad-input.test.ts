@@ -120,7 +120,7 @@ describe('bad input', () => {
   it('an unknown login → 401 Bad credentials (same as a wrong password)', async () => {
     const res = await t.api.get('/user', { headers: { authorization: basicHeader('nobody-here', 'x') } });
     assert.equal(res.status, 401);
-    assert.deepEqual(res.json, { message: 'Bad credentials' });
+    assert.deepEqual(res.json, { message: 'Bad credentials', documentation_url: `${t.provider.url}/-/docs/errors#401` });
     const wrong = await t.api.get('/user', { headers: { authorization: basicHeader(user.login, 'x') } });
     assert.equal(wrong.text, res.text);
   });

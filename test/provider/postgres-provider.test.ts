@@ -9,6 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { parseServeArgs } from '../../src/provider/cli';
+import { DATABASE_BUSY_MESSAGE } from '../../src/provider/http/error-handler';
+import type { RateLimitOverviewJson } from '../../src/shared/api-types';
 import { ApiClient } from './helpers/api-client';
 import { ManualClock } from '../../src/provider/clock';
 import { createUser, enable2fa, nextOtp } from './helpers/accounts';
@@ -89,7 +91,38 @@ describe('provider on PostgreSQL', function () {
     }
     const locked = await b.api.get('/user', { basic: user, otp: await nextOtp(b, user) });
     assert.equal(locked.status, 401, 'locked at B by the failures at A');
-    assert.deepEqual(locked.json, { message: 'Bad credentials' });
+    assert.deepEqual(locked.json, { message: 'Bad credentials', documentation_url: `${b.provider.url}/-/docs/errors#401` });
+  });
+
+  it('two replicas share one API rate-limit count: of 40 parallel requests spread over both, exactly the limit pass', async () => {
+    const url = await pg.newDatabase();
+    const clock = new ManualClock(Date.now());
+    const limit = 15;
+    const [a, b] = await Promise.all([
+      startTestProvider({ databaseUrl: url, clock, dataKey, rateLimit: { authenticated: limit } }),
+      startTestProvider({ databaseUrl: url, clock, dataKey, rateLimit: { authenticated: limit } }),
+    ]);
+    open.push(a, b);
+    await createUser(a);
+    const s = await newSession(a); // its sign-in counts one for the user
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? b : a).api.get('/user', { token: s.token })));
+    const passed = answers.filter((r) => r.status === 200);
+    assert.equal(passed.length, limit - 1);
+    assert.equal(answers.filter((r) => r.status === 403).length, 40 - (limit - 1));
+    assert.deepEqual(passed.map((r) => Number(r.headers.get('x-ratelimit-used'))).sort((x, y) => x - y), Array.from({ length: limit - 1 }, (_, i) => i + 2));
+    const atB = await b.api.get<RateLimitOverviewJson>('/rate_limit', { token: s.token });
+    assert.deepEqual([atB.json.rate.used, atB.json.rate.remaining], [limit, 0], 'B reports the count A added to');
+    assert.equal((await a.api.get('/user', { token: s.token })).status, 403);
+  });
+
+  it('API rate-limit counters raise no change notification (each request would empty every replica\'s token cache)', async () => {
+    const store = await pg.newStore();
+    const triggers = await store.pool.query(
+      `SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relname = 'rate_limits' AND NOT t.tgisinternal`,
+    );
+    assert.deepEqual(triggers.rows, []);
+    const watched = await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_trigger WHERE tgname = 'tessera_changed_rows'`);
+    assert.ok(watched.rows[0].n > 5, 'other tables do have the change trigger');
   });
 
   it('answers 503 with Retry-After while the database is unreachable, and recovers', async function () {
@@ -108,7 +141,9 @@ describe('provider on PostgreSQL', function () {
       const res = await t.api.get('/user', { token: tok.token });
       assert.equal(res.status, 503, res.text);
       assert.equal(res.headers.get('retry-after'), '1');
-      assert.doesNotMatch(res.text, /postgres:|127\.0\.0\.1/, 'no connection details in the answer');
+      const docs = `${t.provider.url}/-/docs/errors#503`;
+      assert.deepEqual(res.json, { message: DATABASE_BUSY_MESSAGE, documentation_url: docs });
+      assert.doesNotMatch(res.text.replace(docs, ''), /postgres:|127\.0\.0\.1/, 'no connection details in the answer');
     } finally {
       await killer.query(`ALTER DATABASE ${db} ALLOW_CONNECTIONS true`);
       await killer.end();

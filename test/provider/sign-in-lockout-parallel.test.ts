@@ -13,7 +13,9 @@ import type { ApiResponse } from './helpers/api-client';
 import { createUser, enable2fa, nextOtp, TestUser, totpAt } from './helpers/accounts';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
 
-const BAD_CREDENTIALS = JSON.stringify({ message: 'Bad credentials' });
+function badCredentials(t: InProcessProvider): string {
+  return JSON.stringify({ message: 'Bad credentials', documentation_url: `${t.provider.url}/-/docs/errors#401` });
+}
 
 /**
  * A real hasher whose verifications are counted and, while held, wait for release(). Cheap scrypt
@@ -107,8 +109,8 @@ describe('parallel guesses against one account', function () {
     const wrong = Array.from({ length: 199 }, (_, i) => () => basic(`wrong guess ${i}`));
     const answers = await burst(held, wrong, () => basic(user.password));
     assert.equal(answers.right.status, 401, 'the right password, sent during the burst, is refused');
-    assert.equal(answers.right.text, BAD_CREDENTIALS);
-    for (const r of answers.wrong) assert.equal(r.text, BAD_CREDENTIALS);
+    assert.equal(answers.right.text, badCredentials(t));
+    for (const r of answers.wrong) assert.equal(r.text, badCredentials(t));
     assert.ok(held.verifications <= 10, `${held.verifications} passwords verified`);
     assert.equal(await failedLogins('password'), 10, 'ten failures recorded');
     assert.equal((await basic(user.password)).status, 401, 'the account is locked afterwards');
@@ -125,7 +127,7 @@ describe('parallel guesses against one account', function () {
     const wrong = wrongCodes.map((code) => () => basic(user.password, code));
     const answers = await burst(held, wrong, () => basic(user.password, rightCode));
     assert.equal(answers.right.status, 401, 'the right code, sent during the burst, is refused');
-    assert.equal(answers.right.text, BAD_CREDENTIALS);
+    assert.equal(answers.right.text, badCredentials(t));
     assert.ok(held.verifications <= 10, `${held.verifications} passwords verified`);
     assert.ok((await failedLogins('two_factor')) <= 10, 'at most ten codes checked');
     assert.equal((await basic(user.password, await nextOtp(t, user))).status, 401, 'the account is locked afterwards');

@@ -1,6 +1,9 @@
-// The sweeper revokes tokens unused for 365 days (never used: counted from creation), with the
-// provider's clock moved forward.
+// The sweeper revokes tokens unused for 365 days (never used: counted from creation), and forgets
+// the API rate-limit counts of ended windows, with the provider's clock moved forward.
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
 import { createClassicToken, createUser } from './helpers/accounts';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -45,5 +48,23 @@ describe('unused-token sweeper', () => {
 
     const log = await t.api.get('/user/audit-log?phrase=action:personal_access_token.auto_revoked', { basic: user });
     assert.deepEqual(log.json.map((e: { token_id: number }) => e.token_id).sort(), [unused.id, sometimes.id].sort());
+  });
+
+  it('forgets the rate-limit counts of windows that have ended', async () => {
+    const user = await createUser(t);
+    const { token } = await createClassicToken(t, user, { name: 'counted', scopes: ['repo'] });
+    assert.equal((await t.api.get('/user', { token })).status, 200);
+    const db = new DatabaseSync(path.join(t.dataDir, DATABASE_FILE), { readOnly: true });
+    try {
+      const counts = () => db.prepare('SELECT key, window_start FROM rate_limits').all() as { key: string; window_start: string }[];
+      const before = counts().find((r) => r.key === `user:${user.id}`);
+      assert.ok(before, JSON.stringify(counts()));
+      t.clock.advance(2 * 60 * 60_000);
+      await until('the ended window to be forgotten', async () => counts().every((r) => r.window_start > before.window_start));
+      assert.equal(counts().length, 0);
+      assert.equal((await t.api.get('/user', { token })).headers.get('x-ratelimit-used'), '1', 'a new window counts from 1');
+    } finally {
+      db.close();
+    }
   });
 });

@@ -56,6 +56,12 @@ export interface AuthRequirement {
   wwwAuthenticate?: string;
 }
 
+/**
+ * Anonymous, and open to any credentials a client sends along (a token of any kind or scope,
+ * an account API token): credentials that are sent are still checked, so bad ones answer 401.
+ */
+export const OPEN_TO_ANY_CALLER: AuthRequirement = { anonymous: true, classicScopes: [], permission: 'none', accountToken: true };
+
 export function resolvePerRequest<T>(v: PerRequest<T> | undefined, request: AuthzRequest, resource: AuthzResource | undefined): T | undefined {
   return typeof v === 'function' ? (v as (r: AuthzRequest, res: AuthzResource | undefined) => T)(request, resource) : v;
 }

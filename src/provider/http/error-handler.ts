@@ -133,14 +133,19 @@ export function toHttpError(err: unknown, isBusy: BusyTest): HttpError | undefin
   return undefined;
 }
 
-export function installErrorHandler(app: FastifyInstance, log: Logger, isBusy: BusyTest): void {
+/** documentation_url for an error topic (a status or a named topic, see error-docs.ts). */
+export type DocsUrl = (topic: string) => string;
+
+export function installErrorHandler(app: FastifyInstance, log: Logger, isBusy: BusyTest, docsUrl: DocsUrl): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const http = toHttpError(err, isBusy);
     if (http) {
       for (const [k, v] of Object.entries(http.headers)) reply.header(k, v);
-      return reply.code(http.status).type('application/json; charset=utf-8').send(http.body());
+      const body = http.body();
+      body.documentation_url ??= docsUrl(http.docsTopic ?? String(http.status));
+      return reply.code(http.status).type('application/json; charset=utf-8').send(body);
     }
-    log('error', `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}: ${(err as Error)?.stack ?? String(err)}`);
-    return reply.code(500).type('application/json; charset=utf-8').send({ message: 'Internal server error' });
+    log('error', `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]} (request ${request.id}): ${(err as Error)?.stack ?? String(err)}`);
+    return reply.code(500).type('application/json; charset=utf-8').send({ message: 'Internal server error', documentation_url: docsUrl('500') });
   });
 }

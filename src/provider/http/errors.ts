@@ -1,6 +1,7 @@
 // The one error type routes, hooks and services throw. The error handler (./error-handler.ts)
 // turns it into the API's JSON error shape: { message, errors?: [{resource, field, code, message}],
-// documentation_url? }.
+// documentation_url }; documentation_url is the provider's own error page (error-docs.ts) unless
+// the error names another.
 
 export interface FieldError {
   resource?: string;
@@ -21,14 +22,21 @@ export class HttpError extends Error {
   readonly errors?: FieldError[];
   readonly headers: Record<string, string>;
   readonly documentationUrl?: string;
+  /** The error-docs topic (http/error-docs.ts) when it is not the status's own. */
+  readonly docsTopic?: string;
 
-  constructor(status: number, message: string, opts: { errors?: FieldError[]; headers?: Record<string, string>; documentationUrl?: string } = {}) {
+  constructor(
+    status: number,
+    message: string,
+    opts: { errors?: FieldError[]; headers?: Record<string, string>; documentationUrl?: string; docsTopic?: string } = {},
+  ) {
     super(message);
     this.name = 'HttpError';
     this.status = status;
     this.errors = opts.errors;
     this.headers = opts.headers ?? {};
     this.documentationUrl = opts.documentationUrl;
+    this.docsTopic = opts.docsTopic;
   }
 
   body(): ErrorBody {

@@ -1,9 +1,11 @@
 // Every route module, registered in this order. Later issues append theirs.
 import type { FastifyInstance } from 'fastify';
 import type { ProviderContext } from '../context';
+import { registerApiDiscoveryRoutes } from './api-discovery';
 import { registerAuditLogRoutes } from './audit-log';
 import { registerAuthorizationRoutes } from './authorizations';
 import { registerCredentialsRevokeRoutes } from './credentials-revoke';
+import { registerErrorDocsRoutes } from './error-docs';
 import { registerGitRoutes } from './git';
 import { registerGraphqlRoutes } from './graphql';
 import { registerHealthRoutes } from './health';
@@ -19,6 +21,8 @@ export type RouteModule = (app: FastifyInstance, ctx: ProviderContext) => void;
 
 export const ROUTE_MODULES: readonly RouteModule[] = [
   registerHealthRoutes,
+  registerErrorDocsRoutes,
+  registerApiDiscoveryRoutes,
   registerUserRoutes,
   registerUserProfileRoutes,
   registerUserKeyRoutes,

@@ -9,6 +9,7 @@ import type { DeployKeyStore } from './deploy-keys';
 import type { FineGrainedTokenStore } from './fine-grained-tokens';
 import type { MembershipStore } from './memberships';
 import type { OrganizationStore } from './organizations';
+import type { RateLimitStore } from './rate-limits';
 import type { RepositoryStore } from './repositories';
 import type { SignInFailureStore } from './sign-in-failures';
 import type { TokenRequestStore } from './token-requests';
@@ -30,6 +31,8 @@ export interface Store {
   readonly tokenRequests: TokenRequestStore;
   readonly credentialAuthorizations: CredentialAuthorizationStore;
   readonly accountTokens: AccountTokenStore;
+  /** API rate-limit counters, shared by every process on the store. */
+  readonly rateLimits: RateLimitStore;
   /**
    * Runs `fn` in a transaction: every call made through `tx` commits together when `fn`'s promise
    * resolves, and none does when it rejects (the rejection is passed on). Transactions are
@@ -53,8 +56,9 @@ export interface Store {
    *  - within one second after a commit made by any other connection or process sharing the data
    *    (SQLite: from the next event-loop turn; PostgreSQL: when its LISTEN connection hears the
    *    NOTIFY every writing transaction sends).
-   * A token's last_used_at bookkeeping (TokenStore.touchLastUsed) and appending to the audit log
-   * need not move it (no cache holds them). `undefined`
+   * A token's last_used_at bookkeeping (TokenStore.touchLastUsed), appending to the audit log and
+   * the API rate-limit counters (RateLimitStore) must not move it (no cache holds them, and they
+   * are written on nearly every request). `undefined`
    * when the store cannot tell right now (inside an open transaction, a lost LISTEN connection):
    * callers must then neither use nor fill a cache. Synchronous and cheap: called on every request.
    */
@@ -63,6 +67,7 @@ export interface Store {
 }
 
 export type { AuditStore, AuditEventRecord, NewAuditEvent, AuditQuery } from './audit';
+export type { RateLimitStore, RateLimitCount } from './rate-limits';
 export type { SignInFailureStore, FailureState } from './sign-in-failures';
 export type { TokenStore, TokenRecord, NewToken, TokenUpdate, TokenQuery, TokenStatus, RepositorySelection, ResourceOwnerType } from './tokens';
 export type { TwoFactorStore, TwoFactorRecord } from './two-factor';

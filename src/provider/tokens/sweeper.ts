@@ -1,9 +1,11 @@
-// Revokes tokens unused for 365 days (never used: counted from creation). Runs at start and then
-// every `intervalMs`; reads time from the provider's clock so tests can move it.
+// Revokes tokens unused for 365 days (never used: counted from creation), and forgets the API
+// rate-limit counts of ended windows. Runs at start and then every `intervalMs`; reads time from
+// the provider's clock so tests can move it.
 import { DAY } from '../clock';
 import type { ProviderContext } from '../context';
 import { AUDIT_ACTIONS } from '../audit/audit-log';
 import { audit } from '../audit/audit';
+import { pruneRateLimits } from '../http/api-rate-limit';
 
 export const UNUSED_TOKEN_MAX_AGE_MS = 365 * DAY;
 export const DEFAULT_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
@@ -33,7 +35,9 @@ export function startSweeper(ctx: ProviderContext, intervalMs: number): Sweeper 
   let stopped = false;
   const run = () => {
     if (stopped) return;
-    running = sweepUnusedTokens(ctx).catch((err) => ctx.log('error', `sweeper: ${(err as Error).message}`));
+    running = sweepUnusedTokens(ctx)
+      .then(() => pruneRateLimits(ctx))
+      .catch((err) => ctx.log('error', `sweeper: ${(err as Error).message}`));
   };
   run();
   const timer = setInterval(run, Math.max(10, intervalMs));

@@ -1,4 +1,5 @@
-// The body of every error answer: `{message, errors?}` (GitHub's shape); `errors` names the fields.
+// The body of every error answer: `{message, errors?, documentation_url}` (GitHub's shape); `errors`
+// names the fields, `documentation_url` points at the provider's own error page.
 
 export interface ApiFieldError {
   resource?: string;

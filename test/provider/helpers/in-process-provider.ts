@@ -11,7 +11,7 @@ import { createProviderContext } from '../../../src/provider/create-context';
 import type { RouteModule } from '../../../src/provider/routes';
 import { openSqliteStore, SqliteStore } from '../../../src/provider/store/sqlite/sqlite-store';
 import { ApiClient } from './api-client';
-import type { TestProvider } from './provider';
+import { TEST_RATE_LIMIT, type TestProvider } from './provider';
 
 export interface InProcessProvider extends TestProvider {
   ctx: ProviderContext;
@@ -29,7 +29,7 @@ export async function startInProcessProvider(
   opts: { passwords?: PasswordHasher } = {},
 ): Promise<InProcessProvider> {
   const store = await openSqliteStore(dataDir);
-  const ctx = createProviderContext(store, { clock, dataDir, ...opts });
+  const ctx = createProviderContext(store, { clock, dataDir, rateLimit: TEST_RATE_LIMIT, ...opts });
   let app: FastifyInstance;
   try {
     app = buildApp(ctx, { routes });

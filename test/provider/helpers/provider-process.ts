@@ -3,6 +3,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { ApiClient } from './api-client';
+import { TEST_RATE_LIMIT } from './provider';
 
 const CLI = path.resolve(__dirname, '../../../src/provider/cli.js');
 
@@ -46,7 +47,8 @@ export async function startProviderProcesses(dataDir: string, count: number): Pr
 }
 
 export async function startProviderProcess(dataDir: string, timeoutMs = 30_000): Promise<ProviderProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--tls', 'off'], {
+  const limits = ['--rate-limit', String(TEST_RATE_LIMIT.authenticated), '--anonymous-rate-limit', String(TEST_RATE_LIMIT.anonymous)];
+  const child = spawn(process.execPath, [CLI, 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--tls', 'off', ...limits], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -18,6 +18,13 @@ export interface TestProvider {
   close(): Promise<void>;
 }
 
+/**
+ * Tests make many requests from one address and one user (sign-ups, bursts, fuzzing): GitHub's
+ * hourly limits would stop a test file half way, so test providers get limits no test reaches.
+ * Tests of the rate limit itself pass their own (small) limits; `undefined` brings back a default.
+ */
+export const TEST_RATE_LIMIT = { authenticated: 1_000_000, anonymous: 1_000_000 };
+
 export async function startTestProvider(opts: Partial<Omit<ProviderOptions, 'clock'>> & { clock?: ManualClock; keepDataDir?: boolean } = {}): Promise<TestProvider> {
   const dataDir = opts.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'tessera-test-')));
   const clock = opts.clock ?? new ManualClock(Date.now());
@@ -25,6 +32,7 @@ export async function startTestProvider(opts: Partial<Omit<ProviderOptions, 'clo
   const provider = await startProvider({
     tls: 'off',
     ...opts,
+    rateLimit: { ...TEST_RATE_LIMIT, ...opts.rateLimit },
     host: '127.0.0.1',
     port: opts.port ?? 0,
     dataDir,

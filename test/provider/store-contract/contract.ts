@@ -6,6 +6,7 @@ import { accountStoreContract } from './accounts-contract';
 import type { StoreFactory } from './fixtures';
 import { orgStoreContract } from './orgs-contract';
 import { profileStoreContract } from './profiles-contract';
+import { rateLimitStoreContract } from './rate-limits-contract';
 import { repositoryStoreContract } from './repositories-contract';
 import { tokenStoreContract } from './tokens-contract';
 import { transactionContract } from './transaction-contract';
@@ -21,5 +22,6 @@ export function storeContract(name: string, makeStore: StoreFactory): void {
     profileStoreContract(makeStore);
     approvalStoreContract(makeStore);
     transactionContract(makeStore);
+    rateLimitStoreContract(makeStore);
   });
 }

@@ -19,6 +19,7 @@ import { PgFineGrainedTokenStore } from './fine-grained-tokens';
 import { PgMembershipStore } from './memberships';
 import { runPgMigrations } from './migrate';
 import { PgOrganizationStore } from './organizations';
+import { PgRateLimitStore } from './rate-limits';
 import { PgRepositoryStore } from './repositories';
 import { PgSignInFailureStore } from './sign-in-failures';
 import { PgTokenRequestStore } from './token-requests';
@@ -54,6 +55,7 @@ export class PostgresStore implements Store {
   readonly tokenRequests: PgTokenRequestStore;
   readonly credentialAuthorizations: PgCredentialAuthorizationStore;
   readonly accountTokens: PgAccountTokenStore;
+  readonly rateLimits: PgRateLimitStore;
   private closed: Promise<void> | undefined;
 
   /** Use `openPostgresStore`. `db`: the pool, or the transaction this store is bound to. */
@@ -75,6 +77,7 @@ export class PostgresStore implements Store {
     this.tokenRequests = new PgTokenRequestStore(db);
     this.credentialAuthorizations = new PgCredentialAuthorizationStore(db);
     this.accountTokens = new PgAccountTokenStore(db);
+    this.rateLimits = new PgRateLimitStore(db);
   }
 
   get pool(): Pool {

@@ -13,6 +13,7 @@ import { SqliteRepositoryStore } from './repositories';
 import { keyFileSource, type DataKeySource, sqliteDataKeyLedger, unlockDataKey } from '../../secrets/data-key';
 import type { SecretBox } from '../../secrets/secret-box';
 import { openDatabase } from './database';
+import { SqliteRateLimitStore } from './rate-limits';
 import { isSqliteBusy } from './rows';
 import { SqliteSignInFailureStore } from './sign-in-failures';
 import { SqliteTokenRequestStore } from './token-requests';
@@ -37,6 +38,7 @@ class SqliteParts {
   readonly tokenRequests: SqliteTokenRequestStore;
   readonly credentialAuthorizations: SqliteCredentialAuthorizationStore;
   readonly accountTokens: SqliteAccountTokenStore;
+  readonly rateLimits: SqliteRateLimitStore;
   /** What changeVersion() reads (shared by both views of the connection). */
   readonly changes: SqliteChangeVersion;
 
@@ -60,6 +62,7 @@ class SqliteParts {
       this.tokenRequests = w(source.tokenRequests);
       this.credentialAuthorizations = w(source.credentialAuthorizations);
       this.accountTokens = w(source.accountTokens);
+      this.rateLimits = w(source.rateLimits);
       return;
     }
     const db = source;
@@ -77,6 +80,7 @@ class SqliteParts {
     this.tokenRequests = new SqliteTokenRequestStore(db);
     this.credentialAuthorizations = new SqliteCredentialAuthorizationStore(db);
     this.accountTokens = new SqliteAccountTokenStore(db);
+    this.rateLimits = new SqliteRateLimitStore(db, this.changes);
   }
 }
 

@@ -5,6 +5,7 @@ import { m001Core } from './001-core';
 import { m002Organizations } from './002-organizations';
 import { m003DataKey } from './003-data-key';
 import { m004SignInAttempts } from './004-sign-in-attempts';
+import { m005RateLimits } from './005-rate-limits';
 import { m006Profiles } from './006-profiles';
 
-export const MIGRATIONS: readonly Migration[] = [m001Core, m002Organizations, m003DataKey, m004SignInAttempts, m006Profiles];
+export const MIGRATIONS: readonly Migration[] = [m001Core, m002Organizations, m003DataKey, m004SignInAttempts, m005RateLimits, m006Profiles];

@@ -1,0 +1,42 @@
+// The headers GitHub Enterprise Server sends on every answer, set in the first hook of every
+// request (git's and refused ones included): X-GitHub-Request-Id (the request's id, also in its
+// log line), the API version, the media type the client asked for, and Vary. Plus the one log line
+// each request gets. (The provider's own no-store / nosniff headers: common-headers.ts.)
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '../logger';
+import { GHES_API_VERSION } from './ghes-version';
+
+export const VARY = 'Accept, Authorization, Cookie, X-GitHub-OTP';
+
+const GITHUB_MEDIA_TYPE = /application\/vnd\.github(?:\.(v\d+))?(?:\.([a-z0-9-]+))?(?:\+([a-z0-9-]+))?/i;
+
+/** X-GitHub-Media-Type for an Accept header: `github.v3; format=json`, `github.v3; param=raw; format=json`. */
+export function githubMediaType(accept: string | undefined): string {
+  const m = accept ? GITHUB_MEDIA_TYPE.exec(accept) : null;
+  const version = m?.[1]?.toLowerCase() ?? 'v3';
+  const param = m?.[2]?.toLowerCase();
+  const format = m?.[3]?.toLowerCase() ?? 'json';
+  return `github.${version}; ${param ? `param=${param}; ` : ''}format=${format}`;
+}
+
+/** How a finished request is logged: the request id ties the line to the client's answer. */
+export function requestLogLine(request: FastifyRequest, status: number): string {
+  return `${request.method} ${request.url.split('?')[0]} ${status} (request ${request.id})`;
+}
+
+export function installApiHeaders(app: FastifyInstance, log: Logger): void {
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    reply.header('x-github-request-id', request.id);
+    reply.header('x-github-enterprise-version', GHES_API_VERSION);
+    reply.header('x-github-media-type', githubMediaType(request.headers.accept));
+    reply.header('vary', VARY);
+    done();
+  });
+  // Successes at debug level, client errors at info, a bug (500) at error (its stack is logged by
+  // the error handler with the same request id), other server answers (503 busy) at warn.
+  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    const status = reply.statusCode;
+    log(status === 500 ? 'error' : status >= 500 ? 'warn' : status >= 400 ? 'info' : 'debug', requestLogLine(request, status));
+    done();
+  });
+}

@@ -1,0 +1,173 @@
+// GitHub's primary rate limit for the API (paths under /api/v3, and /api/graphql), counted in the
+// store so every provider process sharing it shares the counts: a fixed window per clock hour per
+// key — the user for password and personal-access-token requests, the token for account API
+// tokens (they act for an organization), the client address for anonymous requests. Every API
+// answer carries the X-RateLimit-* headers; a request over the limit is refused with 403,
+// Retry-After and the headers. Answers 304 Not Modified do not count, nor does GET /rate_limit.
+// Git's smart-HTTP routes and the provider's own /-/ endpoints are not rate-limited: they are not
+// GitHub's API.
+//
+// Installed once for every request (app.ts): the count is taken after authentication (the key is
+// the caller) and before the body is read (preParsing); a request refused before that (401, a
+// denial, 404) is counted when answered (onSend).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal';
+import { HOUR } from '../clock';
+import type { ProviderContext, RateLimitSettings } from '../context';
+import { HttpError } from './errors';
+
+export const DEFAULT_RATE_LIMITS: Readonly<RateLimitSettings> = { authenticated: 5000, anonymous: 60 };
+export const RATE_LIMIT_WINDOW_MS = HOUR;
+export const RATE_LIMIT_DOCS_TOPIC = 'rate-limit';
+
+export interface RateLimitState {
+  limit: number;
+  used: number;
+  remaining: number;
+  /** When the window ends and the count starts over. */
+  reset: Date;
+  resource: 'core';
+}
+
+interface RequestRateLimit {
+  key: string;
+  windowStart: Date;
+  state: RateLimitState;
+  /** Whether this request was counted (false for GET /rate_limit and refused requests). */
+  counted: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * Set by the rate-limit hooks on API requests; null when the count could not be taken (the
+     * database was busy) and is not tried again.
+     */
+    rateLimit: RequestRateLimit | null | undefined;
+  }
+}
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
+function isApiPath(path: string): boolean {
+  return path === '/api/v3' || path.startsWith('/api/v3/') || path === '/api/graphql' || path === '/api/graphql/';
+}
+
+/** GET /rate_limit: reads the caller's count without adding to it. */
+function isStatusRequest(request: FastifyRequest, path: string): boolean {
+  return (request.method === 'GET' || request.method === 'HEAD') && (path === '/api/v3/rate_limit' || path === '/api/v3/rate_limit/');
+}
+
+/** The key a request counts against, and its limit. */
+export function rateLimitKey(ctx: ProviderContext, principal: Principal | undefined, ip: string): { key: string; limit: number } {
+  const limits = ctx.settings.rateLimit;
+  if (!principal) return { key: `ip:${ip}`, limit: limits.anonymous };
+  if (principal.method === 'account-token' && principal.token) return { key: `token:${principal.token.id}`, limit: limits.authenticated };
+  return { key: `user:${principal.user.id}`, limit: limits.authenticated };
+}
+
+function windowStartAt(now: Date): Date {
+  return new Date(Math.floor(now.getTime() / RATE_LIMIT_WINDOW_MS) * RATE_LIMIT_WINDOW_MS);
+}
+
+function stateOf(limit: number, used: number, windowStart: Date): RateLimitState {
+  const shown = Math.min(used, limit);
+  return { limit, used: shown, remaining: limit - shown, reset: new Date(windowStart.getTime() + RATE_LIMIT_WINDOW_MS), resource: 'core' };
+}
+
+function setRateLimitHeaders(reply: FastifyReply, s: RateLimitState): void {
+  reply.header('x-ratelimit-limit', String(s.limit));
+  reply.header('x-ratelimit-remaining', String(s.remaining));
+  reply.header('x-ratelimit-reset', String(Math.ceil(s.reset.getTime() / 1000)));
+  reply.header('x-ratelimit-used', String(s.used));
+  reply.header('x-ratelimit-resource', s.resource);
+}
+
+function exceeded(ctx: ProviderContext, request: FastifyRequest, state: RateLimitState): HttpError {
+  const wait = Math.max(1, Math.ceil((state.reset.getTime() - ctx.clock.now().getTime()) / 1000));
+  const who = request.principal
+    ? request.principal.method === 'account-token'
+      ? `token ID ${request.principal.token?.id}`
+      : `user ID ${request.principal.user.id}`
+    : request.ip;
+  const extra = request.principal ? '' : ' (But here\'s the good news: Authenticated requests get a higher rate limit.)';
+  return new HttpError(403, `API rate limit exceeded for ${who}.${extra}`, { headers: { 'Retry-After': String(wait) }, docsTopic: RATE_LIMIT_DOCS_TOPIC });
+}
+
+/** Forgets the counts of windows that have ended (run by the sweeper). */
+export function pruneRateLimits(ctx: ProviderContext): Promise<number> {
+  return ctx.store.rateLimits.prune(windowStartAt(ctx.clock.now()));
+}
+
+/** The caller's count in the current window, without counting (GET /rate_limit). */
+export async function rateLimitStatus(ctx: ProviderContext, request: FastifyRequest): Promise<RateLimitState> {
+  const { key, limit } = rateLimitKey(ctx, request.principal, request.ip);
+  const windowStart = windowStartAt(ctx.clock.now());
+  const state = stateOf(limit, await ctx.store.rateLimits.peek(key, windowStart), windowStart);
+  request.rateLimit = { key, windowStart, state, counted: false };
+  return state;
+}
+
+/**
+ * Counts the request; returns its state and whether it is within the limit. When another writer
+ * holds the database past the busy timeout, the request passes uncounted (it has waited that long
+ * already, and what it does next meets the same busy database): undefined.
+ */
+async function count(ctx: ProviderContext, request: FastifyRequest): Promise<{ state: RateLimitState; allowed: boolean } | undefined> {
+  const { key, limit } = rateLimitKey(ctx, request.principal, request.ip);
+  let hit;
+  try {
+    hit = await ctx.store.rateLimits.hit(key, windowStartAt(ctx.clock.now()), limit);
+  } catch (err) {
+    if (!ctx.store.isBusy(err)) throw err;
+    request.rateLimit = null;
+    ctx.log('warn', `rate limit: the database is busy, ${request.method} ${pathOf(request.url)} not counted (request ${request.id})`);
+    return undefined;
+  }
+  const allowed = hit.used <= limit;
+  const state = stateOf(limit, hit.used, hit.windowStart);
+  request.rateLimit = { key, windowStart: hit.windowStart, state, counted: allowed };
+  return { state, allowed };
+}
+
+export function installApiRateLimit(app: FastifyInstance, ctx: ProviderContext): void {
+  app.decorateRequest('rateLimit', undefined);
+
+  app.addHook('preParsing', async (request: FastifyRequest, reply: FastifyReply, payload) => {
+    const path = pathOf(request.url);
+    if (!isApiPath(path) || isStatusRequest(request, path)) return payload;
+    const counted = await count(ctx, request);
+    if (!counted) return payload;
+    setRateLimitHeaders(reply, counted.state);
+    if (!counted.allowed) throw exceeded(ctx, request, counted.state);
+    return payload;
+  });
+
+  // Runs after the conditional-request hook (installed first), so it sees a 304. Never fails the
+  // answer: a count it cannot take leaves the headers out.
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    const path = pathOf(request.url);
+    const rl = request.rateLimit;
+    if (!isApiPath(path) || rl === null) return payload;
+    try {
+      if (!rl) {
+        // Refused before it was counted (or GET /rate_limit failing before its handler ran).
+        const state = isStatusRequest(request, path) ? await rateLimitStatus(ctx, request) : (await count(ctx, request))?.state;
+        if (state) setRateLimitHeaders(reply, state);
+      } else if (reply.statusCode === 304 && rl.counted) {
+        await ctx.store.rateLimits.refund(rl.key, rl.windowStart);
+        rl.counted = false;
+        rl.state = stateOf(rl.state.limit, rl.state.used - 1, rl.windowStart);
+        setRateLimitHeaders(reply, rl.state);
+      } else if (!rl.counted) {
+        setRateLimitHeaders(reply, rl.state);
+      }
+    } catch (err) {
+      ctx.log(ctx.store.isBusy(err) ? 'warn' : 'error', `rate limit: ${request.method} ${path} (request ${request.id}): ${(err as Error)?.message ?? String(err)}`);
+    }
+    return payload;
+  });
+}

@@ -1,0 +1,38 @@
+// ETag on every successful GET (and HEAD) answer with a body — a weak validator, the SHA-256 of the
+// serialized body — and If-None-Match answered 304 with no body. Git's smart-HTTP answers are
+// streamed and get neither.
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+export function etagOf(body: string | Buffer): string {
+  return `W/"${createHash('sha256').update(body).digest('hex')}"`;
+}
+
+/** Weak comparison (RFC 9110 §13.1.2): `*` or any listed tag equal to `etag`, W/ ignored. */
+export function noneMatchHits(ifNoneMatch: string | string[] | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  const wanted = opaque(etag);
+  const listed = (Array.isArray(ifNoneMatch) ? ifNoneMatch.join(',') : ifNoneMatch).split(',');
+  return listed.some((tag) => tag.trim() === '*' || opaque(tag) === wanted);
+}
+
+export function installConditionalRequests(app: FastifyInstance): void {
+  app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: Error | null, payload?: unknown) => void) => {
+    const body = payload as string | Buffer | null | undefined;
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200 || !(typeof body === 'string' || Buffer.isBuffer(body))) {
+      done(null, payload);
+      return;
+    }
+    const etag = etagOf(body);
+    reply.header('etag', etag);
+    if (!noneMatchHits(request.headers['if-none-match'], etag)) {
+      done(null, payload);
+      return;
+    }
+    reply.code(304);
+    reply.removeHeader('content-type');
+    reply.removeHeader('content-length');
+    done(null, null);
+  });
+}

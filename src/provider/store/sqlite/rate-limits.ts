@@ -1,0 +1,51 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { RateLimitCount, RateLimitStore } from '../rate-limits';
+import type { SqliteChangeVersion } from './change-version';
+import { date, iso, Row } from './rows';
+import { statement } from './statements';
+
+// One statement, so concurrent requests (even from several processes) all count and never more
+// than limit + 1 is stored. A window older than the caller's starts over; a newer one (another
+// process's clock ran ahead) is kept and counted in. ISO timestamps compare as text.
+const HIT = `INSERT INTO rate_limits (key, window_start, used) VALUES (?1, ?2, 1)
+  ON CONFLICT (key) DO UPDATE SET
+    used = CASE WHEN window_start >= ?2 THEN used + (used <= ?3) ELSE 1 END,
+    window_start = MAX(window_start, ?2)
+  RETURNING used, window_start`;
+
+export class SqliteRateLimitStore implements RateLimitStore {
+  constructor(
+    private readonly db: DatabaseSync,
+    private readonly changes: SqliteChangeVersion,
+  ) {}
+
+  async hit(key: string, windowStart: Date, limit: number): Promise<RateLimitCount> {
+    const r = statement(this.db, HIT).get(key, iso(windowStart), limit) as Row;
+    this.written(1);
+    return { used: Number(r.used), windowStart: date(r.window_start) };
+  }
+
+  async refund(key: string, windowStart: Date): Promise<void> {
+    const r = statement(this.db, 'UPDATE rate_limits SET used = used - 1 WHERE key = ? AND window_start = ? AND used > 0').run(key, iso(windowStart));
+    this.written(Number(r.changes));
+  }
+
+  async peek(key: string, windowStart: Date): Promise<number> {
+    const r = statement(this.db, 'SELECT used FROM rate_limits WHERE key = ? AND window_start >= ?').get(key, iso(windowStart)) as Row | undefined;
+    return r ? Number(r.used) : 0;
+  }
+
+  async prune(before: Date): Promise<number> {
+    const pruned = Number(statement(this.db, 'DELETE FROM rate_limits WHERE window_start < ?').run(iso(before)).changes);
+    this.written(pruned);
+    return pruned;
+  }
+
+  /**
+   * Counters are written on nearly every API request and no cache holds them: not a change
+   * (Store.changeVersion), or every request would empty the principal cache.
+   */
+  private written(rows: number): void {
+    if (!this.db.isTransaction) this.changes.ignore(rows);
+  }
+}

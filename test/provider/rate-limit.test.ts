@@ -1,0 +1,271 @@
+// The API rate limit: GitHub's defaults, X-RateLimit-* on every API answer (octokit reads them), a
+// store-backed count per user / account token / address that holds under 200 parallel requests,
+// 403 with Retry-After when spent, a new window each hour, GET /rate_limit without counting, one
+// count shared by two providers on the same database (PostgreSQL: postgres-provider.test.ts), and
+// counting that leaves the token cache alone.
+import * as assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
+import { parseServeArgs } from '../../src/provider/cli';
+import { DEFAULT_RATE_LIMITS } from '../../src/provider/http/api-rate-limit';
+import { HOUR, ManualClock } from '../../src/provider/clock';
+import { startProvider } from '../../src/provider/index';
+import type { RateLimitOverviewJson } from '../../src/shared/api-types';
+import { createClassicToken, createUser, signIn } from './helpers/accounts';
+import type { ApiResponse } from './helpers/api-client';
+import { startInProcessProvider } from './helpers/in-process-provider';
+import { octokitFor } from './helpers/octokit';
+import { addMember, createClassic, createOrg, newSession } from './helpers/orgs';
+import { startTestProvider, TestProvider } from './helpers/provider';
+
+function rateHeaders(res: ApiResponse) {
+  const n = (name: string) => Number(res.headers.get(`x-ratelimit-${name}`));
+  return { limit: n('limit'), remaining: n('remaining'), used: n('used'), reset: n('reset'), resource: res.headers.get('x-ratelimit-resource') };
+}
+
+describe('API rate limit', () => {
+  let t: TestProvider | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  it('has GitHub\'s defaults: 5,000 an hour with credentials, 60 without', async () => {
+    assert.deepEqual(DEFAULT_RATE_LIMITS, { authenticated: 5000, anonymous: 60 });
+    // The test helper raises both limits; undefined brings back the defaults.
+    t = await startTestProvider({ rateLimit: { authenticated: undefined, anonymous: undefined } });
+    const user = await createUser(t);
+    const { token } = await signIn(t, user);
+    assert.equal(rateHeaders(await t.api.get('/user', { token })).limit, 5000);
+    assert.equal(rateHeaders(await t.api.get('/meta')).limit, 60);
+  });
+
+  it('octokit reads X-RateLimit-* on every answer; each request uses one, per user', async () => {
+    t = await startTestProvider({ rateLimit: { authenticated: 5000 } });
+    const user = await createUser(t);
+    const { token } = await signIn(t, user);
+    const octokit = octokitFor(t, token);
+    const first = await octokit.rest.users.getAuthenticated();
+    const second = await octokit.rest.meta.get();
+    const reset = Math.ceil((Math.floor(t.clock.now().getTime() / HOUR) + 1) * HOUR / 1000);
+    for (const [res, used] of [
+      [first, 2], // the sign-in (Basic) counted for the same user
+      [second, 3],
+    ] as const) {
+      assert.equal(res.headers['x-ratelimit-limit'], '5000');
+      assert.equal(res.headers['x-ratelimit-used'], String(used));
+      assert.equal(res.headers['x-ratelimit-remaining'], String(5000 - used));
+      assert.equal(res.headers['x-ratelimit-reset'], String(reset));
+      assert.equal(res.headers['x-ratelimit-resource'], 'core');
+    }
+    // A second token of the same user shares the count; another user has their own.
+    const other = await createClassicToken(t, user, { name: 'second', scopes: ['repo'] });
+    const viaOther = rateHeaders(await t.api.get('/user', { token: other.token }));
+    assert.ok(viaOther.used > 3, `shared count: ${viaOther.used}`);
+    const stranger = await createUser(t);
+    const strangerToken = (await signIn(t, stranger)).token;
+    assert.equal(rateHeaders(await t.api.get('/user', { token: strangerToken })).used, 2);
+  });
+
+  it('holds under 200 parallel requests: exactly the remaining ones succeed, the rest get 403 with Retry-After', async () => {
+    t = await startTestProvider({ rateLimit: { authenticated: 50 } });
+    const user = await createUser(t);
+    const { token } = await signIn(t, user);
+    const before = await t.api.get<RateLimitOverviewJson>('/rate_limit', { token });
+    const remaining = before.json.resources.core.remaining;
+    assert.equal(remaining, 49);
+    const api = t.api;
+    const answers = await Promise.all(Array.from({ length: 200 }, () => api.get('/user', { token })));
+    const ok = answers.filter((r) => r.status === 200);
+    const refused = answers.filter((r) => r.status === 403);
+    assert.equal(ok.length, remaining);
+    assert.equal(refused.length, 200 - remaining);
+    const resetAt = Math.ceil((Math.floor(t.clock.now().getTime() / HOUR) + 1) * HOUR / 1000);
+    for (const r of refused) {
+      assert.equal(r.json.message, `API rate limit exceeded for user ID ${user.id}.`);
+      assert.equal(r.json.documentation_url, `${t.provider.url}/-/docs/errors#rate-limit`);
+      assert.equal(r.headers.get('retry-after'), String(resetAt - Math.floor(t.clock.now().getTime() / 1000)));
+      assert.deepEqual(rateHeaders(r), { limit: 50, remaining: 0, used: 50, reset: resetAt, resource: 'core' });
+    }
+    assert.deepEqual(ok.map((r) => rateHeaders(r).used).sort((a, b) => a - b), Array.from({ length: remaining }, (_, i) => i + 2));
+    // Still spent, also through /rate_limit (which does not count) ...
+    const spent = await t.api.get<RateLimitOverviewJson>('/rate_limit', { token });
+    assert.equal(spent.status, 200);
+    assert.deepEqual(spent.json.rate, { limit: 50, remaining: 0, reset: resetAt, used: 50, resource: 'core' });
+    assert.deepEqual(spent.json.resources.core, spent.json.rate);
+    // ... until the next hour's window.
+    t.clock.advance(HOUR);
+    const fresh = await t.api.get('/user', { token });
+    assert.equal(fresh.status, 200);
+    assert.equal(rateHeaders(fresh).used, 1);
+  });
+
+  it('counts anonymous requests per address, apart from the users\' counts', async () => {
+    t = await startTestProvider({ rateLimit: { anonymous: 3 } });
+    const user = await createUser(t); // signing up is anonymous: 1 of 3
+    const { token } = await signIn(t, user); // Basic: the user's count
+    assert.equal((await t.api.get('/meta')).status, 200);
+    const last = await t.api.get('/meta');
+    assert.equal(last.status, 200);
+    assert.equal(rateHeaders(last).remaining, 0);
+    const refused = await t.api.get('/meta');
+    assert.equal(refused.status, 403);
+    assert.match(refused.json.message, /^API rate limit exceeded for 127\.0\.0\.1\. \(But here's the good news: Authenticated requests get a higher rate limit\.\)$/);
+    assert.equal(rateHeaders(refused).remaining, 0);
+    assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+    // A bad token is refused before it is counted, and counted against the address.
+    assert.equal(rateHeaders(await t.api.get('/user', { token: 'ghp_' + 'c'.repeat(36) })).remaining, 0);
+    // The user's own requests still pass.
+    assert.equal((await t.api.get('/meta', { token })).status, 200);
+    // GET /rate_limit answers without counting, even when spent.
+    const status = await t.api.get<RateLimitOverviewJson>('/rate_limit');
+    assert.equal(status.status, 200);
+    assert.equal(status.json.rate.limit, 3);
+    assert.equal(status.json.rate.remaining, 0);
+  });
+
+  it('GET /rate_limit does not count', async () => {
+    t = await startTestProvider({ rateLimit: { authenticated: 5000 } });
+    const user = await createUser(t);
+    const { token } = await signIn(t, user);
+    const a = await t.api.get<RateLimitOverviewJson>('/rate_limit', { token });
+    const b = await t.api.get<RateLimitOverviewJson>('/rate_limit', { token });
+    assert.equal(a.json.rate.used, 1);
+    assert.equal(b.json.rate.used, 1);
+    assert.equal(rateHeaders(b).used, 1);
+    assert.deepEqual(Object.keys(b.json.resources).sort(), ['core', 'graphql', 'search']);
+    const octo = await octokitFor(t, token).rest.rateLimit.get();
+    assert.equal(octo.data.rate.used, 1);
+    assert.equal(octo.data.resources.core.limit, 5000);
+  });
+
+  it('counts an account API token on its own, apart from its member\'s count', async () => {
+    const limit = 8;
+    t = await startTestProvider({ rateLimit: { authenticated: limit } });
+    const owner = await newSession(t);
+    const member = await newSession(t);
+    const org = await createOrg(t, owner);
+    await addMember(t, org, owner, member);
+    const created = await t.api.post(`/orgs/${org}/account-tokens`, { token: owner.token, body: { name: 'counted' } });
+    assert.equal(created.status, 201, created.text);
+    const memberUsed = async () => (await t!.api.get<RateLimitOverviewJson>('/rate_limit', { token: member.token })).json.rate.used;
+    const before = await memberUsed();
+    const asAccount = () => t!.api.get('/user', { basic: { login: `${member.user.email}/token`, password: created.json.token } });
+    const used: number[] = [];
+    for (let i = 0; i < limit; i++) {
+      const res = await asAccount();
+      assert.equal(res.status, 200, res.text);
+      used.push(rateHeaders(res).used);
+    }
+    assert.deepEqual(used, Array.from({ length: limit }, (_, i) => i + 1), 'a count of its own, from 1');
+    const spent = await asAccount();
+    assert.equal(spent.status, 403);
+    assert.equal(spent.json.message, `API rate limit exceeded for token ID ${created.json.id}.`);
+    assert.equal(await memberUsed(), before, 'the member\'s own count is untouched');
+  });
+
+  it('counts GraphQL requests in the same count, and refuses them when it is spent', async () => {
+    t = await startTestProvider({ rateLimit: { authenticated: 4 } });
+    const user = await createUser(t);
+    const { token } = await signIn(t, user); // 1
+    const graphql = () => t!.api.call('POST', `${t!.provider.url}/api/graphql`, { token, body: { query: '{ viewer { login } }' } });
+    const first = await graphql(); // 2
+    assert.equal(first.status, 200, first.text);
+    assert.deepEqual(first.json, { data: { viewer: { login: user.login } } });
+    assert.deepEqual(rateHeaders(first), { ...rateHeaders(first), limit: 4, used: 2, remaining: 2 });
+    assert.equal(rateHeaders(await t.api.get('/user', { token })).used, 3, 'REST counts on');
+    assert.equal((await graphql()).status, 200); // 4
+    const spent = await graphql();
+    assert.equal(spent.status, 403);
+    assert.equal(spent.json.message, `API rate limit exceeded for user ID ${user.id}.`);
+    assert.ok(Number(spent.headers.get('retry-after')) >= 1);
+  });
+
+  it('is not applied to git or the provider\'s own /-/ endpoints', async () => {
+    t = await startTestProvider({ rateLimit: { anonymous: 1 } });
+    const health = await t.api.call('GET', `${t.provider.url}/-/health`);
+    assert.equal(health.headers.get('x-ratelimit-limit'), null);
+    const git = await t.api.call('GET', `${t.provider.url}/someone/nothing.git/info/refs?service=git-upload-pack`);
+    assert.equal(git.headers.get('x-ratelimit-limit'), null);
+    assert.equal(rateHeaders(await t.api.get('/meta')).used, 1);
+  });
+
+  it('two providers on one database share the count', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-rate-'));
+    const first = await startTestProvider({ dataDir, rateLimit: { authenticated: 10 } });
+    t = first;
+    const second = await startTestProvider({ dataDir, clock: first.clock, rateLimit: { authenticated: 10 } });
+    try {
+      const user = await createUser(first);
+      const { token } = await signIn(first, user);
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? second : first).api.get('/user', { token })));
+      assert.equal(answers.filter((r) => r.status === 200).length, 9);
+      assert.equal(answers.filter((r) => r.status === 403).length, 11);
+    } finally {
+      await second.close();
+      await first.close();
+      t = undefined;
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('lets a request through uncounted when another writer holds the database past the busy timeout', async () => {
+    t = await startTestProvider();
+    const user = await createUser(t);
+    const { token } = await signIn(t, user);
+    // (a first use writes the token's last_used_at; the clock stands still, so no write follows)
+    assert.equal((await t.api.get('/meta', { token })).status, 200);
+    const other = new DatabaseSync(path.join(t.dataDir, DATABASE_FILE));
+    other.exec('BEGIN IMMEDIATE');
+    let res;
+    try {
+      res = await t.api.get('/meta', { token });
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.headers.get('x-ratelimit-limit'), null);
+    const id = res.headers.get('x-github-request-id');
+    assert.ok(t.logs.some((l) => l.level === 'warn' && l.message.includes('not counted') && l.message.includes(`(request ${id})`)));
+    assert.equal(rateHeaders(await t.api.get('/meta', { token })).used, 3, 'the sign-in, the first use and this one');
+  });
+
+  it('counting a request does not empty the token cache: a warm token is not looked up again', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-rate-cache-'));
+    const a = await startInProcessProvider(dataDir, new ManualClock(Date.now()));
+    try {
+      const s = await newSession(a);
+      const tok = await createClassic(a, s, ['user']);
+      assert.equal((await a.api.get('/user', { token: tok.token })).status, 200, 'warm: the token is cached');
+      const lookUp = a.store.tokens.byDigestWithUser.bind(a.store.tokens);
+      let lookUps = 0;
+      a.store.tokens.byDigestWithUser = async (d) => {
+        lookUps++;
+        return lookUp(d);
+      };
+      for (let i = 0; i < 5; i++) {
+        const res = await a.api.get('/user', { token: tok.token });
+        assert.equal(res.status, 200);
+        assert.ok(Number(res.headers.get('x-ratelimit-used')) > 0, 'the request was counted');
+      }
+      assert.equal(lookUps, 0, 'every answer came from the cache');
+    } finally {
+      await a.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('is configurable: serve --rate-limit N --anonymous-rate-limit N, positive whole numbers only', async () => {
+    const opts = parseServeArgs(['serve', '--data', 'd', '--rate-limit', '12000', '--anonymous-rate-limit', '100'], '/tmp');
+    assert.deepEqual(opts.rateLimit, { authenticated: 12000, anonymous: 100 });
+    assert.deepEqual(parseServeArgs(['serve', '--data', 'd'], '/tmp').rateLimit, { authenticated: undefined, anonymous: undefined });
+    for (const bad of ['0', '-1', '1.5', 'many', '']) {
+      assert.throws(() => parseServeArgs(['serve', '--data', 'd', `--rate-limit=${bad}`], '/tmp'), /--rate-limit must be a positive whole number/);
+    }
+    await assert.rejects(startProvider({ dataDir: '/tmp/unused-tessera', rateLimit: { anonymous: 0 } }), /rateLimit\.anonymous must be a positive integer/);
+  });
+});
