@@ -2,6 +2,7 @@
 // administers) and delete, with errors a person can act on. Used by the Repositories view, the
 // palette commands, the create-token form and the "Create it on Tessera and push" offer.
 import type { CreateRepositoryRequest, RepositoryJson } from '../../shared/api-types';
+import { repositoryNameProblem as sharedNameProblem } from '../../shared/repository-names';
 import { accountApi, allPages } from '../api/provider-api';
 import { TesseraError, type AccountInfo, type TesseraServices } from '../services';
 
@@ -47,15 +48,10 @@ export async function ownerChoices(services: Pick<TesseraServices, 'api'>, accou
   return [{ login: account.login, isUser: true }, ...orgs.map((login) => ({ login, isUser: false }))];
 }
 
-/** A repository name the provider would take, or why not (the provider checks again). */
+/** Why the provider would refuse `name` as a repository name (a sentence), or undefined. */
 export function repositoryNameProblem(name: string): string | undefined {
-  const n = name.trim();
-  if (!n) return 'Enter a name.';
-  if (n.length > 100) return 'At most 100 characters.';
-  if (!/^[A-Za-z0-9._-]+$/.test(n)) return 'Use letters, digits, "-", "_" and "." only.';
-  if (n === '.' || n === '..') return `"${n}" is reserved.`;
-  if (/\.git$/i.test(n)) return 'Leave out ".git": Tessera adds it to the clone URL.';
-  return undefined;
+  const problem = sharedNameProblem('name', name.trim());
+  return problem ? `The ${problem}.`.replace(/^The repository name/, 'The name') : undefined;
 }
 
 export async function createRepository(services: Pick<TesseraServices, 'api'>, account: AccountInfo, repo: NewRepository): Promise<RepositoryJson> {
@@ -95,7 +91,7 @@ export async function deleteRepository(services: Pick<TesseraServices, 'api'>, a
  */
 export function explain(err: unknown, action: string): unknown {
   if (!(err instanceof TesseraError)) return err;
-  if (err.kind === 'forbidden' && /scope/i.test(err.message) && /repo/.test(err.message)) {
+  if (err.kind === 'forbidden' && /lacks the required scope: .*\b(repo|public_repo|delete_repo)\b/.test(err.message)) {
     return new TesseraError('signed-out', `This editor's sign-in may not ${action} (it was made before Tessera managed repositories). Sign in again to allow it.`, err.details);
   }
   if (err.kind === 'forbidden') return new TesseraError('forbidden', `You may not ${action}: ${err.message}`, err.details);
