@@ -96,7 +96,9 @@ describe('repositories: create, list, delete, create for a push', function () {
 
   it('a push to a missing repository: who could create it; creating it makes a push-only token, and git pushes with it', async () => {
     const repos = api.repositories;
-    assert.equal(await repos.creatorOfMissing(origin, user.login, 'notes'), undefined, 'it exists');
+    const existing = await client.post('/user/repos', { basic: basic(), body: { name: 'existing', private: true } });
+    assert.equal(existing.status, 201, existing.text);
+    assert.equal(await repos.creatorOfMissing(origin, user.login, 'existing'), undefined, 'it exists');
     assert.equal(await repos.creatorOfMissing(origin, 'someone-else', 'x'), undefined, 'not an owner the user can create for');
     assert.equal(await repos.creatorOfMissing(origin, user.login, 'fresh'), account.id);
     assert.equal(await repos.creatorOfMissing(origin, org, 'fresh'), account.id, 'an organization the user administers');

@@ -1,4 +1,4 @@
-// Wires Tessera into vscode.git: the credentials provider, "Configure Git for this Repository"
+// Wires Tessera into vscode.git: the credentials provider, "Set Up Git for this Repository"
 // (the one-step set-up of git-setup.ts, offered once for workspace repositories whose remote is a
 // Tessera origin, with a status bar item until it is done),
 // "Clone Repository…", and the GIT_SSL_CAINFO check. vscode.git is reached in the background so
@@ -159,7 +159,7 @@ export class GitIntegration implements vscode.Disposable {
       else {
         const chosen = await vscode.window.showQuickPick(
           list.map((r) => ({ label: vscode.workspace.asRelativePath(r.rootUri, false), description: r.rootUri.fsPath, r })),
-          { title: 'Configure Git for a Repository', placeHolder: 'Which repository?' },
+          { title: 'Set Up Git for a Repository', placeHolder: 'Which repository?' },
         );
         repo = chosen?.r;
       }
