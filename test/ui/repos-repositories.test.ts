@@ -1,5 +1,5 @@
 // Repositories without leaving the editor, in the real workbench with the packed extension: the
-// sample workspace gets a Tessera remote and git is set up in one modal step (a status bar item
+// create-token form offers a repository to an owner without one; the sample workspace gets a Tessera remote and git is set up in one modal step (a status bar item
 // waits meanwhile); Publish Branch to the repository that does not exist yet offers "Create it on
 // Tessera and push" and the push arrives; a repository created from the palette shows in the
 // Repositories view, is cloned from there and deleted after a confirmation naming it. The
@@ -14,7 +14,7 @@ import { uniqueLogin, waitForEmbeddedProvider } from './core-helpers';
 import { signUpFromPalette } from './views-helpers';
 import {
   clickDialogButton, clickTreeItemAction, openViewContainer, quickInputPick, quickInputType, runCommand, screenshot, startWorkbench,
-  treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput, waitForStatusBarItem, type Workbench,
+  treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput, waitForStatusBarItem, webviewFrame, type Workbench,
 } from './workbench';
 
 async function git(cwd: string, ...args: string[]): Promise<string> {
@@ -57,6 +57,26 @@ describe('repositories (UI): set up git, create on push, create, clone, delete',
   after(async () => {
     await client?.close();
     await wb?.close();
+  });
+
+  it('the fine-grained form of an owner without repositories offers to create one, and selects it', async () => {
+    const { page } = wb;
+    await runCommand(page, 'Tessera: Create Token…');
+    const frame = await webviewFrame(page, 'Create Token');
+    await frame.locator('[data-testid="kind-fine_grained"]').click();
+    await frame.locator('[data-testid="repo-selection-subset"]').click();
+    await frame.getByText(`${login} has no repositories yet.`).waitFor();
+    await frame.locator('[data-testid="create-repository"]', { hasText: `Create a repository for ${login}` }).waitFor();
+    await screenshot(page, 'ui/repos-form-offers-a-repository');
+    await frame.locator('[data-testid="create-repository"]').click();
+    await quickInputType(page, 'from-form', { prompt: new RegExp(`Name of the new repository under ${login}`) });
+    await quickInputPick(page, /Private/, { prompt: /Who can see/ });
+    await quickInputType(page, '', { prompt: /short description/ });
+    await frame.locator('[data-testid="repo-count"]', { hasText: /^1 selected/ }).waitFor();
+    assert.equal(await frame.locator('[data-testid="repo-from-form"]').getAttribute('checked'), '', 'the new repository is selected');
+    assert.equal((await client.get(`/repos/${login}/from-form`, { basic: basic() })).status, 200);
+    await screenshot(page, 'ui/repos-form-created-and-selected');
+    await runCommand(page, 'View: Close All Editors');
   });
 
   it('a Tessera remote: git is set up in one step (a modal; the status bar item stays until it is done)', async () => {
