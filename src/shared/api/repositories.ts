@@ -66,11 +66,3 @@ export interface RepositoryJson {
   pushed_at: string | null;
   permissions?: RepositoryPermissionsJson;
 }
-
-/** POST /user/repos and POST /orgs/{org}/repos. */
-export interface CreateRepositoryRequest {
-  name: string;
-  description?: string | null;
-  private?: boolean;
-  visibility?: 'public' | 'private';
-}
