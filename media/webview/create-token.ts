@@ -13,7 +13,7 @@ import { createdView } from './create-token/created-view';
 import { focusFirstError } from './create-token/field-ui';
 import { formView } from './create-token/form-view';
 import { requestBody } from './create-token/request-body';
-import { actions, blankForm, currentOwner, save, savedForm, state } from './create-token/state';
+import { actions, blankForm, currentOwner, repoKey, save, savedForm, state, update } from './create-token/state';
 
 const ANCHORS = ['name', 'description', 'expires_at', 'scopes', 'resource_owner', 'repository_selection', 'repositories', 'permissions', 'justification', 'kind'];
 const PERMISSION_ROWS = FINE_GRAINED_PERMISSIONS.map((p) => `permissions.${p.group}.${p.name}`);
@@ -100,6 +100,21 @@ async function loadRepos(): Promise<void> {
   draw();
 }
 
+async function createRepository(): Promise<void> {
+  const owner = currentOwner();
+  if (!owner) return;
+  try {
+    const made = await call<RepositoryChoice | undefined>('createRepository', { accountId: state.form.accountId, owner: owner.login });
+    if (!made) return;
+    await loadRepos();
+    const key = repoKey(made);
+    if (!state.form.repos.includes(key)) update({ selection: 'subset', repos: [...state.form.repos, key] });
+  } catch (err) {
+    state.reposError = messageOf(err);
+    draw();
+  }
+}
+
 async function submit(): Promise<void> {
   if (state.busy) return;
   const body = requestBody();
@@ -135,7 +150,7 @@ async function submit(): Promise<void> {
   else focusFirstError();
 }
 
-Object.assign(actions, { draw, submit, loadOwners, loadRepos });
+Object.assign(actions, { draw, submit, loadOwners, loadRepos, createRepository });
 
 draw();
 ready();

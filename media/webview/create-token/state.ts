@@ -48,6 +48,8 @@ export interface Actions {
   submit(): Promise<void>;
   loadOwners(): Promise<void>;
   loadRepos(): Promise<void>;
+  /** Creates a repository for the form's owner (the editor asks name and visibility) and selects it. */
+  createRepository(): Promise<void>;
 }
 
 export function blankForm(accountId: string): Form {
@@ -88,6 +90,7 @@ export const actions: Actions = {
   submit: async () => undefined,
   loadOwners: async () => undefined,
   loadRepos: async () => undefined,
+  createRepository: async () => undefined,
 };
 
 /** The form as the webview saved it before a reload. */

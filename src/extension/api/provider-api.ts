@@ -6,6 +6,7 @@ import type {
   AuditEventJson,
   AuthorizationJson,
   CreateAuthorizationRequest,
+  CreateRepositoryRequest,
   CreateTokenRequest,
   CreateUserRequest,
   MembershipJson,
@@ -157,6 +158,16 @@ export class ProviderApi {
   /** GET /repos/{owner}/{repo} */
   repository(owner: string, repo: string): Promise<RepositoryJson> {
     return this.send('GET', `/repos/${seg(owner)}/${seg(repo)}`);
+  }
+
+  /** POST /user/repos, or POST /orgs/{org}/repos when `org` is given. */
+  createRepository(body: CreateRepositoryRequest, org?: string): Promise<RepositoryJson> {
+    return this.send('POST', org ? `/orgs/${seg(org)}/repos` : '/user/repos', body);
+  }
+
+  /** DELETE /repos/{owner}/{repo} */
+  async deleteRepository(owner: string, repo: string): Promise<void> {
+    await this.send('DELETE', `/repos/${seg(owner)}/${seg(repo)}`);
   }
 
   // ---- organizations: memberships, policy, approvals ----

@@ -79,7 +79,13 @@ export async function cloneRepository(core: CoreServices, creds: TesseraCredenti
   }
   let parent = args.parentDir;
   if (!parent) {
-    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Select as Repository Destination', title: `Where should ${repo.owner}/${repo.name} be cloned?` });
+    // Next to the open folder by default (a clone is rarely wanted inside it).
+    const first = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Select as Repository Destination',
+      title: `Where should ${repo.owner}/${repo.name} be cloned?`,
+      ...(first?.scheme === 'file' ? { defaultUri: vscode.Uri.file(path.dirname(first.fsPath)) } : {}),
+    });
     if (!picked?.[0]) return undefined;
     parent = picked[0].fsPath;
   }

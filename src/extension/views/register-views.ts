@@ -12,6 +12,7 @@ import { ApprovalsTreeProvider } from './approvals-tree';
 import { registerApprovalCommands } from './approval-commands';
 import { registerTokenCommands } from './token-commands';
 import { RequestStatusWatcher } from './request-status-watcher';
+import { registerRepositoriesView, type RepositoriesView } from './repositories-view';
 import { ExpiryStatusBar } from '../status-bar/expiry-status-bar';
 import { WebviewPanels } from '../webviews/panels';
 
@@ -30,6 +31,7 @@ export interface ViewsInternals {
   readonly approvalsView: vscode.TreeView<unknown>;
   readonly statusBar: ExpiryStatusBar;
   readonly panels: WebviewPanels;
+  readonly repositories: RepositoriesView;
   /** Runs the background check now (tests). */
   backgroundCheck(): Promise<void>;
 }
@@ -141,5 +143,6 @@ export function registerViews(context: vscode.ExtensionContext, services: Tesser
     ...registerApprovalCommands(services, { tree: approvalsTree, view: approvalsView, orgs, afterChange: afterApprovals }),
     ...registerAccountCommands(services, { orgs, accountsTree, panels, scheduleBackground: () => scheduleBackground() }),
   );
-  return { store, orgs, tokensTree, tokensView, accountsTree, approvalsTree, approvalsView, statusBar, panels, backgroundCheck };
+  const repositories = registerRepositoriesView(context, services);
+  return { store, orgs, tokensTree, tokensView, accountsTree, approvalsTree, approvalsView, statusBar, panels, repositories, backgroundCheck };
 }

@@ -84,6 +84,12 @@ export class CreateTokenPanel {
         const { accountId, owner, isUser } = p as { accountId: string; owner: string; isUser: boolean };
         return this.repos(accountId, owner, isUser);
       },
+      /** tessera.createRepository for the form's owner; the new repository as the form lists it. */
+      createRepository: async (p: unknown): Promise<RepositoryChoice | undefined> => {
+        const { accountId, owner } = p as { accountId: string; owner: string };
+        const r = await vscode.commands.executeCommand<RepositoryJson | undefined>('tessera.createRepository', { accountId, owner });
+        return r ? { id: r.id, name: r.name, full_name: r.full_name, private: r.private, owner: { login: r.owner.login } } : undefined;
+      },
       create: async (p: unknown): Promise<CreateTokenResult> => {
         const { accountId, body } = p as CreateTokenCall;
         const token = await accountApi(this.services, accountId).createToken(body);
