@@ -10,6 +10,7 @@ import { AccountsTreeProvider } from './accounts-tree';
 import { registerAccountCommands } from './account-commands';
 import { ApprovalsTreeProvider } from './approvals-tree';
 import { registerApprovalCommands } from './approval-commands';
+import { registerDeviceCommands } from './device-authorization';
 import { registerTokenCommands } from './token-commands';
 import { RequestStatusWatcher } from './request-status-watcher';
 import { ExpiryStatusBar } from '../status-bar/expiry-status-bar';
@@ -139,6 +140,7 @@ export function registerViews(context: vscode.ExtensionContext, services: Tesser
       },
     }),
     ...registerApprovalCommands(services, { tree: approvalsTree, view: approvalsView, orgs, afterChange: afterApprovals }),
+    ...registerDeviceCommands(services),
     ...registerAccountCommands(services, { orgs, accountsTree, panels, scheduleBackground: () => scheduleBackground() }),
   );
   return { store, orgs, tokensTree, tokensView, accountsTree, approvalsTree, approvalsView, statusBar, panels, backgroundCheck };
