@@ -6,6 +6,7 @@ import { registerAuditLogRoutes } from './audit-log';
 import { registerAuthorizationRoutes } from './authorizations';
 import { registerCredentialsRevokeRoutes } from './credentials-revoke';
 import { registerDeviceAuthorizationRoutes } from './device-authorizations';
+import { registerDevicePageRoutes } from './device-page';
 import { registerErrorDocsRoutes } from './error-docs';
 import { registerGitRoutes } from './git';
 import { registerGraphqlRoutes } from './graphql';
@@ -38,6 +39,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   registerOAuthAppRoutes,
   registerOAuthDeviceFlowRoutes,
   registerDeviceAuthorizationRoutes,
+  registerDevicePageRoutes,
   ...ORGANIZATION_ROUTE_MODULES,
   registerGraphqlRoutes,
   registerGitRoutes,
