@@ -4,7 +4,7 @@
 // per-user limit on typed codes, and races.
 import * as assert from 'node:assert/strict';
 import { USER_CODE_PATTERN } from '../../src/shared/user-code';
-import { enable2fa, nextOtp, signIn } from './helpers/accounts';
+import { enable2fa, nextOtp } from './helpers/accounts';
 import { GH_CLIENT_ID, pollToken, postOAuth, startDevice } from './helpers/device-flow';
 import { createFineGrained, newSession, Session } from './helpers/orgs';
 import { startTestProvider, TestProvider } from './helpers/provider';
