@@ -12,7 +12,7 @@ import type { UserRecord } from '../store/users';
 
 export const USER_CODE_GUESSES: AttemptLimits = { threshold: 10, windowMs: HOUR, lockMs: 15 * MINUTE, reservationTtlMs: MINUTE };
 
-export const TOO_MANY_GUESSES_MESSAGE = 'Too many wrong device codes: try again later';
+export const TOO_MANY_GUESSES_MESSAGE = 'Too many wrong device codes.';
 
 function keyOf(user: UserRecord): string {
   return `device-code:user:${user.id}`;
