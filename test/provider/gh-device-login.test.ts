@@ -1,7 +1,8 @@
 // `gh auth login` with the device flow, Debian's gh unchanged, against the real provider over
 // HTTPS (set-up in helpers/gh.ts): gh asks POST /login/device/code under its own client id, prints
 // the one-time code, and polls POST /login/oauth/access_token; the code is approved through the
-// REST endpoint the extension uses; gh then stores the token and the user's login and uses them.
+// REST endpoint the extension uses; gh then stores the token, `gh auth status` names the user,
+// and gh uses the token.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -62,7 +63,7 @@ describe('gh auth login (device flow) against the provider', function () {
     await gh?.dispose();
   });
 
-  it('gh prints a one-time code; approved through the REST endpoint, gh stores the token it gets (listed with the user’s tokens) and uses it', async () => {
+  it('gh prints a one-time code; approved through the REST endpoint, gh stores the token it gets (listed with the user’s tokens), gh auth status names the user, gh uses the token', async () => {
     let lookedUp: { app: { name: string }; scopes: string[] } | undefined;
     const login = await ghLoginWithDeviceCode(gh.env, async (code) => {
       const seen = await t.api.post('/user/device-authorizations/lookup', { token: alice.token, body: { user_code: code } });
@@ -88,5 +89,9 @@ describe('gh auth login (device flow) against the provider', function () {
     assert.equal(stored.status, 0, stored.stderr);
     assert.equal(stored.stdout.trim().slice(-8), made[0].token_last_eight);
     assert.match(readFileSync(path.join(gh.env.GH_CONFIG_DIR!, 'hosts.yml'), 'utf8'), new RegExp(`user: ${alice.user.login}`));
+    const status = await runGh(['auth', 'status'], gh.env);
+    assert.equal(status.status, 0, status.stderr);
+    assert.ok(status.stderr.includes(`Logged in to ${gh.host} as ${alice.user.login}`), status.stderr);
+    assert.match(status.stderr, /Token scopes: .*gist.*/);
   });
 });
