@@ -40,6 +40,8 @@ export interface ProviderContext {
   readonly principalCache: PrincipalCache;
   readonly rateLimits: {
     readonly credentialsRevoke: RateLimiter;
+    /** POST /login/device/code, per client address (anyone may ask for device codes). */
+    readonly deviceCodes: RateLimiter;
   };
   /** Origin the provider listens on (set once listening), e.g. `https://127.0.0.1:41234`. */
   origin: string;

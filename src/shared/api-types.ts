@@ -13,3 +13,4 @@ export * from './api/token-policy';
 export * from './api/approvals';
 export * from './api/audit';
 export * from './api/discovery';
+export * from './api/oauth';

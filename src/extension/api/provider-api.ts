@@ -9,6 +9,7 @@ import type {
   CreateRepositoryRequest,
   CreateTokenRequest,
   CreateUserRequest,
+  DeviceAuthorizationJson,
   MembershipJson,
   RegenerateTokenRequest,
   RepositoryJson,
@@ -53,6 +54,7 @@ function pageQuery(q: PageQuery = {}): string {
 const seg = (s: string | number) => encodeURIComponent(String(s));
 
 const TOKENS = '/user/personal-access-tokens';
+const DEVICES = '/user/device-authorizations';
 const tokenPath = (id: number) => `${TOKENS}/${seg(id)}`;
 const requestsPath = (org: string) => `/orgs/${seg(org)}/personal-access-token-requests`;
 
@@ -141,6 +143,23 @@ export class ProviderApi {
   /** DELETE /user/personal-access-tokens/{id} */
   async deleteToken(id: number): Promise<void> {
     await this.send('DELETE', tokenPath(id));
+  }
+
+  // ---- devices (OAuth device flow) ----
+
+  /** POST /user/device-authorizations/lookup: the app and scopes a user code asks for. */
+  lookUpDevice(userCode: string): Promise<DeviceAuthorizationJson> {
+    return this.send('POST', `${DEVICES}/lookup`, { user_code: userCode });
+  }
+
+  /** POST /user/device-authorizations (sudo): the device gets a token with those scopes. */
+  approveDevice(userCode: string): Promise<DeviceAuthorizationJson> {
+    return this.send('POST', DEVICES, { user_code: userCode });
+  }
+
+  /** GET /user/device-authorizations/{id}: a device authorization this user decided. */
+  deviceAuthorization(id: number): Promise<DeviceAuthorizationJson> {
+    return this.send('GET', `${DEVICES}/${seg(id)}`);
   }
 
   // ---- repositories ----

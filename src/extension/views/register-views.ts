@@ -10,6 +10,7 @@ import { AccountsTreeProvider } from './accounts-tree';
 import { registerAccountCommands } from './account-commands';
 import { ApprovalsTreeProvider } from './approvals-tree';
 import { registerApprovalCommands } from './approval-commands';
+import { registerDeviceCommands } from './device-authorization';
 import { registerTokenCommands } from './token-commands';
 import { RequestStatusWatcher } from './request-status-watcher';
 import { registerRepositoriesView, type RepositoriesView } from './repositories-view';
@@ -141,6 +142,7 @@ export function registerViews(context: vscode.ExtensionContext, services: Tesser
       },
     }),
     ...registerApprovalCommands(services, { tree: approvalsTree, view: approvalsView, orgs, afterChange: afterApprovals }),
+    ...registerDeviceCommands(services),
     ...registerAccountCommands(services, { orgs, accountsTree, panels, scheduleBackground: () => scheduleBackground() }),
   );
   const repositories = registerRepositoriesView(context, services);

@@ -5,10 +5,14 @@ import { registerApiDiscoveryRoutes } from './api-discovery';
 import { registerAuditLogRoutes } from './audit-log';
 import { registerAuthorizationRoutes } from './authorizations';
 import { registerCredentialsRevokeRoutes } from './credentials-revoke';
+import { registerDeviceAuthorizationRoutes } from './device-authorizations';
+import { registerDevicePageRoutes } from './device-page';
 import { registerErrorDocsRoutes } from './error-docs';
 import { registerGitRoutes } from './git';
 import { registerGraphqlRoutes } from './graphql';
 import { registerHealthRoutes } from './health';
+import { registerOAuthAppRoutes } from './oauth-apps';
+import { registerOAuthDeviceFlowRoutes } from './oauth-device-flow';
 import { ORGANIZATION_ROUTE_MODULES } from './organization-routes';
 import { registerPersonalAccessTokenRoutes } from './personal-access-tokens';
 import { registerSudoRoutes } from './sudo';
@@ -32,6 +36,10 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   registerPersonalAccessTokenRoutes,
   registerCredentialsRevokeRoutes,
   registerAuditLogRoutes,
+  registerOAuthAppRoutes,
+  registerOAuthDeviceFlowRoutes,
+  registerDeviceAuthorizationRoutes,
+  registerDevicePageRoutes,
   ...ORGANIZATION_ROUTE_MODULES,
   registerGraphqlRoutes,
   registerGitRoutes,

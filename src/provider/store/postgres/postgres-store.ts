@@ -15,8 +15,10 @@ import { PgCredentialAuthorizationStore } from './credential-authorizations';
 import { pgDataKeyLedger } from './data-key-ledger';
 import { isPgBusy, LocalWrites, PgDb } from './database';
 import { PgDeployKeyStore } from './deploy-keys';
+import { PgDeviceCodeStore } from './device-codes';
 import { PgFineGrainedTokenStore } from './fine-grained-tokens';
 import { PgMembershipStore } from './memberships';
+import { PgOAuthAppStore } from './oauth-apps';
 import { runPgMigrations } from './migrate';
 import { PgOrganizationStore } from './organizations';
 import { PgRateLimitStore } from './rate-limits';
@@ -56,6 +58,8 @@ export class PostgresStore implements Store {
   readonly credentialAuthorizations: PgCredentialAuthorizationStore;
   readonly accountTokens: PgAccountTokenStore;
   readonly rateLimits: PgRateLimitStore;
+  readonly oauthApps: PgOAuthAppStore;
+  readonly deviceCodes: PgDeviceCodeStore;
   private closed: Promise<void> | undefined;
 
   /** Use `openPostgresStore`. `db`: the pool, or the transaction this store is bound to. */
@@ -78,6 +82,8 @@ export class PostgresStore implements Store {
     this.credentialAuthorizations = new PgCredentialAuthorizationStore(db);
     this.accountTokens = new PgAccountTokenStore(db);
     this.rateLimits = new PgRateLimitStore(db);
+    this.oauthApps = new PgOAuthAppStore(db);
+    this.deviceCodes = new PgDeviceCodeStore(db);
   }
 
   get pool(): Pool {

@@ -6,8 +6,10 @@ import { SqliteAuditStore } from './audit';
 import { SqliteChangeVersion } from './change-version';
 import { SqliteCredentialAuthorizationStore } from './credential-authorizations';
 import { SqliteDeployKeyStore } from './deploy-keys';
+import { SqliteDeviceCodeStore } from './device-codes';
 import { SqliteFineGrainedTokenStore } from './fine-grained-tokens';
 import { SqliteMembershipStore } from './memberships';
+import { SqliteOAuthAppStore } from './oauth-apps';
 import { SqliteOrganizationStore } from './organizations';
 import { SqliteRepositoryStore } from './repositories';
 import { keyFileSource, type DataKeySource, sqliteDataKeyLedger, unlockDataKey } from '../../secrets/data-key';
@@ -39,6 +41,8 @@ class SqliteParts {
   readonly credentialAuthorizations: SqliteCredentialAuthorizationStore;
   readonly accountTokens: SqliteAccountTokenStore;
   readonly rateLimits: SqliteRateLimitStore;
+  readonly oauthApps: SqliteOAuthAppStore;
+  readonly deviceCodes: SqliteDeviceCodeStore;
   /** What changeVersion() reads (shared by both views of the connection). */
   readonly changes: SqliteChangeVersion;
 
@@ -63,6 +67,8 @@ class SqliteParts {
       this.credentialAuthorizations = w(source.credentialAuthorizations);
       this.accountTokens = w(source.accountTokens);
       this.rateLimits = w(source.rateLimits);
+      this.oauthApps = w(source.oauthApps);
+      this.deviceCodes = w(source.deviceCodes);
       return;
     }
     const db = source;
@@ -81,6 +87,8 @@ class SqliteParts {
     this.credentialAuthorizations = new SqliteCredentialAuthorizationStore(db);
     this.accountTokens = new SqliteAccountTokenStore(db);
     this.rateLimits = new SqliteRateLimitStore(db, this.changes);
+    this.oauthApps = new SqliteOAuthAppStore(db);
+    this.deviceCodes = new SqliteDeviceCodeStore(db);
   }
 }
 
