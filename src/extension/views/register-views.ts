@@ -14,6 +14,7 @@ import { registerTokenCommands } from './token-commands';
 import { RequestStatusWatcher } from './request-status-watcher';
 import { ExpiryStatusBar } from '../status-bar/expiry-status-bar';
 import { WebviewPanels } from '../webviews/panels';
+import { registerOrganizations, type OrganizationsInternals } from './orgs/register-orgs';
 
 /** Background refresh while signed in: new requests, decisions on the user's requests, expiry. */
 export const POLL_INTERVAL_MS = 5 * 60 * 1000;
@@ -30,6 +31,7 @@ export interface ViewsInternals {
   readonly approvalsView: vscode.TreeView<unknown>;
   readonly statusBar: ExpiryStatusBar;
   readonly panels: WebviewPanels;
+  readonly organizations: OrganizationsInternals;
   /** Runs the background check now (tests). */
   backgroundCheck(): Promise<void>;
 }
@@ -56,6 +58,8 @@ export function registerViews(context: vscode.ExtensionContext, services: Tesser
   });
   subs.push(store, orgs, tokensTree, accountsTree, approvalsTree, panels, statusBar, watcher, tokensView, accountsView, approvalsView);
   subs.push(vscode.window.registerFileDecorationProvider(new TokenDecorationProvider()));
+  const organizations = registerOrganizations(context, services, orgs);
+  subs.push(orgs.onDidChange(() => accountsTree.refresh()));
   subs.push(
     approvalsTree.onDidCount((n) => {
       approvalsView.badge = n ? { value: n, tooltip: `${n} pending token request${n === 1 ? '' : 's'}` } : undefined;
@@ -141,5 +145,5 @@ export function registerViews(context: vscode.ExtensionContext, services: Tesser
     ...registerApprovalCommands(services, { tree: approvalsTree, view: approvalsView, orgs, afterChange: afterApprovals }),
     ...registerAccountCommands(services, { orgs, accountsTree, panels, scheduleBackground: () => scheduleBackground() }),
   );
-  return { store, orgs, tokensTree, tokensView, accountsTree, approvalsTree, approvalsView, statusBar, panels, backgroundCheck };
+  return { store, orgs, tokensTree, tokensView, accountsTree, approvalsTree, approvalsView, statusBar, panels, organizations, backgroundCheck };
 }

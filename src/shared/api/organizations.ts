@@ -41,6 +41,13 @@ export interface UpdateOrganizationRequest {
   twitter_username?: string | null;
 }
 
+/** POST /user/orgs (Tessera's own: the creator becomes the first owner). */
+export interface CreateOrganizationRequest {
+  login: string;
+  name?: string | null;
+  description?: string | null;
+}
+
 export interface OrganizationJson extends OrganizationSimpleJson, OrganizationProfileJson {
   name: string | null;
   /** Owners only. */
