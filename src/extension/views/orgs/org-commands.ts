@@ -89,7 +89,7 @@ export function registerOrgCommands(services: TesseraServices, deps: OrgCommandD
       const role = await pickRole(`Invite ${login.trim()} to ${ref.org} as…`);
       if (!role) return undefined;
       const m = await accountApi(services, ref.accountId).setOrgMembership(ref.org, login.trim(), role);
-      tree.refresh();
+      changed(ref.accountId); // an account of this window may be the one invited
       void vscode.window.showInformationMessage(
         m.state === 'pending'
           ? `Invited ${m.user.login} to ${ref.org} as ${roleName(m.role)}; they join once they accept.`
@@ -137,7 +137,7 @@ export function registerOrgCommands(services: TesseraServices, deps: OrgCommandD
       const ok = await confirmModal(`Cancel the invitation of ${arg.login} to ${arg.org}?`, 'They can no longer accept it; you can invite them again.', 'Cancel Invitation');
       if (!ok) return false;
       await accountApi(services, arg.accountId).removeOrgMembership(arg.org, arg.login);
-      tree.refresh();
+      changed(arg.accountId);
       return true;
     }),
 
