@@ -12,7 +12,7 @@ import type { ApiClient } from '../provider/helpers/api-client';
 import { createAccount, uniqueLogin, waitForEmbeddedProvider, type TestAccount } from './core-helpers';
 import {
   clickDialogButton, clickViewAction, contextMenuPick, openViewContainer, quickInputPick, quickInputType, runCommand, screenshot,
-  startWorkbench, treeItem, viewPane, visibleViews, waitForDialog, waitForNotification, webviewFrame, type Workbench,
+  startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, webviewFrame, type Workbench,
 } from './workbench';
 import { waitForRowDescription } from './views-helpers';
 
@@ -32,10 +32,16 @@ function orgRow(page: Page, label: string, description: RegExp): Locator {
     .first();
 }
 
+/** The side bar's view names in one read (the list changes while the Approvals view shows or hides). */
+async function shownViews(page: Page): Promise<string[]> {
+  return page.locator('.part.sidebar .pane > .pane-header').evaluateAll((els: any[]) =>
+    els.filter((e) => e.parentElement?.offsetParent !== null).map((e) => String(e.getAttribute('aria-label') ?? '').replace(/ Section$/, '')));
+}
+
 async function waitForViews(page: Page, pred: (views: string[]) => boolean, what: string): Promise<string[]> {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const views = await visibleViews(page);
+    const views = await shownViews(page);
     if (pred(views)) return views;
     if (Date.now() > deadline) throw new Error(`${what}; views: ${JSON.stringify(views)}`);
     await page.waitForTimeout(200);
@@ -112,17 +118,24 @@ describe('views (UI): organizations', function () {
     const invitations = await asOwner('GET', `/orgs/${org}/invitations`);
     assert.deepEqual(invitations.map((i: { login: string }) => i.login), [invitee.login]);
 
+    // the owner's org lists the pending invitation
+    const ownerOrg = orgRow(page, org, new RegExp(`^owner · ${owner.login}$`));
+    if ((await ownerOrg.getAttribute('aria-expanded')) !== 'true') await ownerOrg.locator('.monaco-tl-twistie').click();
+    await waitForRowDescription(page, 'Organizations', 'Pending invitations', /^1$/);
+    await waitForRowDescription(page, 'Organizations', invitee.login, new RegExp(`^invited as member by ${owner.login}$`));
+
     // the invitee's side of this window: a notification, an entry in Organizations and in Accounts
     const toast = await waitForNotification(page, `${invitee.login} is invited to join the organization ${org} as a member.`);
     await orgRow(page, org, new RegExp(`^invitation for ${invitee.login} \\(as member\\)`)).waitFor();
-    await treeItem(page, 'Accounts', invitee.login);
+    const inviteeAccount = await treeItem(page, 'Accounts', invitee.login);
+    if ((await inviteeAccount.getAttribute('aria-expanded')) !== 'true') await inviteeAccount.locator('.monaco-tl-twistie').click();
+    await waitForRowDescription(page, 'Accounts', org, /^invitation \(as member\) — Accept$/);
     await screenshot(page, 'ui/views-organizations-invitation');
     await toast.getByRole('button', { name: 'Accept' }).click();
     await waitForNotification(page, `${invitee.login} joined ${org} as a member.`);
 
-    // the owner's org lists the new member
-    const ownerOrg = orgRow(page, org, new RegExp(`^owner · ${owner.login}$`));
-    if ((await ownerOrg.getAttribute('aria-expanded')) !== 'true') await ownerOrg.locator('.monaco-tl-twistie').click();
+    // the owner's org lists the new member (and no pending invitation)
+    await viewPane(page, 'Organizations').locator('.monaco-list-row .label-name', { hasText: /^Pending invitations$/ }).waitFor({ state: 'detached' });
     await waitForRowDescription(page, 'Organizations', invitee.login, /^member$/);
     await orgRow(page, org, new RegExp(`^member · ${invitee.login}$`)).waitFor();
     const members = await asOwner('GET', `/orgs/${org}/members`);

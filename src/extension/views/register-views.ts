@@ -59,7 +59,7 @@ export function registerViews(context: vscode.ExtensionContext, services: Tesser
   subs.push(store, orgs, tokensTree, accountsTree, approvalsTree, panels, statusBar, watcher, tokensView, accountsView, approvalsView);
   subs.push(vscode.window.registerFileDecorationProvider(new TokenDecorationProvider()));
   const organizations = registerOrganizations(context, services, orgs);
-  subs.push(orgs.onDidChange(() => accountsTree.refresh()));
+  subs.push(orgs.onDidChange(() => (accountsTree.refresh(), approvalsTree.refresh())));
   subs.push(
     approvalsTree.onDidCount((n) => {
       approvalsView.badge = n ? { value: n, tooltip: `${n} pending token request${n === 1 ? '' : 's'}` } : undefined;
