@@ -179,7 +179,7 @@ describe('permission denial matrix (every endpoint, every catalog permission)', 
       needs: R('organization', 'members', 'write'),
       owner: 'org',
       status: 204,
-      classic: ['admin:org'],
+      classic: ['admin:org', 'admin:token'],
       call: async () => {
         const leaving = await newSession(t);
         await addMember(t, org, owner, leaving);

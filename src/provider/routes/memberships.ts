@@ -138,7 +138,7 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
   // GitHub's other removal: owners remove an active member (an invitation is not a member).
   app.delete<{ Params: { org: string; username: string } }>(
     `${API}/orgs/:org/members/:username`,
-    { config: { auth: { classicScopes: ['admin:org'], permission: MEMBERS_WRITE, accountToken: true, resource: organizationResolver('owner') } } },
+    { config: { auth: { classicScopes: MEMBERS_ADMIN_SCOPES, permission: MEMBERS_WRITE, accountToken: true, resource: organizationResolver('owner') } } },
     async (request, reply) => {
       const { org, role } = organizationOf(request);
       await removeMembership(ctx, callerOf(request), org, role, request.params.username, { activeOnly: true });
