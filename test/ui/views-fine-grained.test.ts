@@ -138,6 +138,10 @@ describe('views (UI): fine-grained tokens and approvals', function () {
     await pane.locator('.monaco-list-row', { hasText: 'Deploys the web site' }).waitFor();
     await pane.locator('.monaco-list-row', { hasText: /Repositories\s*app/ }).waitFor();
     await screenshot(page, 'ui/views-approvals-pending');
+    // collapse it again: the Approvals pane shares the side bar with the other Tessera views, and
+    // the other request's row must be on screen
+    await (await treeItem(page, 'Approvals', deploy)).locator('.monaco-tl-twistie').click();
+    await pane.locator('.monaco-list-row .label-name', { hasText: 'Justification' }).waitFor({ state: 'detached' });
 
     await clickTreeItemAction(page, 'Approvals', ci, 'Approve Token Request');
     await waitForNotification(page, /Approved “member-ci”/);

@@ -7,14 +7,19 @@ import type {
   AuthorizationJson,
   CreateAuthorizationRequest,
   CreateRepositoryRequest,
+  CreateOrganizationRequest,
   CreateTokenRequest,
   CreateUserRequest,
   DeviceAuthorizationJson,
   MembershipJson,
+  OrganizationJson,
+  OrgInvitationJson,
+  OrgRoleJson,
   RegenerateTokenRequest,
   RepositoryJson,
   ReviewTokenRequest,
   ReviewTokenRequests,
+  SimpleUserJson,
   SudoRequest,
   SudoResponse,
   TokenJson,
@@ -24,6 +29,7 @@ import type {
   TwoFactorEnableResponse,
   TwoFactorRecoveryCodesResponse,
   TwoFactorSetupResponse,
+  UpdateTokenPolicyRequest,
   UpdateTokenRequest,
   UserJson,
 } from '../../shared/api-types';
@@ -56,6 +62,7 @@ const seg = (s: string | number) => encodeURIComponent(String(s));
 const TOKENS = '/user/personal-access-tokens';
 const DEVICES = '/user/device-authorizations';
 const tokenPath = (id: number) => `${TOKENS}/${seg(id)}`;
+const orgPath = (org: string) => `/orgs/${seg(org)}`;
 const requestsPath = (org: string) => `/orgs/${seg(org)}/personal-access-token-requests`;
 
 export class ProviderApi {
@@ -194,6 +201,46 @@ export class ProviderApi {
   /** GET /user/memberships/orgs */
   orgMemberships(page?: PageQuery): Promise<MembershipJson[]> {
     return this.send('GET', `/user/memberships/orgs?${pageQuery(page)}`);
+  }
+
+  /** GET /user/memberships/orgs?state=pending: the user's invitations. */
+  pendingOrgMemberships(page?: PageQuery): Promise<MembershipJson[]> {
+    return this.send('GET', `/user/memberships/orgs?state=pending&${pageQuery(page)}`);
+  }
+
+  /** PATCH /user/memberships/orgs/{org} {state: active}: accepts the user's invitation. */
+  acceptOrgInvitation(org: string): Promise<MembershipJson> {
+    return this.send('PATCH', `/user/memberships/orgs/${seg(org)}`, { state: 'active' });
+  }
+
+  /** POST /user/orgs: the caller becomes its first owner. */
+  createOrganization(body: CreateOrganizationRequest): Promise<OrganizationJson> {
+    return this.send('POST', '/user/orgs', body);
+  }
+
+  /** GET /orgs/{org}/members (active members; `role` filters owners (`admin`) or members). */
+  orgMembers(org: string, role: 'all' | OrgRoleJson = 'all', page?: PageQuery): Promise<SimpleUserJson[]> {
+    return this.send('GET', `${orgPath(org)}/members?role=${role}&${pageQuery(page)}`);
+  }
+
+  /** GET /orgs/{org}/invitations (owners only). */
+  orgInvitations(org: string, page?: PageQuery): Promise<OrgInvitationJson[]> {
+    return this.send('GET', `${orgPath(org)}/invitations?${pageQuery(page)}`);
+  }
+
+  /** PUT /orgs/{org}/memberships/{username}: invites the user, or changes the member's role. */
+  setOrgMembership(org: string, username: string, role: OrgRoleJson): Promise<MembershipJson> {
+    return this.send('PUT', `${orgPath(org)}/memberships/${seg(username)}`, { role });
+  }
+
+  /** DELETE /orgs/{org}/memberships/{username}: removes a member, cancels an invitation, or leaves. */
+  async removeOrgMembership(org: string, username: string): Promise<void> {
+    await this.send('DELETE', `${orgPath(org)}/memberships/${seg(username)}`);
+  }
+
+  /** PATCH /orgs/{org}/personal-access-token-policy (owners only). */
+  updateTokenPolicy(org: string, body: UpdateTokenPolicyRequest): Promise<TokenPolicyJson> {
+    return this.send('PATCH', `${orgPath(org)}/personal-access-token-policy`, body);
   }
 
   /** GET /orgs/{org}/personal-access-token-policy (owners only). */

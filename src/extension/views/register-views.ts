@@ -16,6 +16,7 @@ import { RequestStatusWatcher } from './request-status-watcher';
 import { registerRepositoriesView, type RepositoriesView } from './repositories-view';
 import { ExpiryStatusBar } from '../status-bar/expiry-status-bar';
 import { WebviewPanels } from '../webviews/panels';
+import { registerOrganizations, type OrganizationsInternals } from './orgs/register-orgs';
 
 /** Background refresh while signed in: new requests, decisions on the user's requests, expiry. */
 export const POLL_INTERVAL_MS = 5 * 60 * 1000;
@@ -33,6 +34,7 @@ export interface ViewsInternals {
   readonly statusBar: ExpiryStatusBar;
   readonly panels: WebviewPanels;
   readonly repositories: RepositoriesView;
+  readonly organizations: OrganizationsInternals;
   /** Runs the background check now (tests). */
   backgroundCheck(): Promise<void>;
 }
@@ -59,6 +61,8 @@ export function registerViews(context: vscode.ExtensionContext, services: Tesser
   });
   subs.push(store, orgs, tokensTree, accountsTree, approvalsTree, panels, statusBar, watcher, tokensView, accountsView, approvalsView);
   subs.push(vscode.window.registerFileDecorationProvider(new TokenDecorationProvider()));
+  const organizations = registerOrganizations(context, services, orgs);
+  subs.push(orgs.onDidChange(() => (accountsTree.refresh(), approvalsTree.refresh())));
   subs.push(
     approvalsTree.onDidCount((n) => {
       approvalsView.badge = n ? { value: n, tooltip: `${n} pending token request${n === 1 ? '' : 's'}` } : undefined;
@@ -146,5 +150,5 @@ export function registerViews(context: vscode.ExtensionContext, services: Tesser
     ...registerAccountCommands(services, { orgs, accountsTree, panels, scheduleBackground: () => scheduleBackground() }),
   );
   const repositories = registerRepositoriesView(context, services);
-  return { store, orgs, tokensTree, tokensView, accountsTree, approvalsTree, approvalsView, statusBar, panels, repositories, backgroundCheck };
+  return { store, orgs, tokensTree, tokensView, accountsTree, approvalsTree, approvalsView, statusBar, panels, repositories, organizations, backgroundCheck };
 }

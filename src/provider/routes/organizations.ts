@@ -23,10 +23,11 @@ const nameSchema = { anyOf: [{ type: 'string', maxLength: 255 }, { type: 'null' 
 const descriptionSchema = { anyOf: [{ type: 'string', maxLength: 1024 }, { type: 'null' }] } as const;
 
 export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderContext): void {
+  // Classic tokens: `admin:org`, or Tessera's `admin:token` (what the editor signs in with).
   app.post<{ Body: { login: string; name?: string | null; description?: string | null } }>(
     `${API}/user/orgs`,
     {
-      config: { auth: { classicScopes: ['admin:org'] } },
+      config: { auth: { classicScopes: ['admin:org', 'admin:token'] } },
       schema: {
         body: {
           type: 'object',
@@ -94,7 +95,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
     {
       config: {
         auth: {
-          classicScopes: ['read:org'],
+          classicScopes: ['read:org', 'admin:token'],
           permission: { group: 'organization', name: 'members', level: 'read' },
           accountToken: true,
           resource: organizationResolver('member'),

@@ -41,6 +41,13 @@ export interface UpdateOrganizationRequest {
   twitter_username?: string | null;
 }
 
+/** POST /user/orgs (Tessera's own: the creator becomes the first owner). */
+export interface CreateOrganizationRequest {
+  login: string;
+  name?: string | null;
+  description?: string | null;
+}
+
 export interface OrganizationJson extends OrganizationSimpleJson, OrganizationProfileJson {
   name: string | null;
   /** Owners only. */
@@ -77,4 +84,22 @@ export interface MembershipJson {
   organization: OrganizationSimpleJson;
   user: SimpleUserJson;
   permissions: { can_create_repository: boolean };
+}
+
+/** GET /orgs/{org}/invitations: a pending invitation (GitHub's organization-invitation). */
+export interface OrgInvitationJson {
+  /** One pending invitation per user and org: the invitee's user id. */
+  id: number;
+  node_id: string;
+  login: string;
+  email: string | null;
+  /** GitHub's names: `admin` (owner) or `direct_member`. */
+  role: 'admin' | 'direct_member';
+  created_at: string;
+  failed_at: null;
+  failed_reason: null;
+  inviter: SimpleUserJson | null;
+  team_count: 0;
+  invitation_teams_url: string;
+  invitation_source: 'member';
 }
