@@ -1,15 +1,17 @@
-// GitHub Enterprise Server 3.19's OpenAPI description (from @octokit/openapi) as a validator of the
-// provider's answers: finds the operation a provider route implements, the statuses it documents,
-// and checks an answer's body against the operation's schema for that status ($refs resolved by
-// Ajv against the whole description; OpenAPI's `nullable` understood; formats from ajv-formats).
-// Error answers the operation does not document are checked against GitHub's basic-error (422:
-// validation-error), the shapes every GitHub error has.
+// GitHub's OpenAPI descriptions (from @octokit/openapi: GitHub Enterprise Server 3.19's, and GitHub
+// Enterprise Cloud's for the few endpoints only it has) as validators of the provider's answers:
+// finds the operation a provider route implements, the statuses it documents, and checks an
+// answer's body against the operation's schema for that status ($refs resolved by Ajv against the
+// whole description; OpenAPI's `nullable` understood; formats from ajv-formats). Error answers the
+// operation does not document are checked against GitHub's basic-error (422: validation-error),
+// the shapes every GitHub error has.
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 
 export const GHES_VERSION = '3.19';
-const DESCRIPTION_FILE = require.resolve(`@octokit/openapi/generated/ghes-${GHES_VERSION}.json`);
+/** The files of @octokit/openapi's `generated/` folder these tests read. */
+export type DescriptionName = `ghes-${typeof GHES_VERSION}` | 'ghec';
 type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
 
 interface Reference {
@@ -50,21 +52,21 @@ function errorSchema(status: number): string {
   return status === 422 ? '#/components/schemas/validation-error' : '#/components/schemas/basic-error';
 }
 
-export class GhesSchemas {
+export class OpenApiDescription {
   private readonly description: Description;
   private readonly ajv: Ajv;
   private readonly byShape = new Map<string, string>();
   private readonly compiled = new Map<string, ValidateFunction>();
 
-  constructor() {
-    this.description = JSON.parse(readFileSync(DESCRIPTION_FILE, 'utf8')) as Description;
+  constructor(readonly name: DescriptionName) {
+    this.description = JSON.parse(readFileSync(require.resolve(`@octokit/openapi/generated/${name}.json`), 'utf8')) as Description;
     this.ajv = new Ajv({ strict: false, allErrors: true, logger: false });
     addFormats(this.ajv);
-    this.ajv.addSchema(this.description as object, 'ghes');
+    this.ajv.addSchema(this.description as object, 'description');
     for (const path of Object.keys(this.description.paths)) this.byShape.set(pathShape(path), path);
   }
 
-  /** The operation implementing `method path` (path under /api/v3, `:param` or `{param}`), if GitHub documents one. */
+  /** The operation implementing `method path` (path under /api/v3, `:param` or `{param}`), if this description has one. */
   operation(method: string, path: string): DescribedOperation | undefined {
     const described = this.byShape.get(pathShape(path));
     const m = method.toLowerCase() as Method;
@@ -75,11 +77,11 @@ export class GhesSchemas {
 
   /**
    * The problems of `body` as the answer `status` of `method path`: [] when it matches. Throws
-   * when GitHub documents no such operation.
+   * when this description has no such operation.
    */
   check(method: string, path: string, status: number, body: unknown): string[] {
     const op = this.operation(method, path);
-    if (!op) throw new Error(`GHES ${GHES_VERSION} documents no ${method} ${path}`);
+    if (!op) throw new Error(`${this.name} documents no ${method} ${path}`);
     const validate = this.validatorFor(op, status);
     if (validate === 'no-body') return body === undefined || body === '' ? [] : [`${status} documents no body, got ${JSON.stringify(body).slice(0, 200)}`];
     if (validate(body)) return [];
@@ -104,9 +106,9 @@ export class GhesSchemas {
     } else if (status >= 400) {
       pointer = errorSchema(status);
     } else {
-      throw new Error(`GHES ${GHES_VERSION} documents no ${status} for ${op.method} ${op.path} (${op.statuses.join(', ')})`);
+      throw new Error(`${this.name} documents no ${status} for ${op.method} ${op.path} (${op.statuses.join(', ')})`);
     }
-    const validate = this.ajv.getSchema(`ghes${pointer}`);
+    const validate = this.ajv.getSchema(`description${pointer}`);
     if (!validate) throw new Error(`no schema at ${pointer}`);
     this.compiled.set(key, validate);
     return validate;
