@@ -17,7 +17,7 @@ export async function providerRoutes(ctx: ProviderContext): Promise<string[]> {
   const app = Fastify();
   const routes: string[] = [];
   app.addHook('onRoute', (route) => {
-    const url = route.url.startsWith(`${API_PREFIX}/`) ? route.url.slice(API_PREFIX.length) : route.url;
+    const url = route.url === API_PREFIX ? '/' : route.url.startsWith(`${API_PREFIX}/`) ? route.url.slice(API_PREFIX.length) : route.url;
     const path = url.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}');
     for (const method of ([] as string[]).concat(route.method)) if (method !== 'HEAD') routes.push(`${method} ${path}`);
   });

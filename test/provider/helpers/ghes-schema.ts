@@ -47,6 +47,25 @@ function pointerEscape(s: string): string {
   return s.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
+/**
+ * OpenAPI 3.0 allows `nullable: true` beside `allOf`/`anyOf` without a `type`; Ajv does not: such a
+ * schema becomes `anyOf: [itself, null]` (in place, throughout the description).
+ */
+function nullableWithoutType(node: unknown): unknown {
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) node[i] = nullableWithoutType(node[i]);
+    return node;
+  }
+  if (!node || typeof node !== 'object') return node;
+  const o = node as Record<string, unknown>;
+  for (const key of Object.keys(o)) o[key] = nullableWithoutType(o[key]);
+  if (o.nullable === true && o.type === undefined) {
+    const { nullable: _nullable, ...rest } = o;
+    return { anyOf: [rest, { type: 'null' }] };
+  }
+  return o;
+}
+
 /** GitHub's error shapes, for error statuses an operation documents without a body or not at all. */
 function errorSchema(status: number): string {
   return status === 422 ? '#/components/schemas/validation-error' : '#/components/schemas/basic-error';
@@ -59,7 +78,7 @@ export class OpenApiDescription {
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(readonly name: DescriptionName) {
-    this.description = JSON.parse(readFileSync(require.resolve(`@octokit/openapi/generated/${name}.json`), 'utf8')) as Description;
+    this.description = nullableWithoutType(JSON.parse(readFileSync(require.resolve(`@octokit/openapi/generated/${name}.json`), 'utf8'))) as Description;
     this.ajv = new Ajv({ strict: false, allErrors: true, logger: false });
     addFormats(this.ajv);
     this.ajv.addSchema(this.description as object, 'description');
