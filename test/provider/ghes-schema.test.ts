@@ -100,6 +100,17 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     await v.call('GET /user/emails', {}, {}, 401);
   });
 
+  it('public profiles and SSH keys', async () => {
+    await v.call('GET /users/{username}', { username: dev.user.login }, { token: owner.token }, 200);
+    await v.call('GET /users/{username}', { username: org }, {}, 200);
+    await v.call('GET /users/{username}', { username: 'no-such-user' }, { token: owner.token }, 404);
+    await v.call('GET /users/{username}/repos', { username: owner.user.login }, { token: owner.token }, 200);
+    await v.call('GET /users/{username}/repos?sort=bogus', { username: owner.user.login }, { token: owner.token }, 422);
+    const keysReader = await createClassic(t, owner, ['read:public_key']);
+    await v.call('GET /user/keys', {}, { token: keysReader.token }, 200);
+    await v.call('GET /user/keys', {}, {}, 401);
+  });
+
   it('OAuth authorizations', async () => {
     const basic = { login: owner.user.login, password: owner.user.password };
     const created = await v.call('POST /authorizations', {}, { basic, body: { note: 'schema check', scopes: ['repo'] } }, 201);
@@ -154,6 +165,9 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     await v.call('DELETE /orgs/{org}/memberships/{username}', invite, { token: owner.token }, 204);
     await v.call('DELETE /orgs/{org}/memberships/{username}', invite, { token: owner.token }, 404);
     await v.call('GET /orgs/{org}/memberships/{username}', invite, { token: owner.token }, 404);
+    await addMember(t, org, owner, outsider);
+    await v.call('DELETE /orgs/{org}/members/{username}', invite, { token: dev.token }, 403);
+    await v.call('DELETE /orgs/{org}/members/{username}', invite, { token: owner.token }, 204);
   });
 
   it('repositories, branches and deploy keys', async () => {
@@ -180,6 +194,8 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     const branches = await v.call('GET /repos/{owner}/{repo}/branches', { owner: me, repo: 'tools' }, { token: owner.token }, 200);
     assert.deepEqual(branches.json.map((b: { name: string }) => b.name), ['main']);
     await v.call('GET /repos/{owner}/{repo}/branches', { owner: me, repo: 'nothing-here' }, { token: owner.token }, 404);
+    await v.call('GET /repos/{owner}/{repo}/branches/{branch}', { owner: me, repo: 'tools', branch: 'main' }, { token: owner.token }, 200);
+    await v.call('GET /repos/{owner}/{repo}/branches/{branch}', { owner: me, repo: 'tools', branch: 'no-such-branch' }, { token: owner.token }, 404);
 
     await v.call('GET /user/repos', {}, { token: owner.token }, 200);
     await v.call('GET /user/repos?visibility=bogus', {}, { token: owner.token }, 422);
