@@ -24,8 +24,9 @@ const GHEC_ONLY = new Set(['POST /credentials/revoke', 'GET /orgs/{org}/credenti
 
 /** Routes GitHub's REST API does not have: Tessera's own. */
 const TESSERA_ONLY = new Set([
-  // Outside the REST API: health, avatars, GraphQL, git over HTTPS.
+  // Outside the REST API: health, the error documentation, avatars, GraphQL, git over HTTPS.
   'GET /-/health',
+  'GET /-/docs/errors',
   'GET /avatars/u/{id}',
   'GET /avatars/o/{id}',
   'POST /api/graphql',
@@ -98,6 +99,13 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     await v.call('PATCH /user', {}, {}, 401);
     await v.call('GET /user/emails', {}, { token: owner.token }, 200);
     await v.call('GET /user/emails', {}, {}, 401);
+  });
+
+  it('the API root, /meta and /rate_limit', async () => {
+    await v.call('GET /', {}, {}, 200);
+    await v.call('GET /meta', {}, {}, 200);
+    await v.call('GET /rate_limit', {}, { token: owner.token }, 200);
+    await v.call('GET /rate_limit', {}, {}, 200);
   });
 
   it('public profiles and SSH keys', async () => {

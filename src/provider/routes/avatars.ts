@@ -1,15 +1,15 @@
 // GET /avatars/u/{id} and /avatars/o/{id}: the generated avatar of a user or an organization
 // (avatars/identicon.ts), the image every `avatar_url` points at. Anonymous, like GitHub's.
 import type { FastifyInstance } from 'fastify';
+import { OPEN_TO_ANY_CALLER } from '../authz/requirement';
 import { AvatarKind, identiconSvg } from '../avatars/identicon';
 import type { ProviderContext } from '../context';
 
-const ANYONE = { anonymous: true, classicScopes: [], permission: 'none', accountToken: true } as const;
 const paramsSchema = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[1-9][0-9]{0,15}$' } } } as const;
 
 export function registerAvatarRoutes(app: FastifyInstance, _ctx: ProviderContext): void {
   for (const kind of ['u', 'o'] as const satisfies readonly AvatarKind[]) {
-    app.get<{ Params: { id: string } }>(`/avatars/${kind}/:id`, { config: { auth: ANYONE }, schema: { params: paramsSchema } }, async (request, reply) => {
+    app.get<{ Params: { id: string } }>(`/avatars/${kind}/:id`, { config: { auth: OPEN_TO_ANY_CALLER }, schema: { params: paramsSchema } }, async (request, reply) => {
       reply
         .type('image/svg+xml')
         .header('Cache-Control', 'public, max-age=86400')
