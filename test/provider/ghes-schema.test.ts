@@ -99,6 +99,9 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     await v.call('PATCH /user', {}, {}, 401);
     await v.call('GET /user/emails', {}, { token: owner.token }, 200);
     await v.call('GET /user/emails', {}, {}, 401);
+    const orgReader = await createClassic(t, owner, ['read:org']);
+    await v.call('GET /user/emails', {}, { token: orgReader.token }, 403);
+    await v.call('PATCH /user', {}, { token: orgReader.token, body: { name: 'no' } }, 403);
   });
 
   it('the API root, /meta and /rate_limit', async () => {
@@ -152,6 +155,9 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     await v.call('PATCH /orgs/{org}', { org }, { token: owner.token, body: { description: 5 } }, 422);
     await v.call('GET /user/orgs', {}, { token: owner.token }, 200);
     await v.call('GET /user/orgs', {}, {}, 401);
+    const repoOnly = await createClassic(t, owner, ['repo']);
+    await v.call('GET /user/orgs', {}, { token: repoOnly.token }, 403);
+    await v.call('GET /user/memberships/orgs', {}, { token: repoOnly.token }, 403);
     await v.call('GET /orgs/{org}/members', { org }, { token: dev.token }, 200);
     await v.call('GET /orgs/{org}/members?role=boss', { org }, { token: dev.token }, 422);
     await v.call('GET /orgs/{org}/members/{username}', { org, username: dev.user.login }, { token: dev.token }, 204);
@@ -183,6 +189,9 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     await v.call('POST /user/repos', {}, { token: owner.token, body: { name: 'tools', private: true, description: 'my tools' } }, 201);
     await v.call('POST /user/repos', {}, { token: owner.token, body: { name: 'tools' } }, 422);
     await v.call('POST /user/repos', {}, { body: { name: 'tools' } }, 401);
+    const orgReader = await createClassic(t, dev, ['read:org']);
+    await v.call('POST /user/repos', {}, { token: orgReader.token, body: { name: 'nope' } }, 403);
+    await v.call('POST /orgs/{org}/repos', { org }, { token: orgReader.token, body: { name: 'nope' } }, 403);
     await v.call('POST /orgs/{org}/repos', { org }, { token: owner.token, body: { name: 'site', visibility: 'public' } }, 201);
     await v.call('POST /orgs/{org}/repos', { org }, { token: owner.token, body: { name: '' } }, 422);
     await v.call('GET /repos/{owner}/{repo}', { owner: me, repo: 'tools' }, { token: owner.token }, 200);
