@@ -33,6 +33,20 @@ const TESSERA_ONLY = new Set([
   'GET /{owner}/{repo}/info/refs',
   'POST /{owner}/{repo}/git-upload-pack',
   'POST /{owner}/{repo}/git-receive-pack',
+  // OAuth's device flow: GitHub serves it on its web host (/login/…), outside the REST API; and
+  // Tessera's own management of OAuth apps and device authorizations.
+  'POST /login/device/code',
+  'POST /login/oauth/access_token',
+  'GET /login/device',
+  'POST /login/device',
+  'POST /login/device/confirm',
+  'GET /user/oauth-apps',
+  'POST /user/oauth-apps',
+  'DELETE /user/oauth-apps/{client_id}',
+  'POST /user/device-authorizations/lookup',
+  'POST /user/device-authorizations',
+  'POST /user/device-authorizations/deny',
+  'GET /user/device-authorizations/{id}',
   // Sign-up and organizations created by users (GHES has only the site-admin /admin/* forms).
   'POST /users',
   'POST /user/orgs',
