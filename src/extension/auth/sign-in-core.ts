@@ -32,7 +32,7 @@ export async function requestAdminToken(
     note: `Tessera for VS Code on ${os.hostname()} (${when} UTC)`,
     fingerprint: signInFingerprint(machineId),
   });
-  if (!auth || typeof auth.token !== 'string' || typeof auth.id !== 'number') {
+  if (!auth || typeof auth.token !== 'string' || !auth.token || typeof auth.id !== 'number') {
     throw new TesseraError('server', `The provider at ${origin} answered the sign-in without a token.`);
   }
   return auth as AuthorizationJson & { token: string };

@@ -44,7 +44,9 @@ export class RepositoryNode extends vscode.TreeItem {
     md.appendText(`${r.full_name} (${r.visibility})`);
     if (r.description) md.appendMarkdown('\n\n').appendText(r.description);
     md.appendMarkdown('\n\n').appendText(`Clone URL: ${r.clone_url}`);
-    md.appendMarkdown('\n\n').appendText(r.pushed_at ? `Last push ${new Date(r.pushed_at).toLocaleString()}` : 'Nothing pushed yet');
+    // pushed_at is the creation time until the first push, as on GitHub.
+    const pushed = r.pushed_at !== r.created_at;
+    md.appendMarkdown('\n\n').appendText(pushed ? `Last push ${new Date(r.pushed_at).toLocaleString()}` : 'Nothing pushed yet');
     md.appendMarkdown('\n\n').appendText(`Seen as ${login}`);
     this.tooltip = md;
   }

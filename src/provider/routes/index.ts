@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ProviderContext } from '../context';
 import { registerApiDiscoveryRoutes } from './api-discovery';
 import { registerAuditLogRoutes } from './audit-log';
+import { registerAvatarRoutes } from './avatars';
 import { registerAuthorizationRoutes } from './authorizations';
 import { registerCredentialsRevokeRoutes } from './credentials-revoke';
 import { registerDeviceAuthorizationRoutes } from './device-authorizations';
@@ -25,6 +26,7 @@ export type RouteModule = (app: FastifyInstance, ctx: ProviderContext) => void;
 
 export const ROUTE_MODULES: readonly RouteModule[] = [
   registerHealthRoutes,
+  registerAvatarRoutes,
   registerErrorDocsRoutes,
   registerApiDiscoveryRoutes,
   registerUserRoutes,

@@ -1,6 +1,6 @@
 // Organizations and memberships: GET /orgs/{org}, GET /user/memberships/orgs and the org objects
 // inside other answers. GitHub calls an owner `admin` in this API.
-import type { SimpleUserJson } from './users';
+import type { AccountUrlsJson, SimpleUserJson } from './users';
 
 export type OrgRoleJson = 'admin' | 'member';
 export type MembershipState = 'active' | 'pending';
@@ -48,29 +48,32 @@ export interface CreateOrganizationRequest {
   description?: string | null;
 }
 
-export interface OrganizationJson extends OrganizationSimpleJson, OrganizationProfileJson {
-  name: string | null;
+/** GitHub's organization-full. `name` is the login when the organization has none. */
+export interface OrganizationJson extends OrganizationSimpleJson, Partial<OrganizationProfileJson> {
+  name: string;
   /** Owners only. */
   billing_email?: string | null;
   html_url: string;
   type: 'Organization';
-  public_repos?: number;
+  has_organization_projects: boolean;
+  has_repository_projects: boolean;
+  public_repos: number;
+  public_gists: number;
+  followers: number;
+  following: number;
+  /** Members only. */
   total_private_repos?: number;
   owned_private_repos?: number;
   created_at: string;
   updated_at: string;
+  archived_at: string | null;
 }
 
 /** An org where GitHub puts a simple-user (a repository's owner). */
-export interface OrgOwnerJson {
+export interface OrgOwnerJson extends AccountUrlsJson {
   login: string;
   id: number;
   node_id: string;
-  avatar_url: string;
-  gravatar_id: string;
-  url: string;
-  html_url: string;
-  repos_url: string;
   type: 'Organization';
   site_admin: false;
 }
