@@ -62,7 +62,8 @@ export async function cloneRepository(core: CoreServices, creds: TesseraCredenti
           seen.add(key);
           items.push({
             label: `$(${r.private ? 'lock' : 'repo'}) ${r.full_name}`,
-            description: r.private ? 'private' : 'public',
+            // Which signed-in account lists it (and so whose token clones it).
+            description: `${r.private ? 'private' : 'public'} · from ${a.login} on ${new URL(a.providerOrigin).host}`,
             ...(r.description ? { detail: r.description } : {}),
             repo: { owner: r.owner.login, name: r.name, origin: a.providerOrigin },
           });
