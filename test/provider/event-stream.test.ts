@@ -63,7 +63,7 @@ describe('change stream (GET /-/events)', function () {
       assert.deepEqual(JSON.parse(ready.data), { seq: 0 });
 
       // A token created through process B: A's stream hears of it.
-      let seen = stream.events.length;
+      const seen = stream.events.length;
       await createClassicToken(tb, user, { name: 'made elsewhere', scopes: ['read:user'] });
       const changed = await stream.next('changed', seen);
       assert.ok(JSON.parse(changed.data).seq >= 1);
