@@ -10,7 +10,7 @@ export function createdView(t: TokenJson): TemplateResult {
   const secret = t.token ?? '';
   const pending = t.status === 'pending';
   return html`
-    <h1>Token state.created</h1>
+    <h1 data-testid="created-heading">${pending ? 'Token requested' : 'Token created'}</h1>
     ${state.superseded
       ? html`<p class="banner info" role="status" data-testid="created-superseded">
           ${state.superseded === 'deleted'
