@@ -93,6 +93,17 @@ describe('views: token texts', () => {
     assert.equal(expiryFromDate('tomorrow'), undefined);
   });
 
+  it("a denied token's tooltip names when it was requested and denied; every tooltip its creation and last use", () => {
+    const denied = new TokenNode('acct', { ...base, kind: 'fine_grained', resource_owner: 'acme', status: 'denied', status_reason: 'too broad', updated_at: '2030-01-03T09:30:00Z' }, now);
+    const unescape = (md: string) => md.replace(/\\(.)/g, '$1'); // the Markdown escapes
+    const text = unescape(denied.buildTooltip().value);
+    assert.match(text, /Requested 2030-01-01 00:00:00 UTC · denied 2030-01-03 09:30:00 UTC/);
+    assert.match(text, /Denied because: too broad/);
+    const used = unescape(new TokenNode('acct', { ...base, last_used_at: '2030-01-09T08:00:00Z' }, now).buildTooltip().value);
+    assert.match(used, /Created 2030-01-01 00:00:00 UTC/);
+    assert.match(used, /used 1 day ago \(2030-01-09 08:00:00 UTC\)/);
+  });
+
   it('groups tokens: classic first, then fine-grained by owner with the user first', () => {
     const fg = (id: number, owner: string): PersonalAccessToken => ({ ...base, id, name: `fg${id}`, kind: 'fine_grained', resource_owner: owner, scopes: undefined, permissions: {} });
     const groups = groupTokens('acc', 'alice', [fg(1, 'zeta'), { ...base, id: 2, name: 'b' }, fg(3, 'alice'), fg(4, 'acme'), { ...base, id: 5, name: 'a' }]);
