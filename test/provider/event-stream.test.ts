@@ -155,6 +155,10 @@ describe('change stream (GET /-/events)', function () {
       assert.equal((await open(t.provider.url, undefined)).status, 401);
       const basic = await open(t.provider.url, undefined, { authorization: `Basic ${Buffer.from(`${user.login}:${user.password}`).toString('base64')}` });
       assert.ok([401, 403].includes(basic.status), `Basic: ${basic.status}`);
+      const reader = await createClassicToken(t, user, { name: 'reader', scopes: ['read:user'] });
+      const head = await t.api.call('HEAD', '/-/events', { token: reader.token });
+      assert.equal(head.status, 200, 'HEAD answers the head and ends');
+      assert.match(head.headers.get('content-type') ?? '', /^text\/event-stream/);
       const narrow = await createClassicToken(t, user, { name: 'repo only', scopes: ['repo'] });
       assert.equal((await open(t.provider.url, narrow.token)).status, 403);
       const fine = await t.api.post('/user/personal-access-tokens', {

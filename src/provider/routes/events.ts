@@ -25,6 +25,8 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ProviderContext):
   app.get(EVENTS_PATH, { config: { auth: { classicScopes: ['admin:token', 'read:user'], tokenOnly: true } } }, async (request, reply) => {
     const { user, token } = principalOf(request);
     if (!token) throw new HttpError(401, 'Requires authentication');
+    // HEAD (Fastify answers it with this handler): the head of a stream, and no stream.
+    if (request.method === 'HEAD') return reply.type('text/event-stream; charset=utf-8').send();
     const raw: ServerResponse = reply.raw;
     let seq = 0;
     let open = true;
@@ -55,6 +57,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ProviderContext):
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
+    raw.flushHeaders();
     started = true;
     write(`retry: ${RETRY_MS}\n`);
     write(frame('ready', { seq }));
