@@ -61,7 +61,7 @@ describe('views (UI): live updates from changes made elsewhere', function () {
     const frame = await webviewFrame(page, 'Create Token');
     await frame.locator('[data-testid="kind-fine_grained"]').click();
     await frame.locator('[data-testid="repo-selection-subset"]').click();
-    await frame.locator('.repo-list', { hasText: `${user.login} has no repositories.` }).waitFor();
+    await frame.locator('.repo-list', { hasText: `${user.login} has no repositories` }).waitFor();
     await screenshot(page, 'ui/live-create-form-before');
 
     const repo = `live-${randomBytes(2).toString('hex')}`;
