@@ -65,11 +65,16 @@ describe('OAuth device flow', function () {
       assert.equal(twice.status, 400);
       const bytes = await t.api.post(url, { raw: Buffer.from([0x63, 0x3d, 0xff]), contentType: 'application/x-www-form-urlencoded' });
       assert.equal(bytes.status, 400);
+      const xml = await t.api.post(url, { raw: `<client_id>${GH_CLIENT_ID}</client_id>`, contentType: 'application/xml' });
+      assert.equal(xml.status, 415);
+      // A text/plain body is read as JSON (as GitHub does), never as a form.
       const text = await t.api.post(url, { raw: `client_id=${GH_CLIENT_ID}`, contentType: 'text/plain' });
-      assert.equal(text.status, 415);
-      // Form bodies are for the OAuth endpoints only.
+      assert.equal(text.status, 400);
+      assert.match(text.json.message, /Problems parsing JSON/);
+      // Form bodies are for the OAuth endpoints only: elsewhere a form-labelled body is read as JSON.
       const api = await t.api.post('/user/device-authorizations/lookup', { token: alice.token, raw: 'user_code=BCDF-2345', contentType: 'application/x-www-form-urlencoded' });
-      assert.equal(api.status, 415);
+      assert.equal(api.status, 400);
+      assert.match(api.json.message, /Problems parsing JSON/);
     });
   });
 

@@ -25,6 +25,7 @@ export class AccountDetailItem extends vscode.TreeItem {
     this.id = `account:${account.id}:${key}`;
     this.iconPath = new vscode.ThemeIcon(icon);
     this.description = description;
+    this.tooltip = description ? `${label}: ${description}` : label; // the sidebar may cut the description
     this.command = command;
     this.contextValue = contextValue ?? 'accountDetail';
   }

@@ -127,6 +127,15 @@ export function registerViews(context: vscode.ExtensionContext, services: Tesser
       refreshAll();
     }),
     services.onDidChangeProviderState(() => refreshAll()),
+    // Live updates: the provider says something changed for an account (made anywhere).
+    services.onDidChangeRemote(({ accountId }) => {
+      orgs.invalidate();
+      store.invalidate();
+      accountsTree.refresh();
+      approvalsTree.refresh();
+      panels.remoteChanged(accountId);
+      scheduleBackground();
+    }),
   );
 
   // ---- commands ----

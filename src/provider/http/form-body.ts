@@ -19,6 +19,8 @@ export function parseForm(text: string): Record<string, string> {
 }
 
 export function acceptFormBodies(scope: FastifyInstance): void {
+  // Elsewhere a form-labelled body is read as JSON (json-body.ts, as GitHub does): not in this scope.
+  if (scope.hasContentTypeParser('application/x-www-form-urlencoded')) scope.removeContentTypeParser('application/x-www-form-urlencoded');
   scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: FORM_BODY_LIMIT }, (_request, body: Buffer, done) => {
     if (body.length === 0) return done(null, undefined);
     if (!isUtf8(body)) return done(new HttpError(400, 'Problems parsing the form: the body is not valid UTF-8'));

@@ -9,6 +9,7 @@ import { registerCredentialsRevokeRoutes } from './credentials-revoke';
 import { registerDeviceAuthorizationRoutes } from './device-authorizations';
 import { registerDevicePageRoutes } from './device-page';
 import { registerErrorDocsRoutes } from './error-docs';
+import { registerEventRoutes } from './events';
 import { registerGitRoutes } from './git';
 import { registerGraphqlRoutes } from './graphql';
 import { registerHealthRoutes } from './health';
@@ -29,6 +30,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   registerAvatarRoutes,
   registerErrorDocsRoutes,
   registerApiDiscoveryRoutes,
+  registerEventRoutes,
   registerUserRoutes,
   registerUserProfileRoutes,
   registerUserKeyRoutes,

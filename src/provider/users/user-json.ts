@@ -37,6 +37,5 @@ export function userProfileJson(u: UserRecord): UserProfileJson {
   return { bio: p.bio, blog: p.blog ?? '', company: p.company, location: p.location, twitter_username: p.twitterUsername, hireable: p.hireable };
 }
 
-/** GitHub's login rules: alphanumerics and single hyphens, not at either end, at most 39. */
-export const LOGIN_PATTERN = '^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$';
+export { LOGIN_PATTERN } from '../../shared/login-format';
 export const EMAIL_PATTERN = '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$';
