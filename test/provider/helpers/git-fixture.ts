@@ -1,5 +1,5 @@
-// The git test fixture: the real provider over HTTPS with its local CA and the git routes, on a
-// movable clock; two users; git with a hermetic environment trusting that CA; and the helpers the
+// The git test fixture: the real provider over HTTPS with its local CA and the git routes (its
+// store per TESSERA_TEST_DB, helpers/test-database.ts), on a movable clock; two users; git with a hermetic environment trusting that CA; and the helpers the
 // git tests share (repositories through the API, fine-grained tokens, clone, commit and push).
 import * as assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
@@ -12,6 +12,7 @@ import { defaultRepositoriesRoot, repositoryPath } from '../../../src/provider/g
 import { createUser, TestUser } from './accounts';
 import { ApiClient } from './api-client';
 import type { TestProvider } from './provider';
+import { testDatabaseUrl } from './test-database';
 
 export interface GitProvider {
   url: string;
@@ -27,7 +28,7 @@ export interface GitProvider {
 /** The real provider over HTTPS with its local CA and the git routes, on a movable clock. */
 export async function startGitProvider(dataDir: string): Promise<GitProvider> {
   const clock = new ManualClock(Date.now());
-  const provider = await startProviderWithGit({ dataDir, clock });
+  const provider = await startProviderWithGit({ dataDir, clock, databaseUrl: await testDatabaseUrl() });
   const api = new ApiClient(provider.url, provider.caCertPem);
   const close = async () => {
     await api.close();
