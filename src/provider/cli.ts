@@ -2,6 +2,7 @@
 //  [--tls auto|off] [--tls-cert F --tls-key F] [--trust-proxy ADDR,…] [--signup open|closed]
 //  [--public-host NAME]... [--max-connections N] [--rate-limit N] [--anonymous-rate-limit N]`
 // `tessera reset-two-factor --data DIR` (the way out when the data key is lost for good)
+// `tessera migrate --from DATA_DIR --to postgres://…` (team-migration/migrate-command.ts)
 import './quiet-sqlite-warning'; // first: before anything loads node:sqlite
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -12,6 +13,7 @@ import { isLoopbackHost, ProviderOptions, RunningProvider, startProvider } from 
 import { isPostgresUrl } from './store/postgres/url';
 import { DATABASE_FILE, openDatabase } from './store/sqlite/database';
 import { resetAllTwoFactor } from './store/sqlite/two-factor';
+import { MIGRATE_USAGE, runMigrateCommand } from './team-migration/migrate-command';
 
 const USAGE = `Usage: tessera serve --data DIR [--db postgres://USER@HOST/DB] [--repos DIR] [--port N]
                      [--host 127.0.0.1] [--tls auto|off] [--tls-cert FILE --tls-key FILE]
@@ -19,6 +21,7 @@ const USAGE = `Usage: tessera serve --data DIR [--db postgres://USER@HOST/DB] [-
                      [--public-host NAME[:PORT]]... [--max-connections N]
                      [--rate-limit N] [--anonymous-rate-limit N]
        tessera reset-two-factor --data DIR
+${MIGRATE_USAGE}
 
   --db            (or TESSERA_DATABASE_URL) keep accounts and tokens in PostgreSQL (a team
                   server, one or several replicas) instead of DIR/tessera.db.
@@ -173,6 +176,7 @@ function resetTwoFactor(argv: string[], io: CliIo): number {
 
 export async function main(argv: string[], io: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
   if (argv[0] === 'reset-two-factor') return resetTwoFactor(argv.slice(1), io);
+  if (argv[0] === 'migrate') return runMigrateCommand(argv.slice(1), io);
   let opts: ProviderOptions;
   try {
     opts = parseServeArgs(argv, process.cwd());

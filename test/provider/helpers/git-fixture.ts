@@ -20,6 +20,8 @@ export interface GitProvider {
   clock: ManualClock;
   caCertPath: string;
   dataDir: string;
+  /** The PostgreSQL database it runs on (undefined: SQLite in dataDir). */
+  databaseUrl?: string;
   /** For the account helpers (they use api and clock). */
   asTestProvider: TestProvider;
   close(): Promise<void>;
@@ -28,14 +30,15 @@ export interface GitProvider {
 /** The real provider over HTTPS with its local CA and the git routes, on a movable clock. */
 export async function startGitProvider(dataDir: string): Promise<GitProvider> {
   const clock = new ManualClock(Date.now());
-  const provider = await startProviderWithGit({ dataDir, clock, databaseUrl: await testDatabaseUrl() });
+  const databaseUrl = await testDatabaseUrl();
+  const provider = await startProviderWithGit({ dataDir, clock, databaseUrl });
   const api = new ApiClient(provider.url, provider.caCertPem);
   const close = async () => {
     await api.close();
     await provider.close();
   };
-  const asTestProvider = { api, clock, dataDir, logs: [], provider: undefined, close } as unknown as TestProvider;
-  return { url: provider.url, api, clock, caCertPath: provider.caCertPath, dataDir, asTestProvider, close };
+  const asTestProvider = { api, clock, dataDir, databaseUrl, logs: [], provider: undefined, close } as unknown as TestProvider;
+  return { url: provider.url, api, clock, caCertPath: provider.caCertPath, dataDir, databaseUrl, asTestProvider, close };
 }
 
 export interface GitFixture {

@@ -15,6 +15,8 @@ export interface TestProvider {
   api: ApiClient;
   clock: ManualClock;
   dataDir: string;
+  /** The PostgreSQL database it runs on (undefined: SQLite in dataDir). */
+  databaseUrl?: string;
   /** Every line the provider logged (already redacted by the provider). */
   logs: { level: string; message: string }[];
   close(): Promise<void>;
@@ -49,6 +51,7 @@ export async function startTestProvider(opts: Partial<Omit<ProviderOptions, 'clo
     api,
     clock,
     dataDir,
+    ...(databaseUrl ? { databaseUrl } : {}),
     logs,
     async close() {
       await api.close();

@@ -25,6 +25,18 @@ interface TxState {
   savepoints: number;
 }
 
+const hasNul = (v: unknown) => typeof v === 'string' && v.includes('\u0000');
+
+/**
+ * PostgreSQL text cannot hold NUL (SQLite's can), so no stored value contains one: a look-up by a
+ * string with NUL (a login from a URL, say) matches nothing. Such a string is passed as NULL (an
+ * array drops it), which matches nothing too, instead of failing the query.
+ */
+function lookupArgs(args: unknown[]): unknown[] {
+  if (!args.some((a) => hasNul(a) || (Array.isArray(a) && a.some(hasNul)))) return args;
+  return args.map((a) => (hasNul(a) ? null : Array.isArray(a) ? a.filter((v) => !hasNul(v)) : a));
+}
+
 export class PgDb {
   /** `tx` set: a transaction on that client. */
   private constructor(
@@ -48,7 +60,7 @@ export class PgDb {
   }
 
   async rows(sql: string, args: unknown[] = []): Promise<Row[]> {
-    return (await this.target().query(sql, args)).rows;
+    return (await this.target().query(sql, lookupArgs(args))).rows;
   }
 
   async row(sql: string, args: unknown[] = []): Promise<Row | undefined> {
