@@ -52,7 +52,7 @@ describe('tessera migrate: an embedded provider into a team database', function 
     assert.equal((await runGit(['clone', remote(embedded), work], { env })).code, 0);
     await git(['commit', '-q', '--allow-empty', '-m', 'made before the move'], { cwd: work, env });
     assert.equal((await runGit(['push', 'origin', 'HEAD:main'], { cwd: work, env })).code, 0);
-    const auditBefore = (await embedded.api.get('/user/audit-log?per_page=100', { token: tok.token })).json as { action: string }[];
+    const auditBefore = (await embedded.api.get('/user/audit-log?per_page=100', { token: owner.token })).json as { action: string }[];
     assert.ok(auditBefore.length > 3);
     await embedded.close();
 
@@ -78,7 +78,7 @@ describe('tessera migrate: an embedded provider into a team database', function 
     const members = await team.api.get(`/orgs/${org}/members`, { token: tok.token });
     assert.equal(members.status, 200, members.text);
     assert.deepEqual(members.json.map((m: { login: string }) => m.login).sort(), [owner.user.login, member.user.login].sort());
-    const auditAfter = (await team.api.get('/user/audit-log?per_page=100', { token: tok.token })).json as { action: string }[];
+    const auditAfter = (await team.api.get('/user/audit-log?per_page=100', { token: owner.token })).json as { action: string }[];
     assert.deepEqual(auditAfter.slice(-auditBefore.length).map((e) => e.action), auditBefore.map((e) => e.action));
     const copy = path.join(tmp, 'copy');
     const cloned = await runGit(['clone', remote(team), copy], { env });

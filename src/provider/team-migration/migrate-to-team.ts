@@ -5,6 +5,7 @@
 import { cp, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
+import { Client } from 'pg';
 import { defaultRepositoriesRoot, repositoryPath } from '../git/bare-repos';
 import { type DataKeySource, keyFileSource, sqliteDataKeyLedger, unlockDataKey } from '../secrets/data-key';
 import { ensurePrivateDirSync } from '../secrets/private-files';
@@ -58,6 +59,7 @@ export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMig
   const log = opts.log ?? (() => undefined);
   const teamKey = opts.teamKey ?? keyFileSource(opts.fromDataDir);
   if (!(await isEmptyFolder(opts.reposDir))) throw new MigrationRefused(`the repositories folder ${opts.reposDir} is not empty`);
+  await refuseNonEmptyDatabase(opts.toDatabaseUrl);
   const source = await openSqliteStore(opts.fromDataDir);
   try {
     const db = source.db;
@@ -111,6 +113,22 @@ export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMig
     }
   } finally {
     await source.close();
+  }
+}
+
+/** Refuses, before anything is written (the data key included), a database that holds any data. */
+async function refuseNonEmptyDatabase(url: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const table of COPIED_TABLES) {
+      const exists = (await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [table])).rows[0].t;
+      if (exists && (await pgCount(client, table)) > 0) {
+        throw new MigrationRefused(`the PostgreSQL database at ${describePostgresUrl(url)} is not empty (its ${table} table has rows): migrate into a new database`);
+      }
+    }
+  } finally {
+    await client.end();
   }
 }
 

@@ -13,8 +13,13 @@ export class LocalWrites {
   count = 0;
 }
 
-/** Times a transaction is tried when PostgreSQL reports a serialization conflict or deadlock. */
-const TRANSACTION_ATTEMPTS = 30;
+/**
+ * How long a transaction is tried again when PostgreSQL reports a serialization conflict or
+ * deadlock (as long as a statement waits for a lock): many writers of one user's rows at once
+ * (parallel token creations at several replicas) conflict round after round, and each round one
+ * of them commits. Past it, the conflict is passed on (the request is answered busy).
+ */
+const CONFLICT_RETRY_MS = 5000;
 const isConflict = (err: unknown) => ['40001', '40P01'].includes(String((err as { code?: unknown })?.code));
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -104,12 +109,13 @@ export class PgDb {
    */
   async transaction<T>(fn: (tx: PgDb) => Promise<T>, opts: { readCommitted?: boolean } = {}): Promise<T> {
     if (this.tx) return this.nested(fn);
+    const deadline = Date.now() + CONFLICT_RETRY_MS;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.once(fn, opts.readCommitted ? 'READ COMMITTED' : 'SERIALIZABLE');
       } catch (err) {
-        if (!isConflict(err) || attempt >= TRANSACTION_ATTEMPTS) throw err;
-        await pause(Math.random() * Math.min(50, 2 * attempt));
+        if (!isConflict(err) || Date.now() >= deadline) throw err;
+        await pause(Math.random() * Math.min(100, 2 * attempt));
       }
     }
   }
