@@ -12,7 +12,7 @@ import { defaultRepositoriesRoot, repositoryPath } from '../../../src/provider/g
 import { createUser, TestUser } from './accounts';
 import { ApiClient } from './api-client';
 import type { TestProvider } from './provider';
-import { testDatabaseUrl } from './test-database';
+import { dropTestDatabase, testDatabaseUrl } from './test-database';
 
 export interface GitProvider {
   url: string;
@@ -36,6 +36,7 @@ export async function startGitProvider(dataDir: string): Promise<GitProvider> {
   const close = async () => {
     await api.close();
     await provider.close();
+    if (databaseUrl) await dropTestDatabase(databaseUrl);
   };
   const asTestProvider = { api, clock, dataDir, databaseUrl, logs: [], provider: undefined, close } as unknown as TestProvider;
   return { url: provider.url, api, clock, caCertPath: provider.caCertPath, dataDir, databaseUrl, asTestProvider, close };

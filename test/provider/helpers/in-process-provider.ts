@@ -15,7 +15,7 @@ import { openPostgresStore, PostgresStore } from '../../../src/provider/store/po
 import { openSqliteStore, SqliteStore } from '../../../src/provider/store/sqlite/sqlite-store';
 import { ApiClient } from './api-client';
 import { TEST_RATE_LIMIT, type TestProvider } from './provider';
-import { testDatabaseUrl } from './test-database';
+import { dropTestDatabase, testDatabaseUrl } from './test-database';
 
 export interface InProcessProvider extends TestProvider {
   ctx: ProviderContext;
@@ -63,6 +63,7 @@ export async function startInProcessProvider(
       await api.close();
       await app.close();
       await store.close();
+      if (databaseUrl) await dropTestDatabase(databaseUrl);
     },
   };
 }

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { ManualClock } from '../../../src/provider/clock';
 import { ProviderOptions, RunningProvider, startProvider } from '../../../src/provider/index';
 import { ApiClient } from './api-client';
-import { testDatabaseUrl } from './test-database';
+import { dropTestDatabase, testDatabaseUrl } from './test-database';
 
 export interface TestProvider {
   provider: RunningProvider;
@@ -57,6 +57,7 @@ export async function startTestProvider(opts: Partial<Omit<ProviderOptions, 'clo
       await api.close();
       await provider.close();
       if (!opts.keepDataDir && !opts.dataDir) await rm(dataDir, { recursive: true, force: true });
+      if (databaseUrl && !('databaseUrl' in opts)) await dropTestDatabase(databaseUrl);
     },
   };
 }

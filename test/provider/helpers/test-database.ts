@@ -48,7 +48,8 @@ async function startShared(): Promise<SharedServer> {
 // once every test ran. The harness also stops it if the process exits first.
 if (typeof after === 'function') {
   after(async function () {
-    this.timeout(60_000);
+    // Stopping runs pg_ctl and removes the cluster's folder synchronously.
+    this.timeout(300_000);
     const s = shared;
     shared = undefined;
     if (!s) return;
@@ -65,6 +66,15 @@ export async function newTestDatabaseUrl(): Promise<string> {
   const name = `p${process.pid}_${++serial}`;
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`);
   return server.url.replace(/\/[^/]+$/, `/${name}`);
+}
+
+/** Drops a database made by newTestDatabaseUrl once its provider has closed (frees its disk). */
+export async function dropTestDatabase(url: string): Promise<void> {
+  const s = await shared;
+  if (!s) return;
+  const name = new URL(url).pathname.slice(1);
+  if (!/^p\d+_\d+$/.test(name)) return;
+  await s.admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
 /**
