@@ -90,7 +90,7 @@ async function drive(replicas: Replica[], requests: CannonRequest[], connections
   const per = Math.max(1, Math.round(connections / replicas.length));
   const results = await Promise.all(replicas.map((r) => load.autocannon()({ url: r.url, requests, connections: per, duration: seconds })));
   return {
-    rps: results.reduce((n, r) => n + r.requests.total / r.duration, 0) * 1000,
+    rps: results.reduce((n, r) => n + r.requests.total / r.duration, 0), // autocannon's duration is in seconds
     p50: Math.max(...results.map((r) => r.latency.p50)),
     p99: Math.max(...results.map((r) => r.latency.p99)),
     bad: results.reduce((n, r) => n + r.non2xx + r.errors, 0),
