@@ -7,8 +7,9 @@ import type { PoolClient } from 'pg';
 
 /**
  * What is copied, parents before children. Not copied: the data key record (the target has its
- * own), sign-in failures and attempts (short-lived lockout state) and PostgreSQL's login index
- * (its triggers fill it).
+ * own), sign-in failures and attempts, API rate-limit counts and pending device codes (all
+ * short-lived), PostgreSQL's login index (its triggers fill it), and OAuth apps: the migrations
+ * make the built-in ones on both sides, and apps users registered are not moved yet.
  */
 export const COPIED_TABLES = [
   'users',
