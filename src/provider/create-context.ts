@@ -23,6 +23,7 @@ export function createProviderContext(
     signup?: 'open' | 'closed';
     guards?: Guard[];
     dataDir?: string;
+    reposDir?: string;
     passwords?: PasswordHasher;
     rateLimit?: Partial<RateLimitSettings>;
   } = {},
@@ -41,6 +42,7 @@ export function createProviderContext(
       },
     },
     dataDir: opts.dataDir ?? '',
+    reposDir: opts.reposDir ?? '',
     guards: opts.guards ?? defaultGuards([...ORGANIZATION_GUARDS]),
     accountTokens: authenticateAccountToken,
     principalCache: new PrincipalCache(store),

@@ -18,6 +18,7 @@ import { MIGRATIONS } from '../../src/provider/store/sqlite/migrations';
 import { createUser, enable2fa, nextOtp, signIn, totpAt, type TestUser } from './helpers/accounts';
 import { startTestProvider, type TestProvider } from './helpers/provider';
 import { startProviderProcesses } from './helpers/provider-process';
+import { describeSqliteOnly } from './helpers/test-database';
 
 /** Every folder and file below `root` (root included) with its permission bits. */
 async function modes(root: string): Promise<Map<string, { dir: boolean; mode: number }>> {
@@ -47,7 +48,7 @@ async function twoFactorSignIn(t: TestProvider, user: TestUser): Promise<number>
   return (await t.api.get('/user', { basic: user, otp: await nextOtp(t, user) })).status;
 }
 
-describe('data at rest', function () {
+describeSqliteOnly('data at rest', function () {
   this.timeout(60_000);
   let dataDir: string;
   let open: TestProvider[];

@@ -48,6 +48,13 @@ export interface Store {
    */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**
+   * Runs the periodic job `name` (`fn`) unless it is already running — here, or (PostgreSQL) at
+   * any replica sharing the database, which holds its advisory lock meanwhile: then resolves to
+   * undefined without running `fn`. On SQLite the exclusion is this process's; processes sharing a
+   * data folder are serialized by the job's own transaction (one writer at a time).
+   */
+  runExclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>;
+  /**
    * Whether `err` (thrown by one of this store's methods) means the database was busy — another
    * writer held it for longer than the store waits — rather than a bug: the caller may try again.
    */

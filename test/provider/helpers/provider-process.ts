@@ -46,9 +46,11 @@ export async function startProviderProcesses(dataDir: string, count: number): Pr
   return ok;
 }
 
-export async function startProviderProcess(dataDir: string, timeoutMs = 30_000): Promise<ProviderProcess> {
+/** `databaseUrl`: `--db` (PostgreSQL) instead of SQLite in the data folder. */
+export async function startProviderProcess(dataDir: string, timeoutMs = 30_000, databaseUrl?: string): Promise<ProviderProcess> {
   const limits = ['--rate-limit', String(TEST_RATE_LIMIT.authenticated), '--anonymous-rate-limit', String(TEST_RATE_LIMIT.anonymous)];
-  const child = spawn(process.execPath, [CLI, 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--tls', 'off', ...limits], {
+  const db = databaseUrl ? ['--db', databaseUrl] : [];
+  const child = spawn(process.execPath, [CLI, 'serve', '--data', dataDir, ...db, '--port', '0', '--host', '127.0.0.1', '--tls', 'off', ...limits], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

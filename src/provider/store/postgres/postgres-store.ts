@@ -99,6 +99,28 @@ export class PostgresStore implements Store {
   }
 
   /**
+   * Runs `fn` while holding the job's session advisory lock on a pooled connection of its own,
+   * unless another connection (another replica) holds it: then undefined at once.
+   */
+  async runExclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
+    if (this.db.inTransaction) throw new Error('a periodic job runs on the store, not inside a transaction');
+    const client = await this.shared.pool.connect();
+    let broken: Error | undefined;
+    try {
+      const got = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtext('tessera.job:' || $1)) AS locked`, [name]);
+      if (!got.rows[0].locked) return undefined;
+      try {
+        return await fn();
+      } finally {
+        await client.query(`SELECT pg_advisory_unlock(hashtext('tessera.job:' || $1))`, [name]).catch((e: Error) => (broken = e));
+      }
+    } finally {
+      // A connection whose unlock failed may still hold the lock: it is closed, not pooled.
+      client.release(broken);
+    }
+  }
+
+  /**
    * This store's writes (counted once committed) plus the changes other replicas or processes
    * committed (heard through LISTEN); undefined inside a transaction or while not listening.
    */

@@ -98,6 +98,7 @@ class SqliteParts {
  */
 export class SqliteStore extends SqliteParts implements Store {
   private closed = false;
+  private readonly runningJobs = new Set<string>();
   private readonly gate: WriteGate;
   private readonly parts: SqliteParts;
 
@@ -130,6 +131,16 @@ export class SqliteStore extends SqliteParts implements Store {
 
   isBusy(err: unknown): boolean {
     return isSqliteBusy(err);
+  }
+
+  async runExclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
+    if (this.runningJobs.has(name)) return undefined;
+    this.runningJobs.add(name);
+    try {
+      return await fn();
+    } finally {
+      this.runningJobs.delete(name);
+    }
   }
 
   changeVersion(): number | undefined {
@@ -165,6 +176,10 @@ class SqliteTransactionStore extends SqliteParts implements Store {
 
   isBusy(err: unknown): boolean {
     return isSqliteBusy(err);
+  }
+
+  async runExclusive(): Promise<never> {
+    throw new Error('a periodic job runs on the store, not inside a transaction');
   }
 
   /** Unknown while the transaction is open. */
