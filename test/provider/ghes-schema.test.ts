@@ -29,8 +29,9 @@ const GHEC_ONLY = new Set([
 
 /** Routes GitHub's REST API does not have: Tessera's own. */
 const TESSERA_ONLY = new Set([
-  // Outside the REST API: health, the error documentation, avatars, GraphQL, git over HTTPS.
+  // Outside the REST API: health, the error documentation, the change stream, avatars, GraphQL, git over HTTPS.
   'GET /-/health',
+  'GET /-/events',
   'GET /-/docs/errors',
   'GET /avatars/u/{id}',
   'GET /avatars/o/{id}',

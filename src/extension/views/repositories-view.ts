@@ -18,6 +18,8 @@ export function registerRepositoriesView(context: vscode.ExtensionContext, servi
     ...registerRepositoryCommands(services, tree),
     services.onDidChangeAccounts(() => tree.refresh()),
     services.onDidChangeProviderState(() => tree.refresh()),
+    // Live updates: a repository created, pushed to or deleted anywhere shows at once.
+    services.onDidChangeRemote(() => tree.refresh()),
   );
   return { tree, view };
 }
