@@ -17,7 +17,7 @@ import { runMigrations } from '../../src/provider/store/sqlite/migrate';
 import { MIGRATIONS } from '../../src/provider/store/sqlite/migrations';
 import { createUser, enable2fa, nextOtp, signIn, totpAt, type TestUser } from './helpers/accounts';
 import { startTestProvider, type TestProvider } from './helpers/provider';
-import { startProviderProcesses } from './helpers/provider-process';
+import { asTestProvider, startProviderProcesses } from './helpers/provider-process';
 import { describeSqliteOnly } from './helpers/test-database';
 
 /** Every folder and file below `root` (root included) with its permission bits. */
@@ -227,7 +227,7 @@ describeSqliteOnly('data at rest', function () {
   it('two processes starting together on a new data folder make one key and open each other\'s secrets', async () => {
     const [a, b] = await startProviderProcesses(dataDir, 2);
     try {
-      const ta = { api: a.api, clock: new ManualClock(), dataDir, logs: [], provider: { url: a.url, apiUrl: `${a.url}/api/v3`, dataDir, close: async () => undefined }, close: async () => undefined };
+      const ta = asTestProvider(a, dataDir);
       const user = await createUser(ta);
       await enable2fa(ta, user);
       const code = await totpAt(user.totpSecret!, new Date(Date.now() + 30_000));

@@ -7,23 +7,12 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ManualClock } from '../../src/provider/clock';
 import { DEFAULT_CHANGE_FEED_OPTIONS } from '../../src/provider/events/change-feed';
 import { createClassicToken, createUser, signIn } from './helpers/accounts';
 import { openEventStream, type OpenStream } from './helpers/event-stream';
 import { startTestProvider, type TestProvider } from './helpers/provider';
-import { startProviderProcesses, type ProviderProcess } from './helpers/provider-process';
+import { asTestProvider, startProviderProcesses, type ProviderProcess } from './helpers/provider-process';
 
-function asTestProvider(p: ProviderProcess, dataDir: string): TestProvider {
-  return {
-    api: p.api,
-    clock: new ManualClock(),
-    dataDir,
-    logs: [],
-    provider: { url: p.url, apiUrl: `${p.url}/api/v3`, dataDir, close: async () => undefined },
-    close: async () => undefined,
-  };
-}
 
 describe('change stream (GET /-/events)', function () {
   this.timeout(60_000);

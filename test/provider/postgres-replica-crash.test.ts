@@ -6,11 +6,9 @@ import * as assert from 'node:assert/strict';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ManualClock } from '../../src/provider/clock';
 import { DATA_KEY_FILE } from '../../src/provider/secrets/data-key';
 import { createUser, signIn } from './helpers/accounts';
-import type { TestProvider } from './helpers/provider';
-import { ProviderProcess, startProviderProcess } from './helpers/provider-process';
+import { asTestProvider, ProviderProcess, startProviderProcess } from './helpers/provider-process';
 import { newTestDatabaseUrl } from './helpers/test-database';
 
 const TOTAL = 200;
@@ -18,16 +16,6 @@ const IN_FLIGHT_PER_REPLICA = 8;
 /** B is killed once this many of its creations were acknowledged. */
 const KILL_AFTER = 40;
 
-function asTestProvider(p: ProviderProcess, dataDir: string): TestProvider {
-  return {
-    api: p.api,
-    clock: new ManualClock(),
-    dataDir,
-    logs: [],
-    provider: { url: p.url, apiUrl: `${p.url}/api/v3`, dataDir, close: async () => undefined },
-    close: async () => undefined,
-  };
-}
 
 describe('two replicas on PostgreSQL: kill -9 of one during writes', function () {
   this.timeout(180_000);
