@@ -140,6 +140,9 @@ export class HttpClient {
       });
       this.log.trace(`GET ${redactTokens(origin + path)} → ${res.statusCode} (stream)`);
       res.body.setEncoding('utf8');
+      // Closing the stream (or aborting its signal) makes the body emit an AbortError: expected, and
+      // the reader's for-await sees it anyway; without a listener it would be an uncaught exception.
+      res.body.on('error', () => undefined);
       return { status: res.statusCode, chunks: res.body as AsyncIterable<string>, close: () => res.body.destroy() };
     } catch (err) {
       throw errorFromTransport(err, origin);
