@@ -118,6 +118,9 @@ describe('views (UI): organizations', function () {
     const invitations = await asOwner('GET', `/orgs/${org}/invitations`);
     assert.deepEqual(invitations.map((i: { login: string }) => i.login), [invitee.login]);
 
+    // the invitee's invitation row comes into the same tree (live): wait for it first, so that no
+    // row moves under the next click
+    await orgRow(page, org, new RegExp(`^invitation for ${invitee.login} \\(as member\\)`)).waitFor();
     // the owner's org lists the pending invitation
     const ownerOrg = orgRow(page, org, new RegExp(`^owner · ${owner.login}$`));
     if ((await ownerOrg.getAttribute('aria-expanded')) !== 'true') await ownerOrg.locator('.monaco-tl-twistie').click();
