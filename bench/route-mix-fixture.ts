@@ -23,6 +23,8 @@ export interface Answer {
 /** Everything the servers need to know, made once by `setUp`. */
 export interface Fixture {
   dataDir: string;
+  /** The PostgreSQL database it was made in (undefined: SQLite in dataDir). */
+  databaseUrl?: string;
   token: string;
   routes: Route[];
   answers: Record<string, Answer>;
@@ -61,8 +63,8 @@ const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:
  */
 export const BENCH_RATE_LIMIT = { authenticated: 1_000_000_000, anonymous: 1_000_000_000 };
 
-export async function setUp(dataDir: string): Promise<Fixture> {
-  const provider = await startProvider({ dataDir, tls: 'off', port: 0, host: '127.0.0.1', sweepIntervalMs: 24 * 3600_000, rateLimit: BENCH_RATE_LIMIT });
+export async function setUp(dataDir: string, databaseUrl?: string): Promise<Fixture> {
+  const provider = await startProvider({ dataDir, ...(databaseUrl ? { databaseUrl } : {}), tls: 'off', port: 0, host: '127.0.0.1', sweepIntervalMs: 24 * 3600_000, rateLimit: BENCH_RATE_LIMIT });
   try {
     const api = `${provider.url}/api/v3`;
     const password = 'bench-password-1234';
@@ -114,7 +116,7 @@ export async function setUp(dataDir: string): Promise<Fixture> {
       if (res.status !== 200) throw new Error(`${r.label}: ${res.status} ${body}`);
       answers[r.request.path] = { status: res.status, contentType: res.headers.get('content-type') ?? '', body };
     }
-    return { dataDir, token: secret, routes, answers, rateLimit: BENCH_RATE_LIMIT };
+    return { dataDir, ...(databaseUrl ? { databaseUrl } : {}), token: secret, routes, answers, rateLimit: BENCH_RATE_LIMIT };
   } finally {
     await provider.close();
   }

@@ -5,7 +5,7 @@
 // scanned for tokens (scripts/secret-scan.mjs): a token found fails the run, naming the layer or
 // file and the token's last four characters. Ends with one line per layer and exits non-zero if
 // any failed.
-//   node scripts/test-all.mjs [--only unit,provider,integration,ui]
+//   node scripts/test-all.mjs [--only unit,provider,provider-pg,integration,ui]
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +24,7 @@ const LAYERS = [
   { name: 'lint', what: 'ESLint: layers, import cycles, file size', limit: 5, cmd: npm ? [npm, 'run', '--silent', 'lint'] : null },
   { name: 'unit', what: 'pure logic, mocha', limit: 5, cmd: npm ? [npm, 'run', '--silent', 'test:unit'] : null },
   { name: 'provider', what: 'the real provider over HTTPS, real git', limit: 25, cmd: npm ? [npm, 'run', '--silent', 'test:provider'] : null },
+  { name: 'provider-pg', what: 'the provider suite again on PostgreSQL: every route family (docs/store.md)', limit: 20, cmd: npm ? [npm, 'run', '--silent', 'test:provider:postgres'] : null },
   { name: 'integration', what: 'mocha inside the real VS Code extension host', limit: 15, cmd: ['test/harness/run-exthost.mjs'] },
   { name: 'ui', what: 'Playwright driving the workbench with the packed .vsix', limit: 25, cmd: ['test/harness/run-ui.mjs'] },
 ];

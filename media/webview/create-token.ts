@@ -13,7 +13,7 @@ import { createdView } from './create-token/created-view';
 import { focusFirstError } from './create-token/field-ui';
 import { formView } from './create-token/form-view';
 import { requestBody } from './create-token/request-body';
-import { actions, blankForm, currentOwner, save, savedForm, state } from './create-token/state';
+import { actions, blankForm, currentOwner, repoKey, save, savedForm, state, update } from './create-token/state';
 
 const ANCHORS = ['name', 'description', 'expires_at', 'scopes', 'resource_owner', 'repository_selection', 'repositories', 'permissions', 'justification', 'kind'];
 const PERMISSION_ROWS = FINE_GRAINED_PERMISSIONS.map((p) => `permissions.${p.group}.${p.name}`);
@@ -39,10 +39,12 @@ onInit<CreateTokenInit>((data) => {
   void loadOwners();
 });
 
-// Tokens changed somewhere (tree, details, another window): the receipt follows its token —
-// status and expiry, or that it was regenerated or deleted — and never asks for the secret again.
+// Something changed (here, in another window, the terminal, another replica): the receipt follows
+// its token — status and expiry, or that it was regenerated or deleted — and never asks for the
+// secret again; the form reloads its resource owners and repositories, keeping what was typed.
 onUpdate(() => {
   if (state.created) void refreshCreated();
+  else if (state.init) void loadOwners(true);
 });
 
 let refreshSeq = 0;
@@ -66,38 +68,62 @@ async function refreshCreated(): Promise<void> {
   draw();
 }
 
-async function loadOwners(): Promise<void> {
-  state.ownersError = '';
+/** `quiet`: a live reload — no "loading", and a failure keeps what is shown. */
+async function loadOwners(quiet = false): Promise<void> {
+  if (!quiet) state.ownersError = '';
+  const accountId = state.form.accountId;
   try {
-    state.owners = await call<OwnerOption[]>('owners', { accountId: state.form.accountId });
+    const owners = await call<OwnerOption[]>('owners', { accountId });
+    if (accountId !== state.form.accountId) return; // the form moved on to another account
+    state.owners = owners;
+    state.ownersError = '';
   } catch (err) {
+    if (quiet) return;
     state.owners = [];
     state.ownersError = messageOf(err);
   }
   if (!state.owners.some((o) => o.login === state.form.owner)) state.form = { ...state.form, owner: state.owners[0]?.login ?? '' };
   draw();
-  if (state.form.selection === 'subset' || state.form.kind === 'fine_grained') void loadRepos();
+  if (state.form.selection === 'subset' || state.form.kind === 'fine_grained') void loadRepos(quiet);
 }
 
 let repoLoadSeq = 0;
-async function loadRepos(): Promise<void> {
+async function loadRepos(quiet = false): Promise<void> {
   const owner = currentOwner();
   if (!owner) return;
   const seq = ++repoLoadSeq;
-  state.reposLoading = true;
-  state.reposError = '';
-  draw();
+  if (!quiet) {
+    state.reposLoading = true;
+    state.reposError = '';
+    draw();
+  }
   try {
     const list = await call<RepositoryChoice[]>('repos', { accountId: state.form.accountId, owner: owner.login, isUser: owner.isUser });
     if (seq !== repoLoadSeq) return;
     state.repos = list;
+    state.reposError = '';
   } catch (err) {
-    if (seq !== repoLoadSeq) return;
+    if (seq !== repoLoadSeq || quiet) return;
     state.repos = [];
     state.reposError = messageOf(err);
   }
   state.reposLoading = false;
   draw();
+}
+
+async function createRepository(): Promise<void> {
+  const owner = currentOwner();
+  if (!owner) return;
+  try {
+    const made = await call<RepositoryChoice | undefined>('createRepository', { accountId: state.form.accountId, owner: owner.login });
+    if (!made) return;
+    await loadRepos();
+    const key = repoKey(made);
+    if (!state.form.repos.includes(key)) update({ selection: 'subset', repos: [...state.form.repos, key] });
+  } catch (err) {
+    state.reposError = messageOf(err);
+    draw();
+  }
 }
 
 async function submit(): Promise<void> {
@@ -135,7 +161,7 @@ async function submit(): Promise<void> {
   else focusFirstError();
 }
 
-Object.assign(actions, { draw, submit, loadOwners, loadRepos });
+Object.assign(actions, { draw, submit, loadOwners: () => loadOwners(), loadRepos: () => loadRepos(), createRepository });
 
 draw();
 ready();

@@ -102,6 +102,12 @@ function draw(): void {
   render(view(), root);
 }
 
+/** The person changed an action's input: its error goes. */
+function fixed(where: 'regenerate' | 'expiry'): void {
+  if (actionError?.where === where) actionError = undefined;
+  draw();
+}
+
 function view(): TemplateResult {
   if (!init) return html`<p class="muted">Loading…</p>`;
   if (deleted) return html`<h1>Token deleted</h1><p data-testid="token-deleted">The token was deleted. This tab closes by itself.</p>`;
@@ -149,7 +155,7 @@ function secretBanner(s: NewSecret): TemplateResult {
       <p><strong>Copy the new secret now.</strong> It is not shown again; the old secret no longer works.</p>
       <div class="secret-row">
         <vscode-textfield id="regenerated-secret" data-testid="regenerated-secret" readonly .value=${s.secret} aria-label="New token secret" class="secret"></vscode-textfield>
-        <vscode-button data-testid="copy-secret" @click=${() => void call('copy', { text: s.secret, what: 'Token' })}>Copy</vscode-button>
+        <vscode-button data-testid="copy-secret" @click=${() => void call('copy', { text: s.secret, what: 'the token' })}>Copy</vscode-button>
         <vscode-button secondary data-testid="hide-secret" @click=${() => { secret = undefined; draw(); }}>Done</vscode-button>
       </div>
     </section>`;
@@ -220,7 +226,7 @@ function actionsView(t: TokenJson): TemplateResult {
       ? html`<div class="action-block">
           <h3>Regenerate</h3>
           <p class="muted">Makes a new secret with the same name and access; the current secret stops working.</p>
-          ${expiryRadios('regenerate-expiry', regenMode, (m) => { regenMode = m; draw(); }, !isExpired(t, now), classic, regenDate, (d) => { regenDate = d; })}
+          ${expiryRadios('regenerate-expiry', regenMode, (m) => { regenMode = m; fixed('regenerate'); }, !isExpired(t, now), classic, regenDate, (d) => { regenDate = d; fixed('regenerate'); })}
           <div class="actions">
             <vscode-button data-testid="regenerate" ?disabled=${!!busy} @click=${() => void act('regenerate')}>${busy === 'regenerate' ? 'Regenerating…' : 'Regenerate Token'}</vscode-button>
           </div>
@@ -230,7 +236,7 @@ function actionsView(t: TokenJson): TemplateResult {
     ${canChange
       ? html`<div class="action-block">
           <h3>Change expiry</h3>
-          ${expiryRadios('new-expiry', expiryMode, (m) => { expiryMode = m; draw(); }, false, classic, expiryDate, (d) => { expiryDate = d; })}
+          ${expiryRadios('new-expiry', expiryMode, (m) => { expiryMode = m; fixed('expiry'); }, false, classic, expiryDate, (d) => { expiryDate = d; fixed('expiry'); })}
           <div class="actions">
             <vscode-button secondary data-testid="change-expiry" ?disabled=${!!busy} @click=${() => void act('expiry')}>${busy === 'expiry' ? 'Saving…' : 'Change Expiry'}</vscode-button>
           </div>

@@ -142,7 +142,7 @@ function view(): TemplateResult {
             <p>Or enter this secret by hand (letters A–Z and digits 2–7; the spaces are only for reading):</p>
             <div class="secret-row">
               <code class="twofa-secret" id="twofa-secret" data-testid="twofa-secret" tabindex="0">${groupSecret(setup.secret)}</code>
-              <vscode-button secondary data-testid="copy-twofa-secret" @click=${() => void call('copy', { text: setup!.secret, what: 'Secret' })}>Copy</vscode-button>
+              <vscode-button secondary data-testid="copy-twofa-secret" @click=${() => void call('copy', { text: setup!.secret, what: 'the setup key' })}>Copy</vscode-button>
             </div>
           </li>
           <li>
@@ -150,7 +150,7 @@ function view(): TemplateResult {
             <div class="secret-row">
               <vscode-textfield id="twofa-code" data-testid="twofa-code" inputmode="numeric" autocomplete="off" maxlength="8" placeholder="123456"
                 .value=${code} ?invalid=${!!codeError} aria-describedby="error-code"
-                @input=${(e: Event) => { code = (e.target as HTMLInputElement).value; }}
+                @input=${(e: Event) => { code = (e.target as HTMLInputElement).value; if (codeError) { codeError = ''; draw(); } }}
                 @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter') void enable(); }}></vscode-textfield>
               <vscode-button data-testid="twofa-enable" ?disabled=${busy} @click=${() => void enable()}>${busy ? 'Enabling…' : 'Enable'}</vscode-button>
             </div>
@@ -190,7 +190,7 @@ function doneView(codes: readonly string[]): TemplateResult {
     </p>
     <pre class="recovery-codes" id="recovery-codes" data-testid="recovery-codes" tabindex="0">${codes.join('\n')}</pre>
     <div class="actions">
-      <vscode-button data-testid="copy-recovery-codes" @click=${() => void call('copy', { text: codes.join('\n'), what: 'Recovery codes' })}>Copy</vscode-button>
+      <vscode-button data-testid="copy-recovery-codes" @click=${() => void call('copy', { text: codes.join('\n'), what: 'the recovery codes' })}>Copy</vscode-button>
       <vscode-button secondary data-testid="save-recovery-codes" @click=${() => void save(codes)}>Save to File…</vscode-button>
       <vscode-button secondary data-testid="twofa-done" @click=${() => void call('close')}>Done</vscode-button>
     </div>

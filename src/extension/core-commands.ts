@@ -1,6 +1,6 @@
 // The core's commands: sign in / up / out, the provider's URL, log and restart, and git.
 import * as vscode from 'vscode';
-import { signOut } from './auth/sign-in-core';
+import { signOutAndTell } from './auth/sign-out-ui';
 import { accountIdFromArg, resolveAccountId } from './commands/command-args';
 import { registerCommand } from './commands/register-command';
 import type { CoreServices } from './core-services';
@@ -32,16 +32,7 @@ export function registerCoreCommands(context: vscode.ExtensionContext, deps: Com
       }
       const accountId = await resolveAccountId(core, arg, 'Sign out of Tessera');
       if (!accountId) return;
-      const r = await signOut(core.client, core.store, accountId, core.log);
-      if (!r) return;
-      core.fireTokensChanged();
-      if (r.deletedOnProvider) void vscode.window.showInformationMessage(`Signed out of Tessera (${r.login}).`);
-      else {
-        void vscode.window.showWarningMessage(
-          `Signed out of Tessera (${r.login}) in VS Code, but its tokens could not be deleted on the provider: ${r.problem}`,
-          'Show Log',
-        ).then((c) => c && core.log.show(true));
-      }
+      await signOutAndTell(core, accountId);
     }),
     run('tessera.showProviderUrl', async () => {
       const state = core.providers.state();

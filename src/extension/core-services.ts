@@ -6,6 +6,7 @@ import type { AccountSecrets } from './accounts/account-secrets';
 import type { HttpClient } from './api/http-client';
 import { accountApi, API_PREFIX, originApi, type Method } from './api/provider-api';
 import type { ProviderDirectory } from './provider/provider-directory';
+import { RemoteChanges } from './live/remote-changes';
 import { TesseraError, type AccountInfo, type TesseraServices } from './services';
 
 /** Asks for password (+ code) and opens sudo mode for the account; false when cancelled. */
@@ -14,6 +15,9 @@ export type SudoPrompter = (account: AccountInfo) => Promise<boolean>;
 export class CoreServices implements TesseraServices, vscode.Disposable {
   private readonly tokensEmitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTokens = this.tokensEmitter.event;
+  /** Fired by the accounts' change streams (live/change-streams.ts). */
+  readonly remoteChanges = new RemoteChanges();
+  readonly onDidChangeRemote = this.remoteChanges.event;
   readonly onDidChangeAccounts: vscode.Event<void>;
   readonly onDidChangeProviderState: vscode.Event<void>;
   private readonly sudoInFlight = new Map<string, Promise<boolean>>();
@@ -31,7 +35,7 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
   ) {
     this.onDidChangeAccounts = store.onDidChangeAccounts;
     this.onDidChangeProviderState = providers.onDidChangeState;
-    this.disposables.push(this.tokensEmitter, store.onDidChangeSessions(() => this.tokensEmitter.fire()));
+    this.disposables.push(this.tokensEmitter, this.remoteChanges, store.onDidChangeSessions(() => this.tokensEmitter.fire()));
   }
 
   dispose(): void {

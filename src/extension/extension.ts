@@ -10,6 +10,7 @@ import { signInInteractive, signUpInteractive, sudoInteractive } from './auth/si
 import { registerCoreCommands } from './core-commands';
 import { CoreServices } from './core-services';
 import { GitIntegration } from './git/git-integration';
+import { ChangeStreams } from './live/change-streams';
 import { createLog } from './log';
 import { EmbeddedProvider } from './provider/embedded-provider';
 import { ProviderDirectory } from './provider/provider-directory';
@@ -17,7 +18,7 @@ import { TesseraError } from './services';
 import { testHooks, type TesseraApi } from './test-api';
 import { registerViews, type ViewsInternals } from './views/register-views';
 
-let running: { embedded: EmbeddedProvider; client: HttpClient } | undefined;
+let running: { embedded: EmbeddedProvider; client: HttpClient; streams: ChangeStreams } | undefined;
 
 export function activate(context: vscode.ExtensionContext): TesseraApi | undefined {
   const started = performance.now();
@@ -39,8 +40,11 @@ export function activate(context: vscode.ExtensionContext): TesseraApi | undefin
   const signIn = (origin?: string) => signInInteractive(core, origin ? { origin } : {});
   const auth = new TesseraAuthenticationProvider({ core, signIn });
   const git = new GitIntegration(context, core, signIn);
-  running = { embedded, client };
+  // Live updates: one change stream per signed-in account (the views reload on core.onDidChangeRemote).
+  const streams = new ChangeStreams({ log, store, client, providers, remote: core.remoteChanges });
+  running = { embedded, client, streams };
   context.subscriptions.push(
+    streams,
     embedded,
     providers,
     store,
@@ -78,7 +82,7 @@ export function activate(context: vscode.ExtensionContext): TesseraApi | undefin
   // Background work: the provider, vscode.git, the accounts' secrets.
   providers.start();
   void git.start();
-  void store.ensureLoaded().catch((err) => {
+  void store.ensureLoaded().then(() => streams.reconcile(), (err) => {
     log.error(`Tessera could not read its accounts: ${err instanceof Error ? err.message : String(err)}`);
     void core.showError(err, 'Tessera accounts');
   });
@@ -94,6 +98,7 @@ export async function deactivate(): Promise<void> {
   const r = running;
   running = undefined;
   if (r) {
+    r.streams.dispose(); // open streams would hold the HTTP client's close
     await r.embedded.stop().catch(() => undefined);
     await r.client.dispose().catch(() => undefined);
   }

@@ -48,6 +48,11 @@ export interface TesseraServices {
   readonly onDidChangeAccounts: vscode.Event<void>;
   /** Tokens changed anywhere in this window (views refresh on it). */
   readonly onDidChangeTokens: vscode.Event<void>;
+  /**
+   * Something may have changed on the provider for this account, made anywhere (another window,
+   * the terminal, gh, another replica): views and open webviews reload what they show.
+   */
+  readonly onDidChangeRemote: vscode.Event<{ readonly accountId: string }>;
   fireTokensChanged(): void;
   accounts(): readonly AccountInfo[];
   /** The id of the token this editor signs in to the account with (its admin:token), when known. */

@@ -12,6 +12,9 @@ import { completeSignIn, requestAdminToken, signOut } from './auth/sign-in-core'
 import { sudoInteractive } from './auth/sign-in-ui';
 import type { CoreServices } from './core-services';
 import type { GitIntegration } from './git/git-integration';
+import { createForPush, creatorOfMissing } from './git/missing-repository';
+import { gatherCandidates } from './git/token-candidates';
+import { deleteRepository } from './repos/repository-service';
 import type { AccountInfo, TesseraServices } from './services';
 import type { CredentialChoice } from './git/credentials-provider';
 import type { Credentials } from './git/git-api';
@@ -70,6 +73,14 @@ export interface TesseraApi {
    * and a function that POSTs /user/sudo; `undefined` restores the real prompt.
    */
   overrideSudoPrompt(answer: ((account: AccountInfo, openSudo: (password: string, otp?: string) => Promise<void>) => Promise<boolean>) | undefined): void;
+  /** Repository actions without their prompts (the bundled code: errors are this bundle's TesseraError). */
+  readonly repositories: {
+    /** The account that could create a missing `owner/repo` on `origin` (the push offer's test). */
+    creatorOfMissing(origin: string, owner: string, repo: string): Promise<string | undefined>;
+    /** What "Create it on Tessera and push" does once accepted, with the account's current git candidates. */
+    createForPush(accountId: string, owner: string, repo: string): Promise<{ repoId?: number; tokenId?: number }>;
+    delete(accountId: string, owner: string, name: string): Promise<void>;
+  };
   /** Where VS Code keeps this extension's files. */
   readonly paths: { readonly globalStorage: string; readonly logs: string };
 }
@@ -137,6 +148,17 @@ export function testHooks(context: vscode.ExtensionContext, parts: TestHookParts
     embedded: { state: () => embedded.state, stop: () => embedded.stop(), start: () => embedded.start(), dataDir: embedded.dataDir },
     overrideSudoPrompt(answer) {
       core.sudoPrompt = answer ? (account) => answer(account, (password, otp) => core.openSudo(account.id, password, otp)) : (account) => sudoInteractive(core, account);
+    },
+    repositories: {
+      creatorOfMissing: async (origin, owner, repo) => (await creatorOfMissing(core, origin, owner, repo))?.id,
+      async createForPush(accountId, owner, repo) {
+        const account = core.accounts().find((a) => a.id === accountId);
+        if (!account) throw new Error(`${accountId} is not signed in`);
+        const origin = account.providerOrigin;
+        const made = await createForPush(core, account, owner, repo, await gatherCandidates(core, origin));
+        return { ...(made.target.repoId ? { repoId: made.target.repoId } : {}), ...(made.token ? { tokenId: made.token.tokenId } : {}) };
+      },
+      delete: (accountId, owner, name) => deleteRepository(core, accountId, owner, name),
     },
     paths: { globalStorage: context.globalStorageUri.fsPath, logs: context.logUri.fsPath },
   };

@@ -27,6 +27,8 @@ export interface AppOptions {
   servedNames?: readonly ServedName[];
   /** Over DEFAULT_CONNECTION_LIMITS. */
   limits?: Partial<ConnectionLimits>;
+  /** Proxies whose X-Forwarded-For gives request.ip (addresses, CIDRs, `loopback`); default none. */
+  trustProxy?: string[];
 }
 
 export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyInstance {
@@ -48,6 +50,7 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
     // let a 30 s headers deadline run to a minute).
     ...(opts.https ? { https: { cert: opts.https.cert, key: opts.https.key, ...timing } } : { http: timing }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    ...(opts.trustProxy?.length ? { trustProxy: opts.trustProxy } : {}),
     ajv: {
       customOptions: {
         // Reject unknown fields (additionalProperties: false) instead of silently dropping them,

@@ -1,9 +1,11 @@
-// `tessera serve --data DIR [--db postgres://…] [--port N] [--host 127.0.0.1] [--tls auto|off]
-//  [--tls-cert F --tls-key F] [--signup open|closed] [--public-host NAME]... [--max-connections N]
-//  [--rate-limit N] [--anonymous-rate-limit N]`
+// `tessera serve --data DIR [--db postgres://…] [--repos DIR] [--port N] [--host 127.0.0.1]
+//  [--tls auto|off] [--tls-cert F --tls-key F] [--trust-proxy ADDR,…] [--signup open|closed]
+//  [--public-host NAME]... [--max-connections N] [--rate-limit N] [--anonymous-rate-limit N]`
 // `tessera reset-two-factor --data DIR` (the way out when the data key is lost for good)
+// `tessera migrate --from DATA_DIR --to postgres://…` (team-migration/migrate-command.ts)
 import './quiet-sqlite-warning'; // first: before anything loads node:sqlite
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseServedName } from './http/served-hosts';
@@ -11,15 +13,23 @@ import { isLoopbackHost, ProviderOptions, RunningProvider, startProvider } from 
 import { isPostgresUrl } from './store/postgres/url';
 import { DATABASE_FILE, openDatabase } from './store/sqlite/database';
 import { resetAllTwoFactor } from './store/sqlite/two-factor';
+import { MIGRATE_USAGE, runMigrateCommand } from './team-migration/migrate-command';
 
-const USAGE = `Usage: tessera serve --data DIR [--db postgres://USER@HOST/DB] [--port N] [--host 127.0.0.1]
-                     [--tls auto|off] [--tls-cert FILE --tls-key FILE] [--signup open|closed]
+const USAGE = `Usage: tessera serve --data DIR [--db postgres://USER@HOST/DB] [--repos DIR] [--port N]
+                     [--host 127.0.0.1] [--tls auto|off] [--tls-cert FILE --tls-key FILE]
+                     [--trust-proxy ADDR[,ADDR]...] [--signup open|closed]
                      [--public-host NAME[:PORT]]... [--max-connections N]
                      [--rate-limit N] [--anonymous-rate-limit N]
        tessera reset-two-factor --data DIR
+${MIGRATE_USAGE}
 
   --db            (or TESSERA_DATABASE_URL) keep accounts and tokens in PostgreSQL (a team
                   server, one or several replicas) instead of DIR/tessera.db.
+  --repos         the folder of bare repositories (default DIR/repositories); replicas of a
+                  team server share one, on shared storage.
+  --trust-proxy   the reverse proxies (IP addresses, CIDR ranges, or loopback) in front of the
+                  server: the client address (lockout, audit log, rate limits) is then taken
+                  from their X-Forwarded-For. Without it the header is ignored.
   --public-host   a name (or address) clients reach a team server by; repeatable. Requests
                   whose Host is not 127.0.0.1, localhost, [::1], --host or a public host are
                   refused (421), and with --tls auto the local CA covers exactly these names.
@@ -30,6 +40,15 @@ const USAGE = `Usage: tessera serve --data DIR [--db postgres://USER@HOST/DB] [-
 export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
+}
+
+/** An address, a CIDR range, or one of the named ranges Fastify's trustProxy knows. */
+function isProxyAddress(value: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(value)) return true;
+  const [addr, bits, extra] = value.split('/');
+  const family = isIP(addr);
+  if (!family || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
 }
 
 /**
@@ -44,6 +63,8 @@ export function parseServeArgs(argv: string[], cwd: string, env: NodeJS.ProcessE
     options: {
       data: { type: 'string' },
       db: { type: 'string' },
+      repos: { type: 'string' },
+      'trust-proxy': { type: 'string', multiple: true },
       port: { type: 'string' },
       host: { type: 'string' },
       tls: { type: 'string' },
@@ -98,8 +119,14 @@ export function parseServeArgs(argv: string[], cwd: string, env: NodeJS.ProcessE
     authenticated: positiveCount(values['rate-limit'], '--rate-limit'),
     anonymous: positiveCount(values['anonymous-rate-limit'], '--anonymous-rate-limit'),
   };
+  const trustProxy = (values['trust-proxy'] ?? []).flatMap((v) => v.split(',')).map((v) => v.trim());
+  for (const p of trustProxy) {
+    if (!isProxyAddress(p)) throw new Error(`--trust-proxy: '${p}' is not an IP address, a CIDR range or loopback/linklocal/uniquelocal`);
+  }
   return {
     dataDir: path.resolve(cwd, values.data),
+    ...(values.repos ? { reposDir: path.resolve(cwd, values.repos) } : {}),
+    ...(trustProxy.length ? { trustProxy } : {}),
     port,
     host,
     tls,
@@ -149,6 +176,7 @@ function resetTwoFactor(argv: string[], io: CliIo): number {
 
 export async function main(argv: string[], io: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
   if (argv[0] === 'reset-two-factor') return resetTwoFactor(argv.slice(1), io);
+  if (argv[0] === 'migrate') return runMigrateCommand(argv.slice(1), io);
   let opts: ProviderOptions;
   try {
     opts = parseServeArgs(argv, process.cwd());

@@ -32,6 +32,8 @@ export interface ProviderContext {
   readonly settings: ProviderSettings;
   /** The provider's data folder (absolute; '' when the context has none, e.g. in some tests). */
   readonly dataDir: string;
+  /** Where the bare repositories are kept (absolute; '' = `repositories` in the data folder). */
+  readonly reposDir: string;
   /** The authorization guards every request passes, in order (see authz/guards.ts). */
   readonly guards: Guard[];
   /** Method 4 (Basic `{email}/token:{tsa_...}`); see auth/account-token.ts. */
@@ -40,6 +42,8 @@ export interface ProviderContext {
   readonly principalCache: PrincipalCache;
   readonly rateLimits: {
     readonly credentialsRevoke: RateLimiter;
+    /** POST /login/device/code, per client address (anyone may ask for device codes). */
+    readonly deviceCodes: RateLimiter;
   };
   /** Origin the provider listens on (set once listening), e.g. `https://127.0.0.1:41234`. */
   origin: string;

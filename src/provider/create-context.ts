@@ -6,7 +6,7 @@ import { boundedPasswordHasher, type PasswordHasher } from './auth/passwords';
 import type { Guard } from './authz/guard';
 import { defaultGuards } from './authz/guards';
 import { ORGANIZATION_GUARDS } from './authz/organization-guards';
-import { Clock, HOUR, systemClock } from './clock';
+import { Clock, HOUR, MINUTE, systemClock } from './clock';
 import type { ProviderContext, RateLimitSettings } from './context';
 import { DEFAULT_RATE_LIMITS } from './http/api-rate-limit';
 import { RateLimiter } from './http/rate-limit';
@@ -23,6 +23,7 @@ export function createProviderContext(
     signup?: 'open' | 'closed';
     guards?: Guard[];
     dataDir?: string;
+    reposDir?: string;
     passwords?: PasswordHasher;
     rateLimit?: Partial<RateLimitSettings>;
   } = {},
@@ -41,10 +42,11 @@ export function createProviderContext(
       },
     },
     dataDir: opts.dataDir ?? '',
+    reposDir: opts.reposDir ?? '',
     guards: opts.guards ?? defaultGuards([...ORGANIZATION_GUARDS]),
     accountTokens: authenticateAccountToken,
     principalCache: new PrincipalCache(store),
-    rateLimits: { credentialsRevoke: new RateLimiter(clock, 60, HOUR) },
+    rateLimits: { credentialsRevoke: new RateLimiter(clock, 60, HOUR), deviceCodes: new RateLimiter(clock, 100, 15 * MINUTE) },
     origin: '',
     version: VERSION,
   };

@@ -13,7 +13,7 @@ import type { ConnectionLimits } from './http/connection-limits';
 import { servedNames } from './http/served-hosts';
 import { Logger, LogLevel, redactingLogger } from './logger';
 import { keyFileSource, type DataKeySource } from './secrets/data-key';
-import { securePrivateTree } from './secrets/private-files';
+import { ensurePrivateDirSync, securePrivateTree } from './secrets/private-files';
 import { openPostgresStore } from './store/postgres/postgres-store';
 import { describePostgresUrl } from './store/postgres/url';
 import { openSqliteStore } from './store/sqlite/sqlite-store';
@@ -45,6 +45,17 @@ export interface ProviderOptions {
    * same URL, instead of `${dataDir}/tessera.db`. Default: SQLite in the data folder.
    */
   databaseUrl?: string;
+  /**
+   * Absolute path of the folder of bare repositories. Default: `repositories` in the data folder.
+   * Replicas of a team server share one (shared storage), as they share the database.
+   */
+  reposDir?: string;
+  /**
+   * The reverse proxies (addresses, CIDR ranges, or `loopback`) whose X-Forwarded-For names the
+   * client: the client address then comes from that header (lockout, audit, rate limits).
+   * Default none: the header is ignored and the address is the connection's peer.
+   */
+  trustProxy?: string[];
   /** 0 = a free port. Default 0. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -113,6 +124,9 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   const clock = opts.clock ?? systemClock;
 
   await securePrivateTree(dataDir);
+  if (opts.reposDir !== undefined && !path.isAbsolute(opts.reposDir)) throw new Error(`reposDir must be an absolute path: ${opts.reposDir}`);
+  const reposDir = opts.reposDir ? path.normalize(opts.reposDir) : undefined;
+  if (reposDir) ensurePrivateDirSync(reposDir);
   let https: { cert: string; key: string } | undefined;
   let caCertPath: string | undefined;
   let caCertPem: string | undefined;
@@ -128,11 +142,11 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   const store: Store = opts.databaseUrl
     ? await openPostgresStore(opts.databaseUrl, { dataKey: opts.dataKey ?? keyFileSource(dataDir), dataDir, log: (message) => log('warn', message) })
     : await openSqliteStore(dataDir, opts.dataKey);
-  const ctx = createProviderContext(store, { clock, log: opts.log, signup, dataDir, rateLimit: opts.rateLimit });
+  const ctx = createProviderContext(store, { clock, log: opts.log, signup, dataDir, rateLimit: opts.rateLimit, ...(reposDir ? { reposDir } : {}) });
 
   let app: FastifyInstance;
   try {
-    app = buildApp(ctx, { https, servedNames: names, ...(opts.limits ? { limits: opts.limits } : {}) });
+    app = buildApp(ctx, { https, servedNames: names, ...(opts.limits ? { limits: opts.limits } : {}), ...(opts.trustProxy?.length ? { trustProxy: opts.trustProxy } : {}) });
     await app.listen({ port, host });
   } catch (err) {
     await store.close();
@@ -143,7 +157,8 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   ctx.origin = url;
   const sweeper = startSweeper(ctx, opts.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
   const database = opts.databaseUrl ? `, database: PostgreSQL at ${describePostgresUrl(opts.databaseUrl)}` : '';
-  log('info', `provider ${VERSION} started at ${url} (data: ${dataDir}${database})`);
+  const repos = reposDir ? `, repositories: ${reposDir}` : '';
+  log('info', `provider ${VERSION} started at ${url} (data: ${dataDir}${database}${repos})`);
 
   let closing: Promise<void> | undefined;
   return {

@@ -2,6 +2,7 @@
 // one definition, typed into the provider's serializers and read by the extension's API client.
 export * from './api/errors';
 export * from './api/health';
+export * from './api/events';
 export * from './api/users';
 export * from './api/two-factor';
 export * from './api/sudo';
@@ -13,3 +14,4 @@ export * from './api/token-policy';
 export * from './api/approvals';
 export * from './api/audit';
 export * from './api/discovery';
+export * from './api/oauth';

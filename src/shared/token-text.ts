@@ -7,8 +7,13 @@ import { findPermission, type PermissionLevel, type PermissionSet } from './fine
 
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
-/** A token expiring within this many days gets the warning decoration and the status bar item. */
+/**
+ * The expiry warning (decoration, status bar item, details banner) is in proportion to the token's
+ * lifetime: it starts when less than EXPIRY_WARNING_SHARE of the lifetime and at most
+ * EXPIRY_WARNING_DAYS are left. A token made for 7 days is not "expiring soon" when it is made.
+ */
 export const EXPIRY_WARNING_DAYS = 7;
+export const EXPIRY_WARNING_SHARE = 0.2;
 
 function expiresAtMs(t: Pick<TokenJson, 'expires_at'>): number | undefined {
   if (!t.expires_at) return undefined;
@@ -29,11 +34,22 @@ export function daysLeft(t: Pick<TokenJson, 'expires_at'>, now: number): number 
   return Math.ceil((ms - now) / DAY_MS);
 }
 
-/** True for a usable (active or pending) token that expires within EXPIRY_WARNING_DAYS. */
-export function isExpiringSoon(t: Pick<TokenJson, 'expires_at' | 'status'>, now: number): boolean {
+/**
+ * True for a usable (active or pending) token with at most EXPIRY_WARNING_DAYS and less than
+ * EXPIRY_WARNING_SHARE of its lifetime left. The lifetime runs from the token's last update (its
+ * expiry is set when it is made, regenerated or given a new expiry; `updated_at`, else
+ * `created_at`) to its expiry; a token whose start is unknown warns for the last
+ * EXPIRY_WARNING_DAYS.
+ */
+export function isExpiringSoon(t: Pick<TokenJson, 'expires_at' | 'status'> & Partial<Pick<TokenJson, 'created_at' | 'updated_at'>>, now: number): boolean {
   if (t.status !== 'active' && t.status !== 'pending') return false;
   const ms = expiresAtMs(t);
-  return ms !== undefined && ms > now && ms - now <= EXPIRY_WARNING_DAYS * DAY_MS;
+  if (ms === undefined || ms <= now) return false;
+  const left = ms - now;
+  if (left > EXPIRY_WARNING_DAYS * DAY_MS) return false;
+  const start = Date.parse(t.updated_at ?? t.created_at ?? '');
+  if (Number.isNaN(start) || start >= ms || start > now) return true;
+  return left < EXPIRY_WARNING_SHARE * (ms - start);
 }
 
 /** "expires in 5 days" / "expires today" / "expires tomorrow" / "expired" / "no expiry". */

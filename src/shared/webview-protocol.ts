@@ -1,7 +1,7 @@
 // Messages between the extension and its webviews (media/webview/*.ts). A webview calls a named
 // method and gets exactly one reply; the extension may also push 'init' (after the webview said
 // 'ready') and 'update' (something changed).
-import type { AuditEventJson, CreateTokenRequest, OrgRoleJson, TokenJson, TokenPolicyJson, TokenRepositoryJson } from './api-types';
+import type { AuditEventJson, CreateTokenRequest, OrgRoleJson, TokenJson, TokenPolicyJson, TokenRepositoryJson, UpdateTokenPolicyRequest } from './api-types';
 
 export type FromWebview =
   | { readonly type: 'ready' }
@@ -95,4 +95,20 @@ export interface TwoFactorSetupData {
   readonly otpauthUri: string;
   /** `data:image/svg+xml;base64,...` rendered by `qrcode` in the extension. */
   readonly qrDataUri: string;
+}
+
+// ---- Organization settings (token policy) ----
+export interface OrgSettingsInit {
+  readonly accountId: string;
+  /** "alice · https://127.0.0.1:47443" */
+  readonly accountLabel: string;
+  readonly org: string;
+}
+/** The `load` and `save` calls' answer. */
+export interface OrgSettingsData {
+  readonly policy: TokenPolicyJson;
+}
+/** The `save` call's parameters: the whole policy as the form shows it. */
+export interface OrgSettingsSave {
+  readonly policy: UpdateTokenPolicyRequest;
 }

@@ -1,6 +1,6 @@
 // The git side of the core in the real extension host, against the real embedded provider: the
 // credentials provider registered with vscode.git answers only for Tessera origins with the right
-// token for the repository and the operation; "Configure Git for this Repository" writes the
+// token for the repository and the operation; "Set Up Git for this Repository" writes the
 // repository's own config, scoped to the Tessera origin.
 import * as assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';

@@ -52,7 +52,7 @@ describe('core: sessions for other extensions', function () {
     assert.equal(me.status, 200);
     assert.deepEqual(
       (me.headers.get('x-oauth-scopes') ?? '').split(',').map((s) => s.trim()).filter(Boolean).sort(),
-      ['admin:token', 'user'],
+      ['admin:token', 'delete_repo', 'repo', 'user'],
     );
   });
 
@@ -199,5 +199,32 @@ describe('core: sessions for other extensions', function () {
     assert.equal((await client.get('/user', { token: value.admin.token })).status, 401, 'admin token deleted');
     assert.equal((await client.get('/user', { token: session.accessToken })).status, 401, 'session token deleted');
     assert.deepEqual(await api.authentication.getSessions(['user'], {}), []);
+  });
+
+  it("the sign-in itself is a session: VS Code lists the account (Accounts menu) with no other session, never hands it out for scopes, and removing it signs out", async () => {
+    const signedIn = nextEvent(vscode.authentication.onDidChangeSessions, (e) => e.provider.id === 'tessera', 'vscode.authentication.onDidChangeSessions on sign-in');
+    const again = await api.signInWithPassword({ login: user.login, password: user.password });
+    await signedIn;
+    const value = parseAccountSecrets(await api.readSecretRaw(api.secretKey(again.id)))!;
+    assert.deepEqual(value.sessions, [], 'no session was requested by any extension');
+    const accounts = await waitFor('the account in vscode.authentication.getAccounts', async () => {
+      const list = await vscode.authentication.getAccounts('tessera');
+      return list.some((a) => a.id === again.id) ? list : undefined;
+    });
+    assert.equal(accounts.find((a) => a.id === again.id)?.label, user.login);
+    const unscoped = await api.authentication.getSessions(undefined, {});
+    const signInSession = unscoped.find((s) => s.id === sessionIdOf(again.id, value.admin.tokenId));
+    assert.ok(signInSession, 'the unscoped list holds the sign-in session');
+    assert.deepEqual([...signInSession.scopes].sort(), ['admin:token', 'delete_repo', 'repo', 'user']);
+    assert.deepEqual(await api.authentication.getSessions(['admin:token', 'delete_repo', 'repo', 'user'], {}), [], 'never answered for a scope list');
+
+    const removed = nextEvent(api.authentication.onDidChangeSessions, (e) => !!e.removed?.some((s) => s.id === signInSession.id), 'sign-in session removed');
+    await api.authentication.removeSession(signInSession.id);
+    await removed;
+    assert.ok(!api.services.accounts().some((a) => a.id === again.id), 'signed out');
+    assert.equal((await client.get('/user', { token: value.admin.token })).status, 401, 'the sign-in token is deleted on the provider');
+    await waitFor('the account gone from vscode.authentication.getAccounts', async () =>
+      (await vscode.authentication.getAccounts('tessera')).some((a) => a.id === again.id) ? undefined : true,
+    );
   });
 });

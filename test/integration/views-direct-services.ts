@@ -19,6 +19,8 @@ export class DirectServices implements TesseraServices {
   readonly onDidChangeTokens = this.tokensEmitter.event;
   readonly onDidChangeAccounts = this.accountsEmitter.event;
   readonly onDidChangeProviderState = this.providerEmitter.event;
+  private readonly remoteEmitter = new vscode.EventEmitter<{ readonly accountId: string }>();
+  readonly onDidChangeRemote = this.remoteEmitter.event;
   list: AccountInfo[] = [];
   readonly secrets = new Map<string, string>();
   remembered: { tokenId: number; secret: string }[] = [];
@@ -42,6 +44,11 @@ export class DirectServices implements TesseraServices {
 
   fireTokensChanged(): void {
     this.tokensEmitter.fire();
+  }
+
+  /** What an account's change stream does when the provider says something changed. */
+  fireRemoteChange(accountId: string): void {
+    this.remoteEmitter.fire({ accountId });
   }
 
   accounts(): readonly AccountInfo[] {

@@ -65,11 +65,14 @@ describe('views: token texts', () => {
     assert.equal(stateText({ ...base, status: 'denied' }, now), 'denied');
   });
 
-  it('warns within 7 days of expiry, only for usable tokens', () => {
+  it('warns within 7 days of expiry and the last fifth of the lifetime, only for usable tokens', () => {
+    // base was made (and last updated) 9.5 days before now
+    const in1 = new Date(now + 1 * DAY_MS).toISOString();
     const in3 = new Date(now + 3 * DAY_MS).toISOString();
-    assert.equal(isExpiringSoon({ ...base, expires_at: in3 }, now), true);
+    assert.equal(isExpiringSoon({ ...base, expires_at: in1 }, now), true, '1 day of 10.5 left');
+    assert.equal(isExpiringSoon({ ...base, expires_at: in3 }, now), false, '3 days of 12.5 left: more than a fifth');
     assert.equal(isExpiringSoon({ ...base, expires_at: new Date(now + 8 * DAY_MS).toISOString() }, now), false);
-    assert.equal(isExpiringSoon({ ...base, expires_at: in3, status: 'denied' }, now), false);
+    assert.equal(isExpiringSoon({ ...base, expires_at: in1, status: 'denied' }, now), false);
     assert.equal(isExpiringSoon({ ...base, expires_at: new Date(now - DAY_MS).toISOString() }, now), false);
   });
 
@@ -88,6 +91,17 @@ describe('views: token texts', () => {
     assert.equal(expiryFromDate('2031-02-03'), '2031-02-03T23:59:59.000Z');
     assert.equal(expiryFromDate('2031-02-30'), undefined);
     assert.equal(expiryFromDate('tomorrow'), undefined);
+  });
+
+  it("a denied token's tooltip names when it was requested and denied; every tooltip its creation and last use", () => {
+    const denied = new TokenNode('acct', { ...base, kind: 'fine_grained', resource_owner: 'acme', status: 'denied', status_reason: 'too broad', updated_at: '2030-01-03T09:30:00Z' }, now);
+    const unescape = (md: string) => md.replace(/\\(.)/g, '$1'); // the Markdown escapes
+    const text = unescape(denied.buildTooltip().value);
+    assert.match(text, /Requested 2030-01-01 00:00:00 UTC · denied 2030-01-03 09:30:00 UTC/);
+    assert.match(text, /Denied because: too broad/);
+    const used = unescape(new TokenNode('acct', { ...base, last_used_at: '2030-01-09T08:00:00Z' }, now).buildTooltip().value);
+    assert.match(used, /Created 2030-01-01 00:00:00 UTC/);
+    assert.match(used, /used 1 day ago \(2030-01-09 08:00:00 UTC\)/);
   });
 
   it('groups tokens: classic first, then fine-grained by owner with the user first', () => {
@@ -142,9 +156,17 @@ describe('views: trees against a real provider', function () {
     empty.dispose();
   });
 
-  it('groups classic tokens and describes each with expiry, scopes and last use; warns near expiry', async () => {
+  it('groups classic tokens and describes each with expiry, scopes and last use; warns near the end of a lifetime', async () => {
     await createClassicToken(t, user, { name: 'deploy', scopes: ['repo'], expires_at: iso(30 * DAY_MS - 3600_000) });
-    await createClassicToken(t, user, { name: 'soon', scopes: ['read:user'], expires_at: iso(3 * DAY_MS - 3600_000) });
+    // 'soon' was made 60 days ago and has 3 days left: expiring. 'week' was made now for 3 days: not yet.
+    const providerNow = t.clock.now().getTime();
+    t.clock.set(providerNow - 60 * DAY_MS);
+    try {
+      await createClassicToken(t, user, { name: 'soon', scopes: ['read:user'], expires_at: iso(3 * DAY_MS - 3600_000) });
+    } finally {
+      t.clock.set(providerNow);
+    }
+    await createClassicToken(t, user, { name: 'week', scopes: ['read:user'], expires_at: iso(3 * DAY_MS - 3600_000) });
     await createClassicToken(t, user, { name: 'forever', scopes: [], expires_at: null });
     const store = new TokenViewModel(services);
     const tree = new TokensTreeProvider(services, store);
@@ -155,7 +177,7 @@ describe('views: trees against a real provider', function () {
     const items = (await tree.getChildren(classic)) as TokenNode[];
     const byName = new Map(items.map((i) => [labelOf(i), i]));
     // the sign-in authorization (admin:token, user) is a classic token too
-    for (const n of ['deploy', 'soon', 'forever']) assert.ok(byName.has(n), `missing ${n} in ${[...byName.keys()].join(', ')}`);
+    for (const n of ['deploy', 'soon', 'week', 'forever']) assert.ok(byName.has(n), `missing ${n} in ${[...byName.keys()].join(', ')}`);
     assert.match(String(byName.get('deploy')!.description), /^expires in 30 days · repo · never used$/);
     assert.match(String(byName.get('soon')!.description), /^expires in 3 days · read:user · never used$/);
     assert.match(String(byName.get('forever')!.description), /^no expiry · no scopes \(public read\) · never used$/);
@@ -165,6 +187,10 @@ describe('views: trees against a real provider', function () {
     const deco = new TokenDecorationProvider().provideFileDecoration(soon.resourceUri!);
     assert.equal(deco?.badge, '!');
     assert.equal(new TokenDecorationProvider().provideFileDecoration(byName.get('deploy')!.resourceUri!), undefined);
+    const week = byName.get('week')!;
+    assert.match(String(week.description), /^expires in 3 days · read:user · never used$/);
+    assert.match(String(week.contextValue), /^token;status=active;kind=classic$/, 'a token made for 3 days is not expiring when it is made');
+    assert.equal(new TokenDecorationProvider().provideFileDecoration(week.resourceUri!), undefined);
     assert.equal(byName.get('deploy')!.command?.command, 'tessera.inspectToken');
     assert.equal(tree.getParent(soon), classic);
     tree.dispose();

@@ -1,7 +1,6 @@
 // Accounts: sign-up (first user is admin), closed sign-up, GET/PATCH /user, scrypt at rest.
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { selectRows } from './helpers/database-access';
 import { createUser, signIn, uniqueLogin } from './helpers/accounts';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -74,18 +73,13 @@ describe('accounts', () => {
 
     it('stores the password with scrypt (N >= 2^15) and its parameters, never in clear', async () => {
       const u = await createUser(t);
-      const db = new DatabaseSync(path.join(t.dataDir, 'tessera.db'), { readOnly: true });
-      try {
-        const row = db.prepare('SELECT password_hash FROM users WHERE id = ?').get(u.id) as { password_hash: string };
-        const [alg, N, r, p, salt, hash] = row.password_hash.split('$');
-        assert.equal(alg, 'scrypt');
-        assert.ok(Number(N) >= 2 ** 15, `N=${N}`);
-        assert.ok(Number(r) >= 8 && Number(p) >= 1);
-        assert.ok(salt.length >= 16 && hash.length >= 32);
-        assert.ok(!row.password_hash.includes(u.password));
-      } finally {
-        db.close();
-      }
+      const [row] = (await selectRows(t, 'SELECT password_hash FROM users WHERE id = ?', [u.id])) as { password_hash: string }[];
+      const [alg, N, r, p, salt, hash] = row.password_hash.split('$');
+      assert.equal(alg, 'scrypt');
+      assert.ok(Number(N) >= 2 ** 15, `N=${N}`);
+      assert.ok(Number(r) >= 8 && Number(p) >= 1);
+      assert.ok(salt.length >= 16 && hash.length >= 32);
+      assert.ok(!row.password_hash.includes(u.password));
     });
 
     it('GET /user answers the caller; PATCH /user changes name and email (needs the user scope)', async () => {

@@ -28,6 +28,12 @@ function send(agent: http.Agent, origin: string, r: HostileRequest): Promise<Ans
     const headers = ['host', new URL(origin).host, ...r.headers.flat()];
     if (r.body) headers.push('content-length', String(r.body.length));
     const req = http.request(`${origin}${r.path}`, { method: r.method, headers, agent, timeout: 30_000 }, (res) => {
+      // A change stream (GET /-/events) that opened never ends by itself: its head is the answer.
+      if (String(res.headers['content-type'] ?? '').startsWith('text/event-stream') && res.statusCode === 200) {
+        res.destroy();
+        resolve({ status: 200, contentType: String(res.headers['content-type']), text: '' });
+        return;
+      }
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }));

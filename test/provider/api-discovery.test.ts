@@ -118,7 +118,7 @@ describe('API root, /meta and GitHub headers', () => {
       [401, await t.api.get('/user')],
       [403, await t.api.get('/user/two-factor', { token: (await signIn(t, user, ['read:org'])).token })],
       [404, await t.api.get('/no/such/endpoint', { token })],
-      [415, await t.api.call('POST', '/authorizations', { basic: user, raw: 'x=1', contentType: 'application/x-www-form-urlencoded' })],
+      [415, await t.api.call('POST', '/authorizations', { basic: user, raw: '<x/>', contentType: 'application/xml' })],
       [422, await t.api.post('/users', { body: { login: 'x' } })],
     ];
     const page = await t.api.call('GET', `${t.provider.url}/-/docs/errors`);

@@ -1,6 +1,7 @@
 // A change and its audit event commit together: when the event cannot be written, the change is
 // not made either (token PATCH, repository deletion, membership removal, an approval review). The
-// audit table refuses the event with a real SQLite trigger on the provider's own connection.
+// audit table refuses the event with a real trigger: a temporary one on the provider's own SQLite
+// connection, or a trigger on the PostgreSQL table.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import * as path from 'node:path';
 import { ManualClock } from '../../src/provider/clock';
 import { repositoryPath } from '../../src/provider/git/bare-repos';
 import { repositoriesRoot } from '../../src/provider/repos/repositories-root';
+import { SqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
 import { addMember, createClassic, createOrg, createRepo, newSession, postFineGrained, setPolicy } from './helpers/orgs';
 
@@ -24,21 +26,29 @@ describe('a change and its audit event commit together', () => {
     await t.close();
     await rm(dataDir, { recursive: true, force: true });
   });
-  afterEach(() => {
-    t.store.db.exec('DROP TRIGGER IF EXISTS temp.refuse_audit');
+  const onSqlite = () => t.store instanceof SqliteStore;
+  afterEach(async () => {
+    await t.execSql(onSqlite() ? 'DROP TRIGGER IF EXISTS temp.refuse_audit' : 'DROP TRIGGER IF EXISTS refuse_audit ON audit_events');
   });
 
-  function refuseAudit(action: string): void {
-    t.store.db.exec(
-      `CREATE TEMP TRIGGER refuse_audit BEFORE INSERT ON main.audit_events WHEN NEW.action = '${action}'
-       BEGIN SELECT RAISE(ABORT, 'audit refused'); END`,
+  async function refuseAudit(action: string): Promise<void> {
+    if (onSqlite()) {
+      await t.execSql(
+        `CREATE TEMP TRIGGER refuse_audit BEFORE INSERT ON main.audit_events WHEN NEW.action = '${action}'
+         BEGIN SELECT RAISE(ABORT, 'audit refused'); END`,
+      );
+      return;
+    }
+    await t.execSql(
+      `CREATE OR REPLACE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit refused'; END $$;
+       CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events FOR EACH ROW WHEN (NEW.action = '${action}') EXECUTE FUNCTION refuse_audit();`,
     );
   }
 
   it('a token PATCH whose audit event fails changes nothing', async () => {
     const s = await newSession(t);
     const token = await createClassic(t, s, ['repo'], { name: 'before' });
-    refuseAudit('personal_access_token.update');
+    await refuseAudit('personal_access_token.update');
     const res = await t.api.patch(`/user/personal-access-tokens/${token.id}`, { token: s.token, body: { name: 'after', scopes: ['public_repo'] } });
     assert.ok(res.status >= 500, `status ${res.status}: ${res.text}`);
     const now = await t.api.get(`/user/personal-access-tokens/${token.id}`, { token: s.token });
@@ -49,7 +59,7 @@ describe('a change and its audit event commit together', () => {
   it('a repository deletion whose audit event fails keeps the record and the bare repository', async () => {
     const s = await newSession(t);
     const repo = await createRepo(t, s, undefined, 'keep-me');
-    refuseAudit('repo.destroy');
+    await refuseAudit('repo.destroy');
     const res = await t.api.delete(`/repos/${repo.full_name}`, { token: s.token });
     assert.ok(res.status >= 500, `status ${res.status}: ${res.text}`);
     assert.equal((await t.api.get(`/repos/${repo.full_name}`, { token: s.token })).status, 200);
@@ -63,7 +73,7 @@ describe('a change and its audit event commit together', () => {
     await addMember(t, org, owner, member);
     const fg = await postFineGrained(t, member, { resource_owner: org, repository_selection: 'all', permissions: { organization: { members: 'read' } } });
     assert.equal(fg.status, 201, fg.text);
-    refuseAudit('org.remove_member');
+    await refuseAudit('org.remove_member');
     const res = await t.api.delete(`/orgs/${org}/memberships/${member.user.login}`, { token: owner.token });
     assert.ok(res.status >= 500, `status ${res.status}: ${res.text}`);
     assert.equal((await t.api.get(`/orgs/${org}/memberships/${member.user.login}`, { token: owner.token })).json.state, 'active');
@@ -81,7 +91,7 @@ describe('a change and its audit event commit together', () => {
     const fg = await postFineGrained(t, member, { resource_owner: org, repository_selection: 'all', permissions: { organization: { members: 'read' } } });
     assert.equal(fg.json.status, 'pending', fg.text);
     const [request] = (await t.api.get(`/orgs/${org}/personal-access-token-requests`, { token: owner.token })).json;
-    refuseAudit('personal_access_token.access_granted');
+    await refuseAudit('personal_access_token.access_granted');
     const res = await t.api.post(`/orgs/${org}/personal-access-token-requests/${request.id}`, { token: owner.token, body: { action: 'approve' } });
     assert.ok(res.status >= 500, `status ${res.status}: ${res.text}`);
     assert.equal((await t.api.get(`/user/personal-access-tokens/${fg.json.id}`, { token: member.token })).json.status, 'pending');

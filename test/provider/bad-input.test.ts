@@ -1,6 +1,7 @@
 // Bad input: each a clear 4xx JSON error naming the problem, never a 5xx, never a crash.
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
+import { request } from 'undici';
 import { generateToken } from '../../src/shared/token-format';
 import { basicHeader } from './helpers/api-client';
 import { createUser, signIn, TestUser } from './helpers/accounts';
@@ -95,8 +96,31 @@ describe('bad input', () => {
   });
 
   it('an unsupported content type → 415', async () => {
-    const res = await post('name=x', 'application/x-www-form-urlencoded');
-    assert.equal(res.status, 415);
+    for (const type of ['application/xml', 'multipart/form-data; boundary=x', 'image/png']) {
+      const res = await post('{"name":"x","scopes":[]}', type);
+      assert.equal(res.status, 415, type);
+      assert.match(res.json.message, /Unsupported Media Type/);
+    }
+  });
+
+  it('a JSON body sent as curl -d sends it (form-urlencoded), as text/plain or with no content type is read as JSON, as GitHub does', async () => {
+    const made = await post('{"name":"curl -d","scopes":[]}', 'application/x-www-form-urlencoded');
+    assert.equal(made.status, 201, made.text);
+    assert.equal(made.json.name, 'curl -d');
+    const plain = await post('{"name":"text plain","scopes":[]}', 'text/plain;charset=UTF-8');
+    assert.equal(plain.status, 201, plain.text);
+    const res = await request(`${t.api.apiUrl}/user/personal-access-tokens`, {
+      method: 'POST',
+      headers: { authorization: `token ${session}`, accept: 'application/vnd.github+json' },
+      body: '{"name":"no content type","scopes":[]}',
+    });
+    const text = await res.body.text();
+    assert.equal(res.statusCode, 201, text);
+    assert.equal(JSON.parse(text).name, 'no content type');
+    // What is not JSON under those labels is GitHub's 400, not a form.
+    const form = await post('name=x&scopes=repo', 'application/x-www-form-urlencoded');
+    assert.equal(form.status, 400);
+    assert.match(form.json.message, /Problems parsing JSON/);
   });
 
   it('a token with a bad checksum → 401, like an unknown one', async () => {

@@ -7,26 +7,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { ManualClock } from '../../src/provider/clock';
 import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
 import { createUser, signIn } from './helpers/accounts';
-import type { TestProvider } from './helpers/provider';
-import { ProviderProcess, startProviderProcess } from './helpers/provider-process';
+import { asTestProvider, ProviderProcess, startProviderProcess } from './helpers/provider-process';
 
 const IN_FLIGHT = 24;
 /** The kill comes once this many creations were acknowledged, with IN_FLIGHT more under way. */
 const KILL_AFTER = 120;
 
-function asTestProvider(p: ProviderProcess, dataDir: string): TestProvider {
-  return {
-    api: p.api,
-    clock: new ManualClock(),
-    dataDir,
-    logs: [],
-    provider: { url: p.url, apiUrl: `${p.url}/api/v3`, dataDir, close: async () => undefined },
-    close: async () => undefined,
-  };
-}
 
 describe('crash durability: kill -9 during writes', function () {
   this.timeout(120_000);

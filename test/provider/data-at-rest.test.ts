@@ -17,7 +17,8 @@ import { runMigrations } from '../../src/provider/store/sqlite/migrate';
 import { MIGRATIONS } from '../../src/provider/store/sqlite/migrations';
 import { createUser, enable2fa, nextOtp, signIn, totpAt, type TestUser } from './helpers/accounts';
 import { startTestProvider, type TestProvider } from './helpers/provider';
-import { startProviderProcesses } from './helpers/provider-process';
+import { asTestProvider, startProviderProcesses } from './helpers/provider-process';
+import { describeSqliteOnly } from './helpers/test-database';
 
 /** Every folder and file below `root` (root included) with its permission bits. */
 async function modes(root: string): Promise<Map<string, { dir: boolean; mode: number }>> {
@@ -47,7 +48,7 @@ async function twoFactorSignIn(t: TestProvider, user: TestUser): Promise<number>
   return (await t.api.get('/user', { basic: user, otp: await nextOtp(t, user) })).status;
 }
 
-describe('data at rest', function () {
+describeSqliteOnly('data at rest', function () {
   this.timeout(60_000);
   let dataDir: string;
   let open: TestProvider[];
@@ -226,7 +227,7 @@ describe('data at rest', function () {
   it('two processes starting together on a new data folder make one key and open each other\'s secrets', async () => {
     const [a, b] = await startProviderProcesses(dataDir, 2);
     try {
-      const ta = { api: a.api, clock: new ManualClock(), dataDir, logs: [], provider: { url: a.url, apiUrl: `${a.url}/api/v3`, dataDir, close: async () => undefined }, close: async () => undefined };
+      const ta = asTestProvider(a, dataDir);
       const user = await createUser(ta);
       await enable2fa(ta, user);
       const code = await totpAt(user.totpSecret!, new Date(Date.now() + 30_000));

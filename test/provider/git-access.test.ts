@@ -4,13 +4,12 @@
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import { promises as fsp } from 'node:fs';
-import { DatabaseSync } from 'node:sqlite';
 import * as path from 'node:path';
 import { git, runGit } from '../../bench/git-https/git-client';
 import { generateRepository } from '../../bench/git-https/generate-repo';
 import { DATABASE_BUSY_MESSAGE } from '../../src/provider/http/error-handler';
-import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
 import { createClassicToken, TestUser } from './helpers/accounts';
+import { holdWriteLock } from './helpers/database-access';
 import { useGitFixture, type GitProvider } from './helpers/git-fixture';
 
 describe('git over HTTPS through the provider (real git, tokens, authorization)', function () {
@@ -40,8 +39,7 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
 
   it('a database another connection holds past the busy timeout: 503 with Retry-After and a message git shows, not a 500', async () => {
     const t = await createClassicToken(p.asTestProvider, alice, { name: 'busy', scopes: ['repo'] });
-    const other = new DatabaseSync(path.join(p.dataDir, DATABASE_FILE));
-    other.exec('BEGIN IMMEDIATE');
+    const release = await holdWriteLock(p);
     let res;
     let clone;
     try {
@@ -49,8 +47,7 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
       res = await p.api.call('GET', `${p.url}/alice/site.git/info/refs?service=git-upload-pack`, { basic: { login: 'git', password: t.token }, headers: { accept: '*/*' } });
       clone = await cloneTo(t.token, 'alice/site');
     } finally {
-      other.exec('ROLLBACK');
-      other.close();
+      await release();
     }
     assert.equal(res.status, 503);
     assert.equal(res.headers.get('retry-after'), '1');

@@ -109,6 +109,28 @@ describe('organizations and memberships', function () {
       assert.equal((await t.api.get(`/orgs/${org}/audit-log`, { token: invitee.token })).status, 403);
     });
 
+    it('listPendingInvitations: owners see who is invited, by whom and as what, until they accept', async () => {
+      const org = await createOrg(t, owner);
+      await kit(owner).rest.orgs.setMembershipForUser({ org, username: invitee.user.login, role: 'admin' });
+      const list = await kit(owner).rest.orgs.listPendingInvitations({ org });
+      assert.equal(list.status, 200);
+      assert.equal(list.data.length, 1);
+      const inv = list.data[0]!;
+      assert.equal(inv.login, invitee.user.login);
+      assert.equal(inv.id, invitee.user.id);
+      assert.equal(inv.role, 'admin');
+      assert.equal(inv.inviter?.login, owner.user.login);
+      assert.ok(!Number.isNaN(Date.parse(inv.created_at)));
+      // owners only; a member, or someone invited, sees nothing
+      assert.equal(await statusOf(kit(invitee).rest.orgs.listPendingInvitations({ org })), 404);
+      await kit(invitee).rest.orgs.updateMembershipForAuthenticatedUser({ org, state: 'active' });
+      assert.deepEqual((await kit(owner).rest.orgs.listPendingInvitations({ org })).data, [], 'accepted: no longer pending');
+      await kit(owner).rest.orgs.setMembershipForUser({ org, username: outsider.user.login });
+      const second = await kit(owner).rest.orgs.listPendingInvitations({ org });
+      assert.deepEqual(second.data.map((i) => [i.login, i.role]), [[outsider.user.login, 'direct_member']]);
+      assert.equal(await statusOf(kit(outsider).rest.orgs.listPendingInvitations({ org })), 404);
+    });
+
     it('roles: promote to admin (owner), the last owner cannot be demoted or removed', async () => {
       const org = await createOrg(t, owner);
       const u = await newSession(t);

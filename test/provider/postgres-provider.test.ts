@@ -13,12 +13,13 @@ import { DATABASE_BUSY_MESSAGE } from '../../src/provider/http/error-handler';
 import type { RateLimitOverviewJson } from '../../src/shared/api-types';
 import { ApiClient } from './helpers/api-client';
 import { ManualClock } from '../../src/provider/clock';
-import { createUser, enable2fa, nextOtp } from './helpers/accounts';
+import { createClassicToken, createUser, enable2fa, nextOtp } from './helpers/accounts';
 import { createClassic, newSession } from './helpers/orgs';
 import { memoryKeySource, usePostgres } from './helpers/postgres-stores';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 const CLI = path.resolve(__dirname, '../../src/provider/cli.js');
+const DAY = 24 * 60 * 60_000;
 
 describe('provider on PostgreSQL', function () {
   this.timeout(60_000);
@@ -29,8 +30,8 @@ describe('provider on PostgreSQL', function () {
   });
   // Replicas share the data key (as a team copies secret.key to each one).
   const dataKey = memoryKeySource();
-  async function replica(databaseUrl: string, clock?: ManualClock): Promise<TestProvider> {
-    const t = await startTestProvider({ databaseUrl, clock, dataKey });
+  async function replica(databaseUrl: string, clock?: ManualClock, sweepIntervalMs?: number): Promise<TestProvider> {
+    const t = await startTestProvider({ databaseUrl, clock, dataKey, ...(sweepIntervalMs ? { sweepIntervalMs } : {}) });
     open.push(t);
     return t;
   }
@@ -149,6 +150,28 @@ describe('provider on PostgreSQL', function () {
       await killer.end();
     }
     assert.equal((await t.api.get('/user', { token: tok.token })).status, 200, 'back once the database is');
+  });
+
+  it('two replicas sweeping together revoke each unused token once, with one audit event each', async () => {
+    const url = await pg.newDatabase();
+    const clock = new ManualClock(Date.now());
+    const replicas = await Promise.all([replica(url, clock, 5), replica(url, clock, 5)]);
+    const [a, b] = replicas;
+    const user = await createUser(a);
+    const made = [];
+    for (let i = 0; i < 12; i++) made.push(await createClassicToken(i % 2 ? a : b, user, { name: `old ${i}`, scopes: ['repo'] }));
+    clock.advance(366 * DAY);
+    const events = async () => {
+      const res = await b.api.get('/user/audit-log?phrase=action:personal_access_token.auto_revoked&per_page=100', { basic: user });
+      assert.equal(res.status, 200, res.text);
+      return res.json as { token_id: number }[];
+    };
+    const end = Date.now() + 20_000;
+    while ((await events()).length < made.length && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200)); // more sweeps at both replicas: none may revoke again
+    const ids = (await events()).map((e) => e.token_id).sort((x, y) => x - y);
+    assert.deepEqual(ids, made.map((t) => t.id).sort((x, y) => x - y), 'one event per token');
+    for (const t of made) assert.equal((await a.api.get('/user', { token: t.token })).status, 401);
   });
 
   describe('tessera serve --db', () => {

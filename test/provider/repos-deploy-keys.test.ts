@@ -4,13 +4,12 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { DatabaseSync } from 'node:sqlite';
 import * as path from 'node:path';
 import { git, hermeticGitEnv } from '../../bench/git-https/git-client';
 import { createClassic, createFineGrained, createOrg, createRepo, newSession, Session, sshPublicKey } from './helpers/orgs';
 import { octokitFor, statusOf } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
-import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
+import { holdWriteLock } from './helpers/database-access';
 import { DATABASE_BUSY_MESSAGE } from '../../src/provider/http/error-handler';
 
 describe('repositories and deploy keys', function () {
@@ -237,14 +236,12 @@ describe('repositories and deploy keys', function () {
 
     // 2. Another connection holds the write lock past the busy timeout: the record cannot be
     //    deleted, so the repository, already moved aside, is put back.
-    const other = new DatabaseSync(path.join(t.dataDir, DATABASE_FILE));
-    other.exec('BEGIN IMMEDIATE');
+    const release = await holdWriteLock(t);
     let busy;
     try {
       busy = await t.api.delete(`/repos/${login}/keep`, { token: alice.token });
     } finally {
-      other.exec('ROLLBACK');
-      other.close();
+      await release();
     }
     assert.equal(busy.status, 503);
     assert.equal(busy.json.message, DATABASE_BUSY_MESSAGE);

@@ -6,13 +6,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { buildApp } from '../../src/provider/app';
 import { createProviderContext } from '../../src/provider/create-context';
 import { openSqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
 import { generateToken } from '../../src/shared/token-format';
 import { basicHeader } from './helpers/api-client';
 import { createClassicToken, createUser, enable2fa, nextOtp, signIn } from './helpers/accounts';
+import { selectRows } from './helpers/database-access';
 import { startTestProvider } from './helpers/provider';
 
 describe('secrets stay secret', () => {
@@ -38,15 +38,8 @@ describe('secrets stay secret', () => {
         assert.ok(actions.has(a), `audit has ${a}`);
       }
       const logText = t.logs.map((l) => l.message).join('\n');
-      const db = new DatabaseSync(path.join(t.dataDir, 'tessera.db'), { readOnly: true });
-      let dbText: string;
-      try {
-        dbText = ['users', 'tokens', 'two_factor', 'recovery_codes', 'audit_events', 'sign_in_failures']
-          .map((table) => JSON.stringify(db.prepare(`SELECT * FROM ${table}`).all()))
-          .join('\n');
-      } finally {
-        db.close();
-      }
+      const tables = ['users', 'tokens', 'two_factor', 'recovery_codes', 'audit_events', 'sign_in_failures'];
+      const dbText = (await Promise.all(tables.map(async (table) => JSON.stringify(await selectRows(t, `SELECT * FROM ${table}`))))).join('\n');
       for (const s of secrets) {
         assert.ok(!audit.text.includes(s), 'secret in the audit log');
         assert.ok(!logText.includes(s), 'secret in the server log');

@@ -12,6 +12,7 @@ import { generateToken } from '../../src/shared/token-format';
 import type { ApiResponse } from './helpers/api-client';
 import { createUser, enable2fa, nextOtp, signIn, TestUser, uniqueLogin, wrongOtp } from './helpers/accounts';
 import { addMember, createOrg, createRepo, newSession } from './helpers/orgs';
+import { testDatabaseUrl } from './helpers/test-database';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 const MINUTE = 60_000;
@@ -236,8 +237,10 @@ describe('lockout shared between provider processes on one database', () => {
   it('a lock made through one provider holds on another over the same data folder', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-shared-'));
     const clock = new ManualClock();
-    const a = await startTestProvider({ dataDir, clock });
-    const b = await startTestProvider({ dataDir, clock });
+    // One database: the data folder's SQLite file, or one PostgreSQL database for both.
+    const databaseUrl = await testDatabaseUrl();
+    const a = await startTestProvider({ dataDir, clock, databaseUrl });
+    const b = await startTestProvider({ dataDir, clock, databaseUrl });
     try {
       const user = await createUser(a);
       assert.equal((await b.api.get('/user', { basic: user })).status, 200, 'B sees the user made through A');

@@ -183,6 +183,29 @@ describe('provider PostgreSQL store', function () {
     assert.deepEqual(byDigest.map((t) => t.id), [old[4].id]);
   });
 
+  it('a periodic job runs at one replica at a time: the other, meanwhile, does not run it', async () => {
+    const url = await pg.newDatabase();
+    const [a, b] = await Promise.all([pg.openStore(url), pg.openStore(url)]);
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let started!: () => void;
+      const running = new Promise<void>((r) => (started = r));
+      const atA = a.runExclusive('sweep', async () => {
+        started();
+        await held;
+        return 'a';
+      });
+      await running;
+      assert.equal(await b.runExclusive('sweep', async () => 'b'), undefined, 'held by A');
+      release();
+      assert.equal(await atA, 'a');
+      assert.equal(await b.runExclusive('sweep', async () => 'b'), 'b', 'free once A is done');
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
   it('a database that is busy or unreachable is recognized by isBusy (503 + Retry-After), a bug is not', async function () {
     this.timeout(30_000);
     const s = await pg.newStore();

@@ -17,6 +17,7 @@ import { addMember, createClassic, createFineGrained, createOrg, createRepo, new
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
 import type { TestProvider } from './helpers/provider';
 import { startProviderProcess } from './helpers/provider-process';
+import { describeSqliteOnly } from './helpers/test-database';
 
 interface OtherProcess {
   api: ApiClient;
@@ -36,7 +37,7 @@ async function startOtherProcess(dataDir: string): Promise<OtherProcess> {
   };
 }
 
-describe('token authentication cache: every change is seen at once, in this process and by another one', function () {
+describeSqliteOnly('token authentication cache: every change is seen at once, in this process and by another one', function () {
   this.timeout(60_000);
   let dataDir: string;
   let a: InProcessProvider;

@@ -1,8 +1,7 @@
 // Two-factor: setup / enable / disable, the X-GitHub-OTP challenge exactly as GitHub sent it,
 // TOTP ±1 step, replayed codes refused, single-use recovery codes stored hashed.
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { selectRows } from './helpers/database-access';
 import { createUser, enable2fa, nextOtp, signIn, TestUser, totpAt } from './helpers/accounts';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -109,13 +108,8 @@ describe('two-factor authentication', () => {
     const status = await t.api.get('/user/two-factor', { basic: user, otp: recoveryCodes[5] });
     assert.equal(status.json.recovery_codes_remaining, 7);
 
-    const db = new DatabaseSync(path.join(t.dataDir, 'tessera.db'), { readOnly: true });
-    try {
-      const dump = JSON.stringify(db.prepare('SELECT * FROM recovery_codes').all());
-      for (const c of recoveryCodes) assert.ok(!dump.includes(c), 'recovery code stored in clear');
-    } finally {
-      db.close();
-    }
+    const dump = JSON.stringify(await selectRows(t, 'SELECT * FROM recovery_codes'));
+    for (const c of recoveryCodes) assert.ok(!dump.includes(c), 'recovery code stored in clear');
   });
 
   it('setup again while enabled is refused; disable needs sudo, then Basic needs no code', async () => {

@@ -1,6 +1,6 @@
 // git through the real workbench: a workspace cloned from the embedded provider, opened in VS Code;
-// Tessera offers (once) to configure the repository and to let git trust the provider despite the
-// machine's GIT_SSL_CAINFO; a change is committed and pushed from the Source Control view — Tessera
+// Tessera asks (once, one modal step) to set git up for the repository, including trust of the
+// provider despite the machine's GIT_SSL_CAINFO; a change is committed and pushed from the Source Control view — Tessera
 // offers to create a token for the repository (two clicks) and vscode.git pushes with it; then a
 // push from the integrated terminal. On the provider the test checks that the pushes arrived and
 // which token made them (audit log, last_used_at).
@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import type { ApiClient } from '../provider/helpers/api-client';
 import { createAccount, embeddedCaPath, waitForEmbeddedProvider, type TestAccount } from './core-helpers';
 import {
-  openViewContainer, quickInputPick, quickInputType, runCommand, screenshot, startWorkbench, waitForNotification, type Workbench,
+  clickDialogButton, openViewContainer, quickInputPick, quickInputType, runCommand, screenshot, startWorkbench, waitForDialog, waitForNotification, type Workbench,
 } from './workbench';
 
 function git(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
@@ -97,7 +97,7 @@ describe('core (UI): git push with a Tessera token', function () {
     await wb?.close();
   });
 
-  it('opens the clone: Tessera offers to configure it and to trust the provider despite GIT_SSL_CAINFO; then signs in', async () => {
+  it('opens the clone: Tessera sets git up in one step (config, and trust despite GIT_SSL_CAINFO); then signs in', async () => {
     const { page } = wb;
     // Open the clone in this window (the page reloads and the extension host restarts). Sign in
     // only afterwards: code-server keeps secrets in the page's localStorage and writes them
@@ -107,14 +107,13 @@ describe('core (UI): git push with a Tessera token', function () {
     url.searchParams.set('folder', clone);
     await page.goto(url.toString());
     await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
-    await clickNotificationButton(page, /The repository 'app' uses the Tessera provider/, 'Configure');
-    await waitForNotification(page, /Configured git in .* for https:\/\/127\.0\.0\.1/);
+    // One step: the repository's config and, when GIT_SSL_CAINFO is set, the combined CA bundle.
+    const dialog = await waitForDialog(page, /Set up git for 'app' to work with Tessera\?/, 60_000);
+    if (process.env.GIT_SSL_CAINFO) assert.match((await dialog.textContent()) ?? '', /GIT_SSL_CAINFO is set/);
+    await clickDialogButton(page, 'Set Up Git');
+    await waitForNotification(page, process.env.GIT_SSL_CAINFO ? /Git is set up for 'app'.*GIT_SSL_CAINFO →/ : /Git is set up for 'app'/);
     assert.equal(await git(clone, ['config', '--local', '--get', `credential.${origin}.useHttpPath`]), 'true');
     assert.equal(await git(clone, ['config', '--local', '--get', `http.${origin}/.sslCAInfo`]), embeddedCaPath(wb.profile.userDataDir));
-    if (process.env.GIT_SSL_CAINFO) {
-      await clickNotificationButton(page, /GIT_SSL_CAINFO is set/, 'Use a Combined CA Bundle');
-      await waitForNotification(page, /git in VS Code now trusts the Tessera provider/);
-    }
 
     await runCommand(page, 'Tessera: Sign In');
     await quickInputPick(page, /Embedded provider/, { prompt: /Choose the Tessera provider/ });

@@ -85,12 +85,12 @@ describe('core (UI): sign-in and sessions', function () {
     await quickInputType(page, await freshCode(user), { prompt: /authenticator app/ });
     await waitForNotification(page, `Signed in to Tessera as ${user.login}.`);
 
-    // On the provider: the sign-in made a classic token with admin:token + user (never the password).
+    // On the provider: the sign-in made a classic token with admin:token, user, repo and delete_repo (never the password).
     const tokens = await client.get('/user/personal-access-tokens', { token: testToken });
     assert.equal(tokens.status, 200, tokens.text);
     const signIn = (tokens.json as { name: string; scopes?: string[] }[]).find((t) => /^Tessera for VS Code on /.test(t.name));
     assert.ok(signIn, `a sign-in token among ${JSON.stringify(tokens.json.map((t: { name: string }) => t.name))}`);
-    assert.deepEqual([...(signIn.scopes ?? [])].sort(), ['admin:token', 'user']);
+    assert.deepEqual([...(signIn.scopes ?? [])].sort(), ['admin:token', 'delete_repo', 'repo', 'user']);
   });
 
   it("another extension gets a 'repo' session after the user clicks Allow, and reads GET /api/v3/user with it", async () => {

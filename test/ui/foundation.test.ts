@@ -21,12 +21,12 @@ describe('foundation (UI)', () => {
   after(async () => { await wb?.close(); });
 
   describe('the Tessera view container', () => {
-    it('shows the views Accounts, Tokens and Approvals', async () => {
+    it('shows the views Accounts, Tokens, Repositories, Approvals and Organizations', async () => {
       await openViewContainer(wb.page, 'Tessera');
-      for (const name of ['Accounts', 'Tokens', 'Approvals']) {
+      for (const name of ['Accounts', 'Tokens', 'Repositories', 'Approvals', 'Organizations']) {
         await viewPane(wb.page, name).locator('.pane-header').waitFor({ state: 'visible' });
       }
-      assert.deepEqual(await visibleViews(wb.page), ['Accounts', 'Tokens', 'Approvals']);
+      assert.deepEqual(await visibleViews(wb.page), ['Accounts', 'Tokens', 'Repositories', 'Approvals', 'Organizations']);
       await wb.page.mouse.move(800, 500); // no activity-bar hover in the picture
       const file = await screenshot(wb.page, 'ui/tessera-view-container');
       console.log(`      screenshot: ${path.relative(REPO_ROOT, file)}`);

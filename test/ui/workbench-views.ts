@@ -16,7 +16,8 @@ export async function openViewContainer(page: Page, title: string): Promise<void
   await item.waitFor();
   const li = item.locator('xpath=ancestor::li[contains(concat(" ", @class, " "), " action-item ")][1]');
   const isChecked = async () => / checked /.test(` ${await li.getAttribute('class')} `);
-  if (!await isChecked() || !await page.locator('.part.sidebar').isVisible()) await item.click();
+  // Click the item (li), not its icon: a badge ("1 pending changes") drawn over the icon takes the click.
+  if (!await isChecked() || !await page.locator('.part.sidebar').isVisible()) await li.click();
   await page.locator('.part.sidebar').waitFor({ state: 'visible' });
   const deadline = Date.now() + DEFAULT_TIMEOUT;
   while (!await isChecked()) {

@@ -1,8 +1,9 @@
 // How the views and webviews read a token's state from the provider's JSON: a denial's reason is
 // the token's `status_reason` (blank means none given), and permission rows come from a token's
-// permission set or an approval request's grant object (whose `other` holds account permissions).
+// permission set or an approval request's grant object (whose `other` holds account permissions);
+// the expiry warning starts in proportion to the token's lifetime.
 import * as assert from 'node:assert/strict';
-import { denialReason, permissionEntries, stateText } from '../../src/shared/token-text';
+import { DAY_MS, denialReason, isExpiringSoon, permissionEntries, stateText } from '../../src/shared/token-text';
 import type { TokenJson } from '../../src/shared/api-types';
 
 const denied: TokenJson = {
@@ -29,5 +30,41 @@ describe('shared: token texts from the provider JSON', () => {
       { group: 'account', name: 'emails', level: 'read' },
     ]);
     assert.deepEqual(permissionEntries(undefined), []);
+  });
+});
+
+describe('shared: the expiry warning, in proportion to the lifetime', () => {
+  const now = Date.parse('2031-06-15T12:00:00Z');
+  const made = (daysAgo: number, lifetimeDays: number): TokenJson => {
+    const start = new Date(now - daysAgo * DAY_MS).toISOString();
+    return { ...denied, status: 'active', created_at: start, updated_at: start, expires_at: new Date(now - daysAgo * DAY_MS + lifetimeDays * DAY_MS).toISOString() };
+  };
+
+  it('does not warn about a 7-day token when it is made, nor until less than a fifth of its week is left', () => {
+    assert.equal(isExpiringSoon(made(0, 7), now), false);
+    assert.equal(isExpiringSoon(made(5, 7), now), false, '2 days of 7 left: more than 20 %');
+    assert.equal(isExpiringSoon(made(5.7, 7), now), true, '1.3 days of 7 left: less than 20 %');
+  });
+
+  it('warns about a long-lived token only in its last 7 days', () => {
+    assert.equal(isExpiringSoon(made(82, 90), now), false, '8 days left');
+    assert.equal(isExpiringSoon(made(84, 90), now), true, '6 days left: under 7 days and under 20 % of 90');
+    assert.equal(isExpiringSoon(made(24, 30), now), false, '6 days of 30 left: exactly 20 %');
+    assert.equal(isExpiringSoon(made(25, 30), now), true, '5 days of 30 left');
+  });
+
+  it('counts the lifetime from the last update (a regenerated token with a new expiry starts again)', () => {
+    const old = made(300, 307); // made 300 days ago, expiry 7 days from now
+    assert.equal(isExpiringSoon(old, now), true, 'created long ago, never updated');
+    assert.equal(isExpiringSoon({ ...old, updated_at: new Date(now).toISOString() }, now), false, 'regenerated just now for 7 days');
+  });
+
+  it('never warns about an unusable, expired or never-expiring token; unknown start: the last 7 days', () => {
+    assert.equal(isExpiringSoon({ ...made(6.5, 7), status: 'denied' }, now), false);
+    assert.equal(isExpiringSoon({ ...made(6.5, 7), status: 'pending' }, now), true);
+    assert.equal(isExpiringSoon(made(8, 7), now), false, 'already expired');
+    assert.equal(isExpiringSoon({ ...made(1, 7), expires_at: null }, now), false);
+    assert.equal(isExpiringSoon({ status: 'active', expires_at: new Date(now + 3 * DAY_MS).toISOString() }, now), true);
+    assert.equal(isExpiringSoon({ status: 'active', expires_at: new Date(now + 8 * DAY_MS).toISOString() }, now), false);
   });
 });

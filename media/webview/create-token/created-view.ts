@@ -10,7 +10,7 @@ export function createdView(t: TokenJson): TemplateResult {
   const secret = t.token ?? '';
   const pending = t.status === 'pending';
   return html`
-    <h1>Token state.created</h1>
+    <h1 data-testid="created-heading">${pending ? 'Token requested' : 'Token created'}</h1>
     ${state.superseded
       ? html`<p class="banner info" role="status" data-testid="created-superseded">
           ${state.superseded === 'deleted'
@@ -22,7 +22,7 @@ export function createdView(t: TokenJson): TemplateResult {
           </p>
           <div class="secret-row">
             <vscode-textfield id="new-token-secret" data-testid="new-token-secret" readonly .value=${secret} aria-label="New token secret" class="secret"></vscode-textfield>
-            <vscode-button data-testid="copy-secret" @click=${() => void call('copy', { text: secret, what: 'Token' })}>Copy</vscode-button>
+            <vscode-button data-testid="copy-secret" @click=${() => void call('copy', { text: secret, what: 'the token' })}>Copy</vscode-button>
           </div>`}
     <dl class="props" data-testid="created-summary">
       <dt>Name</dt><dd data-testid="created-name">${t.name}</dd>

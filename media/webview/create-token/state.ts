@@ -48,6 +48,8 @@ export interface Actions {
   submit(): Promise<void>;
   loadOwners(): Promise<void>;
   loadRepos(): Promise<void>;
+  /** Creates a repository for the form's owner (the editor asks name and visibility) and selects it. */
+  createRepository(): Promise<void>;
 }
 
 export function blankForm(accountId: string): Form {
@@ -88,6 +90,7 @@ export const actions: Actions = {
   submit: async () => undefined,
   loadOwners: async () => undefined,
   loadRepos: async () => undefined,
+  createRepository: async () => undefined,
 };
 
 /** The form as the webview saved it before a reload. */
@@ -99,8 +102,31 @@ export function save(): void {
   setState({ form: state.form });
 }
 
+/** The error anchors (create-token.ts ANCHORS) each form field's errors show at. */
+const ERROR_ANCHORS: Record<keyof Form, readonly string[]> = {
+  accountId: [],
+  kind: ['kind'],
+  name: ['name'],
+  description: ['description'],
+  expiry: ['expires_at'],
+  customDate: ['expires_at'],
+  scopes: ['scopes'],
+  owner: ['resource_owner'],
+  selection: ['repository_selection', 'repositories'],
+  repos: ['repositories'],
+  repoFilter: [],
+  permissions: ['permissions'],
+  justification: ['justification'],
+};
+
+/** Changes the form; the errors of the fields it changes go (the person is fixing them). */
 export function update(patch: Partial<Form>): void {
   state.form = { ...state.form, ...patch };
+  for (const key of Object.keys(patch) as (keyof Form)[]) {
+    for (const anchor of ERROR_ANCHORS[key] ?? []) {
+      for (const k of [...state.errors.keys()]) if (k === anchor || k.startsWith(`${anchor}.`)) state.errors.delete(k);
+    }
+  }
   save();
   actions.draw();
 }

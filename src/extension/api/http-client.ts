@@ -121,6 +121,34 @@ export class HttpClient {
     }
   }
 
+  /**
+   * Opens a long-lived GET (a Server-Sent Events stream) with the token: resolves once the answer's
+   * head arrived, with its status and the body's text chunks; `signal` ends it. No body deadline
+   * (the stream is quiet between events); the head must come within the usual time.
+   */
+  async openStream(origin: string, path: string, token: string, signal: AbortSignal): Promise<{ status: number; chunks: AsyncIterable<string>; close(): void }> {
+    try {
+      const { request } = await loadUndici();
+      const dispatcher = await this.agentFor(origin);
+      const res = await request(origin + path, {
+        method: 'GET',
+        headers: { accept: 'text/event-stream', 'user-agent': USER_AGENT, authorization: `token ${token}` },
+        dispatcher,
+        signal,
+        headersTimeout: DEFAULT_TIMEOUT_MS,
+        bodyTimeout: 0,
+      });
+      this.log.trace(`GET ${redactTokens(origin + path)} → ${res.statusCode} (stream)`);
+      res.body.setEncoding('utf8');
+      // Closing the stream (or aborting its signal) makes the body emit an AbortError: expected, and
+      // the reader's for-await sees it anyway; without a listener it would be an uncaught exception.
+      res.body.on('error', () => undefined);
+      return { status: res.statusCode, chunks: res.body as AsyncIterable<string>, close: () => res.body.destroy() };
+    } catch (err) {
+      throw errorFromTransport(err, origin);
+    }
+  }
+
   /** The parsed JSON body of a 2xx answer (undefined for 204); a TesseraError otherwise. */
   async json<T>(origin: string, method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const answer = await this.request(origin, method, path, opts);

@@ -6,13 +6,20 @@ import type {
   AuditEventJson,
   AuthorizationJson,
   CreateAuthorizationRequest,
+  CreateRepositoryRequest,
+  CreateOrganizationRequest,
   CreateTokenRequest,
   CreateUserRequest,
+  DeviceAuthorizationJson,
   MembershipJson,
+  OrganizationJson,
+  OrgInvitationJson,
+  OrgRoleJson,
   RegenerateTokenRequest,
   RepositoryJson,
   ReviewTokenRequest,
   ReviewTokenRequests,
+  SimpleUserJson,
   SudoRequest,
   SudoResponse,
   TokenJson,
@@ -22,6 +29,7 @@ import type {
   TwoFactorEnableResponse,
   TwoFactorRecoveryCodesResponse,
   TwoFactorSetupResponse,
+  UpdateTokenPolicyRequest,
   UpdateTokenRequest,
   UserJson,
 } from '../../shared/api-types';
@@ -52,7 +60,9 @@ function pageQuery(q: PageQuery = {}): string {
 const seg = (s: string | number) => encodeURIComponent(String(s));
 
 const TOKENS = '/user/personal-access-tokens';
+const DEVICES = '/user/device-authorizations';
 const tokenPath = (id: number) => `${TOKENS}/${seg(id)}`;
+const orgPath = (org: string) => `/orgs/${seg(org)}`;
 const requestsPath = (org: string) => `/orgs/${seg(org)}/personal-access-token-requests`;
 
 export class ProviderApi {
@@ -142,6 +152,23 @@ export class ProviderApi {
     await this.send('DELETE', tokenPath(id));
   }
 
+  // ---- devices (OAuth device flow) ----
+
+  /** POST /user/device-authorizations/lookup: the app and scopes a user code asks for. */
+  lookUpDevice(userCode: string): Promise<DeviceAuthorizationJson> {
+    return this.send('POST', `${DEVICES}/lookup`, { user_code: userCode });
+  }
+
+  /** POST /user/device-authorizations (sudo): the device gets a token with those scopes. */
+  approveDevice(userCode: string): Promise<DeviceAuthorizationJson> {
+    return this.send('POST', DEVICES, { user_code: userCode });
+  }
+
+  /** GET /user/device-authorizations/{id}: a device authorization this user decided. */
+  deviceAuthorization(id: number): Promise<DeviceAuthorizationJson> {
+    return this.send('GET', `${DEVICES}/${seg(id)}`);
+  }
+
   // ---- repositories ----
 
   /** GET /user/repos */
@@ -159,11 +186,61 @@ export class ProviderApi {
     return this.send('GET', `/repos/${seg(owner)}/${seg(repo)}`);
   }
 
+  /** POST /user/repos, or POST /orgs/{org}/repos when `org` is given. */
+  createRepository(body: CreateRepositoryRequest, org?: string): Promise<RepositoryJson> {
+    return this.send('POST', org ? `/orgs/${seg(org)}/repos` : '/user/repos', body);
+  }
+
+  /** DELETE /repos/{owner}/{repo} */
+  async deleteRepository(owner: string, repo: string): Promise<void> {
+    await this.send('DELETE', `/repos/${seg(owner)}/${seg(repo)}`);
+  }
+
   // ---- organizations: memberships, policy, approvals ----
 
   /** GET /user/memberships/orgs */
   orgMemberships(page?: PageQuery): Promise<MembershipJson[]> {
     return this.send('GET', `/user/memberships/orgs?${pageQuery(page)}`);
+  }
+
+  /** GET /user/memberships/orgs?state=pending: the user's invitations. */
+  pendingOrgMemberships(page?: PageQuery): Promise<MembershipJson[]> {
+    return this.send('GET', `/user/memberships/orgs?state=pending&${pageQuery(page)}`);
+  }
+
+  /** PATCH /user/memberships/orgs/{org} {state: active}: accepts the user's invitation. */
+  acceptOrgInvitation(org: string): Promise<MembershipJson> {
+    return this.send('PATCH', `/user/memberships/orgs/${seg(org)}`, { state: 'active' });
+  }
+
+  /** POST /user/orgs: the caller becomes its first owner. */
+  createOrganization(body: CreateOrganizationRequest): Promise<OrganizationJson> {
+    return this.send('POST', '/user/orgs', body);
+  }
+
+  /** GET /orgs/{org}/members (active members; `role` filters owners (`admin`) or members). */
+  orgMembers(org: string, role: 'all' | OrgRoleJson = 'all', page?: PageQuery): Promise<SimpleUserJson[]> {
+    return this.send('GET', `${orgPath(org)}/members?role=${role}&${pageQuery(page)}`);
+  }
+
+  /** GET /orgs/{org}/invitations (owners only). */
+  orgInvitations(org: string, page?: PageQuery): Promise<OrgInvitationJson[]> {
+    return this.send('GET', `${orgPath(org)}/invitations?${pageQuery(page)}`);
+  }
+
+  /** PUT /orgs/{org}/memberships/{username}: invites the user, or changes the member's role. */
+  setOrgMembership(org: string, username: string, role: OrgRoleJson): Promise<MembershipJson> {
+    return this.send('PUT', `${orgPath(org)}/memberships/${seg(username)}`, { role });
+  }
+
+  /** DELETE /orgs/{org}/memberships/{username}: removes a member, cancels an invitation, or leaves. */
+  async removeOrgMembership(org: string, username: string): Promise<void> {
+    await this.send('DELETE', `${orgPath(org)}/memberships/${seg(username)}`);
+  }
+
+  /** PATCH /orgs/{org}/personal-access-token-policy (owners only). */
+  updateTokenPolicy(org: string, body: UpdateTokenPolicyRequest): Promise<TokenPolicyJson> {
+    return this.send('PATCH', `${orgPath(org)}/personal-access-token-policy`, body);
   }
 
   /** GET /orgs/{org}/personal-access-token-policy (owners only). */

@@ -2,7 +2,9 @@
 // the provider with exactly the requested scopes (classic names, or fine-grained by the scope
 // grammar), kept in the account's SecretStorage value. getSessions matches scope sets (order and
 // list spelling do not matter); onDidChangeSessions fires for changes of this window and of others
-// (SecretStorage's onDidChange, through AccountStore).
+// (SecretStorage's onDidChange, through AccountStore). Each account's own sign-in is a session too
+// (sign-in-session.ts), listed for the unscoped query VS Code's Accounts menu makes; removing it
+// signs the account out.
 import * as vscode from 'vscode';
 import { sessionIdOf, type AccountSecrets, type StoredSession } from '../accounts/account-secrets';
 import type { CreateTokenRequest, TokenJson } from '../../shared/api-types';
@@ -12,6 +14,8 @@ import { TesseraError, type AccountInfo } from '../services';
 import { pick, type PickItem } from './quick-input';
 import { canonicalScopes, expiresAt, parseScopes, sameScopeSet, ScopeGrammarError, sessionTokenName, type TokenRequest } from './scope-grammar';
 import { deleteToken } from './sign-in-core';
+import { diffSignInSessions, signInSession, signInSessionId } from './sign-in-session';
+import { signOutAndTell } from './sign-out-ui';
 
 export const AUTH_PROVIDER_ID = 'tessera';
 export const AUTH_PROVIDER_LABEL = 'Tessera';
@@ -26,11 +30,14 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
   private readonly emitter = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
   readonly onDidChangeSessions = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [];
+  /** The sign-in sessions last announced through onDidChangeSessions, by id. */
+  private signIns = new Map<string, vscode.AuthenticationSession>();
 
   constructor(private readonly deps: AuthProviderDeps) {
     const store = deps.core.store;
     this.disposables.push(
       this.emitter,
+      store.onDidChangeAccounts(() => this.announceSignIns()),
       store.onDidChangeSessions((change) => {
         const account = store.account(change.accountId);
         const secrets = store.cached(change.accountId);
@@ -43,6 +50,26 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
+  }
+
+  /** The sign-in session of every cached account, by id. */
+  private currentSignIns(): Map<string, vscode.AuthenticationSession> {
+    const store = this.deps.core.store;
+    const out = new Map<string, vscode.AuthenticationSession>();
+    for (const secrets of store.allCached()) {
+      const accountId = sessionAccountId(secrets);
+      const s = signInSession(accountId, this.accountLabel(store.account(accountId), secrets), secrets);
+      out.set(s.id, s);
+    }
+    return out;
+  }
+
+  /** Accounts signed in or out (here or in another window): VS Code's Accounts menu follows. */
+  private announceSignIns(): void {
+    const next = this.currentSignIns();
+    const diff = diffSignInSessions(this.signIns, next);
+    this.signIns = next;
+    if (diff.added.length || diff.removed.length || diff.changed.length) this.emitter.fire(diff);
   }
 
   private accountLabel(account: AccountInfo | undefined, secrets: AccountSecrets | undefined): string {
@@ -68,6 +95,7 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
       const accountId = sessionAccountId(secrets);
       if (options?.account && options.account.id !== accountId) continue;
       const label = this.accountLabel(store.account(accountId), secrets);
+      if (scopes === undefined) out.push(signInSession(accountId, label, secrets));
       for (const s of secrets.sessions) {
         if (scopes === undefined || sameScopeSet(s.scopes, scopes)) out.push(this.toSession(accountId, label, s));
       }
@@ -128,6 +156,11 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
   async removeSession(sessionId: string): Promise<void> {
     const core = this.deps.core;
     await core.store.ensureLoaded();
+    const signingIn = core.store.allCached().find((s) => signInSessionId(sessionAccountId(s), s) === sessionId);
+    if (signingIn) {
+      await signOutAndTell(core, sessionAccountId(signingIn));
+      return;
+    }
     const secrets = core.store.allCached().find((s) => s.sessions.some((x) => x.id === sessionId));
     if (!secrets) return;
     const accountId = sessionAccountId(secrets);

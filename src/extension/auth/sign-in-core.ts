@@ -1,6 +1,6 @@
 // Signing in without keeping the password: the 2013 flow itself. `POST /authorizations` with Basic
-// login:password (+ `X-GitHub-OTP` when challenged) makes a classic token with `admin:token` and
-// `user`; that token is the account's credential. Its fingerprint names this machine, so a new
+// login:password (+ `X-GitHub-OTP` when challenged) makes a classic token with `admin:token`,
+// `user`, `repo` and `delete_repo`; that token is the account's credential. Its fingerprint names this machine, so a new
 // sign-in deletes the earlier sign-in tokens of the same machine. Signing out deletes it (and the
 // session tokens minted for other extensions) on the provider when reachable, then forgets every secret.
 import * as os from 'node:os';
@@ -12,7 +12,9 @@ import type { TokenJson } from '../../shared/api-types';
 import { isSignInOfMachine, signInFingerprint } from './sign-in-fingerprint';
 import { TesseraError, type AccountInfo } from '../services';
 
-export const ADMIN_SCOPES = ['admin:token', 'user'] as const;
+// `repo` and `delete_repo` let the editor create and delete repositories; they add no power to
+// `admin:token`, which can mint a token with any scope.
+export const ADMIN_SCOPES = ['admin:token', 'user', 'repo', 'delete_repo'] as const;
 
 /** The classic admin token for login/password (+ code). Rejects with 'otp-required', 'signed-out' (wrong login or password), 'locked', 'provider-down', … */
 export async function requestAdminToken(
@@ -30,7 +32,7 @@ export async function requestAdminToken(
     note: `Tessera for VS Code on ${os.hostname()} (${when} UTC)`,
     fingerprint: signInFingerprint(machineId),
   });
-  if (!auth || typeof auth.token !== 'string' || typeof auth.id !== 'number') {
+  if (!auth || typeof auth.token !== 'string' || !auth.token || typeof auth.id !== 'number') {
     throw new TesseraError('server', `The provider at ${origin} answered the sign-in without a token.`);
   }
   return auth as AuthorizationJson & { token: string };

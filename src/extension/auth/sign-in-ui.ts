@@ -3,6 +3,7 @@
 // place). Every step can be cancelled with Escape and cancelling shows nothing; a wrong code says so
 // and lets the user try again; a lockout says when to retry; a provider that is down is named.
 import * as vscode from 'vscode';
+import { LOGIN_RULE, loginProblem } from '../../shared/login-format';
 import { originApi } from '../api/provider-api';
 import type { CoreServices } from '../core-services';
 import { normalizeOrigin } from '../provider/provider-directory';
@@ -264,9 +265,9 @@ export async function signUpInteractive(core: CoreServices, opts: { origin?: str
   for (;;) {
     if (stage === 'login') {
       const r = await inputStep<string>({
-        title, step: 1, totalSteps: 4, prompt: `Choose a login on ${origin}`, placeholder: 'login', value: v.login,
+        title, step: 1, totalSteps: 4, prompt: `Choose a login on ${origin}: ${LOGIN_RULE}`, placeholder: 'login', value: v.login,
         ...(errors.login ? { initialError: errors.login } : {}),
-        validate: (x) => (x.trim() ? undefined : 'Enter a login'),
+        validate: (x) => loginProblem(x.trim()),
         accept: (x) => ({ done: x.trim() }),
       });
       if (typeof r !== 'string') return undefined;

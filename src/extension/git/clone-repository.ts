@@ -13,6 +13,7 @@ import { TesseraError, type AccountInfo } from '../services';
 import type { TesseraCredentialsProvider } from './credentials-provider';
 import { envConfig, runGit } from './git-exec';
 import { cloneUrl, credentialUrlKey, httpUrlKey } from './remote-url';
+import { repositoryPickDescription } from './repository-pick';
 
 export interface CloneArgs {
   /** `owner/name`; skips the picker. */
@@ -62,7 +63,7 @@ export async function cloneRepository(core: CoreServices, creds: TesseraCredenti
           seen.add(key);
           items.push({
             label: `$(${r.private ? 'lock' : 'repo'}) ${r.full_name}`,
-            description: r.private ? 'private' : 'public',
+            description: repositoryPickDescription(r, a),
             ...(r.description ? { detail: r.description } : {}),
             repo: { owner: r.owner.login, name: r.name, origin: a.providerOrigin },
           });
@@ -79,7 +80,13 @@ export async function cloneRepository(core: CoreServices, creds: TesseraCredenti
   }
   let parent = args.parentDir;
   if (!parent) {
-    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Select as Repository Destination', title: `Where should ${repo.owner}/${repo.name} be cloned?` });
+    // Next to the open folder by default (a clone is rarely wanted inside it).
+    const first = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Select as Repository Destination',
+      title: `Where should ${repo.owner}/${repo.name} be cloned?`,
+      ...(first?.scheme === 'file' ? { defaultUri: vscode.Uri.file(path.dirname(first.fsPath)) } : {}),
+    });
     if (!picked?.[0]) return undefined;
     parent = picked[0].fsPath;
   }

@@ -1,4 +1,4 @@
-// "Configure Git for this Repository": in the repository's own git config, for the Tessera origin
+// "Set Up Git for this Repository": in the repository's own git config, for the Tessera origin
 // of its remote only,
 //   credential.<origin>.useHttpPath true     the repository path reaches the credential helper /
 //                                             vscode.git's askpass, so the token fits owner/repo

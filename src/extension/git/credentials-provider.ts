@@ -3,8 +3,6 @@
 // with the best token for that owner/repo (credential-selection.ts). For any other host
 // (github.com, …) it answers nothing and vscode.git asks the next provider or the user.
 import * as vscode from 'vscode';
-import type { CreateTokenRequest } from '../../shared/api-types';
-import { accountApi } from '../api/provider-api';
 import type { CoreServices } from '../core-services';
 import type { AccountInfo } from '../services';
 import { pick, type PickItem } from '../auth/quick-input';
@@ -17,8 +15,10 @@ import {
   type TokenCandidate,
 } from './credential-selection';
 import type { Credentials, CredentialsProvider } from './git-api';
+import { mintGitToken } from './git-token';
+import { offerCreateForPush } from './missing-repository';
 import { parseRemoteUrl } from './remote-url';
-import { describeTarget, gatherCandidates, toCandidate } from './token-candidates';
+import { describeTarget, gatherCandidates } from './token-candidates';
 
 /** git accepts any user name with a token as the password; GitHub's convention. */
 export const GIT_USERNAME = 'x-access-token';
@@ -41,6 +41,7 @@ export interface CredentialHooks {
 
 export class TesseraCredentialsProvider implements CredentialsProvider {
   private readonly offers = new Map<string, Promise<TokenCandidate | undefined>>();
+  private readonly creating = new Map<string, Promise<Awaited<ReturnType<typeof offerCreateForPush>>>>();
   /** Whether the create-token offer may be shown (off for non-interactive callers such as tests). */
   interactive = true;
 
@@ -85,9 +86,19 @@ export class TesseraCredentialsProvider implements CredentialsProvider {
       );
       return c ? this.answer(c, operation === 'unknown' ? 'push' : operation) : undefined;
     }
-    const target = await describeTarget(this.core, ref.origin, ref.owner, ref.repo, candidates);
+    let target = await describeTarget(this.core, ref.origin, ref.owner, ref.repo, candidates);
     let chosen: { candidate: TokenCandidate; operation: GitOperation } | undefined;
-    if (operation === 'unknown') chosen = selectForUnknownOperation(candidates, target);
+    if (target.repoId === undefined && this.interactive) {
+      // Not found with any token this window holds: offer to create it (one question per repository at a time).
+      const made = await this.once(this.creating, `${ref.origin}/${ref.owner}/${ref.repo}`, () => offerCreateForPush(this.core, ref.origin, ref.owner!, ref.repo!, candidates));
+      if (made) {
+        target = made.target;
+        if (made.token) chosen = { candidate: made.token, operation: 'push' };
+      }
+    }
+    if (chosen) {
+      // the token made for the new repository
+    } else if (operation === 'unknown') chosen = selectForUnknownOperation(candidates, target);
     else {
       const c = selectCredential(candidates, target, operation);
       chosen = c ? { candidate: c, operation } : undefined;
@@ -104,6 +115,17 @@ export class TesseraCredentialsProvider implements CredentialsProvider {
       `git credentials for ${ref.owner}/${ref.repo} (${operation}${operation === 'unknown' ? ` → ${chosen.operation}` : ''}): token ${chosen.candidate.tokenId} (${chosen.candidate.kind}${chosen.candidate.name ? ` '${chosen.candidate.name}'` : ''})`,
     );
     return this.answer(chosen.candidate, chosen.operation, target);
+  }
+
+  /** One run of `fn` per key at a time: parallel callers wait for the same answer. */
+  private once<T>(map: Map<string, Promise<T>>, key: string, fn: () => Promise<T>): Promise<T> {
+    const k = key.toLowerCase();
+    let p = map.get(k);
+    if (!p) {
+      p = fn().finally(() => map.delete(k));
+      map.set(k, p);
+    }
+    return p;
   }
 
   private answer(c: TokenCandidate, operation: GitOperation, target?: RepoTarget): CredentialChoice {
@@ -156,30 +178,8 @@ export class TesseraCredentialsProvider implements CredentialsProvider {
         ? accounts[0]!
         : await pick('Create a token for git', accounts.map((a) => ({ label: a.login, description: a.providerOrigin, value: a })), 'Which account?');
     if (!account) return undefined;
-    const expires = new Date(Date.now() + 30 * 86_400_000).toISOString();
-    const body: CreateTokenRequest =
-      kind === 'fine'
-        ? {
-            name: `git: ${full} (VS Code)`,
-            kind: 'fine_grained',
-            resource_owner: target.owner,
-            repository_selection: 'subset',
-            repositories: [target.repo],
-            permissions: { repository: { contents: level, metadata: 'read' } },
-            expires_at: expires,
-          }
-        : { name: `git: repo (VS Code)`, scopes: ['repo'], expires_at: null };
     try {
-      const token = await accountApi(this.core, account.id).createToken(body);
-      if (!token.token) throw new Error('the provider did not return the new token');
-      await this.core.rememberTokenSecret(account.id, token.id, token.token);
-      this.core.fireTokensChanged();
-      this.core.log.info(`Created token ${token.id} for git on ${full}`);
-      if (token.status === 'pending') {
-        void vscode.window.showInformationMessage(`The token for ${full} waits for an organization owner's approval.`);
-        return undefined;
-      }
-      return toCandidate(account.id, token.token, token);
+      return await mintGitToken(this.core, account, target, kind, level);
     } catch (err) {
       await this.core.showError(err, `Create a token for ${full}`);
       return undefined;

@@ -1,16 +1,17 @@
-// Wires Tessera into vscode.git: the credentials provider, "Configure Git for this Repository"
-// (and the one-time offer for workspace repositories whose remote is a Tessera origin),
+// Wires Tessera into vscode.git: the credentials provider, "Set Up Git for this Repository"
+// (the one-step set-up of git-setup.ts, offered once for workspace repositories whose remote is a
+// Tessera origin, with a status bar item until it is done),
 // "Clone Repository…", and the GIT_SSL_CAINFO check. vscode.git is reached in the background so
 // activation does not wait for it.
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CoreServices } from '../core-services';
 import type { AccountInfo } from '../services';
 import { cloneRepository, type CloneArgs } from './clone-repository';
-import { configureRepository, missingConfig, tesseraOriginsOf } from './configure-repository';
+import { tesseraOriginsOf } from './configure-repository';
 import { TesseraCredentialsProvider } from './credentials-provider';
 import { getGitApi, type GitAPI, type GitRepository } from './git-api';
 import { runGit, setGitPath } from './git-exec';
+import { GitSetup } from './git-setup';
 import { parseRemoteUrl } from './remote-url';
 import { GitCaEnvironment } from './ssl-cainfo-env';
 
@@ -25,6 +26,8 @@ export class GitIntegration implements vscode.Disposable {
   private readonly checking = new Set<string>();
   /** Repositories found configured (state changes come often: do not run git config each time). */
   private readonly configured = new Set<string>();
+  private readonly askedThisWindow = new Set<string>();
+  readonly setup: GitSetup;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -32,6 +35,8 @@ export class GitIntegration implements vscode.Disposable {
     signIn: (origin?: string) => Promise<AccountInfo | undefined>,
   ) {
     this.caEnv = new GitCaEnvironment(context, core);
+    this.setup = new GitSetup(core, this.caEnv);
+    this.disposables.push(this.setup);
     this.credentials = new TesseraCredentialsProvider(core, {
       signIn,
       onMissingPath: (origin) => void this.offerForOrigin(origin),
@@ -80,28 +85,27 @@ export class GitIntegration implements vscode.Disposable {
     return this.context.globalState.get<string[]>(OFFERED_KEY) ?? [];
   }
 
-  /** Offers configuration once per repository whose remote is a Tessera origin and is not configured. */
+  /**
+   * A repository whose remote is a Tessera origin and that git is not set up for: the status bar
+   * item shows until it is, and the one-step question is asked once per repository.
+   */
   private async maybeOffer(repo: GitRepository): Promise<void> {
     const root = repo.rootUri.fsPath;
-    if (this.checking.has(root) || this.configured.has(root) || this.offered().includes(root)) return;
     const origins = tesseraOriginsOf(repo, (o) => this.credentials.isTesseraOrigin(o));
-    if (!origins.length) return;
+    const key = `${root}\n${origins.join(' ')}`;
+    if (!origins.length || this.checking.has(root) || this.configured.has(key)) return;
     this.checking.add(root);
     try {
-      const missing = (await Promise.all(origins.map((o) => missingConfig(this.core, root, o)))).flat();
-      if (!missing.length) {
-        this.configured.add(root);
+      if (!(await this.setup.needs(root, origins)).length) {
+        this.configured.add(key);
+        this.setup.untrack(root);
         return;
       }
+      this.setup.track(root, origins);
+      if (this.offered().includes(root)) return;
       await this.context.globalState.update(OFFERED_KEY, [...this.offered(), root]);
-      const rel = vscode.workspace.asRelativePath(repo.rootUri, false);
-      const name = !rel || rel === root ? path.basename(root) : rel;
-      const choice = await vscode.window.showInformationMessage(
-        `The repository '${name}' uses the Tessera provider at ${origins.join(', ')}. Configure git for it (send the repository path to the credential provider, trust the provider's certificate)?`,
-        'Configure',
-        'Not Now',
-      );
-      if (choice === 'Configure') await this.configure(root, origins);
+      this.askedThisWindow.add(root);
+      await this.setup.ask(root, origins);
     } catch (err) {
       this.core.log.warn(`Checking git config of ${root}: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
@@ -109,18 +113,20 @@ export class GitIntegration implements vscode.Disposable {
     }
   }
 
+  /** git asked without a repository path: it waits now, so ask (once per window) right away. */
   private async offerForOrigin(origin: string): Promise<void> {
-    const api = this.api;
-    const repo = api?.repositories.find((r) => tesseraOriginsOf(r, (o) => o === origin).length);
-    if (repo && !this.offered().includes(repo.rootUri.fsPath)) await this.maybeOffer(repo);
+    const repo = this.api?.repositories.find((r) => tesseraOriginsOf(r, (o) => o === origin).length);
+    if (!repo) return;
+    const root = repo.rootUri.fsPath;
+    if (this.askedThisWindow.has(root)) return;
+    this.askedThisWindow.add(root);
+    const origins = tesseraOriginsOf(repo, (o) => this.credentials.isTesseraOrigin(o));
+    if (!(await this.setup.needs(root, origins)).length) return;
+    await this.setup.ask(root, origins, 'git is waiting for a token now.');
   }
 
   private async configure(root: string, origins: readonly string[]): Promise<void> {
-    const set = await configureRepository(this.core, root, origins);
-    this.caEnv.warnOnce();
-    void vscode.window.showInformationMessage(
-      set.length ? `Configured git in ${root} for ${origins.join(', ')}.` : `git in ${root} was already configured for ${origins.join(', ')}.`,
-    );
+    await this.setup.run(root, origins);
   }
 
   /** The command: the repository from the SCM context, the only Tessera repository, or a pick. */
@@ -153,7 +159,7 @@ export class GitIntegration implements vscode.Disposable {
       else {
         const chosen = await vscode.window.showQuickPick(
           list.map((r) => ({ label: vscode.workspace.asRelativePath(r.rootUri, false), description: r.rootUri.fsPath, r })),
-          { title: 'Configure Git for a Repository', placeHolder: 'Which repository?' },
+          { title: 'Set Up Git for a Repository', placeHolder: 'Which repository?' },
         );
         repo = chosen?.r;
       }
@@ -172,7 +178,6 @@ export class GitIntegration implements vscode.Disposable {
 
   async cloneCommand(args?: CloneArgs): Promise<string | undefined> {
     await this.start();
-    this.caEnv.warnOnce();
     return cloneRepository(this.core, this.credentials, args ?? {});
   }
 }

@@ -1,6 +1,7 @@
 // GIT_SSL_CAINFO in the environment overrides every `http.sslCAInfo` in git config, so git would not
-// trust the embedded provider's local CA. Tessera notices it and says what to do; with the user's
-// consent it writes a combined bundle (the file GIT_SSL_CAINFO names + Tessera's CA) and points
+// trust the embedded provider's local CA. Tessera notices it; with the user's consent (the git
+// set-up, git-setup.ts, or the Use Combined CA Bundle command) it writes a combined bundle (the
+// file GIT_SSL_CAINFO names + Tessera's CA) and points
 // GIT_SSL_CAINFO at it for this extension host (vscode.git's git processes read process.env when
 // they start) and for new integrated terminals (environmentVariableCollection). The choice is
 // remembered and re-applied on later starts.
@@ -15,7 +16,6 @@ export class GitCaEnvironment {
   /** GIT_SSL_CAINFO as VS Code started with it (before Tessera changed anything). */
   readonly original: string | undefined = process.env.GIT_SSL_CAINFO;
   private applied: string | undefined;
-  private warned = false;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -78,25 +78,5 @@ export class GitCaEnvironment {
     if (remember) await this.context.globalState.update(REMEMBER_KEY, true);
     this.core.log.info(`GIT_SSL_CAINFO now names ${this.bundlePath} (${this.original} + ${added} Tessera CA) for git in VS Code and new terminals`);
     return this.bundlePath;
-  }
-
-  /** Tells the user once per window, with the fix as an action. */
-  warnOnce(): void {
-    if (!this.blocksProviderCa || this.warned) return;
-    this.warned = true;
-    const msg =
-      `GIT_SSL_CAINFO is set in VS Code's environment (${this.original}). It overrides http.sslCAInfo, so git will not trust ` +
-      "the Tessera provider's certificate. Unset it before starting VS Code, add the Tessera CA to that file, or let Tessera use a combined bundle.";
-    this.core.log.warn(msg);
-    void vscode.window.showWarningMessage(msg, 'Use a Combined CA Bundle', 'Show Log').then(async (choice) => {
-      if (choice === 'Use a Combined CA Bundle') {
-        try {
-          const p = await this.apply(true);
-          if (p) void vscode.window.showInformationMessage(`git in VS Code now trusts the Tessera provider (GIT_SSL_CAINFO → ${p}).`);
-        } catch (err) {
-          await this.core.showError(err, 'Combined CA bundle');
-        }
-      } else if (choice === 'Show Log') this.core.log.show(true);
-    });
   }
 }

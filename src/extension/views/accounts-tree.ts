@@ -1,5 +1,5 @@
 // The Accounts view: each signed-in account with its provider and two-factor state, its
-// organizations (owner or member), and actions to set up 2FA or sign out. When nobody is signed
+// organizations (owner or member) and invitations to accept, and actions to set up 2FA or sign out. When nobody is signed
 // in the view is empty and its viewsWelcome offers Sign In / Create an Account.
 import * as vscode from 'vscode';
 import type { AccountInfo, TesseraServices } from '../services';
@@ -25,6 +25,7 @@ export class AccountDetailItem extends vscode.TreeItem {
     this.id = `account:${account.id}:${key}`;
     this.iconPath = new vscode.ThemeIcon(icon);
     this.description = description;
+    this.tooltip = description ? `${label}: ${description}` : label; // the sidebar may cut the description
     this.command = command;
     this.contextValue = contextValue ?? 'accountDetail';
   }
@@ -98,6 +99,15 @@ export class AccountsTreeProvider implements vscode.TreeDataProvider<AccountsEle
       const orgs = await this.orgs.orgs(a.id);
       for (const o of orgs) {
         out.push(new AccountDetailItem(a, `org:${o.org}`, o.org, 'organization', o.role === 'admin' ? 'owner' : 'member'));
+      }
+      for (const o of await this.orgs.invitations(a.id)) {
+        out.push(
+          new AccountDetailItem(a, `invitation:${o.org}`, o.org, 'mail', `invitation (as ${o.role === 'admin' ? 'owner' : 'member'}) — Accept`, {
+            command: 'tessera.acceptOrgInvitation',
+            title: 'Accept Invitation',
+            arguments: [{ accountId: a.id, org: o.org }],
+          }, 'accountDetail;orgInvitation'),
+        );
       }
     } catch (err) {
       out.push(problemItemFor(err, this.services, 'tessera.refreshAccounts'));

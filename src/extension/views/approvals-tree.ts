@@ -16,6 +16,7 @@ export class OrgNode extends vscode.TreeItem {
     this.id = `approvals-org:${ref.accountId}:${ref.org}`;
     const n = requests?.length ?? 0;
     this.description = `${n} pending${showAccount ? ` · as ${login}` : ''}`;
+    this.tooltip = `${ref.org}: ${n} pending token request${n === 1 ? '' : 's'}${showAccount ? `, reviewed as ${login}` : ''}`;
     this.iconPath = new vscode.ThemeIcon('organization');
     this.contextValue = 'approvalOrg';
   }

@@ -10,10 +10,13 @@ import { AccountsTreeProvider } from './accounts-tree';
 import { registerAccountCommands } from './account-commands';
 import { ApprovalsTreeProvider } from './approvals-tree';
 import { registerApprovalCommands } from './approval-commands';
+import { registerDeviceCommands } from './device-authorization';
 import { registerTokenCommands } from './token-commands';
 import { RequestStatusWatcher } from './request-status-watcher';
+import { registerRepositoriesView, type RepositoriesView } from './repositories-view';
 import { ExpiryStatusBar } from '../status-bar/expiry-status-bar';
 import { WebviewPanels } from '../webviews/panels';
+import { registerOrganizations, type OrganizationsInternals } from './orgs/register-orgs';
 
 /** Background refresh while signed in: new requests, decisions on the user's requests, expiry. */
 export const POLL_INTERVAL_MS = 5 * 60 * 1000;
@@ -30,6 +33,8 @@ export interface ViewsInternals {
   readonly approvalsView: vscode.TreeView<unknown>;
   readonly statusBar: ExpiryStatusBar;
   readonly panels: WebviewPanels;
+  readonly repositories: RepositoriesView;
+  readonly organizations: OrganizationsInternals;
   /** Runs the background check now (tests). */
   backgroundCheck(): Promise<void>;
 }
@@ -56,6 +61,8 @@ export function registerViews(context: vscode.ExtensionContext, services: Tesser
   });
   subs.push(store, orgs, tokensTree, accountsTree, approvalsTree, panels, statusBar, watcher, tokensView, accountsView, approvalsView);
   subs.push(vscode.window.registerFileDecorationProvider(new TokenDecorationProvider()));
+  const organizations = registerOrganizations(context, services, orgs);
+  subs.push(orgs.onDidChange(() => (accountsTree.refresh(), approvalsTree.refresh())));
   subs.push(
     approvalsTree.onDidCount((n) => {
       approvalsView.badge = n ? { value: n, tooltip: `${n} pending token request${n === 1 ? '' : 's'}` } : undefined;
@@ -120,6 +127,15 @@ export function registerViews(context: vscode.ExtensionContext, services: Tesser
       refreshAll();
     }),
     services.onDidChangeProviderState(() => refreshAll()),
+    // Live updates: the provider says something changed for an account (made anywhere).
+    services.onDidChangeRemote(({ accountId }) => {
+      orgs.invalidate();
+      store.invalidate();
+      accountsTree.refresh();
+      approvalsTree.refresh();
+      panels.remoteChanged(accountId);
+      scheduleBackground();
+    }),
   );
 
   // ---- commands ----
@@ -139,7 +155,9 @@ export function registerViews(context: vscode.ExtensionContext, services: Tesser
       },
     }),
     ...registerApprovalCommands(services, { tree: approvalsTree, view: approvalsView, orgs, afterChange: afterApprovals }),
+    ...registerDeviceCommands(services),
     ...registerAccountCommands(services, { orgs, accountsTree, panels, scheduleBackground: () => scheduleBackground() }),
   );
-  return { store, orgs, tokensTree, tokensView, accountsTree, approvalsTree, approvalsView, statusBar, panels, backgroundCheck };
+  const repositories = registerRepositoriesView(context, services);
+  return { store, orgs, tokensTree, tokensView, accountsTree, approvalsTree, approvalsView, statusBar, panels, repositories, organizations, backgroundCheck };
 }

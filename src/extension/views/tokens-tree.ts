@@ -15,6 +15,7 @@ export class AccountNode extends vscode.TreeItem {
     super(account.login, vscode.TreeItemCollapsibleState.Expanded);
     this.id = `tokens-account:${account.id}`;
     this.description = account.providerOrigin;
+    this.tooltip = `${account.login} on ${account.providerOrigin}`;
     this.iconPath = new vscode.ThemeIcon('account');
     this.contextValue = 'tokenAccount';
   }
@@ -33,7 +34,7 @@ export class GroupNode extends vscode.TreeItem {
     this.description = `${tokens.length} token${tokens.length === 1 ? '' : 's'}`;
     this.iconPath = new vscode.ThemeIcon(tokenKind === 'classic' ? 'key' : ownerIsUser ? 'account' : 'organization');
     this.contextValue = `tokenGroup;kind=${tokenKind}`;
-    this.tooltip = tokenKind === 'classic' ? 'Classic personal access tokens (scopes)' : `Fine-grained tokens for ${owner}'s resources`;
+    this.tooltip = `${tokenKind === 'classic' ? 'Classic personal access tokens (scopes)' : `Fine-grained tokens for ${owner}'s resources`}: ${this.description}`;
   }
 }
 
@@ -83,9 +84,14 @@ export class TokenNode extends vscode.TreeItem {
     if (this.isSignIn) md.appendMarkdown(`$(vm-active) ${SIGN_IN_TOKEN_LABEL}: VS Code uses this token to reach Tessera. Deleting it signs you out here.\n\n`);
     if (t.description) md.appendMarkdown(`${escapeMd(t.description)}\n\n`);
     md.appendMarkdown(`$(${this.expiring ? 'warning' : 'calendar'}) ${escapeMd(stateText(t, now))}${t.expires_at ? ` (${formatDate(t.expires_at)})` : ''}\n\n`);
-    if (t.status === 'denied' && denialReason(t)) md.appendMarkdown(`Denied because: ${escapeMd(denialReason(t)!)}\n\n`);
+    if (t.status === 'denied') {
+      md.appendMarkdown(`Requested ${escapeMd(formatDate(t.created_at))} · denied ${escapeMd(formatDate(t.updated_at))}\n\n`);
+      if (denialReason(t)) md.appendMarkdown(`Denied because: ${escapeMd(denialReason(t)!)}\n\n`);
+    } else {
+      md.appendMarkdown(`${t.status === 'pending' ? 'Requested' : 'Created'} ${escapeMd(formatDate(t.created_at))}\n\n`);
+    }
     md.appendMarkdown(`${escapeMd(grantSummary(t))}\n\n`);
-    md.appendMarkdown(`Ends in \`…${escapeMd(t.token_last_eight ?? '')}\` · ${escapeMd(lastUsedText(t, now))}`);
+    md.appendMarkdown(`Ends in \`…${escapeMd(t.token_last_eight ?? '')}\` · ${escapeMd(lastUsedText(t, now))}${t.last_used_at ? ` (${escapeMd(formatDate(t.last_used_at))})` : ''}`);
     return md;
   }
 }

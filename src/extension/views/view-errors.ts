@@ -29,7 +29,7 @@ export class ProblemItem extends vscode.TreeItem {
     super(label, vscode.TreeItemCollapsibleState.None);
     this.iconPath = new vscode.ThemeIcon(icon, icon === 'error' || icon === 'warning' ? new vscode.ThemeColor(icon === 'error' ? 'errorForeground' : 'list.warningForeground') : undefined);
     this.command = command;
-    this.tooltip = tooltip ?? label;
+    this.tooltip = tooltip ?? (description ? `${label} — ${description}` : label);
     this.description = description;
     this.contextValue = 'problem';
   }

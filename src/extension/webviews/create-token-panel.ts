@@ -9,7 +9,7 @@ import type { RepositoryJson, TokenPolicyJson } from '../../shared/api-types';
 import type { CreatedTokenState, CreateTokenCall, CreateTokenInit, CreateTokenResult, OwnerOption, RepositoryChoice } from '../../shared/webview-protocol';
 import { accountApi, allPages, type ProviderApi } from '../api/provider-api';
 import type { OrgViewModel } from '../views/org-view-model';
-import { WebviewHost } from './webview-host';
+import { copyToClipboard, WebviewHost } from './webview-host';
 
 export const CREATE_TOKEN_VIEW_TYPE = 'tessera.createToken';
 const MAX_REPO_PAGES = 10;
@@ -84,6 +84,12 @@ export class CreateTokenPanel {
         const { accountId, owner, isUser } = p as { accountId: string; owner: string; isUser: boolean };
         return this.repos(accountId, owner, isUser);
       },
+      /** tessera.createRepository for the form's owner; the new repository as the form lists it. */
+      createRepository: async (p: unknown): Promise<RepositoryChoice | undefined> => {
+        const { accountId, owner } = p as { accountId: string; owner: string };
+        const r = await vscode.commands.executeCommand<RepositoryJson | undefined>('tessera.createRepository', { accountId, owner });
+        return r ? { id: r.id, name: r.name, full_name: r.full_name, private: r.private, owner: { login: r.owner.login } } : undefined;
+      },
       create: async (p: unknown): Promise<CreateTokenResult> => {
         const { accountId, body } = p as CreateTokenCall;
         const token = await accountApi(this.services, accountId).createToken(body);
@@ -103,8 +109,7 @@ export class CreateTokenPanel {
       },
       copy: async (p: unknown) => {
         const { text, what } = p as { text: string; what?: string };
-        await vscode.env.clipboard.writeText(text);
-        void vscode.window.setStatusBarMessage(`$(check) ${what ?? 'Copied'} to the clipboard`, 4000);
+        await copyToClipboard(text, what);
       },
       openDetails: (p: unknown) => {
         const { accountId, tokenId } = p as { accountId: string; tokenId: number };

@@ -75,6 +75,16 @@ export class WebviewPanels implements vscode.Disposable {
     this.create.notifyChanged();
   }
 
+  /**
+   * The provider says something changed for the account (made anywhere): its open details panels
+   * reload (a deleted token's tab closes), and the Create Token form reloads its owners and
+   * repositories (or its receipt follows its token).
+   */
+  remoteChanged(accountId: string): void {
+    for (const p of this.details.values()) if (p.accountId === accountId) p.host.update({});
+    this.create.notifyChanged();
+  }
+
   /** Accounts changed: close panels of accounts that are gone. */
   accountsChanged(): void {
     const live = new Set(this.services.accounts().map((a) => a.id));

@@ -6,7 +6,7 @@ import { TesseraError } from '../services';
 import type { AuditEventJson, TokenJson } from '../../shared/api-types';
 import { accountApi } from '../api/provider-api';
 import { changeTokenExpiry, deleteToken, regenerateToken } from '../views/token-actions';
-import { WebviewHost } from './webview-host';
+import { copyToClipboard, WebviewHost } from './webview-host';
 import type { ExpiryChoice, TokenDetailsData, TokenDetailsInit } from '../../shared/webview-protocol';
 
 export const TOKEN_DETAILS_VIEW_TYPE = 'tessera.tokenDetails';
@@ -36,6 +36,8 @@ export class TokenDetailsPanel {
   }
 
   private pendingSecret: { secret: string; lastEight: string } | undefined;
+  /** Deleted from this tab (it says so itself, then closes). */
+  private deletedHere = false;
 
   private initData(): TokenDetailsInit {
     const a = this.services.accounts().find((x) => x.id === this.accountId);
@@ -61,7 +63,10 @@ export class TokenDetailsPanel {
         try {
           token = await this.current();
         } catch (err) {
-          if (err instanceof TesseraError && err.kind === 'not-found') return { gone: true, events: [], now: Date.now() };
+          if (err instanceof TesseraError && err.kind === 'not-found') {
+            this.closeGone();
+            return { gone: true, events: [], now: Date.now() };
+          }
           throw err;
         }
         this.host.panel.title = `Token: ${token.name}`;
@@ -87,15 +92,25 @@ export class TokenDetailsPanel {
       },
       delete: async () => {
         const ok = !!(await deleteToken(this.services, this.accountId, await this.current()));
-        if (ok) setTimeout(() => this.host.dispose(), 1500);
+        if (ok) {
+          this.deletedHere = true;
+          setTimeout(() => this.host.dispose(), 1500);
+        }
         return { deleted: ok };
       },
       copy: async (p: unknown) => {
         const { text, what } = p as { text: string; what?: string };
-        await vscode.env.clipboard.writeText(text);
-        void vscode.window.setStatusBarMessage(`$(check) ${what ?? 'Copied'} to the clipboard`, 4000);
+        await copyToClipboard(text, what);
       },
     };
+  }
+
+  /** The token was deleted elsewhere (another window, the terminal, gh): its tab closes and says why. */
+  private closeGone(): void {
+    if (this.deletedHere || this.host.isDisposed) return;
+    const name = this.host.panel.title.replace(/^Token: /, '');
+    this.host.dispose();
+    void vscode.window.showInformationMessage(`The token “${name}” was deleted, so its tab was closed.`);
   }
 
   /** Shows a secret that was just minted elsewhere (regenerate from the tree), once. */

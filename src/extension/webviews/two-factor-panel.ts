@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import type { TesseraServices } from '../services';
 import { accountApi } from '../api/provider-api';
 import { confirmModal } from '../views/token-actions';
-import { WebviewHost } from './webview-host';
+import { copyToClipboard, WebviewHost } from './webview-host';
 import type { TwoFactorInit, TwoFactorSetupData } from '../../shared/webview-protocol';
 
 export const TWO_FACTOR_VIEW_TYPE = 'tessera.twoFactor';
@@ -80,8 +80,7 @@ export class TwoFactorPanel {
       },
       copy: async (p: unknown) => {
         const { text, what } = p as { text: string; what?: string };
-        await vscode.env.clipboard.writeText(text);
-        void vscode.window.setStatusBarMessage(`$(check) ${what ?? 'Copied'} to the clipboard`, 4000);
+        await copyToClipboard(text, what);
       },
       save: async (p: unknown): Promise<{ saved?: string }> => {
         const { codes } = p as { codes: string[] };

@@ -42,6 +42,12 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, s
 </html>`;
 }
 
+/** A webview's Copy button: the text to the clipboard, and "Copied the token to the clipboard" in the status bar. */
+export async function copyToClipboard(text: string, what = 'the text'): Promise<void> {
+  await vscode.env.clipboard.writeText(text);
+  void vscode.window.setStatusBarMessage(`$(check) Copied ${what} to the clipboard`, 4000);
+}
+
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { repositoryNameProblem } from '../../shared/repository-names';
 import { PRIVATE_DIR_MODE } from '../secrets/private-files';
 
 /** Where the provider keeps its repositories inside its data folder. */
@@ -22,31 +23,14 @@ export class InvalidRepositoryNameError extends Error {
   }
 }
 
-const NAME_CHARS = /^[A-Za-z0-9._-]+$/;
-export const MAX_NAME_LENGTH = 100;
-
-function validate(field: 'owner' | 'name', value: string): string | undefined {
-  const what = field === 'owner' ? 'owner' : 'repository name';
-  if (typeof value !== 'string' || value.length === 0) return `${what} must not be empty`;
-  if (value.length > MAX_NAME_LENGTH) return `${what} must be at most ${MAX_NAME_LENGTH} characters`;
-  if (!NAME_CHARS.test(value)) return `${what} may contain only letters, digits, '.', '-' and '_'`;
-  if (value.includes('..')) return `${what} must not contain '..'`;
-  if (value === '.') return `${what} must not be '.'`;
-  if (value.startsWith('-')) return `${what} must not start with '-'`;
-  if (/\.git$/i.test(value)) return `${what} must not end with '.git'`;
-  // The root keeps its own bookkeeping in dot-folders (.trash); logins never start with '.'.
-  if (field === 'owner' && value.startsWith('.')) return `${what} must not start with '.'`;
-  return undefined;
-}
-
 /** undefined when `owner` is a valid owner login for a repository path, else why not. */
 export function validateOwnerName(owner: string): string | undefined {
-  return validate('owner', owner);
+  return repositoryNameProblem('owner', owner);
 }
 
 /** undefined when `name` is a valid repository name, else why not. */
 export function validateRepositoryName(name: string): string | undefined {
-  return validate('name', name);
+  return repositoryNameProblem('name', name);
 }
 
 function assertNames(owner: string, name: string): void {

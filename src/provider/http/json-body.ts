@@ -1,11 +1,15 @@
 // The only body parser: JSON in UTF-8, at most 64 KiB. Non-UTF-8 bytes → 400 (never silently
 // replaced), malformed JSON → 400, `__proto__`/`constructor` poisoning → 400, empty body → no body.
+// Like GitHub, a body sent without a content type, or labelled the way `curl -d` (form-urlencoded)
+// or a bare fetch (text/plain) label it, is read as JSON too.
 import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
 import { acceptEmptyBodies } from './empty-body';
 import { HttpError } from './errors';
 
 export const BODY_LIMIT = 64 * 1024;
+/** Content types whose body is read as JSON all the same (curl -d; fetch without a type). */
+const JSON_UNDER_OTHER_LABELS = ['application/x-www-form-urlencoded', 'text/plain'];
 
 export function installJsonBodyParser(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
@@ -20,6 +24,7 @@ export function installJsonBodyParser(app: FastifyInstance): void {
   };
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, parser);
   app.addContentTypeParser(/^application\/[\w.-]+\+json$/, { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, parser);
+  for (const label of JSON_UNDER_OTHER_LABELS) app.addContentTypeParser(label, { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, parser);
   // Any other content type: an empty body is no body (as GitHub treats @octokit's bodiless PUTs); else 415.
-  acceptEmptyBodies(app);
+  acceptEmptyBodies(app, { parser, bodyLimit: BODY_LIMIT });
 }

@@ -1,8 +1,11 @@
-// GitHub's simple-user and organization-simple objects (the fields Tessera has), as owners of
-// repositories, requesters in the approval queue and members of organizations.
-import type { OrganizationJson, OrganizationProfileJson, OrganizationSimpleJson, OrgOwnerJson } from '../../shared/api-types';
+// GitHub's simple-user, organization-simple and organization-full objects, as owners of
+// repositories, requesters in the approval queue and members of organizations. Every account's
+// `avatar_url` is its generated avatar (avatars/identicon.ts).
+import type { AccountUrlsJson, OrganizationJson, OrganizationProfileJson, OrganizationSimpleJson, OrgOwnerJson } from '../../shared/api-types';
 import type { SimpleUserJson } from '../../shared/api-types';
+import { avatarUrl, AvatarKind } from '../avatars/identicon';
 import { apiBase, ProviderContext } from '../context';
+import type { RepositoryCounts } from '../store/repositories';
 import type { OrganizationRecord } from '../store/organizations';
 import type { UserRecord } from '../store/users';
 
@@ -11,16 +14,14 @@ export function nodeId(prefix: string, id: number): string {
   return Buffer.from(`${prefix}:${id}`, 'utf8').toString('base64');
 }
 
-export function simpleUserJson(ctx: ProviderContext, u: UserRecord): SimpleUserJson {
-  const url = `${apiBase(ctx)}/users/${u.login}`;
+/** The URLs of a simple-user: users and organizations alike live under /users/{login}. */
+function accountUrlsJson(ctx: ProviderContext, kind: AvatarKind, id: number, login: string): AccountUrlsJson {
+  const url = `${apiBase(ctx)}/users/${login}`;
   return {
-    login: u.login,
-    id: u.id,
-    node_id: nodeId('User', u.id),
-    avatar_url: '',
+    avatar_url: avatarUrl(ctx, kind, id),
     gravatar_id: '',
     url,
-    html_url: `${ctx.origin}/${u.login}`,
+    html_url: `${ctx.origin}/${login}`,
     followers_url: `${url}/followers`,
     following_url: `${url}/following{/other_user}`,
     gists_url: `${url}/gists{/gist_id}`,
@@ -30,6 +31,15 @@ export function simpleUserJson(ctx: ProviderContext, u: UserRecord): SimpleUserJ
     repos_url: `${url}/repos`,
     events_url: `${url}/events{/privacy}`,
     received_events_url: `${url}/received_events`,
+  };
+}
+
+export function simpleUserJson(ctx: ProviderContext, u: UserRecord): SimpleUserJson {
+  return {
+    login: u.login,
+    id: u.id,
+    node_id: nodeId('User', u.id),
+    ...accountUrlsJson(ctx, 'u', u.id, u.login),
     type: 'User',
     site_admin: u.siteAdmin,
     name: u.name,
@@ -38,16 +48,11 @@ export function simpleUserJson(ctx: ProviderContext, u: UserRecord): SimpleUserJ
 
 /** An org in the places GitHub puts a simple-user (a repository's owner). */
 export function orgAsOwnerJson(ctx: ProviderContext, o: OrganizationRecord): OrgOwnerJson {
-  const url = `${apiBase(ctx)}/orgs/${o.login}`;
   return {
     login: o.login,
     id: o.id,
     node_id: nodeId('Organization', o.id),
-    avatar_url: '',
-    gravatar_id: '',
-    url,
-    html_url: `${ctx.origin}/${o.login}`,
-    repos_url: `${url}/repos`,
+    ...accountUrlsJson(ctx, 'o', o.id, o.login),
     type: 'Organization',
     site_admin: false,
   };
@@ -66,7 +71,7 @@ export function organizationSimpleJson(ctx: ProviderContext, o: OrganizationReco
     issues_url: `${url}/issues`,
     members_url: `${url}/members{/member}`,
     public_members_url: `${url}/public_members{/member}`,
-    avatar_url: '',
+    avatar_url: avatarUrl(ctx, 'o', o.id),
     description: o.description,
   };
 }
@@ -77,23 +82,41 @@ export function organizationProfileJson(o: OrganizationRecord): OrganizationProf
   return { company: p.company, blog: p.blog ?? '', location: p.location, email: p.email, twitter_username: p.twitterUsername };
 }
 
-/** GitHub's organization-full (the fields Tessera has); `billing_email` for owners only (`opts.owner`). */
-export function organizationJson(
-  ctx: ProviderContext,
-  o: OrganizationRecord,
-  counts?: { publicRepos: number; privateRepos?: number },
-  opts: { owner?: boolean } = {},
-): OrganizationJson {
+/** The profile fields of organization-full, each only when set (its schema has null for twitter_username only). */
+function organizationFullProfileJson(o: OrganizationRecord): Partial<OrganizationProfileJson> {
+  const { twitter_username, ...rest } = organizationProfileJson(o);
+  return { ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== null && v !== '')), twitter_username };
+}
+
+/** Who reads an organization: members see its private repository count, owners its billing email. */
+export interface OrganizationReader {
+  member: boolean;
+  owner: boolean;
+}
+
+/** GitHub's organization-full. `name` is the login when the organization has none (GitHub's schema has no null name). */
+export function organizationJson(ctx: ProviderContext, o: OrganizationRecord, counts: RepositoryCounts, reader: OrganizationReader): OrganizationJson {
   return {
     ...organizationSimpleJson(ctx, o),
-    name: o.name,
-    ...organizationProfileJson(o),
-    ...(opts.owner ? { billing_email: o.profile.billingEmail } : {}),
+    name: o.name ?? o.login,
+    ...organizationFullProfileJson(o),
+    ...(reader.owner ? { billing_email: o.profile.billingEmail } : {}),
     html_url: `${ctx.origin}/${o.login}`,
     type: 'Organization',
-    ...(counts ? { public_repos: counts.publicRepos } : {}),
-    ...(counts?.privateRepos !== undefined ? { total_private_repos: counts.privateRepos, owned_private_repos: counts.privateRepos } : {}),
+    has_organization_projects: false,
+    has_repository_projects: false,
+    public_repos: counts.public,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
+    ...(reader.member ? { total_private_repos: counts.private, owned_private_repos: counts.private } : {}),
     created_at: o.createdAt.toISOString(),
     updated_at: o.updatedAt.toISOString(),
+    archived_at: null,
   };
+}
+
+/** organizationJson with the repository counts read from the store. */
+export async function organizationWithCountsJson(ctx: ProviderContext, o: OrganizationRecord, reader: OrganizationReader): Promise<OrganizationJson> {
+  return organizationJson(ctx, o, await ctx.store.repositories.countByOwner('Organization', o.id), reader);
 }

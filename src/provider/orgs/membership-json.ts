@@ -1,5 +1,5 @@
 // GitHub's org-membership object. GitHub calls an owner `admin` in this API.
-import type { MembershipJson, OrgRoleJson } from '../../shared/api-types';
+import type { MembershipJson, OrgInvitationJson, OrgRoleJson } from '../../shared/api-types';
 import { apiBase, ProviderContext } from '../context';
 import type { MembershipRecord, OrgRole } from '../store/memberships';
 import type { OrganizationRecord } from '../store/organizations';
@@ -26,5 +26,23 @@ export function membershipJson(ctx: ProviderContext, m: MembershipRecord, org: O
     organization: organizationSimpleJson(ctx, org),
     user: simpleUserJson(ctx, user),
     permissions: { can_create_repository: m.state === 'active' },
+  };
+}
+
+/** A pending membership as GitHub's organization-invitation object. */
+export function invitationJson(ctx: ProviderContext, m: MembershipRecord, org: OrganizationRecord, user: UserRecord, inviter: UserRecord | undefined): OrgInvitationJson {
+  return {
+    id: user.id,
+    node_id: Buffer.from(`OrganizationInvitation:${org.id}:${user.id}`).toString('base64'),
+    login: user.login,
+    email: null,
+    role: m.role === 'owner' ? 'admin' : 'direct_member',
+    created_at: m.createdAt.toISOString(),
+    failed_at: null,
+    failed_reason: null,
+    inviter: inviter ? simpleUserJson(ctx, inviter) : null,
+    team_count: 0,
+    invitation_teams_url: `${apiBase(ctx)}/organizations/${org.id}/invitations/${user.id}/teams`,
+    invitation_source: 'member',
   };
 }

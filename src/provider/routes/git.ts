@@ -10,7 +10,8 @@ import { audit, requestSource } from '../audit/audit';
 import { AuthRequirement, AuthzRequest, resolvePerRequest, ResourceResolver } from '../authz/requirement';
 import { approvalDenial } from '../authz/token-access';
 import type { ProviderContext } from '../context';
-import { bareRepositoryExists, createBareRepository, defaultRepositoriesRoot, gitPathInfo, InvalidRepositoryNameError } from '../git/bare-repos';
+import { bareRepositoryExists, createBareRepository, gitPathInfo, InvalidRepositoryNameError } from '../git/bare-repos';
+import { repositoriesRoot } from '../repos/repositories-root';
 import { GitService, parseGitSmartHttpRequest } from '../git/git-service';
 import { serveGitHttpBackend } from '../git/http-backend';
 import { toHttpError } from '../http/error-handler';
@@ -160,9 +161,8 @@ export function registerGitRoutes(app: FastifyInstance, ctx: ProviderContext): v
       if (route.phase === 'rpc' && String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() !== expectedType) {
         throw new HttpError(415, `Unsupported Media Type: git-${route.service} needs Content-Type ${expectedType}`);
       }
-      if (!ctx.dataDir) throw new Error('git routes need the provider data folder (ctx.dataDir)');
       const rec = repositoryOf(request);
-      const root = defaultRepositoriesRoot(ctx.dataDir);
+      const root = repositoriesRoot(ctx);
       let pathInfo: string;
       try {
         pathInfo = gitPathInfo(rec.owner.login, rec.repository.name, subPath);

@@ -3,12 +3,18 @@ import type { FastifyInstance } from 'fastify';
 import type { ProviderContext } from '../context';
 import { registerApiDiscoveryRoutes } from './api-discovery';
 import { registerAuditLogRoutes } from './audit-log';
+import { registerAvatarRoutes } from './avatars';
 import { registerAuthorizationRoutes } from './authorizations';
 import { registerCredentialsRevokeRoutes } from './credentials-revoke';
+import { registerDeviceAuthorizationRoutes } from './device-authorizations';
+import { registerDevicePageRoutes } from './device-page';
 import { registerErrorDocsRoutes } from './error-docs';
+import { registerEventRoutes } from './events';
 import { registerGitRoutes } from './git';
 import { registerGraphqlRoutes } from './graphql';
 import { registerHealthRoutes } from './health';
+import { registerOAuthAppRoutes } from './oauth-apps';
+import { registerOAuthDeviceFlowRoutes } from './oauth-device-flow';
 import { ORGANIZATION_ROUTE_MODULES } from './organization-routes';
 import { registerPersonalAccessTokenRoutes } from './personal-access-tokens';
 import { registerSudoRoutes } from './sudo';
@@ -21,8 +27,10 @@ export type RouteModule = (app: FastifyInstance, ctx: ProviderContext) => void;
 
 export const ROUTE_MODULES: readonly RouteModule[] = [
   registerHealthRoutes,
+  registerAvatarRoutes,
   registerErrorDocsRoutes,
   registerApiDiscoveryRoutes,
+  registerEventRoutes,
   registerUserRoutes,
   registerUserProfileRoutes,
   registerUserKeyRoutes,
@@ -32,6 +40,10 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   registerPersonalAccessTokenRoutes,
   registerCredentialsRevokeRoutes,
   registerAuditLogRoutes,
+  registerOAuthAppRoutes,
+  registerOAuthDeviceFlowRoutes,
+  registerDeviceAuthorizationRoutes,
+  registerDevicePageRoutes,
   ...ORGANIZATION_ROUTE_MODULES,
   registerGraphqlRoutes,
   registerGitRoutes,

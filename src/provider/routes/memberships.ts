@@ -1,7 +1,7 @@
 // GitHub's organization memberships: invitations (PUT /orgs/{org}/memberships/{username} makes a
 // pending one, PATCH /user/memberships/orgs/{org} {state: active} accepts it), role changes,
-// removal, and the user's own memberships (GET /user/memberships/orgs[/{org}]). GitHub calls an
-// owner `admin` here.
+// removal, the user's own memberships (GET /user/memberships/orgs[/{org}]) and an org's pending
+// invitations (GET /orgs/{org}/invitations, owners only). GitHub calls an owner `admin` here.
 import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../auth/principal';
 import { principalOf } from '../authz/authorize';
@@ -9,13 +9,15 @@ import { callerOf } from '../authz/caller';
 import type { ProviderContext } from '../context';
 import { notFound } from '../http/errors';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
-import { ApiOrgRole, membershipJson, storeRole } from '../orgs/membership-json';
+import { ApiOrgRole, invitationJson, membershipJson, storeRole } from '../orgs/membership-json';
 import { acceptInvitation, removeMembership, setMembership } from '../orgs/membership-service';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
 
 const API = '/api/v3';
 const MEMBERS_READ = { group: 'organization', name: 'members', level: 'read' } as const;
 const MEMBERS_WRITE = { group: 'organization', name: 'members', level: 'write' } as const;
+/** Classic tokens: `admin:org`, or Tessera's `admin:token` (what the editor signs in with; it can mint an `admin:org` token anyway). */
+const MEMBERS_ADMIN_SCOPES = ['admin:org', 'admin:token'];
 
 /** A fine-grained token sees only its resource owner's membership; an account token its org's. */
 function tokenMaySee(principal: Principal, orgId: number): boolean {
@@ -74,6 +76,27 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
     },
   );
 
+  app.get<{ Params: { org: string }; Querystring: { per_page?: string; page?: string } }>(
+    `${API}/orgs/:org/invitations`,
+    {
+      config: { auth: { classicScopes: MEMBERS_ADMIN_SCOPES, permission: MEMBERS_READ, accountToken: true, resource: organizationResolver('owner') } },
+      schema: { querystring: { type: 'object', additionalProperties: false, properties: { ...paginationQuerySchema } } },
+    },
+    async (request, reply) => {
+      const { org } = organizationOf(request);
+      const page = pageOf(request.query);
+      const pending = await ctx.store.memberships.list({ orgId: org.id, state: 'pending', limit: page.limit, offset: page.offset });
+      setLinkHeader(request, reply, page, pending.length, ctx.origin);
+      const out = [];
+      for (const m of pending) {
+        const user = await ctx.store.users.byId(m.userId);
+        const inviter = m.invitedBy === null ? undefined : await ctx.store.users.byId(m.invitedBy);
+        if (user) out.push(invitationJson(ctx, m, org, user, inviter));
+      }
+      return out;
+    },
+  );
+
   app.get<{ Params: { org: string; username: string } }>(
     `${API}/orgs/:org/memberships/:username`,
     { config: { auth: { classicScopes: ['read:org'], permission: MEMBERS_READ, accountToken: true, resource: organizationResolver('member') } } },
@@ -91,7 +114,7 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
     scope.put<{ Params: { org: string; username: string }; Body: { role?: ApiOrgRole } }>(
       `${API}/orgs/:org/memberships/:username`,
       {
-        config: { auth: { classicScopes: ['admin:org'], permission: MEMBERS_WRITE, accountToken: true, resource: organizationResolver('owner') } },
+        config: { auth: { classicScopes: MEMBERS_ADMIN_SCOPES, permission: MEMBERS_WRITE, accountToken: true, resource: organizationResolver('owner') } },
         schema: { body: { type: 'object', additionalProperties: false, properties: { role: { type: 'string', enum: ['admin', 'member'] } } } },
       },
       async (request) => {
@@ -104,7 +127,7 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
 
   app.delete<{ Params: { org: string; username: string } }>(
     `${API}/orgs/:org/memberships/:username`,
-    { config: { auth: { classicScopes: ['admin:org'], permission: MEMBERS_WRITE, accountToken: true, resource: organizationResolver('member') } } },
+    { config: { auth: { classicScopes: MEMBERS_ADMIN_SCOPES, permission: MEMBERS_WRITE, accountToken: true, resource: organizationResolver('member') } } },
     async (request, reply) => {
       const { org, role } = organizationOf(request);
       await removeMembership(ctx, callerOf(request), org, role, request.params.username);
@@ -115,7 +138,7 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
   // GitHub's other removal: owners remove an active member (an invitation is not a member).
   app.delete<{ Params: { org: string; username: string } }>(
     `${API}/orgs/:org/members/:username`,
-    { config: { auth: { classicScopes: ['admin:org'], permission: MEMBERS_WRITE, accountToken: true, resource: organizationResolver('owner') } } },
+    { config: { auth: { classicScopes: MEMBERS_ADMIN_SCOPES, permission: MEMBERS_WRITE, accountToken: true, resource: organizationResolver('owner') } } },
     async (request, reply) => {
       const { org, role } = organizationOf(request);
       await removeMembership(ctx, callerOf(request), org, role, request.params.username, { activeOnly: true });

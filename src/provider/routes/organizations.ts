@@ -8,7 +8,7 @@ import { partialResultsHeader, SSO_HEADER } from '../authz/token-access';
 import type { ProviderContext } from '../context';
 import { notFound } from '../http/errors';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
-import { organizationJson, simpleUserJson } from '../orgs/account-json';
+import { organizationJson, organizationSimpleJson, organizationWithCountsJson, simpleUserJson } from '../orgs/account-json';
 import { organizationProfileSchema } from '../orgs/org-profile-input';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
 import { activeRole } from '../orgs/org-roles';
@@ -23,10 +23,11 @@ const nameSchema = { anyOf: [{ type: 'string', maxLength: 255 }, { type: 'null' 
 const descriptionSchema = { anyOf: [{ type: 'string', maxLength: 1024 }, { type: 'null' }] } as const;
 
 export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderContext): void {
+  // Classic tokens: `admin:org`, or Tessera's `admin:token` (what the editor signs in with).
   app.post<{ Body: { login: string; name?: string | null; description?: string | null } }>(
     `${API}/user/orgs`,
     {
-      config: { auth: { classicScopes: ['admin:org'] } },
+      config: { auth: { classicScopes: ['admin:org', 'admin:token'] } },
       schema: {
         body: {
           type: 'object',
@@ -39,7 +40,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
     async (request, reply) => {
       const org = await createOrganization(ctx, callerOf(request), request.body);
       reply.code(201).header('Location', `${ctx.origin}${API}/orgs/${org.login}`);
-      return organizationJson(ctx, org, { publicRepos: 0, privateRepos: 0 });
+      return organizationJson(ctx, org, { public: 0, private: 0 }, { member: true, owner: true });
     },
   );
 
@@ -48,9 +49,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
     { config: { auth: READ_ORGANIZATION } },
     async (request) => {
       const { org, role } = organizationOf(request);
-      const publicRepos = (await ctx.store.repositories.list({ ownerType: 'Organization', ownerId: org.id, private: false })).length;
-      const privateRepos = role ? (await ctx.store.repositories.list({ ownerType: 'Organization', ownerId: org.id, private: true })).length : undefined;
-      return organizationJson(ctx, org, { publicRepos, privateRepos }, { owner: role === 'owner' });
+      return organizationWithCountsJson(ctx, org, { member: !!role, owner: role === 'owner' });
     },
   );
 
@@ -66,7 +65,8 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
       },
       schema: { body: { type: 'object', additionalProperties: false, properties: { name: nameSchema, description: descriptionSchema, ...organizationProfileSchema } } },
     },
-    async (request) => organizationJson(ctx, await updateOrganization(ctx, callerOf(request), organizationOf(request).org, request.body), undefined, { owner: true }),
+    async (request) =>
+      organizationWithCountsJson(ctx, await updateOrganization(ctx, callerOf(request), organizationOf(request).org, request.body), { member: true, owner: true }),
   );
 
   app.get<{ Querystring: { per_page?: string; page?: string } }>(
@@ -85,7 +85,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
       const page = pageOf(request.query);
       const slice = orgs.slice(page.offset, page.offset + page.limit);
       setLinkHeader(request, reply, page, slice.length, ctx.origin);
-      return slice.map((o) => organizationJson(ctx, o));
+      return slice.map((o) => organizationSimpleJson(ctx, o));
     },
   );
 
@@ -94,7 +94,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
     {
       config: {
         auth: {
-          classicScopes: ['read:org'],
+          classicScopes: ['read:org', 'admin:token'],
           permission: { group: 'organization', name: 'members', level: 'read' },
           accountToken: true,
           resource: organizationResolver('member'),

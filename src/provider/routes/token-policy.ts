@@ -28,7 +28,7 @@ export function registerTokenPolicyRoutes(app: FastifyInstance, ctx: ProviderCon
     {
       config: {
         auth: {
-          classicScopes: ['admin:org'],
+          classicScopes: ['admin:org', 'admin:token'],
           permission: { group: 'organization', name: 'organization_administration', level: 'write' },
           resource: organizationResolver('owner', { administration: true }),
         },

@@ -11,7 +11,7 @@ import { callerOf } from '../authz/caller';
 import type { ProviderContext } from '../context';
 import { forbidden, invalidField } from '../http/errors';
 import { UniqueViolation } from '../store/errors';
-import { EMAIL_PATTERN, LOGIN_PATTERN, userJson } from '../users/user-json';
+import { EMAIL_PATTERN, LOGIN_PATTERN, userJson, userWithCountsJson } from '../users/user-json';
 import { userProfileSchema } from '../users/user-profile-input';
 import { updateUser } from '../users/user-service';
 
@@ -62,13 +62,13 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ProviderContext): 
         data: { login: user.login, site_admin: user.siteAdmin },
       });
       reply.code(201).header('Location', `${ctx.origin}${API}/users/${user.login}`);
-      return userJson(ctx, user);
+      return userJson(ctx, user, { public: 0, private: 0 });
     },
   );
 
   // Any token, password or account API token.
   app.get(`${API}/user`, { config: { auth: { classicScopes: [], permission: 'none', accountToken: true } } }, async (request) =>
-    userJson(ctx, principalOf(request).user),
+    userWithCountsJson(ctx, principalOf(request).user),
   );
 
   app.patch<{ Body: UpdateUserRequest }>(
@@ -87,6 +87,6 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ProviderContext): 
         },
       },
     },
-    async (request) => userJson(ctx, await updateUser(ctx, callerOf(request), request.body)),
+    async (request) => userWithCountsJson(ctx, await updateUser(ctx, callerOf(request), request.body)),
   );
 }

@@ -87,6 +87,11 @@ export interface RepositoryQuery {
   offset?: number;
 }
 
+export interface RepositoryCounts {
+  public: number;
+  private: number;
+}
+
 export interface RepositoryStore {
   /** Throws UniqueViolation('name') when the owner already has a repository of that name (case-insensitive). */
   create(repo: NewRepository): Promise<RepositoryRecord>;
@@ -99,6 +104,8 @@ export interface RepositoryStore {
    * (when `includePublic`) every public one. Ordered by full name.
    */
   listVisibleTo(userId: number, opts: { includePublic: boolean }): Promise<RepositoryRecord[]>;
+  /** How many public and private repositories an account owns. */
+  countByOwner(ownerType: ResourceOwnerType, ownerId: number): Promise<RepositoryCounts>;
   update(id: number, update: RepositoryUpdate): Promise<RepositoryRecord | undefined>;
   touchPushed(id: number, now: Date): Promise<void>;
   delete(id: number): Promise<boolean>;

@@ -6,8 +6,10 @@ import type { AccountTokenStore } from './account-tokens';
 import type { AuditStore } from './audit';
 import type { CredentialAuthorizationStore } from './credential-authorizations';
 import type { DeployKeyStore } from './deploy-keys';
+import type { DeviceCodeStore } from './device-codes';
 import type { FineGrainedTokenStore } from './fine-grained-tokens';
 import type { MembershipStore } from './memberships';
+import type { OAuthAppStore } from './oauth-apps';
 import type { OrganizationStore } from './organizations';
 import type { RateLimitStore } from './rate-limits';
 import type { RepositoryStore } from './repositories';
@@ -33,6 +35,8 @@ export interface Store {
   readonly accountTokens: AccountTokenStore;
   /** API rate-limit counters, shared by every process on the store. */
   readonly rateLimits: RateLimitStore;
+  readonly oauthApps: OAuthAppStore;
+  readonly deviceCodes: DeviceCodeStore;
   /**
    * Runs `fn` in a transaction: every call made through `tx` commits together when `fn`'s promise
    * resolves, and none does when it rejects (the rejection is passed on). Transactions are
@@ -43,6 +47,13 @@ export interface Store {
    * rolled back alone when its `fn` rejects).
    */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /**
+   * Runs the periodic job `name` (`fn`) unless it is already running — here, or (PostgreSQL) at
+   * any replica sharing the database, which holds its advisory lock meanwhile: then resolves to
+   * undefined without running `fn`. On SQLite the exclusion is this process's; processes sharing a
+   * data folder are serialized by the job's own transaction (one writer at a time).
+   */
+  runExclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>;
   /**
    * Whether `err` (thrown by one of this store's methods) means the database was busy — another
    * writer held it for longer than the store waits — rather than a bug: the caller may try again.

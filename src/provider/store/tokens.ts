@@ -145,6 +145,8 @@ export interface TokenStore {
   ): Promise<TokenRecord | undefined>;
   /** Sets last_used_at = now unless it was written less than `minIntervalMs` ago. True when written. */
   touchLastUsed(id: number, now: Date, minIntervalMs: number): Promise<boolean>;
+  /** The latest last_used_at among the user's tokens (null when none was ever used): what a change stream watches for use. */
+  latestUse(userId: number): Promise<Date | null>;
   setSudoUntil(id: number, until: Date | null): Promise<void>;
   /** Deletes the row (dependent rows, e.g. deploy keys made with it, go by foreign-key cascade). */
   delete(id: number): Promise<boolean>;

@@ -1,7 +1,8 @@
-// The 2013 OAuth Authorizations API's authorization object. `token` only in the answer that
-// created it.
+// The 2013 OAuth Authorizations API's authorization object. `token` is the secret only in the
+// answer that created it, and empty in every other (as GHES answers for existing authorizations).
 import type { AuthorizationJson } from '../../shared/api-types';
 import { apiBase, ProviderContext } from '../context';
+import { simpleUserJson } from '../orgs/account-json';
 import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
 
@@ -12,7 +13,7 @@ export function authorizationJson(ctx: ProviderContext, t: TokenRecord, user: Us
     id: t.id,
     url: `${apiBase(ctx)}/authorizations/${t.id}`,
     scopes: t.scopes,
-    ...(secret !== undefined ? { token: secret } : {}),
+    token: secret ?? '',
     token_last_eight: t.tokenLastEight,
     hashed_token: t.hashedToken,
     app: {
@@ -26,6 +27,6 @@ export function authorizationJson(ctx: ProviderContext, t: TokenRecord, user: Us
     updated_at: t.updatedAt.toISOString(),
     fingerprint: t.fingerprint,
     expires_at: t.expiresAt?.toISOString() ?? null,
-    user: { login: user.login, id: user.id },
+    user: simpleUserJson(ctx, user),
   };
 }

@@ -1,29 +1,39 @@
 // Revokes tokens unused for 365 days (never used: counted from creation), and forgets the API
 // rate-limit counts of ended windows. Runs at start and then every `intervalMs`; reads time from
-// the provider's clock so tests can move it.
+// the provider's clock so tests can move it. One sweep at a time across replicas
+// (Store.runExclusive), and the revocations commit with their audit events in one transaction, so
+// a token is revoked, and its event written, once.
 import { DAY } from '../clock';
 import type { ProviderContext } from '../context';
 import { AUDIT_ACTIONS } from '../audit/audit-log';
 import { audit } from '../audit/audit';
 import { pruneRateLimits } from '../http/api-rate-limit';
+import { withTransaction } from '../transaction';
+
+const SWEEP_JOB = 'unused-token-sweeper';
 
 export const UNUSED_TOKEN_MAX_AGE_MS = 365 * DAY;
 export const DEFAULT_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 export const UNUSED_REVOKE_REASON = 'Revoked automatically: unused for 365 days';
 
 export async function sweepUnusedTokens(ctx: ProviderContext): Promise<number> {
-  const now = ctx.clock.now();
-  const revoked = await ctx.store.tokens.revokeUnusedSince(new Date(now.getTime() - UNUSED_TOKEN_MAX_AGE_MS), now, UNUSED_REVOKE_REASON);
-  for (const t of revoked) {
-    const user = await ctx.store.users.byId(t.userId);
-    await audit(ctx, {}, AUDIT_ACTIONS.patAutoRevoked, {
-      user,
-      tokenId: t.id,
-      data: { token_name: t.note, kind: t.kind, token_last_eight: t.tokenLastEight, reason: 'unused_365_days' },
-    });
-  }
-  if (revoked.length) ctx.log('info', `sweeper: revoked ${revoked.length} token(s) unused for 365 days`);
-  return revoked.length;
+  const revoked = await ctx.store.runExclusive(SWEEP_JOB, () =>
+    withTransaction(ctx, async (tx) => {
+      const now = tx.clock.now();
+      const tokens = await tx.store.tokens.revokeUnusedSince(new Date(now.getTime() - UNUSED_TOKEN_MAX_AGE_MS), now, UNUSED_REVOKE_REASON);
+      for (const t of tokens) {
+        const user = await tx.store.users.byId(t.userId);
+        await audit(tx, {}, AUDIT_ACTIONS.patAutoRevoked, {
+          user,
+          tokenId: t.id,
+          data: { token_name: t.note, kind: t.kind, token_last_eight: t.tokenLastEight, reason: 'unused_365_days' },
+        });
+      }
+      return tokens.length;
+    }),
+  );
+  if (revoked) ctx.log('info', `sweeper: revoked ${revoked} token(s) unused for 365 days`);
+  return revoked ?? 0;
 }
 
 export interface Sweeper {

@@ -1,8 +1,9 @@
 // The token object of /user/personal-access-tokens. `token` (the secret) only when given — in the
 // create and regenerate answers. A list is serialized with a fixed number of reads, whatever its
-// length (resource owners and selected repositories are read for all its tokens at once).
+// length (resource owners, selected repositories and OAuth apps are read for all its tokens at once).
 import type { TokenJson } from '../../shared/api-types';
 import { apiBase, ProviderContext } from '../context';
+import { oauthAppRefJson } from '../oauth/oauth-app-json';
 import { accountKey } from '../repos/account-owner';
 import type { TokenRecord } from '../store/tokens';
 import { effectiveStatus } from './token-status';
@@ -12,6 +13,8 @@ export async function tokensJson(ctx: ProviderContext, tokens: readonly TokenRec
   const fineGrained = tokens.filter((t) => t.kind !== 'classic');
   const owners = fineGrained.flatMap((t) => (t.resourceOwnerId !== null && t.resourceOwnerType ? [{ type: t.resourceOwnerType, id: t.resourceOwnerId }] : []));
   const { selected, logins } = await selectedRepositoriesOf(ctx, fineGrained, owners);
+  const clientIds = tokens.flatMap((t) => (t.kind === 'classic' && t.clientId ? [t.clientId] : []));
+  const apps = new Map((await ctx.store.oauthApps.byClientIds(clientIds)).map((a) => [a.clientId, a]));
   const now = ctx.clock.now();
   return tokens.map((t) => {
     const out: TokenJson = {
@@ -33,6 +36,8 @@ export async function tokensJson(ctx: ProviderContext, tokens: readonly TokenRec
       out.note_url = t.noteUrl;
       out.fingerprint = t.fingerprint;
       out.client_id = t.clientId;
+      const app = t.clientId ? apps.get(t.clientId) : undefined;
+      out.oauth_app = app ? oauthAppRefJson(app) : null;
     } else {
       out.permissions = t.permissions ?? {};
       out.resource_owner = t.resourceOwnerId !== null && t.resourceOwnerType ? (logins.get(accountKey(t.resourceOwnerType, t.resourceOwnerId)) ?? null) : null;

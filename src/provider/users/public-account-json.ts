@@ -2,7 +2,7 @@
 // organization's in the same shape with `type: "Organization"` (one login namespace, as on GitHub).
 // Emails of users are not public on Tessera: `email` is null.
 import type { PublicAccountJson } from '../../shared/api-types';
-import { apiBase, ProviderContext } from '../context';
+import type { ProviderContext } from '../context';
 import { orgAsOwnerJson, organizationProfileJson, simpleUserJson } from '../orgs/account-json';
 import type { AccountOwner } from '../repos/account-owner';
 import { userProfileJson } from './user-json';
@@ -21,19 +21,9 @@ export function publicAccountJson(ctx: ProviderContext, account: AccountOwner, c
     };
   }
   const o = account.org;
-  const url = `${apiBase(ctx)}/users/${o.login}`;
   return {
+    // Its URLs are a user's (under /users/{login}), as GitHub gives them.
     ...orgAsOwnerJson(ctx, o),
-    url,
-    followers_url: `${url}/followers`,
-    following_url: `${url}/following{/other_user}`,
-    gists_url: `${url}/gists{/gist_id}`,
-    starred_url: `${url}/starred{/owner}{/repo}`,
-    subscriptions_url: `${url}/subscriptions`,
-    organizations_url: `${url}/orgs`,
-    repos_url: `${url}/repos`,
-    events_url: `${url}/events{/privacy}`,
-    received_events_url: `${url}/received_events`,
     name: o.name,
     ...organizationProfileJson(o),
     bio: o.description,

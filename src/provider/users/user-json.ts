@@ -1,22 +1,34 @@
-// GitHub's user object (the fields Tessera has).
+// GitHub's private-user object: the signed-in user as GET/PATCH /user and POST /users answer.
+// What Tessera does not have (followers, gists, disk usage) is GitHub's empty value.
 import type { UserJson, UserProfileJson } from '../../shared/api-types';
-import { apiBase, ProviderContext } from '../context';
+import type { ProviderContext } from '../context';
+import { simpleUserJson } from '../orgs/account-json';
+import type { RepositoryCounts } from '../store/repositories';
 import type { UserRecord } from '../store/users';
 
-export function userJson(ctx: ProviderContext, u: UserRecord): UserJson {
+export function userJson(ctx: ProviderContext, u: UserRecord, repos: RepositoryCounts): UserJson {
   return {
-    login: u.login,
-    id: u.id,
-    type: 'User',
-    site_admin: u.siteAdmin,
-    name: u.name,
-    email: u.email,
-    two_factor_authentication: u.twoFactorEnabled,
+    ...simpleUserJson(ctx, u),
     ...userProfileJson(u),
+    email: u.email,
+    public_repos: repos.public,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
     created_at: u.createdAt.toISOString(),
     updated_at: u.updatedAt.toISOString(),
-    url: `${apiBase(ctx)}/users/${u.login}`,
+    private_gists: 0,
+    total_private_repos: repos.private,
+    owned_private_repos: repos.private,
+    disk_usage: 0,
+    collaborators: 0,
+    two_factor_authentication: u.twoFactorEnabled,
   };
+}
+
+/** userJson with the user's repository counts read from the store. */
+export async function userWithCountsJson(ctx: ProviderContext, u: UserRecord): Promise<UserJson> {
+  return userJson(ctx, u, await ctx.store.repositories.countByOwner('User', u.id));
 }
 
 /** The profile fields GitHub's user objects carry (`blog` is '' when unset, as on GitHub). */
@@ -25,6 +37,5 @@ export function userProfileJson(u: UserRecord): UserProfileJson {
   return { bio: p.bio, blog: p.blog ?? '', company: p.company, location: p.location, twitter_username: p.twitterUsername, hireable: p.hireable };
 }
 
-/** GitHub's login rules: alphanumerics and single hyphens, not at either end, at most 39. */
-export const LOGIN_PATTERN = '^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$';
+export { LOGIN_PATTERN } from '../../shared/login-format';
 export const EMAIL_PATTERN = '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$';

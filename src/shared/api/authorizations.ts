@@ -1,4 +1,5 @@
 // The 2013 OAuth Authorizations API (/authorizations) and POST /credentials/revoke.
+import type { SimpleUserJson } from './users';
 
 export interface CreateAuthorizationRequest {
   scopes?: string[];
@@ -22,8 +23,8 @@ export interface AuthorizationJson {
   id: number;
   url: string;
   scopes: string[];
-  /** The secret — only in the answer that created it. */
-  token?: string;
+  /** The secret in the answer that created it; '' in every other. */
+  token: string;
   token_last_eight: string;
   hashed_token: string;
   app: { name: string; url: string; client_id: string };
@@ -33,7 +34,7 @@ export interface AuthorizationJson {
   updated_at: string;
   fingerprint: string | null;
   expires_at: string | null;
-  user?: { login: string; id: number };
+  user: SimpleUserJson;
 }
 
 export interface RevokeCredentialsRequest {

@@ -1,6 +1,6 @@
 // Organizations and memberships: GET /orgs/{org}, GET /user/memberships/orgs and the org objects
 // inside other answers. GitHub calls an owner `admin` in this API.
-import type { SimpleUserJson } from './users';
+import type { AccountUrlsJson, SimpleUserJson } from './users';
 
 export type OrgRoleJson = 'admin' | 'member';
 export type MembershipState = 'active' | 'pending';
@@ -41,29 +41,39 @@ export interface UpdateOrganizationRequest {
   twitter_username?: string | null;
 }
 
-export interface OrganizationJson extends OrganizationSimpleJson, OrganizationProfileJson {
-  name: string | null;
+/** POST /user/orgs (Tessera's own: the creator becomes the first owner). */
+export interface CreateOrganizationRequest {
+  login: string;
+  name?: string | null;
+  description?: string | null;
+}
+
+/** GitHub's organization-full. `name` is the login when the organization has none. */
+export interface OrganizationJson extends OrganizationSimpleJson, Partial<OrganizationProfileJson> {
+  name: string;
   /** Owners only. */
   billing_email?: string | null;
   html_url: string;
   type: 'Organization';
-  public_repos?: number;
+  has_organization_projects: boolean;
+  has_repository_projects: boolean;
+  public_repos: number;
+  public_gists: number;
+  followers: number;
+  following: number;
+  /** Members only. */
   total_private_repos?: number;
   owned_private_repos?: number;
   created_at: string;
   updated_at: string;
+  archived_at: string | null;
 }
 
 /** An org where GitHub puts a simple-user (a repository's owner). */
-export interface OrgOwnerJson {
+export interface OrgOwnerJson extends AccountUrlsJson {
   login: string;
   id: number;
   node_id: string;
-  avatar_url: string;
-  gravatar_id: string;
-  url: string;
-  html_url: string;
-  repos_url: string;
   type: 'Organization';
   site_admin: false;
 }
@@ -77,4 +87,22 @@ export interface MembershipJson {
   organization: OrganizationSimpleJson;
   user: SimpleUserJson;
   permissions: { can_create_repository: boolean };
+}
+
+/** GET /orgs/{org}/invitations: a pending invitation (GitHub's organization-invitation). */
+export interface OrgInvitationJson {
+  /** One pending invitation per user and org: the invitee's user id. */
+  id: number;
+  node_id: string;
+  login: string;
+  email: string | null;
+  /** GitHub's names: `admin` (owner) or `direct_member`. */
+  role: 'admin' | 'direct_member';
+  created_at: string;
+  failed_at: null;
+  failed_reason: null;
+  inviter: SimpleUserJson | null;
+  team_count: 0;
+  invitation_teams_url: string;
+  invitation_source: 'member';
 }

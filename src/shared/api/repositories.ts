@@ -1,5 +1,5 @@
 // Repositories: GET /user/repos, /orgs/{org}/repos, /repos/{owner}/{repo} and the repository lists
-// of the approval queue.
+// of the approval queue, in the shape of GitHub's full-repository.
 import type { OrgOwnerJson } from './organizations';
 import type { SimpleUserJson } from './users';
 
@@ -35,7 +35,62 @@ export interface CreateRepositoryRequest extends RepositorySettingsRequest {
   auto_init?: boolean;
 }
 
-export interface RepositoryJson {
+/** The API URLs GitHub gives every repository (`{…}` are RFC 6570 templates). */
+export interface RepositoryUrlsJson {
+  url: string;
+  archive_url: string;
+  assignees_url: string;
+  blobs_url: string;
+  branches_url: string;
+  collaborators_url: string;
+  comments_url: string;
+  commits_url: string;
+  compare_url: string;
+  contents_url: string;
+  contributors_url: string;
+  deployments_url: string;
+  downloads_url: string;
+  events_url: string;
+  forks_url: string;
+  git_commits_url: string;
+  git_refs_url: string;
+  git_tags_url: string;
+  hooks_url: string;
+  issue_comment_url: string;
+  issue_events_url: string;
+  issues_url: string;
+  keys_url: string;
+  labels_url: string;
+  languages_url: string;
+  merges_url: string;
+  milestones_url: string;
+  notifications_url: string;
+  pulls_url: string;
+  releases_url: string;
+  stargazers_url: string;
+  statuses_url: string;
+  subscribers_url: string;
+  subscription_url: string;
+  tags_url: string;
+  teams_url: string;
+  trees_url: string;
+}
+
+/** What GitHub counts and Tessera does not have (forks, stars, issues …): always 0. */
+export interface RepositoryCountersJson {
+  forks: number;
+  forks_count: number;
+  stargazers_count: number;
+  watchers: number;
+  watchers_count: number;
+  open_issues: number;
+  open_issues_count: number;
+  network_count: number;
+  subscribers_count: number;
+  size: number;
+}
+
+export interface RepositoryJson extends RepositoryUrlsJson, RepositoryCountersJson {
   id: number;
   node_id: string;
   name: string;
@@ -43,26 +98,35 @@ export interface RepositoryJson {
   private: boolean;
   visibility: RepositoryVisibility;
   owner: SimpleUserJson | OrgOwnerJson;
+  /** The owning organization, for an organization's repository. */
+  organization?: OrgOwnerJson;
   html_url: string;
   description: string | null;
-  homepage: string | null;
   fork: false;
-  url: string;
-  keys_url: string;
-  branches_url: string;
   clone_url: string;
+  git_url: string;
+  ssh_url: string;
+  svn_url: string;
+  mirror_url: null;
+  homepage: string | null;
+  language: null;
+  license: null;
+  topics: string[];
   default_branch: string;
   has_issues: boolean;
   has_projects: boolean;
   has_wiki: boolean;
-  has_discussions: boolean;
+  has_pages: boolean;
   has_downloads: boolean;
-  has_pages: false;
+  has_discussions: boolean;
   is_template: boolean;
+  allow_forking: boolean;
+  web_commit_signoff_required: boolean;
   archived: false;
   disabled: false;
   created_at: string;
   updated_at: string;
-  pushed_at: string | null;
+  /** The creation time until the first push. */
+  pushed_at: string;
   permissions?: RepositoryPermissionsJson;
 }

@@ -81,5 +81,14 @@ export interface TokenJson {
   note_url?: string | null;
   fingerprint?: string | null;
   client_id?: string | null;
+  /** Classic tokens an OAuth app received (device flow): the app; null for the user's own tokens. */
+  oauth_app?: OAuthAppRefJson | null;
+  url: string;
+}
+
+/** An OAuth app as a token or a device authorization names it. */
+export interface OAuthAppRefJson {
+  name: string;
+  client_id: string;
   url: string;
 }

@@ -28,25 +28,25 @@ export interface UserProfileJson {
   hireable: boolean | null;
 }
 
-/** GET /user, PATCH /user, POST /users. */
-export interface UserJson extends UserProfileJson {
-  login: string;
-  id: number;
-  type: 'User';
-  site_admin: boolean;
-  name: string | null;
+/** GitHub's private-user (the signed-in user): GET /user, PATCH /user, POST /users. */
+export interface UserJson extends SimpleUserJson, UserProfileJson {
   email: string;
-  two_factor_authentication: boolean;
+  public_repos: number;
+  public_gists: number;
+  followers: number;
+  following: number;
   created_at: string;
   updated_at: string;
-  url: string;
+  private_gists: number;
+  total_private_repos: number;
+  owned_private_repos: number;
+  disk_usage: number;
+  collaborators: number;
+  two_factor_authentication: boolean;
 }
 
-/** A user where GitHub puts a simple-user: a repository's owner, a requester, a member. */
-export interface SimpleUserJson {
-  login: string;
-  id: number;
-  node_id: string;
+/** The URLs GitHub gives every account in the places it puts a simple-user. */
+export interface AccountUrlsJson {
   avatar_url: string;
   gravatar_id: string;
   url: string;
@@ -60,6 +60,13 @@ export interface SimpleUserJson {
   repos_url: string;
   events_url: string;
   received_events_url: string;
+}
+
+/** A user where GitHub puts a simple-user: a repository's owner, a requester, a member. */
+export interface SimpleUserJson extends AccountUrlsJson {
+  login: string;
+  id: number;
+  node_id: string;
   type: 'User';
   site_admin: boolean;
   name: string | null;

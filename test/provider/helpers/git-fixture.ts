@@ -1,5 +1,5 @@
-// The git test fixture: the real provider over HTTPS with its local CA and the git routes, on a
-// movable clock; two users; git with a hermetic environment trusting that CA; and the helpers the
+// The git test fixture: the real provider over HTTPS with its local CA and the git routes (its
+// store per TESSERA_TEST_DB, helpers/test-database.ts), on a movable clock; two users; git with a hermetic environment trusting that CA; and the helpers the
 // git tests share (repositories through the API, fine-grained tokens, clone, commit and push).
 import * as assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
@@ -12,6 +12,7 @@ import { defaultRepositoriesRoot, repositoryPath } from '../../../src/provider/g
 import { createUser, TestUser } from './accounts';
 import { ApiClient } from './api-client';
 import type { TestProvider } from './provider';
+import { dropTestDatabase, testDatabaseUrl } from './test-database';
 
 export interface GitProvider {
   url: string;
@@ -19,6 +20,8 @@ export interface GitProvider {
   clock: ManualClock;
   caCertPath: string;
   dataDir: string;
+  /** The PostgreSQL database it runs on (undefined: SQLite in dataDir). */
+  databaseUrl?: string;
   /** For the account helpers (they use api and clock). */
   asTestProvider: TestProvider;
   close(): Promise<void>;
@@ -27,14 +30,16 @@ export interface GitProvider {
 /** The real provider over HTTPS with its local CA and the git routes, on a movable clock. */
 export async function startGitProvider(dataDir: string): Promise<GitProvider> {
   const clock = new ManualClock(Date.now());
-  const provider = await startProviderWithGit({ dataDir, clock });
+  const databaseUrl = await testDatabaseUrl();
+  const provider = await startProviderWithGit({ dataDir, clock, databaseUrl });
   const api = new ApiClient(provider.url, provider.caCertPem);
   const close = async () => {
     await api.close();
     await provider.close();
+    if (databaseUrl) await dropTestDatabase(databaseUrl);
   };
-  const asTestProvider = { api, clock, dataDir, logs: [], provider: undefined, close } as unknown as TestProvider;
-  return { url: provider.url, api, clock, caCertPath: provider.caCertPath, dataDir, asTestProvider, close };
+  const asTestProvider = { api, clock, dataDir, databaseUrl, logs: [], provider: undefined, close } as unknown as TestProvider;
+  return { url: provider.url, api, clock, caCertPath: provider.caCertPath, dataDir, databaseUrl, asTestProvider, close };
 }
 
 export interface GitFixture {

@@ -1,5 +1,6 @@
-// The real app over its own SQLite store, listening on 127.0.0.1 in this process, for tests that
-// also need the context or the store behind it (to write past the API, or to hook the app).
+// The real app over its own store (SQLite in the data folder, or a fresh PostgreSQL database under
+// TESSERA_TEST_DB=postgres), listening on 127.0.0.1 in this process, for tests that also need the
+// context or the store behind it (to write past the API, or to hook the app).
 // Unlike startTestProvider, the data folder is the caller's: close() leaves it in place.
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
@@ -9,13 +10,18 @@ import type { ManualClock } from '../../../src/provider/clock';
 import type { ProviderContext } from '../../../src/provider/context';
 import { createProviderContext } from '../../../src/provider/create-context';
 import type { RouteModule } from '../../../src/provider/routes';
+import { keyFileSource } from '../../../src/provider/secrets/data-key';
+import { openPostgresStore, PostgresStore } from '../../../src/provider/store/postgres/postgres-store';
 import { openSqliteStore, SqliteStore } from '../../../src/provider/store/sqlite/sqlite-store';
 import { ApiClient } from './api-client';
 import { TEST_RATE_LIMIT, type TestProvider } from './provider';
+import { dropTestDatabase, testDatabaseUrl } from './test-database';
 
 export interface InProcessProvider extends TestProvider {
   ctx: ProviderContext;
-  store: SqliteStore;
+  store: SqliteStore | PostgresStore;
+  /** Runs SQL statements on the store's own database (its connection, for SQLite). */
+  execSql(sql: string): Promise<void>;
 }
 
 /**
@@ -28,7 +34,8 @@ export async function startInProcessProvider(
   routes: readonly RouteModule[] = [],
   opts: { passwords?: PasswordHasher } = {},
 ): Promise<InProcessProvider> {
-  const store = await openSqliteStore(dataDir);
+  const databaseUrl = await testDatabaseUrl();
+  const store = databaseUrl ? await openPostgresStore(databaseUrl, { dataKey: keyFileSource(dataDir), dataDir }) : await openSqliteStore(dataDir);
   const ctx = createProviderContext(store, { clock, dataDir, rateLimit: TEST_RATE_LIMIT, ...opts });
   let app: FastifyInstance;
   try {
@@ -47,11 +54,16 @@ export async function startInProcessProvider(
     clock,
     dataDir,
     logs: [],
+    async execSql(sql) {
+      if (store instanceof SqliteStore) store.db.exec(sql);
+      else await store.pool.query(sql);
+    },
     provider: { url: ctx.origin, apiUrl: `${ctx.origin}/api/v3`, dataDir, close: async () => undefined },
     async close() {
       await api.close();
       await app.close();
       await store.close();
+      if (databaseUrl) await dropTestDatabase(databaseUrl);
     },
   };
 }

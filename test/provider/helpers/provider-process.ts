@@ -3,7 +3,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { ApiClient } from './api-client';
-import { TEST_RATE_LIMIT } from './provider';
+import { ManualClock } from '../../../src/provider/clock';
+import { TEST_RATE_LIMIT, type TestProvider } from './provider';
 
 const CLI = path.resolve(__dirname, '../../../src/provider/cli.js');
 
@@ -46,9 +47,11 @@ export async function startProviderProcesses(dataDir: string, count: number): Pr
   return ok;
 }
 
-export async function startProviderProcess(dataDir: string, timeoutMs = 30_000): Promise<ProviderProcess> {
+/** `databaseUrl`: `--db` (PostgreSQL) instead of SQLite in the data folder. */
+export async function startProviderProcess(dataDir: string, timeoutMs = 30_000, databaseUrl?: string): Promise<ProviderProcess> {
   const limits = ['--rate-limit', String(TEST_RATE_LIMIT.authenticated), '--anonymous-rate-limit', String(TEST_RATE_LIMIT.anonymous)];
-  const child = spawn(process.execPath, [CLI, 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--tls', 'off', ...limits], {
+  const db = databaseUrl ? ['--db', databaseUrl] : [];
+  const child = spawn(process.execPath, [CLI, 'serve', '--data', dataDir, ...db, '--port', '0', '--host', '127.0.0.1', '--tls', 'off', ...limits], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -93,5 +96,17 @@ export async function startProviderProcess(dataDir: string, timeoutMs = 30_000):
       await exited;
       await api.close().catch(() => undefined);
     },
+  };
+}
+
+/** A started process seen as a TestProvider, for the account helpers (createUser, signIn, …). */
+export function asTestProvider(p: ProviderProcess, dataDir: string): TestProvider {
+  return {
+    api: p.api,
+    clock: new ManualClock(),
+    dataDir,
+    logs: [],
+    provider: { url: p.url, apiUrl: `${p.url}/api/v3`, dataDir, close: async () => undefined },
+    close: async () => undefined,
   };
 }

@@ -1,18 +1,22 @@
 // Starts a real provider in-process on 127.0.0.1 (port 0) with a fresh data folder and a
 // movable clock. Default: plain HTTP on loopback (fast); pass `tls: 'auto'` for HTTPS with the
-// local CA (the client then trusts that CA only).
+// local CA (the client then trusts that CA only). The store is SQLite in the data folder, or a
+// fresh PostgreSQL database under TESSERA_TEST_DB=postgres (helpers/test-database.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ManualClock } from '../../../src/provider/clock';
 import { ProviderOptions, RunningProvider, startProvider } from '../../../src/provider/index';
 import { ApiClient } from './api-client';
+import { dropTestDatabase, testDatabaseUrl } from './test-database';
 
 export interface TestProvider {
   provider: RunningProvider;
   api: ApiClient;
   clock: ManualClock;
   dataDir: string;
+  /** The PostgreSQL database it runs on (undefined: SQLite in dataDir). */
+  databaseUrl?: string;
   /** Every line the provider logged (already redacted by the provider). */
   logs: { level: string; message: string }[];
   close(): Promise<void>;
@@ -29,10 +33,12 @@ export async function startTestProvider(opts: Partial<Omit<ProviderOptions, 'clo
   const dataDir = opts.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'tessera-test-')));
   const clock = opts.clock ?? new ManualClock(Date.now());
   const logs: { level: string; message: string }[] = [];
+  const databaseUrl = 'databaseUrl' in opts ? opts.databaseUrl : await testDatabaseUrl();
   const provider = await startProvider({
     tls: 'off',
     ...opts,
     rateLimit: { ...TEST_RATE_LIMIT, ...opts.rateLimit },
+    ...(databaseUrl ? { databaseUrl } : {}),
     host: '127.0.0.1',
     port: opts.port ?? 0,
     dataDir,
@@ -45,11 +51,13 @@ export async function startTestProvider(opts: Partial<Omit<ProviderOptions, 'clo
     api,
     clock,
     dataDir,
+    ...(databaseUrl ? { databaseUrl } : {}),
     logs,
     async close() {
       await api.close();
       await provider.close();
       if (!opts.keepDataDir && !opts.dataDir) await rm(dataDir, { recursive: true, force: true });
+      if (databaseUrl && !('databaseUrl' in opts)) await dropTestDatabase(databaseUrl);
     },
   };
 }

@@ -23,6 +23,10 @@ export function accountStoreContract(makeStore: StoreFactory): void {
       assert.equal(await s.store.users.byId(u.id + 1000), undefined);
       assert.equal(await s.store.users.byLogin('nobody'), undefined);
       assert.equal(await s.store.users.byEmail('nobody@example.test'), undefined);
+      // A name from a URL may hold NUL (which PostgreSQL text cannot): it matches nothing.
+      assert.equal(await s.store.users.byLogin('Mo\u0000na'), undefined);
+      assert.equal(await s.store.users.byEmail('mona@example.test\u0000'), undefined);
+      assert.equal(await s.store.organizations.byLogin('a\u0000b'), undefined);
       assert.equal(await s.store.users.count(), 1);
       const other = await makeUser(s.store);
       assert.deepEqual((await s.store.users.byIds([other.id, u.id + 1000, u.id])).map((x) => x.id).sort((a, b) => a - b), [u.id, other.id].sort((a, b) => a - b));

@@ -4,6 +4,7 @@
 import { approvalStoreContract } from './approvals-contract';
 import { accountStoreContract } from './accounts-contract';
 import type { StoreFactory } from './fixtures';
+import { oauthStoreContract } from './oauth-contract';
 import { orgStoreContract } from './orgs-contract';
 import { profileStoreContract } from './profiles-contract';
 import { rateLimitStoreContract } from './rate-limits-contract';
@@ -21,6 +22,7 @@ export function storeContract(name: string, makeStore: StoreFactory): void {
     repositoryStoreContract(makeStore);
     profileStoreContract(makeStore);
     approvalStoreContract(makeStore);
+    oauthStoreContract(makeStore);
     transactionContract(makeStore);
     rateLimitStoreContract(makeStore);
   });

@@ -30,7 +30,7 @@ export function repositoryStoreContract(makeStore: StoreFactory): void {
       assert.equal(await s.store.repositories.byId(r.id + 1000), undefined);
     });
 
-    it('lists by owner, ids and visibility ordered by name, with limit and offset', async () => {
+    it('lists by owner, ids and visibility ordered by name, with limit and offset; counts per owner', async () => {
       const u = await makeUser(s.store);
       const b = await repo(s.store, 'User', u.id, 'beta', true);
       const a = await repo(s.store, 'User', u.id, 'Alpha');
@@ -42,6 +42,8 @@ export function repositoryStoreContract(makeStore: StoreFactory): void {
       assert.deepEqual(await s.store.repositories.list({ ids: [] }), []);
       assert.deepEqual(names(await s.store.repositories.list({ ownerId: u.id, limit: 1, offset: 1 })), ['beta']);
       assert.ok(a.id);
+      assert.deepEqual(await s.store.repositories.countByOwner('User', u.id), { public: 2, private: 1 });
+      assert.deepEqual(await s.store.repositories.countByOwner('Organization', u.id), { public: 0, private: 0 });
     });
 
     it("lists what a user can see: their own, their orgs' (active membership only) and, when asked, every public one", async () => {

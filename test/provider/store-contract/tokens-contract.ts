@@ -146,6 +146,22 @@ export function tokenStoreContract(makeStore: StoreFactory): void {
       assert.equal(await s.store.tokens.touchLastUsed(t.id, at(2 * MINUTE), MINUTE), true);
     });
 
+    it("tells the latest last use among one user's tokens (null before any use)", async () => {
+      const u = await makeUser(s.store);
+      const other = await makeUser(s.store);
+      const a = await makeToken(s.store, u.id);
+      const b = await makeToken(s.store, u.id);
+      const theirs = await makeToken(s.store, other.id);
+      assert.equal(await s.store.tokens.latestUse(u.id), null);
+      await s.store.tokens.touchLastUsed(a.id, at(2 * MINUTE), MINUTE);
+      await s.store.tokens.touchLastUsed(b.id, at(MINUTE), MINUTE);
+      await s.store.tokens.touchLastUsed(theirs.id, at(9 * MINUTE), MINUTE);
+      assert.equal((await s.store.tokens.latestUse(u.id))?.getTime(), at(2 * MINUTE).getTime());
+      await s.store.tokens.touchLastUsed(b.id, at(5 * MINUTE), MINUTE);
+      assert.equal((await s.store.tokens.latestUse(u.id))?.getTime(), at(5 * MINUTE).getTime());
+      assert.equal((await s.store.tokens.latestUse(other.id))?.getTime(), at(9 * MINUTE).getTime());
+    });
+
     it('sets and clears sudo, deletes (false when gone)', async () => {
       const u = await makeUser(s.store);
       const t = await makeToken(s.store, u.id);

@@ -145,5 +145,31 @@ export function transactionContract(makeStore: StoreFactory): void {
       await assert.rejects(kept!.users.byId(u.id));
       await assert.rejects(kept!.transaction(async () => undefined));
     });
+
+    it('runExclusive runs a job once at a time: a second run of it meanwhile answers undefined without running', async () => {
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let runs = 0;
+      const first = s.store.runExclusive('contract-job', async () => {
+        runs++;
+        await held;
+        return 'first';
+      });
+      await yieldTurn();
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(await s.store.runExclusive('contract-job', async () => ++runs), undefined);
+      assert.equal(await s.store.runExclusive('another-job', async () => 'other'), 'other', 'another job is not held back');
+      release();
+      assert.equal(await first, 'first');
+      assert.equal(runs, 1);
+      assert.equal(await s.store.runExclusive('contract-job', async () => 'again'), 'again', 'free once the first ended');
+      await assert.rejects(
+        s.store.runExclusive('contract-job', async () => {
+          throw new Error('job failed');
+        }),
+        /job failed/,
+      );
+      assert.equal(await s.store.runExclusive('contract-job', async () => 'after a failure'), 'after a failure');
+    });
   });
 }

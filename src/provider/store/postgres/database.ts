@@ -13,8 +13,13 @@ export class LocalWrites {
   count = 0;
 }
 
-/** Times a transaction is tried when PostgreSQL reports a serialization conflict or deadlock. */
-const TRANSACTION_ATTEMPTS = 30;
+/**
+ * How long a transaction is tried again when PostgreSQL reports a serialization conflict or
+ * deadlock (as long as a statement waits for a lock): many writers of one user's rows at once
+ * (parallel token creations at several replicas) conflict round after round, and each round one
+ * of them commits. Past it, the conflict is passed on (the request is answered busy).
+ */
+const CONFLICT_RETRY_MS = 5000;
 const isConflict = (err: unknown) => ['40001', '40P01'].includes(String((err as { code?: unknown })?.code));
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -23,6 +28,18 @@ interface TxState {
   ended: boolean;
   dirty: boolean;
   savepoints: number;
+}
+
+const hasNul = (v: unknown) => typeof v === 'string' && v.includes('\u0000');
+
+/**
+ * PostgreSQL text cannot hold NUL (SQLite's can), so no stored value contains one: a look-up by a
+ * string with NUL (a login from a URL, say) matches nothing. Such a string is passed as NULL (an
+ * array drops it), which matches nothing too, instead of failing the query.
+ */
+function lookupArgs(args: unknown[]): unknown[] {
+  if (!args.some((a) => hasNul(a) || (Array.isArray(a) && a.some(hasNul)))) return args;
+  return args.map((a) => (hasNul(a) ? null : Array.isArray(a) ? a.filter((v) => !hasNul(v)) : a));
 }
 
 export class PgDb {
@@ -48,7 +65,7 @@ export class PgDb {
   }
 
   async rows(sql: string, args: unknown[] = []): Promise<Row[]> {
-    return (await this.target().query(sql, args)).rows;
+    return (await this.target().query(sql, lookupArgs(args))).rows;
   }
 
   async row(sql: string, args: unknown[] = []): Promise<Row | undefined> {
@@ -92,12 +109,13 @@ export class PgDb {
    */
   async transaction<T>(fn: (tx: PgDb) => Promise<T>, opts: { readCommitted?: boolean } = {}): Promise<T> {
     if (this.tx) return this.nested(fn);
+    const deadline = Date.now() + CONFLICT_RETRY_MS;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.once(fn, opts.readCommitted ? 'READ COMMITTED' : 'SERIALIZABLE');
       } catch (err) {
-        if (!isConflict(err) || attempt >= TRANSACTION_ATTEMPTS) throw err;
-        await pause(Math.random() * Math.min(50, 2 * attempt));
+        if (!isConflict(err) || Date.now() >= deadline) throw err;
+        await pause(Math.random() * Math.min(100, 2 * attempt));
       }
     }
   }

@@ -15,8 +15,10 @@ import { PgCredentialAuthorizationStore } from './credential-authorizations';
 import { pgDataKeyLedger } from './data-key-ledger';
 import { isPgBusy, LocalWrites, PgDb } from './database';
 import { PgDeployKeyStore } from './deploy-keys';
+import { PgDeviceCodeStore } from './device-codes';
 import { PgFineGrainedTokenStore } from './fine-grained-tokens';
 import { PgMembershipStore } from './memberships';
+import { PgOAuthAppStore } from './oauth-apps';
 import { runPgMigrations } from './migrate';
 import { PgOrganizationStore } from './organizations';
 import { PgRateLimitStore } from './rate-limits';
@@ -56,6 +58,8 @@ export class PostgresStore implements Store {
   readonly credentialAuthorizations: PgCredentialAuthorizationStore;
   readonly accountTokens: PgAccountTokenStore;
   readonly rateLimits: PgRateLimitStore;
+  readonly oauthApps: PgOAuthAppStore;
+  readonly deviceCodes: PgDeviceCodeStore;
   private closed: Promise<void> | undefined;
 
   /** Use `openPostgresStore`. `db`: the pool, or the transaction this store is bound to. */
@@ -78,6 +82,8 @@ export class PostgresStore implements Store {
     this.credentialAuthorizations = new PgCredentialAuthorizationStore(db);
     this.accountTokens = new PgAccountTokenStore(db);
     this.rateLimits = new PgRateLimitStore(db);
+    this.oauthApps = new PgOAuthAppStore(db);
+    this.deviceCodes = new PgDeviceCodeStore(db);
   }
 
   get pool(): Pool {
@@ -90,6 +96,28 @@ export class PostgresStore implements Store {
    */
   transaction<T>(fn: (tx: PostgresStore) => Promise<T>): Promise<T> {
     return this.db.transaction((db) => fn(db === this.db ? this : new PostgresStore(db, this.shared)));
+  }
+
+  /**
+   * Runs `fn` while holding the job's session advisory lock on a pooled connection of its own,
+   * unless another connection (another replica) holds it: then undefined at once.
+   */
+  async runExclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
+    if (this.db.inTransaction) throw new Error('a periodic job runs on the store, not inside a transaction');
+    const client = await this.shared.pool.connect();
+    let broken: Error | undefined;
+    try {
+      const got = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtext('tessera.job:' || $1)) AS locked`, [name]);
+      if (!got.rows[0].locked) return undefined;
+      try {
+        return await fn();
+      } finally {
+        await client.query(`SELECT pg_advisory_unlock(hashtext('tessera.job:' || $1))`, [name]).catch((e: Error) => (broken = e));
+      }
+    } finally {
+      // A connection whose unlock failed may still hold the lock: it is closed, not pooled.
+      client.release(broken);
+    }
   }
 
   /**

@@ -1,4 +1,13 @@
-import { DEFAULT_REPOSITORY_SETTINGS, REPOSITORY_SETTING_COLUMNS, type NewRepository, type RepositoryQuery, type RepositoryRecord, type RepositoryStore, type RepositoryUpdate } from '../repositories';
+import {
+  DEFAULT_REPOSITORY_SETTINGS,
+  REPOSITORY_SETTING_COLUMNS,
+  type NewRepository,
+  type RepositoryCounts,
+  type RepositoryQuery,
+  type RepositoryRecord,
+  type RepositoryStore,
+  type RepositoryUpdate,
+} from '../repositories';
 import { toRepository } from '../sqlite/repositories';
 import { mapUnique, Params, PgDb } from './database';
 
@@ -55,6 +64,14 @@ export class PgRepositoryStore implements RepositoryStore {
       p.values,
     );
     return rows.map(toRepository);
+  }
+
+  async countByOwner(ownerType: 'User' | 'Organization', ownerId: number): Promise<RepositoryCounts> {
+    const r = await this.db.row(
+      'SELECT count(*) FILTER (WHERE NOT private) AS public, count(*) FILTER (WHERE private) AS private FROM repositories WHERE owner_type = $1 AND owner_id = $2',
+      [ownerType, ownerId],
+    );
+    return { public: Number(r?.public ?? 0), private: Number(r?.private ?? 0) };
   }
 
   async listVisibleTo(userId: number, opts: { includePublic: boolean }): Promise<RepositoryRecord[]> {

@@ -1,6 +1,7 @@
 import type { TokenKind } from '../../../shared/token-format';
 import { tokenUpdateColumns, type NewToken, type TokenQuery, type TokenRecord, type TokenStore, type TokenUpdate } from '../tokens';
 import type { UserRecord } from '../users';
+import { dateOrNull } from '../sqlite/rows';
 import { TOKEN_COLUMNS, toToken } from '../sqlite/tokens';
 import { toUser, USER_COLUMNS } from '../sqlite/users';
 import { mapUnique, Params, PgDb, Row } from './database';
@@ -140,6 +141,11 @@ export class PgTokenStore implements TokenStore {
       [now, id, new Date(now.getTime() - minIntervalMs)],
     );
     return r.length > 0;
+  }
+
+  async latestUse(userId: number): Promise<Date | null> {
+    const r = await this.db.row('SELECT MAX(last_used_at) AS latest FROM tokens WHERE user_id = $1', [userId]);
+    return dateOrNull(r?.latest);
   }
 
   async setSudoUntil(id: number, until: Date | null): Promise<void> {

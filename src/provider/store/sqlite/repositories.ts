@@ -3,6 +3,7 @@ import {
   DEFAULT_REPOSITORY_SETTINGS,
   REPOSITORY_SETTING_COLUMNS,
   type NewRepository,
+  type RepositoryCounts,
   type RepositoryQuery,
   type RepositoryRecord,
   type RepositorySettings,
@@ -92,6 +93,12 @@ export class SqliteRepositoryStore implements RepositoryStore {
     const rows = statement(this.db, `SELECT * FROM repositories ${where} ORDER BY lower(name), id LIMIT ? OFFSET ?`)
       .all(...args, q.limit ?? -1, q.offset ?? 0) as Row[];
     return rows.map(toRepository);
+  }
+
+  async countByOwner(ownerType: 'User' | 'Organization', ownerId: number): Promise<RepositoryCounts> {
+    const r = statement(this.db, 'SELECT count(*) FILTER (WHERE private = 0) AS public, count(*) FILTER (WHERE private = 1) AS private FROM repositories WHERE owner_type = ? AND owner_id = ?')
+      .get(ownerType, ownerId) as Row;
+    return { public: Number(r.public), private: Number(r.private) };
   }
 
   async listVisibleTo(userId: number, opts: { includePublic: boolean }): Promise<RepositoryRecord[]> {

@@ -6,8 +6,10 @@ import { SqliteAuditStore } from './audit';
 import { SqliteChangeVersion } from './change-version';
 import { SqliteCredentialAuthorizationStore } from './credential-authorizations';
 import { SqliteDeployKeyStore } from './deploy-keys';
+import { SqliteDeviceCodeStore } from './device-codes';
 import { SqliteFineGrainedTokenStore } from './fine-grained-tokens';
 import { SqliteMembershipStore } from './memberships';
+import { SqliteOAuthAppStore } from './oauth-apps';
 import { SqliteOrganizationStore } from './organizations';
 import { SqliteRepositoryStore } from './repositories';
 import { keyFileSource, type DataKeySource, sqliteDataKeyLedger, unlockDataKey } from '../../secrets/data-key';
@@ -39,6 +41,8 @@ class SqliteParts {
   readonly credentialAuthorizations: SqliteCredentialAuthorizationStore;
   readonly accountTokens: SqliteAccountTokenStore;
   readonly rateLimits: SqliteRateLimitStore;
+  readonly oauthApps: SqliteOAuthAppStore;
+  readonly deviceCodes: SqliteDeviceCodeStore;
   /** What changeVersion() reads (shared by both views of the connection). */
   readonly changes: SqliteChangeVersion;
 
@@ -63,6 +67,8 @@ class SqliteParts {
       this.credentialAuthorizations = w(source.credentialAuthorizations);
       this.accountTokens = w(source.accountTokens);
       this.rateLimits = w(source.rateLimits);
+      this.oauthApps = w(source.oauthApps);
+      this.deviceCodes = w(source.deviceCodes);
       return;
     }
     const db = source;
@@ -81,6 +87,8 @@ class SqliteParts {
     this.credentialAuthorizations = new SqliteCredentialAuthorizationStore(db);
     this.accountTokens = new SqliteAccountTokenStore(db);
     this.rateLimits = new SqliteRateLimitStore(db, this.changes);
+    this.oauthApps = new SqliteOAuthAppStore(db);
+    this.deviceCodes = new SqliteDeviceCodeStore(db);
   }
 }
 
@@ -90,6 +98,7 @@ class SqliteParts {
  */
 export class SqliteStore extends SqliteParts implements Store {
   private closed = false;
+  private readonly runningJobs = new Set<string>();
   private readonly gate: WriteGate;
   private readonly parts: SqliteParts;
 
@@ -122,6 +131,16 @@ export class SqliteStore extends SqliteParts implements Store {
 
   isBusy(err: unknown): boolean {
     return isSqliteBusy(err);
+  }
+
+  async runExclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
+    if (this.runningJobs.has(name)) return undefined;
+    this.runningJobs.add(name);
+    try {
+      return await fn();
+    } finally {
+      this.runningJobs.delete(name);
+    }
   }
 
   changeVersion(): number | undefined {
@@ -157,6 +176,10 @@ class SqliteTransactionStore extends SqliteParts implements Store {
 
   isBusy(err: unknown): boolean {
     return isSqliteBusy(err);
+  }
+
+  async runExclusive(): Promise<never> {
+    throw new Error('a periodic job runs on the store, not inside a transaction');
   }
 
   /** Unknown while the transaction is open. */

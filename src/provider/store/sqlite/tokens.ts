@@ -193,6 +193,11 @@ export class SqliteTokenStore implements TokenStore {
     return changed > 0;
   }
 
+  async latestUse(userId: number): Promise<Date | null> {
+    const r = statement(this.db, 'SELECT MAX(last_used_at) AS latest FROM tokens WHERE user_id = ?').get(userId) as Row | undefined;
+    return dateOrNull(r?.latest);
+  }
+
   async setSudoUntil(id: number, until: Date | null): Promise<void> {
     statement(this.db, 'UPDATE tokens SET sudo_until = ? WHERE id = ?').run(isoOrNull(until), id);
   }

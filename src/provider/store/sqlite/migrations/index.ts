@@ -7,5 +7,6 @@ import { m003DataKey } from './003-data-key';
 import { m004SignInAttempts } from './004-sign-in-attempts';
 import { m005RateLimits } from './005-rate-limits';
 import { m006Profiles } from './006-profiles';
+import { m007OAuthDeviceFlow } from './007-oauth-device-flow';
 
-export const MIGRATIONS: readonly Migration[] = [m001Core, m002Organizations, m003DataKey, m004SignInAttempts, m005RateLimits, m006Profiles];
+export const MIGRATIONS: readonly Migration[] = [m001Core, m002Organizations, m003DataKey, m004SignInAttempts, m005RateLimits, m006Profiles, m007OAuthDeviceFlow];

@@ -1,0 +1,160 @@
+// `tessera migrate`: moves an embedded provider (SQLite in its data folder, bare repositories in
+// it) into an empty team database on PostgreSQL and a repositories folder. Every row keeps its id,
+// so tokens (stored as digests) keep working; TOTP secrets are re-encrypted under the team's data
+// key. Refuses a target that holds any data; checks every table's count once committed.
+import { cp, readdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
+import { Client } from 'pg';
+import { defaultRepositoriesRoot, repositoryPath } from '../git/bare-repos';
+import { type DataKeySource, keyFileSource, sqliteDataKeyLedger, unlockDataKey } from '../secrets/data-key';
+import { ensurePrivateDirSync } from '../secrets/private-files';
+import { SecretBox } from '../secrets/secret-box';
+import { pgDataKeyLedger } from '../store/postgres/data-key-ledger';
+import { openPostgresStore } from '../store/postgres/postgres-store';
+import { describePostgresUrl } from '../store/postgres/url';
+import { openSqliteStore } from '../store/sqlite/sqlite-store';
+import { holdsSealedTwoFactorSecrets, secretContext } from '../store/sqlite/two-factor';
+import { COPIED_TABLES, CopiedTable, copyTable, pgCount, sqliteCount } from './table-copy';
+
+export interface TeamMigrationOptions {
+  /** The embedded provider's data folder (absolute). */
+  fromDataDir: string;
+  /** The team database's URL. */
+  toDatabaseUrl: string;
+  /** The folder the team keeps its bare repositories in (absolute). */
+  reposDir: string;
+  /** The team's data key. Default: the embedded provider's own key file (copy it to each replica). */
+  teamKey?: DataKeySource;
+  /** The team server's data folder holding teamKey's file (made by the command when missing). */
+  teamDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface TeamMigrationSummary {
+  rows: Record<CopiedTable, number>;
+  /** Bare repositories copied. */
+  repositories: number;
+  /** TOTP secrets sealed under the team's key. */
+  reencrypted: number;
+}
+
+export class MigrationRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MigrationRefused';
+  }
+}
+
+async function isEmptyFolder(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).length === 0;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw err;
+  }
+}
+
+export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMigrationSummary> {
+  const log = opts.log ?? (() => undefined);
+  const teamKey = opts.teamKey ?? keyFileSource(opts.fromDataDir);
+  if (!(await isEmptyFolder(opts.reposDir))) throw new MigrationRefused(`the repositories folder ${opts.reposDir} is not empty`);
+  await refuseNonEmptyDatabase(opts.toDatabaseUrl);
+  const source = await openSqliteStore(opts.fromDataDir);
+  try {
+    const db = source.db;
+    const sourceBox = await unlockDataKey(sqliteDataKeyLedger(db, () => holdsSealedTwoFactorSecrets(db)), keyFileSource(opts.fromDataDir), { dataDir: opts.fromDataDir });
+    const target = await openPostgresStore(opts.toDatabaseUrl, { dataKey: teamKey, dataDir: opts.fromDataDir });
+    try {
+      const where = `the PostgreSQL database at ${describePostgresUrl(opts.toDatabaseUrl)}`;
+      const targetBox = await unlockDataKey(pgDataKeyLedger(target.pool), teamKey, { dataDir: opts.fromDataDir, database: where, shared: true });
+      const client = await target.pool.connect();
+      let broken: Error | undefined;
+      try {
+        // One snapshot of the source, one transaction on the target.
+        db.exec('BEGIN');
+        await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+        try {
+          for (const table of COPIED_TABLES) {
+            if ((await pgCount(client, table)) > 0) throw new MigrationRefused(`${where} is not empty (its ${table} table has rows): migrate into a new database`);
+          }
+          const expected = Object.fromEntries(COPIED_TABLES.map((t) => [t, sqliteCount(db, t)])) as Record<CopiedTable, number>;
+          let reencrypted = 0;
+          const reseal = (row: Record<string, unknown>) => {
+            const context = secretContext(Number(row.user_id));
+            const stored = String(row.secret);
+            const plain = SecretBox.isSealed(stored) ? sourceBox.open(stored, context) : stored;
+            reencrypted++;
+            return { ...row, secret: targetBox.seal(plain, context) };
+          };
+          const rows = {} as Record<CopiedTable, number>;
+          for (const table of COPIED_TABLES) {
+            rows[table] = await copyTable(db, client, table, table === 'two_factor' ? reseal : undefined);
+            log(`copied ${table}: ${rows[table]}`);
+          }
+          const repositories = await copyRepositories(db, opts.fromDataDir, opts.reposDir, log);
+          await client.query('COMMIT');
+          for (const table of COPIED_TABLES) {
+            const n = await pgCount(client, table);
+            if (n !== expected[table]) throw new Error(`${table}: ${expected[table]} row(s) in the source, ${n} in the team database`);
+          }
+          return { rows, repositories, reencrypted };
+        } catch (err) {
+          await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+          throw err;
+        } finally {
+          db.exec('ROLLBACK');
+        }
+      } finally {
+        client.release(broken);
+      }
+    } finally {
+      await target.close();
+    }
+  } finally {
+    await source.close();
+  }
+}
+
+/** Refuses, before anything is written (the data key included), a database that holds any data. */
+async function refuseNonEmptyDatabase(url: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const table of COPIED_TABLES) {
+      const exists = (await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [table])).rows[0].t;
+      if (exists && (await pgCount(client, table)) > 0) {
+        throw new MigrationRefused(`the PostgreSQL database at ${describePostgresUrl(url)} is not empty (its ${table} table has rows): migrate into a new database`);
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Copies the bare repository of every repository record; returns how many. */
+async function copyRepositories(db: DatabaseSync, fromDataDir: string, reposDir: string, log: (line: string) => void): Promise<number> {
+  let copied = 0;
+  const records = db
+    .prepare(
+      `SELECT COALESCE(u.login, o.login) AS owner, r.name AS name FROM repositories r
+       LEFT JOIN users u ON r.owner_type = 'User' AND u.id = r.owner_id
+       LEFT JOIN organizations o ON r.owner_type = 'Organization' AND o.id = r.owner_id`,
+    )
+    .all() as { owner: string; name: string }[];
+  ensurePrivateDirSync(reposDir);
+  const from = defaultRepositoriesRoot(fromDataDir);
+  for (const r of records) {
+    const to = repositoryPath(reposDir, r.owner, r.name);
+    ensurePrivateDirSync(path.dirname(to));
+    try {
+      await cp(repositoryPath(from, r.owner, r.name), to, { recursive: true, errorOnExist: true, force: false, verbatimSymlinks: true });
+      copied++;
+    } catch (err) {
+      // A record without its bare repository: the team server makes an empty one on first use.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      log(`no bare repository for ${r.owner}/${r.name}: skipped`);
+    }
+  }
+  return copied;
+}

@@ -1,0 +1,63 @@
+// Generated avatars: every avatar_url the provider hands out (users, organizations, repository
+// owners, members, requesters) answers an SVG identicon, anonymously, the same one each time and a
+// different one per account; a malformed id is a 422 naming it.
+import * as assert from 'node:assert/strict';
+import { addMember, createOrg, createRepo, newSession, Session } from './helpers/orgs';
+import { startTestProvider, TestProvider } from './helpers/provider';
+
+describe('generated avatars', function () {
+  this.timeout(60_000);
+  let t: TestProvider;
+  let alice: Session;
+  let bob: Session;
+  let org: string;
+
+  before(async () => {
+    t = await startTestProvider();
+    alice = await newSession(t);
+    bob = await newSession(t);
+    org = await createOrg(t, alice);
+    await addMember(t, org, alice, bob);
+  });
+  after(async () => t.close());
+
+  async function image(url: string) {
+    const res = await t.api.get(url);
+    assert.equal(res.status, 200, `${url}: ${res.text}`);
+    assert.equal(res.headers.get('content-type'), 'image/svg+xml');
+    assert.equal(res.headers.get('content-security-policy'), "default-src 'none'");
+    assert.match(res.text, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*>.*<\/svg>$/s);
+    return res.text;
+  }
+
+  it("every account's avatar_url is an SVG the provider serves without credentials", async () => {
+    const me = (await t.api.get('/user', { token: alice.token })).json;
+    assert.equal(me.avatar_url, `${t.provider.url}/avatars/u/${me.id}`);
+    const orgJson = (await t.api.get(`/orgs/${org}`, { token: alice.token })).json;
+    assert.equal(orgJson.avatar_url, `${t.provider.url}/avatars/o/${orgJson.id}`);
+    await createRepo(t, alice, org, 'site', false);
+    const repo = (await t.api.get(`/repos/${org}/site`, { token: bob.token })).json;
+    assert.equal(repo.owner.avatar_url, orgJson.avatar_url);
+    const members = (await t.api.get(`/orgs/${org}/members`, { token: bob.token })).json;
+    const urls = [me.avatar_url, orgJson.avatar_url, ...members.map((m: { avatar_url: string }) => m.avatar_url)];
+    for (const url of urls) await image(url);
+  });
+
+  it('is the same picture every time, and a different one per account and kind', async () => {
+    const me = (await t.api.get('/user', { token: alice.token })).json;
+    const other = (await t.api.get('/user', { token: bob.token })).json;
+    const mine = await image(me.avatar_url);
+    assert.equal(await image(me.avatar_url), mine);
+    assert.notEqual(await image(other.avatar_url), mine);
+    assert.notEqual(await image(`${t.provider.url}/avatars/o/${me.id}`), mine, 'a user and an org with the same id differ');
+  });
+
+  it('a malformed id is a 422 naming it; other paths under /avatars are 404', async () => {
+    for (const id of ['0', 'abc', '1x', '12345678901234567']) {
+      const res = await t.api.get(`${t.provider.url}/avatars/u/${id}`);
+      assert.equal(res.status, 422, id);
+      assert.deepEqual(res.json.errors.map((e: { field: string }) => e.field), ['id'], res.text);
+    }
+    assert.equal((await t.api.get(`${t.provider.url}/avatars/x/1`)).status, 404);
+  });
+});

@@ -1,0 +1,335 @@
+// Every REST endpoint the provider implements answers in the shapes GitHub Enterprise Server 3.19's
+// OpenAPI description gives (from @octokit/openapi; GitHub Enterprise Cloud's for the few endpoints
+// only it has): real requests to a real provider produce each status the endpoint answers —
+// successes, 401, 403, 404, 422 — and every body is validated against the operation's schema for
+// that status (errors GitHub leaves undocumented against its basic-error / validation-error). The
+// route table decides what must be covered: a route GitHub documents that no request here reached
+// fails the last test, and so does a route GitHub does not document unless it is listed below as
+// Tessera's own.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ManualClock } from '../../src/provider/clock';
+import { repositoryPath } from '../../src/provider/git/bare-repos';
+import { repositoriesRoot } from '../../src/provider/repos/repositories-root';
+import { addMember, createClassic, createFineGrained, createOrg, newSession, Session, setPolicy, sshPublicKey } from './helpers/orgs';
+import { providerRoutes, ValidatedApi } from './helpers/ghes-answers';
+import { GHES_VERSION, OpenApiDescription } from './helpers/ghes-schema';
+import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
+
+/** Routes GHES 3.19 does not document and GitHub Enterprise Cloud does: validated against GHEC's description. */
+const GHEC_ONLY = new Set([
+  'POST /credentials/revoke',
+  'GET /orgs/{org}/credential-authorizations',
+  'DELETE /orgs/{org}/credential-authorizations/{credential_id}',
+  'GET /orgs/{org}/invitations',
+]);
+
+/** Routes GitHub's REST API does not have: Tessera's own. */
+const TESSERA_ONLY = new Set([
+  // Outside the REST API: health, the error documentation, the change stream, avatars, GraphQL, git over HTTPS.
+  'GET /-/health',
+  'GET /-/events',
+  'GET /-/docs/errors',
+  'GET /avatars/u/{id}',
+  'GET /avatars/o/{id}',
+  'POST /api/graphql',
+  'GET /{owner}/{repo}/info/refs',
+  'POST /{owner}/{repo}/git-upload-pack',
+  'POST /{owner}/{repo}/git-receive-pack',
+  // OAuth's device flow: GitHub serves it on its web host (/login/…), outside the REST API; and
+  // Tessera's own management of OAuth apps and device authorizations.
+  'POST /login/device/code',
+  'POST /login/oauth/access_token',
+  'GET /login/device',
+  'POST /login/device',
+  'POST /login/device/confirm',
+  'GET /user/oauth-apps',
+  'POST /user/oauth-apps',
+  'DELETE /user/oauth-apps/{client_id}',
+  'POST /user/device-authorizations/lookup',
+  'POST /user/device-authorizations',
+  'POST /user/device-authorizations/deny',
+  'GET /user/device-authorizations/{id}',
+  // Sign-up and organizations created by users (GHES has only the site-admin /admin/* forms).
+  'POST /users',
+  'POST /user/orgs',
+  // Two-factor set-up, sudo, the user's audit log.
+  'GET /user/two-factor',
+  'POST /user/two-factor/setup',
+  'POST /user/two-factor/enable',
+  'POST /user/two-factor/recovery-codes',
+  'POST /user/two-factor/disable',
+  'POST /user/sudo',
+  'GET /user/audit-log',
+  // Managing one's own classic and fine-grained tokens.
+  'GET /user/personal-access-tokens',
+  'POST /user/personal-access-tokens',
+  'GET /user/personal-access-tokens/{id}',
+  'PATCH /user/personal-access-tokens/{id}',
+  'POST /user/personal-access-tokens/{id}/expire',
+  'POST /user/personal-access-tokens/{id}/regenerate',
+  'DELETE /user/personal-access-tokens/{id}',
+  // Authorizing one's own token for an organization's SSO (GitHub does this in its web UI).
+  'POST /orgs/{org}/credential-authorizations',
+  // An organization's token policy and its account tokens.
+  'GET /orgs/{org}/personal-access-token-policy',
+  'PATCH /orgs/{org}/personal-access-token-policy',
+  'GET /orgs/{org}/account-tokens',
+  'POST /orgs/{org}/account-tokens',
+  'GET /orgs/{org}/account-tokens/{id}',
+  'PATCH /orgs/{org}/account-tokens/{id}',
+  'DELETE /orgs/{org}/account-tokens/{id}',
+]);
+
+describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function () {
+  this.timeout(120_000);
+  const ghes = new OpenApiDescription(`ghes-${GHES_VERSION}`);
+  const ghec = new OpenApiDescription('ghec');
+  let dataDir: string;
+  let t: InProcessProvider;
+  let v: ValidatedApi;
+  let owner: Session;
+  let dev: Session;
+  let outsider: Session;
+  let org: string;
+
+  before(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-ghes-'));
+    t = await startInProcessProvider(dataDir, new ManualClock(Date.now()));
+    v = new ValidatedApi(t, [ghes, ghec]);
+    owner = await newSession(t);
+    dev = await newSession(t);
+    outsider = await newSession(t);
+    org = await createOrg(t, owner);
+    await addMember(t, org, owner, dev);
+  });
+  after(async () => {
+    await t.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('the user and their emails', async () => {
+    await v.call('GET /user', {}, { token: owner.token }, 200);
+    await v.call('GET /user', {}, {}, 401);
+    await v.call('PATCH /user', {}, { token: owner.token, body: { name: 'Owner Name' } }, 200);
+    await v.call('PATCH /user', {}, { token: owner.token, body: { email: 'not-an-email' } }, 422);
+    await v.call('PATCH /user', {}, {}, 401);
+    await v.call('GET /user/emails', {}, { token: owner.token }, 200);
+    await v.call('GET /user/emails', {}, {}, 401);
+    const orgReader = await createClassic(t, owner, ['read:org']);
+    await v.call('GET /user/emails', {}, { token: orgReader.token }, 403);
+    await v.call('PATCH /user', {}, { token: orgReader.token, body: { name: 'no' } }, 403);
+  });
+
+  it('the API root, /meta and /rate_limit', async () => {
+    await v.call('GET /', {}, {}, 200);
+    await v.call('GET /meta', {}, {}, 200);
+    await v.call('GET /rate_limit', {}, { token: owner.token }, 200);
+    await v.call('GET /rate_limit', {}, {}, 200);
+  });
+
+  it('public profiles and SSH keys', async () => {
+    await v.call('GET /users/{username}', { username: dev.user.login }, { token: owner.token }, 200);
+    await v.call('GET /users/{username}', { username: org }, {}, 200);
+    await v.call('GET /users/{username}', { username: 'no-such-user' }, { token: owner.token }, 404);
+    await v.call('GET /users/{username}/repos', { username: owner.user.login }, { token: owner.token }, 200);
+    await v.call('GET /users/{username}/repos?sort=bogus', { username: owner.user.login }, { token: owner.token }, 422);
+    const keysReader = await createClassic(t, owner, ['read:public_key']);
+    await v.call('GET /user/keys', {}, { token: keysReader.token }, 200);
+    await v.call('GET /user/keys', {}, {}, 401);
+  });
+
+  it('OAuth authorizations', async () => {
+    const basic = { login: owner.user.login, password: owner.user.password };
+    const created = await v.call('POST /authorizations', {}, { basic, body: { note: 'schema check', scopes: ['repo'] } }, 201);
+    await v.call('POST /authorizations', {}, { basic, body: { scopes: ['repo'] } }, 422);
+    await v.call('POST /authorizations', {}, { basic: { ...basic, password: 'not the password' }, body: { note: 'x' } }, 401);
+    await v.call('GET /authorizations', {}, { basic }, 200);
+    await v.call('GET /authorizations', {}, {}, 401);
+    const id = created.json.id;
+    await v.call('GET /authorizations/{id}', { id }, { basic }, 200);
+    await v.call('GET /authorizations/{id}', { id }, {}, 401);
+    await v.call('GET /authorizations/{id}', { id: 999_999 }, { basic }, 404);
+    await v.call('PATCH /authorizations/{id}', { id }, { basic, body: { note: 'renamed' } }, 200);
+    await v.call('PATCH /authorizations/{id}', { id }, { basic, body: { scopes: 'repo' } }, 422);
+    const client = { client_id: 'schema-client' };
+    await v.call('PUT /authorizations/clients/{client_id}', client, { basic, body: { scopes: ['repo'] } }, 201);
+    await v.call('PUT /authorizations/clients/{client_id}', client, { basic, body: { scopes: ['repo'] } }, 200);
+    await v.call('PUT /authorizations/clients/{client_id}', client, { basic, body: { note: 5 } }, 422);
+    await v.call('PUT /authorizations/clients/{client_id}', client, {}, 401);
+    const printed = { ...client, fingerprint: 'laptop' };
+    await v.call('PUT /authorizations/clients/{client_id}/{fingerprint}', printed, { basic, body: {} }, 201);
+    await v.call('PUT /authorizations/clients/{client_id}/{fingerprint}', printed, { basic, body: {} }, 200);
+    await v.call('PUT /authorizations/clients/{client_id}/{fingerprint}', printed, { basic, body: { fingerprint: 'desktop' } }, 422);
+    await v.call('DELETE /authorizations/{id}', { id }, {}, 401);
+    await v.call('DELETE /authorizations/{id}', { id }, { basic }, 204);
+  });
+
+  it('organizations, members and memberships', async () => {
+    await v.call('GET /orgs/{org}', { org }, { token: owner.token }, 200);
+    await v.call('GET /orgs/{org}', { org: 'no-such-org' }, { token: owner.token }, 404);
+    await v.call('PATCH /orgs/{org}', { org }, { token: owner.token, body: { description: 'the schema org' } }, 200);
+    await v.call('PATCH /orgs/{org}', { org }, { token: owner.token, body: { description: 5 } }, 422);
+    await v.call('GET /user/orgs', {}, { token: owner.token }, 200);
+    await v.call('GET /user/orgs', {}, {}, 401);
+    const repoOnly = await createClassic(t, owner, ['repo']);
+    await v.call('GET /user/orgs', {}, { token: repoOnly.token }, 403);
+    await v.call('GET /user/memberships/orgs', {}, { token: repoOnly.token }, 403);
+    await v.call('GET /orgs/{org}/members', { org }, { token: dev.token }, 200);
+    await v.call('GET /orgs/{org}/members?role=boss', { org }, { token: dev.token }, 422);
+    await v.call('GET /orgs/{org}/members/{username}', { org, username: dev.user.login }, { token: dev.token }, 204);
+    await v.call('GET /orgs/{org}/members/{username}', { org, username: outsider.user.login }, { token: dev.token }, 404);
+    await v.call('GET /user/memberships/orgs', {}, { token: dev.token }, 200);
+    await v.call('GET /user/memberships/orgs', {}, {}, 401);
+    await v.call('GET /user/memberships/orgs?state=bogus', {}, { token: dev.token }, 422);
+    await v.call('GET /user/memberships/orgs/{org}', { org }, { token: dev.token }, 200);
+    await v.call('GET /user/memberships/orgs/{org}', { org }, { token: outsider.token }, 404);
+    const invite = { org, username: outsider.user.login };
+    await v.call('PUT /orgs/{org}/memberships/{username}', invite, { token: dev.token, body: { role: 'member' } }, 403);
+    await v.call('PUT /orgs/{org}/memberships/{username}', invite, { token: owner.token, body: { role: 'boss' } }, 422);
+    await v.call('PUT /orgs/{org}/memberships/{username}', invite, { token: owner.token, body: { role: 'member' } }, 200);
+    await v.call('GET /orgs/{org}/invitations', { org }, { token: owner.token }, 200);
+    await v.call('GET /orgs/{org}/invitations', { org: 'no-such-org' }, { token: owner.token }, 404);
+    await v.call('PATCH /user/memberships/orgs/{org}', { org }, { token: outsider.token, body: { state: 'pending' } }, 422);
+    await v.call('PATCH /user/memberships/orgs/{org}', { org: 'no-such-org' }, { token: outsider.token, body: { state: 'active' } }, 404);
+    await v.call('PATCH /user/memberships/orgs/{org}', { org }, { token: outsider.token, body: { state: 'active' } }, 200);
+    await v.call('GET /orgs/{org}/memberships/{username}', invite, { token: owner.token }, 200);
+    await v.call('DELETE /orgs/{org}/memberships/{username}', invite, { token: dev.token }, 403);
+    await v.call('DELETE /orgs/{org}/memberships/{username}', invite, { token: owner.token }, 204);
+    await v.call('DELETE /orgs/{org}/memberships/{username}', invite, { token: owner.token }, 404);
+    await v.call('GET /orgs/{org}/memberships/{username}', invite, { token: owner.token }, 404);
+    await addMember(t, org, owner, outsider);
+    await v.call('DELETE /orgs/{org}/members/{username}', invite, { token: dev.token }, 403);
+    await v.call('DELETE /orgs/{org}/members/{username}', invite, { token: owner.token }, 204);
+  });
+
+  it('repositories, branches and deploy keys', async () => {
+    const me = owner.user.login;
+    await v.call('POST /user/repos', {}, { token: owner.token, body: { name: 'tools', private: true, description: 'my tools' } }, 201);
+    await v.call('POST /user/repos', {}, { token: owner.token, body: { name: 'tools' } }, 422);
+    await v.call('POST /user/repos', {}, { body: { name: 'tools' } }, 401);
+    const orgReader = await createClassic(t, dev, ['read:org']);
+    await v.call('POST /user/repos', {}, { token: orgReader.token, body: { name: 'nope' } }, 403);
+    await v.call('POST /orgs/{org}/repos', { org }, { token: orgReader.token, body: { name: 'nope' } }, 403);
+    await v.call('POST /orgs/{org}/repos', { org }, { token: owner.token, body: { name: 'site', visibility: 'public' } }, 201);
+    await v.call('POST /orgs/{org}/repos', { org }, { token: owner.token, body: { name: '' } }, 422);
+    await v.call('GET /repos/{owner}/{repo}', { owner: me, repo: 'tools' }, { token: owner.token }, 200);
+    await v.call('GET /repos/{owner}/{repo}', { owner: org, repo: 'site' }, { token: dev.token }, 200);
+    await v.call('GET /repos/{owner}/{repo}', { owner: me, repo: 'nothing-here' }, { token: owner.token }, 404);
+    await v.call('PATCH /repos/{owner}/{repo}', { owner: me, repo: 'tools' }, { token: owner.token, body: { description: 'still tools' } }, 200);
+    await v.call('PATCH /repos/{owner}/{repo}', { owner: me, repo: 'tools' }, { token: owner.token, body: { private: 'yes' } }, 422);
+    await v.call('PATCH /repos/{owner}/{repo}', { owner: me, repo: 'nothing-here' }, { token: owner.token, body: {} }, 404);
+    await v.call('PATCH /repos/{owner}/{repo}', { owner: org, repo: 'site' }, { token: dev.token, body: { description: 'mine now' } }, 403);
+
+    // A commit on main, written into the bare repository, for the branch list.
+    const bare = repositoryPath(repositoriesRoot(t.ctx), me, 'tools');
+    const env = { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.test', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.test' };
+    const gitIn = (args: string[], input?: string) => execFileSync('git', ['--git-dir', bare, ...args], { env, input }).toString().trim();
+    const tree = gitIn(['mktree'], `100644 blob ${gitIn(['hash-object', '-w', '--stdin'], 'hello\n')}\tREADME\n`);
+    gitIn(['update-ref', 'refs/heads/main', gitIn(['commit-tree', tree, '-m', 'first'])]);
+    const branches = await v.call('GET /repos/{owner}/{repo}/branches', { owner: me, repo: 'tools' }, { token: owner.token }, 200);
+    assert.deepEqual(branches.json.map((b: { name: string }) => b.name), ['main']);
+    await v.call('GET /repos/{owner}/{repo}/branches', { owner: me, repo: 'nothing-here' }, { token: owner.token }, 404);
+    await v.call('GET /repos/{owner}/{repo}/branches/{branch}', { owner: me, repo: 'tools', branch: 'main' }, { token: owner.token }, 200);
+    await v.call('GET /repos/{owner}/{repo}/branches/{branch}', { owner: me, repo: 'tools', branch: 'no-such-branch' }, { token: owner.token }, 404);
+
+    await v.call('GET /user/repos', {}, { token: owner.token }, 200);
+    await v.call('GET /user/repos?visibility=bogus', {}, { token: owner.token }, 422);
+    await v.call('GET /user/repos', {}, {}, 401);
+    await v.call('GET /orgs/{org}/repos', { org }, { token: dev.token }, 200);
+
+    const repo = { owner: me, repo: 'tools' };
+    const key = await v.call('POST /repos/{owner}/{repo}/keys', repo, { token: owner.token, body: { title: 'ci', key: sshPublicKey(), read_only: true } }, 201);
+    await v.call('POST /repos/{owner}/{repo}/keys', repo, { token: owner.token, body: { title: 'bad', key: 'ssh-rsa nonsense' } }, 422);
+    await v.call('GET /repos/{owner}/{repo}/keys', repo, { token: owner.token }, 200);
+    await v.call('GET /repos/{owner}/{repo}/keys/{key_id}', { ...repo, key_id: key.json.id }, { token: owner.token }, 200);
+    await v.call('GET /repos/{owner}/{repo}/keys/{key_id}', { ...repo, key_id: 999_999 }, { token: owner.token }, 404);
+    await v.call('DELETE /repos/{owner}/{repo}/keys/{key_id}', { ...repo, key_id: key.json.id }, { token: owner.token }, 204);
+
+    await v.call('DELETE /repos/{owner}/{repo}', { owner: org, repo: 'site' }, { token: dev.token }, 403);
+    await v.call('DELETE /repos/{owner}/{repo}', { owner: org, repo: 'site' }, { token: owner.token }, 204);
+    await v.call('DELETE /repos/{owner}/{repo}', { owner: org, repo: 'site' }, { token: owner.token }, 404);
+  });
+
+  it('the approval queue, granted tokens and the audit log', async () => {
+    await v.call('POST /orgs/{org}/repos', { org }, { token: owner.token, body: { name: 'api', private: true } }, 201);
+    await setPolicy(t, org, owner, { require_approval: true });
+    const ask = (name: string) =>
+      createFineGrained(t, dev, { name, resource_owner: org, repositories: ['api'], permissions: { repository: { contents: 'read' } }, justification: `${name} reads api` });
+    const [ci, docs, deploy] = [await ask('ci'), await ask('docs'), await ask('deploy')];
+
+    const queue = await v.call('GET /orgs/{org}/personal-access-token-requests', { org }, { token: owner.token }, 200);
+    assert.equal(queue.json.length, 3);
+    await v.call('GET /orgs/{org}/personal-access-token-requests', { org }, { token: dev.token }, 403);
+    await v.call('GET /orgs/{org}/personal-access-token-requests', { org: 'no-such-org' }, { token: owner.token }, 404);
+    await v.call('GET /orgs/{org}/personal-access-token-requests?sort=bogus', { org }, { token: owner.token }, 422);
+    const requestOf = (tokenId: number) => queue.json.find((r: { token_id: number }) => r.token_id === tokenId).id;
+    const ciRequest = { org, pat_request_id: requestOf(ci.id) };
+    await v.call('GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories', ciRequest, { token: owner.token }, 200);
+    await v.call('GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories', { org: 'no-such-org', pat_request_id: 1 }, { token: owner.token }, 404);
+    await v.call('GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories', ciRequest, { token: dev.token }, 403);
+    await v.call('POST /orgs/{org}/personal-access-token-requests/{pat_request_id}', ciRequest, { token: owner.token, body: { action: 'maybe' } }, 422);
+    await v.call('POST /orgs/{org}/personal-access-token-requests/{pat_request_id}', ciRequest, { token: dev.token, body: { action: 'approve' } }, 403);
+    await v.call('POST /orgs/{org}/personal-access-token-requests/{pat_request_id}', ciRequest, { token: owner.token, body: { action: 'approve' } }, 204);
+    await v.call('POST /orgs/{org}/personal-access-token-requests/{pat_request_id}', { org, pat_request_id: 999_999 }, { token: owner.token, body: { action: 'approve' } }, 404);
+    const bulk = { pat_request_ids: [requestOf(docs.id), requestOf(deploy.id)], action: 'approve' };
+    await v.call('POST /orgs/{org}/personal-access-token-requests', { org }, { token: owner.token, body: { ...bulk, pat_request_ids: [] } }, 422);
+    await v.call('POST /orgs/{org}/personal-access-token-requests', { org }, { token: dev.token, body: bulk }, 403);
+    await v.call('POST /orgs/{org}/personal-access-token-requests', { org: 'no-such-org' }, { token: owner.token, body: bulk }, 404);
+    await v.call('POST /orgs/{org}/personal-access-token-requests', { org }, { token: owner.token, body: bulk }, 202);
+
+    const grants = await v.call('GET /orgs/{org}/personal-access-tokens', { org }, { token: owner.token }, 200);
+    assert.equal(grants.json.length, 3);
+    await v.call('GET /orgs/{org}/personal-access-tokens', { org }, { token: dev.token }, 403);
+    await v.call('GET /orgs/{org}/personal-access-tokens', { org: 'no-such-org' }, { token: owner.token }, 404);
+    await v.call('GET /orgs/{org}/personal-access-tokens?direction=sideways', { org }, { token: owner.token }, 422);
+    const ciGrant = { org, pat_id: ci.id };
+    await v.call('GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories', ciGrant, { token: owner.token }, 200);
+    await v.call('GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories', ciGrant, { token: dev.token }, 403);
+    await v.call('GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories', { org: 'no-such-org', pat_id: ci.id }, { token: owner.token }, 404);
+    await v.call('POST /orgs/{org}/personal-access-tokens/{pat_id}', ciGrant, { token: owner.token, body: { action: 'keep' } }, 422);
+    await v.call('POST /orgs/{org}/personal-access-tokens/{pat_id}', ciGrant, { token: dev.token, body: { action: 'revoke' } }, 403);
+    await v.call('POST /orgs/{org}/personal-access-tokens/{pat_id}', ciGrant, { token: owner.token, body: { action: 'revoke' } }, 204);
+    await v.call('POST /orgs/{org}/personal-access-tokens/{pat_id}', { org, pat_id: 999_999 }, { token: owner.token, body: { action: 'revoke' } }, 404);
+    const revoke = { pat_ids: [docs.id, deploy.id], action: 'revoke' };
+    await v.call('POST /orgs/{org}/personal-access-tokens', { org }, { token: owner.token, body: { ...revoke, pat_ids: [] } }, 422);
+    await v.call('POST /orgs/{org}/personal-access-tokens', { org }, { token: dev.token, body: revoke }, 403);
+    await v.call('POST /orgs/{org}/personal-access-tokens', { org: 'no-such-org' }, { token: owner.token, body: revoke }, 404);
+    await v.call('POST /orgs/{org}/personal-access-tokens', { org }, { token: owner.token, body: revoke }, 202);
+
+    await v.call('GET /orgs/{org}/audit-log', { org }, { token: owner.token }, 200);
+  });
+
+  it('SSO credential authorizations and credential revocation (GHEC\'s description)', async () => {
+    const token = await createClassic(t, dev, ['repo']);
+    const made = await t.api.post(`/orgs/${org}/credential-authorizations`, { token: dev.token, body: { token_id: token.id } });
+    assert.equal(made.status, 201, made.text);
+    await v.call('GET /orgs/{org}/credential-authorizations', { org }, { token: owner.token }, 200);
+    await v.call('GET /orgs/{org}/credential-authorizations', { org: 'no-such-org' }, { token: owner.token }, 404);
+    await v.call('GET /orgs/{org}/credential-authorizations?per_page=many', { org }, { token: owner.token }, 422);
+    const credential = { org, credential_id: token.id };
+    await v.call('DELETE /orgs/{org}/credential-authorizations/{credential_id}', credential, { token: owner.token }, 204);
+    await v.call('DELETE /orgs/{org}/credential-authorizations/{credential_id}', credential, { token: owner.token }, 404);
+    await v.call('POST /credentials/revoke', {}, { body: { credentials: [token.token] } }, 202);
+    // Not its 422: GHEC documents string `errors` (validation-error-simple) there, while Tessera's
+    // 422s name their fields ({field, code, message}) everywhere, as GHES's validation-error does.
+  });
+
+  it('every route GitHub documents was answered and validated above; every other route is listed as Tessera\'s own', async () => {
+    const routes = await providerRoutes(t.ctx);
+    const split = (r: string) => r.split(' ') as [string, string];
+    const documented = routes.filter((r) => v.describe(...split(r)));
+    assert.deepEqual(documented.filter((r) => !v.answered.has(r)), [], 'routes GitHub documents that no request here reached');
+    assert.deepEqual(documented.filter((r) => !ghes.operation(...split(r))).sort(), [...GHEC_ONLY].sort(), 'the routes only GHEC documents');
+    assert.deepEqual(routes.filter((r) => !documented.includes(r) && !TESSERA_ONLY.has(r)), [], 'routes GitHub does not document, missing from TESSERA_ONLY');
+    assert.deepEqual([...TESSERA_ONLY].filter((r) => !routes.includes(r) || documented.includes(r)), [], 'TESSERA_ONLY entries that are not routes, or that GitHub documents');
+    for (const route of documented) {
+      const successes = v.describe(...split(route))!.operation.statuses.filter((s) => s >= 200 && s < 300);
+      const got = [...(v.answered.get(route) ?? [])];
+      assert.ok(successes.some((s) => got.includes(s)), `${route}: no success answer validated (documented ${successes.join(', ')})`);
+    }
+  });
+});

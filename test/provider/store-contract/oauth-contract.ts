@@ -1,0 +1,146 @@
+// Store contract: OAuth apps (the built-in GitHub CLI app comes with the schema) and device codes
+// (digests, conditional state changes that hold under concurrency, tickets, expiry).
+import * as assert from 'node:assert/strict';
+import { UniqueViolation } from '../../../src/provider/store/errors';
+import type { NewDeviceCode } from '../../../src/provider/store/device-codes';
+import type { Store } from '../../../src/provider/store/store';
+import { at, digest, makeToken, makeUser, MINUTE, StoreFactory, T0, unique, withStore } from './fixtures';
+
+const GH_CLIENT_ID = '178c6fc778ccc68e1d6a';
+
+async function makeApp(store: Store, ownerId: number | null, name = unique('app')) {
+  return store.oauthApps.create({ clientId: unique('client'), name, url: 'https://app.example/', callbackUrl: null, ownerId, clientSecretDigest: digest(), createdAt: T0 });
+}
+
+function newCode(appId: number, over: Partial<NewDeviceCode> = {}): NewDeviceCode {
+  return { appId, deviceCodeDigest: digest(), userCodeDigest: digest(), scopes: ['repo', 'read:org'], intervalSeconds: 5, expiresAt: at(15 * MINUTE), createdAt: T0, ...over };
+}
+
+export function oauthStoreContract(makeStore: StoreFactory): void {
+  describe('OAuth apps', () => {
+    const s = withStore(makeStore);
+
+    it('has the built-in GitHub CLI app under gh’s client id, with no owner and no secret', async () => {
+      const gh = await s.store.oauthApps.byClientId(GH_CLIENT_ID);
+      assert.equal(gh?.name, 'GitHub CLI');
+      assert.equal(gh?.ownerId, null);
+      assert.equal(gh?.clientSecretDigest, null);
+    });
+
+    it('creates apps, finds them by id and client ids, lists the built-in ones and the user’s own, refuses a taken client id, deletes', async () => {
+      const u = await makeUser(s.store);
+      const other = await makeUser(s.store);
+      const a = await makeApp(s.store, u.id, 'Tool');
+      assert.equal(a.name, 'Tool');
+      assert.equal(a.ownerId, u.id);
+      assert.equal(a.createdAt.getTime(), T0.getTime());
+      assert.deepEqual(await s.store.oauthApps.byId(a.id), a);
+      assert.deepEqual(await s.store.oauthApps.byClientId(a.clientId), a);
+      const b = await makeApp(s.store, other.id);
+      assert.deepEqual((await s.store.oauthApps.byClientIds([b.clientId, 'none', a.clientId, a.clientId])).map((x) => x.id), [a.id, b.id]);
+      assert.deepEqual(await s.store.oauthApps.byClientIds([]), []);
+      assert.deepEqual((await s.store.oauthApps.listVisibleTo(u.id)).map((x) => x.clientId), [GH_CLIENT_ID, a.clientId]);
+      await assert.rejects(
+        s.store.oauthApps.create({ ...a, name: 'copy' }),
+        (err: unknown) => err instanceof UniqueViolation && err.field === 'client_id',
+      );
+      const code = await s.store.deviceCodes.create(newCode(a.id));
+      assert.equal(await s.store.oauthApps.delete(a.id), true);
+      assert.equal(await s.store.oauthApps.delete(a.id), false);
+      assert.equal(await s.store.oauthApps.byId(a.id), undefined);
+      assert.equal(await s.store.deviceCodes.byId(code.id), undefined, 'its device codes go with it');
+    });
+  });
+
+  describe('device codes', () => {
+    const s = withStore(makeStore);
+
+    it('creates a pending code, found by id and by either digest; a digest collision is UniqueViolation naming it', async () => {
+      const app = await makeApp(s.store, null);
+      const c = await s.store.deviceCodes.create(newCode(app.id));
+      assert.equal(c.status, 'pending');
+      assert.deepEqual(c.scopes, ['repo', 'read:org']);
+      assert.equal(c.userId, null);
+      assert.equal(c.tokenId, null);
+      assert.equal(c.intervalSeconds, 5);
+      assert.equal(c.lastPolledAt, null);
+      assert.equal(c.expiresAt.getTime(), at(15 * MINUTE).getTime());
+      assert.deepEqual(await s.store.deviceCodes.byId(c.id), c);
+      assert.deepEqual(await s.store.deviceCodes.byDeviceCodeDigest(c.deviceCodeDigest), c);
+      assert.deepEqual(await s.store.deviceCodes.byUserCodeDigest(c.userCodeDigest), c);
+      assert.equal(await s.store.deviceCodes.byUserCodeDigest(digest()), undefined);
+      await assert.rejects(s.store.deviceCodes.create(newCode(app.id, { userCodeDigest: c.userCodeDigest })), (e: unknown) => e instanceof UniqueViolation && e.field === 'user_code');
+      await assert.rejects(s.store.deviceCodes.create(newCode(app.id, { deviceCodeDigest: c.deviceCodeDigest })), (e: unknown) => e instanceof UniqueViolation && e.field === 'device_code');
+    });
+
+    it('records polls at most once per gap, even when several arrive at once; slowDown adds to the interval', async () => {
+      const app = await makeApp(s.store, null);
+      const c = await s.store.deviceCodes.create(newCode(app.id));
+      const polls = await Promise.all(Array.from({ length: 6 }, () => s.store.deviceCodes.recordPoll(c.id, at(MINUTE), 4000)));
+      assert.equal(polls.filter(Boolean).length, 1);
+      assert.equal(await s.store.deviceCodes.recordPoll(c.id, at(MINUTE + 3000), 4000), false);
+      assert.equal(await s.store.deviceCodes.recordPoll(c.id, at(MINUTE + 4000), 4000), true);
+      assert.equal((await s.store.deviceCodes.byId(c.id))?.lastPolledAt?.getTime(), at(MINUTE + 4000).getTime());
+      assert.equal(await s.store.deviceCodes.slowDown(c.id, 5), 10);
+      assert.equal((await s.store.deviceCodes.byId(c.id))?.intervalSeconds, 10);
+    });
+
+    it('decides a pending, unexpired code once (of parallel decisions one wins), then marks it used once', async () => {
+      const app = await makeApp(s.store, null);
+      const u = await makeUser(s.store);
+      const c = await s.store.deviceCodes.create(newCode(app.id));
+      const decisions = await Promise.all(Array.from({ length: 6 }, (_, i) => s.store.deviceCodes.decide(c.id, i % 2 ? 'denied' : 'approved', u.id, at(MINUTE))));
+      const won = decisions.filter((d) => d !== undefined);
+      assert.equal(won.length, 1);
+      assert.equal(won[0]?.userId, u.id);
+      assert.equal(await s.store.deviceCodes.recordPoll(c.id, at(2 * MINUTE), 0), false, 'a decided code records no polls');
+      if (won[0]?.status === 'approved') {
+        const t1 = await makeToken(s.store, u.id);
+        const t2 = await makeToken(s.store, u.id);
+        const used = await Promise.all([s.store.deviceCodes.markUsed(c.id, t1.id, at(MINUTE)), s.store.deviceCodes.markUsed(c.id, t2.id, at(MINUTE))]);
+        assert.deepEqual(used.sort(), [false, true]);
+        const after = await s.store.deviceCodes.byId(c.id);
+        assert.equal(after?.status, 'used');
+        assert.ok(after?.tokenId === t1.id || after?.tokenId === t2.id);
+      } else {
+        assert.equal(won[0]?.status, 'denied');
+        assert.equal(await s.store.deviceCodes.markUsed(c.id, (await makeToken(s.store, u.id)).id, at(MINUTE)), false, 'a denied code is never used');
+      }
+      const late = await s.store.deviceCodes.create(newCode(app.id));
+      assert.equal(await s.store.deviceCodes.decide(late.id, 'approved', u.id, at(15 * MINUTE)), undefined, 'an expired code is not decided');
+      const approved = await s.store.deviceCodes.create(newCode(app.id));
+      assert.ok(await s.store.deviceCodes.decide(approved.id, 'approved', u.id, at(MINUTE)));
+      assert.equal(await s.store.deviceCodes.markUsed(approved.id, (await makeToken(s.store, u.id)).id, at(16 * MINUTE)), false, 'an expired code is not used');
+    });
+
+    it('keeps one ticket per code, taken once (of parallel takes one wins), only while the ticket and the code live', async () => {
+      const app = await makeApp(s.store, null);
+      const u = await makeUser(s.store);
+      const c = await s.store.deviceCodes.create(newCode(app.id));
+      const first = digest();
+      await s.store.deviceCodes.setTicket(c.id, { digest: first, userId: u.id, expiresAt: at(5 * MINUTE) });
+      const ticket = digest();
+      await s.store.deviceCodes.setTicket(c.id, { digest: ticket, userId: u.id, expiresAt: at(5 * MINUTE) });
+      assert.equal(await s.store.deviceCodes.takeTicket(first, at(MINUTE)), undefined, 'a replaced ticket is gone');
+      assert.equal(await s.store.deviceCodes.takeTicket(ticket, at(5 * MINUTE)), undefined, 'an expired ticket is not taken');
+      const takes = await Promise.all(Array.from({ length: 5 }, () => s.store.deviceCodes.takeTicket(ticket, at(MINUTE))));
+      const taken = takes.filter((x) => x !== undefined);
+      assert.equal(taken.length, 1);
+      assert.equal(taken[0]?.userId, u.id);
+      assert.equal(taken[0]?.code.id, c.id);
+      const again = digest();
+      await s.store.deviceCodes.setTicket(c.id, { digest: again, userId: u.id, expiresAt: at(5 * MINUTE) });
+      await s.store.deviceCodes.decide(c.id, 'approved', u.id, at(MINUTE));
+      assert.equal(await s.store.deviceCodes.takeTicket(again, at(MINUTE)), undefined, 'a decision ends the ticket');
+    });
+
+    it('deletes the codes that expired before a time', async () => {
+      const app = await makeApp(s.store, null);
+      const old = await s.store.deviceCodes.create(newCode(app.id, { expiresAt: at(MINUTE) }));
+      const live = await s.store.deviceCodes.create(newCode(app.id, { expiresAt: at(20 * MINUTE) }));
+      assert.equal(await s.store.deviceCodes.deleteExpired(at(10 * MINUTE)), 1);
+      assert.equal(await s.store.deviceCodes.byId(old.id), undefined);
+      assert.ok(await s.store.deviceCodes.byId(live.id));
+    });
+  });
+}

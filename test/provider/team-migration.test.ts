@@ -1,0 +1,100 @@
+// `tessera migrate`: an embedded provider (SQLite) moved into an empty team database on
+// PostgreSQL. A token made on the embedded provider works on a team server over the migrated
+// database, as do 2FA sign-in (its secret re-encrypted under the team's own key), organizations,
+// the audit log and the repositories; a second migration into the same database is refused.
+import * as assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { git, hermeticGitEnv, runGit } from '../../bench/git-https/git-client';
+import { ManualClock } from '../../src/provider/clock';
+import { runMigrateCommand } from '../../src/provider/team-migration/migrate-command';
+import { createUser, enable2fa, nextOtp } from './helpers/accounts';
+import { addMember, createClassic, createOrg, createRepo, newSession } from './helpers/orgs';
+import { startTestProvider, TestProvider } from './helpers/provider';
+import { newTestDatabaseUrl } from './helpers/test-database';
+
+describe('tessera migrate: an embedded provider into a team database', function () {
+  this.timeout(120_000);
+  let tmp: string;
+  const open: TestProvider[] = [];
+  before(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'tessera-migrate-'));
+  });
+  after(async () => {
+    await Promise.all(open.splice(0).map((t) => t.close()));
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  async function migrate(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const code = await runMigrateCommand(args, { out: (l) => (out += `${l}\n`), err: (l) => (err += `${l}\n`) });
+    return { code, out, err };
+  }
+
+  it('copies accounts, 2FA, tokens, orgs, audit log and repositories; the tokens work on the team server; a non-empty target is refused', async () => {
+    const clock = new ManualClock(Date.now());
+    const fromDir = path.join(tmp, 'embedded');
+    const embedded = await startTestProvider({ dataDir: fromDir, databaseUrl: undefined, clock });
+    await createUser(embedded);
+    const owner = await newSession(embedded);
+    await enable2fa(embedded, owner.user);
+    const member = await newSession(embedded);
+    const org = await createOrg(embedded, owner);
+    await addMember(embedded, org, owner, member);
+    await createRepo(embedded, owner, undefined, 'kept', true);
+    const tok = await createClassic(embedded, owner, ['repo', 'read:org']);
+    await mkdir(path.join(tmp, 'home'));
+    const env = hermeticGitEnv(path.join(tmp, 'home'), undefined);
+    const remote = (t: TestProvider) => t.provider.url.replace('http://', `http://git:${tok.token}@`) + `/${owner.user.login}/kept.git`;
+    const work = path.join(tmp, 'work');
+    assert.equal((await runGit(['clone', remote(embedded), work], { env })).code, 0);
+    await git(['commit', '-q', '--allow-empty', '-m', 'made before the move'], { cwd: work, env });
+    assert.equal((await runGit(['push', 'origin', 'HEAD:main'], { cwd: work, env })).code, 0);
+    const auditBefore = (await embedded.api.get('/user/audit-log?per_page=100', { token: owner.token })).json as { action: string }[];
+    assert.ok(auditBefore.length > 3);
+    await embedded.close();
+
+    const url = await newTestDatabaseUrl();
+    const teamDir = path.join(tmp, 'team');
+    const moved = await migrate(['--from', fromDir, '--to', url, '--data', teamDir]);
+    assert.equal(moved.code, 0, moved.err);
+    assert.match(moved.out, /users\s+3\n/);
+    assert.match(moved.out, /organizations\s+1\n/);
+    assert.match(moved.out, /bare repositories\s+1\n/);
+    assert.match(moved.out, /2FA secrets re-encrypted\s+1\n/);
+    assert.match(moved.out, /Every count matches/);
+    assert.doesNotMatch(moved.out + moved.err, new RegExp(tok.token));
+
+    const team = await startTestProvider({ dataDir: teamDir, databaseUrl: url, reposDir: path.join(teamDir, 'repositories'), clock });
+    open.push(team);
+    const me = await team.api.get('/user', { token: tok.token });
+    assert.equal(me.status, 200, me.text);
+    assert.equal(me.json.login, owner.user.login);
+    assert.equal((await team.api.get('/user', { token: member.token })).status, 200, "the member's token too");
+    assert.equal((await team.api.get('/user', { basic: owner.user, otp: await nextOtp(team, owner.user) })).status, 200, '2FA under the team key');
+    assert.equal((await team.api.get('/user', { basic: owner.user })).status, 401, 'still needs its second factor');
+    const members = await team.api.get(`/orgs/${org}/members`, { token: tok.token });
+    assert.equal(members.status, 200, members.text);
+    assert.deepEqual(members.json.map((m: { login: string }) => m.login).sort(), [owner.user.login, member.user.login].sort());
+    const auditAfter = (await team.api.get('/user/audit-log?per_page=100', { token: owner.token })).json as { action: string }[];
+    assert.deepEqual(auditAfter.slice(-auditBefore.length).map((e) => e.action), auditBefore.map((e) => e.action));
+    const copy = path.join(tmp, 'copy');
+    const cloned = await runGit(['clone', remote(team), copy], { env });
+    assert.equal(cloned.code, 0, cloned.stderr);
+    assert.equal((await git(['log', '-1', '--format=%s', 'origin/main'], { cwd: copy, env })).trim(), 'made before the move');
+    const made = await createClassic(team, owner, ['user']);
+    assert.ok(made.id > tok.id, 'new ids continue after the copied ones');
+
+    const again = await migrate(['--from', fromDir, '--to', url, '--repos', path.join(tmp, 'other-repos')]);
+    assert.equal(again.code, 1);
+    assert.match(again.err, /is not empty/);
+  });
+
+  it('refuses bad arguments with a message', async () => {
+    assert.equal((await migrate(['--from', tmp])).code, 2);
+    assert.match((await migrate(['--from', tmp, '--to', 'mysql://x/y', '--repos', tmp])).err, /--to must be a postgres/);
+    assert.match((await migrate(['--from', tmp, '--to', 'postgres://h/db'])).err, /--repos DIR \(or --data TEAM_DIR\) is required/);
+  });
+});

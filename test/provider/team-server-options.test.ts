@@ -1,0 +1,98 @@
+// Options of a team server: `--repos DIR`, one folder of bare repositories that replicas share
+// (pushed at one replica, cloned from the other), and `--trust-proxy`, which alone makes the
+// client address (audit log, lockout) come from X-Forwarded-For.
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { git, hermeticGitEnv, runGit } from '../../bench/git-https/git-client';
+import { parseServeArgs } from '../../src/provider/cli';
+import { repositoryPath } from '../../src/provider/git/bare-repos';
+import { createUser } from './helpers/accounts';
+import { createClassic, createRepo, newSession } from './helpers/orgs';
+import { memoryKeySource } from './helpers/postgres-stores';
+import { startTestProvider, TestProvider } from './helpers/provider';
+import { newTestDatabaseUrl } from './helpers/test-database';
+
+describe('team server options', function () {
+  this.timeout(90_000);
+  let tmp: string;
+  const open: TestProvider[] = [];
+  beforeEach(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'tessera-team-'));
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((t) => t.close()));
+    await rm(tmp, { recursive: true, force: true });
+  });
+  async function start(opts: Parameters<typeof startTestProvider>[0]): Promise<TestProvider> {
+    const t = await startTestProvider(opts);
+    open.push(t);
+    return t;
+  }
+
+  it('--repos: two replicas over one database and one repositories folder; pushed at A, cloned from B, deleted at B', async () => {
+    const reposDir = path.join(tmp, 'shared-repositories');
+    const databaseUrl = await newTestDatabaseUrl();
+    const dataKey = memoryKeySource();
+    const a = await start({ databaseUrl, dataKey, reposDir });
+    const b = await start({ databaseUrl, dataKey, reposDir });
+    await createUser(a);
+    const s = await newSession(a);
+    await createRepo(a, s, undefined, 'shared', true);
+    const bare = repositoryPath(reposDir, s.user.login, 'shared');
+    assert.ok(existsSync(bare), 'the bare repository is in --repos');
+    assert.ok(!existsSync(path.join(a.dataDir, 'repositories')), 'not in the data folder');
+    const tok = await createClassic(b, s, ['repo']);
+    await mkdir(path.join(tmp, 'home'));
+    const env = hermeticGitEnv(path.join(tmp, 'home'), undefined);
+    const remote = (t: TestProvider) => t.provider.url.replace('http://', `http://git:${tok.token}@`) + `/${s.user.login}/shared.git`;
+    const work = path.join(tmp, 'work');
+    assert.equal((await runGit(['clone', remote(a), work], { env })).code, 0);
+    await git(['commit', '-q', '--allow-empty', '-m', 'from A'], { cwd: work, env });
+    const pushed = await runGit(['push', 'origin', 'HEAD:main'], { cwd: work, env });
+    assert.equal(pushed.code, 0, pushed.stderr);
+    const copy = path.join(tmp, 'copy');
+    const cloned = await runGit(['clone', remote(b), copy], { env });
+    assert.equal(cloned.code, 0, cloned.stderr);
+    assert.equal((await git(['log', '-1', '--format=%s', 'origin/main'], { cwd: copy, env })).trim(), 'from A');
+    assert.equal((await b.api.delete(`/repos/${s.user.login}/shared`, { token: s.token })).status, 204);
+    assert.ok(!existsSync(bare), 'deleted at B: gone from the shared folder');
+  });
+
+  describe('--trust-proxy', () => {
+    async function failedSignInAddress(t: TestProvider): Promise<string> {
+      const user = await createUser(t);
+      const bad = await t.api.get('/user', { basic: { login: user.login, password: 'wrong-password' }, headers: { 'x-forwarded-for': '203.0.113.9, 198.51.100.4' } });
+      assert.equal(bad.status, 401);
+      const log = await t.api.get('/user/audit-log?phrase=action:user.failed_login', { basic: user });
+      assert.equal(log.status, 200, log.text);
+      assert.equal(log.json.length, 1, log.text);
+      return log.json[0].actor_ip;
+    }
+
+    it('without it, X-Forwarded-For is ignored: the audit log has the connection’s address', async () => {
+      assert.equal(await failedSignInAddress(await start({})), '127.0.0.1');
+    });
+
+    it('with the proxy trusted, the client address is the last untrusted one in X-Forwarded-For', async () => {
+      assert.equal(await failedSignInAddress(await start({ trustProxy: ['loopback'] })), '198.51.100.4');
+      assert.equal(await failedSignInAddress(await start({ trustProxy: ['127.0.0.1', '198.51.100.0/24'] })), '203.0.113.9');
+    });
+
+    it('a proxy list that does not include the peer leaves the header ignored', async () => {
+      assert.equal(await failedSignInAddress(await start({ trustProxy: ['10.0.0.1'] })), '127.0.0.1');
+    });
+
+    it('tessera serve parses --repos and --trust-proxy, and refuses what is not an address', () => {
+      const opts = parseServeArgs(['serve', '--data', 'd', '--repos', 'r', '--trust-proxy', 'loopback,10.0.0.0/8', '--trust-proxy', '::1'], '/srv', {});
+      assert.equal(opts.reposDir, '/srv/r');
+      assert.deepEqual(opts.trustProxy, ['loopback', '10.0.0.0/8', '::1']);
+      assert.equal(parseServeArgs(['serve', '--data', 'd'], '/srv', {}).trustProxy, undefined);
+      for (const bad of ['proxy.example', '10.0.0.0/33', '1.2.3.4/8/1', '']) {
+        assert.throws(() => parseServeArgs(['serve', '--data', 'd', '--trust-proxy', bad], '/srv', {}), /--trust-proxy/);
+      }
+    });
+  });
+});

@@ -1,0 +1,116 @@
+// Tessera accounts in VS Code's own Accounts menu (the activity bar's Accounts button), as the
+// built-in GitHub sign-in's are: the signed-in account is listed as "<login> (Tessera)"; "Manage
+// Trusted Extensions" lists the extension that got a session from it (test/fixtures/session-consumer);
+// "Sign Out" there signs the account out of Tessera and deletes its tokens on the provider.
+// Screenshots in test-results/ui/.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { REPO_ROOT } from '../harness/code-server';
+import type { ApiClient } from '../provider/helpers/api-client';
+import { createAccount, waitForEmbeddedProvider, type TestAccount } from './core-helpers';
+import {
+  activityBarItem, clickDialogButton, openViewContainer, quickInputItems, quickInputPick, quickInputType, runCommand, screenshot,
+  startWorkbench, viewPane, waitForDialog, waitForNotification, waitForQuickInput, type Workbench,
+} from './workbench';
+
+const SESSION_CONSUMER = path.join(REPO_ROOT, 'test', 'fixtures', 'session-consumer');
+
+/** Opens the Accounts menu and returns the entry of the account (a submenu), waiting for it to be listed. */
+async function accountsMenuEntry(page: Page, label: string): Promise<Locator> {
+  const entry = page.locator('.context-view .monaco-menu .action-item', { hasText: label }).first();
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    await activityBarItem(page, 'Accounts').click();
+    if (await entry.waitFor({ timeout: 3_000 }).then(() => true, () => false)) return entry;
+    const shown = await page.locator('.context-view .monaco-menu .action-label').allTextContents();
+    await page.keyboard.press('Escape');
+    if (Date.now() > deadline) throw new Error(`the Accounts menu does not list ${label}; it shows ${JSON.stringify(shown.filter(Boolean))}`);
+    await page.waitForTimeout(500);
+  }
+}
+
+async function pickInSubmenu(page: Page, entry: Locator, item: string): Promise<void> {
+  await entry.hover();
+  const action = page.locator('.context-view .monaco-menu .action-item:not(.disabled) .action-label', { hasText: item }).first();
+  await action.waitFor();
+  await action.hover();
+  await action.click();
+}
+
+describe('accounts menu (UI): Tessera accounts in VS Code\'s Accounts menu', function () {
+  this.timeout(240_000);
+  let wb: Workbench;
+  let client: ApiClient;
+  let user: TestAccount;
+  let testToken: string;
+  let testTokenId: number;
+
+  const tokenIds = async (): Promise<number[]> => {
+    const res = await client.get('/user/personal-access-tokens', { token: testToken });
+    assert.equal(res.status, 200, res.text);
+    return (res.json as { id: number }[]).map((t) => t.id);
+  };
+
+  before(async () => {
+    wb = await startWorkbench({ extraExtensions: [SESSION_CONSUMER], settings: { 'sessionConsumer.scopes': ['read:user'] } });
+    client = await waitForEmbeddedProvider(wb.profile.userDataDir, wb.embeddedPort);
+    user = await createAccount(client, 'menu');
+    const auth = await client.post('/authorizations', { basic: { login: user.login, password: user.password }, body: { scopes: ['admin:token'], note: 'UI test checks' } });
+    assert.equal(auth.status, 201, auth.text);
+    testToken = auth.json.token;
+    testTokenId = auth.json.id;
+    const { page } = wb;
+    await openViewContainer(page, 'Tessera');
+    await runCommand(page, 'Tessera: Sign In');
+    await quickInputPick(page, /Embedded provider/, { prompt: /Choose the Tessera provider/ });
+    await quickInputType(page, user.login, { prompt: /Your login/ });
+    await quickInputType(page, user.password, { prompt: /Password for/ });
+    await waitForNotification(page, `Signed in to Tessera as ${user.login}.`);
+  });
+
+  after(async () => {
+    await client?.close();
+    await wb?.close();
+  });
+
+  it('lists the signed-in account as "<login> (Tessera)" before any extension asked for a token', async () => {
+    const { page } = wb;
+    await accountsMenuEntry(page, `${user.login} (Tessera)`);
+    await screenshot(page, 'ui/accounts-menu-lists-tessera-account');
+    await page.keyboard.press('Escape');
+  });
+
+  it('"Manage Trusted Extensions" lists the extension that signed in with the account', async () => {
+    const { page } = wb;
+    await runCommand(page, 'Session Consumer: Read My Tessera User');
+    await waitForDialog(page, /The extension 'Session Consumer' wants to sign in using Tessera/);
+    await clickDialogButton(page, 'Allow');
+    await waitForNotification(page, new RegExp(`Session Consumer: GET /api/v3/user → 200 as ${user.login}`), 30_000);
+
+    const entry = await accountsMenuEntry(page, `${user.login} (Tessera)`);
+    await pickInSubmenu(page, entry, 'Manage Trusted Extensions');
+    await waitForQuickInput(page);
+    const items = await quickInputItems(page);
+    assert.ok(items.some((i) => /Session Consumer/.test(i)), `trusted extensions: ${JSON.stringify(items)}`);
+    await screenshot(page, 'ui/accounts-menu-trusted-extensions');
+    await page.keyboard.press('Escape');
+  });
+
+  it('"Sign Out" in the Accounts menu signs out of Tessera and deletes its tokens on the provider', async () => {
+    const { page } = wb;
+    const before = await tokenIds();
+    assert.equal(before.length, 3, `the sign-in token, the session token and the test's own: ${JSON.stringify(before)}`);
+    const entry = await accountsMenuEntry(page, `${user.login} (Tessera)`);
+    await pickInSubmenu(page, entry, 'Sign Out');
+    await waitForDialog(page, /Session Consumer/);
+    await screenshot(page, 'ui/accounts-menu-sign-out-confirm');
+    await clickDialogButton(page, 'Sign Out');
+    await waitForNotification(page, `Signed out of Tessera (${user.login}).`);
+    // Tessera's own Accounts view is back to its welcome
+    await viewPane(page, 'Accounts').locator('.welcome-view-content', { hasText: 'Sign in to Tessera' }).waitFor();
+    // the sign-in token and the session token are gone; only the test's own token is left
+    assert.deepEqual(await tokenIds(), [testTokenId]);
+    await screenshot(page, 'ui/accounts-menu-signed-out');
+  });
+});

@@ -1,0 +1,165 @@
+// Repositories without leaving the editor, in the real workbench with the packed extension: the
+// create-token form offers a repository to an owner without one; the sample workspace gets a Tessera remote and git is set up in one modal step (a status bar item
+// waits meanwhile); Publish Branch to the repository that does not exist yet offers "Create it on
+// Tessera and push" and the push arrives; a repository created from the palette shows in the
+// Repositories view, is cloned from there and deleted after a confirmation naming it. The
+// provider's REST API checks each result.
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import type { ApiClient } from '../provider/helpers/api-client';
+import { uniqueLogin, waitForEmbeddedProvider } from './core-helpers';
+import { signUpFromPalette } from './views-helpers';
+import {
+  clickDialogButton, clickTreeItemAction, openViewContainer, quickInputPick, quickInputType, runCommand, screenshot, startWorkbench,
+  treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput, waitForStatusBarItem, webviewFrame, type Workbench,
+} from './workbench';
+
+async function git(cwd: string, ...args: string[]): Promise<string> {
+  return (await promisify(execFile)('git', args, { cwd, encoding: 'utf8', timeout: 60_000 })).stdout.trim();
+}
+
+async function waitUntil<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+describe('repositories (UI): set up git, create on push, create, clone, delete', function () {
+  this.timeout(300_000);
+  let wb: Workbench;
+  let client: ApiClient;
+  let origin: string;
+  const login = uniqueLogin('repo');
+  const password = `pw-${login}-secret`;
+  const basic = () => ({ login, password });
+  const mainSha = async (repo: string): Promise<string | undefined> => {
+    const r = await client.get(`/repos/${login}/${repo}/branches`, { basic: basic() });
+    return (r.json as { name: string; commit: { sha: string } }[] | undefined)?.find?.((b) => b.name === 'main')?.commit.sha;
+  };
+
+  before(async () => {
+    wb = await startWorkbench({
+      settings: { 'git.autofetch': false, 'git.confirmSync': false, 'git.useIntegratedAskPass': true, 'git.openRepositoryInParentFolders': 'never' },
+    });
+    client = await waitForEmbeddedProvider(wb.profile.userDataDir, wb.embeddedPort);
+    origin = `https://127.0.0.1:${wb.embeddedPort}`;
+    await openViewContainer(wb.page, 'Tessera');
+    await signUpFromPalette(wb.page, login, password);
+  });
+
+  after(async () => {
+    await client?.close();
+    await wb?.close();
+  });
+
+  it('the fine-grained form of an owner without repositories offers to create one, and selects it', async () => {
+    const { page } = wb;
+    await runCommand(page, 'Tessera: Create Token…');
+    const frame = await webviewFrame(page, 'Create Token');
+    await frame.locator('[data-testid="kind-fine_grained"]').click();
+    await frame.locator('[data-testid="repo-selection-subset"]').click();
+    await frame.getByText(`${login} has no repositories yet.`).waitFor();
+    await frame.locator('[data-testid="create-repository"]', { hasText: `Create a repository for ${login}` }).waitFor();
+    await screenshot(page, 'ui/repos-form-offers-a-repository');
+    await frame.locator('[data-testid="create-repository"]').click();
+    await quickInputType(page, 'from-form', { prompt: new RegExp(`Name of the new repository under ${login}`) });
+    await quickInputPick(page, /Private/, { prompt: /Who can see/ });
+    await quickInputType(page, '', { prompt: /short description/ });
+    await frame.locator('[data-testid="repo-count"]', { hasText: /^1 selected/ }).waitFor();
+    assert.equal(await frame.locator('[data-testid="repo-from-form"]').getAttribute('checked'), '', 'the new repository is selected');
+    assert.equal((await client.get(`/repos/${login}/from-form`, { basic: basic() })).status, 200);
+    await screenshot(page, 'ui/repos-form-created-and-selected');
+    await runCommand(page, 'View: Close All Editors');
+  });
+
+  it('a Tessera remote: git is set up in one step (a modal; the status bar item stays until it is done)', async () => {
+    const { page } = wb;
+    await git(wb.folder, 'remote', 'add', 'origin', `${origin}/${login}/sample.git`);
+    await runCommand(page, 'Git: Refresh');
+    const dialog = await waitForDialog(page, /Set up git for 'workspace' to work with Tessera\?/, 60_000);
+    assert.match((await dialog.textContent()) ?? '', /trust the provider's certificate/);
+    await waitForStatusBarItem(page, /Set up git for Tessera/);
+    await screenshot(page, 'ui/repos-git-setup-one-step');
+    await clickDialogButton(page, 'Set Up Git');
+    await waitForNotification(page, /Git is set up for 'workspace'/);
+    assert.equal(await git(wb.folder, 'config', '--local', '--get', `credential.${origin}.useHttpPath`), 'true');
+    assert.match(await git(wb.folder, 'config', '--local', '--get', `http.${origin}/.sslCAInfo`), /ca\.pem$/);
+    await page.locator('.part.statusbar .statusbar-item', { hasText: /Set up git for Tessera/ }).waitFor({ state: 'hidden' });
+    await screenshot(page, 'ui/repos-git-set-up');
+  });
+
+  it('Publish Branch to a repository that does not exist: "Create it on Tessera and push", and the push arrives', async () => {
+    const { page } = wb;
+    const local = await git(wb.folder, 'rev-parse', 'HEAD');
+    assert.equal((await client.get(`/repos/${login}/sample`, { basic: basic() })).status, 404, 'no such repository yet');
+    await runCommand(page, 'Git: Publish Branch...');
+    const dialog = await waitForDialog(page, new RegExp(`The repository ${login}/sample does not exist on Tessera`), 60_000);
+    assert.match((await dialog.textContent()) ?? '', /git is waiting to reach/);
+    await screenshot(page, 'ui/repos-push-missing-offer');
+    await clickDialogButton(page, 'Create it on Tessera and push');
+    await waitUntil('the push on the provider', async () => ((await mainSha('sample')) === local ? true : undefined));
+    const repo = await client.get(`/repos/${login}/sample`, { basic: basic() });
+    assert.equal(repo.json.private, true);
+    await openViewContainer(page, 'Tessera');
+    await treeItem(page, 'Repositories', `${login}/sample`);
+    await screenshot(page, 'ui/repos-pushed-to-new-repository');
+  });
+
+  it('creates a repository from the palette (name, visibility, description); the Repositories view shows it', async () => {
+    const { page } = wb;
+    await runCommand(page, 'Tessera: Create Repository…');
+    await quickInputType(page, 'demo', { prompt: /Name of the new repository under/ });
+    await quickInputPick(page, /Private/, { prompt: /Who can see/ });
+    await quickInputType(page, 'A demo from the palette', { prompt: /short description/ });
+    await waitForNotification(page, new RegExp(`Created ${login}/demo \\(private\\) on Tessera`));
+    const row = await treeItem(page, 'Repositories', `${login}/demo`);
+    assert.match((await row.textContent()) ?? '', /private · A demo from the palette/);
+    const r = await client.get(`/repos/${login}/demo`, { basic: basic() });
+    assert.equal(r.status, 200);
+    assert.equal(r.json.description, 'A demo from the palette');
+    assert.equal(r.json.private, true);
+    await screenshot(page, 'ui/repos-created-from-palette');
+  });
+
+  it('clones a repository from the view (Tessera makes a token that can read it)', async () => {
+    const { page } = wb;
+    const dest = path.join(path.dirname(wb.folder), 'demo');
+    await clickTreeItemAction(page, 'Repositories', `${login}/demo`, 'Clone Repository…');
+    const dialog = await waitForQuickInput(page, new RegExp(`Where should ${login}/demo be cloned`));
+    await dialog.locator('.monaco-button', { hasText: 'Select as Repository Destination' }).first().click();
+    // No token reads demo yet: Tessera's git credentials offer one (two clicks), as for any fetch.
+    const offer = await waitForNotification(page, new RegExp(`Tessera has no token that can read ${login}/demo`), 60_000);
+    await offer.getByRole('button', { name: 'Create Token…' }).click();
+    await quickInputPick(page, new RegExp(`Fine-grained token for ${login}/demo`), { prompt: /Which token should git use/ });
+    await waitForNotification(page, new RegExp(`Cloned ${login}/demo into ${dest.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`), 60_000);
+    assert.ok(fs.existsSync(path.join(dest, '.git')), 'the clone is there');
+    assert.equal(await git(dest, 'remote', 'get-url', 'origin'), `${origin}/${login}/demo.git`);
+    assert.equal(await git(dest, 'config', '--local', '--get', `credential.${origin}.useHttpPath`), 'true');
+    await screenshot(page, 'ui/repos-cloned-from-view');
+  });
+
+  it('deletes a repository only after a modal confirmation naming it', async () => {
+    const { page } = wb;
+    await clickTreeItemAction(page, 'Repositories', `${login}/demo`, 'Delete Repository…');
+    await waitForDialog(page, new RegExp(`Delete the repository ${login}/demo\\?`));
+    await clickDialogButton(page, 'Cancel');
+    assert.equal((await client.get(`/repos/${login}/demo`, { basic: basic() })).status, 200, 'Cancel keeps it');
+
+    await clickTreeItemAction(page, 'Repositories', `${login}/demo`, 'Delete Repository…');
+    const dialog = await waitForDialog(page, new RegExp(`Delete the repository ${login}/demo\\?`));
+    assert.match((await dialog.textContent()) ?? '', /cannot be undone/);
+    await screenshot(page, 'ui/repos-delete-confirmation');
+    await clickDialogButton(page, `Delete ${login}/demo`);
+    await waitUntil('the repository gone on the provider', async () => ((await client.get(`/repos/${login}/demo`, { basic: basic() })).status === 404 ? true : undefined));
+    await viewPane(page, 'Repositories').locator('.monaco-list-row', { hasText: `${login}/demo` }).waitFor({ state: 'detached' });
+    await treeItem(page, 'Repositories', `${login}/sample`);
+    await screenshot(page, 'ui/repos-deleted');
+  });
+});

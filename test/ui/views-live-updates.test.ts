@@ -1,0 +1,112 @@
+// Live updates in the real workbench: what is made elsewhere — here through the API, as the
+// terminal, gh or another window would — shows in open views and webviews within seconds, with no
+// Refresh anywhere (the provider's change stream, GET /-/events).
+//   - an open Create Token form lists a repository created through the API, and offers as resource
+//     owner an organization the user just joined;
+//   - the Tokens tree lists a token made through the API; its open details page stops saying
+//     "never used" once the token is used;
+//   - deleting that token through the API closes its details tab and says so.
+// A standalone provider (real, 127.0.0.1) is `tessera.providerUrl`. Screenshots in test-results/ui/.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
+import { createClassicToken, createUser, type TestUser } from '../provider/helpers/accounts';
+import {
+  clickTreeItem, openViewContainer, quickInputPick, quickInputType, runCommand, screenshot, startWorkbench, treeItem,
+  viewPane, waitForNotification, webviewFrame, type Workbench,
+} from './workbench';
+
+async function call(t: TestProvider, user: TestUser, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await t.api.call(method, path, { basic: { login: user.login, password: user.password }, body });
+  assert.ok(res.status >= 200 && res.status < 300, `${method} ${path} as ${user.login}: ${res.status} ${res.text}`);
+  return res.json;
+}
+
+async function signInFromPalette(page: Page, user: TestUser): Promise<void> {
+  await runCommand(page, 'Tessera: Sign In');
+  await quickInputPick(page, /Configured provider/);
+  await quickInputType(page, user.login, { prompt: /login/i });
+  await quickInputType(page, user.password, { prompt: /Password/ });
+  await treeItem(page, 'Accounts', user.login);
+}
+
+describe('views (UI): live updates from changes made elsewhere', function () {
+  this.timeout(300_000);
+  let t: TestProvider;
+  let user: TestUser;
+  let wb: Workbench;
+  let made: { id: number; token: string; name: string } | undefined;
+
+  before(async function () {
+    this.timeout(300_000);
+    t = await startTestProvider();
+    user = await createUser(t);
+    wb = await startWorkbench({ settings: { 'tessera.providerUrl': t.provider.url } });
+    await openViewContainer(wb.page, 'Tessera');
+    await signInFromPalette(wb.page, user);
+  });
+
+  after(async () => {
+    await wb?.close();
+    const dir = t?.dataDir;
+    await t?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('an open Create Token form lists a repository created through the API and a newly joined organization as resource owner', async () => {
+    const { page } = wb;
+    await runCommand(page, 'Tessera: Create Token…');
+    const frame = await webviewFrame(page, 'Create Token');
+    await frame.locator('[data-testid="kind-fine_grained"]').click();
+    await frame.locator('[data-testid="repo-selection-subset"]').click();
+    await frame.locator('.repo-list', { hasText: `${user.login} has no repositories` }).waitFor();
+    await screenshot(page, 'ui/live-create-form-before');
+
+    const repo = `live-${randomBytes(2).toString('hex')}`;
+    await call(t, user, 'POST', '/user/repos', { name: repo, private: true });
+    await frame.locator(`[data-testid="repo-${repo}"]`).waitFor();
+
+    // Another user's organization invites this one; the invitation is accepted through the API.
+    const owner = await createUser(t);
+    const org = `live${randomBytes(2).toString('hex')}`;
+    await call(t, owner, 'POST', '/user/orgs', { login: org });
+    await call(t, owner, 'PUT', `/orgs/${org}/memberships/${user.login}`, { role: 'member' });
+    await call(t, user, 'PATCH', `/user/memberships/orgs/${org}`, { state: 'active' });
+    await frame.locator('[data-testid="owner"] vscode-option', { hasText: org }).waitFor({ state: 'attached' });
+    assert.equal(await frame.locator(`[data-testid="repo-${repo}"]`).count(), 1, 'the form kept its owner and repositories');
+    await screenshot(page, 'ui/live-create-form-after');
+  });
+
+  it('the Tokens tree lists a token made through the API; its open details page stops saying "never used" once it is used', async () => {
+    const { page } = wb;
+    const name = `live-token-${randomBytes(2).toString('hex')}`;
+    const token = await createClassicToken(t, user, { name, scopes: ['read:user'], expires_in_days: 30 });
+    made = { id: token.id, token: token.token, name };
+    await treeItem(page, 'Tokens', name);
+    await clickTreeItem(page, 'Tokens', name);
+    const details = await webviewFrame(page, `Token: ${name}`);
+    await details.locator('[data-testid="token-last-used"]', { hasText: 'never used' }).waitFor();
+    await screenshot(page, 'ui/live-details-never-used');
+
+    t.clock.advance(60_000); // the provider's clock stands still in tests: the use comes later
+    const used = await t.api.get('/user', { token: token.token });
+    assert.equal(used.status, 200);
+    await details.locator('[data-testid="token-last-used"]', { hasText: 'used within the last hour' }).waitFor();
+    await screenshot(page, 'ui/live-details-used');
+  });
+
+  it('a token deleted through the API closes its details tab and says so', async () => {
+    const { page } = wb;
+    assert.ok(made, 'the previous test made the token');
+    const tab = page.locator('.tabs-container .tab', { hasText: `Token: ${made.name}` });
+    await tab.waitFor();
+    const res = await t.api.delete(`/user/personal-access-tokens/${made.id}`, { basic: { login: user.login, password: user.password } });
+    assert.equal(res.status, 204, res.text);
+    await waitForNotification(page, `The token “${made.name}” was deleted, so its tab was closed.`);
+    await tab.waitFor({ state: 'detached' });
+    await viewPane(page, 'Tokens').locator('.monaco-list-row', { hasText: made.name }).waitFor({ state: 'detached' });
+    await screenshot(page, 'ui/live-details-deleted');
+  });
+});
