@@ -94,6 +94,27 @@ describe('repositories: create, list, delete, create for a push', function () {
     await waitFor('site gone from the view', async () => !(await listed()).includes(`${org}/site`));
   });
 
+  it('a change made elsewhere redraws the Repositories view only when its list changed (a redraw drops the row being clicked)', async () => {
+    const tree = views.repositories.tree;
+    await listed(); // what the view shows now
+    let redraws = 0;
+    const sub = tree.onDidChangeTreeData(() => redraws++);
+    try {
+      await tree.refreshIfChanged();
+      assert.equal(redraws, 0, 'the same list: no redraw');
+      const made = await client.post('/user/repos', { basic: basic(), body: { name: 'elsewhere' } });
+      assert.equal(made.status, 201, made.text);
+      await tree.refreshIfChanged();
+      assert.ok(redraws >= 1, 'a new repository: a redraw');
+      assert.ok((await listed()).includes(`${user.login}/elsewhere`));
+      redraws = 0;
+      await tree.refreshIfChanged();
+      assert.equal(redraws, 0, 'drawn again: nothing left to redraw');
+    } finally {
+      sub.dispose();
+    }
+  });
+
   it('a push to a missing repository: who could create it; creating it makes a push-only token, and git pushes with it', async () => {
     const repos = api.repositories;
     const existing = await client.post('/user/repos', { basic: basic(), body: { name: 'existing', private: true } });

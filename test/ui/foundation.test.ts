@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../harness/code-server';
 import {
-  clickDialogButton, clickTreeItem, clickTreeItemAction, clickViewAction, contextMenuPick, openViewContainer,
+  clickDialogButton, clickTreeItem, clickTreeItemAction, clickViewAction, treeItemMenuPick, openViewContainer,
   quickInputIsPassword, quickInputItems, quickInputPick, quickInputType, runCommand, screenshot, startWorkbench,
   viewPane, visibleViews, waitForDialog, waitForNotification, webviewFrame, type Workbench,
 } from './workbench';
@@ -65,15 +65,14 @@ describe('foundation (UI)', () => {
       await frame.locator('#echo', { hasText: 'echo: tessera' }).waitFor();
     });
 
-    it('clickTreeItem, clickTreeItemAction, contextMenuPick, clickViewAction', async () => {
+    it('clickTreeItem, clickTreeItemAction, treeItemMenuPick, clickViewAction', async () => {
       const { page } = wb;
       await openViewContainer(page, 'Harness Probe');
       await clickTreeItem(page, 'Probe Items', 'first item');
       await waitForNotification(page, 'Probe clicked first item');
       await clickTreeItemAction(page, 'Probe Items', 'second item', 'Inspect Item');
       await waitForNotification(page, 'Probe inspected second item');
-      await clickTreeItem(page, 'Probe Items', 'first item', { button: 'right' });
-      await contextMenuPick(page, 'Rename Item');
+      await treeItemMenuPick(page, 'Probe Items', 'first item', 'Rename Item');
       await waitForNotification(page, 'Probe renamed first item');
       await clickViewAction(page, 'Probe Items', 'Refresh Items', { until: (timeout) => waitForNotification(page, 'Probe refreshed', timeout) });
     });

@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
 import { createUser, type TestUser } from '../provider/helpers/accounts';
 import {
-  clickTreeItem, clickTreeItemAction, clickViewAction, contextMenuPick, openViewContainer, quickInputPick, quickInputType, runCommand,
+  clickTreeItem, clickTreeItemAction, clickViewAction, treeItemMenuPick, openViewContainer, quickInputPick, quickInputType, runCommand,
   screenshot, startWorkbench, treeItem, viewPane, waitForNotification, webviewFrame, type Workbench,
 } from './workbench';
 import { fieldValue, fill, waitForRowDescription } from './views-helpers';
@@ -152,9 +152,7 @@ describe('views (UI): fine-grained tokens and approvals', function () {
 
     await clickTreeItemAction(page, 'Approvals', ci, 'Approve Token Request');
     await waitForNotification(page, /Approved “member-ci”/);
-    await clickTreeItem(page, 'Approvals', deploy, { button: 'right' });
-    await page.waitForTimeout(300);
-    await contextMenuPick(page, 'Deny Token Request…');
+    await treeItemMenuPick(page, 'Approvals', deploy, 'Deny Token Request…');
     await quickInputType(page, 'Use read-only access to contents', { prompt: /Reason/ });
     await waitForNotification(page, /Denied “member-deploy”/);
     await pane.locator('.monaco-list-row .label-name', { hasText: ci }).waitFor({ state: 'detached' });

@@ -11,7 +11,7 @@ import type { Locator, Page } from 'playwright-core';
 import type { ApiClient } from '../provider/helpers/api-client';
 import { createAccount, uniqueLogin, waitForEmbeddedProvider, type TestAccount } from './core-helpers';
 import {
-  clickDialogButton, clickViewAction, contextMenuPick, openViewContainer, quickInputPick, quickInputType, runCommand, screenshot,
+  clickDialogButton, clickViewAction, treeItemMenuPick, openViewContainer, quickInputPick, quickInputType, runCommand, screenshot,
   startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, webviewFrame, type Workbench,
 } from './workbench';
 import { waitForRowDescription } from './views-helpers';
@@ -148,16 +148,14 @@ describe('views (UI): organizations', function () {
 
   it("changes the member's role to owner, then removes them after a confirmation", async () => {
     const { page } = wb;
-    await (await treeItem(page, 'Organizations', invitee.login)).click({ button: 'right' });
-    await contextMenuPick(page, 'Change Role…');
+    await treeItemMenuPick(page, 'Organizations', invitee.login, 'Change Role…');
     await quickInputPick(page, 'Owner');
     await waitForNotification(page, `${invitee.login} is now an owner of ${org}.`);
     await waitForRowDescription(page, 'Organizations', invitee.login, /^owner$/);
     assert.equal((await asOwner('GET', `/orgs/${org}/memberships/${invitee.login}`)).role, 'admin');
     await screenshot(page, 'ui/views-organizations-role-changed');
 
-    await (await treeItem(page, 'Organizations', invitee.login)).click({ button: 'right' });
-    await contextMenuPick(page, 'Remove from Organization…');
+    await treeItemMenuPick(page, 'Organizations', invitee.login, 'Remove from Organization…');
     await waitForDialog(page, `Remove ${invitee.login} from ${org}?`);
     await clickDialogButton(page, 'Remove');
     await waitForNotification(page, `Removed ${invitee.login} from ${org}.`);

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { generate } from 'otplib';
 import {
-  clickDialogButton, clickTreeItem, clickTreeItemAction, contextMenuPick, openViewContainer, quickInputType, runCommand,
+  clickDialogButton, clickTreeItem, clickTreeItemAction, treeItemMenuPick, openViewContainer, quickInputType, runCommand,
   screenshot, startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput,
   webviewFrame, type Workbench,
 } from './workbench';
@@ -194,9 +194,7 @@ describe('views (UI): account, two-factor and tokens', function () {
 
   it('expires a token now from the context menu after confirming', async () => {
     const { page } = wb;
-    await clickTreeItem(page, 'Tokens', 'ci-deploy', { button: 'right' });
-    await page.waitForTimeout(300);
-    await contextMenuPick(page, 'Expire Token Now…');
+    await treeItemMenuPick(page, 'Tokens', 'ci-deploy', 'Expire Token Now…');
     await waitForDialog(page, /Expire the token “ci-deploy” now\?/);
     await clickDialogButton(page, 'Expire Now');
     await waitForRowDescription(page, 'Tokens', 'ci-deploy', /^expired · repo · /);
@@ -211,9 +209,7 @@ describe('views (UI): account, two-factor and tokens', function () {
 
   it('deletes a token from the context menu after confirming', async () => {
     const { page } = wb;
-    await clickTreeItem(page, 'Tokens', 'ci-deploy', { button: 'right' });
-    await page.waitForTimeout(300); // the menu opens animated
-    await contextMenuPick(page, 'Delete Token…');
+    await treeItemMenuPick(page, 'Tokens', 'ci-deploy', 'Delete Token…');
     const dialog = await waitForDialog(page, /Delete the token “ci-deploy”/);
     assert.match((await dialog.textContent()) ?? '', /cannot be undone/);
     await screenshot(page, 'ui/views-delete-confirmation');

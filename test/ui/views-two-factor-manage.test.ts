@@ -11,7 +11,7 @@ import type { ApiClient } from '../provider/helpers/api-client';
 import { waitForEmbeddedProvider } from './core-helpers';
 import { fill, rowDescription, signUpFromPalette, waitForRowDescription } from './views-helpers';
 import {
-  clickDialogButton, clickTreeItem, clickTreeItemAction, contextMenuPick, openViewContainer, screenshot,
+  clickDialogButton, clickTreeItemAction, treeItemMenuPick, openViewContainer, screenshot,
   startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, webviewFrame, type Workbench,
 } from './workbench';
 
@@ -115,9 +115,7 @@ describe('views (UI): managing two-factor and the sign-in token', function () {
     await treeItem(page, 'Tokens', "This editor's sign-in");
     assert.ok((await rowDescription(page, 'Tokens', "This editor's sign-in")).startsWith(`${signIn.note} · `));
 
-    await clickTreeItem(page, 'Tokens', "This editor's sign-in", { button: 'right' });
-    await page.waitForTimeout(300); // the menu opens animated
-    await contextMenuPick(page, 'Delete Token…');
+    await treeItemMenuPick(page, 'Tokens', "This editor's sign-in", 'Delete Token…');
     const dialog = await waitForDialog(page, `This is the token this editor signs in with. Deleting it signs you out of ${login} here.`);
     assert.match((await dialog.textContent()) ?? '', /your other tokens stay/);
     await screenshot(page, 'ui/views-sign-in-token-delete-warning');

@@ -63,33 +63,39 @@ export async function treeItem(page: Page, viewName: string, label: string | Reg
   return row;
 }
 
-/** Clicks a tree item (a right click opens its context menu; see contextMenuPick). */
+/** Clicks a tree item (a double click with `double`; for its context menu see treeItemMenuPick). */
 export async function clickTreeItem(page: Page, viewName: string, label: string | RegExp,
-  options: { button?: 'left' | 'right'; double?: boolean } = {}): Promise<Locator> {
+  options: { double?: boolean } = {}): Promise<Locator> {
   const row = await treeItem(page, viewName, label);
   if (options.double) await row.dblclick();
-  else if (options.button === 'right') await openContextMenu(page, row);
   else await row.click();
   return row;
 }
 
 /**
- * Right-clicks until the context menu shows (a click that lands while the tree re-renders, e.g.
- * right after a refresh, is dropped by the workbench).
+ * Runs an entry of a tree item's context menu. Right-clicks the row, and repeats (finding the row
+ * again) until the menu that opens is that row's, i.e. shows `menuItem`: a right-click that lands
+ * while the tree re-renders is dropped, and one that lands after the rows moved opens another
+ * item's (or another view's) menu.
  */
-async function openContextMenu(page: Page, row: Locator): Promise<void> {
+export async function treeItemMenuPick(page: Page, viewName: string, label: string | RegExp, menuItem: string | RegExp): Promise<void> {
   const menu = page.locator('.context-view .monaco-menu');
+  const item = menu.locator('.action-item:not(.disabled) .action-label', { hasText: textMatcher(menuItem) });
   for (let attempt = 1; ; attempt++) {
+    const row = await treeItem(page, viewName, label);
+    await row.scrollIntoViewIfNeeded();
     await row.click({ button: 'right' });
     try {
-      await menu.waitFor({ state: 'visible', timeout: 3_000 });
-      return;
+      await item.first().waitFor({ state: 'visible', timeout: 3_000 });
+      break;
     } catch (err) {
-      if (attempt >= 3) throw new Error(`no context menu opened on a tree item after ${attempt} right-clicks: ${(err as Error).message}`);
+      const shown = (await menu.locator('.action-item .action-label').allTextContents()).filter(Boolean);
+      if (attempt >= 3) throw new Error(`the context menu of ${label} in ${viewName} did not offer ${menuItem} after ${attempt} right-clicks (it showed ${JSON.stringify(shown)}): ${(err as Error).message}`);
       await page.keyboard.press('Escape');
-      await page.waitForTimeout(300);
+      await menu.waitFor({ state: 'hidden' });
     }
   }
+  await contextMenuPick(page, menuItem);
 }
 
 /** Clicks an inline action (icon) of a tree item, by its title. */

@@ -19,7 +19,7 @@ export function registerRepositoriesView(context: vscode.ExtensionContext, servi
     services.onDidChangeAccounts(() => tree.refresh()),
     services.onDidChangeProviderState(() => tree.refresh()),
     // Live updates: a repository created, pushed to or deleted anywhere shows at once.
-    services.onDidChangeRemote(() => tree.refresh()),
+    services.onDidChangeRemote(() => void tree.refreshIfChanged()),
   );
   return { tree, view };
 }
