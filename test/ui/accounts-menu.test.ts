@@ -10,9 +10,10 @@ import { REPO_ROOT } from '../harness/code-server';
 import type { ApiClient } from '../provider/helpers/api-client';
 import { createAccount, waitForEmbeddedProvider, type TestAccount } from './core-helpers';
 import {
-  activityBarItem, clickDialogButton, openViewContainer, quickInputItems, quickInputPick, quickInputType, runCommand, screenshot,
+  activityBarItem, clickDialogButton, openViewContainer, quickInputItems, runCommand, screenshot,
   startWorkbench, viewPane, waitForDialog, waitForNotification, waitForQuickInput, type Workbench,
 } from './workbench';
+import { signInFromPalette } from './views-helpers';
 
 const SESSION_CONSUMER = path.join(REPO_ROOT, 'test', 'fixtures', 'session-consumer');
 
@@ -62,11 +63,7 @@ describe('accounts menu (UI): Tessera accounts in VS Code\'s Accounts menu', fun
     testTokenId = auth.json.id;
     const { page } = wb;
     await openViewContainer(page, 'Tessera');
-    await runCommand(page, 'Tessera: Sign In');
-    await quickInputPick(page, /Embedded provider/, { prompt: /Choose the Tessera provider/ });
-    await quickInputType(page, user.login, { prompt: /Your login/ });
-    await quickInputType(page, user.password, { prompt: /Password for/ });
-    await waitForNotification(page, `Signed in to Tessera as ${user.login}.`);
+    await signInFromPalette(page, user);
   });
 
   after(async () => {

@@ -12,23 +12,14 @@ import type { Page } from 'playwright-core';
 import type { ApiClient } from '../provider/helpers/api-client';
 import { createAccount, embeddedCaPath, waitForEmbeddedProvider, type TestAccount } from './core-helpers';
 import {
-  clickDialogButton, openViewContainer, quickInputPick, quickInputType, runCommand, screenshot, startWorkbench, waitForDialog, waitForNotification, type Workbench,
+  clickDialogButton, openViewContainer, quickInputPick, runCommand, screenshot, startWorkbench, waitForDialog, waitForNotification, type Workbench,
 } from './workbench';
+import { signInFromPalette, waitUntil } from './views-helpers';
 
 function git(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile('git', args, { cwd, env, timeout: 60_000 }, (err, stdout, stderr) => (err ? reject(new Error(`git ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout.trim())));
   });
-}
-
-async function waitUntil<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 async function clickNotificationButton(page: Page, message: RegExp | string, button: string): Promise<void> {
@@ -115,11 +106,7 @@ describe('core (UI): git push with a Tessera token', function () {
     assert.equal(await git(clone, ['config', '--local', '--get', `credential.${origin}.useHttpPath`]), 'true');
     assert.equal(await git(clone, ['config', '--local', '--get', `http.${origin}/.sslCAInfo`]), embeddedCaPath(wb.profile.userDataDir));
 
-    await runCommand(page, 'Tessera: Sign In');
-    await quickInputPick(page, /Embedded provider/, { prompt: /Choose the Tessera provider/ });
-    await quickInputType(page, user.login, { prompt: /Your login/ });
-    await quickInputType(page, user.password, { prompt: /Password for/ });
-    await waitForNotification(page, `Signed in to Tessera as ${user.login}.`);
+    await signInFromPalette(page, user);
   });
 
   it('commits and pushes from the Source Control view; Tessera creates a token for the repository in two clicks', async () => {

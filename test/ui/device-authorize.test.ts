@@ -4,23 +4,14 @@
 // the scopes in a modal, authorizes; the device collects its token and the token shows in the
 // Tokens tree. A wrong code and a cancelled modal are answered too. Screenshots in test-results/ui/.
 import * as assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
 import { createUser, type TestUser } from '../provider/helpers/accounts';
 import { pollToken, startDevice } from '../provider/helpers/device-flow';
 import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
 import {
-  clickDialogButton, openViewContainer, quickInputMessage, quickInputPick, quickInputType, runCommand, screenshot, startWorkbench,
-  treeItem, waitForDialog, waitForNotification, type Workbench,
+  clickDialogButton, openViewContainer, quickInputMessage, quickInputType, runCommand, screenshot, startWorkbench,
+  waitForDialog, waitForNotification, type Workbench,
 } from './workbench';
-import { waitForRowDescription } from './views-helpers';
-
-async function signInFromPalette(page: Page, user: TestUser): Promise<void> {
-  await runCommand(page, 'Tessera: Sign In');
-  await quickInputPick(page, /Configured provider/);
-  await quickInputType(page, user.login, { prompt: /login/i });
-  await quickInputType(page, user.password, { prompt: /Password/ });
-  await treeItem(page, 'Accounts', user.login);
-}
+import { signInFromPalette, waitForRowDescription } from './views-helpers';
 
 describe('views (UI): authorize a device (OAuth device flow)', function () {
   this.timeout(240_000);
@@ -34,7 +25,7 @@ describe('views (UI): authorize a device (OAuth device flow)', function () {
     user = await createUser(t);
     wb = await startWorkbench({ settings: { 'tessera.providerUrl': t.provider.url } });
     await openViewContainer(wb.page, 'Tessera');
-    await signInFromPalette(wb.page, user);
+    await signInFromPalette(wb.page, user, 'configured');
   });
   after(async () => {
     await wb?.close();

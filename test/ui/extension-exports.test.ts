@@ -9,9 +9,10 @@ import { REPO_ROOT } from '../harness/code-server';
 import type { ApiClient } from '../provider/helpers/api-client';
 import { createAccount, waitForEmbeddedProvider, type TestAccount } from './core-helpers';
 import {
-  clickDialogButton, quickInputPick, quickInputType, runCommand, screenshot, startWorkbench, waitForDialog, waitForNotification,
+  clickDialogButton, runCommand, screenshot, startWorkbench, waitForDialog, waitForNotification,
   type Workbench,
 } from './workbench';
+import { signInFromPalette } from './views-helpers';
 
 const SESSION_CONSUMER = path.join(REPO_ROOT, 'test', 'fixtures', 'session-consumer');
 /** Classic scopes the other extension asks for (its `sessionConsumer.scopes` setting). */
@@ -57,11 +58,7 @@ describe('extension exports (UI): another extension gets only what the user cons
     testToken = auth.json.token;
 
     const { page } = wb;
-    await runCommand(page, 'Tessera: Sign In');
-    await quickInputPick(page, /Embedded provider/, { prompt: /Choose the Tessera provider/ });
-    await quickInputType(page, user.login, { prompt: /Your login/ });
-    await quickInputType(page, user.password, { prompt: /Password for/ });
-    await waitForNotification(page, `Signed in to Tessera as ${user.login}.`);
+    await signInFromPalette(page, user);
   });
 
   after(async () => {

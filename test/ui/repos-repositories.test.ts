@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { ApiClient } from '../provider/helpers/api-client';
 import { uniqueLogin, waitForEmbeddedProvider } from './core-helpers';
-import { signUpFromPalette } from './views-helpers';
+import { signUpFromPalette, waitUntil } from './views-helpers';
 import {
   clickDialogButton, clickTreeItemAction, openViewContainer, quickInputPick, quickInputType, runCommand, screenshot, startWorkbench,
   treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput, waitForStatusBarItem, webviewFrame, type Workbench,
@@ -19,16 +19,6 @@ import {
 
 async function git(cwd: string, ...args: string[]): Promise<string> {
   return (await promisify(execFile)('git', args, { cwd, encoding: 'utf8', timeout: 60_000 })).stdout.trim();
-}
-
-async function waitUntil<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
 }
 
 describe('repositories (UI): set up git, create on push, create, clone, delete', function () {

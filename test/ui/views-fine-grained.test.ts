@@ -11,30 +11,15 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import type { Page } from 'playwright-core';
 import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
 import { createUser, type TestUser } from '../provider/helpers/accounts';
 import {
-  clickTreeItem, clickTreeItemAction, clickViewAction, treeItemMenuPick, openViewContainer, quickInputPick, quickInputType, runCommand,
+  clickTreeItem, clickTreeItemAction, clickViewAction, treeItemMenuPick, openViewContainer, quickInputType, runCommand,
   screenshot, startWorkbench, treeItem, viewPane, waitForNotification, webviewFrame, type Workbench,
 } from './workbench';
-import { fieldValue, fill, waitForRowDescription } from './views-helpers';
+import { call, fieldValue, fill, signInFromPalette, waitForRowDescription } from './views-helpers';
 
 const DAY = 86_400_000;
-
-async function call(t: TestProvider, user: TestUser, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await t.api.call(method, path, { basic: { login: user.login, password: user.password }, body });
-  assert.ok(res.status >= 200 && res.status < 300, `${method} ${path} as ${user.login}: ${res.status} ${res.text}`);
-  return res.json;
-}
-
-async function signInFromPalette(page: Page, user: TestUser): Promise<void> {
-  await runCommand(page, 'Tessera: Sign In');
-  await quickInputPick(page, /Configured provider/);
-  await quickInputType(page, user.login, { prompt: /login/i });
-  await quickInputType(page, user.password, { prompt: /Password/ });
-  await treeItem(page, 'Accounts', user.login);
-}
 
 describe('views (UI): fine-grained tokens and approvals', function () {
   this.timeout(300_000);
@@ -68,7 +53,7 @@ describe('views (UI): fine-grained tokens and approvals', function () {
     }
     ownerWb = await startWorkbench({ settings: { 'tessera.providerUrl': t.provider.url } });
     await openViewContainer(ownerWb.page, 'Tessera');
-    await signInFromPalette(ownerWb.page, owner);
+    await signInFromPalette(ownerWb.page, owner, 'configured');
   });
 
   after(async () => {
@@ -118,7 +103,7 @@ describe('views (UI): fine-grained tokens and approvals', function () {
     // the member's own VS Code, signed in while both requests are pending (it remembers "pending")
     memberWb = await startWorkbench({ settings: { 'tessera.providerUrl': t.provider.url } });
     await openViewContainer(memberWb.page, 'Tessera');
-    await signInFromPalette(memberWb.page, member);
+    await signInFromPalette(memberWb.page, member, 'configured');
     await waitForRowDescription(memberWb.page, 'Tokens', 'member-ci', /^pending approval · /);
     await waitForRowDescription(memberWb.page, 'Tokens', 'member-deploy', /^pending approval · /);
 

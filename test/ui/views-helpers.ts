@@ -1,7 +1,11 @@
-// Small Playwright helpers for the views' UI tests (test/ui/views-*.test.ts): vscode-elements
-// fields inside webviews, and tree row descriptions.
+// Small helpers the UI tests share: vscode-elements fields inside webviews, tree row descriptions,
+// signing up and in from the palette, waiting on a condition, and a provider call that must
+// succeed.
+import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
-import { quickInputType, runCommand, treeItem } from './workbench';
+import type { TestUser } from '../provider/helpers/accounts';
+import type { TestProvider } from '../provider/helpers/provider';
+import { quickInputPick, quickInputType, runCommand, treeItem, waitForNotification } from './workbench';
 
 /** The value of a vscode-textfield (its inner <input> lives in the shadow DOM). */
 export async function fieldValue(frame: FrameLocator, testId: string): Promise<string> {
@@ -41,4 +45,35 @@ export async function signUpFromPalette(page: Page, login: string, password: str
   await quickInputType(page, password, { prompt: /Choose a password/ });
   await quickInputType(page, password, { prompt: /Type the password again/ });
   await treeItem(page, 'Accounts', login);
+}
+
+/**
+ * Signs in from the palette (Tessera: Sign In) with a password, to the embedded provider or to the
+ * one the settings name, and waits for "Signed in to Tessera as …".
+ */
+export async function signInFromPalette(page: Page, user: { readonly login: string; readonly password: string },
+  provider: 'embedded' | 'configured' = 'embedded'): Promise<void> {
+  await runCommand(page, 'Tessera: Sign In');
+  await quickInputPick(page, provider === 'embedded' ? /Embedded provider/ : /Configured provider/, { prompt: /Choose the Tessera provider/ });
+  await quickInputType(page, user.login, { prompt: /Your login/ });
+  await quickInputType(page, user.password, { prompt: /Password for/ });
+  await waitForNotification(page, new RegExp(`^Signed in to Tessera as ${user.login}\\b`));
+}
+
+/** Waits until `fn` answers something other than undefined, and answers it. */
+export async function waitUntil<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** Calls the provider as `user` (password) and answers the JSON; anything but 2xx fails the test. */
+export async function call(t: TestProvider, user: TestUser, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await t.api.call(method, path, { basic: { login: user.login, password: user.password }, body });
+  assert.ok(res.status >= 200 && res.status < 300, `${method} ${path} as ${user.login}: ${res.status} ${res.text}`);
+  return res.json;
 }

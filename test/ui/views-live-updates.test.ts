@@ -10,27 +10,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import type { Page } from 'playwright-core';
 import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
 import { createClassicToken, createUser, type TestUser } from '../provider/helpers/accounts';
 import {
-  clickTreeItem, openViewContainer, quickInputPick, quickInputType, runCommand, screenshot, startWorkbench, treeItem,
+  clickTreeItem, openViewContainer, runCommand, screenshot, startWorkbench, treeItem,
   viewPane, waitForNotification, webviewFrame, type Workbench,
 } from './workbench';
-
-async function call(t: TestProvider, user: TestUser, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await t.api.call(method, path, { basic: { login: user.login, password: user.password }, body });
-  assert.ok(res.status >= 200 && res.status < 300, `${method} ${path} as ${user.login}: ${res.status} ${res.text}`);
-  return res.json;
-}
-
-async function signInFromPalette(page: Page, user: TestUser): Promise<void> {
-  await runCommand(page, 'Tessera: Sign In');
-  await quickInputPick(page, /Configured provider/);
-  await quickInputType(page, user.login, { prompt: /login/i });
-  await quickInputType(page, user.password, { prompt: /Password/ });
-  await treeItem(page, 'Accounts', user.login);
-}
+import { signInFromPalette, call } from './views-helpers';
 
 describe('views (UI): live updates from changes made elsewhere', function () {
   this.timeout(300_000);
@@ -45,7 +31,7 @@ describe('views (UI): live updates from changes made elsewhere', function () {
     user = await createUser(t);
     wb = await startWorkbench({ settings: { 'tessera.providerUrl': t.provider.url } });
     await openViewContainer(wb.page, 'Tessera');
-    await signInFromPalette(wb.page, user);
+    await signInFromPalette(wb.page, user, 'configured');
   });
 
   after(async () => {

@@ -11,18 +11,10 @@ import type { Locator, Page } from 'playwright-core';
 import type { ApiClient } from '../provider/helpers/api-client';
 import { createAccount, uniqueLogin, waitForEmbeddedProvider, type TestAccount } from './core-helpers';
 import {
-  clickDialogButton, clickViewAction, treeItemMenuPick, openViewContainer, quickInputPick, quickInputType, runCommand, screenshot,
+  clickDialogButton, clickViewAction, treeItemMenuPick, openViewContainer, quickInputPick, quickInputType, screenshot,
   startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, webviewFrame, type Workbench,
 } from './workbench';
-import { waitForRowDescription } from './views-helpers';
-
-async function signIn(page: Page, user: TestAccount): Promise<void> {
-  await runCommand(page, 'Tessera: Sign In');
-  await quickInputPick(page, /Embedded provider/, { prompt: /Choose the Tessera provider/ });
-  await quickInputType(page, user.login, { prompt: /Your login/ });
-  await quickInputType(page, user.password, { prompt: /Password for/ });
-  await waitForNotification(page, `Signed in to Tessera as ${user.login}.`);
-}
+import { signInFromPalette, waitForRowDescription } from './views-helpers';
 
 /** A row of the Organizations view by its label and description (two accounts: one org shows twice). */
 function orgRow(page: Page, label: string, description: RegExp): Locator {
@@ -73,7 +65,7 @@ describe('views (UI): organizations', function () {
     assert.equal(auth.status, 201, auth.text);
     ownerToken = auth.json.token;
     await openViewContainer(wb.page, 'Tessera');
-    await signIn(wb.page, owner);
+    await signInFromPalette(wb.page, owner);
   });
 
   after(async () => {
@@ -109,7 +101,7 @@ describe('views (UI): organizations', function () {
 
   it('invites a second account, which accepts from the notification; the owner sees the new member', async () => {
     const { page } = wb;
-    await signIn(page, invitee);
+    await signInFromPalette(page, invitee);
     await orgRow(page, org, new RegExp(`^owner · ${owner.login}$`)).hover();
     await orgRow(page, org, new RegExp(`^owner · ${owner.login}$`)).locator('.actions .action-label[aria-label="Invite Member…"]').click();
     await quickInputType(page, invitee.login, { prompt: /login of the Tessera user to invite/ });

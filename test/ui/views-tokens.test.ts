@@ -15,15 +15,7 @@ import {
   screenshot, startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput,
   webviewFrame, type Workbench,
 } from './workbench';
-import { fieldValue, fill, rowDescription, signUpFromPalette, waitForRowDescription } from './views-helpers';
-
-async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { fieldValue, fill, rowDescription, signUpFromPalette, waitForRowDescription, waitUntil } from './views-helpers';
 
 function utcDatePlusDays(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
@@ -95,9 +87,9 @@ describe('views (UI): account, two-factor and tokens', function () {
     // code-server's simple file dialog fills in its default path asynchronously: wait for it, so it
     // cannot overwrite what we type; then type the path, wait until the box holds it, and accept.
     const pathBox = page.locator('.quick-input-widget .quick-input-box input');
-    await waitUntil(async () => (await pathBox.inputValue()).includes('tessera-recovery-codes'), 'the dialog shows its default path');
+    await waitUntil('the dialog shows its default path', async () => (await pathBox.inputValue()).includes('tessera-recovery-codes') || undefined);
     await quickInputType(page, target, { submit: false });
-    await waitUntil(async () => (await pathBox.inputValue()) === target, 'the dialog holds the typed path');
+    await waitUntil('the dialog holds the typed path', async () => (await pathBox.inputValue()) === target || undefined);
     await page.waitForTimeout(300);
     await pathBox.press('Enter');
     await frame.locator('[data-testid="recovery-codes-saved"]').waitFor();
