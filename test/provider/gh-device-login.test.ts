@@ -4,39 +4,11 @@
 // REST endpoint the extension uses; gh then stores the token, `gh auth status` names the user,
 // and gh uses the token.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ensureGh, GhEnvironment, ghEnvironment, runGh } from './helpers/gh';
+import { ensureGh, GhEnvironment, ghEnvironment, ghLoginWithDeviceCode, runGh } from './helpers/gh';
 import { newSession, Session } from './helpers/orgs';
 import { startTestProvider, TestProvider } from './helpers/provider';
-
-/** Runs gh until it prints its one-time code; then `approve(code)`; resolves when gh exits. */
-function ghLoginWithDeviceCode(env: NodeJS.ProcessEnv, approve: (code: string) => Promise<void>): Promise<{ status: number | null; stderr: string; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('gh', ['auth', 'login', '--web', '--git-protocol', 'https'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let approved: Promise<void> | undefined;
-    let failure: unknown;
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      const m = /one-time code: ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(stderr);
-      if (m && !approved) approved = approve(m[1]).catch((err) => {
-        failure = err;
-        child.kill();
-      });
-    });
-    child.on('error', reject);
-    child.on('close', async (status) => {
-      await approved;
-      if (failure) reject(failure);
-      else resolve({ status, stdout, stderr });
-    });
-    child.stdin.end();
-  });
-}
 
 describe('gh auth login (device flow) against the provider', function () {
   this.timeout(120_000);

@@ -39,13 +39,16 @@ const TESSERA_ONLY = new Set([
   'GET /{owner}/{repo}/info/refs',
   'POST /{owner}/{repo}/git-upload-pack',
   'POST /{owner}/{repo}/git-receive-pack',
-  // OAuth's device flow: GitHub serves it on its web host (/login/…), outside the REST API; and
-  // Tessera's own management of OAuth apps and device authorizations.
+  // OAuth's device and web flows: GitHub serves them on its web host (/login/…), outside the REST
+  // API; and Tessera's own management of OAuth apps and device authorizations.
   'POST /login/device/code',
   'POST /login/oauth/access_token',
   'GET /login/device',
   'POST /login/device',
   'POST /login/device/confirm',
+  'GET /login/oauth/authorize',
+  'POST /login/oauth/authorize',
+  'POST /login/oauth/authorize/confirm',
   'GET /user/oauth-apps',
   'POST /user/oauth-apps',
   'DELETE /user/oauth-apps/{client_id}',

@@ -188,8 +188,12 @@ describe('OAuth device flow', function () {
 
       const d = await startDevice(t);
       assert.equal((await pollToken(t, 'f'.repeat(40))).fields.error, 'incorrect_device_code');
-      const grant = await postOAuth(t, '/login/oauth/access_token', { client_id: GH_CLIENT_ID, device_code: d.deviceCode, grant_type: 'authorization_code' });
+      const grant = await postOAuth(t, '/login/oauth/access_token', { client_id: GH_CLIENT_ID, device_code: d.deviceCode, grant_type: 'refresh_token' });
       assert.equal(grant.fields.error, 'unsupported_grant_type');
+      // The web flow's grant wants a code, not a device code.
+      const webGrant = await postOAuth(t, '/login/oauth/access_token', { client_id: GH_CLIENT_ID, device_code: d.deviceCode, grant_type: 'authorization_code' });
+      assert.equal(webGrant.status, 422, webGrant.text);
+      assert.match(webGrant.text, /"field":"code"/);
       assert.equal((await pollToken(t, d.deviceCode, 'otherclient')).fields.error, 'incorrect_client_credentials');
       const noCode = await t.api.post(`${t.provider.url}/login/oauth/access_token`, { body: { client_id: GH_CLIENT_ID, grant_type: 'urn:ietf:params:oauth:grant-type:device_code' } });
       assert.equal(noCode.status, 422);

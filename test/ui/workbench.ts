@@ -40,6 +40,11 @@ export interface WorkbenchOptions {
   folder?: string;
   /** User settings over the quiet defaults; `tessera.embeddedPort` defaults to a free port. */
   settings?: Record<string, unknown>;
+  /**
+   * Settings of `machine` scope (e.g. `tessera.caFile`): code-server's extension host is remote,
+   * and a remote window reads those from the machine's settings, never from the user's.
+   */
+  machineSettings?: Record<string, unknown>;
   /** Extra environment for code-server and its extension host. */
   env?: NodeJS.ProcessEnv;
   /** Browser viewport (default 1400×900). */
@@ -85,6 +90,10 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-ui-'));
   const embeddedPort = await host.freePort();
   const profile = host.makeProfile(path.join(root, 'profile'), { 'tessera.embeddedPort': embeddedPort, ...options.settings });
+  if (options.machineSettings) {
+    fs.mkdirSync(path.join(profile.userDataDir, 'Machine'), { recursive: true });
+    fs.writeFileSync(path.join(profile.userDataDir, 'Machine', 'settings.json'), JSON.stringify(options.machineSettings, null, 2));
+  }
   const vsix = options.vsix === false ? undefined : options.vsix ?? defaultVsix();
   const folder = options.folder ?? host.makeGitWorkspace(path.join(root, 'workspace'));
   const workDir = path.join(root, 'work'); // the extension host's TESSERA_TEST_WORKDIR

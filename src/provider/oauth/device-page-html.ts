@@ -1,31 +1,8 @@
-// The HTML of the standalone provider's device sign-in page (/login/device): server-rendered, no
-// script, every value escaped. Step 1: login, password, two-factor code and the device's code;
+// The HTML of the standalone provider's device sign-in page (/login/device), in the provider's
+// page template (../http/html-page.ts). Step 1: login, password, two-factor code and the device's code;
 // step 2: the app and the scopes it asks for, Authorize or Deny; then the outcome.
 import { CLASSIC_SCOPES } from '../../shared/classic-scopes';
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · Tessera</title>
-<style>
-body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#1f2328}
-h1{font-size:1.4rem}label{display:block;margin:.8rem 0 .2rem;font-weight:600}
-input{width:100%;box-sizing:border-box;padding:.45rem;font-size:1rem}
-button{margin-top:1rem;padding:.5rem 1rem;font-size:1rem;margin-right:.5rem}
-.error{color:#d1242f;border:1px solid #d1242f;padding:.5rem;border-radius:4px}
-.hint{color:#59636e;font-size:.9rem}ul{padding-left:1.2rem}
-</style></head><body><h1>${escapeHtml(title)}</h1>
-${body}
-</body></html>`;
-}
-
-function errorBlock(error: string | undefined): string {
-  return error ? `<p class="error" role="alert" data-testid="error">${escapeHtml(error)}</p>` : '';
-}
+import { errorBlock, escapeHtml, htmlDocument as page } from '../http/html-page';
 
 export function signInPage(opts: { csrf: string; error?: string; login?: string; userCode?: string }): string {
   return page(
@@ -43,10 +20,15 @@ export function signInPage(opts: { csrf: string; error?: string; login?: string;
   );
 }
 
-export function confirmPage(opts: { csrf: string; ticket: string; login: string; appName: string; appUrl: string; scopes: readonly string[] }): string {
-  const scopes = opts.scopes.length
-    ? `<ul data-testid="scopes">${opts.scopes.map((s) => `<li><code>${escapeHtml(s)}</code> — ${escapeHtml(CLASSIC_SCOPES.find((c) => c.name === s)?.description ?? s)}</li>`).join('')}</ul>`
+/** The scopes an app asks for, each with what it allows. */
+export function scopeListHtml(scopes: readonly string[]): string {
+  return scopes.length
+    ? `<ul data-testid="scopes">${scopes.map((s) => `<li><code>${escapeHtml(s)}</code> — ${escapeHtml(CLASSIC_SCOPES.find((c) => c.name === s)?.description ?? s)}</li>`).join('')}</ul>`
     : '<p data-testid="scopes">No scopes: public information only.</p>';
+}
+
+export function confirmPage(opts: { csrf: string; ticket: string; login: string; appName: string; appUrl: string; scopes: readonly string[] }): string {
+  const scopes = scopeListHtml(opts.scopes);
   return page(
     `Authorize ${opts.appName}?`,
     `<p><strong>${escapeHtml(opts.appName)}</strong> (${escapeHtml(opts.appUrl)}) will get a token to act as <strong>${escapeHtml(opts.login)}</strong> with these scopes:</p>

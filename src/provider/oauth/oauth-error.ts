@@ -10,7 +10,9 @@ export type OAuthErrorCode =
   | 'access_denied'
   | 'incorrect_device_code'
   | 'incorrect_client_credentials'
-  | 'unsupported_grant_type';
+  | 'unsupported_grant_type'
+  | 'bad_verification_code'
+  | 'redirect_uri_mismatch';
 
 const DOCS = 'https://docs.github.com/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps';
 
@@ -22,6 +24,16 @@ const DESCRIPTIONS: Record<OAuthErrorCode, string> = {
   incorrect_device_code: 'The device_code provided is not valid.',
   incorrect_client_credentials: 'The client_id and/or client_secret passed are incorrect.',
   unsupported_grant_type: 'The grant type is not supported.',
+  bad_verification_code: 'The code passed is incorrect or expired.',
+  redirect_uri_mismatch: 'The redirect_uri MUST match the registered callback URL for this application.',
+};
+
+const DEVICE_FLOW_ERRORS = `${DOCS}#error-codes-for-the-device-flow`;
+const TROUBLESHOOTING = 'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors';
+const ERROR_URIS: Partial<Record<OAuthErrorCode, string>> = {
+  bad_verification_code: `${TROUBLESHOOTING}#bad-verification-code`,
+  redirect_uri_mismatch: `${TROUBLESHOOTING}#redirect-uri-mismatch2`,
+  incorrect_client_credentials: `${TROUBLESHOOTING}#incorrect-client-credentials`,
 };
 
 export class OAuthError extends Error {
@@ -35,6 +47,6 @@ export class OAuthError extends Error {
   }
 
   body(): OAuthErrorResponse {
-    return { error: this.code, error_description: this.message, error_uri: `${DOCS}#error-codes-for-the-device-flow`, ...this.extra };
+    return { error: this.code, error_description: this.message, error_uri: ERROR_URIS[this.code] ?? DEVICE_FLOW_ERRORS, ...this.extra };
   }
 }

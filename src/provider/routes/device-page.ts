@@ -4,9 +4,7 @@
 // /login/device/confirm (Authorize or Deny with that ticket). Server-rendered HTML; CSRF: a random
 // value in an HttpOnly SameSite=Strict cookie that every form must repeat (besides the provider's
 // refusal of foreign Origins). No secret ever goes in a URL.
-import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { equalInConstantTime } from '../../shared/constant-time';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MAX_PASSWORD_LENGTH } from '../auth/passwords';
 import { signIn } from '../auth/sign-in';
 import type { AuthRequirement } from '../authz/requirement';
@@ -14,6 +12,7 @@ import { MINUTE } from '../clock';
 import type { ProviderContext } from '../context';
 import { HttpError } from '../http/errors';
 import { acceptFormBodies } from '../http/form-body';
+import { FormGuard, sendHtml } from '../http/html-page';
 import { decideDevice, findWaitingDevice } from '../oauth/device-approval-service';
 import { codeDigest, newTicket } from '../oauth/device-codes';
 import { confirmPage, outcomePage, signInPage } from '../oauth/device-page-html';
@@ -23,41 +22,16 @@ const CSRF_COOKIE = 'tessera_device_csrf';
 const TICKET_LIFETIME_MS = 5 * MINUTE;
 const str = (max: number) => ({ type: 'string', maxLength: max }) as const;
 
-function cookieValue(request: FastifyRequest, name: string): string | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return v.join('=');
-  }
-  return undefined;
-}
-
-function html(reply: FastifyReply, body: string, status = 200): FastifyReply {
-  return reply
-    .code(status)
-    .header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-    .header('X-Frame-Options', 'DENY')
-    .header('Referrer-Policy', 'no-referrer')
-    .header('Cache-Control', 'no-store')
-    .type('text/html; charset=utf-8')
-    .send(body);
-}
-
 export function registerDevicePageRoutes(app: FastifyInstance, ctx: ProviderContext): void {
-  /** The request's CSRF value when its form repeats its cookie; otherwise 403. */
-  function checkCsrf(request: FastifyRequest, field: string): string {
-    const cookie = cookieValue(request, CSRF_COOKIE);
-    if (!cookie || !field || !equalInConstantTime(cookie, field)) throw new HttpError(403, 'The form has expired or did not come from this page: open /login/device again');
-    return cookie;
-  }
+  const guard = new FormGuard(CSRF_COOKIE, '/login/device', ctx.origin.startsWith('https:'));
+  const checkCsrf = (request: FastifyRequest, field: string) => guard.check(request, field, '/login/device');
 
   app.register(async (scope) => {
     acceptFormBodies(scope);
 
     scope.get('/login/device', { config: { auth: ANYONE } }, async (request, reply) => {
-      const csrf = randomBytes(24).toString('base64url');
-      const secure = ctx.origin.startsWith('https:') ? '; Secure' : '';
-      reply.header('Set-Cookie', `${CSRF_COOKIE}=${csrf}; Path=/login/device; HttpOnly; SameSite=Strict${secure}`);
-      return html(reply, signInPage({ csrf }));
+      const csrf = guard.issue(reply);
+      return sendHtml(reply, signInPage({ csrf }));
     });
 
     scope.post<{ Body: { csrf: string; login: string; password: string; otp?: string; user_code: string } }>(
@@ -76,7 +50,7 @@ export function registerDevicePageRoutes(app: FastifyInstance, ctx: ProviderCont
       async (request, reply) => {
         const b = request.body;
         const csrf = checkCsrf(request, b.csrf);
-        const again = (error: string, status: number) => html(reply, signInPage({ csrf, error, login: b.login, userCode: b.user_code }), status);
+        const again = (error: string, status: number) => sendHtml(reply, signInPage({ csrf, error, login: b.login, userCode: b.user_code }), status);
         let user;
         try {
           user = await signIn(ctx, { login: b.login, password: b.password, otp: b.otp === '' ? undefined : b.otp, ip: request.ip });
@@ -94,7 +68,7 @@ export function registerDevicePageRoutes(app: FastifyInstance, ctx: ProviderCont
         const ticket = newTicket();
         const expiresAt = new Date(Math.min(device.code.expiresAt.getTime(), ctx.clock.now().getTime() + TICKET_LIFETIME_MS));
         await ctx.store.deviceCodes.setTicket(device.code.id, { digest: codeDigest(ticket), userId: user.id, expiresAt });
-        return html(reply, confirmPage({ csrf, ticket, login: user.login, appName: device.app.name, appUrl: device.app.url, scopes: device.code.scopes }));
+        return sendHtml(reply, confirmPage({ csrf, ticket, login: user.login, appName: device.app.name, appUrl: device.app.url, scopes: device.code.scopes }));
       },
     );
 
@@ -116,15 +90,15 @@ export function registerDevicePageRoutes(app: FastifyInstance, ctx: ProviderCont
         const taken = await ctx.store.deviceCodes.takeTicket(codeDigest(request.body.ticket), ctx.clock.now());
         const user = taken ? await ctx.store.users.byId(taken.userId) : undefined;
         const app = taken ? await ctx.store.oauthApps.byId(taken.code.appId) : undefined;
-        if (!taken || !user || !app) return html(reply, outcomePage('Start again', 'This confirmation has expired or was already used. Sign in and type the device code again.'), 410);
+        if (!taken || !user || !app) return sendHtml(reply, outcomePage('Start again', 'This confirmation has expired or was already used. Sign in and type the device code again.'), 410);
         const decision = request.body.decision === 'approve' ? 'approved' : 'denied';
         try {
           await decideDevice(ctx, { user, ip: request.ip }, { code: taken.code, app }, decision);
         } catch (err) {
           if (!(err instanceof HttpError) || err.status >= 500) throw err;
-          return html(reply, outcomePage('Start again', err.message), err.status);
+          return sendHtml(reply, outcomePage('Start again', err.message), err.status);
         }
-        return html(
+        return sendHtml(
           reply,
           decision === 'approved'
             ? outcomePage(`${app.name} is authorized`, `${app.name} can now act as ${user.login}. Go back to your device: it gets its token within a few seconds.`)

@@ -14,6 +14,7 @@ import { registerGitRoutes } from './git';
 import { registerGraphqlRoutes } from './graphql';
 import { registerHealthRoutes } from './health';
 import { registerOAuthAppRoutes } from './oauth-apps';
+import { registerOAuthAuthorizePageRoutes } from './oauth-authorize-page';
 import { registerOAuthDeviceFlowRoutes } from './oauth-device-flow';
 import { ORGANIZATION_ROUTE_MODULES } from './organization-routes';
 import { registerPersonalAccessTokenRoutes } from './personal-access-tokens';
@@ -44,6 +45,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   registerOAuthDeviceFlowRoutes,
   registerDeviceAuthorizationRoutes,
   registerDevicePageRoutes,
+  registerOAuthAuthorizePageRoutes,
   ...ORGANIZATION_ROUTE_MODULES,
   registerGraphqlRoutes,
   registerGitRoutes,

@@ -9,6 +9,7 @@ import type { DeployKeyStore } from './deploy-keys';
 import type { DeviceCodeStore } from './device-codes';
 import type { FineGrainedTokenStore } from './fine-grained-tokens';
 import type { MembershipStore } from './memberships';
+import type { AuthorizationCodeStore } from './oauth-authorization-codes';
 import type { OAuthAppStore } from './oauth-apps';
 import type { OrganizationStore } from './organizations';
 import type { RateLimitStore } from './rate-limits';
@@ -37,6 +38,7 @@ export interface Store {
   readonly rateLimits: RateLimitStore;
   readonly oauthApps: OAuthAppStore;
   readonly deviceCodes: DeviceCodeStore;
+  readonly authorizationCodes: AuthorizationCodeStore;
   /**
    * Runs `fn` in a transaction: every call made through `tx` commits together when `fn`'s promise
    * resolves, and none does when it rejects (the rejection is passed on). Transactions are

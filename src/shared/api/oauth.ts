@@ -1,6 +1,6 @@
-// OAuth apps and the device flow: the OAuth endpoints at the origin (/login/device/code,
-// /login/oauth/access_token, GitHub's field names) and Tessera's own API for registering apps and
-// approving a device's user code.
+// OAuth apps, the device flow and the web flow: the OAuth endpoints at the origin
+// (/login/device/code, /login/oauth/access_token, GitHub's field names) and Tessera's own API for
+// registering apps and approving a device's user code.
 import type { OAuthAppRefJson } from './tokens';
 
 export interface OAuthAppJson extends OAuthAppRefJson {
@@ -40,6 +40,14 @@ export interface DeviceTokenRequest {
   device_code: string;
   grant_type: string;
   client_secret?: string;
+}
+
+/** POST /login/oauth/access_token with a code of the web flow (GitHub: no grant_type needed). */
+export interface AuthorizationCodeTokenRequest {
+  client_id: string;
+  client_secret?: string;
+  code: string;
+  redirect_uri?: string;
 }
 
 export interface AccessTokenResponse {

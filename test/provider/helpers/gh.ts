@@ -70,3 +70,33 @@ export function runGh(args: string[], env: NodeJS.ProcessEnv, opts: { cwd?: stri
     child.stdin.end(opts.input ?? '');
   });
 }
+
+/**
+ * `gh auth login --web` (the device flow): runs gh until it prints its one-time code, then
+ * `approve(code)`; resolves when gh exits (rejects when `approve` failed, after ending gh).
+ */
+export function ghLoginWithDeviceCode(env: NodeJS.ProcessEnv, approve: (code: string) => Promise<void>): Promise<{ status: number | null; stderr: string; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('gh', ['auth', 'login', '--web', '--git-protocol', 'https'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let approved: Promise<void> | undefined;
+    let failure: unknown;
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      const m = /one-time code: ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(stderr);
+      if (m && !approved) approved = approve(m[1]).catch((err) => {
+        failure = err;
+        child.kill();
+      });
+    });
+    child.on('error', reject);
+    child.on('close', async (status) => {
+      await approved;
+      if (failure) reject(failure);
+      else resolve({ status, stdout, stderr });
+    });
+    child.stdin.end();
+  });
+}

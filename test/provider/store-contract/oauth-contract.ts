@@ -1,8 +1,10 @@
-// Store contract: OAuth apps (the built-in GitHub CLI app comes with the schema) and device codes
-// (digests, conditional state changes that hold under concurrency, tickets, expiry).
+// Store contract: OAuth apps (the built-in GitHub CLI app comes with the schema), device codes and
+// the web flow's authorization codes (digests, conditional state changes that hold under
+// concurrency, tickets, expiry).
 import * as assert from 'node:assert/strict';
 import { UniqueViolation } from '../../../src/provider/store/errors';
 import type { NewDeviceCode } from '../../../src/provider/store/device-codes';
+import type { NewAuthorizationRequest } from '../../../src/provider/store/oauth-authorization-codes';
 import type { Store } from '../../../src/provider/store/store';
 import { at, digest, makeToken, makeUser, MINUTE, StoreFactory, T0, unique, withStore } from './fixtures';
 
@@ -14,6 +16,10 @@ async function makeApp(store: Store, ownerId: number | null, name = unique('app'
 
 function newCode(appId: number, over: Partial<NewDeviceCode> = {}): NewDeviceCode {
   return { appId, deviceCodeDigest: digest(), userCodeDigest: digest(), scopes: ['repo', 'read:org'], intervalSeconds: 5, expiresAt: at(15 * MINUTE), createdAt: T0, ...over };
+}
+
+function newRequest(appId: number, userId: number, over: Partial<NewAuthorizationRequest> = {}): NewAuthorizationRequest {
+  return { appId, userId, scopes: ['repo'], redirectUri: 'https://app.example/cb', state: 'st', ticketDigest: digest(), expiresAt: at(5 * MINUTE), createdAt: T0, ...over };
 }
 
 export function oauthStoreContract(makeStore: StoreFactory): void {
@@ -141,6 +147,88 @@ export function oauthStoreContract(makeStore: StoreFactory): void {
       assert.equal(await s.store.deviceCodes.deleteExpired(at(10 * MINUTE)), 1);
       assert.equal(await s.store.deviceCodes.byId(old.id), undefined);
       assert.ok(await s.store.deviceCodes.byId(live.id));
+    });
+  });
+
+  describe('OAuth authorization codes (web flow)', () => {
+    const s = withStore(makeStore);
+    const approve = (codeDigest: string, expiresAt = at(11 * MINUTE)) => ({ approve: { codeDigest, expiresAt } });
+
+    it('creates a pending request with its ticket; a ticket collision is UniqueViolation; found by id', async () => {
+      const app = await makeApp(s.store, null);
+      const u = await makeUser(s.store);
+      const r = await s.store.authorizationCodes.createRequest(newRequest(app.id, u.id, { redirectUri: null, state: null }));
+      assert.equal(r.status, 'pending');
+      assert.equal(r.appId, app.id);
+      assert.equal(r.userId, u.id);
+      assert.deepEqual(r.scopes, ['repo']);
+      assert.equal(r.redirectUri, null);
+      assert.equal(r.state, null);
+      assert.equal(r.tokenId, null);
+      assert.equal(r.expiresAt.getTime(), at(5 * MINUTE).getTime());
+      assert.deepEqual(await s.store.authorizationCodes.byId(r.id), r);
+      const withTicket = await s.store.authorizationCodes.createRequest(newRequest(app.id, u.id));
+      assert.equal(withTicket.redirectUri, 'https://app.example/cb');
+      assert.equal(withTicket.state, 'st');
+      const ticket = digest();
+      await s.store.authorizationCodes.createRequest(newRequest(app.id, u.id, { ticketDigest: ticket }));
+      await assert.rejects(s.store.authorizationCodes.createRequest(newRequest(app.id, u.id, { ticketDigest: ticket })), (e: unknown) => e instanceof UniqueViolation && e.field === 'ticket');
+    });
+
+    it('a ticket is decided once (of parallel decisions one wins) while it lives: approved gives the code, denied deletes the request', async () => {
+      const app = await makeApp(s.store, null);
+      const u = await makeUser(s.store);
+      const ticket = digest();
+      const r = await s.store.authorizationCodes.createRequest(newRequest(app.id, u.id, { ticketDigest: ticket }));
+      const codes = Array.from({ length: 6 }, () => digest());
+      const decisions = await Promise.all(codes.map((c) => s.store.authorizationCodes.decide(ticket, at(MINUTE), approve(c))));
+      const won = decisions.filter((d) => d !== undefined);
+      assert.equal(won.length, 1);
+      assert.equal(won[0]?.id, r.id);
+      assert.equal(won[0]?.status, 'issued');
+      assert.equal(won[0]?.expiresAt.getTime(), at(11 * MINUTE).getTime());
+      const code = codes[decisions.findIndex((d) => d !== undefined)];
+      assert.deepEqual(await s.store.authorizationCodes.byCodeDigest(code), won[0]);
+      assert.equal(await s.store.authorizationCodes.decide(ticket, at(MINUTE), 'deny'), undefined, 'the ticket ended');
+
+      const denyTicket = digest();
+      const d = await s.store.authorizationCodes.createRequest(newRequest(app.id, u.id, { ticketDigest: denyTicket }));
+      const denied = await s.store.authorizationCodes.decide(denyTicket, at(MINUTE), 'deny');
+      assert.equal(denied?.id, d.id);
+      assert.equal(denied?.state, 'st');
+      assert.equal(await s.store.authorizationCodes.byId(d.id), undefined, 'a denied request is deleted');
+
+      const lateTicket = digest();
+      await s.store.authorizationCodes.createRequest(newRequest(app.id, u.id, { ticketDigest: lateTicket }));
+      assert.equal(await s.store.authorizationCodes.decide(lateTicket, at(5 * MINUTE), approve(digest())), undefined, 'an expired ticket is not decided');
+    });
+
+    it('an issued code is used once (of parallel uses one wins), never after it expired; expired requests are deleted; they go with their app', async () => {
+      const app = await makeApp(s.store, null);
+      const u = await makeUser(s.store);
+      const ticket = digest();
+      const r = await s.store.authorizationCodes.createRequest(newRequest(app.id, u.id, { ticketDigest: ticket }));
+      assert.equal(await s.store.authorizationCodes.markUsed(r.id, (await makeToken(s.store, u.id)).id, at(MINUTE)), false, 'a pending request is not used');
+      await s.store.authorizationCodes.decide(ticket, at(MINUTE), approve(digest()));
+      const t1 = await makeToken(s.store, u.id);
+      const t2 = await makeToken(s.store, u.id);
+      const used = await Promise.all([s.store.authorizationCodes.markUsed(r.id, t1.id, at(2 * MINUTE)), s.store.authorizationCodes.markUsed(r.id, t2.id, at(2 * MINUTE))]);
+      assert.deepEqual(used.sort(), [false, true]);
+      const after = await s.store.authorizationCodes.byId(r.id);
+      assert.equal(after?.status, 'used');
+      assert.ok(after?.tokenId === t1.id || after?.tokenId === t2.id);
+
+      const lateTicket = digest();
+      const late = await s.store.authorizationCodes.createRequest(newRequest(app.id, u.id, { ticketDigest: lateTicket }));
+      await s.store.authorizationCodes.decide(lateTicket, at(MINUTE), approve(digest()));
+      assert.equal(await s.store.authorizationCodes.markUsed(late.id, t1.id, at(11 * MINUTE)), false, 'an expired code is not used');
+
+      const old = await s.store.authorizationCodes.createRequest(newRequest(app.id, u.id, { expiresAt: at(MINUTE) }));
+      assert.equal(await s.store.authorizationCodes.deleteExpired(at(2 * MINUTE)), 1);
+      assert.equal(await s.store.authorizationCodes.byId(old.id), undefined);
+      assert.ok(await s.store.authorizationCodes.byId(r.id));
+      await s.store.oauthApps.delete(app.id);
+      assert.equal(await s.store.authorizationCodes.byId(r.id), undefined, 'they go with their app');
     });
   });
 }

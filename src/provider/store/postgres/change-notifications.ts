@@ -15,7 +15,7 @@ import { Client, ClientConfig, PoolClient } from 'pg';
 export const CHANGE_CHANNEL = 'tessera_changes';
 
 /** Tables whose changes never affect a cached principal: no trigger. */
-const UNWATCHED_TABLES = new Set(['schema_migrations', 'audit_events', 'sign_in_failures', 'sign_in_attempts', 'account_logins', 'rate_limits', 'oauth_device_codes']);
+const UNWATCHED_TABLES = new Set(['schema_migrations', 'audit_events', 'sign_in_failures', 'sign_in_attempts', 'account_logins', 'rate_limits', 'oauth_device_codes', 'oauth_authorization_codes']);
 /** Usage timestamps each replica writes on its own and keeps in its cached copies. */
 const UNWATCHED_COLUMNS: Record<string, readonly string[]> = {
   tokens: ['last_used_at'],

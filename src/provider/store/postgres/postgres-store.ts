@@ -16,6 +16,7 @@ import { pgDataKeyLedger } from './data-key-ledger';
 import { isPgBusy, LocalWrites, PgDb } from './database';
 import { PgDeployKeyStore } from './deploy-keys';
 import { PgDeviceCodeStore } from './device-codes';
+import { PgAuthorizationCodeStore } from './oauth-authorization-codes';
 import { PgFineGrainedTokenStore } from './fine-grained-tokens';
 import { PgMembershipStore } from './memberships';
 import { PgOAuthAppStore } from './oauth-apps';
@@ -60,6 +61,7 @@ export class PostgresStore implements Store {
   readonly rateLimits: PgRateLimitStore;
   readonly oauthApps: PgOAuthAppStore;
   readonly deviceCodes: PgDeviceCodeStore;
+  readonly authorizationCodes: PgAuthorizationCodeStore;
   private closed: Promise<void> | undefined;
 
   /** Use `openPostgresStore`. `db`: the pool, or the transaction this store is bound to. */
@@ -84,6 +86,7 @@ export class PostgresStore implements Store {
     this.rateLimits = new PgRateLimitStore(db);
     this.oauthApps = new PgOAuthAppStore(db);
     this.deviceCodes = new PgDeviceCodeStore(db);
+    this.authorizationCodes = new PgAuthorizationCodeStore(db);
   }
 
   get pool(): Pool {

@@ -10,6 +10,7 @@ import { SqliteDeviceCodeStore } from './device-codes';
 import { SqliteFineGrainedTokenStore } from './fine-grained-tokens';
 import { SqliteMembershipStore } from './memberships';
 import { SqliteOAuthAppStore } from './oauth-apps';
+import { SqliteAuthorizationCodeStore } from './oauth-authorization-codes';
 import { SqliteOrganizationStore } from './organizations';
 import { SqliteRepositoryStore } from './repositories';
 import { keyFileSource, type DataKeySource, sqliteDataKeyLedger, unlockDataKey } from '../../secrets/data-key';
@@ -43,6 +44,7 @@ class SqliteParts {
   readonly rateLimits: SqliteRateLimitStore;
   readonly oauthApps: SqliteOAuthAppStore;
   readonly deviceCodes: SqliteDeviceCodeStore;
+  readonly authorizationCodes: SqliteAuthorizationCodeStore;
   /** What changeVersion() reads (shared by both views of the connection). */
   readonly changes: SqliteChangeVersion;
 
@@ -69,6 +71,7 @@ class SqliteParts {
       this.rateLimits = w(source.rateLimits);
       this.oauthApps = w(source.oauthApps);
       this.deviceCodes = w(source.deviceCodes);
+      this.authorizationCodes = w(source.authorizationCodes);
       return;
     }
     const db = source;
@@ -89,6 +92,7 @@ class SqliteParts {
     this.rateLimits = new SqliteRateLimitStore(db, this.changes);
     this.oauthApps = new SqliteOAuthAppStore(db);
     this.deviceCodes = new SqliteDeviceCodeStore(db);
+    this.authorizationCodes = new SqliteAuthorizationCodeStore(db);
   }
 }
 

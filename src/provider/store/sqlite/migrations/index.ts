@@ -8,5 +8,6 @@ import { m004SignInAttempts } from './004-sign-in-attempts';
 import { m005RateLimits } from './005-rate-limits';
 import { m006Profiles } from './006-profiles';
 import { m007OAuthDeviceFlow } from './007-oauth-device-flow';
+import { m010OAuthWebFlow } from './010-oauth-web-flow';
 
-export const MIGRATIONS: readonly Migration[] = [m001Core, m002Organizations, m003DataKey, m004SignInAttempts, m005RateLimits, m006Profiles, m007OAuthDeviceFlow];
+export const MIGRATIONS: readonly Migration[] = [m001Core, m002Organizations, m003DataKey, m004SignInAttempts, m005RateLimits, m006Profiles, m007OAuthDeviceFlow, m010OAuthWebFlow];
