@@ -7,13 +7,19 @@ import { repositoryJson } from '../repos/repository-json';
 import type { OrganizationRecord } from '../store/organizations';
 import type { TokenRecord } from '../store/tokens';
 
-export async function tokenRepositoriesJson(ctx: ProviderContext, org: OrganizationRecord, t: TokenRecord, page: Page): Promise<RepositoryJson[]> {
-  if (t.resourceOwnerType !== 'Organization' || t.resourceOwnerId !== org.id || t.repositorySelection === 'none' || !t.repositorySelection) return [];
-  const query =
-    t.repositorySelection === 'all'
-      ? { ownerType: 'Organization' as const, ownerId: org.id, limit: page.limit, offset: page.offset }
-      : { ids: await ctx.store.fineGrainedTokens.repositoryIds(t.id), limit: page.limit, offset: page.offset };
-  const repos = await ctx.store.repositories.list(query);
+/** One page of them and how many there are in all. */
+export async function tokenRepositoriesJson(
+  ctx: ProviderContext,
+  org: OrganizationRecord,
+  t: TokenRecord,
+  page: Page,
+): Promise<{ repositories: RepositoryJson[]; total: number }> {
+  if (t.resourceOwnerType !== 'Organization' || t.resourceOwnerId !== org.id || t.repositorySelection === 'none' || !t.repositorySelection) {
+    return { repositories: [], total: 0 };
+  }
+  const ownedByOrg = { ownerType: 'Organization' as const, ownerId: org.id };
+  const query = t.repositorySelection === 'all' ? ownedByOrg : { ...ownedByOrg, ids: await ctx.store.fineGrainedTokens.repositoryIds(t.id) };
+  const repos = await ctx.store.repositories.list({ ...query, limit: page.limit, offset: page.offset });
   const owner = { type: 'Organization' as const, id: org.id, login: org.login, org };
-  return repos.filter((r) => r.ownerType === 'Organization' && r.ownerId === org.id).map((r) => repositoryJson(ctx, r, owner));
+  return { repositories: repos.map((r) => repositoryJson(ctx, r, owner)), total: await ctx.store.repositories.count(query) };
 }

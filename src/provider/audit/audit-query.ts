@@ -92,13 +92,20 @@ export function auditListQuery(q: AuditListQuery): { query: Omit<AuditQuery, 'in
 }
 
 /**
- * The Link header: page links as on every list, and with a cursor (`after`/`before` given) a
- * `next` link carrying `after` = the last event's cursor.
+ * The Link header: page links as on every list (`total` counts the matching events), and with a
+ * cursor (`after`/`before` given) a `next` link carrying `after` = the last event's cursor.
  */
-export function setAuditLinkHeader(request: FastifyRequest<{ Querystring: AuditListQuery }>, reply: FastifyReply, page: Page, events: AuditEventRecord[], origin: string): void {
+export async function setAuditLinkHeader(
+  request: FastifyRequest<{ Querystring: AuditListQuery }>,
+  reply: FastifyReply,
+  page: Page,
+  events: AuditEventRecord[],
+  total: () => Promise<number>,
+  origin: string,
+): Promise<void> {
   const q = request.query;
   if (q.after === undefined && q.before === undefined) {
-    setLinkHeader(request, reply, page, events.length, origin);
+    setLinkHeader(request, reply, page, await total(), origin);
     return;
   }
   if (events.length < page.perPage) return;

@@ -19,19 +19,22 @@ export function pageOf(query: { per_page?: string; page?: string }): Page {
   return { perPage, page, limit: perPage, offset: (page - 1) * perPage };
 }
 
-/** Sets `Link: <...>; rel="next"` when a full page came back (there may be more). */
-export function setLinkHeader(request: FastifyRequest, reply: FastifyReply, page: Page, returned: number, origin: string): void {
-  const links: string[] = [];
+/**
+ * GitHub's Link header for `page` of a list of `total` items: `prev` and `first` on every page
+ * after the first, `next` and `last` on every page before the last (so none on an exactly full
+ * last page). No header when the list fits one page.
+ */
+export function setLinkHeader(request: FastifyRequest, reply: FastifyReply, page: Page, total: number, origin: string): void {
+  const lastPage = Math.max(1, Math.ceil(total / page.perPage));
   const url = new URL(request.url, origin);
-  if (returned >= page.perPage) {
-    url.searchParams.set('page', String(page.page + 1));
+  const link = (n: number, rel: string) => {
     url.searchParams.set('per_page', String(page.perPage));
-    links.push(`<${url.toString()}>; rel="next"`);
-  }
-  if (page.page > 1) {
-    url.searchParams.set('page', String(page.page - 1));
-    url.searchParams.set('per_page', String(page.perPage));
-    links.push(`<${url.toString()}>; rel="prev"`);
-  }
+    url.searchParams.set('page', String(n));
+    return `<${url.toString()}>; rel="${rel}"`;
+  };
+  const links: string[] = [];
+  if (page.page > 1) links.push(link(page.page - 1, 'prev'));
+  if (page.page < lastPage) links.push(link(page.page + 1, 'next'), link(lastPage, 'last'));
+  if (page.page > 1) links.push(link(1, 'first'));
   if (links.length) reply.header('Link', links.join(', '));
 }

@@ -74,7 +74,8 @@ export function sendRepositoryPage(
   if (sso) reply.header(SSO_HEADER, sso);
   const q = request.query;
   const page = pageOf(q);
-  const slice = sortRepositories(items.filter(updatedWithin(q)), q.sort ?? 'full_name', q.direction).slice(page.offset, page.offset + page.limit);
-  setLinkHeader(request, reply, page, slice.length, ctx.origin);
+  const listed = sortRepositories(items.filter(updatedWithin(q)), q.sort ?? 'full_name', q.direction);
+  const slice = listed.slice(page.offset, page.offset + page.limit);
+  setLinkHeader(request, reply, page, listed.length, ctx.origin);
   return slice.map((i) => repositoryJson(ctx, i.repository, i.owner, request.principal ? i.access : undefined));
 }

@@ -53,10 +53,10 @@ export function registerAccountTokenRoutes(app: FastifyInstance, ctx: ProviderCo
     async (request, reply) => {
       const { org } = organizationOf(request);
       const page = pageOf(request.query);
-      const all = (await ctx.store.accountTokens.list(org.id)).slice(page.offset, page.offset + page.limit);
+      const all = await ctx.store.accountTokens.list(org.id);
       setLinkHeader(request, reply, page, all.length, ctx.origin);
       const out: Record<string, unknown>[] = [];
-      for (const a of all) {
+      for (const a of all.slice(page.offset, page.offset + page.limit)) {
         const t = await ctx.store.tokens.byId(a.tokenId);
         if (t) out.push(await accountTokenJson(ctx, org, t, a));
       }

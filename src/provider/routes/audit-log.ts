@@ -23,7 +23,7 @@ export function registerAuditLogRoutes(app: FastifyInstance, ctx: ProviderContex
       const { user } = principalOf(request);
       const { query, page } = auditListQuery(request.query);
       const events = await ctx.store.audit.list({ ...query, involvingUserId: user.id });
-      setAuditLinkHeader(request, reply, page, events, ctx.origin);
+      await setAuditLinkHeader(request, reply, page, events, () => ctx.store.audit.count({ ...query, involvingUserId: user.id }), ctx.origin);
       return events.map(auditEventJson);
     },
   );

@@ -105,8 +105,9 @@ export function registerAuthorizationRoutes(app: FastifyInstance, ctx: ProviderC
     async (request, reply) => {
       const principal = principalOf(request);
       const page = pageOf(request.query);
-      const tokens = await ctx.store.tokens.list({ userId: principal.user.id, kind: 'classic', statuses: ['active', 'expired'], limit: page.limit, offset: page.offset });
-      setLinkHeader(request, reply, page, tokens.length, ctx.origin);
+      const query = { userId: principal.user.id, kind: 'classic' as const, statuses: ['active' as const, 'expired' as const] };
+      const tokens = await ctx.store.tokens.list({ ...query, limit: page.limit, offset: page.offset });
+      setLinkHeader(request, reply, page, await ctx.store.tokens.count(query), ctx.origin);
       return tokens.map((t) => authorizationJson(ctx, t, principal.user));
     },
   );

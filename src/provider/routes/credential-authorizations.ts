@@ -89,7 +89,7 @@ export function registerCredentialAuthorizationRoutes(app: FastifyInstance, ctx:
       const all = await ctx.store.credentialAuthorizations.list(org.id, userId !== undefined ? { userId } : {});
       const page = pageOf(request.query);
       const slice = all.slice(page.offset, page.offset + page.limit);
-      setLinkHeader(request, reply, page, slice.length, ctx.origin);
+      setLinkHeader(request, reply, page, all.length, ctx.origin);
       const out: Record<string, unknown>[] = [];
       for (const a of slice) {
         const t = await ctx.store.tokens.byId(a.tokenId);

@@ -48,7 +48,7 @@ export function registerDeployKeyRoutes(app: FastifyInstance, ctx: ProviderConte
       const rec = repositoryOf(request);
       const page = pageOf(request.query);
       const keys = await ctx.store.deployKeys.list(rec.repository.id, page);
-      setLinkHeader(request, reply, page, keys.length, ctx.origin);
+      setLinkHeader(request, reply, page, await ctx.store.deployKeys.count(rec.repository.id), ctx.origin);
       return Promise.all(keys.map((k) => deployKeyJson(ctx, rec, k)));
     },
   );

@@ -41,7 +41,7 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
       const all = (await ctx.store.memberships.list({ userId: principal.user.id, state: request.query.state })).filter((m) => tokenMaySee(principal, m.orgId));
       const page = pageOf(request.query);
       const slice = all.slice(page.offset, page.offset + page.limit);
-      setLinkHeader(request, reply, page, slice.length, ctx.origin);
+      setLinkHeader(request, reply, page, all.length, ctx.origin);
       const out = [];
       for (const m of slice) {
         const org = await ctx.store.organizations.byId(m.orgId);
@@ -86,7 +86,7 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
       const { org } = organizationOf(request);
       const page = pageOf(request.query);
       const pending = await ctx.store.memberships.list({ orgId: org.id, state: 'pending', limit: page.limit, offset: page.offset });
-      setLinkHeader(request, reply, page, pending.length, ctx.origin);
+      setLinkHeader(request, reply, page, await ctx.store.memberships.count({ orgId: org.id, state: 'pending' }), ctx.origin);
       const out = [];
       for (const m of pending) {
         const user = await ctx.store.users.byId(m.userId);

@@ -29,7 +29,7 @@ export function registerOrgAuditLogRoutes(app: FastifyInstance, ctx: ProviderCon
       const { org } = organizationOf(request);
       const { query, page } = auditListQuery(request.query);
       const events = await ctx.store.audit.list({ ...query, orgId: org.id });
-      setAuditLinkHeader(request, reply, page, events, ctx.origin);
+      await setAuditLinkHeader(request, reply, page, events, () => ctx.store.audit.count({ ...query, orgId: org.id }), ctx.origin);
       return events.map(auditEventJson);
     },
   );

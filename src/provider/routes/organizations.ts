@@ -84,7 +84,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
       if (sso) reply.header(SSO_HEADER, sso);
       const page = pageOf(request.query);
       const slice = orgs.slice(page.offset, page.offset + page.limit);
-      setLinkHeader(request, reply, page, slice.length, ctx.origin);
+      setLinkHeader(request, reply, page, orgs.length, ctx.origin);
       return slice.map((o) => organizationSimpleJson(ctx, o));
     },
   );
@@ -113,7 +113,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
       const page = pageOf(request.query);
       const role = request.query.role === 'admin' ? 'owner' : request.query.role === 'member' ? 'member' : undefined;
       const members = await ctx.store.memberships.list({ orgId: org.id, state: 'active', role, limit: page.limit, offset: page.offset });
-      setLinkHeader(request, reply, page, members.length, ctx.origin);
+      setLinkHeader(request, reply, page, await ctx.store.memberships.count({ orgId: org.id, state: 'active', role }), ctx.origin);
       const users = await Promise.all(members.map((m) => ctx.store.users.byId(m.userId)));
       return users.filter((u): u is UserRecord => !!u).map((u) => simpleUserJson(ctx, u));
     },

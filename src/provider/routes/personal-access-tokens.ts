@@ -69,7 +69,12 @@ export function registerPersonalAccessTokenRoutes(app: FastifyInstance, ctx: Pro
       tokens.sort((a, b) => b.id - a.id);
       if (request.query.status) tokens = tokens.filter((t) => effectiveStatus(t, now) === request.query.status);
       const slice = tokens.slice(page.offset, page.offset + page.limit);
-      setLinkHeader(request, reply, page, slice.length, ctx.origin);
+      let total = tokens.length;
+      if (limit !== undefined) {
+        total = 0;
+        for (const kind of kinds) total += await ctx.store.tokens.count({ userId: principal.user.id, kind });
+      }
+      setLinkHeader(request, reply, page, total, ctx.origin);
       return tokensJson(ctx, slice);
     },
   );

@@ -150,7 +150,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
       const branches =
         request.query.protected === 'true' ? [] : await listBranches(repositoryPath(repositoriesRoot(ctx), rec.owner.login, rec.repository.name));
       const slice = branches.slice(page.offset, page.offset + page.limit);
-      setLinkHeader(request, reply, page, slice.length, ctx.origin);
+      setLinkHeader(request, reply, page, branches.length, ctx.origin);
       const url = `${apiBase(ctx)}/repos/${rec.fullName}`;
       return slice.map((b) => ({ name: b.name, commit: { sha: b.sha, url: `${url}/commits/${b.sha}` }, protected: false }));
     },

@@ -65,7 +65,7 @@ export function registerTokenGrantRoutes(app: FastifyInstance, ctx: ProviderCont
       }
       const page = pageOf(request.query);
       const slice = out.slice(page.offset, page.offset + page.limit);
-      setLinkHeader(request, reply, page, slice.length, ctx.origin);
+      setLinkHeader(request, reply, page, out.length, ctx.origin);
       return slice;
     },
   );
@@ -136,9 +136,9 @@ export function registerTokenGrantRoutes(app: FastifyInstance, ctx: ProviderCont
       const token = await grantedToken(ctx, org, idParam(request.params.pat_id));
       if (!token) throw notFound();
       const page = pageOf(request.query);
-      const repos = await tokenRepositoriesJson(ctx, org, token, page);
-      setLinkHeader(request, reply, page, repos.length, ctx.origin);
-      return repos;
+      const { repositories, total } = await tokenRepositoriesJson(ctx, org, token, page);
+      setLinkHeader(request, reply, page, total, ctx.origin);
+      return repositories;
     },
   );
 }

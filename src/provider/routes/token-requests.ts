@@ -56,7 +56,7 @@ export function registerTokenRequestRoutes(app: FastifyInstance, ctx: ProviderCo
       }
       const page = pageOf(request.query);
       const slice = out.slice(page.offset, page.offset + page.limit);
-      setLinkHeader(request, reply, page, slice.length, ctx.origin);
+      setLinkHeader(request, reply, page, out.length, ctx.origin);
       return slice;
     },
   );
@@ -113,9 +113,9 @@ export function registerTokenRequestRoutes(app: FastifyInstance, ctx: ProviderCo
       const token = r ? await ctx.store.tokens.byId(r.tokenId) : undefined;
       if (!r || !token) throw notFound();
       const page = pageOf(request.query);
-      const repos = await tokenRepositoriesJson(ctx, org, token, page);
-      setLinkHeader(request, reply, page, repos.length, ctx.origin);
-      return repos;
+      const { repositories, total } = await tokenRepositoriesJson(ctx, org, token, page);
+      setLinkHeader(request, reply, page, total, ctx.origin);
+      return repositories;
     },
   );
 }

@@ -3,18 +3,21 @@
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../authz/authorize';
 import type { ProviderContext } from '../context';
-import { paginationQuerySchema } from '../http/pagination';
+import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
 
-export function registerUserEmailRoutes(app: FastifyInstance, _ctx: ProviderContext): void {
-  app.get(
+export function registerUserEmailRoutes(app: FastifyInstance, ctx: ProviderContext): void {
+  app.get<{ Querystring: { per_page?: string; page?: string } }>(
     '/api/v3/user/emails',
     {
       config: { auth: { classicScopes: ['user:email'], permission: { group: 'account', name: 'email_addresses', level: 'read' } } },
       schema: { querystring: { type: 'object', additionalProperties: false, properties: { ...paginationQuerySchema } } },
     },
-    async (request) => {
+    async (request, reply) => {
       const { user } = principalOf(request);
-      return [{ email: user.email, primary: true, verified: true, visibility: 'private' }];
+      const page = pageOf(request.query);
+      const all = [{ email: user.email, primary: true, verified: true, visibility: 'private' }];
+      setLinkHeader(request, reply, page, all.length, ctx.origin);
+      return all.slice(page.offset, page.offset + page.limit);
     },
   );
 }

@@ -24,7 +24,7 @@ export interface AuditEventRecord {
 
 export type NewAuditEvent = Omit<AuditEventRecord, 'id'>;
 
-export interface AuditQuery {
+export interface AuditFilter {
   /** Events whose actor or subject user is this user. */
   involvingUserId?: number;
   orgId?: number;
@@ -39,6 +39,9 @@ export interface AuditQuery {
   /** Only ids above / below (the audit log's cursors). */
   idAbove?: number;
   idBelow?: number;
+}
+
+export interface AuditQuery extends AuditFilter {
   /** Newest first (default) or oldest first. */
   order?: 'asc' | 'desc';
   limit: number;
@@ -49,4 +52,6 @@ export interface AuditStore {
   append(event: NewAuditEvent): Promise<AuditEventRecord>;
   /** Newest first unless `order: 'asc'`. */
   list(query: AuditQuery): Promise<AuditEventRecord[]>;
+  /** How many events match (the whole list `list` pages through). */
+  count(filter: AuditFilter): Promise<number>;
 }

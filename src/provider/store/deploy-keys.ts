@@ -23,6 +23,7 @@ export interface DeployKeyStore {
   byId(repositoryId: number, id: number): Promise<DeployKeyRecord | undefined>;
   /** Oldest first. */
   list(repositoryId: number, page: { limit: number; offset: number }): Promise<DeployKeyRecord[]>;
+  count(repositoryId: number): Promise<number>;
   listByToken(tokenId: number): Promise<DeployKeyRecord[]>;
   delete(repositoryId: number, id: number): Promise<boolean>;
 }

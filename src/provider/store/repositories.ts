@@ -104,6 +104,8 @@ export interface RepositoryStore {
    * (when `includePublic`) every public one. Ordered by full name.
    */
   listVisibleTo(userId: number, opts: { includePublic: boolean }): Promise<RepositoryRecord[]>;
+  /** How many repositories match (the whole list `list` pages through). */
+  count(query: RepositoryQuery): Promise<number>;
   /** How many public and private repositories an account owns. */
   countByOwner(ownerType: ResourceOwnerType, ownerId: number): Promise<RepositoryCounts>;
   update(id: number, update: RepositoryUpdate): Promise<RepositoryRecord | undefined>;

@@ -192,7 +192,7 @@ export function accountStoreContract(makeStore: StoreFactory): void {
   describe('audit', () => {
     const s = withStore(makeStore);
 
-    it('appends events and lists them newest first, by user involved, org, action, with limit and offset', async () => {
+    it('appends events and lists them newest first, by user involved, org, action, with limit and offset; counts what a list matches', async () => {
       const a = await makeUser(s.store);
       const b = await makeUser(s.store);
       const org = await makeOrg(s.store, a.id);
@@ -210,6 +210,10 @@ export function accountStoreContract(makeStore: StoreFactory): void {
       assert.deepEqual(ids(await s.store.audit.list({ orgId: org.id, limit: 10, offset: 0 })), [e2.id]);
       assert.deepEqual(ids(await s.store.audit.list({ action: 'user.login', limit: 10, offset: 0 })), [e3.id, e1.id]);
       assert.deepEqual(ids(await s.store.audit.list({ limit: 1, offset: 1 })), [e2.id]);
+      assert.equal(await s.store.audit.count({}), 3);
+      assert.equal(await s.store.audit.count({ involvingUserId: b.id }), 2);
+      assert.equal(await s.store.audit.count({ action: 'user.login', idBelow: e3.id }), 1);
+      assert.equal(await s.store.audit.count({ orgId: org.id, action: 'user.login' }), 0);
       const [last] = await s.store.audit.list({ limit: 1, offset: 0 });
       assert.deepEqual(last, e3);
     });

@@ -30,7 +30,7 @@ export function repositoryStoreContract(makeStore: StoreFactory): void {
       assert.equal(await s.store.repositories.byId(r.id + 1000), undefined);
     });
 
-    it('lists by owner, ids and visibility ordered by name, with limit and offset; counts per owner', async () => {
+    it('lists by owner, ids and visibility ordered by name, with limit and offset; counts what a list matches and per owner', async () => {
       const u = await makeUser(s.store);
       const b = await repo(s.store, 'User', u.id, 'beta', true);
       const a = await repo(s.store, 'User', u.id, 'Alpha');
@@ -42,6 +42,11 @@ export function repositoryStoreContract(makeStore: StoreFactory): void {
       assert.deepEqual(await s.store.repositories.list({ ids: [] }), []);
       assert.deepEqual(names(await s.store.repositories.list({ ownerId: u.id, limit: 1, offset: 1 })), ['beta']);
       assert.ok(a.id);
+      assert.equal(await s.store.repositories.count({ ownerType: 'User', ownerId: u.id }), 3);
+      assert.equal(await s.store.repositories.count({ ownerType: 'User', ownerId: u.id, private: false }), 2);
+      assert.equal(await s.store.repositories.count({ ownerType: 'User', ownerId: u.id, ids: [c.id, b.id] }), 2);
+      assert.equal(await s.store.repositories.count({ ownerType: 'Organization', ownerId: u.id, ids: [c.id] }), 0);
+      assert.equal(await s.store.repositories.count({ ids: [] }), 0);
       assert.deepEqual(await s.store.repositories.countByOwner('User', u.id), { public: 2, private: 1 });
       assert.deepEqual(await s.store.repositories.countByOwner('Organization', u.id), { public: 0, private: 0 });
     });
@@ -86,7 +91,7 @@ export function repositoryStoreContract(makeStore: StoreFactory): void {
   describe('deploy keys', () => {
     const s = withStore(makeStore);
 
-    it("adds keys, refuses a key in use anywhere with UniqueViolation('key'), lists per repository or token, deletes; a deleted token takes its keys", async () => {
+    it("adds keys, refuses a key in use anywhere with UniqueViolation('key'), lists and counts per repository, lists per token, deletes; a deleted token takes its keys", async () => {
       const u = await makeUser(s.store);
       const r1 = await repo(s.store, 'User', u.id, 'one');
       const r2 = await repo(s.store, 'User', u.id, 'two');
@@ -105,6 +110,8 @@ export function repositoryStoreContract(makeStore: StoreFactory): void {
       assert.equal(await s.store.deployKeys.byId(r2.id, k1.id), undefined, 'scoped to its repository');
       assert.deepEqual((await s.store.deployKeys.list(r1.id, { limit: 10, offset: 0 })).map((k) => k.id), [k1.id, k2.id]);
       assert.deepEqual((await s.store.deployKeys.list(r1.id, { limit: 1, offset: 1 })).map((k) => k.id), [k2.id]);
+      assert.equal(await s.store.deployKeys.count(r1.id), 2);
+      assert.equal(await s.store.deployKeys.count(r2.id), 0);
       assert.deepEqual((await s.store.deployKeys.listByToken(t.id)).map((k) => k.id), [k1.id]);
       assert.equal(await s.store.deployKeys.delete(r1.id, k2.id), true);
       assert.equal(await s.store.deployKeys.delete(r1.id, k2.id), false);

@@ -1,4 +1,4 @@
-import type { AuditEventRecord, AuditQuery, AuditStore, NewAuditEvent } from '../audit';
+import type { AuditEventRecord, AuditFilter, AuditQuery, AuditStore, NewAuditEvent } from '../audit';
 import { toEvent } from '../sqlite/audit';
 import { Params, PgDb } from './database';
 
@@ -18,19 +18,29 @@ export class PgAuditStore implements AuditStore {
 
   async list(q: AuditQuery): Promise<AuditEventRecord[]> {
     const p = new Params();
-    const conds: string[] = [];
-    if (q.involvingUserId !== undefined) { const u = p.add(q.involvingUserId); conds.push(`(actor_id = ${u} OR user_id = ${u})`); }
-    if (q.orgId !== undefined) conds.push(`org_id = ${p.add(q.orgId)}`);
-    if (q.action !== undefined) conds.push(`action = ${p.add(q.action)}`);
-    if (q.actorLogin !== undefined) conds.push(`lower(actor_login) = lower(${p.add(q.actorLogin)})`);
-    if (q.userLogin !== undefined) conds.push(`lower(user_login) = lower(${p.add(q.userLogin)})`);
-    if (q.createdFrom !== undefined) conds.push(`created_at >= ${p.add(q.createdFrom)}`);
-    if (q.createdBefore !== undefined) conds.push(`created_at < ${p.add(q.createdBefore)}`);
-    if (q.idAbove !== undefined) conds.push(`id > ${p.add(q.idAbove)}`);
-    if (q.idBelow !== undefined) conds.push(`id < ${p.add(q.idBelow)}`);
-    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+    const where = auditWhere(q, p);
     const order = q.order === 'asc' ? 'ASC' : 'DESC';
     const rows = await this.db.rows(`SELECT * FROM audit_events ${where} ORDER BY id ${order} LIMIT ${p.add(q.limit)} OFFSET ${p.add(q.offset)}`, p.values);
     return rows.map(toEvent);
   }
+
+  async count(q: AuditFilter): Promise<number> {
+    const p = new Params();
+    const where = auditWhere(q, p);
+    return Number((await this.db.row(`SELECT count(*) AS n FROM audit_events ${where}`, p.values))!.n);
+  }
+}
+
+function auditWhere(q: AuditFilter, p: Params): string {
+  const conds: string[] = [];
+  if (q.involvingUserId !== undefined) { const u = p.add(q.involvingUserId); conds.push(`(actor_id = ${u} OR user_id = ${u})`); }
+  if (q.orgId !== undefined) conds.push(`org_id = ${p.add(q.orgId)}`);
+  if (q.action !== undefined) conds.push(`action = ${p.add(q.action)}`);
+  if (q.actorLogin !== undefined) conds.push(`lower(actor_login) = lower(${p.add(q.actorLogin)})`);
+  if (q.userLogin !== undefined) conds.push(`lower(user_login) = lower(${p.add(q.userLogin)})`);
+  if (q.createdFrom !== undefined) conds.push(`created_at >= ${p.add(q.createdFrom)}`);
+  if (q.createdBefore !== undefined) conds.push(`created_at < ${p.add(q.createdBefore)}`);
+  if (q.idAbove !== undefined) conds.push(`id > ${p.add(q.idAbove)}`);
+  if (q.idBelow !== undefined) conds.push(`id < ${p.add(q.idBelow)}`);
+  return conds.length ? `WHERE ${conds.join(' AND ')}` : '';
 }

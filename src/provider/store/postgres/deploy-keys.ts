@@ -27,6 +27,10 @@ export class PgDeployKeyStore implements DeployKeyStore {
     return (await this.db.rows('SELECT * FROM deploy_keys WHERE repository_id = $1 ORDER BY id LIMIT $2 OFFSET $3', [repositoryId, page.limit, page.offset])).map(toKey);
   }
 
+  async count(repositoryId: number): Promise<number> {
+    return Number((await this.db.row('SELECT count(*) AS n FROM deploy_keys WHERE repository_id = $1', [repositoryId]))!.n);
+  }
+
   async listByToken(tokenId: number): Promise<DeployKeyRecord[]> {
     return (await this.db.rows('SELECT * FROM deploy_keys WHERE token_id = $1 ORDER BY id', [tokenId])).map(toKey);
   }

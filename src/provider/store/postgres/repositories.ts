@@ -49,21 +49,20 @@ export class PgRepositoryStore implements RepositoryStore {
   }
 
   async list(q: RepositoryQuery): Promise<RepositoryRecord[]> {
+    if (q.ids?.length === 0) return [];
     const p = new Params();
-    const conds: string[] = [];
-    if (q.ownerType !== undefined) conds.push(`owner_type = ${p.add(q.ownerType)}`);
-    if (q.ownerId !== undefined) conds.push(`owner_id = ${p.add(q.ownerId)}`);
-    if (q.private !== undefined) conds.push(`private = ${p.add(q.private)}`);
-    if (q.ids !== undefined) {
-      if (!q.ids.length) return [];
-      conds.push(`id = ANY(${p.add(q.ids)}::bigint[])`);
-    }
-    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+    const where = repositoryWhere(q, p);
     const rows = await this.db.rows(
       `SELECT * FROM repositories ${where} ORDER BY lower(name) COLLATE "C", id LIMIT ${p.add(q.limit ?? null)} OFFSET ${p.add(q.offset ?? 0)}`,
       p.values,
     );
     return rows.map(toRepository);
+  }
+
+  async count(q: RepositoryQuery): Promise<number> {
+    if (q.ids?.length === 0) return 0;
+    const p = new Params();
+    return Number((await this.db.row(`SELECT count(*) AS n FROM repositories ${repositoryWhere(q, p)}`, p.values))!.n);
   }
 
   async countByOwner(ownerType: 'User' | 'Organization', ownerId: number): Promise<RepositoryCounts> {
@@ -107,4 +106,14 @@ export class PgRepositoryStore implements RepositoryStore {
   async delete(id: number): Promise<boolean> {
     return (await this.db.changes('DELETE FROM repositories WHERE id = $1', [id])) > 0;
   }
+}
+
+/** The WHERE clause of a repository query (a non-empty `ids`). */
+function repositoryWhere(q: RepositoryQuery, p: Params): string {
+  const conds: string[] = [];
+  if (q.ownerType !== undefined) conds.push(`owner_type = ${p.add(q.ownerType)}`);
+  if (q.ownerId !== undefined) conds.push(`owner_id = ${p.add(q.ownerId)}`);
+  if (q.private !== undefined) conds.push(`private = ${p.add(q.private)}`);
+  if (q.ids !== undefined) conds.push(`id = ANY(${p.add(q.ids)}::bigint[])`);
+  return conds.length ? `WHERE ${conds.join(' AND ')}` : '';
 }

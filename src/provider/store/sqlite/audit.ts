@@ -1,5 +1,5 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
-import type { AuditEventRecord, AuditQuery, AuditStore, NewAuditEvent } from '../audit';
+import type { AuditEventRecord, AuditFilter, AuditQuery, AuditStore, NewAuditEvent } from '../audit';
 import { date, iso, numOrNull, Row, strOrNull } from './rows';
 import type { SqliteChangeVersion } from './change-version';
 import { statement } from './statements';
@@ -39,20 +39,29 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async list(q: AuditQuery): Promise<AuditEventRecord[]> {
-    const conds: string[] = [];
-    const args: SQLInputValue[] = [];
-    if (q.involvingUserId !== undefined) { conds.push('(actor_id = ? OR user_id = ?)'); args.push(q.involvingUserId, q.involvingUserId); }
-    if (q.orgId !== undefined) { conds.push('org_id = ?'); args.push(q.orgId); }
-    if (q.action !== undefined) { conds.push('action = ?'); args.push(q.action); }
-    if (q.actorLogin !== undefined) { conds.push('lower(actor_login) = lower(?)'); args.push(q.actorLogin); }
-    if (q.userLogin !== undefined) { conds.push('lower(user_login) = lower(?)'); args.push(q.userLogin); }
-    if (q.createdFrom !== undefined) { conds.push('created_at >= ?'); args.push(iso(q.createdFrom)); }
-    if (q.createdBefore !== undefined) { conds.push('created_at < ?'); args.push(iso(q.createdBefore)); }
-    if (q.idAbove !== undefined) { conds.push('id > ?'); args.push(q.idAbove); }
-    if (q.idBelow !== undefined) { conds.push('id < ?'); args.push(q.idBelow); }
-    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+    const { where, args } = auditWhere(q);
     const order = q.order === 'asc' ? 'ASC' : 'DESC';
     const rows = statement(this.db, `SELECT * FROM audit_events ${where} ORDER BY id ${order} LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as Row[];
     return rows.map(toEvent);
   }
+
+  async count(q: AuditFilter): Promise<number> {
+    const { where, args } = auditWhere(q);
+    return Number((statement(this.db, `SELECT count(*) AS n FROM audit_events ${where}`).get(...args) as Row).n);
+  }
+}
+
+function auditWhere(q: AuditFilter): { where: string; args: SQLInputValue[] } {
+  const conds: string[] = [];
+  const args: SQLInputValue[] = [];
+  if (q.involvingUserId !== undefined) { conds.push('(actor_id = ? OR user_id = ?)'); args.push(q.involvingUserId, q.involvingUserId); }
+  if (q.orgId !== undefined) { conds.push('org_id = ?'); args.push(q.orgId); }
+  if (q.action !== undefined) { conds.push('action = ?'); args.push(q.action); }
+  if (q.actorLogin !== undefined) { conds.push('lower(actor_login) = lower(?)'); args.push(q.actorLogin); }
+  if (q.userLogin !== undefined) { conds.push('lower(user_login) = lower(?)'); args.push(q.userLogin); }
+  if (q.createdFrom !== undefined) { conds.push('created_at >= ?'); args.push(iso(q.createdFrom)); }
+  if (q.createdBefore !== undefined) { conds.push('created_at < ?'); args.push(iso(q.createdBefore)); }
+  if (q.idAbove !== undefined) { conds.push('id > ?'); args.push(q.idAbove); }
+  if (q.idBelow !== undefined) { conds.push('id < ?'); args.push(q.idBelow); }
+  return { where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', args };
 }

@@ -41,6 +41,10 @@ export class SqliteDeployKeyStore implements DeployKeyStore {
     return rows.map(toKey);
   }
 
+  async count(repositoryId: number): Promise<number> {
+    return Number((statement(this.db, 'SELECT count(*) AS n FROM deploy_keys WHERE repository_id = ?').get(repositoryId) as Row).n);
+  }
+
   async listByToken(tokenId: number): Promise<DeployKeyRecord[]> {
     return (statement(this.db, 'SELECT * FROM deploy_keys WHERE token_id = ? ORDER BY id').all(tokenId) as Row[]).map(toKey);
   }

@@ -79,20 +79,17 @@ export class SqliteRepositoryStore implements RepositoryStore {
   }
 
   async list(q: RepositoryQuery): Promise<RepositoryRecord[]> {
-    const conds: string[] = [];
-    const args: SQLInputValue[] = [];
-    if (q.ownerType !== undefined) { conds.push('owner_type = ?'); args.push(q.ownerType); }
-    if (q.ownerId !== undefined) { conds.push('owner_id = ?'); args.push(q.ownerId); }
-    if (q.private !== undefined) { conds.push('private = ?'); args.push(q.private ? 1 : 0); }
-    if (q.ids !== undefined) {
-      if (!q.ids.length) return [];
-      conds.push(`id IN (${placeholders(q.ids.length)})`);
-      args.push(...q.ids);
-    }
-    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+    if (q.ids?.length === 0) return [];
+    const { where, args } = repositoryWhere(q);
     const rows = statement(this.db, `SELECT * FROM repositories ${where} ORDER BY lower(name), id LIMIT ? OFFSET ?`)
       .all(...args, q.limit ?? -1, q.offset ?? 0) as Row[];
     return rows.map(toRepository);
+  }
+
+  async count(q: RepositoryQuery): Promise<number> {
+    if (q.ids?.length === 0) return 0;
+    const { where, args } = repositoryWhere(q);
+    return Number((statement(this.db, `SELECT count(*) AS n FROM repositories ${where}`).get(...args) as Row).n);
   }
 
   async countByOwner(ownerType: 'User' | 'Organization', ownerId: number): Promise<RepositoryCounts> {
@@ -134,4 +131,18 @@ export class SqliteRepositoryStore implements RepositoryStore {
   async delete(id: number): Promise<boolean> {
     return Number(statement(this.db, 'DELETE FROM repositories WHERE id = ?').run(id).changes) > 0;
   }
+}
+
+/** The WHERE clause of a repository query (a non-empty `ids`). */
+function repositoryWhere(q: RepositoryQuery): { where: string; args: SQLInputValue[] } {
+  const conds: string[] = [];
+  const args: SQLInputValue[] = [];
+  if (q.ownerType !== undefined) { conds.push('owner_type = ?'); args.push(q.ownerType); }
+  if (q.ownerId !== undefined) { conds.push('owner_id = ?'); args.push(q.ownerId); }
+  if (q.private !== undefined) { conds.push('private = ?'); args.push(q.private ? 1 : 0); }
+  if (q.ids !== undefined) {
+    conds.push(`id IN (${placeholders(q.ids.length)})`);
+    args.push(...q.ids);
+  }
+  return { where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', args };
 }

@@ -1,0 +1,96 @@
+// The Link header as GitHub sends it: `prev` and `first` on every page after the first, `next` and
+// `last` on every page before the last, none of them past the list's end, so an exactly full last
+// page has no `next`; octokit.paginate then reads such a list in exactly as many requests as it
+// has pages. Checked on a list counted in memory (repositories), ones paged in the store (org
+// members, classic authorizations) and the token list (read per kind, counted in the store).
+import * as assert from 'node:assert/strict';
+import type { ApiResponse, CallOptions } from './helpers/api-client';
+import { octokitFor } from './helpers/octokit';
+import { addMember, createClassic, createOrg, createRepo, newSession, Session } from './helpers/orgs';
+import { startTestProvider, TestProvider } from './helpers/provider';
+
+/** rel → page number of each link in a Link header. */
+function linksOf(res: ApiResponse): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of (res.headers.get('link') ?? '').split(', ').filter(Boolean)) {
+    const m = /^<([^>]+)>; rel="(\w+)"$/.exec(part);
+    assert.ok(m, `a Link part: ${part}`);
+    const url = new URL(m[1]);
+    assert.equal(url.searchParams.get('per_page'), '2', part);
+    out[m[2]] = Number(url.searchParams.get('page'));
+  }
+  return out;
+}
+
+describe('Link header: first, prev, next and last as on GitHub', function () {
+  this.timeout(120_000);
+  let t: TestProvider;
+  let owner: Session;
+  let org: string;
+
+  before(async () => {
+    t = await startTestProvider();
+    owner = await newSession(t);
+    org = await createOrg(t, owner);
+  });
+  after(async () => {
+    await t?.close();
+  });
+
+  /** Reads pages 1.. of `path` (per_page=2) and checks each page's links, for a list of `total` items. */
+  async function checkPages(path: string, total: number, auth: CallOptions = { token: owner.token }): Promise<void> {
+    const lastPage = Math.ceil(total / 2);
+    for (let page = 1; page <= lastPage + 1; page++) {
+      const res = await t.api.get(`${path}${path.includes('?') ? '&' : '?'}per_page=2&page=${page}`, auth);
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.json.length, page <= lastPage ? Math.min(2, total - (page - 1) * 2) : 0, `${path} page ${page}`);
+      const expected: Record<string, number> = {};
+      if (page > 1) Object.assign(expected, { prev: page - 1, first: 1 });
+      if (page < lastPage) Object.assign(expected, { next: page + 1, last: lastPage });
+      assert.deepEqual(linksOf(res), expected, `${path} page ${page} of ${lastPage}: ${res.headers.get('link')}`);
+    }
+  }
+
+  it('repositories: page 1, a middle page, an exactly full last page, then a partial one', async () => {
+    for (let i = 0; i < 6; i++) await createRepo(t, owner, org, `r${i}`);
+    await checkPages(`/orgs/${org}/repos`, 6);
+    await createRepo(t, owner, org, 'r6');
+    await checkPages(`/orgs/${org}/repos`, 7);
+  });
+
+  it('org members (paged in the store): the same links', async () => {
+    const members = await Promise.all(Array.from({ length: 5 }, () => newSession(t)));
+    for (const m of members) await addMember(t, org, owner, m);
+    await checkPages(`/orgs/${org}/members`, 6);
+    await checkPages(`/orgs/${org}/members?role=member`, 5);
+    await checkPages(`/orgs/${org}/members?role=admin`, 1);
+  });
+
+  it("tokens: the user's token list and the classic authorizations, each counted in the store", async () => {
+    const s = await newSession(t);
+    // The sign-in token and five more: six classic tokens.
+    for (let i = 0; i < 5; i++) await createClassic(t, s, []);
+    const auth = { token: s.token };
+    await checkPages('/user/personal-access-tokens', 6, auth);
+    await checkPages('/user/personal-access-tokens?kind=classic', 6, auth);
+    await checkPages('/user/personal-access-tokens?status=active', 6, auth);
+    await checkPages('/authorizations', 6, { basic: { login: s.user.login, password: s.user.password } });
+    await createClassic(t, s, []);
+    await checkPages('/user/personal-access-tokens', 7, auth);
+    await checkPages('/authorizations', 7, { basic: { login: s.user.login, password: s.user.password } });
+  });
+
+  it('octokit.paginate reads an exactly full list once, without asking past its last page', async () => {
+    const s = await newSession(t);
+    for (let i = 0; i < 3; i++) await createClassic(t, s, []);
+    const octokit = octokitFor(t, s.token);
+    const pages: number[] = [];
+    octokit.hook.before('request', (options) => {
+      pages.push(Number(new URL(String(options.url), 'http://x').searchParams.get('page') ?? 1));
+    });
+    const all = await octokit.paginate('GET /user/personal-access-tokens', { per_page: 2 });
+    assert.equal(all.length, 4);
+    assert.equal(new Set(all.map((tok) => (tok as { id: number }).id)).size, 4, 'every token once');
+    assert.deepEqual(pages, [1, 2], 'two requests for two full pages');
+  });
+});
