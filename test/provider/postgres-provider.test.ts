@@ -114,6 +114,13 @@ describe('provider on PostgreSQL', function () {
     const atB = await b.api.get<RateLimitOverviewJson>('/rate_limit', { token: s.token });
     assert.deepEqual([atB.json.rate.used, atB.json.rate.remaining], [limit, 0], 'B reports the count A added to');
     assert.equal((await a.api.get('/user', { token: s.token })).status, 403);
+    // GraphQL's bucket is apart from REST's, and shared the same way.
+    const query = (p: typeof a) => p.api.call('POST', `${p.provider.url}/api/graphql`, { token: s.token, body: { query: '{ viewer { login } }' } });
+    const queries = await Promise.all(Array.from({ length: 40 }, (_, i) => query(i % 2 ? b : a)));
+    assert.equal(queries.filter((r) => r.json.data).length, limit);
+    assert.equal(queries.filter((r) => r.json.errors?.[0]?.type === 'RATE_LIMITED').length, 40 - limit);
+    const graphqlAtA = await a.api.get<RateLimitOverviewJson>('/rate_limit', { token: s.token });
+    assert.deepEqual([graphqlAtA.json.resources.graphql.used, graphqlAtA.json.resources.graphql.remaining], [limit, 0], 'A reports the count B added to');
   });
 
   it('API rate-limit counters raise no change notification (each request would empty every replica\'s token cache)', async () => {

@@ -167,21 +167,37 @@ describe('API rate limit', () => {
     assert.equal(await memberUsed(), before, 'the member\'s own count is untouched');
   });
 
-  it('counts GraphQL requests in the same count, and refuses them when it is spent', async () => {
+  it('counts GraphQL queries in their own bucket (resource graphql), reported by /rate_limit; 20 parallel queries: exactly the limit pass', async () => {
     t = await startTestProvider({ rateLimit: { authenticated: 4 } });
     const user = await createUser(t);
-    const { token } = await signIn(t, user); // 1
+    const { token } = await signIn(t, user); // core: 1
     const graphql = () => t!.api.call('POST', `${t!.provider.url}/api/graphql`, { token, body: { query: '{ viewer { login } }' } });
-    const first = await graphql(); // 2
+    const resetAt = Math.ceil((Math.floor(t.clock.now().getTime() / HOUR) + 1) * HOUR / 1000);
+    const first = await graphql();
     assert.equal(first.status, 200, first.text);
     assert.deepEqual(first.json, { data: { viewer: { login: user.login } } });
-    assert.deepEqual(rateHeaders(first), { ...rateHeaders(first), limit: 4, used: 2, remaining: 2 });
-    assert.equal(rateHeaders(await t.api.get('/user', { token })).used, 3, 'REST counts on');
-    assert.equal((await graphql()).status, 200); // 4
-    const spent = await graphql();
-    assert.equal(spent.status, 403);
-    assert.equal(spent.json.message, `API rate limit exceeded for user ID ${user.id}.`);
-    assert.ok(Number(spent.headers.get('retry-after')) >= 1);
+    assert.deepEqual(rateHeaders(first), { limit: 4, used: 1, remaining: 3, reset: resetAt, resource: 'graphql' });
+    assert.deepEqual(rateHeaders(await t.api.get('/user', { token })), { limit: 4, used: 2, remaining: 2, reset: resetAt, resource: 'core' }, 'REST counts apart');
+    const status = await t.api.get<RateLimitOverviewJson>('/rate_limit', { token });
+    assert.deepEqual(status.json.resources.graphql, { limit: 4, used: 1, remaining: 3, reset: resetAt, resource: 'graphql' });
+    assert.deepEqual(status.json.resources.core, { limit: 4, used: 2, remaining: 2, reset: resetAt, resource: 'core' });
+
+    const answers = await Promise.all(Array.from({ length: 20 }, () => graphql()));
+    assert.ok(answers.every((r) => r.status === 200), 'GraphQL answers 200 also when spent, as GitHub does');
+    const passed = answers.filter((r) => r.json.data);
+    const refused = answers.filter((r) => !r.json.data);
+    assert.equal(passed.length, 3);
+    assert.deepEqual(passed.map((r) => rateHeaders(r).used).sort(), [2, 3, 4]);
+    for (const r of refused) {
+      assert.deepEqual(r.json, { errors: [{ type: 'RATE_LIMITED', code: 'graphql_rate_limit', message: `API rate limit exceeded for user ID ${user.id}.` }] });
+      assert.deepEqual(rateHeaders(r), { limit: 4, used: 4, remaining: 0, reset: resetAt, resource: 'graphql' });
+    }
+    // The REST bucket is untouched by the spent GraphQL one.
+    assert.equal((await t.api.get('/user', { token })).status, 200);
+    const spent = await t.api.get<RateLimitOverviewJson>('/rate_limit', { token });
+    assert.deepEqual([spent.json.resources.graphql.used, spent.json.resources.graphql.remaining, spent.json.rate.used], [4, 0, 3]);
+    t.clock.advance(HOUR);
+    assert.deepEqual((await graphql()).json, { data: { viewer: { login: user.login } } });
   });
 
   it('is not applied to git or the provider\'s own /-/ endpoints', async () => {
@@ -204,6 +220,12 @@ describe('API rate limit', () => {
       const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? second : first).api.get('/user', { token })));
       assert.equal(answers.filter((r) => r.status === 200).length, 9);
       assert.equal(answers.filter((r) => r.status === 403).length, 11);
+      // The GraphQL bucket too.
+      const queries = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? second : first).api.call('POST', `${(i % 2 ? second : first).provider.url}/api/graphql`, { token, body: { query: '{ viewer { login } }' } })),
+      );
+      assert.equal(queries.filter((r) => r.json.data).length, 10);
+      assert.equal(queries.filter((r) => r.json.errors?.[0]?.type === 'RATE_LIMITED').length, 10);
     } finally {
       await second.close();
       await first.close();

@@ -1,9 +1,11 @@
 // GitHub's primary rate limit for the API (paths under /api/v3, and /api/graphql), counted in the
 // store so every provider process sharing it shares the counts: a fixed window per clock hour per
 // key — the user for password and personal-access-token requests, the token for account API
-// tokens (they act for an organization), the client address for anonymous requests. Every API
-// answer carries the X-RateLimit-* headers; a request over the limit is refused with 403,
-// Retry-After and the headers. Answers 304 Not Modified do not count, nor does GET /rate_limit.
+// tokens (they act for an organization), the client address for anonymous requests. As on GitHub,
+// REST (resource `core`) and GraphQL (resource `graphql`, one point per query) are two separate
+// buckets of the same size. Every API answer carries the X-RateLimit-* headers; a REST request over
+// the limit is refused with 403, Retry-After and the headers, a GraphQL one with GitHub's 200 and a
+// RATE_LIMITED error. Answers 304 Not Modified do not count, nor does GET /rate_limit.
 // Git's smart-HTTP routes and the provider's own /-/ endpoints are not rate-limited: they are not
 // GitHub's API.
 //
@@ -20,13 +22,16 @@ export const DEFAULT_RATE_LIMITS: Readonly<RateLimitSettings> = { authenticated:
 export const RATE_LIMIT_WINDOW_MS = HOUR;
 export const RATE_LIMIT_DOCS_TOPIC = 'rate-limit';
 
+/** GitHub's name of a bucket: REST requests count in `core`, GraphQL queries in `graphql`. */
+export type RateLimitResource = 'core' | 'graphql';
+
 export interface RateLimitState {
   limit: number;
   used: number;
   remaining: number;
   /** When the window ends and the count starts over. */
   reset: Date;
-  resource: 'core';
+  resource: RateLimitResource;
 }
 
 interface RequestRateLimit {
@@ -52,8 +57,16 @@ function pathOf(url: string): string {
   return q < 0 ? url : url.slice(0, q);
 }
 
+function isGraphqlPath(path: string): boolean {
+  return path === '/api/graphql' || path === '/api/graphql/';
+}
+
 function isApiPath(path: string): boolean {
-  return path === '/api/v3' || path.startsWith('/api/v3/') || path === '/api/graphql' || path === '/api/graphql/';
+  return path === '/api/v3' || path.startsWith('/api/v3/') || isGraphqlPath(path);
+}
+
+function resourceOf(path: string): RateLimitResource {
+  return isGraphqlPath(path) ? 'graphql' : 'core';
 }
 
 /** GET /rate_limit: reads the caller's count without adding to it. */
@@ -61,21 +74,22 @@ function isStatusRequest(request: FastifyRequest, path: string): boolean {
   return (request.method === 'GET' || request.method === 'HEAD') && (path === '/api/v3/rate_limit' || path === '/api/v3/rate_limit/');
 }
 
-/** The key a request counts against, and its limit. */
-export function rateLimitKey(ctx: ProviderContext, principal: Principal | undefined, ip: string): { key: string; limit: number } {
+/** The key a request counts against in `resource`'s bucket (`core`: no prefix), and its limit. */
+export function rateLimitKey(ctx: ProviderContext, principal: Principal | undefined, ip: string, resource: RateLimitResource): { key: string; limit: number } {
   const limits = ctx.settings.rateLimit;
-  if (!principal) return { key: `ip:${ip}`, limit: limits.anonymous };
-  if (principal.method === 'account-token' && principal.token) return { key: `token:${principal.token.id}`, limit: limits.authenticated };
-  return { key: `user:${principal.user.id}`, limit: limits.authenticated };
+  const prefix = resource === 'core' ? '' : `${resource}:`;
+  if (!principal) return { key: `${prefix}ip:${ip}`, limit: limits.anonymous };
+  if (principal.method === 'account-token' && principal.token) return { key: `${prefix}token:${principal.token.id}`, limit: limits.authenticated };
+  return { key: `${prefix}user:${principal.user.id}`, limit: limits.authenticated };
 }
 
 function windowStartAt(now: Date): Date {
   return new Date(Math.floor(now.getTime() / RATE_LIMIT_WINDOW_MS) * RATE_LIMIT_WINDOW_MS);
 }
 
-function stateOf(limit: number, used: number, windowStart: Date): RateLimitState {
+function stateOf(resource: RateLimitResource, limit: number, used: number, windowStart: Date): RateLimitState {
   const shown = Math.min(used, limit);
-  return { limit, used: shown, remaining: limit - shown, reset: new Date(windowStart.getTime() + RATE_LIMIT_WINDOW_MS), resource: 'core' };
+  return { limit, used: shown, remaining: limit - shown, reset: new Date(windowStart.getTime() + RATE_LIMIT_WINDOW_MS), resource };
 }
 
 function setRateLimitHeaders(reply: FastifyReply, s: RateLimitState): void {
@@ -86,15 +100,24 @@ function setRateLimitHeaders(reply: FastifyReply, s: RateLimitState): void {
   reply.header('x-ratelimit-resource', s.resource);
 }
 
-function exceeded(ctx: ProviderContext, request: FastifyRequest, state: RateLimitState): HttpError {
-  const wait = Math.max(1, Math.ceil((state.reset.getTime() - ctx.clock.now().getTime()) / 1000));
+function exceededMessage(request: FastifyRequest): string {
   const who = request.principal
     ? request.principal.method === 'account-token'
       ? `token ID ${request.principal.token?.id}`
       : `user ID ${request.principal.user.id}`
     : request.ip;
   const extra = request.principal ? '' : ' (But here\'s the good news: Authenticated requests get a higher rate limit.)';
-  return new HttpError(403, `API rate limit exceeded for ${who}.${extra}`, { headers: { 'Retry-After': String(wait) }, docsTopic: RATE_LIMIT_DOCS_TOPIC });
+  return `API rate limit exceeded for ${who}.${extra}`;
+}
+
+function exceeded(ctx: ProviderContext, request: FastifyRequest, state: RateLimitState): HttpError {
+  const wait = Math.max(1, Math.ceil((state.reset.getTime() - ctx.clock.now().getTime()) / 1000));
+  return new HttpError(403, exceededMessage(request), { headers: { 'Retry-After': String(wait) }, docsTopic: RATE_LIMIT_DOCS_TOPIC });
+}
+
+/** GitHub's answer to a GraphQL query over the limit: 200, and the error in GraphQL's shape. */
+function graphqlExceeded(request: FastifyRequest): { errors: { type: string; code: string; message: string }[] } {
+  return { errors: [{ type: 'RATE_LIMITED', code: 'graphql_rate_limit', message: exceededMessage(request) }] };
 }
 
 /** Forgets the counts of windows that have ended (run by the sweeper). */
@@ -102,12 +125,18 @@ export function pruneRateLimits(ctx: ProviderContext): Promise<number> {
   return ctx.store.rateLimits.prune(windowStartAt(ctx.clock.now()));
 }
 
-/** The caller's count in the current window, without counting (GET /rate_limit). */
-export async function rateLimitStatus(ctx: ProviderContext, request: FastifyRequest): Promise<RateLimitState> {
-  const { key, limit } = rateLimitKey(ctx, request.principal, request.ip);
+/** The caller's count in `resource`'s bucket in the current window, without counting. */
+export async function peekRateLimit(ctx: ProviderContext, request: FastifyRequest, resource: RateLimitResource): Promise<RateLimitState> {
+  const { key, limit } = rateLimitKey(ctx, request.principal, request.ip, resource);
   const windowStart = windowStartAt(ctx.clock.now());
-  const state = stateOf(limit, await ctx.store.rateLimits.peek(key, windowStart), windowStart);
-  request.rateLimit = { key, windowStart, state, counted: false };
+  return stateOf(resource, limit, await ctx.store.rateLimits.peek(key, windowStart), windowStart);
+}
+
+/** The caller's `core` count, without counting (GET /rate_limit, whose headers show it). */
+export async function rateLimitStatus(ctx: ProviderContext, request: FastifyRequest): Promise<RateLimitState> {
+  const state = await peekRateLimit(ctx, request, 'core');
+  const { key } = rateLimitKey(ctx, request.principal, request.ip, 'core');
+  request.rateLimit = { key, windowStart: new Date(state.reset.getTime() - RATE_LIMIT_WINDOW_MS), state, counted: false };
   return state;
 }
 
@@ -116,8 +145,8 @@ export async function rateLimitStatus(ctx: ProviderContext, request: FastifyRequ
  * holds the database past the busy timeout, the request passes uncounted (it has waited that long
  * already, and what it does next meets the same busy database): undefined.
  */
-async function count(ctx: ProviderContext, request: FastifyRequest): Promise<{ state: RateLimitState; allowed: boolean } | undefined> {
-  const { key, limit } = rateLimitKey(ctx, request.principal, request.ip);
+async function count(ctx: ProviderContext, request: FastifyRequest, resource: RateLimitResource): Promise<{ state: RateLimitState; allowed: boolean } | undefined> {
+  const { key, limit } = rateLimitKey(ctx, request.principal, request.ip, resource);
   let hit;
   try {
     hit = await ctx.store.rateLimits.hit(key, windowStartAt(ctx.clock.now()), limit);
@@ -128,7 +157,7 @@ async function count(ctx: ProviderContext, request: FastifyRequest): Promise<{ s
     return undefined;
   }
   const allowed = hit.used <= limit;
-  const state = stateOf(limit, hit.used, hit.windowStart);
+  const state = stateOf(resource, limit, hit.used, hit.windowStart);
   request.rateLimit = { key, windowStart: hit.windowStart, state, counted: allowed };
   return { state, allowed };
 }
@@ -139,11 +168,15 @@ export function installApiRateLimit(app: FastifyInstance, ctx: ProviderContext):
   app.addHook('preParsing', async (request: FastifyRequest, reply: FastifyReply, payload) => {
     const path = pathOf(request.url);
     if (!isApiPath(path) || isStatusRequest(request, path)) return payload;
-    const counted = await count(ctx, request);
+    const resource = resourceOf(path);
+    const counted = await count(ctx, request, resource);
     if (!counted) return payload;
     setRateLimitHeaders(reply, counted.state);
-    if (!counted.allowed) throw exceeded(ctx, request, counted.state);
-    return payload;
+    if (counted.allowed) return payload;
+    if (resource === 'core') throw exceeded(ctx, request, counted.state);
+    // Answered from here, the query unread: returning the reply (a thenable settled once the answer
+    // is written) is how a hook ends a request in Fastify, so the route's handler never runs.
+    return reply.code(200).send(graphqlExceeded(request)) as unknown as typeof payload;
   });
 
   // Runs after the conditional-request hook (installed first), so it sees a 304. Never fails the
@@ -155,12 +188,12 @@ export function installApiRateLimit(app: FastifyInstance, ctx: ProviderContext):
     try {
       if (!rl) {
         // Refused before it was counted (or GET /rate_limit failing before its handler ran).
-        const state = isStatusRequest(request, path) ? await rateLimitStatus(ctx, request) : (await count(ctx, request))?.state;
+        const state = isStatusRequest(request, path) ? await rateLimitStatus(ctx, request) : (await count(ctx, request, resourceOf(path)))?.state;
         if (state) setRateLimitHeaders(reply, state);
       } else if (reply.statusCode === 304 && rl.counted) {
         await ctx.store.rateLimits.refund(rl.key, rl.windowStart);
         rl.counted = false;
-        rl.state = stateOf(rl.state.limit, rl.state.used - 1, rl.windowStart);
+        rl.state = stateOf(rl.state.resource, rl.state.limit, rl.state.used - 1, rl.windowStart);
         setRateLimitHeaders(reply, rl.state);
       } else if (!rl.counted) {
         setRateLimitHeaders(reply, rl.state);

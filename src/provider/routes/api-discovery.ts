@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiRootJson, MetaJson, RateLimitJson, RateLimitOverviewJson } from '../../shared/api-types';
 import { OPEN_TO_ANY_CALLER as OPEN } from '../authz/requirement';
 import { apiBase, ProviderContext } from '../context';
-import { rateLimitStatus, RateLimitState } from '../http/api-rate-limit';
+import { peekRateLimit, rateLimitStatus, RateLimitState } from '../http/api-rate-limit';
 import { GHES_API_VERSION } from '../http/ghes-version';
 
 const API = '/api/v3';
@@ -74,10 +74,12 @@ export function registerApiDiscoveryRoutes(app: FastifyInstance, ctx: ProviderCo
 
   app.get(`${API}/meta`, { config: { auth: OPEN } }, async (): Promise<MetaJson> => metaJson());
 
-  // One bucket counts every REST request; search and graphql report it too.
+  // REST requests count in `core`, GraphQL queries in `graphql`; Tessera has no search endpoints,
+  // so `search` reports the REST bucket.
   app.get(`${API}/rate_limit`, { config: { auth: OPEN } }, async (request: FastifyRequest): Promise<RateLimitOverviewJson> => {
     const state = await rateLimitStatus(ctx, request);
     const core = rateJson(state, 'core');
-    return { resources: { core, search: rateJson(state, 'search'), graphql: rateJson(state, 'graphql') }, rate: core };
+    const graphql = rateJson(await peekRateLimit(ctx, request, 'graphql'), 'graphql');
+    return { resources: { core, search: rateJson(state, 'search'), graphql }, rate: core };
   });
 }

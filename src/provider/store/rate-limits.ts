@@ -1,5 +1,5 @@
 // API request counters for rate limiting, one fixed window per key (`user:<id>`, `token:<id>`,
-// `ip:<addr>`). Kept in the store so several provider processes share one count per key. Every
+// `ip:<addr>`, and the same prefixed `graphql:` for GraphQL's bucket). Kept in the store so several provider processes share one count per key. Every
 // method is one atomic statement: parallel hits (from any process) all count, and never more
 // than limit + 1 is stored. Counter writes are bookkeeping, not a change any cache must see:
 // they do not move Store.changeVersion (nor, with PostgreSQL, raise a change notification).
