@@ -11,6 +11,7 @@ import type { ProviderContext, RateLimitSettings } from './context';
 import { DEFAULT_RATE_LIMITS } from './http/api-rate-limit';
 import { RateLimiter } from './http/rate-limit';
 import { Logger, redactingLogger } from './logger';
+import { CREDENTIALS_REVOKE_LIMIT } from './routes/credentials-revoke';
 import type { Store } from './store/store';
 import { VERSION } from './version';
 
@@ -46,7 +47,10 @@ export function createProviderContext(
     guards: opts.guards ?? defaultGuards([...ORGANIZATION_GUARDS]),
     accountTokens: authenticateAccountToken,
     principalCache: new PrincipalCache(store),
-    rateLimits: { credentialsRevoke: new RateLimiter(clock, 60, HOUR), deviceCodes: new RateLimiter(clock, 100, 15 * MINUTE) },
+    rateLimits: {
+      credentialsRevoke: new RateLimiter(store.rateLimits, clock, 'credentials-revoke', CREDENTIALS_REVOKE_LIMIT, HOUR),
+      deviceCodes: new RateLimiter(store.rateLimits, clock, 'device-codes', 100, 15 * MINUTE),
+    },
     origin: '',
     version: VERSION,
   };

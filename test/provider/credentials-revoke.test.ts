@@ -1,8 +1,15 @@
-// POST /credentials/revoke: GitHub's shape, unauthenticated, at most 1000 per call, rate-limited.
+// POST /credentials/revoke: GitHub's shape, unauthenticated, at most 1000 per call, rate-limited
+// per client address in the store (exactly the limit passes, under concurrency and across
+// providers sharing the store).
 import * as assert from 'node:assert/strict';
 import { generateToken } from '../../src/shared/token-format';
 import { createClassicToken, createUser, signIn, TestUser } from './helpers/accounts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CREDENTIALS_REVOKE_LIMIT } from '../../src/provider/routes/credentials-revoke';
 import { startTestProvider, TestProvider } from './helpers/provider';
+import { dropTestDatabase, testDatabaseUrl } from './helpers/test-database';
 
 describe('POST /credentials/revoke', () => {
   let t: TestProvider;
@@ -66,5 +73,29 @@ describe('POST /credentials/revoke', () => {
     assert.ok(Number(limited.res.headers.get('retry-after')) > 0);
     t.clock.advance(60 * 60_000);
     assert.equal((await t.api.post('/credentials/revoke', { body: { credentials: ['x'] } })).status, 202, 'a new window');
+  });
+
+  it('holds the limit under concurrency, across two providers sharing the store: of 100 parallel calls, exactly 60 pass', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-revoke-'));
+    const databaseUrl = await testDatabaseUrl();
+    const shared = { dataDir, clock: t.clock, ...(databaseUrl ? { databaseUrl } : {}) };
+    const a = await startTestProvider(shared);
+    const b = await startTestProvider(shared);
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => (i % 2 ? b : a).api.post('/credentials/revoke', { body: { credentials: [generateToken('classic')] } })),
+      );
+      assert.equal(CREDENTIALS_REVOKE_LIMIT, 60);
+      assert.equal(answers.filter((r) => r.status === 202).length, CREDENTIALS_REVOKE_LIMIT);
+      const refused = answers.filter((r) => r.status === 429);
+      assert.equal(refused.length, 100 - CREDENTIALS_REVOKE_LIMIT);
+      for (const r of refused) assert.ok(Number(r.headers.get('retry-after')) > 0, r.text);
+      assert.equal((await a.api.post('/credentials/revoke', { body: { credentials: ['x'] } })).status, 429, 'still spent at either');
+    } finally {
+      await b.close();
+      await a.close();
+      if (databaseUrl) await dropTestDatabase(databaseUrl);
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -10,6 +10,8 @@ import type { ProviderContext } from '../context';
 import { HttpError } from '../http/errors';
 
 export const MAX_CREDENTIALS_PER_CALL = 1000;
+/** Calls an hour per client address. */
+export const CREDENTIALS_REVOKE_LIMIT = 60;
 export const CREDENTIAL_REVOKE_REASON = 'Revoked through the credentials revocation API (reported as leaked)';
 
 export function registerCredentialsRevokeRoutes(app: FastifyInstance, ctx: ProviderContext): void {
@@ -18,7 +20,7 @@ export function registerCredentialsRevokeRoutes(app: FastifyInstance, ctx: Provi
     {
       config: { auth: { anonymous: true, classicScopes: [], permission: 'none' } },
       preValidation: async (request, reply) => {
-        const wait = ctx.rateLimits.credentialsRevoke.hit(request.ip);
+        const wait = await ctx.rateLimits.credentialsRevoke.hit(`ip:${request.ip}`);
         if (wait > 0) {
           reply.header('Retry-After', String(wait));
           throw new HttpError(429, `Rate limit exceeded for credential revocation: try again in ${wait} seconds`);

@@ -36,7 +36,7 @@ export function registerOAuthDeviceFlowRoutes(app: FastifyInstance, ctx: Provide
       {
         config: { auth: ANYONE },
         preValidation: async (request, reply) => {
-          const wait = ctx.rateLimits.deviceCodes.hit(request.ip);
+          const wait = await ctx.rateLimits.deviceCodes.hit(`ip:${request.ip}`);
           if (wait > 0) {
             reply.header('Retry-After', String(wait));
             throw new HttpError(429, `Rate limit exceeded for device codes: try again in ${wait} seconds`);
