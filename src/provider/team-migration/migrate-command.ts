@@ -10,10 +10,12 @@ import { migrateToTeam, TeamMigrationOptions } from './migrate-to-team';
 export const MIGRATE_USAGE = `       tessera migrate --from DATA_DIR --to postgres://USER@HOST/DB [--data TEAM_DIR] [--repos DIR]
 
   migrate         copies an embedded provider (stopped first) into an empty team database:
-                  accounts, 2FA, tokens, organizations, approvals, audit log, deploy keys, and
-                  its bare repositories into --repos (default TEAM_DIR/repositories). With
-                  --data, 2FA secrets are re-encrypted under TEAM_DIR/secret.key (made if
-                  missing); without it the team keeps DATA_DIR/secret.key.`;
+                  accounts, profiles, 2FA, tokens, organizations, approvals, audit log, deploy
+                  keys, registered OAuth apps and device codes, and its bare repositories into
+                  --repos (default TEAM_DIR/repositories); not lockout or rate-limit counters,
+                  which start afresh. With --data, 2FA secrets are re-encrypted under
+                  TEAM_DIR/secret.key (made if missing); without it the team keeps
+                  DATA_DIR/secret.key.`;
 
 export function parseMigrateArgs(argv: string[], cwd: string): TeamMigrationOptions {
   const { values, positionals } = parseArgs({

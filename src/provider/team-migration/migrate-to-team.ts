@@ -1,7 +1,7 @@
 // `tessera migrate`: moves an embedded provider (SQLite in its data folder, bare repositories in
 // it) into an empty team database on PostgreSQL and a repositories folder. Every row keeps its id,
-// so tokens (stored as digests) keep working; TOTP secrets are re-encrypted under the team's data
-// key. Refuses a target that holds any data; checks every table's count once committed.
+// so tokens (stored as digests) keep working, OAuth-issued ones still linked to their app; TOTP
+// secrets are re-encrypted under the team's data key. Refuses a target that holds any data; checks every table's count once committed.
 import { cp, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
@@ -15,7 +15,7 @@ import { openPostgresStore } from '../store/postgres/postgres-store';
 import { describePostgresUrl } from '../store/postgres/url';
 import { openSqliteStore } from '../store/sqlite/sqlite-store';
 import { holdsSealedTwoFactorSecrets, secretContext } from '../store/sqlite/two-factor';
-import { COPIED_TABLES, CopiedTable, copyTable, pgCount, sqliteCount } from './table-copy';
+import { COPIED_TABLES, CopiedTable, copyTable, dropSeededRows, pgCount, pgDataCount, sqliteCount } from './table-copy';
 
 export interface TeamMigrationOptions {
   /** The embedded provider's data folder (absolute). */
@@ -76,7 +76,7 @@ export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMig
         await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
         try {
           for (const table of COPIED_TABLES) {
-            if ((await pgCount(client, table)) > 0) throw new MigrationRefused(`${where} is not empty (its ${table} table has rows): migrate into a new database`);
+            if ((await pgDataCount(client, table)) > 0) throw new MigrationRefused(`${where} is not empty (its ${table} table has rows): migrate into a new database`);
           }
           const expected = Object.fromEntries(COPIED_TABLES.map((t) => [t, sqliteCount(db, t)])) as Record<CopiedTable, number>;
           let reencrypted = 0;
@@ -87,9 +87,14 @@ export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMig
             reencrypted++;
             return { ...row, secret: targetBox.seal(plain, context) };
           };
+          const transforms: Partial<Record<CopiedTable, (row: Record<string, unknown>) => Record<string, unknown>>> = {
+            two_factor: reseal,
+            oauth_device_codes: withoutTicket,
+          };
           const rows = {} as Record<CopiedTable, number>;
           for (const table of COPIED_TABLES) {
-            rows[table] = await copyTable(db, client, table, table === 'two_factor' ? reseal : undefined);
+            await dropSeededRows(client, table);
+            rows[table] = await copyTable(db, client, table, transforms[table]);
             log(`copied ${table}: ${rows[table]}`);
           }
           const repositories = await copyRepositories(db, opts.fromDataDir, opts.reposDir, log);
@@ -116,6 +121,14 @@ export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMig
   }
 }
 
+/**
+ * A device code keeps its app, user, scopes, status and token; the one-time ticket of the sign-in
+ * page's confirmation step stays behind (it belongs to a page the embedded provider served).
+ */
+function withoutTicket(row: Record<string, unknown>): Record<string, unknown> {
+  return { ...row, ticket_digest: null, ticket_user_id: null, ticket_expires_at: null };
+}
+
 /** Refuses, before anything is written (the data key included), a database that holds any data. */
 async function refuseNonEmptyDatabase(url: string): Promise<void> {
   const client = new Client({ connectionString: url });
@@ -123,7 +136,7 @@ async function refuseNonEmptyDatabase(url: string): Promise<void> {
   try {
     for (const table of COPIED_TABLES) {
       const exists = (await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [table])).rows[0].t;
-      if (exists && (await pgCount(client, table)) > 0) {
+      if (exists && (await pgDataCount(client, table)) > 0) {
         throw new MigrationRefused(`the PostgreSQL database at ${describePostgresUrl(url)} is not empty (its ${table} table has rows): migrate into a new database`);
       }
     }

@@ -5,12 +5,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { PoolClient } from 'pg';
 
-/**
- * What is copied, parents before children. Not copied: the data key record (the target has its
- * own), sign-in failures and attempts, API rate-limit counts and pending device codes (all
- * short-lived), PostgreSQL's login index (its triggers fill it), and OAuth apps: the migrations
- * make the built-in ones on both sides, and apps users registered are not moved yet.
- */
+/** What is copied, parents before children: every table that holds durable state. */
 export const COPIED_TABLES = [
   'users',
   'organizations',
@@ -18,6 +13,7 @@ export const COPIED_TABLES = [
   'recovery_codes',
   'org_memberships',
   'repositories',
+  'oauth_apps',
   'tokens',
   'deploy_keys',
   'token_repositories',
@@ -26,9 +22,50 @@ export const COPIED_TABLES = [
   'token_grants',
   'credential_authorizations',
   'account_tokens',
+  'oauth_device_codes',
   'audit_events',
 ] as const;
 export type CopiedTable = (typeof COPIED_TABLES)[number];
+
+/**
+ * The embedded provider's tables that are deliberately not copied, and why. Every SQLite table is
+ * either here or in COPIED_TABLES (a test checks it), so a new table is a decision, not an omission.
+ */
+export const SKIPPED_TABLES: Readonly<Record<string, string>> = {
+  schema_migrations: 'each database records its own migrations; both must be at the same version',
+  data_key: 'the team database has its own data key record (2FA secrets are re-encrypted under it)',
+  sign_in_failures: 'lockout counters live an hour at most; the team server counts afresh',
+  sign_in_attempts: 'recent sign-in attempts live an hour at most; the team server counts afresh',
+  rate_limits: 'API rate-limit windows last an hour; the team server starts new windows',
+  sqlite_sequence: "SQLite's own id counters; PostgreSQL's sequences are moved past the copied ids",
+};
+
+/** Tables only the PostgreSQL schema has: filled by its own triggers, never copied. */
+export const POSTGRES_ONLY_TABLES: Readonly<Record<string, string>> = {
+  account_logins: 'the index of user and organization logins, filled by triggers as rows arrive',
+};
+
+/**
+ * Rows the migrations themselves make in every database (the built-in OAuth apps): not data for
+ * the emptiness check, and replaced on the target by the source's own rows, so ids stay the same
+ * as the source's (device codes point at their app by id).
+ */
+export const SEEDED_ROWS: Partial<Record<CopiedTable, string>> = {
+  oauth_apps: 'owner_id IS NULL',
+};
+
+/** The rows of `table` that are data, not seeds: the emptiness check counts these. */
+export async function pgDataCount(client: { query: PoolClient['query'] }, table: CopiedTable): Promise<number> {
+  const seeded = SEEDED_ROWS[table];
+  const where = seeded ? ` WHERE NOT (${seeded})` : '';
+  return Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}${where}`)).rows[0].n);
+}
+
+/** Removes the target's seeded rows of `table` before the source's are copied. */
+export async function dropSeededRows(client: PoolClient, table: CopiedTable): Promise<void> {
+  const seeded = SEEDED_ROWS[table];
+  if (seeded) await client.query(`DELETE FROM ${table} WHERE ${seeded}`);
+}
 
 type Row = Record<string, unknown>;
 const BATCH = 500;
