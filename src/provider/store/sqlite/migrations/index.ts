@@ -9,5 +9,16 @@ import { m005RateLimits } from './005-rate-limits';
 import { m006Profiles } from './006-profiles';
 import { m007OAuthDeviceFlow } from './007-oauth-device-flow';
 import { m010OAuthWebFlow } from './010-oauth-web-flow';
+import { m011TokenNameIndex } from './011-token-name-index';
 
-export const MIGRATIONS: readonly Migration[] = [m001Core, m002Organizations, m003DataKey, m004SignInAttempts, m005RateLimits, m006Profiles, m007OAuthDeviceFlow, m010OAuthWebFlow];
+export const MIGRATIONS: readonly Migration[] = [
+  m001Core,
+  m002Organizations,
+  m003DataKey,
+  m004SignInAttempts,
+  m005RateLimits,
+  m006Profiles,
+  m007OAuthDeviceFlow,
+  m010OAuthWebFlow,
+  m011TokenNameIndex,
+];
