@@ -37,6 +37,7 @@ export const SKIPPED_TABLES: Readonly<Record<string, string>> = {
   sign_in_failures: 'lockout counters live an hour at most; the team server counts afresh',
   sign_in_attempts: 'recent sign-in attempts live an hour at most; the team server counts afresh',
   rate_limits: 'API rate-limit windows last an hour; the team server starts new windows',
+  oauth_authorization_codes: 'web-flow codes live ten minutes and are redeemed where they were issued; a client mid-flow starts again',
   sqlite_sequence: "SQLite's own id counters; PostgreSQL's sequences are moved past the copied ids",
 };
 
