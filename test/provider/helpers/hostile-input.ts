@@ -27,7 +27,7 @@ export async function appRoutes(): Promise<RouteInfo[]> {
       routes.push({ method, url: r.url ?? r.path, body: r.schema?.body as Schema | undefined, querystring: r.schema?.querystring as Schema | undefined });
     }
   });
-  const ctx = { settings: {}, store: {}, clock: {} } as unknown as ProviderContext;
+  const ctx = { settings: {}, store: {}, clock: {}, origin: 'https://127.0.0.1:1' } as unknown as ProviderContext;
   for (const register of ROUTE_MODULES) register(collector, ctx);
   await collector.ready();
   await collector.close();
