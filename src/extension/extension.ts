@@ -69,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): TesseraApi | undefin
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('tessera.caFile') || e.affectsConfiguration('tessera.providerUrl')) git.configureOrigins();
       if (e.affectsConfiguration('tessera.providerUrl') || e.affectsConfiguration('tessera.embeddedPort')) {
         log.info('Provider settings changed; reconnecting');
         void embedded.stop().then(() => providers.start());

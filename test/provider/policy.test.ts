@@ -102,6 +102,42 @@ describe('org token policy', function () {
       // Owners still administer tokens with a classic token (the extension signs in with one).
       assert.equal((await t.api.get(`/orgs/${org}/personal-access-token-requests`, { token: owner.token })).status, 200);
     });
+
+    it("owners administer the org with the editor's sign-in token; the org's repositories stay closed to classic tokens", async () => {
+      // The scopes the editor signs in with (src/extension/auth/sign-in-core.ts).
+      const editorOwner = await newSession(t, ['admin:token', 'user', 'repo', 'delete_repo']);
+      const org = await createOrg(t, editorOwner);
+      await addMember(t, org, editorOwner, member);
+      await createRepo(t, editorOwner, org, 'private', true);
+      const invitee = await newSession(t);
+      await setPolicy(t, org, editorOwner, { classic_tokens: 'restricted' });
+      const ok = async (method: 'get' | 'put' | 'delete', path: string, body?: object, status = 200) => {
+        const res = await t.api[method](path, { token: editorOwner.token, ...(body ? { body } : {}) });
+        assert.equal(res.status, status, `${method.toUpperCase()} ${path}: ${res.text}`);
+        return res;
+      };
+      // Memberships, invitations, approvals and the policy: what the Organizations and Approvals views call.
+      assert.deepEqual((await ok('get', `/orgs/${org}/members?role=admin`)).json.map((u: { login: string }) => u.login), [editorOwner.user.login]);
+      assert.equal((await ok('get', `/orgs/${org}/members?role=member`)).json.length, 1);
+      await ok('put', `/orgs/${org}/memberships/${invitee.user.login}`, { role: 'member' });
+      assert.equal((await ok('get', `/orgs/${org}/invitations`)).json.length, 1);
+      await ok('delete', `/orgs/${org}/memberships/${invitee.user.login}`, undefined, 204);
+      await ok('put', `/orgs/${org}/memberships/${member.user.login}`, { role: 'member' });
+      await ok('get', `/orgs/${org}/personal-access-token-requests`);
+      await ok('get', `/orgs/${org}/personal-access-token-policy`);
+      assert.deepEqual((await ok('get', '/user/memberships/orgs')).json.map((m: { organization: { login: string } }) => m.organization.login), [org]);
+      // The org's private repository is one of its resources: the policy holds for its owner's classic token too.
+      const repo = await t.api.get(`/repos/${org}/private`, { token: editorOwner.token });
+      assert.equal(repo.status, 403, repo.text);
+      assert.match(repo.json.message, /forbids access with classic personal access tokens/);
+      // A member's classic token (with the scopes for it) is refused on the org's members and repositories.
+      const classic = await createClassic(t, member, ['repo', 'read:org', 'admin:org']);
+      for (const path of [`/orgs/${org}/members`, `/orgs/${org}/memberships/${member.user.login}`, `/repos/${org}/private`]) {
+        const res = await t.api.get(path, { token: classic.token });
+        assert.equal(res.status, 403, `${path}: ${res.text}`);
+        assert.match(res.json.message, /forbids access with classic personal access tokens/);
+      }
+    });
   });
 
   describe('maximum lifetime', () => {

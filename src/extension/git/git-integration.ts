@@ -1,8 +1,12 @@
 // Wires Tessera into vscode.git: the credentials provider, "Set Up Git for this Repository"
 // (the one-step set-up of git-setup.ts, offered once for workspace repositories whose remote is a
 // Tessera origin, with a status bar item until it is done),
-// "Clone Repository…", and the GIT_SSL_CAINFO check. vscode.git is reached in the background so
-// activation does not wait for it.
+// "Clone Repository…", the GIT_SSL_CAINFO check, and Tessera's origins for every git process VS Code
+// starts (git-config-env.ts: the provider's CA, repository paths for credentials), kept current as
+// providers and accounts change, so git in VS Code works with Tessera before any set-up. vscode.git is reached in the background so activation
+// does not wait for it.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CoreServices } from '../core-services';
 import type { AccountInfo } from '../services';
@@ -10,6 +14,7 @@ import { cloneRepository, type CloneArgs } from './clone-repository';
 import { tesseraOriginsOf } from './configure-repository';
 import { TesseraCredentialsProvider } from './credentials-provider';
 import { getGitApi, type GitAPI, type GitRepository } from './git-api';
+import { GitConfigEnvironment, type TesseraOrigin } from './git-config-env';
 import { runGit, setGitPath } from './git-exec';
 import { GitSetup } from './git-setup';
 import { parseRemoteUrl } from './remote-url';
@@ -20,6 +25,7 @@ const OFFERED_KEY = 'tessera.git.configureOffered';
 export class GitIntegration implements vscode.Disposable {
   readonly credentials: TesseraCredentialsProvider;
   readonly caEnv: GitCaEnvironment;
+  readonly configEnv = new GitConfigEnvironment();
   private api: GitAPI | undefined;
   private apiReady: Promise<GitAPI | undefined> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -41,10 +47,27 @@ export class GitIntegration implements vscode.Disposable {
       signIn,
       onMissingPath: (origin) => void this.offerForOrigin(origin),
     });
+    this.disposables.push(core.onDidChangeAccounts(() => this.configureOrigins()));
+    this.configureOrigins();
+  }
+
+  /** Git in VS Code: each Tessera origin's repository paths and CA (when its file exists), for that origin only. */
+  configureOrigins(): void {
+    const origins = new Set([this.core.providers.embeddedOrigin(), this.core.providers.configuredOrigin(), ...this.core.accounts().map((a) => a.providerOrigin)]);
+    const out: TesseraOrigin[] = [];
+    for (const origin of origins) {
+      const ca = this.core.providers.caPathFor(origin);
+      out.push(ca && existsSync(ca) ? { origin, ca: path.resolve(ca) } : { origin });
+    }
+    const before = this.configEnv.describe();
+    this.configEnv.setOrigins(out);
+    const after = this.configEnv.describe();
+    if (after !== before) this.core.log.info(`git in VS Code: ${after || 'no Tessera origin'}`);
   }
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
+    this.configEnv.setOrigins([]);
   }
 
   /** Connects to vscode.git (background). */
@@ -71,8 +94,9 @@ export class GitIntegration implements vscode.Disposable {
     return this.apiReady;
   }
 
-  /** Re-applies a remembered combined CA bundle once the provider's CA exists. */
+  /** Once the provider's CA exists: git trusts it, and a remembered combined CA bundle is re-applied. */
   async restoreCaEnvironment(): Promise<void> {
+    this.configureOrigins();
     await this.caEnv.restore().catch((err) => this.core.log.warn(`Combined CA bundle: ${String(err)}`));
   }
 

@@ -1,10 +1,9 @@
 // GIT_SSL_CAINFO in the environment overrides every `http.sslCAInfo` in git config, so git would not
-// trust the embedded provider's local CA. Tessera notices it; with the user's consent (the git
-// set-up, git-setup.ts, or the Use Combined CA Bundle command) it writes a combined bundle (the
-// file GIT_SSL_CAINFO names + Tessera's CA) and points
-// GIT_SSL_CAINFO at it for this extension host (vscode.git's git processes read process.env when
-// they start) and for new integrated terminals (environmentVariableCollection). The choice is
-// remembered and re-applied on later starts.
+// trust the embedded provider's local CA. Git in VS Code needs nothing here (git-config-env.ts
+// trusts the provider for its origin only); for new integrated terminals, with the user's consent
+// (the git set-up, git-setup.ts, or the Use Combined CA Bundle command) Tessera writes a combined
+// bundle (the file GIT_SSL_CAINFO names + Tessera's CA) and points GIT_SSL_CAINFO at it there
+// (environmentVariableCollection). The choice is remembered and re-applied on later starts.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -71,12 +70,11 @@ export class GitCaEnvironment {
     }
     await fsp.mkdir(path.dirname(this.bundlePath), { recursive: true });
     await fsp.writeFile(this.bundlePath, pems.map((p) => p.trim()).join('\n') + '\n', { mode: 0o644 });
-    process.env.GIT_SSL_CAINFO = this.bundlePath;
     this.context.environmentVariableCollection.description = 'Tessera: a CA bundle that also trusts the Tessera provider';
     this.context.environmentVariableCollection.replace('GIT_SSL_CAINFO', this.bundlePath);
     this.applied = this.bundlePath;
     if (remember) await this.context.globalState.update(REMEMBER_KEY, true);
-    this.core.log.info(`GIT_SSL_CAINFO now names ${this.bundlePath} (${this.original} + ${added} Tessera CA) for git in VS Code and new terminals`);
+    this.core.log.info(`GIT_SSL_CAINFO now names ${this.bundlePath} (${this.original} + ${added} Tessera CA) in new terminals`);
     return this.bundlePath;
   }
 }

@@ -9,10 +9,16 @@
 //   classic lifetime cap applies at use.
 // - SSO: an org with `sso_required` accepts a token on its resources only once the token was
 //   authorized for it (403 with `X-GitHub-SSO: required; url=...` otherwise).
+// - The org's token policy (classic restriction, lifetime caps) governs access to its resources
+//   (repositories, and the org's own routes for its members), not how its owners administer it:
+//   on the org itself (memberships, invitations, settings, approvals) an owner's token is not
+//   held to it. SSO still applies there; token administration (orgs/org-resource.ts) skips all.
 // A private repository a token may not reach answers 404 (the caller may not learn it exists).
 import type { Principal } from '../auth/principal';
 import { apiBase, ProviderContext } from '../context';
 import { exceedsLifetime, lifetimeDays } from '../policies/token-lifetime';
+import { activeRole } from '../orgs/org-roles';
+import type { OrgRole } from '../store/memberships';
 import type { OrganizationRecord } from '../store/organizations';
 import type { TokenRecord } from '../store/tokens';
 import { resourceOwnerLogin } from '../tokens/resource-owner';
@@ -29,6 +35,8 @@ export interface AccessTarget {
   org?: OrganizationRecord;
   /** An org's token administration (orgs/org-resource.ts): no classic restriction, lifetime cap or SSO. */
   administration?: boolean;
+  /** The caller's active role in the owning org, when already loaded (null: none). */
+  role?: OrgRole | null;
 }
 
 export const SSO_HEADER = 'X-GitHub-SSO';
@@ -37,7 +45,7 @@ export const SSO_HEADER = 'X-GitHub-SSO';
 export function targetOf(resource: AuthzResource | undefined): AccessTarget | undefined {
   if (!resource?.owner) return undefined;
   const rec = resource.record as
-    | { fullName?: string; org?: OrganizationRecord; owner?: { type?: string; org?: OrganizationRecord }; administration?: boolean }
+    | { fullName?: string; org?: OrganizationRecord; owner?: { type?: string; org?: OrganizationRecord }; administration?: boolean; role?: OrgRole | null }
     | undefined;
   const org = resource.type === 'organization' ? rec?.org : rec?.owner?.type === 'Organization' ? rec.owner.org : undefined;
   return {
@@ -46,7 +54,15 @@ export function targetOf(resource: AuthzResource | undefined): AccessTarget | un
     ...(resource.type === 'repository' && resource.id !== undefined ? { repository: { id: resource.id, fullName: rec?.fullName ?? String(resource.id) } } : {}),
     ...(org ? { org } : {}),
     ...(resource.type === 'organization' && rec?.administration ? { administration: true } : {}),
+    ...(resource.type === 'organization' && rec?.role !== undefined ? { role: rec.role } : {}),
   };
+}
+
+/** Whether the org's token policy holds for this caller on `target` (see the header). */
+async function policyHolds(ctx: ProviderContext, principal: Principal, target: AccessTarget): Promise<boolean> {
+  if (target.repository || target.owner.type !== 'Organization') return true;
+  const role = target.role !== undefined ? target.role : await activeRole(ctx, target.owner.id, principal.user.id);
+  return role !== 'owner';
 }
 
 function notFound(): Denial {
@@ -94,11 +110,12 @@ export async function tokenAccessDenial(
   opts: { ignorePublic?: boolean } = {},
 ): Promise<Denial | undefined> {
   const token = principal?.token;
-  if (!token || token.kind === 'account') return undefined; // account tokens: authz/organization-guards.ts
+  if (!principal || !token || token.kind === 'account') return undefined; // account tokens: authz/organization-guards.ts
   if (target.isPublic && level === 'read' && !opts.ignorePublic) return undefined;
   const hidden = !target.isPublic && target.repository !== undefined;
   const org =
     target.owner.type === 'Organization' && !target.administration ? (target.org ?? (await ctx.store.organizations.byId(target.owner.id))) : undefined;
+  const policy = org && (await policyHolds(ctx, principal, target)) ? org.policy : undefined;
 
   if (token.kind === 'fine_grained') {
     const approval = await approvalDenial(ctx, token);
@@ -117,19 +134,19 @@ export async function tokenAccessDenial(
         return { status: 403, message: `${FINE_GRAINED_DENIED_MESSAGE}: repository '${target.repository.fullName}' is not among the token's repositories` };
       }
     }
-    if (org && (await exceedsLifetime(ctx, token, org.policy.maxLifetimeFineGrainedDays))) {
+    if (org && policy && (await exceedsLifetime(ctx, token, policy.maxLifetimeFineGrainedDays))) {
       return {
         status: 403,
         message:
-          `This token's lifetime (${await lifetimeDays(ctx, token)} days) exceeds the maximum of ${org.policy.maxLifetimeFineGrainedDays} days ` +
+          `This token's lifetime (${await lifetimeDays(ctx, token)} days) exceeds the maximum of ${policy.maxLifetimeFineGrainedDays} days ` +
           `the '${org.login}' organization allows for fine-grained tokens: regenerate it with a shorter expiry`,
       };
     }
-  } else if (token.kind === 'classic' && org) {
-    if (org.policy.classicTokens === 'restricted') {
+  } else if (token.kind === 'classic' && org && policy) {
+    if (policy.classicTokens === 'restricted') {
       return { status: 403, message: `The '${org.login}' organization forbids access with classic personal access tokens: use a fine-grained token` };
     }
-    const cap = org.policy.maxLifetimeClassicDays;
+    const cap = policy.maxLifetimeClassicDays;
     if (cap !== null && (await exceedsLifetime(ctx, token, cap))) {
       const days = await lifetimeDays(ctx, token);
       return {
