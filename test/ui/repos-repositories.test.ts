@@ -1,7 +1,8 @@
 // Repositories without leaving the editor, in the real workbench with the packed extension: the
-// create-token form offers a repository to an owner without one; the sample workspace gets a Tessera remote and git is set up in one modal step (a status bar item
-// waits meanwhile); Publish Branch to the repository that does not exist yet offers "Create it on
-// Tessera and push" and the push arrives; a repository created from the palette shows in the
+// create-token form offers a repository to an owner without one; the sample workspace gets a Tessera
+// remote through VS Code's Add Remote… (whose fetch meets no TLS error), git is set up in one modal
+// step (a status bar item waits meanwhile) and the fetch's repository, which does not exist yet, is
+// offered ("Create it on Tessera and push"); Publish Branch then pushes to it; a repository created from the palette shows in the
 // Repositories view, is cloned from there and deleted after a confirmation naming it. The
 // provider's REST API checks each result.
 import * as assert from 'node:assert/strict';
@@ -19,6 +20,19 @@ import {
 
 async function git(cwd: string, ...args: string[]): Promise<string> {
   return (await promisify(execFile)('git', args, { cwd, encoding: 'utf8', timeout: 60_000 })).stdout.trim();
+}
+
+/** Records the text of every notification and modal dialog shown from now on (toasts vanish; this keeps them). */
+async function recordNotifications(page: Workbench['page']): Promise<() => Promise<string[]>> {
+  await page.evaluate(`(() => {
+    const seen = (window.__tesseraNotifications = []);
+    const grab = () => document.querySelectorAll('.notification-list-item-message, .monaco-dialog-box .dialog-message-row').forEach((e) => {
+      const t = e.textContent || '';
+      if (!seen.includes(t)) seen.push(t);
+    });
+    new MutationObserver(grab).observe(document.body, { subtree: true, childList: true, characterData: true });
+  })()`);
+  return async () => (await page.evaluate('window.__tesseraNotifications')) as string[];
 }
 
 describe('repositories (UI): set up git, create on push, create, clone, delete', function () {
@@ -69,31 +83,55 @@ describe('repositories (UI): set up git, create on push, create, clone, delete',
     await runCommand(page, 'View: Close All Editors');
   });
 
-  it('a Tessera remote: git is set up in one step (a modal; the status bar item stays until it is done)', async () => {
+  it('Add Remote… with a Tessera URL: no TLS error; git is set up in one step (a modal; the status bar item stays until it is done); the missing repository is offered and the fetch succeeds', async () => {
     const { page } = wb;
-    await git(wb.folder, 'remote', 'add', 'origin', `${origin}/${login}/sample.git`);
-    await runCommand(page, 'Git: Refresh');
-    const dialog = await waitForDialog(page, /Set up git for 'workspace' to work with Tessera\?/, 60_000);
-    assert.match((await dialog.textContent()) ?? '', /trust the provider's certificate/);
-    await waitForStatusBarItem(page, /Set up git for Tessera/);
-    await screenshot(page, 'ui/repos-git-setup-one-step');
-    await clickDialogButton(page, 'Set Up Git');
+    const seen = await recordNotifications(page);
+    // VS Code's Add Remote… fetches from the new remote at once: git in VS Code already trusts the
+    // provider and sends the repository path, so Tessera answers for ${login}/sample.
+    await runCommand(page, 'Git: Add Remote...');
+    await quickInputType(page, `${origin}/${login}/sample.git`, { prompt: /Provide repository URL/, submit: false });
+    await quickInputPick(page, /Add remote from URL/);
+    await quickInputType(page, 'origin', { prompt: /remote name/ });
+    // Two modals, in whichever order they come: the one-step set-up, and (while the fetch waits) the offer to create the repository.
+    const setUp = /Set up git for 'workspace' to work with Tessera\?/;
+    const missing = new RegExp(`The repository ${login}/sample does not exist on Tessera`);
+    const answered = new Set<string>();
+    while (answered.size < 2) {
+      const dialog = await waitForDialog(page, new RegExp(`${setUp.source}|${missing.source}`), 60_000);
+      const text = (await dialog.textContent()) ?? '';
+      let button: string;
+      let re: RegExp;
+      if (setUp.test(text)) {
+        assert.match(text, /trust the provider's certificate/);
+        await waitForStatusBarItem(page, /Set up git for Tessera/);
+        await screenshot(page, 'ui/repos-git-setup-one-step');
+        [button, re] = ['Set Up Git', setUp];
+      } else {
+        assert.match(text, /git is waiting to reach/);
+        await screenshot(page, 'ui/repos-push-missing-offer');
+        [button, re] = ['Create it on Tessera and push', missing];
+      }
+      assert.ok(!answered.has(button), `${button}: asked once`);
+      answered.add(button);
+      // The other modal may follow at once: wait for this one to go, not for every dialog.
+      await dialog.locator('.dialog-buttons a.monaco-button', { hasText: button }).first().click();
+      await page.locator('.monaco-dialog-box', { hasText: re }).waitFor({ state: 'hidden' });
+    }
     await waitForNotification(page, /Git is set up for 'workspace'/);
     assert.equal(await git(wb.folder, 'config', '--local', '--get', `credential.${origin}.useHttpPath`), 'true');
     assert.match(await git(wb.folder, 'config', '--local', '--get', `http.${origin}/.sslCAInfo`), /ca\.pem$/);
     await page.locator('.part.statusbar .statusbar-item', { hasText: /Set up git for Tessera/ }).waitFor({ state: 'hidden' });
+    await waitUntil('the repository on the provider', async () => ((await client.get(`/repos/${login}/sample`, { basic: basic() })).status === 200 ? true : undefined));
+    // git fetch writes FETCH_HEAD once it got through (also from an empty repository).
+    await waitUntil('the fetch', async () => (fs.existsSync(path.join(wb.folder, '.git', 'FETCH_HEAD')) ? true : undefined));
     await screenshot(page, 'ui/repos-git-set-up');
+    assert.deepEqual((await seen()).filter((m) => /SSL certificate|certificate verification|unable to access|^Git: /i.test(m)), [], 'no git error');
   });
 
-  it('Publish Branch to a repository that does not exist: "Create it on Tessera and push", and the push arrives', async () => {
+  it('Publish Branch: the push arrives in the new repository with the token made for it, without a question', async () => {
     const { page } = wb;
     const local = await git(wb.folder, 'rev-parse', 'HEAD');
-    assert.equal((await client.get(`/repos/${login}/sample`, { basic: basic() })).status, 404, 'no such repository yet');
     await runCommand(page, 'Git: Publish Branch...');
-    const dialog = await waitForDialog(page, new RegExp(`The repository ${login}/sample does not exist on Tessera`), 60_000);
-    assert.match((await dialog.textContent()) ?? '', /git is waiting to reach/);
-    await screenshot(page, 'ui/repos-push-missing-offer');
-    await clickDialogButton(page, 'Create it on Tessera and push');
     await waitUntil('the push on the provider', async () => ((await mainSha('sample')) === local ? true : undefined));
     const repo = await client.get(`/repos/${login}/sample`, { basic: basic() });
     assert.equal(repo.json.private, true);
