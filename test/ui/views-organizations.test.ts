@@ -1,7 +1,8 @@
 // Organizations in the real workbench, against the embedded provider, with two accounts signed in
 // to one window (the owner and the user they invite):
 //   - creating an org from the Organizations view shows the Approvals view without any refresh;
-//   - the org's settings webview sets the token policy (approval required), as the provider confirms;
+//   - the org's settings webview sets the token policy (approval required, classic tokens restricted),
+//     as the provider confirms; the owner's views below keep working with the editor's classic token;
 //   - inviting the second account shows the pending invitation; the invitee gets a notification
 //     (and an Accounts entry) and accepts from it; the owner's tree then lists them as a member;
 //   - the owner makes them an owner, then removes them (confirmed in a modal).
@@ -84,18 +85,21 @@ describe('views (UI): organizations', function () {
     await screenshot(page, 'ui/views-organizations-created-approvals-shown');
   });
 
-  it("sets the token policy in the org's settings webview: approval required", async () => {
+  it("sets the token policy in the org's settings webview: approval required, classic tokens restricted", async () => {
     const { page } = wb;
     assert.equal((await asOwner('GET', `/orgs/${org}/personal-access-token-policy`)).require_approval, false);
     await (await treeItem(page, 'Organizations', org)).click();
     const frame = await webviewFrame(page, `Organization: ${org}`);
     await frame.locator('[data-testid="policy-require-approval"]').waitFor();
     await frame.locator('[data-testid="policy-require-approval"]').click();
+    await frame.locator('[data-testid="policy-classic-restricted"]').click();
     await frame.locator('[data-testid="policy-save"]').click();
     await frame.locator('[data-testid="policy-saved"]').waitFor();
     const policy = await asOwner('GET', `/orgs/${org}/personal-access-token-policy`);
     assert.equal(policy.require_approval, true);
-    assert.equal(policy.classic_tokens, 'allowed', 'the rest of the policy is as it was');
+    // The editor signs in with a classic token: the owner's views below keep working under this policy.
+    assert.equal(policy.classic_tokens, 'restricted');
+    assert.equal(policy.max_lifetime_days.fine_grained, 366, 'the rest of the policy is as it was');
     await screenshot(page, 'ui/views-organizations-policy-saved');
   });
 
