@@ -86,36 +86,50 @@ describe('core: git credentials and configuration', function () {
     assert.equal((await api.selectCredentials(`${origin}/${user.login}/app.git`, 'push'))?.password, repoSession.accessToken);
   });
 
-  it('GIT_SSL_CAINFO in the environment: the combined bundle lets git trust the provider and the system CAs', async () => {
-    const original = process.env.GIT_SSL_CAINFO;
-    if (!original) {
-      // Nothing overrides http.sslCAInfo on this machine: there is nothing to combine.
-      assert.equal(await api.useCombinedCaBundle(), undefined);
-      return;
-    }
+  it("git in VS Code trusts the provider for its origin only; GIT_SSL_CAINFO still decides for other hosts, and new terminals get the combined bundle", async () => {
+    const info = await api.providerInfo();
+    const urlmatch = (key: string, url: string, env: NodeJS.ProcessEnv = process.env) => {
+      try {
+        return execFileSync('git', ['config', '--get-urlmatch', key, url], { env, encoding: 'utf8' }).trim();
+      } catch {
+        return undefined;
+      }
+    };
+    // This extension host's git processes (vscode.git's) see Tessera's origin config before any set-up.
+    assert.equal(urlmatch('http.sslCAInfo', `${origin}/${user.login}/app.git`), path.resolve(info.caCertPath!));
+    assert.equal(urlmatch('credential.useHttpPath', `${origin}/${user.login}/app.git`), 'true');
+    assert.equal(urlmatch('credential.useHttpPath', 'https://github.com/a/b.git'), undefined, 'other hosts: as they were');
     // Asynchronous: the provider runs in this very extension host and must keep answering.
-    const sslError = () =>
+    const lsRemote = (env: NodeJS.ProcessEnv) =>
       new Promise<string>((resolve) => {
         execFile(
           'git',
           ['-c', 'credential.helper=', 'ls-remote', `${origin}/${user.login}/app.git`],
-          { env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '' }, timeout: 30_000 },
+          { env: { ...env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '' }, timeout: 30_000 },
           (err, _stdout, stderr) => resolve(err ? String(stderr || err.message) : ''),
         );
       });
-    assert.match(await sslError(), /SSL certificate problem|certificate/i, 'with the system bundle alone git does not trust the provider');
-    const bundle = await api.useCombinedCaBundle();
-    try {
-      assert.ok(bundle, 'a combined bundle was written');
-      assert.equal(process.env.GIT_SSL_CAINFO, bundle, "this extension host's git (vscode.git) now uses it");
-      const text = fs.readFileSync(bundle, 'utf8');
-      const info = await api.providerInfo();
-      assert.ok(text.includes(info.caCertPem!.trim()), 'it holds the provider CA');
-      assert.ok(text.includes(fs.readFileSync(original!, 'utf8').trim().slice(0, 200)), 'and the original bundle');
-      assert.doesNotMatch(await sslError(), /SSL certificate problem/i, 'git trusts the provider now');
-    } finally {
-      process.env.GIT_SSL_CAINFO = original;
+    assert.doesNotMatch(await lsRemote(process.env), /certificate/i, "git in VS Code trusts the provider's certificate");
+    // VS Code started with GIT_SSL_CAINFO: the same file is what every other host is checked against.
+    const original = urlmatch('http.sslCAInfo', 'https://github.com/a/b.git');
+    if (!original) {
+      // Nothing overrides http.sslCAInfo on this machine: there is nothing to combine.
+      assert.equal(process.env.GIT_SSL_CAINFO, undefined);
+      assert.equal(await api.useCombinedCaBundle(), undefined);
+      return;
     }
+    assert.equal(process.env.GIT_SSL_CAINFO, undefined, 'it would override the per-origin CA');
+    // A terminal started with the machine's GIT_SSL_CAINFO alone does not trust the provider; the combined bundle does.
+    const terminal: NodeJS.ProcessEnv = { ...process.env, GIT_SSL_CAINFO: original };
+    for (const k of Object.keys(terminal)) if (k.startsWith('GIT_CONFIG_')) delete terminal[k];
+    assert.match(await lsRemote(terminal), /SSL certificate problem|certificate/i, 'with the system bundle alone git does not trust the provider');
+    const bundle = await api.useCombinedCaBundle();
+    assert.ok(bundle, 'a combined bundle was written');
+    assert.equal(process.env.GIT_SSL_CAINFO, undefined, "this extension host's git keeps the per-origin trust");
+    const text = fs.readFileSync(bundle, 'utf8');
+    assert.ok(text.includes(info.caCertPem!.trim()), 'it holds the provider CA');
+    assert.ok(text.includes(fs.readFileSync(original, 'utf8').trim().slice(0, 200)), 'and the original bundle');
+    assert.doesNotMatch(await lsRemote({ ...terminal, GIT_SSL_CAINFO: bundle }), /certificate/i, 'a terminal with the combined bundle trusts the provider');
   });
 
   it("configures the repository's own git config for the Tessera origin only", async () => {
