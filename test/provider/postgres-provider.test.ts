@@ -159,6 +159,33 @@ describe('provider on PostgreSQL', function () {
     assert.equal((await t.api.get('/user', { token: tok.token })).status, 200, 'back once the database is');
   });
 
+  it('answers at once after the server ended every pooled connection (a read or BEGIN on a lost connection is sent again)', async function () {
+    const url = await pg.newDatabase();
+    const t = await replica(url);
+    await createUser(t);
+    const s = await newSession(t);
+    const tok = await createClassic(t, s, ['user']);
+    const db = new URL(url).pathname.slice(1);
+    const killer = new Client({ connectionString: url.replace(/\/[^/]+$/, '/postgres') });
+    await killer.connect();
+    try {
+      for (let round = 0; round < 5; round++) {
+        // fill the pool with idle connections, then end them all on the server's side
+        const warm = await Promise.all(Array.from({ length: 10 }, () => t.api.get('/user/personal-access-tokens', { token: s.token })));
+        assert.deepEqual(warm.map((r) => r.status), warm.map(() => 200));
+        await killer.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [db]);
+        const after = await Promise.all([
+          ...Array.from({ length: 10 }, () => t.api.get('/user/personal-access-tokens', { token: s.token })),
+          t.api.get('/user', { token: tok.token }),
+          t.api.post('/user/personal-access-tokens', { token: s.token, body: { name: `after ${round}`, scopes: ['user'] } }),
+        ]);
+        assert.deepEqual(after.map((r) => r.status), [...Array.from({ length: 11 }, () => 200), 201], after.map((r) => r.text).join('\n'));
+      }
+    } finally {
+      await killer.end();
+    }
+  });
+
   it('two replicas sweeping together revoke each unused token once, with one audit event each', async () => {
     const url = await pg.newDatabase();
     const clock = new ManualClock(Date.now());

@@ -23,6 +23,24 @@ const CONFLICT_RETRY_MS = 5000;
 const isConflict = (err: unknown) => ['40001', '40P01'].includes(String((err as { code?: unknown })?.code));
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A pooled connection that the server ended (restart, failover, pg_terminate_backend) fails the
+ * next statement sent on it; the pool then drops it. A read, or a BEGIN, that failed that way did
+ * nothing and is sent once more, on a fresh connection, instead of answering the request busy.
+ */
+const isLostConnection = (err: unknown) => {
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  if (['57P01', '57P02', 'ECONNRESET', 'EPIPE'].includes(String(e?.code))) return true;
+  return /^(Connection terminated( unexpectedly)?|Client has encountered a connection error and is not queryable)$/.test(String(e?.message ?? ''));
+};
+
+/** Thrown when BEGIN failed on a connection that was gone: nothing ran, the transaction may start again. */
+class LostBeforeBegin extends Error {
+  constructor(readonly original: unknown) {
+    super('the connection was gone before BEGIN');
+  }
+}
+
 interface TxState {
   client: PoolClient;
   ended: boolean;
@@ -65,7 +83,13 @@ export class PgDb {
   }
 
   async rows(sql: string, args: unknown[] = []): Promise<Row[]> {
-    return (await this.target().query(sql, lookupArgs(args))).rows;
+    const target = this.target();
+    try {
+      return (await target.query(sql, lookupArgs(args))).rows;
+    } catch (err) {
+      if (this.tx || !isLostConnection(err)) throw err;
+      return (await target.query(sql, lookupArgs(args))).rows;
+    }
   }
 
   async row(sql: string, args: unknown[] = []): Promise<Row | undefined> {
@@ -114,6 +138,10 @@ export class PgDb {
       try {
         return await this.once(fn, opts.readCommitted ? 'READ COMMITTED' : 'SERIALIZABLE');
       } catch (err) {
+        if (err instanceof LostBeforeBegin) {
+          if (attempt > 1) throw err.original;
+          continue;
+        }
         if (!isConflict(err) || Date.now() >= deadline) throw err;
         await pause(Math.random() * Math.min(100, 2 * attempt));
       }
@@ -125,7 +153,12 @@ export class PgDb {
     const state: TxState = { client, ended: false, dirty: false, savepoints: 0 };
     let broken: Error | undefined;
     try {
-      await client.query(`BEGIN ISOLATION LEVEL ${isolation}`);
+      try {
+        await client.query(`BEGIN ISOLATION LEVEL ${isolation}`);
+      } catch (err) {
+        if (isLostConnection(err)) throw new LostBeforeBegin(err);
+        throw err;
+      }
       const out = await fn(new PgDb(this.pool, this.writes, state));
       state.ended = true;
       await client.query('COMMIT');
