@@ -21,7 +21,7 @@ describe('gh api against the provider', function () {
     t = await startTestProvider({ tls: 'auto', rateLimit: { authenticated: 5000 } });
     user = await createUser(t);
     token = (await signIn(t, user, ['admin:token', 'user'], 'gh')).token;
-    ghEnv = await ghEnvironment(t, token);
+    ghEnv = await ghEnvironment(t.provider, token);
   });
   after(async () => {
     await t?.close();

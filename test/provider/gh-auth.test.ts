@@ -17,7 +17,7 @@ describe('gh auth against the provider', function () {
     ensureGh();
     t = await startTestProvider({ tls: 'auto' });
     alice = await newSession(t);
-    gh = await ghEnvironment(t);
+    gh = await ghEnvironment(t.provider);
   });
   after(async () => {
     await t?.close();

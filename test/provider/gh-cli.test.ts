@@ -30,7 +30,7 @@ describe('gh (GitHub CLI) against the provider', function () {
     alice = await newSession(t);
     // gh's minimum scopes (repo, read:org) and delete_repo for `gh repo delete`.
     const token = await createClassic(t, alice, ['repo', 'read:org', 'delete_repo']);
-    ghEnv = await ghEnvironment(t, token.token);
+    ghEnv = await ghEnvironment(t.provider, token.token);
     dir = ghEnv.dir;
     env = ghEnv.env;
   });

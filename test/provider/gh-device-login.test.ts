@@ -22,7 +22,7 @@ describe('gh auth login (device flow) against the provider', function () {
     ensureGh();
     t = await startTestProvider({ tls: 'auto' });
     alice = await newSession(t);
-    gh = await ghEnvironment(t);
+    gh = await ghEnvironment(t.provider);
     // gh opens the verification page only when asked to; never in a browser here.
     gh.env.BROWSER = 'true';
     // gh waits its polling interval in real time, and a poll sooner than the interval is told to

@@ -3,13 +3,15 @@
 // provider despite the machine's GIT_SSL_CAINFO; a change is committed and pushed from the Source Control view — Tessera
 // offers to create a token for the repository (two clicks) and vscode.git pushes with it; then a
 // push from the integrated terminal. On the provider the test checks that the pushes arrived and
-// which token made them (audit log, last_used_at).
+// which token made them (audit log, last_used_at). Last, Debian's gh, unchanged, against the same
+// embedded provider: auth login --with-token, auth status, repo list, repo view, repo clone.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { ApiClient } from '../provider/helpers/api-client';
+import { ensureGh, ghEnvironment, runGh } from '../provider/helpers/gh';
 import { createAccount, embeddedCaPath, waitForEmbeddedProvider, type TestAccount } from './core-helpers';
 import {
   clickDialogButton, openViewContainer, quickInputPick, runCommand, screenshot, startWorkbench, waitForDialog, waitForNotification, type Workbench,
@@ -163,5 +165,30 @@ describe('core (UI): git push with a Tessera token', function () {
     const tokens = await client.get('/user/personal-access-tokens', { basic: basic() });
     const made = (tokens.json as { id: number; name: string }[]).find((t) => t.name === `git: ${user.login}/app (VS Code)`)!;
     assert.equal((audit.json as { action: string; token_id?: number }[]).filter((e) => e.action === 'git.push')[0]?.token_id, made.id);
+  });
+  it("GitHub's own gh, unchanged, works against the workbench's embedded provider: login, status, repo list/view/clone", async function () {
+    this.timeout(600_000);
+    ensureGh();
+    const made = await client.post('/authorizations', { basic: basic(), body: { scopes: ['repo', 'read:org'], note: 'gh against the embedded provider' } });
+    assert.equal(made.status, 201, made.text);
+    const gh = await ghEnvironment({ url: origin, caCertPem: fs.readFileSync(embeddedCaPath(wb.profile.userDataDir), 'utf8') });
+    try {
+      const login = await runGh(['auth', 'login', '--with-token'], gh.env, { input: `${made.json.token}\n` });
+      assert.equal(login.status, 0, login.stderr);
+      const status = await runGh(['auth', 'status'], gh.env);
+      assert.ok(status.stderr.includes(`Logged in to ${gh.host} as ${user.login}`), status.stderr);
+      const list = await runGh(['repo', 'list', user.login], gh.env);
+      assert.equal(list.status, 0, list.stderr);
+      assert.ok(list.stdout.split('\n').some((l) => l.startsWith(`${user.login}/app\t`)), list.stdout);
+      const view = await runGh(['repo', 'view', `${user.login}/app`, '--json', 'nameWithOwner,isPrivate'], gh.env);
+      assert.equal(view.status, 0, view.stderr);
+      assert.deepEqual(JSON.parse(view.stdout), { nameWithOwner: `${user.login}/app`, isPrivate: true });
+      const into = path.join(gh.dir, 'cloned');
+      const clone2 = await runGh(['repo', 'clone', `${user.login}/app`, into], gh.env);
+      assert.equal(clone2.status, 0, clone2.stderr);
+      assert.equal(await git(into, ['log', '-1', '--format=%s'], gh.env), 'from the terminal', 'the clone has the pushes made from the workbench');
+    } finally {
+      await gh.dispose();
+    }
   });
 });

@@ -37,7 +37,7 @@ describe('views (UI): authorize a device (OAuth device flow)', function () {
     // provider's clock follows real time in this file.
     realTime = setInterval(() => t.clock.set(Date.now()), 50);
     user = await createUser(t);
-    gh = await ghEnvironment(t);
+    gh = await ghEnvironment(t.provider);
     gh.env.BROWSER = 'true';
     const caFile = path.join(gh.dir, 'provider-ca.pem');
     writeFileSync(caFile, t.provider.caCertPem ?? '');

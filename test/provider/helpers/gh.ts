@@ -10,7 +10,6 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { hermeticGitEnv } from '../../../bench/git-https/git-client';
-import type { TestProvider } from './provider';
 
 const SYSTEM_PACKAGES = path.resolve(__dirname, '..', '..', '..', '..', 'scripts', 'system-packages.mjs');
 const SYSTEM_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
@@ -36,13 +35,20 @@ export function ensureGh(): void {
   assert.equal(r.status, 0, 'scripts/system-packages.mjs gh could not install gh');
 }
 
-/** An environment for gh and git against `t`; `token` (optional) as GH_ENTERPRISE_TOKEN. */
-export async function ghEnvironment(t: TestProvider, token?: string): Promise<GhEnvironment> {
+/** Where gh goes: a test provider's `t.provider`, or the workbench's embedded provider. */
+export interface GhTarget {
+  readonly url: string;
+  /** The provider's own CA (PEM), trusted next to the system's CAs. */
+  readonly caCertPem?: string | undefined;
+}
+
+/** An environment for gh and git against `target`; `token` (optional) as GH_ENTERPRISE_TOKEN. */
+export async function ghEnvironment(target: GhTarget, token?: string): Promise<GhEnvironment> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tessera-gh-'));
   const bundle = path.join(dir, 'ca-bundle.pem');
-  writeFileSync(bundle, `${existsSync(SYSTEM_BUNDLE) ? readFileSync(SYSTEM_BUNDLE, 'utf8') : ''}\n${t.provider.caCertPem ?? ''}`);
+  writeFileSync(bundle, `${existsSync(SYSTEM_BUNDLE) ? readFileSync(SYSTEM_BUNDLE, 'utf8') : ''}\n${target.caCertPem ?? ''}`);
   await mkdir(path.join(dir, 'home'));
-  const host = new URL(t.provider.url).host;
+  const host = new URL(target.url).host;
   const env = hermeticGitEnv(path.join(dir, 'home'), bundle, {
     GH_CONFIG_DIR: path.join(dir, 'gh-config'),
     GH_HOST: host,
