@@ -9,12 +9,11 @@ import type { AuthRequirement, ResourceResolver } from '../authz/requirement';
 import type { ProviderContext } from '../context';
 import { idParam } from '../http/params';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
-import type { TokenRecord, TokenStatus } from '../store/tokens';
+import type { TokenQuery, TokenRecord, TokenStatus } from '../store/tokens';
 import { expiryBodySchema } from '../tokens/expiry';
 import { scopesSchema } from '../tokens/scope-input';
 import { tokenJson, tokensJson } from '../tokens/token-json';
 import { createToken, deleteToken, expireToken, ownToken, regenerateToken, updateToken } from '../tokens/token-service';
-import { effectiveStatus } from '../tokens/token-status';
 
 const BASE = '/api/v3/user/personal-access-tokens';
 const MANAGE: AuthRequirement = { classicScopes: ['admin:token'] };
@@ -59,23 +58,18 @@ export function registerPersonalAccessTokenRoutes(app: FastifyInstance, ctx: Pro
     async (request, reply) => {
       const principal = principalOf(request);
       const page = pageOf(request.query);
-      const kinds = request.query.kind ? [request.query.kind] : (['classic', 'fine_grained'] as const);
-      const now = ctx.clock.now();
-      // Expired is computed (an active token past its expiry), so a status filter is applied after
-      // loading; without one, each kind is read only as far as the page reaches (newest first).
-      const limit = request.query.status ? undefined : page.offset + page.limit;
-      let tokens: TokenRecord[] = [];
-      for (const kind of kinds) tokens.push(...(await ctx.store.tokens.list({ userId: principal.user.id, kind, limit })));
-      tokens.sort((a, b) => b.id - a.id);
-      if (request.query.status) tokens = tokens.filter((t) => effectiveStatus(t, now) === request.query.status);
-      const slice = tokens.slice(page.offset, page.offset + page.limit);
-      let total = tokens.length;
-      if (limit !== undefined) {
-        total = 0;
-        for (const kind of kinds) total += await ctx.store.tokens.count({ userId: principal.user.id, kind });
-      }
+      const { kind, status } = request.query;
+      const query: TokenQuery = {
+        userId: principal.user.id,
+        kinds: kind ? [kind] : ['classic', 'fine_grained'],
+        ...(status ? { shownStatus: { status, now: ctx.clock.now() } } : {}),
+      };
+      const [tokens, total] = await Promise.all([
+        ctx.store.tokens.list({ ...query, limit: page.limit, offset: page.offset }),
+        ctx.store.tokens.count(query),
+      ]);
       setLinkHeader(request, reply, page, total, ctx.origin);
-      return tokensJson(ctx, slice);
+      return tokensJson(ctx, tokens);
     },
   );
 

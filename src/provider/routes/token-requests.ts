@@ -3,10 +3,10 @@
 // ≤ 1024 characters, which the requester reads on their token as status_reason), GET
 // .../{pat_request_id}/repositories.
 import type { FastifyInstance } from 'fastify';
-import type { ReviewTokenRequest, ReviewTokenRequests, TokenRequestJson } from '../../shared/api-types';
-import { grantFilter, GrantListQuery, grantListQuerySchema, matchesGrantFilter } from '../approvals/grant-filters';
-import { tokenRequestJson } from '../approvals/grant-json';
+import type { ReviewTokenRequest, ReviewTokenRequests } from '../../shared/api-types';
+import { filtersTokens, grantFilter, GrantListQuery, grantListQuerySchema } from '../approvals/grant-filters';
 import { MAX_REVIEW_REASON, reviewRequests } from '../approvals/approval-service';
+import { matchingRequests, requestsJson } from '../approvals/request-list';
 import { tokenRepositoriesJson } from '../approvals/token-repositories-json';
 import { principalOf } from '../authz/authorize';
 import type { AuthRequirement } from '../authz/requirement';
@@ -15,6 +15,7 @@ import { notFound } from '../http/errors';
 import { idParam } from '../http/params';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
+import type { TokenRequestRecord } from '../store/token-requests';
 
 const BASE = '/api/v3/orgs/:org/personal-access-token-requests';
 const PERMISSION = 'organization_personal_access_token_requests';
@@ -39,25 +40,24 @@ export function registerTokenRequestRoutes(app: FastifyInstance, ctx: ProviderCo
     async (request, reply) => {
       const { org } = organizationOf(request);
       const filter = grantFilter(request.query);
-      const pending = await ctx.store.tokenRequests.list({ orgId: org.id, status: 'pending' });
-      if (filter.descending) pending.reverse();
-      const [tokens, requesters] = await Promise.all([
-        ctx.store.tokens.byIds(pending.map((r) => r.tokenId)),
-        ctx.store.users.byIds(pending.map((r) => r.userId)),
-      ]);
-      const tokenById = new Map(tokens.map((t) => [t.id, t]));
-      const requesterById = new Map(requesters.map((u) => [u.id, u]));
-      const out: TokenRequestJson[] = [];
-      for (const r of pending) {
-        const token = tokenById.get(r.tokenId);
-        const requester = requesterById.get(r.userId);
-        if (!token || !requester || !(await matchesGrantFilter(ctx, filter, org, token, requester))) continue;
-        out.push(tokenRequestJson(ctx, org, r, token, requester));
-      }
       const page = pageOf(request.query);
-      const slice = out.slice(page.offset, page.offset + page.limit);
-      setLinkHeader(request, reply, page, out.length, ctx.origin);
-      return slice;
+      const queue = { orgId: org.id, status: 'pending' as const, descending: filter.descending };
+      let rows: TokenRequestRecord[];
+      let total: number;
+      if (filtersTokens(filter)) {
+        // The filters read the token, its requester and its repositories: applied to the whole
+        // queue, and only the page's requests are turned into JSON.
+        const matching = await matchingRequests(ctx, filter, org, await ctx.store.tokenRequests.list(queue));
+        rows = matching.slice(page.offset, page.offset + page.limit);
+        total = matching.length;
+      } else {
+        [rows, total] = await Promise.all([
+          ctx.store.tokenRequests.list({ ...queue, limit: page.limit, offset: page.offset }),
+          ctx.store.tokenRequests.count(queue),
+        ]);
+      }
+      setLinkHeader(request, reply, page, total, ctx.origin);
+      return requestsJson(ctx, org, rows);
     },
   );
 

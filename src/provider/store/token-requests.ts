@@ -30,14 +30,20 @@ export interface TokenRequestQuery {
   tokenId?: number;
   userId?: number;
   status?: TokenRequestStatus;
+  /** Newest first instead of oldest first. */
+  descending?: boolean;
+  limit?: number;
+  offset?: number;
 }
 
 export interface TokenRequestStore {
   /** Cancels the token's other pending requests and adds a pending one, atomically. */
   create(r: { orgId: number; tokenId: number; userId: number; justification: string | null; createdAt: Date }): Promise<TokenRequestRecord>;
   byId(orgId: number, id: number): Promise<TokenRequestRecord | undefined>;
-  /** Oldest first. */
+  /** Oldest first (newest first when `descending`). */
   list(query: TokenRequestQuery): Promise<TokenRequestRecord[]>;
+  /** How many requests match the query (limit and offset aside). */
+  count(query: TokenRequestQuery): Promise<number>;
   /** Marks the token's pending requests cancelled. */
   cancelPending(tokenId: number, now: Date): Promise<number>;
   /**

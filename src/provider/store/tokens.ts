@@ -104,13 +104,36 @@ export function tokenUpdateColumns(u: TokenUpdate): [column: string, value: stri
 export interface TokenQuery {
   userId?: number;
   kind?: TokenKind;
+  /** Only tokens of one of these kinds. */
+  kinds?: TokenKind[];
   /** Only tokens with one of these stored statuses. */
   statuses?: TokenStatus[];
   resourceOwnerType?: ResourceOwnerType;
   resourceOwnerId?: number;
   clientId?: string | null;
+  /**
+   * Only tokens whose status as callers see it at `now` is `status`: a stored `active` or `pending`
+   * token past its expiry is `expired` (tokens/token-status.ts).
+   */
+  shownStatus?: { status: TokenStatus; now: Date };
   limit?: number;
   offset?: number;
+}
+
+/**
+ * The condition of TokenQuery.shownStatus with `?` for its values (a backend numbers them its own
+ * way), in one place for every backend: the SQL twin of effectiveStatus.
+ */
+export function shownStatusCondition(q: { status: TokenStatus; now: Date }): { sql: string; values: (string | Date)[] } {
+  switch (q.status) {
+    case 'expired':
+      return { sql: "(status = 'expired' OR (status IN ('active', 'pending') AND expires_at <= ?))", values: [q.now] };
+    case 'active':
+    case 'pending':
+      return { sql: '(status = ? AND (expires_at IS NULL OR expires_at > ?))', values: [q.status, q.now] };
+    default:
+      return { sql: 'status = ?', values: [q.status] };
+  }
 }
 
 export interface TokenStore {

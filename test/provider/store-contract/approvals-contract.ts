@@ -38,6 +38,26 @@ export function approvalStoreContract(makeStore: StoreFactory): void {
       assert.equal(await s.store.tokenRequests.cancelPending(t2.id, at(3)), 0);
     });
 
+    it('lists a page of requests oldest or newest first and counts them', async () => {
+      const { dev, org, fg, owner } = await setup(s.store);
+      const other = await makeOrg(s.store, owner.id);
+      const made = [];
+      for (let i = 0; i < 5; i++) made.push(await s.store.tokenRequests.create({ orgId: org.id, tokenId: (await fg()).id, userId: dev.id, justification: null, createdAt: at(i) }));
+      await s.store.tokenRequests.create({ orgId: other.id, tokenId: (await fg()).id, userId: dev.id, justification: null, createdAt: at(9) });
+      await s.store.tokenRequests.cancelPending(made[2].tokenId, at(10));
+      const pending = [made[0].id, made[1].id, made[3].id, made[4].id];
+      const ids = async (q: Parameters<Store['tokenRequests']['list']>[0]) => (await s.store.tokenRequests.list(q)).map((r) => r.id);
+      const queue = { orgId: org.id, status: 'pending' as const };
+      assert.deepEqual(await ids({ ...queue, limit: 2, offset: 1 }), pending.slice(1, 3));
+      assert.deepEqual(await ids({ ...queue, descending: true }), [...pending].reverse());
+      assert.deepEqual(await ids({ ...queue, descending: true, limit: 3, offset: 2 }), [pending[1], pending[0]]);
+      assert.deepEqual(await ids({ ...queue, limit: 2, offset: 4 }), []);
+      assert.equal(await s.store.tokenRequests.count(queue), 4);
+      assert.equal(await s.store.tokenRequests.count({ ...queue, limit: 1, offset: 3 }), 4, 'limit and offset aside');
+      assert.equal(await s.store.tokenRequests.count({ orgId: org.id }), 5);
+      assert.equal(await s.store.tokenRequests.count({ orgId: org.id, status: 'approved' }), 0);
+    });
+
     it('reviews all of the given pending requests or none; approving records grants', async () => {
       const { owner, dev, org, fg } = await setup(s.store);
       const [t1, t2, t3] = [await fg(), await fg(), await fg()];

@@ -75,6 +75,32 @@ export function tokenStoreContract(makeStore: StoreFactory): void {
       assert.equal(await s.store.tokens.count({ userId: u.id, kind: 'fine_grained', statuses: ['pending'] }), 1);
     });
 
+    it('lists and counts by several kinds and by the status callers see at a time (active or pending past expiry = expired)', async () => {
+      const u = await makeUser(s.store);
+      const now = at(10 * MINUTE);
+      const live = await makeToken(s.store, u.id, { expiresAt: at(11 * MINUTE) });
+      const forever = await makeToken(s.store, u.id, { expiresAt: null });
+      const lapsed = await makeToken(s.store, u.id, { expiresAt: at(9 * MINUTE) });
+      const dueNow = await makeToken(s.store, u.id, { expiresAt: now });
+      const stored = await makeToken(s.store, u.id, { status: 'expired', expiresAt: at(11 * MINUTE) });
+      const fg = { kind: 'fine_grained' as const, resourceOwnerType: 'User' as const, resourceOwnerId: u.id, repositorySelection: 'all' as const, permissions: {} };
+      const waiting = await makeToken(s.store, u.id, { ...fg, status: 'pending', expiresAt: at(11 * MINUTE) });
+      const waitedTooLong = await makeToken(s.store, u.id, { ...fg, status: 'pending', expiresAt: at(MINUTE) });
+      const denied = await makeToken(s.store, u.id, { ...fg, status: 'denied', expiresAt: at(MINUTE) });
+      const account = await makeToken(s.store, u.id, { kind: 'account', scopes: [] });
+      const shown = (status: 'active' | 'pending' | 'denied' | 'expired' | 'revoked') => ({ userId: u.id, shownStatus: { status, now } });
+      assert.deepEqual(ids(await s.store.tokens.list({ userId: u.id, kinds: ['classic', 'fine_grained'] })), [denied.id, waitedTooLong.id, waiting.id, stored.id, dueNow.id, lapsed.id, forever.id, live.id]);
+      assert.equal(await s.store.tokens.count({ userId: u.id, kinds: ['classic', 'fine_grained'] }), 8);
+      assert.deepEqual(ids(await s.store.tokens.list({ userId: u.id, kinds: ['account'] })), [account.id]);
+      assert.deepEqual(ids(await s.store.tokens.list({ ...shown('expired'), kinds: ['classic', 'fine_grained'] })), [waitedTooLong.id, stored.id, dueNow.id, lapsed.id]);
+      assert.deepEqual(ids(await s.store.tokens.list({ ...shown('active'), kinds: ['classic'] })), [forever.id, live.id]);
+      assert.deepEqual(ids(await s.store.tokens.list(shown('pending'))), [waiting.id]);
+      assert.deepEqual(ids(await s.store.tokens.list(shown('denied'))), [denied.id]);
+      assert.equal(await s.store.tokens.count(shown('expired')), 4);
+      assert.equal(await s.store.tokens.count(shown('revoked')), 0);
+      assert.deepEqual(ids(await s.store.tokens.list({ ...shown('expired'), limit: 2, offset: 1 })), [stored.id, dueNow.id]);
+    });
+
     it('finds a live token by name and fingerprint, or by OAuth client; revoked ones are not found', async () => {
       const u = await makeUser(s.store);
       const t = await makeToken(s.store, u.id, { note: 'deploy', fingerprint: null, clientId: 'app' });

@@ -30,15 +30,29 @@ export class PgTokenRequestStore implements TokenRequestStore {
     return r ? toRequest(r) : undefined;
   }
 
-  async list(q: TokenRequestQuery): Promise<TokenRequestRecord[]> {
-    const p = new Params();
+  private where(q: TokenRequestQuery, p: Params): string {
     const conds: string[] = [];
     if (q.orgId !== undefined) conds.push(`org_id = ${p.add(q.orgId)}`);
     if (q.tokenId !== undefined) conds.push(`token_id = ${p.add(q.tokenId)}`);
     if (q.userId !== undefined) conds.push(`user_id = ${p.add(q.userId)}`);
     if (q.status !== undefined) conds.push(`status = ${p.add(q.status)}`);
-    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
-    return (await this.db.rows(`SELECT * FROM token_requests ${where} ORDER BY id`, p.values)).map(toRequest);
+    return conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+  }
+
+  async list(q: TokenRequestQuery): Promise<TokenRequestRecord[]> {
+    const p = new Params();
+    const where = this.where(q, p);
+    // An org's queue in the order of its (org_id, status, id) index.
+    const dir = q.descending ? 'DESC' : 'ASC';
+    const order = q.orgId !== undefined && q.status !== undefined ? `org_id ${dir}, status ${dir}, id ${dir}` : `id ${dir}`;
+    const sql = `SELECT * FROM token_requests ${where} ORDER BY ${order} LIMIT ${p.add(q.limit ?? null)} OFFSET ${p.add(q.offset ?? 0)}`;
+    return (await this.db.rows(sql, p.values)).map(toRequest);
+  }
+
+  async count(q: TokenRequestQuery): Promise<number> {
+    const p = new Params();
+    const where = this.where(q, p);
+    return Number((await this.db.row(`SELECT COUNT(*) AS n FROM token_requests ${where}`, p.values))!.n);
   }
 
   async cancelPending(tokenId: number, now: Date): Promise<number> {

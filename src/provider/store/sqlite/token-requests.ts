@@ -47,15 +47,28 @@ export class SqliteTokenRequestStore implements TokenRequestStore {
     return r ? toRequest(r) : undefined;
   }
 
-  async list(q: TokenRequestQuery): Promise<TokenRequestRecord[]> {
+  private where(q: TokenRequestQuery): { sql: string; args: SQLInputValue[] } {
     const conds: string[] = [];
     const args: SQLInputValue[] = [];
     if (q.orgId !== undefined) { conds.push('org_id = ?'); args.push(q.orgId); }
     if (q.tokenId !== undefined) { conds.push('token_id = ?'); args.push(q.tokenId); }
     if (q.userId !== undefined) { conds.push('user_id = ?'); args.push(q.userId); }
     if (q.status !== undefined) { conds.push('status = ?'); args.push(q.status); }
-    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
-    return (statement(this.db, `SELECT * FROM token_requests ${where} ORDER BY id`).all(...args) as Row[]).map(toRequest);
+    return { sql: conds.length ? `WHERE ${conds.join(' AND ')}` : '', args };
+  }
+
+  async list(q: TokenRequestQuery): Promise<TokenRequestRecord[]> {
+    const { sql, args } = this.where(q);
+    return (
+      statement(this.db, `SELECT * FROM token_requests ${sql} ORDER BY id ${q.descending ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`)
+        .all(...args, q.limit ?? -1, q.offset ?? 0) as Row[]
+    ).map(toRequest);
+  }
+
+  async count(q: TokenRequestQuery): Promise<number> {
+    const { sql, args } = this.where(q);
+    const { n } = statement(this.db, `SELECT COUNT(*) AS n FROM token_requests ${sql}`).get(...args) as { n: number };
+    return Number(n);
   }
 
   async cancelPending(tokenId: number, now: Date): Promise<number> {

@@ -1,6 +1,6 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { TokenKind } from '../../../shared/token-format';
-import { tokenUpdateColumns, type NewToken, type TokenQuery, type TokenRecord, type TokenStore, type TokenUpdate } from '../tokens';
+import { shownStatusCondition, tokenUpdateColumns, type NewToken, type TokenQuery, type TokenRecord, type TokenStore, type TokenUpdate } from '../tokens';
 import type { UserRecord } from '../users';
 import type { SqliteChangeVersion } from './change-version';
 import { date, dateOrNull, iso, isoOrNull, mapUnique, numOrNull, Row, strOrNull } from './rows';
@@ -119,12 +119,18 @@ export class SqliteTokenStore implements TokenStore {
     const args: SQLInputValue[] = [];
     if (q.userId !== undefined) { conds.push('user_id = ?'); args.push(q.userId); }
     if (q.kind !== undefined) { conds.push('kind = ?'); args.push(q.kind); }
+    if (q.kinds) { conds.push(`kind IN (${placeholders(q.kinds.length)})`); args.push(...q.kinds); }
     if (q.statuses?.length) { conds.push(`status IN (${q.statuses.map(() => '?').join(', ')})`); args.push(...q.statuses); }
     if (q.resourceOwnerType !== undefined) { conds.push('resource_owner_type = ?'); args.push(q.resourceOwnerType); }
     if (q.resourceOwnerId !== undefined) { conds.push('resource_owner_id = ?'); args.push(q.resourceOwnerId); }
     if (q.clientId !== undefined) {
       if (q.clientId === null) conds.push('client_id IS NULL');
       else { conds.push('client_id = ?'); args.push(q.clientId); }
+    }
+    if (q.shownStatus) {
+      const c = shownStatusCondition(q.shownStatus);
+      conds.push(c.sql);
+      args.push(...c.values.map((v) => (v instanceof Date ? iso(v) : v)));
     }
     return { sql: conds.length ? `WHERE ${conds.join(' AND ')}` : '', args };
   }

@@ -10,6 +10,7 @@ import { m006Profiles } from './006-profiles';
 import { m007OAuthDeviceFlow } from './007-oauth-device-flow';
 import { m010OAuthWebFlow } from './010-oauth-web-flow';
 import { m011TokenNameIndex } from './011-token-name-index';
+import { m012TokenListIndex } from './012-token-list-index';
 
 export const MIGRATIONS: readonly Migration[] = [
   m001Core,
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m007OAuthDeviceFlow,
   m010OAuthWebFlow,
   m011TokenNameIndex,
+  m012TokenListIndex,
 ];
