@@ -2,11 +2,11 @@
 // `last` on every page before the last, none of them past the list's end, so an exactly full last
 // page has no `next`; octokit.paginate then reads such a list in exactly as many requests as it
 // has pages. Checked on a list counted in memory (repositories), ones paged in the store (org
-// members, classic authorizations) and the token list (read per kind, counted in the store).
+// members, classic authorizations, the token list, the approval queue).
 import * as assert from 'node:assert/strict';
 import type { ApiResponse, CallOptions } from './helpers/api-client';
 import { octokitFor } from './helpers/octokit';
-import { addMember, createClassic, createOrg, createRepo, newSession, Session } from './helpers/orgs';
+import { addMember, createClassic, createFineGrained, createOrg, createRepo, newSession, Session, setPolicy } from './helpers/orgs';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 /** rel → page number of each link in a Link header. */
@@ -78,6 +78,33 @@ describe('Link header: first, prev, next and last as on GitHub', function () {
     await createClassic(t, s, []);
     await checkPages('/user/personal-access-tokens', 7, auth);
     await checkPages('/authorizations', 7, { basic: { login: s.user.login, password: s.user.password } });
+  });
+
+  it('approval queue (paged in the store): newest first, oldest first with direction=asc, and the same with a filter', async () => {
+    const queueOrg = await createOrg(t, owner);
+    await setPolicy(t, queueOrg, owner, { require_approval: true });
+    const dev = await newSession(t);
+    await addMember(t, queueOrg, owner, dev);
+    const tokenIds: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const body = { resource_owner: queueOrg, repository_selection: 'all' as const, permissions: { repository: { contents: 'read' } }, justification: `r${i}` };
+      tokenIds.push((await createFineGrained(t, dev, body)).id);
+    }
+    const base = `/orgs/${queueOrg}/personal-access-token-requests`;
+    await checkPages(base, 5);
+    await checkPages(`${base}?direction=asc`, 5);
+    await checkPages(`${base}?owner=${dev.user.login}`, 5);
+    const read = async (query: string) => {
+      const out: number[] = [];
+      for (let page = 1; page <= 3; page++) {
+        const res = await t.api.get(`${base}?per_page=2&page=${page}${query}`, { token: owner.token });
+        out.push(...res.json.map((r: { token_id: number }) => r.token_id));
+      }
+      return out;
+    };
+    assert.deepEqual(await read(''), [...tokenIds].reverse());
+    assert.deepEqual(await read('&direction=asc'), tokenIds);
+    assert.deepEqual(await read(`&direction=asc&owner=${dev.user.login}`), tokenIds);
   });
 
   it('octokit.paginate reads an exactly full list once, without asking past its last page', async () => {

@@ -32,7 +32,8 @@ export class PgTokenRequestStore implements TokenRequestStore {
 
   private where(q: TokenRequestQuery, p: Params): string {
     const conds: string[] = [];
-    if (q.orgId !== undefined) conds.push(`org_id = ${p.add(q.orgId)}`);
+    // An org as one element of an array: org_id stays a sort key (see userIs in ./tokens).
+    if (q.orgId !== undefined) conds.push(`org_id = ANY(ARRAY[${p.add(q.orgId)}]::bigint[])`);
     if (q.tokenId !== undefined) conds.push(`token_id = ${p.add(q.tokenId)}`);
     if (q.userId !== undefined) conds.push(`user_id = ${p.add(q.userId)}`);
     if (q.status !== undefined) conds.push(`status = ${p.add(q.status)}`);
@@ -42,9 +43,9 @@ export class PgTokenRequestStore implements TokenRequestStore {
   async list(q: TokenRequestQuery): Promise<TokenRequestRecord[]> {
     const p = new Params();
     const where = this.where(q, p);
-    // An org's queue in the order of its (org_id, status, id) index.
+    // An org's requests in the order of its (org_id, status, id) index.
     const dir = q.descending ? 'DESC' : 'ASC';
-    const order = q.orgId !== undefined && q.status !== undefined ? `org_id ${dir}, status ${dir}, id ${dir}` : `id ${dir}`;
+    const order = q.orgId !== undefined ? `org_id ${dir}, id ${dir}` : `id ${dir}`;
     const sql = `SELECT * FROM token_requests ${where} ORDER BY ${order} LIMIT ${p.add(q.limit ?? null)} OFFSET ${p.add(q.offset ?? 0)}`;
     return (await this.db.rows(sql, p.values)).map(toRequest);
   }

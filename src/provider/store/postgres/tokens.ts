@@ -19,6 +19,15 @@ function split(r: Row): { token: TokenRecord; user: UserRecord } {
   return { token: toToken(t), user: toUser(u) };
 }
 
+/**
+ * `user_id` is this one user, written so that user_id stays a sort key: with a plain `=` the
+ * planner drops it from ORDER BY and may walk the primary key backwards through every user's
+ * tokens instead of the user's own index entries.
+ */
+export function userIs(param: string): string {
+  return `user_id = ANY(ARRAY[${param}]::bigint[])`;
+}
+
 export class PgTokenStore implements TokenStore {
   constructor(private readonly db: PgDb) {}
 
@@ -65,7 +74,7 @@ export class PgTokenStore implements TokenStore {
 
   private where(q: TokenQuery, p: Params): string {
     const conds: string[] = [];
-    if (q.userId !== undefined) conds.push(`user_id = ${p.add(q.userId)}`);
+    if (q.userId !== undefined) conds.push(userIs(p.add(q.userId)));
     if (q.kind !== undefined) conds.push(`kind = ${p.add(q.kind)}`);
     if (q.kinds) conds.push(q.kinds.length ? `kind IN (${p.list(q.kinds)})` : 'FALSE');
     if (q.statuses?.length) conds.push(`status IN (${p.list(q.statuses)})`);
@@ -83,11 +92,12 @@ export class PgTokenStore implements TokenStore {
   async list(q: TokenQuery): Promise<TokenRecord[]> {
     const p = new Params();
     const where = this.where(q, p);
-    // One user's tokens in the order of the (user_id, id) index, which the planner then walks
-    // instead of the primary key's (filtering a heavy user's rows out of everyone's).
-    const order = q.userId !== undefined ? 'user_id DESC, id DESC' : 'id DESC';
-    const rows = await this.db.rows(`SELECT * FROM tokens ${where} ORDER BY ${order} LIMIT ${p.add(q.limit ?? null)} OFFSET ${p.add(q.offset ?? 0)}`, p.values);
-    return rows.map(toToken);
+    const page = `LIMIT ${p.add(q.limit ?? null)} OFFSET ${p.add(q.offset ?? 0)}`;
+    if (q.userId === undefined) return (await this.db.rows(`SELECT * FROM tokens ${where} ORDER BY id DESC ${page}`, p.values)).map(toToken);
+    // One user's tokens: the page's ids from the (user_id, id, kind) index alone (the offset skips
+    // index entries, not rows), then those rows.
+    const ids = `SELECT id FROM tokens ${where} ORDER BY user_id DESC, id DESC ${page}`;
+    return (await this.db.rows(`SELECT * FROM tokens WHERE id IN (${ids}) ORDER BY id DESC`, p.values)).map(toToken);
   }
 
   async count(q: TokenQuery): Promise<number> {
