@@ -179,7 +179,8 @@ describe('provider on PostgreSQL', function () {
           t.api.get('/user', { token: tok.token }),
           t.api.post('/user/personal-access-tokens', { token: s.token, body: { name: `after ${round}`, scopes: ['user'] } }),
         ]);
-        assert.deepEqual(after.map((r) => r.status), [...Array.from({ length: 11 }, () => 200), 201], after.map((r) => r.text).join('\n'));
+        // (the message names failed answers only: a successful creation carries the token)
+        assert.deepEqual(after.map((r) => r.status), [...Array.from({ length: 11 }, () => 200), 201], after.filter((r) => r.status >= 300).map((r) => r.text).join('\n'));
       }
     } finally {
       await killer.end();

@@ -26,7 +26,8 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * A pooled connection that the server ended (restart, failover, pg_terminate_backend) fails the
  * next statement sent on it; the pool then drops it. A read, or a BEGIN, that failed that way did
- * nothing and is sent once more, on a fresh connection, instead of answering the request busy.
+ * nothing and is sent again, instead of answering the request busy: at most once per connection the
+ * pool can hold (each failure drops one dead connection) and once more on a fresh one.
  */
 const isLostConnection = (err: unknown) => {
   const e = err as { code?: unknown; message?: unknown } | undefined;
@@ -84,12 +85,18 @@ export class PgDb {
 
   async rows(sql: string, args: unknown[] = []): Promise<Row[]> {
     const target = this.target();
-    try {
-      return (await target.query(sql, lookupArgs(args))).rows;
-    } catch (err) {
-      if (this.tx || !isLostConnection(err)) throw err;
-      return (await target.query(sql, lookupArgs(args))).rows;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await target.query(sql, lookupArgs(args))).rows;
+      } catch (err) {
+        if (this.tx || !isLostConnection(err) || attempt > this.lostConnectionRetries()) throw err;
+      }
     }
+  }
+
+  /** How many times a statement that met a dead pooled connection is sent again. */
+  private lostConnectionRetries(): number {
+    return ((this.pool as { options?: { max?: number } }).options?.max ?? 10) + 1;
   }
 
   async row(sql: string, args: unknown[] = []): Promise<Row | undefined> {
@@ -139,7 +146,7 @@ export class PgDb {
         return await this.once(fn, opts.readCommitted ? 'READ COMMITTED' : 'SERIALIZABLE');
       } catch (err) {
         if (err instanceof LostBeforeBegin) {
-          if (attempt > 1) throw err.original;
+          if (attempt > this.lostConnectionRetries()) throw err.original;
           continue;
         }
         if (!isConflict(err) || Date.now() >= deadline) throw err;
