@@ -27,7 +27,8 @@ async function accountsMenuEntry(page: Page, label: string): Promise<Locator> {
     const shown = await page.locator('.context-view .monaco-menu .action-label').allTextContents();
     await page.keyboard.press('Escape');
     if (Date.now() > deadline) throw new Error(`the Accounts menu does not list ${label}; it shows ${JSON.stringify(shown.filter(Boolean))}`);
-    await page.waitForTimeout(500);
+    // Closed, so that the next click opens it again (a click on the button while it shows closes it).
+    await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden' });
   }
 }
 

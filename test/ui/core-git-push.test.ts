@@ -52,6 +52,8 @@ describe('core (UI): git push with a Tessera token', function () {
         'git.postCommitCommand': 'none',
         'git.terminalAuthentication': true,
         'git.useIntegratedAskPass': true,
+        // The DOM renderer: the terminal's text is then in the page (the test waits for the prompt).
+        'terminal.integrated.gpuAcceleration': 'off',
       },
     });
     client = await waitForEmbeddedProvider(wb.profile.userDataDir, wb.embeddedPort);
@@ -152,8 +154,11 @@ describe('core (UI): git push with a Tessera token', function () {
     await runCommand(page, 'Terminal: Create New Terminal');
     const terminal = page.locator('.terminal-wrapper .xterm').last();
     await terminal.waitFor({ timeout: 30_000 });
+    // The shell is ready for input once it printed its prompt (the only text of a new terminal).
+    const rows = terminal.locator('.xterm-rows');
+    await waitUntil('the shell prompt in the new terminal', async () => ((await rows.innerText().catch(() => '')).trim() ? true : undefined));
     await terminal.click();
-    await page.waitForTimeout(1000);
+    await waitUntil('the terminal to have the focus', async () => (await terminal.locator('textarea.xterm-helper-textarea').evaluate((el) => el === el.ownerDocument.activeElement) ? true : undefined));
     await page.keyboard.type('git commit -q --allow-empty -m "from the terminal" && git push -q origin main && echo PUSHED-OK\n');
     const local = await waitUntil('the terminal commit', async () => {
       const log = await git(clone, ['log', '-1', '--format=%H %s']).catch(() => '');

@@ -13,7 +13,7 @@ import type { ApiClient } from '../provider/helpers/api-client';
 import { createAccount, uniqueLogin, waitForEmbeddedProvider, type TestAccount } from './core-helpers';
 import {
   clickDialogButton, clickViewAction, treeItemMenuPick, openViewContainer, quickInputPick, quickInputType, screenshot,
-  startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, webviewFrame, type Workbench,
+  startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput, webviewFrame, type Workbench,
 } from './workbench';
 import { signInFromPalette, waitForRowDescription } from './views-helpers';
 
@@ -77,7 +77,7 @@ describe('views (UI): organizations', function () {
   it('creates an organization from the Organizations view; the Approvals view appears without a refresh', async () => {
     const { page } = wb;
     await waitForViews(page, (v) => v.includes('Organizations') && !v.includes('Approvals'), 'signed in without an org: no Approvals view');
-    await clickViewAction(page, 'Organizations', 'Create Organization…');
+    await clickViewAction(page, 'Organizations', 'Create Organization…', { until: (timeout) => waitForQuickInput(page, /organization's login/, timeout) });
     await quickInputType(page, org, { prompt: /organization's login/ });
     await waitForNotification(page, `Created the organization ${org}; ${owner.login} is its owner.`);
     await waitForRowDescription(page, 'Organizations', org, /^owner$/);

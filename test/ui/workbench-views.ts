@@ -107,13 +107,14 @@ export async function clickTreeItemAction(page: Page, viewName: string, label: s
 
 /**
  * Clicks an action in a view's title bar, by its title. The title toolbar re-renders whenever the
- * view's context keys change, and a click that lands during a re-render is dropped: give `until`
- * (what the action visibly does, waited for at most `timeout` ms) and the click is repeated, up to
- * three times, until that happens. Only for actions that are safe to run twice (e.g. Refresh).
+ * view's context keys change, and a click that lands during a re-render is dropped: `until` waits
+ * (at most `timeout` ms) for what the action visibly does, and the click is repeated, up to three
+ * times, until that happens. Only for actions that are safe to run twice (e.g. Refresh, or one
+ * that opens an input).
  */
 export async function clickViewAction(page: Page, viewName: string, actionTitle: string,
-  options: { until?: (timeout: number) => Promise<unknown> } = {}): Promise<void> {
-  const attempts = options.until ? 3 : 1;
+  options: { until: (timeout: number) => Promise<unknown> }): Promise<void> {
+  const attempts = 3;
   for (let attempt = 1; ; attempt++) {
     const pane = await expandView(page, viewName);
     await pane.hover();
@@ -122,11 +123,8 @@ export async function clickViewAction(page: Page, viewName: string, actionTitle:
     const inTitle = page.locator(`.part.sidebar .composite.title .action-label[aria-label="${actionTitle}"], .part.sidebar .composite.title .action-label[aria-label^="${actionTitle} ("]`);
     const action = inPane.or(inTitle).first();
     await action.waitFor({ state: 'visible' });
-    // Let the title bar's toolbar settle (it re-renders when the view's context keys change).
-    await page.waitForTimeout(300);
     await action.hover();
     await action.click();
-    if (!options.until) return;
     try {
       await options.until(attempt < attempts ? 6_000 : DEFAULT_TIMEOUT);
       return;
