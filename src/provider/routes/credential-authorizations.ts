@@ -9,35 +9,15 @@
 // GitHub's GET /orgs/{org}/credential-authorizations[?login=] (owners) and DELETE
 // .../{credential_id} (owners, or the credential's own user). credential_id is the token's id.
 import type { FastifyInstance } from 'fastify';
-import { audit, requestSource } from '../audit/audit';
-import { principalOf } from '../authz/authorize';
+import { callerOf } from '../authz/caller';
 import type { ProviderContext } from '../context';
-import { forbidden, invalidField, notFound } from '../http/errors';
 import { idParam } from '../http/params';
-import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
-import { organizationOf, organizationResolver } from '../orgs/org-resource';
-import type { CredentialAuthorizationRecord } from '../store/credential-authorizations';
-import type { TokenRecord } from '../store/tokens';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
+import { credentialAuthorizationJson } from '../orgs/credential-authorization-json';
+import { authorizeCredential, listCredentialAuthorizations, removeCredentialAuthorization } from '../orgs/credential-authorization-service';
+import { organizationOf, organizationResolver } from '../orgs/org-resource';
 
 const BASE = '/api/v3/orgs/:org/credential-authorizations';
-
-export function credentialAuthorizationJson(a: CredentialAuthorizationRecord, t: TokenRecord, login: string): Record<string, unknown> {
-  return {
-    login,
-    credential_id: t.id,
-    credential_type: t.kind === 'classic' ? 'personal access token' : 'fine-grained personal access token',
-    token_last_eight: t.tokenLastEight,
-    credential_authorized_at: a.authorizedAt.toISOString(),
-    ...(t.kind === 'classic' ? { scopes: t.scopes } : {}),
-    ...(t.fingerprint ? { fingerprint: t.fingerprint } : {}),
-    credential_accessed_at: a.accessedAt?.toISOString() ?? null,
-    authorized_credential_id: t.id,
-    authorized_credential_title: t.note,
-    authorized_credential_note: t.note,
-    authorized_credential_expires_at: t.expiresAt?.toISOString() ?? null,
-  };
-}
 
 export function registerCredentialAuthorizationRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   app.post<{ Params: { org: string }; Body: { token_id: number } }>(
@@ -47,22 +27,9 @@ export function registerCredentialAuthorizationRoutes(app: FastifyInstance, ctx:
       schema: { body: { type: 'object', additionalProperties: false, required: ['token_id'], properties: { token_id: { type: 'integer', minimum: 1 } } } },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
-      const { org } = organizationOf(request);
-      const token = await ctx.store.tokens.byId(request.body.token_id);
-      if (!token || token.userId !== principal.user.id || token.kind === 'account') throw invalidField('token_id', 'is not one of your personal access tokens');
-      if (token.status === 'revoked') throw invalidField('token_id', 'is a revoked token');
-      if (token.kind === 'fine_grained' && !(token.resourceOwnerType === 'Organization' && token.resourceOwnerId === org.id)) {
-        throw invalidField('token_id', `is a fine-grained token whose resource owner is not '${org.login}'`);
-      }
-      const a = await ctx.store.credentialAuthorizations.authorize({ orgId: org.id, tokenId: token.id, userId: principal.user.id, now: ctx.clock.now() });
-      await audit(ctx, requestSource(request), ORG_AUDIT_ACTIONS.credentialAuthorized, {
-        org,
-        tokenId: token.id,
-        data: { token_name: token.note, token_last_eight: token.tokenLastEight, kind: token.kind },
-      });
+      const e = await authorizeCredential(ctx, callerOf(request), organizationOf(request), request.body.token_id);
       reply.code(201);
-      return credentialAuthorizationJson(a, token, principal.user.login);
+      return credentialAuthorizationJson(e.authorization, e.token, e.login);
     },
   );
 
@@ -79,24 +46,11 @@ export function registerCredentialAuthorizationRoutes(app: FastifyInstance, ctx:
       schema: { querystring: { type: 'object', additionalProperties: false, properties: { login: { type: 'string', minLength: 1, maxLength: 39 }, ...paginationQuerySchema } } },
     },
     async (request, reply) => {
-      const { org } = organizationOf(request);
-      let userId: number | undefined;
-      if (request.query.login !== undefined) {
-        const u = await ctx.store.users.byLogin(request.query.login);
-        if (!u) return [];
-        userId = u.id;
-      }
-      const all = await ctx.store.credentialAuthorizations.list(org.id, userId !== undefined ? { userId } : {});
       const page = pageOf(request.query);
-      const slice = all.slice(page.offset, page.offset + page.limit);
-      setLinkHeader(request, reply, page, all.length, ctx.origin);
-      const out: Record<string, unknown>[] = [];
-      for (const a of slice) {
-        const t = await ctx.store.tokens.byId(a.tokenId);
-        const u = await ctx.store.users.byId(a.userId);
-        if (t && u) out.push(credentialAuthorizationJson(a, t, u.login));
-      }
-      return out;
+      const found = await listCredentialAuthorizations(ctx, organizationOf(request), request.query.login, page);
+      if (!found) return [];
+      setLinkHeader(request, reply, page, found.total, ctx.origin);
+      return found.entries.map((e) => credentialAuthorizationJson(e.authorization, e.token, e.login));
     },
   );
 
@@ -112,20 +66,7 @@ export function registerCredentialAuthorizationRoutes(app: FastifyInstance, ctx:
       },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
-      const { org, role } = organizationOf(request);
-      const tokenId = idParam(request.params.credential_id);
-      const a = await ctx.store.credentialAuthorizations.get(org.id, tokenId);
-      if (!a) throw notFound();
-      if (role !== 'owner' && a.userId !== principal.user.id) throw forbidden(`You must be an owner of the '${org.login}' organization`);
-      await ctx.store.credentialAuthorizations.remove(org.id, tokenId);
-      const token = await ctx.store.tokens.byId(tokenId);
-      await audit(ctx, requestSource(request), ORG_AUDIT_ACTIONS.credentialDeauthorized, {
-        user: (await ctx.store.users.byId(a.userId)) ?? undefined,
-        org,
-        tokenId,
-        data: { token_name: token?.note ?? null, token_last_eight: token?.tokenLastEight ?? null },
-      });
+      await removeCredentialAuthorization(ctx, callerOf(request), organizationOf(request), idParam(request.params.credential_id));
       reply.code(204);
     },
   );

@@ -3,16 +3,13 @@
 // tokens were (it never tells whether one existed).
 import type { FastifyInstance } from 'fastify';
 import type { RevokeCredentialsRequest } from '../../shared/api-types';
-import { parseToken, tokenDigest } from '../../shared/token-format';
-import { AUDIT_ACTIONS } from '../audit/audit-log';
-import { audit } from '../audit/audit';
 import type { ProviderContext } from '../context';
 import { HttpError } from '../http/errors';
+import { revokeLeakedCredentials } from '../tokens/leaked-credential-service';
 
 export const MAX_CREDENTIALS_PER_CALL = 1000;
 /** Calls an hour per client address. */
 export const CREDENTIALS_REVOKE_LIMIT = 60;
-export const CREDENTIAL_REVOKE_REASON = 'Revoked through the credentials revocation API (reported as leaked)';
 
 export function registerCredentialsRevokeRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   app.post<{ Body: RevokeCredentialsRequest }>(
@@ -38,16 +35,7 @@ export function registerCredentialsRevokeRoutes(app: FastifyInstance, ctx: Provi
       },
     },
     async (request, reply) => {
-      const digests = [...new Set(request.body.credentials.filter((c) => parseToken(c) !== undefined).map(tokenDigest))];
-      const revoked = await ctx.store.tokens.revokeByDigests(digests, ctx.clock.now(), CREDENTIAL_REVOKE_REASON);
-      for (const t of revoked) {
-        const user = await ctx.store.users.byId(t.userId);
-        await audit(ctx, { ip: request.ip }, AUDIT_ACTIONS.patCredentialRevoked, {
-          user,
-          tokenId: t.id,
-          data: { token_name: t.note, kind: t.kind, token_last_eight: t.tokenLastEight, source: 'credentials_revoke_api' },
-        });
-      }
+      await revokeLeakedCredentials(ctx, request.ip, request.body.credentials);
       reply.code(202);
       return {};
     },

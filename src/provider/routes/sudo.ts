@@ -1,14 +1,10 @@
 // POST /user/sudo {password, otp?} — reopens the calling token's two-hour sudo window.
 import type { FastifyInstance } from 'fastify';
 import type { SudoRequest, SudoResponse } from '../../shared/api-types';
-import { AUDIT_ACTIONS } from '../audit/audit-log';
-import { audit, requestSource } from '../audit/audit';
 import { MAX_PASSWORD_LENGTH } from '../auth/passwords';
-import { signIn } from '../auth/sign-in';
-import { SUDO_WINDOW_MS } from '../auth/sudo';
+import { openSudoWindow } from '../auth/sudo-service';
 import { principalOf } from '../authz/authorize';
 import type { ProviderContext } from '../context';
-import { HttpError } from '../http/errors';
 
 export function registerSudoRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   app.post<{ Body: SudoRequest }>(
@@ -28,24 +24,7 @@ export function registerSudoRoutes(app: FastifyInstance, ctx: ProviderContext): 
       },
     },
     async (request): Promise<SudoResponse> => {
-      const principal = principalOf(request);
-      const token = principal.token!;
-      try {
-        await signIn(ctx, { login: principal.user.login, user: principal.user, password: request.body.password, otp: request.body.otp, ip: request.ip });
-      } catch (err) {
-        // The token itself is fine: answer 403 (not 401, which would mean "sign in again"),
-        // keeping X-GitHub-OTP when a code is what's missing.
-        if (err instanceof HttpError && err.status === 401) {
-          const otp = err.headers['X-GitHub-OTP'];
-          throw new HttpError(403, otp ? err.message : 'Bad credentials: the password is wrong, or there were too many attempts', {
-            headers: otp ? { 'X-GitHub-OTP': otp } : {},
-          });
-        }
-        throw err;
-      }
-      const until = new Date(ctx.clock.now().getTime() + SUDO_WINDOW_MS);
-      await ctx.store.tokens.setSudoUntil(token.id, until);
-      await audit(ctx, requestSource(request), AUDIT_ACTIONS.userSudo, { tokenId: token.id });
+      const until = await openSudoWindow(ctx, principalOf(request), request.ip, request.body);
       return { sudo_until: until.toISOString() };
     },
   );

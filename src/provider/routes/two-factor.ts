@@ -7,14 +7,12 @@ import type {
   TwoFactorRecoveryCodesResponse,
   TwoFactorSetupResponse,
 } from '../../shared/api-types';
-import { AUDIT_ACTIONS } from '../audit/audit-log';
-import { audit, requestSource } from '../audit/audit';
-import { newRecoveryCodes, recoveryCodeDigest } from '../auth/recovery-codes';
-import { matchTotp, newTotpSecret, otpauthUri } from '../auth/totp';
+import { otpauthUri } from '../auth/totp';
+import { beginTwoFactorSetup, disableTwoFactor, enableTwoFactor, regenerateRecoveryCodes, twoFactorStatus } from '../auth/two-factor-service';
 import { principalOf } from '../authz/authorize';
+import { callerOf } from '../authz/caller';
 import type { AuthRequirement } from '../authz/requirement';
 import type { ProviderContext } from '../context';
-import { HttpError, invalidField } from '../http/errors';
 
 const API = '/api/v3';
 const USER_SCOPE: AuthRequirement = { classicScopes: ['user'] };
@@ -22,13 +20,8 @@ const emptyBody = { type: 'object', additionalProperties: false, properties: {} 
 
 export function registerTwoFactorRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   app.get(`${API}/user/two-factor`, { config: { auth: { classicScopes: ['user', 'read:user'] } } }, async (request) => {
-    const { user } = principalOf(request);
-    const tf = await ctx.store.twoFactor.get(user.id);
-    return {
-      enabled: !!tf?.enabled,
-      setup_pending: !!tf && !tf.enabled,
-      recovery_codes_remaining: tf?.enabled ? await ctx.store.twoFactor.remainingRecoveryCodes(user.id) : 0,
-    };
+    const status = await twoFactorStatus(ctx, principalOf(request).user);
+    return { enabled: status.enabled, setup_pending: status.setupPending, recovery_codes_remaining: status.recoveryCodesRemaining };
   });
 
   app.post(
@@ -36,12 +29,7 @@ export function registerTwoFactorRoutes(app: FastifyInstance, ctx: ProviderConte
     { config: { auth: { ...USER_SCOPE, sudo: true } }, schema: { body: emptyBody } },
     async (request): Promise<TwoFactorSetupResponse> => {
       const { user } = principalOf(request);
-      const tf = await ctx.store.twoFactor.get(user.id);
-      if (tf?.enabled) {
-        throw invalidField('two_factor_authentication', 'is already enabled: disable it first to enroll a new authenticator', 'already_exists');
-      }
-      const secret = newTotpSecret();
-      await ctx.store.twoFactor.beginSetup(user.id, secret, ctx.clock.now());
+      const secret = await beginTwoFactorSetup(ctx, user);
       return { secret, otpauth_uri: otpauthUri(secret, user.login) };
     },
   );
@@ -59,53 +47,21 @@ export function registerTwoFactorRoutes(app: FastifyInstance, ctx: ProviderConte
         },
       },
     },
-    async (request): Promise<TwoFactorEnableResponse> => {
-      const principal = principalOf(request);
-      const { user } = principal;
-      const tf = await ctx.store.twoFactor.get(user.id);
-      if (tf?.enabled) throw invalidField('two_factor_authentication', 'is already enabled', 'already_exists');
-      if (!tf) throw invalidField('code', 'has no pending setup to confirm: call POST /user/two-factor/setup first', 'unprocessable');
-      const step = await matchTotp(tf.secret, request.body.code.trim(), ctx.clock.now(), null);
-      if (step === undefined) throw invalidField('code', 'is not a current code for the secret from setup');
-      const codes = newRecoveryCodes();
-      if (!(await ctx.store.twoFactor.enable(user.id, step, codes.map(recoveryCodeDigest), ctx.clock.now()))) {
-        throw invalidField('two_factor_authentication', 'is already enabled', 'already_exists');
-      }
-      await audit(ctx, { user, ip: request.ip }, AUDIT_ACTIONS.twoFactorEnabled, { tokenId: principal.token?.id });
-      return { recovery_codes: codes };
-    },
+    async (request): Promise<TwoFactorEnableResponse> => ({ recovery_codes: await enableTwoFactor(ctx, callerOf(request), request.body.code) }),
   );
 
   app.post(
     `${API}/user/two-factor/recovery-codes`,
     { config: { auth: { ...USER_SCOPE, sudo: true } }, schema: { body: emptyBody } },
-    async (request): Promise<TwoFactorRecoveryCodesResponse> => {
-      const principal = principalOf(request);
-      const codes = newRecoveryCodes();
-      if (!(await ctx.store.twoFactor.replaceRecoveryCodes(principal.user.id, codes.map(recoveryCodeDigest)))) {
-        throw notEnabled();
-      }
-      await audit(ctx, requestSource(request), AUDIT_ACTIONS.twoFactorRecoveryCodesRegenerated, { tokenId: principal.token?.id });
-      return { recovery_codes: codes };
-    },
+    async (request): Promise<TwoFactorRecoveryCodesResponse> => ({ recovery_codes: await regenerateRecoveryCodes(ctx, callerOf(request)) }),
   );
 
   app.post(
     `${API}/user/two-factor/disable`,
     { config: { auth: { ...USER_SCOPE, sudo: true } }, schema: { body: emptyBody } },
     async (request, reply) => {
-      const principal = principalOf(request);
-      if (!(await ctx.store.twoFactor.disable(principal.user.id))) {
-        throw notEnabled();
-      }
-      await audit(ctx, requestSource(request), AUDIT_ACTIONS.twoFactorDisabled, { tokenId: principal.token?.id });
+      await disableTwoFactor(ctx, callerOf(request));
       reply.code(204);
     },
   );
-}
-
-function notEnabled(): HttpError {
-  return new HttpError(422, 'Two-factor authentication is not enabled', {
-    errors: [{ field: 'two_factor_authentication', code: 'unprocessable', message: 'is not enabled' }],
-  });
 }
