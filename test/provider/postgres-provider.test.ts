@@ -133,7 +133,8 @@ describe('provider on PostgreSQL', function () {
     assert.ok(watched.rows[0].n > 5, 'other tables do have the change trigger');
   });
 
-  it('answers 503 with Retry-After while the database is unreachable, and recovers', async function () {
+  /** A replica over a new database with a user's session and token, and an administrator's connection to end its connections. */
+  async function replicaAndAdmin() {
     const url = await pg.newDatabase();
     const t = await replica(url);
     await createUser(t);
@@ -142,6 +143,11 @@ describe('provider on PostgreSQL', function () {
     const db = new URL(url).pathname.slice(1);
     const killer = new Client({ connectionString: url.replace(/\/[^/]+$/, '/postgres') });
     await killer.connect();
+    return { t, s, tok, db, killer };
+  }
+
+  it('answers 503 with Retry-After while the database is unreachable, and recovers', async function () {
+    const { t, tok, db, killer } = await replicaAndAdmin();
     try {
       // Refuse new connections to the database and end the ones the replica holds.
       await killer.query(`ALTER DATABASE ${db} ALLOW_CONNECTIONS false`);
@@ -160,14 +166,7 @@ describe('provider on PostgreSQL', function () {
   });
 
   it('answers at once after the server ended every pooled connection (a read or BEGIN on a lost connection is sent again)', async function () {
-    const url = await pg.newDatabase();
-    const t = await replica(url);
-    await createUser(t);
-    const s = await newSession(t);
-    const tok = await createClassic(t, s, ['user']);
-    const db = new URL(url).pathname.slice(1);
-    const killer = new Client({ connectionString: url.replace(/\/[^/]+$/, '/postgres') });
-    await killer.connect();
+    const { t, s, tok, db, killer } = await replicaAndAdmin();
     try {
       for (let round = 0; round < 5; round++) {
         // fill the pool with idle connections, then end them all on the server's side

@@ -78,3 +78,14 @@ export class FormGuard {
     return cookie;
   }
 }
+
+/** A string form field of at most `max` characters (the sign-in pages' body schemas). */
+export const formString = (max: number) => ({ type: 'string', maxLength: max }) as const;
+
+/** The body of a sign-in page's confirmation form: CSRF token, one-time ticket, the decision. */
+export const CONFIRM_FORM_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['csrf', 'ticket', 'decision'],
+  properties: { csrf: formString(64), ticket: formString(64), decision: { type: 'string', enum: ['approve', 'deny'] } },
+} as const;

@@ -12,7 +12,7 @@ import { MINUTE } from '../clock';
 import type { ProviderContext } from '../context';
 import { HttpError } from '../http/errors';
 import { acceptFormBodies } from '../http/form-body';
-import { FormGuard, sendHtml } from '../http/html-page';
+import { CONFIRM_FORM_SCHEMA, FormGuard, formString, sendHtml } from '../http/html-page';
 import { decideDevice, findWaitingDevice } from '../oauth/device-approval-service';
 import { codeDigest, newTicket } from '../oauth/device-codes';
 import { confirmPage, outcomePage, signInPage } from '../oauth/device-page-html';
@@ -20,7 +20,6 @@ import { confirmPage, outcomePage, signInPage } from '../oauth/device-page-html'
 const ANYONE: AuthRequirement = { anonymous: true };
 const CSRF_COOKIE = 'tessera_device_csrf';
 const TICKET_LIFETIME_MS = 5 * MINUTE;
-const str = (max: number) => ({ type: 'string', maxLength: max }) as const;
 
 export function registerDevicePageRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   const guard = new FormGuard(CSRF_COOKIE, '/login/device', ctx.origin.startsWith('https:'));
@@ -43,7 +42,7 @@ export function registerDevicePageRoutes(app: FastifyInstance, ctx: ProviderCont
             type: 'object',
             additionalProperties: false,
             required: ['csrf', 'login', 'password', 'user_code'],
-            properties: { csrf: str(64), login: str(320), password: str(MAX_PASSWORD_LENGTH), otp: str(16), user_code: str(32) },
+            properties: { csrf: formString(64), login: formString(320), password: formString(MAX_PASSWORD_LENGTH), otp: formString(16), user_code: formString(32) },
           },
         },
       },
@@ -76,14 +75,7 @@ export function registerDevicePageRoutes(app: FastifyInstance, ctx: ProviderCont
       '/login/device/confirm',
       {
         config: { auth: ANYONE },
-        schema: {
-          body: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['csrf', 'ticket', 'decision'],
-            properties: { csrf: str(64), ticket: str(64), decision: { type: 'string', enum: ['approve', 'deny'] } },
-          },
-        },
+        schema: { body: CONFIRM_FORM_SCHEMA },
       },
       async (request, reply) => {
         checkCsrf(request, request.body.csrf);

@@ -11,18 +11,17 @@ import type { AuthRequirement } from '../authz/requirement';
 import type { ProviderContext } from '../context';
 import { HttpError } from '../http/errors';
 import { acceptFormBodies } from '../http/form-body';
-import { FormGuard, sendHtml } from '../http/html-page';
+import { CONFIRM_FORM_SCHEMA, FormGuard, formString, sendHtml } from '../http/html-page';
 import { authorizeConfirmPage, authorizeProblemPage, authorizeSignInPage } from '../oauth/authorize-page-html';
 import { AuthorizeParameters, AuthorizeRequest, checkAuthorizeRequest, decideAuthorization, Redirect, startAuthorization } from '../oauth/web-flow-service';
 
 const ANYONE: AuthRequirement = { anonymous: true };
 const PAGE = '/login/oauth/authorize';
-const str = (max: number) => ({ type: 'string', maxLength: max }) as const;
 const requestFields = {
   client_id: { type: 'string', minLength: 1, maxLength: 64 },
-  redirect_uri: str(1024),
-  scope: str(1024),
-  state: str(1024),
+  redirect_uri: formString(1024),
+  scope: formString(1024),
+  state: formString(1024),
 } as const;
 
 export function registerOAuthAuthorizePageRoutes(app: FastifyInstance, ctx: ProviderContext): void {
@@ -53,7 +52,7 @@ export function registerOAuthAuthorizePageRoutes(app: FastifyInstance, ctx: Prov
             type: 'object',
             additionalProperties: false,
             required: ['client_id'],
-            properties: { ...requestFields, login: str(320), allow_signup: str(8), response_type: { type: 'string', enum: ['code'] } },
+            properties: { ...requestFields, login: formString(320), allow_signup: formString(8), response_type: { type: 'string', enum: ['code'] } },
           },
         },
       },
@@ -75,7 +74,7 @@ export function registerOAuthAuthorizePageRoutes(app: FastifyInstance, ctx: Prov
             type: 'object',
             additionalProperties: false,
             required: ['csrf', 'login', 'password', 'client_id'],
-            properties: { ...requestFields, csrf: str(64), login: str(320), password: str(MAX_PASSWORD_LENGTH), otp: str(16) },
+            properties: { ...requestFields, csrf: formString(64), login: formString(320), password: formString(MAX_PASSWORD_LENGTH), otp: formString(16) },
           },
         },
       },
@@ -110,14 +109,7 @@ export function registerOAuthAuthorizePageRoutes(app: FastifyInstance, ctx: Prov
       `${PAGE}/confirm`,
       {
         config: { auth: ANYONE },
-        schema: {
-          body: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['csrf', 'ticket', 'decision'],
-            properties: { csrf: str(64), ticket: str(64), decision: { type: 'string', enum: ['approve', 'deny'] } },
-          },
-        },
+        schema: { body: CONFIRM_FORM_SCHEMA },
       },
       async (request, reply) => {
         guard.check(request, request.body.csrf, PAGE);
