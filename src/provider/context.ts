@@ -7,6 +7,7 @@ import type { PasswordHasher } from './auth/passwords';
 import type { Guard } from './authz/guard';
 import type { Clock } from './clock';
 import type { RateLimiter } from './http/rate-limit';
+import type { RateLimitReservations } from './http/rate-limit-reservations';
 import type { Logger } from './logger';
 import type { Store } from './store/store';
 
@@ -41,6 +42,8 @@ export interface ProviderContext {
   /** Token look-ups by digest, kept while the store has not changed (auth/principal-cache.ts). */
   readonly principalCache: PrincipalCache;
   readonly rateLimits: {
+    /** The API rate limit's counts, reserved from the store in blocks (http/rate-limit-reservations.ts). */
+    readonly api: RateLimitReservations;
     readonly credentialsRevoke: RateLimiter;
     /** POST /login/device/code, per client address (anyone may ask for device codes). */
     readonly deviceCodes: RateLimiter;

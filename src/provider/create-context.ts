@@ -10,6 +10,7 @@ import { Clock, HOUR, MINUTE, systemClock } from './clock';
 import type { ProviderContext, RateLimitSettings } from './context';
 import { DEFAULT_RATE_LIMITS } from './http/api-rate-limit';
 import { RateLimiter } from './http/rate-limit';
+import { RateLimitReservations } from './http/rate-limit-reservations';
 import { Logger, redactingLogger } from './logger';
 import { CREDENTIALS_REVOKE_LIMIT } from './routes/credentials-revoke';
 import type { Store } from './store/store';
@@ -48,6 +49,7 @@ export function createProviderContext(
     accountTokens: authenticateAccountToken,
     principalCache: new PrincipalCache(store),
     rateLimits: {
+      api: new RateLimitReservations(store.rateLimits),
       credentialsRevoke: new RateLimiter(store.rateLimits, clock, 'credentials-revoke', CREDENTIALS_REVOKE_LIMIT, HOUR),
       deviceCodes: new RateLimiter(store.rateLimits, clock, 'device-codes', 100, 15 * MINUTE),
     },

@@ -234,8 +234,60 @@ describe('API rate limit', () => {
     }
   });
 
+  it('counts from blocks reserved in the store while plenty is left: exact counts, a store write per block', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-rate-blocks-'));
+    const a = await startInProcessProvider(dataDir, new ManualClock(Date.now()));
+    try {
+      const s = await newSession(a); // the sign-in counts 1
+      const hit = a.store.rateLimits.hit.bind(a.store.rateLimits);
+      const units: number[] = [];
+      a.store.rateLimits.hit = async (key, windowStart, limit, n) => {
+        units.push(n ?? 1);
+        return hit(key, windowStart, limit, n);
+      };
+      const used: number[] = [];
+      for (let i = 0; i < 100; i++) used.push(rateHeaders(await a.api.get('/user', { token: s.token })).used);
+      assert.deepEqual(used, Array.from({ length: 100 }, (_, i) => i + 2), 'one process reports exact counts');
+      assert.ok(units.length <= 5 && units.every((n) => n > 1), `100 requests, ${units.length} store writes of blocks ${units.join(', ')}`);
+      const status = await a.api.get<RateLimitOverviewJson>('/rate_limit', { token: s.token });
+      assert.equal(status.json.rate.used, 101, 'GET /rate_limit counts what was given out, not what was reserved');
+    } finally {
+      await a.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('two providers reserving blocks on one database: of 600 parallel requests, exactly the limit pass, each count given once', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-rate-shared-blocks-'));
+    const limit = 400;
+    const first = await startTestProvider({ dataDir, rateLimit: { authenticated: limit } });
+    t = first;
+    const second = await startTestProvider({ dataDir, clock: first.clock, rateLimit: { authenticated: limit } });
+    try {
+      const user = await createUser(first);
+      const { token } = await signIn(first, user); // 1
+      const answers: ApiResponse[] = [];
+      // In waves, so both hold blocks and refill them while the window fills up.
+      for (let wave = 0; wave < 6; wave++) {
+        answers.push(...(await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? second : first).api.get('/user', { token })))));
+      }
+      const passed = answers.filter((r) => r.status === 200);
+      assert.equal(passed.length, limit - 1);
+      assert.equal(answers.filter((r) => r.status === 403).length, 600 - (limit - 1));
+      const counts = passed.map((r) => rateHeaders(r).used).sort((x, y) => x - y);
+      assert.deepEqual(counts, Array.from({ length: limit - 1 }, (_, i) => i + 2), 'each count given out once');
+    } finally {
+      await second.close();
+      await first.close();
+      t = undefined;
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('lets a request through uncounted when another writer holds the database past the busy timeout', async () => {
-    t = await startTestProvider();
+    // A limit low enough that every request is counted in the store, one at a time (with plenty
+    // left, counts come from a block this process reserved and need no write).
+    t = await startTestProvider({ rateLimit: { authenticated: 100 } });
     const user = await createUser(t);
     const { token } = await signIn(t, user);
     // (a first use writes the token's last_used_at; the clock stands still, so no write follows)

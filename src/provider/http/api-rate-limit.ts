@@ -122,14 +122,16 @@ function graphqlExceeded(request: FastifyRequest): { errors: { type: string; cod
 
 /** Forgets the counts of windows that have ended (run by the sweeper). */
 export function pruneRateLimits(ctx: ProviderContext): Promise<number> {
-  return ctx.store.rateLimits.prune(windowStartAt(ctx.clock.now()));
+  const current = windowStartAt(ctx.clock.now());
+  ctx.rateLimits.api.forgetBefore(current);
+  return ctx.store.rateLimits.prune(current);
 }
 
 /** The caller's count in `resource`'s bucket in the current window, without counting. */
 export async function peekRateLimit(ctx: ProviderContext, request: FastifyRequest, resource: RateLimitResource): Promise<RateLimitState> {
   const { key, limit } = rateLimitKey(ctx, request.principal, request.ip, resource);
   const windowStart = windowStartAt(ctx.clock.now());
-  return stateOf(resource, limit, await ctx.store.rateLimits.peek(key, windowStart), windowStart);
+  return stateOf(resource, limit, await ctx.rateLimits.api.peek(key, windowStart), windowStart);
 }
 
 /** The caller's `core` count, without counting (GET /rate_limit, whose headers show it). */
@@ -149,7 +151,7 @@ async function count(ctx: ProviderContext, request: FastifyRequest, resource: Ra
   const { key, limit } = rateLimitKey(ctx, request.principal, request.ip, resource);
   let hit;
   try {
-    hit = await ctx.store.rateLimits.hit(key, windowStartAt(ctx.clock.now()), limit);
+    hit = await ctx.rateLimits.api.take(key, windowStartAt(ctx.clock.now()), limit);
   } catch (err) {
     if (!ctx.store.isBusy(err)) throw err;
     request.rateLimit = null;
@@ -191,7 +193,7 @@ export function installApiRateLimit(app: FastifyInstance, ctx: ProviderContext):
         const state = isStatusRequest(request, path) ? await rateLimitStatus(ctx, request) : (await count(ctx, request, resourceOf(path)))?.state;
         if (state) setRateLimitHeaders(reply, state);
       } else if (reply.statusCode === 304 && rl.counted) {
-        await ctx.store.rateLimits.refund(rl.key, rl.windowStart);
+        await ctx.rateLimits.api.giveBack(rl.key, rl.windowStart, rl.state.used);
         rl.counted = false;
         rl.state = stateOf(rl.state.resource, rl.state.limit, rl.state.used - 1, rl.windowStart);
         setRateLimitHeaders(reply, rl.state);

@@ -1,5 +1,5 @@
 // Store contract: the API rate-limit counters — one atomic count per key and window, capped at
-// limit + 1 under any concurrency, a new window starting over, refunds, peeks and pruning; and
+// limit + 1 under any concurrency, blocks of counts each given out once, a new window starting over, refunds, peeks and pruning; and
 // counting is not a change (Store.changeVersion stays put, or every request would empty the
 // principal cache).
 import * as assert from 'node:assert/strict';
@@ -28,6 +28,23 @@ export function rateLimitStoreContract(makeStore: StoreFactory): void {
       assert.deepEqual(within, Array.from({ length: 25 }, (_, i) => i + 1), 'each count given out once');
       assert.equal(counts.filter((c) => c.used === 26).length, 35);
       assert.equal(await s.store.rateLimits.peek('ip:burst', w0), 26);
+    });
+
+    it('reserves a block of counts: as many as the limit leaves, then marks it spent', async () => {
+      const hits = [];
+      for (let i = 0; i < 5; i++) hits.push(await s.store.rateLimits.hit('user:b', w0, 10, 4));
+      assert.deepEqual(hits.map((h) => [h.used, h.granted]), [[4, 4], [8, 4], [10, 2], [11, 0], [11, 0]]);
+      assert.equal(await s.store.rateLimits.peek('user:b', w0), 11);
+      const fresh = await s.store.rateLimits.hit('user:b', w1, 10, 30);
+      assert.deepEqual([fresh.used, fresh.granted], [10, 10], 'a new window: the block is capped at the limit');
+      assert.deepEqual((await s.store.rateLimits.hit('user:c', w0, 10)).granted, 1, 'one unit by default');
+    });
+
+    it('gives each count out once under a parallel burst of blocks: 30 blocks of 3 with limit 50', async () => {
+      const hits = await Promise.all(Array.from({ length: 30 }, () => s.store.rateLimits.hit('ip:blocks', w0, 50, 3)));
+      const given = hits.flatMap((h) => Array.from({ length: h.granted }, (_, i) => h.used - h.granted + 1 + i)).sort((a, b) => a - b);
+      assert.deepEqual(given, Array.from({ length: 50 }, (_, i) => i + 1));
+      assert.equal(await s.store.rateLimits.peek('ip:blocks', w0), 51);
     });
 
     it('starts over in a new window, and keeps a newer window another process already counted in', async () => {

@@ -1,13 +1,18 @@
 import type { RateLimitCount, RateLimitStore } from '../rate-limits';
 import type { PgDb } from './database';
 
-// One statement (an upsert locks the key's row), so parallel hits from every replica all count
-// and never more than limit + 1 is stored. See the SQLite store for the window rules.
-const HIT = `INSERT INTO rate_limits AS r (key, window_start, used) VALUES ($1, $2, 1)
+// One statement (an upsert locks the key's row), so parallel hits from every replica all count,
+// each unit is given out once and never more than limit + 1 is stored. See the SQLite store for
+// the rules.
+const FRESH_USED = 'CASE WHEN $3::int >= 1 THEN LEAST($4::int, $3::int) ELSE 1 END';
+const FRESH_GRANTED = 'CASE WHEN $3::int >= 1 THEN LEAST($4::int, $3::int) ELSE 0 END';
+const HIT = `INSERT INTO rate_limits AS r (key, window_start, used, granted) VALUES ($1, $2, ${FRESH_USED}, ${FRESH_GRANTED})
   ON CONFLICT (key) DO UPDATE SET
-    used = CASE WHEN r.window_start >= $2 THEN r.used + (CASE WHEN r.used <= $3 THEN 1 ELSE 0 END) ELSE 1 END,
+    used = CASE WHEN r.window_start < $2 THEN ${FRESH_USED}
+      WHEN r.used < $3 THEN LEAST(r.used + $4, $3) WHEN r.used = $3 THEN r.used + 1 ELSE r.used END,
+    granted = CASE WHEN r.window_start < $2 THEN ${FRESH_GRANTED} WHEN r.used < $3 THEN LEAST(r.used + $4, $3) - r.used ELSE 0 END,
     window_start = GREATEST(r.window_start, $2)
-  RETURNING used, window_start`;
+  RETURNING used, granted, window_start`;
 
 /**
  * Counter writes are bookkeeping no cache holds (Store.changeVersion): they run as reads, so they
@@ -16,9 +21,9 @@ const HIT = `INSERT INTO rate_limits AS r (key, window_start, used) VALUES ($1, 
 export class PgRateLimitStore implements RateLimitStore {
   constructor(private readonly db: PgDb) {}
 
-  async hit(key: string, windowStart: Date, limit: number): Promise<RateLimitCount> {
-    const [r] = await this.db.rows(HIT, [key, windowStart, limit]);
-    return { used: Number(r.used), windowStart: new Date(r.window_start as Date) };
+  async hit(key: string, windowStart: Date, limit: number, units = 1): Promise<RateLimitCount> {
+    const [r] = await this.db.rows(HIT, [key, windowStart, limit, Math.max(1, Math.floor(units))]);
+    return { used: Number(r.used), windowStart: new Date(r.window_start as Date), granted: Number(r.granted) };
   }
 
   async refund(key: string, windowStart: Date): Promise<void> {

@@ -4,14 +4,20 @@ import type { SqliteChangeVersion } from './change-version';
 import { date, iso, Row } from './rows';
 import { statement } from './statements';
 
-// One statement, so concurrent requests (even from several processes) all count and never more
-// than limit + 1 is stored. A window older than the caller's starts over; a newer one (another
-// process's clock ran ahead) is kept and counted in. ISO timestamps compare as text.
-const HIT = `INSERT INTO rate_limits (key, window_start, used) VALUES (?1, ?2, 1)
+// One statement, so concurrent requests (even from several processes) all count, each unit is
+// given out once and never more than limit + 1 is stored: below the limit up to ?4 units (never
+// past the limit), at the limit one more marks it spent. A window older than the caller's starts
+// over; a newer one (another process's clock ran ahead) is kept and counted in. ISO timestamps
+// compare as text. (Every right-hand side reads the row as it was.)
+const FRESH_USED = 'CASE WHEN ?3 >= 1 THEN MIN(?4, ?3) ELSE 1 END';
+const FRESH_GRANTED = 'CASE WHEN ?3 >= 1 THEN MIN(?4, ?3) ELSE 0 END';
+const HIT = `INSERT INTO rate_limits (key, window_start, used, granted) VALUES (?1, ?2, ${FRESH_USED}, ${FRESH_GRANTED})
   ON CONFLICT (key) DO UPDATE SET
-    used = CASE WHEN window_start >= ?2 THEN used + (used <= ?3) ELSE 1 END,
+    used = CASE WHEN window_start < ?2 THEN ${FRESH_USED}
+      WHEN used < ?3 THEN MIN(used + ?4, ?3) WHEN used = ?3 THEN used + 1 ELSE used END,
+    granted = CASE WHEN window_start < ?2 THEN ${FRESH_GRANTED} WHEN used < ?3 THEN MIN(used + ?4, ?3) - used ELSE 0 END,
     window_start = MAX(window_start, ?2)
-  RETURNING used, window_start`;
+  RETURNING used, granted, window_start`;
 
 export class SqliteRateLimitStore implements RateLimitStore {
   constructor(
@@ -19,10 +25,10 @@ export class SqliteRateLimitStore implements RateLimitStore {
     private readonly changes: SqliteChangeVersion,
   ) {}
 
-  async hit(key: string, windowStart: Date, limit: number): Promise<RateLimitCount> {
-    const r = statement(this.db, HIT).get(key, iso(windowStart), limit) as Row;
+  async hit(key: string, windowStart: Date, limit: number, units = 1): Promise<RateLimitCount> {
+    const r = statement(this.db, HIT).get(key, iso(windowStart), limit, Math.max(1, Math.floor(units))) as Row;
     this.written(1);
-    return { used: Number(r.used), windowStart: date(r.window_start) };
+    return { used: Number(r.used), windowStart: date(r.window_start), granted: Number(r.granted) };
   }
 
   async refund(key: string, windowStart: Date): Promise<void> {

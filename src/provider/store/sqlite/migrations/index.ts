@@ -11,6 +11,7 @@ import { m007OAuthDeviceFlow } from './007-oauth-device-flow';
 import { m010OAuthWebFlow } from './010-oauth-web-flow';
 import { m011TokenNameIndex } from './011-token-name-index';
 import { m012TokenListIndex } from './012-token-list-index';
+import { m014RateLimitBlocks } from './014-rate-limit-blocks';
 
 export const MIGRATIONS: readonly Migration[] = [
   m001Core,
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m010OAuthWebFlow,
   m011TokenNameIndex,
   m012TokenListIndex,
+  m014RateLimitBlocks,
 ];
