@@ -1,11 +1,11 @@
 // ETag on every successful GET (and HEAD) answer with a body — a weak validator, the SHA-256 of the
 // serialized body — and If-None-Match answered 304 with no body. Git's smart-HTTP answers are
 // streamed and get neither.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export function etagOf(body: string | Buffer): string {
-  return `W/"${createHash('sha256').update(body).digest('hex')}"`;
+  return `W/"${hash('sha256', body, 'hex')}"`;
 }
 
 /** Weak comparison (RFC 9110 §13.1.2): `*` or any listed tag equal to `etag`, W/ ignored. */

@@ -3,7 +3,7 @@ import type { FineGrainedTokenStore, ResourceOwnerChange } from '../fine-grained
 import type { TokenRecord } from '../tokens';
 import { date, iso, Row } from './rows';
 import { inTransaction, placeholders } from './transaction';
-import { statement } from './statements';
+import { allRows, statement } from './statements';
 
 export class SqliteFineGrainedTokenStore implements FineGrainedTokenStore {
   /** `tokenById` reads a token row (the core token store's byId). */
@@ -21,10 +21,11 @@ export class SqliteFineGrainedTokenStore implements FineGrainedTokenStore {
     const unique = [...new Set(tokenIds)];
     const out = new Map<number, number[]>(unique.map((id) => [id, []]));
     if (!unique.length) return out;
-    const rows = statement(
+    const rows = allRows(
       this.db,
       `SELECT token_id, repository_id FROM token_repositories WHERE token_id IN (${placeholders(unique.length)}) ORDER BY token_id, repository_id`,
-    ).all(...unique) as Row[];
+      ...unique,
+    );
     for (const r of rows) out.get(Number(r.token_id))!.push(Number(r.repository_id));
     return out;
   }

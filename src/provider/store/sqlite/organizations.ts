@@ -2,7 +2,7 @@ import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { ORGANIZATION_PROFILE_COLUMNS, type NewOrganization, type OrganizationRecord, type OrganizationStore, type OrganizationUpdate, type TokenPolicyRecord } from '../organizations';
 import { date, iso, mapUnique, numOrNull, Row, strOrNull } from './rows';
 import { inTransaction, placeholders } from './transaction';
-import { statement } from './statements';
+import { allRows, statement } from './statements';
 
 export function toOrg(r: Row): OrganizationRecord {
   return {
@@ -61,8 +61,7 @@ export class SqliteOrganizationStore implements OrganizationStore {
 
   async byIds(ids: number[]): Promise<OrganizationRecord[]> {
     if (!ids.length) return [];
-    const rows = statement(this.db, `SELECT * FROM organizations WHERE id IN (${placeholders(ids.length)}) ORDER BY id`).all(...ids) as Row[];
-    return rows.map(toOrg);
+    return allRows(this.db, `SELECT * FROM organizations WHERE id IN (${placeholders(ids.length)}) ORDER BY id`, ...ids).map(toOrg);
   }
 
   async update(id: number, u: OrganizationUpdate): Promise<OrganizationRecord | undefined> {

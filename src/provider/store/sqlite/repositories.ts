@@ -12,7 +12,7 @@ import {
 } from '../repositories';
 import { date, dateOrNull, iso, mapUnique, numOrNull, Row, strOrNull } from './rows';
 import { placeholders } from './transaction';
-import { statement } from './statements';
+import { allRows, statement } from './statements';
 
 export function toRepository(r: Row): RepositoryRecord {
   return {
@@ -81,9 +81,7 @@ export class SqliteRepositoryStore implements RepositoryStore {
   async list(q: RepositoryQuery): Promise<RepositoryRecord[]> {
     if (q.ids?.length === 0) return [];
     const { where, args } = repositoryWhere(q);
-    const rows = statement(this.db, `SELECT * FROM repositories ${where} ORDER BY lower(name), id LIMIT ? OFFSET ?`)
-      .all(...args, q.limit ?? -1, q.offset ?? 0) as Row[];
-    return rows.map(toRepository);
+    return allRows(this.db, `SELECT * FROM repositories ${where} ORDER BY lower(name), id LIMIT ? OFFSET ?`, ...args, q.limit ?? -1, q.offset ?? 0).map(toRepository);
   }
 
   async count(q: RepositoryQuery): Promise<number> {
@@ -99,16 +97,15 @@ export class SqliteRepositoryStore implements RepositoryStore {
   }
 
   async listVisibleTo(userId: number, opts: { includePublic: boolean }): Promise<RepositoryRecord[]> {
-    const rows = statement(this.db,
-        `SELECT r.*, lower(${OWNER_LOGIN}) AS owner_login FROM repositories r
-         WHERE (r.owner_type = 'User' AND r.owner_id = ?)
-            OR (r.owner_type = 'Organization' AND r.owner_id IN
-                (SELECT org_id FROM org_memberships WHERE user_id = ? AND state = 'active'))
-            OR (? = 1 AND r.private = 0)
-         ORDER BY owner_login, lower(r.name), r.id`,
-      )
-      .all(userId, userId, opts.includePublic ? 1 : 0) as Row[];
-    return rows.map(toRepository);
+    return allRows(this.db,
+      `SELECT r.*, lower(${OWNER_LOGIN}) AS owner_login FROM repositories r
+       WHERE (r.owner_type = 'User' AND r.owner_id = ?)
+          OR (r.owner_type = 'Organization' AND r.owner_id IN
+              (SELECT org_id FROM org_memberships WHERE user_id = ? AND state = 'active'))
+          OR (? = 1 AND r.private = 0)
+       ORDER BY owner_login, lower(r.name), r.id`,
+      userId, userId, opts.includePublic ? 1 : 0,
+    ).map(toRepository);
   }
 
   async update(id: number, u: RepositoryUpdate): Promise<RepositoryRecord | undefined> {

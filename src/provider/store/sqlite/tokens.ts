@@ -5,7 +5,7 @@ import type { UserRecord } from '../users';
 import type { SqliteChangeVersion } from './change-version';
 import { date, dateOrNull, iso, isoOrNull, mapUnique, numOrNull, Row, strOrNull } from './rows';
 import { toUser, USER_COLUMNS } from './users';
-import { statement } from './statements';
+import { allRows, statement } from './statements';
 import { inTransaction, placeholders } from './transaction';
 
 export const TOKEN_COLUMNS = [
@@ -94,7 +94,7 @@ export class SqliteTokenStore implements TokenStore {
   async byIds(ids: readonly number[]): Promise<TokenRecord[]> {
     const unique = [...new Set(ids)];
     if (!unique.length) return [];
-    return (statement(this.db, `SELECT * FROM tokens WHERE id IN (${placeholders(unique.length)}) ORDER BY id`).all(...unique) as Row[]).map(toToken);
+    return allRows(this.db, `SELECT * FROM tokens WHERE id IN (${placeholders(unique.length)}) ORDER BY id`, ...unique).map(toToken);
   }
 
   async byDigest(hashedToken: string): Promise<TokenRecord | undefined> {
@@ -137,9 +137,7 @@ export class SqliteTokenStore implements TokenStore {
 
   async list(q: TokenQuery): Promise<TokenRecord[]> {
     const { sql, args } = this.where(q);
-    const rows = statement(this.db, `SELECT * FROM tokens ${sql} ORDER BY id DESC LIMIT ? OFFSET ?`)
-      .all(...args, q.limit ?? -1, q.offset ?? 0) as Row[];
-    return rows.map(toToken);
+    return allRows(this.db, `SELECT * FROM tokens ${sql} ORDER BY id DESC LIMIT ? OFFSET ?`, ...args, q.limit ?? -1, q.offset ?? 0).map(toToken);
   }
 
   async count(q: TokenQuery): Promise<number> {

@@ -1,7 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { USER_PROFILE_COLUMNS, type NewUser, type UserRecord, type UserStore, type UserUpdate } from '../users';
 import { date, iso, mapUnique, Row, strOrNull } from './rows';
-import { statement } from './statements';
+import { allRows, statement } from './statements';
 import { inTransaction, placeholders } from './transaction';
 
 export const USER_COLUMNS = ['id', 'login', 'email', 'name', 'password_hash', 'site_admin', 'created_at', 'updated_at', ...USER_PROFILE_COLUMNS.map(([, c]) => c)] as const;
@@ -78,7 +78,7 @@ export class SqliteUserStore implements UserStore {
   async byIds(ids: readonly number[]): Promise<UserRecord[]> {
     const unique = [...new Set(ids)];
     if (!unique.length) return [];
-    return (statement(this.db, `${SELECT} WHERE u.id IN (${placeholders(unique.length)}) ORDER BY u.id`).all(...unique) as Row[]).map(toUser);
+    return allRows(this.db, `${SELECT} WHERE u.id IN (${placeholders(unique.length)}) ORDER BY u.id`, ...unique).map(toUser);
   }
 
   async byLogin(login: string): Promise<UserRecord | undefined> {
