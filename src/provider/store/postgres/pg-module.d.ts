@@ -27,14 +27,23 @@ declare module 'pg' {
     payload?: string;
   }
 
+  /** A query by object; `name` makes it a prepared statement of each connection it runs on. */
+  export interface QueryConfig {
+    name?: string;
+    text: string;
+    values?: unknown[];
+  }
+
   interface Queryable {
     query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
+    query<R = Record<string, unknown>>(config: QueryConfig): Promise<QueryResult<R>>;
   }
 
   export class Client implements Queryable {
     constructor(config?: ClientConfig | string);
     connect(): Promise<void>;
     query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
+    query<R = Record<string, unknown>>(config: QueryConfig): Promise<QueryResult<R>>;
     end(): Promise<void>;
     on(event: 'notification', listener: (msg: Notification) => void): this;
     on(event: 'error', listener: (err: Error) => void): this;
@@ -49,6 +58,7 @@ declare module 'pg' {
     constructor(config?: PoolConfig);
     connect(): Promise<PoolClient>;
     query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
+    query<R = Record<string, unknown>>(config: QueryConfig): Promise<QueryResult<R>>;
     end(): Promise<void>;
     on(event: 'error', listener: (err: Error, client: PoolClient) => void): this;
     readonly totalCount: number;
