@@ -14,7 +14,7 @@ export interface ScryptParams {
   keyLength: number;
 }
 
-/** N = 2^15 (≈ 50–100 ms per hash, 32 MiB), r = 8, p = 1. */
+/** N = 2^15, r = 8, p = 1: 32 MiB of memory per hash. (OWASP asks for more: N = 2^17, or N = 2^15 with p = 3.) */
 export const DEFAULT_SCRYPT: ScryptParams = { N: 2 ** 15, r: 8, p: 1, keyLength: 32 };
 
 /** Passwords longer than this are refused before hashing (bounds the work per attempt). */
