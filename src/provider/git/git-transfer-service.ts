@@ -5,7 +5,7 @@
 // (the repository's pushed_at and the audit event, together). Also the message git shows for a
 // refusal.
 import { audit, requestSource } from '../audit/audit';
-import type { Principal } from '../auth/principal';
+import type { AnyCaller } from '../authz/caller';
 import { approvalDenial } from '../authz/token-access';
 import type { ProviderContext } from '../context';
 import { HttpError } from '../http/errors';
@@ -19,12 +19,6 @@ import type { GitHttpBackendOptions, GitHttpBackendResult } from './http-backend
 
 /** Audit event names for git use (GitHub's). */
 export const GIT_AUDIT_ACTIONS = { clone: 'git.clone', push: 'git.push' } as const;
-
-/** Who makes a git request: anonymous for a public repository's clone. */
-export interface GitCaller {
-  principal: Principal | undefined;
-  ip: string;
-}
 
 /** One smart-HTTP exchange as the route parsed it. */
 export interface GitExchange {
@@ -61,7 +55,7 @@ export function backendFailed(result: GitHttpBackendResult): boolean {
   return result.status >= 500 || (result.exitCode !== 0 && !result.aborted && result.exitCode !== null);
 }
 
-async function auditGitAccess(ctx: ProviderContext, caller: GitCaller, rec: RepositoryResourceRecord, action: string, service: GitService): Promise<void> {
+async function auditGitAccess(ctx: ProviderContext, caller: AnyCaller, rec: RepositoryResourceRecord, action: string, service: GitService): Promise<void> {
   const { principal } = caller;
   if (!principal) return; // anonymous clones of public repositories are not attributed
   await audit(ctx, requestSource(caller), action, {
@@ -78,7 +72,7 @@ async function auditGitAccess(ctx: ProviderContext, caller: GitCaller, rec: Repo
 }
 
 /** Serves one authorized smart-HTTP exchange on `rec` through `stream`. Rejects only before the stream starts. */
-export async function serveGitExchange(ctx: ProviderContext, caller: GitCaller, rec: RepositoryResourceRecord, exchange: GitExchange, stream: GitBackendStream): Promise<void> {
+export async function serveGitExchange(ctx: ProviderContext, caller: AnyCaller, rec: RepositoryResourceRecord, exchange: GitExchange, stream: GitBackendStream): Promise<void> {
   const { request } = exchange;
   const contentTypeProblem = rpcContentTypeProblem(request, exchange.contentType);
   if (contentTypeProblem) throw contentTypeProblem;

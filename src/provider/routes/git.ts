@@ -5,18 +5,15 @@
 // ("remote: ...") — JSON for a client that asks for it —; 401s carry `WWW-Authenticate: Basic
 // realm="Tessera"` so git asks its credential helper.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { anyCallerOf } from '../authz/caller';
 import type { ProviderContext } from '../context';
 import { gitFullName } from '../git/git-refusal-message';
 import { GIT_REALM, GIT_SMART_HTTP, gitAccessOf, gitRepositoryParams, smartHttpRequestOf } from '../git/git-requirements';
-import { GitCaller, gitRefusalMessageFor, serveGitExchange } from '../git/git-transfer-service';
+import { gitRefusalMessageFor, serveGitExchange } from '../git/git-transfer-service';
 import { serveGitHttpBackend } from '../git/http-backend';
 import { toHttpError } from '../http/error-handler';
 import type { HttpError } from '../http/errors';
 import { repositoryOf } from '../repos/repository-resource';
-
-function gitCallerOf(request: FastifyRequest): GitCaller {
-  return { principal: request.principal, ip: request.ip };
-}
 
 async function sendGitError(ctx: ProviderContext, request: FastifyRequest, reply: FastifyReply, err: HttpError): Promise<FastifyReply> {
   for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
@@ -54,7 +51,7 @@ export function registerGitRoutes(app: FastifyInstance, ctx: ProviderContext): v
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       const { subPath, request: gitRequest } = smartHttpRequestOf(request);
       const exchange = { request: gitRequest, subPath, contentType: request.headers['content-type'] };
-      await serveGitExchange(ctx, gitCallerOf(request), repositoryOf(request), exchange, (options) => {
+      await serveGitExchange(ctx, anyCallerOf(request), repositoryOf(request), exchange, (options) => {
         reply.hijack();
         return serveGitHttpBackend(request.raw, reply.raw, options);
       });
