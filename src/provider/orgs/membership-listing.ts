@@ -1,12 +1,14 @@
 // Reading memberships: the caller's own (GET /user/memberships/orgs[/{org}], only of orgs the
-// credentials may see), an org's pending invitations (owners) and one user's membership of an org.
+// credentials may see), an org's pending invitations (owners), its active members and one user's
+// membership of an org.
 import type { Principal } from '../auth/principal';
 import type { ProviderContext } from '../context';
 import { notFound } from '../http/errors';
 import type { Page } from '../http/pagination';
-import type { MembershipRecord } from '../store/memberships';
+import type { MembershipRecord, OrgRole } from '../store/memberships';
 import type { OrganizationRecord } from '../store/organizations';
 import type { UserRecord } from '../store/users';
+import { activeRole } from './org-roles';
 import { tokenMaySeeOrg } from './organization-listing';
 
 /** One page of the caller's memberships (of one state, if given) and how many there are in all. */
@@ -56,4 +58,18 @@ export async function orgMembership(ctx: ProviderContext, org: OrganizationRecor
   const membership = user ? await ctx.store.memberships.get(org.id, user.id) : undefined;
   if (!user || !membership) throw notFound();
   return { membership, user };
+}
+
+/** One page of the org's active members (of one role, if given) and how many there are. */
+export async function activeMembers(ctx: ProviderContext, org: OrganizationRecord, role: OrgRole | undefined, page: Page): Promise<{ users: UserRecord[]; total: number }> {
+  const members = await ctx.store.memberships.list({ orgId: org.id, state: 'active', role, limit: page.limit, offset: page.offset });
+  const total = await ctx.store.memberships.count({ orgId: org.id, state: 'active', role });
+  const users = await Promise.all(members.map((m) => ctx.store.users.byId(m.userId)));
+  return { users: users.filter((u): u is UserRecord => !!u), total };
+}
+
+/** 404 unless the user `login` is an active member of the org. */
+export async function requireActiveMember(ctx: ProviderContext, org: OrganizationRecord, login: string): Promise<void> {
+  const user = await ctx.store.users.byLogin(login);
+  if (!user || !(await activeRole(ctx, org.id, user.id))) throw notFound();
 }

@@ -27,3 +27,11 @@ export async function listableOrgs(ctx: ProviderContext, principal: Principal, o
   }
   return { orgs: out, ssoSkipped };
 }
+
+/** The orgs the caller is an active member of and the credentials may list, by login; SSO-skipped ones apart. */
+export async function userOrganizations(ctx: ProviderContext, principal: Principal): Promise<{ orgs: OrganizationRecord[]; ssoSkipped: number[] }> {
+  const memberships = await ctx.store.memberships.list({ userId: principal.user.id, state: 'active' });
+  const listed = await listableOrgs(ctx, principal, await ctx.store.organizations.byIds(memberships.map((m) => m.orgId)));
+  listed.orgs.sort((a, b) => a.login.toLowerCase().localeCompare(b.login.toLowerCase()));
+  return listed;
+}
