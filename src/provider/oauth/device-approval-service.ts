@@ -2,24 +2,30 @@
 // which scopes), then approve or deny it. Every typed code is a guess under the per-user limit
 // (user-code-guesses.ts). Approving hands the device a token with those scopes, so the route needs
 // sudo (fresh password + 2FA), as creating a token does; the approval itself is one atomic
-// change from pending, so a code is approved or denied once.
+// change from pending, so a code is approved or denied once. The standalone sign-in page confirms
+// through a one-time ticket instead: issued after sign-in, taken by Authorize or Deny.
 import type { DeviceAuthorizationJson } from '../../shared/api-types';
 import { normalizeUserCode } from '../../shared/user-code';
 import { AUDIT_ACTIONS } from '../audit/audit-log';
 import { audit } from '../audit/audit';
 import type { Caller } from '../authz/caller';
+import { MINUTE } from '../clock';
 import type { ProviderContext } from '../context';
 import { HttpError, invalidField, notFound } from '../http/errors';
 import type { DeviceCodeRecord } from '../store/device-codes';
 import type { OAuthAppRecord } from '../store/oauth-apps';
 import type { UserRecord } from '../store/users';
-import { codeDigest } from './device-codes';
+import { codeDigest, newTicket } from './device-codes';
 import { deviceAuthorizationJson, deviceStatus } from './device-authorization-json';
 import { guessUserCode } from './user-code-guesses';
 
 export const WRONG_CODE_MESSAGE = 'No device is waiting for this code: check the code the device shows';
 export const EXPIRED_CODE_MESSAGE = 'This code has expired: start again on the device to get a new one';
 export const USED_CODE_MESSAGE = 'This code has already been approved or denied';
+
+/** How long the sign-in page's confirmation step waits for Authorize or Deny. */
+const TICKET_LIFETIME_MS = 5 * MINUTE;
+export const CONFIRMATION_GONE_MESSAGE = 'This confirmation has expired or was already used. Sign in and type the device code again.';
 
 export interface WaitingDevice {
   code: DeviceCodeRecord;
@@ -82,4 +88,28 @@ export async function decidedDevice(ctx: ProviderContext, caller: Caller, id: nu
   const app = code ? await ctx.store.oauthApps.byId(code.appId) : undefined;
   if (!code || !app || code.userId !== caller.principal.user.id) throw notFound();
   return deviceAuthorizationJson(code, app, ctx.clock.now());
+}
+
+/**
+ * The one-time ticket the sign-in page's confirmation form carries, for `user` and this waiting
+ * device: it ends after five minutes or with the device code, whichever comes first.
+ */
+export async function issueConfirmationTicket(ctx: ProviderContext, user: UserRecord, device: WaitingDevice): Promise<string> {
+  const ticket = newTicket();
+  const expiresAt = new Date(Math.min(device.code.expiresAt.getTime(), ctx.clock.now().getTime() + TICKET_LIFETIME_MS));
+  await ctx.store.deviceCodes.setTicket(device.code.id, { digest: codeDigest(ticket), userId: user.id, expiresAt });
+  return ticket;
+}
+
+/**
+ * Approves or denies the device a confirmation ticket was issued for, as the user who signed in;
+ * the ticket is used up either way. 410 when it expired or was used already.
+ */
+export async function decideByTicket(ctx: ProviderContext, ip: string, ticket: string, decision: 'approved' | 'denied'): Promise<{ user: UserRecord; app: OAuthAppRecord }> {
+  const taken = await ctx.store.deviceCodes.takeTicket(codeDigest(ticket), ctx.clock.now());
+  const user = taken ? await ctx.store.users.byId(taken.userId) : undefined;
+  const app = taken ? await ctx.store.oauthApps.byId(taken.code.appId) : undefined;
+  if (!taken || !user || !app) throw new HttpError(410, CONFIRMATION_GONE_MESSAGE);
+  await decideDevice(ctx, { user, ip }, { code: taken.code, app }, decision);
+  return { user, app };
 }

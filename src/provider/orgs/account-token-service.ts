@@ -5,6 +5,7 @@ import { audit } from '../audit/audit';
 import { assertSudo } from '../auth/sudo';
 import { auditSourceOf, Caller } from '../authz/caller';
 import type { ProviderContext } from '../context';
+import type { Page } from '../http/pagination';
 import { invalidField, notFound } from '../http/errors';
 import type { AccountTokenRecord } from '../store/account-tokens';
 import type { OrganizationRecord } from '../store/organizations';
@@ -30,6 +31,17 @@ export async function orgAccountToken(ctx: ProviderContext, org: OrganizationRec
   const token = account?.orgId === org.id ? await ctx.store.tokens.byId(id) : undefined;
   if (!account || !token || token.kind !== 'account') throw notFound();
   return { token, account };
+}
+
+/** One page of the org's account tokens and how many there are. */
+export async function listAccountTokens(ctx: ProviderContext, org: OrganizationRecord, page: Page): Promise<{ items: AccountToken[]; total: number }> {
+  const all = await ctx.store.accountTokens.list(org.id);
+  const items: AccountToken[] = [];
+  for (const account of all.slice(page.offset, page.offset + page.limit)) {
+    const token = await ctx.store.tokens.byId(account.tokenId);
+    if (token) items.push({ token, account });
+  }
+  return { items, total: all.length };
 }
 
 export async function createAccountToken(

@@ -11,11 +11,9 @@ import type { AuthRequirement } from '../authz/requirement';
 import { apiBase, ProviderContext } from '../context';
 import { idParam } from '../http/params';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
-import { createAccountToken, deleteAccountToken, orgAccountToken, updateAccountToken } from '../orgs/account-token-service';
+import { accountTokenJson } from '../orgs/account-token-json';
+import { createAccountToken, deleteAccountToken, listAccountTokens, orgAccountToken, updateAccountToken } from '../orgs/account-token-service';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
-import type { AccountTokenRecord } from '../store/account-tokens';
-import type { OrganizationRecord } from '../store/organizations';
-import type { TokenRecord } from '../store/tokens';
 
 const BASE = '/api/v3/orgs/:org/account-tokens';
 
@@ -29,23 +27,6 @@ const WRITE: AuthRequirement = { ...READ, permission: { group: 'organization', n
 const nameSchema = { type: 'string', minLength: 1, maxLength: 255 } as const;
 const descriptionSchema = { anyOf: [{ type: 'string', maxLength: 1024 }, { type: 'null' }] } as const;
 
-async function accountTokenJson(ctx: ProviderContext, org: OrganizationRecord, t: TokenRecord, a: AccountTokenRecord, secret?: string): Promise<Record<string, unknown>> {
-  return {
-    id: t.id,
-    name: t.note,
-    description: t.description,
-    ...(secret !== undefined ? { token: secret } : {}),
-    token_last_eight: t.tokenLastEight,
-    active: a.active && t.status === 'active',
-    status: t.status === 'revoked' ? 'revoked' : a.active ? 'active' : 'inactive',
-    created_at: t.createdAt.toISOString(),
-    created_by: (await ctx.store.users.byId(t.userId))?.login ?? null,
-    deactivated_at: a.deactivatedAt?.toISOString() ?? null,
-    last_used_at: t.lastUsedAt?.toISOString() ?? null,
-    url: `${apiBase(ctx)}/orgs/${org.login}/account-tokens/${t.id}`,
-  };
-}
-
 export function registerAccountTokenRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   app.get<{ Params: { org: string }; Querystring: { per_page?: string; page?: string } }>(
     BASE,
@@ -53,14 +34,9 @@ export function registerAccountTokenRoutes(app: FastifyInstance, ctx: ProviderCo
     async (request, reply) => {
       const { org } = organizationOf(request);
       const page = pageOf(request.query);
-      const all = await ctx.store.accountTokens.list(org.id);
-      setLinkHeader(request, reply, page, all.length, ctx.origin);
-      const out: Record<string, unknown>[] = [];
-      for (const a of all.slice(page.offset, page.offset + page.limit)) {
-        const t = await ctx.store.tokens.byId(a.tokenId);
-        if (t) out.push(await accountTokenJson(ctx, org, t, a));
-      }
-      return out;
+      const { items, total } = await listAccountTokens(ctx, org, page);
+      setLinkHeader(request, reply, page, total, ctx.origin);
+      return Promise.all(items.map(({ token, account }) => accountTokenJson(ctx, org, token, account)));
     },
   );
 

@@ -8,18 +8,15 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MAX_PASSWORD_LENGTH } from '../auth/passwords';
 import { signIn } from '../auth/sign-in';
 import type { AuthRequirement } from '../authz/requirement';
-import { MINUTE } from '../clock';
 import type { ProviderContext } from '../context';
 import { HttpError } from '../http/errors';
 import { acceptFormBodies } from '../http/form-body';
 import { CONFIRM_FORM_SCHEMA, FormGuard, formString, sendHtml } from '../http/html-page';
-import { decideDevice, findWaitingDevice } from '../oauth/device-approval-service';
-import { codeDigest, newTicket } from '../oauth/device-codes';
+import { decideByTicket, findWaitingDevice, issueConfirmationTicket } from '../oauth/device-approval-service';
 import { confirmPage, outcomePage, signInPage } from '../oauth/device-page-html';
 
 const ANYONE: AuthRequirement = { anonymous: true };
 const CSRF_COOKIE = 'tessera_device_csrf';
-const TICKET_LIFETIME_MS = 5 * MINUTE;
 
 export function registerDevicePageRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   const guard = new FormGuard(CSRF_COOKIE, '/login/device', ctx.origin.startsWith('https:'));
@@ -64,9 +61,7 @@ export function registerDevicePageRoutes(app: FastifyInstance, ctx: ProviderCont
           if (!(err instanceof HttpError) || err.status >= 500) throw err;
           return again(err.message.replace(/^Validation Failed: user_code /, 'The device code '), err.status);
         }
-        const ticket = newTicket();
-        const expiresAt = new Date(Math.min(device.code.expiresAt.getTime(), ctx.clock.now().getTime() + TICKET_LIFETIME_MS));
-        await ctx.store.deviceCodes.setTicket(device.code.id, { digest: codeDigest(ticket), userId: user.id, expiresAt });
+        const ticket = await issueConfirmationTicket(ctx, user, device);
         return sendHtml(reply, confirmPage({ csrf, ticket, login: user.login, appName: device.app.name, appUrl: device.app.url, scopes: device.code.scopes }));
       },
     );
@@ -79,17 +74,15 @@ export function registerDevicePageRoutes(app: FastifyInstance, ctx: ProviderCont
       },
       async (request, reply) => {
         checkCsrf(request, request.body.csrf);
-        const taken = await ctx.store.deviceCodes.takeTicket(codeDigest(request.body.ticket), ctx.clock.now());
-        const user = taken ? await ctx.store.users.byId(taken.userId) : undefined;
-        const app = taken ? await ctx.store.oauthApps.byId(taken.code.appId) : undefined;
-        if (!taken || !user || !app) return sendHtml(reply, outcomePage('Start again', 'This confirmation has expired or was already used. Sign in and type the device code again.'), 410);
         const decision = request.body.decision === 'approve' ? 'approved' : 'denied';
+        let decided;
         try {
-          await decideDevice(ctx, { user, ip: request.ip }, { code: taken.code, app }, decision);
+          decided = await decideByTicket(ctx, request.ip, request.body.ticket, decision);
         } catch (err) {
           if (!(err instanceof HttpError) || err.status >= 500) throw err;
           return sendHtml(reply, outcomePage('Start again', err.message), err.status);
         }
+        const { user, app } = decided;
         return sendHtml(
           reply,
           decision === 'approved'

@@ -3,13 +3,12 @@
 // removal, the user's own memberships (GET /user/memberships/orgs[/{org}]) and an org's pending
 // invitations (GET /orgs/{org}/invitations, owners only). GitHub calls an owner `admin` here.
 import type { FastifyInstance } from 'fastify';
-import type { Principal } from '../auth/principal';
 import { principalOf } from '../authz/authorize';
 import { callerOf } from '../authz/caller';
 import type { ProviderContext } from '../context';
-import { notFound } from '../http/errors';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
 import { ApiOrgRole, invitationJson, membershipJson, storeRole } from '../orgs/membership-json';
+import { orgMembership, ownMembership, ownMemberships, pendingInvitations } from '../orgs/membership-listing';
 import { acceptInvitation, removeMembership, setMembership } from '../orgs/membership-service';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
 
@@ -18,14 +17,6 @@ const MEMBERS_READ = { group: 'organization', name: 'members', level: 'read' } a
 const MEMBERS_WRITE = { group: 'organization', name: 'members', level: 'write' } as const;
 /** Classic tokens: `admin:org`, or Tessera's `admin:token` (what the editor signs in with; it can mint an `admin:org` token anyway). */
 const MEMBERS_ADMIN_SCOPES = ['admin:org', 'admin:token'];
-
-/** A fine-grained token sees only its resource owner's membership; an account token its org's. */
-function tokenMaySee(principal: Principal, orgId: number): boolean {
-  const t = principal.token;
-  if (t?.kind === 'fine_grained') return t.resourceOwnerType === 'Organization' && t.resourceOwnerId === orgId;
-  if (t?.kind === 'account') return principal.orgId === orgId;
-  return true;
-}
 
 export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   app.get<{ Querystring: { state?: 'active' | 'pending'; per_page?: string; page?: string } }>(
@@ -38,16 +29,10 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const all = (await ctx.store.memberships.list({ userId: principal.user.id, state: request.query.state })).filter((m) => tokenMaySee(principal, m.orgId));
       const page = pageOf(request.query);
-      const slice = all.slice(page.offset, page.offset + page.limit);
-      setLinkHeader(request, reply, page, all.length, ctx.origin);
-      const out = [];
-      for (const m of slice) {
-        const org = await ctx.store.organizations.byId(m.orgId);
-        if (org) out.push(membershipJson(ctx, m, org, principal.user));
-      }
-      return out;
+      const { items, total } = await ownMemberships(ctx, principal, request.query.state, page);
+      setLinkHeader(request, reply, page, total, ctx.origin);
+      return items.map(({ membership, org }) => membershipJson(ctx, membership, org, principal.user));
     },
   );
 
@@ -56,10 +41,8 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
     { config: { auth: { classicScopes: ['read:org', 'user'], permission: 'none' } } },
     async (request) => {
       const principal = principalOf(request);
-      const org = await ctx.store.organizations.byLogin(request.params.org);
-      const m = org && tokenMaySee(principal, org.id) ? await ctx.store.memberships.get(org.id, principal.user.id) : undefined;
-      if (!org || !m) throw notFound();
-      return membershipJson(ctx, m, org, principal.user);
+      const { membership, org } = await ownMembership(ctx, principal, request.params.org);
+      return membershipJson(ctx, membership, org, principal.user);
     },
   );
 
@@ -85,15 +68,9 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
     async (request, reply) => {
       const { org } = organizationOf(request);
       const page = pageOf(request.query);
-      const pending = await ctx.store.memberships.list({ orgId: org.id, state: 'pending', limit: page.limit, offset: page.offset });
-      setLinkHeader(request, reply, page, await ctx.store.memberships.count({ orgId: org.id, state: 'pending' }), ctx.origin);
-      const out = [];
-      for (const m of pending) {
-        const user = await ctx.store.users.byId(m.userId);
-        const inviter = m.invitedBy === null ? undefined : await ctx.store.users.byId(m.invitedBy);
-        if (user) out.push(invitationJson(ctx, m, org, user, inviter));
-      }
-      return out;
+      const { items, total } = await pendingInvitations(ctx, org, page);
+      setLinkHeader(request, reply, page, total, ctx.origin);
+      return items.map(({ membership, user, inviter }) => invitationJson(ctx, membership, org, user, inviter));
     },
   );
 
@@ -102,10 +79,8 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
     { config: { auth: { classicScopes: ['read:org'], permission: MEMBERS_READ, accountToken: true, resource: organizationResolver('member') } } },
     async (request) => {
       const { org } = organizationOf(request);
-      const user = await ctx.store.users.byLogin(request.params.username);
-      const m = user ? await ctx.store.memberships.get(org.id, user.id) : undefined;
-      if (!user || !m) throw notFound();
-      return membershipJson(ctx, m, org, user);
+      const { membership, user } = await orgMembership(ctx, org, request.params.username);
+      return membershipJson(ctx, membership, org, user);
     },
   );
 

@@ -6,17 +6,15 @@ import { principalOf } from '../authz/authorize';
 import { callerOf } from '../authz/caller';
 import { partialResultsHeader, SSO_HEADER } from '../authz/token-access';
 import type { ProviderContext } from '../context';
-import { notFound } from '../http/errors';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
 import { organizationJson, organizationSimpleJson, organizationWithCountsJson, simpleUserJson } from '../orgs/account-json';
 import { organizationProfileSchema } from '../orgs/org-profile-input';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
-import { activeRole } from '../orgs/org-roles';
+import { activeMembers, requireActiveMember } from '../orgs/membership-listing';
 import { createOrganization, updateOrganization } from '../orgs/organization-service';
-import { listableOrgs } from '../orgs/organization-listing';
+import { userOrganizations } from '../orgs/organization-listing';
 import { LIST_USER_ORGANIZATIONS, READ_ORGANIZATION } from '../orgs/organization-requirements';
 import { LOGIN_PATTERN } from '../users/user-json';
-import type { UserRecord } from '../store/users';
 
 const API = '/api/v3';
 const nameSchema = { anyOf: [{ type: 'string', maxLength: 255 }, { type: 'null' }] } as const;
@@ -76,10 +74,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
       schema: { querystring: { type: 'object', additionalProperties: false, properties: { ...paginationQuerySchema } } },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
-      const memberships = await ctx.store.memberships.list({ userId: principal.user.id, state: 'active' });
-      const { orgs, ssoSkipped } = await listableOrgs(ctx, principal, await ctx.store.organizations.byIds(memberships.map((m) => m.orgId)));
-      orgs.sort((a, b) => a.login.toLowerCase().localeCompare(b.login.toLowerCase()));
+      const { orgs, ssoSkipped } = await userOrganizations(ctx, principalOf(request));
       const sso = partialResultsHeader(ssoSkipped);
       if (sso) reply.header(SSO_HEADER, sso);
       const page = pageOf(request.query);
@@ -112,10 +107,9 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
       const { org } = organizationOf(request);
       const page = pageOf(request.query);
       const role = request.query.role === 'admin' ? 'owner' : request.query.role === 'member' ? 'member' : undefined;
-      const members = await ctx.store.memberships.list({ orgId: org.id, state: 'active', role, limit: page.limit, offset: page.offset });
-      setLinkHeader(request, reply, page, await ctx.store.memberships.count({ orgId: org.id, state: 'active', role }), ctx.origin);
-      const users = await Promise.all(members.map((m) => ctx.store.users.byId(m.userId)));
-      return users.filter((u): u is UserRecord => !!u).map((u) => simpleUserJson(ctx, u));
+      const { users, total } = await activeMembers(ctx, org, role, page);
+      setLinkHeader(request, reply, page, total, ctx.origin);
+      return users.map((u) => simpleUserJson(ctx, u));
     },
   );
 
@@ -132,9 +126,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
       },
     },
     async (request, reply) => {
-      const { org } = organizationOf(request);
-      const user = await ctx.store.users.byLogin(request.params.username);
-      if (!user || !(await activeRole(ctx, org.id, user.id))) throw notFound();
+      await requireActiveMember(ctx, organizationOf(request).org, request.params.username);
       reply.code(204);
     },
   );

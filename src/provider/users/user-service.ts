@@ -1,20 +1,44 @@
-// Users' accounts and public profiles: changing the caller's profile (PATCH /user; a new email
+// Users' accounts and public profiles: signing up (POST /users; the first user is the site admin,
+// closed sign-up lets only site admins make accounts), changing the caller's profile (PATCH /user; a new email
 // needs the email scope or permission as well), an account's public profile by login (a user or an
 // organization, GET /users/{username}) and the repositories of an account the caller may list.
-import type { UpdateUserRequest } from '../../shared/api-types';
+import type { CreateUserRequest, UpdateUserRequest } from '../../shared/api-types';
 import { AUDIT_ACTIONS } from '../audit/audit-log';
 import { audit } from '../audit/audit';
+import { checkNewPassword } from '../auth/new-password';
 import type { Principal } from '../auth/principal';
-import { auditSourceOf, Caller } from '../authz/caller';
+import { AnyCaller, auditSourceOf, Caller } from '../authz/caller';
 import { requireClassicScope, requireFineGrainedPermission } from '../authz/permission-check';
 import type { ProviderContext } from '../context';
-import { invalidField, notFound } from '../http/errors';
+import { forbidden, invalidField, notFound } from '../http/errors';
 import { AccountOwner, ownerByLogin } from '../repos/account-owner';
 import { listableRepositories, ListedRepository } from '../repos/repository-listing';
 import { UniqueViolation } from '../store/errors';
 import type { UserRecord } from '../store/users';
 import { withTransaction } from '../transaction';
 import { userProfileFromBody } from './user-profile-input';
+
+/**
+ * Makes an account (the first one is the site admin), audited as `user.create` by the caller, or
+ * by the new user when the caller is anonymous. Closed sign-up: only a site admin makes accounts.
+ */
+export async function signUp(ctx: ProviderContext, caller: AnyCaller, input: CreateUserRequest): Promise<UserRecord> {
+  const by = caller.principal?.user;
+  if (ctx.settings.signup === 'closed' && !by?.siteAdmin && (await ctx.store.users.count()) > 0) {
+    throw forbidden('Sign-up is closed on this provider: ask an administrator to create your account');
+  }
+  checkNewPassword(input.password, input.login);
+  const passwordHash = await ctx.passwords.hash(input.password);
+  let user: UserRecord;
+  try {
+    user = await ctx.store.users.createFirstIsAdmin({ login: input.login, email: input.email, name: input.name ?? null, passwordHash, createdAt: ctx.clock.now() });
+  } catch (err) {
+    if (err instanceof UniqueViolation) throw invalidField(err.field, 'is already taken', 'already_exists', 'User');
+    throw err;
+  }
+  await audit(ctx, { user: by ?? user, ip: caller.ip }, AUDIT_ACTIONS.userCreate, { user, data: { login: user.login, site_admin: user.siteAdmin } });
+  return user;
+}
 
 /** Changes the caller's name, email and GitHub profile fields, audited as `user.update`. */
 export async function updateUser(ctx: ProviderContext, caller: Caller, body: UpdateUserRequest): Promise<UserRecord> {

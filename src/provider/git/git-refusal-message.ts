@@ -1,0 +1,66 @@
+// The message git shows its user ("remote: ...") when the provider refuses a smart-HTTP request:
+// it names the token, the repository and the reason, and says what to do (use a personal access
+// token as the password). Worded from facts the caller gathers; decides nothing else.
+import type { Principal } from '../auth/principal';
+import { BAD_CREDENTIALS } from '../http/errors';
+
+export interface GitRefusal {
+  status: number;
+  /** The refusal's own message (the authorization layer's, or the handler's). */
+  message: string;
+  headers: Record<string, string>;
+}
+
+export interface GitRefusalFacts {
+  /** `owner/repo` as the client asked for it (without `.git`). */
+  fullName: string;
+  access: 'read' | 'write';
+  /** The request carried an Authorization header. */
+  sentCredentials: boolean;
+  /** Who was authenticated, if anyone. */
+  principal: Principal | undefined;
+  /** Why the token awaits its org's approval or was denied it, when that is so. */
+  approvalDenial?: string;
+}
+
+/** `owner/repo` from the route's `:owner` and `:repo` (which may end in `.git`). */
+export function gitFullName(owner: string | undefined, repo: string | undefined): string {
+  return `${owner ?? ''}/${(repo ?? '').replace(/\.git$/i, '')}`;
+}
+
+function describeToken(principal: Principal | undefined): string | undefined {
+  const token = principal?.token;
+  return token ? `token '${token.note}'` : undefined;
+}
+
+export function gitRefusalMessage(err: GitRefusal, facts: GitRefusalFacts): string {
+  const { fullName, access, principal } = facts;
+  const who = describeToken(principal);
+  if (err.status === 401) {
+    if (!facts.sentCredentials) return `Authentication required for ${fullName}: use a personal access token as the password`;
+    if (err.message === BAD_CREDENTIALS) {
+      return `Bad credentials for ${fullName}: the password must be a valid Tessera personal access token`;
+    }
+    return `${err.message} (${fullName})`;
+  }
+  if (err.status === 404) {
+    if (!who) return `Repository '${fullName}' not found`;
+    // The token's own state is no secret about the repository: say it when it is why.
+    return `Repository '${fullName}' not found, or ${who} may not access it${facts.approvalDenial ? ` (${facts.approvalDenial})` : ''}`;
+  }
+  if (err.status === 403) {
+    if (principal?.method === 'password') {
+      return 'Password authentication is not supported for Git operations: use a personal access token as the password';
+    }
+    const permission = err.headers['X-Accepted-GitHub-Permissions'];
+    if (who && permission) {
+      const [name, level] = permission.split('=');
+      return `${who} lacks ${name}:${level} on ${fullName} (${err.message})`;
+    }
+    const scope = /^Token lacks the required scope: (.*)$/.exec(err.message);
+    const verb = access === 'write' ? 'push to' : 'fetch from';
+    if (who && scope) return `${who} lacks the ${scope[1]} scope needed to ${verb} ${fullName}`;
+    return who ? `${who} may not ${verb} ${fullName}: ${err.message}` : err.message;
+  }
+  return err.message;
+}

@@ -1,0 +1,116 @@
+// Git over HTTPS, once authorization has let a request through (git-requirements.ts): checks what
+// git http-backend would answer with bare text, makes sure the repository record has its bare
+// repository, records the clone, hands the exchange to the caller's stream (git http-backend on the
+// raw request and response), then — the answer gone out, failures only logged — records a push
+// (the repository's pushed_at and the audit event, together). Also the message git shows for a
+// refusal.
+import { audit, requestSource } from '../audit/audit';
+import type { AnyCaller } from '../authz/caller';
+import { approvalDenial } from '../authz/token-access';
+import type { ProviderContext } from '../context';
+import { HttpError } from '../http/errors';
+import { repositoriesRoot } from '../repos/repositories-root';
+import type { RepositoryResourceRecord } from '../repos/repository-resource';
+import { withTransaction } from '../transaction';
+import { bareRepositoryExists, createBareRepository, gitPathInfo, InvalidRepositoryNameError } from './bare-repos';
+import { GitRefusal, gitRefusalMessage, GitRefusalFacts } from './git-refusal-message';
+import type { GitService, GitSmartHttpRequest } from './git-service';
+import type { GitHttpBackendOptions, GitHttpBackendResult } from './http-backend';
+
+/** Audit event names for git use (GitHub's). */
+export const GIT_AUDIT_ACTIONS = { clone: 'git.clone', push: 'git.push' } as const;
+
+/** One smart-HTTP exchange as the route parsed it. */
+export interface GitExchange {
+  request: GitSmartHttpRequest;
+  /** The path after `{owner}/{repo}.git`: `/info/refs`, `/git-upload-pack`, … */
+  subPath: string;
+  /** The request's Content-Type header, as sent. */
+  contentType: string | undefined;
+}
+
+/** Streams the exchange through git http-backend (the route's raw request and response); never rejects. */
+export type GitBackendStream = (options: Pick<GitHttpBackendOptions, 'projectRoot' | 'pathInfo' | 'request' | 'remoteUser' | 'remoteAddr'>) => Promise<GitHttpBackendResult>;
+
+/** An RPC must say what it carries; refused here rather than by git http-backend, whose answer would be bare text. */
+export function rpcContentTypeProblem(request: GitSmartHttpRequest, contentType: string | undefined): HttpError | undefined {
+  if (request.phase !== 'rpc') return undefined;
+  const expectedType = `application/x-git-${request.service}-request`;
+  if (String(contentType ?? '').split(';')[0].trim().toLowerCase() === expectedType) return undefined;
+  return new HttpError(415, `Unsupported Media Type: git-${request.service} needs Content-Type ${expectedType}`);
+}
+
+/** Only a clone or fetch's first step is recorded as a clone (one per fetch, whatever its rounds). */
+export function isCloneStart(request: GitSmartHttpRequest): boolean {
+  return request.phase === 'advertisement' && request.service === 'upload-pack';
+}
+
+/** One push = one receive-pack RPC with a pack that git http-backend accepted (git may first probe with a 4-byte "0000"). */
+export function isCompletedPush(request: GitSmartHttpRequest, result: GitHttpBackendResult): boolean {
+  return request.phase === 'rpc' && request.service === 'receive-pack' && result.status === 200 && !result.aborted && result.bytesIn > 4;
+}
+
+/** git http-backend failed (not the client going away): worth a line in the server log. */
+export function backendFailed(result: GitHttpBackendResult): boolean {
+  return result.status >= 500 || (result.exitCode !== 0 && !result.aborted && result.exitCode !== null);
+}
+
+async function auditGitAccess(ctx: ProviderContext, caller: AnyCaller, rec: RepositoryResourceRecord, action: string, service: GitService): Promise<void> {
+  const { principal } = caller;
+  if (!principal) return; // anonymous clones of public repositories are not attributed
+  await audit(ctx, requestSource(caller), action, {
+    ...(rec.owner.type === 'Organization' ? { org: { id: rec.owner.id, login: rec.owner.login } } : {}),
+    ...(principal.token ? { tokenId: principal.token.id } : {}),
+    data: {
+      repository: rec.fullName,
+      repository_id: rec.repository.id,
+      repository_public: !rec.repository.private,
+      transport_protocol_name: 'http',
+      service: `git-${service}`,
+    },
+  });
+}
+
+/** Serves one authorized smart-HTTP exchange on `rec` through `stream`. Rejects only before the stream starts. */
+export async function serveGitExchange(ctx: ProviderContext, caller: AnyCaller, rec: RepositoryResourceRecord, exchange: GitExchange, stream: GitBackendStream): Promise<void> {
+  const { request } = exchange;
+  const contentTypeProblem = rpcContentTypeProblem(request, exchange.contentType);
+  if (contentTypeProblem) throw contentTypeProblem;
+  const root = repositoriesRoot(ctx);
+  let pathInfo: string;
+  try {
+    pathInfo = gitPathInfo(rec.owner.login, rec.repository.name, exchange.subPath);
+  } catch (err) {
+    if (err instanceof InvalidRepositoryNameError) throw new HttpError(404, 'Not Found');
+    throw err;
+  }
+  // A repository record always has its bare repository (made here if an earlier step missed it).
+  if (!(await bareRepositoryExists(root, rec.owner.login, rec.repository.name))) {
+    await createBareRepository(root, rec.owner.login, rec.repository.name);
+  }
+  if (isCloneStart(request)) await auditGitAccess(ctx, caller, rec, GIT_AUDIT_ACTIONS.clone, request.service);
+
+  const result = await stream({ projectRoot: root, pathInfo, request, remoteUser: caller.principal?.user.login, remoteAddr: caller.ip });
+  // The answer has gone out: from here on, failures are only logged.
+  try {
+    if (backendFailed(result)) {
+      ctx.log('warn', `git ${request.service} on ${rec.fullName}: status ${result.status}, exit ${result.exitCode ?? result.signal}: ${result.stderr.trim()}`);
+    }
+    if (isCompletedPush(request, result)) {
+      await withTransaction(ctx, async (tx) => {
+        await tx.store.repositories.touchPushed(rec.repository.id, ctx.clock.now());
+        await auditGitAccess(tx, caller, rec, GIT_AUDIT_ACTIONS.push, request.service);
+      });
+    }
+  } catch (err) {
+    ctx.log('error', `git ${request.service} on ${rec.fullName}: after the answer: ${(err as Error)?.stack ?? String(err)}`);
+  }
+}
+
+/** The message git shows for a refusal of a request on `fullName` (see git-refusal-message.ts). */
+export async function gitRefusalMessageFor(ctx: ProviderContext, err: GitRefusal, facts: Omit<GitRefusalFacts, 'approvalDenial'>): Promise<string> {
+  const token = facts.principal?.token;
+  // Only a 404 to a token says why the token itself may be the reason.
+  const denial = err.status === 404 && token ? await approvalDenial(ctx, token).catch(() => undefined) : undefined;
+  return gitRefusalMessage(err, { ...facts, approvalDenial: denial?.message });
+}

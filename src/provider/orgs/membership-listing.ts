@@ -1,0 +1,75 @@
+// Reading memberships: the caller's own (GET /user/memberships/orgs[/{org}], only of orgs the
+// credentials may see), an org's pending invitations (owners), its active members and one user's
+// membership of an org.
+import type { Principal } from '../auth/principal';
+import type { ProviderContext } from '../context';
+import { notFound } from '../http/errors';
+import type { Page } from '../http/pagination';
+import type { MembershipRecord, OrgRole } from '../store/memberships';
+import type { OrganizationRecord } from '../store/organizations';
+import type { UserRecord } from '../store/users';
+import { activeRole } from './org-roles';
+import { tokenMaySeeOrg } from './organization-listing';
+
+/** One page of the caller's memberships (of one state, if given) and how many there are in all. */
+export async function ownMemberships(
+  ctx: ProviderContext,
+  principal: Principal,
+  state: 'active' | 'pending' | undefined,
+  page: Page,
+): Promise<{ items: Array<{ membership: MembershipRecord; org: OrganizationRecord }>; total: number }> {
+  const all = (await ctx.store.memberships.list({ userId: principal.user.id, state })).filter((m) => tokenMaySeeOrg(principal, m.orgId));
+  const items = [];
+  for (const membership of all.slice(page.offset, page.offset + page.limit)) {
+    const org = await ctx.store.organizations.byId(membership.orgId);
+    if (org) items.push({ membership, org });
+  }
+  return { items, total: all.length };
+}
+
+/** The caller's membership of the org named `orgLogin`; 404 when none, or the credentials may not see the org. */
+export async function ownMembership(ctx: ProviderContext, principal: Principal, orgLogin: string): Promise<{ membership: MembershipRecord; org: OrganizationRecord }> {
+  const org = await ctx.store.organizations.byLogin(orgLogin);
+  const membership = org && tokenMaySeeOrg(principal, org.id) ? await ctx.store.memberships.get(org.id, principal.user.id) : undefined;
+  if (!org || !membership) throw notFound();
+  return { membership, org };
+}
+
+/** One page of the org's pending invitations, with who was invited and by whom, and how many there are. */
+export async function pendingInvitations(
+  ctx: ProviderContext,
+  org: OrganizationRecord,
+  page: Page,
+): Promise<{ items: Array<{ membership: MembershipRecord; user: UserRecord; inviter: UserRecord | undefined }>; total: number }> {
+  const pending = await ctx.store.memberships.list({ orgId: org.id, state: 'pending', limit: page.limit, offset: page.offset });
+  const total = await ctx.store.memberships.count({ orgId: org.id, state: 'pending' });
+  const items = [];
+  for (const membership of pending) {
+    const user = await ctx.store.users.byId(membership.userId);
+    const inviter = membership.invitedBy === null ? undefined : await ctx.store.users.byId(membership.invitedBy);
+    if (user) items.push({ membership, user, inviter });
+  }
+  return { items, total };
+}
+
+/** The membership of the user `login` in the org; 404 when none. */
+export async function orgMembership(ctx: ProviderContext, org: OrganizationRecord, login: string): Promise<{ membership: MembershipRecord; user: UserRecord }> {
+  const user = await ctx.store.users.byLogin(login);
+  const membership = user ? await ctx.store.memberships.get(org.id, user.id) : undefined;
+  if (!user || !membership) throw notFound();
+  return { membership, user };
+}
+
+/** One page of the org's active members (of one role, if given) and how many there are. */
+export async function activeMembers(ctx: ProviderContext, org: OrganizationRecord, role: OrgRole | undefined, page: Page): Promise<{ users: UserRecord[]; total: number }> {
+  const members = await ctx.store.memberships.list({ orgId: org.id, state: 'active', role, limit: page.limit, offset: page.offset });
+  const total = await ctx.store.memberships.count({ orgId: org.id, state: 'active', role });
+  const users = await Promise.all(members.map((m) => ctx.store.users.byId(m.userId)));
+  return { users: users.filter((u): u is UserRecord => !!u), total };
+}
+
+/** 404 unless the user `login` is an active member of the org. */
+export async function requireActiveMember(ctx: ProviderContext, org: OrganizationRecord, login: string): Promise<void> {
+  const user = await ctx.store.users.byLogin(login);
+  if (!user || !(await activeRole(ctx, org.id, user.id))) throw notFound();
+}

@@ -1,0 +1,46 @@
+// What a git push leaves behind besides the refs, through the real provider and the real git
+// client: the repository's pushed_at moves to the time of the push and its git.push event carries
+// that same time; a clone or fetch moves nothing.
+import * as assert from 'node:assert/strict';
+import { createClassicToken } from './helpers/accounts';
+import { useGitFixture } from './helpers/git-fixture';
+
+describe('git push bookkeeping (real git through the provider)', function () {
+  this.timeout(60_000);
+  const f = useGitFixture('tessera-git-push-records-');
+  const HOUR = 3_600_000;
+
+  it("a push sets the repository's pushed_at with its git.push event; a clone and a fetch leave it", async () => {
+    const { p, alice } = f;
+    const basic = { login: alice.login, password: alice.password };
+    await f.createRepo(alice, 'ledger', true);
+    const t = await createClassicToken(p.asTestProvider, alice, { name: 'ledger', scopes: ['repo'] });
+    const pushedAt = async () => {
+      const res = await p.api.call('GET', '/repos/alice/ledger', { basic });
+      assert.equal(res.status, 200, res.text);
+      return res.json.pushed_at as string;
+    };
+    const created = await pushedAt();
+
+    p.clock.advance(HOUR);
+    const c = await f.cloneTo(t.token, 'alice/ledger');
+    assert.equal(c.code, 0, c.stderr);
+    assert.equal(await pushedAt(), created, 'a clone is no push');
+
+    p.clock.advance(HOUR);
+    const pushTime = p.clock.now();
+    const push = await f.commitAndPush(c.dir, 'first');
+    assert.equal(push.code, 0, push.stderr);
+    assert.equal(await pushedAt(), pushTime.toISOString());
+    const log = await p.api.call('GET', '/user/audit-log?phrase=action:git.push', { basic });
+    assert.equal(log.status, 200, log.text);
+    const events = (log.json as { token_id?: number; created_at: number; repository?: string }[]).filter((e) => e.token_id === t.id);
+    assert.equal(events.length, 1, log.text.slice(0, 300));
+    assert.equal(events[0].created_at, pushTime.getTime());
+
+    p.clock.advance(HOUR);
+    const fetch = await f.cloneTo(t.token, 'alice/ledger');
+    assert.equal(fetch.code, 0, fetch.stderr);
+    assert.equal(await pushedAt(), pushTime.toISOString(), 'a fetch is no push');
+  });
+});
