@@ -40,5 +40,5 @@ export default tseslint.config(
   { files: ['src/**/*.ts', 'media/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'], rules: { 'max-lines': ['error', { max: 400 }] } },
   // Tests read JSON answers loosely (`res.json.id`): `any` is allowed there, nowhere else.
   { files: ['test/**/*.ts', 'bench/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
-  { files: ['src/provider/**/*.ts', 'src/shared/**/*.ts', 'media/**/*.ts', 'test/unit/**/*.ts', 'test/provider/**/*.ts', 'test/ui/**/*.ts', 'test/harness/**/*.ts', 'bench/*.ts', 'bench/git-https/**/*.ts'], rules: vscodeOnlyInExtension },
+  { files: ['src/provider/**/*.ts', 'src/shared/**/*.ts', 'media/**/*.ts', 'test/unit/**/*.ts', 'test/builders/**/*.ts', 'test/provider/**/*.ts', 'test/ui/**/*.ts', 'test/harness/**/*.ts', 'bench/*.ts', 'bench/git-https/**/*.ts'], rules: vscodeOnlyInExtension },
 );

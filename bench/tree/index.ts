@@ -12,7 +12,8 @@
 //                   group expanded (groups start expanded: its 1,000 rows fetched and rendered)
 import * as vscode from 'vscode';
 import { startTestProvider } from '../../test/provider/helpers/provider';
-import { createUser, signIn } from '../../test/provider/helpers/accounts';
+import { signIn } from '../../test/builders/sessions';
+import { createUser } from '../../test/builders/users';
 import { DirectServices } from '../../test/integration/views-direct-services';
 import { TokenViewModel } from '../../src/extension/views/token-view-model';
 import { TokensTreeProvider, type TokensElement } from '../../src/extension/views/tokens-tree';

@@ -6,8 +6,10 @@ import * as net from 'node:net';
 import { parseAccountSecrets } from '../../src/extension/accounts/account-secrets';
 import type { AccountInfo, TesseraError } from '../../src/extension/services';
 import type { TesseraApi } from '../../src/extension/test-api';
-import type { ApiClient } from '../provider/helpers/api-client';
-import { createAccount, nextEvent, providerClient, tesseraApi, waitFor, type TestAccount } from './core-helpers';
+import type { ApiClient } from '../builders/api-client';
+import { uniqueName } from '../builders/unique-name';
+import { createUser, type TestUser } from '../builders/users';
+import { nextEvent, providerClient, tesseraApi, waitFor } from './core-helpers';
 
 function isTesseraError(kind: TesseraError['kind'], pattern?: RegExp) {
   return (e: unknown) => {
@@ -24,13 +26,13 @@ describe('core: services.api', function () {
   this.timeout(60_000);
   let api: TesseraApi;
   let client: ApiClient;
-  let user: TestAccount;
+  let user: TestUser;
   let account: AccountInfo;
 
   before(async () => {
     api = await tesseraApi();
     client = await providerClient(api);
-    user = await createAccount(client, 'api');
+    user = await createUser({ api: client }, { login: uniqueName('api') });
     account = await api.signInWithPassword({ login: user.login, password: user.password });
   });
 

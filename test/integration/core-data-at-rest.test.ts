@@ -9,7 +9,11 @@ import * as vscode from 'vscode';
 import type { TesseraApi } from '../../src/extension/test-api';
 import { DATA_KEY_SECRET } from '../../src/extension/provider/data-key-storage';
 import { dataKeyId } from '../../src/provider/secrets/secret-box';
-import { createAccount, enableTwoFactor, freshCode, providerClient, tesseraApi } from './core-helpers';
+import { freshOtp } from '../builders/totp';
+import { enableTwoFactor } from '../builders/two-factor';
+import { uniqueName } from '../builders/unique-name';
+import { createUser } from '../builders/users';
+import { providerClient, tesseraApi } from './core-helpers';
 
 describe('core: the embedded provider keeps its data at rest private', function () {
   this.timeout(90_000);
@@ -26,8 +30,8 @@ describe('core: the embedded provider keeps its data at rest private', function 
     const client = await providerClient(api);
     let account;
     try {
-      account = await createAccount(client, 'atrest');
-      await enableTwoFactor(client, account);
+      account = await createUser({ api: client }, { login: uniqueName('atrest') });
+      await enableTwoFactor({ api: client }, account);
     } finally {
       await client.close();
     }
@@ -60,7 +64,7 @@ describe('core: the embedded provider keeps its data at rest private', function 
     assert.equal(await api.readSecretRaw(DATA_KEY_SECRET), stored, 'the same key after the restart');
     const again = await providerClient(api);
     try {
-      const me = await again.get('/user', { basic: { login: account.login, password: account.password }, otp: await freshCode(account) });
+      const me = await again.get('/user', { basic: { login: account.login, password: account.password }, otp: await freshOtp({ api: again }, account) });
       assert.equal(me.status, 200, `2FA sign-in after the restart: ${me.text}`);
     } finally {
       await again.close();

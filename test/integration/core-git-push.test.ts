@@ -10,9 +10,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AccountInfo } from '../../src/extension/services';
 import type { TesseraApi } from '../../src/extension/test-api';
-import type { ApiClient } from '../provider/helpers/api-client';
-import { createAccount, providerClient, tesseraApi, type TestAccount } from './core-helpers';
-import { uniqueLogin } from '../ui/core-helpers';
+import type { ApiClient } from '../builders/api-client';
+import { createOrg } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
+import { uniqueName } from '../builders/unique-name';
+import { createUser, type TestUser } from '../builders/users';
+import { providerClient, tesseraApi } from './core-helpers';
 
 /** The part of vscode.git's API (extensions/git/src/api/git.d.ts) this test uses. */
 interface GitRepository {
@@ -41,7 +44,7 @@ describe('core: fine-grained tokens for git, and a real push through vscode.git'
   let api: TesseraApi;
   let client: ApiClient;
   let origin: string;
-  let alice: TestAccount;
+  let alice: TestUser;
   let account: AccountInfo;
   let org: string;
   let appRead: Minted;
@@ -61,15 +64,11 @@ describe('core: fine-grained tokens for git, and a real push through vscode.git'
     api = await tesseraApi();
     client = await providerClient(api);
     origin = (await api.providerInfo()).origin;
-    alice = await createAccount(client, 'alice');
+    alice = await createUser({ api: client }, { login: uniqueName('alice') });
     account = await api.signInWithPassword({ login: alice.login, password: alice.password });
-    org = uniqueLogin('acme');
-    const madeOrg = await client.post('/user/orgs', { basic: basic(), body: { login: org } });
-    assert.equal(madeOrg.status, 201, madeOrg.text);
-    const app = await client.post('/user/repos', { basic: basic(), body: { name: 'app', private: true } });
-    assert.equal(app.status, 201, app.text);
-    const site = await client.post(`/orgs/${org}/repos`, { basic: basic(), body: { name: 'site', private: true } });
-    assert.equal(site.status, 201, site.text);
+    org = await createOrg({ api: client }, alice, uniqueName('acme'));
+    await createRepo({ api: client }, alice, undefined, 'app');
+    await createRepo({ api: client }, alice, org, 'site');
     const fg = (owner: string, repo: string, contents: 'read' | 'write', name: string) => ({
       name, kind: 'fine_grained', resource_owner: owner, repository_selection: 'subset', repositories: [repo],
       permissions: { repository: { contents } },

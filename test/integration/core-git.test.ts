@@ -8,8 +8,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AccountInfo } from '../../src/extension/services';
 import type { TesseraApi } from '../../src/extension/test-api';
-import type { ApiClient } from '../provider/helpers/api-client';
-import { createAccount, providerClient, tesseraApi, type TestAccount } from './core-helpers';
+import type { ApiClient } from '../builders/api-client';
+import { uniqueName } from '../builders/unique-name';
+import { createUser, type TestUser } from '../builders/users';
+import { providerClient, tesseraApi } from './core-helpers';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -29,7 +31,7 @@ describe('core: git credentials and configuration', function () {
   let api: TesseraApi;
   let client: ApiClient;
   let origin: string;
-  let user: TestAccount;
+  let user: TestUser;
   let account: AccountInfo;
   let repoSession: { id: string; accessToken: string };
   let publicRepoTokenId: number;
@@ -39,7 +41,7 @@ describe('core: git credentials and configuration', function () {
     client = await providerClient(api);
     origin = (await api.providerInfo()).origin;
     assert.ok(await api.gitReady(), "the credentials provider is registered with vscode.git's API");
-    user = await createAccount(client, 'git');
+    user = await createUser({ api: client }, { login: uniqueName('git') });
     account = await api.signInWithPassword({ login: user.login, password: user.password });
     repoSession = await api.authentication.createSession(['repo'], { account: { id: account.id, label: account.login } });
     // A token made the way the Tokens view makes one: minted through services.api, secret remembered.

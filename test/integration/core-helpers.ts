@@ -1,12 +1,10 @@
 // Helpers for the core's extension-host tests: the extension's test API, an HTTP client for the
-// real embedded provider (trusting its CA), waiting for conditions and events. Users and TOTP
-// codes come from ../ui/core-helpers (no 'vscode' there).
+// real embedded provider (trusting its CA), waiting for conditions and events. Users, 2FA, tokens
+// and orgs come from ../builders.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TesseraApi } from '../../src/extension/test-api';
-import { ApiClient } from '../provider/helpers/api-client';
-
-export { createAccount, enableTwoFactor, freshCode, type TestAccount } from '../ui/core-helpers';
+import { ApiClient } from '../builders/api-client';
 
 export const EXTENSION_ID = 'tessera-dev.tessera';
 

@@ -8,8 +8,10 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TesseraApi } from '../../src/extension/test-api';
-import { ApiClient } from '../provider/helpers/api-client';
+import { ApiClient } from '../builders/api-client';
 import { providerClient, tesseraApi, waitFor } from './core-helpers';
+import { uniqueName } from '../builders/unique-name';
+import { createUser } from '../builders/users';
 
 interface DataKeySource {
   where: string;
@@ -135,9 +137,8 @@ describe('core: the embedded provider', function () {
       await waitFor('remote mode', () => (api.services.providerState().origin === standalone.url ? true : undefined));
       assert.equal((await api.providerInfo()).mode, 'remote');
       const direct = new ApiClient(standalone.url, fs.readFileSync(standalone.caCertPath!, 'utf8'));
-      const login = `remote-${Date.now().toString(36)}`;
-      const made = await direct.post('/users', { body: { login, email: `${login}@example.test`, password: 'remote-password-1' } });
-      assert.equal(made.status, 201, made.text);
+      const login = uniqueName('remote-');
+      await createUser({ api: direct }, { login, password: 'remote-password-1' });
       await direct.close();
       const account = await api.signInWithPassword({ login, password: 'remote-password-1' });
       assert.equal(account.providerOrigin, standalone.url);

@@ -9,8 +9,10 @@ import * as vscode from 'vscode';
 import { parseAccountSecrets, sessionIdOf } from '../../src/extension/accounts/account-secrets';
 import type { TesseraApi } from '../../src/extension/test-api';
 import type { AccountInfo } from '../../src/extension/services';
-import type { ApiClient } from '../provider/helpers/api-client';
-import { createAccount, nextEvent, providerClient, tesseraApi, waitFor, type TestAccount } from './core-helpers';
+import type { ApiClient } from '../builders/api-client';
+import { uniqueName } from '../builders/unique-name';
+import { createUser, type TestUser } from '../builders/users';
+import { nextEvent, providerClient, tesseraApi, waitFor } from './core-helpers';
 
 function listFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -21,14 +23,14 @@ describe('core: sessions for other extensions', function () {
   this.timeout(60_000);
   let api: TesseraApi;
   let client: ApiClient;
-  let user: TestAccount;
+  let user: TestUser;
   let account: AccountInfo;
   const seenSecrets = new Set<string>();
 
   before(async () => {
     api = await tesseraApi();
     client = await providerClient(api);
-    user = await createAccount(client, 'sess');
+    user = await createUser({ api: client }, { login: uniqueName('sess') });
     account = await api.signInWithPassword({ login: user.login, password: user.password });
     const raw = parseAccountSecrets(await api.readSecretRaw(api.secretKey(account.id)));
     assert.ok(raw, 'the account has a SecretStorage value after sign-in');

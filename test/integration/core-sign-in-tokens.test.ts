@@ -4,19 +4,21 @@
 import * as assert from 'node:assert/strict';
 import { parseAccountSecrets, serializeAccountSecrets } from '../../src/extension/accounts/account-secrets';
 import type { TesseraApi } from '../../src/extension/test-api';
-import type { ApiClient } from '../provider/helpers/api-client';
-import { createAccount, providerClient, tesseraApi, type TestAccount } from './core-helpers';
+import type { ApiClient } from '../builders/api-client';
+import { uniqueName } from '../builders/unique-name';
+import { createUser, type TestUser } from '../builders/users';
+import { providerClient, tesseraApi } from './core-helpers';
 
 describe('core: sign-in tokens of this machine', function () {
   this.timeout(60_000);
   let api: TesseraApi;
   let client: ApiClient;
-  let user: TestAccount;
+  let user: TestUser;
 
   before(async () => {
     api = await tesseraApi();
     client = await providerClient(api);
-    user = await createAccount(client, 'fp');
+    user = await createUser({ api: client }, { login: uniqueName('fp') });
   });
 
   after(async () => {

@@ -13,16 +13,18 @@ import { ownerChoices } from '../../src/extension/repos/repository-service';
 import type { AccountInfo } from '../../src/extension/services';
 import type { TesseraApi } from '../../src/extension/test-api';
 import type { ViewsInternals } from '../../src/extension/views/register-views';
-import type { ApiClient } from '../provider/helpers/api-client';
-import { uniqueLogin } from '../ui/core-helpers';
-import { createAccount, providerClient, tesseraApi, waitFor, type TestAccount } from './core-helpers';
+import type { ApiClient } from '../builders/api-client';
+import { createOrg } from '../builders/orgs';
+import { uniqueName } from '../builders/unique-name';
+import { createUser, type TestUser } from '../builders/users';
+import { providerClient, tesseraApi, waitFor } from './core-helpers';
 
 describe('repositories: create, list, delete, create for a push', function () {
   this.timeout(90_000);
   let api: TesseraApi;
   let client: ApiClient;
   let origin: string;
-  let user: TestAccount;
+  let user: TestUser;
   let account: AccountInfo;
   let org: string;
   let views: ViewsInternals;
@@ -32,11 +34,9 @@ describe('repositories: create, list, delete, create for a push', function () {
     api = await tesseraApi();
     client = await providerClient(api);
     origin = (await api.providerInfo()).origin;
-    user = await createAccount(client, 'repos');
+    user = await createUser({ api: client }, { login: uniqueName('repos') });
     account = await api.signInWithPassword({ login: user.login, password: user.password });
-    org = uniqueLogin('guild');
-    const made = await client.post('/user/orgs', { basic: basic(), body: { login: org } });
-    assert.equal(made.status, 201, made.text);
+    org = await createOrg({ api: client }, user, uniqueName('guild'));
     views = await vscode.commands.executeCommand<ViewsInternals>('tessera._views.internals');
   });
 

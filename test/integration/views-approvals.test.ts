@@ -7,7 +7,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type * as vscode from 'vscode';
 import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
-import { createUser, signIn, type TestUser } from '../provider/helpers/accounts';
+import { addMember, createOrg, setPolicy } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
+import { signIn } from '../builders/sessions';
+import { createFineGrainedToken } from '../builders/tokens';
+import { createUser, type TestUser } from '../builders/users';
 import type { AccountInfo } from '../../src/extension/services';
 import { DirectServices } from './views-direct-services';
 import { OrgViewModel } from '../../src/extension/views/org-view-model';
@@ -17,6 +21,7 @@ import { TokenViewModel } from '../../src/extension/views/token-view-model';
 import { TokensTreeProvider, GroupNode, TokenNode } from '../../src/extension/views/tokens-tree';
 import { ProblemItem } from '../../src/extension/views/view-errors';
 import { RequestStatusWatcher, LAST_SEEN_KEY } from '../../src/extension/views/request-status-watcher';
+import { uniqueName } from '../builders/unique-name';
 
 function labelOf(item: vscode.TreeItem): string {
   return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
@@ -43,24 +48,17 @@ describe('views: approvals and fine-grained tokens against a real provider', fun
   let ownerSvc: DirectServices;
   let memberSvc: DirectServices;
   let memberAccount: AccountInfo;
-  const org = `org${Date.now().toString(36)}`;
+  const org = uniqueName('org');
   const tokenIds: Record<string, number> = {};
-
-  async function as(user: TestUser, method: string, path: string, body?: unknown): Promise<any> {
-    const res = await t.api.call(method, path, { basic: { login: user.login, password: user.password }, body });
-    assert.ok(res.status >= 200 && res.status < 300, `${method} ${path}: ${res.status} ${res.text}`);
-    return res.json;
-  }
 
   before(async () => {
     t = await startTestProvider();
     owner = await createUser(t);
     member = await createUser(t);
-    await as(owner, 'POST', '/user/orgs', { login: org });
-    await as(owner, 'PATCH', `/orgs/${org}/personal-access-token-policy`, { require_approval: true });
-    await as(owner, 'PUT', `/orgs/${org}/memberships/${member.login}`, { role: 'member' });
-    await as(member, 'PATCH', `/user/memberships/orgs/${org}`, { state: 'active' });
-    for (const name of ['api', 'web', 'ops']) await as(owner, 'POST', `/orgs/${org}/repos`, { name, private: true });
+    await createOrg(t, owner, org);
+    await setPolicy(t, org, owner, { require_approval: true });
+    await addMember(t, org, owner, member);
+    for (const name of ['api', 'web', 'ops']) await createRepo(t, owner, org, name);
     const expires_at = new Date(Date.now() + 20 * 86_400_000).toISOString();
     const requests: [string, 'subset' | 'all', Record<string, Record<string, string>>, string][] = [
       ['reader', 'subset', { repository: { contents: 'read' } }, 'Reads the API code'],
@@ -68,8 +66,8 @@ describe('views: approvals and fine-grained tokens against a real provider', fun
       ['auditor', 'all', { organization: { members: 'read' } }, 'Quarterly access review'],
     ];
     for (const [name, selection, permissions, justification] of requests) {
-      const tok = await as(member, 'POST', '/user/personal-access-tokens', {
-        kind: 'fine_grained', name, resource_owner: org, repository_selection: selection,
+      const tok = await createFineGrainedToken(t, member, {
+        name, resource_owner: org, repository_selection: selection,
         ...(selection === 'subset' ? { repositories: name === 'reader' ? ['api'] : ['api', 'web'] } : {}),
         permissions, justification, expires_at,
       });

@@ -5,11 +5,13 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { ApiClient } from '../provider/helpers/api-client';
+import { ApiClient } from '../builders/api-client';
 import type { TesseraApi } from '../../src/extension/test-api';
 import type { ViewsInternals } from '../../src/extension/views/register-views';
 import type { GroupNode, TokenNode } from '../../src/extension/views/tokens-tree';
 import { LAST_SEEN_KEY } from '../../src/extension/views/request-status-watcher';
+import { uniqueName } from '../builders/unique-name';
+import { createUser } from '../builders/users';
 
 function labelOf(item: vscode.TreeItem): string {
   return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
@@ -21,7 +23,7 @@ describe('views: on the real core (embedded provider)', function () {
   let views: ViewsInternals;
   let client: ApiClient;
   let accountId = '';
-  const login = `views${randomBytes(3).toString('hex')}`;
+  const login = uniqueName('views');
   const password = `pw-${randomBytes(8).toString('hex')}`;
 
   before(async () => {
@@ -30,8 +32,7 @@ describe('views: on the real core (embedded provider)', function () {
     api = await ext.activate();
     const info = await api.providerInfo();
     client = new ApiClient(info.url, info.caCertPem);
-    const res = await client.post('/users', { body: { login, email: `${login}@example.test`, password } });
-    assert.equal(res.status, 201, res.text);
+    await createUser({ api: client }, { login, password });
     views = await vscode.commands.executeCommand<ViewsInternals>('tessera._views.internals');
     assert.ok(views?.tokensTree, 'registerViews ran in activate()');
   });

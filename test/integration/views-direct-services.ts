@@ -2,7 +2,7 @@
 // signed-in account's admin:token: for the views' extension-host tests and bench/tree, so they do
 // not depend on the core's interactive sign-in. Errors become TesseraError like the core's.
 import * as vscode from 'vscode';
-import type { TestUser } from '../provider/helpers/accounts';
+import type { TestUser } from '../builders/users';
 import { TesseraError, type AccountInfo, type TesseraServices, type ProblemKind } from '../../src/extension/services';
 
 let sharedLog: vscode.LogOutputChannel | undefined;

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { ManualClock } from '../../src/provider/clock';
 import { MAX_ACCOUNT_TOKENS_PER_ORG } from '../../src/provider/orgs/account-token-service';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
-import { createOrg, newSession } from './helpers/orgs';
+import { newSession } from '../builders/sessions';
+import { createOrg } from '../builders/orgs';
 
 describe('account API token limit under concurrency', () => {
   let dataDir: string;

@@ -2,7 +2,9 @@
 // org, deactivate / reactivate / delete); Basic `{email}/token:{tsa_...}` acts as the org member
 // with that email, on that org's resources only, and is refused for emails outside the org.
 import * as assert from 'node:assert/strict';
-import { addMember, createOrg, createRepo, newSession, Session } from './helpers/orgs';
+import { newSession, type Session } from '../builders/sessions';
+import { addMember, createOrg } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 describe('account API tokens', function () {

@@ -1,7 +1,9 @@
 // Accounts: sign-up (first user is admin), closed sign-up, GET/PATCH /user, scrypt at rest.
 import * as assert from 'node:assert/strict';
 import { selectRows } from './helpers/database-access';
-import { createUser, signIn, uniqueLogin } from './helpers/accounts';
+import { createUser } from '../builders/users';
+import { uniqueName } from '../builders/unique-name';
+import { signIn } from '../builders/sessions';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 describe('accounts', () => {
@@ -20,7 +22,7 @@ describe('accounts', () => {
     });
 
     it('answers 201 with the user object and a Location', async () => {
-      const login = uniqueLogin('loc');
+      const login = uniqueName('loc');
       const res = await t.api.post('/users', { body: { login, email: `${login}@example.test`, password: 'a long enough password', name: 'Ada' } });
       assert.equal(res.status, 201);
       assert.equal(res.json.login, login);
@@ -35,7 +37,7 @@ describe('accounts', () => {
       const dupLogin = await t.api.post('/users', { body: { login: u.login.toUpperCase(), email: `other-${u.email}`, password: 'password123' } });
       assert.equal(dupLogin.status, 422);
       assert.deepEqual(dupLogin.json.errors, [{ resource: 'User', field: 'login', code: 'already_exists', message: 'is already taken' }]);
-      const dupEmail = await t.api.post('/users', { body: { login: uniqueLogin(), email: u.email.toUpperCase(), password: 'password123' } });
+      const dupEmail = await t.api.post('/users', { body: { login: uniqueName(), email: u.email.toUpperCase(), password: 'password123' } });
       assert.equal(dupEmail.status, 422);
       assert.equal(dupEmail.json.errors[0].field, 'email');
     });
@@ -44,10 +46,10 @@ describe('accounts', () => {
       const cases: [Record<string, unknown>, string][] = [
         [{ login: '-bad', email: 'a@b.co', password: 'password123' }, 'login'],
         [{ login: 'a'.repeat(40), email: 'a@b.co', password: 'password123' }, 'login'],
-        [{ login: uniqueLogin(), email: 'not-an-email', password: 'password123' }, 'email'],
-        [{ login: uniqueLogin(), email: 'a@b.co', password: 'short' }, 'password'],
-        [{ login: uniqueLogin(), email: 'a@b.co' }, 'password'],
-        [{ login: uniqueLogin(), email: 'a@b.co', password: 'x'.repeat(1025) }, 'password'],
+        [{ login: uniqueName(), email: 'not-an-email', password: 'password123' }, 'email'],
+        [{ login: uniqueName(), email: 'a@b.co', password: 'short' }, 'password'],
+        [{ login: uniqueName(), email: 'a@b.co' }, 'password'],
+        [{ login: uniqueName(), email: 'a@b.co', password: 'x'.repeat(1025) }, 'password'],
       ];
       for (const [body, field] of cases) {
         const res = await t.api.post('/users', { body });
@@ -59,7 +61,7 @@ describe('accounts', () => {
 
     it("refuses a password starting with a token prefix (Basic would take it for a token: it could never sign in)", async () => {
       for (const password of ['tsp_my-password', 'tsf_0123456789', 'tsa_secret-words']) {
-        const login = uniqueLogin('tp');
+        const login = uniqueName('tp');
         const res = await t.api.post('/users', { body: { login, email: `${login}@example.test`, password } });
         assert.equal(res.status, 422, `${password}: ${res.text}`);
         assert.deepEqual(res.json.errors, [{ field: 'password', code: 'invalid', message: "must not start with 'tsp_', 'tsf_' or 'tsa_' (those mark tokens)" }]);
@@ -119,7 +121,7 @@ describe('accounts', () => {
     it('still lets the first user in (as admin), then only an admin creates users', async () => {
       const admin = await createUser(t);
       assert.equal(admin.siteAdmin, true);
-      const login = uniqueLogin();
+      const login = uniqueName();
       const anon = await t.api.post('/users', { body: { login, email: `${login}@example.test`, password: 'password123' } });
       assert.equal(anon.status, 403);
       assert.match(anon.json.message, /[Ss]ign-up is closed/);
@@ -132,7 +134,7 @@ describe('accounts', () => {
       assert.equal(byAdmin.json.site_admin, false);
 
       const user = { id: byAdmin.json.id, login, email: `${login}@example.test`, password: 'password123', siteAdmin: false };
-      const login2 = uniqueLogin();
+      const login2 = uniqueName();
       const byUser = await t.api.post('/users', { basic: user, body: { login: login2, email: `${login2}@example.test`, password: 'password123' } });
       assert.equal(byUser.status, 403);
     });

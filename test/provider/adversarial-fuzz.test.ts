@@ -7,10 +7,14 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import fc from 'fast-check';
-import { createUser, signIn } from './helpers/accounts';
-import { basicHeader } from './helpers/api-client';
+import { createUser } from '../builders/users';
+import { newSession, signIn } from '../builders/sessions';
+import { createClassicToken, createFineGrainedToken } from '../builders/tokens';
+import { addMember, createOrg, setPolicy } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
+import { sshPublicKey } from '../builders/ssh-keys';
+import { basicHeader } from '../builders/api-client';
 import { appRoutes, HostileRequest, hostileRequest, RouteInfo } from './helpers/hostile-input';
-import { addMember, createClassic, createFineGrained, createOrg, createRepo, newSession, setPolicy, sshPublicKey } from './helpers/orgs';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 const SEED = Number(process.env.TESSERA_FUZZ_SEED ?? 20261203);
@@ -80,9 +84,9 @@ describe('adversarial fuzzer: hostile input to every route', function () {
     await setPolicy(t, org, alice, { require_approval: true });
     const ownRepo = await createRepo(t, alice, undefined, 'fuzz-own', true);
     const orgRepo = await createRepo(t, alice, org, 'fuzz-org', false);
-    const victims = await Promise.all([createClassic(t, alice, ['repo']), createClassic(t, alice, [])]);
-    const fine = await createFineGrained(t, alice, { resource_owner: alice.user.login, permissions: { repository: { contents: 'read' } }, repository_selection: 'all' });
-    const pending = await createFineGrained(t, bob, { resource_owner: org, permissions: { repository: { contents: 'read' } }, repository_selection: 'all' });
+    const victims = await Promise.all([createClassicToken(t, alice, { scopes: ['repo'] }), createClassicToken(t, alice, { scopes: [] })]);
+    const fine = await createFineGrainedToken(t, alice, { resource_owner: alice.user.login, permissions: { repository: { contents: 'read' } }, repository_selection: 'all' });
+    const pending = await createFineGrainedToken(t, bob, { resource_owner: org, permissions: { repository: { contents: 'read' } }, repository_selection: 'all' });
     const key = await t.api.post(`/repos/${ownRepo.full_name}/keys`, { token: alice.token, body: { title: 'fuzz', key: sshPublicKey() } });
     assert.equal(key.status, 201, key.text);
     const account = await t.api.post(`/orgs/${org}/account-tokens`, { token: alice.token, body: { name: 'fuzz' } });

@@ -5,8 +5,9 @@ import * as assert from 'node:assert/strict';
 import { GHES_API_VERSION } from '../../src/provider/http/ghes-version';
 import { REQUEST_ID_PATTERN } from '../../src/provider/http/request-id';
 import type { ApiRootJson, MetaJson } from '../../src/shared/api-types';
-import { createUser, signIn, TestUser } from './helpers/accounts';
-import type { ApiResponse } from './helpers/api-client';
+import { createUser, type TestUser } from '../builders/users';
+import { signIn } from '../builders/sessions';
+import type { ApiResponse } from '../builders/api-client';
 import { octokitFor, statusOf } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
 

@@ -3,7 +3,10 @@
 // them — through its own methods for GitHub's endpoints; the requesters' tokens change state.
 import * as assert from 'node:assert/strict';
 import { Octokit } from '@octokit/rest';
-import { addMember, createFineGrained, createOrg, createRepo, newSession, Session, setPolicy } from './helpers/orgs';
+import { newSession, type Session } from '../builders/sessions';
+import { createFineGrainedToken } from '../builders/tokens';
+import { addMember, createOrg, setPolicy } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
 import { octokitFor, statusOf } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -38,15 +41,15 @@ describe('approval queue through @octokit/rest', function () {
   }
 
   it('lists pending requests, approves one, denies one with a reason, reviews in bulk, lists grants and revokes them', async () => {
-    const ci = await createFineGrained(t, dev, {
+    const ci = await createFineGrainedToken(t, dev, {
       name: 'ci',
       resource_owner: org,
       repositories: ['api'],
       permissions: { repository: { contents: 'read' }, account: { email_addresses: 'read' } },
       justification: 'CI reads the api repository',
     });
-    const deploy = await createFineGrained(t, ops, { name: 'deploy', resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'write' } } });
-    const docs = await createFineGrained(t, dev, { name: 'docs', resource_owner: org, repositories: ['web'], permissions: { repository: { contents: 'read' } } });
+    const deploy = await createFineGrainedToken(t, ops, { name: 'deploy', resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'write' } } });
+    const docs = await createFineGrainedToken(t, dev, { name: 'docs', resource_owner: org, repositories: ['web'], permissions: { repository: { contents: 'read' } } });
     for (const tok of [ci, deploy, docs]) assert.equal(tok.status, 'pending');
 
     // List (GitHub's organization-programmatic-access-grant-request objects).
@@ -126,7 +129,7 @@ describe('approval queue through @octokit/rest', function () {
   });
 
   it('bad reviews are 422s naming the field; unknown ids are 404 / 422', async () => {
-    const one = await createFineGrained(t, dev, { resource_owner: org, permissions: {} });
+    const one = await createFineGrainedToken(t, dev, { resource_owner: org, permissions: {} });
     const [pending] = (await octokit.rest.orgs.listPatGrantRequests({ org, token_id: [String(one.id)] })).data;
     assert.equal(pending.token_id, one.id);
     assert.equal(await statusOf(octokit.rest.orgs.reviewPatGrantRequestsInBulk({ org, pat_request_ids: [], action: 'approve' })), 422);

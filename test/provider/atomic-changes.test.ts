@@ -12,7 +12,10 @@ import { repositoryPath } from '../../src/provider/git/bare-repos';
 import { repositoriesRoot } from '../../src/provider/repos/repositories-root';
 import { SqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
-import { addMember, createClassic, createOrg, createRepo, newSession, postFineGrained, setPolicy } from './helpers/orgs';
+import { newSession } from '../builders/sessions';
+import { createClassicToken, postFineGrainedToken } from '../builders/tokens';
+import { addMember, createOrg, setPolicy } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
 
 describe('a change and its audit event commit together', () => {
   let dataDir: string;
@@ -47,7 +50,7 @@ describe('a change and its audit event commit together', () => {
 
   it('a token PATCH whose audit event fails changes nothing', async () => {
     const s = await newSession(t);
-    const token = await createClassic(t, s, ['repo'], { name: 'before' });
+    const token = await createClassicToken(t, s, { scopes: ['repo'], name: 'before' });
     await refuseAudit('personal_access_token.update');
     const res = await t.api.patch(`/user/personal-access-tokens/${token.id}`, { token: s.token, body: { name: 'after', scopes: ['public_repo'] } });
     assert.ok(res.status >= 500, `status ${res.status}: ${res.text}`);
@@ -71,7 +74,7 @@ describe('a change and its audit event commit together', () => {
     const member = await newSession(t);
     const org = await createOrg(t, owner);
     await addMember(t, org, owner, member);
-    const fg = await postFineGrained(t, member, { resource_owner: org, repository_selection: 'all', permissions: { organization: { members: 'read' } } });
+    const fg = await postFineGrainedToken(t, member, { resource_owner: org, repository_selection: 'all', permissions: { organization: { members: 'read' } } });
     assert.equal(fg.status, 201, fg.text);
     await refuseAudit('org.remove_member');
     const res = await t.api.delete(`/orgs/${org}/memberships/${member.user.login}`, { token: owner.token });
@@ -88,7 +91,7 @@ describe('a change and its audit event commit together', () => {
     const org = await createOrg(t, owner);
     await addMember(t, org, owner, member);
     await setPolicy(t, org, owner, { require_approval: true });
-    const fg = await postFineGrained(t, member, { resource_owner: org, repository_selection: 'all', permissions: { organization: { members: 'read' } } });
+    const fg = await postFineGrainedToken(t, member, { resource_owner: org, repository_selection: 'all', permissions: { organization: { members: 'read' } } });
     assert.equal(fg.json.status, 'pending', fg.text);
     const [request] = (await t.api.get(`/orgs/${org}/personal-access-token-requests`, { token: owner.token })).json;
     await refuseAudit('personal_access_token.access_granted');

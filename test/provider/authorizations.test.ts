@@ -1,6 +1,8 @@
 // GitHub's 2013 OAuth Authorizations API in full, Basic (+ OTP) only.
 import * as assert from 'node:assert/strict';
-import { createUser, enable2fa, nextOtp, TestUser } from './helpers/accounts';
+import { createUser, type TestUser } from '../builders/users';
+import { freshOtp } from '../builders/totp';
+import { enableTwoFactor } from '../builders/two-factor';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 describe('2013 OAuth Authorizations API', () => {
@@ -10,12 +12,12 @@ describe('2013 OAuth Authorizations API', () => {
   before(async () => {
     t = await startTestProvider();
     user = await createUser(t);
-    await enable2fa(t, user);
+    await enableTwoFactor(t, user);
   });
   after(async () => t.close());
 
   async function basic() {
-    return { basic: { login: user.login, password: user.password }, otp: await nextOtp(t, user) };
+    return { basic: { login: user.login, password: user.password }, otp: await freshOtp(t, user) };
   }
 
   it('POST creates a classic token: 201, Location, token only in this answer, scopes normalized', async () => {

@@ -2,7 +2,9 @@
 // owners, members, requesters) answers an SVG identicon, anonymously, the same one each time and a
 // different one per account; a malformed id is a 422 naming it.
 import * as assert from 'node:assert/strict';
-import { addMember, createOrg, createRepo, newSession, Session } from './helpers/orgs';
+import { newSession, type Session } from '../builders/sessions';
+import { addMember, createOrg } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 describe('generated avatars', function () {

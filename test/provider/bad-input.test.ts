@@ -3,8 +3,9 @@ import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { request } from 'undici';
 import { generateToken } from '../../src/shared/token-format';
-import { basicHeader } from './helpers/api-client';
-import { createUser, signIn, TestUser } from './helpers/accounts';
+import { basicHeader } from '../builders/api-client';
+import { createUser, type TestUser } from '../builders/users';
+import { signIn } from '../builders/sessions';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 describe('bad input', () => {

@@ -1,7 +1,8 @@
 // ETag on every successful GET with a body; If-None-Match → 304 with no body, not counted against
 // the rate limit (as on GitHub).
 import * as assert from 'node:assert/strict';
-import { createUser, signIn, TestUser } from './helpers/accounts';
+import { createUser, type TestUser } from '../builders/users';
+import { signIn } from '../builders/sessions';
 import { octokitFor, statusOf } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
 

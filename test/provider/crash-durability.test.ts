@@ -8,8 +8,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
-import { createUser, signIn } from './helpers/accounts';
-import { asTestProvider, ProviderProcess, startProviderProcess } from './helpers/provider-process';
+import { createUser } from '../builders/users';
+import { signIn } from '../builders/sessions';
+import { ProviderProcess, startProviderProcess } from './helpers/provider-process';
 
 const IN_FLIGHT = 24;
 /** The kill comes once this many creations were acknowledged, with IN_FLIGHT more under way. */
@@ -32,9 +33,8 @@ describe('crash durability: kill -9 during writes', function () {
   it('after SIGKILL amid concurrent token creations, the database is intact and every acknowledged token works', async () => {
     const first = await startProviderProcess(dataDir);
     processes.push(first);
-    const t = asTestProvider(first, dataDir);
-    const user = await createUser(t);
-    const session = await signIn(t, user, ['admin:token', 'user']);
+    const user = await createUser(first);
+    const session = await signIn(first, user, ['admin:token', 'user']);
 
     const acknowledged: string[] = [];
     let failed = 0;

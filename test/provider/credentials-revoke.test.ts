@@ -3,7 +3,9 @@
 // providers sharing the store).
 import * as assert from 'node:assert/strict';
 import { generateToken } from '../../src/shared/token-format';
-import { createClassicToken, createUser, signIn, TestUser } from './helpers/accounts';
+import { createUser, type TestUser } from '../builders/users';
+import { signIn } from '../builders/sessions';
+import { createClassicToken } from '../builders/tokens';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -15,9 +15,12 @@ import { DATA_KEY_FILE } from '../../src/provider/secrets/data-key';
 import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
 import { runMigrations } from '../../src/provider/store/sqlite/migrate';
 import { MIGRATIONS } from '../../src/provider/store/sqlite/migrations';
-import { createUser, enable2fa, nextOtp, signIn, totpAt, type TestUser } from './helpers/accounts';
+import { createUser, type TestUser } from '../builders/users';
+import { freshOtp, totpAt } from '../builders/totp';
+import { enableTwoFactor } from '../builders/two-factor';
+import { signIn } from '../builders/sessions';
 import { startTestProvider, type TestProvider } from './helpers/provider';
-import { asTestProvider, startProviderProcesses } from './helpers/provider-process';
+import { startProviderProcesses } from './helpers/provider-process';
 import { describeSqliteOnly } from './helpers/test-database';
 
 /** Every folder and file below `root` (root included) with its permission bits. */
@@ -45,7 +48,7 @@ async function widen(root: string): Promise<void> {
 
 /** GET /user with Basic password + a fresh TOTP code. */
 async function twoFactorSignIn(t: TestProvider, user: TestUser): Promise<number> {
-  return (await t.api.get('/user', { basic: user, otp: await nextOtp(t, user) })).status;
+  return (await t.api.get('/user', { basic: user, otp: await freshOtp(t, user) })).status;
 }
 
 describeSqliteOnly('data at rest', function () {
@@ -81,7 +84,7 @@ describeSqliteOnly('data at rest', function () {
       const user = await createUser(t);
       const session = await signIn(t, user, ['repo', 'user']);
       assert.equal((await t.api.post('/user/repos', { token: session.token, body: { name: 'kept' } })).status, 201);
-      await enable2fa(t, user, session.token);
+      await enableTwoFactor(t, user, session.token);
     } finally {
       process.umask(umask);
     }
@@ -113,7 +116,7 @@ describeSqliteOnly('data at rest', function () {
   it('the database and its WAL never hold a TOTP secret in clear; 2FA sign-in works across a restart with the same key file', async () => {
     const t1 = await start();
     const user = await createUser(t1);
-    const { secret } = await enable2fa(t1, user);
+    const { secret } = await enableTwoFactor(t1, user);
     // A second, pending setup of another user (a secret that is not enabled yet).
     const other = await createUser(t1);
     const pending = await t1.api.post('/user/two-factor/setup', { token: (await signIn(t1, other, ['user'])).token });
@@ -180,7 +183,7 @@ describeSqliteOnly('data at rest', function () {
   it('refuses to start when the key file is gone or another key, naming the way out; reset-two-factor is that way out', async () => {
     const t1 = await start();
     const user = await createUser(t1);
-    await enable2fa(t1, user);
+    await enableTwoFactor(t1, user);
     await stop(t1);
     const keyFile = path.join(dataDir, DATA_KEY_FILE);
     const key = await fsp.readFile(keyFile);
@@ -227,9 +230,8 @@ describeSqliteOnly('data at rest', function () {
   it('two processes starting together on a new data folder make one key and open each other\'s secrets', async () => {
     const [a, b] = await startProviderProcesses(dataDir, 2);
     try {
-      const ta = asTestProvider(a, dataDir);
-      const user = await createUser(ta);
-      await enable2fa(ta, user);
+      const user = await createUser(a);
+      await enableTwoFactor(a, user);
       const code = await totpAt(user.totpSecret!, new Date(Date.now() + 30_000));
       assert.equal((await b.api.get('/user', { basic: user, otp: code })).status, 200, 'the other process opens the secret');
     } finally {
@@ -246,7 +248,7 @@ describeSqliteOnly('data at rest', function () {
     await fsp.rm(path.join(dataDir, DATA_KEY_FILE));
     const t2 = await start();
     assert.equal((await t2.api.get('/user', { basic: user })).status, 200);
-    await enable2fa(t2, user);
+    await enableTwoFactor(t2, user);
     assert.equal(await twoFactorSignIn(t2, user), 200);
   });
 });

@@ -10,8 +10,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { git, hermeticGitEnv } from '../../bench/git-https/git-client';
 import { parseToken } from '../../src/shared/token-format';
-import { createClassicToken, createUser, enable2fa, nextOtp, signIn } from './helpers/accounts';
-import { createFineGrained, createOrg } from './helpers/orgs';
+import { createUser } from '../builders/users';
+import { freshOtp } from '../builders/totp';
+import { enableTwoFactor } from '../builders/two-factor';
+import { signIn } from '../builders/sessions';
+import { createClassicToken, createFineGrainedToken } from '../builders/tokens';
+import { createOrg } from '../builders/orgs';
 import { testEngine } from './helpers/test-database';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -56,7 +60,7 @@ describe('no secret in the data folder or the log', function () {
     const session = await signIn(p, user, ['admin:token', 'user', 'admin:org', 'repo']);
     const classic = await createClassicToken(p, user, { scopes: ['repo'] });
     const org = await createOrg(p, { user, token: session.token });
-    const fine = await createFineGrained(p, { user, token: session.token }, {
+    const fine = await createFineGrainedToken(p, { user, token: session.token }, {
       resource_owner: org,
       repository_selection: 'all',
       permissions: { repository: { contents: 'write' } },
@@ -66,9 +70,9 @@ describe('no secret in the data folder or the log', function () {
     const orgRepo = await p.api.post(`/orgs/${org}/repos`, { token: session.token, body: { name: 'org-rest', private: true } });
     assert.equal(orgRepo.status, 201, orgRepo.text);
     for (const token of [session.token, classic.token, fine.token]) assert.equal((await p.api.get('/user', { token })).status, 200);
-    const { secret: totpSecret, recoveryCodes } = await enable2fa(p, user, session.token);
+    const { secret: totpSecret, recoveryCodes } = await enableTwoFactor(p, user, session.token);
     user.totpSecret = totpSecret;
-    assert.equal((await p.api.get('/user', { basic: user, otp: await nextOtp(p, user) })).status, 200);
+    assert.equal((await p.api.get('/user', { basic: user, otp: await freshOtp(p, user) })).status, 200);
     assert.equal((await p.api.get('/user', { basic: { login: user.login, password: 'wrong-password-42' } })).status, 401);
 
     // git over HTTPS with the tokens as the password: a push with each, then a clone.

@@ -2,9 +2,10 @@
 // field, sign-in with password and two-factor code under the lockout, the device code under the
 // guess limit, a single-use confirmation ticket, Authorize and Deny. No secret in a URL.
 import * as assert from 'node:assert/strict';
-import { enable2fa, nextOtp } from './helpers/accounts';
+import { freshOtp } from '../builders/totp';
+import { enableTwoFactor } from '../builders/two-factor';
+import { newSession, type Session } from '../builders/sessions';
 import { pollToken, startDevice } from './helpers/device-flow';
-import { newSession, Session } from './helpers/orgs';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -17,7 +18,7 @@ describe('device sign-in page (/login/device)', function () {
   before(async () => {
     t = await startTestProvider();
     alice = await newSession(t);
-    await enable2fa(t, alice.user, alice.token);
+    await enableTwoFactor(t, alice.user, alice.token);
   });
   after(async () => t?.close());
 
@@ -57,7 +58,7 @@ describe('device sign-in page (/login/device)', function () {
     assert.ok(noCode.text.includes(`value="${device.userCode}"`), 'the typed device code is kept');
     assert.ok(!noCode.text.includes(alice.user.password), 'the password is never echoed');
 
-    const confirm = await post('/login/device', { ...base, otp: await nextOtp(t, alice.user) }, cookie);
+    const confirm = await post('/login/device', { ...base, otp: await freshOtp(t, alice.user) }, cookie);
     assert.equal(confirm.status, 200, confirm.text);
     assert.match(confirm.text, /Authorize GitHub CLI\?/);
     assert.match(confirm.text, /<code>repo<\/code> — Full control of private repositories/);
@@ -83,10 +84,10 @@ describe('device sign-in page (/login/device)', function () {
     const device = await startDevice(t, 'repo');
     const { csrf, cookie } = await openPage();
     const base = { csrf, login: alice.user.login, password: alice.user.password };
-    const unknown = await post('/login/device', { ...base, otp: await nextOtp(t, alice.user), user_code: 'BCDF-2345' }, cookie);
+    const unknown = await post('/login/device', { ...base, otp: await freshOtp(t, alice.user), user_code: 'BCDF-2345' }, cookie);
     assert.equal(unknown.status, 404);
     assert.match(unknown.text, /No device is waiting for this code/);
-    const confirm = await post('/login/device', { ...base, otp: await nextOtp(t, alice.user), user_code: device.userCode }, cookie);
+    const confirm = await post('/login/device', { ...base, otp: await freshOtp(t, alice.user), user_code: device.userCode }, cookie);
     const ticket = /name="ticket" value="([^"]+)"/.exec(confirm.text)?.[1] ?? '';
     const denied = await post('/login/device/confirm', { csrf, ticket, decision: 'deny' }, cookie);
     assert.equal(denied.status, 200);

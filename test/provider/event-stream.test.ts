@@ -8,10 +8,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_CHANGE_FEED_OPTIONS } from '../../src/provider/events/change-feed';
-import { createClassicToken, createUser, signIn } from './helpers/accounts';
+import { createUser } from '../builders/users';
+import { signIn } from '../builders/sessions';
+import { createClassicToken } from '../builders/tokens';
 import { openEventStream, type OpenStream } from './helpers/event-stream';
 import { startTestProvider, type TestProvider } from './helpers/provider';
-import { asTestProvider, startProviderProcesses, type ProviderProcess } from './helpers/provider-process';
+import { startProviderProcesses, type ProviderProcess } from './helpers/provider-process';
 
 
 describe('change stream (GET /-/events)', function () {
@@ -41,10 +43,8 @@ describe('change stream (GET /-/events)', function () {
     });
 
     it('a write through another process reaches the stream', async () => {
-      const ta = asTestProvider(a, dataDir);
-      const tb = asTestProvider(b, dataDir);
-      const user = await createUser(ta);
-      const session = await signIn(ta, user, ['admin:token', 'user']);
+      const user = await createUser(a);
+      const session = await signIn(a, user, ['admin:token', 'user']);
       const stream = await open(a.url, session.token);
       assert.equal(stream.status, 200);
       assert.match(stream.contentType, /^text\/event-stream/);
@@ -53,17 +53,16 @@ describe('change stream (GET /-/events)', function () {
 
       // A token created through process B: A's stream hears of it.
       const seen = stream.events.length;
-      await createClassicToken(tb, user, { name: 'made elsewhere', scopes: ['read:user'] });
+      await createClassicToken(b, user, { name: 'made elsewhere', scopes: ['read:user'] });
       const changed = await stream.next('changed', seen);
       assert.ok(JSON.parse(changed.data).seq >= 1);
 
     });
 
     it('ends when its token is deleted through another process', async () => {
-      const ta = asTestProvider(a, dataDir);
-      const user = await createUser(ta);
-      const session = await signIn(ta, user, ['admin:token', 'user']);
-      const doomed = await createClassicToken(ta, user, { name: 'listener', scopes: ['read:user'] });
+      const user = await createUser(a);
+      const session = await signIn(a, user, ['admin:token', 'user']);
+      const doomed = await createClassicToken(a, user, { name: 'listener', scopes: ['read:user'] });
       const stream = await open(a.url, doomed.token);
       await stream.next('ready', 0);
       const del = await b.api.delete(`/user/personal-access-tokens/${doomed.id}`, { token: session.token });

@@ -4,16 +4,10 @@
 // token), nothing else.
 import * as assert from 'node:assert/strict';
 import { DAY } from '../../src/provider/clock';
-import {
-  addMember,
-  createFineGrained,
-  createOrg,
-  createRepo,
-  newSession,
-  postFineGrained,
-  Session,
-  setPolicy,
-} from './helpers/orgs';
+import { newSession, type Session } from '../builders/sessions';
+import { createFineGrainedToken, postFineGrainedToken } from '../builders/tokens';
+import { addMember, createOrg, setPolicy } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 function fieldsOf(res: { json: unknown }): string[] {
@@ -49,7 +43,7 @@ describe('fine-grained tokens', function () {
 
   describe('creation', () => {
     it('answers 201 with the token once, its resource owner, selection, repositories, permissions (metadata implied) and expiry', async () => {
-      const res = await postFineGrained(t, alice, {
+      const res = await postFineGrainedToken(t, alice, {
         name: 'deploy site',
         description: 'CI deploys',
         resource_owner: acme,
@@ -79,7 +73,7 @@ describe('fine-grained tokens', function () {
     });
 
     it('defaults to the user as resource owner with no repositories', async () => {
-      const tok = await createFineGrained(t, alice, { permissions: { account: { profile: 'read' } } });
+      const tok = await createFineGrainedToken(t, alice, { permissions: { account: { profile: 'read' } } });
       assert.equal(tok.resource_owner, alice.user.login);
       assert.equal(tok.repository_selection, 'none');
       assert.deepEqual(tok.permissions, { account: { profile: 'read' } });
@@ -123,12 +117,12 @@ describe('fine-grained tokens', function () {
     it("caps the expiry at the org's max_lifetime_days.fine_grained (422 expires_at), a date that many days ahead fits", async () => {
       const org = await createOrg(t, alice);
       await setPolicy(t, org, alice, { max_lifetime_days: { fine_grained: 30 } });
-      const over = await postFineGrained(t, alice, { resource_owner: org, expires_in_days: 31 });
+      const over = await postFineGrainedToken(t, alice, { resource_owner: org, expires_in_days: 31 });
       assert.equal(over.status, 422);
       assert.deepEqual(fieldsOf(over), ['expires_at']);
       assert.match(over.text, /30 days/);
       const date = new Date(t.clock.now().getTime() + 30 * DAY).toISOString().slice(0, 10);
-      const ok = await postFineGrained(t, alice, { resource_owner: org, expires_in_days: undefined, expires_at: date });
+      const ok = await postFineGrainedToken(t, alice, { resource_owner: org, expires_in_days: undefined, expires_at: date });
       assert.equal(ok.status, 201, ok.text);
     });
   });
@@ -136,7 +130,7 @@ describe('fine-grained tokens', function () {
   describe('regeneration and expiry changes re-check the cap', () => {
     it('refuses to keep or set an expiry past a since-tightened cap; a short one works', async () => {
       const org = await createOrg(t, alice);
-      const tok = await createFineGrained(t, alice, { resource_owner: org, expires_in_days: 90 });
+      const tok = await createFineGrainedToken(t, alice, { resource_owner: org, expires_in_days: 90 });
       await setPolicy(t, org, alice, { max_lifetime_days: { fine_grained: 14 } });
       const keep = await t.api.post(`/user/personal-access-tokens/${tok.id}/regenerate`, { token: alice.token, body: {} });
       assert.equal(keep.status, 422, keep.text);
@@ -161,7 +155,7 @@ describe('fine-grained tokens', function () {
 
   describe('what a token reaches', () => {
     it("a subset token reads its repository, and gets 404 for the owner's other private repositories", async () => {
-      const tok = await createFineGrained(t, alice, { resource_owner: acme, repositories: ['site'], permissions: { repository: { contents: 'read' } } });
+      const tok = await createFineGrainedToken(t, alice, { resource_owner: acme, repositories: ['site'], permissions: { repository: { contents: 'read' } } });
       assert.equal((await t.api.get(`/repos/${acme}/site`, { token: tok.token })).status, 200);
       assert.equal((await t.api.get(`/repos/${acme}/site/branches`, { token: tok.token })).status, 200);
       assert.equal((await t.api.get(`/repos/${acme}/docs`, { token: tok.token })).status, 404);
@@ -171,15 +165,15 @@ describe('fine-grained tokens', function () {
     });
 
     it("selection 'all' reaches all of the owner's repositories; 'none' none of the private ones", async () => {
-      const all = await createFineGrained(t, alice, { resource_owner: acme, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
+      const all = await createFineGrainedToken(t, alice, { resource_owner: acme, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
       for (const r of ['site', 'docs']) assert.equal((await t.api.get(`/repos/${acme}/${r}/branches`, { token: all.token })).status, 200);
-      const none = await createFineGrained(t, alice, { resource_owner: acme, permissions: { organization: { members: 'read' } } });
+      const none = await createFineGrainedToken(t, alice, { resource_owner: acme, permissions: { organization: { members: 'read' } } });
       assert.equal((await t.api.get(`/repos/${acme}/site`, { token: none.token })).status, 404);
       assert.equal((await t.api.get(`/orgs/${acme}/members`, { token: none.token })).status, 200);
     });
 
     it('every token reads public repositories (any owner), even without permissions', async () => {
-      const tok = await createFineGrained(t, alice, { permissions: {} });
+      const tok = await createFineGrainedToken(t, alice, { permissions: {} });
       const repo = await t.api.get(`/repos/${bobPublic.full_name}`, { token: tok.token });
       assert.equal(repo.status, 200, repo.text);
       assert.equal((await t.api.get(`/repos/${bobPublic.full_name}/branches`, { token: tok.token })).status, 200);
@@ -190,14 +184,14 @@ describe('fine-grained tokens', function () {
     });
 
     it("an org-owned token can't act on the user's own resources, and says whose it is", async () => {
-      const tok = await createFineGrained(t, alice, { resource_owner: acme, repository_selection: 'all', permissions: { repository: { administration: 'write' } } });
+      const tok = await createFineGrainedToken(t, alice, { resource_owner: acme, repository_selection: 'all', permissions: { repository: { administration: 'write' } } });
       const res = await t.api.post('/user/repos', { token: tok.token, body: { name: 'from-org-token' } });
       assert.equal(res.status, 403);
       assert.match(res.json.message, new RegExp(`resource owner is '${acme}'`));
     });
 
     it("write on a public repository outside the token's subset is 403 naming the repository", async () => {
-      const tok = await createFineGrained(t, alice, { resource_owner: acme, repositories: ['site'], permissions: { repository: { administration: 'write' } } });
+      const tok = await createFineGrainedToken(t, alice, { resource_owner: acme, repositories: ['site'], permissions: { repository: { administration: 'write' } } });
       const res = await t.api.patch(`/repos/${acme}/www`, { token: tok.token, body: { description: 'nope' } });
       assert.equal(res.status, 403);
       assert.match(res.json.message, new RegExp(`'${acme}/www' is not among the token's repositories`));
@@ -206,7 +200,7 @@ describe('fine-grained tokens', function () {
     it('a token of an org member who leaves loses the org: its resource owner returns to the user', async () => {
       const carol = await newSession(t);
       await addMember(t, acme, alice, carol);
-      const tok = await createFineGrained(t, carol, { resource_owner: acme, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
+      const tok = await createFineGrainedToken(t, carol, { resource_owner: acme, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
       assert.equal((await t.api.get(`/repos/${acme}/site/branches`, { token: tok.token })).status, 200);
       const rm = await t.api.delete(`/orgs/${acme}/memberships/${carol.user.login}`, { token: alice.token });
       assert.equal(rm.status, 204, rm.text);
@@ -220,7 +214,7 @@ describe('fine-grained tokens', function () {
     it('a revoked token stays revoked: a new owner or selection is refused (only name and description change), and a removed membership does not revive it', async () => {
       const dave = await newSession(t);
       await addMember(t, acme, alice, dave);
-      const tok = await createFineGrained(t, dave, { resource_owner: acme, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
+      const tok = await createFineGrainedToken(t, dave, { resource_owner: acme, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
       assert.equal((await t.api.post('/credentials/revoke', { body: { credentials: [tok.token] } })).status, 202);
       const path = `/user/personal-access-tokens/${tok.id}`;
       for (const body of [{ resource_owner: dave.user.login }, { repository_selection: 'none' }, { justification: 'again' }]) {
@@ -240,7 +234,7 @@ describe('fine-grained tokens', function () {
     });
 
     it('widening a token (more permissions, more repositories, another owner) needs sudo', async () => {
-      const tok = await createFineGrained(t, alice, { resource_owner: acme, repositories: ['site'], permissions: { repository: { contents: 'read' } } });
+      const tok = await createFineGrainedToken(t, alice, { resource_owner: acme, repositories: ['site'], permissions: { repository: { contents: 'read' } } });
       // A token without a sudo window (made with Basic, so it never had one).
       const noSudo = await t.api.post('/user/personal-access-tokens', {
         basic: { login: alice.user.login, password: alice.user.password },

@@ -3,7 +3,8 @@
 // with --include) and a list across several pages (--paginate follows the Link headers).
 import * as assert from 'node:assert/strict';
 import { GHES_API_VERSION } from '../../src/provider/http/ghes-version';
-import { createUser, signIn, TestUser } from './helpers/accounts';
+import { createUser, type TestUser } from '../builders/users';
+import { signIn } from '../builders/sessions';
 import { ensureGh, GhEnvironment, ghEnvironment, runGh } from './helpers/gh';
 import { startTestProvider, TestProvider } from './helpers/provider';
 

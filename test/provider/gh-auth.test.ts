@@ -3,7 +3,8 @@
 // at least), looks the user up with GraphQL (viewer { login }) and stores the token in its config.
 import * as assert from 'node:assert/strict';
 import { ensureGh, GhEnvironment, ghEnvironment, runGh } from './helpers/gh';
-import { createClassic, newSession, Session } from './helpers/orgs';
+import { newSession, type Session } from '../builders/sessions';
+import { createClassicToken } from '../builders/tokens';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 describe('gh auth against the provider', function () {
@@ -25,7 +26,7 @@ describe('gh auth against the provider', function () {
   });
 
   it('gh auth login --with-token stores the token; gh auth status names the user and the scopes; gh then uses it', async () => {
-    const token = await createClassic(t, alice, ['repo', 'read:org']);
+    const token = await createClassicToken(t, alice, { scopes: ['repo', 'read:org'] });
     const login = await runGh(['auth', 'login', '--with-token'], gh.env, { input: `${token.token}\n` });
     assert.equal(login.status, 0, login.stderr);
     const status = await runGh(['auth', 'status'], gh.env);
@@ -38,7 +39,7 @@ describe('gh auth against the provider', function () {
   });
 
   it('gh auth login --with-token refuses a token without read:org and an unknown token', async () => {
-    const narrow = await createClassic(t, alice, ['repo']);
+    const narrow = await createClassicToken(t, alice, { scopes: ['repo'] });
     const refused = await runGh(['auth', 'login', '--with-token'], gh.env, { input: `${narrow.token}\n` });
     assert.notEqual(refused.status, 0);
     assert.match(refused.stderr, /missing required scope 'read:org'/);

@@ -6,7 +6,9 @@ import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { runGit } from '../../bench/git-https/git-client';
 import { ensureGh, GhEnvironment, ghEnvironment, GhRun, runGh } from './helpers/gh';
-import { createClassic, createOrg, newSession, Session } from './helpers/orgs';
+import { newSession, type Session } from '../builders/sessions';
+import { createClassicToken } from '../builders/tokens';
+import { createOrg } from '../builders/orgs';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 describe('gh (GitHub CLI) against the provider', function () {
@@ -29,7 +31,7 @@ describe('gh (GitHub CLI) against the provider', function () {
     t = await startTestProvider({ tls: 'auto' });
     alice = await newSession(t);
     // gh's minimum scopes (repo, read:org) and delete_repo for `gh repo delete`.
-    const token = await createClassic(t, alice, ['repo', 'read:org', 'delete_repo']);
+    const token = await createClassicToken(t, alice, { scopes: ['repo', 'read:org', 'delete_repo'] });
     ghEnv = await ghEnvironment(t.provider, token.token);
     dir = ghEnv.dir;
     env = ghEnv.env;

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ensureGh, GhEnvironment, ghEnvironment, ghLoginWithDeviceCode, runGh } from './helpers/gh';
-import { newSession, Session } from './helpers/orgs';
+import { newSession, type Session } from '../builders/sessions';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 describe('gh auth login (device flow) against the provider', function () {

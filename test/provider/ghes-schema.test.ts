@@ -14,7 +14,10 @@ import * as path from 'node:path';
 import { ManualClock } from '../../src/provider/clock';
 import { repositoryPath } from '../../src/provider/git/bare-repos';
 import { repositoriesRoot } from '../../src/provider/repos/repositories-root';
-import { addMember, createClassic, createFineGrained, createOrg, newSession, Session, setPolicy, sshPublicKey } from './helpers/orgs';
+import { newSession, type Session } from '../builders/sessions';
+import { createClassicToken, createFineGrainedToken } from '../builders/tokens';
+import { addMember, createOrg, setPolicy } from '../builders/orgs';
+import { sshPublicKey } from '../builders/ssh-keys';
 import { providerRoutes, ValidatedApi } from './helpers/ghes-answers';
 import { GHES_VERSION, OpenApiDescription } from './helpers/ghes-schema';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
@@ -122,7 +125,7 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     await v.call('PATCH /user', {}, {}, 401);
     await v.call('GET /user/emails', {}, { token: owner.token }, 200);
     await v.call('GET /user/emails', {}, {}, 401);
-    const orgReader = await createClassic(t, owner, ['read:org']);
+    const orgReader = await createClassicToken(t, owner, { scopes: ['read:org'] });
     await v.call('GET /user/emails', {}, { token: orgReader.token }, 403);
     await v.call('PATCH /user', {}, { token: orgReader.token, body: { name: 'no' } }, 403);
   });
@@ -140,7 +143,7 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     await v.call('GET /users/{username}', { username: 'no-such-user' }, { token: owner.token }, 404);
     await v.call('GET /users/{username}/repos', { username: owner.user.login }, { token: owner.token }, 200);
     await v.call('GET /users/{username}/repos?sort=bogus', { username: owner.user.login }, { token: owner.token }, 422);
-    const keysReader = await createClassic(t, owner, ['read:public_key']);
+    const keysReader = await createClassicToken(t, owner, { scopes: ['read:public_key'] });
     await v.call('GET /user/keys', {}, { token: keysReader.token }, 200);
     await v.call('GET /user/keys', {}, {}, 401);
   });
@@ -178,7 +181,7 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     await v.call('PATCH /orgs/{org}', { org }, { token: owner.token, body: { description: 5 } }, 422);
     await v.call('GET /user/orgs', {}, { token: owner.token }, 200);
     await v.call('GET /user/orgs', {}, {}, 401);
-    const repoOnly = await createClassic(t, owner, ['repo']);
+    const repoOnly = await createClassicToken(t, owner, { scopes: ['repo'] });
     await v.call('GET /user/orgs', {}, { token: repoOnly.token }, 403);
     await v.call('GET /user/memberships/orgs', {}, { token: repoOnly.token }, 403);
     await v.call('GET /orgs/{org}/members', { org }, { token: dev.token }, 200);
@@ -214,7 +217,7 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     await v.call('POST /user/repos', {}, { token: owner.token, body: { name: 'tools', private: true, description: 'my tools' } }, 201);
     await v.call('POST /user/repos', {}, { token: owner.token, body: { name: 'tools' } }, 422);
     await v.call('POST /user/repos', {}, { body: { name: 'tools' } }, 401);
-    const orgReader = await createClassic(t, dev, ['read:org']);
+    const orgReader = await createClassicToken(t, dev, { scopes: ['read:org'] });
     await v.call('POST /user/repos', {}, { token: orgReader.token, body: { name: 'nope' } }, 403);
     await v.call('POST /orgs/{org}/repos', { org }, { token: orgReader.token, body: { name: 'nope' } }, 403);
     await v.call('POST /orgs/{org}/repos', { org }, { token: owner.token, body: { name: 'site', visibility: 'public' } }, 201);
@@ -261,7 +264,7 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     await v.call('POST /orgs/{org}/repos', { org }, { token: owner.token, body: { name: 'api', private: true } }, 201);
     await setPolicy(t, org, owner, { require_approval: true });
     const ask = (name: string) =>
-      createFineGrained(t, dev, { name, resource_owner: org, repositories: ['api'], permissions: { repository: { contents: 'read' } }, justification: `${name} reads api` });
+      createFineGrainedToken(t, dev, { name, resource_owner: org, repositories: ['api'], permissions: { repository: { contents: 'read' } }, justification: `${name} reads api` });
     const [ci, docs, deploy] = [await ask('ci'), await ask('docs'), await ask('deploy')];
 
     const queue = await v.call('GET /orgs/{org}/personal-access-token-requests', { org }, { token: owner.token }, 200);
@@ -307,7 +310,7 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
   });
 
   it('SSO credential authorizations and credential revocation (GHEC\'s description)', async () => {
-    const token = await createClassic(t, dev, ['repo']);
+    const token = await createClassicToken(t, dev, { scopes: ['repo'] });
     const made = await t.api.post(`/orgs/${org}/credential-authorizations`, { token: dev.token, body: { token_id: token.id } });
     assert.equal(made.status, 201, made.text);
     await v.call('GET /orgs/{org}/credential-authorizations', { org }, { token: owner.token }, 200);

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { git, runGit } from '../../bench/git-https/git-client';
 import { generateRepository } from '../../bench/git-https/generate-repo';
 import { DATABASE_BUSY_MESSAGE } from '../../src/provider/http/error-handler';
-import { createClassicToken, TestUser } from './helpers/accounts';
+import type { TestUser } from '../builders/users';
+import { createClassicToken } from '../builders/tokens';
 import { holdWriteLock } from './helpers/database-access';
 import { useGitFixture, type GitProvider } from './helpers/git-fixture';
 
@@ -28,7 +29,7 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
     await createRepo(alice, 'other', true);
     await createRepo(alice, 'docs', false);
     // Seed alice/site and alice/docs with a commit, pushed with a classic `repo` token.
-    const seed = await createClassicToken(p.asTestProvider, alice, { name: 'seed', scopes: ['repo'] });
+    const seed = await createClassicToken(p, alice, { name: 'seed', scopes: ['repo'] });
     for (const repo of ['alice/site', 'alice/docs']) {
       const c = await cloneTo(seed.token, repo);
       assert.equal(c.code, 0, c.stderr);
@@ -38,7 +39,7 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
   });
 
   it('a database another connection holds past the busy timeout: 503 with Retry-After and a message git shows, not a 500', async () => {
-    const t = await createClassicToken(p.asTestProvider, alice, { name: 'busy', scopes: ['repo'] });
+    const t = await createClassicToken(p, alice, { name: 'busy', scopes: ['repo'] });
     const release = await holdWriteLock(p);
     let res;
     let clone;
@@ -120,12 +121,12 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
   });
 
   it("classic `repo` clones and pushes; `public_repo` can't read a private repository but pushes to a public one", async () => {
-    const repo = await createClassicToken(p.asTestProvider, alice, { name: 'classic-repo', scopes: ['repo'] });
+    const repo = await createClassicToken(p, alice, { name: 'classic-repo', scopes: ['repo'] });
     const c = await cloneTo(repo.token, 'alice/site');
     assert.equal(c.code, 0, c.stderr);
     assert.equal((await commitAndPush(c.dir, 'classic push')).code, 0);
 
-    const pub = await createClassicToken(p.asTestProvider, alice, { name: 'classic-public', scopes: ['public_repo'] });
+    const pub = await createClassicToken(p, alice, { name: 'classic-public', scopes: ['public_repo'] });
     const denied = await cloneTo(pub.token, 'alice/site');
     assert.notEqual(denied.code, 0);
     assert.match(denied.stderr, /remote: token 'classic-public' lacks the repo scope needed to fetch from alice\/site/);
@@ -134,14 +135,14 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
     const push = await commitAndPush(docs.dir, 'public_repo push');
     assert.equal(push.code, 0, push.stderr);
 
-    const none = await createClassicToken(p.asTestProvider, alice, { name: 'classic-none', scopes: [] });
+    const none = await createClassicToken(p, alice, { name: 'classic-none', scopes: [] });
     const noScopePush = await commitAndPush((await cloneTo(none.token, 'alice/docs')).dir, 'no scope push');
     assert.notEqual(noScopePush.code, 0);
     assert.match(noScopePush.stderr, /remote: token 'classic-none' lacks the public_repo scope needed to push to alice\/docs/);
   });
 
   it("someone else's token: private repository not found, public one readable but not writable", async () => {
-    const t = await createClassicToken(p.asTestProvider, bob, { name: 'bob-repo', scopes: ['repo'] });
+    const t = await createClassicToken(p, bob, { name: 'bob-repo', scopes: ['repo'] });
     const priv = await cloneTo(t.token, 'alice/site');
     assert.notEqual(priv.code, 0);
     assert.match(priv.stderr, /not found/);
@@ -154,7 +155,7 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
 
   it("passes git's bodies through untouched: a gzip-compressed request (many refs) and a chunked pack", async () => {
     await createRepo(alice, 'many', true);
-    const t = await createClassicToken(p.asTestProvider, alice, { name: 'bodies', scopes: ['repo'] });
+    const t = await createClassicToken(p, alice, { name: 'bodies', scopes: ['repo'] });
     const local = path.join(tmp, 'many-local.git');
     await git(['init', '--quiet', '--bare', '--initial-branch=main', local], { env });
     await generateRepository(local, { commits: 150, randomBytesPerCommit: 20_000, extraBranches: 120, env });
@@ -222,7 +223,7 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
     assert.match(expired.stderr, /remote: token expired \(alice\/site\)/);
     assert.match(expired.stderr, /Authentication failed/);
 
-    const revoked = await createClassicToken(p.asTestProvider, alice, { name: 'to-revoke', scopes: ['repo'] });
+    const revoked = await createClassicToken(p, alice, { name: 'to-revoke', scopes: ['repo'] });
     assert.equal((await runGit(['ls-remote', url(revoked.token, 'alice/site')], { env })).code, 0);
     const del = await p.api.call('DELETE', `/user/personal-access-tokens/${revoked.id}`, { basic: { login: alice.login, password: alice.password } });
     assert.equal(del.status, 204, del.text);
@@ -230,7 +231,7 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
     assert.notEqual(after.code, 0);
     assert.match(after.stderr, /remote: Bad credentials for alice\/site/);
 
-    const regen = await createClassicToken(p.asTestProvider, alice, { name: 'to-regenerate', scopes: ['repo'] });
+    const regen = await createClassicToken(p, alice, { name: 'to-regenerate', scopes: ['repo'] });
     const res = await p.api.post(`/user/personal-access-tokens/${regen.id}/regenerate`, { basic: { login: alice.login, password: alice.password }, body: {} });
     assert.equal(res.status, 200, res.text);
     const old = await runGit(['ls-remote', url(regen.token, 'alice/site')], { env });
@@ -241,7 +242,7 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
   });
 
   it('records git use: last_used_at and git.clone / git.push audit events with the repository', async () => {
-    const t = await createClassicToken(p.asTestProvider, alice, { name: 'audited', scopes: ['repo'] });
+    const t = await createClassicToken(p, alice, { name: 'audited', scopes: ['repo'] });
     const c = await cloneTo(t.token, 'alice/site');
     assert.equal(c.code, 0, c.stderr);
     assert.equal((await commitAndPush(c.dir, 'audited push')).code, 0);

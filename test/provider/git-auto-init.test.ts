@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { git } from '../../bench/git-https/git-client';
-import { createClassicToken } from './helpers/accounts';
+import { createClassicToken } from '../builders/tokens';
 import { useGitFixture } from './helpers/git-fixture';
 
 describe('auto_init: a first commit with a README, seen through git', function () {
@@ -19,7 +19,7 @@ describe('auto_init: a first commit with a README, seen through git', function (
     assert.equal(created.status, 201, created.text);
     assert.ok(created.json.pushed_at, 'the first commit counts as a push');
 
-    const token = await createClassicToken(p.asTestProvider, alice, { name: 'clone', scopes: ['repo'] });
+    const token = await createClassicToken(p, alice, { name: 'clone', scopes: ['repo'] });
     const c = await f.cloneTo(token.token, 'alice/seeded');
     assert.equal(c.code, 0, c.stderr);
     assert.equal(await fsp.readFile(path.join(c.dir, 'README.md'), 'utf8'), '# seeded\n\nmade with a README\n');
@@ -43,7 +43,7 @@ describe('auto_init: a first commit with a README, seen through git', function (
   it('without auto_init the repository is empty: the clone has no commit and no branch exists', async () => {
     const { p, alice, env } = f;
     await f.createRepo(alice, 'bare', true);
-    const token = await createClassicToken(p.asTestProvider, alice, { name: 'empty', scopes: ['repo'] });
+    const token = await createClassicToken(p, alice, { name: 'empty', scopes: ['repo'] });
     const c = await f.cloneTo(token.token, 'alice/bare');
     assert.equal(c.code, 0, c.stderr);
     assert.equal((await git(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: c.dir, env }).catch(() => '')).trim(), '');

@@ -2,7 +2,9 @@
 // what the org's token policy (approval, classic restriction, SSO) does to clone, fetch and push,
 // and what git tells the user.
 import * as assert from 'node:assert/strict';
-import { createClassicToken, TestUser } from './helpers/accounts';
+import type { TestUser } from '../builders/users';
+import { addMember, createOrg, setPolicy } from '../builders/orgs';
+import { createClassicToken } from '../builders/tokens';
 import { useGitFixture, type GitProvider } from './helpers/git-fixture';
 
 describe('git over HTTPS on organization repositories: approval, denial, classic restriction, SSO', function () {
@@ -18,25 +20,17 @@ describe('git over HTTPS on organization repositories: approval, denial, classic
   const asAlice = () => ({ basic: { login: alice.login, password: alice.password } });
 
   before(async () => {
-    assert.equal((await p.api.post('/user/orgs', { ...asAlice(), body: { login: 'acme' } })).status, 201);
-    const invite = await p.api.call('PUT', '/orgs/acme/memberships/bob', { ...asAlice(), body: { role: 'member' } });
-    assert.equal(invite.status, 200, invite.text);
-    const accept = await p.api.call('PATCH', '/user/memberships/orgs/acme', { basic: { login: bob.login, password: bob.password }, body: { state: 'active' } });
-    assert.equal(accept.status, 200, accept.text);
+    await createOrg(p, alice, 'acme');
+    await addMember(p, 'acme', alice, bob);
     await createRepo(alice, 'site', true, 'acme');
     await createRepo(alice, 'www', false, 'acme');
-    const seed = await createClassicToken(p.asTestProvider, alice, { name: 'acme-seed', scopes: ['repo'] });
+    const seed = await createClassicToken(p, alice, { name: 'acme-seed', scopes: ['repo'] });
     for (const repo of ['acme/site', 'acme/www']) {
       const c = await cloneTo(seed.token, repo);
       assert.equal(c.code, 0, c.stderr);
       assert.equal((await commitAndPush(c.dir, `seed ${repo}`)).code, 0);
     }
   });
-
-  async function setPolicy(policy: Record<string, unknown>): Promise<void> {
-    const res = await p.api.call('PATCH', '/orgs/acme/personal-access-token-policy', { ...asAlice(), body: policy });
-    assert.equal(res.status, 200, res.text);
-  }
 
   async function review(tokenId: number, action: 'approve' | 'deny', reason?: string): Promise<void> {
     const list = await p.api.call('GET', '/orgs/acme/personal-access-token-requests', asAlice());
@@ -48,7 +42,7 @@ describe('git over HTTPS on organization repositories: approval, denial, classic
   }
 
   it('pending approval: git says so (public repositories still read); once approved it pushes', async () => {
-    await setPolicy({ require_approval: true });
+    await setPolicy(p, 'acme', alice, { require_approval: true });
     try {
       const t = await fineGrained(bob, { name: 'bob-ci', resource_owner: 'acme', repository_selection: 'subset', repositories: ['site'], permissions: { repository: { contents: 'write' } } });
       const state = await p.api.call('GET', `/user/personal-access-tokens/${t.id}`, { basic: { login: bob.login, password: bob.password } });
@@ -68,12 +62,12 @@ describe('git over HTTPS on organization repositories: approval, denial, classic
       const push = await commitAndPush(ok.dir, 'approved push');
       assert.equal(push.code, 0, push.stderr);
     } finally {
-      await setPolicy({ require_approval: false });
+      await setPolicy(p, 'acme', alice, { require_approval: false });
     }
   });
 
   it("denied: git shows the owners' reason", async () => {
-    await setPolicy({ require_approval: true });
+    await setPolicy(p, 'acme', alice, { require_approval: true });
     try {
       const t = await fineGrained(bob, { name: 'bob-denied', resource_owner: 'acme', repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
       await review(t.id, 'deny', 'no personal CI tokens on acme');
@@ -81,14 +75,14 @@ describe('git over HTTPS on organization repositories: approval, denial, classic
       assert.notEqual(r.code, 0);
       assert.match(r.stderr, /remote: .*token 'bob-denied'.*denied this token's request: no personal CI tokens on acme/);
     } finally {
-      await setPolicy({ require_approval: false });
+      await setPolicy(p, 'acme', alice, { require_approval: false });
     }
   });
 
   it('classic tokens restricted by the org: refused on its repositories with the policy named; public reads still work', async () => {
-    const t = await createClassicToken(p.asTestProvider, bob, { name: 'bob-classic', scopes: ['repo'] });
+    const t = await createClassicToken(p, bob, { name: 'bob-classic', scopes: ['repo'] });
     assert.equal((await cloneTo(t.token, 'acme/site')).code, 0, 'allowed before the policy');
-    await setPolicy({ classic_tokens: 'restricted' });
+    await setPolicy(p, 'acme', alice, { classic_tokens: 'restricted' });
     try {
       const r = await cloneTo(t.token, 'acme/site');
       assert.notEqual(r.code, 0);
@@ -99,13 +93,13 @@ describe('git over HTTPS on organization repositories: approval, denial, classic
       assert.notEqual(push.code, 0);
       assert.match(push.stderr, /forbids access with classic personal access tokens/);
     } finally {
-      await setPolicy({ classic_tokens: 'allowed' });
+      await setPolicy(p, 'acme', alice, { classic_tokens: 'allowed' });
     }
   });
 
   it('SSO required: a token not yet authorized for the org is refused with the SSO reason; authorized, it works', async () => {
     const t = await fineGrained(alice, { name: 'alice-sso', resource_owner: 'acme', repository_selection: 'all', permissions: { repository: { contents: 'write' } } });
-    await setPolicy({ sso_required: true });
+    await setPolicy(p, 'acme', alice, { sso_required: true });
     try {
       const r = await cloneTo(t.token, 'acme/site');
       assert.notEqual(r.code, 0);
@@ -119,7 +113,7 @@ describe('git over HTTPS on organization repositories: approval, denial, classic
       assert.equal(ok.code, 0, ok.stderr);
       assert.equal((await commitAndPush(ok.dir, 'sso push')).code, 0);
     } finally {
-      await setPolicy({ sso_required: false });
+      await setPolicy(p, 'acme', alice, { sso_required: false });
     }
   });
 });

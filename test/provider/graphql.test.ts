@@ -2,7 +2,10 @@
 // and with what (scopes, fine-grained selection, org policy: the same answers as REST), lists,
 // the mutation gh uses to create repositories, and errors in GitHub's shape.
 import * as assert from 'node:assert/strict';
-import { addMember, createClassic, createFineGrained, createOrg, createRepo, newSession, Session, setPolicy } from './helpers/orgs';
+import { newSession, type Session } from '../builders/sessions';
+import { createClassicToken, createFineGrainedToken } from '../builders/tokens';
+import { addMember, createOrg, setPolicy } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 interface GqlAnswer {
@@ -39,7 +42,7 @@ describe('GraphQL (/api/graphql)', function () {
 
   it('viewer names the token owner with the ids REST uses; any token may ask', async () => {
     const me = await t.api.get('/user', { token: alice.token });
-    const token = await createClassic(t, alice, ['read:user']);
+    const token = await createClassicToken(t, alice, { scopes: ['read:user'] });
     const r = await gql(token.token, '{ viewer { login id databaseId email isViewer } }');
     assert.equal(r.status, 200);
     assert.equal(r.errors, undefined);
@@ -86,7 +89,7 @@ describe('GraphQL (/api/graphql)', function () {
   });
 
   it('scopes are the REST ones: public_repo reads public repositories only; the refusal is INSUFFICIENT_SCOPES naming the scope', async () => {
-    const publicOnly = await createClassic(t, alice, ['public_repo']);
+    const publicOnly = await createClassicToken(t, alice, { scopes: ['public_repo'] });
     const q = `query($n: String!) { repository(owner: "${alice.user.login}", name: $n) { name } }`;
     assert.deepEqual((await gql(publicOnly.token, q, { n: 'open' })).data, { repository: { name: 'open' } });
     const denied = await gql(publicOnly.token, q, { n: 'secret' });
@@ -103,7 +106,7 @@ describe('GraphQL (/api/graphql)', function () {
   it('fine-grained tokens reach only their selected repositories; the others are NOT_FOUND', async () => {
     const secret = await t.api.get(`/repos/${alice.user.login}/secret`, { token: alice.token });
     await createRepo(t, alice, undefined, 'other-secret', true);
-    const fg = await createFineGrained(t, alice, { repository_selection: 'subset', repositories: [secret.json.id], permissions: { repository: { metadata: 'read' } } });
+    const fg = await createFineGrainedToken(t, alice, { repository_selection: 'subset', repositories: [secret.json.id], permissions: { repository: { metadata: 'read' } } });
     const q = `query($n: String!) { repository(owner: "${alice.user.login}", name: $n) { name } }`;
     assert.deepEqual((await gql(fg.token, q, { n: 'secret' })).data, { repository: { name: 'secret' } });
     const other = await gql(fg.token, q, { n: 'other-secret' });
@@ -114,7 +117,7 @@ describe('GraphQL (/api/graphql)', function () {
   it("an org's policy applies per object: a restricted org refuses classic tokens on its private repositories", async () => {
     const policyOrg = await createOrg(t, alice);
     await createRepo(t, alice, policyOrg, 'guarded', true);
-    const classic = await createClassic(t, alice, ['repo']);
+    const classic = await createClassicToken(t, alice, { scopes: ['repo'] });
     const q = `{ repository(owner: "${policyOrg}", name: "guarded") { name } }`;
     assert.deepEqual((await gql(classic.token, q)).data, { repository: { name: 'guarded' } });
     await setPolicy(t, policyOrg, alice, { classic_tokens: 'restricted' });
@@ -145,13 +148,13 @@ describe('GraphQL (/api/graphql)', function () {
   });
 
   it('viewer.organizations needs read:org or user, as GET /user/orgs does', async () => {
-    const repoOnly = await createClassic(t, alice, ['repo']);
+    const repoOnly = await createClassicToken(t, alice, { scopes: ['repo'] });
     const q = '{ viewer { login organizations(first: 100) { nodes { login } } } }';
     const denied = await gql(repoOnly.token, q);
     assert.equal(denied.errors?.[0].type, 'INSUFFICIENT_SCOPES');
     assert.deepEqual(denied.errors?.[0].path, ['viewer', 'organizations']);
     assert.equal((await t.api.get('/user/orgs', { token: repoOnly.token })).status, 403);
-    const readOrg = await createClassic(t, alice, ['read:org']);
+    const readOrg = await createClassicToken(t, alice, { scopes: ['read:org'] });
     const ok = await gql(readOrg.token, q);
     assert.ok(ok.data.viewer.organizations.nodes.some((o: { login: string }) => o.login === org));
   });
@@ -159,7 +162,7 @@ describe('GraphQL (/api/graphql)', function () {
   it('createRepository (what gh repo create sends) needs repo or public_repo, makes the same repository as REST, and refuses a taken name', async () => {
     const m = `mutation($input: CreateRepositoryInput!) { createRepository(input: $input) { repository { id name owner { login } url isPrivate } } }`;
     const input = { name: 'via-graphql', visibility: 'PRIVATE', hasIssuesEnabled: true, hasWikiEnabled: true };
-    const readOrg = await createClassic(t, alice, ['read:org']);
+    const readOrg = await createClassicToken(t, alice, { scopes: ['read:org'] });
     const refused = await gql(readOrg.token, m, { input });
     assert.equal(refused.errors?.[0].type, 'INSUFFICIENT_SCOPES');
     assert.equal((await t.api.get(`/repos/${alice.user.login}/via-graphql`, { token: alice.token })).status, 404, 'nothing was made');

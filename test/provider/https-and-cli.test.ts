@@ -5,8 +5,10 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startProvider } from '../../src/provider/index';
-import { ApiClient } from './helpers/api-client';
-import { createUser, enable2fa, nextOtp } from './helpers/accounts';
+import { ApiClient } from '../builders/api-client';
+import { createUser } from '../builders/users';
+import { freshOtp } from '../builders/totp';
+import { enableTwoFactor } from '../builders/two-factor';
 import { startTestProvider } from './helpers/provider';
 
 const CLI = path.resolve(__dirname, '../../src/provider/cli.js');
@@ -26,8 +28,8 @@ describe('HTTPS with the local CA', () => {
       assert.deepEqual(health.json, { service: 'tessera', version: JSON.parse(await readFile(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')).version, status: 'ok' });
 
       const user = await createUser(t);
-      await enable2fa(t, user);
-      const auth = await t.api.post('/authorizations', { basic: user, otp: await nextOtp(t, user), body: { note: 'over https', scopes: ['user'] } });
+      await enableTwoFactor(t, user);
+      const auth = await t.api.post('/authorizations', { basic: user, otp: await freshOtp(t, user), body: { note: 'over https', scopes: ['user'] } });
       assert.equal(auth.status, 201);
       const me = await t.api.get('/user', { token: auth.json.token });
       assert.equal(me.status, 200);

@@ -3,7 +3,11 @@
 // `after` / `before` cursors of its Link header. Bad values are refused with 422 naming them.
 import * as assert from 'node:assert/strict';
 import type { Octokit } from '@octokit/rest';
-import { addMember, createFineGrained, createOrg, createRepo, newSession, Session, setPolicy, uniqueName } from './helpers/orgs';
+import { uniqueName } from '../builders/unique-name';
+import { newSession, type Session } from '../builders/sessions';
+import { createFineGrainedToken } from '../builders/tokens';
+import { addMember, createOrg, setPolicy } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
 import { octokitFor } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -44,10 +48,10 @@ describe('documented list parameters', function () {
   it('grants and requests: owner[] and token_id[] filter like owner and token_id', async () => {
     await setPolicy(t, org, owner, { require_approval: true });
     await createRepo(t, owner, org, uniqueName('app'), true);
-    const a = await createFineGrained(t, dev, { resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } }, justification: 'a' });
+    const a = await createFineGrainedToken(t, dev, { resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } }, justification: 'a' });
     const ops = await newSession(t);
     await addMember(t, org, owner, ops);
-    const b = await createFineGrained(t, ops, { resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } }, justification: 'b' });
+    const b = await createFineGrainedToken(t, ops, { resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } }, justification: 'b' });
     const byOwner = await t.api.get(`/orgs/${org}/personal-access-token-requests?owner[]=${dev.user.login}`, { token: owner.token });
     assert.equal(byOwner.status, 200, byOwner.text);
     assert.deepEqual(byOwner.json.map((r: { token_id: number }) => r.token_id), [a.id]);

@@ -7,7 +7,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ManualClock } from '../../src/provider/clock';
-import { addMember, createFineGrained, createOrg, createRepo, newSession, Session, setPolicy } from './helpers/orgs';
+import { newSession, type Session } from '../builders/sessions';
+import { createFineGrainedToken } from '../builders/tokens';
+import { addMember, createOrg, setPolicy } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
 
 describe('lists cost a fixed number of store reads, whatever their length', function () {
@@ -58,8 +61,8 @@ describe('lists cost a fixed number of store reads, whatever their length', func
     await createRepo(t, s, org, 'theirs');
     const some = async (n: number) => {
       for (let i = 0; i < n; i++) {
-        await createFineGrained(t, s, { resource_owner: s.user.login, repository_selection: 'subset', repositories: ['mine-a', 'mine-b'], permissions: { repository: { contents: 'read' } } });
-        await createFineGrained(t, s, { resource_owner: org, repository_selection: 'subset', repositories: ['theirs'], permissions: { repository: { contents: 'read' } } });
+        await createFineGrainedToken(t, s, { resource_owner: s.user.login, repository_selection: 'subset', repositories: ['mine-a', 'mine-b'], permissions: { repository: { contents: 'read' } } });
+        await createFineGrainedToken(t, s, { resource_owner: org, repository_selection: 'subset', repositories: ['theirs'], permissions: { repository: { contents: 'read' } } });
       }
     };
     await some(1);
@@ -82,7 +85,7 @@ describe('lists cost a fixed number of store reads, whatever their length', func
     await addMember(t, org, owner, member);
     await createRepo(t, owner, org, 'repo');
     const tokens = async (n: number) => {
-      for (let i = 0; i < n; i++) await createFineGrained(t, member, { resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
+      for (let i = 0; i < n; i++) await createFineGrainedToken(t, member, { resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
     };
     await tokens(1);
     const fewGrants = await readsOf(`/orgs/${org}/personal-access-tokens`, owner, 1);

@@ -7,8 +7,10 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { parseServeArgs } from '../../src/provider/cli';
-import { createClassicToken, createUser } from './helpers/accounts';
-import { createRepo, newSession } from './helpers/orgs';
+import { createUser } from '../builders/users';
+import { newSession } from '../builders/sessions';
+import { createClassicToken } from '../builders/tokens';
+import { createRepo } from '../builders/repos';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 interface RawAnswer {

@@ -4,9 +4,11 @@
 // per-user limit on typed codes, and races.
 import * as assert from 'node:assert/strict';
 import { USER_CODE_PATTERN } from '../../src/shared/user-code';
-import { enable2fa, nextOtp } from './helpers/accounts';
+import { freshOtp } from '../builders/totp';
+import { enableTwoFactor } from '../builders/two-factor';
+import { newSession, type Session } from '../builders/sessions';
+import { createFineGrainedToken } from '../builders/tokens';
 import { GH_CLIENT_ID, pollToken, postOAuth, startDevice } from './helpers/device-flow';
-import { createFineGrained, newSession, Session } from './helpers/orgs';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 const MINUTE = 60_000;
@@ -139,7 +141,7 @@ describe('OAuth device flow', function () {
 
     it('approving needs sudo; looking up does not; a fine-grained token may do neither', async () => {
       const bob = await newSession(t);
-      const fg = await createFineGrained(t, alice, { repository_selection: 'none', permissions: {} });
+      const fg = await createFineGrainedToken(t, alice, { repository_selection: 'none', permissions: {} });
       t.clock.advance(3 * 60 * MINUTE); // bob's sign-in sudo window (two hours) has closed
       const d = await startDevice(t);
       assert.equal((await lookup(bob, d.userCode)).status, 200);
@@ -158,11 +160,11 @@ describe('OAuth device flow', function () {
 
     it('with 2FA, Basic + a fresh code is sudo for the approval', async () => {
       const s = await newSession(t);
-      await enable2fa(t, s.user, s.token);
+      await enableTwoFactor(t, s.user, s.token);
       const d = await startDevice(t);
       const r = await t.api.post('/user/device-authorizations', {
         basic: { login: s.user.login, password: s.user.password },
-        otp: await nextOtp(t, s.user),
+        otp: await freshOtp(t, s.user),
         body: { user_code: d.userCode },
       });
       assert.equal(r.status, 200, r.text);

@@ -7,9 +7,10 @@
 import * as assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { enable2fa, nextOtp } from './helpers/accounts';
+import { freshOtp } from '../builders/totp';
+import { enableTwoFactor } from '../builders/two-factor';
+import { newSession, type Session } from '../builders/sessions';
 import { postOAuth } from './helpers/device-flow';
-import { newSession, Session } from './helpers/orgs';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -36,7 +37,7 @@ describe('OAuth web flow (authorization code)', function () {
   before(async () => {
     t = await startTestProvider();
     alice = await newSession(t);
-    await enable2fa(t, alice.user, alice.token);
+    await enableTwoFactor(t, alice.user, alice.token);
     cb = await startCallbackServer();
     const made = await t.api.post('/user/oauth-apps', { token: alice.token, body: { name: 'Web Tool', url: 'https://tool.example/', callback_url: `${cb.origin}/callback` } });
     assert.equal(made.status, 201, made.text);
@@ -67,7 +68,7 @@ describe('OAuth web flow (authorization code)', function () {
   /** Opens the page, signs in (with a fresh two-factor code), and answers the confirmation page's ticket. */
   async function signInOnPage(params: Record<string, string>): Promise<{ csrf: string; cookie: string; ticket: string; text: string }> {
     const page = await openPage(params);
-    const res = await postForm('/login/oauth/authorize', { ...page.hidden, login: alice.user.login, password: alice.user.password, otp: await nextOtp(t, alice.user) }, page.cookie);
+    const res = await postForm('/login/oauth/authorize', { ...page.hidden, login: alice.user.login, password: alice.user.password, otp: await freshOtp(t, alice.user) }, page.cookie);
     assert.equal(res.status, 200, res.text);
     const ticket = /name="ticket" value="([^"]+)"/.exec(res.text)?.[1] ?? '';
     assert.ok(ticket.length >= 32, res.text);
@@ -101,7 +102,7 @@ describe('OAuth web flow (authorization code)', function () {
     assert.equal(noOtp.status, 401);
     assert.match(noOtp.text, /Enter the current code from your authenticator app/);
     assert.ok(!noOtp.text.includes(alice.user.password), 'the password is never echoed');
-    const confirm = await postForm('/login/oauth/authorize', { ...base, otp: await nextOtp(t, alice.user) }, page.cookie);
+    const confirm = await postForm('/login/oauth/authorize', { ...base, otp: await freshOtp(t, alice.user) }, page.cookie);
     assert.equal(confirm.status, 200, confirm.text);
     assert.match(confirm.text, /Authorize Web Tool\?/);
     assert.match(confirm.text, new RegExp(`act as <strong>${alice.user.login}</strong>`));

@@ -4,7 +4,9 @@
 import * as assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { createBasicAuth } from '@octokit/auth-basic';
-import { createUser, enable2fa, totpAt, TestUser } from './helpers/accounts';
+import { createUser, type TestUser } from '../builders/users';
+import { totpAt } from '../builders/totp';
+import { enableTwoFactor } from '../builders/two-factor';
 import { octokitFor } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -21,7 +23,7 @@ describe('real GitHub clients (@octokit/auth-basic, @octokit/rest)', () => {
   before(async () => {
     t = await startTestProvider();
     user = await createUser(t);
-    await enable2fa(t, user);
+    await enableTwoFactor(t, user);
     warn = console.warn;
     console.warn = () => {}; // auth-basic prints a deprecation notice for github.com
   });

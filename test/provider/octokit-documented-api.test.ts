@@ -6,7 +6,11 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import type { Octokit } from '@octokit/rest';
 import { defaultRepositoriesRoot, repositoryPath } from '../../src/provider/git/bare-repos';
-import { addMember, createClassic, createOrg, createRepo, newSession, Session, uniqueName } from './helpers/orgs';
+import { uniqueName } from '../builders/unique-name';
+import { newSession, type Session } from '../builders/sessions';
+import { createClassicToken } from '../builders/tokens';
+import { addMember, createOrg } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
 import { octokitFor, statusOf } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -158,12 +162,12 @@ describe("GitHub's documented REST calls through @octokit/rest", function () {
   });
 
   it('users.listPublicSshKeysForAuthenticatedUser: an empty list (git is HTTPS-only); needs read:public_key', async () => {
-    const withScope = await createClassic(t, owner, ['read:public_key']);
+    const withScope = await createClassicToken(t, owner, { scopes: ['read:public_key'] });
     const keys = await octokitFor(t, withScope.token).rest.users.listPublicSshKeysForAuthenticatedUser();
     assert.equal(keys.status, 200);
     assert.deepEqual(keys.data, []);
     assert.equal(await statusOf(octokit.rest.users.listPublicSshKeysForAuthenticatedUser()), 403, 'the session token has no public-key scope');
-    const without = await createClassic(t, owner, ['gist']);
+    const without = await createClassicToken(t, owner, { scopes: ['gist'] });
     assert.equal(await statusOf(octokitFor(t, without.token).rest.users.listPublicSshKeysForAuthenticatedUser()), 403);
   });
 
@@ -202,7 +206,7 @@ describe("GitHub's documented REST calls through @octokit/rest", function () {
     };
     await check(t.api.get(`/users/${owner.user.login}/repos?type=forks`, { token: owner.token }), 'type');
     await check(t.api.get(`/users/${owner.user.login}/repos?visibility=all`, { token: owner.token }), 'visibility');
-    await check(t.api.get('/user/keys?fingerprint=x', { token: (await createClassic(t, owner, ['read:public_key'])).token }), 'fingerprint');
+    await check(t.api.get('/user/keys?fingerprint=x', { token: (await createClassicToken(t, owner, { scopes: ['read:public_key'] })).token }), 'fingerprint');
     await check(t.api.get(`/orgs/${org}/repos?since=2020-01-01T00:00:00Z`, { token: owner.token }), 'since');
     await check(t.api.patch('/user', { token: owner.token, body: { twitter_username: 'not a handle' } }), 'twitter_username');
     await check(t.api.patch('/user', { token: owner.token, body: { bio: 'x'.repeat(161) } }), 'bio');
@@ -229,7 +233,7 @@ describe("GitHub's documented REST calls through @octokit/rest", function () {
   });
 
   it("GitHub's classic scopes are accepted: gist and workflow are stored and reported in X-OAuth-Scopes", async () => {
-    const tok = await createClassic(t, owner, ['repo', 'gist', 'workflow', 'write:packages', 'admin:public_key']);
+    const tok = await createClassicToken(t, owner, { scopes: ['repo', 'gist', 'workflow', 'write:packages', 'admin:public_key'] });
     const me = await octokitFor(t, tok.token).rest.users.getAuthenticated();
     assert.equal(me.headers['x-oauth-scopes'], 'repo, workflow, write:packages, admin:public_key, gist');
     const unknown = await t.api.post('/user/personal-access-tokens', { token: owner.token, body: { name: uniqueName('bad'), kind: 'classic', scopes: ['gist', 'admin:everything'], expires_in_days: 7 } });

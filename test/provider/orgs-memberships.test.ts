@@ -2,8 +2,11 @@
 // memberships API with @octokit/rest's own methods, roles (GitHub's `admin` = owner), the last
 // owner, removal, /user/orgs, /orgs/{org}/members and the org audit log.
 import * as assert from 'node:assert/strict';
-import { createUser } from './helpers/accounts';
-import { createOrg, createRepo, newSession, Session, uniqueName } from './helpers/orgs';
+import { createUser } from '../builders/users';
+import { uniqueName } from '../builders/unique-name';
+import { newSession, type Session } from '../builders/sessions';
+import { createOrg } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
 import { octokitFor, statusOf } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
 

@@ -4,9 +4,12 @@
 // has pages. Checked on a list counted in memory (repositories), ones paged in the store (org
 // members, classic authorizations, the token list, the approval queue).
 import * as assert from 'node:assert/strict';
-import type { ApiResponse, CallOptions } from './helpers/api-client';
+import type { ApiResponse, CallOptions } from '../builders/api-client';
 import { octokitFor } from './helpers/octokit';
-import { addMember, createClassic, createFineGrained, createOrg, createRepo, newSession, Session, setPolicy } from './helpers/orgs';
+import { newSession, type Session } from '../builders/sessions';
+import { createClassicToken, createFineGrainedToken } from '../builders/tokens';
+import { addMember, createOrg, setPolicy } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 /** rel → page number of each link in a Link header. */
@@ -69,13 +72,13 @@ describe('Link header: first, prev, next and last as on GitHub', function () {
   it("tokens: the user's token list and the classic authorizations, each counted in the store", async () => {
     const s = await newSession(t);
     // The sign-in token and five more: six classic tokens.
-    for (let i = 0; i < 5; i++) await createClassic(t, s, []);
+    for (let i = 0; i < 5; i++) await createClassicToken(t, s, { scopes: [] });
     const auth = { token: s.token };
     await checkPages('/user/personal-access-tokens', 6, auth);
     await checkPages('/user/personal-access-tokens?kind=classic', 6, auth);
     await checkPages('/user/personal-access-tokens?status=active', 6, auth);
     await checkPages('/authorizations', 6, { basic: { login: s.user.login, password: s.user.password } });
-    await createClassic(t, s, []);
+    await createClassicToken(t, s, { scopes: [] });
     await checkPages('/user/personal-access-tokens', 7, auth);
     await checkPages('/authorizations', 7, { basic: { login: s.user.login, password: s.user.password } });
   });
@@ -88,7 +91,7 @@ describe('Link header: first, prev, next and last as on GitHub', function () {
     const tokenIds: number[] = [];
     for (let i = 0; i < 5; i++) {
       const body = { resource_owner: queueOrg, repository_selection: 'all' as const, permissions: { repository: { contents: 'read' } }, justification: `r${i}` };
-      tokenIds.push((await createFineGrained(t, dev, body)).id);
+      tokenIds.push((await createFineGrainedToken(t, dev, body)).id);
     }
     const base = `/orgs/${queueOrg}/personal-access-token-requests`;
     await checkPages(base, 5);
@@ -109,7 +112,7 @@ describe('Link header: first, prev, next and last as on GitHub', function () {
 
   it('octokit.paginate reads an exactly full list once, without asking past its last page', async () => {
     const s = await newSession(t);
-    for (let i = 0; i < 3; i++) await createClassic(t, s, []);
+    for (let i = 0; i < 3; i++) await createClassicToken(t, s, { scopes: [] });
     const octokit = octokitFor(t, s.token);
     const pages: number[] = [];
     octokit.hook.before('request', (options) => {

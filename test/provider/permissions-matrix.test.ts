@@ -11,19 +11,13 @@ import {
   PermissionLevel,
   PermissionSet,
 } from '../../src/shared/fine-grained-permissions';
-import { createUser } from './helpers/accounts';
-import {
-  addMember,
-  createClassic,
-  createFineGrained,
-  createOrg,
-  createRepo,
-  newSession,
-  Session,
-  setPolicy,
-  sshPublicKey,
-  uniqueName,
-} from './helpers/orgs';
+import { createUser } from '../builders/users';
+import { uniqueName } from '../builders/unique-name';
+import { newSession, type Session } from '../builders/sessions';
+import { createClassicToken, createFineGrainedToken } from '../builders/tokens';
+import { addMember, createOrg, setPolicy } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
+import { sshPublicKey } from '../builders/ssh-keys';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 interface Needed {
@@ -84,7 +78,7 @@ describe('permission denial matrix (every endpoint, every catalog permission)', 
     const key = `${ownerKind}:${JSON.stringify(permissions)}`;
     const hit = tokenCache.get(key);
     if (hit) return hit;
-    const tok = await createFineGrained(t, owner, {
+    const tok = await createFineGrainedToken(t, owner, {
       resource_owner: ownerKind === 'org' ? org : owner.user.login,
       repository_selection: 'all',
       permissions,
@@ -95,7 +89,7 @@ describe('permission denial matrix (every endpoint, every catalog permission)', 
   }
 
   async function pendingRequestId(): Promise<number> {
-    await createFineGrained(t, member, { resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } }, justification: 'matrix' });
+    await createFineGrainedToken(t, member, { resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } }, justification: 'matrix' });
     const list = await t.api.get(`/orgs/${org}/personal-access-token-requests?per_page=100&direction=desc`, { token: owner.token });
     assert.equal(list.status, 200, list.text);
     return list.json[0].id;
@@ -296,7 +290,7 @@ describe('permission denial matrix (every endpoint, every catalog permission)', 
       status: 204,
       classic: ['admin:org', 'admin:token'],
       call: async () => {
-        const c = await createClassic(t, owner, ['repo']);
+        const c = await createClassicToken(t, owner, { scopes: ['repo'] });
         const a = await t.api.post(`/orgs/${org}/credential-authorizations`, { token: owner.token, body: { token_id: c.id } });
         assert.equal(a.status, 201, a.text);
         return { method: 'DELETE', path: `/orgs/${org}/credential-authorizations/${c.id}` };
@@ -363,13 +357,13 @@ describe('permission denial matrix (every endpoint, every catalog permission)', 
       it(`${row.title} — accepts ${row.classic!.join(' | ')}`, async () => {
         const refused = new Set(row.classic!.flatMap((s) => [s, ...scopeAncestors(s)]));
         const scopes = normalizeScopes(allScopes.filter((s) => !refused.has(s)));
-        const tok = await createClassic(t, owner, scopes);
+        const tok = await createClassicToken(t, owner, { scopes });
         const c = await row.call();
         const res = await t.api.call(c.method, c.path, { token: tok.token, ...(c.body !== undefined ? { body: c.body } : {}) });
         assert.equal(res.status, 403, `${c.method} ${c.path} with ${scopes.join(',')}: ${res.text}`);
         assert.match(res.json.message, /Token lacks the required scope/);
         for (const s of row.classic!) assert.ok(res.json.message.includes(s), `names ${s}: ${res.json.message}`);
-        const good = await createClassic(t, owner, [row.classic![0]]);
+        const good = await createClassicToken(t, owner, { scopes: [row.classic![0]] });
         const c2 = await row.call();
         const ok = await t.api.call(c2.method, c2.path, { token: good.token, ...(c2.body !== undefined ? { body: c2.body } : {}) });
         assert.equal(ok.status, row.status, `${c2.method} ${c2.path} with ${row.classic![0]}: ${ok.text}`);

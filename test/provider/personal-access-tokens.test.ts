@@ -1,7 +1,9 @@
 // /user/personal-access-tokens for classic tokens: create (presets, date, none), list, get,
 // patch, regenerate, delete; shown once; headers; expiry; last_used_at.
 import * as assert from 'node:assert/strict';
-import { createClassicToken, createUser, signIn, TestUser } from './helpers/accounts';
+import { createUser, type TestUser } from '../builders/users';
+import { signIn } from '../builders/sessions';
+import { createClassicToken } from '../builders/tokens';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 const DAY = 24 * 60 * 60_000;

@@ -4,17 +4,10 @@
 // re-requested (and denied, with the reason on the token).
 import * as assert from 'node:assert/strict';
 import { DAY } from '../../src/provider/clock';
-import {
-  addMember,
-  createClassic,
-  createFineGrained,
-  createOrg,
-  createRepo,
-  newSession,
-  postFineGrained,
-  Session,
-  setPolicy,
-} from './helpers/orgs';
+import { newSession, type Session } from '../builders/sessions';
+import { createClassicToken, createFineGrainedToken, postFineGrainedToken } from '../builders/tokens';
+import { addMember, createOrg, setPolicy } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 describe('org token policy', function () {
@@ -80,7 +73,7 @@ describe('org token policy', function () {
   describe('classic tokens restricted', () => {
     it("→ 403 on the org's resources, 200 on its public ones (and elsewhere)", async () => {
       const org = await orgWithRepos();
-      const classic = await createClassic(t, member, ['repo', 'read:org']);
+      const classic = await createClassicToken(t, member, { scopes: ['repo', 'read:org'] });
       assert.equal((await t.api.get(`/repos/${org}/private`, { token: classic.token })).status, 200);
       await setPolicy(t, org, owner, { classic_tokens: 'restricted' });
       for (const path of [`/repos/${org}/private`, `/repos/${org}/private/branches`, `/orgs/${org}/members`]) {
@@ -97,7 +90,7 @@ describe('org token policy', function () {
       const listed = await t.api.get(`/orgs/${org}/repos`, { token: classic.token });
       assert.deepEqual(listed.json.map((r: { name: string }) => r.name), ['public']);
       // Fine-grained tokens are unaffected.
-      const fg = await createFineGrained(t, member, { resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
+      const fg = await createFineGrainedToken(t, member, { resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
       assert.equal((await t.api.get(`/repos/${org}/private/branches`, { token: fg.token })).status, 200);
       // Owners still administer tokens with a classic token (the extension signs in with one).
       assert.equal((await t.api.get(`/orgs/${org}/personal-access-token-requests`, { token: owner.token })).status, 200);
@@ -131,7 +124,7 @@ describe('org token policy', function () {
       assert.equal(repo.status, 403, repo.text);
       assert.match(repo.json.message, /forbids access with classic personal access tokens/);
       // A member's classic token (with the scopes for it) is refused on the org's members and repositories.
-      const classic = await createClassic(t, member, ['repo', 'read:org', 'admin:org']);
+      const classic = await createClassicToken(t, member, { scopes: ['repo', 'read:org', 'admin:org'] });
       for (const path of [`/orgs/${org}/members`, `/orgs/${org}/memberships/${member.user.login}`, `/repos/${org}/private`]) {
         const res = await t.api.get(path, { token: classic.token });
         assert.equal(res.status, 403, `${path}: ${res.text}`);
@@ -144,10 +137,10 @@ describe('org token policy', function () {
     it('fine-grained: refused at creation with 422; at use (403) after the policy was tightened; a regenerated shorter token works', async () => {
       const org = await orgWithRepos();
       await setPolicy(t, org, owner, { max_lifetime_days: { fine_grained: 60 } });
-      const over = await postFineGrained(t, member, { resource_owner: org, expires_in_days: 90 });
+      const over = await postFineGrainedToken(t, member, { resource_owner: org, expires_in_days: 90 });
       assert.equal(over.status, 422);
       assert.equal((over.json as unknown as { errors: { field: string }[] }).errors[0].field, 'expires_at');
-      const tok = await createFineGrained(t, member, { resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } }, expires_in_days: 60 });
+      const tok = await createFineGrainedToken(t, member, { resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } }, expires_in_days: 60 });
       assert.equal((await t.api.get(`/repos/${org}/private/branches`, { token: tok.token })).status, 200);
       await setPolicy(t, org, owner, { max_lifetime_days: { fine_grained: 30 } });
       const refused = await t.api.get(`/repos/${org}/private/branches`, { token: tok.token });
@@ -162,9 +155,9 @@ describe('org token policy', function () {
 
     it('classic: a token without expiry, or longer than the cap, is refused on the org once a cap is set', async () => {
       const org = await orgWithRepos();
-      const forever = await createClassic(t, member, ['repo']);
-      const month = await createClassic(t, member, ['repo'], { expires_in_days: 30 });
-      const week = await createClassic(t, member, ['repo'], { expires_in_days: 7 });
+      const forever = await createClassicToken(t, member, { scopes: ['repo'] });
+      const month = await createClassicToken(t, member, { scopes: ['repo'], expires_in_days: 30 });
+      const week = await createClassicToken(t, member, { scopes: ['repo'], expires_in_days: 7 });
       await setPolicy(t, org, owner, { max_lifetime_days: { classic: 14 } });
       const a = await t.api.get(`/repos/${org}/private`, { token: forever.token });
       assert.equal(a.status, 403);
@@ -175,7 +168,7 @@ describe('org token policy', function () {
 
     it('classic: a new expiry (PATCH) starts a new lifetime, as regeneration does', async () => {
       const org = await orgWithRepos();
-      const tok = await createClassic(t, member, ['repo'], { expires_in_days: 30 });
+      const tok = await createClassicToken(t, member, { scopes: ['repo'], expires_in_days: 30 });
       const start = t.clock.now();
       t.clock.advance(20 * DAY);
       try {
@@ -196,7 +189,7 @@ describe('org token policy', function () {
     it('pending → approved → revoked → re-requested, reading public resources only while pending', async () => {
       const org = await orgWithRepos();
       await setPolicy(t, org, owner, { require_approval: true });
-      const tok = await createFineGrained(t, member, {
+      const tok = await createFineGrainedToken(t, member, {
         resource_owner: org,
         repositories: ['private'],
         permissions: { repository: { contents: 'read' } },
@@ -252,7 +245,7 @@ describe('org token policy', function () {
     it('a denial reason reaches the requester on their token; a PATCH asks again', async () => {
       const org = await orgWithRepos();
       await setPolicy(t, org, owner, { require_approval: true });
-      const tok = await createFineGrained(t, member, {
+      const tok = await createFineGrainedToken(t, member, {
         resource_owner: org,
         repository_selection: 'all',
         permissions: { repository: { contents: 'write' }, organization: { members: 'read' } },
@@ -280,7 +273,7 @@ describe('org token policy', function () {
     it('moving a pending token back to the user withdraws its request (request_cancelled)', async () => {
       const org = await orgWithRepos();
       await setPolicy(t, org, owner, { require_approval: true });
-      const tok = await createFineGrained(t, member, { resource_owner: org, permissions: { organization: { members: 'read' } } });
+      const tok = await createFineGrainedToken(t, member, { resource_owner: org, permissions: { organization: { members: 'read' } } });
       assert.equal((await t.api.get(`/orgs/${org}/personal-access-token-requests`, { token: owner.token })).json.length, 1);
       const back = await t.api.patch(`/user/personal-access-tokens/${tok.id}`, { token: member.token, body: { resource_owner: member.user.login, permissions: {} } });
       assert.equal(back.status, 200, back.text);
@@ -295,12 +288,12 @@ describe('org token policy', function () {
     it("owners' own tokens are approved at once; tokens for orgs without the policy are active at once", async () => {
       const org = await orgWithRepos();
       await setPolicy(t, org, owner, { require_approval: true });
-      const mine = await createFineGrained(t, owner, { resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
+      const mine = await createFineGrainedToken(t, owner, { resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
       assert.equal(mine.status, 'active');
       const grants = await t.api.get(`/orgs/${org}/personal-access-tokens`, { token: owner.token });
       assert.deepEqual(grants.json.map((g: { token_id: number }) => g.token_id), [mine.id]);
       const open = await orgWithRepos();
-      const theirs = await createFineGrained(t, member, { resource_owner: open, permissions: { organization: { members: 'read' } } });
+      const theirs = await createFineGrainedToken(t, member, { resource_owner: open, permissions: { organization: { members: 'read' } } });
       assert.equal(theirs.status, 'active');
       assert.equal((await t.api.get(`/orgs/${open}/members`, { token: theirs.token })).status, 200);
     });
@@ -308,7 +301,7 @@ describe('org token policy', function () {
     it('a pending token past its expiry reports expired', async () => {
       const org = await orgWithRepos();
       await setPolicy(t, org, owner, { require_approval: true });
-      const tok = await createFineGrained(t, member, { resource_owner: org, expires_in_days: 1 });
+      const tok = await createFineGrainedToken(t, member, { resource_owner: org, expires_in_days: 1 });
       t.clock.advance(2 * DAY);
       try {
         const res = await t.api.get(`/user/personal-access-tokens/${tok.id}`, { basic: { login: member.user.login, password: member.user.password } });

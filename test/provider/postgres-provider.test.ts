@@ -11,10 +11,13 @@ import { Client } from 'pg';
 import { parseServeArgs } from '../../src/provider/cli';
 import { DATABASE_BUSY_MESSAGE } from '../../src/provider/http/error-handler';
 import type { RateLimitOverviewJson } from '../../src/shared/api-types';
-import { ApiClient } from './helpers/api-client';
+import { ApiClient } from '../builders/api-client';
 import { ManualClock } from '../../src/provider/clock';
-import { createClassicToken, createUser, enable2fa, nextOtp } from './helpers/accounts';
-import { createClassic, newSession } from './helpers/orgs';
+import { createUser } from '../builders/users';
+import { freshOtp } from '../builders/totp';
+import { enableTwoFactor } from '../builders/two-factor';
+import { newSession } from '../builders/sessions';
+import { createClassicToken } from '../builders/tokens';
 import { memoryKeySource, usePostgres } from './helpers/postgres-stores';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -42,7 +45,7 @@ describe('provider on PostgreSQL', function () {
     const user = await createUser(t);
     assert.equal(user.siteAdmin, true, 'the first user is site admin');
     const s = await newSession(t);
-    const tok = await createClassic(t, s, ['user']);
+    const tok = await createClassicToken(t, s, { scopes: ['user'] });
     const me = await t.api.get('/user', { token: tok.token });
     assert.equal(me.status, 200, me.text);
     assert.equal(me.json.login, s.user.login);
@@ -59,7 +62,7 @@ describe('provider on PostgreSQL', function () {
     const [a, b] = await Promise.all([replica(url), replica(url)]);
     await createUser(a);
     const s = await newSession(a);
-    const tok = await createClassic(b, s, ['user']);
+    const tok = await createClassicToken(b, s, { scopes: ['user'] });
     for (let i = 0; i < 3; i++) {
       // Warm: A has the token in its principal cache.
       assert.equal((await a.api.get('/user', { token: tok.token })).status, 200);
@@ -81,16 +84,16 @@ describe('provider on PostgreSQL', function () {
     const [a, b] = await Promise.all([replica(url, clock), replica(url, clock)]);
     await createUser(a);
     const user = await createUser(b);
-    await enable2fa(a, user);
-    const code = await nextOtp(a, user);
+    await enableTwoFactor(a, user);
+    const code = await freshOtp(a, user);
     assert.equal((await a.api.get('/user', { basic: user, otp: code })).status, 200);
     const replay = await b.api.get('/user', { basic: user, otp: code });
     assert.equal(replay.status, 401, 'the code was used at A');
-    assert.equal((await b.api.get('/user', { basic: user, otp: await nextOtp(b, user) })).status, 200, 'a fresh code works at B');
+    assert.equal((await b.api.get('/user', { basic: user, otp: await freshOtp(b, user) })).status, 200, 'a fresh code works at B');
     for (let i = 0; i < 10; i++) {
       assert.equal((await a.api.get('/user', { basic: { login: user.login, password: 'wrong-password' } })).status, 401);
     }
-    const locked = await b.api.get('/user', { basic: user, otp: await nextOtp(b, user) });
+    const locked = await b.api.get('/user', { basic: user, otp: await freshOtp(b, user) });
     assert.equal(locked.status, 401, 'locked at B by the failures at A');
     assert.deepEqual(locked.json, { message: 'Bad credentials', documentation_url: `${b.provider.url}/-/docs/errors#401` });
   });
@@ -139,7 +142,7 @@ describe('provider on PostgreSQL', function () {
     const t = await replica(url);
     await createUser(t);
     const s = await newSession(t);
-    const tok = await createClassic(t, s, ['user']);
+    const tok = await createClassicToken(t, s, { scopes: ['user'] });
     const db = new URL(url).pathname.slice(1);
     const killer = new Client({ connectionString: url.replace(/\/[^/]+$/, '/postgres') });
     await killer.connect();

@@ -7,8 +7,9 @@ import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DATA_KEY_FILE } from '../../src/provider/secrets/data-key';
-import { createUser, signIn } from './helpers/accounts';
-import { asTestProvider, ProviderProcess, startProviderProcess } from './helpers/provider-process';
+import { createUser } from '../builders/users';
+import { signIn } from '../builders/sessions';
+import { ProviderProcess, startProviderProcess } from './helpers/provider-process';
 import { newTestDatabaseUrl } from './helpers/test-database';
 
 const TOTAL = 200;
@@ -40,8 +41,8 @@ describe('two replicas on PostgreSQL: kill -9 of one during writes', function ()
     await copyFile(path.join(dirA, DATA_KEY_FILE), path.join(dirB, DATA_KEY_FILE));
     const b = await startProviderProcess(dirB, 30_000, url);
     processes.push(b);
-    const user = await createUser(asTestProvider(a, dirA));
-    const session = await signIn(asTestProvider(a, dirA), user, ['admin:token', 'user']);
+    const user = await createUser(a);
+    const session = await signIn(a, user, ['admin:token', 'user']);
 
     const acknowledged: { token: string; at: string }[] = [];
     let next = 0;

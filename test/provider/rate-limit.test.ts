@@ -14,11 +14,13 @@ import { DEFAULT_RATE_LIMITS } from '../../src/provider/http/api-rate-limit';
 import { HOUR, ManualClock } from '../../src/provider/clock';
 import { startProvider } from '../../src/provider/index';
 import type { RateLimitOverviewJson } from '../../src/shared/api-types';
-import { createClassicToken, createUser, signIn } from './helpers/accounts';
-import type { ApiResponse } from './helpers/api-client';
+import { createUser } from '../builders/users';
+import { newSession, signIn } from '../builders/sessions';
+import { createClassicToken } from '../builders/tokens';
+import { addMember, createOrg } from '../builders/orgs';
+import type { ApiResponse } from '../builders/api-client';
 import { startInProcessProvider } from './helpers/in-process-provider';
 import { octokitFor } from './helpers/octokit';
-import { addMember, createClassic, createOrg, newSession } from './helpers/orgs';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 function rateHeaders(res: ApiResponse) {
@@ -313,7 +315,7 @@ describe('API rate limit', () => {
     const a = await startInProcessProvider(dataDir, new ManualClock(Date.now()));
     try {
       const s = await newSession(a);
-      const tok = await createClassic(a, s, ['user']);
+      const tok = await createClassicToken(a, s, { scopes: ['user'] });
       assert.equal((await a.api.get('/user', { token: tok.token })).status, 200, 'warm: the token is cached');
       const lookUp = a.store.tokens.byDigestWithUser.bind(a.store.tokens);
       let lookUps = 0;

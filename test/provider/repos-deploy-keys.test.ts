@@ -6,7 +6,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { git, hermeticGitEnv } from '../../bench/git-https/git-client';
-import { createClassic, createFineGrained, createOrg, createRepo, newSession, Session, sshPublicKey } from './helpers/orgs';
+import { newSession, type Session } from '../builders/sessions';
+import { createClassicToken, createFineGrainedToken } from '../builders/tokens';
+import { createOrg } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
+import { sshPublicKey } from '../builders/ssh-keys';
 import { octokitFor, statusOf } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
 import { holdWriteLock } from './helpers/database-access';
@@ -104,7 +108,7 @@ describe('repositories and deploy keys', function () {
     assert.equal(pub.json.permissions, undefined, 'anonymous callers get no permissions object');
     const asBob = await t.api.get(`/repos/${org}/shown`, { token: bob.token });
     assert.deepEqual(asBob.json.permissions, { admin: false, maintain: false, push: false, triage: false, pull: true });
-    const noScope = await createClassic(t, alice, []);
+    const noScope = await createClassicToken(t, alice, { scopes: [] });
     const priv = await t.api.get(`/repos/${org}/hidden`, { token: noScope.token });
     assert.equal(priv.status, 403);
     assert.match(priv.json.message, /repo/);
@@ -132,13 +136,13 @@ describe('repositories and deploy keys', function () {
     assert.deepEqual(names(await t.api.get('/user/repos?type=forks', { token: alice.token })), []);
     const mineAll = names(await t.api.get('/user/repos?per_page=100', { token: alice.token }));
     assert.ok(mineAll.includes(`${o}/a-private`) && mineAll.includes(`${alice.user.login}/Tools`));
-    const publicOnly = await createClassic(t, alice, ['public_repo']);
+    const publicOnly = await createClassicToken(t, alice, { scopes: ['public_repo'] });
     const listed = names(await t.api.get('/user/repos?per_page=100', { token: publicOnly.token }));
     assert.ok(listed.includes(`${o}/b-public`));
     assert.ok(!listed.includes(`${o}/a-private`), 'a classic token without repo lists no private repositories');
-    const fg = await createFineGrained(t, alice, { resource_owner: o, repositories: ['b-public'], permissions: {} });
+    const fg = await createFineGrainedToken(t, alice, { resource_owner: o, repositories: ['b-public'], permissions: {} });
     assert.deepEqual(names(await t.api.get('/user/repos', { token: fg.token })), [`${o}/b-public`], "a fine-grained token lists its owner's selected repositories");
-    const elsewhere = await createFineGrained(t, bob, { permissions: {} });
+    const elsewhere = await createFineGrainedToken(t, bob, { permissions: {} });
     assert.deepEqual(names(await t.api.get('/user/repos', { token: elsewhere.token })), [], 'none of its own selected');
     assert.deepEqual(names(await t.api.get(`/orgs/${o}/repos`, { token: elsewhere.token })), [`${o}/b-public`], "an org's public repositories are listed for every token");
     // Paging with Link.
@@ -152,7 +156,7 @@ describe('repositories and deploy keys', function () {
 
   it('deploy keys: create/list/get/delete with octokit; the token that added a key takes it along when deleted', async () => {
     await createRepo(t, alice, org, 'deploy', true);
-    const fg = await createFineGrained(t, alice, { resource_owner: org, repositories: ['deploy'], permissions: { repository: { administration: 'write' } } });
+    const fg = await createFineGrainedToken(t, alice, { resource_owner: org, repositories: ['deploy'], permissions: { repository: { administration: 'write' } } });
     const key = sshPublicKey('ci@build');
     const created = await kit(fg.token).rest.repos.createDeployKey({ owner: org, repo: 'deploy', title: 'CI', key, read_only: true });
     assert.equal(created.status, 201);
@@ -206,7 +210,7 @@ describe('repositories and deploy keys', function () {
     await createRepo(t, alice, undefined, 'trash', true);
     const dir = path.join(t.dataDir, 'repositories', alice.user.login.toLowerCase(), 'trash.git');
     assert.ok(existsSync(dir));
-    const repoOnly = await createClassic(t, alice, ['repo']);
+    const repoOnly = await createClassicToken(t, alice, { scopes: ['repo'] });
     const refused = await t.api.delete(`/repos/${alice.user.login}/trash`, { token: repoOnly.token });
     assert.equal(refused.status, 403);
     assert.match(refused.json.message, /delete_repo/);

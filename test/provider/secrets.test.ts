@@ -10,8 +10,12 @@ import { buildApp } from '../../src/provider/app';
 import { createProviderContext } from '../../src/provider/create-context';
 import { openSqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
 import { generateToken } from '../../src/shared/token-format';
-import { basicHeader } from './helpers/api-client';
-import { createClassicToken, createUser, enable2fa, nextOtp, signIn } from './helpers/accounts';
+import { basicHeader } from '../builders/api-client';
+import { createUser } from '../builders/users';
+import { freshOtp } from '../builders/totp';
+import { enableTwoFactor } from '../builders/two-factor';
+import { signIn } from '../builders/sessions';
+import { createClassicToken } from '../builders/tokens';
 import { selectRows } from './helpers/database-access';
 import { startTestProvider } from './helpers/provider';
 
@@ -21,16 +25,16 @@ describe('secrets stay secret', () => {
     try {
       const user = await createUser(t);
       const session = await signIn(t, user);
-      const { secret, recoveryCodes } = await enable2fa(t, user, session.token);
+      const { secret, recoveryCodes } = await enableTwoFactor(t, user, session.token);
       const pat = await createClassicToken(t, user, { scopes: ['repo'] });
       const regen = await t.api.post(`/user/personal-access-tokens/${pat.id}/regenerate`, { token: session.token });
       await t.api.get('/user', { basic: { login: user.login, password: 'wrong-password-123' } });
       await t.api.get('/user', { basic: user, otp: recoveryCodes[0] });
-      await t.api.post('/user/sudo', { token: session.token, body: { password: user.password, otp: await nextOtp(t, user) } });
+      await t.api.post('/user/sudo', { token: session.token, body: { password: user.password, otp: await freshOtp(t, user) } });
       await t.api.post('/credentials/revoke', { body: { credentials: [regen.json.token] } });
       const secrets = [session.token, pat.token, regen.json.token, user.password, 'wrong-password-123', secret, ...recoveryCodes];
 
-      const audit = await t.api.get('/user/audit-log?per_page=100', { basic: user, otp: await nextOtp(t, user) });
+      const audit = await t.api.get('/user/audit-log?per_page=100', { basic: user, otp: await freshOtp(t, user) });
       assert.ok(audit.json.length >= 8, `events: ${audit.json.length}`);
       const actions = new Set(audit.json.map((e: { action: string }) => e.action));
       for (const a of ['user.create', 'user.login', 'user.failed_login', 'oauth_authorization.create', 'two_factor_authentication.enabled',

@@ -9,8 +9,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { boundedPasswordHasher, DEFAULT_SCRYPT, PasswordHasher } from '../../src/provider/auth/passwords';
 import { ManualClock } from '../../src/provider/clock';
-import type { ApiResponse } from './helpers/api-client';
-import { createUser, enable2fa, nextOtp, TestUser, totpAt } from './helpers/accounts';
+import type { ApiResponse } from '../builders/api-client';
+import { createUser, type TestUser } from '../builders/users';
+import { freshOtp, totpAt } from '../builders/totp';
+import { enableTwoFactor } from '../builders/two-factor';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
 
 function badCredentials(t: InProcessProvider): string {
@@ -118,8 +120,8 @@ describe('parallel guesses against one account', function () {
   });
 
   it('300 TOTP codes with the right password, the right code last: at most 10 checked, the right code refused', async () => {
-    await enable2fa(t, user);
-    const rightCode = await nextOtp(t, user);
+    await enableTwoFactor(t, user);
+    const rightCode = await freshOtp(t, user);
     const now = t.clock.now().getTime();
     const valid = new Set(await Promise.all([-1, 0, 1].map((step) => totpAt(user.totpSecret!, new Date(now + step * 30_000)))));
     const wrongCodes: string[] = [];
@@ -130,6 +132,6 @@ describe('parallel guesses against one account', function () {
     assert.equal(answers.right.text, badCredentials(t));
     assert.ok(held.verifications <= 10, `${held.verifications} passwords verified`);
     assert.ok((await failedLogins('two_factor')) <= 10, 'at most ten codes checked');
-    assert.equal((await basic(user.password, await nextOtp(t, user))).status, 401, 'the account is locked afterwards');
+    assert.equal((await basic(user.password, await freshOtp(t, user))).status, 401, 'the account is locked afterwards');
   });
 });

@@ -9,9 +9,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ManualClock } from '../../src/provider/clock';
 import { generateToken } from '../../src/shared/token-format';
-import type { ApiResponse } from './helpers/api-client';
-import { createUser, enable2fa, nextOtp, signIn, TestUser, uniqueLogin, wrongOtp } from './helpers/accounts';
-import { addMember, createOrg, createRepo, newSession } from './helpers/orgs';
+import type { ApiResponse } from '../builders/api-client';
+import { createUser, type TestUser } from '../builders/users';
+import { uniqueName } from '../builders/unique-name';
+import { freshOtp, wrongOtp } from '../builders/totp';
+import { enableTwoFactor } from '../builders/two-factor';
+import { newSession, signIn } from '../builders/sessions';
+import { addMember, createOrg } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
 import { testDatabaseUrl } from './helpers/test-database';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -57,7 +62,7 @@ describe('sign-in with Basic and lockout', () => {
 
   it('answers a wrong password, an unknown login and a locked account byte-identically (401 Bad credentials)', async () => {
     const wrong = await basicGetUser(t, user.login, 'wrong password');
-    const unknown = await basicGetUser(t, uniqueLogin('ghost'), 'wrong password');
+    const unknown = await basicGetUser(t, uniqueName('ghost'), 'wrong password');
     assert.equal(wrong.status, 401);
     assert.equal(wrong.text, badCredentials(t));
     assert.equal(wrong.headers.get('x-github-otp'), null);
@@ -96,7 +101,7 @@ describe('sign-in with Basic and lockout', () => {
   });
 
   it('counts an unknown login the same way (a lock does not reveal that a login exists)', async () => {
-    const ghost = uniqueLogin('ghost');
+    const ghost = uniqueName('ghost');
     const answers = new Set<string>();
     for (let i = 0; i < 12; i++) answers.add(JSON.stringify(answer(await basicGetUser(t, ghost, 'x'))));
     assert.equal(answers.size, 1);
@@ -106,7 +111,7 @@ describe('sign-in with Basic and lockout', () => {
   it('failures of other accounts from the same address lock nobody else', async () => {
     const other = await createUser(t);
     for (let i = 0; i < 10; i++) await basicGetUser(t, other.login, `wrong ${i}`);
-    for (let i = 0; i < 10; i++) await basicGetUser(t, uniqueLogin('spray'), 'password');
+    for (let i = 0; i < 10; i++) await basicGetUser(t, uniqueName('spray'), 'password');
     assert.equal((await basicGetUser(t, user.login, user.password)).status, 200, 'same address, another account: not locked');
     assert.equal((await basicGetUser(t, other.login, other.password)).status, 401, 'the account that failed is locked');
   });
@@ -205,22 +210,22 @@ describe('the 11th attempt is refused even with the right secret, on every path'
 
   it('X-GitHub-OTP: wrong codes ask for a code; once locked, the right password and code get Bad credentials', async () => {
     const user = await createUser(t);
-    await enable2fa(t, user);
+    await enableTwoFactor(t, user);
     const { eleventh, lastWrong } = await provesLockout(
-      async (s) => basicGetUser(t, user.login, user.password, s === 'right' ? await nextOtp(t, user) : await wrongOtp(t, user)),
+      async (s) => basicGetUser(t, user.login, user.password, s === 'right' ? await freshOtp(t, user) : await wrongOtp(t, user)),
       200,
       401,
     );
     assert.equal(lastWrong.headers.get('x-github-otp'), 'required; app', 'a wrong code asks for a code');
     assert.equal(eleventh.text, badCredentials(t));
     assert.equal(eleventh.headers.get('x-github-otp'), null, 'locked: the same answer as a wrong password');
-    const wrongPassword = await basicGetUser(t, user.login, 'wrong password', await nextOtp(t, user));
+    const wrongPassword = await basicGetUser(t, user.login, 'wrong password', await freshOtp(t, user));
     assert.deepEqual(answer(eleventh), answer(wrongPassword));
   });
 
   it('asking for the code (no X-GitHub-OTP) is not a failure, and does not reset the count', async () => {
     const user = await createUser(t);
-    await enable2fa(t, user);
+    await enableTwoFactor(t, user);
     for (let i = 0; i < 12; i++) {
       const r = await basicGetUser(t, user.login, user.password);
       assert.equal(r.headers.get('x-github-otp'), 'required; app');
@@ -229,7 +234,7 @@ describe('the 11th attempt is refused even with the right secret, on every path'
     const ask = await basicGetUser(t, user.login, user.password);
     assert.equal(ask.headers.get('x-github-otp'), 'required; app');
     await basicGetUser(t, user.login, user.password, await wrongOtp(t, user));
-    assert.equal((await basicGetUser(t, user.login, user.password, await nextOtp(t, user))).status, 401, 'ten wrong codes lock');
+    assert.equal((await basicGetUser(t, user.login, user.password, await freshOtp(t, user))).status, 401, 'ten wrong codes lock');
   });
 });
 

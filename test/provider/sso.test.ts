@@ -3,8 +3,12 @@
 // with Basic + X-GitHub-OTP, or in sudo mode); until then 403 with `X-GitHub-SSO: required;
 // url=...`; lists skip the org and say `X-GitHub-SSO: partial-results; organizations=...`.
 import * as assert from 'node:assert/strict';
-import { enable2fa, nextOtp } from './helpers/accounts';
-import { addMember, createClassic, createFineGrained, createOrg, createRepo, newSession, Session, setPolicy } from './helpers/orgs';
+import { freshOtp } from '../builders/totp';
+import { enableTwoFactor } from '../builders/two-factor';
+import { newSession, type Session } from '../builders/sessions';
+import { createClassicToken, createFineGrainedToken } from '../builders/tokens';
+import { addMember, createOrg, setPolicy } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
 import { octokitFor } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -22,7 +26,7 @@ describe('SSO credential authorizations', function () {
     t = await startTestProvider();
     owner = await newSession(t);
     member = await newSession(t);
-    await enable2fa(t, member.user);
+    await enableTwoFactor(t, member.user);
     org = await createOrg(t, owner);
     orgId = (await t.api.get(`/orgs/${org}`)).json.id;
     await addMember(t, org, owner, member);
@@ -35,13 +39,13 @@ describe('SSO credential authorizations', function () {
   async function authorize(tokenId: number) {
     return t.api.post(`/orgs/${org}/credential-authorizations`, {
       basic: { login: member.user.login, password: member.user.password },
-      otp: await nextOtp(t, member.user),
+      otp: await freshOtp(t, member.user),
       body: { token_id: tokenId },
     });
   }
 
   it('refuses an unauthorized token with 403 X-GitHub-SSO: required; url=…, public reads still fine; authorizing with password + 2FA opens it', async () => {
-    const classic = await createClassic(t, member, ['repo', 'read:org']);
+    const classic = await createClassicToken(t, member, { scopes: ['repo', 'read:org'] });
     const refused = await t.api.get(`/repos/${org}/private`, { token: classic.token });
     assert.equal(refused.status, 403, refused.text);
     const header = refused.headers.get('x-github-sso') ?? '';
@@ -84,7 +88,7 @@ describe('SSO credential authorizations', function () {
   });
 
   it('fine-grained tokens need it too; a token in sudo mode may authorize; a closed window may not', async () => {
-    const fg = await createFineGrained(t, member, { resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
+    const fg = await createFineGrainedToken(t, member, { resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
     const refused = await t.api.get(`/repos/${org}/private/branches`, { token: fg.token });
     assert.equal(refused.status, 403);
     assert.match(refused.headers.get('x-github-sso') ?? '', /^required/);
@@ -94,7 +98,7 @@ describe('SSO credential authorizations', function () {
     assert.equal(viaSudo.json.credential_type, 'fine-grained personal access token');
     assert.equal((await t.api.get(`/repos/${org}/private/branches`, { token: fg.token })).status, 200);
 
-    const other = await createClassic(t, member, ['repo']);
+    const other = await createClassicToken(t, member, { scopes: ['repo'] });
     t.clock.advance(3 * HOUR);
     try {
       const closed = await t.api.post(`/orgs/${org}/credential-authorizations`, { token: member.token, body: { token_id: other.id } });
@@ -106,19 +110,19 @@ describe('SSO credential authorizations', function () {
   });
 
   it('refuses to authorize what is not the caller’s own token for this org (422 naming token_id); non-members get 404', async () => {
-    const userOwned = await createFineGrained(t, member, { permissions: {} });
-    const ownerToken = await createClassic(t, owner, ['repo']);
+    const userOwned = await createFineGrainedToken(t, member, { permissions: {} });
+    const ownerToken = await createClassicToken(t, owner, { scopes: ['repo'] });
     for (const id of [userOwned.id, ownerToken.id, 999999]) {
       const res = await authorize(id);
       assert.equal(res.status, 422, res.text);
       assert.equal(res.json.errors[0].field, 'token_id');
     }
     const outsider = await newSession(t);
-    const mine = await createClassic(t, outsider, ['repo']);
+    const mine = await createClassicToken(t, outsider, { scopes: ['repo'] });
     const res = await t.api.post(`/orgs/${org}/credential-authorizations`, { token: outsider.token, body: { token_id: mine.id } });
     assert.equal(res.status, 404);
     // Members may remove their own authorizations but not list everyone's.
-    const c = await createClassic(t, member, ['repo']);
+    const c = await createClassicToken(t, member, { scopes: ['repo'] });
     assert.equal((await authorize(c.id)).status, 201);
     assert.equal((await t.api.get(`/orgs/${org}/credential-authorizations`, { token: member.token })).status, 403);
     assert.equal((await t.api.delete(`/orgs/${org}/credential-authorizations/${c.id}`, { token: member.token })).status, 204);
@@ -130,7 +134,7 @@ describe('SSO credential authorizations', function () {
     const open = await createOrg(t, owner);
     await addMember(t, open, owner, member);
     await createRepo(t, owner, open, 'free', true);
-    const classic = await createClassic(t, member, ['repo', 'read:org']);
+    const classic = await createClassicToken(t, member, { scopes: ['repo', 'read:org'] });
     const repos = await t.api.get('/user/repos?per_page=100', { token: classic.token });
     assert.equal(repos.status, 200);
     assert.equal(repos.headers.get('x-github-sso'), `partial-results; organizations=${orgId}`);
@@ -150,7 +154,7 @@ describe('SSO credential authorizations', function () {
   });
 
   it("GitHub's paths answer @octokit/rest's request() (octokit v22 has no named methods for them)", async () => {
-    const c = await createClassic(t, member, ['repo']);
+    const c = await createClassicToken(t, member, { scopes: ['repo'] });
     assert.equal((await authorize(c.id)).status, 201);
     const octokit = octokitFor(t, owner.token);
     const list = await octokit.request('GET /orgs/{org}/credential-authorizations', { org, login: member.user.login });

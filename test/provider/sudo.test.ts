@@ -2,7 +2,11 @@
 // tokens for two hours; after that 403 X-Tessera-Sudo: required until POST /user/sudo reopens
 // the window for that token only. Basic + OTP on the call itself is always fresh proof.
 import * as assert from 'node:assert/strict';
-import { createClassicToken, createUser, enable2fa, nextOtp, signIn, TestUser } from './helpers/accounts';
+import { createUser, type TestUser } from '../builders/users';
+import { freshOtp } from '../builders/totp';
+import { enableTwoFactor } from '../builders/two-factor';
+import { signIn } from '../builders/sessions';
+import { createClassicToken } from '../builders/tokens';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 const TWO_HOURS = 2 * 60 * 60_000;
@@ -14,7 +18,7 @@ describe('sudo mode', () => {
   beforeEach(async () => {
     t = await startTestProvider();
     user = await createUser(t);
-    await enable2fa(t, user);
+    await enableTwoFactor(t, user);
   });
   afterEach(async () => t.close());
 
@@ -44,10 +48,10 @@ describe('sudo mode', () => {
     assert.equal(noCode.status, 403);
     assert.equal(noCode.headers.get('x-github-otp'), 'required; app');
 
-    const wrongPw = await t.api.post('/user/sudo', { token: session.token, body: { password: 'wrong', otp: await nextOtp(t, user) } });
+    const wrongPw = await t.api.post('/user/sudo', { token: session.token, body: { password: 'wrong', otp: await freshOtp(t, user) } });
     assert.equal(wrongPw.status, 403);
 
-    const ok = await t.api.post('/user/sudo', { token: session.token, body: { password: user.password, otp: await nextOtp(t, user) } });
+    const ok = await t.api.post('/user/sudo', { token: session.token, body: { password: user.password, otp: await freshOtp(t, user) } });
     assert.equal(ok.status, 200, ok.text);
     assert.equal(new Date(ok.json.sudo_until).getTime(), t.clock.now().getTime() + TWO_HOURS);
 
@@ -58,7 +62,7 @@ describe('sudo mode', () => {
   });
 
   it('POST /user/sudo needs a token (not Basic)', async () => {
-    const res = await t.api.post('/user/sudo', { basic: user, otp: await nextOtp(t, user), body: { password: user.password } });
+    const res = await t.api.post('/user/sudo', { basic: user, otp: await freshOtp(t, user), body: { password: user.password } });
     assert.equal(res.status, 403);
   });
 
@@ -86,11 +90,11 @@ describe('sudo mode', () => {
 
   it('signing in again through PUT /authorizations/clients/{client_id}/{fingerprint} reopens the existing token’s window', async () => {
     const path = '/authorizations/clients/tessera-vscode/machine-x';
-    const first = await t.api.put(path, { basic: user, otp: await nextOtp(t, user), body: { scopes: ['admin:token', 'user'], note: 'vscode' } });
+    const first = await t.api.put(path, { basic: user, otp: await freshOtp(t, user), body: { scopes: ['admin:token', 'user'], note: 'vscode' } });
     assert.equal(first.status, 201);
     t.clock.advance(TWO_HOURS + 1000);
     assert.equal((await create(first.json.token, 'closed')).status, 403);
-    const again = await t.api.put(path, { basic: user, otp: await nextOtp(t, user), body: { scopes: ['admin:token', 'user'] } });
+    const again = await t.api.put(path, { basic: user, otp: await freshOtp(t, user), body: { scopes: ['admin:token', 'user'] } });
     assert.equal(again.status, 200);
     assert.equal(again.json.token, '');
     assert.equal((await create(first.json.token, 'reopened')).status, 201);

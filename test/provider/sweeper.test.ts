@@ -4,7 +4,8 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
-import { createClassicToken, createUser } from './helpers/accounts';
+import { createUser } from '../builders/users';
+import { createClassicToken } from '../builders/tokens';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 const DAY = 24 * 60 * 60_000;

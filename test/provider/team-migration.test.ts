@@ -14,9 +14,14 @@ import { ManualClock } from '../../src/provider/clock';
 import { openSqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
 import { runMigrateCommand } from '../../src/provider/team-migration/migrate-command';
 import { COPIED_TABLES, POSTGRES_ONLY_TABLES, SKIPPED_TABLES } from '../../src/provider/team-migration/table-copy';
-import { createUser, enable2fa, nextOtp } from './helpers/accounts';
+import { createUser } from '../builders/users';
+import { freshOtp } from '../builders/totp';
+import { enableTwoFactor } from '../builders/two-factor';
+import { newSession } from '../builders/sessions';
+import { createClassicToken } from '../builders/tokens';
+import { addMember, createOrg } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
 import { pollToken, startDevice } from './helpers/device-flow';
-import { addMember, createClassic, createOrg, createRepo, newSession } from './helpers/orgs';
 import { startTestProvider, TestProvider } from './helpers/provider';
 import { newTestDatabaseUrl } from './helpers/test-database';
 
@@ -45,12 +50,12 @@ describe('tessera migrate: an embedded provider into a team database', function 
     const embedded = await startTestProvider({ dataDir: fromDir, databaseUrl: undefined, clock });
     await createUser(embedded);
     const owner = await newSession(embedded);
-    await enable2fa(embedded, owner.user);
+    await enableTwoFactor(embedded, owner.user);
     const member = await newSession(embedded);
     const org = await createOrg(embedded, owner);
     await addMember(embedded, org, owner, member);
     await createRepo(embedded, owner, undefined, 'kept', true);
-    const tok = await createClassic(embedded, owner, ['repo', 'read:org']);
+    const tok = await createClassicToken(embedded, owner, { scopes: ['repo', 'read:org'] });
     assert.equal((await embedded.api.patch('/user', { token: owner.token, body: { bio: 'moved with my tokens' } })).status, 200);
     // A registered OAuth app, a token it received through the device flow, and a device code still pending.
     const app = await embedded.api.post('/user/oauth-apps', { token: owner.token, body: { name: 'Team Tool', url: 'https://tool.example/' } });
@@ -108,7 +113,7 @@ describe('tessera migrate: an embedded provider into a team database', function 
     const late = await pollToken(team, pending.deviceCode, clientId);
     assert.match(late.fields.access_token ?? '', /^tsp_/, late.text);
     assert.equal((await team.api.get('/user', { token: late.fields.access_token })).status, 200);
-    assert.equal((await team.api.get('/user', { basic: owner.user, otp: await nextOtp(team, owner.user) })).status, 200, '2FA under the team key');
+    assert.equal((await team.api.get('/user', { basic: owner.user, otp: await freshOtp(team, owner.user) })).status, 200, '2FA under the team key');
     assert.equal((await team.api.get('/user', { basic: owner.user })).status, 401, 'still needs its second factor');
     const members = await team.api.get(`/orgs/${org}/members`, { token: tok.token });
     assert.equal(members.status, 200, members.text);
@@ -119,7 +124,7 @@ describe('tessera migrate: an embedded provider into a team database', function 
     const cloned = await runGit(['clone', remote(team), copy], { env });
     assert.equal(cloned.code, 0, cloned.stderr);
     assert.equal((await git(['log', '-1', '--format=%s', 'origin/main'], { cwd: copy, env })).trim(), 'made before the move');
-    const made = await createClassic(team, owner, ['user']);
+    const made = await createClassicToken(team, owner, { scopes: ['user'] });
     assert.ok(made.id > tok.id, 'new ids continue after the copied ones');
 
     const again = await migrate(['--from', fromDir, '--to', url, '--repos', path.join(tmp, 'other-repos')]);

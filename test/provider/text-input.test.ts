@@ -3,9 +3,10 @@
 // becomes U+FFFD) in any string of a body, query or key → 422 naming the field. TAB, LF and CR
 // are kept in multi-line text (descriptions, justifications, reasons, SSH keys).
 import * as assert from 'node:assert/strict';
-import type { ApiResponse } from './helpers/api-client';
-import { createUser, uniqueLogin } from './helpers/accounts';
-import { newSession, Session } from './helpers/orgs';
+import type { ApiResponse } from '../builders/api-client';
+import { createUser } from '../builders/users';
+import { uniqueName } from '../builders/unique-name';
+import { newSession, type Session } from '../builders/sessions';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 function assertRefused(res: ApiResponse, field: string, message: RegExp): void {
@@ -48,26 +49,26 @@ describe('text input: control characters and ill-formed Unicode', function () {
   it('a lone surrogate (high or low) is refused instead of becoming U+FFFD; a surrogate pair is kept', async () => {
     assertRefused(await createToken({ name: 'x\ud800' }), 'name', SURROGATE);
     assertRefused(await createToken({ name: '\udc00x' }), 'name', SURROGATE);
-    const pair = await createToken({ name: `emoji \u{1F511} ${uniqueLogin('n')}` });
+    const pair = await createToken({ name: `emoji \u{1F511} ${uniqueName('n')}` });
     assert.equal(pair.status, 201, pair.text);
     assert.match(pair.json.name, /\u{1F511}/u);
   });
 
   it('a multi-line description keeps TAB, LF and CR exactly; NUL or ESC in it is refused', async () => {
     const description = 'first line\r\nsecond\tline\nthird';
-    const ok = await createToken({ name: uniqueLogin('multi'), description });
+    const ok = await createToken({ name: uniqueName('multi'), description });
     assert.equal(ok.status, 201, ok.text);
     const read = await t.api.get(`/user/personal-access-tokens/${ok.json.id}`, { token: s.token });
     assert.equal(read.json.description, description);
-    assertRefused(await createToken({ name: uniqueLogin('d'), description: 'a\u0000b' }), 'description', CONTROL);
-    assertRefused(await createToken({ name: uniqueLogin('d'), description: 'a\u001b[31mred' }), 'description', CONTROL);
-    assertRefused(await createToken({ name: uniqueLogin('d'), description: 'a\ud83d' }), 'description', SURROGATE);
+    assertRefused(await createToken({ name: uniqueName('d'), description: 'a\u0000b' }), 'description', CONTROL);
+    assertRefused(await createToken({ name: uniqueName('d'), description: 'a\u001b[31mred' }), 'description', CONTROL);
+    assertRefused(await createToken({ name: uniqueName('d'), description: 'a\ud83d' }), 'description', SURROGATE);
   });
 
   it('org name and description, user name at sign-up and on PATCH /user: 422 naming the field', async () => {
-    assertRefused(await t.api.post('/user/orgs', { token: s.token, body: { login: uniqueLogin('org'), name: 'Acme\u0000Evil' } }), 'name', CONTROL);
-    assertRefused(await t.api.post('/user/orgs', { token: s.token, body: { login: uniqueLogin('org'), description: 'x\u0007' } }), 'description', CONTROL);
-    const login = uniqueLogin('u');
+    assertRefused(await t.api.post('/user/orgs', { token: s.token, body: { login: uniqueName('org'), name: 'Acme\u0000Evil' } }), 'name', CONTROL);
+    assertRefused(await t.api.post('/user/orgs', { token: s.token, body: { login: uniqueName('org'), description: 'x\u0007' } }), 'description', CONTROL);
+    const login = uniqueName('u');
     const signUp = await t.api.post('/users', { body: { login, email: `${login}@example.test`, password: 'a-good-password', name: 'Ada\u0000Lovelace' } });
     assertRefused(signUp, 'name', CONTROL);
     assertRefused(await t.api.patch('/user', { token: s.token, body: { name: 'Ada\u001bLovelace' } }), 'name', CONTROL);
@@ -75,10 +76,10 @@ describe('text input: control characters and ill-formed Unicode', function () {
   });
 
   it('nested strings and object keys are named by their path', async () => {
-    assertRefused(await createToken({ name: uniqueLogin('n'), scopes: ['repo', 'user\u0000'] }), 'scopes[1]', CONTROL);
+    assertRefused(await createToken({ name: uniqueName('n'), scopes: ['repo', 'user\u0000'] }), 'scopes[1]', CONTROL);
     const fg = await t.api.post('/user/personal-access-tokens', {
       token: s.token,
-      body: { kind: 'fine_grained', name: uniqueLogin('fg'), expires_in_days: 30, resource_owner: s.user.login, permissions: { account: { 'profile\u0000': 'read' } } },
+      body: { kind: 'fine_grained', name: uniqueName('fg'), expires_in_days: 30, resource_owner: s.user.login, permissions: { account: { 'profile\u0000': 'read' } } },
     });
     assertRefused(fg, 'permissions.account', /has a key that must not contain control characters/);
   });
@@ -97,7 +98,7 @@ describe('text input: control characters and ill-formed Unicode', function () {
   });
 
   it('a password with a control character is refused at sign-up', async () => {
-    const login = uniqueLogin('pw');
+    const login = uniqueName('pw');
     const res = await t.api.post('/users', { body: { login, email: `${login}@example.test`, password: 'pass\u0000word-long' } });
     assertRefused(res, 'password', CONTROL);
     // The same account with a clean password still signs up.

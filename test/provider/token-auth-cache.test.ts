@@ -11,9 +11,13 @@ import { DatabaseSync } from 'node:sqlite';
 import { hashPassword } from '../../src/provider/auth/passwords';
 import { DAY, ManualClock, MINUTE, SECOND } from '../../src/provider/clock';
 import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
-import { ApiClient } from './helpers/api-client';
-import { createUser, enable2fa } from './helpers/accounts';
-import { addMember, createClassic, createFineGrained, createOrg, createRepo, newSession, Session, setPolicy } from './helpers/orgs';
+import { ApiClient } from '../builders/api-client';
+import { createUser } from '../builders/users';
+import { enableTwoFactor } from '../builders/two-factor';
+import { newSession, type Session } from '../builders/sessions';
+import { createClassicToken, createFineGrainedToken } from '../builders/tokens';
+import { addMember, createOrg, setPolicy } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
 import type { TestProvider } from './helpers/provider';
 import { startProviderProcess } from './helpers/provider-process';
@@ -76,7 +80,7 @@ describeSqliteOnly('token authentication cache: every change is seen at once, in
 
   it('a token revoked through POST /credentials/revoke in this process is refused at once by both', async () => {
     const s = await newSession(a);
-    const tok = await createClassic(a, s, ['user']);
+    const tok = await createClassicToken(a, s, { scopes: ['user'] });
     await warm(tok.token);
     const revoke = await a.api.post('/credentials/revoke', { body: { credentials: [tok.token] } });
     assert.equal(revoke.status, 202, revoke.text);
@@ -85,7 +89,7 @@ describeSqliteOnly('token authentication cache: every change is seen at once, in
 
   it('a token revoked through the other process is refused at once by both', async () => {
     const s = await newSession(a);
-    const tok = await createClassic(a, s, ['user']);
+    const tok = await createClassicToken(a, s, { scopes: ['user'] });
     await warm(tok.token);
     const revoke = await b.api.post('/credentials/revoke', { body: { credentials: [tok.token] } });
     assert.equal(revoke.status, 202, revoke.text);
@@ -95,7 +99,7 @@ describeSqliteOnly('token authentication cache: every change is seen at once, in
   it('a token deleted in either process is refused at once by both', async () => {
     const s = await newSession(a);
     for (const [where, api] of both) {
-      const tok = await createClassic(a, s, ['user']);
+      const tok = await createClassicToken(a, s, { scopes: ['user'] });
       await warm(tok.token);
       const del = await api.delete(`/user/personal-access-tokens/${tok.id}`, { token: s.token });
       assert.equal(del.status, 204, `${where}: ${del.text}`);
@@ -106,7 +110,7 @@ describeSqliteOnly('token authentication cache: every change is seen at once, in
   it('a regenerated token: the old secret is refused at once by both, the new one works on both', async () => {
     const s = await newSession(a);
     for (const [where, api] of both) {
-      const tok = await createClassic(a, s, ['user']);
+      const tok = await createClassicToken(a, s, { scopes: ['user'] });
       await warm(tok.token);
       const regen = await api.post(`/user/personal-access-tokens/${tok.id}/regenerate`, { token: s.token, body: {} });
       assert.equal(regen.status, 200, `${where}: ${regen.text}`);
@@ -118,7 +122,7 @@ describeSqliteOnly('token authentication cache: every change is seen at once, in
 
   it('an expiry set in one process shows at once in the other; one written by a third connection is enforced at once by both', async () => {
     const s = await newSession(a);
-    const tok = await createClassic(a, s, ['user']);
+    const tok = await createClassicToken(a, s, { scopes: ['user'] });
     await warm(tok.token);
     for (const [, api] of both) assert.equal((await api.get('/user', { token: tok.token })).headers.get('github-authentication-token-expiration'), null);
     const patch = await b.api.patch(`/user/personal-access-tokens/${tok.id}`, { token: s.token, body: { expires_in_days: 30 } });
@@ -141,7 +145,7 @@ describeSqliteOnly('token authentication cache: every change is seen at once, in
   it('a token expired now through the API in either process is refused at once by both', async () => {
     const s = await newSession(a);
     for (const [where, api] of both) {
-      const tok = await createClassic(a, s, ['user']);
+      const tok = await createClassicToken(a, s, { scopes: ['user'] });
       await warm(tok.token);
       const expire = await api.post(`/user/personal-access-tokens/${tok.id}/expire`, { token: s.token, body: {} });
       assert.equal(expire.status, 200, `${where}: ${expire.text}`);
@@ -155,7 +159,7 @@ describeSqliteOnly('token authentication cache: every change is seen at once, in
     const s = await newSession(a);
     const repo = await createRepo(a, s, undefined, `narrow-${Date.now()}`, true);
     for (const [where, api] of both) {
-      const tok = await createClassic(a, s, ['repo', 'user']);
+      const tok = await createClassicToken(a, s, { scopes: ['repo', 'user'] });
       for (const [, each] of both) assert.equal((await each.get(`/repos/${repo.full_name}`, { token: tok.token })).status, 200, where);
       const patch = await api.patch(`/user/personal-access-tokens/${tok.id}`, { token: s.token, body: { scopes: ['user'] } });
       assert.equal(patch.status, 200, `${where}: ${patch.text}`);
@@ -169,8 +173,8 @@ describeSqliteOnly('token authentication cache: every change is seen at once, in
 
   it('a token revoked or deleted by another connection writing the database directly is refused at once by both', async () => {
     const s = await newSession(a);
-    const revoked = await createClassic(a, s, ['user']);
-    const deleted = await createClassic(a, s, ['user']);
+    const revoked = await createClassicToken(a, s, { scopes: ['user'] });
+    const deleted = await createClassicToken(a, s, { scopes: ['user'] });
     await warm(revoked.token);
     await warm(deleted.token);
     const db = new DatabaseSync(path.join(dataDir, DATABASE_FILE));
@@ -208,7 +212,7 @@ describeSqliteOnly('token authentication cache: every change is seen at once, in
     const s: Session = { user, token: (await a.api.post('/authorizations', { basic: user, body: { note: 'cache', scopes: ['user'] } })).json.token };
     await warm(s.token);
     for (const [, api] of both) assert.equal((await api.get('/user', { token: s.token })).json.two_factor_authentication, false);
-    await enable2fa(a, user, s.token);
+    await enableTwoFactor(a, user, s.token);
     for (const [where, api] of both) assert.equal((await api.get('/user', { token: s.token })).json.two_factor_authentication, true, where);
     const patch = await b.api.patch('/user', { token: s.token, body: { name: 'Renamed Elsewhere' } });
     assert.equal(patch.status, 200, patch.text);
@@ -222,7 +226,7 @@ describeSqliteOnly('token authentication cache: every change is seen at once, in
     await addMember(a, org, owner, member);
     await createRepo(a, owner, org, 'private', true);
     await setPolicy(a, org, owner, { require_approval: true });
-    const tok = await createFineGrained(a, member, { resource_owner: org, repositories: ['private'], permissions: { repository: { contents: 'read' } } });
+    const tok = await createFineGrainedToken(a, member, { resource_owner: org, repositories: ['private'], permissions: { repository: { contents: 'read' } } });
     assert.equal(tok.status, 'pending');
     await warm(tok.token, 403);
     const queue = await b.api.get(`/orgs/${org}/personal-access-token-requests`, { token: owner.token });
@@ -231,7 +235,7 @@ describeSqliteOnly('token authentication cache: every change is seen at once, in
     assert.equal(approve.status, 204, approve.text);
     for (const [where, api] of both) assert.equal((await api.get('/user', { token: tok.token })).status, 200, where);
 
-    const classic = await createClassic(a, member, ['repo']);
+    const classic = await createClassicToken(a, member, { scopes: ['repo'] });
     for (const [where, api] of both) assert.equal((await api.get(`/repos/${org}/private`, { token: classic.token })).status, 200, where);
     await setPolicy(b.t, org, owner, { classic_tokens: 'restricted' });
     for (const [where, api] of both) assert.equal((await api.get(`/repos/${org}/private`, { token: classic.token })).status, 403, where);
@@ -239,7 +243,7 @@ describeSqliteOnly('token authentication cache: every change is seen at once, in
 
   it('last_used_at is still written at most once a minute (this process’s clock)', async () => {
     const s = await newSession(a);
-    const tok = await createClassic(a, s, ['user']);
+    const tok = await createClassicToken(a, s, { scopes: ['user'] });
     const lastUsed = async () => (await a.api.get(`/user/personal-access-tokens/${tok.id}`, { token: s.token })).json.last_used_at as string | null;
     assert.equal((await a.api.get('/user', { token: tok.token })).status, 200);
     const first = await lastUsed();
@@ -256,7 +260,7 @@ describeSqliteOnly('token authentication cache: every change is seen at once, in
   // Last: it moves this process's clock far ahead.
   it('a token past its expiry on this process’s clock is refused at once, although cached', async () => {
     const s = await newSession(a);
-    const tok = await createClassic(a, s, ['user'], { expires_in_days: 7 });
+    const tok = await createClassicToken(a, s, { scopes: ['user'], expires_in_days: 7 });
     for (let i = 0; i < 2; i++) assert.equal((await a.api.get('/user', { token: tok.token })).status, 200);
     a.clock.advance(8 * DAY);
     const res = await a.api.get('/user', { token: tok.token });

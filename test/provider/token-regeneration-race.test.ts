@@ -11,7 +11,8 @@ import type { FastifyInstance } from 'fastify';
 import { ManualClock } from '../../src/provider/clock';
 import { REGENERATION_CONFLICT_MESSAGE } from '../../src/provider/tokens/token-service';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
-import { createClassic, newSession, Session } from './helpers/orgs';
+import { newSession, type Session } from '../builders/sessions';
+import { createClassicToken } from '../builders/tokens';
 
 interface Answer {
   status: number;
@@ -68,7 +69,7 @@ describe('token regeneration under concurrency', function () {
   const works = async (secret: string) => (await t.api.get('/user', { token: secret })).status === 200;
 
   it('20 overlapping regenerations: one 200 whose secret works, 19 × 409 handing out nothing', async () => {
-    const tok = await createClassic(t, s, ['repo']);
+    const tok = await createClassicToken(t, s, { scopes: ['repo'] });
     waitingForBody = 0;
     const url = `${t.provider.apiUrl}/user/personal-access-tokens/${tok.id}/regenerate`;
     const held = Array.from({ length: 20 }, () => heldRequest(url, s.token, '{}'));
@@ -91,7 +92,7 @@ describe('token regeneration under concurrency', function () {
   });
 
   it('20 parallel regenerations: each answer is 200 or 409 (never a 5xx), and exactly one handed-out secret works', async () => {
-    const tok = await createClassic(t, s, ['repo']);
+    const tok = await createClassicToken(t, s, { scopes: ['repo'] });
     const answers = await Promise.all(
       Array.from({ length: 20 }, () => t.api.post(`/user/personal-access-tokens/${tok.id}/regenerate`, { token: s.token, body: {} })),
     );
@@ -104,7 +105,7 @@ describe('token regeneration under concurrency', function () {
   });
 
   it('regenerations one after another all succeed, each secret working until the next', async () => {
-    const tok = await createClassic(t, s, ['repo']);
+    const tok = await createClassicToken(t, s, { scopes: ['repo'] });
     let previous = tok.token;
     for (let i = 0; i < 3; i++) {
       const res = await t.api.post(`/user/personal-access-tokens/${tok.id}/regenerate`, { token: s.token, body: {} });
@@ -116,7 +117,7 @@ describe('token regeneration under concurrency', function () {
   });
 
   it('a token deleted while its regeneration waits for the body: 404, not a 500', async () => {
-    const tok = await createClassic(t, s, ['repo']);
+    const tok = await createClassicToken(t, s, { scopes: ['repo'] });
     waitingForBody = 0;
     const held = heldRequest(`${t.provider.apiUrl}/user/personal-access-tokens/${tok.id}/regenerate`, s.token, '{}');
     await until(() => waitingForBody === 1);

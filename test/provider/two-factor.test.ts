@@ -2,7 +2,10 @@
 // TOTP ±1 step, replayed codes refused, single-use recovery codes stored hashed.
 import * as assert from 'node:assert/strict';
 import { selectRows } from './helpers/database-access';
-import { createUser, enable2fa, nextOtp, signIn, TestUser, totpAt } from './helpers/accounts';
+import { createUser, type TestUser } from '../builders/users';
+import { freshOtp, totpAt } from '../builders/totp';
+import { enableTwoFactor } from '../builders/two-factor';
+import { signIn } from '../builders/sessions';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 const OTP_MESSAGE = 'Must specify two-factor authentication OTP code.';
@@ -53,7 +56,7 @@ describe('two-factor authentication', () => {
   });
 
   it('without a code (or with a wrong one) answers 401 with X-GitHub-OTP: required; app and the exact message', async () => {
-    await enable2fa(t, user);
+    await enableTwoFactor(t, user);
     for (const otp of [undefined, '123456', 'abc']) {
       t.clock.advance(30_000);
       const res = await basicUser(otp);
@@ -61,12 +64,12 @@ describe('two-factor authentication', () => {
       assert.equal(res.headers.get('x-github-otp'), 'required; app');
       assert.equal(res.json.message, OTP_MESSAGE);
     }
-    const ok = await basicUser(await nextOtp(t, user));
+    const ok = await basicUser(await freshOtp(t, user));
     assert.equal(ok.status, 200);
   });
 
   it('a wrong password with 2FA is plain Bad credentials (no OTP challenge)', async () => {
-    await enable2fa(t, user);
+    await enableTwoFactor(t, user);
     const res = await t.api.get('/user', { basic: { login: user.login, password: 'nope' } });
     assert.equal(res.status, 401);
     assert.equal(res.headers.get('x-github-otp'), null);
@@ -74,8 +77,8 @@ describe('two-factor authentication', () => {
   });
 
   it('refuses a replayed code, and any step at or before the last accepted one', async () => {
-    await enable2fa(t, user);
-    const code = await nextOtp(t, user);
+    await enableTwoFactor(t, user);
+    const code = await freshOtp(t, user);
     assert.equal((await basicUser(code)).status, 200);
     const replay = await basicUser(code);
     assert.equal(replay.status, 401, 'the same code twice');
@@ -86,7 +89,7 @@ describe('two-factor authentication', () => {
   });
 
   it('accepts the previous, current and next step, not two steps away', async () => {
-    await enable2fa(t, user);
+    await enableTwoFactor(t, user);
     const secret = user.totpSecret!;
     t.clock.advance(10 * 30_000);
     const at = (steps: number) => totpAt(secret, new Date(t.clock.now().getTime() + steps * 30_000));
@@ -100,7 +103,7 @@ describe('two-factor authentication', () => {
   });
 
   it('a recovery code works once in place of a code, and is stored only as a digest', async () => {
-    const { recoveryCodes } = await enable2fa(t, user);
+    const { recoveryCodes } = await enableTwoFactor(t, user);
     const code = recoveryCodes[3];
     assert.equal((await basicUser(code)).status, 200);
     assert.equal((await basicUser(code)).status, 401, 'second use refused');
@@ -114,7 +117,7 @@ describe('two-factor authentication', () => {
 
   it('setup again while enabled is refused; disable needs sudo, then Basic needs no code', async () => {
     const signedIn = await signIn(t, user, ['user']);
-    await enable2fa(t, user, signedIn.token);
+    await enableTwoFactor(t, user, signedIn.token);
     const again = await t.api.post('/user/two-factor/setup', { token: signedIn.token });
     assert.equal(again.status, 422);
 
@@ -123,7 +126,7 @@ describe('two-factor authentication', () => {
     assert.equal(noSudo.status, 403);
     assert.equal(noSudo.headers.get('x-tessera-sudo'), 'required');
 
-    const sudo = await t.api.post('/user/sudo', { token: signedIn.token, body: { password: user.password, otp: await nextOtp(t, user) } });
+    const sudo = await t.api.post('/user/sudo', { token: signedIn.token, body: { password: user.password, otp: await freshOtp(t, user) } });
     assert.equal(sudo.status, 200, sudo.text);
     const off = await t.api.post('/user/two-factor/disable', { token: signedIn.token });
     assert.equal(off.status, 204, off.text);
@@ -137,7 +140,7 @@ describe('two-factor authentication', () => {
 
   it('new recovery codes need sudo, answer ten codes, retire every earlier one and are audited', async () => {
     const signedIn = await signIn(t, user, ['user']);
-    const { recoveryCodes: old } = await enable2fa(t, user, signedIn.token);
+    const { recoveryCodes: old } = await enableTwoFactor(t, user, signedIn.token);
     assert.equal((await basicUser(old[0])).status, 200, 'an old code works before');
 
     t.clock.advance(2 * 60 * 60_000 + 1000); // the sign-in's sudo window closes
@@ -146,7 +149,7 @@ describe('two-factor authentication', () => {
     assert.equal(noSudo.headers.get('x-tessera-sudo'), 'required');
     assert.equal((await basicUser(old[1])).status, 200, 'refused without sudo: old codes still work');
 
-    const sudo = await t.api.post('/user/sudo', { token: signedIn.token, body: { password: user.password, otp: await nextOtp(t, user) } });
+    const sudo = await t.api.post('/user/sudo', { token: signedIn.token, body: { password: user.password, otp: await freshOtp(t, user) } });
     assert.equal(sudo.status, 200, sudo.text);
     const fresh = await t.api.post('/user/two-factor/recovery-codes', { token: signedIn.token });
     assert.equal(fresh.status, 200, fresh.text);
@@ -175,18 +178,18 @@ describe('two-factor authentication', () => {
     const off = await t.api.post('/user/two-factor/recovery-codes', { token });
     assert.equal(off.status, 422);
     assert.equal(off.json.errors[0].field, 'two_factor_authentication');
-    await enable2fa(t, user, token);
+    await enableTwoFactor(t, user, token);
     const extra = await t.api.post('/user/two-factor/recovery-codes', { token, body: { count: 50 } });
     assert.equal(extra.status, 422);
   });
 
   it('wrong codes count toward the lockout', async () => {
-    await enable2fa(t, user);
+    await enableTwoFactor(t, user);
     for (let i = 0; i < 10; i++) {
       t.clock.advance(30_000);
       await basicUser('999999' === (await totpAt(user.totpSecret!, t.clock.now())) ? '888888' : '999999');
     }
-    const locked = await basicUser(await nextOtp(t, user));
+    const locked = await basicUser(await freshOtp(t, user));
     assert.equal(locked.status, 401);
     assert.equal(locked.json.message, 'Bad credentials');
   });

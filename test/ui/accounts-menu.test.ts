@@ -7,8 +7,11 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { REPO_ROOT } from '../harness/code-server';
-import type { ApiClient } from '../provider/helpers/api-client';
-import { createAccount, waitForEmbeddedProvider, type TestAccount } from './core-helpers';
+import type { ApiClient } from '../builders/api-client';
+import { signIn } from '../builders/sessions';
+import { uniqueName } from '../builders/unique-name';
+import { createUser, type TestUser } from '../builders/users';
+import { waitForEmbeddedProvider } from './embedded-provider';
 import {
   activityBarItem, clickDialogButton, openViewContainer, quickInputItems, runCommand, screenshot,
   startWorkbench, viewPane, waitForDialog, waitForNotification, waitForQuickInput, type Workbench,
@@ -44,7 +47,7 @@ describe('accounts menu (UI): Tessera accounts in VS Code\'s Accounts menu', fun
   this.timeout(240_000);
   let wb: Workbench;
   let client: ApiClient;
-  let user: TestAccount;
+  let user: TestUser;
   let testToken: string;
   let testTokenId: number;
 
@@ -57,11 +60,10 @@ describe('accounts menu (UI): Tessera accounts in VS Code\'s Accounts menu', fun
   before(async () => {
     wb = await startWorkbench({ extraExtensions: [SESSION_CONSUMER], settings: { 'sessionConsumer.scopes': ['read:user'] } });
     client = await waitForEmbeddedProvider(wb.profile.userDataDir, wb.embeddedPort);
-    user = await createAccount(client, 'menu');
-    const auth = await client.post('/authorizations', { basic: { login: user.login, password: user.password }, body: { scopes: ['admin:token'], note: 'UI test checks' } });
-    assert.equal(auth.status, 201, auth.text);
-    testToken = auth.json.token;
-    testTokenId = auth.json.id;
+    user = await createUser({ api: client }, { login: uniqueName('menu') });
+    const auth = await signIn({ api: client }, user, ['admin:token'], 'UI test checks');
+    testToken = auth.token;
+    testTokenId = auth.id;
     const { page } = wb;
     await openViewContainer(page, 'Tessera');
     await signInFromPalette(page, user);

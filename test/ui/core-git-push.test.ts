@@ -10,9 +10,13 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import type { ApiClient } from '../provider/helpers/api-client';
+import type { ApiClient } from '../builders/api-client';
 import { ensureGh, ghEnvironment, runGh } from '../provider/helpers/gh';
-import { createAccount, embeddedCaPath, waitForEmbeddedProvider, type TestAccount } from './core-helpers';
+import { createRepo } from '../builders/repos';
+import { createClassicToken } from '../builders/tokens';
+import { uniqueName } from '../builders/unique-name';
+import { createUser, type TestUser } from '../builders/users';
+import { embeddedCaPath, waitForEmbeddedProvider } from './embedded-provider';
 import {
   clickDialogButton, openViewContainer, quickInputPick, runCommand, screenshot, startWorkbench, waitForDialog, waitForNotification, type Workbench,
 } from './workbench';
@@ -33,7 +37,7 @@ describe('core (UI): git push with a Tessera token', function () {
   this.timeout(300_000);
   let wb: Workbench;
   let client: ApiClient;
-  let user: TestAccount;
+  let user: TestUser;
   let origin: string;
   let clone: string;
 
@@ -58,18 +62,16 @@ describe('core (UI): git push with a Tessera token', function () {
     });
     client = await waitForEmbeddedProvider(wb.profile.userDataDir, wb.embeddedPort);
     origin = `https://127.0.0.1:${wb.embeddedPort}`;
-    user = await createAccount(client, 'pusher');
-    const repo = await client.post('/user/repos', { basic: basic(), body: { name: 'app', private: true } });
-    assert.equal(repo.status, 201, repo.text);
+    user = await createUser({ api: client }, { login: uniqueName('pusher') });
+    await createRepo({ api: client }, user, undefined, 'app');
 
     // Seed the repository and clone it with a token of the test's own (through the environment only,
     // deleted afterwards): the clone has no Tessera configuration yet.
-    const seed = await client.post('/user/personal-access-tokens', { basic: basic(), body: { name: 'seed', scopes: ['repo'] } });
-    assert.equal(seed.status, 201, seed.text);
+    const seed = await createClassicToken({ api: client }, user, { name: 'seed', scopes: ['repo'] });
     const env = {
       ...process.env, GIT_SSL_CAINFO: embeddedCaPath(wb.profile.userDataDir), GIT_TERMINAL_PROMPT: '0',
       GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `http.${origin}/.extraHeader`,
-      GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`x-access-token:${seed.json.token}`).toString('base64')}`,
+      GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`x-access-token:${seed.token}`).toString('base64')}`,
     };
     const work = path.dirname(wb.folder);
     const seedDir = path.join(work, 'seed');
@@ -83,7 +85,7 @@ describe('core (UI): git push with a Tessera token', function () {
     await git(work, ['clone', '-q', `${origin}/${user.login}/app.git`, clone], env);
     await git(clone, ['config', 'user.name', 'Pusher']);
     await git(clone, ['config', 'user.email', 'pusher@example.test']);
-    const del = await client.delete(`/user/personal-access-tokens/${seed.json.id}`, { basic: basic() });
+    const del = await client.delete(`/user/personal-access-tokens/${seed.id}`, { basic: basic() });
     assert.equal(del.status, 204, del.text);
   });
 

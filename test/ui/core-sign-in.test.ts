@@ -7,8 +7,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../harness/code-server';
-import type { ApiClient } from '../provider/helpers/api-client';
-import { createAccount, enableTwoFactor, freshCode, waitForEmbeddedProvider, wrongCode, type TestAccount } from './core-helpers';
+import type { ApiClient } from '../builders/api-client';
+import type { ProviderHandle } from '../builders/provider-handle';
+import { signIn } from '../builders/sessions';
+import { freshOtp, wrongOtp } from '../builders/totp';
+import { enableTwoFactor } from '../builders/two-factor';
+import { uniqueName } from '../builders/unique-name';
+import { createUser, type TestUser } from '../builders/users';
+import { waitForEmbeddedProvider } from './embedded-provider';
 import {
   clickDialogButton, quickInputCancel, quickInputIsPassword, quickInputMessage, quickInputPick, quickInputType, runCommand, screenshot,
   startWorkbench, waitForDialog, waitForNotification, waitForQuickInput, type Workbench,
@@ -20,7 +26,8 @@ describe('core (UI): sign-in and sessions', function () {
   this.timeout(180_000);
   let wb: Workbench;
   let client: ApiClient;
-  let user: TestAccount;
+  let embedded: ProviderHandle;
+  let user: TestUser;
   /** The test's own admin:token token (so checks on the provider need no more TOTP codes). */
   let testToken: string;
   let recoveryCodes: string[];
@@ -28,15 +35,10 @@ describe('core (UI): sign-in and sessions', function () {
   before(async () => {
     wb = await startWorkbench({ extraExtensions: [SESSION_CONSUMER] });
     client = await waitForEmbeddedProvider(wb.profile.userDataDir, wb.embeddedPort);
-    user = await createAccount(client, 'ui');
-    recoveryCodes = await enableTwoFactor(client, user);
-    const auth = await client.post('/authorizations', {
-      basic: { login: user.login, password: user.password },
-      otp: await freshCode(user),
-      body: { scopes: ['admin:token'], note: 'UI test checks' },
-    });
-    assert.equal(auth.status, 201, auth.text);
-    testToken = auth.json.token;
+    embedded = { api: client };
+    user = await createUser(embedded, { login: uniqueName('ui') });
+    ({ recoveryCodes } = await enableTwoFactor(embedded, user));
+    testToken = (await signIn(embedded, user, ['admin:token'], 'UI test checks')).token;
   });
 
   after(async () => {
@@ -77,7 +79,7 @@ describe('core (UI): sign-in and sessions', function () {
     await quickInputType(page, user.password, { prompt: /Password for/ });
 
     await waitForQuickInput(page, /6-digit code from your authenticator app/);
-    await quickInputType(page, await wrongCode(user), { prompt: /authenticator app/ });
+    await quickInputType(page, await wrongOtp(embedded, user), { prompt: /authenticator app/ });
     const deadline = Date.now() + 15_000;
     let message = '';
     while (Date.now() < deadline && !/not valid/.test(message)) {
@@ -87,7 +89,7 @@ describe('core (UI): sign-in and sessions', function () {
     assert.match(message, /That code is not valid/);
     await screenshot(page, 'ui/core-sign-in-wrong-code');
 
-    await quickInputType(page, await freshCode(user), { prompt: /authenticator app/ });
+    await quickInputType(page, await freshOtp(embedded, user), { prompt: /authenticator app/ });
     await waitForNotification(page, `Signed in to Tessera as ${user.login}.`);
 
     // On the provider: the sign-in made a classic token with admin:token, user, repo and delete_repo (never the password).
@@ -143,14 +145,16 @@ describe('core (UI): sign-in lockout', function () {
   this.timeout(180_000);
   let wb: Workbench;
   let client: ApiClient;
-  let user: TestAccount;
+  let embedded: ProviderHandle;
+  let user: TestUser;
 
   before(async () => {
     // Its own workbench and provider: the lock also covers the client address (127.0.0.1).
     wb = await startWorkbench();
     client = await waitForEmbeddedProvider(wb.profile.userDataDir, wb.embeddedPort);
-    user = await createAccount(client, 'lock');
-    await enableTwoFactor(client, user);
+    embedded = { api: client };
+    user = await createUser(embedded, { login: uniqueName('lock') });
+    await enableTwoFactor(embedded, user);
   });
 
   after(async () => {
@@ -174,14 +178,14 @@ describe('core (UI): sign-in lockout', function () {
       }
       throw new Error(`expected a message matching ${re}; it says ${JSON.stringify(m)}`);
     };
-    const bad = await wrongCode(user);
+    const bad = await wrongOtp(embedded, user);
     for (let i = 1; i <= 10; i++) {
       await quickInputType(page, bad, { prompt: /authenticator app/ });
       await waitMessage(/not valid/);
       // The box is cleared after each wrong code; the next one must not be read as the same message.
       await page.locator('.quick-input-widget .quick-input-box input').fill('');
     }
-    await quickInputType(page, await freshCode(user), { prompt: /authenticator app/ });
+    await quickInputType(page, await freshOtp(embedded, user), { prompt: /authenticator app/ });
     const m = await waitMessage(/locked/);
     assert.match(m, /Too many failed attempts: sign-in is locked for 10 minutes\. Try again in 10 minutes \(after \d{1,2}:\d{2}/);
     await screenshot(page, 'ui/core-sign-in-locked');

@@ -10,7 +10,7 @@
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { createUser, type TestUser } from '../provider/helpers/accounts';
+import { createUser, type TestUser } from '../builders/users';
 import { pollToken, startDevice } from '../provider/helpers/device-flow';
 import { ensureGh, type GhEnvironment, ghEnvironment, ghLoginWithDeviceCode, runGh } from '../provider/helpers/gh';
 import { startTestProvider, type TestProvider } from '../provider/helpers/provider';

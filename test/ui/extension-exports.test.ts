@@ -6,8 +6,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../harness/code-server';
-import type { ApiClient } from '../provider/helpers/api-client';
-import { createAccount, waitForEmbeddedProvider, type TestAccount } from './core-helpers';
+import type { ApiClient } from '../builders/api-client';
+import { signIn } from '../builders/sessions';
+import { uniqueName } from '../builders/unique-name';
+import { createUser, type TestUser } from '../builders/users';
+import { waitForEmbeddedProvider } from './embedded-provider';
 import {
   clickDialogButton, runCommand, screenshot, startWorkbench, waitForDialog, waitForNotification,
   type Workbench,
@@ -34,7 +37,7 @@ describe('extension exports (UI): another extension gets only what the user cons
   this.timeout(180_000);
   let wb: Workbench;
   let client: ApiClient;
-  let user: TestAccount;
+  let user: TestUser;
   /** The test's own admin:token token, to list the user's tokens on the provider. */
   let testToken: string;
 
@@ -49,13 +52,8 @@ describe('extension exports (UI): another extension gets only what the user cons
   before(async () => {
     wb = await startWorkbench({ extraExtensions: [SESSION_CONSUMER], settings: { 'sessionConsumer.scopes': SCOPES } });
     client = await waitForEmbeddedProvider(wb.profile.userDataDir, wb.embeddedPort);
-    user = await createAccount(client, 'exports');
-    const auth = await client.post('/authorizations', {
-      basic: { login: user.login, password: user.password },
-      body: { scopes: ['admin:token'], note: 'UI test checks' },
-    });
-    assert.equal(auth.status, 201, auth.text);
-    testToken = auth.json.token;
+    user = await createUser({ api: client }, { login: uniqueName('exports') });
+    testToken = (await signIn({ api: client }, user, ['admin:token'], 'UI test checks')).token;
 
     const { page } = wb;
     await signInFromPalette(page, user);

@@ -10,8 +10,9 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import type { ApiClient } from '../provider/helpers/api-client';
-import { uniqueLogin, waitForEmbeddedProvider } from './core-helpers';
+import type { ApiClient } from '../builders/api-client';
+import { uniqueName } from '../builders/unique-name';
+import { waitForEmbeddedProvider } from './embedded-provider';
 import { signUpFromPalette, waitUntil } from './views-helpers';
 import {
   clickDialogButton, clickTreeItemAction, openViewContainer, quickInputPick, quickInputType, runCommand, screenshot, startWorkbench,
@@ -40,7 +41,7 @@ describe('repositories (UI): set up git, create on push, create, clone, delete',
   let wb: Workbench;
   let client: ApiClient;
   let origin: string;
-  const login = uniqueLogin('repo');
+  const login = uniqueName('repo');
   const password = `pw-${login}-secret`;
   const basic = () => ({ login, password });
   const mainSha = async (repo: string): Promise<string | undefined> => {

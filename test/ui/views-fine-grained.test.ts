@@ -10,14 +10,18 @@
 // Screenshots in test-results/ui/.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
-import { createUser, type TestUser } from '../provider/helpers/accounts';
+import { callAs } from '../builders/callers';
+import { addMember, createOrg, setPolicy } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
+import { createFineGrainedToken } from '../builders/tokens';
+import { createUser, type TestUser } from '../builders/users';
 import {
   clickTreeItem, clickTreeItemAction, clickViewAction, treeItemMenuPick, openViewContainer, quickInputType, runCommand,
   screenshot, startWorkbench, treeItem, viewPane, waitForNotification, webviewFrame, type Workbench,
 } from './workbench';
-import { call, fieldValue, fill, signInFromPalette, waitForRowDescription } from './views-helpers';
+import { fieldValue, fill, signInFromPalette, waitForRowDescription } from './views-helpers';
+import { uniqueName } from '../builders/unique-name';
 
 const DAY = 86_400_000;
 
@@ -26,7 +30,7 @@ describe('views (UI): fine-grained tokens and approvals', function () {
   let t: TestProvider;
   let owner: TestUser;
   let member: TestUser;
-  const org = `acme${randomBytes(2).toString('hex')}`;
+  const org = uniqueName('acme');
   let ownerWb: Workbench;
   let memberWb: Workbench | undefined;
   const memberTokens: Record<string, number> = {};
@@ -36,16 +40,15 @@ describe('views (UI): fine-grained tokens and approvals', function () {
     t = await startTestProvider();
     owner = await createUser(t);
     member = await createUser(t);
-    await call(t, owner, 'POST', '/user/orgs', { login: org });
-    await call(t, owner, 'PATCH', `/orgs/${org}/personal-access-token-policy`, { require_approval: true });
-    await call(t, owner, 'PUT', `/orgs/${org}/memberships/${member.login}`, { role: 'member' });
-    await call(t, member, 'PATCH', `/user/memberships/orgs/${org}`, { state: 'active' });
-    for (const name of ['site', 'docs', 'infra']) await call(t, owner, 'POST', '/user/repos', { name, private: true });
-    for (const name of ['app', 'web']) await call(t, owner, 'POST', `/orgs/${org}/repos`, { name, private: true });
+    await createOrg(t, owner, org);
+    await setPolicy(t, org, owner, { require_approval: true });
+    await addMember(t, org, owner, member);
+    for (const name of ['site', 'docs', 'infra']) await createRepo(t, owner, undefined, name);
+    for (const name of ['app', 'web']) await createRepo(t, owner, org, name);
     const expires_at = new Date(Date.now() + 30 * DAY).toISOString();
     for (const [name, level, justification] of [['member-ci', 'read', 'CI reads the app'], ['member-deploy', 'write', 'Deploys the web site']] as const) {
-      const tok = await call(t, member, 'POST', '/user/personal-access-tokens', {
-        kind: 'fine_grained', name, resource_owner: org, repository_selection: 'subset', repositories: ['app'],
+      const tok = await createFineGrainedToken(t, member, {
+        name, resource_owner: org, repository_selection: 'subset', repositories: ['app'],
         permissions: { repository: { contents: level } }, justification, expires_at,
       });
       assert.equal(tok.status, 'pending', `${name} waits for approval`);
@@ -145,8 +148,8 @@ describe('views (UI): fine-grained tokens and approvals', function () {
     await screenshot(page, 'ui/views-approvals-reviewed');
 
     // on the provider
-    const ciToken = await call(t, member, 'GET', `/user/personal-access-tokens/${memberTokens['member-ci']}`);
-    const deployToken = await call(t, member, 'GET', `/user/personal-access-tokens/${memberTokens['member-deploy']}`);
+    const ciToken = await callAs(t, member, 'GET', `/user/personal-access-tokens/${memberTokens['member-ci']}`);
+    const deployToken = await callAs(t, member, 'GET', `/user/personal-access-tokens/${memberTokens['member-deploy']}`);
     assert.equal(ciToken.status, 'active');
     assert.equal(deployToken.status, 'denied');
 

@@ -1,10 +1,6 @@
 // Small helpers the UI tests share: vscode-elements fields inside webviews, tree row descriptions,
-// signing up and in from the palette, waiting on a condition, and a provider call that must
-// succeed.
-import * as assert from 'node:assert/strict';
+// signing up and in from the palette, waiting on a condition.
 import type { FrameLocator, Page } from 'playwright-core';
-import type { TestUser } from '../provider/helpers/accounts';
-import type { TestProvider } from '../provider/helpers/provider';
 import { quickInputPick, quickInputType, runCommand, treeItem, waitForNotification } from './workbench';
 
 /** The value of a vscode-textfield (its inner <input> lives in the shadow DOM). */
@@ -69,11 +65,4 @@ export async function waitUntil<T>(what: string, fn: () => Promise<T | undefined
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 300));
   }
-}
-
-/** Calls the provider as `user` (password) and answers the JSON; anything but 2xx fails the test. */
-export async function call(t: TestProvider, user: TestUser, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await t.api.call(method, path, { basic: { login: user.login, password: user.password }, body });
-  assert.ok(res.status >= 200 && res.status < 300, `${method} ${path} as ${user.login}: ${res.status} ${res.text}`);
-  return res.json;
 }

@@ -9,14 +9,17 @@
 // A standalone provider (real, 127.0.0.1) is `tessera.providerUrl`. Screenshots in test-results/ui/.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
-import { createClassicToken, createUser, type TestUser } from '../provider/helpers/accounts';
+import { addMember, createOrg } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
+import { createClassicToken } from '../builders/tokens';
+import { createUser, type TestUser } from '../builders/users';
 import {
   clickTreeItem, openViewContainer, runCommand, screenshot, startWorkbench, treeItem,
   viewPane, waitForNotification, webviewFrame, type Workbench,
 } from './workbench';
-import { signInFromPalette, call } from './views-helpers';
+import { signInFromPalette } from './views-helpers';
+import { uniqueName } from '../builders/unique-name';
 
 describe('views (UI): live updates from changes made elsewhere', function () {
   this.timeout(300_000);
@@ -50,16 +53,15 @@ describe('views (UI): live updates from changes made elsewhere', function () {
     await frame.locator('.repo-list', { hasText: `${user.login} has no repositories` }).waitFor();
     await screenshot(page, 'ui/live-create-form-before');
 
-    const repo = `live-${randomBytes(2).toString('hex')}`;
-    await call(t, user, 'POST', '/user/repos', { name: repo, private: true });
+    const repo = uniqueName('live-');
+    await createRepo(t, user, undefined, repo);
     await frame.locator(`[data-testid="repo-${repo}"]`).waitFor();
 
     // Another user's organization invites this one; the invitation is accepted through the API.
     const owner = await createUser(t);
-    const org = `live${randomBytes(2).toString('hex')}`;
-    await call(t, owner, 'POST', '/user/orgs', { login: org });
-    await call(t, owner, 'PUT', `/orgs/${org}/memberships/${user.login}`, { role: 'member' });
-    await call(t, user, 'PATCH', `/user/memberships/orgs/${org}`, { state: 'active' });
+    const org = uniqueName('live');
+    await createOrg(t, owner, org);
+    await addMember(t, org, owner, user);
     await frame.locator('[data-testid="owner"] vscode-option', { hasText: org }).waitFor({ state: 'attached' });
     assert.equal(await frame.locator(`[data-testid="repo-${repo}"]`).count(), 1, 'the form kept its owner and repositories');
     await screenshot(page, 'ui/live-create-form-after');
@@ -67,7 +69,7 @@ describe('views (UI): live updates from changes made elsewhere', function () {
 
   it('the Tokens tree lists a token made through the API; its open details page stops saying "never used" once it is used', async () => {
     const { page } = wb;
-    const name = `live-token-${randomBytes(2).toString('hex')}`;
+    const name = uniqueName('live-token-');
     const token = await createClassicToken(t, user, { name, scopes: ['read:user'], expires_in_days: 30 });
     made = { id: token.id, token: token.token, name };
     await treeItem(page, 'Tokens', name);

@@ -9,8 +9,12 @@
 // Screenshots in test-results/ui/.
 import * as assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
-import type { ApiClient } from '../provider/helpers/api-client';
-import { createAccount, uniqueLogin, waitForEmbeddedProvider, type TestAccount } from './core-helpers';
+import type { ApiClient } from '../builders/api-client';
+import { callAs } from '../builders/callers';
+import { signIn, type Session } from '../builders/sessions';
+import { uniqueName } from '../builders/unique-name';
+import { createUser, type TestUser } from '../builders/users';
+import { waitForEmbeddedProvider } from './embedded-provider';
 import {
   clickDialogButton, clickViewAction, treeItemMenuPick, openViewContainer, quickInputPick, quickInputType, screenshot,
   startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput, webviewFrame, type Workbench,
@@ -45,26 +49,20 @@ describe('views (UI): organizations', function () {
   this.timeout(300_000);
   let wb: Workbench;
   let client: ApiClient;
-  let owner: TestAccount;
-  let invitee: TestAccount;
-  /** The test's own token for the owner, to check the provider's state. */
-  let ownerToken: string;
-  const org = uniqueLogin('acme');
+  let owner: TestUser;
+  let invitee: TestUser;
+  /** The test's own session of the owner, to check the provider's state. */
+  let ownerSession: Session;
+  const org = uniqueName('acme');
 
-  const asOwner = async (method: string, path: string) => {
-    const res = await client.call(method, path, { token: ownerToken });
-    assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${res.text}`);
-    return res.json;
-  };
+  const asOwner = (method: string, path: string) => callAs({ api: client }, ownerSession, method, path);
 
   before(async () => {
     wb = await startWorkbench();
     client = await waitForEmbeddedProvider(wb.profile.userDataDir, wb.embeddedPort);
-    owner = await createAccount(client, 'owner');
-    invitee = await createAccount(client, 'invitee');
-    const auth = await client.post('/authorizations', { basic: { login: owner.login, password: owner.password }, body: { scopes: ['admin:org'], note: 'UI test checks' } });
-    assert.equal(auth.status, 201, auth.text);
-    ownerToken = auth.json.token;
+    owner = await createUser({ api: client }, { login: uniqueName('owner') });
+    invitee = await createUser({ api: client }, { login: uniqueName('invitee') });
+    ownerSession = { user: owner, token: (await signIn({ api: client }, owner, ['admin:org'], 'UI test checks')).token };
     await openViewContainer(wb.page, 'Tessera');
     await signInFromPalette(wb.page, owner);
   });

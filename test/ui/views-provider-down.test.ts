@@ -6,7 +6,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
-import { createClassicToken, createUser } from '../provider/helpers/accounts';
+import { createClassicToken } from '../builders/tokens';
+import { createUser } from '../builders/users';
 import type { Locator } from 'playwright-core';
 import {
   clickViewAction, openViewContainer, quickInputPick, quickInputType, runCommand, screenshot, startWorkbench, treeItem, viewPane,

@@ -16,6 +16,7 @@ import {
   webviewFrame, type Workbench,
 } from './workbench';
 import { fieldValue, fill, rowDescription, signUpFromPalette, waitForRowDescription, waitUntil } from './views-helpers';
+import { uniqueName } from '../builders/unique-name';
 
 function utcDatePlusDays(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
@@ -24,7 +25,7 @@ function utcDatePlusDays(days: number): string {
 describe('views (UI): account, two-factor and tokens', function () {
   this.timeout(180_000);
   let wb: Workbench;
-  const login = `ui${randomBytes(3).toString('hex')}`;
+  const login = uniqueName('ui');
   const password = `pw-${randomBytes(8).toString('hex')}`;
   let firstSecret = '';
 

@@ -7,13 +7,14 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { generate } from 'otplib';
-import type { ApiClient } from '../provider/helpers/api-client';
-import { waitForEmbeddedProvider } from './core-helpers';
+import type { ApiClient } from '../builders/api-client';
+import { waitForEmbeddedProvider } from './embedded-provider';
 import { fill, rowDescription, signUpFromPalette, waitForRowDescription } from './views-helpers';
 import {
   clickDialogButton, clickTreeItemAction, treeItemMenuPick, openViewContainer, screenshot,
   startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, webviewFrame, type Workbench,
 } from './workbench';
+import { uniqueName } from '../builders/unique-name';
 
 function codesIn(text: string | null): string[] {
   return (text ?? '').split('\n').map((s) => s.trim()).filter(Boolean);
@@ -23,7 +24,7 @@ describe('views (UI): managing two-factor and the sign-in token', function () {
   this.timeout(180_000);
   let wb: Workbench;
   let client: ApiClient;
-  const login = `tf${randomBytes(3).toString('hex')}`;
+  const login = uniqueName('tf');
   const password = `pw-${randomBytes(8).toString('hex')}`;
   let secret = '';
   let firstCodes: string[] = [];

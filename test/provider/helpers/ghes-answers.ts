@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import Fastify from 'fastify';
 import type { ProviderContext } from '../../../src/provider/context';
 import { ROUTE_MODULES } from '../../../src/provider/routes';
-import type { CallOptions, ApiResponse } from './api-client';
+import type { CallOptions, ApiResponse } from '../../builders/api-client';
 import type { DescribedOperation, OpenApiDescription } from './ghes-schema';
 import type { TestProvider } from './provider';
 

@@ -9,9 +9,9 @@ import { git, hermeticGitEnv, runGit } from '../../../bench/git-https/git-client
 import { startProviderWithGit } from '../../../bench/git-https/provider-with-git';
 import { ManualClock } from '../../../src/provider/clock';
 import { defaultRepositoriesRoot, repositoryPath } from '../../../src/provider/git/bare-repos';
-import { createUser, TestUser } from './accounts';
-import { ApiClient } from './api-client';
-import type { TestProvider } from './provider';
+import { ApiClient } from '../../builders/api-client';
+import { createRepo } from '../../builders/repos';
+import { createUser, type TestUser } from '../../builders/users';
 import { dropTestDatabase, testDatabaseUrl } from './test-database';
 
 export interface GitProvider {
@@ -22,8 +22,6 @@ export interface GitProvider {
   dataDir: string;
   /** The PostgreSQL database it runs on (undefined: SQLite in dataDir). */
   databaseUrl?: string;
-  /** For the account helpers (they use api and clock). */
-  asTestProvider: TestProvider;
   close(): Promise<void>;
 }
 
@@ -38,8 +36,7 @@ export async function startGitProvider(dataDir: string): Promise<GitProvider> {
     await provider.close();
     if (databaseUrl) await dropTestDatabase(databaseUrl);
   };
-  const asTestProvider = { api, clock, dataDir, databaseUrl, logs: [], provider: undefined, close } as unknown as TestProvider;
-  return { url: provider.url, api, clock, caCertPath: provider.caCertPath, dataDir, databaseUrl, asTestProvider, close };
+  return { url: provider.url, api, clock, caCertPath: provider.caCertPath, dataDir, databaseUrl, close };
 }
 
 export interface GitFixture {
@@ -65,8 +62,8 @@ export function useGitFixture(tmpPrefix: string): GitFixture {
     f.p = await startGitProvider(path.join(f.tmp, 'data'));
     await fsp.mkdir(path.join(f.tmp, 'home'));
     f.env = hermeticGitEnv(path.join(f.tmp, 'home'), f.p.caCertPath);
-    f.alice = await createUser(f.p.asTestProvider, { login: 'alice' });
-    f.bob = await createUser(f.p.asTestProvider, { login: 'bob' });
+    f.alice = await createUser(f.p, { login: 'alice' });
+    f.bob = await createUser(f.p, { login: 'bob' });
   });
   after(async () => {
     await f.p?.close();
@@ -75,8 +72,7 @@ export function useGitFixture(tmpPrefix: string): GitFixture {
 
   /** A repository through the API (a real bare repository behind it). */
   f.createRepo = async (owner, name, isPrivate, org) => {
-    const res = await f.p.api.post(org ? `/orgs/${org}/repos` : '/user/repos', { basic: { login: owner.login, password: owner.password }, body: { name, private: isPrivate } });
-    assert.equal(res.status, 201, res.text);
+    await createRepo(f.p, owner, org, name, isPrivate);
   };
   f.fineGrained = async (owner, body) => {
     const res = await f.p.api.post('/user/personal-access-tokens', {

@@ -13,7 +13,7 @@ import type { RouteModule } from '../../../src/provider/routes';
 import { keyFileSource } from '../../../src/provider/secrets/data-key';
 import { openPostgresStore, PostgresStore } from '../../../src/provider/store/postgres/postgres-store';
 import { openSqliteStore, SqliteStore } from '../../../src/provider/store/sqlite/sqlite-store';
-import { ApiClient } from './api-client';
+import { ApiClient } from '../../builders/api-client';
 import { TEST_RATE_LIMIT, type TestProvider } from './provider';
 import { dropTestDatabase, testDatabaseUrl } from './test-database';
 

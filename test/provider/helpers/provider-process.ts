@@ -2,9 +2,8 @@
 // HTTP on 127.0.0.1: for tests that need a second process on the same data, or a process to kill.
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { ApiClient } from './api-client';
-import { ManualClock } from '../../../src/provider/clock';
-import { TEST_RATE_LIMIT, type TestProvider } from './provider';
+import { ApiClient } from '../../builders/api-client';
+import { TEST_RATE_LIMIT } from './provider';
 
 const CLI = path.resolve(__dirname, '../../../src/provider/cli.js');
 
@@ -96,17 +95,5 @@ export async function startProviderProcess(dataDir: string, timeoutMs = 30_000, 
       await exited;
       await api.close().catch(() => undefined);
     },
-  };
-}
-
-/** A started process seen as a TestProvider, for the account helpers (createUser, signIn, …). */
-export function asTestProvider(p: ProviderProcess, dataDir: string): TestProvider {
-  return {
-    api: p.api,
-    clock: new ManualClock(),
-    dataDir,
-    logs: [],
-    provider: { url: p.url, apiUrl: `${p.url}/api/v3`, dataDir, close: async () => undefined },
-    close: async () => undefined,
   };
 }

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ManualClock } from '../../../src/provider/clock';
 import { ProviderOptions, RunningProvider, startProvider } from '../../../src/provider/index';
-import { ApiClient } from './api-client';
+import { ApiClient } from '../../builders/api-client';
 import { dropTestDatabase, testDatabaseUrl } from './test-database';
 
 export interface TestProvider {

@@ -1,5 +1,6 @@
 // Builders for the store contract: an empty store per test, and the rows most tests need.
 import { createHash, randomBytes } from 'node:crypto';
+import { uniqueName } from '../../builders/unique-name';
 import type { TokenKind } from '../../../src/shared/token-format';
 import type { OrganizationRecord } from '../../../src/provider/store/organizations';
 import type { NewToken, Store, TokenRecord, UserRecord } from '../../../src/provider/store/store';
@@ -25,12 +26,7 @@ export function withStore(makeStore: StoreFactory): { readonly store: Store } {
   return holder;
 }
 
-let serial = 0;
-export function unique(prefix: string): string {
-  return `${prefix}${++serial}${randomBytes(2).toString('hex')}`;
-}
-
-export async function makeUser(store: Store, login = unique('user')): Promise<UserRecord> {
+export async function makeUser(store: Store, login = uniqueName('user')): Promise<UserRecord> {
   return store.users.create({ login, email: `${login}@example.test`, passwordHash: 'scrypt$x', siteAdmin: false, createdAt: T0 });
 }
 
@@ -43,7 +39,7 @@ export async function makeToken(store: Store, userId: number, over: Partial<NewT
   return store.tokens.create({
     userId,
     kind,
-    note: unique('token'),
+    note: uniqueName('token'),
     scopes: kind === 'classic' ? ['repo'] : [],
     status: 'active',
     expiresAt: null,
@@ -54,7 +50,7 @@ export async function makeToken(store: Store, userId: number, over: Partial<NewT
   });
 }
 
-export async function makeOrg(store: Store, creatorId: number, login = unique('org')): Promise<OrganizationRecord> {
+export async function makeOrg(store: Store, creatorId: number, login = uniqueName('org')): Promise<OrganizationRecord> {
   return store.organizations.create({ login, createdBy: creatorId, createdAt: T0 });
 }
 

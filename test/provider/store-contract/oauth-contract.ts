@@ -6,12 +6,13 @@ import { UniqueViolation } from '../../../src/provider/store/errors';
 import type { NewDeviceCode } from '../../../src/provider/store/device-codes';
 import type { NewAuthorizationRequest } from '../../../src/provider/store/oauth-authorization-codes';
 import type { Store } from '../../../src/provider/store/store';
-import { at, digest, makeToken, makeUser, MINUTE, StoreFactory, T0, unique, withStore } from './fixtures';
+import { at, digest, makeToken, makeUser, MINUTE, StoreFactory, T0, withStore } from './fixtures';
+import { uniqueName } from '../../builders/unique-name';
 
 const GH_CLIENT_ID = '178c6fc778ccc68e1d6a';
 
-async function makeApp(store: Store, ownerId: number | null, name = unique('app')) {
-  return store.oauthApps.create({ clientId: unique('client'), name, url: 'https://app.example/', callbackUrl: null, ownerId, clientSecretDigest: digest(), createdAt: T0 });
+async function makeApp(store: Store, ownerId: number | null, name = uniqueName('app')) {
+  return store.oauthApps.create({ clientId: uniqueName('client'), name, url: 'https://app.example/', callbackUrl: null, ownerId, clientSecretDigest: digest(), createdAt: T0 });
 }
 
 function newCode(appId: number, over: Partial<NewDeviceCode> = {}): NewDeviceCode {

@@ -2,7 +2,8 @@
 // other work on the store, whatever the timing between their calls.
 import * as assert from 'node:assert/strict';
 import { UniqueViolation } from '../../../src/provider/store/errors';
-import { at, makeToken, makeUser, StoreFactory, T0, unique, withStore, yieldTurn } from './fixtures';
+import { at, makeToken, makeUser, StoreFactory, T0, withStore, yieldTurn } from './fixtures';
+import { uniqueName } from '../../builders/unique-name';
 
 export function transactionContract(makeStore: StoreFactory): void {
   describe('transactions', () => {
@@ -78,7 +79,7 @@ export function transactionContract(makeStore: StoreFactory): void {
       });
       await wrote;
       const read = s.store.users.byId(u.id);
-      const outsideLogin = unique('outside');
+      const outsideLogin = uniqueName('outside');
       const write = s.store.users.create({ login: outsideLogin, email: `${outsideLogin}@example.test`, passwordHash: 'h', siteAdmin: false, createdAt: T0 });
       const touch = makeToken(s.store, u.id);
       await yieldTurn();

@@ -1,4 +1,4 @@
-// A small HTTP client for tests (undici), speaking to a real provider over HTTP or HTTPS.
+// The one HTTP client every test layer speaks to a real provider through (undici, HTTP or HTTPS).
 import { Agent, fetch } from 'undici';
 
 export interface BasicCredentials {
