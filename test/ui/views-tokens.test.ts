@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { generate } from 'otplib';
 import {
   clickDialogButton, clickTreeItem, clickTreeItemAction, treeItemMenuPick, openViewContainer, quickInputType, runCommand,
-  screenshot, startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput,
+  screenshot, startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput, waitForQuickInputItem,
   webviewFrame, type Workbench,
 } from './workbench';
 import { fieldValue, fill, rowDescription, signUpFromPalette, waitForRowDescription, waitUntil } from './views-helpers';
@@ -82,21 +82,26 @@ describe('views (UI): account, two-factor and tokens', function () {
     await screenshot(page, 'ui/views-two-factor-recovery-codes');
 
     // save them to a file through the save dialog (code-server's simple file dialog)
-    const target = path.join(os.tmpdir(), `tessera-ui-codes-${randomBytes(3).toString('hex')}.txt`);
+    // Into a folder of its own, with a subfolder the dialog lists once it shows that folder.
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-ui-codes-'));
+    fs.mkdirSync(path.join(folder, 'listed-subfolder'));
+    const target = path.join(folder, 'recovery-codes.txt');
     await frame.locator('[data-testid="save-recovery-codes"]').click();
     await waitForQuickInput(page);
     // code-server's simple file dialog fills in its default path asynchronously: wait for it, so it
-    // cannot overwrite what we type; then type the path, wait until the box holds it, and accept.
+    // cannot overwrite what we type. A typed path in another folder makes the dialog open that folder
+    // (asynchronously); Enter before it did is taken as "go to that folder" and leaves the dialog
+    // waiting. So: type the path, wait until the dialog lists the folder and still holds the path, accept.
     const pathBox = page.locator('.quick-input-widget .quick-input-box input');
     await waitUntil('the dialog shows its default path', async () => (await pathBox.inputValue()).includes('tessera-recovery-codes') || undefined);
     await quickInputType(page, target, { submit: false });
+    await waitForQuickInputItem(page, /^listed-subfolder/);
     await waitUntil('the dialog holds the typed path', async () => (await pathBox.inputValue()) === target || undefined);
-    await page.waitForTimeout(300);
     await pathBox.press('Enter');
     await frame.locator('[data-testid="recovery-codes-saved"]').waitFor();
     const saved = fs.readFileSync(target, 'utf8');
     for (const c of list) assert.ok(saved.includes(c), `saved file has ${c}`);
-    fs.rmSync(target, { force: true });
+    fs.rmSync(folder, { recursive: true, force: true });
 
     await waitForRowDescription(page, 'Accounts', login, /2FA on$/);
   });

@@ -116,14 +116,19 @@ export async function quickInputItems(page: Page): Promise<string[]> {
  *  multi-select pick this toggles the item; finish with quickInputAccept. */
 export async function quickInputPick(page: Page, label: string | RegExp, options: { prompt?: string | RegExp } = {}): Promise<void> {
   await waitForQuickInput(page, options.prompt);
+  await (await waitForQuickInputItem(page, label)).click();
+}
+
+/** Waits until the showing quick pick lists an item with this label (exact string or pattern); its row. */
+export async function waitForQuickInputItem(page: Page, label: string | RegExp, timeout = 10_000): Promise<Locator> {
   const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row')
     .filter({ has: page.locator(QUICK_LABEL, { hasText: textMatcher(label) }) }).first();
   try {
-    await row.waitFor({ timeout: 10_000 });
+    await row.waitFor({ timeout });
   } catch {
     throw new Error(`quick pick item ${label} not found; it shows: ${JSON.stringify(await quickInputItems(page))}`);
   }
-  await row.click();
+  return row;
 }
 
 /** Accepts the showing quick input (Enter / OK). */
