@@ -37,7 +37,7 @@ export interface LoadPlan {
   sampleEvery: number;
 }
 
-export interface Loaded {
+interface Loaded {
   /** Secrets of tokens spread over the whole set, to verify. Never printed. */
   samples: string[];
   users: number;

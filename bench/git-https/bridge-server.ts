@@ -12,7 +12,7 @@ import { GitHttpBackendResult, serveGitHttpBackend } from '../../src/provider/gi
 import { ensureLocalCa } from '../../src/provider/tls/local-ca';
 import { installRssSampler, ServerProcessMessage } from './rss-sampler';
 
-export interface BridgeServerOptions {
+interface BridgeServerOptions {
   /** GIT_PROJECT_ROOT */
   root: string;
   tls: { cert: string; key: string };
@@ -37,7 +37,7 @@ function sendJson(res: http.ServerResponse, status: number, message: string): vo
   res.end(body);
 }
 
-export function handleGitRequest(req: http.IncomingMessage, res: http.ServerResponse, opts: BridgeServerOptions): void {
+function handleGitRequest(req: http.IncomingMessage, res: http.ServerResponse, opts: BridgeServerOptions): void {
   opts.onRequest?.(req);
   const url = new URL(req.url ?? '/', 'https://localhost');
   const where = parseGitRepositoryPath(url.pathname);

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import type { Writable } from 'node:stream';
 
-export interface GenerateOptions {
+interface GenerateOptions {
   /** Number of commits. */
   commits: number;
   /** Random (incompressible) bytes added by each commit, in one new file. 0 for none. */
@@ -20,7 +20,7 @@ export interface GenerateOptions {
   extraBranches?: number;
 }
 
-export interface GeneratedRepository {
+interface GeneratedRepository {
   /** The branch's last commit. */
   head: string;
   /** Random bytes written in total. */

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 
-export interface GitRunResult {
+interface GitRunResult {
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;

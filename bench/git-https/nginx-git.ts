@@ -7,7 +7,7 @@ import { promises as fsp } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 
-export const NGINX_PACKAGES = 'nginx fcgiwrap apache2-utils';
+const NGINX_PACKAGES = 'nginx fcgiwrap apache2-utils';
 
 const CANDIDATES = {
   nginx: ['/usr/sbin/nginx', '/usr/bin/nginx'],
@@ -28,7 +28,7 @@ function run(file: string, args: string[]): Promise<string> {
   );
 }
 
-export interface NginxTools {
+interface NginxTools {
   nginx: string;
   fcgiwrap: string;
   htpasswd: string;
@@ -56,7 +56,7 @@ export async function findNginxTools(): Promise<NginxTools | { missing: string[]
   return { nginx, fcgiwrap, htpasswd, gitHttpBackend, nginxVersion };
 }
 
-export interface NginxGitServer {
+interface NginxGitServer {
   /** https://127.0.0.1:PORT */
   origin: string;
   port: number;

@@ -4,7 +4,7 @@ import type { Clock } from '../../src/provider/clock';
 import { startProvider } from '../../src/provider/index';
 import type { LogLevel } from '../../src/provider/logger';
 
-export interface ProviderWithGit {
+interface ProviderWithGit {
   /** https://127.0.0.1:PORT */
   url: string;
   caCertPath: string;

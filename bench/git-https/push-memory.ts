@@ -11,7 +11,7 @@ import { git, hermeticGitEnv, runGit } from './git-client';
 import { setUpGitUser } from './provider-api';
 import type { ServerProcessMessage } from './rss-sampler';
 
-export interface PushMemoryResult {
+interface PushMemoryResult {
   /** Bytes of random data in the pushed repository. */
   repositoryBytes: number;
   /** The server's RSS just before the push (after a GC). */

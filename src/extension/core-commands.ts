@@ -8,7 +8,7 @@ import type { CloneArgs } from './git/clone-repository';
 import type { GitIntegration } from './git/git-integration';
 import type { AccountInfo } from './services';
 
-export interface CommandDeps {
+interface CommandDeps {
   readonly core: CoreServices;
   readonly git: GitIntegration;
   readonly signIn: (origin?: string) => Promise<AccountInfo | undefined>;

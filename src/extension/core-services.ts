@@ -10,7 +10,7 @@ import { RemoteChanges } from './live/remote-changes';
 import { TesseraError, type AccountInfo, type TesseraServices } from './services';
 
 /** Asks for password (+ code) and opens sudo mode for the account; false when cancelled. */
-export type SudoPrompter = (account: AccountInfo) => Promise<boolean>;
+type SudoPrompter = (account: AccountInfo) => Promise<boolean>;
 
 export class CoreServices implements TesseraServices, vscode.Disposable {
   private readonly tokensEmitter = new vscode.EventEmitter<void>();

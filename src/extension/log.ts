@@ -23,7 +23,7 @@ function redactArg(a: unknown): unknown {
   return a;
 }
 
-export function redactingLog(channel: vscode.LogOutputChannel): vscode.LogOutputChannel {
+function redactingLog(channel: vscode.LogOutputChannel): vscode.LogOutputChannel {
   return new Proxy(channel, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;

@@ -22,7 +22,7 @@ import type { GitOperation } from './git/credential-selection';
 import type { EmbeddedProvider, EmbeddedState } from './provider/embedded-provider';
 import type { ViewsInternals } from './views/register-views';
 
-export interface ProviderInfo {
+interface ProviderInfo {
   /** 'hosting': this window runs the embedded provider; 'shared': another window does; 'remote'. */
   readonly mode: 'hosting' | 'shared' | 'remote';
   readonly origin: string;
@@ -86,7 +86,7 @@ export interface TesseraApi {
 }
 
 /** What activate() built, for the test hooks. */
-export interface TestHookParts {
+interface TestHookParts {
   readonly core: CoreServices;
   readonly embedded: EmbeddedProvider;
   readonly git: GitIntegration;

@@ -19,7 +19,7 @@ import { installHostCheck, ServedHosts, ServedName } from './http/served-hosts';
 import { newRequestId } from './http/request-id';
 import { ROUTE_MODULES, RouteModule } from './routes';
 
-export interface AppOptions {
+interface AppOptions {
   https?: { cert: string; key: string };
   /** Extra route modules (after the built-in ones). */
   routes?: readonly RouteModule[];

@@ -37,7 +37,7 @@ ${MIGRATE_USAGE}
   --rate-limit    API requests an hour for each user (default 5000).
   --anonymous-rate-limit  API requests an hour for each address without credentials (default 60).`;
 
-export interface CliIo {
+interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
 }

@@ -19,7 +19,7 @@ export interface RateLimitSettings {
   anonymous: number;
 }
 
-export interface ProviderSettings {
+interface ProviderSettings {
   signup: 'open' | 'closed';
   rateLimit: RateLimitSettings;
 }

@@ -1,7 +1,7 @@
 // Classic personal-access-token scopes: GitHub's names and hierarchy, plus Tessera's admin:token.
 // Pure data + pure functions; used by the provider (authorization) and the extension (UI, sessions).
 
-export interface ClassicScope {
+interface ClassicScope {
   readonly name: string;
   readonly description: string;
   /** The scope that contains this one (holding the parent grants this scope). */

@@ -4,7 +4,7 @@
 export type PermissionLevel = 'read' | 'write';
 export type PermissionGroup = 'repository' | 'organization' | 'account';
 
-export interface FineGrainedPermission {
+interface FineGrainedPermission {
   readonly group: PermissionGroup;
   readonly name: string;
   readonly title: string;

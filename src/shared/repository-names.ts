@@ -2,7 +2,7 @@
 // provider (git/bare-repos.ts) and, as the person types, by the extension. Pure.
 
 const NAME_CHARS = /^[A-Za-z0-9._-]+$/;
-export const MAX_NAME_LENGTH = 100;
+const MAX_NAME_LENGTH = 100;
 
 /** Why `value` is not a valid owner or repository name, or undefined when it is. */
 export function repositoryNameProblem(field: 'owner' | 'name', value: string): string | undefined {

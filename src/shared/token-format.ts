@@ -45,7 +45,7 @@ function isBase62Code(c: number): boolean {
  * The kind a token's shape says (prefix, length, base62), checksum not checked; undefined when
  * the shape is wrong. Allocates nothing.
  */
-export function tokenKindByShape(token: string): TokenKind | undefined {
+function tokenKindByShape(token: string): TokenKind | undefined {
   if (typeof token !== 'string' || token.length !== TOKEN_LENGTH) return undefined;
   if (token.charCodeAt(0) !== 116 /* t */ || token.charCodeAt(1) !== 115 /* s */ || token.charCodeAt(3) !== 95 /* _ */) return undefined;
   const kind = kindOfPrefixLetter(token.charCodeAt(2));
@@ -58,7 +58,7 @@ export function tokenKindByShape(token: string): TokenKind | undefined {
  * Whether the last six characters are the CRC32 of the random part (for a token of the right
  * shape). The comparison looks at all six characters whatever they are.
  */
-export function hasValidChecksum(token: string): boolean {
+function hasValidChecksum(token: string): boolean {
   return equalInConstantTime(checksum(token.slice(4, 4 + RANDOM_LEN)), token.slice(4 + RANDOM_LEN, 4 + RANDOM_LEN + CHECKSUM_LEN));
 }
 
@@ -85,7 +85,7 @@ export function lastEight(token: string): string {
 }
 
 /** Matches token-shaped strings, for redacting logs. */
-export const TOKEN_PATTERN = /\bts[pfa]_[0-9A-Za-z]{36}\b/g;
+const TOKEN_PATTERN = /\bts[pfa]_[0-9A-Za-z]{36}\b/g;
 
 export function redactTokens(text: string): string {
   return text.replace(TOKEN_PATTERN, (t) => `${t.slice(0, 4)}…[redacted]`);

@@ -5,15 +5,14 @@ import type { GrantPermissionsJson, TokenJson } from './api-types';
 import { normalizeScopes } from './classic-scopes';
 import { findPermission, type PermissionLevel, type PermissionSet } from './fine-grained-permissions';
 
-
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * The expiry warning (decoration, status bar item, details banner) is in proportion to the token's
  * lifetime: it starts when less than EXPIRY_WARNING_SHARE of the lifetime and at most
  * EXPIRY_WARNING_DAYS are left. A token made for 7 days is not "expiring soon" when it is made.
  */
-export const EXPIRY_WARNING_DAYS = 7;
-export const EXPIRY_WARNING_SHARE = 0.2;
+const EXPIRY_WARNING_DAYS = 7;
+const EXPIRY_WARNING_SHARE = 0.2;
 
 function expiresAtMs(t: Pick<TokenJson, 'expires_at'>): number | undefined {
   if (!t.expires_at) return undefined;
@@ -72,7 +71,7 @@ export function denialReason(t: Pick<TokenJson, 'status_reason'>): string | unde
   return r ? r : undefined;
 }
 
-export type PermissionEntries = { group: string; name: string; level: PermissionLevel | string }[];
+type PermissionEntries = { group: string; name: string; level: PermissionLevel | string }[];
 
 /**
  * Flattens a permission object (`{repository: {contents: 'write'}}`) to rows. The approval queue's
@@ -146,11 +145,6 @@ export function permissionTitle(group: string, name: string): string {
 
 export function grantSummary(t: TokenJson): string {
   return t.kind === 'classic' ? scopeSummary(t.scopes) : permissionSummary(t);
-}
-
-/** The tree item's description: state/expiry · grants · last use. */
-export function tokenDescription(t: TokenJson, now: number): string {
-  return [stateText(t, now), grantSummary(t), lastUsedText(t, now)].join(' · ');
 }
 
 export function kindLabel(kind: string): string {

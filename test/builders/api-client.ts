@@ -1,7 +1,7 @@
 // The one HTTP client every test layer speaks to a real provider through (undici, HTTP or HTTPS).
 import { Agent, fetch } from 'undici';
 
-export interface BasicCredentials {
+interface BasicCredentials {
   login: string;
   password: string;
 }

@@ -3,7 +3,7 @@
 // one; so is `{ api }` around a client of the extension's embedded provider, which runs on real time.
 import type { ApiClient } from './api-client';
 
-export interface MovableClock {
+interface MovableClock {
   now(): Date;
   advance(ms: number): void;
 }

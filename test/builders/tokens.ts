@@ -7,7 +7,7 @@ import type { PermissionSet } from '../../src/shared/fine-grained-permissions';
 import { credentialsOf, type Caller } from './callers';
 import type { ProviderHandle } from './provider-handle';
 
-export interface ClassicTokenBody {
+interface ClassicTokenBody {
   name?: string;
   scopes?: string[];
   expires_at?: string | null;
@@ -25,7 +25,7 @@ export async function createClassicToken(p: ProviderHandle, who: Caller, body: C
   return res.json as TokenJson & { token: string };
 }
 
-export interface FineGrainedBody {
+interface FineGrainedBody {
   name?: string;
   resource_owner?: string;
   repository_selection?: 'none' | 'all' | 'subset';

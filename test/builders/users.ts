@@ -18,7 +18,7 @@ export interface TestUser {
   lastTotpStep?: number;
 }
 
-export interface NewUserFields {
+interface NewUserFields {
   login?: string;
   email?: string;
   password?: string;

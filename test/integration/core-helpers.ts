@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { TesseraApi } from '../../src/extension/test-api';
 import { ApiClient } from '../builders/api-client';
 
-export const EXTENSION_ID = 'tessera-dev.tessera';
+const EXTENSION_ID = 'tessera-dev.tessera';
 
 export async function tesseraApi(): Promise<TesseraApi> {
   const ext = vscode.extensions.getExtension<TesseraApi>(EXTENSION_ID);

@@ -1,7 +1,6 @@
 // UI helpers: notifications (toasts and the notification center) and modal dialogs.
 import type { Locator, Page } from 'playwright-core';
 import { DEFAULT_TIMEOUT, escapeRegExp, textMatcher } from './workbench-text';
-import { runCommand } from './workbench-quick-input';
 
 // ---------------------------------------------------------------- notifications and dialogs
 
@@ -24,11 +23,6 @@ export async function waitForNotification(page: Page, text: RegExp | string, tim
     const shown = await page.locator('.notification-list-item-message').allTextContents();
     throw new Error(`no notification matching ${re} within ${timeout} ms; notifications: ${JSON.stringify(shown)}`);
   }
-}
-
-/** Clears all notifications (toasts and center). */
-export async function clearNotifications(page: Page): Promise<void> {
-  await runCommand(page, 'Notifications: Clear All Notifications');
 }
 
 /** Waits for a modal dialog (optionally one whose text matches) and returns it. */

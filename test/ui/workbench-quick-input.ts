@@ -113,7 +113,7 @@ export async function quickInputItems(page: Page): Promise<string[]> {
 }
 
 /** Picks an item of the showing quick pick by its label (exact string or pattern). In a
- *  multi-select pick this toggles the item; finish with quickInputAccept. */
+ *  multi-select pick this toggles the item; finish with Enter in the box. */
 export async function quickInputPick(page: Page, label: string | RegExp, options: { prompt?: string | RegExp } = {}): Promise<void> {
   await waitForQuickInput(page, options.prompt);
   await (await waitForQuickInputItem(page, label)).click();
@@ -129,12 +129,6 @@ export async function waitForQuickInputItem(page: Page, label: string | RegExp, 
     throw new Error(`quick pick item ${label} not found; it shows: ${JSON.stringify(await quickInputItems(page))}`);
   }
   return row;
-}
-
-/** Accepts the showing quick input (Enter / OK). */
-export async function quickInputAccept(page: Page): Promise<void> {
-  await waitForQuickInput(page);
-  await quickInputBox(page).press('Enter');
 }
 
 /** Cancels the showing quick input (Escape) and waits for it to close. */

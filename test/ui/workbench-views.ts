@@ -135,7 +135,7 @@ export async function clickViewAction(page: Page, viewName: string, actionTitle:
 }
 
 /** Picks an entry of the open context menu. */
-export async function contextMenuPick(page: Page, label: string | RegExp): Promise<void> {
+async function contextMenuPick(page: Page, label: string | RegExp): Promise<void> {
   const menu = page.locator('.context-view .monaco-menu');
   const item = menu.locator('.action-item:not(.disabled) .action-label', { hasText: textMatcher(label) }).first();
   try {

@@ -30,7 +30,7 @@ export * from './workbench-notifications';
 import { activityBarItem } from './workbench-views';
 import { DEFAULT_TIMEOUT } from './workbench-text';
 
-export interface WorkbenchOptions {
+interface WorkbenchOptions {
   /** The .vsix to install: default TESSERA_VSIX (set by run-ui.mjs) or ./tessera-<version>.vsix;
    *  `false` installs no Tessera (e.g. to test a workbench without it). */
   vsix?: string | false;
@@ -178,7 +178,7 @@ async function openWorkbenchPage(page: Page, url: string, withTessera: boolean):
 }
 
 /** A file-name-safe form of a test title. */
-export function slug(name: string): string {
+function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 150) || 'screenshot';
 }
 

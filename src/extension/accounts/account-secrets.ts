@@ -2,10 +2,10 @@
 // admin token (its credential — never the password), the session tokens other extensions got,
 // and the secrets of tokens the user minted that git may use. Pure: parse, validate, diff.
 
-export const SECRET_KEY_PREFIX = 'tessera.account:';
-export const SECRETS_VERSION = 1;
+const SECRET_KEY_PREFIX = 'tessera.account:';
+const SECRETS_VERSION = 1;
 
-export interface AccountIdentity {
+interface AccountIdentity {
   readonly providerOrigin: string;
   readonly userId: number;
   readonly login: string;
@@ -23,7 +23,7 @@ export interface StoredSession {
   readonly createdAt: string;
 }
 
-export interface StoredToken {
+interface StoredToken {
   readonly tokenId: number;
   readonly token: string;
 }

@@ -14,7 +14,6 @@ import {
   serializeAccountSecrets,
   type AccountSecrets,
   type SessionDiff,
-  type StoredSession,
 } from './account-secrets';
 
 const META_KEY = 'tessera.accounts.v1';
@@ -23,11 +22,11 @@ interface AccountMeta extends AccountInfo {
   readonly signedInAt: string;
 }
 
-export interface SessionsChange extends SessionDiff {
+interface SessionsChange extends SessionDiff {
   readonly accountId: string;
 }
 
-export class SecretStorageUnavailableError extends TesseraError {
+class SecretStorageUnavailableError extends TesseraError {
   constructor(cause: unknown) {
     super(
       'server',
@@ -244,8 +243,4 @@ export class AccountStore implements vscode.Disposable {
 function sameValue(a: AccountSecrets | undefined, b: AccountSecrets | undefined): boolean {
   if (!a || !b) return a === b;
   return serializeAccountSecrets(a) === serializeAccountSecrets(b);
-}
-
-export function sessionsOf(s: AccountSecrets | undefined): readonly StoredSession[] {
-  return s?.sessions ?? [];
 }

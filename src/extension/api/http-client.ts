@@ -6,14 +6,13 @@ import { createHash } from 'node:crypto';
 import * as tls from 'node:tls';
 import type { Agent as UndiciAgent } from 'undici';
 import { redactTokens } from '../../shared/token-format';
-import { TesseraError } from '../services';
 import { errorFromAnswer, errorFromTransport, type AuthUsed, type ProviderAnswer } from './provider-errors';
 
 export type Credentials =
   | { readonly kind: 'token'; readonly token: string }
   | { readonly kind: 'basic'; readonly username: string; readonly password: string };
 
-export interface RequestOptions {
+interface RequestOptions {
   readonly auth?: Credentials;
   /** The `X-GitHub-OTP` header (a TOTP or recovery code). */
   readonly otp?: string;
@@ -21,16 +20,16 @@ export interface RequestOptions {
   readonly timeoutMs?: number;
 }
 
-export interface Logger {
+interface Logger {
   trace(message: string): void;
   debug(message: string): void;
   warn(message: string): void;
 }
 
 /** Answers the CA PEM(s) to trust for an origin; undefined = the system's CAs. */
-export type TrustResolver = (origin: string) => Promise<string | undefined>;
+type TrustResolver = (origin: string) => Promise<string | undefined>;
 
-export const USER_AGENT = 'Tessera-VSCode';
+const USER_AGENT = 'Tessera-VSCode';
 const DEFAULT_TIMEOUT_MS = 30_000;
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -167,8 +166,4 @@ export class HttpClient {
 /** The system's root CAs plus extra PEMs (undici's `connect.ca` replaces the defaults). */
 export function withSystemRoots(extraPem: string): string {
   return [...tls.rootCertificates, extraPem].join('\n');
-}
-
-export function isTesseraError(err: unknown, kind?: TesseraError['kind']): err is TesseraError {
-  return err instanceof TesseraError && (kind === undefined || err.kind === kind);
 }

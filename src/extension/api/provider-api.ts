@@ -42,13 +42,13 @@ export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 export const API_PREFIX = '/api/v3';
 
 /** Sends one request to `{origin}/api/v3{path}`; resolves with the parsed JSON body (undefined for 204). */
-export type Transport = <T>(method: Method, path: string, body?: unknown) => Promise<T>;
+type Transport = <T>(method: Method, path: string, body?: unknown) => Promise<T>;
 
 /** The provider's largest page. */
 export const PAGE_SIZE = 100;
 
 /** A page of a list: 1-based `page`, `perPage` items (at most PAGE_SIZE). */
-export interface PageQuery {
+interface PageQuery {
   readonly page?: number;
   readonly perPage?: number;
 }

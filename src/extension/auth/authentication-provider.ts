@@ -20,7 +20,7 @@ import { signOutAndTell } from './sign-out-ui';
 export const AUTH_PROVIDER_ID = 'tessera';
 export const AUTH_PROVIDER_LABEL = 'Tessera';
 
-export interface AuthProviderDeps {
+interface AuthProviderDeps {
   readonly core: CoreServices;
   /** Interactive sign-in; undefined when cancelled. */
   readonly signIn: (origin?: string) => Promise<AccountInfo | undefined>;

@@ -15,7 +15,7 @@ export interface StepButton<T> {
   onClick(box: vscode.InputBox): StepResult<T> | void;
 }
 
-export interface InputStep<T> {
+interface InputStep<T> {
   readonly title: string;
   readonly step?: number;
   readonly totalSteps?: number;

@@ -23,16 +23,16 @@ export class ScopeGrammarError extends Error {
   }
 }
 
-export type Expiry = { readonly kind: 'days'; readonly days: number } | { readonly kind: 'date'; readonly date: string } | { readonly kind: 'never' };
+type Expiry = { readonly kind: 'days'; readonly days: number } | { readonly kind: 'date'; readonly date: string } | { readonly kind: 'never' };
 
-export interface ClassicRequest {
+interface ClassicRequest {
   readonly kind: 'classic';
   /** The classic scopes asked for, deduplicated, in the order given. */
   readonly scopes: readonly string[];
   readonly expiry?: Expiry;
 }
 
-export interface FineGrainedRequest {
+interface FineGrainedRequest {
   readonly kind: 'fine_grained';
   readonly resourceOwner: string;
   readonly repositorySelection: 'none' | 'all' | 'subset';
@@ -47,7 +47,7 @@ export type TokenRequest = ClassicRequest | FineGrainedRequest;
 /** Fine-grained tokens must expire; this is the default when no `expires:` scope is given. */
 export const DEFAULT_FINE_GRAINED_EXPIRY_DAYS = 30;
 /** The provider's default ceiling (an org policy may lower it; the provider then answers 422). */
-export const MAX_EXPIRY_DAYS = 366;
+const MAX_EXPIRY_DAYS = 366;
 
 const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,99})$/;
 const LEVELS: readonly PermissionLevel[] = ['read', 'write'];

@@ -94,7 +94,7 @@ export async function deleteToken(client: HttpClient, origin: string, adminToken
   }
 }
 
-export interface SignOutResult {
+interface SignOutResult {
   readonly login: string;
   readonly deletedOnProvider: boolean;
   readonly problem?: string;

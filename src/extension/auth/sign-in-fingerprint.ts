@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 
 const PREFIX = 'tessera-vscode.';
-export const MACHINE_ID_KEY = 'tessera.signInMachineId.v1';
+const MACHINE_ID_KEY = 'tessera.signInMachineId.v1';
 
 interface Memento {
   get<T>(key: string): T | undefined;

@@ -15,7 +15,7 @@ export function signInSession(accountId: string, label: string, secrets: Account
   return { id: signInSessionId(accountId, secrets), accessToken: secrets.admin.token, account: { id: accountId, label }, scopes: [...ADMIN_SCOPES] };
 }
 
-export interface SignInSessionsDiff {
+interface SignInSessionsDiff {
   readonly added: vscode.AuthenticationSession[];
   readonly removed: vscode.AuthenticationSession[];
   readonly changed: vscode.AuthenticationSession[];

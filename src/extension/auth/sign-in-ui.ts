@@ -32,7 +32,7 @@ function lockedMessage(): string {
   return `Too many failed attempts: sign-in is locked for ${LOCK_MINUTES} minutes. Try again in ${LOCK_MINUTES} minutes (after ${at}).`;
 }
 
-export interface SignInOptions {
+interface SignInOptions {
   /** Skip the provider step. */
   readonly origin?: string;
   readonly login?: string;
@@ -55,7 +55,7 @@ function describeProblem(err: unknown, origin: string): string {
 }
 
 /** Asks which provider to sign in to; undefined when cancelled. */
-export async function pickProvider(core: CoreServices, title = TITLE): Promise<string | undefined> {
+async function pickProvider(core: CoreServices, title = TITLE): Promise<string | undefined> {
   const configured = core.providers.configuredOrigin();
   const embedded = core.providers.setting().mode === 'embedded';
   const items: PickItem<string | 'other'>[] = [

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { TesseraServices } from '../services';
 
-export type CommandHandler = (...args: unknown[]) => unknown;
+type CommandHandler = (...args: unknown[]) => unknown;
 
 /** "tessera.cloneRepository" → "Tessera: cloneRepository" (the context of an error without a title). */
 function defaultTitle(id: string): string {

@@ -11,7 +11,7 @@ import { getLocalConfig, setLocalConfig } from './git-exec';
 import type { GitRepository } from './git-api';
 import { credentialUrlKey, httpUrlKey, parseRemoteUrl } from './remote-url';
 
-export interface ConfigEntry {
+interface ConfigEntry {
   readonly key: string;
   readonly value: string;
 }
@@ -29,7 +29,7 @@ export function tesseraOriginsOf(repo: GitRepository, isTesseraOrigin: (origin: 
 }
 
 /** The config entries Tessera wants for an origin. */
-export function wantedConfig(core: CoreServices, origin: string): ConfigEntry[] {
+function wantedConfig(core: CoreServices, origin: string): ConfigEntry[] {
   const out: ConfigEntry[] = [{ key: credentialUrlKey(origin, 'useHttpPath'), value: 'true' }];
   const ca = core.providers.caPathFor(origin);
   if (ca) out.push({ key: httpUrlKey(origin, 'sslCAInfo'), value: path.resolve(ca) });

@@ -51,7 +51,7 @@ export interface RepoTarget {
 
 const eq = (a: string | undefined, b: string | undefined) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
 
-export function isUsable(c: TokenCandidate, now: Date): boolean {
+function isUsable(c: TokenCandidate, now: Date): boolean {
   if (c.status && c.status !== 'active') return false;
   if (c.expiresAt && Date.parse(c.expiresAt) <= now.getTime()) return false;
   return true;
@@ -72,7 +72,7 @@ function contentsLevel(c: TokenCandidate): PermissionLevel | undefined {
 }
 
 /** Rank of a candidate for the operation (lower is better); undefined when it cannot do it. */
-export function rankCandidate(c: TokenCandidate, t: RepoTarget, op: GitOperation, now: Date): number | undefined {
+function rankCandidate(c: TokenCandidate, t: RepoTarget, op: GitOperation, now: Date): number | undefined {
   if (!isUsable(c, now)) return undefined;
   const need: PermissionLevel = op === 'push' ? 'write' : 'read';
   if (c.kind === 'fine_grained') {

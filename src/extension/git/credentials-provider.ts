@@ -21,7 +21,7 @@ import { parseRemoteUrl } from './remote-url';
 import { describeTarget, gatherCandidates } from './token-candidates';
 
 /** git accepts any user name with a token as the password; GitHub's convention. */
-export const GIT_USERNAME = 'x-access-token';
+const GIT_USERNAME = 'x-access-token';
 
 export interface CredentialChoice {
   readonly username: string;
@@ -32,7 +32,7 @@ export interface CredentialChoice {
   readonly target?: RepoTarget;
 }
 
-export interface CredentialHooks {
+interface CredentialHooks {
   /** Called when a Tessera URL arrives without a repository path. */
   readonly onMissingPath?: (origin: string) => void;
   /** Interactive sign-in (for the create-token offer when no account is signed in there). */

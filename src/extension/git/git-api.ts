@@ -11,7 +11,7 @@ export interface CredentialsProvider {
   getCredentials(host: vscode.Uri): vscode.ProviderResult<Credentials>;
 }
 
-export interface GitRemote {
+interface GitRemote {
   readonly name: string;
   readonly fetchUrl?: string;
   readonly pushUrl?: string;
@@ -30,7 +30,7 @@ export interface GitAPI {
   registerCredentialsProvider(provider: CredentialsProvider): vscode.Disposable;
 }
 
-export interface GitExtension {
+interface GitExtension {
   readonly enabled: boolean;
   readonly onDidChangeEnablement: vscode.Event<boolean>;
   getAPI(version: 1): GitAPI;

@@ -2,7 +2,7 @@
 // line: callers pass them through the environment (GIT_CONFIG_COUNT/KEY/VALUE).
 import { execFile } from 'node:child_process';
 
-export interface GitResult {
+interface GitResult {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;

@@ -9,9 +9,9 @@ import type { CoreServices } from '../core-services';
 import { configureRepository, missingConfig } from './configure-repository';
 import type { GitCaEnvironment } from './ssl-cainfo-env';
 
-export const SET_UP_BUTTON = 'Set Up Git';
+const SET_UP_BUTTON = 'Set Up Git';
 
-export interface SetUpResult {
+interface SetUpResult {
   readonly root: string;
   /** Config entries written into the repository. */
   readonly configured: number;

@@ -11,7 +11,7 @@ import { selectCredential, type RepoTarget, type TokenCandidate } from './creden
 import { mintGitToken } from './git-token';
 import { cloneUrl } from './remote-url';
 
-export const CREATE_AND_PUSH = 'Create it on Tessera and push';
+const CREATE_AND_PUSH = 'Create it on Tessera and push';
 
 /**
  * The signed-in account that could create `owner/repo` on `origin` when it does not exist there

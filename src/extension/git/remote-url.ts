@@ -1,6 +1,6 @@
 // Parses git remote URLs of a Tessera provider: `{origin}/{owner}/{repo}.git`. Pure.
 
-export interface RemoteRef {
+interface RemoteRef {
   /** scheme://host[:port], without user info. */
   readonly origin: string;
   readonly owner?: string;

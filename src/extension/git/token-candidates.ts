@@ -11,7 +11,7 @@ import type { CandidateRepository, RepoTarget, TokenCandidate } from './credenti
 
 const MAX_PAGES = 20;
 
-export function candidateRepositories(t: TokenJson): CandidateRepository[] {
+function candidateRepositories(t: TokenJson): CandidateRepository[] {
   return (t.repositories ?? []).map((r) => ({ id: r.id, name: r.name, fullName: r.full_name }));
 }
 

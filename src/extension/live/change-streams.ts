@@ -16,7 +16,7 @@ import type { RemoteChanges } from './remote-changes';
 
 const BACKOFF_MS = [500, 1000, 2000, 5000, 10_000, 30_000];
 
-export interface ChangeStreamDeps {
+interface ChangeStreamDeps {
   readonly log: vscode.LogOutputChannel;
   readonly store: AccountStore;
   readonly client: HttpClient;

@@ -4,7 +4,7 @@
 // `TesseraServices.onDidChangeRemote` and reloads what it shows. Never a manual refresh.
 import * as vscode from 'vscode';
 
-export interface RemoteChange {
+interface RemoteChange {
   /** The account whose data may have changed. */
   readonly accountId: string;
 }

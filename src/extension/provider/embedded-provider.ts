@@ -15,7 +15,7 @@ import { checkHealth, type HealthResult } from './health-check';
 import { loadProviderModule, type ProviderHandle, type ProviderModule } from './provider-module';
 
 export const EMBEDDED_HOST = '127.0.0.1';
-export const DEFAULT_EMBEDDED_PORT = 47443;
+const DEFAULT_EMBEDDED_PORT = 47443;
 const WATCH_INTERVAL_MS = 2000;
 const CONFLICT_RETRY_MS = 5000;
 const READY_TIMEOUT_MS = 30_000;
@@ -28,7 +28,7 @@ export type EmbeddedState =
   | { readonly kind: 'port-conflict'; readonly port: number; readonly message: string }
   | { readonly kind: 'failed'; readonly port: number; readonly message: string };
 
-export interface EmbeddedInfo {
+interface EmbeddedInfo {
   readonly url: string;
   readonly origin: string;
   readonly caCertPath: string;

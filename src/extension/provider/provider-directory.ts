@@ -20,11 +20,11 @@ export function normalizeOrigin(url: string): string | undefined {
   }
 }
 
-export function isLoopback(hostname: string): boolean {
+function isLoopback(hostname: string): boolean {
   return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]' || hostname === '::1';
 }
 
-export interface ProviderState {
+interface ProviderState {
   readonly origin: string;
   readonly up: boolean;
   readonly message?: string;

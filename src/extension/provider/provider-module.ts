@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
-export type ProviderLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | string;
+type ProviderLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | string;
 
 /** Where the provider's data key is kept (mirrors src/provider/secrets/data-key.ts). */
 export interface DataKeySource {
@@ -13,7 +13,7 @@ export interface DataKeySource {
   save(key: Uint8Array): Promise<void>;
 }
 
-export interface StartProviderOptions {
+interface StartProviderOptions {
   dataDir: string;
   dataKey?: DataKeySource;
   port?: number;

@@ -10,7 +10,7 @@ const MAX_PAGES = 20;
 
 export type Visibility = 'private' | 'public';
 
-export interface NewRepository {
+interface NewRepository {
   /** The user's login or an organization's. */
   readonly owner: string;
   readonly name: string;
@@ -19,7 +19,7 @@ export interface NewRepository {
 }
 
 /** Where a repository can be created: the user, then the organizations the user administers. */
-export interface OwnerChoice {
+interface OwnerChoice {
   readonly login: string;
   readonly isUser: boolean;
 }

@@ -6,14 +6,14 @@ import type { TokenJson } from '../../shared/api-types';
 import type { TokenViewModel } from '../views/token-view-model';
 import { daysLeft, expiryText, isExpiringSoon } from '../../shared/token-text';
 
-export interface ExpiringToken {
+interface ExpiringToken {
   readonly accountId: string;
   readonly login: string;
   readonly token: TokenJson;
 }
 
 /** Tokens expiring within the warning window, soonest first. */
-export function expiringTokens(services: TesseraServices, store: TokenViewModel, now: number): ExpiringToken[] {
+function expiringTokens(services: TesseraServices, store: TokenViewModel, now: number): ExpiringToken[] {
   const out: ExpiringToken[] = [];
   for (const a of services.accounts()) {
     for (const t of store.cached(a.id) ?? []) if (isExpiringSoon(t, now)) out.push({ accountId: a.id, login: a.login, token: t });

@@ -8,7 +8,7 @@ import type { WebviewPanels } from '../webviews/panels';
 import type { AccountsTreeProvider } from './accounts-tree';
 import type { OrgViewModel } from './org-view-model';
 
-export interface AccountCommandDeps {
+interface AccountCommandDeps {
   readonly orgs: OrgViewModel;
   readonly accountsTree: AccountsTreeProvider;
   readonly panels: WebviewPanels;

@@ -19,7 +19,7 @@ export class AccountItem extends vscode.TreeItem {
   }
 }
 
-export class AccountDetailItem extends vscode.TreeItem {
+class AccountDetailItem extends vscode.TreeItem {
   constructor(readonly account: AccountInfo, key: string, label: string, icon: string, description?: string, command?: vscode.Command, contextValue?: string) {
     super(label, vscode.TreeItemCollapsibleState.None);
     this.id = `account:${account.id}:${key}`;

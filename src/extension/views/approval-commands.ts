@@ -9,7 +9,7 @@ import type { ApprovalsTreeProvider } from './approvals-tree';
 import { RequestNode } from './approvals-tree';
 import type { OrgViewModel } from './org-view-model';
 
-export const MAX_REASON = 1024;
+const MAX_REASON = 1024;
 
 function targetsFrom(node: unknown, nodes: unknown, view: vscode.TreeView<unknown>): RequestNode[] {
   const fromArgs = Array.isArray(nodes) ? nodes.filter((n): n is RequestNode => n instanceof RequestNode) : [];
@@ -62,7 +62,7 @@ export async function reviewRequests(
   return done;
 }
 
-export interface ApprovalCommandDeps {
+interface ApprovalCommandDeps {
   readonly tree: ApprovalsTreeProvider;
   readonly view: vscode.TreeView<unknown>;
   readonly orgs: OrgViewModel;

@@ -45,7 +45,7 @@ export class RequestNode extends vscode.TreeItem {
   }
 }
 
-export class RequestDetailNode extends vscode.TreeItem {
+class RequestDetailNode extends vscode.TreeItem {
   constructor(parent: RequestNode, key: string, label: string, description: string, icon: string) {
     super(label, vscode.TreeItemCollapsibleState.None);
     this.id = `${parent.id}:${key}`;
@@ -60,7 +60,7 @@ function esc(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
 
-export function repoSummary(r: TokenRequestJson, repos: readonly RepositoryJson[] | undefined, full = false): string {
+function repoSummary(r: TokenRequestJson, repos: readonly RepositoryJson[] | undefined, full = false): string {
   if (r.repository_selection === 'all') return 'all repositories';
   if (r.repository_selection === 'none') return 'no repositories (public read only)';
   if (repos && repos.length) {
@@ -71,7 +71,7 @@ export function repoSummary(r: TokenRequestJson, repos: readonly RepositoryJson[
   return 'selected repositories';
 }
 
-export function requestPermissionSummary(r: TokenRequestJson): string {
+function requestPermissionSummary(r: TokenRequestJson): string {
   const rows = permissionEntries(r.permissions).filter(
     (p) => !(p.group === 'repository' && p.name === 'metadata'),
   );

@@ -50,7 +50,7 @@ async function waitForDevice(services: TesseraServices, accountId: string, appro
   );
 }
 
-export async function authorizeDevice(services: TesseraServices, arg?: unknown): Promise<void> {
+async function authorizeDevice(services: TesseraServices, arg?: unknown): Promise<void> {
   const accountId = await resolveAccountId(services, arg, TITLE);
   if (!accountId) return;
   const login = services.accounts().find((a) => a.id === accountId)?.login ?? 'your account';

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { ExpiryChoice } from '../../shared/webview-protocol';
 import { DAY_MS, expiryFromDate } from '../../shared/token-text';
 
-export const EXPIRY_PRESETS = [7, 30, 60, 90] as const;
+const EXPIRY_PRESETS = [7, 30, 60, 90] as const;
 
 interface ExpiryItem extends vscode.QuickPickItem {
   readonly choice?: ExpiryChoice;

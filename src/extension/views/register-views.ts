@@ -19,7 +19,7 @@ import { WebviewPanels } from '../webviews/panels';
 import { registerOrganizations, type OrganizationsInternals } from './orgs/register-orgs';
 
 /** Background refresh while signed in: new requests, decisions on the user's requests, expiry. */
-export const POLL_INTERVAL_MS = 5 * 60 * 1000;
+const POLL_INTERVAL_MS = 5 * 60 * 1000;
 const FIRST_CHECK_DELAY_MS = 2000;
 
 /** What registerViews built (for the extension-host tests, through the test hooks' `tessera._views.internals`). */

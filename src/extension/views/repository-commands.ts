@@ -11,7 +11,7 @@ import { TesseraError, type AccountInfo, type TesseraServices } from '../service
 import { RepositoryAccountNode, RepositoryNode, type RepositoriesTreeProvider } from './repositories-tree';
 
 /** What a caller may fix in advance (the form's owner, the failed push's owner/name); the rest is asked. */
-export interface CreateRepositoryArgs {
+interface CreateRepositoryArgs {
   readonly accountId?: string;
   readonly owner?: string;
   readonly name?: string;

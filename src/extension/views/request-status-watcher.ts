@@ -9,7 +9,7 @@ import type { TokenViewModel, TokensLoaded } from './token-view-model';
 export const LAST_SEEN_KEY = 'tessera.views.lastSeenTokenStatuses';
 type Seen = Record<string, Record<string, TokenStatus>>;
 
-export interface StatusChange {
+interface StatusChange {
   readonly token: TokenJson;
   readonly from: TokenStatus;
   readonly to: 'active' | 'denied';

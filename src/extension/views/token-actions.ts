@@ -10,7 +10,7 @@ import type { ExpiryChoice } from '../../shared/webview-protocol';
 import { expiryFromDate, expiryFromPreset, expiryText } from '../../shared/token-text';
 
 /** The `expires_at` value for a choice: ISO string, null (no expiry), or undefined (keep). */
-export function expiresAtFor(choice: ExpiryChoice, now: number): string | null | undefined {
+function expiresAtFor(choice: ExpiryChoice, now: number): string | null | undefined {
   switch (choice.mode) {
     case 'days':
       return expiryFromPreset(choice.days, now);

@@ -16,7 +16,7 @@ import { changeTokenExpiry, deleteToken, expireTokenNow, regenerateToken } from 
 import { pickExpiry } from './expiry-picker';
 import { expiryText, isExpired, kindLabel, stateText } from '../../shared/token-text';
 
-export interface TokenTarget {
+interface TokenTarget {
   readonly accountId: string;
   readonly token: TokenJson;
 }
@@ -25,7 +25,7 @@ function isTokenRef(x: unknown): x is { accountId: string; tokenId: number } {
   return !!x && typeof x === 'object' && typeof (x as { accountId?: unknown }).accountId === 'string' && typeof (x as { tokenId?: unknown }).tokenId === 'number';
 }
 
-export async function resolveToken(
+async function resolveToken(
   services: TesseraServices,
   store: TokenViewModel,
   arg: unknown,
@@ -57,7 +57,7 @@ export async function resolveToken(
 const canRegenerate = (t: TokenJson) => t.status === 'active' || t.status === 'expired';
 const canChangeExpiry = (t: TokenJson) => (t.status === 'active' || t.status === 'pending') && !isExpired(t, Date.now());
 
-export interface TokenCommandDeps {
+interface TokenCommandDeps {
   readonly store: TokenViewModel;
   readonly panels: WebviewPanels;
   readonly statusBar: ExpiryStatusBar;

@@ -8,7 +8,7 @@ import { TokenViewModel } from './token-view-model';
 import { ProblemItem, problemItemFor, providerDownItem } from './view-errors';
 import { denialReason, grantSummary, isExpired, isExpiringSoon, kindLabel, lastUsedText, stateText, formatDate } from '../../shared/token-text';
 
-export const TOKEN_URI_SCHEME = 'tessera-token';
+const TOKEN_URI_SCHEME = 'tessera-token';
 
 export class AccountNode extends vscode.TreeItem {
   constructor(readonly account: AccountInfo) {
@@ -39,7 +39,7 @@ export class GroupNode extends vscode.TreeItem {
 }
 
 /** What the tree says of the token this editor signs in with. */
-export const SIGN_IN_TOKEN_LABEL = "This editor's sign-in";
+const SIGN_IN_TOKEN_LABEL = "This editor's sign-in";
 
 export class TokenNode extends vscode.TreeItem {
   constructor(

@@ -74,7 +74,3 @@ export function problemItemFor(err: unknown, services: TesseraServices, retryCom
   const msg = err instanceof Error ? err.message : String(err);
   return new ProblemItem(`${msg} — Retry`, 'error', retry, msg);
 }
-
-export function isProviderDown(err: unknown): boolean {
-  return err instanceof TesseraError && (err.kind === 'provider-down' || err.kind === 'network');
-}

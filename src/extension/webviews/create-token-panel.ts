@@ -11,7 +11,7 @@ import { accountApi, allPages, type ProviderApi } from '../api/provider-api';
 import type { OrgViewModel } from '../views/org-view-model';
 import { copyToClipboard, WebviewHost } from './webview-host';
 
-export const CREATE_TOKEN_VIEW_TYPE = 'tessera.createToken';
+const CREATE_TOKEN_VIEW_TYPE = 'tessera.createToken';
 const MAX_REPO_PAGES = 10;
 
 export interface CreateTokenOptions {

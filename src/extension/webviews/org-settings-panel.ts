@@ -7,9 +7,9 @@ import type { TesseraServices } from '../services';
 import type { OrgSettingsData, OrgSettingsInit, OrgSettingsSave } from '../../shared/webview-protocol';
 import { WebviewHost } from './webview-host';
 
-export const ORG_SETTINGS_VIEW_TYPE = 'tessera.orgSettings';
+const ORG_SETTINGS_VIEW_TYPE = 'tessera.orgSettings';
 
-export class OrgSettingsPanel {
+class OrgSettingsPanel {
   readonly host: WebviewHost;
 
   constructor(

@@ -9,10 +9,10 @@ import { changeTokenExpiry, deleteToken, regenerateToken } from '../views/token-
 import { copyToClipboard, WebviewHost } from './webview-host';
 import type { ExpiryChoice, TokenDetailsData, TokenDetailsInit } from '../../shared/webview-protocol';
 
-export const TOKEN_DETAILS_VIEW_TYPE = 'tessera.tokenDetails';
+const TOKEN_DETAILS_VIEW_TYPE = 'tessera.tokenDetails';
 
 /** Audit events about one token, newest first. */
-export function eventsForToken(events: readonly AuditEventJson[], tokenId: number): AuditEventJson[] {
+function eventsForToken(events: readonly AuditEventJson[], tokenId: number): AuditEventJson[] {
   return events.filter((e) => e.token_id === tokenId).sort((a, b) => b['@timestamp'] - a['@timestamp']);
 }
 

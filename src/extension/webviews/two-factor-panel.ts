@@ -10,9 +10,9 @@ import { confirmModal } from '../views/token-actions';
 import { copyToClipboard, WebviewHost } from './webview-host';
 import type { TwoFactorInit, TwoFactorSetupData } from '../../shared/webview-protocol';
 
-export const TWO_FACTOR_VIEW_TYPE = 'tessera.twoFactor';
+const TWO_FACTOR_VIEW_TYPE = 'tessera.twoFactor';
 
-export async function qrSvgDataUri(text: string): Promise<string> {
+async function qrSvgDataUri(text: string): Promise<string> {
   const imported = await import('qrcode');
   const QRCode: typeof import('qrcode') = (imported as { default?: typeof import('qrcode') }).default ?? imported;
   const svg = await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, color: { dark: '#000000', light: '#ffffff' } });

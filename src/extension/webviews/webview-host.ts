@@ -5,14 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { TesseraError } from '../services';
 import type { FromWebview, ToWebview, WebviewError } from '../../shared/webview-protocol';
 
-export type CallHandler = (params: unknown) => Promise<unknown> | unknown;
+type CallHandler = (params: unknown) => Promise<unknown> | unknown;
 
-export function makeNonce(): string {
+function makeNonce(): string {
   return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
 }
 
 /** The panel's HTML: one stylesheet, one script (dist/webview/<script>.js), both local. */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string): string {
+function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string): string {
   const nonce = makeNonce();
   const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${script}.js`));
   const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'));
@@ -48,11 +48,11 @@ export async function copyToClipboard(text: string, what = 'the text'): Promise<
   void vscode.window.setStatusBarMessage(`$(check) Copied ${what} to the clipboard`, 4000);
 }
 
-export function escapeHtml(s: string): string {
+function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-export function toWebviewError(err: unknown): WebviewError {
+function toWebviewError(err: unknown): WebviewError {
   if (err instanceof TesseraError) {
     return {
       kind: err.kind,

@@ -12,7 +12,7 @@ import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
 import { withTransaction } from '../transaction';
 
-export const APPROVAL_AUDIT_ACTIONS = {
+const APPROVAL_AUDIT_ACTIONS = {
   requestCreated: 'personal_access_token.request_created',
   requestCancelled: 'personal_access_token.request_cancelled',
   requestDenied: 'personal_access_token.request_denied',

@@ -11,7 +11,7 @@ import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
 import { isExpired } from '../tokens/token-status';
 
-export function grantPermissionsJson(p: PermissionSet | null): GrantPermissionsJson {
+function grantPermissionsJson(p: PermissionSet | null): GrantPermissionsJson {
   return { organization: { ...(p?.organization ?? {}) }, repository: { ...(p?.repository ?? {}) }, other: { ...(p?.account ?? {}) } };
 }
 

@@ -26,7 +26,7 @@ export interface AuditListQuery {
 
 const DAY = 86_400_000;
 
-export function auditCursor(id: number): string {
+function auditCursor(id: number): string {
   return Buffer.from(`audit:${id}`, 'utf8').toString('base64url');
 }
 
@@ -58,7 +58,7 @@ function createdRange(value: string): { createdFrom?: Date; createdBefore?: Date
 }
 
 /** The filters a `phrase` asks for (422 naming `phrase` for what is not supported). */
-export function phraseFilter(phrase: string | undefined): Partial<AuditQuery> {
+function phraseFilter(phrase: string | undefined): Partial<AuditQuery> {
   const out: Partial<AuditQuery> = {};
   for (const term of (phrase ?? '').split(/\s+/).filter(Boolean)) {
     const m = /^(action|actor|user|created):(.+)$/.exec(term);

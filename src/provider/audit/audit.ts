@@ -15,7 +15,7 @@ export interface AuditSource {
 }
 
 /** What the event is about. */
-export interface AuditSubject {
+interface AuditSubject {
   /** Whom it concerns (defaults to the acting user). */
   user?: UserRecord;
   org?: { id: number; login: string };

@@ -19,11 +19,6 @@ export function accountTokenEmail(username: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
-/** Refuses every account token (a provider without organizations). */
-export const refuseAccountTokens: AccountTokenAuthenticator = async () => {
-  throw badCredentials();
-};
-
 export const authenticateAccountToken: AccountTokenAuthenticator = async (ctx, email, secret) => {
   if (parseToken(secret) !== 'account') throw badCredentials(); // shape or checksum: no look-up
   const digest = tokenDigest(secret);

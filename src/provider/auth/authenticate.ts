@@ -14,7 +14,7 @@ import type { Principal } from './principal';
 import { signIn } from './sign-in';
 import { authenticateToken } from './token-auth';
 
-export interface CredentialSource {
+interface CredentialSource {
   authorization: string | undefined;
   otp: string | undefined;
   ip: string;

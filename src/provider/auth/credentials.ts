@@ -2,7 +2,7 @@
 import { isUtf8 } from 'node:buffer';
 import { HttpError } from '../http/errors';
 
-export type Credentials =
+type Credentials =
   | { scheme: 'token'; token: string }
   | { scheme: 'basic'; username: string; password: string };
 
@@ -20,7 +20,7 @@ function isVisibleAscii(c: number): boolean {
  * send on every token-authenticated request — without parseAnyAuthorization's regular expression;
  * the same answer it would give (a property test holds them equal). undefined = take the general path.
  */
-export function plainTokenCredentials(header: string): Extract<Credentials, { scheme: 'token' }> | undefined {
+function plainTokenCredentials(header: string): Extract<Credentials, { scheme: 'token' }> | undefined {
   const space = header.indexOf(' ');
   if (space !== 5 && space !== 6) return undefined; // 'token' | 'bearer'
   for (let i = 0; i < space; i++) if (!isAsciiLetter(header.charCodeAt(i))) return undefined;

@@ -11,10 +11,10 @@ import { badCredentials, HttpError } from '../http/errors';
 import type { AttemptLimits, AttemptOutcome } from '../store/sign-in-failures';
 import type { UserRecord } from '../store/users';
 
-export const LOCKOUT: AttemptLimits = { threshold: 10, windowMs: HOUR, lockMs: 10 * MINUTE, reservationTtlMs: 10 * MINUTE };
+const LOCKOUT: AttemptLimits = { threshold: 10, windowMs: HOUR, lockMs: 10 * MINUTE, reservationTtlMs: 10 * MINUTE };
 
 /** Who an attempt is for: the user when the login (or email) typed names one. */
-export interface AttemptBy {
+interface AttemptBy {
   user: UserRecord | undefined;
   login: string;
   ip: string;
@@ -27,7 +27,7 @@ export type Checked<T> =
   | { outcome: 'failure'; failed: 'password' | 'two_factor' | 'account_token'; error: HttpError };
 
 /** The account an attempt counts against: the user, or the login typed when there is none. */
-export function accountKey(by: Pick<AttemptBy, 'user' | 'login'>): string {
+function accountKey(by: Pick<AttemptBy, 'user' | 'login'>): string {
   return by.user ? `user:${by.user.id}` : `login:${by.login.toLowerCase().slice(0, 256)}`;
 }
 

@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 
-export interface ScryptParams {
+interface ScryptParams {
   N: number;
   r: number;
   p: number;

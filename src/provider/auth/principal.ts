@@ -2,7 +2,7 @@
 import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
 
-export type AuthMethod = 'token' | 'password' | 'account-token';
+type AuthMethod = 'token' | 'password' | 'account-token';
 
 export interface Principal {
   user: UserRecord;

@@ -2,7 +2,7 @@
 // SHA-256 digests (they carry 40 random bits each plus the lockout, so a fast digest is enough).
 import { createHash, randomBytes } from 'node:crypto';
 
-export const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_CODE_COUNT = 10;
 
 export function newRecoveryCodes(): string[] {
   const out: string[] = [];
@@ -14,7 +14,7 @@ export function newRecoveryCodes(): string[] {
   return out;
 }
 
-export function normalizeRecoveryCode(code: string): string {
+function normalizeRecoveryCode(code: string): string {
   return code.trim().toLowerCase().replace(/\s+/g, '');
 }
 

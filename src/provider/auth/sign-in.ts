@@ -10,7 +10,7 @@ import { Checked, checkUnderLockout } from './lockout';
 import { MAX_PASSWORD_LENGTH } from './passwords';
 import { verifySecondFactor } from './second-factor';
 
-export interface SignInAttempt {
+interface SignInAttempt {
   /** A login (or email) typed by the caller; or the user, when already known (sudo). */
   login: string;
   user?: UserRecord;
@@ -19,7 +19,7 @@ export interface SignInAttempt {
   ip: string;
 }
 
-export async function findUserByLoginOrEmail(ctx: ProviderContext, login: string): Promise<UserRecord | undefined> {
+async function findUserByLoginOrEmail(ctx: ProviderContext, login: string): Promise<UserRecord | undefined> {
   if (login.length === 0 || login.length > 320) return undefined;
   return (await ctx.store.users.byLogin(login)) ?? (login.includes('@') ? await ctx.store.users.byEmail(login) : undefined);
 }

@@ -18,7 +18,7 @@ export function hasSudo(principal: Principal, clock: Clock): boolean {
   return !!until && until.getTime() > clock.now().getTime();
 }
 
-export function sudoRequired(): HttpError {
+function sudoRequired(): HttpError {
   return forbidden(SUDO_REQUIRED_MESSAGE, { [SUDO_HEADER]: 'required' });
 }
 

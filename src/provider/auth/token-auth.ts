@@ -10,7 +10,7 @@ import { parseToken, tokenDigest } from '../../shared/token-format';
 import type { Principal } from './principal';
 
 export const LAST_USED_WRITE_INTERVAL_MS = MINUTE;
-export const TOKEN_EXPIRED_MESSAGE = 'token expired';
+const TOKEN_EXPIRED_MESSAGE = 'token expired';
 
 export async function authenticateToken(ctx: ProviderContext, secret: string): Promise<Principal> {
   const kind = parseToken(secret);

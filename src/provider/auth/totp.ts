@@ -2,7 +2,7 @@
 // and (with the store's compare-and-set) never a step at or before the last one accepted.
 import { generateSecret, generateURI, verify } from 'otplib';
 
-export const TOTP_PERIOD_SECONDS = 30;
+const TOTP_PERIOD_SECONDS = 30;
 
 export function newTotpSecret(): string {
   return generateSecret({ length: 20 });

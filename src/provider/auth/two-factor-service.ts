@@ -11,7 +11,7 @@ import { withTransaction } from '../transaction';
 import { newRecoveryCodes, recoveryCodeDigest } from './recovery-codes';
 import { matchTotp, newTotpSecret } from './totp';
 
-export interface TwoFactorStatus {
+interface TwoFactorStatus {
   enabled: boolean;
   setupPending: boolean;
   recoveryCodesRemaining: number;

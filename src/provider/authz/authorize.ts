@@ -14,7 +14,7 @@ import { AuthRequirement, resolvePerRequest } from './requirement';
 import type { AuthzResource } from './resource';
 import { setTokenHeaders } from './token-headers';
 
-export interface RequestAuthz {
+interface RequestAuthz {
   requirement: AuthRequirement;
   resource: AuthzResource | undefined;
 }

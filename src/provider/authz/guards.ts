@@ -8,7 +8,7 @@ import { hasSudo, SUDO_HEADER, SUDO_REQUIRED_MESSAGE } from '../auth/sudo';
 import type { Denial, Guard } from './guard';
 import { resolvePerRequest } from './requirement';
 
-export const BASIC_ONLY_MESSAGE = 'This API can only be accessed with username and password Basic Auth';
+const BASIC_ONLY_MESSAGE = 'This API can only be accessed with username and password Basic Auth';
 export const FINE_GRAINED_DENIED_MESSAGE = 'Resource not accessible by personal access token';
 
 /** `basicOnly` / `tokenOnly` / account tokens. */

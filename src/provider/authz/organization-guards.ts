@@ -13,7 +13,7 @@ import { roleSatisfies } from '../orgs/org-roles';
 import { approvalDenial, awaitsApproval, targetOf, tokenAccessDenial } from './token-access';
 
 /** Read or write, from the route's fine-grained permission (else the HTTP method). */
-export function neededLevel({ requirement, request, resource }: Pick<GuardInput, 'requirement' | 'request' | 'resource'>): 'read' | 'write' {
+function neededLevel({ requirement, request, resource }: Pick<GuardInput, 'requirement' | 'request' | 'resource'>): 'read' | 'write' {
   const p = resolvePerRequest(requirement.permission, request, resource);
   if (p === 'none') return 'read';
   if (p) return p.level;
@@ -21,7 +21,7 @@ export function neededLevel({ requirement, request, resource }: Pick<GuardInput,
 }
 
 /** The access a repository route needs from the caller: administration → admin, writes → write. */
-export function neededRepositoryAccess({ requirement, request, resource }: Pick<GuardInput, 'requirement' | 'request' | 'resource'>): RepositoryAccess {
+function neededRepositoryAccess({ requirement, request, resource }: Pick<GuardInput, 'requirement' | 'request' | 'resource'>): RepositoryAccess {
   const p = resolvePerRequest(requirement.permission, request, resource);
   if (p === 'none') return 'read';
   if (p) {
@@ -31,14 +31,14 @@ export function neededRepositoryAccess({ requirement, request, resource }: Pick<
   return request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'admin';
 }
 
-export const accountTokenScopeGuard: Guard = ({ principal, resource }) => {
+const accountTokenScopeGuard: Guard = ({ principal, resource }) => {
   if (principal?.method !== 'account-token') return undefined;
   if (!resource) return undefined; // routes without a resource that allow account tokens (GET /user)
   if (resource.owner?.type === 'Organization' && resource.owner.id === principal.orgId) return undefined;
   return { status: 403, message: 'Account API tokens act only on the resources of the organization that made them' };
 };
 
-export const resourceRoleGuard: Guard = (input) => {
+const resourceRoleGuard: Guard = (input) => {
   const { principal, resource } = input;
   if (!resource?.record) return undefined;
   if (resource.type === 'repository') {
@@ -61,7 +61,7 @@ export const resourceRoleGuard: Guard = (input) => {
   return undefined;
 };
 
-export const tokenAccessGuard: Guard = (input) => {
+const tokenAccessGuard: Guard = (input) => {
   const { principal, resource, ctx } = input;
   const token = principal?.token;
   if (!token) return undefined;

@@ -26,7 +26,7 @@ import type { Denial } from './guard';
 import { FINE_GRAINED_DENIED_MESSAGE } from './guards';
 import type { AuthzResource, ResourceOwnerRef } from './resource';
 
-export interface AccessTarget {
+interface AccessTarget {
   owner: ResourceOwnerRef;
   isPublic: boolean;
   /** For repositories: checked against a fine-grained token's selection. */
@@ -87,7 +87,7 @@ export async function approvalDenial(ctx: ProviderContext, token: TokenRecord): 
   };
 }
 
-export function ssoDenial(ctx: ProviderContext, org: OrganizationRecord, token: TokenRecord): Denial {
+function ssoDenial(ctx: ProviderContext, org: OrganizationRecord, token: TokenRecord): Denial {
   const url = `${apiBase(ctx)}/orgs/${org.login}/credential-authorizations`;
   return {
     status: 403,

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { TokenRecord } from '../store/tokens';
 
 /** `YYYY-MM-DD HH:MM:SS UTC`, as GitHub sends it. */
-export function formatTokenExpiration(d: Date): string {
+function formatTokenExpiration(d: Date): string {
   return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 

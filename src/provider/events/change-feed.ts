@@ -11,7 +11,7 @@ import type { Clock } from '../clock';
 import { HttpError } from '../http/errors';
 import type { Store } from '../store/store';
 
-export interface ChangeFeedOptions {
+interface ChangeFeedOptions {
   tickMs: number;
   heartbeatMs: number;
   maxPerUser: number;

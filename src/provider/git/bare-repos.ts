@@ -41,7 +41,7 @@ function assertNames(owner: string, name: string): void {
 }
 
 /** The path segment of a repository below the root: `owner/name.git`, lower-cased. */
-export function repositoryRelativePath(owner: string, name: string): string {
+function repositoryRelativePath(owner: string, name: string): string {
   assertNames(owner, name);
   return `${owner.toLowerCase()}/${name.toLowerCase()}.git`;
 }
@@ -156,7 +156,7 @@ export async function bareRepositoryExists(root: string, owner: string, name: st
 }
 
 /** A bare repository moved aside into `<root>/.trash` (see trashBareRepository). */
-export interface TrashedRepository {
+interface TrashedRepository {
   /** Puts it back where it was (the deletion it was moved aside for did not happen). */
   restore(): Promise<void>;
   /** Removes it for good. */

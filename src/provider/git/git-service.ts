@@ -11,7 +11,7 @@ export interface GitSmartHttpRequest {
   access: 'read' | 'write';
 }
 
-export type GitSmartHttpParseResult =
+type GitSmartHttpParseResult =
   | ({ ok: true } & GitSmartHttpRequest)
   | { ok: false; status: 400 | 403 | 404 | 405; message: string };
 
@@ -61,7 +61,7 @@ export function backendQueryString(request: GitSmartHttpRequest): string {
   return request.phase === 'advertisement' ? `service=git-${request.service}` : '';
 }
 
-export interface GitRepositoryPath {
+interface GitRepositoryPath {
   owner: string;
   /** The repository name without `.git`. */
   repo: string;

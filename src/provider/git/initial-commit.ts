@@ -16,7 +16,7 @@ function git(gitDir: string, args: string[], opts: { input?: string; env?: Recor
   });
 }
 
-export interface InitialCommit {
+interface InitialCommit {
   branch: string;
   readme: string;
   message: string;

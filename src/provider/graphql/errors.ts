@@ -7,7 +7,7 @@ import type { Denial } from '../authz/guard';
 import { DATABASE_BUSY_MESSAGE } from '../http/error-handler';
 import { HttpError } from '../http/errors';
 
-export type GraphqlErrorType =
+type GraphqlErrorType =
   | 'NOT_FOUND'
   | 'FORBIDDEN'
   | 'INSUFFICIENT_SCOPES'
@@ -46,9 +46,9 @@ function typeOfStatus(status: number): GraphqlErrorType {
   return 'INTERNAL';
 }
 
-export const INTERNAL_ERROR_MESSAGE = 'Something went wrong while executing your query.';
+const INTERNAL_ERROR_MESSAGE = 'Something went wrong while executing your query.';
 
-export type BugLogger = (err: unknown) => void;
+type BugLogger = (err: unknown) => void;
 
 /** One error as GitHub writes it; `onBug` logs errors that are not the caller's. */
 export function formatError(err: GraphQLError, onBug: BugLogger, isBusy: (err: unknown) => boolean): GraphQLFormattedError & { type?: string } {

@@ -25,7 +25,7 @@ export interface GraphqlRequestBody {
   operationName?: string | null;
 }
 
-export const MAX_DEPTH = 10;
+const MAX_DEPTH = 10;
 const MAX_TOKENS = 10_000;
 
 function depthOf(set: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>, seen: Set<string>): number {

@@ -16,7 +16,7 @@ import { repositoryByName } from './repository-fields';
 
 type Resolver = (o: AccountOwner, args: Record<string, unknown>, g: GraphqlContext) => unknown;
 
-export function orgNotFoundMessage(login: string): string {
+function orgNotFoundMessage(login: string): string {
   return `Could not resolve to an Organization with the login of '${login.slice(0, 100)}'.`;
 }
 

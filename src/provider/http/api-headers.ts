@@ -6,12 +6,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../logger';
 import { GHES_API_VERSION } from './ghes-version';
 
-export const VARY = 'Accept, Authorization, Cookie, X-GitHub-OTP';
+const VARY = 'Accept, Authorization, Cookie, X-GitHub-OTP';
 
 const GITHUB_MEDIA_TYPE = /application\/vnd\.github(?:\.(v\d+))?(?:\.([a-z0-9-]+))?(?:\+([a-z0-9-]+))?/i;
 
 /** X-GitHub-Media-Type for an Accept header: `github.v3; format=json`, `github.v3; param=raw; format=json`. */
-export function githubMediaType(accept: string | undefined): string {
+function githubMediaType(accept: string | undefined): string {
   const m = accept ? GITHUB_MEDIA_TYPE.exec(accept) : null;
   const version = m?.[1]?.toLowerCase() ?? 'v3';
   const param = m?.[2]?.toLowerCase();
@@ -20,7 +20,7 @@ export function githubMediaType(accept: string | undefined): string {
 }
 
 /** How a finished request is logged: the request id ties the line to the client's answer. */
-export function requestLogLine(request: FastifyRequest, status: number): string {
+function requestLogLine(request: FastifyRequest, status: number): string {
   return `${request.method} ${request.url.split('?')[0]} ${status} (request ${request.id})`;
 }
 

@@ -19,11 +19,11 @@ import type { ProviderContext, RateLimitSettings } from '../context';
 import { HttpError } from './errors';
 
 export const DEFAULT_RATE_LIMITS: Readonly<RateLimitSettings> = { authenticated: 5000, anonymous: 60 };
-export const RATE_LIMIT_WINDOW_MS = HOUR;
-export const RATE_LIMIT_DOCS_TOPIC = 'rate-limit';
+const RATE_LIMIT_WINDOW_MS = HOUR;
+const RATE_LIMIT_DOCS_TOPIC = 'rate-limit';
 
 /** GitHub's name of a bucket: REST requests count in `core`, GraphQL queries in `graphql`. */
-export type RateLimitResource = 'core' | 'graphql';
+type RateLimitResource = 'core' | 'graphql';
 
 export interface RateLimitState {
   limit: number;
@@ -75,7 +75,7 @@ function isStatusRequest(request: FastifyRequest, path: string): boolean {
 }
 
 /** The key a request counts against in `resource`'s bucket (`core`: no prefix), and its limit. */
-export function rateLimitKey(ctx: ProviderContext, principal: Principal | undefined, ip: string, resource: RateLimitResource): { key: string; limit: number } {
+function rateLimitKey(ctx: ProviderContext, principal: Principal | undefined, ip: string, resource: RateLimitResource): { key: string; limit: number } {
   const limits = ctx.settings.rateLimit;
   const prefix = resource === 'core' ? '' : `${resource}:`;
   if (!principal) return { key: `${prefix}ip:${ip}`, limit: limits.anonymous };

@@ -4,12 +4,12 @@
 import { hash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-export function etagOf(body: string | Buffer): string {
+function etagOf(body: string | Buffer): string {
   return `W/"${hash('sha256', body, 'hex')}"`;
 }
 
 /** Weak comparison (RFC 9110 §13.1.2): `*` or any listed tag equal to `etag`, W/ ignored. */
-export function noneMatchHits(ifNoneMatch: string | string[] | undefined, etag: string): boolean {
+function noneMatchHits(ifNoneMatch: string | string[] | undefined, etag: string): boolean {
   if (ifNoneMatch === undefined) return false;
   const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
   const wanted = opaque(etag);

@@ -19,7 +19,7 @@ export interface ConnectionLimits {
   maxConnections: number;
 }
 
-export const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = {
+const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = {
   headersTimeoutMs: 30_000,
   apiBodyTimeoutMs: 60_000,
   requestTimeoutMs: 60 * 60_000,

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from './errors';
 
-export type BufferParser = (request: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void) => void;
+type BufferParser = (request: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void) => void;
 
 export function acceptEmptyBodies(scope: FastifyInstance, untyped?: { parser: BufferParser; bodyLimit: number }): void {
   scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: untyped?.bodyLimit ?? 1024 }, (request, body: Buffer, done) => {

@@ -5,12 +5,12 @@
 
 export const ERROR_DOCS_PATH = '/-/docs/errors';
 
-export interface ErrorTopic {
+interface ErrorTopic {
   title: string;
   text: string;
 }
 
-export const ERROR_TOPICS: Readonly<Record<string, ErrorTopic>> = {
+const ERROR_TOPICS: Readonly<Record<string, ErrorTopic>> = {
   '400': { title: '400 Bad Request', text: 'The request could not be read: the body is not a JSON object, the JSON is malformed, or the URL is malformed.' },
   '401': {
     title: '401 Unauthorized',

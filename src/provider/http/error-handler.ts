@@ -18,7 +18,7 @@ function fieldName(instancePath: string, prop?: string): string {
 }
 
 /** Ajv errors → GitHub-style field errors. */
-export function ajvToFieldErrors(errors: AjvError[], context: string | undefined): FieldError[] {
+function ajvToFieldErrors(errors: AjvError[], context: string | undefined): FieldError[] {
   const out: FieldError[] = [];
   const seen = new Set<string>();
   const where = context && context !== 'body' ? `${context} ` : '';
@@ -92,7 +92,7 @@ function withArticle(type: string): string {
 export const DATABASE_BUSY_MESSAGE = 'The database is busy with another writer; try again in a moment';
 
 /** The store's own test for "another writer held the database too long" (Store.isBusy). */
-export type BusyTest = (err: unknown) => boolean;
+type BusyTest = (err: unknown) => boolean;
 
 /**
  * The answer an error maps to; undefined for a bug (a 500, details only in the log). A busy
@@ -134,7 +134,7 @@ export function toHttpError(err: unknown, isBusy: BusyTest): HttpError | undefin
 }
 
 /** documentation_url for an error topic (a status or a named topic, see error-docs.ts). */
-export type DocsUrl = (topic: string) => string;
+type DocsUrl = (topic: string) => string;
 
 export function installErrorHandler(app: FastifyInstance, log: Logger, isBusy: BusyTest, docsUrl: DocsUrl): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {

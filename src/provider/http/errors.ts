@@ -2,20 +2,9 @@
 // turns it into the API's JSON error shape: { message, errors?: [{resource, field, code, message}],
 // documentation_url }; documentation_url is the provider's own error page (error-docs.ts) unless
 // the error names another.
+import type { ApiError, ApiFieldError } from '../../shared/api/errors';
 
-export interface FieldError {
-  resource?: string;
-  field: string;
-  /** GitHub's codes: missing, missing_field, invalid, already_exists, unprocessable, custom. */
-  code: string;
-  message: string;
-}
-
-export interface ErrorBody {
-  message: string;
-  errors?: FieldError[];
-  documentation_url?: string;
-}
+export type FieldError = ApiFieldError;
 
 export class HttpError extends Error {
   readonly status: number;
@@ -39,8 +28,8 @@ export class HttpError extends Error {
     this.docsTopic = opts.docsTopic;
   }
 
-  body(): ErrorBody {
-    const b: ErrorBody = { message: this.message };
+  body(): ApiError {
+    const b: ApiError = { message: this.message };
     if (this.errors?.length) b.errors = this.errors;
     if (this.documentationUrl) b.documentation_url = this.documentationUrl;
     return b;
@@ -48,15 +37,7 @@ export class HttpError extends Error {
 }
 
 export const BAD_CREDENTIALS = 'Bad credentials';
-export const OTP_REQUIRED_MESSAGE = 'Must specify two-factor authentication OTP code.';
-
-export function badRequest(message: string): HttpError {
-  return new HttpError(400, message);
-}
-
-export function unauthorized(message = 'Requires authentication', headers?: Record<string, string>): HttpError {
-  return new HttpError(401, message, { headers });
-}
+const OTP_REQUIRED_MESSAGE = 'Must specify two-factor authentication OTP code.';
 
 export function badCredentials(): HttpError {
   return new HttpError(401, BAD_CREDENTIALS);

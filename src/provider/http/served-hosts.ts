@@ -12,7 +12,7 @@ import { setCommonHeaders } from './common-headers';
 import { HttpError } from './errors';
 
 /** The names every provider serves (the loopback ones). */
-export const LOOPBACK_NAMES: readonly string[] = ['127.0.0.1', 'localhost', '::1'];
+const LOOPBACK_NAMES: readonly string[] = ['127.0.0.1', 'localhost', '::1'];
 
 /** Listen addresses that name no one host (every interface). */
 const WILDCARD_ADDRESSES = new Set(['0.0.0.0', '::', '[::]', '::0']);

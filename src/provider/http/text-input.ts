@@ -12,13 +12,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FieldError, HttpError, validationFailed } from './errors';
 
 /** Fields whose text may span lines (TAB, LF and CR allowed), wherever they occur. */
-export const MULTILINE_FIELDS: ReadonlySet<string> = new Set(['description', 'bio', 'justification', 'reason', 'key', 'query']);
+const MULTILINE_FIELDS: ReadonlySet<string> = new Set(['description', 'bio', 'justification', 'reason', 'key', 'query']);
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const CONTROL_BUT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 /** Why `text` is refused in a field named `name`, or undefined when it is fine. */
-export function textProblem(text: string, name: string | undefined): string | undefined {
+function textProblem(text: string, name: string | undefined): string | undefined {
   if (!text.isWellFormed()) return 'must be well-formed Unicode (it has a lone surrogate)';
   const pattern = name !== undefined && MULTILINE_FIELDS.has(name) ? CONTROL_BUT_LINE_BREAKS : CONTROL;
   if (pattern.test(text)) return 'must not contain control characters';
@@ -34,7 +34,7 @@ function childPath(parent: string, key: string | number): string {
 const MAX_DEPTH = 64;
 
 /** Every refused string in `value` (at most one error per field), depth-first. */
-export function textErrors(value: unknown, path = '', name?: string, depth = 0, out: FieldError[] = []): FieldError[] {
+function textErrors(value: unknown, path = '', name?: string, depth = 0, out: FieldError[] = []): FieldError[] {
   if (typeof value === 'string') {
     const problem = textProblem(value, name);
     if (problem) out.push({ field: path || 'body', code: 'invalid', message: problem });
@@ -68,7 +68,7 @@ function checkQueryEncoding(url: string): void {
 }
 
 /** Checks the request's query encoding, path parameters, query and body (in that order); throws the 400 or 422. */
-export function checkRequestText(request: FastifyRequest): void {
+function checkRequestText(request: FastifyRequest): void {
   checkQueryEncoding(request.url);
   const errors: FieldError[] = [];
   for (const part of [request.params, request.query, request.body]) {

@@ -9,8 +9,8 @@ import { validateScopes } from '../tokens/scope-input';
 import { codeDigest, newDeviceCode, newUserCode } from './device-codes';
 import { OAuthError } from './oauth-error';
 
-export const DEVICE_CODE_LIFETIME_MS = 15 * MINUTE;
-export const DEVICE_POLL_INTERVAL_S = 5;
+const DEVICE_CODE_LIFETIME_MS = 15 * MINUTE;
+const DEVICE_POLL_INTERVAL_S = 5;
 /** Expired codes are kept this long (so a late poll still hears expired_token), then deleted. */
 const EXPIRED_KEPT_MS = 60 * MINUTE;
 

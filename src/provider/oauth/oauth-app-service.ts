@@ -14,7 +14,7 @@ import { withTransaction } from '../transaction';
 import { codeDigest } from './device-codes';
 
 /** At most this many apps per user. */
-export const MAX_OAUTH_APPS_PER_USER = 50;
+const MAX_OAUTH_APPS_PER_USER = 50;
 
 function httpUrl(field: string, value: string): string {
   let u: URL;
@@ -63,7 +63,7 @@ export async function listOAuthApps(ctx: ProviderContext, caller: Caller): Promi
 }
 
 /** The caller's own app with this client id (404 for anyone else's and for built-in apps). */
-export async function ownOAuthApp(ctx: ProviderContext, caller: Caller, clientId: string): Promise<OAuthAppRecord> {
+async function ownOAuthApp(ctx: ProviderContext, caller: Caller, clientId: string): Promise<OAuthAppRecord> {
   const app = await ctx.store.oauthApps.byClientId(clientId);
   if (!app || app.ownerId !== caller.principal.user.id) throw notFound();
   return app;

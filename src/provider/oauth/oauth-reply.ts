@@ -3,12 +3,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError } from './oauth-error';
 
-export function wantsJson(request: FastifyRequest): boolean {
+function wantsJson(request: FastifyRequest): boolean {
   const accept = request.headers.accept ?? '';
   return accept.split(',').some((part) => part.trim().split(';')[0].trim().toLowerCase() === 'application/json');
 }
 
-export function sendOAuth(request: FastifyRequest, reply: FastifyReply, body: object): FastifyReply {
+function sendOAuth(request: FastifyRequest, reply: FastifyReply, body: object): FastifyReply {
   reply.header('Cache-Control', 'no-store');
   if (wantsJson(request)) return reply.type('application/json; charset=utf-8').send(JSON.stringify(body));
   const form = new URLSearchParams();

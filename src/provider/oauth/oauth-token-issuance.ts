@@ -12,7 +12,7 @@ import { mintToken } from '../tokens/token-service';
 import { withTransaction } from '../transaction';
 import { OAuthError, type OAuthErrorCode } from './oauth-error';
 
-export interface OAuthGrant {
+interface OAuthGrant {
   app: OAuthAppRecord;
   /** The user who approved it. */
   userId: number | null;

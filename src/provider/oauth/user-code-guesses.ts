@@ -10,9 +10,9 @@ import { HttpError } from '../http/errors';
 import type { AttemptLimits, AttemptOutcome } from '../store/sign-in-failures';
 import type { UserRecord } from '../store/users';
 
-export const USER_CODE_GUESSES: AttemptLimits = { threshold: 10, windowMs: HOUR, lockMs: 15 * MINUTE, reservationTtlMs: MINUTE };
+const USER_CODE_GUESSES: AttemptLimits = { threshold: 10, windowMs: HOUR, lockMs: 15 * MINUTE, reservationTtlMs: MINUTE };
 
-export const TOO_MANY_GUESSES_MESSAGE = 'Too many wrong device codes.';
+const TOO_MANY_GUESSES_MESSAGE = 'Too many wrong device codes.';
 
 function keyOf(user: UserRecord): string {
   return `device-code:user:${user.id}`;

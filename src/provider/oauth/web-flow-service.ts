@@ -23,9 +23,9 @@ import { OAuthError } from './oauth-error';
 import { issueOAuthToken } from './oauth-token-issuance';
 import { redirectTarget, sameRedirect } from './redirect-uri';
 
-export const AUTHORIZATION_CODE_LIFETIME_MS = 10 * MINUTE;
+const AUTHORIZATION_CODE_LIFETIME_MS = 10 * MINUTE;
 /** How long the confirmation step of the page stays valid after signing in. */
-export const AUTHORIZE_TICKET_LIFETIME_MS = 5 * MINUTE;
+const AUTHORIZE_TICKET_LIFETIME_MS = 5 * MINUTE;
 /** Used and expired requests are kept this long (a late replay still hears bad_verification_code), then deleted. */
 const EXPIRED_KEPT_MS = 60 * MINUTE;
 const ACCESS_DENIED_DESCRIPTION = 'The user has denied your application access.';

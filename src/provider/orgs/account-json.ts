@@ -89,7 +89,7 @@ function organizationFullProfileJson(o: OrganizationRecord): Partial<Organizatio
 }
 
 /** Who reads an organization: members see its private repository count, owners its billing email. */
-export interface OrganizationReader {
+interface OrganizationReader {
   member: boolean;
   owner: boolean;
 }

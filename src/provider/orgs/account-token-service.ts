@@ -16,7 +16,7 @@ import { ORG_AUDIT_ACTIONS } from './org-audit';
 
 export const MAX_ACCOUNT_TOKENS_PER_ORG = 256;
 
-export interface AccountToken {
+interface AccountToken {
   token: TokenRecord;
   account: AccountTokenRecord;
 }

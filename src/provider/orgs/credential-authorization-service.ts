@@ -12,7 +12,7 @@ import { withTransaction } from '../transaction';
 import { ORG_AUDIT_ACTIONS } from './org-audit';
 import type { OrganizationResourceRecord } from './org-resource';
 
-export interface CredentialAuthorizationEntry {
+interface CredentialAuthorizationEntry {
   authorization: CredentialAuthorizationRecord;
   token: TokenRecord;
   login: string;

@@ -12,7 +12,7 @@ import { withTransaction } from '../transaction';
 import { ORG_AUDIT_ACTIONS } from './org-audit';
 import { organizationProfileFromBody } from './org-profile-input';
 
-export interface OrganizationProfile {
+interface OrganizationProfile {
   name?: string | null;
   description?: string | null;
 }

@@ -30,7 +30,7 @@ export function assertExpiryWithinCap(expiresAt: Date | null, now: Date, days: n
 }
 
 /** When the token's current lifetime started (its last regeneration or new expiry, else its creation). */
-export async function lifetimeStart(ctx: ProviderContext, t: TokenRecord): Promise<Date> {
+async function lifetimeStart(ctx: ProviderContext, t: TokenRecord): Promise<Date> {
   return (await ctx.store.fineGrainedTokens.issuedAt(t.id)) ?? t.createdAt;
 }
 

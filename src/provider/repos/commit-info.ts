@@ -24,7 +24,7 @@ function identity(value: string): GitIdentity {
   return { name: m[1], email: m[2], date: new Date(Number(m[3]) * 1000) };
 }
 
-export function parseCommit(sha: string, raw: string): CommitInfo {
+function parseCommit(sha: string, raw: string): CommitInfo {
   const blank = raw.indexOf('\n\n');
   const header = blank === -1 ? raw : raw.slice(0, blank);
   const out: CommitInfo = { sha, tree: '', parents: [], author: identity(''), committer: identity(''), message: blank === -1 ? '' : raw.slice(blank + 2) };

@@ -1,7 +1,7 @@
 // OpenSSH public keys as deploy keys accept them: `type base64 [comment]`, where the base64 blob
 // starts with the same type name (RFC 4253 §6.6). Stored without the comment.
 
-export const DEPLOY_KEY_TYPES = [
+const DEPLOY_KEY_TYPES = [
   'ssh-ed25519',
   'ssh-rsa',
   'ecdsa-sha2-nistp256',

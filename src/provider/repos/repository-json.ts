@@ -1,6 +1,6 @@
 // GitHub's full-repository object, with the caller's `permissions`. What Tessera does not have
 // (forks, stars, issues, a license, an SSH or git:// transport) is GitHub's empty value or URL.
-import type { RepositoryCountersJson, RepositoryJson, RepositoryVisibility, TokenRepositoryJson } from '../../shared/api-types';
+import type { RepositoryCountersJson, RepositoryJson, RepositoryVisibility } from '../../shared/api-types';
 import { apiBase, ProviderContext } from '../context';
 import { nodeId, orgAsOwnerJson, simpleUserJson } from '../orgs/account-json';
 import type { RepositoryRecord } from '../store/repositories';
@@ -79,9 +79,4 @@ export function repositoryJson(ctx: ProviderContext, r: RepositoryRecord, owner:
     };
   }
   return out;
-}
-
-/** The short form the extension's pickers read (id, name, full_name, private, owner.login). */
-export function repositoryRefJson(r: RepositoryRecord, ownerLogin: string): TokenRepositoryJson {
-  return { id: r.id, name: r.name, full_name: `${ownerLogin}/${r.name}`, private: r.private, owner: { login: ownerLogin } };
 }

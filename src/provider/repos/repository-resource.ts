@@ -33,7 +33,7 @@ export interface RepositoryResourceRecord {
   access: RepositoryAccess | null;
 }
 
-export interface RepositoryResolverOptions {
+interface RepositoryResolverOptions {
   /** Reads `{owner, repo}` from the request. Default: `request.params.owner` / `request.params.repo` (a trailing `.git` is dropped). */
   params?: (request: FastifyRequest) => { owner: string | undefined; repo: string | undefined };
   /**
@@ -49,7 +49,7 @@ function defaultParams(request: FastifyRequest): { owner: string | undefined; re
 }
 
 /** Loads the repository, its owner and the caller's access. */
-export async function loadRepository(
+async function loadRepository(
   ctx: ProviderContext,
   ownerLogin: string,
   repoName: string,
@@ -65,7 +65,7 @@ export async function loadRepository(
   return { repository, owner, fullName: `${owner.login}/${repository.name}`, access };
 }
 
-export function repositoryAuthzResource(rec: RepositoryResourceRecord): AuthzResource {
+function repositoryAuthzResource(rec: RepositoryResourceRecord): AuthzResource {
   return { type: 'repository', id: rec.repository.id, owner: ownerRef(rec.owner), isPublic: !rec.repository.private, record: rec };
 }
 

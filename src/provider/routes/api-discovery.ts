@@ -10,7 +10,7 @@ import { GHES_API_VERSION } from '../http/ghes-version';
 
 const API = '/api/v3';
 
-export function apiRootJson(base: string): ApiRootJson {
+function apiRootJson(base: string): ApiRootJson {
   return {
     current_user_url: `${base}/user`,
     current_user_authorizations_html_url: `${base}/settings/connections/applications{/client_id}`,
@@ -48,7 +48,7 @@ export function apiRootJson(base: string): ApiRootJson {
   };
 }
 
-export function metaJson(): MetaJson {
+function metaJson(): MetaJson {
   return {
     verifiable_password_authentication: true,
     installed_version: GHES_API_VERSION,

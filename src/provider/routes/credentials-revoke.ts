@@ -7,7 +7,7 @@ import type { ProviderContext } from '../context';
 import { HttpError } from '../http/errors';
 import { revokeLeakedCredentials } from '../tokens/leaked-credential-service';
 
-export const MAX_CREDENTIALS_PER_CALL = 1000;
+const MAX_CREDENTIALS_PER_CALL = 1000;
 /** Calls an hour per client address. */
 export const CREDENTIALS_REVOKE_LIMIT = 60;
 

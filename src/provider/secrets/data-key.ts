@@ -88,7 +88,7 @@ export interface DataKeyLedger {
   locked<T>(fn: (held: HeldDataKeyLedger) => Promise<T>): Promise<T>;
 }
 
-export interface HeldDataKeyLedger {
+interface HeldDataKeyLedger {
   /** The id of the key the database belongs to, if any. */
   keyId(): Promise<string | undefined>;
   setKeyId(keyId: string, now: Date): Promise<void>;
@@ -96,7 +96,7 @@ export interface HeldDataKeyLedger {
   holdsSealedSecrets(): Promise<boolean>;
 }
 
-export interface UnlockOptions {
+interface UnlockOptions {
   /** The data folder, named in messages. */
   dataDir: string;
   /** How messages name the database (default: "the database in DATA_DIR"). */

@@ -2,7 +2,7 @@
 // has not accepted yet). GitHub's API calls an owner `admin`.
 
 export type OrgRole = 'owner' | 'member';
-export type MembershipState = 'active' | 'pending';
+type MembershipState = 'active' | 'pending';
 
 export interface MembershipRecord {
   orgId: number;

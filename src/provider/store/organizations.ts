@@ -1,6 +1,6 @@
 // Organizations and their personal-access-token policy. Org logins share one namespace with user logins (case-insensitive).
 
-export type ClassicTokenPolicy = 'allowed' | 'restricted';
+type ClassicTokenPolicy = 'allowed' | 'restricted';
 
 /** An org's token policy (GET/PATCH /orgs/{org}/personal-access-token-policy). */
 export interface TokenPolicyRecord {

@@ -17,7 +17,7 @@ export const MIGRATE_USAGE = `       tessera migrate --from DATA_DIR --to postgr
                   TEAM_DIR/secret.key (made if missing); without it the team keeps
                   DATA_DIR/secret.key.`;
 
-export function parseMigrateArgs(argv: string[], cwd: string): TeamMigrationOptions {
+function parseMigrateArgs(argv: string[], cwd: string): TeamMigrationOptions {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

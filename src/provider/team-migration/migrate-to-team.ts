@@ -31,7 +31,7 @@ export interface TeamMigrationOptions {
   log?: (line: string) => void;
 }
 
-export interface TeamMigrationSummary {
+interface TeamMigrationSummary {
   rows: Record<CopiedTable, number>;
   /** Bare repositories copied. */
   repositories: number;
@@ -39,7 +39,7 @@ export interface TeamMigrationSummary {
   reencrypted: number;
 }
 
-export class MigrationRefused extends Error {
+class MigrationRefused extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'MigrationRefused';

@@ -51,7 +51,7 @@ export const POSTGRES_ONLY_TABLES: Readonly<Record<string, string>> = {
  * the emptiness check, and replaced on the target by the source's own rows, so ids stay the same
  * as the source's (device codes point at their app by id).
  */
-export const SEEDED_ROWS: Partial<Record<CopiedTable, string>> = {
+const SEEDED_ROWS: Partial<Record<CopiedTable, string>> = {
   oauth_apps: 'owner_id IS NULL',
 };
 

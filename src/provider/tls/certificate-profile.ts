@@ -5,8 +5,8 @@ import { isIP } from 'node:net';
 import { DAY, HOUR } from '../clock';
 import type { PermittedNames } from './name-constraints';
 
-export const SERVER_IPS = ['127.0.0.1', '::1'];
-export const SERVER_DNS = ['localhost'];
+const SERVER_IPS = ['127.0.0.1', '::1'];
+const SERVER_DNS = ['localhost'];
 
 /**
  * The names the CA may vouch for and the server certificate covers: the loopback names, then

@@ -6,7 +6,7 @@ import { simpleUserJson } from '../orgs/account-json';
 import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
 
-export const PERSONAL_CLIENT_ID = '00000000000000000000';
+const PERSONAL_CLIENT_ID = '00000000000000000000';
 
 export function authorizationJson(ctx: ProviderContext, t: TokenRecord, user: UserRecord, secret?: string): AuthorizationJson {
   return {

@@ -16,7 +16,7 @@ import { withTransaction } from '../transaction';
 import { validateScopes } from './scope-input';
 import { MintedToken, mintToken } from './token-service';
 
-export interface NewAuthorization {
+interface NewAuthorization {
   scopes?: string[];
   note: string;
   noteUrl?: string;

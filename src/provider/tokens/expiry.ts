@@ -3,7 +3,7 @@
 import { DAY } from '../clock';
 import { invalidField } from '../http/errors';
 
-export const MAX_EXPIRY_DAYS_INPUT = 366;
+const MAX_EXPIRY_DAYS_INPUT = 366;
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;

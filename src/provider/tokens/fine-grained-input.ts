@@ -17,7 +17,7 @@ import type { OrgRole } from '../store/memberships';
 import type { RepositorySelection } from '../store/tokens';
 import type { UserRecord } from '../store/users';
 
-export interface ResolvedResourceOwner {
+interface ResolvedResourceOwner {
   owner: AccountOwner;
   /** The user's active role in the org (null for the user's own account). */
   role: OrgRole | null;

@@ -7,7 +7,7 @@ import { audit } from '../audit/audit';
 import type { ProviderContext } from '../context';
 import { withTransaction } from '../transaction';
 
-export const CREDENTIAL_REVOKE_REASON = 'Revoked through the credentials revocation API (reported as leaked)';
+const CREDENTIAL_REVOKE_REASON = 'Revoked through the credentials revocation API (reported as leaked)';
 
 /** Revokes the tokens among `credentials`, reported from client address `ip`. */
 export async function revokeLeakedCredentials(ctx: ProviderContext, ip: string, credentials: string[]): Promise<void> {

@@ -12,11 +12,11 @@ import { withTransaction } from '../transaction';
 
 const SWEEP_JOB = 'unused-token-sweeper';
 
-export const UNUSED_TOKEN_MAX_AGE_MS = 365 * DAY;
+const UNUSED_TOKEN_MAX_AGE_MS = 365 * DAY;
 export const DEFAULT_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
-export const UNUSED_REVOKE_REASON = 'Revoked automatically: unused for 365 days';
+const UNUSED_REVOKE_REASON = 'Revoked automatically: unused for 365 days';
 
-export async function sweepUnusedTokens(ctx: ProviderContext): Promise<number> {
+async function sweepUnusedTokens(ctx: ProviderContext): Promise<number> {
   const revoked = await ctx.store.runExclusive(SWEEP_JOB, () =>
     withTransaction(ctx, async (tx) => {
       const now = tx.clock.now();
@@ -36,7 +36,7 @@ export async function sweepUnusedTokens(ctx: ProviderContext): Promise<number> {
   return revoked ?? 0;
 }
 
-export interface Sweeper {
+interface Sweeper {
   stop(): Promise<void>;
 }
 

@@ -15,7 +15,7 @@ export interface CreateInput {
   ip: string | undefined;
 }
 
-export interface UpdateInput {
+interface UpdateInput {
   principal: Principal;
   token: TokenRecord;
   body: UpdateTokenRequest;
@@ -24,7 +24,7 @@ export interface UpdateInput {
   ip: string | undefined;
 }
 
-export interface RegenerateInput {
+interface RegenerateInput {
   principal: Principal;
   token: TokenRecord;
   expiresAt: Date | null | undefined;

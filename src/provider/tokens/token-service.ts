@@ -48,7 +48,7 @@ export const REGENERATION_CONFLICT_MESSAGE = 'Conflict: another request regenera
  * secret replaced is the one `token` was read with: when another regeneration replaced it first,
  * 409 (so every secret handed out worked when it was handed out); when the token is gone, 404.
  */
-export async function regenerateSecret(ctx: ProviderContext, token: TokenRecord, expiresAt?: Date | null): Promise<MintedToken> {
+async function regenerateSecret(ctx: ProviderContext, token: TokenRecord, expiresAt?: Date | null): Promise<MintedToken> {
   for (let attempt = 0; ; attempt++) {
     const secret = generateToken(token.kind);
     try {

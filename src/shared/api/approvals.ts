@@ -38,7 +38,7 @@ export interface TokenGrantJson extends GrantTokenFields {
   access_granted_at: string;
 }
 
-export type ReviewAction = 'approve' | 'deny';
+type ReviewAction = 'approve' | 'deny';
 
 /** POST .../personal-access-token-requests/{id}. `reason` is shown to the requester. */
 export interface ReviewTokenRequest {

@@ -4,6 +4,7 @@
 export interface ApiFieldError {
   resource?: string;
   field: string;
+  /** GitHub's codes: missing, missing_field, invalid, already_exists, unprocessable, custom. */
   code: string;
   message: string;
 }

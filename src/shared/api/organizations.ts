@@ -3,7 +3,7 @@
 import type { AccountUrlsJson, SimpleUserJson } from './users';
 
 export type OrgRoleJson = 'admin' | 'member';
-export type MembershipState = 'active' | 'pending';
+type MembershipState = 'active' | 'pending';
 
 export interface OrganizationSimpleJson {
   login: string;

@@ -4,7 +4,7 @@ import type { OrgOwnerJson } from './organizations';
 import type { SimpleUserJson } from './users';
 
 /** The caller's access, present when the answer is about what the caller may do. */
-export interface RepositoryPermissionsJson {
+interface RepositoryPermissionsJson {
   admin: boolean;
   maintain: boolean;
   push: boolean;

@@ -15,8 +15,3 @@ export interface TwoFactorEnableResponse {
 
 /** POST /user/two-factor/recovery-codes: ten new codes; every earlier one stops working. */
 export type TwoFactorRecoveryCodesResponse = TwoFactorEnableResponse;
-
-export interface TwoFactorDisableRequest {
-  /** Optional confirmation; disabling needs sudo either way. */
-  password?: string;
-}

@@ -6,7 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { Client } from 'pg';
 import { DATABASE_FILE } from '../../../src/provider/store/sqlite/database';
 
-export interface DatabaseOf {
+interface DatabaseOf {
   dataDir: string;
   /** Set when the provider runs on PostgreSQL. */
   databaseUrl?: string;

@@ -3,9 +3,9 @@
 import type { TestProvider } from './provider';
 
 export const GH_CLIENT_ID = '178c6fc778ccc68e1d6a';
-export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
-export interface OAuthAnswer {
+interface OAuthAnswer {
   status: number;
   contentType: string;
   fields: Record<string, string>;
@@ -25,7 +25,7 @@ export async function postOAuth(t: TestProvider, path: string, fields: Record<st
   return { status: res.status, contentType, fields: out, text: res.text };
 }
 
-export interface StartedDevice {
+interface StartedDevice {
   deviceCode: string;
   userCode: string;
   interval: number;

@@ -36,7 +36,7 @@ export function ensureGh(): void {
 }
 
 /** Where gh goes: a test provider's `t.provider`, or the workbench's embedded provider. */
-export interface GhTarget {
+interface GhTarget {
   readonly url: string;
   /** The provider's own CA (PEM), trusted next to the system's CAs. */
   readonly caCertPem?: string | undefined;

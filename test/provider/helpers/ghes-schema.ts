@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 
 export const GHES_VERSION = '3.19';
 /** The files of @octokit/openapi's `generated/` folder these tests read. */
-export type DescriptionName = `ghes-${typeof GHES_VERSION}` | 'ghec';
+type DescriptionName = `ghes-${typeof GHES_VERSION}` | 'ghec';
 type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
 
 interface Reference {

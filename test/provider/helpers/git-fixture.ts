@@ -26,7 +26,7 @@ export interface GitProvider {
 }
 
 /** The real provider over HTTPS with its local CA and the git routes, on a movable clock. */
-export async function startGitProvider(dataDir: string): Promise<GitProvider> {
+async function startGitProvider(dataDir: string): Promise<GitProvider> {
   const clock = new ManualClock(Date.now());
   const databaseUrl = await testDatabaseUrl();
   const provider = await startProviderWithGit({ dataDir, clock, databaseUrl });
@@ -39,7 +39,7 @@ export async function startGitProvider(dataDir: string): Promise<GitProvider> {
   return { url: provider.url, api, clock, caCertPath: provider.caCertPath, dataDir, databaseUrl, close };
 }
 
-export interface GitFixture {
+interface GitFixture {
   tmp: string;
   p: GitProvider;
   env: NodeJS.ProcessEnv;

@@ -66,7 +66,7 @@ const TEXTUAL_ATTACKS = [
 ];
 
 /** Strings that must be refused wherever they appear (control characters, lone surrogates). */
-export const refusedString = fc.constantFrom(...CONTROL_STRINGS.filter((s) => !/[\t\n\r]/.test(s)), ...SURROGATE_STRINGS);
+const refusedString = fc.constantFrom(...CONTROL_STRINGS.filter((s) => !/[\t\n\r]/.test(s)), ...SURROGATE_STRINGS);
 
 const hostileString = fc.oneof(
   fc.constantFrom(...CONTROL_STRINGS, ...SURROGATE_STRINGS, ...TEXTUAL_ATTACKS),
@@ -85,7 +85,7 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 /** A value that fits `schema` (roughly: patterns are not always met). */
-export function fromSchema(schema: Schema | undefined, depth = 0): fc.Arbitrary<unknown> {
+function fromSchema(schema: Schema | undefined, depth = 0): fc.Arbitrary<unknown> {
   if (!schema || depth > 4) return fc.constant(null);
   if (schema.enum) return fc.constantFrom(...(schema.enum as unknown[]));
   if (schema.const !== undefined) return fc.constant(schema.const);
@@ -147,7 +147,7 @@ function withField(base: unknown, fields: string[], value: unknown): fc.Arbitrar
 }
 
 /** A body for `route`: valid, or broken in one way. Git routes get bytes that are not git's. */
-export function hostileBody(route: RouteInfo): fc.Arbitrary<BodyCase> {
+function hostileBody(route: RouteInfo): fc.Arbitrary<BodyCase> {
   if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(route.method)) return fc.constant({ mustFail: false, label: 'no body' });
   if (!route.url.startsWith('/api/')) {
     return fc.oneof(
@@ -239,7 +239,7 @@ function hostileQuery(route: RouteInfo): fc.Arbitrary<{ query: string; mustFail:
   );
 }
 
-export interface Identity {
+interface Identity {
   /** `Authorization` values: a real signed-in token first. */
   authorizations: string[];
 }

@@ -3,7 +3,7 @@
 import { Octokit } from '@octokit/rest';
 import type { TestProvider } from './provider';
 
-export const quietLog = { debug() {}, info() {}, warn() {}, error() {} };
+const quietLog = { debug() {}, info() {}, warn() {}, error() {} };
 
 export function octokitFor(t: TestProvider, token: string): Octokit {
   return new Octokit({ auth: token, baseUrl: t.provider.apiUrl, log: quietLog });

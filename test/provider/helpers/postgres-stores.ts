@@ -4,7 +4,7 @@ import type { DataKeySource } from '../../../src/provider/secrets/data-key';
 import { openPostgresStore, PostgresStore } from '../../../src/provider/store/postgres/postgres-store';
 import { RunningPostgres, startPostgres } from '../../harness/postgres';
 
-export interface PostgresServer {
+interface PostgresServer {
   /** The running server (set in `before`). */
   readonly server: RunningPostgres;
   /** The URL of a new, empty database. */

@@ -7,7 +7,7 @@ import { runPgMigrations } from '../../../src/provider/store/postgres/migrate';
 import { MIGRATIONS } from '../../../src/provider/store/sqlite/migrations';
 import { RunningPostgres, startPostgres } from '../../harness/postgres';
 
-export type TestEngine = 'sqlite' | 'postgres';
+type TestEngine = 'sqlite' | 'postgres';
 
 /** The engine chosen by TESSERA_TEST_DB (`sqlite` or `postgres`; default `sqlite`). */
 export function testEngine(): TestEngine {

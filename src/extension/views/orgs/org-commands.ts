@@ -17,7 +17,7 @@ import { OrgNode } from './org-node';
 import { pickInvitation, pickMember, pickOwnedOrg, pickRole } from './org-pickers';
 import type { OrganizationsTreeProvider } from './orgs-tree';
 
-export interface OrgCommandDeps {
+interface OrgCommandDeps {
   readonly orgs: OrgViewModel;
   readonly tree: OrganizationsTreeProvider;
   readonly settings: OrgSettingsPanels;

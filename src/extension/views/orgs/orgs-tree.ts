@@ -14,7 +14,7 @@ import { MemberNode } from './member-node';
 import { MyInvitationNode } from './my-invitation-node';
 import { OrgNode } from './org-node';
 
-export type OrgsElement = OrgNode | MemberNode | InvitationsNode | InvitationNode | MyInvitationNode | ProblemItem;
+type OrgsElement = OrgNode | MemberNode | InvitationsNode | InvitationNode | MyInvitationNode | ProblemItem;
 
 const REFRESH = 'tessera.refreshOrganizations';
 const MAX_PAGES = 20;

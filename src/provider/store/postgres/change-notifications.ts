@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { Client, ClientConfig, PoolClient } from 'pg';
 
-export const CHANGE_CHANNEL = 'tessera_changes';
+const CHANGE_CHANNEL = 'tessera_changes';
 
 /** Tables whose changes never affect a cached principal: no trigger. */
 const UNWATCHED_TABLES = new Set(['schema_migrations', 'audit_events', 'sign_in_failures', 'sign_in_attempts', 'account_logins', 'rate_limits', 'oauth_device_codes', 'oauth_authorization_codes']);

@@ -6,7 +6,7 @@ import type { Pool, PoolClient } from 'pg';
 import { checkMigrationOrder, Migration } from '../sqlite/migrate';
 
 /** The advisory lock every replica takes while migrating. */
-export const MIGRATION_LOCK_SQL = `hashtext('tessera.migrations')`;
+const MIGRATION_LOCK_SQL = `hashtext('tessera.migrations')`;
 
 export async function runPgMigrations(
   pool: Pool,

@@ -32,9 +32,9 @@ import { describePostgresUrl, isPostgresUrl } from './url';
 import { PgUserStore } from './users';
 
 /** How long a statement waits for a row lock, and a request for a pooled connection, before the database counts as busy. */
-export const PG_WAIT_MS = 5000;
+const PG_WAIT_MS = 5000;
 
-export interface PostgresStoreOptions {
+interface PostgresStoreOptions {
   /** Where the key that encrypts the database's secrets is kept: every replica needs the same key. */
   dataKey: DataKeySource;
   /** The data folder, named in messages about the data key. */

@@ -24,7 +24,7 @@ function split(r: Row): { token: TokenRecord; user: UserRecord } {
  * planner drops it from ORDER BY and may walk the primary key backwards through every user's
  * tokens instead of the user's own index entries.
  */
-export function userIs(param: string): string {
+function userIs(param: string): string {
   return `user_id = ANY(ARRAY[${param}]::bigint[])`;
 }
 

@@ -2,7 +2,7 @@ import { USER_PROFILE_COLUMNS, type NewUser, type UserRecord, type UserStore, ty
 import { toUser } from '../sqlite/users';
 import { mapUnique, Params, PgDb } from './database';
 
-export const USER_SELECT = `SELECT u.*, COALESCE(t.enabled, FALSE) AS two_factor_enabled
+const USER_SELECT = `SELECT u.*, COALESCE(t.enabled, FALSE) AS two_factor_enabled
   FROM users u LEFT JOIN two_factor t ON t.user_id = u.id`;
 
 function uniqueField(constraint: string): string {
