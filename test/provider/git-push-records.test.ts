@@ -2,7 +2,7 @@
 // client: the repository's pushed_at moves to the time of the push and its git.push event carries
 // that same time; a clone or fetch moves nothing.
 import * as assert from 'node:assert/strict';
-import { createClassicToken } from './helpers/accounts';
+import { createClassicToken } from '../builders/tokens';
 import { useGitFixture } from './helpers/git-fixture';
 
 describe('git push bookkeeping (real git through the provider)', function () {
@@ -14,7 +14,7 @@ describe('git push bookkeeping (real git through the provider)', function () {
     const { p, alice } = f;
     const basic = { login: alice.login, password: alice.password };
     await f.createRepo(alice, 'ledger', true);
-    const t = await createClassicToken(p.asTestProvider, alice, { name: 'ledger', scopes: ['repo'] });
+    const t = await createClassicToken(p, alice, { name: 'ledger', scopes: ['repo'] });
     const pushedAt = async () => {
       const res = await p.api.call('GET', '/repos/alice/ledger', { basic });
       assert.equal(res.status, 200, res.text);

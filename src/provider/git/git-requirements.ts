@@ -13,7 +13,7 @@ import { GitSmartHttpParseResult, GitSmartHttpRequest, parseGitSmartHttpRequest 
 export const GIT_REALM = 'Basic realm="Tessera"';
 
 /** The smart-HTTP request under /{owner}/{repo}.git: one parse for authorization and the handler. */
-export function gitRouteOf(request: AuthzRequest): { subPath: string; route: GitSmartHttpParseResult } {
+function gitRouteOf(request: AuthzRequest): { subPath: string; route: GitSmartHttpParseResult } {
   const subPath = '/' + (request.url.split('?')[0].split('/').slice(3).join('/') || '');
   const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
   return { subPath, route: parseGitSmartHttpRequest(request.method, subPath, query) };

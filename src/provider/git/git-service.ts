@@ -11,7 +11,7 @@ export interface GitSmartHttpRequest {
   access: 'read' | 'write';
 }
 
-type GitSmartHttpParseResult =
+export type GitSmartHttpParseResult =
   | ({ ok: true } & GitSmartHttpRequest)
   | { ok: false; status: 400 | 403 | 404 | 405; message: string };
 

@@ -18,10 +18,10 @@ import type { GitService, GitSmartHttpRequest } from './git-service';
 import type { GitHttpBackendOptions, GitHttpBackendResult } from './http-backend';
 
 /** Audit event names for git use (GitHub's). */
-export const GIT_AUDIT_ACTIONS = { clone: 'git.clone', push: 'git.push' } as const;
+const GIT_AUDIT_ACTIONS = { clone: 'git.clone', push: 'git.push' } as const;
 
 /** One smart-HTTP exchange as the route parsed it. */
-export interface GitExchange {
+interface GitExchange {
   request: GitSmartHttpRequest;
   /** The path after `{owner}/{repo}.git`: `/info/refs`, `/git-upload-pack`, … */
   subPath: string;
@@ -30,7 +30,7 @@ export interface GitExchange {
 }
 
 /** Streams the exchange through git http-backend (the route's raw request and response); never rejects. */
-export type GitBackendStream = (options: Pick<GitHttpBackendOptions, 'projectRoot' | 'pathInfo' | 'request' | 'remoteUser' | 'remoteAddr'>) => Promise<GitHttpBackendResult>;
+type GitBackendStream = (options: Pick<GitHttpBackendOptions, 'projectRoot' | 'pathInfo' | 'request' | 'remoteUser' | 'remoteAddr'>) => Promise<GitHttpBackendResult>;
 
 /** An RPC must say what it carries; refused here rather than by git http-backend, whose answer would be bare text. */
 export function rpcContentTypeProblem(request: GitSmartHttpRequest, contentType: string | undefined): HttpError | undefined {

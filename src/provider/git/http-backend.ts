@@ -9,7 +9,7 @@ import { gitCommandEnv } from './bare-repos';
 import { backendQueryString, GitService, GitSmartHttpRequest } from './git-service';
 import { TransferMemoryGuard } from './transfer-memory';
 
-interface GitHttpBackendOptions {
+export interface GitHttpBackendOptions {
   /** GIT_PROJECT_ROOT: the folder that holds the repositories. */
   projectRoot: string;
   /** PATH_INFO below the root, e.g. '/owner/repo.git/info/refs' (see bare-repos' gitPathInfo). */

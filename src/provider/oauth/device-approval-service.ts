@@ -19,15 +19,15 @@ import { codeDigest, newTicket } from './device-codes';
 import { deviceAuthorizationJson, deviceStatus } from './device-authorization-json';
 import { guessUserCode } from './user-code-guesses';
 
-export const WRONG_CODE_MESSAGE = 'No device is waiting for this code: check the code the device shows';
-export const EXPIRED_CODE_MESSAGE = 'This code has expired: start again on the device to get a new one';
-export const USED_CODE_MESSAGE = 'This code has already been approved or denied';
+const WRONG_CODE_MESSAGE = 'No device is waiting for this code: check the code the device shows';
+const EXPIRED_CODE_MESSAGE = 'This code has expired: start again on the device to get a new one';
+const USED_CODE_MESSAGE = 'This code has already been approved or denied';
 
 /** How long the sign-in page's confirmation step waits for Authorize or Deny. */
 const TICKET_LIFETIME_MS = 5 * MINUTE;
-export const CONFIRMATION_GONE_MESSAGE = 'This confirmation has expired or was already used. Sign in and type the device code again.';
+const CONFIRMATION_GONE_MESSAGE = 'This confirmation has expired or was already used. Sign in and type the device code again.';
 
-export interface WaitingDevice {
+interface WaitingDevice {
   code: DeviceCodeRecord;
   app: OAuthAppRecord;
 }
@@ -58,7 +58,7 @@ export async function lookUpDevice(ctx: ProviderContext, caller: Caller, typed: 
 }
 
 /** Approves or denies a waiting device for `user` (a found device, e.g. after the sign-in page's confirmation). */
-export async function decideDevice(
+async function decideDevice(
   ctx: ProviderContext,
   by: { user: UserRecord; ip: string | undefined },
   device: WaitingDevice,
