@@ -14,14 +14,14 @@
 import type { RateLimitStore } from '../store/rate-limits';
 
 /** At most this many counts are reserved at once. */
-export const MAX_BLOCK = 32;
+const MAX_BLOCK = 32;
 /** A block is at most this fraction of what is left of the limit (so the last requests count one by one). */
 const BLOCK_SHARE = 64;
 /** Keys with counts kept in memory; beyond this the oldest key's unused counts are forfeited. */
 const MAX_KEYS = 10_000;
 
 /** A request's count: `used` within the limit when allowed, limit + 1 (or more) when not. */
-export interface TakenCount {
+interface TakenCount {
   used: number;
   windowStart: Date;
 }
