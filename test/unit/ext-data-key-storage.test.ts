@@ -4,7 +4,8 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type * as vscode from 'vscode';
-import { DATA_KEY_SECRET, secretStorageDataKey, SecretStorageUnavailableError } from '../../src/extension/provider/data-key-storage';
+import { DATA_KEY_SECRET, secretStorageDataKey } from '../../src/extension/provider/data-key-storage';
+import { SecretStorageUnavailableError } from '../../src/extension/secret-storage-unavailable';
 
 function storage(values: Map<string, string>, failing = false): vscode.SecretStorage {
   const fail = () => Promise.reject(new Error('no keyring'));

@@ -3,8 +3,9 @@
 // (serialized per account), and `secrets.onDidChange` reloads and fires the change events.
 // SecretStorage unavailable → a clear error; never a fallback to anywhere else.
 import * as vscode from 'vscode';
-import { TesseraError, type AccountInfo } from '../services';
+import type { AccountInfo } from '../services';
 import { signInMachineId } from '../auth/sign-in-fingerprint';
+import { SecretStorageUnavailableError } from '../secret-storage-unavailable';
 import {
   accountIdFromSecretKey,
   accountIdOf,
@@ -16,6 +17,8 @@ import {
   type SessionDiff,
 } from './account-secrets';
 
+const SIGN_IN_NEEDS_SECRETS = 'Tessera keeps tokens only there, so it cannot sign in or store tokens until it works.';
+
 const META_KEY = 'tessera.accounts.v1';
 
 interface AccountMeta extends AccountInfo {
@@ -26,15 +29,6 @@ interface SessionsChange extends SessionDiff {
   readonly accountId: string;
 }
 
-class SecretStorageUnavailableError extends TesseraError {
-  constructor(cause: unknown) {
-    super(
-      'server',
-      `VS Code's secret storage is not available (${cause instanceof Error ? cause.message : String(cause)}). ` +
-        'Tessera keeps tokens only there, so it cannot sign in or store tokens until it works.',
-    );
-  }
-}
 
 export class AccountStore implements vscode.Disposable {
   private readonly cache = new Map<string, AccountSecrets>();
@@ -219,7 +213,7 @@ export class AccountStore implements vscode.Disposable {
     try {
       return await this.context.secrets.get(secretKeyOf(accountId));
     } catch (err) {
-      throw new SecretStorageUnavailableError(err);
+      throw new SecretStorageUnavailableError(err, SIGN_IN_NEEDS_SECRETS);
     }
   }
 
@@ -227,7 +221,7 @@ export class AccountStore implements vscode.Disposable {
     try {
       await this.context.secrets.store(secretKeyOf(accountId), value);
     } catch (err) {
-      throw new SecretStorageUnavailableError(err);
+      throw new SecretStorageUnavailableError(err, SIGN_IN_NEEDS_SECRETS);
     }
   }
 
@@ -235,7 +229,7 @@ export class AccountStore implements vscode.Disposable {
     try {
       await this.context.secrets.delete(secretKeyOf(accountId));
     } catch (err) {
-      throw new SecretStorageUnavailableError(err);
+      throw new SecretStorageUnavailableError(err, SIGN_IN_NEEDS_SECRETS);
     }
   }
 }

@@ -2,21 +2,15 @@
 // lives in VS Code's secret storage, never in the data folder. When the secret storage cannot be
 // used the provider does not start: there is no second place for the key.
 import type * as vscode from 'vscode';
+import { SecretStorageUnavailableError } from '../secret-storage-unavailable';
 import type { DataKeySource } from './provider-module';
 
 export const DATA_KEY_SECRET = 'tessera.provider.dataKey';
 const KEY_BYTES = 32;
 
-export class SecretStorageUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super(
-      `VS Code's secret storage is not available (${cause instanceof Error ? cause.message : String(cause)}). ` +
-        `The embedded provider keeps the key that encrypts its two-factor secrets there and in no other place, ` +
-        `so it cannot start. Make the system keyring available to VS Code, or use a standalone provider ('tessera serve') with the setting 'tessera.providerUrl'`,
-    );
-    this.name = 'SecretStorageUnavailableError';
-  }
-}
+const PROVIDER_NEEDS_SECRETS =
+  `The embedded provider keeps the key that encrypts its two-factor secrets there and in no other place, ` +
+  `so it cannot start. Make the system keyring available to VS Code, or use a standalone provider ('tessera serve') with the setting 'tessera.providerUrl'`;
 
 export function secretStorageDataKey(secrets: vscode.SecretStorage): DataKeySource {
   return {
@@ -26,7 +20,7 @@ export function secretStorageDataKey(secrets: vscode.SecretStorage): DataKeySour
       try {
         text = await secrets.get(DATA_KEY_SECRET);
       } catch (err) {
-        throw new SecretStorageUnavailableError(err);
+        throw new SecretStorageUnavailableError(err, PROVIDER_NEEDS_SECRETS);
       }
       if (text === undefined) return undefined;
       const key = Buffer.from(text, 'base64');
@@ -37,7 +31,7 @@ export function secretStorageDataKey(secrets: vscode.SecretStorage): DataKeySour
       try {
         await secrets.store(DATA_KEY_SECRET, Buffer.from(key).toString('base64'));
       } catch (err) {
-        throw new SecretStorageUnavailableError(err);
+        throw new SecretStorageUnavailableError(err, PROVIDER_NEEDS_SECRETS);
       }
     },
   };
