@@ -1,6 +1,7 @@
 // The tokens an org has granted access to, as its owners see them: the list (filtered, each with
 // its token and owner), one granted token by id, and revoking access for one or several (all the
 // ids must be granted tokens of the org, or none is revoked).
+import { isFineGrainedFor } from '../tokens/resource-owner';
 import type { TokenGrantJson } from '../../shared/api-types';
 import type { Caller } from '../authz/caller';
 import type { ProviderContext } from '../context';
@@ -13,7 +14,7 @@ import { tokenGrantJson } from './grant-json';
 
 /** An active fine-grained token whose resource owner is the org (what a grant of the org holds). */
 function actsForOrg(token: TokenRecord, org: OrganizationRecord): boolean {
-  return token.kind === 'fine_grained' && token.resourceOwnerType === 'Organization' && token.resourceOwnerId === org.id && token.status === 'active';
+  return isFineGrainedFor(token, org.id) && token.status === 'active';
 }
 
 /** The org's granted token with this id (an active fine-grained token holding a grant). */

@@ -1,6 +1,7 @@
 // SSO credential authorizations of an org: a member authorizes one of their own tokens for it
 // (classic, or fine-grained owned by the org), owners list them, and owners or the credential's
 // own user remove one. Each change commits together with its audit event.
+import { isFineGrainedFor } from '../tokens/resource-owner';
 import { audit } from '../audit/audit';
 import { auditSourceOf, Caller } from '../authz/caller';
 import type { ProviderContext } from '../context';
@@ -25,7 +26,7 @@ export async function authorizeCredential(ctx: ProviderContext, caller: Caller, 
     const token = await tx.store.tokens.byId(tokenId);
     if (!token || token.userId !== principal.user.id || token.kind === 'account') throw invalidField('token_id', 'is not one of your personal access tokens');
     if (token.status === 'revoked') throw invalidField('token_id', 'is a revoked token');
-    if (token.kind === 'fine_grained' && !(token.resourceOwnerType === 'Organization' && token.resourceOwnerId === org.id)) {
+    if (token.kind === 'fine_grained' && !isFineGrainedFor(token, org.id)) {
       throw invalidField('token_id', `is a fine-grained token whose resource owner is not '${org.login}'`);
     }
     const authorization = await tx.store.credentialAuthorizations.authorize({ orgId: org.id, tokenId: token.id, userId: principal.user.id, now: ctx.clock.now() });

@@ -1,4 +1,5 @@
 // The organizations a token may list (GET /user/orgs, GraphQL's viewer.organizations).
+import { isFineGrainedFor } from '../tokens/resource-owner';
 import type { Principal } from '../auth/principal';
 import { isSsoDenial, tokenAccessDenial } from '../authz/token-access';
 import type { ProviderContext } from '../context';
@@ -7,7 +8,7 @@ import type { OrganizationRecord } from '../store/organizations';
 /** Whether the credentials may see the org at all: a fine-grained token only its resource owner, an account token only its own org. */
 export function tokenMaySeeOrg(principal: Principal, orgId: number): boolean {
   const t = principal.token;
-  if (t?.kind === 'fine_grained') return t.resourceOwnerType === 'Organization' && t.resourceOwnerId === orgId;
+  if (t?.kind === 'fine_grained') return isFineGrainedFor(t, orgId);
   if (t?.kind === 'account') return principal.orgId === orgId;
   return true;
 }
