@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // `npm test` (after `npm run build`): the lint, then every test layer in turn — unit, provider, extension host
 // (integration), UI — each with its own mocha summary; a failing layer does not stop the next.
+// The provider suite's two passes (SQLite, PostgreSQL) run side by side, each in its own process
+// on its own databases: the first's output streams, the second's is held and printed whole once
+// the first has ended, so neither interleaves with the other.
 // Every layer's output (stdout and stderr) and the files the layers leave in test-results/ are
 // scanned for tokens (scripts/secret-scan.mjs): a token found fails the run, naming the layer or
 // file and the token's last four characters. Ends with one line per layer and exits non-zero if
@@ -24,7 +27,7 @@ const LAYERS = [
   { name: 'lint', what: 'ESLint: layers, import cycles, file size', limit: 5, cmd: npm ? [npm, 'run', '--silent', 'lint'] : null },
   { name: 'unit', what: 'pure logic, mocha', limit: 5, cmd: npm ? [npm, 'run', '--silent', 'test:unit'] : null },
   { name: 'provider', what: 'the real provider over HTTPS, real git', limit: 25, cmd: npm ? [npm, 'run', '--silent', 'test:provider'] : null },
-  { name: 'provider-pg', what: 'the provider suite again on PostgreSQL: every route family (docs/store.md)', limit: 20, cmd: npm ? [npm, 'run', '--silent', 'test:provider:postgres'] : null },
+  { name: 'provider-pg', what: 'the provider suite again on PostgreSQL (docs/store.md)', limit: 25, alongside: 'provider', cmd: npm ? [npm, 'run', '--silent', 'test:provider:postgres'] : null },
   { name: 'integration', what: 'mocha inside the real VS Code extension host', limit: 15, cmd: ['test/harness/run-exthost.mjs'] },
   { name: 'ui', what: 'Playwright driving the workbench with the packed .vsix', limit: 25, cmd: ['test/harness/run-ui.mjs'] },
 ];
@@ -46,14 +49,16 @@ const parseToken = builtParseToken(ROOT);
  * Runs a layer with its output streamed through, counting mocha's `N passing` / `N failing` lines
  * and scanning stdout and stderr for tokens.
  */
-function runCounting(args, limitMinutes) {
+function runCounting(args, limitMinutes, held) {
+  // `held`: an array that receives the output ([stream, chunk]) instead of the terminal.
+  const out = (stream, chunk) => (held ? held.push([stream, chunk]) : stream.write(chunk));
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stopped;
     const stopGroup = (why) => {
       if (stopped || child.exitCode !== null || child.signalCode !== null) return;
       stopped = why;
-      console.log(`\n[test] ${why}: stopping it and everything it started`);
+      out(process.stdout, `\n[test] ${why}: stopping it and everything it started\n`);
       const signal = (sig) => {
         try {
           process.kill(-child.pid, sig);
@@ -69,14 +74,14 @@ function runCounting(args, limitMinutes) {
     const scanner = new StreamScanner(parseToken);
     const errScanner = new StreamScanner(parseToken);
     child.stderr.on('data', (chunk) => {
-      process.stderr.write(chunk);
+      out(process.stderr, chunk);
       errScanner.feed(chunk);
     });
     let passed = 0;
     let failed = 0;
     let partial = '';
     child.stdout.on('data', (chunk) => {
-      process.stdout.write(chunk);
+      out(process.stdout, chunk);
       scanner.feed(chunk);
       const lines = (partial + chunk.toString('utf8')).split('\n');
       partial = lines.pop() ?? '';
@@ -107,18 +112,42 @@ function runCounting(args, limitMinutes) {
   });
 }
 const hostFailed = results.some((r) => r.name === 'host');
+/** Runs a layer (its output held in `held` when given) and returns its result line. */
+async function runLayer(layer, held) {
+  const t0 = Date.now();
+  const r = await runCounting(layer.cmd, layer.limit, held);
+  const leaked = r.secrets.length ? `a token in its output: ${r.secrets.map(masked).join(', ')}` : undefined;
+  return { ...layer, leaked, ok: r.status === 0 && !leaked, code: leaked ?? r.stopped ?? r.status ?? r.signal, secs: (Date.now() - t0) / 1000, passed: r.passed, failed: r.failed };
+}
+function reportLeak(r) {
+  if (r.leaked) console.log(`\n[test] ${r.name}: ${r.leaked}`);
+}
+const started = new Map();
 for (const layer of layers) {
   if (hostFailed && (layer.name === 'integration' || layer.name === 'ui')) {
     console.log(`\n━━━ ${layer.name}: FAILED — the VS Code host could not be installed (see above) ━━━`);
     results.push({ ...layer, ok: false, code: 'no host', secs: 0 });
     continue;
   }
+  if (started.has(layer.name)) {
+    // Ran alongside an earlier layer: its held output, then its result.
+    const { held, done } = started.get(layer.name);
+    const r = await done;
+    console.log(`\n━━━ ${layer.name}: ${layer.what} (ran alongside ${layer.alongside}) ━━━`);
+    for (const [stream, chunk] of held) stream.write(chunk);
+    reportLeak(r);
+    results.push(r);
+    continue;
+  }
+  for (const other of layers.filter((l) => l.alongside === layer.name)) {
+    const held = [];
+    started.set(other.name, { held, done: runLayer(other, held) });
+    console.log(`\n[test] ${other.name} runs alongside ${layer.name}; its output follows it`);
+  }
   console.log(`\n━━━ ${layer.name}: ${layer.what} ━━━`);
-  const t0 = Date.now();
-  const r = await runCounting(layer.cmd, layer.limit);
-  const leaked = r.secrets.length ? `a token in its output: ${r.secrets.map(masked).join(', ')}` : undefined;
-  if (leaked) console.log(`\n[test] ${layer.name}: ${leaked}`);
-  results.push({ ...layer, ok: r.status === 0 && !leaked, code: leaked ?? r.stopped ?? r.status ?? r.signal, secs: (Date.now() - t0) / 1000, passed: r.passed, failed: r.failed });
+  const r = await runLayer(layer);
+  reportLeak(r);
+  results.push(r);
 }
 // What the layers leave behind: logs, console captures, screenshots' neighbours.
 const leftovers = scanFolder(path.join(ROOT, 'test-results'), parseToken);

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
+import type { PasswordHasher } from './auth/passwords';
 import { Clock, systemClock } from './clock';
 import type { RateLimitSettings } from './context';
 import { createProviderContext } from './create-context';
@@ -81,6 +82,11 @@ export interface ProviderOptions {
   publicHosts?: string[];
   /** Request deadlines and the connection cap (http/connection-limits.ts), over the defaults. */
   limits?: Partial<ConnectionLimits>;
+  /**
+   * How passwords are hashed and verified. Default: scrypt with DEFAULT_SCRYPT, a few at once
+   * (auth/passwords.ts). Not a setting of `tessera serve`: tests pass a cheaper one.
+   */
+  passwords?: PasswordHasher;
 }
 
 export interface RunningProvider {
@@ -142,7 +148,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   const store: Store = opts.databaseUrl
     ? await openPostgresStore(opts.databaseUrl, { dataKey: opts.dataKey ?? keyFileSource(dataDir), dataDir, log: (message) => log('warn', message) })
     : await openSqliteStore(dataDir, opts.dataKey);
-  const ctx = createProviderContext(store, { clock, log: opts.log, signup, dataDir, rateLimit: opts.rateLimit, ...(reposDir ? { reposDir } : {}) });
+  const ctx = createProviderContext(store, { clock, log: opts.log, signup, dataDir, rateLimit: opts.rateLimit, ...(reposDir ? { reposDir } : {}), ...(opts.passwords ? { passwords: opts.passwords } : {}) });
 
   let app: FastifyInstance;
   try {

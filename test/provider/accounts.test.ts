@@ -1,5 +1,6 @@
 // Accounts: sign-up (first user is admin), closed sign-up, GET/PATCH /user, scrypt at rest.
 import * as assert from 'node:assert/strict';
+import { boundedPasswordHasher } from '../../src/provider/auth/passwords';
 import { selectRows } from './helpers/database-access';
 import { createUser } from '../builders/users';
 import { uniqueName } from '../builders/unique-name';
@@ -10,7 +11,8 @@ describe('accounts', () => {
   describe('open sign-up', () => {
     let t: TestProvider;
     before(async () => {
-      t = await startTestProvider({ signup: 'open' });
+      // Production's password hasher: a test below reads the stored hash's parameters.
+      t = await startTestProvider({ signup: 'open', passwords: boundedPasswordHasher() });
     });
     after(async () => t.close());
 

@@ -7,8 +7,6 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
-import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
 import { parseServeArgs } from '../../src/provider/cli';
 import { DEFAULT_RATE_LIMITS } from '../../src/provider/http/api-rate-limit';
 import { HOUR, ManualClock } from '../../src/provider/clock';
@@ -19,6 +17,7 @@ import { newSession, signIn } from '../builders/sessions';
 import { createClassicToken } from '../builders/tokens';
 import { addMember, createOrg } from '../builders/orgs';
 import type { ApiResponse } from '../builders/api-client';
+import { holdWriteLock } from './helpers/database-access';
 import { startInProcessProvider } from './helpers/in-process-provider';
 import { octokitFor } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
@@ -215,7 +214,7 @@ describe('API rate limit', () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-rate-'));
     const first = await startTestProvider({ dataDir, rateLimit: { authenticated: 10 } });
     t = first;
-    const second = await startTestProvider({ dataDir, clock: first.clock, rateLimit: { authenticated: 10 } });
+    const second = await startTestProvider({ dataDir, databaseUrl: first.databaseUrl, clock: first.clock, rateLimit: { authenticated: 10 } });
     try {
       const user = await createUser(first);
       const { token } = await signIn(first, user);
@@ -294,14 +293,12 @@ describe('API rate limit', () => {
     const { token } = await signIn(t, user);
     // (a first use writes the token's last_used_at; the clock stands still, so no write follows)
     assert.equal((await t.api.get('/meta', { token })).status, 200);
-    const other = new DatabaseSync(path.join(t.dataDir, DATABASE_FILE));
-    other.exec('BEGIN IMMEDIATE');
+    const release = await holdWriteLock(t);
     let res;
     try {
       res = await t.api.get('/meta', { token });
     } finally {
-      other.exec('ROLLBACK');
-      other.close();
+      await release();
     }
     assert.equal(res.status, 200, res.text);
     assert.equal(res.headers.get('x-ratelimit-limit'), null);

@@ -1,11 +1,9 @@
 // The sweeper revokes tokens unused for 365 days (never used: counted from creation), and forgets
 // the API rate-limit counts of ended windows, with the provider's clock moved forward.
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
-import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
 import { createUser } from '../builders/users';
 import { createClassicToken } from '../builders/tokens';
+import { selectRows } from './helpers/database-access';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 const DAY = 24 * 60 * 60_000;
@@ -55,17 +53,14 @@ describe('unused-token sweeper', () => {
     const user = await createUser(t);
     const { token } = await createClassicToken(t, user, { name: 'counted', scopes: ['repo'] });
     assert.equal((await t.api.get('/user', { token })).status, 200);
-    const db = new DatabaseSync(path.join(t.dataDir, DATABASE_FILE), { readOnly: true });
-    try {
-      const counts = () => db.prepare('SELECT key, window_start FROM rate_limits').all() as { key: string; window_start: string }[];
-      const before = counts().find((r) => r.key === `user:${user.id}`);
-      assert.ok(before, JSON.stringify(counts()));
-      t.clock.advance(2 * 60 * 60_000);
-      await until('the ended window to be forgotten', async () => counts().every((r) => r.window_start > before.window_start));
-      assert.equal(counts().length, 0);
-      assert.equal((await t.api.get('/user', { token })).headers.get('x-ratelimit-used'), '1', 'a new window counts from 1');
-    } finally {
-      db.close();
-    }
+    // window_start: an ISO string (SQLite) or a Date (PostgreSQL).
+    const time = (v: string | Date) => new Date(v).getTime();
+    const counts = async () => (await selectRows(t, 'SELECT key, window_start FROM rate_limits')) as { key: string; window_start: string | Date }[];
+    const before = (await counts()).find((r) => r.key === `user:${user.id}`);
+    assert.ok(before, JSON.stringify(await counts()));
+    t.clock.advance(2 * 60 * 60_000);
+    await until('the ended window to be forgotten', async () => (await counts()).every((r) => time(r.window_start) > time(before.window_start)));
+    assert.equal((await counts()).length, 0);
+    assert.equal((await t.api.get('/user', { token })).headers.get('x-ratelimit-used'), '1', 'a new window counts from 1');
   });
 });

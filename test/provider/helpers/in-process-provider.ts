@@ -14,7 +14,7 @@ import { keyFileSource } from '../../../src/provider/secrets/data-key';
 import { openPostgresStore, PostgresStore } from '../../../src/provider/store/postgres/postgres-store';
 import { openSqliteStore, SqliteStore } from '../../../src/provider/store/sqlite/sqlite-store';
 import { ApiClient } from '../../builders/api-client';
-import { TEST_RATE_LIMIT, type TestProvider } from './provider';
+import { TEST_RATE_LIMIT, testPasswordHasher, type TestProvider } from './provider';
 import { dropTestDatabase, testDatabaseUrl } from './test-database';
 
 export interface InProcessProvider extends TestProvider {
@@ -26,7 +26,8 @@ export interface InProcessProvider extends TestProvider {
 
 /**
  * `routes`: extra route modules, registered after the built-in ones (they may add hooks too).
- * `passwords`: the context's password hasher (e.g. one that counts or holds verifications).
+ * `passwords`: the context's password hasher (e.g. one that counts or holds verifications;
+ * default testPasswordHasher()).
  */
 export async function startInProcessProvider(
   dataDir: string,
@@ -36,7 +37,7 @@ export async function startInProcessProvider(
 ): Promise<InProcessProvider> {
   const databaseUrl = await testDatabaseUrl();
   const store = databaseUrl ? await openPostgresStore(databaseUrl, { dataKey: keyFileSource(dataDir), dataDir }) : await openSqliteStore(dataDir);
-  const ctx = createProviderContext(store, { clock, dataDir, rateLimit: TEST_RATE_LIMIT, ...opts });
+  const ctx = createProviderContext(store, { clock, dataDir, rateLimit: TEST_RATE_LIMIT, passwords: opts.passwords ?? testPasswordHasher() });
   let app: FastifyInstance;
   try {
     app = buildApp(ctx, { routes });

@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { boundedPasswordHasher, DEFAULT_SCRYPT, type PasswordHasher } from '../../../src/provider/auth/passwords';
 import { ManualClock } from '../../../src/provider/clock';
 import { ProviderOptions, RunningProvider, startProvider } from '../../../src/provider/index';
 import { ApiClient } from '../../builders/api-client';
@@ -29,6 +30,17 @@ export interface TestProvider {
  */
 export const TEST_RATE_LIMIT = { authenticated: 1_000_000, anonymous: 1_000_000 };
 
+/**
+ * The password hasher of test providers: scrypt as in production but with N = 2^10 instead of
+ * 2^15, about 50 times less work. The suite signs up and signs in over a thousand times, and at
+ * production cost hashing was the larger part of its CPU time. Tests of the stored hash itself
+ * pass `passwords: boundedPasswordHasher()` (production's); `tessera serve` processes always hash
+ * at production cost.
+ */
+export function testPasswordHasher(): PasswordHasher {
+  return boundedPasswordHasher({ params: { ...DEFAULT_SCRYPT, N: 2 ** 10 } });
+}
+
 export async function startTestProvider(opts: Partial<Omit<ProviderOptions, 'clock'>> & { clock?: ManualClock; keepDataDir?: boolean } = {}): Promise<TestProvider> {
   const dataDir = opts.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'tessera-test-')));
   const clock = opts.clock ?? new ManualClock(Date.now());
@@ -38,6 +50,7 @@ export async function startTestProvider(opts: Partial<Omit<ProviderOptions, 'clo
     tls: 'off',
     ...opts,
     rateLimit: { ...TEST_RATE_LIMIT, ...opts.rateLimit },
+    passwords: opts.passwords ?? testPasswordHasher(),
     ...(databaseUrl ? { databaseUrl } : {}),
     host: '127.0.0.1',
     port: opts.port ?? 0,
