@@ -1,13 +1,19 @@
 // GitHub's documented list parameters: /user/repos `since` / `before`; the grant and request lists'
 // bracketed `owner[]` / `token_id[]`; the audit log's `phrase` qualifiers, `order` and the
-// `after` / `before` cursors of its Link header. Bad values are refused with 422 naming them.
+// `after` / `before` cursors of its Link header; the approval queue's filters, matched a page at a
+// time. Bad values are refused with 422 naming them.
 import * as assert from 'node:assert/strict';
 import type { Octokit } from '@octokit/rest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ManualClock } from '../../src/provider/clock';
 import { uniqueName } from '../builders/unique-name';
 import { newSession, type Session } from '../builders/sessions';
 import { createFineGrainedToken } from '../builders/tokens';
 import { addMember, createOrg, setPolicy } from '../builders/orgs';
 import { createRepo } from '../builders/repos';
+import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
 import { octokitFor } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -118,3 +124,58 @@ describe('documented list parameters', function () {
 function cursorOf(documentId: string): string {
   return Buffer.from(`audit:${documentId}`, 'utf8').toString('base64url');
 }
+
+describe('the filtered approval queue', function () {
+  this.timeout(60_000);
+  let dataDir: string;
+  let t: InProcessProvider;
+  before(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-queue-'));
+    t = await startInProcessProvider(dataDir, new ManualClock(Date.now()));
+  });
+  after(async () => {
+    await t.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('pages what passes the filter: per_page and page, direction, and Link headers counting the matches only; never reads the whole queue', async () => {
+    const owner = await newSession(t);
+    const dev = await newSession(t);
+    const org = await createOrg(t, owner);
+    await addMember(t, org, owner, dev);
+    await setPolicy(t, org, owner, { require_approval: true });
+    const repo = uniqueName('web');
+    await createRepo(t, owner, org, repo, true);
+    const made: { id: number; contents: boolean }[] = [];
+    for (let i = 0; i < 7; i++) {
+      const contents = i % 3 !== 1; // five ask for contents, two for administration only
+      const permissions = { repository: contents ? { contents: 'read' } : { administration: 'read' } };
+      const tok = await createFineGrainedToken(t, dev, { resource_owner: org, repository_selection: 'all', permissions, justification: `t${i}` });
+      made.push({ id: tok.id, contents });
+    }
+    const withContents = made.filter((m) => m.contents).map((m) => m.id);
+    const pageSizes: (number | undefined)[] = [];
+    const list = t.store.tokenRequests.list.bind(t.store.tokenRequests);
+    t.store.tokenRequests.list = async (q) => {
+      pageSizes.push(q.limit);
+      return list(q);
+    };
+    const get = (query: string) => t.api.get(`/orgs/${org}/personal-access-token-requests?${query}`, { token: owner.token });
+    const ids = (res: { json: { token_id: number }[] }) => res.json.map((r) => r.token_id);
+
+    const first = await get('permission=contents&per_page=2&direction=asc');
+    assert.equal(first.status, 200, first.text);
+    assert.deepEqual(ids(first), withContents.slice(0, 2));
+    assert.match(first.headers.get('link') ?? '', /page=3>; rel="last"/, 'five matches: three pages of two');
+    const last = await get('permission=contents&per_page=2&page=3&direction=asc');
+    assert.deepEqual(ids(last), withContents.slice(4));
+    assert.doesNotMatch(last.headers.get('link') ?? '', /rel="next"/);
+    assert.deepEqual(ids(await get('permission=contents&per_page=2&page=2')), [...withContents].reverse().slice(2, 4), 'newest first by default');
+    assert.deepEqual(ids(await get('permission=contents&per_page=2&page=4')), []);
+    assert.deepEqual(ids(await get(`permission=administration&owner=${dev.user.login}&repository=${repo}&direction=asc`)), made.filter((m) => !m.contents).map((m) => m.id));
+    assert.deepEqual(ids(await get('repository=no-such-repository')), []);
+    assert.deepEqual(ids(await get(`owner=${owner.user.login}`)), [], 'the owner requested none');
+    assert.deepEqual(ids(await get('last_used_after=2000-01-01T00:00:00Z')), [], 'none was used');
+    assert.ok(pageSizes.length > 0 && pageSizes.every((n) => n !== undefined && n <= 30), `every read is a page: ${JSON.stringify(pageSizes)}`);
+  });
+});

@@ -90,11 +90,6 @@ export function grantFilter(q: GrantListQuery): GrantFilter {
   };
 }
 
-/** Whether the filter reads anything of a token or its requester (not only the order). */
-export function filtersTokens(f: GrantFilter): boolean {
-  return !!(f.owners || f.tokenIds || f.repository || f.permission || f.lastUsedBefore || f.lastUsedAfter);
-}
-
 /** Whether a token (and its requester) passes the filter. */
 export async function matchesGrantFilter(ctx: ProviderContext, f: GrantFilter, org: OrganizationRecord, t: TokenRecord, user: UserRecord): Promise<boolean> {
   if (f.owners && !f.owners.has(user.login.toLowerCase())) return false;

@@ -1,11 +1,11 @@
-// The approval queue's list: which pending requests pass a filter, and the JSON of a page of them.
+// The approval queue's list: a page of the pending requests that pass a filter, and its JSON.
 import type { TokenRequestJson } from '../../shared/api-types';
 import type { ProviderContext } from '../context';
 import type { OrganizationRecord } from '../store/organizations';
-import type { TokenRequestRecord } from '../store/token-requests';
+import type { TokenRequestRecord, TokenRequestTokenFilter } from '../store/token-requests';
 import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
-import { GrantFilter, matchesGrantFilter } from './grant-filters';
+import type { GrantFilter } from './grant-filters';
 import { tokenRequestJson } from './grant-json';
 
 async function withTokensAndRequesters(
@@ -27,18 +27,35 @@ async function withTokensAndRequesters(
   return out;
 }
 
-/** The requests (in the given order) whose token and requester pass the filter. */
-export async function matchingRequests(
+/**
+ * A page of the org's pending requests that pass the filter, and how many pass it: the filter is
+ * matched by the store's query (logins and the repository name resolved first), so a page reads
+ * its own rows only.
+ */
+export async function pendingRequestsPage(
   ctx: ProviderContext,
   filter: GrantFilter,
   org: OrganizationRecord,
-  requests: readonly TokenRequestRecord[],
-): Promise<TokenRequestRecord[]> {
-  const out: TokenRequestRecord[] = [];
-  for (const { r, token, requester } of await withTokensAndRequesters(ctx, requests)) {
-    if (await matchesGrantFilter(ctx, filter, org, token, requester)) out.push(r);
+  page: { limit: number; offset: number },
+): Promise<{ rows: TokenRequestRecord[]; total: number }> {
+  const token: TokenRequestTokenFilter = {
+    ...(filter.tokenIds ? { tokenIds: [...filter.tokenIds] } : {}),
+    ...(filter.permission ? { permission: filter.permission } : {}),
+    ...(filter.lastUsedBefore ? { lastUsedBefore: filter.lastUsedBefore } : {}),
+    ...(filter.lastUsedAfter ? { lastUsedAfter: filter.lastUsedAfter } : {}),
+  };
+  if (filter.owners) {
+    const users = await Promise.all([...filter.owners].map((login) => ctx.store.users.byLogin(login)));
+    token.userIds = users.filter((u): u is UserRecord => !!u).map((u) => u.id);
   }
-  return out;
+  if (filter.repository) {
+    const repo = await ctx.store.repositories.byOwnerAndName('Organization', org.id, filter.repository);
+    if (!repo) return { rows: [], total: 0 };
+    token.repositoryId = repo.id;
+  }
+  const queue = { orgId: org.id, status: 'pending' as const, descending: filter.descending, token };
+  const [rows, total] = await Promise.all([ctx.store.tokenRequests.list({ ...queue, limit: page.limit, offset: page.offset }), ctx.store.tokenRequests.count(queue)]);
+  return { rows, total };
 }
 
 /** GitHub's JSON of these requests, in order (one look-up of their tokens and one of their requesters). */

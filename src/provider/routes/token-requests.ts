@@ -4,9 +4,9 @@
 // .../{pat_request_id}/repositories.
 import type { FastifyInstance } from 'fastify';
 import type { ReviewTokenRequest, ReviewTokenRequests } from '../../shared/api-types';
-import { filtersTokens, grantFilter, GrantListQuery, grantListQuerySchema } from '../approvals/grant-filters';
+import { grantFilter, GrantListQuery, grantListQuerySchema } from '../approvals/grant-filters';
 import { MAX_REVIEW_REASON, reviewRequests } from '../approvals/approval-service';
-import { matchingRequests, requestsJson } from '../approvals/request-list';
+import { pendingRequestsPage, requestsJson } from '../approvals/request-list';
 import { tokenRepositoriesJson } from '../approvals/token-repositories-json';
 import { principalOf } from '../authz/authorize';
 import type { AuthRequirement } from '../authz/requirement';
@@ -15,7 +15,6 @@ import { notFound } from '../http/errors';
 import { idParam } from '../http/params';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
-import type { TokenRequestRecord } from '../store/token-requests';
 
 const BASE = '/api/v3/orgs/:org/personal-access-token-requests';
 const PERMISSION = 'organization_personal_access_token_requests';
@@ -39,23 +38,8 @@ export function registerTokenRequestRoutes(app: FastifyInstance, ctx: ProviderCo
     { config: { auth: READ }, schema: { querystring: grantListQuerySchema } },
     async (request, reply) => {
       const { org } = organizationOf(request);
-      const filter = grantFilter(request.query);
       const page = pageOf(request.query);
-      const queue = { orgId: org.id, status: 'pending' as const, descending: filter.descending };
-      let rows: TokenRequestRecord[];
-      let total: number;
-      if (filtersTokens(filter)) {
-        // The filters read the token, its requester and its repositories: applied to the whole
-        // queue, and only the page's requests are turned into JSON.
-        const matching = await matchingRequests(ctx, filter, org, await ctx.store.tokenRequests.list(queue));
-        rows = matching.slice(page.offset, page.offset + page.limit);
-        total = matching.length;
-      } else {
-        [rows, total] = await Promise.all([
-          ctx.store.tokenRequests.list({ ...queue, limit: page.limit, offset: page.offset }),
-          ctx.store.tokenRequests.count(queue),
-        ]);
-      }
+      const { rows, total } = await pendingRequestsPage(ctx, grantFilter(request.query), org, page);
       setLinkHeader(request, reply, page, total, ctx.origin);
       return requestsJson(ctx, org, rows);
     },

@@ -25,11 +25,28 @@ export interface TokenGrantRecord {
   grantedBy: number | null;
 }
 
+/** What a request's token must be to be listed (every field given must hold). */
+export interface TokenRequestTokenFilter {
+  /** Requested by one of these users. */
+  userIds?: readonly number[];
+  /** For one of these tokens. */
+  tokenIds?: readonly number[];
+  /** The token reaches this repository: all repositories, or a subset that holds it. */
+  repositoryId?: number;
+  /** The token asks for this permission (in any group). */
+  permission?: string;
+  /** The token was last used before / after this time (never used: neither). */
+  lastUsedBefore?: Date;
+  lastUsedAfter?: Date;
+}
+
 export interface TokenRequestQuery {
   orgId?: number;
   tokenId?: number;
   userId?: number;
   status?: TokenRequestStatus;
+  /** Matched in the query itself, so a page reads only its own rows and the index. */
+  token?: TokenRequestTokenFilter;
   /** Newest first instead of oldest first. */
   descending?: boolean;
   limit?: number;

@@ -1,7 +1,8 @@
 // Store contract: the approval queue (requests of fine-grained tokens for an org) and grants.
 import * as assert from 'node:assert/strict';
-import type { Store } from '../../../src/provider/store/store';
-import { at, makeOrg, makeToken, makeUser, StoreFactory, T0, withStore } from './fixtures';
+import type { NewToken, Store } from '../../../src/provider/store/store';
+import type { TokenRequestTokenFilter } from '../../../src/provider/store/token-requests';
+import { at, makeOrg, makeToken, makeUser, MINUTE, StoreFactory, T0, withStore } from './fixtures';
 
 async function setup(store: Store) {
   const owner = await makeUser(store);
@@ -56,6 +57,65 @@ export function approvalStoreContract(makeStore: StoreFactory): void {
       assert.equal(await s.store.tokenRequests.count({ ...queue, limit: 1, offset: 3 }), 4, 'limit and offset aside');
       assert.equal(await s.store.tokenRequests.count({ orgId: org.id }), 5);
       assert.equal(await s.store.tokenRequests.count({ orgId: org.id, status: 'approved' }), 0);
+    });
+
+    it('filters the queue in the query: requester, token, repository, permission and last use; pages and counts what passes', async () => {
+      const { owner, dev, org } = await setup(s.store);
+      const other = await makeUser(s.store);
+      const repo = await s.store.repositories.create({ ownerType: 'Organization', ownerId: org.id, name: 'web', private: true, createdBy: owner.id, createdAt: T0 });
+      const elsewhere = await s.store.repositories.create({ ownerType: 'Organization', ownerId: org.id, name: 'api', private: true, createdBy: owner.id, createdAt: T0 });
+      const fg = async (userId: number, over: Partial<NewToken>) => {
+        const t = await makeToken(s.store, userId, { kind: 'fine_grained', resourceOwnerType: 'Organization', resourceOwnerId: org.id, status: 'pending', ...over });
+        const r = await s.store.tokenRequests.create({ orgId: org.id, tokenId: t.id, userId, justification: null, createdAt: T0 });
+        return { t, r };
+      };
+      const all = await fg(dev.id, { repositorySelection: 'all', permissions: { repository: { contents: 'read' } } });
+      const subset = await fg(dev.id, { repositorySelection: 'subset', permissions: { organization: { members: 'read' }, repository: { issues: 'write' } } });
+      await s.store.fineGrainedTokens.setRepositories(subset.t.id, [repo.id]);
+      const subsetElsewhere = await fg(other.id, { repositorySelection: 'subset', permissions: { repository: { contents: 'write' } } });
+      await s.store.fineGrainedTokens.setRepositories(subsetElsewhere.t.id, [elsewhere.id]);
+      const none = await fg(other.id, { repositorySelection: 'none', permissions: { account: { email_addresses: 'read' } } });
+      const noPermissions = await fg(other.id, { repositorySelection: 'all', permissions: null });
+      await s.store.tokens.touchLastUsed(all.t.id, at(10 * MINUTE), 0);
+      await s.store.tokens.touchLastUsed(subset.t.id, at(20 * MINUTE), 0);
+      const queue = { orgId: org.id, status: 'pending' as const };
+      const ids = async (token: TokenRequestTokenFilter, page: { limit?: number; offset?: number; descending?: boolean } = {}) =>
+        (await s.store.tokenRequests.list({ ...queue, ...page, token })).map((r) => r.id);
+      const count = (token: TokenRequestTokenFilter) => s.store.tokenRequests.count({ ...queue, token, limit: 1, offset: 1 });
+
+      assert.deepEqual(await ids({}), [all.r.id, subset.r.id, subsetElsewhere.r.id, none.r.id, noPermissions.r.id], 'an empty filter lets every request through');
+      assert.deepEqual(await ids({ userIds: [dev.id] }), [all.r.id, subset.r.id]);
+      assert.deepEqual(await ids({ userIds: [] }), [], 'no users: none');
+      assert.deepEqual(await ids({ tokenIds: [none.t.id, all.t.id] }), [all.r.id, none.r.id]);
+      assert.deepEqual(await ids({ tokenIds: [] }), []);
+      assert.deepEqual(await ids({ repositoryId: repo.id }), [all.r.id, subset.r.id, noPermissions.r.id], "all repositories, or a subset holding it; never 'none'");
+      assert.deepEqual(await ids({ repositoryId: elsewhere.id }), [all.r.id, subsetElsewhere.r.id, noPermissions.r.id]);
+      assert.deepEqual(await ids({ permission: 'contents' }), [all.r.id, subsetElsewhere.r.id], 'in any group, at any level');
+      assert.deepEqual(await ids({ permission: 'members' }), [subset.r.id]);
+      assert.deepEqual(await ids({ permission: 'email_addresses' }), [none.r.id]);
+      assert.deepEqual(await ids({ permission: 'repository' }), [], 'a group is not a permission');
+      assert.deepEqual(await ids({ lastUsedBefore: at(15 * MINUTE) }), [all.r.id], 'never used: not before');
+      assert.deepEqual(await ids({ lastUsedAfter: at(15 * MINUTE) }), [subset.r.id], 'never used: not after');
+      assert.deepEqual(await ids({ lastUsedAfter: at(10 * MINUTE) }), [subset.r.id], 'after is strict');
+      assert.deepEqual(await ids({ userIds: [dev.id, other.id], repositoryId: repo.id, permission: 'issues' }), [subset.r.id], 'every field given must hold');
+
+      // A page of what passes, either way round, counted apart from the page.
+      const contents = { permission: 'contents', userIds: [dev.id, other.id] };
+      assert.deepEqual(await ids({ repositoryId: repo.id }, { limit: 2, offset: 1 }), [subset.r.id, noPermissions.r.id]);
+      assert.deepEqual(await ids({ repositoryId: repo.id }, { descending: true, limit: 2 }), [noPermissions.r.id, subset.r.id]);
+      assert.deepEqual(await ids(contents, { limit: 1, offset: 1 }), [subsetElsewhere.r.id]);
+      assert.deepEqual(await ids(contents, { limit: 5, offset: 2 }), []);
+      assert.equal(await count(contents), 2);
+      assert.equal(await count({ repositoryId: repo.id }), 3);
+      assert.equal(await count({ userIds: [] }), 0);
+
+      // Only pending requests of this org: a reviewed one, or one of another org, never passes.
+      await s.store.tokenRequests.review([all.r.id], org.id, { approve: true, reason: null, reviewerId: owner.id, now: at(30 * MINUTE) });
+      const otherOrg = await makeOrg(s.store, owner.id);
+      await s.store.tokenRequests.create({ orgId: otherOrg.id, tokenId: subsetElsewhere.t.id, userId: other.id, justification: null, createdAt: T0 });
+      assert.deepEqual(await ids({ permission: 'contents' }), [], 'the token moved its request to another org; the approved one is no longer pending');
+      const inOtherOrg = await s.store.tokenRequests.list({ orgId: otherOrg.id, status: 'pending', token: { permission: 'contents' } });
+      assert.deepEqual(inOtherOrg.map((r) => r.tokenId), [subsetElsewhere.t.id]);
     });
 
     it('reviews all of the given pending requests or none; approving records grants', async () => {

@@ -37,6 +37,20 @@ export class PgTokenRequestStore implements TokenRequestStore {
     if (q.tokenId !== undefined) conds.push(`token_id = ${p.add(q.tokenId)}`);
     if (q.userId !== undefined) conds.push(`user_id = ${p.add(q.userId)}`);
     if (q.status !== undefined) conds.push(`status = ${p.add(q.status)}`);
+    const f = q.token;
+    if (f?.userIds) conds.push(`user_id = ANY(${p.add(f.userIds)}::bigint[])`);
+    if (f?.tokenIds) conds.push(`token_id = ANY(${p.add(f.tokenIds)}::bigint[])`);
+    const onToken: string[] = [];
+    if (f?.repositoryId !== undefined) {
+      onToken.push(`(t.repository_selection IS NULL OR t.repository_selection = 'all' OR (t.repository_selection = 'subset'
+        AND EXISTS (SELECT 1 FROM token_repositories tr WHERE tr.token_id = t.id AND tr.repository_id = ${p.add(f.repositoryId)})))`);
+    }
+    if (f?.permission !== undefined) {
+      onToken.push(`EXISTS (SELECT 1 FROM jsonb_each(t.permissions::jsonb) g WHERE jsonb_typeof(g.value) = 'object' AND g.value ? ${p.add(f.permission)})`);
+    }
+    if (f?.lastUsedBefore) onToken.push(`t.last_used_at < ${p.add(f.lastUsedBefore)}`);
+    if (f?.lastUsedAfter) onToken.push(`t.last_used_at > ${p.add(f.lastUsedAfter)}`);
+    if (onToken.length) conds.push(`EXISTS (SELECT 1 FROM tokens t WHERE t.id = token_requests.token_id AND ${onToken.join(' AND ')})`);
     return conds.length ? `WHERE ${conds.join(' AND ')}` : '';
   }
 

@@ -54,6 +54,22 @@ export class SqliteTokenRequestStore implements TokenRequestStore {
     if (q.tokenId !== undefined) { conds.push('token_id = ?'); args.push(q.tokenId); }
     if (q.userId !== undefined) { conds.push('user_id = ?'); args.push(q.userId); }
     if (q.status !== undefined) { conds.push('status = ?'); args.push(q.status); }
+    const f = q.token;
+    if (f?.userIds) { conds.push(`user_id IN (${placeholders(f.userIds.length) || 'NULL'})`); args.push(...f.userIds); }
+    if (f?.tokenIds) { conds.push(`token_id IN (${placeholders(f.tokenIds.length) || 'NULL'})`); args.push(...f.tokenIds); }
+    const onToken: string[] = [];
+    if (f?.repositoryId !== undefined) {
+      onToken.push(`(t.repository_selection IS NULL OR t.repository_selection = 'all' OR (t.repository_selection = 'subset'
+        AND EXISTS (SELECT 1 FROM token_repositories tr WHERE tr.token_id = t.id AND tr.repository_id = ?)))`);
+      args.push(f.repositoryId);
+    }
+    if (f?.permission !== undefined) {
+      onToken.push(`EXISTS (SELECT 1 FROM json_each(t.permissions) g, json_each(g.value) p WHERE g.type = 'object' AND p.key = ?)`);
+      args.push(f.permission);
+    }
+    if (f?.lastUsedBefore) { onToken.push('t.last_used_at < ?'); args.push(iso(f.lastUsedBefore)); }
+    if (f?.lastUsedAfter) { onToken.push('t.last_used_at > ?'); args.push(iso(f.lastUsedAfter)); }
+    if (onToken.length) conds.push(`EXISTS (SELECT 1 FROM tokens t WHERE t.id = token_requests.token_id AND ${onToken.join(' AND ')})`);
     return { sql: conds.length ? `WHERE ${conds.join(' AND ')}` : '', args };
   }
 
