@@ -263,7 +263,7 @@ describe('API rate limit', () => {
     const limit = 400;
     const first = await startTestProvider({ dataDir, rateLimit: { authenticated: limit } });
     t = first;
-    const second = await startTestProvider({ dataDir, clock: first.clock, rateLimit: { authenticated: limit } });
+    const second = await startTestProvider({ dataDir, databaseUrl: first.databaseUrl, clock: first.clock, rateLimit: { authenticated: limit } });
     try {
       const user = await createUser(first);
       const { token } = await signIn(first, user); // 1
