@@ -61,6 +61,21 @@ function lookupArgs(args: unknown[]): unknown[] {
   return args.map((a) => (hasNul(a) ? null : Array.isArray(a) ? a.filter((v) => !hasNul(v)) : a));
 }
 
+/**
+ * Reads run as prepared statements, named by their SQL text: each pooled connection parses and
+ * plans a text once instead of on every call. The names are shared by every store in the process
+ * (a name stands for one text); texts past MAX_PREPARED (SQL built with a varying number of
+ * parameters) run unprepared.
+ */
+const MAX_PREPARED = 2000;
+const statementNames = new Map<string, string>();
+
+function statementName(sql: string): string | undefined {
+  let name = statementNames.get(sql);
+  if (!name && statementNames.size < MAX_PREPARED) statementNames.set(sql, (name = `tessera_read_${statementNames.size + 1}`));
+  return name;
+}
+
 export class PgDb {
   /** `tx` set: a transaction on that client. */
   private constructor(
@@ -83,17 +98,14 @@ export class PgDb {
     return this.tx.client;
   }
 
-  /**
-   * `prepared`: a name for the statement, for the few reads on every request's path (the token
-   * look-up): each pooled connection parses and plans it once, not on every call. A name stands
-   * for one SQL text.
-   */
-  async rows(sql: string, args: unknown[] = [], prepared?: string): Promise<Row[]> {
+  /** A read: a prepared statement of its connection (statementName). */
+  async rows(sql: string, args: unknown[] = []): Promise<Row[]> {
     const target = this.target();
     for (let attempt = 1; ; attempt++) {
       try {
         const values = lookupArgs(args);
-        const result = prepared ? await target.query({ name: prepared, text: sql, values }) : await target.query(sql, values);
+        const name = statementName(sql);
+        const result = name ? await target.query({ name, text: sql, values }) : await target.query(sql, values);
         return result.rows;
       } catch (err) {
         if (this.tx || !isLostConnection(err) || attempt > this.lostConnectionRetries()) throw err;
@@ -106,8 +118,8 @@ export class PgDb {
     return ((this.pool as { options?: { max?: number } }).options?.max ?? 10) + 1;
   }
 
-  async row(sql: string, args: unknown[] = [], prepared?: string): Promise<Row | undefined> {
-    return (await this.rows(sql, args, prepared))[0];
+  async row(sql: string, args: unknown[] = []): Promise<Row | undefined> {
+    return (await this.rows(sql, args))[0];
   }
 
   /** A statement that changes data (rows: what RETURNING gave). */

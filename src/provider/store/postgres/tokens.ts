@@ -68,7 +68,7 @@ export class PgTokenStore implements TokenStore {
   }
 
   async byDigestWithUser(hashedToken: string): Promise<{ token: TokenRecord; user: UserRecord } | undefined> {
-    const r = await this.db.row(WITH_USER, [hashedToken], 'token_with_user');
+    const r = await this.db.row(WITH_USER, [hashedToken]);
     return r ? split(r) : undefined;
   }
 
