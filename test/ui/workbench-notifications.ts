@@ -29,7 +29,13 @@ export async function waitForNotification(page: Page, text: RegExp | string, tim
 export async function waitForDialog(page: Page, text?: RegExp | string, timeout = DEFAULT_TIMEOUT): Promise<Locator> {
   let dialog = page.locator('.monaco-dialog-box');
   if (text !== undefined) dialog = dialog.filter({ hasText: typeof text === 'string' ? new RegExp(escapeRegExp(text)) : text });
-  await dialog.first().waitFor({ state: 'visible', timeout });
+  try {
+    await dialog.first().waitFor({ state: 'visible', timeout });
+  } catch (err) {
+    const dialogs = await page.locator('.monaco-dialog-box').allTextContents();
+    const notifications = await page.locator('.notification-list-item-message').allTextContents();
+    throw new Error(`${(err as Error).message}\nshowing: dialogs ${JSON.stringify(dialogs)}, notifications ${JSON.stringify(notifications)}`);
+  }
   return dialog.first();
 }
 

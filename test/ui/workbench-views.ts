@@ -144,16 +144,20 @@ async function contextMenuPick(page: Page, label: string | RegExp): Promise<void
     const items = await menu.locator('.action-item .action-label').allTextContents();
     throw new Error(`context menu has no enabled item ${label}; it shows: ${JSON.stringify(items.filter(Boolean))}`);
   }
-  await item.hover(); // focuses the item
-  await item.click();
-  // A click that lands while the menu is still settling is dropped by the workbench: Enter runs the
-  // focused item instead.
-  try {
-    await menu.waitFor({ state: 'hidden', timeout: 1_000 });
-  } catch {
-    await item.hover();
-    await page.keyboard.press('Enter');
-    await menu.waitFor({ state: 'hidden' });
+  // A click that lands while the menu is still settling is dropped by the workbench, so a menu
+  // still showing after a while gets the click again. Never a key press: on a busy machine the
+  // first click may run late, and a key would then land on whatever the item opened (a modal
+  // dialog's default button). Playwright clicks only where the item itself receives the click.
+  for (let attempt = 1; ; attempt++) {
+    const timeout = attempt === 1 ? DEFAULT_TIMEOUT : 5_000;
+    try {
+      await item.hover({ timeout }); // focuses the item
+      await item.click({ timeout });
+    } catch (err) {
+      if (attempt === 1) throw err; // (later, the menu may have closed meanwhile: checked below)
+    }
+    if (await menu.waitFor({ state: 'hidden', timeout: 5_000 }).then(() => true, () => false)) return;
+    if (attempt >= 3) throw new Error(`the context menu item ${label} did not run after ${attempt} clicks`);
   }
 }
 
