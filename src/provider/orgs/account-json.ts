@@ -1,9 +1,9 @@
 // GitHub's simple-user, organization-simple and organization-full objects, as owners of
 // repositories, requesters in the approval queue and members of organizations. Every account's
 // `avatar_url` is its generated avatar (avatars/identicon.ts).
-import type { AccountUrlsJson, OrganizationJson, OrganizationProfileJson, OrganizationSimpleJson, OrgOwnerJson } from '../../shared/api-types';
+import type { OrganizationJson, OrganizationProfileJson, OrganizationSimpleJson, OrgOwnerJson } from '../../shared/api-types';
 import type { SimpleUserJson } from '../../shared/api-types';
-import { avatarUrl, AvatarKind } from '../avatars/identicon';
+import { avatarUrl } from '../avatars/identicon';
 import { apiBase, ProviderContext } from '../context';
 import type { RepositoryCounts } from '../store/repositories';
 import type { OrganizationRecord } from '../store/organizations';
@@ -14,11 +14,18 @@ export function nodeId(prefix: string, id: number): string {
   return Buffer.from(`${prefix}:${id}`, 'utf8').toString('base64');
 }
 
-/** The URLs of a simple-user: users and organizations alike live under /users/{login}. */
-function accountUrlsJson(ctx: ProviderContext, kind: AvatarKind, id: number, login: string): AccountUrlsJson {
+/**
+ * An account where GitHub puts a simple-user: users and organizations alike live under
+ * /users/{login}. One object literal (no spreads in the middle): V8 builds and serializes an object
+ * of one fixed shape many times faster, and lists carry one of these per item.
+ */
+function accountJson<T extends 'User' | 'Organization'>(ctx: ProviderContext, type: T, id: number, login: string, siteAdmin: boolean) {
   const url = `${apiBase(ctx)}/users/${login}`;
   return {
-    avatar_url: avatarUrl(ctx, kind, id),
+    login,
+    id,
+    node_id: nodeId(type, id),
+    avatar_url: avatarUrl(ctx, type === 'User' ? 'u' : 'o', id),
     gravatar_id: '',
     url,
     html_url: `${ctx.origin}/${login}`,
@@ -31,31 +38,19 @@ function accountUrlsJson(ctx: ProviderContext, kind: AvatarKind, id: number, log
     repos_url: `${url}/repos`,
     events_url: `${url}/events{/privacy}`,
     received_events_url: `${url}/received_events`,
+    type,
+    site_admin: siteAdmin,
   };
 }
 
 export function simpleUserJson(ctx: ProviderContext, u: UserRecord): SimpleUserJson {
-  return {
-    login: u.login,
-    id: u.id,
-    node_id: nodeId('User', u.id),
-    ...accountUrlsJson(ctx, 'u', u.id, u.login),
-    type: 'User',
-    site_admin: u.siteAdmin,
-    name: u.name,
-  };
+  // (A spread first is a copy of the literal's shape, as fast as the literal.)
+  return { ...accountJson(ctx, 'User', u.id, u.login, u.siteAdmin), name: u.name };
 }
 
 /** An org in the places GitHub puts a simple-user (a repository's owner). */
 export function orgAsOwnerJson(ctx: ProviderContext, o: OrganizationRecord): OrgOwnerJson {
-  return {
-    login: o.login,
-    id: o.id,
-    node_id: nodeId('Organization', o.id),
-    ...accountUrlsJson(ctx, 'o', o.id, o.login),
-    type: 'Organization',
-    site_admin: false,
-  };
+  return accountJson(ctx, 'Organization', o.id, o.login, false) as OrgOwnerJson;
 }
 
 export function organizationSimpleJson(ctx: ProviderContext, o: OrganizationRecord): OrganizationSimpleJson {

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { AccountTokenRecord, AccountTokenStore } from '../account-tokens';
 import { dateOrNull, iso, Row } from './rows';
-import { statement } from './statements';
+import { statement, oneRow } from './statements';
 
 export function toRecord(r: Row): AccountTokenRecord {
   return { tokenId: Number(r.token_id), orgId: Number(r.org_id), active: Number(r.active) === 1, deactivatedAt: dateOrNull(r.deactivated_at) };
@@ -16,7 +16,7 @@ export class SqliteAccountTokenStore implements AccountTokenStore {
   }
 
   async get(tokenId: number): Promise<AccountTokenRecord | undefined> {
-    const r = statement(this.db, 'SELECT * FROM account_tokens WHERE token_id = ?').get(tokenId) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT * FROM account_tokens WHERE token_id = ?', tokenId) as Row | undefined;
     return r ? toRecord(r) : undefined;
   }
 
@@ -25,7 +25,7 @@ export class SqliteAccountTokenStore implements AccountTokenStore {
   }
 
   async count(orgId: number): Promise<number> {
-    const { n } = statement(this.db, 'SELECT COUNT(*) AS n FROM account_tokens WHERE org_id = ?').get(orgId) as { n: number };
+    const { n } = oneRow(this.db, 'SELECT COUNT(*) AS n FROM account_tokens WHERE org_id = ?', orgId) as { n: number };
     return Number(n);
   }
 

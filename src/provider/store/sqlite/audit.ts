@@ -2,7 +2,7 @@ import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { AuditEventRecord, AuditFilter, AuditQuery, AuditStore, NewAuditEvent } from '../audit';
 import { date, iso, numOrNull, Row, strOrNull } from './rows';
 import type { SqliteChangeVersion } from './change-version';
-import { statement } from './statements';
+import { statement, oneRow } from './statements';
 
 export function toEvent(r: Row): AuditEventRecord {
   return {
@@ -28,11 +28,10 @@ export class SqliteAuditStore implements AuditStore {
   ) {}
 
   async append(e: NewAuditEvent): Promise<AuditEventRecord> {
-    const r = statement(this.db,
+    const r = oneRow(this.db,
         `INSERT INTO audit_events (action, created_at, actor_id, actor_login, user_id, user_login, org_id, org_login, token_id, actor_ip, data)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-      )
-      .get(e.action, iso(e.createdAt), e.actorId, e.actorLogin, e.userId, e.userLogin, e.orgId, e.orgLogin, e.tokenId, e.actorIp, JSON.stringify(e.data)) as Row;
+      e.action, iso(e.createdAt), e.actorId, e.actorLogin, e.userId, e.userLogin, e.orgId, e.orgLogin, e.tokenId, e.actorIp, JSON.stringify(e.data)) as Row;
     // An appended event is not a change any cache must see (Store.changeVersion).
     if (!this.db.isTransaction) this.changes.ignore(1);
     return toEvent(r);
@@ -47,7 +46,8 @@ export class SqliteAuditStore implements AuditStore {
 
   async count(q: AuditFilter): Promise<number> {
     const { where, args } = auditWhere(q);
-    return Number((statement(this.db, `SELECT count(*) AS n FROM audit_events ${where}`).get(...args) as Row).n);
+    return Number((oneRow(this.db, `SELECT count(*) AS n FROM audit_events ${where}`,
+      ...args) as Row).n);
   }
 }
 

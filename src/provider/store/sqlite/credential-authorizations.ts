@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { CredentialAuthorizationRecord, CredentialAuthorizationStore } from '../credential-authorizations';
 import { date, dateOrNull, iso, Row } from './rows';
-import { statement } from './statements';
+import { statement, oneRow } from './statements';
 
 export function toAuthorization(r: Row): CredentialAuthorizationRecord {
   return {
@@ -28,7 +28,7 @@ export class SqliteCredentialAuthorizationStore implements CredentialAuthorizati
   }
 
   async get(orgId: number, tokenId: number): Promise<CredentialAuthorizationRecord | undefined> {
-    const r = statement(this.db, 'SELECT * FROM credential_authorizations WHERE org_id = ? AND token_id = ?').get(orgId, tokenId) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT * FROM credential_authorizations WHERE org_id = ? AND token_id = ?', orgId, tokenId) as Row | undefined;
     return r ? toAuthorization(r) : undefined;
   }
 

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { DeployKeyRecord, DeployKeyStore, NewDeployKey } from '../deploy-keys';
 import { date, dateOrNull, iso, mapUnique, numOrNull, Row } from './rows';
-import { statement } from './statements';
+import { statement, oneRow } from './statements';
 
 export function toKey(r: Row): DeployKeyRecord {
   return {
@@ -27,11 +27,11 @@ export class SqliteDeployKeyStore implements DeployKeyStore {
           .run(k.repositoryId, k.title, k.key, k.readOnly ? 1 : 0, k.addedBy, k.tokenId, iso(k.createdAt)),
       () => 'key',
     );
-    return toKey(statement(this.db, 'SELECT * FROM deploy_keys WHERE id = ?').get(Number(r.lastInsertRowid)) as Row);
+    return toKey(oneRow(this.db, 'SELECT * FROM deploy_keys WHERE id = ?', Number(r.lastInsertRowid)) as Row);
   }
 
   async byId(repositoryId: number, id: number): Promise<DeployKeyRecord | undefined> {
-    const r = statement(this.db, 'SELECT * FROM deploy_keys WHERE repository_id = ? AND id = ?').get(repositoryId, id) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT * FROM deploy_keys WHERE repository_id = ? AND id = ?', repositoryId, id) as Row | undefined;
     return r ? toKey(r) : undefined;
   }
 
@@ -42,7 +42,7 @@ export class SqliteDeployKeyStore implements DeployKeyStore {
   }
 
   async count(repositoryId: number): Promise<number> {
-    return Number((statement(this.db, 'SELECT count(*) AS n FROM deploy_keys WHERE repository_id = ?').get(repositoryId) as Row).n);
+    return Number((oneRow(this.db, 'SELECT count(*) AS n FROM deploy_keys WHERE repository_id = ?', repositoryId) as Row).n);
   }
 
   async listByToken(tokenId: number): Promise<DeployKeyRecord[]> {

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { DeviceCodeRecord, DeviceCodeStatus, DeviceCodeStore, NewDeviceCode } from '../device-codes';
 import { date, dateOrNull, iso, mapUnique, numOrNull, Row } from './rows';
-import { statement } from './statements';
+import { statement, oneRow } from './statements';
 import { inTransaction } from './transaction';
 
 export function toDeviceCode(r: Row): DeviceCodeRecord {
@@ -43,17 +43,17 @@ export class SqliteDeviceCodeStore implements DeviceCodeStore {
   }
 
   async byId(id: number): Promise<DeviceCodeRecord | undefined> {
-    const r = statement(this.db, 'SELECT * FROM oauth_device_codes WHERE id = ?').get(id) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT * FROM oauth_device_codes WHERE id = ?', id) as Row | undefined;
     return r ? toDeviceCode(r) : undefined;
   }
 
   async byDeviceCodeDigest(digest: string): Promise<DeviceCodeRecord | undefined> {
-    const r = statement(this.db, 'SELECT * FROM oauth_device_codes WHERE device_code_digest = ?').get(digest) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT * FROM oauth_device_codes WHERE device_code_digest = ?', digest) as Row | undefined;
     return r ? toDeviceCode(r) : undefined;
   }
 
   async byUserCodeDigest(digest: string): Promise<DeviceCodeRecord | undefined> {
-    const r = statement(this.db, 'SELECT * FROM oauth_device_codes WHERE user_code_digest = ?').get(digest) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT * FROM oauth_device_codes WHERE user_code_digest = ?', digest) as Row | undefined;
     return r ? toDeviceCode(r) : undefined;
   }
 
@@ -68,7 +68,7 @@ export class SqliteDeviceCodeStore implements DeviceCodeStore {
   async slowDown(id: number, seconds: number): Promise<number> {
     return inTransaction(this.db, () => {
       statement(this.db, 'UPDATE oauth_device_codes SET interval_seconds = interval_seconds + ? WHERE id = ?').run(seconds, id);
-      const r = statement(this.db, 'SELECT interval_seconds FROM oauth_device_codes WHERE id = ?').get(id) as Row | undefined;
+      const r = oneRow(this.db, 'SELECT interval_seconds FROM oauth_device_codes WHERE id = ?', id) as Row | undefined;
       return r ? Number(r.interval_seconds) : 0;
     });
   }

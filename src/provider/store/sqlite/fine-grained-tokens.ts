@@ -3,7 +3,7 @@ import type { FineGrainedTokenStore, ResourceOwnerChange } from '../fine-grained
 import type { TokenRecord } from '../tokens';
 import { date, iso, Row } from './rows';
 import { inTransaction, placeholders } from './transaction';
-import { allRows, statement } from './statements';
+import { allRows, statement, oneRow } from './statements';
 
 export class SqliteFineGrainedTokenStore implements FineGrainedTokenStore {
   /** `tokenById` reads a token row (the core token store's byId). */
@@ -46,7 +46,7 @@ export class SqliteFineGrainedTokenStore implements FineGrainedTokenStore {
   }
 
   async issuedAt(tokenId: number): Promise<Date | undefined> {
-    const r = statement(this.db, 'SELECT issued_at FROM token_issuance WHERE token_id = ?').get(tokenId) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT issued_at FROM token_issuance WHERE token_id = ?', tokenId) as Row | undefined;
     return r ? date(r.issued_at) : undefined;
   }
 

@@ -1,7 +1,7 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { MembershipQuery, MembershipRecord, MembershipStore, OrgRole } from '../memberships';
 import { date, iso, numOrNull, Row } from './rows';
-import { statement } from './statements';
+import { statement, oneRow } from './statements';
 
 export function toMembership(r: Row): MembershipRecord {
   return {
@@ -19,7 +19,7 @@ export class SqliteMembershipStore implements MembershipStore {
   constructor(private readonly db: DatabaseSync) {}
 
   async get(orgId: number, userId: number): Promise<MembershipRecord | undefined> {
-    const r = statement(this.db, 'SELECT * FROM org_memberships WHERE org_id = ? AND user_id = ?').get(orgId, userId) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT * FROM org_memberships WHERE org_id = ? AND user_id = ?', orgId, userId) as Row | undefined;
     return r ? toMembership(r) : undefined;
   }
 
@@ -42,7 +42,7 @@ export class SqliteMembershipStore implements MembershipStore {
 
   async count(q: MembershipQuery): Promise<number> {
     const { sql, args } = this.where(q);
-    const { n } = statement(this.db, `SELECT COUNT(*) AS n FROM org_memberships ${sql}`).get(...args) as { n: number };
+    const { n } = oneRow(this.db, `SELECT COUNT(*) AS n FROM org_memberships ${sql}`, ...args) as { n: number };
     return Number(n);
   }
 

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { NewOAuthApp, OAuthAppRecord, OAuthAppStore } from '../oauth-apps';
 import { date, iso, mapUnique, numOrNull, Row, strOrNull } from './rows';
-import { statement } from './statements';
+import { statement, oneRow } from './statements';
 import { placeholders } from './transaction';
 
 export function toOAuthApp(r: Row): OAuthAppRecord {
@@ -38,12 +38,12 @@ export class SqliteOAuthAppStore implements OAuthAppStore {
   }
 
   async byId(id: number): Promise<OAuthAppRecord | undefined> {
-    const r = statement(this.db, 'SELECT * FROM oauth_apps WHERE id = ?').get(id) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT * FROM oauth_apps WHERE id = ?', id) as Row | undefined;
     return r ? toOAuthApp(r) : undefined;
   }
 
   async byClientId(clientId: string): Promise<OAuthAppRecord | undefined> {
-    const r = statement(this.db, 'SELECT * FROM oauth_apps WHERE client_id = ?').get(clientId) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT * FROM oauth_apps WHERE client_id = ?', clientId) as Row | undefined;
     return r ? toOAuthApp(r) : undefined;
   }
 

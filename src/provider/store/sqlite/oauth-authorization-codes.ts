@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { AuthorizationCodeRecord, AuthorizationCodeStatus, AuthorizationCodeStore, NewAuthorizationRequest } from '../oauth-authorization-codes';
 import { date, iso, mapUnique, numOrNull, Row, strOrNull } from './rows';
-import { statement } from './statements';
+import { statement, oneRow } from './statements';
 
 export function toAuthorizationCode(r: Row): AuthorizationCodeRecord {
   return {
@@ -40,7 +40,7 @@ export class SqliteAuthorizationCodeStore implements AuthorizationCodeStore {
   }
 
   async byId(id: number): Promise<AuthorizationCodeRecord | undefined> {
-    const r = statement(this.db, 'SELECT * FROM oauth_authorization_codes WHERE id = ?').get(id) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT * FROM oauth_authorization_codes WHERE id = ?', id) as Row | undefined;
     return r ? toAuthorizationCode(r) : undefined;
   }
 
@@ -52,7 +52,7 @@ export class SqliteAuthorizationCodeStore implements AuthorizationCodeStore {
     const live = `ticket_digest = ? AND status = 'pending' AND expires_at > ?`;
     const r =
       decision === 'deny'
-        ? (statement(this.db, `DELETE FROM oauth_authorization_codes WHERE ${live} RETURNING *`).get(ticketDigest, iso(now)) as Row | undefined)
+        ? (oneRow(this.db, `DELETE FROM oauth_authorization_codes WHERE ${live} RETURNING *`, ticketDigest, iso(now)) as Row | undefined)
         : (mapUnique(
             () =>
               statement(
@@ -65,7 +65,7 @@ export class SqliteAuthorizationCodeStore implements AuthorizationCodeStore {
   }
 
   async byCodeDigest(digest: string): Promise<AuthorizationCodeRecord | undefined> {
-    const r = statement(this.db, 'SELECT * FROM oauth_authorization_codes WHERE code_digest = ?').get(digest) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT * FROM oauth_authorization_codes WHERE code_digest = ?', digest) as Row | undefined;
     return r ? toAuthorizationCode(r) : undefined;
   }
 

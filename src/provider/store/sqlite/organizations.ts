@@ -2,7 +2,7 @@ import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { ORGANIZATION_PROFILE_COLUMNS, type NewOrganization, type OrganizationRecord, type OrganizationStore, type OrganizationUpdate, type TokenPolicyRecord } from '../organizations';
 import { date, iso, mapUnique, numOrNull, Row, strOrNull } from './rows';
 import { inTransaction, placeholders } from './transaction';
-import { allRows, statement } from './statements';
+import { allRows, statement, oneRow } from './statements';
 
 export function toOrg(r: Row): OrganizationRecord {
   return {
@@ -45,17 +45,17 @@ export class SqliteOrganizationStore implements OrganizationStore {
       const id = Number(r.lastInsertRowid);
       statement(this.db, `INSERT INTO org_memberships (org_id, user_id, role, state, invited_by, created_at, updated_at) VALUES (?, ?, 'owner', 'active', NULL, ?, ?)`)
         .run(id, o.createdBy, iso(o.createdAt), iso(o.createdAt));
-      return toOrg(statement(this.db, 'SELECT * FROM organizations WHERE id = ?').get(id) as Row);
+      return toOrg(oneRow(this.db, 'SELECT * FROM organizations WHERE id = ?', id) as Row);
     });
   }
 
   async byId(id: number): Promise<OrganizationRecord | undefined> {
-    const r = statement(this.db, 'SELECT * FROM organizations WHERE id = ?').get(id) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT * FROM organizations WHERE id = ?', id) as Row | undefined;
     return r ? toOrg(r) : undefined;
   }
 
   async byLogin(login: string): Promise<OrganizationRecord | undefined> {
-    const r = statement(this.db, 'SELECT * FROM organizations WHERE lower(login) = lower(?)').get(login) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT * FROM organizations WHERE lower(login) = lower(?)', login) as Row | undefined;
     return r ? toOrg(r) : undefined;
   }
 

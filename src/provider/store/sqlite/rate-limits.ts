@@ -2,7 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { RateLimitCount, RateLimitStore } from '../rate-limits';
 import type { SqliteChangeVersion } from './change-version';
 import { date, iso, Row } from './rows';
-import { statement } from './statements';
+import { statement, oneRow } from './statements';
 
 // One statement, so concurrent requests (even from several processes) all count, each unit is
 // given out once and never more than limit + 1 is stored: below the limit up to ?4 units (never
@@ -26,7 +26,7 @@ export class SqliteRateLimitStore implements RateLimitStore {
   ) {}
 
   async hit(key: string, windowStart: Date, limit: number, units = 1): Promise<RateLimitCount> {
-    const r = statement(this.db, HIT).get(key, iso(windowStart), limit, Math.max(1, Math.floor(units))) as Row;
+    const r = oneRow(this.db, HIT, key, iso(windowStart), limit, Math.max(1, Math.floor(units))) as Row;
     this.written(1);
     return { used: Number(r.used), windowStart: date(r.window_start), granted: Number(r.granted) };
   }
@@ -37,7 +37,7 @@ export class SqliteRateLimitStore implements RateLimitStore {
   }
 
   async peek(key: string, windowStart: Date): Promise<number> {
-    const r = statement(this.db, 'SELECT used FROM rate_limits WHERE key = ? AND window_start >= ?').get(key, iso(windowStart)) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT used FROM rate_limits WHERE key = ? AND window_start >= ?', key, iso(windowStart)) as Row | undefined;
     return r ? Number(r.used) : 0;
   }
 

@@ -12,7 +12,7 @@ import {
 } from '../repositories';
 import { date, dateOrNull, iso, mapUnique, numOrNull, Row, strOrNull } from './rows';
 import { placeholders } from './transaction';
-import { allRows, statement } from './statements';
+import { allRows, statement, oneRow } from './statements';
 
 export function toRepository(r: Row): RepositoryRecord {
   return {
@@ -68,13 +68,12 @@ export class SqliteRepositoryStore implements RepositoryStore {
   }
 
   async byId(id: number): Promise<RepositoryRecord | undefined> {
-    const r = statement(this.db, 'SELECT * FROM repositories WHERE id = ?').get(id) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT * FROM repositories WHERE id = ?', id) as Row | undefined;
     return r ? toRepository(r) : undefined;
   }
 
   async byOwnerAndName(ownerType: 'User' | 'Organization', ownerId: number, name: string): Promise<RepositoryRecord | undefined> {
-    const r = statement(this.db, 'SELECT * FROM repositories WHERE owner_type = ? AND owner_id = ? AND lower(name) = lower(?)')
-      .get(ownerType, ownerId, name) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT * FROM repositories WHERE owner_type = ? AND owner_id = ? AND lower(name) = lower(?)', ownerType, ownerId, name) as Row | undefined;
     return r ? toRepository(r) : undefined;
   }
 
@@ -87,12 +86,11 @@ export class SqliteRepositoryStore implements RepositoryStore {
   async count(q: RepositoryQuery): Promise<number> {
     if (q.ids?.length === 0) return 0;
     const { where, args } = repositoryWhere(q);
-    return Number((statement(this.db, `SELECT count(*) AS n FROM repositories ${where}`).get(...args) as Row).n);
+    return Number((oneRow(this.db, `SELECT count(*) AS n FROM repositories ${where}`, ...args) as Row).n);
   }
 
   async countByOwner(ownerType: 'User' | 'Organization', ownerId: number): Promise<RepositoryCounts> {
-    const r = statement(this.db, 'SELECT count(*) FILTER (WHERE private = 0) AS public, count(*) FILTER (WHERE private = 1) AS private FROM repositories WHERE owner_type = ? AND owner_id = ?')
-      .get(ownerType, ownerId) as Row;
+    const r = oneRow(this.db, 'SELECT count(*) FILTER (WHERE private = 0) AS public, count(*) FILTER (WHERE private = 1) AS private FROM repositories WHERE owner_type = ? AND owner_id = ?', ownerType, ownerId) as Row;
     return { public: Number(r.public), private: Number(r.private) };
   }
 

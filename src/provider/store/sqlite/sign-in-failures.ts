@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { AttemptLimits, AttemptOutcome, AttemptReservation, FailureState, SignInFailureStore } from '../sign-in-failures';
 import { date, dateOrNull, iso, Row } from './rows';
-import { statement } from './statements';
+import { statement, oneRow } from './statements';
 import { inTransaction } from './transaction';
 
 export function toState(r: Row): FailureState {
@@ -12,7 +12,7 @@ export class SqliteSignInFailureStore implements SignInFailureStore {
   constructor(private readonly db: DatabaseSync) {}
 
   async get(key: string): Promise<FailureState | undefined> {
-    const r = statement(this.db, 'SELECT * FROM sign_in_failures WHERE key = ?').get(key) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT * FROM sign_in_failures WHERE key = ?', key) as Row | undefined;
     return r ? toState(r) : undefined;
   }
 
@@ -22,14 +22,14 @@ export class SqliteSignInFailureStore implements SignInFailureStore {
     // our count and our insert.
     return inTransaction(this.db, () => {
       statement(this.db, 'DELETE FROM sign_in_attempts WHERE key = ? AND reserved_at <= ?').run(key, iso(new Date(now.getTime() - limits.reservationTtlMs)));
-      const state = statement(this.db, 'SELECT * FROM sign_in_failures WHERE key = ?').get(key) as Row | undefined;
+      const state = oneRow(this.db, 'SELECT * FROM sign_in_failures WHERE key = ?', key) as Row | undefined;
       const s = state ? toState(state) : undefined;
       if (s?.lockedUntil && s.lockedUntil.getTime() > now.getTime()) return undefined;
       const current = s && !s.lockedUntil && s.windowStart.getTime() > now.getTime() - limits.windowMs;
       const failures = current ? s.count : 0;
-      const open = Number((statement(this.db, 'SELECT COUNT(*) AS n FROM sign_in_attempts WHERE key = ?').get(key) as Row).n);
+      const open = Number((oneRow(this.db, 'SELECT COUNT(*) AS n FROM sign_in_attempts WHERE key = ?', key) as Row).n);
       if (failures + open >= limits.threshold) return undefined;
-      const r = statement(this.db, 'INSERT INTO sign_in_attempts (key, reserved_at) VALUES (?, ?) RETURNING id').get(key, nowIso) as Row;
+      const r = oneRow(this.db, 'INSERT INTO sign_in_attempts (key, reserved_at) VALUES (?, ?) RETURNING id', key, nowIso) as Row;
       return { key, id: Number(r.id) };
     });
   }

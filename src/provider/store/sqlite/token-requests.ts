@@ -2,7 +2,7 @@ import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { TokenGrantRecord, TokenRequestQuery, TokenRequestRecord, TokenRequestStatus, TokenRequestStore } from '../token-requests';
 import { date, dateOrNull, iso, numOrNull, Row, strOrNull } from './rows';
 import { inTransaction, placeholders } from './transaction';
-import { statement } from './statements';
+import { statement, oneRow } from './statements';
 
 export function toRequest(r: Row): TokenRequestRecord {
   return {
@@ -38,12 +38,12 @@ export class SqliteTokenRequestStore implements TokenRequestStore {
       this.cancel(r.tokenId, r.createdAt);
       const res = statement(this.db, `INSERT INTO token_requests (org_id, token_id, user_id, status, justification, created_at) VALUES (?, ?, ?, 'pending', ?, ?)`)
         .run(r.orgId, r.tokenId, r.userId, r.justification, iso(r.createdAt));
-      return toRequest(statement(this.db, 'SELECT * FROM token_requests WHERE id = ?').get(Number(res.lastInsertRowid)) as Row);
+      return toRequest(oneRow(this.db, 'SELECT * FROM token_requests WHERE id = ?', Number(res.lastInsertRowid)) as Row);
     });
   }
 
   async byId(orgId: number, id: number): Promise<TokenRequestRecord | undefined> {
-    const r = statement(this.db, 'SELECT * FROM token_requests WHERE org_id = ? AND id = ?').get(orgId, id) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT * FROM token_requests WHERE org_id = ? AND id = ?', orgId, id) as Row | undefined;
     return r ? toRequest(r) : undefined;
   }
 
@@ -83,7 +83,7 @@ export class SqliteTokenRequestStore implements TokenRequestStore {
 
   async count(q: TokenRequestQuery): Promise<number> {
     const { sql, args } = this.where(q);
-    const { n } = statement(this.db, `SELECT COUNT(*) AS n FROM token_requests ${sql}`).get(...args) as { n: number };
+    const { n } = oneRow(this.db, `SELECT COUNT(*) AS n FROM token_requests ${sql}`, ...args) as { n: number };
     return Number(n);
   }
 
@@ -126,7 +126,7 @@ export class SqliteTokenRequestStore implements TokenRequestStore {
   }
 
   async grantOf(tokenId: number): Promise<TokenGrantRecord | undefined> {
-    const r = statement(this.db, 'SELECT * FROM token_grants WHERE token_id = ?').get(tokenId) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT * FROM token_grants WHERE token_id = ?', tokenId) as Row | undefined;
     return r ? toGrant(r) : undefined;
   }
 

@@ -5,7 +5,7 @@ import type { UserRecord } from '../users';
 import type { SqliteChangeVersion } from './change-version';
 import { date, dateOrNull, iso, isoOrNull, mapUnique, numOrNull, Row, strOrNull } from './rows';
 import { toUser, USER_COLUMNS } from './users';
-import { allRows, statement } from './statements';
+import { allRows, statement, oneRow } from './statements';
 import { inTransaction, placeholders } from './transaction';
 
 export const TOKEN_COLUMNS = [
@@ -13,6 +13,9 @@ export const TOKEN_COLUMNS = [
   'resource_owner_id', 'repository_selection', 'permissions', 'status', 'justification', 'status_reason', 'expires_at',
   'sudo_until', 'last_used_at', 'token_last_eight', 'hashed_token', 'created_at', 'updated_at',
 ] as const;
+
+const BY_ID = 'SELECT * FROM tokens WHERE id = ?';
+const BY_DIGEST = 'SELECT * FROM tokens WHERE hashed_token = ?';
 
 export function toToken(r: Row): TokenRecord {
   return {
@@ -43,8 +46,6 @@ export function toToken(r: Row): TokenRecord {
 }
 
 export class SqliteTokenStore implements TokenStore {
-  private readonly byIdStmt: StatementSync;
-  private readonly byDigestStmt: StatementSync;
   private readonly touchStmt: StatementSync;
   private readonly withUserStmt: StatementSync;
 
@@ -52,8 +53,6 @@ export class SqliteTokenStore implements TokenStore {
     private readonly db: DatabaseSync,
     private readonly changes: SqliteChangeVersion,
   ) {
-    this.byIdStmt = statement(db, 'SELECT * FROM tokens WHERE id = ?');
-    this.byDigestStmt = statement(db, 'SELECT * FROM tokens WHERE hashed_token = ?');
     // One statement, rows as arrays (node:sqlite builds arrays much faster than objects).
     this.withUserStmt = db.prepare(
       `SELECT ${TOKEN_COLUMNS.map((c) => `t.${c}`).join(', ')}, ${USER_COLUMNS.map((c) => `u.${c}`).join(', ')},
@@ -83,11 +82,11 @@ export class SqliteTokenStore implements TokenStore {
           ),
       () => 'hashed_token',
     );
-    return toToken(this.byIdStmt.get(Number(r.lastInsertRowid)) as Row);
+    return toToken(oneRow(this.db, BY_ID, Number(r.lastInsertRowid)) as Row);
   }
 
   async byId(id: number): Promise<TokenRecord | undefined> {
-    const r = this.byIdStmt.get(id) as Row | undefined;
+    const r = oneRow(this.db, BY_ID, id) as Row | undefined;
     return r ? toToken(r) : undefined;
   }
 
@@ -98,7 +97,7 @@ export class SqliteTokenStore implements TokenStore {
   }
 
   async byDigest(hashedToken: string): Promise<TokenRecord | undefined> {
-    const r = this.byDigestStmt.get(hashedToken) as Row | undefined;
+    const r = oneRow(this.db, BY_DIGEST, hashedToken) as Row | undefined;
     return r ? toToken(r) : undefined;
   }
 
@@ -142,25 +141,23 @@ export class SqliteTokenStore implements TokenStore {
 
   async count(q: TokenQuery): Promise<number> {
     const { sql, args } = this.where(q);
-    const { n } = statement(this.db, `SELECT COUNT(*) AS n FROM tokens ${sql}`).get(...args) as { n: number };
+    const { n } = oneRow(this.db, `SELECT COUNT(*) AS n FROM tokens ${sql}`, ...args) as { n: number };
     return Number(n);
   }
 
   async findByNote(userId: number, kind: TokenKind, note: string, fingerprint: string | null): Promise<TokenRecord | undefined> {
-    const r = statement(this.db,
+    const r = oneRow(this.db,
         `SELECT * FROM tokens WHERE user_id = ? AND kind = ? AND note = ? AND COALESCE(fingerprint, '') = ?
          AND status != 'revoked' LIMIT 1`,
-      )
-      .get(userId, kind, note, fingerprint ?? '') as Row | undefined;
+      userId, kind, note, fingerprint ?? '') as Row | undefined;
     return r ? toToken(r) : undefined;
   }
 
   async findByClient(userId: number, clientId: string, fingerprint: string | null): Promise<TokenRecord | undefined> {
-    const r = statement(this.db,
+    const r = oneRow(this.db,
         `SELECT * FROM tokens WHERE user_id = ? AND client_id = ? AND COALESCE(fingerprint, '') = ?
          AND status != 'revoked' ORDER BY id LIMIT 1`,
-      )
-      .get(userId, clientId, fingerprint ?? '') as Row | undefined;
+      userId, clientId, fingerprint ?? '') as Row | undefined;
     return r ? toToken(r) : undefined;
   }
 
@@ -198,7 +195,7 @@ export class SqliteTokenStore implements TokenStore {
   }
 
   async latestUse(userId: number): Promise<Date | null> {
-    const r = statement(this.db, 'SELECT MAX(last_used_at) AS latest FROM tokens WHERE user_id = ?').get(userId) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT MAX(last_used_at) AS latest FROM tokens WHERE user_id = ?', userId) as Row | undefined;
     return dateOrNull(r?.latest);
   }
 

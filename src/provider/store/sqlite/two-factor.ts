@@ -5,7 +5,7 @@ import { DataKeyError } from '../../secrets/data-key';
 import { SEALED_PREFIX, SecretBox } from '../../secrets/secret-box';
 import type { TwoFactorRecord, TwoFactorStore } from '../two-factor';
 import { date, dateOrNull, iso, numOrNull, Row } from './rows';
-import { statement } from './statements';
+import { statement, oneRow } from './statements';
 import { inTransaction } from './transaction';
 
 export const secretContext = (userId: number) => `two_factor.secret:${userId}`;
@@ -54,7 +54,7 @@ export class SqliteTwoFactorStore implements TwoFactorStore {
   ) {}
 
   async get(userId: number): Promise<TwoFactorRecord | undefined> {
-    const r = statement(this.db, 'SELECT * FROM two_factor WHERE user_id = ?').get(userId) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT * FROM two_factor WHERE user_id = ?', userId) as Row | undefined;
     return r ? toRecord(r, this.box) : undefined;
   }
 
@@ -81,7 +81,7 @@ export class SqliteTwoFactorStore implements TwoFactorStore {
     let sealed = 0;
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      if (!statement(this.db, 'SELECT 1 AS x FROM data_key WHERE id = 1 AND key_id = ?').get(this.box.keyId)) throw keyReplaced();
+      if (!oneRow(this.db, 'SELECT 1 AS x FROM data_key WHERE id = 1 AND key_id = ?', this.box.keyId)) throw keyReplaced();
       const rows = statement(this.db, 'SELECT user_id, secret FROM two_factor WHERE secret NOT LIKE ?').all(`${SEALED_PREFIX}%`) as Row[];
       const update = statement(this.db, 'UPDATE two_factor SET secret = ? WHERE user_id = ? AND secret = ?');
       for (const r of rows) {
@@ -108,7 +108,7 @@ export class SqliteTwoFactorStore implements TwoFactorStore {
 
   async replaceRecoveryCodes(userId: number, recoveryCodeDigests: string[]): Promise<boolean> {
     return inTransaction(this.db, () => {
-      if (!statement(this.db, 'SELECT 1 AS x FROM two_factor WHERE user_id = ? AND enabled = 1').get(userId)) return false;
+      if (!oneRow(this.db, 'SELECT 1 AS x FROM two_factor WHERE user_id = ? AND enabled = 1', userId)) return false;
       this.writeRecoveryCodes(userId, recoveryCodeDigests);
       return true;
     });
@@ -145,7 +145,7 @@ export class SqliteTwoFactorStore implements TwoFactorStore {
   }
 
   async remainingRecoveryCodes(userId: number): Promise<number> {
-    const { n } = statement(this.db, 'SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = ? AND used_at IS NULL').get(userId) as { n: number };
+    const { n } = oneRow(this.db, 'SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = ? AND used_at IS NULL', userId) as { n: number };
     return Number(n);
   }
 }

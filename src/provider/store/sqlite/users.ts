@@ -1,7 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { USER_PROFILE_COLUMNS, type NewUser, type UserRecord, type UserStore, type UserUpdate } from '../users';
 import { date, iso, mapUnique, Row, strOrNull } from './rows';
-import { allRows, statement } from './statements';
+import { allRows, statement, oneRow } from './statements';
 import { inTransaction, placeholders } from './transaction';
 
 export const USER_COLUMNS = ['id', 'login', 'email', 'name', 'password_hash', 'site_admin', 'created_at', 'updated_at', ...USER_PROFILE_COLUMNS.map(([, c]) => c)] as const;
@@ -31,20 +31,18 @@ export function toUser(r: Row): UserRecord {
   };
 }
 
+const BY_ID = `${SELECT} WHERE u.id = ?`;
+const BY_LOGIN = `${SELECT} WHERE lower(u.login) = lower(?)`;
+const BY_EMAIL = `${SELECT} WHERE lower(u.email) = lower(?)`;
+
 function uniqueField(message: string): string {
   return /email/.test(message) ? 'email' : 'login';
 }
 
 export class SqliteUserStore implements UserStore {
-  private readonly byIdStmt: StatementSync;
-  private readonly byLoginStmt: StatementSync;
-  private readonly byEmailStmt: StatementSync;
   private readonly insertStmt: StatementSync;
 
   constructor(private readonly db: DatabaseSync) {
-    this.byIdStmt = statement(db, `${SELECT} WHERE u.id = ?`);
-    this.byLoginStmt = statement(db, `${SELECT} WHERE lower(u.login) = lower(?)`);
-    this.byEmailStmt = statement(db, `${SELECT} WHERE lower(u.email) = lower(?)`);
     this.insertStmt = db.prepare(
       `INSERT INTO users (login, email, name, password_hash, site_admin, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -56,7 +54,7 @@ export class SqliteUserStore implements UserStore {
       () => this.insertStmt.run(u.login, u.email, u.name ?? null, u.passwordHash, u.siteAdmin ? 1 : 0, iso(u.createdAt), iso(u.createdAt)),
       uniqueField,
     );
-    return toUser(this.byIdStmt.get(Number(r.lastInsertRowid)) as Row);
+    return toUser(oneRow(this.db, BY_ID, Number(r.lastInsertRowid)) as Row);
   }
 
   async create(user: NewUser): Promise<UserRecord> {
@@ -65,13 +63,13 @@ export class SqliteUserStore implements UserStore {
 
   async createFirstIsAdmin(user: Omit<NewUser, 'siteAdmin'>): Promise<UserRecord> {
     return inTransaction(this.db, () => {
-      const { n } = statement(this.db, 'SELECT COUNT(*) AS n FROM users').get() as { n: number };
+      const { n } = oneRow(this.db, 'SELECT COUNT(*) AS n FROM users') as { n: number };
       return this.insert({ ...user, siteAdmin: Number(n) === 0 });
     });
   }
 
   async byId(id: number): Promise<UserRecord | undefined> {
-    const r = this.byIdStmt.get(id) as Row | undefined;
+    const r = oneRow(this.db, BY_ID, id) as Row | undefined;
     return r ? toUser(r) : undefined;
   }
 
@@ -82,17 +80,17 @@ export class SqliteUserStore implements UserStore {
   }
 
   async byLogin(login: string): Promise<UserRecord | undefined> {
-    const r = this.byLoginStmt.get(login) as Row | undefined;
+    const r = oneRow(this.db, BY_LOGIN, login) as Row | undefined;
     return r ? toUser(r) : undefined;
   }
 
   async byEmail(email: string): Promise<UserRecord | undefined> {
-    const r = this.byEmailStmt.get(email) as Row | undefined;
+    const r = oneRow(this.db, BY_EMAIL, email) as Row | undefined;
     return r ? toUser(r) : undefined;
   }
 
   async count(): Promise<number> {
-    const { n } = statement(this.db, 'SELECT COUNT(*) AS n FROM users').get() as { n: number };
+    const { n } = oneRow(this.db, 'SELECT COUNT(*) AS n FROM users') as { n: number };
     return Number(n);
   }
 
