@@ -6,6 +6,7 @@ import { appliedMigrations, Migration, runMigrations } from '../../src/provider/
 import { MIGRATIONS } from '../../src/provider/store/sqlite/migrations';
 import { SqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
 import { SecretBox } from '../../src/provider/secrets/secret-box';
+import { allRows, oneRow } from '../../src/provider/store/sqlite/statements';
 import { randomBytes } from 'node:crypto';
 
 
@@ -50,5 +51,21 @@ describe('provider SQLite store', () => {
     s.db.prepare(`UPDATE data_key SET key_id = 'another'`).run();
     await assert.rejects(s.twoFactor.beginSetup(u.id, 'JBSWY3DPEHPK3PXP', now), /another data key/);
     assert.throws(() => s.twoFactor.sealPlaintextSecrets(), /another data key/);
+  });
+
+  it('reads rows as objects by column name, whatever the names; a single-row read follows a schema change', () => {
+    const db = new DatabaseSync(':memory:');
+    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO t (name) VALUES ('a'), ('b')");
+    assert.deepEqual(allRows(db, 'SELECT * FROM t ORDER BY id').map((r) => ({ ...r })), [{ id: 1, name: 'a' }, { id: 2, name: 'b' }]);
+    assert.deepEqual({ ...oneRow(db, 'SELECT * FROM t WHERE id = ?', 2) }, { id: 2, name: 'b' });
+    assert.equal(oneRow(db, 'SELECT * FROM t WHERE id = ?', 3), undefined);
+    // Names that are not plain identifiers are still keys, and `__proto__` never becomes a prototype.
+    const odd = oneRow(db, `SELECT 1 AS "a b", 2 AS "__proto__", 3 AS "x'y"`)!;
+    assert.deepEqual(Object.keys(odd), ['a b', '__proto__', "x'y"]);
+    assert.equal(Object.getPrototypeOf(odd), Object.prototype);
+    assert.equal(odd['a b'], 1);
+    // A column added after the statement was first read shows in the next read.
+    db.exec("ALTER TABLE t ADD COLUMN extra TEXT DEFAULT 'e'");
+    assert.deepEqual({ ...oneRow(db, 'SELECT * FROM t WHERE id = ?', 1) }, { id: 1, name: 'a', extra: 'e' });
   });
 });

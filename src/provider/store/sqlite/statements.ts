@@ -46,7 +46,8 @@ function rowMaker(names: readonly string[]): RowMaker {
   }
   return (values) => {
     const row: Record<string, SQLOutputValue> = {};
-    for (let i = 0; i < names.length; i++) row[names[i]] = values[i];
+    // (defineProperty: an assignment to `__proto__` would set the prototype, not a key.)
+    for (let i = 0; i < names.length; i++) Object.defineProperty(row, names[i], { value: values[i], enumerable: true, writable: true, configurable: true });
     return row;
   };
 }
