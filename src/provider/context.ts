@@ -3,6 +3,9 @@
 // builds a context is create-context.ts, so modules the context's parts import can import this.
 import type { AccountTokenAuthenticator } from './auth/account-token';
 import type { PrincipalCache } from './auth/principal-cache';
+import type { AccountOwner } from './repos/account-owner';
+import type { RepositoryCounts } from './store/repositories';
+import type { StoreVersionCache } from './store/store-version-cache';
 import type { PasswordHasher } from './auth/passwords';
 import type { Guard } from './authz/guard';
 import type { Clock } from './clock';
@@ -41,6 +44,11 @@ export interface ProviderContext {
   accountTokens: AccountTokenAuthenticator;
   /** Token look-ups by digest, kept while the store has not changed (auth/principal-cache.ts). */
   readonly principalCache: PrincipalCache;
+  /** Accounts by login or id and their repository counts, kept while the store has not changed (repos/account-owner.ts, repos/repository-counts.ts). */
+  readonly readCaches: {
+    readonly accounts: StoreVersionCache<AccountOwner>;
+    readonly repositoryCounts: StoreVersionCache<RepositoryCounts>;
+  };
   readonly rateLimits: {
     /** The API rate limit's counts, reserved from the store in blocks (http/rate-limit-reservations.ts). */
     readonly api: RateLimitReservations;

@@ -2,6 +2,7 @@
 // tokens, principal cache, rate limits (the API's, GitHub's defaults unless given).
 import { authenticateAccountToken } from './auth/account-token';
 import { PrincipalCache } from './auth/principal-cache';
+import { StoreVersionCache } from './store/store-version-cache';
 import { boundedPasswordHasher, type PasswordHasher } from './auth/passwords';
 import type { Guard } from './authz/guard';
 import { defaultGuards } from './authz/guards';
@@ -15,6 +16,9 @@ import { Logger, redactingLogger } from './logger';
 import { CREDENTIALS_REVOKE_LIMIT } from './routes/credentials-revoke';
 import type { Store } from './store/store';
 import { VERSION } from './version';
+
+/** Accounts (and repository counts) kept in memory at most: a team's active accounts. */
+const READ_CACHE_MAX_ENTRIES = 4096;
 
 /** A context over `store` with the default guards; `log` is wrapped in the redactor. */
 export function createProviderContext(
@@ -48,6 +52,7 @@ export function createProviderContext(
     guards: opts.guards ?? defaultGuards([...ORGANIZATION_GUARDS]),
     accountTokens: authenticateAccountToken,
     principalCache: new PrincipalCache(store),
+    readCaches: { accounts: new StoreVersionCache(store, READ_CACHE_MAX_ENTRIES), repositoryCounts: new StoreVersionCache(store, READ_CACHE_MAX_ENTRIES) },
     rateLimits: {
       api: new RateLimitReservations(store.rateLimits),
       credentialsRevoke: new RateLimiter(store.rateLimits, clock, 'credentials-revoke', CREDENTIALS_REVOKE_LIMIT, HOUR),

@@ -1,7 +1,8 @@
 // The change signal the principal cache relies on (Store.changeVersion, SQLite) and the cache
 // itself (src/provider/auth/principal-cache.ts), on a real store: what moves the version and what
 // does not, when another connection's commit is seen, the cache's bound, order and frozen records,
-// and authentication reading the store only when it must.
+// authentication reading the store only when it must, and the account and repository-count caches
+// (store/store-version-cache.ts) alike.
 import * as assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
@@ -12,6 +13,9 @@ import { PrincipalCache, type TokenWithUser } from '../../src/provider/auth/prin
 import { authenticateToken } from '../../src/provider/auth/token-auth';
 import { ManualClock, MINUTE } from '../../src/provider/clock';
 import { createProviderContext } from '../../src/provider/create-context';
+import { ownerByLogin } from '../../src/provider/repos/account-owner';
+import { repositoryCountsOf } from '../../src/provider/repos/repository-counts';
+import { withTransaction } from '../../src/provider/transaction';
 import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
 import { openSqliteStore, SqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
 import type { TokenRecord } from '../../src/provider/store/tokens';
@@ -217,5 +221,34 @@ describe('the store change version (SQLite) and the principal cache', () => {
     await cache.lookUp('other', read(8));
     await cache.lookUp('other', read(8));
     assert.equal(cache.size, 0, 'a store that cannot tell: nothing kept');
+  });
+
+  it('accounts and their repository counts are read once while the store has not changed, again after a change, and past the cache inside a transaction', async () => {
+    const ctx = createProviderContext(store, { clock: new ManualClock(new Date()), dataDir });
+    const reads = { byLogin: 0, counts: 0 };
+    const byLogin = store.users.byLogin.bind(store.users);
+    const countByOwner = store.repositories.countByOwner.bind(store.repositories);
+    store.users.byLogin = (login) => (reads.byLogin++, byLogin(login));
+    store.repositories.countByOwner = (type, id) => (reads.counts++, countByOwner(type, id));
+    const owner = (await ownerByLogin(ctx, 'VER'))!;
+    assert.equal(owner.login, 'ver');
+    assert.equal((await ownerByLogin(ctx, 'ver'))?.id, user.id);
+    assert.equal(reads.byLogin, 1, 'one read for both spellings');
+    assert.ok(Object.isFrozen(owner) && owner.type === 'User' && Object.isFrozen(owner.user));
+    assert.deepEqual(await repositoryCountsOf(ctx, 'User', user.id), { public: 0, private: 0 });
+    await repositoryCountsOf(ctx, 'User', user.id);
+    assert.equal(reads.counts, 1);
+    await store.repositories.create({ ownerType: 'User', ownerId: user.id, name: 'r', private: true, createdBy: user.id, createdAt: new Date() });
+    assert.deepEqual(await repositoryCountsOf(ctx, 'User', user.id), { public: 0, private: 1 }, 'a write emptied the cache');
+    await store.users.update(user.id, { name: 'renamed', updatedAt: new Date() });
+    const renamed = await ownerByLogin(ctx, 'ver');
+    assert.equal(renamed?.type === 'User' && renamed.user.name, 'renamed');
+    assert.equal(reads.byLogin, 2);
+    await withTransaction(ctx, async (tx) => {
+      await tx.store.users.update(user.id, { name: 'inside', updatedAt: new Date() });
+      const inside = await ownerByLogin(tx, 'ver');
+      assert.equal(inside?.type === 'User' && inside.user.name, 'inside', 'a transaction reads its own writes, past the cache');
+    });
+    assert.equal(reads.byLogin, 2, 'the transaction read through its own store');
   });
 });

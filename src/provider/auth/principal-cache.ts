@@ -2,13 +2,14 @@
 // and user records), so a busy client does not pay a database read on every call. Only the look-up
 // is cached: every check (kind, revoked, expiry against the clock, last_used_at) still runs on
 // every request (auth/token-auth.ts).
-//  - Invalidation: the cache is tagged with the store's change version (Store.changeVersion) and
-//    emptied as soon as it moves: after any write through this process (revoke, delete,
+//  - Kept in a StoreVersionCache (store/store-version-cache.ts): tagged with the store's change
+//    version (Store.changeVersion) and emptied as soon as it moves: after any write through this process (revoke, delete,
 //    regenerate, narrowed scopes, password or 2FA change, policy, approval, ...) and after any
 //    commit by another process sharing the data. A store that cannot tell (undefined) is read.
 //  - Bounded: at most `maxEntries` digests, least recently used out first.
 //  - Records handed out are frozen: several requests share them.
 import type { Store } from '../store/store';
+import { StoreVersionCache } from '../store/store-version-cache';
 import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
 
@@ -19,56 +20,29 @@ export interface TokenWithUser {
   readonly user: UserRecord;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value) && !(value instanceof Date)) {
-    for (const v of Object.values(value as object)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
-
 export class PrincipalCache {
-  private readonly entries = new Map<string, TokenWithUser>();
-  private version: number | undefined;
+  private readonly cache: StoreVersionCache<TokenWithUser>;
 
-  constructor(
-    private readonly store: Pick<Store, 'changeVersion'>,
-    readonly maxEntries = PRINCIPAL_CACHE_MAX_ENTRIES,
-  ) {}
+  constructor(store: Pick<Store, 'changeVersion'>, maxEntries = PRINCIPAL_CACHE_MAX_ENTRIES) {
+    this.cache = new StoreVersionCache(store, maxEntries);
+  }
 
   /** The token and user `digest` finds: from memory while the store has not changed, else read. */
-  async lookUp(digest: string, read: (digest: string) => Promise<TokenWithUser | undefined>): Promise<TokenWithUser | undefined> {
-    const version = this.store.changeVersion();
-    if (version !== this.version) {
-      this.entries.clear();
-      this.version = version;
-    }
-    if (version === undefined) return read(digest);
-    const hit = this.entries.get(digest);
-    if (hit) {
-      this.entries.delete(digest); // most recently used last
-      this.entries.set(digest, hit);
-      return hit;
-    }
-    const found = await read(digest);
-    if (!found) return undefined;
-    const entry = deepFreeze({ token: { ...found.token }, user: { ...found.user } });
-    // Kept only when nothing has been seen to change since the read began.
-    if (this.version === version) {
-      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-      this.entries.set(digest, entry);
-    }
-    return entry;
+  lookUp(digest: string, read: (digest: string) => Promise<TokenWithUser | undefined>): Promise<TokenWithUser | undefined> {
+    // (Copies: the records kept are frozen, not the ones the store handed out.)
+    return this.cache.get(digest, async () => {
+      const found = await read(digest);
+      return found && { token: { ...found.token }, user: { ...found.user } };
+    });
   }
 
   /** After this process wrote the token's last_used_at: the cached copy follows. */
   touched(digest: string, lastUsedAt: Date): void {
-    const entry = this.entries.get(digest);
-    if (!entry || (entry.token.lastUsedAt && entry.token.lastUsedAt >= lastUsedAt)) return;
-    this.entries.set(digest, { token: deepFreeze({ ...entry.token, lastUsedAt }), user: entry.user });
+    this.cache.replace(digest, (entry) =>
+      entry.token.lastUsedAt && entry.token.lastUsedAt >= lastUsedAt ? undefined : { token: { ...entry.token, lastUsedAt }, user: entry.user });
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.cache.size;
   }
 }

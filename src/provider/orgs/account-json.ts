@@ -5,6 +5,7 @@ import type { OrganizationJson, OrganizationProfileJson, OrganizationSimpleJson,
 import type { SimpleUserJson } from '../../shared/api-types';
 import { avatarUrl } from '../avatars/identicon';
 import { apiBase, ProviderContext } from '../context';
+import { repositoryCountsOf } from '../repos/repository-counts';
 import type { RepositoryCounts } from '../store/repositories';
 import type { OrganizationRecord } from '../store/organizations';
 import type { UserRecord } from '../store/users';
@@ -113,5 +114,5 @@ export function organizationJson(ctx: ProviderContext, o: OrganizationRecord, co
 
 /** organizationJson with the repository counts read from the store. */
 export async function organizationWithCountsJson(ctx: ProviderContext, o: OrganizationRecord, reader: OrganizationReader): Promise<OrganizationJson> {
-  return organizationJson(ctx, o, await ctx.store.repositories.countByOwner('Organization', o.id), reader);
+  return organizationJson(ctx, o, await repositoryCountsOf(ctx, 'Organization', o.id), reader);
 }

@@ -10,22 +10,28 @@ export type AccountOwner =
   | { type: 'User'; id: number; login: string; user: UserRecord }
   | { type: 'Organization'; id: number; login: string; org: OrganizationRecord };
 
+/** The account `login` names (kept while the store has not changed: ctx.readCaches). */
 export async function ownerByLogin(ctx: ProviderContext, login: string): Promise<AccountOwner | undefined> {
   if (!login || login.length > 100) return undefined;
-  const user = await ctx.store.users.byLogin(login);
-  if (user) return { type: 'User', id: user.id, login: user.login, user };
-  const org = await ctx.store.organizations.byLogin(login);
-  if (org) return { type: 'Organization', id: org.id, login: org.login, org };
-  return undefined;
+  return ctx.readCaches.accounts.get(`login:${login.toLowerCase()}`, async () => {
+    const user = await ctx.store.users.byLogin(login);
+    if (user) return { type: 'User', id: user.id, login: user.login, user };
+    const org = await ctx.store.organizations.byLogin(login);
+    if (org) return { type: 'Organization', id: org.id, login: org.login, org };
+    return undefined;
+  }, ctx.store);
 }
 
+/** The account of this type and id (kept while the store has not changed: ctx.readCaches). */
 export async function ownerById(ctx: ProviderContext, type: ResourceOwnerType, id: number): Promise<AccountOwner | undefined> {
-  if (type === 'User') {
-    const user = await ctx.store.users.byId(id);
-    return user ? { type: 'User', id, login: user.login, user } : undefined;
-  }
-  const org = await ctx.store.organizations.byId(id);
-  return org ? { type: 'Organization', id, login: org.login, org } : undefined;
+  return ctx.readCaches.accounts.get(accountKey(type, id), async () => {
+    if (type === 'User') {
+      const user = await ctx.store.users.byId(id);
+      return user ? { type: 'User', id, login: user.login, user } : undefined;
+    }
+    const org = await ctx.store.organizations.byId(id);
+    return org ? { type: 'Organization', id, login: org.login, org } : undefined;
+  }, ctx.store);
 }
 
 export function ownerRef(o: AccountOwner): ResourceOwnerRef {

@@ -3,6 +3,7 @@
 import type { UserJson, UserProfileJson } from '../../shared/api-types';
 import type { ProviderContext } from '../context';
 import { simpleUserJson } from '../orgs/account-json';
+import { repositoryCountsOf } from '../repos/repository-counts';
 import type { RepositoryCounts } from '../store/repositories';
 import type { UserRecord } from '../store/users';
 
@@ -28,7 +29,7 @@ export function userJson(ctx: ProviderContext, u: UserRecord, repos: RepositoryC
 
 /** userJson with the user's repository counts read from the store. */
 export async function userWithCountsJson(ctx: ProviderContext, u: UserRecord): Promise<UserJson> {
-  return userJson(ctx, u, await ctx.store.repositories.countByOwner('User', u.id));
+  return userJson(ctx, u, await repositoryCountsOf(ctx, 'User', u.id));
 }
 
 /** The profile fields GitHub's user objects carry (`blog` is '' when unset, as on GitHub). */
