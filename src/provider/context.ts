@@ -4,6 +4,7 @@
 import type { AccountTokenAuthenticator } from './auth/account-token';
 import type { PrincipalCache } from './auth/principal-cache';
 import type { AccountOwner } from './repos/account-owner';
+import type { MembershipRecord } from './store/memberships';
 import type { RepositoryCounts } from './store/repositories';
 import type { StoreVersionCache } from './store/store-version-cache';
 import type { PasswordHasher } from './auth/passwords';
@@ -44,9 +45,10 @@ export interface ProviderContext {
   accountTokens: AccountTokenAuthenticator;
   /** Token look-ups by digest, kept while the store has not changed (auth/principal-cache.ts). */
   readonly principalCache: PrincipalCache;
-  /** Accounts by login or id and their repository counts, kept while the store has not changed (repos/account-owner.ts, repos/repository-counts.ts). */
+  /** Accounts by login or id, their repository counts and org memberships, kept while the store has not changed (repos/account-owner.ts, repos/repository-counts.ts, orgs/org-roles.ts). */
   readonly readCaches: {
     readonly accounts: StoreVersionCache<AccountOwner>;
+    readonly memberships: StoreVersionCache<MembershipRecord>;
     readonly repositoryCounts: StoreVersionCache<RepositoryCounts>;
   };
   readonly rateLimits: {

@@ -17,7 +17,7 @@ import { CREDENTIALS_REVOKE_LIMIT } from './routes/credentials-revoke';
 import type { Store } from './store/store';
 import { VERSION } from './version';
 
-/** Accounts (and repository counts) kept in memory at most: a team's active accounts. */
+/** Entries each read cache keeps at most (accounts, memberships, repository counts): a team's active ones. */
 const READ_CACHE_MAX_ENTRIES = 4096;
 
 /** A context over `store` with the default guards; `log` is wrapped in the redactor. */
@@ -52,7 +52,11 @@ export function createProviderContext(
     guards: opts.guards ?? defaultGuards([...ORGANIZATION_GUARDS]),
     accountTokens: authenticateAccountToken,
     principalCache: new PrincipalCache(store),
-    readCaches: { accounts: new StoreVersionCache(store, READ_CACHE_MAX_ENTRIES), repositoryCounts: new StoreVersionCache(store, READ_CACHE_MAX_ENTRIES) },
+    readCaches: {
+      accounts: new StoreVersionCache(store, READ_CACHE_MAX_ENTRIES),
+      memberships: new StoreVersionCache(store, READ_CACHE_MAX_ENTRIES),
+      repositoryCounts: new StoreVersionCache(store, READ_CACHE_MAX_ENTRIES),
+    },
     rateLimits: {
       api: new RateLimitReservations(store.rateLimits),
       credentialsRevoke: new RateLimiter(store.rateLimits, clock, 'credentials-revoke', CREDENTIALS_REVOKE_LIMIT, HOUR),

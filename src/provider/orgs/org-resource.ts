@@ -5,6 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal';
 import type { ProviderContext } from '../context';
+import { ownerByLogin } from '../repos/account-owner';
 import type { ResourceResolver } from '../authz/requirement';
 import type { AuthzResource } from '../authz/resource';
 import type { OrgRole } from '../store/memberships';
@@ -34,8 +35,9 @@ export async function loadOrganizationResource(
   opts: { administration?: boolean } = {},
 ): Promise<AuthzResource | undefined> {
   if (!login || login.length > 100) return undefined;
-  const org = await ctx.store.organizations.byLogin(login);
-  if (!org) return undefined;
+  const owner = await ownerByLogin(ctx, login);
+  if (owner?.type !== 'Organization') return undefined;
+  const { org } = owner;
   const role = principal ? await activeRole(ctx, org.id, principal.user.id) : null;
   const record: OrganizationResourceRecord = { org, role, requiredRole, administration: opts.administration === true };
   return {

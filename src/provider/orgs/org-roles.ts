@@ -2,8 +2,9 @@
 import type { ProviderContext } from '../context';
 import type { OrgRole } from '../store/memberships';
 
+/** The user's role in the org (the membership kept while the store has not changed: ctx.readCaches). */
 export async function activeRole(ctx: ProviderContext, orgId: number, userId: number): Promise<OrgRole | null> {
-  const m = await ctx.store.memberships.get(orgId, userId);
+  const m = await ctx.readCaches.memberships.get(`${orgId}:${userId}`, () => ctx.store.memberships.get(orgId, userId), ctx.store);
   return m?.state === 'active' ? m.role : null;
 }
 
