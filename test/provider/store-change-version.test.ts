@@ -13,7 +13,7 @@ import { PrincipalCache, type TokenWithUser } from '../../src/provider/auth/prin
 import { authenticateToken } from '../../src/provider/auth/token-auth';
 import { ManualClock, MINUTE } from '../../src/provider/clock';
 import { createProviderContext } from '../../src/provider/create-context';
-import { ownerByLogin } from '../../src/provider/repos/account-owner';
+import { accountLogins, ownerByLogin, ownersByIds } from '../../src/provider/repos/account-owner';
 import { repositoryCountsOf } from '../../src/provider/repos/repository-counts';
 import { withTransaction } from '../../src/provider/transaction';
 import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
@@ -250,5 +250,20 @@ describe('the store change version (SQLite) and the principal cache', () => {
       assert.equal(inside?.type === 'User' && inside.user.name, 'inside', 'a transaction reads its own writes, past the cache');
     });
     assert.equal(reads.byLogin, 2, 'the transaction read through its own store');
+  });
+
+  it('accounts read by ids together: kept ones from memory, only the missing ones read, in one query', async () => {
+    const ctx = createProviderContext(store, { clock: new ManualClock(new Date()), dataDir });
+    const other = await store.users.create({ login: 'ver2', email: 'ver2@example.test', name: null, passwordHash: 'x', siteAdmin: false, createdAt: new Date() });
+    const asked: number[][] = [];
+    const byIds = store.users.byIds.bind(store.users);
+    store.users.byIds = (ids) => (asked.push([...ids]), byIds(ids));
+    const first = await ownersByIds(ctx, [{ type: 'User', id: user.id }]);
+    assert.deepEqual([...first.keys()], [`User:${user.id}`]);
+    const both = await ownersByIds(ctx, [{ type: 'User', id: user.id }, { type: 'User', id: other.id }, { type: 'User', id: 999_999 }]);
+    assert.deepEqual([...both.values()].map((o) => o.login).sort(), ['ver', 'ver2'], 'an unknown id is left out');
+    assert.deepEqual(asked, [[user.id], [other.id, 999_999]], 'the kept one was not read again; the missing ones in one query');
+    assert.deepEqual((await accountLogins(ctx, [{ type: 'User', id: other.id }])).get(`User:${other.id}`), 'ver2');
+    assert.equal(asked.length, 2, 'from memory');
   });
 });

@@ -1,6 +1,7 @@
 // The approval queue's list: a page of the pending requests that pass a filter, and its JSON.
 import type { TokenRequestJson } from '../../shared/api-types';
 import type { ProviderContext } from '../context';
+import { accountKey, ownersByIds } from '../repos/account-owner';
 import type { OrganizationRecord } from '../store/organizations';
 import type { TokenRequestRecord, TokenRequestTokenFilter } from '../store/token-requests';
 import type { TokenRecord } from '../store/tokens';
@@ -14,15 +15,14 @@ async function withTokensAndRequesters(
 ): Promise<{ r: TokenRequestRecord; token: TokenRecord; requester: UserRecord }[]> {
   const [tokens, requesters] = await Promise.all([
     ctx.store.tokens.byIds(requests.map((r) => r.tokenId)),
-    ctx.store.users.byIds(requests.map((r) => r.userId)),
+    ownersByIds(ctx, requests.map((r) => ({ type: 'User', id: r.userId }))),
   ]);
   const tokenById = new Map(tokens.map((t) => [t.id, t]));
-  const requesterById = new Map(requesters.map((u) => [u.id, u]));
   const out: { r: TokenRequestRecord; token: TokenRecord; requester: UserRecord }[] = [];
   for (const r of requests) {
     const token = tokenById.get(r.tokenId);
-    const requester = requesterById.get(r.userId);
-    if (token && requester) out.push({ r, token, requester });
+    const requester = requesters.get(accountKey('User', r.userId));
+    if (token && requester?.type === 'User') out.push({ r, token, requester: requester.user });
   }
   return out;
 }

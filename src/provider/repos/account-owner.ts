@@ -43,9 +43,20 @@ export function accountKey(type: ResourceOwnerType, id: number): string {
   return `${type}:${id}`;
 }
 
-/** The logins of these accounts (that exist), by accountKey: two queries whatever their number. */
+/** These accounts (those that exist), by accountKey: kept ones from memory, the others in two queries whatever their number. */
+export async function ownersByIds(ctx: ProviderContext, accounts: readonly { type: ResourceOwnerType; id: number }[]): Promise<Map<string, AccountOwner>> {
+  const byKey = new Map(accounts.map((a) => [accountKey(a.type, a.id), a]));
+  return ctx.readCaches.accounts.getMany([...byKey.keys()], async (missing) => {
+    const ids = (type: ResourceOwnerType) => missing.map((k) => byKey.get(k)!).filter((a) => a.type === type).map((a) => a.id);
+    const [users, orgs] = await Promise.all([ctx.store.users.byIds(ids('User')), ctx.store.organizations.byIds(ids('Organization'))]);
+    return new Map<string, AccountOwner>([
+      ...users.map((user) => [accountKey('User', user.id), { type: 'User', id: user.id, login: user.login, user }] as const),
+      ...orgs.map((org) => [accountKey('Organization', org.id), { type: 'Organization', id: org.id, login: org.login, org }] as const),
+    ]);
+  }, ctx.store);
+}
+
+/** The logins of these accounts (those that exist), by accountKey (ownersByIds). */
 export async function accountLogins(ctx: ProviderContext, accounts: readonly { type: ResourceOwnerType; id: number }[]): Promise<Map<string, string>> {
-  const ids = (type: ResourceOwnerType) => accounts.filter((a) => a.type === type).map((a) => a.id);
-  const [users, orgs] = await Promise.all([ctx.store.users.byIds(ids('User')), ctx.store.organizations.byIds(ids('Organization'))]);
-  return new Map([...users.map((u) => [accountKey('User', u.id), u.login] as const), ...orgs.map((o) => [accountKey('Organization', o.id), o.login] as const)]);
+  return new Map([...(await ownersByIds(ctx, accounts))].map(([key, owner]) => [key, owner.login]));
 }

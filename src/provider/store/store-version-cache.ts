@@ -30,24 +30,43 @@ export class StoreVersionCache<V> {
 
   /** What `read` finds for `key`: from memory while the store has not changed, else read (and kept, frozen). */
   async get(key: string, read: () => Promise<V | undefined>, through: unknown = this.store): Promise<V | undefined> {
-    if (through !== this.store) return read();
+    const found = await this.getMany([key], async () => {
+      const value = await read();
+      return value === undefined ? new Map() : new Map([[key, value]]);
+    }, through);
+    return found.get(key);
+  }
+
+  /**
+   * The values of `keys` that exist, by key: those kept from memory, the others read together by
+   * `readMissing` (given the missing keys; answering the values it found, by key) and kept.
+   */
+  async getMany(keys: readonly string[], readMissing: (missing: string[]) => Promise<Map<string, V>>, through: unknown = this.store): Promise<Map<string, V>> {
+    if (through !== this.store) return readMissing([...new Set(keys)]);
     const version = this.current();
-    if (version === undefined) return read();
-    const hit = this.entries.get(key);
-    if (hit !== undefined) {
+    if (version === undefined) return readMissing([...new Set(keys)]);
+    const out = new Map<string, V>();
+    const missing: string[] = [];
+    for (const key of new Set(keys)) {
+      const hit = this.entries.get(key);
+      if (hit === undefined) {
+        missing.push(key);
+        continue;
+      }
       this.entries.delete(key); // most recently used last
       this.entries.set(key, hit);
-      return hit;
+      out.set(key, hit);
     }
-    const found = await read();
-    if (found === undefined) return undefined;
-    const entry = deepFreeze(found);
-    // Kept only when nothing has been seen to change since the read began.
-    if (this.version === version) {
+    if (!missing.length) return out;
+    for (const [key, value] of await readMissing(missing)) {
+      const entry = deepFreeze(value);
+      out.set(key, entry);
+      // Kept only when nothing has been seen to change since the read began.
+      if (this.version !== version) continue;
       if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
       this.entries.set(key, entry);
     }
-    return entry;
+    return out;
   }
 
   /** Replaces the kept entry of `key` (if any) with `update(entry)`: a write this process made that the cache follows. */
