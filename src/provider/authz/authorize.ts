@@ -80,7 +80,9 @@ async function authorize(ctx: ProviderContext, request: FastifyRequest, reply: F
  */
 export async function guardDenial(input: GuardInput): Promise<Denial | undefined> {
   for (const guard of input.ctx.guards) {
-    const denial = await guard(input);
+    const answer = guard(input);
+    // Most guards answer at once: only a promise is waited for.
+    const denial = answer instanceof Promise ? await answer : answer;
     if (denial) return denial;
   }
   return undefined;

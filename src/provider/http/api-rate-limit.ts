@@ -17,6 +17,7 @@ import type { Principal } from '../auth/principal';
 import { HOUR } from '../clock';
 import type { ProviderContext, RateLimitSettings } from '../context';
 import { HttpError } from './errors';
+import type { TakenCount } from './rate-limit-reservations';
 
 export const DEFAULT_RATE_LIMITS: Readonly<RateLimitSettings> = { authenticated: 5000, anonymous: 60 };
 const RATE_LIMIT_WINDOW_MS = HOUR;
@@ -142,67 +143,92 @@ export async function rateLimitStatus(ctx: ProviderContext, request: FastifyRequ
   return state;
 }
 
+type Counted = { state: RateLimitState; allowed: boolean } | undefined;
+
 /**
- * Counts the request; returns its state and whether it is within the limit. When another writer
- * holds the database past the busy timeout, the request passes uncounted (it has waited that long
- * already, and what it does next meets the same busy database): undefined.
+ * Counts the request; returns its state and whether it is within the limit — at once when this
+ * process holds a reserved count for the caller (most requests), else as a promise. When another
+ * writer holds the database past the busy timeout, the request passes uncounted (it has waited
+ * that long already, and what it does next meets the same busy database): undefined.
  */
-async function count(ctx: ProviderContext, request: FastifyRequest, resource: RateLimitResource): Promise<{ state: RateLimitState; allowed: boolean } | undefined> {
+function count(ctx: ProviderContext, request: FastifyRequest, resource: RateLimitResource): Counted | Promise<Counted> {
   const { key, limit } = rateLimitKey(ctx, request.principal, request.ip, resource);
-  let hit;
-  try {
-    hit = await ctx.rateLimits.api.take(key, windowStartAt(ctx.clock.now()), limit);
-  } catch (err) {
+  const recorded = (hit: TakenCount): Counted => {
+    const allowed = hit.used <= limit;
+    const state = stateOf(resource, limit, hit.used, hit.windowStart);
+    request.rateLimit = { key, windowStart: hit.windowStart, state, counted: allowed };
+    return { state, allowed };
+  };
+  const busy = (err: unknown): Counted => {
     if (!ctx.store.isBusy(err)) throw err;
     request.rateLimit = null;
     ctx.log('warn', `rate limit: the database is busy, ${request.method} ${pathOf(request.url)} not counted (request ${request.id})`);
     return undefined;
+  };
+  let hit;
+  try {
+    hit = ctx.rateLimits.api.take(key, windowStartAt(ctx.clock.now()), limit);
+  } catch (err) {
+    return busy(err);
   }
-  const allowed = hit.used <= limit;
-  const state = stateOf(resource, limit, hit.used, hit.windowStart);
-  request.rateLimit = { key, windowStart: hit.windowStart, state, counted: allowed };
-  return { state, allowed };
+  return hit instanceof Promise ? hit.then(recorded, busy) : recorded(hit);
 }
 
 export function installApiRateLimit(app: FastifyInstance, ctx: ProviderContext): void {
   app.decorateRequest('rateLimit', undefined);
 
-  app.addHook('preParsing', async (request: FastifyRequest, reply: FastifyReply, payload) => {
+  // Callback-style hooks: a request counted from a reserved block passes without waiting.
+  app.addHook('preParsing', (request: FastifyRequest, reply: FastifyReply, payload, done) => {
     const path = pathOf(request.url);
-    if (!isApiPath(path) || isStatusRequest(request, path)) return payload;
+    if (!isApiPath(path) || isStatusRequest(request, path)) return done(null, payload);
     const resource = resourceOf(path);
-    const counted = await count(ctx, request, resource);
-    if (!counted) return payload;
-    setRateLimitHeaders(reply, counted.state);
-    if (counted.allowed) return payload;
-    if (resource === 'core') throw exceeded(ctx, request, counted.state);
-    // Answered from here, the query unread: returning the reply (a thenable settled once the answer
-    // is written) is how a hook ends a request in Fastify, so the route's handler never runs.
-    return reply.code(200).send(graphqlExceeded(request)) as unknown as typeof payload;
+    const counted = (c: Counted): void => {
+      if (!c) return done(null, payload);
+      setRateLimitHeaders(reply, c.state);
+      if (c.allowed) return done(null, payload);
+      if (resource === 'core') return done(exceeded(ctx, request, c.state));
+      // Answered from here, the query unread: a hook that sends the reply and does not call done
+      // ends the request, so the route's handler never runs.
+      reply.code(200).send(graphqlExceeded(request));
+    };
+    let result;
+    try {
+      result = count(ctx, request, resource);
+    } catch (err) {
+      return done(err as Error);
+    }
+    if (result instanceof Promise) result.then(counted, (err: Error) => done(err));
+    else counted(result);
   });
 
   // Runs after the conditional-request hook (installed first), so it sees a 304. Never fails the
   // answer: a count it cannot take leaves the headers out.
-  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+  app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: Error | null, payload?: unknown) => void) => {
     const path = pathOf(request.url);
     const rl = request.rateLimit;
-    if (!isApiPath(path) || rl === null) return payload;
-    try {
-      if (!rl) {
-        // Refused before it was counted (or GET /rate_limit failing before its handler ran).
-        const state = isStatusRequest(request, path) ? await rateLimitStatus(ctx, request) : (await count(ctx, request, resourceOf(path)))?.state;
-        if (state) setRateLimitHeaders(reply, state);
-      } else if (reply.statusCode === 304 && rl.counted) {
-        await ctx.rateLimits.api.giveBack(rl.key, rl.windowStart, rl.state.used);
-        rl.counted = false;
-        rl.state = stateOf(rl.state.resource, rl.state.limit, rl.state.used - 1, rl.windowStart);
-        setRateLimitHeaders(reply, rl.state);
-      } else if (!rl.counted) {
-        setRateLimitHeaders(reply, rl.state);
-      }
-    } catch (err) {
-      ctx.log(ctx.store.isBusy(err) ? 'warn' : 'error', `rate limit: ${request.method} ${path} (request ${request.id}): ${(err as Error)?.message ?? String(err)}`);
-    }
-    return payload;
+    // The usual answer: counted before its handler ran, its headers set then.
+    if (!isApiPath(path) || rl === null || (rl && rl.counted && reply.statusCode !== 304)) return done(null, payload);
+    settleCount(ctx, request, reply, path).then(() => done(null, payload));
   });
+}
+
+/** The headers of an answer that was not counted before its handler (or is a 304); never fails. */
+async function settleCount(ctx: ProviderContext, request: FastifyRequest, reply: FastifyReply, path: string): Promise<void> {
+  const rl = request.rateLimit;
+  try {
+    if (!rl) {
+      // Refused before it was counted (or GET /rate_limit failing before its handler ran).
+      const state = isStatusRequest(request, path) ? await rateLimitStatus(ctx, request) : (await count(ctx, request, resourceOf(path)))?.state;
+      if (state) setRateLimitHeaders(reply, state);
+    } else if (reply.statusCode === 304 && rl.counted) {
+      await ctx.rateLimits.api.giveBack(rl.key, rl.windowStart, rl.state.used);
+      rl.counted = false;
+      rl.state = stateOf(rl.state.resource, rl.state.limit, rl.state.used - 1, rl.windowStart);
+      setRateLimitHeaders(reply, rl.state);
+    } else if (!rl.counted) {
+      setRateLimitHeaders(reply, rl.state);
+    }
+  } catch (err) {
+    ctx.log(ctx.store.isBusy(err) ? 'warn' : 'error', `rate limit: ${request.method} ${path} (request ${request.id}): ${(err as Error)?.message ?? String(err)}`);
+  }
 }

@@ -21,7 +21,7 @@ const BLOCK_SHARE = 64;
 const MAX_KEYS = 10_000;
 
 /** A request's count: `used` within the limit when allowed, limit + 1 (or more) when not. */
-interface TakenCount {
+export interface TakenCount {
   used: number;
   windowStart: Date;
 }
@@ -41,18 +41,16 @@ export class RateLimitReservations {
 
   constructor(private readonly store: RateLimitStore) {}
 
-  /** Counts one request for `key` in the window starting at `windowStart`. */
-  async take(key: string, windowStart: Date, limit: number): Promise<TakenCount> {
-    for (;;) {
-      const pool = this.poolOf(key, windowStart);
-      const used = pool && takeFree(pool);
-      if (used !== undefined) return { used, windowStart };
-      if (pool?.pending) {
-        await pool.pending.catch(() => undefined);
-        continue;
-      }
-      return this.reserve(key, windowStart, limit, pool);
-    }
+  /**
+   * Counts one request for `key` in the window starting at `windowStart`: at once (no promise)
+   * from a block this process holds, else once the store has given a count.
+   */
+  take(key: string, windowStart: Date, limit: number): TakenCount | Promise<TakenCount> {
+    const pool = this.poolOf(key, windowStart);
+    const used = pool && takeFree(pool);
+    if (used !== undefined) return { used, windowStart };
+    if (pool?.pending) return pool.pending.catch(() => undefined).then(() => this.take(key, windowStart, limit));
+    return this.reserve(key, windowStart, limit, pool);
   }
 
   /** Gives back the count a request took (its answer does not count, e.g. a 304). */

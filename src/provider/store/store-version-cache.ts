@@ -30,11 +30,19 @@ export class StoreVersionCache<V> {
 
   /** What `read` finds for `key`: from memory while the store has not changed, else read (and kept, frozen). */
   async get(key: string, read: () => Promise<V | undefined>, through: unknown = this.store): Promise<V | undefined> {
-    const found = await this.getMany([key], async () => {
-      const value = await read();
-      return value === undefined ? new Map() : new Map([[key, value]]);
-    }, through);
-    return found.get(key);
+    if (through !== this.store) return read();
+    const version = this.current();
+    if (version === undefined) return read();
+    const hit = this.entries.get(key);
+    if (hit !== undefined) {
+      this.touch(key, hit);
+      return hit;
+    }
+    const value = await read();
+    if (value === undefined) return undefined;
+    const entry = deepFreeze(value);
+    this.keep(key, entry, version);
+    return entry;
   }
 
   /**
@@ -53,20 +61,29 @@ export class StoreVersionCache<V> {
         missing.push(key);
         continue;
       }
-      this.entries.delete(key); // most recently used last
-      this.entries.set(key, hit);
+      this.touch(key, hit);
       out.set(key, hit);
     }
     if (!missing.length) return out;
     for (const [key, value] of await readMissing(missing)) {
       const entry = deepFreeze(value);
       out.set(key, entry);
-      // Kept only when nothing has been seen to change since the read began.
-      if (this.version !== version) continue;
-      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-      this.entries.set(key, entry);
+      this.keep(key, entry, version);
     }
     return out;
+  }
+
+  /** Marks `key` most recently used (the Map's last). */
+  private touch(key: string, entry: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+  }
+
+  /** Keeps `entry`, read under `version`, only when nothing has been seen to change since the read began. */
+  private keep(key: string, entry: V, version: number): void {
+    if (this.version !== version) return;
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, entry);
   }
 
   /** Replaces the kept entry of `key` (if any) with `update(entry)`: a write this process made that the cache follows. */
