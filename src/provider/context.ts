@@ -5,7 +5,7 @@ import type { AccountTokenAuthenticator } from './auth/account-token';
 import type { PrincipalCache } from './auth/principal-cache';
 import type { AccountOwner } from './repos/account-owner';
 import type { MembershipRecord } from './store/memberships';
-import type { RepositoryCounts } from './store/repositories';
+import type { RepositoryCounts, RepositoryRecord } from './store/repositories';
 import type { StoreVersionCache } from './store/store-version-cache';
 import type { PasswordHasher } from './auth/passwords';
 import type { Guard } from './authz/guard';
@@ -45,9 +45,10 @@ export interface ProviderContext {
   accountTokens: AccountTokenAuthenticator;
   /** Token look-ups by digest, kept while the store has not changed (auth/principal-cache.ts). */
   readonly principalCache: PrincipalCache;
-  /** Accounts by login or id, their repository counts and org memberships, kept while the store has not changed (repos/account-owner.ts, repos/repository-counts.ts, orgs/org-roles.ts). */
+  /** Accounts by login or id, their repository counts, repositories by name and org memberships, kept while the store has not changed (repos/account-owner.ts, repos/repository-counts.ts, repos/repository-by-name.ts, orgs/org-roles.ts). */
   readonly readCaches: {
     readonly accounts: StoreVersionCache<AccountOwner>;
+    readonly repositories: StoreVersionCache<RepositoryRecord>;
     readonly memberships: StoreVersionCache<MembershipRecord>;
     readonly repositoryCounts: StoreVersionCache<RepositoryCounts>;
   };

@@ -54,6 +54,7 @@ export function createProviderContext(
     principalCache: new PrincipalCache(store),
     readCaches: {
       accounts: new StoreVersionCache(store, READ_CACHE_MAX_ENTRIES),
+      repositories: new StoreVersionCache(store, READ_CACHE_MAX_ENTRIES),
       memberships: new StoreVersionCache(store, READ_CACHE_MAX_ENTRIES),
       repositoryCounts: new StoreVersionCache(store, READ_CACHE_MAX_ENTRIES),
     },

@@ -1,7 +1,7 @@
 // The change signal the principal cache relies on (Store.changeVersion, SQLite) and the cache
 // itself (src/provider/auth/principal-cache.ts), on a real store: what moves the version and what
 // does not, when another connection's commit is seen, the cache's bound, order and frozen records,
-// authentication reading the store only when it must, and the account and repository-count caches
+// authentication reading the store only when it must, and the account, repository and repository-count caches
 // (store/store-version-cache.ts) alike.
 import * as assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,6 +14,7 @@ import { authenticateToken } from '../../src/provider/auth/token-auth';
 import { ManualClock, MINUTE } from '../../src/provider/clock';
 import { createProviderContext } from '../../src/provider/create-context';
 import { accountLogins, ownerByLogin, ownersByIds } from '../../src/provider/repos/account-owner';
+import { repositoryByName } from '../../src/provider/repos/repository-by-name';
 import { repositoryCountsOf } from '../../src/provider/repos/repository-counts';
 import { withTransaction } from '../../src/provider/transaction';
 import { DATABASE_FILE } from '../../src/provider/store/sqlite/database';
@@ -250,6 +251,25 @@ describe('the store change version (SQLite) and the principal cache', () => {
       assert.equal(inside?.type === 'User' && inside.user.name, 'inside', 'a transaction reads its own writes, past the cache');
     });
     assert.equal(reads.byLogin, 2, 'the transaction read through its own store');
+  });
+
+  it('a repository by name is read once while the store has not changed (any spelling), again after a change; a missing one is never kept', async () => {
+    const ctx = createProviderContext(store, { clock: new ManualClock(new Date()), dataDir });
+    let reads = 0;
+    const byOwnerAndName = store.repositories.byOwnerAndName.bind(store.repositories);
+    store.repositories.byOwnerAndName = (type, id, name) => (reads++, byOwnerAndName(type, id, name));
+    assert.equal(await repositoryByName(ctx, 'User', user.id, 'Tools'), undefined);
+    assert.equal(await repositoryByName(ctx, 'User', user.id, 'Tools'), undefined);
+    assert.equal(reads, 2, 'nothing kept for a repository that does not exist');
+    const created = await store.repositories.create({ ownerType: 'User', ownerId: user.id, name: 'Tools', private: true, createdBy: user.id, createdAt: new Date() });
+    const found = (await repositoryByName(ctx, 'User', user.id, 'tools'))!;
+    assert.equal(found.id, created.id);
+    assert.equal((await repositoryByName(ctx, 'User', user.id, 'TOOLS'))?.id, created.id);
+    assert.equal(reads, 3, 'one read for both spellings');
+    assert.ok(Object.isFrozen(found));
+    await store.repositories.delete(created.id);
+    assert.equal(await repositoryByName(ctx, 'User', user.id, 'tools'), undefined, 'a deletion is seen at once');
+    assert.equal(reads, 4);
   });
 
   it('accounts read by ids together: kept ones from memory, only the missing ones read, in one query', async () => {

@@ -22,6 +22,7 @@ import { HttpError } from '../http/errors';
 import type { RepositoryRecord } from '../store/repositories';
 import { AccountOwner, ownerByLogin, ownerRef } from './account-owner';
 import { RepositoryAccess, repositoryAccess } from './repository-access';
+import { repositoryByName } from './repository-by-name';
 
 /** `request.authz.resource.record` of a repository route. */
 export interface RepositoryResourceRecord {
@@ -59,7 +60,7 @@ async function loadRepository(
   if (!name || name.length > 100) return undefined;
   const owner = await ownerByLogin(ctx, ownerLogin);
   if (!owner) return undefined;
-  const repository = await ctx.store.repositories.byOwnerAndName(owner.type, owner.id, name);
+  const repository = await repositoryByName(ctx, owner.type, owner.id, name);
   if (!repository) return undefined;
   const access = await repositoryAccess(ctx, repository, principal?.user);
   return { repository, owner, fullName: `${owner.login}/${repository.name}`, access };
