@@ -230,6 +230,42 @@ describe('views: trees against a real provider', function () {
     store.dispose();
   });
 
+  it('re-renders a shown tree only once the reloaded list differs from what it shows (its items keep their handles meanwhile)', async () => {
+    const store = new TokenViewModel(services);
+    const tree = new TokensTreeProvider(services, store);
+    let fired = 0;
+    const sub = tree.onDidChangeTreeData(() => fired++);
+    const loaded = () => new Promise<void>((resolve) => {
+      const once = store.onDidLoad(() => (once.dispose(), resolve()));
+    });
+    const settled = () => new Promise((resolve) => setImmediate(resolve)); // (the comparison runs in the load's promise chain)
+    await tree.getChildren(); // the tree shows the list
+    let reloaded = loaded();
+    store.invalidate();
+    assert.equal(fired, 0, 'not at once: the tree keeps its items while the list reloads');
+    await reloaded;
+    await settled();
+    assert.equal(fired, 0, 'the same list: no re-render');
+    await createClassicToken(t, user, { name: 'newer', scopes: ['repo'], expires_at: iso(10 * DAY_MS) });
+    reloaded = loaded();
+    store.invalidate();
+    assert.equal(fired, 0);
+    await reloaded;
+    await settled();
+    assert.equal(fired, 1, 'a new token: re-rendered once the list is in');
+    const roots = await tree.getChildren();
+    const classic = roots.find((r): r is GroupNode => r instanceof GroupNode && r.tokenKind === 'classic')!;
+    assert.ok(classic.tokens.some((x) => x.name === 'newer'), 'served from the reloaded list');
+    store.invalidate();
+    store.invalidate();
+    await loaded();
+    await settled();
+    assert.equal(fired, 1, 'two invalidations of the same list: still no re-render');
+    sub.dispose();
+    tree.dispose();
+    store.dispose();
+  });
+
   it('lists the account with its provider and 2FA state in the Accounts tree', async () => {
     const tree = new AccountsTreeProvider(services, new OrgViewModel(services));
     const roots = await tree.getChildren();

@@ -20,7 +20,7 @@ function targetsFrom(node: unknown, nodes: unknown, view: vscode.TreeView<unknow
 
 async function pickRequests(tree: ApprovalsTreeProvider, action: string): Promise<RequestNode[] | undefined> {
   // the palette: make sure the requests are loaded
-  if (!tree.loadedRequests().length) await tree.getChildren();
+  if (!tree.loadedRequests().length) await tree.loadRequests();
   const all = tree.loadedRequests();
   if (!all.length) {
     void vscode.window.showInformationMessage('No pending token requests.');

@@ -88,14 +88,47 @@ export class ApprovalsTreeProvider implements vscode.TreeDataProvider<ApprovalsE
   /** Fires with the number of pending requests after each load. */
   readonly onDidCount = this.counted.event;
   private current: RequestNode[] = [];
+  /** What the tree shows (its root elements' contents); undefined until it has rendered. */
+  private shownKey: string | undefined;
+  /** Roots loaded by refresh() for the re-render it asked for. */
+  private loadedRoots: ApprovalsElement[] | undefined;
+  private generation = 0;
 
   constructor(
     private readonly services: TesseraServices,
     private readonly orgs: OrgViewModel,
   ) {}
 
+  /**
+   * Loads the requests again and re-renders the tree only if they differ from what it shows: a
+   * re-render drops the workbench's handles of the tree's items until it has fetched them again,
+   * and a context-menu command run in that moment would get no item.
+   */
   refresh(): void {
-    this.changed.fire();
+    const gen = ++this.generation;
+    this.loadedRoots = undefined;
+    if (this.shownKey === undefined) {
+      this.changed.fire();
+      return;
+    }
+    this.roots().then(
+      (roots) => {
+        if (gen !== this.generation || rootsKey(roots) === this.shownKey) return;
+        this.loadedRoots = roots;
+        this.shownKey = undefined;
+        this.changed.fire();
+      },
+      () => {
+        if (gen !== this.generation) return;
+        this.shownKey = undefined;
+        this.changed.fire();
+      },
+    );
+  }
+
+  /** Loads the pending requests (the badge, the palette's pickers) without touching the tree. */
+  async loadRequests(): Promise<void> {
+    await this.roots();
   }
 
   /** The requests of the last render (for the palette's pickers). */
@@ -108,7 +141,12 @@ export class ApprovalsTreeProvider implements vscode.TreeDataProvider<ApprovalsE
   }
 
   async getChildren(e?: ApprovalsElement): Promise<ApprovalsElement[]> {
-    if (!e) return this.roots();
+    if (!e) {
+      const roots = this.loadedRoots ?? (await this.roots());
+      this.loadedRoots = undefined;
+      this.shownKey = rootsKey(roots);
+      return roots;
+    }
     if (e instanceof OrgNode) {
       if (e.requests && e.requests.length) return [...e.requests];
       return [new ProblemItem('No pending requests', 'check', undefined, `Nobody is waiting for access to ${e.ref.org}.`)];
@@ -119,7 +157,8 @@ export class ApprovalsTreeProvider implements vscode.TreeDataProvider<ApprovalsE
 
   private async roots(): Promise<ApprovalsElement[]> {
     const accounts = this.services.accounts();
-    this.current = [];
+    const current: RequestNode[] = [];
+    this.current = current;
     if (!accounts.length) {
       this.counted.fire(0);
       return []; // welcome text
@@ -148,12 +187,13 @@ export class ApprovalsTreeProvider implements vscode.TreeDataProvider<ApprovalsE
           problems.push(problemItemFor(err, this.services, 'tessera.refreshApprovals'));
           continue;
         }
-        this.current.push(...reqs!);
+        current.push(...reqs!);
         out.push(new OrgNode(ref, reqs, showAccount, a.login));
       }
     }
+    this.current = current; // (the latest load wins)
     void this.orgs.updateContext();
-    this.counted.fire(this.current.length);
+    this.counted.fire(current.length);
     if (!out.length && !problems.length) {
       return [new ProblemItem('You own no organization', 'info', undefined, 'Requests for organizations you own appear here.')];
     }
@@ -177,6 +217,13 @@ export class ApprovalsTreeProvider implements vscode.TreeDataProvider<ApprovalsE
     this.changed.dispose();
     this.counted.dispose();
   }
+}
+
+/** What a render of these roots shows: their labels and descriptions, and every request with its repositories. */
+function rootsKey(roots: readonly ApprovalsElement[]): string {
+  return JSON.stringify(
+    roots.map((e) => [e.id, e.label, e.description, e instanceof OrgNode ? e.requests?.map((r) => [r.request, r.repositories]) : null]),
+  );
 }
 
 function requestDetails(n: RequestNode): RequestDetailNode[] {

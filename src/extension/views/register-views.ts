@@ -80,7 +80,7 @@ export function registerViews(context: vscode.ExtensionContext, services: Tesser
     await store.loadAll();
     statusBar.update();
     await orgs.updateContext();
-    if (await ownsAnyOrg()) await approvalsTree.getChildren().catch(() => undefined); // the badge
+    if (await ownsAnyOrg()) await approvalsTree.loadRequests().catch(() => undefined); // the badge
   };
   const ownsAnyOrg = async () => {
     for (const a of services.accounts()) {

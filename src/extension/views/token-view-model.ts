@@ -1,6 +1,10 @@
 // The tokens of every signed-in account, loaded on demand and shared by the Tokens tree, the
 // expiry status bar item and the request-status watcher. One load in flight per account; a
 // change anywhere (services.onDidChangeTokens) invalidates everything.
+//
+// An invalidation reloads what the views show before it tells them to re-render, and only when
+// the lists differ: a re-render drops the workbench's handles of the tree's items until it has
+// fetched them again, and a context-menu command run in that moment would get no item.
 import * as vscode from 'vscode';
 import type { TesseraServices } from '../services';
 import type { TokenJson } from '../../shared/api-types';
@@ -19,13 +23,15 @@ export interface TokensLoaded {
 
 export class TokenViewModel implements vscode.Disposable {
   private readonly cache = new Map<string, readonly TokenJson[]>();
+  /** What the views were last given, by account (a list loaded since the last re-render). */
+  private readonly shown = new Map<string, string>();
   private readonly inflight = new Map<string, Promise<readonly TokenJson[]>>();
   private generation = 0;
   private readonly loaded = new vscode.EventEmitter<TokensLoaded>();
   private readonly invalidated = new vscode.EventEmitter<void>();
   /** A fresh list arrived from the provider. */
   readonly onDidLoad = this.loaded.event;
-  /** The cache was dropped: views showing tokens should re-render (and so reload). */
+  /** Views showing tokens should re-render (and so reload): what they show is out of date. */
   readonly onDidInvalidate = this.invalidated.event;
 
   constructor(private readonly services: TesseraServices) {}
@@ -41,11 +47,17 @@ export class TokenViewModel implements vscode.Disposable {
     const running = this.inflight.get(accountId);
     if (running) return running;
     const gen = this.generation;
-    const p = withTimeout(this.fetchAll(accountId), LOAD_TIMEOUT_MS, this.services).then((tokens) => {
-      if (gen === this.generation) this.cache.set(accountId, tokens);
-      this.loaded.fire({ accountId, tokens });
-      return tokens;
-    });
+    const p = withTimeout(this.fetchAll(accountId), LOAD_TIMEOUT_MS, this.services).then(
+      (tokens) => {
+        if (gen === this.generation) this.cache.set(accountId, tokens);
+        this.loaded.fire({ accountId, tokens });
+        return tokens;
+      },
+      (err: unknown) => {
+        this.shown.delete(accountId); // the views show the problem, not a list
+        throw err;
+      },
+    );
     const tracked = p.finally(() => {
       if (this.inflight.get(accountId) === tracked) this.inflight.delete(accountId);
     });
@@ -58,10 +70,34 @@ export class TokenViewModel implements vscode.Disposable {
     return this.cache.get(accountId)?.find((t) => t.id === tokenId);
   }
 
+  /**
+   * Drops the cache (the next tokens() call loads). The views re-render at once when they show
+   * no list for some account (or another set of accounts); else once the reloaded lists have
+   * come back, and only if one of them differs from what they show (or failed to load).
+   */
   invalidate(): void {
     this.generation++;
+    const gen = this.generation;
     this.cache.clear();
     this.inflight.clear();
+    const accounts = this.services.accounts().map((a) => a.id);
+    const shown = new Map(this.shown);
+    if (accounts.length !== shown.size || accounts.some((id) => !shown.has(id))) {
+      this.rerender();
+      return;
+    }
+    void Promise.all(accounts.map((id) => this.tokens(id).then((t) => JSON.stringify(t) === shown.get(id), () => false))).then((same) => {
+      if (gen === this.generation && !same.every(Boolean)) this.rerender();
+    });
+  }
+
+  /** The views are about to show this account's list (the Tokens tree calls it as it renders). */
+  showing(accountId: string, tokens: readonly TokenJson[]): void {
+    this.shown.set(accountId, JSON.stringify(tokens));
+  }
+
+  private rerender(): void {
+    this.shown.clear();
     this.invalidated.fire();
   }
 

@@ -222,6 +222,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TokensElement
     let tokens: readonly TokenJson[];
     try {
       tokens = await this.store.tokens(account.id);
+      this.store.showing(account.id, tokens);
     } catch (err) {
       const item = problemItemFor(err, this.services, 'tessera.refreshTokens');
       if (parent) this.parents.set(item, parent);
