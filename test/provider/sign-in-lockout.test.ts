@@ -25,8 +25,11 @@ function badCredentials(t: TestProvider): string {
   return JSON.stringify({ message: 'Bad credentials', documentation_url: `${t.provider.url}/-/docs/errors#401` });
 }
 
-/** Headers that differ on every answer whatever it says: the request id and the rate-limit counts. */
-const PER_REQUEST_HEADERS = new Set(['date', 'x-github-request-id', 'x-ratelimit-remaining', 'x-ratelimit-used']);
+/**
+ * Headers that differ between answers whatever they say: the request id, the rate-limit counts,
+ * and the rate-limit window's end (two answers on either side of a full hour name two windows).
+ */
+const PER_REQUEST_HEADERS = new Set(['date', 'x-github-request-id', 'x-ratelimit-remaining', 'x-ratelimit-used', 'x-ratelimit-reset']);
 
 async function basicGetUser(t: TestProvider, login: string, password: string, otp?: string) {
   return t.api.get('/user', { basic: { login, password }, ...(otp !== undefined ? { otp } : {}) });
