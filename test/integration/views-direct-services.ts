@@ -55,8 +55,11 @@ export class DirectServices implements TesseraServices {
     return this.list;
   }
 
+  /** The token this editor would sign in with (none unless a test sets it). */
+  signInToken: number | undefined;
+
   signInTokenId(): number | undefined {
-    return undefined;
+    return this.signInToken;
   }
 
   async api<T>(accountId: string, method: string, path: string, body?: unknown): Promise<T> {

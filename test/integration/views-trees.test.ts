@@ -230,7 +230,7 @@ describe('views: trees against a real provider', function () {
     store.dispose();
   });
 
-  it('re-renders a shown tree only once the reloaded list differs from what it shows (its items keep their handles meanwhile)', async () => {
+  it('re-renders a shown tree only once what it would show differs, the list or a row’s text (its items keep their handles meanwhile)', async () => {
     const store = new TokenViewModel(services);
     const tree = new TokensTreeProvider(services, store);
     let fired = 0;
@@ -261,6 +261,17 @@ describe('views: trees against a real provider', function () {
     await loaded();
     await settled();
     assert.equal(fired, 1, 'two invalidations of the same list: still no re-render');
+    // The same list, but a row would read differently now (as "expires in …" / "used …" do as time passes).
+    services.signInToken = classic.tokens.find((x) => x.name === 'newer')!.id;
+    try {
+      reloaded = loaded();
+      store.invalidate();
+      await reloaded;
+      await settled();
+      assert.equal(fired, 2, 'a row that reads differently: re-rendered');
+    } finally {
+      services.signInToken = undefined;
+    }
     sub.dispose();
     tree.dispose();
     store.dispose();

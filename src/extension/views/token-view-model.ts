@@ -3,7 +3,7 @@
 // change anywhere (services.onDidChangeTokens) invalidates everything.
 //
 // An invalidation reloads what the views show before it tells them to re-render, and only when
-// the lists differ: a re-render drops the workbench's handles of the tree's items until it has
+// what they would show differs (a list, or a row's "expires in …" / "used …" as time passes): a re-render drops the workbench's handles of the tree's items until it has
 // fetched them again, and a context-menu command run in that moment would get no item.
 import * as vscode from 'vscode';
 import type { TesseraServices } from '../services';
@@ -23,8 +23,10 @@ export interface TokensLoaded {
 
 export class TokenViewModel implements vscode.Disposable {
   private readonly cache = new Map<string, readonly TokenJson[]>();
-  /** What the views were last given, by account (a list loaded since the last re-render). */
+  /** What the views were last given, by account (a list loaded since the last re-render), as `rendering` says it. */
   private readonly shown = new Map<string, string>();
+  /** What a list looks like in the views at this moment (the Tokens tree sets it: its rows' texts, "expires in 3 days" included). */
+  private rendering: (accountId: string, tokens: readonly TokenJson[]) => string = (_accountId, tokens) => JSON.stringify(tokens);
   private readonly inflight = new Map<string, Promise<readonly TokenJson[]>>();
   private generation = 0;
   private readonly loaded = new vscode.EventEmitter<TokensLoaded>();
@@ -86,14 +88,19 @@ export class TokenViewModel implements vscode.Disposable {
       this.rerender();
       return;
     }
-    void Promise.all(accounts.map((id) => this.tokens(id).then((t) => JSON.stringify(t) === shown.get(id), () => false))).then((same) => {
+    void Promise.all(accounts.map((id) => this.tokens(id).then((t) => this.rendering(id, t) === shown.get(id), () => false))).then((same) => {
       if (gen === this.generation && !same.every(Boolean)) this.rerender();
     });
   }
 
   /** The views are about to show this account's list (the Tokens tree calls it as it renders). */
   showing(accountId: string, tokens: readonly TokenJson[]): void {
-    this.shown.set(accountId, JSON.stringify(tokens));
+    this.shown.set(accountId, this.rendering(accountId, tokens));
+  }
+
+  /** How the views render a list, for telling whether a reload changes what they show (time-relative texts too). */
+  renderedAs(rendering: (accountId: string, tokens: readonly TokenJson[]) => string): void {
+    this.rendering = rendering;
   }
 
   private rerender(): void {

@@ -158,6 +158,15 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TokensElement
     private readonly store: TokenViewModel,
   ) {
     this.disposables.push(store.onDidInvalidate(() => this.changed.fire()));
+    store.renderedAs((accountId, tokens) => {
+      const now = Date.now();
+      const signIn = this.services.signInTokenId(accountId);
+      const rows = tokens.map((t) => {
+        const n = new TokenNode(accountId, t, now, t.id === signIn);
+        return [n.label, n.description, n.contextValue];
+      });
+      return JSON.stringify([tokens, rows]);
+    });
   }
 
   private forceAttempt = false;
