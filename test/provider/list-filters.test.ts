@@ -176,6 +176,7 @@ describe('the filtered approval queue', function () {
     assert.deepEqual(ids(await get('repository=no-such-repository')), []);
     assert.deepEqual(ids(await get(`owner=${owner.user.login}`)), [], 'the owner requested none');
     assert.deepEqual(ids(await get('last_used_after=2000-01-01T00:00:00Z')), [], 'none was used');
-    assert.ok(pageSizes.length > 0 && pageSizes.every((n) => n !== undefined && n <= 30), `every read is a page: ${JSON.stringify(pageSizes)}`);
+    // A page reads one row more than it shows (whether another page follows), never the queue.
+    assert.ok(pageSizes.length > 0 && pageSizes.every((n) => n !== undefined && n <= 31), `every read is a page: ${JSON.stringify(pageSizes)}`);
   });
 });

@@ -1,6 +1,7 @@
 // The approval queue's list: a page of the pending requests that pass a filter, and its JSON.
 import type { TokenRequestJson } from '../../shared/api-types';
 import type { ProviderContext } from '../context';
+import { listPage } from '../http/pagination';
 import { accountKey, ownersByIds } from '../repos/account-owner';
 import type { OrganizationRecord } from '../store/organizations';
 import type { TokenRequestRecord, TokenRequestTokenFilter } from '../store/token-requests';
@@ -54,8 +55,8 @@ export async function pendingRequestsPage(
     token.repositoryId = repo.id;
   }
   const queue = { orgId: org.id, status: 'pending' as const, descending: filter.descending, token };
-  const [rows, total] = await Promise.all([ctx.store.tokenRequests.list({ ...queue, limit: page.limit, offset: page.offset }), ctx.store.tokenRequests.count(queue)]);
-  return { rows, total };
+  const { items, total } = await listPage(page, (window) => ctx.store.tokenRequests.list({ ...queue, ...window }), () => ctx.store.tokenRequests.count(queue));
+  return { rows: items, total };
 }
 
 /** GitHub's JSON of these requests, in order (one look-up of their tokens and one of their requesters). */

@@ -2,7 +2,7 @@
 // .../personal-access-token-requests/{id}/repositories and .../personal-access-tokens/{id}/repositories.
 import type { RepositoryJson } from '../../shared/api-types';
 import type { ProviderContext } from '../context';
-import type { Page } from '../http/pagination';
+import { listPage, type Page } from '../http/pagination';
 import { repositoryJson } from '../repos/repository-json';
 import type { OrganizationRecord } from '../store/organizations';
 import type { TokenRecord } from '../store/tokens';
@@ -19,7 +19,7 @@ export async function tokenRepositoriesJson(
   }
   const ownedByOrg = { ownerType: 'Organization' as const, ownerId: org.id };
   const query = t.repositorySelection === 'all' ? ownedByOrg : { ...ownedByOrg, ids: await ctx.store.fineGrainedTokens.repositoryIds(t.id) };
-  const repos = await ctx.store.repositories.list({ ...query, limit: page.limit, offset: page.offset });
+  const { items, total } = await listPage(page, (window) => ctx.store.repositories.list({ ...query, ...window }), () => ctx.store.repositories.count(query));
   const owner = { type: 'Organization' as const, id: org.id, login: org.login, org };
-  return { repositories: repos.map((r) => repositoryJson(ctx, r, owner)), total: await ctx.store.repositories.count(query) };
+  return { repositories: items.map((r) => repositoryJson(ctx, r, owner)), total };
 }

@@ -20,6 +20,21 @@ export function pageOf(query: { per_page?: string; page?: string }): Page {
 }
 
 /**
+ * One page of a list and how many items the whole list has. The page is read with one row more
+ * than it shows: a page that is not followed by another tells the total itself (its offset plus
+ * its rows), so the list is counted only when more pages follow (or the page is past the end).
+ */
+export async function listPage<T>(
+  page: { limit: number; offset: number },
+  list: (window: { limit: number; offset: number }) => Promise<T[]>,
+  count: () => Promise<number>,
+): Promise<{ items: T[]; total: number }> {
+  const read = await list({ limit: page.limit + 1, offset: page.offset });
+  if (read.length <= page.limit && (read.length > 0 || page.offset === 0)) return { items: read, total: page.offset + read.length };
+  return { items: read.slice(0, page.limit), total: await count() };
+}
+
+/**
  * GitHub's Link header for `page` of a list of `total` items: `prev` and `first` on every page
  * after the first, `next` and `last` on every page before the last (so none on an exactly full
  * last page). No header when the list fits one page.

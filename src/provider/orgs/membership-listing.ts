@@ -4,7 +4,7 @@
 import type { Principal } from '../auth/principal';
 import type { ProviderContext } from '../context';
 import { notFound } from '../http/errors';
-import type { Page } from '../http/pagination';
+import { listPage, type Page } from '../http/pagination';
 import type { MembershipRecord, OrgRole } from '../store/memberships';
 import type { OrganizationRecord } from '../store/organizations';
 import type { UserRecord } from '../store/users';
@@ -41,8 +41,8 @@ export async function pendingInvitations(
   org: OrganizationRecord,
   page: Page,
 ): Promise<{ items: Array<{ membership: MembershipRecord; user: UserRecord; inviter: UserRecord | undefined }>; total: number }> {
-  const pending = await ctx.store.memberships.list({ orgId: org.id, state: 'pending', limit: page.limit, offset: page.offset });
-  const total = await ctx.store.memberships.count({ orgId: org.id, state: 'pending' });
+  const query = { orgId: org.id, state: 'pending' as const };
+  const { items: pending, total } = await listPage(page, (window) => ctx.store.memberships.list({ ...query, ...window }), () => ctx.store.memberships.count(query));
   const items = [];
   for (const membership of pending) {
     const user = await ctx.store.users.byId(membership.userId);
@@ -62,8 +62,8 @@ export async function orgMembership(ctx: ProviderContext, org: OrganizationRecor
 
 /** One page of the org's active members (of one role, if given) and how many there are. */
 export async function activeMembers(ctx: ProviderContext, org: OrganizationRecord, role: OrgRole | undefined, page: Page): Promise<{ users: UserRecord[]; total: number }> {
-  const members = await ctx.store.memberships.list({ orgId: org.id, state: 'active', role, limit: page.limit, offset: page.offset });
-  const total = await ctx.store.memberships.count({ orgId: org.id, state: 'active', role });
+  const query = { orgId: org.id, state: 'active' as const, role };
+  const { items: members, total } = await listPage(page, (window) => ctx.store.memberships.list({ ...query, ...window }), () => ctx.store.memberships.count(query));
   const users = await Promise.all(members.map((m) => ctx.store.users.byId(m.userId)));
   return { users: users.filter((u): u is UserRecord => !!u), total };
 }

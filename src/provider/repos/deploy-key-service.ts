@@ -5,7 +5,7 @@ import { audit } from '../audit/audit';
 import { auditSourceOf, Caller } from '../authz/caller';
 import type { ProviderContext } from '../context';
 import { invalidField, notFound, validationFailed } from '../http/errors';
-import type { Page } from '../http/pagination';
+import { listPage, type Page } from '../http/pagination';
 import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
 import type { DeployKeyRecord } from '../store/deploy-keys';
 import { UniqueViolation } from '../store/errors';
@@ -24,8 +24,8 @@ function orgOf(rec: RepositoryResourceRecord) {
 }
 
 export async function listDeployKeys(ctx: ProviderContext, rec: RepositoryResourceRecord, page: Page): Promise<{ keys: DeployKeyRecord[]; total: number }> {
-  const keys = await ctx.store.deployKeys.list(rec.repository.id, page);
-  return { keys, total: await ctx.store.deployKeys.count(rec.repository.id) };
+  const { items, total } = await listPage(page, (window) => ctx.store.deployKeys.list(rec.repository.id, window), () => ctx.store.deployKeys.count(rec.repository.id));
+  return { keys: items, total };
 }
 
 export async function readDeployKey(ctx: ProviderContext, rec: RepositoryResourceRecord, id: number): Promise<DeployKeyRecord> {

@@ -8,7 +8,7 @@ import { callerOf } from '../authz/caller';
 import type { AuthRequirement, ResourceResolver } from '../authz/requirement';
 import type { ProviderContext } from '../context';
 import { idParam } from '../http/params';
-import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
+import { listPage, pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
 import type { TokenQuery, TokenRecord, TokenStatus } from '../store/tokens';
 import { expiryBodySchema } from '../tokens/expiry';
 import { scopesSchema } from '../tokens/scope-input';
@@ -64,12 +64,9 @@ export function registerPersonalAccessTokenRoutes(app: FastifyInstance, ctx: Pro
         kinds: kind ? [kind] : ['classic', 'fine_grained'],
         ...(status ? { shownStatus: { status, now: ctx.clock.now() } } : {}),
       };
-      const [tokens, total] = await Promise.all([
-        ctx.store.tokens.list({ ...query, limit: page.limit, offset: page.offset }),
-        ctx.store.tokens.count(query),
-      ]);
+      const { items, total } = await listPage(page, (window) => ctx.store.tokens.list({ ...query, ...window }), () => ctx.store.tokens.count(query));
       setLinkHeader(request, reply, page, total, ctx.origin);
-      return tokensJson(ctx, tokens);
+      return tokensJson(ctx, items);
     },
   );
 

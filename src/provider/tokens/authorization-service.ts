@@ -10,7 +10,7 @@ import { SUDO_WINDOW_MS } from '../auth/sudo';
 import { auditSourceOf, Caller } from '../authz/caller';
 import type { ProviderContext } from '../context';
 import { invalidField, notFound, validationFailed } from '../http/errors';
-import type { Page } from '../http/pagination';
+import { listPage, type Page } from '../http/pagination';
 import type { TokenRecord } from '../store/tokens';
 import { withTransaction } from '../transaction';
 import { validateScopes } from './scope-input';
@@ -105,8 +105,8 @@ export function getOrCreateAuthorization(
 
 export async function listAuthorizations(ctx: ProviderContext, principal: Principal, page: Page): Promise<{ tokens: TokenRecord[]; total: number }> {
   const query = listQuery(principal.user.id);
-  const tokens = await ctx.store.tokens.list({ ...query, limit: page.limit, offset: page.offset });
-  return { tokens, total: await ctx.store.tokens.count(query) };
+  const { items, total } = await listPage(page, (window) => ctx.store.tokens.list({ ...query, ...window }), () => ctx.store.tokens.count(query));
+  return { tokens: items, total };
 }
 
 export function readAuthorization(ctx: ProviderContext, principal: Principal, id: number): Promise<TokenRecord> {
