@@ -2,6 +2,7 @@
 // content), VS Code theme variables, and a small call/reply protocol (./protocol.ts).
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
+import { escapeHtml } from '../../shared/html-escape';
 import { TesseraError } from '../services';
 import type { FromWebview, ToWebview, WebviewError } from '../../shared/webview-protocol';
 
@@ -46,10 +47,6 @@ function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: 
 export async function copyToClipboard(text: string, what = 'the text'): Promise<void> {
   await vscode.env.clipboard.writeText(text);
   void vscode.window.setStatusBarMessage(`$(check) Copied ${what} to the clipboard`, 4000);
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 function toWebviewError(err: unknown): WebviewError {

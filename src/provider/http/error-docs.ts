@@ -2,6 +2,7 @@
 // documentation_url points at (`{origin}/-/docs/errors#<topic>`, served by routes/error-docs.ts),
 // so a client offline from GitHub's docs still gets an explanation from the provider it talks to.
 // The topic is the HTTP status, or a named topic for an error that needs its own explanation.
+import { escapeHtml } from '../../shared/html-escape';
 
 export const ERROR_DOCS_PATH = '/-/docs/errors';
 
@@ -45,10 +46,6 @@ const ERROR_TOPICS: Readonly<Record<string, ErrorTopic>> = {
 /** The documentation_url for a topic (a status or a named topic); the status page when unknown. */
 export function documentationUrl(origin: string, topic: string): string {
   return `${origin}${ERROR_DOCS_PATH}#${ERROR_TOPICS[topic] ? topic : 'errors'}`;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** The page itself: one section per topic, each with its topic as anchor. */

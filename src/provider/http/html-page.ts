@@ -6,11 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { equalInConstantTime } from '../../shared/constant-time';
+import { escapeHtml } from '../../shared/html-escape';
 import { HttpError } from './errors';
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 export function htmlDocument(title: string, body: string): string {
   return `<!doctype html>

@@ -2,7 +2,8 @@
 // (../http/html-page.ts). Step 1: sign in (login, password, two-factor code), the app's request
 // carried in hidden fields; step 2: the app, the scopes and where the person goes back to,
 // Authorize or Deny; a page for a request that cannot go on.
-import { errorBlock, escapeHtml, htmlDocument } from '../http/html-page';
+import { escapeHtml } from '../../shared/html-escape';
+import { errorBlock, htmlDocument } from '../http/html-page';
 import { scopeListHtml } from './device-page-html';
 import type { AuthorizeParameters } from './web-flow-service';
 

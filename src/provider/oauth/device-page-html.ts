@@ -2,7 +2,8 @@
 // page template (../http/html-page.ts). Step 1: login, password, two-factor code and the device's code;
 // step 2: the app and the scopes it asks for, Authorize or Deny; then the outcome.
 import { CLASSIC_SCOPES } from '../../shared/classic-scopes';
-import { errorBlock, escapeHtml, htmlDocument as page } from '../http/html-page';
+import { escapeHtml } from '../../shared/html-escape';
+import { errorBlock, htmlDocument as page } from '../http/html-page';
 
 export function signInPage(opts: { csrf: string; error?: string; login?: string; userCode?: string }): string {
   return page(
