@@ -21,6 +21,15 @@ const MANAGE: AuthRequirement = { classicScopes: ['admin:token'] };
 const nameSchema = { type: 'string', minLength: 1, maxLength: 255 } as const;
 const descriptionSchema = { anyOf: [{ type: 'string', maxLength: 1024 }, { type: 'null' }] } as const;
 const permissionsSchema = { type: 'object', maxProperties: 3 } as const;
+// Fine-grained: the resource owner's login, the selection and its repositories (names or ids).
+const resourceOwnerSchema = { type: 'string', minLength: 1, maxLength: 39 } as const;
+const repositorySelectionSchema = { type: 'string', enum: ['none', 'all', 'subset'] } as const;
+const repositoriesSchema = {
+  type: 'array',
+  maxItems: 500,
+  items: { anyOf: [{ type: 'string', minLength: 1, maxLength: 140 }, { type: 'integer', minimum: 1 }] },
+} as const;
+const justificationSchema = { type: 'string', maxLength: 1024 } as const;
 
 /**
  * The caller's own token named by `:id`, loaded as the request arrives (before its body): a
@@ -85,15 +94,11 @@ export function registerPersonalAccessTokenRoutes(app: FastifyInstance, ctx: Pro
             ...expiryBodySchema,
             kind: { type: 'string', enum: ['classic', 'fine_grained'] },
             scopes: scopesSchema,
-            resource_owner: { type: 'string', minLength: 1, maxLength: 39 },
-            repository_selection: { type: 'string', enum: ['none', 'all', 'subset'] },
-            repositories: {
-              type: 'array',
-              maxItems: 500,
-              items: { anyOf: [{ type: 'string', minLength: 1, maxLength: 140 }, { type: 'integer', minimum: 1 }] },
-            },
+            resource_owner: resourceOwnerSchema,
+            repository_selection: repositorySelectionSchema,
+            repositories: repositoriesSchema,
             permissions: permissionsSchema,
-            justification: { type: 'string', maxLength: 1024 },
+            justification: justificationSchema,
           },
         },
       },
@@ -124,14 +129,10 @@ export function registerPersonalAccessTokenRoutes(app: FastifyInstance, ctx: Pro
             scopes: scopesSchema,
             permissions: permissionsSchema,
             // Fine-grained: move to another resource owner / selection (e.g. request access again).
-            resource_owner: { type: 'string', minLength: 1, maxLength: 39 },
-            repository_selection: { type: 'string', enum: ['none', 'all', 'subset'] },
-            repositories: {
-              type: 'array',
-              maxItems: 500,
-              items: { anyOf: [{ type: 'string', minLength: 1, maxLength: 140 }, { type: 'integer', minimum: 1 }] },
-            },
-            justification: { type: 'string', maxLength: 1024 },
+            resource_owner: resourceOwnerSchema,
+            repository_selection: repositorySelectionSchema,
+            repositories: repositoriesSchema,
+            justification: justificationSchema,
           },
         },
       },

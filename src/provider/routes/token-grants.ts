@@ -7,21 +7,14 @@ import { grantFilter, GrantListQuery, grantListQuerySchema } from '../approvals/
 import { grantedToken, listGrants, revokeGrant, revokeGrants } from '../approvals/grant-service';
 import { tokenRepositoriesJson } from '../approvals/token-repositories-json';
 import { callerOf } from '../authz/caller';
-import type { AuthRequirement } from '../authz/requirement';
 import type { ProviderContext } from '../context';
 import { idParam } from '../http/params';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
-import { organizationOf, organizationResolver } from '../orgs/org-resource';
+import { organizationOf } from '../orgs/org-resource';
+import { ownerRequirements } from '../approvals/owner-requirements';
 
 const BASE = '/api/v3/orgs/:org/personal-access-tokens';
-const PERMISSION = 'organization_personal_access_tokens';
-
-const READ: AuthRequirement = {
-  classicScopes: ['admin:org', 'admin:token'],
-  permission: { group: 'organization', name: PERMISSION, level: 'read' },
-  resource: organizationResolver('owner', { administration: true }),
-};
-const WRITE: AuthRequirement = { ...READ, permission: { group: 'organization', name: PERMISSION, level: 'write' } };
+const { READ, WRITE } = ownerRequirements('organization_personal_access_tokens');
 
 export function registerTokenGrantRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   app.get<{ Params: { org: string }; Querystring: GrantListQuery }>(

@@ -9,23 +9,15 @@ import { MAX_REVIEW_REASON, reviewRequests } from '../approvals/approval-service
 import { pendingRequestsPage, requestsJson } from '../approvals/request-list';
 import { tokenRepositoriesJson } from '../approvals/token-repositories-json';
 import { principalOf } from '../authz/authorize';
-import type { AuthRequirement } from '../authz/requirement';
 import type { ProviderContext } from '../context';
 import { notFound } from '../http/errors';
 import { idParam } from '../http/params';
 import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
-import { organizationOf, organizationResolver } from '../orgs/org-resource';
+import { organizationOf } from '../orgs/org-resource';
+import { ownerRequirements } from '../approvals/owner-requirements';
 
 const BASE = '/api/v3/orgs/:org/personal-access-token-requests';
-const PERMISSION = 'organization_personal_access_token_requests';
-
-// Classic tokens: `admin:org`, or Tessera's `admin:token` (what the extension's Approvals view signs in with).
-const READ: AuthRequirement = {
-  classicScopes: ['admin:org', 'admin:token'],
-  permission: { group: 'organization', name: PERMISSION, level: 'read' },
-  resource: organizationResolver('owner', { administration: true }),
-};
-const WRITE: AuthRequirement = { ...READ, permission: { group: 'organization', name: PERMISSION, level: 'write' } };
+const { READ, WRITE } = ownerRequirements('organization_personal_access_token_requests');
 
 const reviewProperties = {
   action: { type: 'string', enum: ['approve', 'deny'] },
