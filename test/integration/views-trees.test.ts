@@ -235,8 +235,14 @@ describe('views: trees against a real provider', function () {
     const tree = new TokensTreeProvider(services, store);
     let fired = 0;
     const sub = tree.onDidChangeTreeData(() => fired++);
-    const loaded = () => new Promise<void>((resolve) => {
-      const once = store.onDidLoad(() => (once.dispose(), resolve()));
+    /** Resolves once `count` lists have come back (each invalidation loads one; none is cancelled). */
+    const loaded = (count = 1) => new Promise<void>((resolve) => {
+      let left = count;
+      const sub = store.onDidLoad(() => {
+        if (--left > 0) return;
+        sub.dispose();
+        resolve();
+      });
     });
     const settled = () => new Promise((resolve) => setImmediate(resolve)); // (the comparison runs in the load's promise chain)
     await tree.getChildren(); // the tree shows the list
@@ -256,9 +262,10 @@ describe('views: trees against a real provider', function () {
     const roots = await tree.getChildren();
     const classic = roots.find((r): r is GroupNode => r instanceof GroupNode && r.tokenKind === 'classic')!;
     assert.ok(classic.tokens.some((x) => x.name === 'newer'), 'served from the reloaded list');
+    reloaded = loaded(2);
     store.invalidate();
     store.invalidate();
-    await loaded();
+    await reloaded; // both loads: the first one's list must not be taken for the next step's
     await settled();
     assert.equal(fired, 1, 'two invalidations of the same list: still no re-render');
     // The same list, but a row would read differently now (as "expires in …" / "used …" do as time passes).
