@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { AccountTokenRecord, AccountTokenStore } from '../account-tokens';
 import { dateOrNull, iso, Row } from './rows';
-import { statement, oneRow } from './statements';
+import { allRows, oneRow, statement } from './statements';
 
 export function toRecord(r: Row): AccountTokenRecord {
   return { tokenId: Number(r.token_id), orgId: Number(r.org_id), active: Number(r.active) === 1, deactivatedAt: dateOrNull(r.deactivated_at) };
@@ -21,7 +21,7 @@ export class SqliteAccountTokenStore implements AccountTokenStore {
   }
 
   async list(orgId: number): Promise<AccountTokenRecord[]> {
-    return (statement(this.db, 'SELECT * FROM account_tokens WHERE org_id = ? ORDER BY token_id DESC').all(orgId) as Row[]).map(toRecord);
+    return allRows(this.db, 'SELECT * FROM account_tokens WHERE org_id = ? ORDER BY token_id DESC', orgId).map(toRecord);
   }
 
   async count(orgId: number): Promise<number> {

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { CredentialAuthorizationRecord, CredentialAuthorizationStore } from '../credential-authorizations';
 import { date, dateOrNull, iso, Row } from './rows';
-import { statement, oneRow } from './statements';
+import { allRows, oneRow, statement } from './statements';
 
 export function toAuthorization(r: Row): CredentialAuthorizationRecord {
   return {
@@ -42,7 +42,7 @@ export class SqliteCredentialAuthorizationStore implements CredentialAuthorizati
   }
 
   async orgIdsForToken(tokenId: number): Promise<number[]> {
-    return (statement(this.db, 'SELECT org_id FROM credential_authorizations WHERE token_id = ? ORDER BY org_id').all(tokenId) as Row[]).map((r) => Number(r.org_id));
+    return allRows(this.db, 'SELECT org_id FROM credential_authorizations WHERE token_id = ? ORDER BY org_id', tokenId).map((r) => Number(r.org_id));
   }
 
   async touch(orgId: number, tokenId: number, now: Date): Promise<void> {

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { DeployKeyRecord, DeployKeyStore, NewDeployKey } from '../deploy-keys';
 import { date, dateOrNull, iso, mapUnique, numOrNull, Row } from './rows';
-import { statement, oneRow } from './statements';
+import { allRows, oneRow, statement } from './statements';
 
 export function toKey(r: Row): DeployKeyRecord {
   return {
@@ -36,8 +36,7 @@ export class SqliteDeployKeyStore implements DeployKeyStore {
   }
 
   async list(repositoryId: number, page: { limit: number; offset: number }): Promise<DeployKeyRecord[]> {
-    const rows = statement(this.db, 'SELECT * FROM deploy_keys WHERE repository_id = ? ORDER BY id LIMIT ? OFFSET ?')
-      .all(repositoryId, page.limit, page.offset) as Row[];
+    const rows = allRows(this.db, 'SELECT * FROM deploy_keys WHERE repository_id = ? ORDER BY id LIMIT ? OFFSET ?', repositoryId, page.limit, page.offset);
     return rows.map(toKey);
   }
 
@@ -46,7 +45,7 @@ export class SqliteDeployKeyStore implements DeployKeyStore {
   }
 
   async listByToken(tokenId: number): Promise<DeployKeyRecord[]> {
-    return (statement(this.db, 'SELECT * FROM deploy_keys WHERE token_id = ? ORDER BY id').all(tokenId) as Row[]).map(toKey);
+    return allRows(this.db, 'SELECT * FROM deploy_keys WHERE token_id = ? ORDER BY id', tokenId).map(toKey);
   }
 
   async delete(repositoryId: number, id: number): Promise<boolean> {

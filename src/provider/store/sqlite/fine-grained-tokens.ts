@@ -13,7 +13,7 @@ export class SqliteFineGrainedTokenStore implements FineGrainedTokenStore {
   ) {}
 
   async repositoryIds(tokenId: number): Promise<number[]> {
-    const rows = statement(this.db, 'SELECT repository_id FROM token_repositories WHERE token_id = ? ORDER BY repository_id').all(tokenId) as Row[];
+    const rows = allRows(this.db, 'SELECT repository_id FROM token_repositories WHERE token_id = ? ORDER BY repository_id', tokenId);
     return rows.map((r) => Number(r.repository_id));
   }
 
@@ -41,7 +41,7 @@ export class SqliteFineGrainedTokenStore implements FineGrainedTokenStore {
   }
 
   async tokenIdsSelecting(repositoryId: number): Promise<number[]> {
-    const rows = statement(this.db, 'SELECT token_id FROM token_repositories WHERE repository_id = ? ORDER BY token_id').all(repositoryId) as Row[];
+    const rows = allRows(this.db, 'SELECT token_id FROM token_repositories WHERE repository_id = ? ORDER BY token_id', repositoryId);
     return rows.map((r) => Number(r.token_id));
   }
 

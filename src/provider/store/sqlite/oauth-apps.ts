@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { NewOAuthApp, OAuthAppRecord, OAuthAppStore } from '../oauth-apps';
 import { date, iso, mapUnique, numOrNull, Row, strOrNull } from './rows';
-import { statement, oneRow } from './statements';
+import { allRows, oneRow, statement } from './statements';
 import { placeholders } from './transaction';
 
 export function toOAuthApp(r: Row): OAuthAppRecord {
@@ -50,11 +50,11 @@ export class SqliteOAuthAppStore implements OAuthAppStore {
   async byClientIds(clientIds: readonly string[]): Promise<OAuthAppRecord[]> {
     if (!clientIds.length) return [];
     const ids = [...new Set(clientIds)];
-    return (statement(this.db, `SELECT * FROM oauth_apps WHERE client_id IN (${placeholders(ids.length)}) ORDER BY id`).all(...ids) as Row[]).map(toOAuthApp);
+    return allRows(this.db, `SELECT * FROM oauth_apps WHERE client_id IN (${placeholders(ids.length)}) ORDER BY id`, ...ids).map(toOAuthApp);
   }
 
   async listVisibleTo(userId: number): Promise<OAuthAppRecord[]> {
-    return (statement(this.db, 'SELECT * FROM oauth_apps WHERE owner_id IS NULL OR owner_id = ? ORDER BY id').all(userId) as Row[]).map(toOAuthApp);
+    return allRows(this.db, 'SELECT * FROM oauth_apps WHERE owner_id IS NULL OR owner_id = ? ORDER BY id', userId).map(toOAuthApp);
   }
 
   async delete(id: number): Promise<boolean> {

@@ -2,7 +2,7 @@ import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { TokenGrantRecord, TokenRequestQuery, TokenRequestRecord, TokenRequestStatus, TokenRequestStore } from '../token-requests';
 import { date, dateOrNull, iso, numOrNull, Row, strOrNull } from './rows';
 import { inTransaction, placeholders } from './transaction';
-import { statement, oneRow } from './statements';
+import { allRows, oneRow, statement } from './statements';
 
 export function toRequest(r: Row): TokenRequestRecord {
   return {
@@ -76,8 +76,7 @@ export class SqliteTokenRequestStore implements TokenRequestStore {
   async list(q: TokenRequestQuery): Promise<TokenRequestRecord[]> {
     const { sql, args } = this.where(q);
     return (
-      statement(this.db, `SELECT * FROM token_requests ${sql} ORDER BY id ${q.descending ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`)
-        .all(...args, q.limit ?? -1, q.offset ?? 0) as Row[]
+      allRows(this.db, `SELECT * FROM token_requests ${sql} ORDER BY id ${q.descending ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`, ...args, q.limit ?? -1, q.offset ?? 0)
     ).map(toRequest);
   }
 
@@ -99,7 +98,7 @@ export class SqliteTokenRequestStore implements TokenRequestStore {
     if (!ids.length) return [];
     return inTransaction(this.db, () => {
       const rows = (
-        statement(this.db, `SELECT * FROM token_requests WHERE org_id = ? AND status = 'pending' AND id IN (${placeholders(ids.length)})`).all(orgId, ...ids) as Row[]
+        allRows(this.db, `SELECT * FROM token_requests WHERE org_id = ? AND status = 'pending' AND id IN (${placeholders(ids.length)})`, orgId, ...ids)
       ).map(toRequest);
       if (rows.length !== new Set(ids).size) return undefined;
       const status = r.approve ? 'approved' : 'denied';
@@ -131,7 +130,7 @@ export class SqliteTokenRequestStore implements TokenRequestStore {
   }
 
   async grants(orgId: number): Promise<TokenGrantRecord[]> {
-    return (statement(this.db, 'SELECT * FROM token_grants WHERE org_id = ? ORDER BY granted_at DESC, token_id DESC').all(orgId) as Row[]).map(toGrant);
+    return allRows(this.db, 'SELECT * FROM token_grants WHERE org_id = ? ORDER BY granted_at DESC, token_id DESC', orgId).map(toGrant);
   }
 
   async revokeGrant(tokenId: number): Promise<boolean> {

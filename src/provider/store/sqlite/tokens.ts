@@ -209,7 +209,7 @@ export class SqliteTokenStore implements TokenStore {
 
   private revokeWhere(where: string, args: SQLInputValue[], now: Date, reason: string): TokenRecord[] {
     return inTransaction(this.db, () => {
-      const rows = (statement(this.db, `SELECT * FROM tokens WHERE ${where}`).all(...args) as Row[]).map(toToken);
+      const rows = allRows(this.db, `SELECT * FROM tokens WHERE ${where}`, ...args).map(toToken);
       const upd = statement(this.db, `UPDATE tokens SET status = 'revoked', status_reason = ?, sudo_until = NULL, updated_at = ? WHERE id = ?`);
       for (const t of rows) upd.run(reason, iso(now), t.id);
       return rows;

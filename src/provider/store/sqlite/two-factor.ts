@@ -5,7 +5,7 @@ import { DataKeyError } from '../../secrets/data-key';
 import { SEALED_PREFIX, SecretBox } from '../../secrets/secret-box';
 import type { TwoFactorRecord, TwoFactorStore } from '../two-factor';
 import { date, dateOrNull, iso, numOrNull, Row } from './rows';
-import { statement, oneRow } from './statements';
+import { allRows, oneRow, statement } from './statements';
 import { inTransaction } from './transaction';
 
 export const secretContext = (userId: number) => `two_factor.secret:${userId}`;
@@ -82,7 +82,7 @@ export class SqliteTwoFactorStore implements TwoFactorStore {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       if (!oneRow(this.db, 'SELECT 1 AS x FROM data_key WHERE id = 1 AND key_id = ?', this.box.keyId)) throw keyReplaced();
-      const rows = statement(this.db, 'SELECT user_id, secret FROM two_factor WHERE secret NOT LIKE ?').all(`${SEALED_PREFIX}%`) as Row[];
+      const rows = allRows(this.db, 'SELECT user_id, secret FROM two_factor WHERE secret NOT LIKE ?', `${SEALED_PREFIX}%`);
       const update = statement(this.db, 'UPDATE two_factor SET secret = ? WHERE user_id = ? AND secret = ?');
       for (const r of rows) {
         const userId = Number(r.user_id);
