@@ -2,7 +2,7 @@
 // rules — only src/extension (and tests that run in the extension host) import 'vscode', the
 // provider never imports the extension, media/ (webview scripts) imports only src/shared, the
 // extension reaches the provider only through its lazily loaded bundle — no runtime import cycles,
-// and no source file over 400 lines.
+// no source file over 400 lines, and no bare `LIMIT ?` in the SQLite store's SQL (PAGE_CLAUSE).
 import tseslint from 'typescript-eslint';
 import { importX, createNodeResolver } from 'eslint-plugin-import-x';
 
@@ -37,6 +37,11 @@ export default tseslint.config(
       }],
     },
   },
+  // A bare `LIMIT ?` makes SQLite prepare the statement again on every run (see PAGE_CLAUSE).
+  { files: ['src/provider/store/sqlite/**/*.ts'], rules: { 'no-restricted-syntax': ['error',
+    { selector: 'Literal[value=/LIMIT\\s+\\?/i]', message: 'Page with PAGE_CLAUSE (LIMIT +?): a bare LIMIT ? is prepared again on every run.' },
+    { selector: 'TemplateElement[value.raw=/LIMIT\\s+\\?/i]', message: 'Page with PAGE_CLAUSE (LIMIT +?): a bare LIMIT ? is prepared again on every run.' },
+  ] } },
   { files: ['src/**/*.ts', 'media/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'], rules: { 'max-lines': ['error', { max: 400 }] } },
   // Tests read JSON answers loosely (`res.json.id`): `any` is allowed there, nowhere else.
   { files: ['test/**/*.ts', 'bench/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },

@@ -2,7 +2,7 @@ import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { AuditEventRecord, AuditFilter, AuditQuery, AuditStore, NewAuditEvent } from '../audit';
 import { date, iso, numOrNull, Row, strOrNull } from './rows';
 import type { SqliteChangeVersion } from './change-version';
-import { allRows, oneRow } from './statements';
+import { PAGE_CLAUSE, allRows, oneRow } from './statements';
 
 export function toEvent(r: Row): AuditEventRecord {
   return {
@@ -40,7 +40,7 @@ export class SqliteAuditStore implements AuditStore {
   async list(q: AuditQuery): Promise<AuditEventRecord[]> {
     const { where, args } = auditWhere(q);
     const order = q.order === 'asc' ? 'ASC' : 'DESC';
-    const rows = allRows(this.db, `SELECT * FROM audit_events ${where} ORDER BY id ${order} LIMIT ? OFFSET ?`, ...args, q.limit, q.offset);
+    const rows = allRows(this.db, `SELECT * FROM audit_events ${where} ORDER BY id ${order} ${PAGE_CLAUSE}`, ...args, q.limit, q.offset);
     return rows.map(toEvent);
   }
 

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { DeployKeyRecord, DeployKeyStore, NewDeployKey } from '../deploy-keys';
 import { date, dateOrNull, iso, mapUnique, numOrNull, Row } from './rows';
-import { allRows, oneRow, statement } from './statements';
+import { PAGE_CLAUSE, allRows, oneRow, statement } from './statements';
 
 export function toKey(r: Row): DeployKeyRecord {
   return {
@@ -36,7 +36,7 @@ export class SqliteDeployKeyStore implements DeployKeyStore {
   }
 
   async list(repositoryId: number, page: { limit: number; offset: number }): Promise<DeployKeyRecord[]> {
-    const rows = allRows(this.db, 'SELECT * FROM deploy_keys WHERE repository_id = ? ORDER BY id LIMIT ? OFFSET ?', repositoryId, page.limit, page.offset);
+    const rows = allRows(this.db, `SELECT * FROM deploy_keys WHERE repository_id = ? ORDER BY id ${PAGE_CLAUSE}`, repositoryId, page.limit, page.offset);
     return rows.map(toKey);
   }
 

@@ -1,7 +1,7 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { MembershipQuery, MembershipRecord, MembershipStore, OrgRole } from '../memberships';
 import { date, iso, numOrNull, Row } from './rows';
-import { allRows, oneRow, statement } from './statements';
+import { PAGE_CLAUSE, allRows, oneRow, statement } from './statements';
 
 export function toMembership(r: Row): MembershipRecord {
   return {
@@ -35,7 +35,7 @@ export class SqliteMembershipStore implements MembershipStore {
 
   async list(q: MembershipQuery): Promise<MembershipRecord[]> {
     const { sql, args } = this.where(q);
-    const rows = allRows(this.db, `SELECT * FROM org_memberships ${sql} ORDER BY created_at, org_id, user_id LIMIT ? OFFSET ?`, ...args, q.limit ?? -1, q.offset ?? 0);
+    const rows = allRows(this.db, `SELECT * FROM org_memberships ${sql} ORDER BY created_at, org_id, user_id ${PAGE_CLAUSE}`, ...args, q.limit ?? -1, q.offset ?? 0);
     return rows.map(toMembership);
   }
 

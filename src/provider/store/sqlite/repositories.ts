@@ -12,7 +12,7 @@ import {
 } from '../repositories';
 import { date, dateOrNull, iso, mapUnique, numOrNull, Row, strOrNull } from './rows';
 import { placeholders } from './transaction';
-import { allRows, statement, oneRow } from './statements';
+import { PAGE_CLAUSE, allRows, oneRow, statement } from './statements';
 
 export function toRepository(r: Row): RepositoryRecord {
   return {
@@ -80,7 +80,7 @@ export class SqliteRepositoryStore implements RepositoryStore {
   async list(q: RepositoryQuery): Promise<RepositoryRecord[]> {
     if (q.ids?.length === 0) return [];
     const { where, args } = repositoryWhere(q);
-    return allRows(this.db, `SELECT * FROM repositories ${where} ORDER BY lower(name), id LIMIT ? OFFSET ?`, ...args, q.limit ?? -1, q.offset ?? 0).map(toRepository);
+    return allRows(this.db, `SELECT * FROM repositories ${where} ORDER BY lower(name), id ${PAGE_CLAUSE}`, ...args, q.limit ?? -1, q.offset ?? 0).map(toRepository);
   }
 
   async count(q: RepositoryQuery): Promise<number> {

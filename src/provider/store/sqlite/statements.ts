@@ -7,6 +7,14 @@
 import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
 
 const MAX_STATEMENTS = 256;
+
+/**
+ * The paging clause of every list read, bound as (limit, offset); a limit of -1 reads to the end.
+ * The unary plus matters: SQLite's planner takes a bare `LIMIT ?`'s bound value into its plan, so a
+ * statement with one is prepared again on every run with new bindings, which costs more than most
+ * list reads themselves. `+?` is the same number to the query and leaves the plan alone.
+ */
+export const PAGE_CLAUSE = 'LIMIT +? OFFSET ?';
 const caches = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
 
 export function statement(db: DatabaseSync, sql: string): StatementSync {

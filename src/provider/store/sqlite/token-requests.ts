@@ -2,7 +2,7 @@ import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { TokenGrantRecord, TokenRequestQuery, TokenRequestRecord, TokenRequestStatus, TokenRequestStore } from '../token-requests';
 import { date, dateOrNull, iso, numOrNull, Row, strOrNull } from './rows';
 import { inTransaction, placeholders } from './transaction';
-import { allRows, oneRow, statement } from './statements';
+import { PAGE_CLAUSE, allRows, oneRow, statement } from './statements';
 
 export function toRequest(r: Row): TokenRequestRecord {
   return {
@@ -76,7 +76,7 @@ export class SqliteTokenRequestStore implements TokenRequestStore {
   async list(q: TokenRequestQuery): Promise<TokenRequestRecord[]> {
     const { sql, args } = this.where(q);
     return (
-      allRows(this.db, `SELECT * FROM token_requests ${sql} ORDER BY id ${q.descending ? 'DESC' : 'ASC'} LIMIT ? OFFSET ?`, ...args, q.limit ?? -1, q.offset ?? 0)
+      allRows(this.db, `SELECT * FROM token_requests ${sql} ORDER BY id ${q.descending ? 'DESC' : 'ASC'} ${PAGE_CLAUSE}`, ...args, q.limit ?? -1, q.offset ?? 0)
     ).map(toRequest);
   }
 

@@ -5,7 +5,7 @@ import type { UserRecord } from '../users';
 import type { SqliteChangeVersion } from './change-version';
 import { date, dateOrNull, iso, isoOrNull, mapUnique, numOrNull, Row, strOrNull } from './rows';
 import { toUser, USER_COLUMNS } from './users';
-import { allRows, statement, oneRow } from './statements';
+import { PAGE_CLAUSE, allRows, oneRow, statement } from './statements';
 import { inTransaction, placeholders } from './transaction';
 
 export const TOKEN_COLUMNS = [
@@ -136,7 +136,7 @@ export class SqliteTokenStore implements TokenStore {
 
   async list(q: TokenQuery): Promise<TokenRecord[]> {
     const { sql, args } = this.where(q);
-    return allRows(this.db, `SELECT * FROM tokens ${sql} ORDER BY id DESC LIMIT ? OFFSET ?`, ...args, q.limit ?? -1, q.offset ?? 0).map(toToken);
+    return allRows(this.db, `SELECT * FROM tokens ${sql} ORDER BY id DESC ${PAGE_CLAUSE}`, ...args, q.limit ?? -1, q.offset ?? 0).map(toToken);
   }
 
   async count(q: TokenQuery): Promise<number> {
