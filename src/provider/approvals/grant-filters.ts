@@ -4,7 +4,7 @@
 import { FINE_GRAINED_PERMISSIONS } from '../../shared/fine-grained-permissions';
 import type { ProviderContext } from '../context';
 import { invalidField } from '../http/errors';
-import { paginationQuerySchema } from '../http/pagination';
+import { pagedQuerySchema } from '../http/pagination';
 import { parseIsoDate } from '../tokens/expiry';
 import type { OrganizationRecord } from '../store/organizations';
 import type { TokenRecord } from '../store/tokens';
@@ -12,24 +12,19 @@ import type { UserRecord } from '../store/users';
 
 const listOf = { anyOf: [{ type: 'string', maxLength: 2000 }, { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 100 } }] } as const;
 
-export const grantListQuerySchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    ...paginationQuerySchema,
-    sort: { type: 'string', enum: ['created_at'] },
-    direction: { type: 'string', enum: ['asc', 'desc'] },
-    owner: listOf,
-    repository: { type: 'string', minLength: 1, maxLength: 100 },
-    permission: { type: 'string', minLength: 1, maxLength: 100 },
-    last_used_before: { type: 'string', maxLength: 40 },
-    last_used_after: { type: 'string', maxLength: 40 },
-    token_id: listOf,
-    // The bracketed names form-encoded clients send for the same lists.
-    'owner[]': listOf,
-    'token_id[]': listOf,
-  },
-} as const;
+export const grantListQuerySchema = pagedQuerySchema({
+  sort: { type: 'string', enum: ['created_at'] },
+  direction: { type: 'string', enum: ['asc', 'desc'] },
+  owner: listOf,
+  repository: { type: 'string', minLength: 1, maxLength: 100 },
+  permission: { type: 'string', minLength: 1, maxLength: 100 },
+  last_used_before: { type: 'string', maxLength: 40 },
+  last_used_after: { type: 'string', maxLength: 40 },
+  token_id: listOf,
+  // The bracketed names form-encoded clients send for the same lists.
+  'owner[]': listOf,
+  'token_id[]': listOf,
+});
 
 export interface GrantListQuery {
   per_page?: string;

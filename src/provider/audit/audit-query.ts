@@ -4,15 +4,15 @@
 // hands out (the events after / before the cursor's event in the chosen order).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { invalidField } from '../http/errors';
-import { Page, pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
+import { Page, pageOf, setLinkHeader } from '../http/pagination';
 import type { AuditEventRecord, AuditQuery } from '../store/audit';
 
-export const auditQuerySchema = {
+/** The audit log's own query fields (pagedQuerySchema adds the paging ones). */
+export const auditQueryFilters = {
   phrase: { type: 'string', maxLength: 200 },
   after: { type: 'string', maxLength: 100 },
   before: { type: 'string', maxLength: 100 },
   order: { type: 'string', enum: ['asc', 'desc'] },
-  ...paginationQuerySchema,
 } as const;
 
 export interface AuditListQuery {

@@ -1,10 +1,15 @@
 // GitHub-style pagination: `per_page` (1–100, default 30) and `page` (from 1), with a Link header.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-export const paginationQuerySchema = {
+const paginationQuerySchema = {
   per_page: { type: 'string', pattern: '^[0-9]{1,3}$', maxLength: 3 },
   page: { type: 'string', pattern: '^[0-9]{1,6}$', maxLength: 6 },
 } as const;
+
+/** The querystring schema of a paged list: its own `filters` (JSON-schema properties) and the paging fields; nothing else. */
+export function pagedQuerySchema(filters: Record<string, object> = {}) {
+  return { type: 'object', additionalProperties: false, properties: { ...filters, ...paginationQuerySchema } } as const;
+}
 
 export interface Page {
   perPage: number;

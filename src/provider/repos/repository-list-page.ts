@@ -6,7 +6,7 @@ import type { RepositoryJson } from '../../shared/api-types';
 import { partialResultsHeader, SSO_HEADER } from '../authz/token-access';
 import type { ProviderContext } from '../context';
 import { invalidField } from '../http/errors';
-import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
+import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
 import { parseIsoDate } from '../tokens/expiry';
 import { repositoryJson } from './repository-json';
 import { ListedRepository, RepositorySort, sortRepositories } from './repository-listing';
@@ -16,26 +16,17 @@ const sortSchema = {
   direction: { type: 'string', enum: ['asc', 'desc'] },
 } as const;
 
-export const listQuerySchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    visibility: { type: 'string', enum: ['all', 'public', 'private'] },
-    affiliation: { type: 'string', pattern: '^(owner|collaborator|organization_member)(,(owner|collaborator|organization_member))*$', maxLength: 100 },
-    type: { type: 'string', enum: ['all', 'owner', 'public', 'private', 'member', 'forks', 'sources'] },
-    ...sortSchema,
-    since: { type: 'string', maxLength: 40 },
-    before: { type: 'string', maxLength: 40 },
-    ...paginationQuerySchema,
-  },
-} as const;
+export const listQuerySchema = pagedQuerySchema({
+  visibility: { type: 'string', enum: ['all', 'public', 'private'] },
+  affiliation: { type: 'string', pattern: '^(owner|collaborator|organization_member)(,(owner|collaborator|organization_member))*$', maxLength: 100 },
+  type: { type: 'string', enum: ['all', 'owner', 'public', 'private', 'member', 'forks', 'sources'] },
+  ...sortSchema,
+  since: { type: 'string', maxLength: 40 },
+  before: { type: 'string', maxLength: 40 },
+});
 
 /** GET /users/{username}/repos: `type` all, owner or member, and the sort and page parameters. */
-export const userListQuerySchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { type: { type: 'string', enum: ['all', 'owner', 'member'] }, ...sortSchema, ...paginationQuerySchema },
-} as const;
+export const userListQuerySchema = pagedQuerySchema({ type: { type: 'string', enum: ['all', 'owner', 'member'] }, ...sortSchema });
 
 export interface ListQuery {
   visibility?: 'all' | 'public' | 'private';

@@ -10,7 +10,7 @@ import { callerOf } from '../authz/caller';
 import type { AuthRequirement } from '../authz/requirement';
 import { apiBase, ProviderContext } from '../context';
 import { idParam } from '../http/params';
-import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
+import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
 import { accountTokenJson } from '../orgs/account-token-json';
 import { createAccountToken, deleteAccountToken, listAccountTokens, orgAccountToken, updateAccountToken } from '../orgs/account-token-service';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
@@ -30,7 +30,7 @@ const descriptionSchema = { anyOf: [{ type: 'string', maxLength: 1024 }, { type:
 export function registerAccountTokenRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   app.get<{ Params: { org: string }; Querystring: { per_page?: string; page?: string } }>(
     BASE,
-    { config: { auth: READ }, schema: { querystring: { type: 'object', additionalProperties: false, properties: { ...paginationQuerySchema } } } },
+    { config: { auth: READ }, schema: { querystring: pagedQuerySchema() } },
     async (request, reply) => {
       const { org } = organizationOf(request);
       const page = pageOf(request.query);

@@ -2,7 +2,8 @@
 // audit-log entry shape. `phrase`, `order`, `after` and `before` as on GitHub (audit/audit-query.ts).
 import type { FastifyInstance } from 'fastify';
 import { auditEventJson } from '../audit/audit-log';
-import { AuditListQuery, auditListQuery, auditQuerySchema, setAuditLinkHeader } from '../audit/audit-query';
+import { AuditListQuery, auditListQuery, auditQueryFilters, setAuditLinkHeader } from '../audit/audit-query';
+import { pagedQuerySchema } from '../http/pagination';
 import { principalOf } from '../authz/authorize';
 import type { ProviderContext } from '../context';
 
@@ -12,11 +13,7 @@ export function registerAuditLogRoutes(app: FastifyInstance, ctx: ProviderContex
     {
       config: { auth: { classicScopes: ['admin:token', 'read:user'] } },
       schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: auditQuerySchema,
-        },
+        querystring: pagedQuerySchema(auditQueryFilters),
       },
     },
     async (request, reply) => {

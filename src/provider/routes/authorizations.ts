@@ -10,7 +10,7 @@ import type { AuthRequirement } from '../authz/requirement';
 import type { ProviderContext } from '../context';
 import { invalidField } from '../http/errors';
 import { idParam } from '../http/params';
-import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
+import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
 import { authorizationJson } from '../tokens/authorization-json';
 import {
   AuthorizationOutcome,
@@ -73,7 +73,7 @@ export function registerAuthorizationRoutes(app: FastifyInstance, ctx: ProviderC
 
   app.get<{ Querystring: { per_page?: string; page?: string } }>(
     `${API}/authorizations`,
-    { config: { auth: BASIC }, schema: { querystring: { type: 'object', additionalProperties: false, properties: paginationQuerySchema } } },
+    { config: { auth: BASIC }, schema: { querystring: pagedQuerySchema() } },
     async (request, reply) => {
       const principal = principalOf(request);
       const page = pageOf(request.query);

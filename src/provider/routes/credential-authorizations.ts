@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { callerOf } from '../authz/caller';
 import type { ProviderContext } from '../context';
 import { idParam } from '../http/params';
-import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
+import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
 import { credentialAuthorizationJson } from '../orgs/credential-authorization-json';
 import { authorizeCredential, listCredentialAuthorizations, removeCredentialAuthorization } from '../orgs/credential-authorization-service';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
@@ -43,7 +43,7 @@ export function registerCredentialAuthorizationRoutes(app: FastifyInstance, ctx:
           resource: organizationResolver('owner', { administration: true }),
         },
       },
-      schema: { querystring: { type: 'object', additionalProperties: false, properties: { login: { type: 'string', minLength: 1, maxLength: 39 }, ...paginationQuerySchema } } },
+      schema: { querystring: pagedQuerySchema({ login: { type: 'string', minLength: 1, maxLength: 39 } }) },
     },
     async (request, reply) => {
       const page = pageOf(request.query);

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { callerOf } from '../authz/caller';
 import type { ProviderContext } from '../context';
 import { idParam } from '../http/params';
-import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
+import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
 import { deployKeyJson, deployKeyUrl } from '../repos/deploy-key-json';
 import { addDeployKey, listDeployKeys, NewDeployKey, readDeployKey, removeDeployKey } from '../repos/deploy-key-service';
 import { repositoryClassicScopes, repositoryOf, repositoryPermission, repositoryResource } from '../repos/repository-resource';
@@ -22,7 +22,7 @@ const writeAuth = { ...readAuth, permission: repositoryPermission('administratio
 export function registerDeployKeyRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   app.get<{ Params: { owner: string; repo: string }; Querystring: { per_page?: string; page?: string } }>(
     KEYS,
-    { config: { auth: readAuth }, schema: { querystring: { type: 'object', additionalProperties: false, properties: { ...paginationQuerySchema } } } },
+    { config: { auth: readAuth }, schema: { querystring: pagedQuerySchema() } },
     async (request, reply) => {
       const rec = repositoryOf(request);
       const page = pageOf(request.query);

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../authz/authorize';
 import { callerOf } from '../authz/caller';
 import type { ProviderContext } from '../context';
-import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
+import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
 import { ApiOrgRole, invitationJson, membershipJson, storeRole } from '../orgs/membership-json';
 import { orgMembership, ownMembership, ownMemberships, pendingInvitations } from '../orgs/membership-listing';
 import { acceptInvitation, removeMembership, setMembership } from '../orgs/membership-service';
@@ -24,7 +24,7 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
     {
       config: { auth: { classicScopes: ['read:org', 'user'], permission: 'none' } },
       schema: {
-        querystring: { type: 'object', additionalProperties: false, properties: { state: { type: 'string', enum: ['active', 'pending'] }, ...paginationQuerySchema } },
+        querystring: pagedQuerySchema({ state: { type: 'string', enum: ['active', 'pending'] } }),
       },
     },
     async (request, reply) => {
@@ -63,7 +63,7 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
     `${API}/orgs/:org/invitations`,
     {
       config: { auth: { classicScopes: MEMBERS_ADMIN_SCOPES, permission: MEMBERS_READ, accountToken: true, resource: organizationResolver('owner') } },
-      schema: { querystring: { type: 'object', additionalProperties: false, properties: { ...paginationQuerySchema } } },
+      schema: { querystring: pagedQuerySchema() },
     },
     async (request, reply) => {
       const { org } = organizationOf(request);

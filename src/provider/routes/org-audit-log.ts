@@ -2,7 +2,8 @@
 // policy, SSO, account tokens...), newest first, for its owners. `phrase`, `order`, `after`, `before`.
 import type { FastifyInstance } from 'fastify';
 import { auditEventJson } from '../audit/audit-log';
-import { AuditListQuery, auditListQuery, auditQuerySchema, setAuditLinkHeader } from '../audit/audit-query';
+import { AuditListQuery, auditListQuery, auditQueryFilters, setAuditLinkHeader } from '../audit/audit-query';
+import { pagedQuerySchema } from '../http/pagination';
 import type { ProviderContext } from '../context';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
 
@@ -18,11 +19,7 @@ export function registerOrgAuditLogRoutes(app: FastifyInstance, ctx: ProviderCon
         },
       },
       schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { ...auditQuerySchema, include: { type: 'string', enum: ['web', 'git', 'all'] } },
-        },
+        querystring: pagedQuerySchema({ ...auditQueryFilters, include: { type: 'string', enum: ['web', 'git', 'all'] } }),
       },
     },
     async (request, reply) => {

@@ -6,7 +6,7 @@ import { principalOf } from '../authz/authorize';
 import { callerOf } from '../authz/caller';
 import { partialResultsHeader, SSO_HEADER } from '../authz/token-access';
 import type { ProviderContext } from '../context';
-import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
+import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
 import { organizationJson, organizationSimpleJson, organizationWithCountsJson, simpleUserJson } from '../orgs/account-json';
 import { organizationProfileSchema } from '../orgs/org-profile-input';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
@@ -71,7 +71,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
     `${API}/user/orgs`,
     {
       config: { auth: LIST_USER_ORGANIZATIONS },
-      schema: { querystring: { type: 'object', additionalProperties: false, properties: { ...paginationQuerySchema } } },
+      schema: { querystring: pagedQuerySchema() },
     },
     async (request, reply) => {
       const { orgs, ssoSkipped } = await userOrganizations(ctx, principalOf(request));
@@ -96,11 +96,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
         },
       },
       schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { role: { type: 'string', enum: ['all', 'admin', 'member'] }, filter: { type: 'string', enum: ['all'] }, ...paginationQuerySchema },
-        },
+        querystring: pagedQuerySchema({ role: { type: 'string', enum: ['all', 'admin', 'member'] }, filter: { type: 'string', enum: ['all'] } }),
       },
     },
     async (request, reply) => {

@@ -8,7 +8,7 @@ import { callerOf } from '../authz/caller';
 import type { AuthRequirement, ResourceResolver } from '../authz/requirement';
 import type { ProviderContext } from '../context';
 import { idParam } from '../http/params';
-import { listPage, pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
+import { listPage, pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
 import type { TokenQuery, TokenRecord, TokenStatus } from '../store/tokens';
 import { expiryBodySchema } from '../tokens/expiry';
 import { scopesSchema } from '../tokens/scope-input';
@@ -53,15 +53,10 @@ export function registerPersonalAccessTokenRoutes(app: FastifyInstance, ctx: Pro
     {
       config: { auth: MANAGE },
       schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            kind: { type: 'string', enum: ['classic', 'fine_grained'] },
-            status: { type: 'string', enum: ['active', 'pending', 'denied', 'expired', 'revoked'] },
-            ...paginationQuerySchema,
-          },
-        },
+        querystring: pagedQuerySchema({
+          kind: { type: 'string', enum: ['classic', 'fine_grained'] },
+          status: { type: 'string', enum: ['active', 'pending', 'denied', 'expired', 'revoked'] },
+        }),
       },
     },
     async (request, reply) => {

@@ -8,7 +8,7 @@ import { callerOf } from '../authz/caller';
 import { apiBase, ProviderContext } from '../context';
 import { repositoryPath } from '../git/bare-repos';
 import { invalidField, notFound } from '../http/errors';
-import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
+import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
 import { organizationOf } from '../orgs/org-resource';
 import { AccountOwner } from '../repos/account-owner';
 import { branchJson } from '../repos/branch-json';
@@ -141,7 +141,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
           resource: repositoryResource,
         },
       },
-      schema: { querystring: { type: 'object', additionalProperties: false, properties: { protected: { type: 'string', enum: ['true', 'false'] }, ...paginationQuerySchema } } },
+      schema: { querystring: pagedQuerySchema({ protected: { type: 'string', enum: ['true', 'false'] } }) },
     },
     async (request, reply) => {
       const rec = repositoryOf(request);

@@ -9,7 +9,7 @@ import { tokenRepositoriesJson } from '../approvals/token-repositories-json';
 import { callerOf } from '../authz/caller';
 import type { ProviderContext } from '../context';
 import { idParam } from '../http/params';
-import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
+import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
 import { organizationOf } from '../orgs/org-resource';
 import { ownerRequirements } from '../approvals/owner-requirements';
 
@@ -75,7 +75,7 @@ export function registerTokenGrantRoutes(app: FastifyInstance, ctx: ProviderCont
 
   app.get<{ Params: { org: string; pat_id: string }; Querystring: { per_page?: string; page?: string } }>(
     `${BASE}/:pat_id/repositories`,
-    { config: { auth: READ }, schema: { querystring: { type: 'object', additionalProperties: false, properties: { ...paginationQuerySchema } } } },
+    { config: { auth: READ }, schema: { querystring: pagedQuerySchema() } },
     async (request, reply) => {
       const { org } = organizationOf(request);
       const token = await grantedToken(ctx, org, idParam(request.params.pat_id));

@@ -12,7 +12,7 @@ import { principalOf } from '../authz/authorize';
 import type { ProviderContext } from '../context';
 import { notFound } from '../http/errors';
 import { idParam } from '../http/params';
-import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
+import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
 import { organizationOf } from '../orgs/org-resource';
 import { ownerRequirements } from '../approvals/owner-requirements';
 
@@ -82,7 +82,7 @@ export function registerTokenRequestRoutes(app: FastifyInstance, ctx: ProviderCo
 
   app.get<{ Params: { org: string; pat_request_id: string }; Querystring: { per_page?: string; page?: string } }>(
     `${BASE}/:pat_request_id/repositories`,
-    { config: { auth: READ }, schema: { querystring: { type: 'object', additionalProperties: false, properties: { ...paginationQuerySchema } } } },
+    { config: { auth: READ }, schema: { querystring: pagedQuerySchema() } },
     async (request, reply) => {
       const { org } = organizationOf(request);
       const r = await ctx.store.tokenRequests.byId(org.id, idParam(request.params.pat_request_id));

@@ -3,14 +3,14 @@
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../authz/authorize';
 import type { ProviderContext } from '../context';
-import { pageOf, paginationQuerySchema, setLinkHeader } from '../http/pagination';
+import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
 
 export function registerUserEmailRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   app.get<{ Querystring: { per_page?: string; page?: string } }>(
     '/api/v3/user/emails',
     {
       config: { auth: { classicScopes: ['user:email'], permission: { group: 'account', name: 'email_addresses', level: 'read' } } },
-      schema: { querystring: { type: 'object', additionalProperties: false, properties: { ...paginationQuerySchema } } },
+      schema: { querystring: pagedQuerySchema() },
     },
     async (request, reply) => {
       const { user } = principalOf(request);
