@@ -28,15 +28,19 @@ export interface UserProfileJson {
   hireable: boolean | null;
 }
 
-/** GitHub's private-user (the signed-in user): GET /user, PATCH /user, POST /users. */
-export interface UserJson extends SimpleUserJson, UserProfileJson {
-  email: string;
+/** The counters and times every full account object carries (private-user and public-user). */
+export interface AccountCountsJson {
   public_repos: number;
   public_gists: number;
   followers: number;
   following: number;
   created_at: string;
   updated_at: string;
+}
+
+/** GitHub's private-user (the signed-in user): GET /user, PATCH /user, POST /users. */
+export interface UserJson extends SimpleUserJson, UserProfileJson, AccountCountsJson {
+  email: string;
   private_gists: number;
   total_private_repos: number;
   owned_private_repos: number;
@@ -76,13 +80,7 @@ export interface SimpleUserJson extends AccountUrlsJson {
  * GET /users/{username}: GitHub's public-user — a user's public profile, or an organization's in
  * the same shape with `type: 'Organization'` (one login namespace). Emails of users are not public.
  */
-export interface PublicAccountJson extends Omit<SimpleUserJson, 'type'>, UserProfileJson {
+export interface PublicAccountJson extends Omit<SimpleUserJson, 'type'>, UserProfileJson, AccountCountsJson {
   type: 'User' | 'Organization';
   email: string | null;
-  public_repos: number;
-  public_gists: number;
-  followers: number;
-  following: number;
-  created_at: string;
-  updated_at: string;
 }
