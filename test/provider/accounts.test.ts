@@ -1,6 +1,6 @@
 // Accounts: sign-up (first user is admin), closed sign-up, GET/PATCH /user, scrypt at rest.
 import * as assert from 'node:assert/strict';
-import { boundedPasswordHasher } from '../../src/provider/auth/passwords';
+import { boundedPasswordHasher, DEFAULT_SCRYPT, type PasswordHasher } from '../../src/provider/auth/passwords';
 import { selectRows } from './helpers/database-access';
 import { createUser } from '../builders/users';
 import { uniqueName } from '../builders/unique-name';
@@ -81,7 +81,7 @@ describe('accounts', () => {
       const [alg, N, r, p, salt, hash] = row.password_hash.split('$');
       assert.equal(alg, 'scrypt');
       assert.ok(Number(N) >= 2 ** 15, `N=${N}`);
-      assert.ok(Number(r) >= 8 && Number(p) >= 1);
+      assert.ok(Number(r) >= 8 && Number(p) >= 3, `r=${r} p=${p}`);
       assert.ok(salt.length >= 16 && hash.length >= 32);
       assert.ok(!row.password_hash.includes(u.password));
     });
@@ -139,6 +139,48 @@ describe('accounts', () => {
       const login2 = uniqueName();
       const byUser = await t.api.post('/users', { basic: user, body: { login: login2, email: `${login2}@example.test`, password: 'password123' } });
       assert.equal(byUser.status, 403);
+    });
+  });
+
+  describe('a password stored with weaker parameters (an older version)', () => {
+    // Cheap scrypt, as other tests use, raised in p the way DEFAULT_SCRYPT was raised.
+    const older = boundedPasswordHasher({ params: { ...DEFAULT_SCRYPT, N: 2 ** 10, p: 1 } });
+    const current = boundedPasswordHasher({ params: { ...DEFAULT_SCRYPT, N: 2 ** 10, p: 3 } });
+    let hasher = older;
+    const switching: PasswordHasher = {
+      hash: (password) => hasher.hash(password),
+      verify: (password, stored) => hasher.verify(password, stored),
+      verifyUnknown: (password) => hasher.verifyUnknown(password),
+      needsRehash: (stored) => hasher.needsRehash(stored),
+    };
+    let t: TestProvider;
+    before(async () => {
+      t = await startTestProvider({ signup: 'open', passwords: switching });
+    });
+    after(async () => t.close());
+    const storedHash = async (id: number) =>
+      ((await selectRows(t, 'SELECT password_hash, updated_at FROM users WHERE id = ?', [id])) as { password_hash: string; updated_at: unknown }[])[0];
+    const paramsOf = (stored: string) => stored.split('$').slice(1, 4).map(Number);
+
+    it('is stored again at the current parameters when it signs in, and still signs in', async () => {
+      hasher = older;
+      const u = await createUser(t);
+      const before = await storedHash(u.id);
+      assert.deepEqual(paramsOf(before.password_hash), [2 ** 10, 8, 1]);
+      hasher = current;
+      const wrong = await t.api.get('/user', { basic: { login: u.login, password: `${u.password}x` } });
+      assert.equal(wrong.status, 401);
+      assert.equal((await storedHash(u.id)).password_hash, before.password_hash, 'a wrong password changes nothing');
+      const right = await t.api.get('/user', { basic: u });
+      assert.equal(right.status, 200);
+      const after = await storedHash(u.id);
+      assert.deepEqual(paramsOf(after.password_hash), [2 ** 10, 8, 3]);
+      assert.notEqual(after.password_hash, before.password_hash);
+      assert.deepEqual(after.updated_at, before.updated_at, "the account's updated_at is left alone");
+      const again = await t.api.get('/user', { basic: u });
+      assert.equal(again.status, 200);
+      assert.equal((await storedHash(u.id)).password_hash, after.password_hash, 'hashed once');
+      assert.ok(!t.logs.some((l) => l.message.includes(u.password)));
     });
   });
 });

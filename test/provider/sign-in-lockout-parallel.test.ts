@@ -40,6 +40,7 @@ class HeldHasher {
       await this.enter();
       return this.real.verifyUnknown(password);
     },
+    needsRehash: (stored) => this.real.needsRehash(stored),
   };
 
   /** Holds verifications from now on, counting from zero. */

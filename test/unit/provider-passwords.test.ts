@@ -6,10 +6,10 @@ import { boundedPasswordHasher, DEFAULT_SCRYPT, defaultHashConcurrency, hashPass
 const CHEAP = { N: 2 ** 10, r: 8, p: 1, keyLength: 32 };
 
 describe('provider passwords (scrypt)', () => {
-  it('defaults to N >= 2^15 and stores its parameters and a per-hash salt', async () => {
-    assert.ok(DEFAULT_SCRYPT.N >= 2 ** 15);
+  it("defaults to OWASP's minimum (N = 2^15, r = 8, p = 3) and stores its parameters and a per-hash salt", async () => {
+    assert.ok(DEFAULT_SCRYPT.N >= 2 ** 15 && DEFAULT_SCRYPT.r >= 8 && DEFAULT_SCRYPT.p >= 3);
     const h = await hashPassword('correct horse');
-    assert.match(h, /^scrypt\$32768\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    assert.match(h, /^scrypt\$32768\$8\$3\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
     assert.equal(await verifyPassword('correct horse', h), true);
     assert.notEqual(await hashPassword('correct horse'), h, 'salted');
   });
@@ -27,6 +27,15 @@ describe('provider passwords (scrypt)', () => {
     assert.equal(needsRehash(await hashPassword('a', CHEAP)), true);
     assert.equal(needsRehash(await hashPassword('a')), false);
     assert.equal(needsRehash('garbage'), true);
+    assert.equal(needsRehash(await hashPassword('a', { ...DEFAULT_SCRYPT, p: 1 })), true, 'p below the default');
+  });
+
+  it("the bounded hasher says when a stored hash is weaker than its own parameters", async () => {
+    const hasher = boundedPasswordHasher({ params: { ...CHEAP, p: 3 } });
+    assert.equal(hasher.needsRehash(await hashPassword('a', CHEAP)), true);
+    assert.equal(hasher.needsRehash(await hasher.hash('a')), false);
+    assert.equal(hasher.needsRehash(await hashPassword('a', { ...CHEAP, N: 2 ** 11, p: 3 })), false, 'stronger is kept');
+    assert.equal(hasher.needsRehash('garbage'), true);
   });
 
   it('the bounded hasher runs hashes and verifications (the unknown-login one too) through its slots, two at a time', async () => {

@@ -2,6 +2,8 @@
 // POST /user/sudo. A wrong password, an unknown login and a locked account all answer the same
 // 401 "Bad credentials"; a missing or wrong code answers 401 with `X-GitHub-OTP: required; app`.
 // Each attempt is reserved against the account before anything is checked (auth/lockout.ts).
+// A password stored with weaker scrypt parameters than the provider's is stored again at the
+// current ones when it signs in successfully (the only time the provider has the password).
 import type { ProviderContext } from '../context';
 import { badCredentials, otpRequired } from '../http/errors';
 import type { UserRecord } from '../store/users';
@@ -46,5 +48,17 @@ async function checkSecrets(ctx: ProviderContext, user: UserRecord | undefined, 
       await audit(ctx, { user, ip: attempt.ip }, 'two_factor_authentication.recovery_code_used');
     }
   }
+  await strengthenPasswordHash(ctx, user, attempt.password);
   return { outcome: 'success', value: user };
+}
+
+async function strengthenPasswordHash(ctx: ProviderContext, user: UserRecord, password: string): Promise<void> {
+  if (!ctx.passwords.needsRehash(user.passwordHash)) return;
+  try {
+    // updatedAt unchanged: the account's profile is not what changed.
+    await ctx.store.users.update(user.id, { passwordHash: await ctx.passwords.hash(password), updatedAt: user.updatedAt });
+  } catch (err) {
+    // The old hash still verifies: the next sign-in tries again.
+    ctx.log('warn', `sign-in of user ${user.id}: the password could not be stored at the current scrypt parameters (${(err as Error).message})`);
+  }
 }
