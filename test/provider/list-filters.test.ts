@@ -1,7 +1,7 @@
 // GitHub's documented list parameters: /user/repos `since` / `before`; the grant and request lists'
 // bracketed `owner[]` / `token_id[]`; the audit log's `phrase` qualifiers, `order` and the
-// `after` / `before` cursors of its Link header; the approval queue's filters, matched a page at a
-// time. Bad values are refused with 422 naming them.
+// `after` / `before` cursors of its Link header; the approval queue's and the grants' filters,
+// matched a page at a time. Bad values are refused with 422 naming them.
 import * as assert from 'node:assert/strict';
 import type { Octokit } from '@octokit/rest';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -138,7 +138,7 @@ describe('the filtered approval queue', function () {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('pages what passes the filter: per_page and page, direction, and Link headers counting the matches only; never reads the whole queue', async () => {
+  it('pages what passes the filter: per_page and page, direction, and Link headers counting the matches only; never reads the whole queue or all the grants', async () => {
     const owner = await newSession(t);
     const dev = await newSession(t);
     const org = await createOrg(t, owner);
@@ -155,28 +155,44 @@ describe('the filtered approval queue', function () {
     }
     const withContents = made.filter((m) => m.contents).map((m) => m.id);
     const pageSizes: (number | undefined)[] = [];
-    const list = t.store.tokenRequests.list.bind(t.store.tokenRequests);
+    const requests = t.store.tokenRequests.list.bind(t.store.tokenRequests);
     t.store.tokenRequests.list = async (q) => {
       pageSizes.push(q.limit);
-      return list(q);
+      return requests(q);
     };
-    const get = (query: string) => t.api.get(`/orgs/${org}/personal-access-token-requests?${query}`, { token: owner.token });
+    const grants = t.store.tokenRequests.grants.bind(t.store.tokenRequests);
+    t.store.tokenRequests.grants = async (q) => {
+      pageSizes.push(q.limit);
+      return grants(q);
+    };
     const ids = (res: { json: { token_id: number }[] }) => res.json.map((r) => r.token_id);
 
-    const first = await get('permission=contents&per_page=2&direction=asc');
-    assert.equal(first.status, 200, first.text);
-    assert.deepEqual(ids(first), withContents.slice(0, 2));
-    assert.match(first.headers.get('link') ?? '', /page=3>; rel="last"/, 'five matches: three pages of two');
-    const last = await get('permission=contents&per_page=2&page=3&direction=asc');
-    assert.deepEqual(ids(last), withContents.slice(4));
-    assert.doesNotMatch(last.headers.get('link') ?? '', /rel="next"/);
-    assert.deepEqual(ids(await get('permission=contents&per_page=2&page=2')), [...withContents].reverse().slice(2, 4), 'newest first by default');
-    assert.deepEqual(ids(await get('permission=contents&per_page=2&page=4')), []);
-    assert.deepEqual(ids(await get(`permission=administration&owner=${dev.user.login}&repository=${repo}&direction=asc`)), made.filter((m) => !m.contents).map((m) => m.id));
-    assert.deepEqual(ids(await get('repository=no-such-repository')), []);
-    assert.deepEqual(ids(await get(`owner=${owner.user.login}`)), [], 'the owner requested none');
-    assert.deepEqual(ids(await get('last_used_after=2000-01-01T00:00:00Z')), [], 'none was used');
-    // A page reads one row more than it shows (whether another page follows), never the queue.
+    const pagesWhatPasses = async (list: string) => {
+      const get = (query: string) => t.api.get(`/orgs/${org}/${list}?${query}`, { token: owner.token });
+      const first = await get('permission=contents&per_page=2&direction=asc');
+      assert.equal(first.status, 200, first.text);
+      assert.deepEqual(ids(first), withContents.slice(0, 2));
+      assert.match(first.headers.get('link') ?? '', /page=3>; rel="last"/, 'five matches: three pages of two');
+      const last = await get('permission=contents&per_page=2&page=3&direction=asc');
+      assert.deepEqual(ids(last), withContents.slice(4));
+      assert.doesNotMatch(last.headers.get('link') ?? '', /rel="next"/);
+      assert.deepEqual(ids(await get('permission=contents&per_page=2&page=2')), [...withContents].reverse().slice(2, 4), 'newest first by default');
+      assert.deepEqual(ids(await get('permission=contents&per_page=2&page=4')), []);
+      assert.deepEqual(ids(await get(`permission=administration&owner=${dev.user.login}&repository=${repo}&direction=asc`)), made.filter((m) => !m.contents).map((m) => m.id));
+      assert.deepEqual(ids(await get('repository=no-such-repository')), []);
+      assert.deepEqual(ids(await get(`owner=${owner.user.login}`)), [], 'the owner made none');
+      assert.deepEqual(ids(await get('last_used_after=2000-01-01T00:00:00Z')), [], 'none was used');
+    };
+    await pagesWhatPasses('personal-access-token-requests');
+    // Approved in one go (one grant time: grants of the same time in token order), then the grants list.
+    const queue = await t.api.get(`/orgs/${org}/personal-access-token-requests`, { token: owner.token });
+    const approve = await t.api.post(`/orgs/${org}/personal-access-token-requests`, {
+      token: owner.token,
+      body: { action: 'approve', pat_request_ids: queue.json.map((r: { id: number }) => r.id) },
+    });
+    assert.equal(approve.status, 202, approve.text);
+    await pagesWhatPasses('personal-access-tokens');
+    // A page reads one row more than it shows (whether another page follows), never the whole list.
     assert.ok(pageSizes.length > 0 && pageSizes.every((n) => n !== undefined && n <= 31), `every read is a page: ${JSON.stringify(pageSizes)}`);
   });
 });

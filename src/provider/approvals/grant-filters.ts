@@ -7,7 +7,7 @@ import { invalidField } from '../http/errors';
 import { pagedQuerySchema } from '../http/pagination';
 import { parseIsoDate } from '../tokens/expiry';
 import type { OrganizationRecord } from '../store/organizations';
-import type { TokenRecord } from '../store/tokens';
+import type { TokenRequestTokenFilter } from '../store/token-requests';
 import type { UserRecord } from '../store/users';
 
 const listOf = { anyOf: [{ type: 'string', maxLength: 2000 }, { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 100 } }] } as const;
@@ -85,18 +85,25 @@ export function grantFilter(q: GrantListQuery): GrantFilter {
   };
 }
 
-/** Whether a token (and its requester) passes the filter. */
-export async function matchesGrantFilter(ctx: ProviderContext, f: GrantFilter, org: OrganizationRecord, t: TokenRecord, user: UserRecord): Promise<boolean> {
-  if (f.owners && !f.owners.has(user.login.toLowerCase())) return false;
-  if (f.tokenIds && !f.tokenIds.has(t.id)) return false;
-  if (f.permission && !Object.values(t.permissions ?? {}).some((group) => group && f.permission! in group)) return false;
-  if (f.lastUsedBefore && !(t.lastUsedAt && t.lastUsedAt.getTime() < f.lastUsedBefore.getTime())) return false;
-  if (f.lastUsedAfter && !(t.lastUsedAt && t.lastUsedAt.getTime() > f.lastUsedAfter.getTime())) return false;
-  if (f.repository) {
-    const repo = await ctx.store.repositories.byOwnerAndName('Organization', org.id, f.repository);
-    if (!repo) return false;
-    if (t.repositorySelection === 'none') return false;
-    if (t.repositorySelection === 'subset' && !(await ctx.store.fineGrainedTokens.repositoryIds(t.id)).includes(repo.id)) return false;
+/**
+ * The filter as the store matches it (TokenRequestTokenFilter): logins and the repository name
+ * resolved to ids. Undefined when nothing can pass (the repository is not one of the org's).
+ */
+export async function tokenFilterOf(ctx: ProviderContext, filter: GrantFilter, org: OrganizationRecord): Promise<TokenRequestTokenFilter | undefined> {
+  const token: TokenRequestTokenFilter = {
+    ...(filter.tokenIds ? { tokenIds: [...filter.tokenIds] } : {}),
+    ...(filter.permission ? { permission: filter.permission } : {}),
+    ...(filter.lastUsedBefore ? { lastUsedBefore: filter.lastUsedBefore } : {}),
+    ...(filter.lastUsedAfter ? { lastUsedAfter: filter.lastUsedAfter } : {}),
+  };
+  if (filter.owners) {
+    const users = await Promise.all([...filter.owners].map((login) => ctx.store.users.byLogin(login)));
+    token.userIds = users.filter((u): u is UserRecord => !!u).map((u) => u.id);
   }
-  return true;
+  if (filter.repository) {
+    const repo = await ctx.store.repositories.byOwnerAndName('Organization', org.id, filter.repository);
+    if (!repo) return undefined;
+    token.repositoryId = repo.id;
+  }
+  return token;
 }

@@ -1,15 +1,17 @@
-// The tokens an org has granted access to, as its owners see them: the list (filtered, each with
-// its token and owner), one granted token by id, and revoking access for one or several (all the
-// ids must be granted tokens of the org, or none is revoked).
+// The tokens an org has granted access to, as its owners see them: a page of the list (filtered by
+// the store's query, each with its token and owner), one granted token by id, and revoking access
+// for one or several (all the ids must be granted tokens of the org, or none is revoked).
 import { isFineGrainedFor } from '../tokens/resource-owner';
 import type { TokenGrantJson } from '../../shared/api-types';
 import type { Caller } from '../authz/caller';
 import type { ProviderContext } from '../context';
 import { invalidField, notFound } from '../http/errors';
 import type { OrganizationRecord } from '../store/organizations';
+import type { TokenGrantRecord } from '../store/token-requests';
 import type { TokenRecord } from '../store/tokens';
 import { revokeAccess } from './approval-service';
-import { GrantFilter, matchesGrantFilter } from './grant-filters';
+import { type GrantFilter, tokenFilterOf } from './grant-filters';
+import { listPage } from '../http/pagination';
 import { tokenGrantJson } from './grant-json';
 
 /** An active fine-grained token whose resource owner is the org (what a grant of the org holds). */
@@ -31,22 +33,32 @@ export async function grantedToken(ctx: ProviderContext, org: OrganizationRecord
   return token;
 }
 
-/** The org's grants that match the filter, in the filter's order. */
-export async function listGrants(ctx: ProviderContext, org: OrganizationRecord, filter: GrantFilter): Promise<TokenGrantJson[]> {
-  const grants = await ctx.store.tokenRequests.grants(org.id);
-  if (!filter.descending) grants.reverse();
-  // The org's grants: their tokens and owners, read for all of them at once.
+/**
+ * A page of the org's grants in force that pass the filter, and how many pass it: matched by the
+ * store's query, so a page reads its own rows only.
+ */
+export async function grantsPage(
+  ctx: ProviderContext,
+  filter: GrantFilter,
+  org: OrganizationRecord,
+  page: { limit: number; offset: number },
+): Promise<{ rows: TokenGrantRecord[]; total: number }> {
+  const token = await tokenFilterOf(ctx, filter, org);
+  if (!token) return { rows: [], total: 0 };
+  const query = { orgId: org.id, descending: filter.descending, token };
+  const { items, total } = await listPage(page, (window) => ctx.store.tokenRequests.grants({ ...query, ...window }), () => ctx.store.tokenRequests.grantCount(query));
+  return { rows: items, total };
+}
+
+/** GitHub's JSON of these grants, in order (one look-up of their tokens and one of their owners). */
+export async function grantsJson(ctx: ProviderContext, org: OrganizationRecord, grants: readonly TokenGrantRecord[]): Promise<TokenGrantJson[]> {
   const tokens = new Map((await ctx.store.tokens.byIds(grants.map((g) => g.tokenId))).map((t) => [t.id, t]));
   const owners = new Map((await ctx.store.users.byIds([...tokens.values()].map((t) => t.userId))).map((u) => [u.id, u]));
-  const out: TokenGrantJson[] = [];
-  for (const g of grants) {
-    const found = tokens.get(g.tokenId);
-    const token = found && actsForOrg(found, org) ? found : undefined;
+  return grants.flatMap((g) => {
+    const token = tokens.get(g.tokenId);
     const owner = token ? owners.get(token.userId) : undefined;
-    if (!token || !owner || !(await matchesGrantFilter(ctx, filter, org, token, owner))) continue;
-    out.push(tokenGrantJson(ctx, org, g, token, owner));
-  }
-  return out;
+    return token && owner ? [tokenGrantJson(ctx, org, g, token, owner)] : [];
+  });
 }
 
 function revokeReason(org: OrganizationRecord, reason: string | undefined): string {

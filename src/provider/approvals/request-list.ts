@@ -4,10 +4,10 @@ import type { ProviderContext } from '../context';
 import { listPage } from '../http/pagination';
 import { accountKey, ownersByIds } from '../repos/account-owner';
 import type { OrganizationRecord } from '../store/organizations';
-import type { TokenRequestRecord, TokenRequestTokenFilter } from '../store/token-requests';
+import type { TokenRequestRecord } from '../store/token-requests';
 import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
-import type { GrantFilter } from './grant-filters';
+import { type GrantFilter, tokenFilterOf } from './grant-filters';
 import { tokenRequestJson } from './grant-json';
 
 async function withTokensAndRequesters(
@@ -39,21 +39,8 @@ export async function pendingRequestsPage(
   org: OrganizationRecord,
   page: { limit: number; offset: number },
 ): Promise<{ rows: TokenRequestRecord[]; total: number }> {
-  const token: TokenRequestTokenFilter = {
-    ...(filter.tokenIds ? { tokenIds: [...filter.tokenIds] } : {}),
-    ...(filter.permission ? { permission: filter.permission } : {}),
-    ...(filter.lastUsedBefore ? { lastUsedBefore: filter.lastUsedBefore } : {}),
-    ...(filter.lastUsedAfter ? { lastUsedAfter: filter.lastUsedAfter } : {}),
-  };
-  if (filter.owners) {
-    const users = await Promise.all([...filter.owners].map((login) => ctx.store.users.byLogin(login)));
-    token.userIds = users.filter((u): u is UserRecord => !!u).map((u) => u.id);
-  }
-  if (filter.repository) {
-    const repo = await ctx.store.repositories.byOwnerAndName('Organization', org.id, filter.repository);
-    if (!repo) return { rows: [], total: 0 };
-    token.repositoryId = repo.id;
-  }
+  const token = await tokenFilterOf(ctx, filter, org);
+  if (!token) return { rows: [], total: 0 };
   const queue = { orgId: org.id, status: 'pending' as const, descending: filter.descending, token };
   const { items, total } = await listPage(page, (window) => ctx.store.tokenRequests.list({ ...queue, ...window }), () => ctx.store.tokenRequests.count(queue));
   return { rows: items, total };

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { MAX_REVIEW_REASON } from '../approvals/approval-service';
 import { grantFilter, GrantListQuery, grantListQuerySchema } from '../approvals/grant-filters';
-import { grantedToken, listGrants, revokeGrant, revokeGrants } from '../approvals/grant-service';
+import { grantedToken, grantsJson, grantsPage, revokeGrant, revokeGrants } from '../approvals/grant-service';
 import { tokenRepositoriesJson } from '../approvals/token-repositories-json';
 import { callerOf } from '../authz/caller';
 import type { ProviderContext } from '../context';
@@ -22,11 +22,10 @@ export function registerTokenGrantRoutes(app: FastifyInstance, ctx: ProviderCont
     { config: { auth: READ }, schema: { querystring: grantListQuerySchema } },
     async (request, reply) => {
       const { org } = organizationOf(request);
-      const out = await listGrants(ctx, org, grantFilter(request.query));
       const page = pageOf(request.query);
-      const slice = out.slice(page.offset, page.offset + page.limit);
-      setLinkHeader(request, reply, page, out.length, ctx.origin);
-      return slice;
+      const { rows, total } = await grantsPage(ctx, grantFilter(request.query), org, page);
+      setLinkHeader(request, reply, page, total, ctx.origin);
+      return grantsJson(ctx, org, rows);
     },
   );
 

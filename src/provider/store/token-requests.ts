@@ -25,9 +25,9 @@ export interface TokenGrantRecord {
   grantedBy: number | null;
 }
 
-/** What a request's token must be to be listed (every field given must hold). */
+/** What a request's or a grant's token must be to be listed (every field given must hold). */
 export interface TokenRequestTokenFilter {
-  /** Requested by one of these users. */
+  /** Of one of these users (the requester; a grant's token's owner). */
   userIds?: readonly number[];
   /** For one of these tokens. */
   tokenIds?: readonly number[];
@@ -53,6 +53,19 @@ export interface TokenRequestQuery {
   offset?: number;
 }
 
+/**
+ * An org's grants in force — each grant's token is an active fine-grained token whose resource
+ * owner is the org — that pass `token`; newest grant first (oldest first unless `descending`).
+ */
+export interface TokenGrantQuery {
+  orgId: number;
+  /** Matched in the query itself, as the queue's. */
+  token?: TokenRequestTokenFilter;
+  descending: boolean;
+  limit?: number;
+  offset?: number;
+}
+
 export interface TokenRequestStore {
   /** Cancels the token's other pending requests and adds a pending one, atomically. */
   create(r: { orgId: number; tokenId: number; userId: number; justification: string | null; createdAt: Date }): Promise<TokenRequestRecord>;
@@ -71,7 +84,9 @@ export interface TokenRequestStore {
 
   grant(g: TokenGrantRecord): Promise<void>;
   grantOf(tokenId: number): Promise<TokenGrantRecord | undefined>;
-  /** Newest first. */
-  grants(orgId: number): Promise<TokenGrantRecord[]>;
+  /** The grants in force of an org that pass the query (TokenGrantQuery). */
+  grants(query: TokenGrantQuery): Promise<TokenGrantRecord[]>;
+  /** How many grants match the query (limit and offset aside). */
+  grantCount(query: TokenGrantQuery): Promise<number>;
   revokeGrant(tokenId: number): Promise<boolean>;
 }

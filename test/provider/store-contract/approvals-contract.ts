@@ -154,15 +154,64 @@ export function approvalStoreContract(makeStore: StoreFactory): void {
       const { owner, org, fg } = await setup(s.store);
       const org2 = await makeOrg(s.store, owner.id);
       const [t1, t2] = [await fg(), await fg()];
+      for (const t of [t1, t2]) await s.store.tokens.update(t.id, { status: 'active', updatedAt: T0 });
       await s.store.tokenRequests.grant({ tokenId: t1.id, orgId: org.id, grantedAt: T0, grantedBy: null });
       await s.store.tokenRequests.grant({ tokenId: t2.id, orgId: org.id, grantedAt: at(1), grantedBy: owner.id });
-      assert.deepEqual((await s.store.tokenRequests.grants(org.id)).map((g) => g.tokenId), [t2.id, t1.id]);
+      const grants = async (orgId: number) => (await s.store.tokenRequests.grants({ orgId, descending: true })).map((g) => g.tokenId);
+      assert.deepEqual(await grants(org.id), [t2.id, t1.id]);
       await s.store.tokenRequests.grant({ tokenId: t1.id, orgId: org2.id, grantedAt: at(2), grantedBy: owner.id });
-      assert.deepEqual((await s.store.tokenRequests.grants(org.id)).map((g) => g.tokenId), [t2.id]);
+      assert.deepEqual(await grants(org.id), [t2.id]);
       assert.equal((await s.store.tokenRequests.grantOf(t1.id))?.orgId, org2.id);
       assert.equal(await s.store.tokenRequests.revokeGrant(t1.id), true);
       assert.equal(await s.store.tokenRequests.revokeGrant(t1.id), false);
       assert.equal(await s.store.tokenRequests.grantOf(t1.id), undefined);
+    });
+
+    it("lists only the grants in force (an active fine-grained token of the org), filtered, paged and counted in the query", async () => {
+      const { owner, dev, org } = await setup(s.store);
+      const other = await makeUser(s.store);
+      const repo = await s.store.repositories.create({ ownerType: 'Organization', ownerId: org.id, name: 'web', private: true, createdBy: owner.id, createdAt: T0 });
+      let minute = 0;
+      const granted = async (userId: number, over: Partial<NewToken>) => {
+        const t = await makeToken(s.store, userId, { kind: 'fine_grained', resourceOwnerType: 'Organization', resourceOwnerId: org.id, status: 'active', ...over });
+        await s.store.tokenRequests.grant({ tokenId: t.id, orgId: org.id, grantedAt: at(++minute * MINUTE), grantedBy: owner.id });
+        return t;
+      };
+      const all = await granted(dev.id, { repositorySelection: 'all', permissions: { repository: { contents: 'read' } } });
+      const subset = await granted(dev.id, { repositorySelection: 'subset', permissions: { organization: { members: 'read' } } });
+      await s.store.fineGrainedTokens.setRepositories(subset.id, [repo.id]);
+      const none = await granted(other.id, { repositorySelection: 'none', permissions: { repository: { contents: 'write' } } });
+      const used = await granted(other.id, { repositorySelection: 'all', permissions: null });
+      await s.store.tokens.touchLastUsed(used.id, at(30 * MINUTE), 0);
+      // Grants no longer in force: the token revoked, or moved to another resource owner.
+      const revoked = await granted(dev.id, { repositorySelection: 'all', permissions: {} });
+      await s.store.tokens.update(revoked.id, { status: 'revoked', updatedAt: T0 });
+      const moved = await granted(dev.id, { repositorySelection: 'all', permissions: {} });
+      await s.store.fineGrainedTokens.changeResourceOwner(moved.id, {
+        resourceOwnerType: 'User', resourceOwnerId: dev.id, repositorySelection: 'all', repositoryIds: [], status: 'active', statusReason: null, updatedAt: T0,
+      });
+
+      const ids = async (token: TokenRequestTokenFilter, page: { limit?: number; offset?: number; descending?: boolean } = {}) =>
+        (await s.store.tokenRequests.grants({ orgId: org.id, descending: page.descending ?? false, token, ...page })).map((g) => g.tokenId);
+      const count = (token: TokenRequestTokenFilter) => s.store.tokenRequests.grantCount({ orgId: org.id, descending: true, token, limit: 1, offset: 1 });
+      assert.deepEqual(await ids({}), [all.id, subset.id, none.id, used.id], 'oldest grant first; revoked and moved tokens left out');
+      assert.deepEqual(await ids({}, { descending: true }), [used.id, none.id, subset.id, all.id]);
+      assert.deepEqual(await ids({ userIds: [other.id] }), [none.id, used.id], "the token's owner");
+      assert.deepEqual(await ids({ userIds: [] }), []);
+      assert.deepEqual(await ids({ tokenIds: [used.id, revoked.id, all.id] }), [all.id, used.id]);
+      assert.deepEqual(await ids({ repositoryId: repo.id }), [all.id, subset.id, used.id], "all repositories, or a subset holding it; never 'none'");
+      assert.deepEqual(await ids({ permission: 'contents' }), [all.id, none.id], 'in any group, at any level');
+      assert.deepEqual(await ids({ lastUsedAfter: at(20 * MINUTE) }), [used.id]);
+      assert.deepEqual(await ids({ lastUsedBefore: at(20 * MINUTE) }), [], 'never used: not before');
+      assert.deepEqual(await ids({ userIds: [dev.id], repositoryId: repo.id, permission: 'members' }), [subset.id], 'every field given must hold');
+      assert.deepEqual(await ids({}, { limit: 2, offset: 1 }), [subset.id, none.id]);
+      assert.deepEqual(await ids({ repositoryId: repo.id }, { descending: true, limit: 2, offset: 2 }), [all.id]);
+      assert.equal(await count({}), 4, 'limit and offset aside');
+      assert.equal(await count({ repositoryId: repo.id }), 3);
+      assert.equal(await count({ userIds: [] }), 0);
+      const otherOrg = await makeOrg(s.store, owner.id);
+      assert.deepEqual(await s.store.tokenRequests.grants({ orgId: otherOrg.id, descending: true }), []);
+      assert.equal(await s.store.tokenRequests.grantCount({ orgId: otherOrg.id, descending: true }), 0);
     });
   });
 }

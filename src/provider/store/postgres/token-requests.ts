@@ -1,9 +1,34 @@
-import type { TokenGrantRecord, TokenRequestQuery, TokenRequestRecord, TokenRequestStore } from '../token-requests';
+import type { TokenGrantQuery, TokenGrantRecord, TokenRequestQuery, TokenRequestRecord, TokenRequestStore, TokenRequestTokenFilter } from '../token-requests';
 import { toGrant, toRequest } from '../sqlite/token-requests';
 import { Params, PgDb } from './database';
 
 const UPSERT_GRANT = `INSERT INTO token_grants (token_id, org_id, granted_at, granted_by) VALUES ($1, $2, $3, $4)
   ON CONFLICT (token_id) DO UPDATE SET org_id = excluded.org_id, granted_at = excluded.granted_at, granted_by = excluded.granted_by`;
+
+/** The conditions of `f` on the token itself (alias `t`): its repositories, permissions, last use. */
+function tokenConditions(f: TokenRequestTokenFilter, p: Params): string[] {
+  const conds: string[] = [];
+  if (f.repositoryId !== undefined) {
+    conds.push(`(t.repository_selection IS NULL OR t.repository_selection = 'all' OR (t.repository_selection = 'subset'
+      AND EXISTS (SELECT 1 FROM token_repositories tr WHERE tr.token_id = t.id AND tr.repository_id = ${p.add(f.repositoryId)})))`);
+  }
+  if (f.permission !== undefined) {
+    conds.push(`EXISTS (SELECT 1 FROM jsonb_each(t.permissions::jsonb) g WHERE jsonb_typeof(g.value) = 'object' AND g.value ? ${p.add(f.permission)})`);
+  }
+  if (f.lastUsedBefore) conds.push(`t.last_used_at < ${p.add(f.lastUsedBefore)}`);
+  if (f.lastUsedAfter) conds.push(`t.last_used_at > ${p.add(f.lastUsedAfter)}`);
+  return conds;
+}
+
+/** The grants in force of the query's org (see TokenGrantQuery), joined with their tokens (`t`). */
+function grantsFrom(q: TokenGrantQuery, p: Params): string {
+  const conds = [`gr.org_id = ${p.add(q.orgId)}`, "t.kind = 'fine_grained'", "t.resource_owner_type = 'Organization'", 't.resource_owner_id = gr.org_id', "t.status = 'active'"];
+  const f = q.token;
+  if (f?.userIds) conds.push(`t.user_id = ANY(${p.add(f.userIds)}::bigint[])`);
+  if (f?.tokenIds) conds.push(`gr.token_id = ANY(${p.add(f.tokenIds)}::bigint[])`);
+  if (f) conds.push(...tokenConditions(f, p));
+  return `FROM token_grants gr JOIN tokens t ON t.id = gr.token_id WHERE ${conds.join(' AND ')}`;
+}
 
 export class PgTokenRequestStore implements TokenRequestStore {
   constructor(private readonly db: PgDb) {}
@@ -40,16 +65,7 @@ export class PgTokenRequestStore implements TokenRequestStore {
     const f = q.token;
     if (f?.userIds) conds.push(`user_id = ANY(${p.add(f.userIds)}::bigint[])`);
     if (f?.tokenIds) conds.push(`token_id = ANY(${p.add(f.tokenIds)}::bigint[])`);
-    const onToken: string[] = [];
-    if (f?.repositoryId !== undefined) {
-      onToken.push(`(t.repository_selection IS NULL OR t.repository_selection = 'all' OR (t.repository_selection = 'subset'
-        AND EXISTS (SELECT 1 FROM token_repositories tr WHERE tr.token_id = t.id AND tr.repository_id = ${p.add(f.repositoryId)})))`);
-    }
-    if (f?.permission !== undefined) {
-      onToken.push(`EXISTS (SELECT 1 FROM jsonb_each(t.permissions::jsonb) g WHERE jsonb_typeof(g.value) = 'object' AND g.value ? ${p.add(f.permission)})`);
-    }
-    if (f?.lastUsedBefore) onToken.push(`t.last_used_at < ${p.add(f.lastUsedBefore)}`);
-    if (f?.lastUsedAfter) onToken.push(`t.last_used_at > ${p.add(f.lastUsedAfter)}`);
+    const onToken = f ? tokenConditions(f, p) : [];
     if (onToken.length) conds.push(`EXISTS (SELECT 1 FROM tokens t WHERE t.id = token_requests.token_id AND ${onToken.join(' AND ')})`);
     return conds.length ? `WHERE ${conds.join(' AND ')}` : '';
   }
@@ -107,8 +123,17 @@ export class PgTokenRequestStore implements TokenRequestStore {
     return r ? toGrant(r) : undefined;
   }
 
-  async grants(orgId: number): Promise<TokenGrantRecord[]> {
-    return (await this.db.rows('SELECT * FROM token_grants WHERE org_id = $1 ORDER BY granted_at DESC, token_id DESC', [orgId])).map(toGrant);
+  async grants(q: TokenGrantQuery): Promise<TokenGrantRecord[]> {
+    const p = new Params();
+    const from = grantsFrom(q, p);
+    const dir = q.descending ? 'DESC' : 'ASC';
+    const sql = `SELECT gr.* ${from} ORDER BY gr.granted_at ${dir}, gr.token_id ${dir} LIMIT ${p.add(q.limit ?? null)} OFFSET ${p.add(q.offset ?? 0)}`;
+    return (await this.db.rows(sql, p.values)).map(toGrant);
+  }
+
+  async grantCount(q: TokenGrantQuery): Promise<number> {
+    const p = new Params();
+    return Number((await this.db.row(`SELECT COUNT(*) AS n ${grantsFrom(q, p)}`, p.values))!.n);
   }
 
   async revokeGrant(tokenId: number): Promise<boolean> {

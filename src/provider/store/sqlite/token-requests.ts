@@ -1,5 +1,5 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
-import type { TokenGrantRecord, TokenRequestQuery, TokenRequestRecord, TokenRequestStatus, TokenRequestStore } from '../token-requests';
+import type { TokenGrantQuery, TokenGrantRecord, TokenRequestQuery, TokenRequestRecord, TokenRequestStatus, TokenRequestStore, TokenRequestTokenFilter } from '../token-requests';
 import { date, dateOrNull, iso, numOrNull, Row, strOrNull } from './rows';
 import { inTransaction, placeholders } from './transaction';
 import { PAGE_CLAUSE, allRows, oneRow, statement } from './statements';
@@ -21,6 +21,34 @@ export function toRequest(r: Row): TokenRequestRecord {
 
 export function toGrant(r: Row): TokenGrantRecord {
   return { tokenId: Number(r.token_id), orgId: Number(r.org_id), grantedAt: date(r.granted_at), grantedBy: numOrNull(r.granted_by) };
+}
+
+/** The conditions of `f` on the token itself (alias `t`): its repositories, permissions, last use. */
+function tokenConditions(f: TokenRequestTokenFilter, args: SQLInputValue[]): string[] {
+  const conds: string[] = [];
+  if (f.repositoryId !== undefined) {
+    conds.push(`(t.repository_selection IS NULL OR t.repository_selection = 'all' OR (t.repository_selection = 'subset'
+      AND EXISTS (SELECT 1 FROM token_repositories tr WHERE tr.token_id = t.id AND tr.repository_id = ?)))`);
+    args.push(f.repositoryId);
+  }
+  if (f.permission !== undefined) {
+    conds.push(`EXISTS (SELECT 1 FROM json_each(t.permissions) g, json_each(g.value) p WHERE g.type = 'object' AND p.key = ?)`);
+    args.push(f.permission);
+  }
+  if (f.lastUsedBefore) { conds.push('t.last_used_at < ?'); args.push(iso(f.lastUsedBefore)); }
+  if (f.lastUsedAfter) { conds.push('t.last_used_at > ?'); args.push(iso(f.lastUsedAfter)); }
+  return conds;
+}
+
+/** The grants in force of the query's org (see TokenGrantQuery), joined with their tokens (`t`). */
+function grantsFrom(q: TokenGrantQuery): { sql: string; args: SQLInputValue[] } {
+  const args: SQLInputValue[] = [q.orgId];
+  const conds = ['gr.org_id = ?', "t.kind = 'fine_grained'", "t.resource_owner_type = 'Organization'", 't.resource_owner_id = gr.org_id', "t.status = 'active'"];
+  const f = q.token;
+  if (f?.userIds) { conds.push(`t.user_id IN (${placeholders(f.userIds.length) || 'NULL'})`); args.push(...f.userIds); }
+  if (f?.tokenIds) { conds.push(`gr.token_id IN (${placeholders(f.tokenIds.length) || 'NULL'})`); args.push(...f.tokenIds); }
+  if (f) conds.push(...tokenConditions(f, args));
+  return { sql: `FROM token_grants gr JOIN tokens t ON t.id = gr.token_id WHERE ${conds.join(' AND ')}`, args };
 }
 
 export class SqliteTokenRequestStore implements TokenRequestStore {
@@ -57,18 +85,7 @@ export class SqliteTokenRequestStore implements TokenRequestStore {
     const f = q.token;
     if (f?.userIds) { conds.push(`user_id IN (${placeholders(f.userIds.length) || 'NULL'})`); args.push(...f.userIds); }
     if (f?.tokenIds) { conds.push(`token_id IN (${placeholders(f.tokenIds.length) || 'NULL'})`); args.push(...f.tokenIds); }
-    const onToken: string[] = [];
-    if (f?.repositoryId !== undefined) {
-      onToken.push(`(t.repository_selection IS NULL OR t.repository_selection = 'all' OR (t.repository_selection = 'subset'
-        AND EXISTS (SELECT 1 FROM token_repositories tr WHERE tr.token_id = t.id AND tr.repository_id = ?)))`);
-      args.push(f.repositoryId);
-    }
-    if (f?.permission !== undefined) {
-      onToken.push(`EXISTS (SELECT 1 FROM json_each(t.permissions) g, json_each(g.value) p WHERE g.type = 'object' AND p.key = ?)`);
-      args.push(f.permission);
-    }
-    if (f?.lastUsedBefore) { onToken.push('t.last_used_at < ?'); args.push(iso(f.lastUsedBefore)); }
-    if (f?.lastUsedAfter) { onToken.push('t.last_used_at > ?'); args.push(iso(f.lastUsedAfter)); }
+    const onToken = f ? tokenConditions(f, args) : [];
     if (onToken.length) conds.push(`EXISTS (SELECT 1 FROM tokens t WHERE t.id = token_requests.token_id AND ${onToken.join(' AND ')})`);
     return { sql: conds.length ? `WHERE ${conds.join(' AND ')}` : '', args };
   }
@@ -129,8 +146,16 @@ export class SqliteTokenRequestStore implements TokenRequestStore {
     return r ? toGrant(r) : undefined;
   }
 
-  async grants(orgId: number): Promise<TokenGrantRecord[]> {
-    return allRows(this.db, 'SELECT * FROM token_grants WHERE org_id = ? ORDER BY granted_at DESC, token_id DESC', orgId).map(toGrant);
+  async grants(q: TokenGrantQuery): Promise<TokenGrantRecord[]> {
+    const { sql, args } = grantsFrom(q);
+    const dir = q.descending ? 'DESC' : 'ASC';
+    return allRows(this.db, `SELECT gr.* ${sql} ORDER BY gr.granted_at ${dir}, gr.token_id ${dir} ${PAGE_CLAUSE}`, ...args, q.limit ?? -1, q.offset ?? 0).map(toGrant);
+  }
+
+  async grantCount(q: TokenGrantQuery): Promise<number> {
+    const { sql, args } = grantsFrom(q);
+    const { n } = oneRow(this.db, `SELECT COUNT(*) AS n ${sql}`, ...args) as { n: number };
+    return Number(n);
   }
 
   async revokeGrant(tokenId: number): Promise<boolean> {
