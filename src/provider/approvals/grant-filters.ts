@@ -4,7 +4,7 @@
 import { FINE_GRAINED_PERMISSIONS } from '../../shared/fine-grained-permissions';
 import type { ProviderContext } from '../context';
 import { invalidField } from '../http/errors';
-import { pagedQuerySchema } from '../http/pagination';
+import { listPage, pagedQuerySchema } from '../http/pagination';
 import { parseIsoDate } from '../tokens/expiry';
 import type { OrganizationRecord } from '../store/organizations';
 import type { TokenRequestTokenFilter } from '../store/token-requests';
@@ -89,7 +89,7 @@ export function grantFilter(q: GrantListQuery): GrantFilter {
  * The filter as the store matches it (TokenRequestTokenFilter): logins and the repository name
  * resolved to ids. Undefined when nothing can pass (the repository is not one of the org's).
  */
-export async function tokenFilterOf(ctx: ProviderContext, filter: GrantFilter, org: OrganizationRecord): Promise<TokenRequestTokenFilter | undefined> {
+async function tokenFilterOf(ctx: ProviderContext, filter: GrantFilter, org: OrganizationRecord): Promise<TokenRequestTokenFilter | undefined> {
   const token: TokenRequestTokenFilter = {
     ...(filter.tokenIds ? { tokenIds: [...filter.tokenIds] } : {}),
     ...(filter.permission ? { permission: filter.permission } : {}),
@@ -106,4 +106,33 @@ export async function tokenFilterOf(ctx: ProviderContext, filter: GrantFilter, o
     token.repositoryId = repo.id;
   }
   return token;
+}
+
+/** What an org's token list (the queue, the grants) is asked for: the store matches `token`. */
+export interface OrgTokenListQuery {
+  orgId: number;
+  descending: boolean;
+  token: TokenRequestTokenFilter;
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * A page of an org's token list that passes the filter, and how many pass it: the filter is
+ * matched by the store's query (`list`, `count`; logins and the repository name resolved first),
+ * so a page reads its own rows only.
+ */
+export async function filteredPage<T>(
+  ctx: ProviderContext,
+  filter: GrantFilter,
+  org: OrganizationRecord,
+  page: { limit: number; offset: number },
+  list: (q: OrgTokenListQuery) => Promise<T[]>,
+  count: (q: OrgTokenListQuery) => Promise<number>,
+): Promise<{ rows: T[]; total: number }> {
+  const token = await tokenFilterOf(ctx, filter, org);
+  if (!token) return { rows: [], total: 0 };
+  const query = { orgId: org.id, descending: filter.descending, token };
+  const { items, total } = await listPage(page, (window) => list({ ...query, ...window }), () => count(query));
+  return { rows: items, total };
 }

@@ -10,8 +10,7 @@ import type { OrganizationRecord } from '../store/organizations';
 import type { TokenGrantRecord } from '../store/token-requests';
 import type { TokenRecord } from '../store/tokens';
 import { revokeAccess } from './approval-service';
-import { type GrantFilter, tokenFilterOf } from './grant-filters';
-import { listPage } from '../http/pagination';
+import { filteredPage, type GrantFilter } from './grant-filters';
 import { tokenGrantJson } from './grant-json';
 
 /** An active fine-grained token whose resource owner is the org (what a grant of the org holds). */
@@ -33,21 +32,9 @@ export async function grantedToken(ctx: ProviderContext, org: OrganizationRecord
   return token;
 }
 
-/**
- * A page of the org's grants in force that pass the filter, and how many pass it: matched by the
- * store's query, so a page reads its own rows only.
- */
-export async function grantsPage(
-  ctx: ProviderContext,
-  filter: GrantFilter,
-  org: OrganizationRecord,
-  page: { limit: number; offset: number },
-): Promise<{ rows: TokenGrantRecord[]; total: number }> {
-  const token = await tokenFilterOf(ctx, filter, org);
-  if (!token) return { rows: [], total: 0 };
-  const query = { orgId: org.id, descending: filter.descending, token };
-  const { items, total } = await listPage(page, (window) => ctx.store.tokenRequests.grants({ ...query, ...window }), () => ctx.store.tokenRequests.grantCount(query));
-  return { rows: items, total };
+/** A page of the org's grants in force that pass the filter, and how many pass it (filteredPage). */
+export function grantsPage(ctx: ProviderContext, filter: GrantFilter, org: OrganizationRecord, page: { limit: number; offset: number }): Promise<{ rows: TokenGrantRecord[]; total: number }> {
+  return filteredPage(ctx, filter, org, page, (q) => ctx.store.tokenRequests.grants(q), (q) => ctx.store.tokenRequests.grantCount(q));
 }
 
 /** GitHub's JSON of these grants, in order (one look-up of their tokens and one of their owners). */

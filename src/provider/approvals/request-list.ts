@@ -1,13 +1,12 @@
 // The approval queue's list: a page of the pending requests that pass a filter, and its JSON.
 import type { TokenRequestJson } from '../../shared/api-types';
 import type { ProviderContext } from '../context';
-import { listPage } from '../http/pagination';
 import { accountKey, ownersByIds } from '../repos/account-owner';
 import type { OrganizationRecord } from '../store/organizations';
 import type { TokenRequestRecord } from '../store/token-requests';
 import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
-import { type GrantFilter, tokenFilterOf } from './grant-filters';
+import { filteredPage, type GrantFilter } from './grant-filters';
 import { tokenRequestJson } from './grant-json';
 
 async function withTokensAndRequesters(
@@ -28,22 +27,9 @@ async function withTokensAndRequesters(
   return out;
 }
 
-/**
- * A page of the org's pending requests that pass the filter, and how many pass it: the filter is
- * matched by the store's query (logins and the repository name resolved first), so a page reads
- * its own rows only.
- */
-export async function pendingRequestsPage(
-  ctx: ProviderContext,
-  filter: GrantFilter,
-  org: OrganizationRecord,
-  page: { limit: number; offset: number },
-): Promise<{ rows: TokenRequestRecord[]; total: number }> {
-  const token = await tokenFilterOf(ctx, filter, org);
-  if (!token) return { rows: [], total: 0 };
-  const queue = { orgId: org.id, status: 'pending' as const, descending: filter.descending, token };
-  const { items, total } = await listPage(page, (window) => ctx.store.tokenRequests.list({ ...queue, ...window }), () => ctx.store.tokenRequests.count(queue));
-  return { rows: items, total };
+/** A page of the org's pending requests that pass the filter, and how many pass it (filteredPage). */
+export function pendingRequestsPage(ctx: ProviderContext, filter: GrantFilter, org: OrganizationRecord, page: { limit: number; offset: number }): Promise<{ rows: TokenRequestRecord[]; total: number }> {
+  return filteredPage(ctx, filter, org, page, (q) => ctx.store.tokenRequests.list({ ...q, status: 'pending' }), (q) => ctx.store.tokenRequests.count({ ...q, status: 'pending' }));
 }
 
 /** GitHub's JSON of these requests, in order (one look-up of their tokens and one of their requesters). */
