@@ -11,6 +11,8 @@ const vscodeOnlyInExtension = {
   '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: 'vscode', allowTypeImports: true, message: "Only src/extension (and extension-host tests) may import 'vscode'." }] }],
 };
 
+const isoTimeOnly = { selector: "CallExpression[callee.property.name='toISOString']", message: 'Write times with isoTime (src/provider/iso-time.ts).' };
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', 'test/fixtures/**', 'test/harness/probe-extension/**', '**/*.mjs', '**/*.js'] },
   ...tseslint.configs.recommended,
@@ -37,8 +39,11 @@ export default tseslint.config(
       }],
     },
   },
+  // The provider writes times with isoTime (src/provider/iso-time.ts), not V8's slower toISOString.
+  { files: ['src/provider/**/*.ts'], ignores: ['src/provider/iso-time.ts'], rules: { 'no-restricted-syntax': ['error', isoTimeOnly] } },
   // A bare `LIMIT ?` makes SQLite prepare the statement again on every run (see PAGE_CLAUSE).
   { files: ['src/provider/store/sqlite/**/*.ts'], rules: { 'no-restricted-syntax': ['error',
+    isoTimeOnly,
     { selector: 'Literal[value=/LIMIT\\s+\\?/i]', message: 'Page with PAGE_CLAUSE (LIMIT +?): a bare LIMIT ? is prepared again on every run.' },
     { selector: 'TemplateElement[value.raw=/LIMIT\\s+\\?/i]', message: 'Page with PAGE_CLAUSE (LIMIT +?): a bare LIMIT ? is prepared again on every run.' },
   ] } },

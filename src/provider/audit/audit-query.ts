@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { invalidField } from '../http/errors';
 import { Page, pageOf, setLinkHeader } from '../http/pagination';
 import type { AuditEventRecord, AuditQuery } from '../store/audit';
+import { isoTime } from '../iso-time';
 
 /** The audit log's own query fields (pagedQuerySchema adds the paging ones). */
 export const auditQueryFilters = {
@@ -39,7 +40,7 @@ function cursorId(field: 'after' | 'before', value: string): number {
 function day(value: string): Date {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
-  if (!d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) throw invalidField('phrase', `'created:' needs a date YYYY-MM-DD, got '${value.slice(0, 40)}'`);
+  if (!d || Number.isNaN(d.getTime()) || isoTime(d).slice(0, 10) !== value) throw invalidField('phrase', `'created:' needs a date YYYY-MM-DD, got '${value.slice(0, 40)}'`);
   return d;
 }
 

@@ -2,10 +2,11 @@
 // (the route's), GitHub-Authentication-Token-Expiration (when the token expires).
 import type { FastifyReply } from 'fastify';
 import type { TokenRecord } from '../store/tokens';
+import { isoTime } from '../iso-time';
 
 /** `YYYY-MM-DD HH:MM:SS UTC`, as GitHub sends it. */
 function formatTokenExpiration(d: Date): string {
-  return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  return `${isoTime(d).slice(0, 19).replace('T', ' ')} UTC`;
 }
 
 /** The token headers for a token-authenticated answer. */

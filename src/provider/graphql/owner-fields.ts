@@ -13,6 +13,7 @@ import { GraphqlTypedError, notFoundError } from './errors';
 import { authorizeObject, GraphqlContext } from './graphql-context';
 import { ownerRepositories, RepositoriesArgs } from './repository-connection';
 import { repositoryByName } from './repository-fields';
+import { isoTime } from '../iso-time';
 
 type Resolver = (o: AccountOwner, args: Record<string, unknown>, g: GraphqlContext) => unknown;
 
@@ -57,8 +58,8 @@ export const USER_FIELDS: Record<string, Resolver> = {
   name: (o) => (o.type === 'User' ? o.user.name : null),
   // Only the viewer's own address: Tessera has no public profile emails.
   email: (o, _a, g) => (o.type === 'User' && o.id === g.principal.user.id ? o.user.email : ''),
-  createdAt: (o) => (o.type === 'User' ? o.user.createdAt.toISOString() : null),
-  updatedAt: (o) => (o.type === 'User' ? o.user.updatedAt.toISOString() : null),
+  createdAt: (o) => (o.type === 'User' ? isoTime(o.user.createdAt) : null),
+  updatedAt: (o) => (o.type === 'User' ? isoTime(o.user.updatedAt) : null),
   isSiteAdmin: (o) => o.type === 'User' && o.user.siteAdmin,
   isViewer: (o, _a, g) => o.id === g.principal.user.id,
   organizations: async (o, args, g) => {
@@ -83,8 +84,8 @@ export const ORGANIZATION_FIELDS: Record<string, Resolver> = {
   id: (o) => nodeId('Organization', o.id),
   name: (o) => (o.type === 'Organization' ? o.org.name : null),
   description: (o) => (o.type === 'Organization' ? o.org.description : null),
-  createdAt: (o) => (o.type === 'Organization' ? o.org.createdAt.toISOString() : null),
-  updatedAt: (o) => (o.type === 'Organization' ? o.org.updatedAt.toISOString() : null),
+  createdAt: (o) => (o.type === 'Organization' ? isoTime(o.org.createdAt) : null),
+  updatedAt: (o) => (o.type === 'Organization' ? isoTime(o.org.updatedAt) : null),
   viewerIsAMember: async (o, _a, g) => (await activeRole(g.ctx, o.id, g.principal.user.id)) !== null,
   viewerCanAdminister: async (o, _a, g) => (await activeRole(g.ctx, o.id, g.principal.user.id)) === 'owner',
 };

@@ -11,6 +11,7 @@ import { READ_REPOSITORY } from '../repos/repository-requirements';
 import { repositoryResolver, RepositoryResourceRecord } from '../repos/repository-resource';
 import { notFoundError } from './errors';
 import { authorizeObject, GraphqlContext } from './graphql-context';
+import { isoTime, isoTimeOrNull } from '../iso-time';
 
 /** The repository `owner/name` as the caller may see it; NOT_FOUND (GitHub's message) otherwise. */
 export async function repositoryByName(g: GraphqlContext, owner: string, name: string): Promise<ListedRepository> {
@@ -49,9 +50,9 @@ export const REPOSITORY_FIELDS: Record<string, Resolver> = {
   resourcePath: (r) => `/${fullName(r)}`,
   homepageUrl: (r) => r.repository.settings.homepage,
   mirrorUrl: () => null,
-  createdAt: (r) => r.repository.createdAt.toISOString(),
-  updatedAt: (r) => r.repository.updatedAt.toISOString(),
-  pushedAt: (r) => r.repository.pushedAt?.toISOString() ?? null,
+  createdAt: (r) => isoTime(r.repository.createdAt),
+  updatedAt: (r) => isoTime(r.repository.updatedAt),
+  pushedAt: (r) => isoTimeOrNull(r.repository.pushedAt),
   isPrivate: (r) => r.repository.private,
   visibility: (r) => (r.repository.settings.internal ? 'INTERNAL' : r.repository.private ? 'PRIVATE' : 'PUBLIC'),
   isArchived: () => false,

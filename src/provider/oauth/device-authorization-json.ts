@@ -4,6 +4,7 @@ import type { DeviceAuthorizationJson, DeviceAuthorizationStatus } from '../../s
 import type { DeviceCodeRecord } from '../store/device-codes';
 import type { OAuthAppRecord } from '../store/oauth-apps';
 import { oauthAppRefJson } from './oauth-app-json';
+import { isoTime } from '../iso-time';
 
 export function deviceStatus(code: DeviceCodeRecord, now: Date): DeviceAuthorizationStatus {
   if ((code.status === 'pending' || code.status === 'approved') && code.expiresAt.getTime() <= now.getTime()) return 'expired';
@@ -16,7 +17,7 @@ export function deviceAuthorizationJson(code: DeviceCodeRecord, app: OAuthAppRec
     app: oauthAppRefJson(app),
     scopes: code.scopes,
     status: deviceStatus(code, now),
-    expires_at: code.expiresAt.toISOString(),
+    expires_at: isoTime(code.expiresAt),
     token_id: code.tokenId,
   };
 }

@@ -2,6 +2,7 @@
 // a device authorization carries.
 import type { OAuthAppJson, OAuthAppRefJson } from '../../shared/api-types';
 import type { OAuthAppRecord } from '../store/oauth-apps';
+import { isoTime } from '../iso-time';
 
 export function oauthAppRefJson(app: OAuthAppRecord): OAuthAppRefJson {
   return { name: app.name, client_id: app.clientId, url: app.url };
@@ -13,7 +14,7 @@ export function oauthAppJson(app: OAuthAppRecord, ownerLogin: string | null, cli
     ...oauthAppRefJson(app),
     callback_url: app.callbackUrl,
     owner: ownerLogin,
-    created_at: app.createdAt.toISOString(),
+    created_at: isoTime(app.createdAt),
     ...(clientSecret !== undefined ? { client_secret: clientSecret } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { DAY } from '../clock';
 import type { ProviderContext } from '../context';
 import { invalidField } from '../http/errors';
 import type { TokenRecord } from '../store/tokens';
+import { isoTime } from '../iso-time';
 
 /** The longest lifetime Tessera allows a fine-grained token anywhere. */
 export const MAX_FINE_GRAINED_LIFETIME_DAYS = 366;
@@ -25,7 +26,7 @@ export function assertExpiryWithinCap(expiresAt: Date | null, now: Date, days: n
   if (expiresAt === null) throw invalidField('expires_at', `is required: ${whose} allows tokens of at most ${days} days`, 'missing_field');
   const latest = latestExpiry(now, days);
   if (expiresAt.getTime() > latest.getTime()) {
-    throw invalidField('expires_at', `must be at most ${days} days from now (${latest.toISOString().slice(0, 10)}): the maximum lifetime ${whose} allows`);
+    throw invalidField('expires_at', `must be at most ${days} days from now (${isoTime(latest).slice(0, 10)}): the maximum lifetime ${whose} allows`);
   }
 }
 

@@ -10,6 +10,7 @@ import type { ProviderContext } from '../context';
 import type { RepositoryRecord } from '../store/repositories';
 import { AccountOwner, ownerById, ownerRef } from './account-owner';
 import { RepositoryAccess, repositoryAccess } from './repository-access';
+import { isoTime } from '../iso-time';
 
 export interface ListedRepository {
   repository: RepositoryRecord;
@@ -65,7 +66,7 @@ export function sortRepositories(items: ListedRepository[], sort: RepositorySort
   const key = (i: ListedRepository): string =>
     sort === 'full_name'
       ? `${i.owner.login}/${i.repository.name}`.toLowerCase()
-      : (sort === 'created' ? i.repository.createdAt : sort === 'updated' ? i.repository.updatedAt : (i.repository.pushedAt ?? i.repository.createdAt)).toISOString();
+      : isoTime(sort === 'created' ? i.repository.createdAt : sort === 'updated' ? i.repository.updatedAt : (i.repository.pushedAt ?? i.repository.createdAt));
   const out = [...items].sort((a, b) => key(a).localeCompare(key(b)) || a.repository.id - b.repository.id);
   return dir === 'desc' ? out.reverse() : out;
 }

@@ -5,6 +5,7 @@ import { MAX_PASSWORD_LENGTH } from '../auth/passwords';
 import { openSudoWindow } from '../auth/sudo-service';
 import { principalOf } from '../authz/authorize';
 import type { ProviderContext } from '../context';
+import { isoTime } from '../iso-time';
 
 export function registerSudoRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   app.post<{ Body: SudoRequest }>(
@@ -25,7 +26,7 @@ export function registerSudoRoutes(app: FastifyInstance, ctx: ProviderContext): 
     },
     async (request): Promise<SudoResponse> => {
       const until = await openSudoWindow(ctx, principalOf(request), request.ip, request.body);
-      return { sudo_until: until.toISOString() };
+      return { sudo_until: isoTime(until) };
     },
   );
 }

@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { PRIVATE_FILE_MODE } from './private-files';
 import { DATA_KEY_BYTES, SecretBox } from './secret-box';
+import { isoTime } from '../iso-time';
 
 export const DATA_KEY_FILE = 'secret.key';
 
@@ -123,7 +124,7 @@ export function sqliteDataKeyLedger(db: DatabaseSync, holdsSealedSecrets: () => 
             db.prepare(
               `INSERT INTO data_key (id, key_id, created_at) VALUES (1, ?, ?)
                ON CONFLICT (id) DO UPDATE SET key_id = excluded.key_id, created_at = excluded.created_at`,
-            ).run(keyId, now.toISOString());
+            ).run(keyId, isoTime(now));
           },
           async holdsSealedSecrets() {
             return holdsSealedSecrets();

@@ -8,6 +8,7 @@ import { accountKey } from '../repos/account-owner';
 import type { TokenRecord } from '../store/tokens';
 import { effectiveStatus } from './token-status';
 import { selectedRepositoriesOf } from './selected-repositories';
+import { isoTime, isoTimeOrNull } from '../iso-time';
 
 export async function tokensJson(ctx: ProviderContext, tokens: readonly TokenRecord[]): Promise<TokenJson[]> {
   const fineGrained = tokens.filter((t) => t.kind !== 'classic');
@@ -25,10 +26,10 @@ export async function tokensJson(ctx: ProviderContext, tokens: readonly TokenRec
       token_last_eight: t.tokenLastEight,
       status: effectiveStatus(t, now),
       status_reason: t.statusReason,
-      expires_at: t.expiresAt?.toISOString() ?? null,
-      created_at: t.createdAt.toISOString(),
-      updated_at: t.updatedAt.toISOString(),
-      last_used_at: t.lastUsedAt?.toISOString() ?? null,
+      expires_at: isoTimeOrNull(t.expiresAt),
+      created_at: isoTime(t.createdAt),
+      updated_at: isoTime(t.updatedAt),
+      last_used_at: isoTimeOrNull(t.lastUsedAt),
       url: `${apiBase(ctx)}/user/personal-access-tokens/${t.id}`,
     };
     if (t.kind === 'classic') {

@@ -16,6 +16,7 @@ import { withTransaction } from '../transaction';
 import { parseExpiryInput } from './expiry';
 import { TOKEN_KINDS } from './kinds';
 import { isExpired } from './token-status';
+import { isoTimeOrNull } from '../iso-time';
 
 export type TokenDraft = Omit<NewToken, 'tokenLastEight' | 'hashedToken' | 'createdAt'>;
 
@@ -107,7 +108,7 @@ export async function createToken(ctx: ProviderContext, caller: Caller, body: Cr
       tokenId: record.id,
       data: {
         ...tokenAuditData(record),
-        expires_at: record.expiresAt?.toISOString() ?? null,
+        expires_at: isoTimeOrNull(record.expiresAt),
         ...(record.kind === 'classic' ? { scopes: record.scopes } : { permissions: record.permissions }),
       },
     });
@@ -188,7 +189,7 @@ export async function regenerateToken(ctx: ProviderContext, caller: Caller, toke
     const { record } = minted;
     await audit(tx, auditSourceOf(caller), AUDIT_ACTIONS.patRegenerated, {
       tokenId: token.id,
-      data: { ...tokenAuditData(record), expires_at: record.expiresAt?.toISOString() ?? null },
+      data: { ...tokenAuditData(record), expires_at: isoTimeOrNull(record.expiresAt) },
     });
     return minted;
   });

@@ -6,6 +6,7 @@ import { simpleUserJson } from '../orgs/account-json';
 import { repositoryCountsOf } from '../repos/repository-counts';
 import type { RepositoryCounts } from '../store/repositories';
 import type { UserRecord } from '../store/users';
+import { isoTime } from '../iso-time';
 
 export function userJson(ctx: ProviderContext, u: UserRecord, repos: RepositoryCounts): UserJson {
   return {
@@ -16,8 +17,8 @@ export function userJson(ctx: ProviderContext, u: UserRecord, repos: RepositoryC
     public_gists: 0,
     followers: 0,
     following: 0,
-    created_at: u.createdAt.toISOString(),
-    updated_at: u.updatedAt.toISOString(),
+    created_at: isoTime(u.createdAt),
+    updated_at: isoTime(u.updatedAt),
     private_gists: 0,
     total_private_repos: repos.private,
     owned_private_repos: repos.private,

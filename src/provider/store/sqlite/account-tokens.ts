@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { AccountTokenRecord, AccountTokenStore } from '../account-tokens';
-import { dateOrNull, iso, Row } from './rows';
+import { dateOrNull, Row } from './rows';
+import { isoTime } from '../../iso-time';
 import { allRows, oneRow, statement } from './statements';
 
 export function toRecord(r: Row): AccountTokenRecord {
@@ -30,7 +31,7 @@ export class SqliteAccountTokenStore implements AccountTokenStore {
   }
 
   async setActive(tokenId: number, active: boolean, now: Date): Promise<AccountTokenRecord | undefined> {
-    statement(this.db, 'UPDATE account_tokens SET active = ?, deactivated_at = ? WHERE token_id = ?').run(active ? 1 : 0, active ? null : iso(now), tokenId);
+    statement(this.db, 'UPDATE account_tokens SET active = ?, deactivated_at = ? WHERE token_id = ?').run(active ? 1 : 0, active ? null : isoTime(now), tokenId);
     return this.get(tokenId);
   }
 }

@@ -1,6 +1,7 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { AuditEventRecord, AuditFilter, AuditQuery, AuditStore, NewAuditEvent } from '../audit';
-import { date, iso, numOrNull, Row, strOrNull } from './rows';
+import { date, numOrNull, Row, strOrNull } from './rows';
+import { isoTime } from '../../iso-time';
 import type { SqliteChangeVersion } from './change-version';
 import { PAGE_CLAUSE, allRows, oneRow } from './statements';
 
@@ -31,7 +32,7 @@ export class SqliteAuditStore implements AuditStore {
     const r = oneRow(this.db,
         `INSERT INTO audit_events (action, created_at, actor_id, actor_login, user_id, user_login, org_id, org_login, token_id, actor_ip, data)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-      e.action, iso(e.createdAt), e.actorId, e.actorLogin, e.userId, e.userLogin, e.orgId, e.orgLogin, e.tokenId, e.actorIp, JSON.stringify(e.data)) as Row;
+      e.action, isoTime(e.createdAt), e.actorId, e.actorLogin, e.userId, e.userLogin, e.orgId, e.orgLogin, e.tokenId, e.actorIp, JSON.stringify(e.data)) as Row;
     // An appended event is not a change any cache must see (Store.changeVersion).
     if (!this.db.isTransaction) this.changes.ignore(1);
     return toEvent(r);
@@ -59,8 +60,8 @@ function auditWhere(q: AuditFilter): { where: string; args: SQLInputValue[] } {
   if (q.action !== undefined) { conds.push('action = ?'); args.push(q.action); }
   if (q.actorLogin !== undefined) { conds.push('lower(actor_login) = lower(?)'); args.push(q.actorLogin); }
   if (q.userLogin !== undefined) { conds.push('lower(user_login) = lower(?)'); args.push(q.userLogin); }
-  if (q.createdFrom !== undefined) { conds.push('created_at >= ?'); args.push(iso(q.createdFrom)); }
-  if (q.createdBefore !== undefined) { conds.push('created_at < ?'); args.push(iso(q.createdBefore)); }
+  if (q.createdFrom !== undefined) { conds.push('created_at >= ?'); args.push(isoTime(q.createdFrom)); }
+  if (q.createdBefore !== undefined) { conds.push('created_at < ?'); args.push(isoTime(q.createdBefore)); }
   if (q.idAbove !== undefined) { conds.push('id > ?'); args.push(q.idAbove); }
   if (q.idBelow !== undefined) { conds.push('id < ?'); args.push(q.idBelow); }
   return { where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', args };

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { CredentialAuthorizationRecord, CredentialAuthorizationStore } from '../credential-authorizations';
-import { date, dateOrNull, iso, Row } from './rows';
+import { date, dateOrNull, Row } from './rows';
+import { isoTime } from '../../iso-time';
 import { allRows, oneRow, statement } from './statements';
 
 export function toAuthorization(r: Row): CredentialAuthorizationRecord {
@@ -23,7 +24,7 @@ export class SqliteCredentialAuthorizationStore implements CredentialAuthorizati
         `INSERT INTO credential_authorizations (org_id, token_id, user_id, authorized_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (org_id, token_id) DO UPDATE SET authorized_at = excluded.authorized_at, user_id = excluded.user_id`,
       )
-      .run(a.orgId, a.tokenId, a.userId, iso(a.now));
+      .run(a.orgId, a.tokenId, a.userId, isoTime(a.now));
     return (await this.get(a.orgId, a.tokenId))!;
   }
 
@@ -47,7 +48,7 @@ export class SqliteCredentialAuthorizationStore implements CredentialAuthorizati
 
   async touch(orgId: number, tokenId: number, now: Date): Promise<void> {
     statement(this.db, 'UPDATE credential_authorizations SET accessed_at = ? WHERE org_id = ? AND token_id = ? AND (accessed_at IS NULL OR accessed_at <= ?)')
-      .run(iso(now), orgId, tokenId, iso(new Date(now.getTime() - TOUCH_INTERVAL_MS)));
+      .run(isoTime(now), orgId, tokenId, isoTime(new Date(now.getTime() - TOUCH_INTERVAL_MS)));
   }
 
   async remove(orgId: number, tokenId: number): Promise<boolean> {

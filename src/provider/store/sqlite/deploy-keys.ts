@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { DeployKeyRecord, DeployKeyStore, NewDeployKey } from '../deploy-keys';
-import { date, dateOrNull, iso, mapUnique, numOrNull, Row } from './rows';
+import { date, dateOrNull, mapUnique, numOrNull, Row } from './rows';
+import { isoTime } from '../../iso-time';
 import { PAGE_CLAUSE, allRows, oneRow, statement } from './statements';
 
 export function toKey(r: Row): DeployKeyRecord {
@@ -24,7 +25,7 @@ export class SqliteDeployKeyStore implements DeployKeyStore {
     const r = mapUnique(
       () =>
         statement(this.db, 'INSERT INTO deploy_keys (repository_id, title, key, read_only, added_by, token_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(k.repositoryId, k.title, k.key, k.readOnly ? 1 : 0, k.addedBy, k.tokenId, iso(k.createdAt)),
+          .run(k.repositoryId, k.title, k.key, k.readOnly ? 1 : 0, k.addedBy, k.tokenId, isoTime(k.createdAt)),
       () => 'key',
     );
     return toKey(oneRow(this.db, 'SELECT * FROM deploy_keys WHERE id = ?', Number(r.lastInsertRowid)) as Row);

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { DeviceCodeRecord, DeviceCodeStatus, DeviceCodeStore, NewDeviceCode } from '../device-codes';
-import { date, dateOrNull, iso, mapUnique, numOrNull, Row } from './rows';
+import { date, dateOrNull, mapUnique, numOrNull, Row } from './rows';
+import { isoTime } from '../../iso-time';
 import { statement, oneRow } from './statements';
 import { inTransaction } from './transaction';
 
@@ -36,7 +37,7 @@ export class SqliteDeviceCodeStore implements DeviceCodeStore {
           this.db,
           `INSERT INTO oauth_device_codes (app_id, device_code_digest, user_code_digest, scopes, status, interval_seconds, expires_at, created_at)
            VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)`,
-        ).run(c.appId, c.deviceCodeDigest, c.userCodeDigest, JSON.stringify(c.scopes), c.intervalSeconds, iso(c.expiresAt), iso(c.createdAt)),
+        ).run(c.appId, c.deviceCodeDigest, c.userCodeDigest, JSON.stringify(c.scopes), c.intervalSeconds, isoTime(c.expiresAt), isoTime(c.createdAt)),
       deviceCodeUniqueField,
     );
     return (await this.byId(Number(r.lastInsertRowid)))!;
@@ -61,7 +62,7 @@ export class SqliteDeviceCodeStore implements DeviceCodeStore {
     const changed = statement(
       this.db,
       `UPDATE oauth_device_codes SET last_polled_at = ? WHERE id = ? AND status = 'pending' AND (last_polled_at IS NULL OR last_polled_at <= ?)`,
-    ).run(iso(now), id, iso(new Date(now.getTime() - minGapMs))).changes;
+    ).run(isoTime(now), id, isoTime(new Date(now.getTime() - minGapMs))).changes;
     return Number(changed) > 0;
   }
 
@@ -78,7 +79,7 @@ export class SqliteDeviceCodeStore implements DeviceCodeStore {
       this.db,
       `UPDATE oauth_device_codes SET status = ?, user_id = ?, ticket_digest = NULL, ticket_user_id = NULL, ticket_expires_at = NULL
        WHERE id = ? AND status = 'pending' AND expires_at > ?`,
-    ).run(decision, userId, id, iso(now)).changes;
+    ).run(decision, userId, id, isoTime(now)).changes;
     return Number(changed) > 0 ? this.byId(id) : undefined;
   }
 
@@ -86,7 +87,7 @@ export class SqliteDeviceCodeStore implements DeviceCodeStore {
     const changed = statement(this.db, `UPDATE oauth_device_codes SET status = 'used', token_id = ? WHERE id = ? AND status = 'approved' AND expires_at > ?`).run(
       tokenId,
       id,
-      iso(now),
+      isoTime(now),
     ).changes;
     return Number(changed) > 0;
   }
@@ -95,7 +96,7 @@ export class SqliteDeviceCodeStore implements DeviceCodeStore {
     statement(this.db, 'UPDATE oauth_device_codes SET ticket_digest = ?, ticket_user_id = ?, ticket_expires_at = ? WHERE id = ?').run(
       ticket.digest,
       ticket.userId,
-      iso(ticket.expiresAt),
+      isoTime(ticket.expiresAt),
       id,
     );
   }
@@ -105,7 +106,7 @@ export class SqliteDeviceCodeStore implements DeviceCodeStore {
       const r = statement(
         this.db,
         `SELECT * FROM oauth_device_codes WHERE ticket_digest = ? AND ticket_expires_at > ? AND status = 'pending' AND expires_at > ?`,
-      ).get(digest, iso(now), iso(now)) as Row | undefined;
+      ).get(digest, isoTime(now), isoTime(now)) as Row | undefined;
       if (!r) return undefined;
       statement(this.db, 'UPDATE oauth_device_codes SET ticket_digest = NULL, ticket_user_id = NULL, ticket_expires_at = NULL WHERE id = ?').run(Number(r.id));
       return { code: toDeviceCode(r), userId: Number(r.ticket_user_id) };
@@ -113,6 +114,6 @@ export class SqliteDeviceCodeStore implements DeviceCodeStore {
   }
 
   async deleteExpired(before: Date): Promise<number> {
-    return Number(statement(this.db, 'DELETE FROM oauth_device_codes WHERE expires_at < ?').run(iso(before)).changes);
+    return Number(statement(this.db, 'DELETE FROM oauth_device_codes WHERE expires_at < ?').run(isoTime(before)).changes);
   }
 }

@@ -1,7 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { FineGrainedTokenStore, ResourceOwnerChange } from '../fine-grained-tokens';
 import type { TokenRecord } from '../tokens';
-import { date, iso, Row } from './rows';
+import { date, Row } from './rows';
+import { isoTime } from '../../iso-time';
 import { inTransaction, placeholders } from './transaction';
 import { allRows, statement, oneRow } from './statements';
 
@@ -52,7 +53,7 @@ export class SqliteFineGrainedTokenStore implements FineGrainedTokenStore {
 
   async setIssuedAt(tokenId: number, at: Date): Promise<void> {
     statement(this.db, 'INSERT INTO token_issuance (token_id, issued_at) VALUES (?, ?) ON CONFLICT (token_id) DO UPDATE SET issued_at = excluded.issued_at')
-      .run(tokenId, iso(at));
+      .run(tokenId, isoTime(at));
   }
 
   async changeResourceOwner(tokenId: number, c: ResourceOwnerChange): Promise<TokenRecord | undefined> {
@@ -61,7 +62,7 @@ export class SqliteFineGrainedTokenStore implements FineGrainedTokenStore {
           `UPDATE tokens SET resource_owner_type = ?, resource_owner_id = ?, repository_selection = ?, status = ?,
              status_reason = ?, updated_at = ? WHERE id = ? AND kind = 'fine_grained'`,
         )
-        .run(c.resourceOwnerType, c.resourceOwnerId, c.repositorySelection, c.status, c.statusReason, iso(c.updatedAt), tokenId);
+        .run(c.resourceOwnerType, c.resourceOwnerId, c.repositorySelection, c.status, c.statusReason, isoTime(c.updatedAt), tokenId);
       this.replaceRepositories(tokenId, c.repositorySelection === 'subset' ? c.repositoryIds : []);
     });
     return this.tokenById(tokenId);

@@ -1,6 +1,7 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { MembershipQuery, MembershipRecord, MembershipStore, OrgRole } from '../memberships';
-import { date, iso, numOrNull, Row } from './rows';
+import { date, numOrNull, Row } from './rows';
+import { isoTime } from '../../iso-time';
 import { PAGE_CLAUSE, allRows, oneRow, statement } from './statements';
 
 export function toMembership(r: Row): MembershipRecord {
@@ -51,12 +52,12 @@ export class SqliteMembershipStore implements MembershipStore {
          VALUES (?, ?, ?, 'pending', ?, ?, ?)
          ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role, updated_at = excluded.updated_at`,
       )
-      .run(m.orgId, m.userId, m.role, m.invitedBy, iso(m.now), iso(m.now));
+      .run(m.orgId, m.userId, m.role, m.invitedBy, isoTime(m.now), isoTime(m.now));
     return (await this.get(m.orgId, m.userId))!;
   }
 
   async activate(orgId: number, userId: number, now: Date): Promise<MembershipRecord | undefined> {
-    statement(this.db, `UPDATE org_memberships SET state = 'active', updated_at = ? WHERE org_id = ? AND user_id = ?`).run(iso(now), orgId, userId);
+    statement(this.db, `UPDATE org_memberships SET state = 'active', updated_at = ? WHERE org_id = ? AND user_id = ?`).run(isoTime(now), orgId, userId);
     return this.get(orgId, userId);
   }
 

@@ -3,6 +3,7 @@
 // The list is shared by both engines: each version carries its SQLite SQL (`up`) and its
 // PostgreSQL SQL (`postgres`, run by store/postgres/migrate.ts).
 import type { DatabaseSync } from 'node:sqlite';
+import { isoTime } from '../../iso-time';
 
 export interface Migration {
   /** Strictly increasing, never reused. */
@@ -49,7 +50,7 @@ export function runMigrations(db: DatabaseSync, migrations: readonly Migration[]
       if (!isApplied.get(m.version)) {
         if (typeof m.up === 'string') db.exec(m.up);
         else m.up(db);
-        record.run(m.version, m.name, now().toISOString());
+        record.run(m.version, m.name, isoTime(now()));
         applied.push(m.version);
       }
       db.exec('COMMIT');

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { NewOAuthApp, OAuthAppRecord, OAuthAppStore } from '../oauth-apps';
-import { date, iso, mapUnique, numOrNull, Row, strOrNull } from './rows';
+import { date, mapUnique, numOrNull, Row, strOrNull } from './rows';
+import { isoTime } from '../../iso-time';
 import { allRows, oneRow, statement } from './statements';
 import { placeholders } from './transaction';
 
@@ -30,7 +31,7 @@ export class SqliteOAuthAppStore implements OAuthAppStore {
           a.callbackUrl,
           a.ownerId,
           a.clientSecretDigest,
-          iso(a.createdAt),
+          isoTime(a.createdAt),
         ),
       () => 'client_id',
     );

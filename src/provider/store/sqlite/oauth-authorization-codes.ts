@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { AuthorizationCodeRecord, AuthorizationCodeStatus, AuthorizationCodeStore, NewAuthorizationRequest } from '../oauth-authorization-codes';
-import { date, iso, mapUnique, numOrNull, Row, strOrNull } from './rows';
+import { date, mapUnique, numOrNull, Row, strOrNull } from './rows';
+import { isoTime } from '../../iso-time';
 import { statement, oneRow } from './statements';
 
 export function toAuthorizationCode(r: Row): AuthorizationCodeRecord {
@@ -33,7 +34,7 @@ export class SqliteAuthorizationCodeStore implements AuthorizationCodeStore {
           this.db,
           `INSERT INTO oauth_authorization_codes (app_id, user_id, scopes, redirect_uri, state, status, ticket_digest, expires_at, created_at)
            VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING *`,
-        ).get(c.appId, c.userId, JSON.stringify(c.scopes), c.redirectUri, c.state, c.ticketDigest, iso(c.expiresAt), iso(c.createdAt)) as Row,
+        ).get(c.appId, c.userId, JSON.stringify(c.scopes), c.redirectUri, c.state, c.ticketDigest, isoTime(c.expiresAt), isoTime(c.createdAt)) as Row,
       authorizationCodeUniqueField,
     );
     return toAuthorizationCode(r);
@@ -52,13 +53,13 @@ export class SqliteAuthorizationCodeStore implements AuthorizationCodeStore {
     const live = `ticket_digest = ? AND status = 'pending' AND expires_at > ?`;
     const r =
       decision === 'deny'
-        ? (oneRow(this.db, `DELETE FROM oauth_authorization_codes WHERE ${live} RETURNING *`, ticketDigest, iso(now)) as Row | undefined)
+        ? (oneRow(this.db, `DELETE FROM oauth_authorization_codes WHERE ${live} RETURNING *`, ticketDigest, isoTime(now)) as Row | undefined)
         : (mapUnique(
             () =>
               statement(
                 this.db,
                 `UPDATE oauth_authorization_codes SET ticket_digest = NULL, status = 'issued', code_digest = ?, expires_at = ? WHERE ${live} RETURNING *`,
-              ).get(decision.approve.codeDigest, iso(decision.approve.expiresAt), ticketDigest, iso(now)),
+              ).get(decision.approve.codeDigest, isoTime(decision.approve.expiresAt), ticketDigest, isoTime(now)),
             authorizationCodeUniqueField,
           ) as Row | undefined);
     return r ? toAuthorizationCode(r) : undefined;
@@ -73,11 +74,11 @@ export class SqliteAuthorizationCodeStore implements AuthorizationCodeStore {
     const changed = statement(
       this.db,
       `UPDATE oauth_authorization_codes SET status = 'used', token_id = ? WHERE id = ? AND status = 'issued' AND expires_at > ?`,
-    ).run(tokenId, id, iso(now)).changes;
+    ).run(tokenId, id, isoTime(now)).changes;
     return Number(changed) > 0;
   }
 
   async deleteExpired(before: Date): Promise<number> {
-    return Number(statement(this.db, 'DELETE FROM oauth_authorization_codes WHERE expires_at < ?').run(iso(before)).changes);
+    return Number(statement(this.db, 'DELETE FROM oauth_authorization_codes WHERE expires_at < ?').run(isoTime(before)).changes);
   }
 }

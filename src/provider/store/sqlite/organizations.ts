@@ -1,6 +1,7 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { ORGANIZATION_PROFILE_COLUMNS, type NewOrganization, type OrganizationRecord, type OrganizationStore, type OrganizationUpdate, type TokenPolicyRecord } from '../organizations';
-import { date, iso, mapUnique, numOrNull, Row, strOrNull } from './rows';
+import { date, mapUnique, numOrNull, Row, strOrNull } from './rows';
+import { isoTime } from '../../iso-time';
 import { inTransaction, placeholders } from './transaction';
 import { allRows, statement, oneRow } from './statements';
 
@@ -39,12 +40,12 @@ export class SqliteOrganizationStore implements OrganizationStore {
       const r = mapUnique(
         () =>
           statement(this.db, 'INSERT INTO organizations (login, name, description, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
-            .run(o.login, o.name ?? null, o.description ?? null, o.createdBy, iso(o.createdAt), iso(o.createdAt)),
+            .run(o.login, o.name ?? null, o.description ?? null, o.createdBy, isoTime(o.createdAt), isoTime(o.createdAt)),
         () => 'login',
       );
       const id = Number(r.lastInsertRowid);
       statement(this.db, `INSERT INTO org_memberships (org_id, user_id, role, state, invited_by, created_at, updated_at) VALUES (?, ?, 'owner', 'active', NULL, ?, ?)`)
-        .run(id, o.createdBy, iso(o.createdAt), iso(o.createdAt));
+        .run(id, o.createdBy, isoTime(o.createdAt), isoTime(o.createdAt));
       return toOrg(oneRow(this.db, 'SELECT * FROM organizations WHERE id = ?', id) as Row);
     });
   }
@@ -66,7 +67,7 @@ export class SqliteOrganizationStore implements OrganizationStore {
 
   async update(id: number, u: OrganizationUpdate): Promise<OrganizationRecord | undefined> {
     const sets = ['updated_at = ?'];
-    const args: SQLInputValue[] = [iso(u.updatedAt)];
+    const args: SQLInputValue[] = [isoTime(u.updatedAt)];
     if (u.name !== undefined) { sets.push('name = ?'); args.push(u.name); }
     if (u.description !== undefined) { sets.push('description = ?'); args.push(u.description); }
     for (const [key, col] of ORGANIZATION_PROFILE_COLUMNS) {
@@ -79,7 +80,7 @@ export class SqliteOrganizationStore implements OrganizationStore {
 
   async updatePolicy(id: number, p: Partial<TokenPolicyRecord>, now: Date): Promise<OrganizationRecord | undefined> {
     const sets = ['updated_at = ?'];
-    const args: SQLInputValue[] = [iso(now)];
+    const args: SQLInputValue[] = [isoTime(now)];
     const set = (col: string, v: SQLInputValue) => { sets.push(`${col} = ?`); args.push(v); };
     if (p.classicTokens !== undefined) set('classic_tokens', p.classicTokens);
     if (p.requireApproval !== undefined) set('require_approval', p.requireApproval ? 1 : 0);

@@ -1,7 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { RateLimitCount, RateLimitStore } from '../rate-limits';
 import type { SqliteChangeVersion } from './change-version';
-import { date, iso, Row } from './rows';
+import { date, Row } from './rows';
+import { isoTime } from '../../iso-time';
 import { statement, oneRow } from './statements';
 
 // One statement, so concurrent requests (even from several processes) all count, each unit is
@@ -26,23 +27,23 @@ export class SqliteRateLimitStore implements RateLimitStore {
   ) {}
 
   async hit(key: string, windowStart: Date, limit: number, units = 1): Promise<RateLimitCount> {
-    const r = oneRow(this.db, HIT, key, iso(windowStart), limit, Math.max(1, Math.floor(units))) as Row;
+    const r = oneRow(this.db, HIT, key, isoTime(windowStart), limit, Math.max(1, Math.floor(units))) as Row;
     this.written(1);
     return { used: Number(r.used), windowStart: date(r.window_start), granted: Number(r.granted) };
   }
 
   async refund(key: string, windowStart: Date): Promise<void> {
-    const r = statement(this.db, 'UPDATE rate_limits SET used = used - 1 WHERE key = ? AND window_start = ? AND used > 0').run(key, iso(windowStart));
+    const r = statement(this.db, 'UPDATE rate_limits SET used = used - 1 WHERE key = ? AND window_start = ? AND used > 0').run(key, isoTime(windowStart));
     this.written(Number(r.changes));
   }
 
   async peek(key: string, windowStart: Date): Promise<number> {
-    const r = oneRow(this.db, 'SELECT used FROM rate_limits WHERE key = ? AND window_start >= ?', key, iso(windowStart)) as Row | undefined;
+    const r = oneRow(this.db, 'SELECT used FROM rate_limits WHERE key = ? AND window_start >= ?', key, isoTime(windowStart)) as Row | undefined;
     return r ? Number(r.used) : 0;
   }
 
   async prune(before: Date): Promise<number> {
-    const pruned = Number(statement(this.db, 'DELETE FROM rate_limits WHERE window_start < ?').run(iso(before)).changes);
+    const pruned = Number(statement(this.db, 'DELETE FROM rate_limits WHERE window_start < ?').run(isoTime(before)).changes);
     this.written(pruned);
     return pruned;
   }

@@ -10,7 +10,8 @@ import {
   type RepositoryStore,
   type RepositoryUpdate,
 } from '../repositories';
-import { date, dateOrNull, iso, mapUnique, numOrNull, Row, strOrNull } from './rows';
+import { date, dateOrNull, mapUnique, numOrNull, Row, strOrNull } from './rows';
+import { isoTime } from '../../iso-time';
 import { placeholders } from './transaction';
 import { PAGE_CLAUSE, allRows, oneRow, statement } from './statements';
 
@@ -60,7 +61,7 @@ export class SqliteRepositoryStore implements RepositoryStore {
             `INSERT INTO repositories (owner_type, owner_id, name, description, private, created_by, created_at, updated_at, ${SETTING_NAMES})
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ${placeholders(REPOSITORY_SETTING_COLUMNS.length)})`,
           )
-          .run(n.ownerType, n.ownerId, n.name, n.description ?? null, n.private ? 1 : 0, n.createdBy, iso(n.createdAt), iso(n.createdAt),
+          .run(n.ownerType, n.ownerId, n.name, n.description ?? null, n.private ? 1 : 0, n.createdBy, isoTime(n.createdAt), isoTime(n.createdAt),
             ...REPOSITORY_SETTING_COLUMNS.map(([key]) => settingValue({ ...DEFAULT_REPOSITORY_SETTINGS, ...n.settings }[key]))),
       () => 'name',
     );
@@ -108,7 +109,7 @@ export class SqliteRepositoryStore implements RepositoryStore {
 
   async update(id: number, u: RepositoryUpdate): Promise<RepositoryRecord | undefined> {
     const sets = ['updated_at = ?'];
-    const args: SQLInputValue[] = [iso(u.updatedAt)];
+    const args: SQLInputValue[] = [isoTime(u.updatedAt)];
     if (u.description !== undefined) { sets.push('description = ?'); args.push(u.description); }
     if (u.private !== undefined) { sets.push('private = ?'); args.push(u.private ? 1 : 0); }
     for (const [key, col] of REPOSITORY_SETTING_COLUMNS) {
@@ -120,7 +121,7 @@ export class SqliteRepositoryStore implements RepositoryStore {
   }
 
   async touchPushed(id: number, now: Date): Promise<void> {
-    statement(this.db, 'UPDATE repositories SET pushed_at = ? WHERE id = ?').run(iso(now), id);
+    statement(this.db, 'UPDATE repositories SET pushed_at = ? WHERE id = ?').run(isoTime(now), id);
   }
 
   async delete(id: number): Promise<boolean> {

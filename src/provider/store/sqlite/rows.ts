@@ -1,14 +1,9 @@
-// Conversions between SQLite rows (ISO-8601 text timestamps, 0/1 booleans, JSON text) and records.
+// Conversions between SQLite rows (ISO-8601 text timestamps, written with isoTime; 0/1 booleans,
+// JSON text) and records.
 import { UniqueViolation } from '../errors';
 
 export type Row = Record<string, unknown>;
 
-export function iso(d: Date): string {
-  return d.toISOString();
-}
-export function isoOrNull(d: Date | null | undefined): string | null {
-  return d ? d.toISOString() : null;
-}
 export function date(v: unknown): Date {
   return new Date(v as string);
 }

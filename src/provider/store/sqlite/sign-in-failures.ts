@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { AttemptLimits, AttemptOutcome, AttemptReservation, FailureState, SignInFailureStore } from '../sign-in-failures';
-import { date, dateOrNull, iso, Row } from './rows';
+import { date, dateOrNull, Row } from './rows';
+import { isoTime } from '../../iso-time';
 import { statement, oneRow } from './statements';
 import { inTransaction } from './transaction';
 
@@ -17,11 +18,11 @@ export class SqliteSignInFailureStore implements SignInFailureStore {
   }
 
   async reserveAttempt(key: string, now: Date, limits: AttemptLimits): Promise<AttemptReservation | undefined> {
-    const nowIso = iso(now);
+    const nowIso = isoTime(now);
     // BEGIN IMMEDIATE takes the write lock first, so no other connection (or process) counts between
     // our count and our insert.
     return inTransaction(this.db, () => {
-      statement(this.db, 'DELETE FROM sign_in_attempts WHERE key = ? AND reserved_at <= ?').run(key, iso(new Date(now.getTime() - limits.reservationTtlMs)));
+      statement(this.db, 'DELETE FROM sign_in_attempts WHERE key = ? AND reserved_at <= ?').run(key, isoTime(new Date(now.getTime() - limits.reservationTtlMs)));
       const state = oneRow(this.db, 'SELECT * FROM sign_in_failures WHERE key = ?', key) as Row | undefined;
       const s = state ? toState(state) : undefined;
       if (s?.lockedUntil && s.lockedUntil.getTime() > now.getTime()) return undefined;
@@ -44,9 +45,9 @@ export class SqliteSignInFailureStore implements SignInFailureStore {
 
   /** One failure: a window that began before the cutoff, or a lock that has ended, starts over at 1. */
   private countFailure(key: string, now: Date, limits: AttemptLimits): void {
-    const nowIso = iso(now);
-    const windowCutoff = iso(new Date(now.getTime() - limits.windowMs));
-    const lockUntil = iso(new Date(now.getTime() + limits.lockMs));
+    const nowIso = isoTime(now);
+    const windowCutoff = isoTime(new Date(now.getTime() - limits.windowMs));
+    const lockUntil = isoTime(new Date(now.getTime() + limits.lockMs));
     statement(
       this.db,
       `INSERT INTO sign_in_failures (key, count, window_start, locked_until) VALUES (?1, 1, ?2, CASE WHEN 1 >= ?4 THEN ?5 END)

@@ -1,6 +1,7 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { TokenGrantQuery, TokenGrantRecord, TokenRequestQuery, TokenRequestRecord, TokenRequestStatus, TokenRequestStore, TokenRequestTokenFilter } from '../token-requests';
-import { date, dateOrNull, iso, numOrNull, Row, strOrNull } from './rows';
+import { date, dateOrNull, numOrNull, Row, strOrNull } from './rows';
+import { isoTime } from '../../iso-time';
 import { inTransaction, placeholders } from './transaction';
 import { PAGE_CLAUSE, allRows, oneRow, statement } from './statements';
 
@@ -35,8 +36,8 @@ function tokenConditions(f: TokenRequestTokenFilter, args: SQLInputValue[]): str
     conds.push(`EXISTS (SELECT 1 FROM json_each(t.permissions) g, json_each(g.value) p WHERE g.type = 'object' AND p.key = ?)`);
     args.push(f.permission);
   }
-  if (f.lastUsedBefore) { conds.push('t.last_used_at < ?'); args.push(iso(f.lastUsedBefore)); }
-  if (f.lastUsedAfter) { conds.push('t.last_used_at > ?'); args.push(iso(f.lastUsedAfter)); }
+  if (f.lastUsedBefore) { conds.push('t.last_used_at < ?'); args.push(isoTime(f.lastUsedBefore)); }
+  if (f.lastUsedAfter) { conds.push('t.last_used_at > ?'); args.push(isoTime(f.lastUsedAfter)); }
   return conds;
 }
 
@@ -56,7 +57,7 @@ export class SqliteTokenRequestStore implements TokenRequestStore {
 
   private cancel(tokenId: number, now: Date): number {
     return Number(
-      statement(this.db, `UPDATE token_requests SET status = 'cancelled', reviewed_at = ? WHERE token_id = ? AND status = 'pending'`).run(iso(now), tokenId)
+      statement(this.db, `UPDATE token_requests SET status = 'cancelled', reviewed_at = ? WHERE token_id = ? AND status = 'pending'`).run(isoTime(now), tokenId)
         .changes,
     );
   }
@@ -65,7 +66,7 @@ export class SqliteTokenRequestStore implements TokenRequestStore {
     return inTransaction(this.db, () => {
       this.cancel(r.tokenId, r.createdAt);
       const res = statement(this.db, `INSERT INTO token_requests (org_id, token_id, user_id, status, justification, created_at) VALUES (?, ?, ?, 'pending', ?, ?)`)
-        .run(r.orgId, r.tokenId, r.userId, r.justification, iso(r.createdAt));
+        .run(r.orgId, r.tokenId, r.userId, r.justification, isoTime(r.createdAt));
       return toRequest(oneRow(this.db, 'SELECT * FROM token_requests WHERE id = ?', Number(res.lastInsertRowid)) as Row);
     });
   }
@@ -125,8 +126,8 @@ export class SqliteTokenRequestStore implements TokenRequestStore {
          ON CONFLICT (token_id) DO UPDATE SET org_id = excluded.org_id, granted_at = excluded.granted_at, granted_by = excluded.granted_by`,
       );
       for (const req of rows) {
-        upd.run(status, r.reason, r.reviewerId, iso(r.now), req.id);
-        if (r.approve) grant.run(req.tokenId, orgId, iso(r.now), r.reviewerId);
+        upd.run(status, r.reason, r.reviewerId, isoTime(r.now), req.id);
+        if (r.approve) grant.run(req.tokenId, orgId, isoTime(r.now), r.reviewerId);
         Object.assign(req, { status, reviewReason: r.reason, reviewerId: r.reviewerId, reviewedAt: r.now });
       }
       return rows;
@@ -138,7 +139,7 @@ export class SqliteTokenRequestStore implements TokenRequestStore {
         `INSERT INTO token_grants (token_id, org_id, granted_at, granted_by) VALUES (?, ?, ?, ?)
          ON CONFLICT (token_id) DO UPDATE SET org_id = excluded.org_id, granted_at = excluded.granted_at, granted_by = excluded.granted_by`,
       )
-      .run(g.tokenId, g.orgId, iso(g.grantedAt), g.grantedBy);
+      .run(g.tokenId, g.orgId, isoTime(g.grantedAt), g.grantedBy);
   }
 
   async grantOf(tokenId: number): Promise<TokenGrantRecord | undefined> {

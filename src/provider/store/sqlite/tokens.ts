@@ -3,7 +3,8 @@ import type { TokenKind } from '../../../shared/token-format';
 import { shownStatusCondition, tokenUpdateColumns, type NewToken, type TokenQuery, type TokenRecord, type TokenStore, type TokenUpdate } from '../tokens';
 import type { UserRecord } from '../users';
 import type { SqliteChangeVersion } from './change-version';
-import { date, dateOrNull, iso, isoOrNull, mapUnique, numOrNull, Row, strOrNull } from './rows';
+import { date, dateOrNull, mapUnique, numOrNull, Row, strOrNull } from './rows';
+import { isoTime, isoTimeOrNull } from '../../iso-time';
 import { toUser, USER_COLUMNS } from './users';
 import { PAGE_CLAUSE, allRows, oneRow, statement } from './statements';
 import { inTransaction, placeholders } from './transaction';
@@ -77,8 +78,8 @@ export class SqliteTokenStore implements TokenStore {
             t.userId, t.kind, t.note, t.description ?? null, t.noteUrl ?? null, t.clientId ?? null, t.fingerprint ?? null,
             JSON.stringify(t.scopes ?? []), t.resourceOwnerType ?? null, t.resourceOwnerId ?? null,
             t.repositorySelection ?? null, t.permissions ? JSON.stringify(t.permissions) : null, t.status,
-            t.justification ?? null, isoOrNull(t.expiresAt), isoOrNull(t.sudoUntil), t.tokenLastEight, t.hashedToken,
-            iso(t.createdAt), iso(t.createdAt),
+            t.justification ?? null, isoTimeOrNull(t.expiresAt), isoTimeOrNull(t.sudoUntil), t.tokenLastEight, t.hashedToken,
+            isoTime(t.createdAt), isoTime(t.createdAt),
           ),
       () => 'hashed_token',
     );
@@ -129,7 +130,7 @@ export class SqliteTokenStore implements TokenStore {
     if (q.shownStatus) {
       const c = shownStatusCondition(q.shownStatus);
       conds.push(c.sql);
-      args.push(...c.values.map((v) => (v instanceof Date ? iso(v) : v)));
+      args.push(...c.values.map((v) => (v instanceof Date ? isoTime(v) : v)));
     }
     return { sql: conds.length ? `WHERE ${conds.join(' AND ')}` : '', args };
   }
@@ -164,7 +165,7 @@ export class SqliteTokenStore implements TokenStore {
   async update(id: number, u: TokenUpdate): Promise<TokenRecord | undefined> {
     const columns = tokenUpdateColumns(u);
     const sets = ['updated_at = ?', ...columns.map(([col]) => `${col} = ?`)];
-    const args: SQLInputValue[] = [iso(u.updatedAt), ...columns.map(([, v]) => (v instanceof Date ? iso(v) : v))];
+    const args: SQLInputValue[] = [isoTime(u.updatedAt), ...columns.map(([, v]) => (v instanceof Date ? isoTime(v) : v))];
     statement(this.db, `UPDATE tokens SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
     return this.byId(id);
   }
@@ -178,16 +179,16 @@ export class SqliteTokenStore implements TokenStore {
       const r =
         s.expiresAt !== undefined
           ? statement(this.db, 'UPDATE tokens SET hashed_token = ?, token_last_eight = ?, expires_at = ?, updated_at = ? WHERE id = ? AND hashed_token = ?')
-              .run(s.hashedToken, s.tokenLastEight, isoOrNull(s.expiresAt), iso(s.updatedAt), id, s.previousDigest)
+              .run(s.hashedToken, s.tokenLastEight, isoTimeOrNull(s.expiresAt), isoTime(s.updatedAt), id, s.previousDigest)
           : statement(this.db, 'UPDATE tokens SET hashed_token = ?, token_last_eight = ?, updated_at = ? WHERE id = ? AND hashed_token = ?')
-              .run(s.hashedToken, s.tokenLastEight, iso(s.updatedAt), id, s.previousDigest);
+              .run(s.hashedToken, s.tokenLastEight, isoTime(s.updatedAt), id, s.previousDigest);
       return Number(r.changes);
     }, () => 'hashed_token');
     return changes === 1 ? this.byId(id) : undefined;
   }
 
   async touchLastUsed(id: number, now: Date, minIntervalMs: number): Promise<boolean> {
-    const changed = Number(this.touchStmt.run(iso(now), id, iso(new Date(now.getTime() - minIntervalMs))).changes);
+    const changed = Number(this.touchStmt.run(isoTime(now), id, isoTime(new Date(now.getTime() - minIntervalMs))).changes);
     // Bookkeeping, not a change any cache must see (Store.changeVersion); outside a transaction
     // only, where the row is committed the moment it is written.
     if (!this.db.isTransaction) this.changes.ignore(changed);
@@ -200,7 +201,7 @@ export class SqliteTokenStore implements TokenStore {
   }
 
   async setSudoUntil(id: number, until: Date | null): Promise<void> {
-    statement(this.db, 'UPDATE tokens SET sudo_until = ? WHERE id = ?').run(isoOrNull(until), id);
+    statement(this.db, 'UPDATE tokens SET sudo_until = ? WHERE id = ?').run(isoTimeOrNull(until), id);
   }
 
   async delete(id: number): Promise<boolean> {
@@ -211,7 +212,7 @@ export class SqliteTokenStore implements TokenStore {
     return inTransaction(this.db, () => {
       const rows = allRows(this.db, `SELECT * FROM tokens WHERE ${where}`, ...args).map(toToken);
       const upd = statement(this.db, `UPDATE tokens SET status = 'revoked', status_reason = ?, sudo_until = NULL, updated_at = ? WHERE id = ?`);
-      for (const t of rows) upd.run(reason, iso(now), t.id);
+      for (const t of rows) upd.run(reason, isoTime(now), t.id);
       return rows;
     });
   }
@@ -219,7 +220,7 @@ export class SqliteTokenStore implements TokenStore {
   async revokeUnusedSince(cutoff: Date, now: Date, reason: string): Promise<TokenRecord[]> {
     return this.revokeWhere(
       `status IN ('active', 'pending') AND COALESCE(last_used_at, created_at) <= ?`,
-      [iso(cutoff)],
+      [isoTime(cutoff)],
       now,
       reason,
     );

@@ -4,7 +4,8 @@ import type { DatabaseSync } from 'node:sqlite';
 import { DataKeyError } from '../../secrets/data-key';
 import { SEALED_PREFIX, SecretBox } from '../../secrets/secret-box';
 import type { TwoFactorRecord, TwoFactorStore } from '../two-factor';
-import { date, dateOrNull, iso, numOrNull, Row } from './rows';
+import { date, dateOrNull, numOrNull, Row } from './rows';
+import { isoTime } from '../../iso-time';
 import { allRows, oneRow, statement } from './statements';
 import { inTransaction } from './transaction';
 
@@ -67,7 +68,7 @@ export class SqliteTwoFactorStore implements TwoFactorStore {
          ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, enabled = 0, last_time_step = NULL,
            created_at = excluded.created_at, enabled_at = NULL`,
       )
-      .run(userId, this.box.seal(secret, secretContext(userId)), iso(now), this.box.keyId);
+      .run(userId, this.box.seal(secret, secretContext(userId)), isoTime(now), this.box.keyId);
     if (Number(r.changes) !== 1) {
       throw keyReplaced();
     }
@@ -99,7 +100,7 @@ export class SqliteTwoFactorStore implements TwoFactorStore {
   async enable(userId: number, timeStep: number, recoveryCodeDigests: string[], now: Date): Promise<boolean> {
     return inTransaction(this.db, () => {
       const r = statement(this.db, 'UPDATE two_factor SET enabled = 1, enabled_at = ?, last_time_step = ? WHERE user_id = ? AND enabled = 0')
-        .run(iso(now), timeStep, userId);
+        .run(isoTime(now), timeStep, userId);
       if (Number(r.changes) !== 1) return false;
       this.writeRecoveryCodes(userId, recoveryCodeDigests);
       return true;
@@ -140,7 +141,7 @@ export class SqliteTwoFactorStore implements TwoFactorStore {
         `UPDATE recovery_codes SET used_at = ? WHERE id = (
            SELECT id FROM recovery_codes WHERE user_id = ? AND code_digest = ? AND used_at IS NULL LIMIT 1)`,
       )
-      .run(iso(now), userId, codeDigest);
+      .run(isoTime(now), userId, codeDigest);
     return Number(r.changes) === 1;
   }
 

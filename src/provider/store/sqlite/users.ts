@@ -1,6 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { USER_PROFILE_COLUMNS, type NewUser, type UserRecord, type UserStore, type UserUpdate } from '../users';
-import { date, iso, mapUnique, Row, strOrNull } from './rows';
+import { date, mapUnique, Row, strOrNull } from './rows';
+import { isoTime } from '../../iso-time';
 import { allRows, statement, oneRow } from './statements';
 import { inTransaction, placeholders } from './transaction';
 
@@ -51,7 +52,7 @@ export class SqliteUserStore implements UserStore {
 
   private insert(u: NewUser): UserRecord {
     const r = mapUnique(
-      () => this.insertStmt.run(u.login, u.email, u.name ?? null, u.passwordHash, u.siteAdmin ? 1 : 0, iso(u.createdAt), iso(u.createdAt)),
+      () => this.insertStmt.run(u.login, u.email, u.name ?? null, u.passwordHash, u.siteAdmin ? 1 : 0, isoTime(u.createdAt), isoTime(u.createdAt)),
       uniqueField,
     );
     return toUser(oneRow(this.db, BY_ID, Number(r.lastInsertRowid)) as Row);
@@ -96,7 +97,7 @@ export class SqliteUserStore implements UserStore {
 
   async update(id: number, u: UserUpdate): Promise<UserRecord | undefined> {
     const sets: string[] = ['updated_at = ?'];
-    const args: (string | number | null)[] = [iso(u.updatedAt)];
+    const args: (string | number | null)[] = [isoTime(u.updatedAt)];
     if (u.email !== undefined) { sets.push('email = ?'); args.push(u.email); }
     if (u.name !== undefined) { sets.push('name = ?'); args.push(u.name); }
     if (u.passwordHash !== undefined) { sets.push('password_hash = ?'); args.push(u.passwordHash); }

@@ -1,0 +1,52 @@
+// isoTime writes a time exactly as Date.prototype.toISOString does, for every valid time
+// (its own arithmetic from 1970 to 9999, toISOString's outside), and fails the same way on an
+// invalid date.
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { isoTime, isoTimeOrNull } from '../../src/provider/iso-time';
+
+const MAX_DATE_MS = 8.64e15;
+const YEAR_10000_MS = Date.UTC(10000, 0, 1);
+
+describe('provider isoTime', () => {
+  it('writes what toISOString writes, for any valid time', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -MAX_DATE_MS, max: MAX_DATE_MS }), (ms) => {
+        const d = new Date(ms);
+        assert.equal(isoTime(d), d.toISOString());
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('writes what toISOString writes across 1970 to 9999 (its own arithmetic)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: YEAR_10000_MS - 1 }), (ms) => {
+        const d = new Date(ms);
+        assert.equal(isoTime(d), d.toISOString());
+      }),
+      { numRuns: 50_000 },
+    );
+  });
+
+  it('gets the edges right: the epoch, leap days, century years, year ends, the last millisecond before 10000', () => {
+    const edges = [
+      '1970-01-01T00:00:00.000Z', '1972-02-29T23:59:59.999Z', '1999-12-31T23:59:59.999Z', '2000-02-29T12:00:00.000Z',
+      '2000-03-01T00:00:00.000Z', '2100-02-28T00:00:00.000Z', '2100-03-01T00:00:00.000Z', '2400-02-29T00:00:00.001Z',
+      '2026-12-04T15:47:49.123Z', '9999-12-31T23:59:59.999Z', '+010000-01-01T00:00:00.000Z', '1969-12-31T23:59:59.999Z',
+    ];
+    for (const text of edges) {
+      const d = new Date(text);
+      assert.equal(isoTime(d), d.toISOString(), text);
+      assert.equal(isoTime(d), text);
+    }
+    assert.equal(isoTime(new Date(Date.UTC(2026, 11, 4, 15, 47, 49, 123))), '2026-12-04T15:47:49.123Z');
+  });
+
+  it('throws on an invalid date as toISOString does; isoTimeOrNull passes null and undefined through as null', () => {
+    assert.throws(() => isoTime(new Date(Number.NaN)), RangeError);
+    assert.equal(isoTimeOrNull(null), null);
+    assert.equal(isoTimeOrNull(undefined), null);
+    assert.equal(isoTimeOrNull(new Date(0)), '1970-01-01T00:00:00.000Z');
+  });
+});
