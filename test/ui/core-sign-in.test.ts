@@ -68,6 +68,18 @@ describe('core (UI): sign-in and sessions', function () {
     await quickInputCancel(page);
   });
 
+  it('Create an Account says a login is taken at the login step, before asking for the email and password', async () => {
+    const { page } = wb;
+    await runCommand(page, 'Tessera: Create an Account');
+    await quickInputType(page, user.login, { prompt: /Choose a login/ });
+    await waitForQuickInput(page, /login: is already taken/);
+    await screenshot(page, 'ui/sign-up-login-taken');
+    assert.match(await page.locator('.quick-input-widget .quick-input-title').textContent() ?? '', /\(1\/4\)/, 'still the login step');
+    await quickInputType(page, uniqueName('free'), { prompt: /is already taken/ });
+    await waitForQuickInput(page, /Your email address/);
+    await quickInputCancel(page);
+  });
+
   it('signs in from the command palette: login, masked password, a wrong code, then the right code', async () => {
     const { page } = wb;
     await runCommand(page, 'Tessera: Sign In');

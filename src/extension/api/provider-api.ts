@@ -15,6 +15,7 @@ import type {
   OrganizationJson,
   OrgInvitationJson,
   OrgRoleJson,
+  PublicAccountJson,
   RegenerateTokenRequest,
   RepositoryJson,
   ReviewTokenRequest,
@@ -78,6 +79,11 @@ export class ProviderApi {
   /** POST /users (sign-up; no authentication). */
   createUser(body: CreateUserRequest): Promise<UserJson> {
     return this.send('POST', '/users', body);
+  }
+
+  /** GET /users/{login}: a user's or an organization's public profile (anyone may read it). */
+  getAccount(login: string): Promise<PublicAccountJson> {
+    return this.send('GET', `/users/${encodeURIComponent(login)}`);
   }
 
   /** POST /authorizations (Basic login:password, + the one-time code when challenged). */

@@ -1,10 +1,8 @@
-// Sign-in, sign-up and sudo prompts (QuickInput). Provider → login → password (masked) → the 2FA
-// code only when the provider answers `X-GitHub-OTP: required` (a recovery code works in its
-// place). Every step can be cancelled with Escape and cancelling shows nothing; a wrong code says so
+// Sign-in and sudo prompts (QuickInput; sign-up is sign-up-ui.ts). Provider → login → password
+// (masked) → the 2FA code only when the provider answers `X-GitHub-OTP: required` (a recovery code
+// works in its place). Every step can be cancelled with Escape and cancelling shows nothing; a wrong code says so
 // and lets the user try again; a lockout says when to retry; a provider that is down is named.
 import * as vscode from 'vscode';
-import { LOGIN_RULE, loginProblem } from '../../shared/login-format';
-import { originApi } from '../api/provider-api';
 import type { CoreServices } from '../core-services';
 import { normalizeOrigin } from '../provider/provider-directory';
 import { TesseraError, type AccountInfo } from '../services';
@@ -238,7 +236,8 @@ function otpStep(core: CoreServices, origin: string, login: string, password: st
   });
 }
 
-async function finish(core: CoreServices, origin: string, auth: { id: number; token: string }): Promise<AccountInfo | undefined> {
+/** Stores the new sign-in and says so; shows what went wrong instead (undefined). */
+export async function finish(core: CoreServices, origin: string, auth: { id: number; token: string }): Promise<AccountInfo | undefined> {
   try {
     const account = await completeSignIn(core.client, core.store, origin, auth, core.log);
     void vscode.window.showInformationMessage(`Signed in to Tessera as ${account.login}${core.providers.isEmbeddedOrigin(origin) ? '' : ` (${origin})`}.`);
@@ -246,90 +245,6 @@ async function finish(core: CoreServices, origin: string, auth: { id: number; to
   } catch (err) {
     await core.showError(err, 'Sign in to Tessera');
     return undefined;
-  }
-}
-
-/** Sign-up on a provider whose sign-up is open (the embedded one is), then sign in. */
-export async function signUpInteractive(core: CoreServices, opts: { origin?: string } = {}): Promise<AccountInfo | undefined> {
-  const title = 'Create a Tessera account';
-  const origin = opts.origin ?? core.providers.embeddedOrigin();
-  try {
-    await core.providers.ensureReady(origin);
-  } catch (err) {
-    await core.showError(err, title);
-    return undefined;
-  }
-  const v = { login: '', email: '', password: '' };
-  const errors: Partial<Record<'login' | 'email' | 'password', string>> = {};
-  let stage: 'login' | 'email' | 'password' | 'confirm' = 'login';
-  for (;;) {
-    if (stage === 'login') {
-      const r = await inputStep<string>({
-        title, step: 1, totalSteps: 4, prompt: `Choose a login on ${origin}: ${LOGIN_RULE}`, placeholder: 'login', value: v.login,
-        ...(errors.login ? { initialError: errors.login } : {}),
-        validate: (x) => loginProblem(x.trim()),
-        accept: (x) => ({ done: x.trim() }),
-      });
-      if (typeof r !== 'string') return undefined;
-      v.login = r;
-      delete errors.login;
-      stage = 'email';
-    } else if (stage === 'email') {
-      const r = await inputStep<string>({
-        title, step: 2, totalSteps: 4, prompt: 'Your email address', placeholder: 'you@example.com', value: v.email, back: true,
-        ...(errors.email ? { initialError: errors.email } : {}),
-        validate: (x) => (x.trim() && !/^[^@\s]+@[^@\s]+$/.test(x.trim()) ? 'Enter an email address' : undefined),
-        accept: (x) => (x.trim() ? { done: x.trim() } : { error: 'Enter an email address' }),
-      });
-      if (r === BACK) { stage = 'login'; continue; }
-      if (typeof r !== 'string') return undefined;
-      v.email = r;
-      delete errors.email;
-      stage = 'password';
-    } else if (stage === 'password') {
-      const r = await inputStep<string>({
-        title, step: 3, totalSteps: 4, prompt: 'Choose a password', placeholder: 'password', password: true, back: true,
-        ...(errors.password ? { initialError: errors.password } : {}),
-        validate: (x) => (x ? undefined : 'Enter a password'),
-        accept: (x) => ({ done: x }),
-      });
-      if (r === BACK) { stage = 'email'; continue; }
-      if (typeof r !== 'string') return undefined;
-      v.password = r;
-      delete errors.password;
-      stage = 'confirm';
-    } else {
-      const r = await inputStep<'created' | 'login' | 'email' | 'password'>({
-        title, step: 4, totalSteps: 4, prompt: 'Type the password again', placeholder: 'password', password: true, back: true,
-        accept: async (x) => {
-          if (x !== v.password) return { error: 'The passwords do not match', clear: true };
-          try {
-            await originApi(core.client, origin).createUser({ login: v.login, email: v.email, password: v.password });
-            return { done: 'created' };
-          } catch (err) {
-            if (err instanceof TesseraError && err.kind === 'validation' && err.details.fieldErrors?.length) {
-              const fe = err.details.fieldErrors.find((f) => ['login', 'email', 'password'].includes(f.field));
-              if (fe) {
-                errors[fe.field as 'login' | 'email' | 'password'] = `${fe.field}: ${fe.message}`;
-                return { done: fe.field as 'login' | 'email' | 'password' };
-              }
-            }
-            return { error: err instanceof Error ? err.message : String(err) };
-          }
-        },
-      });
-      if (r === BACK) { stage = 'password'; continue; }
-      if (!r) return undefined;
-      if (r !== 'created') { stage = r; continue; }
-      core.log.info(`Created the account ${v.login} on ${origin}`);
-      try {
-        const auth = await requestAdminToken(core.client, origin, v.login, v.password, undefined, await core.store.machineId());
-        return await finish(core, origin, auth);
-      } catch (err) {
-        await core.showError(err, 'Sign in to the new account');
-        return undefined;
-      }
-    }
   }
 }
 
