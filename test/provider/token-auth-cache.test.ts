@@ -198,7 +198,8 @@ describeSqliteOnly('token authentication cache: every change is seen at once, in
     }
     await warm(s.token);
     const newPassword = `${oldPassword}-changed`;
-    await a.store.users.update(s.user.id, { passwordHash: await hashPassword(newPassword), updatedAt: a.clock.now() });
+    const stored = (await a.store.users.byId(s.user.id))!.passwordHash;
+    assert.equal(await a.store.users.replacePasswordHash(s.user.id, stored, await hashPassword(newPassword)), true);
     for (const [where, api] of both) {
       const stale = await api.post('/user/sudo', { token: s.token, body: { password: oldPassword } });
       assert.equal(stale.status, 403, `${where}: ${stale.text}`);

@@ -16,8 +16,8 @@ interface ScryptParams {
 }
 
 /**
- * N = 2^15, r = 8, p = 3: OWASP's minimum for scrypt at 32 MiB of memory per hash (the same work as
- * N = 2^17 with p = 1, a quarter of the memory: the embedded provider shares the editor's process).
+ * N = 2^15, r = 8, p = 3: one of OWASP's minimum settings for scrypt, the one at 32 MiB of memory
+ * per hash (its N = 2^17, p = 1 takes 128 MiB: the embedded provider shares the editor's process).
  */
 export const DEFAULT_SCRYPT: ScryptParams = { N: 2 ** 15, r: 8, p: 3, keyLength: 32 };
 

@@ -55,8 +55,8 @@ async function checkSecrets(ctx: ProviderContext, user: UserRecord | undefined, 
 async function strengthenPasswordHash(ctx: ProviderContext, user: UserRecord, password: string): Promise<void> {
   if (!ctx.passwords.needsRehash(user.passwordHash)) return;
   try {
-    // updatedAt unchanged: the account's profile is not what changed.
-    await ctx.store.users.update(user.id, { passwordHash: await ctx.passwords.hash(password), updatedAt: user.updatedAt });
+    // Only while the stored hash is still the one just verified; the profile's updated_at is left alone.
+    await ctx.store.users.replacePasswordHash(user.id, user.passwordHash, await ctx.passwords.hash(password));
   } catch (err) {
     // The old hash still verifies: the next sign-in tries again.
     ctx.log('warn', `sign-in of user ${user.id}: the password could not be stored at the current scrypt parameters (${(err as Error).message})`);

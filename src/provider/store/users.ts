@@ -49,7 +49,6 @@ export interface NewUser {
 export interface UserUpdate {
   email?: string;
   name?: string | null;
-  passwordHash?: string;
   /** The profile fields given (null clears one). */
   profile?: Partial<UserProfile>;
   updatedAt: Date;
@@ -70,4 +69,10 @@ export interface UserStore {
   count(): Promise<number>;
   /** Throws UniqueViolation naming `email` when taken. */
   update(id: number, update: UserUpdate): Promise<UserRecord | undefined>;
+  /**
+   * The same password hashed again (stronger parameters): stores `next` only while the stored hash
+   * is still `previous`, and leaves updated_at alone. False when it was not (changed meanwhile, or
+   * no such user).
+   */
+  replacePasswordHash(id: number, previous: string, next: string): Promise<boolean>;
 }

@@ -47,12 +47,27 @@ export function accountStoreContract(makeStore: StoreFactory): void {
       assert.equal(updated?.name, 'New');
       assert.equal(updated?.email, a.email);
       assert.equal(updated?.updatedAt.getTime(), at(MINUTE).getTime());
-      const pw = await s.store.users.update(a.id, { passwordHash: 'h2', email: 'fresh@example.test', updatedAt: at(2 * MINUTE) });
-      assert.equal(pw?.passwordHash, 'h2');
-      assert.equal(pw?.name, 'New');
+      const email = await s.store.users.update(a.id, { email: 'fresh@example.test', updatedAt: at(2 * MINUTE) });
+      assert.equal(email?.email, 'fresh@example.test');
+      assert.equal(email?.name, 'New');
       await rejectsUnique(s.store.users.update(a.id, { email: b.email.toUpperCase(), updatedAt: at(3 * MINUTE) }), 'email');
       assert.equal((await s.store.users.byId(a.id))?.email, 'fresh@example.test');
       assert.equal(await s.store.users.update(b.id + 1000, { name: 'x', updatedAt: T0 }), undefined);
+    });
+
+    it('replaces a password hash only while it is still the one given, leaving updated_at alone', async () => {
+      const a = await makeUser(s.store);
+      const before = (await s.store.users.byId(a.id))!;
+      assert.equal(await s.store.users.replacePasswordHash(a.id, 'not the stored hash', 'h2'), false);
+      assert.equal((await s.store.users.byId(a.id))?.passwordHash, before.passwordHash);
+      assert.equal(await s.store.users.replacePasswordHash(a.id, before.passwordHash, 'h2'), true);
+      const after = (await s.store.users.byId(a.id))!;
+      assert.equal(after.passwordHash, 'h2');
+      assert.equal(after.updatedAt.getTime(), before.updatedAt.getTime());
+      assert.equal(await s.store.users.replacePasswordHash(a.id, before.passwordHash, 'h3'), false, 'changed meanwhile');
+      assert.equal(await s.store.users.replacePasswordHash(a.id + 1000, 'h2', 'h3'), false, 'no such user');
+      const [x, y] = await Promise.all([s.store.users.replacePasswordHash(a.id, 'h2', 'x'), s.store.users.replacePasswordHash(a.id, 'h2', 'y')]);
+      assert.equal(Number(x) + Number(y), 1, 'two at once: one wins');
     });
 
     it('createFirstIsAdmin makes exactly one site admin, even when several sign up at once', async () => {

@@ -68,12 +68,15 @@ export class PgUserStore implements UserStore {
     const sets = [`updated_at = ${p.add(u.updatedAt)}`];
     if (u.email !== undefined) sets.push(`email = ${p.add(u.email)}`);
     if (u.name !== undefined) sets.push(`name = ${p.add(u.name)}`);
-    if (u.passwordHash !== undefined) sets.push(`password_hash = ${p.add(u.passwordHash)}`);
     for (const [key, col] of USER_PROFILE_COLUMNS) {
       const v = u.profile?.[key];
       if (v !== undefined) sets.push(`${col} = ${p.add(v)}`);
     }
     await mapUnique(this.db, () => this.db.write(`UPDATE users SET ${sets.join(', ')} WHERE id = ${p.add(id)}`, p.values), uniqueField);
     return this.byId(id);
+  }
+
+  async replacePasswordHash(id: number, previous: string, next: string): Promise<boolean> {
+    return (await this.db.changes('UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3', [next, id, previous])) === 1;
   }
 }

@@ -100,12 +100,15 @@ export class SqliteUserStore implements UserStore {
     const args: (string | number | null)[] = [isoTime(u.updatedAt)];
     if (u.email !== undefined) { sets.push('email = ?'); args.push(u.email); }
     if (u.name !== undefined) { sets.push('name = ?'); args.push(u.name); }
-    if (u.passwordHash !== undefined) { sets.push('password_hash = ?'); args.push(u.passwordHash); }
     for (const [key, col] of USER_PROFILE_COLUMNS) {
       const v = u.profile?.[key];
       if (v !== undefined) { sets.push(`${col} = ?`); args.push(typeof v === 'boolean' ? Number(v) : v); }
     }
     mapUnique(() => statement(this.db, `UPDATE users SET ${sets.join(', ')} WHERE id = ?`).run(...args, id), uniqueField);
     return this.byId(id);
+  }
+
+  async replacePasswordHash(id: number, previous: string, next: string): Promise<boolean> {
+    return Number(statement(this.db, 'UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?').run(next, id, previous).changes) === 1;
   }
 }
