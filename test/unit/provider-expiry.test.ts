@@ -23,6 +23,8 @@ describe('provider token expiry input', () => {
     assert.equal(parseIsoDate('2031-02-29'), undefined);
     assert.equal(parseIsoDate('2031-13-01'), undefined);
     assert.equal(parseIsoDate('2031-01-01T10:00:00+02:00')?.toISOString(), '2031-01-01T08:00:00.000Z');
+    assert.equal(parseIsoDate('9999-12-31T23:59:59Z')?.toISOString(), '9999-12-31T23:59:59.000Z');
+    assert.equal(parseIsoDate('9999-12-31T23:59:59-01:00'), undefined, 'carried into the year 10000');
     assert.equal(parseIsoDate('2031-01-01T10:00Z')?.toISOString(), '2031-01-01T10:00:00.000Z');
     assert.equal(parseIsoDate('2031-01-01T10:00:00.123456Z')?.toISOString(), '2031-01-01T10:00:00.123Z');
     for (const bad of ['2031-01-01T25:00:00Z', '2031-01-01 10:00:00', 'tomorrow', '1700000000', '2031-1-1', '2031-01-01T10:00:00']) {

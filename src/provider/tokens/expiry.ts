@@ -13,7 +13,13 @@ export const expiryBodySchema = {
   expires_in_days: { type: 'integer', minimum: 1, maximum: MAX_EXPIRY_DAYS_INPUT },
 } as const;
 
-/** Strict ISO 8601 parse (rejects impossible dates like 2025-02-30). */
+/** 10000-01-01T00:00:00Z: from here on a time's ISO text (`+010000-…`) no longer sorts as text. */
+const YEAR_10000_MS = Date.UTC(10000, 0, 1);
+
+/**
+ * Strict ISO 8601 parse (rejects impossible dates like 2025-02-30, and a time an offset carries into
+ * the year 10000, whose stored text would not compare in order with the others).
+ */
 export function parseIsoDate(value: string): Date | undefined {
   let m = DATE_ONLY.exec(value);
   if (m) {
@@ -27,7 +33,7 @@ export function parseIsoDate(value: string): Date | undefined {
   const probe = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(da)));
   if (probe.getUTCMonth() !== Number(mo) - 1) return undefined;
   const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? undefined : d;
+  return Number.isNaN(d.getTime()) || d.getTime() >= YEAR_10000_MS ? undefined : d;
 }
 
 /**
