@@ -17,6 +17,8 @@ import { enableTwoFactor } from '../builders/two-factor';
 import { newSession, signIn } from '../builders/sessions';
 import { addMember, createOrg } from '../builders/orgs';
 import { createRepo } from '../builders/repos';
+import { createClassicToken } from '../builders/tokens';
+import { selectRows } from './helpers/database-access';
 import { testDatabaseUrl } from './helpers/test-database';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -127,6 +129,35 @@ describe('sign-in with Basic and lockout', () => {
     assert.equal(failed[0].user, user.login);
     assert.ok(!log.text.includes('wrong-password-xyz'));
     assert.ok(!log.text.includes(user.password));
+  });
+
+  it('keeps neither a token sent as the Basic username nor a password typed as the login: `<token>:` and `<token>:x-oauth-basic` authenticate the token', async () => {
+    const { token } = await createClassicToken(t, user, { scopes: ['read:user'] });
+    for (const password of ['', 'x-oauth-basic']) {
+      const r = await basicGetUser(t, token, password);
+      assert.equal(r.status, 200, `<token>:${password}`);
+      assert.equal(r.json.login, user.login);
+    }
+    // Any other password with a token-shaped username is refused as bad credentials, and is no sign-in attempt.
+    assert.equal((await basicGetUser(t, token, 'some-password')).text, badCredentials(t));
+    assert.equal((await basicGetUser(t, token.slice(0, -1) + (token.endsWith('a') ? 'b' : 'a'), '')).status, 401);
+    // A password typed into the login field: counted against a digest of what was typed.
+    const typedPassword = `Typed-${uniqueName('secret')}`;
+    for (let i = 0; i < 2; i++) assert.equal((await basicGetUser(t, typedPassword, 'anything')).status, 401);
+    const rows = [...(await selectRows(t, 'SELECT key FROM sign_in_failures')), ...(await selectRows(t, 'SELECT key FROM sign_in_attempts'))];
+    assert.ok(rows.length >= 1, 'the failures are counted');
+    for (const { key } of rows) {
+      assert.match(String(key), /^(user:\d+|login:[0-9a-f]{64})$/);
+    }
+    const audit = await selectRows(t, "SELECT * FROM audit_events WHERE action = 'user.failed_login'");
+    assert.ok(audit.length >= 2, 'the failures are audited');
+    const stored = JSON.stringify([rows, audit]).toLowerCase();
+    assert.ok(!stored.includes(token.toLowerCase().slice(4)), 'no token in the lockout counts or the audit log');
+    assert.ok(!stored.includes(typedPassword.toLowerCase()), 'no password typed as a login');
+    // The lock of an unknown login still holds (ten failures of the same text lock it).
+    for (let i = 0; i < 8; i++) await basicGetUser(t, typedPassword, 'anything');
+    assert.equal((await basicGetUser(t, typedPassword.toUpperCase(), 'anything')).text, badCredentials(t));
+    assert.equal((await selectRows(t, 'SELECT key FROM sign_in_failures WHERE locked_until IS NOT NULL')).length, 1);
   });
 
   it('ten correct sign-ins at once all succeed and lock nothing', async () => {

@@ -1,7 +1,8 @@
 // Turns a request's credentials into a Principal, in one of four ways:
 //   1. `Authorization: token <t>` / `Bearer <t>`
 //   2. Basic `login:password` (+ `X-GitHub-OTP` when the user has 2FA)
-//   3. Basic `<anything>:<token>` (git style; `x-access-token` works too)
+//   3. Basic `<anything>:<token>` (git style; `x-access-token` works too), or `<token>:` and
+//      `<token>:x-oauth-basic` (the token as the username, as GitHub takes it)
 //   4. Basic `{email}/token:{tsa_...}` (account API token; ctx.accountTokens)
 // Returns undefined when the request carries no credentials; throws a 401 HttpError when it
 // carries bad ones.
@@ -33,11 +34,19 @@ export async function authenticate(ctx: ProviderContext, src: CredentialSource):
   if (email !== undefined && password.startsWith('tsa_')) {
     return signInWithAccountToken(ctx, email, password, src);
   }
-  if (looksLikeToken(password)) {
-    if (password.startsWith('tsa_')) throw badCredentials();
-    return authenticateToken(ctx, password);
+  if (looksLikeToken(password)) return tokenFromBasic(ctx, password);
+  // A token-shaped username is never a login (logins have no `_`): it is not tried as a password
+  // sign-in, which would keep the token in the lockout count and the audit log.
+  if (looksLikeToken(username)) {
+    if (password !== '' && password !== 'x-oauth-basic') throw badCredentials();
+    return tokenFromBasic(ctx, username);
   }
   return signInWithPassword(ctx, username, password, src);
+}
+
+function tokenFromBasic(ctx: ProviderContext, token: string): Promise<Principal> {
+  if (token.startsWith('tsa_')) throw badCredentials(); // account tokens only as {email}/token
+  return authenticateToken(ctx, token);
 }
 
 /**

@@ -2,8 +2,11 @@
 // an hour the account is locked for 10 minutes, whatever path the attempts came by. Every check
 // of such a secret runs inside checkUnderLockout, which reserves the attempt before the check, so
 // parallel guesses cannot get more checks than sequential ones. An unknown login is counted like a
-// real one (keyed by the login typed), so a lock never tells whether the login exists; the lock is
-// never per client address, so no one can lock everyone out from one address.
+// real one (keyed by a digest of the login typed, never the text: a password typed into the login
+// field must not be kept), so a lock never tells whether the login exists; the lock is never per
+// client address, so no one can lock everyone out from one address. What was typed as a login is
+// audited only when it names a user.
+import { createHash } from 'node:crypto';
 import { audit } from '../audit/audit';
 import { HOUR, MINUTE } from '../clock';
 import type { ProviderContext } from '../context';
@@ -28,7 +31,8 @@ export type Checked<T> =
 
 /** The account an attempt counts against: the user, or the login typed when there is none. */
 function accountKey(by: Pick<AttemptBy, 'user' | 'login'>): string {
-  return by.user ? `user:${by.user.id}` : `login:${by.login.toLowerCase().slice(0, 256)}`;
+  if (by.user) return `user:${by.user.id}`;
+  return `login:${createHash('sha256').update(`tessera sign-in login\0${by.login.toLowerCase()}`).digest('hex')}`;
 }
 
 /**
@@ -39,10 +43,10 @@ function accountKey(by: Pick<AttemptBy, 'user' | 'login'>): string {
  */
 export async function checkUnderLockout<T>(ctx: ProviderContext, by: AttemptBy, check: () => Promise<Checked<T>>): Promise<T> {
   const failures = ctx.store.signInFailures;
-  const login = by.login.slice(0, 100);
+  const data = by.user ? { login: by.login.slice(0, 100) } : {};
   const reservation = await failures.reserveAttempt(accountKey(by), ctx.clock.now(), LOCKOUT);
   if (!reservation) {
-    await audit(ctx, { ip: by.ip }, 'user.failed_login', { user: by.user, data: { reason: 'refused', login } });
+    await audit(ctx, { ip: by.ip }, 'user.failed_login', { user: by.user, data: { reason: 'refused', ...data } });
     throw badCredentials();
   }
   let outcome: AttemptOutcome = 'released';
@@ -51,7 +55,7 @@ export async function checkUnderLockout<T>(ctx: ProviderContext, by: AttemptBy, 
     outcome = checked.outcome;
     if ('value' in checked) return checked.value;
     if (checked.outcome === 'failure') {
-      await audit(ctx, { ip: by.ip }, 'user.failed_login', { user: by.user, data: { reason: checked.failed, login } });
+      await audit(ctx, { ip: by.ip }, 'user.failed_login', { user: by.user, data: { reason: checked.failed, ...data } });
     }
     throw checked.error;
   } finally {

@@ -1,4 +1,4 @@
-// Sign-in attempts and failures, counted per account key (`user:<id>`, or `login:<name>` for a
+// Sign-in attempts and failures, counted per account key (`user:<id>`, or `login:<digest>` for a
 // login that does not exist). Kept in the store so several provider processes share one count.
 //
 // An attempt is reserved before its secret is checked and settled after: the failures counted in

@@ -12,6 +12,7 @@ import { m010OAuthWebFlow } from './010-oauth-web-flow';
 import { m011TokenNameIndex } from './011-token-name-index';
 import { m012TokenListIndex } from './012-token-list-index';
 import { m014RateLimitBlocks } from './014-rate-limit-blocks';
+import { m015SignInLoginDigests } from './015-sign-in-login-digests';
 
 export const MIGRATIONS: readonly Migration[] = [
   m001Core,
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m011TokenNameIndex,
   m012TokenListIndex,
   m014RateLimitBlocks,
+  m015SignInLoginDigests,
 ];
