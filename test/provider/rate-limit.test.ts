@@ -201,6 +201,23 @@ describe('API rate limit', () => {
     assert.deepEqual((await graphql()).json, { data: { viewer: { login: user.login } } });
   });
 
+  it('counts a request by the route it reaches, however its path is spelled (percent-encoded letters, a trailing slash)', async () => {
+    const p = (t = await startTestProvider({ rateLimit: { anonymous: 3, authenticated: 3 } }));
+    const user = await createUser(p); // anonymous: 1 of 3
+    const { token } = await signIn(p, user); // the user's: 1 of 3
+    const at = (path: string, opts = {}) => p.api.call('GET', `${p.provider.url}${path}`, opts);
+    assert.equal(rateHeaders(await at('/%61pi/v3/meta')).used, 2);
+    assert.equal(rateHeaders(await at('/api/v3/%6deta')).used, 3);
+    assert.equal((await at('/%61pi/v3/meta')).status, 403, 'the anonymous count is spent');
+    assert.equal(rateHeaders(await at('/api/v3/user', { token })).used, 2);
+    assert.equal(rateHeaders(await at('/api/v3/%75ser', { token })).used, 3);
+    const graphql = await p.api.call('POST', `${p.provider.url}/api/%67raphql`, { token, body: { query: '{ viewer { login } }' } });
+    assert.equal(graphql.headers.get('x-ratelimit-resource'), 'graphql', 'GraphQL reached by another spelling counts in its own bucket');
+    assert.equal((await at('/%61pi/v3/user', { token })).status, 403, 'the core count is spent');
+    // A path that reaches no route is counted by its decoded spelling.
+    assert.equal((await at('/%61pi/v3/no-such-thing', { token })).status, 403);
+  });
+
   it('is not applied to git or the provider\'s own /-/ endpoints', async () => {
     t = await startTestProvider({ rateLimit: { anonymous: 1 } });
     const health = await t.api.call('GET', `${t.provider.url}/-/health`);

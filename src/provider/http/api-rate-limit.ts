@@ -58,6 +58,22 @@ function pathOf(url: string): string {
   return q < 0 ? url : url.slice(0, q);
 }
 
+/**
+ * The path a request is counted by: the pattern of the route it reached (the router decodes a
+ * path before matching, so `/%61pi/v3/user` reaches `/api/v3/user` and must count as it), or, for
+ * one that reached none, its decoded path.
+ */
+function countedPathOf(request: FastifyRequest): string {
+  const route = request.routeOptions.url;
+  if (route !== undefined) return route;
+  const path = pathOf(request.url);
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 function isGraphqlPath(path: string): boolean {
   return path === '/api/graphql' || path === '/api/graphql/';
 }
@@ -179,7 +195,7 @@ export function installApiRateLimit(app: FastifyInstance, ctx: ProviderContext):
 
   // Callback-style hooks: a request counted from a reserved block passes without waiting.
   app.addHook('preParsing', (request: FastifyRequest, reply: FastifyReply, payload, done) => {
-    const path = pathOf(request.url);
+    const path = countedPathOf(request);
     if (!isApiPath(path) || isStatusRequest(request, path)) return done(null, payload);
     const resource = resourceOf(path);
     const counted = (c: Counted): void => {
@@ -204,7 +220,7 @@ export function installApiRateLimit(app: FastifyInstance, ctx: ProviderContext):
   // Runs after the conditional-request hook (installed first), so it sees a 304. Never fails the
   // answer: a count it cannot take leaves the headers out.
   app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: Error | null, payload?: unknown) => void) => {
-    const path = pathOf(request.url);
+    const path = countedPathOf(request);
     const rl = request.rateLimit;
     // The usual answer: counted before its handler ran, its headers set then.
     if (!isApiPath(path) || rl === null || (rl && rl.counted && reply.statusCode !== 304)) return done(null, payload);
