@@ -15,7 +15,7 @@ interface ClassicScope {
 
 const s = (name: string, description: string, guards: boolean, parent?: string): ClassicScope => ({ name, description, guards, ...(parent ? { parent } : {}) });
 
-/** GitHub's classic scope catalog (in GitHub's order), plus Tessera's `admin:token`. */
+/** GitHub's classic scope catalog (in GitHub's order, with GitHub Enterprise Server's `site_admin`), plus Tessera's `admin:token`. */
 export const CLASSIC_SCOPES: readonly ClassicScope[] = [
   s('repo', 'Full control of private repositories', true),
   s('repo:status', 'Access commit status', false, 'repo'),
@@ -65,6 +65,7 @@ export const CLASSIC_SCOPES: readonly ClassicScope[] = [
   s('admin:ssh_signing_key', 'Full control of public user SSH signing keys', false),
   s('write:ssh_signing_key', 'Write public user SSH signing keys', false, 'admin:ssh_signing_key'),
   s('read:ssh_signing_key', 'Read public user SSH signing keys', false, 'write:ssh_signing_key'),
+  s('site_admin', 'Site administration: create accounts when sign-up is closed (GitHub Enterprise Server)', true),
   s('admin:token', "Manage the user's personal access tokens (Tessera)", true),
 ];
 

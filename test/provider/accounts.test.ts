@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { boundedPasswordHasher, DEFAULT_SCRYPT, type PasswordHasher } from '../../src/provider/auth/passwords';
 import { selectRows } from './helpers/database-access';
 import { createUser } from '../builders/users';
+import { createClassicToken, createFineGrainedToken } from '../builders/tokens';
 import { uniqueName } from '../builders/unique-name';
 import { signIn } from '../builders/sessions';
 import { startTestProvider, TestProvider } from './helpers/provider';
@@ -139,6 +140,35 @@ describe('accounts', () => {
       const login2 = uniqueName();
       const byUser = await t.api.post('/users', { basic: user, body: { login: login2, email: `${login2}@example.test`, password: 'password123' } });
       assert.equal(byUser.status, 403);
+    });
+  });
+
+  describe("closed sign-up: an administrator's tokens", () => {
+    let t: TestProvider;
+    before(async () => {
+      t = await startTestProvider({ signup: 'closed' });
+    });
+    after(async () => t.close());
+
+    it("make accounts only as a classic token with site_admin: an app's identity-only token or a fine-grained token does not", async () => {
+      const admin = await createUser(t);
+      const account = () => {
+        const login = uniqueName();
+        return { login, email: `${login}@example.test`, password: 'password123' };
+      };
+      const noScope = await createClassicToken(t, admin, { scopes: [] });
+      const refused = await t.api.post('/users', { token: noScope.token, body: account() });
+      assert.equal(refused.status, 403, refused.text);
+      assert.match(refused.json.message, /site_admin/);
+      const fineGrained = await createFineGrainedToken(t, admin, { resource_owner: admin.login, repository_selection: 'none', permissions: {} });
+      assert.equal((await t.api.post('/users', { token: fineGrained.token, body: account() })).status, 403);
+      const siteAdmin = await createClassicToken(t, admin, { scopes: ['site_admin'] });
+      const body = account();
+      const made = await t.api.post('/users', { token: siteAdmin.token, body });
+      assert.equal(made.status, 201, made.text);
+      // The scope gives nothing to a token of someone who is not an administrator.
+      const otherToken = await createClassicToken(t, { ...body, id: made.json.id, siteAdmin: false }, { scopes: ['site_admin'] });
+      assert.equal((await t.api.post('/users', { token: otherToken.token, body: account() })).status, 403);
     });
   });
 

@@ -24,8 +24,9 @@ import { userProfileFromBody } from './user-profile-input';
  */
 export async function signUp(ctx: ProviderContext, caller: AnyCaller, input: CreateUserRequest): Promise<UserRecord> {
   const by = caller.principal?.user;
-  if (ctx.settings.signup === 'closed' && !by?.siteAdmin && (await ctx.store.users.count()) > 0) {
-    throw forbidden('Sign-up is closed on this provider: ask an administrator to create your account');
+  if (ctx.settings.signup === 'closed' && (await ctx.store.users.count()) > 0) {
+    if (!by?.siteAdmin) throw forbidden('Sign-up is closed on this provider: ask an administrator to create your account');
+    requireSiteAdministration(caller.principal!);
   }
   checkNewPassword(input.password, input.login);
   const passwordHash = await ctx.passwords.hash(input.password);
@@ -38,6 +39,17 @@ export async function signUp(ctx: ProviderContext, caller: AnyCaller, input: Cre
   }
   await audit(ctx, { user: by ?? user, ip: caller.ip }, AUDIT_ACTIONS.userCreate, { user, data: { login: user.login, site_admin: user.siteAdmin } });
   return user;
+}
+
+/**
+ * An administrator makes an account with their password (Basic) or a classic token holding GitHub
+ * Enterprise Server's `site_admin` scope: any other token of theirs (an app's identity-only token,
+ * a fine-grained token) does not act as the administrator.
+ */
+function requireSiteAdministration(principal: Principal): void {
+  if (principal.method === 'password') return;
+  if (principal.token?.kind !== 'classic') throw forbidden('Creating an account needs the administrator\'s password or a classic token with the site_admin scope');
+  requireClassicScope(principal, ['site_admin']);
 }
 
 /** Changes the caller's name, email and GitHub profile fields, audited as `user.update`. */
