@@ -7,6 +7,7 @@ import { freshOtp } from '../builders/totp';
 import { enableTwoFactor } from '../builders/two-factor';
 import { signIn } from '../builders/sessions';
 import { createClassicToken } from '../builders/tokens';
+import { createOrg } from '../builders/orgs';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 const TWO_HOURS = 2 * 60 * 60_000;
@@ -59,6 +60,31 @@ describe('sudo mode', () => {
     const otherRes = await create(other.token, 'other token');
     assert.equal(otherRes.status, 403, 'the other token stays without sudo');
     assert.equal(otherRes.headers.get('x-tessera-sudo'), 'required');
+  });
+
+  it("an org's policy, members and approvals change through admin:token only with fresh proof; admin:org needs none, reading needs none", async () => {
+    const org = await createOrg(t, user);
+    const other = await createUser(t);
+    const adminToken = (await createClassicToken(t, user, { scopes: ['admin:token'] })).token;
+    const adminOrg = (await createClassicToken(t, user, { scopes: ['admin:org'] })).token;
+    const policy = { require_approval: false };
+    const writes: [string, string, unknown][] = [
+      ['PATCH', `/orgs/${org}/personal-access-token-policy`, policy],
+      ['PUT', `/orgs/${org}/memberships/${other.login}`, { role: 'admin' }],
+      ['DELETE', `/orgs/${org}/memberships/${other.login}`, undefined],
+      ['POST', `/orgs/${org}/personal-access-token-requests`, { action: 'approve', pat_request_ids: [999999] }],
+    ];
+    for (const [method, path, body] of writes) {
+      const refused = await t.api.call(method, path, { token: adminToken, ...(body !== undefined ? { body } : {}) });
+      assert.equal(refused.status, 403, `${method} ${path}: ${refused.text}`);
+      assert.equal(refused.headers.get('x-tessera-sudo'), 'required', `${method} ${path}`);
+    }
+    assert.equal((await t.api.get(`/orgs/${org}/personal-access-token-policy`, { token: adminToken })).status, 200, 'reading needs no sudo');
+    assert.equal((await t.api.call('PATCH', `/orgs/${org}/personal-access-token-policy`, { token: adminOrg, body: policy })).status, 200, 'admin:org needs no sudo');
+    const opened = await t.api.post('/user/sudo', { token: adminToken, body: { password: user.password, otp: await freshOtp(t, user) } });
+    assert.equal(opened.status, 200, opened.text);
+    assert.equal((await t.api.call('PATCH', `/orgs/${org}/personal-access-token-policy`, { token: adminToken, body: policy })).status, 200);
+    assert.equal((await t.api.call('PUT', `/orgs/${org}/memberships/${other.login}`, { token: adminToken, body: { role: 'member' } })).status, 200);
   });
 
   it('POST /user/sudo needs a token (not Basic)', async () => {

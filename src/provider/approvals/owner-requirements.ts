@@ -1,7 +1,8 @@
 // Who may read and act on an org's token requests and granted tokens: its owners (with
 // administration), through a classic token with `admin:org` or Tessera's `admin:token` (what the
-// extension's Approvals view signs in with), or a fine-grained token with the org permission named.
-import type { AuthRequirement } from '../authz/requirement';
+// extension's Approvals view signs in with; acting needs fresh proof with it), or a fine-grained
+// token with the org permission named.
+import { ORG_ADMIN_WRITE, type AuthRequirement } from '../authz/requirement';
 import { organizationResolver } from '../orgs/org-resource';
 
 export type ApprovalPermission = 'organization_personal_access_token_requests' | 'organization_personal_access_tokens';
@@ -12,5 +13,5 @@ export function ownerRequirements(permission: ApprovalPermission): { READ: AuthR
     permission: { group: 'organization', name: permission, level: 'read' },
     resource: organizationResolver('owner', { administration: true }),
   };
-  return { READ, WRITE: { ...READ, permission: { group: 'organization', name: permission, level: 'write' } } };
+  return { READ, WRITE: { ...READ, ...ORG_ADMIN_WRITE, permission: { group: 'organization', name: permission, level: 'write' } } };
 }

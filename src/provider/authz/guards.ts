@@ -5,7 +5,7 @@
 import { hasScope } from '../../shared/classic-scopes';
 import { hasPermission } from '../../shared/fine-grained-permissions';
 import { hasSudo, SUDO_HEADER, SUDO_REQUIRED_MESSAGE } from '../auth/sudo';
-import type { Denial, Guard } from './guard';
+import type { Denial, Guard, GuardInput } from './guard';
 import { resolvePerRequest } from './requirement';
 
 const BASIC_ONLY_MESSAGE = 'This API can only be accessed with username and password Basic Auth';
@@ -59,9 +59,20 @@ export const fineGrainedPermissionGuard: Guard = ({ principal, requirement, reso
   return denial;
 };
 
-/** `sudo: true` routes: fresh proof on this request or an open sudo window on the token. */
-export const sudoGuard: Guard = ({ principal, requirement, ctx }) => {
-  if (!requirement.sudo || !principal) return undefined;
+/** Whether the request needs fresh proof: a `sudo` route, or a token admitted only by a `sudoFor` scope. */
+function needsSudo({ principal, requirement, resource, request }: GuardInput): boolean {
+  if (requirement.sudo) return true;
+  const token = principal?.token;
+  const sudoFor = requirement.sudoFor;
+  if (!sudoFor || token?.kind !== 'classic') return false;
+  const accepted = resolvePerRequest(requirement.classicScopes, request, resource) ?? [];
+  return !accepted.some((s) => !sudoFor.includes(s) && hasScope(token.scopes, s));
+}
+
+/** `sudo: true` routes (and `sudoFor`): fresh proof on this request or an open sudo window on the token. */
+export const sudoGuard: Guard = (check) => {
+  const { principal, ctx } = check;
+  if (!principal || !needsSudo(check)) return undefined;
   if (hasSudo(principal, ctx.clock)) return undefined;
   return { status: 403, message: SUDO_REQUIRED_MESSAGE, headers: { [SUDO_HEADER]: 'required' } };
 };

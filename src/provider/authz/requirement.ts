@@ -48,6 +48,12 @@ export interface AuthRequirement {
   resource?: ResourceResolver;
   /** Needs fresh proof: Basic + OTP on this request, or the token's open sudo window. */
   sudo?: boolean;
+  /**
+   * A classic token admitted only by one of these of its `classicScopes` needs fresh proof too:
+   * Tessera's `admin:token` stands in for `admin:org` on an org's writes (the editor signs in with
+   * it), as the token it could mint with sudo would.
+   */
+  sudoFor?: readonly string[];
   /** Only Basic login:password (+ OTP) — the 2013 Authorizations API. */
   basicOnly?: boolean;
   /** Only a token (e.g. POST /user/sudo, which opens that token's window). */
@@ -55,6 +61,12 @@ export interface AuthRequirement {
   /** 401 answers carry this `WWW-Authenticate` value (git: `Basic realm="Tessera"`). */
   wwwAuthenticate?: string;
 }
+
+/**
+ * An organization's writes by classic token: `admin:org`, or Tessera's `admin:token` (what the
+ * editor signs in with) with fresh proof, as minting an `admin:org` token would need.
+ */
+export const ORG_ADMIN_WRITE = { classicScopes: ['admin:org', 'admin:token'], sudoFor: ['admin:token'] } as const satisfies AuthRequirement;
 
 /**
  * Anonymous, and open to any credentials a client sends along (a token of any kind or scope,

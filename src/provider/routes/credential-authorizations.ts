@@ -10,6 +10,7 @@
 // .../{credential_id} (owners, or the credential's own user). credential_id is the token's id.
 import type { FastifyInstance } from 'fastify';
 import { callerOf } from '../authz/caller';
+import { ORG_ADMIN_WRITE } from '../authz/requirement';
 import type { ProviderContext } from '../context';
 import { idParam } from '../http/params';
 import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
@@ -59,7 +60,7 @@ export function registerCredentialAuthorizationRoutes(app: FastifyInstance, ctx:
     {
       config: {
         auth: {
-          classicScopes: ['admin:org', 'admin:token'],
+          ...ORG_ADMIN_WRITE,
           permission: { group: 'organization', name: 'organization_administration', level: 'write' },
           resource: organizationResolver('member', { administration: true }),
         },

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../authz/authorize';
 import { callerOf } from '../authz/caller';
+import { ORG_ADMIN_WRITE } from '../authz/requirement';
 import type { ProviderContext } from '../context';
 import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
 import { ApiOrgRole, invitationJson, membershipJson, storeRole } from '../orgs/membership-json';
@@ -15,8 +16,9 @@ import { organizationOf, organizationResolver } from '../orgs/org-resource';
 const API = '/api/v3';
 const MEMBERS_READ = { group: 'organization', name: 'members', level: 'read' } as const;
 const MEMBERS_WRITE = { group: 'organization', name: 'members', level: 'write' } as const;
-/** Classic tokens: `admin:org`, or Tessera's `admin:token` (what the editor signs in with; it can mint an `admin:org` token anyway). */
-const MEMBERS_ADMIN_SCOPES = ['admin:org', 'admin:token'];
+/** Classic tokens: `admin:org`, or Tessera's `admin:token` (what the editor signs in with; with fresh proof to change anything). */
+const MEMBERS_ADMIN_SCOPES = ORG_ADMIN_WRITE.classicScopes;
+const MEMBERS_ADMIN_WRITE = { ...ORG_ADMIN_WRITE, permission: MEMBERS_WRITE, accountToken: true } as const;
 
 export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   app.get<{ Querystring: { state?: 'active' | 'pending'; per_page?: string; page?: string } }>(
@@ -89,7 +91,7 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
     scope.put<{ Params: { org: string; username: string }; Body: { role?: ApiOrgRole } }>(
       `${API}/orgs/:org/memberships/:username`,
       {
-        config: { auth: { classicScopes: MEMBERS_ADMIN_SCOPES, permission: MEMBERS_WRITE, accountToken: true, resource: organizationResolver('owner') } },
+        config: { auth: { ...MEMBERS_ADMIN_WRITE, resource: organizationResolver('owner') } },
         schema: { body: { type: 'object', additionalProperties: false, properties: { role: { type: 'string', enum: ['admin', 'member'] } } } },
       },
       async (request) => {
@@ -102,7 +104,7 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
 
   app.delete<{ Params: { org: string; username: string } }>(
     `${API}/orgs/:org/memberships/:username`,
-    { config: { auth: { classicScopes: MEMBERS_ADMIN_SCOPES, permission: MEMBERS_WRITE, accountToken: true, resource: organizationResolver('member') } } },
+    { config: { auth: { ...MEMBERS_ADMIN_WRITE, resource: organizationResolver('member') } } },
     async (request, reply) => {
       const { org, role } = organizationOf(request);
       await removeMembership(ctx, callerOf(request), org, role, request.params.username);
@@ -113,7 +115,7 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
   // GitHub's other removal: owners remove an active member (an invitation is not a member).
   app.delete<{ Params: { org: string; username: string } }>(
     `${API}/orgs/:org/members/:username`,
-    { config: { auth: { classicScopes: MEMBERS_ADMIN_SCOPES, permission: MEMBERS_WRITE, accountToken: true, resource: organizationResolver('owner') } } },
+    { config: { auth: { ...MEMBERS_ADMIN_WRITE, resource: organizationResolver('owner') } } },
     async (request, reply) => {
       const { org, role } = organizationOf(request);
       await removeMembership(ctx, callerOf(request), org, role, request.params.username, { activeOnly: true });

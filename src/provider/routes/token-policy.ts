@@ -1,6 +1,7 @@
 // GET/PATCH /orgs/{org}/personal-access-token-policy — org owners only.
 import type { FastifyInstance } from 'fastify';
 import { callerOf } from '../authz/caller';
+import { ORG_ADMIN_WRITE } from '../authz/requirement';
 import type { ProviderContext } from '../context';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
 import { updateTokenPolicy } from '../orgs/organization-service';
@@ -28,7 +29,7 @@ export function registerTokenPolicyRoutes(app: FastifyInstance, ctx: ProviderCon
     {
       config: {
         auth: {
-          classicScopes: ['admin:org', 'admin:token'],
+          ...ORG_ADMIN_WRITE,
           permission: { group: 'organization', name: 'organization_administration', level: 'write' },
           resource: organizationResolver('owner', { administration: true }),
         },
