@@ -179,6 +179,24 @@ describe('network exposure: deadlines and the connection cap', () => {
     }
   });
 
+  it('keeps the body deadline for a git push it refuses: a trickling receive-pack body answered 401 is closed at the deadline', async () => {
+    const t = await startTestProvider({ limits: { apiBodyTimeoutMs: 500 } });
+    const { socket, closed } = rawConnection(t);
+    const drip = setInterval(() => socket.writable && socket.write('0'), 100);
+    try {
+      socket.write(
+        `POST /someone/private.git/git-receive-pack HTTP/1.1\r\nHost: 127.0.0.1:${portOf(t)}\r\n` +
+          'Content-Type: application/x-git-receive-pack-request\r\nContent-Length: 100000\r\n\r\n',
+      );
+      const answer = await closed;
+      assert.match(answer, /^HTTP\/1\.1 401/, answer.slice(0, 200));
+    } finally {
+      clearInterval(drip);
+      socket.destroy();
+      await t.close();
+    }
+  });
+
   it('cuts off a request whose headers trickle', async () => {
     const t = await startTestProvider({ limits: { headersTimeoutMs: 500 } });
     const { socket, closed } = rawConnection(t);

@@ -1,8 +1,9 @@
 // How long a client may take to send a request, how long a connection may sit idle, and how many
-// connections the provider holds at once. An API request's body has a short deadline of its own
+// connections the provider holds at once. A request's body has a short deadline of its own
 // (installBodyDeadline), enforced per request because Node's request timeout is one per server and
-// a git push is one long request: routes that stream their body elsewhere (git's packs, to
-// `git http-backend`) declare `config.streamsBody` and get only the server-wide request timeout.
+// a git push is one long request: a route that streams a body elsewhere (git's packs, to
+// `git http-backend`) lifts the deadline once the request is authorized and handed over
+// (releaseBodyDeadline), and then has only the server-wide request timeout. A refused one keeps it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { COMMON_HEADERS } from './common-headers';
 
@@ -36,15 +37,17 @@ export function connectionLimits(partial: Partial<ConnectionLimits> = {}): Conne
   return limits;
 }
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** The route streams its body elsewhere (git): the API body deadline does not apply. */
-    streamsBody?: boolean;
-  }
+/** The body deadline of each request that has one, until its body has arrived. */
+const deadlines = new WeakMap<FastifyRequest, NodeJS.Timeout>();
+
+/** The request's body goes elsewhere from here (an authorized git push): only the server-wide request timeout applies. */
+export function releaseBodyDeadline(request: FastifyRequest): void {
+  clearTimeout(deadlines.get(request));
+  deadlines.delete(request);
 }
 
 /**
- * An API request whose body has not arrived `timeoutMs` after its headers is answered 408 and its
+ * A request whose body has not arrived `timeoutMs` after its headers is answered 408 and its
  * connection closed (a client that trickles a body would otherwise hold the request open forever).
  * When the answer went out before the body (a 401 before the body is read), the connection is
  * closed at the deadline all the same: Node reads the rest of a body before it reuses a connection.
@@ -56,7 +59,7 @@ export function installBodyDeadline(app: FastifyInstance, timeoutMs: number): vo
     // Most requests have no body (and at this point Node has not yet marked even those complete).
     const length = req.headers['content-length'];
     const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-    if (!hasBody || req.complete || request.routeOptions.config.streamsBody) return done();
+    if (!hasBody || req.complete) return done();
     const timer = setTimeout(() => {
       if (req.complete) return;
       if (reply.sent || reply.raw.headersSent) {
@@ -72,8 +75,9 @@ export function installBodyDeadline(app: FastifyInstance, timeoutMs: number): vo
       reply.raw.end(body, () => req.socket.destroy());
     }, timeoutMs);
     timer.unref();
+    deadlines.set(request, timer);
     // The request has been read to its end (or the connection is gone).
-    req.once('close', () => clearTimeout(timer));
+    req.once('close', () => releaseBodyDeadline(request));
     done();
   });
 }

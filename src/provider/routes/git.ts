@@ -11,6 +11,7 @@ import { gitFullName } from '../git/git-refusal-message';
 import { GIT_REALM, GIT_SMART_HTTP, gitAccessOf, gitRepositoryParams, smartHttpRequestOf } from '../git/git-requirements';
 import { gitRefusalMessageFor, serveGitExchange } from '../git/git-transfer-service';
 import { serveGitHttpBackend } from '../git/http-backend';
+import { releaseBodyDeadline } from '../http/connection-limits';
 import { toHttpError } from '../http/error-handler';
 import type { HttpError } from '../http/errors';
 import { repositoryOf } from '../repos/repository-resource';
@@ -52,13 +53,14 @@ export function registerGitRoutes(app: FastifyInstance, ctx: ProviderContext): v
       const { subPath, request: gitRequest } = smartHttpRequestOf(request);
       const exchange = { request: gitRequest, subPath, contentType: request.headers['content-type'] };
       await serveGitExchange(ctx, anyCallerOf(request), repositoryOf(request), exchange, (options) => {
+        // Authorized: the pack may take as long as the server-wide request timeout allows.
+        releaseBodyDeadline(request);
         reply.hijack();
         return serveGitHttpBackend(request.raw, reply.raw, options);
       });
     };
 
-    // The bodies stream to git http-backend: only the server-wide request deadline applies.
-    const config = { auth: GIT_SMART_HTTP, streamsBody: true };
+    const config = { auth: GIT_SMART_HTTP };
     // `:repo` carries the `.git` suffix (optional, as on GitHub); the resolver drops it.
     scope.get('/:owner/:repo/info/refs', { config }, handler);
     scope.post('/:owner/:repo/git-upload-pack', { config, bodyLimit: Number.MAX_SAFE_INTEGER }, handler);
