@@ -151,6 +151,24 @@ describe('core (UI): sign-in and sessions', function () {
     const signIns = (tokens.json as { name: string }[]).filter((t) => /^Tessera for VS Code on /.test(t.name));
     assert.equal(signIns.length, 1, `one sign-in token: ${JSON.stringify(signIns)}`);
   });
+
+  it('Create an Account: an email in use sends the user back to the email step; once it is fixed the account is made, the password not asked again', async () => {
+    const { page } = wb;
+    const login = uniqueName('newcomer');
+    const password = `pw-${uniqueName('x')}`;
+    await runCommand(page, 'Tessera: Create an Account');
+    await quickInputType(page, login, { prompt: /Choose a login/ });
+    await quickInputType(page, user.email, { prompt: /Your email address/ });
+    await quickInputType(page, password, { prompt: /Choose a password/ });
+    await quickInputType(page, password, { prompt: /Type the password again/ });
+    await waitForQuickInput(page, /email: is already taken/);
+    await screenshot(page, 'ui/sign-up-email-taken');
+    assert.match(await page.locator('.quick-input-widget .quick-input-title').textContent() ?? '', /\(2\/4\)/, 'back at the email step');
+    await quickInputType(page, `${login}@example.test`, { prompt: /is already taken/ });
+    await waitForNotification(page, `Signed in to Tessera as ${login}.`);
+    const made = await client.get(`/users/${login}`);
+    assert.equal(made.status, 200, made.text);
+  });
 });
 
 describe('core (UI): sign-in lockout', function () {

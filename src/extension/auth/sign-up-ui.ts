@@ -1,8 +1,8 @@
 // Sign-up prompts (QuickInput): login → email → password → the password again, then sign-up and
 // sign-in. A login already taken is said at its own step, before the others are asked; whatever
 // the provider refuses at the end (a login taken meanwhile, an email in use) sends the user back
-// to that field's step with the provider's message, the other answers kept. Escape cancels at any
-// step and shows nothing.
+// to that field's step with the provider's message, the other answers kept: once it is fixed the
+// account is made, the password not asked again. Escape cancels at any step and shows nothing.
 import { LOGIN_RULE, loginProblem } from '../../shared/login-format';
 import { originApi } from '../api/provider-api';
 import type { CoreServices } from '../core-services';
@@ -10,6 +10,9 @@ import { TesseraError, type AccountInfo } from '../services';
 import { BACK, inputStep } from './quick-input';
 import { requestAdminToken } from './sign-in-core';
 import { finish } from './sign-in-ui';
+
+const FIELDS = ['login', 'email', 'password'] as const;
+type Field = (typeof FIELDS)[number];
 
 /** What the provider says of a login in use (POST /users' 422), said here before the other steps. */
 const TAKEN = 'login: is already taken';
@@ -38,8 +41,25 @@ export async function signUpInteractive(core: CoreServices, opts: { origin?: str
     return undefined;
   }
   const v = { login: '', email: '', password: '' };
-  const errors: Partial<Record<'login' | 'email' | 'password', string>> = {};
-  let stage: 'login' | 'email' | 'password' | 'confirm' = 'login';
+  const errors: Partial<Record<Field | 'confirm', string>> = {};
+  /** The password was typed twice: once a refused login or email is fixed, the account is made without asking again. */
+  let confirmed = false;
+  /** POST /users: made, or the field the provider refused (its message kept for that step), or another error. */
+  const create = async (): Promise<'created' | Field | { error: string }> => {
+    try {
+      await originApi(core.client, origin).createUser({ login: v.login, email: v.email, password: v.password });
+      return 'created';
+    } catch (err) {
+      const fe = err instanceof TesseraError && err.kind === 'validation' ? err.details.fieldErrors?.find((f) => (FIELDS as readonly string[]).includes(f.field)) : undefined;
+      if (fe) {
+        errors[fe.field as Field] = `${fe.field}: ${fe.message}`;
+        if (fe.field === 'password') confirmed = false;
+        return fe.field as Field;
+      }
+      return { error: err instanceof Error ? err.message : String(err) };
+    }
+  };
+  let stage: Field | 'confirm' | 'submit' = 'login';
   for (;;) {
     if (stage === 'login') {
       const r = await inputStep<string>({
@@ -51,7 +71,7 @@ export async function signUpInteractive(core: CoreServices, opts: { origin?: str
       if (typeof r !== 'string') return undefined;
       v.login = r;
       delete errors.login;
-      stage = 'email';
+      stage = confirmed ? 'submit' : 'email';
     } else if (stage === 'email') {
       const r = await inputStep<string>({
         title, step: 2, totalSteps: 4, prompt: 'Your email address', placeholder: 'you@example.com', value: v.email, back: true,
@@ -63,7 +83,7 @@ export async function signUpInteractive(core: CoreServices, opts: { origin?: str
       if (typeof r !== 'string') return undefined;
       v.email = r;
       delete errors.email;
-      stage = 'password';
+      stage = confirmed ? 'submit' : 'password';
     } else if (stage === 'password') {
       const r = await inputStep<string>({
         title, step: 3, totalSteps: 4, prompt: 'Choose a password', placeholder: 'password', password: true, back: true,
@@ -76,37 +96,40 @@ export async function signUpInteractive(core: CoreServices, opts: { origin?: str
       v.password = r;
       delete errors.password;
       stage = 'confirm';
-    } else {
-      const r = await inputStep<'created' | 'login' | 'email' | 'password'>({
+    } else if (stage === 'confirm') {
+      const r = await inputStep<'created' | Field>({
         title, step: 4, totalSteps: 4, prompt: 'Type the password again', placeholder: 'password', password: true, back: true,
+        ...(errors.confirm ? { initialError: errors.confirm } : {}),
         accept: async (x) => {
           if (x !== v.password) return { error: 'The passwords do not match', clear: true };
-          try {
-            await originApi(core.client, origin).createUser({ login: v.login, email: v.email, password: v.password });
-            return { done: 'created' };
-          } catch (err) {
-            if (err instanceof TesseraError && err.kind === 'validation' && err.details.fieldErrors?.length) {
-              const fe = err.details.fieldErrors.find((f) => ['login', 'email', 'password'].includes(f.field));
-              if (fe) {
-                errors[fe.field as 'login' | 'email' | 'password'] = `${fe.field}: ${fe.message}`;
-                return { done: fe.field as 'login' | 'email' | 'password' };
-              }
-            }
-            return { error: err instanceof Error ? err.message : String(err) };
-          }
+          confirmed = true;
+          const made = await create();
+          return typeof made === 'string' ? { done: made } : made;
         },
       });
+      delete errors.confirm;
       if (r === BACK) { stage = 'password'; continue; }
       if (!r) return undefined;
       if (r !== 'created') { stage = r; continue; }
-      core.log.info(`Created the account ${v.login} on ${origin}`);
-      try {
-        const auth = await requestAdminToken(core.client, origin, v.login, v.password, undefined, await core.store.machineId());
-        return await finish(core, origin, auth);
-      } catch (err) {
-        await core.showError(err, 'Sign in to the new account');
-        return undefined;
-      }
+      return signInToNewAccount(core, origin, v.login, v.password);
+    } else {
+      const made = await create();
+      if (made === 'created') return signInToNewAccount(core, origin, v.login, v.password);
+      if (typeof made === 'string') { stage = made; continue; }
+      // Not a field's fault (the provider went away, …): the last step again, with what happened.
+      errors.confirm = made.error;
+      stage = 'confirm';
     }
+  }
+}
+
+async function signInToNewAccount(core: CoreServices, origin: string, login: string, password: string): Promise<AccountInfo | undefined> {
+  core.log.info(`Created the account ${login} on ${origin}`);
+  try {
+    const auth = await requestAdminToken(core.client, origin, login, password, undefined, await core.store.machineId());
+    return await finish(core, origin, auth);
+  } catch (err) {
+    await core.showError(err, 'Sign in to the new account');
+    return undefined;
   }
 }
