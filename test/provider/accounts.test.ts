@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { boundedPasswordHasher, DEFAULT_SCRYPT, type PasswordHasher } from '../../src/provider/auth/passwords';
 import { selectRows } from './helpers/database-access';
-import { createUser } from '../builders/users';
+import { createUser, type TestUser } from '../builders/users';
 import { createClassicToken, createFineGrainedToken } from '../builders/tokens';
 import { uniqueName } from '../builders/unique-name';
 import { signIn } from '../builders/sessions';
@@ -116,13 +116,14 @@ describe('accounts', () => {
 
   describe('closed sign-up', () => {
     let t: TestProvider;
+    let admin: TestUser;
     before(async () => {
       t = await startTestProvider({ signup: 'closed' });
+      admin = await createUser(t);
     });
     after(async () => t.close());
 
     it('still lets the first user in (as admin), then only an admin creates users', async () => {
-      const admin = await createUser(t);
       assert.equal(admin.siteAdmin, true);
       const login = uniqueName();
       const anon = await t.api.post('/users', { body: { login, email: `${login}@example.test`, password: 'password123' } });
@@ -141,17 +142,8 @@ describe('accounts', () => {
       const byUser = await t.api.post('/users', { basic: user, body: { login: login2, email: `${login2}@example.test`, password: 'password123' } });
       assert.equal(byUser.status, 403);
     });
-  });
 
-  describe("closed sign-up: an administrator's tokens", () => {
-    let t: TestProvider;
-    before(async () => {
-      t = await startTestProvider({ signup: 'closed' });
-    });
-    after(async () => t.close());
-
-    it("make accounts only as a classic token with site_admin: an app's identity-only token or a fine-grained token does not", async () => {
-      const admin = await createUser(t);
+    it("an administrator's token makes accounts only as a classic token with site_admin: an app's identity-only token or a fine-grained token does not", async () => {
       const account = () => {
         const login = uniqueName();
         return { login, email: `${login}@example.test`, password: 'password123' };
