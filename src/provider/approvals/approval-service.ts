@@ -10,6 +10,7 @@ import type { OrganizationRecord } from '../store/organizations';
 import type { TokenRequestRecord } from '../store/token-requests';
 import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
+import { isFineGrainedFor } from '../tokens/resource-owner';
 import { withTransaction } from '../transaction';
 
 const APPROVAL_AUDIT_ACTIONS = {
@@ -116,12 +117,16 @@ export async function reviewRequests(
 export async function revokeAccess(
   ctx: ProviderContext,
   org: OrganizationRecord,
-  token: TokenRecord,
+  seen: TokenRecord,
   actor: UserRecord | undefined,
   reason: string,
   ip?: string,
 ): Promise<TokenRecord | undefined> {
   return withTransaction(ctx, async (tx) => {
+    // The token as it is now, not as the caller read it: revoked meanwhile, it stays revoked; moved
+    // to another owner meanwhile, it is no longer this org's to take back.
+    const token = await tx.store.tokens.byId(seen.id);
+    if (!token || !isFineGrainedFor(token, org.id)) return token;
     const now = ctx.clock.now();
     const ended = token.status === 'revoked' || token.status === 'expired';
     const updated = await tx.store.fineGrainedTokens.changeResourceOwner(token.id, {
