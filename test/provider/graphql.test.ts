@@ -147,6 +147,29 @@ describe('GraphQL (/api/graphql)', function () {
     assert.deepEqual(outsider.data.repositoryOwner, { login: org, viewerIsAMember: false, repositories: { nodes: [{ name: 'org-public' }] } });
   });
 
+  it("an org's member details (REST and GraphQL) only through credentials that reach the org; its billing email only with admin:org", async () => {
+    assert.equal((await t.api.patch(`/orgs/${org}`, { token: (await createClassicToken(t, alice, { scopes: ['admin:org'] })).token, body: { billing_email: 'billing@org.example' } })).status, 200);
+    const view = async (token: string) => {
+      const rest = (await t.api.get(`/orgs/${org}`, { token })).json as { billing_email?: string; total_private_repos?: number };
+      const g = await gql(token, `{ organization(login: "${org}") { viewerIsAMember viewerCanAdminister } }`);
+      return { billing: rest.billing_email, privateRepos: rest.total_private_repos, graphql: g.data?.organization };
+    };
+    const adminOrg = await createClassicToken(t, alice, { scopes: ['admin:org'] });
+    assert.deepEqual(await view(adminOrg.token), { billing: 'billing@org.example', privateRepos: 1, graphql: { viewerIsAMember: true, viewerCanAdminister: true } });
+    const noScope = await createClassicToken(t, alice, { scopes: [] });
+    assert.deepEqual(await view(noScope.token), { billing: undefined, privateRepos: 1, graphql: { viewerIsAMember: true, viewerCanAdminister: true } });
+    // A fine-grained token of Alice's own account does not reach the org: the public profile, as anyone's.
+    const ownAccount = await createFineGrainedToken(t, alice, { resource_owner: alice.user.login, repository_selection: 'none', permissions: {} });
+    assert.deepEqual(await view(ownAccount.token), { billing: undefined, privateRepos: undefined, graphql: { viewerIsAMember: false, viewerCanAdminister: false } });
+    // Nor does a classic token the org's SSO holds back.
+    await setPolicy(t, org, alice, { sso_required: true });
+    try {
+      assert.deepEqual(await view(noScope.token), { billing: undefined, privateRepos: undefined, graphql: { viewerIsAMember: false, viewerCanAdminister: false } });
+    } finally {
+      await setPolicy(t, org, alice, { sso_required: false });
+    }
+  });
+
   it('viewer.organizations needs read:org or user, as GET /user/orgs does', async () => {
     const repoOnly = await createClassicToken(t, alice, { scopes: ['repo'] });
     const q = '{ viewer { login organizations(first: 100) { nodes { login } } } }';

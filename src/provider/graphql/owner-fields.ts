@@ -6,6 +6,8 @@ import { nodeId } from '../orgs/account-json';
 import { loadOrganizationResource } from '../orgs/org-resource';
 import { activeRole } from '../orgs/org-roles';
 import { listableOrgs } from '../orgs/organization-listing';
+import { reachesOrganization } from '../orgs/organization-reader';
+import type { OrgRole } from '../store/memberships';
 import { LIST_USER_ORGANIZATIONS, READ_ORGANIZATION } from '../orgs/organization-requirements';
 import { AccountOwner, ownerByLogin } from '../repos/account-owner';
 import { checkPageArgs, PageArgs, paginate } from './connection';
@@ -16,6 +18,13 @@ import { repositoryByName } from './repository-fields';
 import { isoTime } from '../iso-time';
 
 type Resolver = (o: AccountOwner, args: Record<string, unknown>, g: GraphqlContext) => unknown;
+
+/** The viewer's active role in the organization, when this request's token reaches it (null otherwise). */
+async function viewerRole(o: AccountOwner, g: GraphqlContext): Promise<OrgRole | null> {
+  if (o.type !== 'Organization') return null;
+  const role = await activeRole(g.ctx, o.id, g.principal.user.id);
+  return role && (await reachesOrganization(g.ctx, g.principal, o.org, role)) ? role : null;
+}
 
 function orgNotFoundMessage(login: string): string {
   return `Could not resolve to an Organization with the login of '${login.slice(0, 100)}'.`;
@@ -86,6 +95,6 @@ export const ORGANIZATION_FIELDS: Record<string, Resolver> = {
   description: (o) => (o.type === 'Organization' ? o.org.description : null),
   createdAt: (o) => (o.type === 'Organization' ? isoTime(o.org.createdAt) : null),
   updatedAt: (o) => (o.type === 'Organization' ? isoTime(o.org.updatedAt) : null),
-  viewerIsAMember: async (o, _a, g) => (await activeRole(g.ctx, o.id, g.principal.user.id)) !== null,
-  viewerCanAdminister: async (o, _a, g) => (await activeRole(g.ctx, o.id, g.principal.user.id)) === 'owner',
+  viewerIsAMember: async (o, _a, g) => (await viewerRole(o, g)) !== null,
+  viewerCanAdminister: async (o, _a, g) => (await viewerRole(o, g)) === 'owner',
 };

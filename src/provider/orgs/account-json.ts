@@ -7,6 +7,7 @@ import { avatarUrl } from '../avatars/identicon';
 import { apiBase, ProviderContext } from '../context';
 import { repositoryCountsOf } from '../repos/repository-counts';
 import type { RepositoryCounts } from '../store/repositories';
+import type { OrganizationReader } from './organization-reader';
 import type { OrganizationRecord } from '../store/organizations';
 import type { UserRecord } from '../store/users';
 import { isoTime } from '../iso-time';
@@ -85,11 +86,6 @@ function organizationFullProfileJson(o: OrganizationRecord): Partial<Organizatio
   return { ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== null && v !== '')), twitter_username };
 }
 
-/** Who reads an organization: members see its private repository count, owners its billing email. */
-interface OrganizationReader {
-  member: boolean;
-  owner: boolean;
-}
 
 /** GitHub's organization-full. `name` is the login when the organization has none (GitHub's schema has no null name). */
 export function organizationJson(ctx: ProviderContext, o: OrganizationRecord, counts: RepositoryCounts, reader: OrganizationReader): OrganizationJson {

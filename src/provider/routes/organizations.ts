@@ -13,6 +13,7 @@ import { organizationOf, organizationResolver } from '../orgs/org-resource';
 import { activeMembers, requireActiveMember } from '../orgs/membership-listing';
 import { createOrganization, updateOrganization } from '../orgs/organization-service';
 import { userOrganizations } from '../orgs/organization-listing';
+import { organizationReader } from '../orgs/organization-reader';
 import { LIST_USER_ORGANIZATIONS, READ_ORGANIZATION } from '../orgs/organization-requirements';
 import { LOGIN_PATTERN } from '../users/user-json';
 
@@ -47,7 +48,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
     { config: { auth: READ_ORGANIZATION } },
     async (request) => {
       const { org, role } = organizationOf(request);
-      return organizationWithCountsJson(ctx, org, { member: !!role, owner: role === 'owner' });
+      return organizationWithCountsJson(ctx, org, await organizationReader(ctx, request.principal, org, role));
     },
   );
 
