@@ -6,6 +6,7 @@ import { generateToken } from '../../src/shared/token-format';
 import { basicHeader } from '../builders/api-client';
 import { createUser, type TestUser } from '../builders/users';
 import { signIn } from '../builders/sessions';
+import { createOrg } from '../builders/orgs';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 describe('bad input', () => {
@@ -63,6 +64,21 @@ describe('bad input', () => {
     for (const [body, field] of cases) {
       const res = await t.api.post('/user/personal-access-tokens', { token: session, body });
       assert.equal(res.status, 422, JSON.stringify(body));
+      assert.ok(res.json.errors.some((e: { field: string }) => e.field === field), `${field} in ${res.text}`);
+    }
+  });
+
+  it('ids beyond what an id column holds → 422 naming the field (never a database error)', async () => {
+    const org = await createOrg(t, user);
+    const cases: [string, Record<string, unknown>, string][] = [
+      [`/orgs/${org}/personal-access-token-requests`, { action: 'approve', pat_request_ids: [1e20] }, 'pat_request_ids[0]'],
+      [`/orgs/${org}/personal-access-tokens`, { action: 'revoke', pat_ids: [2 ** 53] }, 'pat_ids[0]'],
+      [`/orgs/${org}/credential-authorizations`, { token_id: 1.5e300 }, 'token_id'],
+      ['/user/personal-access-tokens', { kind: 'fine_grained', name: 'a', resource_owner: user.login, repository_selection: 'subset', repositories: [1e20] }, 'repositories[0]'],
+    ];
+    for (const [path, body, field] of cases) {
+      const res = await t.api.post(path, { basic: user, body });
+      assert.equal(res.status, 422, `${path} ${res.text}`);
       assert.ok(res.json.errors.some((e: { field: string }) => e.field === field), `${field} in ${res.text}`);
     }
   });

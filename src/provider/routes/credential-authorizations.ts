@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { callerOf } from '../authz/caller';
 import { ORG_ADMIN_WRITE } from '../authz/requirement';
 import type { ProviderContext } from '../context';
-import { idParam } from '../http/params';
+import { ID_SCHEMA, idParam } from '../http/params';
 import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
 import { credentialAuthorizationJson } from '../orgs/credential-authorization-json';
 import { authorizeCredential, listCredentialAuthorizations, removeCredentialAuthorization } from '../orgs/credential-authorization-service';
@@ -25,7 +25,7 @@ export function registerCredentialAuthorizationRoutes(app: FastifyInstance, ctx:
     BASE,
     {
       config: { auth: { classicScopes: ['admin:token'], sudo: true, resource: organizationResolver('member', { administration: true }) } },
-      schema: { body: { type: 'object', additionalProperties: false, required: ['token_id'], properties: { token_id: { type: 'integer', minimum: 1 } } } },
+      schema: { body: { type: 'object', additionalProperties: false, required: ['token_id'], properties: { token_id: ID_SCHEMA } } },
     },
     async (request, reply) => {
       const e = await authorizeCredential(ctx, callerOf(request), organizationOf(request), request.body.token_id);

@@ -7,7 +7,7 @@ import { principalOf } from '../authz/authorize';
 import { callerOf } from '../authz/caller';
 import type { AuthRequirement, ResourceResolver } from '../authz/requirement';
 import type { ProviderContext } from '../context';
-import { idParam } from '../http/params';
+import { ID_SCHEMA, idParam } from '../http/params';
 import { listPage, pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
 import type { TokenQuery, TokenRecord, TokenStatus } from '../store/tokens';
 import { expiryBodySchema } from '../tokens/expiry';
@@ -27,7 +27,7 @@ const repositorySelectionSchema = { type: 'string', enum: ['none', 'all', 'subse
 const repositoriesSchema = {
   type: 'array',
   maxItems: 500,
-  items: { anyOf: [{ type: 'string', minLength: 1, maxLength: 140 }, { type: 'integer', minimum: 1 }] },
+  items: { anyOf: [{ type: 'string', minLength: 1, maxLength: 140 }, ID_SCHEMA] },
 } as const;
 const justificationSchema = { type: 'string', maxLength: 1024 } as const;
 

@@ -8,7 +8,7 @@ import { grantedToken, grantsJson, grantsPage, revokeGrant, revokeGrants } from 
 import { tokenRepositoriesJson } from '../approvals/token-repositories-json';
 import { callerOf } from '../authz/caller';
 import type { ProviderContext } from '../context';
-import { idParam } from '../http/params';
+import { ID_SCHEMA, idParam } from '../http/params';
 import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
 import { organizationOf } from '../orgs/org-resource';
 import { ownerRequirements } from '../approvals/owner-requirements';
@@ -40,7 +40,7 @@ export function registerTokenGrantRoutes(app: FastifyInstance, ctx: ProviderCont
           required: ['action', 'pat_ids'],
           properties: {
             action: { type: 'string', enum: ['revoke'] },
-            pat_ids: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'integer', minimum: 1 } },
+            pat_ids: { type: 'array', minItems: 1, maxItems: 100, items: ID_SCHEMA },
             reason: { type: 'string', maxLength: MAX_REVIEW_REASON },
           },
         },

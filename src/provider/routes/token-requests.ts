@@ -11,7 +11,7 @@ import { tokenRepositoriesJson } from '../approvals/token-repositories-json';
 import { principalOf } from '../authz/authorize';
 import type { ProviderContext } from '../context';
 import { notFound } from '../http/errors';
-import { idParam } from '../http/params';
+import { ID_SCHEMA, idParam } from '../http/params';
 import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
 import { organizationOf } from '../orgs/org-resource';
 import { ownerRequirements } from '../approvals/owner-requirements';
@@ -47,7 +47,7 @@ export function registerTokenRequestRoutes(app: FastifyInstance, ctx: ProviderCo
           additionalProperties: false,
           required: ['pat_request_ids', 'action'],
           properties: {
-            pat_request_ids: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'integer', minimum: 1 } },
+            pat_request_ids: { type: 'array', minItems: 1, maxItems: 100, items: ID_SCHEMA },
             ...reviewProperties,
           },
         },
