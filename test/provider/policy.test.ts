@@ -242,7 +242,7 @@ describe('org token policy', function () {
       }
     });
 
-    it('a denial reason reaches the requester on their token; a PATCH asks again', async () => {
+    it('a denial reason reaches the requester on their token; a PATCH of its access asks again, a rename does not', async () => {
       const org = await orgWithRepos();
       await setPolicy(t, org, owner, { require_approval: true });
       const tok = await createFineGrainedToken(t, member, {
@@ -265,6 +265,12 @@ describe('org token policy', function () {
       // Deny is final for that request: it can't be reviewed again.
       const twice = await t.api.post(`/orgs/${org}/personal-access-token-requests/${req.id}`, { token: owner.token, body: { action: 'approve' } });
       assert.equal(twice.status, 422);
+      // A rename alone is no new request: the denial and its reason stay, the queue stays empty.
+      const renamed = await t.api.patch(`/user/personal-access-tokens/${tok.id}`, { token: member.token, body: { name: 'renamed only' } });
+      assert.equal(renamed.status, 200, renamed.text);
+      assert.equal(renamed.json.status, 'denied');
+      assert.equal(renamed.json.status_reason, 'Use read-only access to contents');
+      assert.deepEqual((await t.api.get(`/orgs/${org}/personal-access-token-requests`, { token: owner.token })).json, []);
       const again = await t.api.patch(`/user/personal-access-tokens/${tok.id}`, { token: member.token, body: { permissions: { repository: { contents: 'read' }, organization: { members: 'read' } }, justification: 'read only now' } });
       assert.equal(again.status, 200, again.text);
       assert.equal(again.json.status, 'pending');

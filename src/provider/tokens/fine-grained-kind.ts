@@ -147,12 +147,17 @@ export const fineGrainedKind: TokenKindHandler = {
       widensSelection(prevSelection, prevIds, selection, repositoryIds);
     const widens = widensAccess || extendsExpiry(token.expiresAt, expiresAt);
 
+    // A denied request is asked again by a PATCH that says something about the access (owner,
+    // selection, permissions, justification, expiry); a rename alone leaves the denial as it is.
+    const asksAgain =
+      token.status === 'denied' &&
+      (ownerChange || selectionGiven || body.permissions !== undefined || body.justification !== undefined || expiresAt !== undefined);
     // Whether the org must (again) approve: a new owner, wider access, or a denied request
     // asked again; a token that no longer needs approval becomes active.
     let status: TokenStatus | undefined;
     let askAgain = false;
     if (needsApproval(owner, role)) {
-      if (!sameOwner || token.status === 'denied' || (widensAccess && token.status !== 'pending')) {
+      if (!sameOwner || asksAgain || (widensAccess && token.status !== 'pending' && token.status !== 'denied')) {
         status = 'pending';
         askAgain = true;
       } else if (token.status === 'pending' && widensAccess) {
