@@ -114,6 +114,28 @@ describe('accounts', () => {
     });
   });
 
+  describe('GET /user: the email address', () => {
+    let t: TestProvider;
+    before(async () => {
+      t = await startTestProvider();
+    });
+    after(async () => t.close());
+
+    it('only to credentials that may read it: the password, classic user:email (or user), fine-grained email_addresses: read', async () => {
+      const u = await createUser(t);
+      const emailOf = async (opts: { token: string } | { basic: TestUser }) => (await t.api.get('/user', opts)).json.email as string | null;
+      assert.equal(await emailOf({ basic: u }), u.email);
+      for (const [scopes, shown] of [[[], false], [['read:user'], false], [['user:email'], true], [['user'], true]] as const) {
+        const { token } = await createClassicToken(t, u, { scopes: [...scopes] });
+        assert.equal(await emailOf({ token }), shown ? u.email : null, `classic ${scopes.join(',') || 'no scope'}`);
+      }
+      const without = await createFineGrainedToken(t, u, { resource_owner: u.login, repository_selection: 'none', permissions: {} });
+      assert.equal(await emailOf({ token: without.token }), null);
+      const withEmail = await createFineGrainedToken(t, u, { resource_owner: u.login, repository_selection: 'none', permissions: { account: { email_addresses: 'read' } } });
+      assert.equal(await emailOf({ token: withEmail.token }), u.email);
+    });
+  });
+
   describe('closed sign-up', () => {
     let t: TestProvider;
     let admin: TestUser;

@@ -46,7 +46,11 @@ describe('GraphQL (/api/graphql)', function () {
     const r = await gql(token.token, '{ viewer { login id databaseId email isViewer } }');
     assert.equal(r.status, 200);
     assert.equal(r.errors, undefined);
-    assert.deepEqual(r.data.viewer, { login: alice.user.login, id: nodeId('User', me.json.id), databaseId: me.json.id, email: me.json.email, isViewer: true });
+    // read:user reads the profile, not the email address (user:email does, as GET /user/emails needs).
+    assert.deepEqual(r.data.viewer, { login: alice.user.login, id: nodeId('User', me.json.id), databaseId: me.json.id, email: '', isViewer: true });
+    const withEmail = await createClassicToken(t, alice, { scopes: ['user:email'] });
+    assert.equal((await gql(withEmail.token, '{ viewer { email } }')).data.viewer.email, me.json.email);
+    assert.match(me.json.email, /@/);
   });
 
   it('answers 401 without credentials and for bad ones, as REST does', async () => {

@@ -16,6 +16,7 @@ import { authorizeObject, GraphqlContext } from './graphql-context';
 import { ownerRepositories, RepositoriesArgs } from './repository-connection';
 import { repositoryByName } from './repository-fields';
 import { isoTime } from '../iso-time';
+import { mayReadEmail } from '../users/email-access';
 
 type Resolver = (o: AccountOwner, args: Record<string, unknown>, g: GraphqlContext) => unknown;
 
@@ -65,8 +66,8 @@ export const USER_FIELDS: Record<string, Resolver> = {
   ...COMMON,
   id: (o) => nodeId('User', o.id),
   name: (o) => (o.type === 'User' ? o.user.name : null),
-  // Only the viewer's own address: Tessera has no public profile emails.
-  email: (o, _a, g) => (o.type === 'User' && o.id === g.principal.user.id ? o.user.email : ''),
+  // Only the viewer's own address, to credentials that may read it: Tessera has no public profile emails.
+  email: (o, _a, g) => (o.type === 'User' && o.id === g.principal.user.id && mayReadEmail(g.principal) ? o.user.email : ''),
   createdAt: (o) => (o.type === 'User' ? isoTime(o.user.createdAt) : null),
   updatedAt: (o) => (o.type === 'User' ? isoTime(o.user.updatedAt) : null),
   isSiteAdmin: (o) => o.type === 'User' && o.user.siteAdmin,

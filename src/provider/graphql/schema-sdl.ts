@@ -40,7 +40,7 @@ type User implements Node & Actor & RepositoryOwner {
   databaseId: Int
   login: String!
   name: String
-  "The viewer's own email; an empty string for other users."
+  "The viewer's own email, to a token that may read it (user:email, email_addresses: read); an empty string otherwise."
   email: String!
   url: URI!
   resourcePath: URI!

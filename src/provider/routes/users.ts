@@ -7,6 +7,7 @@ import { principalOf } from '../authz/authorize';
 import { anyCallerOf, callerOf } from '../authz/caller';
 import type { ProviderContext } from '../context';
 import { EMAIL_PATTERN, LOGIN_PATTERN, userJson, userWithCountsJson } from '../users/user-json';
+import { mayReadEmail } from '../users/email-access';
 import { userProfileSchema } from '../users/user-profile-input';
 import { signUp, updateUser } from '../users/user-service';
 
@@ -38,10 +39,11 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ProviderContext): 
     },
   );
 
-  // Any token, password or account API token.
-  app.get(`${API}/user`, { config: { auth: { classicScopes: [], permission: 'none', accountToken: true } } }, async (request) =>
-    userWithCountsJson(ctx, principalOf(request).user),
-  );
+  // Any token, password or account API token; the email only to those that may read it.
+  app.get(`${API}/user`, { config: { auth: { classicScopes: [], permission: 'none', accountToken: true } } }, async (request) => {
+    const principal = principalOf(request);
+    return userWithCountsJson(ctx, principal.user, mayReadEmail(principal));
+  });
 
   app.patch<{ Body: UpdateUserRequest }>(
     `${API}/user`,

@@ -8,11 +8,12 @@ import type { RepositoryCounts } from '../store/repositories';
 import type { UserRecord } from '../store/users';
 import { isoTime } from '../iso-time';
 
-export function userJson(ctx: ProviderContext, u: UserRecord, repos: RepositoryCounts): UserJson {
+/** `showEmail`: the caller may read the user's email address (users/email-access.ts); null otherwise. */
+export function userJson(ctx: ProviderContext, u: UserRecord, repos: RepositoryCounts, showEmail = true): UserJson {
   return {
     ...simpleUserJson(ctx, u),
     ...userProfileJson(u),
-    email: u.email,
+    email: showEmail ? u.email : null,
     public_repos: repos.public,
     public_gists: 0,
     followers: 0,
@@ -29,8 +30,8 @@ export function userJson(ctx: ProviderContext, u: UserRecord, repos: RepositoryC
 }
 
 /** userJson with the user's repository counts read from the store. */
-export async function userWithCountsJson(ctx: ProviderContext, u: UserRecord): Promise<UserJson> {
-  return userJson(ctx, u, await repositoryCountsOf(ctx, 'User', u.id));
+export async function userWithCountsJson(ctx: ProviderContext, u: UserRecord, showEmail = true): Promise<UserJson> {
+  return userJson(ctx, u, await repositoryCountsOf(ctx, 'User', u.id), showEmail);
 }
 
 /** The profile fields GitHub's user objects carry (`blog` is '' when unset, as on GitHub). */

@@ -40,7 +40,8 @@ export interface AccountCountsJson {
 
 /** GitHub's private-user (the signed-in user): GET /user, PATCH /user, POST /users. */
 export interface UserJson extends SimpleUserJson, UserProfileJson, AccountCountsJson {
-  email: string;
+  /** null when the credentials may not read email addresses (classic `user:email`, fine-grained `email_addresses: read`). */
+  email: string | null;
   private_gists: number;
   total_private_repos: number;
   owned_private_repos: number;
