@@ -1,5 +1,6 @@
 // The sweeper revokes tokens unused for 365 days (never used: counted from creation), and forgets
-// the API rate-limit counts of ended windows, with the provider's clock moved forward.
+// the API rate-limit counts of ended windows and the sign-in counts no longer in force, with the
+// provider's clock moved forward.
 import * as assert from 'node:assert/strict';
 import { createUser } from '../builders/users';
 import { createClassicToken } from '../builders/tokens';
@@ -62,5 +63,14 @@ describe('unused-token sweeper', () => {
     await until('the ended window to be forgotten', async () => (await counts()).every((r) => time(r.window_start) > time(before.window_start)));
     assert.equal((await counts()).length, 0);
     assert.equal((await t.api.get('/user', { token })).headers.get('x-ratelimit-used'), '1', 'a new window counts from 1');
+  });
+
+  it('forgets sign-in failures whose window has ended (an unknown login that never signs in leaves nothing behind)', async () => {
+    const failed = await t.api.get('/user', { basic: { login: 'nobody-at-all', password: 'wrong' } });
+    assert.equal(failed.status, 401);
+    const rows = async () => (await selectRows(t, 'SELECT key FROM sign_in_failures')).length;
+    assert.ok((await rows()) >= 1);
+    t.clock.advance(2 * 60 * 60_000);
+    await until('the ended sign-in counts to be forgotten', async () => (await rows()) === 0);
   });
 });

@@ -16,6 +16,14 @@ import type { UserRecord } from '../store/users';
 
 const LOCKOUT: AttemptLimits = { threshold: 10, windowMs: HOUR, lockMs: 10 * MINUTE, reservationTtlMs: 10 * MINUTE };
 
+/**
+ * Forgets the sign-in counts no longer in force (run by the sweeper), for every use of the store's
+ * counts: the longest window (an hour, here and for device code guesses) and reservation life.
+ */
+export function pruneSignInFailures(ctx: ProviderContext): Promise<number> {
+  return ctx.store.signInFailures.prune(ctx.clock.now(), { windowMs: HOUR, reservationTtlMs: 10 * MINUTE });
+}
+
 /** Who an attempt is for: the user when the login (or email) typed names one. */
 interface AttemptBy {
   user: UserRecord | undefined;

@@ -51,4 +51,10 @@ export interface SignInFailureStore {
   settleAttempt(reservation: AttemptReservation, outcome: AttemptOutcome, now: Date, limits: AttemptLimits): Promise<void>;
   /** Forgets the key's failures and lock (an administrator's unlock). */
   clear(key: string): Promise<void>;
+  /**
+   * Forgets what no longer counts at `now` (run by the sweeper): failures whose window (`windowMs`)
+   * or lock has ended, and reservations older than `reservationTtlMs`. Answers how many keys'
+   * failures went. (A count no longer in force counts as none, so forgetting it changes nothing.)
+   */
+  prune(now: Date, limits: Pick<AttemptLimits, 'windowMs' | 'reservationTtlMs'>): Promise<number>;
 }

@@ -1,5 +1,5 @@
 // Revokes tokens unused for 365 days (never used: counted from creation), and forgets the API
-// rate-limit counts of ended windows. Runs at start and then every `intervalMs`; reads time from
+// rate-limit counts of ended windows and the sign-in counts no longer in force. Runs at start and then every `intervalMs`; reads time from
 // the provider's clock so tests can move it. One sweep at a time across replicas
 // (Store.runExclusive), and the revocations commit with their audit events in one transaction, so
 // a token is revoked, and its event written, once.
@@ -7,6 +7,7 @@ import { DAY } from '../clock';
 import type { ProviderContext } from '../context';
 import { AUDIT_ACTIONS } from '../audit/audit-log';
 import { audit } from '../audit/audit';
+import { pruneSignInFailures } from '../auth/lockout';
 import { pruneRateLimits } from '../http/api-rate-limit';
 import { withTransaction } from '../transaction';
 
@@ -47,6 +48,7 @@ export function startSweeper(ctx: ProviderContext, intervalMs: number): Sweeper 
     if (stopped) return;
     running = sweepUnusedTokens(ctx)
       .then(() => pruneRateLimits(ctx))
+      .then(() => pruneSignInFailures(ctx))
       .catch((err) => ctx.log('error', `sweeper: ${(err as Error).message}`));
   };
   run();

@@ -193,6 +193,30 @@ export function accountStoreContract(makeStore: StoreFactory): void {
       assert.equal(await f.get('k'), undefined);
     });
 
+    it('prune forgets only counts no longer in force: ended windows and ended locks; open reservations still count', async () => {
+      const f = s.store.signInFailures;
+      const limits = { windowMs: 60 * MINUTE, threshold: 3, lockMs: 10 * MINUTE, reservationTtlMs: 5 * MINUTE };
+      const atMin = (m: number) => at(m * MINUTE);
+      const fail = async (key: string, m: number, times = 1) => {
+        for (let i = 0; i < times; i++) await f.settleAttempt((await f.reserveAttempt(key, atMin(m), limits))!, 'failure', atMin(m), limits);
+      };
+      await fail('window-ended', 0);
+      await fail('lock-ended', 0, 3);
+      await fail('recent', 50);
+      await fail('locked', 55, 3);
+      const open = await f.reserveAttempt('open', atMin(58), limits);
+      await f.reserveAttempt('open', atMin(58), limits);
+      assert.ok(open);
+      assert.equal(await f.prune(atMin(61), limits), 2);
+      assert.equal(await f.get('window-ended'), undefined);
+      assert.equal(await f.get('lock-ended'), undefined);
+      assert.equal((await f.get('recent'))?.count, 1);
+      assert.equal((await f.get('locked'))?.lockedUntil?.toISOString(), atMin(65).toISOString());
+      assert.equal(await f.reserveAttempt('locked', atMin(61), limits), undefined, 'still locked');
+      assert.ok(await f.reserveAttempt('open', atMin(61), limits), 'two open reservations: a third');
+      assert.equal(await f.reserveAttempt('open', atMin(61), limits), undefined, 'the reservations kept count');
+    });
+
     it('of many concurrent reservations for one key, exactly the threshold are granted', async () => {
       const limits = { windowMs: 10 * MINUTE, threshold: 10, lockMs: MINUTE, reservationTtlMs: MINUTE };
       const got = await Promise.all(Array.from({ length: 60 }, () => s.store.signInFailures.reserveAttempt('user:many', T0, limits)));

@@ -1,5 +1,5 @@
 import type { AttemptLimits, AttemptOutcome, AttemptReservation, FailureState, SignInFailureStore } from '../sign-in-failures';
-import { toState } from '../sqlite/sign-in-failures';
+import { PRUNE_FAILURES, toState } from '../sqlite/sign-in-failures';
 import type { PgDb } from './database';
 
 export class PgSignInFailureStore implements SignInFailureStore {
@@ -64,5 +64,12 @@ export class PgSignInFailureStore implements SignInFailureStore {
 
   async clear(key: string): Promise<void> {
     await this.db.write('DELETE FROM sign_in_failures WHERE key = $1', [key]);
+  }
+
+  async prune(now: Date, limits: Pick<AttemptLimits, 'windowMs' | 'reservationTtlMs'>): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      await tx.write('DELETE FROM sign_in_attempts WHERE reserved_at <= $1', [new Date(now.getTime() - limits.reservationTtlMs)]);
+      return tx.changes(PRUNE_FAILURES.replace('?', '$1').replace('?', '$2'), [new Date(now.getTime() - limits.windowMs), now]);
+    }, { readCommitted: true });
   }
 }

@@ -5,6 +5,9 @@ import { isoTime } from '../../iso-time';
 import { statement, oneRow } from './statements';
 import { inTransaction } from './transaction';
 
+/** Failures no longer in force: a window ended without a lock, or a lock that has ended. Bound as (window cutoff, now). */
+export const PRUNE_FAILURES = 'DELETE FROM sign_in_failures WHERE (locked_until IS NULL AND window_start <= ?) OR locked_until <= ?';
+
 export function toState(r: Row): FailureState {
   return { key: String(r.key), count: Number(r.count), windowStart: date(r.window_start), lockedUntil: dateOrNull(r.locked_until) };
 }
@@ -63,5 +66,13 @@ export class SqliteSignInFailureStore implements SignInFailureStore {
 
   async clear(key: string): Promise<void> {
     statement(this.db, 'DELETE FROM sign_in_failures WHERE key = ?').run(key);
+  }
+
+  async prune(now: Date, limits: Pick<AttemptLimits, 'windowMs' | 'reservationTtlMs'>): Promise<number> {
+    return inTransaction(this.db, () => {
+      statement(this.db, 'DELETE FROM sign_in_attempts WHERE reserved_at <= ?').run(isoTime(new Date(now.getTime() - limits.reservationTtlMs)));
+      const windowCutoff = isoTime(new Date(now.getTime() - limits.windowMs));
+      return Number(statement(this.db, PRUNE_FAILURES).run(windowCutoff, isoTime(now)).changes);
+    });
   }
 }
