@@ -144,6 +144,8 @@ async function submit(): Promise<void> {
     state.created = r.token;
     state.createdAccountId = state.form.accountId;
     state.superseded = undefined;
+    state.createdWarning = r.warning ?? '';
+    state.copyError = '';
     state.form = { ...blankForm(state.form.accountId), kind: state.form.kind, owner: state.form.owner };
     save();
   } catch (err) {

@@ -4,6 +4,7 @@
 import { html, render, nothing, type TemplateResult } from 'lit';
 import './lib/elements';
 import { call, CallError, messageOf, onInit, onUpdate, ready } from './lib/vscode-api';
+import { copyText } from './lib/copy';
 import type { ExpiryChoice, NewSecret, TokenDetailsData, TokenDetailsInit, TokenDetailsUpdate } from '../../src/shared/webview-protocol';
 import type { TokenJson } from '../../src/shared/api-types';
 import { denialReason, expiryText, formatDate, isExpired, isExpiringSoon, kindLabel, lastUsedText, permissionEntries, permissionTitle, scopeSummary, stateText, DAY_MS } from '../../src/shared/token-text';
@@ -17,6 +18,8 @@ let loadError = '';
 let loading = false;
 /** A new secret (after regenerate): memory only, never setState. */
 let secret: NewSecret | undefined;
+/** Why the last Copy of the secret failed ('' when it did not). */
+let copyError = '';
 let busy: '' | 'regenerate' | 'expiry' | 'delete' = '';
 let actionError: { where: string; message: string } | undefined;
 let regenMode: Mode = 'keep';
@@ -155,10 +158,16 @@ function secretBanner(s: NewSecret): TemplateResult {
       <p><strong>Copy the new secret now.</strong> It is not shown again; the old secret no longer works.</p>
       <div class="secret-row">
         <vscode-textfield id="regenerated-secret" data-testid="regenerated-secret" readonly .value=${s.secret} aria-label="New token secret" class="secret"></vscode-textfield>
-        <vscode-button data-testid="copy-secret" @click=${() => void call('copy', { text: s.secret, what: 'the token' })}>Copy</vscode-button>
-        <vscode-button secondary data-testid="hide-secret" @click=${() => { secret = undefined; draw(); }}>Done</vscode-button>
+        <vscode-button data-testid="copy-secret" @click=${() => void copySecret(s.secret)}>Copy</vscode-button>
+        <vscode-button secondary data-testid="hide-secret" @click=${() => { secret = undefined; copyError = ''; draw(); }}>Done</vscode-button>
       </div>
+      ${copyError ? html`<div class="field-error" role="alert" data-testid="copy-error">${copyError}</div>` : nothing}
     </section>`;
+}
+
+async function copySecret(text: string): Promise<void> {
+  copyError = await copyText(text, 'the token');
+  draw();
 }
 
 function scopesView(t: TokenJson): TemplateResult {

@@ -5,6 +5,7 @@
 import { html, render, nothing, type TemplateResult } from 'lit';
 import './lib/elements';
 import { call, CallError, messageOf, onInit, ready } from './lib/vscode-api';
+import { copyText } from './lib/copy';
 import type { TwoFactorInit, TwoFactorSetupData } from '../../src/shared/webview-protocol';
 
 let init: TwoFactorInit | undefined;
@@ -19,6 +20,10 @@ let regenerated = false;
 let turnedOff = false;
 let manageError = '';
 let saved = '';
+/** Why saving the recovery codes failed ('' when it did not). */
+let saveError = '';
+/** Why the last Copy failed, and which button it was. */
+let copyError: { what: 'setup-key' | 'recovery-codes'; message: string } | undefined;
 
 const WRONG_CODE = 'That code is not valid. Enter the 6-digit code your authenticator app shows now.';
 
@@ -88,6 +93,7 @@ async function newRecoveryCodes(): Promise<void> {
       recoveryCodes = r.recoveryCodes;
       regenerated = true;
       saved = '';
+      saveError = '';
     }
   } catch (err) {
     if (!(err instanceof CallError && err.kind === 'cancelled')) manageError = messageOf(err);
@@ -142,8 +148,9 @@ function view(): TemplateResult {
             <p>Or enter this secret by hand (letters A–Z and digits 2–7; the spaces are only for reading):</p>
             <div class="secret-row">
               <code class="twofa-secret" id="twofa-secret" data-testid="twofa-secret" tabindex="0">${groupSecret(setup.secret)}</code>
-              <vscode-button secondary data-testid="copy-twofa-secret" @click=${() => void call('copy', { text: setup!.secret, what: 'the setup key' })}>Copy</vscode-button>
+              <vscode-button secondary data-testid="copy-twofa-secret" @click=${() => void copy('setup-key', setup!.secret, 'the setup key')}>Copy</vscode-button>
             </div>
+            ${copyErrorView('setup-key')}
           </li>
           <li>
             <vscode-label for="twofa-code">Enter the 6-digit code the app shows</vscode-label>
@@ -190,21 +197,35 @@ function doneView(codes: readonly string[]): TemplateResult {
     </p>
     <pre class="recovery-codes" id="recovery-codes" data-testid="recovery-codes" tabindex="0">${codes.join('\n')}</pre>
     <div class="actions">
-      <vscode-button data-testid="copy-recovery-codes" @click=${() => void call('copy', { text: codes.join('\n'), what: 'the recovery codes' })}>Copy</vscode-button>
+      <vscode-button data-testid="copy-recovery-codes" @click=${() => void copy('recovery-codes', codes.join('\n'), 'the recovery codes')}>Copy</vscode-button>
       <vscode-button secondary data-testid="save-recovery-codes" @click=${() => void save(codes)}>Save to File…</vscode-button>
       <vscode-button secondary data-testid="twofa-done" @click=${() => void call('close')}>Done</vscode-button>
     </div>
+    ${copyErrorView('recovery-codes')}
     ${saved ? html`<p class="muted" data-testid="recovery-codes-saved">Saved to ${saved}</p>` : nothing}
-    ${nothing}`;
+    ${saveError ? html`<div class="field-error" role="alert" data-testid="recovery-codes-save-error">${saveError}</div>` : nothing}`;
+}
+
+function copyErrorView(what: 'setup-key' | 'recovery-codes'): TemplateResult | typeof nothing {
+  return copyError?.what === what ? html`<div class="field-error" role="alert" data-testid="copy-error">${copyError.message}</div>` : nothing;
+}
+
+async function copy(what: 'setup-key' | 'recovery-codes', text: string, label: string): Promise<void> {
+  const message = await copyText(text, label);
+  copyError = message ? { what, message } : undefined;
+  draw();
 }
 
 async function save(codes: readonly string[]): Promise<void> {
+  saveError = '';
   try {
     const r = await call<{ saved?: string }>('save', { codes });
     if (r.saved) saved = r.saved;
   } catch (err) {
-    saved = '';
-    codeError = messageOf(err);
+    if (!(err instanceof CallError && err.kind === 'cancelled')) {
+      saved = '';
+      saveError = `Could not save the recovery codes: ${messageOf(err)}`;
+    }
   }
   draw();
 }

@@ -4,8 +4,9 @@ import { signOutAndTell } from './auth/sign-out-ui';
 import { accountIdFromArg, resolveAccountId } from './commands/command-args';
 import { registerCommand } from './commands/register-command';
 import type { CoreServices } from './core-services';
-import type { CloneArgs } from './git/clone-repository';
 import type { GitIntegration } from './git/git-integration';
+import { exportDataKeyInteractive } from './provider/data-key-export';
+import { requestedOrigin } from './provider/origin';
 import type { AccountInfo } from './services';
 
 interface CommandDeps {
@@ -21,8 +22,8 @@ export function registerCoreCommands(context: vscode.ExtensionContext, deps: Com
 
   context.subscriptions.push(
     run('tessera.signIn', async (arg) => {
-      const origin = arg && typeof arg === 'object' && typeof (arg as { origin?: unknown }).origin === 'string' ? (arg as { origin: string }).origin : undefined;
-      return deps.signIn(origin);
+      // Another extension or a link may name the provider: only one this editor knows is taken.
+      return deps.signIn(requestedOrigin(arg, (o) => core.isTesseraOrigin(o)));
     }),
     run('tessera.signUp', () => deps.signUp()),
     run('tessera.signOut', async (arg) => {
@@ -51,6 +52,7 @@ export function registerCoreCommands(context: vscode.ExtensionContext, deps: Com
       return state.origin;
     }),
     run('tessera.showLog', async () => core.log.show(true)),
+    run('tessera.exportDataKey', () => exportDataKeyInteractive(context.secrets, core.providers.embedded.dataDir)),
     run('tessera.restartProvider', async () => {
       if (core.providers.setting().mode === 'remote') {
         void vscode.window.showInformationMessage(`Tessera uses the provider at ${core.providers.configuredOrigin()} (tessera.providerUrl); there is no embedded provider to restart.`);
@@ -71,7 +73,12 @@ export function registerCoreCommands(context: vscode.ExtensionContext, deps: Com
       else if (after.kind === 'port-conflict' || after.kind === 'failed') await core.showError(new Error(after.message), 'Restart Embedded Provider');
     }),
     run('tessera.configureGit', (arg) => git.configureCommand(arg)),
-    run('tessera.cloneRepository', (arg) => git.cloneCommand(arg && typeof arg === 'object' ? (arg as CloneArgs) : undefined)),
+    // `{ fullName }` (a tree item, another extension) skips the picker only: the user still
+    // chooses the folder, so nothing is cloned unasked (tests pass a folder through the test API).
+    run('tessera.cloneRepository', (arg) => {
+      const fullName = arg && typeof arg === 'object' ? (arg as { fullName?: unknown }).fullName : undefined;
+      return git.cloneCommand(typeof fullName === 'string' ? { fullName } : {});
+    }),
     run('tessera.useCombinedCaBundle', async () => {
       if (!git.caEnv.original) {
         void vscode.window.showInformationMessage('GIT_SSL_CAINFO is not set in VS Code\'s environment: git already uses http.sslCAInfo from the repository\'s config.');

@@ -2,11 +2,13 @@
 // sudo re-prompting, token secrets for git and sessions, errors shown the standard way.
 import * as vscode from 'vscode';
 import type { AccountStore } from './accounts/account-store';
-import type { AccountSecrets } from './accounts/account-secrets';
+import type { AccountSecrets, StoredSession } from './accounts/account-secrets';
 import type { HttpClient } from './api/http-client';
 import { accountApi, API_PREFIX, originApi, type Method } from './api/provider-api';
 import type { ProviderDirectory } from './provider/provider-directory';
 import { RemoteChanges } from './live/remote-changes';
+import { reconcileSessions } from './auth/session-pruning';
+import type { TokenJson } from '../shared/api-types';
 import { TesseraError, type AccountInfo, type TesseraServices } from './services';
 
 /** Asks for password (+ code) and opens sudo mode for the account; false when cancelled. */
@@ -48,6 +50,18 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
 
   accounts(): readonly AccountInfo[] {
     return this.store.accounts();
+  }
+
+  /**
+   * True for the providers this editor knows: the embedded one, the configured one (a user
+   * setting) and those of signed-in accounts. Only these get a token from git or a password from
+   * a sign-in another extension or a link starts.
+   */
+  isTesseraOrigin(origin: string): boolean {
+    const o = origin.toLowerCase();
+    if (this.providers.isEmbeddedOrigin(origin)) return true;
+    if (this.providers.configuredOrigin().toLowerCase() === o) return true;
+    return this.accounts().some((a) => a.providerOrigin.toLowerCase() === o);
   }
 
   signInTokenId(accountId: string): number | undefined {
@@ -110,22 +124,45 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
     this.log.info(`Sudo mode opened for ${secrets.account.login}`);
   }
 
-  async rememberTokenSecret(accountId: string, tokenId: number, secret: string): Promise<void> {
-    await this.store.update(accountId, (cur) => {
-      if (!cur) throw new TesseraError('signed-out', 'The account is not signed in any more.');
-      return {
-        ...cur,
-        tokens: [...cur.tokens.filter((t) => t.tokenId !== tokenId), { tokenId, token: secret }],
-        // A regenerated session token: the session keeps working with the new secret.
-        sessions: cur.sessions.map((s) => (s.tokenId === tokenId ? { ...s, token: secret } : s)),
-      };
-    });
-    this.log.info(`Remembered the secret of token ${tokenId} for git and sessions`);
+  async rememberTokenSecret(accountId: string, tokenId: number, secret: string): Promise<string | undefined> {
+    let signIn = false;
+    try {
+      await this.store.update(accountId, (cur) => {
+        if (!cur) throw new TesseraError('signed-out', 'The account is not signed in here any more.');
+        signIn = cur.admin.tokenId === tokenId;
+        if (signIn) {
+          // The sign-in token regenerated: its old secret no longer works, the new one is the
+          // account's credential from now on (git never gets it, so it is not in `tokens`).
+          return { ...cur, admin: { ...cur.admin, token: secret } };
+        }
+        return {
+          ...cur,
+          tokens: [...cur.tokens.filter((t) => t.tokenId !== tokenId), { tokenId, token: secret }],
+          // A regenerated session token: the session keeps working with the new secret, whose expiry
+          // the next token list records (noteTokenList).
+          sessions: cur.sessions.map((s) => (s.tokenId === tokenId ? { ...withoutExpiry(s), token: secret } : s)),
+        };
+      });
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      this.log.warn(`Could not keep the secret of token ${tokenId}: ${reason}`);
+      return signIn
+        ? `This is the token this editor signs in with, and its new secret could not be kept, so this editor is signed out of the account: sign in again. ${reason}`
+        : `Git will not use this token automatically: its secret could not be kept. ${reason}`;
+    }
+    this.log.info(signIn ? `Kept the new secret of token ${tokenId}, the token this editor signs in with` : `Remembered the secret of token ${tokenId} for git and sessions`);
+    return undefined;
   }
 
   async forgetTokenSecret(accountId: string, tokenId: number): Promise<void> {
     await this.store.update(accountId, (cur) =>
       cur ? { ...cur, tokens: cur.tokens.filter((t) => t.tokenId !== tokenId), sessions: cur.sessions.filter((s) => s.tokenId !== tokenId) } : cur,
+    );
+  }
+
+  noteTokenList(accountId: string, tokens: readonly TokenJson[]): void {
+    void reconcileSessions(this, accountId, tokens).catch((err: unknown) =>
+      this.log.warn(`The sessions of ${accountId} could not be checked against its tokens: ${err instanceof Error ? err.message : String(err)}`),
     );
   }
 
@@ -156,4 +193,10 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
   providerState(): { origin: string; up: boolean; message?: string } {
     return this.providers.state();
   }
+}
+
+/** A session whose expiry is unknown again (a new secret comes with a new expiry). */
+function withoutExpiry(s: StoredSession): StoredSession {
+  const { expiresAt: _unknown, ...rest } = s;
+  return rest;
 }

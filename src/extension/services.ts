@@ -1,6 +1,7 @@
 // The seam between the extension's core (provider, accounts, sessions, API client, git) and its
 // views and webviews. The core implements TesseraServices; views depend only on this file.
 import type * as vscode from 'vscode';
+import type { TokenJson } from '../shared/api-types';
 
 export interface AccountInfo {
   /** Stable id: `${providerOrigin}#${userId}`. */
@@ -64,9 +65,22 @@ export interface TesseraServices {
    * typed client: callers use `accountApi(services, accountId)` (api/provider-api.ts).
    */
   api<T = unknown>(accountId: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T>;
-  /** Stores a newly minted token secret (so git/sessions can use it). Never persisted elsewhere. */
-  rememberTokenSecret(accountId: string, tokenId: number, secret: string): Promise<void>;
+  /**
+   * Keeps a newly minted or regenerated token secret in SecretStorage (never anywhere else) so git
+   * and sessions can use it; the sign-in token's new secret becomes the account's credential. Best
+   * effort: the token exists on the provider by now and the caller shows its secret whatever
+   * happens here, so a failure (secret storage unavailable, the account signed out meanwhile) is
+   * logged and resolves with a warning to show the person (never the secret): never rejects.
+   * Undefined when the secret was kept.
+   */
+  rememberTokenSecret(accountId: string, tokenId: number, secret: string): Promise<string | undefined>;
   forgetTokenSecret(accountId: string, tokenId: number): Promise<void>;
+  /**
+   * The account's token list just loaded from the provider: sessions of other extensions whose
+   * token is gone, revoked, denied or expired are dropped (they hear a 'removed' event); the others
+   * keep their expiry up to date. Returns at once (the core checks in the background).
+   */
+  noteTokenList(accountId: string, tokens: readonly TokenJson[]): void;
   /** Re-reads GET /user for the account (login, 2FA state), e.g. after 2FA was enabled; fires onDidChangeAccounts when it changed. */
   refreshAccount(accountId: string): Promise<AccountInfo | undefined>;
   /** Shows an error the standard way: provider message + "Show Log"; silent for 'cancelled'. */

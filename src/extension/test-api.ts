@@ -13,9 +13,11 @@ import { sudoInteractive } from './auth/sign-in-ui';
 import type { CoreServices } from './core-services';
 import type { GitIntegration } from './git/git-integration';
 import { createForPush, creatorOfMissing } from './git/missing-repository';
+import { exportDataKey } from './provider/data-key-export';
 import { gatherCandidates } from './git/token-candidates';
 import { deleteRepository } from './repos/repository-service';
 import type { AccountInfo, TesseraServices } from './services';
+import type { CloneArgs } from './git/clone-repository';
 import type { CredentialChoice } from './git/credentials-provider';
 import type { Credentials } from './git/git-api';
 import type { GitOperation } from './git/credential-selection';
@@ -52,6 +54,10 @@ export interface TesseraApi {
   parseScopes(scopes: readonly string[]): TokenRequest;
   /** Configures a repository's git config for its Tessera remotes (the command, without prompts). */
   configureRepository(root: string): Promise<string | undefined>;
+  /** "Export the Embedded Provider's Data Key…" into `file`, without the warning and the dialog (false: no key). */
+  exportDataKey(file: string): Promise<boolean>;
+  /** "Clone Repository…" with its answers given (the folder, whether to open it): the clone's path. */
+  cloneRepository(args: CloneArgs): Promise<string | undefined>;
   /** Points GIT_SSL_CAINFO at a combined bundle (the action of the GIT_SSL_CAINFO warning). */
   useCombinedCaBundle(): Promise<string | undefined>;
   /** The registered 'tessera' AuthenticationProvider itself (tests call it without consent dialogs). */
@@ -59,6 +65,8 @@ export interface TesseraApi {
   /** This extension's SecretStorage, raw — a test writes here to act as another window would. */
   readSecretRaw(key: string): Promise<string | undefined>;
   writeSecretRaw(key: string, value: string): Promise<void>;
+  /** While `reason` is set, storing an account's value fails as with a locked keyring; undefined ends it. */
+  refuseSecretWrites(reason: string | undefined): void;
   /** Everything this extension keeps in globalState (to prove no secret is there). */
   globalStateSnapshot(): Record<string, unknown>;
   /** The embedded provider's lifecycle (tests play "another window" with a second provider). */
@@ -140,10 +148,15 @@ export function testHooks(context: vscode.ExtensionContext, parts: TestHookParts
     },
     parseScopes: (scopes) => parseScopes(scopes),
     configureRepository: (root) => git.configureCommand(root),
+    cloneRepository: (args) => git.cloneCommand(args),
+    exportDataKey: (file) => exportDataKey(context.secrets, file),
     useCombinedCaBundle: () => git.caEnv.apply(true),
     authentication: auth,
     readSecretRaw: async (key) => context.secrets.get(key),
     writeSecretRaw: async (key, value) => context.secrets.store(key, value),
+    refuseSecretWrites(reason) {
+      store.refuseWrites = reason === undefined ? undefined : new Error(reason);
+    },
     globalStateSnapshot: () => Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
     embedded: { state: () => embedded.state, stop: () => embedded.stop(), start: () => embedded.start(), dataDir: embedded.dataDir },
     overrideSudoPrompt(answer) {

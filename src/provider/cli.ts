@@ -1,7 +1,7 @@
 // `tessera serve --data DIR [--db postgres://…] [--repos DIR] [--port N] [--host 127.0.0.1]
 //  [--tls auto|off] [--tls-cert F --tls-key F] [--trust-proxy ADDR,…] [--signup open|closed]
 //  [--public-host NAME]... [--max-connections N] [--rate-limit N] [--anonymous-rate-limit N]`
-// `tessera reset-two-factor --data DIR` (the way out when the data key is lost for good)
+// `tessera reset-two-factor --data DIR | --db postgres://…` (the way out when the data key is lost for good)
 // `tessera migrate --from DATA_DIR --to postgres://…` (team-migration/migrate-command.ts)
 import './quiet-sqlite-warning'; // first: before anything loads node:sqlite
 import { existsSync } from 'node:fs';
@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseServedName } from './http/served-hosts';
 import { isLoopbackHost, ProviderOptions, RunningProvider, startProvider } from './index';
-import { isPostgresUrl } from './store/postgres/url';
+import { resetAllTwoFactorPg } from './store/postgres/data-key-ledger';
+import { databaseUrlOption, describePostgresUrl } from './store/postgres/url';
 import { DATABASE_FILE, openDatabase } from './store/sqlite/database';
 import { resetAllTwoFactor } from './store/sqlite/two-factor';
 import { MIGRATE_USAGE, runMigrateCommand } from './team-migration/migrate-command';
@@ -20,11 +21,17 @@ const USAGE = `Usage: tessera serve --data DIR [--db postgres://USER@HOST/DB] [-
                      [--trust-proxy ADDR[,ADDR]...] [--signup open|closed]
                      [--public-host NAME[:PORT]]... [--max-connections N]
                      [--rate-limit N] [--anonymous-rate-limit N]
-       tessera reset-two-factor --data DIR
+       tessera reset-two-factor --data DIR | --db postgres://USER@HOST/DB
 ${MIGRATE_USAGE}
 
+  reset-two-factor  the way out when the data key is lost for good (providers stopped): removes
+                  two-factor authentication from every account in DIR/tessera.db, or in the team
+                  database (--db, or TESSERA_DATABASE_URL when neither is given), and forgets
+                  the key; the next start makes a new one.
+
   --db            (or TESSERA_DATABASE_URL) keep accounts and tokens in PostgreSQL (a team
-                  server, one or several replicas) instead of DIR/tessera.db.
+                  server, one or several replicas) instead of DIR/tessera.db. The variable (or
+                  PGPASSWORD, or ~/.pgpass) keeps the password out of the command line.
   --repos         the folder of bare repositories (default DIR/repositories); replicas of a
                   team server share one, on shared storage.
   --trust-proxy   the reverse proxies (IP addresses, CIDR ranges, or loopback) in front of the
@@ -111,10 +118,7 @@ export function parseServeArgs(argv: string[], cwd: string, env: NodeJS.ProcessE
   if (maxConnections !== undefined && (!/^\d+$/.test(maxConnections) || Number(maxConnections) < 1)) {
     throw new Error('--max-connections must be a positive integer');
   }
-  const databaseUrl = values.db ?? (env.TESSERA_DATABASE_URL || undefined);
-  if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
-    throw new Error(`${values.db !== undefined ? '--db' : 'TESSERA_DATABASE_URL'} must be a postgres:// or postgresql:// URL`);
-  }
+  const databaseUrl = databaseUrlOption(values.db, '--db', env);
   const rateLimit = {
     authenticated: positiveCount(values['rate-limit'], '--rate-limit'),
     anonymous: positiveCount(values['anonymous-rate-limit'], '--anonymous-rate-limit'),
@@ -147,19 +151,35 @@ function positiveCount(value: string | undefined, flag: string): number | undefi
 }
 
 /**
- * `reset-two-factor --data DIR`: removes two-factor authentication from every account and
- * forgets the data key, so the next start makes a new one.
+ * `reset-two-factor --data DIR` (SQLite) or `--db URL` / TESSERA_DATABASE_URL (the team database
+ * on PostgreSQL): removes two-factor authentication from every account and forgets the data key,
+ * so the next start makes a new one. An explicit --data always means the SQLite database in DIR.
  */
-function resetTwoFactor(argv: string[], io: CliIo): number {
-  let dataDir: string;
+async function resetTwoFactor(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
+  let target: { dataDir: string } | { databaseUrl: string };
   try {
-    const { values } = parseArgs({ args: argv, strict: true, options: { data: { type: 'string' } } });
-    if (!values.data) throw new Error(`--data DIR is required\n${USAGE}`);
-    dataDir = path.resolve(process.cwd(), values.data);
+    const { values } = parseArgs({ args: argv, strict: true, options: { data: { type: 'string' }, db: { type: 'string' } } });
+    if (values.data !== undefined && values.db !== undefined) throw new Error(`give --data DIR or --db URL, not both\n${USAGE}`);
+    const databaseUrl = values.data === undefined ? databaseUrlOption(values.db, '--db', env) : undefined;
+    if (databaseUrl) target = { databaseUrl };
+    else if (values.data) target = { dataDir: path.resolve(process.cwd(), values.data) };
+    else throw new Error(`--data DIR (or --db URL, or TESSERA_DATABASE_URL) is required\n${USAGE}`);
   } catch (err) {
     io.err((err as Error).message);
     return 2;
   }
+  if ('databaseUrl' in target) {
+    const where = `the PostgreSQL database at ${describePostgresUrl(target.databaseUrl)}`;
+    try {
+      const accounts = await resetAllTwoFactorPg(target.databaseUrl);
+      io.out(`Removed two-factor authentication from ${accounts} account(s) in ${where}; the next replica to start makes its data key the database's (copy it to the others).`);
+      return 0;
+    } catch (err) {
+      io.err(`tessera: ${where}: ${(err as Error).message}`);
+      return 1;
+    }
+  }
+  const { dataDir } = target;
   if (!existsSync(path.join(dataDir, DATABASE_FILE))) {
     io.err(`tessera: no Tessera database in ${dataDir}`);
     return 1;
@@ -174,12 +194,16 @@ function resetTwoFactor(argv: string[], io: CliIo): number {
   }
 }
 
-export async function main(argv: string[], io: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
-  if (argv[0] === 'reset-two-factor') return resetTwoFactor(argv.slice(1), io);
-  if (argv[0] === 'migrate') return runMigrateCommand(argv.slice(1), io);
+export async function main(
+  argv: string[],
+  io: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  if (argv[0] === 'reset-two-factor') return resetTwoFactor(argv.slice(1), io, env);
+  if (argv[0] === 'migrate') return runMigrateCommand(argv.slice(1), io, env);
   let opts: ProviderOptions;
   try {
-    opts = parseServeArgs(argv, process.cwd());
+    opts = parseServeArgs(argv, process.cwd(), env);
   } catch (err) {
     io.err((err as Error).message);
     return 2;

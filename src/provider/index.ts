@@ -47,6 +47,13 @@ export interface ProviderOptions {
    */
   databaseUrl?: string;
   /**
+   * With `databaseUrl`: how often the connection that listens for other replicas' changes is
+   * checked (default 5 s). Caches are trusted only while a check sent within two intervals has
+   * been answered, so a silently dropped connection holds stale tokens and permissions at most
+   * about that long. Not a setting of `tessera serve`: tests pass a short one.
+   */
+  listenCheckIntervalMs?: number;
+  /**
    * Absolute path of the folder of bare repositories. Default: `repositories` in the data folder.
    * Replicas of a team server share one (shared storage), as they share the database.
    */
@@ -146,7 +153,12 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   }
 
   const store: Store = opts.databaseUrl
-    ? await openPostgresStore(opts.databaseUrl, { dataKey: opts.dataKey ?? keyFileSource(dataDir), dataDir, log: (message) => log('warn', message) })
+    ? await openPostgresStore(opts.databaseUrl, {
+        dataKey: opts.dataKey ?? keyFileSource(dataDir),
+        dataDir,
+        log: (message) => log('warn', message),
+        listenCheckIntervalMs: opts.listenCheckIntervalMs,
+      })
     : await openSqliteStore(dataDir, opts.dataKey);
   const ctx = createProviderContext(store, { clock, log: opts.log, signup, dataDir, rateLimit: opts.rateLimit, ...(reposDir ? { reposDir } : {}), ...(opts.passwords ? { passwords: opts.passwords } : {}) });
 

@@ -51,6 +51,8 @@ export interface CreateTokenCall {
 }
 export interface CreateTokenResult {
   readonly token: TokenJson;
+  /** The secret could not be kept for git (services.rememberTokenSecret): shown on the receipt. */
+  readonly warning?: string;
 }
 /** The `tokenState` call's answer: the created token now, or `gone` once it was deleted. */
 export interface CreatedTokenState {

@@ -7,9 +7,8 @@ import { parseAccountSecrets } from '../../src/extension/accounts/account-secret
 import type { AccountInfo, TesseraError } from '../../src/extension/services';
 import type { TesseraApi } from '../../src/extension/test-api';
 import type { ApiClient } from '../builders/api-client';
-import { uniqueName } from '../builders/unique-name';
-import { createUser, type TestUser } from '../builders/users';
-import { nextEvent, providerClient, tesseraApi, waitFor } from './core-helpers';
+import type { TestUser } from '../builders/users';
+import { nextEvent, providerClient, tesseraApi, waitFor, newSignedInUser } from './core-helpers';
 
 function isTesseraError(kind: TesseraError['kind'], pattern?: RegExp) {
   return (e: unknown) => {
@@ -32,8 +31,7 @@ describe('core: services.api', function () {
   before(async () => {
     api = await tesseraApi();
     client = await providerClient(api);
-    user = await createUser({ api: client }, { login: uniqueName('api') });
-    account = await api.signInWithPassword({ login: user.login, password: user.password });
+    ({ user, account } = await newSignedInUser(api, client, 'api'));
   });
 
   after(async () => {

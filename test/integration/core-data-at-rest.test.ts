@@ -70,4 +70,22 @@ describe('core: the embedded provider keeps its data at rest private', function 
       await again.close();
     }
   });
+
+  it("exports the data key for 'tessera migrate --from-key' into a file only the user can read: the key the database belongs to", async () => {
+    const dataDir = (await api.providerInfo()).dataDir!;
+    const file = path.join(fs.mkdtempSync(path.join(process.env.TESSERA_TEST_WORKDIR!, 'key-')), 'tessera-data.key');
+    fs.writeFileSync(file, 'an older file, readable by all\n', { mode: 0o644 });
+    fs.chmodSync(file, 0o644);
+    assert.equal(await api.exportDataKey(file), true);
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600, 'the file is the user\'s only, even where one was before');
+    const text = fs.readFileSync(file, 'utf8');
+    assert.equal(text, `${await api.readSecretRaw(DATA_KEY_SECRET)}\n`, 'base64 on one line, as secret.key holds it');
+    const db = new DatabaseSync(path.join(dataDir, 'tessera.db'), { readOnly: true });
+    try {
+      const row = db.prepare('SELECT key_id FROM data_key').get() as { key_id: string };
+      assert.equal(row.key_id, dataKeyId(Buffer.from(text.trim(), 'base64')), 'the exported key opens this database');
+    } finally {
+      db.close();
+    }
+  });
 });

@@ -121,7 +121,7 @@ describe('core: fine-grained tokens for git, and a real push through vscode.git'
 
   it('Clone Repository… clones with a token for the repository and configures the clone', async () => {
     const parent = fs.mkdtempSync(path.join(process.env.TESSERA_TEST_WORKDIR!, 'clone-'));
-    const dest = await vscode.commands.executeCommand<string>('tessera.cloneRepository', { fullName: `${org}/site`, parentDir: parent, open: 'none' });
+    const dest = await api.cloneRepository({ fullName: `${org}/site`, parentDir: parent, open: 'none' });
     assert.equal(dest, path.join(parent, 'site'));
     assert.ok(fs.existsSync(path.join(dest, '.git')));
     const info = await api.providerInfo();
@@ -133,7 +133,7 @@ describe('core: fine-grained tokens for git, and a real push through vscode.git'
 
   it("a push run by vscode.git gets Tessera's token for the repository; the provider records which", async () => {
     const parent = fs.mkdtempSync(path.join(process.env.TESSERA_TEST_WORKDIR!, 'push-'));
-    const dest = (await vscode.commands.executeCommand<string>('tessera.cloneRepository', { fullName: `${org}/site`, parentDir: parent, open: 'none' }))!;
+    const dest = (await api.cloneRepository({ fullName: `${org}/site`, parentDir: parent, open: 'none' }))!;
     await git(dest, ['config', 'user.name', 'Alice']);
     await git(dest, ['config', 'user.email', 'alice@example.test']);
     await git(dest, ['symbolic-ref', 'HEAD', 'refs/heads/main']);

@@ -9,9 +9,8 @@ import * as path from 'node:path';
 import type { AccountInfo } from '../../src/extension/services';
 import type { TesseraApi } from '../../src/extension/test-api';
 import type { ApiClient } from '../builders/api-client';
-import { uniqueName } from '../builders/unique-name';
-import { createUser, type TestUser } from '../builders/users';
-import { providerClient, tesseraApi } from './core-helpers';
+import type { TestUser } from '../builders/users';
+import { providerClient, tesseraApi, newSignedInUser } from './core-helpers';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -41,8 +40,7 @@ describe('core: git credentials and configuration', function () {
     client = await providerClient(api);
     origin = (await api.providerInfo()).origin;
     assert.ok(await api.gitReady(), "the credentials provider is registered with vscode.git's API");
-    user = await createUser({ api: client }, { login: uniqueName('git') });
-    account = await api.signInWithPassword({ login: user.login, password: user.password });
+    ({ user, account } = await newSignedInUser(api, client, 'git'));
     repoSession = await api.authentication.createSession(['repo'], { account: { id: account.id, label: account.login } });
     // A token made the way the Tokens view makes one: minted through services.api, secret remembered.
     const pub = await api.services.api<{ id: number; token: string }>(account.id, 'POST', '/user/personal-access-tokens', { name: 'public only', scopes: ['public_repo'] });

@@ -3,8 +3,11 @@
 // and orgs come from ../builders.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { AccountInfo } from '../../src/extension/services';
 import type { TesseraApi } from '../../src/extension/test-api';
 import { ApiClient } from '../builders/api-client';
+import { uniqueName } from '../builders/unique-name';
+import { createUser, type TestUser } from '../builders/users';
 
 const EXTENSION_ID = 'tessera-dev.tessera';
 
@@ -20,6 +23,13 @@ export async function tesseraApi(): Promise<TesseraApi> {
 export async function providerClient(api: TesseraApi): Promise<ApiClient> {
   const info = await api.providerInfo();
   return new ApiClient(info.origin, info.caCertPem);
+}
+
+/** A new user (login `<prefix>-…`) on the embedded provider, signed in in this window. */
+export async function newSignedInUser(api: TesseraApi, client: ApiClient, prefix: string): Promise<{ user: TestUser; account: AccountInfo }> {
+  const user = await createUser({ api: client }, { login: uniqueName(prefix) });
+  const account = await api.signInWithPassword({ login: user.login, password: user.password });
+  return { user, account };
 }
 
 export async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000, everyMs = 100): Promise<T> {

@@ -1,7 +1,8 @@
 // The 'tessera' AuthenticationProvider in the real extension host, against the real embedded
 // provider: sessions are real tokens with exactly the requested scopes, scope-set semantics,
-// scope-grammar errors, SecretStorage changes of "another window", no secret outside
-// SecretStorage, and sign-out.
+// scope-grammar errors, SecretStorage changes of "another window", sessions dropped once their
+// token expires or is deleted or revoked outside the editor, no secret outside SecretStorage, and
+// sign-out.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,10 +10,10 @@ import * as vscode from 'vscode';
 import { parseAccountSecrets, sessionIdOf } from '../../src/extension/accounts/account-secrets';
 import type { TesseraApi } from '../../src/extension/test-api';
 import type { AccountInfo } from '../../src/extension/services';
+import type { ViewsInternals } from '../../src/extension/views/register-views';
 import type { ApiClient } from '../builders/api-client';
-import { uniqueName } from '../builders/unique-name';
-import { createUser, type TestUser } from '../builders/users';
-import { nextEvent, providerClient, tesseraApi, waitFor } from './core-helpers';
+import type { TestUser } from '../builders/users';
+import { nextEvent, providerClient, tesseraApi, waitFor, newSignedInUser } from './core-helpers';
 
 function listFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -25,16 +26,27 @@ describe('core: sessions for other extensions', function () {
   let client: ApiClient;
   let user: TestUser;
   let account: AccountInfo;
+  let views: ViewsInternals;
   const seenSecrets = new Set<string>();
+  const password = () => ({ basic: { login: user.login, password: user.password } });
+  const tokenIdOf = (session: vscode.AuthenticationSession) => Number(session.id.split('/').pop());
+  const storedSession = async (id: string) => parseAccountSecrets(await api.readSecretRaw(api.secretKey(account.id)))?.sessions.find((s) => s.id === id);
+  const removedEvent = (id: string) => nextEvent(api.authentication.onDidChangeSessions, (e) => !!e.removed?.some((s) => s.id === id), `a removed event for ${id}`);
+  /** What the Tokens view does when it loads: the account's token list, fresh from the provider. */
+  const loadTokenList = async () => {
+    views.store.invalidate();
+    await views.store.loadAll();
+  };
 
   before(async () => {
     api = await tesseraApi();
     client = await providerClient(api);
-    user = await createUser({ api: client }, { login: uniqueName('sess') });
-    account = await api.signInWithPassword({ login: user.login, password: user.password });
+    ({ user, account } = await newSignedInUser(api, client, 'sess'));
     const raw = parseAccountSecrets(await api.readSecretRaw(api.secretKey(account.id)));
     assert.ok(raw, 'the account has a SecretStorage value after sign-in');
     seenSecrets.add(raw.admin.token);
+    views = await vscode.commands.executeCommand<ViewsInternals>('tessera._views.internals');
+    assert.ok(views?.store, 'registerViews ran in activate()');
   });
 
   after(async () => {
@@ -160,6 +172,95 @@ describe('core: sessions for other extensions', function () {
     await api.writeSecretRaw(key, JSON.stringify(value));
     await removed;
     assert.deepEqual(await api.authentication.getSessions(['public_repo'], {}), []);
+  });
+
+  it('a session whose token expired on the provider is dropped once the token list shows it: a removed event, getSessions answers nothing, createSession mints a new token', async () => {
+    const scopes = ['read:user', 'expires:1d'];
+    const opts = { account: { id: account.id, label: account.login } };
+    const session = await api.authentication.createSession(scopes, opts);
+    seenSecrets.add(session.accessToken);
+    const tokenId = tokenIdOf(session);
+    const onProvider = await client.get(`/user/personal-access-tokens/${tokenId}`, password());
+    assert.equal(onProvider.status, 200, onProvider.text);
+    assert.ok(onProvider.json.expires_at, 'the token expires');
+    assert.equal((await storedSession(session.id))?.expiresAt, onProvider.json.expires_at, 'the session records its token’s expiry');
+
+    // It expires (outside the editor: at once rather than after its day).
+    const removed = removedEvent(session.id);
+    const expired = await client.post(`/user/personal-access-tokens/${tokenId}/expire`, { ...password(), body: {} });
+    assert.equal(expired.status, 200, expired.text);
+    assert.equal((await client.get('/user', { token: session.accessToken })).status, 401, 'the token no longer works');
+    await loadTokenList();
+    await removed;
+    assert.equal(await storedSession(session.id), undefined, 'the session is gone from SecretStorage');
+    assert.deepEqual(await api.authentication.getSessions(scopes, {}), []);
+
+    const fresh = await api.authentication.createSession(scopes, opts);
+    seenSecrets.add(fresh.accessToken);
+    assert.notEqual(fresh.id, session.id, 'a new token is minted');
+    assert.equal((await client.get('/user', { token: fresh.accessToken })).status, 200);
+    assert.deepEqual((await api.authentication.getSessions(scopes, {})).map((s) => s.id), [fresh.id]);
+    await api.authentication.removeSession(fresh.id);
+  });
+
+  it('a session whose recorded expiry passes is no longer answered by getSessions, with a removed event, and createSession mints a new token', async () => {
+    const scopes = ['read:user', 'expires:2d'];
+    const opts = { account: { id: account.id, label: account.login } };
+    const session = await api.authentication.createSession(scopes, opts);
+    seenSecrets.add(session.accessToken);
+    const removed = removedEvent(session.id);
+    // Its expiry is moved to a few seconds from now outside the editor; the token list tells the editor.
+    const soon = new Date(Date.now() + 5_000).toISOString();
+    const patched = await client.patch(`/user/personal-access-tokens/${tokenIdOf(session)}`, { ...password(), body: { expires_at: soon } });
+    assert.equal(patched.status, 200, patched.text);
+    await loadTokenList();
+    await waitFor('the new expiry recorded', async () => {
+      const s = await storedSession(session.id);
+      return s === undefined || s.expiresAt === patched.json.expires_at ? true : undefined;
+    });
+
+    // No token list loads now: getSessions itself stops answering the session once the expiry passes.
+    await waitFor('getSessions to leave out the expired session', async () => ((await api.authentication.getSessions(scopes, {})).length === 0 ? true : undefined), 20_000, 250);
+    await removed;
+    assert.equal(await storedSession(session.id), undefined, 'the session is gone from SecretStorage');
+
+    const fresh = await api.authentication.createSession(scopes, opts);
+    seenSecrets.add(fresh.accessToken);
+    assert.notEqual(fresh.id, session.id, 'a new token is minted');
+    assert.equal((await client.get('/user', { token: fresh.accessToken })).status, 200);
+    await api.authentication.removeSession(fresh.id);
+  });
+
+  it('sessions whose token was deleted or revoked outside the editor are dropped with a removed event once the editor sees the token list (Tokens view, git credentials)', async () => {
+    const opts = { account: { id: account.id, label: account.login } };
+    const deleted = await api.authentication.createSession(['read:org'], opts);
+    const revoked = await api.authentication.createSession(['read:public_key'], opts);
+    const kept = await api.authentication.createSession(['user:email'], opts);
+    for (const s of [deleted, revoked, kept]) seenSecrets.add(s.accessToken);
+
+    // Deleted by another client (the CLI, with the password); the Tokens view's list shows it gone.
+    const deletedEvent = removedEvent(deleted.id);
+    const del = await client.delete(`/user/personal-access-tokens/${tokenIdOf(deleted)}`, password());
+    assert.equal(del.status, 204, del.text);
+    await loadTokenList();
+    await deletedEvent;
+    assert.deepEqual(await api.authentication.getSessions(['read:org'], {}), []);
+
+    // Reported as leaked and revoked (the credentials revocation API); git's credential lookup lists the tokens.
+    const revokedEvent = removedEvent(revoked.id);
+    const rev = await client.post('/credentials/revoke', { body: { credentials: [revoked.accessToken] } });
+    assert.equal(rev.status, 202, rev.text);
+    assert.equal((await client.get('/user', { token: revoked.accessToken })).status, 401, 'the token no longer works');
+    const info = await api.providerInfo();
+    await api.selectCredentials(`${info.origin}/${user.login}/nothing-here.git`, 'fetch');
+    await revokedEvent;
+    assert.deepEqual(await api.authentication.getSessions(['read:public_key'], {}), []);
+
+    // The session whose token still works stays.
+    assert.deepEqual((await api.authentication.getSessions(['user:email'], {})).map((s) => s.id), [kept.id]);
+    const left = parseAccountSecrets(await api.readSecretRaw(api.secretKey(account.id)))!.sessions.map((s) => s.id);
+    assert.ok(left.includes(kept.id) && !left.includes(deleted.id) && !left.includes(revoked.id), `stored sessions: ${left.join(', ')}`);
+    await api.authentication.removeSession(kept.id);
   });
 
   it('no secret ever appears in globalState, settings or the log', async () => {

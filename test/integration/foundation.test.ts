@@ -39,6 +39,18 @@ describe('foundation: Tessera in the real workbench', () => {
     assert.equal(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, process.env.TESSERA_TEST_WORKSPACE);
   });
 
+  it('where to sign in is a user setting only: a workspace cannot set tessera.providerUrl or tessera.embeddedPort', async () => {
+    const config = vscode.workspace.getConfiguration('tessera');
+    for (const key of ['providerUrl', 'embeddedPort']) {
+      await assert.rejects(
+        Promise.resolve(config.update(key, key === 'providerUrl' ? 'https://tessera-login.example' : 1, vscode.ConfigurationTarget.Workspace)),
+        (e: Error) => /only into User settings/i.test(e.message) || assert.fail(`${key}: ${e.message}`),
+        key,
+      );
+      assert.equal(config.inspect(key)?.workspaceValue, undefined, key);
+    }
+  });
+
   it('activates', async () => {
     await withTimeout(extension.activate(), 30_000, `activating ${EXTENSION_ID}`);
     assert.equal(extension.isActive, true);

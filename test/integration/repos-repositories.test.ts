@@ -16,8 +16,8 @@ import type { ViewsInternals } from '../../src/extension/views/register-views';
 import type { ApiClient } from '../builders/api-client';
 import { createOrg } from '../builders/orgs';
 import { uniqueName } from '../builders/unique-name';
-import { createUser, type TestUser } from '../builders/users';
-import { providerClient, tesseraApi, waitFor } from './core-helpers';
+import type { TestUser } from '../builders/users';
+import { providerClient, tesseraApi, waitFor, newSignedInUser } from './core-helpers';
 
 describe('repositories: create, list, delete, create for a push', function () {
   this.timeout(90_000);
@@ -34,8 +34,7 @@ describe('repositories: create, list, delete, create for a push', function () {
     api = await tesseraApi();
     client = await providerClient(api);
     origin = (await api.providerInfo()).origin;
-    user = await createUser({ api: client }, { login: uniqueName('repos') });
-    account = await api.signInWithPassword({ login: user.login, password: user.password });
+    ({ user, account } = await newSignedInUser(api, client, 'repos'));
     org = await createOrg({ api: client }, user, uniqueName('guild'));
     views = await vscode.commands.executeCommand<ViewsInternals>('tessera._views.internals');
   });

@@ -83,11 +83,14 @@ export class DirectServices implements TesseraServices {
     throw new TesseraError(kind, json?.message ?? `HTTP ${res.status}`, { status: res.status, fieldErrors: json?.errors });
   }
 
-  async rememberTokenSecret(_accountId: string, tokenId: number, secret: string): Promise<void> {
+  async rememberTokenSecret(_accountId: string, tokenId: number, secret: string): Promise<string | undefined> {
     this.remembered.push({ tokenId, secret });
+    return undefined;
   }
 
   async forgetTokenSecret(): Promise<void> {}
+
+  noteTokenList(): void {}
 
   async refreshAccount(accountId: string): Promise<AccountInfo | undefined> {
     const user = await this.api<{ login: string; two_factor_authentication: boolean }>(accountId, 'GET', '/user');

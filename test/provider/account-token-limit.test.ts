@@ -2,26 +2,19 @@
 // count and the insert are one transaction.
 import * as assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { ManualClock } from '../../src/provider/clock';
 import { MAX_ACCOUNT_TOKENS_PER_ORG } from '../../src/provider/orgs/account-token-service';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
 import { newSession } from '../builders/sessions';
 import { createOrg } from '../builders/orgs';
 
 describe('account API token limit under concurrency', () => {
-  let dataDir: string;
   let t: InProcessProvider;
 
   before(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-account-limit-'));
-    t = await startInProcessProvider(dataDir, new ManualClock(Date.now()));
+    t = await startInProcessProvider();
   });
   after(async () => {
     await t.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   it(`never lets an org hold more than ${MAX_ACCOUNT_TOKENS_PER_ORG}, however many are added at once`, async () => {

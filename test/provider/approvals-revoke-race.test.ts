@@ -3,11 +3,7 @@
 // /credentials/revoke) stays revoked, and one its user moved to another owner meanwhile is left as
 // it is. The overlap is made certain by handing the service the copy read before the other change.
 import * as assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { revokeAccess } from '../../src/provider/approvals/approval-service';
-import { ManualClock } from '../../src/provider/clock';
 import type { OrganizationRecord } from '../../src/provider/store/organizations';
 import type { TokenRecord } from '../../src/provider/store/tokens';
 import { addMember, createOrg } from '../builders/orgs';
@@ -16,15 +12,13 @@ import { createUser, type TestUser } from '../builders/users';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
 
 describe("approvals: taking an org's access back from a token changed meanwhile", () => {
-  let dataDir: string;
   let t: InProcessProvider;
   let owner: TestUser;
   let member: TestUser;
   let org: OrganizationRecord;
 
   beforeEach(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-revoke-race-'));
-    t = await startInProcessProvider(dataDir, new ManualClock(Date.now()));
+    t = await startInProcessProvider();
     owner = await createUser(t);
     member = await createUser(t);
     const login = await createOrg(t, owner);
@@ -33,7 +27,6 @@ describe("approvals: taking an org's access back from a token changed meanwhile"
   });
   afterEach(async () => {
     await t.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   /** A fine-grained token of the member's for the org, in force, and the copy of it read now. */

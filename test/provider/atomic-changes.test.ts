@@ -4,10 +4,6 @@
 // connection, or a trigger on the PostgreSQL table.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { ManualClock } from '../../src/provider/clock';
 import { repositoryPath } from '../../src/provider/git/bare-repos';
 import { repositoriesRoot } from '../../src/provider/repos/repositories-root';
 import { SqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
@@ -18,16 +14,13 @@ import { addMember, createOrg, setPolicy } from '../builders/orgs';
 import { createRepo } from '../builders/repos';
 
 describe('a change and its audit event commit together', () => {
-  let dataDir: string;
   let t: InProcessProvider;
 
   before(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-atomic-'));
-    t = await startInProcessProvider(dataDir, new ManualClock(Date.now()));
+    t = await startInProcessProvider();
   });
   after(async () => {
     await t.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
   const onSqlite = () => t.store instanceof SqliteStore;
   afterEach(async () => {

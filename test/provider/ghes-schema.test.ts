@@ -8,10 +8,6 @@
 // Tessera's own.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { ManualClock } from '../../src/provider/clock';
 import { repositoryPath } from '../../src/provider/git/bare-repos';
 import { repositoriesRoot } from '../../src/provider/repos/repositories-root';
 import { newSession, type Session } from '../builders/sessions';
@@ -94,7 +90,6 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
   this.timeout(120_000);
   const ghes = new OpenApiDescription(`ghes-${GHES_VERSION}`);
   const ghec = new OpenApiDescription('ghec');
-  let dataDir: string;
   let t: InProcessProvider;
   let v: ValidatedApi;
   let owner: Session;
@@ -103,8 +98,7 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
   let org: string;
 
   before(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-ghes-'));
-    t = await startInProcessProvider(dataDir, new ManualClock(Date.now()));
+    t = await startInProcessProvider();
     v = new ValidatedApi(t, [ghes, ghec]);
     owner = await newSession(t);
     dev = await newSession(t);
@@ -114,7 +108,6 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
   });
   after(async () => {
     await t.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('the user and their emails', async () => {

@@ -4,10 +4,6 @@
 // matched a page at a time. Bad values are refused with 422 naming them.
 import * as assert from 'node:assert/strict';
 import type { Octokit } from '@octokit/rest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { ManualClock } from '../../src/provider/clock';
 import { uniqueName } from '../builders/unique-name';
 import { newSession, type Session } from '../builders/sessions';
 import { createFineGrainedToken } from '../builders/tokens';
@@ -127,15 +123,12 @@ function cursorOf(documentId: string): string {
 
 describe('the filtered approval queue', function () {
   this.timeout(60_000);
-  let dataDir: string;
   let t: InProcessProvider;
   before(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-queue-'));
-    t = await startInProcessProvider(dataDir, new ManualClock(Date.now()));
+    t = await startInProcessProvider();
   });
   after(async () => {
     await t.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('pages what passes the filter: per_page and page, direction, and Link headers counting the matches only; never reads the whole queue or all the grants', async () => {

@@ -1,14 +1,15 @@
 // The provider on PostgreSQL (team mode): `startProvider({ databaseUrl })` and `tessera serve
 // --db` / TESSERA_DATABASE_URL on a real PostgreSQL, and two replicas over one database — what
 // one does, the other sees; a token deleted at one is refused at the other within a second even
-// though the other had it cached.
+// though the other had it cached, and within a few check intervals when the other's listening
+// connection went silent (a TCP proxy in the test drops it without FIN or RST).
 import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { parseServeArgs } from '../../src/provider/cli';
+import { main, parseServeArgs } from '../../src/provider/cli';
 import { DATABASE_BUSY_MESSAGE } from '../../src/provider/http/error-handler';
 import type { RateLimitOverviewJson } from '../../src/shared/api-types';
 import { ApiClient } from '../builders/api-client';
@@ -18,6 +19,7 @@ import { freshOtp } from '../builders/totp';
 import { enableTwoFactor } from '../builders/two-factor';
 import { newSession } from '../builders/sessions';
 import { createClassicToken } from '../builders/tokens';
+import { startPostgresProxy } from './helpers/postgres-proxy';
 import { memoryKeySource, usePostgres } from './helpers/postgres-stores';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -76,6 +78,38 @@ describe('provider on PostgreSQL', function () {
     } while (status === 200 && Date.now() < deadline);
     assert.equal(status, 401, 'refused at A within a second');
     assert.equal((await b.api.get('/user', { token: tok.token })).status, 401);
+  });
+
+  it("a replica whose listening connection goes silent (no FIN, no RST) stops trusting its cache: a token deleted at B is refused at A, and A listens again", async () => {
+    const url = await pg.newDatabase();
+    const proxy = await startPostgresProxy(Number(new URL(url).port));
+    let a: TestProvider | undefined;
+    try {
+      // A reaches the database through the proxy only; B directly.
+      a = await startTestProvider({ databaseUrl: proxy.via(url), dataKey, listenCheckIntervalMs: 250 });
+      const b = await replica(url);
+      await createUser(a);
+      const s = await newSession(a);
+      const tok = await createClassicToken(b, s, { scopes: ['user'] });
+      for (let i = 0; i < 3; i++) assert.equal((await a.api.get('/user', { token: tok.token })).status, 200); // cached at A
+      const deadline = Date.now() + 15_000;
+      while (!proxy.listening() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(proxy.silenceListening(), 1, "A's listening connection goes silent");
+      const del = await b.api.delete(`/user/personal-access-tokens/${tok.id}`, { token: s.token });
+      assert.equal(del.status, 204, del.text);
+      let status = 0;
+      do {
+        status = (await a.api.get('/user', { token: tok.token })).status;
+        if (status === 200) await new Promise((r) => setTimeout(r, 20));
+      } while (status === 200 && Date.now() < deadline);
+      assert.equal(status, 401, 'refused at A once its listening connection failed a check');
+      while (!proxy.listening() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(proxy.listening(), 'A listens again on a new connection');
+      assert.ok(a.logs.some((l) => /the listening connection did not answer a check/.test(l.message)), 'A says why it reconnected');
+    } finally {
+      await a?.close();
+      await proxy.close();
+    }
   });
 
   it('two replicas share sign-in state: a TOTP code used at A is refused at B; 10 failures at A lock the account at B', async () => {
@@ -209,6 +243,57 @@ describe('provider on PostgreSQL', function () {
     const ids = (await events()).map((e) => e.token_id).sort((x, y) => x - y);
     assert.deepEqual(ids, made.map((t) => t.id).sort((x, y) => x - y), 'one event per token');
     for (const t of made) assert.equal((await a.api.get('/user', { token: t.token })).status, 401);
+  });
+
+  it('a lost team key: the refusal names reset-two-factor --db, which removes 2FA from the shared database; the next replica makes a new key', async () => {
+    const url = await pg.newDatabase();
+    const clock = new ManualClock(Date.now());
+    const lost = memoryKeySource();
+    const first = await startTestProvider({ databaseUrl: url, clock, dataKey: lost });
+    let s: Awaited<ReturnType<typeof newSession>>;
+    try {
+      await createUser(first);
+      s = await newSession(first);
+      await enableTwoFactor(first, s.user);
+      assert.equal((await first.api.get('/user', { basic: s.user })).status, 401, 'needs its second factor');
+    } finally {
+      await first.close();
+    }
+    const refusedDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-lost-key-'));
+    try {
+      await assert.rejects(startTestProvider({ databaseUrl: url, dataDir: refusedDir, clock, dataKey: memoryKeySource() }), (err: Error) => {
+        assert.match(err.message, /belongs to a data key that is not in the test key/);
+        assert.match(err.message, /stop every replica and run `tessera reset-two-factor --db postgres:\/\/…` \(or with TESSERA_DATABASE_URL set/);
+        assert.doesNotMatch(err.message, /--data/, 'the SQLite way out does not help a team database');
+        return true;
+      });
+    } finally {
+      await rm(refusedDir, { recursive: true, force: true });
+    }
+
+    const lines: string[] = [];
+    const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+    assert.equal(await main(['reset-two-factor'], io, {}), 2, 'no database named');
+    assert.equal(await main(['reset-two-factor', '--data', 'd', '--db', url], io, {}), 2);
+    assert.equal(await main(['reset-two-factor', '--db', 'mysql://x/y'], io, {}), 2);
+    assert.match(lines.join('\n'), /--db must be a postgres/);
+    const notTessera = await pg.newDatabase();
+    assert.equal(await main(['reset-two-factor', '--db', notTessera], io, {}), 1);
+    assert.match(lines.join('\n'), /no Tessera database at 127\.0\.0\.1:\d+\/t\d+_\d+/);
+    lines.length = 0;
+    const withPassword = url.replace('postgres@', 'postgres:pw-s3cret@');
+    assert.equal(await main(['reset-two-factor'], io, { TESSERA_DATABASE_URL: withPassword }), 0, lines.join('\n'));
+    assert.match(lines.join('\n'), /Removed two-factor authentication from 1 account\(s\) in the PostgreSQL database at 127\.0\.0\.1:\d+\/t\d+_\d+/);
+    assert.doesNotMatch(lines.join('\n'), /s3cret/);
+
+    const renewed = memoryKeySource();
+    const next = await startTestProvider({ databaseUrl: url, clock, dataKey: renewed });
+    try {
+      assert.ok(await renewed.load(), 'a new key was made');
+      assert.equal((await next.api.get('/user', { basic: s.user })).status, 200, 'the password alone signs in: 2FA was removed');
+    } finally {
+      await next.close();
+    }
   });
 
   describe('tessera serve --db', () => {

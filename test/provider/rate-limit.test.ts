@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseServeArgs } from '../../src/provider/cli';
 import { DEFAULT_RATE_LIMITS } from '../../src/provider/http/api-rate-limit';
-import { HOUR, ManualClock } from '../../src/provider/clock';
+import { HOUR } from '../../src/provider/clock';
 import { startProvider } from '../../src/provider/index';
 import type { RateLimitOverviewJson } from '../../src/shared/api-types';
 import { createUser } from '../builders/users';
@@ -253,8 +253,7 @@ describe('API rate limit', () => {
   });
 
   it('counts from blocks reserved in the store while plenty is left: exact counts, a store write per block', async () => {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-rate-blocks-'));
-    const a = await startInProcessProvider(dataDir, new ManualClock(Date.now()));
+    const a = await startInProcessProvider();
     try {
       const s = await newSession(a); // the sign-in counts 1
       const hit = a.store.rateLimits.hit.bind(a.store.rateLimits);
@@ -271,7 +270,6 @@ describe('API rate limit', () => {
       assert.equal(status.json.rate.used, 101, 'GET /rate_limit counts what was given out, not what was reserved');
     } finally {
       await a.close();
-      await rm(dataDir, { recursive: true, force: true });
     }
   });
 
@@ -325,8 +323,7 @@ describe('API rate limit', () => {
   });
 
   it('counting a request does not empty the token cache: a warm token is not looked up again', async () => {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-rate-cache-'));
-    const a = await startInProcessProvider(dataDir, new ManualClock(Date.now()));
+    const a = await startInProcessProvider();
     try {
       const s = await newSession(a);
       const tok = await createClassicToken(a, s, { scopes: ['user'] });
@@ -345,7 +342,6 @@ describe('API rate limit', () => {
       assert.equal(lookUps, 0, 'every answer came from the cache');
     } finally {
       await a.close();
-      await rm(dataDir, { recursive: true, force: true });
     }
   });
 

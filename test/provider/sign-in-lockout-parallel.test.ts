@@ -4,11 +4,7 @@
 // counts verifications and can hold them (as a slow hash under load would), so the burst is all in
 // flight before the first guess is answered.
 import * as assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { boundedPasswordHasher, DEFAULT_SCRYPT, PasswordHasher } from '../../src/provider/auth/passwords';
-import { ManualClock } from '../../src/provider/clock';
 import type { ApiResponse } from '../builders/api-client';
 import { createUser, type TestUser } from '../builders/users';
 import { freshOtp, totpAt } from '../builders/totp';
@@ -85,20 +81,17 @@ async function burst(held: HeldHasher, wrong: (() => Promise<ApiResponse>)[], ri
 
 describe('parallel guesses against one account', function () {
   this.timeout(120_000);
-  let dataDir: string;
   let t: InProcessProvider;
   let held: HeldHasher;
   let user: TestUser;
 
   beforeEach(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-burst-'));
     held = new HeldHasher();
-    t = await startInProcessProvider(dataDir, new ManualClock(Date.now()), [], { passwords: held.hasher });
+    t = await startInProcessProvider({ passwords: held.hasher });
     user = await createUser(t);
   });
   afterEach(async () => {
     await t.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   const basic = (password: string, otp?: string) => t.api.get('/user', { basic: { login: user.login, password }, ...(otp ? { otp } : {}) });

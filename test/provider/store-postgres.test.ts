@@ -1,14 +1,11 @@
-// The PostgreSQL store on a real PostgreSQL (test/harness/postgres.ts): the shared migration list
-// (once, even with two replicas starting together), the atomic statements the SQLite store is
-// tested for — also under concurrency, which PostgreSQL runs truly in parallel —, unique and busy
+// The PostgreSQL store on a real PostgreSQL (test/harness/postgres.ts; its migrations:
+// store-postgres-migrations.test.ts): the atomic statements the SQLite store is tested for — also under concurrency, which PostgreSQL runs truly in parallel —, unique and busy
 // errors, transactions, and the change version other replicas move through LISTEN/NOTIFY.
 import * as assert from 'node:assert/strict';
-import { Client, Pool } from 'pg';
+import { Client } from 'pg';
 import { UniqueViolation } from '../../src/provider/store/errors';
-import type { Migration } from '../../src/provider/store/sqlite/migrate';
-import { MIGRATIONS } from '../../src/provider/store/sqlite/migrations';
-import { appliedPgMigrations, runPgMigrations } from '../../src/provider/store/postgres/migrate';
 import { openPostgresStore, type PostgresStore } from '../../src/provider/store/postgres/postgres-store';
+import { startPostgresProxy } from './helpers/postgres-proxy';
 import { memoryKeySource, usePostgres } from './helpers/postgres-stores';
 
 const MIN = 60_000;
@@ -37,49 +34,6 @@ async function eventually(check: () => boolean, ms: number): Promise<boolean> {
 describe('provider PostgreSQL store', function () {
   this.timeout(60_000);
   const pg = usePostgres();
-
-  describe('migrations', () => {
-    it('every version of the shared list has its PostgreSQL SQL', () => {
-      for (const m of MIGRATIONS) assert.ok(m.postgres, `migration ${m.version} has no PostgreSQL version`);
-    });
-
-    it('runs once, in order, recording versions; two replicas starting together migrate once; refuses a newer database', async () => {
-      const url = await pg.newDatabase();
-      const a = new Pool({ connectionString: url });
-      const b = new Pool({ connectionString: url });
-      try {
-        const [ra, rb] = await Promise.all([runPgMigrations(a, MIGRATIONS), runPgMigrations(b, MIGRATIONS)]);
-        const versions = MIGRATIONS.map((m) => m.version);
-        assert.deepEqual([ra, rb].sort((x, y) => y.length - x.length), [versions, []], 'one replica migrated, the other found it done');
-        assert.deepEqual((await appliedPgMigrations(a)).map((m) => m.version), versions);
-        assert.deepEqual(await runPgMigrations(a, MIGRATIONS), [], 'idempotent');
-        const extra: Migration = { version: 999, name: 'later', up: 'unused', postgres: 'CREATE TABLE later_table (id INTEGER)' };
-        assert.deepEqual(await runPgMigrations(a, [...MIGRATIONS, extra]), [999]);
-        await assert.rejects(runPgMigrations(b, MIGRATIONS), /newer/);
-        const failing: Migration = { version: 1000, name: 'broken', up: 'unused', postgres: 'CREATE TABLE t1000 (id INTEGER); CREATE TABLE later_table (id INTEGER)' };
-        await assert.rejects(runPgMigrations(a, [...MIGRATIONS, extra, failing]), /migration 1000/);
-        assert.equal((await appliedPgMigrations(a)).length, MIGRATIONS.length + 1, 'a failed migration is rolled back, not recorded');
-        assert.equal((await a.query(`SELECT to_regclass('t1000') AS t`)).rows[0].t, null, 'nothing of it stays');
-        const noPostgres: Migration = { version: 1001, name: 'sqlite only', up: 'CREATE TABLE x (id INTEGER)' };
-        await assert.rejects(runPgMigrations(a, [...MIGRATIONS, extra, noPostgres]), /no PostgreSQL version/);
-      } finally {
-        await a.end();
-        await b.end();
-      }
-    });
-
-    it('two stores opening one new database at once both work on the one schema', async () => {
-      const url = await pg.newDatabase();
-      const [a, b] = await Promise.all([pg.openStore(url), pg.openStore(url)]);
-      try {
-        const u = await user(a, 'both');
-        assert.equal((await b.users.byLogin('BOTH'))?.id, u.id);
-      } finally {
-        await a.close();
-        await b.close();
-      }
-    });
-  });
 
   it('parallel attempts at two replicas get no more reservations than the threshold, and their failures all count', async () => {
     const url = await pg.newDatabase();
@@ -248,6 +202,31 @@ describe('provider PostgreSQL store', function () {
         await b.close();
       }
     });
+  });
+
+  it('a rate-limit hit or refund or an audit event whose answer was lost is not sent again (it ran once); a read is', async () => {
+    const url = await pg.newDatabase();
+    const proxy = await startPostgresProxy(Number(new URL(url).port));
+    const s = await pg.openStore(proxy.via(url));
+    try {
+      const lost = (err: unknown) => /Connection terminated unexpectedly/.test(String(err)) && s.isBusy(err);
+      proxy.loseAnswerTo('INSERT INTO rate_limits');
+      await assert.rejects(s.rateLimits.hit('k', T0, 10), lost);
+      assert.equal(await s.rateLimits.peek('k', T0), 1, 'the hit counted once');
+      assert.equal((await s.rateLimits.hit('k', T0, 10)).used, 2);
+      proxy.loseAnswerTo('UPDATE rate_limits SET used = used - 1');
+      await assert.rejects(s.rateLimits.refund('k', T0), lost);
+      assert.equal(await s.rateLimits.peek('k', T0), 1, 'refunded once');
+      const event = { action: 'test.event', createdAt: T0, actorId: null, actorLogin: null, userId: null, userLogin: null, orgId: null, orgLogin: null, tokenId: null, actorIp: null, data: {} };
+      proxy.loseAnswerTo('INSERT INTO audit_events');
+      await assert.rejects(s.audit.append(event), lost);
+      assert.equal(await s.audit.count({}), 1, 'one event');
+      proxy.loseAnswerTo('SELECT used FROM rate_limits');
+      assert.equal(await s.rateLimits.peek('k', T0), 1, 'a read is sent again on another connection');
+    } finally {
+      await s.close();
+      await proxy.close();
+    }
   });
 
   describe('transactions', () => {

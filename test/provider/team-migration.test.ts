@@ -3,11 +3,16 @@
 // database, as do 2FA sign-in (its secret re-encrypted under the team's own key), profiles,
 // organizations, a registered OAuth app with the token it issued and a device code still pending,
 // the audit log and the repositories; a second migration into the same database is refused.
+// A --from without tessera.db is refused with nothing made; the source's data key is only read
+// (--from-key for one kept elsewhere, as the extension keeps it); the URL may come from
+// TESSERA_DATABASE_URL; an id deleted before the move is never given again.
 // Every table of either engine is copied or deliberately skipped.
 import * as assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { git, hermeticGitEnv, runGit } from '../../bench/git-https/git-client';
 import { Client } from 'pg';
 import { ManualClock } from '../../src/provider/clock';
@@ -37,10 +42,11 @@ describe('tessera migrate: an embedded provider into a team database', function 
     await rm(tmp, { recursive: true, force: true });
   });
 
-  async function migrate(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  /** `tessera migrate ARGS` with `env` as its environment (never the test process's own). */
+  async function migrate(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
     let out = '';
     let err = '';
-    const code = await runMigrateCommand(args, { out: (l) => (out += `${l}\n`), err: (l) => (err += `${l}\n`) });
+    const code = await runMigrateCommand(args, { out: (l) => (out += `${l}\n`), err: (l) => (err += `${l}\n`) }, env);
     return { code, out, err };
   }
 
@@ -74,14 +80,39 @@ describe('tessera migrate: an embedded provider into a team database', function 
     assert.equal((await runGit(['clone', remote(embedded), work], { env })).code, 0);
     await git(['commit', '-q', '--allow-empty', '-m', 'made before the move'], { cwd: work, env });
     assert.equal((await runGit(['push', 'origin', 'HEAD:main'], { cwd: work, env })).code, 0);
+    // The token with the highest id is deleted before the move: its id is never given again.
+    const doomed = await createClassicToken(embedded, owner, { scopes: ['user'] });
+    assert.equal((await embedded.api.delete(`/user/personal-access-tokens/${doomed.id}`, { token: owner.token })).status, 204);
     const auditBefore = (await embedded.api.get('/user/audit-log?per_page=100', { token: owner.token })).json as { action: string }[];
     assert.ok(auditBefore.length > 3);
     await embedded.close();
 
     const url = await newTestDatabaseUrl();
     const teamDir = path.join(tmp, 'team');
-    const moved = await migrate(['--from', fromDir, '--to', url, '--data', teamDir]);
+    // A mistyped --from (a folder that is not there, or one without tessera.db) is refused before
+    // anything is made, in the source, the team folder or the database.
+    const typo = path.join(tmp, 'embeded');
+    const mistyped = await migrate(['--from', typo, '--to', url, '--data', teamDir]);
+    assert.equal(mistyped.code, 1);
+    assert.match(mistyped.err, new RegExp(`no Tessera database in ${typo} \\(tessera\\.db is missing\\)`));
+    assert.doesNotMatch(mistyped.out, /Every count matches/);
+    await assert.rejects(stat(typo), /ENOENT/, 'no folder made at the mistyped path');
+    await assert.rejects(stat(teamDir), /ENOENT/, 'no team folder made');
+    const empty = path.join(tmp, 'empty');
+    await mkdir(empty);
+    const fromEmpty = await migrate(['--from', empty, '--to', url, '--data', teamDir]);
+    assert.equal(fromEmpty.code, 1);
+    assert.match(fromEmpty.err, new RegExp(`no Tessera database in ${empty}`));
+    assert.deepEqual(await readdir(empty), [], 'nothing written to a folder without a database');
+
+    // The URL (with its password) from TESSERA_DATABASE_URL, not the command line.
+    const withPassword = url.replace('postgres@', 'postgres:pw-s3cret@');
+    assert.notEqual(withPassword, url);
+    const sourceKeyBefore = await readFile(path.join(fromDir, 'secret.key'), 'utf8');
+    const moved = await migrate(['--from', fromDir, '--data', teamDir], { TESSERA_DATABASE_URL: withPassword });
     assert.equal(moved.code, 0, moved.err);
+    assert.doesNotMatch(moved.out + moved.err, /s3cret/);
+    assert.equal(await readFile(path.join(fromDir, 'secret.key'), 'utf8'), sourceKeyBefore, "the source's key is only read");
     assert.match(moved.out, /users\s+3\n/);
     assert.match(moved.out, /organizations\s+1\n/);
     assert.match(moved.out, /bare repositories\s+1\n/);
@@ -94,6 +125,8 @@ describe('tessera migrate: an embedded provider into a team database', function 
 
     const team = await startTestProvider({ dataDir: teamDir, databaseUrl: url, reposDir: path.join(teamDir, 'repositories'), clock });
     open.push(team);
+    const first = await createClassicToken(team, owner, { scopes: ['user'] });
+    assert.ok(first.id > doomed.id, `the first token made on the team server gets an id the embedded provider never gave (${first.id}; the deleted one had ${doomed.id})`);
     const me = await team.api.get('/user', { token: tok.token });
     assert.equal(me.status, 200, me.text);
     assert.equal(me.json.login, owner.user.login);
@@ -132,6 +165,59 @@ describe('tessera migrate: an embedded provider into a team database', function 
     assert.match(again.err, /is not empty/);
   });
 
+  it("an embedded provider whose key is not in its data folder (VS Code's secret storage): refused without --from-key, nothing written; moved with it", async () => {
+    const clock = new ManualClock(Date.now());
+    const fromDir = path.join(tmp, 'vscode-embedded');
+    const key = randomBytes(32);
+    const secretStorage = {
+      where: "VS Code's secret storage",
+      load: async () => key,
+      save: async () => {
+        throw new Error('the key exists: nothing saves one');
+      },
+    };
+    const embedded = await startTestProvider({ dataDir: fromDir, databaseUrl: undefined, clock, dataKey: secretStorage });
+    await createUser(embedded);
+    const s = await newSession(embedded);
+    await enableTwoFactor(embedded, s.user);
+    await embedded.close();
+    const keyId = () => {
+      const db = new DatabaseSync(path.join(fromDir, 'tessera.db'), { readOnly: true });
+      try {
+        return (db.prepare('SELECT key_id FROM data_key').get() as { key_id: string }).key_id;
+      } finally {
+        db.close();
+      }
+    };
+    const recorded = keyId();
+
+    const url = await newTestDatabaseUrl();
+    const teamDir = path.join(tmp, 'team-vscode');
+    const refused = await migrate(['--from', fromDir, '--to', url, '--data', teamDir]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /two-factor secrets in .*vscode-embedded are encrypted with a data key that is not in the file .*secret\.key\. Give the source's key with --from-key FILE/);
+    await assert.rejects(stat(path.join(fromDir, 'secret.key')), /ENOENT/, 'no key made in the source');
+    assert.equal(keyId(), recorded, 'the source still belongs to its own key');
+    await assert.rejects(stat(teamDir), /ENOENT/);
+    const wrongKey = path.join(tmp, 'wrong.key');
+    await writeFile(wrongKey, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    const wrong = await migrate(['--from', fromDir, '--to', url, '--data', teamDir, '--from-key', wrongKey]);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.err, /the data key in the file .*wrong\.key is not the key the two-factor secrets in .*vscode-embedded are encrypted with/);
+
+    const exported = path.join(tmp, 'exported.key');
+    await writeFile(exported, `${key.toString('base64')}\n`, { mode: 0o600 });
+    const moved = await migrate(['--from', fromDir, '--to', url, '--data', teamDir, '--from-key', exported]);
+    assert.equal(moved.code, 0, moved.err);
+    assert.match(moved.out, /2FA secrets re-encrypted\s+1\n/);
+    assert.equal(keyId(), recorded);
+    await assert.rejects(stat(path.join(fromDir, 'secret.key')), /ENOENT/);
+    const team = await startTestProvider({ dataDir: teamDir, databaseUrl: url, reposDir: path.join(teamDir, 'repositories'), clock });
+    open.push(team);
+    assert.equal((await team.api.get('/user', { basic: s.user, otp: await freshOtp(team, s.user) })).status, 200, '2FA under the team key');
+    assert.equal((await team.api.get('/user', { basic: s.user })).status, 401);
+  });
+
   it('lists every table of either engine as copied or deliberately skipped', async () => {
     const copied = new Set<string>(COPIED_TABLES);
     for (const skipped of Object.keys(SKIPPED_TABLES)) assert.ok(!copied.has(skipped), `${skipped} is both copied and skipped`);
@@ -157,8 +243,13 @@ describe('tessera migrate: an embedded provider into a team database', function 
   });
 
   it('refuses bad arguments with a message', async () => {
-    assert.equal((await migrate(['--from', tmp])).code, 2);
+    const noTarget = await migrate(['--from', tmp, '--repos', tmp]);
+    assert.equal(noTarget.code, 2);
+    assert.match(noTarget.err, /--to postgres:\/\/… \(or TESSERA_DATABASE_URL\) is required/);
     assert.match((await migrate(['--from', tmp, '--to', 'mysql://x/y', '--repos', tmp])).err, /--to must be a postgres/);
+    const badEnv = await migrate(['--from', tmp, '--repos', tmp], { TESSERA_DATABASE_URL: 'mysql://x/y' });
+    assert.equal(badEnv.code, 2);
+    assert.match(badEnv.err, /TESSERA_DATABASE_URL must be a postgres/);
     assert.match((await migrate(['--from', tmp, '--to', 'postgres://h/db'])).err, /--repos DIR \(or --data TEAM_DIR\) is required/);
   });
 });

@@ -4,8 +4,6 @@
 // both first, so both hold it in their caches; then a change made through one of them (or through
 // a third connection) must be seen by the very next request to either.
 import * as assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { hashPassword } from '../../src/provider/auth/passwords';
@@ -43,15 +41,13 @@ async function startOtherProcess(dataDir: string): Promise<OtherProcess> {
 
 describeSqliteOnly('token authentication cache: every change is seen at once, in this process and by another one', function () {
   this.timeout(60_000);
-  let dataDir: string;
   let a: InProcessProvider;
   let b: OtherProcess;
   let both: [string, ApiClient][];
 
   before(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-cache-'));
-    a = await startInProcessProvider(dataDir, new ManualClock(Date.now()));
-    b = await startOtherProcess(dataDir);
+    a = await startInProcessProvider();
+    b = await startOtherProcess(a.dataDir);
     both = [
       ['this process', a.api],
       ['the other process', b.api],
@@ -60,7 +56,6 @@ describeSqliteOnly('token authentication cache: every change is seen at once, in
   after(async () => {
     await b?.stop();
     await a?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   /** GET /user with `token` on both providers, twice each (the second answer comes from the cache). */
@@ -132,7 +127,7 @@ describeSqliteOnly('token authentication cache: every change is seen at once, in
       assert.equal(res.status, 200, where);
       assert.match(res.headers.get('github-authentication-token-expiration') ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/, where);
     }
-    const db = new DatabaseSync(path.join(dataDir, DATABASE_FILE));
+    const db = new DatabaseSync(path.join(a.dataDir, DATABASE_FILE));
     try {
       db.exec('PRAGMA busy_timeout = 5000');
       db.prepare('UPDATE tokens SET expires_at = ? WHERE id = ?').run(new Date(Date.now() - DAY).toISOString(), tok.id);
@@ -177,7 +172,7 @@ describeSqliteOnly('token authentication cache: every change is seen at once, in
     const deleted = await createClassicToken(a, s, { scopes: ['user'] });
     await warm(revoked.token);
     await warm(deleted.token);
-    const db = new DatabaseSync(path.join(dataDir, DATABASE_FILE));
+    const db = new DatabaseSync(path.join(a.dataDir, DATABASE_FILE));
     try {
       db.exec('PRAGMA busy_timeout = 5000');
       db.prepare(`UPDATE tokens SET status = 'revoked' WHERE id = ?`).run(revoked.id);

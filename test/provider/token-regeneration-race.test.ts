@@ -4,11 +4,7 @@
 // authorized all 20 (they wait for their bodies), then sends the 20 bodies.
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { ManualClock } from '../../src/provider/clock';
 import { REGENERATION_CONFLICT_MESSAGE } from '../../src/provider/tokens/token-service';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
 import { newSession, type Session } from '../builders/sessions';
@@ -45,25 +41,22 @@ async function until(condition: () => boolean): Promise<void> {
 
 describe('token regeneration under concurrency', function () {
   this.timeout(60_000);
-  let dataDir: string;
   let t: InProcessProvider;
   let s: Session;
   /** Regeneration requests that passed authorization and wait for (or read) their body. */
   let waitingForBody = 0;
 
   before(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-regen-race-'));
     const countWaiting = (app: FastifyInstance) => {
       app.addHook('preParsing', async (request) => {
         if (request.url.endsWith('/regenerate')) waitingForBody++;
       });
     };
-    t = await startInProcessProvider(dataDir, new ManualClock(Date.now()), [countWaiting]);
+    t = await startInProcessProvider({ routes: [countWaiting] });
     s = await newSession(t);
   });
   after(async () => {
     await t?.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   const works = async (secret: string) => (await t.api.get('/user', { token: secret })).status === 200;

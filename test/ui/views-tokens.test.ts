@@ -101,6 +101,8 @@ describe('views (UI): account, two-factor and tokens', function () {
     await frame.locator('[data-testid="recovery-codes-saved"]').waitFor();
     const saved = fs.readFileSync(target, 'utf8');
     for (const c of list) assert.ok(saved.includes(c), `saved file has ${c}`);
+    // recovery codes get past two-factor: the file is the user's only
+    assert.equal((fs.statSync(target).mode & 0o777).toString(8), '600', 'the recovery codes file is 0600');
     fs.rmSync(folder, { recursive: true, force: true });
 
     await waitForRowDescription(page, 'Accounts', login, /2FA on$/);

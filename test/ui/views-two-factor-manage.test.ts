@@ -1,8 +1,8 @@
 // Two-factor after setup and the editor's own sign-in token, in the real workbench (packed .vsix,
 // embedded provider), driven like a user: enable 2FA in the webview, generate new recovery codes
 // (confirmed; the old codes stop working), turn 2FA off (confirmed; signing in needs no code any
-// more); then the sign-in token in the Tokens view is marked, deleting it warns that it signs the
-// account out, and confirming signs out cleanly (no view left claiming a signed-in account).
+// more); then the sign-in token in the Tokens view is marked, expiring it and deleting it warn that
+// it signs the account out, and confirming signs out cleanly (no view left claiming a signed-in account).
 // A screenshot of each step lands in test-results/ui/.
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -106,7 +106,7 @@ describe('views (UI): managing two-factor and the sign-in token', function () {
     await frame.locator('[data-testid="twofa-done"]').click();
   });
 
-  it("marks this editor's sign-in token; deleting it warns, then signs out cleanly", async () => {
+  it("marks this editor's sign-in token; expiring it warns; deleting it warns, then signs out cleanly", async () => {
     const { page } = wb;
     const listed = await client.get('/authorizations', { basic: { login, password } });
     const signIn = (listed.json as { id: number; note: string }[]).find((t) => t.note.startsWith('Tessera for VS Code on'));
@@ -115,6 +115,13 @@ describe('views (UI): managing two-factor and the sign-in token', function () {
     // Labelled for what it is; its note follows in the description.
     await treeItem(page, 'Tokens', "This editor's sign-in");
     assert.ok((await rowDescription(page, 'Tokens', "This editor's sign-in")).startsWith(`${signIn.note} · `));
+
+    // Expiring it would cut this editor off too: the same kind of warning as Delete (cancelled here).
+    await treeItemMenuPick(page, 'Tokens', "This editor's sign-in", 'Expire Token Now…');
+    const expireDialog = await waitForDialog(page, `This is the token this editor signs in with. Expiring it signs you out of ${login} here.`);
+    assert.match((await expireDialog.textContent()) ?? '', /until you sign in again/);
+    await screenshot(page, 'ui/views-sign-in-token-expire-warning');
+    await clickDialogButton(page, 'Cancel');
 
     await treeItemMenuPick(page, 'Tokens', "This editor's sign-in", 'Delete Token…');
     const dialog = await waitForDialog(page, `This is the token this editor signs in with. Deleting it signs you out of ${login} here.`);

@@ -7,6 +7,7 @@ import {
   parseAccountSecrets,
   secretKeyOf,
   serializeAccountSecrets,
+  sessionExpired,
   sessionIdOf,
   usableTokenSecrets,
   type AccountSecrets,
@@ -60,6 +61,23 @@ describe('extension: account secrets value', () => {
     assert.deepEqual(d.changed.map((s) => s.tokenId), [2]);
     const same = diffSessions(before, before);
     assert.equal(same.added.length + same.removed.length + same.changed.length, 0);
+  });
+
+  it("keeps a session's recorded expiry (a date or null) and reads values stored before it was recorded", () => {
+    const withExpiry = { ...value, sessions: [{ ...session(2, 's2'), expiresAt: '2025-02-01T00:00:00.000Z' }, { ...session(4, 's4'), expiresAt: null }, session(5, 's5')] };
+    assert.deepEqual(parseAccountSecrets(serializeAccountSecrets(withExpiry)), withExpiry);
+    const odd = parseAccountSecrets(JSON.stringify({ ...value, sessions: [{ ...session(2, 's2'), expiresAt: 12 }] }))!;
+    assert.equal('expiresAt' in odd.sessions[0]!, false, 'an expiry that is not a date string or null is dropped (unknown)');
+  });
+
+  it('a session has expired once its recorded expiry has passed; without one (none, or unknown) never', () => {
+    const at = Date.parse('2025-02-01T00:00:00Z');
+    const s = { ...session(2, 's2'), expiresAt: '2025-02-01T00:00:00.000Z' };
+    assert.equal(sessionExpired(s, at - 1), false);
+    assert.equal(sessionExpired(s, at), true);
+    assert.equal(sessionExpired({ ...s, expiresAt: null }, at + 1e12), false);
+    assert.equal(sessionExpired(session(2, 's2'), at + 1e12), false);
+    assert.equal(sessionExpired({ ...s, expiresAt: 'not a date' }, at + 1e12), false);
   });
 
   it('git may use session tokens and remembered tokens, never the admin token', () => {

@@ -1,7 +1,7 @@
 // scrypt password hashes: parameters stored with the hash, verification, rehash detection; the
 // provider's hasher runs a bounded number of them at once.
 import * as assert from 'node:assert/strict';
-import { boundedPasswordHasher, DEFAULT_SCRYPT, defaultHashConcurrency, hashPassword, needsRehash, Semaphore, verifyPassword } from '../../src/provider/auth/passwords';
+import { boundedPasswordHasher, DEFAULT_SCRYPT, defaultHashConcurrency, hashPassword, needsRehash, paddingLanes, Semaphore, verifyPassword } from '../../src/provider/auth/passwords';
 
 const CHEAP = { N: 2 ** 10, r: 8, p: 1, keyLength: 32 };
 
@@ -21,6 +21,19 @@ describe('provider passwords (scrypt)', () => {
     assert.equal(await verifyPassword('passwort', h), false);
     assert.equal(await verifyPassword('x', 'md5$abc'), false);
     assert.equal(await verifyPassword('x'.repeat(2000), h), false);
+  });
+
+  it('pads a verification to the current cost: a weaker stored hash, a malformed one or an overlong password costs what an unknown login costs', async () => {
+    const current = { ...CHEAP, p: 3 };
+    assert.equal(paddingLanes('pw', await hashPassword('pw', current), current), 0, 'a current hash needs no padding');
+    assert.equal(paddingLanes('pw', await hashPassword('pw', CHEAP), current), 2, 'p = 1 stored, p = 3 current: two more lanes');
+    assert.equal(paddingLanes('pw', await hashPassword('pw', { ...CHEAP, N: 2 ** 9 }), current), 3, 'half the N: 2.5 lanes short, rounded up');
+    assert.equal(paddingLanes('pw', await hashPassword('pw', { ...CHEAP, N: 2 ** 11, p: 2 }), current), 0, 'a stronger hash needs none');
+    assert.equal(paddingLanes('pw', 'md5$abc', current), 3, 'malformed: no scrypt ran');
+    assert.equal(paddingLanes('x'.repeat(2000), await hashPassword('pw', current), current), 3, 'too long to hash: no scrypt ran');
+    const hasher = boundedPasswordHasher({ params: current });
+    assert.equal(await hasher.verify('pw', await hashPassword('pw', CHEAP)), true, 'a padded verification still answers');
+    assert.equal(await hasher.verify('px', await hashPassword('pw', CHEAP)), false);
   });
 
   it('says when a stored hash is weaker than the current parameters', async () => {

@@ -3,8 +3,14 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { TokenJson } from '../../../src/shared/api-types';
 import { expiryText } from '../../../src/shared/token-text';
+import { copyText } from '../lib/copy';
 import { call } from '../lib/vscode-api';
 import { actions, state } from './state';
+
+async function copySecret(secret: string): Promise<void> {
+  state.copyError = await copyText(secret, 'the token');
+  actions.draw();
+}
 
 export function createdView(t: TokenJson): TemplateResult {
   const secret = t.token ?? '';
@@ -22,8 +28,10 @@ export function createdView(t: TokenJson): TemplateResult {
           </p>
           <div class="secret-row">
             <vscode-textfield id="new-token-secret" data-testid="new-token-secret" readonly .value=${secret} aria-label="New token secret" class="secret"></vscode-textfield>
-            <vscode-button data-testid="copy-secret" @click=${() => void call('copy', { text: secret, what: 'the token' })}>Copy</vscode-button>
-          </div>`}
+            <vscode-button data-testid="copy-secret" @click=${() => void copySecret(secret)}>Copy</vscode-button>
+          </div>
+          ${state.copyError ? html`<div class="field-error" role="alert" data-testid="copy-error">${state.copyError}</div>` : nothing}`}
+    ${state.createdWarning ? html`<p class="banner warning" role="alert" data-testid="created-warning">${state.createdWarning}</p>` : nothing}
     <dl class="props" data-testid="created-summary">
       <dt>Name</dt><dd data-testid="created-name">${t.name}</dd>
       <dt>Kind</dt><dd>${t.kind === 'fine_grained' ? 'Fine-grained' : 'Classic'}</dd>

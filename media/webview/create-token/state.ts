@@ -40,6 +40,10 @@ export interface CreateTokenState {
   createdAccountId: string;
   /** Set when the token was regenerated or deleted since: the secret shown no longer works. */
   superseded: 'regenerated' | 'deleted' | undefined;
+  /** The secret could not be kept for git (CreateTokenResult.warning). */
+  createdWarning: string;
+  /** Why the last Copy failed ('' when it did not). */
+  copyError: string;
 }
 
 /** What the views ask for; the entry script fills these in. */
@@ -83,6 +87,8 @@ export const state: CreateTokenState = {
   created: undefined,
   createdAccountId: '',
   superseded: undefined,
+  createdWarning: '',
+  copyError: '',
 };
 
 export const actions: Actions = {

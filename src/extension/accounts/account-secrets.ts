@@ -21,6 +21,11 @@ export interface StoredSession {
   readonly kind: 'classic' | 'fine_grained';
   readonly token: string;
   readonly createdAt: string;
+  /**
+   * When the token stops working (ISO 8601), as the provider last said: null for no expiry;
+   * absent in values stored before it was recorded (unknown: only the provider can tell).
+   */
+  readonly expiresAt?: string | null;
 }
 
 interface StoredToken {
@@ -83,7 +88,12 @@ export function parseAccountSecrets(raw: string | undefined): AccountSecrets | u
     v: SECRETS_VERSION,
     account: { providerOrigin: a.providerOrigin, userId: a.userId, login: a.login, twoFactorEnabled: a.twoFactorEnabled === true },
     admin: { tokenId: v.admin.tokenId, token: v.admin.token, createdAt: typeof v.admin.createdAt === 'string' ? v.admin.createdAt : '' },
-    sessions: sessions.map((s) => ({ ...s, kind: s.kind === 'fine_grained' ? 'fine_grained' : 'classic', scopes: [...s.scopes] })),
+    sessions: sessions.map(({ expiresAt, ...s }) => ({
+      ...s,
+      kind: s.kind === 'fine_grained' ? 'fine_grained' : 'classic',
+      scopes: [...s.scopes],
+      ...(expiresAt === null || typeof expiresAt === 'string' ? { expiresAt } : {}),
+    })),
     tokens,
   };
 }
@@ -107,6 +117,13 @@ export function diffSessions(before: readonly StoredSession[], after: readonly S
     removed: before.filter((s) => !a.has(s.id)),
     changed: after.filter((s) => b.has(s.id) && b.get(s.id)!.token !== s.token),
   };
+}
+
+/** True when the session's recorded expiry has passed at `now` (ms); never when none is recorded. */
+export function sessionExpired(s: StoredSession, now: number): boolean {
+  if (!s.expiresAt) return false;
+  const ms = Date.parse(s.expiresAt);
+  return !Number.isNaN(ms) && ms <= now;
 }
 
 /** Every token secret of the account that git may use (sessions and remembered tokens), by id. */

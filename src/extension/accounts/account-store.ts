@@ -34,6 +34,8 @@ export class AccountStore implements vscode.Disposable {
   private readonly cache = new Map<string, AccountSecrets>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private loadAll: Promise<void> | undefined;
+  /** Test hooks only (test-api.ts, ExtensionMode.Test): while set, writes fail with it, as with a locked keyring. */
+  refuseWrites: Error | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly accountsEmitter = new vscode.EventEmitter<void>();
   private readonly sessionsEmitter = new vscode.EventEmitter<SessionsChange>();
@@ -105,11 +107,13 @@ export class AccountStore implements vscode.Disposable {
   update(accountId: string, fn: (current: AccountSecrets | undefined) => AccountSecrets | undefined): Promise<AccountSecrets | undefined> {
     return this.enqueue(accountId, async () => {
       const before = this.cache.get(accountId);
-      const current = parseAccountSecrets(await this.secretGet(accountId));
+      const raw = await this.secretGet(accountId);
+      const current = parseAccountSecrets(raw);
       const next = fn(current);
       if (next) await this.secretStore(accountId, serializeAccountSecrets(next));
       else if (current) await this.secretDelete(accountId);
-      await this.apply(accountId, before, next);
+      // A value this version does not understand stays (only removeAccount deletes it): keep its metadata.
+      await this.apply(accountId, before, next, !next && !current && raw !== undefined);
       return next;
     });
   }
@@ -138,8 +142,16 @@ export class AccountStore implements vscode.Disposable {
     await this.update(accountId, (cur) => (cur ? { ...cur, account: { ...cur.account, ...patch } } : cur));
   }
 
-  removeAccount(accountId: string): Promise<AccountSecrets | undefined> {
-    return this.update(accountId, () => undefined);
+  /**
+   * Forgets the account: deletes its value whatever it holds, also one this version cannot read (a
+   * newer version's, a corrupted one), which nothing else here ever deletes.
+   */
+  removeAccount(accountId: string): Promise<void> {
+    return this.enqueue(accountId, async () => {
+      const before = this.cache.get(accountId);
+      if ((await this.secretGet(accountId)) !== undefined) await this.secretDelete(accountId);
+      await this.apply(accountId, before, undefined, false);
+    });
   }
 
   // ---- internals ----
@@ -167,13 +179,22 @@ export class AccountStore implements vscode.Disposable {
 
   private async reload(accountId: string, why: string): Promise<void> {
     const before = this.cache.get(accountId);
-    const next = parseAccountSecrets(await this.secretGet(accountId));
+    const raw = await this.secretGet(accountId);
+    const next = parseAccountSecrets(raw);
     if (!sameValue(before, next)) this.log.debug(`account ${accountId} changed (${why})`);
-    await this.apply(accountId, before, next);
+    const unreadable = !next && raw !== undefined;
+    if (unreadable && why !== 'read') {
+      this.log.warn(`account ${accountId}: its stored value is not one this version understands (a newer version's, or damaged); it is left as it is. Sign out to remove it, or sign in again to replace it.`);
+    }
+    await this.apply(accountId, before, next, unreadable);
   }
 
-  /** Updates the cache and metadata from a new value and fires what changed. */
-  private async apply(accountId: string, before: AccountSecrets | undefined, next: AccountSecrets | undefined): Promise<void> {
+  /**
+   * Updates the cache and metadata from a new value and fires what changed. `keepMeta`: there is no
+   * value this version can read, but one is still stored — the account stays listed, so that it can
+   * be signed out (which deletes that value) or signed in again.
+   */
+  private async apply(accountId: string, before: AccountSecrets | undefined, next: AccountSecrets | undefined, keepMeta: boolean): Promise<void> {
     if (next) this.cache.set(accountId, next);
     else this.cache.delete(accountId);
 
@@ -196,7 +217,7 @@ export class AccountStore implements vscode.Disposable {
         meta[i] = m;
         accountsChanged = true;
       }
-    } else if (i >= 0) {
+    } else if (i >= 0 && !keepMeta) {
       meta.splice(i, 1);
       accountsChanged = true;
     }
@@ -219,6 +240,7 @@ export class AccountStore implements vscode.Disposable {
 
   private async secretStore(accountId: string, value: string): Promise<void> {
     try {
+      if (this.refuseWrites) throw this.refuseWrites;
       await this.context.secrets.store(secretKeyOf(accountId), value);
     } catch (err) {
       throw new SecretStorageUnavailableError(err, SIGN_IN_NEEDS_SECRETS);

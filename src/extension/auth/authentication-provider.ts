@@ -4,9 +4,11 @@
 // list spelling do not matter); onDidChangeSessions fires for changes of this window and of others
 // (SecretStorage's onDidChange, through AccountStore). Each account's own sign-in is a session too
 // (sign-in-session.ts), listed for the unscoped query VS Code's Accounts menu makes; removing it
-// signs the account out.
+// signs the account out. A session whose token stopped working (expired, or gone, revoked or
+// denied on the provider) is dropped with a 'removed' event (session-pruning.ts), and asking for
+// its scopes again mints a new token.
 import * as vscode from 'vscode';
-import { sessionIdOf, type AccountSecrets, type StoredSession } from '../accounts/account-secrets';
+import { sessionExpired, sessionIdOf, type AccountSecrets, type StoredSession } from '../accounts/account-secrets';
 import type { CreateTokenRequest, TokenJson } from '../../shared/api-types';
 import { accountApi } from '../api/provider-api';
 import type { CoreServices } from '../core-services';
@@ -14,6 +16,7 @@ import { TesseraError, type AccountInfo } from '../services';
 import { pick, type PickItem } from './quick-input';
 import { canonicalScopes, expiresAt, parseScopes, sameScopeSet, ScopeGrammarError, sessionTokenName, type TokenRequest } from './scope-grammar';
 import { deleteToken } from './sign-in-core';
+import { dropExpiredSessions } from './session-pruning';
 import { diffSignInSessions, signInSession, signInSessionId } from './sign-in-session';
 import { signOutAndTell } from './sign-out-ui';
 
@@ -90,6 +93,7 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
       this.deps.core.log.error(`Sessions could not be read: ${err instanceof Error ? err.message : String(err)}`);
       return [];
     }
+    const now = Date.now();
     const out: vscode.AuthenticationSession[] = [];
     for (const secrets of store.allCached()) {
       const accountId = sessionAccountId(secrets);
@@ -97,7 +101,13 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
       const label = this.accountLabel(store.account(accountId), secrets);
       if (scopes === undefined) out.push(signInSession(accountId, label, secrets));
       for (const s of secrets.sessions) {
+        if (sessionExpired(s, now)) continue;
         if (scopes === undefined || sameScopeSet(s.scopes, scopes)) out.push(this.toSession(accountId, label, s));
+      }
+      if (secrets.sessions.some((s) => sessionExpired(s, now))) {
+        await dropExpiredSessions(this.deps.core, accountId, now).catch((err: unknown) =>
+          this.deps.core.log.warn(`Expired sessions of ${accountId} could not be dropped: ${err instanceof Error ? err.message : String(err)}`),
+        );
       }
     }
     return out;
@@ -120,9 +130,12 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
     const account = await this.chooseAccount(options?.account);
     if (!account) throw new vscode.CancellationError();
 
-    // Another window may have made the same session meanwhile.
-    const existing = (await core.store.read(account.id))?.sessions.find((s) => sameScopeSet(s.scopes, canonical));
+    // Another window may have made the same session meanwhile; one whose token expired is dropped.
+    const now = Date.now();
+    const same = ((await core.store.read(account.id))?.sessions ?? []).filter((s) => sameScopeSet(s.scopes, canonical));
+    const existing = same.find((s) => !sessionExpired(s, now));
     if (existing) return this.toSession(account.id, this.accountLabel(account, undefined), existing);
+    if (same.length) await dropExpiredSessions(core, account.id, now);
 
     let minted: TokenJson;
     try {
@@ -139,6 +152,7 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
       kind: minted.kind === 'fine_grained' ? 'fine_grained' : 'classic',
       token: minted.token!,
       createdAt: new Date().toISOString(),
+      expiresAt: minted.expires_at ?? null,
     };
     await core.store.update(account.id, (cur) => {
       if (!cur) throw new TesseraError('signed-out', 'The account was signed out while the token was made.');

@@ -4,7 +4,7 @@
 // and lets the user try again; a lockout says when to retry; a provider that is down is named.
 import * as vscode from 'vscode';
 import type { CoreServices } from '../core-services';
-import { normalizeOrigin } from '../provider/provider-directory';
+import { normalizeOrigin } from '../provider/origin';
 import { TesseraError, type AccountInfo } from '../services';
 import { BACK, inputStep, pick, type PickItem, type StepButton, type StepResult } from './quick-input';
 import { completeSignIn, requestAdminToken } from './sign-in-core';
@@ -123,7 +123,7 @@ export async function signInInteractive(core: CoreServices, opts: SignInOptions 
         title: TITLE,
         step: 2,
         totalSteps: total,
-        prompt: `Password for ${login}`,
+        prompt: `Password for ${login} on ${origin}`,
         placeholder: 'password',
         password: true,
         back: true,

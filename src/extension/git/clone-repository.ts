@@ -18,7 +18,7 @@ import { repositoryPickDescription } from './repository-pick';
 export interface CloneArgs {
   /** `owner/name`; skips the picker. */
   readonly fullName?: string;
-  /** The folder to clone into (the clone is `<parentDir>/<name>`); skips the folder dialog. */
+  /** The folder to clone into (the clone is `<parentDir>/<name>`); skips the folder dialog (test API only). */
   readonly parentDir?: string;
   /** 'none' skips the "open it?" question (tests). */
   readonly open?: 'ask' | 'none' | 'window' | 'workspace';

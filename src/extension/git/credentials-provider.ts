@@ -50,14 +50,6 @@ export class TesseraCredentialsProvider implements CredentialsProvider {
     private readonly hooks: CredentialHooks = {},
   ) {}
 
-  /** True for the embedded provider's origin, the configured provider and signed-in providers. */
-  isTesseraOrigin(origin: string): boolean {
-    const o = origin.toLowerCase();
-    if (this.core.providers.isEmbeddedOrigin(origin)) return true;
-    if (this.core.providers.configuredOrigin().toLowerCase() === o) return true;
-    return this.core.accounts().some((a) => a.providerOrigin.toLowerCase() === o);
-  }
-
   /** vscode.git asks here; the operation is not known, so a push-capable token is preferred. */
   async getCredentials(host: vscode.Uri): Promise<Credentials | undefined> {
     const url = `${host.scheme}://${host.authority.replace(/^.*@/, '')}${host.path}`;
@@ -74,7 +66,7 @@ export class TesseraCredentialsProvider implements CredentialsProvider {
   /** The token for a remote URL and operation (undefined: none, or not a Tessera origin). */
   async credentialsFor(remoteUrl: string, operation: GitOperation | 'unknown'): Promise<CredentialChoice | undefined> {
     const ref = parseRemoteUrl(remoteUrl);
-    if (!ref || !this.isTesseraOrigin(ref.origin)) return undefined;
+    if (!ref || !this.core.isTesseraOrigin(ref.origin)) return undefined;
     await this.core.providers.ensureReady(ref.origin);
     const candidates = await gatherCandidates(this.core, ref.origin);
     if (!ref.owner || !ref.repo) {

@@ -115,7 +115,7 @@ export class GitIntegration implements vscode.Disposable {
    */
   private async maybeOffer(repo: GitRepository): Promise<void> {
     const root = repo.rootUri.fsPath;
-    const origins = tesseraOriginsOf(repo, (o) => this.credentials.isTesseraOrigin(o));
+    const origins = tesseraOriginsOf(repo, (o) => this.core.isTesseraOrigin(o));
     const key = `${root}\n${origins.join(' ')}`;
     if (!origins.length || this.checking.has(root) || this.configured.has(key)) return;
     this.checking.add(root);
@@ -144,7 +144,7 @@ export class GitIntegration implements vscode.Disposable {
     const root = repo.rootUri.fsPath;
     if (this.askedThisWindow.has(root)) return;
     this.askedThisWindow.add(root);
-    const origins = tesseraOriginsOf(repo, (o) => this.credentials.isTesseraOrigin(o));
+    const origins = tesseraOriginsOf(repo, (o) => this.core.isTesseraOrigin(o));
     if (!(await this.setup.needs(root, origins)).length) return;
     await this.setup.ask(root, origins, 'git is waiting for a token now.');
   }
@@ -164,7 +164,7 @@ export class GitIntegration implements vscode.Disposable {
     let repo = fromArg ? api.repositories.find((r) => r.rootUri.fsPath === fromArg) : undefined;
     if (!repo && fromArg) {
       // A path that vscode.git has not opened (e.g. a fresh clone): configure it directly.
-      const origins = await originsOfPath(fromArg, (o) => this.credentials.isTesseraOrigin(o));
+      const origins = await originsOfPath(fromArg, (o) => this.core.isTesseraOrigin(o));
       if (!origins.length) {
         void vscode.window.showInformationMessage(`No remote of ${fromArg} points at a Tessera provider.`);
         return undefined;
@@ -173,7 +173,7 @@ export class GitIntegration implements vscode.Disposable {
       return fromArg;
     }
     if (!repo) {
-      const withTessera = api.repositories.filter((r) => tesseraOriginsOf(r, (o) => this.credentials.isTesseraOrigin(o)).length);
+      const withTessera = api.repositories.filter((r) => tesseraOriginsOf(r, (o) => this.core.isTesseraOrigin(o)).length);
       const list = withTessera.length ? withTessera : api.repositories;
       if (!list.length) {
         void vscode.window.showInformationMessage('There is no git repository open in this window.');
@@ -189,7 +189,7 @@ export class GitIntegration implements vscode.Disposable {
       }
     }
     if (!repo) return undefined;
-    const origins = tesseraOriginsOf(repo, (o) => this.credentials.isTesseraOrigin(o));
+    const origins = tesseraOriginsOf(repo, (o) => this.core.isTesseraOrigin(o));
     if (!origins.length) {
       void vscode.window.showInformationMessage(
         `No remote of ${repo.rootUri.fsPath} points at a Tessera provider (${this.core.providers.configuredOrigin()}).`,

@@ -29,7 +29,9 @@ export async function mintGitToken(core: CoreServices, account: AccountInfo, tar
       : { name: `git: repo (VS Code)`, scopes: ['repo'], expires_at: null };
   const token = await accountApi(core, account.id).createToken(body);
   if (!token.token) throw new Error('the provider did not return the new token');
-  await core.rememberTokenSecret(account.id, token.id, token.token);
+  // Best effort: git gets this token now either way; a failure only means it is not kept for next time.
+  const warning = await core.rememberTokenSecret(account.id, token.id, token.token);
+  if (warning) void vscode.window.showWarningMessage(`Created the token “${token.name}” for git on ${full}. ${warning}`);
   core.fireTokensChanged();
   core.log.info(`Created token ${token.id} for git on ${full}`);
   if (token.status === 'pending') {

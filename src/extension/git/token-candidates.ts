@@ -1,7 +1,8 @@
 // The tokens git could use on a provider: every token secret this window holds for the accounts of
 // that origin (session tokens and tokens the user minted), joined with the provider's current view
 // of each token (status, expiry, scopes, owner, repositories, permissions) from
-// GET /user/personal-access-tokens — so a revoked, denied or expired token is never offered.
+// GET /user/personal-access-tokens — so a revoked, denied or expired token is never offered. The
+// list goes to core.noteTokenList too: sessions whose token died are dropped.
 import type { RepositoryJson, TokenJson } from '../../shared/api-types';
 import { accountApi, allPages, originApi } from '../api/provider-api';
 import { usableTokenSecrets } from '../accounts/account-secrets';
@@ -54,6 +55,7 @@ export async function gatherCandidates(core: CoreServices, origin: string): Prom
       core.log.warn(`git credentials: the tokens of ${secrets.account.login} could not be listed (${err instanceof Error ? err.message : String(err)})`);
       continue;
     }
+    core.noteTokenList(accountId, tokens);
     for (const t of tokens) {
       const secret = known.get(t.id);
       if (!secret) continue;

@@ -7,22 +7,9 @@ import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { withSystemRoots } from '../api/http-client';
 import { EMBEDDED_HOST, embeddedOrigin, embeddedPortSetting, type EmbeddedProvider } from './embedded-provider';
+import { normalizeOrigin } from './origin';
 
 const REMOTE_POLL_MS = 5000;
-
-export function normalizeOrigin(url: string): string | undefined {
-  try {
-    const u = new URL(url.trim());
-    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && isLoopback(u.hostname))) return undefined;
-    return u.origin;
-  } catch {
-    return undefined;
-  }
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]' || hostname === '::1';
-}
 
 interface ProviderState {
   readonly origin: string;

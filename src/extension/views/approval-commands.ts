@@ -11,11 +11,15 @@ import type { OrgViewModel } from './org-view-model';
 
 const MAX_REASON = 1024;
 
-function targetsFrom(node: unknown, nodes: unknown, view: vscode.TreeView<unknown>): RequestNode[] {
+/**
+ * The requests a view menu passed (the clicked one, or the multi-selection). Without them (the
+ * palette, a keybinding, another extension) the user picks: a request still selected in the view
+ * from a while ago is never reviewed unasked.
+ */
+function targetsFrom(node: unknown, nodes: unknown): RequestNode[] {
   const fromArgs = Array.isArray(nodes) ? nodes.filter((n): n is RequestNode => n instanceof RequestNode) : [];
   if (fromArgs.length) return fromArgs;
-  if (node instanceof RequestNode) return [node];
-  return view.selection.filter((n): n is RequestNode => n instanceof RequestNode);
+  return node instanceof RequestNode ? [node] : [];
 }
 
 async function pickRequests(tree: ApprovalsTreeProvider, action: string): Promise<RequestNode[] | undefined> {
@@ -64,17 +68,16 @@ export async function reviewRequests(
 
 interface ApprovalCommandDeps {
   readonly tree: ApprovalsTreeProvider;
-  readonly view: vscode.TreeView<unknown>;
   readonly orgs: OrgViewModel;
   /** After a review (done or failed): the trees reload. */
   readonly afterChange: () => void;
 }
 
 export function registerApprovalCommands(services: TesseraServices, deps: ApprovalCommandDeps): vscode.Disposable[] {
-  const { tree, view, orgs } = deps;
+  const { tree, orgs } = deps;
   const review = async (action: 'approve' | 'deny', node: unknown, nodes: unknown) => {
     const verb = action === 'approve' ? 'Approve' : 'Deny';
-    let targets = targetsFrom(node, nodes, view);
+    let targets = targetsFrom(node, nodes);
     if (!targets.length) targets = (await pickRequests(tree, verb)) ?? [];
     if (!targets.length) return;
     const who = targets.length === 1 ? `“${targets[0]!.request.token_name}” from ${targets[0]!.request.owner.login}` : `${targets.length} requests`;

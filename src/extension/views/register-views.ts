@@ -154,7 +154,7 @@ export function registerViews(context: vscode.ExtensionContext, services: Tesser
         scheduleBackground();
       },
     }),
-    ...registerApprovalCommands(services, { tree: approvalsTree, view: approvalsView, orgs, afterChange: afterApprovals }),
+    ...registerApprovalCommands(services, { tree: approvalsTree, orgs, afterChange: afterApprovals }),
     ...registerDeviceCommands(services),
     ...registerAccountCommands(services, { orgs, accountsTree, panels, scheduleBackground: () => scheduleBackground() }),
   );

@@ -1,12 +1,13 @@
-// Changes to one token, shared by the tree's commands and the webviews: regenerate, change
-// expiry, expire now, delete. Each asks for confirmation where it destroys something (modal,
-// naming the token), tells the core about new secrets, and fires services.fireTokensChanged() so
-// every view refreshes.
+// Changes to one token, shared by the tree's commands and the webviews: create, regenerate,
+// change expiry, expire now, delete. Each asks for confirmation where it destroys something (modal,
+// naming the token), tells the core about new secrets — best effort: a new secret is handed back
+// to be shown even when it could not be kept — and fires services.fireTokensChanged() so every
+// view refreshes.
 import * as vscode from 'vscode';
 import { accountApi } from '../api/provider-api';
 import type { TesseraServices } from '../services';
-import type { TokenJson } from '../../shared/api-types';
-import type { ExpiryChoice } from '../../shared/webview-protocol';
+import type { CreateTokenRequest, TokenJson } from '../../shared/api-types';
+import type { CreateTokenResult, ExpiryChoice } from '../../shared/webview-protocol';
 import { expiryFromDate, expiryFromPreset, expiryText } from '../../shared/token-text';
 
 /** The `expires_at` value for a choice: ISO string, null (no expiry), or undefined (keep). */
@@ -32,6 +33,17 @@ export async function confirmModal(message: string, detail: string, action: stri
   return pick === action;
 }
 
+/**
+ * Makes a token (the Create Token form). Its secret comes back whatever keeping it does: when it
+ * could not be kept, with a warning that git will not use the token.
+ */
+export async function createToken(services: TesseraServices, accountId: string, body: CreateTokenRequest): Promise<CreateTokenResult> {
+  const token = await accountApi(services, accountId).createToken(body);
+  const warning = typeof token.token === 'string' ? await services.rememberTokenSecret(accountId, token.id, token.token) : undefined;
+  services.fireTokensChanged();
+  return { token, ...(warning ? { warning } : {}) };
+}
+
 export async function regenerateToken(
   services: TesseraServices,
   accountId: string,
@@ -49,7 +61,9 @@ export async function regenerateToken(
   }
   const expires_at = expiresAtFor(choice, Date.now());
   const fresh = await accountApi(services, accountId).regenerateToken(token.id, expires_at === undefined ? {} : { expires_at });
-  if (typeof fresh.token === 'string') await services.rememberTokenSecret(accountId, fresh.id, fresh.token);
+  // The old secret is dead now: the new one goes back to be shown whatever keeping it here does.
+  const warning = typeof fresh.token === 'string' ? await services.rememberTokenSecret(accountId, fresh.id, fresh.token) : undefined;
+  if (warning) void vscode.window.showWarningMessage(`“${token.name}” was regenerated. ${warning}`);
   services.fireTokensChanged();
   return fresh;
 }
@@ -62,12 +76,24 @@ export async function changeTokenExpiry(services: TesseraServices, accountId: st
   return updated;
 }
 
+/**
+ * Expires the token after a confirmation; the token this editor signs in with gets its own
+ * warning (expired, it no longer lets this editor reach the account). False when cancelled.
+ */
 export async function expireTokenNow(services: TesseraServices, accountId: string, token: TokenJson): Promise<boolean> {
-  const ok = await confirmModal(
-    `Expire the token “${token.name}” now?`,
-    `Right now it ${expiryText(token, Date.now())}. Expired, it stops working at once; you can regenerate it later with a new expiry.`,
-    'Expire Now',
-  );
+  const login = services.accounts().find((a) => a.id === accountId)?.login ?? 'this account';
+  const ok =
+    token.id === services.signInTokenId(accountId)
+      ? await confirmModal(
+          `This is the token this editor signs in with. Expiring it signs you out of ${login} here.`,
+          `“${token.name}” is how VS Code reaches Tessera as ${login}. Expired, it stops working at once: this editor can no longer reach ${login} (nor list, make or change tokens) until you sign in again, which makes a new one.`,
+          'Expire Now',
+        )
+      : await confirmModal(
+          `Expire the token “${token.name}” now?`,
+          `Right now it ${expiryText(token, Date.now())}. Expired, it stops working at once; you can regenerate it later with a new expiry.`,
+          'Expire Now',
+        );
   if (!ok) return false;
   // The provider sets the expiry to its own "now": the token is refused from the next request on.
   await accountApi(services, accountId).expireToken(token.id);

@@ -1,6 +1,7 @@
 // The tokens of every signed-in account, loaded on demand and shared by the Tokens tree, the
 // expiry status bar item and the request-status watcher. One load in flight per account; a
-// change anywhere (services.onDidChangeTokens) invalidates everything.
+// change anywhere (services.onDidChangeTokens) invalidates everything. Each list loaded is handed
+// to services.noteTokenList, so sessions whose token died on the provider are dropped.
 //
 // An invalidation reloads what the views show before it tells them to re-render, and only when
 // what they would show differs (a list, or a row's "expires in …" / "used …" as time passes): a re-render drops the workbench's handles of the tree's items until it has
@@ -51,7 +52,10 @@ export class TokenViewModel implements vscode.Disposable {
     const gen = this.generation;
     const p = withTimeout(this.fetchAll(accountId), LOAD_TIMEOUT_MS, this.services).then(
       (tokens) => {
-        if (gen === this.generation) this.cache.set(accountId, tokens);
+        if (gen === this.generation) {
+          this.cache.set(accountId, tokens);
+          this.services.noteTokenList(accountId, tokens);
+        }
         this.loaded.fire({ accountId, tokens });
         return tokens;
       },

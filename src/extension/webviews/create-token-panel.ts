@@ -1,7 +1,8 @@
 // The "Create Token" webview: classic (scopes) or fine-grained (owner, repositories, permission
 // matrix, justification), name, description, expiry. The provider validates; its field errors go
 // back to the form. The new secret goes to the webview once (never into webview state) and to the
-// core's SecretStorage through services.rememberTokenSecret.
+// core's SecretStorage through services.rememberTokenSecret; when that fails, the receipt still
+// shows the secret, with a warning that git will not use the token.
 import * as vscode from 'vscode';
 import type { TesseraServices } from '../services';
 import { TesseraError } from '../services';
@@ -9,7 +10,9 @@ import type { RepositoryJson, TokenPolicyJson } from '../../shared/api-types';
 import type { CreatedTokenState, CreateTokenCall, CreateTokenInit, CreateTokenResult, OwnerOption, RepositoryChoice } from '../../shared/webview-protocol';
 import { accountApi, allPages, type ProviderApi } from '../api/provider-api';
 import type { OrgViewModel } from '../views/org-view-model';
+import { createToken } from '../views/token-actions';
 import { copyToClipboard, WebviewHost } from './webview-host';
+import type { CallParams } from './call-params';
 
 const CREATE_TOKEN_VIEW_TYPE = 'tessera.createToken';
 const MAX_REPO_PAGES = 10;
@@ -66,8 +69,8 @@ export class CreateTokenPanel {
 
   private handlers() {
     return {
-      owners: async (p: unknown): Promise<OwnerOption[]> => {
-        const { accountId } = p as { accountId: string };
+      owners: async (p: CallParams): Promise<OwnerOption[]> => {
+        const accountId = p.string('accountId');
         const account = this.services.accounts().find((a) => a.id === accountId);
         if (!account) throw new TesseraError('signed-out', 'That account is no longer signed in.');
         const orgs = await this.orgs.orgs(accountId);
@@ -80,26 +83,21 @@ export class CreateTokenPanel {
         );
         return [{ login: account.login, isUser: true }, ...withPolicy];
       },
-      repos: async (p: unknown): Promise<RepositoryChoice[]> => {
-        const { accountId, owner, isUser } = p as { accountId: string; owner: string; isUser: boolean };
-        return this.repos(accountId, owner, isUser);
+      repos: async (p: CallParams): Promise<RepositoryChoice[]> => {
+        return this.repos(p.string('accountId'), p.string('owner'), p.boolean('isUser'));
       },
       /** tessera.createRepository for the form's owner; the new repository as the form lists it. */
-      createRepository: async (p: unknown): Promise<RepositoryChoice | undefined> => {
-        const { accountId, owner } = p as { accountId: string; owner: string };
+      createRepository: async (p: CallParams): Promise<RepositoryChoice | undefined> => {
+        const [accountId, owner] = [p.string('accountId'), p.string('owner')];
         const r = await vscode.commands.executeCommand<RepositoryJson | undefined>('tessera.createRepository', { accountId, owner });
         return r ? { id: r.id, name: r.name, full_name: r.full_name, private: r.private, owner: { login: r.owner.login } } : undefined;
       },
-      create: async (p: unknown): Promise<CreateTokenResult> => {
-        const { accountId, body } = p as CreateTokenCall;
-        const token = await accountApi(this.services, accountId).createToken(body);
-        if (typeof token.token === 'string') await this.services.rememberTokenSecret(accountId, token.id, token.token);
-        this.services.fireTokensChanged();
-        return { token };
+      create: async (p: CallParams): Promise<CreateTokenResult> => {
+        return createToken(this.services, p.string('accountId'), p.object<CreateTokenCall['body']>('body'));
       },
       /** The created token now (no secret: GET never has it), or `gone` once it was deleted. */
-      tokenState: async (p: unknown): Promise<CreatedTokenState> => {
-        const { accountId, tokenId } = p as { accountId: string; tokenId: number };
+      tokenState: async (p: CallParams): Promise<CreatedTokenState> => {
+        const [accountId, tokenId] = [p.string('accountId'), p.id('tokenId')];
         try {
           return { token: await accountApi(this.services, accountId).token(tokenId) };
         } catch (err) {
@@ -107,13 +105,9 @@ export class CreateTokenPanel {
           throw err;
         }
       },
-      copy: async (p: unknown) => {
-        const { text, what } = p as { text: string; what?: string };
-        await copyToClipboard(text, what);
-      },
-      openDetails: (p: unknown) => {
-        const { accountId, tokenId } = p as { accountId: string; tokenId: number };
-        this.openDetails(accountId, tokenId);
+      copy: async (p: CallParams) => copyToClipboard(p.string('text'), p.optionalString('what')),
+      openDetails: (p: CallParams) => {
+        this.openDetails(p.string('accountId'), p.id('tokenId'));
       },
       close: () => this.host?.dispose(),
     };

@@ -6,6 +6,7 @@ import { accountApi } from '../api/provider-api';
 import type { TesseraServices } from '../services';
 import type { OrgSettingsData, OrgSettingsInit, OrgSettingsSave } from '../../shared/webview-protocol';
 import { WebviewHost } from './webview-host';
+import type { CallParams } from './call-params';
 
 const ORG_SETTINGS_VIEW_TYPE = 'tessera.orgSettings';
 
@@ -35,8 +36,8 @@ class OrgSettingsPanel {
     const api = () => accountApi(this.services, this.accountId);
     return {
       load: async (): Promise<OrgSettingsData> => ({ policy: await api().tokenPolicy(this.org) }),
-      save: async (p: unknown): Promise<OrgSettingsData> => {
-        const { policy } = p as OrgSettingsSave;
+      save: async (p: CallParams): Promise<OrgSettingsData> => {
+        const policy = p.object<OrgSettingsSave['policy']>('policy');
         const saved = await api().updateTokenPolicy(this.org, policy);
         this.services.log.info(`Token policy of ${this.org} saved`);
         return { policy: saved };

@@ -7,7 +7,8 @@ import type { AuditEventJson, TokenJson } from '../../shared/api-types';
 import { accountApi } from '../api/provider-api';
 import { changeTokenExpiry, deleteToken, regenerateToken } from '../views/token-actions';
 import { copyToClipboard, WebviewHost } from './webview-host';
-import type { ExpiryChoice, TokenDetailsData, TokenDetailsInit } from '../../shared/webview-protocol';
+import type { TokenDetailsData, TokenDetailsInit } from '../../shared/webview-protocol';
+import type { CallParams } from './call-params';
 
 const TOKEN_DETAILS_VIEW_TYPE = 'tessera.tokenDetails';
 
@@ -80,13 +81,13 @@ export class TokenDetailsPanel {
         }
         return { token, events, eventsError, now: Date.now() };
       },
-      regenerate: async (p: unknown) => {
-        const { expiry } = p as { expiry: ExpiryChoice };
+      regenerate: async (p: CallParams) => {
+        const expiry = p.expiry('expiry');
         const fresh = await regenerateToken(this.services, this.accountId, await this.current(), expiry, { confirm: true });
         return fresh ? { token: fresh } : { cancelled: true };
       },
-      changeExpiry: async (p: unknown) => {
-        const { expiry } = p as { expiry: ExpiryChoice };
+      changeExpiry: async (p: CallParams) => {
+        const expiry = p.expiry('expiry');
         const updated = await changeTokenExpiry(this.services, this.accountId, await this.current(), expiry);
         return { token: updated };
       },
@@ -98,10 +99,7 @@ export class TokenDetailsPanel {
         }
         return { deleted: ok };
       },
-      copy: async (p: unknown) => {
-        const { text, what } = p as { text: string; what?: string };
-        await copyToClipboard(text, what);
-      },
+      copy: async (p: CallParams) => copyToClipboard(p.string('text'), p.optionalString('what')),
     };
   }
 

@@ -6,11 +6,22 @@ import * as vscode from 'vscode';
 import * as os from 'node:os';
 import type { TesseraServices } from '../services';
 import { accountApi } from '../api/provider-api';
+import { writePrivateFile } from '../private-file';
 import { confirmModal } from '../views/token-actions';
 import { copyToClipboard, WebviewHost } from './webview-host';
 import type { TwoFactorInit, TwoFactorSetupData } from '../../shared/webview-protocol';
+import type { CallParams } from './call-params';
 
 const TWO_FACTOR_VIEW_TYPE = 'tessera.twoFactor';
+
+/**
+ * Recovery codes get past two-factor authentication: on disk the file is the user's only (0600).
+ * Other file systems (a remote one) go through VS Code's, which has no notion of a mode.
+ */
+async function writeRecoveryCodes(target: vscode.Uri, text: string): Promise<void> {
+  if (target.scheme === 'file') await writePrivateFile(target.fsPath, text);
+  else await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+}
 
 async function qrSvgDataUri(text: string): Promise<string> {
   const imported = await import('qrcode');
@@ -50,9 +61,8 @@ export class TwoFactorPanel {
         const r = await accountApi(this.services, this.accountId).setUpTwoFactor();
         return { secret: r.secret, otpauthUri: r.otpauth_uri, qrDataUri: await qrSvgDataUri(r.otpauth_uri) };
       },
-      enable: async (p: unknown): Promise<{ recoveryCodes: readonly string[] }> => {
-        const { code } = p as { code: string };
-        const r = await accountApi(this.services, this.accountId).enableTwoFactor({ code: String(code).replace(/\s+/g, '') });
+      enable: async (p: CallParams): Promise<{ recoveryCodes: readonly string[] }> => {
+        const r = await accountApi(this.services, this.accountId).enableTwoFactor({ code: p.string('code').replace(/\s+/g, '') });
         this.onChanged(this.accountId, true);
         return { recoveryCodes: r.recovery_codes };
       },
@@ -78,12 +88,9 @@ export class TwoFactorPanel {
         this.onChanged(this.accountId, false);
         return { disabled: true };
       },
-      copy: async (p: unknown) => {
-        const { text, what } = p as { text: string; what?: string };
-        await copyToClipboard(text, what);
-      },
-      save: async (p: unknown): Promise<{ saved?: string }> => {
-        const { codes } = p as { codes: string[] };
+      copy: async (p: CallParams) => copyToClipboard(p.string('text'), p.optionalString('what')),
+      save: async (p: CallParams): Promise<{ saved?: string }> => {
+        const codes = p.strings('codes');
         const a = this.services.accounts().find((x) => x.id === this.accountId);
         // the home folder, never the workspace (where the file could end up in a commit)
         const base = vscode.Uri.file(os.homedir());
@@ -101,7 +108,7 @@ export class TwoFactorPanel {
           ...codes,
           '',
         ].join('\n');
-        await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+        await writeRecoveryCodes(target, text);
         return { saved: target.scheme === 'file' ? target.fsPath : target.toString() };
       },
       close: () => this.host.dispose(),

@@ -4,9 +4,10 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { escapeHtml } from '../../shared/html-escape';
 import { TesseraError } from '../services';
+import { CallParams } from './call-params';
 import type { FromWebview, ToWebview, WebviewError } from '../../shared/webview-protocol';
 
-type CallHandler = (params: unknown) => Promise<unknown> | unknown;
+type CallHandler = (params: CallParams) => Promise<unknown> | unknown;
 
 function makeNonce(): string {
   return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
@@ -128,7 +129,7 @@ export class WebviewHost implements vscode.Disposable {
       return;
     }
     try {
-      const result = await handler(m.params);
+      const result = await handler(new CallParams(m.method, m.params));
       this.post({ type: 'reply', id: m.id, ok: true, result: result ?? null });
     } catch (err) {
       const e = toWebviewError(err);

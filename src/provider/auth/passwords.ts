@@ -67,6 +67,23 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === parsed.key.length && timingSafeEqual(key, parsed.key);
 }
 
+/** The work one scrypt computation takes, in units of N·r (its p lanes run one after the other). */
+function lanesOf(params: ScryptParams, at: ScryptParams): number {
+  return (params.N * params.r * params.p) / (at.N * at.r);
+}
+
+/**
+ * How many scrypt lanes at `params` (N, r) a verification of `password` against `stored` must add
+ * so that it costs what a verification at `params` costs: a hash stored with weaker parameters
+ * (before they were raised), a malformed one or a password too long to hash would otherwise answer
+ * sooner than verifyUnknown does, and the time would tell that the login exists. 0 when none.
+ */
+export function paddingLanes(password: string, stored: string, params: ScryptParams = DEFAULT_SCRYPT): number {
+  const parsed = password.length <= MAX_PASSWORD_LENGTH ? parse(stored) : undefined;
+  const done = parsed ? lanesOf(parsed.params, params) : 0;
+  return Math.max(0, Math.ceil(params.p - done));
+}
+
 export function needsRehash(stored: string, params: ScryptParams = DEFAULT_SCRYPT): boolean {
   const parsed = parse(stored);
   if (!parsed) return true;
@@ -123,6 +140,8 @@ export function defaultHashConcurrency(): number {
   return Math.max(2, availableParallelism());
 }
 
+const PADDING_SALT = Buffer.alloc(16);
+
 /** `slots`: the semaphore every hash and verification takes (default: defaultHashConcurrency() slots). */
 export function boundedPasswordHasher(opts: { slots?: Semaphore; params?: ScryptParams } = {}): PasswordHasher {
   const slots = opts.slots ?? new Semaphore(defaultHashConcurrency());
@@ -130,7 +149,13 @@ export function boundedPasswordHasher(opts: { slots?: Semaphore; params?: Scrypt
   let dummyHash: Promise<string> | undefined;
   const hasher: PasswordHasher = {
     hash: (password) => slots.run(() => hashPassword(password, params)),
-    verify: (password, stored) => slots.run(() => verifyPassword(password, stored)),
+    verify: (password, stored) =>
+      slots.run(async () => {
+        const ok = await verifyPassword(password, stored);
+        const lanes = paddingLanes(password, stored, params);
+        if (lanes) await scrypt('', PADDING_SALT, { ...params, p: lanes });
+        return ok;
+      }),
     async verifyUnknown(password) {
       dummyHash ??= hasher.hash(randomBytes(16).toString('hex'));
       await hasher.verify(password.slice(0, MAX_PASSWORD_LENGTH), await dummyHash);

@@ -38,7 +38,11 @@ export class DataKeyError extends Error {
 
 /** The standalone provider's source: `${dataDir}/secret.key`, base64, mode 0600. */
 export function keyFileSource(dataDir: string): DataKeySource {
-  const file = path.join(dataDir, DATA_KEY_FILE);
+  return keyFileAt(path.join(dataDir, DATA_KEY_FILE));
+}
+
+/** A key file of the same format as secret.key (the key in base64 on one line) at any path. */
+export function keyFileAt(file: string): DataKeySource {
   return {
     where: `the file ${file}`,
     async load() {
@@ -105,7 +109,8 @@ interface UnlockOptions {
   /**
    * Several processes share the database, each with its own source (replicas): a key the
    * database already has is never replaced, even before any secret depends on it — a process
-   * that lacks it stops instead of taking the database away from the others.
+   * that lacks it stops instead of taking the database away from the others. This is the team
+   * database on PostgreSQL: messages name `reset-two-factor --db` as the way out, not `--data`.
    */
   shared?: boolean;
 }
@@ -175,29 +180,34 @@ export async function unlockDataKey(ledger: DataKeyLedger, source: DataKeySource
   }
 }
 
-const WAY_OUT = (dataDir: string) =>
-  `Restore that key from a backup (see "Data at rest" in docs/security.md). If it is lost for good, ` +
-  `run \`tessera reset-two-factor --data ${dataDir}\` once with the provider stopped: it removes ` +
-  `two-factor authentication from every account, and each user sets it up again.`;
+const WAY_OUT = (opts: UnlockOptions) =>
+  opts.shared
+    ? `Restore that key from a backup (see "Data at rest" in docs/security.md). If it is lost for good, ` +
+      `stop every replica and run \`tessera reset-two-factor --db postgres://…\` (or with TESSERA_DATABASE_URL set and no --db) once: ` +
+      `it removes two-factor authentication from every account in the shared database; the next replica to start makes the key ` +
+      `in its data folder (a new one if there is none) the database's key (copy it to every other replica), and each user sets two-factor up again.`
+    : `Restore that key from a backup (see "Data at rest" in docs/security.md). If it is lost for good, ` +
+      `run \`tessera reset-two-factor --data ${opts.dataDir}\` once with the provider stopped: it removes ` +
+      `two-factor authentication from every account, and each user sets it up again.`;
 
 const databaseName = (opts: UnlockOptions) => opts.database ?? `the database in ${opts.dataDir}`;
 
 function missingKey(opts: UnlockOptions, source: DataKeySource): DataKeyError {
   return new DataKeyError(
     `${databaseName(opts)} holds secrets encrypted with a data key that is not in ${source.where}. ` +
-      `Tessera will not make a new key, because the two-factor secrets already stored could then never be read. ${WAY_OUT(opts.dataDir)}`,
+      `Tessera will not make a new key, because the two-factor secrets already stored could then never be read. ${WAY_OUT(opts)}`,
   );
 }
 
 function notTheSharedKey(opts: UnlockOptions, source: DataKeySource): DataKeyError {
   return new DataKeyError(
     `${databaseName(opts)} belongs to a data key that is not in ${source.where}: every provider sharing it needs the same key ` +
-      `(copy the key of the first one). ${WAY_OUT(opts.dataDir)}`,
+      `(copy the key of the first one). ${WAY_OUT(opts)}`,
   );
 }
 
 function wrongKey(opts: UnlockOptions, source: DataKeySource): DataKeyError {
   return new DataKeyError(
-    `the data key in ${source.where} is not the key the secrets in ${databaseName(opts)} are encrypted with. ${WAY_OUT(opts.dataDir)}`,
+    `the data key in ${source.where} is not the key the secrets in ${databaseName(opts)} are encrypted with. ${WAY_OUT(opts)}`,
   );
 }

@@ -2,8 +2,9 @@
 // auth/principal-cache.ts, accounts and their repository counts in read-cache.ts):
 //  - Invalidation: tagged with the store's change version (Store.changeVersion) and emptied as soon
 //    as it moves: after any write through this process and after any commit by another process
-//    sharing the data. A store that cannot tell (undefined: a lost LISTEN connection) is read and
-//    nothing is kept; a read begun under an older version is handed out but not kept.
+//    sharing the data. A store that cannot tell (undefined: its LISTEN connection is lost or has
+//    not answered a recent check) is read and nothing is kept; a read begun under an older version
+//    is handed out but not kept.
 //  - Only reads through the store the cache was made for: a transaction's view of it (which sees
 //    its own uncommitted writes) reads past the cache.
 //  - Bounded: at most `maxEntries` keys, least recently used out first. Nothing is kept for a read

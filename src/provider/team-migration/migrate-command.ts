@@ -1,52 +1,69 @@
-// `tessera migrate --from DATA_DIR --to postgres://… [--data TEAM_DIR] [--repos DIR]`: the command
-// line of migrate-to-team.ts, printing what it copied.
+// `tessera migrate --from DATA_DIR [--to postgres://…] [--data TEAM_DIR] [--repos DIR] [--from-key FILE]`:
+// the command line of migrate-to-team.ts, printing what it copied. The URL may come from
+// TESSERA_DATABASE_URL instead of --to (as for `tessera serve`), which keeps its password out of argv.
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { keyFileSource } from '../secrets/data-key';
-import { ensurePrivateDirSync } from '../secrets/private-files';
-import { isPostgresUrl } from '../store/postgres/url';
+import { keyFileAt, keyFileSource } from '../secrets/data-key';
+import { databaseUrlOption } from '../store/postgres/url';
 import { migrateToTeam, TeamMigrationOptions } from './migrate-to-team';
 
-export const MIGRATE_USAGE = `       tessera migrate --from DATA_DIR --to postgres://USER@HOST/DB [--data TEAM_DIR] [--repos DIR]
+export const MIGRATE_USAGE = `       tessera migrate --from DATA_DIR [--to postgres://USER@HOST/DB] [--data TEAM_DIR] [--repos DIR]
+                       [--from-key FILE]
 
   migrate         copies an embedded provider (stopped first) into an empty team database:
                   accounts, profiles, 2FA, tokens, organizations, approvals, audit log, deploy
                   keys, registered OAuth apps and device codes, and its bare repositories into
                   --repos (default TEAM_DIR/repositories); not lockout or rate-limit counters,
-                  which start afresh. With --data, 2FA secrets are re-encrypted under
-                  TEAM_DIR/secret.key (made if missing); without it the team keeps
-                  DATA_DIR/secret.key.`;
+                  which start afresh. The database is --to or, without it, TESSERA_DATABASE_URL
+                  (keeps the password out of the command line; so do PGPASSWORD and ~/.pgpass).
+                  DATA_DIR must hold tessera.db; nothing is written to it. With --data, 2FA
+                  secrets are re-encrypted under TEAM_DIR/secret.key (made if missing); without
+                  it the team keeps DATA_DIR/secret.key. --from-key FILE: the source's data key
+                  (base64, as in secret.key) when it is not DATA_DIR/secret.key (the extension
+                  keeps its key in VS Code's secret storage).`;
 
-function parseMigrateArgs(argv: string[], cwd: string): TeamMigrationOptions {
+function parseMigrateArgs(argv: string[], cwd: string, env: NodeJS.ProcessEnv): TeamMigrationOptions {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { from: { type: 'string' }, to: { type: 'string' }, data: { type: 'string' }, repos: { type: 'string' } },
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      data: { type: 'string' },
+      repos: { type: 'string' },
+      'from-key': { type: 'string' },
+    },
   });
   if (positionals.length) throw new Error(`unexpected ${positionals.join(' ')}\n${MIGRATE_USAGE}`);
   if (!values.from) throw new Error(`--from DATA_DIR is required\n${MIGRATE_USAGE}`);
-  if (!values.to || !isPostgresUrl(values.to)) throw new Error(`--to must be a postgres:// or postgresql:// URL\n${MIGRATE_USAGE}`);
+  const toDatabaseUrl = databaseUrlOption(values.to, '--to', env);
+  if (!toDatabaseUrl) throw new Error(`--to postgres://… (or TESSERA_DATABASE_URL) is required: the team database\n${MIGRATE_USAGE}`);
   if (!values.repos && !values.data) throw new Error(`--repos DIR (or --data TEAM_DIR) is required: where the team keeps its repositories\n${MIGRATE_USAGE}`);
+  if (values['from-key'] === '') throw new Error(`--from-key needs a file\n${MIGRATE_USAGE}`);
   const teamDir = values.data ? path.resolve(cwd, values.data) : undefined;
   return {
     fromDataDir: path.resolve(cwd, values.from),
-    toDatabaseUrl: values.to,
+    toDatabaseUrl,
     reposDir: values.repos ? path.resolve(cwd, values.repos) : path.join(teamDir!, 'repositories'),
     ...(teamDir ? { teamKey: keyFileSource(teamDir), teamDir } : {}),
+    ...(values['from-key'] ? { sourceKey: keyFileAt(path.resolve(cwd, values['from-key'])) } : {}),
   };
 }
 
-export async function runMigrateCommand(argv: string[], io: { out: (line: string) => void; err: (line: string) => void }): Promise<number> {
-  let opts: TeamMigrationOptions & { teamDir?: string };
+export async function runMigrateCommand(
+  argv: string[],
+  io: { out: (line: string) => void; err: (line: string) => void },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  let opts: TeamMigrationOptions;
   try {
-    opts = parseMigrateArgs(argv, process.cwd());
+    opts = parseMigrateArgs(argv, process.cwd(), env);
   } catch (err) {
     io.err((err as Error).message);
     return 2;
   }
   try {
-    if (opts.teamDir) ensurePrivateDirSync(opts.teamDir);
     const summary = await migrateToTeam(opts);
     io.out('Migrated into the team database:');
     for (const [table, n] of Object.entries(summary.rows)) io.out(`  ${table.padEnd(26)} ${n}`);

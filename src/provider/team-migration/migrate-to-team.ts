@@ -2,18 +2,21 @@
 // it) into an empty team database on PostgreSQL and a repositories folder. Every row keeps its id,
 // so tokens (stored as digests) keep working, OAuth-issued ones still linked to their app; TOTP
 // secrets are re-encrypted under the team's data key. Refuses a target that holds any data; checks every table's count once committed.
+// The source must be an existing data folder (tessera.db in it); nothing is written to it beyond
+// its own pending schema migrations: its data key is only read, never made or rebound.
+import { existsSync } from 'node:fs';
 import { cp, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { Client } from 'pg';
 import { defaultRepositoriesRoot, repositoryPath } from '../git/bare-repos';
-import { type DataKeySource, keyFileSource, sqliteDataKeyLedger, unlockDataKey } from '../secrets/data-key';
+import { type DataKeySource, keyFileSource, unlockDataKey } from '../secrets/data-key';
 import { ensurePrivateDirSync } from '../secrets/private-files';
 import { SecretBox } from '../secrets/secret-box';
 import { pgDataKeyLedger } from '../store/postgres/data-key-ledger';
 import { openPostgresStore } from '../store/postgres/postgres-store';
 import { describePostgresUrl } from '../store/postgres/url';
-import { openSqliteStore } from '../store/sqlite/sqlite-store';
+import { DATABASE_FILE, openDatabase } from '../store/sqlite/database';
 import { holdsSealedTwoFactorSecrets, secretContext } from '../store/sqlite/two-factor';
 import { COPIED_TABLES, CopiedTable, copyTable, dropSeededRows, pgCount, pgDataCount, sqliteCount } from './table-copy';
 
@@ -26,8 +29,13 @@ export interface TeamMigrationOptions {
   reposDir: string;
   /** The team's data key. Default: the embedded provider's own key file (copy it to each replica). */
   teamKey?: DataKeySource;
-  /** The team server's data folder holding teamKey's file (made by the command when missing). */
+  /** The team server's data folder holding teamKey's file (made when missing). */
   teamDir?: string;
+  /**
+   * Where the source's data key is read (never written). Default: the embedded provider's own
+   * key file; the extension keeps its key in VS Code's secret storage instead.
+   */
+  sourceKey?: DataKeySource;
   log?: (line: string) => void;
 }
 
@@ -58,16 +66,23 @@ async function isEmptyFolder(dir: string): Promise<boolean> {
 export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMigrationSummary> {
   const log = opts.log ?? (() => undefined);
   const teamKey = opts.teamKey ?? keyFileSource(opts.fromDataDir);
+  const sourceKey = opts.sourceKey ?? keyFileSource(opts.fromDataDir);
+  // Checked before anything is opened: opening a missing database would make an empty one (and a
+  // key for it), and an empty source "migrates" without a word.
+  if (!existsSync(path.join(opts.fromDataDir, DATABASE_FILE))) {
+    throw new MigrationRefused(`no Tessera database in ${opts.fromDataDir} (${DATABASE_FILE} is missing): --from must name the embedded provider's data folder`);
+  }
   if (!(await isEmptyFolder(opts.reposDir))) throw new MigrationRefused(`the repositories folder ${opts.reposDir} is not empty`);
   await refuseNonEmptyDatabase(opts.toDatabaseUrl);
-  const source = await openSqliteStore(opts.fromDataDir);
+  const db = openDatabase(opts.fromDataDir);
   try {
-    const db = source.db;
-    const sourceBox = await unlockDataKey(sqliteDataKeyLedger(db, () => holdsSealedTwoFactorSecrets(db)), keyFileSource(opts.fromDataDir), { dataDir: opts.fromDataDir });
-    const target = await openPostgresStore(opts.toDatabaseUrl, { dataKey: teamKey, dataDir: opts.fromDataDir });
+    const sourceBox = await sourceSecretBox(db, sourceKey, opts.fromDataDir);
+    if (opts.teamDir) ensurePrivateDirSync(opts.teamDir);
+    const keyDir = opts.teamDir ?? opts.fromDataDir;
+    const target = await openPostgresStore(opts.toDatabaseUrl, { dataKey: teamKey, dataDir: keyDir });
     try {
       const where = `the PostgreSQL database at ${describePostgresUrl(opts.toDatabaseUrl)}`;
-      const targetBox = await unlockDataKey(pgDataKeyLedger(target.pool), teamKey, { dataDir: opts.fromDataDir, database: where, shared: true });
+      const targetBox = await unlockDataKey(pgDataKeyLedger(target.pool), teamKey, { dataDir: keyDir, database: where, shared: true });
       const client = await target.pool.connect();
       let broken: Error | undefined;
       try {
@@ -83,7 +98,11 @@ export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMig
           const reseal = (row: Record<string, unknown>) => {
             const context = secretContext(Number(row.user_id));
             const stored = String(row.secret);
-            const plain = SecretBox.isSealed(stored) ? sourceBox.open(stored, context) : stored;
+            let plain = stored;
+            if (SecretBox.isSealed(stored)) {
+              if (!sourceBox) throw new MigrationRefused('a two-factor secret was stored while migrating: stop the embedded provider first');
+              plain = sourceBox.open(stored, context);
+            }
             reencrypted++;
             return { ...row, secret: targetBox.seal(plain, context) };
           };
@@ -117,8 +136,31 @@ export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMig
       await target.close();
     }
   } finally {
-    await source.close();
+    db.close();
   }
+}
+
+/**
+ * The source's secrets' key, read from `source` and checked against the id the source database
+ * recorded; undefined when no secret is encrypted (nothing needs a key). Unlike a provider's
+ * start, it never makes a key nor records one in the source database.
+ */
+async function sourceSecretBox(db: DatabaseSync, source: DataKeySource, dataDir: string): Promise<SecretBox | undefined> {
+  if (!holdsSealedTwoFactorSecrets(db)) return undefined;
+  const recorded = (db.prepare('SELECT key_id FROM data_key WHERE id = 1').get() as { key_id: string } | undefined)?.key_id;
+  const key = await source.load();
+  const howToGiveIt =
+    `Give the source's key with --from-key FILE (the key in base64, as secret.key holds it). The extension's embedded provider ` +
+    `keeps its key in VS Code's secret storage: the command "Tessera: Export the Embedded Provider's Data Key…" writes it to a file. ` +
+    `Without the key, run \`tessera reset-two-factor --data\` on a copy of the folder and migrate the copy (each user then sets two-factor up again).`;
+  if (!key) {
+    throw new MigrationRefused(`the two-factor secrets in ${dataDir} are encrypted with a data key that is not in ${source.where}. ${howToGiveIt}`);
+  }
+  const box = new SecretBox(key);
+  if (box.keyId !== recorded) {
+    throw new MigrationRefused(`the data key in ${source.where} is not the key the two-factor secrets in ${dataDir} are encrypted with. ${howToGiveIt}`);
+  }
+  return box;
 }
 
 /**

@@ -101,22 +101,35 @@ export async function pgCount(client: { query: PoolClient['query'] }, table: Cop
 export async function copyTable(db: DatabaseSync, client: PoolClient, table: CopiedTable, transform: (row: Row) => Row = (r) => r): Promise<number> {
   const columns = await pgColumns(client, table);
   const rows = db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all() as Row[];
-  if (rows.length === 0) return 0;
-  const names = Object.keys(rows[0]);
-  const missing = names.filter((n) => !columns.has(n));
-  if (missing.length) throw new Error(`the PostgreSQL table ${table} has no column ${missing.join(', ')}: are both at the same schema version?`);
-  const list = names.map((n) => `"${n}"`).join(', ');
-  for (let i = 0; i < rows.length; i += BATCH) {
-    const batch = rows.slice(i, i + BATCH).map(transform);
-    const values: unknown[] = [];
-    const tuples = batch.map((row) => `(${names.map((n) => `$${values.push(pgValue(row[n]))}`).join(', ')})`);
-    await client.query(`INSERT INTO ${table} (${list}) VALUES ${tuples.join(', ')}`, values);
-  }
-  if (columns.has('id')) {
-    const seq = await client.query<{ seq: string | null }>(`SELECT pg_get_serial_sequence($1, 'id') AS seq`, [table]);
-    if (seq.rows[0].seq) {
-      await client.query(`SELECT setval($1::regclass, (SELECT max(id) FROM ${table}))`, [seq.rows[0].seq]);
+  if (rows.length > 0) {
+    const names = Object.keys(rows[0]);
+    const missing = names.filter((n) => !columns.has(n));
+    if (missing.length) throw new Error(`the PostgreSQL table ${table} has no column ${missing.join(', ')}: are both at the same schema version?`);
+    const list = names.map((n) => `"${n}"`).join(', ');
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const batch = rows.slice(i, i + BATCH).map(transform);
+      const values: unknown[] = [];
+      const tuples = batch.map((row) => `(${names.map((n) => `$${values.push(pgValue(row[n]))}`).join(', ')})`);
+      await client.query(`INSERT INTO ${table} (${list}) VALUES ${tuples.join(', ')}`, values);
     }
   }
+  if (columns.has('id')) await continueIds(db, client, table);
   return rows.length;
+}
+
+/**
+ * Moves `table`'s PostgreSQL id sequence to the source's high-water mark, so new rows get ids the
+ * source never gave: past the copied rows' ids and, for an AUTOINCREMENT table, past the ids of
+ * rows deleted before the move too (SQLite keeps that mark in sqlite_sequence and never gives an
+ * id twice; audit events and the extension name tokens by id, so an id given again would name
+ * another token). A table the source never wrote keeps its sequence as it is.
+ */
+async function continueIds(db: DatabaseSync, client: PoolClient, table: CopiedTable): Promise<void> {
+  const seq = (await client.query<{ seq: string | null }>(`SELECT pg_get_serial_sequence($1, 'id') AS seq`, [table])).rows[0].seq;
+  if (!seq) return;
+  const maxId = Number((db.prepare(`SELECT COALESCE(max(id), 0) AS n FROM ${table}`).get() as { n: number | bigint }).n);
+  const hasSequenceTable = db.prepare(`SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'`).get() !== undefined;
+  const given = hasSequenceTable ? (db.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').get(table) as { seq: number | bigint } | undefined) : undefined;
+  const highWater = Math.max(maxId, Number(given?.seq ?? 0));
+  if (highWater > 0) await client.query(`SELECT setval($1::regclass, $2)`, [seq, highWater]);
 }

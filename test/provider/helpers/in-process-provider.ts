@@ -1,12 +1,16 @@
 // The real app over its own store (SQLite in the data folder, or a fresh PostgreSQL database under
 // TESSERA_TEST_DB=postgres), listening on 127.0.0.1 in this process, for tests that also need the
 // context or the store behind it (to write past the API, or to hook the app).
-// Unlike startTestProvider, the data folder is the caller's: close() leaves it in place.
+// As with startTestProvider, a data folder the caller passes is the caller's (close() leaves it in
+// place); without one, the provider makes a temporary folder and close() removes it.
 import type { FastifyInstance } from 'fastify';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { buildApp } from '../../../src/provider/app';
 import type { PasswordHasher } from '../../../src/provider/auth/passwords';
-import type { ManualClock } from '../../../src/provider/clock';
+import { ManualClock } from '../../../src/provider/clock';
 import type { ProviderContext } from '../../../src/provider/context';
 import { createProviderContext } from '../../../src/provider/create-context';
 import type { RouteModule } from '../../../src/provider/routes';
@@ -24,26 +28,39 @@ export interface InProcessProvider extends TestProvider {
   execSql(sql: string): Promise<void>;
 }
 
-/**
- * `routes`: extra route modules, registered after the built-in ones (they may add hooks too).
- * `passwords`: the context's password hasher (e.g. one that counts or holds verifications;
- * default testPasswordHasher()).
- */
-export async function startInProcessProvider(
-  dataDir: string,
-  clock: ManualClock,
-  routes: readonly RouteModule[] = [],
-  opts: { passwords?: PasswordHasher } = {},
-): Promise<InProcessProvider> {
+export interface InProcessProviderOptions {
+  /** The data folder (kept on close); default a temporary folder, removed on close. */
+  dataDir?: string;
+  /** Default a ManualClock at the current time. */
+  clock?: ManualClock;
+  /** Extra route modules, registered after the built-in ones (they may add hooks too). */
+  routes?: readonly RouteModule[];
+  /** The context's password hasher (e.g. one that counts or holds verifications); default testPasswordHasher(). */
+  passwords?: PasswordHasher;
+}
+
+export async function startInProcessProvider(opts: InProcessProviderOptions = {}): Promise<InProcessProvider> {
+  const dataDir = opts.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'tessera-in-process-')));
+  const removeDataDir = async (): Promise<void> => {
+    if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
+  };
+  const clock = opts.clock ?? new ManualClock(Date.now());
   const databaseUrl = await testDatabaseUrl();
-  const store = databaseUrl ? await openPostgresStore(databaseUrl, { dataKey: keyFileSource(dataDir), dataDir }) : await openSqliteStore(dataDir);
+  let store: SqliteStore | PostgresStore;
+  try {
+    store = databaseUrl ? await openPostgresStore(databaseUrl, { dataKey: keyFileSource(dataDir), dataDir }) : await openSqliteStore(dataDir);
+  } catch (err) {
+    await removeDataDir();
+    throw err;
+  }
   const ctx = createProviderContext(store, { clock, dataDir, rateLimit: TEST_RATE_LIMIT, passwords: opts.passwords ?? testPasswordHasher() });
   let app: FastifyInstance;
   try {
-    app = buildApp(ctx, { routes });
+    app = buildApp(ctx, { routes: opts.routes ?? [] });
     await app.listen({ port: 0, host: '127.0.0.1' });
   } catch (err) {
     await store.close();
+    await removeDataDir();
     throw err;
   }
   ctx.origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -65,6 +82,7 @@ export async function startInProcessProvider(
       await app.close();
       await store.close();
       if (databaseUrl) await dropTestDatabase(databaseUrl);
+      await removeDataDir();
     },
   };
 }

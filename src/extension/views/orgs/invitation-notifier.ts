@@ -12,6 +12,8 @@ export class InvitationNotifier implements vscode.Disposable {
   constructor(
     private readonly services: TesseraServices,
     private readonly orgs: OrgViewModel,
+    /** Accepts the invitation (the click on "Accept" is the user's choice). */
+    private readonly accept: (ref: { accountId: string; org: string }) => Promise<unknown>,
   ) {
     this.subscription = orgs.onDidLoad((accountId) => void this.check(accountId));
   }
@@ -25,7 +27,7 @@ export class InvitationNotifier implements vscode.Disposable {
       this.told.add(key);
       const role = inv.role === 'admin' ? 'an owner' : 'a member';
       void vscode.window.showInformationMessage(`${login} is invited to join the organization ${inv.org} as ${role}.`, 'Accept', 'Later').then((c) => {
-        if (c === 'Accept') void vscode.commands.executeCommand('tessera.acceptOrgInvitation', { accountId, org: inv.org });
+        if (c === 'Accept') void this.accept({ accountId, org: inv.org }).catch((err: unknown) => this.services.showError(err, 'Accept invitation'));
       });
     }
   }

@@ -34,16 +34,33 @@ function orgArg(arg: unknown): Pick<OrgRef, 'accountId' | 'org'> | undefined {
   return undefined;
 }
 
+/** Memberships changed: reload the account's orgs (context keys follow) and the trees. */
+function reloadMemberships(deps: Pick<OrgCommandDeps, 'orgs' | 'tree'>, accountId?: string): void {
+  deps.orgs.invalidate();
+  deps.tree.refresh();
+  if (accountId) void deps.orgs.orgs(accountId).catch(() => undefined);
+}
+
+/**
+ * Accepts an invitation the user chose (in a picker, a confirmation or the invitation's own
+ * notification) and says so; the membership's state.
+ */
+export function invitationAccepter(services: TesseraServices, deps: Pick<OrgCommandDeps, 'orgs' | 'tree'>) {
+  return async (ref: Pick<OrgRef, 'accountId' | 'org'>): Promise<string> => {
+    const login = services.accounts().find((a) => a.id === ref.accountId)?.login ?? '';
+    const m = await accountApi(services, ref.accountId).acceptOrgInvitation(ref.org);
+    reloadMemberships(deps, ref.accountId);
+    void vscode.window.showInformationMessage(`${login} joined ${ref.org} as ${roleName(m.role)}.`);
+    return m.state;
+  };
+}
+
 export function registerOrgCommands(services: TesseraServices, deps: OrgCommandDeps): vscode.Disposable[] {
-  const { orgs, tree, settings } = deps;
+  const { orgs, settings } = deps;
   const cmd = (id: string, title: string, fn: (...args: unknown[]) => unknown) => registerCommand(services, id, fn, title);
   const ownedOrg = async (arg: unknown, title: string) => orgArg(arg) ?? (await pickOwnedOrg(services, orgs, title));
-  /** Memberships changed: reload the account's orgs (context keys follow) and the trees. */
-  const changed = (accountId?: string) => {
-    orgs.invalidate();
-    tree.refresh();
-    if (accountId) void orgs.orgs(accountId).catch(() => undefined);
-  };
+  const changed = (accountId?: string) => reloadMemberships(deps, accountId);
+  const accept = invitationAccepter(services, deps);
 
   return [
     cmd('tessera.refreshOrganizations', 'Refresh organizations', () => changed()),
@@ -142,17 +159,17 @@ export function registerOrgCommands(services: TesseraServices, deps: OrgCommandD
     }),
 
     cmd('tessera.acceptOrgInvitation', 'Accept invitation', async (arg) => {
-      const ref = orgArg(arg) ?? (await pickInvitation(services, orgs, 'Accept Invitation'));
+      // An invitation named by an argument (a tree item's click, another extension) is confirmed
+      // first; one chosen in the picker already was.
+      const named = orgArg(arg);
+      const ref = named ?? (await pickInvitation(services, orgs, 'Accept Invitation'));
       if (!ref) return undefined;
-      const login = services.accounts().find((a) => a.id === ref.accountId)?.login ?? '';
-      if (arg instanceof MyInvitationNode) {
+      if (named) {
+        const login = services.accounts().find((a) => a.id === ref.accountId)?.login ?? '';
         const ok = await confirmModal(`Join ${ref.org} as ${login}?`, `You accept the invitation: ${ref.org}'s owners then see you as a member, and its token policy applies to your tokens for it.`, 'Accept');
         if (!ok) return undefined;
       }
-      const m = await accountApi(services, ref.accountId).acceptOrgInvitation(ref.org);
-      changed(ref.accountId);
-      void vscode.window.showInformationMessage(`${login} joined ${ref.org} as ${roleName(m.role)}.`);
-      return m.state;
+      return accept(ref);
     }),
   ];
 }

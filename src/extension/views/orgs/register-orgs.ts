@@ -5,7 +5,7 @@ import type { TesseraServices } from '../../services';
 import { OrgSettingsPanels } from '../../webviews/org-settings-panel';
 import type { OrgViewModel } from '../org-view-model';
 import { InvitationNotifier } from './invitation-notifier';
-import { registerOrgCommands } from './org-commands';
+import { invitationAccepter, registerOrgCommands } from './org-commands';
 import { OrganizationsTreeProvider } from './orgs-tree';
 
 export interface OrganizationsInternals {
@@ -22,7 +22,7 @@ export function registerOrganizations(context: vscode.ExtensionContext, services
     tree,
     view,
     settings,
-    new InvitationNotifier(services, orgs),
+    new InvitationNotifier(services, orgs, invitationAccepter(services, { orgs, tree })),
     services.onDidChangeAccounts(() => settings.accountsChanged()),
     ...registerOrgCommands(services, { orgs, tree, settings }),
   );

@@ -6,9 +6,10 @@ export class PgAuditStore implements AuditStore {
   constructor(private readonly db: PgDb) {}
 
   async append(e: NewAuditEvent): Promise<AuditEventRecord> {
-    // An appended event is not a change any cache must see (Store.changeVersion): run as a read,
-    // so it does not count as this store's write (the audit table has no change trigger either).
-    const r = await this.db.rows(
+    // An appended event is not a change any cache must see (Store.changeVersion): bookkeeping, so
+    // it does not count as this store's write (the audit table has no change trigger either), and
+    // it is never sent twice.
+    const r = await this.db.bookkeeping(
       `INSERT INTO audit_events (action, created_at, actor_id, actor_login, user_id, user_login, org_id, org_login, token_id, actor_ip, data)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
       [e.action, e.createdAt, e.actorId, e.actorLogin, e.userId, e.userLogin, e.orgId, e.orgLogin, e.tokenId, e.actorIp, JSON.stringify(e.data)],

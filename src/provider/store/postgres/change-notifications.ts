@@ -7,6 +7,14 @@
 // the commit). While the listening connection is down the version is undefined: nothing is
 // cached until it is back (and the version moves once more, for what may have been missed).
 //
+// A connection can also die without a word (a NAT or firewall forgets it, a failover behind the
+// same address): no FIN or RST arrives, the socket stays open and notifications simply stop. So
+// the listener sends `SELECT 1` on it every `checkIntervalMs`: a check not answered within that
+// time (pg's query_timeout) ends the connection and a new one listens. Notifications are sent
+// on the connection in order, before the check's answer, so an answered check proves every
+// change committed before it was sent has been counted; the version is undefined once the last
+// answered check was sent more than two intervals ago (whatever the timers did meanwhile).
+//
 // Each store sets `tessera.instance` on its connections and the trigger sends it as the payload,
 // so a store skips its own notifications (it counts its own writes itself: database.ts).
 import { createHash } from 'node:crypto';
@@ -72,6 +80,9 @@ $fn$`);
 
 const RECONNECT_MS = [100, 250, 500, 1000, 2000];
 
+/** How often the listening connection is checked by default (and how long a check may take). */
+export const DEFAULT_CHECK_INTERVAL_MS = 5000;
+
 /** Listens for other writers' changes; counts them. */
 export class ChangeListener {
   /** Changes seen from others (plus one for each reconnection). */
@@ -81,11 +92,15 @@ export class ChangeListener {
   private closed = false;
   private attempts = 0;
   private timer: NodeJS.Timeout | undefined;
+  private checkTimer: NodeJS.Timeout | undefined;
+  /** When (performance.now()) the last answered check — or the LISTEN — was sent. */
+  private confirmedAt = 0;
 
   constructor(
     private readonly config: ClientConfig,
     private readonly instance: string,
     private readonly log: (message: string) => void = () => undefined,
+    private readonly checkIntervalMs = DEFAULT_CHECK_INTERVAL_MS,
   ) {}
 
   /** Resolves once listening (rejects when the first connection fails). */
@@ -93,34 +108,34 @@ export class ChangeListener {
     await this.connect();
   }
 
-  /** The version given this process's own committed writes; undefined while not listening. */
+  /**
+   * The version given this process's own committed writes; undefined while not listening, or
+   * when the connection has not answered a check sent in the last two intervals.
+   */
   version(localWrites: number): number | undefined {
-    return this.listening ? localWrites + this.remote : undefined;
+    if (!this.listening || performance.now() - this.confirmedAt > 2 * this.checkIntervalMs) return undefined;
+    return localWrites + this.remote;
   }
 
   private async connect(): Promise<void> {
-    const client = new Client(this.config);
+    // Every statement on this connection (the LISTEN, the checks) is answered within the interval or fails.
+    const client = new Client({ ...this.config, query_timeout: this.checkIntervalMs });
     this.client = client;
     client.on('notification', (msg) => {
       if (msg.channel === CHANGE_CHANNEL && msg.payload !== this.instance) this.remote++;
     });
-    const lost = () => {
-      if (this.client !== client) return;
-      this.listening = false;
-      this.client = undefined;
-      if (!this.closed) this.schedule();
-    };
     client.on('error', (err) => {
       this.log(`change notifications: connection lost (${err.message}); reconnecting`);
-      lost();
+      this.lost(client);
     });
-    client.on('end', lost);
+    client.on('end', () => this.lost(client));
     try {
       await client.connect();
+      const sentAt = performance.now();
       await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+      this.confirmedAt = sentAt;
     } catch (err) {
-      lost();
-      client.end().catch(() => undefined);
+      this.lost(client);
       throw err;
     }
     if (this.closed) {
@@ -130,6 +145,43 @@ export class ChangeListener {
     this.attempts = 0;
     this.remote++; // whatever happened while not listening
     this.listening = true;
+    this.scheduleCheck(client);
+  }
+
+  /** Checks `client` once more after an interval: an answer confirms it, anything else ends it. */
+  private scheduleCheck(client: Client): void {
+    this.checkTimer = setTimeout(() => {
+      this.checkTimer = undefined;
+      if (this.client !== client) return;
+      const sentAt = performance.now();
+      client.query('SELECT 1').then(
+        () => {
+          if (this.client !== client) return;
+          this.confirmedAt = sentAt;
+          this.scheduleCheck(client);
+        },
+        (err: Error) => {
+          if (this.client !== client) return;
+          this.log(`change notifications: the listening connection did not answer a check (${err.message}); reconnecting`);
+          this.lost(client);
+        },
+      );
+    }, this.checkIntervalMs);
+    this.checkTimer.unref();
+  }
+
+  /**
+   * `client` is no longer listening: the version is undefined until a new connection listens.
+   * Its socket is closed (pg destroys it when a statement is still waiting for an answer).
+   */
+  private lost(client: Client): void {
+    if (this.client !== client) return;
+    this.listening = false;
+    this.client = undefined;
+    if (this.checkTimer) clearTimeout(this.checkTimer);
+    this.checkTimer = undefined;
+    client.end().catch(() => undefined);
+    if (!this.closed) this.schedule();
   }
 
   private schedule(): void {
@@ -146,6 +198,7 @@ export class ChangeListener {
     this.closed = true;
     this.listening = false;
     if (this.timer) clearTimeout(this.timer);
+    if (this.checkTimer) clearTimeout(this.checkTimer);
     const c = this.client;
     this.client = undefined;
     await c?.end().catch(() => undefined);

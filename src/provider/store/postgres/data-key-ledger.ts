@@ -1,9 +1,13 @@
 // The PostgreSQL database's record of its data key (secrets/data-key.ts): the data_key table,
 // read and written in a transaction holding an advisory lock, so replicas starting together
 // agree on one key (the first makes and saves it; the others then find it in their source).
-import type { Pool } from 'pg';
+import { Client, type Pool } from 'pg';
 import type { DataKeyLedger } from '../../secrets/data-key';
 import { holdsSealedTwoFactorSecrets } from './two-factor';
+import { describePostgresUrl } from './url';
+
+/** Serializes key creation (and its reset) across replicas, for the rest of the transaction. */
+const LOCK_DATA_KEY = `SELECT pg_advisory_xact_lock(hashtext('tessera.data-key'))`;
 
 export function pgDataKeyLedger(pool: Pool): DataKeyLedger {
   return {
@@ -12,7 +16,7 @@ export function pgDataKeyLedger(pool: Pool): DataKeyLedger {
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
-        await client.query(`SELECT pg_advisory_xact_lock(hashtext('tessera.data-key'))`);
+        await client.query(LOCK_DATA_KEY);
         const out = await fn({
           async keyId() {
             const r = await client.query<{ key_id: string }>('SELECT key_id FROM data_key WHERE id = 1');
@@ -37,4 +41,35 @@ export function pgDataKeyLedger(pool: Pool): DataKeyLedger {
       }
     },
   };
+}
+
+/**
+ * `tessera reset-two-factor --db URL`, as sqlite/two-factor.ts's resetAllTwoFactor on SQLite:
+ * removes two-factor authentication (secrets and recovery codes) from every account and forgets
+ * the data key, in one transaction under the key's lock, so the next replica to start makes a new
+ * key. The way out when the team's key is lost for good. Returns how many accounts had two-factor
+ * set up or pending. Refuses a database without Tessera's schema.
+ */
+export async function resetAllTwoFactorPg(url: string): Promise<number> {
+  const client = new Client({ connectionString: url, application_name: 'tessera', connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const schema = await client.query<{ t: string | null }>(`SELECT to_regclass('data_key') AS t`);
+    if (!schema.rows[0].t) throw new Error(`no Tessera database at ${describePostgresUrl(url)} (it has no data_key table)`);
+    await client.query('BEGIN');
+    try {
+      await client.query(LOCK_DATA_KEY);
+      const { n } = (await client.query<{ n: string }>('SELECT count(*) AS n FROM two_factor')).rows[0];
+      await client.query('DELETE FROM recovery_codes');
+      await client.query('DELETE FROM two_factor');
+      await client.query('DELETE FROM data_key');
+      await client.query('COMMIT');
+      return Number(n);
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  } finally {
+    await client.end();
+  }
 }

@@ -98,8 +98,26 @@ export class PgDb {
     return this.tx.client;
   }
 
-  /** A read: a prepared statement of its connection (statementName). */
-  async rows(sql: string, args: unknown[] = []): Promise<Row[]> {
+  /**
+   * A read: a prepared statement of its connection (statementName), sent again after a lost
+   * connection (isLostConnection). Also a write that may run twice (idempotent: a timestamp set,
+   * expired rows deleted) and that no cache holds.
+   */
+  rows(sql: string, args: unknown[] = []): Promise<Row[]> {
+    return this.prepared(sql, args, this.tx ? 0 : this.lostConnectionRetries());
+  }
+
+  /**
+   * Bookkeeping written on nearly every request that no cache holds (audit events, rate-limit
+   * counters): prepared like a read and, like one, not counted as this store's write
+   * (Store.changeVersion). Never sent again after a lost connection: the server may have
+   * committed it before the answer was lost, and a second run would count it twice.
+   */
+  bookkeeping(sql: string, args: unknown[] = []): Promise<Row[]> {
+    return this.prepared(sql, args, 0);
+  }
+
+  private async prepared(sql: string, args: unknown[], resends: number): Promise<Row[]> {
     const target = this.target();
     for (let attempt = 1; ; attempt++) {
       try {
@@ -108,7 +126,7 @@ export class PgDb {
         const result = name ? await target.query({ name, text: sql, values }) : await target.query(sql, values);
         return result.rows;
       } catch (err) {
-        if (this.tx || !isLostConnection(err) || attempt > this.lostConnectionRetries()) throw err;
+        if (!isLostConnection(err) || attempt > resends) throw err;
       }
     }
   }

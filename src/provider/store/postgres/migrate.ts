@@ -18,7 +18,10 @@ export async function runPgMigrations(
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK_SQL})`);
+    // Another replica may be migrating for longer than the connection's lock_timeout (which holds
+    // for advisory locks too): wait for it as long as it takes, then restore the session's own.
+    // One implicit transaction: if the wait fails, the SET is rolled back with it.
+    await client.query(`SET lock_timeout = 0; SELECT pg_advisory_lock(${MIGRATION_LOCK_SQL}); RESET lock_timeout`);
     try {
       await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
         version INTEGER PRIMARY KEY,

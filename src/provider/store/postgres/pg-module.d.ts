@@ -14,6 +14,10 @@ declare module 'pg' {
     statement_timeout?: number;
     lock_timeout?: number;
     keepAlive?: boolean;
+    /** Idle time before the first TCP keepalive probe (default: the system's, often two hours). */
+    keepAliveInitialDelayMillis?: number;
+    /** A statement not answered within this time fails with "Query read timeout" (client side). */
+    query_timeout?: number;
   }
 
   export interface PoolConfig extends ClientConfig {

@@ -33,6 +33,8 @@ import { PgUserStore } from './users';
 
 /** How long a statement waits for a row lock, and a request for a pooled connection, before the database counts as busy. */
 const PG_WAIT_MS = 5000;
+/** Idle time before TCP keepalive probes start on every connection (the system default is often 2 hours). */
+const KEEPALIVE_DELAY_MS = 10_000;
 
 interface PostgresStoreOptions {
   /** Where the key that encrypts the database's secrets is kept: every replica needs the same key. */
@@ -41,6 +43,12 @@ interface PostgresStoreOptions {
   dataDir?: string;
   /** Pooled connections (default 10). */
   maxConnections?: number;
+  /**
+   * How often the connection that LISTENs for other replicas' changes is checked (`SELECT 1`,
+   * answered within the same time); default 5 s. A replica trusts its caches only while a check
+   * sent within two intervals has been answered.
+   */
+  listenCheckIntervalMs?: number;
   log?: (message: string) => void;
 }
 
@@ -160,12 +168,14 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions)
     application_name: 'tessera',
     connectionTimeoutMillis: PG_WAIT_MS,
     keepAlive: true,
+    // A peer that vanished is found by the system's probes after this much idle time, not hours.
+    keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
   };
   const pool = new Pool({ ...config, max: opts.maxConnections ?? 10, idleTimeoutMillis: 30_000 });
   // An idle pooled connection that breaks (database restart) must not crash the provider; the
   // pool drops it and the next request gets a new one (or a 503 while the database is away).
   pool.on('error', (err) => log(`database connection lost: ${err.message}`));
-  const listener = new ChangeListener(config, instance, log);
+  const listener = new ChangeListener(config, instance, log, opts.listenCheckIntervalMs);
   try {
     await runPgMigrations(pool, MIGRATIONS, { afterMigrating: installChangeTriggers });
     const box = await unlockDataKey(pgDataKeyLedger(pool), opts.dataKey, {

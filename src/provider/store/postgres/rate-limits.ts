@@ -15,19 +15,20 @@ const HIT = `INSERT INTO rate_limits AS r (key, window_start, used, granted) VAL
   RETURNING used, granted, window_start`;
 
 /**
- * Counter writes are bookkeeping no cache holds (Store.changeVersion): they run as reads, so they
- * do not count as this store's writes, and the rate_limits table has no change trigger.
+ * Counter writes are bookkeeping no cache holds (Store.changeVersion): they do not count as this
+ * store's writes, and the rate_limits table has no change trigger. A hit or a refund is never sent
+ * again after a lost connection (it may have counted already); pruning may run twice.
  */
 export class PgRateLimitStore implements RateLimitStore {
   constructor(private readonly db: PgDb) {}
 
   async hit(key: string, windowStart: Date, limit: number, units = 1): Promise<RateLimitCount> {
-    const [r] = await this.db.rows(HIT, [key, windowStart, limit, Math.max(1, Math.floor(units))]);
+    const [r] = await this.db.bookkeeping(HIT, [key, windowStart, limit, Math.max(1, Math.floor(units))]);
     return { used: Number(r.used), windowStart: new Date(r.window_start as Date), granted: Number(r.granted) };
   }
 
   async refund(key: string, windowStart: Date): Promise<void> {
-    await this.db.rows('UPDATE rate_limits SET used = used - 1 WHERE key = $1 AND window_start = $2 AND used > 0 RETURNING used', [key, windowStart]);
+    await this.db.bookkeeping('UPDATE rate_limits SET used = used - 1 WHERE key = $1 AND window_start = $2 AND used > 0 RETURNING used', [key, windowStart]);
   }
 
   async peek(key: string, windowStart: Date): Promise<number> {

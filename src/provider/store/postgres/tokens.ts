@@ -154,7 +154,8 @@ export class PgTokenStore implements TokenStore {
 
   async touchLastUsed(id: number, now: Date, minIntervalMs: number): Promise<boolean> {
     // Bookkeeping, not a change any cache must see (Store.changeVersion): run as a read, so it
-    // does not count as this store's write; the change triggers leave this column out too.
+    // does not count as this store's write (the change triggers leave this column out too), and
+    // sent again after a lost connection (setting the time twice does no harm).
     const r = await this.db.rows(
       'UPDATE tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3) RETURNING id',
       [now, id, new Date(now.getTime() - minIntervalMs)],

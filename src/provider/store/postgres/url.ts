@@ -15,3 +15,16 @@ export function describePostgresUrl(url: string): string {
     return '(unparsable URL)';
   }
 }
+
+/**
+ * The team database's URL for a command: the flag's value when given, else TESSERA_DATABASE_URL
+ * from `env` (which keeps the password out of the process's argv), else undefined. Throws an
+ * Error naming where the URL came from when it is not a PostgreSQL URL.
+ */
+export function databaseUrlOption(flagValue: string | undefined, flag: string, env: NodeJS.ProcessEnv): string | undefined {
+  const url = flagValue ?? (env.TESSERA_DATABASE_URL || undefined);
+  if (url !== undefined && !isPostgresUrl(url)) {
+    throw new Error(`${flagValue !== undefined ? flag : 'TESSERA_DATABASE_URL'} must be a postgres:// or postgresql:// URL`);
+  }
+  return url;
+}

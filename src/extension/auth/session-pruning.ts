@@ -1,0 +1,81 @@
+// Sessions whose token stopped working are dropped, so that other extensions are not handed a dead
+// token: one whose recorded expiry has passed (getSessions and createSession check it), and one the
+// provider says is gone, revoked, denied or expired once the editor sees the account's token list
+// (the Tokens view's loads, git's candidates). Dropping goes through AccountStore.update, so
+// onDidChangeSessions announces each removal, here and in the other windows.
+import type { TokenJson } from '../../shared/api-types';
+import { isExpired } from '../../shared/token-text';
+import { sessionExpired, type AccountSecrets, type StoredSession } from '../accounts/account-secrets';
+import { accountApi } from '../api/provider-api';
+import type { CoreServices } from '../core-services';
+import { TesseraError } from '../services';
+
+/** The provider's word on a session's token: its current state, or gone (404). */
+type TokenState = TokenJson | 'gone';
+
+function works(t: TokenState, now: number): t is TokenJson {
+  return t !== 'gone' && (t.status === 'active' || t.status === 'pending') && !isExpired(t, now);
+}
+
+/** Applies `next` (undefined: drop) to the account's sessions when it changes one; logs each drop. */
+async function reviseSessions(core: CoreServices, accountId: string, next: (s: StoredSession) => StoredSession | undefined, why: (s: StoredSession) => string): Promise<void> {
+  const changes = (v: AccountSecrets | undefined) => !!v?.sessions.some((s) => next(s) !== s);
+  if (!changes(core.store.cached(accountId))) return;
+  const dropped: StoredSession[] = [];
+  await core.store.update(accountId, (cur) => {
+    if (!cur || !changes(cur)) return cur;
+    const sessions: StoredSession[] = [];
+    for (const s of cur.sessions) {
+      const n = next(s);
+      if (n) sessions.push(n);
+      else dropped.push(s);
+    }
+    return { ...cur, sessions };
+  });
+  for (const s of dropped) core.log.info(`Session ${s.id} dropped: its token ${why(s)}`);
+}
+
+/** Drops the account's sessions whose recorded expiry has passed at `now`. */
+export function dropExpiredSessions(core: CoreServices, accountId: string, now = Date.now()): Promise<void> {
+  return reviseSessions(core, accountId, (s) => (sessionExpired(s, now) ? undefined : s), (s) => `expired at ${s.expiresAt}`);
+}
+
+/**
+ * The account's token list as the provider just gave it: records each session token's expiry, and
+ * drops the sessions whose token no longer works. A session whose token the list leaves out, or
+ * shows as not working, is asked about first (GET): a list can miss a token made or changed while
+ * it loaded. When that answer fails, the session stays.
+ */
+export async function reconcileSessions(core: CoreServices, accountId: string, listed: readonly TokenJson[], now = Date.now()): Promise<void> {
+  const sessions = core.store.cached(accountId)?.sessions ?? [];
+  if (!sessions.length) return;
+  const byId = new Map(listed.map((t) => [t.id, t]));
+  const state = new Map<number, TokenState>();
+  for (const s of sessions) {
+    const seen = byId.get(s.tokenId);
+    if (seen && works(seen, now)) {
+      state.set(s.tokenId, seen);
+      continue;
+    }
+    try {
+      state.set(s.tokenId, await accountApi(core, accountId).token(s.tokenId));
+    } catch (err) {
+      if (err instanceof TesseraError && err.kind === 'not-found') state.set(s.tokenId, 'gone');
+      else core.log.warn(`Session ${s.id}: its token could not be checked (${err instanceof Error ? err.message : String(err)})`);
+    }
+  }
+  await reviseSessions(
+    core,
+    accountId,
+    (s) => {
+      const t = state.get(s.tokenId);
+      if (t === undefined) return s;
+      if (!works(t, now)) return undefined;
+      return t.expires_at === s.expiresAt ? s : { ...s, expiresAt: t.expires_at };
+    },
+    (s) => {
+      const t = state.get(s.tokenId);
+      return t === 'gone' || t === undefined ? 'is gone from the provider' : `is ${t.status === 'active' || t.status === 'pending' ? 'expired' : t.status} on the provider`;
+    },
+  );
+}

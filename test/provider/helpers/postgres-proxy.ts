@@ -1,0 +1,84 @@
+// A TCP proxy in front of a test PostgreSQL server (node:net) that can fail connections the way
+// networks do: silence one (a NAT or firewall that forgot it: nothing passes either way, and no
+// FIN or RST arrives), or lose the answer to a statement the server has already run.
+import * as net from 'node:net';
+
+interface Pair {
+  client: net.Socket;
+  server: net.Socket;
+  listens: boolean;
+  silent: boolean;
+  /** Set: the next data from the server is dropped and the client's socket closed. */
+  loseAnswer: boolean;
+}
+
+export interface PostgresProxy {
+  /** `url` (a database on the proxied server) with the proxy's port. */
+  via(url: string): string;
+  /** Whether an open connection that has sent LISTEN still passes data. */
+  listening(): boolean;
+  /** Silences every open connection that has sent LISTEN; answers how many. */
+  silenceListening(): number;
+  /**
+   * The next connection to send `text` (a statement's SQL, sent when its connection prepares it)
+   * passes it to the server, but the server's answer is dropped and the client's socket closed:
+   * the statement ran, and the client only sees its connection end.
+   */
+  loseAnswerTo(text: string): void;
+  /** Closes every connection and the proxy. */
+  close(): Promise<void>;
+}
+
+export async function startPostgresProxy(targetPort: number): Promise<PostgresProxy> {
+  const pairs: Pair[] = [];
+  let loseAnswerTo: string | undefined;
+  const proxy = net.createServer((client) => {
+    const server = net.connect(targetPort, '127.0.0.1');
+    const pair: Pair = { client, server, listens: false, silent: false, loseAnswer: false };
+    pairs.push(pair);
+    client.on('data', (d) => {
+      if (d.includes('LISTEN tessera_changes')) pair.listens = true;
+      if (loseAnswerTo !== undefined && d.includes(loseAnswerTo)) {
+        loseAnswerTo = undefined;
+        pair.loseAnswer = true;
+      }
+      if (!pair.silent) server.write(d);
+    });
+    server.on('data', (d) => {
+      if (pair.loseAnswer) {
+        // The server answers once it has run (and, outside a transaction, committed) the statement.
+        pair.silent = true;
+        client.end();
+      }
+      if (!pair.silent) client.write(d);
+    });
+    client.on('error', () => undefined);
+    server.on('error', () => undefined);
+    client.on('close', () => server.destroy());
+    server.on('close', () => {
+      if (!pair.silent) client.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const port = (proxy.address() as net.AddressInfo).port;
+  const live = () => pairs.filter((p) => p.listens && !p.silent && !p.client.destroyed);
+  return {
+    via: (url) => url.replace(/:\d+\//, `:${port}/`),
+    listening: () => live().length > 0,
+    silenceListening() {
+      const listening = live();
+      for (const p of listening) p.silent = true;
+      return listening.length;
+    },
+    loseAnswerTo(text) {
+      loseAnswerTo = text;
+    },
+    async close() {
+      for (const p of pairs) {
+        p.client.destroy();
+        p.server.destroy();
+      }
+      await new Promise((resolve) => proxy.close(resolve));
+    },
+  };
+}
