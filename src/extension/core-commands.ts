@@ -1,7 +1,7 @@
 // The core's commands: sign in / up / out, the provider's URL, log and restart, and git.
 import * as vscode from 'vscode';
 import { signOutAndTell } from './auth/sign-out-ui';
-import { accountIdFromArg, resolveAccountId } from './commands/command-args';
+import { accountIdFromArg, pickAccount } from './commands/command-args';
 import { registerCommand } from './commands/register-command';
 import type { CoreServices } from './core-services';
 import type { GitIntegration } from './git/git-integration';
@@ -27,11 +27,15 @@ export function registerCoreCommands(context: vscode.ExtensionContext, deps: Com
     }),
     run('tessera.signUp', () => deps.signUp()),
     run('tessera.signOut', async (arg) => {
-      if (!accountIdFromArg(arg) && !core.accounts().length) {
+      const named = accountIdFromArg(arg);
+      if (!named && !core.accounts().length) {
         void vscode.window.showInformationMessage('No Tessera account is signed in.');
         return;
       }
-      const accountId = await resolveAccountId(core, arg, 'Sign out of Tessera');
+      // The Accounts view's row and the palette's pick are the person's own choice; an account
+      // named by anything else (another extension, a link) is signed out only once confirmed.
+      if (named && !(arg instanceof vscode.TreeItem) && !(await confirmSignOut(core, named))) return;
+      const accountId = named ?? (await pickAccount(core, 'Sign out of Tessera'))?.id;
       if (!accountId) return;
       await signOutAndTell(core, accountId);
     }),
@@ -90,4 +94,19 @@ export function registerCoreCommands(context: vscode.ExtensionContext, deps: Com
       return p;
     }),
   );
+}
+
+/** Asks before signing out an account that a caller named; false when declined or not signed in. */
+async function confirmSignOut(core: CoreServices, accountId: string): Promise<boolean> {
+  const account = core.accounts().find((a) => a.id === accountId);
+  if (!account) {
+    void vscode.window.showInformationMessage('That Tessera account is not signed in in this window.');
+    return false;
+  }
+  const choice = await vscode.window.showWarningMessage(
+    `Sign out of Tessera as ${account.login}?`,
+    { modal: true, detail: `Something other than the Accounts view asked to sign ${account.login} out of ${account.providerOrigin} in this editor. Signing out deletes the tokens this editor made for it on the provider.` },
+    'Sign Out',
+  );
+  return choice === 'Sign Out';
 }

@@ -8,6 +8,7 @@ import { accountApi, API_PREFIX, originApi, type Method } from './api/provider-a
 import type { ProviderDirectory } from './provider/provider-directory';
 import { RemoteChanges } from './live/remote-changes';
 import { reconcileSessions } from './auth/session-pruning';
+import { signOutAndTell } from './auth/sign-out-ui';
 import type { TokenJson } from '../shared/api-types';
 import { TesseraError, type AccountInfo, type TesseraServices } from './services';
 
@@ -66,6 +67,10 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
 
   signInTokenId(accountId: string): number | undefined {
     return this.store.cached(accountId)?.admin.tokenId;
+  }
+
+  signOut(accountId: string): Promise<boolean> {
+    return signOutAndTell(this, accountId);
   }
 
   /** The account's secrets (reloaded when not cached); 'signed-out' when there are none. */

@@ -59,6 +59,12 @@ export interface TesseraServices {
   /** The id of the token this editor signs in to the account with (its admin:token), when known. */
   signInTokenId(accountId: string): number | undefined;
   /**
+   * Signs the account out of Tessera here (its tokens for this editor deleted on the provider when
+   * it answers) and tells the person; for a caller that has already asked. False when it was not
+   * signed in.
+   */
+  signOut(accountId: string): Promise<boolean>;
+  /**
    * Calls `{origin}/api/v3{path}` as the account (with its admin:token session token). When the
    * provider asks for sudo, the core prompts for password (+ code) and retries once. Resolves with
    * the parsed JSON body (undefined for 204); rejects with TesseraError. The transport under the

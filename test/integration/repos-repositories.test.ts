@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
-import type { RepositoryJson, TokenJson } from '../../src/shared/api-types';
+import type { TokenJson } from '../../src/shared/api-types';
 import { ownerChoices } from '../../src/extension/repos/repository-service';
 import type { AccountInfo } from '../../src/extension/services';
 import type { TesseraApi } from '../../src/extension/test-api';
@@ -57,9 +57,7 @@ describe('repositories: create, list, delete, create for a push', function () {
   });
 
   it('Create Repository with every answer given creates it for the user; the Repositories view lists it', async () => {
-    const repo = await vscode.commands.executeCommand<RepositoryJson>('tessera.createRepository', {
-      accountId: account.id, owner: user.login, name: 'notes', visibility: 'private', description: 'Meeting notes',
-    });
+    const repo = await views.repositories.create({ accountId: account.id, owner: user.login, name: 'notes', visibility: 'private', description: 'Meeting notes' });
     assert.equal(repo?.full_name, `${user.login}/notes`);
     const onProvider = await client.get(`/repos/${user.login}/notes`, { basic: basic() });
     assert.equal(onProvider.status, 200, onProvider.text);
@@ -70,17 +68,17 @@ describe('repositories: create, list, delete, create for a push', function () {
 
   it('owners are the user and the organizations the user administers; a repository for the organization', async () => {
     assert.deepEqual(await ownerChoices(api.services, account), [{ login: user.login, isUser: true }, { login: org, isUser: false }]);
-    const repo = await vscode.commands.executeCommand<RepositoryJson>('tessera.createRepository', {
-      accountId: account.id, owner: org, name: 'site', visibility: 'public', description: '',
-    });
+    const repo = await views.repositories.create({ accountId: account.id, owner: org, name: 'site', visibility: 'public', description: '' });
     assert.equal(repo?.full_name, `${org}/site`);
     assert.equal(repo?.private, false);
     await waitFor('the org repository in the view', async () => (await listed()).includes(`${org}/site`));
   });
 
-  it('a name that is taken: the command answers nothing (the error is shown) and nothing is created twice', async () => {
-    const again = await vscode.commands.executeCommand('tessera.createRepository', { accountId: account.id, owner: user.login, name: 'notes', visibility: 'public', description: '' });
-    assert.equal(again, undefined);
+  it('a name that is taken: refused with the reason, and nothing is created twice', async () => {
+    await assert.rejects(
+      views.repositories.create({ accountId: account.id, owner: user.login, name: 'notes', visibility: 'public', description: '' }),
+      (e: Error & { kind?: string }) => e.kind === 'validation' && /already exists/.test(e.message),
+    );
     const r = await client.get(`/repos/${user.login}/notes`, { basic: basic() });
     assert.equal(r.json.private, true, 'the first one is unchanged');
   });

@@ -62,6 +62,15 @@ export class DirectServices implements TesseraServices {
     return this.signInToken;
   }
 
+  /** Forgets the account here (the views' tests sign out on the provider themselves). */
+  async signOut(accountId: string): Promise<boolean> {
+    const had = this.list.some((a) => a.id === accountId);
+    this.list = this.list.filter((a) => a.id !== accountId);
+    this.secrets.delete(accountId);
+    if (had) this.accountsEmitter.fire();
+    return had;
+  }
+
   async api<T>(accountId: string, method: string, path: string, body?: unknown): Promise<T> {
     this.calls++;
     const token = this.secrets.get(accountId);

@@ -12,7 +12,7 @@ import { uniqueName } from '../builders/unique-name';
 import { createUser, type TestUser } from '../builders/users';
 import { waitForEmbeddedProvider } from './embedded-provider';
 import {
-  clickDialogButton, runCommand, screenshot, startWorkbench, waitForDialog, waitForNotification,
+  clickDialogButton, runCommand, screenshot, startWorkbench, waitForDialog, waitForNotification, waitForQuickInput,
   type Workbench,
 } from './workbench';
 import { signInFromPalette } from './views-helpers';
@@ -107,5 +107,38 @@ describe('extension exports (UI): another extension gets only what the user cons
     assert.equal(made.length, 1, `one new token: ${JSON.stringify(made.map((t) => t.name))}`);
     assert.equal(made[0]!.token_last_eight, granted.tokenLastEight);
     assert.deepEqual([...(made[0]!.scopes ?? [])].sort(), SCOPES);
+  });
+
+  it("Tessera's commands with every answer given by another extension still ask: Create Repository asks the name", async () => {
+    const { page } = wb;
+    await runCommand(page, 'Session Consumer: Create a Tessera Repository Unasked');
+    // The caller's name and visibility are not taken as answers: the name box opens.
+    await waitForQuickInput(page, new RegExp(`Name of the new repository under ${user.login}`));
+    await page.keyboard.press('Escape');
+    await waitForNotification(page, 'Session Consumer: tessera.createRepository → undefined');
+    const acted = readConsumerFile<{ name: string; result?: string }>('acted.json');
+    assert.equal(acted.result, 'undefined');
+    const res = await client.get(`/repos/${user.login}/${acted.name}`, { basic: { login: user.login, password: user.password } });
+    assert.equal(res.status, 404, 'nothing was created');
+  });
+
+  it("… and Sign Out asks before signing the user out; Cancel keeps the account, Sign Out signs out", async () => {
+    const { page } = wb;
+    const signInTokens = async () => (await listTokens()).filter((t) => t.scopes?.includes('admin:token') && t.token_last_eight !== testToken.slice(-8));
+    const before = await signInTokens();
+    assert.ok(before.length >= 1, "the editor's sign-in token is on the provider");
+
+    await runCommand(page, 'Session Consumer: Sign Out of Tessera Unasked');
+    const dialog = await waitForDialog(page, new RegExp(`Sign out of Tessera as ${user.login}\\?`));
+    assert.match((await dialog.textContent()) ?? '', /Something other than the Accounts view asked/);
+    await clickDialogButton(page, 'Cancel');
+    await waitForNotification(page, 'Session Consumer: tessera.signOut → undefined');
+    assert.deepEqual((await signInTokens()).map((t) => t.id), before.map((t) => t.id), 'still signed in after Cancel');
+
+    await runCommand(page, 'Session Consumer: Sign Out of Tessera Unasked');
+    await waitForDialog(page, new RegExp(`Sign out of Tessera as ${user.login}\\?`));
+    await clickDialogButton(page, 'Sign Out');
+    await waitForNotification(page, `Signed out of Tessera (${user.login}).`);
+    assert.deepEqual(await signInTokens(), [], "signed out: the editor's tokens are deleted on the provider");
   });
 });

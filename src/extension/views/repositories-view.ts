@@ -1,12 +1,15 @@
 // The Repositories view and its commands; it reloads when accounts or the provider's state change.
 import * as vscode from 'vscode';
+import type { RepositoryJson } from '../../shared/api-types';
 import type { TesseraServices } from '../services';
 import { RepositoriesTreeProvider, type RepositoriesElement } from './repositories-tree';
-import { registerRepositoryCommands } from './repository-commands';
+import { createRepositoryFlow, registerRepositoryCommands, type CreateRepositoryArgs } from './repository-commands';
 
 export interface RepositoriesView {
   readonly tree: RepositoriesTreeProvider;
   readonly view: vscode.TreeView<RepositoriesElement>;
+  /** Create Repository with answers given in advance (tests): the command takes only account and owner. */
+  create(args: CreateRepositoryArgs): Promise<RepositoryJson | undefined>;
 }
 
 export function registerRepositoriesView(context: vscode.ExtensionContext, services: TesseraServices): RepositoriesView {
@@ -21,5 +24,5 @@ export function registerRepositoriesView(context: vscode.ExtensionContext, servi
     // Live updates: a repository created, pushed to or deleted anywhere shows at once.
     services.onDidChangeRemote(() => void tree.refreshIfChanged()),
   );
-  return { tree, view };
+  return { tree, view, create: (args) => createRepositoryFlow(services, tree, args) };
 }

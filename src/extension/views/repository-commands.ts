@@ -10,8 +10,8 @@ import { createRepository, deleteRepository, listRepositories, ownerChoices, rep
 import { TesseraError, type AccountInfo, type TesseraServices } from '../services';
 import { RepositoryAccountNode, RepositoryNode, type RepositoriesTreeProvider } from './repositories-tree';
 
-/** What a caller may fix in advance (the form's owner, the failed push's owner/name); the rest is asked. */
-interface CreateRepositoryArgs {
+/** Answers given in advance; whatever is missing is asked. */
+export interface CreateRepositoryArgs {
   readonly accountId?: string;
   readonly owner?: string;
   readonly name?: string;
@@ -88,6 +88,35 @@ async function promptCreate(services: TesseraServices, args: CreateRepositoryArg
   return { account, owner, name, visibility, ...(description ? { description } : {}) };
 }
 
+/**
+ * What the command takes from its argument: the account and owner (a Repositories view row, the
+ * Create Token form's owner). The name and visibility are always the person's answers, so no
+ * caller (another extension, a link) creates a repository unasked.
+ */
+function prefillFromArg(arg: unknown): CreateRepositoryArgs {
+  if (arg instanceof RepositoryAccountNode) return { accountId: arg.account.id };
+  if (!arg || typeof arg !== 'object' || arg instanceof vscode.TreeItem) return {};
+  const o = arg as { accountId?: unknown; owner?: unknown };
+  return { ...(typeof o.accountId === 'string' ? { accountId: o.accountId } : {}), ...(typeof o.owner === 'string' ? { owner: o.owner } : {}) };
+}
+
+/** Create Repository: asks what `args` leaves open, creates it, refreshes the view and offers to clone. */
+export async function createRepositoryFlow(services: TesseraServices, tree: RepositoriesTreeProvider, args: CreateRepositoryArgs): Promise<RepositoryJson | undefined> {
+  const input = await promptCreate(services, args);
+  if (!input) return undefined;
+  const { account, ...repo } = input;
+  const created = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Creating ${repo.owner}/${repo.name} on Tessera…` }, () =>
+    createRepository(services, account, repo),
+  );
+  services.log.info(`Created repository ${created.full_name} (${created.visibility}) as ${account.login}`);
+  tree.refresh();
+  void vscode.window.showInformationMessage(`Created ${created.full_name} (${created.visibility}) on Tessera.`, 'Clone…', 'Copy Clone URL').then(async (choice) => {
+    if (choice === 'Clone…') await vscode.commands.executeCommand('tessera.cloneRepository', { fullName: created.full_name });
+    else if (choice === 'Copy Clone URL') await copyUrl(created.clone_url);
+  });
+  return created;
+}
+
 function refFromArg(services: TesseraServices, arg: unknown): RepositoryRef | undefined {
   if (arg instanceof RepositoryNode) return { accountId: arg.accountId, owner: arg.owner, name: arg.name };
   const o = arg as { accountId?: unknown; fullName?: unknown } | undefined;
@@ -123,23 +152,7 @@ export function registerRepositoryCommands(services: TesseraServices, tree: Repo
     registerCommand(
       services,
       'tessera.createRepository',
-      async (arg?: unknown): Promise<RepositoryJson | undefined> => {
-        const args: CreateRepositoryArgs =
-          arg instanceof RepositoryAccountNode ? { accountId: arg.account.id } : arg && typeof arg === 'object' && !(arg instanceof vscode.TreeItem) ? (arg as CreateRepositoryArgs) : {};
-        const input = await promptCreate(services, args);
-        if (!input) return undefined;
-        const { account, ...repo } = input;
-        const created = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Creating ${repo.owner}/${repo.name} on Tessera…` }, () =>
-          createRepository(services, account, repo),
-        );
-        services.log.info(`Created repository ${created.full_name} (${created.visibility}) as ${account.login}`);
-        tree.refresh();
-        void vscode.window.showInformationMessage(`Created ${created.full_name} (${created.visibility}) on Tessera.`, 'Clone…', 'Copy Clone URL').then(async (choice) => {
-          if (choice === 'Clone…') await vscode.commands.executeCommand('tessera.cloneRepository', { fullName: created.full_name });
-          else if (choice === 'Copy Clone URL') await copyUrl(created.clone_url);
-        });
-        return created;
-      },
+      (arg?: unknown): Promise<RepositoryJson | undefined> => createRepositoryFlow(services, tree, prefillFromArg(arg)),
       'Create repository',
     ),
     registerCommand(

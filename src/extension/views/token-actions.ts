@@ -114,7 +114,7 @@ export async function deleteToken(services: TesseraServices, accountId: string, 
       'Delete and Sign Out',
     );
     if (!signOut) return false;
-    await vscode.commands.executeCommand('tessera.signOut', { accountId });
+    await services.signOut(accountId);
     return 'signed-out';
   }
   const ok = await confirmModal(
