@@ -4,11 +4,8 @@
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { parseAccountSecrets } from '../../src/extension/accounts/account-secrets';
-import type { AccountInfo, TesseraError } from '../../src/extension/services';
-import type { TesseraApi } from '../../src/extension/test-api';
-import type { ApiClient } from '../builders/api-client';
-import type { TestUser } from '../builders/users';
-import { nextEvent, providerClient, tesseraApi, waitFor, newSignedInUser } from './core-helpers';
+import type { TesseraError } from '../../src/extension/services';
+import { closeSignedInFixture, nextEvent, waitFor, signedInFixture, type SignedInFixture } from './core-helpers';
 
 function isTesseraError(kind: TesseraError['kind'], pattern?: RegExp) {
   return (e: unknown) => {
@@ -23,21 +20,11 @@ function isTesseraError(kind: TesseraError['kind'], pattern?: RegExp) {
 
 describe('core: services.api', function () {
   this.timeout(60_000);
-  let api: TesseraApi;
-  let client: ApiClient;
-  let user: TestUser;
-  let account: AccountInfo;
-
-  before(async () => {
-    api = await tesseraApi();
-    client = await providerClient(api);
-    ({ user, account } = await newSignedInUser(api, client, 'api'));
-  });
-
+  let { api, client, user, account } = {} as SignedInFixture;
+  before(async () => ({ api, client, user, account } = await signedInFixture('api')));
   after(async () => {
-    api.overrideSudoPrompt(undefined);
-    if (account) await api.signOut(account.id).catch(() => undefined);
-    await client?.close();
+    api?.overrideSudoPrompt(undefined);
+    await closeSignedInFixture({ api, client, user });
   });
 
   it('when the provider asks for sudo, prompts once for the password, opens sudo and retries the call', async () => {

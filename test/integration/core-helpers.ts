@@ -25,6 +25,27 @@ export async function providerClient(api: TesseraApi): Promise<ApiClient> {
   return new ApiClient(info.origin, info.caCertPem);
 }
 
+/** What a describe block works with: the test API, a provider client, a user signed in here. */
+export interface SignedInFixture {
+  readonly api: TesseraApi;
+  readonly client: ApiClient;
+  readonly user: TestUser;
+  readonly account: AccountInfo;
+}
+
+/** For a `before` hook: the test API, a client, and a new user (login `<prefix>-…`) signed in here. */
+export async function signedInFixture(prefix: string): Promise<SignedInFixture> {
+  const api = await tesseraApi();
+  const client = await providerClient(api);
+  return { api, client, ...(await newSignedInUser(api, client, prefix)) };
+}
+
+/** For an `after` hook: signs the fixture's user out of every account here and closes the client. */
+export async function closeSignedInFixture(f: Partial<SignedInFixture>): Promise<void> {
+  for (const a of f.api?.services.accounts().filter((x) => x.login === f.user?.login) ?? []) await f.api!.signOut(a.id).catch(() => undefined);
+  await f.client?.close();
+}
+
 /** A new user (login `<prefix>-…`) on the embedded provider, signed in in this window. */
 export async function newSignedInUser(api: TesseraApi, client: ApiClient, prefix: string): Promise<{ user: TestUser; account: AccountInfo }> {
   const user = await createUser({ api: client }, { login: uniqueName(prefix) });

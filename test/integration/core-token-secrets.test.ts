@@ -4,31 +4,17 @@
 // signed in; a stored value this version cannot read is left alone until a sign-out deletes it.
 import * as assert from 'node:assert/strict';
 import { parseAccountSecrets } from '../../src/extension/accounts/account-secrets';
-import type { AccountInfo } from '../../src/extension/services';
-import type { TesseraApi } from '../../src/extension/test-api';
 import { createToken, regenerateToken } from '../../src/extension/views/token-actions';
 import type { TokenJson } from '../../src/shared/api-types';
-import type { ApiClient } from '../builders/api-client';
-import type { TestUser } from '../builders/users';
-import { providerClient, tesseraApi, waitFor, newSignedInUser } from './core-helpers';
+import { closeSignedInFixture, waitFor, signedInFixture, type SignedInFixture } from './core-helpers';
 
 describe('core: token secrets kept for the account', function () {
   this.timeout(60_000);
-  let api: TesseraApi;
-  let client: ApiClient;
-  let user: TestUser;
-  let account: AccountInfo;
-
-  before(async () => {
-    api = await tesseraApi();
-    client = await providerClient(api);
-    ({ user, account } = await newSignedInUser(api, client, 'secrets'));
-  });
-
+  let { api, client, user, account } = {} as SignedInFixture;
+  before(async () => ({ api, client, user, account } = await signedInFixture('secrets')));
   after(async () => {
     api?.refuseSecretWrites(undefined);
-    for (const a of api?.services.accounts().filter((x) => x.login === user.login) ?? []) await api.signOut(a.id).catch(() => undefined);
-    await client?.close();
+    await closeSignedInFixture({ api, client, user });
   });
 
   async function stored(accountId: string) {
