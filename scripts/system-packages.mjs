@@ -59,6 +59,22 @@ export function installCommand(packages) {
   return `sudo apt-get update && sudo apt-get install -y --no-install-recommends ${packages.join(' ')}`;
 }
 
+/** How long apt-get waits for another apt-get or dpkg (another test pass, unattended-upgrades)
+ *  to release the dpkg lock, instead of failing at once with "Could not get lock". */
+export const LOCK_TIMEOUT_SECONDS = 600;
+
+/**
+ * The command, arguments and environment that run `apt-get <args>` with `prefix` (privilegePrefix()):
+ * non-interactive, waiting for the dpkg lock. Through sudo the variable is passed by `env` on the
+ * command line, since sudo's env_reset drops DEBIAN_FRONTEND from the environment.
+ */
+export function aptCommand(prefix, args) {
+  const apt = ['apt-get', '-o', `DPkg::Lock::Timeout=${LOCK_TIMEOUT_SECONDS}`, ...args];
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (prefix.length === 0) return [apt[0], apt.slice(1), env];
+  return [prefix[0], [...prefix.slice(1), 'env', 'DEBIAN_FRONTEND=noninteractive', ...apt], env];
+}
+
 /** Makes sure every package of the named groups is installed. Returns the packages it installed. */
 export function ensureSystemPackages(groups = Object.keys(PACKAGE_GROUPS), opts = {}) {
   const wanted = [];
@@ -88,10 +104,10 @@ export function ensurePackages(wanted, opts = {}) {
   if (!prefix) {
     throw new SystemPackagesError(`these Debian packages are missing and this user cannot install them (not root, no passwordless sudo). Run:\n\n    ${installCommand(names)}\n`);
   }
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const apt = (args) => {
-    say(`$ ${[...prefix, 'apt-get', ...args].join(' ')}`);
-    const r = run(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), ...args], { stdio: 'inherit', env });
+    const [cmd, argv, env] = aptCommand(prefix, args);
+    say(`$ ${[cmd, ...argv].join(' ')}`);
+    const r = run(cmd, argv, { stdio: 'inherit', env });
     if (r.error || r.status !== 0) {
       throw new SystemPackagesError(`\`apt-get ${args.join(' ')}\` failed (${r.error?.message ?? `exit ${r.status}`}). Run it yourself:\n\n    ${installCommand(names)}\n`);
     }
