@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm test` (after `npm run build`): the lint, then every test layer in turn — unit, provider, extension host
 // (integration), UI — each with its own mocha summary; a failing layer does not stop the next.
+// First, once, the Debian packages all the chosen layers need (scripts/system-packages.mjs); when
+// they cannot be installed, the layers that need them fail without running.
 // The provider suite's two passes (SQLite, PostgreSQL) run side by side, each in its own process
 // on its own databases: the first's output streams, the second's is held and printed whole once
 // the first has ended, so neither interleaves with the other.
@@ -14,11 +16,16 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { builtParseToken, masked, scanFolder, StreamScanner } from './secret-scan.mjs';
+import { ensureSystemPackages, SystemPackagesError } from './system-packages.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opt } = parseArgs({ options: { only: { type: 'string' } } });
 const npm = process.env.npm_execpath;
 
+// `packages`: the Debian package groups (scripts/system-packages.mjs) the layer's tests need. They
+// are all installed once, before any layer starts: the two provider passes run side by side, and two
+// apt-get at once fail on dpkg's lock. (The tests' own checks stay, for a single test file run
+// alone; after this they find everything installed and do nothing.)
 // `limit`: minutes a layer may take in all (each normally takes a fraction of it). A layer past
 // its limit, or still running two minutes after mocha printed its summary (something a test
 // started was left running), is stopped with its whole process group and fails, so a hang can
@@ -26,10 +33,10 @@ const npm = process.env.npm_execpath;
 const LAYERS = [
   { name: 'lint', what: 'ESLint: layers, import cycles, file size', limit: 5, cmd: npm ? [npm, 'run', '--silent', 'lint'] : null },
   { name: 'unit', what: 'pure logic, mocha', limit: 5, cmd: npm ? [npm, 'run', '--silent', 'test:unit'] : null },
-  { name: 'provider', what: 'the real provider over HTTPS, real git', limit: 25, cmd: npm ? [npm, 'run', '--silent', 'test:provider'] : null },
-  { name: 'provider-pg', what: 'the provider suite again on PostgreSQL (docs/store.md)', limit: 25, alongside: 'provider', cmd: npm ? [npm, 'run', '--silent', 'test:provider:postgres'] : null },
-  { name: 'integration', what: 'mocha inside the real VS Code extension host', limit: 15, cmd: ['test/harness/run-exthost.mjs'] },
-  { name: 'ui', what: 'Playwright driving the workbench with the packed .vsix', limit: 25, cmd: ['test/harness/run-ui.mjs'] },
+  { name: 'provider', what: 'the real provider over HTTPS, real git', limit: 25, packages: ['git', 'postgres', 'gh'], cmd: npm ? [npm, 'run', '--silent', 'test:provider'] : null },
+  { name: 'provider-pg', what: 'the provider suite again on PostgreSQL (docs/store.md)', limit: 25, alongside: 'provider', packages: ['git', 'postgres', 'gh'], cmd: npm ? [npm, 'run', '--silent', 'test:provider:postgres'] : null },
+  { name: 'integration', what: 'mocha inside the real VS Code extension host', limit: 15, packages: ['host', 'browser'], cmd: ['test/harness/run-exthost.mjs'] },
+  { name: 'ui', what: 'Playwright driving the workbench with the packed .vsix', limit: 25, packages: ['host', 'browser', 'gh'], cmd: ['test/harness/run-ui.mjs'] },
 ];
 const AFTER_SUMMARY_MS = 120_000;
 if (!npm) {
@@ -39,7 +46,20 @@ if (!npm) {
 const only = opt.only?.split(',');
 const layers = LAYERS.filter((l) => !only || only.includes(l.name));
 const results = [];
-if (layers.some((l) => l.name === 'integration' || l.name === 'ui')) {
+const groups = [...new Set(layers.flatMap((l) => l.packages ?? []))];
+let packagesFailed = false;
+if (groups.length) {
+  console.log(`[test] Debian packages the layers need (groups ${groups.join(', ')}): checking once, before any layer starts`);
+  try {
+    ensureSystemPackages(groups);
+  } catch (e) {
+    packagesFailed = true;
+    console.error(`\n[test] ERROR: ${e instanceof SystemPackagesError ? e.message : e.stack || e}`);
+    console.error('[test] the layers that need these packages fail without running.\n');
+    results.push({ name: 'packages', ok: false, code: 'missing Debian packages (see the top of the output)', secs: 0 });
+  }
+}
+if (!packagesFailed && layers.some((l) => l.name === 'integration' || l.name === 'ui')) {
   // The VS Code host for those two layers: installed once (about 2 minutes), a no-op afterwards.
   const r = spawnSync(process.execPath, ['scripts/install-host.mjs'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) results.push({ name: 'host', ok: false, code: r.status ?? r.signal, secs: 0 });
@@ -124,6 +144,11 @@ function reportLeak(r) {
 }
 const started = new Map();
 for (const layer of layers) {
+  if (packagesFailed && layer.packages) {
+    console.log(`\n━━━ ${layer.name}: FAILED — Debian packages it needs are missing (see the top) ━━━`);
+    results.push({ ...layer, ok: false, code: 'no packages', secs: 0 });
+    continue;
+  }
   if (hostFailed && (layer.name === 'integration' || layer.name === 'ui')) {
     console.log(`\n━━━ ${layer.name}: FAILED — the VS Code host could not be installed (see above) ━━━`);
     results.push({ ...layer, ok: false, code: 'no host', secs: 0 });
