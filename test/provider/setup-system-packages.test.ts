@@ -1,61 +1,113 @@
 // The set-up scripts' branch that installs a missing Debian package, run for real: a small package
 // that no part of the project needs (GNU hello) is installed through scripts/system-packages.mjs
-// exactly as a missing libkrb5-dev or chromium would be, then removed again. And a user who can
-// neither be root nor use sudo is stopped at once with the one command to run.
+// exactly as a missing libkrb5-dev or chromium would be, then removed again. Whether this user can
+// install is decided by the script's own check (privilegePrefix: root, or passwordless sudo); a user
+// who cannot is stopped at once with the one command to run, before any apt-get. And the command
+// line apt-get runs with through sudo (sudo's env_reset would drop DEBIAN_FRONTEND; the dpkg lock
+// is waited for).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const SCRIPT = path.join(ROOT, 'scripts', 'system-packages.mjs');
 const PROBE = 'hello';
+
+type Run = (cmd: string, args: string[], opts?: object) => Partial<SpawnSyncReturns<string>>;
+interface SystemPackages {
+  privilegePrefix(run?: Run, uid?: number): string[] | null;
+  aptCommand(prefix: string[], args: string[]): [string, string[], NodeJS.ProcessEnv];
+  ensurePackages(wanted: { name: string; why: string }[], opts?: { run?: Run; uid?: number }): string[];
+}
 
 function dpkgInstalled(name: string): boolean {
   const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' });
   return r.status === 0 && r.stdout.includes('install ok installed');
 }
 
-function ensure(names: string[], asUser?: string) {
-  const code = `import(${JSON.stringify(SCRIPT)}).then((m) => { m.ensurePackages(${JSON.stringify(names.map((name) => ({ name, why: 'the set-up test' })))}); })` +
+/** ensurePackages in a child process, as this user or (`wrap`) through runuser/sudo. */
+function ensure(names: string[], wrap: string[] = []) {
+  const code = `import(${JSON.stringify(pathToFileURL(SCRIPT).href)}).then((m) => { m.ensurePackages(${JSON.stringify(names.map((name) => ({ name, why: 'the set-up test' })))}); })` +
     `.catch((e) => { console.error(e.message); process.exit(3); })`;
-  const cmd = asUser ? ['runuser', ['-u', asUser, '--', process.execPath, '-e', code]] as const : [process.execPath, ['-e', code]] as const;
-  return spawnSync(cmd[0], [...cmd[1]], { encoding: 'utf8', cwd: '/', timeout: 300_000 });
+  const argv = [...wrap, process.execPath, '-e', code];
+  return spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', cwd: '/', timeout: 300_000 });
 }
 
 describe('set-up scripts: missing Debian packages', function () {
   this.timeout(320_000);
-  const isRoot = process.getuid?.() === 0;
+  let sys: SystemPackages;
+  let prefix: string[] | null;
+  const remove = () => {
+    if (!prefix || !dpkgInstalled(PROBE)) return;
+    const [cmd, args, env] = sys.aptCommand(prefix, ['remove', '-y', '-q', PROBE]);
+    spawnSync(cmd, args, { stdio: 'ignore', env });
+  };
 
-  it('installs a missing package with apt-get when it runs as root, saying what it installs', function () {
-    if (!isRoot) {
-      // Without root the next test covers the refusal; this branch is CI's (which runs as root).
-      const r = ensure([PROBE]);
-      assert.equal(r.status, 3);
-      assert.match(r.stderr, /apt-get install -y --no-install-recommends hello/);
+  before(async function () {
+    sys = (await import(pathToFileURL(SCRIPT).href)) as SystemPackages;
+    prefix = sys.privilegePrefix();
+    remove();
+    assert.equal(dpkgInstalled(PROBE), false, 'the probe package must start missing');
+  });
+  after(() => remove());
+
+  it('installs a missing package with apt-get when this user can (root or passwordless sudo), saying what it installs', function () {
+    const r = ensure([PROBE]);
+    if (!prefix) {
+      // This user can install nothing: it is stopped with the command, and apt-get never runs.
+      assert.equal(r.status, 3, r.stdout + r.stderr);
+      assert.match(r.stderr, /sudo apt-get update && sudo apt-get install -y --no-install-recommends hello/);
+      assert.doesNotMatch(r.stdout, /\[setup\] \$ /, 'no apt-get is tried without the rights to run it');
+      assert.equal(dpkgInstalled(PROBE), false);
       return;
     }
-    if (dpkgInstalled(PROBE)) spawnSync('apt-get', ['remove', '-y', '-q', PROBE], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    assert.equal(dpkgInstalled(PROBE), false, 'the probe package must start missing');
-    try {
-      const r = ensure([PROBE]);
-      assert.equal(r.status, 0, `ensurePackages failed: ${r.stderr}`);
-      assert.match(r.stdout, /\[setup\] missing: hello \(the set-up test\)/);
-      assert.match(r.stdout, /\[setup\] \$ apt-get install -y -q --no-install-recommends hello/);
-      assert.match(r.stdout, /\[setup\] installed hello/);
-      assert.equal(dpkgInstalled(PROBE), true);
-      const again = ensure([PROBE]);
-      assert.equal(again.status, 0);
-      assert.doesNotMatch(again.stdout, /apt-get/, 'a present package is not installed again');
-    } finally {
-      spawnSync('apt-get', ['remove', '-y', '-q', PROBE], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    }
+    assert.equal(r.status, 0, `ensurePackages failed: ${r.stderr}`);
+    const [cmd, args] = sys.aptCommand(prefix, ['install', '-y', '-q', '--no-install-recommends', PROBE]);
+    assert.match(r.stdout, /\[setup\] missing: hello \(the set-up test\)/);
+    assert.ok(r.stdout.includes(`[setup] $ ${[cmd, ...args].join(' ')}\n`), r.stdout);
+    assert.match(r.stdout, /\[setup\] installed hello/);
+    assert.equal(dpkgInstalled(PROBE), true);
+    const again = ensure([PROBE]);
+    assert.equal(again.status, 0);
+    assert.doesNotMatch(again.stdout, /apt-get/, 'a present package is not installed again');
+    remove();
+    assert.equal(dpkgInstalled(PROBE), false);
   });
 
   it('stops a user who is neither root nor a passwordless sudoer with the one command to run', function () {
-    if (dpkgInstalled(PROBE)) assert.fail('the probe package must be missing for this test');
-    const r = isRoot ? ensure([PROBE], 'nobody') : ensure([PROBE]);
+    assert.equal(dpkgInstalled(PROBE), false, 'the probe package must be missing for this test');
+    // Such a user for real: `nobody` (through sudo when this user is a sudoer), or this user itself.
+    const asNobody = ['runuser', '-u', 'nobody', '--'];
+    const wrap = prefix ? [...prefix, ...asNobody] : [];
+    const r = ensure([PROBE], wrap);
     assert.equal(r.status, 3, r.stdout + r.stderr);
     assert.match(r.stderr, /cannot install them \(not root, no passwordless sudo\)/);
     assert.match(r.stderr, /sudo apt-get update && sudo apt-get install -y --no-install-recommends hello/);
+    assert.doesNotMatch(r.stdout, /\[setup\] \$ /);
+  });
+
+  it('through sudo, passes DEBIAN_FRONTEND on the command line and waits for the dpkg lock', function () {
+    // A non-root user with passwordless sudo, with the commands recorded instead of run.
+    const calls: string[][] = [];
+    let installed = false;
+    const run: Run = (cmd, args) => {
+      calls.push([cmd, ...args]);
+      if (cmd === 'dpkg-query') return { status: installed ? 0 : 1, stdout: installed ? 'install ok installed' : '' };
+      if (cmd === 'sudo' && args.includes('install')) installed = true;
+      return { status: 0, stdout: '' };
+    };
+    assert.deepEqual(sys.privilegePrefix(run, 1000), ['sudo', '-n']);
+    assert.deepEqual(sys.ensurePackages([{ name: PROBE, why: 'the set-up test' }], { run, uid: 1000 }), [PROBE]);
+    const apt = calls.filter((c) => c[0] === 'sudo' && c.includes('apt-get'));
+    const lock = ['-o', 'DPkg::Lock::Timeout=600'];
+    assert.deepEqual(apt, [
+      ['sudo', '-n', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...lock, 'update', '-q'],
+      ['sudo', '-n', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...lock, 'install', '-y', '-q', '--no-install-recommends', PROBE],
+    ]);
+    // As root: apt-get itself, DEBIAN_FRONTEND in its environment.
+    const [cmd, args, env] = sys.aptCommand([], ['install', '-y', PROBE]);
+    assert.deepEqual([cmd, ...args], ['apt-get', ...lock, 'install', '-y', PROBE]);
+    assert.equal(env.DEBIAN_FRONTEND, 'noninteractive');
   });
 });
