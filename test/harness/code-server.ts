@@ -8,6 +8,9 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { killProcessGroup, trackGroup } from './process-groups';
+
+export { killProcessGroup, registerTempRoot, stopAll } from './process-groups';
 
 /** The repository root: the nearest folder above this file whose package.json is Tessera's (this
  *  file runs as out/test/harness/code-server.js, or bundled by scripts/start.mjs). */
@@ -228,38 +231,6 @@ export interface RunningServer {
   process: ChildProcess;
   /** Kills code-server's whole process group (extension host, terminals, ...). Idempotent. */
   stop(): Promise<void>;
-}
-
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-function trackGroup(pid: number): void {
-  liveGroups.add(pid);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    // Last resort when the runner exits without stopping (Ctrl-C in mocha, an uncaught error).
-    process.on('exit', () => {
-      for (const g of liveGroups) {
-        try { process.kill(-g, 'SIGKILL'); } catch { /* already gone */ }
-      }
-    });
-  }
-}
-
-function groupAlive(pid: number): boolean {
-  try { process.kill(-pid, 0); return true; } catch { return false; }
-}
-
-/** SIGTERM to the process group, then SIGKILL after `graceMs` if anything is left. */
-export async function killProcessGroup(pid: number, graceMs = 2000): Promise<void> {
-  try { process.kill(-pid, 'SIGTERM'); } catch { liveGroups.delete(pid); return; }
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && groupAlive(pid)) await new Promise((r) => setTimeout(r, 100));
-  if (groupAlive(pid)) {
-    try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
-    const hard = Date.now() + 2000;
-    while (Date.now() < hard && groupAlive(pid)) await new Promise((r) => setTimeout(r, 50));
-  }
-  liveGroups.delete(pid);
 }
 
 function tail(file: string, lines = 30): string {

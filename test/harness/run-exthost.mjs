@@ -64,6 +64,8 @@ try {
 const resultsDir = path.join(host.TEST_RESULTS, 'integration');
 fs.mkdirSync(resultsDir, { recursive: true });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-exthost-'));
+// Removed by the host library too if a signal ends this run (unless --keep).
+const unregisterTmp = opt.keep ? () => {} : host.registerTempRoot(tmp);
 const embeddedPort = await host.freePort();
 const profile = host.makeProfile(path.join(tmp, 'profile'), { 'tessera.embeddedPort': embeddedPort });
 const workspace = host.makeGitWorkspace(path.join(tmp, 'workspace'));
@@ -75,8 +77,12 @@ async function cleanup() {
   cleaning ??= (async () => {
     try { await browser?.close(); } catch { /* already gone */ }
     await server?.stop();
-    if (!opt.keep) fs.rmSync(tmp, { recursive: true, force: true });
-    else say(`kept ${tmp}`);
+    if (opt.keep) {
+      say(`kept ${tmp}`);
+    } else {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      unregisterTmp();
+    }
   })();
   return cleaning;
 }

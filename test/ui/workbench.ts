@@ -88,6 +88,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
   host.chromiumPath();
   host.codeServer();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-ui-'));
+  const unregisterRoot = host.registerTempRoot(root); // removed even if a signal ends the run
   const embeddedPort = await host.freePort();
   const profile = host.makeProfile(path.join(root, 'profile'), { 'tessera.embeddedPort': embeddedPort, ...options.settings });
   if (options.machineSettings) {
@@ -105,6 +106,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
     await server?.stop();
     keepExtensionHostLogs(profile.userDataDir, path.join(host.TEST_RESULTS, 'ui', 'logs', path.basename(root)));
     fs.rmSync(root, { recursive: true, force: true });
+    unregisterRoot();
   };
   try {
     // Chromium starts while the extensions install and code-server comes up.
