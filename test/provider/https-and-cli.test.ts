@@ -9,6 +9,7 @@ import { ApiClient } from '../builders/api-client';
 import { createUser } from '../builders/users';
 import { freshOtp } from '../builders/totp';
 import { enableTwoFactor } from '../builders/two-factor';
+import { guardProcessGroup } from './helpers/provider-process';
 import { startTestProvider } from './helpers/provider';
 
 const CLI = path.resolve(__dirname, '../../src/provider/cli.js');
@@ -65,6 +66,7 @@ interface Cli {
 
 function runCli(args: string[]): Cli {
   const child = spawn(process.execPath, [CLI, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  guardProcessGroup(child);
   const cli: Cli = { child, stdout: '', stderr: '', exit: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
   child.stdout!.on('data', (d) => (cli.stdout += d));
   child.stderr!.on('data', (d) => (cli.stderr += d));

@@ -20,6 +20,7 @@ import { enableTwoFactor } from '../builders/two-factor';
 import { newSession } from '../builders/sessions';
 import { createClassicToken } from '../builders/tokens';
 import { startPostgresProxy } from './helpers/postgres-proxy';
+import { guardProcessGroup } from './helpers/provider-process';
 import { memoryKeySource, usePostgres } from './helpers/postgres-stores';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -320,6 +321,7 @@ describe('provider on PostgreSQL', function () {
         env: { ...process.env, ...env },
       });
       children.push(child);
+      guardProcessGroup(child);
       const out = { text: '' };
       child.stdout!.on('data', (d) => (out.text += d));
       child.stderr!.on('data', (d) => (out.text += d));

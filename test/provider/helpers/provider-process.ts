@@ -34,6 +34,33 @@ function killGroupOf(child: ChildProcess): void {
 // running is killed, process group included, so the run can end.
 if (typeof after === 'function') after(() => running.forEach(killGroupOf));
 
+const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
+let hooked = false;
+/** Kills the groups when this process ends otherwise: on 'exit', and on a signal (which skips
+ *  'exit': test-all stops a layer with SIGTERM), then exiting with 128 + the signal's number. */
+function hookProcessEnd(): void {
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', () => running.forEach(killGroupOf));
+  for (const [sig, n] of Object.entries(SIGNALS)) {
+    process.on(sig, () => {
+      running.forEach(killGroupOf);
+      process.exit(128 + n);
+    });
+  }
+}
+
+/**
+ * Puts a child started with `detached: true` (a process group of its own, which a signal to the
+ * test run does not reach) under the same guard: its group is killed after the run, when the run
+ * exits, or when a signal ends it.
+ */
+export function guardProcessGroup(child: ChildProcess): void {
+  hookProcessEnd();
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
 /** Starts several at once; if any does not start, the others are stopped before the error is passed on. */
 export async function startProviderProcesses(dataDir: string, count: number): Promise<ProviderProcess[]> {
   const started = await Promise.allSettled(Array.from({ length: count }, () => startProviderProcess(dataDir)));
@@ -57,11 +84,8 @@ export async function startProviderProcess(dataDir: string, timeoutMs = 30_000, 
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  running.add(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => {
-    running.delete(child);
-    resolve();
-  }));
+  guardProcessGroup(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const isRunning = () => child.exitCode === null && child.signalCode === null;
   const killGroup = () => killGroupOf(child);
   const end = Date.now() + timeoutMs;
