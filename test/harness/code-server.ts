@@ -5,6 +5,7 @@
 // whole (the extension host outlives a plain SIGTERM to the server).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -43,10 +44,17 @@ export function chromiumPath(): string {
   if (!fs.existsSync(p)) {
     throw new HarnessError(
       `Chromium not found at ${p}. The workbench tests drive Debian's Chromium: ` +
-      `install it with \`sudo apt-get install -y --no-install-recommends chromium\` (.ci/run does), ` +
+      `the test runners install it (scripts/system-packages.mjs, group browser), or install it yourself with ` +
+      `\`${installCommand(['chromium', 'fonts-dejavu-core'])}\`, ` +
       `or point TESSERA_CHROMIUM at a Chromium binary.`);
   }
   return p;
+}
+
+/** The one command that installs `packages` (scripts/system-packages.mjs, apt-get update included). */
+function installCommand(packages: string[]): string {
+  const file = path.join(REPO_ROOT, 'scripts', 'system-packages.mjs');
+  return (createRequire(__filename)(file) as { installCommand(p: string[]): string }).installCommand(packages);
 }
 
 /** The installed code-server. Throws a clear error when it is missing. */

@@ -97,10 +97,11 @@ export class EmbeddedProvider implements vscode.Disposable {
     this.run = this.startup(gen).catch((err) => {
       if (gen !== this.generation) return;
       const text = errText(err);
-      // Only a missing node:sqlite means "this Node is too old" (not any error that mentions SQLite).
-      const noSqlite = (err as { code?: unknown } | undefined)?.code === 'ERR_UNKNOWN_BUILTIN_MODULE';
+      // Only a missing node:sqlite, or a Node before 22.16 (whose node:sqlite lacks what the store
+      // uses), means "this Node is too old" (not any error that mentions SQLite).
+      const noSqlite = (err as { code?: unknown } | undefined)?.code === 'ERR_UNKNOWN_BUILTIN_MODULE' || !nodeAtLeast(22, 16);
       const hint = noSqlite
-        ? ` It needs Node.js 22.13 or later (node:sqlite); this VS Code runs Node ${process.versions.node}. Use a standalone provider ('tessera serve') with the setting 'tessera.providerUrl'.`
+        ? ` It needs Node.js 22.16 or later (node:sqlite), which VS Code 1.103 or later has; this VS Code runs Node ${process.versions.node}. Use a standalone provider ('tessera serve') with the setting 'tessera.providerUrl'.`
         : '';
       this.setState({ kind: 'failed', port: embeddedPortSetting(), message: `The embedded provider could not start: ${text.replace(/\.$/, '')}.${hint}` });
     });
@@ -337,4 +338,10 @@ export class EmbeddedProvider implements vscode.Disposable {
 
 function errText(err: unknown): string {
   return redactTokens(err instanceof Error ? err.message : String(err));
+}
+
+/** Whether this process's Node is at least major.minor. */
+function nodeAtLeast(major: number, minor: number): boolean {
+  const [ma = 0, mi = 0] = process.versions.node.split('.').map(Number);
+  return ma > major || (ma === major && mi >= minor);
 }
