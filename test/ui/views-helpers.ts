@@ -1,6 +1,7 @@
 // Small helpers the UI tests share: vscode-elements fields inside webviews, tree row descriptions,
 // signing up and in from the palette, waiting on a condition.
-import type { FrameLocator, Page } from 'playwright-core';
+import * as fs from 'node:fs';
+import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import { quickInputPick, quickInputType, runCommand, treeItem, waitForNotification } from './workbench';
 
 /** The value of a vscode-textfield (its inner <input> lives in the shadow DOM). */
@@ -64,5 +65,34 @@ export async function waitUntil<T>(what: string, fn: () => Promise<T | undefined
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/**
+ * The colour (#rrggbb) that the PNG `file` has at the middle of `field` as it lies on the page now:
+ * the PNG is decoded by the browser, in a blank page of `context`. For checking that a screenshot
+ * masked a secret (playwright's mask colour is #ff00ff).
+ */
+export async function pngColourAtMiddleOf(context: BrowserContext, file: string, field: Locator): Promise<string> {
+  const box = await field.boundingBox();
+  if (!box) throw new Error('the field is not on screen');
+  const x = Math.round(box.x + box.width / 2);
+  const y = Math.round(box.y + box.height / 2);
+  const page = await context.newPage();
+  try {
+    return (await page.evaluate(`(async () => {
+      const img = new Image();
+      img.src = 'data:image/png;base64,${fs.readFileSync(file).toString('base64')}';
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.naturalWidth;
+      canvas.height = img.naturalHeight;
+      const g = canvas.getContext('2d');
+      g.drawImage(img, 0, 0);
+      const [r, gr, b] = g.getImageData(${x}, ${y}, 1, 1).data;
+      return '#' + [r, gr, b].map((v) => v.toString(16).padStart(2, '0')).join('');
+    })()`)) as string;
+  } finally {
+    await page.close();
   }
 }

@@ -15,7 +15,7 @@ import {
   screenshot, startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput, waitForQuickInputItem,
   webviewFrame, type Workbench,
 } from './workbench';
-import { fieldValue, fill, rowDescription, signUpFromPalette, waitForRowDescription, waitUntil } from './views-helpers';
+import { fieldValue, fill, pngColourAtMiddleOf, rowDescription, signUpFromPalette, waitForRowDescription, waitUntil } from './views-helpers';
 import { uniqueName } from '../builders/unique-name';
 
 function utcDatePlusDays(days: number): string {
@@ -61,7 +61,8 @@ describe('views (UI): account, two-factor and tokens', function () {
     await frame.locator('[data-testid="twofa-qr"]').waitFor();
     const qr = await frame.locator('[data-testid="twofa-qr"]').getAttribute('src');
     assert.match(qr ?? '', /^data:image\/svg\+xml;base64,/);
-    await screenshot(page, 'ui/views-two-factor-setup');
+    const MASKED = '#ff00ff';
+    assert.equal(await pngColourAtMiddleOf(wb.context, await screenshot(page, 'ui/views-two-factor-setup'), secretEl), MASKED, 'the secret is masked in the screenshot');
 
     // a wrong code first: the error shows next to the code field
     await fill(frame, 'twofa-code', '000000');
@@ -79,7 +80,7 @@ describe('views (UI): account, two-factor and tokens', function () {
     await codes.waitFor();
     const list = ((await codes.textContent()) ?? '').split('\n').map((s) => s.trim()).filter(Boolean);
     assert.equal(list.length, 10, `ten recovery codes: ${JSON.stringify(list)}`);
-    await screenshot(page, 'ui/views-two-factor-recovery-codes');
+    assert.equal(await pngColourAtMiddleOf(wb.context, await screenshot(page, 'ui/views-two-factor-recovery-codes'), codes), MASKED, 'the codes are masked');
 
     // save them to a file through the save dialog (code-server's simple file dialog)
     // Into a folder of its own, with a subfolder the dialog lists once it shows that folder.
@@ -140,7 +141,7 @@ describe('views (UI): account, two-factor and tokens', function () {
     assert.match((await frame.locator('.banner.warning').first().textContent()) ?? '', /won’t be able to see it again/);
     assert.equal(((await frame.locator('[data-testid="created-expiry"]').textContent()) ?? '').trim(), 'expires in 3 days');
     assert.equal(((await frame.locator('[data-testid="created-heading"]').textContent()) ?? '').trim(), 'Token created');
-    await screenshot(page, 'ui/views-create-token-secret-once');
+    assert.equal(await pngColourAtMiddleOf(wb.context, await screenshot(page, 'ui/views-create-token-secret-once'), secretField), '#ff00ff', 'the secret is masked');
 
     // the tree shows it with its expiry; made for 3 days, it is not "expiring soon" yet (the warning
     // starts in the last fifth of a lifetime: test/unit/token-text.test.ts, and the status bar item
@@ -177,7 +178,7 @@ describe('views (UI): account, two-factor and tokens', function () {
     assert.notEqual(fresh, firstSecret);
     await details.locator('[data-testid="token-last-eight"]', { hasText: fresh.slice(-8) }).waitFor();
     await details.locator('[data-testid="audit-events"]', { hasText: 'personal_access_token.credential_regenerated' }).waitFor();
-    await screenshot(page, 'ui/views-regenerate-secret-once');
+    assert.equal(await pngColourAtMiddleOf(wb.context, await screenshot(page, 'ui/views-regenerate-secret-once'), field), '#ff00ff', 'the secret is masked');
     // the Create Token receipt (still open in its tab) no longer offers the old secret
     const receipt = await webviewFrame(page, 'Create Token');
     await receipt.locator('[data-testid="created-superseded"]', { hasText: /since been regenerated/ }).waitFor({ state: 'attached' });

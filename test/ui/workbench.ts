@@ -20,7 +20,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import * as host from '../harness/code-server';
 
 export { HarnessError } from '../harness/code-server';
@@ -184,11 +184,24 @@ function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 150) || 'screenshot';
 }
 
-/** Saves a PNG of the page to test-results/<name>.png and returns its path. */
+/** The webview elements that show a secret in full: the 2FA setup key and its QR code, recovery
+ *  codes, a new or regenerated token. Masked in every screenshot (test-results/ is kept by CI). */
+const SECRET_FIELDS = ['twofa-secret', 'twofa-qr', 'recovery-codes', 'new-token-secret', 'regenerated-secret']
+  .map((id) => `[data-testid="${id}"]`).join(', ');
+
+/** The secret fields of every open webview (each webview is an iframe holding the content's iframe). */
+async function secretMasks(page: Page): Promise<Locator[]> {
+  const webviews = page.locator('iframe.webview.ready');
+  const n = await webviews.count();
+  return Array.from({ length: n }, (_, i) =>
+    webviews.nth(i).contentFrame().locator('iframe#active-frame').contentFrame().locator(SECRET_FIELDS));
+}
+
+/** Saves a PNG of the page to test-results/<name>.png (secret fields masked) and returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(host.TEST_RESULTS, `${name.split('/').map(slug).join('/')}.png`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  await page.screenshot({ path: file });
+  await page.screenshot({ path: file, mask: await secretMasks(page) });
   return file;
 }
 
