@@ -15,7 +15,8 @@ import { pollToken, startDevice } from '../provider/helpers/device-flow';
 import { ensureGh, type GhEnvironment, ghEnvironment, ghLoginWithDeviceCode, runGh } from '../provider/helpers/gh';
 import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
 import {
-  clickDialogButton, openViewContainer, quickInputMessage, quickInputType, runCommand, screenshot, startWorkbench,
+  clickDialogButton, openViewContainer, quickInputType, runCommand, screenshot, startWorkbench,
+  waitForQuickInputMessage,
   treeItem, viewPane, waitForDialog, waitForNotification, type Workbench,
 } from './workbench';
 import { signInFromPalette, waitForRowDescription } from './views-helpers';
@@ -58,7 +59,7 @@ describe('views (UI): authorize a device (OAuth device flow)', function () {
 
     await runCommand(page, 'Tessera: Authorize a Device…');
     await quickInputType(page, 'not-a-code', { prompt: /one-time code/ });
-    assert.match(await quickInputMessage(page), /eight letters and digits, like ABCD-2345/);
+    assert.match(await waitForQuickInputMessage(page, /eight letters and digits/), /eight letters and digits, like ABCD-2345/);
     // any case, with or without the dash
     await quickInputType(page, device.userCode.toLowerCase().replace('-', ''));
 

@@ -83,12 +83,20 @@ export async function quickInputType(page: Page, text: string, options: { prompt
   await box.fill(text);
   if (options.submit === false) return;
   await box.press('Enter');
-  // Accepted: the widget closes or moves on to the next input (value reset). A validation error
-  // keeps it as it is (read it with quickInputMessage).
-  const deadline = Date.now() + 1_500;
-  while (Date.now() < deadline) {
-    if (!await quickInput(page).isVisible()) break;
-    if (await box.inputValue().catch(() => '') !== text) break;
+  // Accepted: the widget closes, or moves on to the next input (its value changes). Refused: it keeps
+  // the text and shows a validation error (read it with quickInputMessage / waitForQuickInputMessage),
+  // with the box enabled again (an extension's own input box is disabled while it checks the value).
+  const widget = quickInput(page);
+  const refused = widget.locator('.quick-input-box .monaco-inputbox.error');
+  const deadline = Date.now() + DEFAULT_TIMEOUT;
+  for (;;) {
+    if (!await widget.isVisible()) return;
+    if (await box.inputValue().catch(() => '') !== text) return;
+    if (await refused.isVisible() && await box.isEnabled()) return;
+    if (Date.now() > deadline) {
+      const shown = (await widget.innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 300);
+      throw new Error(`the quick input neither took nor refused ${JSON.stringify(text)}; it shows: ${JSON.stringify(shown)}`);
+    }
     await page.waitForTimeout(50);
   }
 }
@@ -103,6 +111,19 @@ export async function quickInputIsPassword(page: Page): Promise<boolean> {
 export async function quickInputMessage(page: Page): Promise<string> {
   await waitForQuickInput(page);
   return ((await quickInput(page).locator('.quick-input-message').textContent()) ?? '').trim();
+}
+
+/** Waits until the showing quick input's message (prompt or validation error) matches `re`, and
+ *  returns it; throws naming the last message when it does not within `timeout`. */
+export async function waitForQuickInputMessage(page: Page, re: RegExp, timeout = DEFAULT_TIMEOUT): Promise<string> {
+  await waitForQuickInput(page, undefined, timeout);
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const message = ((await quickInput(page).locator('.quick-input-message').textContent().catch(() => '')) ?? '').trim();
+    if (re.test(message)) return message;
+    if (Date.now() > deadline) throw new Error(`the quick input's message does not match ${re}; it says ${JSON.stringify(message)}`);
+    await page.waitForTimeout(100);
+  }
 }
 
 /** Labels of the items the showing quick pick lists. */
