@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ensureSystemPackages, SystemPackagesError } from './system-packages.mjs';
+import { ensureSystemPackages, installCommand, PACKAGE_GROUPS, SystemPackagesError } from './system-packages.mjs';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,6 +26,22 @@ export const NODE24 = path.join(NODE_DIR, 'bin', 'node');
 export const HOST_DIR = path.join(ROOT, '.vscode-test', 'code-server');
 export const CODE_SERVER_ENTRY = path.join(HOST_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const MARKER = path.join(HOST_DIR, '.tessera-host-installed.json');
+const VSCODE_MODULES = path.join(HOST_DIR, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules');
+/**
+ * Native modules code-server's postinstall brings in (it installs lib/vscode's dependencies and
+ * compiles them for Node 24): node-pty (the terminal; a prebuilt binary or one built here) and
+ * spdlog (always compiled here). When npm skipped the postinstall (ignore-scripts), they are missing
+ * and the workbench cannot run, though `entry.js --version` still works.
+ */
+const NATIVE_MODULES = [
+  { name: 'node-pty', files: [path.join('node-pty', 'build', 'Release', 'pty.node'), path.join('node-pty', 'prebuilds', `${process.platform}-${process.arch}`, 'pty.node')] },
+  { name: '@vscode/spdlog', files: [path.join('@vscode', 'spdlog', 'build', 'Release', 'spdlog.node')] },
+];
+
+/** The native modules that are missing from the host's lib/vscode. */
+function missingNativeModules() {
+  return NATIVE_MODULES.filter((m) => !m.files.some((f) => fs.existsSync(path.join(VSCODE_MODULES, f)))).map((m) => m.name);
+}
 
 const say = (msg) => console.log(`[host] ${msg}`);
 
@@ -35,7 +51,7 @@ export class HostInstallError extends Error {}
 export function installedHost() {
   try {
     const marker = JSON.parse(fs.readFileSync(MARKER, 'utf8'));
-    if (marker.version === CODE_SERVER_VERSION && fs.existsSync(CODE_SERVER_ENTRY)) {
+    if (marker.version === CODE_SERVER_VERSION && fs.existsSync(CODE_SERVER_ENTRY) && missingNativeModules().length === 0) {
       return { node: NODE24, entry: CODE_SERVER_ENTRY, version: CODE_SERVER_VERSION, dir: HOST_DIR };
     }
   } catch { /* no marker: not installed */ }
@@ -72,6 +88,9 @@ function installEnv() {
   env.PATH = [path.join(NODE_DIR, 'bin'), ...(process.env.PATH || '').split(path.delimiter)
     .filter((p) => p && !p.endsWith(path.join('node_modules', '.bin')))].join(path.delimiter);
   env.npm_config_nodedir = NODE_DIR;
+  // code-server's postinstall installs and compiles VS Code's own dependencies: never skipped, even
+  // with ignore-scripts=true in the user's ~/.npmrc.
+  env.npm_config_ignore_scripts = 'false';
   env.npm_config_update_notifier = 'false';
   env.npm_config_fund = 'false';
   env.npm_config_audit = 'false';
@@ -130,7 +149,14 @@ export async function ensureHost({ force = false, quiet = false } = {}) {
     throw new HostInstallError(
       `installing code-server@${CODE_SERVER_VERSION} failed (npm exit ${r.status ?? r.signal}). ` +
       `It needs the npm registry, a C/C++ toolchain and Debian's libkrb5-dev ` +
-      `(sudo apt-get install -y libkrb5-dev build-essential python3). See the npm output above; ` +
+      `(${installCommand(PACKAGE_GROUPS.host.packages)}). See the npm output above; ` +
+      `re-run \`npm run host:install\` after fixing it.`);
+  }
+  const missing = missingNativeModules();
+  if (missing.length) {
+    throw new HostInstallError(
+      `code-server@${CODE_SERVER_VERSION} installed without its native modules (${missing.join(', ')} missing under ` +
+      `${path.relative(ROOT, VSCODE_MODULES)}/): its postinstall did not run or failed. See the npm output above; ` +
       `re-run \`npm run host:install\` after fixing it.`);
   }
   // Smoke check: the entry point loads on Node 24 and reports its version.
