@@ -228,6 +228,9 @@ export interface StartServerOptions {
   folder?: string;
   /** No extension gallery (the default; this machine is offline and its queries only make noise). */
   offline?: boolean;
+  /** Password authentication (npm start); the tests' servers run with `--auth none`. The password
+   *  goes to code-server as $PASSWORD, which it removes from the environment of what it starts. */
+  auth?: { password: string };
 }
 
 export interface RunningServer {
@@ -253,7 +256,7 @@ export async function startCodeServer(o: StartServerOptions): Promise<RunningSer
   fs.mkdirSync(path.dirname(logPath), { recursive: true });
   const log = fs.openSync(logPath, 'a');
   const args = [entry,
-    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`, '--auth', o.auth ? 'password' : 'none',
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
     '--disable-getting-started-override', '--ignore-last-opened',
     ...cliArgs(o.profile),
@@ -263,7 +266,9 @@ export async function startCodeServer(o: StartServerOptions): Promise<RunningSer
   const child = spawn(node, args, {
     detached: true, // its own process group, so stop() reaches the extension host too
     stdio: ['ignore', 'pipe', log],
-    env: serverEnv(o.profile, { ...(o.offline ?? true ? { EXTENSIONS_GALLERY: '{}' } : {}), ...o.env }),
+    env: serverEnv(o.profile, {
+      ...(o.offline ?? true ? { EXTENSIONS_GALLERY: '{}' } : {}), ...o.env, ...(o.auth ? { PASSWORD: o.auth.password } : {}),
+    }),
     cwd: o.profile.root,
   });
   fs.closeSync(log);
