@@ -2,8 +2,10 @@
 // helpers/gh.ts): gh api graphql, repo create / view / list / clone / delete. The token comes
 // from GH_ENTERPRISE_TOKEN (gh's variable for hosts other than github.com).
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
+import { defaultRepositoriesRoot, repositoryPath } from '../../src/provider/git/bare-repos';
 import { runGit } from '../../bench/git-https/git-client';
 import { ensureGh, GhEnvironment, ghEnvironment, GhRun, runGh } from './helpers/gh';
 import { newSession, type Session } from '../builders/sessions';
@@ -23,6 +25,17 @@ describe('gh (GitHub CLI) against the provider', function () {
     const r = await runGh(args, env, opts);
     assert.equal(r.status, 0, `gh ${args.join(' ')} failed (${r.status}):\n${r.stderr}${r.stdout}`);
     return r;
+  };
+
+  /** Commits `files` (path → text) as the whole tree of `branch`, with git plumbing in the bare repository. */
+  const commitFiles = (owner: string, repo: string, branch: string, files: Record<string, string>): string => {
+    const gitDir = repositoryPath(defaultRepositoriesRoot(t.dataDir), owner, repo);
+    const gitEnv = { ...process.env, GIT_INDEX_FILE: path.join(dir, `index-${branch}`), GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.test', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.test' };
+    const g = (args: string[], input?: string) => execFileSync('git', ['--git-dir', gitDir, ...args], { env: gitEnv, input }).toString().trim();
+    g(['read-tree', '--empty']);
+    for (const [file, text] of Object.entries(files)) g(['update-index', '--add', '--cacheinfo', `100644,${g(['hash-object', '-w', '--stdin'], text)},${file}`]);
+    g(['update-ref', `refs/heads/${branch}`, g(['commit-tree', g(['write-tree']), '-m', branch])]);
+    return g(['rev-parse', `refs/heads/${branch}:${Object.keys(files)[0]}`]);
   };
 
   before(async function () {
@@ -75,6 +88,45 @@ describe('gh (GitHub CLI) against the provider', function () {
     const branch = await t.api.get(`/repos/${org}/with-readme/branches/main`, { token: alice.token });
     assert.equal(branch.status, 200, branch.text);
     assert.equal(branch.json.commit.commit.message, 'Initial commit');
+  });
+
+  it('gh repo view prints the README (GET /repos/{owner}/{repo}/readme, ?ref= for --branch): README* in .github/, the root, then docs/', async () => {
+    const me = alice.user.login;
+    await gh(['repo', 'create', 'readable', '--public', '--add-readme', '--description', 'has a README']);
+    const view = await gh(['repo', 'view', 'readable']);
+    assert.match(view.stdout, /^--\n# readable\n\nhas a README\n/m, view.stdout);
+
+    commitFiles(me, 'readable', 'plain', { 'docs/README.md': 'from docs\n', 'ReadMe.txt': 'from the root\n' });
+    assert.match((await gh(['repo', 'view', 'readable', '--branch', 'plain'])).stdout, /^--\nfrom the root\n/m);
+    const dotGithub = commitFiles(me, 'readable', 'dot-github', { '.github/readme': 'from .github\n', 'README.md': 'from the root\n' });
+    commitFiles(me, 'readable', 'none', { 'notes.txt': 'no readme here\n' });
+    const none = await gh(['repo', 'view', 'readable', '--branch', 'none']);
+    assert.doesNotMatch(none.stdout, /^--$/m, 'no README: nothing after the description');
+
+    const api = `${t.provider.url}/api/v3/repos/${me}/readable`;
+    const r = await t.api.get(`/repos/${me}/readable/readme?ref=dot-github`, { token: alice.token });
+    assert.equal(r.status, 200, r.text);
+    const url = `${api}/contents/.github/readme?ref=dot-github`;
+    const html = `${t.provider.url}/${me}/readable/blob/dot-github/.github/readme`;
+    assert.deepEqual(r.json, {
+      type: 'file', encoding: 'base64', size: 13, name: 'readme', path: '.github/readme',
+      content: `${Buffer.from('from .github\n').toString('base64')}\n`, sha: dotGithub,
+      url, git_url: `${api}/git/blobs/${dotGithub}`, html_url: html, download_url: null,
+      _links: { self: url, git: `${api}/git/blobs/${dotGithub}`, html },
+    });
+    const main = await t.api.get(`/repos/${me}/readable/readme`, { token: alice.token });
+    assert.equal(main.json.path, 'README.md');
+    assert.match(main.json.url, /\/contents\/README\.md\?ref=main$/);
+    const missing = await t.api.get(`/repos/${me}/readable/readme?ref=none`, { token: alice.token });
+    assert.deepEqual([missing.status, missing.json.message], [404, 'Not Found']);
+    const noRef = await t.api.get(`/repos/${me}/readable/readme?ref=nowhere`, { token: alice.token });
+    assert.deepEqual([noRef.status, noRef.json.message], [404, 'No commit found for the ref nowhere']);
+    assert.equal((await t.api.get(`/repos/${me}/readable/readme?ref=${encodeURIComponent('plain~1')}`, { token: alice.token })).status, 404, 'no revision syntax');
+    const badRef = await t.api.get(`/repos/${me}/readable/readme?ref=`, { token: alice.token });
+    assert.equal(badRef.status, 422, badRef.text);
+    await gh(['repo', 'create', 'blank', '--private']);
+    const empty = await t.api.get(`/repos/${me}/blank/readme`, { token: alice.token });
+    assert.deepEqual([empty.status, empty.json.message], [404, 'This repository is empty.']);
   });
 
   it('gh repo clone clones over HTTPS with gh as the credential helper, after a push of a first commit', async () => {

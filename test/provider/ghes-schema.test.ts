@@ -234,6 +234,8 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     await v.call('GET /repos/{owner}/{repo}/branches', { owner: me, repo: 'nothing-here' }, { token: owner.token }, 404);
     await v.call('GET /repos/{owner}/{repo}/branches/{branch}', { owner: me, repo: 'tools', branch: 'main' }, { token: owner.token }, 200);
     await v.call('GET /repos/{owner}/{repo}/branches/{branch}', { owner: me, repo: 'tools', branch: 'no-such-branch' }, { token: owner.token }, 404);
+    await v.call('GET /repos/{owner}/{repo}/readme', { owner: me, repo: 'tools' }, { token: owner.token }, 200);
+    await v.call('GET /repos/{owner}/{repo}/readme?ref=no-such-branch', { owner: me, repo: 'tools' }, { token: owner.token }, 404);
 
     await v.call('GET /user/repos', {}, { token: owner.token }, 200);
     await v.call('GET /user/repos?visibility=bogus', {}, { token: owner.token }, 422);

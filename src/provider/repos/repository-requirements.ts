@@ -3,7 +3,7 @@
 // same requirement through the same guard list.
 import type { AuthRequirement } from '../authz/requirement';
 import { organizationResolver, selfResource } from '../orgs/org-resource';
-import { repositoryPermission, repositoryResource } from './repository-resource';
+import { repositoryClassicScopes, repositoryPermission, repositoryResource } from './repository-resource';
 
 const ADMINISTRATION_WRITE = { group: 'repository', name: 'administration', level: 'write' } as const;
 
@@ -14,6 +14,18 @@ export const READ_REPOSITORY: AuthRequirement = {
   // tokens for it.
   classicScopes: (_r, res) => (res?.isPublic ? [] : ['repo', 'admin:token']),
   permission: repositoryPermission('metadata', 'read'),
+  accountToken: true,
+  resource: repositoryResource,
+};
+
+/**
+ * What a repository's files need (GET /repos/{owner}/{repo}/branches, …/readme): `repo` and
+ * `contents: read` for a private one, nothing for a public one.
+ */
+export const READ_REPOSITORY_CONTENTS: AuthRequirement = {
+  anonymous: true,
+  classicScopes: repositoryClassicScopes('read'),
+  permission: repositoryPermission('contents', 'read'),
   accountToken: true,
   resource: repositoryResource,
 };

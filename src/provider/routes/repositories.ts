@@ -1,6 +1,6 @@
 // Repositories: POST /user/repos and POST /orgs/{org}/repos (a real bare git repository with
-// default branch `main`), GET/PATCH/DELETE /repos/{owner}/{repo}, GET /repos/{owner}/{repo}/branches
-// and /branches/{branch}, GET /user/repos and GET /orgs/{org}/repos.
+// default branch `main`), GET/PATCH/DELETE /repos/{owner}/{repo}, GET /repos/{owner}/{repo}/branches,
+// /branches/{branch} and /readme, GET /user/repos and GET /orgs/{org}/repos.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CreateRepositoryRequest, RepositoryJson, RepositorySettingsRequest } from '../../shared/api-types';
 import { principalOf } from '../authz/authorize';
@@ -18,7 +18,8 @@ import { ListQuery, listQuerySchema, sendRepositoryPage } from '../repos/reposit
 import { repositoriesRoot } from '../repos/repositories-root';
 import { repositoryJson } from '../repos/repository-json';
 import { repositorySettingsSchema } from '../repos/repository-settings-input';
-import { CREATE_ORG_REPOSITORY, CREATE_USER_REPOSITORY, LIST_ORG_REPOSITORIES, READ_REPOSITORY } from '../repos/repository-requirements';
+import { CREATE_ORG_REPOSITORY, CREATE_USER_REPOSITORY, LIST_ORG_REPOSITORIES, READ_REPOSITORY, READ_REPOSITORY_CONTENTS } from '../repos/repository-requirements';
+import { findReadme, readmeJson } from '../repos/readme';
 import { repositoryClassicScopes, repositoryOf, repositoryPermission, repositoryResource } from '../repos/repository-resource';
 import { createRepository, deleteRepository, updateRepository } from '../repos/repository-service';
 
@@ -132,15 +133,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
   app.get<{ Params: { owner: string; repo: string }; Querystring: { protected?: 'true' | 'false'; per_page?: string; page?: string } }>(
     `${API}/repos/:owner/:repo/branches`,
     {
-      config: {
-        auth: {
-          anonymous: true,
-          classicScopes: repositoryClassicScopes('read'),
-          permission: repositoryPermission('contents', 'read'),
-          accountToken: true,
-          resource: repositoryResource,
-        },
-      },
+      config: { auth: READ_REPOSITORY_CONTENTS },
       schema: { querystring: pagedQuerySchema({ protected: { type: 'string', enum: ['true', 'false'] } }) },
     },
     async (request, reply) => {
@@ -159,15 +152,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
   app.get<{ Params: { owner: string; repo: string; branch: string } }>(
     `${API}/repos/:owner/:repo/branches/:branch`,
     {
-      config: {
-        auth: {
-          anonymous: true,
-          classicScopes: repositoryClassicScopes('read'),
-          permission: repositoryPermission('contents', 'read'),
-          accountToken: true,
-          resource: repositoryResource,
-        },
-      },
+      config: { auth: READ_REPOSITORY_CONTENTS },
       schema: { params: { type: 'object', properties: { branch: { type: 'string', minLength: 1, maxLength: 255 } } } },
     },
     async (request) => {
@@ -175,6 +160,19 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
       const found = await readBranch(repositoryPath(repositoriesRoot(ctx), rec.owner.login, rec.repository.name), request.params.branch);
       if (!found) throw notFound('Branch not found');
       return branchJson(`${apiBase(ctx)}/repos/${rec.fullName}`, `${ctx.origin}/${rec.fullName}`, found.branch, found.commit);
+    },
+  );
+
+  // gh repo view shows it (a 404 is "no README").
+  app.get<{ Params: { owner: string; repo: string }; Querystring: { ref?: string } }>(
+    `${API}/repos/:owner/:repo/readme`,
+    {
+      config: { auth: READ_REPOSITORY_CONTENTS },
+      schema: { querystring: { type: 'object', additionalProperties: false, properties: { ref: { type: 'string', minLength: 1, maxLength: 255 } } } },
+    },
+    async (request) => {
+      const rec = repositoryOf(request);
+      return readmeJson(ctx, rec.fullName, await findReadme(ctx, rec, request.query.ref));
     },
   );
 

@@ -130,3 +130,28 @@ export interface RepositoryJson extends RepositoryUrlsJson, RepositoryCountersJs
   pushed_at: string;
   permissions?: RepositoryPermissionsJson;
 }
+
+/** GitHub's `_links` of a content object. */
+interface ContentLinksJson {
+  self: string;
+  git: string | null;
+  html: string | null;
+}
+
+/** GET /repos/{owner}/{repo}/readme: GitHub's content-file object (`content` is base64, 60 characters a line). */
+export interface ContentFileJson {
+  type: 'file';
+  /** `none` (and `content` empty) for a file over 1 MiB. */
+  encoding: 'base64' | 'none';
+  size: number;
+  name: string;
+  path: string;
+  content: string;
+  sha: string;
+  url: string;
+  git_url: string | null;
+  html_url: string | null;
+  /** Tessera serves no raw files: always null. */
+  download_url: string | null;
+  _links: ContentLinksJson;
+}
