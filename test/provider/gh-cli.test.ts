@@ -152,6 +152,22 @@ describe('gh (GitHub CLI) against the provider', function () {
     assert.deepEqual(JSON.parse(view.stdout), { defaultBranchRef: { name: 'main' }, isEmpty: false });
   });
 
+  it('gh repo list --no-archived, --archived, --visibility internal, --language, --topic: GraphQL search', async () => {
+    const me = alice.user.login;
+    const org = await createOrg(t, alice);
+    await gh(['repo', 'create', `${org}/inside`, '--internal', '--description', 'in here']);
+    await gh(['repo', 'create', `${org}/outside`, '--public']);
+    const rows = (out: string) => out.split('\n').filter(Boolean).map((l) => l.split('\t').slice(0, 3).join('\t'));
+    assert.deepEqual(rows((await gh(['repo', 'list', org, '--no-archived'])).stdout).sort(), [`${org}/inside\tin here\tinternal`, `${org}/outside\t\tpublic`]);
+    assert.deepEqual(rows((await gh(['repo', 'list', org, '--visibility', 'internal'])).stdout), [`${org}/inside\tin here\tinternal`]);
+    const own = JSON.parse((await gh(['repo', 'list', '--no-archived', '--source', '--json', 'nameWithOwner,isArchived'])).stdout) as { nameWithOwner: string; isArchived: boolean }[];
+    assert.ok(own.some((r) => r.nameWithOwner === `${me}/from-gh`), JSON.stringify(own));
+    assert.ok(own.every((r) => r.nameWithOwner.startsWith(`${me}/`) && !r.isArchived), 'user:@me: the viewer\'s own');
+    for (const filter of [['--archived'], ['--language', 'go'], ['--topic', 'cli']]) {
+      assert.equal((await gh(['repo', 'list', org, ...filter])).stdout, '', filter.join(' '));
+    }
+  });
+
   it('gh repo delete --yes deletes it (REST DELETE with delete_repo)', async () => {
     await gh(['repo', 'create', 'doomed', '--public']);
     await gh(['repo', 'delete', 'doomed', '--yes']);

@@ -229,6 +229,55 @@ describe('GraphQL (/api/graphql)', function () {
     assert.match(mine.errors?.[0].message ?? '', /internal/);
   });
 
+  it('search(type: REPOSITORY) (gh repo list --archived/--no-archived/--language/--topic): user:/org:/@me, is:, fork:, archived:, words; what the token lists', async () => {
+    const carol = await newSession(t);
+    const me = carol.user.login;
+    const carolOrg = await createOrg(t, carol);
+    const alpha = await createRepo(t, carol, undefined, 'alpha', true);
+    await createRepo(t, carol, undefined, 'beta', false);
+    await createRepo(t, carol, carolOrg, 'gamma', true);
+    const internal = await t.api.post(`/orgs/${carolOrg}/repos`, { token: carol.token, body: { name: 'delta', visibility: 'internal', description: 'The Inside one' } });
+    assert.equal(internal.status, 201, internal.text);
+    const q = `query($q: String!, $first: Int = 10, $after: String) { search(type: REPOSITORY, query: $q, first: $first, after: $after) {
+      repositoryCount nodes { ... on Repository { nameWithOwner } } pageInfo { hasNextPage endCursor } } }`;
+    const names = async (token: string, query: string) => {
+      const r = await gql(token, q, { q: query });
+      assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+      return r.data.search.nodes.map((n: { nameWithOwner: string }) => n.nameWithOwner);
+    };
+    // What gh repo list --no-archived sends.
+    assert.deepEqual(await names(carol.token, 'sort:updated-desc archived:false fork:true user:@me'), [`${me}/beta`, `${me}/alpha`]);
+    assert.deepEqual(await names(carol.token, `archived:false fork:true user:${carolOrg}`), [`${carolOrg}/delta`, `${carolOrg}/gamma`]);
+    assert.deepEqual(await names(carol.token, `is:internal user:${carolOrg}`), [`${carolOrg}/delta`]);
+    assert.deepEqual((await names(carol.token, `is:private org:${carolOrg} user:${me}`)).sort(), [`${carolOrg}/gamma`, `${me}/alpha`].sort());
+    assert.deepEqual(await names(carol.token, `org:${me}`), [], 'org: names organizations only');
+    assert.deepEqual(await names(carol.token, `inside user:${carolOrg}`), [`${carolOrg}/delta`], 'words match the description');
+    assert.deepEqual(await names(carol.token, `"inside one" in:name user:${carolOrg}`), []);
+    for (const none of ['archived:true', 'fork:only', 'language:go', 'topic:cli', 'is:sponsorable']) assert.deepEqual(await names(carol.token, `user:@me ${none}`), [], none);
+    t.clock.advance(60_000);
+    await t.api.patch(`/repos/${me}/alpha`, { token: carol.token, body: { description: 'touched' } });
+    assert.deepEqual(await names(carol.token, 'sort:updated-desc user:@me'), [`${me}/alpha`, `${me}/beta`]);
+    assert.deepEqual(await names(carol.token, 'sort:updated-asc user:@me'), [`${me}/beta`, `${me}/alpha`]);
+
+    // Others see the public ones; a fine-grained token its selection and public ones; a public_repo token public ones.
+    assert.deepEqual(await names(bob.token, `user:${me}`), [`${me}/beta`]);
+    const fg = await createFineGrainedToken(t, carol, { repository_selection: 'subset', repositories: [alpha.id], permissions: { repository: { metadata: 'read' } } });
+    assert.deepEqual(await names(fg.token, 'user:@me'), [`${me}/alpha`, `${me}/beta`]);
+    const publicOnly = await createClassicToken(t, carol, { scopes: ['public_repo'] });
+    assert.deepEqual(await names(publicOnly.token, 'user:@me'), [`${me}/beta`]);
+
+    const page = await gql(carol.token, q, { q: 'user:@me', first: 1 });
+    assert.equal(page.data.search.repositoryCount, 2);
+    assert.equal(page.data.search.pageInfo.hasNextPage, true);
+    const next = await gql(carol.token, q, { q: 'user:@me', first: 1, after: page.data.search.pageInfo.endCursor });
+    assert.deepEqual(next.data.search.nodes, [{ nameWithOwner: `${me}/beta` }]);
+    const issues = await gql(carol.token, '{ search(type: ISSUE, query: "is:open", first: 5) { issueCount nodes { __typename } } }');
+    assert.deepEqual(issues.data.search, { issueCount: 0, nodes: [] });
+    const users = await gql(carol.token, '{ search(type: USER, query: "x", first: 5) { userCount } }');
+    assert.equal(users.errors?.[0].type, 'UNPROCESSABLE');
+    assert.equal((await gql(carol.token, '{ search(type: REPOSITORY, query: "x") { repositoryCount } }')).errors?.[0].type, 'MISSING_PAGINATION_BOUNDARIES');
+  });
+
   it('errors: unknown fields and syntax errors with locations, missing or excessive pagination, depth limit, and a body without query (422)', async () => {
     const unknown = await gql(alice.token, '{ viewer { nope } }');
     assert.equal(unknown.status, 200);

@@ -215,6 +215,34 @@ type Query {
   repositoryOwner(login: String!): RepositoryOwner
   user(login: String!): User
   organization(login: String!): Organization
+  "Repositories matching a GitHub search query (docs/graphql.md); no issues, pull requests or discussions exist."
+  search(first: Int, after: String, last: Int, before: String, query: String!, type: SearchType!): SearchResultItemConnection!
+}
+
+enum SearchType {
+  ISSUE
+  REPOSITORY
+  USER
+  DISCUSSION
+}
+
+union SearchResultItem = Organization | Repository | User
+
+type SearchResultItemConnection {
+  codeCount: Int!
+  discussionCount: Int!
+  edges: [SearchResultItemEdge]
+  issueCount: Int!
+  nodes: [SearchResultItem]
+  pageInfo: PageInfo!
+  repositoryCount: Int!
+  userCount: Int!
+  wikiCount: Int!
+}
+
+type SearchResultItemEdge {
+  cursor: String!
+  node: SearchResultItem
 }
 
 input CreateRepositoryInput {

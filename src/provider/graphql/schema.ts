@@ -1,11 +1,12 @@
 // The executable schema: the SDL (./schema-sdl.ts) with its resolvers attached.
-import { buildSchema, GraphQLFieldResolver, GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema } from 'graphql';
+import { buildSchema, GraphQLFieldResolver, GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema, GraphQLUnionType } from 'graphql';
 import type { AccountOwner } from '../repos/account-owner';
 import { createRepositoryMutation, CreateRepositoryInput } from './create-repository';
 import type { GraphqlContext } from './graphql-context';
 import { accountByLogin, organizationByLogin, ORGANIZATION_FIELDS, USER_FIELDS, userByLogin } from './owner-fields';
 import { REPOSITORY_FIELDS, repositoryByName } from './repository-fields';
 import { SCHEMA_SDL } from './schema-sdl';
+import { SearchArgs, searchQuery } from './search';
 
 type Resolver = (source: never, args: Record<string, unknown>, g: GraphqlContext) => unknown;
 
@@ -15,6 +16,7 @@ const QUERY_FIELDS: Record<string, Resolver> = {
   repositoryOwner: (_s, a, g) => accountByLogin(g, String(a.login)),
   user: (_s, a, g) => userByLogin(g, String(a.login)),
   organization: (_s, a, g) => organizationByLogin(g, String(a.login)),
+  search: (_s, a, g) => searchQuery(g, a as unknown as SearchArgs),
 };
 
 const MUTATION_FIELDS: Record<string, Resolver> = {
@@ -50,7 +52,8 @@ export function buildGraphqlSchema(): GraphQLSchema {
   for (const name of ['RepositoryOwner', 'Actor']) {
     (schema.getType(name) as GraphQLInterfaceType).resolveType = resolveOwnerType as never;
   }
-  (schema.getType('Node') as GraphQLInterfaceType).resolveType = ((o: AccountOwner | { repository: unknown }) =>
-    'repository' in o ? 'Repository' : o.type) as never;
+  const resolveNode = ((o: AccountOwner | { repository: unknown }) => ('repository' in o ? 'Repository' : o.type)) as never;
+  (schema.getType('Node') as GraphQLInterfaceType).resolveType = resolveNode;
+  (schema.getType('SearchResultItem') as GraphQLUnionType).resolveType = resolveNode;
   return schema;
 }
