@@ -152,6 +152,41 @@ describe('gh (GitHub CLI) against the provider', function () {
     assert.deepEqual(JSON.parse(view.stdout), { defaultBranchRef: { name: 'main' }, isEmpty: false });
   });
 
+  it("gh repo view/list --json answer every field gh knows (api.RepositoryFields), with GitHub's empty values for what Tessera lacks", async () => {
+    const me = alice.user.login;
+    await gh(['repo', 'create', 'every-field', '--public']);
+    const fields = [
+      'id', 'name', 'nameWithOwner', 'owner', 'parent', 'templateRepository', 'description', 'homepageUrl', 'openGraphImageUrl', 'usesCustomOpenGraphImage',
+      'url', 'sshUrl', 'mirrorUrl', 'securityPolicyUrl', 'createdAt', 'pushedAt', 'updatedAt', 'isBlankIssuesEnabled', 'isSecurityPolicyEnabled',
+      'hasIssuesEnabled', 'hasProjectsEnabled', 'hasWikiEnabled', 'hasDiscussionsEnabled', 'mergeCommitAllowed', 'squashMergeAllowed', 'rebaseMergeAllowed',
+      'forkCount', 'stargazerCount', 'watchers', 'issues', 'pullRequests', 'codeOfConduct', 'contactLinks', 'defaultBranchRef', 'deleteBranchOnMerge',
+      'diskUsage', 'fundingLinks', 'isArchived', 'isEmpty', 'isFork', 'isInOrganization', 'isMirror', 'isPrivate', 'isTemplate', 'isUserConfigurationRepository',
+      'licenseInfo', 'viewerCanAdminister', 'viewerDefaultCommitEmail', 'viewerDefaultMergeMethod', 'viewerHasStarred', 'viewerPermission',
+      'viewerPossibleCommitEmails', 'viewerSubscription', 'repositoryTopics', 'primaryLanguage', 'languages', 'issueTemplates', 'pullRequestTemplates',
+      'labels', 'milestones', 'latestRelease', 'assignableUsers', 'mentionableUsers', 'projects',
+    ];
+    const view = JSON.parse((await gh(['repo', 'view', `${me}/every-field`, '--json', fields.join(',')])).stdout);
+    assert.deepEqual(Object.keys(view).sort(), [...fields].sort());
+    const host = new URL(t.provider.url).hostname;
+    assert.equal(view.sshUrl, `git@${host}:${me}/every-field.git`, "REST's ssh_url");
+    assert.equal(view.sshUrl, (await t.api.get(`/repos/${me}/every-field`, { token: alice.token })).json.ssh_url);
+    for (const f of ['watchers', 'issues', 'pullRequests']) assert.deepEqual(view[f], { totalCount: 0 }, f);
+    for (const f of ['repositoryTopics', 'languages', 'labels', 'milestones', 'assignableUsers', 'mentionableUsers', 'projects']) assert.ok(view[f] === null || view[f].length === 0, f);
+    for (const f of ['codeOfConduct', 'licenseInfo', 'primaryLanguage', 'latestRelease']) assert.ok(!view[f] || Object.values(view[f]).every((v) => !v), f);
+    // gh repo edit asks for autoMergeAllowed once introspection shows it.
+    const autoMerge = await gh(['api', 'graphql', '-f', `query={repository(owner:"${me}",name:"every-field"){autoMergeAllowed}}`]);
+    assert.deepEqual(JSON.parse(autoMerge.stdout), { data: { repository: { autoMergeAllowed: false } } });
+    assert.deepEqual(
+      [view.diskUsage, view.isUserConfigurationRepository, view.viewerDefaultMergeMethod, view.viewerSubscription, view.isBlankIssuesEnabled, view.usesCustomOpenGraphImage],
+      [0, false, 'MERGE', 'UNSUBSCRIBED', true, false],
+    );
+    await gh(['repo', 'create', me, '--public']);
+    assert.deepEqual(JSON.parse((await gh(['repo', 'view', `${me}/${me}`, '--json', 'isUserConfigurationRepository'])).stdout), { isUserConfigurationRepository: true });
+    // Connections that are always empty don't count toward the node limit (30 repositories × 100 labels would).
+    const list = JSON.parse((await gh(['repo', 'list', '--json', 'name,repositoryTopics,labels,languages,sshUrl'])).stdout) as { name: string; sshUrl: string }[];
+    assert.ok(list.some((r) => r.name === 'every-field' && r.sshUrl === view.sshUrl));
+  });
+
   it('gh repo list --no-archived, --archived, --visibility internal, --language, --topic: GraphQL search', async () => {
     const me = alice.user.login;
     const org = await createOrg(t, alice);

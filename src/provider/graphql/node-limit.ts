@@ -3,6 +3,7 @@
 // multiply (and each repository may cost a git call), so a query over the limit is refused
 // whole (MAX_NODE_LIMIT_EXCEEDED) instead of running.
 import { FragmentDefinitionNode, Kind, OperationDefinitionNode, SelectionSetNode, ValueNode } from 'graphql';
+import { ALWAYS_EMPTY_CONNECTIONS } from './absent-features';
 
 export const MAX_NODES = 1_000;
 
@@ -23,6 +24,8 @@ function count(set: SelectionSetNode | undefined, multiplier: number, fragments:
   let total = 0;
   for (const s of set.selections) {
     if (s.kind === Kind.FIELD) {
+      // Connections Tessera always answers empty return no nodes, whatever their first/last.
+      if (ALWAYS_EMPTY_CONNECTIONS.has(s.name.value)) continue;
       const n = pageSize(s.arguments, variables);
       const inner = n === undefined ? multiplier : multiplier * Math.max(n, 0);
       total += (n === undefined ? 0 : inner) + count(s.selectionSet, inner, fragments, variables, seen);

@@ -1,4 +1,4 @@
-// The executable schema: the SDL (./schema-sdl.ts) with its resolvers attached.
+// The executable schema: the SDL (./schema-sdl.ts, ./absent-features-sdl.ts) with its resolvers attached.
 import { buildSchema, GraphQLFieldResolver, GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema, GraphQLUnionType } from 'graphql';
 import type { AccountOwner } from '../repos/account-owner';
 import { createRepositoryMutation, CreateRepositoryInput } from './create-repository';
@@ -6,6 +6,8 @@ import type { GraphqlContext } from './graphql-context';
 import { accountByLogin, organizationByLogin, ORGANIZATION_FIELDS, USER_FIELDS, userByLogin } from './owner-fields';
 import { REPOSITORY_FIELDS, repositoryByName } from './repository-fields';
 import { SCHEMA_SDL } from './schema-sdl';
+import { ABSENT_FEATURES_SDL } from './absent-features-sdl';
+import { ABSENT_REPOSITORY_FIELDS } from './absent-features';
 import { SearchArgs, searchQuery } from './search';
 
 type Resolver = (source: never, args: Record<string, unknown>, g: GraphqlContext) => unknown;
@@ -26,7 +28,7 @@ const MUTATION_FIELDS: Record<string, Resolver> = {
 const RESOLVERS: Record<string, Record<string, Resolver>> = {
   Query: QUERY_FIELDS,
   Mutation: MUTATION_FIELDS,
-  Repository: REPOSITORY_FIELDS as Record<string, Resolver>,
+  Repository: { ...REPOSITORY_FIELDS, ...ABSENT_REPOSITORY_FIELDS } as Record<string, Resolver>,
   User: USER_FIELDS as Record<string, Resolver>,
   Organization: ORGANIZATION_FIELDS as Record<string, Resolver>,
 };
@@ -34,7 +36,7 @@ const RESOLVERS: Record<string, Record<string, Resolver>> = {
 const resolveOwnerType = (o: AccountOwner) => o.type;
 
 export function buildGraphqlSchema(): GraphQLSchema {
-  const schema = buildSchema(SCHEMA_SDL);
+  const schema = buildSchema(SCHEMA_SDL + ABSENT_FEATURES_SDL);
   for (const [typeName, fields] of Object.entries(RESOLVERS)) {
     const type = schema.getType(typeName);
     if (!(type instanceof GraphQLObjectType)) throw new Error(`GraphQL schema: ${typeName} is not an object type`);

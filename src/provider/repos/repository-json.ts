@@ -14,6 +14,14 @@ export function repositoryVisibility(r: RepositoryRecord): RepositoryVisibility 
   return r.settings.internal ? 'internal' : r.private ? 'private' : 'public';
 }
 
+/**
+ * GitHub's SSH remote form (`git@host:owner/name.git`, no port; `host` is the origin's, port included). Tessera serves git over HTTPS
+ * only: the URL is there because GitHub's schemas require it, not to be used.
+ */
+export function sshUrlOf(host: string, fullName: string): string {
+  return `git@${host.replace(/:\d+$/, '')}:${fullName}.git`;
+}
+
 export function repositoryJson(ctx: ProviderContext, r: RepositoryRecord, owner: AccountOwner, access?: RepositoryAccess | null): RepositoryJson {
   const fullName = `${owner.login}/${r.name}`;
   const host = new URL(ctx.origin).host;
@@ -70,7 +78,7 @@ export function repositoryJson(ctx: ProviderContext, r: RepositoryRecord, owner:
     trees_url: `${url}/git/trees{/sha}`,
     clone_url: `${htmlUrl}.git`,
     git_url: `git://${host}/${fullName}.git`,
-    ssh_url: `git@${host.replace(/:\d+$/, '')}:${fullName}.git`,
+    ssh_url: sshUrlOf(host, fullName),
     svn_url: htmlUrl,
     mirror_url: null,
     homepage: r.settings.homepage,
