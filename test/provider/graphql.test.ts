@@ -271,7 +271,7 @@ describe('GraphQL (/api/graphql)', function () {
     assert.equal(page.data.search.pageInfo.hasNextPage, true);
     const next = await gql(carol.token, q, { q: 'user:@me', first: 1, after: page.data.search.pageInfo.endCursor });
     assert.deepEqual(next.data.search.nodes, [{ nameWithOwner: `${me}/beta` }]);
-    const issues = await gql(carol.token, '{ search(type: ISSUE, query: "is:open", first: 5) { issueCount nodes { __typename } } }');
+    const issues = await gql(carol.token, '{ search(type: ISSUE, query: "is:open", first: 5) { issueCount nodes { __typename ... on Issue { number } ... on PullRequest { number } } } }');
     assert.deepEqual(issues.data.search, { issueCount: 0, nodes: [] });
     const users = await gql(carol.token, '{ search(type: USER, query: "x", first: 5) { userCount } }');
     assert.equal(users.errors?.[0].type, 'UNPROCESSABLE');

@@ -226,7 +226,7 @@ enum SearchType {
   DISCUSSION
 }
 
-union SearchResultItem = Organization | Repository | User
+union SearchResultItem = Issue | Organization | PullRequest | Repository | User
 
 type SearchResultItemConnection {
   codeCount: Int!
