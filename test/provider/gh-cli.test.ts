@@ -9,7 +9,7 @@ import { defaultRepositoriesRoot, repositoryPath } from '../../src/provider/git/
 import { runGit } from '../../bench/git-https/git-client';
 import { ensureGh, GhEnvironment, ghEnvironment, GhRun, runGh } from './helpers/gh';
 import { newSession, type Session } from '../builders/sessions';
-import { createClassicToken } from '../builders/tokens';
+import { createClassicToken, createFineGrainedToken } from '../builders/tokens';
 import { createOrg } from '../builders/orgs';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -201,6 +201,34 @@ describe('gh (GitHub CLI) against the provider', function () {
     for (const filter of [['--archived'], ['--language', 'go'], ['--topic', 'cli']]) {
       assert.equal((await gh(['repo', 'list', org, ...filter])).stdout, '', filter.join(' '));
     }
+  });
+
+  it('gh repo rename (PATCH name): the record and the bare repository move, tokens selecting it keep working; a taken or invalid name is 422', async () => {
+    const me = alice.user.login;
+    await gh(['repo', 'create', 'before-rename', '--private', '--add-readme']);
+    const id = (await t.api.get(`/repos/${me}/before-rename`, { token: alice.token })).json.id;
+    const fg = await createFineGrainedToken(t, alice, { repository_selection: 'subset', repositories: [id], permissions: { repository: { contents: 'read', metadata: 'read' } } });
+    await gh(['repo', 'rename', 'After-Rename', '--repo', `${me}/before-rename`, '--yes']);
+    assert.equal((await t.api.get(`/repos/${me}/before-rename`, { token: alice.token })).status, 404);
+    const renamed = await t.api.get(`/repos/${me}/after-rename`, { token: fg.token });
+    assert.deepEqual([renamed.status, renamed.json.id, renamed.json.name], [200, id, 'After-Rename']);
+    const readme = await t.api.get(`/repos/${me}/After-Rename/readme`, { token: fg.token });
+    assert.equal(Buffer.from(readme.json.content, 'base64').toString(), '# before-rename\n', 'the bare repository moved with it');
+
+    await gh(['repo', 'create', 'taken-name', '--private']);
+    const taken = await runGh(['repo', 'rename', 'taken-name', '--repo', `${me}/After-Rename`, '--yes'], env);
+    assert.notEqual(taken.status, 0);
+    assert.match(taken.stderr, /name already exists on this account/);
+    const invalid = await t.api.patch(`/repos/${me}/After-Rename`, { token: alice.token, body: { name: 'no spaces' } });
+    assert.deepEqual([invalid.status, invalid.json.errors?.[0]?.field], [422, 'name'], invalid.text);
+    // Something already on disk at the new name: 422, and nothing moved.
+    const stray = repositoryPath(defaultRepositoriesRoot(t.dataDir), me, 'stray');
+    await mkdir(path.join(stray, 'objects'), { recursive: true });
+    const blocked = await t.api.patch(`/repos/${me}/After-Rename`, { token: alice.token, body: { name: 'stray', description: 'not this either' } });
+    assert.equal(blocked.status, 422, blocked.text);
+    const still = await t.api.get(`/repos/${me}/After-Rename/readme`, { token: alice.token });
+    assert.equal(still.status, 200);
+    assert.equal((await t.api.get(`/repos/${me}/After-Rename`, { token: alice.token })).json.description, null);
   });
 
   it('gh repo delete --yes deletes it (REST DELETE with delete_repo)', async () => {

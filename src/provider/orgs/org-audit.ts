@@ -11,6 +11,7 @@ export const ORG_AUDIT_ACTIONS = {
   policyUpdate: 'org.personal_access_token_policy_update',
   repoCreate: 'repo.create',
   repoUpdate: 'repo.update',
+  repoRename: 'repo.rename',
   repoAccess: 'repo.access',
   repoDestroy: 'repo.destroy',
   deployKeyCreate: 'public_key.create',

@@ -1,15 +1,16 @@
 // Repositories: creating one (the record, then its bare git repository on disk — with a first
 // README commit when `auto_init` asks — then the audit event; the record goes again when a disk
-// step fails), changing its description, visibility and GitHub's settings, and deleting it (the
+// step fails), renaming it and changing its description, visibility and GitHub's settings
+// (the bare repository moves first and back when the record can't change), and deleting it (the
 // bare repository is moved aside first and removed only once the record and its audit event are
 // committed; a failure puts it back).
-import type { CreateRepositoryRequest, RepositorySettingsRequest, RepositoryVisibility } from '../../shared/api-types';
+import type { CreateRepositoryRequest, RepositoryVisibility, UpdateRepositoryRequest } from '../../shared/api-types';
 import { audit } from '../audit/audit';
 import type { Principal } from '../auth/principal';
 import { auditSourceOf, Caller } from '../authz/caller';
 import { requireClassicScope } from '../authz/permission-check';
 import type { ProviderContext } from '../context';
-import { createBareRepository, deleteBareRepository, trashBareRepository, validateRepositoryName } from '../git/bare-repos';
+import { createBareRepository, deleteBareRepository, renameBareRepository, trashBareRepository, validateRepositoryName } from '../git/bare-repos';
 import { forbidden, invalidField, notFound, validationFailed } from '../http/errors';
 import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
 import { UniqueViolation } from '../store/errors';
@@ -39,6 +40,12 @@ function orgOf(owner: AccountOwner) {
   return owner.type === 'Organization' ? { org: owner.org } : {};
 }
 
+/** 422 naming `name` when it is not a valid repository name. */
+function checkName(name: string): void {
+  const problem = validateRepositoryName(name);
+  if (problem) throw invalidField('name', problem.replace(/^repository name /, ''));
+}
+
 export async function createRepository(
   ctx: ProviderContext,
   caller: Caller,
@@ -46,8 +53,7 @@ export async function createRepository(
   input: CreateRepositoryRequest,
 ): Promise<RepositoryRecord> {
   const { principal } = caller;
-  const nameProblem = validateRepositoryName(input.name);
-  if (nameProblem) throw invalidField('name', nameProblem.replace(/^repository name /, ''));
+  checkName(input.name);
   const visibility: RepositoryVisibility = requestedVisibility(input, owner.type) ?? 'public';
   const isPrivate = visibility !== 'public';
   assertCanCreate(principal, isPrivate);
@@ -90,29 +96,76 @@ export async function createRepository(
 }
 
 /**
- * Changes the description, visibility and settings (making it public or private needs the full
- * `repo` scope).
+ * A rename's first half: the bare repository moved to the new name (nothing to move when it is
+ * not on disk yet; a case-only change keeps its path). Returns how to move it back.
  */
-export async function updateRepository(ctx: ProviderContext, caller: Caller, rec: RepositoryResourceRecord, body: RepositorySettingsRequest): Promise<RepositoryRecord> {
-  const visibility = requestedVisibility(body, rec.owner.type);
+async function moveBareRepository(ctx: ProviderContext, rec: RepositoryResourceRecord, name: string): Promise<(() => Promise<void>) | undefined> {
+  const root = repositoriesRoot(ctx);
+  const from = { owner: rec.owner.login, name: rec.repository.name };
+  const to = { owner: rec.owner.login, name };
+  try {
+    await renameBareRepository(root, from, to);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'EEXIST' || code === 'ENOTEMPTY') throw nameTaken();
+    throw err;
+  }
+  return async () => {
+    await renameBareRepository(root, to, from);
+  };
+}
+
+/**
+ * Changes the name, description, visibility and settings (making it public or private needs the
+ * full `repo` scope). A rename moves the bare repository first, then changes the record; when the
+ * record cannot change (the name taken meanwhile, a database failure) the bare repository is
+ * moved back. Tokens select repositories by id: a rename keeps them working.
+ */
+export async function updateRepository(ctx: ProviderContext, caller: Caller, rec: RepositoryResourceRecord, body: UpdateRepositoryRequest): Promise<RepositoryRecord> {
+  const { name, ...settings } = body;
+  const renames = name !== undefined && name !== rec.repository.name;
+  if (renames) {
+    checkName(name);
+    const other = await ctx.store.repositories.byOwnerAndName(rec.owner.type, rec.owner.id, name);
+    if (other && other.id !== rec.repository.id) throw nameTaken();
+  }
+  const visibility = requestedVisibility(settings, rec.owner.type);
   const isPrivate = visibility === undefined ? undefined : visibility !== 'public';
   const changesVisibility = isPrivate !== undefined && isPrivate !== rec.repository.private;
   if (changesVisibility) requireClassicScope(caller.principal, ['repo']);
-  return withTransaction(ctx, async (tx) => {
-    const updated = await tx.store.repositories.update(rec.repository.id, {
-      description: body.description,
-      private: isPrivate,
-      settings: settingsFromBody(body, visibility),
-      updatedAt: ctx.clock.now(),
+  const moveBack = renames ? await moveBareRepository(ctx, rec, name) : undefined;
+  try {
+    return await withTransaction(ctx, async (tx) => {
+      const updated = await tx.store.repositories.update(rec.repository.id, {
+        name: renames ? name : undefined,
+        description: settings.description,
+        private: isPrivate,
+        settings: settingsFromBody(settings, visibility),
+        updatedAt: ctx.clock.now(),
+      });
+      if (!updated) throw notFound(); // deleted meanwhile
+      const source = auditSourceOf(caller);
+      const tokenId = caller.principal.token?.id;
+      const fullName = `${rec.owner.login}/${updated.name}`;
+      if (renames) await audit(tx, source, ORG_AUDIT_ACTIONS.repoRename, { ...orgOf(rec.owner), tokenId, data: { repo: fullName, old_name: rec.fullName } });
+      const fields = Object.keys(settings);
+      if (fields.length || !renames) {
+        await audit(tx, source, changesVisibility ? ORG_AUDIT_ACTIONS.repoAccess : ORG_AUDIT_ACTIONS.repoUpdate, {
+          ...orgOf(rec.owner),
+          tokenId,
+          data: { repo: fullName, fields, visibility: repositoryVisibility(updated) },
+        });
+      }
+      return updated;
     });
-    if (!updated) throw notFound(); // deleted meanwhile
-    await audit(tx, auditSourceOf(caller), changesVisibility ? ORG_AUDIT_ACTIONS.repoAccess : ORG_AUDIT_ACTIONS.repoUpdate, {
-      ...orgOf(rec.owner),
-      tokenId: caller.principal.token?.id,
-      data: { repo: rec.fullName, fields: Object.keys(body), visibility: repositoryVisibility(updated) },
+  } catch (err) {
+    await moveBack?.().catch((backErr: Error) => {
+      ctx.log('error', `PATCH ${rec.fullName}: the rename to ${name} failed and the bare repository could not be moved back (${backErr.message})`);
     });
-    return updated;
-  });
+    if (err instanceof UniqueViolation) throw nameTaken();
+    throw err;
+  }
 }
 
 export async function deleteRepository(ctx: ProviderContext, caller: Caller, rec: RepositoryResourceRecord): Promise<void> {

@@ -2,7 +2,7 @@
 // default branch `main`), GET/PATCH/DELETE /repos/{owner}/{repo}, GET /repos/{owner}/{repo}/branches,
 // /branches/{branch} and /readme, GET /user/repos and GET /orgs/{org}/repos.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { CreateRepositoryRequest, RepositoryJson, RepositorySettingsRequest } from '../../shared/api-types';
+import type { CreateRepositoryRequest, RepositoryJson, UpdateRepositoryRequest } from '../../shared/api-types';
 import { principalOf } from '../authz/authorize';
 import { callerOf } from '../authz/caller';
 import { apiBase, ProviderContext } from '../context';
@@ -86,7 +86,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
     },
   );
 
-  app.patch<{ Params: { owner: string; repo: string }; Body: RepositorySettingsRequest }>(
+  app.patch<{ Params: { owner: string; repo: string }; Body: UpdateRepositoryRequest }>(
     `${API}/repos/:owner/:repo`,
     {
       config: {
@@ -101,7 +101,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
         body: {
           type: 'object',
           additionalProperties: false,
-          properties: repositorySettingsSchema,
+          properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, ...repositorySettingsSchema },
         },
       },
     },

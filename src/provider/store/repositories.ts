@@ -57,6 +57,8 @@ export const REPOSITORY_SETTING_COLUMNS = [
 ] as const satisfies readonly (readonly [keyof RepositorySettings, string])[];
 
 export interface RepositoryUpdate {
+  /** A new name (a rename). Throws UniqueViolation('name') when the owner has another repository of that name. */
+  name?: string;
   description?: string | null;
   private?: boolean;
   /** The settings given (a public repository must not stay `internal`). */

@@ -29,6 +29,11 @@ export interface RepositorySettingsRequest {
   is_template?: boolean;
 }
 
+/** PATCH /repos/{owner}/{repo}: the settings, and `name` to rename it. */
+export interface UpdateRepositoryRequest extends RepositorySettingsRequest {
+  name?: string;
+}
+
 export interface CreateRepositoryRequest extends RepositorySettingsRequest {
   name: string;
   /** A first commit with a README.md on the default branch. */

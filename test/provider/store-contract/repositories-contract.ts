@@ -86,6 +86,19 @@ export function repositoryStoreContract(makeStore: StoreFactory): void {
       assert.equal(await s.store.deployKeys.byId(r.id, key.id), undefined);
       assert.equal(await s.store.repositories.update(r.id, { private: false, updatedAt: T0 }), undefined);
     });
+
+    it("renames (case changes included); another repository of that name of the same owner is UniqueViolation('name')", async () => {
+      const u = await makeUser(s.store);
+      const r = await repo(s.store, 'User', u.id, 'old-name');
+      await repo(s.store, 'User', u.id, 'taken');
+      const renamed = await s.store.repositories.update(r.id, { name: 'New-Name', updatedAt: at(1) });
+      assert.equal(renamed?.name, 'New-Name');
+      assert.equal((await s.store.repositories.byOwnerAndName('User', u.id, 'new-name'))?.id, r.id);
+      assert.equal(await s.store.repositories.byOwnerAndName('User', u.id, 'old-name'), undefined);
+      await assert.rejects(s.store.repositories.update(r.id, { name: 'TAKEN', updatedAt: at(2) }), (e: Error) => e instanceof UniqueViolation && e.field === 'name');
+      assert.equal((await s.store.repositories.byId(r.id))?.name, 'New-Name');
+      assert.equal((await s.store.repositories.update(r.id, { name: 'new-name', updatedAt: at(3) }))?.name, 'new-name');
+    });
   });
 
   describe('deploy keys', () => {

@@ -89,13 +89,14 @@ export class PgRepositoryStore implements RepositoryStore {
   async update(id: number, u: RepositoryUpdate): Promise<RepositoryRecord | undefined> {
     const p = new Params();
     const sets = [`updated_at = ${p.add(u.updatedAt)}`];
+    if (u.name !== undefined) sets.push(`name = ${p.add(u.name)}`);
     if (u.description !== undefined) sets.push(`description = ${p.add(u.description)}`);
     if (u.private !== undefined) sets.push(`private = ${p.add(u.private)}`);
     for (const [key, col] of REPOSITORY_SETTING_COLUMNS) {
       const v = u.settings?.[key];
       if (v !== undefined) sets.push(`${col} = ${p.add(v)}`);
     }
-    const r = await this.db.write(`UPDATE repositories SET ${sets.join(', ')} WHERE id = ${p.add(id)} RETURNING *`, p.values);
+    const r = await mapUnique(this.db, () => this.db.write(`UPDATE repositories SET ${sets.join(', ')} WHERE id = ${p.add(id)} RETURNING *`, p.values), () => 'name');
     return r.rows[0] ? toRepository(r.rows[0]) : undefined;
   }
 

@@ -110,13 +110,14 @@ export class SqliteRepositoryStore implements RepositoryStore {
   async update(id: number, u: RepositoryUpdate): Promise<RepositoryRecord | undefined> {
     const sets = ['updated_at = ?'];
     const args: SQLInputValue[] = [isoTime(u.updatedAt)];
+    if (u.name !== undefined) { sets.push('name = ?'); args.push(u.name); }
     if (u.description !== undefined) { sets.push('description = ?'); args.push(u.description); }
     if (u.private !== undefined) { sets.push('private = ?'); args.push(u.private ? 1 : 0); }
     for (const [key, col] of REPOSITORY_SETTING_COLUMNS) {
       const v = u.settings?.[key];
       if (v !== undefined) { sets.push(`${col} = ?`); args.push(settingValue(v)); }
     }
-    statement(this.db, `UPDATE repositories SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+    mapUnique(() => statement(this.db, `UPDATE repositories SET ${sets.join(', ')} WHERE id = ?`).run(...args, id), () => 'name');
     return this.byId(id);
   }
 
