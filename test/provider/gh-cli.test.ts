@@ -231,6 +231,35 @@ describe('gh (GitHub CLI) against the provider', function () {
     assert.equal((await t.api.get(`/repos/${me}/After-Rename`, { token: alice.token })).json.description, null);
   });
 
+  it("gh repo edit: the pull-request and fork settings at Tessera's fixed values are no-ops, others a 422 naming the field; topics are none", async () => {
+    const me = alice.user.login;
+    await gh(['repo', 'create', 'editable', '--public']);
+    await gh(['repo', 'edit', `${me}/editable`, '--description', 'edited', '--enable-merge-commit', '--enable-squash-merge=false', '--enable-rebase-merge=false',
+      '--enable-auto-merge=false', '--delete-branch-on-merge=false', '--allow-update-branch=false', '--allow-forking=false', '--default-branch', 'main']);
+    assert.equal((await t.api.get(`/repos/${me}/editable`, { token: alice.token })).json.description, 'edited');
+    for (const [flag, field] of [
+      ['--enable-squash-merge', 'allow_squash_merge'], ['--enable-rebase-merge', 'allow_rebase_merge'], ['--enable-merge-commit=false', 'allow_merge_commit'],
+      ['--enable-auto-merge', 'allow_auto_merge'], ['--delete-branch-on-merge', 'delete_branch_on_merge'], ['--allow-update-branch', 'allow_update_branch'],
+      ['--allow-forking', 'allow_forking'], ['--default-branch=trunk', 'default_branch'],
+    ]) {
+      const r = await runGh(['repo', 'edit', `${me}/editable`, flag, '--description', 'not applied'], env);
+      assert.notEqual(r.status, 0, flag);
+      assert.match(r.stderr, new RegExp(`HTTP 422: Validation Failed: ${field} can only be`), `${flag}: ${r.stderr}`);
+    }
+    assert.equal((await t.api.get(`/repos/${me}/editable`, { token: alice.token })).json.description, 'edited', 'a refused edit changes nothing');
+
+    await gh(['repo', 'edit', `${me}/editable`, '--remove-topic', 'cli']);
+    const add = await runGh(['repo', 'edit', `${me}/editable`, '--add-topic', 'cli'], env);
+    assert.notEqual(add.status, 0);
+    assert.match(add.stderr, /names can only be empty/);
+    const topics = await t.api.get(`/repos/${me}/editable/topics`, { token: alice.token });
+    assert.deepEqual([topics.status, topics.json], [200, { names: [] }]);
+    const none = await t.api.put(`/repos/${me}/editable/topics`, { token: alice.token, body: { names: [] } });
+    assert.deepEqual([none.status, none.json], [200, { names: [] }]);
+    const missing = await t.api.put(`/repos/${me}/editable/topics`, { token: alice.token, body: {} });
+    assert.equal(missing.status, 422);
+  });
+
   it('gh repo delete --yes deletes it (REST DELETE with delete_repo)', async () => {
     await gh(['repo', 'create', 'doomed', '--public']);
     await gh(['repo', 'delete', 'doomed', '--yes']);

@@ -222,6 +222,12 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     await v.call('PATCH /repos/{owner}/{repo}', { owner: me, repo: 'tools' }, { token: owner.token, body: { private: 'yes' } }, 422);
     await v.call('PATCH /repos/{owner}/{repo}', { owner: me, repo: 'nothing-here' }, { token: owner.token, body: {} }, 404);
     await v.call('PATCH /repos/{owner}/{repo}', { owner: org, repo: 'site' }, { token: dev.token, body: { description: 'mine now' } }, 403);
+    await v.call('PATCH /repos/{owner}/{repo}', { owner: me, repo: 'tools' }, { token: owner.token, body: { allow_squash_merge: true } }, 422);
+    await v.call('GET /repos/{owner}/{repo}/topics', { owner: me, repo: 'tools' }, { token: owner.token }, 200);
+    await v.call('GET /repos/{owner}/{repo}/topics', { owner: me, repo: 'nothing-here' }, { token: owner.token }, 404);
+    await v.call('PUT /repos/{owner}/{repo}/topics', { owner: me, repo: 'tools' }, { token: owner.token, body: { names: [] } }, 200);
+    await v.call('PUT /repos/{owner}/{repo}/topics', { owner: me, repo: 'tools' }, { token: owner.token, body: { names: ['cli'] } }, 422);
+    await v.call('PUT /repos/{owner}/{repo}/topics', { owner: me, repo: 'nothing-here' }, { token: owner.token, body: { names: [] } }, 404);
 
     // A commit on main, written into the bare repository, for the branch list.
     const bare = repositoryPath(repositoriesRoot(t.ctx), me, 'tools');

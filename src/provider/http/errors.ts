@@ -9,6 +9,8 @@ export type FieldError = ApiFieldError;
 export class HttpError extends Error {
   readonly status: number;
   readonly errors?: FieldError[];
+  /** GitHub's "validation-error-simple" errors (strings), instead of `errors`. */
+  readonly simpleErrors?: string[];
   readonly headers: Record<string, string>;
   readonly documentationUrl?: string;
   /** The error-docs topic (http/error-docs.ts) when it is not the status's own. */
@@ -17,12 +19,13 @@ export class HttpError extends Error {
   constructor(
     status: number,
     message: string,
-    opts: { errors?: FieldError[]; headers?: Record<string, string>; documentationUrl?: string; docsTopic?: string } = {},
+    opts: { errors?: FieldError[]; simpleErrors?: string[]; headers?: Record<string, string>; documentationUrl?: string; docsTopic?: string } = {},
   ) {
     super(message);
     this.name = 'HttpError';
     this.status = status;
     this.errors = opts.errors;
+    this.simpleErrors = opts.simpleErrors;
     this.headers = opts.headers ?? {};
     this.documentationUrl = opts.documentationUrl;
     this.docsTopic = opts.docsTopic;
@@ -31,6 +34,7 @@ export class HttpError extends Error {
   body(): ApiError {
     const b: ApiError = { message: this.message };
     if (this.errors?.length) b.errors = this.errors;
+    else if (this.simpleErrors?.length) b.errors = this.simpleErrors;
     if (this.documentationUrl) b.documentation_url = this.documentationUrl;
     return b;
   }
@@ -63,6 +67,14 @@ export function invalidField(field: string, message: string, code = 'invalid', r
 export function validationFailed(errors: FieldError[]): HttpError {
   const summary = errors.map((e) => (e.field ? `${e.field} ${e.message}` : e.message)).join('; ');
   return new HttpError(422, `Validation Failed: ${summary}`, { errors: errors.map(stripUndefined) });
+}
+
+/**
+ * 422 in GitHub's "validation-error-simple" shape (`errors` are strings), for the endpoints GitHub
+ * documents that way; the message names the field.
+ */
+export function validationFailedSimple(field: string, message: string): HttpError {
+  return new HttpError(422, `Validation Failed: ${field} ${message}`, { simpleErrors: [`${field} ${message}`] });
 }
 
 function stripUndefined(e: FieldError): FieldError {

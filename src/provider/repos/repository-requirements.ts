@@ -30,6 +30,14 @@ export const READ_REPOSITORY_CONTENTS: AuthRequirement = {
   resource: repositoryResource,
 };
 
+/** PATCH /repos/{owner}/{repo}, PUT …/topics: `repo` (`public_repo` for a public one) and `administration: write`. */
+export const ADMINISTER_REPOSITORY: AuthRequirement = {
+  classicScopes: repositoryClassicScopes('admin'),
+  permission: repositoryPermission('administration', 'write'),
+  accountToken: true,
+  resource: repositoryResource,
+};
+
 /** POST /user/repos. */
 export const CREATE_USER_REPOSITORY: AuthRequirement = {
   classicScopes: ['repo', 'public_repo'],

@@ -21,7 +21,7 @@ import { repositoriesRoot } from './repositories-root';
 import { writeReadmeCommit } from './repository-init';
 import { repositoryVisibility } from './repository-json';
 import type { RepositoryResourceRecord } from './repository-resource';
-import { requestedVisibility, settingsFromBody } from './repository-settings-input';
+import { checkFixedSettings, requestedVisibility, settingsFromBody } from './repository-settings-input';
 
 /** Creating a repository with a fine-grained token needs access to all of the owner's repositories. */
 function assertCanCreate(principal: Principal, isPrivate: boolean): void {
@@ -54,6 +54,7 @@ export async function createRepository(
 ): Promise<RepositoryRecord> {
   const { principal } = caller;
   checkName(input.name);
+  checkFixedSettings(input);
   const visibility: RepositoryVisibility = requestedVisibility(input, owner.type) ?? 'public';
   const isPrivate = visibility !== 'public';
   assertCanCreate(principal, isPrivate);
@@ -123,7 +124,11 @@ async function moveBareRepository(ctx: ProviderContext, rec: RepositoryResourceR
  * moved back. Tokens select repositories by id: a rename keeps them working.
  */
 export async function updateRepository(ctx: ProviderContext, caller: Caller, rec: RepositoryResourceRecord, body: UpdateRepositoryRequest): Promise<RepositoryRecord> {
-  const { name, ...settings } = body;
+  const { name, default_branch: defaultBranch, ...settings } = body;
+  checkFixedSettings(settings);
+  if (defaultBranch !== undefined && defaultBranch !== rec.repository.defaultBranch) {
+    throw invalidField('default_branch', `can only be '${rec.repository.defaultBranch}': Tessera doesn't change a repository's default branch`);
+  }
   const renames = name !== undefined && name !== rec.repository.name;
   if (renames) {
     checkName(name);

@@ -1,6 +1,6 @@
 // Repositories: POST /user/repos and POST /orgs/{org}/repos (a real bare git repository with
 // default branch `main`), GET/PATCH/DELETE /repos/{owner}/{repo}, GET /repos/{owner}/{repo}/branches,
-// /branches/{branch} and /readme, GET /user/repos and GET /orgs/{org}/repos.
+// /branches/{branch} and /readme, GET/PUT …/topics (always none), GET /user/repos and GET /orgs/{org}/repos.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CreateRepositoryRequest, RepositoryJson, UpdateRepositoryRequest } from '../../shared/api-types';
 import { principalOf } from '../authz/authorize';
@@ -18,9 +18,17 @@ import { ListQuery, listQuerySchema, sendRepositoryPage } from '../repos/reposit
 import { repositoriesRoot } from '../repos/repositories-root';
 import { repositoryJson } from '../repos/repository-json';
 import { repositorySettingsSchema } from '../repos/repository-settings-input';
-import { CREATE_ORG_REPOSITORY, CREATE_USER_REPOSITORY, LIST_ORG_REPOSITORIES, READ_REPOSITORY, READ_REPOSITORY_CONTENTS } from '../repos/repository-requirements';
+import {
+  ADMINISTER_REPOSITORY,
+  CREATE_ORG_REPOSITORY,
+  CREATE_USER_REPOSITORY,
+  LIST_ORG_REPOSITORIES,
+  READ_REPOSITORY,
+  READ_REPOSITORY_CONTENTS,
+} from '../repos/repository-requirements';
+import { replaceRepositoryTopics, repositoryTopics } from '../repos/repository-topics';
 import { findReadme, readmeJson } from '../repos/readme';
-import { repositoryClassicScopes, repositoryOf, repositoryPermission, repositoryResource } from '../repos/repository-resource';
+import { repositoryOf, repositoryPermission, repositoryResource } from '../repos/repository-resource';
 import { createRepository, deleteRepository, updateRepository } from '../repos/repository-service';
 
 const API = '/api/v3';
@@ -89,19 +97,12 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
   app.patch<{ Params: { owner: string; repo: string }; Body: UpdateRepositoryRequest }>(
     `${API}/repos/:owner/:repo`,
     {
-      config: {
-        auth: {
-          classicScopes: repositoryClassicScopes('admin'),
-          permission: repositoryPermission('administration', 'write'),
-          accountToken: true,
-          resource: repositoryResource,
-        },
-      },
+      config: { auth: ADMINISTER_REPOSITORY },
       schema: {
         body: {
           type: 'object',
           additionalProperties: false,
-          properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, ...repositorySettingsSchema },
+          properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, default_branch: { type: 'string', minLength: 1, maxLength: 255 }, ...repositorySettingsSchema },
         },
       },
     },
@@ -110,6 +111,28 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
       const updated = await updateRepository(ctx, callerOf(request), rec, request.body);
       return repositoryJson(ctx, updated, rec.owner, rec.access);
     },
+  );
+
+  app.get<{ Params: { owner: string; repo: string }; Querystring: { per_page?: string; page?: string } }>(
+    `${API}/repos/:owner/:repo/topics`,
+    { config: { auth: READ_REPOSITORY }, schema: { querystring: pagedQuerySchema() } },
+    async () => repositoryTopics(),
+  );
+
+  app.put<{ Params: { owner: string; repo: string }; Body: { names: string[] } }>(
+    `${API}/repos/:owner/:repo/topics`,
+    {
+      config: { auth: ADMINISTER_REPOSITORY },
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['names'],
+          properties: { names: { type: 'array', maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 50 } } },
+        },
+      },
+    },
+    async (request) => replaceRepositoryTopics(request.body.names),
   );
 
   app.delete<{ Params: { owner: string; repo: string } }>(

@@ -11,6 +11,7 @@ export interface ApiFieldError {
 
 export interface ApiError {
   message: string;
-  errors?: ApiFieldError[];
+  /** Field errors; plain strings where GitHub documents its "simple" validation error (PUT …/topics). */
+  errors?: (ApiFieldError | string)[];
   documentation_url?: string;
 }

@@ -27,11 +27,26 @@ export interface RepositorySettingsRequest {
   has_discussions?: boolean;
   has_downloads?: boolean;
   is_template?: boolean;
+  /** GitHub's pull-request and fork settings: Tessera has neither, only their fixed values are accepted (FIXED_SETTINGS). */
+  allow_merge_commit?: boolean;
+  allow_squash_merge?: boolean;
+  allow_rebase_merge?: boolean;
+  allow_auto_merge?: boolean;
+  delete_branch_on_merge?: boolean;
+  allow_update_branch?: boolean;
+  allow_forking?: boolean;
 }
 
 /** PATCH /repos/{owner}/{repo}: the settings, and `name` to rename it. */
 export interface UpdateRepositoryRequest extends RepositorySettingsRequest {
   name?: string;
+  /** Only the current default branch is accepted (Tessera doesn't change it). */
+  default_branch?: string;
+}
+
+/** GET /repos/{owner}/{repo}/topics, and PUT's body: Tessera has no topics (`[]`, and only `[]` is accepted). */
+export interface RepositoryTopicsJson {
+  names: string[];
 }
 
 export interface CreateRepositoryRequest extends RepositorySettingsRequest {
