@@ -3,7 +3,7 @@
 // from GH_ENTERPRISE_TOKEN (gh's variable for hosts other than github.com).
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { defaultRepositoriesRoot, repositoryPath } from '../../src/provider/git/bare-repos';
 import { runGit } from '../../bench/git-https/git-client';
@@ -11,6 +11,7 @@ import { ensureGh, GhEnvironment, ghEnvironment, GhRun, runGh } from './helpers/
 import { newSession, type Session } from '../builders/sessions';
 import { createClassicToken, createFineGrainedToken } from '../builders/tokens';
 import { createOrg } from '../builders/orgs';
+import { sshPublicKey } from '../builders/ssh-keys';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 describe('gh (GitHub CLI) against the provider', function () {
@@ -266,6 +267,19 @@ describe('gh (GitHub CLI) against the provider', function () {
     assert.equal((await t.api.get(`/repos/${alice.user.login}/doomed`, { token: alice.token })).status, 404);
     const list = await gh(['repo', 'list', '--json', 'name']);
     assert.ok(!(JSON.parse(list.stdout) as { name: string }[]).some((r) => r.name === 'doomed'));
+  });
+
+  it('gh ssh-key add (POST /user/keys, what gh auth login sends when SSH is chosen) is a 422 saying git is HTTPS only', async () => {
+    const keys = await createClassicToken(t, alice, { scopes: ['admin:public_key'] });
+    const keyFile = path.join(dir, 'id_ed25519.pub');
+    await writeFile(keyFile, `${sshPublicKey()}\n`);
+    const r = await runGh(['ssh-key', 'add', keyFile, '--title', 'laptop'], { ...env, GH_ENTERPRISE_TOKEN: keys.token });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /HTTP 422: Validation Failed: key is not used: Tessera serves git over HTTPS only.*gh auth login -p https/s, r.stderr);
+    const direct = await t.api.post('/user/keys', { token: keys.token, body: { title: 'laptop', key: sshPublicKey() } });
+    assert.deepEqual([direct.status, direct.json.errors[0].field], [422, 'key']);
+    assert.equal((await t.api.post('/user/keys', { token: keys.token, body: { title: 'no key' } })).status, 422);
+    assert.deepEqual((await t.api.get('/user/keys', { token: keys.token })).json, []);
   });
 
   it("gh repo view of someone else's private repository fails with GitHub's message", async () => {

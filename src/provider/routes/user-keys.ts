@@ -1,8 +1,10 @@
 // GET /user/keys — the user's public SSH keys. Git reaches Tessera over HTTPS only, so a user has
-// no SSH keys (repositories have deploy keys, /repos/{owner}/{repo}/keys): the list is empty.
+// no SSH keys (repositories have deploy keys, /repos/{owner}/{repo}/keys): the list is empty, and
+// POST /user/keys (`gh auth login` choosing SSH, `gh ssh-key add`) is a 422 saying so.
 import type { FastifyInstance } from 'fastify';
 import type { ProviderContext } from '../context';
 import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
+import { refuseUserSshKey } from '../users/ssh-keys';
 
 export function registerUserKeyRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   app.get<{ Querystring: { per_page?: string; page?: string } }>(
@@ -15,5 +17,21 @@ export function registerUserKeyRoutes(app: FastifyInstance, ctx: ProviderContext
       setLinkHeader(request, reply, pageOf(request.query), 0, ctx.origin);
       return [];
     },
+  );
+
+  app.post<{ Body: { title?: string; key: string } }>(
+    '/api/v3/user/keys',
+    {
+      config: { auth: { classicScopes: ['write:public_key'], permission: { group: 'account', name: 'git_ssh_keys', level: 'write' } } },
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['key'],
+          properties: { title: { type: 'string', maxLength: 1024 }, key: { type: 'string', minLength: 1, maxLength: 16384 } },
+        },
+      },
+    },
+    async () => refuseUserSshKey(),
   );
 }
