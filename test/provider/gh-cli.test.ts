@@ -1,6 +1,6 @@
 // Debian's `gh` (GitHub CLI), unchanged, against the real provider over HTTPS (set-up in
-// helpers/gh.ts): gh api graphql, repo create / view / list / clone / delete. The token comes
-// from GH_ENTERPRISE_TOKEN (gh's variable for hosts other than github.com).
+// helpers/gh.ts): gh api graphql, repo create / view / list / clone / rename / edit / delete, ssh-key
+// add. The token comes from GH_ENTERPRISE_TOKEN (gh's variable for hosts other than github.com).
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -149,6 +149,11 @@ describe('gh (GitHub CLI) against the provider', function () {
     await gh(['repo', 'clone', 'cloned'], { cwd: into });
     const log = await runGit(['log', '--format=%s'], { cwd: path.join(into, 'cloned'), env: gitEnv });
     assert.equal(log.stdout.trim(), 'first');
+    // gh takes the host of a clone's remote without its port (README: "gh inside a clone"): with a
+    // port, only commands naming OWNER/REPO work there.
+    const inside = await runGh(['repo', 'view', '--json', 'name'], env, { cwd: path.join(into, 'cloned') });
+    assert.match(inside.stderr, /none of the git remotes configured for this repository correspond to the GH_HOST/);
+    await gh(['repo', 'view', `${alice.user.login}/cloned`, '--json', 'name'], { cwd: path.join(into, 'cloned') });
     const view = await gh(['repo', 'view', 'cloned', '--json', 'defaultBranchRef,isEmpty']);
     assert.deepEqual(JSON.parse(view.stdout), { defaultBranchRef: { name: 'main' }, isEmpty: false });
   });
