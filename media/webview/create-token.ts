@@ -13,7 +13,8 @@ import { createdView } from './create-token/created-view';
 import { focusFirstError } from './create-token/field-ui';
 import { formView } from './create-token/form-view';
 import { requestBody } from './create-token/request-body';
-import { actions, blankForm, currentOwner, repoKey, save, savedForm, state, update } from './create-token/state';
+import { blankForm } from './create-token/form';
+import { actions, currentOwner, repoKey, save, savedForm, state, update } from './create-token/state';
 
 const ANCHORS = ['name', 'description', 'expires_at', 'scopes', 'resource_owner', 'repository_selection', 'repositories', 'permissions', 'justification', 'kind'];
 const PERMISSION_ROWS = FINE_GRAINED_PERMISSIONS.map((p) => `permissions.${p.group}.${p.name}`);
@@ -128,7 +129,7 @@ async function createRepository(): Promise<void> {
 
 async function submit(): Promise<void> {
   if (state.busy) return;
-  const body = requestBody();
+  const body = requestBody(state.form, currentOwner(), Date.now());
   if (typeof body === 'string') {
     state.errors = new Map([['expires_at', ['Enter the expiry date as YYYY-MM-DD']]]);
     draw();

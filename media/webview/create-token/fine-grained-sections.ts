@@ -5,7 +5,8 @@ import { FINE_GRAINED_PERMISSIONS, PERMISSION_GROUPS } from '../../../src/shared
 import type { OwnerOption } from '../../../src/shared/webview-protocol';
 import { errorFor, groupValue, has } from './field-ui';
 import { groupApplies } from './request-body';
-import { actions, currentOwner, repoKey, state, update, type Selection } from './state';
+import type { Selection } from './form';
+import { actions, currentOwner, repoKey, state, update } from './state';
 
 const MAX_LISTED_REPOS = 300;
 

@@ -5,7 +5,8 @@ import { call } from '../lib/vscode-api';
 import { errorFor, groupValue, has } from './field-ui';
 import { fineGrainedSections } from './fine-grained-sections';
 import { scopesSection } from './scopes-section';
-import { actions, blankForm, currentOwner, state, update, type ExpiryMode, type Kind } from './state';
+import { blankForm, type ExpiryMode, type Kind } from './form';
+import { actions, currentOwner, state, update } from './state';
 
 const onKind = (e: Event) => {
   const v = groupValue(e) as Kind | undefined;

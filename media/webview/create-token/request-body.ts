@@ -1,9 +1,9 @@
-// The request body for POST /user/personal-access-tokens, built from the form.
+// The request body for POST /user/personal-access-tokens, built from the form (pure: unit-tested).
 import type { CreateTokenRequest } from '../../../src/shared/api-types';
 import { FINE_GRAINED_PERMISSIONS, type PermissionGroup, type PermissionLevel } from '../../../src/shared/fine-grained-permissions';
 import type { OwnerOption } from '../../../src/shared/webview-protocol';
 import { expiryFromDate, expiryFromPreset } from '../../../src/shared/token-text';
-import { currentOwner, repoKey, state } from './state';
+import type { Form } from './form';
 
 /** Whether a permission group applies to the owner: organization permissions for orgs, account ones for the user. */
 export function groupApplies(group: PermissionGroup, owner: OwnerOption | undefined): boolean {
@@ -12,12 +12,13 @@ export function groupApplies(group: PermissionGroup, owner: OwnerOption | undefi
   return true;
 }
 
-/** The body, or the anchor of the field that keeps it from being built (a malformed custom date). */
-export function requestBody(): CreateTokenRequest | 'expires_at' {
-  const form = state.form;
+/**
+ * The body for `form` (`owner`: the form's resource owner as the extension listed it), or the
+ * anchor of the field that keeps it from being built (a malformed custom date).
+ */
+export function requestBody(form: Form, owner: OwnerOption | undefined, now: number): CreateTokenRequest | 'expires_at' {
   const b: CreateTokenRequest = { name: form.name.trim() };
   if (form.description.trim()) b.description = form.description.trim();
-  const now = Date.now();
   if (form.expiry === 'none') b.expires_at = null;
   else if (form.expiry === 'custom') {
     const iso = expiryFromDate(form.customDate);
@@ -28,13 +29,12 @@ export function requestBody(): CreateTokenRequest | 'expires_at' {
     b.scopes = [...form.scopes];
     return b;
   }
-  const owner = currentOwner();
   b.kind = 'fine_grained';
   b.resource_owner = form.owner;
   b.repository_selection = form.selection;
-  if (form.selection === 'subset') {
-    b.repositories = form.repos.map((k) => state.repos.find((x) => repoKey(x) === k)?.id ?? k);
-  }
+  // Ids, as numbers whether or not the repository is in the list loaded now: the provider reads
+  // a string as a repository's name.
+  if (form.selection === 'subset') b.repositories = form.repos.map((k) => Number(k));
   const perms: Partial<Record<PermissionGroup, Record<string, PermissionLevel>>> = {};
   for (const p of FINE_GRAINED_PERMISSIONS) {
     if (!groupApplies(p.group, owner)) continue;

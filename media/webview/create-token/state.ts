@@ -3,26 +3,7 @@
 import type { TokenJson } from '../../../src/shared/api-types';
 import type { CreateTokenInit, OwnerOption, RepositoryChoice } from '../../../src/shared/webview-protocol';
 import { getState, setState } from '../lib/vscode-api';
-
-export type Kind = 'classic' | 'fine_grained';
-export type ExpiryMode = '7' | '30' | '60' | '90' | 'custom' | 'none';
-export type Selection = 'none' | 'all' | 'subset';
-
-export interface Form {
-  accountId: string;
-  kind: Kind;
-  name: string;
-  description: string;
-  expiry: ExpiryMode;
-  customDate: string;
-  scopes: string[];
-  owner: string;
-  selection: Selection;
-  repos: string[]; // keys (id or name) of selected repositories
-  repoFilter: string;
-  permissions: Record<string, 'read' | 'write'>; // `${group}.${name}`
-  justification: string;
-}
+import { blankForm, type Form } from './form';
 
 export interface CreateTokenState {
   init: CreateTokenInit | undefined;
@@ -54,24 +35,6 @@ export interface Actions {
   loadRepos(): Promise<void>;
   /** Creates a repository for the form's owner (the editor asks name and visibility) and selects it. */
   createRepository(): Promise<void>;
-}
-
-export function blankForm(accountId: string): Form {
-  return {
-    accountId,
-    kind: 'fine_grained',
-    name: '',
-    description: '',
-    expiry: '30',
-    customDate: '',
-    scopes: [],
-    owner: '',
-    selection: 'none',
-    repos: [],
-    repoFilter: '',
-    permissions: {},
-    justification: '',
-  };
 }
 
 export const state: CreateTokenState = {
