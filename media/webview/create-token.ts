@@ -26,7 +26,17 @@ function draw(): void {
   render(state.created ? createdView(state.created) : formView(), root);
 }
 
+/** An init that came while the form was submitting: applied once the answer is in. */
+let initAfterSubmit: CreateTokenInit | undefined;
+
 onInit<CreateTokenInit>((data) => {
+  // "Create Token" again (e.g. for another account) while a token is being made: the form and its
+  // account stay as they were sent until the answer is in.
+  if (state.busy) initAfterSubmit = data;
+  else applyInit(data);
+});
+
+function applyInit(data: CreateTokenInit): void {
   const first = !state.init;
   state.init = data;
   const saved = savedForm();
@@ -38,7 +48,7 @@ onInit<CreateTokenInit>((data) => {
   root.setAttribute('aria-busy', 'false');
   draw();
   void loadOwners();
-});
+}
 
 // Something changed (here, in another window, the terminal, another replica): the receipt follows
 // its token — status and expiry, or that it was regenerated or deleted — and never asks for the
@@ -79,7 +89,7 @@ async function loadOwners(quiet = false): Promise<void> {
     state.owners = owners;
     state.ownersError = '';
   } catch (err) {
-    if (quiet) return;
+    if (quiet || accountId !== state.form.accountId) return;
     state.owners = [];
     state.ownersError = messageOf(err);
   }
@@ -139,15 +149,17 @@ async function submit(): Promise<void> {
   state.busy = true;
   state.errors = new Map();
   draw();
+  // The token is the account's the form named when it was sent (the form cannot change meanwhile).
+  const accountId = state.form.accountId;
   try {
-    const params: CreateTokenCall = { accountId: state.form.accountId, body };
+    const params: CreateTokenCall = { accountId, body };
     const r = await call<CreateTokenResult>('create', params);
     state.created = r.token;
-    state.createdAccountId = state.form.accountId;
+    state.createdAccountId = accountId;
     state.superseded = undefined;
     state.createdWarning = r.warning ?? '';
     state.copyError = '';
-    state.form = { ...blankForm(state.form.accountId), kind: state.form.kind, owner: state.form.owner };
+    state.form = { ...blankForm(accountId), kind: state.form.kind, owner: state.form.owner };
     save();
   } catch (err) {
     if (err instanceof CallError && err.kind === 'cancelled') {
@@ -162,6 +174,9 @@ async function submit(): Promise<void> {
   draw();
   if (state.created) document.getElementById('new-token-secret')?.focus();
   else focusFirstError();
+  const later = initAfterSubmit;
+  initAfterSubmit = undefined;
+  if (later) applyInit(later);
 }
 
 Object.assign(actions, { draw, submit, loadOwners: () => loadOwners(), loadRepos: () => loadRepos(), createRepository });

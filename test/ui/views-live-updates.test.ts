@@ -6,6 +6,10 @@
 //   - the Tokens tree lists a token made through the API; its open details page stops saying
 //     "never used" once the token is used;
 //   - deleting that token through the API closes its details tab and says so.
+// And what waits for the password once the sign-in's two-hour sudo window has passed (the test
+// moves the provider's clock):
+//   - a token being made keeps its account (the account and Cancel are disabled meanwhile, and
+//     Create Token for another account waits): its receipt follows that token.
 // A standalone provider (real, 127.0.0.1) is `tessera.providerUrl`. Screenshots in test-results/ui/.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -15,11 +19,15 @@ import { createRepo } from '../builders/repos';
 import { createClassicToken } from '../builders/tokens';
 import { createUser, type TestUser } from '../builders/users';
 import {
-  clickTreeItem, openViewContainer, runCommand, screenshot, startWorkbench, treeItem,
-  viewPane, waitForNotification, webviewFrame, type Workbench,
+  clickTreeItem, openViewContainer, quickInputType, runCommand, screenshot, startWorkbench,
+  treeItem, treeItemMenuPick, viewPane, waitForNotification, waitForQuickInput, webviewFrame, type Workbench,
 } from './workbench';
-import { signInFromPalette } from './views-helpers';
+import { fill, signInFromPalette } from './views-helpers';
 import { uniqueName } from '../builders/unique-name';
+
+/** Past the two-hour sudo window that signing in (or confirming the password) opens. */
+const SUDO_LAPSED_MS = 2 * 60 * 60_000 + 60_000;
+const SUDO_PROMPT = /asks for your password again/;
 
 describe('views (UI): live updates from changes made elsewhere', function () {
   this.timeout(300_000);
@@ -97,4 +105,36 @@ describe('views (UI): live updates from changes made elsewhere', function () {
     await viewPane(page, 'Tokens').locator('.monaco-list-row', { hasText: made.name }).waitFor({ state: 'detached' });
     await screenshot(page, 'ui/live-details-deleted');
   });
+
+  it('a token waiting for the password keeps its account (Create Token for another account waits), and its receipt follows that token', async () => {
+    const { page } = wb;
+    const other = await createUser(t);
+    await signInFromPalette(page, other, 'configured');
+    t.clock.advance(SUDO_LAPSED_MS);
+    await treeItemMenuPick(page, 'Tokens', user.login, 'Create Token…');
+    const frame = await webviewFrame(page, 'Create Token');
+    await frame.locator('[data-testid="account"]').waitFor(); // two accounts: the form names its own
+    await frame.locator('[data-testid="kind-classic"]').click();
+    await fill(frame, 'name', 'made-while-confirming');
+    await frame.locator('[data-testid="generate"]').click();
+    await waitForQuickInput(page, SUDO_PROMPT);
+    // while it waits, the form can neither move to another account nor close
+    await frame.locator('[data-testid="account"][disabled]').waitFor();
+    await frame.locator('[data-testid="cancel"][disabled]').waitFor();
+    await screenshot(page, 'ui/live-create-token-waiting-for-password');
+    await treeItemMenuPick(page, 'Tokens', other.login, 'Create Token…');
+    await quickInputType(page, user.password, { prompt: SUDO_PROMPT });
+    await frame.locator('[data-testid="new-token-secret"]').waitFor();
+
+    const basic = { login: user.login, password: user.password };
+    const listed = await t.api.get('/user/personal-access-tokens', { basic });
+    const made = (listed.json as { id: number; name: string }[]).find((x) => x.name === 'made-while-confirming');
+    assert.ok(made, `the token is ${user.login}'s: ${listed.text}`);
+    // the receipt follows the token of the account it was made for (not "deleted")
+    assert.equal((await t.api.post(`/user/personal-access-tokens/${made.id}/expire`, { basic, body: {} })).status, 200);
+    await frame.locator('[data-testid="created-status"]', { hasText: /^expired$/ }).waitFor({ state: 'attached' });
+    assert.equal(await frame.locator('[data-testid="created-superseded"]').count(), 0);
+    assert.equal(await frame.locator('[data-testid="new-token-secret"]').count(), 1, 'the secret is still shown');
+  });
+
 });

@@ -30,7 +30,7 @@ export function formView(): TemplateResult {
     ${state.init.accounts.length > 1
       ? html`<section class="field">
           <vscode-label for="field-account">Account</vscode-label>
-          <vscode-single-select id="field-account" data-testid="account" .value=${state.form.accountId}
+          <vscode-single-select id="field-account" data-testid="account" .value=${state.form.accountId} ?disabled=${state.busy}
             @change=${(e: Event) => { update({ ...blankForm((e.target as HTMLSelectElement).value), kind: state.form.kind }); void actions.loadOwners(); }}>
             ${state.init.accounts.map((a) => html`<vscode-option value=${a.id} ?selected=${a.id === state.form.accountId}>${a.label}</vscode-option>`)}
           </vscode-single-select>
@@ -64,7 +64,7 @@ export function formView(): TemplateResult {
     ${state.form.kind === 'classic' ? scopesSection() : fineGrainedSections()}
     <div class="actions">
       <vscode-button data-testid="generate" ?disabled=${state.busy} @click=${() => void actions.submit()}>${state.busy ? 'Generating…' : 'Generate Token'}</vscode-button>
-      <vscode-button secondary data-testid="cancel" @click=${() => void call('close')}>Cancel</vscode-button>
+      <vscode-button secondary data-testid="cancel" ?disabled=${state.busy} @click=${() => void call('close')}>Cancel</vscode-button>
       ${state.busy ? html`<vscode-progress-ring class="inline-ring"></vscode-progress-ring>` : nothing}
     </div>`;
 }
