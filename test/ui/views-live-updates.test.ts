@@ -9,7 +9,8 @@
 // And what waits for the password once the sign-in's two-hour sudo window has passed (the test
 // moves the provider's clock):
 //   - a token being made keeps its account (the account and Cancel are disabled meanwhile, and
-//     Create Token for another account waits): its receipt follows that token.
+//     Create Token for another account waits): its receipt follows that token;
+//   - a token whose tab was closed meanwhile offers its secret in a warning, to copy.
 // A standalone provider (real, 127.0.0.1) is `tessera.providerUrl`. Screenshots in test-results/ui/.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -20,7 +21,7 @@ import { createClassicToken } from '../builders/tokens';
 import { createUser, type TestUser } from '../builders/users';
 import {
   clickTreeItem, openViewContainer, quickInputType, runCommand, screenshot, startWorkbench,
-  treeItem, treeItemMenuPick, viewPane, waitForNotification, waitForQuickInput, webviewFrame, type Workbench,
+  treeItem, treeItemMenuPick, viewPane, waitForNotification, waitForQuickInput, waitForStatusBarItem, webviewFrame, type Workbench,
 } from './workbench';
 import { fill, signInFromPalette } from './views-helpers';
 import { uniqueName } from '../builders/unique-name';
@@ -137,4 +138,25 @@ describe('views (UI): live updates from changes made elsewhere', function () {
     assert.equal(await frame.locator('[data-testid="new-token-secret"]').count(), 1, 'the secret is still shown');
   });
 
+  it('a token whose tab was closed while it waited for the password offers its secret in a warning, to copy', async () => {
+    const { page } = wb;
+    const frame = await webviewFrame(page, 'Create Token');
+    await frame.locator('[data-testid="create-another"]').click();
+    await frame.locator('[data-testid="kind-classic"]').click();
+    await fill(frame, 'name', 'made-after-closing');
+    t.clock.advance(SUDO_LAPSED_MS);
+    await frame.locator('[data-testid="generate"]').click();
+    await waitForQuickInput(page, SUDO_PROMPT);
+    // its Cancel is disabled: close the tab (the password prompt lies over the tab bar, so the
+    // click goes to the close button itself)
+    const tab = page.locator('.tabs-container .tab', { hasText: 'Create Token' });
+    await tab.locator('.tab-actions .action-label').dispatchEvent('click');
+    await tab.waitFor({ state: 'detached' });
+    await quickInputType(page, user.password, { prompt: SUDO_PROMPT });
+    const toast = await waitForNotification(page, 'The new secret of the token “made-after-closing” came after its tab was closed. Copy it now: it is not shown again.');
+    assert.doesNotMatch((await toast.textContent()) ?? '', /tsp_/, 'the message never holds the secret');
+    await screenshot(page, 'ui/live-create-token-secret-after-closing');
+    await toast.getByRole('button', { name: 'Copy Token' }).click();
+    await waitForStatusBarItem(page, 'Copied the token to the clipboard');
+  });
 });

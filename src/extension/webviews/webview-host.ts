@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { escapeHtml } from '../../shared/html-escape';
 import { TesseraError } from '../services';
 import { CallParams } from './call-params';
+import type { TokenJson } from '../../shared/api-types';
 import type { FromWebview, ToWebview, WebviewError } from '../../shared/webview-protocol';
 
 type CallHandler = (params: CallParams) => Promise<unknown> | unknown;
@@ -48,6 +49,29 @@ function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: 
 export async function copyToClipboard(text: string, what = 'the text'): Promise<void> {
   await vscode.env.clipboard.writeText(text);
   void vscode.window.setStatusBarMessage(`$(check) Copied ${what} to the clipboard`, 4000);
+}
+
+/** The new token in a call's answer that carries its secret (create, regenerate: `{ token }`). */
+function tokenWithSecret(result: unknown): (TokenJson & { token: string }) | undefined {
+  const t = result && typeof result === 'object' ? (result as { token?: unknown }).token : undefined;
+  return t && typeof t === 'object' && typeof (t as TokenJson).token === 'string' ? (t as TokenJson & { token: string }) : undefined;
+}
+
+/**
+ * A new secret whose tab was closed before it came: shown nowhere else and never again, so a
+ * warning offers to copy it (the secret itself is in neither the message nor the log).
+ */
+async function offerSecretOfClosedTab(token: TokenJson & { token: string }): Promise<void> {
+  const pick = await vscode.window.showWarningMessage(
+    `The new secret of the token “${token.name}” came after its tab was closed. Copy it now: it is not shown again.`,
+    'Copy Token',
+  );
+  if (pick !== 'Copy Token') return;
+  try {
+    await copyToClipboard(token.token, 'the token');
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Could not copy the token to the clipboard: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 function toWebviewError(err: unknown): WebviewError {
@@ -130,6 +154,8 @@ export class WebviewHost implements vscode.Disposable {
     }
     try {
       const result = await handler(new CallParams(m.method, m.params));
+      const lost = this.disposed ? tokenWithSecret(result) : undefined;
+      if (lost) void offerSecretOfClosedTab(lost);
       this.post({ type: 'reply', id: m.id, ok: true, result: result ?? null });
     } catch (err) {
       const e = toWebviewError(err);
