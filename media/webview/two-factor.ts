@@ -11,6 +11,8 @@ import type { TwoFactorInit, TwoFactorSetupData } from '../../src/shared/webview
 let init: TwoFactorInit | undefined;
 let setup: TwoFactorSetupData | undefined;
 let setupError = '';
+/** The password prompt before setup was cancelled: nothing is prepared until the person starts again. */
+let setupCancelled = false;
 let code = '';
 let codeError = '';
 let busy = false;
@@ -45,15 +47,18 @@ onInit<TwoFactorInit>((d) => {
 
 async function start(): Promise<void> {
   setupError = '';
+  setupCancelled = false;
   setup = undefined;
   draw();
   try {
     setup = await call<TwoFactorSetupData>('setup');
   } catch (err) {
-    if (!(err instanceof CallError && err.kind === 'cancelled')) setupError = messageOf(err);
+    if (err instanceof CallError && err.kind === 'cancelled') setupCancelled = true;
+    else setupError = messageOf(err);
   }
   draw();
-  document.getElementById('twofa-code')?.focus();
+  if (setupCancelled) document.getElementById('twofa-start-again')?.focus();
+  else document.getElementById('twofa-code')?.focus();
 }
 
 async function enable(): Promise<void> {
@@ -138,7 +143,11 @@ function view(): TemplateResult {
       ? html`<div class="banner error" role="alert" data-testid="twofa-setup-error">${setupError}</div>
           <vscode-button data-testid="twofa-retry" @click=${() => void start()}>Try Again</vscode-button>`
       : nothing}
-    ${!setup && !setupError ? html`<p class="muted"><vscode-progress-ring class="inline-ring"></vscode-progress-ring> Preparing…</p>` : nothing}
+    ${setupCancelled
+      ? html`<p data-testid="twofa-setup-cancelled">Setup was cancelled: Tessera asks for your password before it prepares a new secret.</p>
+          <vscode-button id="twofa-start-again" data-testid="twofa-start-again" @click=${() => void start()}>Start Again</vscode-button>`
+      : nothing}
+    ${!setup && !setupError && !setupCancelled ? html`<p class="muted"><vscode-progress-ring class="inline-ring"></vscode-progress-ring> Preparing…</p>` : nothing}
     ${setup
       ? html`
         <ol class="steps">

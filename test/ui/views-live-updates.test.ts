@@ -8,6 +8,7 @@
 //   - deleting that token through the API closes its details tab and says so.
 // And what waits for the password once the sign-in's two-hour sudo window has passed (the test
 // moves the provider's clock):
+//   - two-factor setup whose password prompt is cancelled says so and starts again on request;
 //   - a token being made keeps its account (the account and Cancel are disabled meanwhile, and
 //     Create Token for another account waits): its receipt follows that token;
 //   - a token whose tab was closed meanwhile offers its secret in a warning, to copy.
@@ -20,7 +21,7 @@ import { createRepo } from '../builders/repos';
 import { createClassicToken } from '../builders/tokens';
 import { createUser, type TestUser } from '../builders/users';
 import {
-  clickTreeItem, openViewContainer, quickInputType, runCommand, screenshot, startWorkbench,
+  clickTreeItem, clickTreeItemAction, openViewContainer, quickInputCancel, quickInputType, runCommand, screenshot, startWorkbench,
   treeItem, treeItemMenuPick, viewPane, waitForNotification, waitForQuickInput, waitForStatusBarItem, webviewFrame, type Workbench,
 } from './workbench';
 import { fill, signInFromPalette } from './views-helpers';
@@ -105,6 +106,21 @@ describe('views (UI): live updates from changes made elsewhere', function () {
     await tab.waitFor({ state: 'detached' });
     await viewPane(page, 'Tokens').locator('.monaco-list-row', { hasText: made.name }).waitFor({ state: 'detached' });
     await screenshot(page, 'ui/live-details-deleted');
+  });
+
+  it('two-factor setup whose password prompt is cancelled says so, and starts again on request', async () => {
+    const { page } = wb;
+    t.clock.advance(SUDO_LAPSED_MS);
+    await clickTreeItemAction(page, 'Accounts', user.login, 'Set Up Two-Factor Authentication…');
+    await waitForQuickInput(page, SUDO_PROMPT);
+    await quickInputCancel(page);
+    const frame = await webviewFrame(page, `Two-Factor Setup: ${user.login}`);
+    await frame.locator('[data-testid="twofa-setup-cancelled"]').waitFor();
+    await screenshot(page, 'ui/live-two-factor-setup-cancelled');
+    await frame.locator('[data-testid="twofa-start-again"]').click();
+    await quickInputType(page, user.password, { prompt: SUDO_PROMPT });
+    await frame.locator('[data-testid="twofa-secret"]').waitFor();
+    assert.equal(await frame.locator('[data-testid="twofa-setup-cancelled"]').count(), 0);
   });
 
   it('a token waiting for the password keeps its account (Create Token for another account waits), and its receipt follows that token', async () => {
