@@ -1,7 +1,9 @@
 // The organization settings webview (see src/extension/webviews/org-settings-panel.ts): the org's
 // token policy as a form — approval of fine-grained tokens, classic tokens allowed or restricted,
-// lifetime caps (days; empty = no cap for classic tokens), SSO. Save sends the whole form; the
-// provider's field errors show next to their field and clear as the field is edited.
+// lifetime caps (days; empty = no cap for classic tokens), SSO. Save sends only the fields changed
+// since the policy was loaded (another owner's change to the others stays); the provider's field
+// errors show next to their field and clear as the field is edited. A change made elsewhere reloads
+// the form unless it has unsaved edits.
 import { html, render, nothing, type TemplateResult } from 'lit';
 import './lib/elements';
 import { call, CallError, messageOf, onInit, onUpdate, ready } from './lib/vscode-api';
@@ -75,17 +77,21 @@ function daysError(v: string, allowEmpty: boolean): string | undefined {
   return undefined;
 }
 
-function body(f: Form): UpdateTokenPolicyRequest {
-  return {
-    require_approval: f.requireApproval,
-    classic_tokens: f.classic,
-    max_lifetime_days: { classic: f.maxClassic.trim() ? Number(f.maxClassic.trim()) : null, fine_grained: Number(f.maxFineGrained.trim()) },
-    sso_required: f.sso,
-  };
+/** The fields of `f` that differ from the policy `was` (as loaded): nothing else is sent. */
+function changes(f: Form, was: TokenPolicyJson): UpdateTokenPolicyRequest {
+  const b: UpdateTokenPolicyRequest = {};
+  if (f.requireApproval !== was.require_approval) b.require_approval = f.requireApproval;
+  if (f.classic !== was.classic_tokens) b.classic_tokens = f.classic;
+  const classicDays = f.maxClassic.trim() ? Number(f.maxClassic.trim()) : null;
+  const fineGrainedDays = Number(f.maxFineGrained.trim());
+  if (classicDays !== was.max_lifetime_days.classic) b.max_lifetime_days = { classic: classicDays };
+  if (fineGrainedDays !== was.max_lifetime_days.fine_grained) b.max_lifetime_days = { ...b.max_lifetime_days, fine_grained: fineGrainedDays };
+  if (f.sso !== was.sso_required) b.sso_required = f.sso;
+  return b;
 }
 
 async function save(): Promise<void> {
-  if (!form || busy) return;
+  if (!form || !saved || busy) return;
   errors = new Map();
   const c = daysError(form.maxClassic, true);
   const fg = daysError(form.maxFineGrained, false);
@@ -100,7 +106,7 @@ async function save(): Promise<void> {
   busy = true;
   draw();
   try {
-    const r = await call<OrgSettingsData>('save', { policy: body(form) });
+    const r = await call<OrgSettingsData>('save', { policy: changes(form, saved) });
     saved = r.policy;
     form = formOf(r.policy);
     savedNote = 'Saved. The policy applies to new and existing tokens for this organization.';

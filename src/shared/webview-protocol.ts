@@ -110,7 +110,7 @@ export interface OrgSettingsInit {
 export interface OrgSettingsData {
   readonly policy: TokenPolicyJson;
 }
-/** The `save` call's parameters: the whole policy as the form shows it. */
+/** The `save` call's parameters: the fields the form changed since it loaded the policy. */
 export interface OrgSettingsSave {
   readonly policy: UpdateTokenPolicyRequest;
 }

@@ -3,6 +3,8 @@
 //   - creating an org from the Organizations view shows the Approvals view without any refresh;
 //   - the org's settings webview sets the token policy (approval required, classic tokens restricted),
 //     as the provider confirms; the owner's views below keep working with the editor's classic token;
+//   - the open settings webview follows a change made elsewhere, and its Save sends only what was
+//     edited in it (another owner's change to the rest stays);
 //   - inviting the second account shows the pending invitation; the invitee gets a notification
 //     (and an Accounts entry) and accepts from it; the owner's tree then lists them as a member;
 //   - the owner makes them an owner, then removes them (confirmed in a modal).
@@ -11,6 +13,7 @@ import * as assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import type { ApiClient } from '../builders/api-client';
 import { callAs } from '../builders/callers';
+import { setPolicy } from '../builders/orgs';
 import { signIn, type Session } from '../builders/sessions';
 import { uniqueName } from '../builders/unique-name';
 import { createUser, type TestUser } from '../builders/users';
@@ -19,7 +22,7 @@ import {
   clickDialogButton, clickViewAction, treeItemMenuPick, openViewContainer, quickInputPick, quickInputType, screenshot,
   startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput, webviewFrame, type Workbench,
 } from './workbench';
-import { signInFromPalette, waitForRowDescription } from './views-helpers';
+import { fill, signInFromPalette, waitForRowDescription } from './views-helpers';
 
 /** A row of the Organizations view by its label and description (two accounts: one org shows twice). */
 function orgRow(page: Page, label: string, description: RegExp): Locator {
@@ -99,6 +102,24 @@ describe('views (UI): organizations', function () {
     assert.equal(policy.classic_tokens, 'restricted');
     assert.equal(policy.max_lifetime_days.fine_grained, 366, 'the rest of the policy is as it was');
     await screenshot(page, 'ui/views-organizations-policy-saved');
+  });
+
+  it('the settings webview follows a change made elsewhere; Save sends only what was edited in it', async () => {
+    const { page } = wb;
+    const frame = await webviewFrame(page, `Organization: ${org}`);
+    // another owner (here: the owner's own session through the API) allows classic tokens again
+    await setPolicy({ api: client }, org, ownerSession, { classic_tokens: 'allowed' });
+    await frame.locator('[data-testid="policy-classic-allowed"][checked]').waitFor();
+    // an edit here, and meanwhile another change elsewhere: saving the edit keeps that change
+    await fill(frame, 'policy-max-fine-grained', '90');
+    await setPolicy({ api: client }, org, ownerSession, { require_approval: false });
+    await frame.locator('[data-testid="policy-save"]').click();
+    await frame.locator('[data-testid="policy-saved"]').waitFor();
+    const policy = await asOwner('GET', `/orgs/${org}/personal-access-token-policy`);
+    assert.equal(policy.max_lifetime_days.fine_grained, 90);
+    assert.equal(policy.require_approval, false, "the other owner's change is not reverted");
+    assert.equal(policy.classic_tokens, 'allowed');
+    await frame.locator('[data-testid="policy-require-approval"]:not([checked])').waitFor();
   });
 
   it('invites a second account, which accepts from the notification; the owner sees the new member', async () => {

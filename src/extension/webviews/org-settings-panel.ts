@@ -71,6 +71,11 @@ export class OrgSettingsPanels implements vscode.Disposable {
     return p;
   }
 
+  /** The provider says something changed for the account: its panels reload (unless edited). */
+  remoteChanged(accountId: string): void {
+    for (const p of this.open_.values()) if (p.accountId === accountId) p.host.update();
+  }
+
   /** Accounts changed: close the panels of accounts that are gone. */
   accountsChanged(): void {
     const live = new Set(this.services.accounts().map((a) => a.id));

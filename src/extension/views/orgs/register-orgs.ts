@@ -24,6 +24,7 @@ export function registerOrganizations(context: vscode.ExtensionContext, services
     settings,
     new InvitationNotifier(services, orgs, invitationAccepter(services, { orgs, tree })),
     services.onDidChangeAccounts(() => settings.accountsChanged()),
+    services.onDidChangeRemote(({ accountId }) => settings.remoteChanged(accountId)),
     ...registerOrgCommands(services, { orgs, tree, settings }),
   );
   return { tree, view, settings };
