@@ -18,6 +18,11 @@ let loadError = '';
 let loading = false;
 /** A new secret (after regenerate): memory only, never setState. */
 let secret: NewSecret | undefined;
+/** The secret shown here was replaced since (regenerated elsewhere): it no longer works. */
+let secretSuperseded = false;
+let loadSeq = 0;
+/** The first load that started after the secret came: only its answer, or a later one's, can show it replaced. */
+let secretSeenFrom = 0;
 /** Why the last Copy of the secret failed ('' when it did not). */
 let copyError = '';
 let busy: '' | 'regenerate' | 'expiry' | 'delete' = '';
@@ -31,25 +36,38 @@ let deleted = false;
 const root = document.getElementById('app')!;
 root.textContent = ''; // drop the static "Loading…" (lit renders next to existing children)
 
+function showSecret(s: NewSecret): void {
+  secret = s;
+  secretSuperseded = false;
+  secretSeenFrom = loadSeq + 1;
+}
+
 onInit<TokenDetailsInit>((d) => {
   init = d;
-  if (d.secret) secret = d.secret;
+  if (d.secret) showSecret(d.secret);
   root.setAttribute('aria-busy', 'false');
   void load();
 });
 
 onUpdate<TokenDetailsUpdate | undefined>((u) => {
-  if (u?.secret) secret = u.secret;
+  if (u?.secret) showSecret(u.secret);
   void load();
 });
 
 async function load(): Promise<void> {
+  const seq = ++loadSeq;
   loading = true;
   draw();
   try {
     data = await call<TokenDetailsData>('load');
     loadError = '';
     const t = data.token;
+    // Regenerated elsewhere since the secret came (another window, the terminal): it no longer works.
+    if (secret && t && seq >= secretSeenFrom && t.token_last_eight !== secret.lastEight) {
+      secret = undefined;
+      secretSuperseded = true;
+      copyError = '';
+    }
     if (t && (isExpired(t, Date.now()) || t.status !== 'active') && regenMode === 'keep') regenMode = '30';
   } catch (err) {
     loadError = messageOf(err);
@@ -83,7 +101,7 @@ async function act(where: 'regenerate' | 'expiry' | 'delete'): Promise<void> {
   try {
     if (where === 'regenerate') {
       const r = await call<{ token?: TokenJson; cancelled?: boolean }>('regenerate', params);
-      if (r.token?.token) secret = { secret: r.token.token, lastEight: r.token.token_last_eight };
+      if (r.token?.token) showSecret({ secret: r.token.token, lastEight: r.token.token_last_eight });
     } else if (where === 'expiry') {
       await call('changeExpiry', params);
     } else {
@@ -133,6 +151,9 @@ function view(): TemplateResult {
     </header>
     ${loadError ? html`<div class="banner error" role="alert">${loadError}</div>` : nothing}
     ${secret ? secretBanner(secret) : nothing}
+    ${secretSuperseded
+      ? html`<p class="banner info" role="status" data-testid="secret-superseded">This token was regenerated elsewhere since its new secret was shown here: that secret no longer works, so it is no longer shown.</p>`
+      : nothing}
     ${isExpiringSoon(t, now) ? html`<p class="banner warning" data-testid="expiry-warning">This token ${expiryText(t, now)}. Regenerate it or change its expiry to keep it working.</p>` : nothing}
     ${t.status === 'denied' ? html`<p class="banner error" data-testid="denial-reason">Denied by ${owner ?? 'the organization'}${reason ? html`: ${reason}` : '.'}</p>` : nothing}
     ${t.status === 'pending' ? html`<p class="banner info">Waiting for an owner of ${owner} to approve this token. Until then it reads public resources only.</p>` : nothing}

@@ -2,8 +2,9 @@
 // and enable 2FA through the two-factor webview (the test reads the secret and computes the code);
 // create a token in the Create Token webview (a validation error shows on the field it names; the
 // secret is shown once; the tree shows the token with its expiry, and a token made for 3 days is
-// not "expiring soon" the moment it is made); regenerate from the details webview; delete from the tree's context
-// menu after confirming. A screenshot of each step lands in test-results/ui/.
+// not "expiring soon" the moment it is made); regenerate from the details webview (a secret shown
+// there goes once the token is regenerated elsewhere); delete from the tree's context menu after
+// confirming. A screenshot of each step lands in test-results/ui/.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,6 +17,8 @@ import {
   webviewFrame, type Workbench,
 } from './workbench';
 import { fieldValue, fill, pngColourAtMiddleOf, rowDescription, signUpFromPalette, waitForRowDescription, waitUntil } from './views-helpers';
+import { waitForEmbeddedProvider } from './embedded-provider';
+import type { ApiClient } from '../builders/api-client';
 import { uniqueName } from '../builders/unique-name';
 
 function utcDatePlusDays(days: number): string {
@@ -28,6 +31,11 @@ describe('views (UI): account, two-factor and tokens', function () {
   const login = uniqueName('ui');
   const password = `pw-${randomBytes(8).toString('hex')}`;
   let firstSecret = '';
+  let client: ApiClient;
+  /** The recovery codes shown when 2FA was enabled: one per API call below (the password alone is refused). */
+  let recoveryCodes: string[] = [];
+  const asUser = (method: string, path: string, body?: unknown) =>
+    client.call(method, path, { basic: { login, password }, otp: recoveryCodes.shift(), ...(body !== undefined ? { body } : {}) });
 
   const cspViolations: string[] = [];
   const webviewsReady: string[] = [];
@@ -35,6 +43,7 @@ describe('views (UI): account, two-factor and tokens', function () {
   before(async function () {
     this.timeout(180_000);
     wb = await startWorkbench();
+    client = await waitForEmbeddedProvider(wb.profile.userDataDir, wb.embeddedPort);
     wb.page.on('console', (m) => {
       if (/Content Security Policy|Refused to (load|apply|execute)/i.test(m.text())) cspViolations.push(m.text());
       if (m.text().startsWith('tessera-webview ready:')) webviewsReady.push(m.text());
@@ -42,6 +51,7 @@ describe('views (UI): account, two-factor and tokens', function () {
     await openViewContainer(wb.page, 'Tessera');
   });
   after(async () => {
+    await client?.close();
     await wb?.close();
   });
 
@@ -80,6 +90,7 @@ describe('views (UI): account, two-factor and tokens', function () {
     await codes.waitFor();
     const list = ((await codes.textContent()) ?? '').split('\n').map((s) => s.trim()).filter(Boolean);
     assert.equal(list.length, 10, `ten recovery codes: ${JSON.stringify(list)}`);
+    recoveryCodes = [...list];
     assert.equal(await pngColourAtMiddleOf(wb.context, await screenshot(page, 'ui/views-two-factor-recovery-codes'), codes), MASKED, 'the codes are masked');
 
     // save them to a file through the save dialog (code-server's simple file dialog)
@@ -191,6 +202,29 @@ describe('views (UI): account, two-factor and tokens', function () {
     await details.locator('[data-testid="change-expiry"]').click();
     await details.locator('[data-testid="token-expiry"]', { hasText: /^expires in 60 days/ }).waitFor();
     await waitForRowDescription(page, 'Tokens', 'ci-deploy', /^expires in 60 days · repo · /);
+  });
+
+  it('takes a secret shown in the details away once the token is regenerated elsewhere', async () => {
+    const { page } = wb;
+    const details = await webviewFrame(page, 'Token: ci-deploy');
+    await details.locator('[data-testid="regenerate-expiry-keep"]').click();
+    await details.locator('[data-testid="regenerate"]').click();
+    await waitForDialog(page, /Regenerate the token “ci-deploy”/);
+    await clickDialogButton(page, 'Regenerate');
+    await details.locator('[data-testid="regenerated-secret"]').waitFor();
+    const shown = await fieldValue(details, 'regenerated-secret');
+
+    // regenerated elsewhere (here through the API, as the terminal or another window would)
+    const listed = await asUser('GET', '/user/personal-access-tokens');
+    const token = (listed.json as { id: number; name: string }[]).find((x) => x.name === 'ci-deploy');
+    assert.ok(token, 'ci-deploy is listed');
+    const again = await asUser('POST', `/user/personal-access-tokens/${token.id}/regenerate`, {});
+    assert.equal(again.status, 200, 'regenerated through the API');
+    await details.locator('[data-testid="secret-superseded"]').waitFor();
+    assert.equal(await details.locator('[data-testid="regenerated-secret"]').count(), 0, 'the replaced secret is no longer offered');
+    assert.ok(!(await details.locator('body').innerHTML()).includes(shown));
+    await details.locator('[data-testid="token-last-eight"]', { hasText: String(again.json.token_last_eight) }).waitFor();
+    await screenshot(page, 'ui/views-details-secret-superseded');
   });
 
   it('expires a token now from the context menu after confirming', async () => {
