@@ -38,11 +38,18 @@ const root = document.getElementById('app')!;
 root.textContent = ''; // drop the static "Loading…" (lit renders next to existing children)
 
 onInit<TwoFactorInit>((d) => {
-  const first = !init;
+  const was = init;
   init = d;
   root.setAttribute('aria-busy', 'false');
+  if (!was) {
+    if (!d.alreadyEnabled) void start();
+  } else if (was.alreadyEnabled !== d.alreadyEnabled && !busy) {
+    // turned on or off since (e.g. in another window): the page says so rather than go on
+    setup = undefined;
+    code = '';
+    turnedOff = !d.alreadyEnabled;
+  }
   draw();
-  if (first && !d.alreadyEnabled) void start();
 });
 
 async function start(): Promise<void> {
@@ -76,6 +83,7 @@ async function enable(): Promise<void> {
     const r = await call<{ recoveryCodes: readonly string[] }>('enable', { code: c });
     recoveryCodes = r.recoveryCodes;
     code = '';
+    init = { ...init!, alreadyEnabled: true };
   } catch (err) {
     if (!(err instanceof CallError && err.kind === 'cancelled')) {
       const fe = err instanceof CallError ? err.fieldErrors.find((f) => f.field === 'code') : undefined;

@@ -1,7 +1,7 @@
 // Two-factor after setup and the editor's own sign-in token, in the real workbench (packed .vsix,
-// embedded provider), driven like a user: enable 2FA in the webview, generate new recovery codes
-// (confirmed; the old codes stop working), turn 2FA off (confirmed; signing in needs no code any
-// more); then the sign-in token in the Tokens view is marked, expiring it and deleting it warn that
+// embedded provider), driven like a user: enable 2FA in the webview (the page, reloaded, knows it is
+// on), generate new recovery codes (confirmed; the old codes stop working), turn 2FA off (confirmed;
+// signing in needs no code any more); then the sign-in token in the Tokens view is marked, expiring it and deleting it warn that
 // it signs the account out, and confirming signs out cleanly (no view left claiming a signed-in account).
 // A screenshot of each step lands in test-results/ui/.
 import * as assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import type { ApiClient } from '../builders/api-client';
 import { waitForEmbeddedProvider } from './embedded-provider';
 import { fill, rowDescription, signUpFromPalette, waitForRowDescription } from './views-helpers';
 import {
-  clickDialogButton, clickTreeItemAction, treeItemMenuPick, openViewContainer, screenshot,
+  clickDialogButton, clickTreeItemAction, treeItemMenuPick, openViewContainer, runCommand, screenshot,
   startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, webviewFrame, type Workbench,
 } from './workbench';
 import { uniqueName } from '../builders/unique-name';
@@ -58,8 +58,11 @@ describe('views (UI): managing two-factor and the sign-in token', function () {
     await codes.waitFor();
     firstCodes = codesIn(await codes.textContent());
     assert.equal(firstCodes.length, 10);
-    await frame.locator('[data-testid="twofa-done"]').click();
     await waitForRowDescription(page, 'Accounts', login, /2FA on$/);
+    // the page, loaded again, knows that 2FA is on now (it does not start another setup)
+    await runCommand(page, 'Developer: Reload Webviews');
+    await frame.locator('[data-testid="twofa-already-enabled"]').waitFor();
+    assert.equal(await frame.locator('[data-testid="twofa-secret"]').count(), 0);
   });
 
   it('generates new recovery codes after confirming: ten shown once, the old ones stop working', async () => {

@@ -54,6 +54,7 @@ export class WebviewPanels implements vscode.Disposable {
         if (this.twoFactor.get(accountId) === panel) this.twoFactor.delete(accountId);
       });
     } else {
+      p.knownEnabled(alreadyEnabled);
       p.host.panel.reveal();
     }
     return p;

@@ -39,7 +39,8 @@ export class TwoFactorPanel {
     readonly accountId: string,
     /** 2FA was turned on (true) or off (false) from this page. */
     private readonly onChanged: (accountId: string, enabled: boolean) => void,
-    private readonly alreadyEnabled: boolean,
+    /** Whether 2FA is on: as known when the page opened, then as it turns on or off. */
+    private enabled: boolean,
   ) {
     const account = services.accounts().find((a) => a.id === accountId);
     const panel = vscode.window.createWebviewPanel(TWO_FACTOR_VIEW_TYPE, `Two-Factor Setup${account ? `: ${account.login}` : ''}`, vscode.ViewColumn.Active, {
@@ -52,7 +53,19 @@ export class TwoFactorPanel {
 
   private initData(): TwoFactorInit {
     const a = this.services.accounts().find((x) => x.id === this.accountId);
-    return { accountId: this.accountId, login: a?.login ?? '', origin: a?.providerOrigin ?? '', alreadyEnabled: this.alreadyEnabled };
+    return { accountId: this.accountId, login: a?.login ?? '', origin: a?.providerOrigin ?? '', alreadyEnabled: this.enabled };
+  }
+
+  /** Opened again while it is open: the page follows 2FA turned on or off meanwhile (elsewhere). */
+  knownEnabled(enabled: boolean): void {
+    if (enabled === this.enabled) return;
+    this.enabled = enabled;
+    this.host.reinit();
+  }
+
+  private turned(enabled: boolean): void {
+    this.enabled = enabled;
+    this.onChanged(this.accountId, enabled);
   }
 
   private handlers() {
@@ -63,7 +76,7 @@ export class TwoFactorPanel {
       },
       enable: async (p: CallParams): Promise<{ recoveryCodes: readonly string[] }> => {
         const r = await accountApi(this.services, this.accountId).enableTwoFactor({ code: p.string('code').replace(/\s+/g, '') });
-        this.onChanged(this.accountId, true);
+        this.turned(true);
         return { recoveryCodes: r.recovery_codes };
       },
       newRecoveryCodes: async (): Promise<{ recoveryCodes?: readonly string[] }> => {
@@ -85,7 +98,7 @@ export class TwoFactorPanel {
         );
         if (!ok) return { disabled: false };
         await accountApi(this.services, this.accountId).disableTwoFactor();
-        this.onChanged(this.accountId, false);
+        this.turned(false);
         return { disabled: true };
       },
       copy: async (p: CallParams) => copyToClipboard(p.string('text'), p.optionalString('what')),
