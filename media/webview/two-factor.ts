@@ -83,6 +83,8 @@ async function enable(): Promise<void> {
     const r = await call<{ recoveryCodes: readonly string[] }>('enable', { code: c });
     recoveryCodes = r.recoveryCodes;
     code = '';
+    // on now: the setup key, its otpauth:// URI and QR code have done their job
+    setup = undefined;
     init = { ...init!, alreadyEnabled: true };
   } catch (err) {
     if (!(err instanceof CallError && err.kind === 'cancelled')) {
@@ -215,7 +217,7 @@ function doneView(codes: readonly string[]): TemplateResult {
     <pre class="recovery-codes" id="recovery-codes" data-testid="recovery-codes" tabindex="0">${codes.join('\n')}</pre>
     <div class="actions">
       <vscode-button data-testid="copy-recovery-codes" @click=${() => void copy('recovery-codes', codes.join('\n'), 'the recovery codes')}>Copy</vscode-button>
-      <vscode-button secondary data-testid="save-recovery-codes" @click=${() => void save(codes)}>Save to File…</vscode-button>
+      <vscode-button secondary data-testid="save-recovery-codes" @click=${() => void save()}>Save to File…</vscode-button>
       <vscode-button secondary data-testid="twofa-done" @click=${() => void call('close')}>Done</vscode-button>
     </div>
     ${copyErrorView('recovery-codes')}
@@ -233,10 +235,11 @@ async function copy(what: 'setup-key' | 'recovery-codes', text: string, label: s
   draw();
 }
 
-async function save(codes: readonly string[]): Promise<void> {
+/** Saves the codes shown (the extension writes the ones it last got from the provider). */
+async function save(): Promise<void> {
   saveError = '';
   try {
-    const r = await call<{ saved?: string }>('save', { codes });
+    const r = await call<{ saved?: string }>('save');
     if (r.saved) saved = r.saved;
   } catch (err) {
     if (!(err instanceof CallError && err.kind === 'cancelled')) {

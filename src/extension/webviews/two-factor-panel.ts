@@ -32,6 +32,8 @@ async function qrSvgDataUri(text: string): Promise<string> {
 
 export class TwoFactorPanel {
   readonly host: WebviewHost;
+  /** The recovery codes the provider last gave this page (Save to File writes these, nothing else). */
+  private recoveryCodes: readonly string[] | undefined;
 
   constructor(
     extensionUri: vscode.Uri,
@@ -76,6 +78,7 @@ export class TwoFactorPanel {
       },
       enable: async (p: CallParams): Promise<{ recoveryCodes: readonly string[] }> => {
         const r = await accountApi(this.services, this.accountId).enableTwoFactor({ code: p.string('code').replace(/\s+/g, '') });
+        this.recoveryCodes = r.recovery_codes;
         this.turned(true);
         return { recoveryCodes: r.recovery_codes };
       },
@@ -87,6 +90,7 @@ export class TwoFactorPanel {
         );
         if (!ok) return {};
         const r = await accountApi(this.services, this.accountId).newRecoveryCodes();
+        this.recoveryCodes = r.recovery_codes;
         return { recoveryCodes: r.recovery_codes };
       },
       disable: async (): Promise<{ disabled: boolean }> => {
@@ -98,12 +102,14 @@ export class TwoFactorPanel {
         );
         if (!ok) return { disabled: false };
         await accountApi(this.services, this.accountId).disableTwoFactor();
+        this.recoveryCodes = undefined;
         this.turned(false);
         return { disabled: true };
       },
       copy: async (p: CallParams) => copyToClipboard(p.string('text'), p.optionalString('what')),
-      save: async (p: CallParams): Promise<{ saved?: string }> => {
-        const codes = p.strings('codes');
+      save: async (): Promise<{ saved?: string }> => {
+        const codes = this.recoveryCodes;
+        if (!codes) throw new Error('There are no recovery codes to save: they are shown only when they are made.');
         const a = this.services.accounts().find((x) => x.id === this.accountId);
         // the home folder, never the workspace (where the file could end up in a commit)
         const base = vscode.Uri.file(os.homedir());
