@@ -59,6 +59,13 @@ describe('core: token secrets kept for the account', function () {
     assert.equal((await client.get('/user', { token: fresh!.token! })).status, 200, 'the new secret shown works');
   });
 
+  it('a regenerate with an expiry date that cannot be is refused before the confirmation, and the token keeps its secret', async () => {
+    const token = await api.services.api<TokenJson>(account.id, 'POST', '/user/personal-access-tokens', { name: 'regenerated on a bad date', scopes: ['repo'] });
+    // (a modal confirmation is refused in extension-host tests: reaching it would fail otherwise)
+    await assert.rejects(regenerateToken(api.services, account.id, token, { mode: 'date', date: '2031-02-30' }, { confirm: true }), /"2031-02-30" is not a date/);
+    assert.equal((await client.get('/user', { token: token.token! })).status, 200, 'the current secret still works');
+  });
+
   it('regenerating the token this editor signs in with keeps the editor signed in, with the new secret as its credential', async () => {
     const signInId = api.services.signInTokenId(account.id);
     assert.ok(signInId, 'the account has a sign-in token');

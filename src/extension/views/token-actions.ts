@@ -51,6 +51,8 @@ export async function regenerateToken(
   choice: ExpiryChoice,
   opts: { confirm: boolean },
 ): Promise<TokenJson | undefined> {
+  // An expiry that cannot be is refused before the person confirms, not after.
+  const expires_at = expiresAtFor(choice, Date.now());
   if (opts.confirm) {
     const ok = await confirmModal(
       `Regenerate the token “${token.name}”?`,
@@ -59,7 +61,6 @@ export async function regenerateToken(
     );
     if (!ok) return undefined;
   }
-  const expires_at = expiresAtFor(choice, Date.now());
   const fresh = await accountApi(services, accountId).regenerateToken(token.id, expires_at === undefined ? {} : { expires_at });
   // The old secret is dead now: the new one goes back to be shown whatever keeping it here does.
   const warning = typeof fresh.token === 'string' ? await services.rememberTokenSecret(accountId, fresh.id, fresh.token) : undefined;
