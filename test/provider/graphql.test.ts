@@ -276,6 +276,11 @@ describe('GraphQL (/api/graphql)', function () {
     const users = await gql(carol.token, '{ search(type: USER, query: "x", first: 5) { userCount } }');
     assert.equal(users.errors?.[0].type, 'UNPROCESSABLE');
     assert.equal((await gql(carol.token, '{ search(type: REPOSITORY, query: "x") { repositoryCount } }')).errors?.[0].type, 'MISSING_PAGINATION_BOUNDARIES');
+    // GitHub's bound on a query: 256 characters.
+    assert.equal((await gql(carol.token, q, { q: `user:@me ${'a'.repeat(247)}` })).errors, undefined);
+    const long = await gql(carol.token, q, { q: `user:@me ${'a'.repeat(248)}` });
+    assert.equal(long.errors?.[0].type, 'UNPROCESSABLE');
+    assert.match(long.errors?.[0].message ?? '', /too long: at most 256 characters \(it has 257\)/);
   });
 
   it('errors: unknown fields and syntax errors with locations, missing or excessive pagination, depth limit, and a body without query (422)', async () => {

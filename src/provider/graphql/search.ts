@@ -23,9 +23,16 @@ type SearchConnection = Connection<ListedRepository> & {
   wikiCount: number;
 };
 
+/** GitHub's bounds: a query of at most 256 characters, and at most 1,000 results to page through. */
+export const MAX_SEARCH_QUERY_LENGTH = 256;
+export const MAX_SEARCH_RESULTS = 1000;
+
 export async function searchQuery(g: GraphqlContext, args: SearchArgs): Promise<SearchConnection> {
   checkPageArgs(args, 'search');
   if (args.type === 'USER') throw new GraphqlTypedError('UNPROCESSABLE', 'Tessera searches repositories only (type: REPOSITORY).');
+  if (args.query.length > MAX_SEARCH_QUERY_LENGTH) {
+    throw new GraphqlTypedError('UNPROCESSABLE', `The search query is too long: at most ${MAX_SEARCH_QUERY_LENGTH} characters (it has ${args.query.length}).`);
+  }
   let found: ListedRepository[] = [];
   if (args.type === 'REPOSITORY') {
     const { items, ssoSkipped } = await searchRepositories(g.ctx, g.principal, args.query);
@@ -33,6 +40,7 @@ export async function searchQuery(g: GraphqlContext, args: SearchArgs): Promise<
     if (sso) g.reply.header(SSO_HEADER, sso);
     found = items;
   }
-  const page = paginate(found, args, 'search');
+  // repositoryCount tells how many match; only the first 1,000 can be paged through, as on GitHub.
+  const page = paginate(found.slice(0, MAX_SEARCH_RESULTS), args, 'search');
   return { ...page, repositoryCount: found.length, issueCount: 0, userCount: 0, discussionCount: 0, codeCount: 0, wikiCount: 0 };
 }
