@@ -9,12 +9,11 @@ function refused(fn: () => unknown, field: string): void {
 }
 
 describe('extension: webview call parameters', () => {
-  it('reads strings, ids, booleans, lists and request bodies of the expected shape', () => {
-    const p = new CallParams('m', { accountId: 'a1', tokenId: 7, isUser: true, codes: ['x', 'y'], body: { name: 'n' }, what: 'the token' });
+  it('reads strings, ids, booleans and request bodies of the expected shape', () => {
+    const p = new CallParams('m', { accountId: 'a1', tokenId: 7, isUser: true, body: { name: 'n' }, what: 'the token' });
     assert.equal(p.string('accountId'), 'a1');
     assert.equal(p.id('tokenId'), 7);
     assert.equal(p.boolean('isUser'), true);
-    assert.deepEqual(p.strings('codes'), ['x', 'y']);
     assert.deepEqual(p.object('body'), { name: 'n' });
     assert.equal(p.optionalString('what'), 'the token');
     assert.equal(p.optionalString('missing'), undefined);
@@ -24,14 +23,13 @@ describe('extension: webview call parameters', () => {
   it('refuses a wrong shape, naming the field', () => {
     refused(() => new CallParams('m', 'text'), 'params');
     refused(() => new CallParams('m', [1]), 'params');
-    const p = new CallParams('m', { accountId: 1, tokenId: '7', neg: -1, frac: 1.5, isUser: 'yes', codes: ['x', 2], body: [] });
+    const p = new CallParams('m', { accountId: 1, tokenId: '7', neg: -1, frac: 1.5, isUser: 'yes', body: [] });
     refused(() => p.string('accountId'), 'accountId');
     refused(() => p.string('absent'), 'absent');
     refused(() => p.id('tokenId'), 'tokenId');
     refused(() => p.id('neg'), 'neg');
     refused(() => p.id('frac'), 'frac');
     refused(() => p.boolean('isUser'), 'isUser');
-    refused(() => p.strings('codes'), 'codes');
     refused(() => p.object('body'), 'body');
     refused(() => p.optionalString('accountId'), 'accountId');
   });

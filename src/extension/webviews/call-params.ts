@@ -43,12 +43,6 @@ export class CallParams {
     return v;
   }
 
-  strings(field: string): string[] {
-    const v = this.o[field];
-    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw this.invalid(field, 'a list of strings');
-    return v as string[];
-  }
-
   /** An object passed on as a request body (the provider checks its fields and names any it refuses). */
   object<T>(field: string): T {
     const v = this.o[field];
