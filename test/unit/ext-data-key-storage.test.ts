@@ -5,7 +5,9 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type * as vscode from 'vscode';
 import { DATA_KEY_SECRET, secretStorageDataKey } from '../../src/extension/provider/data-key-storage';
+import { isDataKeyError, DATA_KEY_ERROR_CODE as EXTENSION_CODE } from '../../src/extension/provider/provider-module';
 import { SecretStorageUnavailableError } from '../../src/extension/secret-storage-unavailable';
+import { DATA_KEY_ERROR_CODE, DataKeyError } from '../../src/provider/secrets/data-key';
 
 function storage(values: Map<string, string>, failing = false): vscode.SecretStorage {
   const fail = () => Promise.reject(new Error('no keyring'));
@@ -43,6 +45,17 @@ describe('embedded provider data key in SecretStorage', () => {
 
   it('refuses a stored value that is not a 32-byte key', async () => {
     const source = secretStorageDataKey(storage(new Map([[DATA_KEY_SECRET, 'c2hvcnQ=']])));
-    await assert.rejects(source.load(), /not a Tessera data key/);
+    await assert.rejects(source.load(), (err: Error) => {
+      assert.match(err.message, /not a Tessera data key/);
+      assert.ok(isDataKeyError(err), 'a data key failure (the extension offers Import Data Key…)');
+      return true;
+    });
+  });
+
+  it("tells the provider's DataKeyError by its code (the provider is another bundle: no instanceof)", () => {
+    assert.equal(EXTENSION_CODE, DATA_KEY_ERROR_CODE);
+    assert.ok(isDataKeyError(new DataKeyError('the database holds secrets…')));
+    assert.ok(!isDataKeyError(new Error('EADDRINUSE')));
+    assert.ok(!isDataKeyError(undefined));
   });
 });

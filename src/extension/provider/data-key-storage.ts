@@ -3,7 +3,7 @@
 // used the provider does not start: there is no second place for the key.
 import type * as vscode from 'vscode';
 import { SecretStorageUnavailableError } from '../secret-storage-unavailable';
-import type { DataKeySource } from './provider-module';
+import { DATA_KEY_ERROR_CODE, type DataKeySource } from './provider-module';
 
 export const DATA_KEY_SECRET = 'tessera.provider.dataKey';
 const KEY_BYTES = 32;
@@ -24,7 +24,9 @@ export function secretStorageDataKey(secrets: vscode.SecretStorage): DataKeySour
       }
       if (text === undefined) return undefined;
       const key = Buffer.from(text, 'base64');
-      if (key.length !== KEY_BYTES) throw new Error(`the secret ${DATA_KEY_SECRET} is not a Tessera data key`);
+      if (key.length !== KEY_BYTES) {
+        throw Object.assign(new Error(`the secret ${DATA_KEY_SECRET} is not a Tessera data key`), { code: DATA_KEY_ERROR_CODE });
+      }
       return key;
     },
     async save(key) {

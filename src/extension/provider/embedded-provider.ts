@@ -12,7 +12,7 @@ import { redactTokens } from '../../shared/token-format';
 import { TesseraError } from '../services';
 import { secretStorageDataKey } from './data-key-storage';
 import { checkHealth, type HealthResult } from './health-check';
-import { loadProviderModule, type ProviderHandle, type ProviderModule } from './provider-module';
+import { isDataKeyError, loadProviderModule, type ProviderHandle, type ProviderModule } from './provider-module';
 
 export const EMBEDDED_HOST = '127.0.0.1';
 const DEFAULT_EMBEDDED_PORT = 47443;
@@ -26,7 +26,8 @@ export type EmbeddedState =
   | { readonly kind: 'hosting'; readonly port: number; readonly url: string; readonly caCertPath: string }
   | { readonly kind: 'shared'; readonly port: number; readonly url: string; readonly caCertPath: string; readonly version?: string }
   | { readonly kind: 'port-conflict'; readonly port: number; readonly message: string }
-  | { readonly kind: 'failed'; readonly port: number; readonly message: string };
+  /** dataKey: the data key in SecretStorage is missing or not the database's (Import Data Key… mends it). */
+  | { readonly kind: 'failed'; readonly port: number; readonly message: string; readonly dataKey?: true };
 
 interface EmbeddedInfo {
   readonly url: string;
@@ -103,7 +104,12 @@ export class EmbeddedProvider implements vscode.Disposable {
       const hint = noSqlite
         ? ` It needs Node.js 22.16 or later (node:sqlite), which VS Code 1.103 or later has; this VS Code runs Node ${process.versions.node}. Use a standalone provider ('tessera serve') with the setting 'tessera.providerUrl'.`
         : '';
-      this.setState({ kind: 'failed', port: embeddedPortSetting(), message: `The embedded provider could not start: ${text.replace(/\.$/, '')}.${hint}` });
+      this.setState({
+        kind: 'failed',
+        port: embeddedPortSetting(),
+        message: `The embedded provider could not start: ${text.replace(/\.$/, '')}.${hint}`,
+        ...(isDataKeyError(err) ? { dataKey: true as const } : {}),
+      });
     });
   }
 

@@ -13,6 +13,17 @@ export interface DataKeySource {
   save(key: Uint8Array): Promise<void>;
 }
 
+/**
+ * The `code` of the provider's DataKeyError (mirrors DATA_KEY_ERROR_CODE in
+ * src/provider/secrets/data-key.ts): the provider will not start because the data key it was
+ * given is missing or is not the database's key.
+ */
+export const DATA_KEY_ERROR_CODE = 'TESSERA_DATA_KEY';
+
+export function isDataKeyError(err: unknown): boolean {
+  return (err as { code?: unknown } | undefined)?.code === DATA_KEY_ERROR_CODE;
+}
+
 interface StartProviderOptions {
   dataDir: string;
   dataKey?: DataKeySource;

@@ -29,7 +29,15 @@ export interface DataKeySource {
   save(key: Uint8Array): Promise<void>;
 }
 
+/**
+ * The `code` of every DataKeyError: what a caller outside this bundle (the extension, which loads
+ * the provider as a separate bundle, so `instanceof` does not work) tests to tell a data key
+ * problem from any other failure to start.
+ */
+export const DATA_KEY_ERROR_CODE = 'TESSERA_DATA_KEY';
+
 export class DataKeyError extends Error {
+  readonly code = DATA_KEY_ERROR_CODE;
   constructor(message: string) {
     super(message);
     this.name = 'DataKeyError';
