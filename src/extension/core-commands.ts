@@ -6,8 +6,9 @@ import { registerCommand } from './commands/register-command';
 import type { CoreServices } from './core-services';
 import type { GitIntegration } from './git/git-integration';
 import { exportDataKeyInteractive } from './provider/data-key-export';
+import { importDataKeyInteractive } from './provider/data-key-import';
 import { requestedOrigin } from './provider/origin';
-import type { AccountInfo } from './services';
+import { type AccountInfo, TesseraError } from './services';
 
 interface CommandDeps {
   readonly core: CoreServices;
@@ -57,6 +58,7 @@ export function registerCoreCommands(context: vscode.ExtensionContext, deps: Com
     }),
     run('tessera.showLog', async () => core.log.show(true)),
     run('tessera.exportDataKey', () => exportDataKeyInteractive(context.secrets, core.providers.embedded.dataDir)),
+    run('tessera.importDataKey', () => importDataKeyInteractive(context.secrets, core.providers)),
     run('tessera.restartProvider', async () => {
       if (core.providers.setting().mode === 'remote') {
         void vscode.window.showInformationMessage(`Tessera uses the provider at ${core.providers.configuredOrigin()} (tessera.providerUrl); there is no embedded provider to restart.`);
@@ -74,7 +76,10 @@ export function registerCoreCommands(context: vscode.ExtensionContext, deps: Com
       );
       const after = core.providers.embedded.state;
       if (after.kind === 'hosting' || after.kind === 'shared') void vscode.window.showInformationMessage(`The embedded Tessera provider is running at ${after.url}.`);
-      else if (after.kind === 'port-conflict' || after.kind === 'failed') await core.showError(new Error(after.message), 'Restart Embedded Provider');
+      else if (after.kind === 'port-conflict' || after.kind === 'failed') {
+        // As the provider-down error it is elsewhere, so that a data key failure offers "Import Data Key…".
+        await core.showError(new TesseraError('provider-down', after.message, { url: core.providers.embeddedOrigin() }), 'Restart Embedded Provider');
+      }
     }),
     run('tessera.configureGit', (arg) => git.configureCommand(arg)),
     // `{ fullName }` (a tree item, another extension) skips the picker only: the user still

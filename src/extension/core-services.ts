@@ -185,13 +185,18 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
     this.log.error(`${context}: ${message}`);
     const actions: string[] = [];
     if (err instanceof TesseraError && err.kind === 'signed-out') actions.push('Sign In');
-    if (err instanceof TesseraError && err.kind === 'provider-down' && this.providers.setting().mode === 'embedded') actions.push('Restart Provider');
+    if (err instanceof TesseraError && err.kind === 'provider-down' && this.providers.setting().mode === 'embedded') {
+      // A missing or wrong data key does not mend with a restart: the key from a backup does.
+      const e = this.providers.embedded.state;
+      actions.push(e.kind === 'failed' && e.dataKey ? 'Import Data Key…' : 'Restart Provider');
+    }
     actions.push('Show Log');
     // Not awaited: a notification may stay open for a long time; callers must not hang on it.
     void vscode.window.showErrorMessage(`${context}: ${message}`, ...actions).then((choice) => {
       if (choice === 'Show Log') this.log.show(true);
       else if (choice === 'Sign In') void vscode.commands.executeCommand(this.signInCommand);
       else if (choice === 'Restart Provider') void vscode.commands.executeCommand('tessera.restartProvider');
+      else if (choice === 'Import Data Key…') void vscode.commands.executeCommand('tessera.importDataKey');
     });
   }
 

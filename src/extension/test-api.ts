@@ -14,6 +14,7 @@ import type { CoreServices } from './core-services';
 import type { GitIntegration } from './git/git-integration';
 import { createForPush, creatorOfMissing } from './git/missing-repository';
 import { exportDataKey } from './provider/data-key-export';
+import { importDataKey, type ImportDataKeyResult } from './provider/data-key-import';
 import { gatherCandidates } from './git/token-candidates';
 import { deleteRepository } from './repos/repository-service';
 import type { AccountInfo, TesseraServices } from './services';
@@ -56,6 +57,8 @@ export interface TesseraApi {
   configureRepository(root: string): Promise<string | undefined>;
   /** "Export the Embedded Provider's Data Key…" into `file`, without the warning and the dialog (false: no key). */
   exportDataKey(file: string): Promise<boolean>;
+  /** "Import the Embedded Provider's Data Key…" from `file`, without the dialog and the confirmation. */
+  importDataKey(file: string): Promise<ImportDataKeyResult>;
   /** "Clone Repository…" with its answers given (the folder, whether to open it): the clone's path. */
   cloneRepository(args: CloneArgs): Promise<string | undefined>;
   /** Points GIT_SSL_CAINFO at a combined bundle (the action of the GIT_SSL_CAINFO warning). */
@@ -74,6 +77,8 @@ export interface TesseraApi {
     state(): EmbeddedState;
     stop(): Promise<void>;
     start(): void;
+    /** Stops the provider this window runs (if any) and starts again (resolves once started or failed). */
+    restart(): Promise<void>;
     readonly dataDir: string;
   };
   /**
@@ -150,6 +155,7 @@ export function testHooks(context: vscode.ExtensionContext, parts: TestHookParts
     configureRepository: (root) => git.configureCommand(root),
     cloneRepository: (args) => git.cloneCommand(args),
     exportDataKey: (file) => exportDataKey(context.secrets, file),
+    importDataKey: (file) => importDataKey(context.secrets, providers, file),
     useCombinedCaBundle: () => git.caEnv.apply(true),
     authentication: auth,
     readSecretRaw: async (key) => context.secrets.get(key),
@@ -158,7 +164,7 @@ export function testHooks(context: vscode.ExtensionContext, parts: TestHookParts
       store.refuseWrites = reason === undefined ? undefined : new Error(reason);
     },
     globalStateSnapshot: () => Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
-    embedded: { state: () => embedded.state, stop: () => embedded.stop(), start: () => embedded.start(), dataDir: embedded.dataDir },
+    embedded: { state: () => embedded.state, stop: () => embedded.stop(), start: () => embedded.start(), restart: () => embedded.restart(), dataDir: embedded.dataDir },
     overrideSudoPrompt(answer) {
       core.sudoPrompt = answer ? (account) => answer(account, (password, otp) => core.openSudo(account.id, password, otp)) : (account) => sudoInteractive(core, account);
     },
