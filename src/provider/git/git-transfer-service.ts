@@ -71,6 +71,25 @@ async function auditGitAccess(ctx: ProviderContext, caller: AnyCaller, rec: Repo
   });
 }
 
+/**
+ * A repository record always has its bare repository: made here if an earlier step missed it.
+ * Missing on disk may also mean renamed or deleted since `rec` was read, so the record is read
+ * again by id under the repository's lock (which renames and deletes hold) before anything is
+ * made: gone → 404; renamed → the record as it is now, served at its new path (the caller was
+ * authorized on this repository, which a rename does not change, and GitHub follows renames too);
+ * never an empty repository at a name the record left, where a push would be lost.
+ */
+async function ensureBareRepository(ctx: ProviderContext, root: string, rec: RepositoryResourceRecord): Promise<RepositoryResourceRecord> {
+  if (await bareRepositoryExists(root, rec.owner.login, rec.repository.name)) return rec;
+  const current = await ctx.store.withRepositoryLock(rec.repository.id, async (store) => {
+    const now = await store.repositories.byId(rec.repository.id);
+    if (now && !(await bareRepositoryExists(root, rec.owner.login, now.name))) await createBareRepository(root, rec.owner.login, now.name);
+    return now;
+  });
+  if (!current) throw new HttpError(404, 'Not Found');
+  return current.name === rec.repository.name ? { ...rec, repository: current } : { ...rec, repository: current, fullName: `${rec.owner.login}/${current.name}` };
+}
+
 /** Serves one authorized smart-HTTP exchange on `rec` through `stream`. Rejects only before the stream starts. */
 export async function serveGitExchange(ctx: ProviderContext, caller: AnyCaller, rec: RepositoryResourceRecord, exchange: GitExchange, stream: GitBackendStream): Promise<void> {
   const { request } = exchange;
@@ -79,14 +98,12 @@ export async function serveGitExchange(ctx: ProviderContext, caller: AnyCaller, 
   const root = repositoriesRoot(ctx);
   let pathInfo: string;
   try {
+    gitPathInfo(rec.owner.login, rec.repository.name, exchange.subPath);
+    rec = await ensureBareRepository(ctx, root, rec);
     pathInfo = gitPathInfo(rec.owner.login, rec.repository.name, exchange.subPath);
   } catch (err) {
     if (err instanceof InvalidRepositoryNameError) throw new HttpError(404, 'Not Found');
     throw err;
-  }
-  // A repository record always has its bare repository (made here if an earlier step missed it).
-  if (!(await bareRepositoryExists(root, rec.owner.login, rec.repository.name))) {
-    await createBareRepository(root, rec.owner.login, rec.repository.name);
   }
   if (isCloneStart(request)) await auditGitAccess(ctx, caller, rec, GIT_AUDIT_ACTIONS.clone, request.service);
 

@@ -3,7 +3,8 @@
 // step fails), renaming it and changing its description, visibility and GitHub's settings
 // (the bare repository moves first and back when the record can't change), and deleting it (the
 // bare repository is moved aside first and removed only once the record and its audit event are
-// committed; a failure puts it back).
+// committed; a failure puts it back). Renames and deletes hold the repository's lock
+// (Store.withRepositoryLock), as does the git route when it creates a missing bare repository.
 import type { CreateRepositoryRequest, RepositoryVisibility, UpdateRepositoryRequest } from '../../shared/api-types';
 import { audit } from '../audit/audit';
 import type { Principal } from '../auth/principal';
@@ -11,10 +12,11 @@ import { auditSourceOf, Caller } from '../authz/caller';
 import { requireClassicScope } from '../authz/permission-check';
 import type { ProviderContext } from '../context';
 import { createBareRepository, deleteBareRepository, renameBareRepository, trashBareRepository, validateRepositoryName } from '../git/bare-repos';
-import { forbidden, invalidField, notFound, validationFailed } from '../http/errors';
+import { forbidden, HttpError, invalidField, notFound, validationFailed } from '../http/errors';
 import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
 import { UniqueViolation } from '../store/errors';
 import type { RepositoryRecord } from '../store/repositories';
+import type { Store } from '../store/store';
 import { withTransaction } from '../transaction';
 import type { AccountOwner } from './account-owner';
 import { repositoriesRoot } from './repositories-root';
@@ -96,11 +98,32 @@ export async function createRepository(
   return repo;
 }
 
+/** Answer to a rename or delete whose repository was renamed by someone else meanwhile. */
+export const REPOSITORY_CHANGED_MESSAGE = 'The repository changed meanwhile (it was renamed): fetch it again and retry';
+
+function changedMeanwhile(): HttpError {
+  return new HttpError(409, REPOSITORY_CHANGED_MESSAGE);
+}
+
 /**
- * A rename's first half: the bare repository moved to the new name (nothing to move when it is
- * not on disk yet; a case-only change keeps its path). Returns how to move it back.
+ * The record as it is now, read under the repository's lock: 404 when it is gone, 409 when it no
+ * longer has the name the caller resolved (case aside: the path on disk is lower-cased).
  */
-async function moveBareRepository(ctx: ProviderContext, rec: RepositoryResourceRecord, name: string): Promise<(() => Promise<void>) | undefined> {
+async function currentRecord(store: Store, rec: RepositoryResourceRecord): Promise<RepositoryRecord> {
+  const current = await store.repositories.byId(rec.repository.id);
+  if (!current) throw notFound();
+  if (current.name.toLowerCase() !== rec.repository.name.toLowerCase()) throw changedMeanwhile();
+  return current;
+}
+
+/**
+ * A rename's first half, under the repository's lock: the bare repository moved to the new name
+ * (nothing to move when it is not on disk yet; a case-only change keeps its path). Returns how to
+ * undo it should the record not change: the record is read again first — a failed COMMIT may
+ * have happened after all — and the bare repository goes back only if the record kept its old
+ * name (when the record cannot be read, nothing moves: better a logged split than a guessed one).
+ */
+async function moveBareRepository(ctx: ProviderContext, rec: RepositoryResourceRecord, name: string): Promise<((store: Store) => Promise<void>) | undefined> {
   const root = repositoriesRoot(ctx);
   const from = { owner: rec.owner.login, name: rec.repository.name };
   const to = { owner: rec.owner.login, name };
@@ -112,16 +135,28 @@ async function moveBareRepository(ctx: ProviderContext, rec: RepositoryResourceR
     if (code === 'EEXIST' || code === 'ENOTEMPTY') throw nameTaken();
     throw err;
   }
-  return async () => {
-    await renameBareRepository(root, to, from);
+  return async (store) => {
+    let now: RepositoryRecord | undefined;
+    try {
+      now = await store.repositories.byId(rec.repository.id);
+    } catch (err) {
+      ctx.log('error', `PATCH ${rec.fullName}: the rename to ${name} failed and whether its record changed is unknown (${(err as Error).message}): the bare repository stays at the new name`);
+      return;
+    }
+    if (now && now.name.toLowerCase() === name.toLowerCase()) return; // committed after all
+    await renameBareRepository(root, to, from).catch((backErr: Error) => {
+      ctx.log('error', `PATCH ${rec.fullName}: the rename to ${name} failed and the bare repository could not be moved back (${backErr.message})`);
+    });
   };
 }
 
 /**
  * Changes the name, description, visibility and settings (making it public or private needs the
- * full `repo` scope). A rename moves the bare repository first, then changes the record; when the
- * record cannot change (the name taken meanwhile, a database failure) the bare repository is
- * moved back. Tokens select repositories by id: a rename keeps them working.
+ * full `repo` scope). A rename holds the repository's lock (Store.withRepositoryLock) while it
+ * checks the record still has the name the caller saw (else 409), moves the bare repository, and
+ * changes the record — only if it still has that name; when the record cannot change (the name
+ * taken meanwhile, a database failure) the bare repository is moved back. Tokens select
+ * repositories by id: a rename keeps them working.
  */
 export async function updateRepository(ctx: ProviderContext, caller: Caller, rec: RepositoryResourceRecord, body: UpdateRepositoryRequest): Promise<RepositoryRecord> {
   const { name, default_branch: defaultBranch, ...settings } = body;
@@ -139,17 +174,17 @@ export async function updateRepository(ctx: ProviderContext, caller: Caller, rec
   const isPrivate = visibility === undefined ? undefined : visibility !== 'public';
   const changesVisibility = isPrivate !== undefined && isPrivate !== rec.repository.private;
   if (changesVisibility) requireClassicScope(caller.principal, ['repo']);
-  const moveBack = renames ? await moveBareRepository(ctx, rec, name) : undefined;
-  try {
-    return await withTransaction(ctx, async (tx) => {
+  const change = (store: Store) =>
+    withTransaction({ ...ctx, store }, async (tx) => {
       const updated = await tx.store.repositories.update(rec.repository.id, {
         name: renames ? name : undefined,
+        currentName: renames ? rec.repository.name : undefined,
         description: settings.description,
         private: isPrivate,
         settings: settingsFromBody(settings, visibility),
         updatedAt: ctx.clock.now(),
       });
-      if (!updated) throw notFound(); // deleted meanwhile
+      if (!updated) throw (await tx.store.repositories.byId(rec.repository.id)) ? changedMeanwhile() : notFound();
       const source = auditSourceOf(caller);
       const tokenId = caller.principal.token?.id;
       const fullName = `${rec.owner.login}/${updated.name}`;
@@ -164,29 +199,75 @@ export async function updateRepository(ctx: ProviderContext, caller: Caller, rec
       }
       return updated;
     });
+  try {
+    if (!renames) return await change(ctx.store);
+    // Set while the bare repository is at the new name and the record may not be: undone (or
+    // found committed) inside the lock, or after it when the lock's own commit failed (SQLite).
+    let undo: ((store: Store) => Promise<void>) | undefined;
+    try {
+      return await ctx.store.withRepositoryLock(rec.repository.id, async (store) => {
+        await currentRecord(store, rec);
+        undo = await moveBareRepository(ctx, rec, name);
+        try {
+          const updated = await change(store);
+          return updated;
+        } catch (err) {
+          const pending = undo;
+          undo = undefined;
+          await pending?.(store);
+          throw err;
+        }
+      });
+    } catch (err) {
+      await undo?.(ctx.store);
+      throw err;
+    }
   } catch (err) {
-    await moveBack?.().catch((backErr: Error) => {
-      ctx.log('error', `PATCH ${rec.fullName}: the rename to ${name} failed and the bare repository could not be moved back (${backErr.message})`);
-    });
     if (err instanceof UniqueViolation) throw nameTaken();
     throw err;
   }
 }
 
+/**
+ * Deletes the record and its bare repository, holding the repository's lock: the bare repository
+ * is found by the record's name as it is then (not the one the caller resolved: a rename may have
+ * come between, the caller still means this repository), moved aside first and removed only once
+ * the record and its audit event are committed; a failure puts it back.
+ */
 export async function deleteRepository(ctx: ProviderContext, caller: Caller, rec: RepositoryResourceRecord): Promise<void> {
-  // Moved aside first and removed only once the record is gone: a failure at either step leaves
-  // both as they were (nothing lost, the name not blocked).
-  const trashed = await trashBareRepository(repositoriesRoot(ctx), rec.owner.login, rec.repository.name);
+  const root = repositoriesRoot(ctx);
+  let trashed: Awaited<ReturnType<typeof trashBareRepository>>;
+  let fullName = rec.fullName;
+  const restore = () =>
+    trashed?.restore().catch((restoreErr: Error) => {
+      ctx.log('error', `DELETE ${fullName}: the record could not be deleted, nor the bare repository put back (${restoreErr.message})`);
+    });
   try {
-    await withTransaction(ctx, async (tx) => {
-      await tx.store.repositories.delete(rec.repository.id);
-      await audit(tx, auditSourceOf(caller), ORG_AUDIT_ACTIONS.repoDestroy, { ...orgOf(rec.owner), tokenId: caller.principal.token?.id, data: { repo: rec.fullName } });
+    await ctx.store.withRepositoryLock(rec.repository.id, async (store) => {
+      const current = await store.repositories.byId(rec.repository.id);
+      if (!current) throw notFound();
+      fullName = `${rec.owner.login}/${current.name}`;
+      trashed = await trashBareRepository(root, rec.owner.login, current.name);
+      try {
+        await withTransaction({ ...ctx, store }, async (tx) => {
+          await tx.store.repositories.delete(rec.repository.id);
+          await audit(tx, auditSourceOf(caller), ORG_AUDIT_ACTIONS.repoDestroy, { ...orgOf(rec.owner), tokenId: caller.principal.token?.id, data: { repo: fullName } });
+        });
+      } catch (err) {
+        if (await stillThere(store, rec.repository.id)) await restore();
+        trashed = undefined;
+        throw err;
+      }
     });
   } catch (err) {
-    await trashed?.restore().catch((restoreErr: Error) => {
-      ctx.log('error', `DELETE ${rec.fullName}: the record could not be deleted, nor the bare repository put back (${restoreErr.message})`);
-    });
+    // The lock's own commit failed (SQLite) after the record's delete: put it back if the record stayed.
+    if (trashed && (await stillThere(ctx.store, rec.repository.id))) await restore();
     throw err;
   }
-  await trashed?.purge().catch((err: Error) => ctx.log('warn', `DELETE ${rec.fullName}: the trashed bare repository stays under .trash (${err.message})`));
+  await trashed?.purge().catch((err: Error) => ctx.log('warn', `DELETE ${fullName}: the trashed bare repository stays under .trash (${err.message})`));
+}
+
+/** Whether the record is still there (true when that cannot be read: keep the data). */
+async function stillThere(store: Store, id: number): Promise<boolean> {
+  return (await store.repositories.byId(id).catch(() => true)) !== undefined;
 }

@@ -59,6 +59,11 @@ export const REPOSITORY_SETTING_COLUMNS = [
 export interface RepositoryUpdate {
   /** A new name (a rename). Throws UniqueViolation('name') when the owner has another repository of that name. */
   name?: string;
+  /**
+   * With a rename: the name the caller saw (case-insensitive). The row changes only if it still
+   * has that name, else `update` answers undefined as for a missing row (renamed meanwhile).
+   */
+  currentName?: string;
   description?: string | null;
   private?: boolean;
   /** The settings given (a public repository must not stay `internal`). */

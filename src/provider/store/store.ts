@@ -57,6 +57,17 @@ export interface Store {
    */
   runExclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>;
   /**
+   * Runs `fn` holding repository `id`'s lock, across every process and replica sharing the
+   * database: renaming or deleting a repository and creating its missing bare repository on disk
+   * take it, so none of them acts on a record another one is changing. `fn` gets the store to use
+   * meanwhile (it may open transactions on it, but must not use this store). PostgreSQL: a session
+   * advisory lock on a pooled connection of its own (waits at most the store's lock timeout, then
+   * throws a busy error). SQLite: a write transaction (BEGIN IMMEDIATE) held for the whole of `fn`,
+   * so it excludes every other writer of the file, not only this repository's — `fn` must be short.
+   * When `fn` rejects, what it wrote through the given store may be rolled back (SQLite).
+   */
+  withRepositoryLock<T>(id: number, fn: (store: Store) => Promise<T>): Promise<T>;
+  /**
    * Whether `err` (thrown by one of this store's methods) means the database was busy — another
    * writer held it for longer than the store waits — rather than a bug: the caller may try again.
    */

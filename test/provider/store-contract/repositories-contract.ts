@@ -99,6 +99,44 @@ export function repositoryStoreContract(makeStore: StoreFactory): void {
       assert.equal((await s.store.repositories.byId(r.id))?.name, 'New-Name');
       assert.equal((await s.store.repositories.update(r.id, { name: 'new-name', updatedAt: at(3) }))?.name, 'new-name');
     });
+
+    it('a rename given the current name changes the row only while it still has that name (any case); else undefined and nothing changes', async () => {
+      const u = await makeUser(s.store);
+      const r = await repo(s.store, 'User', u.id, 'origin');
+      const first = await s.store.repositories.update(r.id, { name: 'first', currentName: 'ORIGIN', description: 'one', updatedAt: at(1) });
+      assert.equal(first?.name, 'first');
+      // A second rename that read the record before the first one committed.
+      assert.equal(await s.store.repositories.update(r.id, { name: 'second', currentName: 'origin', description: 'two', updatedAt: at(2) }), undefined);
+      const now = await s.store.repositories.byId(r.id);
+      assert.deepEqual([now?.name, now?.description, now?.updatedAt.toISOString()], ['first', 'one', at(1).toISOString()]);
+      assert.equal(await s.store.repositories.update(r.id + 1000, { name: 'x', currentName: 'first', updatedAt: at(3) }), undefined);
+    });
+
+    it('withRepositoryLock runs one holder of a repository at a time, passing a usable store, and frees it after a failure', async () => {
+      const u = await makeUser(s.store);
+      const r = await repo(s.store, 'User', u.id, 'locked');
+      const order: string[] = [];
+      let release!: () => void;
+      const held = new Promise<void>((res) => (release = res));
+      const first = s.store.withRepositoryLock(r.id, async (store) => {
+        order.push('first in');
+        await held;
+        order.push('first out');
+        return (await store.repositories.byId(r.id))?.name;
+      });
+      await new Promise((res) => setTimeout(res, 20));
+      const second = s.store.withRepositoryLock(r.id, async (store) => {
+        order.push('second');
+        return store.transaction(async (tx) => (await tx.repositories.update(r.id, { description: 'by second', updatedAt: at(1) }))?.description);
+      });
+      await new Promise((res) => setTimeout(res, 50));
+      assert.deepEqual(order, ['first in'], 'the second waits for the first');
+      release();
+      assert.deepEqual([await first, await second], ['locked', 'by second']);
+      assert.deepEqual(order, ['first in', 'first out', 'second']);
+      await assert.rejects(s.store.withRepositoryLock(r.id, async () => { throw new Error('holder failed'); }), /holder failed/);
+      assert.equal(await s.store.withRepositoryLock(r.id, async () => 'after a failure'), 'after a failure');
+    });
   });
 
   describe('deploy keys', () => {

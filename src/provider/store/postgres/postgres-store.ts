@@ -132,6 +132,27 @@ export class PostgresStore implements Store {
   }
 
   /**
+   * Runs `fn` holding the repository's session advisory lock, taken on a pooled connection of its
+   * own (waiting at most the connection's lock_timeout); `fn` uses the pool meanwhile.
+   */
+  async withRepositoryLock<T>(id: number, fn: (store: PostgresStore) => Promise<T>): Promise<T> {
+    if (this.db.inTransaction) throw new Error('a repository lock is taken on the store, not inside a transaction');
+    const client = await this.shared.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query(`SELECT pg_advisory_lock(hashtext('tessera.repository:' || $1))`, [String(id)]);
+      try {
+        return await fn(this);
+      } finally {
+        await client.query(`SELECT pg_advisory_unlock(hashtext('tessera.repository:' || $1))`, [String(id)]).catch((e: Error) => (broken = e));
+      }
+    } finally {
+      // A connection whose unlock failed may still hold the lock: it is closed, not pooled.
+      client.release(broken);
+    }
+  }
+
+  /**
    * This store's writes (counted once committed) plus the changes other replicas or processes
    * committed (heard through LISTEN); undefined inside a transaction or while not listening.
    */

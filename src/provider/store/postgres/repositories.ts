@@ -96,7 +96,9 @@ export class PgRepositoryStore implements RepositoryStore {
       const v = u.settings?.[key];
       if (v !== undefined) sets.push(`${col} = ${p.add(v)}`);
     }
-    const r = await mapUnique(this.db, () => this.db.write(`UPDATE repositories SET ${sets.join(', ')} WHERE id = ${p.add(id)} RETURNING *`, p.values), () => 'name');
+    let where = `id = ${p.add(id)}`;
+    if (u.currentName !== undefined) where += ` AND lower(name) = lower(${p.add(u.currentName)})`;
+    const r = await mapUnique(this.db, () => this.db.write(`UPDATE repositories SET ${sets.join(', ')} WHERE ${where} RETURNING *`, p.values), () => 'name');
     return r.rows[0] ? toRepository(r.rows[0]) : undefined;
   }
 

@@ -117,8 +117,11 @@ export class SqliteRepositoryStore implements RepositoryStore {
       const v = u.settings?.[key];
       if (v !== undefined) { sets.push(`${col} = ?`); args.push(settingValue(v)); }
     }
-    mapUnique(() => statement(this.db, `UPDATE repositories SET ${sets.join(', ')} WHERE id = ?`).run(...args, id), () => 'name');
-    return this.byId(id);
+    let where = 'id = ?';
+    args.push(id);
+    if (u.currentName !== undefined) { where += ' AND lower(name) = lower(?)'; args.push(u.currentName); }
+    const r = mapUnique(() => statement(this.db, `UPDATE repositories SET ${sets.join(', ')} WHERE ${where}`).run(...args), () => 'name');
+    return Number(r.changes) > 0 ? this.byId(id) : undefined;
   }
 
   async touchPushed(id: number, now: Date): Promise<void> {

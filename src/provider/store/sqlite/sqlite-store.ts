@@ -137,6 +137,15 @@ export class SqliteStore extends SqliteParts implements Store {
     return isSqliteBusy(err);
   }
 
+  /**
+   * A write transaction (BEGIN IMMEDIATE) around `fn`: the one lock SQLite has across the
+   * processes sharing the file. Coarser than one repository (every writer waits), so `fn` is short;
+   * `fn`'s own transactions on the store it gets are savepoints, committed with this one.
+   */
+  withRepositoryLock<T>(_id: number, fn: (store: Store) => Promise<T>): Promise<T> {
+    return this.transaction(fn);
+  }
+
   async runExclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
     if (this.runningJobs.has(name)) return undefined;
     this.runningJobs.add(name);
@@ -184,6 +193,10 @@ class SqliteTransactionStore extends SqliteParts implements Store {
 
   async runExclusive(): Promise<never> {
     throw new Error('a periodic job runs on the store, not inside a transaction');
+  }
+
+  async withRepositoryLock(): Promise<never> {
+    throw new Error('a repository lock is taken on the store, not inside a transaction');
   }
 
   /** Unknown while the transaction is open. */

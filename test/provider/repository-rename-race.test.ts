@@ -1,0 +1,138 @@
+// Renames of one repository that overlap, with each other, with its deletion and with git
+// requests that resolved the repository by its old name: the record and the bare repository on
+// disk end up agreeing, and no empty bare repository is made at a name the record left (a push
+// into it would be lost). A preHandler hook holds the requests after authorization (the
+// repository resolved) until all of them got there, so they overlap for certain.
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { repositoryPath } from '../../src/provider/git/bare-repos';
+import { repositoriesRoot } from '../../src/provider/repos/repositories-root';
+import { REPOSITORY_CHANGED_MESSAGE } from '../../src/provider/repos/repository-service';
+import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
+import { newSession, type Session } from '../builders/sessions';
+
+/** Requests the test holds after authorization: `matches` picks them, `release()` lets them go. */
+interface Hold {
+  matches(request: FastifyRequest): boolean;
+  arrived: number;
+  released: Promise<void>;
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+describe('repository rename under concurrency', function () {
+  this.timeout(60_000);
+  let t: InProcessProvider;
+  let s: Session;
+  let hold: Hold | undefined;
+
+  /** Holds the requests `matches` picks until `release` is called; `arrived` counts them. */
+  function holdRequests(matches: (request: FastifyRequest) => boolean): { state: Hold; release(): void } {
+    let release!: () => void;
+    const state: Hold = { matches, arrived: 0, released: new Promise<void>((r) => (release = r)) };
+    hold = state;
+    return {
+      state,
+      release: () => {
+        hold = undefined;
+        release();
+      },
+    };
+  }
+
+  before(async () => {
+    const holdHook = (app: FastifyInstance) => {
+      app.addHook('preHandler', async (request) => {
+        const h = hold;
+        if (!h || !h.matches(request)) return;
+        h.arrived++;
+        await h.released;
+      });
+    };
+    t = await startInProcessProvider({ routes: [holdHook] });
+    s = await newSession(t);
+  });
+  after(async () => {
+    await t?.close();
+  });
+
+  const onDisk = (name: string) => existsSync(repositoryPath(repositoriesRoot(t.ctx), s.user.login, name));
+  const me = () => s.user.login;
+
+  async function createWithReadme(name: string): Promise<number> {
+    const res = await t.api.post('/user/repos', { token: s.token, body: { name, auto_init: true } });
+    assert.equal(res.status, 201, res.text);
+    return res.json.id;
+  }
+
+  /** The refs a git client would see first (clone: upload-pack; push: receive-pack). */
+  function advertisement(name: string, service: 'git-upload-pack' | 'git-receive-pack') {
+    return t.api.call('GET', `${t.provider.url}/${me()}/${name}.git/info/refs?service=${service}`, { basic: { login: me(), password: s.token } });
+  }
+
+  it('two renames at once to two names: one 200, one 409, and the record names the bare repository that has the data', async () => {
+    for (let round = 0; round < 3; round++) {
+      const [x, y, z] = [`race-x${round}`, `race-y${round}`, `race-z${round}`];
+      const id = await createWithReadme(x);
+      const h = holdRequests((r) => r.method === 'PATCH' && r.url.endsWith(`/repos/${me()}/${x}`));
+      const answers = Promise.all([y, z].map((name) => t.api.patch(`/repos/${me()}/${x}`, { token: s.token, body: { name } })));
+      await until(() => h.state.arrived === 2);
+      h.release();
+      const [toY, toZ] = await answers;
+      const statuses = [toY.status, toZ.status].sort();
+      assert.deepEqual(statuses, [200, 409], `${toY.json.message ?? toY.status} / ${toZ.json.message ?? toZ.status}`);
+      const lost = toY.status === 409 ? toY : toZ;
+      assert.equal(lost.json.message, REPOSITORY_CHANGED_MESSAGE);
+      const won = toY.status === 200 ? y : z;
+      const other = won === y ? z : y;
+      const rec = await t.api.get(`/repos/${me()}/${won}`, { token: s.token });
+      assert.deepEqual([rec.status, rec.json.id], [200, id]);
+      assert.deepEqual([onDisk(won), onDisk(x), onDisk(other)], [true, false, false], 'only the winning name is on disk');
+      // Git on the record's name finds the data (not an empty repository made on the fly).
+      const refs = await advertisement(won, 'git-upload-pack');
+      assert.equal(refs.status, 200);
+      assert.match(refs.text, /refs\/heads\/main/);
+      assert.deepEqual([onDisk(x), onDisk(other)], [false, false]);
+    }
+  });
+
+  it('a rename and a delete at once: the record and the bare repository go or stay together', async () => {
+    for (let round = 0; round < 3; round++) {
+      const [x, y] = [`rd-x${round}`, `rd-y${round}`];
+      await createWithReadme(x);
+      const h = holdRequests((r) => (r.method === 'PATCH' || r.method === 'DELETE') && r.url.endsWith(`/repos/${me()}/${x}`));
+      const answers = Promise.all([
+        t.api.patch(`/repos/${me()}/${x}`, { token: s.token, body: { name: y } }),
+        t.api.delete(`/repos/${me()}/${x}`, { token: s.token }),
+      ]);
+      await until(() => h.state.arrived === 2);
+      h.release();
+      const [renamed, deleted] = await answers;
+      assert.ok([200, 404].includes(renamed.status), renamed.text);
+      assert.equal(deleted.status, 204, deleted.text);
+      assert.equal((await t.api.get(`/repos/${me()}/${y}`, { token: s.token })).status, 404);
+      assert.deepEqual([onDisk(x), onDisk(y)], [false, false], 'nothing left on disk without a record');
+    }
+  });
+
+  for (const service of ['git-upload-pack', 'git-receive-pack'] as const) {
+    it(`${service === 'git-upload-pack' ? 'a clone' : 'a push'} that resolved the old name before a rename committed makes no empty repository at the old path: it is served the renamed one`, async () => {
+      const [x, y] = [`stale-${service}`, `moved-${service}`];
+      await createWithReadme(x);
+      const h = holdRequests((r) => r.method === 'GET' && r.url.startsWith(`/${me()}/${x}.git/info/refs`));
+      const refs = advertisement(x, service);
+      await until(() => h.state.arrived === 1);
+      const renamed = await t.api.patch(`/repos/${me()}/${x}`, { token: s.token, body: { name: y } });
+      assert.equal(renamed.status, 200, renamed.text);
+      h.release();
+      const answer = await refs;
+      assert.equal(onDisk(x), false, 'no bare repository made at the old name');
+      assert.equal(answer.status, 200, answer.text);
+      assert.match(answer.text, /refs\/heads\/main/, 'the renamed repository, with its data');
+      assert.equal((await advertisement(x, service)).status, 404, 'a request after the rename does not find the old name');
+    });
+  }
+});
