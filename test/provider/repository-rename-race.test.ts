@@ -118,6 +118,27 @@ describe('repository rename under concurrency', function () {
     }
   });
 
+  it('a rename whose commit is reported failed after it happened (connection lost at COMMIT) leaves the bare repository at the new name the record has', async () => {
+    const [x, y] = ['unknown-x', 'unknown-y'];
+    await createWithReadme(x);
+    const store = t.store as unknown as { transaction: (fn: (tx: never) => Promise<unknown>) => Promise<unknown> };
+    const transaction = store.transaction;
+    // The next transaction (the rename's, or on SQLite the repository lock's) commits, then reports a failure.
+    store.transaction = async function (this: unknown, fn) {
+      store.transaction = transaction;
+      await transaction.call(this, fn);
+      throw new Error('connection lost at COMMIT');
+    };
+    try {
+      const res = await t.api.patch(`/repos/${me()}/${x}`, { token: s.token, body: { name: y } });
+      assert.equal(res.status, 500, res.text);
+    } finally {
+      store.transaction = transaction;
+    }
+    assert.equal((await t.api.get(`/repos/${me()}/${y}`, { token: s.token })).status, 200, 'the rename committed');
+    assert.deepEqual([onDisk(y), onDisk(x)], [true, false], 'the bare repository stayed with the record');
+  });
+
   for (const service of ['git-upload-pack', 'git-receive-pack'] as const) {
     it(`${service === 'git-upload-pack' ? 'a clone' : 'a push'} that resolved the old name before a rename committed makes no empty repository at the old path: it is served the renamed one`, async () => {
       const [x, y] = [`stale-${service}`, `moved-${service}`];
