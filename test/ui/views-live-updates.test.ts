@@ -127,6 +127,7 @@ describe('views (UI): live updates from changes made elsewhere', function () {
     const { page } = wb;
     const other = await createUser(t);
     await signInFromPalette(page, other, 'configured');
+    await treeItem(page, 'Tokens', other.login); // the tree has redrawn with both accounts
     t.clock.advance(SUDO_LAPSED_MS);
     await treeItemMenuPick(page, 'Tokens', user.login, 'Create Token…');
     const frame = await webviewFrame(page, 'Create Token');

@@ -87,6 +87,10 @@ export async function treeItemMenuPick(page: Page, viewName: string, label: stri
     await row.click({ button: 'right' });
     try {
       await item.first().waitFor({ state: 'visible', timeout: 3_000 });
+      // The tree focuses the row whose menu it opens: another row's menu (the rows moved between
+      // finding and clicking) may offer the same entry, for another item.
+      const focused = viewPane(page, viewName).locator('.monaco-list-row.focused .label-name', { hasText: textMatcher(label) });
+      if (await focused.count() === 0) throw new Error(`the menu opened for another row than ${label}`);
       break;
     } catch (err) {
       const shown = (await menu.locator('.action-item .action-label').allTextContents()).filter(Boolean);
