@@ -239,7 +239,8 @@ describe('repositories and deploy keys', function () {
     rmSync(trash);
 
     // 2. Another connection holds the write lock past the busy timeout: the record cannot be
-    //    deleted, so the repository, already moved aside, is put back.
+    //    deleted. On PostgreSQL the repository, already moved aside, is put back; on SQLite the
+    //    repository lock is itself a write transaction, so the delete stops before moving anything.
     const release = await holdWriteLock(t);
     let busy;
     try {
@@ -250,7 +251,7 @@ describe('repositories and deploy keys', function () {
     assert.equal(busy.status, 503);
     assert.equal(busy.json.message, DATABASE_BUSY_MESSAGE);
     assert.equal(busy.headers.get('retry-after'), '1');
-    assert.deepEqual(readdirSync(trash), [], 'the repository was moved aside, then put back');
+    assert.deepEqual(existsSync(trash) ? readdirSync(trash) : [], [], 'nothing is left aside');
     await stillThere('the record could not be deleted');
 
     // 3. Nothing in the way: deleted, and the name is free again.
