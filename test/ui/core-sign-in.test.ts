@@ -15,6 +15,7 @@ import { enableTwoFactor } from '../builders/two-factor';
 import { uniqueName } from '../builders/unique-name';
 import { createUser, type TestUser } from '../builders/users';
 import { waitForEmbeddedProvider } from './embedded-provider';
+import { waitUntil } from './views-helpers';
 import {
   clickDialogButton, quickInputCancel, quickInputIsPassword, quickInputMessage, quickInputPick, quickInputType, runCommand, screenshot,
   startWorkbench, waitForDialog, waitForNotification, waitForQuickInput, type Workbench,
@@ -209,11 +210,16 @@ describe('core (UI): sign-in lockout', function () {
       throw new Error(`expected a message matching ${re}; it says ${JSON.stringify(m)}`);
     };
     const bad = await wrongOtp(embedded, user);
+    const box = page.locator('.quick-input-widget .quick-input-box input');
     for (let i = 1; i <= 10; i++) {
-      await quickInputType(page, bad, { prompt: /authenticator app/ });
-      await waitMessage(/not valid/);
-      // The box is cleared after each wrong code; the next one must not be read as the same message.
-      await page.locator('.quick-input-widget .quick-input-box input').fill('');
+      await waitForQuickInput(page, /authenticator app/);
+      await box.fill(bad);
+      await box.press('Enter');
+      // Each code counts once it is answered: the flow empties the box and says why, and takes the
+      // next one only once the box is enabled again (an Enter while it checks is dropped). The
+      // message alone could still be the last code's.
+      await waitUntil(`the answer to wrong code ${i}`, async () =>
+        (await box.inputValue()) === '' && (await box.isEnabled()) && /not valid/.test(await quickInputMessage(page)) ? true : undefined, 20_000);
     }
     await quickInputType(page, await freshOtp(embedded, user), { prompt: /authenticator app/ });
     const m = await waitMessage(/locked/);

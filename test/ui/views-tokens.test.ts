@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { generate } from 'otplib';
+import type { FrameLocator, Page } from 'playwright-core';
 import {
   clickDialogButton, clickTreeItem, clickTreeItemAction, treeItemMenuPick, openViewContainer, quickInputType, runCommand,
   screenshot, startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput, waitForQuickInputItem,
@@ -23,6 +24,17 @@ import { uniqueName } from '../builders/unique-name';
 
 function utcDatePlusDays(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Regenerates `name` from its open details tab, keeping its expiry, once confirmed: the tab, showing the new secret. */
+async function regenerateFromDetails(page: Page, name: string): Promise<FrameLocator> {
+  const details = await webviewFrame(page, `Token: ${name}`);
+  await details.locator('[data-testid="regenerate-expiry-keep"]').click();
+  await details.locator('[data-testid="regenerate"]').click();
+  await waitForDialog(page, new RegExp(`Regenerate the token “${name}”`));
+  await clickDialogButton(page, 'Regenerate');
+  await details.locator('[data-testid="regenerated-secret"]').waitFor();
+  return details;
 }
 
 describe('views (UI): account, two-factor and tokens', function () {
@@ -177,13 +189,8 @@ describe('views (UI): account, two-factor and tokens', function () {
 
   it('regenerates from the details webview and shows the new secret once', async () => {
     const { page } = wb;
-    const details = await webviewFrame(page, 'Token: ci-deploy');
-    await details.locator('[data-testid="regenerate-expiry-keep"]').click();
-    await details.locator('[data-testid="regenerate"]').click();
-    await waitForDialog(page, /Regenerate the token “ci-deploy”/);
-    await clickDialogButton(page, 'Regenerate');
+    const details = await regenerateFromDetails(page, 'ci-deploy');
     const field = details.locator('[data-testid="regenerated-secret"]');
-    await field.waitFor();
     const fresh = await fieldValue(details, 'regenerated-secret');
     assert.match(fresh, /^tsp_[0-9A-Za-z]{36}$/);
     assert.notEqual(fresh, firstSecret);
@@ -206,12 +213,7 @@ describe('views (UI): account, two-factor and tokens', function () {
 
   it('takes a secret shown in the details away once the token is regenerated elsewhere', async () => {
     const { page } = wb;
-    const details = await webviewFrame(page, 'Token: ci-deploy');
-    await details.locator('[data-testid="regenerate-expiry-keep"]').click();
-    await details.locator('[data-testid="regenerate"]').click();
-    await waitForDialog(page, /Regenerate the token “ci-deploy”/);
-    await clickDialogButton(page, 'Regenerate');
-    await details.locator('[data-testid="regenerated-secret"]').waitFor();
+    const details = await regenerateFromDetails(page, 'ci-deploy');
     const shown = await fieldValue(details, 'regenerated-secret');
 
     // regenerated elsewhere (here through the API, as the terminal or another window would)
