@@ -1,10 +1,11 @@
 // bench/iso-time — `npm run bench:iso-time`: what writing one timestamp costs, the provider's
 // isoTime (src/provider/iso-time.ts) beside V8's Date.prototype.toISOString, the reference, in the
-// same run: alone, and inside JSON.stringify of a small object (where a JSON answer spends it).
+// same run: alone, and inside JSON.stringify of a small object (where a JSON answer spends it); and
+// reading one back (timeOfIso beside `new Date(text)`), as every SQLite row's timestamp is read.
 // Times from the last ten years, as tokens and repositories carry. Prints figures; asserts nothing.
 //   npm run bench:iso-time   [-- --rounds 5 --calls 2000000]
 import { parseArgs } from 'node:util';
-import { isoTime } from '../src/provider/iso-time';
+import { isoTime, timeOfIso } from '../src/provider/iso-time';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, calls: { type: 'string', default: '2000000' } } });
 const ROUNDS = Number(values.rounds);
@@ -12,6 +13,7 @@ const CALLS = Number(values.calls);
 const TEN_YEARS_MS = 10 * 365 * 86_400_000;
 const now = Date.now();
 const dates = Array.from({ length: 1024 }, () => new Date(now - Math.floor(Math.random() * TEN_YEARS_MS)));
+const texts = new Map(dates.map((d) => [d, isoTime(d)]));
 
 type Case = { name: string; run: (d: Date) => number };
 const cases: { label: string; ours: Case; reference: Case }[] = [
@@ -24,6 +26,11 @@ const cases: { label: string; ours: Case; reference: Case }[] = [
     label: 'in JSON.stringify',
     ours: { name: 'isoTime', run: (d) => JSON.stringify({ id: 1, created_at: isoTime(d) }).length },
     reference: { name: 'toISOString', run: (d) => JSON.stringify({ id: 1, created_at: d.toISOString() }).length },
+  },
+  {
+    label: 'reading one back',
+    ours: { name: 'timeOfIso', run: (d) => timeOfIso(texts.get(d)!).getTime() },
+    reference: { name: 'new Date ', run: (d) => new Date(texts.get(d)!).getTime() },
   },
 ];
 

@@ -1,9 +1,10 @@
 // isoTime writes a time exactly as Date.prototype.toISOString does, for every valid time
 // (its own arithmetic from 1970 to 9999, toISOString's outside), and fails the same way on an
-// invalid date.
+// invalid date; timeOfIso reads any text as `new Date(text)` does (its own arithmetic for isoTime's
+// form, V8's parser for the rest).
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { isoTime, isoTimeOrNull } from '../../src/provider/iso-time';
+import { isoTime, isoTimeOrNull, timeOfIso } from '../../src/provider/iso-time';
 
 const MAX_DATE_MS = 8.64e15;
 const YEAR_10000_MS = Date.UTC(10000, 0, 1);
@@ -48,5 +49,29 @@ describe('provider isoTime', () => {
     assert.equal(isoTimeOrNull(null), null);
     assert.equal(isoTimeOrNull(undefined), null);
     assert.equal(isoTimeOrNull(new Date(0)), '1970-01-01T00:00:00.000Z');
+  });
+
+  /** `new Date(text)`'s time, NaN (invalid) compared as equal. */
+  const sameTime = (text: string) => {
+    const ours = timeOfIso(text).getTime();
+    const v8 = new Date(text).getTime();
+    assert.ok(ours === v8 || (Number.isNaN(ours) && Number.isNaN(v8)), `${text}: ${ours} != ${v8}`);
+  };
+
+  it('timeOfIso reads back every time isoTime writes, and any text as new Date does', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -MAX_DATE_MS, max: MAX_DATE_MS }), (ms) => {
+        const text = isoTime(new Date(ms));
+        assert.equal(timeOfIso(text).getTime(), ms);
+        sameTime(text);
+      }),
+      { numRuns: 50_000 },
+    );
+    // isoTime's form with one character changed (digits out of range, Feb 30, hour 24, signs, spaces...), and any text.
+    const canonical = fc.integer({ min: 0, max: YEAR_10000_MS - 1 }).map((ms) => isoTime(new Date(ms)));
+    const mutated = fc.tuple(canonical, fc.nat(23), fc.constantFrom(...'0123456789-+:.TZ x'.split(''))).map(([t, i, c]) => t.slice(0, i) + c + t.slice(i + 1));
+    fc.assert(fc.property(fc.oneof(mutated, fc.string({ maxLength: 30 })), sameTime), { numRuns: 50_000 });
+    for (const text of ['2026-02-30T00:00:00.000Z', '2024-02-29T24:00:00.000Z', '2023-02-29T00:00:00.000Z', '2026-13-01T00:00:00.000Z',
+      '2026-12-01T23:59:60.000Z', '2026-00-10T00:00:00.000Z', '1969-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z', '2026-12-04T15:47:49.123+00', '']) sameTime(text);
   });
 });

@@ -1,14 +1,15 @@
 // Conversions between SQLite rows (ISO-8601 text timestamps, written with isoTime; 0/1 booleans,
 // JSON text) and records.
+import { timeOfIso } from '../../iso-time';
 import { UniqueViolation } from '../errors';
 
 export type Row = Record<string, unknown>;
 
 export function date(v: unknown): Date {
-  return new Date(v as string);
+  return timeOfIso(v as string);
 }
 export function dateOrNull(v: unknown): Date | null {
-  return v === null || v === undefined ? null : new Date(v as string);
+  return v === null || v === undefined ? null : timeOfIso(v as string);
 }
 export function strOrNull(v: unknown): string | null {
   return v === null || v === undefined ? null : String(v);
