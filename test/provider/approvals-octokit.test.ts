@@ -128,6 +128,25 @@ describe('approval queue through @octokit/rest', function () {
     for (const secret of [ci.token, deploy.token, docs.token, owner.token]) assert.ok(!log.text.includes(secret), 'no secret in the audit log');
   });
 
+  it('a pending token revoked as leaked (POST /credentials/revoke) leaves the queue: its request is not listed and cannot be approved', async () => {
+    const leaked = await createFineGrainedToken(t, dev, { name: 'leaked', resource_owner: org, repositories: ['api'], permissions: { repository: { contents: 'read' } } });
+    assert.equal(leaked.status, 'pending');
+    const [request] = (await octokit.rest.orgs.listPatGrantRequests({ org, token_id: [String(leaked.id)] })).data;
+    assert.equal(request.token_id, leaked.id);
+
+    assert.equal((await t.api.post('/credentials/revoke', { body: { credentials: [leaked.token] } })).status, 202);
+    assert.equal((await tokenOf(dev, leaked.id)).status, 'revoked');
+
+    assert.deepEqual((await octokit.rest.orgs.listPatGrantRequests({ org, token_id: [String(leaked.id)] })).data, []);
+    assert.equal(await statusOf(octokit.rest.orgs.reviewPatGrantRequest({ org, pat_request_id: request.id, action: 'approve' })), 422);
+    assert.equal(await statusOf(octokit.rest.orgs.reviewPatGrantRequestsInBulk({ org, pat_request_ids: [request.id], action: 'approve' })), 422);
+    assert.equal((await tokenOf(dev, leaked.id)).status, 'revoked');
+    // The org's audit log says the request went with the token.
+    const log = await t.api.get(`/orgs/${org}/audit-log?phrase=action:personal_access_token.request_cancelled&per_page=100`, { token: owner.token });
+    assert.equal(log.status, 200, log.text);
+    assert.ok(log.json.some((e: { token_id?: number }) => e.token_id === leaked.id), log.text);
+  });
+
   it('bad reviews are 422s naming the field; unknown ids are 404 / 422', async () => {
     const one = await createFineGrainedToken(t, dev, { resource_owner: org, permissions: {} });
     const [pending] = (await octokit.rest.orgs.listPatGrantRequests({ org, token_id: [String(one.id)] })).data;

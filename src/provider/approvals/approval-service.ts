@@ -1,7 +1,8 @@
 // The approval queue's state changes, each with its audit event (GitHub's names): a request
 // (`personal_access_token.request_created`), an owner's review (`.access_granted` /
 // `.request_denied`), an automatic grant, and revocation (`.access_revoked`), which returns the
-// token's resource owner to its user — who may request again. A review and a revocation each
+// token's resource owner to its user — who may request again — and a request withdrawn
+// (`.request_cancelled`) when its token moves away or is revoked. A review and a revocation each
 // commit as one transaction (the others run inside the caller's).
 import { audit } from '../audit/audit';
 import type { ProviderContext } from '../context';
@@ -164,6 +165,22 @@ export async function withdrawFromOrg(ctx: ProviderContext, token: TokenRecord, 
   const org = await ctx.store.organizations.byId(orgId);
   if (cancelled > 0 && org) {
     await audit(ctx, { user, ip }, APPROVAL_AUDIT_ACTIONS.requestCancelled, { org: orgRef(org), tokenId: token.id, data: tokenData(token) });
+  }
+}
+
+/**
+ * Tokens just revoked (reported leaked, unused for a year): a request of theirs still pending
+ * leaves its org's queue (`.request_cancelled`), as no review could make the token work again.
+ * `revoked` are the tokens as they were before revocation.
+ */
+export async function cancelRequestsOfRevoked(ctx: ProviderContext, revoked: readonly TokenRecord[], ip?: string): Promise<void> {
+  for (const token of revoked) {
+    if (token.kind !== 'fine_grained' || token.resourceOwnerType !== 'Organization' || token.resourceOwnerId === null) continue;
+    const cancelled = await ctx.store.tokenRequests.cancelPending(token.id, ctx.clock.now());
+    const org = cancelled > 0 ? await ctx.store.organizations.byId(token.resourceOwnerId) : undefined;
+    if (!org) continue;
+    const user = await ctx.store.users.byId(token.userId);
+    await audit(ctx, { ip }, APPROVAL_AUDIT_ACTIONS.requestCancelled, { user, org: orgRef(org), tokenId: token.id, data: { ...tokenData(token), reason: 'token_revoked' } });
   }
 }
 

@@ -1,7 +1,9 @@
 // Revoking reported leaked tokens (GitHub's credentials revocation API): every string that is a
-// token of ours is revoked by its digest, each revocation committed together with its audit event.
+// token of ours is revoked by its digest, each revocation committed together with its audit event
+// (and, for a token waiting for an org's approval, its request's withdrawal).
 // The caller learns nothing about which strings were tokens.
 import { parseToken, tokenDigest } from '../../shared/token-format';
+import { cancelRequestsOfRevoked } from '../approvals/approval-service';
 import { AUDIT_ACTIONS } from '../audit/audit-log';
 import { audit } from '../audit/audit';
 import type { ProviderContext } from '../context';
@@ -22,5 +24,6 @@ export async function revokeLeakedCredentials(ctx: ProviderContext, ip: string, 
         data: { token_name: t.note, kind: t.kind, token_last_eight: t.tokenLastEight, source: 'credentials_revoke_api' },
       });
     }
+    await cancelRequestsOfRevoked(tx, revoked, ip);
   });
 }

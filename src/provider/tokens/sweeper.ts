@@ -3,6 +3,7 @@
 // the provider's clock so tests can move it. One sweep at a time across replicas
 // (Store.runExclusive), and the revocations commit with their audit events in one transaction, so
 // a token is revoked, and its event written, once.
+import { cancelRequestsOfRevoked } from '../approvals/approval-service';
 import { DAY } from '../clock';
 import type { ProviderContext } from '../context';
 import { AUDIT_ACTIONS } from '../audit/audit-log';
@@ -30,6 +31,7 @@ async function sweepUnusedTokens(ctx: ProviderContext): Promise<number> {
           data: { token_name: t.note, kind: t.kind, token_last_eight: t.tokenLastEight, reason: 'unused_365_days' },
         });
       }
+      await cancelRequestsOfRevoked(tx, tokens);
       return tokens.length;
     }),
   );
