@@ -1,5 +1,6 @@
 // A change and its audit event commit together: when the event cannot be written, the change is
-// not made either (token PATCH, repository deletion, membership removal, an approval review). The
+// not made either (token PATCH, repository deletion, membership removal, an approval review, a bulk
+// revocation of org grants: all of its tokens keep their access when one event fails). The
 // audit table refuses the event with a real trigger: a temporary one on the provider's own SQLite
 // connection, or a trigger on the PostgreSQL table.
 import * as assert from 'node:assert/strict';
@@ -27,17 +28,19 @@ describe('a change and its audit event commit together', () => {
     await t.execSql(onSqlite() ? 'DROP TRIGGER IF EXISTS temp.refuse_audit' : 'DROP TRIGGER IF EXISTS refuse_audit ON audit_events');
   });
 
-  async function refuseAudit(action: string): Promise<void> {
+  /** Makes writing the audit event `action` fail (only the one about token `tokenId`, when given). */
+  async function refuseAudit(action: string, tokenId?: number): Promise<void> {
+    const when = `NEW.action = '${action}'${tokenId !== undefined ? ` AND NEW.token_id = ${tokenId}` : ''}`;
     if (onSqlite()) {
       await t.execSql(
-        `CREATE TEMP TRIGGER refuse_audit BEFORE INSERT ON main.audit_events WHEN NEW.action = '${action}'
+        `CREATE TEMP TRIGGER refuse_audit BEFORE INSERT ON main.audit_events WHEN ${when}
          BEGIN SELECT RAISE(ABORT, 'audit refused'); END`,
       );
       return;
     }
     await t.execSql(
       `CREATE OR REPLACE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit refused'; END $$;
-       CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events FOR EACH ROW WHEN (NEW.action = '${action}') EXECUTE FUNCTION refuse_audit();`,
+       CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION refuse_audit();`,
     );
   }
 
@@ -93,5 +96,25 @@ describe('a change and its audit event commit together', () => {
     assert.equal((await t.api.get(`/user/personal-access-tokens/${fg.json.id}`, { token: member.token })).json.status, 'pending');
     const again = await t.api.get(`/orgs/${org}/personal-access-token-requests`, { token: owner.token });
     assert.deepEqual(again.json.map((r: { id: number }) => r.id), [request.id], 'still waiting for review');
+  });
+
+  it('a bulk revocation (POST /orgs/{org}/personal-access-tokens) one of whose audit events fails revokes none of the tokens', async () => {
+    const owner = await newSession(t);
+    const member = await newSession(t);
+    const org = await createOrg(t, owner);
+    await addMember(t, org, owner, member);
+    await createRepo(t, owner, org, 'inside');
+    const made = [];
+    for (const name of ['first', 'second']) {
+      const fg = await postFineGrainedToken(t, member, { name, resource_owner: org, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
+      assert.equal(fg.json.status, 'active', fg.text);
+      made.push({ id: fg.json.id, token: (fg.json as { token: string }).token });
+    }
+    await refuseAudit('personal_access_token.access_revoked', made[1].id);
+    const res = await t.api.post(`/orgs/${org}/personal-access-tokens`, { token: owner.token, body: { action: 'revoke', pat_ids: made.map((m) => m.id) } });
+    assert.ok(res.status >= 500, `status ${res.status}: ${res.text}`);
+    const grants = await t.api.get(`/orgs/${org}/personal-access-tokens`, { token: owner.token });
+    assert.deepEqual(grants.json.map((g: { id: number }) => g.id).sort(), made.map((m) => m.id).sort(), 'both tokens keep their access');
+    for (const m of made) assert.equal((await t.api.get(`/repos/${org}/inside`, { token: m.token })).status, 200);
   });
 });

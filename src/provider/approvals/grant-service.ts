@@ -1,6 +1,7 @@
 // The tokens an org has granted access to, as its owners see them: a page of the list (filtered by
 // the store's query, each with its token and owner), one granted token by id, and revoking access
-// for one or several (all the ids must be granted tokens of the org, or none is revoked).
+// for one or several (all the ids must be granted tokens of the org, or none is revoked; several
+// are revoked in one transaction).
 import { isFineGrainedFor } from '../tokens/resource-owner';
 import type { TokenGrantJson } from '../../shared/api-types';
 import type { Caller } from '../authz/caller';
@@ -9,6 +10,7 @@ import { invalidField, notFound } from '../http/errors';
 import type { OrganizationRecord } from '../store/organizations';
 import type { TokenGrantRecord } from '../store/token-requests';
 import type { TokenRecord } from '../store/tokens';
+import { withTransaction } from '../transaction';
 import { revokeAccess } from './approval-service';
 import { filteredPage, type GrantFilter } from './grant-filters';
 import { tokenGrantJson } from './grant-json';
@@ -52,17 +54,22 @@ function revokeReason(org: OrganizationRecord, reason: string | undefined): stri
   return `Access to the '${org.login}' organization was revoked by an owner${reason ? `: ${reason}` : ''}`;
 }
 
-/** Revokes the org's access for each of these granted tokens; 422 naming the ids that are not. */
+/**
+ * Revokes the org's access for each of these granted tokens, all or none, as one transaction: 422
+ * naming the ids that are not, and a failure on one leaves every one of them granted.
+ */
 export async function revokeGrants(ctx: ProviderContext, caller: Caller, org: OrganizationRecord, ids: readonly number[], reason: string | undefined): Promise<void> {
-  const tokens: TokenRecord[] = [];
-  const missing: number[] = [];
-  for (const id of new Set(ids)) {
-    const t = await findGrantedToken(ctx, org, id);
-    if (t) tokens.push(t);
-    else missing.push(id);
-  }
-  if (missing.length) throw invalidField('pat_ids', `contains ids that are not tokens with access to '${org.login}': ${missing.slice(0, 20).join(', ')}`);
-  for (const t of tokens) await revokeAccess(ctx, org, t, caller.principal.user, revokeReason(org, reason), caller.ip);
+  await withTransaction(ctx, async (tx) => {
+    const tokens: TokenRecord[] = [];
+    const missing: number[] = [];
+    for (const id of new Set(ids)) {
+      const t = await findGrantedToken(tx, org, id);
+      if (t) tokens.push(t);
+      else missing.push(id);
+    }
+    if (missing.length) throw invalidField('pat_ids', `contains ids that are not tokens with access to '${org.login}': ${missing.slice(0, 20).join(', ')}`);
+    for (const t of tokens) await revokeAccess(tx, org, t, caller.principal.user, revokeReason(org, reason), caller.ip);
+  });
 }
 
 /** Revokes the org's access for one granted token; 404 when it is not one. */
