@@ -1,9 +1,11 @@
-// The sweeper revokes tokens unused for 365 days (never used: counted from creation), and forgets
+// The sweeper revokes tokens unused for 365 days (never used: counted from creation; one waiting for
+// an org's approval leaves the org's queue with it), and forgets
 // the API rate-limit counts of ended windows and the sign-in counts no longer in force, with the
 // provider's clock moved forward.
 import * as assert from 'node:assert/strict';
 import { createUser } from '../builders/users';
-import { createClassicToken } from '../builders/tokens';
+import { addMember, createOrg, setPolicy } from '../builders/orgs';
+import { createClassicToken, createFineGrainedToken } from '../builders/tokens';
 import { selectRows } from './helpers/database-access';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -48,6 +50,25 @@ describe('unused-token sweeper', () => {
 
     const log = await t.api.get('/user/audit-log?phrase=action:personal_access_token.auto_revoked', { basic: user });
     assert.deepEqual(log.json.map((e: { token_id: number }) => e.token_id).sort(), [unused.id, sometimes.id].sort());
+  });
+
+  it("revokes a fine-grained token unused while it waited for an org's approval, and takes its request out of the org's queue", async () => {
+    const owner = await createUser(t);
+    const member = await createUser(t);
+    const org = await createOrg(t, owner);
+    await addMember(t, org, owner, member);
+    await setPolicy(t, org, owner, { require_approval: true });
+    const waiting = await createFineGrainedToken(t, member, { resource_owner: org, expires_in_days: 366, permissions: { organization: { members: 'read' } } });
+    assert.equal(waiting.status, 'pending');
+    const queue = async () => (await t.api.get(`/orgs/${org}/personal-access-token-requests`, { basic: owner })).json as { id: number; token_id: number }[];
+    const [request] = await queue();
+    assert.equal(request.token_id, waiting.id);
+
+    t.clock.advance(366 * DAY);
+    await until('the unused token to be revoked', async () => (await t.api.get(`/user/personal-access-tokens/${waiting.id}`, { basic: member })).json.status === 'revoked');
+    assert.deepEqual(await queue(), []);
+    const review = await t.api.post(`/orgs/${org}/personal-access-token-requests/${request.id}`, { basic: owner, body: { action: 'approve' } });
+    assert.equal(review.status, 422, review.text);
   });
 
   it('forgets the rate-limit counts of windows that have ended', async () => {
