@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { credentialsOf, loginOf, type Caller } from './callers';
 import type { ProviderHandle } from './provider-handle';
+import { newSession, type Session } from './sessions';
 import { uniqueName } from './unique-name';
 
 /** Creates an organization owned by `owner`; answers its login. */
@@ -24,4 +25,13 @@ export async function addMember(p: ProviderHandle, org: string, owner: Caller, m
 export async function setPolicy(p: ProviderHandle, org: string, owner: Caller, body: Record<string, unknown>): Promise<void> {
   const res = await p.api.patch(`/orgs/${org}/personal-access-token-policy`, { ...(await credentialsOf(p, owner)), body });
   assert.equal(res.status, 200, `policy ${org}: ${res.text}`);
+}
+
+/** A new user owning a new organization, with another new user as an active member of it. */
+export async function orgWithMember(p: ProviderHandle): Promise<{ owner: Session; member: Session; org: string }> {
+  const owner = await newSession(p);
+  const member = await newSession(p);
+  const org = await createOrg(p, owner);
+  await addMember(p, org, owner, member);
+  return { owner, member, org };
 }

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { Octokit } from '@octokit/rest';
 import { newSession, type Session } from '../builders/sessions';
 import { createFineGrainedToken } from '../builders/tokens';
-import { addMember, createOrg, setPolicy } from '../builders/orgs';
+import { addMember, orgWithMember, setPolicy } from '../builders/orgs';
 import { createRepo } from '../builders/repos';
 import { octokitFor, statusOf } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
@@ -21,11 +21,8 @@ describe('approval queue through @octokit/rest', function () {
 
   before(async () => {
     t = await startTestProvider();
-    owner = await newSession(t);
-    dev = await newSession(t);
+    ({ owner, member: dev, org } = await orgWithMember(t));
     ops = await newSession(t);
-    org = await createOrg(t, owner);
-    await addMember(t, org, owner, dev);
     await addMember(t, org, owner, ops);
     await createRepo(t, owner, org, 'api', true);
     await createRepo(t, owner, org, 'web', true);

@@ -12,7 +12,7 @@ import { repositoryPath } from '../../src/provider/git/bare-repos';
 import { repositoriesRoot } from '../../src/provider/repos/repositories-root';
 import { newSession, type Session } from '../builders/sessions';
 import { createClassicToken, createFineGrainedToken } from '../builders/tokens';
-import { addMember, createOrg, setPolicy } from '../builders/orgs';
+import { addMember, orgWithMember, setPolicy } from '../builders/orgs';
 import { sshPublicKey } from '../builders/ssh-keys';
 import { providerRoutes, ValidatedApi } from './helpers/ghes-answers';
 import { GHES_VERSION, OpenApiDescription } from './helpers/ghes-schema';
@@ -103,11 +103,8 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
   before(async () => {
     t = await startInProcessProvider();
     v = new ValidatedApi(t, [ghes, ghec]);
-    owner = await newSession(t);
-    dev = await newSession(t);
+    ({ owner, member: dev, org } = await orgWithMember(t));
     outsider = await newSession(t);
-    org = await createOrg(t, owner);
-    await addMember(t, org, owner, dev);
   });
   after(async () => {
     await t.close();

@@ -7,7 +7,7 @@ import type { Octokit } from '@octokit/rest';
 import { uniqueName } from '../builders/unique-name';
 import { newSession, type Session } from '../builders/sessions';
 import { createFineGrainedToken } from '../builders/tokens';
-import { addMember, createOrg, setPolicy } from '../builders/orgs';
+import { addMember, createOrg, orgWithMember, setPolicy } from '../builders/orgs';
 import { createRepo } from '../builders/repos';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
 import { octokitFor } from './helpers/octokit';
@@ -23,10 +23,7 @@ describe('documented list parameters', function () {
 
   before(async () => {
     t = await startTestProvider();
-    owner = await newSession(t);
-    dev = await newSession(t);
-    org = await createOrg(t, owner);
-    await addMember(t, org, owner, dev);
+    ({ owner, member: dev, org } = await orgWithMember(t));
     octokit = octokitFor(t, owner.token);
   });
   after(async () => t.close());

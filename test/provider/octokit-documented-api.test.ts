@@ -9,7 +9,7 @@ import { defaultRepositoriesRoot, repositoryPath } from '../../src/provider/git/
 import { uniqueName } from '../builders/unique-name';
 import { newSession, type Session } from '../builders/sessions';
 import { createClassicToken } from '../builders/tokens';
-import { addMember, createOrg } from '../builders/orgs';
+import { addMember, orgWithMember } from '../builders/orgs';
 import { createRepo } from '../builders/repos';
 import { octokitFor, statusOf } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
@@ -24,10 +24,7 @@ describe("GitHub's documented REST calls through @octokit/rest", function () {
 
   before(async () => {
     t = await startTestProvider();
-    owner = await newSession(t);
-    dev = await newSession(t);
-    org = await createOrg(t, owner);
-    await addMember(t, org, owner, dev);
+    ({ owner, member: dev, org } = await orgWithMember(t));
     octokit = octokitFor(t, owner.token);
   });
   after(async () => t.close());
