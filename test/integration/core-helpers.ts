@@ -79,3 +79,17 @@ export function nextEvent<T>(event: vscode.Event<T>, pred: (e: T) => boolean, wh
     });
   });
 }
+
+/** A Memento kept in a Map (what a view model stores in globalState, seen by the test). */
+export class MapMemento implements vscode.Memento {
+  readonly map = new Map<string, unknown>();
+  keys(): readonly string[] {
+    return [...this.map.keys()];
+  }
+  get<T>(key: string, defaultValue?: T): T | undefined {
+    return (this.map.has(key) ? this.map.get(key) : defaultValue) as T | undefined;
+  }
+  async update(key: string, value: unknown): Promise<void> {
+    this.map.set(key, value);
+  }
+}

@@ -14,6 +14,7 @@ import { createFineGrainedToken } from '../builders/tokens';
 import { createUser, type TestUser } from '../builders/users';
 import type { AccountInfo } from '../../src/extension/services';
 import { DirectServices } from './views-direct-services';
+import { MapMemento } from './core-helpers';
 import { OrgViewModel } from '../../src/extension/views/org-view-model';
 import { ApprovalsTreeProvider, OrgNode, RequestNode } from '../../src/extension/views/approvals-tree';
 import { reviewRequests } from '../../src/extension/views/approval-commands';
@@ -25,19 +26,6 @@ import { uniqueName } from '../builders/unique-name';
 
 function labelOf(item: vscode.TreeItem): string {
   return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-}
-
-class MapMemento implements vscode.Memento {
-  readonly map = new Map<string, unknown>();
-  keys(): readonly string[] {
-    return [...this.map.keys()];
-  }
-  get<T>(key: string, defaultValue?: T): T | undefined {
-    return (this.map.has(key) ? this.map.get(key) : defaultValue) as T | undefined;
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    this.map.set(key, value);
-  }
 }
 
 describe('views: approvals and fine-grained tokens against a real provider', function () {

@@ -16,6 +16,7 @@ import { createClassicToken } from '../builders/tokens';
 import { createUser, type TestUser } from '../builders/users';
 import type { AccountInfo } from '../../src/extension/services';
 import { DirectServices } from './views-direct-services';
+import { MapMemento } from './core-helpers';
 import { TokenViewModel } from '../../src/extension/views/token-view-model';
 import { OrgViewModel } from '../../src/extension/views/org-view-model';
 import { TokensTreeProvider, GroupNode, TokenNode, TokenDecorationProvider, groupTokens } from '../../src/extension/views/tokens-tree';
@@ -25,19 +26,6 @@ import { ExpiryStatusBar } from '../../src/extension/status-bar/expiry-status-ba
 import { RequestStatusWatcher, LAST_SEEN_KEY, decidedSince } from '../../src/extension/views/request-status-watcher';
 import { expiryText, stateText, lastUsedText, scopeSummary, permissionSummary, isExpiringSoon, DAY_MS, expiryFromDate } from '../../src/shared/token-text';
 import type { TokenJson as PersonalAccessToken } from '../../src/shared/api-types';
-
-class MapMemento implements vscode.Memento {
-  readonly map = new Map<string, unknown>();
-  keys(): readonly string[] {
-    return [...this.map.keys()];
-  }
-  get<T>(key: string, defaultValue?: T): T | undefined {
-    return (this.map.has(key) ? this.map.get(key) : defaultValue) as T | undefined;
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    this.map.set(key, value);
-  }
-}
 
 function labelOf(item: vscode.TreeItem): string {
   return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
