@@ -160,6 +160,41 @@ describe('provider PostgreSQL store', function () {
     }
   });
 
+  it('as many repository locks and periodic jobs at once as the pool has connections: each holder still reads through the store', async () => {
+    const url = await pg.newDatabase();
+    // Two pooled connections stand for the default ten (ten parallel deletes, renames or git
+    // requests for a repository whose bare repository moved, at one replica).
+    const s = await openPostgresStore(url, { dataKey: pg.dataKey, maxConnections: 2 });
+    try {
+      const u = await user(s, 'owner');
+      const [r1, r2] = await Promise.all(['one', 'two'].map((name) => s.repositories.create({ ownerType: 'User', ownerId: u.id, name, private: false, createdBy: u.id, createdAt: T0 })));
+      // Every holder has its lock before any of them reads.
+      const allHeld = (n: number) => {
+        let arrived = 0;
+        let go!: () => void;
+        const all = new Promise<void>((r) => (go = r));
+        return async () => {
+          if (++arrived === n) go();
+          await all;
+        };
+      };
+      const locksHeld = allHeld(2);
+      const names = await Promise.all([r1, r2].map((r) => s.withRepositoryLock(r.id, async (store) => {
+        await locksHeld();
+        return (await store.repositories.byId(r.id))?.name;
+      })));
+      assert.deepEqual(names, ['one', 'two']);
+      const jobsHeld = allHeld(2);
+      const jobs = await Promise.all(['sweep', 'prune'].map((name) => s.runExclusive(name, async () => {
+        await jobsHeld();
+        return (await s.repositories.byId(r1.id))?.name;
+      })));
+      assert.deepEqual(jobs, ['one', 'one']);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('a database that is busy or unreachable is recognized by isBusy (503 + Retry-After), a bug is not', async function () {
     this.timeout(30_000);
     const s = await pg.newStore();

@@ -35,13 +35,20 @@ import { PgUserStore } from './users';
 const PG_WAIT_MS = 5000;
 /** Idle time before TCP keepalive probes start on every connection (the system default is often 2 hours). */
 const KEEPALIVE_DELAY_MS = 10_000;
+/**
+ * Connections that hold session advisory locks (repository locks, periodic jobs), a pool of their
+ * own: a holder reads and writes through the request pool meanwhile, so if its lock took a
+ * connection of that pool, as many holders at once as it has connections (parallel deletes, say)
+ * would each wait for a connection another holder keeps, until all failed.
+ */
+const LOCK_CONNECTIONS = 4;
 
 interface PostgresStoreOptions {
   /** Where the key that encrypts the database's secrets is kept: every replica needs the same key. */
   dataKey: DataKeySource;
   /** The data folder, named in messages about the data key. */
   dataDir?: string;
-  /** Pooled connections (default 10). */
+  /** Pooled connections for requests (default 10); up to LOCK_CONNECTIONS more hold locks. */
   maxConnections?: number;
   /**
    * How often the connection that LISTENs for other replicas' changes is checked (`SELECT 1`,
@@ -75,7 +82,7 @@ export class PostgresStore implements Store {
   /** Use `openPostgresStore`. `db`: the pool, or the transaction this store is bound to. */
   constructor(
     private readonly db: PgDb,
-    private readonly shared: { pool: Pool; listener: ChangeListener; writes: LocalWrites; box: SecretBox },
+    private readonly shared: { pool: Pool; lockPool: Pool; listener: ChangeListener; writes: LocalWrites; box: SecretBox },
   ) {
     const { box } = shared;
     this.users = new PgUserStore(db);
@@ -110,12 +117,12 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * Runs `fn` while holding the job's session advisory lock on a pooled connection of its own,
+   * Runs `fn` while holding the job's session advisory lock on a connection of the lock pool,
    * unless another connection (another replica) holds it: then undefined at once.
    */
   async runExclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
     if (this.db.inTransaction) throw new Error('a periodic job runs on the store, not inside a transaction');
-    const client = await this.shared.pool.connect();
+    const client = await this.shared.lockPool.connect();
     let broken: Error | undefined;
     try {
       const got = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtext('tessera.job:' || $1)) AS locked`, [name]);
@@ -132,12 +139,12 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * Runs `fn` holding the repository's session advisory lock, taken on a pooled connection of its
-   * own (waiting at most the connection's lock_timeout); `fn` uses the pool meanwhile.
+   * Runs `fn` holding the repository's session advisory lock, taken on a connection of the lock
+   * pool (waiting at most the connection's lock_timeout); `fn` uses the request pool meanwhile.
    */
   async withRepositoryLock<T>(id: number, fn: (store: PostgresStore) => Promise<T>): Promise<T> {
     if (this.db.inTransaction) throw new Error('a repository lock is taken on the store, not inside a transaction');
-    const client = await this.shared.pool.connect();
+    const client = await this.shared.lockPool.connect();
     let broken: Error | undefined;
     try {
       await client.query(`SELECT pg_advisory_lock(hashtext('tessera.repository:' || $1))`, [String(id)]);
@@ -164,12 +171,12 @@ export class PostgresStore implements Store {
     return isPgBusy(err);
   }
 
-  /** Closes the pool and the listening connection (a transaction's store: nothing to close). */
+  /** Closes the pools and the listening connection (a transaction's store: nothing to close). */
   close(): Promise<void> {
     if (this.db.inTransaction) return Promise.resolve();
     this.closed ??= (async () => {
       await this.shared.listener.close();
-      await this.shared.pool.end();
+      await Promise.all([this.shared.pool.end(), this.shared.lockPool.end()]);
     })();
     return this.closed;
   }
@@ -196,6 +203,8 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions)
   // An idle pooled connection that breaks (database restart) must not crash the provider; the
   // pool drops it and the next request gets a new one (or a 503 while the database is away).
   pool.on('error', (err) => log(`database connection lost: ${err.message}`));
+  const lockPool = new Pool({ ...config, max: LOCK_CONNECTIONS, idleTimeoutMillis: 30_000 });
+  lockPool.on('error', (err) => log(`database connection lost: ${err.message}`));
   const listener = new ChangeListener(config, instance, log, opts.listenCheckIntervalMs);
   try {
     await runPgMigrations(pool, MIGRATIONS, { afterMigrating: installChangeTriggers });
@@ -206,10 +215,10 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions)
     });
     await listener.start();
     const writes = new LocalWrites();
-    return new PostgresStore(PgDb.over(pool, writes), { pool, listener, writes, box });
+    return new PostgresStore(PgDb.over(pool, writes), { pool, lockPool, listener, writes, box });
   } catch (err) {
     await listener.close();
-    await pool.end().catch(() => undefined);
+    await Promise.all([pool.end().catch(() => undefined), lockPool.end().catch(() => undefined)]);
     throw err;
   }
 }
