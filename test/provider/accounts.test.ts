@@ -165,6 +165,26 @@ describe('accounts', () => {
       assert.equal(byUser.status, 403);
     });
 
+    it('several sign-ups at once on a new provider: only the first gets an account (the admin), the others are refused', async () => {
+      const fresh = await startTestProvider({ signup: 'closed' });
+      try {
+        const answers = await Promise.all(
+          Array.from({ length: 6 }, () => {
+            const login = uniqueName();
+            return fresh.api.post('/users', { body: { login, email: `${login}@example.test`, password: 'password123' } });
+          }),
+        );
+        const made = answers.filter((a) => a.status === 201);
+        assert.deepEqual(made.map((a) => a.json.site_admin), [true], answers.map((a) => `${a.status} ${a.text}`).join('\n'));
+        for (const a of answers.filter((x) => x.status !== 201)) {
+          assert.equal(a.status, 403, a.text);
+          assert.match(a.json.message, /[Ss]ign-up is closed/);
+        }
+      } finally {
+        await fresh.close();
+      }
+    });
+
     it("an administrator's token makes accounts only as a classic token with site_admin: an app's identity-only token or a fine-grained token does not", async () => {
       const account = () => {
         const login = uniqueName();

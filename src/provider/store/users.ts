@@ -59,6 +59,8 @@ export interface UserStore {
   create(user: NewUser): Promise<UserRecord>;
   /** Inserts the user as site admin when no user exists yet, as a normal user otherwise (atomic). */
   createFirstIsAdmin(user: Omit<NewUser, 'siteAdmin'>): Promise<UserRecord>;
+  /** Inserts the user as site admin only when no user exists yet; else inserts nothing and answers undefined (atomic). */
+  createFirst(user: Omit<NewUser, 'siteAdmin'>): Promise<UserRecord | undefined>;
   byId(id: number): Promise<UserRecord | undefined>;
   /** The users of these ids that exist, in id order. */
   byIds(ids: readonly number[]): Promise<UserRecord[]>;

@@ -10,7 +10,7 @@ import type { Principal } from '../auth/principal';
 import { AnyCaller, auditSourceOf, Caller } from '../authz/caller';
 import { requireClassicScope, requireFineGrainedPermission } from '../authz/permission-check';
 import type { ProviderContext } from '../context';
-import { forbidden, invalidField, notFound } from '../http/errors';
+import { forbidden, HttpError, invalidField, notFound } from '../http/errors';
 import { AccountOwner, ownerByLogin } from '../repos/account-owner';
 import { listableRepositories, ListedRepository } from '../repos/repository-listing';
 import { UniqueViolation } from '../store/errors';
@@ -24,21 +24,29 @@ import { userProfileFromBody } from './user-profile-input';
  */
 export async function signUp(ctx: ProviderContext, caller: AnyCaller, input: CreateUserRequest): Promise<UserRecord> {
   const by = caller.principal?.user;
-  if (ctx.settings.signup === 'closed' && (await ctx.store.users.count()) > 0) {
-    if (!by?.siteAdmin) throw forbidden('Sign-up is closed on this provider: ask an administrator to create your account');
-    requireSiteAdministration(caller.principal!);
-  }
+  // Closed, for anyone but an administrator: only the first account may still be made, as the
+  // store decides atomically (several first sign-ups at once make one account). The count only
+  // spares a sign-up that can no longer succeed the password hashing.
+  const onlyFirst = ctx.settings.signup === 'closed' && !by?.siteAdmin;
+  if (onlyFirst && (await ctx.store.users.count()) > 0) throw signUpClosed();
+  if (ctx.settings.signup === 'closed' && by?.siteAdmin) requireSiteAdministration(caller.principal!);
   checkNewPassword(input.password, input.login);
   const passwordHash = await ctx.passwords.hash(input.password);
-  let user: UserRecord;
+  const newUser = { login: input.login, email: input.email, name: input.name ?? null, passwordHash, createdAt: ctx.clock.now() };
+  let user: UserRecord | undefined;
   try {
-    user = await ctx.store.users.createFirstIsAdmin({ login: input.login, email: input.email, name: input.name ?? null, passwordHash, createdAt: ctx.clock.now() });
+    user = onlyFirst ? await ctx.store.users.createFirst(newUser) : await ctx.store.users.createFirstIsAdmin(newUser);
   } catch (err) {
     if (err instanceof UniqueViolation) throw invalidField(err.field, 'is already taken', 'already_exists', 'User');
     throw err;
   }
+  if (!user) throw signUpClosed();
   await audit(ctx, { user: by ?? user, ip: caller.ip }, AUDIT_ACTIONS.userCreate, { user, data: { login: user.login, site_admin: user.siteAdmin } });
   return user;
+}
+
+function signUpClosed(): HttpError {
+  return forbidden('Sign-up is closed on this provider: ask an administrator to create your account');
 }
 
 /**

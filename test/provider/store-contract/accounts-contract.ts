@@ -77,6 +77,16 @@ export function accountStoreContract(makeStore: StoreFactory): void {
       assert.equal(made.filter((u) => u.siteAdmin).length, 1);
       assert.equal(await s.store.users.count(), 8);
     });
+
+    it('createFirst makes only the first user, as site admin, even when several sign up at once; then nothing', async () => {
+      const made = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => s.store.users.createFirst({ login: `only${i}`, email: `only${i}@example.test`, passwordHash: 'h', createdAt: T0 })),
+      );
+      assert.deepEqual(made.filter((u) => u !== undefined).map((u) => u.siteAdmin), [true]);
+      assert.equal(await s.store.users.count(), 1);
+      assert.equal(await s.store.users.createFirst({ login: 'later', email: 'later@example.test', passwordHash: 'h', createdAt: T0 }), undefined);
+      assert.equal(await s.store.users.byLogin('later'), undefined);
+    });
   });
 
   describe('two-factor', () => {

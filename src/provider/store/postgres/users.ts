@@ -31,11 +31,20 @@ export class PgUserStore implements UserStore {
   }
 
   async createFirstIsAdmin(user: Omit<NewUser, 'siteAdmin'>): Promise<UserRecord> {
+    return (await this.first(user, true))!;
+  }
+
+  async createFirst(user: Omit<NewUser, 'siteAdmin'>): Promise<UserRecord | undefined> {
+    return this.first(user, false);
+  }
+
+  /** The user, as site admin when there is no user yet; otherwise as a normal user when `orMember`, else not at all. */
+  private first(user: Omit<NewUser, 'siteAdmin'>, orMember: boolean): Promise<UserRecord | undefined> {
     return this.db.transaction(async (tx) => {
       // Two first sign-ups at once: the second waits here and then sees the first.
       await tx.write('LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE');
       const r = await tx.row('SELECT EXISTS (SELECT 1 FROM users) AS any');
-      return this.insert(tx, { ...user, siteAdmin: !r?.any });
+      return !r?.any || orMember ? this.insert(tx, { ...user, siteAdmin: !r?.any }) : undefined;
     });
   }
 

@@ -63,9 +63,19 @@ export class SqliteUserStore implements UserStore {
   }
 
   async createFirstIsAdmin(user: Omit<NewUser, 'siteAdmin'>): Promise<UserRecord> {
+    return (await this.first(user, true))!;
+  }
+
+  async createFirst(user: Omit<NewUser, 'siteAdmin'>): Promise<UserRecord | undefined> {
+    return this.first(user, false);
+  }
+
+  /** The user, as site admin when there is no user yet; otherwise as a normal user when `orMember`, else not at all. */
+  private async first(user: Omit<NewUser, 'siteAdmin'>, orMember: boolean): Promise<UserRecord | undefined> {
     return inTransaction(this.db, () => {
       const { n } = oneRow(this.db, 'SELECT COUNT(*) AS n FROM users') as { n: number };
-      return this.insert({ ...user, siteAdmin: Number(n) === 0 });
+      const first = Number(n) === 0;
+      return first || orMember ? this.insert({ ...user, siteAdmin: first }) : undefined;
     });
   }
 
