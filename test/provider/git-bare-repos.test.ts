@@ -54,6 +54,14 @@ describe('bare repositories on disk (real git)', function () {
     await assert.rejects(createBareRepository(root, 'acme', '../x'), InvalidRepositoryNameError);
   });
 
+  it('reuses one with history only when it was made for the same record', async () => {
+    const dir = await createBareRepository(root, 'acme', 'made-for', 7);
+    await generateRepository(dir, { commits: 1, randomBytesPerCommit: 10, env });
+    assert.equal(await createBareRepository(root, 'acme', 'made-for', 7), dir);
+    await assert.rejects(createBareRepository(root, 'acme', 'made-for', 8), (err: NodeJS.ErrnoException) => err.code === 'EEXIST');
+    await assert.rejects(createBareRepository(root, 'acme', 'made-for'), (err: NodeJS.ErrnoException) => err.code === 'EEXIST');
+  });
+
   it('deletes (tolerating a missing one) and renames/transfers repositories', async () => {
     const dir = await createBareRepository(root, 'acme', 'site');
     await generateRepository(dir, { commits: 1, randomBytesPerCommit: 10, env });

@@ -2,15 +2,20 @@
 // requests that resolved the repository by its old name: the record and the bare repository on
 // disk end up agreeing, and no empty bare repository is made at a name the record left (a push
 // into it would be lost). A preHandler hook holds the requests after authorization (the
-// repository resolved) until all of them got there, so they overlap for certain.
+// repository resolved) until all of them got there, so they overlap for certain. Also a creation
+// overlapping a push to the new repository (at another replica, say): what was pushed stays.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { repositoryPath } from '../../src/provider/git/bare-repos';
 import { repositoriesRoot } from '../../src/provider/repos/repositories-root';
 import { REPOSITORY_CHANGED_MESSAGE } from '../../src/provider/repos/repository-service';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
 import { newSession, type Session } from '../builders/sessions';
+import { git, hermeticGitEnv, runGit } from '../../bench/git-https/git-client';
 
 /** Requests the test holds after authorization: `matches` picks them, `release()` lets them go. */
 interface Hold {
@@ -137,6 +142,46 @@ describe('repository rename under concurrency', function () {
     }
     assert.equal((await t.api.get(`/repos/${me()}/${y}`, { token: s.token })).status, 200, 'the rename committed');
     assert.deepEqual([onDisk(y), onDisk(x)], [true, false], 'the bare repository stayed with the record');
+  });
+
+  it('a push to a repository whose record is made but whose creation has not made its bare repository yet: the creation keeps what was pushed', async () => {
+    // The creation is held once its record is committed (the git route then finds the record
+    // without a bare repository, and makes it for the push).
+    const repos = t.store.repositories;
+    const create = repos.create;
+    let inserted!: () => void;
+    const recordMade = new Promise<void>((r) => (inserted = r));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    repos.create = async (r) => {
+      const rec = await create.call(repos, r);
+      inserted();
+      await held;
+      return rec;
+    };
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'tessera-create-push-'));
+    try {
+      const made = t.api.post('/user/repos', { token: s.token, body: { name: 'pushed-first', auto_init: true } });
+      await recordMade;
+      repos.create = create;
+      const env = hermeticGitEnv(tmp, undefined);
+      const work = path.join(tmp, 'work');
+      await git(['init', '-q', '-b', 'main', work], { env });
+      await git(['commit', '-q', '--allow-empty', '-m', 'pushed while the repository was made'], { cwd: work, env });
+      const remote = t.provider.url.replace('http://', `http://git:${s.token}@`) + `/${me()}/pushed-first.git`;
+      const pushed = await runGit(['push', remote, 'HEAD:main'], { cwd: work, env });
+      assert.equal(pushed.code, 0, pushed.stderr);
+      release();
+      const answer = await made;
+      assert.equal(answer.status, 201, answer.text);
+      assert.equal((await t.api.get(`/repos/${me()}/pushed-first`, { token: s.token })).status, 200, 'the record stays');
+      const refs = await git(['ls-remote', remote, 'refs/heads/main'], { env });
+      assert.equal(refs.split('\t')[0], (await git(['rev-parse', 'HEAD'], { cwd: work, env })).trim(), 'the pushed commit, no README over it');
+    } finally {
+      repos.create = create;
+      release();
+      await rm(tmp, { recursive: true, force: true });
+    }
   });
 
   for (const service of ['git-upload-pack', 'git-receive-pack'] as const) {

@@ -103,7 +103,8 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
-async function isEmptyBareRepository(dir: string): Promise<boolean> {
+/** Whether `dir` is a bare repository of its own with no refs yet. */
+export async function isEmptyBareRepository(dir: string): Promise<boolean> {
   try {
     const isBare = (await git(['rev-parse', '--is-bare-repository'], dir)).trim() === 'true';
     if (!isBare) return false;
@@ -116,18 +117,34 @@ async function isEmptyBareRepository(dir: string): Promise<boolean> {
   }
 }
 
+/** The git config key naming the repository record a bare repository was made for. */
+const RECORD_ID_KEY = 'tessera.repositoryid';
+
+/** Whether the bare repository at `dir` was made for record `repositoryId` (read from its own config file only). */
+async function madeFor(dir: string, repositoryId: number | undefined): Promise<boolean> {
+  if (repositoryId === undefined) return false;
+  try {
+    return (await git(['config', '--file', path.join(dir, 'config'), '--get', RECORD_ID_KEY])).trim() === String(repositoryId);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Makes an empty bare repository with default branch `main` and returns its absolute path.
- * It appears atomically (made beside it and renamed into place). If an empty bare repository is
- * already there (left by an earlier attempt) it is reused; anything else there is an error with
- * code 'EEXIST'.
+ * It appears atomically (made beside it and renamed into place). `repositoryId`: the record it is
+ * made for, kept in its config. If an empty bare repository is already there (left by an earlier
+ * attempt), or one made for the same record (the git route makes a record's missing bare
+ * repository, and a push may have filled it, while the record's creation is still under way), it
+ * is reused; anything else there is an error with code 'EEXIST'.
  */
-export async function createBareRepository(root: string, owner: string, name: string): Promise<string> {
+export async function createBareRepository(root: string, owner: string, name: string, repositoryId?: number): Promise<string> {
   const target = repositoryPath(root, owner, name);
   const parent = path.dirname(target);
   await fsp.mkdir(parent, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const reusable = async () => (await isEmptyBareRepository(target)) || (await madeFor(target, repositoryId));
   if (await exists(target)) {
-    if (await isEmptyBareRepository(target)) return target;
+    if (await reusable()) return target;
     throw Object.assign(new Error(`a repository already exists at ${owner}/${name}`), { code: 'EEXIST' });
   }
   const staging = path.join(parent, `.new-${crypto.randomBytes(8).toString('hex')}`);
@@ -136,13 +153,14 @@ export async function createBareRepository(root: string, owner: string, name: st
     // --shared=0600: git makes every file it writes here (also on push) its owner's only, whatever the umask.
     await git(['init', '--quiet', '--bare', '--initial-branch=main', '--template=', '--shared=0600', staging]);
     for (const [key, value] of REPOSITORY_CONFIG) await git(['config', key, value], staging);
+    if (repositoryId !== undefined) await git(['config', RECORD_ID_KEY, String(repositoryId)], staging);
     await fsp.mkdir(path.join(staging, 'info'), { recursive: true, mode: PRIVATE_DIR_MODE });
     await fsp.rename(staging, target);
   } catch (err) {
     await fsp.rm(staging, { recursive: true, force: true });
     if ((err as NodeJS.ErrnoException).code === 'ENOTEMPTY' || (err as NodeJS.ErrnoException).code === 'EEXIST') {
       // Someone made it at the same moment.
-      if (await isEmptyBareRepository(target)) return target;
+      if (await reusable()) return target;
       throw Object.assign(new Error(`a repository already exists at ${owner}/${name}`), { code: 'EEXIST' });
     }
     throw err;

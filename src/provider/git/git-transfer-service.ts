@@ -83,7 +83,7 @@ async function ensureBareRepository(ctx: ProviderContext, root: string, rec: Rep
   if (await bareRepositoryExists(root, rec.owner.login, rec.repository.name)) return rec;
   const current = await ctx.store.withRepositoryLock(rec.repository.id, async (store) => {
     const now = await store.repositories.byId(rec.repository.id);
-    if (now && !(await bareRepositoryExists(root, rec.owner.login, now.name))) await createBareRepository(root, rec.owner.login, now.name);
+    if (now && !(await bareRepositoryExists(root, rec.owner.login, now.name))) await createBareRepository(root, rec.owner.login, now.name, now.id);
     return now;
   });
   if (!current) throw new HttpError(404, 'Not Found');

@@ -11,7 +11,7 @@ import type { Principal } from '../auth/principal';
 import { auditSourceOf, Caller } from '../authz/caller';
 import { requireClassicScope } from '../authz/permission-check';
 import type { ProviderContext } from '../context';
-import { createBareRepository, deleteBareRepository, renameBareRepository, trashBareRepository, validateRepositoryName } from '../git/bare-repos';
+import { createBareRepository, deleteBareRepository, isEmptyBareRepository, renameBareRepository, trashBareRepository, validateRepositoryName } from '../git/bare-repos';
 import { forbidden, HttpError, invalidField, notFound, validationFailed } from '../http/errors';
 import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
 import { UniqueViolation } from '../store/errors';
@@ -78,9 +78,11 @@ export async function createRepository(
   }
   let onDisk = false;
   try {
-    const gitDir = await createBareRepository(repositoriesRoot(ctx), owner.login, repo.name);
+    // (A push may already have given it content: the git route makes a record's missing bare
+    // repository, for this record, as soon as the record is there. Then it is not initialized.)
+    const gitDir = await createBareRepository(repositoriesRoot(ctx), owner.login, repo.name, repo.id);
     onDisk = true;
-    if (input.auto_init) {
+    if (input.auto_init && (await isEmptyBareRepository(gitDir))) {
       await writeReadmeCommit(ctx, gitDir, repo, principal.user);
       repo = (await ctx.store.repositories.byId(repo.id)) ?? repo;
     }
