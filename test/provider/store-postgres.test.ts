@@ -59,7 +59,7 @@ describe('provider PostgreSQL store', function () {
     const now = new Date();
     const u = await s.users.createFirstIsAdmin({ login: 'a', email: 'a@x.test', passwordHash: 'h', createdAt: now });
     await s.twoFactor.beginSetup(u.id, 'SECRET', now);
-    assert.equal(await s.twoFactor.enable(u.id, 100, ['d1', 'd2', 'd3'], now), true);
+    assert.equal(await s.twoFactor.enable(u.id, 'SECRET', 100, ['d1', 'd2', 'd3'], now), true);
     assert.equal(await s.twoFactor.useRecoveryCode(u.id, 'd1', now), true);
     // Racing calls held behind a row lock until all of them have read the row: each then
     // re-checks the row as the one before it left it.

@@ -54,8 +54,9 @@ export async function enableTwoFactor(ctx: ProviderContext, caller: Caller, code
   const codes = newRecoveryCodes();
   const digests = codes.map(recoveryCodeDigest);
   await withTransaction(ctx, async (tx) => {
-    if (!(await tx.store.twoFactor.enable(user.id, step, digests, ctx.clock.now()))) {
-      throw invalidField('two_factor_authentication', 'is already enabled', 'already_exists');
+    if (!(await tx.store.twoFactor.enable(user.id, tf.secret, step, digests, ctx.clock.now()))) {
+      if ((await tx.store.twoFactor.get(user.id))?.enabled) throw invalidField('two_factor_authentication', 'is already enabled', 'already_exists');
+      throw invalidField('code', 'is not a code for the current setup: setup was begun again meanwhile, confirm with a code for its new secret');
     }
     await audit(tx, auditSourceOf(caller), AUDIT_ACTIONS.twoFactorEnabled, { tokenId: caller.principal.token?.id });
   });

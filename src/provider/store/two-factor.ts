@@ -16,10 +16,12 @@ export interface TwoFactorStore {
   /** Starts (or restarts) setup with a new secret; keeps 2FA disabled until `enable`. */
   beginSetup(userId: number, secret: string, now: Date): Promise<void>;
   /**
-   * Enables 2FA for the pending secret, records `timeStep` as the last accepted step and replaces
-   * all recovery codes with these digests — atomically. False when there is no pending setup.
+   * Enables 2FA for the pending setup of `secret` (the one a code was checked against), records
+   * `timeStep` as the last accepted step and replaces all recovery codes with these digests —
+   * atomically. False when there is no pending setup, or its secret is another one (setup was
+   * begun again meanwhile: enabling that one would lock the user out).
    */
-  enable(userId: number, timeStep: number, recoveryCodeDigests: string[], now: Date): Promise<boolean>;
+  enable(userId: number, secret: string, timeStep: number, recoveryCodeDigests: string[], now: Date): Promise<boolean>;
   /**
    * Replaces all recovery codes (used or not) with these digests, atomically, only while 2FA is
    * enabled. False when it is not.

@@ -95,14 +95,14 @@ export function accountStoreContract(makeStore: StoreFactory): void {
     it('setup, enable with recovery codes, replay-safe time steps, single-use codes, disable', async () => {
       const u = await makeUser(s.store);
       assert.equal(await s.store.twoFactor.get(u.id), undefined);
-      assert.equal(await s.store.twoFactor.enable(u.id, 10, ['c1'], T0), false, 'no setup yet');
+      assert.equal(await s.store.twoFactor.enable(u.id, 'JBSWY3DPEHPK3PXP', 10, ['c1'], T0), false, 'no setup yet');
       await s.store.twoFactor.beginSetup(u.id, 'JBSWY3DPEHPK3PXP', T0);
       const pending = await s.store.twoFactor.get(u.id);
       assert.equal(pending?.enabled, false);
       assert.equal(pending?.secret, 'JBSWY3DPEHPK3PXP');
       assert.equal((await s.store.users.byId(u.id))?.twoFactorEnabled, false, 'setup alone does not count');
-      assert.equal(await s.store.twoFactor.enable(u.id, 10, ['d1', 'd2', 'd3'], at(MINUTE)), true);
-      assert.equal(await s.store.twoFactor.enable(u.id, 11, ['d4'], at(MINUTE)), false, 'already enabled');
+      assert.equal(await s.store.twoFactor.enable(u.id, 'JBSWY3DPEHPK3PXP', 10, ['d1', 'd2', 'd3'], at(MINUTE)), true);
+      assert.equal(await s.store.twoFactor.enable(u.id, 'JBSWY3DPEHPK3PXP', 11, ['d4'], at(MINUTE)), false, 'already enabled');
       const on = await s.store.twoFactor.get(u.id);
       assert.equal(on?.enabled, true);
       assert.equal(on?.lastTimeStep, 10);
@@ -134,10 +134,22 @@ export function accountStoreContract(makeStore: StoreFactory): void {
       assert.equal(await s.store.twoFactor.remainingRecoveryCodes(u.id), 0);
     });
 
+    it('enable confirms only the setup whose secret the code was checked against: not one begun again meanwhile', async () => {
+      const u = await makeUser(s.store);
+      await s.store.twoFactor.beginSetup(u.id, 'JBSWY3DPEHPK3PXP', T0);
+      const confirmed = (await s.store.twoFactor.get(u.id))!.secret;
+      // Setup begun again (another tab, another replica) between the code's check and enable.
+      await s.store.twoFactor.beginSetup(u.id, 'KRSXG5CTMVRXEZLU', T0);
+      assert.equal(await s.store.twoFactor.enable(u.id, confirmed, 10, ['d1'], at(MINUTE)), false);
+      const pending = await s.store.twoFactor.get(u.id);
+      assert.deepEqual([pending?.enabled, pending?.secret], [false, 'KRSXG5CTMVRXEZLU'], 'the authenticator never saw this secret: it stays pending');
+      assert.equal(await s.store.twoFactor.enable(u.id, 'KRSXG5CTMVRXEZLU', 10, ['d1'], at(MINUTE)), true);
+    });
+
     it('a time step or a recovery code is accepted once even when tried many times at once', async () => {
       const u = await makeUser(s.store);
       await s.store.twoFactor.beginSetup(u.id, 'JBSWY3DPEHPK3PXP', T0);
-      await s.store.twoFactor.enable(u.id, 1, ['r1'], T0);
+      await s.store.twoFactor.enable(u.id, 'JBSWY3DPEHPK3PXP', 1, ['r1'], T0);
       const steps = await Promise.all(Array.from({ length: 10 }, () => s.store.twoFactor.acceptTimeStep(u.id, 5)));
       assert.equal(steps.filter(Boolean).length, 1);
       const codes = await Promise.all(Array.from({ length: 10 }, () => s.store.twoFactor.useRecoveryCode(u.id, 'r1', T0)));

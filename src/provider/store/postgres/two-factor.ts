@@ -33,8 +33,11 @@ export class PgTwoFactorStore implements TwoFactorStore {
     if (n !== 1) throw keyReplaced();
   }
 
-  async enable(userId: number, timeStep: number, recoveryCodeDigests: string[], now: Date): Promise<boolean> {
+  async enable(userId: number, secret: string, timeStep: number, recoveryCodeDigests: string[], now: Date): Promise<boolean> {
     return this.db.transaction(async (tx) => {
+      // The row lock orders this against a concurrent setup begun again (or another enable).
+      const pending = await tx.row('SELECT * FROM two_factor WHERE user_id = $1 AND enabled = FALSE FOR UPDATE', [userId]);
+      if (!pending || toRecord(pending, this.box).secret !== secret) return false;
       const n = await tx.changes(
         'UPDATE two_factor SET enabled = TRUE, enabled_at = $1, last_time_step = $2 WHERE user_id = $3 AND enabled = FALSE',
         [now, timeStep, userId],

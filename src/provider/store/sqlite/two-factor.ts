@@ -97,8 +97,10 @@ export class SqliteTwoFactorStore implements TwoFactorStore {
     return sealed;
   }
 
-  async enable(userId: number, timeStep: number, recoveryCodeDigests: string[], now: Date): Promise<boolean> {
+  async enable(userId: number, secret: string, timeStep: number, recoveryCodeDigests: string[], now: Date): Promise<boolean> {
     return inTransaction(this.db, () => {
+      const pending = oneRow(this.db, 'SELECT * FROM two_factor WHERE user_id = ? AND enabled = 0', userId) as Row | undefined;
+      if (!pending || toRecord(pending, this.box).secret !== secret) return false;
       const r = statement(this.db, 'UPDATE two_factor SET enabled = 1, enabled_at = ?, last_time_step = ? WHERE user_id = ? AND enabled = 0')
         .run(isoTime(now), timeStep, userId);
       if (Number(r.changes) !== 1) return false;
