@@ -34,12 +34,10 @@ export async function twoFactorStatus(ctx: ProviderContext, user: UserRecord): P
 
 /** Starts (or restarts) enrollment; returns the new secret. */
 export async function beginTwoFactorSetup(ctx: ProviderContext, user: UserRecord): Promise<string> {
-  const tf = await ctx.store.twoFactor.get(user.id);
-  if (tf?.enabled) {
+  const secret = newTotpSecret();
+  if (!(await ctx.store.twoFactor.beginSetup(user.id, secret, ctx.clock.now()))) {
     throw invalidField('two_factor_authentication', 'is already enabled: disable it first to enroll a new authenticator', 'already_exists');
   }
-  const secret = newTotpSecret();
-  await ctx.store.twoFactor.beginSetup(user.id, secret, ctx.clock.now());
   return secret;
 }
 

@@ -13,8 +13,11 @@ export interface TwoFactorRecord {
 
 export interface TwoFactorStore {
   get(userId: number): Promise<TwoFactorRecord | undefined>;
-  /** Starts (or restarts) setup with a new secret; keeps 2FA disabled until `enable`. */
-  beginSetup(userId: number, secret: string, now: Date): Promise<void>;
+  /**
+   * Starts (or restarts) setup with a new secret; keeps 2FA disabled until `enable`. False, and
+   * nothing changes, when 2FA is enabled (atomic: a setup never turns off 2FA enabled meanwhile).
+   */
+  beginSetup(userId: number, secret: string, now: Date): Promise<boolean>;
   /**
    * Enables 2FA for the pending setup of `secret` (the one a code was checked against), records
    * `timeStep` as the last accepted step and replaces all recovery codes with these digests —

@@ -146,6 +146,16 @@ export function accountStoreContract(makeStore: StoreFactory): void {
       assert.equal(await s.store.twoFactor.enable(u.id, 'KRSXG5CTMVRXEZLU', 10, ['d1'], at(MINUTE)), true);
     });
 
+    it('beginSetup leaves enabled 2FA alone (a setup begun as another request enabled it): false', async () => {
+      const u = await makeUser(s.store);
+      assert.equal(await s.store.twoFactor.beginSetup(u.id, 'JBSWY3DPEHPK3PXP', T0), true);
+      await s.store.twoFactor.enable(u.id, 'JBSWY3DPEHPK3PXP', 10, ['d1'], at(MINUTE));
+      assert.equal(await s.store.twoFactor.beginSetup(u.id, 'KRSXG5CTMVRXEZLU', at(2 * MINUTE)), false);
+      const on = await s.store.twoFactor.get(u.id);
+      assert.deepEqual([on?.enabled, on?.secret, on?.lastTimeStep], [true, 'JBSWY3DPEHPK3PXP', 10]);
+      assert.equal(await s.store.twoFactor.remainingRecoveryCodes(u.id), 1);
+    });
+
     it('a time step or a recovery code is accepted once even when tried many times at once', async () => {
       const u = await makeUser(s.store);
       await s.store.twoFactor.beginSetup(u.id, 'JBSWY3DPEHPK3PXP', T0);

@@ -20,17 +20,20 @@ export class PgTwoFactorStore implements TwoFactorStore {
     return r ? toRecord(r, this.box) : undefined;
   }
 
-  async beginSetup(userId: number, secret: string, now: Date): Promise<void> {
+  async beginSetup(userId: number, secret: string, now: Date): Promise<boolean> {
     // Written only while the database still belongs to this provider's key (in the same
     // statement), so no secret is ever sealed under a key another replica has replaced.
     const n = await this.db.changes(
       `INSERT INTO two_factor (user_id, secret, enabled, last_time_step, created_at, enabled_at)
        SELECT $1, $2, FALSE, NULL, $3, NULL WHERE EXISTS (SELECT 1 FROM data_key WHERE id = 1 AND key_id = $4)
        ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, enabled = FALSE, last_time_step = NULL,
-         created_at = excluded.created_at, enabled_at = NULL`,
+         created_at = excluded.created_at, enabled_at = NULL
+       WHERE two_factor.enabled = FALSE`,
       [userId, this.box.seal(secret, secretContext(userId)), now, this.box.keyId],
     );
-    if (n !== 1) throw keyReplaced();
+    if (n === 1) return true;
+    if (await this.db.row('SELECT 1 FROM two_factor WHERE user_id = $1 AND enabled = TRUE', [userId])) return false;
+    throw keyReplaced();
   }
 
   async enable(userId: number, secret: string, timeStep: number, recoveryCodeDigests: string[], now: Date): Promise<boolean> {

@@ -59,19 +59,20 @@ export class SqliteTwoFactorStore implements TwoFactorStore {
     return r ? toRecord(r, this.box) : undefined;
   }
 
-  async beginSetup(userId: number, secret: string, now: Date): Promise<void> {
+  async beginSetup(userId: number, secret: string, now: Date): Promise<boolean> {
     // Written only while the database still belongs to this provider's key (in the same
     // statement), so no secret is ever sealed under a key another process has replaced.
     const r = statement(this.db,
         `INSERT INTO two_factor (user_id, secret, enabled, last_time_step, created_at, enabled_at)
          SELECT ?, ?, 0, NULL, ?, NULL WHERE EXISTS (SELECT 1 FROM data_key WHERE id = 1 AND key_id = ?)
          ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, enabled = 0, last_time_step = NULL,
-           created_at = excluded.created_at, enabled_at = NULL`,
+           created_at = excluded.created_at, enabled_at = NULL
+         WHERE two_factor.enabled = 0`,
       )
       .run(userId, this.box.seal(secret, secretContext(userId)), isoTime(now), this.box.keyId);
-    if (Number(r.changes) !== 1) {
-      throw keyReplaced();
-    }
+    if (Number(r.changes) === 1) return true;
+    if (oneRow(this.db, 'SELECT 1 AS x FROM two_factor WHERE user_id = ? AND enabled = 1', userId)) return false;
+    throw keyReplaced();
   }
 
   /**
