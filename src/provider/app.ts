@@ -78,7 +78,7 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
   installBodyDeadline(app, limits.apiBodyTimeoutMs);
 
   installJsonBodyParser(app);
-  installErrorHandler(app, ctx.log, (err) => ctx.store.isBusy(err), (topic) => documentationUrl(ctx.origin, topic));
+  installErrorHandler(app, ctx.log, ctx.store, (topic) => documentationUrl(ctx.origin, topic));
   installAuthorization(app, ctx);
   installTextInputCheck(app);
   // ETag / 304 before the rate limit's onSend, which gives back a 304's count.

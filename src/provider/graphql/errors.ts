@@ -1,10 +1,11 @@
 // GitHub's GraphQL error shape: each error in `errors` carries a `type` (NOT_FOUND, FORBIDDEN,
 // INSUFFICIENT_SCOPES, UNPROCESSABLE, ...) next to `message`, `path` and `locations`. Resolvers
-// throw GraphqlTypedError; an HttpError from a service maps to its type by status; anything else
-// is a bug, logged and reported without details.
+// throw GraphqlTypedError; an HttpError from a service maps to its type by status, and so does a
+// store error that is not a bug (storeErrorAnswer: a busy database, a row deleted meanwhile);
+// anything else is a bug, logged and reported without details.
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Denial } from '../authz/guard';
-import { DATABASE_BUSY_MESSAGE } from '../http/error-handler';
+import { storeErrorAnswer, type StoreErrorTests } from '../http/error-handler';
 import { HttpError } from '../http/errors';
 
 type GraphqlErrorType =
@@ -51,7 +52,7 @@ const INTERNAL_ERROR_MESSAGE = 'Something went wrong while executing your query.
 type BugLogger = (err: unknown) => void;
 
 /** One error as GitHub writes it; `onBug` logs errors that are not the caller's. */
-export function formatError(err: GraphQLError, onBug: BugLogger, isBusy: (err: unknown) => boolean): GraphQLFormattedError & { type?: string } {
+export function formatError(err: GraphQLError, onBug: BugLogger, store: StoreErrorTests): GraphQLFormattedError & { type?: string } {
   const base = {
     ...(err.path ? { path: err.path } : {}),
     ...(err.locations ? { locations: err.locations } : {}),
@@ -60,7 +61,9 @@ export function formatError(err: GraphQLError, onBug: BugLogger, isBusy: (err: u
   if (!original) return { ...base, message: err.message }; // parse and validation errors
   if (original instanceof GraphqlTypedError) return { type: original.type, ...base, message: original.message };
   if (original instanceof HttpError) return { type: typeOfStatus(original.status), ...base, message: original.message };
-  if (isBusy(original)) return { type: 'SERVICE_UNAVAILABLE', ...base, message: DATABASE_BUSY_MESSAGE };
+  // A busy database (SERVICE_UNAVAILABLE), a row deleted meanwhile (NOT_FOUND): not bugs.
+  const stored = storeErrorAnswer(original, store);
+  if (stored) return { type: typeOfStatus(stored.status), ...base, message: stored.message };
   // graphql-js's own input coercion errors (bad variables) carry no original error of ours.
   if (original.name === 'GraphQLError') return { ...base, message: err.message };
   onBug(original);

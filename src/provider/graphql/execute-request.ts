@@ -57,15 +57,14 @@ function depthLimitRule(context: ValidationContext): ASTVisitor {
 
 export async function executeGraphqlRequest(schema: GraphQLSchema, g: GraphqlContext, body: GraphqlRequestBody): Promise<Record<string, unknown>> {
   const onBug = (err: unknown) => g.ctx.log('error', `POST /api/graphql: ${(err as Error)?.stack ?? String(err)}`);
-  const isBusy = (err: unknown) => g.ctx.store.isBusy(err);
   let document;
   try {
     document = parse(body.query, { maxTokens: MAX_TOKENS });
   } catch (err) {
-    return { errors: [formatError(err as GraphQLError, onBug, isBusy)] };
+    return { errors: [formatError(err as GraphQLError, onBug, g.ctx.store)] };
   }
   const invalid = validate(schema, document, [...specifiedRules, depthLimitRule]);
-  if (invalid.length) return { errors: invalid.map((e) => formatError(e, onBug, isBusy)) };
+  if (invalid.length) return { errors: invalid.map((e) => formatError(e, onBug, g.ctx.store)) };
   const fragments = new Map(
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d] as const),
   );
@@ -88,7 +87,7 @@ export async function executeGraphqlRequest(schema: GraphQLSchema, g: GraphqlCon
     operationName: body.operationName ?? undefined,
   });
   return {
-    ...(result.errors?.length ? { errors: result.errors.map((e) => formatError(e, onBug, isBusy)) } : {}),
+    ...(result.errors?.length ? { errors: result.errors.map((e) => formatError(e, onBug, g.ctx.store)) } : {}),
     ...('data' in result ? { data: result.data ?? null } : {}),
   };
 }

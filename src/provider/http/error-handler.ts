@@ -2,7 +2,8 @@
 // only a bug is a 5xx, and its details go to the (redacted) log, never to the client.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../logger';
-import { FieldError, HttpError, validationFailed } from './errors';
+import type { Store } from '../store/store';
+import { FieldError, HttpError, notFound, validationFailed } from './errors';
 
 interface AjvError {
   keyword: string;
@@ -91,14 +92,28 @@ function withArticle(type: string): string {
 
 export const DATABASE_BUSY_MESSAGE = 'The database is busy with another writer; try again in a moment';
 
-/** The store's own test for "another writer held the database too long" (Store.isBusy). */
-type BusyTest = (err: unknown) => boolean;
+/**
+ * The store's own tests of its errors, one per engine: "another writer held the database too
+ * long" (Store.isBusy) and "a write referred to a row deleted meanwhile" (Store.isMissingReference).
+ */
+export type StoreErrorTests = Pick<Store, 'isBusy' | 'isMissingReference'>;
+
+/**
+ * The answer a store error that is not a bug maps to, for REST (toHttpError) and GraphQL
+ * (formatError) alike: a busy database is 503 with Retry-After; a write that referred to a row
+ * deleted meanwhile is 404, as the request would have been a moment later. Undefined otherwise.
+ */
+export function storeErrorAnswer(err: unknown, store: StoreErrorTests): HttpError | undefined {
+  if (store.isBusy(err)) return new HttpError(503, DATABASE_BUSY_MESSAGE, { headers: { 'Retry-After': '1' } });
+  if (store.isMissingReference(err)) return notFound();
+  return undefined;
+}
 
 /**
  * The answer an error maps to; undefined for a bug (a 500, details only in the log). A busy
- * database is not a bug: 503 with Retry-After.
+ * database or a row deleted meanwhile is not a bug (storeErrorAnswer).
  */
-export function toHttpError(err: unknown, isBusy: BusyTest): HttpError | undefined {
+export function toHttpError(err: unknown, store: StoreErrorTests): HttpError | undefined {
   if (err instanceof HttpError) return err;
   const e = err as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (e && Array.isArray(e.validation)) {
@@ -129,16 +144,15 @@ export function toHttpError(err: unknown, isBusy: BusyTest): HttpError | undefin
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new HttpError(status, e.message || 'Bad request');
   }
-  if (isBusy(err)) return new HttpError(503, DATABASE_BUSY_MESSAGE, { headers: { 'Retry-After': '1' } });
-  return undefined;
+  return storeErrorAnswer(err, store);
 }
 
 /** documentation_url for an error topic (a status or a named topic, see error-docs.ts). */
 type DocsUrl = (topic: string) => string;
 
-export function installErrorHandler(app: FastifyInstance, log: Logger, isBusy: BusyTest, docsUrl: DocsUrl): void {
+export function installErrorHandler(app: FastifyInstance, log: Logger, store: StoreErrorTests, docsUrl: DocsUrl): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const http = toHttpError(err, isBusy);
+    const http = toHttpError(err, store);
     if (http) {
       for (const [k, v] of Object.entries(http.headers)) reply.header(k, v);
       const body = http.body();

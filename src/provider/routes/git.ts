@@ -43,7 +43,7 @@ export function registerGitRoutes(app: FastifyInstance, ctx: ProviderContext): v
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
 
     scope.setErrorHandler(async (err: unknown, request: FastifyRequest, reply: FastifyReply) => {
-      const http = toHttpError(err, (e) => ctx.store.isBusy(e));
+      const http = toHttpError(err, ctx.store);
       if (http) return sendGitError(ctx, request, reply, http);
       ctx.log('error', `git ${request.method} ${request.url.split('?')[0]}: ${(err as Error)?.stack ?? String(err)}`);
       return reply.code(500).type('text/plain; charset=utf-8').send('Internal server error\n');

@@ -73,6 +73,13 @@ export interface Store {
    */
   isBusy(err: unknown): boolean;
   /**
+   * Whether `err` (thrown by one of this store's methods) means a write referred to a row that is
+   * not there — a foreign key found no parent, deleted meanwhile by another request or replica
+   * after the caller read it — rather than a bug: what the caller acts on is gone (404). The write
+   * did not happen (nor, once the error has left it, the rest of its transaction).
+   */
+  isMissingReference(err: unknown): boolean;
+  /**
    * The change signal for in-memory caches of stored data (auth/principal-cache.ts): a number that
    * stays the same only while nothing in the store has changed. It must move
    *  - at once (on the next call) after any write made through this store object, whatever the

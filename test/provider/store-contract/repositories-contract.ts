@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { UniqueViolation } from '../../../src/provider/store/errors';
 import type { Store } from '../../../src/provider/store/store';
-import { at, makeOrg, makeToken, makeUser, StoreFactory, T0, withStore } from './fixtures';
+import { at, makeOrg, makeToken, makeUser, StoreFactory, T0, withStore, yieldTurn } from './fixtures';
 
 function repo(store: Store, ownerType: 'User' | 'Organization', ownerId: number, name: string, isPrivate = false, createdBy = ownerId) {
   return store.repositories.create({ ownerType, ownerId, name, private: isPrivate, createdBy, createdAt: T0 });
@@ -168,6 +168,47 @@ export function repositoryStoreContract(makeStore: StoreFactory): void {
       assert.equal(await s.store.deployKeys.delete(r1.id, k2.id), false);
       await s.store.tokens.delete(t.id);
       assert.equal(await s.store.deployKeys.byId(r1.id, k1.id), undefined);
+    });
+
+    it('a write referring to a repository or token deleted meanwhile throws an error isMissingReference recognizes (404, not a bug), and writes nothing, in a transaction too; other errors are not recognized', async () => {
+      const u = await makeUser(s.store);
+      const gone = await repo(s.store, 'User', u.id, 'gone');
+      const kept = await repo(s.store, 'User', u.id, 'kept');
+      const t = await makeToken(s.store, u.id, { kind: 'fine_grained' });
+      const goneToken = await makeToken(s.store, u.id);
+      await s.store.fineGrainedTokens.setRepositories(t.id, [kept.id]);
+      assert.equal(await s.store.repositories.delete(gone.id), true);
+      assert.equal(await s.store.tokens.delete(goneToken.id), true);
+      const key = (repositoryId: number, tokenId: number | null, k = KEY) => ({ repositoryId, title: 'k', key: k, readOnly: true, addedBy: u.id, tokenId, createdAt: T0 });
+      const missing = (e: unknown) => s.store.isMissingReference(e) && !s.store.isBusy(e) && !(e instanceof UniqueViolation);
+
+      await assert.rejects(s.store.deployKeys.create(key(gone.id, t.id)), missing);
+      await assert.rejects(s.store.deployKeys.create(key(kept.id, goneToken.id)), missing);
+      // Replacing a token's selection: the old one stays when a new repository is gone.
+      await assert.rejects(s.store.fineGrainedTokens.setRepositories(t.id, [gone.id]), missing);
+      assert.deepEqual(await s.store.fineGrainedTokens.repositoryIds(t.id), [kept.id]);
+      // In a transaction: its store recognizes the error too, which leaves the transaction as it
+      // is, and what the transaction wrote before is rolled back with it.
+      await assert.rejects(
+        s.store.transaction(async (tx) => {
+          await tx.deployKeys.create(key(kept.id, t.id));
+          await yieldTurn();
+          await tx.deployKeys.create(key(gone.id, t.id, `${KEY}x`)).catch((e: unknown) => {
+            assert.equal(tx.isMissingReference(e), true, String(e));
+            throw e;
+          });
+        }),
+        missing,
+      );
+      assert.equal(await s.store.deployKeys.count(kept.id), 0);
+      assert.deepEqual(await s.store.deployKeys.listByToken(t.id), []);
+
+      // Other errors are not a missing reference: a key in use, a bug, nothing at all.
+      await s.store.deployKeys.create(key(kept.id, t.id));
+      await assert.rejects(s.store.deployKeys.create(key(kept.id, t.id)), (e: unknown) => e instanceof UniqueViolation && !s.store.isMissingReference(e));
+      for (const other of [new Error('FOREIGN KEY constraint failed'), new UniqueViolation('key'), undefined, null, 'boom', { code: 23503 }]) {
+        assert.equal(s.store.isMissingReference(other), false, String(other));
+      }
     });
   });
 }

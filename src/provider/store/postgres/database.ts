@@ -289,3 +289,8 @@ export function isPgBusy(err: unknown): boolean {
   // node-postgres' own messages for a pool that could not connect in time or a connection lost mid-query.
   return /^(timeout exceeded when trying to connect|Connection terminated( unexpectedly| due to connection timeout)?|Client has encountered a connection error and is not queryable)$/.test(message);
 }
+
+/** foreign_key_violation (SQLSTATE 23503): a row written refers to a parent row that is not there. */
+export function isPgMissingReference(err: unknown): boolean {
+  return (err as { code?: unknown } | undefined)?.code === '23503';
+}

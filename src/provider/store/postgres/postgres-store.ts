@@ -13,7 +13,7 @@ import { PgAuditStore } from './audit';
 import { ChangeListener, installChangeTriggers } from './change-notifications';
 import { PgCredentialAuthorizationStore } from './credential-authorizations';
 import { pgDataKeyLedger } from './data-key-ledger';
-import { isPgBusy, LocalWrites, PgDb } from './database';
+import { isPgBusy, isPgMissingReference, LocalWrites, PgDb } from './database';
 import { PgDeployKeyStore } from './deploy-keys';
 import { PgDeviceCodeStore } from './device-codes';
 import { PgAuthorizationCodeStore } from './oauth-authorization-codes';
@@ -169,6 +169,10 @@ export class PostgresStore implements Store {
 
   isBusy(err: unknown): boolean {
     return isPgBusy(err);
+  }
+
+  isMissingReference(err: unknown): boolean {
+    return isPgMissingReference(err);
   }
 
   /** Closes the pools and the listening connection (a transaction's store: nothing to close). */

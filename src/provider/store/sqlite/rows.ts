@@ -36,3 +36,9 @@ export function isSqliteBusy(err: unknown): boolean {
   const primary = e.errcode & 0xff;
   return primary === 5 || primary === 6;
 }
+
+/** SQLITE_CONSTRAINT_FOREIGNKEY: a row written refers to a parent row that is not there. */
+export function isSqliteMissingReference(err: unknown): boolean {
+  const e = err as { code?: unknown; errcode?: unknown } | undefined;
+  return e?.code === 'ERR_SQLITE_ERROR' && e.errcode === 787;
+}

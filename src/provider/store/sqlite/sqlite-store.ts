@@ -17,7 +17,7 @@ import { keyFileSource, type DataKeySource, sqliteDataKeyLedger, unlockDataKey }
 import type { SecretBox } from '../../secrets/secret-box';
 import { openDatabase } from './database';
 import { SqliteRateLimitStore } from './rate-limits';
-import { isSqliteBusy } from './rows';
+import { isSqliteBusy, isSqliteMissingReference } from './rows';
 import { SqliteSignInFailureStore } from './sign-in-failures';
 import { SqliteTokenRequestStore } from './token-requests';
 import { SqliteTokenStore } from './tokens';
@@ -137,6 +137,10 @@ export class SqliteStore extends SqliteParts implements Store {
     return isSqliteBusy(err);
   }
 
+  isMissingReference(err: unknown): boolean {
+    return isSqliteMissingReference(err);
+  }
+
   /**
    * A write transaction (BEGIN IMMEDIATE) around `fn`: the one lock SQLite has across the
    * processes sharing the file. Coarser than one repository (every writer waits), so `fn` is short;
@@ -189,6 +193,10 @@ class SqliteTransactionStore extends SqliteParts implements Store {
 
   isBusy(err: unknown): boolean {
     return isSqliteBusy(err);
+  }
+
+  isMissingReference(err: unknown): boolean {
+    return isSqliteMissingReference(err);
   }
 
   async runExclusive(): Promise<never> {
