@@ -7,7 +7,7 @@ import './quiet-sqlite-warning'; // first: before anything loads node:sqlite
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './cli-args';
 import { parseServedName } from './http/served-hosts';
 import { isLoopbackHost, ProviderOptions, RunningProvider, startProvider } from './index';
 import { resetAllTwoFactorPg } from './store/postgres/data-key-ledger';
@@ -63,7 +63,7 @@ function isProxyAddress(value: string): boolean {
  * Throws an Error with a message for the user.
  */
 export function parseServeArgs(argv: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): ProviderOptions {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv,
     allowPositionals: true,
     strict: true,
@@ -158,7 +158,7 @@ function positiveCount(value: string | undefined, flag: string): number | undefi
 async function resetTwoFactor(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
   let target: { dataDir: string } | { databaseUrl: string };
   try {
-    const { values } = parseArgs({ args: argv, strict: true, options: { data: { type: 'string' }, db: { type: 'string' } } });
+    const { values } = parseCommandArgs({ args: argv, strict: true, options: { data: { type: 'string' }, db: { type: 'string' } } });
     if (values.data !== undefined && values.db !== undefined) throw new Error(`give --data DIR or --db URL, not both\n${USAGE}`);
     const databaseUrl = values.data === undefined ? databaseUrlOption(values.db, '--db', env) : undefined;
     if (databaseUrl) target = { databaseUrl };

@@ -149,4 +149,20 @@ describe('tessera serve (command line)', () => {
     assert.equal(await noData.exit, 2);
     assert.match(noData.stderr, /--data/);
   });
+
+  it('refuses an option given an empty value, naming it, instead of falling back to its default', async () => {
+    // `--tls-cert "$CERT" --tls-key "$KEY"` with the variables unset must not serve the local CA's
+    // certificate, nor `--repos "$REPOS"` the data folder's repositories.
+    for (const [flag, args] of [
+      ['--tls-cert', ['--tls-cert', '', '--tls-key', '']],
+      ['--repos', ['--repos', '', '--tls', 'off']],
+      ['--host', ['--host', ' ']],
+    ] as const) {
+      const cli = runCli(['serve', '--data', dataDir, '--port', '0', ...args]);
+      started.push(cli);
+      assert.equal(await cli.exit, 2, `${flag}: ${cli.stdout}`);
+      assert.match(cli.stderr, new RegExp(`${flag} needs a value`));
+      assert.doesNotMatch(cli.stdout, /listening/);
+    }
+  });
 });

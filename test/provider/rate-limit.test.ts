@@ -349,9 +349,10 @@ describe('API rate limit', () => {
     const opts = parseServeArgs(['serve', '--data', 'd', '--rate-limit', '12000', '--anonymous-rate-limit', '100'], '/tmp');
     assert.deepEqual(opts.rateLimit, { authenticated: 12000, anonymous: 100 });
     assert.deepEqual(parseServeArgs(['serve', '--data', 'd'], '/tmp').rateLimit, { authenticated: undefined, anonymous: undefined });
-    for (const bad of ['0', '-1', '1.5', 'many', '']) {
+    for (const bad of ['0', '-1', '1.5', 'many']) {
       assert.throws(() => parseServeArgs(['serve', '--data', 'd', `--rate-limit=${bad}`], '/tmp'), /--rate-limit must be a positive whole number/);
     }
+    assert.throws(() => parseServeArgs(['serve', '--data', 'd', '--rate-limit='], '/tmp'), /--rate-limit needs a value/, 'an empty value, as for every option');
     await assert.rejects(startProvider({ dataDir: '/tmp/unused-tessera', rateLimit: { anonymous: 0 } }), /rateLimit\.anonymous must be a positive integer/);
   });
 });

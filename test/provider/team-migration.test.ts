@@ -251,5 +251,12 @@ describe('tessera migrate: an embedded provider into a team database', function 
     assert.equal(badEnv.code, 2);
     assert.match(badEnv.err, /TESSERA_DATABASE_URL must be a postgres/);
     assert.match((await migrate(['--from', tmp, '--to', 'postgres://h/db'])).err, /--repos DIR \(or --data TEAM_DIR\) is required/);
+    // An empty value (an unset variable) is refused, not taken as "not given" (--repos would then
+    // quietly default to TEAM_DIR/repositories, --data to keeping DATA_DIR's key).
+    const emptyData = await migrate(['--from', tmp, '--to', 'postgres://h/db', '--data', '', '--repos', tmp]);
+    assert.equal(emptyData.code, 2);
+    assert.match(emptyData.err, /--data needs a value/);
+    assert.match((await migrate(['--from', tmp, '--to', 'postgres://h/db', '--data', tmp, '--repos', ''])).err, /--repos needs a value/);
+    assert.match((await migrate(['--from', tmp, '--to', 'postgres://h/db', '--data', tmp, '--from-key', ''])).err, /--from-key needs a value/);
   });
 });

@@ -2,7 +2,7 @@
 // the command line of migrate-to-team.ts, printing what it copied. The URL may come from
 // TESSERA_DATABASE_URL instead of --to (as for `tessera serve`), which keeps its password out of argv.
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../cli-args';
 import { keyFileAt, keyFileSource } from '../secrets/data-key';
 import { databaseUrlOption } from '../store/postgres/url';
 import { migrateToTeam, TeamMigrationOptions } from './migrate-to-team';
@@ -23,7 +23,7 @@ export const MIGRATE_USAGE = `       tessera migrate --from DATA_DIR [--to postg
                   keeps its key in VS Code's secret storage).`;
 
 function parseMigrateArgs(argv: string[], cwd: string, env: NodeJS.ProcessEnv): TeamMigrationOptions {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv,
     allowPositionals: true,
     strict: true,
@@ -40,7 +40,6 @@ function parseMigrateArgs(argv: string[], cwd: string, env: NodeJS.ProcessEnv): 
   const toDatabaseUrl = databaseUrlOption(values.to, '--to', env);
   if (!toDatabaseUrl) throw new Error(`--to postgres://… (or TESSERA_DATABASE_URL) is required: the team database\n${MIGRATE_USAGE}`);
   if (!values.repos && !values.data) throw new Error(`--repos DIR (or --data TEAM_DIR) is required: where the team keeps its repositories\n${MIGRATE_USAGE}`);
-  if (values['from-key'] === '') throw new Error(`--from-key needs a file\n${MIGRATE_USAGE}`);
   const teamDir = values.data ? path.resolve(cwd, values.data) : undefined;
   return {
     fromDataDir: path.resolve(cwd, values.from),

@@ -1,0 +1,16 @@
+// How every `tessera` command reads its options: node:util's parseArgs (strict), plus the one
+// check they all share. An option given an empty value — `--tls-cert "$CERT"` or `--repos
+// "$REPOS"` with the variable unset — is refused, naming the option, rather than read as not
+// given: that would quietly fall back to the default (the local CA's certificate, the data
+// folder's repositories) instead of what the command line asked for.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** parseArgs(config); throws an Error naming the first option given an empty (or blank) value. */
+export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  const parsed = parseArgs(config);
+  for (const [name, value] of Object.entries(parsed.values as Record<string, unknown>)) {
+    const given = Array.isArray(value) ? value : [value];
+    if (given.some((v) => typeof v === 'string' && v.trim() === '')) throw new Error(`--${name} needs a value (it was given an empty one)`);
+  }
+  return parsed;
+}
