@@ -13,6 +13,7 @@ import { isLoopbackHost, ProviderOptions, RunningProvider, startProvider } from 
 import { resetAllTwoFactorPg } from './store/postgres/data-key-ledger';
 import { databaseUrlOption, describePostgresUrl } from './store/postgres/url';
 import { DATABASE_FILE, openDatabase } from './store/sqlite/database';
+import { isSqliteBusy } from './store/sqlite/rows';
 import { resetAllTwoFactor } from './store/sqlite/two-factor';
 import { MIGRATE_USAGE, runMigrateCommand } from './team-migration/migrate-command';
 
@@ -184,13 +185,21 @@ async function resetTwoFactor(argv: string[], io: CliIo, env: NodeJS.ProcessEnv)
     io.err(`tessera: no Tessera database in ${dataDir}`);
     return 1;
   }
-  const db = openDatabase(dataDir);
+  // A file that is no database, or one a running provider holds the write lock of, is a message
+  // naming the folder (and, when busy, what to do), not a crash with a stack.
   try {
-    const accounts = resetAllTwoFactor(db);
-    io.out(`Removed two-factor authentication from ${accounts} account(s); the next start makes a new data key.`);
-    return 0;
-  } finally {
-    db.close();
+    const db = openDatabase(dataDir);
+    try {
+      const accounts = resetAllTwoFactor(db);
+      io.out(`Removed two-factor authentication from ${accounts} account(s); the next start makes a new data key.`);
+      return 0;
+    } finally {
+      db.close();
+    }
+  } catch (err) {
+    const busy = isSqliteBusy(err) ? ': stop every provider that uses it, then run this again' : '';
+    io.err(`tessera: the database in ${dataDir}: ${(err as Error).message}${busy}`);
+    return 1;
   }
 }
 

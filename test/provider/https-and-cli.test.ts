@@ -1,10 +1,11 @@
 // HTTPS with the local CA (--tls auto), and the standalone command line as scripts start it.
 import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startProvider } from '../../src/provider/index';
+import { openDatabase } from '../../src/provider/store/sqlite/database';
 import { ApiClient } from '../builders/api-client';
 import { createUser } from '../builders/users';
 import { freshOtp } from '../builders/totp';
@@ -148,6 +149,29 @@ describe('tessera serve (command line)', () => {
     started.push(noData);
     assert.equal(await noData.exit, 2);
     assert.match(noData.stderr, /--data/);
+  });
+
+  it('reset-two-factor: a database it cannot open or write is a message naming the folder, not a crash', async () => {
+    await writeFile(path.join(dataDir, 'tessera.db'), 'not a database, but a file of that name\n');
+    const garbage = runCli(['reset-two-factor', '--data', dataDir]);
+    started.push(garbage);
+    assert.equal(await garbage.exit, 1);
+    assert.match(garbage.stderr, new RegExp(`^tessera: the database in ${dataDir}: .*not a database`, 'm'));
+    assert.doesNotMatch(garbage.stderr, /^\s+at /m, 'no stack');
+    await rm(path.join(dataDir, 'tessera.db'));
+
+    // A provider that still runs holds the write lock (here: a transaction left open).
+    const db = openDatabase(dataDir);
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      const busy = runCli(['reset-two-factor', '--data', dataDir]);
+      started.push(busy);
+      assert.equal(await busy.exit, 1);
+      assert.match(busy.stderr, new RegExp(`^tessera: the database in ${dataDir}: .*locked`, 'm'));
+      assert.doesNotMatch(busy.stderr, /^\s+at /m, 'no stack');
+    } finally {
+      db.close();
+    }
   });
 
   it('refuses an option given an empty value, naming it, instead of falling back to its default', async () => {
