@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { parseCommandArgs } from './cli-args';
+import { hidePasswordsFromProcessList } from './cli-process-list';
 import { parseServedName } from './http/served-hosts';
 import { isLoopbackHost, ProviderOptions, RunningProvider, startProvider } from './index';
 import { resetAllTwoFactorPg } from './store/postgres/data-key-ledger';
@@ -208,6 +209,7 @@ export async function main(
   io: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
+  hidePasswordsFromProcessList(argv, io.err);
   if (argv[0] === 'reset-two-factor') return resetTwoFactor(argv.slice(1), io, env);
   if (argv[0] === 'migrate') return runMigrateCommand(argv.slice(1), io, env);
   let opts: ProviderOptions;

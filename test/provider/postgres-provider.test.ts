@@ -5,7 +5,7 @@
 // connection went silent (a TCP proxy in the test drops it without FIN or RST).
 import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
@@ -345,6 +345,12 @@ describe('provider on PostgreSQL', function () {
       const byFlag = serve(['--db', withPassword]);
       const api = new ApiClient(await byFlag.listening());
       try {
+        // The process list (every user of the host can read it) no longer holds the password, and
+        // the command says where the URL should go instead.
+        const commandLine = (await readFile(`/proc/${byFlag.child.pid}/cmdline`, 'utf8')).replace(/\0/g, ' ');
+        assert.doesNotMatch(commandLine, /s3cret/, commandLine);
+        assert.match(commandLine, /serve --data .* --db postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\//, commandLine);
+        assert.match(byFlag.out.text, /carries a password.*TESSERA_DATABASE_URL/);
         assert.equal((await api.post('/users', { body: { login: 'cli-pg', email: 'cli-pg@x.test', password: 'pw-long-enough-1' } })).status, 201);
       } finally {
         await api.close();
@@ -363,7 +369,7 @@ describe('provider on PostgreSQL', function () {
       }
       byEnv.child.kill('SIGTERM');
       assert.equal(await byEnv.exit, 0);
-      assert.doesNotMatch(byEnv.out.text, /s3cret/);
+      assert.doesNotMatch(byEnv.out.text, /s3cret|carries a password/);
     });
 
     it('refuses a URL that is not PostgreSQL, with a message', async () => {

@@ -17,6 +17,25 @@ export function describePostgresUrl(url: string): string {
 }
 
 /**
+ * `url` with its password (`USER:PASSWORD@`, or a `password=` parameter) replaced by `***`;
+ * undefined when it carries none. A URL that cannot be parsed but may hold credentials (an `@`)
+ * keeps only its scheme.
+ */
+export function withoutPassword(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url.includes('@') ? `${url.slice(0, url.indexOf('//') + 2)}…` : undefined;
+  }
+  const inQuery = u.searchParams.has('password');
+  if (!u.password && !inQuery) return undefined;
+  if (u.password) u.password = '***';
+  if (inQuery) u.searchParams.set('password', '***');
+  return u.toString();
+}
+
+/**
  * The team database's URL for a command: the flag's value when given, else TESSERA_DATABASE_URL
  * from `env` (which keeps the password out of the process's argv), else undefined. Throws an
  * Error naming where the URL came from when it is not a PostgreSQL URL.
