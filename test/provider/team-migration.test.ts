@@ -216,6 +216,30 @@ describe('tessera migrate: an embedded provider into a team database', function 
     open.push(team);
     assert.equal((await team.api.get('/user', { basic: s.user, otp: await freshOtp(team, s.user) })).status, 200, '2FA under the team key');
     assert.equal((await team.api.get('/user', { basic: s.user })).status, 401);
+
+    // Without --data the team keeps the source's key (here the exported file): no key is ever
+    // made in the embedded provider's folder, whose key lives in VS Code's secret storage only.
+    const keptUrl = await newTestDatabaseUrl();
+    const kept = await migrate(['--from', fromDir, '--to', keptUrl, '--repos', path.join(tmp, 'kept-repos'), '--from-key', exported]);
+    assert.equal(kept.code, 0, kept.err);
+    await assert.rejects(stat(path.join(fromDir, 'secret.key')), /ENOENT/, 'no key made in the source');
+    const client = new Client({ connectionString: keptUrl });
+    await client.connect();
+    try {
+      assert.equal((await client.query('SELECT key_id FROM data_key')).rows[0].key_id, recorded, "the team's key is the source's");
+    } finally {
+      await client.end();
+    }
+
+    // An embedded provider nobody set two-factor up on: no key anywhere for the team to keep.
+    const plainDir = path.join(tmp, 'vscode-embedded-plain');
+    const plain = await startTestProvider({ dataDir: plainDir, databaseUrl: undefined, clock, dataKey: secretStorage });
+    await createUser(plain);
+    await plain.close();
+    const noKey = await migrate(['--from', plainDir, '--to', await newTestDatabaseUrl(), '--repos', path.join(tmp, 'plain-repos')]);
+    assert.equal(noKey.code, 1);
+    assert.match(noKey.err, /holds no data key for the team to keep: give --data TEAM_DIR/);
+    await assert.rejects(stat(path.join(plainDir, 'secret.key')), /ENOENT/, 'no key made in the source');
   });
 
   it('lists every table of either engine as copied or deliberately skipped', async () => {

@@ -18,9 +18,10 @@ export const MIGRATE_USAGE = `       tessera migrate --from DATA_DIR [--to postg
                   (keeps the password out of the command line; so do PGPASSWORD and ~/.pgpass).
                   DATA_DIR must hold tessera.db; nothing is written to it. With --data, 2FA
                   secrets are re-encrypted under TEAM_DIR/secret.key (made if missing); without
-                  it the team keeps DATA_DIR/secret.key. --from-key FILE: the source's data key
-                  (base64, as in secret.key) when it is not DATA_DIR/secret.key (the extension
-                  keeps its key in VS Code's secret storage).`;
+                  it the team keeps the source's key (DATA_DIR/secret.key, or --from-key FILE),
+                  which must exist. --from-key FILE: the source's data key (base64, as in
+                  secret.key) when it is not DATA_DIR/secret.key (the extension keeps its key in
+                  VS Code's secret storage).`;
 
 function parseMigrateArgs(argv: string[], cwd: string, env: NodeJS.ProcessEnv): TeamMigrationOptions {
   const { values, positionals } = parseCommandArgs({

@@ -3,7 +3,8 @@
 // so tokens (stored as digests) keep working, OAuth-issued ones still linked to their app; TOTP
 // secrets are re-encrypted under the team's data key. Refuses a target that holds any data; checks every table's count once committed.
 // The source must be an existing data folder (tessera.db in it); nothing is written to it beyond
-// its own pending schema migrations: its data key is only read, never made or rebound.
+// its own pending schema migrations: its data key is only read, never made or rebound (also when
+// the team keeps it, without a team folder).
 import { existsSync } from 'node:fs';
 import { cp, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -27,7 +28,10 @@ export interface TeamMigrationOptions {
   toDatabaseUrl: string;
   /** The folder the team keeps its bare repositories in (absolute). */
   reposDir: string;
-  /** The team's data key. Default: the embedded provider's own key file (copy it to each replica). */
+  /**
+   * The team's data key. Default: the source's key, kept (copy it to each replica as secret.key);
+   * read where sourceKey is, never made there.
+   */
   teamKey?: DataKeySource;
   /** The team server's data folder holding teamKey's file (made when missing). */
   teamDir?: string;
@@ -65,8 +69,8 @@ async function isEmptyFolder(dir: string): Promise<boolean> {
 
 export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMigrationSummary> {
   const log = opts.log ?? (() => undefined);
-  const teamKey = opts.teamKey ?? keyFileSource(opts.fromDataDir);
   const sourceKey = opts.sourceKey ?? keyFileSource(opts.fromDataDir);
+  const teamKey = opts.teamKey ?? keptSourceKey(sourceKey);
   // Checked before anything is opened: opening a missing database would make an empty one (and a
   // key for it), and an empty source "migrates" without a word.
   if (!existsSync(path.join(opts.fromDataDir, DATABASE_FILE))) {
@@ -161,6 +165,21 @@ async function sourceSecretBox(db: DatabaseSync, source: DataKeySource, dataDir:
     throw new MigrationRefused(`the data key in ${source.where} is not the key the two-factor secrets in ${dataDir} are encrypted with. ${howToGiveIt}`);
   }
   return box;
+}
+
+/**
+ * Without a team folder the team keeps the source's key, read where the source's is. It is never
+ * made there: that would write a new key into the source's folder (the extension keeps its key in
+ * VS Code's secret storage, never in the data folder) or next to an exported key file.
+ */
+function keptSourceKey(source: DataKeySource): DataKeySource {
+  return {
+    where: source.where,
+    load: () => source.load(),
+    async save() {
+      throw new MigrationRefused(`${source.where} holds no data key for the team to keep: give --data TEAM_DIR, where the team's secret.key is made`);
+    },
+  };
 }
 
 /**
