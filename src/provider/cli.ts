@@ -3,7 +3,8 @@
 //  [--public-host NAME]... [--max-connections N] [--rate-limit N] [--anonymous-rate-limit N]`
 // `tessera reset-two-factor --data DIR | --db postgres://…` (the way out when the data key is lost for good)
 // `tessera migrate --from DATA_DIR --to postgres://…` (team-migration/migrate-command.ts)
-import './quiet-sqlite-warning'; // first: before anything loads node:sqlite
+import './cli-node-version'; // first: a Node without node:sqlite is told so, not crashed
+import './quiet-sqlite-warning'; // before anything loads node:sqlite
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import * as path from 'node:path';

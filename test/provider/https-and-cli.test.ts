@@ -174,6 +174,31 @@ describe('tessera serve (command line)', () => {
     }
   });
 
+  it('on a Node.js without the node:sqlite it needs, says which version it needs instead of crashing', async () => {
+    // A Node that reports 20.19 (and, like Node 20, would have no node:sqlite to load).
+    const preload = path.join(dataDir, 'node-20.js');
+    await writeFile(
+      preload,
+      `Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '20.19.0' } });
+const Module = require('node:module');
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  if (request === 'node:sqlite') { const e = new Error('No such built-in module: node:sqlite'); e.code = 'ERR_UNKNOWN_BUILTIN_MODULE'; throw e; }
+  return load.call(this, request, ...rest);
+};
+`,
+    );
+    for (const cli of [path.resolve(__dirname, '../../../dist/cli.js'), CLI]) {
+      const child = spawn(process.execPath, ['--require', preload, cli, 'serve', '--data', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (d) => (stderr += d));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      assert.equal(code, 1, `${cli}: ${stderr}`);
+      assert.match(stderr, /^tessera needs Node\.js 22\.16 or later \(node:sqlite\); this is Node\.js 20\.19\.0\.?$/m, stderr);
+      assert.doesNotMatch(stderr, /^\s+at /m, 'no stack');
+    }
+  });
+
   it('refuses an option given an empty value, naming it, instead of falling back to its default', async () => {
     // `--tls-cert "$CERT" --tls-key "$KEY"` with the variables unset must not serve the local CA's
     // certificate, nor `--repos "$REPOS"` the data folder's repositories.

@@ -9,6 +9,7 @@ import { promises as fsp, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { redactTokens } from '../../shared/token-format';
+import { NODE_SQLITE_MINIMUM, nodeHasSqliteStore } from '../../shared/node-sqlite-support';
 import { TesseraError } from '../services';
 import { secretStorageDataKey } from './data-key-storage';
 import { checkHealth, type HealthResult } from './health-check';
@@ -100,9 +101,9 @@ export class EmbeddedProvider implements vscode.Disposable {
       const text = errText(err);
       // Only a missing node:sqlite, or a Node before 22.16 (whose node:sqlite lacks what the store
       // uses), means "this Node is too old" (not any error that mentions SQLite).
-      const noSqlite = (err as { code?: unknown } | undefined)?.code === 'ERR_UNKNOWN_BUILTIN_MODULE' || !nodeAtLeast(22, 16);
+      const noSqlite = (err as { code?: unknown } | undefined)?.code === 'ERR_UNKNOWN_BUILTIN_MODULE' || !nodeHasSqliteStore();
       const hint = noSqlite
-        ? ` It needs Node.js 22.16 or later (node:sqlite), which VS Code 1.103 or later has; this VS Code runs Node ${process.versions.node}. Use a standalone provider ('tessera serve') with the setting 'tessera.providerUrl'.`
+        ? ` It needs Node.js ${NODE_SQLITE_MINIMUM} or later (node:sqlite), which VS Code 1.103 or later has; this VS Code runs Node ${process.versions.node}. Use a standalone provider ('tessera serve') with the setting 'tessera.providerUrl'.`
         : '';
       this.setState({
         kind: 'failed',
@@ -346,8 +347,3 @@ function errText(err: unknown): string {
   return redactTokens(err instanceof Error ? err.message : String(err));
 }
 
-/** Whether this process's Node is at least major.minor. */
-function nodeAtLeast(major: number, minor: number): boolean {
-  const [ma = 0, mi = 0] = process.versions.node.split('.').map(Number);
-  return ma > major || (ma === major && mi >= minor);
-}
