@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { parseCommandArgs } from './cli-args';
+import { refuseForeignDataFolder } from './cli-data-folder';
 import { hidePasswordsFromProcessList } from './cli-process-list';
 import { parseServedName } from './http/served-hosts';
 import { isLoopbackHost, ProviderOptions, RunningProvider, startProvider } from './index';
@@ -216,6 +217,7 @@ export async function main(
   let opts: ProviderOptions;
   try {
     opts = parseServeArgs(argv, process.cwd(), env);
+    refuseForeignDataFolder(opts.dataDir);
   } catch (err) {
     io.err((err as Error).message);
     return 2;

@@ -1,7 +1,8 @@
 // HTTPS with the local CA (--tls auto), and the standalone command line as scripts start it.
 import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startProvider } from '../../src/provider/index';
@@ -68,7 +69,8 @@ interface Cli {
 function runCli(args: string[]): Cli {
   const child = spawn(process.execPath, [CLI, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   guardProcessGroup(child);
-  const cli: Cli = { child, stdout: '', stderr: '', exit: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
+  // 'close', not 'exit': once its output has been read to the end.
+  const cli: Cli = { child, stdout: '', stderr: '', exit: new Promise((resolve) => child.on('close', (code) => resolve(code))) };
   child.stdout!.on('data', (d) => (cli.stdout += d));
   child.stderr!.on('data', (d) => (cli.stderr += d));
   return cli;
@@ -82,6 +84,15 @@ async function waitFor(cli: Cli, re: RegExp, timeoutMs = 30_000): Promise<RegExp
     if (cli.child.exitCode !== null || Date.now() > end) throw new Error(`no ${re} in output: ${cli.stdout} ${cli.stderr}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** How a command that should refuse to start ended: its exit code, or 'listening' when it started instead. */
+async function refusal(cli: Cli): Promise<number | null | 'listening'> {
+  const started = waitFor(cli, /listening on/).then(
+    () => 'listening' as const,
+    () => new Promise<never>(() => undefined),
+  );
+  return Promise.race([cli.exit, started]);
 }
 
 function killGroup(cli: Cli): void {
@@ -192,11 +203,34 @@ Module._load = function (request, ...rest) {
       const child = spawn(process.execPath, ['--require', preload, cli, 'serve', '--data', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr!.on('data', (d) => (stderr += d));
-      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
       assert.equal(code, 1, `${cli}: ${stderr}`);
       assert.match(stderr, /^tessera needs Node\.js 22\.16 or later \(node:sqlite\); this is Node\.js 20\.19\.0\.?$/m, stderr);
       assert.doesNotMatch(stderr, /^\s+at /m, 'no stack');
     }
+  });
+
+  it('refuses a --data folder that holds files of something else (every start narrows the whole folder), touching nothing', async () => {
+    // `--data ~` or `--data .` by mistake: the start would make every file under it owner-only.
+    const notes = path.join(dataDir, 'notes.txt');
+    await writeFile(notes, 'shared with my group\n', { mode: 0o644 });
+    await chmod(notes, 0o644);
+    await chmod(dataDir, 0o755);
+    const cli = runCli(['serve', '--data', dataDir, '--port', '0', '--tls', 'off']);
+    started.push(cli);
+    assert.equal(await refusal(cli), 2, cli.stdout);
+    assert.match(cli.stderr, /^--data: .* holds files that are not Tessera's \(notes\.txt\)/m);
+    assert.equal((await stat(notes)).mode & 0o777, 0o644, 'left as it was');
+    assert.equal((await stat(dataDir)).mode & 0o777, 0o755, 'left as it was');
+    assert.deepEqual(await readdir(dataDir), ['notes.txt'], 'nothing made in it');
+
+    // A Tessera data folder (here: one whose key was copied in first) with other files in it starts.
+    await writeFile(path.join(dataDir, 'secret.key'), `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    const ours = runCli(['serve', '--data', dataDir, '--port', '0', '--tls', 'off']);
+    started.push(ours);
+    await waitFor(ours, /listening on/);
+    ours.child.kill('SIGTERM');
+    assert.equal(await ours.exit, 0);
   });
 
   it('refuses an option given an empty value, naming it, instead of falling back to its default', async () => {
@@ -209,7 +243,7 @@ Module._load = function (request, ...rest) {
     ] as const) {
       const cli = runCli(['serve', '--data', dataDir, '--port', '0', ...args]);
       started.push(cli);
-      assert.equal(await cli.exit, 2, `${flag}: ${cli.stdout}`);
+      assert.equal(await refusal(cli), 2, `${flag}: ${cli.stdout}`);
       assert.match(cli.stderr, new RegExp(`${flag} needs a value`));
       assert.doesNotMatch(cli.stdout, /listening/);
     }
