@@ -1,7 +1,6 @@
 // The token provider as a library: `startProvider` runs it in-process (the extension loads
 // dist/provider.js lazily; the CLI wraps it). No top-level side effects, no process.exit, no
 // process.cwd; close() releases everything.
-import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -19,6 +18,7 @@ import { openPostgresStore } from './store/postgres/postgres-store';
 import { describePostgresUrl } from './store/postgres/url';
 import { openSqliteStore } from './store/sqlite/sqlite-store';
 import type { Store } from './store/store';
+import { readCertificateFiles } from './tls/certificate-files';
 import { ensureLocalCa } from './tls/local-ca';
 import { DEFAULT_SWEEP_INTERVAL_MS, startSweeper } from './tokens/sweeper';
 import { VERSION } from './version';
@@ -136,6 +136,8 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   const log: Logger = redactingLogger(opts.log);
   const clock = opts.clock ?? systemClock;
 
+  // Given certificate files are checked before anything is made in the data folder.
+  const given = typeof tlsMode === 'object' ? await readCertificateFiles(tlsMode) : undefined;
   await securePrivateTree(dataDir);
   if (opts.reposDir !== undefined && !path.isAbsolute(opts.reposDir)) throw new Error(`reposDir must be an absolute path: ${opts.reposDir}`);
   const reposDir = opts.reposDir ? path.normalize(opts.reposDir) : undefined;
@@ -148,8 +150,8 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
     https = { cert: ca.certPem, key: ca.keyPem };
     caCertPath = ca.caCertPath;
     caCertPem = ca.caCertPem;
-  } else if (typeof tlsMode === 'object') {
-    https = { cert: await readFile(tlsMode.certFile, 'utf8'), key: await readFile(tlsMode.keyFile, 'utf8') };
+  } else if (given) {
+    https = given;
   }
 
   const store: Store = opts.databaseUrl

@@ -6,6 +6,7 @@ import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startProvider } from '../../src/provider/index';
+import { ensureLocalCa } from '../../src/provider/tls/local-ca';
 import { openDatabase } from '../../src/provider/store/sqlite/database';
 import { ApiClient } from '../builders/api-client';
 import { createUser } from '../builders/users';
@@ -231,6 +232,34 @@ Module._load = function (request, ...rest) {
     await waitFor(ours, /listening on/);
     ours.child.kill('SIGTERM');
     assert.equal(await ours.exit, 0);
+  });
+
+  it('--tls-cert/--tls-key: a missing file, a swapped pair or a key of another certificate is a message naming the flag; nothing is made', async () => {
+    const issued = await ensureLocalCa(path.join(dataDir, 'issuer'));
+    const cert = path.join(dataDir, 'cert.pem');
+    const key = path.join(dataDir, 'key.pem');
+    await writeFile(cert, issued.certPem);
+    await writeFile(key, issued.keyPem, { mode: 0o600 });
+    const otherKey = path.join(dataDir, 'issuer', 'tls', 'ca-key.pem');
+    const serverData = path.join(dataDir, 'server');
+    for (const [args, message] of [
+      [['--tls-cert', path.join(dataDir, 'missing.pem'), '--tls-key', key], /--tls-cert .*missing\.pem: .*ENOENT|no such file/],
+      [['--tls-cert', key, '--tls-key', cert], /--tls-cert .*key\.pem holds no PEM certificate/],
+      [['--tls-cert', cert, '--tls-key', cert], /--tls-key .*cert\.pem holds no private key/],
+      [['--tls-cert', cert, '--tls-key', otherKey], /the key in .*ca-key\.pem \(--tls-key\) is not the private key of the certificate in .*cert\.pem \(--tls-cert\)/],
+    ] as const) {
+      const cli = runCli(['serve', '--data', serverData, '--port', '0', ...args]);
+      started.push(cli);
+      assert.equal(await refusal(cli), 1, cli.stdout);
+      assert.match(cli.stderr, message);
+      assert.doesNotMatch(cli.stderr, /BEGIN|routines::/, 'neither key material nor an OpenSSL code');
+      await assert.rejects(stat(serverData), /ENOENT/, 'no data folder, database or data key made');
+    }
+    const ok = runCli(['serve', '--data', serverData, '--port', '0', '--tls-cert', cert, '--tls-key', key]);
+    started.push(ok);
+    await waitFor(ok, /listening on https:/);
+    ok.child.kill('SIGTERM');
+    assert.equal(await ok.exit, 0);
   });
 
   it('refuses an option given an empty value, naming it, instead of falling back to its default', async () => {
