@@ -8,6 +8,7 @@
 // TESSERA_DATABASE_URL; an id deleted before the move is never given again.
 // Every table of either engine is copied or deliberately skipped.
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
@@ -240,6 +241,29 @@ describe('tessera migrate: an embedded provider into a team database', function 
     assert.equal(noKey.code, 1);
     assert.match(noKey.err, /holds no data key for the team to keep: give --data TEAM_DIR/);
     await assert.rejects(stat(path.join(plainDir, 'secret.key')), /ENOENT/, 'no key made in the source');
+  });
+
+  it('a migration that fails while copying the repositories leaves the repositories folder empty, so it can simply be run again', async () => {
+    const fromDir = path.join(tmp, 'embedded-fifo');
+    const embedded = await startTestProvider({ dataDir: fromDir, databaseUrl: undefined });
+    await createUser(embedded);
+    const s = await newSession(embedded);
+    await createRepo(embedded, s, undefined, 'first');
+    await createRepo(embedded, s, undefined, 'second');
+    await embedded.close();
+    // Something cp cannot copy in the second repository: the copy fails after the first one.
+    const fifo = path.join(fromDir, 'repositories', s.user.login, 'second.git', 'a-fifo');
+    await new Promise<void>((resolve, reject) => execFile('mkfifo', [fifo], (err) => (err ? reject(err) : resolve())));
+    const url = await newTestDatabaseUrl();
+    const reposDir = path.join(tmp, 'fifo-repos');
+    const teamDir = path.join(tmp, 'fifo-team');
+    const failed = await migrate(['--from', fromDir, '--to', url, '--data', teamDir, '--repos', reposDir]);
+    assert.equal(failed.code, 1, failed.out);
+    assert.deepEqual(await readdir(reposDir), [], 'no repository left behind by the failed run');
+    await rm(fifo);
+    const again = await migrate(['--from', fromDir, '--to', url, '--data', teamDir, '--repos', reposDir]);
+    assert.equal(again.code, 0, again.err);
+    assert.match(again.out, /bare repositories\s+2\n/);
   });
 
   it('lists every table of either engine as copied or deliberately skipped', async () => {

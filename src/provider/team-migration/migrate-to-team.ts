@@ -6,7 +6,7 @@
 // its own pending schema migrations: its data key is only read, never made or rebound (also when
 // the team keeps it, without a team folder).
 import { existsSync } from 'node:fs';
-import { cp, readdir } from 'node:fs/promises';
+import { cp, readdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { Client } from 'pg';
@@ -89,6 +89,8 @@ export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMig
       const targetBox = await unlockDataKey(pgDataKeyLedger(target.pool), teamKey, { dataDir: keyDir, database: where, shared: true });
       const client = await target.pool.connect();
       let broken: Error | undefined;
+      let copyingRepositories = false;
+      let committed = false;
       try {
         // One snapshot of the source, one transaction on the target.
         db.exec('BEGIN');
@@ -120,8 +122,10 @@ export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMig
             rows[table] = await copyTable(db, client, table, transforms[table]);
             log(`copied ${table}: ${rows[table]}`);
           }
+          copyingRepositories = true;
           const repositories = await copyRepositories(db, opts.fromDataDir, opts.reposDir, log);
           await client.query('COMMIT');
+          committed = true;
           for (const table of COPIED_TABLES) {
             const n = await pgCount(client, table);
             if (n !== expected[table]) throw new Error(`${table}: ${expected[table]} row(s) in the source, ${n} in the team database`);
@@ -129,6 +133,9 @@ export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMig
           return { rows, repositories, reencrypted };
         } catch (err) {
           await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+          // The records are not in the team database: neither are their repositories (the folder
+          // was empty when the migration began), so running it again finds the folder empty.
+          if (copyingRepositories && !committed) await emptyFolder(opts.reposDir);
           throw err;
         } finally {
           db.exec('ROLLBACK');
@@ -204,6 +211,11 @@ async function refuseNonEmptyDatabase(url: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** Removes everything in `dir` (not `dir` itself: it may be a mount point). */
+async function emptyFolder(dir: string): Promise<void> {
+  for (const entry of await readdir(dir).catch(() => [])) await rm(path.join(dir, entry), { recursive: true, force: true });
 }
 
 /** Copies the bare repository of every repository record; returns how many. */
