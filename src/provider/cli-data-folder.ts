@@ -4,6 +4,7 @@
 // `/srv/tessera` — would have every file under it narrowed, so it is refused (nothing is touched)
 // unless it is a Tessera data folder already: new, empty, or holding one of Tessera's own entries.
 import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
 import { DATA_KEY_FILE } from './secrets/data-key';
 import { DATABASE_FILE } from './store/sqlite/database';
 
@@ -18,8 +19,11 @@ function isTesseraEntry(entry: string): boolean {
 /** What a new file system's root holds before anyone used it. */
 const NOT_CONTENT = new Set(['lost+found']);
 
-/** Throws an Error naming --data when `dataDir` holds other files and none of Tessera's. */
-export function refuseForeignDataFolder(dataDir: string): void {
+/**
+ * Throws an Error naming --data when `dataDir` holds other files and none of Tessera's. `given`:
+ * files the command line names (--tls-cert, --tls-key), which may be kept in the data folder.
+ */
+export function refuseForeignDataFolder(dataDir: string, given: readonly string[] = []): void {
   let entries: string[];
   try {
     entries = readdirSync(dataDir);
@@ -27,7 +31,7 @@ export function refuseForeignDataFolder(dataDir: string): void {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // made at the start
     throw new Error(`--data: ${dataDir}: ${(err as Error).message}`);
   }
-  const content = entries.filter((e) => !NOT_CONTENT.has(e));
+  const content = entries.filter((e) => !NOT_CONTENT.has(e) && !given.includes(path.join(dataDir, e)));
   if (content.length === 0 || content.some(isTesseraEntry)) return;
   const shown = content.sort().slice(0, 3).join(', ') + (content.length > 3 ? ', …' : '');
   throw new Error(

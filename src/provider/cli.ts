@@ -217,7 +217,7 @@ export async function main(
   let opts: ProviderOptions;
   try {
     opts = parseServeArgs(argv, process.cwd(), env);
-    refuseForeignDataFolder(opts.dataDir);
+    refuseForeignDataFolder(opts.dataDir, typeof opts.tls === 'object' ? [opts.tls.certFile, opts.tls.keyFile] : []);
   } catch (err) {
     io.err((err as Error).message);
     return 2;

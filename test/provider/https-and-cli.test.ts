@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startProvider } from '../../src/provider/index';
@@ -224,6 +224,20 @@ Module._load = function (request, ...rest) {
     assert.equal((await stat(notes)).mode & 0o777, 0o644, 'left as it was');
     assert.equal((await stat(dataDir)).mode & 0o777, 0o755, 'left as it was');
     assert.deepEqual(await readdir(dataDir), ['notes.txt'], 'nothing made in it');
+
+    // The certificate and key it is given may be kept in the folder before its first start.
+    const certDir = path.join(dataDir, 'with-certificate');
+    const issued = await ensureLocalCa(path.join(dataDir, 'issuer'));
+    await mkdir(certDir);
+    await writeFile(path.join(certDir, 'cert.pem'), issued.certPem);
+    await writeFile(path.join(certDir, 'key.pem'), issued.keyPem, { mode: 0o600 });
+    const withCertificate = runCli(['serve', '--data', certDir, '--port', '0', '--tls-cert', path.join(certDir, 'cert.pem'), '--tls-key', path.join(certDir, 'key.pem')]);
+    started.push(withCertificate);
+    await waitFor(withCertificate, /listening on https:/);
+    withCertificate.child.kill('SIGTERM');
+    assert.equal(await withCertificate.exit, 0);
+    await rm(certDir, { recursive: true });
+    await rm(path.join(dataDir, 'issuer'), { recursive: true });
 
     // A Tessera data folder (here: one whose key was copied in first) with other files in it starts.
     await writeFile(path.join(dataDir, 'secret.key'), `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
