@@ -118,14 +118,11 @@ export function parseServeArgs(argv: string[], cwd: string, env: NodeJS.ProcessE
       throw new Error(`--public-host: ${(err as Error).message}`);
     }
   }
-  const maxConnections = values['max-connections'];
-  if (maxConnections !== undefined && (!/^\d+$/.test(maxConnections) || Number(maxConnections) < 1)) {
-    throw new Error('--max-connections must be a positive integer');
-  }
+  const maxConnections = positiveWhole(values['max-connections'], '--max-connections must be a positive integer');
   const databaseUrl = databaseUrlOption(values.db, '--db', env);
   const rateLimit = {
-    authenticated: positiveCount(values['rate-limit'], '--rate-limit'),
-    anonymous: positiveCount(values['anonymous-rate-limit'], '--anonymous-rate-limit'),
+    authenticated: positiveWhole(values['rate-limit'], '--rate-limit must be a positive whole number of requests an hour'),
+    anonymous: positiveWhole(values['anonymous-rate-limit'], '--anonymous-rate-limit must be a positive whole number of requests an hour'),
   };
   const trustProxy = (values['trust-proxy'] ?? []).flatMap((v) => v.split(',')).map((v) => v.trim());
   for (const p of trustProxy) {
@@ -141,16 +138,16 @@ export function parseServeArgs(argv: string[], cwd: string, env: NodeJS.ProcessE
     signup,
     rateLimit,
     ...(publicHosts.length ? { publicHosts } : {}),
-    ...(maxConnections !== undefined ? { limits: { maxConnections: Number(maxConnections) } } : {}),
+    ...(maxConnections !== undefined ? { limits: { maxConnections } } : {}),
     ...(databaseUrl ? { databaseUrl } : {}),
   };
 }
 
-/** A requests-an-hour option: undefined when not given (the default applies). */
-function positiveCount(value: string | undefined, flag: string): number | undefined {
+/** A count option (connections, requests an hour): undefined when not given (the default applies). */
+function positiveWhole(value: string | undefined, refusal: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new Error(`${flag} must be a positive whole number of requests an hour`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new Error(refusal);
   return n;
 }
 
