@@ -203,12 +203,21 @@ async function resetTwoFactor(argv: string[], io: CliIo, env: NodeJS.ProcessEnv)
   }
 }
 
+/** `tessera help`, or any command with -h / --help: asks for the usage (answered on stdout, exit 0). */
+function asksForHelp(argv: readonly string[]): boolean {
+  return argv[0] === 'help' || argv.some((a) => a === '--help' || a === '-h');
+}
+
 export async function main(
   argv: string[],
   io: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   hidePasswordsFromProcessList(argv, io.err);
+  if (asksForHelp(argv)) {
+    io.out(USAGE);
+    return 0;
+  }
   if (argv[0] === 'reset-two-factor') return resetTwoFactor(argv.slice(1), io, env);
   if (argv[0] === 'migrate') return runMigrateCommand(argv.slice(1), io, env);
   let opts: ProviderOptions;

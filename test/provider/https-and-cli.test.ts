@@ -163,6 +163,17 @@ describe('tessera serve (command line)', () => {
     assert.match(noData.stderr, /--data/);
   });
 
+  it('--help (and -h, and `tessera help`) prints the usage of every command on stdout and exits 0, for any command', async () => {
+    for (const args of [['--help'], ['-h'], ['help'], ['serve', '--help'], ['migrate', '--help'], ['reset-two-factor', '-h'], ['serve', '--data', dataDir, '-h']]) {
+      const cli = runCli(args);
+      started.push(cli);
+      assert.equal(await cli.exit, 0, `${args.join(' ')}: ${cli.stderr}`);
+      for (const command of ['tessera serve', 'tessera reset-two-factor', 'tessera migrate']) assert.ok(cli.stdout.includes(command), `${args.join(' ')}: ${command} in ${cli.stdout}`);
+      assert.equal(cli.stderr, '', args.join(' '));
+    }
+    assert.deepEqual(await readdir(dataDir), [], 'asking for help starts nothing');
+  });
+
   it('reset-two-factor: a database it cannot open or write is a message naming the folder, not a crash', async () => {
     await writeFile(path.join(dataDir, 'tessera.db'), 'not a database, but a file of that name\n');
     const garbage = runCli(['reset-two-factor', '--data', dataDir]);
