@@ -271,6 +271,9 @@ describe('tessera serve: --public-host and --max-connections', () => {
     assert.deepEqual(opts.publicHosts, ['tessera.example.com', '[fd00::5]:8443']);
     assert.deepEqual(opts.limits, { maxConnections: 64 });
     assert.throws(() => parseServeArgs(['serve', '--data', 'd', '--public-host', 'bad name'], '/srv'), /--public-host: not a host name/);
+    for (const wildcard of ['0.0.0.0', '0.0.0.0:8443', '::', '[::]:443', '0:0:0:0:0:0:0:0', '[::0]']) {
+      assert.throws(() => parseServeArgs(['serve', '--data', 'd', '--public-host', wildcard], '/srv'), /--public-host: .* is the unspecified address/, wildcard);
+    }
     for (const bad of ['0', '1.5', '99999999999999999999']) {
       assert.throws(() => parseServeArgs(['serve', '--data', 'd', '--max-connections', bad], '/srv'), /--max-connections must be a positive integer/, bad);
     }

@@ -14,8 +14,11 @@ import { HttpError } from './errors';
 /** The names every provider serves (the loopback ones). */
 const LOOPBACK_NAMES: readonly string[] = ['127.0.0.1', 'localhost', '::1'];
 
-/** Listen addresses that name no one host (every interface). */
-const WILDCARD_ADDRESSES = new Set(['0.0.0.0', '::', '[::]', '::0']);
+/** The unspecified address (0.0.0.0, ::, in any spelling): a listen address for every interface, which names no one host. */
+function isWildcardAddress(address: string): boolean {
+  const family = isIP(address);
+  return family === 4 ? address === '0.0.0.0' : family === 6 && /^[0:]+$/.test(address);
+}
 
 /** A served name as given: a DNS name or an IP address, optionally with `:PORT`. */
 export interface ServedName {
@@ -50,6 +53,7 @@ export function parseServedName(text: string): ServedName {
     if (!isIP(name) && !DNS_NAME.test(name)) throw new Error(`not a host name or IP address: ${text}`);
   }
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new Error(`invalid port in ${text}`);
+  if (isWildcardAddress(name)) throw new Error(`${text} is the unspecified address (listen on it with --host), not a name clients reach the server by`);
   return port === undefined ? { name } : { name, port };
 }
 
@@ -61,7 +65,7 @@ export function parseServedName(text: string): ServedName {
 export function servedNames(listenHost: string, publicHosts: readonly string[] = []): ServedName[] {
   const names: ServedName[] = [];
   const listen = listenHost.trim().toLowerCase().replace(/^\[|\]$/g, '');
-  if (!WILDCARD_ADDRESSES.has(listen) && !LOOPBACK_NAMES.includes(listen)) names.push(parseServedName(listen));
+  if (!isWildcardAddress(listen) && !LOOPBACK_NAMES.includes(listen)) names.push(parseServedName(listen));
   for (const h of publicHosts) names.push(parseServedName(h));
   const seen = new Set<string>();
   return names.filter((n) => {
