@@ -4,32 +4,19 @@
 // the request after authorization (the repository resolved) while the repository is deleted, so
 // the two overlap for certain. GraphQL answers the same store error NOT_FOUND.
 import * as assert from 'node:assert/strict';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
+import { RequestHolds, until } from './helpers/request-holds';
 import { newSession, type Session } from '../builders/sessions';
 import { sshPublicKey } from '../builders/ssh-keys';
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
-}
 
 describe('writes referring to a row deleted meanwhile', function () {
   this.timeout(60_000);
   let t: InProcessProvider;
   let s: Session;
-  /** The request held after authorization, if any, and what lets it go. */
-  let hold: { matches(request: FastifyRequest): boolean; arrived: number; released: Promise<void> } | undefined;
+  const holds = new RequestHolds();
 
   before(async () => {
-    const holdHook = (app: FastifyInstance) => {
-      app.addHook('preHandler', async (request) => {
-        const h = hold;
-        if (!h || !h.matches(request)) return;
-        h.arrived++;
-        await h.released;
-      });
-    };
-    t = await startInProcessProvider({ routes: [holdHook] });
+    t = await startInProcessProvider({ routes: [holds.install] });
     s = await newSession(t);
   });
   after(async () => {
@@ -42,21 +29,18 @@ describe('writes referring to a row deleted meanwhile', function () {
     const made = await t.api.post('/user/repos', { token: s.token, body: { name: 'doomed' } });
     assert.equal(made.status, 201, made.text);
     const key = sshPublicKey();
-    let release!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    const h = (hold = { matches: (r: FastifyRequest) => r.method === 'POST' && r.url.endsWith(`/repos/${me()}/doomed/keys`), arrived: 0, released });
+    const h = holds.hold((r) => r.method === 'POST' && r.url.endsWith(`/repos/${me()}/doomed/keys`));
     try {
       const adding = t.api.post(`/repos/${me()}/doomed/keys`, { token: s.token, body: { title: 'late', key } });
       await until(() => h.arrived === 1);
       const deleted = await t.api.delete(`/repos/${me()}/doomed`, { token: s.token });
       assert.equal(deleted.status, 204, deleted.text);
-      release();
+      h.release();
       const answer = await adding;
       assert.equal(answer.status, 404, answer.text);
       assert.equal(answer.json.message, 'Not Found');
     } finally {
-      hold = undefined;
-      release();
+      h.release();
     }
     assert.equal(await t.store.audit.count({ action: 'public_key.create' }), 0, 'the audit event went with the write');
     // The key is free (a key is unique across repositories): nothing of the write was kept.

@@ -9,55 +9,22 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { repositoryPath } from '../../src/provider/git/bare-repos';
 import { repositoriesRoot } from '../../src/provider/repos/repositories-root';
 import { REPOSITORY_CHANGED_MESSAGE } from '../../src/provider/repos/repository-service';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
+import { RequestHolds, until } from './helpers/request-holds';
 import { newSession, type Session } from '../builders/sessions';
 import { git, hermeticGitEnv, runGit } from '../../bench/git-https/git-client';
-
-/** Requests the test holds after authorization: `matches` picks them, `release()` lets them go. */
-interface Hold {
-  matches(request: FastifyRequest): boolean;
-  arrived: number;
-  released: Promise<void>;
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
-}
 
 describe('repository rename under concurrency', function () {
   this.timeout(60_000);
   let t: InProcessProvider;
   let s: Session;
-  let hold: Hold | undefined;
-
-  /** Holds the requests `matches` picks until `release` is called; `arrived` counts them. */
-  function holdRequests(matches: (request: FastifyRequest) => boolean): { state: Hold; release(): void } {
-    let release!: () => void;
-    const state: Hold = { matches, arrived: 0, released: new Promise<void>((r) => (release = r)) };
-    hold = state;
-    return {
-      state,
-      release: () => {
-        hold = undefined;
-        release();
-      },
-    };
-  }
+  const holds = new RequestHolds();
 
   before(async () => {
-    const holdHook = (app: FastifyInstance) => {
-      app.addHook('preHandler', async (request) => {
-        const h = hold;
-        if (!h || !h.matches(request)) return;
-        h.arrived++;
-        await h.released;
-      });
-    };
-    t = await startInProcessProvider({ routes: [holdHook] });
+    t = await startInProcessProvider({ routes: [holds.install] });
     s = await newSession(t);
   });
   after(async () => {
@@ -82,9 +49,9 @@ describe('repository rename under concurrency', function () {
     for (let round = 0; round < 3; round++) {
       const [x, y, z] = [`race-x${round}`, `race-y${round}`, `race-z${round}`];
       const id = await createWithReadme(x);
-      const h = holdRequests((r) => r.method === 'PATCH' && r.url.endsWith(`/repos/${me()}/${x}`));
+      const h = holds.hold((r) => r.method === 'PATCH' && r.url.endsWith(`/repos/${me()}/${x}`));
       const answers = Promise.all([y, z].map((name) => t.api.patch(`/repos/${me()}/${x}`, { token: s.token, body: { name } })));
-      await until(() => h.state.arrived === 2);
+      await until(() => h.arrived === 2);
       h.release();
       const [toY, toZ] = await answers;
       const statuses = [toY.status, toZ.status].sort();
@@ -108,12 +75,12 @@ describe('repository rename under concurrency', function () {
     for (let round = 0; round < 3; round++) {
       const [x, y] = [`rd-x${round}`, `rd-y${round}`];
       await createWithReadme(x);
-      const h = holdRequests((r) => (r.method === 'PATCH' || r.method === 'DELETE') && r.url.endsWith(`/repos/${me()}/${x}`));
+      const h = holds.hold((r) => (r.method === 'PATCH' || r.method === 'DELETE') && r.url.endsWith(`/repos/${me()}/${x}`));
       const answers = Promise.all([
         t.api.patch(`/repos/${me()}/${x}`, { token: s.token, body: { name: y } }),
         t.api.delete(`/repos/${me()}/${x}`, { token: s.token }),
       ]);
-      await until(() => h.state.arrived === 2);
+      await until(() => h.arrived === 2);
       h.release();
       const [renamed, deleted] = await answers;
       assert.ok([200, 404].includes(renamed.status), renamed.text);
@@ -188,9 +155,9 @@ describe('repository rename under concurrency', function () {
     it(`${service === 'git-upload-pack' ? 'a clone' : 'a push'} that resolved the old name before a rename committed makes no empty repository at the old path: it is served the renamed one`, async () => {
       const [x, y] = [`stale-${service}`, `moved-${service}`];
       await createWithReadme(x);
-      const h = holdRequests((r) => r.method === 'GET' && r.url.startsWith(`/${me()}/${x}.git/info/refs`));
+      const h = holds.hold((r) => r.method === 'GET' && r.url.startsWith(`/${me()}/${x}.git/info/refs`));
       const refs = advertisement(x, service);
-      await until(() => h.state.arrived === 1);
+      await until(() => h.arrived === 1);
       const renamed = await t.api.patch(`/repos/${me()}/${x}`, { token: s.token, body: { name: y } });
       assert.equal(renamed.status, 200, renamed.text);
       h.release();

@@ -7,6 +7,7 @@ import * as http from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { REGENERATION_CONFLICT_MESSAGE } from '../../src/provider/tokens/token-service';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
+import { until } from './helpers/request-holds';
 import { newSession, type Session } from '../builders/sessions';
 import { createClassicToken } from '../builders/tokens';
 
@@ -33,10 +34,6 @@ function heldRequest(url: string, token: string, body: string): { send(): void; 
   });
   req.flushHeaders();
   return { send: () => req.end(body), answer };
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 describe('token regeneration under concurrency', function () {
