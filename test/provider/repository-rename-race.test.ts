@@ -40,9 +40,9 @@ describe('repository rename under concurrency', function () {
     return res.json.id;
   }
 
-  /** The refs a git client would see first (clone: upload-pack; push: receive-pack). */
-  function advertisement(name: string, service: 'git-upload-pack' | 'git-receive-pack') {
-    return t.api.call('GET', `${t.provider.url}/${me()}/${name}.git/info/refs?service=${service}`, { basic: { login: me(), password: s.token } });
+  /** The refs a git client (`as`, by default the owner) would see first (clone: upload-pack; push: receive-pack). */
+  function advertisement(name: string, service: 'git-upload-pack' | 'git-receive-pack', as: Session = s) {
+    return t.api.call('GET', `${t.provider.url}/${me()}/${name}.git/info/refs?service=${service}`, { basic: { login: as.user.login, password: as.token } });
   }
 
   it('two renames at once to two names: one 200, one 409, and the record names the bare repository that has the data', async () => {
@@ -168,4 +168,24 @@ describe('repository rename under concurrency', function () {
       assert.equal((await advertisement(x, service)).status, 404, 'a request after the rename does not find the old name');
     });
   }
+
+  it('a clone authorized on a public repository that is deleted, and a private one made at its name, before it is served: 404, not the private one', async () => {
+    const outsider = await newSession(t);
+    const made = await t.api.post('/user/repos', { token: s.token, body: { name: 'swapped', auto_init: true } });
+    assert.equal(made.status, 201, made.text);
+    const h = holds.hold((r) => r.method === 'GET' && r.url.startsWith(`/${me()}/swapped.git/info/refs`));
+    const refs = advertisement('swapped', 'git-upload-pack', outsider);
+    try {
+      await until(() => h.arrived === 1);
+      assert.equal((await t.api.delete(`/repos/${me()}/swapped`, { token: s.token })).status, 204);
+      const secret = await t.api.post('/user/repos', { token: s.token, body: { name: 'swapped', private: true, auto_init: true } });
+      assert.equal(secret.status, 201, secret.text);
+    } finally {
+      h.release();
+    }
+    const answer = await refs;
+    assert.equal(answer.status, 404, `the outsider was authorized on the public repository only: ${answer.status} ${answer.text.slice(0, 200)}`);
+    assert.equal((await advertisement('swapped', 'git-upload-pack', outsider)).status, 404, 'nor afterwards');
+    assert.equal((await advertisement('swapped', 'git-upload-pack')).status, 200, 'the owner reads the new one');
+  });
 });

@@ -11,6 +11,7 @@ import type { ProviderContext } from '../context';
 import { HttpError } from '../http/errors';
 import { repositoriesRoot } from '../repos/repositories-root';
 import type { RepositoryResourceRecord } from '../repos/repository-resource';
+import type { RepositoryRecord } from '../store/repositories';
 import { withTransaction } from '../transaction';
 import { bareRepositoryExists, createBareRepository, gitPathInfo, InvalidRepositoryNameError } from './bare-repos';
 import { GitRefusal, gitRefusalMessage, GitRefusalFacts } from './git-refusal-message';
@@ -72,22 +73,30 @@ async function auditGitAccess(ctx: ProviderContext, caller: AnyCaller, rec: Repo
 }
 
 /**
- * A repository record always has its bare repository: made here if an earlier step missed it.
- * Missing on disk may also mean renamed or deleted since `rec` was read, so the record is read
- * again by id under the repository's lock (which renames and deletes hold) before anything is
- * made: gone → 404; renamed → the record as it is now, served at its new path (the caller was
- * authorized on this repository, which a rename does not change, and GitHub follows renames too);
- * never an empty repository at a name the record left, where a push would be lost.
+ * The record as it is now, with its bare repository. The caller was authorized on `rec` as read
+ * when the request began: it is read again by id, so that a repository deleted since answers 404
+ * (even when another one, which the caller may not read, was made at its name meanwhile), and a
+ * renamed one is served at its new path (a rename does not change who may use it, and GitHub
+ * follows renames too). A record always has its bare repository: made here if an earlier step
+ * missed it, under the repository's lock (which renames and deletes hold), reading the record once
+ * more there; never an empty repository at a name the record left, where a push would be lost.
  */
 async function ensureBareRepository(ctx: ProviderContext, root: string, rec: RepositoryResourceRecord): Promise<RepositoryResourceRecord> {
-  if (await bareRepositoryExists(root, rec.owner.login, rec.repository.name)) return rec;
+  const now = await ctx.store.repositories.byId(rec.repository.id);
+  if (!now) throw new HttpError(404, 'Not Found');
+  if (await bareRepositoryExists(root, rec.owner.login, now.name)) return followed(rec, now);
   const current = await ctx.store.withRepositoryLock(rec.repository.id, async (store) => {
-    const now = await store.repositories.byId(rec.repository.id);
-    if (now && !(await bareRepositoryExists(root, rec.owner.login, now.name))) await createBareRepository(root, rec.owner.login, now.name, now.id);
-    return now;
+    const locked = await store.repositories.byId(rec.repository.id);
+    if (locked && !(await bareRepositoryExists(root, rec.owner.login, locked.name))) await createBareRepository(root, rec.owner.login, locked.name, locked.id);
+    return locked;
   });
   if (!current) throw new HttpError(404, 'Not Found');
-  return current.name === rec.repository.name ? { ...rec, repository: current } : { ...rec, repository: current, fullName: `${rec.owner.login}/${current.name}` };
+  return followed(rec, current);
+}
+
+/** `rec` with the repository record as it is now (its full name following a rename). */
+function followed(rec: RepositoryResourceRecord, now: RepositoryRecord): RepositoryResourceRecord {
+  return now.name === rec.repository.name ? { ...rec, repository: now } : { ...rec, repository: now, fullName: `${rec.owner.login}/${now.name}` };
 }
 
 /** Serves one authorized smart-HTTP exchange on `rec` through `stream`. Rejects only before the stream starts. */
