@@ -303,6 +303,10 @@ describe('GraphQL (/api/graphql)', function () {
     assert.deepEqual(wide.errors, [{ type: 'MAX_NODE_LIMIT_EXCEEDED', message: 'This query requires up to 10100 possible nodes which exceeds the maximum allowed of 1000.' }]);
     const viaVariables = await gql(alice.token, 'query($n: Int!) { viewer { repositories(first: $n) { nodes { owner { repositories(first: $n) { totalCount } } } } } }', { n: 40 });
     assert.equal(viaVariables.errors?.[0].type, 'MAX_NODE_LIMIT_EXCEEDED', 'page sizes from variables count too');
+    // A variable left out takes its default: that page size counts as well (it used to count as none, and the query ran).
+    const viaDefaults = await gql(alice.token, 'query($n: Int = 40) { viewer { repositories(first: $n) { nodes { owner { repositories(first: $n) { totalCount } } } } } }');
+    assert.equal(viaDefaults.data, undefined, 'refused before it runs');
+    assert.deepEqual(viaDefaults.errors, [{ type: 'MAX_NODE_LIMIT_EXCEEDED', message: 'This query requires up to 1640 possible nodes which exceeds the maximum allowed of 1000.' }]);
     const noQuery = await t.api.post(`${t.provider.url}/api/graphql`, { token: alice.token, body: { variables: {} } });
     assert.equal(noQuery.status, 422);
     assert.equal(noQuery.json.errors[0].field, 'query');

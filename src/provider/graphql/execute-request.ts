@@ -6,6 +6,7 @@ import {
   execute,
   FieldNode,
   FragmentDefinitionNode,
+  getVariableValues,
   GraphQLError,
   GraphQLSchema,
   Kind,
@@ -70,7 +71,11 @@ export async function executeGraphqlRequest(schema: GraphQLSchema, g: GraphqlCon
   );
   for (const op of document.definitions) {
     if (op.kind !== Kind.OPERATION_DEFINITION || (body.operationName != null && op.name?.value !== body.operationName)) continue;
-    const nodes = possibleNodes(op, fragments, body.variables ?? {});
+    // Page sizes as the query will run with them: the variables coerced, defaults filled in (bad
+    // variables are left to execute, which reports them).
+    const coerced = getVariableValues(schema, op.variableDefinitions ?? [], body.variables ?? {});
+    if (!coerced.coerced) continue;
+    const nodes = possibleNodes(op, fragments, coerced.coerced);
     if (nodes > MAX_NODES) {
       return {
         errors: [
