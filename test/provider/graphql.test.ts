@@ -192,6 +192,13 @@ describe('GraphQL (/api/graphql)', function () {
     const readOrg = await createClassicToken(t, alice, { scopes: ['read:org'] });
     const refused = await gql(readOrg.token, m, { input });
     assert.equal(refused.errors?.[0].type, 'INSUFFICIENT_SCOPES');
+    // public_repo makes public repositories only: a private one lacks `repo`, the same INSUFFICIENT_SCOPES as a scope the route needs.
+    const publicRepo = await createClassicToken(t, alice, { scopes: ['public_repo'] });
+    const publicOnly = await gql(publicRepo.token, m, { input });
+    assert.deepEqual(
+      publicOnly.errors?.map((e) => [e.type, e.message]),
+      [['INSUFFICIENT_SCOPES', 'Token lacks the required scope: repo']],
+    );
     assert.equal((await t.api.get(`/repos/${alice.user.login}/via-graphql`, { token: alice.token })).status, 404, 'nothing was made');
     const made = await gql(alice.token, m, { input });
     assert.equal(made.errors, undefined);

@@ -34,14 +34,19 @@ export const classicScopeGuard: Guard = ({ principal, requirement, resource, req
   if (accepted === undefined) {
     return { status: 403, message: 'Resource not accessible by a classic personal access token' };
   }
-  if (accepted.length === 0 || accepted.some((s) => hasScope(token.scopes, s))) return undefined;
+  return missingScopeDenial(token.scopes, accepted);
+};
+
+/** The denial for classic-token `scopes` holding none of `accepted` (none when `accepted` is empty). */
+export function missingScopeDenial(scopes: readonly string[], accepted: readonly string[]): Denial | undefined {
+  if (accepted.length === 0 || accepted.some((s) => hasScope(scopes, s))) return undefined;
   const names = accepted.join(', ');
   return {
     status: 403,
     message: accepted.length === 1 ? `Token lacks the required scope: ${names}` : `Token lacks the required scope: one of ${names}`,
     missingScopes: true,
   };
-};
+}
 
 /** Fine-grained tokens: the route's permission (resource-level checks come from later guards). */
 export const fineGrainedPermissionGuard: Guard = ({ principal, requirement, resource, request }) => {

@@ -1,10 +1,9 @@
 // For handlers whose needs depend on the body (parsed after the authorization hook): the same
 // checks the guards make, called imperatively.
-import { hasScope } from '../../shared/classic-scopes';
 import { hasPermission, PermissionGroup, PermissionLevel } from '../../shared/fine-grained-permissions';
 import type { Principal } from '../auth/principal';
-import { forbidden } from '../http/errors';
-import { FINE_GRAINED_DENIED_MESSAGE } from './guards';
+import { forbidden, HttpError } from '../http/errors';
+import { FINE_GRAINED_DENIED_MESSAGE, missingScopeDenial } from './guards';
 
 export function requireFineGrainedPermission(principal: Principal, group: PermissionGroup, name: string, level: PermissionLevel): void {
   const t = principal.token;
@@ -16,8 +15,10 @@ export function requireFineGrainedPermission(principal: Principal, group: Permis
   }
 }
 
+/** The classic-scope guard's check (authz/guards.ts), for needs known only from the body. */
 export function requireClassicScope(principal: Principal, anyOf: readonly string[]): void {
   const t = principal.token;
   if (!t || t.kind !== 'classic') return;
-  if (!anyOf.some((s) => hasScope(t.scopes, s))) throw forbidden(`Token lacks the required scope: ${anyOf.length > 1 ? 'one of ' : ''}${anyOf.join(', ')}`);
+  const denial = missingScopeDenial(t.scopes, anyOf);
+  if (denial) throw new HttpError(denial.status, denial.message, { missingScopes: denial.missingScopes });
 }

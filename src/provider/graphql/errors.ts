@@ -60,7 +60,7 @@ export function formatError(err: GraphQLError, onBug: BugLogger, store: StoreErr
   const original = err.originalError;
   if (!original) return { ...base, message: err.message }; // parse and validation errors
   if (original instanceof GraphqlTypedError) return { type: original.type, ...base, message: original.message };
-  if (original instanceof HttpError) return { type: typeOfStatus(original.status), ...base, message: original.message };
+  if (original instanceof HttpError) return { type: original.missingScopes ? 'INSUFFICIENT_SCOPES' : typeOfStatus(original.status), ...base, message: original.message };
   // A busy database (SERVICE_UNAVAILABLE), a row deleted meanwhile (NOT_FOUND): not bugs.
   const stored = storeErrorAnswer(original, store);
   if (stored) return { type: typeOfStatus(stored.status), ...base, message: stored.message };

@@ -15,11 +15,20 @@ export class HttpError extends Error {
   readonly documentationUrl?: string;
   /** The error-docs topic (http/error-docs.ts) when it is not the status's own. */
   readonly docsTopic?: string;
+  /** A classic token lacks a scope (GraphQL answers INSUFFICIENT_SCOPES, as for the guard's denial). */
+  readonly missingScopes?: boolean;
 
   constructor(
     status: number,
     message: string,
-    opts: { errors?: FieldError[]; simpleErrors?: string[]; headers?: Record<string, string>; documentationUrl?: string; docsTopic?: string } = {},
+    opts: {
+      errors?: FieldError[];
+      simpleErrors?: string[];
+      headers?: Record<string, string>;
+      documentationUrl?: string;
+      docsTopic?: string;
+      missingScopes?: boolean;
+    } = {},
   ) {
     super(message);
     this.name = 'HttpError';
@@ -29,6 +38,7 @@ export class HttpError extends Error {
     this.headers = opts.headers ?? {};
     this.documentationUrl = opts.documentationUrl;
     this.docsTopic = opts.docsTopic;
+    this.missingScopes = opts.missingScopes;
   }
 
   body(): ApiError {
