@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { parseAccountSecrets } from '../../src/extension/accounts/account-secrets';
 import type { TesseraError } from '../../src/extension/services';
-import { closeSignedInFixture, nextEvent, waitFor, signedInFixture, type SignedInFixture } from './core-helpers';
+import { closeSignedInFixture, newSignedInUser, nextEvent, waitFor, signedInFixture, type SignedInFixture } from './core-helpers';
 
 function isTesseraError(kind: TesseraError['kind'], pattern?: RegExp) {
   return (e: unknown) => {
@@ -82,6 +82,27 @@ describe('core: services.api', function () {
       },
     );
     await assert.rejects(api.services.api(account.id, 'GET', '/user/personal-access-tokens/999999999'), isTesseraError('not-found'));
+  });
+
+  it('a revoked sign-in token gets signed-out saying the sign-in ended and to sign in again, not the raw "Bad credentials"', async () => {
+    // A second user, so the fixture's account keeps working for the other tests.
+    const other = await newSignedInUser(api, client, 'api-revoked');
+    try {
+      const secrets = parseAccountSecrets(await api.readSecretRaw(api.secretKey(other.account.id)))!;
+      const rev = await client.post('/credentials/revoke', { body: { credentials: [secrets.admin.token] } });
+      assert.ok(rev.status < 300, rev.text);
+      assert.equal((await client.get('/user', { token: secrets.admin.token })).status, 401, 'the sign-in token no longer works');
+      await assert.rejects(api.services.api(other.account.id, 'GET', '/user'), (e: unknown) => {
+        isTesseraError('signed-out', /sign in again/i)(e);
+        const message = (e as Error).message;
+        assert.doesNotMatch(message, /bad credentials/i, message);
+        assert.ok(message.includes(new URL(account.providerOrigin).host), `names the provider: ${message}`);
+        assert.ok(!message.includes(secrets.admin.token), 'no secret in the message');
+        return true;
+      });
+    } finally {
+      await api.signOut(other.account.id).catch(() => undefined);
+    }
   });
 
   it('an account whose provider is down gets provider-down naming the URL', async () => {

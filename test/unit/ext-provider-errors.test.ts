@@ -19,7 +19,18 @@ describe('extension: provider error mapping', () => {
     assert.equal(basic.message, 'Bad credentials');
     const token = errorFromAnswer({ status: 401, headers: {}, body: { message: 'token expired' } }, URL, 'token');
     assert.equal(token.kind, 'signed-out');
-    assert.match(token.message, /token expired.*sign in again/);
+    assert.match(token.message, /token expired.*sign in again/i);
+  });
+
+  it('401 "Bad credentials" to a token: a message a person understands (the sign-in on that provider ended), not the raw text', () => {
+    const e = errorFromAnswer({ status: 401, headers: {}, body: { message: 'Bad credentials', documentation_url: 'https://127.0.0.1:47443/-/docs/errors#401' } }, URL, 'token');
+    assert.equal(e.kind, 'signed-out');
+    assert.doesNotMatch(e.message, /bad credentials/i);
+    assert.match(e.message, /127\.0\.0\.1:47443/);
+    assert.match(e.message, /sign in again/i);
+    const bare = errorFromAnswer({ status: 401, headers: {}, body: undefined }, URL, 'token');
+    assert.doesNotMatch(bare.message, /bad credentials/i);
+    assert.match(bare.message, /sign in again/i);
   });
 
   it('403 + X-Tessera-Sudo: required → sudo-required; other 403 → forbidden with the provider’s reason', () => {

@@ -44,6 +44,15 @@ function bodyFieldErrors(body: unknown): FieldError[] {
   return out;
 }
 
+/** The origin of `url` (the provider a person knows), or `url` itself when it does not parse. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
 /** Seconds until a lock ends, from the `Retry-After` header (seconds or an HTTP date). */
 export function retryAfterSeconds(answer: ProviderAnswer, now = Date.now()): number | undefined {
   const ra = header(answer.headers, 'retry-after');
@@ -87,7 +96,14 @@ export function errorFromAnswer(answer: ProviderAnswer, url: string, auth: AuthU
   }
   if (status === 401) {
     if (auth === 'token') {
-      return new TesseraError('signed-out', `${message ?? 'Bad credentials'}: the session has ended; sign in again.`, details);
+      // The provider says only "Bad credentials" for a token revoked, deleted or expired: that is
+      // no message for a person. Say what happened and where; keep any more telling reason.
+      const reason = message && !/^\s*bad credentials\.?\s*$/i.test(message) ? ` (${message})` : '';
+      return new TesseraError(
+        'signed-out',
+        `Your sign-in to the Tessera provider at ${originOf(url)} has ended: its token was revoked, deleted or has expired${reason}. Sign in again.`,
+        details,
+      );
     }
     return new TesseraError('signed-out', message ?? 'Incorrect login or password.', details);
   }
