@@ -63,7 +63,7 @@ export function problemItemFor(err: unknown, services: TesseraServices, retryCom
           'Signed out: the sign-in token is gone — Sign In Again',
           'sign-in',
           { command: 'tessera.signIn', title: 'Sign In Again' },
-          `${err.message}\nThe token this editor signed in with was deleted, expired or revoked. Click to sign in again.`,
+          `${err.message}\nClick to sign in again.`,
         );
       case 'cancelled':
         return new ProblemItem('Cancelled — Retry', 'refresh', retry);
