@@ -178,7 +178,7 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
     return this.store.account(accountId);
   }
 
-  async showError(err: unknown, context: string): Promise<void> {
+  async showError(err: unknown, context: string, retry?: () => void): Promise<void> {
     if (err instanceof TesseraError && err.kind === 'cancelled') return;
     if (err instanceof vscode.CancellationError) return;
     const message = err instanceof Error ? err.message : String(err);
@@ -190,10 +190,12 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
       const e = this.providers.embedded.state;
       actions.push(e.kind === 'failed' && e.dataKey ? 'Import Data Key…' : 'Restart Provider');
     }
+    if (retry && err instanceof TesseraError && (err.kind === 'provider-down' || err.kind === 'network' || err.kind === 'server')) actions.unshift('Retry');
     actions.push('Show Log');
     // Not awaited: a notification may stay open for a long time; callers must not hang on it.
     void vscode.window.showErrorMessage(`${context}: ${message}`, ...actions).then((choice) => {
-      if (choice === 'Show Log') this.log.show(true);
+      if (choice === 'Retry') retry?.();
+      else if (choice === 'Show Log') this.log.show(true);
       else if (choice === 'Sign In') void vscode.commands.executeCommand(this.signInCommand);
       else if (choice === 'Restart Provider') void vscode.commands.executeCommand('tessera.restartProvider');
       else if (choice === 'Import Data Key…') void vscode.commands.executeCommand('tessera.importDataKey');

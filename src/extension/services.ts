@@ -90,7 +90,11 @@ export interface TesseraServices {
   /** Re-reads GET /user for the account (login, 2FA state), e.g. after 2FA was enabled; fires onDidChangeAccounts when it changed. */
   refreshAccount(accountId: string): Promise<AccountInfo | undefined>;
   /** Shows an error the standard way: provider message + "Show Log"; silent for 'cancelled'. */
-  showError(err: unknown, context: string): Promise<void>;
+  /**
+   * `retry`, when given, is offered as "Retry" for a provider that is down or unreachable and for
+   * a provider that failed or is busy (5xx): registerCommand passes "run the command again".
+   */
+  showError(err: unknown, context: string, retry?: () => void): Promise<void>;
   /** The provider's state for views that must not spin forever. */
   providerState(): { origin: string; up: boolean; message?: string };
   readonly onDidChangeProviderState: vscode.Event<void>;

@@ -1,6 +1,7 @@
 // The one way a Tessera command is registered: the handler runs, and whatever it throws is shown
 // the standard way (services.showError: the provider's message with "Show Log"; "Sign In" for an
-// ended session; "Restart Provider" for an embedded provider that is down; nothing when the
+// ended session; "Restart Provider" for an embedded provider that is down; "Retry" (the command
+// again, same arguments) for a provider that is down, unreachable or busy; nothing when the
 // person cancelled). The command answers the handler's result, or undefined after an error.
 import * as vscode from 'vscode';
 import type { TesseraServices } from '../services';
@@ -22,7 +23,8 @@ export function registerCommand(
     try {
       return await handler(...args);
     } catch (err) {
-      await services.showError(err, title);
+      // "Retry" (for a provider that is down or busy) runs the command again with the same arguments.
+      await services.showError(err, title, () => void vscode.commands.executeCommand(id, ...args));
       return undefined;
     }
   });
