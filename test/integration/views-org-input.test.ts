@@ -97,16 +97,4 @@ describe('views: input kept after a failure', function () {
     const text = typeof why === 'string' ? why : why?.message;
     assert.ok(text, 'the reason is shown');
   });
-
-  it('Authorize a Device with a code no device waits for asks again with that code and the reason', async () => {
-    const calls = answer(['WXZB-2345', undefined]);
-    const result = await vscode.commands.executeCommand('tessera.authorizeDevice', account.id);
-    assert.equal(result, undefined);
-    assert.equal(calls.length, 2, 'the input box came back after the refusal');
-    const again = calls[1]!.options!;
-    assert.equal(again.value, 'WXZB-2345', 'the typed code is kept');
-    const why = await again.validateInput?.('WXZB-2345');
-    const text = typeof why === 'string' ? why : why?.message;
-    assert.ok(text && /No device is waiting/.test(text), `the reason is shown: ${String(text)}`);
-  });
 });

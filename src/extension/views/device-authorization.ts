@@ -5,7 +5,6 @@
 import * as vscode from 'vscode';
 import { accountApi } from '../api/provider-api';
 import { resolveAccountId } from '../commands/command-args';
-import { inputThenRun } from '../commands/input-then-run';
 import { registerCommand } from '../commands/register-command';
 import { TesseraError, type TesseraServices } from '../services';
 import type { DeviceAuthorizationJson } from '../../shared/api-types';
@@ -55,24 +54,17 @@ async function authorizeDevice(services: TesseraServices, arg?: unknown): Promis
   const accountId = await resolveAccountId(services, arg, TITLE);
   if (!accountId) return;
   const login = services.accounts().find((a) => a.id === accountId)?.login ?? 'your account';
+  const typed = await vscode.window.showInputBox({
+    title: TITLE,
+    prompt: `The one-time code the device shows (e.g. after gh auth login), to authorize it as ${login}`,
+    placeHolder: 'ABCD-2345',
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() === '' || normalizeUserCode(v) ? undefined : 'A code is eight letters and digits, like ABCD-2345'),
+  });
+  if (typed === undefined || typed.trim() === '') return;
+  const code = normalizeUserCode(typed)!;
   const api = accountApi(services, accountId);
-  // A code no device waits for, or a provider that is down, asks again with the typed code kept.
-  const found = await inputThenRun(
-    {
-      title: TITLE,
-      prompt: `The one-time code the device shows (e.g. after gh auth login), to authorize it as ${login}`,
-      placeHolder: 'ABCD-2345',
-      ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() === '' || normalizeUserCode(v) ? undefined : 'A code is eight letters and digits, like ABCD-2345'),
-    },
-    async (typed) => {
-      const code = typed.trim() === '' ? undefined : normalizeUserCode(typed);
-      if (!code) return undefined;
-      return { code, device: await api.lookUpDevice(code).catch((err) => Promise.reject(explain(err, code))) };
-    },
-  );
-  if (!found) return;
-  const { code, device } = found;
+  const device = await api.lookUpDevice(code).catch((err) => Promise.reject(explain(err, code)));
   const authorize = 'Authorize';
   const choice = await vscode.window.showWarningMessage(
     `Authorize ${device.app.name} to act as ${login}?`,
