@@ -5,9 +5,7 @@
 import * as vscode from 'vscode';
 import { accountApi } from '../../api/provider-api';
 import { pickAccount } from '../../commands/command-args';
-import { inputThenRun } from '../../commands/input-then-run';
 import { registerCommand } from '../../commands/register-command';
-import type { OrgRoleJson } from '../../../shared/api-types';
 import type { TesseraServices } from '../../services';
 import type { OrgSettingsPanels } from '../../webviews/org-settings-panel';
 import { confirmModal } from '../token-actions';
@@ -70,18 +68,15 @@ export function registerOrgCommands(services: TesseraServices, deps: OrgCommandD
     cmd('tessera.createOrganization', 'Create organization', async () => {
       const account = await pickAccount(services, 'Create Organization');
       if (!account) return undefined;
-      // A login the provider refuses (taken) or a provider that is down asks again, the login kept.
-      const created = await inputThenRun(
-        {
-          title: 'Create Organization',
-          prompt: `The organization's login (its name in URLs, like ${account.login}): letters, digits and single hyphens, up to 39 characters. ${account.login} becomes its owner.`,
-          placeHolder: 'acme',
-          ignoreFocusOut: true,
-          validateInput: (v) => (!v.trim() ? 'Enter a login.' : ORG_LOGIN.test(v.trim()) ? undefined : 'Letters, digits and single hyphens (not first or last), up to 39 characters.'),
-        },
-        (login) => accountApi(services, account.id).createOrganization({ login: login.trim() }),
-      );
-      if (!created) return undefined;
+      const login = await vscode.window.showInputBox({
+        title: 'Create Organization',
+        prompt: `The organization's login (its name in URLs, like ${account.login}): letters, digits and single hyphens, up to 39 characters. ${account.login} becomes its owner.`,
+        placeHolder: 'acme',
+        ignoreFocusOut: true,
+        validateInput: (v) => (!v.trim() ? 'Enter a login.' : ORG_LOGIN.test(v.trim()) ? undefined : 'Letters, digits and single hyphens (not first or last), up to 39 characters.'),
+      });
+      if (!login) return undefined;
+      const created = await accountApi(services, account.id).createOrganization({ login: login.trim() });
       changed(account.id);
       void vscode.window
         .showInformationMessage(`Created the organization ${created.login}; ${account.login} is its owner.`, 'Token Policy…', 'Invite Member…')
@@ -101,21 +96,16 @@ export function registerOrgCommands(services: TesseraServices, deps: OrgCommandD
     cmd('tessera.inviteOrgMember', 'Invite member', async (arg) => {
       const ref = await ownedOrg(arg, 'Invite Member');
       if (!ref) return undefined;
-      // An unknown login or a provider that is down asks again, the login kept (and the role, once picked).
-      let role: OrgRoleJson | undefined;
-      const m = await inputThenRun(
-        {
-          title: `Invite to ${ref.org}`,
-          prompt: `The login of the Tessera user to invite to ${ref.org}. They join once they accept.`,
-          ignoreFocusOut: true,
-          validateInput: (v) => (v.trim() ? undefined : 'Enter a login.'),
-        },
-        async (login) => {
-          role ??= await pickRole(`Invite ${login.trim()} to ${ref.org} as…`);
-          return role ? accountApi(services, ref.accountId).setOrgMembership(ref.org, login.trim(), role) : undefined;
-        },
-      );
-      if (!m) return undefined;
+      const login = await vscode.window.showInputBox({
+        title: `Invite to ${ref.org}`,
+        prompt: `The login of the Tessera user to invite to ${ref.org}. They join once they accept.`,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() ? undefined : 'Enter a login.'),
+      });
+      if (!login) return undefined;
+      const role = await pickRole(`Invite ${login.trim()} to ${ref.org} as…`);
+      if (!role) return undefined;
+      const m = await accountApi(services, ref.accountId).setOrgMembership(ref.org, login.trim(), role);
       changed(ref.accountId); // an account of this window may be the one invited
       void vscode.window.showInformationMessage(
         m.state === 'pending'
