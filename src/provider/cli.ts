@@ -240,8 +240,6 @@ export async function main(
     io.err(`tessera: ${(err as Error).message}`);
     return 1;
   }
-  io.out(`Tessera provider listening on ${provider.url}`);
-  if (provider.caCertPath) io.out(`CA certificate: ${provider.caCertPath}`);
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
@@ -258,6 +256,10 @@ export async function main(
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+    // Only now: whoever reads the URL may signal at once (a write to a pipe can wake the reader
+    // before this process runs its next statement).
+    io.out(`Tessera provider listening on ${provider.url}`);
+    if (provider.caCertPath) io.out(`CA certificate: ${provider.caCertPath}`);
   });
 }
 

@@ -71,7 +71,18 @@ function runCli(args: string[]): Cli {
   const child = spawn(process.execPath, [CLI, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   guardProcessGroup(child);
   // 'close', not 'exit': once its output has been read to the end.
-  const cli: Cli = { child, stdout: '', stderr: '', exit: new Promise((resolve) => child.on('close', (code) => resolve(code))) };
+  const cli: Cli = {
+    child,
+    stdout: '',
+    stderr: '',
+    exit: new Promise((resolve) =>
+      child.on('close', (code, signal) => {
+        // Ended by a signal it did not handle (code null): say which, with what it wrote, where an exit code was expected.
+        if (code === null) cli.stderr += `\n[ended by ${signal}]`;
+        resolve(code);
+      }),
+    ),
+  };
   child.stdout!.on('data', (d) => (cli.stdout += d));
   child.stderr!.on('data', (d) => (cli.stderr += d));
   return cli;
@@ -246,7 +257,7 @@ Module._load = function (request, ...rest) {
     started.push(withCertificate);
     await waitFor(withCertificate, /listening on https:/);
     withCertificate.child.kill('SIGTERM');
-    assert.equal(await withCertificate.exit, 0);
+    assert.equal(await withCertificate.exit, 0, withCertificate.stderr);
     await rm(certDir, { recursive: true });
     await rm(path.join(dataDir, 'issuer'), { recursive: true });
 
@@ -256,7 +267,7 @@ Module._load = function (request, ...rest) {
     started.push(ours);
     await waitFor(ours, /listening on/);
     ours.child.kill('SIGTERM');
-    assert.equal(await ours.exit, 0);
+    assert.equal(await ours.exit, 0, ours.stderr);
   });
 
   it('--tls-cert/--tls-key: a missing file, a swapped pair or a key of another certificate is a message naming the flag; nothing is made', async () => {
