@@ -16,7 +16,7 @@ import { ensureGh, type GhEnvironment, ghEnvironment, ghLoginWithDeviceCode, run
 import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
 import {
   clickDialogButton, openViewContainer, quickInputType, runCommand, screenshot, startWorkbench,
-  waitForQuickInputMessage,
+  quickInputValue, waitForQuickInputMessage,
   treeItem, viewPane, waitForDialog, waitForNotification, type Workbench,
 } from './workbench';
 import { signInFromPalette, waitForRowDescription } from './views-helpers';
@@ -82,16 +82,17 @@ describe('views (UI): authorize a device (OAuth device flow)', function () {
     await screenshot(page, 'ui/device-authorize-token-in-tree');
   });
 
-  it('a wrong code is answered clearly; a cancelled confirmation authorizes nothing', async () => {
+  it('a wrong code is answered under the box, which keeps it to fix; a cancelled confirmation authorizes nothing', async () => {
     const { page } = wb;
     await runCommand(page, 'Tessera: Authorize a Device…');
     await quickInputType(page, 'BCDF-2345', { prompt: /one-time code/ });
-    await waitForNotification(page, /No device is waiting for the code BCDF-2345/);
+    assert.match(await waitForQuickInputMessage(page, /No device is waiting/), /No device is waiting for the code BCDF-2345/);
+    assert.equal(await quickInputValue(page), 'BCDF-2345', 'the box opens again with the code typed');
     await screenshot(page, 'ui/device-authorize-wrong-code');
 
+    // the same box takes the right code
     const device = await startDevice(t, 'repo');
-    await runCommand(page, 'Tessera: Authorize a Device…');
-    await quickInputType(page, device.userCode, { prompt: /one-time code/ });
+    await quickInputType(page, device.userCode, { prompt: /Authorize a Device/ });
     await waitForDialog(page, /Authorize GitHub CLI/);
     await clickDialogButton(page, 'Cancel');
     const still = await t.api.post('/user/device-authorizations/lookup', { basic: { login: user.login, password: user.password }, body: { user_code: device.userCode } });

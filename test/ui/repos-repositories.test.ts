@@ -16,7 +16,7 @@ import { waitForEmbeddedProvider } from './embedded-provider';
 import { signUpFromPalette, waitUntil } from './views-helpers';
 import {
   clickDialogButton, clickTreeItemAction, openViewContainer, quickInputPick, quickInputType, runCommand, screenshot, startWorkbench,
-  treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput, waitForStatusBarItem, webviewFrame, type Workbench,
+  treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput, waitForQuickInputMessage, quickInputValue, waitForStatusBarItem, webviewFrame, type Workbench,
 } from './workbench';
 
 async function git(cwd: string, ...args: string[]): Promise<string> {
@@ -141,11 +141,19 @@ describe('repositories (UI): set up git, create on push, create, clone, delete',
     await screenshot(page, 'ui/repos-pushed-to-new-repository');
   });
 
-  it('creates a repository from the palette (name, visibility, description); the Repositories view shows it', async () => {
+  it('creates a repository from the palette (name, visibility, description); a taken name is asked again, the description kept; the Repositories view shows it', async () => {
     const { page } = wb;
     await runCommand(page, 'Tessera: Create Repository…');
-    await quickInputType(page, 'demo', { prompt: /Name of the new repository under/ });
+    // "sample" exists (the push above): the name box opens again with it and the reason
+    await quickInputType(page, 'sample', { prompt: /Name of the new repository under/ });
     await quickInputPick(page, /Private/, { prompt: /Who can see/ });
+    await quickInputType(page, 'A demo from the palette', { prompt: /short description/ });
+    assert.match(await waitForQuickInputMessage(page, /already exists/), new RegExp(`${login}/sample already exists on Tessera`));
+    assert.equal(await quickInputValue(page, { prompt: /Create a Tessera Repository/ }), 'sample');
+    await screenshot(page, 'ui/repos-create-name-taken');
+    await quickInputType(page, 'demo', { prompt: /Create a Tessera Repository/ });
+    await quickInputPick(page, /Private/, { prompt: /Who can see/ });
+    assert.equal(await quickInputValue(page, { prompt: /short description/ }), 'A demo from the palette', 'the description typed is offered again');
     await quickInputType(page, 'A demo from the palette', { prompt: /short description/ });
     await waitForNotification(page, new RegExp(`Created ${login}/demo \\(private\\) on Tessera`));
     const row = await treeItem(page, 'Repositories', `${login}/demo`);

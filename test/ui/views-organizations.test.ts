@@ -20,7 +20,7 @@ import { createUser, type TestUser } from '../builders/users';
 import { waitForEmbeddedProvider } from './embedded-provider';
 import {
   clickDialogButton, clickViewAction, treeItemMenuPick, openViewContainer, quickInputPick, quickInputType, screenshot,
-  startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput, webviewFrame, type Workbench,
+  startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput, waitForQuickInputMessage, quickInputValue, webviewFrame, type Workbench,
 } from './workbench';
 import { fill, signInFromPalette, waitForRowDescription } from './views-helpers';
 
@@ -79,7 +79,12 @@ describe('views (UI): organizations', function () {
     const { page } = wb;
     await waitForViews(page, (v) => v.includes('Organizations') && !v.includes('Approvals'), 'signed in without an org: no Approvals view');
     await clickViewAction(page, 'Organizations', 'Create Organization…', { until: (timeout) => waitForQuickInput(page, /organization's login/, timeout) });
-    await quickInputType(page, org, { prompt: /organization's login/ });
+    // a login that is taken (a user's) is refused under the box, which keeps it to fix
+    await quickInputType(page, invitee.login, { prompt: /organization's login/ });
+    assert.equal(await waitForQuickInputMessage(page, /taken/), 'Validation Failed: login is already taken');
+    assert.equal(await quickInputValue(page), invitee.login);
+    await screenshot(page, 'ui/views-organizations-login-taken');
+    await quickInputType(page, org, { prompt: /Create Organization/ });
     await waitForNotification(page, `Created the organization ${org}; ${owner.login} is its owner.`);
     await waitForRowDescription(page, 'Organizations', org, /^owner$/);
     await waitForViews(page, (v) => v.includes('Approvals'), 'the Approvals view did not appear');

@@ -101,6 +101,12 @@ export async function quickInputType(page: Page, text: string, options: { prompt
   }
 }
 
+/** The text in the showing input box (`prompt` waits for that box first). */
+export async function quickInputValue(page: Page, options: { prompt?: string | RegExp } = {}): Promise<string> {
+  await waitForQuickInput(page, options.prompt);
+  return quickInputBox(page).inputValue();
+}
+
 /** Whether the showing input box masks its text (password: true). */
 export async function quickInputIsPassword(page: Page): Promise<boolean> {
   await waitForQuickInput(page);

@@ -60,6 +60,12 @@ describe('extension: provider error mapping', () => {
     assert.equal(errorFromAnswer({ status: 400, headers: {}, body: { message: 'Body is not JSON' } }, URL, 'token').kind, 'validation');
   });
 
+  it('422 whose message already says what its field error says: said once', () => {
+    const e = errorFromAnswer({ status: 422, headers: {}, body: { message: 'Validation Failed: login is already taken', errors: [{ field: 'login', code: 'already_exists', message: 'is already taken' }] } }, URL, 'token');
+    assert.equal(e.message, 'Validation Failed: login is already taken');
+    assert.equal(e.details.fieldErrors?.length, 1);
+  });
+
   it('429 / Retry-After → locked with the seconds to wait', () => {
     const e = errorFromAnswer({ status: 429, headers: { 'retry-after': '540' }, body: { message: 'Too many attempts' } }, URL, 'basic');
     assert.equal(e.kind, 'locked');

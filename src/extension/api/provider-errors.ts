@@ -118,8 +118,10 @@ export function errorFromAnswer(answer: ProviderAnswer, url: string, auth: AuthU
   if (status === 404) return new TesseraError('not-found', message ?? 'Not found.', details);
   if (status === 400 || status === 422 || status === 409 || status === 413) {
     const fieldErrors = bodyFieldErrors(answer.body);
-    const text = fieldErrors.length
-      ? `${message ?? 'Validation failed'}: ${fieldErrors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; ')}`
+    // The provider's message may already say what a field error says ("Validation Failed: login is already taken").
+    const unsaid = fieldErrors.filter((e) => !message?.includes(e.message));
+    const text = unsaid.length
+      ? `${message ?? 'Validation failed'}: ${unsaid.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; ')}`
       : message ?? 'The provider refused the request.';
     return new TesseraError('validation', text, { ...details, fieldErrors });
   }

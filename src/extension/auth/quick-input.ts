@@ -105,6 +105,42 @@ export function inputStep<T>(opts: InputStep<T>): Promise<T | typeof BACK | unde
   });
 }
 
+/** A question for one line of text that the provider checks once it is answered. */
+export interface TextQuestion {
+  readonly title: string;
+  readonly prompt: string;
+  readonly placeholder?: string;
+  /** Instant check of the text (shown while typing). */
+  readonly validate?: (value: string) => string | undefined;
+}
+
+/** The failures that what was typed can outlive: the box opens again with the text and the reason. */
+const KEEP_TYPING: ReadonlySet<TesseraError['kind']> = new Set(['validation', 'not-found', 'forbidden', 'locked', 'provider-down', 'network', 'server']);
+const TRY_AGAIN: ReadonlySet<TesseraError['kind']> = new Set(['locked', 'provider-down', 'network', 'server']);
+
+/**
+ * Asks for a text and hands it to `use` (which may ask more, then calls the provider). When the
+ * provider refuses it or cannot be reached, the box opens again with what was typed and the reason
+ * under it (Enter tries again, Escape gives up): nothing typed is lost. Anything else (an ended
+ * sign-in, a cancelled prompt, an unexpected error) propagates to the command's error display.
+ * Undefined when the person presses Escape in the box.
+ */
+export async function askThenUse<T>(question: TextQuestion, use: (value: string) => Promise<T>): Promise<T | undefined> {
+  let value = '';
+  let error: string | undefined;
+  for (;;) {
+    const typed = await inputStep<string>({ ...question, value, ...(error ? { initialError: error } : {}), accept: (v) => ({ done: v }) });
+    if (typed === undefined || typed === BACK) return undefined;
+    try {
+      return await use(typed);
+    } catch (err) {
+      if (!(err instanceof TesseraError) || !KEEP_TYPING.has(err.kind)) throw err;
+      value = typed;
+      error = TRY_AGAIN.has(err.kind) ? `${err.message} Press Enter to try again.` : err.message;
+    }
+  }
+}
+
 export interface PickItem<T> extends vscode.QuickPickItem {
   readonly value: T;
 }

@@ -3,6 +3,7 @@
 // Refresh reloads the view and the organizations it lists.
 import * as vscode from 'vscode';
 import { accountApi } from '../api/provider-api';
+import { askThenUse } from '../auth/quick-input';
 import { registerCommand } from '../commands/register-command';
 import type { TesseraServices } from '../services';
 import type { ApprovalsTreeProvider } from './approvals-tree';
@@ -81,22 +82,23 @@ export function registerApprovalCommands(services: TesseraServices, deps: Approv
     if (!targets.length) targets = (await pickRequests(tree, verb)) ?? [];
     if (!targets.length) return;
     const who = targets.length === 1 ? `“${targets[0]!.request.token_name}” from ${targets[0]!.request.owner.login}` : `${targets.length} requests`;
-    let reason: string | undefined;
-    if (action === 'deny') {
-      reason = await vscode.window.showInputBox({
-        title: `Deny ${who}`,
-        prompt: 'Reason for the denial (the requester sees it on their token)',
-        placeHolder: 'e.g. Use read-only access to contents',
-        ignoreFocusOut: true,
-        validateInput: (v) => (v.length > MAX_REASON ? `At most ${MAX_REASON} characters (${v.length})` : undefined),
-      });
-      if (reason === undefined) return; // cancelled
-      reason = reason.trim() || undefined;
-    }
+    const run = async (reason?: string) =>
+      vscode.window.withProgress({ location: { viewId: 'tessera.approvals' }, title: `${verb} ${who}` }, () => reviewRequests(services, targets, action, reason));
     try {
-      const n = await vscode.window.withProgress({ location: { viewId: 'tessera.approvals' }, title: `${verb} ${who}` }, () =>
-        reviewRequests(services, targets, action, reason),
-      );
+      // A denial the provider refuses (or cannot take: down) opens the box again with its reason.
+      const n =
+        action === 'approve'
+          ? await run()
+          : await askThenUse(
+              {
+                title: `Deny ${who}`,
+                prompt: 'Reason for the denial (the requester sees it on their token)',
+                placeholder: 'e.g. Use read-only access to contents',
+                validate: (v) => (v.length > MAX_REASON ? `At most ${MAX_REASON} characters (${v.length})` : undefined),
+              },
+              (reason) => run(reason.trim() || undefined),
+            );
+      if (n === undefined) return; // cancelled
       void vscode.window.showInformationMessage(`${action === 'approve' ? 'Approved' : 'Denied'} ${n === 1 ? who : `${n} requests`}.`);
     } finally {
       deps.afterChange();

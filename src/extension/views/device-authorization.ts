@@ -4,6 +4,7 @@
 // then collects its token, which shows in the Tokens tree with the user's other tokens.
 import * as vscode from 'vscode';
 import { accountApi } from '../api/provider-api';
+import { askThenUse } from '../auth/quick-input';
 import { resolveAccountId } from '../commands/command-args';
 import { registerCommand } from '../commands/register-command';
 import { TesseraError, type TesseraServices } from '../services';
@@ -54,28 +55,34 @@ async function authorizeDevice(services: TesseraServices, arg?: unknown): Promis
   const accountId = await resolveAccountId(services, arg, TITLE);
   if (!accountId) return;
   const login = services.accounts().find((a) => a.id === accountId)?.login ?? 'your account';
-  const typed = await vscode.window.showInputBox({
-    title: TITLE,
-    prompt: `The one-time code the device shows (e.g. after gh auth login), to authorize it as ${login}`,
-    placeHolder: 'ABCD-2345',
-    ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() === '' || normalizeUserCode(v) ? undefined : 'A code is eight letters and digits, like ABCD-2345'),
-  });
-  if (typed === undefined || typed.trim() === '') return;
-  const code = normalizeUserCode(typed)!;
   const api = accountApi(services, accountId);
-  const device = await api.lookUpDevice(code).catch((err) => Promise.reject(explain(err, code)));
-  const authorize = 'Authorize';
-  const choice = await vscode.window.showWarningMessage(
-    `Authorize ${device.app.name} to act as ${login}?`,
+  // A code no device waits for, or a provider that is down, opens the box again with the code.
+  const authorized = await askThenUse(
     {
-      modal: true,
-      detail: `${device.app.name} (${device.app.url}) will get a token with these scopes:\n${scopeLines(device.scopes)}\n\nOnly authorize a code you started yourself. You can revoke the token in the Tokens view.`,
+      title: TITLE,
+      prompt: `The one-time code the device shows (e.g. after gh auth login), to authorize it as ${login}`,
+      placeholder: 'ABCD-2345',
+      validate: (v) => (v.trim() === '' || normalizeUserCode(v) ? undefined : 'A code is eight letters and digits, like ABCD-2345'),
     },
-    authorize,
+    async (typed) => {
+      const code = normalizeUserCode(typed);
+      if (!code) return undefined;
+      const device = await api.lookUpDevice(code).catch((err) => Promise.reject(explain(err, code)));
+      const authorize = 'Authorize';
+      const choice = await vscode.window.showWarningMessage(
+        `Authorize ${device.app.name} to act as ${login}?`,
+        {
+          modal: true,
+          detail: `${device.app.name} (${device.app.url}) will get a token with these scopes:\n${scopeLines(device.scopes)}\n\nOnly authorize a code you started yourself. You can revoke the token in the Tokens view.`,
+        },
+        authorize,
+      );
+      if (choice !== authorize) return undefined;
+      return { device, approved: await api.approveDevice(code).catch((err) => Promise.reject(explain(err, code))) };
+    },
   );
-  if (choice !== authorize) return;
-  const approved = await api.approveDevice(code).catch((err) => Promise.reject(explain(err, code)));
+  if (!authorized) return;
+  const { device, approved } = authorized;
   services.fireTokensChanged();
   const done = await waitForDevice(services, accountId, approved);
   services.fireTokensChanged();

@@ -3,7 +3,7 @@
 // refresh. Cloning goes through tessera.cloneRepository (a tree item carries `fullName`).
 import * as vscode from 'vscode';
 import type { RepositoryJson } from '../../shared/api-types';
-import { pick } from '../auth/quick-input';
+import { askThenUse, pick } from '../auth/quick-input';
 import { pickAccount } from '../commands/command-args';
 import { registerCommand } from '../commands/register-command';
 import { createRepository, deleteRepository, listRepositories, ownerChoices, repositoryNameProblem, type Visibility } from '../repos/repository-service';
@@ -34,58 +34,59 @@ function accountOf(services: TesseraServices, accountId: string): AccountInfo {
   return a;
 }
 
-async function promptCreate(services: TesseraServices, args: CreateRepositoryArgs): Promise<{ account: AccountInfo; owner: string; name: string; visibility: Visibility; description?: string } | undefined> {
+/** The account and owner of the new repository: from `args`, or asked. */
+async function promptOwner(services: TesseraServices, args: CreateRepositoryArgs): Promise<{ account: AccountInfo; owner: string } | undefined> {
   const account = args.accountId ? accountOf(services, args.accountId) : await pickAccount(services, TITLE);
   if (!account) return undefined;
-  let owner = args.owner;
-  if (!owner) {
-    const owners = await ownerChoices(services, account);
-    owner =
-      owners.length === 1
-        ? owners[0]!.login
-        : await pick(
-            TITLE,
-            owners.map((o) => ({ label: `$(${o.isUser ? 'account' : 'organization'}) ${o.login}`, description: o.isUser ? 'you' : 'organization you administer', value: o.login })),
-            'Owner of the new repository',
-          );
-    if (!owner) return undefined;
-  }
-  let name = args.name?.trim();
-  if (!name) {
-    name = (
-      await vscode.window.showInputBox({
-        title: TITLE,
-        prompt: `Name of the new repository under ${owner} (letters, digits, "-", "_", ".")`,
-        placeHolder: 'my-project',
-        ignoreFocusOut: true,
-        validateInput: (v) => repositoryNameProblem(v),
-      })
-    )?.trim();
-    if (!name) return undefined;
-  }
-  let visibility = args.visibility;
-  if (!visibility) {
-    visibility = await pick<Visibility>(
-      TITLE,
-      [
-        { label: '$(lock) Private', description: owner === account.login ? 'only you' : `members of ${owner}`, value: 'private' },
-        { label: '$(repo) Public', description: 'anyone who can reach the provider can read it', value: 'public' },
-      ],
-      `Who can see ${owner}/${name}?`,
-    );
-    if (!visibility) return undefined;
-  }
+  if (args.owner) return { account, owner: args.owner };
+  const owners = await ownerChoices(services, account);
+  const owner =
+    owners.length === 1
+      ? owners[0]!.login
+      : await pick(
+          TITLE,
+          owners.map((o) => ({ label: `$(${o.isUser ? 'account' : 'organization'}) ${o.login}`, description: o.isUser ? 'you' : 'organization you administer', value: o.login })),
+          'Owner of the new repository',
+        );
+  return owner ? { account, owner } : undefined;
+}
+
+/**
+ * Asks what `args` leaves open of the name, visibility and description, and creates the repository.
+ * A name that is taken (or a provider that is down) opens the name box again with the name, and the
+ * description typed is offered again: nothing typed is lost.
+ */
+async function promptAndCreate(services: TesseraServices, account: AccountInfo, owner: string, args: CreateRepositoryArgs): Promise<RepositoryJson | undefined> {
   let description = args.description;
-  if (description === undefined) {
-    description = await vscode.window.showInputBox({
-      title: TITLE,
-      prompt: `A short description of ${owner}/${name} (optional: press Enter to skip)`,
-      ignoreFocusOut: true,
-      validateInput: (v) => (v.length > 1024 ? 'At most 1024 characters.' : undefined),
-    });
-    if (description === undefined) return undefined;
-  }
-  return { account, owner, name, visibility, ...(description ? { description } : {}) };
+  const create = async (name: string): Promise<RepositoryJson | undefined> => {
+    const visibility =
+      args.visibility ??
+      (await pick<Visibility>(
+        TITLE,
+        [
+          { label: '$(lock) Private', description: owner === account.login ? 'only you' : `members of ${owner}`, value: 'private' },
+          { label: '$(repo) Public', description: 'anyone who can reach the provider can read it', value: 'public' },
+        ],
+        `Who can see ${owner}/${name}?`,
+      ));
+    if (!visibility) return undefined;
+    if (args.description === undefined) {
+      const typed = await vscode.window.showInputBox({
+        title: TITLE,
+        prompt: `A short description of ${owner}/${name} (optional: press Enter to skip)`,
+        value: description,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.length > 1024 ? 'At most 1024 characters.' : undefined),
+      });
+      if (typed === undefined) return undefined;
+      description = typed;
+    }
+    const repo = { owner, name, visibility, ...(description ? { description } : {}) };
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Creating ${owner}/${name} on Tessera…` }, () => createRepository(services, account, repo));
+  };
+  const given = args.name?.trim();
+  if (given) return create(given);
+  return askThenUse({ title: TITLE, prompt: `Name of the new repository under ${owner} (letters, digits, "-", "_", ".")`, placeholder: 'my-project', validate: repositoryNameProblem }, (name) => create(name.trim()));
 }
 
 /**
@@ -102,12 +103,11 @@ function prefillFromArg(arg: unknown): CreateRepositoryArgs {
 
 /** Create Repository: asks what `args` leaves open, creates it, refreshes the view and offers to clone. */
 export async function createRepositoryFlow(services: TesseraServices, tree: RepositoriesTreeProvider, args: CreateRepositoryArgs): Promise<RepositoryJson | undefined> {
-  const input = await promptCreate(services, args);
-  if (!input) return undefined;
-  const { account, ...repo } = input;
-  const created = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Creating ${repo.owner}/${repo.name} on Tessera…` }, () =>
-    createRepository(services, account, repo),
-  );
+  const target = await promptOwner(services, args);
+  if (!target) return undefined;
+  const { account, owner } = target;
+  const created = await promptAndCreate(services, account, owner, args);
+  if (!created) return undefined;
   services.log.info(`Created repository ${created.full_name} (${created.visibility}) as ${account.login}`);
   tree.refresh();
   void vscode.window.showInformationMessage(`Created ${created.full_name} (${created.visibility}) on Tessera.`, 'Clone…', 'Copy Clone URL').then(async (choice) => {

@@ -4,6 +4,7 @@
 // registerCommand (cancel, network, expired sign-in and a provider that is down get a human message).
 import * as vscode from 'vscode';
 import { accountApi } from '../../api/provider-api';
+import { askThenUse } from '../../auth/quick-input';
 import { pickAccount } from '../../commands/command-args';
 import { registerCommand } from '../../commands/register-command';
 import type { TesseraServices } from '../../services';
@@ -68,15 +69,17 @@ export function registerOrgCommands(services: TesseraServices, deps: OrgCommandD
     cmd('tessera.createOrganization', 'Create organization', async () => {
       const account = await pickAccount(services, 'Create Organization');
       if (!account) return undefined;
-      const login = await vscode.window.showInputBox({
-        title: 'Create Organization',
-        prompt: `The organization's login (its name in URLs, like ${account.login}): letters, digits and single hyphens, up to 39 characters. ${account.login} becomes its owner.`,
-        placeHolder: 'acme',
-        ignoreFocusOut: true,
-        validateInput: (v) => (!v.trim() ? 'Enter a login.' : ORG_LOGIN.test(v.trim()) ? undefined : 'Letters, digits and single hyphens (not first or last), up to 39 characters.'),
-      });
-      if (!login) return undefined;
-      const created = await accountApi(services, account.id).createOrganization({ login: login.trim() });
+      // A login that is taken, or a provider that is down, opens the box again with the login.
+      const created = await askThenUse(
+        {
+          title: 'Create Organization',
+          prompt: `The organization's login (its name in URLs, like ${account.login}): letters, digits and single hyphens, up to 39 characters. ${account.login} becomes its owner.`,
+          placeholder: 'acme',
+          validate: (v) => (!v.trim() ? 'Enter a login.' : ORG_LOGIN.test(v.trim()) ? undefined : 'Letters, digits and single hyphens (not first or last), up to 39 characters.'),
+        },
+        (login) => accountApi(services, account.id).createOrganization({ login: login.trim() }),
+      );
+      if (!created) return undefined;
       changed(account.id);
       void vscode.window
         .showInformationMessage(`Created the organization ${created.login}; ${account.login} is its owner.`, 'Token Policy…', 'Invite Member…')
@@ -96,16 +99,19 @@ export function registerOrgCommands(services: TesseraServices, deps: OrgCommandD
     cmd('tessera.inviteOrgMember', 'Invite member', async (arg) => {
       const ref = await ownedOrg(arg, 'Invite Member');
       if (!ref) return undefined;
-      const login = await vscode.window.showInputBox({
-        title: `Invite to ${ref.org}`,
-        prompt: `The login of the Tessera user to invite to ${ref.org}. They join once they accept.`,
-        ignoreFocusOut: true,
-        validateInput: (v) => (v.trim() ? undefined : 'Enter a login.'),
-      });
-      if (!login) return undefined;
-      const role = await pickRole(`Invite ${login.trim()} to ${ref.org} as…`);
-      if (!role) return undefined;
-      const m = await accountApi(services, ref.accountId).setOrgMembership(ref.org, login.trim(), role);
+      // A login no user has, or a provider that is down, opens the box again with the login.
+      const m = await askThenUse(
+        {
+          title: `Invite to ${ref.org}`,
+          prompt: `The login of the Tessera user to invite to ${ref.org}. They join once they accept.`,
+          validate: (v) => (v.trim() ? undefined : 'Enter a login.'),
+        },
+        async (login) => {
+          const role = await pickRole(`Invite ${login.trim()} to ${ref.org} as…`);
+          return role && (await accountApi(services, ref.accountId).setOrgMembership(ref.org, login.trim(), role));
+        },
+      );
+      if (!m) return undefined;
       changed(ref.accountId); // an account of this window may be the one invited
       void vscode.window.showInformationMessage(
         m.state === 'pending'
