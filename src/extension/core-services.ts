@@ -196,7 +196,7 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
     void vscode.window.showErrorMessage(`${context}: ${message}`, ...actions).then((choice) => {
       if (choice === 'Retry') retry?.();
       else if (choice === 'Show Log') this.log.show(true);
-      else if (choice === 'Sign In') void vscode.commands.executeCommand(this.signInCommand);
+      else if (choice === 'Sign In') void vscode.commands.executeCommand(this.signInCommand, ...signInArgs(err));
       else if (choice === 'Restart Provider') void vscode.commands.executeCommand('tessera.restartProvider');
       else if (choice === 'Import Data Key…') void vscode.commands.executeCommand('tessera.importDataKey');
     });
@@ -205,6 +205,12 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
   providerState(): { origin: string; up: boolean; message?: string } {
     return this.providers.state();
   }
+}
+
+/** The sign-in command's argument for an ended sign-in: the provider it ended at (not asked again). */
+function signInArgs(err: unknown): { origin: string }[] {
+  const origin = err instanceof TesseraError ? err.providerOrigin : undefined;
+  return origin ? [{ origin }] : [];
 }
 
 /** A session whose expiry is unknown again (a new secret comes with a new expiry). */

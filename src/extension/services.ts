@@ -41,6 +41,16 @@ export class TesseraError extends Error {
     super(message);
     this.name = 'TesseraError';
   }
+
+  /** The origin of the provider that answered, when known: "Sign In" goes straight to it. */
+  get providerOrigin(): string | undefined {
+    if (!this.details.url) return undefined;
+    try {
+      return new URL(this.details.url).origin;
+    } catch {
+      return undefined;
+    }
+  }
 }
 
 export interface TesseraServices {

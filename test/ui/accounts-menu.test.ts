@@ -1,7 +1,9 @@
 // Tessera accounts in VS Code's own Accounts menu (the activity bar's Accounts button), as the
 // built-in GitHub sign-in's are: the signed-in account is listed as "<login> (Tessera)"; "Manage
 // Trusted Extensions" lists the extension that got a session from it (test/fixtures/session-consumer);
-// "Sign Out" there signs the account out of Tessera and deletes its tokens on the provider.
+// "Sign Out" there signs the account out of Tessera and deletes its tokens on the provider. A sign-in
+// ended elsewhere (its token deleted) is named by the failing command, whose "Sign In" goes straight
+// to the provider where it ended.
 // Screenshots in test-results/ui/.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -13,7 +15,7 @@ import { uniqueName } from '../builders/unique-name';
 import { createUser, type TestUser } from '../builders/users';
 import { waitForEmbeddedProvider } from './embedded-provider';
 import {
-  activityBarItem, clickDialogButton, openViewContainer, quickInputItems, runCommand, screenshot,
+  activityBarItem, clickDialogButton, openViewContainer, quickInputItems, quickInputType, runCommand, screenshot,
   startWorkbench, viewPane, waitForDialog, waitForNotification, waitForQuickInput, type Workbench,
 } from './workbench';
 import { signInFromPalette } from './views-helpers';
@@ -112,5 +114,25 @@ describe('accounts menu (UI): Tessera accounts in VS Code\'s Accounts menu', fun
     // the sign-in token and the session token are gone; only the test's own token is left
     assert.deepEqual(await tokenIds(), [testTokenId]);
     await screenshot(page, 'ui/accounts-menu-signed-out');
+  });
+
+  it('a sign-in ended elsewhere: the failing command says so, and its "Sign In" goes straight to that provider', async () => {
+    const { page } = wb;
+    await signInFromPalette(page, user);
+    const signInTokens = (await tokenIds()).filter((id) => id !== testTokenId);
+    assert.equal(signInTokens.length, 1, `this editor's sign-in token: ${JSON.stringify(signInTokens)}`);
+    const deleted = await client.delete(`/user/personal-access-tokens/${signInTokens[0]}`, { basic: { login: user.login, password: user.password } });
+    assert.equal(deleted.status, 204, deleted.text);
+
+    await runCommand(page, 'Tessera: Create Organization…');
+    await quickInputType(page, uniqueName('ended'), { prompt: /organization's login/ });
+    const toast = await waitForNotification(page, /Your sign-in to the Tessera provider at .* has ended/);
+    await screenshot(page, 'ui/accounts-menu-sign-in-ended');
+    await toast.getByRole('button', { name: 'Sign In' }).click();
+    // no "Choose the Tessera provider" first: the login box of the provider where it ended
+    await waitForQuickInput(page, `Your login on ${client.origin}`);
+    await quickInputType(page, user.login, { prompt: /Your login/ });
+    await quickInputType(page, user.password, { prompt: /Password for/ });
+    await waitForNotification(page, new RegExp(`^Signed in to Tessera as ${user.login}\\b`));
   });
 });

@@ -62,7 +62,7 @@ export function problemItemFor(err: unknown, services: TesseraServices, retryCom
         return new ProblemItem(
           'Signed out: the sign-in token is gone — Sign In Again',
           'sign-in',
-          { command: 'tessera.signIn', title: 'Sign In Again' },
+          { command: 'tessera.signIn', title: 'Sign In Again', arguments: err.providerOrigin ? [{ origin: err.providerOrigin }] : [] },
           `${err.message}\nClick to sign in again.`,
         );
       case 'cancelled':
