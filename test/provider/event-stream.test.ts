@@ -1,8 +1,9 @@
 // GET /-/events, the signed-in user's change stream: a write made through another process on the
 // same data reaches a stream it did not pass through, and so does the use of one of the user's
-// tokens (which the store's change version leaves out); deleting or revoking the stream's token
-// ends the stream; at most DEFAULT_CHANGE_FEED_OPTIONS.maxPerUser streams per user, under
-// parallel openings too; who may open one.
+// tokens (which the store's change version leaves out); deleting, revoking or regenerating the
+// stream's token, or narrowing its scopes, ends the stream; at most
+// DEFAULT_CHANGE_FEED_OPTIONS.maxPerUser streams per user, under parallel openings too; who may
+// open one.
 import * as assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
@@ -110,6 +111,30 @@ describe('change stream (GET /-/events)', function () {
       await stream.ended;
       const check = await t.api.get('/user', { token: listener.token });
       assert.equal(check.status, 401);
+    });
+
+    it('ends when its token is regenerated (the secret it was opened with stops working)', async () => {
+      const user = await createUser(t);
+      const session = await signIn(t, user, ['admin:token', 'user']);
+      const listener = await createClassicToken(t, user, { name: 'regenerated listener', scopes: ['read:user'] });
+      const stream = await open(t.provider.url, listener.token);
+      await stream.next('ready', 0);
+      const regen = await t.api.post(`/user/personal-access-tokens/${listener.id}/regenerate`, { token: session.token, body: {} });
+      assert.equal(regen.status, 200, regen.text);
+      assert.equal((await t.api.get('/user', { token: listener.token })).status, 401, 'the old secret no longer works');
+      await stream.ended;
+    });
+
+    it('ends when its token no longer has a scope that may read the user', async () => {
+      const user = await createUser(t);
+      const session = await signIn(t, user, ['admin:token', 'user']);
+      const listener = await createClassicToken(t, user, { name: 'narrowed listener', scopes: ['read:user', 'repo'] });
+      const stream = await open(t.provider.url, listener.token);
+      await stream.next('ready', 0);
+      const narrowed = await t.api.patch(`/user/personal-access-tokens/${listener.id}`, { token: session.token, body: { scopes: ['repo'] } });
+      assert.equal(narrowed.status, 200, narrowed.text);
+      assert.equal((await open(t.provider.url, listener.token)).status, 403, 'a new stream is refused');
+      await stream.ended;
     });
 
     it(`holds at most ${DEFAULT_CHANGE_FEED_OPTIONS.maxPerUser} open streams per user, even opened in parallel; closing one frees a place`, async () => {

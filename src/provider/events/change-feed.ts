@@ -5,11 +5,13 @@
 //  - per listening user, the latest last use of their tokens (TokenStore.latestUse: usage is
 //    bookkeeping the change version leaves out on purpose),
 // and sends `changed` to the streams concerned. When the version moved, each stream's own token is
-// read again: a deleted, revoked or expired token ends its stream. At most `maxPerUser` streams
+// read again: a deleted, revoked, expired or regenerated token (its secret replaced), or one that
+// may no longer open a stream (narrowed scopes), ends its stream. At most `maxPerUser` streams
 // per user. No timer runs while nobody listens.
 import type { Clock } from '../clock';
 import { HttpError } from '../http/errors';
 import type { Store } from '../store/store';
+import type { TokenRecord } from '../store/tokens';
 
 interface ChangeFeedOptions {
   tickMs: number;
@@ -23,6 +25,10 @@ export const DEFAULT_CHANGE_FEED_OPTIONS: Readonly<ChangeFeedOptions> = { tickMs
 export interface ChangeListener {
   readonly userId: number;
   readonly tokenId: number;
+  /** The digest of the secret the stream was opened with: a regeneration (a new secret) ends the stream. */
+  readonly tokenDigest: string;
+  /** Whether the token as it is now may still hold the stream (e.g. its scopes were narrowed); read again when the store changes. */
+  admits(token: TokenRecord): boolean;
   /** When the stream's token expires (ms since the epoch; undefined = never). */
   expiresAt: number | undefined;
   changed(): void;
@@ -140,14 +146,21 @@ export class ChangeFeed {
     }
   }
 
-  /** Ends the streams whose token is gone, revoked or expired. */
+  /** Ends the streams whose token is gone, revoked, expired, regenerated or no longer admitted. */
   private async dropDeadTokens(): Promise<void> {
     const ids = [...new Set([...this.listeners].map((l) => l.tokenId))];
     const live = new Map((await this.store.tokens.byIds(ids)).map((t) => [t.id, t]));
     const now = this.clock.now().getTime();
     for (const l of [...this.listeners]) {
       const t = live.get(l.tokenId);
-      const works = !!t && t.status !== 'revoked' && t.status !== 'expired' && t.status !== 'denied' && (!t.expiresAt || t.expiresAt.getTime() > now);
+      const works =
+        !!t &&
+        t.status !== 'revoked' &&
+        t.status !== 'expired' &&
+        t.status !== 'denied' &&
+        (!t.expiresAt || t.expiresAt.getTime() > now) &&
+        t.hashedToken === l.tokenDigest &&
+        l.admits(t);
       if (!works) this.end(l);
       else l.expiresAt = t.expiresAt?.getTime();
     }

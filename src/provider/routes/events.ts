@@ -7,9 +7,15 @@ import type { ServerResponse } from 'node:http';
 import type { ChangeEventJson, ChangeEventName } from '../../shared/api/events';
 import { EVENTS_PATH } from '../../shared/api/events';
 import { principalOf } from '../authz/authorize';
+import { missingScopeDenial } from '../authz/guards';
+import type { AuthRequirement } from '../authz/requirement';
 import type { ProviderContext } from '../context';
 import { ChangeFeed, type ChangeListener } from '../events/change-feed';
 import { HttpError } from '../http/errors';
+
+/** Who may open a stream; a stream whose token no longer has one of these scopes ends. */
+const EVENTS_SCOPES = ['admin:token', 'read:user'] as const;
+const EVENTS_AUTH: AuthRequirement = { classicScopes: EVENTS_SCOPES, tokenOnly: true };
 
 /** How long a client waits before reconnecting after the stream ends (the SSE `retry:` field). */
 const RETRY_MS = 2000;
@@ -22,7 +28,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ProviderContext):
   const feed = new ChangeFeed(ctx.store, ctx.clock, (m) => ctx.log('warn', m));
   app.addHook('onClose', async () => feed.close());
 
-  app.get(EVENTS_PATH, { config: { auth: { classicScopes: ['admin:token', 'read:user'], tokenOnly: true } } }, async (request, reply) => {
+  app.get(EVENTS_PATH, { config: { auth: EVENTS_AUTH } }, async (request, reply) => {
     const { user, token } = principalOf(request);
     if (!token) throw new HttpError(401, 'Requires authentication');
     // HEAD (Fastify answers it with this handler): the head of a stream, and no stream.
@@ -38,6 +44,8 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ProviderContext):
     const listener: ChangeListener = {
       userId: user.id,
       tokenId: token.id,
+      tokenDigest: token.hashedToken,
+      admits: (current) => current.kind === 'classic' && missingScopeDenial(current.scopes, EVENTS_SCOPES) === undefined,
       expiresAt: token.expiresAt?.getTime(),
       changed: () => write(frame('changed', { seq: ++seq })),
       heartbeat: () => write(': heartbeat\n\n'),
