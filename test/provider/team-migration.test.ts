@@ -5,10 +5,11 @@
 // the audit log and the repositories; a second migration into the same database is refused.
 // A --from without tessera.db is refused with nothing made; the source's data key is only read
 // (--from-key for one kept elsewhere, as the extension keeps it); the URL may come from
-// TESSERA_DATABASE_URL; an id deleted before the move is never given again.
+// TESSERA_DATABASE_URL; an id deleted before the move is never given again. A migration that fails
+// or is interrupted (SIGINT, SIGTERM) mid-way leaves no repository and no row behind.
 // Every table of either engine is copied or deliberately skipped.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
@@ -19,7 +20,7 @@ import { Client } from 'pg';
 import { ManualClock } from '../../src/provider/clock';
 import { openSqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
 import { runMigrateCommand } from '../../src/provider/team-migration/migrate-command';
-import { COPIED_TABLES, POSTGRES_ONLY_TABLES, SKIPPED_TABLES } from '../../src/provider/team-migration/table-copy';
+import { COPIED_TABLES, pgDataCount, POSTGRES_ONLY_TABLES, SKIPPED_TABLES } from '../../src/provider/team-migration/table-copy';
 import { createUser } from '../builders/users';
 import { freshOtp } from '../builders/totp';
 import { enableTwoFactor } from '../builders/two-factor';
@@ -29,7 +30,10 @@ import { addMember, createOrg } from '../builders/orgs';
 import { createRepo } from '../builders/repos';
 import { pollToken, startDevice } from './helpers/device-flow';
 import { startTestProvider, TestProvider } from './helpers/provider';
+import { guardProcessGroup } from './helpers/provider-process';
 import { newTestDatabaseUrl } from './helpers/test-database';
+
+const CLI = path.resolve(__dirname, '../../src/provider/cli.js');
 
 describe('tessera migrate: an embedded provider into a team database', function () {
   this.timeout(120_000);
@@ -264,6 +268,58 @@ describe('tessera migrate: an embedded provider into a team database', function 
     const again = await migrate(['--from', fromDir, '--to', url, '--data', teamDir, '--repos', reposDir]);
     assert.equal(again.code, 0, again.err);
     assert.match(again.out, /bare repositories\s+2\n/);
+  });
+
+  it('Ctrl-C (SIGINT) or SIGTERM mid-way undoes the migration: nothing committed, the repositories folder empty, a rerun succeeds', async () => {
+    const fromDir = path.join(tmp, 'embedded-interrupted');
+    const embedded = await startTestProvider({ dataDir: fromDir, databaseUrl: undefined });
+    await createUser(embedded);
+    const s = await newSession(embedded);
+    const names = ['one', 'two', 'three'];
+    for (const name of names) await createRepo(embedded, s, undefined, name);
+    await embedded.close();
+    const url = await newTestDatabaseUrl();
+    const reposDir = path.join(tmp, 'interrupted-repos');
+    const teamDir = path.join(tmp, 'interrupted-team');
+    const args = ['migrate', '--from', fromDir, '--data', teamDir, '--repos', reposDir];
+    const holder = new Client({ connectionString: url });
+    await holder.connect();
+    try {
+      for (const [signal, table, code] of [
+        ['SIGINT', 'audit_events', 130],
+        ['SIGTERM', 'repositories', 143],
+      ] as const) {
+        // The test holds `table` against writes (reads go on): the migration copies every
+        // repository, then the rows up to `table`, and waits there, in its transaction.
+        await holder.query('BEGIN');
+        await holder.query(`LOCK TABLE ${table} IN SHARE MODE`);
+        const child = spawn(process.execPath, [CLI, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TESSERA_DATABASE_URL: url } });
+        guardProcessGroup(child);
+        let output = '';
+        child.stdout!.on('data', (d) => (output += d));
+        child.stderr!.on('data', (d) => (output += d));
+        const exited = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+        for (;;) {
+          const waiting = (await holder.query(`SELECT 1 FROM pg_locks WHERE NOT granted AND relation = '${table}'::regclass`)).rows.length > 0;
+          const copied = await readdir(path.join(reposDir, s.user.login)).catch(() => [] as string[]);
+          if (waiting && copied.length === names.length) break;
+          assert.equal(child.exitCode, null, `migrate ended before it was held: ${output}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        child.kill(signal);
+        assert.equal(await exited, code, output);
+        assert.match(output, new RegExp(`tessera migrate: interrupted \\(${signal}\\): nothing was committed to the team database and the repositories folder .*interrupted-repos is empty again`));
+        assert.deepEqual(await readdir(reposDir), [], `no repository left behind by the ${signal}ed run`);
+        for (const t of COPIED_TABLES) assert.equal(await pgDataCount(holder, t), 0, `${t}: nothing committed`);
+        await holder.query('ROLLBACK');
+      }
+    } finally {
+      await holder.end();
+    }
+    const again = await migrate(args.slice(1), { TESSERA_DATABASE_URL: url });
+    assert.equal(again.code, 0, again.err);
+    assert.match(again.out, /bare repositories\s+3\n/);
+    assert.deepEqual((await readdir(path.join(reposDir, s.user.login))).sort(), names.map((n) => `${n}.git`).sort());
   });
 
   it('lists every table of either engine as copied or deliberately skipped', async () => {

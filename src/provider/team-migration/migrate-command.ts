@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { parseCommandArgs } from '../cli-args';
 import { keyFileAt, keyFileSource } from '../secrets/data-key';
 import { databaseUrlOption } from '../store/postgres/url';
-import { migrateToTeam, TeamMigrationOptions } from './migrate-to-team';
+import { MigrationInterrupted, migrateToTeam, TeamMigrationOptions } from './migrate-to-team';
 
 export const MIGRATE_USAGE = `       tessera migrate --from DATA_DIR [--to postgres://USER@HOST/DB] [--data TEAM_DIR] [--repos DIR]
                        [--from-key FILE]
@@ -63,8 +63,24 @@ export async function runMigrateCommand(
     io.err((err as Error).message);
     return 2;
   }
+  // Ctrl-C (SIGINT) or SIGTERM undoes the migration as a failure does, instead of ending the
+  // process with repositories half copied into --repos (a second run would then refuse the folder).
+  const interruption = new AbortController();
+  let signalled: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      io.err(`tessera migrate: ${signal}: still undoing the migration, please wait`);
+      return;
+    }
+    signalled = signal;
+    io.err(`tessera migrate: ${signal}: stopping; undoing what was copied`);
+    interruption.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
-    const summary = await migrateToTeam(opts);
+    const summary = await migrateToTeam({ ...opts, signal: interruption.signal });
+    if (signalled) io.err(`tessera migrate: the ${signalled} came after the commit: the migration is complete`);
     io.out('Migrated into the team database:');
     for (const [table, n] of Object.entries(summary.rows)) io.out(`  ${table.padEnd(26)} ${n}`);
     io.out(`  ${'bare repositories'.padEnd(26)} ${summary.repositories}`);
@@ -72,7 +88,21 @@ export async function runMigrateCommand(
     io.out('Every count matches the source.');
     return 0;
   } catch (err) {
-    io.err(`tessera migrate: ${(err as Error).message}`);
-    return 1;
+    if (!signalled) {
+      io.err(`tessera migrate: ${(err as Error).message}`);
+      return 1;
+    }
+    if (err instanceof MigrationInterrupted) {
+      io.err(
+        `tessera migrate: interrupted (${signalled}): nothing was committed to the team database and the repositories ` +
+          `folder ${opts.reposDir} is empty again; run the same command to start over.`,
+      );
+    } else {
+      io.err(`tessera migrate: interrupted (${signalled}), and then: ${(err as Error).message}`);
+    }
+    return 128 + (signalled === 'SIGINT' ? 2 : 15);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

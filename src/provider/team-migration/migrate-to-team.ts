@@ -2,6 +2,8 @@
 // it) into an empty team database on PostgreSQL and a repositories folder. Every row keeps its id,
 // so tokens (stored as digests) keep working, OAuth-issued ones still linked to their app; TOTP
 // secrets are re-encrypted under the team's data key. Refuses a target that holds any data; checks every table's count once committed.
+// The bare repositories are copied, then the rows, in one transaction: a failure or an interruption
+// (`signal`) before the commit rolls the rows back and empties the repositories folder again.
 // The source must be an existing data folder (tessera.db in it); nothing is written to it beyond
 // its own pending schema migrations: its data key is only read, never made or rebound (also when
 // the team keeps it, without a team folder).
@@ -41,6 +43,13 @@ export interface TeamMigrationOptions {
    */
   sourceKey?: DataKeySource;
   log?: (line: string) => void;
+  /**
+   * Aborting it (the command's SIGINT/SIGTERM) stops the migration at its next step — the
+   * statement running on the team database is cancelled — and undoes it as a failure is undone:
+   * nothing is committed and the repositories folder is emptied again. Once the commit is under
+   * way it is too late: the migration completes.
+   */
+  signal?: AbortSignal;
 }
 
 interface TeamMigrationSummary {
@@ -58,6 +67,14 @@ class MigrationRefused extends Error {
   }
 }
 
+/** The migration was stopped by `signal` before its commit, and undone: nothing of it is left. */
+export class MigrationInterrupted extends Error {
+  constructor() {
+    super('interrupted before the commit: nothing was committed');
+    this.name = 'MigrationInterrupted';
+  }
+}
+
 async function isEmptyFolder(dir: string): Promise<boolean> {
   try {
     return (await readdir(dir)).length === 0;
@@ -69,6 +86,9 @@ async function isEmptyFolder(dir: string): Promise<boolean> {
 
 export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMigrationSummary> {
   const log = opts.log ?? (() => undefined);
+  const stopIfInterrupted = () => {
+    if (opts.signal?.aborted) throw new MigrationInterrupted();
+  };
   const sourceKey = opts.sourceKey ?? keyFileSource(opts.fromDataDir);
   const teamKey = opts.teamKey ?? keptSourceKey(sourceKey);
   // Checked before anything is opened: opening a missing database would make an empty one (and a
@@ -78,19 +98,31 @@ export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMig
   }
   if (!(await isEmptyFolder(opts.reposDir))) throw new MigrationRefused(`the repositories folder ${opts.reposDir} is not empty`);
   await refuseNonEmptyDatabase(opts.toDatabaseUrl);
+  stopIfInterrupted();
   const db = openDatabase(opts.fromDataDir);
   try {
     const sourceBox = await sourceSecretBox(db, sourceKey, opts.fromDataDir);
     if (opts.teamDir) ensurePrivateDirSync(opts.teamDir);
     const keyDir = opts.teamDir ?? opts.fromDataDir;
+    stopIfInterrupted();
     const target = await openPostgresStore(opts.toDatabaseUrl, { dataKey: teamKey, dataDir: keyDir });
     try {
       const where = `the PostgreSQL database at ${describePostgresUrl(opts.toDatabaseUrl)}`;
       const targetBox = await unlockDataKey(pgDataKeyLedger(target.pool), teamKey, { dataDir: keyDir, database: where, shared: true });
+      stopIfInterrupted();
       const client = await target.pool.connect();
       let broken: Error | undefined;
       let copyingRepositories = false;
+      let committing = false;
       let committed = false;
+      // An interruption cancels the statement the copy waits for (a big insert, a lock), not only
+      // the next step; never the commit.
+      let cancelling: Promise<unknown> | undefined;
+      const backendPid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      const cancel = () => {
+        if (!committing) cancelling ??= target.pool.query('SELECT pg_cancel_backend($1)', [backendPid]).catch(() => undefined);
+      };
+      opts.signal?.addEventListener('abort', cancel, { once: true });
       try {
         // One snapshot of the source, one transaction on the target.
         db.exec('BEGIN');
@@ -116,14 +148,19 @@ export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMig
             two_factor: reseal,
             oauth_device_codes: withoutTicket,
           };
+          // The repositories first, then the rows: the disk copy is the long part, and an
+          // interruption then finds the transaction waiting on nothing but this process.
+          copyingRepositories = true;
+          const repositories = await copyRepositories(db, opts.fromDataDir, opts.reposDir, log, stopIfInterrupted);
           const rows = {} as Record<CopiedTable, number>;
           for (const table of COPIED_TABLES) {
+            stopIfInterrupted();
             await dropSeededRows(client, table);
-            rows[table] = await copyTable(db, client, table, transforms[table]);
+            rows[table] = await copyTable(db, client, table, transforms[table], stopIfInterrupted);
             log(`copied ${table}: ${rows[table]}`);
           }
-          copyingRepositories = true;
-          const repositories = await copyRepositories(db, opts.fromDataDir, opts.reposDir, log);
+          stopIfInterrupted();
+          committing = true;
           await client.query('COMMIT');
           committed = true;
           for (const table of COPIED_TABLES) {
@@ -132,15 +169,20 @@ export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMig
           }
           return { rows, repositories, reencrypted };
         } catch (err) {
+          await cancelling; // so a cancellation sent late cannot hit the ROLLBACK
           await client.query('ROLLBACK').catch((e: Error) => (broken = e));
           // The records are not in the team database: neither are their repositories (the folder
           // was empty when the migration began), so running it again finds the folder empty.
           if (copyingRepositories && !committed) await emptyFolder(opts.reposDir);
+          // A statement cancelled by the interruption fails with its own error: say why.
+          if (opts.signal?.aborted && !committed) throw new MigrationInterrupted();
           throw err;
         } finally {
           db.exec('ROLLBACK');
         }
       } finally {
+        opts.signal?.removeEventListener('abort', cancel);
+        await cancelling;
         client.release(broken);
       }
     } finally {
@@ -219,7 +261,13 @@ async function emptyFolder(dir: string): Promise<void> {
 }
 
 /** Copies the bare repository of every repository record; returns how many. */
-async function copyRepositories(db: DatabaseSync, fromDataDir: string, reposDir: string, log: (line: string) => void): Promise<number> {
+async function copyRepositories(
+  db: DatabaseSync,
+  fromDataDir: string,
+  reposDir: string,
+  log: (line: string) => void,
+  stopIfInterrupted: () => void,
+): Promise<number> {
   let copied = 0;
   const records = db
     .prepare(
@@ -231,6 +279,7 @@ async function copyRepositories(db: DatabaseSync, fromDataDir: string, reposDir:
   ensurePrivateDirSync(reposDir);
   const from = defaultRepositoriesRoot(fromDataDir);
   for (const r of records) {
+    stopIfInterrupted();
     const to = repositoryPath(reposDir, r.owner, r.name);
     ensurePrivateDirSync(path.dirname(to));
     try {

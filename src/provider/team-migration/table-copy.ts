@@ -98,7 +98,14 @@ export async function pgCount(client: { query: PoolClient['query'] }, table: Cop
  * Inserts every row of `table` (through `transform`, e.g. to re-encrypt a secret) and moves the
  * table's id sequence past the copied ids. Returns the number of rows copied.
  */
-export async function copyTable(db: DatabaseSync, client: PoolClient, table: CopiedTable, transform: (row: Row) => Row = (r) => r): Promise<number> {
+export async function copyTable(
+  db: DatabaseSync,
+  client: PoolClient,
+  table: CopiedTable,
+  transform: (row: Row) => Row = (r) => r,
+  /** Called before each batch: throws to stop the copy (an interrupted migration). */
+  beforeBatch: () => void = () => undefined,
+): Promise<number> {
   const columns = await pgColumns(client, table);
   const rows = db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all() as Row[];
   if (rows.length > 0) {
@@ -107,6 +114,7 @@ export async function copyTable(db: DatabaseSync, client: PoolClient, table: Cop
     if (missing.length) throw new Error(`the PostgreSQL table ${table} has no column ${missing.join(', ')}: are both at the same schema version?`);
     const list = names.map((n) => `"${n}"`).join(', ');
     for (let i = 0; i < rows.length; i += BATCH) {
+      beforeBatch();
       const batch = rows.slice(i, i + BATCH).map(transform);
       const values: unknown[] = [];
       const tuples = batch.map((row) => `(${names.map((n) => `$${values.push(pgValue(row[n]))}`).join(', ')})`);
