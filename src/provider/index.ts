@@ -146,7 +146,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   let caCertPath: string | undefined;
   let caCertPem: string | undefined;
   if (tlsMode === 'auto') {
-    const ca = await ensureLocalCa(dataDir, names.map((n) => n.name));
+    const ca = await ensureLocalCa(dataDir, names.map((n) => n.name), log);
     https = { cert: ca.certPem, key: ca.keyPem };
     caCertPath = ca.caCertPath;
     caCertPem = ca.caCertPem;

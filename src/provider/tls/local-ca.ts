@@ -17,7 +17,9 @@ import { ensurePrivateDirSync, PRIVATE_FILE_MODE } from '../secrets/private-file
 import type * as CertificateIssuer from './certificate-issuer';
 import type { IssuingCa } from './certificate-issuer';
 import { BACKDATE_MS, certificateNames, RENEW_BEFORE_MS } from './certificate-profile';
+import type { Logger } from '../logger';
 import { hasNameConstraints, PermittedNames } from './name-constraints';
+import { withStartupLock } from './startup-lock';
 
 export interface LocalCa {
   /** Absolute path of the CA certificate (PEM) that clients should trust. */
@@ -45,13 +47,14 @@ function certificateIssuer(): typeof CertificateIssuer {
 /**
  * Makes (first call) or reuses (later calls) the local CA and server certificate in
  * `${dataDir}/tls/`, for the loopback names and `extraNames` (host names or IP addresses). Safe
- * against several processes starting at once (a lock file).
+ * against several processes starting at once (the lock file `tls/.lock`, ./startup-lock.ts);
+ * `log` hears at once what a start waits for.
  */
-export async function ensureLocalCa(dataDir: string, extraNames: readonly string[] = []): Promise<LocalCa> {
+export async function ensureLocalCa(dataDir: string, extraNames: readonly string[] = [], log?: Logger): Promise<LocalCa> {
   const names = certificateNames(extraNames);
   const dir = path.resolve(dataDir, 'tls');
   ensurePrivateDirSync(dir);
-  return withDirectoryLock(dir, async () => {
+  return withStartupLock(path.join(dir, '.lock'), 'making or checking the local CA', async () => {
     const files = {
       caCert: path.join(dir, LOCAL_CA_FILES.caCert),
       caKey: path.join(dir, LOCAL_CA_FILES.caKey),
@@ -79,7 +82,7 @@ export async function ensureLocalCa(dataDir: string, extraNames: readonly string
     for (const file of Object.values(files)) await fsp.chmod(file, PRIVATE_FILE_MODE);
 
     return { caCertPath: files.caCert, caCertPem: ca.certPem, certPem: server.certPem, keyPem: server.keyPem };
-  });
+  }, log);
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {
@@ -158,36 +161,5 @@ async function writeFileAtomic(file: string, content: string): Promise<void> {
   } catch (err) {
     await fsp.rm(tmp, { force: true });
     throw err;
-  }
-}
-
-const LOCK_STALE_MS = 30_000;
-const LOCK_WAIT_MS = 60_000;
-
-/** Serializes CA creation between processes (several VS Code windows may start providers at once). */
-async function withDirectoryLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
-  const lock = path.join(dir, '.lock');
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      const handle = await fsp.open(lock, 'wx', PRIVATE_FILE_MODE);
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const stat = await fsp.stat(lock).catch(() => undefined);
-      if (stat && Date.now() - stat.mtimeMs > LOCK_STALE_MS) {
-        await fsp.rm(lock, { force: true }); // left behind by a process that died while holding it
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the TLS lock ${lock}`);
-      await new Promise((resolve) => setTimeout(resolve, 50 + crypto.randomInt(100)));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    await fsp.rm(lock, { force: true });
   }
 }
