@@ -21,7 +21,8 @@ export const MIGRATE_USAGE = `       tessera migrate --from DATA_DIR [--to postg
                   it the team keeps the source's key (DATA_DIR/secret.key, or --from-key FILE),
                   which must exist. --from-key FILE: the source's data key (base64, as in
                   secret.key) when it is not DATA_DIR/secret.key (the extension keeps its key in
-                  VS Code's secret storage).`;
+                  VS Code's secret storage). A run that fails or is interrupted (Ctrl-C) before
+                  its commit is undone (the repositories folder emptied again): run it again.`;
 
 function parseMigrateArgs(argv: string[], cwd: string, env: NodeJS.ProcessEnv): TeamMigrationOptions {
   const { values, positionals } = parseCommandArgs({
