@@ -290,7 +290,8 @@ describe('tessera migrate: an embedded provider into a team database', function 
         ['SIGTERM', 'repositories', 143],
       ] as const) {
         // The test holds `table` against writes (reads go on): the migration copies every
-        // repository, then the rows up to `table`, and waits there, in its transaction.
+        // repository, then the rows up to `table`, and waits there, in its transaction (for at
+        // most its lock_timeout, 5 s: the signal is sent as soon as the wait is seen).
         await holder.query('BEGIN');
         await holder.query(`LOCK TABLE ${table} IN SHARE MODE`);
         const child = spawn(process.execPath, [CLI, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TESSERA_DATABASE_URL: url } });

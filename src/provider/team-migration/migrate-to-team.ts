@@ -148,8 +148,8 @@ export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMig
             two_factor: reseal,
             oauth_device_codes: withoutTicket,
           };
-          // The repositories first, then the rows: the disk copy is the long part, and an
-          // interruption then finds the transaction waiting on nothing but this process.
+          // The repositories first (the long part, on disk), then the rows: the transaction
+          // writes, and holds the locks of its writes, only for the short end of the run.
           copyingRepositories = true;
           const repositories = await copyRepositories(db, opts.fromDataDir, opts.reposDir, log, stopIfInterrupted);
           const rows = {} as Record<CopiedTable, number>;
