@@ -29,7 +29,8 @@ export function hidePasswordsFromProcessList(argv: readonly string[], warn: (lin
   process.title = ['tessera', ...shown].join(' ');
   warn(
     'tessera: the database URL on the command line carries a password, which other users of this host can read in the ' +
-      'process list (hidden from it now, but not while tessera started): give the URL in TESSERA_DATABASE_URL instead, ' +
+      "process list (hidden from tessera's own entry now, but not while it started, nor from a launcher such as npx or a " +
+      "shell script that keeps its own command line): give the URL in TESSERA_DATABASE_URL instead, " +
       'or the password in PGPASSWORD or ~/.pgpass.',
   );
 }
