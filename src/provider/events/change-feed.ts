@@ -4,9 +4,10 @@
 //    process on the same SQLite file, or another replica through PostgreSQL's NOTIFY), and
 //  - per listening user, the latest last use of their tokens (TokenStore.latestUse: usage is
 //    bookkeeping the change version leaves out on purpose),
-// and sends `changed` to the streams concerned. When the version moved, each stream's own token is
-// read again: a deleted, revoked, expired or regenerated token (its secret replaced), or one that
-// may no longer open a stream (narrowed scopes), ends its stream. At most `maxPerUser` streams
+// and sends `changed` to the streams concerned. When the version moved, or while the store cannot
+// tell (the version is undefined: a replica whose listening connection is lost, for one), each
+// stream's own token is read again: a deleted, revoked, expired or regenerated token (its secret
+// replaced), or one that may no longer open a stream (narrowed scopes), ends its stream. At most `maxPerUser` streams
 // per user. No timer runs while nobody listens.
 import type { Clock } from '../clock';
 import { HttpError } from '../http/errors';
@@ -129,7 +130,9 @@ export class ChangeFeed {
           notify.add(userId);
         }
       }
-      if (moved) await this.dropDeadTokens();
+      // Undefined: the store cannot tell whether anything changed (PostgreSQL: not listening, or
+      // its listening connection unconfirmed), so the tokens are read again on every tick until it can.
+      if (moved || version === undefined) await this.dropDeadTokens();
       const now = this.clock.now().getTime();
       for (const l of [...this.listeners]) {
         if (l.expiresAt !== undefined && l.expiresAt <= now) this.end(l);

@@ -17,6 +17,10 @@ export interface PostgresProxy {
   via(url: string): string;
   /** Whether an open connection that has sent LISTEN still passes data. */
   listening(): boolean;
+  /** The local ports of the proxy's connections to the server for the open connections that sent LISTEN (pg_stat_activity's client_port). */
+  listeningServerPorts(): number[];
+  /** While on, a connection that sends LISTEN is closed at once (both ways), before the server sees it. */
+  refuseListening(on: boolean): void;
   /** Silences every open connection that has sent LISTEN; answers how many. */
   silenceListening(): number;
   /**
@@ -32,12 +36,20 @@ export interface PostgresProxy {
 export async function startPostgresProxy(targetPort: number): Promise<PostgresProxy> {
   const pairs: Pair[] = [];
   let loseAnswerTo: string | undefined;
+  let refuseListening = false;
   const proxy = net.createServer((client) => {
     const server = net.connect(targetPort, '127.0.0.1');
     const pair: Pair = { client, server, listens: false, silent: false, loseAnswer: false };
     pairs.push(pair);
     client.on('data', (d) => {
-      if (d.includes('LISTEN tessera_changes')) pair.listens = true;
+      if (d.includes('LISTEN tessera_changes')) {
+        if (refuseListening) {
+          client.destroy();
+          server.destroy();
+          return;
+        }
+        pair.listens = true;
+      }
       if (loseAnswerTo !== undefined && d.includes(loseAnswerTo)) {
         loseAnswerTo = undefined;
         pair.loseAnswer = true;
@@ -65,6 +77,10 @@ export async function startPostgresProxy(targetPort: number): Promise<PostgresPr
   return {
     via: (url) => url.replace(/:\d+\//, `:${port}/`),
     listening: () => live().length > 0,
+    listeningServerPorts: () => live().map((p) => p.server.localPort!),
+    refuseListening(on) {
+      refuseListening = on;
+    },
     silenceListening() {
       const listening = live();
       for (const p of listening) p.silent = true;
