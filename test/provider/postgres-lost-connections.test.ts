@@ -1,12 +1,19 @@
 // Team mode when the server ends a replica's connections (pg_terminate_backend, a failover): the
 // connection that LISTENs for other replicas' changes, while no new one listens yet, still lets a
-// change stream end when its token is deleted at another replica.
+// change stream end when its token is deleted at another replica; and a repository lock whose
+// connection ended is known lost by its holder, whose operation fails busy instead of going on
+// unlocked beside the replica that took the lock meanwhile.
 import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { Client } from 'pg';
+import { repositoryPath } from '../../src/provider/git/bare-repos';
+import { repositoriesRoot } from '../../src/provider/repos/repositories-root';
+import type { PostgresStore } from '../../src/provider/store/postgres/postgres-store';
 import { createUser } from '../builders/users';
 import { newSession } from '../builders/sessions';
 import { createClassicToken } from '../builders/tokens';
 import { openEventStream, type OpenStream } from './helpers/event-stream';
+import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
 import { startPostgresProxy } from './helpers/postgres-proxy';
 import { memoryKeySource, usePostgres } from './helpers/postgres-stores';
 import { startTestProvider, TestProvider } from './helpers/provider';
@@ -63,6 +70,116 @@ describe('team mode: connections the server ends', function () {
       await a?.close();
       await proxy.close();
       await killer.end();
+    }
+  });
+
+  it('a repository lock whose connection the server ends is known lost: the rename holding it fails 503 and moves nothing, and the rename at another replica that took the lock meanwhile runs alone', async () => {
+    const url = await pg.newDatabase();
+    const a = await startInProcessProvider({ databaseUrl: url });
+    const b = await startInProcessProvider({ databaseUrl: url, dataDir: a.dataDir });
+    const killer = new Client({ connectionString: url.replace(/\/[^/]+$/, '/postgres') });
+    await killer.connect();
+    try {
+      const s = await newSession(a);
+      const me = s.user.login;
+      const onDisk = (name: string) => existsSync(repositoryPath(repositoriesRoot(a.ctx), me, name));
+      const made = await a.api.post('/user/repos', { token: s.token, body: { name: 'locked', auto_init: true } });
+      assert.equal(made.status, 201, made.text);
+      /** Holds the replica's next repository operation just after it took the lock. */
+      const holdInsideLock = (t: InProcessProvider) => {
+        const store = t.store as PostgresStore;
+        const withLock = store.withRepositoryLock.bind(store);
+        let release!: () => void;
+        const gate = new Promise<void>((r) => (release = r));
+        const state = { arrived: 0, release };
+        store.withRepositoryLock = (id, fn) =>
+          withLock(id, async (locked) => {
+            state.arrived++;
+            await gate;
+            return fn(locked);
+          });
+        return state;
+      };
+      const db = new URL(url).pathname.slice(1);
+      const lockHolders = async () =>
+        (
+          await killer.query<{ pid: number }>(
+            `SELECT l.pid FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND l.granted AND d.datname = $1`,
+            [db],
+          )
+        ).rows.map((r) => r.pid);
+
+      const atA = holdInsideLock(a);
+      const renameAtA = a.api.patch(`/repos/${me}/locked`, { token: s.token, body: { name: 'renamed-at-a' } });
+      await until(() => atA.arrived === 1);
+      const [holder] = await lockHolders();
+      assert.ok(holder, "A's lock connection holds the repository's lock");
+      await killer.query('SELECT pg_terminate_backend($1)', [holder]);
+      while ((await lockHolders()).length) await new Promise((r) => setTimeout(r, 10));
+
+      const atB = holdInsideLock(b);
+      const renameAtB = b.api.patch(`/repos/${me}/locked`, { token: s.token, body: { name: 'renamed-at-b' } });
+      await until(() => atB.arrived === 1); // B took the lock A lost
+      atA.release();
+      const resA = await renameAtA;
+      assert.equal(resA.status, 503, resA.text);
+      assert.equal(resA.headers.get('retry-after'), '1');
+      assert.deepEqual([onDisk('locked'), onDisk('renamed-at-a')], [true, false], 'A moved nothing');
+      atB.release();
+      const resB = await renameAtB;
+      assert.equal(resB.status, 200, resB.text);
+      assert.equal(resB.json.name, 'renamed-at-b');
+      assert.deepEqual([onDisk('locked'), onDisk('renamed-at-a'), onDisk('renamed-at-b')], [false, false, true]);
+      const refs = await b.api.call('GET', `${b.provider.url}/${me}/renamed-at-b.git/info/refs?service=git-upload-pack`, { basic: { login: me, password: s.token } });
+      assert.equal(refs.status, 200);
+      assert.match(refs.text, /refs\/heads\/main/, 'the data is at the name the record has');
+      const again = await a.api.patch(`/repos/${me}/renamed-at-b`, { token: s.token, body: { name: 'renamed-at-a' } });
+      assert.equal(again.status, 200, 'A takes repository locks again: ' + again.text);
+    } finally {
+      await killer.end();
+      await b.close();
+      await a.close();
+    }
+  });
+
+  it('a repository lock lost while its rename waits to change the record: the change fails 503 and the bare repository goes back to the name the record kept', async () => {
+    const url = await pg.newDatabase();
+    const a = await startInProcessProvider({ databaseUrl: url });
+    const killer = new Client({ connectionString: url.replace(/\/[^/]+$/, '/postgres') });
+    const rowHolder = new Client({ connectionString: url });
+    await Promise.all([killer.connect(), rowHolder.connect()]);
+    try {
+      const s = await newSession(a);
+      const me = s.user.login;
+      const onDisk = (name: string) => existsSync(repositoryPath(repositoriesRoot(a.ctx), me, name));
+      const made = await a.api.post('/user/repos', { token: s.token, body: { name: 'waits', auto_init: true } });
+      assert.equal(made.status, 201, made.text);
+      // The record's row locked from outside: the rename moves the bare repository, then its UPDATE waits.
+      await rowHolder.query('BEGIN');
+      await rowHolder.query('SELECT id FROM repositories WHERE id = $1 FOR UPDATE', [made.json.id]);
+      const rename = a.api.patch(`/repos/${me}/waits`, { token: s.token, body: { name: 'moved' } });
+      const db = new URL(url).pathname.slice(1);
+      let waiting: number | undefined;
+      while (!waiting) {
+        const rows = await killer.query<{ pid: number }>(
+          `SELECT a.pid FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'advisory' AND l.granted
+           WHERE a.datname = $1 AND a.wait_event_type = 'Lock'`,
+          [db],
+        );
+        waiting = rows.rows[0]?.pid;
+      }
+      assert.ok(onDisk('moved') && !onDisk('waits'), 'the bare repository was moved before the record changes');
+      await killer.query('SELECT pg_terminate_backend($1)', [waiting]);
+      const res = await rename;
+      await rowHolder.query('ROLLBACK');
+      assert.equal(res.status, 503, res.text);
+      assert.deepEqual([onDisk('waits'), onDisk('moved')], [true, false], 'back at the name the record kept');
+      const rec = await a.api.get(`/repos/${me}/waits`, { token: s.token });
+      assert.deepEqual([rec.status, rec.json.name], [200, 'waits']);
+    } finally {
+      await rowHolder.end();
+      await killer.end();
+      await a.close();
     }
   });
 });

@@ -93,7 +93,8 @@ describe('repository rename under concurrency', function () {
   it('a rename whose commit is reported failed after it happened (connection lost at COMMIT) leaves the bare repository at the new name the record has', async () => {
     const [x, y] = ['unknown-x', 'unknown-y'];
     await createWithReadme(x);
-    const store = t.store as unknown as { transaction: (fn: (tx: never) => Promise<unknown>) => Promise<unknown> };
+    // On the store's class: on PostgreSQL the rename's transaction runs on the store the lock hands it (another instance).
+    const store = Object.getPrototypeOf(t.store) as { transaction: (fn: (tx: never) => Promise<unknown>) => Promise<unknown> };
     const transaction = store.transaction;
     // The next transaction (the rename's, or on SQLite the repository lock's) commits, then reports a failure.
     store.transaction = async function (this: unknown, fn) {

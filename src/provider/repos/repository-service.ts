@@ -123,9 +123,10 @@ async function currentRecord(store: Store, rec: RepositoryResourceRecord): Promi
  * (nothing to move when it is not on disk yet; a case-only change keeps its path). Returns how to
  * undo it should the record not change: the record is read again first — a failed COMMIT may
  * have happened after all — and the bare repository goes back only if the record kept its old
- * name (when the record cannot be read, nothing moves: better a logged split than a guessed one).
+ * name. When the record cannot be read through `store`, nothing moves and the undo answers false
+ * (better a split than a guessed move): the caller tries again with another store or logs it.
  */
-async function moveBareRepository(ctx: ProviderContext, rec: RepositoryResourceRecord, name: string): Promise<((store: Store) => Promise<void>) | undefined> {
+async function moveBareRepository(ctx: ProviderContext, rec: RepositoryResourceRecord, name: string): Promise<((store: Store) => Promise<boolean>) | undefined> {
   const root = repositoriesRoot(ctx);
   const from = { owner: rec.owner.login, name: rec.repository.name };
   const to = { owner: rec.owner.login, name };
@@ -142,13 +143,14 @@ async function moveBareRepository(ctx: ProviderContext, rec: RepositoryResourceR
     try {
       now = await store.repositories.byId(rec.repository.id);
     } catch (err) {
-      ctx.log('error', `PATCH ${rec.fullName}: the rename to ${name} failed and whether its record changed is unknown (${(err as Error).message}): the bare repository stays at the new name`);
-      return;
+      ctx.log('warn', `PATCH ${rec.fullName}: the rename to ${name} failed and its record could not be read (${(err as Error).message})`);
+      return false;
     }
-    if (now && now.name.toLowerCase() === name.toLowerCase()) return; // committed after all
+    if (now && now.name.toLowerCase() === name.toLowerCase()) return true; // committed after all
     await renameBareRepository(root, to, from).catch((backErr: Error) => {
       ctx.log('error', `PATCH ${rec.fullName}: the rename to ${name} failed and the bare repository could not be moved back (${backErr.message})`);
     });
+    return true;
   };
 }
 
@@ -204,8 +206,9 @@ export async function updateRepository(ctx: ProviderContext, caller: Caller, rec
   try {
     if (!renames) return await change(ctx.store);
     // Set while the bare repository is at the new name and the record may not be: undone (or
-    // found committed) inside the lock, or after it when the lock's own commit failed (SQLite).
-    let undo: ((store: Store) => Promise<void>) | undefined;
+    // found committed) inside the lock, or after it when the lock's own commit failed (SQLite)
+    // or the record could not be read inside it (PostgreSQL: the lock's connection ended).
+    let undo: ((store: Store) => Promise<boolean>) | undefined;
     try {
       return await ctx.store.withRepositoryLock(rec.repository.id, async (store) => {
         await currentRecord(store, rec);
@@ -216,12 +219,14 @@ export async function updateRepository(ctx: ProviderContext, caller: Caller, rec
         } catch (err) {
           const pending = undo;
           undo = undefined;
-          await pending?.(store);
+          if (pending && !(await pending(store))) undo = pending;
           throw err;
         }
       });
     } catch (err) {
-      await undo?.(ctx.store);
+      if (undo && !(await undo(ctx.store))) {
+        ctx.log('error', `PATCH ${rec.fullName}: the rename to ${name} failed and whether its record changed is unknown: the bare repository stays at the new name`);
+      }
       throw err;
     }
   } catch (err) {

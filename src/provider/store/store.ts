@@ -61,9 +61,11 @@ export interface Store {
    * database: renaming or deleting a repository and creating its missing bare repository on disk
    * take it, so none of them acts on a record another one is changing. `fn` gets the store to use
    * meanwhile (it may open transactions on it, but must not use this store). PostgreSQL: a session
-   * advisory lock on a connection of the store's lock pool, apart from the connections `fn` uses
-   * (waits at most the store's lock timeout, then throws a busy error). SQLite: a write transaction (BEGIN IMMEDIATE) held for the whole of `fn`,
-   * so it excludes every other writer of the file, not only this repository's — `fn` must be short.
+   * advisory lock on a connection of the store's lock pool, on which `fn`'s store runs all its
+   * work, so that nothing commits once the server has ended that session (waits at most the
+   * store's lock timeout, then throws a busy error; once the lock is lost, `fn`'s store throws
+   * busy). SQLite: a write transaction (BEGIN IMMEDIATE) held for the whole of `fn`, so it
+   * excludes every other writer of the file, not only this repository's — `fn` must be short.
    * When `fn` rejects, what it wrote through the given store may be rolled back (SQLite).
    */
   withRepositoryLock<T>(id: number, fn: (store: Store) => Promise<T>): Promise<T>;

@@ -37,6 +37,11 @@ export interface InProcessProviderOptions {
   routes?: readonly RouteModule[];
   /** The context's password hasher (e.g. one that counts or holds verifications); default testPasswordHasher(). */
   passwords?: PasswordHasher;
+  /**
+   * A PostgreSQL database of the caller's (kept on close), e.g. for a second replica: pass the
+   * first one's `dataDir` too, so both read one data key and keep one folder of repositories.
+   */
+  databaseUrl?: string;
 }
 
 export async function startInProcessProvider(opts: InProcessProviderOptions = {}): Promise<InProcessProvider> {
@@ -45,7 +50,7 @@ export async function startInProcessProvider(opts: InProcessProviderOptions = {}
     if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
   };
   const clock = opts.clock ?? new ManualClock(Date.now());
-  const databaseUrl = await testDatabaseUrl();
+  const databaseUrl = opts.databaseUrl ?? (await testDatabaseUrl());
   let store: SqliteStore | PostgresStore;
   try {
     store = databaseUrl ? await openPostgresStore(databaseUrl, { dataKey: keyFileSource(dataDir), dataDir }) : await openSqliteStore(dataDir);
@@ -81,7 +86,7 @@ export async function startInProcessProvider(opts: InProcessProviderOptions = {}
       await api.close();
       await app.close();
       await store.close();
-      if (databaseUrl) await dropTestDatabase(databaseUrl);
+      if (databaseUrl && !opts.databaseUrl) await dropTestDatabase(databaseUrl);
       await removeDataDir();
     },
   };

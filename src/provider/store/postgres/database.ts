@@ -2,7 +2,7 @@
 // the one pooled client the transaction runs on. Reads and writes are separate calls so the store
 // knows when this process has changed something (LocalWrites, for Store.changeVersion): an
 // autocommit write counts once it has returned, a transaction's writes once it has committed.
-import type { Pool, PoolClient, QueryResult } from 'pg';
+import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
 import { UniqueViolation } from '../errors';
 import type { Row } from '../sqlite/rows';
 
@@ -77,15 +77,30 @@ function statementName(sql: string): string | undefined {
 }
 
 export class PgDb {
-  /** `tx` set: a transaction on that client. */
+  /** `tx` set: a transaction on that client. `lock` set: every statement runs on that lock connection. */
   private constructor(
     private readonly pool: Pool,
     private readonly writes: LocalWrites,
     private readonly tx?: TxState,
+    private readonly lock?: LockConnection,
   ) {}
 
   static over(pool: Pool, writes: LocalWrites): PgDb {
     return new PgDb(pool, writes);
+  }
+
+  /**
+   * Every statement, and every transaction, on the connection that holds a session lock: a
+   * statement that succeeds ran while the lock was held (the server releases a session's locks
+   * only when asked or when the session ends), and none is sent once the lock is known lost.
+   */
+  static onLock(lock: LockConnection, writes: LocalWrites): PgDb {
+    return new PgDb(lock as unknown as Pool, writes, undefined, lock);
+  }
+
+  /** Whether this runs on a lock connection (PgDb.onLock): it owns no pool. */
+  get onLockConnection(): boolean {
+    return this.lock !== undefined;
   }
 
   get inTransaction(): boolean {
@@ -131,8 +146,9 @@ export class PgDb {
     }
   }
 
-  /** How many times a statement that met a dead pooled connection is sent again. */
+  /** How many times a statement that met a dead pooled connection is sent again (never on a lock's: its lock is gone). */
   private lostConnectionRetries(): number {
+    if (this.lock) return 0;
     return ((this.pool as { options?: { max?: number } }).options?.max ?? 10) + 1;
   }
 
@@ -203,7 +219,7 @@ export class PgDb {
         if (isLostConnection(err)) throw new LostBeforeBegin(err);
         throw err;
       }
-      const out = await fn(new PgDb(this.pool, this.writes, state));
+      const out = await fn(new PgDb(this.pool, this.writes, state, this.lock));
       state.ended = true;
       await client.query('COMMIT');
       return out;
@@ -232,6 +248,60 @@ export class PgDb {
       if (!tx.ended) await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
       throw err;
     }
+  }
+}
+
+/** A session lock held no more: its connection ended. Busy (503 with Retry-After): the client may try again. */
+export class LockLostError extends Error {
+  constructor(what: string, cause: Error | undefined) {
+    super(`the ${what} lock's connection ended (${cause?.message ?? 'closed'}): the lock is lost`);
+  }
+}
+
+/**
+ * A lock pool's connection while it holds a session advisory lock, seen by PgDb.onLock as a pool
+ * of that one connection: its 'error' and 'end' mark the lock lost (the server ended the session,
+ * a failover), and from then on every statement fails with LockLostError instead of being sent.
+ * A transaction on it is one at a time (`connect` waits for the previous one's release).
+ */
+export class LockConnection {
+  lost: LockLostError | undefined;
+  private idle: Promise<void> = Promise.resolve();
+  private readonly onLost = (err?: Error) => {
+    if (this.lost) return;
+    this.lost = new LockLostError(this.what, err);
+    this.log(this.lost.message);
+  };
+
+  constructor(
+    readonly client: PoolClient,
+    private readonly what: string,
+    private readonly log: (message: string) => void,
+  ) {
+    client.on('error', this.onLost);
+    client.on('end', this.onLost);
+  }
+
+  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(config: QueryConfig): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(textOrConfig: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>> {
+    if (this.lost) return Promise.reject(this.lost);
+    return typeof textOrConfig === 'string' ? this.client.query<R>(textOrConfig, values) : this.client.query<R>(textOrConfig);
+  }
+
+  /** For PgDb's transactions: this connection, once no other transaction uses it; release() lets the next one have it. */
+  async connect(): Promise<PoolClient> {
+    const before = this.idle;
+    let release!: () => void;
+    this.idle = new Promise<void>((r) => (release = r));
+    await before;
+    return { query: (textOrConfig: string | QueryConfig, values?: unknown[]) => this.query(textOrConfig as string, values), release } as unknown as PoolClient;
+  }
+
+  /** Stops listening (before the connection goes back to its pool, or is closed). */
+  detach(): void {
+    this.client.removeListener('error', this.onLost);
+    this.client.removeListener('end', this.onLost);
   }
 }
 
@@ -279,6 +349,7 @@ const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOU
 
 /** Whether `err` means the database was busy or unreachable (the caller may try again later). */
 export function isPgBusy(err: unknown): boolean {
+  if (err instanceof LockLostError) return true;
   const e = err as { code?: unknown; message?: unknown } | undefined;
   if (!e || typeof e !== 'object') return false;
   const code = typeof e.code === 'string' ? e.code : '';

@@ -56,6 +56,10 @@ declare module 'pg' {
 
   export interface PoolClient extends Queryable {
     release(err?: Error | boolean): void;
+    /** A checked-out client's connection error (none is listened for by the pool meanwhile: unheard, it is thrown). */
+    on(event: 'error', listener: (err: Error) => void): this;
+    on(event: 'end', listener: () => void): this;
+    removeListener(event: 'error' | 'end', listener: (err?: Error) => void): this;
   }
 
   export class Pool implements Queryable {

@@ -13,7 +13,7 @@ import { PgAuditStore } from './audit';
 import { ChangeListener, installChangeTriggers } from './change-notifications';
 import { PgCredentialAuthorizationStore } from './credential-authorizations';
 import { pgDataKeyLedger } from './data-key-ledger';
-import { isPgBusy, isPgMissingReference, LocalWrites, PgDb } from './database';
+import { isPgBusy, isPgMissingReference, LocalWrites, LockConnection, PgDb } from './database';
 import { PgDeployKeyStore } from './deploy-keys';
 import { PgDeviceCodeStore } from './device-codes';
 import { PgAuthorizationCodeStore } from './oauth-authorization-codes';
@@ -82,7 +82,7 @@ export class PostgresStore implements Store {
   /** Use `openPostgresStore`. `db`: the pool, or the transaction this store is bound to. */
   constructor(
     private readonly db: PgDb,
-    private readonly shared: { pool: Pool; lockPool: Pool; listener: ChangeListener; writes: LocalWrites; box: SecretBox },
+    private readonly shared: { pool: Pool; lockPool: Pool; listener: ChangeListener; writes: LocalWrites; box: SecretBox; log: (message: string) => void },
   ) {
     const { box } = shared;
     this.users = new PgUserStore(db);
@@ -118,44 +118,46 @@ export class PostgresStore implements Store {
 
   /**
    * Runs `fn` while holding the job's session advisory lock on a connection of the lock pool,
-   * unless another connection (another replica) holds it: then undefined at once.
+   * unless another connection (another replica) holds it: then undefined at once. Should the
+   * server end that connection meanwhile, the loss is logged and `fn` runs on (the job is safe
+   * to run twice: the sweeper's transaction revokes each token once).
    */
-  async runExclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
+  runExclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
     if (this.db.inTransaction) throw new Error('a periodic job runs on the store, not inside a transaction');
-    const client = await this.shared.lockPool.connect();
-    let broken: Error | undefined;
-    try {
-      const got = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtext('tessera.job:' || $1)) AS locked`, [name]);
-      if (!got.rows[0].locked) return undefined;
-      try {
-        return await fn();
-      } finally {
-        await client.query(`SELECT pg_advisory_unlock(hashtext('tessera.job:' || $1))`, [name]).catch((e: Error) => (broken = e));
-      }
-    } finally {
-      // A connection whose unlock failed may still hold the lock: it is closed, not pooled.
-      client.release(broken);
-    }
+    return this.holdingLock(`job ${name}`, `hashtext('tessera.job:' || $1)`, name, true, () => fn());
   }
 
   /**
    * Runs `fn` holding the repository's session advisory lock, taken on a connection of the lock
-   * pool (waiting at most the connection's lock_timeout); `fn` uses the request pool meanwhile.
+   * pool (waiting at most the connection's lock_timeout). `fn`'s store runs every statement and
+   * transaction on that connection, so what it commits was committed while the lock was held;
+   * once the connection has ended (the server ended it, a failover: the lock is free for others)
+   * every call fails busy (LockLostError, 503 with Retry-After) instead.
    */
   async withRepositoryLock<T>(id: number, fn: (store: PostgresStore) => Promise<T>): Promise<T> {
-    if (this.db.inTransaction) throw new Error('a repository lock is taken on the store, not inside a transaction');
+    if (this.db.inTransaction || this.db.onLockConnection) throw new Error('a repository lock is taken on the store, not inside a transaction or another lock');
+    return (await this.holdingLock(`repository ${id}`, `hashtext('tessera.repository:' || $1)`, String(id), false, (lock) =>
+      fn(new PostgresStore(PgDb.onLock(lock, this.shared.writes), this.shared)),
+    )) as T;
+  }
+
+  /** Takes (`tryOnly`: tries) the advisory lock `key` on a lock pool connection, runs `fn`, unlocks; undefined when tried and taken by another. */
+  private async holdingLock<T>(what: string, key: string, arg: string, tryOnly: boolean, fn: (lock: LockConnection) => Promise<T>): Promise<T | undefined> {
     const client = await this.shared.lockPool.connect();
+    const lock = new LockConnection(client, what, this.shared.log);
     let broken: Error | undefined;
     try {
-      await client.query(`SELECT pg_advisory_lock(hashtext('tessera.repository:' || $1))`, [String(id)]);
+      const got = await lock.query(tryOnly ? `SELECT pg_try_advisory_lock(${key}) AS locked` : `SELECT pg_advisory_lock(${key}) AS locked`, [arg]);
+      if (tryOnly && !got.rows[0].locked) return undefined;
       try {
-        return await fn(this);
+        return await fn(lock);
       } finally {
-        await client.query(`SELECT pg_advisory_unlock(hashtext('tessera.repository:' || $1))`, [String(id)]).catch((e: Error) => (broken = e));
+        await lock.query(`SELECT pg_advisory_unlock(${key})`, [arg]).catch((e: Error) => (broken = e));
       }
     } finally {
-      // A connection whose unlock failed may still hold the lock: it is closed, not pooled.
-      client.release(broken);
+      lock.detach();
+      // A connection whose unlock failed (or that ended) may still hold the lock: it is closed, not pooled.
+      client.release(broken ?? lock.lost);
     }
   }
 
@@ -175,9 +177,9 @@ export class PostgresStore implements Store {
     return isPgMissingReference(err);
   }
 
-  /** Closes the pools and the listening connection (a transaction's store: nothing to close). */
+  /** Closes the pools and the listening connection (a transaction's or a lock's store: nothing to close). */
   close(): Promise<void> {
-    if (this.db.inTransaction) return Promise.resolve();
+    if (this.db.inTransaction || this.db.onLockConnection) return Promise.resolve();
     this.closed ??= (async () => {
       await this.shared.listener.close();
       await Promise.all([this.shared.pool.end(), this.shared.lockPool.end()]);
@@ -219,7 +221,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions)
     });
     await listener.start();
     const writes = new LocalWrites();
-    return new PostgresStore(PgDb.over(pool, writes), { pool, lockPool, listener, writes, box });
+    return new PostgresStore(PgDb.over(pool, writes), { pool, lockPool, listener, writes, box, log });
   } catch (err) {
     await listener.close();
     await Promise.all([pool.end().catch(() => undefined), lockPool.end().catch(() => undefined)]);
