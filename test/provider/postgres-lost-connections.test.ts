@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { Client } from 'pg';
 import { repositoryPath } from '../../src/provider/git/bare-repos';
 import { repositoriesRoot } from '../../src/provider/repos/repositories-root';
-import type { PostgresStore } from '../../src/provider/store/postgres/postgres-store';
+import { openPostgresStore, type PostgresStore } from '../../src/provider/store/postgres/postgres-store';
 import { createUser } from '../builders/users';
 import { newSession } from '../builders/sessions';
 import { createClassicToken } from '../builders/tokens';
@@ -180,6 +180,62 @@ describe('team mode: connections the server ends', function () {
       await rowHolder.end();
       await killer.end();
       await a.close();
+    }
+  });
+
+  /** A store over a new database that keeps its log, and an administrator's connection to end its connections. */
+  async function storeAndKiller() {
+    const url = await pg.newDatabase();
+    const logs: string[] = [];
+    const store = await openPostgresStore(url, { dataKey: pg.dataKey, log: (m) => logs.push(m) });
+    const killer = new Client({ connectionString: url.replace(/\/[^/]+$/, '/postgres') });
+    await killer.connect();
+    /** Ends backend `pid` and waits until the server has let it go. */
+    const end = async (pid: number) => {
+      await killer.query('SELECT pg_terminate_backend($1)', [pid]);
+      while ((await killer.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rows.length) await new Promise((r) => setTimeout(r, 10));
+    };
+    return { store, logs, killer, end };
+  }
+
+  it("a periodic job's lock connection ended while the job runs: the loss is logged, the job finishes, and the lock is free again", async () => {
+    const { store, logs, killer, end } = await storeAndKiller();
+    try {
+      const ran = await store.runExclusive('test-job', async () => {
+        const held = await killer.query<{ pid: number }>(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted`);
+        assert.equal(held.rows.length, 1, 'the job holds its lock');
+        await end(held.rows[0].pid);
+        await until(() => logs.some((l) => /the job test-job lock's connection ended/.test(l)));
+        return 'done';
+      });
+      assert.equal(ran, 'done');
+      assert.equal(await store.runExclusive('test-job', async () => 'again'), 'again');
+    } finally {
+      await killer.end();
+      await store.close();
+    }
+  });
+
+  it('a transaction whose connection the server ends while it waits between statements fails busy (no uncaught error), and the store goes on', async () => {
+    const { store, killer, end } = await storeAndKiller();
+    try {
+      const failed = await store
+        .transaction(async (tx) => {
+          // The transaction's own connection (the store's database access is private: reached past the type).
+          const db = (tx as unknown as { db: { row(sql: string): Promise<{ pid: number }> } }).db;
+          await end((await db.row('SELECT pg_backend_pid() AS pid')).pid);
+          return tx.users.byId(1);
+        })
+        .then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+      assert.ok(failed, 'the transaction failed');
+      assert.ok(store.isBusy(failed), String(failed));
+      assert.equal(await store.users.byId(1), undefined, 'the store answers on another connection');
+    } finally {
+      await killer.end();
+      await store.close();
     }
   });
 });

@@ -212,6 +212,13 @@ export class PgDb {
     const client = await this.pool.connect();
     const state: TxState = { client, ended: false, dirty: false, savepoints: 0 };
     let broken: Error | undefined;
+    // A checked-out client has no 'error' listener (the pool's is for idle ones): ended by the
+    // server while `fn` awaits between statements, it would throw from its socket and end the
+    // process. Heard here instead; its next statement fails busy. (A lock's connection listens itself.)
+    const lost = (err?: Error) => {
+      broken ??= err ?? new Error('the connection ended');
+    };
+    if (!this.lock) client.on('error', lost);
     try {
       try {
         await client.query(`BEGIN ISOLATION LEVEL ${isolation}`);
@@ -230,6 +237,7 @@ export class PgDb {
       });
       throw err;
     } finally {
+      if (!this.lock) client.removeListener('error', lost);
       client.release(broken);
       if (state.dirty) this.writes.count++;
     }
