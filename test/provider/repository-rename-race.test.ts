@@ -6,7 +6,7 @@
 // overlapping a push to the new repository (at another replica, say): what was pushed stays.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { repositoryPath } from '../../src/provider/git/bare-repos';
@@ -148,6 +148,51 @@ describe('repository rename under concurrency', function () {
     } finally {
       repos.create = create;
       release();
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it("a push updating the new repository's branch while auto_init writes its README (the branch's ref locked by the push): the creation keeps the repository, without a README", async () => {
+    // The creation is held once its record is committed; meanwhile a git request makes the bare
+    // repository, and the branch's ref is locked as receive-pack locks it while it updates it.
+    const repos = t.store.repositories;
+    const create = repos.create;
+    let inserted!: () => void;
+    const recordMade = new Promise<void>((r) => (inserted = r));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    repos.create = async (r) => {
+      const rec = await create.call(repos, r);
+      inserted();
+      await held;
+      return rec;
+    };
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'tessera-create-push-'));
+    const lockFile = path.join(repositoryPath(repositoriesRoot(t.ctx), me(), 'pushing'), 'refs', 'heads', 'main.lock');
+    try {
+      const made = t.api.post('/user/repos', { token: s.token, body: { name: 'pushing', auto_init: true } });
+      await recordMade;
+      repos.create = create;
+      assert.equal((await advertisement('pushing', 'git-receive-pack')).status, 200, 'the git route made the bare repository');
+      await writeFile(lockFile, '');
+      release();
+      const answer = await made;
+      assert.equal(answer.status, 201, answer.text);
+      assert.ok(onDisk('pushing'), 'the bare repository stays');
+      await rm(lockFile);
+      const env = hermeticGitEnv(tmp, undefined);
+      const work = path.join(tmp, 'work');
+      await git(['init', '-q', '-b', 'main', work], { env });
+      await git(['commit', '-q', '--allow-empty', '-m', 'the push'], { cwd: work, env });
+      const remote = t.provider.url.replace('http://', `http://git:${s.token}@`) + `/${me()}/pushing.git`;
+      const pushed = await runGit(['push', remote, 'HEAD:main'], { cwd: work, env });
+      assert.equal(pushed.code, 0, pushed.stderr);
+      const refs = await git(['ls-remote', remote, 'refs/heads/main'], { env });
+      assert.equal(refs.split('\t')[0], (await git(['rev-parse', 'HEAD'], { cwd: work, env })).trim(), 'the pushed commit, no README under or over it');
+    } finally {
+      repos.create = create;
+      release();
+      await rm(lockFile, { force: true });
       await rm(tmp, { recursive: true, force: true });
     }
   });

@@ -26,9 +26,11 @@ interface InitialCommit {
 
 /**
  * Writes the README blob, its tree and a parentless commit, then points `refs/heads/{branch}` at
- * it — only if the branch does not exist yet (a push that got there first wins). Returns the sha.
+ * it — only if the branch does not exist yet: a push that got there first wins, also one that is
+ * updating the branch at that moment (its ref locked). Returns the sha, or undefined when a push
+ * won (the commit stays an unreferenced object, which git's gc removes).
  */
-export async function writeInitialCommit(gitDir: string, c: InitialCommit): Promise<string> {
+export async function writeInitialCommit(gitDir: string, c: InitialCommit): Promise<string | undefined> {
   const blob = await git(gitDir, ['hash-object', '-w', '--stdin'], { input: c.readme });
   const tree = await git(gitDir, ['mktree'], { input: `100644 blob ${blob}\tREADME.md\n` });
   const date = `${Math.floor(c.when.getTime() / 1000)} +0000`;
@@ -43,6 +45,13 @@ export async function writeInitialCommit(gitDir: string, c: InitialCommit): Prom
       GIT_COMMITTER_DATE: date,
     },
   });
-  await git(gitDir, ['update-ref', '-m', 'auto_init', `refs/heads/${c.branch}`, commit, '0'.repeat(40)]);
+  try {
+    // LC_ALL=C: git's own (untranslated) message, read below.
+    await git(gitDir, ['update-ref', '-m', 'auto_init', `refs/heads/${c.branch}`, commit, '0'.repeat(40)], { env: { LC_ALL: 'C' } });
+  } catch (err) {
+    // "cannot lock ref …: reference already exists" or "…: Unable to create '….lock': File exists".
+    if (/cannot lock ref/.test((err as Error).message)) return undefined;
+    throw err;
+  }
   return commit;
 }

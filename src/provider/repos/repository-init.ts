@@ -5,7 +5,8 @@ import { writeInitialCommit } from '../git/initial-commit';
 import type { RepositoryRecord } from '../store/repositories';
 import type { UserRecord } from '../store/users';
 
-export async function writeReadmeCommit(ctx: ProviderContext, gitDir: string, repo: RepositoryRecord, user: UserRecord): Promise<string> {
+/** The README commit's sha, or undefined when a push got to the branch first (it stays, without a README). */
+export async function writeReadmeCommit(ctx: ProviderContext, gitDir: string, repo: RepositoryRecord, user: UserRecord): Promise<string | undefined> {
   const readme = `# ${repo.name}\n${repo.description ? `\n${repo.description}\n` : ''}`;
   const sha = await writeInitialCommit(gitDir, {
     branch: repo.defaultBranch,
@@ -14,6 +15,6 @@ export async function writeReadmeCommit(ctx: ProviderContext, gitDir: string, re
     author: { name: user.name ?? user.login, email: user.email },
     when: ctx.clock.now(),
   });
-  await ctx.store.repositories.touchPushed(repo.id, ctx.clock.now());
+  if (sha) await ctx.store.repositories.touchPushed(repo.id, ctx.clock.now());
   return sha;
 }
