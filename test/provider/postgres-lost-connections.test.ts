@@ -18,6 +18,7 @@ import { startPostgresProxy } from './helpers/postgres-proxy';
 import { memoryKeySource, usePostgres } from './helpers/postgres-stores';
 import { startTestProvider, TestProvider } from './helpers/provider';
 import { until } from './helpers/request-holds';
+import { makeUser, T0 } from './store-contract/fixtures';
 
 describe('team mode: connections the server ends', function () {
   this.timeout(60_000);
@@ -237,5 +238,24 @@ describe('team mode: connections the server ends', function () {
       await killer.end();
       await store.close();
     }
+  });
+
+  it("the store a repository lock hands runs a call from outside an open transaction of its after that transaction, not inside it (they share the lock's connection)", async () => {
+    const store = await pg.newStore();
+    const u = await makeUser(store);
+    const r = await store.repositories.create({ ownerType: 'User', ownerId: u.id, name: 'shared', private: false, createdBy: u.id, createdAt: T0 });
+    let outside: Promise<string | null | undefined> | undefined;
+    await store.withRepositoryLock(r.id, async (locked) => {
+      await assert.rejects(
+        locked.transaction(async (tx) => {
+          await tx.repositories.update(r.id, { description: 'never committed', updatedAt: T0 });
+          outside = locked.repositories.byId(r.id).then((rec) => rec?.description);
+          await new Promise((resolve) => setImmediate(resolve));
+          throw new Error('rolled back');
+        }),
+        /rolled back/,
+      );
+    });
+    assert.equal(await outside, null, 'the outside read saw no uncommitted change');
   });
 });

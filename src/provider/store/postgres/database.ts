@@ -270,7 +270,8 @@ export class LockLostError extends Error {
  * A lock pool's connection while it holds a session advisory lock, seen by PgDb.onLock as a pool
  * of that one connection: its 'error' and 'end' mark the lock lost (the server ended the session,
  * a failover), and from then on every statement fails with LockLostError instead of being sent.
- * A transaction on it is one at a time (`connect` waits for the previous one's release).
+ * A transaction on it is one at a time (`connect` waits for the previous one's release), and a
+ * statement from outside waits for the open one to end, so that it never runs inside it.
  */
 export class LockConnection {
   lost: LockLostError | undefined;
@@ -292,7 +293,12 @@ export class LockConnection {
 
   query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
   query<R = Record<string, unknown>>(config: QueryConfig): Promise<QueryResult<R>>;
-  query<R = Record<string, unknown>>(textOrConfig: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>> {
+  async query<R = Record<string, unknown>>(textOrConfig: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>> {
+    await this.idle;
+    return this.send<R>(textOrConfig, values);
+  }
+
+  private send<R>(textOrConfig: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>> {
     if (this.lost) return Promise.reject(this.lost);
     return typeof textOrConfig === 'string' ? this.client.query<R>(textOrConfig, values) : this.client.query<R>(textOrConfig);
   }
@@ -303,7 +309,7 @@ export class LockConnection {
     let release!: () => void;
     this.idle = new Promise<void>((r) => (release = r));
     await before;
-    return { query: (textOrConfig: string | QueryConfig, values?: unknown[]) => this.query(textOrConfig as string, values), release } as unknown as PoolClient;
+    return { query: (textOrConfig: string | QueryConfig, values?: unknown[]) => this.send(textOrConfig, values), release } as unknown as PoolClient;
   }
 
   /** Stops listening (before the connection goes back to its pool, or is closed). */
