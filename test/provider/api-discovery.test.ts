@@ -1,13 +1,18 @@
 // GET /api/v3/ and /meta in GHES's shapes; GitHub's headers (request id, enterprise version, media
 // type, Vary) on every answer; the request id in the request's log line; documentation_url on
-// every JSON error, pointing at the provider's own error page.
+// every JSON error, pointing at the provider's own error page; docs/api.md's endpoint list is the
+// route table.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { GHES_API_VERSION } from '../../src/provider/http/ghes-version';
 import { REQUEST_ID_PATTERN } from '../../src/provider/http/request-id';
 import type { ApiRootJson, MetaJson } from '../../src/shared/api-types';
 import { createUser, type TestUser } from '../builders/users';
 import { signIn } from '../builders/sessions';
 import type { ApiResponse } from '../builders/api-client';
+import { providerRoutes } from './helpers/ghes-answers';
+import { startInProcessProvider } from './helpers/in-process-provider';
 import { octokitFor, statusOf } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -129,6 +134,23 @@ describe('API root, /meta and GitHub headers', () => {
       assert.equal(res.status, status, res.text);
       assert.equal(res.json.documentation_url, `${t.provider.url}/-/docs/errors#${status}`, res.text);
       assert.ok(page.text.includes(`<section id="${status}">`), `the page explains ${status}`);
+    }
+  });
+});
+
+describe('docs/api.md', () => {
+  it('lists every route the provider serves, and no other, under "Endpoints"', async () => {
+    const text = readFileSync(path.join(__dirname, '..', '..', '..', 'docs', 'api.md'), 'utf8');
+    const section = /^## Endpoints\n([\s\S]*?)^## /m.exec(text);
+    assert.ok(section, 'docs/api.md has an "## Endpoints" section');
+    const listed = [...section[1].matchAll(/`(GET|POST|PUT|PATCH|DELETE) (\/[^`\s]*)`/g)].map((m) => `${m[1]} ${m[2]}`);
+    const t = await startInProcessProvider();
+    try {
+      const routes = await providerRoutes(t.ctx);
+      assert.deepEqual(routes.filter((r) => !listed.includes(r)), [], 'routes missing from docs/api.md');
+      assert.deepEqual(listed.filter((r) => !routes.includes(r)), [], 'docs/api.md lists routes the provider does not serve');
+    } finally {
+      await t.close();
     }
   });
 });
