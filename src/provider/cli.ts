@@ -33,6 +33,17 @@ ${MIGRATE_USAGE}
                   database (--db, or TESSERA_DATABASE_URL when neither is given), and forgets
                   the key; the next start makes a new one.
 
+  --data          the data folder (made 0700 when missing): tessera.db (without --db),
+                  secret.key (the key of the two-factor secrets: back it up with the database),
+                  tls/ and repositories/ (without --repos).
+  --port          the port to listen on (default 0: a free port, chosen at each start; the URL
+                  printed says which).
+  --host          the address to listen on (default 127.0.0.1).
+  --tls           auto (default): HTTPS with a local CA made in DIR/tls (its path is printed);
+                  off: plain HTTP, only on a loopback --host.
+  --tls-cert, --tls-key  HTTPS with this certificate and key (PEM files) instead of the local CA.
+  --signup        open (default): anyone may sign up (POST /api/v3/users); closed: after the
+                  first account (the site admin), only the admin makes accounts.
   --db            (or TESSERA_DATABASE_URL) keep accounts and tokens in PostgreSQL (a team
                   server, one or several replicas) instead of DIR/tessera.db. The variable (or
                   PGPASSWORD, or ~/.pgpass) keeps the password out of the command line.
@@ -90,7 +101,9 @@ export function parseServeArgs(argv: string[], cwd: string, env: NodeJS.ProcessE
     },
   });
   if (values.help) throw new Error(USAGE);
-  if (positionals.length !== 1 || positionals[0] !== 'serve') throw new Error(USAGE);
+  if (positionals.length === 0) throw new Error(USAGE);
+  if (positionals[0] !== 'serve') throw new Error(`tessera: unknown command '${positionals[0]}'\n${USAGE}`);
+  if (positionals.length > 1) throw new Error(`tessera serve: unexpected argument '${positionals[1]}'\n${USAGE}`);
   if (!values.data) throw new Error(`--data DIR is required\n${USAGE}`);
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!/^\d+$/.test(values.port ?? '0') || port > 65535) throw new Error(`--port must be 0–65535`);

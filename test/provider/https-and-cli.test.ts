@@ -172,6 +172,14 @@ describe('tessera serve (command line)', () => {
     started.push(noData);
     assert.equal(await noData.exit, 2);
     assert.match(noData.stderr, /--data/);
+    const misspelt = runCli(['serv', '--data', dataDir]);
+    started.push(misspelt);
+    assert.equal(await misspelt.exit, 2);
+    assert.match(misspelt.stderr, /^tessera: unknown command 'serv'\n/);
+    const extra = runCli(['serve', 'now', '--data', dataDir]);
+    started.push(extra);
+    assert.equal(await extra.exit, 2);
+    assert.match(extra.stderr, /^tessera serve: unexpected argument 'now'\n/);
   });
 
   it('--help (and -h, and `tessera help`) prints the usage of every command on stdout and exits 0, for any command', async () => {
@@ -183,6 +191,20 @@ describe('tessera serve (command line)', () => {
       assert.equal(cli.stderr, '', args.join(' '));
     }
     assert.deepEqual(await readdir(dataDir), [], 'asking for help starts nothing');
+  });
+
+  it('--help describes every option the serve usage line names, with its default', async () => {
+    const cli = runCli(['serve', '--help']);
+    started.push(cli);
+    assert.equal(await cli.exit, 0, cli.stderr);
+    const usage = cli.stdout.slice(0, cli.stdout.indexOf('tessera reset-two-factor'));
+    const options = [...new Set([...usage.matchAll(/--[a-z-]+/g)].map((m) => m[0]))];
+    assert.ok(options.length >= 14, options.join(' '));
+    const described = cli.stdout.split('\n').filter((line) => /^  --/.test(line)).join('\n');
+    for (const option of options) assert.match(described, new RegExp(`(^  |, )${option}(?![\\w-])`, 'm'), `${option} has no description line`);
+    for (const [option, fallback] of [['--port', /default 0: a free port/], ['--host', /default 127\.0\.0\.1/], ['--tls', /auto \(default\)/], ['--signup', /open \(default\)/]] as const) {
+      assert.match(cli.stdout, fallback, `${option}'s default`);
+    }
   });
 
   it('reset-two-factor: a database it cannot open or write is a message naming the folder, not a crash', async () => {
