@@ -14,7 +14,7 @@ import { hidePasswordsFromProcessList } from './cli-process-list';
 import { parseServedName } from './http/served-hosts';
 import { isLoopbackHost, ProviderOptions, RunningProvider, startProvider } from './index';
 import { resetAllTwoFactorPg } from './store/postgres/data-key-ledger';
-import { databaseUrlOption, describePostgresUrl } from './store/postgres/url';
+import { connectionFailure, databaseUrlOption, describePostgresUrl } from './store/postgres/url';
 import { DATABASE_FILE, openDatabase } from './store/sqlite/database';
 import { isSqliteBusy } from './store/sqlite/rows';
 import { resetAllTwoFactor } from './store/sqlite/two-factor';
@@ -189,7 +189,7 @@ async function resetTwoFactor(argv: string[], io: CliIo, env: NodeJS.ProcessEnv)
       io.out(`Removed two-factor authentication from ${accounts} account(s) in ${where}; the next replica to start makes its data key the database's (copy it to the others).`);
       return 0;
     } catch (err) {
-      io.err(`tessera: ${where}: ${(err as Error).message}`);
+      io.err(`tessera: ${where}: ${connectionFailure(err)}`);
       return 1;
     }
   }
@@ -278,6 +278,10 @@ export async function main(
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => {
+    // A command that failed exits now, whatever it left open: pg keeps the socket of a connection
+    // refused during authentication (a password the server asked for and was not given) until the
+    // server closes it, which would hold the process for a minute, or for good.
+    if (code !== 0) process.exit(code);
     process.exitCode = code;
   });
 }

@@ -12,6 +12,7 @@ import { ApiClient } from '../builders/api-client';
 import { createUser } from '../builders/users';
 import { freshOtp } from '../builders/totp';
 import { enableTwoFactor } from '../builders/two-factor';
+import { startPasswordAskingServer, unusedPort } from './helpers/postgres-proxy';
 import { guardProcessGroup } from './helpers/provider-process';
 import { startTestProvider } from './helpers/provider';
 
@@ -67,8 +68,8 @@ interface Cli {
   exit: Promise<number | null>;
 }
 
-function runCli(args: string[]): Cli {
-  const child = spawn(process.execPath, [CLI, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Cli {
+  const child = spawn(process.execPath, [CLI, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   guardProcessGroup(child);
   // 'close', not 'exit': once its output has been read to the end.
   const cli: Cli = {
@@ -205,6 +206,27 @@ describe('tessera serve (command line)', () => {
     for (const [option, fallback] of [['--port', /default 0: a free port/], ['--host', /default 127\.0\.0\.1/], ['--tls', /auto \(default\)/], ['--signup', /open \(default\)/]] as const) {
       assert.match(cli.stdout, fallback, `${option}'s default`);
     }
+  });
+
+  it('a PostgreSQL database it cannot reach is named; one that asks for a password not given says where it goes, and the command exits', async () => {
+    const askingForPassword = await startPasswordAskingServer();
+    const url = `postgres://tessera@127.0.0.1:${askingForPassword.port}/team`;
+    const named = new RegExp(`^tessera: the PostgreSQL database at 127\\.0\\.0\\.1:${askingForPassword.port}/team: the server asks for a password and none was given: put it in TESSERA_DATABASE_URL .*PGPASSWORD or ~/\\.pgpass$`, 'm');
+    try {
+      for (const args of [['serve', '--data', dataDir, '--port', '0', '--tls', 'off', '--db', url], ['reset-two-factor', '--db', url]]) {
+        const cli = runCli(args, { PGPASSWORD: '', PGPASSFILE: path.join(dataDir, 'no-pgpass') });
+        started.push(cli);
+        assert.equal(await cli.exit, 1, `${args[0]}: ${cli.stderr}`);
+        assert.match(cli.stderr, named, args[0]);
+      }
+    } finally {
+      await askingForPassword.close();
+    }
+    const closedPort = await unusedPort();
+    const unreachable = runCli(['serve', '--data', dataDir, '--port', '0', '--tls', 'off', '--db', `postgres://tessera@127.0.0.1:${closedPort}/team`]);
+    started.push(unreachable);
+    assert.equal(await unreachable.exit, 1, unreachable.stderr);
+    assert.match(unreachable.stderr, new RegExp(`^tessera: the PostgreSQL database at 127\\.0\\.0\\.1:${closedPort}/team: connect ECONNREFUSED`, 'm'));
   });
 
   it('reset-two-factor: a database it cannot open or write is a message naming the folder, not a crash', async () => {

@@ -18,7 +18,7 @@ import { ensurePrivateDirSync } from '../secrets/private-files';
 import { SecretBox } from '../secrets/secret-box';
 import { pgDataKeyLedger } from '../store/postgres/data-key-ledger';
 import { openPostgresStore } from '../store/postgres/postgres-store';
-import { describePostgresUrl } from '../store/postgres/url';
+import { connectionError, describePostgresUrl } from '../store/postgres/url';
 import { DATABASE_FILE, openDatabase } from '../store/sqlite/database';
 import { holdsSealedTwoFactorSecrets, secretContext } from '../store/sqlite/two-factor';
 import { COPIED_TABLES, CopiedTable, copyTable, dropSeededRows, pgCount, pgDataCount, sqliteCount } from './table-copy';
@@ -242,7 +242,9 @@ function withoutTicket(row: Record<string, unknown>): Record<string, unknown> {
 /** Refuses, before anything is written (the data key included), a database that holds any data. */
 async function refuseNonEmptyDatabase(url: string): Promise<void> {
   const client = new Client({ connectionString: url });
-  await client.connect();
+  await client.connect().catch((err: unknown) => {
+    throw connectionError(url, err);
+  });
   try {
     for (const table of COPIED_TABLES) {
       const exists = (await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [table])).rows[0].t;

@@ -1,6 +1,7 @@
 // A TCP proxy in front of a test PostgreSQL server (node:net) that can fail connections the way
 // networks do: silence one (a NAT or firewall that forgot it: nothing passes either way, and no
-// FIN or RST arrives), or lose the answer to a statement the server has already run.
+// FIN or RST arrives), or lose the answer to a statement the server has already run. Also a
+// server that only asks for a password, and a port where nothing listens.
 import * as net from 'node:net';
 
 interface Pair {
@@ -97,4 +98,48 @@ export async function startPostgresProxy(targetPort: number): Promise<PostgresPr
       await new Promise((resolve) => proxy.close(resolve));
     },
   };
+}
+
+/**
+ * A server that asks every connection to authenticate with SCRAM-SHA-256, as PostgreSQL with
+ * password authentication does, and goes no further (a client needs the password at the server's
+ * first SCRAM message, the second it sends); it never closes a connection itself.
+ */
+export async function startPasswordAskingServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const authentication = (kind: number, data: string) => {
+    const head = Buffer.alloc(9);
+    head.write('R', 0);
+    head.writeInt32BE(8 + Buffer.byteLength(data), 1);
+    head.writeInt32BE(kind, 5);
+    return Buffer.concat([head, Buffer.from(data)]);
+  };
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    let messages = 0;
+    socket.on('data', () => {
+      messages += 1;
+      if (messages === 1) socket.write(authentication(10, 'SCRAM-SHA-256\0\0')); // AuthenticationSASL
+      if (messages === 2) socket.write(authentication(11, 'r=nonce,s=c2FsdA==,i=4096')); // AuthenticationSASLContinue
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A loopback port where nothing listens (one just freed). */
+export async function unusedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -364,8 +364,10 @@ const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOU
 /** Whether `err` means the database was busy or unreachable (the caller may try again later). */
 export function isPgBusy(err: unknown): boolean {
   if (err instanceof LockLostError) return true;
-  const e = err as { code?: unknown; message?: unknown } | undefined;
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
   if (!e || typeof e !== 'object') return false;
+  // An error that names the database (connectionError) carries pg's own as its cause.
+  if (e.cause !== undefined && isPgBusy(e.cause)) return true;
   const code = typeof e.code === 'string' ? e.code : '';
   if (BUSY_SQLSTATES.has(code) || code.startsWith('08') || NETWORK_ERRORS.has(code)) return true;
   const message = typeof e.message === 'string' ? e.message : '';

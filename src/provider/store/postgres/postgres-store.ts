@@ -28,7 +28,7 @@ import { PgSignInFailureStore } from './sign-in-failures';
 import { PgTokenRequestStore } from './token-requests';
 import { PgTokenStore } from './tokens';
 import { PgTwoFactorStore } from './two-factor';
-import { describePostgresUrl, isPostgresUrl } from './url';
+import { connectionError, describePostgresUrl, isPostgresUrl } from './url';
 import { PgUserStore } from './users';
 
 /** How long a statement waits for a row lock, and a request for a pooled connection, before the database counts as busy. */
@@ -213,6 +213,10 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions)
   lockPool.on('error', (err) => log(`database connection lost: ${err.message}`));
   const listener = new ChangeListener(config, instance, log, opts.listenCheckIntervalMs);
   try {
+    // A database that cannot be reached, or refuses the credentials, is named in the error.
+    await pool.query('SELECT 1').catch((err: unknown) => {
+      throw connectionError(url, err);
+    });
     await runPgMigrations(pool, MIGRATIONS, { afterMigrating: installChangeTriggers });
     const box = await unlockDataKey(pgDataKeyLedger(pool), opts.dataKey, {
       dataDir: opts.dataDir ?? '(the data folder)',

@@ -47,3 +47,20 @@ export function databaseUrlOption(flagValue: string | undefined, flag: string, e
   }
   return url;
 }
+
+/**
+ * Why connecting to the database failed, said for a person: pg's own words, except when the
+ * server asks for a password and none was given (pg then speaks of the SASL exchange).
+ */
+export function connectionFailure(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/client password must be a (non-empty )?string/.test(message)) {
+    return 'the server asks for a password and none was given: put it in TESSERA_DATABASE_URL (postgres://USER:PASSWORD@HOST/DB), PGPASSWORD or ~/.pgpass';
+  }
+  return message;
+}
+
+/** An Error naming the database (never its credentials) and why connecting to it failed. */
+export function connectionError(url: string, err: unknown): Error {
+  return new Error(`the PostgreSQL database at ${describePostgresUrl(url)}: ${connectionFailure(err)}`, { cause: err });
+}
