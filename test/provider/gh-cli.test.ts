@@ -287,6 +287,33 @@ describe('gh (GitHub CLI) against the provider', function () {
     assert.deepEqual((await t.api.get('/user/keys', { token: keys.token })).json, []);
   });
 
+  it('gh issue / pr / release / label / gist and gh repo archive fail with one GraphQL error naming what Tessera has no (a typo keeps its own error)', async () => {
+    await gh(['repo', 'create', 'no-issues', '--private']);
+    const repo = `${alice.user.login}/no-issues`;
+    const cases: [string[], RegExp][] = [
+      [['issue', 'list', '-R', repo], /^GraphQL: Tessera has no issues or labels \(it serves repositories, git and tokens\): Cannot query field "\w+" on type "Issue"\.$/],
+      [['issue', 'create', '-R', repo, '-t', 'title', '-b', 'body'], /^GraphQL: Tessera has no issues \(it serves repositories, git and tokens\): /],
+      [['pr', 'list', '-R', repo], /^GraphQL: Tessera has no pull requests \(it serves repositories, git and tokens\): /],
+      [['pr', 'view', '1', '-R', repo], /^GraphQL: Tessera has no pull requests, teams or status checks \(it serves repositories, git and tokens\): Cannot query field "pullRequest" on type "Repository"\.$/],
+      [['release', 'list', '-R', repo], /^Message: Tessera has no releases \(it serves repositories, git and tokens\): Cannot query field "releases" on type "Repository"\., Locations: /],
+      [['label', 'list', '-R', repo], /^GraphQL: Tessera has no labels \(it serves repositories, git and tokens\): /],
+      [['gist', 'list'], /^Message: Tessera has no gists \(it serves repositories, git and tokens\): /],
+      [['repo', 'archive', repo, '--yes'], /^Message: Tessera has no repository archiving \(it serves repositories, git and tokens\): /],
+    ];
+    for (const [args, expected] of cases) {
+      const r = await runGh(args, env);
+      assert.equal(r.status, 1, `gh ${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr.trim().split('\n')[0], expected, `gh ${args.join(' ')}`);
+      assert.equal(r.stderr.trim().split('\n').length, 1, `gh ${args.join(' ')} prints one error:\n${r.stderr}`);
+    }
+    const typo = await runGh(['api', 'graphql', '-f', 'query={ viewer { logn } repository(owner: "x", name: "y") { isues: issuez } }'], env);
+    assert.equal(typo.status, 1);
+    assert.deepEqual(
+      (JSON.parse(typo.stdout) as { errors: { message: string }[] }).errors.map((e) => e.message),
+      ['Cannot query field "logn" on type "User". Did you mean "login"?', 'Cannot query field "issuez" on type "Repository". Did you mean "issues"?'],
+    );
+  });
+
   it("gh repo view of someone else's private repository fails with GitHub's message", async () => {
     const bob = await newSession(t);
     await t.api.post('/user/repos', { token: bob.token, body: { name: 'hidden', private: true } });

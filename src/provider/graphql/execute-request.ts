@@ -16,6 +16,7 @@ import {
   ValidationContext,
   validate,
 } from 'graphql';
+import { absentFeatureError } from './absent-feature-errors';
 import { formatError } from './errors';
 import { MAX_NODES, possibleNodes } from './node-limit';
 import type { GraphqlContext } from './graphql-context';
@@ -65,7 +66,10 @@ export async function executeGraphqlRequest(schema: GraphQLSchema, g: GraphqlCon
     return { errors: [formatError(err as GraphQLError, onBug, g.ctx.store)] };
   }
   const invalid = validate(schema, document, [...specifiedRules, depthLimitRule]);
-  if (invalid.length) return { errors: invalid.map((e) => formatError(e, onBug, g.ctx.store)) };
+  if (invalid.length) {
+    const absent = absentFeatureError(invalid);
+    return { errors: (absent ? [absent] : invalid).map((e) => formatError(e, onBug, g.ctx.store)) };
+  }
   const fragments = new Map(
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d] as const),
   );
