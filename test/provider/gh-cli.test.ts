@@ -78,6 +78,11 @@ describe('gh (GitHub CLI) against the provider', function () {
     const line = list.stdout.split('\n').find((l) => l.startsWith(`${alice.user.login}/from-gh\t`));
     assert.ok(line, `gh repo list shows the repository:\n${list.stdout}`);
     assert.match(line, /\tmade by gh\tprivate\t/);
+
+    // A taken name: the field's message once (GitHub's "name already exists on this account").
+    const again = await runGh(['repo', 'create', 'from-gh', '--public'], env);
+    assert.notEqual(again.status, 0);
+    assert.equal(again.stderr.trim(), 'GraphQL: Validation Failed: name already exists on this account (createRepository)');
   });
 
   it('gh repo create ORG/NAME --add-readme: the organization found by GET /users/{org}, the README commit made by auto_init', async () => {
@@ -224,7 +229,7 @@ describe('gh (GitHub CLI) against the provider', function () {
     await gh(['repo', 'create', 'taken-name', '--private']);
     const taken = await runGh(['repo', 'rename', 'taken-name', '--repo', `${me}/After-Rename`, '--yes'], env);
     assert.notEqual(taken.status, 0);
-    assert.match(taken.stderr, /name already exists on this account/);
+    assert.match(taken.stderr, /^HTTP 422: Validation Failed: name already exists on this account \(/);
     const invalid = await t.api.patch(`/repos/${me}/After-Rename`, { token: alice.token, body: { name: 'no spaces' } });
     assert.deepEqual([invalid.status, invalid.json.errors?.[0]?.field], [422, 'name'], invalid.text);
     // Something already on disk at the new name: 422, and nothing moved.

@@ -74,8 +74,13 @@ export function invalidField(field: string, message: string, code = 'invalid', r
   return validationFailed([{ resource, field, code, message }]);
 }
 
+/** `field message`, unless the message names its field already ("name already exists …", as GitHub writes it). */
+function fieldSummary(e: FieldError): string {
+  return e.field && !e.message.startsWith(`${e.field} `) ? `${e.field} ${e.message}` : e.message;
+}
+
 export function validationFailed(errors: FieldError[]): HttpError {
-  const summary = errors.map((e) => (e.field ? `${e.field} ${e.message}` : e.message)).join('; ');
+  const summary = errors.map(fieldSummary).join('; ');
   return new HttpError(422, `Validation Failed: ${summary}`, { errors: errors.map(stripUndefined) });
 }
 
