@@ -94,6 +94,17 @@ describe('gh (GitHub CLI) against the provider', function () {
     const branch = await t.api.get(`/repos/${org}/with-readme/branches/main`, { token: alice.token });
     assert.equal(branch.status, 200, branch.text);
     assert.equal(branch.json.commit.commit.message, 'Initial commit');
+
+    // Someone who is not a member: gh finds the organization (GET /users/{org}), then is told why it can't create there.
+    const outsider = await newSession(t);
+    const outsiderToken = await createClassicToken(t, outsider, { scopes: ['repo', 'read:org'] });
+    const refused = await runGh(['repo', 'create', `${org}/not-mine`, '--private'], { ...env, GH_ENTERPRISE_TOKEN: outsiderToken.token });
+    assert.notEqual(refused.status, 0);
+    assert.equal(
+      refused.stderr.trim(),
+      `GraphQL: ${outsider.user.login} does not have the correct permissions to execute \`CreateRepository\`: only members of ${org} can create its repositories. (createRepository)`,
+    );
+    assert.equal((await t.api.get(`/repos/${org}/not-mine`, { token: alice.token })).status, 404);
   });
 
   it('gh repo view prints the README (GET /repos/{owner}/{repo}/readme, ?ref= for --branch): README* in .github/, the root, then docs/', async () => {

@@ -210,12 +210,19 @@ describe('GraphQL (/api/graphql)', function () {
     assert.match(again.errors?.[0].message ?? '', /already exists/);
   });
 
-  it('createRepository for an organization by ownerId: members may, others get NOT_FOUND', async () => {
+  it('createRepository for an organization by ownerId: members may, others who can read the organization get FORBIDDEN saying so, an unknown id NOT_FOUND', async () => {
     const orgJson = await t.api.get(`/orgs/${org}`, { token: alice.token });
     const m = `mutation($input: CreateRepositoryInput!) { createRepository(input: $input) { repository { nameWithOwner viewerPermission } } }`;
     const input = { name: 'team-repo', visibility: 'PUBLIC', ownerId: orgJson.json.node_id };
+    assert.equal((await t.api.get(`/orgs/${org}`, { token: bob.token })).status, 200, 'bob may read the organization');
     const outsider = await gql(bob.token, m, { input });
-    assert.equal(outsider.errors?.[0].type, 'NOT_FOUND');
+    assert.deepEqual(
+      [outsider.errors?.[0].type, outsider.errors?.[0].message],
+      ['FORBIDDEN', `${bob.user.login} does not have the correct permissions to execute \`CreateRepository\`: only members of ${org} can create its repositories.`],
+    );
+    const unknownId = Buffer.from('Organization:999999').toString('base64');
+    const unknown = await gql(bob.token, m, { input: { ...input, ownerId: unknownId } });
+    assert.deepEqual([unknown.errors?.[0].type, unknown.errors?.[0].message], ['NOT_FOUND', `Could not resolve to a node with the global id of '${unknownId}'.`]);
     const carol = await newSession(t);
     await addMember(t, org, alice, carol);
     const made = await gql(carol.token, m, { input });

@@ -1,9 +1,10 @@
 // Mutation.createRepository: for the viewer (POST /user/repos's requirement) or for an
 // organization given by `ownerId` (POST /orgs/{org}/repos's), then the same service call.
-import { loadOrganizationResource, selfResource } from '../orgs/org-resource';
+import { loadOrganizationResource, OrganizationResourceRecord, selfResource } from '../orgs/org-resource';
 import type { AccountOwner } from '../repos/account-owner';
 import { repositoryAccess } from '../repos/repository-access';
 import type { ListedRepository } from '../repos/repository-listing';
+import { READ_ORGANIZATION } from '../orgs/organization-requirements';
 import { CREATE_ORG_REPOSITORY, CREATE_USER_REPOSITORY } from '../repos/repository-requirements';
 import { createRepository } from '../repos/repository-service';
 import { GraphqlTypedError, notFoundError } from './errors';
@@ -44,9 +45,21 @@ async function ownerFor(g: GraphqlContext, ownerId: string | null | undefined): 
     return { type: 'User', id: user.id, login: user.login, user };
   }
   const org = await ctx.store.organizations.byId(ref.id);
-  const resource = await loadOrganizationResource(ctx, org?.login, principal, 'member');
-  if (!org || !resource) throw notFoundError(notResolved);
-  await authorizeObject(g, CREATE_ORG_REPOSITORY, resource, notResolved);
+  if (!org) throw notFoundError(notResolved);
+  // An organization the caller may read (GET /orgs/{org}: gh has just looked its id up) is not
+  // hidden again: where REST's POST /orgs/{org}/repos is 404 (not a member), say who may create.
+  await authorizeObject(g, READ_ORGANIZATION, await loadOrganizationResource(ctx, org.login, principal, null), notResolved);
+  const resource = await loadOrganizationResource(ctx, org.login, principal, 'member');
+  try {
+    await authorizeObject(g, CREATE_ORG_REPOSITORY, resource, notResolved);
+  } catch (err) {
+    const member = (resource?.record as OrganizationResourceRecord | undefined)?.role != null;
+    if (member || !(err instanceof GraphqlTypedError && err.type === 'NOT_FOUND')) throw err;
+    throw new GraphqlTypedError(
+      'FORBIDDEN',
+      `${user.login} does not have the correct permissions to execute \`CreateRepository\`: only members of ${org.login} can create its repositories.`,
+    );
+  }
   return { type: 'Organization', id: org.id, login: org.login, org };
 }
 
