@@ -7,7 +7,7 @@ import Fastify, { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ProviderContext } from './context';
 import { installAuthorization } from './authz/authorize';
 import { installApiHeaders } from './http/api-headers';
-import { installApiRateLimit } from './http/api-rate-limit';
+import { decodedPathOf, installApiRateLimit } from './http/api-rate-limit';
 import { installConditionalRequests } from './http/conditional-requests';
 import { documentationUrl } from './http/error-docs';
 import { installErrorHandler } from './http/error-handler';
@@ -17,6 +17,7 @@ import { installTextInputCheck } from './http/text-input';
 import { ConnectionLimits, connectionLimits, installBodyDeadline } from './http/connection-limits';
 import { installHostCheck, ServedHosts, ServedName } from './http/served-hosts';
 import { newRequestId } from './http/request-id';
+import { notFoundMessage } from './http/absent-api-areas';
 import { ROUTE_MODULES, RouteModule } from './routes';
 
 interface AppOptions {
@@ -96,8 +97,8 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
     route.preValidation = [defaultBody, ...(existing ? (Array.isArray(existing) ? existing : [existing]) : [])] as typeof route.preValidation;
   });
 
-  app.setNotFoundHandler(async () => {
-    throw new HttpError(404, 'Not Found');
+  app.setNotFoundHandler(async (request) => {
+    throw new HttpError(404, notFoundMessage(decodedPathOf(request.url)));
   });
 
   for (const register of [...ROUTE_MODULES, ...(opts.routes ?? [])]) register(app, ctx);

@@ -330,6 +330,30 @@ describe('gh (GitHub CLI) against the provider', function () {
     );
   });
 
+  it('gh secret / run / workflow list, gh search repos, gh repo fork, gh status: a 404 saying what Tessera has no (an unknown path stays "Not Found")', async () => {
+    await gh(['repo', 'create', 'no-actions', '--private']);
+    const repo = `${alice.user.login}/no-actions`;
+    const cases: [string[], RegExp][] = [
+      [['secret', 'list', '-R', repo], /^failed to get secrets: HTTP 404: Not Found: Tessera has no GitHub Actions \(workflows, runs, secrets, variables, caches\) \(/],
+      [['run', 'list', '-R', repo], /^failed to get runs: HTTP 404: Not Found: Tessera has no GitHub Actions /],
+      [['workflow', 'list', '-R', repo], /^could not get workflows: HTTP 404: Not Found: Tessera has no GitHub Actions /],
+      [['search', 'repos', 'no-actions'], /^HTTP 404: Not Found: Tessera has no REST search \(repositories are searched with GraphQL search\(type: REPOSITORY\)\) \(/],
+      [['repo', 'fork', repo], /^failed to fork: HTTP 404: Not Found: Tessera has no forks \(/],
+      // gh status asks for notifications, events and (GraphQL) assigned issues at once and names the first that failed.
+      [['status'], /HTTP 404: Not Found: Tessera has no notifications, events, stars or watching \(|GraphQL: Tessera has no issues/],
+      [['api', `repos/${repo}/contents/README.md`], /^gh: Not Found: Tessera has no git data in the REST API \(read it with git: clone, fetch\) \(HTTP 404\)$/],
+    ];
+    for (const [args, expected] of cases) {
+      const r = await runGh(args, env);
+      assert.equal(r.status, 1, `gh ${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr.trim(), expected, `gh ${args.join(' ')}`);
+    }
+    for (const unknown of ['/api/v3/nope', `/api/v3/repos/${repo}/nope`, '/api/v3/repos/x/actions', '/actions/secrets']) {
+      const res = await t.api.get(`${t.provider.url}${unknown}`, { token: alice.token });
+      assert.deepEqual([res.status, res.json.message], [404, 'Not Found'], unknown);
+    }
+  });
+
   it("gh repo view of someone else's private repository fails with GitHub's message", async () => {
     const bob = await newSession(t);
     await t.api.post('/user/repos', { token: bob.token, body: { name: 'hidden', private: true } });

@@ -64,9 +64,12 @@ function pathOf(url: string): string {
  * one that reached none, its decoded path.
  */
 function countedPathOf(request: FastifyRequest): string {
-  const route = request.routeOptions.url;
-  if (route !== undefined) return route;
-  const path = pathOf(request.url);
+  return request.routeOptions.url ?? decodedPathOf(request.url);
+}
+
+/** A request URL's path, decoded as the router decodes it before matching (as sent when it can't be). */
+export function decodedPathOf(url: string): string {
+  const path = pathOf(url);
   try {
     return decodeURIComponent(path);
   } catch {
