@@ -174,6 +174,32 @@ describe('gh (GitHub CLI) against the provider', function () {
     assert.deepEqual(JSON.parse(view.stdout), { defaultBranchRef: { name: 'main' }, isEmpty: false });
   });
 
+  it("gh repo create --source . --push from a local master: the repository's default branch becomes master (HEAD too), so clones check it out", async () => {
+    const local = path.join(dir, 'local-master');
+    await mkdir(local);
+    for (const args of [['init', '-q', '-b', 'master'], ['commit', '-q', '--allow-empty', '-m', 'on master']]) {
+      const r = await runGit(args, { cwd: local, env });
+      assert.equal(r.code, 0, `git ${args.join(' ')}: ${r.stderr}`);
+    }
+    await gh(['repo', 'create', 'from-master', '--private', '--source', '.', '--push'], { cwd: local });
+    // The record follows the push once the push's answer has gone out: wait for it (at most 5,000 reads).
+    const defaultBranch = async () => (await t.api.get(`/repos/${alice.user.login}/from-master`, { token: alice.token })).json.default_branch;
+    for (let reads = 0; reads < 5000 && (await defaultBranch()) === 'main'; reads++) await new Promise((r) => setImmediate(r));
+    assert.equal(await defaultBranch(), 'master');
+    const view = await gh(['repo', 'view', `${alice.user.login}/from-master`, '--json', 'defaultBranchRef,isEmpty']);
+    assert.deepEqual(JSON.parse(view.stdout), { defaultBranchRef: { name: 'master' }, isEmpty: false });
+    const into = path.join(dir, 'master-clones');
+    await mkdir(into);
+    const clone = await gh(['repo', 'clone', `${alice.user.login}/from-master`], { cwd: into });
+    assert.ok(!clone.stderr.includes('nonexistent ref'), clone.stderr);
+    const log = await runGit(['log', '--format=%s', 'HEAD'], { cwd: path.join(into, 'from-master'), env });
+    assert.deepEqual([log.code, log.stdout.trim()], [0, 'on master']);
+    // A later push of main leaves master the default.
+    const main = await runGit(['-c', 'credential.helper=', '-c', 'credential.helper=!gh auth git-credential', 'push', '-q', 'origin', 'master:main'], { cwd: local, env });
+    assert.equal(main.code, 0, main.stderr);
+    assert.equal(await defaultBranch(), 'master');
+  });
+
   it("gh repo view/list --json answer every field gh knows (api.RepositoryFields), with GitHub's empty values for what Tessera lacks", async () => {
     const me = alice.user.login;
     await gh(['repo', 'create', 'every-field', '--public']);

@@ -168,6 +168,11 @@ export async function createBareRepository(root: string, owner: string, name: st
   return target;
 }
 
+/** Points the bare repository's HEAD (what a clone checks out) at `branch`. */
+export async function setBareHead(gitDir: string, branch: string): Promise<void> {
+  await git(['symbolic-ref', 'HEAD', `refs/heads/${branch}`], gitDir);
+}
+
 /** Whether the bare repository exists on disk. */
 export async function bareRepositoryExists(root: string, owner: string, name: string): Promise<boolean> {
   return exists(path.join(repositoryPath(root, owner, name), 'HEAD'));

@@ -13,10 +13,11 @@ import { repositoriesRoot } from '../repos/repositories-root';
 import type { RepositoryResourceRecord } from '../repos/repository-resource';
 import type { RepositoryRecord } from '../store/repositories';
 import { withTransaction } from '../transaction';
-import { bareRepositoryExists, createBareRepository, gitPathInfo, InvalidRepositoryNameError } from './bare-repos';
+import { bareRepositoryExists, createBareRepository, gitPathInfo, InvalidRepositoryNameError, repositoryPath } from './bare-repos';
 import { GitRefusal, gitRefusalMessage, GitRefusalFacts } from './git-refusal-message';
 import type { GitService, GitSmartHttpRequest } from './git-service';
 import type { GitHttpBackendOptions, GitHttpBackendResult } from './http-backend';
+import { adoptPushedDefaultBranch } from './pushed-default-branch';
 
 /** Audit event names for git use (GitHub's). */
 const GIT_AUDIT_ACTIONS = { clone: 'git.clone', push: 'git.push' } as const;
@@ -127,6 +128,7 @@ export async function serveGitExchange(ctx: ProviderContext, caller: AnyCaller, 
         await tx.store.repositories.touchPushed(rec.repository.id, ctx.clock.now());
         await auditGitAccess(tx, caller, rec, GIT_AUDIT_ACTIONS.push, request.service);
       });
+      await adoptPushedDefaultBranch(ctx, repositoryPath(root, rec.owner.login, rec.repository.name), rec.repository);
     }
   } catch (err) {
     ctx.log('error', `git ${request.service} on ${rec.fullName}: after the answer: ${(err as Error)?.stack ?? String(err)}`);

@@ -68,6 +68,8 @@ export interface RepositoryUpdate {
   private?: boolean;
   /** The settings given (a public repository must not stay `internal`). */
   settings?: Partial<RepositorySettings>;
+  /** A new default branch (the first branch pushed when the default branch has none: git/pushed-default-branch.ts). */
+  defaultBranch?: string;
   updatedAt: Date;
 }
 

@@ -78,6 +78,9 @@ export function repositoryStoreContract(makeStore: StoreFactory): void {
       const cleared = await s.store.repositories.update(r.id, { description: null, updatedAt: at(2) });
       assert.equal(cleared?.description, null);
       assert.equal(cleared?.private, true);
+      assert.equal(r.defaultBranch, 'main');
+      assert.equal((await s.store.repositories.update(r.id, { defaultBranch: 'master', updatedAt: at(2) }))?.defaultBranch, 'master');
+      assert.equal((await s.store.repositories.byId(r.id))?.defaultBranch, 'master');
       await s.store.repositories.touchPushed(r.id, at(3));
       assert.equal((await s.store.repositories.byId(r.id))?.pushedAt?.getTime(), at(3).getTime());
       const key = await s.store.deployKeys.create({ repositoryId: r.id, title: 'k', key: KEY, readOnly: true, addedBy: u.id, tokenId: null, createdAt: T0 });

@@ -92,6 +92,7 @@ export class PgRepositoryStore implements RepositoryStore {
     if (u.name !== undefined) sets.push(`name = ${p.add(u.name)}`);
     if (u.description !== undefined) sets.push(`description = ${p.add(u.description)}`);
     if (u.private !== undefined) sets.push(`private = ${p.add(u.private)}`);
+    if (u.defaultBranch !== undefined) sets.push(`default_branch = ${p.add(u.defaultBranch)}`);
     for (const [key, col] of REPOSITORY_SETTING_COLUMNS) {
       const v = u.settings?.[key];
       if (v !== undefined) sets.push(`${col} = ${p.add(v)}`);

@@ -113,6 +113,7 @@ export class SqliteRepositoryStore implements RepositoryStore {
     if (u.name !== undefined) { sets.push('name = ?'); args.push(u.name); }
     if (u.description !== undefined) { sets.push('description = ?'); args.push(u.description); }
     if (u.private !== undefined) { sets.push('private = ?'); args.push(u.private ? 1 : 0); }
+    if (u.defaultBranch !== undefined) { sets.push('default_branch = ?'); args.push(u.defaultBranch); }
     for (const [key, col] of REPOSITORY_SETTING_COLUMNS) {
       const v = u.settings?.[key];
       if (v !== undefined) { sets.push(`${col} = ?`); args.push(settingValue(v)); }
