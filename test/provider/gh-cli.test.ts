@@ -107,6 +107,15 @@ describe('gh (GitHub CLI) against the provider', function () {
     assert.equal((await t.api.get(`/repos/${org}/not-mine`, { token: alice.token })).status, 404);
   });
 
+  it('gh repo create --gitignore / --license: a 422 naming the field and saying Tessera has no templates; nothing is made', async () => {
+    for (const [flag, field, what] of [['--gitignore', 'gitignore_template', '.gitignore'], ['--license', 'license_template', 'license']]) {
+      const r = await runGh(['repo', 'create', `with-${field}`, '--private', flag, 'Node'], env);
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, new RegExp(`^HTTP 422: Validation Failed: ${field} is not supported: Tessera has no ${what.replace('.', '\\.')} templates \\(commit the file yourself\\) \\(`), r.stderr);
+      assert.equal((await t.api.get(`/repos/${alice.user.login}/with-${field}`, { token: alice.token })).status, 404);
+    }
+  });
+
   it('gh repo view prints the README (GET /repos/{owner}/{repo}/readme, ?ref= for --branch): README* in .github/, the root, then docs/', async () => {
     const me = alice.user.login;
     await gh(['repo', 'create', 'readable', '--public', '--add-readme', '--description', 'has a README']);

@@ -38,6 +38,13 @@ function nameTaken(): Error {
   return validationFailed([{ resource: 'Repository', field: 'name', code: 'already_exists', message: 'name already exists on this account' }]);
 }
 
+/** `gh repo create --gitignore / --license`: GitHub's templates, which Tessera does not have. */
+function checkNoTemplates(input: CreateRepositoryRequest): void {
+  for (const [field, what] of [['gitignore_template', '.gitignore'], ['license_template', 'license']] as const) {
+    if (input[field] !== undefined) throw invalidField(field, `is not supported: Tessera has no ${what} templates (commit the file yourself)`, 'invalid', 'Repository');
+  }
+}
+
 function orgOf(owner: AccountOwner) {
   return owner.type === 'Organization' ? { org: owner.org } : {};
 }
@@ -56,6 +63,7 @@ export async function createRepository(
 ): Promise<RepositoryRecord> {
   const { principal } = caller;
   checkName(input.name);
+  checkNoTemplates(input);
   checkFixedSettings(input);
   const visibility: RepositoryVisibility = requestedVisibility(input, owner.type) ?? 'public';
   const isPrivate = visibility !== 'public';

@@ -43,6 +43,8 @@ const createBodySchema = {
     name: { type: 'string', minLength: 1, maxLength: 100 },
     ...repositorySettingsSchema,
     auto_init: { type: 'boolean' },
+    gitignore_template: { type: 'string', maxLength: 100 },
+    license_template: { type: 'string', maxLength: 100 },
   },
 } as const;
 

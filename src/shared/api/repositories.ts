@@ -53,6 +53,9 @@ export interface CreateRepositoryRequest extends RepositorySettingsRequest {
   name: string;
   /** A first commit with a README.md on the default branch. */
   auto_init?: boolean;
+  /** GitHub's templates (`gh repo create --gitignore / --license`): Tessera has none, a 422 saying so. */
+  gitignore_template?: string;
+  license_template?: string;
 }
 
 /** The API URLs GitHub gives every repository (`{…}` are RFC 6570 templates). */
