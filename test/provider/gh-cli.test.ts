@@ -365,7 +365,7 @@ describe('gh (GitHub CLI) against the provider', function () {
     );
   });
 
-  it('gh secret / run / workflow list, gh search repos, gh repo fork, gh status: a 404 saying what Tessera has no (an unknown path stays "Not Found")', async () => {
+  it('gh secret / run / workflow list, gh search repos, gh repo fork, gh status, gh repo create --team: a 404 saying what Tessera has no (an unknown path stays "Not Found")', async () => {
     await gh(['repo', 'create', 'no-actions', '--private']);
     const repo = `${alice.user.login}/no-actions`;
     const cases: [string[], RegExp][] = [
@@ -376,6 +376,7 @@ describe('gh (GitHub CLI) against the provider', function () {
       [['repo', 'fork', repo], /^failed to fork: HTTP 404: Not Found: Tessera has no forks \(/],
       // gh status asks for notifications, events and (GraphQL) assigned issues at once and names the first that failed.
       [['status'], /HTTP 404: Not Found: Tessera has no notifications, events, stars or watching \(|GraphQL: Tessera has no issues/],
+      [['repo', 'create', `${await createOrg(t, alice)}/with-team`, '--private', '--team', 'core'], /^HTTP 404: Not Found: Tessera has no teams \(/],
       [['api', `repos/${repo}/contents/README.md`], /^gh: Not Found: Tessera has no git data in the REST API \(read it with git: clone, fetch\) \(HTTP 404\)$/],
     ];
     for (const [args, expected] of cases) {

@@ -1,8 +1,8 @@
 // Parts of GitHub's REST API that Tessera does not have — Actions, REST search, notifications and
-// events, forks, issues and pull requests, gists, git data (contents, commits, refs) — reach no
+// events, forks, issues and pull requests, gists, teams, git data (contents, commits, refs) — reach no
 // route. They are answered 404 as any unknown path is, with GitHub's "Not Found" followed by what
 // Tessera has no, so that `gh secret list`, `gh run list`, `gh search repos`, `gh repo fork`,
-// `gh status`, … print a reason instead of a bare "HTTP 404: Not Found" (docs/api.md).
+// `gh status`, `gh repo create --team` … print a reason instead of a bare "HTTP 404: Not Found" (docs/api.md).
 
 const REPO = String.raw`/repos/[^/]+/[^/]+`;
 const END = String.raw`(/|$)`;
@@ -17,6 +17,7 @@ const AREAS: readonly (readonly [RegExp, string])[] = [
     'issues, pull requests, releases, labels, milestones or deployments',
   ],
   [new RegExp(`^(/gists|/users/[^/]+/gists)${END}`), 'gists'],
+  [new RegExp(`^(/orgs/[^/]+/teams|/user/teams|/teams|${REPO}/teams)${END}`), 'teams'],
   [new RegExp(`^${REPO}/(contents|commits|git|compare|tags|statuses|check-runs|check-suites|tarball|zipball)${END}`), 'git data in the REST API (read it with git: clone, fetch)'],
 ];
 
