@@ -338,58 +338,6 @@ describe('gh (GitHub CLI) against the provider', function () {
     assert.deepEqual((await t.api.get('/user/keys', { token: keys.token })).json, []);
   });
 
-  it('gh issue / pr / release / label / gist and gh repo archive fail with one GraphQL error naming what Tessera has no (a typo keeps its own error)', async () => {
-    await gh(['repo', 'create', 'no-issues', '--private']);
-    const repo = `${alice.user.login}/no-issues`;
-    const cases: [string[], RegExp][] = [
-      [['issue', 'list', '-R', repo], /^GraphQL: Tessera has no issues or labels \(it serves repositories, git and tokens\): Cannot query field "\w+" on type "Issue"\.$/],
-      [['issue', 'create', '-R', repo, '-t', 'title', '-b', 'body'], /^GraphQL: Tessera has no issues \(it serves repositories, git and tokens\): /],
-      [['pr', 'list', '-R', repo], /^GraphQL: Tessera has no pull requests \(it serves repositories, git and tokens\): /],
-      [['pr', 'view', '1', '-R', repo], /^GraphQL: Tessera has no pull requests, teams or status checks \(it serves repositories, git and tokens\): Cannot query field "pullRequest" on type "Repository"\.$/],
-      [['release', 'list', '-R', repo], /^Message: Tessera has no releases \(it serves repositories, git and tokens\): Cannot query field "releases" on type "Repository"\., Locations: /],
-      [['label', 'list', '-R', repo], /^GraphQL: Tessera has no labels \(it serves repositories, git and tokens\): /],
-      [['gist', 'list'], /^Message: Tessera has no gists \(it serves repositories, git and tokens\): /],
-      [['repo', 'archive', repo, '--yes'], /^Message: Tessera has no repository archiving \(it serves repositories, git and tokens\): /],
-    ];
-    for (const [args, expected] of cases) {
-      const r = await runGh(args, env);
-      assert.equal(r.status, 1, `gh ${args.join(' ')}: ${r.stderr}`);
-      assert.match(r.stderr.trim().split('\n')[0], expected, `gh ${args.join(' ')}`);
-      assert.equal(r.stderr.trim().split('\n').length, 1, `gh ${args.join(' ')} prints one error:\n${r.stderr}`);
-    }
-    const typo = await runGh(['api', 'graphql', '-f', 'query={ viewer { logn } repository(owner: "x", name: "y") { isues: issuez } }'], env);
-    assert.equal(typo.status, 1);
-    assert.deepEqual(
-      (JSON.parse(typo.stdout) as { errors: { message: string }[] }).errors.map((e) => e.message),
-      ['Cannot query field "logn" on type "User". Did you mean "login"?', 'Cannot query field "issuez" on type "Repository". Did you mean "issues"?'],
-    );
-  });
-
-  it('gh secret / run / workflow list, gh search repos, gh repo fork, gh status, gh repo create --team: a 404 saying what Tessera has no (an unknown path stays "Not Found")', async () => {
-    await gh(['repo', 'create', 'no-actions', '--private']);
-    const repo = `${alice.user.login}/no-actions`;
-    const cases: [string[], RegExp][] = [
-      [['secret', 'list', '-R', repo], /^failed to get secrets: HTTP 404: Not Found: Tessera has no GitHub Actions \(workflows, runs, secrets, variables, caches\) \(/],
-      [['run', 'list', '-R', repo], /^failed to get runs: HTTP 404: Not Found: Tessera has no GitHub Actions /],
-      [['workflow', 'list', '-R', repo], /^could not get workflows: HTTP 404: Not Found: Tessera has no GitHub Actions /],
-      [['search', 'repos', 'no-actions'], /^HTTP 404: Not Found: Tessera has no REST search \(repositories are searched with GraphQL search\(type: REPOSITORY\)\) \(/],
-      [['repo', 'fork', repo], /^failed to fork: HTTP 404: Not Found: Tessera has no forks \(/],
-      // gh status asks for notifications, events and (GraphQL) assigned issues at once and names the first that failed.
-      [['status'], /HTTP 404: Not Found: Tessera has no notifications, events, stars or watching \(|GraphQL: Tessera has no issues/],
-      [['repo', 'create', `${await createOrg(t, alice)}/with-team`, '--private', '--team', 'core'], /^HTTP 404: Not Found: Tessera has no teams \(/],
-      [['api', `repos/${repo}/contents/README.md`], /^gh: Not Found: Tessera has no git data in the REST API \(read it with git: clone, fetch\) \(HTTP 404\)$/],
-    ];
-    for (const [args, expected] of cases) {
-      const r = await runGh(args, env);
-      assert.equal(r.status, 1, `gh ${args.join(' ')}: ${r.stderr}`);
-      assert.match(r.stderr.trim(), expected, `gh ${args.join(' ')}`);
-    }
-    for (const unknown of ['/api/v3/nope', `/api/v3/repos/${repo}/nope`, '/api/v3/repos/x/actions', '/actions/secrets']) {
-      const res = await t.api.get(`${t.provider.url}${unknown}`, { token: alice.token });
-      assert.deepEqual([res.status, res.json.message], [404, 'Not Found'], unknown);
-    }
-  });
-
   it("gh repo view of someone else's private repository fails with GitHub's message", async () => {
     const bob = await newSession(t);
     await t.api.post('/user/repos', { token: bob.token, body: { name: 'hidden', private: true } });
