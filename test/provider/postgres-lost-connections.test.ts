@@ -15,7 +15,8 @@ import { createClassicToken } from '../builders/tokens';
 import { openEventStream, type OpenStream } from './helpers/event-stream';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
 import { startPostgresProxy } from './helpers/postgres-proxy';
-import { memoryKeySource, usePostgres } from './helpers/postgres-stores';
+import { usePostgres } from './helpers/postgres-stores';
+import { useReplicas } from './helpers/replicas';
 import { startTestProvider, TestProvider } from './helpers/provider';
 import { until } from './helpers/request-holds';
 import { makeUser, T0 } from './store-contract/fixtures';
@@ -23,17 +24,7 @@ import { makeUser, T0 } from './store-contract/fixtures';
 describe('team mode: connections the server ends', function () {
   this.timeout(60_000);
   const pg = usePostgres();
-  const open: TestProvider[] = [];
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((t) => t.close()));
-  });
-  // Replicas share the data key (as a team copies secret.key to each one).
-  const dataKey = memoryKeySource();
-  async function replica(databaseUrl: string): Promise<TestProvider> {
-    const t = await startTestProvider({ databaseUrl, dataKey });
-    open.push(t);
-    return t;
-  }
+  const { replica, dataKey } = useReplicas();
 
   it('a change stream at a replica that cannot listen (its listening connection ended, no new one listens yet) ends once its token is deleted at another replica', async () => {
     const url = await pg.newDatabase();

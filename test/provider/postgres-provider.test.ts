@@ -22,6 +22,7 @@ import { createClassicToken } from '../builders/tokens';
 import { startPostgresProxy } from './helpers/postgres-proxy';
 import { guardProcessGroup } from './helpers/provider-process';
 import { memoryKeySource, usePostgres } from './helpers/postgres-stores';
+import { useReplicas } from './helpers/replicas';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 const CLI = path.resolve(__dirname, '../../src/provider/cli.js');
@@ -30,17 +31,7 @@ const DAY = 24 * 60 * 60_000;
 describe('provider on PostgreSQL', function () {
   this.timeout(60_000);
   const pg = usePostgres();
-  const open: TestProvider[] = [];
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((t) => t.close()));
-  });
-  // Replicas share the data key (as a team copies secret.key to each one).
-  const dataKey = memoryKeySource();
-  async function replica(databaseUrl: string, clock?: ManualClock, sweepIntervalMs?: number): Promise<TestProvider> {
-    const t = await startTestProvider({ databaseUrl, clock, dataKey, ...(sweepIntervalMs ? { sweepIntervalMs } : {}) });
-    open.push(t);
-    return t;
-  }
+  const { replica, dataKey, keep } = useReplicas();
 
   it('signs up, makes a token and uses it; the data is in PostgreSQL, not in the data folder', async () => {
     const url = await pg.newDatabase();
@@ -116,7 +107,7 @@ describe('provider on PostgreSQL', function () {
   it('two replicas share sign-in state: a TOTP code used at A is refused at B; 10 failures at A lock the account at B', async () => {
     const url = await pg.newDatabase();
     const clock = new ManualClock(Date.now());
-    const [a, b] = await Promise.all([replica(url, clock), replica(url, clock)]);
+    const [a, b] = await Promise.all([replica(url, { clock }), replica(url, { clock })]);
     await createUser(a);
     const user = await createUser(b);
     await enableTwoFactor(a, user);
@@ -141,7 +132,7 @@ describe('provider on PostgreSQL', function () {
       startTestProvider({ databaseUrl: url, clock, dataKey, rateLimit: { authenticated: limit } }),
       startTestProvider({ databaseUrl: url, clock, dataKey, rateLimit: { authenticated: limit } }),
     ]);
-    open.push(a, b);
+    keep(a, b);
     await createUser(a);
     const s = await newSession(a); // its sign-in counts one for the user
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? b : a).api.get('/user', { token: s.token })));
@@ -227,7 +218,7 @@ describe('provider on PostgreSQL', function () {
   it('two replicas sweeping together revoke each unused token once, with one audit event each', async () => {
     const url = await pg.newDatabase();
     const clock = new ManualClock(Date.now());
-    const replicas = await Promise.all([replica(url, clock, 5), replica(url, clock, 5)]);
+    const replicas = await Promise.all([replica(url, { clock, sweepIntervalMs: 5 }), replica(url, { clock, sweepIntervalMs: 5 })]);
     const [a, b] = replicas;
     const user = await createUser(a);
     const made = [];

@@ -12,10 +12,30 @@ import * as path from 'node:path';
 import { repositoryPath } from '../../src/provider/git/bare-repos';
 import { repositoriesRoot } from '../../src/provider/repos/repositories-root';
 import { REPOSITORY_CHANGED_MESSAGE } from '../../src/provider/repos/repository-service';
+import type { RepositoryStore } from '../../src/provider/store/repositories';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
 import { RequestHolds, until } from './helpers/request-holds';
 import { newSession, type Session } from '../builders/sessions';
 import { git, hermeticGitEnv, runGit } from '../../bench/git-https/git-client';
+
+/**
+ * Holds repository creations once their record is committed: `recordMade` resolves then, `release`
+ * lets them go on, `restore` puts the store's own method back (later creations are not held).
+ */
+function holdCreationAfterRecord(repos: RepositoryStore): { recordMade: Promise<void>; release: () => void; restore: () => void } {
+  const create = repos.create;
+  let inserted!: () => void;
+  const recordMade = new Promise<void>((r) => (inserted = r));
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  repos.create = async (r) => {
+    const rec = await create.call(repos, r);
+    inserted();
+    await held;
+    return rec;
+  };
+  return { recordMade, release, restore: () => void (repos.create = create) };
+}
 
 describe('repository rename under concurrency', function () {
   this.timeout(60_000);
@@ -115,23 +135,12 @@ describe('repository rename under concurrency', function () {
   it('a push to a repository whose record is made but whose creation has not made its bare repository yet: the creation keeps what was pushed', async () => {
     // The creation is held once its record is committed (the git route then finds the record
     // without a bare repository, and makes it for the push).
-    const repos = t.store.repositories;
-    const create = repos.create;
-    let inserted!: () => void;
-    const recordMade = new Promise<void>((r) => (inserted = r));
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    repos.create = async (r) => {
-      const rec = await create.call(repos, r);
-      inserted();
-      await held;
-      return rec;
-    };
+    const { recordMade, release, restore } = holdCreationAfterRecord(t.store.repositories);
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'tessera-create-push-'));
     try {
       const made = t.api.post('/user/repos', { token: s.token, body: { name: 'pushed-first', auto_init: true } });
       await recordMade;
-      repos.create = create;
+      restore();
       const env = hermeticGitEnv(tmp, undefined);
       const work = path.join(tmp, 'work');
       await git(['init', '-q', '-b', 'main', work], { env });
@@ -146,7 +155,7 @@ describe('repository rename under concurrency', function () {
       const refs = await git(['ls-remote', remote, 'refs/heads/main'], { env });
       assert.equal(refs.split('\t')[0], (await git(['rev-parse', 'HEAD'], { cwd: work, env })).trim(), 'the pushed commit, no README over it');
     } finally {
-      repos.create = create;
+      restore();
       release();
       await rm(tmp, { recursive: true, force: true });
     }
@@ -155,24 +164,13 @@ describe('repository rename under concurrency', function () {
   it("a push updating the new repository's branch while auto_init writes its README (the branch's ref locked by the push): the creation keeps the repository, without a README", async () => {
     // The creation is held once its record is committed; meanwhile a git request makes the bare
     // repository, and the branch's ref is locked as receive-pack locks it while it updates it.
-    const repos = t.store.repositories;
-    const create = repos.create;
-    let inserted!: () => void;
-    const recordMade = new Promise<void>((r) => (inserted = r));
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    repos.create = async (r) => {
-      const rec = await create.call(repos, r);
-      inserted();
-      await held;
-      return rec;
-    };
+    const { recordMade, release, restore } = holdCreationAfterRecord(t.store.repositories);
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'tessera-create-push-'));
     const lockFile = path.join(repositoryPath(repositoriesRoot(t.ctx), me(), 'pushing'), 'refs', 'heads', 'main.lock');
     try {
       const made = t.api.post('/user/repos', { token: s.token, body: { name: 'pushing', auto_init: true } });
       await recordMade;
-      repos.create = create;
+      restore();
       assert.equal((await advertisement('pushing', 'git-receive-pack')).status, 200, 'the git route made the bare repository');
       await writeFile(lockFile, '');
       release();
@@ -190,7 +188,7 @@ describe('repository rename under concurrency', function () {
       const refs = await git(['ls-remote', remote, 'refs/heads/main'], { env });
       assert.equal(refs.split('\t')[0], (await git(['rev-parse', 'HEAD'], { cwd: work, env })).trim(), 'the pushed commit, no README under or over it');
     } finally {
-      repos.create = create;
+      restore();
       release();
       await rm(lockFile, { force: true });
       await rm(tmp, { recursive: true, force: true });
