@@ -26,6 +26,8 @@ interface AppOptions {
   routes?: readonly RouteModule[];
   /** Names served besides the loopback ones (http/served-hosts.ts servedNames). */
   servedNames?: readonly ServedName[];
+  /** The origin clients reach the server at, when another (a TLS-terminating proxy): its Origin header is the provider's own. */
+  publicUrl?: string;
   /** Over DEFAULT_CONNECTION_LIMITS. */
   limits?: Partial<ConnectionLimits>;
   /** Proxies whose X-Forwarded-For gives request.ip (addresses, CIDRs, `loopback`); default none. */
@@ -36,7 +38,7 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
   const limits = connectionLimits(opts.limits);
   const timing = { connectionsCheckingInterval: Math.max(50, Math.min(5_000, Math.floor(limits.headersTimeoutMs / 2))) };
   // No Host is served until the server listens (its port is part of every served Host).
-  const served = new ServedHosts(opts.https ? 'https' : 'http', opts.servedNames ?? []);
+  const served = new ServedHosts(opts.https ? 'https' : 'http', opts.servedNames ?? [], opts.publicUrl);
   const app = Fastify({
     logger: false,
     genReqId: newRequestId,

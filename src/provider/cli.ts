@@ -1,6 +1,6 @@
 // `tessera serve --data DIR [--db postgres://…] [--repos DIR] [--port N] [--host 127.0.0.1]
 //  [--tls auto|off] [--tls-cert F --tls-key F] [--trust-proxy ADDR,…] [--signup open|closed]
-//  [--public-host NAME]... [--max-connections N] [--rate-limit N] [--anonymous-rate-limit N]`
+//  [--public-host NAME]... [--public-url URL] [--max-connections N] [--rate-limit N] [--anonymous-rate-limit N]`
 // `tessera reset-two-factor --data DIR | --db postgres://…` (the way out when the data key is lost for good)
 // `tessera migrate --from DATA_DIR --to postgres://…` (team-migration/migrate-command.ts)
 import './cli-node-version'; // first: a Node without node:sqlite is told so, not crashed
@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { parseCommandArgs } from './cli-args';
 import { refuseForeignDataFolder } from './cli-data-folder';
 import { hidePasswordsFromProcessList } from './cli-process-list';
-import { parseServedName } from './http/served-hosts';
+import { parseServedName, publicUrlHost } from './http/served-hosts';
 import { isLoopbackHost, ProviderOptions, RunningProvider, startProvider } from './index';
 import { resetAllTwoFactorPg } from './store/postgres/data-key-ledger';
 import { connectionFailure, databaseUrlOption, describePostgresUrl } from './store/postgres/url';
@@ -23,7 +23,7 @@ import { MIGRATE_USAGE, runMigrateCommand } from './team-migration/migrate-comma
 const USAGE = `Usage: tessera serve --data DIR [--db postgres://USER@HOST/DB] [--repos DIR] [--port N]
                      [--host 127.0.0.1] [--tls auto|off] [--tls-cert FILE --tls-key FILE]
                      [--trust-proxy ADDR[,ADDR]...] [--signup open|closed]
-                     [--public-host NAME[:PORT]]... [--max-connections N]
+                     [--public-host NAME[:PORT]]... [--public-url URL] [--max-connections N]
                      [--rate-limit N] [--anonymous-rate-limit N]
        tessera reset-two-factor --data DIR | --db postgres://USER@HOST/DB
 ${MIGRATE_USAGE}
@@ -55,6 +55,11 @@ ${MIGRATE_USAGE}
   --public-host   a name (or address) clients reach a team server by; repeatable. Requests
                   whose Host is not 127.0.0.1, localhost, [::1], --host or a public host are
                   refused (421), and with --tls auto the local CA covers exactly these names.
+                  The first one names the server in its answers (clone_url, Location, ...):
+                  https://NAME with its port, or the listening one.
+  --public-url    the origin clients reach the server at, when the first --public-host does not
+                  say it (behind a TLS-terminating proxy: https://tessera.example.com); its
+                  host is served too, and the answers name the server by it.
   --max-connections  connections held at once (default 512); more are closed as they come.
   --rate-limit    API requests an hour for each user (default 5000).
   --anonymous-rate-limit  API requests an hour for each address without credentials (default 60).`;
@@ -94,6 +99,7 @@ export function parseServeArgs(argv: string[], cwd: string, env: NodeJS.ProcessE
       'tls-key': { type: 'string' },
       signup: { type: 'string' },
       'public-host': { type: 'string', multiple: true },
+      'public-url': { type: 'string' },
       'max-connections': { type: 'string' },
       'rate-limit': { type: 'string' },
       'anonymous-rate-limit': { type: 'string' },
@@ -131,6 +137,14 @@ export function parseServeArgs(argv: string[], cwd: string, env: NodeJS.ProcessE
       throw new Error(`--public-host: ${(err as Error).message}`);
     }
   }
+  const publicUrl = values['public-url'];
+  if (publicUrl !== undefined) {
+    try {
+      publicUrlHost(publicUrl);
+    } catch (err) {
+      throw new Error(`--public-url: ${(err as Error).message}`);
+    }
+  }
   const maxConnections = positiveWhole(values['max-connections'], '--max-connections must be a positive integer');
   const databaseUrl = databaseUrlOption(values.db, '--db', env);
   const rateLimit = {
@@ -151,6 +165,7 @@ export function parseServeArgs(argv: string[], cwd: string, env: NodeJS.ProcessE
     signup,
     rateLimit,
     ...(publicHosts.length ? { publicHosts } : {}),
+    ...(publicUrl !== undefined ? { publicUrl } : {}),
     ...(maxConnections !== undefined ? { limits: { maxConnections } } : {}),
     ...(databaseUrl ? { databaseUrl } : {}),
   };

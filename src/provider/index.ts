@@ -10,7 +10,7 @@ import { Clock, systemClock } from './clock';
 import type { RateLimitSettings } from './context';
 import { createProviderContext } from './create-context';
 import type { ConnectionLimits } from './http/connection-limits';
-import { servedNames } from './http/served-hosts';
+import { publicOrigin, publicUrlHost, servedNames } from './http/served-hosts';
 import { Logger, LogLevel, redactingLogger } from './logger';
 import { keyFileSource, type DataKeySource } from './secrets/data-key';
 import { ensurePrivateDirSync, securePrivateTree } from './secrets/private-files';
@@ -87,6 +87,13 @@ export interface ProviderOptions {
    * (`tls: 'auto'`) covers exactly these names. Default none.
    */
   publicHosts?: string[];
+  /**
+   * The origin clients reach a team server at, which the answers name it by (clone_url, Location,
+   * the device flow's verification_uri, ...), e.g. `https://tessera.example.com` behind a proxy on
+   * 443. Its host is served too. Default: the first public host (its port, or the listening one),
+   * else the listening address.
+   */
+  publicUrl?: string;
   /** Request deadlines and the connection cap (http/connection-limits.ts), over the defaults. */
   limits?: Partial<ConnectionLimits>;
   /**
@@ -132,7 +139,8 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   }
   const port = opts.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${port}`);
-  const names = servedNames(host, opts.publicHosts ?? []);
+  const publicHosts = [...(opts.publicHosts ?? []), ...(opts.publicUrl ? [publicUrlHost(opts.publicUrl)] : [])];
+  const names = servedNames(host, publicHosts);
   const log: Logger = redactingLogger(opts.log);
   const clock = opts.clock ?? systemClock;
 
@@ -166,7 +174,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
 
   let app: FastifyInstance;
   try {
-    app = buildApp(ctx, { https, servedNames: names, ...(opts.limits ? { limits: opts.limits } : {}), ...(opts.trustProxy?.length ? { trustProxy: opts.trustProxy } : {}) });
+    app = buildApp(ctx, { https, servedNames: names, ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}), ...(opts.limits ? { limits: opts.limits } : {}), ...(opts.trustProxy?.length ? { trustProxy: opts.trustProxy } : {}) });
     await app.listen({ port, host });
   } catch (err) {
     await store.close();
@@ -174,11 +182,12 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   }
   const address = app.server.address() as AddressInfo;
   const url = originOf(https ? 'https' : 'http', host, address.port);
-  ctx.origin = url;
+  ctx.origin = publicOrigin(https ? 'https' : 'http', publicHosts, address.port, opts.publicUrl) ?? url;
   const sweeper = startSweeper(ctx, opts.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
   const database = opts.databaseUrl ? `, database: PostgreSQL at ${describePostgresUrl(opts.databaseUrl)}` : '';
   const repos = reposDir ? `, repositories: ${reposDir}` : '';
-  log('info', `provider ${VERSION} started at ${url} (data: ${dataDir}${database}${repos})`);
+  const named = ctx.origin === url ? '' : `, answers name it ${ctx.origin}`;
+  log('info', `provider ${VERSION} started at ${url} (data: ${dataDir}${database}${repos}${named})`);
 
   let closing: Promise<void> | undefined;
   return {

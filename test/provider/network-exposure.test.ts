@@ -141,6 +141,25 @@ describe('network exposure: a team server’s public host names', () => {
       }
       const own = await send(t, 'GET', '/-/health', { host: 'tessera.team.example', origin: 'http://tessera.team.example' });
       assert.equal(own.status, 200);
+      // the answers name the server by its first public host (with the port it listens on), not by 127.0.0.1
+      const discovery = await send(t, 'GET', '/api/v3/', { host: `tessera.team.example:${port}` });
+      assert.equal(JSON.parse(discovery.body).current_user_url, `http://tessera.team.example:${port}/api/v3/user`);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('--public-url (behind a TLS-terminating proxy): its host is served, its origin is the answers\' and an Origin of its own', async () => {
+    const t = await startTestProvider({ publicUrl: 'https://tessera.example.com' });
+    try {
+      const discovery = await send(t, 'GET', '/api/v3/', { host: 'tessera.example.com', origin: 'https://tessera.example.com' });
+      assert.equal(discovery.status, 200, discovery.body);
+      assert.equal(JSON.parse(discovery.body).current_user_url, 'https://tessera.example.com/api/v3/user');
+      const s = await newSession(t);
+      const repo = await createRepo(t, s, undefined, 'named-publicly');
+      const read = await t.api.get(`/repos/${repo.full_name}`, { token: s.token });
+      assert.equal(read.json.clone_url, `https://tessera.example.com/${repo.full_name}.git`);
+      assert.equal((await send(t, 'GET', '/-/health', { host: 'other.example' })).status, 421);
     } finally {
       await t.close();
     }
@@ -278,5 +297,9 @@ describe('tessera serve: --public-host and --max-connections', () => {
       assert.throws(() => parseServeArgs(['serve', '--data', 'd', '--max-connections', bad], '/srv'), /--max-connections must be a positive integer/, bad);
     }
     assert.throws(() => parseServeArgs(['serve', '--help'], '/srv'), /--public-host NAME\[:PORT\]/);
+    assert.equal(parseServeArgs(['serve', '--data', 'd', '--public-url', 'https://tessera.example.com'], '/srv').publicUrl, 'https://tessera.example.com');
+    for (const bad of ['tessera.example.com', 'ftp://tessera.example.com', 'https://tessera.example.com/api', 'https://u:p@tessera.example.com']) {
+      assert.throws(() => parseServeArgs(['serve', '--data', 'd', '--public-url', bad], '/srv'), /--public-url: /, bad);
+    }
   });
 });

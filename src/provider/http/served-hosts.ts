@@ -76,6 +76,37 @@ export function servedNames(listenHost: string, publicHosts: readonly string[] =
   });
 }
 
+/**
+ * The origin a team server's answers name it by (clone_url, Location, the device flow's
+ * verification_uri, ...): `publicUrl` when given, else the first public host with its own port or
+ * the listening one (the scheme's default port left out); undefined without either (the answers
+ * then name the listening address).
+ */
+export function publicOrigin(scheme: 'http' | 'https', publicHosts: readonly string[], port: number, publicUrl?: string): string | undefined {
+  if (publicUrl) return new URL(publicUrl).origin;
+  if (!publicHosts.length) return undefined;
+  const first = parseServedName(publicHosts[0]!);
+  const p = first.port ?? port;
+  return `${scheme}://${hostForm(first.name)}${p === (scheme === 'https' ? 443 : 80) ? '' : `:${p}`}`;
+}
+
+/** The public URL's host as a served name (`NAME` or `NAME:PORT`); throws naming what is wrong with it. */
+export function publicUrlHost(publicUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(publicUrl);
+  } catch {
+    throw new Error(`not a URL: ${publicUrl}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`${publicUrl} is not an https:// (or http://) URL`);
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
+    throw new Error(`${publicUrl} must be an origin only, like https://tessera.example.com (no path, query or credentials)`);
+  }
+  const host = url.port ? url.host : url.hostname;
+  parseServedName(host);
+  return host;
+}
+
 /** The name as it appears in a Host header or an origin: an IPv6 address in brackets. */
 function hostForm(name: string): string {
   return isIP(name) === 6 ? `[${name}]` : name;
@@ -89,6 +120,7 @@ export class ServedHosts {
   constructor(
     private readonly scheme: 'http' | 'https',
     private readonly names: readonly ServedName[],
+    private readonly publicUrl?: string,
   ) {}
 
   /** Called once the server listens on `port` (before that, no request is served). */
@@ -113,6 +145,7 @@ export class ServedHosts {
       add(n.name, port);
       add(n.name, undefined); // a reverse proxy on the scheme's default port
     }
+    if (this.publicUrl) origins.add(new URL(this.publicUrl).origin);
     this.hosts = hosts;
     this.origins = origins;
   }
