@@ -336,6 +336,8 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     assert.deepEqual(documented.filter((r) => !ghes.operation(...split(r))).sort(), [...GHEC_ONLY].sort(), 'the routes only GHEC documents');
     assert.deepEqual(routes.filter((r) => !documented.includes(r) && !TESSERA_ONLY.has(r)), [], 'routes GitHub does not document, missing from TESSERA_ONLY');
     assert.deepEqual([...TESSERA_ONLY].filter((r) => !routes.includes(r) || documented.includes(r)), [], 'TESSERA_ONLY entries that are not routes, or that GitHub documents');
+    const paged = documented.filter((r) => { const d = v.describe(...split(r))!; return d.operation.statuses.includes(200) && d.description.headers(...split(r), 200).includes('link'); });
+    assert.deepEqual(paged.filter((r) => !v.paged.has(r)), [], 'lists GitHub documents a Link header for whose pages were not read');
     for (const route of documented.filter((r) => !NEVER_SUCCEED.has(r))) {
       const successes = v.describe(...split(route))!.operation.statuses.filter((s) => s >= 200 && s < 300);
       const got = [...(v.answered.get(route) ?? [])];

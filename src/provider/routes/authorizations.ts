@@ -33,14 +33,11 @@ const clientIdSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: '
 const clientSecretSchema = { type: 'string', maxLength: 128 } as const;
 
 export function registerAuthorizationRoutes(app: FastifyInstance, ctx: ProviderContext): void {
-  /** 201 with the new token's secret, or 200 with a token found again. */
+  /** 201 with the new token's secret, or 200 with a token found again; Location names it either way (as GitHub documents). */
   function send(request: FastifyRequest, reply: FastifyReply, { record, secret }: AuthorizationOutcome) {
-    if (secret === undefined) {
-      reply.code(200);
-      return authorizationJson(ctx, record, principalOf(request).user);
-    }
-    reply.code(201).header('Location', `${ctx.origin}${API}/authorizations/${record.id}`);
-    return authorizationJson(ctx, record, principalOf(request).user, secret);
+    const body = authorizationJson(ctx, record, principalOf(request).user, secret);
+    reply.code(secret === undefined ? 200 : 201).header('Location', body.url);
+    return body;
   }
 
   app.post<{ Body: CreateAuthorizationRequest }>(

@@ -7,6 +7,7 @@ import Fastify from 'fastify';
 import type { ProviderContext } from '../../../src/provider/context';
 import { ROUTE_MODULES } from '../../../src/provider/routes';
 import type { CallOptions, ApiResponse } from '../../builders/api-client';
+import { checkCommonHeaders, checkErrorBody, checkLocation, linkRels } from './ghes-headers';
 import type { DescribedOperation, OpenApiDescription } from './ghes-schema';
 import type { TestProvider } from './provider';
 
@@ -30,6 +31,8 @@ export async function providerRoutes(ctx: ProviderContext): Promise<string[]> {
 export class ValidatedApi {
   /** `METHOD /path` (the route's own `{param}` names) → the statuses it answered. */
   readonly answered = new Map<string, Set<number>>();
+  /** The lists whose Link header was checked (GitHub documents one on their 200). */
+  readonly paged = new Set<string>();
 
   /** The first of `descriptions` that has an operation decides each answer's shape. */
   constructor(
@@ -48,8 +51,10 @@ export class ValidatedApi {
 
   /**
    * Calls `route` (e.g. `GET /repos/{owner}/{repo}`, a query may follow) with `params` filled in, asserts the status is
-   * `expected` and the body matches the schema GitHub documents for it. A GET answered with an ETag
-   * is asked again with If-None-Match, and must answer 304 when GitHub documents a 304 for it.
+   * `expected`, the body matches the schema GitHub documents for it, and the headers clients read
+   * (ghes-headers.ts; Location where GitHub documents it). A successful GET has an ETag and is
+   * asked again with If-None-Match: 304, no body. A list GitHub documents a Link header for is
+   * read again a page of one at a time: its Link header (helpers/ghes-headers.ts linkRels).
    */
   async call<T = any>(route: string, params: Record<string, string | number>, opts: CallOptions, expected: number): Promise<ApiResponse<T>> {
     const [method, target] = route.split(' ');
@@ -61,14 +66,62 @@ export class ValidatedApi {
     const res = await this.t.api.call<T>(method, path, opts);
     assert.equal(res.status, expected, `${route} (${path}) answered ${res.status}: ${res.text.slice(0, 500)}`);
     route = `${method} ${template}`;
-    this.checkBody(route, res);
-    const etag = res.headers.get('etag');
-    if (method === 'GET' && etag && this.describe(method, template)?.operation.statuses.includes(304)) {
-      const again = await this.t.api.call(method, path, { ...opts, headers: { ...(opts.headers ?? {}), 'if-none-match': etag } });
+    this.checkAnswer(route, res, opts);
+    const documented = this.describe(method, template)!;
+    const headers = documented.description.headers(method, template, res.status);
+    if (headers.includes('location')) checkLocation(route, res, this.t.api.apiUrl);
+    if (method === 'GET' && res.status < 300 && res.text !== '') {
+      const etag = res.headers.get('etag');
+      assert.match(etag ?? '', /^W\/"[^"]+"$/, `${route} ${res.status}: a weak ETag`);
+      const again = await this.t.api.call(method, path, { ...opts, headers: { ...(opts.headers ?? {}), 'if-none-match': etag! } });
       assert.equal(again.status, 304, `${route} with If-None-Match: ${again.status}`);
-      this.checkBody(route, again);
+      assert.equal(again.text, '', `${route} 304: no body`);
+      if (documented.operation.statuses.includes(304)) this.checkBody(route, again);
     }
+    if (headers.includes('link') && !/(^|&)(page|per_page)=/.test(query ?? '')) await this.checkPages(route, path, opts, res);
     return res;
+  }
+
+  /**
+   * A list's Link header: none when it fits on the first page; read with `per_page=1`, page 1 has
+   * `next` and `last` (when it has two items or more), page 2 `prev` and `first` (and `next`,
+   * `last` with three or more), each link at the same path keeping the other query parameters.
+   */
+  private async checkPages(route: string, path: string, opts: CallOptions, first: ApiResponse): Promise<void> {
+    assert.ok(Array.isArray(first.json), `${route}: a list`);
+    const n = first.json.length;
+    assert.ok(n < 30, `${route}: the fixture's list fits on one default page`);
+    assert.deepEqual(linkRels(first), {}, `${route}: no Link on a list that fits on one page`);
+    const [bare, query] = path.split('?');
+    const kept = new URLSearchParams(query ?? '');
+    const read = async (page: number, rels: Record<string, number>) => {
+      const res = await this.t.api.call('GET', `${path}${query !== undefined ? '&' : '?'}per_page=1&page=${page}`, opts);
+      assert.equal(res.status, 200, `${route} page ${page}: ${res.text.slice(0, 300)}`);
+      this.checkAnswer(route, res, opts);
+      assert.equal(res.json.length, page <= n ? 1 : 0, `${route} page ${page} of ${n}`);
+      const links = linkRels(res);
+      assert.deepEqual(Object.fromEntries(Object.entries(links).map(([rel, url]) => [rel, Number(url.searchParams.get('page'))])), rels, `${route} page ${page} of ${n}: ${res.headers.get('link')}`);
+      for (const url of Object.values(links)) {
+        assert.equal(`${url.origin}${url.pathname}`, `${this.t.api.apiUrl}${bare}`, `${route}: a link to the same list`);
+        assert.equal(url.searchParams.get('per_page'), '1', `${route}: a link keeps per_page`);
+        for (const [name, value] of kept) assert.equal(url.searchParams.get(name), value, `${route}: a link keeps ${name}`);
+      }
+      return links;
+    };
+    if (n >= 2) {
+      const next = (await read(1, { next: 2, last: n })).next;
+      const followed = await this.t.api.call('GET', next.href, opts);
+      assert.equal(followed.status, 200, `${route}: its next link`);
+      this.checkAnswer(route, followed, opts);
+    }
+    await read(2, n >= 3 ? { prev: 1, next: 3, last: n, first: 1 } : { prev: 1, first: 1 });
+    this.paged.add(route);
+  }
+
+  private checkAnswer(route: string, res: ApiResponse, opts: CallOptions): void {
+    this.checkBody(route, res);
+    checkCommonHeaders(route, res, opts);
+    if (res.status >= 400) checkErrorBody(route, res, this.t.api.origin);
   }
 
   private checkBody(route: string, res: ApiResponse): void {

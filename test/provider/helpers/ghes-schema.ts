@@ -19,6 +19,7 @@ interface Reference {
 }
 interface ResponseObject {
   content?: Record<string, { schema?: object }>;
+  headers?: Record<string, unknown>;
 }
 interface Operation {
   operationId: string;
@@ -92,6 +93,15 @@ export class OpenApiDescription {
     const op = described ? this.description.paths[described][m] : undefined;
     if (!described || !op) return undefined;
     return { path: described, method: method.toUpperCase(), operationId: op.operationId, statuses: Object.keys(op.responses).map(Number) };
+  }
+
+  /** The headers (lower-cased: `link`, `location`, …) GitHub documents on the answer `status` of `method path`. */
+  headers(method: string, path: string, status: number): string[] {
+    const op = this.operation(method, path);
+    if (!op) throw new Error(`${this.name} documents no ${method} ${path}`);
+    let response = this.description.paths[op.path][op.method.toLowerCase() as Method]!.responses[String(status)];
+    if (response && '$ref' in response) response = this.description.components.responses[response.$ref.split('/').pop()!];
+    return Object.keys((response as ResponseObject | undefined)?.headers ?? {}).map((h) => h.toLowerCase());
   }
 
   /**
