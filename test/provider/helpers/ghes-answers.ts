@@ -76,6 +76,8 @@ export class ValidatedApi {
       const again = await this.t.api.call(method, path, { ...opts, headers: { ...(opts.headers ?? {}), 'if-none-match': etag! } });
       assert.equal(again.status, 304, `${route} with If-None-Match: ${again.status}`);
       assert.equal(again.text, '', `${route} 304: no body`);
+      assert.equal(again.headers.get('etag'), etag, `${route} 304: the ETag again`);
+      checkCommonHeaders(route, again, opts);
       if (documented.operation.statuses.includes(304)) this.checkBody(route, again);
     }
     if (headers.includes('link') && !/(^|&)(page|per_page)=/.test(query ?? '')) await this.checkPages(route, path, opts, res);
