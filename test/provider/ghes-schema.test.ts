@@ -29,6 +29,23 @@ const GHEC_ONLY = new Set([
 /** Routes GitHub documents that never succeed on Tessera: adding a user's SSH key (git is HTTPS only). */
 const NEVER_SUCCEED = new Set(['POST /user/keys']);
 
+/** Routes GitHub documents that answer callers without credentials (public profiles, public repositories, discovery). */
+const ANONYMOUS = new Set([
+  'GET /',
+  'GET /meta',
+  'GET /rate_limit',
+  'GET /users/{username}',
+  'GET /users/{username}/repos',
+  'POST /credentials/revoke',
+  'GET /orgs/{org}',
+  'GET /orgs/{org}/repos',
+  'GET /repos/{owner}/{repo}',
+  'GET /repos/{owner}/{repo}/topics',
+  'GET /repos/{owner}/{repo}/branches',
+  'GET /repos/{owner}/{repo}/branches/{branch}',
+  'GET /repos/{owner}/{repo}/readme',
+]);
+
 /** Routes GitHub's REST API does not have: Tessera's own. */
 const TESSERA_ONLY = new Set([
   // Outside the REST API: health, the error documentation, the change stream, avatars, GraphQL, git over HTTPS.
@@ -326,6 +343,15 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     await v.call('POST /credentials/revoke', {}, { body: { credentials: [token.token] } }, 202);
     // Not its 422: GHEC documents string `errors` (validation-error-simple) there, while Tessera's
     // 422s name their fields ({field, code, message}) everywhere, as GHES's validation-error does.
+  });
+
+  it('without credentials, every other route GitHub documents answers 401 in its error shape', async () => {
+    const routes = (await providerRoutes(t.ctx)).filter((r) => v.describe(...(r.split(' ') as [string, string])));
+    assert.deepEqual([...ANONYMOUS].filter((r) => !routes.includes(r)), [], 'ANONYMOUS entries that are not routes GitHub documents');
+    for (const route of routes.filter((r) => !ANONYMOUS.has(r))) {
+      const params = Object.fromEntries([...route.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name, name === 'org' ? org : 1]));
+      await v.call(route, params, route.startsWith('GET ') || route.startsWith('DELETE ') ? {} : { body: {} }, 401);
+    }
   });
 
   it('every route GitHub documents was answered and validated above; every other route is listed as Tessera\'s own', async () => {
