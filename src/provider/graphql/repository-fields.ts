@@ -10,6 +10,7 @@ import type { ListedRepository } from '../repos/repository-listing';
 import { READ_REPOSITORY } from '../repos/repository-requirements';
 import { repositoryResolver, RepositoryResourceRecord } from '../repos/repository-resource';
 import { notFoundError } from './errors';
+import type { RefSource } from './git-object-fields';
 import { authorizeObject, GraphqlContext } from './graphql-context';
 import { isoTime, isoTimeOrNull } from '../iso-time';
 
@@ -23,11 +24,13 @@ export async function repositoryByName(g: GraphqlContext, owner: string, name: s
   return { repository: rec.repository, owner: rec.owner, access: rec.access };
 }
 
+const gitDir = (g: GraphqlContext, r: ListedRepository) => repositoryPath(repositoriesRoot(g.ctx), r.owner.login, r.repository.name);
+
 /** The repository's branches, read once per repository and request. */
 function branches(g: GraphqlContext, r: ListedRepository): Promise<Branch[]> {
   let p = g.branches.get(r.repository.id);
   if (!p) {
-    p = listBranches(repositoryPath(repositoriesRoot(g.ctx), r.owner.login, r.repository.name));
+    p = listBranches(gitDir(g, r));
     g.branches.set(r.repository.id, p);
   }
   return p;
@@ -66,8 +69,10 @@ export const REPOSITORY_FIELDS: Record<string, Resolver> = {
   parent: () => null,
   templateRepository: () => null,
   // As on GitHub, null until the default branch exists (an empty repository).
-  defaultBranchRef: async (r, _a, g) =>
-    (await branches(g, r)).some((b) => b.name === r.repository.defaultBranch) ? { name: r.repository.defaultBranch, prefix: 'refs/heads/' } : null,
+  defaultBranchRef: async (r, _a, g): Promise<RefSource | null> => {
+    const branch = (await branches(g, r)).find((b) => b.name === r.repository.defaultBranch);
+    return branch ? { name: branch.name, prefix: 'refs/heads/', sha: branch.sha, gitDir: gitDir(g, r) } : null;
+  },
   // GitHub's settings as stored (REST's has_*); Tessera has no pull requests, forks or stars.
   hasIssuesEnabled: (r) => r.repository.settings.hasIssues,
   hasWikiEnabled: (r) => r.repository.settings.hasWiki,

@@ -6,6 +6,8 @@ export const SCHEMA_SDL = /* GraphQL */ `
 scalar DateTime
 "An RFC 3986, RFC 3987, and RFC 6570 (level 4) compliant URI string."
 scalar URI
+"A Git object ID."
+scalar GitObjectID
 
 interface Node {
   id: ID!
@@ -132,6 +134,20 @@ type Repository implements Node {
 type Ref {
   name: String!
   prefix: String!
+  target: GitObject
+}
+
+interface GitObject {
+  oid: GitObjectID!
+  abbreviatedOid: String!
+}
+
+type Commit implements GitObject {
+  oid: GitObjectID!
+  abbreviatedOid: String!
+  committedDate: DateTime!
+  messageHeadline: String!
+  message: String!
 }
 
 type PageInfo {

@@ -9,6 +9,7 @@ import { SCHEMA_SDL } from './schema-sdl';
 import { ABSENT_FEATURES_SDL } from './absent-features-sdl';
 import { ABSENT_REPOSITORY_FIELDS } from './absent-features';
 import { SearchArgs, searchQuery } from './search';
+import { COMMIT_FIELDS, REF_FIELDS, resolveGitObjectType } from './git-object-fields';
 
 type Resolver = (source: never, args: Record<string, unknown>, g: GraphqlContext) => unknown;
 
@@ -31,6 +32,8 @@ const RESOLVERS: Record<string, Record<string, Resolver>> = {
   Repository: { ...REPOSITORY_FIELDS, ...ABSENT_REPOSITORY_FIELDS } as Record<string, Resolver>,
   User: USER_FIELDS as Record<string, Resolver>,
   Organization: ORGANIZATION_FIELDS as Record<string, Resolver>,
+  Ref: REF_FIELDS as Record<string, Resolver>,
+  Commit: COMMIT_FIELDS as Record<string, Resolver>,
 };
 
 const resolveOwnerType = (o: AccountOwner) => o.type;
@@ -54,6 +57,7 @@ export function buildGraphqlSchema(): GraphQLSchema {
   for (const name of ['RepositoryOwner', 'Actor']) {
     (schema.getType(name) as GraphQLInterfaceType).resolveType = resolveOwnerType as never;
   }
+  (schema.getType('GitObject') as GraphQLInterfaceType).resolveType = resolveGitObjectType;
   const resolveNode = ((o: AccountOwner | { repository: unknown }) => ('repository' in o ? 'Repository' : o.type)) as never;
   (schema.getType('Node') as GraphQLInterfaceType).resolveType = resolveNode;
   (schema.getType('SearchResultItem') as GraphQLUnionType).resolveType = resolveNode;
