@@ -34,6 +34,8 @@ export const FINE_GRAINED_PERMISSIONS: readonly FineGrainedPermission[] = [
     description: "The user's profile (name, email shown)." },
   { group: 'account', name: 'git_ssh_keys', title: 'Git SSH keys', levels: ['read', 'write'],
     description: "The user's SSH keys (none on Tessera: git goes over HTTPS)." },
+  { group: 'account', name: 'gpg_keys', title: 'GPG keys', levels: ['read', 'write'],
+    description: "The user's GPG keys (none on Tessera: it verifies no commit signatures)." },
 ];
 
 export const PERMISSION_GROUPS: readonly PermissionGroup[] = ['repository', 'organization', 'account'];

@@ -82,9 +82,11 @@ describe('gh asking for what Tessera has no', function () {
       assert.equal(r.status, 1, `gh ${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr.trim(), expected, `gh ${args.join(' ')}`);
     }
-    // gh gpg-key list reads any 404 as missing scopes; the message is for gh api and other clients.
-    const gpg = await t.api.get('/user/gpg_keys', { token: alice.token });
-    assert.deepEqual([gpg.status, gpg.json.message], [404, 'Not Found: Tessera has no GPG keys']);
+    // Adding a GPG key (gh gpg-key add) or reading one reaches no route.
+    const gpgKey = await t.api.get('/user/gpg_keys/1', { token: alice.token });
+    assert.deepEqual([gpgKey.status, gpgKey.json.message], [404, 'Not Found: Tessera has no GPG keys']);
+    const addGpgKey = await t.api.post('/user/gpg_keys', { token: alice.token, body: { armored_public_key: 'x' } });
+    assert.deepEqual([addGpgKey.status, addGpgKey.json.message], [404, 'Not Found: Tessera has no GPG keys']);
     const collaborators = await t.api.get(`/repos/${repo}/collaborators`, { token: alice.token });
     assert.deepEqual([collaborators.status, collaborators.json.message], [404, 'Not Found: Tessera has no collaborators (access comes from the owner and organization membership)']);
     const starred = await t.api.get('/user/starred', { token: alice.token });
@@ -93,5 +95,14 @@ describe('gh asking for what Tessera has no', function () {
       const res = await t.api.get(`${t.provider.url}${unknown}`, { token: alice.token });
       assert.deepEqual([res.status, res.json.message], [404, 'Not Found'], unknown);
     }
+  });
+
+  it('gh gpg-key list says there are none: GET /user/gpg_keys is [] under read:gpg_key (gh reads a 404 there as missing scopes)', async () => {
+    const gpgToken = (await createClassicToken(t, alice, { scopes: ['read:gpg_key'] })).token;
+    // As on a terminal (GH_FORCE_TTY): gh prints "no results" messages only there.
+    const list = await runGh(['gpg-key', 'list'], { ...env, GH_ENTERPRISE_TOKEN: gpgToken, GH_FORCE_TTY: '1' });
+    assert.deepEqual([list.status, list.stdout, list.stderr.trim()], [0, '', 'no GPG keys present in the GitHub account']);
+    const res = await t.api.get('/user/gpg_keys?per_page=10', { token: gpgToken });
+    assert.deepEqual([res.status, res.json], [200, []]);
   });
 });

@@ -147,7 +147,7 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     await v.call('GET /rate_limit', {}, {}, 200);
   });
 
-  it('public profiles and SSH keys', async () => {
+  it('public profiles, SSH and GPG keys', async () => {
     await v.call('GET /users/{username}', { username: dev.user.login }, { token: owner.token }, 200);
     await v.call('GET /users/{username}', { username: org }, {}, 200);
     await v.call('GET /users/{username}', { username: 'no-such-user' }, { token: owner.token }, 404);
@@ -159,6 +159,10 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     const keysWriter = await createClassicToken(t, owner, { scopes: ['write:public_key'] });
     await v.call('POST /user/keys', {}, { token: keysWriter.token, body: { title: 'laptop', key: sshPublicKey() } }, 422);
     await v.call('POST /user/keys', {}, { token: keysReader.token, body: { title: 'laptop', key: sshPublicKey() } }, 403);
+    const gpgReader = await createClassicToken(t, owner, { scopes: ['read:gpg_key'] });
+    await v.call('GET /user/gpg_keys', {}, { token: gpgReader.token }, 200);
+    await v.call('GET /user/gpg_keys', {}, {}, 401);
+    await v.call('GET /user/gpg_keys', {}, { token: keysReader.token }, 403);
   });
 
   it('OAuth authorizations', async () => {

@@ -307,6 +307,7 @@ describe('permission denial matrix (every endpoint, every catalog permission)', 
       call: async () => ({ method: 'PATCH', path: '/user', body: { email: `${uniqueName('mail')}@example.test` } }),
     },
     { title: 'list SSH keys', needs: R('account', 'git_ssh_keys', 'read'), owner: 'user', status: 200, classic: ['read:public_key'], call: async () => ({ method: 'GET', path: '/user/keys' }) },
+    { title: 'list GPG keys', needs: R('account', 'gpg_keys', 'read'), owner: 'user', status: 200, classic: ['read:gpg_key'], call: async () => ({ method: 'GET', path: '/user/gpg_keys' }) },
     { title: 'change the profile', needs: R('account', 'profile', 'write'), owner: 'user', status: 200, classic: ['user'], call: async () => ({ method: 'PATCH', path: '/user', body: { name: 'Matrix' } }) },
   ];
 

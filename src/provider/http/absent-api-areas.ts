@@ -2,7 +2,7 @@
 // events, forks, issues and pull requests, gists, teams, collaborators, GPG keys, git data (contents, commits, refs) — reach no
 // route. They are answered 404 as any unknown path is, with GitHub's "Not Found" followed by what
 // Tessera has no, so that `gh secret list`, `gh run list`, `gh search repos`, `gh repo fork`,
-// `gh status`, `gh repo create --team`, `gh gpg-key list` … print a reason instead of a bare "HTTP 404: Not Found" (docs/api.md).
+// `gh status`, `gh repo create --team`, `gh gpg-key add` … print a reason instead of a bare "HTTP 404: Not Found" (docs/api.md).
 
 const REPO = String.raw`/repos/[^/]+/[^/]+`;
 const END = String.raw`(/|$)`;

@@ -1,6 +1,8 @@
 // GET /user/keys — the user's public SSH keys. Git reaches Tessera over HTTPS only, so a user has
 // no SSH keys (repositories have deploy keys, /repos/{owner}/{repo}/keys): the list is empty, and
 // POST /user/keys (`gh auth login` choosing SSH, `gh ssh-key add`) is a 422 saying so.
+// GET /user/gpg_keys — the user's GPG keys: Tessera verifies no commit signatures and keeps no GPG
+// keys, so the list is empty (`gh gpg-key list` reads any 404 here as missing scopes).
 import type { FastifyInstance } from 'fastify';
 import type { ProviderContext } from '../context';
 import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
@@ -11,6 +13,18 @@ export function registerUserKeyRoutes(app: FastifyInstance, ctx: ProviderContext
     '/api/v3/user/keys',
     {
       config: { auth: { classicScopes: ['read:public_key'], permission: { group: 'account', name: 'git_ssh_keys', level: 'read' } } },
+      schema: { querystring: pagedQuerySchema() },
+    },
+    async (request, reply) => {
+      setLinkHeader(request, reply, pageOf(request.query), 0, ctx.origin);
+      return [];
+    },
+  );
+
+  app.get<{ Querystring: { per_page?: string; page?: string } }>(
+    '/api/v3/user/gpg_keys',
+    {
+      config: { auth: { classicScopes: ['read:gpg_key'], permission: { group: 'account', name: 'gpg_keys', level: 'read' } } },
       schema: { querystring: pagedQuerySchema() },
     },
     async (request, reply) => {
