@@ -3,6 +3,7 @@
 // add. The token comes from GH_ENTERPRISE_TOKEN (gh's variable for hosts other than github.com).
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { defaultRepositoriesRoot, repositoryPath } from '../../src/provider/git/bare-repos';
@@ -191,9 +192,10 @@ describe('gh (GitHub CLI) against the provider', function () {
       assert.equal(r.code, 0, `git ${args.join(' ')}: ${r.stderr}`);
     }
     await gh(['repo', 'create', 'from-master', '--private', '--source', '.', '--push'], { cwd: local });
-    // The record follows the push once the push's answer has gone out: wait for it (at most 5,000 reads).
+    // Settled before the push's answer ended: HEAD and the record, as soon as git push returned.
+    const bareHead = readFileSync(path.join(repositoryPath(defaultRepositoriesRoot(t.dataDir), alice.user.login, 'from-master'), 'HEAD'), 'utf8');
+    assert.equal(bareHead.trim(), 'ref: refs/heads/master');
     const defaultBranch = async () => (await t.api.get(`/repos/${alice.user.login}/from-master`, { token: alice.token })).json.default_branch;
-    for (let reads = 0; reads < 5000 && (await defaultBranch()) === 'main'; reads++) await new Promise((r) => setImmediate(r));
     assert.equal(await defaultBranch(), 'master');
     const view = await gh(['repo', 'view', `${alice.user.login}/from-master`, '--json', 'defaultBranchRef,isEmpty']);
     assert.deepEqual(JSON.parse(view.stdout), { defaultBranchRef: { name: 'master' }, isEmpty: false });

@@ -1,7 +1,8 @@
 // Git over HTTPS, once authorization has let a request through (git-requirements.ts): checks what
 // git http-backend would answer with bare text, makes sure the repository record has its bare
 // repository, records the clone, hands the exchange to the caller's stream (git http-backend on the
-// raw request and response), then — the answer gone out, failures only logged — records a push
+// raw request and response), settles a push's default branch before the answer ends
+// (pushed-default-branch.ts), then — the answer gone out, failures only logged — records a push
 // (the repository's pushed_at and the audit event, together). Also the message git shows for a
 // refusal.
 import { audit, requestSource } from '../audit/audit';
@@ -32,7 +33,7 @@ interface GitExchange {
 }
 
 /** Streams the exchange through git http-backend (the route's raw request and response); never rejects. */
-type GitBackendStream = (options: Pick<GitHttpBackendOptions, 'projectRoot' | 'pathInfo' | 'request' | 'remoteUser' | 'remoteAddr'>) => Promise<GitHttpBackendResult>;
+type GitBackendStream = (options: Pick<GitHttpBackendOptions, 'projectRoot' | 'pathInfo' | 'request' | 'remoteUser' | 'remoteAddr' | 'beforeEnd'>) => Promise<GitHttpBackendResult>;
 
 /** An RPC must say what it carries; refused here rather than by git http-backend, whose answer would be bare text. */
 export function rpcContentTypeProblem(request: GitSmartHttpRequest, contentType: string | undefined): HttpError | undefined {
@@ -117,7 +118,15 @@ export async function serveGitExchange(ctx: ProviderContext, caller: AnyCaller, 
   }
   if (isCloneStart(request)) await auditGitAccess(ctx, caller, rec, GIT_AUDIT_ACTIONS.clone, request.service);
 
-  const result = await stream({ projectRoot: root, pathInfo, request, remoteUser: caller.principal?.user.login, remoteAddr: caller.ip });
+  // A push's default branch is settled before the answer ends, so a clone started once git push
+  // returns sees it (HEAD and the record); a failure is only logged.
+  const beforeEnd = async (answered: GitHttpBackendResult) => {
+    if (!isCompletedPush(request, answered)) return;
+    await adoptPushedDefaultBranch(ctx, repositoryPath(root, rec.owner.login, rec.repository.name), rec.repository).catch((err: unknown) => {
+      ctx.log('error', `git ${request.service} on ${rec.fullName}: default branch: ${(err as Error)?.stack ?? String(err)}`);
+    });
+  };
+  const result = await stream({ projectRoot: root, pathInfo, request, remoteUser: caller.principal?.user.login, remoteAddr: caller.ip, beforeEnd });
   // The answer has gone out: from here on, failures are only logged.
   try {
     if (backendFailed(result)) {
@@ -128,7 +137,6 @@ export async function serveGitExchange(ctx: ProviderContext, caller: AnyCaller, 
         await tx.store.repositories.touchPushed(rec.repository.id, ctx.clock.now());
         await auditGitAccess(tx, caller, rec, GIT_AUDIT_ACTIONS.push, request.service);
       });
-      await adoptPushedDefaultBranch(ctx, repositoryPath(root, rec.owner.login, rec.repository.name), rec.repository);
     }
   } catch (err) {
     ctx.log('error', `git ${request.service} on ${rec.fullName}: after the answer: ${(err as Error)?.stack ?? String(err)}`);

@@ -26,6 +26,11 @@ export interface GitHttpBackendOptions {
   gitBinary?: string;
   /** Called with the CGI's process id once it is spawned (it leads its own process group on POSIX). */
   onSpawn?: (pid: number) => void;
+  /**
+   * Run once git has answered in full and exited, before the response ends (the client's git
+   * command finishes only then): with the result so far. Must not reject.
+   */
+  beforeEnd?: (result: GitHttpBackendResult) => Promise<void>;
 }
 
 export interface GitHttpBackendResult {
@@ -150,20 +155,21 @@ export function serveGitHttpBackend(
       windowsHide: true,
     });
 
+    const result = (): GitHttpBackendResult => ({
+      status: res.statusCode,
+      service,
+      bytesIn,
+      bytesOut,
+      aborted,
+      exitCode,
+      signal: exitSignal,
+      stderr: stderrTail.toString('utf8'),
+    });
     const finish = () => {
       if (settled) return;
       settled = true;
       if (killTimer) clearTimeout(killTimer);
-      resolve({
-        status: res.statusCode,
-        service,
-        bytesIn,
-        bytesOut,
-        aborted,
-        exitCode,
-        signal: exitSignal,
-        stderr: stderrTail.toString('utf8'),
-      });
+      resolve(result());
     };
 
     const killChild = () => {
@@ -295,9 +301,13 @@ export function serveGitHttpBackend(
         return;
       }
       if (!headersDone) fail(`git http-backend ended without an answer (exit ${code ?? signal})`);
-      else if (!res.writableEnded) res.end();
-      if (res.writableFinished) finish();
-      else res.once('finish', finish);
+      const end = () => {
+        if (!res.writableEnded && !res.destroyed) res.end();
+        if (res.writableFinished || res.destroyed) finish();
+        else res.once('finish', finish);
+      };
+      if (headersDone && opts.beforeEnd && !res.writableEnded) void opts.beforeEnd(result()).then(end);
+      else end();
     });
   });
 }
