@@ -15,25 +15,12 @@ import { uniqueName } from '../builders/unique-name';
 import { waitForEmbeddedProvider } from './embedded-provider';
 import { signUpFromPalette, waitUntil } from './views-helpers';
 import {
-  clickDialogButton, clickTreeItemAction, openViewContainer, quickInputPick, quickInputType, runCommand, screenshot, startWorkbench,
+  clickDialogButton, clickTreeItemAction, openViewContainer, quickInputPick, recordShownTexts, quickInputType, runCommand, screenshot, startWorkbench,
   treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput, waitForQuickInputMessage, quickInputValue, waitForStatusBarItem, webviewFrame, type Workbench,
 } from './workbench';
 
 async function git(cwd: string, ...args: string[]): Promise<string> {
   return (await promisify(execFile)('git', args, { cwd, encoding: 'utf8', timeout: 60_000 })).stdout.trim();
-}
-
-/** Records the text of every notification and modal dialog shown from now on (toasts vanish; this keeps them). */
-async function recordNotifications(page: Workbench['page']): Promise<() => Promise<string[]>> {
-  await page.evaluate(`(() => {
-    const seen = (window.__tesseraNotifications = []);
-    const grab = () => document.querySelectorAll('.notification-list-item-message, .monaco-dialog-box .dialog-message-row').forEach((e) => {
-      const t = e.textContent || '';
-      if (!seen.includes(t)) seen.push(t);
-    });
-    new MutationObserver(grab).observe(document.body, { subtree: true, childList: true, characterData: true });
-  })()`);
-  return async () => (await page.evaluate('window.__tesseraNotifications')) as string[];
 }
 
 describe('repositories (UI): set up git, create on push, create, clone, delete', function () {
@@ -86,7 +73,7 @@ describe('repositories (UI): set up git, create on push, create, clone, delete',
 
   it('Add Remote… with a Tessera URL: no TLS error; git is set up in one step (a modal; the status bar item stays until it is done); the missing repository is offered and the fetch succeeds', async () => {
     const { page } = wb;
-    const seen = await recordNotifications(page);
+    const seen = await recordShownTexts(page, '.notification-list-item-message, .monaco-dialog-box .dialog-message-row');
     // VS Code's Add Remote… fetches from the new remote at once: git in VS Code already trusts the
     // provider and sends the repository path, so Tessera answers for ${login}/sample.
     await runCommand(page, 'Git: Add Remote...');

@@ -19,8 +19,8 @@ import { uniqueName } from '../builders/unique-name';
 import { createUser, type TestUser } from '../builders/users';
 import { waitForEmbeddedProvider } from './embedded-provider';
 import {
-  clickDialogButton, clickViewAction, treeItemMenuPick, openViewContainer, quickInputPick, quickInputType, screenshot,
-  startWorkbench, treeItem, viewPane, waitForDialog, waitForNotification, waitForQuickInput, waitForQuickInputMessage, quickInputValue, webviewFrame, type Workbench,
+  clickDialogButton, clickViewAction, treeItemMenuPick, openViewContainer, quickInputPick, recordShownTexts, quickInputType, screenshot,
+  startWorkbench, treeItem, viewPane, viewPaneSelector, waitForDialog, waitForNotification, waitForQuickInput, waitForQuickInputMessage, quickInputValue, webviewFrame, type Workbench,
 } from './workbench';
 import { fill, signInFromPalette, waitForRowDescription } from './views-helpers';
 
@@ -78,6 +78,7 @@ describe('views (UI): organizations', function () {
   it('creates an organization from the Organizations view; the Approvals view appears without a refresh', async () => {
     const { page } = wb;
     await waitForViews(page, (v) => v.includes('Organizations') && !v.includes('Approvals'), 'signed in without an org: no Approvals view');
+    const approvalsTexts = await recordShownTexts(page, `${viewPaneSelector('Approvals')} :is(.monaco-list-row .label-name, .welcome-view-content)`);
     await clickViewAction(page, 'Organizations', 'Create Organization…', { until: (timeout) => waitForQuickInput(page, /organization's login/, timeout) });
     // a login that is taken (a user's) is refused under the box, which keeps it to fix
     await quickInputType(page, invitee.login, { prompt: /organization's login/ });
@@ -88,7 +89,10 @@ describe('views (UI): organizations', function () {
     await waitForNotification(page, `Created the organization ${org}; ${owner.login} is its owner.`);
     await waitForRowDescription(page, 'Organizations', org, /^owner$/);
     await waitForViews(page, (v) => v.includes('Approvals'), 'the Approvals view did not appear');
+    await treeItem(page, 'Approvals', org);
     await screenshot(page, 'ui/views-organizations-created-approvals-shown');
+    // it showed the new org at once, never what it showed before (the owner had no org then)
+    assert.deepEqual((await approvalsTexts()).filter((t) => /own no organization/.test(t)), []);
   });
 
   it("sets the token policy in the org's settings webview: approval required, classic tokens restricted", async () => {

@@ -31,6 +31,32 @@ export function viewPane(page: Page, viewName: string): Locator {
   return page.locator('.part.sidebar .pane').filter({ has: page.locator(`.pane-header[aria-label="${viewName} Section"]`) });
 }
 
+/** The CSS selector of a view's pane in the side bar (viewPane's, for code that runs in the page). */
+export function viewPaneSelector(viewName: string): string {
+  return `.part.sidebar .pane:has(> .pane-header[aria-label="${viewName} Section"])`;
+}
+
+let shownTextRecorders = 0;
+
+/**
+ * Records, from now on, the text of every element matching `selector` each time the page changes
+ * while it shows (toasts and passing states vanish; this keeps them). The reader answers the texts
+ * seen, each once, in the order they first showed.
+ */
+export async function recordShownTexts(page: Page, selector: string): Promise<() => Promise<string[]>> {
+  const key = JSON.stringify(`__tesseraShownTexts${++shownTextRecorders}`);
+  await page.evaluate(`(() => {
+    const seen = (window[${key}] = []);
+    const grab = () => document.querySelectorAll(${JSON.stringify(selector)}).forEach((e) => {
+      const t = e.textContent || '';
+      if (t && e.getClientRects().length && !seen.includes(t)) seen.push(t);
+    });
+    grab();
+    new MutationObserver(grab).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  })()`);
+  return async () => (await page.evaluate(`window[${key}]`)) as string[];
+}
+
 /** Names of the views shown in the side bar, top to bottom. */
 export async function visibleViews(page: Page): Promise<string[]> {
   const headers = await page.locator('.part.sidebar .pane > .pane-header').all();

@@ -194,9 +194,8 @@ export class ApprovalsTreeProvider implements vscode.TreeDataProvider<ApprovalsE
     this.current = current; // (the latest load wins)
     void this.orgs.updateContext();
     this.counted.fire(current.length);
-    if (!out.length && !problems.length) {
-      return [new ProblemItem('You own no organization', 'info', undefined, 'Requests for organizations you own appear here.')];
-    }
+    // Owning none: no item but the view's welcome text, which follows the context keys. An item
+    // would stay in the hidden view and show, stale, the moment a first org makes it appear.
     return [...problems, ...out];
   }
 
