@@ -4,7 +4,8 @@
 //   - the owner creates a fine-grained token in the Create Token webview with a subset of
 //     repositories and two permissions, sees the secret once, then sees it in the tree with its
 //     expiry text;
-//   - the owner approves one request and denies the other with a reason in the Approvals view;
+//   - the owner approves one request and denies the other with a reason in the Approvals view
+//     (the provider is down the first time the reason is sent: the box keeps it and says why);
 //     the member's own workbench (a second VS Code) shows the approved token active and the other
 //     with the reason, and tells the member about both decisions.
 // Screenshots in test-results/ui/.
@@ -17,8 +18,8 @@ import { createRepo } from '../builders/repos';
 import { createFineGrainedToken } from '../builders/tokens';
 import { createUser, type TestUser } from '../builders/users';
 import {
-  clickTreeItem, clickTreeItemAction, clickViewAction, treeItemMenuPick, openViewContainer, quickInputType, runCommand,
-  screenshot, startWorkbench, treeItem, viewPane, waitForNotification, webviewFrame, type Workbench,
+  clickTreeItem, clickTreeItemAction, clickViewAction, treeItemMenuPick, openViewContainer, quickInputType, quickInputValue, runCommand,
+  screenshot, startWorkbench, treeItem, viewPane, waitForNotification, waitForQuickInput, waitForQuickInputMessage, webviewFrame, type Workbench,
 } from './workbench';
 import { fieldValue, fill, signInFromPalette, waitForRowDescription } from './views-helpers';
 import { uniqueName } from '../builders/unique-name';
@@ -37,7 +38,7 @@ describe('views (UI): fine-grained tokens and approvals', function () {
 
   before(async function () {
     this.timeout(300_000);
-    t = await startTestProvider();
+    t = await startTestProvider({ keepDataDir: true }); // (stopped and started again on its data below; `after` removes it)
     owner = await createUser(t);
     member = await createUser(t);
     await createOrg(t, owner, org);
@@ -141,7 +142,18 @@ describe('views (UI): fine-grained tokens and approvals', function () {
     await clickTreeItemAction(page, 'Approvals', ci, 'Approve Token Request');
     await waitForNotification(page, /Approved “member-ci”/);
     await treeItemMenuPick(page, 'Approvals', deploy, 'Deny Token Request…');
+    // the provider is down when the reason is sent: the box opens again with the reason and why;
+    // back on the same port (same data), Enter sends it again
+    await waitForQuickInput(page, /Reason/);
+    const port = Number(new URL(t.provider.url).port);
+    await t.provider.close();
     await quickInputType(page, 'Use read-only access to contents', { prompt: /Reason/ });
+    const why = await waitForQuickInputMessage(page, /not reachable/);
+    assert.ok(why.includes(t.provider.url), `names the provider: ${why}`);
+    assert.equal(await quickInputValue(page), 'Use read-only access to contents');
+    await screenshot(page, 'ui/views-approvals-deny-provider-down');
+    t = await startTestProvider({ dataDir: t.dataDir, port, keepDataDir: true });
+    await quickInputType(page, 'Use read-only access to contents', { prompt: /Press Enter to try again/ });
     await waitForNotification(page, /Denied “member-deploy”/);
     await pane.locator('.monaco-list-row .label-name', { hasText: ci }).waitFor({ state: 'detached' });
     await pane.locator('.monaco-list-row .label-name', { hasText: deploy }).waitFor({ state: 'detached' });

@@ -9,8 +9,8 @@ import type { TesseraServices } from '../services';
 import type { ApprovalsTreeProvider } from './approvals-tree';
 import { RequestNode } from './approvals-tree';
 import type { OrgViewModel } from './org-view-model';
+import { MAX_REVIEW_REASON } from '../../shared/api-types';
 
-const MAX_REASON = 1024;
 
 /**
  * The requests a view menu passed (the clicked one, or the multi-selection). Without them (the
@@ -94,7 +94,7 @@ export function registerApprovalCommands(services: TesseraServices, deps: Approv
                 title: `Deny ${who}`,
                 prompt: 'Reason for the denial (the requester sees it on their token)',
                 placeholder: 'e.g. Use read-only access to contents',
-                validate: (v) => (v.length > MAX_REASON ? `At most ${MAX_REASON} characters (${v.length})` : undefined),
+                validate: (v) => (v.length > MAX_REVIEW_REASON ? `At most ${MAX_REVIEW_REASON} characters (${v.length})` : undefined),
               },
               (reason) => run(reason.trim() || undefined),
             );

@@ -22,8 +22,6 @@ const APPROVAL_AUDIT_ACTIONS = {
   accessRevoked: 'personal_access_token.access_revoked',
 } as const;
 
-export const MAX_REVIEW_REASON = 1024;
-
 function orgRef(org: OrganizationRecord) {
   return { id: org.id, login: org.login };
 }

@@ -2,7 +2,7 @@
 // /orgs/{org}/personal-access-tokens, POST .../{pat_id} (action: revoke), GET
 // .../{pat_id}/repositories. Revoking returns the token's resource owner to its user.
 import type { FastifyInstance } from 'fastify';
-import { MAX_REVIEW_REASON } from '../approvals/approval-service';
+import { MAX_REVIEW_REASON } from '../../shared/api-types';
 import { grantFilter, GrantListQuery, grantListQuerySchema } from '../approvals/grant-filters';
 import { grantedToken, grantsJson, grantsPage, revokeGrant, revokeGrants } from '../approvals/grant-service';
 import { tokenRepositoriesJson } from '../approvals/token-repositories-json';

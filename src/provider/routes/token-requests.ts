@@ -5,7 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ReviewTokenRequest, ReviewTokenRequests } from '../../shared/api-types';
 import { grantFilter, GrantListQuery, grantListQuerySchema } from '../approvals/grant-filters';
-import { MAX_REVIEW_REASON, reviewRequests } from '../approvals/approval-service';
+import { reviewRequests } from '../approvals/approval-service';
+import { MAX_REVIEW_REASON } from '../../shared/api-types';
 import { pendingRequestsPage, requestsJson } from '../approvals/request-list';
 import { tokenRepositoriesJson } from '../approvals/token-repositories-json';
 import { principalOf } from '../authz/authorize';

@@ -40,6 +40,9 @@ export interface TokenGrantJson extends GrantTokenFields {
 
 type ReviewAction = 'approve' | 'deny';
 
+/** The longest `reason` of a review or a grant's revocation (the requester reads it on their token). */
+export const MAX_REVIEW_REASON = 1024;
+
 /** POST .../personal-access-token-requests/{id}. `reason` is shown to the requester. */
 export interface ReviewTokenRequest {
   action: ReviewAction;
