@@ -2,7 +2,8 @@
 // checked, so however many guesses arrive at once, no more than 10 are ever checked and the right
 // secret sent last is refused. The provider runs in this process with a password hasher that
 // counts verifications and can hold them (as a slow hash under load would), so the burst is all in
-// flight before the first guess is answered.
+// flight before the first guess is answered. A flood of wrong passwords for many logins from one
+// address is limited per address the same way, so it cannot queue scrypt work for everyone.
 import * as assert from 'node:assert/strict';
 import { boundedPasswordHasher, DEFAULT_SCRYPT, PasswordHasher } from '../../src/provider/auth/passwords';
 import type { ApiResponse } from '../builders/api-client';
@@ -127,5 +128,55 @@ describe('parallel guesses against one account', function () {
     assert.ok(held.verifications <= 10, `${held.verifications} passwords verified`);
     assert.ok((await failedLogins('two_factor')) <= 10, 'at most ten codes checked');
     assert.equal((await basic(user.password, await freshOtp(t, user))).status, 401, 'the account is locked afterwards');
+  });
+});
+
+describe('a flood of wrong passwords from one address', function () {
+  this.timeout(120_000);
+  const FLOODER = '203.0.113.7';
+  const ADDRESS_LIMIT = 100;
+  let t: InProcessProvider;
+  let held: HeldHasher;
+  let user: TestUser;
+
+  beforeEach(async () => {
+    held = new HeldHasher();
+    t = await startInProcessProvider({ passwords: held.hasher, trustProxy: ['127.0.0.1'] });
+    user = await createUser(t);
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  const from = (address: string, login: string, password: string) =>
+    t.api.get('/user', { basic: { login, password }, headers: { 'x-forwarded-for': address } });
+
+  it('200 wrong passwords for 200 logins at once: at most 100 verified; a right password from another address still signs in', async () => {
+    held.hold();
+    let answered = 0;
+    let onAnswer = () => {};
+    const answersIn = (n: number) => new Promise<void>((resolve) => (onAnswer = () => answered >= n && resolve()));
+    const refusedAtOnce = answersIn(200 - ADDRESS_LIMIT);
+    const flood = Array.from({ length: 200 }, (_, i) =>
+      from(FLOODER, `nobody-${i}`, `wrong guess ${i}`).then((r) => {
+        answered++;
+        onAnswer();
+        return r;
+      }),
+    );
+    // With the limit, the attempts beyond it are answered without waiting for the held hasher;
+    // without it, every one of them joins the queue of scrypt work.
+    await Promise.race([refusedAtOnce, held.started(ADDRESS_LIMIT + 1)]);
+    held.release();
+    const answers = await Promise.all(flood);
+    for (const r of answers) assert.equal(r.text, badCredentials(t));
+    assert.equal(held.verifications, ADDRESS_LIMIT, 'only the attempts within the address limit cost a password verification');
+
+    const before = held.verifications;
+    assert.equal((await from(FLOODER, user.login, user.password)).text, badCredentials(t), 'the flooding address is refused, even the right password');
+    assert.equal(held.verifications, before, 'without a verification');
+    const elsewhere = await from('198.51.100.4', user.login, user.password);
+    assert.equal(elsewhere.status, 200, 'the right password from another address signs in');
+    assert.equal(elsewhere.json.login, user.login);
   });
 });

@@ -3,9 +3,11 @@
 // of such a secret runs inside checkUnderLockout, which reserves the attempt before the check, so
 // parallel guesses cannot get more checks than sequential ones. An unknown login is counted like a
 // real one (keyed by a digest of the login typed, never the text: a password typed into the login
-// field must not be kept), so a lock never tells whether the login exists; the lock is never per
-// client address, so no one can lock everyone out from one address. What was typed as a login is
-// audited only when it names a user.
+// field must not be kept), so a lock never tells whether the login exists. What was typed as a
+// login is audited only when it names a user. Each attempt is also reserved against the client
+// address, with a much higher limit (100 failures an hour): the account limit alone lets one
+// address spend 10 scrypt verifications on every login it makes up, and queue that work ahead of
+// everyone's sign-in.
 import { createHash } from 'node:crypto';
 import { audit } from '../audit/audit';
 import { HOUR, MINUTE } from '../clock';
@@ -15,6 +17,8 @@ import type { AttemptLimits, AttemptOutcome } from '../store/sign-in-failures';
 import type { UserRecord } from '../store/users';
 
 const LOCKOUT: AttemptLimits = { threshold: 10, windowMs: HOUR, lockMs: 10 * MINUTE, reservationTtlMs: 10 * MINUTE };
+/** The client address's limit: high enough for the users behind one NAT or proxy, low enough to bound its scrypt work. */
+const ADDRESS_LIMIT: AttemptLimits = { threshold: 100, windowMs: HOUR, lockMs: 10 * MINUTE, reservationTtlMs: 10 * MINUTE };
 
 /**
  * Forgets the sign-in counts no longer in force (run by the sweeper), for every use of the store's
@@ -44,16 +48,20 @@ function accountKey(by: Pick<AttemptBy, 'user' | 'login'>): string {
 }
 
 /**
- * Runs `check` as one attempt reserved against the account, and settles the attempt with the
- * outcome it reports (an exception releases it). When no attempt can be reserved (the account is
- * locked, or has as many attempts in flight as failures it may still make), nothing is checked and
- * the answer is 401 "Bad credentials", as for a wrong password. Failures and refusals are audited.
+ * Runs `check` as one attempt reserved against the account and against the client address, and
+ * settles both with the outcome it reports (an exception releases them; a success clears the
+ * account's failures, never the address's: a sign-in of one's own must not buy more guesses).
+ * When no attempt can be reserved (the account or the address is locked, or has as many attempts
+ * in flight as failures it may still make), nothing is checked and the answer is 401 "Bad
+ * credentials", as for a wrong password. Failures and refusals are audited.
  */
 export async function checkUnderLockout<T>(ctx: ProviderContext, by: AttemptBy, check: () => Promise<Checked<T>>): Promise<T> {
   const failures = ctx.store.signInFailures;
   const data = by.user ? { login: by.login.slice(0, 100) } : {};
   const reservation = await failures.reserveAttempt(accountKey(by), ctx.clock.now(), LOCKOUT);
-  if (!reservation) {
+  const fromAddress = reservation && (await failures.reserveAttempt(`address:${by.ip}`, ctx.clock.now(), ADDRESS_LIMIT));
+  if (!reservation || !fromAddress) {
+    if (reservation) await failures.settleAttempt(reservation, 'released', ctx.clock.now(), LOCKOUT);
     await audit(ctx, { ip: by.ip }, 'user.failed_login', { user: by.user, data: { reason: 'refused', ...data } });
     throw badCredentials();
   }
@@ -68,5 +76,6 @@ export async function checkUnderLockout<T>(ctx: ProviderContext, by: AttemptBy, 
     throw checked.error;
   } finally {
     await failures.settleAttempt(reservation, outcome, ctx.clock.now(), LOCKOUT);
+    await failures.settleAttempt(fromAddress, outcome === 'failure' ? 'failure' : 'released', ctx.clock.now(), ADDRESS_LIMIT);
   }
 }

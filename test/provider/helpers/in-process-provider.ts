@@ -42,6 +42,8 @@ export interface InProcessProviderOptions {
    * first one's `dataDir` too, so both read one data key and keep one folder of repositories.
    */
   databaseUrl?: string;
+  /** Proxies whose X-Forwarded-For names the client address (as `tessera serve --trust-proxy`). */
+  trustProxy?: string[];
 }
 
 export async function startInProcessProvider(opts: InProcessProviderOptions = {}): Promise<InProcessProvider> {
@@ -61,7 +63,7 @@ export async function startInProcessProvider(opts: InProcessProviderOptions = {}
   const ctx = createProviderContext(store, { clock, dataDir, rateLimit: TEST_RATE_LIMIT, passwords: opts.passwords ?? testPasswordHasher() });
   let app: FastifyInstance;
   try {
-    app = buildApp(ctx, { routes: opts.routes ?? [] });
+    app = buildApp(ctx, { routes: opts.routes ?? [], ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}) });
     await app.listen({ port: 0, host: '127.0.0.1' });
   } catch (err) {
     await store.close();
