@@ -166,7 +166,10 @@ describe('OAuth web flow (authorization code)', function () {
   });
 
   it('the redirect_uri must fit the callback URL (else back to the callback with redirect_uri_mismatch), and the exchange must repeat it', async () => {
-    for (const wrong of ['https://evil.example/callback', `${cb.origin}/other`, `${cb.origin.replace('127.0.0.1', 'localhost')}/callback`, `${cb.origin}/callback#x`]) {
+    // Below the callback's path, nothing a server might read as a step up or as another path:
+    // `..;` (a dot segment with parameters), encoded slashes, empty segments; no fragment, not even an empty one.
+    const tricks = [`${cb.origin}/callback/..;/other`, `${cb.origin}/callback/..%2Fother`, `${cb.origin}/callback/%2E%2E%5Cother`, `${cb.origin}/callback//evil.example/x`, `${cb.origin}/callback#`];
+    for (const wrong of ['https://evil.example/callback', `${cb.origin}/other`, `${cb.origin.replace('127.0.0.1', 'localhost')}/callback`, `${cb.origin}/callback#x`, ...tricks]) {
       const before = cb.received.length;
       const res = await t.api.get(authorizeUrl({ client_id: app.client_id, redirect_uri: wrong, state: 's1' }), { headers: { accept: 'text/html' } });
       assert.equal(res.text, 'the app received the callback', wrong);
