@@ -95,6 +95,21 @@ describe('device sign-in page (/login/device)', function () {
     assert.equal((await pollToken(t, device.deviceCode)).fields.error, 'access_denied');
   });
 
+  it('after 10 wrong device codes the page answers 429 with Retry-After, as the API does', async () => {
+    const mallory = await newSession(t);
+    const { csrf, cookie } = await openPage();
+    const base = { csrf, login: mallory.user.login, password: mallory.user.password, otp: '' };
+    for (let i = 0; i < 10; i++) {
+      const wrong = await post('/login/device', { ...base, user_code: `BCDF-${String(2000 + i).replace(/[01]/g, '9')}` }, cookie);
+      assert.equal(wrong.status, 404, wrong.text);
+    }
+    const device = await startDevice(t);
+    const blocked = await post('/login/device', { ...base, user_code: device.userCode }, cookie);
+    assert.equal(blocked.status, 429, blocked.text);
+    assert.match(blocked.text, /Too many wrong device codes/);
+    assert.ok(Number(blocked.headers.get('retry-after')) > 0, 'the page says when to try again');
+  });
+
   it('refuses a form without the CSRF cookie, with another value, or from a foreign Origin; escapes what it echoes', async () => {
     const { csrf, cookie } = await openPage();
     const fields = { csrf, login: alice.user.login, password: alice.user.password, user_code: 'BCDF-2345' };

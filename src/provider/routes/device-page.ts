@@ -59,6 +59,7 @@ export function registerDevicePageRoutes(app: FastifyInstance, ctx: ProviderCont
           device = await findWaitingDevice(ctx, user, b.user_code);
         } catch (err) {
           if (!(err instanceof HttpError) || err.status >= 500) throw err;
+          reply.headers(err.headers); // Retry-After, when too many wrong codes were typed
           return again(err.message.replace(/^Validation Failed: user_code /, 'The device code '), err.status);
         }
         const ticket = await issueConfirmationTicket(ctx, user, device);
