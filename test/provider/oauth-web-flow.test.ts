@@ -232,6 +232,11 @@ describe('OAuth web flow (authorization code)', function () {
     assert.equal(unknown.status, 404);
     assert.match(unknown.text, /No OAuth app has this client_id/);
     const noCallback = await t.api.post('/user/oauth-apps', { token: alice.token, body: { name: 'CLI Only', url: 'https://cli.example/' } });
+    for (const callback_url of ['https://user:pw@tool.example/cb', 'https://tool.example/cb#x', 'https://tool.example/cb#']) {
+      const bad = await t.api.post('/user/oauth-apps', { token: alice.token, body: { name: 'Bad Callback', url: 'https://tool.example/', callback_url } });
+      assert.equal(bad.status, 422, callback_url);
+      assert.equal(bad.json.errors[0].field, 'callback_url');
+    }
     const refused = await t.api.get(authorizeUrl({ client_id: noCallback.json.client_id }), { headers: { accept: 'text/html' } });
     assert.equal(refused.status, 400);
     assert.match(refused.text, /has no callback URL/);

@@ -27,9 +27,17 @@ function httpUrl(field: string, value: string): string {
   return u.toString();
 }
 
+/** A callback URL is where codes are sent: besides http(s), no credentials and no fragment (RFC 6749, 3.1.2). */
+function callbackUrl(value: string): string {
+  const url = httpUrl('callback_url', value);
+  const u = new URL(url);
+  if (u.username || u.password || url.includes('#')) throw invalidField('callback_url', 'must not have credentials or a fragment');
+  return url;
+}
+
 export async function registerOAuthApp(ctx: ProviderContext, caller: Caller, body: CreateOAuthAppRequest): Promise<{ app: OAuthAppRecord; clientSecret: string }> {
   const url = httpUrl('url', body.url);
-  const callbackUrl = body.callback_url !== undefined ? httpUrl('callback_url', body.callback_url) : null;
+  const callback = body.callback_url !== undefined ? callbackUrl(body.callback_url) : null;
   const user = caller.principal.user;
   return withTransaction(ctx, async (tx) => {
     const own = (await tx.store.oauthApps.listVisibleTo(user.id)).filter((a) => a.ownerId === user.id);
@@ -43,7 +51,7 @@ export async function registerOAuthApp(ctx: ProviderContext, caller: Caller, bod
             clientId: randomBytes(10).toString('hex'),
             name: body.name,
             url,
-            callbackUrl,
+            callbackUrl: callback,
             ownerId: user.id,
             clientSecretDigest: codeDigest(clientSecret),
             createdAt: ctx.clock.now(),
