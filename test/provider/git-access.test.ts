@@ -220,7 +220,9 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
     p.clock.advance(2 * 86_400_000);
     const expired = await runGit(['ls-remote', url(t.token, 'alice/site')], { env });
     assert.notEqual(expired.code, 0);
-    assert.match(expired.stderr, /remote: token expired \(alice\/site\)/);
+    // Which token, and what to do about it.
+    const day = new Date(p.clock.now().getTime() - 86_400_000).toISOString().slice(0, 10);
+    assert.match(expired.stderr, new RegExp(`remote: token 'short' expired on ${day} \\(alice/site\\): regenerate it or create a new token, and use that as the password`));
     assert.match(expired.stderr, /Authentication failed/);
 
     const revoked = await createClassicToken(p, alice, { name: 'to-revoke', scopes: ['repo'] });

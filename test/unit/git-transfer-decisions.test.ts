@@ -87,6 +87,10 @@ describe('git refusal messages', () => {
       'Bad credentials for acme/app: the password must be a valid Tessera personal access token',
     );
     assert.equal(gitRefusalMessage(refusal(401, 'Token expired'), facts({ principal: undefined })), 'Token expired (acme/app)');
+    assert.equal(
+      gitRefusalMessage(refusal(401, 'token expired'), facts({ principal: undefined, expiredToken: { name: 'ci', expiredAt: new Date('2026-03-04T05:06:07Z') } })),
+      "token 'ci' expired on 2026-03-04 (acme/app): regenerate it or create a new token, and use that as the password",
+    );
   });
 
   it("404: names the token, and its approval state when that is why", () => {

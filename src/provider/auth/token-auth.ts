@@ -12,6 +12,16 @@ import type { Principal } from './principal';
 export const LAST_USED_WRITE_INTERVAL_MS = MINUTE;
 const TOKEN_EXPIRED_MESSAGE = 'token expired';
 
+/** 401 "token expired", knowing which token (its owner sent its secret): git's message names it. */
+export class TokenExpiredError extends HttpError {
+  constructor(
+    readonly tokenName: string,
+    readonly expiredAt: Date | null,
+  ) {
+    super(401, TOKEN_EXPIRED_MESSAGE);
+  }
+}
+
 export async function authenticateToken(ctx: ProviderContext, secret: string): Promise<Principal> {
   const kind = parseToken(secret);
   if (!kind) throw badCredentials(); // wrong shape or checksum: no look-up
@@ -24,7 +34,7 @@ export async function authenticateToken(ctx: ProviderContext, secret: string): P
   if (token.status === 'revoked') throw badCredentials();
   const now = ctx.clock.now();
   if (token.status === 'expired' || (token.expiresAt && token.expiresAt.getTime() <= now.getTime())) {
-    throw new HttpError(401, TOKEN_EXPIRED_MESSAGE);
+    throw new TokenExpiredError(token.note, token.expiresAt);
   }
   if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= LAST_USED_WRITE_INTERVAL_MS) {
     if (await ctx.store.tokens.touchLastUsed(token.id, now, LAST_USED_WRITE_INTERVAL_MS)) {

@@ -3,6 +3,7 @@
 // token as the password). Worded from facts the caller gathers; decides nothing else.
 import type { Principal } from '../auth/principal';
 import { BAD_CREDENTIALS } from '../http/errors';
+import { isoTime } from '../iso-time';
 
 export interface GitRefusal {
   status: number;
@@ -21,6 +22,8 @@ export interface GitRefusalFacts {
   principal: Principal | undefined;
   /** Why the token awaits its org's approval or was denied it, when that is so. */
   approvalDenial?: string;
+  /** The token sent, when it was refused because it expired. */
+  expiredToken?: { name: string; expiredAt: Date | null };
 }
 
 /** `owner/repo` from the route's `:owner` and `:repo` (which may end in `.git`). */
@@ -40,6 +43,11 @@ export function gitRefusalMessage(err: GitRefusal, facts: GitRefusalFacts): stri
     if (!facts.sentCredentials) return `Authentication required for ${fullName}: use a personal access token as the password`;
     if (err.message === BAD_CREDENTIALS) {
       return `Bad credentials for ${fullName}: the password must be a valid Tessera personal access token`;
+    }
+    const expired = facts.expiredToken;
+    if (expired) {
+      const on = expired.expiredAt ? ` on ${isoTime(expired.expiredAt).slice(0, 10)}` : '';
+      return `token '${expired.name}' expired${on} (${fullName}): regenerate it or create a new token, and use that as the password`;
     }
     return `${err.message} (${fullName})`;
   }

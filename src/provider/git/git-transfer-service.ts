@@ -6,6 +6,7 @@
 // (the repository's pushed_at and the audit event, together). Also the message git shows for a
 // refusal.
 import { audit, requestSource } from '../audit/audit';
+import { TokenExpiredError } from '../auth/token-auth';
 import type { AnyCaller } from '../authz/caller';
 import { approvalDenial } from '../authz/token-access';
 import type { ProviderContext } from '../context';
@@ -144,9 +145,10 @@ export async function serveGitExchange(ctx: ProviderContext, caller: AnyCaller, 
 }
 
 /** The message git shows for a refusal of a request on `fullName` (see git-refusal-message.ts). */
-export async function gitRefusalMessageFor(ctx: ProviderContext, err: GitRefusal, facts: Omit<GitRefusalFacts, 'approvalDenial'>): Promise<string> {
+export async function gitRefusalMessageFor(ctx: ProviderContext, err: GitRefusal, facts: Omit<GitRefusalFacts, 'approvalDenial' | 'expiredToken'>): Promise<string> {
   const token = facts.principal?.token;
   // Only a 404 to a token says why the token itself may be the reason.
   const denial = err.status === 404 && token ? await approvalDenial(ctx, token).catch(() => undefined) : undefined;
-  return gitRefusalMessage(err, { ...facts, approvalDenial: denial?.message });
+  const expiredToken = err instanceof TokenExpiredError ? { name: err.tokenName, expiredAt: err.expiredAt } : undefined;
+  return gitRefusalMessage(err, { ...facts, approvalDenial: denial?.message, ...(expiredToken ? { expiredToken } : {}) });
 }
