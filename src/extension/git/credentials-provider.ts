@@ -58,7 +58,9 @@ export class TesseraCredentialsProvider implements CredentialsProvider {
       if (!choice) return undefined;
       return { username: choice.username, password: choice.password };
     } catch (err) {
-      this.core.log.warn(`git credentials for ${url}: ${err instanceof Error ? err.message : String(err)}`);
+      // git waits for an answer: the person learns why Tessera has none (e.g. its provider is down).
+      if (this.interactive) void this.core.showError(err, `git asked Tessera for a token for ${url}`);
+      else this.core.log.warn(`git credentials for ${url}: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
     }
   }

@@ -39,7 +39,10 @@ function listTokens(core: CoreServices, accountId: string): Promise<TokenJson[]>
   return allPages((page) => api.listTokens(page), MAX_PAGES);
 }
 
-/** Candidates of every account signed in to `origin` (accounts whose listing fails are skipped). */
+/**
+ * Candidates of every account signed in to `origin` (an account whose listing is refused is
+ * skipped); rejects with the transport error when the provider cannot be reached.
+ */
 export async function gatherCandidates(core: CoreServices, origin: string): Promise<TokenCandidate[]> {
   await core.store.ensureLoaded();
   const out: TokenCandidate[] = [];
@@ -52,6 +55,9 @@ export async function gatherCandidates(core: CoreServices, origin: string): Prom
     try {
       tokens = await listTokens(core, accountId);
     } catch (err) {
+      // The provider itself cannot be reached: no account of it can answer, and "no token fits"
+      // (with its offer to create one) would be wrong. Say so; git gets nothing from Tessera.
+      if (err instanceof TesseraError && (err.kind === 'provider-down' || err.kind === 'network')) throw err;
       core.log.warn(`git credentials: the tokens of ${secrets.account.login} could not be listed (${err instanceof Error ? err.message : String(err)})`);
       continue;
     }
