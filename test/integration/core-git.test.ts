@@ -87,6 +87,22 @@ describe('core: git credentials and configuration', function () {
     assert.equal((await api.selectCredentials(`${origin}/${user.login}/app.git`, 'push'))?.password, repoSession.accessToken);
   });
 
+  it('a token regenerated elsewhere: the secret this window kept is no longer offered to git', async () => {
+    const url = `${origin}/${user.login}/app.git`;
+    const t = await api.services.api<{ id: number; token: string }>(account.id, 'POST', '/user/personal-access-tokens', { name: 'regenerated elsewhere', scopes: ['repo'] });
+    await api.services.rememberTokenSecret(account.id, t.id, t.token);
+    assert.equal((await api.selectCredentials(url, 'push'))?.tokenId, t.id, 'the newest repo token, while its secret is current');
+    // Another machine (gh, a browser, another editor) regenerates it: the secret kept here is dead.
+    const res = await client.post(`/user/personal-access-tokens/${t.id}/regenerate`, { basic: { login: user.login, password: user.password }, body: {} });
+    assert.equal(res.status, 200, res.text);
+    for (const op of ['push', 'fetch', 'unknown'] as const) {
+      const c = await api.selectCredentials(url, op);
+      assert.notEqual(c?.tokenId, t.id, `${op}: not the regenerated token's old secret`);
+      assert.equal(c?.password, repoSession.accessToken, `${op}: another token that works`);
+    }
+    assert.equal((await api.gitCredentials(url))?.password, repoSession.accessToken);
+  });
+
   it('a provider that cannot be reached: the request fails naming it, instead of "no token fits" (and its offer to create one)', async () => {
     // An account (with a remembered token) on a team server that is down.
     const dead = net.createServer();

@@ -1,9 +1,11 @@
 // The tokens git could use on a provider: every token secret this window holds for the accounts of
 // that origin (session tokens and tokens the user minted), joined with the provider's current view
 // of each token (status, expiry, scopes, owner, repositories, permissions) from
-// GET /user/personal-access-tokens — so a revoked, denied or expired token is never offered. The
+// GET /user/personal-access-tokens — so a revoked, denied or expired token, or a secret the token no
+// longer has (regenerated elsewhere: its last eight characters differ), is never offered. The
 // list goes to core.noteTokenList too: sessions whose token died are dropped.
 import type { RepositoryJson, TokenJson } from '../../shared/api-types';
+import { lastEight } from '../../shared/token-format';
 import { accountApi, allPages, originApi } from '../api/provider-api';
 import { usableTokenSecrets } from '../accounts/account-secrets';
 import type { CoreServices } from '../core-services';
@@ -64,7 +66,8 @@ export async function gatherCandidates(core: CoreServices, origin: string): Prom
     core.noteTokenList(accountId, tokens);
     for (const t of tokens) {
       const secret = known.get(t.id);
-      if (!secret) continue;
+      // A token regenerated elsewhere keeps its id: the secret kept here no longer works.
+      if (!secret || lastEight(secret) !== t.token_last_eight) continue;
       let token = t;
       if (t.kind === 'fine_grained' && t.repository_selection === 'subset' && !t.repositories) {
         token = await accountApi(core, accountId).token(t.id).catch(() => t);
