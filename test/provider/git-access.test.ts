@@ -69,7 +69,7 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
     const before = await serverHead('alice', 'site');
     const push = await commitAndPush(c.dir, 'read-only push');
     assert.notEqual(push.code, 0);
-    assert.match(push.stderr, /remote: token 'ci-read' lacks contents:write on alice\/site/);
+    assert.match(push.stderr, /remote: token 'ci-read' lacks contents:write on alice\/site \(.*\): give the token contents:write, or use a token that has it as the password/);
     assert.equal(await serverHead('alice', 'site'), before);
   });
 
@@ -129,7 +129,7 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
     const pub = await createClassicToken(p, alice, { name: 'classic-public', scopes: ['public_repo'] });
     const denied = await cloneTo(pub.token, 'alice/site');
     assert.notEqual(denied.code, 0);
-    assert.match(denied.stderr, /remote: token 'classic-public' lacks the repo scope needed to fetch from alice\/site/);
+    assert.match(denied.stderr, /remote: token 'classic-public' lacks the repo scope needed to fetch from alice\/site: add the repo scope to the token, or use a token that has it as the password/);
     const docs = await cloneTo(pub.token, 'alice/docs');
     assert.equal(docs.code, 0, docs.stderr);
     const push = await commitAndPush(docs.dir, 'public_repo push');
@@ -138,7 +138,7 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
     const none = await createClassicToken(p, alice, { name: 'classic-none', scopes: [] });
     const noScopePush = await commitAndPush((await cloneTo(none.token, 'alice/docs')).dir, 'no scope push');
     assert.notEqual(noScopePush.code, 0);
-    assert.match(noScopePush.stderr, /remote: token 'classic-none' lacks the public_repo scope needed to push to alice\/docs/);
+    assert.match(noScopePush.stderr, /remote: token 'classic-none' lacks the public_repo scope needed to push to alice\/docs: add the public_repo scope to the token, or use a token that has it as the password/);
   });
 
   it("someone else's token: private repository not found, public one readable but not writable", async () => {

@@ -109,15 +109,15 @@ describe('git refusal messages', () => {
     );
     assert.equal(
       gitRefusalMessage(refusal(403, 'Resource not accessible by personal access token', { 'X-Accepted-GitHub-Permissions': 'contents=write' }), facts({ access: 'write' })),
-      "token 'ci' lacks contents:write on acme/app (Resource not accessible by personal access token)",
+      "token 'ci' lacks contents:write on acme/app (Resource not accessible by personal access token): give the token contents:write, or use a token that has it as the password",
     );
     assert.equal(
       gitRefusalMessage(refusal(403, 'Token lacks the required scope: public_repo'), facts({ access: 'write' })),
-      "token 'ci' lacks the public_repo scope needed to push to acme/app",
+      "token 'ci' lacks the public_repo scope needed to push to acme/app: add the public_repo scope to the token, or use a token that has it as the password",
     );
     assert.equal(
       gitRefusalMessage(refusal(403, 'Token lacks the required scope: repo'), facts()),
-      "token 'ci' lacks the repo scope needed to fetch from acme/app",
+      "token 'ci' lacks the repo scope needed to fetch from acme/app: add the repo scope to the token, or use a token that has it as the password",
     );
     assert.equal(gitRefusalMessage(refusal(403, 'SSO required'), facts({ access: 'write' })), "token 'ci' may not push to acme/app: SSO required");
     assert.equal(gitRefusalMessage(refusal(403, 'only git smart HTTP is supported'), facts({ principal: undefined })), 'only git smart HTTP is supported');

@@ -31,6 +31,9 @@ export function gitFullName(owner: string | undefined, repo: string | undefined)
   return `${owner ?? ''}/${(repo ?? '').replace(/\.git$/i, '')}`;
 }
 
+/** The other way out of a refusal that names what the token lacks. */
+const OR_ANOTHER_TOKEN = 'or use a token that has it as the password';
+
 function describeToken(principal: Principal | undefined): string | undefined {
   const token = principal?.token;
   return token ? `token '${token.note}'` : undefined;
@@ -63,11 +66,11 @@ export function gitRefusalMessage(err: GitRefusal, facts: GitRefusalFacts): stri
     const permission = err.headers['X-Accepted-GitHub-Permissions'];
     if (who && permission) {
       const [name, level] = permission.split('=');
-      return `${who} lacks ${name}:${level} on ${fullName} (${err.message})`;
+      return `${who} lacks ${name}:${level} on ${fullName} (${err.message}): give the token ${name}:${level}, ${OR_ANOTHER_TOKEN}`;
     }
     const scope = /^Token lacks the required scope: (.*)$/.exec(err.message);
     const verb = access === 'write' ? 'push to' : 'fetch from';
-    if (who && scope) return `${who} lacks the ${scope[1]} scope needed to ${verb} ${fullName}`;
+    if (who && scope) return `${who} lacks the ${scope[1]} scope needed to ${verb} ${fullName}: add the ${scope[1]} scope to the token, ${OR_ANOTHER_TOKEN}`;
     return who ? `${who} may not ${verb} ${fullName}: ${err.message}` : err.message;
   }
   return err.message;
