@@ -14,6 +14,12 @@ describe('extension: git remote URLs', () => {
     assert.deepEqual(parseRemoteUrl('https://127.0.0.1:47443/'), { origin: 'https://127.0.0.1:47443' });
   });
 
+  it('a path with a malformed %-escape is no repository path (and does not throw)', () => {
+    // vscode.git asks every credentials provider about every host: this must not fail for github.com.
+    assert.deepEqual(parseRemoteUrl('https://github.com/acme/site%zz.git'), { origin: 'https://github.com' });
+    assert.deepEqual(parseRemoteUrl('https://127.0.0.1:47443/acme/%E0.git'), { origin: 'https://127.0.0.1:47443' });
+  });
+
   it('ignores ssh, file and garbage', () => {
     assert.equal(parseRemoteUrl('git@github.com:acme/site.git'), undefined);
     assert.equal(parseRemoteUrl('file:///tmp/x'), undefined);

@@ -17,7 +17,12 @@ export function parseRemoteUrl(url: string): RemoteRef | undefined {
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') return undefined;
   const origin = `${u.protocol}//${u.host}`;
-  const parts = decodeURIComponent(u.pathname).split('/').filter(Boolean);
+  let parts: string[];
+  try {
+    parts = decodeURIComponent(u.pathname).split('/').filter(Boolean);
+  } catch {
+    return { origin }; // a malformed %-escape: not a repository path
+  }
   if (parts.length < 2) return { origin };
   const owner = parts[0]!;
   let repo = parts[1]!;
