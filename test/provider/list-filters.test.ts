@@ -88,6 +88,11 @@ describe('documented list parameters', function () {
     assert.deepEqual(seen, names);
     const back = await get({ phrase: 'action:repo.create', order: 'asc', before: cursorOf(created.data[3]._document_id) });
     assert.deepEqual(back.data.map(repoOf), names.slice(0, 3));
+    // A `before` page is the page just before its cursor (going back one page), in the list's order.
+    const backTwo = await get({ phrase: 'action:repo.create', order: 'asc', per_page: 2, before: cursorOf(created.data[3]._document_id) });
+    assert.deepEqual(backTwo.data.map(repoOf), names.slice(1, 3));
+    const backDesc = await get({ phrase: 'action:repo.create', per_page: 2, before: cursorOf(created.data[1]._document_id) });
+    assert.deepEqual(backDesc.data.map(repoOf), [names[3], names[2]]);
 
     const byActor = await get({ phrase: `actor:${owner.user.login} action:repo.create` });
     assert.equal(byActor.data.length, 5);

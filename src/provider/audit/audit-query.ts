@@ -5,7 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { invalidField } from '../http/errors';
 import { Page, pageOf, setLinkHeader } from '../http/pagination';
-import type { AuditEventRecord, AuditQuery } from '../store/audit';
+import type { AuditEventRecord, AuditFilter, AuditQuery, AuditStore } from '../store/audit';
 import { isoTime } from '../iso-time';
 
 /** The audit log's own query fields (pagedQuerySchema adds the paging ones). */
@@ -79,17 +79,31 @@ function phraseFilter(phrase: string | undefined): Partial<AuditQuery> {
   return out;
 }
 
+/** The store query of one audit-log page: `backwards` when it is read from its cursor towards the list's start. */
+export interface AuditPageQuery {
+  query: Omit<AuditQuery, 'involvingUserId' | 'orgId'>;
+  backwards: boolean;
+}
+
 /** Everything the list query asks for, but the subject (user or org) the route adds. */
-export function auditListQuery(q: AuditListQuery): { query: Omit<AuditQuery, 'involvingUserId' | 'orgId'>; page: Page } {
+export function auditListQuery(q: AuditListQuery): AuditPageQuery & { page: Page } {
   const page = pageOf(q);
   const order = q.order ?? 'desc';
   const query: Omit<AuditQuery, 'involvingUserId' | 'orgId'> = { ...phraseFilter(q.phrase), order, limit: page.limit, offset: page.offset };
-  // `after` continues in the list's order, `before` goes back.
+  // `after` continues in the list's order, `before` goes back: the page just before the cursor,
+  // read from the cursor backwards (reversed order) and turned round by listAuditPage.
   const bound = (id: number, forward: boolean) => ((order === 'desc') === forward ? { idBelow: id } : { idAbove: id });
   if (q.after !== undefined && q.before !== undefined) throw invalidField('before', 'cannot be combined with after');
   if (q.after !== undefined) Object.assign(query, bound(cursorId('after', q.after), true));
-  if (q.before !== undefined) Object.assign(query, bound(cursorId('before', q.before), false));
-  return { query, page };
+  if (q.before === undefined) return { query, page, backwards: false };
+  Object.assign(query, bound(cursorId('before', q.before), false), { order: order === 'desc' ? 'asc' : 'desc' });
+  return { query, page, backwards: true };
+}
+
+/** The page's events in the list's order, for the route's subject (`involvingUserId` or `orgId`). */
+export async function listAuditPage(store: AuditStore, { query, backwards }: AuditPageQuery, subject: AuditFilter): Promise<AuditEventRecord[]> {
+  const events = await store.list({ ...query, ...subject });
+  return backwards ? events.reverse() : events;
 }
 
 /**

@@ -2,7 +2,7 @@
 // audit-log entry shape. `phrase`, `order`, `after` and `before` as on GitHub (audit/audit-query.ts).
 import type { FastifyInstance } from 'fastify';
 import { auditEventJson } from '../audit/audit-log';
-import { AuditListQuery, auditListQuery, auditQueryFilters, setAuditLinkHeader } from '../audit/audit-query';
+import { AuditListQuery, auditListQuery, auditQueryFilters, listAuditPage, setAuditLinkHeader } from '../audit/audit-query';
 import { pagedQuerySchema } from '../http/pagination';
 import { principalOf } from '../authz/authorize';
 import type { ProviderContext } from '../context';
@@ -18,9 +18,9 @@ export function registerAuditLogRoutes(app: FastifyInstance, ctx: ProviderContex
     },
     async (request, reply) => {
       const { user } = principalOf(request);
-      const { query, page } = auditListQuery(request.query);
-      const events = await ctx.store.audit.list({ ...query, involvingUserId: user.id });
-      await setAuditLinkHeader(request, reply, page, events, () => ctx.store.audit.count({ ...query, involvingUserId: user.id }), ctx.origin);
+      const { page, ...pageQuery } = auditListQuery(request.query);
+      const events = await listAuditPage(ctx.store.audit, pageQuery, { involvingUserId: user.id });
+      await setAuditLinkHeader(request, reply, page, events, () => ctx.store.audit.count({ ...pageQuery.query, involvingUserId: user.id }), ctx.origin);
       return events.map(auditEventJson);
     },
   );

@@ -2,7 +2,7 @@
 // policy, SSO, account tokens...), newest first, for its owners. `phrase`, `order`, `after`, `before`.
 import type { FastifyInstance } from 'fastify';
 import { auditEventJson } from '../audit/audit-log';
-import { AuditListQuery, auditListQuery, auditQueryFilters, setAuditLinkHeader } from '../audit/audit-query';
+import { AuditListQuery, auditListQuery, auditQueryFilters, listAuditPage, setAuditLinkHeader } from '../audit/audit-query';
 import { pagedQuerySchema } from '../http/pagination';
 import type { ProviderContext } from '../context';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
@@ -24,9 +24,9 @@ export function registerOrgAuditLogRoutes(app: FastifyInstance, ctx: ProviderCon
     },
     async (request, reply) => {
       const { org } = organizationOf(request);
-      const { query, page } = auditListQuery(request.query);
-      const events = await ctx.store.audit.list({ ...query, orgId: org.id });
-      await setAuditLinkHeader(request, reply, page, events, () => ctx.store.audit.count({ ...query, orgId: org.id }), ctx.origin);
+      const { page, ...pageQuery } = auditListQuery(request.query);
+      const events = await listAuditPage(ctx.store.audit, pageQuery, { orgId: org.id });
+      await setAuditLinkHeader(request, reply, page, events, () => ctx.store.audit.count({ ...pageQuery.query, orgId: org.id }), ctx.origin);
       return events.map(auditEventJson);
     },
   );
