@@ -6,6 +6,7 @@ import { createUser, type TestUser } from '../builders/users';
 import { freshOtp, totpAt } from '../builders/totp';
 import { enableTwoFactor } from '../builders/two-factor';
 import { signIn } from '../builders/sessions';
+import { createClassicToken } from '../builders/tokens';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 const OTP_MESSAGE = 'Must specify two-factor authentication OTP code.';
@@ -53,6 +54,21 @@ describe('two-factor authentication', () => {
     assert.equal(new Set(en.json.recovery_codes).size, 10);
     const me = await t.api.get('/user', { token });
     assert.equal(me.json.two_factor_authentication, true);
+  });
+
+  it('enabling needs sudo: a token without an open window cannot confirm a pending setup (nor guess its code for the recovery codes)', async () => {
+    const { token } = await signIn(t, user, ['user']);
+    const setup = await t.api.post('/user/two-factor/setup', { token });
+    assert.equal(setup.status, 200, setup.text);
+    const pat = await createClassicToken(t, user, { scopes: ['user'] }); // a PAT has no sudo window
+    const code = await totpAt(setup.json.secret, t.clock.now());
+    const refused = await t.api.post('/user/two-factor/enable', { token: pat.token, body: { code } });
+    assert.equal(refused.status, 403, refused.text);
+    assert.equal(refused.headers.get('x-tessera-sudo'), 'required');
+    assert.equal(refused.json.recovery_codes, undefined);
+    assert.deepEqual((await t.api.get('/user/two-factor', { token })).json, { enabled: false, setup_pending: true, recovery_codes_remaining: 0 });
+    const en = await t.api.post('/user/two-factor/enable', { token, body: { code } });
+    assert.equal(en.status, 200, en.text);
   });
 
   it('without a code (or with a wrong one) answers 401 with X-GitHub-OTP: required; app and the exact message', async () => {

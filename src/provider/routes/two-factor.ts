@@ -1,4 +1,4 @@
-// Two-factor: setup (secret + otpauth:// URI; sudo), enable (a current code → ten single-use
+// Two-factor: setup (secret + otpauth:// URI; sudo), enable (sudo; a current code → ten single-use
 // recovery codes), new recovery codes (sudo), disable (sudo), status.
 import type { FastifyInstance } from 'fastify';
 import type {
@@ -37,7 +37,8 @@ export function registerTwoFactorRoutes(app: FastifyInstance, ctx: ProviderConte
   app.post<{ Body: TwoFactorEnableRequest }>(
     `${API}/user/two-factor/enable`,
     {
-      config: { auth: USER_SCOPE },
+      // Sudo as for setup: the answer is the recovery codes, which otherwise only sudo gets.
+      config: { auth: { ...USER_SCOPE, sudo: true } },
       schema: {
         body: {
           type: 'object',
