@@ -87,6 +87,20 @@ describe('sudo mode', () => {
     assert.equal((await t.api.call('PUT', `/orgs/${org}/memberships/${other.login}`, { token: adminToken, body: { role: 'member' } })).status, 200);
   });
 
+  it('a regenerated secret does not inherit the window: the proof was made with the secret it replaces', async () => {
+    const session = await signIn(t, user);
+    const other = await signIn(t, user); // its window is open too
+    const regen = await t.api.post(`/user/personal-access-tokens/${other.id}/regenerate`, { token: session.token, body: {} });
+    assert.equal(regen.status, 200, regen.text);
+    const refused = await create(regen.json.token, 'with the new secret');
+    assert.equal(refused.status, 403, refused.text);
+    assert.equal(refused.headers.get('x-tessera-sudo'), 'required');
+    const ok = await t.api.post('/user/sudo', { token: regen.json.token, body: { password: user.password, otp: await freshOtp(t, user) } });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal((await create(regen.json.token, 'after its own sudo')).status, 201);
+    assert.equal((await create(session.token, 'the regenerating session keeps its window')).status, 201);
+  });
+
   it('POST /user/sudo needs a token (not Basic)', async () => {
     const res = await t.api.post('/user/sudo', { basic: user, otp: await freshOtp(t, user), body: { password: user.password } });
     assert.equal(res.status, 403);

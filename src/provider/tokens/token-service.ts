@@ -45,7 +45,8 @@ export async function mintToken(ctx: ProviderContext, draft: TokenDraft): Promis
 export const REGENERATION_CONFLICT_MESSAGE = 'Conflict: another request regenerated this token at the same time, and only that request got the new secret';
 
 /**
- * New secret for the same id and grants; `expiresAt` undefined keeps the current expiry. The
+ * New secret for the same id and grants (not the sudo window: that was earned with the old secret);
+ * `expiresAt` undefined keeps the current expiry. The
  * secret replaced is the one `token` was read with: when another regeneration replaced it first,
  * 409 (so every secret handed out worked when it was handed out); when the token is gone, 404.
  */
@@ -67,6 +68,11 @@ async function regenerateSecret(ctx: ProviderContext, token: TokenRecord, expire
         }
         // A new secret starts a new lifetime: org lifetime caps count from here (policies/token-lifetime.ts).
         await tx.fineGrainedTokens.setIssuedAt(token.id, ctx.clock.now());
+        // Nor does it inherit the sudo window: that proof was made with the secret it replaces.
+        if (replaced.sudoUntil) {
+          await tx.tokens.setSudoUntil(token.id, null);
+          return { ...replaced, sudoUntil: null };
+        }
         return replaced;
       });
       return { record, secret };
