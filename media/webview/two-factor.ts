@@ -6,7 +6,7 @@ import { html, render, nothing, type TemplateResult } from 'lit';
 import './lib/elements';
 import { call, CallError, messageOf, onInit, ready } from './lib/vscode-api';
 import { copyText } from './lib/copy';
-import type { TwoFactorInit, TwoFactorSetupData } from '../../src/shared/webview-protocol';
+import type { RecoveryCodesResult, TwoFactorInit, TwoFactorSetupData } from '../../src/shared/webview-protocol';
 
 let init: TwoFactorInit | undefined;
 let setup: TwoFactorSetupData | undefined;
@@ -80,7 +80,7 @@ async function enable(): Promise<void> {
   codeError = '';
   draw();
   try {
-    const r = await call<{ recoveryCodes: readonly string[] }>('enable', { code: c });
+    const r = await call<RecoveryCodesResult>('enable', { code: c });
     recoveryCodes = r.recoveryCodes;
     code = '';
     // on now: the setup key, its otpauth:// URI and QR code have done their job
@@ -103,7 +103,7 @@ async function newRecoveryCodes(): Promise<void> {
   manageError = '';
   draw();
   try {
-    const r = await call<{ recoveryCodes?: readonly string[] }>('newRecoveryCodes');
+    const r = await call<RecoveryCodesResult>('newRecoveryCodes');
     if (r.recoveryCodes) {
       recoveryCodes = r.recoveryCodes;
       regenerated = true;

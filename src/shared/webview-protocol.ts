@@ -98,6 +98,13 @@ export interface TwoFactorSetupData {
   /** `data:image/svg+xml;base64,...` rendered by `qrcode` in the extension. */
   readonly qrDataUri: string;
 }
+/**
+ * The `enable` and `newRecoveryCodes` calls' answer: the recovery codes, shown once (none when the
+ * person did not confirm). An answer that comes after its tab closed is offered to copy instead.
+ */
+export interface RecoveryCodesResult {
+  readonly recoveryCodes?: readonly string[];
+}
 
 // ---- Organization settings (token policy) ----
 export interface OrgSettingsInit {

@@ -9,7 +9,7 @@ import { accountApi } from '../api/provider-api';
 import { writePrivateFile } from '../private-file';
 import { confirmModal } from '../views/token-actions';
 import { copyToClipboard, WebviewHost } from './webview-host';
-import type { TwoFactorInit, TwoFactorSetupData } from '../../shared/webview-protocol';
+import type { RecoveryCodesResult, TwoFactorInit, TwoFactorSetupData } from '../../shared/webview-protocol';
 import type { CallParams } from './call-params';
 
 const TWO_FACTOR_VIEW_TYPE = 'tessera.twoFactor';
@@ -76,13 +76,13 @@ export class TwoFactorPanel {
         const r = await accountApi(this.services, this.accountId).setUpTwoFactor();
         return { secret: r.secret, otpauthUri: r.otpauth_uri, qrDataUri: await qrSvgDataUri(r.otpauth_uri) };
       },
-      enable: async (p: CallParams): Promise<{ recoveryCodes: readonly string[] }> => {
+      enable: async (p: CallParams): Promise<RecoveryCodesResult> => {
         const r = await accountApi(this.services, this.accountId).enableTwoFactor({ code: p.string('code').replace(/\s+/g, '') });
         this.recoveryCodes = r.recovery_codes;
         this.turned(true);
         return { recoveryCodes: r.recovery_codes };
       },
-      newRecoveryCodes: async (): Promise<{ recoveryCodes?: readonly string[] }> => {
+      newRecoveryCodes: async (): Promise<RecoveryCodesResult> => {
         const ok = await confirmModal(
           'Generate new recovery codes?',
           'Ten new codes replace all of your current recovery codes: the old ones stop working at once.',

@@ -6,7 +6,7 @@ import { escapeHtml } from '../../shared/html-escape';
 import { TesseraError } from '../services';
 import { CallParams } from './call-params';
 import type { TokenJson } from '../../shared/api-types';
-import type { FromWebview, ToWebview, WebviewError } from '../../shared/webview-protocol';
+import type { FromWebview, RecoveryCodesResult, ToWebview, WebviewError } from '../../shared/webview-protocol';
 
 type CallHandler = (params: CallParams) => Promise<unknown> | unknown;
 
@@ -51,26 +51,53 @@ export async function copyToClipboard(text: string, what = 'the text'): Promise<
   void vscode.window.setStatusBarMessage(`$(check) Copied ${what} to the clipboard`, 4000);
 }
 
-/** The new token in a call's answer that carries its secret (create, regenerate: `{ token }`). */
-function tokenWithSecret(result: unknown): (TokenJson & { token: string }) | undefined {
-  const t = result && typeof result === 'object' ? (result as { token?: unknown }).token : undefined;
-  return t && typeof t === 'object' && typeof (t as TokenJson).token === 'string' ? (t as TokenJson & { token: string }) : undefined;
+/** What an answer shows once and never again: a new token's secret, or new recovery codes. */
+interface ShownOnce {
+  readonly message: string;
+  readonly action: string;
+  readonly text: string;
+  readonly what: string;
 }
 
 /**
- * A new secret whose tab was closed before it came: shown nowhere else and never again, so a
- * warning offers to copy it (the secret itself is in neither the message nor the log).
+ * The secret in a call's answer that carries one: a new token (create, regenerate: `{ token }`)
+ * or two-factor recovery codes (enable, new codes: `{ recoveryCodes }`).
  */
-async function offerSecretOfClosedTab(token: TokenJson & { token: string }): Promise<void> {
-  const pick = await vscode.window.showWarningMessage(
-    `The new secret of the token “${token.name}” came after its tab was closed. Copy it now: it is not shown again.`,
-    'Copy Token',
-  );
-  if (pick !== 'Copy Token') return;
+function shownOnce(result: unknown): ShownOnce | undefined {
+  if (!result || typeof result !== 'object') return undefined;
+  const t = (result as { token?: unknown }).token;
+  if (t && typeof t === 'object' && typeof (t as TokenJson).token === 'string') {
+    const token = t as TokenJson & { token: string };
+    return {
+      message: `The new secret of the token “${token.name}” came after its tab was closed. Copy it now: it is not shown again.`,
+      action: 'Copy Token',
+      text: token.token,
+      what: 'the token',
+    };
+  }
+  const codes: unknown = (result as RecoveryCodesResult).recoveryCodes;
+  if (Array.isArray(codes) && codes.length && codes.every((c) => typeof c === 'string')) {
+    return {
+      message: 'New two-factor recovery codes came after their tab was closed; the earlier ones no longer work. Copy them now: they are not shown again.',
+      action: 'Copy Recovery Codes',
+      text: codes.join('\n'),
+      what: 'the recovery codes',
+    };
+  }
+  return undefined;
+}
+
+/**
+ * A secret whose tab was closed before it came: shown nowhere else and never again, so a warning
+ * offers to copy it (the secret itself is in neither the message nor the log).
+ */
+async function offerSecretOfClosedTab(lost: ShownOnce): Promise<void> {
+  const pick = await vscode.window.showWarningMessage(lost.message, lost.action);
+  if (pick !== lost.action) return;
   try {
-    await copyToClipboard(token.token, 'the token');
+    await copyToClipboard(lost.text, lost.what);
   } catch (err) {
-    void vscode.window.showErrorMessage(`Could not copy the token to the clipboard: ${err instanceof Error ? err.message : String(err)}`);
+    void vscode.window.showErrorMessage(`Could not copy ${lost.what} to the clipboard: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
@@ -154,7 +181,7 @@ export class WebviewHost implements vscode.Disposable {
     }
     try {
       const result = await handler(new CallParams(m.method, m.params));
-      const lost = this.disposed ? tokenWithSecret(result) : undefined;
+      const lost = this.disposed ? shownOnce(result) : undefined;
       if (lost) void offerSecretOfClosedTab(lost);
       this.post({ type: 'reply', id: m.id, ok: true, result: result ?? null });
     } catch (err) {
