@@ -7,6 +7,7 @@ import { render } from 'lit';
 import './lib/elements';
 import { call, CallError, messageOf, onInit, onUpdate, ready } from './lib/vscode-api';
 import { errorsByAnchor } from './lib/field-errors';
+import { watchSignIn } from './lib/sign-in';
 import { FINE_GRAINED_PERMISSIONS } from '../../src/shared/fine-grained-permissions';
 import type { CreatedTokenState, CreateTokenCall, CreateTokenInit, CreateTokenResult, OwnerOption, RepositoryChoice } from '../../src/shared/webview-protocol';
 import { createdView } from './create-token/created-view';
@@ -180,6 +181,7 @@ async function submit(): Promise<void> {
 }
 
 Object.assign(actions, { draw, submit, loadOwners: () => loadOwners(), loadRepos: () => loadRepos(), createRepository });
+watchSignIn(draw);
 
 draw();
 ready();

@@ -8,6 +8,7 @@ import { html, render, nothing, type TemplateResult } from 'lit';
 import './lib/elements';
 import { call, CallError, messageOf, onInit, onUpdate, ready } from './lib/vscode-api';
 import { errorsByAnchor } from './lib/field-errors';
+import { signInBanner, watchSignIn } from './lib/sign-in';
 import type { TokenPolicyJson, UpdateTokenPolicyRequest } from '../../src/shared/api-types';
 import type { OrgSettingsData, OrgSettingsInit } from '../../src/shared/webview-protocol';
 
@@ -138,7 +139,7 @@ function errorFor(anchor: string): TemplateResult | typeof nothing {
 
 function view(): TemplateResult {
   if (!init) return html`<p class="muted">Loading…</p>`;
-  const head = html`<h1>${init.org}</h1><p class="muted">Organization settings · signed in as ${init.accountLabel}</p>`;
+  const head = html`<h1>${init.org}</h1><p class="muted">Organization settings · signed in as ${init.accountLabel}</p>${signInBanner()}`;
   if (loadError) {
     return html`${head}<div class="banner error" role="alert" data-testid="org-load-error">${loadError}</div>
       <vscode-button data-testid="org-retry" @click=${() => void load()}>Try Again</vscode-button>`;
@@ -199,5 +200,6 @@ function draw(): void {
   render(view(), root);
 }
 
+watchSignIn(draw);
 draw();
 ready();

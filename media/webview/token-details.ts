@@ -5,6 +5,7 @@ import { html, render, nothing, type TemplateResult } from 'lit';
 import './lib/elements';
 import { call, CallError, messageOf, onInit, onUpdate, ready } from './lib/vscode-api';
 import { copyText } from './lib/copy';
+import { signInBanner, watchSignIn } from './lib/sign-in';
 import type { ExpiryChoice, NewSecret, TokenDetailsData, TokenDetailsInit, TokenDetailsUpdate } from '../../src/shared/webview-protocol';
 import type { TokenJson } from '../../src/shared/api-types';
 import { denialReason, expiryText, formatDate, isExpired, isExpiringSoon, kindLabel, lastUsedText, permissionEntries, permissionTitle, scopeSummary, stateText, DAY_MS } from '../../src/shared/token-text';
@@ -134,7 +135,7 @@ function view(): TemplateResult {
   if (deleted) return html`<h1>Token deleted</h1><p data-testid="token-deleted">The token was deleted. This tab closes by itself.</p>`;
   if (!data) {
     return loadError
-      ? html`<div class="banner error" role="alert" data-testid="load-error">${loadError}</div>
+      ? html`${signInBanner()}<div class="banner error" role="alert" data-testid="load-error">${loadError}</div>
           <vscode-button data-testid="retry" @click=${() => void load()}>Retry</vscode-button>`
       : html`<p class="muted">Loading…</p>`;
   }
@@ -149,6 +150,7 @@ function view(): TemplateResult {
       <vscode-badge data-testid="token-status" class=${`status status-${t.status}`}>${stateText(t, now)}</vscode-badge>
       ${loading ? html`<vscode-progress-ring class="inline-ring"></vscode-progress-ring>` : nothing}
     </header>
+    ${signInBanner()}
     ${loadError ? html`<div class="banner error" role="alert">${loadError}</div>` : nothing}
     ${secret ? secretBanner(secret) : nothing}
     ${secretSuperseded
@@ -298,5 +300,6 @@ function eventsView(): TemplateResult {
   </section>`;
 }
 
+watchSignIn(draw);
 draw();
 ready();

@@ -6,6 +6,7 @@ import { html, render, nothing, type TemplateResult } from 'lit';
 import './lib/elements';
 import { call, CallError, messageOf, onInit, ready } from './lib/vscode-api';
 import { copyText } from './lib/copy';
+import { signInBanner, watchSignIn } from './lib/sign-in';
 import type { RecoveryCodesResult, TwoFactorInit, TwoFactorSetupData } from '../../src/shared/webview-protocol';
 
 let init: TwoFactorInit | undefined;
@@ -137,7 +138,7 @@ async function turnOff(): Promise<void> {
 }
 
 function draw(): void {
-  render(view(), root);
+  render(html`${signInBanner()}${view()}`, root);
 }
 
 function view(): TemplateResult {
@@ -250,5 +251,6 @@ async function save(): Promise<void> {
   draw();
 }
 
+watchSignIn(draw);
 draw();
 ready();

@@ -20,6 +20,16 @@ export interface WebviewError {
   readonly fieldErrors: readonly { readonly field: string; readonly message: string }[];
 }
 
+/**
+ * The call every page may make after a call failed with kind 'signed-out' (this editor's sign-in
+ * ended): the extension signs in again at the provider where it ended (never one the page names).
+ */
+export const SIGN_IN_CALL = 'signIn';
+export interface SignInResult {
+  /** False when the person cancelled (or signing in failed, which the extension showed). */
+  readonly signedIn: boolean;
+}
+
 /** Expiry choice in a form: preset days, a custom YYYY-MM-DD, none, or keep the current one. */
 export type ExpiryChoice =
   | { readonly mode: 'days'; readonly days: number }

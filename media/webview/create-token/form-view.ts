@@ -1,6 +1,7 @@
 // The Create Token form: account, kind, name, description, expiry, then the kind's own sections.
 import { html, nothing, type TemplateResult } from 'lit';
 import { DAY_MS, expiryFromPreset } from '../../../src/shared/token-text';
+import { signInBanner } from '../lib/sign-in';
 import { call } from '../lib/vscode-api';
 import { errorFor, groupValue, has } from './field-ui';
 import { fineGrainedSections } from './fine-grained-sections';
@@ -24,6 +25,7 @@ export function formView(): TemplateResult {
   const formErrors = state.errors.get('form');
   return html`
     <h1>New personal access token</h1>
+    ${signInBanner()}
     ${formErrors?.length
       ? html`<div class="banner error form-error" role="alert" tabindex="-1" data-testid="error-form">${formErrors.map((m) => html`<div>${m}</div>`)}</div>`
       : nothing}

@@ -11,9 +11,10 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const api = acquireVsCodeApi();
 let nextId = 1;
-const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+const pending = new Map<number, { method: string; resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
 const initHandlers: ((data: unknown) => void)[] = [];
 const updateHandlers: ((data: unknown) => void)[] = [];
+const replyHandlers: ((method: string, error: WebviewError | undefined) => void)[] = [];
 
 export class CallError extends Error {
   constructor(readonly error: WebviewError) {
@@ -34,6 +35,7 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
     const p = pending.get(m.id);
     if (!p) return;
     pending.delete(m.id);
+    for (const h of replyHandlers) h(p.method, m.ok ? undefined : m.error);
     if (m.ok) p.resolve(m.result);
     else p.reject(new CallError(m.error));
   } else if (m.type === 'init') {
@@ -46,13 +48,18 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
 export function call<T>(method: string, params?: unknown): Promise<T> {
   const id = nextId++;
   return new Promise<T>((resolve, reject) => {
-    pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+    pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject });
     api.postMessage({ type: 'call', id, method, params });
   });
 }
 
 export function onInit<T>(h: (data: T) => void): void {
   initHandlers.push(h as (data: unknown) => void);
+}
+
+/** Every reply to a call, before its caller sees it: the method, and the error (undefined when the call succeeded). */
+export function onReply(h: (method: string, error: WebviewError | undefined) => void): void {
+  replyHandlers.push(h);
 }
 
 export function onUpdate<T>(h: (data: T) => void): void {

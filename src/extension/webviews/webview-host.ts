@@ -6,7 +6,7 @@ import { escapeHtml } from '../../shared/html-escape';
 import { TesseraError } from '../services';
 import { CallParams } from './call-params';
 import type { TokenJson } from '../../shared/api-types';
-import type { FromWebview, RecoveryCodesResult, ToWebview, WebviewError } from '../../shared/webview-protocol';
+import { SIGN_IN_CALL, type FromWebview, type RecoveryCodesResult, type SignInResult, type ToWebview, type WebviewError } from '../../shared/webview-protocol';
 
 type CallHandler = (params: CallParams) => Promise<unknown> | unknown;
 
@@ -121,6 +121,8 @@ export class WebviewHost implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private disposed = false;
+  /** The provider where a call last found this editor's sign-in ended: the page's "Sign In" goes there. */
+  private signInEndedAt: string | undefined;
   private readonly closed = new vscode.EventEmitter<void>();
   readonly onDidClose = this.closed.event;
 
@@ -174,7 +176,12 @@ export class WebviewHost implements vscode.Disposable {
       return;
     }
     if (m.type !== 'call' || typeof m.id !== 'number' || typeof m.method !== 'string') return;
-    const handler = Object.prototype.hasOwnProperty.call(this.handlers, m.method) ? this.handlers[m.method] : undefined;
+    const handler =
+      m.method === SIGN_IN_CALL
+        ? () => this.signIn()
+        : Object.prototype.hasOwnProperty.call(this.handlers, m.method)
+          ? this.handlers[m.method]
+          : undefined;
     if (!handler) {
       this.post({ type: 'reply', id: m.id, ok: false, error: { kind: 'server', message: `Unknown call ${m.method}`, fieldErrors: [] } });
       return;
@@ -185,10 +192,18 @@ export class WebviewHost implements vscode.Disposable {
       if (lost) void offerSecretOfClosedTab(lost);
       this.post({ type: 'reply', id: m.id, ok: true, result: result ?? null });
     } catch (err) {
+      if (err instanceof TesseraError && err.kind === 'signed-out') this.signInEndedAt = err.providerOrigin;
       const e = toWebviewError(err);
       if (e.kind !== 'cancelled' && e.kind !== 'validation') this.log?.warn(`webview call ${m.method} failed: ${e.message}`);
       this.post({ type: 'reply', id: m.id, ok: false, error: e });
     }
+  }
+
+  /** Sign In from the page: the command (it shows its own errors), at the provider where the sign-in ended. */
+  private async signIn(): Promise<SignInResult> {
+    const origin = this.signInEndedAt;
+    const account = await vscode.commands.executeCommand<unknown>('tessera.signIn', ...(origin ? [{ origin }] : []));
+    return { signedIn: !!account };
   }
 
   dispose(): void {

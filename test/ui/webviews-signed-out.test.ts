@@ -1,0 +1,70 @@
+// A webview whose sign-in ended while it was open (the editor's sign-in token expired elsewhere, so
+// the provider answers 401 "Bad credentials"): the Create Token form keeps what was typed, says the
+// sign-in ended and offers Sign In right there; signing in again from it (the provider is not asked
+// again) takes the banner away, and Generate then makes the token. A standalone provider (real,
+// 127.0.0.1) is `tessera.providerUrl`. Screenshots in test-results/ui/.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
+import { createUser, type TestUser } from '../builders/users';
+import { openViewContainer, quickInputType, runCommand, screenshot, startWorkbench, webviewFrame, type Workbench } from './workbench';
+import { fieldValue, fill, signInFromPalette } from './views-helpers';
+
+/** Expires every token of the user (the editor's sign-in token among them) elsewhere. */
+async function expireAll(t: TestProvider, user: TestUser): Promise<number> {
+  const basic = { login: user.login, password: user.password };
+  const listed = await t.api.get('/user/personal-access-tokens', { basic });
+  const ids = (listed.json as { id: number }[]).map((x) => x.id);
+  for (const id of ids) assert.equal((await t.api.post(`/user/personal-access-tokens/${id}/expire`, { basic, body: {} })).status, 200);
+  return ids.length;
+}
+
+describe('webviews (UI): an ended sign-in', function () {
+  this.timeout(240_000);
+  let t: TestProvider;
+  let user: TestUser;
+  let wb: Workbench;
+
+  before(async function () {
+    this.timeout(240_000);
+    t = await startTestProvider();
+    user = await createUser(t);
+    wb = await startWorkbench({ settings: { 'tessera.providerUrl': t.provider.url } });
+    await openViewContainer(wb.page, 'Tessera');
+    await signInFromPalette(wb.page, user, 'configured');
+  });
+
+  after(async () => {
+    await wb?.close();
+    const dir = t?.dataDir;
+    await t?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('Create Token keeps the form, offers Sign In, and makes the token once signed in again', async () => {
+    const { page } = wb;
+    await runCommand(page, 'Tessera: Create Token…');
+    const frame = await webviewFrame(page, 'Create Token');
+    await frame.locator('[data-testid="kind-classic"]').click();
+    await fill(frame, 'name', 'after-sign-in-ended');
+    await frame.locator('[data-testid="scope-repo"]').click();
+
+    // the editor's sign-in token (the user's only one) expires elsewhere
+    assert.equal(await expireAll(t, user), 1, 'the sign-in token only');
+
+    await frame.locator('[data-testid="generate"]').click();
+    const banner = frame.locator('[data-testid="signed-out"]');
+    await banner.waitFor();
+    assert.match((await frame.locator('[data-testid="error-form"]').textContent()) ?? '', /sign-in .* has ended/);
+    assert.equal(await fieldValue(frame, 'name'), 'after-sign-in-ended', 'what was typed stays');
+    await screenshot(page, 'ui/webviews-signed-out-create-token');
+
+    await banner.locator('[data-testid="sign-in"]').click();
+    await quickInputType(page, user.login, { prompt: /Your login/ });
+    await quickInputType(page, user.password, { prompt: /Password for/ });
+    await banner.waitFor({ state: 'detached' });
+    await frame.locator('[data-testid="generate"]').click();
+    await frame.locator('[data-testid="new-token-secret"]').waitFor();
+    assert.equal(((await frame.locator('[data-testid="created-name"]').textContent()) ?? '').trim(), 'after-sign-in-ended');
+  });
+});
