@@ -93,6 +93,10 @@ async function loadOwners(quiet = false): Promise<void> {
     if (quiet || accountId !== state.form.accountId) return;
     state.owners = [];
     state.ownersError = messageOf(err);
+    // the form keeps its resource owner (and the repositories and permissions chosen for it): the
+    // owners are not known now, which does not make the chosen one wrong
+    draw();
+    return;
   }
   if (!state.owners.some((o) => o.login === state.form.owner)) state.form = { ...state.form, owner: state.owners[0]?.login ?? '' };
   draw();

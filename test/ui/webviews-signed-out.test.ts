@@ -3,9 +3,13 @@
 // sign-in ended and offers Sign In right there; signing in again from it (the provider is not asked
 // again) takes the banner away, and Generate then makes the token. A standalone provider (real,
 // 127.0.0.1) is `tessera.providerUrl`. Screenshots in test-results/ui/.
+// Opening the form again while signed out (its resource owners cannot load) keeps the chosen
+// organization as resource owner, once signed in again (it is not moved to the user).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
+import { createOrg } from '../builders/orgs';
+import { uniqueName } from '../builders/unique-name';
 import { createUser, type TestUser } from '../builders/users';
 import { openViewContainer, quickInputType, runCommand, screenshot, startWorkbench, webviewFrame, type Workbench } from './workbench';
 import { fieldValue, fill, signInFromPalette } from './views-helpers';
@@ -66,5 +70,36 @@ describe('webviews (UI): an ended sign-in', function () {
     await frame.locator('[data-testid="generate"]').click();
     await frame.locator('[data-testid="new-token-secret"]').waitFor();
     assert.equal(((await frame.locator('[data-testid="created-name"]').textContent()) ?? '').trim(), 'after-sign-in-ended');
+  });
+
+  it('Create Token opened again while signed out keeps its organization as resource owner', async () => {
+    const { page } = wb;
+    const org = uniqueName('keep');
+    await createOrg(t, user, org);
+    const frame = await webviewFrame(page, 'Create Token');
+    await frame.locator('[data-testid="create-another"]').click();
+    await frame.locator('[data-testid="kind-fine_grained"]').click();
+    const owner = frame.locator('[data-testid="owner"]');
+    await owner.locator('vscode-option', { hasText: org }).waitFor({ state: 'attached' });
+    await owner.click();
+    await owner.locator('li[role="option"]', { hasText: org }).click();
+    // an organization as resource owner: the form asks for a justification (the user's own account: no)
+    const justification = frame.locator('[data-testid="justification"]');
+    await justification.waitFor();
+    await fill(frame, 'name', 'for-the-org');
+
+    await expireAll(t, user);
+    await runCommand(page, 'Tessera: Create Token…'); // the tab again: its owners cannot load now
+    const banner = frame.locator('[data-testid="signed-out"]');
+    await banner.waitFor();
+    await banner.locator('[data-testid="sign-in"]').click();
+    await quickInputType(page, user.login, { prompt: /Your login/ });
+    await quickInputType(page, user.password, { prompt: /Password for/ });
+    await banner.waitFor({ state: 'detached' });
+    await owner.locator('vscode-option', { hasText: org }).waitFor({ state: 'attached' }); // the owners loaded again
+    await screenshot(page, 'ui/webviews-signed-out-owner-kept');
+    assert.equal(await justification.count(), 1, 'the organization stays the resource owner');
+    assert.equal(await owner.evaluate((el) => (el as unknown as { value: string }).value), org);
+    assert.equal(await fieldValue(frame, 'name'), 'for-the-org');
   });
 });
