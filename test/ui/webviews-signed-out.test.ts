@@ -11,7 +11,7 @@ import { startTestProvider, type TestProvider } from '../provider/helpers/provid
 import { createOrg } from '../builders/orgs';
 import { uniqueName } from '../builders/unique-name';
 import { createUser, type TestUser } from '../builders/users';
-import { openViewContainer, quickInputType, runCommand, screenshot, startWorkbench, webviewFrame, type Workbench } from './workbench';
+import { openViewContainer, quickInputType, runCommand, screenshot, startWorkbench, treeItem, webviewFrame, type Workbench } from './workbench';
 import { fieldValue, fill, signInFromPalette } from './views-helpers';
 
 /** Expires every token of the user (the editor's sign-in token among them) elsewhere. */
@@ -28,11 +28,13 @@ describe('webviews (UI): an ended sign-in', function () {
   let t: TestProvider;
   let user: TestUser;
   let wb: Workbench;
+  let org = '';
 
   before(async function () {
     this.timeout(240_000);
     t = await startTestProvider();
     user = await createUser(t);
+    org = await createOrg(t, user, uniqueName('keep'));
     wb = await startWorkbench({ settings: { 'tessera.providerUrl': t.provider.url } });
     await openViewContainer(wb.page, 'Tessera');
     await signInFromPalette(wb.page, user, 'configured');
@@ -74,8 +76,6 @@ describe('webviews (UI): an ended sign-in', function () {
 
   it('Create Token opened again while signed out keeps its organization as resource owner', async () => {
     const { page } = wb;
-    const org = uniqueName('keep');
-    await createOrg(t, user, org);
     const frame = await webviewFrame(page, 'Create Token');
     await frame.locator('[data-testid="create-another"]').click();
     await frame.locator('[data-testid="kind-fine_grained"]').click();
@@ -88,7 +88,10 @@ describe('webviews (UI): an ended sign-in', function () {
     await justification.waitFor();
     await fill(frame, 'name', 'for-the-org');
 
+    await treeItem(page, 'Tokens', 'after-sign-in-ended'); // signed in again: the tree lists the tokens
     await expireAll(t, user);
+    // the change reached this window (its views reload, the organizations it knew are forgotten)
+    await treeItem(page, 'Tokens', /^Signed out/);
     await runCommand(page, 'Tessera: Create Token…'); // the tab again: its owners cannot load now
     const banner = frame.locator('[data-testid="signed-out"]');
     await banner.waitFor();
