@@ -1,7 +1,8 @@
 // The secrets an account keeps in SecretStorage, on the real core and the real embedded provider:
 // a new or regenerated secret is handed back to be shown even when it cannot be kept (secret
 // storage refusing writes); regenerating the token this editor signs in with keeps the editor
-// signed in; a stored value this version cannot read is left alone until a sign-out deletes it.
+// signed in; a session that cannot be kept leaves no token behind; a stored value this version
+// cannot read is left alone until a sign-out deletes it.
 import * as assert from 'node:assert/strict';
 import { parseAccountSecrets } from '../../src/extension/accounts/account-secrets';
 import { createToken, regenerateToken } from '../../src/extension/views/token-actions';
@@ -82,6 +83,24 @@ describe('core: token secrets kept for the account', function () {
     assert.equal(after.admin.token, fresh!.token);
     assert.ok(!after.tokens.some((t) => t.tokenId === signInId), 'git never gets the sign-in token');
     assert.equal(api.services.signInTokenId(account.id), signInId);
+  });
+
+  it('a session that cannot be kept (secret storage refusing writes) fails createSession and leaves no token on the provider', async () => {
+    const listed = async () => {
+      const r = await client.get('/user/personal-access-tokens?per_page=100', { basic: { login: user.login, password: user.password } });
+      assert.equal(r.status, 200, r.text);
+      return r.json as TokenJson[];
+    };
+    const before = new Set((await listed()).map((t) => t.id));
+    api.refuseSecretWrites('the keyring is locked');
+    try {
+      await assert.rejects(Promise.resolve(api.authentication.createSession(['read:org'], { account: { id: account.id, label: account.login } })), /the keyring is locked/);
+    } finally {
+      api.refuseSecretWrites(undefined);
+    }
+    const made = (await listed()).filter((t) => !before.has(t.id));
+    assert.deepEqual(made.map((t) => t.name), [], 'the token minted for the session is deleted again');
+    assert.deepEqual(await api.authentication.getSessions(['read:org'], {}), []);
   });
 
   it("a stored value this version cannot read (a newer version's, a damaged one) is left alone, and signing out deletes it", async () => {

@@ -154,10 +154,20 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
       createdAt: new Date().toISOString(),
       expiresAt: minted.expires_at ?? null,
     };
-    await core.store.update(account.id, (cur) => {
-      if (!cur) throw new TesseraError('signed-out', 'The account was signed out while the token was made.');
-      return { ...cur, sessions: [...cur.sessions.filter((s) => s.id !== session.id), session] };
-    });
+    try {
+      await core.store.update(account.id, (cur) => {
+        if (!cur) throw new TesseraError('signed-out', 'The account was signed out while the token was made.');
+        return { ...cur, sessions: [...cur.sessions.filter((s) => s.id !== session.id), session] };
+      });
+    } catch (err) {
+      // A session that cannot be kept is no session: its token does not stay on the provider.
+      await accountApi(core, account.id)
+        .deleteToken(minted.id)
+        .then(() => core.fireTokensChanged())
+        .catch((e: unknown) => core.log.warn(`Session token ${minted.id} could not be deleted after the session could not be kept: ${e instanceof Error ? e.message : String(e)}`));
+      void core.showError(err, `Tessera could not keep the session for ${scopes.length ? scopes.join(' ') : '(no scopes)'}`);
+      throw err instanceof Error ? err : new Error(String(err));
+    }
     core.log.info(`Session ${session.id} created for scopes [${canonical.join(' ')}]${minted.status === 'pending' ? ' (pending approval)' : ''}`);
     if (minted.status === 'pending') {
       void vscode.window.showInformationMessage(
