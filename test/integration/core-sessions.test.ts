@@ -1,8 +1,8 @@
 // The 'tessera' AuthenticationProvider in the real extension host, against the real embedded
 // provider: sessions are real tokens with exactly the requested scopes, scope-set semantics,
 // scope-grammar errors, SecretStorage changes of "another window", sessions dropped once their
-// token expires or is deleted or revoked outside the editor, no secret outside SecretStorage, and
-// sign-out.
+// token expires, is deleted or revoked, or loses a scope outside the editor, no secret outside
+// SecretStorage, and sign-out.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -261,6 +261,21 @@ describe('core: sessions for other extensions', function () {
     const left = parseAccountSecrets(await api.readSecretRaw(api.secretKey(account.id)))!.sessions.map((s) => s.id);
     assert.ok(left.includes(kept.id) && !left.includes(deleted.id) && !left.includes(revoked.id), `stored sessions: ${left.join(', ')}`);
     await api.authentication.removeSession(kept.id);
+  });
+
+  it('a session whose token was narrowed on the provider (a scope taken away) is dropped once the editor sees the token list, and never handed out for the scopes it lost', async () => {
+    const scopes = ['repo', 'user:email'];
+    const opts = { account: { id: account.id, label: account.login } };
+    const session = await api.authentication.createSession(scopes, opts);
+    seenSecrets.add(session.accessToken);
+    const removed = removedEvent(session.id);
+    const narrowed = await client.patch(`/user/personal-access-tokens/${tokenIdOf(session)}`, { ...password(), body: { scopes: ['user:email'] } });
+    assert.equal(narrowed.status, 200, narrowed.text);
+    assert.deepEqual(narrowed.json.scopes, ['user:email']);
+    await loadTokenList();
+    await removed;
+    assert.equal(await storedSession(session.id), undefined, 'the session is gone from SecretStorage');
+    assert.deepEqual(await api.authentication.getSessions(scopes, {}), [], 'the token lacks repo: the session is not handed out');
   });
 
   it('no secret ever appears in globalState, settings or the log', async () => {

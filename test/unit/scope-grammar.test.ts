@@ -8,6 +8,7 @@ import {
   sameScopeSet,
   ScopeGrammarError,
   sessionTokenName,
+  tokenGrantsScopes,
 } from '../../src/extension/auth/scope-grammar';
 
 const TODAY = new Date('2025-06-01T12:00:00Z');
@@ -188,5 +189,37 @@ describe('scope grammar: helpers', () => {
     assert.equal(sessionTokenName(['repo', 'user']), 'vscode: repo user');
     assert.equal(sessionTokenName([]), 'vscode: (no scopes)');
     assert.ok(sessionTokenName(Array(50).fill('fg:acme/site:contents:write')).length <= 100);
+  });
+});
+
+describe('scope grammar: does a token (as the provider lists it) still grant a session its scopes', () => {
+  const classic = (scopes: string[]) => ({ kind: 'classic' as const, scopes });
+  const fine = (over: object) => ({ kind: 'fine_grained' as const, resource_owner: 'acme', repository_selection: 'subset' as const, ...over });
+  const repo = (name: string) => ({ id: 1, name, full_name: `acme/${name}`, private: true, owner: { login: 'acme' } });
+
+  it('classic: every requested scope, directly or through an ancestor; a narrowed token does not', () => {
+    assert.equal(tokenGrantsScopes(['repo', 'user:email'], classic(['repo', 'user:email'])), true);
+    assert.equal(tokenGrantsScopes(['public_repo', 'repo'], classic(['repo'])), true, 'the provider normalizes repo + public_repo to repo');
+    assert.equal(tokenGrantsScopes(['read:org', 'expires:7d'], classic(['admin:org'])), true);
+    assert.equal(tokenGrantsScopes(['repo', 'user:email'], classic(['user:email'])), false, 'repo was taken away');
+    assert.equal(tokenGrantsScopes(['admin:org'], classic(['read:org'])), false);
+    assert.equal(tokenGrantsScopes([], classic([])), true);
+  });
+
+  it('fine-grained: the owner, the repositories and each permission at its level', () => {
+    const scopes = ['fg:acme/site,docs:contents:write', 'fg:acme:members:read'];
+    const perms = { repository: { metadata: 'read', contents: 'write' }, organization: { members: 'read' } };
+    assert.equal(tokenGrantsScopes(scopes, fine({ repositories: [repo('site'), repo('docs')], permissions: perms })), true);
+    assert.equal(tokenGrantsScopes(scopes, fine({ repository_selection: 'all', permissions: perms })), true);
+    assert.equal(tokenGrantsScopes(scopes, fine({ repositories: [repo('site')], permissions: perms })), false, 'a repository was deselected');
+    assert.equal(
+      tokenGrantsScopes(scopes, fine({ repositories: [repo('site'), repo('docs')], permissions: { ...perms, repository: { contents: 'read' } } })),
+      false,
+      'contents was lowered to read',
+    );
+    assert.equal(tokenGrantsScopes(scopes, fine({ repositories: [repo('site'), repo('docs')], permissions: { repository: perms.repository } })), false, 'members was taken away');
+    assert.equal(tokenGrantsScopes(scopes, fine({ resource_owner: 'other', repositories: [repo('site'), repo('docs')], permissions: perms })), false);
+    assert.equal(tokenGrantsScopes(['fg:acme/*:contents:read'], fine({ repositories: [repo('site')], permissions: perms })), false, 'all repositories were narrowed to some');
+    assert.equal(tokenGrantsScopes(['repo'], fine({ repository_selection: 'all', permissions: perms })), false, 'a classic request is not served by a fine-grained token');
   });
 });

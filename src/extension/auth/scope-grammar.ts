@@ -8,9 +8,11 @@
 //   all repositories       fg:<owner>/*:<permission>:<read|write>
 //   owner permission       fg:<owner>:<permission>:<read|write>     (organization or account group)
 //   expiry                 expires:<N>d | expires:<YYYY-MM-DD> | expires:never
-import { isClassicScope } from '../../shared/classic-scopes';
+import type { TokenJson } from '../../shared/api-types';
+import { hasScope, isClassicScope } from '../../shared/classic-scopes';
 import {
   FINE_GRAINED_PERMISSIONS,
+  hasPermission,
   type PermissionGroup,
   type PermissionLevel,
   type PermissionSet,
@@ -288,4 +290,30 @@ export function sessionTokenName(scopes: readonly string[]): string {
   const text = scopes.length ? scopes.join(' ') : '(no scopes)';
   const name = `vscode: ${text}`;
   return name.length <= 100 ? name : `${name.slice(0, 99)}…`;
+}
+
+type GrantingToken = Pick<TokenJson, 'kind' | 'scopes' | 'permissions' | 'resource_owner' | 'repository_selection' | 'repositories'>;
+
+/**
+ * True when `token`, as the provider shows it now, still grants everything a session's scope list
+ * asks for: a token narrowed on the provider (PATCH of its scopes, permissions, owner or
+ * repositories) no longer answers that list. A list that no longer parses is not judged (true).
+ */
+export function tokenGrantsScopes(scopes: readonly string[], token: GrantingToken): boolean {
+  let request: TokenRequest;
+  try {
+    request = parseScopes(scopes.filter((s) => !s.startsWith('expires:')));
+  } catch {
+    return true;
+  }
+  if (request.kind === 'classic') return token.kind === 'classic' && request.scopes.every((s) => hasScope(token.scopes ?? [], s));
+  if (token.kind !== 'fine_grained' || token.resource_owner?.toLowerCase() !== request.resourceOwner.toLowerCase()) return false;
+  const selection = token.repository_selection ?? 'none';
+  const selected = new Set((token.repositories ?? []).map((r) => r.name.toLowerCase()));
+  if (request.repositorySelection === 'all' && selection !== 'all') return false;
+  if (request.repositorySelection === 'subset' && selection !== 'all' && !request.repositories.every((r) => selection === 'subset' && selected.has(r.toLowerCase()))) return false;
+  const granted = token.permissions ?? {};
+  return (['repository', 'organization', 'account'] as const).every((g) =>
+    Object.entries(request.permissions[g] ?? {}).every(([name, level]) => hasPermission(granted, g, name, level)),
+  );
 }

@@ -1,6 +1,7 @@
 // Sessions whose token stopped working are dropped, so that other extensions are not handed a dead
 // token: one whose recorded expiry has passed (getSessions and createSession check it), and one the
-// provider says is gone, revoked, denied or expired once the editor sees the account's token list
+// provider says is gone, revoked, denied, expired or narrowed below the session's scopes (its scopes,
+// permissions, owner or repositories changed) once the editor sees the account's token list
 // (the Tokens view's loads, git's candidates). Dropping goes through AccountStore.update, so
 // onDidChangeSessions announces each removal, here and in the other windows.
 import type { TokenJson } from '../../shared/api-types';
@@ -9,12 +10,18 @@ import { sessionExpired, type AccountSecrets, type StoredSession } from '../acco
 import { accountApi } from '../api/provider-api';
 import type { CoreServices } from '../core-services';
 import { TesseraError } from '../services';
+import { tokenGrantsScopes } from './scope-grammar';
 
 /** The provider's word on a session's token: its current state, or gone (404). */
 type TokenState = TokenJson | 'gone';
 
 function works(t: TokenState, now: number): t is TokenJson {
   return t !== 'gone' && (t.status === 'active' || t.status === 'pending') && !isExpired(t, now);
+}
+
+/** The token works and still grants what the session asked for. */
+function serves(s: StoredSession, t: TokenState, now: number): t is TokenJson {
+  return works(t, now) && tokenGrantsScopes(s.scopes, t);
 }
 
 /** Applies `next` (undefined: drop) to the account's sessions when it changes one; logs each drop. */
@@ -42,9 +49,9 @@ export function dropExpiredSessions(core: CoreServices, accountId: string, now =
 
 /**
  * The account's token list as the provider just gave it: records each session token's expiry, and
- * drops the sessions whose token no longer works. A session whose token the list leaves out, or
- * shows as not working, is asked about first (GET): a list can miss a token made or changed while
- * it loaded. When that answer fails, the session stays.
+ * drops the sessions whose token no longer works or no longer grants the session's scopes. A
+ * session whose token the list leaves out, or shows as not serving it, is asked about first (GET):
+ * a list can miss a token made or changed while it loaded. When that answer fails, the session stays.
  */
 export async function reconcileSessions(core: CoreServices, accountId: string, listed: readonly TokenJson[], now = Date.now()): Promise<void> {
   const sessions = core.store.cached(accountId)?.sessions ?? [];
@@ -53,7 +60,7 @@ export async function reconcileSessions(core: CoreServices, accountId: string, l
   const state = new Map<number, TokenState>();
   for (const s of sessions) {
     const seen = byId.get(s.tokenId);
-    if (seen && works(seen, now)) {
+    if (seen && serves(s, seen, now)) {
       state.set(s.tokenId, seen);
       continue;
     }
@@ -70,12 +77,14 @@ export async function reconcileSessions(core: CoreServices, accountId: string, l
     (s) => {
       const t = state.get(s.tokenId);
       if (t === undefined) return s;
-      if (!works(t, now)) return undefined;
+      if (!serves(s, t, now)) return undefined;
       return t.expires_at === s.expiresAt ? s : { ...s, expiresAt: t.expires_at };
     },
     (s) => {
       const t = state.get(s.tokenId);
-      return t === 'gone' || t === undefined ? 'is gone from the provider' : `is ${t.status === 'active' || t.status === 'pending' ? 'expired' : t.status} on the provider`;
+      if (t === 'gone' || t === undefined) return 'is gone from the provider';
+      if (t.status !== 'active' && t.status !== 'pending') return `is ${t.status} on the provider`;
+      return isExpired(t, now) ? 'is expired on the provider' : 'no longer grants the scopes it was made with';
     },
   );
 }
