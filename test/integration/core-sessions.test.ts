@@ -311,8 +311,11 @@ describe('core: sessions for other extensions', function () {
     const value = parseAccountSecrets(await api.readSecretRaw(key))!;
     const session = await api.authentication.createSession(['user'], { account: { id: account.id, label: account.login } });
     const accountsChanged = nextEvent(api.services.onDidChangeAccounts, () => !api.services.accounts().some((a) => a.id === account.id), 'accounts change');
+    const sessionRemoved = removedEvent(session.id);
     await api.signOut(account.id);
     await accountsChanged;
+    const removed = (await sessionRemoved).removed!.find((s) => s.id === session.id)!;
+    assert.deepEqual(removed.account, { id: account.id, label: account.login }, 'the removed session keeps its account label');
     assert.equal(await api.readSecretRaw(key), undefined);
     assert.equal((await client.get('/user', { token: value.admin.token })).status, 401, 'admin token deleted');
     assert.equal((await client.get('/user', { token: session.accessToken })).status, 401, 'session token deleted');

@@ -27,6 +27,8 @@ interface AccountMeta extends AccountInfo {
 
 interface SessionsChange extends SessionDiff {
   readonly accountId: string;
+  /** The account's identity: the one it had before, when this change signed it out. */
+  readonly account: AccountSecrets['account'];
 }
 
 
@@ -227,7 +229,8 @@ export class AccountStore implements vscode.Disposable {
 
     const diff = diffSessions(before?.sessions ?? [], next?.sessions ?? []);
     if (accountsChanged) this.accountsEmitter.fire();
-    if (diff.added.length || diff.removed.length || diff.changed.length) this.sessionsEmitter.fire({ accountId, ...diff });
+    const identity = (next ?? before)?.account;
+    if (identity && (diff.added.length || diff.removed.length || diff.changed.length)) this.sessionsEmitter.fire({ accountId, account: identity, ...diff });
   }
 
   private async secretGet(accountId: string): Promise<string | undefined> {

@@ -42,9 +42,8 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
       this.emitter,
       store.onDidChangeAccounts(() => this.announceSignIns()),
       store.onDidChangeSessions((change) => {
-        const account = store.account(change.accountId);
-        const secrets = store.cached(change.accountId);
-        const label = this.accountLabel(account, secrets);
+        // After a sign-out the account is no longer listed: its removed sessions keep its label.
+        const label = this.accountLabel(store.account(change.accountId), store.cached(change.accountId) ?? change);
         const toSession = (s: StoredSession) => this.toSession(change.accountId, label, s);
         this.emitter.fire({ added: change.added.map(toSession), removed: change.removed.map(toSession), changed: change.changed.map(toSession) });
       }),
@@ -75,7 +74,7 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
     if (diff.added.length || diff.removed.length || diff.changed.length) this.emitter.fire(diff);
   }
 
-  private accountLabel(account: AccountInfo | undefined, secrets: AccountSecrets | undefined): string {
+  private accountLabel(account: AccountInfo | undefined, secrets: Pick<AccountSecrets, 'account'> | undefined): string {
     const login = account?.login ?? secrets?.account.login ?? '?';
     const origin = account?.providerOrigin ?? secrets?.account.providerOrigin ?? '';
     return !origin || this.deps.core.providers.isEmbeddedOrigin(origin) ? login : `${login} (${new URL(origin).host})`;
