@@ -1,8 +1,8 @@
 // The secrets an account keeps in SecretStorage, on the real core and the real embedded provider:
 // a new or regenerated secret is handed back to be shown even when it cannot be kept (secret
 // storage refusing writes); regenerating the token this editor signs in with keeps the editor
-// signed in; a session that cannot be kept leaves no token behind; a stored value this version
-// cannot read is left alone until a sign-out deletes it.
+// signed in; a sign-in or a session that cannot be kept leaves no token behind; a stored value
+// this version cannot read is left alone until a sign-out deletes it.
 import * as assert from 'node:assert/strict';
 import { parseAccountSecrets } from '../../src/extension/accounts/account-secrets';
 import { createToken, regenerateToken } from '../../src/extension/views/token-actions';
@@ -85,12 +85,29 @@ describe('core: token secrets kept for the account', function () {
     assert.equal(api.services.signInTokenId(account.id), signInId);
   });
 
+  /** The user's tokens on the provider, read with the password. */
+  async function listed(): Promise<TokenJson[]> {
+    const r = await client.get('/user/personal-access-tokens?per_page=100', { basic: { login: user.login, password: user.password } });
+    assert.equal(r.status, 200, r.text);
+    return r.json as TokenJson[];
+  }
+
+  it('a sign-in that cannot be recorded (secret storage refusing writes) fails and leaves no sign-in token on the provider', async () => {
+    const before = new Set((await listed()).map((t) => t.id));
+    const signInId = api.services.signInTokenId(account.id);
+    api.refuseSecretWrites('the keyring is locked');
+    try {
+      await assert.rejects(api.signInWithPassword({ login: user.login, password: user.password }), /the keyring is locked/);
+    } finally {
+      api.refuseSecretWrites(undefined);
+    }
+    const made = (await listed()).filter((t) => !before.has(t.id));
+    assert.deepEqual(made.map((t) => t.name), [], 'the token the sign-in made is deleted again');
+    assert.equal(api.services.signInTokenId(account.id), signInId, 'the account keeps its sign-in token');
+    assert.equal((await api.services.api<{ login: string }>(account.id, 'GET', '/user')).login, user.login, 'and it still works');
+  });
+
   it('a session that cannot be kept (secret storage refusing writes) fails createSession and leaves no token on the provider', async () => {
-    const listed = async () => {
-      const r = await client.get('/user/personal-access-tokens?per_page=100', { basic: { login: user.login, password: user.password } });
-      assert.equal(r.status, 200, r.text);
-      return r.json as TokenJson[];
-    };
     const before = new Set((await listed()).map((t) => t.id));
     api.refuseSecretWrites('the keyring is locked');
     try {

@@ -50,11 +50,22 @@ export async function completeSignIn(
   auth: { id: number; token: string },
   log: { info(m: string): void; warn(m: string): void },
 ): Promise<AccountInfo> {
-  const user = await originApi(client, origin, { auth: { kind: 'token', token: auth.token } }).currentUser();
-  const { account, previousAdmin } = await store.addAccount(
-    { providerOrigin: origin, userId: user.id, login: user.login, twoFactorEnabled: user.two_factor_authentication === true },
-    { tokenId: auth.id, token: auth.token },
-  );
+  let recorded;
+  try {
+    const user = await originApi(client, origin, { auth: { kind: 'token', token: auth.token } }).currentUser();
+    recorded = {
+      user,
+      ...(await store.addAccount(
+        { providerOrigin: origin, userId: user.id, login: user.login, twoFactorEnabled: user.two_factor_authentication === true },
+        { tokenId: auth.id, token: auth.token },
+      )),
+    };
+  } catch (err) {
+    // A sign-in that cannot be recorded (secret storage unavailable, ...) leaves no token behind.
+    await deleteToken(client, origin, auth.token, auth.id).catch((e: unknown) => log.warn(`Could not delete the unrecorded sign-in token ${auth.id}: ${String(e)}`));
+    throw err;
+  }
+  const { user, account, previousAdmin } = recorded;
   log.info(`Signed in to ${origin} as ${user.login}`);
   if (previousAdmin) {
     // Signed in again: the older admin token is no longer needed.
