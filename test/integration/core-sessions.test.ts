@@ -278,6 +278,21 @@ describe('core: sessions for other extensions', function () {
     assert.deepEqual(await api.authentication.getSessions(scopes, {}), [], 'the token lacks repo: the session is not handed out');
   });
 
+  it('a session whose token was regenerated elsewhere (its secret replaced) is dropped once the editor sees the token list', async () => {
+    const scopes = ['read:user'];
+    const session = await api.authentication.createSession(scopes, { account: { id: account.id, label: account.login } });
+    seenSecrets.add(session.accessToken);
+    const removed = removedEvent(session.id);
+    // another machine (gh, a browser) regenerates it: same id, new secret; the one kept here is dead
+    const res = await client.post(`/user/personal-access-tokens/${tokenIdOf(session)}/regenerate`, { ...password(), body: {} });
+    assert.equal(res.status, 200, res.text);
+    seenSecrets.add(res.json.token);
+    await loadTokenList();
+    await removed;
+    assert.equal(await storedSession(session.id), undefined, 'the session is gone from SecretStorage');
+    assert.deepEqual((await api.authentication.getSessions(scopes, {})).filter((s) => s.id === session.id), [], 'the dead secret is not handed out');
+  });
+
   it('no secret ever appears in globalState, settings or the log', async () => {
     const raw = (await api.readSecretRaw(api.secretKey(account.id)))!;
     const value = parseAccountSecrets(raw)!;

@@ -1,10 +1,11 @@
 // Sessions whose token stopped working are dropped, so that other extensions are not handed a dead
 // token: one whose recorded expiry has passed (getSessions and createSession check it), and one the
-// provider says is gone, revoked, denied, expired or narrowed below the session's scopes (its scopes,
-// permissions, owner or repositories changed) once the editor sees the account's token list
+// provider says is gone, revoked, denied, expired, regenerated elsewhere (its secret replaced) or
+// narrowed below the session's scopes (its scopes, permissions, owner or repositories changed) once the editor sees the account's token list
 // (the Tokens view's loads, git's candidates). Dropping goes through AccountStore.update, so
 // onDidChangeSessions announces each removal, here and in the other windows.
 import type { TokenJson } from '../../shared/api-types';
+import { lastEight } from '../../shared/token-format';
 import { isExpired } from '../../shared/token-text';
 import { sessionExpired, type AccountSecrets, type StoredSession } from '../accounts/account-secrets';
 import { accountApi } from '../api/provider-api';
@@ -19,9 +20,14 @@ function works(t: TokenState, now: number): t is TokenJson {
   return t !== 'gone' && (t.status === 'active' || t.status === 'pending') && !isExpired(t, now);
 }
 
-/** The token works and still grants what the session asked for. */
+/** The session still holds the token's secret: a regeneration elsewhere keeps the id, not the secret. */
+function holdsSecret(s: StoredSession, t: TokenJson): boolean {
+  return lastEight(s.token) === t.token_last_eight;
+}
+
+/** The token works, the session holds its secret, and it still grants what the session asked for. */
 function serves(s: StoredSession, t: TokenState, now: number): t is TokenJson {
-  return works(t, now) && tokenGrantsScopes(s.scopes, t);
+  return works(t, now) && holdsSecret(s, t) && tokenGrantsScopes(s.scopes, t);
 }
 
 /** Applies `next` (undefined: drop) to the account's sessions when it changes one; logs each drop. */
@@ -84,7 +90,8 @@ export async function reconcileSessions(core: CoreServices, accountId: string, l
       const t = state.get(s.tokenId);
       if (t === 'gone' || t === undefined) return 'is gone from the provider';
       if (t.status !== 'active' && t.status !== 'pending') return `is ${t.status} on the provider`;
-      return isExpired(t, now) ? 'is expired on the provider' : 'no longer grants the scopes it was made with';
+      if (isExpired(t, now)) return 'is expired on the provider';
+      return holdsSecret(s, t) ? 'no longer grants the scopes it was made with' : 'was regenerated elsewhere (the secret kept here is dead)';
     },
   );
 }
