@@ -172,4 +172,49 @@ describe('organizations and memberships', function () {
       assert.equal(cancelled.json.length, 1);
     });
   });
+
+  describe('the audit log: who is shown the actor\'s address and token', () => {
+    type Entry = { action: string; actor: string; user: string; org?: string; actor_ip?: string; token_id?: number };
+    const orgEventsOf = async (s: Session, org: string): Promise<Entry[]> => {
+      const res = await t.api.get('/user/audit-log?per_page=100', { token: s.token });
+      assert.equal(res.status, 200, res.text);
+      return (res.json as Entry[]).filter((e) => e.org === org);
+    };
+    const hidden = (e: Entry | undefined) => assert.ok(e && !('actor_ip' in e) && !('token_id' in e), JSON.stringify(e));
+
+    it("a member's own log omits an owner's actor_ip and token_id on events about them; the actor and the org's owners see them", async () => {
+      const org = await createOrg(t, owner);
+      const m = await newSession(t);
+      await kit(owner).rest.orgs.setMembershipForUser({ org, username: m.user.login });
+      await kit(m).rest.orgs.updateMembershipForAuthenticatedUser({ org, state: 'active' });
+
+      const seen = await orgEventsOf(m, org);
+      const invited = seen.find((e) => e.action === 'org.invite_member');
+      assert.equal(invited?.actor, owner.user.login);
+      assert.equal(invited?.user, m.user.login);
+      hidden(invited);
+      const joined = seen.find((e) => e.action === 'org.add_member');
+      assert.equal(joined?.actor, m.user.login, 'their own act');
+      assert.equal(typeof joined?.actor_ip, 'string');
+      assert.equal(typeof joined?.token_id, 'number');
+
+      const byOwner = await t.api.get(`/orgs/${org}/audit-log?phrase=action:org.invite_member`, { token: owner.token });
+      assert.equal(byOwner.json.length, 1);
+      assert.equal(typeof byOwner.json[0].actor_ip, 'string', 'the org log shows owners the address');
+      assert.equal(typeof byOwner.json[0].token_id, 'number');
+      const ownersOwn = (await orgEventsOf(owner, org)).find((e) => e.action === 'org.invite_member');
+      assert.equal(ownersOwn?.actor_ip, byOwner.json[0].actor_ip, 'the actor sees their own address');
+
+      // Made an owner, the member is shown them; removed, no longer.
+      await kit(owner).rest.orgs.setMembershipForUser({ org, username: m.user.login, role: 'admin' });
+      const asOwner = (await orgEventsOf(m, org)).find((e) => e.action === 'org.invite_member');
+      assert.equal(asOwner?.actor_ip, byOwner.json[0].actor_ip);
+      assert.equal(asOwner?.token_id, byOwner.json[0].token_id);
+      await kit(owner).rest.orgs.removeMembershipForUser({ org, username: m.user.login });
+      const after = await orgEventsOf(m, org);
+      const others = after.filter((e) => e.actor === owner.user.login);
+      assert.deepEqual(others.map((e) => e.action).sort(), ['org.invite_member', 'org.remove_member', 'org.update_member']);
+      others.forEach(hidden);
+    });
+  });
 });

@@ -1,7 +1,7 @@
 // GET /user/audit-log — the events the user did or that concern them, newest first, in GitHub's
 // audit-log entry shape. `phrase`, `order`, `after` and `before` as on GitHub (audit/audit-query.ts).
 import type { FastifyInstance } from 'fastify';
-import { auditEventJson } from '../audit/audit-log';
+import { auditEntriesFor } from '../audit/audit-entries';
 import { AuditListQuery, auditListQuery, auditQueryFilters, listAuditPage, setAuditLinkHeader } from '../audit/audit-query';
 import { pagedQuerySchema } from '../http/pagination';
 import { principalOf } from '../authz/authorize';
@@ -21,7 +21,7 @@ export function registerAuditLogRoutes(app: FastifyInstance, ctx: ProviderContex
       const { page, ...pageQuery } = auditListQuery(request.query);
       const events = await listAuditPage(ctx.store.audit, pageQuery, { involvingUserId: user.id });
       await setAuditLinkHeader(request, reply, page, events, () => ctx.store.audit.count({ ...pageQuery.query, involvingUserId: user.id }), ctx.origin);
-      return events.map(auditEventJson);
+      return auditEntriesFor(ctx, events, { userId: user.id });
     },
   );
 }

@@ -1,9 +1,10 @@
 // GET /orgs/{org}/audit-log — the org's events (approval queue, memberships, repositories,
 // policy, SSO, account tokens...), newest first, for its owners. `phrase`, `order`, `after`, `before`.
 import type { FastifyInstance } from 'fastify';
-import { auditEventJson } from '../audit/audit-log';
+import { auditEntriesFor } from '../audit/audit-entries';
 import { AuditListQuery, auditListQuery, auditQueryFilters, listAuditPage, setAuditLinkHeader } from '../audit/audit-query';
 import { pagedQuerySchema } from '../http/pagination';
+import { principalOf } from '../authz/authorize';
 import type { ProviderContext } from '../context';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
 
@@ -27,7 +28,7 @@ export function registerOrgAuditLogRoutes(app: FastifyInstance, ctx: ProviderCon
       const { page, ...pageQuery } = auditListQuery(request.query);
       const events = await listAuditPage(ctx.store.audit, pageQuery, { orgId: org.id });
       await setAuditLinkHeader(request, reply, page, events, () => ctx.store.audit.count({ ...pageQuery.query, orgId: org.id }), ctx.origin);
-      return events.map(auditEventJson);
+      return auditEntriesFor(ctx, events, { userId: principalOf(request).user.id, ownerOfOrgId: org.id });
     },
   );
 }
