@@ -110,6 +110,7 @@ describe('parallel guesses against one account', function () {
     for (const r of answers.wrong) assert.equal(r.text, badCredentials(t));
     assert.ok(held.verifications <= 10, `${held.verifications} passwords verified`);
     assert.equal(await failedLogins('password'), 10, 'ten failures recorded');
+    assert.equal(await failedLogins('refused'), 1, 'the 190 refusals are recorded once');
     assert.equal((await basic(user.password)).status, 401, 'the account is locked afterwards');
     assert.ok(held.verifications <= 10, 'a locked account verifies nothing');
   });

@@ -95,6 +95,26 @@ describe('sign-in with Basic and lockout', () => {
     assert.equal(after.status, 200, 'the lock expired after 10 minutes');
   });
 
+  it('audits a refused attempt once per lock, however many are refused; every refusal gets the same answer', async () => {
+    const { token } = await signIn(t, user, ['read:user']);
+    const refusedEntries = async () => {
+      const log = await t.api.get('/user/audit-log?phrase=action:user.failed_login&per_page=100', { token });
+      assert.equal(log.status, 200, log.text);
+      return (log.json as { reason: string }[]).filter((e) => e.reason === 'refused').length;
+    };
+    for (let i = 0; i < 10; i++) await basicGetUser(t, user.login, `wrong ${i}`);
+    const refusals = new Set<string>();
+    for (let i = 0; i < 20; i++) refusals.add(JSON.stringify(answer(await basicGetUser(t, user.login, i % 2 ? user.password : `more ${i}`))));
+    assert.equal(refusals.size, 1);
+    assert.equal(JSON.parse([...refusals][0]).text, badCredentials(t));
+    assert.equal(await refusedEntries(), 1, 'twenty refusals, one entry');
+
+    t.clock.advance(10 * MINUTE + 1000);
+    for (let i = 0; i < 10; i++) await basicGetUser(t, user.login, `again ${i}`);
+    for (let i = 0; i < 5; i++) assert.equal((await basicGetUser(t, user.login, user.password)).text, badCredentials(t));
+    assert.equal(await refusedEntries(), 2, 'the next lock: one more');
+  });
+
   it('a success clears the count; failures spread over the window still lock', async () => {
     for (let i = 0; i < 9; i++) await basicGetUser(t, user.login, `wrong ${i}`);
     assert.equal((await basicGetUser(t, user.login, user.password)).status, 200);
@@ -157,7 +177,7 @@ describe('sign-in with Basic and lockout', () => {
     // The lock of an unknown login still holds (ten failures of the same text lock it).
     for (let i = 0; i < 8; i++) await basicGetUser(t, typedPassword, 'anything');
     assert.equal((await basicGetUser(t, typedPassword.toUpperCase(), 'anything')).text, badCredentials(t));
-    assert.equal((await selectRows(t, 'SELECT key FROM sign_in_failures WHERE locked_until IS NOT NULL')).length, 1);
+    assert.equal((await selectRows(t, "SELECT key FROM sign_in_failures WHERE locked_until IS NOT NULL AND key NOT LIKE 'refusal-audited:%'")).length, 1);
   });
 
   it('ten correct sign-ins at once all succeed and lock nothing', async () => {

@@ -20,6 +20,9 @@ const LOCKOUT: AttemptLimits = { threshold: 10, windowMs: HOUR, lockMs: 10 * MIN
 /** The client address's limit: high enough for the users behind one NAT or proxy, low enough to bound its scrypt work. */
 const ADDRESS_LIMIT: AttemptLimits = { threshold: 100, windowMs: HOUR, lockMs: 10 * MINUTE, reservationTtlMs: 10 * MINUTE };
 
+/** One audited refusal per account or address per lock period (auditRefusal). */
+const REFUSAL_AUDIT: AttemptLimits = { threshold: 1, windowMs: LOCKOUT.lockMs, lockMs: LOCKOUT.lockMs, reservationTtlMs: LOCKOUT.lockMs };
+
 /**
  * Forgets the sign-in counts no longer in force (run by the sweeper), for every use of the store's
  * counts: the longest window (an hour, here and for device code guesses) and reservation life.
@@ -41,6 +44,26 @@ export type Checked<T> =
   | { outcome: 'released'; error: HttpError }
   | { outcome: 'failure'; failed: 'password' | 'two_factor' | 'account_token'; error: HttpError };
 
+/**
+ * Records a refused attempt at most once per lock period (10 minutes) of what refused it, the
+ * account or the client address: a flood of attempts at a locked account (or from a locked
+ * address) is one audit entry, not one each. "Once" is itself an attempt reserved in the store
+ * (threshold 1, counted as a failure once recorded, so it stays locked for the period): atomic
+ * across requests and provider processes, like every other count here.
+ */
+async function auditRefusal(ctx: ProviderContext, refusedBy: string, record: () => Promise<void>): Promise<void> {
+  const failures = ctx.store.signInFailures;
+  const once = await failures.reserveAttempt(`refusal-audited:${refusedBy}`, ctx.clock.now(), REFUSAL_AUDIT);
+  if (!once) return;
+  let outcome: AttemptOutcome = 'released';
+  try {
+    await record();
+    outcome = 'failure';
+  } finally {
+    await failures.settleAttempt(once, outcome, ctx.clock.now(), REFUSAL_AUDIT);
+  }
+}
+
 /** The account an attempt counts against: the user, or the login typed when there is none. */
 function accountKey(by: Pick<AttemptBy, 'user' | 'login'>): string {
   if (by.user) return `user:${by.user.id}`;
@@ -53,7 +76,7 @@ function accountKey(by: Pick<AttemptBy, 'user' | 'login'>): string {
  * account's failures, never the address's: a sign-in of one's own must not buy more guesses).
  * When no attempt can be reserved (the account or the address is locked, or has as many attempts
  * in flight as failures it may still make), nothing is checked and the answer is 401 "Bad
- * credentials", as for a wrong password. Failures and refusals are audited.
+ * credentials", as for a wrong password. Failures are audited, refusals once per lock period.
  */
 export async function checkUnderLockout<T>(ctx: ProviderContext, by: AttemptBy, check: () => Promise<Checked<T>>): Promise<T> {
   const failures = ctx.store.signInFailures;
@@ -62,7 +85,9 @@ export async function checkUnderLockout<T>(ctx: ProviderContext, by: AttemptBy, 
   const fromAddress = reservation && (await failures.reserveAttempt(`address:${by.ip}`, ctx.clock.now(), ADDRESS_LIMIT));
   if (!reservation || !fromAddress) {
     if (reservation) await failures.settleAttempt(reservation, 'released', ctx.clock.now(), LOCKOUT);
-    await audit(ctx, { ip: by.ip }, 'user.failed_login', { user: by.user, data: { reason: 'refused', ...data } });
+    await auditRefusal(ctx, reservation ? `address:${by.ip}` : accountKey(by), () =>
+      audit(ctx, { ip: by.ip }, 'user.failed_login', { user: by.user, data: { reason: 'refused', ...data } }),
+    );
     throw badCredentials();
   }
   let outcome: AttemptOutcome = 'released';
