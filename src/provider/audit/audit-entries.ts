@@ -1,9 +1,11 @@
 // The audit log's entries as a reader sees them: the one place that decides who is shown an
-// event's `actor_ip` and `token_id` (the address and the token the actor acted from). As on
-// GitHub, they are shown to the actor themselves and to the owners of the event's organization;
-// anyone else reading an event about them (a member invited, removed, a token request reviewed by
-// an owner) gets the entry without them. An event without a known actor (a sign-in attempt, a
-// leaked token reported anonymously, the provider itself) has no other person's details to hide.
+// event's `actor_ip` (the address the actor acted from). As on GitHub, it is shown to the actor
+// themselves and to the owners of the event's organization; anyone else reading an event about them
+// (a member invited, removed, a token request reviewed by an owner) gets the entry without it. An
+// event without a known actor (a sign-in attempt, a leaked token reported anonymously, the provider
+// itself) has no other person's address to hide. `token_id` stays: in Tessera's log it is often the
+// token the event is about (a reviewed request's token, which its requester's Token Details lists),
+// and an id is no secret.
 import type { AuditEventJson } from '../../shared/api-types';
 import type { ProviderContext } from '../context';
 import { activeRole } from '../orgs/org-roles';
@@ -16,7 +18,7 @@ export interface AuditReader {
   ownerOfOrgId?: number;
 }
 
-/** The events in GitHub's entry shape, without another person's `actor_ip`/`token_id` unless the reader owns the event's org. */
+/** The events in GitHub's entry shape, without another person's `actor_ip` unless the reader owns the event's org. */
 export async function auditEntriesFor(ctx: ProviderContext, events: readonly AuditEventRecord[], reader: AuditReader): Promise<AuditEventJson[]> {
   const owns = new Map<number, Promise<boolean>>();
   const ownsOrg = (orgId: number): Promise<boolean> => {
@@ -33,7 +35,6 @@ export async function auditEntriesFor(ctx: ProviderContext, events: readonly Aud
       if (e.actorId === null || e.actorId === reader.userId) return entry;
       if (e.orgId !== null && (await ownsOrg(e.orgId))) return entry;
       delete entry.actor_ip;
-      delete entry.token_id;
       return entry;
     }),
   );
