@@ -101,6 +101,13 @@ describe('sudo mode', () => {
     assert.equal((await create(session.token, 'the regenerating session keeps its window')).status, 201);
   });
 
+  it('a token regenerating itself keeps its window: the holder who proved the password with it gets the new secret', async () => {
+    const session = await signIn(t, user);
+    const regen = await t.api.post(`/user/personal-access-tokens/${session.id}/regenerate`, { token: session.token, body: {} });
+    assert.equal(regen.status, 200, regen.text);
+    assert.equal((await create(regen.json.token, 'with its own new secret')).status, 201);
+  });
+
   it('POST /user/sudo needs a token (not Basic)', async () => {
     const res = await t.api.post('/user/sudo', { basic: user, otp: await freshOtp(t, user), body: { password: user.password } });
     assert.equal(res.status, 403);

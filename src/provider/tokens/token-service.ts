@@ -45,12 +45,12 @@ export async function mintToken(ctx: ProviderContext, draft: TokenDraft): Promis
 export const REGENERATION_CONFLICT_MESSAGE = 'Conflict: another request regenerated this token at the same time, and only that request got the new secret';
 
 /**
- * New secret for the same id and grants (not the sudo window: that was earned with the old secret);
- * `expiresAt` undefined keeps the current expiry. The
+ * New secret for the same id and grants; the sudo window only with `keepSudo` (it was earned with
+ * the old secret); `expiresAt` undefined keeps the current expiry. The
  * secret replaced is the one `token` was read with: when another regeneration replaced it first,
  * 409 (so every secret handed out worked when it was handed out); when the token is gone, 404.
  */
-async function regenerateSecret(ctx: ProviderContext, token: TokenRecord, expiresAt?: Date | null): Promise<MintedToken> {
+async function regenerateSecret(ctx: ProviderContext, token: TokenRecord, expiresAt: Date | null | undefined, keepSudo: boolean): Promise<MintedToken> {
   for (let attempt = 0; ; attempt++) {
     const secret = generateToken(token.kind);
     try {
@@ -68,8 +68,9 @@ async function regenerateSecret(ctx: ProviderContext, token: TokenRecord, expire
         }
         // A new secret starts a new lifetime: org lifetime caps count from here (policies/token-lifetime.ts).
         await tx.fineGrainedTokens.setIssuedAt(token.id, ctx.clock.now());
-        // Nor does it inherit the sudo window: that proof was made with the secret it replaces.
-        if (replaced.sudoUntil) {
+        // Nor does it inherit the sudo window (that proof was made with the secret it replaces),
+        // unless the holder who made it is the one getting the new secret.
+        if (replaced.sudoUntil && !keepSudo) {
           await tx.tokens.setSudoUntil(token.id, null);
           return { ...replaced, sudoUntil: null };
         }
@@ -191,7 +192,8 @@ export async function regenerateToken(ctx: ProviderContext, caller: Caller, toke
       throw invalidField('expires_at', 'is required: the token has expired, give it a new expiry (or null for none)', 'missing_field');
     }
     const expiresAt = await TOKEN_KINDS[kindOf(token)].regenerateExpiry(tx, { principal: caller.principal, token, expiresAt: requested, ip: caller.ip });
-    const minted = await regenerateSecret(tx, token, expiresAt);
+    // A token regenerating itself keeps its window: its holder proved the password with it and gets the new secret.
+    const minted = await regenerateSecret(tx, token, expiresAt, caller.principal.token?.id === token.id);
     const { record } = minted;
     await audit(tx, auditSourceOf(caller), AUDIT_ACTIONS.patRegenerated, {
       tokenId: token.id,
