@@ -89,9 +89,17 @@ export class ProviderDirectory implements vscode.Disposable {
     return undefined;
   };
 
-  /** The CA file git should trust for an origin (`http.<origin>/.sslCAInfo`), if any. */
+  /**
+   * The CA file git should trust for an origin (`http.<origin>/.sslCAInfo`), if any: the embedded
+   * provider's CA for the embedded provider, `tessera.caFile` for the configured standalone provider
+   * (`tessera.providerUrl`) only. `http.<url>.sslCAInfo` replaces git's trust for that URL (it does
+   * not add to it), so any other host (a second team server with a public certificate) gets none and
+   * keeps git's default trust.
+   */
   caPathFor(origin: string): string | undefined {
     if (this.isEmbeddedOrigin(origin)) return this.embedded.caCertPath;
+    const s = this.setting();
+    if (s.mode !== 'remote' || s.origin !== normalizeOrigin(origin)) return undefined;
     return this.caFileSetting();
   }
 
