@@ -35,6 +35,8 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
   private readonly disposables: vscode.Disposable[] = [];
   /** The sign-in sessions last announced through onDidChangeSessions, by id. */
   private signIns = new Map<string, vscode.AuthenticationSession>();
+  /** Sessions being created, by account and canonical scopes: a second request waits for the first. */
+  private readonly creating = new Map<string, Promise<vscode.AuthenticationSession>>();
 
   constructor(private readonly deps: AuthProviderDeps) {
     const store = deps.core.store;
@@ -129,6 +131,21 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
     const account = await this.chooseAccount(options?.account);
     if (!account) throw new vscode.CancellationError();
 
+    // The same session asked for again while it is being made (in this window): one token, one session.
+    const key = `${account.id}\n${canonical.join(' ')}`;
+    const inFlight = this.creating.get(key);
+    if (inFlight) return inFlight;
+    const creation = this.createFor(account, scopes, request, canonical);
+    this.creating.set(key, creation);
+    try {
+      return await creation;
+    } finally {
+      if (this.creating.get(key) === creation) this.creating.delete(key);
+    }
+  }
+
+  private async createFor(account: AccountInfo, scopes: readonly string[], request: TokenRequest, canonical: string[]): Promise<vscode.AuthenticationSession> {
+    const core = this.deps.core;
     // Another window may have made the same session meanwhile; one whose token expired is dropped.
     const now = Date.now();
     const same = ((await core.store.read(account.id))?.sessions ?? []).filter((s) => sameScopeSet(s.scopes, canonical));
@@ -160,10 +177,7 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
       });
     } catch (err) {
       // A session that cannot be kept is no session: its token does not stay on the provider.
-      await accountApi(core, account.id)
-        .deleteToken(minted.id)
-        .then(() => core.fireTokensChanged())
-        .catch((e: unknown) => core.log.warn(`Session token ${minted.id} could not be deleted after the session could not be kept: ${e instanceof Error ? e.message : String(e)}`));
+      await this.deleteUnkept(account.id, minted.id, 'the session could not be kept');
       void core.showError(err, `Tessera could not keep the session for ${scopes.length ? scopes.join(' ') : '(no scopes)'}`);
       throw err instanceof Error ? err : new Error(String(err));
     }
@@ -254,10 +268,21 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
       } else throw err;
     }
     if (typeof token.token !== 'string') {
+      // A token nobody can use: it does not stay on the provider either.
+      await this.deleteUnkept(account.id, token.id, 'the provider did not return its secret');
       throw new TesseraError('server', 'The provider made the token but did not return its secret.');
     }
     core.fireTokensChanged();
     return token;
+  }
+
+  /** Deletes a token just made for a session that will not exist (a failure is logged). */
+  private async deleteUnkept(accountId: string, tokenId: number, why: string): Promise<void> {
+    const core = this.deps.core;
+    await accountApi(core, accountId)
+      .deleteToken(tokenId)
+      .then(() => core.fireTokensChanged())
+      .catch((e: unknown) => core.log.warn(`Session token ${tokenId} could not be deleted after ${why}: ${e instanceof Error ? e.message : String(e)}`));
   }
 }
 
