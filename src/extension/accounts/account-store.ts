@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { AccountInfo } from '../services';
 import { signInMachineId } from '../auth/sign-in-fingerprint';
-import { SecretStorageUnavailableError } from '../secret-storage-unavailable';
+import { secretStorageCall } from '../secret-storage-unavailable';
 import {
   accountIdFromSecretKey,
   accountIdOf,
@@ -233,29 +233,19 @@ export class AccountStore implements vscode.Disposable {
     if (identity && (diff.added.length || diff.removed.length || diff.changed.length)) this.sessionsEmitter.fire({ accountId, account: identity, ...diff });
   }
 
-  private async secretGet(accountId: string): Promise<string | undefined> {
-    try {
-      return await this.context.secrets.get(secretKeyOf(accountId));
-    } catch (err) {
-      throw new SecretStorageUnavailableError(err, SIGN_IN_NEEDS_SECRETS);
-    }
+  private secretGet(accountId: string): Promise<string | undefined> {
+    return secretStorageCall(SIGN_IN_NEEDS_SECRETS, () => this.context.secrets.get(secretKeyOf(accountId)));
   }
 
-  private async secretStore(accountId: string, value: string): Promise<void> {
-    try {
+  private secretStore(accountId: string, value: string): Promise<void> {
+    return secretStorageCall(SIGN_IN_NEEDS_SECRETS, () => {
       if (this.refuseWrites) throw this.refuseWrites;
-      await this.context.secrets.store(secretKeyOf(accountId), value);
-    } catch (err) {
-      throw new SecretStorageUnavailableError(err, SIGN_IN_NEEDS_SECRETS);
-    }
+      return this.context.secrets.store(secretKeyOf(accountId), value);
+    });
   }
 
-  private async secretDelete(accountId: string): Promise<void> {
-    try {
-      await this.context.secrets.delete(secretKeyOf(accountId));
-    } catch (err) {
-      throw new SecretStorageUnavailableError(err, SIGN_IN_NEEDS_SECRETS);
-    }
+  private secretDelete(accountId: string): Promise<void> {
+    return secretStorageCall(SIGN_IN_NEEDS_SECRETS, () => this.context.secrets.delete(secretKeyOf(accountId)));
   }
 }
 

@@ -7,12 +7,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writePrivateFile } from '../private-file';
+import { guardedSecrets } from '../secret-storage-unavailable';
 import { TesseraError } from '../services';
 import { DATA_KEY_SECRET } from './data-key-storage';
 
+const EXPORT_NEEDS_SECRETS = "The embedded provider's data key is kept there and in no other place, so it cannot be exported until it works.";
+
 /** Writes the data key (base64 on one line, as `secret.key` holds it) to `file`; false when there is none yet. */
 export async function exportDataKey(secrets: vscode.SecretStorage, file: string): Promise<boolean> {
-  const key = await secrets.get(DATA_KEY_SECRET);
+  const key = await guardedSecrets(secrets, EXPORT_NEEDS_SECRETS).get(DATA_KEY_SECRET);
   if (key === undefined) return false;
   await writePrivateFile(file, `${key}\n`);
   return true;
@@ -20,7 +23,7 @@ export async function exportDataKey(secrets: vscode.SecretStorage, file: string)
 
 /** The command: warning, save dialog, the file; its path (undefined when cancelled or there is no key). */
 export async function exportDataKeyInteractive(secrets: vscode.SecretStorage, dataDir: string): Promise<string | undefined> {
-  if ((await secrets.get(DATA_KEY_SECRET)) === undefined) {
+  if ((await guardedSecrets(secrets, EXPORT_NEEDS_SECRETS).get(DATA_KEY_SECRET)) === undefined) {
     void vscode.window.showInformationMessage('The embedded provider has no data key yet: it has never started in this VS Code, so there is nothing to move.');
     return undefined;
   }

@@ -11,9 +11,12 @@
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { guardedSecrets } from '../secret-storage-unavailable';
 import { TesseraError } from '../services';
 import { DATA_KEY_SECRET } from './data-key-storage';
 import type { ProviderDirectory } from './provider-directory';
+
+const IMPORT_NEEDS_SECRETS = "The embedded provider's data key is kept there and in no other place, so it cannot be imported until it works.";
 
 const KEY_BYTES = 32;
 /** A key file is ~45 bytes; anything much larger is not one (and is not read whole). */
@@ -72,7 +75,7 @@ export async function readDataKeyFile(file: string): Promise<Buffer> {
  * refuses its key.
  */
 export async function importDataKey(
-  secrets: vscode.SecretStorage,
+  storage: vscode.SecretStorage,
   providers: Pick<ProviderDirectory, 'setting' | 'configuredOrigin' | 'embedded'>,
   file: string,
 ): Promise<ImportDataKeyResult> {
@@ -85,6 +88,7 @@ export async function importDataKey(
     if (err instanceof TesseraError) return { outcome: 'invalid', message: err.message };
     throw err;
   }
+  const secrets = guardedSecrets(storage, IMPORT_NEEDS_SECRETS);
   const embedded = providers.embedded;
   const previous = await secrets.get(DATA_KEY_SECRET);
   await secrets.store(DATA_KEY_SECRET, key.toString('base64'));
@@ -123,7 +127,7 @@ export async function importDataKeyInteractive(
   if (!source) return undefined;
   if (source.scheme !== 'file') throw new TesseraError('validation', 'The data key can only be read from a file on this machine.');
   await readDataKeyFile(source.fsPath); // a clear error before asking anything
-  const hadKey = (await secrets.get(DATA_KEY_SECRET)) !== undefined;
+  const hadKey = (await guardedSecrets(secrets, IMPORT_NEEDS_SECRETS).get(DATA_KEY_SECRET)) !== undefined;
   const go = await vscode.window.showWarningMessage(
     "Import this data key into the embedded provider?",
     {

@@ -2,7 +2,7 @@
 // lives in VS Code's secret storage, never in the data folder. When the secret storage cannot be
 // used the provider does not start: there is no second place for the key.
 import type * as vscode from 'vscode';
-import { SecretStorageUnavailableError } from '../secret-storage-unavailable';
+import { guardedSecrets } from '../secret-storage-unavailable';
 import { DATA_KEY_ERROR_CODE, type DataKeySource } from './provider-module';
 
 export const DATA_KEY_SECRET = 'tessera.provider.dataKey';
@@ -12,16 +12,12 @@ const PROVIDER_NEEDS_SECRETS =
   `The embedded provider keeps the key that encrypts its two-factor secrets there and in no other place, ` +
   `so it cannot start. Make the system keyring available to VS Code, or use a standalone provider ('tessera serve') with the setting 'tessera.providerUrl'`;
 
-export function secretStorageDataKey(secrets: vscode.SecretStorage): DataKeySource {
+export function secretStorageDataKey(storage: vscode.SecretStorage): DataKeySource {
+  const secrets = guardedSecrets(storage, PROVIDER_NEEDS_SECRETS);
   return {
     where: `VS Code's secret storage (${DATA_KEY_SECRET})`,
     async load() {
-      let text: string | undefined;
-      try {
-        text = await secrets.get(DATA_KEY_SECRET);
-      } catch (err) {
-        throw new SecretStorageUnavailableError(err, PROVIDER_NEEDS_SECRETS);
-      }
+      const text = await secrets.get(DATA_KEY_SECRET);
       if (text === undefined) return undefined;
       const key = Buffer.from(text, 'base64');
       if (key.length !== KEY_BYTES) {
@@ -30,11 +26,7 @@ export function secretStorageDataKey(secrets: vscode.SecretStorage): DataKeySour
       return key;
     },
     async save(key) {
-      try {
-        await secrets.store(DATA_KEY_SECRET, Buffer.from(key).toString('base64'));
-      } catch (err) {
-        throw new SecretStorageUnavailableError(err, PROVIDER_NEEDS_SECRETS);
-      }
+      await secrets.store(DATA_KEY_SECRET, Buffer.from(key).toString('base64'));
     },
   };
 }
