@@ -1,7 +1,8 @@
 // A webview call whose answer holds something shown once, when the person closed its tab while it
 // was on its way (e.g. while the password prompt was open): the answer is not dropped with the tab,
 // a warning offers to copy it (the message never holds it). Driven through the panel's own message
-// handler, as the page's call would be, in the real extension host on the embedded provider.
+// handler, as the page's call would be, in the real extension host on the embedded provider. An
+// answer that holds nothing shown once (a token's details) is dropped quietly.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { enableTwoFactor } from '../builders/two-factor';
@@ -53,5 +54,28 @@ describe('webviews: an answer that comes after its tab was closed', function () 
     } finally {
       win.showWarningMessage = realWarning;
     }
+  });
+
+  it("a token's details loaded after their tab was closed: the late answer is dropped quietly (no failed call in the log)", async () => {
+    const token = await api.services.api<{ id: number; name: string }>(account.id, 'POST', '/user/personal-access-tokens', { name: 'details of a closed tab', scopes: ['gist'] });
+    const views = await vscode.commands.executeCommand<ViewsInternals>('tessera._views.internals');
+    const panel = views.panels.openDetails(account.id, token.id, token.name);
+    const log = api.services.log as unknown as { warn(message: string, ...args: unknown[]): void };
+    const realWarn = log.warn;
+    const warnings: string[] = [];
+    log.warn = (message: string, ...args: unknown[]) => {
+      warnings.push(message);
+      realWarn.call(log, message, ...args);
+    };
+    try {
+      // The page asks for the token; the person closes the tab while the answer is on its way.
+      const load = (panel.host as unknown as MessageHandler).onMessage({ type: 'call', id: 1, method: 'load' });
+      panel.host.dispose();
+      await load;
+    } finally {
+      log.warn = realWarn;
+    }
+    assert.deepEqual(warnings.filter((w) => /webview call/.test(w)), [], 'no warning about the call');
+    assert.equal(panel.host.isDisposed, true);
   });
 });

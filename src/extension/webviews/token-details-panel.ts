@@ -70,6 +70,8 @@ export class TokenDetailsPanel {
           }
           throw err;
         }
+        // The tab was closed while the token was read: nobody waits for the answer (and a closed panel has no title to set).
+        if (this.host.isDisposed) return { token, events: [], now: Date.now() };
         this.host.panel.title = `Token: ${token.name}`;
         let events: AuditEventJson[] = [];
         let eventsError: string | undefined;
