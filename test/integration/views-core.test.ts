@@ -1,7 +1,7 @@
 // The views on the real extension core, in the real extension host with the embedded provider:
 // registerViews ran inside activate(); after a (non-interactive) sign-in the Tokens tree lists the
-// account's tokens; the token commands open the webviews, whose HTML carries a strict nonce CSP
-// and only local resources; globalState holds statuses, never a secret.
+// account's tokens; the commands open the webviews (Create Token, Token Details, Two-Factor,
+// Organization Settings), whose HTML carries a strict nonce CSP and only local resources; globalState holds statuses, never a secret.
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -10,8 +10,9 @@ import type { TesseraApi } from '../../src/extension/test-api';
 import type { ViewsInternals } from '../../src/extension/views/register-views';
 import type { GroupNode, TokenNode } from '../../src/extension/views/tokens-tree';
 import { LAST_SEEN_KEY } from '../../src/extension/views/request-status-watcher';
+import { createOrg } from '../builders/orgs';
 import { uniqueName } from '../builders/unique-name';
-import { createUser } from '../builders/users';
+import { createUser, type TestUser } from '../builders/users';
 
 function labelOf(item: vscode.TreeItem): string {
   return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
@@ -23,6 +24,7 @@ describe('views: on the real core (embedded provider)', function () {
   let views: ViewsInternals;
   let client: ApiClient;
   let accountId = '';
+  let user: TestUser;
   const login = uniqueName('views');
   const password = `pw-${randomBytes(8).toString('hex')}`;
 
@@ -32,7 +34,7 @@ describe('views: on the real core (embedded provider)', function () {
     api = await ext.activate();
     const info = await api.providerInfo();
     client = new ApiClient(info.url, info.caCertPem);
-    await createUser({ api: client }, { login, password });
+    user = await createUser({ api: client }, { login, password });
     views = await vscode.commands.executeCommand<ViewsInternals>('tessera._views.internals');
     assert.ok(views?.tokensTree, 'registerViews ran in activate()');
   });
@@ -40,6 +42,7 @@ describe('views: on the real core (embedded provider)', function () {
   after(async () => {
     for (const p of views?.panels.openPanels() ?? []) void p;
     views?.panels.dispose();
+    views?.organizations.settings.dispose();
     if (accountId) await api.signOut(accountId).catch(() => undefined);
     await client?.close();
   });
@@ -57,16 +60,24 @@ describe('views: on the real core (embedded provider)', function () {
     assert.match(String(items[0]!.description), /admin:token/);
   });
 
-  it('opens Create Token and the details webviews with a strict nonce CSP and local resources only', async () => {
+  it('opens all four webviews (Create Token, Token Details, Two-Factor, Organization Settings) with a strict nonce CSP and local resources only', async () => {
     await vscode.commands.executeCommand('tessera.createToken', { accountId });
     const tokens = await views.store.tokens(accountId);
     await vscode.commands.executeCommand('tessera.inspectToken', { accountId, tokenId: tokens[0]!.id });
-    const panels = views.panels.openPanels();
-    const create = panels.find((p) => p.viewType === 'tessera.createToken');
-    const details = panels.find((p) => p.viewType === 'tessera.tokenDetails');
-    assert.ok(create && details, `panels: ${JSON.stringify(panels.map((p) => p.viewType))}`);
+    await vscode.commands.executeCommand('tessera.setupTwoFactor', { accountId });
+    const org = await createOrg({ api: client }, user);
+    await vscode.commands.executeCommand('tessera.openOrgSettings', { accountId, org });
+    const orgPanel = views.organizations.settings.open(accountId, org).host.panel; // the one the command opened, revealed
+    const panels = [...views.panels.openPanels(), { viewType: orgPanel.viewType, title: orgPanel.title, html: orgPanel.webview.html }];
+    const byType = (viewType: string) => panels.find((p) => p.viewType === viewType);
+    const create = byType('tessera.createToken');
+    const details = byType('tessera.tokenDetails');
+    const twoFactor = byType('tessera.twoFactor');
+    const orgSettings = byType('tessera.orgSettings');
+    assert.ok(create && details && twoFactor && orgSettings, `panels: ${JSON.stringify(panels.map((p) => p.viewType))}`);
     assert.equal(details.title, `Token: ${tokens[0]!.name}`);
-    for (const p of [create, details]) {
+    assert.equal(orgSettings.title, `Organization: ${org}`);
+    for (const p of [create, details, twoFactor, orgSettings]) {
       const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(p.html)?.[1] ?? '';
       assert.match(csp, /default-src 'none'/);
       const nonce = /script-src 'nonce-([A-Za-z0-9]+)'/.exec(csp)?.[1];
