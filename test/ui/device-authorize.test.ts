@@ -14,12 +14,8 @@ import { createUser, type TestUser } from '../builders/users';
 import { pollToken, startDevice } from '../provider/helpers/device-flow';
 import { ensureGh, type GhEnvironment, ghEnvironment, ghLoginWithDeviceCode, runGh } from '../provider/helpers/gh';
 import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
-import {
-  clickDialogButton, openViewContainer, quickInputType, runCommand, screenshot, startWorkbench,
-  quickInputValue, waitForQuickInputMessage,
-  treeItem, viewPane, waitForDialog, waitForNotification, type Workbench,
-} from './workbench';
-import { signInFromPalette, waitForRowDescription } from './views-helpers';
+import { clickDialogButton, quickInputType, runCommand, screenshot, quickInputValue, waitForQuickInputMessage, treeItem, viewPane, waitForDialog, waitForNotification, type Workbench } from './workbench';
+import { waitForRowDescription, workbenchSignedInTo } from './views-helpers';
 
 describe('views (UI): authorize a device (OAuth device flow)', function () {
   this.timeout(240_000);
@@ -42,9 +38,7 @@ describe('views (UI): authorize a device (OAuth device flow)', function () {
     gh.env.BROWSER = 'true';
     const caFile = path.join(gh.dir, 'provider-ca.pem');
     writeFileSync(caFile, t.provider.caCertPem ?? '');
-    wb = await startWorkbench({ settings: { 'tessera.providerUrl': t.provider.url }, machineSettings: { 'tessera.caFile': caFile } });
-    await openViewContainer(wb.page, 'Tessera');
-    await signInFromPalette(wb.page, user, 'configured');
+    wb = await workbenchSignedInTo(t.provider.url, user, { machineSettings: { 'tessera.caFile': caFile } });
   });
   after(async () => {
     clearInterval(realTime);

@@ -10,18 +10,14 @@
 //     with the reason, and tells the member about both decisions.
 // Screenshots in test-results/ui/.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
 import { callAs } from '../builders/callers';
 import { addMember, createOrg, setPolicy } from '../builders/orgs';
 import { createRepo } from '../builders/repos';
 import { createFineGrainedToken } from '../builders/tokens';
 import { createUser, type TestUser } from '../builders/users';
-import {
-  clickTreeItem, clickTreeItemAction, clickViewAction, treeItemMenuPick, openViewContainer, quickInputType, quickInputValue, runCommand,
-  screenshot, startWorkbench, treeItem, viewPane, waitForNotification, waitForQuickInput, waitForQuickInputMessage, webviewFrame, type Workbench,
-} from './workbench';
-import { fieldValue, fill, signInFromPalette, waitForRowDescription } from './views-helpers';
+import { clickTreeItem, clickTreeItemAction, clickViewAction, treeItemMenuPick, quickInputType, quickInputValue, runCommand, screenshot, treeItem, viewPane, waitForNotification, waitForQuickInput, waitForQuickInputMessage, webviewFrame, type Workbench } from './workbench';
+import { fieldValue, fill, waitForRowDescription, workbenchSignedInTo, closeWorkbenchesAndProvider } from './views-helpers';
 import { uniqueName } from '../builders/unique-name';
 
 const DAY = 86_400_000;
@@ -55,18 +51,10 @@ describe('views (UI): fine-grained tokens and approvals', function () {
       assert.equal(tok.status, 'pending', `${name} waits for approval`);
       memberTokens[name] = tok.id;
     }
-    ownerWb = await startWorkbench({ settings: { 'tessera.providerUrl': t.provider.url } });
-    await openViewContainer(ownerWb.page, 'Tessera');
-    await signInFromPalette(ownerWb.page, owner, 'configured');
+    ownerWb = await workbenchSignedInTo(t.provider.url, owner);
   });
 
-  after(async () => {
-    await memberWb?.close();
-    await ownerWb?.close();
-    const dir = t?.dataDir;
-    await t?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => closeWorkbenchesAndProvider(t, memberWb, ownerWb));
 
   it('creates a fine-grained token with a subset of repositories and two permissions; the secret once; the tree shows its expiry', async () => {
     const { page } = ownerWb;
@@ -105,9 +93,7 @@ describe('views (UI): fine-grained tokens and approvals', function () {
 
   it('approves one request and denies another with a reason in the Approvals view; the requester sees both', async () => {
     // the member's own VS Code, signed in while both requests are pending (it remembers "pending")
-    memberWb = await startWorkbench({ settings: { 'tessera.providerUrl': t.provider.url } });
-    await openViewContainer(memberWb.page, 'Tessera');
-    await signInFromPalette(memberWb.page, member, 'configured');
+    memberWb = await workbenchSignedInTo(t.provider.url, member);
     await waitForRowDescription(memberWb.page, 'Tokens', 'member-ci', /^pending approval · /);
     await waitForRowDescription(memberWb.page, 'Tokens', 'member-deploy', /^pending approval · /);
 

@@ -2,7 +2,10 @@
 // signing up and in from the palette, waiting on a condition.
 import * as fs from 'node:fs';
 import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
-import { quickInputPick, quickInputType, runCommand, treeItem, waitForNotification } from './workbench';
+import type { TestProvider } from '../provider/helpers/provider';
+import {
+  openViewContainer, quickInputPick, quickInputType, runCommand, startWorkbench, treeItem, waitForNotification, type Workbench, type WorkbenchOptions,
+} from './workbench';
 
 /** The value of a vscode-textfield (its inner <input> lives in the shadow DOM). */
 export async function fieldValue(frame: FrameLocator, testId: string): Promise<string> {
@@ -55,6 +58,25 @@ export async function signInFromPalette(page: Page, user: { readonly login: stri
   await quickInputType(page, user.login, { prompt: /Your login/ });
   await quickInputType(page, user.password, { prompt: /Password for/ });
   await waitForNotification(page, new RegExp(`^Signed in to Tessera as ${user.login}\\b`));
+}
+
+/**
+ * A workbench whose `tessera.providerUrl` is the standalone provider at `url` (other settings from
+ * `options`), with the Tessera views open and `user` signed in to it from the palette.
+ */
+export async function workbenchSignedInTo(url: string, user: { readonly login: string; readonly password: string }, options: WorkbenchOptions = {}): Promise<Workbench> {
+  const wb = await startWorkbench({ ...options, settings: { ...options.settings, 'tessera.providerUrl': url } });
+  await openViewContainer(wb.page, 'Tessera');
+  await signInFromPalette(wb.page, user, 'configured');
+  return wb;
+}
+
+/** Closes the workbenches, then the standalone provider, and removes its data folder. */
+export async function closeWorkbenchesAndProvider(t: TestProvider | undefined, ...workbenches: (Workbench | undefined)[]): Promise<void> {
+  for (const wb of workbenches) await wb?.close();
+  const dir = t?.dataDir;
+  await t?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /** Waits until `fn` answers something other than undefined, and answers it. */

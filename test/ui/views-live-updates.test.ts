@@ -14,17 +14,13 @@
 //   - a token whose tab was closed meanwhile offers its secret in a warning, to copy.
 // A standalone provider (real, 127.0.0.1) is `tessera.providerUrl`. Screenshots in test-results/ui/.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
 import { addMember, createOrg } from '../builders/orgs';
 import { createRepo } from '../builders/repos';
 import { createClassicToken } from '../builders/tokens';
 import { createUser, type TestUser } from '../builders/users';
-import {
-  clickTreeItem, clickTreeItemAction, openViewContainer, quickInputCancel, quickInputType, runCommand, screenshot, startWorkbench,
-  treeItem, treeItemMenuPick, viewPane, waitForNotification, waitForQuickInput, waitForStatusBarItem, webviewFrame, type Workbench,
-} from './workbench';
-import { fill, signInFromPalette } from './views-helpers';
+import { clickTreeItem, clickTreeItemAction, quickInputCancel, quickInputType, runCommand, screenshot, treeItem, treeItemMenuPick, viewPane, waitForNotification, waitForQuickInput, waitForStatusBarItem, webviewFrame, type Workbench } from './workbench';
+import { fill, signInFromPalette, workbenchSignedInTo, closeWorkbenchesAndProvider } from './views-helpers';
 import { uniqueName } from '../builders/unique-name';
 
 /** Past the two-hour sudo window that signing in (or confirming the password) opens. */
@@ -42,17 +38,10 @@ describe('views (UI): live updates from changes made elsewhere', function () {
     this.timeout(300_000);
     t = await startTestProvider();
     user = await createUser(t);
-    wb = await startWorkbench({ settings: { 'tessera.providerUrl': t.provider.url } });
-    await openViewContainer(wb.page, 'Tessera');
-    await signInFromPalette(wb.page, user, 'configured');
+    wb = await workbenchSignedInTo(t.provider.url, user);
   });
 
-  after(async () => {
-    await wb?.close();
-    const dir = t?.dataDir;
-    await t?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => closeWorkbenchesAndProvider(t, wb));
 
   it('an open Create Token form lists a repository created through the API and a newly joined organization as resource owner', async () => {
     const { page } = wb;

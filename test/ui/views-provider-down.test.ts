@@ -4,15 +4,12 @@
 // not reachable, with Retry, and no spinner keeps going; the provider starts again on the same port
 // → the views recover by themselves. Screenshots in test-results/ui/.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
 import { createClassicToken } from '../builders/tokens';
 import { createUser } from '../builders/users';
 import type { Locator } from 'playwright-core';
-import {
-  clickViewAction, openViewContainer, quickInputPick, quickInputType, runCommand, screenshot, startWorkbench, treeItem, viewPane,
-  type Workbench,
-} from './workbench';
+import { clickViewAction, openViewContainer, quickInputPick, quickInputType, runCommand, screenshot, startWorkbench, treeItem, viewPane, type Workbench } from './workbench';
+import { closeWorkbenchesAndProvider } from './views-helpers';
 
 describe('views (UI): a provider that is down', function () {
   this.timeout(180_000);
@@ -27,11 +24,7 @@ describe('views (UI): a provider that is down', function () {
     wb = await startWorkbench({ settings: { 'tessera.providerUrl': t.provider.url } });
     await openViewContainer(wb.page, 'Tessera');
   });
-  after(async () => {
-    await wb?.close();
-    await t?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => closeWorkbenchesAndProvider(t, wb));
 
   it('shows the unreachable provider with Retry, no endless spinner, and recovers when it is back', async () => {
     const { page } = wb;

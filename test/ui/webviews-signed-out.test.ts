@@ -6,13 +6,12 @@
 // Opening the form again while signed out (its resource owners cannot load) keeps the chosen
 // organization as resource owner, once signed in again (it is not moved to the user).
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
 import { createOrg } from '../builders/orgs';
 import { uniqueName } from '../builders/unique-name';
 import { createUser, type TestUser } from '../builders/users';
-import { openViewContainer, quickInputType, runCommand, screenshot, startWorkbench, treeItem, webviewFrame, type Workbench } from './workbench';
-import { fieldValue, fill, signInFromPalette } from './views-helpers';
+import { quickInputType, runCommand, screenshot, treeItem, webviewFrame, type Workbench } from './workbench';
+import { fieldValue, fill, workbenchSignedInTo, closeWorkbenchesAndProvider } from './views-helpers';
 
 /** Expires every token of the user (the editor's sign-in token among them) elsewhere. */
 async function expireAll(t: TestProvider, user: TestUser): Promise<number> {
@@ -35,17 +34,10 @@ describe('webviews (UI): an ended sign-in', function () {
     t = await startTestProvider();
     user = await createUser(t);
     org = await createOrg(t, user, uniqueName('keep'));
-    wb = await startWorkbench({ settings: { 'tessera.providerUrl': t.provider.url } });
-    await openViewContainer(wb.page, 'Tessera');
-    await signInFromPalette(wb.page, user, 'configured');
+    wb = await workbenchSignedInTo(t.provider.url, user);
   });
 
-  after(async () => {
-    await wb?.close();
-    const dir = t?.dataDir;
-    await t?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => closeWorkbenchesAndProvider(t, wb));
 
   it('Create Token keeps the form, offers Sign In, and makes the token once signed in again', async () => {
     const { page } = wb;

@@ -30,7 +30,7 @@ export * from './workbench-notifications';
 import { activityBarItem } from './workbench-views';
 import { DEFAULT_TIMEOUT } from './workbench-text';
 
-interface WorkbenchOptions {
+export interface WorkbenchOptions {
   /** The .vsix to install: default TESSERA_VSIX (set by run-ui.mjs) or ./tessera-<version>.vsix;
    *  `false` installs no Tessera (e.g. to test a workbench without it). */
   vsix?: string | false;
