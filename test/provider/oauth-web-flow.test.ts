@@ -219,6 +219,10 @@ describe('OAuth web flow (authorization code)', function () {
     assert.equal(back.searchParams.get('code'), null);
     const again = await postForm('/login/oauth/authorize/confirm', { csrf: s.csrf, ticket: s.ticket, decision: 'approve' }, s.cookie);
     assert.equal(again.status, 410);
+    const auditLog = await t.api.get('/user/audit-log', { token: alice.token });
+    const denied = auditLog.json.filter((e: { action: string }) => e.action === 'oauth_authorization.deny');
+    assert.equal(denied.length, 1, 'the denial is audited once');
+    assert.deepEqual([denied[0].application, denied[0].client_id, denied[0].scopes], ['Web Tool', app.client_id, ['repo']]);
   });
 
   it('refuses bad requests: missing or unknown fields (422 naming them), unknown apps, apps without a callback URL, unknown scopes, forms without the CSRF cookie', async () => {

@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = {
   oauthAuthorizationCreate: 'oauth_authorization.create',
   oauthAuthorizationUpdate: 'oauth_authorization.update',
   oauthAuthorizationDestroy: 'oauth_authorization.destroy',
+  oauthAuthorizationDeny: 'oauth_authorization.deny',
   oauthApplicationCreate: 'oauth_application.create',
   oauthApplicationDestroy: 'oauth_application.destroy',
   oauthDeviceAuthorize: 'oauth_device.authorize',

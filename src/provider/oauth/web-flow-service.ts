@@ -128,10 +128,12 @@ export async function decideAuthorization(ctx: ProviderContext, ticket: string, 
   const app = decided ? await ctx.store.oauthApps.byId(decided.appId) : undefined;
   const user = decided ? await ctx.store.users.byId(decided.userId) : undefined;
   if (!decided || !app || !user) return undefined;
+  const details = { data: { application: app.name, client_id: app.clientId, scopes: decided.scopes } };
   if (decision === 'deny') {
+    await audit(ctx, { user, ip }, AUDIT_ACTIONS.oauthAuthorizationDeny, details);
     return { app, user, location: withParameters(targetOf(app, decided), { error: 'access_denied', error_description: ACCESS_DENIED_DESCRIPTION, error_uri: `${DOCS}#access-denied`, state: decided.state }) };
   }
-  await audit(ctx, { user, ip }, AUDIT_ACTIONS.oauthAuthorizationCreate, { data: { application: app.name, client_id: app.clientId, scopes: decided.scopes } });
+  await audit(ctx, { user, ip }, AUDIT_ACTIONS.oauthAuthorizationCreate, details);
   return { app, user, location: withParameters(targetOf(app, decided), { code, state: decided.state }) };
 }
 
