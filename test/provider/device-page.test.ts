@@ -61,6 +61,7 @@ describe('device sign-in page (/login/device)', function () {
     const confirm = await post('/login/device', { ...base, otp: await freshOtp(t, alice.user) }, cookie);
     assert.equal(confirm.status, 200, confirm.text);
     assert.match(confirm.text, /Authorize GitHub CLI\?/);
+    assert.match(confirm.text, /data-testid="app-owner">built in to this server</, 'the page says who made the app');
     assert.match(confirm.text, /<code>repo<\/code> — Full control of private repositories/);
     assert.match(confirm.text, /<code>read:org<\/code>/);
     const ticket = /name="ticket" value="([^"]+)"/.exec(confirm.text)?.[1] ?? '';

@@ -94,7 +94,7 @@ describe('OAuth device flow', function () {
 
       const seen = await lookup(alice, d.userCode.toLowerCase().replace('-', ''));
       assert.equal(seen.status, 200, seen.text);
-      assert.deepEqual(seen.json.app, { name: 'GitHub CLI', client_id: GH_CLIENT_ID, url: 'https://cli.github.com/' });
+      assert.deepEqual(seen.json.app, { name: 'GitHub CLI', client_id: GH_CLIENT_ID, url: 'https://cli.github.com/', owner: null });
       assert.deepEqual(seen.json.scopes, ['repo', 'read:org', 'read:user']);
       assert.equal(seen.json.status, 'pending');
 
@@ -252,7 +252,7 @@ describe('OAuth device flow', function () {
 
       const d = await startDevice(t, 'read:user', made.json.client_id);
       const seen = await lookup(alice, d.userCode);
-      assert.equal(seen.json.app.name, 'My Tool');
+      assert.deepEqual([seen.json.app.name, seen.json.app.owner], ['My Tool', alice.user.login], 'the lookup says who registered the app');
       assert.equal((await approve(alice, d.userCode)).status, 200);
       assert.equal((await pollToken(t, d.deviceCode, GH_CLIENT_ID)).fields.error, 'incorrect_device_code', 'another app cannot collect it');
       const got = await pollToken(t, d.deviceCode, made.json.client_id);

@@ -106,6 +106,7 @@ describe('OAuth web flow (authorization code)', function () {
     assert.equal(confirm.status, 200, confirm.text);
     assert.match(confirm.text, /Authorize Web Tool\?/);
     assert.match(confirm.text, new RegExp(`act as <strong>${alice.user.login}</strong>`));
+    assert.match(confirm.text, new RegExp(`data-testid="app-owner">registered by <strong>${alice.user.login}</strong><`), 'the page says who registered the app');
     assert.match(confirm.text, /<code>repo<\/code> — Full control of private repositories/);
     assert.match(confirm.text, /<code>read:org<\/code>/);
     assert.ok(confirm.text.includes(`${cb.origin}/callback/done`), 'the page says where the person goes back to');

@@ -60,6 +60,7 @@ describe('views (UI): authorize a device (OAuth device flow)', function () {
     const dialog = await waitForDialog(page, /Authorize GitHub CLI to act as/);
     const text = (await dialog.textContent()) ?? '';
     assert.match(text, new RegExp(`act as ${user.login}`));
+    assert.match(text, /GitHub CLI \(https:\/\/cli\.github\.com\/, built in to the provider\)/, 'the modal says who made the app');
     assert.match(text, /repo — Full control of private repositories/);
     assert.match(text, /read:org — Read org and team membership/);
     await screenshot(page, 'ui/device-authorize-confirm');

@@ -73,7 +73,7 @@ async function authorizeDevice(services: TesseraServices, arg?: unknown): Promis
         `Authorize ${device.app.name} to act as ${login}?`,
         {
           modal: true,
-          detail: `${device.app.name} (${device.app.url}) will get a token with these scopes:\n${scopeLines(device.scopes)}\n\nOnly authorize a code you started yourself. You can revoke the token in the Tokens view.`,
+          detail: `${device.app.name} (${device.app.url}, ${device.app.owner === null ? 'built in to the provider' : `registered by ${device.app.owner}`}) will get a token with these scopes:\n${scopeLines(device.scopes)}\n\nOnly authorize a code you started yourself. You can revoke the token in the Tokens view.`,
         },
         authorize,
       );

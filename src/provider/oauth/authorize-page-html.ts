@@ -4,7 +4,7 @@
 // Authorize or Deny; a page for a request that cannot go on.
 import { escapeHtml } from '../../shared/html-escape';
 import { errorBlock, htmlDocument } from '../http/html-page';
-import { scopeListHtml } from './device-page-html';
+import { AppRequest, appRequestHtml, scopeListHtml } from './device-page-html';
 import type { AuthorizeParameters } from './web-flow-service';
 
 function hidden(name: string, value: string | undefined): string {
@@ -27,10 +27,10 @@ ${hidden('csrf', opts.csrf)}${hidden('client_id', p.client_id)}${hidden('redirec
   );
 }
 
-export function authorizeConfirmPage(opts: { csrf: string; ticket: string; login: string; appName: string; appUrl: string; scopes: readonly string[]; returnTo: string }): string {
+export function authorizeConfirmPage(opts: AppRequest & { csrf: string; ticket: string; scopes: readonly string[]; returnTo: string }): string {
   return htmlDocument(
     `Authorize ${opts.appName}?`,
-    `<p><strong>${escapeHtml(opts.appName)}</strong> (${escapeHtml(opts.appUrl)}) will get a token to act as <strong>${escapeHtml(opts.login)}</strong> with these scopes:</p>
+    `${appRequestHtml(opts)}
 ${scopeListHtml(opts.scopes)}
 <p class="hint">Either way you go back to <code data-testid="return-to">${escapeHtml(opts.returnTo)}</code>.</p>
 <form method="post" action="/login/oauth/authorize/confirm">

@@ -16,6 +16,7 @@ import type { DeviceCodeRecord } from '../store/device-codes';
 import type { OAuthAppRecord } from '../store/oauth-apps';
 import type { UserRecord } from '../store/users';
 import { codeDigest, newTicket } from './device-codes';
+import { appOwnerLogin } from './oauth-app-service';
 import { deviceAuthorizationJson, deviceStatus } from './device-authorization-json';
 import { guessUserCode } from './user-code-guesses';
 
@@ -54,7 +55,7 @@ export async function findWaitingDevice(ctx: ProviderContext, user: UserRecord, 
 
 export async function lookUpDevice(ctx: ProviderContext, caller: Caller, typed: string): Promise<DeviceAuthorizationJson> {
   const { code, app } = await findWaitingDevice(ctx, caller.principal.user, typed);
-  return deviceAuthorizationJson(code, app, ctx.clock.now());
+  return deviceAuthorizationJson(code, app, await appOwnerLogin(ctx, app), ctx.clock.now());
 }
 
 /** Approves or denies a waiting device for `user` (a found device, e.g. after the sign-in page's confirmation). */
@@ -74,7 +75,7 @@ async function decideDevice(
   await audit(ctx, by, decision === 'approved' ? AUDIT_ACTIONS.oauthDeviceAuthorize : AUDIT_ACTIONS.oauthDeviceDeny, {
     data: { application: device.app.name, client_id: device.app.clientId, scopes: decided.scopes },
   });
-  return deviceAuthorizationJson(decided, device.app, now);
+  return deviceAuthorizationJson(decided, device.app, await appOwnerLogin(ctx, device.app), now);
 }
 
 export async function decideByUserCode(ctx: ProviderContext, caller: Caller, typed: string, decision: 'approved' | 'denied'): Promise<DeviceAuthorizationJson> {
@@ -87,7 +88,7 @@ export async function decidedDevice(ctx: ProviderContext, caller: Caller, id: nu
   const code = await ctx.store.deviceCodes.byId(id);
   const app = code ? await ctx.store.oauthApps.byId(code.appId) : undefined;
   if (!code || !app || code.userId !== caller.principal.user.id) throw notFound();
-  return deviceAuthorizationJson(code, app, ctx.clock.now());
+  return deviceAuthorizationJson(code, app, await appOwnerLogin(ctx, app), ctx.clock.now());
 }
 
 /**

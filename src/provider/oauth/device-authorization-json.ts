@@ -11,10 +11,10 @@ export function deviceStatus(code: DeviceCodeRecord, now: Date): DeviceAuthoriza
   return code.status;
 }
 
-export function deviceAuthorizationJson(code: DeviceCodeRecord, app: OAuthAppRecord, now: Date): DeviceAuthorizationJson {
+export function deviceAuthorizationJson(code: DeviceCodeRecord, app: OAuthAppRecord, appOwner: string | null, now: Date): DeviceAuthorizationJson {
   return {
     id: code.id,
-    app: oauthAppRefJson(app),
+    app: { ...oauthAppRefJson(app), owner: appOwner },
     scopes: code.scopes,
     status: deviceStatus(code, now),
     expires_at: isoTime(code.expiresAt),

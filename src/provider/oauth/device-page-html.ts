@@ -28,11 +28,25 @@ export function scopeListHtml(scopes: readonly string[]): string {
     : '<p data-testid="scopes">No scopes: public information only.</p>';
 }
 
-export function confirmPage(opts: { csrf: string; ticket: string; login: string; appName: string; appUrl: string; scopes: readonly string[] }): string {
+/** What a consent page asks: the app, who registered it, and whom its token acts as. */
+export interface AppRequest {
+  appName: string;
+  appUrl: string;
+  /** The app's owner's login; null for an app built in to the provider. */
+  appOwner: string | null;
+  login: string;
+}
+
+export function appRequestHtml(r: AppRequest): string {
+  const owner = r.appOwner === null ? 'built in to this server' : `registered by <strong>${escapeHtml(r.appOwner)}</strong>`;
+  return `<p><strong>${escapeHtml(r.appName)}</strong> (${escapeHtml(r.appUrl)}, <span data-testid="app-owner">${owner}</span>) will get a token to act as <strong>${escapeHtml(r.login)}</strong> with these scopes:</p>`;
+}
+
+export function confirmPage(opts: AppRequest & { csrf: string; ticket: string; scopes: readonly string[] }): string {
   const scopes = scopeListHtml(opts.scopes);
   return page(
     `Authorize ${opts.appName}?`,
-    `<p><strong>${escapeHtml(opts.appName)}</strong> (${escapeHtml(opts.appUrl)}) will get a token to act as <strong>${escapeHtml(opts.login)}</strong> with these scopes:</p>
+    `${appRequestHtml(opts)}
 ${scopes}
 <p class="hint">Only authorize a code you started yourself.</p>
 <form method="post" action="/login/device/confirm">

@@ -66,6 +66,12 @@ export async function registerOAuthApp(ctx: ProviderContext, caller: Caller, bod
   });
 }
 
+/** Who registered the app, as its consent pages name them: a login, or null for a built-in app. */
+export async function appOwnerLogin(ctx: ProviderContext, app: OAuthAppRecord): Promise<string | null> {
+  if (app.ownerId === null) return null;
+  return (await ctx.store.users.byId(app.ownerId))?.login ?? null;
+}
+
 export async function listOAuthApps(ctx: ProviderContext, caller: Caller): Promise<OAuthAppRecord[]> {
   return ctx.store.oauthApps.listVisibleTo(caller.principal.user.id);
 }

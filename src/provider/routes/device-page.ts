@@ -14,6 +14,7 @@ import { acceptFormBodies } from '../http/form-body';
 import { CONFIRM_FORM_SCHEMA, FormGuard, formString, sendHtml } from '../http/html-page';
 import { decideByTicket, findWaitingDevice, issueConfirmationTicket } from '../oauth/device-approval-service';
 import { confirmPage, outcomePage, signInPage } from '../oauth/device-page-html';
+import { appOwnerLogin } from '../oauth/oauth-app-service';
 
 const ANYONE: AuthRequirement = { anonymous: true };
 const CSRF_COOKIE = 'tessera_device_csrf';
@@ -63,7 +64,7 @@ export function registerDevicePageRoutes(app: FastifyInstance, ctx: ProviderCont
           return again(err.message.replace(/^Validation Failed: user_code /, 'The device code '), err.status);
         }
         const ticket = await issueConfirmationTicket(ctx, user, device);
-        return sendHtml(reply, confirmPage({ csrf, ticket, login: user.login, appName: device.app.name, appUrl: device.app.url, scopes: device.code.scopes }));
+        return sendHtml(reply, confirmPage({ csrf, ticket, login: user.login, appName: device.app.name, appUrl: device.app.url, appOwner: await appOwnerLogin(ctx, device.app), scopes: device.code.scopes }));
       },
     );
 

@@ -13,6 +13,7 @@ import { HttpError } from '../http/errors';
 import { acceptFormBodies } from '../http/form-body';
 import { CONFIRM_FORM_SCHEMA, FormGuard, formString, sendHtml } from '../http/html-page';
 import { authorizeConfirmPage, authorizeProblemPage, authorizeSignInPage } from '../oauth/authorize-page-html';
+import { appOwnerLogin } from '../oauth/oauth-app-service';
 import { AuthorizeParameters, AuthorizeRequest, checkAuthorizeRequest, decideAuthorization, Redirect, startAuthorization } from '../oauth/web-flow-service';
 
 const ANYONE: AuthRequirement = { anonymous: true };
@@ -98,6 +99,7 @@ export function registerOAuthAuthorizePageRoutes(app: FastifyInstance, ctx: Prov
           login: user.login,
           appName: found.app.name,
           appUrl: found.app.url,
+          appOwner: await appOwnerLogin(ctx, found.app),
           scopes: found.scopes,
           returnTo: `${found.target.origin}${found.target.pathname}`,
         });

@@ -75,7 +75,8 @@ export type DeviceAuthorizationStatus = 'pending' | 'approved' | 'denied' | 'use
 
 export interface DeviceAuthorizationJson {
   id: number;
-  app: OAuthAppRefJson;
+  /** The app, and the login of who registered it (null: built in to the provider). */
+  app: OAuthAppRefJson & { owner: string | null };
   scopes: string[];
   status: DeviceAuthorizationStatus;
   expires_at: string;
