@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { runGit } from '../../bench/git-https/git-client';
 import { ensureGh, GhEnvironment, ghEnvironment, runGh } from './helpers/gh';
 import { newSession, type Session } from '../builders/sessions';
-import { createClassicToken } from '../builders/tokens';
+import { createClassicToken, createFineGrainedToken } from '../builders/tokens';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 const QUERY = `query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) {
@@ -87,6 +87,26 @@ describe('GraphQL defaultBranchRef.target (Commit) from a real push', function (
     const answer = await post(bobToken, 'pushed');
     assert.equal(answer.data?.repository ?? null, null);
     assert.deepEqual(answer.errors?.map((e: { type: string }) => e.type), ['NOT_FOUND']);
+  });
+
+  it("a token that reads the repository but not its contents gets the branch, not the commit, as REST's branches refuse it", async () => {
+    const { id } = (await t.api.get(`/repos/${alice.user.login}/pushed`, { token })).json;
+    const metadataOnly = await createFineGrainedToken(t, alice, { repository_selection: 'subset', repositories: [id], permissions: { repository: { metadata: 'read' } } });
+    const adminToken = await createClassicToken(t, alice, { scopes: ['admin:token'] });
+    for (const [who, bearer, type] of [
+      ['fine-grained metadata: read', metadataOnly.token, 'FORBIDDEN'],
+      ['classic admin:token', adminToken.token, 'INSUFFICIENT_SCOPES'],
+    ] as const) {
+      const rest = await t.api.get(`/repos/${alice.user.login}/pushed/branches`, { token: bearer });
+      assert.equal(rest.status, 403, `${who}: ${rest.text}`);
+      const answer = await post(bearer, 'pushed');
+      assert.deepEqual(answer.data, { repository: { defaultBranchRef: { name: 'main', prefix: 'refs/heads/', target: null } } }, who);
+      assert.deepEqual(
+        answer.errors?.map((e: { type: string; message: string; path: unknown }) => [e.type, e.message, e.path]),
+        [[type, rest.json.message, ['repository', 'defaultBranchRef', 'target']]],
+        who,
+      );
+    }
   });
 
   it('gh repo view --json defaultBranchRef names the branch', async () => {

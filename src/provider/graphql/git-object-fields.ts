@@ -1,18 +1,25 @@
 // A repository's default branch as a `Ref` and the commit it points at as a `Commit` (GitHub's
 // `GitObject` interface), read from the real bare repository with `git cat-file` like REST's
-// branches (repos/commit-info.ts). A Ref is only reached through a repository already authorized.
+// branches (repos/commit-info.ts). A Ref is only reached through a repository already authorized
+// (as GET /repos/{owner}/{repo}); its commit is the repository's contents, so it is read only
+// under what REST's branches need (READ_REPOSITORY_CONTENTS).
 import { CommitInfo, readCommit } from '../repos/commit-info';
+import type { ListedRepository } from '../repos/repository-listing';
+import { READ_REPOSITORY_CONTENTS } from '../repos/repository-requirements';
+import { repositoryAuthzResource } from '../repos/repository-resource';
 import { isoTime } from '../iso-time';
+import { authorizeObject, GraphqlContext } from './graphql-context';
 
-/** A Ref's source: the branch, its commit and the bare repository holding it. */
+/** A Ref's source: the branch, its commit, the bare repository holding it and that repository. */
 export interface RefSource {
   name: string;
   prefix: string;
   sha: string;
   gitDir: string;
+  repository: ListedRepository;
 }
 
-type Resolver<S> = (source: S) => unknown;
+type Resolver<S> = (source: S, args: Record<string, unknown>, g: GraphqlContext) => unknown;
 
 /** The message as GitHub gives it: without the trailing newline git stores. */
 const message = (c: CommitInfo) => c.message.replace(/\n+$/, '');
@@ -20,7 +27,13 @@ const message = (c: CommitInfo) => c.message.replace(/\n+$/, '');
 export const REF_FIELDS: Record<string, Resolver<RefSource>> = {
   name: (r) => r.name,
   prefix: (r) => r.prefix,
-  target: (r) => readCommit(r.gitDir, r.sha),
+  target: async (r, _a, g) => {
+    const { repository, owner, access } = r.repository;
+    const fullName = `${owner.login}/${repository.name}`;
+    const resource = repositoryAuthzResource({ repository, owner, fullName, access });
+    await authorizeObject(g, READ_REPOSITORY_CONTENTS, resource, `Could not resolve to a Repository with the name '${fullName}'.`);
+    return readCommit(r.gitDir, r.sha);
+  },
 };
 
 export const COMMIT_FIELDS: Record<string, Resolver<CommitInfo>> = {

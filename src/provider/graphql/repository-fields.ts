@@ -71,7 +71,7 @@ export const REPOSITORY_FIELDS: Record<string, Resolver> = {
   // As on GitHub, null until the default branch exists (an empty repository).
   defaultBranchRef: async (r, _a, g): Promise<RefSource | null> => {
     const branch = (await branches(g, r)).find((b) => b.name === r.repository.defaultBranch);
-    return branch ? { name: branch.name, prefix: 'refs/heads/', sha: branch.sha, gitDir: gitDir(g, r) } : null;
+    return branch ? { name: branch.name, prefix: 'refs/heads/', sha: branch.sha, gitDir: gitDir(g, r), repository: r } : null;
   },
   // GitHub's settings as stored (REST's has_*); Tessera has no pull requests, forks or stars.
   hasIssuesEnabled: (r) => r.repository.settings.hasIssues,

@@ -66,7 +66,8 @@ async function loadRepository(
   return { repository, owner, fullName: `${owner.login}/${repository.name}`, access };
 }
 
-function repositoryAuthzResource(rec: RepositoryResourceRecord): AuthzResource {
+/** The repository as an authorization resource (what the guard list checks). */
+export function repositoryAuthzResource(rec: RepositoryResourceRecord): AuthzResource {
   return { type: 'repository', id: rec.repository.id, owner: ownerRef(rec.owner), isPublic: !rec.repository.private, record: rec };
 }
 
