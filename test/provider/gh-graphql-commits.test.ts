@@ -3,6 +3,8 @@
 // `git push`, read with `gh api graphql` and with a plain POST; an empty repository's is null and
 // a private repository another user cannot read stays NOT_FOUND.
 import * as assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { runGit } from '../../bench/git-https/git-client';
@@ -107,6 +109,26 @@ describe('GraphQL defaultBranchRef.target (Commit) from a real push', function (
         who,
       );
     }
+  });
+
+  it('aliases do not multiply git reads: a commit asked for many times in one query is read once', async () => {
+    const aliases = Array.from({ length: 40 }, (_, i) => `c${i}: defaultBranchRef { target { oid } }`).join(' ');
+    const query = `query($owner: String!) { a: repository(owner: $owner, name: "pushed") { ${aliases} } b: repository(owner: $owner, name: "pushed") { ${aliases} } }`;
+    // Node reports every child process it makes on this channel (before it is spawned: its arguments are read after).
+    const spawned: ChildProcess[] = [];
+    const onSpawn = (message: unknown) => spawned.push((message as { process: ChildProcess }).process);
+    diagnosticsChannel.subscribe('child_process', onSpawn);
+    let answer;
+    try {
+      answer = (await t.api.post(`${t.provider.url}/api/graphql`, { token, body: { query, variables: { owner: alice.user.login } } })).json;
+    } finally {
+      diagnosticsChannel.unsubscribe('child_process', onSpawn);
+    }
+    const catFiles = spawned.map((c) => c.spawnargs).filter((args) => args.includes('cat-file'));
+    assert.equal(answer.errors, undefined);
+    const oids = ['a', 'b'].flatMap((r) => Object.values(answer.data[r] as Record<string, { target: { oid: string } }>).map((ref) => ref.target.oid));
+    assert.deepEqual(oids, Array(80).fill(head));
+    assert.equal(catFiles.length, 1, 'git cat-file runs for the query');
   });
 
   it('gh repo view --json defaultBranchRef names the branch', async () => {

@@ -24,15 +24,25 @@ type Resolver<S> = (source: S, args: Record<string, unknown>, g: GraphqlContext)
 /** The message as GitHub gives it: without the trailing newline git stores. */
 const message = (c: CommitInfo) => c.message.replace(/\n+$/, '');
 
+/** The repository's contents under READ_REPOSITORY_CONTENTS (REST's branches), or the guard list's error. */
+function authorizeContents(g: GraphqlContext, { repository, owner, access }: ListedRepository): Promise<void> {
+  const fullName = `${owner.login}/${repository.name}`;
+  const resource = repositoryAuthzResource({ repository, owner, fullName, access });
+  return authorizeObject(g, READ_REPOSITORY_CONTENTS, resource, `Could not resolve to a Repository with the name '${fullName}'.`);
+}
+
 export const REF_FIELDS: Record<string, Resolver<RefSource>> = {
   name: (r) => r.name,
   prefix: (r) => r.prefix,
-  target: async (r, _a, g) => {
-    const { repository, owner, access } = r.repository;
-    const fullName = `${owner.login}/${repository.name}`;
-    const resource = repositoryAuthzResource({ repository, owner, fullName, access });
-    await authorizeObject(g, READ_REPOSITORY_CONTENTS, resource, `Could not resolve to a Repository with the name '${fullName}'.`);
-    return readCommit(r.gitDir, r.sha);
+  // Authorized and read once per repository and commit however many aliases ask (g.commits).
+  target: (r, _a, g) => {
+    const key = `${r.repository.repository.id}:${r.sha}`;
+    let commit = g.commits.get(key);
+    if (!commit) {
+      commit = authorizeContents(g, r.repository).then(() => readCommit(r.gitDir, r.sha));
+      g.commits.set(key, commit);
+    }
+    return commit;
   },
 };
 

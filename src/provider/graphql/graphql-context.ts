@@ -10,6 +10,7 @@ import type { AuthzResource } from '../authz/resource';
 import { SSO_HEADER } from '../authz/token-access';
 import type { ProviderContext } from '../context';
 import type { Branch } from '../repos/branches';
+import type { CommitInfo } from '../repos/commit-info';
 import { denialError } from './errors';
 
 export interface GraphqlContext {
@@ -19,6 +20,8 @@ export interface GraphqlContext {
   principal: Principal;
   /** Branches read for this request, by repository id (repository-fields.ts). */
   branches: Map<number, Promise<Branch[]>>;
+  /** Commits authorized and read for this request, by repository id and sha (git-object-fields.ts): aliases read each once. */
+  commits: Map<string, Promise<CommitInfo>>;
 }
 
 /**
