@@ -11,6 +11,7 @@ import { SSO_HEADER } from '../authz/token-access';
 import type { ProviderContext } from '../context';
 import type { Branch } from '../repos/branches';
 import type { CommitInfo } from '../repos/commit-info';
+import type { ListingMemo } from '../repos/repository-listing';
 import { denialError } from './errors';
 
 export interface GraphqlContext {
@@ -22,6 +23,8 @@ export interface GraphqlContext {
   branches: Map<number, Promise<Branch[]>>;
   /** Commits authorized and read for this request, by repository id and sha (git-object-fields.ts): aliases read each once. */
   commits: Map<string, Promise<CommitInfo>>;
+  /** Which repositories this request's credentials may list, decided once per repository (repository-listing.ts): aliases of a listing check each once. */
+  listings: ListingMemo;
 }
 
 /**

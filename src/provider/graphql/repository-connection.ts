@@ -50,7 +50,7 @@ export async function ownerRepositories(g: GraphqlContext, owner: AccountOwner, 
     // Tessera has no forks.
     (r) => args.isFork !== true && (args.privacy == null || r.private === (args.privacy === 'PRIVATE')),
   );
-  const { items, ssoSkipped } = await listableRepositories(g.ctx, g.principal, wanted, { publicForEveryone: !viewerOwn });
+  const { items, ssoSkipped } = await listableRepositories(g.ctx, g.principal, wanted, { publicForEveryone: !viewerOwn, memo: g.listings });
   const sso = partialResultsHeader(ssoSkipped);
   if (sso) g.reply.header(SSO_HEADER, sso);
   const order = args.orderBy;

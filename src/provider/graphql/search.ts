@@ -35,7 +35,7 @@ export async function searchQuery(g: GraphqlContext, args: SearchArgs): Promise<
   }
   let found: ListedRepository[] = [];
   if (args.type === 'REPOSITORY') {
-    const { items, ssoSkipped } = await searchRepositories(g.ctx, g.principal, args.query);
+    const { items, ssoSkipped } = await searchRepositories(g.ctx, g.principal, args.query, g.listings);
     const sso = partialResultsHeader(ssoSkipped);
     if (sso) g.reply.header(SSO_HEADER, sso);
     found = items;

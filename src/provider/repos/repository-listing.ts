@@ -18,44 +18,69 @@ export interface ListedRepository {
   access: RepositoryAccess | null;
 }
 
+/** What listing decided for one repository: listed, skipped for SSO (its owner's id), or left out. */
+type ListingDecision = { listed: ListedRepository } | { ssoSkipped: number } | null;
+
+/**
+ * Decisions already made for one request, by repository and `publicForEveryone`: a request that
+ * lists many times (a GraphQL query's aliases) checks each repository once.
+ */
+export type ListingMemo = Map<string, Promise<ListingDecision>>;
+
 export async function listableRepositories(
   ctx: ProviderContext,
   principal: Principal | undefined,
   repos: RepositoryRecord[],
-  opts: { publicForEveryone: boolean },
+  opts: { publicForEveryone: boolean; memo?: ListingMemo },
 ): Promise<{ items: ListedRepository[]; ssoSkipped: number[] }> {
   const owners = new Map<string, AccountOwner | undefined>();
   const items: ListedRepository[] = [];
   const ssoSkipped: number[] = [];
-  const token = principal?.token;
   for (const repository of repos) {
-    const key = `${repository.ownerType}:${repository.ownerId}`;
-    if (!owners.has(key)) owners.set(key, await ownerById(ctx, repository.ownerType, repository.ownerId));
-    const owner = owners.get(key);
-    if (!owner) continue;
-    const access = await repositoryAccess(ctx, repository, principal?.user);
-    if (access === null) continue;
-    if (token?.kind === 'classic' && repository.private && !hasScope(token.scopes, 'repo') && !hasScope(token.scopes, 'admin:token')) continue;
-    if (token?.kind === 'account' && !(repository.ownerType === 'Organization' && repository.ownerId === principal?.orgId)) continue;
-    const denial = await tokenAccessDenial(
-      ctx,
-      principal,
-      {
-        owner: ownerRef(owner),
-        isPublic: !repository.private,
-        repository: { id: repository.id, fullName: `${owner.login}/${repository.name}` },
-        ...(owner.type === 'Organization' ? { org: owner.org } : {}),
-      },
-      'read',
-      { ignorePublic: token?.kind === 'fine_grained' && !opts.publicForEveryone },
-    );
-    if (denial) {
-      if (isSsoDenial(denial)) ssoSkipped.push(repository.ownerId);
-      continue;
+    // (The promise is kept: a query's aliases run side by side.)
+    const memoKey = `${repository.id}:${opts.publicForEveryone}`;
+    let deciding = opts.memo?.get(memoKey);
+    if (!deciding) {
+      deciding = decide(ctx, principal, repository, owners, opts.publicForEveryone);
+      opts.memo?.set(memoKey, deciding);
     }
-    items.push({ repository, owner, access });
+    const decision = await deciding;
+    if (decision && 'listed' in decision) items.push(decision.listed);
+    else if (decision) ssoSkipped.push(decision.ssoSkipped);
   }
   return { items, ssoSkipped };
+}
+
+async function decide(
+  ctx: ProviderContext,
+  principal: Principal | undefined,
+  repository: RepositoryRecord,
+  owners: Map<string, AccountOwner | undefined>,
+  publicForEveryone: boolean,
+): Promise<ListingDecision> {
+  const token = principal?.token;
+  const key = `${repository.ownerType}:${repository.ownerId}`;
+  if (!owners.has(key)) owners.set(key, await ownerById(ctx, repository.ownerType, repository.ownerId));
+  const owner = owners.get(key);
+  if (!owner) return null;
+  const access = await repositoryAccess(ctx, repository, principal?.user);
+  if (access === null) return null;
+  if (token?.kind === 'classic' && repository.private && !hasScope(token.scopes, 'repo') && !hasScope(token.scopes, 'admin:token')) return null;
+  if (token?.kind === 'account' && !(repository.ownerType === 'Organization' && repository.ownerId === principal?.orgId)) return null;
+  const denial = await tokenAccessDenial(
+    ctx,
+    principal,
+    {
+      owner: ownerRef(owner),
+      isPublic: !repository.private,
+      repository: { id: repository.id, fullName: `${owner.login}/${repository.name}` },
+      ...(owner.type === 'Organization' ? { org: owner.org } : {}),
+    },
+    'read',
+    { ignorePublic: token?.kind === 'fine_grained' && !publicForEveryone },
+  );
+  if (denial) return isSsoDenial(denial) ? { ssoSkipped: repository.ownerId } : null;
+  return { listed: { repository, owner, access } };
 }
 
 export type RepositorySort = 'created' | 'updated' | 'pushed' | 'full_name';

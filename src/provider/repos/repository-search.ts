@@ -13,7 +13,7 @@ import type { Principal } from '../auth/principal';
 import type { ProviderContext } from '../context';
 import type { RepositoryRecord } from '../store/repositories';
 import { ownerByLogin } from './account-owner';
-import { listableRepositories, ListedRepository, sortRepositories } from './repository-listing';
+import { listableRepositories, ListedRepository, ListingMemo, sortRepositories } from './repository-listing';
 
 interface RepositoryQuery {
   /** `user:` / `org:` logins (any of them); `orgOnly` for `org:`. */
@@ -76,6 +76,7 @@ export async function searchRepositories(
   ctx: ProviderContext,
   principal: Principal,
   query: string,
+  memo?: ListingMemo,
 ): Promise<{ items: ListedRepository[]; ssoSkipped: number[] }> {
   const q = parseRepositoryQuery(query, principal.user.login);
   if (q.impossible) return { items: [], ssoSkipped: [] };
@@ -92,6 +93,6 @@ export async function searchRepositories(
   } else {
     candidates = await ctx.store.repositories.listVisibleTo(principal.user.id, { includePublic: true });
   }
-  const { items, ssoSkipped } = await listableRepositories(ctx, principal, candidates.filter((r) => matches(q, r)), { publicForEveryone: true });
+  const { items, ssoSkipped } = await listableRepositories(ctx, principal, candidates.filter((r) => matches(q, r)), { publicForEveryone: true, memo });
   return { items: q.sort ? sortRepositories(items, q.sort.field, q.sort.direction) : sortRepositories(items, 'full_name', 'asc'), ssoSkipped };
 }
