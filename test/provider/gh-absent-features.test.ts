@@ -3,6 +3,8 @@
 // error naming what is missing, graphql/absent-feature-errors.ts), Actions, search, notifications,
 // forks, teams, … (REST: a 404 saying what is missing, http/absent-api-areas.ts).
 import * as assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import { ensureGh, GhEnvironment, ghEnvironment, GhRun, runGh } from './helpers/gh';
 import { newSession, type Session } from '../builders/sessions';
 import { createClassicToken } from '../builders/tokens';
@@ -105,4 +107,15 @@ describe('gh asking for what Tessera has no', function () {
     const res = await t.api.get('/user/gpg_keys?per_page=10', { token: gpgToken });
     assert.deepEqual([res.status, res.json], [200, []]);
   });
+
+  it('gh gist create of a file with several lines: the 404 naming gists (a request that reaches no route is not read as input)', async () => {
+    const file = path.join(ghEnv.dir, 'notes.txt');
+    await writeFile(file, 'line one\nline two\n');
+    const r = await runGh(['gist', 'create', file], env);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /Failed to create gist: HTTP 404: Not Found: Tessera has no gists \(/, r.stderr);
+    const direct = await t.api.post('/gists', { token: alice.token, body: { files: { 'a.txt': { content: 'a\u0000b\n' } } } });
+    assert.deepEqual([direct.status, direct.json.message], [404, 'Not Found: Tessera has no gists']);
+  });
 });
+

@@ -8,6 +8,8 @@
 // Control characters are C0 (U+0000–U+001F), DEL and C1 (U+0080–U+009F). The multi-line text
 // fields (MULTILINE_FIELDS) may also hold TAB, LF and CR: a description, a bio or a reason may have
 // paragraphs, a pasted SSH key ends with a newline, and a GraphQL document (`query`) spans lines.
+// A request that reached no route is not checked: it is a 404 whatever it carries (the message may
+// name what Tessera has no, absent-api-areas.ts: `gh gist create` sends a file's lines).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FieldError, HttpError, validationFailed } from './errors';
 
@@ -79,6 +81,10 @@ function checkRequestText(request: FastifyRequest): void {
 
 export function installTextInputCheck(app: FastifyInstance): void {
   app.addHook('preValidation', (request, _reply, done) => {
+    if (request.is404) {
+      done();
+      return;
+    }
     try {
       checkRequestText(request);
     } catch (err) {
