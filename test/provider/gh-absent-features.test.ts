@@ -1,7 +1,8 @@
 // Debian's `gh`, unchanged, asking the real provider (set-up in helpers/gh.ts) for what GitHub has
 // and Tessera does not: issues, pull requests, releases, labels, gists, archiving (GraphQL: one
 // error naming what is missing, graphql/absent-feature-errors.ts), Actions, search, notifications,
-// forks, teams, … (REST: a 404 saying what is missing, http/absent-api-areas.ts).
+// forks, teams, … (REST: a 404 saying what is missing, http/absent-api-areas.ts), GPG keys (adding
+// one: a 422 saying Tessera keeps none).
 import * as assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -84,11 +85,9 @@ describe('gh asking for what Tessera has no', function () {
       assert.equal(r.status, 1, `gh ${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr.trim(), expected, `gh ${args.join(' ')}`);
     }
-    // Adding a GPG key (gh gpg-key add) or reading one reaches no route.
+    // Reading one GPG key reaches no route (adding one is a 422, below).
     const gpgKey = await t.api.get('/user/gpg_keys/1', { token: alice.token });
     assert.deepEqual([gpgKey.status, gpgKey.json.message], [404, 'Not Found: Tessera has no GPG keys']);
-    const addGpgKey = await t.api.post('/user/gpg_keys', { token: alice.token, body: { armored_public_key: 'x' } });
-    assert.deepEqual([addGpgKey.status, addGpgKey.json.message], [404, 'Not Found: Tessera has no GPG keys']);
     const collaborators = await t.api.get(`/repos/${repo}/collaborators`, { token: alice.token });
     assert.deepEqual([collaborators.status, collaborators.json.message], [404, 'Not Found: Tessera has no collaborators (access comes from the owner and organization membership)']);
     const starred = await t.api.get('/user/starred', { token: alice.token });
@@ -108,6 +107,24 @@ describe('gh asking for what Tessera has no', function () {
     assert.deepEqual([res.status, res.json], [200, []]);
   });
 
+  it('gh gpg-key add is a 422 saying Tessera keeps no GPG keys (gh reads a 404 there as missing scopes); nothing is listed after', async () => {
+    const keyFile = path.join(ghEnv.dir, 'key.asc');
+    await writeFile(keyFile, ARMORED_GPG_KEY);
+    const gpgToken = (await createClassicToken(t, alice, { scopes: ['write:gpg_key'] })).token;
+    const add = await runGh(['gpg-key', 'add', keyFile], { ...env, GH_ENTERPRISE_TOKEN: gpgToken });
+    assert.equal(add.status, 1, add.stderr);
+    assert.match(add.stderr, /^HTTP 422: Validation Failed: armored_public_key is not used: Tessera verifies no commit signatures and keeps no GPG keys /, add.stderr);
+    assert.doesNotMatch(add.stderr, /scopes/);
+    const direct = await t.api.post('/user/gpg_keys', { token: gpgToken, body: { name: 'laptop', armored_public_key: ARMORED_GPG_KEY } });
+    const [error] = direct.json.errors;
+    assert.deepEqual([direct.status, direct.json.errors.length, error.resource, error.field, error.code], [422, 1, 'GpgKey', 'armored_public_key', 'custom']);
+    const missing = await t.api.post('/user/gpg_keys', { token: gpgToken, body: { name: 'no key' } });
+    assert.deepEqual([missing.status, missing.json.errors?.[0]?.field], [422, 'armored_public_key'], missing.text);
+    const readOnly = (await createClassicToken(t, alice, { scopes: ['read:gpg_key'] })).token;
+    assert.equal((await t.api.post('/user/gpg_keys', { token: readOnly, body: { armored_public_key: ARMORED_GPG_KEY } })).status, 403);
+    assert.deepEqual((await t.api.get('/user/gpg_keys', { token: gpgToken })).json, []);
+  });
+
   it('gh gist create of a file with several lines: the 404 naming gists (a request that reaches no route is not read as input)', async () => {
     const file = path.join(ghEnv.dir, 'notes.txt');
     await writeFile(file, 'line one\nline two\n');
@@ -119,3 +136,14 @@ describe('gh asking for what Tessera has no', function () {
   });
 });
 
+/** A real armored OpenPGP public key (ed25519, a test identity); Tessera reads none of it. */
+const ARMORED_GPG_KEY = `-----BEGIN PGP PUBLIC KEY BLOCK-----
+
+mDMEaxPZrRYJKwYBBAHaRw8BAQdAmoS2rfybgYz7GRM5+pWXIITrvadNSKW6i4Ey
+jvqQAuO0ElQgPHRAZXhhbXBsZS50ZXN0PoiWBBMWCAA+FiEEckHBB6TIsXmbQjEL
+g/O3Mf8rKq4FAmsT2a0CGwMFCQABUYAFCwkIBwIGFQoJCAsCBBYCAwECHgECF4AA
+CgkQg/O3Mf8rKq5s3QD+KspS5OWft3BqTqIvaiQHx3xuKqwkbTIvKiP3fSw6QTYB
+AM9ah9/iBFoAdxfaY+4mEkH1rqTpu7zIqv3UylOxdUcE
+=tDzz
+-----END PGP PUBLIC KEY BLOCK-----
+`;

@@ -26,8 +26,8 @@ const GHEC_ONLY = new Set([
   'GET /orgs/{org}/invitations',
 ]);
 
-/** Routes GitHub documents that never succeed on Tessera: adding a user's SSH key (git is HTTPS only). */
-const NEVER_SUCCEED = new Set(['POST /user/keys']);
+/** Routes GitHub documents that never succeed on Tessera: adding a user's SSH key (git is HTTPS only) or GPG key (no signatures are verified). */
+const NEVER_SUCCEED = new Set(['POST /user/keys', 'POST /user/gpg_keys']);
 
 /** Routes GitHub documents that answer callers without credentials (public profiles, public repositories, discovery). */
 const ANONYMOUS = new Set([
@@ -163,6 +163,10 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     await v.call('GET /user/gpg_keys', {}, { token: gpgReader.token }, 200);
     await v.call('GET /user/gpg_keys', {}, {}, 401);
     await v.call('GET /user/gpg_keys', {}, { token: keysReader.token }, 403);
+    const gpgWriter = await createClassicToken(t, owner, { scopes: ['write:gpg_key'] });
+    const armored = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxjMEZ\n-----END PGP PUBLIC KEY BLOCK-----\n';
+    await v.call('POST /user/gpg_keys', {}, { token: gpgWriter.token, body: { name: 'laptop', armored_public_key: armored } }, 422);
+    await v.call('POST /user/gpg_keys', {}, { token: gpgReader.token, body: { armored_public_key: armored } }, 403);
   });
 
   it('OAuth authorizations', async () => {

@@ -7,14 +7,15 @@
 //
 // Control characters are C0 (U+0000–U+001F), DEL and C1 (U+0080–U+009F). The multi-line text
 // fields (MULTILINE_FIELDS) may also hold TAB, LF and CR: a description, a bio or a reason may have
-// paragraphs, a pasted SSH key ends with a newline, and a GraphQL document (`query`) spans lines.
+// paragraphs, a pasted SSH key ends with a newline, an armored GPG key spans lines, and a GraphQL
+// document (`query`) spans lines.
 // A request that reached no route is not checked: it is a 404 whatever it carries (the message may
 // name what Tessera has no, absent-api-areas.ts: `gh gist create` sends a file's lines).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FieldError, HttpError, validationFailed } from './errors';
 
 /** Fields whose text may span lines (TAB, LF and CR allowed), wherever they occur. */
-const MULTILINE_FIELDS: ReadonlySet<string> = new Set(['description', 'bio', 'justification', 'reason', 'key', 'query']);
+const MULTILINE_FIELDS: ReadonlySet<string> = new Set(['description', 'bio', 'justification', 'reason', 'key', 'armored_public_key', 'query']);
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const CONTROL_BUT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;

@@ -2,10 +2,12 @@
 // no SSH keys (repositories have deploy keys, /repos/{owner}/{repo}/keys): the list is empty, and
 // POST /user/keys (`gh auth login` choosing SSH, `gh ssh-key add`) is a 422 saying so.
 // GET /user/gpg_keys — the user's GPG keys: Tessera verifies no commit signatures and keeps no GPG
-// keys, so the list is empty (`gh gpg-key list` reads any 404 here as missing scopes).
+// keys, so the list is empty (`gh gpg-key list` reads any 404 here as missing scopes), and POST
+// /user/gpg_keys (`gh gpg-key add`) is a 422 saying so (a 404 there too reads as missing scopes).
 import type { FastifyInstance } from 'fastify';
 import type { ProviderContext } from '../context';
 import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
+import { refuseUserGpgKey } from '../users/gpg-keys';
 import { refuseUserSshKey } from '../users/ssh-keys';
 
 export function registerUserKeyRoutes(app: FastifyInstance, ctx: ProviderContext): void {
@@ -47,5 +49,21 @@ export function registerUserKeyRoutes(app: FastifyInstance, ctx: ProviderContext
       },
     },
     async () => refuseUserSshKey(),
+  );
+
+  app.post<{ Body: { name?: string; armored_public_key: string } }>(
+    '/api/v3/user/gpg_keys',
+    {
+      config: { auth: { classicScopes: ['write:gpg_key'], permission: { group: 'account', name: 'gpg_keys', level: 'write' } } },
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['armored_public_key'],
+          properties: { name: { type: 'string', maxLength: 1024 }, armored_public_key: { type: 'string', minLength: 1, maxLength: 65536 } },
+        },
+      },
+    },
+    async () => refuseUserGpgKey(),
   );
 }
