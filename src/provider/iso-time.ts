@@ -79,3 +79,19 @@ export function timeOfIso(text: string): Date {
 export function isoTimeOrNull(d: Date | null | undefined): string | null {
   return d ? isoTime(d) : null;
 }
+
+/**
+ * A time as GitHub writes it in its API answers, to the second (`2026-12-04T15:47:49Z`): the
+ * timestamps of GitHub's REST shapes (`created_at`, `pushed_at`, …) and GraphQL's DateTime values.
+ * Readers written for GitHub's form refuse the milliseconds isoTime writes: jq's `fromdate`
+ * (`gh api … --jq '.created_at | fromdate'`), `strptime` with `%Y-%m-%dT%H:%M:%SZ`.
+ */
+export function githubTime(d: Date): string {
+  const iso = isoTime(d);
+  return iso.charCodeAt(iso.length - 5) === 46 ? `${iso.slice(0, -5)}Z` : iso;
+}
+
+/** githubTime of `d`, or null. */
+export function githubTimeOrNull(d: Date | null | undefined): string | null {
+  return d ? githubTime(d) : null;
+}

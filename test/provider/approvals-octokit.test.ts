@@ -3,6 +3,7 @@
 // them — through its own methods for GitHub's endpoints; the requesters' tokens change state.
 import * as assert from 'node:assert/strict';
 import { Octokit } from '@octokit/rest';
+import { githubTime } from '../../src/provider/iso-time';
 import { newSession, type Session } from '../builders/sessions';
 import { createFineGrainedToken } from '../builders/tokens';
 import { addMember, orgWithMember, setPolicy } from '../builders/orgs';
@@ -62,7 +63,8 @@ describe('approval queue through @octokit/rest', function () {
     assert.deepEqual(ciReq.permissions.repository, { metadata: 'read', contents: 'read' });
     assert.deepEqual(ciReq.permissions.other, { email_addresses: 'read' });
     assert.equal(ciReq.token_expired, false);
-    assert.equal(ciReq.token_expires_at, ci.expires_at);
+    // The token's expiry in GitHub's form (to the second); the token's own answer (Tessera's) has the milliseconds.
+    assert.equal(ciReq.token_expires_at, githubTime(new Date(ci.expires_at!)));
     assert.ok(ciReq.repositories_url.endsWith(`/orgs/${org}/personal-access-token-requests/${ciReq.id}/repositories`));
 
     const byOwner = await octokit.rest.orgs.listPatGrantRequests({ org, owner: [dev.user.login] });

@@ -1,10 +1,13 @@
 // GitHub's own command-line client, unchanged (Debian's `gh`), against the real provider over
 // HTTPS (set-up in helpers/gh.ts): `gh api` reads /meta, /rate_limit (and the rate-limit headers
-// with --include) and a list across several pages (--paginate follows the Link headers).
+// with --include), a list across several pages (--paginate follows the Link headers), and
+// timestamps as GitHub writes them (to the second, as jq's fromdate reads them).
 import * as assert from 'node:assert/strict';
 import { GHES_API_VERSION } from '../../src/provider/http/ghes-version';
 import { createUser, type TestUser } from '../builders/users';
-import { signIn } from '../builders/sessions';
+import { newSession, signIn } from '../builders/sessions';
+import { createOrg } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
 import { ensureGh, GhEnvironment, ghEnvironment, runGh } from './helpers/gh';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -60,5 +63,32 @@ describe('gh api against the provider', function () {
     assert.ok(all.json.length >= 5, `at least five tokens: ${all.json.length}`);
     const ids = (await gh('api', '--paginate', '/user/personal-access-tokens?per_page=2', '--jq', '.[].id')).trim().split('\n').map(Number);
     assert.deepEqual(ids, all.json.map((x) => x.id));
+  });
+
+  it("writes timestamps as GitHub does, to the second (REST and GraphQL): gh's --jq fromdate reads them", async () => {
+    // Everything made from here on is made at a time with milliseconds (…:SS.678).
+    t.clock.advance(1000 - (t.clock.now().getTime() % 1000) + 678);
+    const made = Math.floor(t.clock.now().getTime() / 1000);
+    const text = new Date(made * 1000).toISOString().replace('.000Z', 'Z');
+    const alice = await newSession(t);
+    const org = await createOrg(t, alice);
+    await createRepo(t, alice, undefined, 'dated', false);
+    const env = { ...ghEnv.env, GH_ENTERPRISE_TOKEN: alice.token };
+    const ask = async (...args: string[]) => {
+      const r = await runGh(args, env);
+      assert.equal(r.status, 0, `gh ${args.join(' ')} failed (${r.status}):\n${r.stderr}${r.stdout}`);
+      return r.stdout.trim().split('\n');
+    };
+    const me = alice.user.login;
+    assert.deepEqual(await ask('api', 'user', '--jq', '.created_at, .updated_at, (.created_at | fromdate)'), [text, text, String(made)]);
+    assert.deepEqual(await ask('api', `orgs/${org}`, '--jq', '.created_at, (.updated_at | fromdate)'), [text, String(made)]);
+    assert.deepEqual(await ask('api', `repos/${me}/dated`, '--jq', '.created_at, .updated_at, .pushed_at, (.created_at | fromdate), .owner.login'), [text, text, text, String(made), me]);
+    const graphql = `query($owner: String!) { repositoryOwner(login: $owner) { ... on User { createdAt updatedAt } }
+      repository(owner: $owner, name: "dated") { createdAt updatedAt } }`;
+    assert.deepEqual(
+      await ask('api', 'graphql', '-f', `query=${graphql}`, '-f', `owner=${me}`, '--jq', '.data | [.repositoryOwner.createdAt, .repositoryOwner.updatedAt, .repository.createdAt, (.repository.updatedAt | fromdate)] | .[]'),
+      [text, text, text, String(made)],
+    );
+    assert.deepEqual(await ask('repo', 'view', `${me}/dated`, '--json', 'createdAt,updatedAt', '--jq', '.createdAt, (.updatedAt | fromdate)'), [text, String(made)]);
   });
 });

@@ -67,7 +67,7 @@ describe('GraphQL defaultBranchRef.target (Commit) from a real push', function (
       __typename: 'Commit',
       oid: head,
       abbreviatedOid: head.slice(0, 7),
-      committedDate: '2024-03-04T05:06:07.000Z', // Tessera's DateTime, as createdAt
+      committedDate: '2024-03-04T05:06:07Z', // GitHub's DateTime, to the second, as createdAt
       messageHeadline: 'First line of the commit',
       message: 'First line of the commit\n\nIts body,\nover two lines.',
     },

@@ -2,6 +2,7 @@
 // client: the repository's pushed_at moves to the time of the push and its git.push event carries
 // that same time; a clone or fetch moves nothing.
 import * as assert from 'node:assert/strict';
+import { githubTime } from '../../src/provider/iso-time';
 import { createClassicToken } from '../builders/tokens';
 import { useGitFixture } from './helpers/git-fixture';
 
@@ -31,7 +32,7 @@ describe('git push bookkeeping (real git through the provider)', function () {
     const pushTime = p.clock.now();
     const push = await f.commitAndPush(c.dir, 'first');
     assert.equal(push.code, 0, push.stderr);
-    assert.equal(await pushedAt(), pushTime.toISOString());
+    assert.equal(await pushedAt(), githubTime(pushTime));
     const log = await p.api.call('GET', '/user/audit-log?phrase=action:git.push', { basic });
     assert.equal(log.status, 200, log.text);
     const events = (log.json as { token_id?: number; created_at: number; repository?: string }[]).filter((e) => e.token_id === t.id);
@@ -41,6 +42,6 @@ describe('git push bookkeeping (real git through the provider)', function () {
     p.clock.advance(HOUR);
     const fetch = await f.cloneTo(t.token, 'alice/ledger');
     assert.equal(fetch.code, 0, fetch.stderr);
-    assert.equal(await pushedAt(), pushTime.toISOString(), 'a fetch is no push');
+    assert.equal(await pushedAt(), githubTime(pushTime), 'a fetch is no push');
   });
 });

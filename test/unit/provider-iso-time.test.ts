@@ -1,10 +1,10 @@
 // isoTime writes a time exactly as Date.prototype.toISOString does, for every valid time
 // (its own arithmetic from 1970 to 9999, toISOString's outside), and fails the same way on an
 // invalid date; timeOfIso reads any text as `new Date(text)` does (its own arithmetic for isoTime's
-// form, V8's parser for the rest).
+// form, V8's parser for the rest); githubTime writes GitHub's form, to the second.
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { isoTime, isoTimeOrNull, timeOfIso } from '../../src/provider/iso-time';
+import { githubTime, githubTimeOrNull, isoTime, isoTimeOrNull, timeOfIso } from '../../src/provider/iso-time';
 
 const MAX_DATE_MS = 8.64e15;
 const YEAR_10000_MS = Date.UTC(10000, 0, 1);
@@ -73,5 +73,17 @@ describe('provider isoTime', () => {
     fc.assert(fc.property(fc.oneof(mutated, fc.string({ maxLength: 30 })), sameTime), { numRuns: 50_000 });
     for (const text of ['2026-02-30T00:00:00.000Z', '2024-02-29T24:00:00.000Z', '2023-02-29T00:00:00.000Z', '2026-13-01T00:00:00.000Z',
       '2026-12-01T23:59:60.000Z', '2026-00-10T00:00:00.000Z', '1969-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z', '2026-12-04T15:47:49.123+00', '']) sameTime(text);
+  });
+
+  it("githubTime: GitHub's form, the time cut to the second (what jq's fromdate reads); githubTimeOrNull passes null through", () => {
+    assert.equal(githubTime(new Date(Date.UTC(2026, 11, 4, 15, 47, 49, 999))), '2026-12-04T15:47:49Z');
+    assert.equal(githubTime(new Date(Date.UTC(2024, 0, 2, 3, 4, 5))), '2024-01-02T03:04:05Z');
+    fc.assert(fc.property(fc.integer({ min: -MAX_DATE_MS, max: MAX_DATE_MS }), (ms) => {
+      const d = new Date(ms);
+      const whole = new Date(Math.floor(ms / 1000) * 1000);
+      assert.equal(githubTime(d), whole.toISOString().replace('.000Z', 'Z'));
+      assert.equal(timeOfIso(githubTime(d)).getTime(), whole.getTime());
+    }), { numRuns: 20_000 });
+    assert.deepEqual([githubTimeOrNull(null), githubTimeOrNull(undefined), githubTimeOrNull(new Date(1500))], [null, null, '1970-01-01T00:00:01Z']);
   });
 });

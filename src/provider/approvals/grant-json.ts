@@ -10,7 +10,7 @@ import type { TokenGrantRecord, TokenRequestRecord } from '../store/token-reques
 import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
 import { isExpired } from '../tokens/token-status';
-import { isoTime, isoTimeOrNull } from '../iso-time';
+import { githubTime, githubTimeOrNull } from '../iso-time';
 
 function grantPermissionsJson(p: PermissionSet | null): GrantPermissionsJson {
   return { organization: { ...(p?.organization ?? {}) }, repository: { ...(p?.repository ?? {}) }, other: { ...(p?.account ?? {}) } };
@@ -21,8 +21,8 @@ function tokenFields(ctx: ProviderContext, t: TokenRecord) {
     token_id: t.id,
     token_name: t.note,
     token_expired: isExpired(t, ctx.clock.now()),
-    token_expires_at: isoTimeOrNull(t.expiresAt),
-    token_last_used_at: isoTimeOrNull(t.lastUsedAt),
+    token_expires_at: githubTimeOrNull(t.expiresAt),
+    token_last_used_at: githubTimeOrNull(t.lastUsedAt),
   };
 }
 
@@ -34,7 +34,7 @@ export function tokenRequestJson(ctx: ProviderContext, org: OrganizationRecord, 
     repository_selection: t.repositorySelection ?? 'none',
     repositories_url: `${apiBase(ctx)}/orgs/${org.login}/personal-access-token-requests/${r.id}/repositories`,
     permissions: grantPermissionsJson(t.permissions),
-    created_at: isoTime(r.createdAt),
+    created_at: githubTime(r.createdAt),
     ...tokenFields(ctx, t),
   };
 }
@@ -46,7 +46,7 @@ export function tokenGrantJson(ctx: ProviderContext, org: OrganizationRecord, g:
     repository_selection: t.repositorySelection ?? 'none',
     repositories_url: `${apiBase(ctx)}/orgs/${org.login}/personal-access-tokens/${t.id}/repositories`,
     permissions: grantPermissionsJson(t.permissions),
-    access_granted_at: isoTime(g.grantedAt),
+    access_granted_at: githubTime(g.grantedAt),
     ...tokenFields(ctx, t),
   };
 }

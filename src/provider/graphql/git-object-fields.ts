@@ -7,7 +7,7 @@ import { CommitInfo, readCommit } from '../repos/commit-info';
 import type { ListedRepository } from '../repos/repository-listing';
 import { READ_REPOSITORY_CONTENTS } from '../repos/repository-requirements';
 import { repositoryAuthzResource } from '../repos/repository-resource';
-import { isoTime } from '../iso-time';
+import { githubTime } from '../iso-time';
 import { authorizeObject, GraphqlContext } from './graphql-context';
 
 /** A Ref's source: the branch, its commit, the bare repository holding it and that repository. */
@@ -49,7 +49,7 @@ export const REF_FIELDS: Record<string, Resolver<RefSource>> = {
 export const COMMIT_FIELDS: Record<string, Resolver<CommitInfo>> = {
   oid: (c) => c.sha,
   abbreviatedOid: (c) => c.sha.slice(0, 7),
-  committedDate: (c) => isoTime(c.committer.date),
+  committedDate: (c) => githubTime(c.committer.date),
   messageHeadline: (c) => message(c).split('\n')[0],
   message,
 };

@@ -15,7 +15,7 @@ import { GraphqlTypedError, notFoundError } from './errors';
 import { authorizeObject, GraphqlContext } from './graphql-context';
 import { ownerRepositories, RepositoriesArgs } from './repository-connection';
 import { repositoryByName } from './repository-fields';
-import { isoTime } from '../iso-time';
+import { githubTime } from '../iso-time';
 import { mayReadEmail } from '../users/email-access';
 
 type Resolver = (o: AccountOwner, args: Record<string, unknown>, g: GraphqlContext) => unknown;
@@ -68,8 +68,8 @@ export const USER_FIELDS: Record<string, Resolver> = {
   name: (o) => (o.type === 'User' ? o.user.name : null),
   // Only the viewer's own address, to credentials that may read it: Tessera has no public profile emails.
   email: (o, _a, g) => (o.type === 'User' && o.id === g.principal.user.id && mayReadEmail(g.principal) ? o.user.email : ''),
-  createdAt: (o) => (o.type === 'User' ? isoTime(o.user.createdAt) : null),
-  updatedAt: (o) => (o.type === 'User' ? isoTime(o.user.updatedAt) : null),
+  createdAt: (o) => (o.type === 'User' ? githubTime(o.user.createdAt) : null),
+  updatedAt: (o) => (o.type === 'User' ? githubTime(o.user.updatedAt) : null),
   isSiteAdmin: (o) => o.type === 'User' && o.user.siteAdmin,
   isViewer: (o, _a, g) => o.id === g.principal.user.id,
   organizations: async (o, args, g) => {
@@ -94,8 +94,8 @@ export const ORGANIZATION_FIELDS: Record<string, Resolver> = {
   id: (o) => nodeId('Organization', o.id),
   name: (o) => (o.type === 'Organization' ? o.org.name : null),
   description: (o) => (o.type === 'Organization' ? o.org.description : null),
-  createdAt: (o) => (o.type === 'Organization' ? isoTime(o.org.createdAt) : null),
-  updatedAt: (o) => (o.type === 'Organization' ? isoTime(o.org.updatedAt) : null),
+  createdAt: (o) => (o.type === 'Organization' ? githubTime(o.org.createdAt) : null),
+  updatedAt: (o) => (o.type === 'Organization' ? githubTime(o.org.updatedAt) : null),
   viewerIsAMember: async (o, _a, g) => (await viewerRole(o, g)) !== null,
   viewerCanAdminister: async (o, _a, g) => (await viewerRole(o, g)) === 'owner',
 };

@@ -12,7 +12,7 @@ import { repositoryResolver, RepositoryResourceRecord } from '../repos/repositor
 import { notFoundError } from './errors';
 import type { RefSource } from './git-object-fields';
 import { authorizeObject, GraphqlContext } from './graphql-context';
-import { isoTime, isoTimeOrNull } from '../iso-time';
+import { githubTime, githubTimeOrNull } from '../iso-time';
 
 /** The repository `owner/name` as the caller may see it; NOT_FOUND (GitHub's message) otherwise. */
 export async function repositoryByName(g: GraphqlContext, owner: string, name: string): Promise<ListedRepository> {
@@ -53,9 +53,9 @@ export const REPOSITORY_FIELDS: Record<string, Resolver> = {
   resourcePath: (r) => `/${fullName(r)}`,
   homepageUrl: (r) => r.repository.settings.homepage,
   mirrorUrl: () => null,
-  createdAt: (r) => isoTime(r.repository.createdAt),
-  updatedAt: (r) => isoTime(r.repository.updatedAt),
-  pushedAt: (r) => isoTimeOrNull(r.repository.pushedAt),
+  createdAt: (r) => githubTime(r.repository.createdAt),
+  updatedAt: (r) => githubTime(r.repository.updatedAt),
+  pushedAt: (r) => githubTimeOrNull(r.repository.pushedAt),
   isPrivate: (r) => r.repository.private,
   visibility: (r) => (r.repository.settings.internal ? 'INTERNAL' : r.repository.private ? 'PRIVATE' : 'PUBLIC'),
   isArchived: () => false,

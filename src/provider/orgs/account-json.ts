@@ -10,7 +10,7 @@ import type { RepositoryCounts } from '../store/repositories';
 import type { OrganizationReader } from './organization-reader';
 import type { OrganizationRecord } from '../store/organizations';
 import type { UserRecord } from '../store/users';
-import { isoTime } from '../iso-time';
+import { githubTime } from '../iso-time';
 
 /** GitHub-style node id (`base64("User:1")`), as REST `node_id` and GraphQL `id`. */
 export function nodeId(prefix: string, id: number): string {
@@ -103,8 +103,8 @@ export function organizationJson(ctx: ProviderContext, o: OrganizationRecord, co
     followers: 0,
     following: 0,
     ...(reader.member ? { total_private_repos: counts.private, owned_private_repos: counts.private } : {}),
-    created_at: isoTime(o.createdAt),
-    updated_at: isoTime(o.updatedAt),
+    created_at: githubTime(o.createdAt),
+    updated_at: githubTime(o.updatedAt),
     archived_at: null,
   };
 }

@@ -1,7 +1,7 @@
 // An SSO credential authorization as GitHub's API shows it (credential_id is the token's id).
 import type { CredentialAuthorizationRecord } from '../store/credential-authorizations';
 import type { TokenRecord } from '../store/tokens';
-import { isoTime, isoTimeOrNull } from '../iso-time';
+import { githubTime, githubTimeOrNull } from '../iso-time';
 
 export function credentialAuthorizationJson(a: CredentialAuthorizationRecord, t: TokenRecord, login: string): Record<string, unknown> {
   return {
@@ -9,13 +9,13 @@ export function credentialAuthorizationJson(a: CredentialAuthorizationRecord, t:
     credential_id: t.id,
     credential_type: t.kind === 'classic' ? 'personal access token' : 'fine-grained personal access token',
     token_last_eight: t.tokenLastEight,
-    credential_authorized_at: isoTime(a.authorizedAt),
+    credential_authorized_at: githubTime(a.authorizedAt),
     ...(t.kind === 'classic' ? { scopes: t.scopes } : {}),
     ...(t.fingerprint ? { fingerprint: t.fingerprint } : {}),
-    credential_accessed_at: isoTimeOrNull(a.accessedAt),
+    credential_accessed_at: githubTimeOrNull(a.accessedAt),
     authorized_credential_id: t.id,
     authorized_credential_title: t.note,
     authorized_credential_note: t.note,
-    authorized_credential_expires_at: isoTimeOrNull(t.expiresAt),
+    authorized_credential_expires_at: githubTimeOrNull(t.expiresAt),
   };
 }

@@ -5,7 +5,7 @@ import type { MembershipRecord, OrgRole } from '../store/memberships';
 import type { OrganizationRecord } from '../store/organizations';
 import type { UserRecord } from '../store/users';
 import { organizationSimpleJson, simpleUserJson } from './account-json';
-import { isoTime } from '../iso-time';
+import { githubTime } from '../iso-time';
 
 export type ApiOrgRole = OrgRoleJson;
 
@@ -38,7 +38,7 @@ export function invitationJson(ctx: ProviderContext, m: MembershipRecord, org: O
     login: user.login,
     email: null,
     role: m.role === 'owner' ? 'admin' : 'direct_member',
-    created_at: isoTime(m.createdAt),
+    created_at: githubTime(m.createdAt),
     failed_at: null,
     failed_reason: null,
     inviter: inviter ? simpleUserJson(ctx, inviter) : null,

@@ -2,10 +2,10 @@
 // branch's commit in full. No branch is protected on Tessera.
 import type { Branch } from './branches';
 import type { CommitInfo, GitIdentity } from './commit-info';
-import { isoTime } from '../iso-time';
+import { githubTime } from '../iso-time';
 
 function identityJson(i: GitIdentity): Record<string, unknown> {
-  return { name: i.name, email: i.email, date: isoTime(i.date) };
+  return { name: i.name, email: i.email, date: githubTime(i.date) };
 }
 
 /** `repoUrl` is the repository's API URL, `htmlUrl` its web URL. */

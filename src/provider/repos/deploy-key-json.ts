@@ -2,7 +2,7 @@
 import { apiBase, ProviderContext } from '../context';
 import type { DeployKeyRecord } from '../store/deploy-keys';
 import type { RepositoryResourceRecord } from './repository-resource';
-import { isoTime, isoTimeOrNull } from '../iso-time';
+import { githubTime, githubTimeOrNull } from '../iso-time';
 
 export function deployKeyUrl(ctx: ProviderContext, rec: RepositoryResourceRecord, id: number): string {
   return `${apiBase(ctx)}/repos/${rec.fullName}/keys/${id}`;
@@ -16,10 +16,10 @@ export async function deployKeyJson(ctx: ProviderContext, rec: RepositoryResourc
     url: deployKeyUrl(ctx, rec, k.id),
     title: k.title,
     verified: true,
-    created_at: isoTime(k.createdAt),
+    created_at: githubTime(k.createdAt),
     read_only: k.readOnly,
     added_by: addedBy,
-    last_used: isoTimeOrNull(k.lastUsedAt),
+    last_used: githubTimeOrNull(k.lastUsedAt),
     enabled: true,
     token_id: k.tokenId,
   };

@@ -8,7 +8,7 @@ import { nodeId, orgAsOwnerJson, simpleUserJson } from '../orgs/account-json';
 import type { RepositoryRecord } from '../store/repositories';
 import type { AccountOwner } from './account-owner';
 import type { RepositoryAccess } from './repository-access';
-import { isoTime } from '../iso-time';
+import { githubTime } from '../iso-time';
 
 export function repositoryVisibility(r: RepositoryRecord): RepositoryVisibility {
   return r.settings.internal ? 'internal' : r.private ? 'private' : 'public';
@@ -107,9 +107,9 @@ export function repositoryJson(ctx: ProviderContext, r: RepositoryRecord, owner:
     size: 0,
     archived: false,
     disabled: false,
-    created_at: isoTime(r.createdAt),
-    updated_at: isoTime(r.updatedAt),
-    pushed_at: isoTime(r.pushedAt ?? r.createdAt),
+    created_at: githubTime(r.createdAt),
+    updated_at: githubTime(r.updatedAt),
+    pushed_at: githubTime(r.pushedAt ?? r.createdAt),
   };
   // Added after the literal, which keeps one shape (no spreads: lists carry one of these per item).
   if (owner.type === 'Organization') out.organization = orgAsOwnerJson(ctx, owner.org);

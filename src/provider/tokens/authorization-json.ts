@@ -5,7 +5,7 @@ import { apiBase, ProviderContext } from '../context';
 import { simpleUserJson } from '../orgs/account-json';
 import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
-import { isoTime, isoTimeOrNull } from '../iso-time';
+import { githubTime, githubTimeOrNull } from '../iso-time';
 
 const PERSONAL_CLIENT_ID = '00000000000000000000';
 
@@ -24,10 +24,10 @@ export function authorizationJson(ctx: ProviderContext, t: TokenRecord, user: Us
     },
     note: t.note,
     note_url: t.noteUrl,
-    created_at: isoTime(t.createdAt),
-    updated_at: isoTime(t.updatedAt),
+    created_at: githubTime(t.createdAt),
+    updated_at: githubTime(t.updatedAt),
     fingerprint: t.fingerprint,
-    expires_at: isoTimeOrNull(t.expiresAt),
+    expires_at: githubTimeOrNull(t.expiresAt),
     user: simpleUserJson(ctx, user),
   };
 }

@@ -6,7 +6,7 @@ import type { ProviderContext } from '../context';
 import { orgAsOwnerJson, organizationProfileJson, simpleUserJson } from '../orgs/account-json';
 import type { AccountOwner } from '../repos/account-owner';
 import { userProfileJson } from './user-json';
-import { isoTime } from '../iso-time';
+import { githubTime } from '../iso-time';
 
 export function publicAccountJson(ctx: ProviderContext, account: AccountOwner, counts: { publicRepos: number }): PublicAccountJson {
   const common = { public_repos: counts.publicRepos, public_gists: 0, followers: 0, following: 0 };
@@ -17,8 +17,8 @@ export function publicAccountJson(ctx: ProviderContext, account: AccountOwner, c
       ...userProfileJson(u),
       email: null,
       ...common,
-      created_at: isoTime(u.createdAt),
-      updated_at: isoTime(u.updatedAt),
+      created_at: githubTime(u.createdAt),
+      updated_at: githubTime(u.updatedAt),
     };
   }
   const o = account.org;
@@ -30,7 +30,7 @@ export function publicAccountJson(ctx: ProviderContext, account: AccountOwner, c
     bio: o.description,
     hireable: null,
     ...common,
-    created_at: isoTime(o.createdAt),
-    updated_at: isoTime(o.updatedAt),
+    created_at: githubTime(o.createdAt),
+    updated_at: githubTime(o.updatedAt),
   };
 }

@@ -6,7 +6,7 @@ import { simpleUserJson } from '../orgs/account-json';
 import { repositoryCountsOf } from '../repos/repository-counts';
 import type { RepositoryCounts } from '../store/repositories';
 import type { UserRecord } from '../store/users';
-import { isoTime } from '../iso-time';
+import { githubTime } from '../iso-time';
 
 /** `showEmail`: the caller may read the user's email address (users/email-access.ts); null otherwise. */
 export function userJson(ctx: ProviderContext, u: UserRecord, repos: RepositoryCounts, showEmail = true): UserJson {
@@ -18,8 +18,8 @@ export function userJson(ctx: ProviderContext, u: UserRecord, repos: RepositoryC
     public_gists: 0,
     followers: 0,
     following: 0,
-    created_at: isoTime(u.createdAt),
-    updated_at: isoTime(u.updatedAt),
+    created_at: githubTime(u.createdAt),
+    updated_at: githubTime(u.updatedAt),
     private_gists: 0,
     total_private_repos: repos.private,
     owned_private_repos: repos.private,
