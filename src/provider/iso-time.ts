@@ -1,8 +1,9 @@
 // The ISO 8601 text of a time exactly as Date.prototype.toISOString writes it
-// (`2026-12-04T15:47:49.123Z`): every timestamp of every JSON answer and of every SQLite row goes
-// through here. A page of tokens or repositories carries dozens of timestamps, and V8's
-// toISOString is several times slower than this arithmetic (bench/iso-time prints both). Times
-// outside 1970–9999 (none the provider makes) and invalid dates are left to toISOString.
+// (`2026-12-04T15:47:49.123Z`): every timestamp of every JSON answer (githubTime, below, cuts it
+// to the second for GitHub's shapes) and of every SQLite row goes through here. A page of tokens
+// or repositories carries dozens of timestamps, and V8's toISOString is several times slower than
+// this arithmetic (bench/iso-time prints both). Times outside 1970–9999 (none the provider makes)
+// and invalid dates are left to toISOString.
 const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 const DAY_MS = 86_400_000;
