@@ -26,6 +26,8 @@ export interface RateLimitSettings {
 interface ProviderSettings {
   signup: 'open' | 'closed';
   rateLimit: RateLimitSettings;
+  /** The largest pack one push may send, in bytes (git's receive.maxInputSize). GitHub: 2 GiB. */
+  maxPushBytes: number;
 }
 
 export interface ProviderContext {

@@ -10,6 +10,7 @@ import { ORGANIZATION_GUARDS } from './authz/organization-guards';
 import { Clock, HOUR, MINUTE, systemClock } from './clock';
 import type { ProviderContext, RateLimitSettings } from './context';
 import { DEFAULT_RATE_LIMITS } from './http/api-rate-limit';
+import { DEFAULT_MAX_PUSH_BYTES } from './git/push-limit';
 import { RateLimiter } from './http/rate-limit';
 import { RateLimitReservations } from './http/rate-limit-reservations';
 import { Logger, redactingLogger } from './logger';
@@ -32,6 +33,7 @@ export function createProviderContext(
     reposDir?: string;
     passwords?: PasswordHasher;
     rateLimit?: Partial<RateLimitSettings>;
+    maxPushBytes?: number;
   } = {},
 ): ProviderContext {
   const clock = opts.clock ?? systemClock;
@@ -46,6 +48,7 @@ export function createProviderContext(
         authenticated: opts.rateLimit?.authenticated ?? DEFAULT_RATE_LIMITS.authenticated,
         anonymous: opts.rateLimit?.anonymous ?? DEFAULT_RATE_LIMITS.anonymous,
       },
+      maxPushBytes: opts.maxPushBytes ?? DEFAULT_MAX_PUSH_BYTES,
     },
     dataDir: opts.dataDir ?? '',
     reposDir: opts.reposDir ?? '',

@@ -77,6 +77,8 @@ export interface ProviderOptions {
    * credentials. Default GitHub's: 5,000 and 60.
    */
   rateLimit?: Partial<RateLimitSettings>;
+  /** The largest pack one push may send, in bytes. Default GitHub's 2 GiB. */
+  maxPushBytes?: number;
   clock?: Clock;
   log?: (level: LogLevel, message: string) => void;
   /** How often the unused-token sweeper runs. Default one hour. */
@@ -134,6 +136,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   for (const [name, value] of Object.entries(opts.rateLimit ?? {})) {
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) throw new Error(`rateLimit.${name} must be a positive integer`);
   }
+  if (opts.maxPushBytes !== undefined && (!Number.isSafeInteger(opts.maxPushBytes) || opts.maxPushBytes < 1)) throw new Error('maxPushBytes must be a positive integer');
   if (tlsMode === 'off' && !isLoopbackHost(host)) {
     throw new Error(`refusing to serve without TLS on ${host}: --tls off is only allowed on a loopback address`);
   }
@@ -170,7 +173,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
         listenCheckIntervalMs: opts.listenCheckIntervalMs,
       })
     : await openSqliteStore(dataDir, opts.dataKey);
-  const ctx = createProviderContext(store, { clock, log: opts.log, signup, dataDir, rateLimit: opts.rateLimit, ...(reposDir ? { reposDir } : {}), ...(opts.passwords ? { passwords: opts.passwords } : {}) });
+  const ctx = createProviderContext(store, { clock, log: opts.log, signup, dataDir, rateLimit: opts.rateLimit, maxPushBytes: opts.maxPushBytes, ...(reposDir ? { reposDir } : {}), ...(opts.passwords ? { passwords: opts.passwords } : {}) });
 
   let app: FastifyInstance;
   try {

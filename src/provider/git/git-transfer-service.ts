@@ -20,6 +20,7 @@ import { GitRefusal, gitRefusalMessage, GitRefusalFacts } from './git-refusal-me
 import type { GitService, GitSmartHttpRequest } from './git-service';
 import type { GitHttpBackendOptions, GitHttpBackendResult } from './http-backend';
 import { adoptPushedDefaultBranch } from './pushed-default-branch';
+import { pushLimitEnv } from './push-limit';
 
 /** Audit event names for git use (GitHub's). */
 const GIT_AUDIT_ACTIONS = { clone: 'git.clone', push: 'git.push' } as const;
@@ -34,7 +35,7 @@ interface GitExchange {
 }
 
 /** Streams the exchange through git http-backend (the route's raw request and response); never rejects. */
-type GitBackendStream = (options: Pick<GitHttpBackendOptions, 'projectRoot' | 'pathInfo' | 'request' | 'remoteUser' | 'remoteAddr' | 'beforeEnd'>) => Promise<GitHttpBackendResult>;
+type GitBackendStream = (options: Pick<GitHttpBackendOptions, 'projectRoot' | 'pathInfo' | 'request' | 'remoteUser' | 'remoteAddr' | 'env' | 'beforeEnd'>) => Promise<GitHttpBackendResult>;
 
 /** An RPC must say what it carries; refused here rather than by git http-backend, whose answer would be bare text. */
 export function rpcContentTypeProblem(request: GitSmartHttpRequest, contentType: string | undefined): HttpError | undefined {
@@ -127,7 +128,8 @@ export async function serveGitExchange(ctx: ProviderContext, caller: AnyCaller, 
       ctx.log('error', `git ${request.service} on ${rec.fullName}: default branch: ${(err as Error)?.stack ?? String(err)}`);
     });
   };
-  const result = await stream({ projectRoot: root, pathInfo, request, remoteUser: caller.principal?.user.login, remoteAddr: caller.ip, beforeEnd });
+  const env = request.service === 'receive-pack' ? pushLimitEnv(ctx.settings.maxPushBytes) : undefined;
+  const result = await stream({ projectRoot: root, pathInfo, request, remoteUser: caller.principal?.user.login, remoteAddr: caller.ip, env, beforeEnd });
   // The answer has gone out: from here on, failures are only logged.
   try {
     if (backendFailed(result)) {
