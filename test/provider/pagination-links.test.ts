@@ -110,6 +110,25 @@ describe('Link header: first, prev, next and last as on GitHub', function () {
     assert.deepEqual(await read(`&direction=asc&owner=${dev.user.login}`), tokenIds);
   });
 
+  it('per_page above 100 reads pages of 100, as GitHub caps it, instead of refusing the request', async () => {
+    const s = await newSession(t);
+    for (let i = 0; i < 2; i++) await createClassicToken(t, s, { scopes: [] });
+    for (const perPage of ['100', '101', '1000', '999999999']) {
+      const first = await t.api.get(`/user/personal-access-tokens?per_page=${perPage}`, { token: s.token });
+      assert.equal(first.status, 200, `per_page=${perPage}: ${first.text}`);
+      assert.equal(first.json.length, 3, `per_page=${perPage}`);
+      const past = await t.api.get(`/user/personal-access-tokens?per_page=${perPage}&page=2`, { token: s.token });
+      assert.equal(past.status, 200, `per_page=${perPage} page 2: ${past.text}`);
+      assert.deepEqual(past.json, []);
+      const prev = /<([^>]+)>; rel="prev"/.exec(past.headers.get('link') ?? '');
+      assert.ok(prev, `per_page=${perPage} page 2: ${past.headers.get('link')}`);
+      assert.equal(new URL(prev[1]).searchParams.get('per_page'), '100', 'the links read pages of 100');
+    }
+    const tooLong = await t.api.get('/user/personal-access-tokens?per_page=1000000000', { token: s.token });
+    assert.equal(tooLong.status, 422, tooLong.text);
+    assert.equal(tooLong.json.errors[0].field, 'per_page');
+  });
+
   it('octokit.paginate reads an exactly full list once, without asking past its last page', async () => {
     const s = await newSession(t);
     for (let i = 0; i < 3; i++) await createClassicToken(t, s, { scopes: [] });

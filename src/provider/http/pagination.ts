@@ -1,8 +1,9 @@
-// GitHub-style pagination: `per_page` (1–100, default 30) and `page` (from 1), with a Link header.
+// GitHub-style pagination: `per_page` (1–100, default 30; more reads 100, as GitHub caps it) and
+// `page` (from 1), with a Link header.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const paginationQuerySchema = {
-  per_page: { type: 'string', pattern: '^[0-9]{1,3}$', maxLength: 3 },
+  per_page: { type: 'string', pattern: '^[0-9]{1,9}$', maxLength: 9 },
   page: { type: 'string', pattern: '^[0-9]{1,6}$', maxLength: 6 },
 } as const;
 
