@@ -44,6 +44,27 @@ describe('documented list parameters', function () {
     assert.equal(bad.json.errors[0].field, 'since');
   });
 
+  it("repos.listForOrg: newest first by default (GitHub's sort=created), other sorts on request; type=internal lists the internal ones", async () => {
+    const o = await createOrg(t, owner);
+    for (const name of ['b', 'a', 'c']) {
+      await createRepo(t, owner, o, name, false);
+      t.clock.advance(60_000);
+    }
+    await octokit.rest.repos.createInOrg({ org: o, name: 'd', visibility: 'internal' as 'private' });
+    const names = async (params: Omit<Parameters<Octokit['rest']['repos']['listForOrg']>[0] & object, 'org'>) =>
+      (await octokit.rest.repos.listForOrg({ org: o, ...params })).data.map((r) => r.name);
+    assert.deepEqual(await names({}), ['d', 'c', 'a', 'b']);
+    assert.deepEqual(await names({ direction: 'asc' }), ['b', 'a', 'c', 'd']);
+    assert.deepEqual(await names({ sort: 'full_name' }), ['a', 'b', 'c', 'd']);
+    assert.deepEqual(await names({ type: 'internal' }), ['d']);
+    assert.deepEqual(await names({ type: 'public' }), ['c', 'a', 'b']);
+    assert.deepEqual(
+      (await octokit.paginate(octokit.rest.repos.listForOrg, { org: o, per_page: 1 })).map((r) => r.name),
+      ['d', 'c', 'a', 'b'],
+      'paged newest first, each once',
+    );
+  });
+
   it('grants and requests: owner[] and token_id[] filter like owner and token_id', async () => {
     await setPolicy(t, org, owner, { require_approval: true });
     await createRepo(t, owner, org, uniqueName('app'), true);

@@ -128,10 +128,10 @@ describe('repositories and deploy keys', function () {
     const names = (res: { json: { full_name: string }[] }) => res.json.map((r) => r.full_name);
     assert.deepEqual(names(await t.api.get(`/orgs/${o}/repos`)), [`${o}/b-public`]);
     assert.deepEqual(names(await t.api.get(`/orgs/${o}/repos`, { token: bob.token })), [`${o}/b-public`]);
-    assert.deepEqual(names(await t.api.get(`/orgs/${o}/repos`, { token: alice.token })), [`${o}/a-private`, `${o}/b-public`]);
+    assert.deepEqual(names(await t.api.get(`/orgs/${o}/repos`, { token: alice.token })), [`${o}/b-public`, `${o}/a-private`], 'newest first');
     assert.deepEqual(names(await t.api.get(`/orgs/${o}/repos?type=private`, { token: alice.token })), [`${o}/a-private`]);
     assert.deepEqual(names(await t.api.get(`/orgs/${o}/repos?type=public`, { token: alice.token })), [`${o}/b-public`]);
-    assert.deepEqual(names(await t.api.get(`/orgs/${o}/repos?type=owner`, { token: alice.token })), [`${o}/a-private`, `${o}/b-public`]);
+    assert.deepEqual(names(await t.api.get(`/orgs/${o}/repos?type=owner&sort=full_name`, { token: alice.token })), [`${o}/a-private`, `${o}/b-public`]);
     assert.deepEqual(names(await t.api.get(`/orgs/${o}/repos?type=forks`, { token: alice.token })), []);
     assert.deepEqual(names(await t.api.get('/user/repos?type=forks', { token: alice.token })), []);
     const mineAll = names(await t.api.get('/user/repos?per_page=100', { token: alice.token }));

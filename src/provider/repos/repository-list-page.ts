@@ -25,13 +25,22 @@ export const listQuerySchema = pagedQuerySchema({
   before: { type: 'string', maxLength: 40 },
 });
 
+/**
+ * GET /orgs/{org}/repos: `type` (GitHub's, and `owner` as for the other lists; `internal` the
+ * repositories of that visibility), and the sort and page parameters.
+ */
+export const orgListQuerySchema = pagedQuerySchema({
+  type: { type: 'string', enum: ['all', 'owner', 'public', 'private', 'member', 'forks', 'sources', 'internal'] },
+  ...sortSchema,
+});
+
 /** GET /users/{username}/repos: `type` all, owner or member, and the sort and page parameters. */
 export const userListQuerySchema = pagedQuerySchema({ type: { type: 'string', enum: ['all', 'owner', 'member'] }, ...sortSchema });
 
 export interface ListQuery {
   visibility?: 'all' | 'public' | 'private';
   affiliation?: string;
-  type?: 'all' | 'owner' | 'public' | 'private' | 'member' | 'forks' | 'sources';
+  type?: 'all' | 'owner' | 'public' | 'private' | 'member' | 'forks' | 'sources' | 'internal';
   sort?: RepositorySort;
   direction?: 'asc' | 'desc';
   /** Only repositories updated at or after / strictly before (ISO 8601). */
@@ -54,18 +63,20 @@ function updatedWithin(q: ListQuery): (i: ListedRepository) => boolean {
   return (i) => (since === undefined || i.repository.updatedAt.getTime() >= since) && (before === undefined || i.repository.updatedAt.getTime() < before);
 }
 
+/** One page of `items`, sorted by `sort` (default `defaultSort`: GitHub's is `created` for an org's list, `full_name` for the others). */
 export function sendRepositoryPage(
   ctx: ProviderContext,
   request: FastifyRequest<{ Querystring: ListQuery }>,
   reply: FastifyReply,
   items: ListedRepository[],
   ssoSkipped: number[],
+  defaultSort: RepositorySort = 'full_name',
 ): RepositoryJson[] {
   const sso = partialResultsHeader(ssoSkipped);
   if (sso) reply.header(SSO_HEADER, sso);
   const q = request.query;
   const page = pageOf(q);
-  const listed = sortRepositories(items.filter(updatedWithin(q)), q.sort ?? 'full_name', q.direction);
+  const listed = sortRepositories(items.filter(updatedWithin(q)), q.sort ?? defaultSort, q.direction);
   const slice = listed.slice(page.offset, page.offset + page.limit);
   setLinkHeader(request, reply, page, listed.length, ctx.origin);
   return slice.map((i) => repositoryJson(ctx, i.repository, i.owner, request.principal ? i.access : undefined));

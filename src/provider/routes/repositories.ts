@@ -14,7 +14,7 @@ import { AccountOwner } from '../repos/account-owner';
 import { branchJson } from '../repos/branch-json';
 import { listBranches, readBranch } from '../repos/branches';
 import { listableRepositories } from '../repos/repository-listing';
-import { ListQuery, listQuerySchema, sendRepositoryPage } from '../repos/repository-list-page';
+import { ListQuery, listQuerySchema, orgListQuerySchema, sendRepositoryPage } from '../repos/repository-list-page';
 import { repositoriesRoot } from '../repos/repositories-root';
 import { repositoryJson } from '../repos/repository-json';
 import { repositorySettingsSchema } from '../repos/repository-settings-input';
@@ -229,19 +229,18 @@ export function registerRepositoryRoutes(app: FastifyInstance, ctx: ProviderCont
     `${API}/orgs/:org/repos`,
     {
       config: { auth: LIST_ORG_REPOSITORIES },
-      schema: { querystring: listQuerySchema },
+      schema: { querystring: orgListQuerySchema },
     },
     async (request, reply) => {
       const { org } = organizationOf(request);
       const q = request.query;
-      const notHere = (['visibility', 'affiliation', 'since', 'before'] as const).find((f) => q[f] !== undefined);
-      if (notHere) throw invalidField(notHere, 'is not a filter of this endpoint (use type)');
       const repos = (await ctx.store.repositories.list({ ownerType: 'Organization', ownerId: org.id })).filter(
-        // Only `public` and `private` filter here: all, owner, member and sources are every repository.
-        (r) => (q.type === 'public' ? !r.private : q.type === 'private' ? r.private : true),
+        // `public`, `private` (internal ones too: they are private) and `internal` filter here; all,
+        // owner, member and sources are every repository.
+        (r) => (q.type === 'public' ? !r.private : q.type === 'private' ? r.private : q.type === 'internal' ? r.settings.internal : true),
       );
       const { items, ssoSkipped } = await listableRepositories(ctx, request.principal, q.type === 'forks' ? [] : repos, { publicForEveryone: true });
-      return sendRepositoryPage(ctx, request, reply, items, ssoSkipped);
+      return sendRepositoryPage(ctx, request, reply, items, ssoSkipped, 'created');
     },
   );
 }
