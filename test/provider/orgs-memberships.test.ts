@@ -134,6 +134,26 @@ describe('organizations and memberships', function () {
       assert.equal(await statusOf(kit(outsider).rest.orgs.listPendingInvitations({ org })), 404);
     });
 
+    it("listPendingInvitations: GitHub's role and invitation_source filters", async () => {
+      const org = await createOrg(t, owner);
+      await kit(owner).rest.orgs.setMembershipForUser({ org, username: invitee.user.login, role: 'admin' });
+      await kit(owner).rest.orgs.setMembershipForUser({ org, username: outsider.user.login, role: 'member' });
+      const logins = async (params: Omit<Parameters<ReturnType<typeof kit>['rest']['orgs']['listPendingInvitations']>[0] & object, 'org'>) =>
+        (await kit(owner).rest.orgs.listPendingInvitations({ org, ...params })).data.map((i) => i.login).sort();
+      const both = [invitee.user.login, outsider.user.login].sort();
+      assert.deepEqual(await logins({}), both);
+      assert.deepEqual(await logins({ role: 'all', invitation_source: 'all' }), both);
+      assert.deepEqual(await logins({ role: 'admin' }), [invitee.user.login]);
+      assert.deepEqual(await logins({ role: 'direct_member' }), [outsider.user.login]);
+      assert.deepEqual(await logins({ role: 'billing_manager' }), [], 'Tessera has no billing managers');
+      assert.deepEqual(await logins({ role: 'hiring_manager' }), []);
+      assert.deepEqual(await logins({ invitation_source: 'member' }), both, 'every invitation is an owner\'s');
+      assert.deepEqual(await logins({ invitation_source: 'scim' }), [], 'none comes from SCIM');
+      const bad = await t.api.get(`/orgs/${org}/invitations?role=boss`, { token: owner.token });
+      assert.equal(bad.status, 422, bad.text);
+      assert.equal(bad.json.errors[0].field, 'role');
+    });
+
     it('roles: promote to admin (owner), the last owner cannot be demoted or removed', async () => {
       const org = await createOrg(t, owner);
       const u = await newSession(t);

@@ -35,13 +35,26 @@ export async function ownMembership(ctx: ProviderContext, principal: Principal, 
   return { membership, org };
 }
 
-/** One page of the org's pending invitations, with who was invited and by whom, and how many there are. */
+/** GET /orgs/{org}/invitations' filters, as GitHub names them. */
+export interface InvitationFilters {
+  role?: 'all' | 'admin' | 'direct_member' | 'billing_manager' | 'hiring_manager';
+  invitation_source?: 'all' | 'member' | 'scim';
+}
+
+/**
+ * One page of the org's pending invitations (of one role, if given), with who was invited and by
+ * whom, and how many there are. Every invitation is a member's (an owner's) to an owner
+ * (`admin`) or a member (`direct_member`): none is a billing or hiring manager's, none SCIM's.
+ */
 export async function pendingInvitations(
   ctx: ProviderContext,
   org: OrganizationRecord,
+  filters: InvitationFilters,
   page: Page,
 ): Promise<{ items: Array<{ membership: MembershipRecord; user: UserRecord; inviter: UserRecord | undefined }>; total: number }> {
-  const query = { orgId: org.id, state: 'pending' as const };
+  if (filters.role === 'billing_manager' || filters.role === 'hiring_manager' || filters.invitation_source === 'scim') return { items: [], total: 0 };
+  const role: OrgRole | undefined = filters.role === 'admin' ? 'owner' : filters.role === 'direct_member' ? 'member' : undefined;
+  const query = { orgId: org.id, state: 'pending' as const, role };
   const { items: pending, total } = await listPage(page, (window) => ctx.store.memberships.list({ ...query, ...window }), () => ctx.store.memberships.count(query));
   const items = [];
   for (const membership of pending) {

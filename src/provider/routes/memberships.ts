@@ -9,7 +9,7 @@ import { ORG_ADMIN_WRITE } from '../authz/requirement';
 import type { ProviderContext } from '../context';
 import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
 import { ApiOrgRole, invitationJson, membershipJson, storeRole } from '../orgs/membership-json';
-import { orgMembership, ownMembership, ownMemberships, pendingInvitations } from '../orgs/membership-listing';
+import { InvitationFilters, orgMembership, ownMembership, ownMemberships, pendingInvitations } from '../orgs/membership-listing';
 import { acceptInvitation, removeMembership, setMembership } from '../orgs/membership-service';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
 
@@ -61,16 +61,21 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
     },
   );
 
-  app.get<{ Params: { org: string }; Querystring: { per_page?: string; page?: string } }>(
+  app.get<{ Params: { org: string }; Querystring: InvitationFilters & { per_page?: string; page?: string } }>(
     `${API}/orgs/:org/invitations`,
     {
       config: { auth: { classicScopes: MEMBERS_ADMIN_SCOPES, permission: MEMBERS_READ, accountToken: true, resource: organizationResolver('owner') } },
-      schema: { querystring: pagedQuerySchema() },
+      schema: {
+        querystring: pagedQuerySchema({
+          role: { type: 'string', enum: ['all', 'admin', 'direct_member', 'billing_manager', 'hiring_manager'] },
+          invitation_source: { type: 'string', enum: ['all', 'member', 'scim'] },
+        }),
+      },
     },
     async (request, reply) => {
       const { org } = organizationOf(request);
       const page = pageOf(request.query);
-      const { items, total } = await pendingInvitations(ctx, org, page);
+      const { items, total } = await pendingInvitations(ctx, org, request.query, page);
       setLinkHeader(request, reply, page, total, ctx.origin);
       return items.map(({ membership, user, inviter }) => invitationJson(ctx, membership, org, user, inviter));
     },
