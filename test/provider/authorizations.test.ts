@@ -113,6 +113,37 @@ describe('2013 OAuth Authorizations API', () => {
     assert.notEqual(otherMachine.json.id, first.json.id);
   });
 
+  it("GET /authorizations?client_id= lists one client's authorizations (00000000000000000000: those made without one), paged", async () => {
+    const u = await createUser(t);
+    const auth = { basic: { login: u.login, password: u.password } };
+    const madeBy = async (path: string, body: object) => {
+      const res = await t.api.call(path === '/authorizations' ? 'POST' : 'PUT', path, { ...auth, body });
+      assert.equal(res.status, 201, res.text);
+      return res.json.id as number;
+    };
+    const a1 = await madeBy('/authorizations/clients/client-a/one', { scopes: ['repo'] });
+    const a2 = await madeBy('/authorizations/clients/client-a/two', { scopes: ['repo'] });
+    const b = await madeBy('/authorizations/clients/client-b', { scopes: ['repo'] });
+    const own = await madeBy('/authorizations', { note: 'no client' });
+    const ids = async (query: string) => {
+      const res = await t.api.get(`/authorizations${query}`, auth);
+      assert.equal(res.status, 200, res.text);
+      return res.json.map((x: { id: number }) => x.id).sort((x: number, y: number) => x - y);
+    };
+    assert.deepEqual(await ids('?client_id=client-a'), [a1, a2]);
+    assert.deepEqual(await ids('?client_id=client-b'), [b]);
+    assert.deepEqual(await ids('?client_id=nobody'), []);
+    assert.deepEqual(await ids('?client_id=00000000000000000000'), [own]);
+    assert.deepEqual(await ids(''), [a1, a2, b, own]);
+    const page2 = await t.api.get('/authorizations?client_id=client-a&per_page=1&page=2', auth);
+    assert.equal(page2.json.length, 1);
+    assert.match(page2.headers.get('link') ?? '', /client_id=client-a&per_page=1&page=1>; rel="prev"/, 'a link keeps the filter; the page counts its matches only');
+    assert.doesNotMatch(page2.headers.get('link') ?? '', /rel="next"/);
+    const bad = await t.api.get('/authorizations?client_id=%20', auth);
+    assert.equal(bad.status, 422, bad.text);
+    assert.equal(bad.json.errors[0].field, 'client_id');
+  });
+
   it('is Basic-only: a token gets 401 naming Basic Auth; no credentials 401; another user’s id 404', async () => {
     const created = await t.api.post('/authorizations', { ...(await basic()), body: { note: 'mine', scopes: ['admin:token'] } });
     const withToken = await t.api.get('/authorizations', { token: created.json.token });

@@ -68,13 +68,13 @@ export function registerAuthorizationRoutes(app: FastifyInstance, ctx: ProviderC
     },
   );
 
-  app.get<{ Querystring: { per_page?: string; page?: string } }>(
+  app.get<{ Querystring: { client_id?: string; per_page?: string; page?: string } }>(
     `${API}/authorizations`,
-    { config: { auth: BASIC }, schema: { querystring: pagedQuerySchema() } },
+    { config: { auth: BASIC }, schema: { querystring: pagedQuerySchema({ client_id: clientIdSchema }) } },
     async (request, reply) => {
       const principal = principalOf(request);
       const page = pageOf(request.query);
-      const { tokens, total } = await listAuthorizations(ctx, principal, page);
+      const { tokens, total } = await listAuthorizations(ctx, principal, request.query.client_id, page);
       setLinkHeader(request, reply, page, total, ctx.origin);
       return tokens.map((t) => authorizationJson(ctx, t, principal.user));
     },

@@ -7,7 +7,8 @@ import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
 import { githubTime, githubTimeOrNull } from '../iso-time';
 
-const PERSONAL_CLIENT_ID = '00000000000000000000';
+/** `app.client_id` of an authorization made without a client (GitHub's own "GitHub API" app id). */
+export const PERSONAL_CLIENT_ID = '00000000000000000000';
 
 export function authorizationJson(ctx: ProviderContext, t: TokenRecord, user: UserRecord, secret?: string): AuthorizationJson {
   return {

@@ -13,6 +13,7 @@ import { invalidField, notFound, validationFailed } from '../http/errors';
 import { listPage, type Page } from '../http/pagination';
 import type { TokenRecord } from '../store/tokens';
 import { withTransaction } from '../transaction';
+import { PERSONAL_CLIENT_ID } from './authorization-json';
 import { validateScopes } from './scope-input';
 import { MintedToken, mintToken } from './token-service';
 
@@ -103,8 +104,13 @@ export function getOrCreateAuthorization(
   });
 }
 
-export async function listAuthorizations(ctx: ProviderContext, principal: Principal, page: Page): Promise<{ tokens: TokenRecord[]; total: number }> {
-  const query = listQuery(principal.user.id);
+/**
+ * One page of the caller's authorizations and how many there are; with `clientId`, only those whose
+ * `app.client_id` it is (PERSONAL_CLIENT_ID: those made without a client).
+ */
+export async function listAuthorizations(ctx: ProviderContext, principal: Principal, clientId: string | undefined, page: Page): Promise<{ tokens: TokenRecord[]; total: number }> {
+  const client = clientId === undefined ? {} : { clientId: clientId === PERSONAL_CLIENT_ID ? null : clientId };
+  const query = { ...listQuery(principal.user.id), ...client };
   const { items, total } = await listPage(page, (window) => ctx.store.tokens.list({ ...query, ...window }), () => ctx.store.tokens.count(query));
   return { tokens: items, total };
 }
