@@ -5,7 +5,8 @@ import * as assert from 'node:assert/strict';
 import { createUser } from '../builders/users';
 import { uniqueName } from '../builders/unique-name';
 import { newSession, type Session } from '../builders/sessions';
-import { createOrg } from '../builders/orgs';
+import { addMember, createOrg } from '../builders/orgs';
+import { enableTwoFactor } from '../builders/two-factor';
 import { createRepo } from '../builders/repos';
 import { octokitFor, statusOf } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
@@ -152,6 +153,27 @@ describe('organizations and memberships', function () {
       const bad = await t.api.get(`/orgs/${org}/invitations?role=boss`, { token: owner.token });
       assert.equal(bad.status, 422, bad.text);
       assert.equal(bad.json.errors[0].field, 'role');
+    });
+
+    it("listMembers: GitHub's filter=2fa_disabled lists members without two-factor authentication, for owners only", async () => {
+      const org = await createOrg(t, owner);
+      const [secured, plain] = [await newSession(t), await newSession(t)];
+      await enableTwoFactor(t, secured.user);
+      for (const m of [secured, plain]) await addMember(t, org, owner, m);
+      const logins = async (params: Omit<Parameters<ReturnType<typeof kit>['rest']['orgs']['listMembers']>[0] & object, 'org'>) =>
+        (await kit(owner).rest.orgs.listMembers({ org, ...params })).data.map((u) => u.login).sort();
+      assert.deepEqual(await logins({}), [owner.user.login, secured.user.login, plain.user.login].sort());
+      assert.deepEqual(await logins({ filter: 'all' }), [owner.user.login, secured.user.login, plain.user.login].sort());
+      assert.deepEqual(await logins({ filter: '2fa_disabled' }), [owner.user.login, plain.user.login].sort());
+      assert.deepEqual(await logins({ filter: '2fa_disabled', role: 'member' }), [plain.user.login]);
+      assert.deepEqual(await logins({ filter: '2fa_insecure' }), [], 'Tessera has no insecure second factor (SMS)');
+      const paged = await kit(owner).paginate(kit(owner).rest.orgs.listMembers, { org, filter: '2fa_disabled', per_page: 1 });
+      assert.deepEqual(paged.map((u) => u.login).sort(), [owner.user.login, plain.user.login].sort(), 'paged through the matches, each once');
+      for (const filter of ['2fa_disabled', '2fa_insecure']) {
+        const asMember = await t.api.get(`/orgs/${org}/members?filter=${filter}`, { token: plain.token });
+        assert.equal(asMember.status, 422, asMember.text);
+        assert.equal(asMember.json.errors[0].field, 'filter');
+      }
     });
 
     it('roles: promote to admin (owner), the last owner cannot be demoted or removed', async () => {

@@ -73,9 +73,24 @@ export async function orgMembership(ctx: ProviderContext, org: OrganizationRecor
   return { membership, user };
 }
 
-/** One page of the org's active members (of one role, if given) and how many there are. */
-export async function activeMembers(ctx: ProviderContext, org: OrganizationRecord, role: OrgRole | undefined, page: Page): Promise<{ users: UserRecord[]; total: number }> {
+/** GitHub's `filter` of an org's member list: `2fa_disabled` members without two-factor authentication, `2fa_insecure` those with an insecure method (SMS: Tessera has none). */
+export type MemberFilter = 'all' | '2fa_disabled' | '2fa_insecure';
+
+/** One page of the org's active members (of one role, if given; passing `filter`) and how many there are. */
+export async function activeMembers(
+  ctx: ProviderContext,
+  org: OrganizationRecord,
+  role: OrgRole | undefined,
+  filter: MemberFilter,
+  page: Page,
+): Promise<{ users: UserRecord[]; total: number }> {
   const query = { orgId: org.id, state: 'active' as const, role };
+  if (filter === '2fa_insecure') return { users: [], total: 0 };
+  if (filter === '2fa_disabled') {
+    const all = await Promise.all((await ctx.store.memberships.list(query)).map((m) => ctx.store.users.byId(m.userId)));
+    const without = all.filter((u): u is UserRecord => !!u && !u.twoFactorEnabled);
+    return { users: without.slice(page.offset, page.offset + page.limit), total: without.length };
+  }
   const { items: members, total } = await listPage(page, (window) => ctx.store.memberships.list({ ...query, ...window }), () => ctx.store.memberships.count(query));
   const users = await Promise.all(members.map((m) => ctx.store.users.byId(m.userId)));
   return { users: users.filter((u): u is UserRecord => !!u), total };

@@ -6,11 +6,12 @@ import { principalOf } from '../authz/authorize';
 import { callerOf } from '../authz/caller';
 import { partialResultsHeader, SSO_HEADER } from '../authz/token-access';
 import type { ProviderContext } from '../context';
+import { invalidField } from '../http/errors';
 import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
 import { organizationJson, organizationSimpleJson, organizationWithCountsJson, simpleUserJson } from '../orgs/account-json';
 import { organizationProfileSchema } from '../orgs/org-profile-input';
 import { organizationOf, organizationResolver } from '../orgs/org-resource';
-import { activeMembers, requireActiveMember } from '../orgs/membership-listing';
+import { activeMembers, MemberFilter, requireActiveMember } from '../orgs/membership-listing';
 import { createOrganization, updateOrganization } from '../orgs/organization-service';
 import { userOrganizations } from '../orgs/organization-listing';
 import { organizationReader } from '../orgs/organization-reader';
@@ -85,7 +86,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
     },
   );
 
-  app.get<{ Params: { org: string }; Querystring: { role?: 'all' | 'admin' | 'member'; per_page?: string; page?: string } }>(
+  app.get<{ Params: { org: string }; Querystring: { role?: 'all' | 'admin' | 'member'; filter?: MemberFilter; per_page?: string; page?: string } }>(
     `${API}/orgs/:org/members`,
     {
       config: {
@@ -97,14 +98,17 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ProviderCo
         },
       },
       schema: {
-        querystring: pagedQuerySchema({ role: { type: 'string', enum: ['all', 'admin', 'member'] }, filter: { type: 'string', enum: ['all'] } }),
+        querystring: pagedQuerySchema({ role: { type: 'string', enum: ['all', 'admin', 'member'] }, filter: { type: 'string', enum: ['all', '2fa_disabled', '2fa_insecure'] } }),
       },
     },
     async (request, reply) => {
-      const { org } = organizationOf(request);
+      const { org, role: callerRole } = organizationOf(request);
+      const filter = request.query.filter ?? 'all';
+      // Who has two-factor authentication is the owners' to know (as on GitHub).
+      if (filter !== 'all' && callerRole !== 'owner') throw invalidField('filter', 'is for organization owners only');
       const page = pageOf(request.query);
       const role = request.query.role === 'admin' ? 'owner' : request.query.role === 'member' ? 'member' : undefined;
-      const { users, total } = await activeMembers(ctx, org, role, page);
+      const { users, total } = await activeMembers(ctx, org, role, filter, page);
       setLinkHeader(request, reply, page, total, ctx.origin);
       return users.map((u) => simpleUserJson(ctx, u));
     },
