@@ -4,107 +4,22 @@
 // successes, 401, 403, 404, 422 — and every body is validated against the operation's schema for
 // that status (errors GitHub leaves undocumented against its basic-error / validation-error). The
 // route table decides what must be covered: a route GitHub documents that no request here reached
-// fails the last test, and so does a route GitHub does not document unless it is listed below as
-// Tessera's own.
+// fails the last test, and so does a query parameter GitHub documents for it that no request sent,
+// and a route GitHub does not document unless helpers/ghes-route-sets.ts lists it as Tessera's own.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { repositoryPath } from '../../src/provider/git/bare-repos';
 import { repositoriesRoot } from '../../src/provider/repos/repositories-root';
+import type { CallOptions } from '../builders/api-client';
+import { auditCursorOf } from '../builders/audit-cursor';
 import { newSession, type Session } from '../builders/sessions';
 import { createClassicToken, createFineGrainedToken } from '../builders/tokens';
 import { addMember, orgWithMember, setPolicy } from '../builders/orgs';
 import { sshPublicKey } from '../builders/ssh-keys';
 import { providerRoutes, ValidatedApi } from './helpers/ghes-answers';
+import { ANONYMOUS, GHEC_ONLY, NEVER_SUCCEED, TESSERA_ONLY } from './helpers/ghes-route-sets';
 import { GHES_VERSION, OpenApiDescription } from './helpers/ghes-schema';
 import { InProcessProvider, startInProcessProvider } from './helpers/in-process-provider';
-
-/** Routes GHES 3.19 does not document and GitHub Enterprise Cloud does: validated against GHEC's description. */
-const GHEC_ONLY = new Set([
-  'POST /credentials/revoke',
-  'GET /orgs/{org}/credential-authorizations',
-  'DELETE /orgs/{org}/credential-authorizations/{credential_id}',
-  'GET /orgs/{org}/invitations',
-]);
-
-/** Routes GitHub documents that never succeed on Tessera: adding a user's SSH key (git is HTTPS only) or GPG key (no signatures are verified). */
-const NEVER_SUCCEED = new Set(['POST /user/keys', 'POST /user/gpg_keys']);
-
-/** Routes GitHub documents that answer callers without credentials (public profiles, public repositories, discovery). */
-const ANONYMOUS = new Set([
-  'GET /',
-  'GET /meta',
-  'GET /rate_limit',
-  'GET /users/{username}',
-  'GET /users/{username}/repos',
-  'POST /credentials/revoke',
-  'GET /orgs/{org}',
-  'GET /orgs/{org}/repos',
-  'GET /repos/{owner}/{repo}',
-  'GET /repos/{owner}/{repo}/topics',
-  'GET /repos/{owner}/{repo}/branches',
-  'GET /repos/{owner}/{repo}/branches/{branch}',
-  'GET /repos/{owner}/{repo}/readme',
-]);
-
-/** Routes GitHub's REST API does not have: Tessera's own. */
-const TESSERA_ONLY = new Set([
-  // Outside the REST API: health, the error documentation, the change stream, avatars, GraphQL, git over HTTPS.
-  'GET /-/health',
-  'GET /-/events',
-  'GET /-/docs/errors',
-  'GET /avatars/u/{id}',
-  'GET /avatars/o/{id}',
-  'POST /api/graphql',
-  'GET /{owner}/{repo}/info/refs',
-  'POST /{owner}/{repo}/git-upload-pack',
-  'POST /{owner}/{repo}/git-receive-pack',
-  // OAuth's device and web flows: GitHub serves them on its web host (/login/…), outside the REST
-  // API; and Tessera's own management of OAuth apps and device authorizations.
-  'POST /login/device/code',
-  'POST /login/oauth/access_token',
-  'GET /login/device',
-  'POST /login/device',
-  'POST /login/device/confirm',
-  'GET /login/oauth/authorize',
-  'POST /login/oauth/authorize',
-  'POST /login/oauth/authorize/confirm',
-  'GET /user/oauth-apps',
-  'POST /user/oauth-apps',
-  'DELETE /user/oauth-apps/{client_id}',
-  'POST /user/device-authorizations/lookup',
-  'POST /user/device-authorizations',
-  'POST /user/device-authorizations/deny',
-  'GET /user/device-authorizations/{id}',
-  // Sign-up and organizations created by users (GHES has only the site-admin /admin/* forms).
-  'POST /users',
-  'POST /user/orgs',
-  // Two-factor set-up, sudo, the user's audit log.
-  'GET /user/two-factor',
-  'POST /user/two-factor/setup',
-  'POST /user/two-factor/enable',
-  'POST /user/two-factor/recovery-codes',
-  'POST /user/two-factor/disable',
-  'POST /user/sudo',
-  'GET /user/audit-log',
-  // Managing one's own classic and fine-grained tokens.
-  'GET /user/personal-access-tokens',
-  'POST /user/personal-access-tokens',
-  'GET /user/personal-access-tokens/{id}',
-  'PATCH /user/personal-access-tokens/{id}',
-  'POST /user/personal-access-tokens/{id}/expire',
-  'POST /user/personal-access-tokens/{id}/regenerate',
-  'DELETE /user/personal-access-tokens/{id}',
-  // Authorizing one's own token for an organization's SSO (GitHub does this in its web UI).
-  'POST /orgs/{org}/credential-authorizations',
-  // An organization's token policy and its account tokens.
-  'GET /orgs/{org}/personal-access-token-policy',
-  'PATCH /orgs/{org}/personal-access-token-policy',
-  'GET /orgs/{org}/account-tokens',
-  'POST /orgs/{org}/account-tokens',
-  'GET /orgs/{org}/account-tokens/{id}',
-  'PATCH /orgs/{org}/account-tokens/{id}',
-  'DELETE /orgs/{org}/account-tokens/{id}',
-]);
 
 describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function () {
   this.timeout(120_000);
@@ -353,6 +268,50 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     // 422s name their fields ({field, code, message}) everywhere, as GHES's validation-error does.
   });
 
+  it('every query parameter GitHub documents is answered in the list\'s shape, its pages linked with the parameter kept', async () => {
+    const me = owner.user.login;
+    await setPolicy(t, org, owner, { require_approval: true });
+    const ask = (name: string) =>
+      createFineGrainedToken(t, dev, { name, resource_owner: org, repositories: ['api'], permissions: { repository: { contents: 'read' } }, justification: name });
+    const [lint, docs] = [await ask('lint'), await ask('docs-again')];
+    const queue = await t.api.get(`/orgs/${org}/personal-access-token-requests`, { token: owner.token });
+    const docsRequest = queue.json.find((r: { token_id: number }) => r.token_id === docs.id).id;
+    assert.equal((await t.api.post(`/orgs/${org}/personal-access-token-requests/${docsRequest}`, { token: owner.token, body: { action: 'approve' } })).status, 204);
+    await t.api.put(`/orgs/${org}/memberships/${outsider.user.login}`, { token: owner.token, body: { role: 'member' } });
+    const sso = await createClassicToken(t, dev, { scopes: ['repo'] });
+    assert.equal((await t.api.post(`/orgs/${org}/credential-authorizations`, { token: dev.token, body: { token_id: sso.id } })).status, 201);
+    const basic = { login: owner.user.login, password: owner.user.password };
+    const filters = `owner=${dev.user.login}&repository=api&permission=contents&token_id=${lint.id},${docs.id}`;
+    // Tokens never used match neither last_used filter: those lists may be empty.
+    const used = 'last_used_before=2100-01-01T00:00:00Z&last_used_after=2000-01-01T00:00:00Z';
+    const table: [route: string, params: Record<string, string | number>, opts: CallOptions, mayBeEmpty?: 'may be empty'][] = [
+      ['GET /users/{username}/repos?type=all&sort=created&direction=asc', { username: me }, { token: owner.token }],
+      ['GET /authorizations?client_id=00000000000000000000', {}, { basic }],
+      ['GET /orgs/{org}/members?filter=2fa_disabled', { org }, { token: owner.token }],
+      ['GET /orgs/{org}/invitations?role=direct_member&invitation_source=member', { org }, { token: owner.token }],
+      ['GET /repos/{owner}/{repo}/topics?per_page=5&page=1', { owner: me, repo: 'tools' }, { token: owner.token }],
+      ['GET /repos/{owner}/{repo}/branches?protected=false', { owner: me, repo: 'tools' }, { token: owner.token }],
+      ['GET /user/repos?affiliation=owner,organization_member&sort=updated&direction=asc&since=2000-01-01T00:00:00Z&before=2100-01-01T00:00:00Z', {}, { token: owner.token }],
+      ['GET /user/repos?type=owner', {}, { token: owner.token }],
+      ['GET /orgs/{org}/repos?type=private&sort=pushed&direction=asc', { org }, { token: owner.token }],
+      [`GET /orgs/{org}/personal-access-token-requests?sort=created_at&direction=asc&${filters}`, { org }, { token: owner.token }],
+      [`GET /orgs/{org}/personal-access-tokens?sort=created_at&direction=asc&${filters}`, { org }, { token: owner.token }],
+      [`GET /orgs/{org}/personal-access-token-requests?${used}`, { org }, { token: owner.token }, 'may be empty'],
+      [`GET /orgs/{org}/personal-access-tokens?${used}`, { org }, { token: owner.token }, 'may be empty'],
+      ['GET /orgs/{org}/credential-authorizations?login=' + dev.user.login, { org }, { token: owner.token }],
+      ['GET /orgs/{org}/credential-authorizations?per_page=1&page=1', { org }, { token: owner.token }],
+      ['GET /orgs/{org}/audit-log?phrase=action:org.update&include=all&order=asc&per_page=5&page=1', { org }, { token: owner.token }],
+    ];
+    for (const [route, params, opts, mayBeEmpty] of table) {
+      const res = await v.call(route, params, opts, 200);
+      if (Array.isArray(res.json) && !mayBeEmpty && !/[?&](page|per_page)=/.test(route)) assert.ok(res.json.length > 0, `${route}: the fixture has something to list`);
+    }
+    const events = (await t.api.get(`/orgs/${org}/audit-log?per_page=3`, { token: owner.token })).json;
+    const cursor = auditCursorOf(events[1]._document_id);
+    await v.call(`GET /orgs/{org}/audit-log?after=${cursor}`, { org }, { token: owner.token }, 200);
+    await v.call(`GET /orgs/{org}/audit-log?before=${cursor}`, { org }, { token: owner.token }, 200);
+  });
+
   it('without credentials, every other route GitHub documents answers 401 in its error shape', async () => {
     const routes = (await providerRoutes(t.ctx)).filter((r) => v.describe(...(r.split(' ') as [string, string])));
     assert.deepEqual([...ANONYMOUS].filter((r) => !routes.includes(r)), [], 'ANONYMOUS entries that are not routes GitHub documents');
@@ -372,6 +331,11 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     assert.deepEqual([...TESSERA_ONLY].filter((r) => !routes.includes(r) || documented.includes(r)), [], 'TESSERA_ONLY entries that are not routes, or that GitHub documents');
     const paged = documented.filter((r) => { const d = v.describe(...split(r))!; return d.operation.statuses.includes(200) && d.description.headers(...split(r), 200).includes('link'); });
     assert.deepEqual(paged.filter((r) => !v.paged.has(r)), [], 'lists GitHub documents a Link header for whose pages were not read');
+    const unqueried = documented.flatMap((r) => {
+      const sent = v.queried.get(r) ?? new Set<string>();
+      return v.describe(...split(r))!.description.queryParameters(...split(r)).filter((q) => !sent.has(q)).map((q) => `${r} ?${q}`);
+    });
+    assert.deepEqual(unqueried, [], 'query parameters GitHub documents that no validated request sent');
     for (const route of documented.filter((r) => !NEVER_SUCCEED.has(r))) {
       const successes = v.describe(...split(route))!.operation.statuses.filter((s) => s >= 200 && s < 300);
       const got = [...(v.answered.get(route) ?? [])];

@@ -4,6 +4,7 @@
 // matched a page at a time. Bad values are refused with 422 naming them.
 import * as assert from 'node:assert/strict';
 import type { Octokit } from '@octokit/rest';
+import { auditCursorOf } from '../builders/audit-cursor';
 import { uniqueName } from '../builders/unique-name';
 import { newSession, type Session } from '../builders/sessions';
 import { createFineGrainedToken } from '../builders/tokens';
@@ -99,7 +100,7 @@ describe('documented list parameters', function () {
 
     // Cursors: after the first event, two at a time, oldest first, following the Link header.
     const seen: string[] = [names[0]];
-    let page = await get({ phrase: 'action:repo.create', order: 'asc', per_page: 2, after: cursorOf(created.data[0]._document_id) });
+    let page = await get({ phrase: 'action:repo.create', order: 'asc', per_page: 2, after: auditCursorOf(created.data[0]._document_id) });
     for (;;) {
       seen.push(...page.data.map(repoOf));
       const next = /<([^>]+)>; rel="next"/.exec(page.headers.link ?? '');
@@ -107,12 +108,12 @@ describe('documented list parameters', function () {
       page = await octokit.request(`GET ${new URL(next[1]).pathname.replace('/api/v3', '')}${new URL(next[1]).search}`);
     }
     assert.deepEqual(seen, names);
-    const back = await get({ phrase: 'action:repo.create', order: 'asc', before: cursorOf(created.data[3]._document_id) });
+    const back = await get({ phrase: 'action:repo.create', order: 'asc', before: auditCursorOf(created.data[3]._document_id) });
     assert.deepEqual(back.data.map(repoOf), names.slice(0, 3));
     // A `before` page is the page just before its cursor (going back one page), in the list's order.
-    const backTwo = await get({ phrase: 'action:repo.create', order: 'asc', per_page: 2, before: cursorOf(created.data[3]._document_id) });
+    const backTwo = await get({ phrase: 'action:repo.create', order: 'asc', per_page: 2, before: auditCursorOf(created.data[3]._document_id) });
     assert.deepEqual(backTwo.data.map(repoOf), names.slice(1, 3));
-    const backDesc = await get({ phrase: 'action:repo.create', per_page: 2, before: cursorOf(created.data[1]._document_id) });
+    const backDesc = await get({ phrase: 'action:repo.create', per_page: 2, before: auditCursorOf(created.data[1]._document_id) });
     assert.deepEqual(backDesc.data.map(repoOf), [names[3], names[2]]);
 
     const byActor = await get({ phrase: `actor:${owner.user.login} action:repo.create` });
@@ -138,11 +139,6 @@ describe('documented list parameters', function () {
     assert.match(res.headers.link ?? '', /rel="next"/);
   });
 });
-
-/** The cursor naming an event (what the Link header hands out). */
-function cursorOf(documentId: string): string {
-  return Buffer.from(`audit:${documentId}`, 'utf8').toString('base64url');
-}
 
 describe('the filtered approval queue', function () {
   this.timeout(60_000);

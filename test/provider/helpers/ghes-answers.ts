@@ -33,6 +33,8 @@ export class ValidatedApi {
   readonly answered = new Map<string, Set<number>>();
   /** The lists whose Link header was checked (GitHub documents one on their 200). */
   readonly paged = new Set<string>();
+  /** `METHOD /path` → the query parameters sent to it whose answer was validated. */
+  readonly queried = new Map<string, Set<string>>();
 
   /** The first of `descriptions` that has an operation decides each answer's shape. */
   constructor(
@@ -67,6 +69,7 @@ export class ValidatedApi {
     assert.equal(res.status, expected, `${route} (${path}) answered ${res.status}: ${res.text.slice(0, 500)}`);
     route = `${method} ${template}`;
     this.checkAnswer(route, res, opts);
+    this.noteQuery(route, query);
     const documented = this.describe(method, template)!;
     const headers = documented.description.headers(method, template, res.status);
     if (headers.includes('location')) checkLocation(route, res, this.t.api.apiUrl);
@@ -100,6 +103,7 @@ export class ValidatedApi {
       const res = await this.t.api.call('GET', `${path}${query !== undefined ? '&' : '?'}per_page=1&page=${page}`, opts);
       assert.equal(res.status, 200, `${route} page ${page}: ${res.text.slice(0, 300)}`);
       this.checkAnswer(route, res, opts);
+      this.noteQuery(route, 'per_page&page');
       assert.equal(res.json.length, page <= n ? 1 : 0, `${route} page ${page} of ${n}`);
       const links = linkRels(res);
       assert.deepEqual(Object.fromEntries(Object.entries(links).map(([rel, url]) => [rel, Number(url.searchParams.get('page'))])), rels, `${route} page ${page} of ${n}: ${res.headers.get('link')}`);
@@ -118,6 +122,13 @@ export class ValidatedApi {
     }
     await read(2, n >= 3 ? { prev: 1, next: 3, last: n, first: 1 } : { prev: 1, first: 1 });
     this.paged.add(route);
+  }
+
+  private noteQuery(route: string, query: string | undefined): void {
+    if (!query) return;
+    let names = this.queried.get(route);
+    if (!names) this.queried.set(route, (names = new Set()));
+    for (const name of new URLSearchParams(query).keys()) names.add(name);
   }
 
   private checkAnswer(route: string, res: ApiResponse, opts: CallOptions): void {

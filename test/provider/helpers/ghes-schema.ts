@@ -21,13 +21,18 @@ interface ResponseObject {
   content?: Record<string, { schema?: object }>;
   headers?: Record<string, unknown>;
 }
+interface Parameter {
+  name: string;
+  in: string;
+}
 interface Operation {
   operationId: string;
+  parameters?: (Parameter | Reference)[];
   responses: Record<string, ResponseObject | Reference>;
 }
 interface Description {
   paths: Record<string, Partial<Record<Method, Operation>>>;
-  components: { responses: Record<string, ResponseObject> };
+  components: { responses: Record<string, ResponseObject>; parameters: Record<string, Parameter> };
 }
 
 export interface DescribedOperation {
@@ -102,6 +107,17 @@ export class OpenApiDescription {
     let response = this.description.paths[op.path][op.method.toLowerCase() as Method]!.responses[String(status)];
     if (response && '$ref' in response) response = this.description.components.responses[response.$ref.split('/').pop()!];
     return Object.keys((response as ResponseObject | undefined)?.headers ?? {}).map((h) => h.toLowerCase());
+  }
+
+  /** The query parameters GitHub documents for `method path` (`per_page`, `sort`, …). */
+  queryParameters(method: string, path: string): string[] {
+    const op = this.operation(method, path);
+    if (!op) throw new Error(`${this.name} documents no ${method} ${path}`);
+    const parameters = this.description.paths[op.path][op.method.toLowerCase() as Method]!.parameters ?? [];
+    return parameters
+      .map((p) => ('$ref' in p ? this.description.components.parameters[p.$ref.split('/').pop()!] : p))
+      .filter((p) => p.in === 'query')
+      .map((p) => p.name);
   }
 
   /**
