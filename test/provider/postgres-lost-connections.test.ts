@@ -2,7 +2,8 @@
 // connection that LISTENs for other replicas' changes, while no new one listens yet, still lets a
 // change stream end when its token is deleted at another replica; and a repository lock whose
 // connection ended is known lost by its holder, whose operation fails busy instead of going on
-// unlocked beside the replica that took the lock meanwhile.
+// unlocked beside the replica that took the lock meanwhile. A transaction whose connection is
+// lost before its COMMIT was sent runs again; one whose COMMIT may have committed does not.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { Client } from 'pg';
@@ -20,6 +21,7 @@ import { useReplicas } from './helpers/replicas';
 import { startTestProvider, TestProvider } from './helpers/provider';
 import { until } from './helpers/request-holds';
 import { makeUser, T0 } from './store-contract/fixtures';
+import { uniqueName } from '../builders/unique-name';
 
 describe('team mode: connections the server ends', function () {
   this.timeout(60_000);
@@ -190,6 +192,10 @@ describe('team mode: connections the server ends', function () {
     return { store, logs, killer, end };
   }
 
+  /** The backend pid of the connection a transaction runs on (the store's database access is private: reached past the type). */
+  const backendOf = async (tx: unknown) =>
+    (await (tx as { db: { row(sql: string): Promise<{ pid: number }> } }).db.row('SELECT pg_backend_pid() AS pid')).pid;
+
   it("a periodic job's lock connection ended while the job runs: the loss is logged, the job finishes, and the lock is free again", async () => {
     const { store, logs, killer, end } = await storeAndKiller();
     try {
@@ -213,9 +219,7 @@ describe('team mode: connections the server ends', function () {
     try {
       const failed = await store
         .transaction(async (tx) => {
-          // The transaction's own connection (the store's database access is private: reached past the type).
-          const db = (tx as unknown as { db: { row(sql: string): Promise<{ pid: number }> } }).db;
-          await end((await db.row('SELECT pg_backend_pid() AS pid')).pid);
+          await end(await backendOf(tx)); // on every run
           return tx.users.byId(1);
         })
         .then(
@@ -228,6 +232,52 @@ describe('team mode: connections the server ends', function () {
     } finally {
       await killer.end();
       await store.close();
+    }
+  });
+
+  it('a transaction whose connection the server ends before COMMIT was sent runs again on another connection and commits once', async () => {
+    const { store, killer, end } = await storeAndKiller();
+    try {
+      const login = uniqueName('again');
+      let runs = 0;
+      const made = await store.transaction(async (tx) => {
+        runs++;
+        const user = await makeUser(tx, login); // on the first run: never committed, so no unique violation the second time
+        if (runs === 1) await end(await backendOf(tx));
+        assert.equal((await tx.users.byId(user.id))?.login, login);
+        return user;
+      });
+      assert.equal(runs, 2, 'run again once, on a live connection');
+      assert.deepEqual((await store.users.byLogin(login))?.id, made.id, 'committed once');
+    } finally {
+      await killer.end();
+      await store.close();
+    }
+  });
+
+  it('a transaction whose COMMIT reached the server but whose answer was lost is not run again: it fails busy, and what it wrote is there once', async () => {
+    const url = await pg.newDatabase();
+    const proxy = await startPostgresProxy(Number(new URL(url).port));
+    const store = await openPostgresStore(proxy.via(url), { dataKey: pg.dataKey, log: () => undefined });
+    try {
+      const login = uniqueName('committed');
+      let runs = 0;
+      const failed = await store
+        .transaction(async (tx) => {
+          runs++;
+          proxy.loseAnswerTo('COMMIT');
+          return makeUser(tx, login);
+        })
+        .then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+      assert.ok(failed && store.isBusy(failed), String(failed));
+      assert.equal(runs, 1, 'not run again: it may have committed');
+      assert.ok(await store.users.byLogin(login), 'the server committed it');
+    } finally {
+      await store.close();
+      await proxy.close();
     }
   });
 

@@ -35,10 +35,13 @@ const isLostConnection = (err: unknown) => {
   return /^(Connection terminated( unexpectedly)?|Client has encountered a connection error and is not queryable)$/.test(String(e?.message ?? ''));
 };
 
-/** Thrown when BEGIN failed on a connection that was gone: nothing ran, the transaction may start again. */
-class LostBeforeBegin extends Error {
+/**
+ * Thrown when a transaction's connection was lost before COMMIT was sent (BEGIN, a statement of
+ * `fn`, or between two): the server rolls back what it ran, so it may start again on another.
+ */
+class LostBeforeCommit extends Error {
   constructor(readonly original: unknown) {
-    super('the connection was gone before BEGIN');
+    super('the connection was lost before COMMIT');
   }
 }
 
@@ -186,7 +189,8 @@ export class PgDb {
 
   /**
    * Runs `fn` in a SERIALIZABLE transaction on one pooled client: COMMIT when it returns, ROLLBACK
-   * when it throws; run again (a fresh transaction) after a serialization conflict or deadlock.
+   * when it throws; run again (a fresh transaction) after a serialization conflict or deadlock,
+   * or a connection lost before COMMIT was sent.
    * Inside a transaction it nests as a savepoint, rolled back alone when `fn` throws.
    * `readCommitted`: for a store method that serializes itself with locks it takes first (each
    * statement then sees what the transactions it waited for committed).
@@ -194,12 +198,13 @@ export class PgDb {
   async transaction<T>(fn: (tx: PgDb) => Promise<T>, opts: { readCommitted?: boolean } = {}): Promise<T> {
     if (this.tx) return this.nested(fn);
     const deadline = Date.now() + CONFLICT_RETRY_MS;
+    let lost = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.once(fn, opts.readCommitted ? 'READ COMMITTED' : 'SERIALIZABLE');
       } catch (err) {
-        if (err instanceof LostBeforeBegin) {
-          if (attempt > this.lostConnectionRetries()) throw err.original;
+        if (err instanceof LostBeforeCommit) {
+          if (++lost > this.lostConnectionRetries()) throw err.original;
           continue;
         }
         if (!isConflict(err) || Date.now() >= deadline) throw err;
@@ -219,23 +224,25 @@ export class PgDb {
       broken ??= err ?? new Error('the connection ended');
     };
     if (!this.lock) client.on('error', lost);
+    let commitSent = false;
     try {
-      try {
-        await client.query(`BEGIN ISOLATION LEVEL ${isolation}`);
-      } catch (err) {
-        if (isLostConnection(err)) throw new LostBeforeBegin(err);
-        throw err;
-      }
+      await client.query(`BEGIN ISOLATION LEVEL ${isolation}`);
       const out = await fn(new PgDb(this.pool, this.writes, state, this.lock));
       state.ended = true;
+      // Never sent on a connection known lost: the outcome stays certain (not committed).
+      if (broken) throw broken;
+      commitSent = true;
       await client.query('COMMIT');
       return out;
     } catch (err) {
       state.ended = true;
+      // Lost before COMMIT was sent: nothing committed, so run again (transaction() bounds it).
+      // Lost while COMMIT was on its way: it may have committed, so the error is passed on.
+      const retry = !commitSent && (broken !== undefined || isLostConnection(err));
       await client.query('ROLLBACK').catch((e: Error) => {
         broken = e; // the connection is gone: the pool must not hand it out again
       });
-      throw err;
+      throw retry ? new LostBeforeCommit(err) : err;
     } finally {
       if (!this.lock) client.removeListener('error', lost);
       client.release(broken);
