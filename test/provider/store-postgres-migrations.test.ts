@@ -1,8 +1,13 @@
 // The PostgreSQL store's migrations on a real PostgreSQL (test/harness/postgres.ts): the shared
 // migration list runs once, in order, even with replicas starting together, and a replica that
-// starts while another migrates waits for it however long it takes.
+// starts while another migrates waits for it however long it takes; a database a newer Tessera
+// migrated is refused by every command, reset-two-factor included.
 import * as assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Client, Pool } from 'pg';
+import { main } from '../../src/provider/cli';
 import type { Migration } from '../../src/provider/store/sqlite/migrate';
 import { MIGRATIONS } from '../../src/provider/store/sqlite/migrations';
 import { appliedPgMigrations, runPgMigrations } from '../../src/provider/store/postgres/migrate';
@@ -79,6 +84,28 @@ describe('provider PostgreSQL store: migrations', function () {
       assert.equal((await user(s, 'after-wait')).login, 'after-wait');
     } finally {
       await s?.close();
+    }
+  });
+
+  it('a database a newer Tessera migrated: tessera reset-two-factor refuses it (exit 1, saying so) and removes nothing, as tessera serve refuses to start on it', async () => {
+    const url = await pg.newDatabase();
+    await (await pg.openStore(url)).close();
+    const db = new Pool({ connectionString: url });
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-newer-'));
+    try {
+      await db.query(`INSERT INTO data_key (id, key_id, created_at) VALUES (1, 'a-key', now()) ON CONFLICT (id) DO NOTHING`);
+      await db.query(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'later', now())`);
+      const lines: string[] = [];
+      const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+      assert.equal(await main(['reset-two-factor', '--db', url], io, {}), 1, lines.join('\n'));
+      assert.match(lines.join('\n'), /^tessera: the PostgreSQL database at .*: the database schema \(version 999\) is newer than this provider knows \(\d+\); upgrade Tessera$/);
+      assert.equal((await db.query('SELECT count(*)::int AS n FROM data_key')).rows[0].n, 1, 'the data key is kept');
+      lines.length = 0;
+      assert.equal(await main(['serve', '--data', dataDir, '--db', url], io, {}), 1);
+      assert.match(lines.join('\n'), /the database schema \(version 999\) is newer than this provider knows/);
+    } finally {
+      await db.end();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 

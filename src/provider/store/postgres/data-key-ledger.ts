@@ -3,6 +3,8 @@
 // agree on one key (the first makes and saves it; the others then find it in their source).
 import { Client, type Pool } from 'pg';
 import type { DataKeyLedger } from '../../secrets/data-key';
+import { refuseNewerSchema } from '../sqlite/migrate';
+import { MIGRATIONS } from '../sqlite/migrations';
 import { holdsSealedTwoFactorSecrets } from './two-factor';
 import { describePostgresUrl } from './url';
 
@@ -48,7 +50,7 @@ export function pgDataKeyLedger(pool: Pool): DataKeyLedger {
  * removes two-factor authentication (secrets and recovery codes) from every account and forgets
  * the data key, in one transaction under the key's lock, so the next replica to start makes a new
  * key. The way out when the team's key is lost for good. Returns how many accounts had two-factor
- * set up or pending. Refuses a database without Tessera's schema.
+ * set up or pending. Refuses a database without Tessera's schema, or with a newer Tessera's.
  */
 export async function resetAllTwoFactorPg(url: string): Promise<number> {
   const client = new Client({ connectionString: url, application_name: 'tessera', connectionTimeoutMillis: 5000 });
@@ -56,6 +58,9 @@ export async function resetAllTwoFactorPg(url: string): Promise<number> {
   try {
     const schema = await client.query<{ t: string | null }>(`SELECT to_regclass('data_key') AS t`);
     if (!schema.rows[0].t) throw new Error(`no Tessera database at ${describePostgresUrl(url)} (it has no data_key table)`);
+    // A newer Tessera's schema may keep two-factor data where this one would not remove it.
+    const newest = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+    refuseNewerSchema(newest.rows[0].v, MIGRATIONS);
     await client.query('BEGIN');
     try {
       await client.query(LOCK_DATA_KEY);

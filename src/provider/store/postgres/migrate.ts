@@ -3,7 +3,7 @@
 // schema_migrations. Concurrent starts (several replicas) serialize on a session advisory lock,
 // so the schema is migrated once and the others find it done.
 import type { Pool, PoolClient } from 'pg';
-import { checkMigrationOrder, Migration } from '../sqlite/migrate';
+import { checkMigrationOrder, Migration, refuseNewerSchema } from '../sqlite/migrate';
 
 /** The advisory lock every replica takes while migrating. */
 const MIGRATION_LOCK_SQL = `hashtext('tessera.migrations')`;
@@ -29,11 +29,7 @@ export async function runPgMigrations(
         applied_at TIMESTAMPTZ NOT NULL
       )`);
       const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
-      const newest = Math.max(0, ...done);
-      const known = migrations.length ? migrations[migrations.length - 1].version : 0;
-      if (newest > known) {
-        throw new Error(`the database schema (version ${newest}) is newer than this provider knows (${known}); upgrade Tessera`);
-      }
+      refuseNewerSchema(done.size ? Math.max(...done) : null, migrations);
       const applied: number[] = [];
       for (const m of migrations) {
         if (done.has(m.version)) continue;

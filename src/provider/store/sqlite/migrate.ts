@@ -27,6 +27,17 @@ export function checkMigrationOrder(migrations: readonly Migration[]): void {
   }
 }
 
+/**
+ * Throws when the database's newest applied version (`newest`, null: none) is past the last of
+ * `migrations`: a newer Tessera made it, and this one would misread or damage it.
+ */
+export function refuseNewerSchema(newest: number | null, migrations: readonly Migration[]): void {
+  const known = migrations.length ? migrations[migrations.length - 1].version : 0;
+  if (newest !== null && newest > known) {
+    throw new Error(`the database schema (version ${newest}) is newer than this provider knows (${known}); upgrade Tessera`);
+  }
+}
+
 export function runMigrations(db: DatabaseSync, migrations: readonly Migration[], now: () => Date = () => new Date()): number[] {
   checkMigrationOrder(migrations);
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -38,10 +49,7 @@ export function runMigrations(db: DatabaseSync, migrations: readonly Migration[]
   const isApplied = db.prepare('SELECT 1 AS x FROM schema_migrations WHERE version = ?');
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   const newest = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
-  const known = migrations.length ? migrations[migrations.length - 1].version : 0;
-  if (newest.v !== null && newest.v > known) {
-    throw new Error(`the database schema (version ${newest.v}) is newer than this provider knows (${known}); upgrade Tessera`);
-  }
+  refuseNewerSchema(newest.v, migrations);
   for (const m of migrations) {
     if (isApplied.get(m.version)) continue;
     db.exec('BEGIN IMMEDIATE');
