@@ -1,13 +1,14 @@
 // Options of a team server: `--repos DIR`, one folder of bare repositories that replicas share
 // (pushed at one replica, cloned from the other), and `--trust-proxy`, which alone makes the
-// client address (audit log, lockout) come from X-Forwarded-For.
+// client address (audit log, lockout) come from X-Forwarded-For; a database URL pg cannot read
+// is refused by the command line.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { git, hermeticGitEnv, runGit } from '../../bench/git-https/git-client';
-import { parseServeArgs } from '../../src/provider/cli';
+import { main, parseServeArgs } from '../../src/provider/cli';
 import { repositoryPath } from '../../src/provider/git/bare-repos';
 import { createUser } from '../builders/users';
 import { newSession } from '../builders/sessions';
@@ -96,5 +97,32 @@ describe('team server options', function () {
         assert.throws(() => parseServeArgs(['serve', '--data', 'd', '--trust-proxy', bad], '/srv', {}), /--trust-proxy/);
       }
     });
+  });
+
+  it('a database URL pg cannot read (malformed, or naming a missing certificate) is refused by the command line (exit 2) naming where it came from, never showing its password', async () => {
+    const malformed = 'postgres://tessera:pw-s3cret@[db/tessera';
+    const missingCert = `postgres://tessera:pw-s3cret@127.0.0.1:1/tessera?sslmode=require&sslcert=${path.join(tmp, 'missing.pem')}`;
+    const lines: string[] = [];
+    const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+    const data = path.join(tmp, 'data');
+    const runs: [string[], NodeJS.ProcessEnv, RegExp][] = [
+      [['serve', '--data', data, '--db', malformed], {}, /^--db cannot be used: Invalid URL$/m],
+      [['serve', '--data', data], { TESSERA_DATABASE_URL: malformed }, /^TESSERA_DATABASE_URL cannot be used: Invalid URL$/m],
+      [['serve', '--data', data, '--db', missingCert], {}, /^--db cannot be used: ENOENT: .*missing\.pem'$/m],
+      [['migrate', '--from', tmp, '--repos', path.join(tmp, 'r'), '--to', malformed], {}, /^--to cannot be used: Invalid URL$/m],
+      [['reset-two-factor'], { TESSERA_DATABASE_URL: malformed }, /^TESSERA_DATABASE_URL cannot be used: Invalid URL$/m],
+    ];
+    const title = process.title; // main masks a password on the command line in the title
+    try {
+      for (const [argv, env, said] of runs) {
+        lines.length = 0;
+        assert.equal(await main(argv, io, env), 2, `${argv[0]}: ${lines.join('\n')}`);
+        assert.match(lines.join('\n'), said);
+        assert.doesNotMatch(lines.join('\n'), /s3cret/);
+      }
+    } finally {
+      process.title = title;
+    }
+    assert.ok(!existsSync(data), 'nothing was made');
   });
 });

@@ -1,5 +1,6 @@
 // PostgreSQL connection URLs: recognizing one, and naming the database without its credentials
 // (for logs: a URL may carry a password).
+import { Client } from 'pg';
 
 /** Whether `url` names a PostgreSQL database (postgres:// or postgresql://). */
 export function isPostgresUrl(url: string): boolean {
@@ -38,12 +39,18 @@ export function withoutPassword(url: string): string | undefined {
 /**
  * The team database's URL for a command: the flag's value when given, else TESSERA_DATABASE_URL
  * from `env` (which keeps the password out of the process's argv), else undefined. Throws an
- * Error naming where the URL came from when it is not a PostgreSQL URL.
+ * Error naming where the URL came from when it is not a PostgreSQL URL pg can read.
  */
 export function databaseUrlOption(flagValue: string | undefined, flag: string, env: NodeJS.ProcessEnv): string | undefined {
   const url = flagValue ?? (env.TESSERA_DATABASE_URL || undefined);
-  if (url !== undefined && !isPostgresUrl(url)) {
-    throw new Error(`${flagValue !== undefined ? flag : 'TESSERA_DATABASE_URL'} must be a postgres:// or postgresql:// URL`);
+  if (url === undefined) return undefined;
+  const source = flagValue !== undefined ? flag : 'TESSERA_DATABASE_URL';
+  if (!isPostgresUrl(url)) throw new Error(`${source} must be a postgres:// or postgresql:// URL`);
+  try {
+    new Client({ connectionString: url }); // pg's own reading of it (and of the files it names); connects nowhere
+  } catch (err) {
+    // pg's errors leave the URL out (Node's name a file it could not read, never the password).
+    throw new Error(`${source} cannot be used: ${(err as Error).message}`);
   }
   return url;
 }
