@@ -256,6 +256,13 @@ export async function main(
     io.err((err as Error).message);
     return 2;
   }
+  if (opts.databaseUrl && existsSync(path.join(opts.dataDir, DATABASE_FILE))) {
+    // An embedded provider's folder served as a team's: its accounts are not where this one looks.
+    io.err(
+      `tessera: ${path.join(opts.dataDir, DATABASE_FILE)} is not used: the accounts and tokens are those of the PostgreSQL database at ` +
+        `${describePostgresUrl(opts.databaseUrl)} (\`tessera migrate --from ${opts.dataDir}\` copies an embedded provider's into an empty one).`,
+    );
+  }
   let provider: RunningProvider;
   try {
     provider = await startProvider({

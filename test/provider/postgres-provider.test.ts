@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { main, parseServeArgs } from '../../src/provider/cli';
 import { DATABASE_BUSY_MESSAGE } from '../../src/provider/http/error-handler';
+import { openDatabase } from '../../src/provider/store/sqlite/database';
 import type { RateLimitOverviewJson } from '../../src/shared/api-types';
 import { ApiClient } from '../builders/api-client';
 import { ManualClock } from '../../src/provider/clock';
@@ -329,6 +330,18 @@ describe('provider on PostgreSQL', function () {
       return { child, out, exit, listening };
     }
 
+    it("says that a data folder's tessera.db (an embedded provider's) is not used when serving from PostgreSQL", async () => {
+      const url = await pg.newDatabase();
+      openDatabase(dataDir).close();
+      const started = serve(['--db', url]);
+      await started.listening();
+      started.child.kill('SIGTERM');
+      assert.equal(await started.exit, 0);
+      const said = `tessera: ${path.join(dataDir, 'tessera.db')} is not used: the accounts and tokens are those of the PostgreSQL database at 127.0.0.1:`;
+      assert.ok(started.out.text.includes(said), started.out.text);
+      assert.match(started.out.text, /`tessera migrate --from .*` copies an embedded provider's into an empty one/);
+    });
+
     it('serves from the database named by --db or TESSERA_DATABASE_URL (never printing its password), and stops on SIGTERM', async () => {
       const url = await pg.newDatabase();
       // Trust authentication ignores the password; it must still never be printed.
@@ -349,6 +362,7 @@ describe('provider on PostgreSQL', function () {
       byFlag.child.kill('SIGTERM');
       assert.equal(await byFlag.exit, 0);
       assert.doesNotMatch(byFlag.out.text, /s3cret/);
+      assert.doesNotMatch(byFlag.out.text, /is not used/, 'no tessera.db in the folder: nothing to say');
 
       const byEnv = serve([], { TESSERA_DATABASE_URL: withPassword });
       const api2 = new ApiClient(await byEnv.listening());
