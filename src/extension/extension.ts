@@ -6,7 +6,7 @@ import { AccountStore } from './accounts/account-store';
 import { HttpClient } from './api/http-client';
 import { HEALTH_PATH, type HealthResponse } from '../shared/api-types';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, TesseraAuthenticationProvider } from './auth/authentication-provider';
-import { signInInteractive, sudoInteractive } from './auth/sign-in-ui';
+import { signedInAccount, signInInteractive, sudoInteractive } from './auth/sign-in-ui';
 import { signUpInteractive } from './auth/sign-up-ui';
 import { registerCoreCommands } from './core-commands';
 import { CoreServices } from './core-services';
@@ -38,8 +38,10 @@ export function activate(context: vscode.ExtensionContext): TesseraApi | undefin
   ref.client = client;
   const store = new AccountStore(context, log);
   const core: CoreServices = new CoreServices(log, store, client, providers, (account) => sudoInteractive(core, account));
-  const signIn = (origin?: string) => signInInteractive(core, origin ? { origin } : {});
-  const auth = new TesseraAuthenticationProvider({ core, signIn });
+  const signInFlow = (origin?: string) => signInInteractive(core, origin ? { origin } : {});
+  // The command and git show a failed sign-in where it happened; other extensions are told why (auth).
+  const signIn = async (origin?: string) => signedInAccount(await signInFlow(origin));
+  const auth = new TesseraAuthenticationProvider({ core, signIn: signInFlow });
   const git = new GitIntegration(context, core, signIn);
   // Live updates: one change stream per signed-in account (the views reload on core.onDidChangeRemote).
   const streams = new ChangeStreams({ log, store, client, providers, remote: core.remoteChanges });

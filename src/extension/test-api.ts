@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { secretKeyOf } from './accounts/account-secrets';
 import type { TesseraAuthenticationProvider } from './auth/authentication-provider';
+import { shownPrompt, type ShownPrompt } from './auth/quick-input';
 import { parseScopes, type TokenRequest } from './auth/scope-grammar';
 import { completeSignIn, requestAdminToken, signOut } from './auth/sign-in-core';
 import { sudoInteractive } from './auth/sign-in-ui';
@@ -86,6 +87,14 @@ export interface TesseraApi {
    * and a function that POSTs /user/sudo; `undefined` restores the real prompt.
    */
   overrideSudoPrompt(answer: ((account: AccountInfo, openSudo: (password: string, otp?: string) => Promise<void>) => Promise<boolean>) | undefined): void;
+  /** Tessera's prompt on screen (sign-in steps, picks), answered through the workbench's own commands. */
+  readonly prompts: {
+    shown(): ShownPrompt | undefined;
+    /** Types `text` into the input box and presses Enter; in a pick, Enter takes the first item. */
+    answer(text?: string): Promise<void>;
+    /** Escape. */
+    cancel(): Promise<void>;
+  };
   /** Repository actions without their prompts (the bundled code: errors are this bundle's TesseraError). */
   readonly repositories: {
     /** The account that could create a missing `owner/repo` on `origin` (the push offer's test). */
@@ -167,6 +176,14 @@ export function testHooks(context: vscode.ExtensionContext, parts: TestHookParts
     embedded: { state: () => embedded.state, stop: () => embedded.stop(), start: () => embedded.start(), restart: () => embedded.restart(), dataDir: embedded.dataDir },
     overrideSudoPrompt(answer) {
       core.sudoPrompt = answer ? (account) => answer(account, (password, otp) => core.openSudo(account.id, password, otp)) : (account) => sudoInteractive(core, account);
+    },
+    prompts: {
+      shown: () => shownPrompt(),
+      async answer(text) {
+        if (text !== undefined) shownPrompt()?.type(text);
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      },
+      cancel: async () => void (await vscode.commands.executeCommand('workbench.action.closeQuickOpen')),
     },
     repositories: {
       creatorOfMissing: async (origin, owner, repo) => (await creatorOfMissing(core, origin, owner, repo))?.id,

@@ -6,7 +6,9 @@
 // (sign-in-session.ts), listed for the unscoped query VS Code's Accounts menu makes; removing it
 // signs the account out. A session whose token stopped working (expired, or gone, revoked or
 // denied on the provider) is dropped with a 'removed' event (session-pruning.ts), and asking for
-// its scopes again mints a new token.
+// its scopes again mints a new token. A new session that needs the person (an account pick or a
+// sign-in) rejects with VS Code's CancellationError when they cancel, and with an Error saying
+// what failed when the sign-in failed.
 import * as vscode from 'vscode';
 import { sessionExpired, sessionIdOf, type AccountSecrets, type StoredSession } from '../accounts/account-secrets';
 import type { CreateTokenRequest, TokenJson } from '../../shared/api-types';
@@ -18,6 +20,7 @@ import { canonicalScopes, expiresAt, parseScopes, sameScopeSet, ScopeGrammarErro
 import { deleteToken } from './sign-in-core';
 import { dropExpiredSessions } from './session-pruning';
 import { diffSignInSessions, signInSession, signInSessionId } from './sign-in-session';
+import type { SignInOutcome } from './sign-in-ui';
 import { signOutAndTell } from './sign-out-ui';
 
 export const AUTH_PROVIDER_ID = 'tessera';
@@ -25,8 +28,8 @@ export const AUTH_PROVIDER_LABEL = 'Tessera';
 
 interface AuthProviderDeps {
   readonly core: CoreServices;
-  /** Interactive sign-in; undefined when cancelled. */
-  readonly signIn: (origin?: string) => Promise<AccountInfo | undefined>;
+  /** Interactive sign-in (a failure has been shown to the person when it ends). */
+  readonly signIn: (origin?: string) => Promise<SignInOutcome>;
 }
 
 export class TesseraAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
@@ -128,8 +131,7 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
       }
       throw err;
     }
-    const account = await this.chooseAccount(options?.account);
-    if (!account) throw new vscode.CancellationError();
+    const account = options?.account ? await this.namedAccount(options.account) : await this.askAccount();
 
     // The same session asked for again while it is being made (in this window): one token, one session.
     const key = `${account.id}\n${canonical.join(' ')}`;
@@ -218,26 +220,42 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
     core.fireTokensChanged();
   }
 
-  /** The account a new session uses: the one asked for, the only one, a pick, or a new sign-in. */
-  private async chooseAccount(wanted: vscode.AuthenticationSessionAccountInformation | undefined): Promise<AccountInfo | undefined> {
+  /** The signed-in account a request names. */
+  private async namedAccount(wanted: vscode.AuthenticationSessionAccountInformation): Promise<AccountInfo> {
+    await this.deps.core.store.ensureLoaded();
+    const a = this.deps.core.accounts().find((x) => x.id === wanted.id);
+    if (a) return a;
+    throw new Error(`Tessera: the account '${wanted.label}' is not signed in.`);
+  }
+
+  /** The account for a request that names none. */
+  private askAccount(): Promise<AccountInfo> {
+    return this.chooseAccount();
+  }
+
+  /** The only account, a pick, or a new sign-in; rejects when the person cancels or the sign-in fails. */
+  private async chooseAccount(): Promise<AccountInfo> {
     const core = this.deps.core;
     await core.store.ensureLoaded();
     const accounts = core.accounts();
-    if (wanted) {
-      const a = accounts.find((x) => x.id === wanted.id);
-      if (a) return a;
-      throw new Error(`Tessera: the account '${wanted.label}' is not signed in.`);
-    }
     const configured = core.providers.configuredOrigin();
     const candidates = accounts.filter((a) => a.providerOrigin === configured);
     const list = candidates.length ? candidates : accounts;
-    if (list.length === 0) return this.deps.signIn();
     if (list.length === 1) return list[0];
-    const items: PickItem<AccountInfo | 'new'>[] = list.map((a) => ({ label: a.login, description: a.providerOrigin, value: a }));
-    items.push({ label: '$(add) Sign in with another account…', value: 'new' });
-    const chosen = await pick('Tessera', items, 'Which Tessera account should the new session use?');
-    if (chosen === 'new') return this.deps.signIn();
-    return chosen;
+    let chosen: AccountInfo | 'new' | undefined = 'new';
+    if (list.length > 1) {
+      const items: PickItem<AccountInfo | 'new'>[] = list.map((a) => ({ label: a.login, description: a.providerOrigin, value: a }));
+      items.push({ label: '$(add) Sign in with another account…', value: 'new' });
+      chosen = await pick('Tessera', items, 'Which Tessera account should the new session use?');
+    }
+    if (chosen === undefined) throw new vscode.CancellationError();
+    if (chosen !== 'new') return chosen;
+    const outcome = await this.deps.signIn();
+    if (outcome.kind === 'signed-in') return outcome.account;
+    if (outcome.kind === 'cancelled') throw new vscode.CancellationError();
+    // As VS Code's own providers do: a failed sign-in is no cancellation, and says what failed.
+    core.log.warn(`A session could not be created: the sign-in failed (${outcome.reason})`);
+    throw new Error(`Tessera: the sign-in failed: ${outcome.reason}`);
   }
 
   /** POST /user/personal-access-tokens with exactly the requested scopes or permissions. */

@@ -1,9 +1,37 @@
 // One step of a multi-step QuickInput flow that stays open while its answer is checked: Enter runs
 // `accept` (the box shows busy), an error is shown under the box and the user can fix and retry;
 // Escape or focus loss resolves `undefined` (cancelled: callers show nothing). A Back button
-// resolves BACK.
+// resolves BACK. The prompt on screen is readable (shownPrompt) so that extension-host tests, which
+// cannot see the workbench, answer it as a person would through the workbench's own commands.
 import * as vscode from 'vscode';
 import { TesseraError } from '../services';
+
+/** The prompt on screen: what it asks and the error under it. */
+export interface ShownPrompt {
+  readonly kind: 'input' | 'pick';
+  readonly title: string;
+  /** The input box's prompt, or the pick's placeholder. */
+  readonly prompt: string;
+  readonly message: string | undefined;
+  /** The answer is being checked. */
+  readonly busy: boolean;
+  /** Puts text in the input box, as typed (nothing for a pick). */
+  type(text: string): void;
+}
+
+let shown: ShownPrompt | undefined;
+
+/** The newest prompt of these helpers still on screen. */
+export function shownPrompt(): ShownPrompt | undefined {
+  return shown;
+}
+
+function showing(p: ShownPrompt): () => void {
+  shown = p;
+  return () => {
+    if (shown === p) shown = undefined;
+  };
+}
 
 export const BACK = Symbol('back');
 
@@ -49,9 +77,26 @@ export function inputStep<T>(opts: InputStep<T>): Promise<T | typeof BACK | unde
     let finished = false;
     let running = false;
     const disposables: vscode.Disposable[] = [];
+    const gone = showing({
+      kind: 'input',
+      title: opts.title,
+      get prompt() {
+        return box.prompt ?? '';
+      },
+      get message() {
+        return typeof box.validationMessage === 'string' ? box.validationMessage : box.validationMessage?.message;
+      },
+      get busy() {
+        return box.busy;
+      },
+      type: (text) => {
+        box.value = text;
+      },
+    });
     const finish = (v: T | typeof BACK | undefined) => {
       if (finished) return;
       finished = true;
+      gone();
       resolve(v);
       box.hide();
       for (const d of disposables) d.dispose();
@@ -147,6 +192,11 @@ export interface PickItem<T> extends vscode.QuickPickItem {
 
 /** A quick pick; undefined when cancelled. */
 export async function pick<T>(title: string, items: readonly PickItem<T>[], placeholder?: string): Promise<T | undefined> {
-  const chosen = await vscode.window.showQuickPick(items, { title, placeHolder: placeholder, ignoreFocusOut: true });
-  return chosen?.value;
+  const picking = vscode.window.showQuickPick(items, { title, placeHolder: placeholder, ignoreFocusOut: true });
+  const gone = showing({ kind: 'pick', title, prompt: placeholder ?? '', message: undefined, busy: false, type: () => undefined });
+  try {
+    return (await picking)?.value;
+  } finally {
+    gone();
+  }
 }

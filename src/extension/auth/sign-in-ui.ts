@@ -2,6 +2,9 @@
 // (masked) → the 2FA code only when the provider answers `X-GitHub-OTP: required` (a recovery code
 // works in its place). Every step can be cancelled with Escape and cancelling shows nothing; a wrong code says so
 // and lets the user try again; a lockout says when to retry; a provider that is down is named.
+// The flow ends signed in, cancelled, or failed: left on a step whose last answer the provider
+// refused or could not take (wrong password, wrong code, lock, provider down), or ended by a
+// failure before or after the steps. Callers such as the authentication provider tell the two apart.
 import * as vscode from 'vscode';
 import type { CoreServices } from '../core-services';
 import { normalizeOrigin } from '../provider/origin';
@@ -28,6 +31,19 @@ const LOCK_MINUTES = 10;
 function lockedMessage(): string {
   const at = new Date(Date.now() + LOCK_MINUTES * 60_000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   return `Too many failed attempts: sign-in is locked for ${LOCK_MINUTES} minutes. Try again in ${LOCK_MINUTES} minutes (after ${at}).`;
+}
+
+/** How an interactive sign-in ended; `reason` is what the person was shown (never a secret). */
+export type SignInOutcome =
+  | { readonly kind: 'signed-in'; readonly account: AccountInfo }
+  | { readonly kind: 'cancelled' }
+  | { readonly kind: 'failed'; readonly reason: string };
+
+const CANCELLED: SignInOutcome = { kind: 'cancelled' };
+
+/** The account an outcome signed in, if any (callers for whom a failure was shown already). */
+export function signedInAccount(outcome: SignInOutcome): AccountInfo | undefined {
+  return outcome.kind === 'signed-in' ? outcome.account : undefined;
 }
 
 interface SignInOptions {
@@ -84,16 +100,19 @@ async function pickProvider(core: CoreServices, title = TITLE): Promise<string |
   return typeof url === 'string' ? url : undefined;
 }
 
-/** The whole interactive sign-in; undefined when cancelled (nothing shown). */
-export async function signInInteractive(core: CoreServices, opts: SignInOptions = {}): Promise<AccountInfo | undefined> {
+/** The whole interactive sign-in (a cancellation shows nothing; a failure was shown when it ends). */
+export async function signInInteractive(core: CoreServices, opts: SignInOptions = {}): Promise<SignInOutcome> {
   const origin = opts.origin ?? (await pickProvider(core));
-  if (!origin) return undefined;
+  if (!origin) return CANCELLED;
   try {
     await core.providers.ensureReady(origin);
   } catch (err) {
     await core.showError(err, 'Sign in to Tessera');
-    return undefined;
+    return { kind: 'failed', reason: describeProblem(err, origin) };
   }
+  /** The provider's answer to the last try on the step shown now, when it refused or failed. */
+  const refused: { last?: string } = {};
+  const leave = (): SignInOutcome => (refused.last ? { kind: 'failed', reason: refused.last } : CANCELLED);
 
   let login = opts.login ?? '';
   let stage: 'login' | 'password' | 'otp' = 'login';
@@ -113,8 +132,9 @@ export async function signInInteractive(core: CoreServices, opts: SignInOptions 
         validate: (v) => (v.trim() ? undefined : 'Enter your login'),
         accept: (v) => ({ done: v.trim() }),
       });
-      if (typeof r !== 'string') return undefined;
+      if (typeof r !== 'string') return CANCELLED;
       login = r;
+      refused.last = undefined;
       stage = 'password';
       continue;
     }
@@ -138,37 +158,39 @@ export async function signInInteractive(core: CoreServices, opts: SignInOptions 
             core.log.info(`Sign-in of ${login} at ${origin}: ${err instanceof Error ? err.message : String(err)}`);
             if (err instanceof TesseraError && err.kind === 'signed-out') {
               failures.n++;
-              return {
-                error:
-                  failures.n >= LOCK_THRESHOLD
-                    ? `Incorrect login or password — or sign-in is locked after ${LOCK_THRESHOLD} failed attempts: then try again in ${LOCK_MINUTES} minutes.`
-                    : 'Incorrect login or password.',
-                clear: true,
-              };
+              refused.last =
+                failures.n >= LOCK_THRESHOLD
+                  ? `Incorrect login or password — or sign-in is locked after ${LOCK_THRESHOLD} failed attempts: then try again in ${LOCK_MINUTES} minutes.`
+                  : 'Incorrect login or password.';
+              return { error: refused.last, clear: true };
             }
-            return { error: describeProblem(err, origin) };
+            refused.last = describeProblem(err, origin);
+            return { error: refused.last };
           }
         },
       });
       if (r === BACK) {
+        refused.last = undefined;
         stage = 'login';
         continue;
       }
-      if (!r) return undefined;
+      if (!r) return leave();
       password = r.pw;
       passwordError = undefined;
+      refused.last = undefined;
       if (r.token) return finish(core, origin, r.token);
       stage = 'otp';
       continue;
     }
     // stage === 'otp'
-    const r = await otpStep(core, origin, login, password, total, failures);
+    const r = await otpStep(core, origin, login, password, total, failures, refused);
     if (r === BACK) {
+      refused.last = undefined;
       stage = 'password';
       password = '';
       continue;
     }
-    if (!r) return undefined;
+    if (!r) return leave();
     return finish(core, origin, r);
   }
 }
@@ -189,7 +211,7 @@ function otpButtons<T>(state: { recovery: boolean }): StepButton<T>[] {
   ];
 }
 
-function otpStep(core: CoreServices, origin: string, login: string, password: string, total: number, failures: { n: number }) {
+function otpStep(core: CoreServices, origin: string, login: string, password: string, total: number, failures: { n: number }, refused: { last?: string }) {
   const state = { recovery: false };
   return inputStep<{ id: number; token: string }>({
     title: TITLE,
@@ -217,34 +239,34 @@ function otpStep(core: CoreServices, origin: string, login: string, password: st
         if (err instanceof TesseraError && err.kind === 'signed-out') {
           // The provider asked for a code with this very password, so "Bad credentials" now is the lock.
           core.log.info(`Sign-in of ${login} at ${origin}: locked after too many failed attempts`);
-          return { error: lockedMessage(), clear: true };
+          refused.last = lockedMessage();
+          return { error: refused.last, clear: true };
         }
         if (err instanceof TesseraError && err.kind === 'otp-required') {
           failures.n++;
           core.log.info(`Sign-in of ${login} at ${origin}: the ${recovery ? 'recovery code' : 'code'} was not accepted`);
           const warn = failures.n >= LOCK_THRESHOLD - 2 ? ` (after ${LOCK_THRESHOLD} failed attempts sign-in locks for ${LOCK_MINUTES} minutes)` : '';
-          return {
-            error: recovery
-              ? `That recovery code is not valid (each one works once). Try another.${warn}`
-              : `That code is not valid. Wait for a new code in your authenticator app and try again.${warn}`,
-            clear: true,
-          };
+          refused.last = recovery
+            ? `That recovery code is not valid (each one works once). Try another.${warn}`
+            : `That code is not valid. Wait for a new code in your authenticator app and try again.${warn}`;
+          return { error: refused.last, clear: true };
         }
-        return { error: describeProblem(err, origin) };
+        refused.last = describeProblem(err, origin);
+        return { error: refused.last };
       }
     },
   });
 }
 
-/** Stores the new sign-in and says so; shows what went wrong instead (undefined). */
-export async function finish(core: CoreServices, origin: string, auth: { id: number; token: string }): Promise<AccountInfo | undefined> {
+/** Stores the new sign-in and says so; shows what went wrong instead (failed). */
+export async function finish(core: CoreServices, origin: string, auth: { id: number; token: string }): Promise<SignInOutcome> {
   try {
     const account = await completeSignIn(core.client, core.store, origin, auth, core.log);
     void vscode.window.showInformationMessage(`Signed in to Tessera as ${account.login}${core.providers.isEmbeddedOrigin(origin) ? '' : ` (${origin})`}.`);
-    return account;
+    return { kind: 'signed-in', account };
   } catch (err) {
     await core.showError(err, 'Sign in to Tessera');
-    return undefined;
+    return { kind: 'failed', reason: describeProblem(err, origin) };
   }
 }
 

@@ -9,7 +9,7 @@ import type { CoreServices } from '../core-services';
 import { TesseraError, type AccountInfo } from '../services';
 import { BACK, inputStep } from './quick-input';
 import { requestAdminToken } from './sign-in-core';
-import { finish } from './sign-in-ui';
+import { finish, signedInAccount } from './sign-in-ui';
 
 const FIELDS = ['login', 'email', 'password'] as const;
 type Field = (typeof FIELDS)[number];
@@ -127,7 +127,7 @@ async function signInToNewAccount(core: CoreServices, origin: string, login: str
   core.log.info(`Created the account ${login} on ${origin}`);
   try {
     const auth = await requestAdminToken(core.client, origin, login, password, undefined, await core.store.machineId());
-    return await finish(core, origin, auth);
+    return signedInAccount(await finish(core, origin, auth));
   } catch (err) {
     await core.showError(err, 'Sign in to the new account');
     return undefined;

@@ -1,0 +1,104 @@
+// A session asked for while no account is signed in: the 'tessera' provider runs the interactive
+// sign-in (its real prompts, answered through the workbench's commands as a person would). A
+// failed sign-in rejects with an Error saying what failed, a cancelled one with VS Code's
+// CancellationError.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TesseraApi } from '../../src/extension/test-api';
+import type { ApiClient } from '../builders/api-client';
+import { wrongOtp } from '../builders/totp';
+import { enableTwoFactor } from '../builders/two-factor';
+import { uniqueName } from '../builders/unique-name';
+import { createUser, type TestUser } from '../builders/users';
+import { providerClient, tesseraApi, waitFor } from './core-helpers';
+
+describe('core: a session that needs a sign-in', function () {
+  this.timeout(60_000);
+  let api: TesseraApi;
+  let client: ApiClient;
+
+  /** Waits for Tessera's prompt whose prompt text matches, idle (not checking an answer). */
+  const prompt = (re: RegExp) =>
+    waitFor(`a prompt matching ${re}`, () => {
+      const p = api.prompts.shown();
+      return p && !p.busy && re.test(p.prompt) ? p : undefined;
+    });
+  /** The error under the box once the last answer was checked. */
+  const message = (re: RegExp) =>
+    waitFor(`the message ${re}`, () => {
+      const p = api.prompts.shown();
+      return p && !p.busy && p.message && re.test(p.message) ? p.message : undefined;
+    });
+  /** The provider pick (the configured one first), then the login. */
+  const upToPassword = async (user: TestUser) => {
+    await prompt(/Choose the Tessera provider/);
+    await api.prompts.answer();
+    await prompt(/Your login on/);
+    await api.prompts.answer(user.login);
+    await prompt(/Password for/);
+  };
+  const newUser = () => createUser({ api: client }, { login: uniqueName('needsin') });
+
+  const signOutAll = async () => {
+    for (const a of api.services.accounts()) await api.signOut(a.id);
+  };
+
+  before(async () => {
+    api = await tesseraApi();
+    client = await providerClient(api);
+    // Accounts other suites left signed in would be chosen without any prompt.
+    await signOutAll();
+  });
+
+  afterEach(async () => {
+    if (api.prompts.shown()) await api.prompts.cancel();
+    await signOutAll();
+  });
+
+  after(async () => {
+    await client?.close();
+  });
+
+  it('a wrong password, then Escape: createSession rejects with an Error saying the sign-in failed and why, not a cancellation', async () => {
+    const user = await newUser();
+    const creating = Promise.resolve(api.authentication.createSession(['read:user'], {}));
+    await upToPassword(user);
+    const wrong = `${user.password}-wrong`;
+    await api.prompts.answer(wrong);
+    await message(/Incorrect login or password/);
+    await api.prompts.cancel();
+    await assert.rejects(creating, (err: Error) => {
+      assert.ok(!(err instanceof vscode.CancellationError), `a cancellation: ${err.message}`);
+      assert.match(err.message, /^Tessera: the sign-in failed: Incorrect login or password\.$/);
+      assert.ok(!err.message.includes(wrong), 'no password in the error');
+      return true;
+    });
+    assert.deepEqual(api.services.accounts(), [], 'nobody signed in');
+  });
+
+  it('a wrong 2FA code, then Escape: createSession rejects saying the code was not valid', async () => {
+    const user = await newUser();
+    await enableTwoFactor({ api: client }, user);
+    const creating = Promise.resolve(api.authentication.createSession(['read:user'], {}));
+    await upToPassword(user);
+    await api.prompts.answer(user.password);
+    await prompt(/authenticator app/);
+    await api.prompts.answer(await wrongOtp({ api: client }, user));
+    await message(/That code is not valid/);
+    await api.prompts.cancel();
+    await assert.rejects(creating, (err: Error) => {
+      assert.ok(!(err instanceof vscode.CancellationError), `a cancellation: ${err.message}`);
+      assert.match(err.message, /^Tessera: the sign-in failed: That code is not valid\./);
+      return true;
+    });
+  });
+
+  it('Escape before any answer was refused: createSession rejects with VS Code’s CancellationError', async () => {
+    const user = await newUser();
+    const creating = Promise.resolve(api.authentication.createSession(['read:user'], {}));
+    await upToPassword(user);
+    await api.prompts.cancel();
+    await assert.rejects(creating, (err: Error) => err instanceof vscode.CancellationError);
+  });
+
+});
