@@ -1,7 +1,7 @@
 // A session asked for while no account is signed in: the 'tessera' provider runs the interactive
 // sign-in (its real prompts, answered through the workbench's commands as a person would). A
 // failed sign-in rejects with an Error saying what failed, a cancelled one with VS Code's
-// CancellationError.
+// CancellationError, and requests made meanwhile share the one sign-in.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TesseraApi } from '../../src/extension/test-api';
@@ -101,4 +101,22 @@ describe('core: a session that needs a sign-in', function () {
     await assert.rejects(creating, (err: Error) => err instanceof vscode.CancellationError);
   });
 
+  it('requests made while the sign-in runs share it: one provider pick, one login; the same scopes get the same session, others their own token', async () => {
+    const user = await newUser();
+    const [a, b, c] = [['read:user'], ['read:user'], ['gist']].map((scopes) => Promise.resolve(api.authentication.createSession(scopes, {})));
+    await upToPassword(user);
+    await api.prompts.answer(user.password);
+    const [sa, sb, sc] = await Promise.all([a, b, c]);
+    assert.equal(api.prompts.shown(), undefined, 'no second sign-in or account pick waits');
+    assert.equal(sb.id, sa.id, 'the same scopes: the same session');
+    assert.equal(sc.account.id, sa.account.id, 'the account the sign-in made');
+    assert.notEqual(sc.id, sa.id);
+    assert.deepEqual(sc.scopes, ['gist']);
+    assert.deepEqual(api.services.accounts().map((x) => x.login), [user.login]);
+    const tokens = await client.get('/user/personal-access-tokens?per_page=100', { basic: { login: user.login, password: user.password } });
+    assert.equal(tokens.status, 200, tokens.text);
+    const names = (tokens.json as { name: string }[]).map((t) => t.name);
+    assert.equal(names.filter((n) => /^Tessera for VS Code on /.test(n)).length, 1, `one sign-in: ${names.join(', ')}`);
+    assert.equal(names.length, 3, `the sign-in and two session tokens: ${names.join(', ')}`);
+  });
 });

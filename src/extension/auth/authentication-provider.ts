@@ -8,7 +8,7 @@
 // denied on the provider) is dropped with a 'removed' event (session-pruning.ts), and asking for
 // its scopes again mints a new token. A new session that needs the person (an account pick or a
 // sign-in) rejects with VS Code's CancellationError when they cancel, and with an Error saying
-// what failed when the sign-in failed.
+// what failed when the sign-in failed; requests made meanwhile share that one prompt.
 import * as vscode from 'vscode';
 import { sessionExpired, sessionIdOf, type AccountSecrets, type StoredSession } from '../accounts/account-secrets';
 import type { CreateTokenRequest, TokenJson } from '../../shared/api-types';
@@ -40,6 +40,8 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
   private signIns = new Map<string, vscode.AuthenticationSession>();
   /** Sessions being created, by account and canonical scopes: a second request waits for the first. */
   private readonly creating = new Map<string, Promise<vscode.AuthenticationSession>>();
+  /** The account pick or sign-in a new session waits for: requests made meanwhile wait for the same one. */
+  private choosing: Promise<AccountInfo> | undefined;
 
   constructor(private readonly deps: AuthProviderDeps) {
     const store = deps.core.store;
@@ -228,9 +230,15 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
     throw new Error(`Tessera: the account '${wanted.label}' is not signed in.`);
   }
 
-  /** The account for a request that names none. */
+  /** The account for a request that names none; one prompt at a time, shared by the requests made meanwhile. */
   private askAccount(): Promise<AccountInfo> {
-    return this.chooseAccount();
+    if (!this.choosing) {
+      const choosing = this.chooseAccount().finally(() => {
+        if (this.choosing === choosing) this.choosing = undefined;
+      });
+      this.choosing = choosing;
+    }
+    return this.choosing;
   }
 
   /** The only account, a pick, or a new sign-in; rejects when the person cancels or the sign-in fails. */
