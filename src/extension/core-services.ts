@@ -7,7 +7,7 @@ import type { HttpClient } from './api/http-client';
 import { accountApi, API_PREFIX, originApi, type Method } from './api/provider-api';
 import type { ProviderDirectory } from './provider/provider-directory';
 import { RemoteChanges } from './live/remote-changes';
-import { reconcileSessions } from './auth/session-pruning';
+import { checkSessionsWithoutSignIn, reconcileSessions } from './auth/session-pruning';
 import { signOutAndTell } from './auth/sign-out-ui';
 import type { TokenJson } from '../shared/api-types';
 import { TesseraError, type AccountInfo, type TesseraServices } from './services';
@@ -24,6 +24,8 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
   readonly onDidChangeAccounts: vscode.Event<void>;
   readonly onDidChangeProviderState: vscode.Event<void>;
   private readonly sudoInFlight = new Map<string, Promise<boolean>>();
+  /** Accounts whose sessions are being checked after their sign-in was refused. */
+  private readonly sessionChecks = new Map<string, Promise<void>>();
   private readonly disposables: vscode.Disposable[] = [];
   /** Set by extension.ts once the sign-in UI exists (a "Sign In" action on a signed-out error). */
   signInCommand = 'tessera.signIn';
@@ -95,6 +97,7 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
         return r;
       } catch (err) {
         if (err instanceof TesseraError && err.kind === 'provider-down') this.providers.noteReachable(origin, false, err.message);
+        if (err instanceof TesseraError && err.kind === 'signed-out') this.checkSessionsOfEndedSignIn(accountId);
         throw err;
       }
     };
@@ -107,6 +110,15 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
       const fresh = await this.secretsOf(accountId);
       return await call(fresh.admin.token);
     }
+  }
+
+  /** The account's sign-in ended: its sessions are checked with their own tokens (one check at a time). */
+  private checkSessionsOfEndedSignIn(accountId: string): void {
+    if (this.sessionChecks.has(accountId)) return;
+    const check = checkSessionsWithoutSignIn(this, accountId)
+      .catch((err: unknown) => this.log.warn(`The sessions of ${accountId} could not be checked: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => this.sessionChecks.delete(accountId));
+    this.sessionChecks.set(accountId, check);
   }
 
   /** One sudo prompt per account at a time (parallel calls wait for the same answer). */

@@ -2,13 +2,15 @@
 // token: one whose recorded expiry has passed (getSessions and createSession check it), and one the
 // provider says is gone, revoked, denied, expired, regenerated elsewhere (its secret replaced) or
 // narrowed below the session's scopes (its scopes, permissions, owner or repositories changed) once the editor sees the account's token list
-// (the Tokens view's loads, git's candidates). Dropping goes through AccountStore.update, so
+// (the Tokens view's loads, git's candidates). Once the account's own sign-in has ended (its token
+// refused) there is no list to see: each session's token is then asked with its own secret, and one
+// the provider refuses is dropped. Dropping goes through AccountStore.update, so
 // onDidChangeSessions announces each removal, here and in the other windows.
 import type { TokenJson } from '../../shared/api-types';
 import { lastEight } from '../../shared/token-format';
 import { isExpired } from '../../shared/token-text';
 import { sessionExpired, type AccountSecrets, type StoredSession } from '../accounts/account-secrets';
-import { accountApi } from '../api/provider-api';
+import { accountApi, originApi } from '../api/provider-api';
 import type { CoreServices } from '../core-services';
 import { TesseraError } from '../services';
 import { tokenGrantsScopes } from './scope-grammar';
@@ -94,4 +96,25 @@ export async function reconcileSessions(core: CoreServices, accountId: string, l
       return holdsSecret(s, t) ? 'no longer grants the scopes it was made with' : 'was regenerated elsewhere (the secret kept here is dead)';
     },
   );
+}
+
+/**
+ * The account's sign-in token was refused (revoked, deleted or expired on the provider): its token
+ * list cannot be read, so each session's token is asked with its own secret (GET /user). A token
+ * the provider refuses is dropped; one that answers, or could not be asked, stays.
+ */
+export async function checkSessionsWithoutSignIn(core: CoreServices, accountId: string): Promise<void> {
+  const secrets = core.store.cached(accountId);
+  if (!secrets?.sessions.length) return;
+  const origin = secrets.account.providerOrigin;
+  const refused = new Set<string>();
+  for (const s of secrets.sessions) {
+    try {
+      await originApi(core.client, origin, { auth: { kind: 'token', token: s.token } }).currentUser();
+    } catch (err) {
+      if (err instanceof TesseraError && err.kind === 'signed-out') refused.add(s.id);
+      else core.log.warn(`Session ${s.id}: its token could not be checked (${err instanceof Error ? err.message : String(err)})`);
+    }
+  }
+  await reviseSessions(core, accountId, (s) => (refused.has(s.id) ? undefined : s), () => 'is refused by the provider (revoked, deleted or expired)');
 }
