@@ -150,6 +150,7 @@ export async function signInInteractive(core: CoreServices, opts: SignInOptions 
         ...(passwordError ? { initialError: passwordError } : {}),
         validate: (v) => (v ? undefined : 'Enter your password'),
         accept: async (pw) => {
+          refused.last = undefined; // a new try: only its own refusal counts
           try {
             const auth = await requestAdminToken(core.client, origin, login, pw, undefined, await core.store.machineId());
             return { done: { token: auth, pw } };
@@ -233,6 +234,7 @@ function otpStep(core: CoreServices, origin: string, login: string, password: st
       if (!code) return { error: state.recovery ? 'Enter a recovery code' : 'Enter the 6-digit code' };
       // A recovery code typed into the code box counts as one (the provider takes either).
       const recovery = state.recovery || RECOVERY_CODE.test(code);
+      refused.last = undefined; // a new try: only its own refusal counts
       try {
         return { done: await requestAdminToken(core.client, origin, login, password, code, await core.store.machineId()) };
       } catch (err) {
