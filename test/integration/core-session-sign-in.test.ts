@@ -3,6 +3,7 @@
 // failed sign-in rejects with an Error saying what failed, a cancelled one with VS Code's
 // CancellationError, and requests made meanwhile share the one sign-in.
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { TesseraApi } from '../../src/extension/test-api';
 import type { ApiClient } from '../builders/api-client';
@@ -91,6 +92,35 @@ describe('core: a session that needs a sign-in', function () {
       assert.match(err.message, /^Tessera: the sign-in failed: That code is not valid\./);
       return true;
     });
+  });
+
+  it('a provider that cannot be reached, then Escape: createSession rejects saying which provider could not be reached', async () => {
+    const user = await newUser();
+    // A port nothing listens on: the configured provider is down.
+    const port = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = srv.address() as net.AddressInfo;
+        srv.close(() => resolve(p));
+      });
+    });
+    const config = vscode.workspace.getConfiguration('tessera');
+    await config.update('providerUrl', `https://127.0.0.1:${port}`, vscode.ConfigurationTarget.Global);
+    try {
+      const creating = Promise.resolve(api.authentication.createSession(['read:user'], {}));
+      await upToPassword(user);
+      await api.prompts.answer(user.password);
+      await message(new RegExp(`127\\.0\\.0\\.1:${port}`));
+      await api.prompts.cancel();
+      await assert.rejects(creating, (err: Error) => {
+        assert.ok(!(err instanceof vscode.CancellationError), `a cancellation: ${err.message}`);
+        assert.match(err.message, new RegExp(`^Tessera: the sign-in failed: .*127\\.0\\.0\\.1:${port}`));
+        assert.ok(!err.message.includes(user.password), 'no password in the error');
+        return true;
+      });
+    } finally {
+      await config.update('providerUrl', undefined, vscode.ConfigurationTarget.Global);
+      await api.providerInfo();
+    }
   });
 
   it('Escape before any answer was refused: createSession rejects with VS Code’s CancellationError', async () => {
