@@ -121,17 +121,21 @@ export function repositoryStoreContract(makeStore: StoreFactory): void {
       const order: string[] = [];
       let release!: () => void;
       const held = new Promise<void>((res) => (release = res));
+      let entered!: () => void;
+      const firstEntered = new Promise<void>((res) => (entered = res));
       const first = s.store.withRepositoryLock(r.id, async (store) => {
         order.push('first in');
+        entered();
         await held;
         order.push('first out');
         return (await store.repositories.byId(r.id))?.name;
       });
-      await new Promise((res) => setTimeout(res, 20));
+      await firstEntered; // (waits on the state, not a time: the lock may take a while under load)
       const second = s.store.withRepositoryLock(r.id, async (store) => {
         order.push('second');
         return store.transaction(async (tx) => (await tx.repositories.update(r.id, { description: 'by second', updatedAt: at(1) }))?.description);
       });
+      // Time for a wrong second holder to come in (a right one never does, however long the wait).
       await new Promise((res) => setTimeout(res, 50));
       assert.deepEqual(order, ['first in'], 'the second waits for the first');
       release();
