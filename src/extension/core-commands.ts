@@ -19,15 +19,15 @@ interface CommandDeps {
 
 export function registerCoreCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
   const { core, git } = deps;
-  const run = (id: string, fn: (...args: unknown[]) => Promise<unknown>) => registerCommand(core, id, fn);
+  const run = (id: string, title: string, fn: (...args: unknown[]) => Promise<unknown>) => registerCommand(core, id, fn, title);
 
   context.subscriptions.push(
-    run('tessera.signIn', async (arg) => {
+    run('tessera.signIn', 'Sign In', async (arg) => {
       // Another extension or a link may name the provider: only one this editor knows is taken.
       return deps.signIn(requestedOrigin(arg, (o) => core.isTesseraOrigin(o)));
     }),
-    run('tessera.signUp', () => deps.signUp()),
-    run('tessera.signOut', async (arg) => {
+    run('tessera.signUp', 'Create an Account', () => deps.signUp()),
+    run('tessera.signOut', 'Sign Out', async (arg) => {
       const named = accountIdFromArg(arg);
       if (!named && !core.accounts().length) {
         void vscode.window.showInformationMessage('No Tessera account is signed in.');
@@ -40,7 +40,7 @@ export function registerCoreCommands(context: vscode.ExtensionContext, deps: Com
       if (!accountId) return;
       await signOutAndTell(core, accountId);
     }),
-    run('tessera.showProviderUrl', async () => {
+    run('tessera.showProviderUrl', 'Show Provider URL', async () => {
       const state = core.providers.state();
       const s = core.providers.setting();
       const e = core.providers.embedded.state;
@@ -56,10 +56,10 @@ export function registerCoreCommands(context: vscode.ExtensionContext, deps: Com
       });
       return state.origin;
     }),
-    run('tessera.showLog', async () => core.log.show(true)),
-    run('tessera.exportDataKey', () => exportDataKeyInteractive(context.secrets, core.providers.embedded.dataDir)),
-    run('tessera.importDataKey', () => importDataKeyInteractive(context.secrets, core.providers)),
-    run('tessera.restartProvider', async () => {
+    run('tessera.showLog', 'Show Log', async () => core.log.show(true)),
+    run('tessera.exportDataKey', 'Export Data Key', () => exportDataKeyInteractive(context.secrets, core.providers.embedded.dataDir)),
+    run('tessera.importDataKey', 'Import Data Key', () => importDataKeyInteractive(context.secrets, core.providers)),
+    run('tessera.restartProvider', 'Restart Embedded Provider', async () => {
       if (core.providers.setting().mode === 'remote') {
         void vscode.window.showInformationMessage(`Tessera uses the provider at ${core.providers.configuredOrigin()} (tessera.providerUrl); there is no embedded provider to restart.`);
         return;
@@ -81,14 +81,14 @@ export function registerCoreCommands(context: vscode.ExtensionContext, deps: Com
         await core.showError(new TesseraError('provider-down', after.message, { url: core.providers.embeddedOrigin() }), 'Restart Embedded Provider');
       }
     }),
-    run('tessera.configureGit', (arg) => git.configureCommand(arg)),
+    run('tessera.configureGit', 'Set Up Git for this Repository', (arg) => git.configureCommand(arg)),
     // `{ fullName }` (a tree item, another extension) skips the picker only: the user still
     // chooses the folder, so nothing is cloned unasked (tests pass a folder through the test API).
-    run('tessera.cloneRepository', (arg) => {
+    run('tessera.cloneRepository', 'Clone Repository', (arg) => {
       const fullName = arg && typeof arg === 'object' ? (arg as { fullName?: unknown }).fullName : undefined;
       return git.cloneCommand(typeof fullName === 'string' ? { fullName } : {});
     }),
-    run('tessera.useCombinedCaBundle', async () => {
+    run('tessera.useCombinedCaBundle', 'Let Git Trust the Provider', async () => {
       if (!git.caEnv.original) {
         void vscode.window.showInformationMessage('GIT_SSL_CAINFO is not set in VS Code\'s environment: git already uses http.sslCAInfo from the repository\'s config.');
         return undefined;
