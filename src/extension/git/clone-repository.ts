@@ -3,7 +3,6 @@
 // the environment (GIT_CONFIG_* → http.<origin>/.extraHeader), never on the command line and never
 // into the clone's config; the clone gets credential.<origin>.useHttpPath and
 // http.<origin>/.sslCAInfo so later fetches and pushes work through the credentials provider.
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RepositoryJson } from '../../shared/api-types';
@@ -11,6 +10,8 @@ import { accountApi, allPages } from '../api/provider-api';
 import type { CoreServices } from '../core-services';
 import { TesseraError, type AccountInfo } from '../services';
 import type { TesseraCredentialsProvider } from './credentials-provider';
+import { cloneDestination, removePartialClone } from './clone-destination';
+import { cloneFailure } from './clone-failure';
 import { envConfig, runGit } from './git-exec';
 import { cloneUrl, credentialUrlKey, httpUrlKey } from './remote-url';
 import { repositoryPickDescription } from './repository-pick';
@@ -78,20 +79,9 @@ export async function cloneRepository(core: CoreServices, creds: TesseraCredenti
     if (!chosen) return undefined;
     repo = chosen.repo;
   }
-  let parent = args.parentDir;
-  if (!parent) {
-    // Next to the open folder by default (a clone is rarely wanted inside it).
-    const first = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const picked = await vscode.window.showOpenDialog({
-      canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Select as Repository Destination',
-      title: `Where should ${repo.owner}/${repo.name} be cloned?`,
-      ...(first?.scheme === 'file' ? { defaultUri: vscode.Uri.file(path.dirname(first.fsPath)) } : {}),
-    });
-    if (!picked?.[0]) return undefined;
-    parent = picked[0].fsPath;
-  }
-  const dest = path.join(parent, repo.name);
-  if (existsSync(dest)) throw new TesseraError('validation', `${dest} already exists.`);
+  const target = await chooseDestination(repo, args.parentDir);
+  if (!target) return undefined;
+  const { dest } = target;
 
   const url = cloneUrl(repo.origin, repo.owner, repo.name);
   const cred = await creds.credentialsFor(url, 'fetch');
@@ -107,11 +97,20 @@ export async function cloneRepository(core: CoreServices, creds: TesseraCredenti
   if (ca) gitArgs.push('-c', `${httpUrlKey(repo.origin, 'sslCAInfo')}=${ca}`);
   gitArgs.push('--', url, dest);
   const r = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Cloning ${repo.owner}/${repo.name}…` },
-    () => runGit(gitArgs, { cwd: parent, env, timeoutMs: 600_000 }),
+    { location: vscode.ProgressLocation.Notification, title: `Cloning ${repo.owner}/${repo.name}…`, cancellable: true },
+    (_progress, token) => {
+      const stop = new AbortController();
+      const sub = token.onCancellationRequested(() => stop.abort());
+      return runGit(gitArgs, { cwd: path.dirname(dest), env, timeoutMs: 600_000, signal: stop.signal }).finally(() => sub.dispose());
+    },
   );
-  if (r.code !== 0) {
-    throw new TesseraError('server', `git clone of ${repo.owner}/${repo.name} failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  if (r.code !== 0 || r.cancelled) {
+    removePartialClone(target);
+    if (r.cancelled) {
+      core.log.info(`Cloning ${url} into ${dest} was cancelled; removed what it had written`);
+      return undefined;
+    }
+    throw cloneFailure(r.stderr, repo.origin, `${repo.owner}/${repo.name}`);
   }
   core.log.info(`Cloned ${url} into ${dest}${cred ? ` with token ${cred.tokenId}` : ' without a token'}`);
   const open = args.open ?? 'ask';
@@ -124,4 +123,33 @@ export async function cloneRepository(core: CoreServices, creds: TesseraCredenti
     else if (choice === 'Add to Workspace') vscode.workspace.updateWorkspaceFolders(vscode.workspace.workspaceFolders?.length ?? 0, 0, { uri: vscode.Uri.file(dest) });
   }
   return dest;
+}
+
+/**
+ * The folder the clone goes into: `<parent>/<name>`, which must not exist or be an empty folder.
+ * From the folder dialog, a folder that cannot take it is said and the dialog offered again (the
+ * repository chosen stays chosen); a folder given by the caller is refused with the reason.
+ */
+async function chooseDestination(repo: { owner: string; name: string }, given: string | undefined): Promise<{ dest: string; existed: boolean } | undefined> {
+  if (given) {
+    const d = cloneDestination(given, repo.name);
+    if (!d.ok) throw new TesseraError('validation', d.problem);
+    return d;
+  }
+  // Next to the open folder by default (a clone is rarely wanted inside it).
+  const first = vscode.workspace.workspaceFolders?.[0]?.uri;
+  let defaultUri = first?.scheme === 'file' ? vscode.Uri.file(path.dirname(first.fsPath)) : undefined;
+  for (;;) {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Select as Repository Destination',
+      title: `Where should ${repo.owner}/${repo.name} be cloned?`,
+      ...(defaultUri ? { defaultUri } : {}),
+    });
+    if (!picked?.[0]) return undefined;
+    const d = cloneDestination(picked[0].fsPath, repo.name);
+    if (d.ok) return d;
+    const again = 'Choose Another Folder';
+    if ((await vscode.window.showWarningMessage(d.problem, again)) !== again) return undefined;
+    defaultUri = picked[0];
+  }
 }
