@@ -96,7 +96,12 @@ export async function describeTarget(core: CoreServices, origin: string, owner: 
     ...candidates.filter((c) => c.resourceOwner?.toLowerCase() === owner.toLowerCase() || c.kind === 'classic').map((c) => c.secret),
   ];
   for (const token of tokens.slice(0, 8)) {
-    const r = await tryWith(token).catch(() => undefined);
+    // A provider that cannot be reached says nothing about the repository: that is said, not
+    // taken for "it does not exist" (with its offers to create it, or a token for it).
+    const r = await tryWith(token).catch((err: unknown) => {
+      if (err instanceof TesseraError && (err.kind === 'provider-down' || err.kind === 'network')) throw err;
+      return undefined;
+    });
     if (r) return { owner, repo, repoId: r.id, isPublic: r.private === false };
   }
   return { owner, repo };
