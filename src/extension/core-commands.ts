@@ -85,8 +85,10 @@ export function registerCoreCommands(context: vscode.ExtensionContext, deps: Com
     // `{ fullName }` (a tree item, another extension) skips the picker only: the user still
     // chooses the folder, so nothing is cloned unasked (tests pass a folder through the test API).
     run('tessera.cloneRepository', 'Clone Repository', (arg) => {
-      const fullName = arg && typeof arg === 'object' ? (arg as { fullName?: unknown }).fullName : undefined;
-      return git.cloneCommand(typeof fullName === 'string' ? { fullName } : {});
+      const o = arg && typeof arg === 'object' ? (arg as { fullName?: unknown; accountId?: unknown }) : {};
+      if (typeof o.fullName !== 'string') return git.cloneCommand({});
+      // A Repositories view row names its account too: the clone comes from that account's provider.
+      return git.cloneCommand({ fullName: o.fullName, ...(typeof o.accountId === 'string' ? { accountId: o.accountId } : {}) });
     }),
     run('tessera.useCombinedCaBundle', 'Let Git Trust the Provider', async () => {
       if (!git.caEnv.original) {

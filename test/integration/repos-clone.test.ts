@@ -15,6 +15,7 @@ type Win = {
   withProgress: typeof vscode.window.withProgress;
   showOpenDialog: typeof vscode.window.showOpenDialog;
   showErrorMessage: typeof vscode.window.showErrorMessage;
+  showInformationMessage: typeof vscode.window.showInformationMessage;
 };
 
 /** Sends every git this extension host starts for `origin` through a proxy at `port`, until undone. */
@@ -42,7 +43,7 @@ describe('repositories: cloning', function () {
   let origin: string;
   let repoName: string;
   const win = vscode.window as unknown as Win;
-  const real = { withProgress: win.withProgress, showOpenDialog: win.showOpenDialog, showErrorMessage: win.showErrorMessage };
+  const real = { withProgress: win.withProgress, showOpenDialog: win.showOpenDialog, showErrorMessage: win.showErrorMessage, showInformationMessage: win.showInformationMessage };
   const scratch = (prefix: string) => fs.mkdtempSync(path.join(process.env.TESSERA_TEST_WORKDIR ?? '/tmp', prefix));
 
   before(async () => {
@@ -145,5 +146,45 @@ describe('repositories: cloning', function () {
     assert.ok(message.includes(`${origin} is not reachable`), message);
     assert.ok(actions.includes('Retry'), actions.join(', '));
     assert.deepEqual(fs.readdirSync(parent), [], 'no partial clone left');
+  });
+
+  it('a Repositories row of an account on another provider clones from that provider, not the configured one', async () => {
+    const dead = net.createServer();
+    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+    const port = (dead.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => dead.close(() => r()));
+    const elsewhere = `https://127.0.0.1:${port}`;
+    const id = `${elsewhere}#81`;
+    // An account another window signed in at a team server (which is down now).
+    const value = {
+      v: 1,
+      account: { providerOrigin: elsewhere, userId: 81, login: f.user.login, twoFactorEnabled: false },
+      admin: { tokenId: 1, token: 'tsp_000000000000000000000000000000000000', createdAt: new Date().toISOString() },
+      sessions: [],
+      tokens: [],
+    };
+    await f.api.writeSecretRaw(f.api.secretKey(id), JSON.stringify(value));
+    await waitFor('the account on the other provider', () => f.api.services.accounts().some((a) => a.id === id) || undefined);
+    // git asking for a token there hears that its provider is down (not "no token fits", with an
+    // offer to create one, or to create the repository).
+    await assert.rejects(f.api.selectCredentials(`${elsewhere}/${f.user.login}/${repoName}.git`, 'fetch'), (e: Error & { kind?: string }) => e.kind === 'provider-down' && e.message.includes(elsewhere));
+    const parent = scratch('clone-elsewhere-');
+    const shown: string[] = [];
+    win.showOpenDialog = (async () => [vscode.Uri.file(parent)]) as Win['showOpenDialog'];
+    win.showInformationMessage = (async () => undefined) as Win['showInformationMessage']; // "Cloned …: Open?" is not answered
+    win.showErrorMessage = (async (message: string) => {
+      shown.push(message);
+      return undefined;
+    }) as unknown as Win['showErrorMessage'];
+    try {
+      // The same name exists on the embedded provider: cloning it from there would succeed.
+      const dest = await vscode.commands.executeCommand('tessera.cloneRepository', { accountId: id, fullName: `${f.user.login}/${repoName}` });
+      assert.equal(dest, undefined, 'nothing cloned from the configured provider');
+      await waitFor('the error', () => shown[0]);
+      assert.ok(shown[0]!.includes(`127.0.0.1:${port}`), `names the account's provider: ${shown[0]}`);
+      assert.deepEqual(fs.readdirSync(parent), []);
+    } finally {
+      await f.api.signOut(id).catch(() => undefined);
+    }
   });
 });

@@ -19,6 +19,8 @@ import { repositoryPickDescription } from './repository-pick';
 export interface CloneArgs {
   /** `owner/name`; skips the picker. */
   readonly fullName?: string;
+  /** The account whose provider holds `fullName` (a Repositories view row names it). */
+  readonly accountId?: string;
   /** The folder to clone into (the clone is `<parentDir>/<name>`); skips the folder dialog (test API only). */
   readonly parentDir?: string;
   /** 'none' skips the "open it?" question (tests). */
@@ -43,7 +45,9 @@ export async function cloneRepository(core: CoreServices, creds: TesseraCredenti
   if (args.fullName) {
     const [owner, name] = args.fullName.split('/');
     if (!owner || !name) throw new TesseraError('validation', `'${args.fullName}' is not owner/name`);
-    repo = { owner, name, origin: accounts[0]!.providerOrigin };
+    const named = args.accountId === undefined ? accounts[0] : core.accounts().find((a) => a.id === args.accountId);
+    if (!named) throw new TesseraError('signed-out', `The account that lists ${args.fullName} is no longer signed in in this window.`);
+    repo = { owner, name, origin: named.providerOrigin };
   } else {
     const items: (vscode.QuickPickItem & { repo: { owner: string; name: string; origin: string } })[] = [];
     const seen = new Set<string>();

@@ -111,7 +111,7 @@ export async function createRepositoryFlow(services: TesseraServices, tree: Repo
   services.log.info(`Created repository ${created.full_name} (${created.visibility}) as ${account.login}`);
   tree.refresh();
   void vscode.window.showInformationMessage(`Created ${created.full_name} (${created.visibility}) on Tessera.`, 'Clone…', 'Copy Clone URL').then(async (choice) => {
-    if (choice === 'Clone…') await vscode.commands.executeCommand('tessera.cloneRepository', { fullName: created.full_name });
+    if (choice === 'Clone…') await vscode.commands.executeCommand('tessera.cloneRepository', { accountId: account.id, fullName: created.full_name });
     else if (choice === 'Copy Clone URL') await copyUrl(created.clone_url);
   });
   return created;
