@@ -9,6 +9,8 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createRepo } from '../builders/repos';
+import { uniqueName } from '../builders/unique-name';
+import { createUser } from '../builders/users';
 import { closeSignedInFixture, signedInFixture, waitFor, type SignedInFixture } from './core-helpers';
 
 type Win = {
@@ -42,6 +44,7 @@ describe('repositories: cloning', function () {
   let f: SignedInFixture;
   let origin: string;
   let repoName: string;
+  let gitToken: { id: number; token: string };
   const win = vscode.window as unknown as Win;
   const real = { withProgress: win.withProgress, showOpenDialog: win.showOpenDialog, showErrorMessage: win.showErrorMessage, showInformationMessage: win.showInformationMessage };
   const scratch = (prefix: string) => fs.mkdtempSync(path.join(process.env.TESSERA_TEST_WORKDIR ?? '/tmp', prefix));
@@ -52,8 +55,8 @@ describe('repositories: cloning', function () {
     repoName = 'notes';
     await createRepo({ api: f.client }, f.user, undefined, repoName);
     // A token git may use (the sign-in token is not one): no "Create one for git?" question.
-    const t = await f.api.services.api<{ id: number; token: string }>(f.account.id, 'POST', '/user/personal-access-tokens', { name: 'git', scopes: ['repo'] });
-    await f.api.services.rememberTokenSecret(f.account.id, t.id, t.token);
+    gitToken = await f.api.services.api<{ id: number; token: string }>(f.account.id, 'POST', '/user/personal-access-tokens', { name: 'git', scopes: ['repo'] });
+    await f.api.services.rememberTokenSecret(f.account.id, gitToken.id, gitToken.token);
   });
 
   afterEach(() => Object.assign(win, real));
@@ -120,6 +123,24 @@ describe('repositories: cloning', function () {
       await new Promise<void>((r) => proxy.close(() => r()));
       await clone.catch(() => undefined);
     }
+  });
+
+  it('declining the offer of a token for git: the clone is refused for want of a token, in those words', async () => {
+    const other = await createUser({ api: f.client }, { login: uniqueName('other') });
+    await createRepo({ api: f.client }, other, undefined, 'secret');
+    // "Tessera has no token that can read …: Create one for git?" is not answered.
+    win.showInformationMessage = (async () => undefined) as Win['showInformationMessage'];
+    const parent = scratch('clone-no-token-');
+    await f.api.services.forgetTokenSecret(f.account.id, gitToken.id); // no token for git at all
+    try {
+      await assert.rejects(
+        f.api.cloneRepository({ fullName: `${other.login}/secret`, parentDir: parent, open: 'none' }),
+        (e: Error & { kind?: string }) => e.kind === 'forbidden' && e.message.includes(`could not read ${other.login}/secret without a token`),
+      );
+    } finally {
+      await f.api.services.rememberTokenSecret(f.account.id, gitToken.id, gitToken.token);
+    }
+    assert.deepEqual(fs.readdirSync(parent), [], 'no partial clone left');
   });
 
   it('a provider git cannot reach: the error names it, under the command’s title, with Retry; nothing is left behind', async () => {

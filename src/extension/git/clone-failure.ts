@@ -14,10 +14,14 @@ function lastWords(stderr: string): string {
   return (remote.length ? remote : lines.slice(-3)).join(' ');
 }
 
-export function cloneFailure(stderr: string, origin: string, fullName: string): TesseraError {
+/** `withToken`: git was given a token (without one, a refusal means none was there to give). */
+export function cloneFailure(stderr: string, origin: string, fullName: string, withToken: boolean): TesseraError {
   const words = lastWords(stderr);
   if (UNREACHABLE.test(stderr)) {
     return new TesseraError('provider-down', `The Tessera provider at ${origin} is not reachable: git could not connect to clone ${fullName} (${words}).`, { url: origin });
+  }
+  if (REFUSED.test(stderr) && !withToken) {
+    return new TesseraError('forbidden', `git could not read ${fullName} without a token. If you have access to it, create a token for it in the Tokens view, then clone again.`, { url: origin });
   }
   if (REFUSED.test(stderr)) {
     return new TesseraError('signed-out', `The provider refused the token this editor cloned ${fullName} with (${words}). Sign in again, or check the token in the Tokens view.`, { url: origin });

@@ -114,7 +114,7 @@ export async function cloneRepository(core: CoreServices, creds: TesseraCredenti
       core.log.info(`Cloning ${url} into ${dest} was cancelled; removed what it had written`);
       return undefined;
     }
-    throw cloneFailure(r.stderr, repo.origin, `${repo.owner}/${repo.name}`);
+    throw cloneFailure(r.stderr, repo.origin, `${repo.owner}/${repo.name}`, !!cred);
   }
   core.log.info(`Cloned ${url} into ${dest}${cred ? ` with token ${cred.tokenId}` : ' without a token'}`);
   const open = args.open ?? 'ask';
