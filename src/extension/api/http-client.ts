@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import * as tls from 'node:tls';
 import type { Agent as UndiciAgent } from 'undici';
 import { redactTokens } from '../../shared/token-format';
+import { TesseraError } from '../services';
 import { errorFromAnswer, errorFromTransport, type AuthUsed, type ProviderAnswer } from './provider-errors';
 
 export type Credentials =
@@ -103,14 +104,16 @@ export class HttpClient {
       });
       const text = await res.body.text();
       let body: unknown;
+      let notJson = false;
       if (text.length) {
         try {
           body = JSON.parse(text);
         } catch {
           body = { message: text.slice(0, 300) };
+          notJson = true;
         }
       }
-      const answer: ProviderAnswer = { status: res.statusCode, headers: res.headers, body };
+      const answer: ProviderAnswer = { status: res.statusCode, headers: res.headers, body, ...(notJson ? { notJson } : {}) };
       this.log.trace(`${method} ${redactTokens(url)} → ${res.statusCode} (${Math.round(performance.now() - started)} ms)`);
       return answer;
     } catch (err) {
@@ -151,7 +154,13 @@ export class HttpClient {
   /** The parsed JSON body of a 2xx answer (undefined for 204); a TesseraError otherwise. */
   async json<T>(origin: string, method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const answer = await this.request(origin, method, path, opts);
-    if (answer.status >= 200 && answer.status < 300) return answer.body as T;
+    if (answer.status >= 200 && answer.status < 300) {
+      // Some other web server at the provider's address (a wrong URL) answers pages, not the API.
+      if (answer.notJson) {
+        throw new TesseraError('server', `The server at ${origin} is not a Tessera provider: it answered ${method} ${path.split('?')[0]} with something other than JSON. Check the provider's URL ('tessera.providerUrl').`, { status: answer.status, url: origin + path });
+      }
+      return answer.body as T;
+    }
     const auth: AuthUsed = opts.auth ? opts.auth.kind : 'none';
     throw errorFromAnswer(answer, origin + path, auth);
   }

@@ -12,6 +12,8 @@ export interface ProviderAnswer {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** Parsed JSON body when there was one. */
   readonly body: unknown;
+  /** The body was there but was not JSON (then `body` is `{ message }` with its start). */
+  readonly notJson?: boolean;
 }
 
 function header(h: ProviderAnswer['headers'], name: string): string | undefined {
