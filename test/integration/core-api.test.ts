@@ -2,10 +2,9 @@
 // prompt being cancelled, the provider's validation errors with their fields, and a provider that
 // is down named with its URL.
 import * as assert from 'node:assert/strict';
-import * as net from 'node:net';
 import { parseAccountSecrets } from '../../src/extension/accounts/account-secrets';
 import type { TesseraError } from '../../src/extension/services';
-import { closeSignedInFixture, newSignedInUser, nextEvent, waitFor, signedInFixture, type SignedInFixture } from './core-helpers';
+import { closeSignedInFixture, newSignedInUser, nextEvent, signedInFixture, type SignedInFixture, accountOnDeadProvider } from './core-helpers';
 
 function isTesseraError(kind: TesseraError['kind'], pattern?: RegExp) {
   return (e: unknown) => {
@@ -106,21 +105,7 @@ describe('core: services.api', function () {
   });
 
   it('an account whose provider is down gets provider-down naming the URL', async () => {
-    const dead = net.createServer();
-    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', () => r()));
-    const port = (dead.address() as net.AddressInfo).port;
-    await new Promise<void>((r) => dead.close(() => r()));
-    const origin = `https://127.0.0.1:${port}`;
-    const id = `${origin}#77`;
-    const value = {
-      v: 1,
-      account: { providerOrigin: origin, userId: 77, login: 'ghost', twoFactorEnabled: false },
-      admin: { tokenId: 1, token: 'tsp_000000000000000000000000000000000000', createdAt: new Date().toISOString() },
-      sessions: [],
-      tokens: [],
-    };
-    await api.writeSecretRaw(api.secretKey(id), JSON.stringify(value));
-    await waitFor('the account written by "another window"', () => api.services.accounts().some((a) => a.id === id) || undefined);
+    const { id, origin } = await accountOnDeadProvider(api, { userId: 77, login: 'ghost' });
     try {
       await assert.rejects(api.services.api(id, 'GET', '/user'), isTesseraError('provider-down', new RegExp(`${origin.replace(/[.]/g, '\\.')} is not reachable \\(connection refused\\)`)));
     } finally {

@@ -3,9 +3,8 @@
 // arguments. The extension's own window.show*Message are answered here (the test runs in the same
 // extension, so it shares the extension's `vscode` API object).
 import * as assert from 'node:assert/strict';
-import * as net from 'node:net';
 import * as vscode from 'vscode';
-import { tesseraApi, waitFor } from './core-helpers';
+import { tesseraApi, waitFor, accountOnDeadProvider } from './core-helpers';
 import type { TesseraApi } from '../../src/extension/test-api';
 
 type Win = { showWarningMessage: typeof vscode.window.showWarningMessage; showErrorMessage: typeof vscode.window.showErrorMessage };
@@ -23,21 +22,7 @@ describe('core: command errors', function () {
 
   it('a team server that is down: the error names it and offers Retry, which runs the command again', async () => {
     api = await tesseraApi();
-    const dead = net.createServer();
-    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
-    const port = (dead.address() as net.AddressInfo).port;
-    await new Promise<void>((r) => dead.close(() => r()));
-    const origin = `https://127.0.0.1:${port}`;
-    const id = `${origin}#79`;
-    const value = {
-      v: 1,
-      account: { providerOrigin: origin, userId: 79, login: 'ghost', twoFactorEnabled: false },
-      admin: { tokenId: 1, token: 'tsp_000000000000000000000000000000000000', createdAt: new Date().toISOString() },
-      sessions: [],
-      tokens: [],
-    };
-    await api.writeSecretRaw(api.secretKey(id), JSON.stringify(value));
-    await waitFor('the account written by "another window"', () => api.services.accounts().some((a) => a.id === id) || undefined);
+    const { id, port } = await accountOnDeadProvider(api, { userId: 79, login: 'ghost' });
     let confirms = 0;
     const shown: { message: string; actions: string[] }[] = [];
     win.showWarningMessage = (async (..._args: unknown[]) => {

@@ -5,13 +5,12 @@
 import * as assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import type { AccountInfo } from '../../src/extension/services';
 import type { TesseraApi } from '../../src/extension/test-api';
 import type { ApiClient } from '../builders/api-client';
 import type { TestUser } from '../builders/users';
-import { providerClient, tesseraApi, newSignedInUser, waitFor } from './core-helpers';
+import { providerClient, tesseraApi, newSignedInUser, accountOnDeadProvider } from './core-helpers';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -105,22 +104,8 @@ describe('core: git credentials and configuration', function () {
 
   it('a provider that cannot be reached: the request fails naming it, instead of "no token fits" (and its offer to create one)', async () => {
     // An account (with a remembered token) on a team server that is down.
-    const dead = net.createServer();
-    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
-    const port = (dead.address() as net.AddressInfo).port;
-    await new Promise<void>((r) => dead.close(() => r()));
-    const deadOrigin = `https://127.0.0.1:${port}`;
-    const id = `${deadOrigin}#81`;
-    const value = {
-      v: 1,
-      account: { providerOrigin: deadOrigin, userId: 81, login: 'ghost', twoFactorEnabled: false },
-      admin: { tokenId: 1, token: 'tsp_000000000000000000000000000000000000', createdAt: new Date().toISOString() },
-      sessions: [],
-      tokens: [{ tokenId: 2, token: 'tsp_111111111111111111111111111111111111' }],
-    };
-    await api.writeSecretRaw(api.secretKey(id), JSON.stringify(value));
+    const { id, origin: deadOrigin, port } = await accountOnDeadProvider(api, { userId: 81, login: 'ghost', tokens: [{ tokenId: 2, token: 'tsp_111111111111111111111111111111111111' }] });
     try {
-      await waitFor('the account written by "another window"', () => api.services.accounts().some((a) => a.id === id) || undefined);
       const url = `${deadOrigin}/ghost/app.git`;
       for (const op of ['push', 'fetch', 'unknown'] as const) {
         await assert.rejects(api.selectCredentials(url, op), (err: Error & { kind?: string }) => {

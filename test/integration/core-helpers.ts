@@ -2,6 +2,7 @@
 // real embedded provider (trusting its CA), waiting for conditions and events. Users, 2FA, tokens
 // and orgs come from ../builders.
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { AccountInfo } from '../../src/extension/services';
 import type { TesseraApi } from '../../src/extension/test-api';
@@ -10,6 +11,38 @@ import { uniqueName } from '../builders/unique-name';
 import { createUser, type TestUser } from '../builders/users';
 
 const EXTENSION_ID = 'tessera-dev.tessera';
+
+/** A loopback port nothing listens on (opened, then closed again): a provider there is down. */
+export async function closedPort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as net.AddressInfo;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+/**
+ * An account at a provider that is down (on a closed port), as another window that signed in
+ * there would have written it to the secret storage; resolves once the extension lists it.
+ */
+export async function accountOnDeadProvider(
+  api: TesseraApi,
+  account: { userId: number; login: string; tokens?: { tokenId: number; token: string }[] },
+): Promise<{ id: string; origin: string; port: number }> {
+  const port = await closedPort();
+  const origin = `https://127.0.0.1:${port}`;
+  const id = `${origin}#${account.userId}`;
+  const value = {
+    v: 1,
+    account: { providerOrigin: origin, userId: account.userId, login: account.login, twoFactorEnabled: false },
+    admin: { tokenId: 1, token: 'tsp_000000000000000000000000000000000000', createdAt: new Date().toISOString() },
+    sessions: [],
+    tokens: account.tokens ?? [],
+  };
+  await api.writeSecretRaw(api.secretKey(id), JSON.stringify(value));
+  await waitFor('the account written by "another window"', () => api.services.accounts().some((a) => a.id === id) || undefined);
+  return { id, origin, port };
+}
 
 export async function tesseraApi(): Promise<TesseraApi> {
   const ext = vscode.extensions.getExtension<TesseraApi>(EXTENSION_ID);

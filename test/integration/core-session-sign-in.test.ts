@@ -3,7 +3,6 @@
 // failed sign-in rejects with an Error saying what failed, a cancelled one with VS Code's
 // CancellationError, and requests made meanwhile share the one sign-in.
 import * as assert from 'node:assert/strict';
-import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { TesseraApi } from '../../src/extension/test-api';
 import type { ApiClient } from '../builders/api-client';
@@ -11,7 +10,7 @@ import { wrongOtp } from '../builders/totp';
 import { enableTwoFactor } from '../builders/two-factor';
 import { uniqueName } from '../builders/unique-name';
 import { createUser, type TestUser } from '../builders/users';
-import { providerClient, tesseraApi, waitFor } from './core-helpers';
+import { providerClient, tesseraApi, waitFor, closedPort } from './core-helpers';
 
 describe('core: a session that needs a sign-in', function () {
   this.timeout(60_000);
@@ -97,12 +96,7 @@ describe('core: a session that needs a sign-in', function () {
   it('a provider that cannot be reached, then Escape: createSession rejects saying which provider could not be reached', async () => {
     const user = await newUser();
     // A port nothing listens on: the configured provider is down.
-    const port = await new Promise<number>((resolve) => {
-      const srv = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port: p } = srv.address() as net.AddressInfo;
-        srv.close(() => resolve(p));
-      });
-    });
+    const port = await closedPort();
     const config = vscode.workspace.getConfiguration('tessera');
     await config.update('providerUrl', `https://127.0.0.1:${port}`, vscode.ConfigurationTarget.Global);
     try {

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { createRepo } from '../builders/repos';
 import { uniqueName } from '../builders/unique-name';
 import { createUser } from '../builders/users';
-import { closeSignedInFixture, signedInFixture, waitFor, type SignedInFixture } from './core-helpers';
+import { closeSignedInFixture, signedInFixture, waitFor, type SignedInFixture, accountOnDeadProvider, closedPort } from './core-helpers';
 
 type Win = {
   withProgress: typeof vscode.window.withProgress;
@@ -144,10 +144,7 @@ describe('repositories: cloning', function () {
   });
 
   it('a provider git cannot reach: the error names it, under the command’s title, with Retry; nothing is left behind', async () => {
-    const dead = net.createServer();
-    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
-    const port = (dead.address() as net.AddressInfo).port;
-    await new Promise<void>((r) => dead.close(() => r()));
+    const port = await closedPort();
     const undo = proxyGitThrough(origin, port);
     const parent = scratch('clone-down-');
     const shown: { message: string; actions: string[] }[] = [];
@@ -170,22 +167,8 @@ describe('repositories: cloning', function () {
   });
 
   it('a Repositories row of an account on another provider clones from that provider, not the configured one', async () => {
-    const dead = net.createServer();
-    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
-    const port = (dead.address() as net.AddressInfo).port;
-    await new Promise<void>((r) => dead.close(() => r()));
-    const elsewhere = `https://127.0.0.1:${port}`;
-    const id = `${elsewhere}#81`;
     // An account another window signed in at a team server (which is down now).
-    const value = {
-      v: 1,
-      account: { providerOrigin: elsewhere, userId: 81, login: f.user.login, twoFactorEnabled: false },
-      admin: { tokenId: 1, token: 'tsp_000000000000000000000000000000000000', createdAt: new Date().toISOString() },
-      sessions: [],
-      tokens: [],
-    };
-    await f.api.writeSecretRaw(f.api.secretKey(id), JSON.stringify(value));
-    await waitFor('the account on the other provider', () => f.api.services.accounts().some((a) => a.id === id) || undefined);
+    const { id, origin: elsewhere, port } = await accountOnDeadProvider(f.api, { userId: 81, login: f.user.login });
     // git asking for a token there hears that its provider is down (not "no token fits", with an
     // offer to create one, or to create the repository).
     await assert.rejects(f.api.selectCredentials(`${elsewhere}/${f.user.login}/${repoName}.git`, 'fetch'), (e: Error & { kind?: string }) => e.kind === 'provider-down' && e.message.includes(elsewhere));
