@@ -1,10 +1,12 @@
 // How a command's error is shown (registerCommand → services.showError), in the real extension
 // host: a team server that is down is named and "Retry" runs the command again with the same
-// arguments. The extension's own window.show*Message are answered here (the test runs in the same
-// extension, so it shares the extension's `vscode` API object).
+// arguments; a sign-in that ends while a command's box is open keeps what was typed. The
+// extension's own window.show*Message are answered here (the test runs in the same extension, so it
+// shares the extension's `vscode` API object).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { tesseraApi, waitFor, accountOnDeadProvider } from './core-helpers';
+import { uniqueName } from '../builders/unique-name';
+import { closeSignedInFixture, signedInFixture, tesseraApi, waitFor, accountOnDeadProvider, type SignedInFixture } from './core-helpers';
 import type { TesseraApi } from '../../src/extension/test-api';
 
 type Win = { showWarningMessage: typeof vscode.window.showWarningMessage; showErrorMessage: typeof vscode.window.showErrorMessage };
@@ -44,5 +46,41 @@ describe('core: command errors', function () {
       win.showErrorMessage = realError;
       await api.signOut(id);
     }
+  });
+});
+
+describe('core: a sign-in that ends while a command asks (askThenUse)', function () {
+  this.timeout(90_000);
+  let { api, client, user, account } = {} as SignedInFixture;
+  before(async () => ({ api, client, user, account } = await signedInFixture('kept')));
+  after(async () => closeSignedInFixture({ api, client, user }));
+
+  it('Create Organization: the login typed is kept; Enter in the box signs in again and the organization is created with it', async () => {
+    assert.deepEqual(api.services.accounts().map((a) => a.id), [account.id], 'only this account is signed in here (no account pick)');
+    const basic = { basic: { login: user.login, password: user.password } };
+    const boxShown = (withMessage: boolean) => () => {
+      const p = api.prompts.shown();
+      return p?.title === 'Create Organization' && !p.busy && !!p.message === withMessage ? p : undefined;
+    };
+    const running = vscode.commands.executeCommand<string | undefined>('tessera.createOrganization');
+    await waitFor('the login box', boxShown(false));
+    // Elsewhere, while the box is open: the sign-in token is deleted (the sign-in ends).
+    const del = await client.delete(`/user/personal-access-tokens/${api.services.signInTokenId(account.id)}`, basic);
+    assert.equal(del.status, 204, del.text);
+    const org = uniqueName('kept');
+    await api.prompts.answer(org);
+
+    const again = await waitFor('the login box again, with the reason', boxShown(true));
+    assert.match(again.message ?? '', /sign-in to the Tessera provider at .* has ended/);
+    assert.match(again.message ?? '', /Press Enter to sign in/);
+    await api.prompts.answer(); // Enter, nothing retyped
+    await waitFor('the sign-in login step', () => api.prompts.shown()?.prompt.startsWith('Your login on') || undefined);
+    await api.prompts.answer(user.login);
+    await waitFor('the sign-in password step', () => api.prompts.shown()?.prompt.startsWith(`Password for ${user.login}`) || undefined);
+    await api.prompts.answer(user.password);
+
+    assert.equal(await running, org, 'the command went on with the login typed before the sign-in ended');
+    const made = await client.get(`/orgs/${org}`, basic);
+    assert.equal(made.status, 200, made.text);
   });
 });

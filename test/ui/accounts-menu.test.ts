@@ -2,8 +2,8 @@
 // built-in GitHub sign-in's are: the signed-in account is listed as "<login> (Tessera)"; "Manage
 // Trusted Extensions" lists the extension that got a session from it (test/fixtures/session-consumer);
 // "Sign Out" there signs the account out of Tessera and deletes its tokens on the provider. A sign-in
-// ended elsewhere (its token deleted) is named by the failing command, whose "Sign In" goes straight
-// to the provider where it ended.
+// ended elsewhere (its token deleted) is named by the failing command's box, which keeps what was
+// typed; Enter there signs in straight at the provider where it ended, and the command goes on.
 // Screenshots in test-results/ui/.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -15,7 +15,7 @@ import { uniqueName } from '../builders/unique-name';
 import { createUser, type TestUser } from '../builders/users';
 import { waitForEmbeddedProvider } from './embedded-provider';
 import {
-  activityBarItem, clickDialogButton, openViewContainer, quickInputItems, quickInputType, runCommand, screenshot,
+  activityBarItem, clickDialogButton, openViewContainer, quickInputItems, quickInputType, quickInputValue, runCommand, screenshot,
   startWorkbench, viewPane, waitForDialog, waitForNotification, waitForQuickInput, type Workbench,
 } from './workbench';
 import { signInFromPalette } from './views-helpers';
@@ -116,7 +116,7 @@ describe('accounts menu (UI): Tessera accounts in VS Code\'s Accounts menu', fun
     await screenshot(page, 'ui/accounts-menu-signed-out');
   });
 
-  it('a sign-in ended elsewhere: the failing command says so, and its "Sign In" goes straight to that provider', async () => {
+  it('a sign-in ended elsewhere: the box of the failing command says so and keeps the login typed; Enter signs in straight at that provider and goes on', async () => {
     const { page } = wb;
     await signInFromPalette(page, user);
     const signInTokens = (await tokenIds()).filter((id) => id !== testTokenId);
@@ -124,15 +124,18 @@ describe('accounts menu (UI): Tessera accounts in VS Code\'s Accounts menu', fun
     const deleted = await client.delete(`/user/personal-access-tokens/${signInTokens[0]}`, { basic: { login: user.login, password: user.password } });
     assert.equal(deleted.status, 204, deleted.text);
 
+    const org = uniqueName('ended');
     await runCommand(page, 'Tessera: Create Organization…');
-    await quickInputType(page, uniqueName('ended'), { prompt: /organization's login/ });
-    const toast = await waitForNotification(page, /Your sign-in to the Tessera provider at .* has ended/);
+    await quickInputType(page, org, { prompt: /organization's login/ });
+    await waitForQuickInput(page, /Your sign-in to the Tessera provider at .* has ended/);
+    assert.equal(await quickInputValue(page), org, 'the login typed is still in the box');
     await screenshot(page, 'ui/accounts-menu-sign-in-ended');
-    await toast.getByRole('button', { name: 'Sign In' }).click();
+    await quickInputType(page, org, { prompt: /Press Enter to sign in/ });
     // no "Choose the Tessera provider" first: the login box of the provider where it ended
     await waitForQuickInput(page, `Your login on ${client.origin}`);
     await quickInputType(page, user.login, { prompt: /Your login/ });
     await quickInputType(page, user.password, { prompt: /Password for/ });
     await waitForNotification(page, new RegExp(`^Signed in to Tessera as ${user.login}\\b`));
+    await waitForNotification(page, new RegExp(`^Created the organization ${org}; ${user.login} is its owner`));
   });
 });

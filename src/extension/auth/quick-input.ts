@@ -163,25 +163,45 @@ export interface TextQuestion {
 const KEEP_TYPING: ReadonlySet<TesseraError['kind']> = new Set(['validation', 'not-found', 'forbidden', 'locked', 'provider-down', 'network', 'server']);
 const TRY_AGAIN: ReadonlySet<TesseraError['kind']> = new Set(['locked', 'provider-down', 'network', 'server']);
 
+/** The sign-in ended while the person answered: Enter in the box signs in again (at that provider) first. */
+interface EndedSignIn {
+  readonly origin: string | undefined;
+}
+
+/** The sign-in command (it shows its own errors); whether it ended signed in. */
+async function signInAgain(ended: EndedSignIn): Promise<boolean> {
+  const account = await vscode.commands.executeCommand<unknown>('tessera.signIn', ...(ended.origin ? [{ origin: ended.origin }] : []));
+  return !!account;
+}
+
 /**
  * Asks for a text and hands it to `use` (which may ask more, then calls the provider). When the
  * provider refuses it or cannot be reached, the box opens again with what was typed and the reason
- * under it (Enter tries again, Escape gives up): nothing typed is lost. Anything else (an ended
- * sign-in, a cancelled prompt, an unexpected error) propagates to the command's error display.
+ * under it (Enter tries again, Escape gives up): nothing typed is lost. When the sign-in ended
+ * meanwhile (its token revoked, deleted or expired), the box opens again too: Enter signs in again
+ * and then goes on with what was typed (what `use` keeps of its own answers, it offers again).
+ * Anything else (a cancelled prompt, an unexpected error) propagates to the command's error display.
  * Undefined when the person presses Escape in the box.
  */
 export async function askThenUse<T>(question: TextQuestion, use: (value: string) => Promise<T>): Promise<T | undefined> {
   let value = '';
   let error: string | undefined;
+  let ended: EndedSignIn | undefined;
   for (;;) {
     const typed = await inputStep<string>({ ...question, value, ...(error ? { initialError: error } : {}), accept: (v) => ({ done: v }) });
     if (typed === undefined || typed === BACK) return undefined;
+    value = typed;
+    // A sign-in that is cancelled or fails (it said why) leaves the box as it was.
+    if (ended && !(await signInAgain(ended))) continue;
+    ended = undefined;
     try {
       return await use(typed);
     } catch (err) {
-      if (!(err instanceof TesseraError) || !KEEP_TYPING.has(err.kind)) throw err;
-      value = typed;
-      error = TRY_AGAIN.has(err.kind) ? `${err.message} Press Enter to try again.` : err.message;
+      if (!(err instanceof TesseraError) || (!KEEP_TYPING.has(err.kind) && err.kind !== 'signed-out')) throw err;
+      if (err.kind === 'signed-out') {
+        ended = { origin: err.providerOrigin };
+        error = `${err.message} Press Enter to sign in; then this goes on with what you typed.`;
+      } else error = TRY_AGAIN.has(err.kind) ? `${err.message} Press Enter to try again.` : err.message;
     }
   }
 }
