@@ -125,6 +125,30 @@ describe('core: a session that needs a sign-in', function () {
     await assert.rejects(creating, (err: Error) => err instanceof vscode.CancellationError);
   });
 
+  it('Escape while the password is checked: the sign-in token the provider made for that try is deleted there', async () => {
+    const user = await newUser();
+    const basic = { login: user.login, password: user.password };
+    const creating = Promise.resolve(api.authentication.createSession(['read:user'], {}));
+    await upToPassword(user);
+    await api.prompts.answer(user.password);
+    // The provider's password check (scrypt) outlasts the Escape that follows at once.
+    await waitFor('the password being checked', () => api.prompts.shown()?.busy);
+    await api.prompts.cancel();
+    await assert.rejects(creating, (err: Error) => err instanceof vscode.CancellationError);
+    const made = await waitFor('the sign-in token the provider made', async () => {
+      const audit = await client.get('/user/audit-log?phrase=action:oauth_authorization.create', { basic });
+      assert.equal(audit.status, 200, audit.text);
+      return (audit.json as { action: string; token_id?: number }[]).find((e) => e.action === 'oauth_authorization.create')?.token_id;
+    });
+    await waitFor(`the cancelled sign-in's token ${made} gone from the provider`, async () => {
+      const token = await client.get(`/user/personal-access-tokens/${made}`, { basic });
+      return token.status === 404 || undefined;
+    });
+    const tokens = await client.get('/user/personal-access-tokens?per_page=100', { basic });
+    assert.deepEqual(tokens.json, [], 'no token left for the user');
+    assert.deepEqual(api.services.accounts(), [], 'nobody signed in');
+  });
+
   it('requests made while the sign-in runs share it: one provider pick, one login; the same scopes get the same session, others their own token', async () => {
     const user = await newUser();
     const [a, b, c] = [['read:user'], ['read:user'], ['gist']].map((scopes) => Promise.resolve(api.authentication.createSession(scopes, {})));

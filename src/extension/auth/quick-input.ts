@@ -1,7 +1,7 @@
 // One step of a multi-step QuickInput flow that stays open while its answer is checked: Enter runs
 // `accept` (the box shows busy), an error is shown under the box and the user can fix and retry;
 // Escape or focus loss resolves `undefined` (cancelled: callers show nothing). A Back button
-// resolves BACK. The prompt on screen is readable (shownPrompt) so that extension-host tests, which
+// resolves BACK. An answer whose check ends after the step did goes to `abandoned`. The prompt on screen is readable (shownPrompt) so that extension-host tests, which
 // cannot see the workbench, answer it as a person would through the workbench's own commands.
 import * as vscode from 'vscode';
 import { TesseraError } from '../services';
@@ -59,6 +59,11 @@ interface InputStep<T> {
   readonly accept: (value: string, box: vscode.InputBox) => Promise<StepResult<T>> | StepResult<T>;
   /** An error to show when the step opens (e.g. after going back to fix a field). */
   readonly initialError?: string;
+  /**
+   * Gets what `accept` finished with when the step had already ended meanwhile (Escape or Back
+   * while the answer was checked): nobody takes it, so undo what it made.
+   */
+  readonly abandoned?: (late: T) => void;
 }
 
 export function inputStep<T>(opts: InputStep<T>): Promise<T | typeof BACK | undefined> {
@@ -127,7 +132,9 @@ export function inputStep<T>(opts: InputStep<T>): Promise<T | typeof BACK | unde
         box.busy = true;
         box.enabled = false;
         try {
-          handle(await opts.accept(value, box));
+          const r = await opts.accept(value, box);
+          if (finished && r && 'done' in r) opts.abandoned?.(r.done);
+          handle(r);
         } catch (err) {
           if (err instanceof TesseraError && err.kind === 'cancelled') return finish(undefined);
           box.validationMessage = err instanceof Error ? err.message : String(err);

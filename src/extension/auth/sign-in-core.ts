@@ -62,7 +62,7 @@ export async function completeSignIn(
     };
   } catch (err) {
     // A sign-in that cannot be recorded (secret storage unavailable, ...) leaves no token behind.
-    await deleteToken(client, origin, auth.token, auth.id).catch((e: unknown) => log.warn(`Could not delete the unrecorded sign-in token ${auth.id}: ${String(e)}`));
+    await discardSignIn(client, origin, auth, log, 'unrecorded');
     throw err;
   }
   const { user, account, previousAdmin } = recorded;
@@ -77,6 +77,20 @@ export async function completeSignIn(
     log.warn(`Could not delete the earlier sign-in tokens of this machine: ${String(err)}`),
   );
   return account;
+}
+
+/**
+ * Best effort: deletes on the provider the token of a sign-in that will not be kept (`why`: an
+ * unrecorded one, or one cancelled while the provider checked it); a failure is only logged.
+ */
+export async function discardSignIn(
+  client: HttpClient,
+  origin: string,
+  auth: { id: number; token: string },
+  log: { warn(m: string): void },
+  why: 'unrecorded' | 'cancelled',
+): Promise<void> {
+  await deleteToken(client, origin, auth.token, auth.id).catch((e: unknown) => log.warn(`Could not delete the ${why} sign-in token ${auth.id}: ${String(e)}`));
 }
 
 /** Deletes the user's other sign-in tokens made on this machine (never one an account here still uses). */

@@ -1,6 +1,7 @@
 // Sign-in and sudo prompts (QuickInput; sign-up is sign-up-ui.ts). Provider → login → password
 // (masked) → the 2FA code only when the provider answers `X-GitHub-OTP: required` (a recovery code
-// works in its place). Every step can be cancelled with Escape and cancelling shows nothing; a wrong code says so
+// works in its place). Every step can be cancelled with Escape and cancelling shows nothing (a token
+// the provider makes for an answer checked meanwhile is deleted there); a wrong code says so
 // and lets the user try again; a lockout says when to retry; a provider that is down is named.
 // The flow ends signed in, cancelled, or failed: left on a step whose last answer the provider
 // refused or could not take (wrong password, wrong code, lock, provider down), or ended by a
@@ -10,7 +11,7 @@ import type { CoreServices } from '../core-services';
 import { normalizeOrigin } from '../provider/origin';
 import { TesseraError, type AccountInfo } from '../services';
 import { BACK, inputStep, pick, type PickItem, type StepButton, type StepResult } from './quick-input';
-import { completeSignIn, requestAdminToken } from './sign-in-core';
+import { completeSignIn, discardSignIn, requestAdminToken } from './sign-in-core';
 
 const TITLE = 'Sign in to Tessera';
 const TOTP = /^\d{6}$/;
@@ -149,6 +150,10 @@ export async function signInInteractive(core: CoreServices, opts: SignInOptions 
         back: true,
         ...(passwordError ? { initialError: passwordError } : {}),
         validate: (v) => (v ? undefined : 'Enter your password'),
+        // Escape while the password was checked: the token the provider made for it is deleted.
+        abandoned: (late) => {
+          if (late.token) void discardSignIn(core.client, origin, late.token, core.log, 'cancelled');
+        },
         accept: async (pw) => {
           refused.last = undefined; // a new try: only its own refusal counts
           try {
@@ -222,6 +227,7 @@ function otpStep(core: CoreServices, origin: string, login: string, password: st
     placeholder: '123456 — or a recovery code',
     back: true,
     buttons: otpButtons(state),
+    abandoned: (late) => void discardSignIn(core.client, origin, late, core.log, 'cancelled'),
     validate: (v) => {
       const c = v.replace(/\s+/g, '');
       if (!c || RECOVERY_CODE.test(c)) return undefined;
