@@ -2,7 +2,8 @@
 // check they all share. An option given an empty value — `--tls-cert "$CERT"` or `--repos
 // "$REPOS"` with the variable unset — is refused, naming the option, rather than read as not
 // given: that would quietly fall back to the default (the local CA's certificate, the data
-// folder's repositories) instead of what the command line asked for.
+// folder's repositories) instead of what the command line asked for. And how they all refuse
+// arguments: one line, then where the usage is.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** parseArgs(config); throws an Error naming the first option given an empty (or blank) value. */
@@ -13,4 +14,15 @@ export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnTy
     if (given.some((v) => typeof v === 'string' && v.trim() === '')) throw new Error(`--${name} needs a value (it was given an empty one)`);
   }
   return parsed;
+}
+
+/**
+ * Says why the arguments were refused, as every command does: one line `tessera: PROBLEM`, then
+ * `see 'tessera COMMAND --help'` (no command: the usage of all). Returns the exit code, 2. The
+ * usage itself goes only to those who ask for it.
+ */
+export function refuseArguments(err: (line: string) => void, command: string | undefined, problem: unknown): 2 {
+  err(`tessera: ${problem instanceof Error ? problem.message : String(problem)}`);
+  err(`see 'tessera${command ? ` ${command}` : ''} --help'`);
+  return 2;
 }

@@ -8,7 +8,7 @@ import './quiet-sqlite-warning'; // before anything loads node:sqlite
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import * as path from 'node:path';
-import { parseCommandArgs } from './cli-args';
+import { parseCommandArgs, refuseArguments } from './cli-args';
 import { refuseForeignDataFolder } from './cli-data-folder';
 import { hidePasswordsFromProcessList } from './cli-process-list';
 import { parseServedName, publicUrlHost } from './http/served-hosts';
@@ -107,10 +107,10 @@ export function parseServeArgs(argv: string[], cwd: string, env: NodeJS.ProcessE
     },
   });
   if (values.help) throw new Error(USAGE);
-  if (positionals.length === 0) throw new Error(USAGE);
-  if (positionals[0] !== 'serve') throw new Error(`tessera: unknown command '${positionals[0]}'\n${USAGE}`);
-  if (positionals.length > 1) throw new Error(`tessera serve: unexpected argument '${positionals[1]}'\n${USAGE}`);
-  if (!values.data) throw new Error(`--data DIR is required\n${USAGE}`);
+  if (positionals.length === 0) throw new Error('no command given (serve, reset-two-factor or migrate)');
+  if (positionals[0] !== 'serve') throw new Error(`unknown command '${positionals[0]}'`);
+  if (positionals.length > 1) throw new Error(`serve: unexpected argument '${positionals[1]}'`);
+  if (!values.data) throw new Error('--data DIR is required');
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!/^\d+$/.test(values.port ?? '0') || port > 65535) throw new Error(`--port must be 0–65535`);
   const host = values.host ?? '127.0.0.1';
@@ -188,14 +188,13 @@ async function resetTwoFactor(argv: string[], io: CliIo, env: NodeJS.ProcessEnv)
   let target: { dataDir: string } | { databaseUrl: string };
   try {
     const { values } = parseCommandArgs({ args: argv, strict: true, options: { data: { type: 'string' }, db: { type: 'string' } } });
-    if (values.data !== undefined && values.db !== undefined) throw new Error(`give --data DIR or --db URL, not both\n${USAGE}`);
+    if (values.data !== undefined && values.db !== undefined) throw new Error('give --data DIR or --db URL, not both');
     const databaseUrl = values.data === undefined ? databaseUrlOption(values.db, '--db', env) : undefined;
     if (databaseUrl) target = { databaseUrl };
     else if (values.data) target = { dataDir: path.resolve(process.cwd(), values.data) };
-    else throw new Error(`--data DIR (or --db URL, or TESSERA_DATABASE_URL) is required\n${USAGE}`);
+    else throw new Error('--data DIR (or --db URL, or TESSERA_DATABASE_URL) is required');
   } catch (err) {
-    io.err((err as Error).message);
-    return 2;
+    return refuseArguments(io.err, 'reset-two-factor', err);
   }
   if ('databaseUrl' in target) {
     const where = `the PostgreSQL database at ${describePostgresUrl(target.databaseUrl)}`;
@@ -253,8 +252,8 @@ export async function main(
     opts = parseServeArgs(argv, process.cwd(), env);
     refuseForeignDataFolder(opts.dataDir, typeof opts.tls === 'object' ? [opts.tls.certFile, opts.tls.keyFile] : []);
   } catch (err) {
-    io.err((err as Error).message);
-    return 2;
+    // `tessera serv …` or no command at all: the usage of every command; otherwise serve's.
+    return refuseArguments(io.err, argv.includes('serve') ? 'serve' : undefined, err);
   }
   if (opts.databaseUrl && existsSync(path.join(opts.dataDir, DATABASE_FILE))) {
     // An embedded provider's folder served as a team's: its accounts are not where this one looks.

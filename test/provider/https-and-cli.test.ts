@@ -125,7 +125,36 @@ describe('tessera serve (command line)', () => {
     const extra = runCli(['serve', 'now', '--data', dataDir]);
     started.push(extra);
     assert.equal(await extra.exit, 2);
-    assert.match(extra.stderr, /^tessera serve: unexpected argument 'now'\n/);
+    assert.match(extra.stderr, /^tessera: serve: unexpected argument 'now'\n/);
+  });
+
+  it('every argument refused, of every command, is one line `tessera: …`, then where the usage is, and exit 2 (the usage only on --help)', async () => {
+    const empty = { TESSERA_DATABASE_URL: '' };
+    const cases: [string[], RegExp, string][] = [
+      [[], /^no command given \(serve, reset-two-factor or migrate\)$/, "see 'tessera --help'"],
+      [['serv', '--data', dataDir], /^unknown command 'serv'$/, "see 'tessera --help'"],
+      [['serve'], /^--data DIR is required$/, "see 'tessera serve --help'"],
+      [['serve', 'now', '--data', dataDir], /^serve: unexpected argument 'now'$/, "see 'tessera serve --help'"],
+      [['serve', '--data', dataDir, '--port', '70000'], /^--port must be 0–65535$/, "see 'tessera serve --help'"],
+      [['serve', '--data', dataDir, '--bogus'], /^Unknown option '--bogus'/, "see 'tessera serve --help'"],
+      [['serve', '--data', dataDir, '--signup', 'maybe'], /^--signup must be open or closed$/, "see 'tessera serve --help'"],
+      [['reset-two-factor'], /^--data DIR \(or --db URL, or TESSERA_DATABASE_URL\) is required$/, "see 'tessera reset-two-factor --help'"],
+      [['reset-two-factor', '--data', dataDir, '--db', 'postgres://h/db'], /^give --data DIR or --db URL, not both$/, "see 'tessera reset-two-factor --help'"],
+      [['migrate'], /^--from DATA_DIR is required$/, "see 'tessera migrate --help'"],
+      [['migrate', 'now', '--from', dataDir], /^migrate: unexpected argument 'now'$/, "see 'tessera migrate --help'"],
+    ];
+    const runs = cases.map(([args]) => runCli(args, empty));
+    started.push(...runs);
+    for (const [i, [args, problem, hint]] of cases.entries()) {
+      const cli = runs[i];
+      assert.equal(await cli.exit, 2, `${args.join(' ')}: ${cli.stderr}`);
+      const lines = cli.stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 2, `${args.join(' ')}: one line and the hint, not the usage: ${cli.stderr}`);
+      assert.ok(lines[0].startsWith('tessera: '), `${args.join(' ')}: ${lines[0]}`);
+      assert.match(lines[0].slice('tessera: '.length), problem, args.join(' '));
+      assert.equal(lines[1], hint, args.join(' '));
+      assert.equal(cli.stdout, '', args.join(' '));
+    }
   });
 
   it('--help (and -h, and `tessera help`) prints the usage of every command on stdout and exits 0, for any command', async () => {
@@ -231,7 +260,7 @@ Module._load = function (request, ...rest) {
     const cli = runCli(['serve', '--data', dataDir, '--port', '0', '--tls', 'off']);
     started.push(cli);
     assert.equal(await refusal(cli), 2, cli.stdout);
-    assert.match(cli.stderr, /^--data: .* holds files that are not Tessera's \(notes\.txt\)/m);
+    assert.match(cli.stderr, /^tessera: --data: .* holds files that are not Tessera's \(notes\.txt\)/m);
     assert.equal((await stat(notes)).mode & 0o777, 0o644, 'left as it was');
     assert.equal((await stat(dataDir)).mode & 0o777, 0o755, 'left as it was');
     assert.deepEqual(await readdir(dataDir), ['notes.txt'], 'nothing made in it');

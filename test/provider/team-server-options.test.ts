@@ -106,11 +106,11 @@ describe('team server options', function () {
     const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
     const data = path.join(tmp, 'data');
     const runs: [string[], NodeJS.ProcessEnv, RegExp][] = [
-      [['serve', '--data', data, '--db', malformed], {}, /^--db cannot be used: Invalid URL$/m],
-      [['serve', '--data', data], { TESSERA_DATABASE_URL: malformed }, /^TESSERA_DATABASE_URL cannot be used: Invalid URL$/m],
-      [['serve', '--data', data, '--db', missingCert], {}, /^--db cannot be used: ENOENT: .*missing\.pem'$/m],
-      [['migrate', '--from', tmp, '--repos', path.join(tmp, 'r'), '--to', malformed], {}, /^--to cannot be used: Invalid URL$/m],
-      [['reset-two-factor'], { TESSERA_DATABASE_URL: malformed }, /^TESSERA_DATABASE_URL cannot be used: Invalid URL$/m],
+      [['serve', '--data', data, '--db', malformed], {}, /^tessera: --db cannot be used: Invalid URL$/m],
+      [['serve', '--data', data], { TESSERA_DATABASE_URL: malformed }, /^tessera: TESSERA_DATABASE_URL cannot be used: Invalid URL$/m],
+      [['serve', '--data', data, '--db', missingCert], {}, /^tessera: --db cannot be used: ENOENT: .*missing\.pem'$/m],
+      [['migrate', '--from', tmp, '--repos', path.join(tmp, 'r'), '--to', malformed], {}, /^tessera: --to cannot be used: Invalid URL$/m],
+      [['reset-two-factor'], { TESSERA_DATABASE_URL: malformed }, /^tessera: TESSERA_DATABASE_URL cannot be used: Invalid URL$/m],
     ];
     const title = process.title; // main masks a password on the command line in the title
     try {

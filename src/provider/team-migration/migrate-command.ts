@@ -2,7 +2,7 @@
 // the command line of migrate-to-team.ts, printing what it copied. The URL may come from
 // TESSERA_DATABASE_URL instead of --to (as for `tessera serve`), which keeps its password out of argv.
 import * as path from 'node:path';
-import { parseCommandArgs } from '../cli-args';
+import { parseCommandArgs, refuseArguments } from '../cli-args';
 import { keyFileAt, keyFileSource } from '../secrets/data-key';
 import { databaseUrlOption } from '../store/postgres/url';
 import { MigrationInterrupted, migrateToTeam, TeamMigrationOptions } from './migrate-to-team';
@@ -37,11 +37,11 @@ function parseMigrateArgs(argv: string[], cwd: string, env: NodeJS.ProcessEnv): 
       'from-key': { type: 'string' },
     },
   });
-  if (positionals.length) throw new Error(`unexpected ${positionals.join(' ')}\n${MIGRATE_USAGE}`);
-  if (!values.from) throw new Error(`--from DATA_DIR is required\n${MIGRATE_USAGE}`);
+  if (positionals.length) throw new Error(`migrate: unexpected argument '${positionals[0]}'`);
+  if (!values.from) throw new Error('--from DATA_DIR is required');
   const toDatabaseUrl = databaseUrlOption(values.to, '--to', env);
-  if (!toDatabaseUrl) throw new Error(`--to postgres://… (or TESSERA_DATABASE_URL) is required: the team database\n${MIGRATE_USAGE}`);
-  if (!values.repos && !values.data) throw new Error(`--repos DIR (or --data TEAM_DIR) is required: where the team keeps its repositories\n${MIGRATE_USAGE}`);
+  if (!toDatabaseUrl) throw new Error('--to postgres://… (or TESSERA_DATABASE_URL) is required: the team database');
+  if (!values.repos && !values.data) throw new Error('--repos DIR (or --data TEAM_DIR) is required: where the team keeps its repositories');
   const teamDir = values.data ? path.resolve(cwd, values.data) : undefined;
   return {
     fromDataDir: path.resolve(cwd, values.from),
@@ -61,8 +61,7 @@ export async function runMigrateCommand(
   try {
     opts = parseMigrateArgs(argv, process.cwd(), env);
   } catch (err) {
-    io.err((err as Error).message);
-    return 2;
+    return refuseArguments(io.err, 'migrate', err);
   }
   // Ctrl-C (SIGINT) or SIGTERM undoes the migration as a failure does, instead of ending the
   // process with repositories half copied into --repos (a second run would then refuse the folder).
