@@ -5,8 +5,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TesseraApi } from '../../src/extension/test-api';
-import type { ApiClient } from '../builders/api-client';
-import { wrongOtp } from '../builders/totp';
+import type { ApiClient, CallOptions } from '../builders/api-client';
+import { newSession } from '../builders/sessions';
+import { freshOtp, wrongOtp } from '../builders/totp';
 import { enableTwoFactor } from '../builders/two-factor';
 import { uniqueName } from '../builders/unique-name';
 import { createUser, type TestUser } from '../builders/users';
@@ -125,28 +126,48 @@ describe('core: a session that needs a sign-in', function () {
     await assert.rejects(creating, (err: Error) => err instanceof vscode.CancellationError);
   });
 
-  it('Escape while the password is checked: the sign-in token the provider made for that try is deleted there', async () => {
-    const user = await newUser();
-    const basic = { login: user.login, password: user.password };
-    const creating = Promise.resolve(api.authentication.createSession(['read:user'], {}));
-    await upToPassword(user);
-    await api.prompts.answer(user.password);
-    // The provider's password check (scrypt) outlasts the Escape that follows at once.
-    await waitFor('the password being checked', () => api.prompts.shown()?.busy);
+  /**
+   * Escape while the last answer is being checked (the provider's scrypt outlasts the Escape that
+   * follows at once): createSession is cancelled, and the sign-in token the provider made for that
+   * answer is deleted there. `auth`: how the test reads the user's audit log and tokens.
+   */
+  const cancelWhileChecking = async (creating: Promise<unknown>, auth: CallOptions) => {
+    await waitFor('the answer being checked', () => api.prompts.shown()?.busy);
     await api.prompts.cancel();
     await assert.rejects(creating, (err: Error) => err instanceof vscode.CancellationError);
     const made = await waitFor('the sign-in token the provider made', async () => {
-      const audit = await client.get('/user/audit-log?phrase=action:oauth_authorization.create', { basic });
+      const audit = await client.get('/user/audit-log?phrase=action:oauth_authorization.create', auth);
       assert.equal(audit.status, 200, audit.text);
-      return (audit.json as { action: string; token_id?: number }[]).find((e) => e.action === 'oauth_authorization.create')?.token_id;
+      const events = audit.json as { action: string; note?: string; token_id?: number }[];
+      return events.find((e) => e.action === 'oauth_authorization.create' && /^Tessera for VS Code on /.test(e.note ?? ''))?.token_id;
     });
     await waitFor(`the cancelled sign-in's token ${made} gone from the provider`, async () => {
-      const token = await client.get(`/user/personal-access-tokens/${made}`, { basic });
+      const token = await client.get(`/user/personal-access-tokens/${made}`, auth);
       return token.status === 404 || undefined;
     });
-    const tokens = await client.get('/user/personal-access-tokens?per_page=100', { basic });
-    assert.deepEqual(tokens.json, [], 'no token left for the user');
+    const tokens = await client.get('/user/personal-access-tokens?per_page=100', auth);
+    const names = (tokens.json as { name: string }[]).map((t) => t.name);
+    assert.deepEqual(names.filter((n) => /^Tessera for VS Code on /.test(n)), [], `no sign-in token left: ${names.join(', ')}`);
     assert.deepEqual(api.services.accounts(), [], 'nobody signed in');
+  };
+
+  it('Escape while the password is checked: the sign-in token the provider made for that try is deleted there', async () => {
+    const user = await newUser();
+    const creating = Promise.resolve(api.authentication.createSession(['read:user'], {}));
+    await upToPassword(user);
+    await api.prompts.answer(user.password);
+    await cancelWhileChecking(creating, { basic: { login: user.login, password: user.password } });
+  });
+
+  it('Escape while the 2FA code is checked: the sign-in token the provider made for that code is deleted there', async () => {
+    const { user, token } = await newSession({ api: client }, ['admin:token', 'user']);
+    await enableTwoFactor({ api: client }, user, token);
+    const creating = Promise.resolve(api.authentication.createSession(['read:user'], {}));
+    await upToPassword(user);
+    await api.prompts.answer(user.password);
+    await prompt(/authenticator app/);
+    await api.prompts.answer(await freshOtp({ api: client }, user));
+    await cancelWhileChecking(creating, { token });
   });
 
   it('requests made while the sign-in runs share it: one provider pick, one login; the same scopes get the same session, others their own token', async () => {
