@@ -1,6 +1,7 @@
 // `tessera serve --data DIR [--db postgres://…] [--repos DIR] [--port N] [--host 127.0.0.1]
 //  [--tls auto|off] [--tls-cert F --tls-key F] [--trust-proxy ADDR,…] [--signup open|closed]
-//  [--public-host NAME]... [--public-url URL] [--max-connections N] [--rate-limit N] [--anonymous-rate-limit N]`
+//  [--public-host NAME]... [--public-url URL] [--max-connections N] [--rate-limit N] [--anonymous-rate-limit N]
+//  [--max-push-size MIB]`
 // `tessera reset-two-factor --data DIR | --db postgres://…` (the way out when the data key is lost for good)
 // `tessera migrate --from DATA_DIR --to postgres://…` (team-migration/migrate-command.ts)
 import './cli-node-version'; // first: a Node without node:sqlite is told so, not crashed
@@ -24,7 +25,7 @@ const USAGE = `Usage: tessera serve --data DIR [--db postgres://USER@HOST/DB] [-
                      [--host 127.0.0.1] [--tls auto|off] [--tls-cert FILE --tls-key FILE]
                      [--trust-proxy ADDR[,ADDR]...] [--signup open|closed]
                      [--public-host NAME[:PORT]]... [--public-url URL] [--max-connections N]
-                     [--rate-limit N] [--anonymous-rate-limit N]
+                     [--rate-limit N] [--anonymous-rate-limit N] [--max-push-size MIB]
        tessera reset-two-factor --data DIR | --db postgres://USER@HOST/DB
 ${MIGRATE_USAGE}
 
@@ -62,7 +63,8 @@ ${MIGRATE_USAGE}
                   host is served too, and the answers name the server by it.
   --max-connections  connections held at once (default 512); more are closed as they come.
   --rate-limit    API requests an hour for each user (default 5000).
-  --anonymous-rate-limit  API requests an hour for each address without credentials (default 60).`;
+  --anonymous-rate-limit  API requests an hour for each address without credentials (default 60).
+  --max-push-size  the largest pack one git push may send, in MiB (default 2048, GitHub's 2 GiB).`;
 
 interface CliIo {
   out: (line: string) => void;
@@ -103,6 +105,7 @@ export function parseServeArgs(argv: string[], cwd: string, env: NodeJS.ProcessE
       'max-connections': { type: 'string' },
       'rate-limit': { type: 'string' },
       'anonymous-rate-limit': { type: 'string' },
+      'max-push-size': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -151,6 +154,7 @@ export function parseServeArgs(argv: string[], cwd: string, env: NodeJS.ProcessE
     authenticated: positiveWhole(values['rate-limit'], '--rate-limit must be a positive whole number of requests an hour'),
     anonymous: positiveWhole(values['anonymous-rate-limit'], '--anonymous-rate-limit must be a positive whole number of requests an hour'),
   };
+  const maxPushMib = positiveWhole(values['max-push-size'], '--max-push-size must be a positive whole number of MiB');
   const trustProxy = (values['trust-proxy'] ?? []).flatMap((v) => v.split(',')).map((v) => v.trim());
   for (const p of trustProxy) {
     if (!isProxyAddress(p)) throw new Error(`--trust-proxy: '${p}' is not an IP address, a CIDR range or loopback/linklocal/uniquelocal`);
@@ -167,6 +171,7 @@ export function parseServeArgs(argv: string[], cwd: string, env: NodeJS.ProcessE
     ...(publicHosts.length ? { publicHosts } : {}),
     ...(publicUrl !== undefined ? { publicUrl } : {}),
     ...(maxConnections !== undefined ? { limits: { maxConnections } } : {}),
+    ...(maxPushMib !== undefined ? { maxPushBytes: maxPushMib * 1024 * 1024 } : {}),
     ...(databaseUrl ? { databaseUrl } : {}),
   };
 }

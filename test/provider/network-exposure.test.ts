@@ -284,7 +284,7 @@ describe('network exposure: deadlines and the connection cap', () => {
   });
 });
 
-describe('tessera serve: --public-host and --max-connections', () => {
+describe('tessera serve: --public-host, --max-connections and --max-push-size', () => {
   it('takes repeated --public-host names and a connection cap, and refuses bad ones with a message', () => {
     const opts = parseServeArgs(['serve', '--data', 'd', '--public-host', 'tessera.example.com', '--public-host', '[fd00::5]:8443', '--max-connections', '64'], '/srv');
     assert.deepEqual(opts.publicHosts, ['tessera.example.com', '[fd00::5]:8443']);
@@ -297,6 +297,11 @@ describe('tessera serve: --public-host and --max-connections', () => {
       assert.throws(() => parseServeArgs(['serve', '--data', 'd', '--max-connections', bad], '/srv'), /--max-connections must be a positive integer/, bad);
     }
     assert.throws(() => parseServeArgs(['serve', '--help'], '/srv'), /--public-host NAME\[:PORT\]/);
+    assert.equal(parseServeArgs(['serve', '--data', 'd', '--max-push-size', '100'], '/srv').maxPushBytes, 100 * 1024 * 1024);
+    assert.equal(parseServeArgs(['serve', '--data', 'd'], '/srv').maxPushBytes, undefined, 'the default (2 GiB) applies');
+    for (const bad of ['0', '1.5', '2G']) {
+      assert.throws(() => parseServeArgs(['serve', '--data', 'd', '--max-push-size', bad], '/srv'), /--max-push-size must be a positive whole number of MiB/, bad);
+    }
     assert.equal(parseServeArgs(['serve', '--data', 'd', '--public-url', 'https://tessera.example.com'], '/srv').publicUrl, 'https://tessera.example.com');
     for (const bad of ['tessera.example.com', 'ftp://tessera.example.com', 'https://tessera.example.com/api', 'https://u:p@tessera.example.com']) {
       assert.throws(() => parseServeArgs(['serve', '--data', 'd', '--public-url', bad], '/srv'), /--public-url: /, bad);
