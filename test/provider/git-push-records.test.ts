@@ -44,4 +44,19 @@ describe('git push bookkeeping (real git through the provider)', function () {
     assert.equal(fetch.code, 0, fetch.stderr);
     assert.equal(await pushedAt(), githubTime(pushTime), 'a fetch is no push');
   });
+
+  it('a push in the second the repository was made still moves pushed_at off created_at (clients read equal ones as never pushed)', async () => {
+    const { p, alice } = f;
+    const basic = { login: alice.login, password: alice.password };
+    await f.createRepo(alice, 'quick', true);
+    const t = await createClassicToken(p, alice, { name: 'quick', scopes: ['repo'] });
+    const repo = async () => (await p.api.call('GET', '/repos/alice/quick', { basic })).json as { created_at: string; pushed_at: string };
+    const before = await repo();
+    assert.equal(before.pushed_at, before.created_at, 'nothing pushed yet');
+    const c = await f.cloneTo(t.token, 'alice/quick');
+    assert.equal((await f.commitAndPush(c.dir, 'at once')).code, 0); // the clock has not moved: the same instant
+    const after = await repo();
+    assert.equal(after.created_at, before.created_at);
+    assert.equal(after.pushed_at, githubTime(new Date(Date.parse(before.created_at) + 1000)), 'the next second');
+  });
 });

@@ -109,7 +109,7 @@ export function repositoryJson(ctx: ProviderContext, r: RepositoryRecord, owner:
     disabled: false,
     created_at: githubTime(r.createdAt),
     updated_at: githubTime(r.updatedAt),
-    pushed_at: githubTime(r.pushedAt ?? r.createdAt),
+    pushed_at: pushedAtJson(r),
   };
   // Added after the literal, which keeps one shape (no spreads: lists carry one of these per item).
   if (owner.type === 'Organization') out.organization = orgAsOwnerJson(ctx, owner.org);
@@ -123,4 +123,16 @@ export function repositoryJson(ctx: ProviderContext, r: RepositoryRecord, owner:
     };
   }
   return out;
+}
+
+/**
+ * When the last push was, to the second as GitHub writes it. Clients (and Tessera's Repositories
+ * view) read pushed_at equal to created_at as "never pushed", as on GitHub; a push within the second
+ * the repository was made therefore reads one second later, so the two differ exactly when
+ * something was pushed.
+ */
+function pushedAtJson(r: RepositoryRecord): string {
+  if (!r.pushedAt) return githubTime(r.createdAt);
+  const createdSecond = Math.floor(r.createdAt.getTime() / 1000);
+  return githubTime(new Date(Math.max(r.pushedAt.getTime(), (createdSecond + 1) * 1000)));
 }
