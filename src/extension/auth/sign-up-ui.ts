@@ -2,7 +2,10 @@
 // sign-in. A login already taken is said at its own step, before the others are asked; whatever
 // the provider refuses at the end (a login taken meanwhile, an email in use) sends the user back
 // to that field's step with the provider's message, the other answers kept: once it is fixed the
-// account is made, the password not asked again. Escape cancels at any step and shows nothing.
+// account is made, the password not asked again. Escape cancels at any step and shows nothing,
+// except when the account was made meanwhile (Escape while it was being made): that is said, with
+// Sign In.
+import * as vscode from 'vscode';
 import { LOGIN_RULE, loginProblem } from '../../shared/login-format';
 import { originApi } from '../api/provider-api';
 import type { CoreServices } from '../core-services';
@@ -106,6 +109,10 @@ export async function signUpInteractive(core: CoreServices, opts: { origin?: str
           const made = await create();
           return typeof made === 'string' ? { done: made } : made;
         },
+        // Escape while the account was being made: it exists now, so say so (the person may sign in).
+        abandoned: (late) => {
+          if (late === 'created') void toldMadeAnyway(core, origin, v.login);
+        },
       });
       delete errors.confirm;
       if (r === BACK) { stage = 'password'; continue; }
@@ -121,6 +128,12 @@ export async function signUpInteractive(core: CoreServices, opts: { origin?: str
       stage = 'confirm';
     }
   }
+}
+
+async function toldMadeAnyway(core: CoreServices, origin: string, login: string): Promise<void> {
+  core.log.info(`Created the account ${login} on ${origin} (the sign-up was cancelled as it was made)`);
+  const choice = await vscode.window.showInformationMessage(`The account ${login} was created on ${origin} just as you cancelled. Sign in to use it.`, 'Sign In');
+  if (choice === 'Sign In') await vscode.commands.executeCommand(core.signInCommand, { origin });
 }
 
 async function signInToNewAccount(core: CoreServices, origin: string, login: string, password: string): Promise<AccountInfo | undefined> {
