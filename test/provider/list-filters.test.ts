@@ -138,6 +138,26 @@ describe('documented list parameters', function () {
     assert.equal(res.data.length, 1);
     assert.match(res.headers.link ?? '', /rel="next"/);
   });
+
+  it("the user audit log's token_id: qualifier: the events about one token, however many came after", async () => {
+    const s = await newSession(t);
+    const mine = octokitFor(t, s.token);
+    const first = await createFineGrainedToken(t, s, { name: uniqueName('first') });
+    for (let i = 0; i < 3; i++) await createFineGrainedToken(t, s, { name: uniqueName('later') });
+    const about = await mine.request('GET /user/audit-log', { phrase: `token_id:${first.id}`, per_page: 100 });
+    assert.ok(about.data.length > 0, 'the token has events');
+    assert.ok(about.data.every((e: { token_id?: number }) => e.token_id === first.id), JSON.stringify(about.data));
+    const all = await mine.request('GET /user/audit-log', { per_page: 100 });
+    assert.ok(all.data.some((e: { token_id?: number }) => e.token_id !== undefined && e.token_id !== first.id), 'other tokens have events too');
+    // Another person's token: its events are not theirs to read.
+    const others = await octokit.request('GET /user/audit-log', { phrase: `token_id:${first.id}` });
+    assert.deepEqual(others.data, []);
+    for (const bad of ['token_id:x', 'token_id:0', 'token_id:']) {
+      const res = await t.api.get(`/user/audit-log?phrase=${encodeURIComponent(bad)}`, { token: s.token });
+      assert.equal(res.status, 422, `${bad}: ${res.text}`);
+      assert.equal(res.json.errors[0].field, 'phrase');
+    }
+  });
 });
 
 describe('the filtered approval queue', function () {

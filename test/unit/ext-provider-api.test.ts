@@ -72,6 +72,7 @@ describe('extension: the provider API client', () => {
     await api.setUpTwoFactor();
     await api.enableTwoFactor({ code: '123456' });
     await api.auditLog();
+    await api.auditLog({ phrase: 'token_id:7', perPage: 100 });
     await api.userRepositories();
     await api.orgMemberships();
     assert.deepEqual(sent, [
@@ -82,6 +83,7 @@ describe('extension: the provider API client', () => {
       { method: 'POST', path: '/user/two-factor/setup', body: {} },
       { method: 'POST', path: '/user/two-factor/enable', body: { code: '123456' } },
       { method: 'GET', path: `/user/audit-log?per_page=${PAGE_SIZE}&page=1` },
+      { method: 'GET', path: '/user/audit-log?per_page=100&page=1&phrase=token_id%3A7' },
       { method: 'GET', path: `/user/repos?per_page=${PAGE_SIZE}&page=1` },
       { method: 'GET', path: `/user/memberships/orgs?per_page=${PAGE_SIZE}&page=1` },
     ]);

@@ -117,8 +117,9 @@ export class ProviderApi {
   }
 
   /** GET /user/audit-log (newest first). */
-  auditLog(page?: PageQuery): Promise<AuditEventJson[]> {
-    return this.send('GET', `/user/audit-log?${pageQuery(page)}`);
+  auditLog(page?: PageQuery & { readonly phrase?: string }): Promise<AuditEventJson[]> {
+    const phrase = page?.phrase ? `&phrase=${encodeURIComponent(page.phrase)}` : '';
+    return this.send('GET', `/user/audit-log?${pageQuery(page)}${phrase}`);
   }
 
   // ---- personal access tokens ----

@@ -76,8 +76,9 @@ export class TokenDetailsPanel {
         let events: AuditEventJson[] = [];
         let eventsError: string | undefined;
         try {
-          const all = await accountApi(this.services, this.accountId).auditLog();
-          events = eventsForToken(Array.isArray(all) ? all : [], this.tokenId);
+          // Asked for by token: a page of the whole log would miss an older token's events.
+          const about = await accountApi(this.services, this.accountId).auditLog({ phrase: `token_id:${this.tokenId}`, perPage: 100 });
+          events = eventsForToken(Array.isArray(about) ? about : [], this.tokenId);
         } catch (err) {
           eventsError = err instanceof Error ? err.message : 'The audit log could not be read';
         }

@@ -1,7 +1,8 @@
 // The audit-log list parameters, GitHub's names: `phrase` (search qualifiers `action:`, `actor:`,
-// `user:`, `created:` with a date, `>`, `>=`, `<`, `<=` or a `FROM..TO` range), `order` (`desc`
-// newest first, the default, or `asc`), and the cursors `after` / `before` that the Link header
-// hands out (the events after / before the cursor's event in the chosen order).
+// `user:`, `created:` with a date, `>`, `>=`, `<`, `<=` or a `FROM..TO` range, and Tessera's own
+// `token_id:`, the events about one token), `order` (`desc` newest first, the default, or `asc`),
+// and the cursors `after` / `before` that the Link header hands out (the events after / before the
+// cursor's event in the chosen order).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { invalidField } from '../http/errors';
 import { Page, pageOf, setLinkHeader } from '../http/pagination';
@@ -62,12 +63,15 @@ function createdRange(value: string): { createdFrom?: Date; createdBefore?: Date
 function phraseFilter(phrase: string | undefined): Partial<AuditQuery> {
   const out: Partial<AuditQuery> = {};
   for (const term of (phrase ?? '').split(/\s+/).filter(Boolean)) {
-    const m = /^(action|actor|user|created):(.+)$/.exec(term);
-    if (!m) throw invalidField('phrase', `supports the qualifiers action:, actor:, user: and created: ('${term.slice(0, 40)}' is not one)`);
+    const m = /^(action|actor|user|token_id|created):(.+)$/.exec(term);
+    if (!m) throw invalidField('phrase', `supports the qualifiers action:, actor:, user:, token_id: and created: ('${term.slice(0, 40)}' is not one)`);
     const [, key, value] = m;
     if (key === 'action') {
       if (!/^[a-z_.]+$/.test(value)) throw invalidField('phrase', `'action:' needs an event name, got '${value.slice(0, 40)}'`);
       out.action = value;
+    } else if (key === 'token_id') {
+      if (!/^[1-9][0-9]{0,14}$/.test(value)) throw invalidField('phrase', `'token_id:' needs a token's id, got '${value.slice(0, 40)}'`);
+      out.tokenId = Number(value);
     } else if (key === 'actor' || key === 'user') {
       if (!/^[A-Za-z0-9-]{1,39}$/.test(value)) throw invalidField('phrase', `'${key}:' needs a login`);
       if (key === 'actor') out.actorLogin = value;

@@ -33,6 +33,8 @@ export interface AuditFilter {
   actorLogin?: string;
   /** Events about the user with this login (case-insensitive). */
   userLogin?: string;
+  /** Events about the token with this id. */
+  tokenId?: number;
   /** Created at or after / strictly before. */
   createdFrom?: Date;
   createdBefore?: Date;

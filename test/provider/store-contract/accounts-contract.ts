@@ -281,6 +281,8 @@ export function accountStoreContract(makeStore: StoreFactory): void {
       assert.deepEqual(ids(await s.store.audit.list({ orgId: org.id, limit: 10, offset: 0 })), [e2.id]);
       assert.deepEqual(ids(await s.store.audit.list({ action: 'user.login', limit: 10, offset: 0 })), [e3.id, e1.id]);
       assert.deepEqual(ids(await s.store.audit.list({ limit: 1, offset: 1 })), [e2.id]);
+      assert.deepEqual(ids(await s.store.audit.list({ tokenId: 7, limit: 10, offset: 0 })), [e3.id]);
+      assert.equal(await s.store.audit.count({ tokenId: 7, involvingUserId: a.id }), 0);
       assert.equal(await s.store.audit.count({}), 3);
       assert.equal(await s.store.audit.count({ involvingUserId: b.id }), 2);
       assert.equal(await s.store.audit.count({ action: 'user.login', idBelow: e3.id }), 1);

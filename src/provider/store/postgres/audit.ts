@@ -39,6 +39,7 @@ function auditWhere(q: AuditFilter, p: Params): string {
   if (q.action !== undefined) conds.push(`action = ${p.add(q.action)}`);
   if (q.actorLogin !== undefined) conds.push(`lower(actor_login) = lower(${p.add(q.actorLogin)})`);
   if (q.userLogin !== undefined) conds.push(`lower(user_login) = lower(${p.add(q.userLogin)})`);
+  if (q.tokenId !== undefined) conds.push(`token_id = ${p.add(q.tokenId)}`);
   if (q.createdFrom !== undefined) conds.push(`created_at >= ${p.add(q.createdFrom)}`);
   if (q.createdBefore !== undefined) conds.push(`created_at < ${p.add(q.createdBefore)}`);
   if (q.idAbove !== undefined) conds.push(`id > ${p.add(q.idAbove)}`);

@@ -60,6 +60,7 @@ function auditWhere(q: AuditFilter): { where: string; args: SQLInputValue[] } {
   if (q.action !== undefined) { conds.push('action = ?'); args.push(q.action); }
   if (q.actorLogin !== undefined) { conds.push('lower(actor_login) = lower(?)'); args.push(q.actorLogin); }
   if (q.userLogin !== undefined) { conds.push('lower(user_login) = lower(?)'); args.push(q.userLogin); }
+  if (q.tokenId !== undefined) { conds.push('token_id = ?'); args.push(q.tokenId); }
   if (q.createdFrom !== undefined) { conds.push('created_at >= ?'); args.push(isoTime(q.createdFrom)); }
   if (q.createdBefore !== undefined) { conds.push('created_at < ?'); args.push(isoTime(q.createdBefore)); }
   if (q.idAbove !== undefined) { conds.push('id > ?'); args.push(q.idAbove); }
