@@ -129,6 +129,41 @@ describe('Link header: first, prev, next and last as on GitHub', function () {
     assert.equal(tooLong.json.errors[0].field, 'per_page');
   });
 
+  it('per_page below 1 reads the default 30 and page below 1 the first page, as on GitHub', async () => {
+    const s = await newSession(t);
+    for (let i = 0; i < 31; i++) await createClassicToken(t, s, { scopes: [] });
+    for (const perPage of ['0', '-5', '00']) {
+      const res = await t.api.get(`/user/personal-access-tokens?per_page=${perPage}`, { token: s.token });
+      assert.equal(res.status, 200, `per_page=${perPage}: ${res.text}`);
+      assert.equal(res.json.length, 30, `per_page=${perPage}`);
+      const next = /<([^>]+)>; rel="next"/.exec(res.headers.get('link') ?? '');
+      assert.ok(next, `per_page=${perPage}: ${res.headers.get('link')}`);
+      assert.deepEqual([new URL(next[1]).searchParams.get('per_page'), new URL(next[1]).searchParams.get('page')], ['30', '2']);
+    }
+    for (const page of ['0', '-1']) {
+      const res = await t.api.get(`/user/personal-access-tokens?per_page=2&page=${page}`, { token: s.token });
+      assert.deepEqual([res.status, res.json.length, linksOf(res)], [200, 2, { next: 2, last: 16 }], `page=${page}: ${res.text}`);
+    }
+    const notANumber = await t.api.get('/user/personal-access-tokens?per_page=ten', { token: s.token });
+    assert.deepEqual([notANumber.status, notANumber.json.errors?.[0]?.field], [422, 'per_page'], notANumber.text);
+  });
+
+  it('a page far past the end is empty, whatever its number of digits, as on GitHub (not a 422)', async () => {
+    const s = await newSession(t);
+    await createClassicToken(t, s, { scopes: [] });
+    for (const page of ['1000000', '1000001', '99999999999', '18446744073709551616']) {
+      const res = await t.api.get(`/user/personal-access-tokens?per_page=2&page=${page}`, { token: s.token });
+      assert.deepEqual([res.status, res.json], [200, []], `page=${page}: ${res.text}`);
+      assert.equal(linksOf(res).first, 1, `page=${page}: ${res.headers.get('link')}`);
+      const repos = await t.api.get(`/user/repos?per_page=2&page=${page}`, { token: s.token });
+      assert.deepEqual([repos.status, repos.json], [200, []], `/user/repos page=${page}: ${repos.text}`);
+      const audit = await t.api.get(`/user/audit-log?per_page=2&page=${page}`, { token: s.token });
+      assert.deepEqual([audit.status, audit.json], [200, []], `/user/audit-log page=${page}: ${audit.text}`);
+    }
+    const tooLong = await t.api.get(`/user/personal-access-tokens?page=${'9'.repeat(21)}`, { token: s.token });
+    assert.deepEqual([tooLong.status, tooLong.json.errors?.[0]?.field], [422, 'page'], tooLong.text);
+  });
+
   it('octokit.paginate reads an exactly full list once, without asking past its last page', async () => {
     const s = await newSession(t);
     for (let i = 0; i < 3; i++) await createClassicToken(t, s, { scopes: [] });

@@ -1,11 +1,20 @@
-// GitHub-style pagination: `per_page` (1–100, default 30; more reads 100, as GitHub caps it) and
-// `page` (from 1), with a Link header.
+// GitHub-style pagination: `per_page` (1–100, default 30; more reads 100, as GitHub caps it, and
+// less than 1 reads the default, as GitHub does) and `page` (from 1; less than 1 is the first page,
+// and any page past the end is empty), with a Link header.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const paginationQuerySchema = {
-  per_page: { type: 'string', pattern: '^[0-9]{1,9}$', maxLength: 9 },
-  page: { type: 'string', pattern: '^[0-9]{1,6}$', maxLength: 6 },
+  per_page: { type: 'string', pattern: '^-?[0-9]{1,9}$', maxLength: 10 },
+  page: { type: 'string', pattern: '^-?[0-9]{1,20}$', maxLength: 21 },
 } as const;
+
+const DEFAULT_PER_PAGE = 30;
+const MAX_PER_PAGE = 100;
+/**
+ * Pages beyond this one are read as this one: past the end of any list Tessera keeps, so empty,
+ * and its offset stays a small integer in SQL whatever number the client sent.
+ */
+const MAX_PAGE = 1_000_000;
 
 /** The querystring schema of a paged list: its own `filters` (JSON-schema properties) and the paging fields; nothing else. */
 export function pagedQuerySchema(filters: Record<string, object> = {}) {
@@ -20,8 +29,9 @@ export interface Page {
 }
 
 export function pageOf(query: { per_page?: string; page?: string }): Page {
-  const perPage = Math.min(100, Math.max(1, query.per_page ? Number(query.per_page) : 30));
-  const page = Math.max(1, query.page ? Number(query.page) : 1);
+  const asked = query.per_page === undefined ? DEFAULT_PER_PAGE : Number(query.per_page);
+  const perPage = asked < 1 ? DEFAULT_PER_PAGE : Math.min(MAX_PER_PAGE, asked);
+  const page = Math.min(MAX_PAGE, Math.max(1, query.page === undefined ? 1 : Number(query.page)));
   return { perPage, page, limit: perPage, offset: (page - 1) * perPage };
 }
 
