@@ -62,9 +62,9 @@ export const CLASSIC_SCOPES: readonly ClassicScope[] = [
   s('admin:gpg_key', 'Full control of public user GPG keys', true),
   s('write:gpg_key', 'Write public user GPG keys', true, 'admin:gpg_key'),
   s('read:gpg_key', 'Read public user GPG keys', true, 'write:gpg_key'),
-  s('admin:ssh_signing_key', 'Full control of public user SSH signing keys', false),
-  s('write:ssh_signing_key', 'Write public user SSH signing keys', false, 'admin:ssh_signing_key'),
-  s('read:ssh_signing_key', 'Read public user SSH signing keys', false, 'write:ssh_signing_key'),
+  s('admin:ssh_signing_key', 'Full control of public user SSH signing keys', true),
+  s('write:ssh_signing_key', 'Write public user SSH signing keys', true, 'admin:ssh_signing_key'),
+  s('read:ssh_signing_key', 'Read public user SSH signing keys', true, 'write:ssh_signing_key'),
   s('site_admin', 'Site administration: create accounts when sign-up is closed (GitHub Enterprise Server)', true),
   s('admin:token', "Manage the user's personal access tokens (Tessera)", true),
 ];

@@ -36,6 +36,8 @@ export const FINE_GRAINED_PERMISSIONS: readonly FineGrainedPermission[] = [
     description: "The user's SSH keys (none on Tessera: git goes over HTTPS)." },
   { group: 'account', name: 'gpg_keys', title: 'GPG keys', levels: ['read', 'write'],
     description: "The user's GPG keys (none on Tessera: it verifies no commit signatures)." },
+  { group: 'account', name: 'ssh_signing_keys', title: 'SSH signing keys', levels: ['read', 'write'],
+    description: "The user's SSH signing keys (none on Tessera: it verifies no commit signatures)." },
 ];
 
 export const PERMISSION_GROUPS: readonly PermissionGroup[] = ['repository', 'organization', 'account'];

@@ -62,7 +62,7 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     await v.call('GET /rate_limit', {}, {}, 200);
   });
 
-  it('public profiles, SSH and GPG keys', async () => {
+  it('public profiles, SSH, GPG and SSH signing keys', async () => {
     await v.call('GET /users/{username}', { username: dev.user.login }, { token: owner.token }, 200);
     await v.call('GET /users/{username}', { username: org }, {}, 200);
     await v.call('GET /users/{username}', { username: 'no-such-user' }, { token: owner.token }, 404);
@@ -82,6 +82,13 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     const armored = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxjMEZ\n-----END PGP PUBLIC KEY BLOCK-----\n';
     await v.call('POST /user/gpg_keys', {}, { token: gpgWriter.token, body: { name: 'laptop', armored_public_key: armored } }, 422);
     await v.call('POST /user/gpg_keys', {}, { token: gpgReader.token, body: { armored_public_key: armored } }, 403);
+    const signingReader = await createClassicToken(t, owner, { scopes: ['read:ssh_signing_key'] });
+    await v.call('GET /user/ssh_signing_keys', {}, { token: signingReader.token }, 200);
+    await v.call('GET /user/ssh_signing_keys', {}, {}, 401);
+    await v.call('GET /user/ssh_signing_keys', {}, { token: gpgReader.token }, 403);
+    const signingWriter = await createClassicToken(t, owner, { scopes: ['write:ssh_signing_key'] });
+    await v.call('POST /user/ssh_signing_keys', {}, { token: signingWriter.token, body: { title: 'laptop', key: sshPublicKey() } }, 422);
+    await v.call('POST /user/ssh_signing_keys', {}, { token: signingReader.token, body: { key: sshPublicKey() } }, 403);
   });
 
   it('OAuth authorizations', async () => {

@@ -11,6 +11,7 @@ import { newSession, type Session } from '../builders/sessions';
 import { createClassicToken } from '../builders/tokens';
 import { addMember, orgWithMember } from '../builders/orgs';
 import { createRepo } from '../builders/repos';
+import { sshPublicKey } from '../builders/ssh-keys';
 import { octokitFor, statusOf } from './helpers/octokit';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -166,6 +167,28 @@ describe("GitHub's documented REST calls through @octokit/rest", function () {
     assert.equal(await statusOf(octokit.rest.users.listPublicSshKeysForAuthenticatedUser()), 403, 'the session token has no public-key scope');
     const without = await createClassicToken(t, owner, { scopes: ['gist'] });
     assert.equal(await statusOf(octokitFor(t, without.token).rest.users.listPublicSshKeysForAuthenticatedUser()), 403);
+  });
+
+  it('users.*SshSigningKey*: an empty list under read:ssh_signing_key, adding one a 422 on key, one key or a user\'s list a 404 naming what Tessera has no', async () => {
+    const reader = octokitFor(t, (await createClassicToken(t, owner, { scopes: ['read:ssh_signing_key'] })).token);
+    const keys = await reader.rest.users.listSshSigningKeysForAuthenticatedUser({ per_page: 100 });
+    assert.deepEqual([keys.status, keys.data], [200, []]);
+    assert.equal(await statusOf(octokit.rest.users.listSshSigningKeysForAuthenticatedUser()), 403, 'the session token has no signing-key scope');
+    const writer = octokitFor(t, (await createClassicToken(t, owner, { scopes: ['admin:ssh_signing_key'] })).token);
+    const key = `${sshPublicKey()}`;
+    const added = await writer.rest.users.createSshSigningKeyForAuthenticatedUser({ title: 'laptop', key }).catch((err: { status: number; response: { data: { errors: { field: string; resource: string }[] } } }) => err);
+    assert.ok('response' in added && added.status === 422, `a 422: ${JSON.stringify(added)}`);
+    assert.deepEqual(added.response.data.errors.map((e) => [e.resource, e.field]), [['SshSigningKey', 'key']]);
+    assert.equal(await statusOf(reader.rest.users.createSshSigningKeyForAuthenticatedUser({ key })), 403);
+    for (const call of [
+      writer.rest.users.getSshSigningKeyForAuthenticatedUser({ ssh_signing_key_id: 1 }),
+      writer.rest.users.deleteSshSigningKeyForAuthenticatedUser({ ssh_signing_key_id: 1 }),
+      writer.rest.users.listSshSigningKeysForUser({ username: owner.user.login }),
+    ]) {
+      const err = await call.then(() => assert.fail('a 404'), (e: { status: number; response: { data: { message: string } } }) => e);
+      assert.deepEqual([err.status, err.response.data.message], [404, 'Not Found: Tessera has no SSH signing keys']);
+    }
+    assert.deepEqual((await reader.rest.users.listSshSigningKeysForAuthenticatedUser()).data, []);
   });
 
   it('orgs.update with email, blog, company, location; billing_email for owners only', async () => {

@@ -308,6 +308,7 @@ describe('permission denial matrix (every endpoint, every catalog permission)', 
     },
     { title: 'list SSH keys', needs: R('account', 'git_ssh_keys', 'read'), owner: 'user', status: 200, classic: ['read:public_key'], call: async () => ({ method: 'GET', path: '/user/keys' }) },
     { title: 'list GPG keys', needs: R('account', 'gpg_keys', 'read'), owner: 'user', status: 200, classic: ['read:gpg_key'], call: async () => ({ method: 'GET', path: '/user/gpg_keys' }) },
+    { title: 'list SSH signing keys', needs: R('account', 'ssh_signing_keys', 'read'), owner: 'user', status: 200, classic: ['read:ssh_signing_key'], call: async () => ({ method: 'GET', path: '/user/ssh_signing_keys' }) },
     { title: 'change the profile', needs: R('account', 'profile', 'write'), owner: 'user', status: 200, classic: ['user'], call: async () => ({ method: 'PATCH', path: '/user', body: { name: 'Matrix' } }) },
   ];
 

@@ -1,5 +1,5 @@
 // Parts of GitHub's REST API that Tessera does not have — Actions, REST search, notifications and
-// events, forks, issues and pull requests, gists, teams, collaborators, GPG keys, git data (contents, commits, refs) — reach no
+// events, forks, issues and pull requests, gists, teams, collaborators, GPG and SSH signing keys, git data (contents, commits, refs) — reach no
 // route. They are answered 404 as any unknown path is, with GitHub's "Not Found" followed by what
 // Tessera has no, so that `gh secret list`, `gh run list`, `gh search repos`, `gh repo fork`,
 // `gh status`, `gh repo create --team`, `gh gpg-key add` … print a reason instead of a bare "HTTP 404: Not Found" (docs/api.md).
@@ -23,6 +23,7 @@ const AREAS: readonly (readonly [RegExp, string])[] = [
   [new RegExp(`^(/orgs/[^/]+/teams|/user/teams|/teams|${REPO}/teams)${END}`), 'teams'],
   [new RegExp(`^${REPO}/collaborators${END}`), 'collaborators (access comes from the owner and organization membership)'],
   [new RegExp(`^(/user|/users/[^/]+)/gpg_keys${END}`), 'GPG keys'],
+  [new RegExp(`^(/user|/users/[^/]+)/ssh_signing_keys${END}`), 'SSH signing keys'],
   [new RegExp(`^${REPO}/(contents|commits|git|compare|tags|statuses|check-runs|check-suites|tarball|zipball)${END}`), 'git data in the REST API (read it with git: clone, fetch)'],
 ];
 

@@ -4,11 +4,14 @@
 // GET /user/gpg_keys — the user's GPG keys: Tessera verifies no commit signatures and keeps no GPG
 // keys, so the list is empty (`gh gpg-key list` reads any 404 here as missing scopes), and POST
 // /user/gpg_keys (`gh gpg-key add`) is a 422 saying so (a 404 there too reads as missing scopes).
+// GET /user/ssh_signing_keys and POST /user/ssh_signing_keys — the same for SSH signing keys
+// (`gh ssh-key list` lists them with the SSH keys; `gh ssh-key add --type signing` adds one).
 import type { FastifyInstance } from 'fastify';
 import type { ProviderContext } from '../context';
 import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
 import { refuseUserGpgKey } from '../users/gpg-keys';
 import { refuseUserSshKey } from '../users/ssh-keys';
+import { refuseUserSshSigningKey } from '../users/ssh-signing-keys';
 
 export function registerUserKeyRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   app.get<{ Querystring: { per_page?: string; page?: string } }>(
@@ -27,6 +30,18 @@ export function registerUserKeyRoutes(app: FastifyInstance, ctx: ProviderContext
     '/api/v3/user/gpg_keys',
     {
       config: { auth: { classicScopes: ['read:gpg_key'], permission: { group: 'account', name: 'gpg_keys', level: 'read' } } },
+      schema: { querystring: pagedQuerySchema() },
+    },
+    async (request, reply) => {
+      setLinkHeader(request, reply, pageOf(request.query), 0, ctx.origin);
+      return [];
+    },
+  );
+
+  app.get<{ Querystring: { per_page?: string; page?: string } }>(
+    '/api/v3/user/ssh_signing_keys',
+    {
+      config: { auth: { classicScopes: ['read:ssh_signing_key'], permission: { group: 'account', name: 'ssh_signing_keys', level: 'read' } } },
       schema: { querystring: pagedQuerySchema() },
     },
     async (request, reply) => {
@@ -65,5 +80,21 @@ export function registerUserKeyRoutes(app: FastifyInstance, ctx: ProviderContext
       },
     },
     async () => refuseUserGpgKey(),
+  );
+
+  app.post<{ Body: { title?: string; key: string } }>(
+    '/api/v3/user/ssh_signing_keys',
+    {
+      config: { auth: { classicScopes: ['write:ssh_signing_key'], permission: { group: 'account', name: 'ssh_signing_keys', level: 'write' } } },
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['key'],
+          properties: { title: { type: 'string', maxLength: 1024 }, key: { type: 'string', minLength: 1, maxLength: 16384 } },
+        },
+      },
+    },
+    async () => refuseUserSshSigningKey(),
   );
 }

@@ -10,8 +10,8 @@ export const GHEC_ONLY = new Set([
   'GET /orgs/{org}/invitations',
 ]);
 
-/** Routes GitHub documents that never succeed on Tessera: adding a user's SSH key (git is HTTPS only) or GPG key (no signatures are verified). */
-export const NEVER_SUCCEED = new Set(['POST /user/keys', 'POST /user/gpg_keys']);
+/** Routes GitHub documents that never succeed on Tessera: adding a user's SSH key (git is HTTPS only), GPG key or SSH signing key (no signatures are verified). */
+export const NEVER_SUCCEED = new Set(['POST /user/keys', 'POST /user/gpg_keys', 'POST /user/ssh_signing_keys']);
 
 /** Routes GitHub documents that answer callers without credentials (public profiles, public repositories, discovery). */
 export const ANONYMOUS = new Set([
