@@ -54,6 +54,29 @@ describe('generated avatars', function () {
     assert.notEqual(await image(`${t.provider.url}/avatars/o/${me.id}`), mine, 'a user and an org with the same id differ');
   });
 
+  it("GraphQL's avatarUrl is REST's avatar_url; avatarUrl(size:) adds GitHub's ?s=, and the picture is drawn that many pixels wide", async () => {
+    const me = (await t.api.get('/user', { token: alice.token })).json;
+    const orgJson = (await t.api.get(`/orgs/${org}`, { token: alice.token })).json;
+    const query = `{ viewer { avatarUrl small: avatarUrl(size: 40) } organization(login: "${org}") { avatarUrl big: avatarUrl(size: 460) }
+      repositoryOwner(login: "${org}") { avatarUrl(size: 20) } tiny: viewer { avatarUrl(size: 0) } huge: viewer { avatarUrl(size: 100000) } }`;
+    const res = await t.api.post(`${t.provider.url}/api/graphql`, { token: alice.token, body: { query } });
+    assert.equal(res.json.errors, undefined, res.text);
+    assert.deepEqual(res.json.data, {
+      viewer: { avatarUrl: me.avatar_url, small: `${me.avatar_url}?s=40` },
+      organization: { avatarUrl: orgJson.avatar_url, big: `${orgJson.avatar_url}?s=460` },
+      repositoryOwner: { avatarUrl: `${orgJson.avatar_url}?s=20` },
+      tiny: { avatarUrl: `${me.avatar_url}?s=1` },
+      huge: { avatarUrl: `${me.avatar_url}?s=4096` },
+    });
+    assert.match(await image(`${me.avatar_url}?s=40`), /^<svg [^>]*width="40" height="40"/);
+    assert.match(await image(`${orgJson.avatar_url}?s=460&v=4`), /^<svg [^>]*width="460" height="460"/);
+    assert.equal(await image(`${me.avatar_url}?s=40`), (await image(me.avatar_url)).replace(/width="\d+" height="\d+"/, 'width="40" height="40"'), 'the same picture, sized');
+    for (const s of ['0', 'big', '99999']) {
+      const bad = await t.api.get(`${me.avatar_url}?s=${s}`);
+      assert.deepEqual([bad.status, bad.json.errors?.[0]?.field], [422, 's'], `s=${s}: ${bad.text}`);
+    }
+  });
+
   it('a malformed id is a 422 naming it; other paths under /avatars are 404', async () => {
     for (const id of ['0', 'abc', '1x', '12345678901234567']) {
       const res = await t.api.get(`${t.provider.url}/avatars/u/${id}`);

@@ -201,6 +201,24 @@ describe('API rate limit', () => {
     assert.deepEqual((await graphql()).json, { data: { viewer: { login: user.login } } });
   });
 
+  it("GraphQL's rateLimit { limit cost remaining resetAt used nodeCount } is the graphql bucket the answer's headers and /rate_limit report, this query counted", async () => {
+    t = await startTestProvider({ rateLimit: { authenticated: 7 } });
+    const user = await createUser(t);
+    const { token } = await signIn(t, user);
+    const query = '{ rateLimit { limit cost remaining resetAt used nodeCount } viewer { repositories(first: 5) { nodes { name } } organizations(first: 3) { nodes { login } } } }';
+    const ask = () => t!.api.call('POST', `${t!.provider.url}/api/graphql`, { token, body: { query } });
+    const resetAt = (Math.floor(t.clock.now().getTime() / HOUR) + 1) * HOUR;
+    for (const used of [1, 2]) {
+      const res = await ask();
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.json.errors, undefined, res.text);
+      assert.deepEqual(res.json.data.rateLimit, { limit: 7, cost: 1, remaining: 7 - used, resetAt: new Date(resetAt).toISOString().replace('.000Z', 'Z'), used, nodeCount: 8 });
+      assert.deepEqual(rateHeaders(res), { limit: 7, used, remaining: 7 - used, reset: resetAt / 1000, resource: 'graphql' });
+    }
+    const status = await t.api.get<RateLimitOverviewJson>('/rate_limit', { token });
+    assert.deepEqual([status.json.resources.graphql.used, status.json.resources.graphql.remaining], [2, 5]);
+  });
+
   it('counts a request by the route it reaches, however its path is spelled (percent-encoded letters, a trailing slash)', async () => {
     const p = (t = await startTestProvider({ rateLimit: { anonymous: 3, authenticated: 3 } }));
     const user = await createUser(p); // anonymous: 1 of 3

@@ -80,6 +80,7 @@ export async function executeGraphqlRequest(schema: GraphQLSchema, g: GraphqlCon
     const coerced = getVariableValues(schema, op.variableDefinitions ?? [], body.variables ?? {});
     if (!coerced.coerced) continue;
     const nodes = possibleNodes(op, fragments, coerced.coerced);
+    g.nodeCount = nodes;
     if (nodes > MAX_NODES) {
       return {
         errors: [

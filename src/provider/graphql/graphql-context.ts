@@ -25,6 +25,8 @@ export interface GraphqlContext {
   commits: Map<string, Promise<CommitInfo>>;
   /** Which repositories this request's credentials may list, decided once per repository (repository-listing.ts): aliases of a listing check each once. */
   listings: ListingMemo;
+  /** The nodes the running operation may return, as the node limit counted them (execute-request.ts). */
+  nodeCount: number;
 }
 
 /**

@@ -16,6 +16,7 @@ import { authorizeObject, GraphqlContext } from './graphql-context';
 import { ownerRepositories, RepositoriesArgs } from './repository-connection';
 import { repositoryByName } from './repository-fields';
 import { githubTime } from '../iso-time';
+import { avatarUrl, sizedAvatarUrl } from '../avatars/identicon';
 import { mayReadEmail } from '../users/email-access';
 
 type Resolver = (o: AccountOwner, args: Record<string, unknown>, g: GraphqlContext) => unknown;
@@ -58,6 +59,7 @@ const COMMON: Record<string, Resolver> = {
   login: (o) => o.login,
   url: (o, _a, g) => `${g.ctx.origin}/${o.login}`,
   resourcePath: (o) => `/${o.login}`,
+  avatarUrl: (o, args, g) => sizedAvatarUrl(avatarUrl(g.ctx, o.type === 'User' ? 'u' : 'o', o.id), args.size),
   repositories: (o, args, g) => ownerRepositories(g, o, args as RepositoriesArgs),
   repository: (o, args, g) => repositoryByName(g, o.login, String(args.name)),
 };

@@ -17,6 +17,7 @@ interface Actor {
   login: String!
   url: URI!
   resourcePath: URI!
+  avatarUrl(size: Int): URI!
 }
 
 interface RepositoryOwner {
@@ -24,6 +25,7 @@ interface RepositoryOwner {
   login: String!
   url: URI!
   resourcePath: URI!
+  avatarUrl(size: Int): URI!
   repositories(
     first: Int
     after: String
@@ -46,6 +48,7 @@ type User implements Node & Actor & RepositoryOwner {
   email: String!
   url: URI!
   resourcePath: URI!
+  avatarUrl(size: Int): URI!
   createdAt: DateTime!
   updatedAt: DateTime!
   isSiteAdmin: Boolean!
@@ -72,6 +75,7 @@ type Organization implements Node & Actor & RepositoryOwner {
   description: String
   url: URI!
   resourcePath: URI!
+  avatarUrl(size: Int): URI!
   createdAt: DateTime!
   updatedAt: DateTime!
   viewerIsAMember: Boolean!
@@ -233,6 +237,19 @@ type Query {
   organization(login: String!): Organization
   "Repositories matching a GitHub search query (docs/graphql.md); no issues, pull requests or discussions exist."
   search(first: Int, after: String, last: Int, before: String, query: String!, type: SearchType!): SearchResultItemConnection!
+  "The caller's GraphQL rate limit (the graphql bucket of GET /rate_limit), this query counted."
+  rateLimit: RateLimit
+}
+
+type RateLimit {
+  "The points this query cost: one on Tessera, whatever its size."
+  cost: Int!
+  limit: Int!
+  "The nodes this query may return, as the node limit counts them."
+  nodeCount: Int!
+  remaining: Int!
+  resetAt: DateTime!
+  used: Int!
 }
 
 enum SearchType {

@@ -8,6 +8,7 @@ import { REPOSITORY_FIELDS, repositoryByName } from './repository-fields';
 import { SCHEMA_SDL } from './schema-sdl';
 import { ABSENT_FEATURES_SDL } from './absent-features-sdl';
 import { ABSENT_REPOSITORY_FIELDS } from './absent-features';
+import { rateLimitField } from './rate-limit-field';
 import { SearchArgs, searchQuery } from './search';
 import { COMMIT_FIELDS, REF_FIELDS, resolveGitObjectType } from './git-object-fields';
 
@@ -20,6 +21,7 @@ const QUERY_FIELDS: Record<string, Resolver> = {
   user: (_s, a, g) => userByLogin(g, String(a.login)),
   organization: (_s, a, g) => organizationByLogin(g, String(a.login)),
   search: (_s, a, g) => searchQuery(g, a as unknown as SearchArgs),
+  rateLimit: (_s, _a, g) => rateLimitField(g),
 };
 
 const MUTATION_FIELDS: Record<string, Resolver> = {

@@ -26,6 +26,6 @@ export function registerGraphqlRoutes(app: FastifyInstance, ctx: ProviderContext
         },
       },
     },
-    async (request, reply) => executeGraphqlRequest(schema, { ctx, request, reply, principal: principalOf(request), branches: new Map(), commits: new Map(), listings: new Map() }, request.body),
+    async (request, reply) => executeGraphqlRequest(schema, { ctx, request, reply, principal: principalOf(request), branches: new Map(), commits: new Map(), listings: new Map(), nodeCount: 0 }, request.body),
   );
 }
