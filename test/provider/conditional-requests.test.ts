@@ -56,6 +56,23 @@ describe('Conditional requests (ETag, If-None-Match)', () => {
     assert.notEqual(after.headers.get('etag'), etag);
   });
 
+  it("a list page whose items stay the same gets a new ETag when its Link header changes (a page after it appears), so a client's cached copy is not kept without the new page", async () => {
+    const repoToken = (await signIn(t, user, ['repo'])).token;
+    for (const name of ['a', 'b']) assert.equal((await t.api.post('/user/repos', { token: repoToken, body: { name } })).status, 201);
+    const first = await t.api.get('/user/repos?per_page=2', { token: repoToken });
+    assert.deepEqual([first.status, first.json.map((r: { name: string }) => r.name), first.headers.get('link')], [200, ['a', 'b'], null]);
+    const etag = first.headers.get('etag') ?? '';
+    assert.equal((await t.api.get('/user/repos?per_page=2', { token: repoToken, headers: { 'if-none-match': etag } })).status, 304, 'nothing changed');
+    assert.equal((await t.api.post('/user/repos', { token: repoToken, body: { name: 'c' } })).status, 201);
+    const grown = await t.api.get('/user/repos?per_page=2', { token: repoToken, headers: { 'if-none-match': etag } });
+    assert.equal(grown.status, 200, 'the same items, but a next page now');
+    assert.deepEqual(grown.json.map((r: { name: string }) => r.name), ['a', 'b']);
+    assert.match(grown.headers.get('link') ?? '', /rel="next"/);
+    assert.notEqual(grown.headers.get('etag'), etag);
+    const again = await t.api.get('/user/repos?per_page=2', { token: repoToken, headers: { 'if-none-match': grown.headers.get('etag') ?? '' } });
+    assert.deepEqual([again.status, again.headers.get('link')], [304, grown.headers.get('link')], 'a 304 carries the Link header too');
+  });
+
   it('answers other than a 200 to a GET have no ETag, and If-None-Match does not turn them into 304', async () => {
     const created = await t.api.post('/authorizations', { basic: user, body: { scopes: ['user'], note: 'no etag' } });
     assert.equal(created.status, 201);

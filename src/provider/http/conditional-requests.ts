@@ -1,11 +1,13 @@
 // ETag on every successful GET (and HEAD) answer with a body — a weak validator, the SHA-256 of the
-// serialized body — and If-None-Match answered 304 with no body. Git's smart-HTTP answers are
-// streamed and get neither.
+// serialized body and of its Link header (a list page whose items stay the same while a page after
+// it appears is a new answer: a client keeping its copy would stop paging there) — and
+// If-None-Match answered 304 with no body. Git's smart-HTTP answers are streamed and get neither.
 import { hash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-function etagOf(body: string | Buffer): string {
-  return `W/"${hash('sha256', body, 'hex')}"`;
+function etagOf(body: string | Buffer, link: string): string {
+  const digested = link ? Buffer.concat([Buffer.from(body), Buffer.from(`\nLink: ${link}`)]) : body;
+  return `W/"${hash('sha256', digested, 'hex')}"`;
 }
 
 /** Weak comparison (RFC 9110 §13.1.2): `*` or any listed tag equal to `etag`, W/ ignored. */
@@ -24,7 +26,8 @@ export function installConditionalRequests(app: FastifyInstance): void {
       done(null, payload);
       return;
     }
-    const etag = etagOf(body);
+    const link = reply.getHeader('link');
+    const etag = etagOf(body, typeof link === 'string' ? link : '');
     reply.header('etag', etag);
     if (!noneMatchHits(request.headers['if-none-match'], etag)) {
       done(null, payload);
