@@ -51,14 +51,20 @@ export async function updateOrganization(ctx: ProviderContext, caller: Caller, o
   });
 }
 
+/**
+ * Changes the fields of the policy `change` names (the others stay as they are, whatever a
+ * concurrent change set). The audit event's `before` is the policy read in the transaction, not
+ * the one the request resolved: a change committed meanwhile is in it.
+ */
 export async function updateTokenPolicy(ctx: ProviderContext, caller: Caller, org: OrganizationRecord, change: Partial<TokenPolicyRecord>): Promise<OrganizationRecord> {
   return withTransaction(ctx, async (tx) => {
-    const updated = await tx.store.organizations.updatePolicy(org.id, change, ctx.clock.now());
-    if (!updated) throw notFound();
+    const current = await tx.store.organizations.byId(org.id);
+    const updated = current && (await tx.store.organizations.updatePolicy(org.id, change, ctx.clock.now()));
+    if (!current || !updated) throw notFound();
     await audit(tx, auditSourceOf(caller), ORG_AUDIT_ACTIONS.policyUpdate, {
       org,
       tokenId: caller.principal.token?.id,
-      data: { before: tokenPolicyJson(org.policy), after: tokenPolicyJson(updated.policy) },
+      data: { before: tokenPolicyJson(current.policy), after: tokenPolicyJson(updated.policy) },
     });
     return updated;
   });
