@@ -3,6 +3,8 @@
 // user's views show may have changed (any committed write, by any process or replica, and the
 // last use of one of the user's tokens), at most a few times a second, with `:` heartbeat
 // comments between. It ends when the token stops working (deleted, revoked, expired).
+// What it tells a user about others' activity (when some write happened, nothing more) is weighed
+// in docs/security.md, "What the change stream tells".
 
 export const EVENTS_PATH = '/-/events';
 
