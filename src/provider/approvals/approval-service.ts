@@ -7,6 +7,7 @@
 import { audit } from '../audit/audit';
 import type { ProviderContext } from '../context';
 import { invalidField } from '../http/errors';
+import { assertStillOwner } from '../orgs/org-roles';
 import type { OrganizationRecord } from '../store/organizations';
 import type { TokenRequestRecord } from '../store/token-requests';
 import type { TokenRecord } from '../store/tokens';
@@ -67,6 +68,7 @@ export async function grantAtOnce(ctx: ProviderContext, token: TokenRecord, org:
 /**
  * Approves or denies pending requests (1–100 ids), all or none: an id that is not a pending
  * request of this org is a 422 naming `field`. The reason reaches each requester on their token.
+ * The reviewer must still be an owner when it commits (404 / 403 otherwise).
  */
 export async function reviewRequests(
   ctx: ProviderContext,
@@ -79,6 +81,8 @@ export async function reviewRequests(
   ip?: string,
 ): Promise<TokenRequestRecord[]> {
   return withTransaction(ctx, async (tx) => {
+    // Authorized when the request arrived; an approval must not commit after that role is gone.
+    await assertStillOwner(tx, org, reviewer.id);
     const unique = [...new Set(ids)];
     const missing: number[] = [];
     for (const id of unique) {

@@ -9,7 +9,7 @@ import { resolvePerRequest } from './requirement';
 import { accessSatisfies, RepositoryAccess } from '../repos/repository-access';
 import type { RepositoryResourceRecord } from '../repos/repository-resource';
 import type { OrganizationResourceRecord } from '../orgs/org-resource';
-import { roleSatisfies } from '../orgs/org-roles';
+import { ownerRequiredMessage, roleSatisfies } from '../orgs/org-roles';
 import { approvalDenial, awaitsApproval, targetOf, tokenAccessDenial } from './token-access';
 
 /** Read or write, from the route's fine-grained permission (else the HTTP method). */
@@ -56,7 +56,7 @@ const resourceRoleGuard: Guard = (input) => {
     if (rec.requiredRole === null || roleSatisfies(rec.role, rec.requiredRole)) return undefined;
     if (!principal) return { status: 401, message: 'Requires authentication' };
     if (rec.role === null) return { status: 404, message: 'Not Found' };
-    return { status: 403, message: `You must be an owner of the '${rec.org.login}' organization` };
+    return { status: 403, message: ownerRequiredMessage(rec.org.login) };
   }
   return undefined;
 };

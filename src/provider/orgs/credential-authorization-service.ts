@@ -12,6 +12,7 @@ import type { TokenRecord } from '../store/tokens';
 import { withTransaction } from '../transaction';
 import { ORG_AUDIT_ACTIONS } from './org-audit';
 import type { OrganizationResourceRecord } from './org-resource';
+import { ownerRequiredMessage } from './org-roles';
 
 interface CredentialAuthorizationEntry {
   authorization: CredentialAuthorizationRecord;
@@ -67,7 +68,7 @@ export async function removeCredentialAuthorization(ctx: ProviderContext, caller
   await withTransaction(ctx, async (tx) => {
     const a = await tx.store.credentialAuthorizations.get(org.id, tokenId);
     if (!a) throw notFound();
-    if (role !== 'owner' && a.userId !== caller.principal.user.id) throw forbidden(`You must be an owner of the '${org.login}' organization`);
+    if (role !== 'owner' && a.userId !== caller.principal.user.id) throw forbidden(ownerRequiredMessage(org.login));
     await tx.store.credentialAuthorizations.remove(org.id, tokenId);
     const token = await tx.store.tokens.byId(tokenId);
     await audit(tx, auditSourceOf(caller), ORG_AUDIT_ACTIONS.credentialDeauthorized, {

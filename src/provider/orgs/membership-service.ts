@@ -11,6 +11,7 @@ import type { OrganizationRecord } from '../store/organizations';
 import type { UserRecord } from '../store/users';
 import { withTransaction } from '../transaction';
 import { apiRole } from './membership-json';
+import { ownerRequiredMessage } from './org-roles';
 import { ORG_AUDIT_ACTIONS } from './org-audit';
 
 async function isLastOwner(ctx: ProviderContext, org: OrganizationRecord, m: MembershipRecord): Promise<boolean> {
@@ -72,7 +73,7 @@ export async function removeMembership(
     const user = await tx.store.users.byLogin(login);
     const m = user ? await tx.store.memberships.get(org.id, user.id) : undefined;
     if (!user || !m || (opts.activeOnly && m.state !== 'active')) throw notFound();
-    if (callerRole !== 'owner' && user.id !== actor.id) throw forbidden(`You must be an owner of the '${org.login}' organization`);
+    if (callerRole !== 'owner' && user.id !== actor.id) throw forbidden(ownerRequiredMessage(org.login));
     if (await isLastOwner(tx, org, m)) throw invalidField('username', `is the last owner of '${org.login}': make someone else an owner first`);
     await tx.store.memberships.remove(org.id, user.id);
     for (const t of await orgTokensOf(tx, org.id, user.id)) {
