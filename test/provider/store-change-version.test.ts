@@ -99,6 +99,27 @@ describe('the store change version (SQLite) and the principal cache', () => {
     assert.notEqual(store.changeVersion(), v0, 'the user update still shows');
   });
 
+  it('does not move for bookkeeping PostgreSQL leaves out too: sign-in attempts, device-code polls, an SSO authorization used', async () => {
+    const limits = { threshold: 10, windowMs: MINUTE, lockMs: MINUTE, reservationTtlMs: MINUTE };
+    const org = await store.organizations.create({ login: 'ver-sso', createdBy: user.id, createdAt: new Date() });
+    await store.credentialAuthorizations.authorize({ orgId: org.id, tokenId: token.id, userId: user.id, now: new Date(0) });
+    const app = await store.oauthApps.create({ clientId: 'ver-client', name: 'ver', url: 'https://app.example/', callbackUrl: null, ownerId: user.id, clientSecretDigest: null, createdAt: new Date() });
+    const v0 = store.changeVersion();
+    const reservation = await store.signInFailures.reserveAttempt('login:ver', new Date(), limits);
+    assert.ok(reservation);
+    await store.signInFailures.settleAttempt(reservation, 'failure', new Date(), limits);
+    assert.equal((await store.signInFailures.get('login:ver'))?.count, 1);
+    assert.equal(store.changeVersion(), v0, 'a sign-in attempt keeps the version');
+    const code = await store.deviceCodes.create({ appId: app.id, deviceCodeDigest: 'cd'.repeat(32), userCodeDigest: 'ef'.repeat(32), scopes: [], intervalSeconds: 5, expiresAt: new Date(Date.now() + MINUTE), createdAt: new Date() });
+    assert.equal(await store.deviceCodes.recordPoll(code.id, new Date(), 1000), true);
+    assert.equal(store.changeVersion(), v0, 'a device code and its polls keep the version');
+    await store.credentialAuthorizations.touch(org.id, token.id, new Date());
+    assert.ok((await store.credentialAuthorizations.get(org.id, token.id))?.accessedAt, 'the use was written');
+    assert.equal(store.changeVersion(), v0, "an SSO authorization's use keeps the version");
+    await store.credentialAuthorizations.remove(org.id, token.id);
+    assert.notEqual(store.changeVersion(), v0, 'removing the authorization still shows');
+  });
+
   /** A classic `user` token of `user`'s, made through the store at the clock's time. */
   async function newClassicToken(clock: ManualClock, note: string): Promise<{ secret: string; made: TokenRecord }> {
     const secret = generateToken('classic');

@@ -1,6 +1,7 @@
 // Store.changeVersion for SQLite. Writes through this connection show in total_changes() (rows
 // inserted, updated or deleted by this connection, any table, triggers included), read on every
-// call, less the rows of last_used_at writes and audit appends (ignore()). Commits by any other connection or process
+// call, less the rows of bookkeeping writes (ignore(), unwatched()): last_used_at, audit appends,
+// rate-limit counters, sign-in attempts, OAuth codes. Commits by any other connection or process
 // on the same file show in PRAGMA data_version, which opens a read transaction (a few system
 // calls), so it is read at most once per event-loop turn: another connection's commit is seen
 // from the next turn on, i.e. by any request that arrived after it.
@@ -30,6 +31,32 @@ export class SqliteChangeVersion {
     this.ignored += rows;
   }
 
+  /**
+   * `part` with the named async methods' writes not counted as a change: bookkeeping no cache
+   * holds (sign-in attempts, OAuth codes, usage times), as PostgreSQL's change triggers leave the
+   * same tables and columns out (postgres/change-notifications.ts). Each method writes before its
+   * first await (node:sqlite is synchronous), so the rows it wrote are those total_changes() gained
+   * during the call. Inside a transaction the rows count, as ignore() has it.
+   */
+  unwatched<T extends object>(part: T, methods: readonly (keyof T & string)[]): T {
+    const out = Object.create(part) as Record<string, unknown>;
+    for (const name of methods) {
+      const method = (part as Record<string, unknown>)[name] as (...args: unknown[]) => Promise<unknown>;
+      out[name] = async (...args: unknown[]) => {
+        if (this.db.isTransaction) return method.apply(part, args);
+        const before = this.totalChanges();
+        const result = method.apply(part, args);
+        this.ignored += this.totalChanges() - before;
+        return result;
+      };
+    }
+    return out as T;
+  }
+
+  private totalChanges(): number {
+    return Number((this.totalChangesStmt.get() as unknown as [number])[0]);
+  }
+
   current(): number | undefined {
     // Inside a transaction this connection sees its own uncommitted writes: no caching.
     if (this.db.isTransaction) return undefined;
@@ -42,8 +69,7 @@ export class SqliteChangeVersion {
       this.dataVersionReadThisTurn = true;
       setImmediate(this.nextTurn).unref();
     }
-    const [total] = this.totalChangesStmt.get() as unknown as [number];
-    const changes = Number(total) - this.ignored;
+    const changes = this.totalChanges() - this.ignored;
     if (changes !== this.seenChanges) {
       this.seenChanges = changes;
       this.version++;

@@ -79,7 +79,7 @@ class SqliteParts {
     this.users = new SqliteUserStore(db);
     this.tokens = new SqliteTokenStore(db, this.changes);
     this.twoFactor = new SqliteTwoFactorStore(db, arg as SecretBox);
-    this.signInFailures = new SqliteSignInFailureStore(db);
+    this.signInFailures = this.changes.unwatched(new SqliteSignInFailureStore(db), ['reserveAttempt', 'settleAttempt', 'clear', 'prune']);
     this.audit = new SqliteAuditStore(db, this.changes);
     this.organizations = new SqliteOrganizationStore(db);
     this.memberships = new SqliteMembershipStore(db);
@@ -87,12 +87,12 @@ class SqliteParts {
     this.deployKeys = new SqliteDeployKeyStore(db);
     this.fineGrainedTokens = new SqliteFineGrainedTokenStore(db, (id) => this.tokens.byId(id));
     this.tokenRequests = new SqliteTokenRequestStore(db);
-    this.credentialAuthorizations = new SqliteCredentialAuthorizationStore(db);
+    this.credentialAuthorizations = this.changes.unwatched(new SqliteCredentialAuthorizationStore(db), ['touch']);
     this.accountTokens = new SqliteAccountTokenStore(db);
     this.rateLimits = new SqliteRateLimitStore(db, this.changes);
     this.oauthApps = new SqliteOAuthAppStore(db);
-    this.deviceCodes = new SqliteDeviceCodeStore(db);
-    this.authorizationCodes = new SqliteAuthorizationCodeStore(db);
+    this.deviceCodes = this.changes.unwatched(new SqliteDeviceCodeStore(db), ['create', 'recordPoll', 'slowDown', 'decide', 'markUsed', 'setTicket', 'takeTicket', 'deleteExpired']);
+    this.authorizationCodes = this.changes.unwatched(new SqliteAuthorizationCodeStore(db), ['createRequest', 'decide', 'markUsed', 'deleteExpired']);
   }
 }
 
