@@ -89,6 +89,17 @@ describe('text input: control characters and ill-formed Unicode', function () {
     assertRefused(res, 'kind', CONTROL);
   });
 
+  it('a query parameter whose name has a control character: 422 naming the query, not the body', async () => {
+    const list = await t.api.get('/user/personal-access-tokens?kind%00=classic', { token: s.token });
+    assertRefused(list, 'query', /has a key that must not contain control characters/);
+    const name = uniqueName('q');
+    const create = await t.api.post('/user/personal-access-tokens?x%07=1', { token: s.token, body: { name, scopes: [] } });
+    assertRefused(create, 'query', /has a key that must not contain control characters/);
+    assert.doesNotMatch(create.json.message, /body/);
+    const tokens = await t.api.get('/user/personal-access-tokens', { token: s.token });
+    assert.ok(!tokens.json.some((tok: { name: string }) => tok.name === name), 'nothing was stored');
+  });
+
   it('a query whose percent-encoding does not decode: 400, not the still-encoded text', async () => {
     for (const query of ['kind=%ZZ', 'kind=%ED%A0%80', 'per_page=%C0%AE']) {
       const res = await t.api.get(`/user/personal-access-tokens?${query}`, { token: s.token });

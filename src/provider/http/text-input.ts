@@ -36,21 +36,25 @@ function childPath(parent: string, key: string | number): string {
 
 const MAX_DEPTH = 64;
 
-/** Every refused string in `value` (at most one error per field), depth-first. */
-function textErrors(value: unknown, path = '', name?: string, depth = 0, out: FieldError[] = []): FieldError[] {
+/**
+ * Every refused string in `value` (at most one error per field), depth-first. `part` names the
+ * request part (`path`, `query`, `body`) when the problem is in the part itself: a key of the
+ * query, or the body as a whole.
+ */
+function textErrors(value: unknown, part: string, out: FieldError[], path = '', name?: string, depth = 0): FieldError[] {
   if (typeof value === 'string') {
     const problem = textProblem(value, name);
-    if (problem) out.push({ field: path || 'body', code: 'invalid', message: problem });
+    if (problem) out.push({ field: path || part, code: 'invalid', message: problem });
   } else if (Array.isArray(value)) {
-    if (depth < MAX_DEPTH) value.forEach((item, i) => textErrors(item, childPath(path, i), name, depth + 1, out));
+    if (depth < MAX_DEPTH) value.forEach((item, i) => textErrors(item, part, out, childPath(path, i), name, depth + 1));
   } else if (value !== null && typeof value === 'object' && depth < MAX_DEPTH) {
     for (const [key, item] of Object.entries(value)) {
       const keyProblem = textProblem(key, undefined);
       if (keyProblem) {
-        out.push({ field: path || 'body', code: 'invalid', message: `has a key that ${keyProblem}` });
+        out.push({ field: path || part, code: 'invalid', message: `has a key that ${keyProblem}` });
         continue;
       }
-      textErrors(item, childPath(path, key), key, depth + 1, out);
+      textErrors(item, part, out, childPath(path, key), key, depth + 1);
     }
   }
   return out;
@@ -74,8 +78,9 @@ function checkQueryEncoding(url: string): void {
 function checkRequestText(request: FastifyRequest): void {
   checkQueryEncoding(request.url);
   const errors: FieldError[] = [];
-  for (const part of [request.params, request.query, request.body]) {
-    if (part !== undefined && part !== null) textErrors(part, '', undefined, 0, errors);
+  const parts: [string, unknown][] = [['path', request.params], ['query', request.query], ['body', request.body]];
+  for (const [part, value] of parts) {
+    if (value !== undefined && value !== null) textErrors(value, part, errors);
   }
   if (errors.length) throw validationFailed(errors);
 }
