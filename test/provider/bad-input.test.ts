@@ -7,6 +7,12 @@ import { basicHeader } from '../builders/api-client';
 import { createUser, type TestUser } from '../builders/users';
 import { signIn } from '../builders/sessions';
 import { createOrg } from '../builders/orgs';
+import { newSession } from '../builders/sessions';
+import { createRepo } from '../builders/repos';
+import { createClassicToken } from '../builders/tokens';
+import { sshPublicKey } from '../builders/ssh-keys';
+import { appRoutes, refusedString, wrongTypeValue, type RouteInfo } from './helpers/hostile-input';
+import { startInProcessProvider, type InProcessProvider } from './helpers/in-process-provider';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 describe('bad input', () => {
@@ -206,5 +212,122 @@ describe('bad input', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+// The write endpoints, fuzzed one broken part at a time on top of a body they accept: each
+// malformed request is refused with the 4xx that names what is wrong (422 naming the field or the
+// query, 400 for JSON that does not parse or a query that does not decode), never a 5xx, and the
+// store does not change (Store.changeVersion moves on every write).
+describe('bad input to the write endpoints: refused, naming the field, nothing stored', function () {
+  this.timeout(180_000);
+  const SEED = Number(process.env.TESSERA_FUZZ_SEED ?? 20261205);
+  const RUNS = Number(process.env.TESSERA_FUZZ_RUNS ?? 400);
+  let t: InProcessProvider;
+  let token: string;
+  let targets: { method: string; path: string; route: RouteInfo; base: Record<string, unknown> }[];
+
+  before(async () => {
+    t = await startInProcessProvider();
+    const s = await newSession(t);
+    token = s.token;
+    const org = await createOrg(t, s);
+    const repo = await createRepo(t, s, undefined, 'fuzz-write', true);
+    const classic = await createClassicToken(t, s, { scopes: ['repo'] });
+    const account = await t.api.post(`/orgs/${org}/account-tokens`, { token, body: { name: 'fuzz' } });
+    assert.equal(account.status, 201, account.text);
+    const bases: [string, string, string, Record<string, unknown>][] = [
+      ['POST', '/user/personal-access-tokens', '/user/personal-access-tokens', { name: 'fuzz', scopes: ['repo'], expires_in_days: 30 }],
+      ['POST', '/user/personal-access-tokens', '/user/personal-access-tokens', { kind: 'fine_grained', name: 'fuzz-fg', resource_owner: s.user.login, repository_selection: 'subset', repositories: [repo.id], permissions: { repository: { contents: 'read' } }, expires_in_days: 30 }],
+      ['PATCH', `/user/personal-access-tokens/${classic.id}`, '/user/personal-access-tokens/:id', { name: 'renamed', description: 'd' }],
+      ['PATCH', `/orgs/${org}/personal-access-token-policy`, '/orgs/:org/personal-access-token-policy', { require_approval: true, max_lifetime_days: { classic: 90, fine_grained: 90 } }],
+      ['POST', '/user/repos', '/user/repos', { name: 'fuzz-new', private: true }],
+      ['POST', `/orgs/${org}/repos`, '/orgs/:org/repos', { name: 'fuzz-new', visibility: 'internal' }],
+      ['PATCH', `/repos/${repo.full_name}`, '/repos/:owner/:repo', { description: 'd', homepage: 'https://example.com', has_wiki: false }],
+      ['POST', `/repos/${repo.full_name}/keys`, '/repos/:owner/:repo/keys', { title: 'fuzz', key: sshPublicKey(), read_only: true }],
+      ['POST', '/user/oauth-apps', '/user/oauth-apps', { name: 'fuzz', url: 'https://example.com', callback_url: 'https://example.com/callback' }],
+      ['PATCH', '/user', '/user', { name: 'Fuzz', bio: 'b', hireable: true }],
+      ['PATCH', `/orgs/${org}`, '/orgs/:org', { name: 'Fuzz', email: 'fuzz@example.com' }],
+      ['POST', `/orgs/${org}/account-tokens`, '/orgs/:org/account-tokens', { name: 'fuzz-2' }],
+      ['PATCH', `/orgs/${org}/account-tokens/${account.json.id}`, '/orgs/:org/account-tokens/:id', { name: 'fuzz-3', active: true }],
+    ];
+    const routes = await appRoutes();
+    targets = [];
+    for (const [method, path, url, base] of bases) {
+      const route = routes.find((r) => r.method === method && r.url === `/api/v3${url}`);
+      assert.ok(route?.body, `${method} ${url} is a route with a body schema`);
+      // The base body is accepted, so whatever breaks it below is the reason for a refusal; and
+      // accepting it moves the change version, so an unchanged version below means nothing stored.
+      const version = t.store.changeVersion();
+      const accepted = await t.api.call(method, path, { token, body: base });
+      assert.ok(accepted.status === 200 || accepted.status === 201, `${method} ${path}: ${accepted.text}`);
+      assert.notEqual(t.store.changeVersion(), version, `${method} ${path} moved the change version`);
+      targets.push({ method, path, route, base });
+    }
+  });
+  after(async () => t?.close());
+
+  interface Case {
+    method: string;
+    path: string;
+    raw: string;
+    /** 400, or 422 naming `field`. */
+    status: 400 | 422;
+    field?: string;
+    label: string;
+    /** Which of `targets` it breaks. */
+    target: number;
+  }
+
+  const fieldsOf = (route: RouteInfo) => Object.keys((route.body?.properties ?? {}) as object);
+  const isStringField = (route: RouteInfo, field: string) => JSON.stringify(route.body?.properties?.[field] ?? {}).includes('"string"');
+  const encode = (text: string) => [...text].map((c) => (c.isWellFormed() ? encodeURIComponent(c) : '%ED%A0%80')).join('');
+
+  function malformed(index: number): fc.Arbitrary<Case> {
+    const { method, path, route, base } = targets[index];
+    const fields = fieldsOf(route);
+    const withField = (field: string, value: unknown) => JSON.stringify({ ...base, [field]: value });
+    const typed = fields.flatMap((field) => {
+      const wrong = wrongTypeValue(route.body?.properties?.[field]);
+      return wrong ? [wrong.map((value): Omit<Case, 'target'> => ({ method, path, raw: withField(field, value), status: 422, field, label: `${field}: ${JSON.stringify(value)}` }))] : [];
+    });
+    const strings = fields.filter((f) => isStringField(route, f));
+    const cases: fc.Arbitrary<Omit<Case, 'target'>> = fc.oneof(
+      fc.oneof(...typed),
+      fc
+        .stringMatching(/^[a-z_]{1,12}$/)
+        .filter((k) => !fields.includes(k) && k !== '__proto__' && k !== 'constructor')
+        .map((field): Omit<Case, 'target'> => ({ method, path, raw: withField(field, 1), status: 422, field, label: `unknown field ${field}` })),
+      fc.tuple(fc.constantFrom(...strings), refusedString).map(([field, text]): Omit<Case, 'target'> => ({ method, path, raw: withField(field, text), status: 422, field, label: `${field}: ${JSON.stringify(text)}` })),
+      fc.integer({ min: 1, max: JSON.stringify(base).length - 1 }).map((cut): Omit<Case, 'target'> => ({ method, path, raw: JSON.stringify(base).slice(0, cut), status: 400, label: `cut at ${cut}` })),
+      // A lone surrogate has no UTF-8 percent-encoding: sent as the bytes a careless encoder makes, it is a 400.
+      fc.tuple(fc.string({ minLength: 1, maxLength: 6 }), refusedString).map(([name, text]): Omit<Case, 'target'> => ({ method, path: `${path}?${encode(name)}=${encode(text)}`, raw: JSON.stringify(base), ...(text.isWellFormed() ? { status: 422, field: name } : { status: 400 }), label: `query ${JSON.stringify(name)}=${JSON.stringify(text)}` })),
+      fc.tuple(refusedString, fc.string({ maxLength: 6 })).map(([name, text]): Omit<Case, 'target'> => ({ method, path: `${path}?${encode(name)}=${encode(text)}`, raw: JSON.stringify(base), ...(name.isWellFormed() ? { status: 422, field: 'query' } : { status: 400 }), label: `query key ${JSON.stringify(name)}` })),
+      fc.constantFrom('%ZZ', 'a=%C0%AE', 'b=%ED%A0%80', '%').map((query): Omit<Case, 'target'> => ({ method, path: `${path}?${query}`, raw: JSON.stringify(base), status: 400, label: `query ${query}` })),
+    );
+    return cases.map((c) => ({ ...c, target: index }));
+  }
+
+  it('refuses every malformed body or query of a write endpoint with the 4xx naming it, and stores nothing', async () => {
+    const seen = new Set<number>();
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: targets.length - 1 }).chain(malformed), async (c) => {
+        const before = t.store.changeVersion();
+        const res = await t.api.call(c.method, c.path, { token, raw: c.raw });
+        const what = `${c.method} ${c.path} (${c.label}) → ${res.status} ${res.text.slice(0, 300)}`;
+        assert.equal(res.status, c.status, what);
+        assert.equal(typeof res.json?.message, 'string', what);
+        if (c.status === 400) assert.match(res.json.message, /Problems parsing JSON|Malformed query string/, what);
+        if (c.field !== undefined) {
+          const field = c.field;
+          assert.ok(res.json.errors?.some((e: { field: string }) => e.field === field || e.field.startsWith(`${field}[`) || e.field.startsWith(`${field}.`)), `names ${field}: ${what}`);
+        }
+        assert.equal(t.store.changeVersion(), before, `nothing stored: ${what}`);
+        seen.add(c.target);
+      }),
+      { seed: SEED, numRuns: RUNS, endOnFailure: true },
+    );
+    assert.equal(seen.size, targets.length, 'every write endpoint was tried');
+    assert.deepEqual(t.logs.filter((l) => l.level === 'error'), [], 'the provider logged no error');
   });
 });

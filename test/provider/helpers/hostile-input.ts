@@ -66,7 +66,7 @@ const TEXTUAL_ATTACKS = [
 ];
 
 /** Strings that must be refused wherever they appear (control characters, lone surrogates). */
-const refusedString = fc.constantFrom(...CONTROL_STRINGS.filter((s) => !/[\t\n\r]/.test(s)), ...SURROGATE_STRINGS);
+export const refusedString = fc.constantFrom(...CONTROL_STRINGS.filter((s) => !/[\t\n\r]/.test(s)), ...SURROGATE_STRINGS);
 
 const hostileString = fc.oneof(
   fc.constantFrom(...CONTROL_STRINGS, ...SURROGATE_STRINGS, ...TEXTUAL_ATTACKS),
@@ -129,6 +129,40 @@ function fromSchema(schema: Schema | undefined, depth = 0): fc.Arbitrary<unknown
     default:
       return hostileValue;
   }
+}
+
+/** The JSON types `schema` admits (`integer` counts as a `number`), or undefined when it does not say. */
+function schemaTypes(schema: Schema | undefined): string[] | undefined {
+  if (!schema) return undefined;
+  const alternatives = (schema.anyOf ?? schema.oneOf) as Schema[] | undefined;
+  if (alternatives) {
+    const each = alternatives.map(schemaTypes);
+    return each.some((t) => t === undefined) ? undefined : each.flat() as string[];
+  }
+  if (schema.type === undefined) return undefined;
+  return [schema.type].flat() as string[];
+}
+
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+const ANY_TYPE: readonly unknown[] = [null, true, false, 0, -1, 1.5, 1e308, 2 ** 53 + 1, '', 'text', '42', 'true', [], ['x'], [1], {}, { a: 1 }];
+
+/**
+ * Values of a JSON type the field's `schema` does not admit (a string for a boolean, a number for
+ * a string, a fraction for an integer, null where null is not allowed, …): input no route may
+ * accept in that field. Undefined when the schema names no type.
+ */
+export function wrongTypeValue(schema: Schema | undefined): fc.Arbitrary<unknown> | undefined {
+  const types = schemaTypes(schema);
+  if (!types) return undefined;
+  const admitted = (v: unknown) => types.includes(jsonType(v)) || (jsonType(v) === 'integer' && types.includes('number'));
+  const wrong = ANY_TYPE.filter((v) => !admitted(v));
+  return wrong.length ? fc.constantFrom(...wrong) : undefined;
 }
 
 interface BodyCase {
