@@ -14,6 +14,7 @@ import { installErrorHandler } from './http/error-handler';
 import { HttpError } from './http/errors';
 import { BODY_LIMIT, installJsonBodyParser } from './http/json-body';
 import { installTextInputCheck } from './http/text-input';
+import { installWriteQueryCheck } from './http/write-query';
 import { ConnectionLimits, connectionLimits, installBodyDeadline } from './http/connection-limits';
 import { installHostCheck, ServedHosts, ServedName } from './http/served-hosts';
 import { newRequestId } from './http/request-id';
@@ -98,6 +99,8 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
     const existing = route.preValidation;
     route.preValidation = [defaultBody, ...(existing ? (Array.isArray(existing) ? existing : [existing]) : [])] as typeof route.preValidation;
   });
+
+  installWriteQueryCheck(app);
 
   app.setNotFoundHandler(async (request) => {
     throw new HttpError(404, notFoundMessage(decodedPathOf(request.url)));

@@ -103,6 +103,19 @@ describe('bad input', () => {
     assert.equal(query.json.errors[0].field, 'color');
   });
 
+  it('a query parameter on a write endpoint (none takes one) → 422 naming it, nothing made', async () => {
+    const name = `query-${Date.now()}`;
+    const repo = await t.api.post('/user/repos?private=true', { basic: user, body: { name } });
+    assert.equal(repo.status, 422, repo.text);
+    assert.deepEqual(repo.json.errors.map((e: { field: string }) => e.field), ['private']);
+    assert.match(repo.json.message, /private/);
+    assert.equal((await t.api.get(`/repos/${user.login}/${name}`, { basic: user })).status, 404, 'no repository was made');
+    const patch = await t.api.patch('/user?bio=quiet', { token: session, body: { bio: 'loud' } });
+    assert.equal(patch.status, 422, patch.text);
+    assert.equal(patch.json.errors[0].field, 'bio');
+    assert.notEqual((await t.api.get('/user', { token: session })).json.bio, 'loud', 'the profile is unchanged');
+  });
+
   it('overlong strings → 422 naming the field', async () => {
     const cases: [string, Record<string, unknown>, string][] = [
       ['/user/personal-access-tokens', { name: 'n'.repeat(256) }, 'name'],
@@ -303,6 +316,7 @@ describe('bad input to the write endpoints: refused, naming the field, nothing s
       // A lone surrogate has no UTF-8 percent-encoding: sent as the bytes a careless encoder makes, it is a 400.
       fc.tuple(fc.string({ minLength: 1, maxLength: 6 }), refusedString).map(([name, text]): Omit<Case, 'target'> => ({ method, path: `${path}?${encode(name)}=${encode(text)}`, raw: JSON.stringify(base), ...(text.isWellFormed() ? { status: 422, field: name } : { status: 400 }), label: `query ${JSON.stringify(name)}=${JSON.stringify(text)}` })),
       fc.tuple(refusedString, fc.string({ maxLength: 6 })).map(([name, text]): Omit<Case, 'target'> => ({ method, path: `${path}?${encode(name)}=${encode(text)}`, raw: JSON.stringify(base), ...(name.isWellFormed() ? { status: 422, field: 'query' } : { status: 400 }), label: `query key ${JSON.stringify(name)}` })),
+      fc.tuple(fc.stringMatching(/^[a-z_]{1,12}$/), fc.string({ maxLength: 6 })).map(([name, text]): Omit<Case, 'target'> => ({ method, path: `${path}?${name}=${encode(text)}`, raw: JSON.stringify(base), status: 422, field: name, label: `query ${name}=${JSON.stringify(text)}` })),
       fc.constantFrom('%ZZ', 'a=%C0%AE', 'b=%ED%A0%80', '%').map((query): Omit<Case, 'target'> => ({ method, path: `${path}?${query}`, raw: JSON.stringify(base), status: 400, label: `query ${query}` })),
     );
     return cases.map((c) => ({ ...c, target: index }));
