@@ -13,88 +13,51 @@ import { refuseUserGpgKey } from '../users/gpg-keys';
 import { refuseUserSshKey } from '../users/ssh-keys';
 import { refuseUserSshSigningKey } from '../users/ssh-signing-keys';
 
+const sshKeyBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['key'],
+  properties: { title: { type: 'string', maxLength: 1024 }, key: { type: 'string', minLength: 1, maxLength: 16384 } },
+} as const;
+
+/** Each kind of key a user has none of: its list (empty) and its POST (a 422 saying why). */
+const KEY_KINDS = [
+  { path: 'keys', scope: 'public_key', permission: 'git_ssh_keys', body: sshKeyBody, refuse: refuseUserSshKey },
+  {
+    path: 'gpg_keys',
+    scope: 'gpg_key',
+    permission: 'gpg_keys',
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['armored_public_key'],
+      properties: { name: { type: 'string', maxLength: 1024 }, armored_public_key: { type: 'string', minLength: 1, maxLength: 65536 } },
+    },
+    refuse: refuseUserGpgKey,
+  },
+  { path: 'ssh_signing_keys', scope: 'ssh_signing_key', permission: 'ssh_signing_keys', body: sshKeyBody, refuse: refuseUserSshSigningKey },
+] as const;
+
 export function registerUserKeyRoutes(app: FastifyInstance, ctx: ProviderContext): void {
-  app.get<{ Querystring: { per_page?: string; page?: string } }>(
-    '/api/v3/user/keys',
-    {
-      config: { auth: { classicScopes: ['read:public_key'], permission: { group: 'account', name: 'git_ssh_keys', level: 'read' } } },
-      schema: { querystring: pagedQuerySchema() },
-    },
-    async (request, reply) => {
-      setLinkHeader(request, reply, pageOf(request.query), 0, ctx.origin);
-      return [];
-    },
-  );
-
-  app.get<{ Querystring: { per_page?: string; page?: string } }>(
-    '/api/v3/user/gpg_keys',
-    {
-      config: { auth: { classicScopes: ['read:gpg_key'], permission: { group: 'account', name: 'gpg_keys', level: 'read' } } },
-      schema: { querystring: pagedQuerySchema() },
-    },
-    async (request, reply) => {
-      setLinkHeader(request, reply, pageOf(request.query), 0, ctx.origin);
-      return [];
-    },
-  );
-
-  app.get<{ Querystring: { per_page?: string; page?: string } }>(
-    '/api/v3/user/ssh_signing_keys',
-    {
-      config: { auth: { classicScopes: ['read:ssh_signing_key'], permission: { group: 'account', name: 'ssh_signing_keys', level: 'read' } } },
-      schema: { querystring: pagedQuerySchema() },
-    },
-    async (request, reply) => {
-      setLinkHeader(request, reply, pageOf(request.query), 0, ctx.origin);
-      return [];
-    },
-  );
-
-  app.post<{ Body: { title?: string; key: string } }>(
-    '/api/v3/user/keys',
-    {
-      config: { auth: { classicScopes: ['write:public_key'], permission: { group: 'account', name: 'git_ssh_keys', level: 'write' } } },
-      schema: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['key'],
-          properties: { title: { type: 'string', maxLength: 1024 }, key: { type: 'string', minLength: 1, maxLength: 16384 } },
-        },
+  for (const kind of KEY_KINDS) {
+    app.get<{ Querystring: { per_page?: string; page?: string } }>(
+      `/api/v3/user/${kind.path}`,
+      {
+        config: { auth: { classicScopes: [`read:${kind.scope}`], permission: { group: 'account', name: kind.permission, level: 'read' } } },
+        schema: { querystring: pagedQuerySchema() },
       },
-    },
-    async () => refuseUserSshKey(),
-  );
-
-  app.post<{ Body: { name?: string; armored_public_key: string } }>(
-    '/api/v3/user/gpg_keys',
-    {
-      config: { auth: { classicScopes: ['write:gpg_key'], permission: { group: 'account', name: 'gpg_keys', level: 'write' } } },
-      schema: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['armored_public_key'],
-          properties: { name: { type: 'string', maxLength: 1024 }, armored_public_key: { type: 'string', minLength: 1, maxLength: 65536 } },
-        },
+      async (request, reply) => {
+        setLinkHeader(request, reply, pageOf(request.query), 0, ctx.origin);
+        return [];
       },
-    },
-    async () => refuseUserGpgKey(),
-  );
-
-  app.post<{ Body: { title?: string; key: string } }>(
-    '/api/v3/user/ssh_signing_keys',
-    {
-      config: { auth: { classicScopes: ['write:ssh_signing_key'], permission: { group: 'account', name: 'ssh_signing_keys', level: 'write' } } },
-      schema: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['key'],
-          properties: { title: { type: 'string', maxLength: 1024 }, key: { type: 'string', minLength: 1, maxLength: 16384 } },
-        },
+    );
+    app.post(
+      `/api/v3/user/${kind.path}`,
+      {
+        config: { auth: { classicScopes: [`write:${kind.scope}`], permission: { group: 'account', name: kind.permission, level: 'write' } } },
+        schema: { body: kind.body },
       },
-    },
-    async () => refuseUserSshSigningKey(),
-  );
+      async () => kind.refuse(),
+    );
+  }
 }
