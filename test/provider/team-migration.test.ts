@@ -29,6 +29,7 @@ import { createClassicToken } from '../builders/tokens';
 import { addMember, createOrg } from '../builders/orgs';
 import { createRepo } from '../builders/repos';
 import { pollToken, startDevice } from './helpers/device-flow';
+import { runCli, waitFor } from './helpers/cli-run';
 import { startTestProvider, TestProvider } from './helpers/provider';
 import { guardProcessGroup } from './helpers/provider-process';
 import { newTestDatabaseUrl } from './helpers/test-database';
@@ -245,6 +246,31 @@ describe('tessera migrate: an embedded provider into a team database', function 
     assert.equal(noKey.code, 1);
     assert.match(noKey.err, /holds no data key for the team to keep: give --data TEAM_DIR/);
     await assert.rejects(stat(path.join(plainDir, 'secret.key')), /ENOENT/, 'no key made in the source');
+  });
+
+  it('refuses, in one line naming what to close, a source a provider still runs on (what it writes would be lost); migrates once it is stopped', async () => {
+    const fromDir = path.join(tmp, 'embedded-running');
+    const embedded = await startTestProvider({ dataDir: fromDir, databaseUrl: undefined });
+    await createUser(embedded);
+    await embedded.close();
+    // The provider of a VS Code window, or `tessera serve --data`: another process holding the folder's database.
+    const running = runCli(['serve', '--data', fromDir, '--tls', 'off']);
+    const url = await newTestDatabaseUrl();
+    const teamDir = path.join(tmp, 'team-running');
+    try {
+      await waitFor(running, /listening on/);
+      const refused = await migrate(['--from', fromDir, '--to', url, '--data', teamDir]);
+      assert.equal(refused.code, 1, refused.out);
+      assert.equal(refused.err.trimEnd().split('\n').length, 1, refused.err);
+      assert.match(refused.err, new RegExp(`^tessera migrate: a provider is still running on ${fromDir} \\(it has tessera\\.db open\\): close every VS Code window that uses Tessera's embedded provider \\(or stop \`tessera serve --data ${fromDir}\`\\), then run this again`));
+      await assert.rejects(stat(teamDir), /ENOENT/, 'no team folder made');
+    } finally {
+      running.child.kill('SIGTERM');
+    }
+    assert.equal(await running.exit, 0, running.stderr);
+    const moved = await migrate(['--from', fromDir, '--to', url, '--data', teamDir]);
+    assert.equal(moved.code, 0, moved.err);
+    assert.match(moved.out, /users\s+1\n/);
   });
 
   it('a migration that fails while copying the repositories leaves the repositories folder empty, so it can simply be run again', async () => {

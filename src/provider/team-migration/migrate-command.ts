@@ -16,9 +16,10 @@ export const MIGRATE_USAGE = `       tessera migrate --from DATA_DIR [--to postg
                   --repos (default TEAM_DIR/repositories); not lockout or rate-limit counters,
                   which start afresh. The database is --to or, without it, TESSERA_DATABASE_URL
                   (keeps the password out of the command line; so do PGPASSWORD and ~/.pgpass).
-                  DATA_DIR must hold tessera.db; nothing is written to it. With --data, 2FA
-                  secrets are re-encrypted under TEAM_DIR/secret.key (made if missing); without
-                  it the team keeps the source's key (DATA_DIR/secret.key, or --from-key FILE),
+                  DATA_DIR must hold tessera.db, and no provider may be running on it (VS Code
+                  windows using the embedded provider closed); nothing is written to it. With
+                  --data, 2FA secrets are re-encrypted under TEAM_DIR/secret.key (made if
+                  missing); without it the team keeps the source's key (DATA_DIR/secret.key, or --from-key FILE),
                   which must exist. --from-key FILE: the source's data key (base64, as in
                   secret.key) when it is not DATA_DIR/secret.key (the extension keeps its key in
                   VS Code's secret storage). A run that fails or is interrupted (Ctrl-C) before

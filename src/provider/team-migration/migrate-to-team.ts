@@ -4,7 +4,8 @@
 // secrets are re-encrypted under the team's data key. Refuses a target that holds any data; checks every table's count once committed.
 // The bare repositories are copied, then the rows, in one transaction: a failure or an interruption
 // (`signal`) before the commit rolls the rows back and empties the repositories folder again.
-// The source must be an existing data folder (tessera.db in it); nothing is written to it beyond
+// The source must be an existing data folder (tessera.db in it) that no provider is running on (its
+// database is held for the migration alone, so none starts meanwhile); nothing is written to it beyond
 // its own pending schema migrations: its data key is only read, never made or rebound (also when
 // the team keeps it, without a team folder).
 import { existsSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { SecretBox } from '../secrets/secret-box';
 import { pgDataKeyLedger } from '../store/postgres/data-key-ledger';
 import { openPostgresStore } from '../store/postgres/postgres-store';
 import { connectionError, describePostgresUrl } from '../store/postgres/url';
-import { DATABASE_FILE, openDatabase } from '../store/sqlite/database';
+import { DATABASE_FILE, DatabaseInUse, openDatabase } from '../store/sqlite/database';
 import { holdsSealedTwoFactorSecrets, secretContext } from '../store/sqlite/two-factor';
 import { COPIED_TABLES, CopiedTable, copyTable, dropSeededRows, pgCount, pgDataCount, sqliteCount } from './table-copy';
 
@@ -96,11 +97,11 @@ export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMig
   if (!existsSync(path.join(opts.fromDataDir, DATABASE_FILE))) {
     throw new MigrationRefused(`no Tessera database in ${opts.fromDataDir} (${DATABASE_FILE} is missing): --from must name the embedded provider's data folder`);
   }
-  if (!(await isEmptyFolder(opts.reposDir))) throw new MigrationRefused(`the repositories folder ${opts.reposDir} is not empty`);
-  await refuseNonEmptyDatabase(opts.toDatabaseUrl);
-  stopIfInterrupted();
-  const db = openDatabase(opts.fromDataDir);
+  const db = openSource(opts.fromDataDir);
   try {
+    if (!(await isEmptyFolder(opts.reposDir))) throw new MigrationRefused(`the repositories folder ${opts.reposDir} is not empty`);
+    await refuseNonEmptyDatabase(opts.toDatabaseUrl);
+    stopIfInterrupted();
     const sourceBox = await sourceSecretBox(db, sourceKey, opts.fromDataDir);
     if (opts.teamDir) ensurePrivateDirSync(opts.teamDir);
     const keyDir = opts.teamDir ?? opts.fromDataDir;
@@ -190,6 +191,23 @@ export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMig
     }
   } finally {
     db.close();
+  }
+}
+
+/**
+ * The source's database, held for the migration alone: a provider still running on the folder
+ * (a VS Code window's embedded provider, `tessera serve --data`) is refused, as what it writes
+ * during or after the copy would be lost; and none can start on it until the migration is over.
+ */
+function openSource(dataDir: string): DatabaseSync {
+  try {
+    return openDatabase(dataDir, { alone: true });
+  } catch (err) {
+    if (!(err instanceof DatabaseInUse)) throw err;
+    throw new MigrationRefused(
+      `a provider is still running on ${dataDir} (it has ${DATABASE_FILE} open): close every VS Code window that uses Tessera's ` +
+        `embedded provider (or stop \`tessera serve --data ${dataDir}\`), then run this again; what it wrote after the copy would be lost`,
+    );
   }
 }
 

@@ -35,12 +35,43 @@ function useWriteAheadLog(db: DatabaseSync): void {
   }
 }
 
-export function openDatabase(dataDir: string): DatabaseSync {
+/** openDatabase with `alone` found another connection holding the database open. */
+export class DatabaseInUse extends Error {
+  constructor(readonly file: string) {
+    super(`${file} is open in another process`);
+    this.name = 'DatabaseInUse';
+  }
+}
+
+/**
+ * Takes the database for this connection alone (SQLite's exclusive locking mode: the file lock,
+ * once taken, is held until the connection closes). A provider holds its database open for its
+ * whole life, and in WAL mode every open connection keeps a shared lock on the file, so a running
+ * provider — another process's or this one's — makes this fail at once, with DatabaseInUse; and
+ * none can open the database while this connection has it.
+ */
+function takeAlone(db: DatabaseSync, file: string): void {
+  db.exec('PRAGMA locking_mode = EXCLUSIVE');
+  try {
+    db.exec('BEGIN IMMEDIATE');
+    db.exec('COMMIT');
+  } catch (err) {
+    if (isSqliteBusy(err)) throw new DatabaseInUse(file);
+    throw err;
+  }
+}
+
+/**
+ * Opens (making it when missing) the database in `dataDir`. `alone`: refuses, with DatabaseInUse,
+ * a database another connection has open, and keeps every other out until this one is closed.
+ */
+export function openDatabase(dataDir: string, opts: { alone?: boolean } = {}): DatabaseSync {
   ensurePrivateDirSync(dataDir);
   const file = path.join(dataDir, DATABASE_FILE);
   ensurePrivateFileSync(file);
   const db = new DatabaseSync(file);
   try {
+    if (opts.alone) takeAlone(db, file);
     db.exec('PRAGMA busy_timeout = 5000');
     useWriteAheadLog(db);
     for (const suffix of ['-wal', '-shm']) narrowIfPresentSync(file + suffix);
