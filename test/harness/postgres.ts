@@ -17,6 +17,8 @@ export interface RunningPostgres {
   url: string;
   /** Creates another empty database and returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /** The folder of the server's unix socket (`postgres:///DB?host=FOLDER&port=PORT` reaches it). */
+  socketDir: string;
   /** The server's PID (the postmaster). */
   pid: number;
   stop(): Promise<void>;
@@ -150,6 +152,7 @@ export async function startPostgres(opts: { database?: string } = {}): Promise<R
         let stopped: Promise<void> | undefined;
         return {
           url,
+          socketDir: dir,
           pid,
           createDatabase,
           stop() {

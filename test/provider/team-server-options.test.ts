@@ -14,9 +14,11 @@ import { createUser } from '../builders/users';
 import { newSession } from '../builders/sessions';
 import { createClassicToken } from '../builders/tokens';
 import { createRepo } from '../builders/repos';
+import { ApiClient } from '../builders/api-client';
 import { memoryKeySource } from './helpers/postgres-stores';
 import { startTestProvider, TestProvider } from './helpers/provider';
-import { newTestDatabaseUrl } from './helpers/test-database';
+import { runCli, waitFor } from './helpers/cli-run';
+import { newTestDatabaseUrl, unixSocketUrls } from './helpers/test-database';
 
 describe('team server options', function () {
   this.timeout(90_000);
@@ -97,6 +99,35 @@ describe('team server options', function () {
         assert.throws(() => parseServeArgs(['serve', '--data', 'd', '--trust-proxy', bad], '/srv', {}), /--trust-proxy/);
       }
     });
+  });
+
+  it('a database URL naming a unix socket (the folder as host= or percent-encoded as the host) is served from and named by its socket, never showing its password', async () => {
+    const url = await newTestDatabaseUrl();
+    const { socket, hostParameter, encodedHost } = await unixSocketUrls(url, 'pw-s3cret');
+    const database = new URL(url).pathname.slice(1);
+    for (const [i, socketUrl] of [hostParameter, encodedHost].entries()) {
+      const served = runCli(['serve', '--data', path.join(tmp, 'data'), '--port', '0', '--tls', 'off'], { TESSERA_DATABASE_URL: socketUrl });
+      try {
+        const [, origin] = await waitFor(served, /listening on (http:\/\/\S+)/);
+        const api = new ApiClient(origin);
+        try {
+          assert.equal((await api.post('/users', { body: { login: `socket-${i}`, email: `socket-${i}@x.test`, password: 'pw-long-enough-1' } })).status, 201);
+        } finally {
+          await api.close();
+        }
+        assert.ok(served.stderr.includes(`database: PostgreSQL at the unix socket ${socket}, database ${database}`), served.stderr);
+      } finally {
+        served.child.kill('SIGTERM');
+      }
+      assert.equal(await served.exit, 0, served.stderr);
+      assert.doesNotMatch(served.stdout + served.stderr, /s3cret|unparsable/);
+    }
+    // A socket folder nobody listens in: the refusal names the socket.
+    const nowhere = path.join(tmp, 'no-server');
+    const refused = runCli(['serve', '--data', path.join(tmp, 'data-nowhere'), '--port', '0', '--tls', 'off', '--db', `postgres://tessera:pw-s3cret@/team?host=${nowhere}`]);
+    assert.equal(await refused.exit, 1, refused.stderr);
+    assert.match(refused.stderr, new RegExp(`^tessera: the PostgreSQL database at the unix socket ${nowhere}/\\.s\\.PGSQL\\.5432, database team: connect ENOENT`, 'm'));
+    assert.doesNotMatch(refused.stdout + refused.stderr, /s3cret/);
   });
 
   it('a database URL pg cannot read (malformed, or naming a missing certificate) is refused by the command line (exit 2) naming where it came from, never showing its password', async () => {

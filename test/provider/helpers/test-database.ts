@@ -1,6 +1,7 @@
 // Which engine the provider tests run on: SQLite (the default) or, with TESSERA_TEST_DB=postgres,
 // PostgreSQL — one real server for the whole mocha process (test/harness/postgres.ts), started on
 // first use and stopped when the run ends, and a fresh database for every provider a test starts.
+import * as path from 'node:path';
 import { Client, Pool } from 'pg';
 import { installChangeTriggers } from '../../../src/provider/store/postgres/change-notifications';
 import { runPgMigrations } from '../../../src/provider/store/postgres/migrate';
@@ -66,6 +67,22 @@ export async function newTestDatabaseUrl(): Promise<string> {
   const name = `p${process.pid}_${++serial}`;
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`);
   return server.url.replace(/\/[^/]+$/, `/${name}`);
+}
+
+/**
+ * The database of `url` (made by newTestDatabaseUrl) reached through the shared server's unix
+ * socket instead of TCP, in both spellings pg reads: the socket's folder as the `host` parameter,
+ * or percent-encoded as the URL's host. `password` is put in (the server ignores it).
+ */
+export async function unixSocketUrls(url: string, password: string): Promise<{ socket: string; hostParameter: string; encodedHost: string }> {
+  const { server } = await shared!;
+  const u = new URL(url);
+  const database = u.pathname.slice(1);
+  return {
+    socket: path.join(server.socketDir, `.s.PGSQL.${u.port}`),
+    hostParameter: `postgres://${u.username}:${password}@/${database}?host=${server.socketDir}&port=${u.port}`,
+    encodedHost: `postgresql://${u.username}:${password}@${encodeURIComponent(server.socketDir)}:${u.port}/${database}`,
+  };
 }
 
 /** Drops a database made by newTestDatabaseUrl once its provider has closed (frees its disk). */

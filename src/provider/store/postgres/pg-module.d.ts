@@ -45,6 +45,10 @@ declare module 'pg' {
 
   export class Client implements Queryable {
     constructor(config?: ClientConfig | string);
+    /** Where it connects, as pg read the configuration: a host name, an address, or a unix socket's folder. */
+    readonly host: string;
+    readonly port: number;
+    readonly database: string | undefined;
     connect(): Promise<void>;
     query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
     query<R = Record<string, unknown>>(config: QueryConfig): Promise<QueryResult<R>>;

@@ -7,14 +7,22 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\/./i.test(url);
 }
 
-/** `host:port/database`, never the user name or password. */
+/**
+ * Where pg connects for `url`, never the user name or password: `host:port/database` over TCP,
+ * `the unix socket DIR/.s.PGSQL.PORT, database NAME` over a unix socket (a host that is a
+ * folder: `postgres:///db?host=/var/run/postgresql`, `postgres://user@%2Fvar%2Frun%2Fpostgresql/db`).
+ * pg's own reading of the URL, with what it fills in (the default port, PGHOST, ...).
+ */
 export function describePostgresUrl(url: string): string {
+  let client: Client;
   try {
-    const u = new URL(url);
-    return `${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
+    client = new Client({ connectionString: url });
   } catch {
-    return '(unparsable URL)';
+    return '(a URL pg cannot read)';
   }
+  const { host, port, database } = client;
+  if (host.startsWith('/')) return `the unix socket ${host.replace(/\/+$/, '')}/.s.PGSQL.${port}, database ${database ?? ''}`;
+  return `${host.includes(':') ? `[${host}]` : host}:${port}/${database ?? ''}`;
 }
 
 /**
