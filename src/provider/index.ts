@@ -7,13 +7,13 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import type { PasswordHasher } from './auth/passwords';
 import { Clock, systemClock } from './clock';
-import type { RateLimitSettings } from './context';
+import type { ProviderContext, RateLimitSettings } from './context';
 import { createProviderContext } from './create-context';
 import type { ConnectionLimits } from './http/connection-limits';
 import { publicOrigin, publicUrlHost, servedNames } from './http/served-hosts';
 import { Logger, LogLevel, redactingLogger } from './logger';
 import { keyFileSource, type DataKeySource } from './secrets/data-key';
-import { ensurePrivateDirSync, securePrivateTree } from './secrets/private-files';
+import { ensurePrivateDirSync, removeEmptyMadeDirsSync, securePrivateTree } from './secrets/private-files';
 import { openPostgresStore } from './store/postgres/postgres-store';
 import { describePostgresUrl } from './store/postgres/url';
 import { openSqliteStore } from './store/sqlite/sqlite-store';
@@ -149,34 +149,43 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
 
   // Given certificate files are checked before anything is made in the data folder.
   const given = typeof tlsMode === 'object' ? await readCertificateFiles(tlsMode) : undefined;
-  await securePrivateTree(dataDir);
   if (opts.reposDir !== undefined && !path.isAbsolute(opts.reposDir)) throw new Error(`reposDir must be an absolute path: ${opts.reposDir}`);
   const reposDir = opts.reposDir ? path.normalize(opts.reposDir) : undefined;
-  if (reposDir) ensurePrivateDirSync(reposDir);
+  const madeDataDir = await securePrivateTree(dataDir);
+  // The store first: a team server whose database is down (or refuses the credentials, or the
+  // data key) stops before anything else is made (TLS, repositories), and the data folder it
+  // made for the key is removed again while still empty.
+  let store: Store;
+  try {
+    store = opts.databaseUrl
+      ? await openPostgresStore(opts.databaseUrl, {
+          dataKey: opts.dataKey ?? keyFileSource(dataDir),
+          dataDir,
+          log: (message) => log('warn', message),
+          listenCheckIntervalMs: opts.listenCheckIntervalMs,
+        })
+      : await openSqliteStore(dataDir, opts.dataKey);
+  } catch (err) {
+    removeEmptyMadeDirsSync(dataDir, madeDataDir);
+    throw err;
+  }
+
   let https: { cert: string; key: string } | undefined;
   let caCertPath: string | undefined;
   let caCertPem: string | undefined;
-  if (tlsMode === 'auto') {
-    const ca = await ensureLocalCa(dataDir, names.map((n) => n.name), log);
-    https = { cert: ca.certPem, key: ca.keyPem };
-    caCertPath = ca.caCertPath;
-    caCertPem = ca.caCertPem;
-  } else if (given) {
-    https = given;
-  }
-
-  const store: Store = opts.databaseUrl
-    ? await openPostgresStore(opts.databaseUrl, {
-        dataKey: opts.dataKey ?? keyFileSource(dataDir),
-        dataDir,
-        log: (message) => log('warn', message),
-        listenCheckIntervalMs: opts.listenCheckIntervalMs,
-      })
-    : await openSqliteStore(dataDir, opts.dataKey);
-  const ctx = createProviderContext(store, { clock, log: opts.log, signup, dataDir, rateLimit: opts.rateLimit, maxPushBytes: opts.maxPushBytes, ...(reposDir ? { reposDir } : {}), ...(opts.passwords ? { passwords: opts.passwords } : {}) });
-
   let app: FastifyInstance;
+  let ctx: ProviderContext;
   try {
+    if (reposDir) ensurePrivateDirSync(reposDir);
+    if (tlsMode === 'auto') {
+      const ca = await ensureLocalCa(dataDir, names.map((n) => n.name), log);
+      https = { cert: ca.certPem, key: ca.keyPem };
+      caCertPath = ca.caCertPath;
+      caCertPem = ca.caCertPem;
+    } else if (given) {
+      https = given;
+    }
+    ctx = createProviderContext(store, { clock, log: opts.log, signup, dataDir, rateLimit: opts.rateLimit, maxPushBytes: opts.maxPushBytes, ...(reposDir ? { reposDir } : {}), ...(opts.passwords ? { passwords: opts.passwords } : {}) });
     app = buildApp(ctx, { https, servedNames: names, ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}), ...(opts.limits ? { limits: opts.limits } : {}), ...(opts.trustProxy?.length ? { trustProxy: opts.trustProxy } : {}) });
     await app.listen({ port, host });
   } catch (err) {

@@ -203,6 +203,22 @@ describe('tessera serve (command line)', () => {
     assert.match(unreachable.stderr, new RegExp(`^tessera: the PostgreSQL database at 127\\.0\\.0\\.1:${closedPort}/team: connect ECONNREFUSED`, 'm'));
   });
 
+  it('a team server whose database cannot be reached leaves nothing made: no data folder (nor its parents), no tls/, no repositories folder', async () => {
+    const db = `postgres://tessera@127.0.0.1:${await unusedPort()}/team`;
+    const fresh = path.join(dataDir, 'new', 'tessera');
+    const repos = path.join(dataDir, 'team-repositories');
+    const existing = path.join(dataDir, 'existing');
+    await mkdir(existing);
+    for (const data of [fresh, existing]) {
+      const cli = runCli(['serve', '--data', data, '--repos', repos, '--port', '0', '--db', db]); // --tls auto: a local CA in DATA/tls
+      started.push(cli);
+      assert.equal(await cli.exit, 1, cli.stderr);
+      assert.match(cli.stderr, /^tessera: the PostgreSQL database at 127\.0\.0\.1:\d+\/team: connect ECONNREFUSED/m);
+    }
+    assert.deepEqual((await readdir(dataDir)).sort(), ['existing'], 'neither the new data folder, its parent, nor the repositories folder');
+    assert.deepEqual(await readdir(existing), [], 'the existing data folder is as it was: no tls/');
+  });
+
   it('reset-two-factor: a database it cannot open or write is a message naming the folder, not a crash', async () => {
     await writeFile(path.join(dataDir, 'tessera.db'), 'not a database, but a file of that name\n');
     const garbage = runCli(['reset-two-factor', '--data', dataDir]);

@@ -3,7 +3,7 @@
 // only narrow a mode, and a restored copy may have widened it), and every start walks the folder
 // and takes group and other access away from whatever is there (a read-only git object stays
 // read-only: 0444 becomes 0400).
-import { chmodSync, closeSync, mkdirSync, openSync, promises as fsp } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, promises as fsp, rmdirSync } from 'node:fs';
 import * as path from 'node:path';
 
 export const PRIVATE_DIR_MODE = 0o700;
@@ -13,10 +13,29 @@ function privateModeOf(isDirectory: boolean, mode: number): number {
   return isDirectory ? PRIVATE_DIR_MODE : mode & 0o700;
 }
 
-/** Creates `dir` (and missing parents) 0700, and makes `dir` itself 0700 if it was there. */
-export function ensurePrivateDirSync(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+/**
+ * Creates `dir` (and missing parents) 0700, and makes `dir` itself 0700 if it was there. Returns
+ * the first folder it made (`dir` or a parent), undefined when `dir` was there.
+ */
+export function ensurePrivateDirSync(dir: string): string | undefined {
+  const made = mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   chmodSync(dir, PRIVATE_DIR_MODE);
+  return made;
+}
+
+/**
+ * Undoes ensurePrivateDirSync(dir) that made the folders from `made` down to `dir`: removes each,
+ * from `dir` up, as long as it is empty (never a folder something was written to).
+ */
+export function removeEmptyMadeDirsSync(dir: string, made: string | undefined): void {
+  if (made === undefined) return;
+  for (let d = dir; d.length >= made.length; d = path.dirname(d)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return; // not empty (or already gone): what is above it stays too
+    }
+  }
 }
 
 /** Creates `file` empty with mode 0600 unless it exists, and makes it 0600 either way. */
@@ -37,10 +56,11 @@ export function narrowIfPresentSync(file: string): void {
 /**
  * Makes `root` 0700 (creating it) and narrows everything below it: folders to 0700, files to
  * their owner's permissions only. Symbolic links are neither followed nor changed; entries
- * that vanish during the walk (another process at work) are skipped.
+ * that vanish during the walk (another process at work) are skipped. Returns the first folder
+ * it made (as ensurePrivateDirSync).
  */
-export async function securePrivateTree(root: string): Promise<void> {
-  ensurePrivateDirSync(root);
+export async function securePrivateTree(root: string): Promise<string | undefined> {
+  const made = ensurePrivateDirSync(root);
   const pending = [root];
   while (pending.length) {
     const dir = pending.pop()!;
@@ -65,4 +85,5 @@ export async function securePrivateTree(root: string): Promise<void> {
       if (entry.isDirectory()) pending.push(full);
     }
   }
+  return made;
 }
