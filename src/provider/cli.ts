@@ -298,6 +298,8 @@ export async function main(
     // Only now: whoever reads the URL may signal at once (a write to a pipe can wake the reader
     // before this process runs its next statement).
     io.out(`Tessera provider listening on ${provider.url}`);
+    // Behind a proxy, or listening on 0.0.0.0: where clients go is not where it listens.
+    if (provider.publicOrigin !== provider.url) io.out(`Clients reach it at ${provider.publicOrigin} (the extension's setting tessera.providerUrl)`);
     if (provider.caCertPath) io.out(`CA certificate: ${provider.caCertPath}`);
   });
 }

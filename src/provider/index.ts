@@ -108,6 +108,11 @@ export interface ProviderOptions {
 export interface RunningProvider {
   /** Origin, e.g. https://127.0.0.1:41234 */
   url: string;
+  /**
+   * The origin clients are to use, which the answers name the server by: `url`, or the public
+   * one (publicUrl, or the first public host) when there is one.
+   */
+  publicOrigin: string;
   /** url + '/api/v3' */
   apiUrl: string;
   caCertPath?: string;
@@ -204,6 +209,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   let closing: Promise<void> | undefined;
   return {
     url,
+    publicOrigin: ctx.origin,
     apiUrl: `${url}/api/v3`,
     ...(caCertPath ? { caCertPath, caCertPem } : {}),
     dataDir,

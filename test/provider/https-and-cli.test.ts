@@ -91,6 +91,20 @@ describe('tessera serve (command line)', () => {
     assert.doesNotMatch(cli.stderr, /ExperimentalWarning|SQLite is an experimental/, 'no node:sqlite warning on stderr');
   });
 
+  it('says where clients reach a server whose public origin is not where it listens (--public-host, --public-url)', async () => {
+    for (const [flags, origin] of [
+      [['--public-host', 'tessera.example.com:8443'], 'https://tessera.example.com:8443'],
+      [['--public-url', 'https://tessera.example.com'], 'https://tessera.example.com'],
+    ] as const) {
+      const cli = runCli(['serve', '--data', dataDir, '--port', '0', ...flags]);
+      started.push(cli);
+      await waitFor(cli, /^CA certificate: /m);
+      assert.match(cli.stdout, new RegExp(`^Tessera provider listening on https://127\\.0\\.0\\.1:\\d+\nClients reach it at ${origin} \\(the extension's setting tessera\\.providerUrl\\)\n`, 'm'));
+      cli.child.kill('SIGTERM');
+      assert.equal(await cli.exit, 0, cli.stderr);
+    }
+  });
+
   it('--tls off on loopback serves HTTP and stops on SIGINT', async () => {
     const cli = runCli(['serve', '--data', dataDir, '--port', '0', '--tls', 'off', '--signup', 'closed']);
     started.push(cli);

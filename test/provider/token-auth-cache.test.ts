@@ -34,7 +34,7 @@ async function startOtherProcess(dataDir: string): Promise<OtherProcess> {
   const { url, api } = b;
   return {
     api,
-    t: { api, clock: new ManualClock(), dataDir, logs: [], provider: { url, apiUrl: `${url}/api/v3`, dataDir, close: async () => undefined }, close: async () => undefined },
+    t: { api, clock: new ManualClock(), dataDir, logs: [], provider: { url, publicOrigin: url, apiUrl: `${url}/api/v3`, dataDir, close: async () => undefined }, close: async () => undefined },
     stop: () => b.stop(),
   };
 }

@@ -83,7 +83,7 @@ export async function startInProcessProvider(opts: InProcessProviderOptions = {}
       if (store instanceof SqliteStore) store.db.exec(sql);
       else await store.pool.query(sql);
     },
-    provider: { url: ctx.origin, apiUrl: `${ctx.origin}/api/v3`, dataDir, close: async () => undefined },
+    provider: { url: ctx.origin, publicOrigin: ctx.origin, apiUrl: `${ctx.origin}/api/v3`, dataDir, close: async () => undefined },
     async close() {
       await api.close();
       await app.close();
