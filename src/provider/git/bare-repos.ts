@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { repositoryNameProblem } from '../../shared/repository-names';
 import { PRIVATE_DIR_MODE } from '../secrets/private-files';
@@ -66,13 +67,28 @@ export function gitPathInfo(owner: string, name: string, subPath: string): strin
   return `/${repositoryRelativePath(owner, name)}${subPath}`;
 }
 
-/** Environment for git commands the provider runs on its own repositories: no user or caller GIT_* leaks in. */
+/**
+ * Environment for every git the provider runs on its own repositories (git http-backend and the
+ * plumbing): the one place that decides what git reads besides the repository itself. No caller
+ * GIT_* variable leaks in (GIT_DIR, GIT_CONFIG_PARAMETERS, GIT_EXEC_PATH, … could redirect it), and
+ * no configuration but the repository's own: not /etc/gitconfig or the system attributes, not the
+ * service account's ~/.gitconfig or $XDG_CONFIG_HOME/git/config (HOME is not passed on, and
+ * GIT_CONFIG_GLOBAL names an empty file), whose core.hooksPath, receive.* or safe.directory would
+ * otherwise change what a push does. `extra` (the caller's own settings) is added last.
+ */
 export function gitCommandEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'TZ', 'SYSTEMROOT']) {
+  for (const key of ['PATH', 'TMPDIR', 'LANG', 'LC_ALL', 'TZ', 'SYSTEMROOT']) {
     if (process.env[key] !== undefined) env[key] = process.env[key];
   }
-  return { ...env, GIT_TERMINAL_PROMPT: '0', ...extra };
+  return {
+    ...env,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: os.devNull,
+    GIT_ATTR_NOSYSTEM: '1',
+    GIT_TERMINAL_PROMPT: '0',
+    ...extra,
+  };
 }
 
 function git(args: string[], cwd?: string): Promise<string> {

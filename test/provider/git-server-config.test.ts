@@ -1,0 +1,80 @@
+// The git the provider runs on its repositories (git http-backend for clones and pushes, and the
+// plumbing behind auto_init and the contents API) reads no configuration but the repository's own:
+// the service account's ~/.gitconfig, $XDG_CONFIG_HOME/git/config and GIT_CONFIG_GLOBAL — here a
+// hostile one whose core.hooksPath runs hooks — change nothing of what a push does.
+import * as assert from 'node:assert/strict';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { hermeticGitEnv, runGit } from '../../bench/git-https/git-client';
+import { createRepo } from '../builders/repos';
+import { newSession, type Session } from '../builders/sessions';
+import { startTestProvider, TestProvider } from './helpers/provider';
+
+const HOOKS = ['pre-receive', 'update', 'post-receive', 'post-update', 'reference-transaction'];
+
+describe("git: the provider's git ignores the service account's own git configuration", function () {
+  this.timeout(60_000);
+  let t: TestProvider;
+  let tmp: string;
+  let alice: Session;
+  const saved: Record<string, string | undefined> = {};
+
+  before(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'tessera-git-config-'));
+    t = await startTestProvider();
+    alice = await newSession(t);
+  });
+  after(async () => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    await t?.close();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  /** Points the provider process's HOME, XDG_CONFIG_HOME and GIT_CONFIG_GLOBAL at a config whose hooks write to `marker`. */
+  async function hostileGlobalConfig(marker: string): Promise<void> {
+    const home = path.join(tmp, 'service-home');
+    const hooks = path.join(home, 'hooks');
+    await mkdir(path.join(home, '.config', 'git'), { recursive: true });
+    await mkdir(hooks);
+    for (const hook of HOOKS) {
+      await writeFile(path.join(hooks, hook), `#!/bin/sh\necho ${hook} >> '${marker}'\n`);
+      await chmod(path.join(hooks, hook), 0o755);
+    }
+    const config = `[core]\n\thooksPath = ${hooks}\n[receive]\n\tdenyNonFastForwards = true\n`;
+    await writeFile(path.join(home, '.gitconfig'), config);
+    await writeFile(path.join(home, '.config', 'git', 'config'), config);
+    for (const key of ['HOME', 'XDG_CONFIG_HOME', 'GIT_CONFIG_GLOBAL']) saved[key] = process.env[key];
+    process.env.HOME = home;
+    process.env.XDG_CONFIG_HOME = path.join(home, '.config');
+    process.env.GIT_CONFIG_GLOBAL = path.join(home, '.gitconfig');
+  }
+
+  it('a push (and a force push) runs no hook from a global core.hooksPath and obeys no global receive.* setting', async () => {
+    const marker = path.join(tmp, 'hooks-ran.txt');
+    await hostileGlobalConfig(marker);
+    const repo = await createRepo(t, alice, undefined, 'guarded', true);
+    const work = path.join(tmp, 'work');
+    await mkdir(path.join(tmp, 'client-home'));
+    await mkdir(work);
+    const env = hermeticGitEnv(path.join(tmp, 'client-home'), undefined);
+    const remote = t.provider.url.replace('http://', `http://${alice.user.login}:${alice.token}@`) + `/${repo.full_name}.git`;
+    const ok = async (args: string[]) => {
+      const r = await runGit(args, { cwd: work, env });
+      assert.equal(r.code, 0, `git ${args[0]} failed: ${r.stderr.replaceAll(alice.token, '***')}`);
+    };
+
+    await ok(['init', '-q', '-b', 'main']);
+    await ok(['commit', '-q', '--allow-empty', '-m', 'first']);
+    await ok(['push', '-q', remote, 'main']);
+    await ok(['commit', '-q', '--amend', '--allow-empty', '-m', 'rewritten']);
+    // The hostile receive.denyNonFastForwards=true would refuse this; the repository's own false decides.
+    await ok(['push', '-q', '--force', remote, 'main']);
+
+    const ran = await readFile(marker, 'utf8').catch(() => '');
+    assert.equal(ran, '', `no hook of the global core.hooksPath ran, yet these did: ${ran.trim().split('\n').join(', ')}`);
+  });
+});
