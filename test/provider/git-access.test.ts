@@ -97,6 +97,18 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
     assert.equal(rpc.json.message, 'Unsupported Media Type: git-upload-pack needs Content-Type application/x-git-upload-pack-request');
   });
 
+  it('a refusal git prints to the terminal carries no control character the request chose (repository path, service)', async () => {
+    const t = await fineGrained(alice, { name: 'ci-escapes', repository_selection: 'subset', repositories: ['site'], permissions: { repository: { contents: 'read' } } });
+    const control = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+    const anonymous = await p.api.call('GET', `${p.url}/%1b%5b31mevil%0d/site.git/info/refs?service=git-upload-pack`, { headers: { accept: '*/*' } });
+    assert.equal(anonymous.status, 401);
+    assert.doesNotMatch(anonymous.text, control, JSON.stringify(anonymous.text));
+    assert.equal(anonymous.text, 'Authentication required for \\x1b[31mevil /site: use a personal access token as the password\n');
+    const service = await p.api.call('GET', `${p.url}/alice/site.git/info/refs?service=git-%0d%1b%5b2J`, { basic: { login: 'git', password: t.token }, headers: { accept: '*/*' } });
+    assert.equal(service.status, 400);
+    assert.equal(service.text, "unknown git service 'git- \\x1b[2J'\n");
+  });
+
   it('fine-grained contents:write clones and pushes', async () => {
     const t = await fineGrained(alice, { name: 'ci-write', repository_selection: 'subset', repositories: ['site'], permissions: { repository: { contents: 'write' } } });
     const c = await cloneTo(t.token, 'alice/site');

@@ -7,6 +7,7 @@ import { gitFullName, gitRefusalMessage, GitRefusalFacts } from '../../src/provi
 import type { GitSmartHttpRequest } from '../../src/provider/git/git-service';
 import { backendFailed, isCloneStart, isCompletedPush, rpcContentTypeProblem } from '../../src/provider/git/git-transfer-service';
 import type { GitHttpBackendResult } from '../../src/provider/git/http-backend';
+import { printableText } from '../../src/provider/git/printable-text';
 
 const advertiseFetch: GitSmartHttpRequest = { service: 'upload-pack', phase: 'advertisement', access: 'read' };
 const advertisePush: GitSmartHttpRequest = { service: 'receive-pack', phase: 'advertisement', access: 'write' };
@@ -121,6 +122,23 @@ describe('git refusal messages', () => {
     );
     assert.equal(gitRefusalMessage(refusal(403, 'SSO required'), facts({ access: 'write' })), "token 'ci' may not push to acme/app: SSO required");
     assert.equal(gitRefusalMessage(refusal(403, 'only git smart HTTP is supported'), facts({ principal: undefined })), 'only git smart HTTP is supported');
+  });
+
+  it('escapes control characters a client or a user chose (path, service, token note, reason): git prints the message to a terminal', () => {
+    assert.equal(
+      gitRefusalMessage(refusal(401, 'Requires authentication'), facts({ fullName: '\x1b[31mevil/app', sentCredentials: false, principal: undefined })),
+      'Authentication required for \\x1b[31mevil/app: use a personal access token as the password',
+    );
+    assert.equal(gitRefusalMessage(refusal(400, "unknown git service 'git-\r\x1b[2J'"), facts()), "unknown git service 'git- \\x1b[2J'");
+    assert.equal(
+      gitRefusalMessage(refusal(404, 'Not Found'), facts({ principal: tokenPrincipal('ci\u009b1m\u202e'), approvalDenial: 'denied:\r\nremote: all good\x07' })),
+      "Repository 'acme/app' not found, or token 'ci\\x9b1m\\u202e' may not access it (denied: remote: all good\\x07)",
+    );
+  });
+
+  it('printable text keeps line breaks when asked (a log of git\'s stderr), escaping a lone CR', () => {
+    assert.equal(printableText('error: a\r\nfatal: b\rspoofed\x1b[0m\tx', 'keep'), 'error: a\nfatal: b\\x0dspoofed\\x1b[0m x');
+    assert.equal(printableText('plain text, unchanged: ünïcödé'), 'plain text, unchanged: ünïcödé');
   });
 
   it('other statuses: the refusal message as it is', () => {

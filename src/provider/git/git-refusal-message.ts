@@ -4,6 +4,7 @@
 import type { Principal } from '../auth/principal';
 import { BAD_CREDENTIALS } from '../http/errors';
 import { isoTime } from '../iso-time';
+import { printableText } from './printable-text';
 
 export interface GitRefusal {
   status: number;
@@ -39,7 +40,12 @@ function describeToken(principal: Principal | undefined): string | undefined {
   return token ? `token '${token.note}'` : undefined;
 }
 
+/** One line for git to print: whatever of it a client or a user chose, its control characters escaped. */
 export function gitRefusalMessage(err: GitRefusal, facts: GitRefusalFacts): string {
+  return printableText(refusalText(err, facts));
+}
+
+function refusalText(err: GitRefusal, facts: GitRefusalFacts): string {
   const { fullName, access, principal } = facts;
   const who = describeToken(principal);
   if (err.status === 401) {

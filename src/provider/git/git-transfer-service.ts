@@ -19,6 +19,7 @@ import { bareRepositoryExists, createBareRepository, gitPathInfo, InvalidReposit
 import { GitRefusal, gitRefusalMessage, GitRefusalFacts } from './git-refusal-message';
 import type { GitService, GitSmartHttpRequest } from './git-service';
 import type { GitHttpBackendOptions, GitHttpBackendResult } from './http-backend';
+import { printableText } from './printable-text';
 import { adoptPushedDefaultBranch } from './pushed-default-branch';
 import { pushLimitEnv } from './push-limit';
 
@@ -133,7 +134,7 @@ export async function serveGitExchange(ctx: ProviderContext, caller: AnyCaller, 
   // The answer has gone out: from here on, failures are only logged.
   try {
     if (backendFailed(result)) {
-      ctx.log('warn', `git ${request.service} on ${rec.fullName}: status ${result.status}, exit ${result.exitCode ?? result.signal}: ${result.stderr.trim()}`);
+      ctx.log('warn', `git ${request.service} on ${rec.fullName}: status ${result.status}, exit ${result.exitCode ?? result.signal}: ${printableText(result.stderr.trim(), 'keep')}`);
     }
     if (isCompletedPush(request, result)) {
       await withTransaction(ctx, async (tx) => {
