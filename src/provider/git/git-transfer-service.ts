@@ -22,6 +22,7 @@ import type { GitHttpBackendOptions, GitHttpBackendResult } from './http-backend
 import { printableText } from './printable-text';
 import { adoptPushedDefaultBranch } from './pushed-default-branch';
 import { pushLimitEnv } from './push-limit';
+import { MAX_INFLATED_FETCH_BYTES, PUSH_COMMANDS_ALLOWANCE_BYTES } from './request-body';
 
 /** Audit event names for git use (GitHub's). */
 const GIT_AUDIT_ACTIONS = { clone: 'git.clone', push: 'git.push' } as const;
@@ -36,7 +37,9 @@ interface GitExchange {
 }
 
 /** Streams the exchange through git http-backend (the route's raw request and response); never rejects. */
-type GitBackendStream = (options: Pick<GitHttpBackendOptions, 'projectRoot' | 'pathInfo' | 'request' | 'remoteUser' | 'remoteAddr' | 'env' | 'beforeEnd'>) => Promise<GitHttpBackendResult>;
+type GitBackendStream = (
+  options: Pick<GitHttpBackendOptions, 'projectRoot' | 'pathInfo' | 'request' | 'remoteUser' | 'remoteAddr' | 'env' | 'maxInflatedBytes' | 'beforeEnd'>,
+) => Promise<GitHttpBackendResult>;
 
 /** An RPC must say what it carries; refused here rather than by git http-backend, whose answer would be bare text. */
 export function rpcContentTypeProblem(request: GitSmartHttpRequest, contentType: string | undefined): HttpError | undefined {
@@ -129,8 +132,10 @@ export async function serveGitExchange(ctx: ProviderContext, caller: AnyCaller, 
       ctx.log('error', `git ${request.service} on ${rec.fullName}: default branch: ${(err as Error)?.stack ?? String(err)}`);
     });
   };
-  const env = request.service === 'receive-pack' ? pushLimitEnv(ctx.settings.maxPushBytes) : undefined;
-  const result = await stream({ projectRoot: root, pathInfo, request, remoteUser: caller.principal?.user.login, remoteAddr: caller.ip, env, beforeEnd });
+  const push = request.service === 'receive-pack';
+  const env = push ? pushLimitEnv(ctx.settings.maxPushBytes) : undefined;
+  const maxInflatedBytes = push ? ctx.settings.maxPushBytes + PUSH_COMMANDS_ALLOWANCE_BYTES : MAX_INFLATED_FETCH_BYTES;
+  const result = await stream({ projectRoot: root, pathInfo, request, remoteUser: caller.principal?.user.login, remoteAddr: caller.ip, env, maxInflatedBytes, beforeEnd });
   // The answer has gone out: from here on, failures are only logged.
   try {
     if (backendFailed(result)) {

@@ -1,12 +1,14 @@
 // Bridges one HTTP request to the real `git http-backend` CGI program, spawned for that request.
 // Both bodies are streamed with backpressure (the request body into the CGI's stdin, its stdout
-// after the CGI header block into the response): no pack is ever held in memory. Works on raw
+// after the CGI header block into the response): no pack is ever held in memory. A gzip body is
+// inflated on the way, within a limit (request-body.ts). Works on raw
 // Node request/response objects, so it serves node:http(s) directly and Fastify after
 // `reply.hijack()` (request.raw / reply.raw).
 import { spawn } from 'node:child_process';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gitCommandEnv } from './bare-repos';
 import { backendQueryString, GitService, GitSmartHttpRequest } from './git-service';
+import { inflatingBody, isGzipEncoding, MAX_INFLATED_FETCH_BYTES, RequestBodyError } from './request-body';
 import { TransferMemoryGuard } from './transfer-memory';
 
 export interface GitHttpBackendOptions {
@@ -20,6 +22,8 @@ export interface GitHttpBackendOptions {
   remoteUser?: string;
   /** REMOTE_ADDR; defaults to the request socket's remote address. */
   remoteAddr?: string;
+  /** The most bytes a gzip-compressed request body may inflate to (413 past it); default MAX_INFLATED_FETCH_BYTES. */
+  maxInflatedBytes?: number;
   /** Extra environment for the CGI (wins over the computed variables). */
   env?: Record<string, string>;
   /** The git executable; default 'git'. */
@@ -121,13 +125,13 @@ export function serveGitHttpBackend(
     });
     const contentType = headerValue(req, 'content-type');
     if (contentType !== undefined) env.CONTENT_TYPE = contentType;
+    // A gzip body reaches git inflated (never HTTP_CONTENT_ENCODING: git would inflate it without limit).
+    const gzipped = isGzipEncoding(headerValue(req, 'content-encoding'));
     const contentLength = headerValue(req, 'content-length');
-    // With chunked transfer the length is unknown: git http-backend then reads to end of input.
-    if (contentLength !== undefined && /^\d+$/.test(contentLength) && req.headers['transfer-encoding'] === undefined) {
+    // With chunked transfer (or an inflated body) the length is unknown: git http-backend then reads to end of input.
+    if (!gzipped && contentLength !== undefined && /^\d+$/.test(contentLength) && req.headers['transfer-encoding'] === undefined) {
       env.CONTENT_LENGTH = contentLength;
     }
-    const contentEncoding = headerValue(req, 'content-encoding');
-    if (contentEncoding !== undefined) env.HTTP_CONTENT_ENCODING = contentEncoding; // git inflates gzip itself
     const gitProtocol = headerValue(req, 'git-protocol');
     if (gitProtocol !== undefined) env.GIT_PROTOCOL = gitProtocol;
     if (opts.remoteUser !== undefined) env.REMOTE_USER = opts.remoteUser;
@@ -187,10 +191,10 @@ export function serveGitHttpBackend(
       killTimer.unref();
     };
 
-    const fail = (message: string) => {
+    const fail = (message: string, status = 502) => {
       if (!res.headersSent && !res.destroyed) {
         const body = JSON.stringify({ message });
-        res.writeHead(502, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+        res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
         res.end(body);
       } else {
         res.destroy();
@@ -203,7 +207,7 @@ export function serveGitHttpBackend(
       if (!res.writableFinished) {
         aborted = true;
         killChild();
-        req.unpipe(child.stdin);
+        req.unpipe();
         child.stdin.destroy();
         child.stdout.resume(); // drain what is left (discarded), or 'close' would wait for a paused stream
         if (childClosed) finish();
@@ -236,7 +240,20 @@ export function serveGitHttpBackend(
       aborted = true;
       killChild();
     });
-    req.pipe(child.stdin);
+    if (gzipped) {
+      const body = inflatingBody(opts.maxInflatedBytes ?? MAX_INFLATED_FETCH_BYTES);
+      body.output.on('error', (err) => {
+        // Refused by the provider: git's answer, if any comes, is dropped.
+        headersDone = true;
+        headerChunks = [];
+        child.stdin.destroy();
+        fail(err.message, err instanceof RequestBodyError ? err.status : 400);
+      });
+      req.pipe(body.input);
+      body.output.pipe(child.stdin);
+    } else {
+      req.pipe(child.stdin);
+    }
 
     child.stderr.on('data', (chunk: Buffer) => {
       stderrTail = Buffer.concat([stderrTail, chunk]);

@@ -1,0 +1,51 @@
+// The request body git http-backend reads. A gzip-compressed body (what git sends for a fetch
+// whose wants and haves pass 1 KiB) is inflated here, with a limit on what it inflates to, and git
+// gets it plain. Left to git, a body of a few MiB could inflate to gigabytes of protocol lines fed
+// to upload-pack or receive-pack, which keep some of them in memory (an anonymous fetch of a public
+// repository included): git caps the compressed bytes it buffers, never the inflated ones.
+import { Transform, TransformCallback } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+/** git's own cap on a plain fetch request it buffers (http.maxRequestBuffer's default): a compressed one gets the same. */
+export const MAX_INFLATED_FETCH_BYTES = 10 * 1024 * 1024;
+
+/** What a push's request may hold besides its pack (the ref update commands) when it comes gzip-compressed. */
+export const PUSH_COMMANDS_ALLOWANCE_BYTES = 10 * 1024 * 1024;
+
+export class RequestBodyError extends Error {
+  constructor(
+    readonly status: 400 | 413,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RequestBodyError';
+  }
+}
+
+/** Whether a Content-Encoding header names gzip (git's `gzip` or `x-gzip`; git http-backend reads any other as plain). */
+export function isGzipEncoding(contentEncoding: string | undefined): boolean {
+  return contentEncoding !== undefined && /^(x-)?gzip$/i.test(contentEncoding.trim());
+}
+
+/**
+ * A stream that inflates a gzip request body and fails with a RequestBodyError — 413 once the
+ * inflated bytes pass `maxBytes`, 400 when the body is not gzip — instead of passing on more.
+ */
+export function inflatingBody(maxBytes: number): { input: NodeJS.WritableStream; output: Transform } {
+  const gunzip = createGunzip();
+  let inflated = 0;
+  const limiter = new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+      inflated += chunk.length;
+      if (inflated > maxBytes) {
+        gunzip.destroy();
+        done(new RequestBodyError(413, `the gzip-compressed request body inflates to more than ${maxBytes} bytes`));
+        return;
+      }
+      done(null, chunk);
+    },
+  });
+  gunzip.on('error', () => limiter.destroy(new RequestBodyError(400, 'the request body is not valid gzip (Content-Encoding: gzip)')));
+  gunzip.pipe(limiter);
+  return { input: gunzip, output: limiter };
+}
