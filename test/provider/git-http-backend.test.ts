@@ -338,7 +338,7 @@ describe('git http-backend bridge (real git over HTTPS)', function () {
     await waitFor('git http-backend and its children to exit', () => !processGroupAlive(spawned[0]));
   });
 
-  it('kills git when the client goes away in the middle of uploading a pack', async () => {
+  it('ends git when the client goes away in the middle of uploading a pack, leaving no quarantined objects or lock files', async () => {
     await createBareRepository(root, 'acme', 'upload');
     const req = https.request(`${remote('acme', 'upload')}/git-receive-pack`, {
       method: 'POST',
@@ -366,5 +366,7 @@ describe('git http-backend bridge (real git over HTTPS)', function () {
     assert.ok(result.bytesIn > 200 * 1024, `received ${result.bytesIn} bytes`);
     await waitFor('git http-backend and its children to exit', () => !processGroupAlive(spawned[0]));
     assert.equal((await git(['for-each-ref'], { cwd: repositoryPath(root, 'acme', 'upload'), env })).trim(), '', 'no ref was updated');
+    const left = (await fsp.readdir(repositoryPath(root, 'acme', 'upload'), { recursive: true })).filter((f) => /tmp_objdir|tmp_pack|\.lock$/.test(f));
+    assert.deepEqual(left, [], 'receive-pack removed its quarantine (the objects of the unfinished pack)');
   });
 });

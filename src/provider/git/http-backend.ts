@@ -45,7 +45,7 @@ export interface GitHttpBackendResult {
   bytesIn: number;
   /** Response body bytes sent to the client (after the CGI headers). */
   bytesOut: number;
-  /** The client went away before the response was complete; the CGI was killed. */
+  /** The client went away before the response was complete; the CGI was stopped (a push: its input closed first). */
   aborted: boolean;
   exitCode: number | null;
   signal: NodeJS.Signals | null;
@@ -60,6 +60,12 @@ const MAX_STDERR_BYTES = 8 * 1024;
 const MAX_QUEUED_RESPONSE_BYTES = 256 * 1024;
 /** After SIGTERM, how long the CGI's process group gets before SIGKILL. */
 const KILL_GRACE_MS = 2000;
+/**
+ * A push that is stopped (its client went away, or its body was refused) has its input closed and
+ * this long to end by itself before it is signalled: receive-pack removes its quarantined objects
+ * and ref locks when its input ends early, but a signal leaves them on disk.
+ */
+const PUSH_SELF_EXIT_MS = 30_000;
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
@@ -101,8 +107,8 @@ function parseCgiHeaders(text: string): { status: number; reason?: string; heade
 
 /**
  * Serves one smart-HTTP request with `git http-backend`. Resolves when the exchange is over
- * (never rejects): after the response has been sent, or the client went away and the CGI was
- * killed. The caller must have authorized the request and must not have read its body.
+ * (never rejects): after the response has been sent, or the client went away and the CGI has
+ * ended (upload-pack signalled at once; receive-pack first left to end on its closed input). The caller must have authorized the request and must not have read its body.
  */
 export function serveGitHttpBackend(
   req: IncomingMessage,
@@ -177,7 +183,7 @@ export function serveGitHttpBackend(
     };
 
     const killChild = () => {
-      if (childClosed || child.pid === undefined) return;
+      if (childClosed || child.pid === undefined || killTimer) return;
       const signal = (sig: NodeJS.Signals) => {
         try {
           if (groupLeader) process.kill(-child.pid!, sig);
@@ -186,8 +192,18 @@ export function serveGitHttpBackend(
           /* already gone */
         }
       };
-      signal('SIGTERM');
-      killTimer = setTimeout(() => signal('SIGKILL'), KILL_GRACE_MS);
+      const terminate = () => {
+        signal('SIGTERM');
+        killTimer = setTimeout(() => signal('SIGKILL'), KILL_GRACE_MS);
+        killTimer.unref();
+      };
+      if (service !== 'receive-pack') {
+        terminate(); // upload-pack keeps nothing on disk: stop pack-objects at once
+        return;
+      }
+      req.unpipe();
+      child.stdin.destroy();
+      killTimer = setTimeout(terminate, PUSH_SELF_EXIT_MS);
       killTimer.unref();
     };
 
