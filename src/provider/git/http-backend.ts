@@ -108,7 +108,8 @@ function parseCgiHeaders(text: string): { status: number; reason?: string; heade
 /**
  * Serves one smart-HTTP request with `git http-backend`. Resolves when the exchange is over
  * (never rejects): after the response has been sent, or the client went away and the CGI has
- * ended (upload-pack signalled at once; receive-pack first left to end on its closed input). The caller must have authorized the request and must not have read its body.
+ * ended (upload-pack signalled at once; receive-pack first left to end on its closed input).
+ * The caller must have authorized the request and must not have read its body.
  */
 export function serveGitHttpBackend(
   req: IncomingMessage,
