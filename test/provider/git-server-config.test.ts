@@ -1,7 +1,8 @@
 // The git the provider runs on its repositories (git http-backend for clones and pushes, and the
 // plumbing behind auto_init and the contents API) reads no configuration but the repository's own:
 // the service account's ~/.gitconfig, $XDG_CONFIG_HOME/git/config and GIT_CONFIG_GLOBAL — here a
-// hostile one whose core.hooksPath runs hooks — change nothing of what a push does.
+// hostile one whose core.hooksPath runs hooks — change nothing of what a push does; the provider's
+// own push settings (receive-pack-env.ts) apply to every repository.
 import * as assert from 'node:assert/strict';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
@@ -76,5 +77,28 @@ describe("git: the provider's git ignores the service account's own git configur
 
     const ran = await readFile(marker, 'utf8').catch(() => '');
     assert.equal(ran, '', `no hook of the global core.hooksPath ran, yet these did: ${ran.trim().split('\n').join(', ')}`);
+  });
+
+  it('every pushed object is checked (receive.fsckObjects): a tree with a .GIT entry is refused and nothing of it is kept', async () => {
+    const repo = await createRepo(t, alice, undefined, 'checked', true);
+    const work = path.join(tmp, 'fsck-work');
+    await mkdir(work);
+    const env = hermeticGitEnv(path.join(tmp, 'client-home'), undefined);
+    const remote = t.provider.url.replace('http://', `http://${alice.user.login}:${alice.token}@`) + `/${repo.full_name}.git`;
+    const git = async (args: string[], input?: string) => {
+      const r = await runGit(args, { cwd: work, env, input });
+      return { ...r, stderr: r.stderr.replaceAll(alice.token, '***') };
+    };
+    assert.equal((await git(['init', '-q', '-b', 'main'])).code, 0);
+    const blob = (await git(['hash-object', '-w', '--stdin'], '[core]\n')).stdout.trim();
+    const tree = (await git(['mktree'], `100644 blob ${blob}\t.GIT\n`)).stdout.trim();
+    const commit = (await git(['commit-tree', tree, '-m', 'a tree git would check out over its own .git'])).stdout.trim();
+    assert.equal((await git(['update-ref', 'refs/heads/main', commit])).code, 0);
+    const push = await git(['push', remote, 'main']);
+    assert.notEqual(push.code, 0, 'the push is refused');
+    assert.match(push.stderr, /hasDotgit|fsck/i, push.stderr);
+    const refs = await git(['ls-remote', remote]);
+    assert.equal(refs.code, 0, refs.stderr);
+    assert.equal(refs.stdout.trim(), '', 'no ref was made');
   });
 });
