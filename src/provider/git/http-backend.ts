@@ -61,9 +61,10 @@ const MAX_QUEUED_RESPONSE_BYTES = 256 * 1024;
 /** After SIGTERM, how long the CGI's process group gets before SIGKILL. */
 const KILL_GRACE_MS = 2000;
 /**
- * A push that is stopped (its client went away, or its body was refused) has its input closed and
- * this long to end by itself before it is signalled: receive-pack removes its quarantined objects
- * and ref locks when its input ends early, but a signal leaves them on disk.
+ * A push stopped before its body was all received (its client went away, or the body was refused)
+ * has its input closed and this long to end by itself before it is signalled: receive-pack removes
+ * its quarantined objects when its input ends early, but a signal leaves them on disk. (A push whose
+ * body did arrive in full is signalled at once, as before: it could otherwise complete unrecorded.)
  */
 const PUSH_SELF_EXIT_MS = 30_000;
 
@@ -198,7 +199,7 @@ export function serveGitHttpBackend(
         killTimer = setTimeout(() => signal('SIGKILL'), KILL_GRACE_MS);
         killTimer.unref();
       };
-      if (service !== 'receive-pack') {
+      if (service !== 'receive-pack' || req.complete) {
         terminate(); // upload-pack keeps nothing on disk: stop pack-objects at once
         return;
       }
