@@ -2,7 +2,7 @@
 // plumbing behind auto_init and the contents API) reads no configuration but the repository's own:
 // the service account's ~/.gitconfig, $XDG_CONFIG_HOME/git/config and GIT_CONFIG_GLOBAL — here a
 // hostile one whose core.hooksPath runs hooks — change nothing of what a push does; the provider's
-// own push settings (receive-pack-env.ts) apply to every repository.
+// own settings for pushes and fetches (git-service-env.ts) apply to every repository.
 import * as assert from 'node:assert/strict';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
@@ -100,5 +100,26 @@ describe("git: the provider's git ignores the service account's own git configur
     const refs = await git(['ls-remote', remote]);
     assert.equal(refs.code, 0, refs.stderr);
     assert.equal(refs.stdout.trim(), '', 'no ref was made');
+  });
+
+  it("a fetch may ask for GitHub's partial-clone filters (blob:none, blob:limit, tree:0) and no other", async () => {
+    const made = await t.api.post('/user/repos', { token: alice.token, body: { name: 'filtered', auto_init: true } });
+    assert.equal(made.status, 201, made.text);
+    const repo = made.json as { full_name: string };
+    const env = hermeticGitEnv(path.join(tmp, 'client-home'), undefined);
+    const remote = t.provider.url.replace('http://', `http://${alice.user.login}:${alice.token}@`) + `/${repo.full_name}.git`;
+    const clone = async (filter: string) => {
+      const r = await runGit(['clone', '-q', '--no-checkout', `--filter=${filter}`, remote, path.join(tmp, `clone-${filter.replace(/[^a-z0-9]/gi, '-')}`)], { cwd: tmp, env });
+      return { code: r.code, stderr: r.stderr.replaceAll(alice.token, '***') };
+    };
+    for (const filter of ['blob:none', 'blob:limit=1k', 'tree:0']) {
+      const r = await clone(filter);
+      assert.equal(r.code, 0, `${filter}: ${r.stderr}`);
+    }
+    for (const filter of ['sparse:oid=HEAD:README.md', 'tree:1']) {
+      const r = await clone(filter);
+      assert.notEqual(r.code, 0, `${filter} is refused: ${r.stderr}`);
+      assert.match(r.stderr, /not supported|maximum|depth/i, `${filter}: ${r.stderr}`);
+    }
   });
 });

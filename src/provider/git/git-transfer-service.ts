@@ -21,7 +21,7 @@ import type { GitService, GitSmartHttpRequest } from './git-service';
 import type { GitHttpBackendOptions, GitHttpBackendResult } from './http-backend';
 import { printableText } from './printable-text';
 import { adoptPushedDefaultBranch } from './pushed-default-branch';
-import { receivePackEnv } from './receive-pack-env';
+import { gitServiceEnv } from './git-service-env';
 import { MAX_INFLATED_FETCH_BYTES, PUSH_COMMANDS_ALLOWANCE_BYTES } from './request-body';
 
 /** Audit event names for git use (GitHub's). */
@@ -133,7 +133,7 @@ export async function serveGitExchange(ctx: ProviderContext, caller: AnyCaller, 
     });
   };
   const push = request.service === 'receive-pack';
-  const env = push ? receivePackEnv(ctx.settings.maxPushBytes) : undefined;
+  const env = gitServiceEnv(request.service, ctx.settings.maxPushBytes);
   const maxInflatedBytes = push ? ctx.settings.maxPushBytes + PUSH_COMMANDS_ALLOWANCE_BYTES : MAX_INFLATED_FETCH_BYTES;
   const result = await stream({ projectRoot: root, pathInfo, request, remoteUser: caller.principal?.user.login, remoteAddr: caller.ip, env, maxInflatedBytes, beforeEnd });
   // The answer has gone out: from here on, failures are only logged.

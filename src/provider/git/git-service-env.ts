@@ -1,0 +1,30 @@
+// The settings git http-backend gets for every request, whatever the repository's own config says
+// (git ≥ 2.31 reads them from GIT_CONFIG_COUNT).
+//  - A push: the size limit (push-limit.ts), and a check of every object the pack brings
+//    (receive.fsckObjects, as on GitHub). Without it a push could store objects a later clone trips
+//    over: a tree with a `.git` entry, a `.gitmodules` whose url or path git would read as an
+//    option, a symlinked `.gitmodules`, malformed commits; git refuses the push naming the problem
+//    and keeps nothing of the pack.
+//  - A fetch: the partial-clone filters GitHub serves — `blob:none`, `blob:limit=N` and `tree:0` —
+//    and no other (`sparse:oid` and deep `tree:N` make the server walk far more than it sends: a
+//    reader could keep it busy for little); git answers any other filter "filter '…' not supported".
+import type { GitService } from './git-service';
+import { pushLimitSetting } from './push-limit';
+
+const FETCH_SETTINGS: ReadonlyArray<[string, string]> = [
+  ['uploadpackfilter.allow', 'false'],
+  ['uploadpackfilter.blob:none.allow', 'true'],
+  ['uploadpackfilter.blob:limit.allow', 'true'],
+  ['uploadpackfilter.tree.allow', 'true'],
+  ['uploadpackfilter.tree.maxDepth', '0'],
+];
+
+export function gitServiceEnv(service: GitService, maxPushBytes: number): Record<string, string> {
+  const settings = service === 'receive-pack' ? [pushLimitSetting(maxPushBytes), ['receive.fsckObjects', 'true']] : FETCH_SETTINGS;
+  const env: Record<string, string> = { GIT_CONFIG_COUNT: String(settings.length) };
+  settings.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
+  return env;
+}
