@@ -7,6 +7,7 @@ import { HttpClient } from './api/http-client';
 import { HEALTH_PATH, type HealthResponse } from '../shared/api-types';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, TesseraAuthenticationProvider } from './auth/authentication-provider';
 import { signedInAccount, signInInteractive, sudoInteractive } from './auth/sign-in-ui';
+import { SignInQueue } from './auth/sign-in-queue';
 import { signUpInteractive } from './auth/sign-up-ui';
 import { registerCoreCommands } from './core-commands';
 import { CoreServices } from './core-services';
@@ -38,10 +39,11 @@ export function activate(context: vscode.ExtensionContext): TesseraApi | undefin
   ref.client = client;
   const store = new AccountStore(context, log);
   const core: CoreServices = new CoreServices(log, store, client, providers, (account) => sudoInteractive(core, account));
-  const signInFlow = (origin?: string) => signInInteractive(core, origin ? { origin } : {});
+  // One sign-in prompt at a time: the command, git and other extensions' sessions wait for the one on screen.
+  const signIns = new SignInQueue((origin?: string) => signInInteractive(core, origin ? { origin } : {}));
   // The command and git show a failed sign-in where it happened; other extensions are told why (auth).
-  const signIn = async (origin?: string) => signedInAccount(await signInFlow(origin));
-  const auth = new TesseraAuthenticationProvider({ core, signIn: signInFlow });
+  const signIn = async (origin?: string) => signedInAccount(await signIns.signIn(origin));
+  const auth = new TesseraAuthenticationProvider({ core, signIns });
   const git = new GitIntegration(context, core, signIn);
   // Live updates: one change stream per signed-in account (the views reload on core.onDidChangeRemote).
   const streams = new ChangeStreams({ log, store, client, providers, remote: core.remoteChanges });

@@ -1,7 +1,8 @@
 // A session asked for while no account is signed in: the 'tessera' provider runs the interactive
 // sign-in (its real prompts, answered through the workbench's commands as a person would). A
 // failed sign-in rejects with an Error saying what failed, a cancelled one with VS Code's
-// CancellationError, and requests made meanwhile share the one sign-in.
+// CancellationError, and requests made meanwhile share the one sign-in; one made while the
+// person's own Sign In is on screen waits for it instead of replacing its prompt.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TesseraApi } from '../../src/extension/test-api';
@@ -168,6 +169,28 @@ describe('core: a session that needs a sign-in', function () {
     await prompt(/authenticator app/);
     await api.prompts.answer(await freshOtp({ api: client }, user));
     await cancelWhileChecking(creating, { token });
+  });
+
+  it('a session asked for while the person’s own Sign In is on screen waits for it: the prompt stays, and the session gets the account it signs in', async () => {
+    const user = await newUser();
+    const command = Promise.resolve(vscode.commands.executeCommand<{ login: string } | undefined>('tessera.signIn'));
+    // The command asks for the pick before it returns; the workbench shows it a moment later.
+    await new Promise((r) => setTimeout(r, 200));
+    await prompt(/Choose the Tessera provider/);
+    await api.prompts.answer();
+    await prompt(/Your login on/);
+    const creating = Promise.resolve(api.authentication.createSession(['read:user'], {}));
+    await api.prompts.answer(user.login);
+    await prompt(/Password for/);
+    await api.prompts.answer(user.password);
+    const [signedIn, session] = await Promise.all([command, creating]);
+    assert.equal(signedIn?.login, user.login, 'the person’s own sign-in ended signed in, not cancelled');
+    assert.equal(session.account.label, user.login, 'the session is of the account that sign-in made');
+    assert.equal(api.prompts.shown(), undefined, 'no second sign-in waits');
+    const tokens = await client.get('/user/personal-access-tokens?per_page=100', { basic: { login: user.login, password: user.password } });
+    assert.equal(tokens.status, 200, tokens.text);
+    const names = (tokens.json as { name: string }[]).map((t) => t.name);
+    assert.equal(names.filter((n) => /^Tessera for VS Code on /.test(n)).length, 1, `one sign-in: ${names.join(', ')}`);
   });
 
   it('requests made while the sign-in runs share it: one provider pick, one login; the same scopes get the same session, others their own token', async () => {

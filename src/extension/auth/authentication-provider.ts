@@ -8,7 +8,8 @@
 // denied on the provider) is dropped with a 'removed' event (session-pruning.ts), and asking for
 // its scopes again mints a new token. A new session that needs the person (an account pick or a
 // sign-in) rejects with VS Code's CancellationError when they cancel, and with an Error saying
-// what failed when the sign-in failed; requests made meanwhile share that one prompt.
+// what failed when the sign-in failed; requests made meanwhile share that one prompt, and one made
+// while the person's own sign-in is on screen waits for it (sign-in-queue.ts) instead of replacing it.
 import * as vscode from 'vscode';
 import { sessionExpired, sessionIdOf, type AccountSecrets, type StoredSession } from '../accounts/account-secrets';
 import type { CreateTokenRequest, TokenJson } from '../../shared/api-types';
@@ -20,7 +21,7 @@ import { canonicalScopes, expiresAt, parseScopes, sameScopeSet, ScopeGrammarErro
 import { deleteToken } from './sign-in-core';
 import { dropExpiredSessions } from './session-pruning';
 import { diffSignInSessions, signInSession, signInSessionId } from './sign-in-session';
-import type { SignInOutcome } from './sign-in-ui';
+import type { SignInQueue } from './sign-in-queue';
 import { signOutAndTell } from './sign-out-ui';
 
 export const AUTH_PROVIDER_ID = 'tessera';
@@ -28,8 +29,8 @@ export const AUTH_PROVIDER_LABEL = 'Tessera';
 
 interface AuthProviderDeps {
   readonly core: CoreServices;
-  /** Interactive sign-in (a failure has been shown to the person when it ends). */
-  readonly signIn: (origin?: string) => Promise<SignInOutcome>;
+  /** Interactive sign-in, one at a time (a failure has been shown to the person when it ends). */
+  readonly signIns: Pick<SignInQueue, 'signIn' | 'current'>;
 }
 
 export class TesseraAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
@@ -241,9 +242,16 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
     return this.choosing;
   }
 
-  /** The only account, a pick, or a new sign-in; rejects when the person cancels or the sign-in fails. */
+  /**
+   * The only account, a pick, or a new sign-in; rejects when the person cancels or the sign-in fails.
+   * While a sign-in is on screen (the person's own Sign In, say) nothing else opens: the request
+   * waits for it and takes the account it signs in; when it ends otherwise, the request goes on.
+   */
   private async chooseAccount(): Promise<AccountInfo> {
     const core = this.deps.core;
+    const running = this.deps.signIns.current();
+    const before = running ? await running : undefined;
+    if (before?.kind === 'signed-in') return before.account;
     await core.store.ensureLoaded();
     const accounts = core.accounts();
     const configured = core.providers.configuredOrigin();
@@ -258,7 +266,7 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
     }
     if (chosen === undefined) throw new vscode.CancellationError();
     if (chosen !== 'new') return chosen;
-    const outcome = await this.deps.signIn();
+    const outcome = await this.deps.signIns.signIn();
     if (outcome.kind === 'signed-in') return outcome.account;
     if (outcome.kind === 'cancelled') throw new vscode.CancellationError();
     // As VS Code's own providers do: a failed sign-in is no cancellation, and says what failed.
