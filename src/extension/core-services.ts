@@ -97,7 +97,10 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
         return r;
       } catch (err) {
         if (err instanceof TesseraError && err.kind === 'provider-down') this.providers.noteReachable(origin, false, err.message);
-        if (err instanceof TesseraError && err.kind === 'signed-out') this.checkSessionsOfEndedSignIn(accountId);
+        if (err instanceof TesseraError && err.kind === 'signed-out') {
+          this.store.markSignInEnded(accountId, token);
+          this.checkSessionsOfEndedSignIn(accountId);
+        }
         throw err;
       }
     };

@@ -1,10 +1,11 @@
 // Sessions of an account whose own sign-in ended on the provider (its token deleted elsewhere):
 // the token list can no longer be read, yet a session whose token died meanwhile is not handed
-// out forever: it is dropped with a 'removed' event, and one whose token still works stays.
+// out forever: it is dropped with a 'removed' event, and one whose token still works stays. The
+// account's own sign-in is no longer listed for VS Code's Accounts menu once the provider refused it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ViewsInternals } from '../../src/extension/views/register-views';
-import { closeSignedInFixture, nextEvent, signedInFixture, type SignedInFixture } from './core-helpers';
+import { closeSignedInFixture, newSignedInUser, nextEvent, signedInFixture, type SignedInFixture } from './core-helpers';
 
 describe('core: sessions after the sign-in ended', function () {
   this.timeout(60_000);
@@ -36,5 +37,30 @@ describe('core: sessions after the sign-in ended', function () {
     await removed;
     assert.deepEqual(await api.authentication.getSessions(['read:user'], opts), [], 'the dead session is not handed out');
     assert.deepEqual((await api.authentication.getSessions(['gist'], opts)).map((s) => s.id), [alive.id], 'the working session stays');
+  });
+
+  it('once the provider refuses the sign-in token (deleted elsewhere), the Accounts menu no longer lists the account as signed in; a new sign-in lists it again', async () => {
+    const other = await newSignedInUser(api, client, 'ended-menu');
+    try {
+      const ofAccount = async () => (await api.authentication.getSessions(undefined, {})).filter((s) => s.account.id === other.account.id);
+      const [signIn] = await ofAccount();
+      assert.ok(signIn, 'the sign-in is listed for the Accounts menu');
+      const signInToken = api.services.signInTokenId(other.account.id);
+      const del = await client.delete(`/user/personal-access-tokens/${signInToken}`, { basic: { login: other.user.login, password: other.user.password } });
+      assert.equal(del.status, 204, del.text);
+
+      const removed = nextEvent(api.authentication.onDidChangeSessions, (e) => !!e.removed?.some((s) => s.id === signIn.id), `a removed event for ${signIn.id}`);
+      await assert.rejects(api.services.api(other.account.id, 'GET', '/user'), /has ended/);
+      await removed;
+      assert.deepEqual(await ofAccount(), [], 'no session of the account is listed');
+      assert.ok(api.services.accounts().some((a) => a.id === other.account.id), 'the account stays here, to sign in again or out');
+
+      const added = nextEvent(api.authentication.onDidChangeSessions, (e) => !!e.added?.some((s) => s.account.id === other.account.id), 'an added event for the new sign-in');
+      await api.signInWithPassword({ login: other.user.login, password: other.user.password });
+      await added;
+      assert.equal((await ofAccount()).length, 1, 'the new sign-in is listed');
+    } finally {
+      await api.signOut(other.account.id);
+    }
   });
 });

@@ -36,6 +36,8 @@ export class AccountStore implements vscode.Disposable {
   private readonly cache = new Map<string, AccountSecrets>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private loadAll: Promise<void> | undefined;
+  /** The sign-in token the provider refused, by account (this window's knowledge; a new sign-in replaces it). */
+  private readonly endedSignIns = new Map<string, string>();
   /** Test hooks only (test-api.ts, ExtensionMode.Test): while set, writes fail with it, as with a locked keyring. */
   refuseWrites: Error | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -80,6 +82,24 @@ export class AccountStore implements vscode.Disposable {
       throw err;
     });
     return this.loadAll;
+  }
+
+  /**
+   * The provider refused the account's sign-in token `token` (revoked, deleted or expired there, or
+   * the user deleted): its sign-in has ended until the next one. The account stays listed (to sign
+   * in again or out), but its sign-in is no longer announced as a session (onDidChangeAccounts).
+   */
+  markSignInEnded(accountId: string, token: string): void {
+    if (this.cache.get(accountId)?.admin.token !== token || this.endedSignIns.get(accountId) === token) return;
+    this.endedSignIns.set(accountId, token);
+    this.log.info(`account ${accountId}: the provider refused its sign-in token; its sign-in has ended`);
+    this.accountsEmitter.fire();
+  }
+
+  /** Whether the provider refused the account's current sign-in token. */
+  signInEnded(accountId: string): boolean {
+    const refused = this.endedSignIns.get(accountId);
+    return refused !== undefined && this.cache.get(accountId)?.admin.token === refused;
   }
 
   /** This profile's machine id for the fingerprint of its sign-in tokens (not a secret). */
@@ -225,7 +245,10 @@ export class AccountStore implements vscode.Disposable {
     }
     if (accountsChanged) await this.setMeta(meta);
     else void vscode.commands.executeCommand('setContext', 'tessera.signedIn', meta.length > 0);
-    if (before?.admin.token !== next?.admin.token) accountsChanged = true;
+    if (before?.admin.token !== next?.admin.token) {
+      accountsChanged = true;
+      this.endedSignIns.delete(accountId);
+    }
 
     const diff = diffSessions(before?.sessions ?? [], next?.sessions ?? []);
     if (accountsChanged) this.accountsEmitter.fire();

@@ -4,8 +4,9 @@
 // list spelling do not matter); onDidChangeSessions fires for changes of this window and of others
 // (SecretStorage's onDidChange, through AccountStore). Each account's own sign-in is a session too
 // (sign-in-session.ts), listed for the unscoped query VS Code's Accounts menu makes; removing it
-// signs the account out. A session whose token stopped working (expired, or gone, revoked or
-// denied on the provider) is dropped with a 'removed' event (session-pruning.ts), and asking for
+// signs the account out; once the provider refused it (the sign-in ended there) it is no longer
+// listed, so the Accounts menu does not show the account as signed in. A session whose token
+// stopped working (expired, or gone, revoked or denied on the provider) is dropped with a 'removed' event (session-pruning.ts), and asking for
 // its scopes again mints a new token. A new session that needs the person (an account pick or a
 // sign-in) rejects with VS Code's CancellationError when they cancel, and with an Error saying
 // what failed when the sign-in failed; requests made meanwhile share that one prompt, and one made
@@ -62,12 +63,13 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
     for (const d of this.disposables) d.dispose();
   }
 
-  /** The sign-in session of every cached account, by id. */
+  /** The sign-in session of every cached account whose sign-in has not ended, by id. */
   private currentSignIns(): Map<string, vscode.AuthenticationSession> {
     const store = this.deps.core.store;
     const out = new Map<string, vscode.AuthenticationSession>();
     for (const secrets of store.allCached()) {
       const accountId = sessionAccountId(secrets);
+      if (store.signInEnded(accountId)) continue;
       const s = signInSession(accountId, this.accountLabel(store.account(accountId), secrets), secrets);
       out.set(s.id, s);
     }
@@ -106,7 +108,7 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
       const accountId = sessionAccountId(secrets);
       if (options?.account && options.account.id !== accountId) continue;
       const label = this.accountLabel(store.account(accountId), secrets);
-      if (scopes === undefined) out.push(signInSession(accountId, label, secrets));
+      if (scopes === undefined && !store.signInEnded(accountId)) out.push(signInSession(accountId, label, secrets));
       for (const s of secrets.sessions) {
         if (sessionExpired(s, now)) continue;
         if (scopes === undefined || sameScopeSet(s.scopes, scopes)) out.push(this.toSession(accountId, label, s));

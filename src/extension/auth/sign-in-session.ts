@@ -3,6 +3,7 @@
 // of it, and drops it when onDidChangeSessions removes the last one: this session is what keeps a
 // signed-in account there even before any extension asked for a token. It is listed only for that
 // unscoped query (never handed to an extension for a scope list), and removing it is signing out.
+// Once the provider refused its token (AccountStore.signInEnded) it is not listed: removed.
 import type * as vscode from 'vscode';
 import { sessionIdOf, type AccountSecrets } from '../accounts/account-secrets';
 import { ADMIN_SCOPES } from './sign-in-core';
