@@ -78,6 +78,27 @@ describe('core: a session that needs a sign-in', function () {
     assert.deepEqual(api.services.accounts(), [], 'nobody signed in');
   });
 
+  it('three wrong passwords: the sign-in stops asking, says the provider locks after ten and tells nothing of tries left, and createSession rejects saying so', async () => {
+    const user = await newUser();
+    const creating = Promise.resolve(api.authentication.createSession(['read:user'], {}));
+    await upToPassword(user);
+    const wrong = `${user.password}-wrong`;
+    await api.prompts.answer(wrong);
+    await message(/Incorrect login or password\. 2 more tries here/);
+    await api.prompts.answer(wrong);
+    await message(/Incorrect login or password\. One more try here/);
+    await api.prompts.answer(wrong);
+    await assert.rejects(creating, (err: Error) => {
+      assert.ok(!(err instanceof vscode.CancellationError), `a cancellation: ${err.message}`);
+      assert.match(err.message, /^Tessera: the sign-in failed: Incorrect login or password, 3 times: Tessera stopped asking\. The provider locks password sign-in for 10 minutes after 10 failed attempts/);
+      assert.ok(!err.message.includes(wrong), 'no password in the error');
+      return true;
+    });
+    assert.equal(api.prompts.shown(), undefined, 'no prompt asks again');
+    // The provider did not lock the account: the right password still signs in.
+    assert.equal((await client.get('/user', { basic: { login: user.login, password: user.password } })).status, 200);
+  });
+
   it('a wrong 2FA code, then Escape: createSession rejects saying the code was not valid', async () => {
     const user = await newUser();
     await enableTwoFactor({ api: client }, user);

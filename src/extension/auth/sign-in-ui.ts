@@ -2,7 +2,8 @@
 // (masked) → the 2FA code only when the provider answers `X-GitHub-OTP: required` (a recovery code
 // works in its place). Every step can be cancelled with Escape and cancelling shows nothing (a token
 // the provider makes for an answer checked meanwhile is deleted there); a wrong code says so
-// and lets the user try again; a lockout says when to retry; a provider that is down is named.
+// and lets the user try again; a wrong password too, up to three times, then the sign-in stops
+// asking before the provider's lock; a lockout says when to retry; a provider that is down is named.
 // The flow ends signed in, cancelled, or failed: left on a step whose last answer the provider
 // refused or could not take (wrong password, wrong code, lock, provider down), or ended by a
 // failure before or after the steps. Callers such as the authentication provider tell the two apart.
@@ -22,12 +23,18 @@ const RECOVERY_PROMPT = 'Enter one of your recovery codes (xxxxx-xxxxx; each wor
 /** The provider's lockout (docs/security.md): 10 failed attempts lock sign-in for 10 minutes. */
 const LOCK_THRESHOLD = 10;
 const LOCK_MINUTES = 10;
+/**
+ * Wrong passwords one sign-in takes before it stops asking. The provider answers every refusal
+ * alike ("Bad credentials": no count of tries left, no sign of a lock), and counts the attempts
+ * made anywhere, so this editor cannot know how many are left: it stops well before the lock.
+ */
+const PASSWORD_TRIES = 3;
+const PASSWORD_STOP = `Incorrect login or password, ${PASSWORD_TRIES} times: Tessera stopped asking. The provider locks password sign-in for ${LOCK_MINUTES} minutes after ${LOCK_THRESHOLD} failed attempts in a row, counting those made anywhere, and does not say how many are left. Check the login and password, then sign in again.`;
 
 /**
  * A locked account answers exactly like a wrong password (logins cannot be enumerated), so the
  * lock is inferred: a password the provider accepted a moment ago (it asked for the code) that now
- * gets "Bad credentials" means the account is locked; and after ten failures in
- * one sign-in the lock is the likely reason.
+ * gets "Bad credentials" means the account is locked.
  */
 function lockedMessage(): string {
   const at = new Date(Date.now() + LOCK_MINUTES * 60_000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -120,6 +127,7 @@ export async function signInInteractive(core: CoreServices, opts: SignInOptions 
   let password = '';
   let passwordError: string | undefined;
   const failures = { n: 0 };
+  let passwordFailures = 0;
   const total = 3;
   for (;;) {
     if (stage === 'login') {
@@ -140,7 +148,7 @@ export async function signInInteractive(core: CoreServices, opts: SignInOptions 
       continue;
     }
     if (stage === 'password') {
-      const r = await inputStep<{ token?: { id: number; token: string }; otp?: true; pw: string }>({
+      const r = await inputStep<{ token?: { id: number; token: string }; otp?: true; stop?: true; pw: string }>({
         title: TITLE,
         step: 2,
         totalSteps: total,
@@ -163,12 +171,14 @@ export async function signInInteractive(core: CoreServices, opts: SignInOptions 
             if (err instanceof TesseraError && err.kind === 'otp-required') return { done: { otp: true as const, pw } };
             core.log.info(`Sign-in of ${login} at ${origin}: ${err instanceof Error ? err.message : String(err)}`);
             if (err instanceof TesseraError && err.kind === 'signed-out') {
-              failures.n++;
-              refused.last =
-                failures.n >= LOCK_THRESHOLD
-                  ? `Incorrect login or password — or sign-in is locked after ${LOCK_THRESHOLD} failed attempts: then try again in ${LOCK_MINUTES} minutes.`
-                  : 'Incorrect login or password.';
-              return { error: refused.last, clear: true };
+              passwordFailures++;
+              if (passwordFailures >= PASSWORD_TRIES) {
+                refused.last = PASSWORD_STOP;
+                return { done: { stop: true as const, pw: '' } };
+              }
+              const left = PASSWORD_TRIES - passwordFailures;
+              refused.last = 'Incorrect login or password.';
+              return { error: `${refused.last} ${left === 1 ? 'One more try' : `${left} more tries`} here before Tessera stops asking (the provider locks sign-in after ${LOCK_THRESHOLD} failed attempts).`, clear: true };
             }
             refused.last = describeProblem(err, origin);
             return { error: refused.last };
@@ -181,6 +191,10 @@ export async function signInInteractive(core: CoreServices, opts: SignInOptions 
         continue;
       }
       if (!r) return leave();
+      if (r.stop) {
+        void core.showError(new TesseraError('signed-out', PASSWORD_STOP), TITLE);
+        return { kind: 'failed', reason: PASSWORD_STOP };
+      }
       password = r.pw;
       passwordError = undefined;
       refused.last = undefined;
