@@ -292,7 +292,18 @@ export async function finish(core: CoreServices, origin: string, auth: { id: num
   }
 }
 
-/** Sudo: password (+ code when the account has 2FA), then POST /user/sudo. False when cancelled. */
+/** Escape while the password (or code) was checked, and the provider opened sudo mode: say so. */
+function sudoOpenedAnyway(core: CoreServices, account: AccountInfo): void {
+  core.log.info(`Sudo mode opened for ${account.login} just as the prompt was cancelled`);
+  void vscode.window.showInformationMessage(
+    `Sudo mode was opened for ${account.login} just as you cancelled (the provider had checked your password): for two hours, changes will not ask for it again. What you were doing was not done.`,
+  );
+}
+
+/**
+ * Sudo: password (+ code when the account has 2FA), then POST /user/sudo. False when cancelled;
+ * when the provider opened sudo mode for an answer checked as the person cancelled, that is said.
+ */
 export async function sudoInteractive(core: CoreServices, account: AccountInfo): Promise<boolean> {
   const title = `Confirm access for ${account.login}`;
   let password = '';
@@ -306,6 +317,9 @@ export async function sudoInteractive(core: CoreServices, account: AccountInfo):
       placeholder: 'password',
       password: true,
       validate: (x) => (x ? undefined : 'Enter your password'),
+      abandoned: (late) => {
+        if (!late.needCode) sudoOpenedAnyway(core, account);
+      },
       accept: async (x) => {
         if (needCode) return { done: { pw: x, needCode: true } };
         try {
@@ -334,6 +348,9 @@ export async function sudoInteractive(core: CoreServices, account: AccountInfo):
       back: true,
       buttons: otpButtons(state),
       validate: (x) => (x.trim() && !state.recovery && !TOTP.test(x.replace(/\s+/g, '')) ? 'The code has 6 digits' : undefined),
+      abandoned: (late) => {
+        if (late === true) sudoOpenedAnyway(core, account);
+      },
       accept: async (x) => {
         try {
           await core.openSudo(account.id, password, x);
