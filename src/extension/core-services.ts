@@ -100,6 +100,8 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
         if (err instanceof TesseraError && err.kind === 'signed-out') {
           this.store.markSignInEnded(accountId, token);
           this.checkSessionsOfEndedSignIn(accountId);
+          // Which account must sign in again (a sign-in as another user does not mend it).
+          throw new TesseraError('signed-out', err.message, { ...err.details, account: { id: accountId, login: secrets.account.login } });
         }
         throw err;
       }

@@ -36,7 +36,14 @@ export class TesseraError extends Error {
   constructor(
     readonly kind: ProblemKind,
     message: string,
-    readonly details: { status?: number; fieldErrors?: readonly FieldError[]; retryAfterSeconds?: number; url?: string } = {},
+    readonly details: {
+      status?: number;
+      fieldErrors?: readonly FieldError[];
+      retryAfterSeconds?: number;
+      url?: string;
+      /** For 'signed-out' from an account's call: the account whose sign-in ended. */
+      account?: { readonly id: string; readonly login: string };
+    } = {},
   ) {
     super(message);
     this.name = 'TesseraError';

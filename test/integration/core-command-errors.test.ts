@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { uniqueName } from '../builders/unique-name';
+import { createUser } from '../builders/users';
 import { closeSignedInFixture, signedInFixture, tesseraApi, waitFor, accountOnDeadProvider, type SignedInFixture } from './core-helpers';
 import type { TesseraApi } from '../../src/extension/test-api';
 
@@ -82,5 +83,33 @@ describe('core: a sign-in that ends while a command asks (askThenUse)', function
     assert.equal(await running, org, 'the command went on with the login typed before the sign-in ended');
     const made = await client.get(`/orgs/${org}`, basic);
     assert.equal(made.status, 200, made.text);
+  });
+
+  it('Create Organization: signing in as another user in that sign-in does not try the call again; the box says whose sign-in it needs', async () => {
+    const other = await createUser({ api: client }, { login: uniqueName('other') });
+    const basic = { basic: { login: user.login, password: user.password } };
+    const box = (message: RegExp | undefined) => () => {
+      const p = api.prompts.shown();
+      return p?.title === 'Create Organization' && !p.busy && (message ? message.test(p.message ?? '') : !p.message) ? p : undefined;
+    };
+    const running = vscode.commands.executeCommand<string | undefined>('tessera.createOrganization', { accountId: account.id });
+    await waitFor('the login box', box(undefined));
+    const del = await client.delete(`/user/personal-access-tokens/${api.services.signInTokenId(account.id)}`, basic);
+    assert.equal(del.status, 204, del.text);
+    await api.prompts.answer(uniqueName('kept'));
+    await waitFor('the box again, with the reason', box(/Press Enter to sign in/));
+    await api.prompts.answer();
+    await waitFor('the sign-in login step', () => api.prompts.shown()?.prompt.startsWith('Your login on') || undefined);
+    await api.prompts.answer(other.login);
+    await waitFor('the sign-in password step', () => api.prompts.shown()?.prompt.startsWith(`Password for ${other.login}`) || undefined);
+    await api.prompts.answer(other.password);
+    try {
+      const again = await waitFor('the box again, saying whose sign-in it needs', box(new RegExp(`^You signed in as ${other.login}, but this needs ${user.login}'s sign-in`)));
+      assert.match(again.message ?? '', new RegExp(`Press Enter to sign in as ${user.login}\\.$`));
+      await api.prompts.cancel();
+      assert.equal(await running, undefined);
+    } finally {
+      for (const a of api.services.accounts().filter((x) => x.login === other.login)) await api.signOut(a.id);
+    }
   });
 });

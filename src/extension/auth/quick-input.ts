@@ -173,12 +173,19 @@ const TRY_AGAIN: ReadonlySet<TesseraError['kind']> = new Set(['locked', 'provide
 /** The sign-in ended while the person answered: Enter in the box signs in again (at that provider) first. */
 interface EndedSignIn {
   readonly origin: string | undefined;
+  /** The account whose sign-in ended, when known: only its sign-in mends the call. */
+  readonly account: { readonly id: string; readonly login: string } | undefined;
 }
 
-/** The sign-in command (it shows its own errors); whether it ended signed in. */
-async function signInAgain(ended: EndedSignIn): Promise<boolean> {
-  const account = await vscode.commands.executeCommand<unknown>('tessera.signIn', ...(ended.origin ? [{ origin: ended.origin }] : []));
-  return !!account;
+/**
+ * The sign-in command (it shows its own errors): 'again' when it signed the ended account in,
+ * undefined when cancelled or failed, or the login of another user it signed in instead.
+ */
+async function signInAgain(ended: EndedSignIn): Promise<'again' | { other: string } | undefined> {
+  const signedIn = await vscode.commands.executeCommand<{ id?: unknown; login?: unknown } | undefined>('tessera.signIn', ...(ended.origin ? [{ origin: ended.origin }] : []));
+  if (!signedIn) return undefined;
+  if (ended.account && signedIn.id !== ended.account.id) return { other: String(signedIn.login) };
+  return 'again';
 }
 
 /**
@@ -198,15 +205,23 @@ export async function askThenUse<T>(question: TextQuestion, use: (value: string)
     const typed = await inputStep<string>({ ...question, value, ...(error ? { initialError: error } : {}), accept: (v) => ({ done: v }) });
     if (typed === undefined || typed === BACK) return undefined;
     value = typed;
-    // A sign-in that is cancelled or fails (it said why) leaves the box as it was.
-    if (ended && !(await signInAgain(ended))) continue;
+    if (ended) {
+      const again = await signInAgain(ended);
+      // A sign-in that is cancelled or fails (it said why) leaves the box as it was.
+      if (!again) continue;
+      // Signed in as another user: the call would fail the same way; say so instead of trying it.
+      if (again !== 'again') {
+        error = `You signed in as ${again.other}, but this needs ${ended.account!.login}'s sign-in, which ended. Press Enter to sign in as ${ended.account!.login}.`;
+        continue;
+      }
+    }
     ended = undefined;
     try {
       return await use(typed);
     } catch (err) {
       if (!(err instanceof TesseraError) || (!KEEP_TYPING.has(err.kind) && err.kind !== 'signed-out')) throw err;
       if (err.kind === 'signed-out') {
-        ended = { origin: err.providerOrigin };
+        ended = { origin: err.providerOrigin, account: err.details.account };
         error = `${err.message} Press Enter to sign in; then this goes on with what you typed.`;
       } else error = TRY_AGAIN.has(err.kind) ? `${err.message} Press Enter to try again.` : err.message;
     }
