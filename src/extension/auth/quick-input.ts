@@ -228,6 +228,12 @@ export async function askThenUse<T>(question: TextQuestion, use: (value: string)
   }
 }
 
+/** One line of text, asked in a box that is readable like every prompt here; undefined when cancelled. */
+export async function askText(question: TextQuestion & { readonly value?: string }): Promise<string | undefined> {
+  const typed = await inputStep<string>({ ...question, accept: (v) => ({ done: v }) });
+  return typed === BACK ? undefined : typed;
+}
+
 export interface PickItem<T> extends vscode.QuickPickItem {
   readonly value: T;
 }

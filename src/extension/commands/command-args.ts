@@ -1,6 +1,7 @@
 // Which account a command acts on: the tree item, notification or caller's argument names it;
 // from the command palette the person picks one (or is offered to sign in when there is none).
 import * as vscode from 'vscode';
+import { pick } from '../auth/quick-input';
 import type { AccountInfo, TesseraServices } from '../services';
 
 /** An account id from a command argument: a string, an AccountInfo, or a tree item holding one. */
@@ -15,7 +16,7 @@ export function accountIdFromArg(arg: unknown): string | undefined {
   return undefined;
 }
 
-/** A quick pick of the signed-in accounts (the only one without asking); undefined when cancelled. */
+/** A quick pick of the signed-in accounts (the only one without asking; readable as every prompt); undefined when cancelled. */
 export async function pickAccount(services: TesseraServices, title: string, filter?: (a: AccountInfo) => boolean): Promise<AccountInfo | undefined> {
   const accounts = services.accounts().filter(filter ?? (() => true));
   if (!accounts.length) {
@@ -26,11 +27,7 @@ export async function pickAccount(services: TesseraServices, title: string, filt
     return undefined;
   }
   if (accounts.length === 1) return accounts[0];
-  const p = await vscode.window.showQuickPick(
-    accounts.map((a) => ({ label: a.login, description: a.providerOrigin, a })),
-    { title, placeHolder: 'Which account?' },
-  );
-  return p?.a;
+  return pick(title, accounts.map((a) => ({ label: a.login, description: a.providerOrigin, value: a })), 'Which account?');
 }
 
 /** The account the argument names, or the one the person picks. */

@@ -3,7 +3,7 @@
 // refresh. Cloning goes through tessera.cloneRepository (a tree item carries `fullName`).
 import * as vscode from 'vscode';
 import type { RepositoryJson } from '../../shared/api-types';
-import { askThenUse, pick } from '../auth/quick-input';
+import { askText, askThenUse, pick } from '../auth/quick-input';
 import { pickAccount } from '../commands/command-args';
 import { registerCommand } from '../commands/register-command';
 import { createRepository, deleteRepository, listRepositories, ownerChoices, repositoryNameProblem, type Visibility } from '../repos/repository-service';
@@ -71,12 +71,11 @@ async function promptAndCreate(services: TesseraServices, account: AccountInfo, 
       ));
     if (!visibility) return undefined;
     if (args.description === undefined) {
-      const typed = await vscode.window.showInputBox({
+      const typed = await askText({
         title: TITLE,
         prompt: `A short description of ${owner}/${name} (optional: press Enter to skip)`,
-        value: description,
-        ignoreFocusOut: true,
-        validateInput: (v) => (v.length > 1024 ? 'At most 1024 characters.' : undefined),
+        ...(description !== undefined ? { value: description } : {}),
+        validate: (v) => (v.length > 1024 ? 'At most 1024 characters.' : undefined),
       });
       if (typed === undefined) return undefined;
       description = typed;
