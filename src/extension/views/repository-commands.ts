@@ -58,9 +58,10 @@ async function promptOwner(services: TesseraServices, args: CreateRepositoryArgs
  */
 async function promptAndCreate(services: TesseraServices, account: AccountInfo, owner: string, args: CreateRepositoryArgs): Promise<RepositoryJson | undefined> {
   let description = args.description;
+  // What the person picked stays picked when the name box opens again (a name taken, say).
+  let visibility = args.visibility;
   const create = async (name: string): Promise<RepositoryJson | undefined> => {
-    const visibility =
-      args.visibility ??
+    visibility ??=
       (await pick<Visibility>(
         TITLE,
         [
