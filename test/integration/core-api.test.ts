@@ -1,10 +1,11 @@
 // services.api() against the real embedded provider: sudo re-prompting and a single retry, the
-// prompt being cancelled, the provider's validation errors with their fields, and a provider that
+// prompt being cancelled (and the sudo mode opened as it was cancelled, said), the provider's validation errors with their fields, and a provider that
 // is down named with its URL.
 import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
 import { parseAccountSecrets } from '../../src/extension/accounts/account-secrets';
 import type { TesseraError } from '../../src/extension/services';
-import { closeSignedInFixture, newSignedInUser, nextEvent, signedInFixture, type SignedInFixture, accountOnDeadProvider } from './core-helpers';
+import { closeSignedInFixture, newSignedInUser, nextEvent, signedInFixture, waitFor, type SignedInFixture, accountOnDeadProvider } from './core-helpers';
 
 function isTesseraError(kind: TesseraError['kind'], pattern?: RegExp) {
   return (e: unknown) => {
@@ -112,5 +113,47 @@ describe('core: services.api', function () {
       await api.signOut(id);
     }
     assert.ok(!api.services.accounts().some((a) => a.id === id));
+  });
+
+  it('the real sudo prompt: Escape while the password is checked cancels the change, and the sudo mode the provider opened for it is said', async () => {
+    const shown: string[] = [];
+    const win = vscode.window as unknown as { showInformationMessage: typeof vscode.window.showInformationMessage };
+    const realInfo = win.showInformationMessage;
+    win.showInformationMessage = (async (message: string) => {
+      shown.push(message);
+      return undefined;
+    }) as unknown as typeof realInfo;
+    try {
+      // An admin token without a sudo window (made with Basic, not by a sign-in), as after two hours.
+      const made = await client.post('/user/personal-access-tokens', {
+        basic: { login: user.login, password: user.password },
+        body: { name: 'admin without sudo, Escape', scopes: ['admin:token', 'user'] },
+      });
+      assert.equal(made.status, 201, made.text);
+      const key = api.secretKey(account.id);
+      const value = parseAccountSecrets(await api.readSecretRaw(key))!;
+      const reloaded = nextEvent(api.services.onDidChangeAccounts, () => true, 'the account reloaded with its new admin token');
+      await api.writeSecretRaw(key, JSON.stringify({ ...value, admin: { tokenId: made.json.id, token: made.json.token, createdAt: new Date().toISOString() } }));
+      await reloaded;
+
+      const change = Promise.resolve(api.services.api(account.id, 'POST', '/user/personal-access-tokens', { name: 'needs sudo', scopes: [] }));
+      await waitFor('the sudo prompt', () => {
+        const p = api.prompts.shown();
+        return p && !p.busy && /sudo mode/.test(p.prompt) ? p : undefined;
+      });
+      await api.prompts.answer(user.password);
+      await waitFor('the password being checked', () => api.prompts.shown()?.busy);
+      await api.prompts.cancel();
+      await assert.rejects(change, (e: unknown) => (e as TesseraError).kind === 'cancelled');
+      const told = await waitFor('the message that sudo mode was opened', () => shown.find((m) => /sudo mode/i.test(m)));
+      assert.match(told, new RegExp(`^Sudo mode was opened for ${user.login} just as you cancelled`));
+      assert.ok(!told.includes(user.password), 'no password in the message');
+      // It was: the token now makes a token without asking.
+      const direct = await client.post('/user/personal-access-tokens', { token: made.json.token, body: { name: 'direct after Escape', scopes: [] } });
+      assert.equal(direct.status, 201, direct.text);
+    } finally {
+      win.showInformationMessage = realInfo;
+      if (api.prompts.shown()) await api.prompts.cancel();
+    }
   });
 });

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { uniqueName } from '../builders/unique-name';
-import { closeSignedInFixture, newSignedInUser, signedInFixture, waitFor, type SignedInFixture } from './core-helpers';
+import { accountOnDeadProvider, closeSignedInFixture, signedInFixture, waitFor, type SignedInFixture } from './core-helpers';
 
 describe('core: prompts', function () {
   this.timeout(60_000);
@@ -23,7 +23,8 @@ describe('core: prompts', function () {
     });
 
   it('the account pick of a palette command (Sign Out with two accounts) is readable and can be cancelled', async () => {
-    const second = await newSignedInUser(api, client, 'prompts2');
+    // A second account (as another window signed in on a provider now down): no user to make.
+    const second = await accountOnDeadProvider(api, { userId: 4242, login: 'second' });
     try {
       const running = Promise.resolve(vscode.commands.executeCommand('tessera.signOut'));
       const shown = await prompt(/Which account\?/);
@@ -32,9 +33,9 @@ describe('core: prompts', function () {
       await new Promise((r) => setTimeout(r, 200)); // the workbench shows the pick a moment after it is asked for
       await api.prompts.cancel();
       await running;
-      assert.ok(api.services.accounts().some((a) => a.id === account.id) && api.services.accounts().some((a) => a.id === second.account.id), 'nobody signed out');
+      assert.ok(api.services.accounts().some((a) => a.id === account.id) && api.services.accounts().some((a) => a.id === second.id), 'nobody signed out');
     } finally {
-      await api.signOut(second.account.id);
+      await api.signOut(second.id);
     }
   });
 
