@@ -36,6 +36,13 @@ export function basicHeader(user: string, password: string): string {
 export class ApiClient {
   private readonly dispatcher?: Agent;
 
+  /**
+   * A token test users are signed up with (createUser): POST /users then counts against that
+   * token's user, not against the client address's 60 anonymous requests an hour, which every
+   * test of an extension-host run shares on the embedded provider. Unset: signed up anonymously.
+   */
+  signUpToken?: string;
+
   /** `origin` like https://127.0.0.1:1234; `ca` (PEM) to trust for HTTPS. */
   constructor(readonly origin: string, ca?: string) {
     if (ca) this.dispatcher = new Agent({ connect: { ca } });

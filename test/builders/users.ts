@@ -29,7 +29,10 @@ export async function createUser(p: ProviderHandle, fields: NewUserFields = {}):
   const login = fields.login ?? uniqueName();
   const email = fields.email ?? `${login}@example.test`;
   const password = fields.password ?? `pw-${randomBytes(8).toString('hex')}`;
-  const res = await p.api.post<UserJson>('/users', { body: { login, email, password, ...(fields.name ? { name: fields.name } : {}) } });
+  const res = await p.api.post<UserJson>('/users', {
+    body: { login, email, password, ...(fields.name ? { name: fields.name } : {}) },
+    ...(p.api.signUpToken ? { token: p.api.signUpToken } : {}),
+  });
   assert.equal(res.status, 201, `create user ${login}: ${res.status} ${res.text}`);
   return { id: res.json.id, login, email, password, siteAdmin: res.json.site_admin };
 }
