@@ -11,7 +11,6 @@ import { decodedPathOf, installApiRateLimit } from './http/api-rate-limit';
 import { installConditionalRequests } from './http/conditional-requests';
 import { documentationUrl } from './http/error-docs';
 import { installErrorHandler } from './http/error-handler';
-import { installGracefulClose } from './http/graceful-close';
 import { HttpError } from './http/errors';
 import { BODY_LIMIT, installJsonBodyParser } from './http/json-body';
 import { installTextInputCheck } from './http/text-input';
@@ -45,8 +44,7 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
     logger: false,
     genReqId: newRequestId,
     bodyLimit: BODY_LIMIT,
-    // Idle connections only: the requests in flight are answered first (http/graceful-close.ts).
-    forceCloseConnections: 'idle',
+    forceCloseConnections: true,
     return503OnClosing: true,
     // The server-wide request deadline is git's (a long push is one request); API bodies have
     // their own, shorter one (installBodyDeadline).
@@ -77,7 +75,6 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
     const address = app.server.address();
     if (address && typeof address === 'object') served.listeningOn(address.port);
   });
-  installGracefulClose(app);
   // GitHub's headers and the request's log line on every answer, a refused Host's too.
   installApiHeaders(app, ctx.log);
   // Then: a request for a host the provider does not serve is answered before anything else.

@@ -26,8 +26,7 @@ function frame(name: ChangeEventName, data: ChangeEventJson): string {
 
 export function registerEventRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   const feed = new ChangeFeed(ctx.store, ctx.clock, (m) => ctx.log('warn', m));
-  // Before the server waits for the requests in flight: an open stream is one until it ends.
-  app.addHook('preClose', async () => feed.close());
+  app.addHook('onClose', async () => feed.close());
 
   app.get(EVENTS_PATH, { config: { auth: EVENTS_AUTH } }, async (request, reply) => {
     const { user, token } = principalOf(request);
