@@ -27,11 +27,11 @@ describe('core: services.api', function () {
     await closeSignedInFixture({ api, client, user });
   });
 
-  it('when the provider asks for sudo, prompts once for the password, opens sudo and retries the call', async () => {
-    // An admin token without a sudo window (made with Basic, not by a sign-in), as after two hours.
+  /** Gives the account an admin token without a sudo window (made with Basic, not by a sign-in), as after two hours. */
+  async function useAdminTokenWithoutSudo(name: string): Promise<{ json: { id: number; token: string } }> {
     const made = await client.post('/user/personal-access-tokens', {
       basic: { login: user.login, password: user.password },
-      body: { name: 'admin without sudo', scopes: ['admin:token', 'user'] },
+      body: { name, scopes: ['admin:token', 'user'] },
     });
     assert.equal(made.status, 201, made.text);
     const key = api.secretKey(account.id);
@@ -39,6 +39,11 @@ describe('core: services.api', function () {
     const reloaded = nextEvent(api.services.onDidChangeAccounts, () => true, 'the account reloaded with its new admin token');
     await api.writeSecretRaw(key, JSON.stringify({ ...value, admin: { tokenId: made.json.id, token: made.json.token, createdAt: new Date().toISOString() } }));
     await reloaded;
+    return made;
+  }
+
+  it('when the provider asks for sudo, prompts once for the password, opens sudo and retries the call', async () => {
+    const made = await useAdminTokenWithoutSudo('admin without sudo');
 
     // Without sudo the provider refuses: check that first, straight over HTTP.
     const refused = await client.post('/user/personal-access-tokens', { token: made.json.token, body: { name: 'direct', scopes: [] } });
@@ -124,17 +129,7 @@ describe('core: services.api', function () {
       return undefined;
     }) as unknown as typeof realInfo;
     try {
-      // An admin token without a sudo window (made with Basic, not by a sign-in), as after two hours.
-      const made = await client.post('/user/personal-access-tokens', {
-        basic: { login: user.login, password: user.password },
-        body: { name: 'admin without sudo, Escape', scopes: ['admin:token', 'user'] },
-      });
-      assert.equal(made.status, 201, made.text);
-      const key = api.secretKey(account.id);
-      const value = parseAccountSecrets(await api.readSecretRaw(key))!;
-      const reloaded = nextEvent(api.services.onDidChangeAccounts, () => true, 'the account reloaded with its new admin token');
-      await api.writeSecretRaw(key, JSON.stringify({ ...value, admin: { tokenId: made.json.id, token: made.json.token, createdAt: new Date().toISOString() } }));
-      await reloaded;
+      const made = await useAdminTokenWithoutSudo('admin without sudo, Escape');
 
       const change = Promise.resolve(api.services.api(account.id, 'POST', '/user/personal-access-tokens', { name: 'needs sudo', scopes: [] }));
       await waitFor('the sudo prompt', () => {
