@@ -3,28 +3,21 @@
 // lifetime caps (days; empty = no cap for classic tokens), SSO. Save sends only the fields changed
 // since the policy was loaded (another owner's change to the others stays); the provider's field
 // errors show next to their field and clear as the field is edited. A change made elsewhere reloads
-// the form unless it has unsaved edits.
+// the form unless it has unsaved edits; a field edited while a reload is on its way keeps the edit.
 import { html, render, nothing, type TemplateResult } from 'lit';
 import './lib/elements';
 import { call, CallError, messageOf, onInit, onUpdate, ready } from './lib/vscode-api';
 import { errorsByAnchor } from './lib/field-errors';
 import { signInBanner, watchSignIn } from './lib/sign-in';
-import type { TokenPolicyJson, UpdateTokenPolicyRequest } from '../../src/shared/api-types';
+import type { TokenPolicyJson } from '../../src/shared/api-types';
+import { changes, daysError, formOf, isDirty, rebase, type PolicyForm } from './org-settings/policy-form';
 import type { OrgSettingsData, OrgSettingsInit } from '../../src/shared/webview-protocol';
-
-interface Form {
-  requireApproval: boolean;
-  classic: 'allowed' | 'restricted';
-  maxClassic: string;
-  maxFineGrained: string;
-  sso: boolean;
-}
 
 const ANCHORS = ['require_approval', 'classic_tokens', 'max_lifetime_days.classic', 'max_lifetime_days.fine_grained', 'sso_required'];
 
 let init: OrgSettingsInit | undefined;
 let saved: TokenPolicyJson | undefined;
-let form: Form | undefined;
+let form: PolicyForm | undefined;
 let loadError = '';
 let formError = '';
 let errors = new Map<string, string[]>();
@@ -34,18 +27,8 @@ let savedNote = '';
 const root = document.getElementById('app')!;
 root.textContent = '';
 
-function formOf(p: TokenPolicyJson): Form {
-  return {
-    requireApproval: p.require_approval,
-    classic: p.classic_tokens,
-    maxClassic: p.max_lifetime_days.classic === null ? '' : String(p.max_lifetime_days.classic),
-    maxFineGrained: String(p.max_lifetime_days.fine_grained),
-    sso: p.sso_required,
-  };
-}
-
 function dirty(): boolean {
-  return !!form && !!saved && JSON.stringify(form) !== JSON.stringify(formOf(saved));
+  return !!form && !!saved && isDirty(form, saved);
 }
 
 onInit<OrgSettingsInit>((d) => {
@@ -62,33 +45,13 @@ async function load(): Promise<void> {
   draw();
   try {
     const r = await call<OrgSettingsData>('load');
+    // A field edited while this load was on its way keeps what was typed.
+    form = form && saved ? rebase(form, saved, r.policy) : formOf(r.policy);
     saved = r.policy;
-    form = formOf(r.policy);
   } catch (err) {
     if (!(err instanceof CallError && err.kind === 'cancelled')) loadError = messageOf(err);
   }
   draw();
-}
-
-/** A days field: '' (no cap, where allowed) or a whole number 1–366; else an error text. */
-function daysError(v: string, allowEmpty: boolean): string | undefined {
-  const t = v.trim();
-  if (!t) return allowEmpty ? undefined : 'Enter a number of days (1–366).';
-  if (!/^\d+$/.test(t) || Number(t) < 1 || Number(t) > 366) return 'A whole number of days from 1 to 366.';
-  return undefined;
-}
-
-/** The fields of `f` that differ from the policy `was` (as loaded): nothing else is sent. */
-function changes(f: Form, was: TokenPolicyJson): UpdateTokenPolicyRequest {
-  const b: UpdateTokenPolicyRequest = {};
-  if (f.requireApproval !== was.require_approval) b.require_approval = f.requireApproval;
-  if (f.classic !== was.classic_tokens) b.classic_tokens = f.classic;
-  const classicDays = f.maxClassic.trim() ? Number(f.maxClassic.trim()) : null;
-  const fineGrainedDays = Number(f.maxFineGrained.trim());
-  if (classicDays !== was.max_lifetime_days.classic) b.max_lifetime_days = { classic: classicDays };
-  if (fineGrainedDays !== was.max_lifetime_days.fine_grained) b.max_lifetime_days = { ...b.max_lifetime_days, fine_grained: fineGrainedDays };
-  if (f.sso !== was.sso_required) b.sso_required = f.sso;
-  return b;
 }
 
 async function save(): Promise<void> {
@@ -123,7 +86,7 @@ async function save(): Promise<void> {
   draw();
 }
 
-function edit(patch: Partial<Form>, anchor: string): void {
+function edit(patch: Partial<PolicyForm>, anchor: string): void {
   if (!form) return;
   form = { ...form, ...patch };
   errors.delete(anchor);
