@@ -29,11 +29,11 @@ describe('personal access tokens (classic)', () => {
       assert.equal(res.status, 201, res.text);
       assert.equal(new Date(res.json.expires_at).getTime(), now + days * DAY);
     }
-    const year = new Date(now).getUTCFullYear() + 1;
-    const date = await create({ name: 'date', expires_at: `${year}-03-15` });
-    assert.equal(date.json.expires_at, `${year}-03-15T23:59:59.000Z`);
-    const dateTime = await create({ name: 'date-time', expires_at: `${year}-03-15T10:00:00+02:00` });
-    assert.equal(dateTime.json.expires_at, `${year}-03-15T08:00:00.000Z`);
+    const day = new Date(now + 200 * DAY).toISOString().slice(0, 10);
+    const date = await create({ name: 'date', expires_at: day });
+    assert.equal(date.json.expires_at, `${day}T23:59:59.000Z`);
+    const dateTime = await create({ name: 'date-time', expires_at: `${day}T10:00:00+02:00` });
+    assert.equal(dateTime.json.expires_at, `${day}T08:00:00.000Z`);
     const none = await create({ name: 'no expiry', scopes: [] });
     assert.equal(none.json.expires_at, null);
     const nullExpiry = await create({ name: 'null expiry', expires_at: null });
@@ -49,6 +49,9 @@ describe('personal access tokens (classic)', () => {
       [{ name: 'd', expires_at: '2031-01-01', expires_in_days: 7 }, 'expires_in_days'],
       [{ name: 'e', expires_in_days: 0 }, 'expires_in_days'],
       [{ name: 'f', expires_in_days: 7.5 }, 'expires_in_days'],
+      [{ name: 'f2', expires_in_days: 367 }, 'expires_in_days'],
+      [{ name: 'f3', expires_at: '9999-12-31T23:59:59Z' }, 'expires_at'],
+      [{ name: 'f4', expires_at: new Date(t.clock.now().getTime() + 367 * DAY).toISOString().slice(0, 10) }, 'expires_at'],
       [{ name: 'g', scopes: ['repo', 'bogus'] }, 'scopes'],
       [{ name: 'h', resource_owner: 'someone' }, 'resource_owner'],
       [{ name: '' }, 'name'],
@@ -96,11 +99,12 @@ describe('personal access tokens (classic)', () => {
   });
 
   it('sets X-OAuth-Scopes, X-Accepted-OAuth-Scopes and GitHub-Authentication-Token-Expiration', async () => {
-    const tok = (await create({ name: 'hdr', scopes: ['repo', 'user'], expires_at: '2099-12-31T10:20:30Z' })).json;
+    const day = new Date(t.clock.now().getTime() + 100 * DAY).toISOString().slice(0, 10);
+    const tok = (await create({ name: 'hdr', scopes: ['repo', 'user'], expires_at: `${day}T10:20:30Z` })).json;
     const res = await t.api.get('/user', { token: tok.token });
     assert.equal(res.headers.get('x-oauth-scopes'), 'repo, user');
     assert.equal(res.headers.get('x-accepted-oauth-scopes'), '');
-    assert.equal(res.headers.get('github-authentication-token-expiration'), '2099-12-31 10:20:30 UTC');
+    assert.equal(res.headers.get('github-authentication-token-expiration'), `${day} 10:20:30 UTC`);
     // Also on a 403.
     const denied = await t.api.get('/user/personal-access-tokens', { token: tok.token });
     assert.equal(denied.status, 403);
@@ -111,7 +115,7 @@ describe('personal access tokens (classic)', () => {
     const missing = await t.api.get('/no/such/endpoint', { token: tok.token });
     assert.equal(missing.status, 404);
     assert.equal(missing.headers.get('x-oauth-scopes'), 'repo, user');
-    assert.equal(missing.headers.get('github-authentication-token-expiration'), '2099-12-31 10:20:30 UTC');
+    assert.equal(missing.headers.get('github-authentication-token-expiration'), `${day} 10:20:30 UTC`);
     // No expiry → no expiration header.
     const forever = await t.api.get('/user', { token: session });
     assert.equal(forever.headers.get('github-authentication-token-expiration'), null);

@@ -44,6 +44,14 @@ describe('provider token expiry input', () => {
     assert.equal(fieldOf(() => parseExpiryInput({ expires_at: '2031-01-01', expires_in_days: 7 }, now)), 'expires_in_days');
   });
 
+  it('expires_at is bounded as expires_in_days is: at most 366 days ahead (to the end of that UTC day), else 422 naming it', () => {
+    assert.equal(parseExpiryInput({ expires_in_days: 366 }, now)?.getTime(), now.getTime() + 366 * DAY);
+    assert.equal(parseExpiryInput({ expires_at: '2031-06-02' }, now)?.toISOString(), '2031-06-02T23:59:59.000Z', '366 days ahead, to the end of that day');
+    for (const far of ['2031-06-03', '2031-06-03T00:00:00Z', '2099-12-31T10:20:30Z', '9999-12-31T23:59:59Z']) {
+      assert.equal(fieldOf(() => parseExpiryInput({ expires_at: far }, now)), 'expires_at', far);
+    }
+  });
+
   it('extendsExpiry: later or none is an extension; earlier or unchanged is not', () => {
     const a = new Date(now.getTime() + DAY);
     const b = new Date(now.getTime() + 2 * DAY);

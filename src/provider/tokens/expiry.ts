@@ -1,16 +1,16 @@
 // Token expiry input: `expires_at` (ISO 8601 date-time, or a `YYYY-MM-DD` date meaning the end
-// of that day UTC; null = no expiry) or `expires_in_days` (a preset such as 7/30/60/90).
+// of that day UTC; null = no expiry) or `expires_in_days` (a preset such as 7/30/60/90), either
+// at most 366 days ahead (the end of that UTC day for `expires_at`), for every kind of token.
 import { DAY } from '../clock';
 import { invalidField } from '../http/errors';
-
-const MAX_EXPIRY_DAYS_INPUT = 366;
+import { MAX_TOKEN_LIFETIME_DAYS, assertExpiryWithinCap } from '../policies/token-lifetime';
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 export const expiryBodySchema = {
   expires_at: { anyOf: [{ type: 'string', maxLength: 40 }, { type: 'null' }] },
-  expires_in_days: { type: 'integer', minimum: 1, maximum: MAX_EXPIRY_DAYS_INPUT },
+  expires_in_days: { type: 'integer', minimum: 1, maximum: MAX_TOKEN_LIFETIME_DAYS },
 } as const;
 
 /** 10000-01-01T00:00:00Z: from here on a time's ISO text (`+010000-…`) no longer sorts as text. */
@@ -38,7 +38,7 @@ export function parseIsoDate(value: string): Date | undefined {
 
 /**
  * The requested expiry: a Date, null (no expiry) or undefined (not given). Throws 422 naming the
- * field when it is malformed, in the past, or both fields are given.
+ * field when it is malformed, in the past, more than 366 days ahead, or both fields are given.
  */
 export function parseExpiryInput(body: { expires_at?: string | null; expires_in_days?: number }, now: Date): Date | null | undefined {
   if (body.expires_at !== undefined && body.expires_in_days !== undefined) {
@@ -50,6 +50,7 @@ export function parseExpiryInput(body: { expires_at?: string | null; expires_in_
   const d = parseIsoDate(body.expires_at);
   if (!d) throw invalidField('expires_at', 'must be an ISO 8601 date-time (e.g. 2030-01-31T00:00:00Z) or date (2030-01-31)');
   if (d.getTime() <= now.getTime()) throw invalidField('expires_at', 'must be in the future');
-  if (d.getUTCFullYear() > 9999) throw invalidField('expires_at', 'is too far in the future');
+  // The bound the schema puts on `expires_in_days` (1–366), for a date.
+  assertExpiryWithinCap(d, now, MAX_TOKEN_LIFETIME_DAYS, 'Tessera');
   return d;
 }

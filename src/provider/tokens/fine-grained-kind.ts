@@ -14,7 +14,7 @@ import { grantAtOnce, openRequest, withdrawFromOrg } from '../approvals/approval
 import type { ProviderContext } from '../context';
 import { invalidField } from '../http/errors';
 import { activeRole } from '../orgs/org-roles';
-import { MAX_FINE_GRAINED_LIFETIME_DAYS, assertExpiryWithinCap, latestExpiry } from '../policies/token-lifetime';
+import { MAX_TOKEN_LIFETIME_DAYS, assertExpiryWithinCap, latestExpiry } from '../policies/token-lifetime';
 import { AccountOwner, ownerById } from '../repos/account-owner';
 import type { OrgRole } from '../store/memberships';
 import type { RepositorySelection, TokenRecord, TokenStatus } from '../store/tokens';
@@ -32,7 +32,7 @@ import { CreateInput, extendsExpiry, TokenKindHandler } from './token-kind';
 function capDays(owner: AccountOwner): { days: number; whose: string } {
   return owner.type === 'Organization'
     ? { days: owner.org.policy.maxLifetimeFineGrainedDays, whose: `the '${owner.login}' organization's policy` }
-    : { days: MAX_FINE_GRAINED_LIFETIME_DAYS, whose: 'Tessera' };
+    : { days: MAX_TOKEN_LIFETIME_DAYS, whose: 'Tessera' };
 }
 
 function needsApproval(owner: AccountOwner, role: OrgRole | null): boolean {
