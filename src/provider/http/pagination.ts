@@ -1,12 +1,12 @@
 // GitHub-style pagination: `per_page` (1–100, default 30; more reads 100, as GitHub caps it, and
 // less than 1 reads the default, as GitHub does) and `page` (from 1; less than 1 is the first page,
-// and any page past the end is empty), with a Link header.
+// and any page past the end is empty), with a Link header. Either is any whole number, of any
+// number of digits (as on GitHub; the request line's own limit bounds it); anything else is a 422.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-const paginationQuerySchema = {
-  per_page: { type: 'string', pattern: '^-?[0-9]{1,9}$', maxLength: 10 },
-  page: { type: 'string', pattern: '^-?[0-9]{1,20}$', maxLength: 21 },
-} as const;
+const WHOLE_NUMBER = { type: 'string', pattern: '^-?[0-9]+$' } as const;
+
+const paginationQuerySchema = { per_page: WHOLE_NUMBER, page: WHOLE_NUMBER } as const;
 
 const DEFAULT_PER_PAGE = 30;
 const MAX_PER_PAGE = 100;
@@ -28,6 +28,7 @@ export interface Page {
   offset: number;
 }
 
+/** The page asked for; a number too long for a double reads as ±Infinity, so is capped like any other. */
 export function pageOf(query: { per_page?: string; page?: string }): Page {
   const asked = query.per_page === undefined ? DEFAULT_PER_PAGE : Number(query.per_page);
   const perPage = asked < 1 ? DEFAULT_PER_PAGE : Math.min(MAX_PER_PAGE, asked);
@@ -53,7 +54,9 @@ export async function listPage<T>(
 /**
  * GitHub's Link header for `page` of a list of `total` items: `prev` and `first` on every page
  * after the first, `next` and `last` on every page before the last (so none on an exactly full
- * last page). No header when the list fits one page.
+ * last page). A page past the end links `prev` and `last` to the last page (and `first`), as
+ * GitHub does: a client that overshoots goes back to the list, not to another empty page. No
+ * header on the first page of a list that fits one page.
  */
 export function setLinkHeader(request: FastifyRequest, reply: FastifyReply, page: Page, total: number, origin: string): void {
   const lastPage = Math.max(1, Math.ceil(total / page.perPage));
@@ -64,7 +67,8 @@ export function setLinkHeader(request: FastifyRequest, reply: FastifyReply, page
     return `<${url.toString()}>; rel="${rel}"`;
   };
   const links: string[] = [];
-  if (page.page > 1) links.push(link(page.page - 1, 'prev'));
+  if (page.page > lastPage) links.push(link(lastPage, 'prev'), link(lastPage, 'last'));
+  else if (page.page > 1) links.push(link(page.page - 1, 'prev'));
   if (page.page < lastPage) links.push(link(page.page + 1, 'next'), link(lastPage, 'last'));
   if (page.page > 1) links.push(link(1, 'first'));
   if (links.length) reply.header('Link', links.join(', '));
