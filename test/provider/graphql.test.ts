@@ -53,6 +53,25 @@ describe('GraphQL (/api/graphql)', function () {
     assert.match(me.json.email, /@/);
   });
 
+  it("answers with GitHub's GraphQL headers: X-GitHub-Media-Type github.v4 (REST's is github.v3), resource graphql", async () => {
+    const asked: [string | undefined, string][] = [
+      [undefined, 'github.v4; format=json'],
+      ['application/json', 'github.v4; format=json'],
+      ['application/vnd.github+json', 'github.v4; format=json'],
+      ['application/vnd.github.v3+json', 'github.v4; format=json'],
+      ['application/vnd.github.merge-info-preview+json', 'github.v4; param=merge-info-preview; format=json'],
+    ];
+    for (const [accept, mediaType] of asked) {
+      const res = await t.api.post(`${t.provider.url}/api/graphql`, { token: alice.token, body: { query: '{ viewer { login } }' }, headers: accept ? { accept } : {} });
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.headers.get('x-github-media-type'), mediaType, `Accept: ${accept}`);
+      assert.equal(res.headers.get('x-ratelimit-resource'), 'graphql');
+    }
+    const refused = await t.api.post(`${t.provider.url}/api/graphql`, { body: { query: '{ viewer { login } }' } });
+    assert.deepEqual([refused.status, refused.headers.get('x-github-media-type')], [401, 'github.v4; format=json'], 'a refusal too');
+    assert.equal((await t.api.get('/user', { token: alice.token })).headers.get('x-github-media-type'), 'github.v3; format=json', "REST's stays v3");
+  });
+
   it('answers 401 without credentials and for bad ones, as REST does', async () => {
     const none = await gql(undefined, '{ viewer { login } }');
     assert.equal(none.status, 401);

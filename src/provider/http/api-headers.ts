@@ -10,10 +10,16 @@ const VARY = 'Accept, Authorization, Cookie, X-GitHub-OTP';
 
 const GITHUB_MEDIA_TYPE = /application\/vnd\.github(?:\.(v\d+))?(?:\.([a-z0-9-]+))?(?:\+([a-z0-9-]+))?/i;
 
-/** X-GitHub-Media-Type for an Accept header: `github.v3; format=json`, `github.v3; param=raw; format=json`. */
-function githubMediaType(accept: string | undefined): string {
+/** GitHub's GraphQL endpoint: its answers are API v4's, whatever version the Accept header names. */
+const GRAPHQL_ROUTE = '/api/graphql';
+
+/**
+ * X-GitHub-Media-Type for an Accept header: `github.v3; format=json`, `github.v3; param=raw;
+ * format=json`; on GraphQL answers `github.v4; format=json` (as GitHub's GraphQL endpoint says).
+ */
+function githubMediaType(accept: string | undefined, graphql: boolean): string {
   const m = accept ? GITHUB_MEDIA_TYPE.exec(accept) : null;
-  const version = m?.[1]?.toLowerCase() ?? 'v3';
+  const version = graphql ? 'v4' : (m?.[1]?.toLowerCase() ?? 'v3');
   const param = m?.[2]?.toLowerCase();
   const format = m?.[3]?.toLowerCase() ?? 'json';
   return `github.${version}; ${param ? `param=${param}; ` : ''}format=${format}`;
@@ -28,7 +34,7 @@ export function installApiHeaders(app: FastifyInstance, log: Logger): void {
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     reply.header('x-github-request-id', request.id);
     reply.header('x-github-enterprise-version', GHES_API_VERSION);
-    reply.header('x-github-media-type', githubMediaType(request.headers.accept));
+    reply.header('x-github-media-type', githubMediaType(request.headers.accept, request.routeOptions.url === GRAPHQL_ROUTE));
     reply.header('vary', VARY);
     done();
   });
