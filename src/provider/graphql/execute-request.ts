@@ -1,8 +1,9 @@
 // One GraphQL request: parse (bounded), validate (GraphQL's rules plus a depth limit, so nested
-// connections cannot multiply the work without bound), execute, and write the errors in GitHub's
-// shape. Answers are always an object with `data` and/or `errors` (HTTP 200, as GitHub does).
+// connections cannot multiply the work without bound), execute (only the rateLimit fields of a dry
+// run, dry-run.ts), and write the errors in GitHub's shape. Answers are always an object with `data` and/or `errors` (HTTP 200, as GitHub does).
 import {
   ASTVisitor,
+  DocumentNode,
   execute,
   FieldNode,
   FragmentDefinitionNode,
@@ -16,7 +17,9 @@ import {
   ValidationContext,
   validate,
 } from 'graphql';
+import { uncountRequest } from '../http/api-rate-limit';
 import { absentFeatureError } from './absent-feature-errors';
+import { dryRunDocument } from './dry-run';
 import { formatError } from './errors';
 import { MAX_NODES, possibleNodes } from './node-limit';
 import type { GraphqlContext } from './graphql-context';
@@ -73,8 +76,10 @@ export async function executeGraphqlRequest(schema: GraphQLSchema, g: GraphqlCon
   const fragments = new Map(
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d] as const),
   );
-  for (const op of document.definitions) {
-    if (op.kind !== Kind.OPERATION_DEFINITION || (body.operationName != null && op.name?.value !== body.operationName)) continue;
+  const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  let run: DocumentNode = document;
+  for (const op of operations) {
+    if (body.operationName != null && op.name?.value !== body.operationName) continue;
     // Page sizes as the query will run with them: the variables coerced, defaults filled in (bad
     // variables are left to execute, which reports them).
     const coerced = getVariableValues(schema, op.variableDefinitions ?? [], body.variables ?? {});
@@ -88,10 +93,16 @@ export async function executeGraphqlRequest(schema: GraphQLSchema, g: GraphqlCon
         ],
       };
     }
+    // The operation that runs (one named, or the only one): a dry run runs its rateLimit fields only, uncounted.
+    const dryRun = body.operationName != null || operations.length === 1 ? dryRunDocument(op, fragments, coerced.coerced) : undefined;
+    if (dryRun) {
+      await uncountRequest(g.ctx, g.request, g.reply);
+      run = dryRun;
+    }
   }
   const result = await execute({
     schema,
-    document,
+    document: run,
     contextValue: g,
     variableValues: body.variables ?? undefined,
     operationName: body.operationName ?? undefined,

@@ -238,7 +238,10 @@ type Query {
   "Repositories matching a GitHub search query (docs/graphql.md); no issues, pull requests or discussions exist."
   search(first: Int, after: String, last: Int, before: String, query: String!, type: SearchType!): SearchResultItemConnection!
   "The caller's GraphQL rate limit (the graphql bucket of GET /rate_limit), this query counted."
-  rateLimit: RateLimit
+  rateLimit(
+    "If true, calculate the cost for the query without evaluating it (nor counting it)."
+    dryRun: Boolean = false
+  ): RateLimit
 }
 
 type RateLimit {

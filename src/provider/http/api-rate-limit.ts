@@ -5,7 +5,8 @@
 // REST (resource `core`) and GraphQL (resource `graphql`, one point per query) are two separate
 // buckets of the same size. Every API answer carries the X-RateLimit-* headers; a REST request over
 // the limit is refused with 403, Retry-After and the headers, a GraphQL one with GitHub's 200 and a
-// RATE_LIMITED error. Answers 304 Not Modified do not count, nor does GET /rate_limit.
+// RATE_LIMITED error. Answers 304 Not Modified do not count, nor do GET /rate_limit and GraphQL's
+// dry runs (`rateLimit(dryRun: true)`, graphql/dry-run.ts).
 // Git's smart-HTTP routes and the provider's own /-/ endpoints are not rate-limited: they are not
 // GitHub's API.
 //
@@ -231,6 +232,19 @@ export function installApiRateLimit(app: FastifyInstance, ctx: ProviderContext):
   });
 }
 
+/**
+ * Gives back the count a request took (a 304, a GraphQL dry run): its state and headers then show
+ * the bucket without it. A request that was not counted is left as it is.
+ */
+export async function uncountRequest(ctx: ProviderContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const rl = request.rateLimit;
+  if (!rl?.counted) return;
+  await ctx.rateLimits.api.giveBack(rl.key, rl.windowStart, rl.state.used);
+  rl.counted = false;
+  rl.state = stateOf(rl.state.resource, rl.state.limit, rl.state.used - 1, rl.windowStart);
+  setRateLimitHeaders(reply, rl.state);
+}
+
 /** The headers of an answer that was not counted before its handler (or is a 304); never fails. */
 async function settleCount(ctx: ProviderContext, request: FastifyRequest, reply: FastifyReply, path: string): Promise<void> {
   const rl = request.rateLimit;
@@ -240,10 +254,7 @@ async function settleCount(ctx: ProviderContext, request: FastifyRequest, reply:
       const state = isStatusRequest(request, path) ? await rateLimitStatus(ctx, request) : (await count(ctx, request, resourceOf(path)))?.state;
       if (state) setRateLimitHeaders(reply, state);
     } else if (reply.statusCode === 304 && rl.counted) {
-      await ctx.rateLimits.api.giveBack(rl.key, rl.windowStart, rl.state.used);
-      rl.counted = false;
-      rl.state = stateOf(rl.state.resource, rl.state.limit, rl.state.used - 1, rl.windowStart);
-      setRateLimitHeaders(reply, rl.state);
+      await uncountRequest(ctx, request, reply);
     } else if (!rl.counted) {
       setRateLimitHeaders(reply, rl.state);
     }
