@@ -1,7 +1,8 @@
 // A repository's default branch and its commit through GraphQL (`defaultBranchRef { target {
 // ... on Commit { oid … } } }`), as gh and scripts ask for it: a repository pushed with a real
 // `git push`, read with `gh api graphql` and with a plain POST; an empty repository's is null and
-// a private repository another user cannot read stays NOT_FOUND.
+// a private repository another user cannot read stays NOT_FOUND; a token that reads the repository but
+// not its contents (REST's branches) reads neither the branch nor whether there is one.
 import * as assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
@@ -91,23 +92,33 @@ describe('GraphQL defaultBranchRef.target (Commit) from a real push', function (
     assert.deepEqual(answer.errors?.map((e: { type: string }) => e.type), ['NOT_FOUND']);
   });
 
-  it("a token that reads the repository but not its contents gets the branch, not the commit, as REST's branches refuse it", async () => {
+  it("a token that reads the repository but not its contents gets neither its branches nor whether it has any, as REST's branches refuse them", async () => {
     const { id } = (await t.api.get(`/repos/${alice.user.login}/pushed`, { token })).json;
-    const metadataOnly = await createFineGrainedToken(t, alice, { repository_selection: 'subset', repositories: [id], permissions: { repository: { metadata: 'read' } } });
+    const blankId = (await t.api.get(`/repos/${alice.user.login}/blank`, { token })).json.id;
+    const metadataOnly = await createFineGrainedToken(t, alice, { repository_selection: 'subset', repositories: [id, blankId], permissions: { repository: { metadata: 'read' } } });
     const adminToken = await createClassicToken(t, alice, { scopes: ['admin:token'] });
+    const isEmptyQuery = `query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { name isEmpty } }`;
+    const errorsOf = (answer: { errors?: { type: string; message: string; path: unknown }[] }) => answer.errors?.map((e) => [e.type, e.message, e.path]);
     for (const [who, bearer, type] of [
       ['fine-grained metadata: read', metadataOnly.token, 'FORBIDDEN'],
       ['classic admin:token', adminToken.token, 'INSUFFICIENT_SCOPES'],
     ] as const) {
-      const rest = await t.api.get(`/repos/${alice.user.login}/pushed/branches`, { token: bearer });
-      assert.equal(rest.status, 403, `${who}: ${rest.text}`);
-      const answer = await post(bearer, 'pushed');
-      assert.deepEqual(answer.data, { repository: { defaultBranchRef: { name: 'main', prefix: 'refs/heads/', target: null } } }, who);
-      assert.deepEqual(
-        answer.errors?.map((e: { type: string; message: string; path: unknown }) => [e.type, e.message, e.path]),
-        [[type, rest.json.message, ['repository', 'defaultBranchRef', 'target']]],
-        who,
-      );
+      for (const name of ['pushed', 'blank']) {
+        // REST: the repository (its default branch's name included), not its branches.
+        const repo = await t.api.get(`/repos/${alice.user.login}/${name}`, { token: bearer });
+        assert.deepEqual([repo.status, repo.json.default_branch], [200, 'main'], `${who}: ${repo.text}`);
+        const rest = await t.api.get(`/repos/${alice.user.login}/${name}/branches`, { token: bearer });
+        assert.equal(rest.status, 403, `${who}: ${rest.text}`);
+        // GraphQL: the same answer for a pushed and an empty repository, each field under its REST route's requirement.
+        const answer = await post(bearer, name);
+        assert.deepEqual(answer.data, { repository: { defaultBranchRef: null } }, `${who} ${name}`);
+        assert.deepEqual(errorsOf(answer), [[type, rest.json.message, ['repository', 'defaultBranchRef']]], `${who} ${name}`);
+        const empty = (await t.api.post(`${t.provider.url}/api/graphql`, { token: bearer, body: { query: isEmptyQuery, variables: { owner: alice.user.login, name } } })).json;
+        assert.deepEqual(empty.data, { repository: null }, `${who} ${name}: isEmpty is non-null, so its error nulls the repository`);
+        assert.deepEqual(errorsOf(empty), [[type, rest.json.message, ['repository', 'isEmpty']]], `${who} ${name}`);
+        const named = (await t.api.post(`${t.provider.url}/api/graphql`, { token: bearer, body: { query: `{ repository(owner: "${alice.user.login}", name: "${name}") { name } }` } })).json;
+        assert.deepEqual(named, { data: { repository: { name } } }, `${who} ${name}: the repository itself, as GET /repos/{owner}/{repo}`);
+      }
     }
   });
 

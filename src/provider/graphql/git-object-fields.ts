@@ -1,14 +1,12 @@
 // A repository's default branch as a `Ref` and the commit it points at as a `Commit` (GitHub's
 // `GitObject` interface), read from the real bare repository with `git cat-file` like REST's
-// branches (repos/commit-info.ts). A Ref is only reached through a repository already authorized
-// (as GET /repos/{owner}/{repo}); its commit is the repository's contents, so it is read only
-// under what REST's branches need (READ_REPOSITORY_CONTENTS).
+// branches (repos/commit-info.ts). A Ref is only reached through its repository's branches, which
+// were read under what REST's branches need (READ_REPOSITORY_CONTENTS, repository-fields.ts), so
+// its commit needs nothing more.
 import { CommitInfo, readCommit } from '../repos/commit-info';
 import type { ListedRepository } from '../repos/repository-listing';
-import { READ_REPOSITORY_CONTENTS } from '../repos/repository-requirements';
-import { repositoryAuthzResource } from '../repos/repository-resource';
 import { githubTime } from '../iso-time';
-import { authorizeObject, GraphqlContext } from './graphql-context';
+import type { GraphqlContext } from './graphql-context';
 
 /** A Ref's source: the branch, its commit, the bare repository holding it and that repository. */
 export interface RefSource {
@@ -24,22 +22,15 @@ type Resolver<S> = (source: S, args: Record<string, unknown>, g: GraphqlContext)
 /** The message as GitHub gives it: without the trailing newline git stores. */
 const message = (c: CommitInfo) => c.message.replace(/\n+$/, '');
 
-/** The repository's contents under READ_REPOSITORY_CONTENTS (REST's branches), or the guard list's error. */
-function authorizeContents(g: GraphqlContext, { repository, owner, access }: ListedRepository): Promise<void> {
-  const fullName = `${owner.login}/${repository.name}`;
-  const resource = repositoryAuthzResource({ repository, owner, fullName, access });
-  return authorizeObject(g, READ_REPOSITORY_CONTENTS, resource, `Could not resolve to a Repository with the name '${fullName}'.`);
-}
-
 export const REF_FIELDS: Record<string, Resolver<RefSource>> = {
   name: (r) => r.name,
   prefix: (r) => r.prefix,
-  // Authorized and read once per repository and commit however many aliases ask (g.commits).
+  // Read once per repository and commit however many aliases ask (g.commits).
   target: (r, _a, g) => {
     const key = `${r.repository.repository.id}:${r.sha}`;
     let commit = g.commits.get(key);
     if (!commit) {
-      commit = authorizeContents(g, r.repository).then(() => readCommit(r.gitDir, r.sha));
+      commit = readCommit(r.gitDir, r.sha);
       g.commits.set(key, commit);
     }
     return commit;

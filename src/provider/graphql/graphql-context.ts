@@ -21,7 +21,7 @@ export interface GraphqlContext {
   principal: Principal;
   /** Branches read for this request, by repository id (repository-fields.ts). */
   branches: Map<number, Promise<Branch[]>>;
-  /** Commits authorized and read for this request, by repository id and sha (git-object-fields.ts): aliases read each once. */
+  /** Commits read for this request, by repository id and sha (git-object-fields.ts): aliases read each once. */
   commits: Map<string, Promise<CommitInfo>>;
   /** Which repositories this request's credentials may list, decided once per repository (repository-listing.ts): aliases of a listing check each once. */
   listings: ListingMemo;

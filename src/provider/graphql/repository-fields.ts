@@ -1,14 +1,17 @@
 // Repository objects: looked up by owner and name under the same requirement as
 // GET /repos/{owner}/{repo}, and their fields from the same record REST serializes
 // (repos/repository-json.ts). A source object is a ListedRepository: the record, its owner and
-// the caller's own access.
+// the caller's own access. The fields read from the git repository (`isEmpty`, `defaultBranchRef`
+// and through it the commit) all come through `branches`, the one place that reads them, under
+// what REST's branches need (READ_REPOSITORY_CONTENTS): a token that reads the repository but not
+// its contents learns from GraphQL what GET /repos/{owner}/{repo} tells it, and no more.
 import { repositoryPath } from '../git/bare-repos';
 import { nodeId } from '../orgs/account-json';
 import { Branch, listBranches } from '../repos/branches';
 import { repositoriesRoot } from '../repos/repositories-root';
 import type { ListedRepository } from '../repos/repository-listing';
-import { READ_REPOSITORY } from '../repos/repository-requirements';
-import { repositoryResolver, RepositoryResourceRecord } from '../repos/repository-resource';
+import { READ_REPOSITORY, READ_REPOSITORY_CONTENTS } from '../repos/repository-requirements';
+import { repositoryAuthzResource, repositoryResolver, RepositoryResourceRecord } from '../repos/repository-resource';
 import { notFoundError } from './errors';
 import type { RefSource } from './git-object-fields';
 import { authorizeObject, GraphqlContext } from './graphql-context';
@@ -26,11 +29,18 @@ export async function repositoryByName(g: GraphqlContext, owner: string, name: s
 
 const gitDir = (g: GraphqlContext, r: ListedRepository) => repositoryPath(repositoriesRoot(g.ctx), r.owner.login, r.repository.name);
 
-/** The repository's branches, read once per repository and request. */
+/** The repository's contents under READ_REPOSITORY_CONTENTS (REST's branches), or the guard list's error. */
+function authorizeContents(g: GraphqlContext, { repository, owner, access }: ListedRepository): Promise<void> {
+  const fullName = `${owner.login}/${repository.name}`;
+  const resource = repositoryAuthzResource({ repository, owner, fullName, access });
+  return authorizeObject(g, READ_REPOSITORY_CONTENTS, resource, `Could not resolve to a Repository with the name '${fullName}'.`);
+}
+
+/** The repository's branches, authorized and read once per repository and request. */
 function branches(g: GraphqlContext, r: ListedRepository): Promise<Branch[]> {
   let p = g.branches.get(r.repository.id);
   if (!p) {
-    p = listBranches(gitDir(g, r));
+    p = authorizeContents(g, r).then(() => listBranches(gitDir(g, r)));
     g.branches.set(r.repository.id, p);
   }
   return p;
@@ -68,7 +78,8 @@ export const REPOSITORY_FIELDS: Record<string, Resolver> = {
   isTemplate: (r) => r.repository.settings.isTemplate,
   parent: () => null,
   templateRepository: () => null,
-  // As on GitHub, null until the default branch exists (an empty repository).
+  // As on GitHub, null until the default branch exists (an empty repository); whether it does is
+  // the repository's contents (REST's branches), not its metadata.
   defaultBranchRef: async (r, _a, g): Promise<RefSource | null> => {
     const branch = (await branches(g, r)).find((b) => b.name === r.repository.defaultBranch);
     return branch ? { name: branch.name, prefix: 'refs/heads/', sha: branch.sha, gitDir: gitDir(g, r), repository: r } : null;
