@@ -60,6 +60,8 @@ export async function listPage<T>(
  */
 export function setLinkHeader(request: FastifyRequest, reply: FastifyReply, page: Page, total: number, origin: string): void {
   const lastPage = Math.max(1, Math.ceil(total / page.perPage));
+  // A list that fits one page (most) has no header: its URL is not parsed.
+  if (page.page <= 1 && page.page >= lastPage) return;
   const url = new URL(request.url, origin);
   const link = (n: number, rel: string) => {
     url.searchParams.set('per_page', String(page.perPage));
@@ -71,5 +73,5 @@ export function setLinkHeader(request: FastifyRequest, reply: FastifyReply, page
   else if (page.page > 1) links.push(link(page.page - 1, 'prev'));
   if (page.page < lastPage) links.push(link(page.page + 1, 'next'), link(lastPage, 'last'));
   if (page.page > 1) links.push(link(1, 'first'));
-  if (links.length) reply.header('Link', links.join(', '));
+  reply.header('Link', links.join(', '));
 }
