@@ -14,11 +14,23 @@ export interface ResourceOwnerChange {
   updatedAt: Date;
 }
 
+/** A selected repository, as a token's JSON names it. */
+export interface SelectedRepository {
+  id: number;
+  name: string;
+  private: boolean;
+  ownerType: ResourceOwnerType;
+  ownerId: number;
+}
+
 export interface FineGrainedTokenStore {
   /** Ids of the selected repositories, ascending. */
   repositoryIds(tokenId: number): Promise<number[]>;
-  /** The selected repository ids of each of these tokens (ascending; [] for a token without). */
-  repositoryIdsOf(tokenIds: readonly number[]): Promise<Map<number, number[]>>;
+  /**
+   * The selected repositories of each of these tokens, ordered by name (case-insensitive) then id
+   * as repository lists are; [] for a token without. One read, whatever the number of tokens.
+   */
+  selectedRepositoriesOf(tokenIds: readonly number[]): Promise<Map<number, SelectedRepository[]>>;
   /** Replaces the selected repositories. */
   setRepositories(tokenId: number, repositoryIds: number[]): Promise<void>;
   /** Tokens of this kind whose subset contains the repository. */

@@ -1,8 +1,9 @@
 // The repositories fine-grained `subset` tokens select, as short repository objects: read for a
-// whole list of tokens at once (the selections, the repositories, then their owners' logins).
+// whole list of tokens at once (the selections with their repositories, then their owners' logins).
 import type { ProviderContext } from '../context';
 import { accountKey, accountLogins } from '../repos/account-owner';
 import type { TokenRepositoryJson } from '../../shared/api-types';
+import type { SelectedRepository } from '../store/fine-grained-tokens';
 import type { TokenRecord } from '../store/tokens';
 
 /**
@@ -15,21 +16,17 @@ export async function selectedRepositoriesOf(
   alsoLoginsOf: readonly { type: 'User' | 'Organization'; id: number }[] = [],
 ): Promise<{ selected: Map<number, TokenRepositoryJson[]>; logins: Map<string, string> }> {
   const subset = tokens.filter((t) => t.repositorySelection === 'subset');
-  const ids = subset.length ? await ctx.store.fineGrainedTokens.repositoryIdsOf(subset.map((t) => t.id)) : new Map<number, number[]>();
-  const all = [...new Set([...ids.values()].flat())];
-  const repos = all.length ? await ctx.store.repositories.list({ ids: all }) : [];
-  const logins = await accountLogins(ctx, [...alsoLoginsOf, ...repos.map((r) => ({ type: r.ownerType, id: r.ownerId }))]);
+  const repos = subset.length ? await ctx.store.fineGrainedTokens.selectedRepositoriesOf(subset.map((t) => t.id)) : new Map<number, SelectedRepository[]>();
+  const owners = [...repos.values()].flat().map((r) => ({ type: r.ownerType, id: r.ownerId }));
+  const logins = await accountLogins(ctx, [...alsoLoginsOf, ...owners]);
   const selected = new Map<number, TokenRepositoryJson[]>();
   for (const t of subset) {
-    const wanted = new Set(ids.get(t.id));
     selected.set(
       t.id,
-      repos
-        .filter((r) => wanted.has(r.id))
-        .map((r) => {
-          const login = logins.get(accountKey(r.ownerType, r.ownerId)) ?? '';
-          return { id: r.id, name: r.name, full_name: `${login}/${r.name}`, private: r.private, owner: { login } };
-        }),
+      (repos.get(t.id) ?? []).map((r) => {
+        const login = logins.get(accountKey(r.ownerType, r.ownerId)) ?? '';
+        return { id: r.id, name: r.name, full_name: `${login}/${r.name}`, private: r.private, owner: { login } };
+      }),
     );
   }
   return { selected, logins };

@@ -234,9 +234,20 @@ export function tokenStoreContract(makeStore: StoreFactory): void {
       assert.deepEqual(await s.store.fineGrainedTokens.repositoryIds(t.id), [r1.id, r2.id].sort((x, y) => x - y));
       assert.deepEqual(await s.store.fineGrainedTokens.tokenIdsSelecting(r1.id), [t.id]);
       const none = await makeToken(s.store, u.id, { kind: 'fine_grained', resourceOwnerType: 'User', resourceOwnerId: u.id, repositorySelection: 'none', permissions: {} });
-      const of = await s.store.fineGrainedTokens.repositoryIdsOf([t.id, none.id]);
-      assert.deepEqual(of.get(t.id), [r1.id, r2.id].sort((x, y) => x - y));
-      assert.deepEqual(of.get(none.id) ?? [], []);
+      const of = await s.store.fineGrainedTokens.selectedRepositoriesOf([t.id, none.id, t.id]);
+      const selection = (name: string, id: number) => ({ id, name, private: true, ownerType: 'User', ownerId: u.id });
+      assert.deepEqual(of.get(t.id), [selection('a', r1.id), selection('b', r2.id)]);
+      assert.deepEqual(of.get(none.id), []);
+      assert.deepEqual([...of.keys()], [t.id, none.id]);
+      // Ordered by name whatever the case, then id, as repository lists are; another owner's too.
+      const r3 = await s.store.repositories.create({ ownerType: 'Organization', ownerId: org.id, name: 'B', private: false, createdBy: u.id, createdAt: T0 });
+      const r4 = await s.store.repositories.create({ ownerType: 'User', ownerId: u.id, name: 'A-0', private: false, createdBy: u.id, createdAt: T0 });
+      const other = await makeToken(s.store, u.id, { kind: 'fine_grained', resourceOwnerType: 'User', resourceOwnerId: u.id, repositorySelection: 'subset', permissions: {} });
+      await s.store.fineGrainedTokens.setRepositories(other.id, [r3.id, r2.id, r4.id]);
+      const both = await s.store.fineGrainedTokens.selectedRepositoriesOf([other.id, t.id]);
+      assert.deepEqual(both.get(other.id)?.map((r) => [r.name, r.ownerType, r.private]), [['A-0', 'User', false], ['b', 'User', true], ['B', 'Organization', false]]);
+      assert.deepEqual(both.get(t.id)?.map((r) => r.id), [r1.id, r2.id]);
+      assert.deepEqual(await s.store.fineGrainedTokens.selectedRepositoriesOf([]), new Map());
       await s.store.fineGrainedTokens.setRepositories(t.id, [r2.id]);
       assert.deepEqual(await s.store.fineGrainedTokens.tokenIdsSelecting(r1.id), []);
 

@@ -1,4 +1,5 @@
-import type { FineGrainedTokenStore, ResourceOwnerChange } from '../fine-grained-tokens';
+import type { FineGrainedTokenStore, ResourceOwnerChange, SelectedRepository } from '../fine-grained-tokens';
+import { toSelectedRepository } from '../sqlite/fine-grained-tokens';
 import type { TokenRecord } from '../tokens';
 import { toToken } from '../sqlite/tokens';
 import type { PgDb } from './database';
@@ -11,15 +12,16 @@ export class PgFineGrainedTokenStore implements FineGrainedTokenStore {
     return rows.map((r) => Number(r.repository_id));
   }
 
-  async repositoryIdsOf(tokenIds: readonly number[]): Promise<Map<number, number[]>> {
+  async selectedRepositoriesOf(tokenIds: readonly number[]): Promise<Map<number, SelectedRepository[]>> {
     const unique = [...new Set(tokenIds)];
-    const out = new Map<number, number[]>(unique.map((id) => [id, []]));
+    const out = new Map<number, SelectedRepository[]>(unique.map((id) => [id, []]));
     if (!unique.length) return out;
     const rows = await this.db.rows(
-      'SELECT token_id, repository_id FROM token_repositories WHERE token_id = ANY($1::bigint[]) ORDER BY token_id, repository_id',
+      `SELECT tr.token_id, r.id, r.name, r.private, r.owner_type, r.owner_id FROM token_repositories tr JOIN repositories r ON r.id = tr.repository_id
+       WHERE tr.token_id = ANY($1::bigint[]) ORDER BY lower(r.name) COLLATE "C", r.id, tr.token_id`,
       [unique],
     );
-    for (const r of rows) out.get(Number(r.token_id))!.push(Number(r.repository_id));
+    for (const r of rows) out.get(Number(r.token_id))!.push(toSelectedRepository(r));
     return out;
   }
 

@@ -1,10 +1,21 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { FineGrainedTokenStore, ResourceOwnerChange } from '../fine-grained-tokens';
+import type { FineGrainedTokenStore, ResourceOwnerChange, SelectedRepository } from '../fine-grained-tokens';
 import type { TokenRecord } from '../tokens';
 import { date, Row } from './rows';
 import { isoTime } from '../../iso-time';
 import { inTransaction, placeholders } from './transaction';
 import { allRows, statement, oneRow } from './statements';
+
+/** A row of token_repositories joined with its repository (id, name, private, owner_type, owner_id). */
+export function toSelectedRepository(r: Row): SelectedRepository {
+  return {
+    id: Number(r.id),
+    name: String(r.name),
+    private: Number(r.private) === 1,
+    ownerType: r.owner_type === 'Organization' ? 'Organization' : 'User',
+    ownerId: Number(r.owner_id),
+  };
+}
 
 export class SqliteFineGrainedTokenStore implements FineGrainedTokenStore {
   /** `tokenById` reads a token row (the core token store's byId). */
@@ -18,16 +29,17 @@ export class SqliteFineGrainedTokenStore implements FineGrainedTokenStore {
     return rows.map((r) => Number(r.repository_id));
   }
 
-  async repositoryIdsOf(tokenIds: readonly number[]): Promise<Map<number, number[]>> {
+  async selectedRepositoriesOf(tokenIds: readonly number[]): Promise<Map<number, SelectedRepository[]>> {
     const unique = [...new Set(tokenIds)];
-    const out = new Map<number, number[]>(unique.map((id) => [id, []]));
+    const out = new Map<number, SelectedRepository[]>(unique.map((id) => [id, []]));
     if (!unique.length) return out;
     const rows = allRows(
       this.db,
-      `SELECT token_id, repository_id FROM token_repositories WHERE token_id IN (${placeholders(unique.length)}) ORDER BY token_id, repository_id`,
+      `SELECT tr.token_id, r.id, r.name, r.private, r.owner_type, r.owner_id FROM token_repositories tr JOIN repositories r ON r.id = tr.repository_id
+       WHERE tr.token_id IN (${placeholders(unique.length)}) ORDER BY lower(r.name), r.id, tr.token_id`,
       ...unique,
     );
-    for (const r of rows) out.get(Number(r.token_id))!.push(Number(r.repository_id));
+    for (const r of rows) out.get(Number(r.token_id))!.push(toSelectedRepository(r));
     return out;
   }
 
