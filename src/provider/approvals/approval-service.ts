@@ -7,7 +7,7 @@
 import { audit } from '../audit/audit';
 import type { ProviderContext } from '../context';
 import { invalidField } from '../http/errors';
-import { assertStillOwner } from '../orgs/org-roles';
+import { ownerTransaction } from '../orgs/owner-transaction';
 import type { OrganizationRecord } from '../store/organizations';
 import type { TokenRequestRecord } from '../store/token-requests';
 import type { TokenRecord } from '../store/tokens';
@@ -80,9 +80,7 @@ export async function reviewRequests(
   field: string,
   ip?: string,
 ): Promise<TokenRequestRecord[]> {
-  return withTransaction(ctx, async (tx) => {
-    // Authorized when the request arrived; an approval must not commit after that role is gone.
-    await assertStillOwner(tx, org, reviewer.id);
+  return ownerTransaction(ctx, org, reviewer.id, async (tx) => {
     const unique = [...new Set(ids)];
     const missing: number[] = [];
     for (const id of unique) {

@@ -10,7 +10,7 @@ import { invalidField, notFound } from '../http/errors';
 import type { OrganizationRecord } from '../store/organizations';
 import type { TokenGrantRecord } from '../store/token-requests';
 import type { TokenRecord } from '../store/tokens';
-import { withTransaction } from '../transaction';
+import { ownerTransaction } from '../orgs/owner-transaction';
 import { revokeAccess } from './approval-service';
 import { filteredPage, type GrantFilter } from './grant-filters';
 import { tokenGrantJson } from './grant-json';
@@ -59,7 +59,7 @@ function revokeReason(org: OrganizationRecord, reason: string | undefined): stri
  * naming the ids that are not, and a failure on one leaves every one of them granted.
  */
 export async function revokeGrants(ctx: ProviderContext, caller: Caller, org: OrganizationRecord, ids: readonly number[], reason: string | undefined): Promise<void> {
-  await withTransaction(ctx, async (tx) => {
+  await ownerTransaction(ctx, org, caller.principal.user.id, async (tx) => {
     const tokens: TokenRecord[] = [];
     const missing: number[] = [];
     for (const id of new Set(ids)) {
@@ -74,6 +74,8 @@ export async function revokeGrants(ctx: ProviderContext, caller: Caller, org: Or
 
 /** Revokes the org's access for one granted token; 404 when it is not one. */
 export async function revokeGrant(ctx: ProviderContext, caller: Caller, org: OrganizationRecord, id: number, reason: string | undefined): Promise<void> {
-  const token = await grantedToken(ctx, org, id);
-  await revokeAccess(ctx, org, token, caller.principal.user, revokeReason(org, reason), caller.ip);
+  await ownerTransaction(ctx, org, caller.principal.user.id, async (tx) => {
+    const token = await grantedToken(tx, org, id);
+    await revokeAccess(tx, org, token, caller.principal.user, revokeReason(org, reason), caller.ip);
+  });
 }

@@ -11,8 +11,8 @@ import type { AccountTokenRecord } from '../store/account-tokens';
 import type { OrganizationRecord } from '../store/organizations';
 import type { TokenRecord } from '../store/tokens';
 import { mintToken } from '../tokens/token-service';
-import { withTransaction } from '../transaction';
 import { ORG_AUDIT_ACTIONS } from './org-audit';
+import { ownerTransaction } from './owner-transaction';
 
 export const MAX_ACCOUNT_TOKENS_PER_ORG = 256;
 
@@ -50,7 +50,7 @@ export async function createAccountToken(
   org: OrganizationRecord,
   input: { name: string; description?: string | null },
 ): Promise<AccountToken & { secret: string }> {
-  return withTransaction(ctx, async (tx) => {
+  return ownerTransaction(ctx, org, caller.principal.user.id, async (tx) => {
     if ((await tx.store.accountTokens.count(org.id)) >= MAX_ACCOUNT_TOKENS_PER_ORG) {
       throw invalidField('name', `cannot be added: '${org.login}' already has the maximum of ${MAX_ACCOUNT_TOKENS_PER_ORG} account API tokens (delete one first)`, 'custom');
     }
@@ -77,7 +77,7 @@ export async function updateAccountToken(
   id: number,
   change: { name?: string; description?: string | null; active?: boolean },
 ): Promise<AccountToken> {
-  return withTransaction(ctx, async (tx) => {
+  return ownerTransaction(ctx, org, caller.principal.user.id, async (tx) => {
     let { token, account } = await orgAccountToken(tx, org, id);
     const now = ctx.clock.now();
     const { name, description, active } = change;
@@ -97,7 +97,7 @@ export async function updateAccountToken(
 }
 
 export async function deleteAccountToken(ctx: ProviderContext, caller: Caller, org: OrganizationRecord, id: number): Promise<void> {
-  await withTransaction(ctx, async (tx) => {
+  await ownerTransaction(ctx, org, caller.principal.user.id, async (tx) => {
     const { token } = await orgAccountToken(tx, org, id);
     await tx.store.tokens.delete(token.id);
     await audit(tx, auditSourceOf(caller), ORG_AUDIT_ACTIONS.accountTokenDestroy, { org, tokenId: token.id, data: auditData(token) });

@@ -5,14 +5,14 @@ import { isFineGrainedFor } from '../tokens/resource-owner';
 import { audit } from '../audit/audit';
 import { auditSourceOf, Caller } from '../authz/caller';
 import type { ProviderContext } from '../context';
-import { forbidden, invalidField, notFound } from '../http/errors';
+import { invalidField, notFound } from '../http/errors';
 import type { Page } from '../http/pagination';
 import type { CredentialAuthorizationRecord } from '../store/credential-authorizations';
 import type { TokenRecord } from '../store/tokens';
 import { withTransaction } from '../transaction';
 import { ORG_AUDIT_ACTIONS } from './org-audit';
 import type { OrganizationResourceRecord } from './org-resource';
-import { ownerRequiredMessage } from './org-roles';
+import { assertStillOwner } from './owner-transaction';
 
 interface CredentialAuthorizationEntry {
   authorization: CredentialAuthorizationRecord;
@@ -64,11 +64,11 @@ export async function listCredentialAuthorizations(
 }
 
 export async function removeCredentialAuthorization(ctx: ProviderContext, caller: Caller, orgResource: OrganizationResourceRecord, tokenId: number): Promise<void> {
-  const { org, role } = orgResource;
+  const { org } = orgResource;
   await withTransaction(ctx, async (tx) => {
     const a = await tx.store.credentialAuthorizations.get(org.id, tokenId);
     if (!a) throw notFound();
-    if (role !== 'owner' && a.userId !== caller.principal.user.id) throw forbidden(ownerRequiredMessage(org.login));
+    if (a.userId !== caller.principal.user.id) await assertStillOwner(tx, org, caller.principal.user.id);
     await tx.store.credentialAuthorizations.remove(org.id, tokenId);
     const token = await tx.store.tokens.byId(tokenId);
     await audit(tx, auditSourceOf(caller), ORG_AUDIT_ACTIONS.credentialDeauthorized, {

@@ -5,13 +5,13 @@ import { orgTokensOf, revokeAccess } from '../approvals/approval-service';
 import { audit } from '../audit/audit';
 import { auditSourceOf, Caller } from '../authz/caller';
 import type { ProviderContext } from '../context';
-import { forbidden, invalidField, notFound } from '../http/errors';
+import { invalidField, notFound } from '../http/errors';
 import type { MembershipRecord, OrgRole } from '../store/memberships';
 import type { OrganizationRecord } from '../store/organizations';
 import type { UserRecord } from '../store/users';
 import { withTransaction } from '../transaction';
 import { apiRole } from './membership-json';
-import { ownerRequiredMessage } from './org-roles';
+import { assertStillOwner, ownerTransaction } from './owner-transaction';
 import { ORG_AUDIT_ACTIONS } from './org-audit';
 
 async function isLastOwner(ctx: ProviderContext, org: OrganizationRecord, m: MembershipRecord): Promise<boolean> {
@@ -36,7 +36,7 @@ export async function acceptInvitation(ctx: ProviderContext, caller: Caller, org
 
 /** Invites the user (pending) or changes the role of their membership. */
 export async function setMembership(ctx: ProviderContext, caller: Caller, org: OrganizationRecord, login: string, role: OrgRole): Promise<{ user: UserRecord; membership: MembershipRecord }> {
-  return withTransaction(ctx, async (tx) => {
+  return ownerTransaction(ctx, org, caller.principal.user.id, async (tx) => {
     const user = await tx.store.users.byLogin(login);
     if (!user) throw notFound();
     const before = await tx.store.memberships.get(org.id, user.id);
@@ -64,7 +64,6 @@ export async function removeMembership(
   ctx: ProviderContext,
   caller: Caller,
   org: OrganizationRecord,
-  callerRole: OrgRole | null,
   login: string,
   opts: { activeOnly?: boolean } = {},
 ): Promise<void> {
@@ -73,7 +72,7 @@ export async function removeMembership(
     const user = await tx.store.users.byLogin(login);
     const m = user ? await tx.store.memberships.get(org.id, user.id) : undefined;
     if (!user || !m || (opts.activeOnly && m.state !== 'active')) throw notFound();
-    if (callerRole !== 'owner' && user.id !== actor.id) throw forbidden(ownerRequiredMessage(org.login));
+    if (user.id !== actor.id) await assertStillOwner(tx, org, actor.id);
     if (await isLastOwner(tx, org, m)) throw invalidField('username', `is the last owner of '${org.login}': make someone else an owner first`);
     await tx.store.memberships.remove(org.id, user.id);
     for (const t of await orgTokensOf(tx, org.id, user.id)) {

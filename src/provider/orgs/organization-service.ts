@@ -11,6 +11,7 @@ import type { OrganizationRecord, TokenPolicyRecord } from '../store/organizatio
 import { withTransaction } from '../transaction';
 import { ORG_AUDIT_ACTIONS } from './org-audit';
 import { organizationProfileFromBody } from './org-profile-input';
+import { ownerTransaction } from './owner-transaction';
 
 interface OrganizationProfile {
   name?: string | null;
@@ -38,7 +39,7 @@ export async function createOrganization(ctx: ProviderContext, caller: Caller, i
 
 /** Changes the name, description and GitHub's profile fields. */
 export async function updateOrganization(ctx: ProviderContext, caller: Caller, org: OrganizationRecord, body: UpdateOrganizationRequest): Promise<OrganizationRecord> {
-  return withTransaction(ctx, async (tx) => {
+  return ownerTransaction(ctx, org, caller.principal.user.id, async (tx) => {
     const updated = await tx.store.organizations.update(org.id, {
       name: body.name,
       description: body.description,
@@ -57,7 +58,7 @@ export async function updateOrganization(ctx: ProviderContext, caller: Caller, o
  * the one the request resolved: a change committed meanwhile is in it.
  */
 export async function updateTokenPolicy(ctx: ProviderContext, caller: Caller, org: OrganizationRecord, change: Partial<TokenPolicyRecord>): Promise<OrganizationRecord> {
-  return withTransaction(ctx, async (tx) => {
+  return ownerTransaction(ctx, org, caller.principal.user.id, async (tx) => {
     const current = await tx.store.organizations.byId(org.id);
     const updated = current && (await tx.store.organizations.updatePolicy(org.id, change, ctx.clock.now()));
     if (!current || !updated) throw notFound();

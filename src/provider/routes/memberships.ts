@@ -111,8 +111,7 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
     `${API}/orgs/:org/memberships/:username`,
     { config: { auth: { ...MEMBERS_ADMIN_WRITE, resource: organizationResolver('member') } } },
     async (request, reply) => {
-      const { org, role } = organizationOf(request);
-      await removeMembership(ctx, callerOf(request), org, role, request.params.username);
+      await removeMembership(ctx, callerOf(request), organizationOf(request).org, request.params.username);
       reply.code(204);
     },
   );
@@ -122,8 +121,7 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
     `${API}/orgs/:org/members/:username`,
     { config: { auth: { ...MEMBERS_ADMIN_WRITE, resource: organizationResolver('owner') } } },
     async (request, reply) => {
-      const { org, role } = organizationOf(request);
-      await removeMembership(ctx, callerOf(request), org, role, request.params.username, { activeOnly: true });
+      await removeMembership(ctx, callerOf(request), organizationOf(request).org, request.params.username, { activeOnly: true });
       reply.code(204);
     },
   );
