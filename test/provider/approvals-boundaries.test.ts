@@ -1,7 +1,8 @@
 // Who may act on an org's approval queue and its grants, and on which ids: an owner of another org
 // reaching a request or a granted token through their own org gets 404 (422 in a bulk review,
 // said as for an id that does not exist), never 403; a member cannot review even their own request;
-// a request whose requester left the org cannot be approved, and its token gets no access.
+// a request whose requester left the org cannot be approved, and its token gets no access; nor can
+// one whose token outlives a lifetime cap tightened since it was made (it could never be used).
 import * as assert from 'node:assert/strict';
 import { newSession, type Session } from '../builders/sessions';
 import { createFineGrainedToken } from '../builders/tokens';
@@ -94,5 +95,28 @@ describe('approval queue boundaries', function () {
     assert.ok(!grants.json.some((g: { id: number }) => g.id === tokenId));
     const queue = await t.api.get(`/orgs/${org}/personal-access-token-requests`, { token: owner.token });
     assert.ok(!queue.json.some((r: { id: number }) => r.id === requestId));
+  });
+
+  it('a request whose token outlives a lifetime cap tightened since cannot be approved (422 saying why); it can be denied', async () => {
+    const { requestId, tokenId } = await pendingRequest(member); // 30 days
+    await setPolicy(t, org, owner, { max_lifetime_days: { fine_grained: 7 } });
+    try {
+      const requests = `/orgs/${org}/personal-access-token-requests`;
+      for (const [path, body, field] of [
+        [`${requests}/${requestId}`, { action: 'approve' }, 'pat_request_id'],
+        [requests, { action: 'approve', pat_request_ids: [requestId] }, 'pat_request_ids'],
+      ] as const) {
+        const approve = await t.api.post(path, { token: owner.token, body });
+        assert.equal(approve.status, 422, approve.text);
+        assert.equal(approve.json.errors[0].field, field);
+        assert.match(approve.json.errors[0].message, /lifetime exceeds the maximum of 7 days .*: \d+$/);
+      }
+      assert.equal((await t.api.get(`/user/personal-access-tokens/${tokenId}`, { token: member.token })).json.status, 'pending');
+      const deny = await t.api.post(`${requests}/${requestId}`, { token: owner.token, body: { action: 'deny', reason: 'Make it expire within 7 days' } });
+      assert.equal(deny.status, 204, deny.text);
+      assert.equal((await t.api.get(`/user/personal-access-tokens/${tokenId}`, { token: member.token })).json.status, 'denied');
+    } finally {
+      await setPolicy(t, org, owner, { max_lifetime_days: { fine_grained: 366 } });
+    }
   });
 });

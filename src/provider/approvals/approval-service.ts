@@ -12,6 +12,7 @@ import type { OrganizationRecord } from '../store/organizations';
 import type { TokenRequestRecord } from '../store/token-requests';
 import type { TokenRecord } from '../store/tokens';
 import type { UserRecord } from '../store/users';
+import { exceedsLifetime } from '../policies/token-lifetime';
 import { isFineGrainedFor } from '../tokens/resource-owner';
 import { withTransaction } from '../transaction';
 
@@ -66,8 +67,29 @@ export async function grantAtOnce(ctx: ProviderContext, token: TokenRecord, org:
 }
 
 /**
+ * 422 naming `field` when a request's token outlives the org's fine-grained lifetime cap as it is
+ * now (tightened since the request was made): approved, it would be refused at every use.
+ */
+async function assertWithinLifetimeCap(tx: ProviderContext, org: OrganizationRecord, ids: readonly number[], field: string): Promise<void> {
+  const cap = (await tx.store.organizations.byId(org.id))?.policy.maxLifetimeFineGrainedDays ?? org.policy.maxLifetimeFineGrainedDays;
+  const over: number[] = [];
+  for (const id of ids) {
+    const r = await tx.store.tokenRequests.byId(org.id, id);
+    const token = r ? await tx.store.tokens.byId(r.tokenId) : undefined;
+    if (token && (await exceedsLifetime(tx, token, cap))) over.push(id);
+  }
+  if (over.length) {
+    throw invalidField(
+      field,
+      `contains requests whose token's lifetime exceeds the maximum of ${cap} days '${org.login}' allows for fine-grained tokens (deny them, or ask for a token with a shorter expiry): ${over.slice(0, 20).join(', ')}`,
+    );
+  }
+}
+
+/**
  * Approves or denies pending requests (1–100 ids), all or none: an id that is not a pending
- * request of this org is a 422 naming `field`. The reason reaches each requester on their token.
+ * request of this org is a 422 naming `field`, and so is approving a token that outlives the org's
+ * lifetime cap. The reason reaches each requester on their token.
  * The reviewer must still be an owner when it commits (404 / 403 otherwise).
  */
 export async function reviewRequests(
@@ -88,6 +110,7 @@ export async function reviewRequests(
       if (!r || r.status !== 'pending') missing.push(id);
     }
     if (missing.length) throw invalidField(field, `contains ids that are not pending requests of '${org.login}': ${missing.slice(0, 20).join(', ')}`);
+    if (action === 'approve') await assertWithinLifetimeCap(tx, org, unique, field);
     const now = ctx.clock.now();
     const reviewed = await tx.store.tokenRequests.review(unique, org.id, { approve: action === 'approve', reason, reviewerId: reviewer.id, now });
     if (!reviewed) throw invalidField(field, 'changed while being reviewed: some requests are no longer pending', 'unprocessable');
