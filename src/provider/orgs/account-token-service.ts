@@ -25,6 +25,12 @@ function auditData(token: TokenRecord): Record<string, unknown> {
   return { token_name: token.note, token_last_eight: token.tokenLastEight };
 }
 
+/** The values of the fields a change names (an audit event's before or after; never the secret). */
+function changedValues(token: TokenRecord, account: AccountTokenRecord, change: { name?: string; description?: string | null; active?: boolean }): Record<string, unknown> {
+  const all: Record<string, unknown> = { name: token.note, description: token.description, active: account.active };
+  return Object.fromEntries(Object.keys(change).filter((k) => k in all).map((k) => [k, all[k]]));
+}
+
 /** The org's account token with this id (404 otherwise). */
 export async function orgAccountToken(ctx: ProviderContext, org: OrganizationRecord, id: number): Promise<AccountToken> {
   const account = await ctx.store.accountTokens.get(id);
@@ -79,6 +85,7 @@ export async function updateAccountToken(
 ): Promise<AccountToken> {
   return ownerTransaction(ctx, org, caller.principal.user.id, async (tx) => {
     let { token, account } = await orgAccountToken(tx, org, id);
+    const before = changedValues(token, account, change);
     const now = ctx.clock.now();
     const { name, description, active } = change;
     const toggled = active !== undefined && active !== account.active;
@@ -91,7 +98,11 @@ export async function updateAccountToken(
     }
     if (toggled) account = (await tx.store.accountTokens.setActive(token.id, active, now)) ?? account;
     const action = !toggled ? ORG_AUDIT_ACTIONS.accountTokenUpdate : active ? ORG_AUDIT_ACTIONS.accountTokenReactivate : ORG_AUDIT_ACTIONS.accountTokenDeactivate;
-    await audit(tx, auditSourceOf(caller), action, { org, tokenId: token.id, data: { ...auditData(token), fields: Object.keys(change) } });
+    await audit(tx, auditSourceOf(caller), action, {
+      org,
+      tokenId: token.id,
+      data: { ...auditData(token), fields: Object.keys(change), before, after: changedValues(token, account, change) },
+    });
     return { token, account };
   });
 }

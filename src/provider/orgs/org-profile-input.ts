@@ -1,7 +1,7 @@
 // GitHub's organization profile fields in PATCH /orgs/{org}: email, billing_email, blog, company,
 // location and twitter_username (stored and returned; '' clears a field, as on GitHub).
 import type { UpdateOrganizationRequest } from '../../shared/api-types';
-import type { OrganizationProfileRecord } from '../store/organizations';
+import type { OrganizationProfileRecord, OrganizationRecord } from '../store/organizations';
 import { EMAIL_PATTERN } from '../users/user-json';
 
 const text = { anyOf: [{ type: 'string', maxLength: 255 }, { type: 'null' }] } as const;
@@ -34,4 +34,11 @@ export function organizationProfileFromBody(body: UpdateOrganizationRequest): Pa
     out[key] = v === '' || v === null ? null : field === 'twitter_username' ? v.replace(/^@/, '') : v;
   }
   return out;
+}
+
+/** The fields of PATCH /orgs/{org} named in `fields`, with the org's values (an audit event's before or after). */
+export function organizationFieldValues(org: OrganizationRecord, fields: readonly string[]): Record<string, string | null> {
+  const all: Record<string, string | null> = { name: org.name, description: org.description };
+  for (const [field, key] of FIELDS) all[field] = org.profile[key];
+  return Object.fromEntries(fields.filter((f) => f in all).map((f) => [f, all[f]]));
 }

@@ -10,7 +10,7 @@ import { UniqueViolation } from '../store/errors';
 import type { OrganizationRecord, TokenPolicyRecord } from '../store/organizations';
 import { withTransaction } from '../transaction';
 import { ORG_AUDIT_ACTIONS } from './org-audit';
-import { organizationProfileFromBody } from './org-profile-input';
+import { organizationFieldValues, organizationProfileFromBody } from './org-profile-input';
 import { ownerTransaction } from './owner-transaction';
 
 interface OrganizationProfile {
@@ -37,17 +37,25 @@ export async function createOrganization(ctx: ProviderContext, caller: Caller, i
   }
 }
 
-/** Changes the name, description and GitHub's profile fields. */
+/** Changes the name, description and GitHub's profile fields (the audit event has the fields' values before and after). */
 export async function updateOrganization(ctx: ProviderContext, caller: Caller, org: OrganizationRecord, body: UpdateOrganizationRequest): Promise<OrganizationRecord> {
   return ownerTransaction(ctx, org, caller.principal.user.id, async (tx) => {
-    const updated = await tx.store.organizations.update(org.id, {
-      name: body.name,
-      description: body.description,
-      profile: organizationProfileFromBody(body),
-      updatedAt: ctx.clock.now(),
+    const current = await tx.store.organizations.byId(org.id);
+    const updated =
+      current &&
+      (await tx.store.organizations.update(org.id, {
+        name: body.name,
+        description: body.description,
+        profile: organizationProfileFromBody(body),
+        updatedAt: ctx.clock.now(),
+      }));
+    if (!current || !updated) throw notFound();
+    const fields = Object.keys(body);
+    await audit(tx, auditSourceOf(caller), ORG_AUDIT_ACTIONS.orgUpdate, {
+      org,
+      tokenId: caller.principal.token?.id,
+      data: { fields, before: organizationFieldValues(current, fields), after: organizationFieldValues(updated, fields) },
     });
-    if (!updated) throw notFound();
-    await audit(tx, auditSourceOf(caller), ORG_AUDIT_ACTIONS.orgUpdate, { org, tokenId: caller.principal.token?.id, data: { fields: Object.keys(body) } });
     return updated;
   });
 }
