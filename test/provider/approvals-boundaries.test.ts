@@ -2,10 +2,11 @@
 // reaching a request or a granted token through their own org gets 404 (422 in a bulk review,
 // said as for an id that does not exist), never 403; a member cannot review even their own request;
 // a request whose requester left the org cannot be approved, and its token gets no access; nor can
-// one whose token outlives a lifetime cap tightened since it was made (it could never be used).
+// one whose token outlives a lifetime cap tightened since it was made (it could never be used); and
+// a token for this org never asks for another org's repositories.
 import * as assert from 'node:assert/strict';
 import { newSession, type Session } from '../builders/sessions';
-import { createFineGrainedToken } from '../builders/tokens';
+import { createFineGrainedToken, postFineGrainedToken } from '../builders/tokens';
 import { addMember, createOrg, setPolicy } from '../builders/orgs';
 import { createRepo } from '../builders/repos';
 import { startTestProvider, TestProvider } from './helpers/provider';
@@ -118,5 +119,24 @@ describe('approval queue boundaries', function () {
     } finally {
       await setPolicy(t, org, owner, { max_lifetime_days: { fine_grained: 366 } });
     }
+  });
+
+  it("a member's token for this org cannot ask for another org's repositories, when made or changed (422 repositories)", async () => {
+    const secret = await createRepo(t, strangerOwner, otherOrg, 'secret', true);
+    await addMember(t, otherOrg, strangerOwner, member);
+    for (const repositories of [[`${otherOrg}/secret`], [secret.id]]) {
+      const made = await postFineGrainedToken(t, member, { resource_owner: org, repositories, permissions: { repository: { contents: 'read' } } });
+      assert.equal(made.status, 422, made.text);
+      assert.equal((JSON.parse(made.text) as { errors: { field: string }[] }).errors[0].field, 'repositories');
+    }
+    const { tokenId } = await pendingRequest(member);
+    const widened = await t.api.patch(`/user/personal-access-tokens/${tokenId}`, { token: member.token, body: { repositories: ['api', secret.id] } });
+    assert.equal(widened.status, 422, widened.text);
+    assert.equal(widened.json.errors[0].field, 'repositories');
+    const asked = await t.api.get(`/orgs/${org}/personal-access-tokens/${tokenId}/repositories`, { token: owner.token });
+    const queue = await t.api.get(`/orgs/${org}/personal-access-token-requests?token_id=${tokenId}`, { token: owner.token });
+    const repos = await t.api.get(`/orgs/${org}/personal-access-token-requests/${queue.json[0].id}/repositories`, { token: owner.token });
+    assert.equal(asked.status, 404, 'not granted');
+    assert.deepEqual(repos.json.map((r: { name: string }) => r.name), ['api']);
   });
 });
