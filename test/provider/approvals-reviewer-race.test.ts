@@ -1,6 +1,7 @@
 // An approval is the owner action that widens someone's access, so the reviewer must still be an
 // owner when it commits, not only when the request arrived: an owner demoted or removed while
-// their review is on its way gets 403 or 404, and the request stays pending.
+// their review is on its way gets 403 or 404, and the request stays pending. Nor does an approval
+// commit for a requester removed from the org while it is on its way (422: no longer pending).
 import * as assert from 'node:assert/strict';
 import { newSession, type Session } from '../builders/sessions';
 import { createFineGrainedToken } from '../builders/tokens';
@@ -61,4 +62,30 @@ describe('a review by an owner who stops being one meanwhile', function () {
       assert.equal((await t.api.get(`/repos/${org}/api`, { token: tok.token })).status, 200);
     });
   }
+
+  it('a requester removed from the org while the approval is on its way: 422, and their token gets no access', async () => {
+    const leaver = await newSession(t);
+    await addMember(t, org, owner, leaver);
+    const tok = await createFineGrainedToken(t, leaver, { resource_owner: org, repositories: ['api'], permissions: { repository: { contents: 'read' } } });
+    const requestId = (await t.api.get(`/orgs/${org}/personal-access-token-requests?token_id=${tok.id}`, { token: owner.token })).json[0].id;
+    const path = `/orgs/${org}/personal-access-token-requests/${requestId}`;
+    const h = holds.hold((r) => r.method === 'POST' && r.url.endsWith(path));
+    let answer;
+    try {
+      const approving = t.api.post(path, { token: owner.token, body: { action: 'approve' } });
+      await until(() => h.arrived === 1);
+      assert.equal((await t.api.delete(`/orgs/${org}/memberships/${leaver.user.login}`, { token: owner.token })).status, 204);
+      h.release();
+      answer = await approving;
+    } finally {
+      h.release();
+    }
+    assert.equal(answer.status, 422, answer.text);
+    assert.equal(answer.json.errors[0].field, 'pat_request_id');
+    const after = await t.api.get(`/user/personal-access-tokens/${tok.id}`, { token: leaver.token });
+    assert.equal(after.json.resource_owner, leaver.user.login);
+    assert.equal((await t.api.get(`/repos/${org}/api`, { token: tok.token })).status, 404);
+    const grants = await t.api.get(`/orgs/${org}/personal-access-tokens`, { token: owner.token });
+    assert.ok(!grants.json.some((g: { id: number }) => g.id === tok.id));
+  });
 });
