@@ -102,6 +102,37 @@ describe("git: the provider's git ignores the service account's own git configur
     assert.equal(refs.stdout.trim(), '', 'no ref was made');
   });
 
+  it("a push may not write GitHub's hidden refs (refs/pull/…): git refuses them; branches, tags and other refs/ names are written", async () => {
+    const repo = await createRepo(t, alice, undefined, 'hidden-refs', true);
+    const work = path.join(tmp, 'hidden-work');
+    await mkdir(work);
+    const env = hermeticGitEnv(path.join(tmp, 'client-home'), undefined);
+    const remote = t.provider.url.replace('http://', `http://${alice.user.login}:${alice.token}@`) + `/${repo.full_name}.git`;
+    const git = async (args: string[]) => {
+      const r = await runGit(args, { cwd: work, env });
+      return { ...r, stderr: r.stderr.replaceAll(alice.token, '***') };
+    };
+    assert.equal((await git(['init', '-q', '-b', 'main'])).code, 0);
+    assert.equal((await git(['commit', '-q', '--allow-empty', '-m', 'first'])).code, 0);
+    assert.equal((await git(['tag', 'v1'])).code, 0);
+    const ok = await git(['push', remote, 'main', 'v1', 'HEAD:refs/remotes/x/main', 'HEAD:refs/notes/commits']);
+    assert.equal(ok.code, 0, ok.stderr);
+
+    for (const ref of ['refs/pull/1/head', 'refs/pull/1/merge', 'refs/pull']) {
+      const refused = await git(['push', remote, `HEAD:${ref}`]);
+      assert.notEqual(refused.code, 0, `${ref} is refused`);
+      assert.match(refused.stderr, /\[remote rejected\].*\(deny updating a hidden ref\)/, refused.stderr);
+    }
+    const mixed = await git(['push', '--porcelain', remote, 'HEAD:refs/heads/side', 'HEAD:refs/pull/2/head']);
+    assert.notEqual(mixed.code, 0);
+    assert.match(mixed.stdout, /^!\tHEAD:refs\/pull\/2\/head\t\[remote rejected\] \(deny updating a hidden ref\)$/m, mixed.stdout);
+
+    const refs = await git(['ls-remote', remote]);
+    assert.equal(refs.code, 0, refs.stderr);
+    const names = refs.stdout.trim().split('\n').map((line) => line.split('\t')[1]).sort();
+    assert.deepEqual(names, ['HEAD', 'refs/heads/main', 'refs/heads/side', 'refs/notes/commits', 'refs/remotes/x/main', 'refs/tags/v1']);
+  });
+
   it("a fetch may ask for GitHub's partial-clone filters (blob:none, blob:limit, tree:0) and no other", async () => {
     const made = await t.api.post('/user/repos', { token: alice.token, body: { name: 'filtered', auto_init: true } });
     assert.equal(made.status, 201, made.text);
