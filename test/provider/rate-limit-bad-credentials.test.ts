@@ -3,8 +3,9 @@
 // password or a wrong account token is answered 401 and takes exactly one count. (Once the address
 // is spent they are still answered 401, not 403: docs/api.md, Rate limit.)
 import * as assert from 'node:assert/strict';
+import { createRepo } from '../builders/repos';
 import { createUser } from '../builders/users';
-import { signIn } from '../builders/sessions';
+import { newSession, signIn } from '../builders/sessions';
 import type { ApiResponse } from '../builders/api-client';
 import type { RateLimitOverviewJson } from '../../src/shared/api-types';
 import { startTestProvider, TestProvider } from './helpers/provider';
@@ -41,6 +42,33 @@ describe('API rate limit: bad credentials', () => {
     const mine = await p.api.get('/user', { token });
     assert.equal(mine.status, 200);
     assert.equal(mine.headers.get('x-ratelimit-used'), '2');
+  });
+
+  it("git: a wrong password or token counts once against the address, as on the API; git's answer stays a bare 401, and asking without credentials is not counted", async () => {
+    const p = (t = await startTestProvider({ rateLimit: { anonymous: 100 } }));
+    const owner = await newSession(p);
+    await createRepo(p, owner, undefined, 'counted', true);
+    const anonymousUsed = async () => (await p.api.get<RateLimitOverviewJson>('/rate_limit')).json.rate.used;
+    const refs = (basic?: { login: string; password: string }) =>
+      p.api.call('GET', `${p.provider.url}/${owner.user.login}/counted.git/info/refs?service=git-upload-pack`, { ...(basic ? { basic } : {}), headers: { accept: '*/*' } });
+    const before = await anonymousUsed();
+    const challenge = await refs();
+    assert.equal(challenge.status, 401, 'git asks for credentials');
+    assert.equal(await anonymousUsed(), before, 'asking is not counted');
+    const answers = [
+      await refs({ login: owner.user.login, password: 'wrong password' }),
+      await refs({ login: 'git', password: BAD_TOKEN }),
+      await refs({ login: 'nobody', password: 'wrong password' }),
+    ];
+    for (const r of answers) {
+      assert.equal(r.status, 401, r.text);
+      assert.match(r.headers.get('www-authenticate') ?? '', /^Basic /);
+      assert.equal(r.headers.get('x-ratelimit-limit'), null, 'git answers carry no rate-limit headers');
+    }
+    assert.equal(await anonymousUsed(), before + 3);
+    const good = await refs({ login: owner.user.login, password: owner.token });
+    assert.equal(good.status, 200, good.text);
+    assert.equal(await anonymousUsed(), before + 3, 'good credentials do not count against the address');
   });
 
   it('GraphQL: parallel wrong credentials each count once in the address\'s graphql bucket', async () => {

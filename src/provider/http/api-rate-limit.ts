@@ -8,7 +8,8 @@
 // RATE_LIMITED error. Answers 304 Not Modified do not count, nor do GET /rate_limit and GraphQL's
 // dry runs (`rateLimit(dryRun: true)`, graphql/dry-run.ts).
 // Git's smart-HTTP routes and the provider's own /-/ endpoints are not rate-limited: they are not
-// GitHub's API.
+// GitHub's API. Only a git request whose credentials fail is counted, against the client address
+// as bad API credentials are (countFailedGitCredentials), so git is no way around that count.
 //
 // Installed once for every request (app.ts): the count is taken after authentication (the key is
 // the caller) and before the body is read (preParsing); a request refused before that (401, a
@@ -192,6 +193,19 @@ function count(ctx: ProviderContext, request: FastifyRequest, resource: RateLimi
     return busy(err);
   }
   return hit instanceof Promise ? hit.then(recorded, busy) : recorded(hit);
+}
+
+/**
+ * A git request answered 401 to the credentials it sent (a wrong password or token) takes one
+ * count from the client address's `core` bucket, as bad credentials on the API do. Git's answer is
+ * unchanged: no rate-limit headers, and still the 401 once the address is spent. Never fails.
+ */
+export async function countFailedGitCredentials(ctx: ProviderContext, request: FastifyRequest): Promise<void> {
+  try {
+    await count(ctx, request, 'core'); // no principal: the credentials failed
+  } catch (err) {
+    ctx.log(ctx.store.isBusy(err) ? 'warn' : 'error', `rate limit: git ${request.method} ${pathOf(request.url)} (request ${request.id}): ${(err as Error)?.message ?? String(err)}`);
+  }
 }
 
 export function installApiRateLimit(app: FastifyInstance, ctx: ProviderContext): void {

@@ -11,6 +11,7 @@ import { gitFullName } from '../git/git-refusal-message';
 import { GIT_REALM, GIT_SMART_HTTP, gitAccessOf, gitRepositoryParams, smartHttpRequestOf } from '../git/git-requirements';
 import { gitRefusalMessageFor, serveGitExchange } from '../git/git-transfer-service';
 import { serveGitHttpBackend } from '../git/http-backend';
+import { countFailedGitCredentials } from '../http/api-rate-limit';
 import { releaseBodyDeadline } from '../http/connection-limits';
 import { toHttpError } from '../http/error-handler';
 import type { HttpError } from '../http/errors';
@@ -19,6 +20,8 @@ import { repositoryOf } from '../repos/repository-resource';
 async function sendGitError(ctx: ProviderContext, request: FastifyRequest, reply: FastifyReply, err: HttpError): Promise<FastifyReply> {
   for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
   if (err.status === 401) reply.header('WWW-Authenticate', GIT_REALM);
+  // Credentials sent and refused count against the address, as on the API; none sent is git asking which to send.
+  if (err.status === 401 && request.headers.authorization !== undefined) await countFailedGitCredentials(ctx, request);
   const { owner, repo } = gitRepositoryParams(request);
   const message = await gitRefusalMessageFor(ctx, err, {
     fullName: gitFullName(owner, repo),
