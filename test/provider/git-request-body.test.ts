@@ -1,11 +1,13 @@
 // A gzip-compressed smart-HTTP request body is inflated by the provider within a limit before git
 // reads it: a small body that inflates to many MiB of protocol lines (which upload-pack would keep
 // in memory, for anyone fetching a public repository) is a 413; git's own compressed fetch goes
-// through; a body labelled gzip that is not is a 400.
+// through; a body labelled gzip that is not is a 400. A push's ref update commands, plain, are
+// bounded too (413).
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import * as zlib from 'node:zlib';
-import { MAX_INFLATED_FETCH_BYTES } from '../../src/provider/git/request-body';
+import { MAX_INFLATED_FETCH_BYTES, PUSH_COMMANDS_ALLOWANCE_BYTES } from '../../src/provider/git/request-body';
 import { callAs } from '../builders/callers';
 import { newSession, type Session } from '../builders/sessions';
 import { startTestProvider, TestProvider } from './helpers/provider';
@@ -14,11 +16,13 @@ function pkt(line: string): string {
   return (line.length + 4).toString(16).padStart(4, '0') + line;
 }
 
-function post(url: string, body: Buffer): Promise<{ status: number; body: Buffer }> {
+const GZIP_FETCH = { 'Content-Type': 'application/x-git-upload-pack-request', 'Content-Encoding': 'gzip' };
+
+function post(url: string, body: Buffer, headers: Record<string, string> = GZIP_FETCH): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
-      { method: 'POST', agent: false, headers: { 'Content-Type': 'application/x-git-upload-pack-request', 'Content-Encoding': 'gzip', 'Content-Length': body.length } },
+      { method: 'POST', agent: false, headers: { ...headers, 'Content-Length': body.length } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -31,7 +35,7 @@ function post(url: string, body: Buffer): Promise<{ status: number; body: Buffer
   });
 }
 
-describe('git: gzip-compressed request bodies are inflated within a limit', function () {
+describe("git: request bodies are bounded before git reads them (a gzip body's inflation, a push's commands)", function () {
   this.timeout(60_000);
   let t: TestProvider;
   let alice: Session;
@@ -63,6 +67,35 @@ describe('git: gzip-compressed request bodies are inflated within a limit', func
     assert.equal(fetched.status, 200);
     assert.equal(fetched.body.subarray(0, 8).toString(), '0008NAK\n');
     assert.equal(fetched.body.subarray(8, 12).toString(), 'PACK');
+  });
+
+  it("a push whose ref update commands pass the limit is a 413 naming them, and git updates nothing; a push of a few goes through", async () => {
+    const push = (body: Buffer) =>
+      post(`${t.provider.url}/${alice.user.login}/public-site.git/git-receive-pack`, body, {
+        'Content-Type': 'application/x-git-receive-pack-request',
+        Authorization: 'Basic ' + Buffer.from(`${alice.user.login}:${alice.token}`).toString('base64'),
+      });
+    const create = (name: string, first: boolean) => pkt(`${'0'.repeat(40)} ${head} refs/heads/${name}${first ? '\0report-status' : ''}\n`);
+    const header = Buffer.from([0, 0, 0, 2, 0, 0, 0, 0]);
+    const emptyPack = Buffer.concat([Buffer.from('PACK'), header]);
+    const pack = Buffer.concat([emptyPack, createHash('sha1').update(emptyPack).digest()]);
+    const commands = (count: number) => Array.from({ length: count }, (_, i) => create(`many-${String(i).padStart(6, '0')}`, i === 0)).join('');
+
+    const line = create('many-000000', false).length;
+    const tooMany = Math.ceil(PUSH_COMMANDS_ALLOWANCE_BYTES / line) + 1;
+    const refused = await push(Buffer.concat([Buffer.from(commands(tooMany) + '0000'), pack]));
+    assert.equal(refused.status, 413, refused.body.toString('utf8', 0, 200));
+    assert.match(JSON.parse(refused.body.toString()).message, /ref update commands take more than \d+ bytes/);
+
+    const few = await push(Buffer.concat([Buffer.from(commands(3) + '0000'), pack]));
+    assert.equal(few.status, 200, few.body.toString('utf8', 0, 200));
+    assert.match(few.body.toString(), /ok refs\/heads\/many-000002/);
+    const branches = await callAs(t, alice, 'GET', `/repos/${alice.user.login}/public-site/branches?per_page=100`);
+    assert.deepEqual(
+      (branches as { name: string }[]).map((b) => b.name).sort(),
+      ['main', 'many-000000', 'many-000001', 'many-000002'],
+      'the refused push made no branch',
+    );
   });
 
   it('a body labelled gzip that is not gzip is a 400 naming the encoding', async () => {

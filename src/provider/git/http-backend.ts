@@ -1,14 +1,14 @@
 // Bridges one HTTP request to the real `git http-backend` CGI program, spawned for that request.
 // Both bodies are streamed with backpressure (the request body into the CGI's stdin, its stdout
 // after the CGI header block into the response): no pack is ever held in memory. A gzip body is
-// inflated on the way, within a limit (request-body.ts). Works on raw
-// Node request/response objects, so it serves node:http(s) directly and Fastify after
-// `reply.hijack()` (request.raw / reply.raw).
+// inflated on the way, within a limit, and a push's ref update commands are bounded
+// (request-body.ts). Works on raw Node request/response objects, so it serves node:http(s)
+// directly and Fastify after `reply.hijack()` (request.raw / reply.raw).
 import { spawn } from 'node:child_process';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gitCommandEnv } from './bare-repos';
 import { backendQueryString, GitService, GitSmartHttpRequest } from './git-service';
-import { inflatingBody, isGzipEncoding, MAX_INFLATED_FETCH_BYTES, RequestBodyError } from './request-body';
+import { inflatingBody, isGzipEncoding, MAX_INFLATED_FETCH_BYTES, PUSH_COMMANDS_ALLOWANCE_BYTES, pushCommandsLimit, RequestBodyError } from './request-body';
 import { TransferMemoryGuard } from './transfer-memory';
 
 export interface GitHttpBackendOptions {
@@ -258,20 +258,26 @@ export function serveGitHttpBackend(
       aborted = true;
       killChild();
     });
+    // The body refused by the provider: git's answer, if any comes, is dropped.
+    const refuseBody = (err: Error) => {
+      headersDone = true;
+      headerChunks = [];
+      child.stdin.destroy();
+      fail(err.message, err instanceof RequestBodyError ? err.status : 400);
+    };
+    let body: NodeJS.ReadableStream = req;
     if (gzipped) {
-      const body = inflatingBody(opts.maxInflatedBytes ?? MAX_INFLATED_FETCH_BYTES);
-      body.output.on('error', (err) => {
-        // Refused by the provider: git's answer, if any comes, is dropped.
-        headersDone = true;
-        headerChunks = [];
-        child.stdin.destroy();
-        fail(err.message, err instanceof RequestBodyError ? err.status : 400);
-      });
-      req.pipe(body.input);
-      body.output.pipe(child.stdin);
-    } else {
-      req.pipe(child.stdin);
+      const inflated = inflatingBody(opts.maxInflatedBytes ?? MAX_INFLATED_FETCH_BYTES);
+      inflated.output.on('error', refuseBody);
+      req.pipe(inflated.input);
+      body = inflated.output;
     }
+    if (service === 'receive-pack' && opts.request.phase === 'rpc') {
+      const commands = pushCommandsLimit(PUSH_COMMANDS_ALLOWANCE_BYTES);
+      commands.on('error', refuseBody);
+      body = body.pipe(commands);
+    }
+    body.pipe(child.stdin);
 
     child.stderr.on('data', (chunk: Buffer) => {
       stderrTail = Buffer.concat([stderrTail, chunk]);

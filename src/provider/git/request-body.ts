@@ -3,13 +3,19 @@
 // gets it plain. Left to git, a body of a few MiB could inflate to gigabytes of protocol lines fed
 // to upload-pack or receive-pack, which keep some of them in memory (an anonymous fetch of a public
 // repository included): git caps the compressed bytes it buffers, never the inflated ones.
+// A push's ref update commands (the pkt-lines before its pack), plain or inflated, are bounded here
+// too: receive-pack keeps every one in memory and would take as many as a request could carry.
 import { Transform, TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
 /** git's own cap on a plain fetch request it buffers (http.maxRequestBuffer's default): a compressed one gets the same. */
 export const MAX_INFLATED_FETCH_BYTES = 10 * 1024 * 1024;
 
-/** What a push's request may hold besides its pack (the ref update commands) when it comes gzip-compressed. */
+/**
+ * What a push's request may hold besides its pack: its ref update commands (and shallow lines), up
+ * to the flush-pkt that ends them — some 90,000 branch updates. Also what a gzip push may inflate
+ * to beyond its pack limit.
+ */
 export const PUSH_COMMANDS_ALLOWANCE_BYTES = 10 * 1024 * 1024;
 
 export class RequestBodyError extends Error {
@@ -48,4 +54,47 @@ export function inflatingBody(maxBytes: number): { input: NodeJS.WritableStream;
   gunzip.on('error', () => limiter.destroy(new RequestBodyError(400, 'the request body is not valid gzip (Content-Encoding: gzip)')));
   gunzip.pipe(limiter);
   return { input: gunzip, output: limiter };
+}
+
+/**
+ * A stream that passes a receive-pack request body on as it comes and fails with a 413
+ * RequestBodyError once the pkt-lines before its first flush-pkt (the ref update commands) pass
+ * `maxBytes`: git gets none of the chunk that passes it, so its input ends amid the commands and it
+ * updates nothing. The pack after the flush-pkt is not looked at. A length that is no pkt-line's
+ * ends the looking too: git refuses such a body itself.
+ */
+export function pushCommandsLimit(maxBytes: number): Transform {
+  let lengthDigits = '';
+  let payloadLeft = 0;
+  let sectionBytes = 0;
+  let sectionDone = false;
+  return new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+      if (sectionDone) {
+        done(null, chunk);
+        return;
+      }
+      let i = 0;
+      while (i < chunk.length && !sectionDone) {
+        if (payloadLeft > 0) {
+          const n = Math.min(payloadLeft, chunk.length - i);
+          payloadLeft -= n;
+          i += n;
+          continue;
+        }
+        lengthDigits += String.fromCharCode(chunk[i++]);
+        if (lengthDigits.length < 4) continue;
+        const length = /^[0-9a-f]{4}$/i.test(lengthDigits) ? parseInt(lengthDigits, 16) : -1;
+        lengthDigits = '';
+        if (length >= 4) payloadLeft = length - 4;
+        else sectionDone = true; // the flush-pkt, or no pkt-line at all
+      }
+      sectionBytes += i;
+      if (sectionBytes > maxBytes) {
+        done(new RequestBodyError(413, `the push's ref update commands take more than ${maxBytes} bytes`));
+        return;
+      }
+      done(null, chunk);
+    },
+  });
 }
