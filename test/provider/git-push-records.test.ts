@@ -1,7 +1,13 @@
 // What a git push leaves behind besides the refs, through the real provider and the real git
 // client: the repository's pushed_at moves to the time of the push and its git.push event carries
-// that same time; a clone or fetch moves nothing.
+// that same time; a clone or fetch moves nothing. A push whose client goes away once its body has
+// arrived is carried through by git and recorded all the same.
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import * as https from 'node:https';
+import { setTimeout as delay } from 'node:timers/promises';
+import { git } from '../../bench/git-https/git-client';
 import { githubTime } from '../../src/provider/iso-time';
 import { createClassicToken } from '../builders/tokens';
 import { useGitFixture } from './helpers/git-fixture';
@@ -10,6 +16,10 @@ describe('git push bookkeeping (real git through the provider)', function () {
   this.timeout(60_000);
   const f = useGitFixture('tessera-git-push-records-');
   const HOUR = 3_600_000;
+  let caPem: string;
+  before(async () => {
+    caPem = await readFile(f.p.caCertPath, 'utf8');
+  });
 
   it("a push sets the repository's pushed_at with its git.push event; a clone and a fetch leave it", async () => {
     const { p, alice } = f;
@@ -58,5 +68,58 @@ describe('git push bookkeeping (real git through the provider)', function () {
     const after = await repo();
     assert.equal(after.created_at, before.created_at);
     assert.equal(after.pushed_at, githubTime(new Date(Date.parse(before.created_at) + 1000)), 'the next second');
+  });
+
+  it('a push whose client goes away once its whole body has arrived: git moves the ref, and pushed_at and git.push record it', async () => {
+    const { p, alice } = f;
+    const basic = { login: alice.login, password: alice.password };
+    await f.createRepo(alice, 'walked', true);
+    const t = await createClassicToken(p, alice, { name: 'walked', scopes: ['repo'] });
+    const c = await f.cloneTo(t.token, 'alice/walked');
+    assert.equal(c.code, 0, c.stderr);
+    await git(['commit', '-q', '--allow-empty', '-m', 'pushed, then the client left'], { cwd: c.dir, env: f.env });
+    const sha = (await git(['rev-parse', 'HEAD'], { cwd: c.dir, env: f.env })).trim();
+    const pack = await new Promise<Buffer>((resolve, reject) => {
+      const child = execFile('git', ['pack-objects', '--stdout', '--revs', '-q'], { cwd: c.dir, env: f.env, encoding: 'buffer' }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+      child.stdin?.end(`${sha}\n`);
+    });
+    const command = `${'0'.repeat(40)} ${sha} refs/heads/main\0report-status side-band-64k\n`;
+    const body = Buffer.concat([Buffer.from((command.length + 4).toString(16).padStart(4, '0') + command + '0000'), pack]);
+
+    p.clock.advance(HOUR);
+    const pushTime = p.clock.now();
+    // The whole body is sent, then the connection is closed before any answer can come.
+    await new Promise<void>((resolve, reject) => {
+      const req = https.request(`${p.url}/alice/walked.git/git-receive-pack`, {
+        method: 'POST',
+        ca: caPem,
+        agent: false,
+        headers: {
+          'Content-Type': 'application/x-git-receive-pack-request',
+          'Content-Length': body.length,
+          Authorization: 'Basic ' + Buffer.from(`alice:${t.token}`).toString('base64'),
+        },
+      });
+      req.on('error', () => resolve()); // the connection this test closes
+      req.on('response', () => reject(new Error('answered before the client left')));
+      req.end(body, () => {
+        req.destroy();
+        resolve();
+      });
+    });
+
+    // The server carries the push through after the client left; wait for what it leaves behind.
+    const events = async () => {
+      const log = await p.api.call('GET', '/user/audit-log?phrase=action:git.push', { basic });
+      assert.equal(log.status, 200, log.text);
+      return (log.json as { token_id?: number; created_at: number }[]).filter((e) => e.token_id === t.id);
+    };
+    for (let i = 0; i < 100 && ((await f.serverHead('alice', 'walked')) !== sha || (await events()).length === 0); i++) await delay(100);
+    assert.equal(await f.serverHead('alice', 'walked'), sha, 'git moved the ref');
+    const recorded = await events();
+    assert.equal(recorded.length, 1, 'the push has its git.push event');
+    assert.equal(recorded[0].created_at, pushTime.getTime());
+    const repo = await p.api.call('GET', '/repos/alice/walked', { basic });
+    assert.equal(repo.json.pushed_at, githubTime(pushTime));
   });
 });

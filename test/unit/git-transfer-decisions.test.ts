@@ -15,7 +15,7 @@ const fetchRpc: GitSmartHttpRequest = { service: 'upload-pack', phase: 'rpc', ac
 const pushRpc: GitSmartHttpRequest = { service: 'receive-pack', phase: 'rpc', access: 'write' };
 
 function result(over: Partial<GitHttpBackendResult> = {}): GitHttpBackendResult {
-  return { status: 200, bytesIn: 1000, bytesOut: 100, aborted: false, exitCode: 0, signal: null, stderr: '', ...over };
+  return { status: 200, bytesIn: 1000, bytesOut: 100, aborted: false, bodyDelivered: true, exitCode: 0, signal: null, stderr: '', ...over };
 }
 
 function tokenPrincipal(note: string): Principal {
@@ -47,7 +47,10 @@ describe('git transfer decisions', () => {
   it('a push is a completed receive-pack RPC that carried more than the 4-byte probe', () => {
     assert.equal(isCompletedPush(pushRpc, result()), true);
     assert.equal(isCompletedPush(pushRpc, result({ bytesIn: 4 })), false, 'the "0000" probe');
-    assert.equal(isCompletedPush(pushRpc, result({ aborted: true })), false);
+    assert.equal(isCompletedPush(pushRpc, result({ aborted: true, bodyDelivered: false, exitCode: 128 })), false, 'cut short: git updated nothing');
+    assert.equal(isCompletedPush(pushRpc, result({ aborted: true, bodyDelivered: false, exitCode: 0 })), false, 'cut short');
+    assert.equal(isCompletedPush(pushRpc, result({ aborted: true, bodyDelivered: true, exitCode: 0 })), true, 'the client left once git had it all: git ran to its end');
+    assert.equal(isCompletedPush(pushRpc, result({ aborted: true, bodyDelivered: true, exitCode: 128 })), false, 'git failed');
     assert.equal(isCompletedPush(pushRpc, result({ status: 502 })), false);
     for (const req of [advertiseFetch, advertisePush, fetchRpc]) assert.equal(isCompletedPush(req, result()), false);
   });

@@ -54,9 +54,14 @@ export function isCloneStart(request: GitSmartHttpRequest): boolean {
   return request.phase === 'advertisement' && request.service === 'upload-pack';
 }
 
-/** One push = one receive-pack RPC with a pack that git http-backend accepted (git may first probe with a 4-byte "0000"). */
+/**
+ * One push = one receive-pack RPC with a pack that git http-backend accepted (git may first probe
+ * with a 4-byte "0000"): answered in full, or — its client gone once git had the whole body, which
+ * git then ran through (http-backend.ts) — git ended well. Whenever git may have moved refs, it is one.
+ */
 export function isCompletedPush(request: GitSmartHttpRequest, result: GitHttpBackendResult): boolean {
-  return request.phase === 'rpc' && request.service === 'receive-pack' && result.status === 200 && !result.aborted && result.bytesIn > 4;
+  if (request.phase !== 'rpc' || request.service !== 'receive-pack' || result.bytesIn <= 4) return false;
+  return result.aborted ? result.bodyDelivered && result.exitCode === 0 : result.status === 200;
 }
 
 /** git http-backend failed (not the client going away): worth a line in the server log. */
@@ -142,6 +147,7 @@ export async function serveGitExchange(ctx: ProviderContext, caller: AnyCaller, 
       ctx.log('warn', `git ${request.service} on ${rec.fullName}: status ${result.status}, exit ${result.exitCode ?? result.signal}: ${printableText(result.stderr.trim(), 'keep')}`);
     }
     if (isCompletedPush(request, result)) {
+      if (result.aborted) await beforeEnd(result); // no answer was ending: its default branch is settled now
       await withTransaction(ctx, async (tx) => {
         await tx.store.repositories.touchPushed(rec.repository.id, ctx.clock.now());
         await auditGitAccess(tx, caller, rec, GIT_AUDIT_ACTIONS.push, request.service);

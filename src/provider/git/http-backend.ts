@@ -45,8 +45,13 @@ export interface GitHttpBackendResult {
   bytesIn: number;
   /** Response body bytes sent to the client (after the CGI headers). */
   bytesOut: number;
-  /** The client went away before the response was complete; the CGI was stopped (a push: its input closed first). */
+  /**
+   * The client went away before the response was complete. The CGI was stopped (a push: its input
+   * closed first), except a push whose whole body had arrived: git got all of it and ran to its end.
+   */
   aborted: boolean;
+  /** The whole request body went on to git's input (none of it lost to the client going away). */
+  bodyDelivered: boolean;
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   /** The end of git's stderr (at most 8 KiB), for the server log. Never sent to the client. */
@@ -63,8 +68,9 @@ const KILL_GRACE_MS = 2000;
 /**
  * A push stopped before its body was all received (its client went away, or the body was refused)
  * has its input closed and this long to end by itself before it is signalled: receive-pack removes
- * its quarantined objects when its input ends early, but a signal leaves them on disk. (A push whose
- * body did arrive in full is signalled at once, as before: it could otherwise complete unrecorded.)
+ * its quarantined objects when its input ends early, but a signal leaves them on disk. A push whose
+ * body did arrive in full is never signalled: git has all it needs and ends by itself, and a signal
+ * could stop it after it moved refs and before the push was recorded.
  */
 const PUSH_SELF_EXIT_MS = 30_000;
 
@@ -148,6 +154,7 @@ export function serveGitHttpBackend(
     let bytesIn = 0;
     let bytesOut = 0;
     let aborted = false;
+    let bodyDelivered = false;
     let settled = false;
     let exitCode: number | null = null;
     let exitSignal: NodeJS.Signals | null = null;
@@ -173,6 +180,7 @@ export function serveGitHttpBackend(
       bytesIn,
       bytesOut,
       aborted,
+      bodyDelivered,
       exitCode,
       signal: exitSignal,
       stderr: stderrTail.toString('utf8'),
@@ -199,14 +207,21 @@ export function serveGitHttpBackend(
         killTimer = setTimeout(() => signal('SIGKILL'), KILL_GRACE_MS);
         killTimer.unref();
       };
-      if (service !== 'receive-pack' || req.complete) {
+      if (service !== 'receive-pack') {
+        req.unpipe();
+        child.stdin.destroy();
         terminate(); // upload-pack keeps nothing on disk: stop pack-objects at once
         return;
       }
-      req.unpipe();
-      child.stdin.destroy();
+      if (req.complete) return; // the whole body is on its way to git: req's 'close' below sees it there
+      cutPushInput();
       killTimer = setTimeout(terminate, PUSH_SELF_EXIT_MS);
       killTimer.unref();
+    };
+    /** Ends a push's input where it is: git sees a truncated request and updates nothing. */
+    const cutPushInput = () => {
+      req.unpipe();
+      child.stdin.destroy();
     };
 
     const fail = (message: string, status = 502) => {
@@ -225,8 +240,6 @@ export function serveGitHttpBackend(
       if (!res.writableFinished) {
         aborted = true;
         killChild();
-        req.unpipe();
-        child.stdin.destroy();
         child.stdout.resume(); // drain what is left (discarded), or 'close' would wait for a paused stream
         if (childClosed) finish();
       } else if (childClosed) {
@@ -266,18 +279,36 @@ export function serveGitHttpBackend(
       fail(err.message, err instanceof RequestBodyError ? err.status : 400);
     };
     let body: NodeJS.ReadableStream = req;
+    let firstStage: NodeJS.WritableStream | undefined;
     if (gzipped) {
       const inflated = inflatingBody(opts.maxInflatedBytes ?? MAX_INFLATED_FETCH_BYTES);
       inflated.output.on('error', refuseBody);
-      req.pipe(inflated.input);
+      firstStage = req.pipe(inflated.input);
       body = inflated.output;
     }
     if (service === 'receive-pack' && opts.request.phase === 'rpc') {
       const commands = pushCommandsLimit(PUSH_COMMANDS_ALLOWANCE_BYTES);
       commands.on('error', refuseBody);
       body = body.pipe(commands);
+      firstStage ??= commands;
     }
+    firstStage ??= child.stdin;
     body.pipe(child.stdin);
+    req.on('end', () => {
+      bodyDelivered = true;
+    });
+    // The connection closed: Node destroys the request, its 'end' not always emitted yet. A body
+    // whose every byte went on is ended here, so git gets all of it; one with bytes still held (or
+    // never received) is cut, and git updates nothing.
+    req.on('close', () => {
+      if (bodyDelivered || service !== 'receive-pack' || childClosed) return;
+      if (req.complete && req.readableLength === 0 && !child.stdin.destroyed) {
+        bodyDelivered = true;
+        firstStage.end();
+      } else {
+        cutPushInput();
+      }
+    });
 
     child.stderr.on('data', (chunk: Buffer) => {
       stderrTail = Buffer.concat([stderrTail, chunk]);
