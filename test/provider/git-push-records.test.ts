@@ -3,7 +3,8 @@
 // that same time; a clone or fetch moves nothing. A push whose client goes away once its body has
 // arrived is carried through by git and recorded all the same.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { ChildProcess, execFile } from 'node:child_process';
+import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { readFile } from 'node:fs/promises';
 import * as https from 'node:https';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -88,7 +89,19 @@ describe('git push bookkeeping (real git through the provider)', function () {
 
     p.clock.advance(HOUR);
     const pushTime = p.clock.now();
-    // The whole body is sent, then the connection is closed before any answer can come.
+    // The whole body is sent; the connection is closed once git http-backend has started on it
+    // (Node reports every child process on this channel; the provider runs in this process).
+    const spawned = new Promise<void>((resolve) => {
+      const onChild = (message: unknown) => {
+        const child = (message as { process: ChildProcess }).process;
+        child.once('spawn', () => {
+          if (!child.spawnargs.includes('http-backend')) return;
+          diagnosticsChannel.unsubscribe('child_process', onChild);
+          setImmediate(resolve);
+        });
+      };
+      diagnosticsChannel.subscribe('child_process', onChild);
+    });
     await new Promise<void>((resolve, reject) => {
       const req = https.request(`${p.url}/alice/walked.git/git-receive-pack`, {
         method: 'POST',
@@ -102,7 +115,8 @@ describe('git push bookkeeping (real git through the provider)', function () {
       });
       req.on('error', () => resolve()); // the connection this test closes
       req.on('response', () => reject(new Error('answered before the client left')));
-      req.end(body, () => {
+      req.end(body);
+      void spawned.then(() => {
         req.destroy();
         resolve();
       });

@@ -126,6 +126,12 @@ export function serveGitHttpBackend(
   return new Promise((resolve) => {
     const service = opts.request.service;
     const method = (req.method ?? 'GET').toUpperCase();
+    // The client went away before git could start (while the request was being authorized): its
+    // body went with it, so git is not started (it would wait for that body for ever).
+    if (req.destroyed || res.destroyed || req.socket.destroyed) {
+      resolve({ status: res.statusCode, service, bytesIn: 0, bytesOut: 0, aborted: true, bodyDelivered: false, exitCode: null, signal: null, stderr: '' });
+      return;
+    }
 
     const env: NodeJS.ProcessEnv = gitCommandEnv({
       GIT_PROJECT_ROOT: opts.projectRoot,
@@ -143,7 +149,8 @@ export function serveGitHttpBackend(
     const gzipped = isGzipEncoding(headerValue(req, 'content-encoding'));
     const contentLength = headerValue(req, 'content-length');
     // With chunked transfer (or an inflated body) the length is unknown: git http-backend then reads to end of input.
-    if (!gzipped && contentLength !== undefined && /^\d+$/.test(contentLength) && req.headers['transfer-encoding'] === undefined) {
+    // A push's is never given: on a body that ends short of it (cut), git http-backend spins instead of ending.
+    if (!gzipped && service !== 'receive-pack' && contentLength !== undefined && /^\d+$/.test(contentLength) && req.headers['transfer-encoding'] === undefined) {
       env.CONTENT_LENGTH = contentLength;
     }
     const gitProtocol = headerValue(req, 'git-protocol');
@@ -192,7 +199,7 @@ export function serveGitHttpBackend(
       resolve(result());
     };
 
-    const killChild = () => {
+    const killChild = (now = false) => {
       if (childClosed || child.pid === undefined || killTimer) return;
       const signal = (sig: NodeJS.Signals) => {
         try {
@@ -207,21 +214,28 @@ export function serveGitHttpBackend(
         killTimer = setTimeout(() => signal('SIGKILL'), KILL_GRACE_MS);
         killTimer.unref();
       };
-      if (service !== 'receive-pack') {
+      if (service !== 'receive-pack' || now) {
         req.unpipe();
         child.stdin.destroy();
         terminate(); // upload-pack keeps nothing on disk: stop pack-objects at once
         return;
       }
-      if (req.complete) return; // the whole body is on its way to git: req's 'close' below sees it there
+      if (req.complete && !inputCut) return; // the whole body is on its way to git: req's 'close' below sees it there
       cutPushInput();
-      killTimer = setTimeout(terminate, PUSH_SELF_EXIT_MS);
-      killTimer.unref();
     };
-    /** Ends a push's input where it is: git sees a truncated request and updates nothing. */
+    // Ends a push's input where it is (git sees a truncated request and updates nothing), then lets git end by
+    // itself, and signals it if it has not: git http-backend, given a Content-Length, can spin on a short body.
+    let inputCut = false;
     const cutPushInput = () => {
+      inputCut = true;
       req.unpipe();
       child.stdin.destroy();
+      if (childClosed || killTimer) return;
+      killTimer = setTimeout(() => {
+        killTimer = undefined;
+        killChild(true);
+      }, PUSH_SELF_EXIT_MS);
+      killTimer.unref();
     };
 
     const fail = (message: string, status = 502) => {
@@ -275,7 +289,7 @@ export function serveGitHttpBackend(
     const refuseBody = (err: Error) => {
       headersDone = true;
       headerChunks = [];
-      child.stdin.destroy();
+      cutPushInput();
       fail(err.message, err instanceof RequestBodyError ? err.status : 400);
     };
     let body: NodeJS.ReadableStream = req;
