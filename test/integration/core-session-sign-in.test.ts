@@ -2,7 +2,8 @@
 // sign-in (its real prompts, answered through the workbench's commands as a person would). A
 // failed sign-in rejects with an Error saying what failed, a cancelled one with VS Code's
 // CancellationError, and requests made meanwhile share the one sign-in; one made while the
-// person's own Sign In is on screen waits for it instead of replacing its prompt.
+// person's own Sign In is on screen waits for it instead of replacing its prompt, and a Sign In
+// started while the session's account pick is on screen waits for that pick.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TesseraApi } from '../../src/extension/test-api';
@@ -212,6 +213,24 @@ describe('core: a session that needs a sign-in', function () {
     assert.equal(tokens.status, 200, tokens.text);
     const names = (tokens.json as { name: string }[]).map((t) => t.name);
     assert.equal(names.filter((n) => /^Tessera for VS Code on /.test(n)).length, 1, `one sign-in: ${names.join(', ')}`);
+  });
+
+  it('a Sign In started while the session’s account pick is on screen waits for it: the pick is answered and stands, then the sign-in opens', async () => {
+    const [one, two] = [await newUser(), await newUser()];
+    const first = await api.signInWithPassword({ login: one.login, password: one.password });
+    await api.signInWithPassword({ login: two.login, password: two.password });
+    const creating = Promise.resolve(api.authentication.createSession(['read:user'], {}));
+    await prompt(/Which Tessera account should the new session use\?/);
+    await new Promise((r) => setTimeout(r, 200)); // the workbench shows the pick a moment after it is asked for
+    const command = Promise.resolve(vscode.commands.executeCommand<{ login: string } | undefined>('tessera.signIn'));
+    await new Promise((r) => setTimeout(r, 500)); // a sign-in opening over the pick would be on screen by now
+    assert.match(api.prompts.shown()?.prompt ?? '(none)', /Which Tessera account should the new session use\?/, 'the account pick stays on screen');
+    await api.prompts.answer(one.login);
+    const session = await creating;
+    assert.equal(session.account.id, first.id, 'the session is of the account picked');
+    await prompt(/Choose the Tessera provider/);
+    await api.prompts.cancel();
+    assert.equal(await command, undefined, 'the sign-in opened after the pick, and Escape cancelled it');
   });
 
   it('requests made while the sign-in runs share it: one provider pick, one login; the same scopes get the same session, others their own token', async () => {

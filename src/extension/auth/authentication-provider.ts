@@ -31,7 +31,7 @@ export const AUTH_PROVIDER_LABEL = 'Tessera';
 interface AuthProviderDeps {
   readonly core: CoreServices;
   /** Interactive sign-in, one at a time (a failure has been shown to the person when it ends). */
-  readonly signIns: Pick<SignInQueue, 'signIn' | 'current'>;
+  readonly signIns: Pick<SignInQueue, 'signIn' | 'current' | 'prompt'>;
 }
 
 export class TesseraAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
@@ -248,6 +248,7 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
    * The only account, a pick, or a new sign-in; rejects when the person cancels or the sign-in fails.
    * While a sign-in is on screen (the person's own Sign In, say) nothing else opens: the request
    * waits for it and takes the account it signs in; when it ends otherwise, the request goes on.
+   * A sign-in started while the pick is on screen waits until the pick is answered.
    */
   private async chooseAccount(): Promise<AccountInfo> {
     const core = this.deps.core;
@@ -264,7 +265,9 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
     if (list.length > 1) {
       const items: PickItem<AccountInfo | 'new'>[] = list.map((a) => ({ label: a.login, description: a.providerOrigin, value: a }));
       items.push({ label: '$(add) Sign in with another account…', value: 'new' });
-      chosen = await pick('Tessera', items, 'Which Tessera account should the new session use?');
+      // The pick takes the sign-in queue's turn: the person's own Sign In started meanwhile opens
+      // once it is answered, instead of replacing it.
+      chosen = await this.deps.signIns.prompt(() => pick('Tessera', items, 'Which Tessera account should the new session use?'));
     }
     if (chosen === undefined) throw new vscode.CancellationError();
     if (chosen !== 'new') return chosen;
