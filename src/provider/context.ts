@@ -58,6 +58,8 @@ export interface ProviderContext {
     /** The API rate limit's counts, reserved from the store in blocks (http/rate-limit-reservations.ts). */
     readonly api: RateLimitReservations;
     readonly credentialsRevoke: RateLimiter;
+    /** POST /credentials/check, per client address. */
+    readonly credentialsCheck: RateLimiter;
     /** POST /login/device/code, per client address (anyone may ask for device codes). */
     readonly deviceCodes: RateLimiter;
   };

@@ -14,6 +14,7 @@ import { DEFAULT_MAX_PUSH_BYTES } from './git/push-limit';
 import { RateLimiter } from './http/rate-limit';
 import { RateLimitReservations } from './http/rate-limit-reservations';
 import { Logger, redactingLogger } from './logger';
+import { CREDENTIALS_CHECK_LIMIT } from './routes/credentials-check';
 import { CREDENTIALS_REVOKE_LIMIT } from './routes/credentials-revoke';
 import type { Store } from './store/store';
 import { VERSION } from './version';
@@ -64,6 +65,7 @@ export function createProviderContext(
     rateLimits: {
       api: new RateLimitReservations(store.rateLimits),
       credentialsRevoke: new RateLimiter(store.rateLimits, clock, 'credentials-revoke', CREDENTIALS_REVOKE_LIMIT, HOUR),
+      credentialsCheck: new RateLimiter(store.rateLimits, clock, 'credentials-check', CREDENTIALS_CHECK_LIMIT, HOUR),
       deviceCodes: new RateLimiter(store.rateLimits, clock, 'device-codes', 100, 15 * MINUTE),
     },
     origin: '',

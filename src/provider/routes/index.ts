@@ -5,6 +5,7 @@ import { registerApiDiscoveryRoutes } from './api-discovery';
 import { registerAuditLogRoutes } from './audit-log';
 import { registerAvatarRoutes } from './avatars';
 import { registerAuthorizationRoutes } from './authorizations';
+import { registerCredentialsCheckRoutes } from './credentials-check';
 import { registerCredentialsRevokeRoutes } from './credentials-revoke';
 import { registerDeviceAuthorizationRoutes } from './device-authorizations';
 import { registerDevicePageRoutes } from './device-page';
@@ -40,6 +41,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   registerAuthorizationRoutes,
   registerPersonalAccessTokenRoutes,
   registerCredentialsRevokeRoutes,
+  registerCredentialsCheckRoutes,
   registerAuditLogRoutes,
   registerOAuthAppRoutes,
   registerOAuthDeviceFlowRoutes,

@@ -40,3 +40,13 @@ export interface AuthorizationJson {
 export interface RevokeCredentialsRequest {
   credentials: string[];
 }
+
+/** POST /credentials/check: the tokens to check (without using them). */
+export interface CheckCredentialsRequest {
+  credentials: string[];
+}
+
+/** Whether each credential, in the order asked, is a token that works now (it would authenticate a request). */
+export interface CheckCredentialsResponse {
+  credentials: { active: boolean }[];
+}

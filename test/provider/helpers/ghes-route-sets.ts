@@ -55,6 +55,8 @@ export const TESSERA_ONLY = new Set([
   'GET /user/oauth-apps',
   'POST /user/oauth-apps',
   'DELETE /user/oauth-apps/{client_id}',
+  // Checking tokens without using them (a client whose sign-in ended, holding tokens it cannot list).
+  'POST /credentials/check',
   'POST /user/device-authorizations/lookup',
   'POST /user/device-authorizations',
   'POST /user/device-authorizations/deny',
