@@ -2,6 +2,7 @@
 // the token list can no longer be read, yet a session whose token died meanwhile is not handed
 // out forever: it is dropped with a 'removed' event, and one whose token still works stays. The
 // account's own sign-in is no longer listed for VS Code's Accounts menu once the provider refused it.
+// Checking the sessions does not use their tokens (their last_used_at stays).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ViewsInternals } from '../../src/extension/views/register-views';
@@ -62,5 +63,30 @@ describe('core: sessions after the sign-in ended', function () {
       await added;
       assert.equal((await ofAccount()).length, 1, 'the new sign-in is listed');
     }
+  });
+
+  it('the check of the sessions once the sign-in ended does not use their tokens: a working one keeps its last_used_at', async () => {
+    // A sign-in of its own (the tests above ended the fixture's).
+    const again = await api.signInWithPassword({ login: user.login, password: user.password });
+    const opts = { account: { id: again.id, label: again.login } };
+    const dead = await api.authentication.createSession(['read:org'], opts);
+    const alive = await api.authentication.createSession(['notifications'], opts);
+    const password = { basic: { login: user.login, password: user.password } };
+    const lastUsed = async (session: vscode.AuthenticationSession) => {
+      const r = await client.get(`/user/personal-access-tokens/${session.id.split('/').pop()}`, password);
+      assert.equal(r.status, 200, r.text);
+      return (r.json as { last_used_at: string | null }).last_used_at;
+    };
+    assert.equal(await lastUsed(alive), null, 'a new session token was never used');
+    const del = await client.delete(`/user/personal-access-tokens/${api.services.signInTokenId(again.id)}`, password);
+    assert.equal(del.status, 204, del.text);
+    assert.equal((await client.post('/credentials/revoke', { body: { credentials: [dead.accessToken] } })).status, 202);
+
+    // The check ends with the dead session dropped; the working one was checked alongside it.
+    const removed = nextEvent(api.authentication.onDidChangeSessions, (e) => !!e.removed?.some((s) => s.id === dead.id), `a removed event for ${dead.id}`);
+    await assert.rejects(api.services.api(again.id, 'GET', '/user'), /has ended/);
+    await removed;
+    assert.deepEqual((await api.authentication.getSessions(['notifications'], opts)).map((s) => s.id), [alive.id], 'the working session stays');
+    assert.equal(await lastUsed(alive), null, 'checking the session did not use its token');
   });
 });

@@ -5,6 +5,8 @@
 import type {
   AuditEventJson,
   AuthorizationJson,
+  CheckCredentialsRequest,
+  CheckCredentialsResponse,
   CreateAuthorizationRequest,
   CreateRepositoryRequest,
   CreateOrganizationRequest,
@@ -74,6 +76,11 @@ export class ProviderApi {
   /** GET /user */
   currentUser(): Promise<UserJson> {
     return this.send('GET', '/user');
+  }
+
+  /** POST /credentials/check (no authentication): which tokens work, without using them. */
+  checkCredentials(body: CheckCredentialsRequest): Promise<CheckCredentialsResponse> {
+    return this.send('POST', '/credentials/check', body);
   }
 
   /** POST /users (sign-up; no authentication). */

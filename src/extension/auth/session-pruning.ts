@@ -3,10 +3,11 @@
 // provider says is gone, revoked, denied, expired, regenerated elsewhere (its secret replaced) or
 // narrowed below the session's scopes (its scopes, permissions, owner or repositories changed) once the editor sees the account's token list
 // (the Tokens view's loads, git's candidates). Once the account's own sign-in has ended (its token
-// refused) there is no list to see: each session's token is then asked with its own secret, and one
-// the provider refuses is dropped. Dropping goes through AccountStore.update, so
+// refused) there is no list to see: the provider is then asked, in one call, which session tokens
+// still work (POST /credentials/check, which does not use them: their last_used_at stays), and
+// the sessions of those that do not are dropped. Dropping goes through AccountStore.update, so
 // onDidChangeSessions announces each removal, here and in the other windows.
-import type { TokenJson } from '../../shared/api-types';
+import type { CheckCredentialsResponse, TokenJson } from '../../shared/api-types';
 import { lastEight } from '../../shared/token-format';
 import { isExpired } from '../../shared/token-text';
 import { sessionExpired, type AccountSecrets, type StoredSession } from '../accounts/account-secrets';
@@ -14,6 +15,9 @@ import { accountApi, originApi } from '../api/provider-api';
 import type { CoreServices } from '../core-services';
 import { TesseraError } from '../services';
 import { tokenGrantsScopes } from './scope-grammar';
+
+/** The most tokens POST /credentials/check takes in one call. */
+const MAX_CHECKED = 100;
 
 /** The provider's word on a session's token: its current state, or gone (404). */
 type TokenState = TokenJson | 'gone';
@@ -100,21 +104,21 @@ export async function reconcileSessions(core: CoreServices, accountId: string, l
 
 /**
  * The account's sign-in token was refused (revoked, deleted or expired on the provider): its token
- * list cannot be read, so each session's token is asked with its own secret (GET /user). A token
- * the provider refuses is dropped; one that answers, or could not be asked, stays.
+ * list cannot be read, so the provider is asked which session tokens work, without using them
+ * (POST /credentials/check, one call). The sessions of tokens that do not are dropped; when the
+ * check itself fails, every session stays.
  */
 export async function checkSessionsWithoutSignIn(core: CoreServices, accountId: string): Promise<void> {
   const secrets = core.store.cached(accountId);
   if (!secrets?.sessions.length) return;
-  const origin = secrets.account.providerOrigin;
-  const refused = new Set<string>();
-  for (const s of secrets.sessions) {
-    try {
-      await originApi(core.client, origin, { auth: { kind: 'token', token: s.token } }).currentUser();
-    } catch (err) {
-      if (err instanceof TesseraError && err.kind === 'signed-out') refused.add(s.id);
-      else core.log.warn(`Session ${s.id}: its token could not be checked (${err instanceof Error ? err.message : String(err)})`);
-    }
+  const sessions = secrets.sessions.slice(0, MAX_CHECKED);
+  let answer: CheckCredentialsResponse;
+  try {
+    answer = await originApi(core.client, secrets.account.providerOrigin).checkCredentials({ credentials: sessions.map((s) => s.token) });
+  } catch (err) {
+    core.log.warn(`The session tokens of ${accountId} could not be checked (${err instanceof Error ? err.message : String(err)})`);
+    return;
   }
+  const refused = new Set(sessions.filter((_, i) => answer.credentials[i]?.active === false).map((s) => s.id));
   await reviseSessions(core, accountId, (s) => (refused.has(s.id) ? undefined : s), () => 'is refused by the provider (revoked, deleted or expired)');
 }
