@@ -90,8 +90,10 @@ export interface TesseraApi {
   /** Tessera's prompt on screen (sign-in steps, picks), answered through the workbench's own commands. */
   readonly prompts: {
     shown(): ShownPrompt | undefined;
-    /** Types `text` into the input box and presses Enter; in a pick, Enter takes the first item. */
+    /** Types `text` into the input box and presses Enter; in a pick, Enter takes the item labelled `text` (without it, the first). */
     answer(text?: string): Promise<void>;
+    /** In a multi-select pick: checks the items with these labels and presses Enter. */
+    choose(labels: readonly string[]): Promise<void>;
     /** Escape. */
     cancel(): Promise<void>;
   };
@@ -180,7 +182,15 @@ export function testHooks(context: vscode.ExtensionContext, parts: TestHookParts
     prompts: {
       shown: () => shownPrompt(),
       async answer(text) {
-        if (text !== undefined) shownPrompt()?.type(text);
+        const shown = shownPrompt();
+        if (text !== undefined) {
+          if (shown?.kind === 'pick') await shown.choose([text]);
+          else shown?.type(text);
+        }
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      },
+      async choose(labels) {
+        await shownPrompt()?.choose(labels);
         await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
       },
       cancel: async () => void (await vscode.commands.executeCommand('workbench.action.closeQuickOpen')),

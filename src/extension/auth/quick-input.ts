@@ -3,6 +3,8 @@
 // Escape or focus loss resolves `undefined` (cancelled: callers show nothing). A Back button
 // resolves BACK. An answer whose check ends after the step did goes to `abandoned`. The prompt on screen is readable (shownPrompt) so that extension-host tests, which
 // cannot see the workbench, answer it as a person would through the workbench's own commands.
+// Every prompt of the extension (input boxes, single and multi-select picks) goes through these
+// helpers: each is readable and answerable that way, and Escape resolves undefined everywhere.
 import * as vscode from 'vscode';
 import { TesseraError } from '../services';
 
@@ -17,6 +19,14 @@ export interface ShownPrompt {
   readonly busy: boolean;
   /** Puts text in the input box, as typed (nothing for a pick). */
   type(text: string): void;
+  /** A pick's items (their labels; none for an input box). */
+  readonly items: readonly string[];
+  /**
+   * Marks the items with these labels: checks them in a multi-select pick, makes the first one
+   * active in a single pick (nothing for an input box). Resolves once the change was sent to the
+   * workbench (the extension host sends a quick input's changes on its next turn).
+   */
+  choose(labels: readonly string[]): Promise<void>;
 }
 
 let shown: ShownPrompt | undefined;
@@ -97,6 +107,8 @@ export function inputStep<T>(opts: InputStep<T>): Promise<T | typeof BACK | unde
       type: (text) => {
         box.value = text;
       },
+      items: [],
+      choose: async () => undefined,
     });
     const finish = (v: T | typeof BACK | undefined) => {
       if (finished) return;
@@ -238,13 +250,68 @@ export interface PickItem<T> extends vscode.QuickPickItem {
   readonly value: T;
 }
 
+export interface PickOptions {
+  readonly placeholder?: string;
+  /** The filter matches the items' descriptions too. */
+  readonly matchOnDescription?: boolean;
+}
+
+/** A quick pick that is readable and answerable as every prompt here; undefined when cancelled (Escape). */
+function showPick<T>(title: string, items: readonly PickItem<T>[], opts: PickOptions, many: boolean): Promise<readonly PickItem<T>[] | undefined> {
+  return new Promise((resolve) => {
+    const qp = vscode.window.createQuickPick<PickItem<T>>();
+    qp.title = title;
+    qp.placeholder = opts.placeholder;
+    qp.ignoreFocusOut = true;
+    qp.canSelectMany = many;
+    qp.matchOnDescription = opts.matchOnDescription ?? false;
+    qp.items = items;
+    let finished = false;
+    const disposables: vscode.Disposable[] = [];
+    const gone = showing({
+      kind: 'pick',
+      title,
+      prompt: opts.placeholder ?? '',
+      message: undefined,
+      busy: false,
+      type: () => undefined,
+      items: items.map((i) => i.label),
+      choose: async (labels) => {
+        const chosen = items.filter((i) => labels.includes(i.label));
+        if (many) qp.selectedItems = chosen;
+        else qp.activeItems = chosen.slice(0, 1);
+        await new Promise((r) => setTimeout(r, 0));
+      },
+    });
+    const finish = (v: readonly PickItem<T>[] | undefined) => {
+      if (finished) return;
+      finished = true;
+      gone();
+      resolve(v);
+      qp.hide();
+      for (const d of disposables) d.dispose();
+      qp.dispose();
+    };
+    disposables.push(
+      qp.onDidAccept(() => {
+        if (many) return finish([...qp.selectedItems]);
+        const one = qp.selectedItems[0] ?? qp.activeItems[0];
+        // Enter while the filter matches nothing: the pick stays.
+        if (one) finish([one]);
+      }),
+      qp.onDidHide(() => finish(undefined)),
+    );
+    qp.show();
+  });
+}
+
 /** A quick pick; undefined when cancelled. */
-export async function pick<T>(title: string, items: readonly PickItem<T>[], placeholder?: string): Promise<T | undefined> {
-  const picking = vscode.window.showQuickPick(items, { title, placeHolder: placeholder, ignoreFocusOut: true });
-  const gone = showing({ kind: 'pick', title, prompt: placeholder ?? '', message: undefined, busy: false, type: () => undefined });
-  try {
-    return (await picking)?.value;
-  } finally {
-    gone();
-  }
+export async function pick<T>(title: string, items: readonly PickItem<T>[], placeholder?: string, opts: Omit<PickOptions, 'placeholder'> = {}): Promise<T | undefined> {
+  return (await showPick(title, items, { ...opts, placeholder }, false))?.[0]?.value;
+}
+
+/** A multi-select quick pick; undefined when cancelled or when nothing was checked. */
+export async function pickMany<T>(title: string, items: readonly PickItem<T>[], placeholder?: string): Promise<T[] | undefined> {
+  const picked = await showPick(title, items, { placeholder }, true);
+  return picked?.length ? picked.map((p) => p.value) : undefined;
 }

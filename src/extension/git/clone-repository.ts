@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RepositoryJson } from '../../shared/api-types';
 import { accountApi, allPages } from '../api/provider-api';
+import { pick, type PickItem } from '../auth/quick-input';
 import type { CoreServices } from '../core-services';
 import { TesseraError, type AccountInfo } from '../services';
 import type { TesseraCredentialsProvider } from './credentials-provider';
@@ -49,7 +50,7 @@ export async function cloneRepository(core: CoreServices, creds: TesseraCredenti
     if (!named) throw new TesseraError('signed-out', `The account that lists ${args.fullName} is no longer signed in in this window.`);
     repo = { owner, name, origin: named.providerOrigin };
   } else {
-    const items: (vscode.QuickPickItem & { repo: { owner: string; name: string; origin: string } })[] = [];
+    const items: PickItem<{ owner: string; name: string; origin: string }>[] = [];
     const seen = new Set<string>();
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Tessera: listing repositories' }, async () => {
       for (const a of accounts) {
@@ -70,7 +71,7 @@ export async function cloneRepository(core: CoreServices, creds: TesseraCredenti
             label: `$(${r.private ? 'lock' : 'repo'}) ${r.full_name}`,
             description: repositoryPickDescription(r, a),
             ...(r.description ? { detail: r.description } : {}),
-            repo: { owner: r.owner.login, name: r.name, origin: a.providerOrigin },
+            value: { owner: r.owner.login, name: r.name, origin: a.providerOrigin },
           });
         }
       }
@@ -79,9 +80,9 @@ export async function cloneRepository(core: CoreServices, creds: TesseraCredenti
       void vscode.window.showInformationMessage('You have no repositories on the Tessera provider yet.');
       return undefined;
     }
-    const chosen = await vscode.window.showQuickPick(items, { title: 'Clone a Tessera repository', placeHolder: 'Repository to clone', ignoreFocusOut: true, matchOnDescription: true });
+    const chosen = await pick('Clone a Tessera repository', items, 'Repository to clone', { matchOnDescription: true });
     if (!chosen) return undefined;
-    repo = chosen.repo;
+    repo = chosen;
   }
   const target = await chooseDestination(repo, args.parentDir);
   if (!target) return undefined;

@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { pick } from '../auth/quick-input';
 import type { CoreServices } from '../core-services';
 import type { AccountInfo } from '../services';
 import { cloneRepository, type CloneArgs } from './clone-repository';
@@ -181,11 +182,11 @@ export class GitIntegration implements vscode.Disposable {
       }
       if (list.length === 1) repo = list[0];
       else {
-        const chosen = await vscode.window.showQuickPick(
-          list.map((r) => ({ label: vscode.workspace.asRelativePath(r.rootUri, false), description: r.rootUri.fsPath, r })),
-          { title: 'Set Up Git for a Repository', placeHolder: 'Which repository?' },
+        repo = await pick(
+          'Set Up Git for a Repository',
+          list.map((r) => ({ label: vscode.workspace.asRelativePath(r.rootUri, false), description: r.rootUri.fsPath, value: r })),
+          'Which repository?',
         );
-        repo = chosen?.r;
       }
     }
     if (!repo) return undefined;

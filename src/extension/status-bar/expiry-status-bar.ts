@@ -1,6 +1,7 @@
 // A status bar item while any token of a signed-in account expires within 7 days. One token:
 // "$(warning) “ci” expires in 3 days", click opens its details; several: a count, click picks one.
 import * as vscode from 'vscode';
+import { pick } from '../auth/quick-input';
 import type { TesseraServices } from '../services';
 import type { TokenJson } from '../../shared/api-types';
 import type { TokenViewModel } from '../views/token-view-model';
@@ -80,11 +81,12 @@ export class ExpiryStatusBar implements vscode.Disposable {
       void vscode.window.showInformationMessage('No Tessera token expires within 7 days.');
       return;
     }
-    const p = await vscode.window.showQuickPick(
-      list.map((e) => ({ label: e.token.name, description: `${expiryText(e.token, now)} · ${e.login}`, e })),
-      { title: 'Tokens expiring within 7 days' },
+    const p = await pick(
+      'Tokens expiring within 7 days',
+      list.map((e) => ({ label: e.token.name, description: `${expiryText(e.token, now)} · ${e.login}`, value: e })),
+      'Which token?',
     );
-    if (p) await vscode.commands.executeCommand('tessera.inspectToken', { accountId: p.e.accountId, tokenId: p.e.token.id });
+    if (p) await vscode.commands.executeCommand('tessera.inspectToken', { accountId: p.accountId, tokenId: p.token.id });
   }
 
   dispose(): void {

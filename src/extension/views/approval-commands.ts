@@ -3,7 +3,7 @@
 // Refresh reloads the view and the organizations it lists.
 import * as vscode from 'vscode';
 import { accountApi } from '../api/provider-api';
-import { askThenUse } from '../auth/quick-input';
+import { askThenUse, pickMany } from '../auth/quick-input';
 import { registerCommand } from '../commands/register-command';
 import type { TesseraServices } from '../services';
 import type { ApprovalsTreeProvider } from './approvals-tree';
@@ -31,11 +31,11 @@ async function pickRequests(tree: ApprovalsTreeProvider, action: string): Promis
     void vscode.window.showInformationMessage('No pending token requests.');
     return undefined;
   }
-  const picks = await vscode.window.showQuickPick(
-    all.map((n) => ({ label: String(n.label), description: `${n.org} · ${n.description}`, detail: n.request.reason ? `“${n.request.reason}”` : undefined, node: n })),
-    { canPickMany: true, title: `${action} Token Requests`, placeHolder: 'Select the requests' },
+  return pickMany(
+    `${action} Token Requests`,
+    all.map((n) => ({ label: String(n.label), description: `${n.org} · ${n.description}`, detail: n.request.reason ? `“${n.request.reason}”` : undefined, value: n })),
+    'Select the requests',
   );
-  return picks && picks.length ? picks.map((p) => p.node) : undefined;
 }
 
 export async function reviewRequests(

@@ -1,34 +1,27 @@
 // Quick pick for a token's expiry: presets 7/30/60/90 days, a custom date, no expiry (where
 // allowed) and, for regenerate, keeping the current one.
-import * as vscode from 'vscode';
+import { askText, pick, type PickItem } from '../auth/quick-input';
 import type { ExpiryChoice } from '../../shared/webview-protocol';
 import { DAY_MS, expiryFromDate } from '../../shared/token-text';
 
 const EXPIRY_PRESETS = [7, 30, 60, 90] as const;
 
-interface ExpiryItem extends vscode.QuickPickItem {
-  readonly choice?: ExpiryChoice;
-  readonly custom?: boolean;
-}
-
 export async function pickExpiry(opts: { title: string; allowNone: boolean; keepLabel?: string; now?: number }): Promise<ExpiryChoice | undefined> {
   const now = opts.now ?? Date.now();
-  const items: ExpiryItem[] = [];
-  if (opts.keepLabel) items.push({ label: 'Keep the current expiry', description: opts.keepLabel, choice: { mode: 'keep' } });
+  const items: PickItem<ExpiryChoice | 'custom'>[] = [];
+  if (opts.keepLabel) items.push({ label: 'Keep the current expiry', description: opts.keepLabel, value: { mode: 'keep' } });
   for (const d of EXPIRY_PRESETS) {
-    items.push({ label: `${d} days`, description: new Date(now + d * DAY_MS).toISOString().slice(0, 10), choice: { mode: 'days', days: d } });
+    items.push({ label: `${d} days`, description: new Date(now + d * DAY_MS).toISOString().slice(0, 10), value: { mode: 'days', days: d } });
   }
-  items.push({ label: 'Custom date…', custom: true });
-  if (opts.allowNone) items.push({ label: 'No expiration', description: 'not recommended', choice: { mode: 'none' } });
-  const picked = await vscode.window.showQuickPick(items, { title: opts.title, placeHolder: 'When should the token expire?', ignoreFocusOut: true });
-  if (!picked) return undefined;
-  if (!picked.custom) return picked.choice;
-  const date = await vscode.window.showInputBox({
+  items.push({ label: 'Custom date…', value: 'custom' });
+  if (opts.allowNone) items.push({ label: 'No expiration', description: 'not recommended', value: { mode: 'none' } });
+  const picked = await pick(opts.title, items, 'When should the token expire?');
+  if (picked !== 'custom') return picked;
+  const date = await askText({
     title: opts.title,
     prompt: 'Expiry date (YYYY-MM-DD, end of that day UTC)',
-    placeHolder: new Date(now + 30 * DAY_MS).toISOString().slice(0, 10),
-    ignoreFocusOut: true,
-    validateInput: (v) => {
+    placeholder: new Date(now + 30 * DAY_MS).toISOString().slice(0, 10),
+    validate: (v) => {
       const iso = expiryFromDate(v.trim());
       if (!iso) return 'Enter a date as YYYY-MM-DD';
       if (Date.parse(iso) <= now) return 'The date must be in the future';

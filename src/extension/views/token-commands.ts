@@ -3,6 +3,7 @@
 // Each takes a tree node, `{accountId, tokenId}` (status bar, notifications), or nothing (the
 // command palette: pick the account, then the token).
 import * as vscode from 'vscode';
+import { pick } from '../auth/quick-input';
 import { pickAccount } from '../commands/command-args';
 import { registerCommand } from '../commands/register-command';
 import type { TesseraServices } from '../services';
@@ -47,11 +48,13 @@ async function resolveToken(
     return undefined;
   }
   const now = Date.now();
-  const p = await vscode.window.showQuickPick(
-    tokens.map((t) => ({ label: t.name, description: `${kindLabel(t.kind)} · ${stateText(t, now)}`, detail: `…${t.token_last_eight}`, t })),
-    { title, placeHolder: 'Which token?', matchOnDescription: true },
+  const token = await pick(
+    title,
+    tokens.map((t) => ({ label: t.name, description: `${kindLabel(t.kind)} · ${stateText(t, now)}`, detail: `…${t.token_last_eight}`, value: t })),
+    'Which token?',
+    { matchOnDescription: true },
   );
-  return p ? { accountId: account.id, token: p.t } : undefined;
+  return token ? { accountId: account.id, token } : undefined;
 }
 
 const canRegenerate = (t: TokenJson) => t.status === 'active' || t.status === 'expired';

@@ -2,6 +2,7 @@
 // account owns, one of its members, a pending invitation of the account. Undefined when cancelled.
 import * as vscode from 'vscode';
 import { accountApi, allPages } from '../../api/provider-api';
+import { pick, type PickItem } from '../../auth/quick-input';
 import type { OrgRoleJson, SimpleUserJson } from '../../../shared/api-types';
 import type { TesseraServices } from '../../services';
 import type { OrgRef, OrgViewModel } from '../org-view-model';
@@ -13,11 +14,7 @@ async function pickRef(services: TesseraServices, refs: OrgRef[], title: string,
   }
   if (refs.length === 1) return refs[0];
   const login = (id: string) => services.accounts().find((a) => a.id === id)?.login ?? id;
-  const p = await vscode.window.showQuickPick(
-    refs.map((r) => ({ label: r.org, description: login(r.accountId), r })),
-    { title, placeHolder: 'Which organization?' },
-  );
-  return p?.r;
+  return pick(title, refs.map((r) => ({ label: r.org, description: login(r.accountId), value: r })), 'Which organization?');
 }
 
 /** An org one of the signed-in accounts owns. */
@@ -42,19 +39,18 @@ export async function pickMember(services: TesseraServices, ref: OrgRef, title: 
     allPages<SimpleUserJson>((p) => api.orgMembers(ref.org, 'admin', p), 20),
   ]);
   const ownerLogins = new Set(owners.map((u) => u.login));
-  const p = await vscode.window.showQuickPick(
-    all.map((u) => ({ label: u.login, description: ownerLogins.has(u.login) ? 'owner' : 'member', role: (ownerLogins.has(u.login) ? 'admin' : 'member') as OrgRoleJson })),
-    { title, placeHolder: `Which member of ${ref.org}?` },
+  return pick(
+    title,
+    all.map((u) => ({ label: u.login, description: ownerLogins.has(u.login) ? 'owner' : 'member', value: { login: u.login, role: (ownerLogins.has(u.login) ? 'admin' : 'member') as OrgRoleJson } })),
+    `Which member of ${ref.org}?`,
   );
-  return p ? { login: p.label, role: p.role } : undefined;
 }
 
 /** Owner or member; undefined when cancelled. */
 export async function pickRole(title: string, current?: OrgRoleJson): Promise<OrgRoleJson | undefined> {
-  const items: (vscode.QuickPickItem & { role: OrgRoleJson })[] = [
-    { label: 'Member', description: current === 'member' ? 'current' : undefined, detail: 'Uses the organization’s repositories as its token policy allows.', role: 'member' },
-    { label: 'Owner', description: current === 'admin' ? 'current' : undefined, detail: 'Full control: members, token policy, approvals, repositories.', role: 'admin' },
+  const items: PickItem<OrgRoleJson>[] = [
+    { label: 'Member', description: current === 'member' ? 'current' : undefined, detail: 'Uses the organization’s repositories as its token policy allows.', value: 'member' },
+    { label: 'Owner', description: current === 'admin' ? 'current' : undefined, detail: 'Full control: members, token policy, approvals, repositories.', value: 'admin' },
   ];
-  const p = await vscode.window.showQuickPick(items, { title, placeHolder: 'Role in the organization' });
-  return p?.role;
+  return pick(title, items, 'Role in the organization');
 }
