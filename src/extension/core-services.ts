@@ -15,9 +15,6 @@ import { TesseraError, type AccountInfo, type TesseraServices } from './services
 /** Asks for password (+ code) and opens sudo mode for the account; false when cancelled. */
 type SudoPrompter = (account: AccountInfo) => Promise<boolean>;
 
-/** How long a check of an ended sign-in's sessions stands before a refused call checks again. */
-const SESSION_RECHECK_MS = 10 * 60_000;
-
 export class CoreServices implements TesseraServices, vscode.Disposable {
   private readonly tokensEmitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTokens = this.tokensEmitter.event;
@@ -29,8 +26,6 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
   private readonly sudoInFlight = new Map<string, Promise<boolean>>();
   /** Accounts whose sessions are being checked after their sign-in was refused. */
   private readonly sessionChecks = new Map<string, Promise<void>>();
-  /** The last such check of each account: the refused sign-in token and when (Date.now()). */
-  private readonly sessionChecked = new Map<string, { readonly token: string; readonly at: number }>();
   private readonly disposables: vscode.Disposable[] = [];
   /** Set by extension.ts once the sign-in UI exists (a "Sign In" action on a signed-out error). */
   signInCommand = 'tessera.signIn';
@@ -104,7 +99,7 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
         if (err instanceof TesseraError && err.kind === 'provider-down') this.providers.noteReachable(origin, false, err.message);
         if (err instanceof TesseraError && err.kind === 'signed-out') {
           this.store.markSignInEnded(accountId, token);
-          this.checkSessionsOfEndedSignIn(accountId, token);
+          this.checkSessionsOfEndedSignIn(accountId);
           // Which account must sign in again (a sign-in as another user does not mend it).
           throw new TesseraError('signed-out', err.message, { ...err.details, account: { id: accountId, login: secrets.account.login } });
         }
@@ -122,17 +117,9 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
     }
   }
 
-  /**
-   * The account's sign-in ended: its sessions' tokens are checked (one check at a time). Every call
-   * refused meanwhile does not check again: once per refused sign-in token, then at most every
-   * SESSION_RECHECK_MS (the check is an anonymous call, which the provider limits per address).
-   */
-  private checkSessionsOfEndedSignIn(accountId: string, refusedToken: string): void {
+  /** The account's sign-in ended: its sessions are checked with their own tokens (one check at a time). */
+  private checkSessionsOfEndedSignIn(accountId: string): void {
     if (this.sessionChecks.has(accountId)) return;
-    const last = this.sessionChecked.get(accountId);
-    const now = Date.now();
-    if (last?.token === refusedToken && now - last.at < SESSION_RECHECK_MS) return;
-    this.sessionChecked.set(accountId, { token: refusedToken, at: now });
     const check = checkSessionsWithoutSignIn(this, accountId)
       .catch((err: unknown) => this.log.warn(`The sessions of ${accountId} could not be checked: ${err instanceof Error ? err.message : String(err)}`))
       .finally(() => this.sessionChecks.delete(accountId));
