@@ -56,7 +56,13 @@ describe('POST /credentials/check', () => {
     assert.equal(hundred.json.credentials.length, 100);
   });
 
-  it('is rate-limited per client address (429 with Retry-After)', async () => {
+  it('is rate-limited per client address (429 with Retry-After), by a limit of its own: the API\'s anonymous count stays', async () => {
+    const anonymousUsed = async () => {
+      const r = await t.api.get('/rate_limit');
+      assert.equal(r.status, 200, r.text);
+      return r.json.resources.core.used as number;
+    };
+    const usedBefore = await anonymousUsed();
     let limited;
     for (let i = 0; i < CREDENTIALS_CHECK_LIMIT + 10 && !limited; i++) {
       const res = await t.api.post('/credentials/check', { body: { credentials: ['x'] } });
@@ -67,6 +73,8 @@ describe('POST /credentials/check', () => {
     assert.equal(limited.i, CREDENTIALS_CHECK_LIMIT, `after ${CREDENTIALS_CHECK_LIMIT} calls in the window`);
     assert.ok(Number(limited.res.headers.get('retry-after')) > 0);
     assert.equal(typeof limited.res.json.message, 'string');
+    assert.equal(limited.res.headers.get('x-ratelimit-remaining'), null, 'no primary-limit headers on a check');
+    assert.equal(await anonymousUsed(), usedBefore, 'checks took nothing from the anonymous API limit');
     t.clock.advance(60 * 60_000);
     assert.equal((await t.api.post('/credentials/check', { body: { credentials: ['x'] } })).status, 200, 'a new window');
   });

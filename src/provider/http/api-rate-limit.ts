@@ -6,7 +6,8 @@
 // buckets of the same size. Every API answer carries the X-RateLimit-* headers; a REST request over
 // the limit is refused with 403, Retry-After and the headers, a GraphQL one with GitHub's 200 and a
 // RATE_LIMITED error. Answers 304 Not Modified do not count, nor do GET /rate_limit and GraphQL's
-// dry runs (`rateLimit(dryRun: true)`, graphql/dry-run.ts).
+// dry runs (`rateLimit(dryRun: true)`, graphql/dry-run.ts), nor requests to a route with a limit of
+// its own (route config `ownRateLimit`: POST /credentials/check).
 // Git's smart-HTTP routes and the provider's own /-/ endpoints are not rate-limited: they are not
 // GitHub's API. Only a git request whose credentials fail is counted, against the client address
 // as bad API credentials are (countFailedGitCredentials), so git is no way around that count.
@@ -53,6 +54,10 @@ declare module 'fastify' {
      */
     rateLimit: RequestRateLimit | null | undefined;
   }
+  interface FastifyContextConfig {
+    /** The route counts its callers against a limit of its own, not the API's primary limit. */
+    ownRateLimit?: true;
+  }
 }
 
 function pathOf(url: string): string {
@@ -97,6 +102,11 @@ function isStatusRequest(request: FastifyRequest, path: string): boolean {
 }
 
 /** The key a request counts against in `resource`'s bucket (`core`: no prefix), and its limit. */
+/** Requests the primary limit leaves alone: the API's, not GitHub's, and routes with their own limit. */
+function isUncounted(request: FastifyRequest, path: string): boolean {
+  return !isApiPath(path) || request.routeOptions.config?.ownRateLimit === true;
+}
+
 function rateLimitKey(ctx: ProviderContext, principal: Principal | undefined, ip: string, resource: RateLimitResource): { key: string; limit: number } {
   const limits = ctx.settings.rateLimit;
   const prefix = resource === 'core' ? '' : `${resource}:`;
@@ -214,7 +224,7 @@ export function installApiRateLimit(app: FastifyInstance, ctx: ProviderContext):
   // Callback-style hooks: a request counted from a reserved block passes without waiting.
   app.addHook('preParsing', (request: FastifyRequest, reply: FastifyReply, payload, done) => {
     const path = countedPathOf(request);
-    if (!isApiPath(path) || isStatusRequest(request, path)) return done(null, payload);
+    if (isUncounted(request, path) || isStatusRequest(request, path)) return done(null, payload);
     const resource = resourceOf(path);
     const counted = (c: Counted): void => {
       if (!c) return done(null, payload);
@@ -241,7 +251,7 @@ export function installApiRateLimit(app: FastifyInstance, ctx: ProviderContext):
     const path = countedPathOf(request);
     const rl = request.rateLimit;
     // The usual answer: counted before its handler ran, its headers set then.
-    if (!isApiPath(path) || rl === null || (rl && rl.counted && reply.statusCode !== 304)) return done(null, payload);
+    if (isUncounted(request, path) || rl === null || (rl && rl.counted && reply.statusCode !== 304)) return done(null, payload);
     settleCount(ctx, request, reply, path).then(() => done(null, payload));
   });
 }

@@ -1,7 +1,8 @@
 // POST /credentials/check {credentials: [...]} — whether tokens work, without using them: a client
 // that holds tokens it cannot list (its sign-in ended) learns which are dead, and their
 // last_used_at stays. Anonymous like /credentials/revoke (the secrets are the proof), at most 100
-// per call, rate-limited per client address; it tells nothing a holder could not learn by calling
+// per call, rate-limited per client address by a limit of its own (not the API's anonymous one,
+// which a client with many ended sessions would spend on checks); it tells nothing a holder could not learn by calling
 // the API with the token, and nothing about strings that are not working tokens. Tessera's own.
 import type { FastifyInstance } from 'fastify';
 import type { CheckCredentialsRequest, CheckCredentialsResponse } from '../../shared/api-types';
@@ -17,7 +18,7 @@ export function registerCredentialsCheckRoutes(app: FastifyInstance, ctx: Provid
   app.post<{ Body: CheckCredentialsRequest }>(
     '/api/v3/credentials/check',
     {
-      config: { auth: { anonymous: true, classicScopes: [], permission: 'none' } },
+      config: { auth: { anonymous: true, classicScopes: [], permission: 'none' }, ownRateLimit: true },
       preValidation: async (request, reply) => {
         const wait = await ctx.rateLimits.credentialsCheck.hit(`ip:${request.ip}`);
         if (wait > 0) {
