@@ -11,6 +11,7 @@ import { decodedPathOf, installApiRateLimit } from './http/api-rate-limit';
 import { installConditionalRequests } from './http/conditional-requests';
 import { documentationUrl } from './http/error-docs';
 import { installErrorHandler } from './http/error-handler';
+import { installGracefulClose } from './http/graceful-close';
 import { HttpError } from './http/errors';
 import { BODY_LIMIT, installJsonBodyParser } from './http/json-body';
 import { installTextInputCheck } from './http/text-input';
@@ -44,8 +45,10 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
     logger: false,
     genReqId: newRequestId,
     bodyLimit: BODY_LIMIT,
-    forceCloseConnections: true,
-    return503OnClosing: true,
+    // The close ends the connections itself, in its order (http/graceful-close.ts); a request that
+    // comes on a connection still open meanwhile is answered, not refused (with Connection: close).
+    forceCloseConnections: false,
+    return503OnClosing: false,
     // The server-wide request deadline is git's (a long push is one request); API bodies have
     // their own, shorter one (installBodyDeadline).
     requestTimeout: limits.requestTimeoutMs,
@@ -75,6 +78,7 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
     const address = app.server.address();
     if (address && typeof address === 'object') served.listeningOn(address.port);
   });
+  installGracefulClose(app);
   // GitHub's headers and the request's log line on every answer, a refused Host's too.
   installApiHeaders(app, ctx.log);
   // Then: a request for a host the provider does not serve is answered before anything else.

@@ -26,7 +26,8 @@ function frame(name: ChangeEventName, data: ChangeEventJson): string {
 
 export function registerEventRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   const feed = new ChangeFeed(ctx.store, ctx.clock, (m) => ctx.log('warn', m));
-  app.addHook('onClose', async () => feed.close());
+  // When the close begins (http/graceful-close.ts): an open stream would hold it until the cut.
+  app.addHook('preClose', async () => feed.close());
 
   app.get(EVENTS_PATH, { config: { auth: EVENTS_AUTH } }, async (request, reply) => {
     const { user, token } = principalOf(request);
