@@ -267,6 +267,20 @@ export async function main(
         `${describePostgresUrl(opts.databaseUrl)} (\`tessera migrate --from ${opts.dataDir}\` copies an embedded provider's into an empty one).`,
     );
   }
+  // From here on SIGINT or SIGTERM closes the provider, also while it starts (the default action
+  // would end the process at once, exit 130 or 143, with the start half done): a start under way
+  // completes, then closes. Once each: a second Ctrl-C ends the process without waiting.
+  let signalled: string | undefined;
+  let closeOn: ((signal: string) => void) | undefined;
+  const stop = (signal: string) => {
+    if (signalled) return;
+    signalled = signal;
+    closeOn?.(signal);
+  };
+  const onSigint = () => stop('SIGINT');
+  const onSigterm = () => stop('SIGTERM');
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigterm);
   let provider: RunningProvider;
   try {
     provider = await startProvider({
@@ -276,14 +290,13 @@ export async function main(
       },
     });
   } catch (err) {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
     io.err(`tessera: ${(err as Error).message}`);
     return 1;
   }
   return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
+    closeOn = (signal) => {
       io.err(`tessera: ${signal}, shutting down`);
       provider.close().then(
         () => resolve(0),
@@ -293,10 +306,8 @@ export async function main(
         },
       );
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    // Only now: whoever reads the URL may signal at once (a write to a pipe can wake the reader
-    // before this process runs its next statement).
+    // Signalled while it started: closed without saying it listens.
+    if (signalled) return closeOn(signalled);
     io.out(`Tessera provider listening on ${provider.url}`);
     // Behind a proxy, or listening on 0.0.0.0: where clients go is not where it listens.
     if (provider.publicOrigin !== provider.url) io.out(`Clients reach it at ${provider.publicOrigin} (the extension's setting tessera.providerUrl)`);

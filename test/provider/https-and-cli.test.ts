@@ -105,6 +105,14 @@ describe('tessera serve (command line)', () => {
     }
   });
 
+  it('a SIGTERM that comes while it starts, before it listens, closes it cleanly (exit 0) instead of killing it (143)', async () => {
+    const signalBeforeListen = path.resolve(__dirname, 'helpers/signal-before-listen.js');
+    const cli = runCli(['serve', '--data', dataDir, '--port', '0', '--tls', 'off'], { NODE_OPTIONS: `--require ${signalBeforeListen}` });
+    started.push(cli);
+    assert.equal(await cli.exit, 0, cli.stderr);
+    assert.match(cli.stderr, /^tessera: SIGTERM, shutting down$/m);
+  });
+
   it('--tls off on loopback serves HTTP and stops on SIGINT', async () => {
     const cli = runCli(['serve', '--data', dataDir, '--port', '0', '--tls', 'off', '--signup', 'closed']);
     started.push(cli);
