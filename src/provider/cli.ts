@@ -16,8 +16,7 @@ import { parseServedName, publicUrlHost } from './http/served-hosts';
 import { isLoopbackHost, ProviderOptions, RunningProvider, startProvider } from './index';
 import { resetAllTwoFactorPg } from './store/postgres/data-key-ledger';
 import { connectionFailure, databaseUrlOption, describePostgresUrl } from './store/postgres/url';
-import { DATABASE_FILE, openDatabase } from './store/sqlite/database';
-import { isSqliteBusy } from './store/sqlite/rows';
+import { DATABASE_FILE, DatabaseInUse, openDatabase } from './store/sqlite/database';
 import { resetAllTwoFactor } from './store/sqlite/two-factor';
 import { MIGRATE_USAGE, runMigrateCommand } from './team-migration/migrate-command';
 
@@ -32,7 +31,8 @@ ${MIGRATE_USAGE}
   reset-two-factor  the way out when the data key is lost for good (providers stopped): removes
                   two-factor authentication from every account in DIR/tessera.db, or in the team
                   database (--db, or TESSERA_DATABASE_URL when neither is given), and forgets
-                  the key; the next start makes a new one.
+                  the key; the next start makes a new one. Refused while a provider runs
+                  on DIR.
 
   --data          the data folder (made 0700 when missing): tessera.db (without --db),
                   secret.key (the key of the two-factor secrets: back it up with the database),
@@ -217,10 +217,11 @@ async function resetTwoFactor(argv: string[], io: CliIo, env: NodeJS.ProcessEnv)
     io.err(`tessera: no Tessera database in ${dataDir}`);
     return 1;
   }
-  // A file that is no database, or one a running provider holds the write lock of, is a message
-  // naming the folder (and, when busy, what to do), not a crash with a stack.
+  // Refused, in one line saying what to close, while a provider has the database open (the command
+  // is for stopped providers: a running one goes on with the data key it read when it started); a
+  // file that is no database is a message naming the folder, not a crash with a stack.
   try {
-    const db = openDatabase(dataDir);
+    const db = openDatabase(dataDir, { alone: true });
     try {
       const accounts = resetAllTwoFactor(db);
       io.out(`Removed two-factor authentication from ${accounts} account(s); the next start makes a new data key.`);
@@ -229,8 +230,7 @@ async function resetTwoFactor(argv: string[], io: CliIo, env: NodeJS.ProcessEnv)
       db.close();
     }
   } catch (err) {
-    const busy = isSqliteBusy(err) ? ': stop every provider that uses it, then run this again' : '';
-    io.err(`tessera: the database in ${dataDir}: ${(err as Error).message}${busy}`);
+    io.err(err instanceof DatabaseInUse ? `tessera reset-two-factor: ${err.message}` : `tessera: the database in ${dataDir}: ${(err as Error).message}`);
     return 1;
   }
 }

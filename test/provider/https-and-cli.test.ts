@@ -250,14 +250,14 @@ describe('tessera serve (command line)', () => {
     assert.doesNotMatch(garbage.stderr, /^\s+at /m, 'no stack');
     await rm(path.join(dataDir, 'tessera.db'));
 
-    // A provider that still runs holds the write lock (here: a transaction left open).
+    // A connection that holds the write lock (here: a transaction left open) is one of a provider.
     const db = openDatabase(dataDir);
     try {
       db.exec('BEGIN IMMEDIATE');
       const busy = runCli(['reset-two-factor', '--data', dataDir]);
       started.push(busy);
       assert.equal(await busy.exit, 1);
-      assert.match(busy.stderr, new RegExp(`^tessera: the database in ${dataDir}: .*locked`, 'm'));
+      assert.match(busy.stderr, new RegExp(`^tessera reset-two-factor: a provider is still running on ${dataDir} \\(it has tessera\\.db open\\)`, 'm'));
       assert.doesNotMatch(busy.stderr, /^\s+at /m, 'no stack');
     } finally {
       db.close();

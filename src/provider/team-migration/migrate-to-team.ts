@@ -204,10 +204,7 @@ function openSource(dataDir: string): DatabaseSync {
     return openDatabase(dataDir, { alone: true });
   } catch (err) {
     if (!(err instanceof DatabaseInUse)) throw err;
-    throw new MigrationRefused(
-      `a provider is still running on ${dataDir} (it has ${DATABASE_FILE} open): close every VS Code window that uses Tessera's ` +
-        `embedded provider (or stop \`tessera serve --data ${dataDir}\`), then run this again; what it wrote after the copy would be lost`,
-    );
+    throw new MigrationRefused(`${err.message}; what it wrote after the copy would be lost`);
   }
 }
 
