@@ -94,6 +94,10 @@ export class EmbeddedProvider implements vscode.Disposable {
 
   /** Starts (or finds) the provider in the background. */
   start(): void {
+    // Already running here on the port asked for (a setting changed that does not move it): its
+    // health check would find this window's own provider and take it for another window's.
+    const s = this.stateValue;
+    if (this.handle && s.kind === 'hosting' && s.port === embeddedPortSetting()) return;
     const gen = ++this.generation;
     this.clearTimer();
     this.run = this.startup(gen).catch((err) => {
@@ -151,20 +155,25 @@ export class EmbeddedProvider implements vscode.Disposable {
 
   /** Stops the provider this window runs (if any) and starts again. */
   async restart(): Promise<void> {
-    this.generation++;
+    const gen = ++this.generation;
     this.clearTimer();
     await this.closeHandle();
-    this.setState({ kind: 'stopped' });
-    this.start();
+    // A start or stop asked for while the provider closed (it answers its requests in flight
+    // first) is the newer wish: this one is over.
+    if (gen === this.generation) {
+      this.setState({ kind: 'stopped' });
+      this.start();
+    }
     await this.run;
   }
 
   /** Stops watching and closes the provider this window runs. */
   async stop(): Promise<void> {
-    this.generation++;
+    const gen = ++this.generation;
     this.clearTimer();
     await this.closeHandle();
-    this.setState({ kind: 'stopped' });
+    // Not when started again while the provider closed: 'stopped' would hide the running one.
+    if (gen === this.generation) this.setState({ kind: 'stopped' });
   }
 
   dispose(): void {
