@@ -6,7 +6,7 @@
 //   3. tokenAccessGuard       — what the token may reach (authz/token-access.ts).
 import type { Guard, GuardInput } from './guard';
 import { resolvePerRequest } from './requirement';
-import { accessSatisfies, RepositoryAccess } from '../repos/repository-access';
+import { accessSatisfies, adminRequiredMessage, RepositoryAccess } from '../repos/repository-access';
 import type { RepositoryResourceRecord } from '../repos/repository-resource';
 import type { OrganizationResourceRecord } from '../orgs/org-resource';
 import { ownerRequiredMessage, roleSatisfies } from '../orgs/org-roles';
@@ -48,7 +48,7 @@ const resourceRoleGuard: Guard = (input) => {
     if (!principal) return { status: 401, message: 'Requires authentication' };
     if (rec.access === null) return { status: 404, message: 'Not Found' };
     return need === 'admin'
-      ? { status: 403, message: `Must have admin rights to Repository '${rec.fullName}'.` }
+      ? { status: 403, message: adminRequiredMessage(rec.fullName) }
       : { status: 403, message: `Permission to ${rec.fullName} denied to ${principal.user.login}.` };
   }
   if (resource.type === 'organization') {

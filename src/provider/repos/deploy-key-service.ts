@@ -1,6 +1,6 @@
 // Deploy keys of a repository: listing, reading, adding (the key parsed, its comment standing in
 // for a missing title, the adding token recorded) and removing them; each change commits together
-// with its audit event.
+// with its audit event, and only while the caller still administers the repository.
 import { audit } from '../audit/audit';
 import { auditSourceOf, Caller } from '../authz/caller';
 import type { ProviderContext } from '../context';
@@ -11,6 +11,7 @@ import type { DeployKeyRecord } from '../store/deploy-keys';
 import { UniqueViolation } from '../store/errors';
 import { withTransaction } from '../transaction';
 import { parseDeployKey } from './deploy-key-format';
+import { assertStillAdmin } from './repository-access';
 import type { RepositoryResourceRecord } from './repository-resource';
 
 export interface NewDeployKey {
@@ -40,6 +41,7 @@ export async function addDeployKey(ctx: ProviderContext, caller: Caller, rec: Re
   if ('error' in parsed) throw invalidField('key', parsed.error);
   const comment = input.key.trim().split(/\s+/).slice(2).join(' ');
   return withTransaction(ctx, async (tx) => {
+    await assertStillAdmin(tx, rec, principal.user);
     let key: DeployKeyRecord;
     try {
       key = await tx.store.deployKeys.create({
@@ -67,6 +69,7 @@ export async function addDeployKey(ctx: ProviderContext, caller: Caller, rec: Re
 
 export async function removeDeployKey(ctx: ProviderContext, caller: Caller, rec: RepositoryResourceRecord, id: number): Promise<void> {
   await withTransaction(ctx, async (tx) => {
+    await assertStillAdmin(tx, rec, caller.principal.user);
     const key = await tx.store.deployKeys.byId(rec.repository.id, id);
     if (!key || !(await tx.store.deployKeys.delete(rec.repository.id, id))) throw notFound();
     await audit(tx, auditSourceOf(caller), ORG_AUDIT_ACTIONS.deployKeyDelete, {

@@ -5,6 +5,8 @@
 // bare repository is moved aside first and removed only once the record and its audit event are
 // committed; a failure puts it back). Renames and deletes hold the repository's lock
 // (Store.withRepositoryLock), as does the git route when it creates a missing bare repository.
+// Changes and deletes commit only while the caller still administers the repository
+// (repository-access.ts).
 import type { CreateRepositoryRequest, RepositoryVisibility, UpdateRepositoryRequest } from '../../shared/api-types';
 import { audit } from '../audit/audit';
 import type { Principal } from '../auth/principal';
@@ -19,6 +21,7 @@ import type { RepositoryRecord } from '../store/repositories';
 import type { Store } from '../store/store';
 import { withTransaction } from '../transaction';
 import type { AccountOwner } from './account-owner';
+import { assertStillAdmin } from './repository-access';
 import { repositoriesRoot } from './repositories-root';
 import { writeReadmeCommit } from './repository-init';
 import { repositoryVisibility } from './repository-json';
@@ -188,6 +191,7 @@ export async function updateRepository(ctx: ProviderContext, caller: Caller, rec
   if (changesVisibility) requireClassicScope(caller.principal, ['repo']);
   const change = (store: Store) =>
     withTransaction({ ...ctx, store }, async (tx) => {
+      await assertStillAdmin(tx, rec, caller.principal.user);
       const updated = await tx.store.repositories.update(rec.repository.id, {
         name: renames ? name : undefined,
         currentName: renames ? rec.repository.name : undefined,
@@ -265,6 +269,7 @@ export async function deleteRepository(ctx: ProviderContext, caller: Caller, rec
       trashed = await trashBareRepository(root, rec.owner.login, current.name);
       try {
         await withTransaction({ ...ctx, store }, async (tx) => {
+          await assertStillAdmin(tx, rec, caller.principal.user);
           await tx.store.repositories.delete(rec.repository.id);
           await audit(tx, auditSourceOf(caller), ORG_AUDIT_ACTIONS.repoDestroy, { ...orgOf(rec.owner), tokenId: caller.principal.token?.id, data: { repo: fullName } });
         });

@@ -1,0 +1,143 @@
+// Every administrative write of an org's repository commits only while its caller still
+// administers it, not only when the request arrived: an org owner demoted (403) or removed (404)
+// while the write is on its way writes nothing — neither the change nor an audit event of theirs.
+import * as assert from 'node:assert/strict';
+import { callAs } from '../builders/callers';
+import { addMember, createOrg } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
+import { newSession, type Session } from '../builders/sessions';
+import { sshPublicKey } from '../builders/ssh-keys';
+import { uniqueName } from '../builders/unique-name';
+import { adminRequiredMessage } from '../../src/provider/repos/repository-access';
+import { startInProcessProvider, type InProcessProvider } from './helpers/in-process-provider';
+import { RequestHolds, until } from './helpers/request-holds';
+
+interface AdminWrite {
+  method: 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  body?: unknown;
+  /** The repository's full name (in the 403 message). */
+  fullName: string;
+  /** Fails the test unless what the write would have changed is as it was. */
+  unchanged: () => Promise<void>;
+}
+
+describe('administrative writes of an org repository by an owner who stops being one meanwhile', function () {
+  this.timeout(60_000);
+  let t: InProcessProvider;
+  const holds = new RequestHolds();
+  let owner: Session;
+  let actor: Session;
+  let org: string;
+  let orgId: number;
+
+  before(async () => {
+    t = await startInProcessProvider({ routes: [holds.install] });
+    owner = await newSession(t);
+    actor = await newSession(t);
+    org = await createOrg(t, owner);
+    orgId = (await t.store.organizations.byLogin(org))!.id;
+  });
+  after(async () => t.close());
+
+  async function aRepository(): Promise<{ name: string; path: string }> {
+    const name = uniqueName('repo');
+    await createRepo(t, owner, org, name, true);
+    return { name, path: `/repos/${org}/${name}` };
+  }
+
+  async function stillThere(path: string, field: string, value: unknown): Promise<void> {
+    const r = await t.api.get(path, { token: owner.token });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json[field], value);
+  }
+
+  async function aDeployKey(path: string): Promise<{ id: number; keysPath: string }> {
+    const made = await callAs(t, owner, 'POST', `${path}/keys`, { title: 'kept', key: sshPublicKey() });
+    return { id: made.id, keysPath: `${path}/keys` };
+  }
+
+  const WRITES: Record<string, () => Promise<AdminWrite>> = {
+    'renaming it (PATCH name)': async () => {
+      const r = await aRepository();
+      return {
+        method: 'PATCH',
+        path: r.path,
+        body: { name: `${r.name}-taken` },
+        fullName: `${org}/${r.name}`,
+        unchanged: async () => {
+          await stillThere(r.path, 'name', r.name);
+          assert.equal((await t.api.get(`/repos/${org}/${r.name}-taken`, { token: owner.token })).status, 404);
+        },
+      };
+    },
+    'changing its settings (PATCH description, visibility)': async () => {
+      const r = await aRepository();
+      return {
+        method: 'PATCH',
+        path: r.path,
+        body: { description: 'taken over', private: false },
+        fullName: `${org}/${r.name}`,
+        unchanged: async () => {
+          await stillThere(r.path, 'private', true);
+          await stillThere(r.path, 'description', null);
+        },
+      };
+    },
+    'deleting it': async () => {
+      const r = await aRepository();
+      return { method: 'DELETE', path: r.path, fullName: `${org}/${r.name}`, unchanged: () => stillThere(r.path, 'name', r.name) };
+    },
+    'adding a deploy key': async () => {
+      const r = await aRepository();
+      return {
+        method: 'POST',
+        path: `${r.path}/keys`,
+        body: { title: 'backdoor', key: sshPublicKey() },
+        fullName: `${org}/${r.name}`,
+        unchanged: async () => assert.deepEqual(await callAs(t, owner, 'GET', `${r.path}/keys`), []),
+      };
+    },
+    'removing a deploy key': async () => {
+      const r = await aRepository();
+      const k = await aDeployKey(r.path);
+      return {
+        method: 'DELETE',
+        path: `${k.keysPath}/${k.id}`,
+        fullName: `${org}/${r.name}`,
+        unchanged: () => stillThere(`${k.keysPath}/${k.id}`, 'title', 'kept'),
+      };
+    },
+  };
+
+  for (const [what, change, status] of [
+    ['demoted to member', 'demote', 403],
+    ['removed from the org', 'remove', 404],
+  ] as const) {
+    for (const [name, prepare] of Object.entries(WRITES)) {
+      it(`${name}, by an org owner ${what} meanwhile: ${status}, nothing written`, async () => {
+        await addMember(t, org, owner, actor, 'admin');
+        const w = await prepare();
+        const m = `/orgs/${org}/memberships/${actor.user.login}`;
+        const h = holds.hold((r) => r.method === w.method && r.url === `/api/v3${w.path}`);
+        let answer;
+        let auditBefore = 0;
+        try {
+          const writing = t.api.call(w.method, w.path, { token: actor.token, body: w.body });
+          await until(() => h.arrived === 1); // authorized as the repository's administrator
+          const changed = change === 'demote' ? await t.api.put(m, { token: owner.token, body: { role: 'member' } }) : await t.api.delete(m, { token: owner.token });
+          assert.ok(changed.status === 200 || changed.status === 204, changed.text);
+          auditBefore = await t.store.audit.count({ orgId, actorLogin: actor.user.login });
+          h.release();
+          answer = await writing;
+        } finally {
+          h.release();
+        }
+        assert.equal(answer.status, status, answer.text);
+        if (status === 403) assert.equal(answer.json.message, adminRequiredMessage(w.fullName));
+        await w.unchanged();
+        assert.equal(await t.store.audit.count({ orgId, actorLogin: actor.user.login }), auditBefore, 'no audit event of the refused write');
+      });
+    }
+  }
+});
