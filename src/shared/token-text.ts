@@ -6,6 +6,13 @@ import { normalizeScopes } from './classic-scopes';
 import { findPermission, type PermissionLevel, type PermissionSet } from './fine-grained-permissions';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
+/** The longest lifetime any token with an expiry may have: an expiry at most this many days ahead (to the end of that UTC day). */
+export const MAX_TOKEN_LIFETIME_DAYS = 366;
+
+/** The last `YYYY-MM-DD` a token made at `now` may expire on, under a cap of `days` (default: the longest). */
+export function latestExpiryDate(now: number, days: number = MAX_TOKEN_LIFETIME_DAYS): string {
+  return new Date(now + days * DAY_MS).toISOString().slice(0, 10);
+}
 /**
  * The expiry warning (decoration, status bar item, details banner) is in proportion to the token's
  * lifetime: it starts when less than EXPIRY_WARNING_SHARE of the lifetime and at most

@@ -42,7 +42,7 @@ describe('core: the palette’s picks', function () {
     });
     const change = () => Promise.resolve(vscode.commands.executeCommand('tessera.changeTokenExpiry', { accountId: account.id, tokenId: token.id }));
 
-    it('Escape in the pick, or in the custom date box, leaves the expiry as it was', async () => {
+    it('Escape in the pick, or in the custom date box (which refuses a date past 366 days), leaves the expiry as it was', async () => {
       let running = change();
       const shown = await prompt(/When should the token expire\?/);
       assert.equal(shown.kind, 'pick');
@@ -56,6 +56,14 @@ describe('core: the palette’s picks', function () {
       await api.prompts.answer('Custom date…');
       const box = await prompt(/Expiry date \(YYYY-MM-DD/);
       assert.equal(box.kind, 'input');
+      // a date past the longest lifetime the provider allows is refused in the box, which stays
+      const tooLate = new Date(Date.now() + 400 * 86_400_000).toISOString().slice(0, 10);
+      await api.prompts.answer(tooLate);
+      const refused = await waitFor('the box refusing the date', () => {
+        const p = api.prompts.shown();
+        return p?.message ? p : undefined;
+      });
+      assert.match(String(refused.message), /^At most 366 days ahead: \d{4}-\d{2}-\d{2} or earlier$/);
       await api.prompts.cancel();
       await running;
       assert.equal(api.prompts.shown(), undefined, 'nothing asks further');

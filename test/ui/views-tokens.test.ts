@@ -155,6 +155,11 @@ describe('views (UI): account, two-factor and tokens', function () {
     await frame.locator('[data-testid="scope-repo"]').click();
     await frame.locator('[data-testid="expiry-custom"]').click();
     // end of the day after tomorrow (UTC): between 2 and 3 days away → "expires in 3 days"
+    // the date field offers tomorrow up to the longest lifetime (366 days ahead)
+    assert.deepEqual(
+      await frame.locator('[data-testid="expiry-date"] input').evaluate((i) => ['type', 'min', 'max'].map((a) => i.getAttribute(a))),
+      ['date', utcDatePlusDays(1), utcDatePlusDays(366)],
+    );
     await frame.locator('[data-testid="expiry-date"] input').fill(utcDatePlusDays(2));
     await frame.locator('[data-testid="generate"]').click();
     const secretField = frame.locator('[data-testid="new-token-secret"]');

@@ -1,6 +1,6 @@
 // The Create Token form: account, kind, name, description, expiry, then the kind's own sections.
 import { html, nothing, type TemplateResult } from 'lit';
-import { DAY_MS, expiryFromPreset } from '../../../src/shared/token-text';
+import { DAY_MS, MAX_TOKEN_LIFETIME_DAYS, expiryFromPreset, latestExpiryDate } from '../../../src/shared/token-text';
 import { signInBanner } from '../lib/sign-in';
 import { call } from '../lib/vscode-api';
 import { errorFor, groupValue, has } from './field-ui';
@@ -75,7 +75,7 @@ function maxDays(): number | undefined {
   const owner = currentOwner();
   if (state.form.kind === 'classic') return undefined;
   const m = owner?.policy?.max_lifetime_days?.fine_grained;
-  return typeof m === 'number' ? m : 366;
+  return typeof m === 'number' ? m : MAX_TOKEN_LIFETIME_DAYS;
 }
 
 function expirySection(): TemplateResult {
@@ -97,7 +97,8 @@ function expirySection(): TemplateResult {
       </vscode-radio-group>
       ${state.form.expiry === 'custom'
         ? html`<vscode-textfield type="date" id="field-custom-date" data-testid="expiry-date" aria-label="Expiry date"
-            .value=${state.form.customDate} min=${new Date(now + DAY_MS).toISOString().slice(0, 10)}
+            .value=${state.form.customDate} .min=${new Date(now + DAY_MS).toISOString().slice(0, 10)}
+            .max=${latestExpiryDate(now, Math.min(max ?? MAX_TOKEN_LIFETIME_DAYS, MAX_TOKEN_LIFETIME_DAYS))}
             ?invalid=${has('expires_at')}
             @input=${(e: Event) => update({ customDate: (e.target as HTMLInputElement).value })}
             @change=${(e: Event) => update({ customDate: (e.target as HTMLInputElement).value })}></vscode-textfield>`

@@ -2,7 +2,7 @@
 // allowed) and, for regenerate, keeping the current one.
 import { askText, pick, type PickItem } from '../auth/quick-input';
 import type { ExpiryChoice } from '../../shared/webview-protocol';
-import { DAY_MS, expiryFromDate } from '../../shared/token-text';
+import { DAY_MS, MAX_TOKEN_LIFETIME_DAYS, expiryFromDate, latestExpiryDate } from '../../shared/token-text';
 
 const EXPIRY_PRESETS = [7, 30, 60, 90] as const;
 
@@ -25,6 +25,8 @@ export async function pickExpiry(opts: { title: string; allowNone: boolean; keep
       const iso = expiryFromDate(v.trim());
       if (!iso) return 'Enter a date as YYYY-MM-DD';
       if (Date.parse(iso) <= now) return 'The date must be in the future';
+      const latest = latestExpiryDate(now);
+      if (v.trim() > latest) return `At most ${MAX_TOKEN_LIFETIME_DAYS} days ahead: ${latest} or earlier`;
       return undefined;
     },
   });

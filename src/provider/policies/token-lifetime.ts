@@ -9,9 +9,6 @@ import { invalidField } from '../http/errors';
 import type { TokenRecord } from '../store/tokens';
 import { isoTime } from '../iso-time';
 
-/** The longest lifetime Tessera allows any token with an expiry (a fine-grained one must have one). */
-export const MAX_TOKEN_LIFETIME_DAYS = 366;
-
 function endOfUtcDay(d: Date): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), 23, 59, 59, 999));
 }

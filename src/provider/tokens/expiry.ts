@@ -3,7 +3,8 @@
 // at most 366 days ahead (the end of that UTC day for `expires_at`), for every kind of token.
 import { DAY } from '../clock';
 import { invalidField } from '../http/errors';
-import { MAX_TOKEN_LIFETIME_DAYS, assertExpiryWithinCap } from '../policies/token-lifetime';
+import { assertExpiryWithinCap } from '../policies/token-lifetime';
+import { MAX_TOKEN_LIFETIME_DAYS } from '../../shared/token-text';
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;

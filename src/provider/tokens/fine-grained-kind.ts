@@ -14,7 +14,8 @@ import { grantAtOnce, openRequest, withdrawFromOrg } from '../approvals/approval
 import type { ProviderContext } from '../context';
 import { invalidField } from '../http/errors';
 import { activeRole } from '../orgs/org-roles';
-import { MAX_TOKEN_LIFETIME_DAYS, assertExpiryWithinCap, latestExpiry } from '../policies/token-lifetime';
+import { assertExpiryWithinCap, latestExpiry } from '../policies/token-lifetime';
+import { MAX_TOKEN_LIFETIME_DAYS } from '../../shared/token-text';
 import { AccountOwner, ownerById } from '../repos/account-owner';
 import type { OrgRole } from '../store/memberships';
 import type { RepositorySelection, TokenRecord, TokenStatus } from '../store/tokens';
