@@ -2,13 +2,14 @@
 // that holds tokens it cannot list (its sign-in ended) learns which are dead, and their
 // last_used_at stays. Anonymous like /credentials/revoke (the secrets are the proof), at most 100
 // per call, rate-limited per client address by a limit of its own (not the API's anonymous one,
-// which a client with many ended sessions would spend on checks); it tells nothing a holder could not learn by calling
-// the API with the token, and nothing about strings that are not working tokens. Tessera's own.
+// which a client with many ended sessions would spend on checks); it tells nothing a holder could
+// not learn by calling the API with the token, and nothing about strings that are not working
+// tokens. Tessera's own.
 import type { FastifyInstance } from 'fastify';
 import type { CheckCredentialsRequest, CheckCredentialsResponse } from '../../shared/api-types';
 import { tokenWorks } from '../auth/token-auth';
 import type { ProviderContext } from '../context';
-import { HttpError } from '../http/errors';
+import { credentialsBodySchema, perAddressLimit } from './credentials-body';
 
 const MAX_CREDENTIALS_PER_CALL = 100;
 /** Calls an hour per client address. */
@@ -19,23 +20,8 @@ export function registerCredentialsCheckRoutes(app: FastifyInstance, ctx: Provid
     '/api/v3/credentials/check',
     {
       config: { auth: { anonymous: true, classicScopes: [], permission: 'none' }, ownRateLimit: true },
-      preValidation: async (request, reply) => {
-        const wait = await ctx.rateLimits.credentialsCheck.hit(`ip:${request.ip}`);
-        if (wait > 0) {
-          reply.header('Retry-After', String(wait));
-          throw new HttpError(429, `Rate limit exceeded for credential checks: try again in ${wait} seconds`);
-        }
-      },
-      schema: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['credentials'],
-          properties: {
-            credentials: { type: 'array', minItems: 1, maxItems: MAX_CREDENTIALS_PER_CALL, items: { type: 'string', maxLength: 255 } },
-          },
-        },
-      },
+      preValidation: perAddressLimit(ctx.rateLimits.credentialsCheck, 'credential checks'),
+      schema: { body: credentialsBodySchema(MAX_CREDENTIALS_PER_CALL) },
     },
     async (request): Promise<CheckCredentialsResponse> => {
       const credentials: CheckCredentialsResponse['credentials'] = [];

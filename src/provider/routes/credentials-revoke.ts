@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RevokeCredentialsRequest } from '../../shared/api-types';
 import type { ProviderContext } from '../context';
-import { HttpError } from '../http/errors';
+import { credentialsBodySchema, perAddressLimit } from './credentials-body';
 import { revokeLeakedCredentials } from '../tokens/leaked-credential-service';
 
 const MAX_CREDENTIALS_PER_CALL = 1000;
@@ -16,23 +16,8 @@ export function registerCredentialsRevokeRoutes(app: FastifyInstance, ctx: Provi
     '/api/v3/credentials/revoke',
     {
       config: { auth: { anonymous: true, classicScopes: [], permission: 'none' } },
-      preValidation: async (request, reply) => {
-        const wait = await ctx.rateLimits.credentialsRevoke.hit(`ip:${request.ip}`);
-        if (wait > 0) {
-          reply.header('Retry-After', String(wait));
-          throw new HttpError(429, `Rate limit exceeded for credential revocation: try again in ${wait} seconds`);
-        }
-      },
-      schema: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['credentials'],
-          properties: {
-            credentials: { type: 'array', minItems: 1, maxItems: MAX_CREDENTIALS_PER_CALL, items: { type: 'string', maxLength: 255 } },
-          },
-        },
-      },
+      preValidation: perAddressLimit(ctx.rateLimits.credentialsRevoke, 'credential revocation'),
+      schema: { body: credentialsBodySchema(MAX_CREDENTIALS_PER_CALL) },
     },
     async (request, reply) => {
       await revokeLeakedCredentials(ctx, request.ip, request.body.credentials);
