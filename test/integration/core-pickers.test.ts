@@ -3,7 +3,7 @@
 // through the workbench, and Escape in any of them changes nothing on the provider.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TokenJson } from '../../src/shared/api-types';
+import type { TokenJson, TokenRequestJson } from '../../src/shared/api-types';
 import type { ViewsInternals } from '../../src/extension/views/register-views';
 import { addMember, createOrg, setPolicy } from '../builders/orgs';
 import { createClassicToken, createFineGrainedToken } from '../builders/tokens';
@@ -103,7 +103,7 @@ describe('core: the palette’s picks', function () {
         requests[name] = await createFineGrainedToken(p, member, { name, resource_owner: org, repository_selection: 'all', permissions: { organization: { members: 'read' } }, justification: `for ${name}` });
         assert.equal(requests[name]!.status, 'pending');
       }
-      // The Approvals view loads again: the palette's pick lists what it loaded.
+      // The Approvals view loads again (the palette’s pick loads the pending requests itself when it opens).
       await vscode.commands.executeCommand('tessera.refreshApprovals');
       const views = await vscode.commands.executeCommand<ViewsInternals>('tessera._views.internals');
       await views.approvalsTree.loadRequests();
@@ -128,6 +128,31 @@ describe('core: the palette’s picks', function () {
       await api.prompts.choose([label('first'), label('third')]);
       await running;
       assert.deepEqual([await statusOf('first'), await statusOf('second'), await statusOf('third')], ['active', 'pending', 'active']);
+    });
+
+    it('lists the requests pending when it opens: one another owner reviewed after the view loaded is not offered', async () => {
+      const p = { api: client };
+      const coOwner = await createUser(p, { login: uniqueName('co-owner') });
+      await addMember(p, org, user, coOwner, 'admin');
+      requests.fourth = await createFineGrainedToken(p, member, { name: 'fourth', resource_owner: org, repository_selection: 'all', permissions: { organization: { members: 'read' } } });
+      const views = await vscode.commands.executeCommand<ViewsInternals>('tessera._views.internals');
+      await views.approvalsTree.loadRequests();
+      assert.ok(views.approvalsTree.loadedRequests().some((n) => n.request.token_name === 'fourth'), 'the view has loaded the request');
+      // the other owner denies it through the API, after the view loaded
+      const basic = { login: coOwner.login, password: coOwner.password };
+      const queue = await client.get(`/orgs/${org}/personal-access-token-requests`, { basic });
+      assert.equal(queue.status, 200, queue.text);
+      const pending = (queue.json as TokenRequestJson[]).find((r) => r.token_name === 'fourth');
+      assert.ok(pending, queue.text);
+      const denied = await client.post(`/orgs/${org}/personal-access-token-requests/${pending.id}`, { basic, body: { action: 'deny' } });
+      assert.equal(denied.status, 204, denied.text);
+
+      const running = Promise.resolve(vscode.commands.executeCommand('tessera.approveRequest'));
+      const shown = await prompt(/Select the requests/);
+      assert.deepEqual(shown.items, [label('second')], 'only the request still pending');
+      await api.prompts.cancel();
+      await running;
+      assert.equal(await statusOf('fourth'), 'denied');
     });
   });
 });

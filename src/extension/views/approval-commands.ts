@@ -24,8 +24,8 @@ function targetsFrom(node: unknown, nodes: unknown): RequestNode[] {
 }
 
 async function pickRequests(tree: ApprovalsTreeProvider, action: string): Promise<RequestNode[] | undefined> {
-  // the palette: make sure the requests are loaded
-  if (!tree.loadedRequests().length) await tree.loadRequests();
+  // the palette: the requests pending now (another owner may have reviewed some since the view loaded)
+  await tree.loadRequests();
   const all = tree.loadedRequests();
   if (!all.length) {
     void vscode.window.showInformationMessage('No pending token requests.');
