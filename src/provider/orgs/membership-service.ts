@@ -40,18 +40,18 @@ export async function setMembership(ctx: ProviderContext, caller: Caller, org: O
     const user = await tx.store.users.byLogin(login);
     if (!user) throw notFound();
     const before = await tx.store.memberships.get(org.id, user.id);
-    if (before && role !== before.role && role === 'member' && (await isLastOwner(tx, org, before))) {
+    // the role it has already: GitHub's 200 with the membership as it is (nothing written, nothing audited)
+    if (before?.role === role) return { user, membership: before };
+    if (before && role === 'member' && (await isLastOwner(tx, org, before))) {
       throw invalidField('role', `cannot make '${user.login}' a member: the organization needs at least one owner`);
     }
     const m = await tx.store.memberships.upsert({ orgId: org.id, userId: user.id, role, invitedBy: caller.principal.user.id, now: ctx.clock.now() });
-    if (!before || before.role !== role) {
-      await audit(tx, auditSourceOf(caller), before ? ORG_AUDIT_ACTIONS.updateMember : ORG_AUDIT_ACTIONS.inviteMember, {
-        user,
-        org,
-        tokenId: caller.principal.token?.id,
-        data: { role: apiRole(role), state: m.state, ...(before ? { previous_role: apiRole(before.role) } : {}) },
-      });
-    }
+    await audit(tx, auditSourceOf(caller), before ? ORG_AUDIT_ACTIONS.updateMember : ORG_AUDIT_ACTIONS.inviteMember, {
+      user,
+      org,
+      tokenId: caller.principal.token?.id,
+      data: { role: apiRole(role), state: m.state, ...(before ? { previous_role: apiRole(before.role) } : {}) },
+    });
     return { user, membership: m };
   });
 }
