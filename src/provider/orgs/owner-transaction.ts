@@ -4,11 +4,14 @@
 // write of an org runs as `ownerTransaction`, which reads the caller's membership again inside the
 // write's own transaction (serializable on both stores: the write commits only as if it ran while
 // the caller was an owner), and a write only sometimes reserved to owners (removing someone
-// else's membership or authorization) calls `assertStillOwner` inside its transaction.
+// else's membership or authorization) calls `assertStillOwner` inside its transaction. A write
+// that needs membership only (creating one of the org's repositories) calls `assertStillRole`
+// with 'member' the same way.
 import type { ProviderContext } from '../context';
 import { forbidden, notFound } from '../http/errors';
 import { withTransaction } from '../transaction';
-import { ownerRequiredMessage } from './org-roles';
+import type { OrgRole } from '../store/memberships';
+import { ownerRequiredMessage, roleSatisfies } from './org-roles';
 
 interface OrgRef {
   id: number;
@@ -17,12 +20,18 @@ interface OrgRef {
 
 /**
  * Reads the user's role again (in the caller's transaction, past the cache) and refuses unless
- * they are still an active owner: 404 when no longer a member, 403 when no longer an owner.
+ * it is still at least `needed`: 404 when no longer a member, 403 when no longer an owner (as the
+ * route's role guard would answer).
  */
-export async function assertStillOwner(tx: ProviderContext, org: OrgRef, userId: number): Promise<void> {
+export async function assertStillRole(tx: ProviderContext, org: OrgRef, userId: number, needed: OrgRole): Promise<void> {
   const m = await tx.store.memberships.get(org.id, userId);
   if (m?.state !== 'active') throw notFound();
-  if (m.role !== 'owner') throw forbidden(ownerRequiredMessage(org.login));
+  if (!roleSatisfies(m.role, needed)) throw forbidden(ownerRequiredMessage(org.login));
+}
+
+/** `assertStillRole` for an owner-only write. */
+export function assertStillOwner(tx: ProviderContext, org: OrgRef, userId: number): Promise<void> {
+  return assertStillRole(tx, org, userId, 'owner');
 }
 
 /** `fn` as one transaction that commits only while `actorId` is still an active owner of `org`. */

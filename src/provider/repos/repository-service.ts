@@ -16,6 +16,7 @@ import type { ProviderContext } from '../context';
 import { createBareRepository, deleteBareRepository, isEmptyBareRepository, renameBareRepository, trashBareRepository, validateRepositoryName } from '../git/bare-repos';
 import { forbidden, HttpError, invalidField, notFound, validationFailed } from '../http/errors';
 import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
+import { assertStillRole } from '../orgs/owner-transaction';
 import { UniqueViolation } from '../store/errors';
 import type { RepositoryRecord } from '../store/repositories';
 import type { Store } from '../store/store';
@@ -73,7 +74,7 @@ export async function createRepository(
   assertCanCreate(principal, isPrivate);
   let repo: RepositoryRecord;
   try {
-    repo = await ctx.store.repositories.create({
+    const record = {
       ownerType: owner.type,
       ownerId: owner.id,
       name: input.name,
@@ -82,7 +83,16 @@ export async function createRepository(
       settings: settingsFromBody(input, visibility),
       createdBy: principal.user.id,
       createdAt: ctx.clock.now(),
-    });
+    };
+    // An org's repository is created only while its creator is still a member (the route checked
+    // when the request arrived): read again inside the record's transaction.
+    repo =
+      owner.type === 'Organization'
+        ? await withTransaction(ctx, async (tx) => {
+            await assertStillRole(tx, owner.org, principal.user.id, 'member');
+            return tx.store.repositories.create(record);
+          })
+        : await ctx.store.repositories.create(record);
   } catch (err) {
     if (err instanceof UniqueViolation) throw nameTaken();
     throw err;
