@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { addMember, createOrg } from '../builders/orgs';
 import { newSession, type Session } from '../builders/sessions';
+import { createClassicToken } from '../builders/tokens';
 import { uniqueName } from '../builders/unique-name';
 import { startInProcessProvider, type InProcessProvider } from './helpers/in-process-provider';
 import { RequestHolds, until } from './helpers/request-holds';
@@ -45,6 +46,30 @@ describe('member organization writes by a member removed meanwhile', function ()
     }
     assert.equal(answer.status, 404, answer.json?.message);
     assert.equal((await t.api.get(`/repos/${org}/${name}`, { token: owner.token })).status, 404, 'no repository');
+    assert.equal(await t.store.audit.count({ orgId, actorLogin: actor.user.login }), auditBefore, 'no audit event of the refused write');
+  });
+
+  it('authorizing a token for SSO (POST /orgs/{org}/credential-authorizations): 404, no authorization, no audit event', async () => {
+    await addMember(t, org, owner, actor);
+    const c = await createClassicToken(t, actor, { scopes: ['repo'] });
+    const h = holds.hold((r) => r.method === 'POST' && r.url === `/api/v3/orgs/${org}/credential-authorizations`);
+    let answer;
+    let auditBefore = 0;
+    try {
+      const writing = t.api.post(`/orgs/${org}/credential-authorizations`, { token: actor.token, body: { token_id: c.id } });
+      await until(() => h.arrived === 1); // authorized as a member
+      const removed = await t.api.delete(`/orgs/${org}/memberships/${actor.user.login}`, { token: owner.token });
+      assert.equal(removed.status, 204, removed.text);
+      auditBefore = await t.store.audit.count({ orgId, actorLogin: actor.user.login });
+      h.release();
+      answer = await writing;
+    } finally {
+      h.release();
+    }
+    assert.equal(answer.status, 404, answer.json?.message);
+    const list = await t.api.get(`/orgs/${org}/credential-authorizations?login=${actor.user.login}`, { token: owner.token });
+    assert.equal(list.status, 200, list.text);
+    assert.deepEqual(list.json, [], 'no authorization');
     assert.equal(await t.store.audit.count({ orgId, actorLogin: actor.user.login }), auditBefore, 'no audit event of the refused write');
   });
 });

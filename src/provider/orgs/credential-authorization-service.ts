@@ -12,7 +12,7 @@ import type { TokenRecord } from '../store/tokens';
 import { withTransaction } from '../transaction';
 import { ORG_AUDIT_ACTIONS } from './org-audit';
 import type { OrganizationResourceRecord } from './org-resource';
-import { assertStillOwner } from './owner-transaction';
+import { assertStillOwner, assertStillRole } from './owner-transaction';
 
 interface CredentialAuthorizationEntry {
   authorization: CredentialAuthorizationRecord;
@@ -24,6 +24,7 @@ export async function authorizeCredential(ctx: ProviderContext, caller: Caller, 
   const { principal } = caller;
   const { org } = orgResource;
   return withTransaction(ctx, async (tx) => {
+    await assertStillRole(tx, org, principal.user.id, 'member'); // (a member removed meanwhile authorizes nothing)
     const token = await tx.store.tokens.byId(tokenId);
     if (!token || token.userId !== principal.user.id || token.kind === 'account') throw invalidField('token_id', 'is not one of your personal access tokens');
     if (token.status === 'revoked') throw invalidField('token_id', 'is a revoked token');

@@ -5,8 +5,8 @@
 // write's own transaction (serializable on both stores: the write commits only as if it ran while
 // the caller was an owner), and a write only sometimes reserved to owners (removing someone
 // else's membership or authorization) calls `assertStillOwner` inside its transaction. A write
-// that needs membership only (creating one of the org's repositories) calls `assertStillRole`
-// with 'member' the same way.
+// that needs membership only (creating one of the org's repositories, authorizing one's token for
+// its SSO) calls `assertStillRole` with 'member' the same way.
 import type { ProviderContext } from '../context';
 import { forbidden, notFound } from '../http/errors';
 import { withTransaction } from '../transaction';
