@@ -7,7 +7,7 @@ import { newSession, type Session } from '../builders/sessions';
 import { createClassicToken } from '../builders/tokens';
 import { uniqueName } from '../builders/unique-name';
 import { startInProcessProvider, type InProcessProvider } from './helpers/in-process-provider';
-import { RequestHolds, until } from './helpers/request-holds';
+import { answerAfter, RequestHolds } from './helpers/request-holds';
 
 describe('member organization writes by a member removed meanwhile', function () {
   this.timeout(60_000);
@@ -27,23 +27,17 @@ describe('member organization writes by a member removed meanwhile', function ()
   });
   after(async () => t.close());
 
+  /** Authorized as a member, the write waits while its caller is removed: the caller's audit count then. */
+  async function removeActor(): Promise<number> {
+    const removed = await t.api.delete(`/orgs/${org}/memberships/${actor.user.login}`, { token: owner.token });
+    assert.equal(removed.status, 204, removed.text);
+    return t.store.audit.count({ orgId, actorLogin: actor.user.login });
+  }
+
   it('creating a repository (POST /orgs/{org}/repos): 404, no repository, no audit event', async () => {
     await addMember(t, org, owner, actor);
     const name = uniqueName('after-removal');
-    const h = holds.hold((r) => r.method === 'POST' && r.url === `/api/v3/orgs/${org}/repos`);
-    let answer;
-    let auditBefore = 0;
-    try {
-      const writing = t.api.post(`/orgs/${org}/repos`, { token: actor.token, body: { name, private: true } });
-      await until(() => h.arrived === 1); // authorized as a member
-      const removed = await t.api.delete(`/orgs/${org}/memberships/${actor.user.login}`, { token: owner.token });
-      assert.equal(removed.status, 204, removed.text);
-      auditBefore = await t.store.audit.count({ orgId, actorLogin: actor.user.login });
-      h.release();
-      answer = await writing;
-    } finally {
-      h.release();
-    }
+    const { answer, during: auditBefore } = await answerAfter(holds, (r) => r.method === 'POST' && r.url === `/api/v3/orgs/${org}/repos`, () => t.api.post(`/orgs/${org}/repos`, { token: actor.token, body: { name, private: true } }), removeActor);
     assert.equal(answer.status, 404, answer.json?.message);
     assert.equal((await t.api.get(`/repos/${org}/${name}`, { token: owner.token })).status, 404, 'no repository');
     assert.equal(await t.store.audit.count({ orgId, actorLogin: actor.user.login }), auditBefore, 'no audit event of the refused write');
@@ -52,20 +46,7 @@ describe('member organization writes by a member removed meanwhile', function ()
   it('authorizing a token for SSO (POST /orgs/{org}/credential-authorizations): 404, no authorization, no audit event', async () => {
     await addMember(t, org, owner, actor);
     const c = await createClassicToken(t, actor, { scopes: ['repo'] });
-    const h = holds.hold((r) => r.method === 'POST' && r.url === `/api/v3/orgs/${org}/credential-authorizations`);
-    let answer;
-    let auditBefore = 0;
-    try {
-      const writing = t.api.post(`/orgs/${org}/credential-authorizations`, { token: actor.token, body: { token_id: c.id } });
-      await until(() => h.arrived === 1); // authorized as a member
-      const removed = await t.api.delete(`/orgs/${org}/memberships/${actor.user.login}`, { token: owner.token });
-      assert.equal(removed.status, 204, removed.text);
-      auditBefore = await t.store.audit.count({ orgId, actorLogin: actor.user.login });
-      h.release();
-      answer = await writing;
-    } finally {
-      h.release();
-    }
+    const { answer, during: auditBefore } = await answerAfter(holds, (r) => r.method === 'POST' && r.url === `/api/v3/orgs/${org}/credential-authorizations`, () => t.api.post(`/orgs/${org}/credential-authorizations`, { token: actor.token, body: { token_id: c.id } }), removeActor);
     assert.equal(answer.status, 404, answer.json?.message);
     const list = await t.api.get(`/orgs/${org}/credential-authorizations?login=${actor.user.login}`, { token: owner.token });
     assert.equal(list.status, 200, list.text);

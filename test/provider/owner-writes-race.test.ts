@@ -9,7 +9,7 @@ import { newSession, type Session } from '../builders/sessions';
 import { createClassicToken, createFineGrainedToken } from '../builders/tokens';
 import { createUser } from '../builders/users';
 import { startInProcessProvider, type InProcessProvider } from './helpers/in-process-provider';
-import { RequestHolds, until } from './helpers/request-holds';
+import { answerAfter, RequestHolds } from './helpers/request-holds';
 
 interface OwnerWrite {
   method: 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -169,20 +169,17 @@ describe('owner-only organization writes by an owner who stops being one meanwhi
         await addMember(t, org, owner, actor, 'admin');
         const w = await prepare();
         const m = `/orgs/${org}/memberships/${actor.user.login}`;
-        const h = holds.hold((r) => r.method === w.method && r.url === `/api/v3${w.path}`);
-        let answer;
-        let auditBefore = 0;
-        try {
-          const writing = t.api.call(w.method, w.path, { token: actor.token, body: w.body });
-          await until(() => h.arrived === 1); // authorized as an owner
-          const changed = change === 'demote' ? await t.api.put(m, { token: owner.token, body: { role: 'member' } }) : await t.api.delete(m, { token: owner.token });
-          assert.ok(changed.status === 200 || changed.status === 204, changed.text);
-          auditBefore = await t.store.audit.count({ orgId, actorLogin: actor.user.login });
-          h.release();
-          answer = await writing;
-        } finally {
-          h.release();
-        }
+        const { answer, during: auditBefore } = await answerAfter(
+          holds,
+          (r) => r.method === w.method && r.url === `/api/v3${w.path}`,
+          () => t.api.call(w.method, w.path, { token: actor.token, body: w.body }),
+          async () => {
+            // authorized as an owner: now the caller stops being one
+            const changed = change === 'demote' ? await t.api.put(m, { token: owner.token, body: { role: 'member' } }) : await t.api.delete(m, { token: owner.token });
+            assert.ok(changed.status === 200 || changed.status === 204, changed.text);
+            return t.store.audit.count({ orgId, actorLogin: actor.user.login });
+          },
+        );
         assert.equal(answer.status, status, answer.json?.message); // (not the body: a created token's secret is in it)
         if (status === 403) assert.equal(answer.json.message, `You must be an owner of the '${org}' organization`);
         await w.unchanged();

@@ -10,7 +10,7 @@ import { sshPublicKey } from '../builders/ssh-keys';
 import { uniqueName } from '../builders/unique-name';
 import { adminRequiredMessage } from '../../src/provider/repos/repository-access';
 import { startInProcessProvider, type InProcessProvider } from './helpers/in-process-provider';
-import { RequestHolds, until } from './helpers/request-holds';
+import { answerAfter, RequestHolds } from './helpers/request-holds';
 
 interface AdminWrite {
   method: 'POST' | 'PATCH' | 'DELETE';
@@ -119,20 +119,17 @@ describe('administrative writes of an org repository by an owner who stops being
         await addMember(t, org, owner, actor, 'admin');
         const w = await prepare();
         const m = `/orgs/${org}/memberships/${actor.user.login}`;
-        const h = holds.hold((r) => r.method === w.method && r.url === `/api/v3${w.path}`);
-        let answer;
-        let auditBefore = 0;
-        try {
-          const writing = t.api.call(w.method, w.path, { token: actor.token, body: w.body });
-          await until(() => h.arrived === 1); // authorized as the repository's administrator
-          const changed = change === 'demote' ? await t.api.put(m, { token: owner.token, body: { role: 'member' } }) : await t.api.delete(m, { token: owner.token });
-          assert.ok(changed.status === 200 || changed.status === 204, changed.text);
-          auditBefore = await t.store.audit.count({ orgId, actorLogin: actor.user.login });
-          h.release();
-          answer = await writing;
-        } finally {
-          h.release();
-        }
+        const { answer, during: auditBefore } = await answerAfter(
+          holds,
+          (r) => r.method === w.method && r.url === `/api/v3${w.path}`,
+          () => t.api.call(w.method, w.path, { token: actor.token, body: w.body }),
+          async () => {
+            // authorized as the repository's administrator: now the caller stops being one
+            const changed = change === 'demote' ? await t.api.put(m, { token: owner.token, body: { role: 'member' } }) : await t.api.delete(m, { token: owner.token });
+            assert.ok(changed.status === 200 || changed.status === 204, changed.text);
+            return t.store.audit.count({ orgId, actorLogin: actor.user.login });
+          },
+        );
         assert.equal(answer.status, status, answer.text);
         if (status === 403) assert.equal(answer.json.message, adminRequiredMessage(w.fullName));
         await w.unchanged();

@@ -40,6 +40,28 @@ export class RequestHolds {
   }
 }
 
+/**
+ * Sends the request `send` makes, holds it once it is authorized (`matches` picks it), runs
+ * `meanwhile` while it is held, then lets it go: its answer, and what `meanwhile` returned.
+ */
+export async function answerAfter<A, M>(
+  holds: RequestHolds,
+  matches: (request: FastifyRequest) => boolean,
+  send: () => Promise<A>,
+  meanwhile: () => Promise<M>,
+): Promise<{ answer: A; during: M }> {
+  const h = holds.hold(matches);
+  try {
+    const answering = send();
+    await until(() => h.arrived === 1);
+    const during = await meanwhile();
+    h.release();
+    return { answer: await answering, during };
+  } finally {
+    h.release();
+  }
+}
+
 /** Resolves once `condition()` holds (checked every few milliseconds; the test's timeout bounds it). */
 export async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
