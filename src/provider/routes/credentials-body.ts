@@ -2,8 +2,8 @@
 // of 1 to `max` token strings, and a limit per client address taken before the body is read
 // (429 with Retry-After past it). The secrets are the proof; nothing else is asked.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ProviderContext } from '../context';
 import { HttpError } from '../http/errors';
-import type { RateLimiter } from '../http/rate-limit';
 
 /** The JSON schema of `{credentials: [...]}` with 1 to `max` strings. */
 export function credentialsBodySchema(max: number) {
@@ -17,10 +17,13 @@ export function credentialsBodySchema(max: number) {
   } as const;
 }
 
-/** A preValidation hook counting the call against `limiter` for the client address; `what` names it in the 429. */
-export function perAddressLimit(limiter: RateLimiter, what: string) {
+/**
+ * A preValidation hook counting the call against the context's limiter `limiter` (read per call, not
+ * when the route is registered) for the client address; `what` names it in the 429.
+ */
+export function perAddressLimit(ctx: ProviderContext, limiter: 'credentialsRevoke' | 'credentialsCheck', what: string) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const wait = await limiter.hit(`ip:${request.ip}`);
+    const wait = await ctx.rateLimits[limiter].hit(`ip:${request.ip}`);
     if (wait > 0) {
       reply.header('Retry-After', String(wait));
       throw new HttpError(429, `Rate limit exceeded for ${what}: try again in ${wait} seconds`);

@@ -20,7 +20,7 @@ export function registerCredentialsCheckRoutes(app: FastifyInstance, ctx: Provid
     '/api/v3/credentials/check',
     {
       config: { auth: { anonymous: true, classicScopes: [], permission: 'none' }, ownRateLimit: true },
-      preValidation: perAddressLimit(ctx.rateLimits.credentialsCheck, 'credential checks'),
+      preValidation: perAddressLimit(ctx, 'credentialsCheck', 'credential checks'),
       schema: { body: credentialsBodySchema(MAX_CREDENTIALS_PER_CALL) },
     },
     async (request): Promise<CheckCredentialsResponse> => {

@@ -16,7 +16,7 @@ export function registerCredentialsRevokeRoutes(app: FastifyInstance, ctx: Provi
     '/api/v3/credentials/revoke',
     {
       config: { auth: { anonymous: true, classicScopes: [], permission: 'none' } },
-      preValidation: perAddressLimit(ctx.rateLimits.credentialsRevoke, 'credential revocation'),
+      preValidation: perAddressLimit(ctx, 'credentialsRevoke', 'credential revocation'),
       schema: { body: credentialsBodySchema(MAX_CREDENTIALS_PER_CALL) },
     },
     async (request, reply) => {
