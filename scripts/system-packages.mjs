@@ -44,19 +44,51 @@ export function isInstalled(name, run = spawnSync) {
   return r.status === 0 && /install ok installed/.test(r.stdout ?? '');
 }
 
+/** Whether `sudo -n true` succeeds: sudo is there and asks this user for no password. */
+export function passwordlessSudo(run = spawnSync) {
+  const r = run('sudo', ['-n', 'true'], { stdio: 'ignore' });
+  return !r.error && r.status === 0;
+}
+
+/**
+ * The decision, as pure logic: what to do about the `missing` packages for the user `uid`.
+ * `passwordlessSudo` is asked only when it matters (something is missing and uid is not root):
+ *   { action: 'none' }                              nothing is missing
+ *   { action: 'install', prefix: [] }               root: apt-get itself
+ *   { action: 'install', prefix: ['sudo', '-n'] }   passwordless sudo: sudo -n apt-get
+ *   { action: 'stop', command }                     neither: the one command a person runs
+ */
+export function installPlan(missing, { uid, passwordlessSudo: sudoWorks }) {
+  if (missing.length === 0) return { action: 'none' };
+  const prefix = prefixFor(uid, sudoWorks);
+  return prefix ? { action: 'install', prefix } : { action: 'stop', command: installCommand(missing, uid) };
+}
+
+/** [] for root (sudo not asked about), ['sudo', '-n'] when `sudoWorks()`, else null. */
+function prefixFor(uid, sudoWorks) {
+  if (uid === 0) return [];
+  return sudoWorks() ? ['sudo', '-n'] : null;
+}
+
 /**
  * How to run apt-get here: [] as root, ['sudo', '-n'] with passwordless sudo, or null when
  * neither works (the caller then stops with the command to run).
  */
-export function privilegePrefix(run = spawnSync, uid = process.getuid?.() ?? 0) {
-  if (uid === 0) return [];
-  const r = run('sudo', ['-n', 'true'], { stdio: 'ignore' });
-  return !r.error && r.status === 0 ? ['sudo', '-n'] : null;
+export function privilegePrefix(run = spawnSync, uid = currentUid()) {
+  return prefixFor(uid, () => passwordlessSudo(run));
 }
 
-/** The one command a person runs to install `packages`. */
-export function installCommand(packages) {
-  return `sudo apt-get update && sudo apt-get install -y --no-install-recommends ${packages.join(' ')}`;
+function currentUid() {
+  return process.getuid?.() ?? 0;
+}
+
+/**
+ * The one command a person runs to install `packages`: through sudo, except for root (whose
+ * container often has no sudo at all).
+ */
+export function installCommand(packages, uid = currentUid()) {
+  const sudo = uid === 0 ? '' : 'sudo ';
+  return `${sudo}apt-get update && ${sudo}apt-get install -y --no-install-recommends ${packages.join(' ')}`;
 }
 
 /** How long apt-get waits for another apt-get or dpkg (another test pass, unattended-upgrades)
@@ -100,22 +132,24 @@ export function ensurePackages(wanted, opts = {}) {
   for (const why of new Set(missing.map((m) => m.why))) {
     say(`missing: ${missing.filter((m) => m.why === why).map((m) => m.name).join(' ')} (${why})`);
   }
-  const prefix = privilegePrefix(run, opts.uid);
-  if (!prefix) {
-    throw new SystemPackagesError(`these Debian packages are missing and this user cannot install them (not root, no passwordless sudo). Run:\n\n    ${installCommand(names)}\n`);
+  const uid = opts.uid ?? currentUid();
+  const plan = installPlan(names, { uid, passwordlessSudo: () => passwordlessSudo(run) });
+  if (plan.action === 'stop') {
+    throw new SystemPackagesError(`these Debian packages are missing and this user cannot install them (not root, no passwordless sudo). Run:\n\n    ${plan.command}\n`);
   }
+  const { prefix } = plan;
   const apt = (args) => {
     const [cmd, argv, env] = aptCommand(prefix, args);
     say(`$ ${[cmd, ...argv].join(' ')}`);
     const r = run(cmd, argv, { stdio: 'inherit', env });
     if (r.error || r.status !== 0) {
-      throw new SystemPackagesError(`\`apt-get ${args.join(' ')}\` failed (${r.error?.message ?? `exit ${r.status}`}). Run it yourself:\n\n    ${installCommand(names)}\n`);
+      throw new SystemPackagesError(`\`apt-get ${args.join(' ')}\` failed (${r.error?.message ?? `exit ${r.status}`}). Run it yourself:\n\n    ${installCommand(names, uid)}\n`);
     }
   };
   apt(['update', '-q']);
   apt(['install', '-y', '-q', '--no-install-recommends', ...names]);
   const still = names.filter((n) => !isInstalled(n, run));
-  if (still.length) throw new SystemPackagesError(`apt-get ran but ${still.join(' ')} is still not installed. Run:\n\n    ${installCommand(still)}\n`);
+  if (still.length) throw new SystemPackagesError(`apt-get ran but ${still.join(' ')} is still not installed. Run:\n\n    ${installCommand(still, uid)}\n`);
   say(`installed ${names.join(' ')}`);
   return names;
 }
