@@ -69,6 +69,7 @@ export interface TesseraApi {
   /** This extension's SecretStorage, raw — a test writes here to act as another window would. */
   readSecretRaw(key: string): Promise<string | undefined>;
   writeSecretRaw(key: string, value: string): Promise<void>;
+  deleteSecretRaw(key: string): Promise<void>;
   /** While `reason` is set, storing an account's value fails as with a locked keyring; undefined ends it. */
   refuseSecretWrites(reason: string | undefined): void;
   /** Everything this extension keeps in globalState (to prove no secret is there). */
@@ -171,6 +172,7 @@ export function testHooks(context: vscode.ExtensionContext, parts: TestHookParts
     authentication: auth,
     readSecretRaw: async (key) => context.secrets.get(key),
     writeSecretRaw: async (key, value) => context.secrets.store(key, value),
+    deleteSecretRaw: async (key) => context.secrets.delete(key),
     refuseSecretWrites(reason) {
       store.refuseWrites = reason === undefined ? undefined : new Error(reason);
     },
