@@ -6,6 +6,7 @@
 // key, and the backup; reached from the error of a restart that fails for the key. No message
 // ever holds the key.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -157,6 +158,7 @@ describe("core: the Import Data Key command's dialogs", function () {
         [keyFile('empty.key', ''), /is not a Tessera data key \(it is not base64 on one line\)/],
         [keyFile('big.key', 'A'.repeat(4096)), /is not a Tessera data key \(it has 4096 bytes; a data key file has about 45\)/],
         [path.join(dir, 'missing.key'), /Could not read .*missing\.key: ENOENT/],
+        [fs.mkdtempSync(path.join(dir, 'a-folder-')), /is not a Tessera data key \(it is not a regular file\)/],
       ];
       for (const [file, why] of cases) {
         shown = [];
@@ -170,6 +172,37 @@ describe("core: the Import Data Key command's dialogs", function () {
         assert.ok(!error.message.includes(other), 'the message does not hold the file\'s text');
         await unchanged();
       }
+    });
+
+    it('a named pipe or a device is refused without reading from it (a pipe would be waited on, /dev/zero read without end)', async () => {
+      const fifo = path.join(dir, 'pipe.key');
+      const made = spawnSync('mkfifo', [fifo]);
+      assert.equal(made.status, 0, String(made.stderr));
+      // Someone writes a well-formed key into the pipe once it is opened for reading.
+      const writer = fs.createWriteStream(fifo);
+      const written = new Promise<void>((resolve) => writer.on('close', resolve).on('error', () => resolve()));
+      writer.end(`${crypto.randomBytes(32).toString('base64')}\n`);
+      answer([vscode.Uri.file(fifo)], 'Import Key');
+      try {
+        assert.equal(await importCommand(), undefined);
+      } finally {
+        // Whatever the command did, the writer is let go (a reader that opens and leaves).
+        const reader = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+        await written;
+        fs.closeSync(reader);
+      }
+      assert.ok(!kinds().includes('confirm'), 'no confirmation for a pipe');
+      let error = await errorShown();
+      assert.ok(error.message.includes(`${fifo} is not a Tessera data key (it is not a regular file)`), error.message);
+      await unchanged();
+
+      shown = [];
+      answer([vscode.Uri.file('/dev/zero')], 'Import Key');
+      assert.equal(await importCommand(), undefined);
+      error = await errorShown();
+      assert.ok(error.message.includes('/dev/zero is not a Tessera data key (it is not a regular file)'), error.message);
+      assert.ok(!kinds().includes('confirm'));
+      await unchanged();
     });
 
     it('a file that is not on this machine is refused before it is read', async () => {

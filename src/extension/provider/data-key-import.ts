@@ -8,7 +8,7 @@
 // its key) and Tessera does not use a remote provider. The key goes into the secret storage, the
 // provider restarts; when it still refuses the key (not this database's), the previous secret is
 // put back and the provider's message is the answer.
-import { promises as fsp } from 'node:fs';
+import { constants as fsConstants, promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { guardedSecrets } from '../secret-storage-unavailable';
@@ -51,13 +51,17 @@ export async function readDataKeyFile(file: string): Promise<Buffer> {
     new TesseraError('validation', `${file} is not a Tessera data key (${why}). Choose the file that "Export the Embedded Provider's Data Key…" wrote, or a provider's secret.key.`);
   let handle: fsp.FileHandle;
   try {
-    handle = await fsp.open(file, 'r');
+    // Non-blocking: a named pipe is not waited on (it is refused below, as a device is).
+    handle = await fsp.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   } catch (err) {
     throw new TesseraError('validation', `Could not read ${file}: ${(err as Error).message}`);
   }
   let text: string;
   try {
-    const { size } = await handle.stat();
+    const stat = await handle.stat();
+    // A pipe or a device (/dev/zero) has no size to check and may never end.
+    if (!stat.isFile()) throw notAKey('it is not a regular file');
+    const { size } = stat;
     if (size > MAX_KEY_FILE_BYTES) throw notAKey(`it has ${size} bytes; a data key file has about 45`);
     text = (await handle.readFile('utf8')).trim();
   } finally {
