@@ -29,7 +29,7 @@ export const classicKind: TokenKindHandler = {
     return { update: { scopes, expiresAt }, widens };
   },
 
-  async regenerateExpiry(_ctx, { expiresAt }) {
-    return expiresAt;
+  async regenerate(_ctx, { expiresAt }) {
+    return { expiresAt };
   },
 };

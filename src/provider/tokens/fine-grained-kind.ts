@@ -8,7 +8,8 @@
 // org's queue; owners' tokens (and every token of an org without that policy) are granted at
 // once. PATCH `resource_owner` (with its selection) moves a token to another owner — the way a
 // user requests access again after an org revoked it or denied the request; widening the access
-// of a token waiting for or holding an org's approval asks again.
+// of a token waiting for or holding an org's approval asks again, and so does a later expiry (by
+// PATCH or regeneration: a longer life is wider access); a shorter one needs no approval.
 import type { PermissionSet } from '../../shared/fine-grained-permissions';
 import { grantAtOnce, openRequest, withdrawFromOrg } from '../approvals/approval-service';
 import type { ProviderContext } from '../context';
@@ -38,6 +39,17 @@ function capDays(owner: AccountOwner): { days: number; whose: string } {
 
 function needsApproval(owner: AccountOwner, role: OrgRole | null): boolean {
   return owner.type === 'Organization' && owner.org.policy.requireApproval && role !== 'owner';
+}
+
+/**
+ * What a change does to the approval of a token its org must approve: a new owner, a denied request
+ * asked again, or wider access (a later expiry included) of a token not waiting makes it pending
+ * with a new request; wider access of a pending token replaces its request (the owners review what
+ * the token now is); anything else leaves the approval as it is.
+ */
+function approvalAfterChange(status: TokenStatus, change: { moved: boolean; asksAgain: boolean; widens: boolean }): { status?: TokenStatus; askAgain: boolean } {
+  if (change.moved || change.asksAgain || (change.widens && status !== 'pending' && status !== 'denied')) return { status: 'pending', askAgain: true };
+  return { askAgain: status === 'pending' && change.widens };
 }
 
 function requireExpiry(expiresAt: Date | null | undefined): Date {
@@ -153,17 +165,11 @@ export const fineGrainedKind: TokenKindHandler = {
     const asksAgain =
       token.status === 'denied' &&
       (ownerChange || selectionGiven || body.permissions !== undefined || body.justification !== undefined || expiresAt !== undefined);
-    // Whether the org must (again) approve: a new owner, wider access, or a denied request
-    // asked again; a token that no longer needs approval becomes active.
+    // Whether the org must (again) approve; a token that no longer needs approval becomes active.
     let status: TokenStatus | undefined;
     let askAgain = false;
     if (needsApproval(owner, role)) {
-      if (!sameOwner || asksAgain || (widensAccess && token.status !== 'pending' && token.status !== 'denied')) {
-        status = 'pending';
-        askAgain = true;
-      } else if (token.status === 'pending' && widensAccess) {
-        askAgain = true; // a new request replaces the pending one
-      }
+      ({ status, askAgain } = approvalAfterChange(token.status, { moved: !sameOwner, asksAgain, widens }));
     } else if (!sameOwner || token.status === 'pending' || token.status === 'denied') {
       status = 'active';
     }
@@ -202,7 +208,7 @@ export const fineGrainedKind: TokenKindHandler = {
     };
   },
 
-  async regenerateExpiry(ctx, { token, expiresAt }) {
+  async regenerate(ctx, { principal, token, expiresAt, ip }) {
     const owner = token.resourceOwnerType && token.resourceOwnerId !== null ? await ownerById(ctx, token.resourceOwnerType, token.resourceOwnerId) : undefined;
     if (!owner) throw invalidField('resource_owner', 'no longer exists: the token cannot be regenerated');
     const now = ctx.clock.now();
@@ -213,6 +219,17 @@ export const fineGrainedKind: TokenKindHandler = {
     } else if (token.expiresAt && token.expiresAt.getTime() > latestExpiry(now, cap.days).getTime()) {
       throw invalidField('expires_at', `must be given: the token's expiry is later than the ${cap.days} days ${cap.whose} allows`, 'missing_field');
     }
-    return expiresAt;
+    if (owner.type !== 'Organization' || !extendsExpiry(token.expiresAt, expiresAt)) return { expiresAt };
+    const user = principal.user;
+    if (!needsApproval(owner, await activeRole(ctx, owner.id, user.id))) return { expiresAt };
+    const { status, askAgain } = approvalAfterChange(token.status, { moved: false, asksAgain: false, widens: true });
+    return {
+      expiresAt,
+      async after(regenerated: TokenRecord) {
+        const result = status ? await ctx.store.tokens.update(token.id, { status, statusReason: null, updatedAt: now }) : regenerated;
+        if (result && askAgain) await openRequest(ctx, result, owner.org, user, result.justification, ip);
+        return result;
+      },
+    };
   },
 };

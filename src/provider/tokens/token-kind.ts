@@ -46,8 +46,15 @@ export interface TokenKindHandler {
     ctx: ProviderContext,
     input: UpdateInput,
   ): Promise<{ update: Omit<TokenUpdate, 'updatedAt'>; widens: boolean; after?: (updated: TokenRecord) => Promise<TokenRecord | undefined> }>;
-  /** The expiry to set on regeneration (undefined = keep), after policy checks. */
-  regenerateExpiry(ctx: ProviderContext, input: RegenerateInput): Promise<Date | null | undefined>;
+  /**
+   * The expiry to set on regeneration (undefined = keep), after policy checks; `after` runs once
+   * the new secret is stored (e.g. a later expiry asking an org's owners again) and may return
+   * the token as it then is.
+   */
+  regenerate(
+    ctx: ProviderContext,
+    input: RegenerateInput,
+  ): Promise<{ expiresAt: Date | null | undefined; after?: (regenerated: TokenRecord) => Promise<TokenRecord | undefined> }>;
 }
 
 /** true when `next` expiry is later than `prev` (null = never expires). */

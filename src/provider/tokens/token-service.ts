@@ -181,7 +181,8 @@ export async function expireToken(ctx: ProviderContext, caller: Caller, id: numb
 
 /**
  * A new secret for `token` as the request found it when it arrived (an expired one needs a new
- * expiry), within its kind's lifetime rules; a regeneration that overlaps another is a 409.
+ * expiry), within its kind's lifetime rules (a later expiry of a token an org must approve asks
+ * its owners again); a regeneration that overlaps another is a 409.
  */
 export async function regenerateToken(ctx: ProviderContext, caller: Caller, token: TokenRecord, body: RegenerateTokenRequest): Promise<MintedToken> {
   return withTransaction(ctx, async (tx) => {
@@ -191,15 +192,15 @@ export async function regenerateToken(ctx: ProviderContext, caller: Caller, toke
     if (requested === undefined && isExpired(token, now)) {
       throw invalidField('expires_at', 'is required: the token has expired, give it a new expiry (or null for none)', 'missing_field');
     }
-    const expiresAt = await TOKEN_KINDS[kindOf(token)].regenerateExpiry(tx, { principal: caller.principal, token, expiresAt: requested, ip: caller.ip });
+    const { expiresAt, after } = await TOKEN_KINDS[kindOf(token)].regenerate(tx, { principal: caller.principal, token, expiresAt: requested, ip: caller.ip });
     // A token regenerating itself keeps its window: its holder proved the password with it and gets the new secret.
     const minted = await regenerateSecret(tx, token, expiresAt, caller.principal.token?.id === token.id);
-    const { record } = minted;
+    const record = (await after?.(minted.record)) ?? minted.record;
     await audit(tx, auditSourceOf(caller), AUDIT_ACTIONS.patRegenerated, {
       tokenId: token.id,
       data: { ...tokenAuditData(record), expires_at: isoTimeOrNull(record.expiresAt) },
     });
-    return minted;
+    return { record, secret: minted.secret };
   });
 }
 
