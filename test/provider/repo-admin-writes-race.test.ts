@@ -1,13 +1,20 @@
 // Every administrative write of an org's repository commits only while its caller still
 // administers it, not only when the request arrived: an org owner demoted (403) or removed (404)
 // while the write is on its way writes nothing — neither the change nor an audit event of theirs.
+// A delete or rename refused so never moves the bare repository on disk, not even aside and back:
+// git requests served meanwhile all find it.
 import * as assert from 'node:assert/strict';
+import { watch } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import { callAs } from '../builders/callers';
 import { addMember, createOrg } from '../builders/orgs';
 import { createRepo } from '../builders/repos';
 import { newSession, type Session } from '../builders/sessions';
 import { sshPublicKey } from '../builders/ssh-keys';
 import { uniqueName } from '../builders/unique-name';
+import { repositoryPath } from '../../src/provider/git/bare-repos';
+import { repositoriesRoot } from '../../src/provider/repos/repositories-root';
 import { adminRequiredMessage } from '../../src/provider/repos/repository-access';
 import { startInProcessProvider, type InProcessProvider } from './helpers/in-process-provider';
 import { answerAfter, RequestHolds } from './helpers/request-holds';
@@ -136,5 +143,72 @@ describe('administrative writes of an org repository by an owner who stops being
         assert.equal(await t.store.audit.count({ orgId, actorLogin: actor.user.login }), auditBefore, 'no audit event of the refused write');
       });
     }
+  }
+
+  /**
+   * The names fs.watch reports changed in `dir` while `act` runs: those reported before a marker
+   * file made once `act` is done (inotify reports in order), the marker aside.
+   */
+  async function namesChangedIn(dir: string, act: () => Promise<void>): Promise<string[]> {
+    const changed: string[] = [];
+    const marker = `${uniqueName('marker')}.txt`;
+    let markerReported!: () => void;
+    const reported = new Promise<void>((resolve) => (markerReported = resolve));
+    const watcher = watch(dir, (_event, file) => {
+      if (file === marker) markerReported();
+      else if (file) changed.push(String(file));
+    });
+    try {
+      await act();
+      await writeFile(path.join(dir, marker), '');
+      await reported;
+    } finally {
+      watcher.close();
+      await rm(path.join(dir, marker), { force: true });
+    }
+    return changed;
+  }
+
+  for (const [what, request] of [
+    ['deleting it', () => ({ method: 'DELETE' as const, body: undefined })],
+    ['renaming it', (name: string) => ({ method: 'PATCH' as const, body: { name: `${name}-moved` } })],
+  ] as const) {
+    it(`${what}, refused at commit (an owner removed meanwhile): the bare repository never leaves its place, and git fetches meanwhile all find it`, async () => {
+      await addMember(t, org, owner, actor, 'admin');
+      const name = uniqueName('repo');
+      const made = await t.api.post(`/orgs/${org}/repos`, { token: owner.token, body: { name, private: true, auto_init: true } });
+      assert.equal(made.status, 201, made.text);
+      const { method, body } = request(name);
+      const repoPath = `/repos/${org}/${name}`;
+      const gitDir = repositoryPath(repositoriesRoot(t.ctx), org, name);
+      // git's first request of a fetch or clone (the ref advertisement), by the owner, over and over until the refusal is answered
+      let answered = false;
+      const fetchUntilAnswered = async (): Promise<string[]> => {
+        const problems: string[] = [];
+        do {
+          const refs = await t.api.call('GET', `${t.provider.url}/${org}/${name}.git/info/refs?service=git-upload-pack`, { basic: { login: owner.user.login, password: owner.token } });
+          if (refs.status !== 200 || !/refs\/heads\/main/.test(refs.text)) problems.push(`${refs.status}: ${refs.text.slice(0, 200)}`);
+        } while (!answered);
+        return problems;
+      };
+      let fetches: Promise<string[]>[] = [];
+      const changed = await namesChangedIn(path.dirname(gitDir), async () => {
+        const { answer } = await answerAfter(
+          holds,
+          (r) => r.method === method && r.url === `/api/v3${repoPath}`,
+          () => t.api.call(method, repoPath, { token: actor.token, body }),
+          async () => {
+            const removed = await t.api.delete(`/orgs/${org}/memberships/${actor.user.login}`, { token: owner.token });
+            assert.equal(removed.status, 204, removed.text);
+            fetches = [fetchUntilAnswered(), fetchUntilAnswered()];
+          },
+        );
+        answered = true;
+        assert.equal(answer.status, 404, answer.text);
+      });
+      assert.deepEqual(changed, [], 'nothing moved in the directory of the bare repository');
+      assert.deepEqual((await Promise.all(fetches)).flat(), [], 'every fetch found the repository');
+      assert.equal((await t.api.get(repoPath, { token: owner.token })).json.name, name);
+    });
   }
 });

@@ -1,12 +1,13 @@
 // Repositories: creating one (the record, then its bare git repository on disk — with a first
 // README commit when `auto_init` asks — then the audit event; the record goes again when a disk
 // step fails), renaming it and changing its description, visibility and GitHub's settings
-// (the bare repository moves first and back when the record can't change), and deleting it (the
-// bare repository is moved aside first and removed only once the record and its audit event are
-// committed; a failure puts it back). Renames and deletes hold the repository's lock
-// (Store.withRepositoryLock), as does the git route when it creates a missing bare repository.
-// Changes and deletes commit only while the caller still administers the repository
-// (repository-access.ts).
+// (the bare repository moves before the record changes, and back when it can't), and deleting it
+// (the bare repository is moved aside before the record goes and removed only once the record and
+// its audit event are committed; a failure puts it back). Renames and deletes hold the
+// repository's lock (Store.withRepositoryLock), as does the git route when it creates a missing
+// bare repository. Changes and deletes commit only while the caller still administers the
+// repository (repository-access.ts): checked under the lock before anything moves on disk, so a
+// refusal leaves the bare repository where it is, and again in the record's transaction.
 import type { CreateRepositoryRequest, RepositoryVisibility, UpdateRepositoryRequest } from '../../shared/api-types';
 import { audit } from '../audit/audit';
 import type { Principal } from '../auth/principal';
@@ -178,7 +179,8 @@ async function moveBareRepository(ctx: ProviderContext, rec: RepositoryResourceR
 /**
  * Changes the name, description, visibility and settings (making it public or private needs the
  * full `repo` scope). A rename holds the repository's lock (Store.withRepositoryLock) while it
- * checks the record still has the name the caller saw (else 409), moves the bare repository, and
+ * checks the record still has the name the caller saw (else 409) and that the caller still
+ * administers it (a refusal moves nothing), moves the bare repository, and
  * changes the record — only if it still has that name; when the record cannot change (the name
  * taken meanwhile, a database failure) the bare repository is moved back. Tokens select
  * repositories by id: a rename keeps them working.
@@ -234,6 +236,8 @@ export async function updateRepository(ctx: ProviderContext, caller: Caller, rec
     try {
       return await ctx.store.withRepositoryLock(rec.repository.id, async (store) => {
         await currentRecord(store, rec);
+        // The caller first, so that a refusal moves nothing (see deleteRepository).
+        await assertStillAdmin({ ...ctx, store }, rec, caller.principal.user);
         undo = await moveBareRepository(ctx, rec, name);
         try {
           const updated = await change(store);
@@ -260,8 +264,9 @@ export async function updateRepository(ctx: ProviderContext, caller: Caller, rec
 /**
  * Deletes the record and its bare repository, holding the repository's lock: the bare repository
  * is found by the record's name as it is then (not the one the caller resolved: a rename may have
- * come between, the caller still means this repository), moved aside first and removed only once
- * the record and its audit event are committed; a failure puts it back.
+ * come between, the caller still means this repository), moved aside once the caller is found
+ * still administering it (a refusal moves nothing) and removed only once the record and its audit
+ * event are committed; a failure puts it back.
  */
 export async function deleteRepository(ctx: ProviderContext, caller: Caller, rec: RepositoryResourceRecord): Promise<void> {
   const root = repositoriesRoot(ctx);
@@ -276,6 +281,11 @@ export async function deleteRepository(ctx: ProviderContext, caller: Caller, rec
       const current = await store.repositories.byId(rec.repository.id);
       if (!current) throw notFound();
       fullName = `${rec.owner.login}/${current.name}`;
+      // The caller first, so that a refusal leaves the disk as it is (no git request meanwhile
+      // finds the repository gone). On SQLite the lock excludes every other writer until the
+      // record's transaction commits; on PostgreSQL a demotion may commit in between, which the
+      // transaction's own check refuses (the repository then put back).
+      await assertStillAdmin({ ...ctx, store }, rec, caller.principal.user);
       trashed = await trashBareRepository(root, rec.owner.login, current.name);
       try {
         await withTransaction({ ...ctx, store }, async (tx) => {
