@@ -11,7 +11,7 @@ import type { OrganizationRecord } from '../store/organizations';
 import type { UserRecord } from '../store/users';
 import { withTransaction } from '../transaction';
 import { apiRole } from './membership-json';
-import { assertStillOwner, ownerTransaction } from './owner-transaction';
+import { assertStillRole, ownerTransaction } from './owner-transaction';
 import { ORG_AUDIT_ACTIONS } from './org-audit';
 
 async function isLastOwner(ctx: ProviderContext, org: OrganizationRecord, m: MembershipRecord): Promise<boolean> {
@@ -57,7 +57,8 @@ export async function setMembership(ctx: ProviderContext, caller: Caller, org: O
 }
 
 /**
- * Removes the user's membership (owners remove anyone, a member may leave; never the last owner).
+ * Removes the user's membership (owners remove anyone, a member may leave; never the last owner),
+ * committed only while the caller still is that owner or member.
  * `activeOnly`: a pending invitation is not found (GitHub's DELETE /orgs/{org}/members/{username}).
  */
 export async function removeMembership(
@@ -72,7 +73,9 @@ export async function removeMembership(
     const user = await tx.store.users.byLogin(login);
     const m = user ? await tx.store.memberships.get(org.id, user.id) : undefined;
     if (!user || !m || (opts.activeOnly && m.state !== 'active')) throw notFound();
-    if (user.id !== actor.id) await assertStillOwner(tx, org, actor.id);
+    // Leaving needs the caller still an active member (removed meanwhile, and invited again, they
+    // would cancel that invitation); removing someone else, still an owner.
+    await assertStillRole(tx, org, actor.id, user.id === actor.id ? 'member' : 'owner');
     if (await isLastOwner(tx, org, m)) throw invalidField('username', `is the last owner of '${org.login}': make someone else an owner first`);
     await tx.store.memberships.remove(org.id, user.id);
     for (const t of await orgTokensOf(tx, org.id, user.id)) {

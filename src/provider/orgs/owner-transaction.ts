@@ -6,7 +6,7 @@
 // the caller was an owner), and a write only sometimes reserved to owners (removing someone
 // else's membership or authorization) calls `assertStillOwner` inside its transaction. A write
 // that needs membership only (creating one of the org's repositories, authorizing one's token for
-// its SSO) calls `assertStillRole` with 'member' the same way.
+// its SSO, leaving the org) calls `assertStillRole` with 'member' the same way.
 import type { ProviderContext } from '../context';
 import { forbidden, notFound } from '../http/errors';
 import { withTransaction } from '../transaction';
