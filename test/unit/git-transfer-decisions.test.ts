@@ -15,7 +15,7 @@ const fetchRpc: GitSmartHttpRequest = { service: 'upload-pack', phase: 'rpc', ac
 const pushRpc: GitSmartHttpRequest = { service: 'receive-pack', phase: 'rpc', access: 'write' };
 
 function result(over: Partial<GitHttpBackendResult> = {}): GitHttpBackendResult {
-  return { status: 200, bytesIn: 1000, bytesOut: 100, aborted: false, bodyDelivered: true, exitCode: 0, signal: null, stderr: '', ...over };
+  return { status: 200, bytesIn: 1000, bytesOut: 100, aborted: false, bodyDelivered: true, exitCode: 0, signal: null, stderr: '', refused: false, ...over };
 }
 
 function tokenPrincipal(note: string): Principal {
@@ -52,6 +52,7 @@ describe('git transfer decisions', () => {
     assert.equal(isCompletedPush(pushRpc, result({ aborted: true, bodyDelivered: true, exitCode: 0 })), true, 'the client left once git had it all: git ran to its end');
     assert.equal(isCompletedPush(pushRpc, result({ aborted: true, bodyDelivered: true, exitCode: 128 })), false, 'git failed');
     assert.equal(isCompletedPush(pushRpc, result({ status: 502 })), false);
+    assert.equal(isCompletedPush(pushRpc, result({ refused: true })), false, 'its body refused by the provider (answered 200 in git protocol)');
     for (const req of [advertiseFetch, advertisePush, fetchRpc]) assert.equal(isCompletedPush(req, result()), false);
   });
 

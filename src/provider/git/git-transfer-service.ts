@@ -57,10 +57,11 @@ export function isCloneStart(request: GitSmartHttpRequest): boolean {
 /**
  * One push = one receive-pack RPC with a pack that git http-backend accepted (git may first probe
  * with a 4-byte "0000"): answered in full, or — its client gone once git had the whole body, which
- * git then ran through (http-backend.ts) — git ended well. Whenever git may have moved refs, it is one.
+ * git then ran through (http-backend.ts) — git ended well. Whenever git may have moved refs, it is
+ * one; a body the provider refused (answered in git's protocol) is none.
  */
 export function isCompletedPush(request: GitSmartHttpRequest, result: GitHttpBackendResult): boolean {
-  if (request.phase !== 'rpc' || request.service !== 'receive-pack' || result.bytesIn <= 4) return false;
+  if (request.phase !== 'rpc' || request.service !== 'receive-pack' || result.bytesIn <= 4 || result.refused) return false;
   return result.aborted ? result.bodyDelivered && result.exitCode === 0 : result.status === 200;
 }
 

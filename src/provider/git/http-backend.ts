@@ -7,7 +7,9 @@
 import { spawn } from 'node:child_process';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gitCommandEnv } from './bare-repos';
+import { endOfHeaders, parseCgiHeaders } from './cgi-headers';
 import { backendQueryString, GitService, GitSmartHttpRequest } from './git-service';
+import { gitProtocolRefusal } from './protocol-refusal';
 import { inflatingBody, isGzipEncoding, MAX_INFLATED_FETCH_BYTES, PUSH_COMMANDS_ALLOWANCE_BYTES, pushCommandsLimit, RequestBodyError } from './request-body';
 import { TransferMemoryGuard } from './transfer-memory';
 
@@ -56,6 +58,8 @@ export interface GitHttpBackendResult {
   signal: NodeJS.Signals | null;
   /** The end of git's stderr (at most 8 KiB), for the server log. Never sent to the client. */
   stderr: string;
+  /** The provider refused the request body on its way to git (git got none of it past that point). */
+  refused: boolean;
 }
 
 /** The most CGI header bytes accepted before the blank line. */
@@ -79,39 +83,6 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-/** Finds the end of the CGI header block: the index just past "\r\n\r\n" or "\n\n", or -1. */
-function endOfHeaders(buf: Buffer): { headerEnd: number; bodyStart: number } | undefined {
-  const crlf = buf.indexOf('\r\n\r\n');
-  const lf = buf.indexOf('\n\n');
-  if (crlf === -1 && lf === -1) return undefined;
-  if (crlf !== -1 && (lf === -1 || crlf < lf)) return { headerEnd: crlf, bodyStart: crlf + 4 };
-  return { headerEnd: lf, bodyStart: lf + 2 };
-}
-
-/** Parses the CGI header lines into a status and response headers (RFC 3875 §6.3). */
-function parseCgiHeaders(text: string): { status: number; reason?: string; headers: Array<[string, string]> } | undefined {
-  let status = 200;
-  let reason: string | undefined;
-  const headers: Array<[string, string]> = [];
-  for (const line of text.split(/\r?\n/)) {
-    if (line === '') continue;
-    const colon = line.indexOf(':');
-    if (colon <= 0) return undefined;
-    const name = line.slice(0, colon).trim();
-    const value = line.slice(colon + 1).trim();
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return undefined;
-    if (name.toLowerCase() === 'status') {
-      const m = /^(\d{3})(?:\s+(.*))?$/.exec(value);
-      if (!m) return undefined;
-      status = Number(m[1]);
-      reason = m[2] || undefined;
-    } else {
-      headers.push([name, value]);
-    }
-  }
-  return { status, reason, headers };
-}
-
 /**
  * Serves one smart-HTTP request with `git http-backend`. Resolves when the exchange is over
  * (never rejects): after the response has been sent, or the client went away and the CGI has
@@ -129,7 +100,7 @@ export function serveGitHttpBackend(
     // The client went away before git could start (while the request was being authorized): its
     // body went with it, so git is not started (it would wait for that body for ever).
     if (req.destroyed || res.destroyed || req.socket.destroyed) {
-      resolve({ status: res.statusCode, service, bytesIn: 0, bytesOut: 0, aborted: true, bodyDelivered: false, exitCode: null, signal: null, stderr: '' });
+      resolve({ status: res.statusCode, service, bytesIn: 0, bytesOut: 0, aborted: true, bodyDelivered: false, exitCode: null, signal: null, stderr: '', refused: false });
       return;
     }
 
@@ -172,6 +143,8 @@ export function serveGitHttpBackend(
     let childClosed = false;
     let killTimer: NodeJS.Timeout | undefined;
     let waitingForDrain = false;
+    let refused = false;
+    const pushRpc = service === 'receive-pack' && opts.request.phase === 'rpc';
 
     const groupLeader = process.platform !== 'win32';
     const child = spawn(opts.gitBinary ?? 'git', ['http-backend'], {
@@ -191,6 +164,7 @@ export function serveGitHttpBackend(
       exitCode,
       signal: exitSignal,
       stderr: stderrTail.toString('utf8'),
+      refused,
     });
     const finish = () => {
       if (settled) return;
@@ -285,12 +259,29 @@ export function serveGitHttpBackend(
       aborted = true;
       killChild();
     });
-    // The body refused by the provider: git's answer, if any comes, is dropped.
+    // The body refused by the provider: git's answer, if any comes, is dropped. The refusal is said
+    // in git's protocol when the client can show it (protocol-refusal.ts), and the rest of the body
+    // is then read and dropped (up to what such a request may carry): git sends all of it before it
+    // reads the answer, and a connection closed under it would show only "RPC failed".
     const refuseBody = (err: Error) => {
+      if (refused) return;
+      refused = true;
       headersDone = true;
       headerChunks = [];
       cutPushInput();
-      fail(err.message, err instanceof RequestBodyError ? err.status : 400);
+      const answer = gitProtocolRefusal(service, commands?.section.capabilities ?? new Set(), err.message);
+      if (!answer || res.headersSent || res.destroyed) {
+        fail(err.message, err instanceof RequestBodyError ? err.status : 400);
+        return;
+      }
+      const drainLimit = opts.maxInflatedBytes ?? MAX_INFLATED_FETCH_BYTES;
+      req.on('data', () => {
+        if (bytesIn > drainLimit) req.destroy();
+      });
+      req.resume();
+      res.writeHead(200, { 'Content-Type': answer.contentType, 'Cache-Control': 'no-cache', 'Content-Length': answer.body.length });
+      res.end(answer.body);
+      killChild();
     };
     let body: NodeJS.ReadableStream = req;
     let firstStage: NodeJS.WritableStream | undefined;
@@ -300,8 +291,8 @@ export function serveGitHttpBackend(
       firstStage = req.pipe(inflated.input);
       body = inflated.output;
     }
-    if (service === 'receive-pack' && opts.request.phase === 'rpc') {
-      const commands = pushCommandsLimit(PUSH_COMMANDS_ALLOWANCE_BYTES);
+    const commands = pushRpc ? pushCommandsLimit(PUSH_COMMANDS_ALLOWANCE_BYTES) : undefined;
+    if (commands) {
       commands.on('error', refuseBody);
       body = body.pipe(commands);
       firstStage ??= commands;

@@ -7,6 +7,7 @@
 // too: receive-pack keeps every one in memory and would take as many as a request could carry.
 import { Transform, TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { PktLineScanner } from './pkt-line';
 
 /** git's own cap on a plain fetch request it buffers (http.maxRequestBuffer's default): a compressed one gets the same. */
 export const MAX_INFLATED_FETCH_BYTES = 10 * 1024 * 1024;
@@ -45,7 +46,7 @@ export function inflatingBody(maxBytes: number): { input: NodeJS.WritableStream;
       inflated += chunk.length;
       if (inflated > maxBytes) {
         gunzip.destroy();
-        done(new RequestBodyError(413, `the gzip-compressed request body inflates to more than ${maxBytes} bytes`));
+        done(new RequestBodyError(413, `Request refused: the gzip-compressed request body inflates to more than ${maxBytes} bytes. Fetch fewer refs at once.`));
         return;
       }
       done(null, chunk);
@@ -56,45 +57,55 @@ export function inflatingBody(maxBytes: number): { input: NodeJS.WritableStream;
   return { input: gunzip, output: limiter };
 }
 
+/** A push's ref update section as the provider read it (pushCommandsLimit). */
+export interface PushCommandsSection {
+  /** The capabilities the client asked for on its first command (empty until that line is read). */
+  capabilities: ReadonlySet<string>;
+}
+
 /**
  * A stream that passes a receive-pack request body on as it comes and fails with a 413
  * RequestBodyError once the pkt-lines before its first flush-pkt (the ref update commands) pass
  * `maxBytes`: git gets none of the chunk that passes it, so its input ends amid the commands and it
  * updates nothing. The pack after the flush-pkt is not looked at. A length that is no pkt-line's
- * ends the looking too: git refuses such a body itself.
+ * ends the looking too: git refuses such a body itself. `section` holds the capabilities the first
+ * command asked for, read on the way (what an answer of the provider's own may use).
  */
-export function pushCommandsLimit(maxBytes: number): Transform {
-  let lengthDigits = '';
-  let payloadLeft = 0;
+export function pushCommandsLimit(maxBytes: number): Transform & { section: PushCommandsSection } {
+  const scanner = new PktLineScanner();
+  const capabilities = new Set<string>();
+  let capabilitiesRead = false;
   let sectionBytes = 0;
   let sectionDone = false;
-  return new Transform({
+  const stream = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
       if (sectionDone) {
         done(null, chunk);
         return;
       }
-      let i = 0;
-      while (i < chunk.length && !sectionDone) {
-        if (payloadLeft > 0) {
-          const n = Math.min(payloadLeft, chunk.length - i);
-          payloadLeft -= n;
-          i += n;
-          continue;
+      const i = scanner.scan(chunk, (line) => {
+        if (line.kind === 'special') {
+          sectionDone = true; // the flush-pkt that ends the commands
+          return false;
         }
-        lengthDigits += String.fromCharCode(chunk[i++]);
-        if (lengthDigits.length < 4) continue;
-        const length = /^[0-9a-f]{4}$/i.test(lengthDigits) ? parseInt(lengthDigits, 16) : -1;
-        lengthDigits = '';
-        if (length >= 4) payloadLeft = length - 4;
-        else sectionDone = true; // the flush-pkt, or no pkt-line at all
-      }
+        if (!capabilitiesRead) capabilitiesRead = readCapabilities(line.payload, capabilities);
+      });
+      if (scanner.invalid) sectionDone = true;
       sectionBytes += i;
       if (sectionBytes > maxBytes) {
-        done(new RequestBodyError(413, `the push's ref update commands take more than ${maxBytes} bytes`));
+        done(new RequestBodyError(413, `Push refused: it updates too many refs at once (its ref update commands take more than ${maxBytes} bytes); nothing was updated. Push the refs in smaller batches, e.g. one refspec pattern per push.`));
         return;
       }
       done(null, chunk);
     },
   });
+  return Object.assign(stream, { section: { capabilities } });
+}
+
+/** The capabilities after the NUL of a push's first command (`old new ref\0cap cap`); false on a line before it (shallow). */
+function readCapabilities(payload: Buffer, into: Set<string>): boolean {
+  const nul = payload.indexOf(0);
+  if (nul === -1) return false;
+  for (const name of payload.subarray(nul + 1).toString('latin1').trim().split(' ')) if (name) into.add(name.split('=')[0]);
+  return true;
 }
