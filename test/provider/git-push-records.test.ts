@@ -1,14 +1,15 @@
 // What a git push leaves behind besides the refs, through the real provider and the real git
 // client: the repository's pushed_at moves to the time of the push and its git.push event carries
-// that same time; a clone or fetch moves nothing. A push whose client goes away once its body has
-// arrived is carried through by git and recorded all the same.
+// that same time; a clone or fetch moves nothing, nor does a push whose every ref update git
+// refused. A push whose client goes away once its body has arrived is carried through by git and
+// recorded all the same.
 import * as assert from 'node:assert/strict';
 import { ChildProcess, execFile } from 'node:child_process';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { readFile } from 'node:fs/promises';
 import * as https from 'node:https';
 import { setTimeout as delay } from 'node:timers/promises';
-import { git } from '../../bench/git-https/git-client';
+import { git, runGit } from '../../bench/git-https/git-client';
 import { githubTime } from '../../src/provider/iso-time';
 import { createClassicToken } from '../builders/tokens';
 import { useGitFixture } from './helpers/git-fixture';
@@ -69,6 +70,37 @@ describe('git push bookkeeping (real git through the provider)', function () {
     const after = await repo();
     assert.equal(after.created_at, before.created_at);
     assert.equal(after.pushed_at, githubTime(new Date(Date.parse(before.created_at) + 1000)), 'the next second');
+  });
+
+  it('a push whose every ref update git refused (a hidden refs/pull/… ref) leaves pushed_at and records no git.push; one that also updated a branch is a push', async () => {
+    const { p, alice } = f;
+    const basic = { login: alice.login, password: alice.password };
+    await f.createRepo(alice, 'hidden', true);
+    const t = await createClassicToken(p, alice, { name: 'hidden', scopes: ['repo'] });
+    const c = await f.cloneTo(t.token, 'alice/hidden');
+    assert.equal(c.code, 0, c.stderr);
+    await git(['commit', '-q', '--allow-empty', '-m', 'for a pull ref'], { cwd: c.dir, env: f.env });
+    const state = async () => {
+      const repo = await p.api.call('GET', '/repos/alice/hidden', { basic });
+      const log = await p.api.call('GET', '/user/audit-log?phrase=action:git.push', { basic });
+      assert.equal(log.status, 200, log.text);
+      const events = (log.json as { token_id?: number; created_at: number }[]).filter((e) => e.token_id === t.id);
+      return { pushedAt: repo.json.pushed_at as string, events: events.map((e) => e.created_at) };
+    };
+    const before = await state();
+
+    p.clock.advance(HOUR);
+    const refused = await runGit(['push', 'origin', 'HEAD:refs/pull/1/head'], { cwd: c.dir, env: f.env });
+    assert.notEqual(refused.code, 0, 'git refused the update');
+    assert.match(refused.stderr, /deny updating a hidden ref/, refused.stderr);
+    assert.deepEqual(await state(), before, 'nothing updated: no push to record');
+
+    p.clock.advance(HOUR);
+    const pushTime = p.clock.now();
+    const mixed = await runGit(['push', 'origin', 'HEAD:refs/pull/2/head', 'HEAD:refs/heads/main'], { cwd: c.dir, env: f.env });
+    assert.notEqual(mixed.code, 0, 'one of its updates was refused');
+    assert.match(mixed.stderr, /HEAD -> main/, mixed.stderr);
+    assert.deepEqual(await state(), { pushedAt: githubTime(pushTime), events: [pushTime.getTime()] }, 'the branch it updated makes it a push');
   });
 
   it('a push whose client goes away once its whole body has arrived: git moves the ref, and pushed_at and git.push record it', async () => {

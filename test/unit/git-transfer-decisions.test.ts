@@ -44,7 +44,7 @@ describe('git transfer decisions', () => {
     for (const req of [advertisePush, fetchRpc, pushRpc]) assert.equal(isCloneStart(req), false);
   });
 
-  it('a push is a completed receive-pack RPC that carried more than the 4-byte probe', () => {
+  it('a push is a completed receive-pack RPC that carried more than the 4-byte probe and, when git reported, updated a ref', () => {
     assert.equal(isCompletedPush(pushRpc, result()), true);
     assert.equal(isCompletedPush(pushRpc, result({ bytesIn: 4 })), false, 'the "0000" probe');
     assert.equal(isCompletedPush(pushRpc, result({ aborted: true, bodyDelivered: false, exitCode: 128 })), false, 'cut short: git updated nothing');
@@ -53,6 +53,9 @@ describe('git transfer decisions', () => {
     assert.equal(isCompletedPush(pushRpc, result({ aborted: true, bodyDelivered: true, exitCode: 128 })), false, 'git failed');
     assert.equal(isCompletedPush(pushRpc, result({ status: 502 })), false);
     assert.equal(isCompletedPush(pushRpc, result({ refused: true })), false, 'its body refused by the provider (answered 200 in git protocol)');
+    assert.equal(isCompletedPush(pushRpc, result({ refsUpdated: 0 })), false, 'git refused every ref update');
+    assert.equal(isCompletedPush(pushRpc, result({ refsUpdated: 2 })), true);
+    assert.equal(isCompletedPush(pushRpc, result({ aborted: true, bodyDelivered: true, exitCode: 0, refsUpdated: 0 })), false, 'the client left; git refused every update');
     for (const req of [advertiseFetch, advertisePush, fetchRpc]) assert.equal(isCompletedPush(req, result()), false);
   });
 

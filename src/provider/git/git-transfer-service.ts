@@ -55,13 +55,16 @@ export function isCloneStart(request: GitSmartHttpRequest): boolean {
 }
 
 /**
- * One push = one receive-pack RPC with a pack that git http-backend accepted (git may first probe
- * with a 4-byte "0000"): answered in full, or — its client gone once git had the whole body, which
- * git then ran through (http-backend.ts) — git ended well. Whenever git may have moved refs, it is
- * one; a body the provider refused (answered in git's protocol) is none.
+ * One push = one receive-pack RPC that updated at least one ref: git reported a ref "ok"
+ * (push-report.ts), whether or not its client stayed for the answer. A push whose every update git
+ * refused (a hidden ref, a rejected non-fast-forward, …) or whose body the provider refused is none.
+ * A client that asked for no report (no git client does) leaves only git's outcome: a push when
+ * git accepted its body and answered in full, or — its client gone once git had the whole body,
+ * which git then ran through (http-backend.ts) — ended well (git may first probe with a 4-byte "0000").
  */
 export function isCompletedPush(request: GitSmartHttpRequest, result: GitHttpBackendResult): boolean {
   if (request.phase !== 'rpc' || request.service !== 'receive-pack' || result.bytesIn <= 4 || result.refused) return false;
+  if (result.refsUpdated !== undefined) return result.refsUpdated > 0;
   return result.aborted ? result.bodyDelivered && result.exitCode === 0 : result.status === 200;
 }
 

@@ -10,6 +10,7 @@ import { gitCommandEnv } from './bare-repos';
 import { endOfHeaders, parseCgiHeaders } from './cgi-headers';
 import { backendQueryString, GitService, GitSmartHttpRequest } from './git-service';
 import { gitProtocolRefusal } from './protocol-refusal';
+import { PushReportReader } from './push-report';
 import { inflatingBody, isGzipEncoding, MAX_INFLATED_FETCH_BYTES, PUSH_COMMANDS_ALLOWANCE_BYTES, pushCommandsLimit, RequestBodyError } from './request-body';
 import { TransferMemoryGuard } from './transfer-memory';
 
@@ -60,6 +61,11 @@ export interface GitHttpBackendResult {
   stderr: string;
   /** The provider refused the request body on its way to git (git got none of it past that point). */
   refused: boolean;
+  /**
+   * A push: how many refs git reported it updated (push-report.ts); undefined when git sent no
+   * report (the client asked for none) or the request is no push.
+   */
+  refsUpdated?: number;
 }
 
 /** The most CGI header bytes accepted before the blank line. */
@@ -145,6 +151,7 @@ export function serveGitHttpBackend(
     let waitingForDrain = false;
     let refused = false;
     const pushRpc = service === 'receive-pack' && opts.request.phase === 'rpc';
+    const report = pushRpc ? new PushReportReader() : undefined;
 
     const groupLeader = process.platform !== 'win32';
     const child = spawn(opts.gitBinary ?? 'git', ['http-backend'], {
@@ -165,6 +172,7 @@ export function serveGitHttpBackend(
       signal: exitSignal,
       stderr: stderrTail.toString('utf8'),
       refused,
+      ...(report ? { refsUpdated: report.refsUpdated } : {}),
     });
     const finish = () => {
       if (settled) return;
@@ -339,6 +347,7 @@ export function serveGitHttpBackend(
     // CGI stdout → header block → response headers; the rest streams to the response.
     child.stdout.on('data', (chunk: Buffer) => {
       if (headersDone) {
+        if (!refused) report?.read(chunk);
         writeBody(chunk);
         return;
       }
@@ -362,6 +371,7 @@ export function serveGitHttpBackend(
         fail('git http-backend sent an invalid CGI header');
         return;
       }
+      report?.read(buffered.subarray(end.bodyStart));
       if (res.destroyed || res.headersSent) return;
       res.statusCode = parsed.status;
       if (parsed.reason) res.statusMessage = parsed.reason;
