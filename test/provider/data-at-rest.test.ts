@@ -46,6 +46,18 @@ async function widen(root: string): Promise<void> {
   for (const [name, { dir }] of await modes(root)) await fsp.chmod(path.join(root, name), dir ? 0o755 : 0o644);
 }
 
+/** Asserts the start is refused with `message`; a provider that starts anyway is closed, and the test fails. */
+async function assertRefused(starting: Promise<TestProvider>, message: RegExp): Promise<void> {
+  const t = await starting.catch((err: Error) => {
+    assert.match(err.message, message);
+    return undefined;
+  });
+  if (t) {
+    await t.close();
+    assert.fail(`it started, though it should have refused: ${message}`);
+  }
+}
+
 /** GET /user with Basic password + a fresh TOTP code. */
 async function twoFactorSignIn(t: TestProvider, user: TestUser): Promise<number> {
   return (await t.api.get('/user', { basic: user, otp: await freshOtp(t, user) })).status;
@@ -111,6 +123,46 @@ describeSqliteOnly('data at rest', function () {
     const t2 = await start(undefined, 'auto');
     assertPrivate(await modes(dataDir));
     assert.equal((await t2.api.get('/user', { token: session.token })).status, 200, 'the data is still served');
+  });
+
+  it('refuses a data folder others can write to (group or world), leaving it as it is', async () => {
+    // Whoever may write to the folder can have put files there for the provider to use (a
+    // database with their accounts, a CA key they know, a symbolic link) or replaced its own.
+    for (const mode of [0o777, 0o770, 0o702]) {
+      await fsp.chmod(dataDir, mode);
+      await assert.rejects(start(), new RegExp(`the data folder .* is writable by other users \\(mode ${mode.toString(8)}\\)`));
+      assert.equal((await fsp.stat(dataDir)).mode & 0o777, mode, 'left as it is, for its owner to look at');
+      assert.deepEqual(await fsp.readdir(dataDir), [], 'nothing is made in it');
+    }
+    await fsp.chmod(dataDir, 0o700);
+    await stop(await start());
+  });
+
+  it('refuses a data folder another user owns, or one holding an entry of another user (file or symbolic link)', async () => {
+    const NOBODY = 65534;
+    if (process.getuid?.() !== 0) {
+      // Only root can give a folder away; the file system's root is another user's everywhere else.
+      await assertRefused(startTestProvider({ dataDir: '/', tls: 'off' }), /the data folder \/ belongs to another user/);
+      return;
+    }
+    const foreign = path.join(dataDir, 'foreign');
+    await fsp.mkdir(foreign, { mode: 0o700 });
+    await fsp.chown(foreign, NOBODY, NOBODY);
+    await assertRefused(startTestProvider({ dataDir: foreign, tls: 'off' }), /the data folder .*foreign belongs to another user \(uid 65534\)/);
+    assert.deepEqual(await fsp.readdir(foreign), [], 'nothing is made in it');
+    await fsp.rm(foreign, { recursive: true });
+
+    await stop(await start(undefined, 'auto'));
+    for (const [name, make] of [
+      ['planted', () => fsp.writeFile(path.join(dataDir, 'planted'), '', { mode: 0o600 })],
+      ['tls/ca-key.pem.lnk', () => fsp.symlink('/nonexistent', path.join(dataDir, 'tls', 'ca-key.pem.lnk'))],
+    ] as const) {
+      await make();
+      await fsp.lchown(path.join(dataDir, name), NOBODY, NOBODY);
+      await assert.rejects(start(), new RegExp(`${name.replace(/[./]/g, '\\$&')} in the data folder .* belongs to another user \\(uid 65534\\)`));
+      await fsp.rm(path.join(dataDir, name));
+    }
+    await stop(await start());
   });
 
   it('the database and its WAL never hold a TOTP secret in clear; 2FA sign-in works across a restart with the same key file', async () => {

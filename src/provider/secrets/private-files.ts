@@ -2,8 +2,9 @@
 // The provider creates its files with these modes and chmod-s them after creation (the umask can
 // only narrow a mode, and a restored copy may have widened it), and every start walks the folder
 // and takes group and other access away from whatever is there (a read-only git object stays
-// read-only: 0444 becomes 0400).
-import { chmodSync, closeSync, mkdirSync, openSync, promises as fsp, rmdirSync } from 'node:fs';
+// read-only: 0444 becomes 0400). A folder someone else could have put files in is refused instead:
+// one another user owns or may write to, or one holding another user's entry.
+import { chmodSync, closeSync, mkdirSync, openSync, promises as fsp, rmdirSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 
 export const PRIVATE_DIR_MODE = 0o700;
@@ -53,14 +54,51 @@ export function narrowIfPresentSync(file: string): void {
   }
 }
 
+/** This process's user (undefined where there are no user ids: Windows). */
+const OWN_UID = process.getuid?.();
+
+/** Throws when `what` (an entry of the data folder, or the folder itself) belongs to another user. */
+function refuseOtherOwner(stat: Stats, what: string): void {
+  if (OWN_UID === undefined || stat.uid === OWN_UID) return;
+  throw new Error(
+    `${what} belongs to another user (uid ${stat.uid}), who could read it or replace what the provider keeps there; ` +
+      'give a data folder of your own, holding only your own files',
+  );
+}
+
+/**
+ * Refuses a data folder that is there already and that another user owns or may write to: they
+ * could have put files in it for the provider to use (a database, a CA key they know, a symbolic
+ * link), which narrowing its mode afterwards would not take back. Nothing is changed.
+ */
+function refuseForeignRoot(root: string): void {
+  let stat: Stats;
+  try {
+    stat = statSync(root);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // made below, 0700
+    throw err;
+  }
+  refuseOtherOwner(stat, `the data folder ${root}`);
+  if (OWN_UID !== undefined && stat.mode & 0o022) {
+    throw new Error(
+      `the data folder ${root} is writable by other users (mode ${(stat.mode & 0o777).toString(8)}), who could have put files in it: ` +
+        `check what it holds, then make it yours only (chmod 700 ${root})`,
+    );
+  }
+}
+
 /**
  * Makes `root` 0700 (creating it) and narrows everything below it: folders to 0700, files to
- * their owner's permissions only. Symbolic links are neither followed nor changed; entries
- * that vanish during the walk (another process at work) are skipped. Returns the first folder
- * it made (as ensurePrivateDirSync).
+ * their owner's permissions only. Refused, changing nothing, when `root` is another user's or
+ * writable by group or others; the walk stops, refusing, at an entry below it (a symbolic link
+ * too) that is another user's. Symbolic links are neither followed nor changed; entries that vanish during the walk
+ * (another process at work) are skipped. Returns the first folder it made (as ensurePrivateDirSync).
  */
 export async function securePrivateTree(root: string): Promise<string | undefined> {
+  refuseForeignRoot(root);
   const made = ensurePrivateDirSync(root);
+  refuseOtherOwner(statSync(root), `the data folder ${root}`); // made by another user meanwhile
   const pending = [root];
   while (pending.length) {
     const dir = pending.pop()!;
@@ -73,9 +111,10 @@ export async function securePrivateTree(root: string): Promise<string | undefine
     }
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
-      if (!entry.isDirectory() && !entry.isFile()) continue;
       try {
         const stat = await fsp.lstat(full);
+        refuseOtherOwner(stat, `${path.relative(root, full)} in the data folder ${root}`);
+        if (!stat.isDirectory() && !stat.isFile()) continue;
         const wanted = privateModeOf(stat.isDirectory(), stat.mode);
         if ((stat.mode & 0o777) !== wanted) await fsp.chmod(full, wanted);
       } catch (err) {
