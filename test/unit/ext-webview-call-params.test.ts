@@ -20,6 +20,13 @@ describe('extension: webview call parameters', () => {
     assert.equal(new CallParams('m', undefined).optionalString('what'), undefined, 'a call without parameters');
   });
 
+  it('reads a string that must be one of a set, and refuses any other, naming the field', () => {
+    const allowed = new Map([['tsp_given', 'the token']]);
+    assert.equal(new CallParams('m', { text: 'tsp_given' }).oneOf('text', allowed, 'a secret this page shows'), 'tsp_given');
+    refused(() => new CallParams('m', { text: 'rm -rf ~' }).oneOf('text', allowed, 'a secret this page shows'), 'text');
+    refused(() => new CallParams('m', { text: 7 }).oneOf('text', allowed, 'a secret this page shows'), 'text');
+  });
+
   it('refuses a wrong shape, naming the field', () => {
     refused(() => new CallParams('m', 'text'), 'params');
     refused(() => new CallParams('m', [1]), 'params');

@@ -27,6 +27,13 @@ export class CallParams {
     return v;
   }
 
+  /** A string that is one of `allowed`'s keys; when it is not, the refusal says it must be `what`. */
+  oneOf(field: string, allowed: ReadonlyMap<string, unknown>, what: string): string {
+    const v = this.string(field);
+    if (!allowed.has(v)) throw this.invalid(field, what);
+    return v;
+  }
+
   optionalString(field: string): string | undefined {
     return this.o[field] === undefined ? undefined : this.string(field);
   }

@@ -11,7 +11,8 @@ import type { CreatedTokenState, CreateTokenCall, CreateTokenInit, CreateTokenRe
 import { accountApi, allPages, type ProviderApi } from '../api/provider-api';
 import type { OrgViewModel } from '../views/org-view-model';
 import { createToken } from '../views/token-actions';
-import { copyToClipboard, WebviewHost } from './webview-host';
+import { WebviewHost } from './webview-host';
+import { CopyableTexts } from './copyable-texts';
 import type { CallParams } from './call-params';
 
 const CREATE_TOKEN_VIEW_TYPE = 'tessera.createToken';
@@ -68,6 +69,8 @@ export class CreateTokenPanel {
   }
 
   private handlers() {
+    /** The new tokens' secrets this page was given to show: its Copy button copies these only. */
+    const copyable = new CopyableTexts();
     return {
       owners: async (p: CallParams): Promise<OwnerOption[]> => {
         const accountId = p.string('accountId');
@@ -93,7 +96,9 @@ export class CreateTokenPanel {
         return r ? { id: r.id, name: r.name, full_name: r.full_name, private: r.private, owner: { login: r.owner.login } } : undefined;
       },
       create: async (p: CallParams): Promise<CreateTokenResult> => {
-        return createToken(this.services, p.string('accountId'), p.object<CreateTokenCall['body']>('body'));
+        const created = await createToken(this.services, p.string('accountId'), p.object<CreateTokenCall['body']>('body'));
+        if (typeof created.token.token === 'string') copyable.give(created.token.token, 'the token');
+        return created;
       },
       /** The created token now (no secret: GET never has it), or `gone` once it was deleted. */
       tokenState: async (p: CallParams): Promise<CreatedTokenState> => {
@@ -105,7 +110,7 @@ export class CreateTokenPanel {
           throw err;
         }
       },
-      copy: async (p: CallParams) => copyToClipboard(p.string('text'), p.optionalString('what')),
+      copy: async (p: CallParams) => copyable.copy(p),
       openDetails: (p: CallParams) => {
         this.openDetails(p.string('accountId'), p.id('tokenId'));
       },

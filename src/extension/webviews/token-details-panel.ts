@@ -6,7 +6,8 @@ import { TesseraError } from '../services';
 import type { AuditEventJson, TokenJson } from '../../shared/api-types';
 import { accountApi } from '../api/provider-api';
 import { changeTokenExpiry, deleteToken, regenerateToken } from '../views/token-actions';
-import { copyToClipboard, WebviewHost } from './webview-host';
+import { WebviewHost } from './webview-host';
+import { CopyableTexts } from './copyable-texts';
 import type { TokenDetailsData, TokenDetailsInit } from '../../shared/webview-protocol';
 import type { CallParams } from './call-params';
 
@@ -37,6 +38,8 @@ export class TokenDetailsPanel {
   }
 
   private pendingSecret: { secret: string; lastEight: string } | undefined;
+  /** The new secrets this page was given to show: its Copy button copies these only. */
+  private readonly copyable = new CopyableTexts();
   /** Deleted from this tab (it says so itself, then closes). */
   private deletedHere = false;
 
@@ -87,6 +90,7 @@ export class TokenDetailsPanel {
       regenerate: async (p: CallParams) => {
         const expiry = p.expiry('expiry');
         const fresh = await regenerateToken(this.services, this.accountId, await this.current(), expiry, { confirm: true });
+        if (typeof fresh?.token === 'string') this.copyable.give(fresh.token, 'the token');
         return fresh ? { token: fresh } : { cancelled: true };
       },
       changeExpiry: async (p: CallParams) => {
@@ -102,7 +106,7 @@ export class TokenDetailsPanel {
         }
         return { deleted: ok };
       },
-      copy: async (p: CallParams) => copyToClipboard(p.string('text'), p.optionalString('what')),
+      copy: async (p: CallParams) => this.copyable.copy(p),
     };
   }
 
@@ -117,7 +121,7 @@ export class TokenDetailsPanel {
   /** Shows a secret that was just minted elsewhere (regenerate from the tree), once. */
   showSecret(token: TokenJson): void {
     if (typeof token.token !== 'string') return;
-    const secret = { secret: token.token, lastEight: token.token_last_eight };
+    const secret = { secret: this.copyable.give(token.token, 'the token'), lastEight: token.token_last_eight };
     if (this.host.isReady) this.host.update({ secret });
     else this.pendingSecret = secret;
   }

@@ -8,7 +8,8 @@ import type { TesseraServices } from '../services';
 import { accountApi } from '../api/provider-api';
 import { writePrivateFile } from '../private-file';
 import { confirmModal } from '../views/token-actions';
-import { copyToClipboard, WebviewHost } from './webview-host';
+import { WebviewHost } from './webview-host';
+import { CopyableTexts } from './copyable-texts';
 import type { RecoveryCodesResult, TwoFactorInit, TwoFactorSetupData } from '../../shared/webview-protocol';
 import type { CallParams } from './call-params';
 
@@ -34,6 +35,8 @@ export class TwoFactorPanel {
   readonly host: WebviewHost;
   /** The recovery codes the provider last gave this page (Save to File writes these, nothing else). */
   private recoveryCodes: readonly string[] | undefined;
+  /** The setup keys and recovery codes this page was given to show: its Copy button copies these only. */
+  private readonly copyable = new CopyableTexts();
 
   constructor(
     extensionUri: vscode.Uri,
@@ -74,11 +77,12 @@ export class TwoFactorPanel {
     return {
       setup: async (): Promise<TwoFactorSetupData> => {
         const r = await accountApi(this.services, this.accountId).setUpTwoFactor();
-        return { secret: r.secret, otpauthUri: r.otpauth_uri, qrDataUri: await qrSvgDataUri(r.otpauth_uri) };
+        return { secret: this.copyable.give(r.secret, 'the setup key'), otpauthUri: r.otpauth_uri, qrDataUri: await qrSvgDataUri(r.otpauth_uri) };
       },
       enable: async (p: CallParams): Promise<RecoveryCodesResult> => {
         const r = await accountApi(this.services, this.accountId).enableTwoFactor({ code: p.string('code').replace(/\s+/g, '') });
         this.recoveryCodes = r.recovery_codes;
+        this.copyable.give(r.recovery_codes.join('\n'), 'the recovery codes');
         this.turned(true);
         return { recoveryCodes: r.recovery_codes };
       },
@@ -91,6 +95,7 @@ export class TwoFactorPanel {
         if (!ok) return {};
         const r = await accountApi(this.services, this.accountId).newRecoveryCodes();
         this.recoveryCodes = r.recovery_codes;
+        this.copyable.give(r.recovery_codes.join('\n'), 'the recovery codes');
         return { recoveryCodes: r.recovery_codes };
       },
       disable: async (): Promise<{ disabled: boolean }> => {
@@ -106,7 +111,7 @@ export class TwoFactorPanel {
         this.turned(false);
         return { disabled: true };
       },
-      copy: async (p: CallParams) => copyToClipboard(p.string('text'), p.optionalString('what')),
+      copy: async (p: CallParams) => this.copyable.copy(p),
       save: async (): Promise<{ saved?: string }> => {
         const codes = this.recoveryCodes;
         if (!codes) throw new Error('There are no recovery codes to save: they are shown only when they are made.');
