@@ -307,4 +307,20 @@ describe('tessera serve: --public-host, --max-connections and --max-push-size', 
       assert.throws(() => parseServeArgs(['serve', '--data', 'd', '--public-url', bad], '/srv'), /--public-url: /, bad);
     }
   });
+
+  it('a --public-url refused for the credentials (or anything else) in it is named without its password', () => {
+    const password = 'S3cretPw-in-the-url';
+    for (const bad of [
+      `https://u:${password}@tessera.example.com`,
+      `https://:${password}@tessera.example.com/api`,
+      `ftp://u:${password}@tessera.example.com`,
+      `https://u:${password}@tessera.example.com:port/`,
+    ]) {
+      assert.throws(
+        () => parseServeArgs(['serve', '--data', 'd', '--public-url', bad], '/srv'),
+        (err: Error) => /^--public-url: /.test(err.message) && !err.message.includes(password),
+        bad,
+      );
+    }
+  });
 });

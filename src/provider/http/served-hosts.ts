@@ -90,17 +90,26 @@ export function publicOrigin(scheme: 'http' | 'https', publicHosts: readonly str
   return `${scheme}://${hostForm(first.name)}${p === (scheme === 'https' ? 443 : 80) ? '' : `:${p}`}`;
 }
 
-/** The public URL's host as a served name (`NAME` or `NAME:PORT`); throws naming what is wrong with it. */
+/** `url` as a message may quote it: what stands before an `@` in its authority (a user name and password) left out. */
+function withoutCredentials(url: string): string {
+  return url.replace(/^([^:/?#]*:\/\/)[^/?#]*@/, '$1…@');
+}
+
+/**
+ * The public URL's host as a served name (`NAME` or `NAME:PORT`); throws naming what is wrong
+ * with it (quoting it without credentials: the message goes to the terminal and the logs).
+ */
 export function publicUrlHost(publicUrl: string): string {
+  const quoted = withoutCredentials(publicUrl);
   let url: URL;
   try {
     url = new URL(publicUrl);
   } catch {
-    throw new Error(`not a URL: ${publicUrl}`);
+    throw new Error(`not a URL: ${quoted}`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`${publicUrl} is not an https:// (or http://) URL`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`${quoted} is not an https:// (or http://) URL`);
   if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
-    throw new Error(`${publicUrl} must be an origin only, like https://tessera.example.com (no path, query or credentials)`);
+    throw new Error(`${quoted} must be an origin only, like https://tessera.example.com (no path, query or credentials)`);
   }
   const host = url.port ? url.host : url.hostname;
   parseServedName(host);
