@@ -1,6 +1,7 @@
 // The token provider as a library: `startProvider` runs it in-process (the extension loads
 // dist/provider.js lazily; the CLI wraps it). No top-level side effects, no process.exit, no
 // process.cwd; close() releases everything.
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -19,6 +20,7 @@ import { describePostgresUrl } from './store/postgres/url';
 import { openSqliteStore } from './store/sqlite/sqlite-store';
 import type { Store } from './store/store';
 import { readCertificateFiles } from './tls/certificate-files';
+import { DEFAULT_CERTIFICATE_CHECK_INTERVAL_MS, startCertificateRenewal, type CertificateRenewal } from './tls/certificate-renewal';
 import { ensureLocalCa } from './tls/local-ca';
 import { DEFAULT_SWEEP_INTERVAL_MS, startSweeper } from './tokens/sweeper';
 import { VERSION } from './version';
@@ -83,6 +85,8 @@ export interface ProviderOptions {
   log?: (level: LogLevel, message: string) => void;
   /** How often the unused-token sweeper runs. Default one hour. */
   sweepIntervalMs?: number;
+  /** How often a running provider with `tls: 'auto'` checks whether its certificate is due for renewal. Default twelve hours. */
+  certificateCheckIntervalMs?: number;
   /**
    * Host names (or addresses, `NAME` or `NAME:PORT`) a team server is reached by, besides the
    * loopback names and `host` itself: requests for any other Host are refused, and the local CA
@@ -201,6 +205,17 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   const url = originOf(https ? 'https' : 'http', host, address.port);
   ctx.origin = publicOrigin(https ? 'https' : 'http', publicHosts, address.port, opts.publicUrl) ?? url;
   const sweeper = startSweeper(ctx, opts.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
+  const renewal: CertificateRenewal | undefined =
+    tlsMode === 'auto' && https
+      ? startCertificateRenewal(app.server as HttpsServer, {
+          dataDir,
+          names: names.map((n) => n.name),
+          certPem: https.cert,
+          clock,
+          log,
+          intervalMs: opts.certificateCheckIntervalMs ?? DEFAULT_CERTIFICATE_CHECK_INTERVAL_MS,
+        })
+      : undefined;
   const database = opts.databaseUrl ? `, database: PostgreSQL at ${describePostgresUrl(opts.databaseUrl)}` : '';
   const repos = reposDir ? `, repositories: ${reposDir}` : '';
   const named = ctx.origin === url ? '' : `, answers name it ${ctx.origin}`;
@@ -216,6 +231,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
     close() {
       closing ??= (async () => {
         await sweeper.stop();
+        await renewal?.stop();
         await app.close();
         await store.close();
       })();

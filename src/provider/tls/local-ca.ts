@@ -1,7 +1,7 @@
 // A local certificate authority for `--tls auto`: on first start it makes a CA and a server
 // certificate for 127.0.0.1, ::1 and localhost (and the names a team server is given) under
 // `${dataDir}/tls/`, and reuses them on later starts (the server certificate is renewed when it
-// expires within 30 days). The CA may vouch for those names only (critical name constraints,
+// expires within 30 days; a running provider checks again twice a day: ./certificate-renewal.ts). The CA may vouch for those names only (critical name constraints,
 // ./name-constraints.ts): a CA without them, or with other names, is replaced at start, and the
 // server certificate with it. Git and the extension trust the CA through `http.sslCAInfo` (the
 // same file, whose content then changes).
@@ -48,9 +48,9 @@ function certificateIssuer(): typeof CertificateIssuer {
  * Makes (first call) or reuses (later calls) the local CA and server certificate in
  * `${dataDir}/tls/`, for the loopback names and `extraNames` (host names or IP addresses). Safe
  * against several processes starting at once (the lock file `tls/.lock`, ./startup-lock.ts);
- * `log` hears at once what a start waits for.
+ * `log` hears at once what a start waits for. `now`: the time the certificates are checked and made at.
  */
-export async function ensureLocalCa(dataDir: string, extraNames: readonly string[] = [], log?: Logger): Promise<LocalCa> {
+export async function ensureLocalCa(dataDir: string, extraNames: readonly string[] = [], log?: Logger, now = Date.now()): Promise<LocalCa> {
   const names = certificateNames(extraNames);
   const dir = path.resolve(dataDir, 'tls');
   ensurePrivateDirSync(dir);
@@ -61,7 +61,6 @@ export async function ensureLocalCa(dataDir: string, extraNames: readonly string
       serverCert: path.join(dir, LOCAL_CA_FILES.serverCert),
       serverKey: path.join(dir, LOCAL_CA_FILES.serverKey),
     };
-    const now = Date.now();
 
     let ca: IssuingCa | undefined = await loadCa(files.caCert, files.caKey, now, names);
     let caIsNew = false;
