@@ -4,12 +4,14 @@
 //  [--max-push-size MIB]`
 // `tessera reset-two-factor --data DIR | --db postgres://…` (the way out when the data key is lost for good)
 // `tessera migrate --from DATA_DIR --to postgres://…` (team-migration/migrate-command.ts)
-import './cli-node-version'; // first: a Node without node:sqlite is told so, not crashed
+import './cli-early-signals'; // first: SIGINT and SIGTERM are caught from here on, also while the rest loads
+import './cli-node-version'; // a Node without node:sqlite is told so, not crashed
 import './quiet-sqlite-warning'; // before anything loads node:sqlite
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { parseCommandArgs, refuseArguments } from './cli-args';
+import { handOverEarlySignals } from './cli-early-signals';
 import { refuseForeignDataFolder } from './cli-data-folder';
 import { hidePasswordsFromProcessList } from './cli-process-list';
 import { parseServedName, publicUrlHost } from './http/served-hosts';
@@ -250,7 +252,10 @@ export async function main(
     io.out(USAGE);
     return 0;
   }
-  if (argv[0] === 'reset-two-factor') return resetTwoFactor(argv.slice(1), io, env);
+  if (argv[0] === 'reset-two-factor') {
+    handOverEarlySignals(); // short, and undone by nothing: a signal ends it as it would any command
+    return resetTwoFactor(argv.slice(1), io, env);
+  }
   if (argv[0] === 'migrate') return runMigrateCommand(argv.slice(1), io, env);
   let opts: ProviderOptions;
   try {
@@ -281,6 +286,16 @@ export async function main(
   const onSigterm = () => stop('SIGTERM');
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigterm);
+  handOverEarlySignals();
+  // A signal that came while the modules loaded is dispatched now, before anything is started:
+  // the command then ends having made nothing (no data folder, database, lock or socket).
+  await new Promise((resolve) => setImmediate(resolve));
+  if (signalled) {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+    io.err(`tessera: ${signalled}, shutting down`);
+    return 0;
+  }
   let provider: RunningProvider;
   try {
     provider = await startProvider({

@@ -3,6 +3,7 @@
 // TESSERA_DATABASE_URL instead of --to (as for `tessera serve`), which keeps its password out of argv.
 import * as path from 'node:path';
 import { parseCommandArgs, refuseArguments } from '../cli-args';
+import { handOverEarlySignals } from '../cli-early-signals';
 import { keyFileAt, keyFileSource } from '../secrets/data-key';
 import { databaseUrlOption } from '../store/postgres/url';
 import { MigrationInterrupted, migrateToTeam, TeamMigrationOptions } from './migrate-to-team';
@@ -79,6 +80,7 @@ export async function runMigrateCommand(
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  handOverEarlySignals();
   try {
     const summary = await migrateToTeam({ ...opts, signal: interruption.signal });
     if (signalled) io.err(`tessera migrate: the ${signalled} came after the commit: the migration is complete`);
