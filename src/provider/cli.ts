@@ -332,9 +332,7 @@ export async function main(
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => {
-    // A command that failed exits now, whatever it left open: pg keeps the socket of a connection
-    // refused during authentication (a password the server asked for and was not given) until the
-    // server closes it, which would hold the process for a minute, or for good.
+    // A command that failed exits now, whatever it may have left open.
     if (code !== 0) process.exit(code);
     process.exitCode = code;
   });

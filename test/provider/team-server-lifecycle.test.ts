@@ -1,9 +1,19 @@
-// How a server starts and stops when things go wrong around it: a signal while its modules still load.
+// How a server starts and stops when things go wrong around it: a signal while its modules still
+// load, a database that refuses its authentication.
 import * as assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { startProvider } from '../../src/provider/index';
 import { killGroup, runCli, type Cli } from './helpers/cli-run';
+import { startPasswordAskingServer } from './helpers/postgres-proxy';
+
+/** Polls `probe` until it holds or `ms` have passed; answers whether it held. */
+async function eventually(probe: () => boolean, ms = 5000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!probe() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  return probe();
+}
 
 describe('a server starting and stopping', function () {
   this.timeout(60_000);
@@ -25,5 +35,25 @@ describe('a server starting and stopping', function () {
     assert.match(cli.stderr, /^tessera: SIGTERM, shutting down$/m);
     assert.doesNotMatch(cli.stdout, /listening on/);
     assert.deepEqual(await readdir(dataDir), [], 'no database, key, lock or folder made');
+  });
+
+  it('startProvider on a database that asks for a password none was given: refused, and its connection closed at once', async () => {
+    const asking = await startPasswordAskingServer();
+    const saved = { PGPASSWORD: process.env.PGPASSWORD, PGPASSFILE: process.env.PGPASSFILE };
+    delete process.env.PGPASSWORD;
+    process.env.PGPASSFILE = path.join(dataDir, 'no-pgpass');
+    try {
+      await assert.rejects(
+        startProvider({ dataDir: path.join(dataDir, 'team'), databaseUrl: `postgres://tessera@127.0.0.1:${asking.port}/team`, tls: 'off' }),
+        /asks for a password and none was given/,
+      );
+      assert.ok(await eventually(() => asking.openConnections() === 0), `${asking.openConnections()} connection(s) still open after the refusal`);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      await asking.close();
+    }
   });
 });

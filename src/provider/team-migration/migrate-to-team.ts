@@ -12,11 +12,11 @@ import { existsSync } from 'node:fs';
 import { cp, readdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import { Client } from 'pg';
 import { defaultRepositoriesRoot, repositoryPath } from '../git/bare-repos';
 import { type DataKeySource, keyFileSource, unlockDataKey } from '../secrets/data-key';
 import { ensurePrivateDirSync } from '../secrets/private-files';
 import { SecretBox } from '../secrets/secret-box';
+import { ClosingClient } from '../store/postgres/closing-client';
 import { pgDataKeyLedger } from '../store/postgres/data-key-ledger';
 import { openPostgresStore } from '../store/postgres/postgres-store';
 import { connectionError, describePostgresUrl } from '../store/postgres/url';
@@ -256,7 +256,7 @@ function withoutTicket(row: Record<string, unknown>): Record<string, unknown> {
 
 /** Refuses, before anything is written (the data key included), a database that holds any data. */
 async function refuseNonEmptyDatabase(url: string): Promise<void> {
-  const client = new Client({ connectionString: url });
+  const client = new ClosingClient({ connectionString: url });
   await client.connect().catch((err: unknown) => {
     throw connectionError(url, err);
   });

@@ -103,9 +103,10 @@ export async function startPostgresProxy(targetPort: number): Promise<PostgresPr
 /**
  * A server that asks every connection to authenticate with SCRAM-SHA-256, as PostgreSQL with
  * password authentication does, and goes no further (a client needs the password at the server's
- * first SCRAM message, the second it sends); it never closes a connection itself.
+ * first SCRAM message, the second it sends); it never closes a connection itself, so its open
+ * connections are those the clients have not closed.
  */
-export async function startPasswordAskingServer(): Promise<{ port: number; close(): Promise<void> }> {
+export async function startPasswordAskingServer(): Promise<{ port: number; openConnections(): number; close(): Promise<void> }> {
   const authentication = (kind: number, data: string) => {
     const head = Buffer.alloc(9);
     head.write('R', 0);
@@ -128,6 +129,7 @@ export async function startPasswordAskingServer(): Promise<{ port: number; close
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as net.AddressInfo).port,
+    openConnections: () => sockets.size,
     close: () => {
       for (const socket of sockets) socket.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));

@@ -18,7 +18,8 @@
 // Each store sets `tessera.instance` on its connections and the trigger sends it as the payload,
 // so a store skips its own notifications (it counts its own writes itself: database.ts).
 import { createHash } from 'node:crypto';
-import { Client, ClientConfig, PoolClient } from 'pg';
+import type { Client, ClientConfig, PoolClient } from 'pg';
+import { ClosingClient } from './closing-client';
 
 const CHANGE_CHANNEL = 'tessera_changes';
 
@@ -119,7 +120,7 @@ export class ChangeListener {
 
   private async connect(): Promise<void> {
     // Every statement on this connection (the LISTEN, the checks) is answered within the interval or fails.
-    const client = new Client({ ...this.config, query_timeout: this.checkIntervalMs });
+    const client = new ClosingClient({ ...this.config, query_timeout: this.checkIntervalMs });
     this.client = client;
     client.on('notification', (msg) => {
       if (msg.channel === CHANGE_CHANNEL && msg.payload !== this.instance) this.remote++;

@@ -1,7 +1,8 @@
 // The PostgreSQL database's record of its data key (secrets/data-key.ts): the data_key table,
 // read and written in a transaction holding an advisory lock, so replicas starting together
 // agree on one key (the first makes and saves it; the others then find it in their source).
-import { Client, type Pool } from 'pg';
+import type { Pool } from 'pg';
+import { ClosingClient } from './closing-client';
 import type { DataKeyLedger } from '../../secrets/data-key';
 import { refuseNewerSchema } from '../sqlite/migrate';
 import { MIGRATIONS } from '../sqlite/migrations';
@@ -53,7 +54,7 @@ export function pgDataKeyLedger(pool: Pool): DataKeyLedger {
  * set up or pending. Refuses a database without Tessera's schema, or with a newer Tessera's.
  */
 export async function resetAllTwoFactorPg(url: string): Promise<number> {
-  const client = new Client({ connectionString: url, application_name: 'tessera', connectionTimeoutMillis: 5000 });
+  const client = new ClosingClient({ connectionString: url, application_name: 'tessera', connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
     const schema = await client.query<{ t: string | null }>(`SELECT to_regclass('data_key') AS t`);

@@ -23,6 +23,8 @@ declare module 'pg' {
   export interface PoolConfig extends ClientConfig {
     max?: number;
     idleTimeoutMillis?: number;
+    /** The class of the pool's connections (default Client). */
+    Client?: typeof Client;
   }
 
   export interface Notification {
@@ -49,7 +51,11 @@ declare module 'pg' {
     readonly host: string;
     readonly port: number;
     readonly database: string | undefined;
+    /** The wire connection; its socket is `stream`. */
+    readonly connection: { stream: { destroy(): void } };
     connect(): Promise<void>;
+    /** How the pool connects its clients. */
+    connect(callback: (err: Error | undefined) => void): void;
     query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
     query<R = Record<string, unknown>>(config: QueryConfig): Promise<QueryResult<R>>;
     end(): Promise<void>;

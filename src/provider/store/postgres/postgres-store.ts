@@ -11,6 +11,7 @@ import { MIGRATIONS } from '../sqlite/migrations';
 import { PgAccountTokenStore } from './account-tokens';
 import { PgAuditStore } from './audit';
 import { ChangeListener, installChangeTriggers } from './change-notifications';
+import { ClosingClient } from './closing-client';
 import { PgCredentialAuthorizationStore } from './credential-authorizations';
 import { pgDataKeyLedger } from './data-key-ledger';
 import { isPgBusy, isPgMissingReference, LocalWrites, LockConnection, PgDb } from './database';
@@ -205,11 +206,12 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions)
     // A peer that vanished is found by the system's probes after this much idle time, not hours.
     keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
   };
-  const pool = new Pool({ ...config, max: opts.maxConnections ?? 10, idleTimeoutMillis: 30_000 });
+  // A connection refused while authenticating is closed at once (ClosingClient), not held open.
+  const pool = new Pool({ ...config, Client: ClosingClient, max: opts.maxConnections ?? 10, idleTimeoutMillis: 30_000 });
   // An idle pooled connection that breaks (database restart) must not crash the provider; the
   // pool drops it and the next request gets a new one (or a 503 while the database is away).
   pool.on('error', (err) => log(`database connection lost: ${err.message}`));
-  const lockPool = new Pool({ ...config, max: LOCK_CONNECTIONS, idleTimeoutMillis: 30_000 });
+  const lockPool = new Pool({ ...config, Client: ClosingClient, max: LOCK_CONNECTIONS, idleTimeoutMillis: 30_000 });
   lockPool.on('error', (err) => log(`database connection lost: ${err.message}`));
   const listener = new ChangeListener(config, instance, log, opts.listenCheckIntervalMs);
   try {
