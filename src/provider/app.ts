@@ -34,6 +34,8 @@ interface AppOptions {
   limits?: Partial<ConnectionLimits>;
   /** Proxies whose X-Forwarded-For gives request.ip (addresses, CIDRs, `loopback`); default none. */
   trustProxy?: string[];
+  /** Set to say why (a team server that lost its serving lock and is stopping): every request from then on is refused, 503. */
+  refuseAll?: () => string | undefined;
 }
 
 export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyInstance {
@@ -83,6 +85,13 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
   installApiHeaders(app, ctx.log);
   // Then: a request for a host the provider does not serve is answered before anything else.
   installHostCheck(app, served);
+  const refuseAll = opts.refuseAll;
+  if (refuseAll) {
+    app.addHook('onRequest', async () => {
+      const why = refuseAll();
+      if (why) throw new HttpError(503, `This server is stopping: ${why}`, { headers: { 'Retry-After': '5' } });
+    });
+  }
   installBodyDeadline(app, limits.apiBodyTimeoutMs);
 
   installJsonBodyParser(app);

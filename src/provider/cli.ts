@@ -321,6 +321,14 @@ export async function main(
         },
       );
     };
+    // A team server that lost its database's serving lock has closed itself: exit 1, so that a
+    // supervisor (systemd's Restart=on-failure) starts it again.
+    void provider.stoppedOnItsOwn?.then((reason) => {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+      io.err(`tessera: ${reason}; closed`);
+      resolve(1);
+    });
     // Signalled while it started: closed without saying it listens.
     if (signalled) return closeOn(signalled);
     io.out(`Tessera provider listening on ${provider.url}`);

@@ -123,6 +123,12 @@ export interface RunningProvider {
   caCertPem?: string;
   dataDir: string;
   close(): Promise<void>;
+  /**
+   * Resolves, with why, once the provider has closed on its own: a team server that lost its
+   * database's serving lock (store/postgres/serving-lock.ts) stops serving and closes. Never
+   * resolves otherwise. (Optional for the stand-ins of tests.)
+   */
+  stoppedOnItsOwn?: Promise<string>;
 }
 
 export function isLoopbackHost(host: string): boolean {
@@ -165,6 +171,14 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   // data key) stops before anything else is made (TLS, repositories), and the data folder it
   // made for the key is removed again while still empty.
   let store: Store;
+  // A team server that lost the serving lock stops (once it has started: stopOnLoss is set then).
+  let lostLock: string | undefined;
+  let stopOnLoss: ((reason: string) => void) | undefined;
+  const onLost = (reason: string) => {
+    lostLock ??= `the database's serving lock was lost (${reason}): this server stops`;
+    log('error', lostLock);
+    stopOnLoss?.(lostLock);
+  };
   try {
     store = opts.databaseUrl
       ? await openPostgresStore(opts.databaseUrl, {
@@ -172,6 +186,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
           dataDir,
           log: (message) => log('warn', message),
           listenCheckIntervalMs: opts.listenCheckIntervalMs,
+          serving: { onLost },
         })
       : await openSqliteStore(dataDir, opts.dataKey);
   } catch (err) {
@@ -195,7 +210,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
       https = given;
     }
     ctx = createProviderContext(store, { clock, log: opts.log, signup, dataDir, rateLimit: opts.rateLimit, maxPushBytes: opts.maxPushBytes, ...(reposDir ? { reposDir } : {}), ...(opts.passwords ? { passwords: opts.passwords } : {}) });
-    app = buildApp(ctx, { https, servedNames: names, ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}), ...(opts.limits ? { limits: opts.limits } : {}), ...(opts.trustProxy?.length ? { trustProxy: opts.trustProxy } : {}) });
+    app = buildApp(ctx, { https, servedNames: names, refuseAll: () => lostLock, ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}), ...(opts.limits ? { limits: opts.limits } : {}), ...(opts.trustProxy?.length ? { trustProxy: opts.trustProxy } : {}) });
     await app.listen({ port, host });
   } catch (err) {
     await store.close();
@@ -222,20 +237,32 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   log('info', `provider ${VERSION} started at ${url} (data: ${dataDir}${database}${repos}${named})`);
 
   let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await sweeper.stop();
+      await renewal?.stop();
+      await app.close();
+      await store.close();
+    })();
+    return closing;
+  };
+  const stoppedOnItsOwn = new Promise<string>((resolve) => {
+    stopOnLoss = (reason) => {
+      // No request is served any more (refuseAll), and the work under way — a git push and its
+      // git http-backend — is cut now rather than given the close's grace.
+      const closed = close();
+      app.server.closeAllConnections();
+      void closed.then(() => resolve(reason), () => resolve(reason));
+    };
+  });
+  if (lostLock) stopOnLoss!(lostLock);
   return {
     url,
     publicOrigin: ctx.origin,
     apiUrl: `${url}/api/v3`,
     ...(caCertPath ? { caCertPath, caCertPem } : {}),
     dataDir,
-    close() {
-      closing ??= (async () => {
-        await sweeper.stop();
-        await renewal?.stop();
-        await app.close();
-        await store.close();
-      })();
-      return closing;
-    },
+    close,
+    stoppedOnItsOwn,
   };
 }

@@ -1,12 +1,18 @@
 // How a server starts and stops when things go wrong around it: a signal while its modules still
-// load, a database that refuses its authentication.
+// load, a database that refuses its authentication; and the team database's serving lock, which
+// every team server holds (so that `tessera migrate`, in another process or on another host, sees
+// it) and whose loss stops the server.
 import * as assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Client } from 'pg';
 import { startProvider } from '../../src/provider/index';
-import { killGroup, runCli, type Cli } from './helpers/cli-run';
+import { SERVING_LOCK_APPLICATION, SERVING_LOCK_KEY } from '../../src/provider/store/postgres/serving-lock';
+import { openSqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
+import { killGroup, runCli, waitFor, type Cli } from './helpers/cli-run';
 import { startPasswordAskingServer } from './helpers/postgres-proxy';
+import { newTestDatabaseUrl } from './helpers/test-database';
 
 /** Polls `probe` until it holds or `ms` have passed; answers whether it held. */
 async function eventually(probe: () => boolean, ms = 5000): Promise<boolean> {
@@ -54,6 +60,81 @@ describe('a server starting and stopping', function () {
         else process.env[name] = value;
       }
       await asking.close();
+    }
+  });
+
+  /** `tessera serve` on the team database `url` (given through TESSERA_DATABASE_URL), its data folder `name`. */
+  function serveTeam(url: string, name: string): Cli {
+    const cli = runCli(['serve', '--data', path.join(dataDir, name), '--port', '0', '--tls', 'off'], { TESSERA_DATABASE_URL: url });
+    started.push(cli);
+    return cli;
+  }
+
+  /** How `cli` ended, or 'still running' when it has not within `ms` (a bound, not a timing). */
+  const exitWithin = (cli: Cli, ms = 20_000) => Promise.race([cli.exit, new Promise((r) => setTimeout(r, ms, 'still running'))]);
+
+  it('tessera migrate, in another process, refuses a team database a server runs on; and a server does not start while a migration holds it', async () => {
+    const url = await newTestDatabaseUrl();
+    const fromDir = path.join(dataDir, 'embedded');
+    await (await openSqliteStore(fromDir)).close();
+    const server = serveTeam(url, 'replica');
+    await waitFor(server, /listening on/);
+    const migrate = runCli(['migrate', '--from', fromDir, '--data', path.join(dataDir, 'team')], { TESSERA_DATABASE_URL: url });
+    started.push(migrate);
+    assert.equal(await migrate.exit, 1, migrate.stderr);
+    assert.match(migrate.stderr, /^tessera migrate: a team server is running on the PostgreSQL database at \S+ \(1 replica\(s\) hold it; `tessera serve` on this host or another\): stop every replica first/m);
+    assert.deepEqual(await readdir(path.join(dataDir, 'team')).catch(() => []), [], 'nothing made for the team');
+    server.child.kill('SIGTERM');
+    assert.equal(await server.exit, 0, server.stderr);
+
+    // What a migration holds while it runs: the lock taken alone.
+    const migration = new Client({ connectionString: url });
+    await migration.connect();
+    try {
+      await migration.query(`SELECT pg_advisory_lock(${SERVING_LOCK_KEY})`);
+      const refused = serveTeam(url, 'late');
+      assert.equal(await refused.exit, 1, refused.stderr);
+      assert.match(refused.stderr, /^tessera: the PostgreSQL database at \S+: a `tessera migrate` is running on the database: start the server once it has ended$/m);
+      assert.doesNotMatch(refused.stdout, /listening on/);
+    } finally {
+      await migration.end();
+    }
+  });
+
+  it('a team server whose serving lock is taken away (its connection ended and a migration took the lock meanwhile) stops: closed, exit 1 saying why; one whose connection merely ended takes it again', async () => {
+    const url = await newTestDatabaseUrl();
+    const server = serveTeam(url, 'replica');
+    const [, origin] = await waitFor(server, /listening on (http:\/\/\S+)/);
+    const admin = new Client({ connectionString: url });
+    const migration = new Client({ connectionString: url });
+    await Promise.all([admin.connect(), migration.connect()]);
+    const endServingConnection = async () => {
+      const ended = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [
+        SERVING_LOCK_APPLICATION,
+      ]);
+      assert.equal(ended.rowCount, 1, 'one serving lock connection');
+    };
+    try {
+      // Ended alone (a restart, a failover): the server takes the lock again and serves on.
+      await endServingConnection();
+      await waitFor(server, /the database's serving lock is held again/, 20_000, 'stderr');
+      assert.equal((await fetch(`${origin}/-/health`)).status, 200);
+
+      // Ended while a migration waits for it: the migration has it first, and the server stops.
+      const migrating = migration.query(`SELECT pg_advisory_lock(${SERVING_LOCK_KEY})`);
+      const waiting = async () => (await admin.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).rows[0].n;
+      while ((await waiting()) === 0) await new Promise((r) => setTimeout(r, 20)); // queued behind the server's share
+      await endServingConnection();
+      await migrating;
+      assert.equal(await exitWithin(server), 1, server.stderr);
+      assert.match(server.stderr, /^\[error\] the database's serving lock was lost \(its connection ended \(.+\), and a `tessera migrate` has taken it since\): this server stops$/m);
+      assert.match(server.stderr, /^tessera: the database's serving lock was lost .*; closed$/m);
+      const left = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND pid <> $1`, [
+        (migration as unknown as { processID: number }).processID,
+      ]);
+      assert.equal(left.rows[0].n, 0, 'no connection of the server left');
+    } finally {
+      await Promise.all([admin.end(), migration.end()]);
     }
   });
 });

@@ -18,7 +18,8 @@ export const MIGRATE_USAGE = `       tessera migrate --from DATA_DIR [--to postg
                   which start afresh. The database is --to or, without it, TESSERA_DATABASE_URL
                   (keeps the password out of the command line; so do PGPASSWORD and ~/.pgpass).
                   DATA_DIR must hold tessera.db, and no provider may be running on it (VS Code
-                  windows using the embedded provider closed); nothing is written to it. With
+                  windows using the embedded provider closed), nor a team server on the database
+                  (on any host); nothing is written to DATA_DIR. With
                   --data, 2FA secrets are re-encrypted under TEAM_DIR/secret.key (made if
                   missing); without it the team keeps the source's key (DATA_DIR/secret.key, or --from-key FILE),
                   which must exist. --from-key FILE: the source's data key (base64, as in

@@ -18,6 +18,7 @@ import { ensurePrivateDirSync } from '../secrets/private-files';
 import { SecretBox } from '../secrets/secret-box';
 import { ClosingClient } from '../store/postgres/closing-client';
 import { pgDataKeyLedger } from '../store/postgres/data-key-ledger';
+import { takeServingLockAlone } from '../store/postgres/serving-lock';
 import { openPostgresStore } from '../store/postgres/postgres-store';
 import { connectionError, describePostgresUrl } from '../store/postgres/url';
 import { DATABASE_FILE, DatabaseInUse, openDatabase } from '../store/sqlite/database';
@@ -98,9 +99,13 @@ export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMig
     throw new MigrationRefused(`no Tessera database in ${opts.fromDataDir} (${DATABASE_FILE} is missing): --from must name the embedded provider's data folder`);
   }
   const db = openSource(opts.fromDataDir);
+  let claim: ClosingClient | undefined;
+  let claimLost: Error | undefined;
   try {
     if (!(await isEmptyFolder(opts.reposDir))) throw new MigrationRefused(`the repositories folder ${opts.reposDir} is not empty`);
-    await refuseNonEmptyDatabase(opts.toDatabaseUrl);
+    claim = await claimEmptyDatabase(opts.toDatabaseUrl);
+    // Heard (an unheard error of an idle connection would end the process): the lock is lost.
+    claim.on('error', (err) => (claimLost ??= err));
     stopIfInterrupted();
     const sourceBox = await sourceSecretBox(db, sourceKey, opts.fromDataDir);
     if (opts.teamDir) ensurePrivateDirSync(opts.teamDir);
@@ -161,6 +166,8 @@ export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMig
             log(`copied ${table}: ${rows[table]}`);
           }
           stopIfInterrupted();
+          // Committed only while the serving lock still keeps every server out.
+          if (claimLost) throw new MigrationRefused(`the connection holding the database for the migration ended (${claimLost.message}): run it again`);
           committing = true;
           await client.query('COMMIT');
           committed = true;
@@ -190,6 +197,7 @@ export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMig
       await target.close();
     }
   } finally {
+    await claim?.end().catch(() => undefined);
     db.close();
   }
 }
@@ -254,21 +262,37 @@ function withoutTicket(row: Record<string, unknown>): Record<string, unknown> {
   return { ...row, ticket_digest: null, ticket_user_id: null, ticket_expires_at: null };
 }
 
-/** Refuses, before anything is written (the data key included), a database that holds any data. */
-async function refuseNonEmptyDatabase(url: string): Promise<void> {
+/**
+ * Claims the team database for the migration, before anything is written (the data key included):
+ * refuses one that holds any data, or that a team server runs on — from any host: it holds the
+ * database's serving lock, which this takes exclusively (serving-lock.ts). The connection
+ * answered holds the lock, so no server starts on the database until it is ended.
+ */
+async function claimEmptyDatabase(url: string): Promise<ClosingClient> {
   const client = new ClosingClient({ connectionString: url });
   await client.connect().catch((err: unknown) => {
     throw connectionError(url, err);
   });
+  const where = `the PostgreSQL database at ${describePostgresUrl(url)}`;
   try {
     for (const table of COPIED_TABLES) {
       const exists = (await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [table])).rows[0].t;
       if (exists && (await pgDataCount(client, table)) > 0) {
-        throw new MigrationRefused(`the PostgreSQL database at ${describePostgresUrl(url)} is not empty (its ${table} table has rows): migrate into a new database`);
+        throw new MigrationRefused(`${where} is not empty (its ${table} table has rows): migrate into a new database`);
       }
     }
-  } finally {
-    await client.end();
+    await takeServingLockAlone(
+      client,
+      (servers) =>
+        new MigrationRefused(
+          `a team server is running on ${where} (${servers} replica(s) hold it; \`tessera serve\` on this host or another): ` +
+            `stop every replica first, as what they wrote meanwhile would be lost`,
+        ),
+    );
+    return client;
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw err;
   }
 }
 

@@ -25,6 +25,7 @@ import { runPgMigrations } from './migrate';
 import { PgOrganizationStore } from './organizations';
 import { PgRateLimitStore } from './rate-limits';
 import { PgRepositoryStore } from './repositories';
+import { ServingLock } from './serving-lock';
 import { PgSignInFailureStore } from './sign-in-failures';
 import { PgTokenRequestStore } from './token-requests';
 import { PgTokenStore } from './tokens';
@@ -58,6 +59,11 @@ interface PostgresStoreOptions {
    */
   listenCheckIntervalMs?: number;
   log?: (message: string) => void;
+  /**
+   * For a server: hold the database's serving lock (serving-lock.ts) while the store is open, and
+   * call `onLost` once should it be lost for good. A start while `tessera migrate` holds it is refused.
+   */
+  serving?: { onLost(reason: string): void };
 }
 
 export class PostgresStore implements Store {
@@ -83,7 +89,15 @@ export class PostgresStore implements Store {
   /** Use `openPostgresStore`. `db`: the pool, or the transaction this store is bound to. */
   constructor(
     private readonly db: PgDb,
-    private readonly shared: { pool: Pool; lockPool: Pool; listener: ChangeListener; writes: LocalWrites; box: SecretBox; log: (message: string) => void },
+    private readonly shared: {
+      pool: Pool;
+      lockPool: Pool;
+      listener: ChangeListener;
+      writes: LocalWrites;
+      box: SecretBox;
+      log: (message: string) => void;
+      serving?: ServingLock;
+    },
   ) {
     const { box } = shared;
     this.users = new PgUserStore(db);
@@ -184,6 +198,8 @@ export class PostgresStore implements Store {
     this.closed ??= (async () => {
       await this.shared.listener.close();
       await Promise.all([this.shared.pool.end(), this.shared.lockPool.end()]);
+      // Last: no migration starts while this store could still write.
+      await this.shared.serving?.release();
     })();
     return this.closed;
   }
@@ -214,11 +230,17 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions)
   const lockPool = new Pool({ ...config, Client: ClosingClient, max: LOCK_CONNECTIONS, idleTimeoutMillis: 30_000 });
   lockPool.on('error', (err) => log(`database connection lost: ${err.message}`));
   const listener = new ChangeListener(config, instance, log, opts.listenCheckIntervalMs);
+  let serving: ServingLock | undefined;
   try {
     // A database that cannot be reached, or refuses the credentials, is named in the error.
     await pool.query('SELECT 1').catch((err: unknown) => {
       throw connectionError(url, err);
     });
+    if (opts.serving) {
+      serving = await ServingLock.take(config, opts.serving.onLost, log).catch((err: unknown) => {
+        throw connectionError(url, err);
+      });
+    }
     await runPgMigrations(pool, MIGRATIONS, { afterMigrating: installChangeTriggers });
     const box = await unlockDataKey(pgDataKeyLedger(pool), opts.dataKey, {
       dataDir: opts.dataDir ?? '(the data folder)',
@@ -227,10 +249,11 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions)
     });
     await listener.start();
     const writes = new LocalWrites();
-    return new PostgresStore(PgDb.over(pool, writes), { pool, lockPool, listener, writes, box, log });
+    return new PostgresStore(PgDb.over(pool, writes), { pool, lockPool, listener, writes, box, log, serving });
   } catch (err) {
     await listener.close();
     await Promise.all([pool.end().catch(() => undefined), lockPool.end().catch(() => undefined)]);
+    await serving?.release();
     throw err;
   }
 }
