@@ -6,31 +6,22 @@
 // (`export function run(): Promise<void>`) as extensionTestsPath. The extension host's console
 // (mocha's reporter) is printed here; the result comes back through codeAutomationExit.
 //
-//   node test/harness/run-exthost.mjs [--tests out/test/integration/index.js] [--grep PATTERN]
+//   node test/harness/run-exthost.mjs [--tests out/test/integration/index.js] [--grep PATTERN] [-i|--invert]
 //        [--timeout SECONDS] [--keep] [--verbose] [--headed]
+// --grep and -i/--invert select tests as mocha's own do (test-selection.ts): PATTERN may be
+// /PATTERN/i for a case-insensitive match; --invert runs the tests that do not match.
 // Needs `npm run build` first (npm run test:integration does it).
 //
 // The extension host gets (process.env): TESSERA_TEST_WORKDIR (an empty scratch dir),
 // TESSERA_TEST_WORKSPACE (the opened folder: a git copy of test/fixtures/sample-workspace),
 // TESSERA_TEST_EMBEDDED_PORT (the free port also set as "tessera.embeddedPort"),
-// TESSERA_TEST_GREP, TESSERA_TEST_COLOR.
+// TESSERA_TEST_GREP, TESSERA_TEST_INVERT, TESSERA_TEST_COLOR.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs, format } from 'node:util';
+import { format } from 'node:util';
 import { ensureHost, ROOT, HostInstallError } from '../../scripts/install-host.mjs';
 import { ensureSystemPackages, SystemPackagesError } from '../../scripts/system-packages.mjs';
-
-const { values: opt } = parseArgs({
-  options: {
-    tests: { type: 'string', default: 'out/test/integration/index.js' },
-    grep: { type: 'string' },
-    timeout: { type: 'string', default: '900' },
-    keep: { type: 'boolean', default: false },
-    verbose: { type: 'boolean', default: false },
-    headed: { type: 'boolean', default: false },
-  },
-});
 
 /** Workbench (renderer) log lines that are not the extension host's console. */
 const WORKBENCH_CHATTER = new RegExp([
@@ -45,8 +36,25 @@ const say = (...a) => console.log(`[exthost +${((Date.now() - t0) / 1000).toFixe
 const fail = (msg) => { console.error(`\n[exthost] ERROR: ${msg}\n`); process.exit(2); };
 
 const lib = path.join(ROOT, 'out', 'test', 'harness', 'code-server.js');
+const selectionLib = path.join(ROOT, 'out', 'test', 'harness', 'test-selection.js');
+for (const file of [lib, selectionLib]) {
+  if (!fs.existsSync(file)) fail(`the harness is not built (${path.relative(ROOT, file)} missing): run \`npm run build\` first.`);
+}
+const { parseRunArgs, SelectionError } = await import(selectionLib).then((m) => m.default ?? m);
+let opt, selection;
+try {
+  ({ values: opt, selection } = parseRunArgs(process.argv.slice(2), {
+    tests: { type: 'string', default: 'out/test/integration/index.js' },
+    timeout: { type: 'string', default: '900' },
+    keep: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
+    headed: { type: 'boolean', default: false },
+  }));
+} catch (e) {
+  fail(e instanceof SelectionError || e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? e.message : e.stack);
+}
 const testsModule = path.resolve(ROOT, opt.tests);
-for (const [file, what] of [[lib, 'the harness'], [testsModule, 'the test runner module'], [path.join(ROOT, 'dist', 'extension.js'), 'the extension bundle']]) {
+for (const [file, what] of [[testsModule, 'the test runner module'], [path.join(ROOT, 'dist', 'extension.js'), 'the extension bundle']]) {
   if (!fs.existsSync(file)) fail(`${what} is not built (${path.relative(ROOT, file)} missing): run \`npm run build\` first.`);
 }
 const host = await import(lib).then((m) => m.default ?? m);
@@ -101,7 +109,7 @@ try {
       TESSERA_TEST_WORKDIR: workdir,
       TESSERA_TEST_WORKSPACE: workspace,
       TESSERA_TEST_EMBEDDED_PORT: String(embeddedPort),
-      TESSERA_TEST_GREP: opt.grep ?? '',
+      ...selection,
       TESSERA_TEST_COLOR: process.stdout.isTTY ? '1' : '0',
     },
   });
@@ -135,7 +143,7 @@ try {
   ]);
   await page.goto(url);
   await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-  say(`workbench open; running ${path.relative(ROOT, testsModule)} in the extension host${opt.grep ? ` (grep ${JSON.stringify(opt.grep)})` : ''}`);
+  say(`workbench open; running ${path.relative(ROOT, testsModule)} in the extension host${opt.grep ? ` (grep ${JSON.stringify(opt.grep)}${opt.invert ? ', inverted' : ''})` : ''}`);
 
   const timeoutMs = Number(opt.timeout) * 1000;
   let timer;

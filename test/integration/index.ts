@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
+import { mochaSelection } from '../harness/test-selection';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({
@@ -14,7 +15,7 @@ export function run(): Promise<void> {
     color: process.env.TESSERA_TEST_COLOR === '1',
     timeout: Number(process.env.TESSERA_TEST_TIMEOUT || 60_000),
     slow: 5_000,
-    grep: process.env.TESSERA_TEST_GREP || undefined,
+    ...mochaSelection(process.env), // --grep, -i/--invert of run-exthost.mjs
     failZero: true, // no suites (or a --grep that matches nothing) is a failure, not a pass
   });
   const files = fs.readdirSync(__dirname, { recursive: true, encoding: 'utf8' })
