@@ -44,7 +44,8 @@ export function activate(context: vscode.ExtensionContext): TesseraApi | undefin
   // The command and git show a failed sign-in where it happened; other extensions are told why (auth).
   const signIn = async (origin?: string) => signedInAccount(await signIns.signIn(origin));
   const auth = new TesseraAuthenticationProvider({ core, signIns });
-  const git = new GitIntegration(context, core, signIn);
+  // git asks for tokens in the background: its picks take the queue's turn as createSession's account pick does.
+  const git = new GitIntegration(context, core, { signIn, prompt: (ask) => signIns.prompt(ask) });
   // Live updates: one change stream per signed-in account (the views reload on core.onDidChangeRemote).
   const streams = new ChangeStreams({ log, store, client, providers, remote: core.remoteChanges });
   running = { embedded, client, streams };

@@ -51,6 +51,8 @@ export interface TesseraApi {
   selectCredentials(remoteUrl: string, operation: GitOperation | 'unknown'): Promise<CredentialChoice | undefined>;
   /** Exactly what vscode.git's askpass gets from Tessera's credentials provider for a URL. */
   gitCredentials(url: string): Promise<Credentials | undefined>;
+  /** The same, as git running while the person is at the screen gets it: Tessera's offers and picks show. */
+  askGitCredentials(url: string): Promise<Credentials | undefined>;
   /** Whether vscode.git accepted the credentials provider. */
   gitReady(): Promise<boolean>;
   parseScopes(scopes: readonly string[]): TokenRequest;
@@ -160,6 +162,7 @@ export function testHooks(context: vscode.ExtensionContext, parts: TestHookParts
     secretKey: (accountId) => secretKeyOf(accountId),
     selectCredentials: (remoteUrl, operation) => withoutPrompts(() => git.credentials.credentialsFor(remoteUrl, operation)),
     gitCredentials: (url) => withoutPrompts(async () => (await git.credentials.getCredentials(vscode.Uri.parse(url))) ?? undefined),
+    askGitCredentials: async (url) => (await git.credentials.getCredentials(vscode.Uri.parse(url))) ?? undefined,
     async gitReady() {
       return !!(await git.start());
     },

@@ -3,8 +3,9 @@
 // replace the prompt on screen, and the person's own sign-in would end as if they had pressed
 // Escape. A sign-in asked for while one runs waits for it instead: one for the same provider (or
 // for none named) shares its outcome; one for another provider opens once it has ended, unless it
-// ended signed in there. A prompt that leads to a sign-in (createSession's account pick) takes a
-// turn too: a sign-in asked for while it is on screen opens once it has been answered.
+// ended signed in there. A prompt that leads to a sign-in (createSession's account pick) or that
+// opens without the person asking for it (git's token picks while git waits) takes a turn too: a
+// sign-in asked for while it is on screen opens once it has been answered.
 import type { SignInOutcome } from './sign-in-ui';
 
 type SignInFlow = (origin?: string) => Promise<SignInOutcome>;

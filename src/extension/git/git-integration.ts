@@ -39,13 +39,19 @@ export class GitIntegration implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly core: CoreServices,
-    signIn: (origin?: string) => Promise<AccountInfo | undefined>,
+    signIns: {
+      /** Interactive sign-in, in the sign-in queue's turn. */
+      readonly signIn: (origin?: string) => Promise<AccountInfo | undefined>;
+      /** A quick input in the sign-in queue's turn (SignInQueue.prompt). */
+      readonly prompt: <T>(ask: () => Promise<T>) => Promise<T>;
+    },
   ) {
     this.caEnv = new GitCaEnvironment(context, core);
     this.setup = new GitSetup(core, this.caEnv);
     this.disposables.push(this.setup);
     this.credentials = new TesseraCredentialsProvider(core, {
-      signIn,
+      signIn: signIns.signIn,
+      prompt: signIns.prompt,
       onMissingPath: (origin) => void this.offerForOrigin(origin),
     });
     this.disposables.push(core.onDidChangeAccounts(() => this.configureOrigins()));
