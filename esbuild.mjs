@@ -28,6 +28,8 @@ const webviewEntries = fs.existsSync('media/webview')
 
 const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
+  // Run by git (Tessera's credential helper), not loaded by the extension: Node built-ins only.
+  { ...node, entryPoints: ['src/extension/git/credential-helper/helper-main.ts'], outfile: 'dist/git-credential-helper.js' },
   { ...node, entryPoints: ['src/provider/index.ts'], outfile: 'dist/provider.js' },
   { ...node, entryPoints: ['src/provider/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];

@@ -1,7 +1,9 @@
-// vscode.git's credentials provider for Tessera origins. git's askpass hands vscode.git the URL it
-// asks about; with `credential.useHttpPath` that URL has the repository path, so Tessera answers
-// with the best token for that owner/repo (credential-selection.ts). For any other host
-// (github.com, …) it answers nothing and vscode.git asks the next provider or the user.
+// Tessera's answer to git for Tessera origins: through its own credential helper
+// (credential-helper/), and as vscode.git's credentials provider (askpass) where the helper is not
+// configured. git hands over the URL it asks about; with `credential.useHttpPath` that URL has the
+// repository path, so Tessera answers with the best token for that owner/repo
+// (credential-selection.ts). For any other host (github.com, …) it answers nothing and vscode.git
+// asks the next provider or the user.
 import * as vscode from 'vscode';
 import type { CoreServices } from '../core-services';
 import type { AccountInfo } from '../services';
@@ -22,6 +24,8 @@ import { describeTarget, gatherCandidates } from './token-candidates';
 
 /** git accepts any user name with a token as the password; GitHub's convention. */
 const GIT_USERNAME = 'x-access-token';
+/** How long after the helper's empty answer git's askpass question for the same URL is answered nothing. */
+const HELPER_MISS_MS = 60_000;
 
 export interface CredentialChoice {
   readonly username: string;
@@ -56,9 +60,30 @@ export class TesseraCredentialsProvider implements CredentialsProvider {
     private readonly hooks: CredentialHooks = {},
   ) {}
 
-  /** vscode.git asks here; the operation is not known, so a push-capable token is preferred. */
+  /** URLs Tessera's credential helper just had no answer for: git asks askpass next, which need not ask again. */
+  private readonly helperMissed = new Map<string, number>();
+
+  /**
+   * vscode.git's askpass asks here; the operation is not known, so a push-capable token is preferred.
+   * For a URL Tessera's credential helper has just answered nothing for (git asks askpass next), it
+   * answers nothing at once instead of asking the person a second time.
+   */
   async getCredentials(host: vscode.Uri): Promise<Credentials | undefined> {
     const url = `${host.scheme}://${host.authority.replace(/^.*@/, '')}${host.path}`;
+    const missed = this.helperMissed.get(url.toLowerCase());
+    this.helperMissed.delete(url.toLowerCase());
+    if (missed !== undefined && Date.now() - missed < HELPER_MISS_MS) return undefined;
+    return this.ask(url);
+  }
+
+  /** Tessera's credential helper asks here (username and password at once, for `url` with its path). */
+  async helperCredentials(url: string): Promise<Credentials | undefined> {
+    const answer = await this.ask(url);
+    if (!answer) this.helperMissed.set(url.toLowerCase(), Date.now());
+    return answer;
+  }
+
+  private async ask(url: string): Promise<Credentials | undefined> {
     try {
       const choice = await this.credentialsFor(url, 'unknown');
       if (!choice) return undefined;

@@ -8,6 +8,11 @@
 // sslCAInfo, so when VS Code started with it, the same file becomes `http.sslCAInfo` there (what
 // every other host is checked against, as before) and GIT_SSL_CAINFO leaves this process's
 // environment. No git config file is written; entries VS Code's own environment carried stay first.
+// Once Tessera's credential helper runs (credential-helper/), each origin also gets
+// `credential.<origin>.helper` '' (no other helper answers for it) and then that helper, which
+// answers the username and password at once for the repository git asks about, and git's
+// processes inherit what reaches the helper's server.
+import type { RunningHelper } from './credential-helper/helper-server';
 import { credentialUrlKey, httpUrlKey } from './remote-url';
 
 export interface TesseraOrigin {
@@ -27,6 +32,8 @@ export class GitConfigEnvironment {
   private readonly base: number;
   readonly originalSslCaInfo: string | undefined;
   private current: Entry[] = [];
+  private origins: readonly TesseraOrigin[] = [];
+  private helper: RunningHelper | undefined;
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {
     this.originalCount = env.GIT_CONFIG_COUNT;
@@ -40,11 +47,24 @@ export class GitConfigEnvironment {
     return this.current.map((e) => `${e.key}=${e.value}`).join(' ');
   }
 
+  /** Tessera's credential helper for every origin (undefined: none; git asks vscode.git's askpass). */
+  setHelper(helper: RunningHelper | undefined): void {
+    for (const k of Object.keys(this.helper?.env ?? {})) delete this.env[k];
+    this.helper = helper;
+    Object.assign(this.env, helper?.env ?? {});
+    this.setOrigins(this.origins);
+  }
+
   /** The entries for these origins (replacing what was set before); [] undoes it all. */
   setOrigins(origins: readonly TesseraOrigin[]): void {
+    this.origins = origins;
     const entries: Entry[] = [];
     for (const o of origins) {
       entries.push({ key: credentialUrlKey(o.origin, 'useHttpPath'), value: 'true' });
+      if (this.helper) {
+        entries.push({ key: credentialUrlKey(o.origin, 'helper'), value: '' });
+        entries.push({ key: credentialUrlKey(o.origin, 'helper'), value: this.helper.command });
+      }
       if (o.ca) entries.push({ key: httpUrlKey(o.origin, 'sslCAInfo'), value: o.ca });
     }
     if (origins.some((o) => o.ca) && this.originalSslCaInfo) {

@@ -12,6 +12,7 @@ import { pick } from '../auth/quick-input';
 import type { CoreServices } from '../core-services';
 import type { AccountInfo } from '../services';
 import { cloneRepository, type CloneArgs } from './clone-repository';
+import { CredentialHelperServer } from './credential-helper/helper-server';
 import { tesseraOriginsOf } from './configure-repository';
 import { TesseraCredentialsProvider } from './credentials-provider';
 import { getGitApi, type GitAPI, type GitRepository } from './git-api';
@@ -35,6 +36,7 @@ export class GitIntegration implements vscode.Disposable {
   private readonly configured = new Set<string>();
   private readonly askedThisWindow = new Set<string>();
   readonly setup: GitSetup;
+  private readonly helper: CredentialHelperServer;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -54,6 +56,11 @@ export class GitIntegration implements vscode.Disposable {
       prompt: signIns.prompt,
       onMissingPath: (origin) => void this.offerForOrigin(origin),
     });
+    this.helper = new CredentialHelperServer(
+      path.join(context.extensionPath, 'dist', 'git-credential-helper.js'),
+      (url) => this.credentials.helperCredentials(url),
+      (m) => core.log.warn(m),
+    );
     this.disposables.push(core.onDidChangeAccounts(() => this.configureOrigins()));
     this.configureOrigins();
   }
@@ -74,12 +81,29 @@ export class GitIntegration implements vscode.Disposable {
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
+    this.configEnv.setHelper(undefined);
     this.configEnv.setOrigins([]);
+    this.helper.dispose();
+  }
+
+  /**
+   * Tessera's own credential helper for its origins: git gets the username and password at once
+   * for the repository it asks about (vscode.git's askpass keeps one host's answer between its
+   * two questions, so concurrent pushes to one host could swap tokens). Without it, askpass.
+   */
+  private async startHelper(): Promise<void> {
+    try {
+      this.configEnv.setHelper(await this.helper.start());
+      this.core.log.info(`git in VS Code: ${this.configEnv.describe()}`);
+    } catch (err) {
+      this.core.log.warn(`Tessera's git credential helper did not start (git asks vscode.git's askpass instead): ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   /** Connects to vscode.git (background). */
   start(): Promise<GitAPI | undefined> {
     this.apiReady ??= (async () => {
+      await this.startHelper();
       try {
         const api = await getGitApi();
         if (!api) {
