@@ -23,7 +23,6 @@ const AFTER_CUT_MS = 2_000;
 export function installGracefulClose(app: FastifyInstance, graceMs = CLOSE_GRACE_MS): void {
   const server = app.server;
   const answering = new Set<ServerResponse>();
-  const handlers = new Set<Promise<unknown>>();
   let closing = false;
   let cut: NodeJS.Timeout | undefined;
   let cutDone: (() => void) | undefined;
@@ -35,24 +34,33 @@ export function installGracefulClose(app: FastifyInstance, graceMs = CLOSE_GRACE
     res.once('finish', () => setImmediate(() => server.closeIdleConnections()));
   };
 
+  // One listener for every answer (a response emits 'close' once), not a closure per request.
+  function forgetAnswer(this: ServerResponse): void {
+    answering.delete(this);
+  }
   server.on('request', (_req, res: ServerResponse) => {
     if (closing) {
       closeAfterAnswer(res);
       return;
     }
     answering.add(res);
-    res.once('close', () => answering.delete(res));
+    res.on('close', forgetAnswer);
   });
 
-  // Every handler's work, to its end (a hijacked git answer goes on after the reply).
+  // Every handler's work, to its end (a hijacked git answer goes on after the reply): counted, and
+  // once the count is back to none, whoever waits at the close is let go.
+  let running = 0;
+  let allEnded: (() => void) | undefined;
+  const ended = () => {
+    if (--running === 0) allEnded?.();
+  };
   app.addHook('onRoute', (route) => {
     const handler = route.handler;
-    route.handler = function tracked(this: FastifyInstance, ...args: Parameters<typeof handler>) {
-      const result = handler.apply(this, args);
+    route.handler = function tracked(this: FastifyInstance, request, reply) {
+      const result = handler.call(this, request, reply);
       if (result && typeof (result as Promise<unknown>).then === 'function') {
-        const work = Promise.resolve(result).catch(() => undefined);
-        handlers.add(work);
-        void work.then(() => handlers.delete(work));
+        running++;
+        (result as Promise<unknown>).then(ended, ended);
       }
       return result;
     } as typeof handler;
@@ -73,9 +81,9 @@ export function installGracefulClose(app: FastifyInstance, graceMs = CLOSE_GRACE
 
   // Fastify runs this after its own server close, once every connection has ended.
   app.addHook('onClose', async () => {
-    if (handlers.size > 0) {
+    if (running > 0) {
       const afterCut = cutOver.then(() => new Promise<void>((resolve) => setTimeout(resolve, AFTER_CUT_MS).unref()));
-      await Promise.race([Promise.allSettled([...handlers]), afterCut]);
+      await Promise.race([new Promise<void>((resolve) => (allEnded = resolve)), afterCut]);
     }
     clearTimeout(cut);
   });
