@@ -7,7 +7,7 @@ import { apiBase, ProviderContext } from '../context';
 import { simpleUserJson } from '../orgs/account-json';
 import type { OrganizationRecord } from '../store/organizations';
 import type { TokenGrantRecord, TokenRequestRecord } from '../store/token-requests';
-import type { TokenRecord } from '../store/tokens';
+import type { TokenRecord, TokenSummary } from '../store/tokens';
 import type { UserRecord } from '../store/users';
 import { isExpired } from '../tokens/token-status';
 import { githubTime, githubTimeOrNull } from '../iso-time';
@@ -16,7 +16,7 @@ function grantPermissionsJson(p: PermissionSet | null): GrantPermissionsJson {
   return { organization: { ...(p?.organization ?? {}) }, repository: { ...(p?.repository ?? {}) }, other: { ...(p?.account ?? {}) } };
 }
 
-function tokenFields(ctx: ProviderContext, t: TokenRecord) {
+function tokenFields(ctx: ProviderContext, t: TokenSummary) {
   return {
     token_id: t.id,
     token_name: t.note,
@@ -26,7 +26,7 @@ function tokenFields(ctx: ProviderContext, t: TokenRecord) {
   };
 }
 
-export function tokenRequestJson(ctx: ProviderContext, org: OrganizationRecord, r: TokenRequestRecord, t: TokenRecord, requester: UserRecord): TokenRequestJson {
+export function tokenRequestJson(ctx: ProviderContext, org: OrganizationRecord, r: TokenRequestRecord, t: TokenSummary, requester: UserRecord): TokenRequestJson {
   return {
     id: r.id,
     reason: r.justification,

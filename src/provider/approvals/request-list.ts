@@ -4,7 +4,7 @@ import type { ProviderContext } from '../context';
 import { accountKey, ownersByIds } from '../repos/account-owner';
 import type { OrganizationRecord } from '../store/organizations';
 import type { TokenRequestRecord } from '../store/token-requests';
-import type { TokenRecord } from '../store/tokens';
+import type { TokenSummary } from '../store/tokens';
 import type { UserRecord } from '../store/users';
 import { filteredPage, type GrantFilter } from './grant-filters';
 import { tokenRequestJson } from './grant-json';
@@ -12,13 +12,13 @@ import { tokenRequestJson } from './grant-json';
 async function withTokensAndRequesters(
   ctx: ProviderContext,
   requests: readonly TokenRequestRecord[],
-): Promise<{ r: TokenRequestRecord; token: TokenRecord; requester: UserRecord }[]> {
+): Promise<{ r: TokenRequestRecord; token: TokenSummary; requester: UserRecord }[]> {
   const [tokens, requesters] = await Promise.all([
-    ctx.store.tokens.byIds(requests.map((r) => r.tokenId)),
+    ctx.store.tokens.summariesByIds(requests.map((r) => r.tokenId)),
     ownersByIds(ctx, requests.map((r) => ({ type: 'User', id: r.userId }))),
   ]);
   const tokenById = new Map(tokens.map((t) => [t.id, t]));
-  const out: { r: TokenRequestRecord; token: TokenRecord; requester: UserRecord }[] = [];
+  const out: { r: TokenRequestRecord; token: TokenSummary; requester: UserRecord }[] = [];
   for (const r of requests) {
     const token = tokenById.get(r.tokenId);
     const requester = requesters.get(accountKey('User', r.userId));

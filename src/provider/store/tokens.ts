@@ -42,6 +42,9 @@ export interface TokenRecord {
   updatedAt: Date;
 }
 
+/** What a list of requested tokens shows of each (approvals/grant-json.ts): no secret digest, no scopes. */
+export type TokenSummary = Pick<TokenRecord, 'id' | 'note' | 'repositorySelection' | 'permissions' | 'expiresAt' | 'lastUsedAt'>;
+
 export interface NewToken {
   userId: number;
   kind: TokenKind;
@@ -142,6 +145,8 @@ export interface TokenStore {
   byId(id: number): Promise<TokenRecord | undefined>;
   /** The tokens of these ids that exist, in id order. */
   byIds(ids: readonly number[]): Promise<TokenRecord[]>;
+  /** byIds reading only the TokenSummary columns. */
+  summariesByIds(ids: readonly number[]): Promise<TokenSummary[]>;
   /** The token whose secret has this SHA-256 digest (hex). */
   byDigest(hashedToken: string): Promise<TokenRecord | undefined>;
   /**

@@ -6,6 +6,6 @@ export function effectiveStatus(t: TokenRecord, now: Date): TokenStatus {
   return t.status;
 }
 
-export function isExpired(t: TokenRecord, now: Date): boolean {
+export function isExpired(t: Pick<TokenRecord, 'expiresAt'>, now: Date): boolean {
   return !!t.expiresAt && t.expiresAt.getTime() <= now.getTime();
 }

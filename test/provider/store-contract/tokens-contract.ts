@@ -34,6 +34,23 @@ export function tokenStoreContract(makeStore: StoreFactory): void {
       assert.deepEqual(await s.store.tokens.byIds([]), []);
     });
 
+    it('reads summaries by ids: only the summary fields, as the full records have them, of those that exist, in id order', async () => {
+      const u = await makeUser(s.store);
+      const org = await makeOrg(s.store, u.id);
+      const f = await makeToken(s.store, u.id, {
+        kind: 'fine_grained', resourceOwnerType: 'Organization', resourceOwnerId: org.id, repositorySelection: 'subset',
+        permissions: { repository: { contents: 'read' }, organization: { members: 'read' } }, status: 'pending', expiresAt: at(MINUTE),
+      });
+      await s.store.tokens.touchLastUsed(f.id, at(2 * MINUTE), 0);
+      const c = await makeToken(s.store, u.id, { expiresAt: null });
+      const summary = (id: number) => s.store.tokens.byId(id).then((t) => t && {
+        id: t.id, note: t.note, repositorySelection: t.repositorySelection, permissions: t.permissions, expiresAt: t.expiresAt, lastUsedAt: t.lastUsedAt,
+      });
+      assert.deepEqual(await s.store.tokens.summariesByIds([c.id, f.id + 1000, f.id, c.id]), [await summary(f.id), await summary(c.id)]);
+      assert.equal((await summary(f.id))?.lastUsedAt?.getTime(), at(2 * MINUTE).getTime());
+      assert.deepEqual(await s.store.tokens.summariesByIds([]), []);
+    });
+
     it('moves its change version on every committed write (or cannot tell: undefined)', async () => {
       const u = await makeUser(s.store);
       const before = s.store.changeVersion();

@@ -1,8 +1,8 @@
 import type { TokenKind } from '../../../shared/token-format';
-import { shownStatusCondition, tokenUpdateColumns, type NewToken, type TokenQuery, type TokenRecord, type TokenStore, type TokenUpdate } from '../tokens';
+import { shownStatusCondition, tokenUpdateColumns, type NewToken, type TokenQuery, type TokenRecord, type TokenStore, type TokenSummary, type TokenUpdate } from '../tokens';
 import type { UserRecord } from '../users';
 import { dateOrNull } from '../sqlite/rows';
-import { TOKEN_COLUMNS, toToken } from '../sqlite/tokens';
+import { SUMMARY_COLUMNS, TOKEN_COLUMNS, toToken, toTokenSummary } from '../sqlite/tokens';
 import { toUser, USER_COLUMNS } from '../sqlite/users';
 import { mapUnique, Params, PgDb, Row } from './database';
 
@@ -60,6 +60,11 @@ export class PgTokenStore implements TokenStore {
   async byIds(ids: readonly number[]): Promise<TokenRecord[]> {
     if (!ids.length) return [];
     return (await this.db.rows('SELECT * FROM tokens WHERE id = ANY($1::bigint[]) ORDER BY id', [[...new Set(ids)]])).map(toToken);
+  }
+
+  async summariesByIds(ids: readonly number[]): Promise<TokenSummary[]> {
+    if (!ids.length) return [];
+    return (await this.db.rows(`SELECT ${SUMMARY_COLUMNS} FROM tokens WHERE id = ANY($1::bigint[]) ORDER BY id`, [[...new Set(ids)]])).map(toTokenSummary);
   }
 
   async byDigest(hashedToken: string): Promise<TokenRecord | undefined> {

@@ -1,6 +1,6 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { TokenKind } from '../../../shared/token-format';
-import { shownStatusCondition, tokenUpdateColumns, type NewToken, type TokenQuery, type TokenRecord, type TokenStore, type TokenUpdate } from '../tokens';
+import { shownStatusCondition, tokenUpdateColumns, type NewToken, type TokenQuery, type TokenRecord, type TokenStore, type TokenSummary, type TokenUpdate } from '../tokens';
 import type { UserRecord } from '../users';
 import type { SqliteChangeVersion } from './change-version';
 import { date, dateOrNull, mapUnique, numOrNull, Row, strOrNull } from './rows';
@@ -17,6 +17,20 @@ export const TOKEN_COLUMNS = [
 
 const BY_ID = 'SELECT * FROM tokens WHERE id = ?';
 const BY_DIGEST = 'SELECT * FROM tokens WHERE hashed_token = ?';
+
+/** The columns of a TokenSummary, for either backend's SELECT. */
+export const SUMMARY_COLUMNS = 'id, note, repository_selection, permissions, expires_at, last_used_at';
+
+export function toTokenSummary(r: Row): TokenSummary {
+  return {
+    id: Number(r.id),
+    note: String(r.note),
+    repositorySelection: (r.repository_selection ?? null) as TokenRecord['repositorySelection'],
+    permissions: r.permissions ? (JSON.parse(String(r.permissions)) as TokenRecord['permissions']) : null,
+    expiresAt: dateOrNull(r.expires_at),
+    lastUsedAt: dateOrNull(r.last_used_at),
+  };
+}
 
 export function toToken(r: Row): TokenRecord {
   return {
@@ -95,6 +109,12 @@ export class SqliteTokenStore implements TokenStore {
     const unique = [...new Set(ids)];
     if (!unique.length) return [];
     return allRows(this.db, `SELECT * FROM tokens WHERE id IN (${placeholders(unique.length)}) ORDER BY id`, ...unique).map(toToken);
+  }
+
+  async summariesByIds(ids: readonly number[]): Promise<TokenSummary[]> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return [];
+    return allRows(this.db, `SELECT ${SUMMARY_COLUMNS} FROM tokens WHERE id IN (${placeholders(unique.length)}) ORDER BY id`, ...unique).map(toTokenSummary);
   }
 
   async byDigest(hashedToken: string): Promise<TokenRecord | undefined> {
