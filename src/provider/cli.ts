@@ -300,9 +300,8 @@ export async function main(
   try {
     provider = await startProvider({
       ...opts,
-      log: (level, message) => {
-        if (level !== 'debug') io.err(`[${level}] ${message}`);
-      },
+      log: (level, message) => io.err(`[${level}] ${message}`),
+      logLevel: 'info',
     });
   } catch (err) {
     process.off('SIGINT', onSigint);

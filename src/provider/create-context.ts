@@ -13,7 +13,7 @@ import { DEFAULT_RATE_LIMITS } from './http/api-rate-limit';
 import { DEFAULT_MAX_PUSH_BYTES } from './git/push-limit';
 import { RateLimiter } from './http/rate-limit';
 import { RateLimitReservations } from './http/rate-limit-reservations';
-import { Logger, redactingLogger } from './logger';
+import { LogSink, LogThreshold, redactingLogger } from './logger';
 import { CREDENTIALS_CHECK_LIMIT } from './routes/credentials-check';
 import { CREDENTIALS_REVOKE_LIMIT } from './routes/credentials-revoke';
 import type { Store } from './store/store';
@@ -27,7 +27,8 @@ export function createProviderContext(
   store: Store,
   opts: {
     clock?: Clock;
-    log?: Logger;
+    log?: LogSink;
+    logLevel?: LogThreshold;
     signup?: 'open' | 'closed';
     guards?: Guard[];
     dataDir?: string;
@@ -41,7 +42,7 @@ export function createProviderContext(
   return {
     store,
     clock,
-    log: redactingLogger(opts.log),
+    log: redactingLogger(opts.log, opts.logLevel),
     passwords: opts.passwords ?? boundedPasswordHasher(),
     settings: {
       signup: opts.signup ?? 'open',

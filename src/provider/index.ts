@@ -12,7 +12,7 @@ import type { ProviderContext, RateLimitSettings } from './context';
 import { createProviderContext } from './create-context';
 import type { ConnectionLimits } from './http/connection-limits';
 import { publicOrigin, publicUrlHost, servedNames } from './http/served-hosts';
-import { Logger, LogLevel, redactingLogger } from './logger';
+import { Logger, LogLevel, LogThreshold, redactingLogger } from './logger';
 import { keyFileSource, type DataKeySource } from './secrets/data-key';
 import { ensurePrivateDirSync, removeEmptyMadeDirsSync, securePrivateTree } from './secrets/private-files';
 import { openPostgresStore } from './store/postgres/postgres-store';
@@ -83,6 +83,11 @@ export interface ProviderOptions {
   maxPushBytes?: number;
   clock?: Clock;
   log?: (level: LogLevel, message: string) => void;
+  /**
+   * The lowest level `log` keeps (or a function that tells it, for a sink whose level changes).
+   * Lines below it are never built. Default 'debug': every line.
+   */
+  logLevel?: LogThreshold;
   /** How often the unused-token sweeper runs. Default one hour. */
   sweepIntervalMs?: number;
   /** How often a running provider with `tls: 'auto'` checks whether its certificate is due for renewal. Default twelve hours. */
@@ -159,7 +164,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${port}`);
   const publicHosts = [...(opts.publicHosts ?? []), ...(opts.publicUrl ? [publicUrlHost(opts.publicUrl)] : [])];
   const names = servedNames(host, publicHosts);
-  const log: Logger = redactingLogger(opts.log);
+  const log: Logger = redactingLogger(opts.log, opts.logLevel);
   const clock = opts.clock ?? systemClock;
 
   // Given certificate files are checked before anything is made in the data folder.
@@ -209,7 +214,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
     } else if (given) {
       https = given;
     }
-    ctx = createProviderContext(store, { clock, log: opts.log, signup, dataDir, rateLimit: opts.rateLimit, maxPushBytes: opts.maxPushBytes, ...(reposDir ? { reposDir } : {}), ...(opts.passwords ? { passwords: opts.passwords } : {}) });
+    ctx = createProviderContext(store, { clock, log: opts.log, logLevel: opts.logLevel, signup, dataDir, rateLimit: opts.rateLimit, maxPushBytes: opts.maxPushBytes, ...(reposDir ? { reposDir } : {}), ...(opts.passwords ? { passwords: opts.passwords } : {}) });
     app = buildApp(ctx, { https, servedNames: names, refuseAll: () => lostLock, ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}), ...(opts.limits ? { limits: opts.limits } : {}), ...(opts.trustProxy?.length ? { trustProxy: opts.trustProxy } : {}) });
     await app.listen({ port, host });
   } catch (err) {

@@ -23,6 +23,30 @@ describe('provider redaction', () => {
     assert.doesNotThrow(() => redactingLogger(() => { throw new Error('sink down'); })('error', 'x'));
   });
 
+  it('builds and redacts a line the sink keeps, and never builds one below the level it keeps', () => {
+    const t = generateToken('classic');
+    const lines: string[] = [];
+    let keeps: 'debug' | 'info' = 'debug';
+    let built = 0;
+    const line = () => { built++; return `GET /user 200 with ${t}`; };
+    const log = redactingLogger((level, m) => lines.push(`${level} ${m}`), () => keeps);
+    log('debug', line);
+    assert.equal(built, 1);
+    assert.equal(lines.length, 1);
+    assert.ok(lines[0].startsWith('debug GET /user 200 with '));
+    assert.ok(!lines[0].includes(t), 'a kept debug line is redacted');
+    keeps = 'info';
+    log('debug', line);
+    assert.equal(built, 1, 'a dropped debug line is never built');
+    assert.equal(lines.length, 1);
+    log('info', line);
+    assert.equal(built, 2);
+    assert.ok(!lines[1].includes(t));
+    const fixed: string[] = [];
+    redactingLogger((_l, m) => fixed.push(m), 'warn')('info', () => assert.fail('an info line below a warn sink is built'));
+    assert.deepEqual(fixed, []);
+  });
+
   it('audit data loses secret-bearing keys and token-shaped values', () => {
     const t = generateToken('classic');
     const out = sanitizeAuditData({ password: 'p', token: t, otp: '1', nested: { client_secret: 's', note: `leak ${t}` }, token_last_eight: 'abcdefgh' }) as Record<string, unknown>;

@@ -260,6 +260,7 @@ export class EmbeddedProvider implements vscode.Disposable {
       tls: 'auto',
       signup: 'open',
       log: (level, message) => this.providerLog(level, message),
+      logLevel: () => keptProviderLevel(this.log.logLevel),
     });
     if (gen !== this.generation) {
       await handle.close().catch(() => undefined);
@@ -350,6 +351,13 @@ export class EmbeddedProvider implements vscode.Disposable {
         this.log.info(text);
     }
   }
+}
+
+/** The lowest provider level the output channel shows (Off shows nothing: only errors are built). */
+function keptProviderLevel(level: vscode.LogLevel): 'debug' | 'info' | 'warn' | 'error' {
+  if (level === vscode.LogLevel.Trace || level === vscode.LogLevel.Debug) return 'debug';
+  if (level === vscode.LogLevel.Info) return 'info';
+  return level === vscode.LogLevel.Warning ? 'warn' : 'error';
 }
 
 function errText(err: unknown): string {

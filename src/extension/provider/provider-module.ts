@@ -32,6 +32,8 @@ interface StartProviderOptions {
   tls?: 'auto' | 'off' | { certFile: string; keyFile: string };
   signup?: 'open' | 'closed';
   log?: (level: ProviderLogLevel, message: string) => void;
+  /** The lowest level `log` keeps, asked at each line: the provider builds no line below it. */
+  logLevel?: () => 'debug' | 'info' | 'warn' | 'error';
 }
 
 export interface ProviderHandle {

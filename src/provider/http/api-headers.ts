@@ -42,7 +42,7 @@ export function installApiHeaders(app: FastifyInstance, log: Logger): void {
   // the error handler with the same request id), other server answers (503 busy) at warn.
   app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     const status = reply.statusCode;
-    log(status === 500 ? 'error' : status >= 500 ? 'warn' : status >= 400 ? 'info' : 'debug', requestLogLine(request, status));
+    log(status === 500 ? 'error' : status >= 500 ? 'warn' : status >= 400 ? 'info' : 'debug', () => requestLogLine(request, status));
     done();
   });
 }
