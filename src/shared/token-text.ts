@@ -111,6 +111,16 @@ export function stateText(t: TokenJson, now: number): string {
   }
 }
 
+/**
+ * What Change Token Expiry tells its user: the new expiry, and, when the token now waits for an
+ * organization's approval (a later expiry goes back to its owners), that it does.
+ */
+export function expiryChangedText(t: TokenJson, now: number): string {
+  const owner = t.resource_owner ? ` of ${t.resource_owner}` : ' of the organization';
+  const waits = t.status === 'pending' ? `; it waits for approval by the owners${owner}` : '';
+  return `“${t.name}” now ${expiryText(t, now)}${waits}.`;
+}
+
 /** "used 3 days ago" / "used today" / "never used". */
 export function lastUsedText(t: Pick<TokenJson, 'last_used_at'>, now: number): string {
   if (!t.last_used_at) return 'never used';

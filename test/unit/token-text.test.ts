@@ -3,7 +3,7 @@
 // permission set or an approval request's grant object (whose `other` holds account permissions);
 // the expiry warning starts in proportion to the token's lifetime.
 import * as assert from 'node:assert/strict';
-import { DAY_MS, denialReason, isExpiringSoon, permissionEntries, stateText } from '../../src/shared/token-text';
+import { DAY_MS, denialReason, expiryChangedText, expiryText, isExpiringSoon, permissionEntries, stateText } from '../../src/shared/token-text';
 import type { TokenJson } from '../../src/shared/api-types';
 
 const denied: TokenJson = {
@@ -30,6 +30,16 @@ describe('shared: token texts from the provider JSON', () => {
       { group: 'account', name: 'emails', level: 'read' },
     ]);
     assert.deepEqual(permissionEntries(undefined), []);
+  });
+
+  it("tells a changed expiry, and that a token now pending waits for its organization's owners", () => {
+    const now = Date.parse('2030-01-01T00:00:00Z');
+    const active = { ...denied, status: 'active', status_reason: null, name: 'deploy', expires_at: '2030-01-31T00:00:00Z', resource_owner: 'acme' } as TokenJson;
+    assert.equal(expiryChangedText(active, now), `“deploy” now ${expiryText(active, now)}.`);
+    assert.equal(
+      expiryChangedText({ ...active, status: 'pending' }, now),
+      `“deploy” now ${expiryText(active, now)}; it waits for approval by the owners of acme.`,
+    );
   });
 });
 

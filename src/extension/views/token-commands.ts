@@ -15,7 +15,7 @@ import { AccountNode, GroupNode, TokenNode } from './tokens-tree';
 import { accountApi } from '../api/provider-api';
 import { changeTokenExpiry, deleteToken, expireTokenNow, regenerateToken } from './token-actions';
 import { pickExpiry } from './expiry-picker';
-import { expiryText, isExpired, kindLabel, stateText } from '../../shared/token-text';
+import { expiryChangedText, expiryText, isExpired, kindLabel, stateText } from '../../shared/token-text';
 
 interface TokenTarget {
   readonly accountId: string;
@@ -123,7 +123,7 @@ export function registerTokenCommands(services: TesseraServices, deps: TokenComm
         const choice = await pickExpiry({ title: `New expiry for “${t.name}” (${expiryText(t, Date.now())})`, allowNone: t.kind === 'classic' });
         if (!choice) return;
         const updated = await changeTokenExpiry(services, target.accountId, t, choice);
-        if (updated) void vscode.window.showInformationMessage(`“${t.name}” now ${expiryText(updated, Date.now())}.`);
+        if (updated) void vscode.window.showInformationMessage(expiryChangedText(updated, Date.now()));
       },
     ),
     command(
