@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { TesseraApi } from '../../src/extension/test-api';
 import type { ApiClient } from '../builders/api-client';
 import { createRepo } from '../builders/repos';
-import { providerClient, tesseraApi, waitFor, newSignedInUser } from './core-helpers';
+import { providerClient, tesseraApi, waitForPrompt, newSignedInUser } from './core-helpers';
 
 type Win = { showInformationMessage: typeof vscode.window.showInformationMessage };
 
@@ -20,11 +20,7 @@ describe('core: git’s token pick takes its turn in the sign-in queue', functio
   const win = vscode.window as unknown as Win;
   const realInfo = win.showInformationMessage;
 
-  const prompt = (re: RegExp) =>
-    waitFor(`a prompt matching ${re}`, () => {
-      const p = api.prompts.shown();
-      return p && !p.busy && re.test(p.prompt) ? p : undefined;
-    });
+  const prompt = (re: RegExp) => waitForPrompt(api, re);
   /** A repository of a new signed-in user that none of the window's tokens can push to. */
   const repoWithoutToken = async (prefix: string) => {
     const { user } = await newSignedInUser(api, client, prefix);

@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { AccountInfo } from '../../src/extension/services';
+import type { ShownPrompt } from '../../src/extension/auth/quick-input';
 import type { TesseraApi } from '../../src/extension/test-api';
 import { ApiClient } from '../builders/api-client';
 import { uniqueName } from '../builders/unique-name';
@@ -112,6 +113,14 @@ export async function waitFor<T>(what: string, fn: () => T | undefined | Promise
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** Tessera's own prompt (pick or box) whose text matches `re`, once it is on screen and not busy. */
+export function waitForPrompt(api: TesseraApi, re: RegExp): Promise<ShownPrompt> {
+  return waitFor(`a prompt matching ${re}`, () => {
+    const p = api.prompts.shown();
+    return p && !p.busy && re.test(p.prompt) ? p : undefined;
+  });
 }
 
 /** The next event of `event` matching `pred`, or a timeout error. */

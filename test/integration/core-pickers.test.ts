@@ -9,7 +9,7 @@ import { addMember, createOrg, setPolicy } from '../builders/orgs';
 import { createClassicToken, createFineGrainedToken } from '../builders/tokens';
 import { uniqueName } from '../builders/unique-name';
 import { createUser, type TestUser } from '../builders/users';
-import { closeSignedInFixture, signedInFixture, waitFor, type SignedInFixture } from './core-helpers';
+import { closeSignedInFixture, signedInFixture, waitFor, waitForPrompt, type SignedInFixture } from './core-helpers';
 
 describe('core: the palette’s picks', function () {
   this.timeout(60_000);
@@ -22,10 +22,7 @@ describe('core: the palette’s picks', function () {
 
   /** Waits for Tessera's prompt matching `re`, idle; then gives the workbench a moment to show it. */
   const prompt = async (re: RegExp) => {
-    const shown = await waitFor(`a prompt matching ${re}`, () => {
-      const p = api.prompts.shown();
-      return p && !p.busy && re.test(p.prompt) ? p : undefined;
-    });
+    const shown = await waitForPrompt(api, re);
     await new Promise((r) => setTimeout(r, 200)); // the workbench shows a pick a moment after it is asked for
     return shown;
   };

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { uniqueName } from '../builders/unique-name';
-import { accountOnDeadProvider, closeSignedInFixture, signedInFixture, waitFor, type SignedInFixture } from './core-helpers';
+import { accountOnDeadProvider, closeSignedInFixture, signedInFixture, waitFor, waitForPrompt, type SignedInFixture } from './core-helpers';
 
 describe('core: prompts', function () {
   this.timeout(60_000);
@@ -16,11 +16,7 @@ describe('core: prompts', function () {
   after(async () => closeSignedInFixture({ api, client, user }));
 
   /** Waits for Tessera's prompt matching `re`, idle. */
-  const prompt = (re: RegExp) =>
-    waitFor(`a prompt matching ${re}`, () => {
-      const p = api.prompts.shown();
-      return p && !p.busy && re.test(p.prompt) ? p : undefined;
-    });
+  const prompt = (re: RegExp) => waitForPrompt(api, re);
 
   it('the account pick of a palette command (Sign Out with two accounts) is readable and can be cancelled', async () => {
     // A second account (as another window signed in on a provider now down): no user to make.

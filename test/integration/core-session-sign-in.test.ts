@@ -13,7 +13,7 @@ import { freshOtp, wrongOtp } from '../builders/totp';
 import { enableTwoFactor } from '../builders/two-factor';
 import { uniqueName } from '../builders/unique-name';
 import { createUser, type TestUser } from '../builders/users';
-import { providerClient, tesseraApi, waitFor, closedPort } from './core-helpers';
+import { providerClient, tesseraApi, waitFor, waitForPrompt, closedPort } from './core-helpers';
 
 describe('core: a session that needs a sign-in', function () {
   this.timeout(60_000);
@@ -21,11 +21,7 @@ describe('core: a session that needs a sign-in', function () {
   let client: ApiClient;
 
   /** Waits for Tessera's prompt whose prompt text matches, idle (not checking an answer). */
-  const prompt = (re: RegExp) =>
-    waitFor(`a prompt matching ${re}`, () => {
-      const p = api.prompts.shown();
-      return p && !p.busy && re.test(p.prompt) ? p : undefined;
-    });
+  const prompt = (re: RegExp) => waitForPrompt(api, re);
   /** The error under the box once the last answer was checked. */
   const message = (re: RegExp) =>
     waitFor(`the message ${re}`, () => {

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { uniqueName } from '../builders/unique-name';
 import type { ApiClient } from '../builders/api-client';
-import { providerClient, tesseraApi, waitFor } from './core-helpers';
+import { providerClient, tesseraApi, waitFor, waitForPrompt } from './core-helpers';
 import type { TesseraApi } from '../../src/extension/test-api';
 
 type Win = { showInformationMessage: typeof vscode.window.showInformationMessage };
@@ -17,11 +17,7 @@ describe('core: sign-up', function () {
   const win = vscode.window as unknown as Win;
   const realInfo = win.showInformationMessage;
 
-  const prompt = (re: RegExp) =>
-    waitFor(`a prompt matching ${re}`, () => {
-      const p = api.prompts.shown();
-      return p && !p.busy && re.test(p.prompt) ? p : undefined;
-    });
+  const prompt = (re: RegExp) => waitForPrompt(api, re);
 
   before(async () => {
     api = await tesseraApi();
