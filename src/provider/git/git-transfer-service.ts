@@ -49,6 +49,11 @@ export function rpcContentTypeProblem(request: GitSmartHttpRequest, contentType:
   return new HttpError(415, `Unsupported Media Type: git-${request.service} needs Content-Type ${expectedType}`);
 }
 
+/** The most bytes a request of `service` may carry (a push: its pack and its commands), inflated or, when refused, dropped. */
+export function requestBodyLimit(ctx: ProviderContext, service: GitService): number {
+  return service === 'receive-pack' ? ctx.settings.maxPushBytes + PUSH_COMMANDS_ALLOWANCE_BYTES : MAX_INFLATED_FETCH_BYTES;
+}
+
 /** Only a clone or fetch's first step is recorded as a clone (one per fetch, whatever its rounds). */
 export function isCloneStart(request: GitSmartHttpRequest): boolean {
   return request.phase === 'advertisement' && request.service === 'upload-pack';
@@ -141,9 +146,8 @@ export async function serveGitExchange(ctx: ProviderContext, caller: AnyCaller, 
       ctx.log('error', `git ${request.service} on ${rec.fullName}: default branch: ${(err as Error)?.stack ?? String(err)}`);
     });
   };
-  const push = request.service === 'receive-pack';
   const env = gitServiceEnv(request.service, ctx.settings.maxPushBytes);
-  const maxInflatedBytes = push ? ctx.settings.maxPushBytes + PUSH_COMMANDS_ALLOWANCE_BYTES : MAX_INFLATED_FETCH_BYTES;
+  const maxInflatedBytes = requestBodyLimit(ctx, request.service);
   const result = await stream({ projectRoot: root, pathInfo, request, remoteUser: caller.principal?.user.login, remoteAddr: caller.ip, env, maxInflatedBytes, beforeEnd });
   // The answer has gone out: from here on, failures are only logged.
   try {

@@ -11,7 +11,7 @@ import { endOfHeaders, parseCgiHeaders } from './cgi-headers';
 import { backendQueryString, GitService, GitSmartHttpRequest } from './git-service';
 import { gitProtocolRefusal } from './protocol-refusal';
 import { PushReportReader } from './push-report';
-import { inflatingBody, isGzipEncoding, MAX_INFLATED_FETCH_BYTES, PUSH_COMMANDS_ALLOWANCE_BYTES, pushCommandsLimit, RequestBodyError } from './request-body';
+import { dropRequestBody, inflatingBody, isGzipEncoding, MAX_INFLATED_FETCH_BYTES, PUSH_COMMANDS_ALLOWANCE_BYTES, pushCommandsLimit, RequestBodyError } from './request-body';
 import { TransferMemoryGuard } from './transfer-memory';
 
 export interface GitHttpBackendOptions {
@@ -282,11 +282,7 @@ export function serveGitHttpBackend(
         fail(err.message, err instanceof RequestBodyError ? err.status : 400);
         return;
       }
-      const drainLimit = opts.maxInflatedBytes ?? MAX_INFLATED_FETCH_BYTES;
-      req.on('data', () => {
-        if (bytesIn > drainLimit) req.destroy();
-      });
-      req.resume();
+      dropRequestBody(req, (opts.maxInflatedBytes ?? MAX_INFLATED_FETCH_BYTES) - bytesIn);
       res.writeHead(200, { 'Content-Type': answer.contentType, 'Cache-Control': 'no-cache', 'Content-Length': answer.body.length });
       res.end(answer.body);
       killChild();

@@ -5,6 +5,7 @@
 // repository included): git caps the compressed bytes it buffers, never the inflated ones.
 // A push's ref update commands (the pkt-lines before its pack), plain or inflated, are bounded here
 // too: receive-pack keeps every one in memory and would take as many as a request could carry.
+import type { IncomingMessage } from 'node:http';
 import { Transform, TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { PktLineScanner } from './pkt-line';
@@ -103,9 +104,23 @@ export function pushCommandsLimit(maxBytes: number): Transform & { section: Push
 }
 
 /** The capabilities after the NUL of a push's first command (`old new ref\0cap cap`); false on a line before it (shallow). */
-function readCapabilities(payload: Buffer, into: Set<string>): boolean {
+export function readCapabilities(payload: Buffer, into: Set<string>): boolean {
   const nul = payload.indexOf(0);
   if (nul === -1) return false;
   for (const name of payload.subarray(nul + 1).toString('latin1').trim().split(' ')) if (name) into.add(name.split('=')[0]);
   return true;
+}
+
+/**
+ * Reads the rest of a refused request body and drops it: git sends all of its body before it reads
+ * the answer, and a connection closed under it shows only "RPC failed". Past `maxBytes` more, the
+ * connection is closed.
+ */
+export function dropRequestBody(req: IncomingMessage, maxBytes: number): void {
+  let bytes = 0;
+  req.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (bytes > maxBytes) req.destroy();
+  });
+  req.resume();
 }
