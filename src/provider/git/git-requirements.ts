@@ -26,6 +26,12 @@ export function smartHttpRequestOf(request: AuthzRequest): { subPath: string; re
   return { subPath, request: route };
 }
 
+/** The smart-HTTP request, or undefined when the request is none (the one refusal it then gets). */
+export function smartHttpRequestIfAny(request: AuthzRequest): GitSmartHttpRequest | undefined {
+  const { route } = gitRouteOf(request);
+  return route.ok ? route : undefined;
+}
+
 /**
  * Read (upload-pack) or write (receive-pack), from the same parse the handler serves: the two can
  * never disagree. A request that is not smart HTTP is refused by the handler whatever it is.

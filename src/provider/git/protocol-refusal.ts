@@ -1,7 +1,7 @@
-// A refusal the provider makes itself once git's exchange has begun (a request body refused on
-// its way to git), worded in git's protocol so that the git client shows it. git shows no body of
-// an RPC answered with an HTTP error (only "error: RPC failed; HTTP 413 curl 22 …"), so the
-// answer is a 200 the client reads as the server's:
+// A refusal of an RPC the provider makes itself — its request body refused on its way to git, or
+// the whole RPC refused before git runs (rpc-refusal.ts) — worded in git's protocol so that the git
+// client shows it. git shows no body of an RPC answered with an HTTP error (only "error: RPC
+// failed; HTTP 413 curl 22 …"), so the answer is a 200 the client reads as the server's:
 //  - a push that asked for a side band: the message on band 3 (git prints "remote: <message>" and
 //    fails the push);
 //  - a push that asked for report-status only: "unpack <message>" (git prints "error: remote

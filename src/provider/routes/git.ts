@@ -2,15 +2,18 @@
 // `git-receive-pack`. Authorized by the one authorization layer (git/git-requirements.ts declares
 // what each needs), served by git/git-transfer-service.ts, streamed through the real
 // `git http-backend` (git/http-backend.ts). Errors are text/plain so git prints them to the user
-// ("remote: ...") — JSON for a client that asks for it —; 401s carry `WWW-Authenticate: Basic
-// realm="Tessera"` so git asks its credential helper.
+// ("remote: ...") — JSON for a client that asks for it —, except on an RPC, where git prints only
+// the status: there they are said in git's protocol (git/rpc-refusal.ts); 401s carry
+// `WWW-Authenticate: Basic realm="Tessera"` so git asks its credential helper.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { anyCallerOf } from '../authz/caller';
 import type { ProviderContext } from '../context';
 import { gitFullName } from '../git/git-refusal-message';
-import { GIT_REALM, GIT_SMART_HTTP, gitAccessOf, gitRepositoryParams, smartHttpRequestOf } from '../git/git-requirements';
-import { gitRefusalMessageFor, serveGitExchange } from '../git/git-transfer-service';
+import { GIT_REALM, GIT_SMART_HTTP, gitAccessOf, gitRepositoryParams, smartHttpRequestIfAny, smartHttpRequestOf } from '../git/git-requirements';
+import { gitRefusalMessageFor, requestBodyLimit, serveGitExchange } from '../git/git-transfer-service';
 import { serveGitHttpBackend } from '../git/http-backend';
+import { dropRequestBody } from '../git/request-body';
+import { rpcRefusalAnswer } from '../git/rpc-refusal';
 import { countFailedGitCredentials } from '../http/api-rate-limit';
 import { releaseBodyDeadline } from '../http/connection-limits';
 import { toHttpError } from '../http/error-handler';
@@ -32,6 +35,14 @@ async function sendGitError(ctx: ProviderContext, request: FastifyRequest, reply
   // git prints a text/plain body to the user ("remote: ..."); an API client asking for JSON gets the usual shape.
   if (/application\/(json|vnd\.github)/i.test(String(request.headers.accept ?? ''))) {
     return reply.code(err.status).type('application/json; charset=utf-8').send({ ...err.body(), message });
+  }
+  // Except on an RPC, whose HTTP error git does not print: there it is said in git's protocol (rpc-refusal.ts).
+  const smartHttp = smartHttpRequestIfAny(request);
+  const answer = smartHttp ? await rpcRefusalAnswer(request.raw, smartHttp, err.status, message) : undefined;
+  if (smartHttp && answer) {
+    ctx.log(err.status >= 500 ? 'warn' : 'info', () => `git ${request.method} ${request.url.split('?')[0]} ${err.status} said in git's protocol (request ${request.id}): ${message}`);
+    dropRequestBody(request.raw, requestBodyLimit(ctx, smartHttp.service));
+    return reply.code(200).header('Cache-Control', 'no-cache').type(answer.contentType).send(answer.body);
   }
   return reply
     .code(err.status)
