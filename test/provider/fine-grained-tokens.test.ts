@@ -164,6 +164,44 @@ describe('fine-grained tokens', function () {
       assert.equal((await t.api.get(`/repos/${aliceRepo.full_name}`, { token: tok.token })).status, 404);
     });
 
+    it('a private repository the token may not reach is 404 on every route, whatever else the token lacks, as one that does not exist', async () => {
+      // Another owner's (the user's own token on the org's), one outside the selection, and one of a token awaiting approval.
+      const own = await createFineGrainedToken(t, alice, { permissions: {} });
+      const subset = await createFineGrainedToken(t, alice, { resource_owner: acme, repositories: ['docs'], permissions: { repository: { administration: 'read' } } });
+      const approving = await createOrg(t, alice);
+      await setPolicy(t, approving, alice, { require_approval: true });
+      await createRepo(t, alice, approving, 'vault', true);
+      const carol = await newSession(t);
+      await addMember(t, approving, alice, carol);
+      const pending = await createFineGrainedToken(t, carol, { resource_owner: approving, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
+      assert.equal(pending.status, 'pending');
+      const calls = (repo: string) => [
+        ['GET', `/repos/${repo}`],
+        ['GET', `/repos/${repo}/branches`],
+        ['GET', `/repos/${repo}/branches/main`],
+        ['GET', `/repos/${repo}/readme`],
+        ['GET', `/repos/${repo}/keys`],
+        ['PATCH', `/repos/${repo}`, { description: 'x' }],
+        ['DELETE', `/repos/${repo}`],
+      ] as const;
+      for (const [token, repo, missing] of [
+        [own.token, `${acme}/site`, `${acme}/nothing-here`],
+        [subset.token, `${acme}/site`, `${acme}/nothing-here`],
+        [pending.token, `${approving}/vault`, `${approving}/nothing-here`],
+      ]) {
+        for (const [[method, path, body], [, absentPath]] of calls(repo).map((c, i) => [c, calls(missing)[i]] as const)) {
+          const res = await t.api.call(method, path, { token, ...(body ? { body } : {}) });
+          const absent = await t.api.call(method, absentPath, { token, ...(body ? { body } : {}) });
+          assert.equal(absent.status, 404, `${method} ${absentPath}: ${absent.text}`);
+          assert.equal(res.status, 404, `${method} ${path}: ${res.text}`);
+          assert.equal(res.json.message, absent.json.message);
+        }
+      }
+      // The repositories are still there for the tokens that reach them.
+      assert.equal((await t.api.get(`/repos/${acme}/site`, { token: alice.token })).status, 200);
+      assert.equal((await t.api.get(`/repos/${approving}/vault`, { token: alice.token })).status, 200);
+    });
+
     it("selection 'all' reaches all of the owner's repositories; 'none' none of the private ones", async () => {
       const all = await createFineGrainedToken(t, alice, { resource_owner: acme, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
       for (const r of ['site', 'docs']) assert.equal((await t.api.get(`/repos/${acme}/${r}/branches`, { token: all.token })).status, 200);

@@ -132,6 +132,16 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
     assert.match(push.stderr, /remote: token 'other-only' may not push to alice\/docs: .*'alice\/docs' is not among the token's repositories/);
   });
 
+  it('fine-grained for another repository without contents: the private one is not found either (the missing permission does not tell it exists)', async () => {
+    const t = await fineGrained(alice, { name: 'no-contents', repository_selection: 'subset', repositories: ['other'], permissions: {} });
+    for (const repo of ['alice/site', 'alice/missing']) {
+      const c = await cloneTo(t.token, repo);
+      assert.notEqual(c.code, 0);
+      assert.match(c.stderr, new RegExp(`remote: Repository '${repo}' not found, or token 'no-contents' may not access it`), c.stderr);
+      assert.doesNotMatch(c.stderr, /lacks contents/);
+    }
+  });
+
   it("classic `repo` clones and pushes; `public_repo` can't read a private repository but pushes to a public one", async () => {
     const repo = await createClassicToken(p, alice, { name: 'classic-repo', scopes: ['repo'] });
     const c = await cloneTo(repo.token, 'alice/site');

@@ -13,7 +13,9 @@
 //   (repositories, and the org's own routes for its members), not how its owners administer it:
 //   on the org itself (memberships, invitations, settings, approvals) an owner's token is not
 //   held to it. SSO still applies there; token administration (orgs/org-resource.ts) skips all.
-// A private repository a token may not reach answers 404 (the caller may not learn it exists).
+// A private repository a token may not reach answers 404 (the caller may not learn it exists):
+// hiddenFromToken decides it, for the repository resolver (repos/repository-resource.ts) — so every
+// route, git and GraphQL answer 404 before any 403 about scopes, permissions or roles — and here.
 import type { Principal } from '../auth/principal';
 import { apiBase, ProviderContext } from '../context';
 import { exceedsLifetime, lifetimeDays } from '../policies/token-lifetime';
@@ -99,6 +101,29 @@ function ssoDenial(ctx: ProviderContext, org: OrganizationRecord, token: TokenRe
 }
 
 /**
+ * Whether the token may not learn that `target` exists: a private repository that a fine-grained
+ * token cannot reach (another resource owner's, not among its repositories, or the token still
+ * awaiting — or denied — its organization's approval). Refusing such a repository for anything
+ * else (a permission the token lacks, the user's role) would tell the token that it exists.
+ */
+export async function hiddenFromToken(ctx: ProviderContext, principal: Principal | undefined, target: AccessTarget): Promise<boolean> {
+  const token = principal?.token;
+  if (token?.kind !== 'fine_grained' || target.isPublic || !target.repository) return false;
+  return awaitsApproval(token) || !ownedBy(token, target) || !(await selects(ctx, token, target.repository.id));
+}
+
+/** Whether the fine-grained token's resource owner is the target's owner. */
+function ownedBy(token: TokenRecord, target: AccessTarget): boolean {
+  return token.resourceOwnerType === target.owner.type && token.resourceOwnerId === target.owner.id;
+}
+
+/** Whether the fine-grained token's repository selection includes the repository `repositoryId`. */
+async function selects(ctx: ProviderContext, token: TokenRecord, repositoryId: number): Promise<boolean> {
+  if (token.repositorySelection === 'all') return true;
+  return token.repositorySelection === 'subset' && (await ctx.store.fineGrainedTokens.repositoryIds(token.id)).includes(repositoryId);
+}
+
+/**
  * Whether the token may reach `target` at `level`. `ignorePublic` (for list endpoints of
  * fine-grained tokens) applies the owner/selection rules to public resources too.
  */
@@ -110,29 +135,22 @@ export async function tokenAccessDenial(
   opts: { ignorePublic?: boolean } = {},
 ): Promise<Denial | undefined> {
   const token = principal?.token;
+  if (await hiddenFromToken(ctx, principal, target)) return notFound();
   if (!principal || !token || token.kind === 'account') return undefined; // account tokens: authz/organization-guards.ts
   if (target.isPublic && level === 'read' && !opts.ignorePublic) return undefined;
-  const hidden = !target.isPublic && target.repository !== undefined;
   const org =
     target.owner.type === 'Organization' && !target.administration ? (target.org ?? (await ctx.store.organizations.byId(target.owner.id))) : undefined;
   const policy = org && (await policyHolds(ctx, principal, target)) ? org.policy : undefined;
 
   if (token.kind === 'fine_grained') {
     const approval = await approvalDenial(ctx, token);
-    if (approval) return hidden ? notFound() : approval;
-    if (token.resourceOwnerType !== target.owner.type || token.resourceOwnerId !== target.owner.id) {
-      if (hidden) return notFound();
+    if (approval) return approval;
+    if (!ownedBy(token, target)) {
       const own = (await resourceOwnerLogin(ctx, token)) ?? 'another account';
       return { status: 403, message: `${FINE_GRAINED_DENIED_MESSAGE}: its resource owner is '${own}', not '${target.owner.login}'` };
     }
-    if (target.repository) {
-      const selected =
-        token.repositorySelection === 'all' ||
-        (token.repositorySelection === 'subset' && (await ctx.store.fineGrainedTokens.repositoryIds(token.id)).includes(target.repository.id));
-      if (!selected) {
-        if (hidden) return notFound();
-        return { status: 403, message: `${FINE_GRAINED_DENIED_MESSAGE}: repository '${target.repository.fullName}' is not among the token's repositories` };
-      }
+    if (target.repository && !(await selects(ctx, token, target.repository.id))) {
+      return { status: 403, message: `${FINE_GRAINED_DENIED_MESSAGE}: repository '${target.repository.fullName}' is not among the token's repositories` };
     }
     if (org && policy && (await exceedsLifetime(ctx, token, policy.maxLifetimeFineGrainedDays))) {
       return {

@@ -8,15 +8,18 @@
 //     accountToken: true,                                // account API tokens of the owning org
 //   } }
 //
-// and the guard list (authz/organization-guards.ts) then enforces, in order: the caller's own
-// access (owner / org member / public), account-token org scope, the fine-grained token's resource
-// owner and repository selection, pending/denied approval, the org's classic-token restriction
-// and lifetime caps, and SSO authorization. Reads of a public repository are open to every token.
+// A private repository the caller's token may not reach (authz/token-access.ts, hiddenFromToken)
+// is not found, like one the user cannot see, before any guard runs; the guard list
+// (authz/organization-guards.ts) then enforces, in order: the caller's own access (owner / org
+// member / public), account-token org scope, the fine-grained token's resource owner and repository
+// selection, pending/denied approval, the org's classic-token restriction and lifetime caps, and
+// SSO authorization. Reads of a public repository are open to every token.
 import type { FastifyRequest } from 'fastify';
 import type { PermissionLevel } from '../../shared/fine-grained-permissions';
 import type { Principal } from '../auth/principal';
 import type { PerRequest, PermissionRequirement, ResourceResolver } from '../authz/requirement';
 import type { AuthzResource } from '../authz/resource';
+import { hiddenFromToken, targetOf } from '../authz/token-access';
 import type { ProviderContext } from '../context';
 import { HttpError } from '../http/errors';
 import type { RepositoryRecord } from '../store/repositories';
@@ -80,7 +83,10 @@ export function repositoryResolver(opts: RepositoryResolverOptions = {}): Resour
       if (!principal && opts.unauthenticated === 'challenge') throw new HttpError(401, 'Requires authentication');
       return undefined;
     }
-    return repositoryAuthzResource(rec);
+    const resource = repositoryAuthzResource(rec);
+    // A private repository the token may not reach does not exist for it, whatever the route needs.
+    if (await hiddenFromToken(ctx, principal, targetOf(resource)!)) return undefined;
+    return resource;
   };
 }
 
