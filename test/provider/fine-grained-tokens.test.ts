@@ -202,6 +202,42 @@ describe('fine-grained tokens', function () {
       assert.equal((await t.api.get(`/repos/${approving}/vault`, { token: alice.token })).status, 200);
     });
 
+    it("another organization's member routes answer a token as they answer a non-member: its user's memberships are not told", async () => {
+      const theirs = await createOrg(t, bob);
+      await addMember(t, theirs, bob, alice);
+      const strangers = await createOrg(t, bob);
+      const tok = await createFineGrainedToken(t, alice, {
+        resource_owner: acme,
+        repository_selection: 'all',
+        permissions: { repository: { administration: 'write' }, organization: { members: 'read' } },
+      });
+      const calls = (org: string) => [
+        ['GET', `/orgs/${org}/members`],
+        ['GET', `/orgs/${org}/members/${bob.user.login}`],
+        ['GET', `/orgs/${org}/memberships/${bob.user.login}`],
+        ['POST', `/orgs/${org}/repos`, { name: 'probe' }],
+      ] as const;
+      const answers = async (org: string) => {
+        const out = [];
+        for (const [method, path, body] of calls(org)) {
+          const res = await t.api.call(method, path, { token: tok.token, ...(body ? { body } : {}) });
+          out.push(`${method} ${path.replace(org, 'ORG')}: ${res.status} ${res.json?.message}`);
+        }
+        const orgId = (await t.api.get(`/orgs/${org}`, { token: tok.token })).json.node_id;
+        const gql = await t.api.post(`${t.provider.url}/api/graphql`, {
+          token: tok.token,
+          body: { query: 'mutation($i: CreateRepositoryInput!) { createRepository(input: $i) { repository { name } } }', variables: { i: { name: 'probe', visibility: 'PRIVATE', ownerId: orgId } } },
+        });
+        out.push(`createRepository: ${gql.json.errors?.[0]?.type} ${gql.json.errors?.[0]?.message.replace(org, 'ORG')}`);
+        return out;
+      };
+      const member = await answers(theirs);
+      assert.deepEqual(member, await answers(strangers));
+      assert.match(member[0], /: 404 Not Found$/);
+      // Its user is a member all the same, as the user's own token shows.
+      assert.equal((await t.api.get(`/orgs/${theirs}/members`, { token: alice.token })).status, 200);
+    });
+
     it("selection 'all' reaches all of the owner's repositories; 'none' none of the private ones", async () => {
       const all = await createFineGrainedToken(t, alice, { resource_owner: acme, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
       for (const r of ['site', 'docs']) assert.equal((await t.api.get(`/repos/${acme}/${r}/branches`, { token: all.token })).status, 200);

@@ -1,5 +1,5 @@
 // The resource resolver for `/orgs/{org}/...` routes. `organizationResolver('owner')` loads the
-// org and the caller's role; the role guard (authz/organization-guards.ts) then requires an active
+// org and the caller's role (none through a token that may not see the org); the role guard (authz/organization-guards.ts) then requires an active
 // owner (or member) and answers 404 to non-members; `organizationResolver(null)` is open to anyone
 // (the org's public profile).
 import type { FastifyRequest } from 'fastify';
@@ -11,6 +11,7 @@ import type { AuthzResource } from '../authz/resource';
 import type { OrgRole } from '../store/memberships';
 import type { OrganizationRecord } from '../store/organizations';
 import { activeRole } from './org-roles';
+import { tokenMaySeeOrg } from './organization-listing';
 
 export interface OrganizationResourceRecord {
   org: OrganizationRecord;
@@ -38,7 +39,9 @@ export async function loadOrganizationResource(
   const owner = await ownerByLogin(ctx, login);
   if (owner?.type !== 'Organization') return undefined;
   const { org } = owner;
-  const role = principal ? await activeRole(ctx, org.id, principal.user.id) : null;
+  // A fine-grained token of another resource owner (an account token of another org) may not learn
+  // whether its user belongs to this org: to it, the user is no member, as GET /user/memberships/orgs shows.
+  const role = principal && tokenMaySeeOrg(principal, org.id) ? await activeRole(ctx, org.id, principal.user.id) : null;
   const record: OrganizationResourceRecord = { org, role, requiredRole, administration: opts.administration === true };
   return {
     type: 'organization',
