@@ -1,7 +1,8 @@
 // A later expiry is wider access: for an organization that requires approval, a member's token
 // whose expiry moves later (PATCH or regeneration) goes back to the owners — an approved token is
 // pending again with a request in the queue, a pending one's request is replaced — while a shorter
-// expiry, or an owner's own token, needs no approval.
+// expiry, or an owner's own token, needs no approval. A denied token given a new expiry (PATCH or
+// regeneration) is asked again: pending, with a new request; a new secret alone keeps the denial.
 import * as assert from 'node:assert/strict';
 import type { TokenJson } from '../../src/shared/api-types';
 import { newSession, type Session } from '../builders/sessions';
@@ -95,6 +96,77 @@ describe('approval of a later expiry', function () {
     assert.equal(shorter.json.status, 'active');
     assert.deepEqual(await requestsOf(other.id), []);
     assert.equal((await t.api.get(`/repos/${org}/api/branches`, { token: shorter.json.token })).status, 200);
+  });
+
+  /** A member's token for the org, 30 days, its request denied by the owner (with a reason). */
+  async function deniedToken(): Promise<TokenJson & { token: string }> {
+    const tok = await createFineGrainedToken(t, member, { resource_owner: org, repositories: ['api'], permissions: { repository: { contents: 'read' } }, expires_in_days: 30 });
+    assert.equal(tok.status, 'pending');
+    const [req] = await requestsOf(tok.id);
+    const deny = await t.api.post(`/orgs/${org}/personal-access-token-requests/${req.id}`, { token: owner.token, body: { action: 'deny', reason: 'Not for a month' } });
+    assert.equal(deny.status, 204, deny.text);
+    const denied = await t.api.get(`/user/personal-access-tokens/${tok.id}`, { token: member.token });
+    assert.deepEqual([denied.json.status, denied.json.status_reason], ['denied', 'Not for a month']);
+    assert.deepEqual(await requestsOf(tok.id), []);
+    return tok;
+  }
+
+  /** The owners approve the token's one pending request: then `secret` reads the org's private repository. */
+  async function approvedNow(tokenId: number, secret: string): Promise<void> {
+    const requests = await requestsOf(tokenId);
+    assert.equal(requests.length, 1, 'one new request in the queue');
+    assert.equal((await t.api.get(`/repos/${org}/api/branches`, { token: secret })).status, 404, 'nothing private before the approval');
+    const approve = await t.api.post(`/orgs/${org}/personal-access-token-requests/${requests[0].id}`, { token: owner.token, body: { action: 'approve' } });
+    assert.equal(approve.status, 204, approve.text);
+    assert.equal((await t.api.get(`/repos/${org}/api/branches`, { token: secret })).status, 200);
+  }
+
+  it('regenerate: a denied token given a later expiry goes back to the owners, pending with a new request; approved, the new secret works', async () => {
+    const tok = await deniedToken();
+    const regen = await t.api.post(`/user/personal-access-tokens/${tok.id}/regenerate`, { token: member.token, body: { expires_in_days: 60 } });
+    assert.equal(regen.status, 200, regen.text);
+    assert.deepEqual([regen.json.status, regen.json.status_reason], ['pending', null]);
+    await approvedNow(tok.id, regen.json.token);
+  });
+
+  it('regenerate: a denied token given a shorter expiry (what a denial may ask for) goes back to the owners too', async () => {
+    const tok = await deniedToken();
+    const regen = await t.api.post(`/user/personal-access-tokens/${tok.id}/regenerate`, { token: member.token, body: { expires_in_days: 7 } });
+    assert.equal(regen.status, 200, regen.text);
+    assert.equal(regen.json.status, 'pending');
+    await approvedNow(tok.id, regen.json.token);
+  });
+
+  it('regenerate: a new secret alone (the expiry kept) leaves a denied token denied, with its reason, and the queue empty', async () => {
+    const tok = await deniedToken();
+    const regen = await t.api.post(`/user/personal-access-tokens/${tok.id}/regenerate`, { token: member.token, body: {} });
+    assert.equal(regen.status, 200, regen.text);
+    assert.deepEqual([regen.json.status, regen.json.status_reason], ['denied', 'Not for a month']);
+    assert.deepEqual(await requestsOf(tok.id), []);
+  });
+
+  it('PATCH: a denied token given a later expiry goes back to the owners, pending with a new request', async () => {
+    const tok = await deniedToken();
+    const patch = await t.api.patch(`/user/personal-access-tokens/${tok.id}`, { token: member.token, body: { expires_in_days: 60 } });
+    assert.equal(patch.status, 200, patch.text);
+    assert.deepEqual([patch.json.status, patch.json.status_reason], ['pending', null]);
+    await approvedNow(tok.id, tok.token);
+  });
+
+  it('regenerate: a denied token given a new expiry once its user is an owner is granted at once, with no request', async () => {
+    const other = await newSession(t);
+    await addMember(t, org, owner, other);
+    const tok = await createFineGrainedToken(t, other, { resource_owner: org, repositories: ['api'], permissions: { repository: { contents: 'read' } }, expires_in_days: 30 });
+    const [req] = await requestsOf(tok.id);
+    const deny = await t.api.post(`/orgs/${org}/personal-access-token-requests/${req.id}`, { token: owner.token, body: { action: 'deny' } });
+    assert.equal(deny.status, 204, deny.text);
+    const promoted = await t.api.put(`/orgs/${org}/memberships/${other.user.login}`, { token: owner.token, body: { role: 'admin' } });
+    assert.equal(promoted.status, 200, promoted.text);
+    const regen = await t.api.post(`/user/personal-access-tokens/${tok.id}/regenerate`, { token: other.token, body: { expires_in_days: 60 } });
+    assert.equal(regen.status, 200, regen.text);
+    assert.equal(regen.json.status, 'active');
+    assert.deepEqual(await requestsOf(tok.id), []);
+    assert.equal((await t.api.get(`/repos/${org}/api/branches`, { token: regen.json.token })).status, 200);
   });
 
   it("an owner's own token keeps its approval on a later expiry", async () => {

@@ -9,7 +9,8 @@
 // once. PATCH `resource_owner` (with its selection) moves a token to another owner — the way a
 // user requests access again after an org revoked it or denied the request; widening the access
 // of a token waiting for or holding an org's approval asks again, and so does a later expiry (by
-// PATCH or regeneration: a longer life is wider access); a shorter one needs no approval.
+// PATCH or regeneration: a longer life is wider access); a shorter one needs no approval. A denied
+// token is asked again by a PATCH of its access or expiry, or a regeneration with a new expiry.
 import type { PermissionSet } from '../../shared/fine-grained-permissions';
 import { grantAtOnce, openRequest, withdrawFromOrg } from '../approvals/approval-service';
 import type { ProviderContext } from '../context';
@@ -219,15 +220,29 @@ export const fineGrainedKind: TokenKindHandler = {
     } else if (token.expiresAt && token.expiresAt.getTime() > latestExpiry(now, cap.days).getTime()) {
       throw invalidField('expires_at', `must be given: the token's expiry is later than the ${cap.days} days ${cap.whose} allows`, 'missing_field');
     }
-    if (owner.type !== 'Organization' || !extendsExpiry(token.expiresAt, expiresAt)) return { expiresAt };
+    if (owner.type !== 'Organization') return { expiresAt };
+    // A denied request is asked again by a new expiry, as by a PATCH that gives one (the owners
+    // review the token as it now is); a new secret alone leaves the denial as it is.
+    const asksAgain = token.status === 'denied' && expiresAt !== undefined;
+    const widens = extendsExpiry(token.expiresAt, expiresAt);
+    if (!asksAgain && !widens) return { expiresAt };
     const user = principal.user;
-    if (!needsApproval(owner, await activeRole(ctx, owner.id, user.id))) return { expiresAt };
-    const { status, askAgain } = approvalAfterChange(token.status, { moved: false, asksAgain: false, widens: true });
+    let status: TokenStatus | undefined;
+    let askAgain = false;
+    if (needsApproval(owner, await activeRole(ctx, owner.id, user.id))) {
+      ({ status, askAgain } = approvalAfterChange(token.status, { moved: false, asksAgain, widens }));
+    } else if (asksAgain) {
+      // No approval needed any more (the user became an owner, the policy changed): granted, as a PATCH would.
+      status = 'active';
+    } else {
+      return { expiresAt };
+    }
     return {
       expiresAt,
       async after(regenerated: TokenRecord) {
         const result = status ? await ctx.store.tokens.update(token.id, { status, statusReason: null, updatedAt: now }) : regenerated;
         if (result && askAgain) await openRequest(ctx, result, owner.org, user, result.justification, ip);
+        else if (result && status === 'active') await grantAtOnce(ctx, result, owner.org, user, ip);
         return result;
       },
     };

@@ -181,8 +181,8 @@ export async function expireToken(ctx: ProviderContext, caller: Caller, id: numb
 
 /**
  * A new secret for `token` as the request found it when it arrived (an expired one needs a new
- * expiry), within its kind's lifetime rules (a later expiry of a token an org must approve asks
- * its owners again); a regeneration that overlaps another is a 409.
+ * expiry), within its kind's lifetime rules (a later expiry of a token an org must approve, or any
+ * new expiry of one it denied, asks its owners again); a regeneration that overlaps another is a 409.
  */
 export async function regenerateToken(ctx: ProviderContext, caller: Caller, token: TokenRecord, body: RegenerateTokenRequest): Promise<MintedToken> {
   return withTransaction(ctx, async (tx) => {
