@@ -3,7 +3,8 @@
 // a string as a repository's name; classic tokens send scopes only; a malformed custom date names
 // its field.
 import * as assert from 'node:assert/strict';
-import { blankForm, type Form } from '../../media/webview/create-token/form';
+import * as fc from 'fast-check';
+import { blankForm, EXPIRY_MODES, isExpiryMode, type Form } from '../../media/webview/create-token/form';
 import { requestBody } from '../../media/webview/create-token/request-body';
 import type { OwnerOption } from '../../src/shared/webview-protocol';
 
@@ -54,5 +55,19 @@ describe('webview: the Create Token request body', () => {
 
   it('names the expiry field for a malformed custom date', () => {
     assert.equal(requestBody(form({ expiry: 'custom', customDate: '2030-02-31' }), alice, NOW), 'expires_at');
+  });
+
+  it('names the expiry field for any expiry or date the form does not offer (a saved form may hold anything), never throwing "Invalid time value"', () => {
+    for (const expiry of ['1000000000000', '1e21', 'Infinity', '0', '', 'forever']) {
+      assert.equal(requestBody(form({ expiry: expiry as Form['expiry'] }), alice, NOW), 'expires_at', expiry);
+    }
+    fc.assert(
+      fc.property(fc.oneof(fc.constantFrom<unknown>(...EXPIRY_MODES), fc.string(), fc.integer().map(String), fc.double().map(String)), fc.string(), (expiry, customDate) => {
+        const body = requestBody(form({ expiry: expiry as Form['expiry'], customDate }), alice, NOW);
+        if (body === 'expires_at') return expiry === 'custom' || !isExpiryMode(expiry);
+        return body.expires_at === null ? expiry === 'none' : !Number.isNaN(Date.parse(body.expires_at!));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

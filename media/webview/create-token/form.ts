@@ -2,7 +2,13 @@
 // and the blank form. Pure data: request-body.ts builds the API request from it (unit-tested).
 
 export type Kind = 'classic' | 'fine_grained';
-export type ExpiryMode = '7' | '30' | '60' | '90' | 'custom' | 'none';
+export const EXPIRY_MODES = ['7', '30', '60', '90', 'custom', 'none'] as const;
+export type ExpiryMode = (typeof EXPIRY_MODES)[number];
+
+/** Whether `v` is one of the form's expiry choices (a saved form's may be anything). */
+export function isExpiryMode(v: unknown): v is ExpiryMode {
+  return (EXPIRY_MODES as readonly unknown[]).includes(v);
+}
 export type Selection = 'none' | 'all' | 'subset';
 
 export interface Form {

@@ -3,7 +3,7 @@ import type { CreateTokenRequest } from '../../../src/shared/api-types';
 import { FINE_GRAINED_PERMISSIONS, type PermissionGroup, type PermissionLevel } from '../../../src/shared/fine-grained-permissions';
 import type { OwnerOption } from '../../../src/shared/webview-protocol';
 import { expiryFromDate, expiryFromPreset } from '../../../src/shared/token-text';
-import type { Form } from './form';
+import { isExpiryMode, type Form } from './form';
 
 /** Whether a permission group applies to the owner: organization permissions for orgs, account ones for the user. */
 export function groupApplies(group: PermissionGroup, owner: OwnerOption | undefined): boolean {
@@ -14,11 +14,13 @@ export function groupApplies(group: PermissionGroup, owner: OwnerOption | undefi
 
 /**
  * The body for `form` (`owner`: the form's resource owner as the extension listed it), or the
- * anchor of the field that keeps it from being built (a malformed custom date).
+ * anchor of the field that keeps it from being built (a malformed custom date, or an expiry that
+ * is none of the form's choices).
  */
 export function requestBody(form: Form, owner: OwnerOption | undefined, now: number): CreateTokenRequest | 'expires_at' {
   const b: CreateTokenRequest = { name: form.name.trim() };
   if (form.description.trim()) b.description = form.description.trim();
+  if (!isExpiryMode(form.expiry)) return 'expires_at';
   if (form.expiry === 'none') b.expires_at = null;
   else if (form.expiry === 'custom') {
     const iso = expiryFromDate(form.customDate);

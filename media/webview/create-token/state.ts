@@ -3,7 +3,7 @@
 import type { TokenJson } from '../../../src/shared/api-types';
 import type { CreateTokenInit, OwnerOption, RepositoryChoice } from '../../../src/shared/webview-protocol';
 import { getState, setState } from '../lib/vscode-api';
-import { blankForm, type Form } from './form';
+import { blankForm, isExpiryMode, type Form } from './form';
 
 export interface CreateTokenState {
   init: CreateTokenInit | undefined;
@@ -62,9 +62,10 @@ export const actions: Actions = {
   createRepository: async () => undefined,
 };
 
-/** The form as the webview saved it before a reload. */
+/** The form as the webview saved it before a reload (an expiry that is none of its choices: the default one). */
 export function savedForm(): Form | undefined {
-  return getState<{ form?: Form }>()?.form;
+  const form = getState<{ form?: Form }>()?.form;
+  return form && !isExpiryMode(form.expiry) ? { ...form, expiry: blankForm(form.accountId).expiry } : form;
 }
 
 export function save(): void {

@@ -1,10 +1,9 @@
 // A webview call's parameters, checked before use: a webview's script is ours, but what it sends
 // is still input, and a wrong shape must be refused (a 'validation' error naming the field), never
 // acted on with a value the handler did not expect.
+import { expiryFromDate, MAX_TOKEN_LIFETIME_DAYS } from '../../shared/token-text';
 import type { ExpiryChoice } from '../../shared/webview-protocol';
 import { TesseraError } from '../services';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class CallParams {
   private readonly o: Record<string, unknown>;
@@ -57,13 +56,18 @@ export class CallParams {
     return v as T;
   }
 
+  /**
+   * An expiry choice: days within the longest lifetime (1–366), a calendar date, none or keep. How
+   * far a date may be is the provider's to say (a 422 naming expires_at); a day count out of range
+   * is refused here, before it becomes a date that cannot be written.
+   */
   expiry(field: string): ExpiryChoice {
     const v = this.o[field] as { mode?: unknown; days?: unknown; date?: unknown } | undefined;
-    const what = "an expiry: { mode: 'days', days }, { mode: 'date', date: YYYY-MM-DD }, { mode: 'none' } or { mode: 'keep' }";
+    const what = `an expiry: { mode: 'days', days: 1 to ${MAX_TOKEN_LIFETIME_DAYS} }, { mode: 'date', date: YYYY-MM-DD }, { mode: 'none' } or { mode: 'keep' }`;
     if (!v || typeof v !== 'object') throw this.invalid(field, what);
     if (v.mode === 'none' || v.mode === 'keep') return { mode: v.mode };
-    if (v.mode === 'days' && typeof v.days === 'number' && Number.isInteger(v.days) && v.days >= 1) return { mode: 'days', days: v.days };
-    if (v.mode === 'date' && typeof v.date === 'string' && DATE.test(v.date)) return { mode: 'date', date: v.date };
+    if (v.mode === 'days' && typeof v.days === 'number' && Number.isInteger(v.days) && v.days >= 1 && v.days <= MAX_TOKEN_LIFETIME_DAYS) return { mode: 'days', days: v.days };
+    if (v.mode === 'date' && typeof v.date === 'string' && expiryFromDate(v.date) !== undefined) return { mode: 'date', date: v.date };
     throw this.invalid(field, what);
   }
 }
