@@ -7,8 +7,8 @@
 const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 const DAY_MS = 86_400_000;
-/** 10000-01-01T00:00:00.000Z */
-const YEAR_10000_MS = 253_402_300_800_000;
+/** 10000-01-01T00:00:00.000Z: every time the provider accepts or stores is before it. */
+export const YEAR_10000_MS = 253_402_300_800_000;
 
 export function isoTime(d: Date): string {
   const t = d.getTime();

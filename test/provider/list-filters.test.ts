@@ -124,6 +124,11 @@ describe('documented list parameters', function () {
     assert.equal((await get({ phrase: `action:repo.create created:${today}` })).data.length, 5);
     assert.equal((await get({ phrase: `action:repo.create created:<${today}` })).data.length, 0);
     assert.equal((await get({ phrase: `action:repo.create created:>=${today}` })).data.length, 5);
+    // The last day there is bounds the range as any other (the day after it is the year 10000).
+    assert.equal((await get({ phrase: 'action:repo.create created:<=9999-12-31' })).data.length, 5);
+    assert.equal((await get({ phrase: `action:repo.create created:${today}..9999-12-31` })).data.length, 5);
+    assert.equal((await get({ phrase: 'action:repo.create created:>9999-12-31' })).data.length, 0);
+    assert.equal((await get({ phrase: 'action:repo.create created:9999-12-31' })).data.length, 0);
 
     for (const [q, field] of [['phrase=repo:x', 'phrase'], ['phrase=created:tomorrow', 'phrase'], ['after=nonsense', 'after'], ['order=sideways', 'order']] as const) {
       const res = await t.api.get(`/orgs/${o}/audit-log?${q}`, { token: owner.token });

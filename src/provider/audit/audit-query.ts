@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { invalidField } from '../http/errors';
 import { Page, pageOf, setLinkHeader } from '../http/pagination';
 import type { AuditEventRecord, AuditFilter, AuditQuery, AuditStore } from '../store/audit';
-import { isoTime } from '../iso-time';
+import { isoTime, YEAR_10000_MS } from '../iso-time';
 
 /** The audit log's own query fields (pagedQuerySchema adds the paging ones). */
 export const auditQueryFilters = {
@@ -47,16 +47,30 @@ function day(value: string): Date {
 
 function createdRange(value: string): { createdFrom?: Date; createdBefore?: Date } {
   const range = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(value);
-  if (range) return { createdFrom: day(range[1]), createdBefore: new Date(day(range[2]).getTime() + DAY) };
+  if (range) return storedRange({ createdFrom: day(range[1]), createdBefore: new Date(day(range[2]).getTime() + DAY) });
   const cmp = /^(>=|<=|>|<)?(.*)$/.exec(value)!;
   const d = day(cmp[2]);
   switch (cmp[1]) {
-    case '>=': return { createdFrom: d };
-    case '>': return { createdFrom: new Date(d.getTime() + DAY) };
-    case '<': return { createdBefore: d };
-    case '<=': return { createdBefore: new Date(d.getTime() + DAY) };
-    default: return { createdFrom: d, createdBefore: new Date(d.getTime() + DAY) };
+    case '>=': return storedRange({ createdFrom: d });
+    case '>': return storedRange({ createdFrom: new Date(d.getTime() + DAY) });
+    case '<': return storedRange({ createdBefore: d });
+    case '<=': return storedRange({ createdBefore: new Date(d.getTime() + DAY) });
+    default: return storedRange({ createdFrom: d, createdBefore: new Date(d.getTime() + DAY) });
   }
+}
+
+/**
+ * A range whose bound is the day after 9999-12-31 as the stores compare it: every stored time is
+ * before the year 10000 (SQLite's text of one there, `+010000-…`, would sort before all of them),
+ * so an upper bound there bounds nothing and a lower bound there leaves nothing.
+ */
+function storedRange(r: { createdFrom?: Date; createdBefore?: Date }): { createdFrom?: Date; createdBefore?: Date } {
+  if ((r.createdFrom?.getTime() ?? 0) >= YEAR_10000_MS) {
+    const last = new Date(YEAR_10000_MS - 1);
+    return { createdFrom: last, createdBefore: last };
+  }
+  if (r.createdBefore && r.createdBefore.getTime() >= YEAR_10000_MS) return r.createdFrom ? { createdFrom: r.createdFrom } : {};
+  return r;
 }
 
 /** The filters a `phrase` asks for (422 naming `phrase` for what is not supported). */

@@ -3,6 +3,7 @@
 // at most 366 days ahead (the end of that UTC day for `expires_at`), for every kind of token.
 import { DAY } from '../clock';
 import { invalidField } from '../http/errors';
+import { YEAR_10000_MS } from '../iso-time';
 import { assertExpiryWithinCap } from '../policies/token-lifetime';
 import { MAX_TOKEN_LIFETIME_DAYS } from '../../shared/token-text';
 
@@ -14,12 +15,9 @@ export const expiryBodySchema = {
   expires_in_days: { type: 'integer', minimum: 1, maximum: MAX_TOKEN_LIFETIME_DAYS },
 } as const;
 
-/** 10000-01-01T00:00:00Z: from here on a time's ISO text (`+010000-…`) no longer sorts as text. */
-const YEAR_10000_MS = Date.UTC(10000, 0, 1);
-
 /**
  * Strict ISO 8601 parse (rejects impossible dates like 2025-02-30, and a time an offset carries into
- * the year 10000, whose stored text would not compare in order with the others).
+ * the year 10000, whose stored text — `+010000-…` — would not compare in order with the others).
  */
 export function parseIsoDate(value: string): Date | undefined {
   let m = DATE_ONLY.exec(value);
