@@ -217,6 +217,37 @@ describe('bad input', () => {
     );
   });
 
+  it('an expiry or a date filter of any value is taken, or refused with a 422 naming its field (property test: absurd day counts, years past 9999)', async () => {
+    // Texts shaped like dates, down to the absurd: years of 5 and 6 digits (signed, as toISOString writes them), offsets carrying into the year 10000.
+    const dateText = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+      fc.tuple(fc.integer({ min: 0, max: 999_999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.constantFrom('', 'T23:59:59Z', 'T23:59:59-23:59', 'T00:00:00+14:00'))
+        .map(([y, m, d, time]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}${time}`),
+      fc.constantFrom('+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '9999-12-31T23:59:59Z', '9999-12-31', '0000-01-01T00:00:00Z'),
+    );
+    const days = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(1e12, 1e21, Number.MAX_SAFE_INTEGER, 366, 367));
+    type Probe = { label: string; send: () => Promise<{ status: number; json: { errors?: { field?: string }[] } ; text: string }>; field: string };
+    let n = 0;
+    const probe: fc.Arbitrary<Probe> = fc.oneof(
+      dateText.map((v): Probe => ({ label: `expires_at ${JSON.stringify(v)}`, field: 'expires_at', send: () => t.api.post('/user/personal-access-tokens', { token: session, body: { name: `expiry ${++n}`, scopes: [], expires_at: v } }) })),
+      days.map((v): Probe => ({ label: `expires_in_days ${v}`, field: 'expires_in_days', send: () => t.api.post('/user/personal-access-tokens', { token: session, raw: `{"name":"expiry ${++n}","scopes":[],"expires_in_days":${JSON.stringify(v) ?? 'null'}}` }) })),
+      fc.tuple(fc.constantFrom('since', 'before'), dateText).map(([q, v]): Probe => ({ label: `${q}=${v}`, field: q, send: () => t.api.get(`/user/repos?${q}=${encodeURIComponent(v)}`, { token: session }) })),
+      fc.tuple(fc.constantFrom('', '>', '>=', '<', '<='), dateText).map(([op, v]): Probe => ({ label: `created:${op}${v}`, field: 'phrase', send: () => t.api.get(`/user/audit-log?phrase=${encodeURIComponent(`created:${op}${v}`)}`, { token: session }) })),
+    );
+    await fc.assert(
+      fc.asyncProperty(probe, async (p) => {
+        const res = await p.send();
+        if (res.status === 200 || res.status === 201) return true;
+        assert.equal(res.status, 422, `${p.label}: ${res.text}`);
+        assert.equal(res.json.errors?.[0]?.field, p.field, `${p.label}: ${res.text}`);
+        return true;
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('never answers 5xx to arbitrary Authorization headers', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 200 }).filter((s) => /^[\x20-\x7e]*$/.test(s)), async (header) => {
