@@ -2,11 +2,15 @@
 // administers it, not only when the request arrived: an org owner demoted (403) or removed (404)
 // while the write is on its way writes nothing — neither the change nor an audit event of theirs.
 // A delete or rename refused so never moves the bare repository on disk, not even aside and back:
-// git requests served meanwhile all find it.
+// git requests served meanwhile all find it. A demotion that commits after the check under the
+// repository's lock (PostgreSQL: the lock does not exclude it) is caught by the record's
+// transaction, which checks again: refused, the bare repository put back; on SQLite the lock is a
+// write transaction, so the demotion waits for the write.
 import * as assert from 'node:assert/strict';
 import { watch } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import type { ApiResponse } from '../builders/api-client';
 import { callAs } from '../builders/callers';
 import { addMember, createOrg } from '../builders/orgs';
 import { createRepo } from '../builders/repos';
@@ -18,6 +22,7 @@ import { repositoriesRoot } from '../../src/provider/repos/repositories-root';
 import { adminRequiredMessage } from '../../src/provider/repos/repository-access';
 import { startInProcessProvider, type InProcessProvider } from './helpers/in-process-provider';
 import { answerAfter, RequestHolds } from './helpers/request-holds';
+import { testEngine } from './helpers/test-database';
 
 interface AdminWrite {
   method: 'POST' | 'PATCH' | 'DELETE';
@@ -209,6 +214,79 @@ describe('administrative writes of an org repository by an owner who stops being
       assert.deepEqual(changed, [], 'nothing moved in the directory of the bare repository');
       assert.deepEqual((await Promise.all(fetches)).flat(), [], 'every fetch found the repository');
       assert.equal((await t.api.get(repoPath, { token: owner.token })).json.name, name);
+    });
+  }
+
+  /**
+   * Runs `meanwhile` once, right after the next read of `userId`'s membership of the org through
+   * a store other than the provider's own (the delete's or rename's check under the repository's
+   * lock, which reads through the store the lock hands it) has answered, before its caller goes
+   * on. On the store's class, so that it reaches that other instance.
+   */
+  function afterNextMembershipRead(userId: number, meanwhile: () => void | Promise<void>): () => void {
+    const proto = Object.getPrototypeOf(t.store.memberships) as { get: (orgId: number, userId: number) => Promise<unknown> };
+    const get = proto.get;
+    proto.get = async function (this: unknown, o: number, u: number) {
+      const m = await get.call(this, o, u);
+      if (o === orgId && u === userId && this !== t.store.memberships) {
+        proto.get = get;
+        await meanwhile();
+      }
+      return m;
+    };
+    return () => void (proto.get = get);
+  }
+
+  for (const [what, request, gone] of [
+    ['deleting it', () => ({ method: 'DELETE' as const, body: undefined }), 'repo.destroy'],
+    ['renaming it', (name: string) => ({ method: 'PATCH' as const, body: { name: `${name}-moved` } }), 'repo.rename'],
+  ] as const) {
+    it(`${what}, by an owner demoted just after the check under the repository's lock: PostgreSQL refuses it at commit and puts the bare repository back; SQLite's lock makes the demotion wait`, async () => {
+      await addMember(t, org, owner, actor, 'admin');
+      const name = uniqueName('repo');
+      const made = await t.api.post(`/orgs/${org}/repos`, { token: owner.token, body: { name, private: true, auto_init: true } });
+      assert.equal(made.status, 201, made.text);
+      const { method, body } = request(name);
+      const repoPath = `/repos/${org}/${name}`;
+      const gitDir = repositoryPath(repositoriesRoot(t.ctx), org, name);
+      const demote = () => t.api.put(`/orgs/${org}/memberships/${actor.user.login}`, { token: owner.token, body: { role: 'member' } });
+      let demotion: ReturnType<typeof demote> | undefined;
+      let disarm = () => undefined as void;
+      let answer!: ApiResponse;
+      const changed = await namesChangedIn(path.dirname(gitDir), async () => {
+        ({ answer } = await answerAfter(
+          holds,
+          (r) => r.method === method && r.url === `/api/v3${repoPath}`,
+          () => t.api.call(method, repoPath, { token: actor.token, body }),
+          async () => {
+            // Authorized: the next read of the actor's membership is the check under the lock.
+            disarm = afterNextMembershipRead(actor.user.id, async () => {
+              demotion = demote();
+              // PostgreSQL: the demotion commits now, between the check and the record's transaction.
+              // SQLite: the lock is a write transaction, so the demotion waits for the change to commit.
+              if (testEngine() === 'postgres') assert.equal((await demotion).status, 200);
+            });
+          },
+        ));
+      });
+      disarm();
+      assert.ok(demotion, 'the demotion was sent after the check under the lock');
+      assert.equal((await demotion).status, 200, 'the demotion went through');
+      const audited = await t.store.audit.count({ orgId, actorLogin: actor.user.login, action: gone });
+      if (testEngine() === 'postgres') {
+        assert.equal(answer.status, 403, answer.text);
+        assert.equal(answer.json.message, adminRequiredMessage(`${org}/${name}`));
+        assert.ok(changed.includes(path.basename(gitDir)), `the bare repository was moved (the window was there), then put back: ${JSON.stringify(changed)}`);
+        assert.equal((await t.api.get(repoPath, { token: owner.token })).json.name, name);
+        const refs = await t.api.call('GET', `${t.provider.url}/${org}/${name}.git/info/refs?service=git-upload-pack`, { basic: { login: owner.user.login, password: owner.token } });
+        assert.match(refs.text, /refs\/heads\/main/, 'the bare repository is back, with its data');
+        assert.equal(audited, 0, 'no audit event of the refused write');
+      } else {
+        assert.equal(answer.status, method === 'DELETE' ? 204 : 200, answer.text);
+        if (method === 'DELETE') assert.equal((await t.api.get(repoPath, { token: owner.token })).status, 404);
+        else assert.equal((await t.api.get(`${repoPath}-moved`, { token: owner.token })).json.name, `${name}-moved`);
+        assert.equal(audited, 1, 'the write, made before the demotion, is in the log');
+      }
     });
   }
 });
