@@ -17,7 +17,7 @@ import { createLog } from './log';
 import { EmbeddedProvider } from './provider/embedded-provider';
 import { ProviderDirectory } from './provider/provider-directory';
 import { TesseraError } from './services';
-import { testHooks, type TesseraApi } from './test-api';
+import { TEST_RUN_RATE_LIMIT, testHooks, type TesseraApi } from './test-api';
 import { registerViews, type ViewsInternals } from './views/register-views';
 
 let running: { embedded: EmbeddedProvider; client: HttpClient; streams: ChangeStreams } | undefined;
@@ -27,7 +27,8 @@ export function activate(context: vscode.ExtensionContext): TesseraApi | undefin
   const { channel, log } = createLog();
   context.subscriptions.push(channel);
 
-  const embedded = new EmbeddedProvider(context.extensionPath, context.globalStorageUri, log, context.secrets);
+  const testRun = context.extensionMode === vscode.ExtensionMode.Test;
+  const embedded = new EmbeddedProvider(context.extensionPath, context.globalStorageUri, log, context.secrets, testRun ? TEST_RUN_RATE_LIMIT : undefined);
   // The client needs the directory's trust function and the directory needs a health probe that
   // uses the client: tie the knot through a late-bound reference.
   const ref: { client?: HttpClient } = {};

@@ -124,6 +124,14 @@ interface TestHookParts {
 }
 
 /**
+ * The embedded provider's anonymous limit in ExtensionMode.Test (GitHub's 60 an hour otherwise):
+ * a whole extension-host test run shares one embedded provider and one client address, whose
+ * sign-ups and deliberately refused credentials would pass 60 long before the run ends. The
+ * provider's own tests hold the limit itself (test/provider/rate-limit*.test.ts).
+ */
+export const TEST_RUN_RATE_LIMIT = { anonymous: 1000 } as const;
+
+/**
  * The test API and the `tessera._views.internals` command in ExtensionMode.Test; nothing (undefined,
  * no command) in any other mode. activate() returns what this returns.
  */

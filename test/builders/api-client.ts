@@ -38,7 +38,7 @@ export class ApiClient {
 
   /**
    * A token test users are signed up with (createUser): POST /users then counts against that
-   * token's user, not against the client address's 60 anonymous requests an hour, which every
+   * token's user, not against the client address's anonymous requests an hour, which every
    * test of an extension-host run shares on the embedded provider. Unset: signed up anonymously.
    */
   signUpToken?: string;

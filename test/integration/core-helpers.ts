@@ -67,7 +67,7 @@ let registrar: { origin: string; token: string } | undefined;
 /**
  * The token of this run's registrar, a user made once per provider (the one anonymous sign-up)
  * whose token signs every other test user up: the run's sign-ups count against that user's hourly
- * limit, not against 127.0.0.1's 60 anonymous requests, which the extension's own sign-ups and
+ * limit, not against 127.0.0.1's anonymous requests, which the extension's own sign-ups and
  * refused credentials use too. Made again when the provider no longer knows it.
  */
 async function registrarToken(client: ApiClient): Promise<string> {

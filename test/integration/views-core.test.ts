@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { ApiClient } from '../builders/api-client';
+import type { ApiClient } from '../builders/api-client';
 import type { TesseraApi } from '../../src/extension/test-api';
 import type { ViewsInternals } from '../../src/extension/views/register-views';
 import type { GroupNode, TokenNode } from '../../src/extension/views/tokens-tree';
@@ -13,6 +13,7 @@ import { LAST_SEEN_KEY } from '../../src/extension/views/request-status-watcher'
 import { createOrg } from '../builders/orgs';
 import { uniqueName } from '../builders/unique-name';
 import { createUser, type TestUser } from '../builders/users';
+import { providerClient, tesseraApi } from './core-helpers';
 
 function labelOf(item: vscode.TreeItem): string {
   return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
@@ -29,11 +30,8 @@ describe('views: on the real core (embedded provider)', function () {
   const password = `pw-${randomBytes(8).toString('hex')}`;
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<TesseraApi>('tessera-dev.tessera');
-    assert.ok(ext);
-    api = await ext.activate();
-    const info = await api.providerInfo();
-    client = new ApiClient(info.url, info.caCertPem);
+    api = await tesseraApi();
+    client = await providerClient(api); // signs users up as the run's registrar, not against 127.0.0.1's anonymous limit
     user = await createUser({ api: client }, { login, password });
     views = await vscode.commands.executeCommand<ViewsInternals>('tessera._views.internals');
     assert.ok(views?.tokensTree, 'registerViews ran in activate()');

@@ -66,6 +66,8 @@ export class EmbeddedProvider implements vscode.Disposable {
     globalStorage: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
     private readonly secrets: vscode.SecretStorage,
+    /** In ExtensionMode.Test only (test-api.ts TEST_RUN_RATE_LIMIT); GitHub's limits otherwise. */
+    private readonly rateLimit?: { anonymous: number },
   ) {
     this.dataDir = path.join(globalStorage.fsPath, 'provider');
   }
@@ -261,6 +263,7 @@ export class EmbeddedProvider implements vscode.Disposable {
       signup: 'open',
       log: (level, message) => this.providerLog(level, message),
       logLevel: () => keptProviderLevel(this.log.logLevel),
+      ...(this.rateLimit ? { rateLimit: this.rateLimit } : {}),
     });
     if (gen !== this.generation) {
       await handle.close().catch(() => undefined);

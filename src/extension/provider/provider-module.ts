@@ -34,6 +34,8 @@ interface StartProviderOptions {
   log?: (level: ProviderLogLevel, message: string) => void;
   /** The lowest level `log` keeps, asked at each line: the provider builds no line below it. */
   logLevel?: () => 'debug' | 'info' | 'warn' | 'error';
+  /** Requests an hour per key (GitHub's 5,000 authenticated, 60 anonymous when unset). */
+  rateLimit?: { authenticated?: number; anonymous?: number };
 }
 
 export interface ProviderHandle {
