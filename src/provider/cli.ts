@@ -34,7 +34,7 @@ ${MIGRATE_USAGE}
                   two-factor authentication from every account in DIR/tessera.db, or in the team
                   database (--db, or TESSERA_DATABASE_URL when neither is given), and forgets
                   the key; the next start makes a new one. Refused while a provider runs
-                  on DIR.
+                  on DIR, or a team server on the database (on any host).
 
   --data          the data folder (made 0700 when missing): tessera.db (without --db),
                   secret.key (the key of the two-factor secrets: back it up with the database),

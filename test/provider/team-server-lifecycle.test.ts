@@ -1,7 +1,7 @@
 // How a server starts and stops when things go wrong around it: a signal while its modules still
 // load, a database that refuses its authentication; and the team database's serving lock, which
-// every team server holds (so that `tessera migrate`, in another process or on another host, sees
-// it) and whose loss stops the server.
+// every team server holds (so that `tessera migrate` and `tessera reset-two-factor --db`, in another
+// process or on another host, see it) and whose loss stops the server.
 import * as assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import * as os from 'node:os';
@@ -10,8 +10,11 @@ import { Client } from 'pg';
 import { startProvider } from '../../src/provider/index';
 import { SERVING_LOCK_APPLICATION, SERVING_LOCK_KEY } from '../../src/provider/store/postgres/serving-lock';
 import { openSqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
+import { enableTwoFactor } from '../builders/two-factor';
+import { createUser } from '../builders/users';
 import { killGroup, runCli, waitFor, type Cli } from './helpers/cli-run';
 import { startPasswordAskingServer } from './helpers/postgres-proxy';
+import { startTestProvider } from './helpers/provider';
 import { newTestDatabaseUrl } from './helpers/test-database';
 
 /** Polls `probe` until it holds or `ms` have passed; answers whether it held. */
@@ -94,10 +97,40 @@ describe('a server starting and stopping', function () {
       await migration.query(`SELECT pg_advisory_lock(${SERVING_LOCK_KEY})`);
       const refused = serveTeam(url, 'late');
       assert.equal(await refused.exit, 1, refused.stderr);
-      assert.match(refused.stderr, /^tessera: the PostgreSQL database at \S+: a `tessera migrate` is running on the database: start the server once it has ended$/m);
+      assert.match(refused.stderr, /^tessera: the PostgreSQL database at \S+: a `tessera migrate` \(or `tessera reset-two-factor`\) is running on the database: start the server once it has ended$/m);
       assert.doesNotMatch(refused.stdout, /listening on/);
     } finally {
       await migration.end();
+    }
+  });
+
+  it('tessera reset-two-factor --db, in another process, refuses a team database a server runs on (nothing removed, one line saying what to do); runs once every replica is stopped', async () => {
+    // A running replica keeps the data key it read at its start: a reset under it would leave it
+    // sealing new secrets under a key the database no longer records.
+    const url = await newTestDatabaseUrl();
+    const server = await startTestProvider({ databaseUrl: url, dataDir: path.join(dataDir, 'replica') });
+    let serverOpen = true;
+    try {
+      const user = await createUser(server);
+      await enableTwoFactor(server, user);
+      const refused = runCli(['reset-two-factor'], { TESSERA_DATABASE_URL: url });
+      started.push(refused);
+      assert.equal(await refused.exit, 1, refused.stdout);
+      assert.equal(refused.stdout, '', 'nothing removed');
+      assert.match(
+        refused.stderr.trimEnd(),
+        /^tessera: the PostgreSQL database at \S+: a team server is running on it \(1 replica\(s\) hold it; `tessera serve` on this host or another\): stop every replica, then run this again \(a running replica would go on with the key it read when it started\)$/,
+      );
+      assert.equal((await server.api.get('/user', { basic: user })).status, 401, 'two-factor is still asked for');
+      await server.close();
+      serverOpen = false;
+
+      const reset = runCli(['reset-two-factor'], { TESSERA_DATABASE_URL: url });
+      started.push(reset);
+      assert.equal(await reset.exit, 0, reset.stderr);
+      assert.match(reset.stdout, /^Removed two-factor authentication from 1 account\(s\) in the PostgreSQL database at /);
+    } finally {
+      if (serverOpen) await server.close();
     }
   });
 
@@ -127,7 +160,7 @@ describe('a server starting and stopping', function () {
       await endServingConnection();
       await migrating;
       assert.equal(await exitWithin(server), 1, server.stderr);
-      assert.match(server.stderr, /^\[error\] the database's serving lock was lost \(its connection ended \(.+\), and a `tessera migrate` has taken it since\): this server stops$/m);
+      assert.match(server.stderr, /^\[error\] the database's serving lock was lost \(its connection ended \(.+\), and a `tessera migrate` \(or `tessera reset-two-factor`\) has taken it since\): this server stops$/m);
       assert.match(server.stderr, /^tessera: the database's serving lock was lost .*; closed$/m);
       const left = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND pid <> $1`, [
         (migration as unknown as { processID: number }).processID,

@@ -6,6 +6,7 @@ import { ClosingClient } from './closing-client';
 import type { DataKeyLedger } from '../../secrets/data-key';
 import { refuseNewerSchema } from '../sqlite/migrate';
 import { MIGRATIONS } from '../sqlite/migrations';
+import { takeServingLockAlone } from './serving-lock';
 import { holdsSealedTwoFactorSecrets } from './two-factor';
 import { describePostgresUrl } from './url';
 
@@ -52,6 +53,13 @@ export function pgDataKeyLedger(pool: Pool): DataKeyLedger {
  * the data key, in one transaction under the key's lock, so the next replica to start makes a new
  * key. The way out when the team's key is lost for good. Returns how many accounts had two-factor
  * set up or pending. Refuses a database without Tessera's schema, or with a newer Tessera's.
+ *
+ * Refused while a team server runs on the database, on this host or another (it holds the serving
+ * lock, serving-lock.ts, which this takes alone, as `tessera migrate` does). The rows' removal
+ * would reach a running replica (its caches follow every commit: change-notifications.ts), but the
+ * key would not: a replica keeps the key it unlocked at its start, and would go on sealing new
+ * two-factor secrets under it while the database records none, or the new one the next replica to
+ * start makes, which cannot open them. Held until the client ends, so no replica starts meanwhile.
  */
 export async function resetAllTwoFactorPg(url: string): Promise<number> {
   const client = new ClosingClient({ connectionString: url, application_name: 'tessera', connectionTimeoutMillis: 5000 });
@@ -62,6 +70,14 @@ export async function resetAllTwoFactorPg(url: string): Promise<number> {
     // A newer Tessera's schema may keep two-factor data where this one would not remove it.
     const newest = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
     refuseNewerSchema(newest.rows[0].v, MIGRATIONS);
+    await takeServingLockAlone(
+      client,
+      (servers) =>
+        new Error(
+          `a team server is running on it (${servers} replica(s) hold it; \`tessera serve\` on this host or another): ` +
+            'stop every replica, then run this again (a running replica would go on with the key it read when it started)',
+        ),
+    );
     await client.query('BEGIN');
     try {
       await client.query(LOCK_DATA_KEY);

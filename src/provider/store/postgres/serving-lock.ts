@@ -2,10 +2,11 @@
 // holds it shared, on a connection of its own (application_name 'tessera (serving)'), for its
 // whole life; `tessera migrate` takes it exclusively and holds it while it migrates. So a
 // migration sees a server running on the database from any host (not only the processes of its
-// own), and no server starts on a database being migrated. A replica whose lock connection ends
+// own), and no server starts on a database being migrated. `tessera reset-two-factor --db` takes it
+// exclusively too, for as long as it runs (data-key-ledger.ts). A replica whose lock connection ends
 // (the server ended it, a failover, a restart) takes the lock again on a new connection at once,
-// and again every second while the database cannot be reached; should a migration hold it by
-// then, the lock is lost for good: `onLost` is told, and the replica stops (index.ts).
+// and again every second while the database cannot be reached; should a migration (or a reset)
+// hold it by then, the lock is lost for good: `onLost` is told, and the replica stops (index.ts).
 import type { ClientConfig } from 'pg';
 import { ClosingClient } from './closing-client';
 
@@ -15,7 +16,9 @@ export const SERVING_LOCK_APPLICATION = 'tessera (serving)';
 /** How long a replica whose lock connection ended waits between two tries to take it again. */
 const RETAKE_PAUSE_MS = 1000;
 
-const MIGRATION_HOLDS_IT = 'a `tessera migrate` is running on the database: start the server once it has ended';
+/** Who takes the lock alone: a migration, or a reset of two-factor authentication. */
+const HELD_ALONE_BY = 'a `tessera migrate` (or `tessera reset-two-factor`)';
+const MIGRATION_HOLDS_IT = `${HELD_ALONE_BY} is running on the database: start the server once it has ended`;
 
 /** A replica's share of the serving lock. */
 export class ServingLock {
@@ -58,7 +61,7 @@ export class ServingLock {
     if (!locked || this.released) {
       await client.end().catch(() => undefined);
       if (!locked && first) throw new Error(MIGRATION_HOLDS_IT);
-      if (!locked && !this.released) this.onLost(`its connection ended (${cause}), and a \`tessera migrate\` has taken it since`);
+      if (!locked && !this.released) this.onLost(`its connection ended (${cause}), and ${HELD_ALONE_BY} has taken it since`);
       return;
     }
     this.client = client;
@@ -85,8 +88,8 @@ export class ServingLock {
 }
 
 /**
- * Takes the serving lock exclusively on `client` (for a migration, which holds it until the
- * client ends); throws `refusal(servers)` when a server holds it, naming how many replicas do.
+ * Takes the serving lock exclusively on `client` (for a migration or a reset, which holds it until
+ * the client ends); throws `refusal(servers)` when a server holds it, naming how many replicas do.
  */
 export async function takeServingLockAlone(client: ClosingClient, refusal: (servers: number) => Error): Promise<void> {
   const got = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${SERVING_LOCK_KEY}) AS locked`);
