@@ -14,6 +14,7 @@ import { parseCommandArgs, refuseArguments } from './cli-args';
 import { handOverEarlySignals } from './cli-early-signals';
 import { refuseForeignDataFolder } from './cli-data-folder';
 import { hidePasswordsFromProcessList } from './cli-process-list';
+import { refuseUnsafeFolder } from './secrets/private-files';
 import { parseServedName, publicUrlHost } from './http/served-hosts';
 import { isLoopbackHost, ProviderOptions, RunningProvider, startProvider } from './index';
 import { resetAllTwoFactorPg } from './store/postgres/data-key-ledger';
@@ -215,6 +216,13 @@ async function resetTwoFactor(argv: string[], io: CliIo, env: NodeJS.ProcessEnv)
     }
   }
   const { dataDir } = target;
+  // A folder another user owns or may write to is refused, as a provider's start refuses it.
+  try {
+    refuseUnsafeFolder(dataDir, 'the data folder');
+  } catch (err) {
+    io.err(`tessera reset-two-factor: ${(err as Error).message}`);
+    return 1;
+  }
   if (!existsSync(path.join(dataDir, DATABASE_FILE))) {
     io.err(`tessera: no Tessera database in ${dataDir}`);
     return 1;

@@ -14,7 +14,7 @@ import type { ConnectionLimits } from './http/connection-limits';
 import { publicOrigin, publicUrlHost, servedNames } from './http/served-hosts';
 import { Logger, LogLevel, LogThreshold, redactingLogger } from './logger';
 import { keyFileSource, type DataKeySource } from './secrets/data-key';
-import { ensurePrivateDirSync, removeEmptyMadeDirsSync, securePrivateTree } from './secrets/private-files';
+import { ensurePrivateDirSync, refuseUnsafeFolder, removeEmptyMadeDirsSync, securePrivateTree } from './secrets/private-files';
 import { openPostgresStore } from './store/postgres/postgres-store';
 import { describePostgresUrl } from './store/postgres/url';
 import { openSqliteStore } from './store/sqlite/sqlite-store';
@@ -171,6 +171,9 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   const given = typeof tlsMode === 'object' ? await readCertificateFiles(tlsMode) : undefined;
   if (opts.reposDir !== undefined && !path.isAbsolute(opts.reposDir)) throw new Error(`reposDir must be an absolute path: ${opts.reposDir}`);
   const reposDir = opts.reposDir ? path.normalize(opts.reposDir) : undefined;
+  // A repositories folder someone else could have put a bare repository in (its hooks run on a
+  // push) is refused as the data folder is, before anything is made.
+  if (reposDir) refuseUnsafeFolder(reposDir, 'the repositories folder');
   const madeDataDir = await securePrivateTree(dataDir);
   // The store first: a team server whose database is down (or refuses the credentials, or the
   // data key) stops before anything else is made (TLS, repositories), and the data folder it

@@ -3,7 +3,9 @@
 // only narrow a mode, and a restored copy may have widened it), and every start walks the folder
 // and takes group and other access away from whatever is there (a read-only git object stays
 // read-only: 0444 becomes 0400). A folder someone else could have put files in is refused instead:
-// one another user owns or may write to, or one holding another user's entry.
+// one another user owns or may write to, or one holding another user's entry. Every folder of
+// secrets or repositories a command is given gets that refusal (refuseUnsafeFolder): the data
+// folder, --repos, and the folders of `tessera migrate` and `tessera reset-two-factor`.
 import { chmodSync, closeSync, mkdirSync, openSync, promises as fsp, rmdirSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 
@@ -57,33 +59,35 @@ export function narrowIfPresentSync(file: string): void {
 /** This process's user (undefined where there are no user ids: Windows). */
 const OWN_UID = process.getuid?.();
 
-/** Throws when `what` (an entry of the data folder, or the folder itself) belongs to another user. */
+/** Throws when `what` (a folder of the provider's, or an entry in it) belongs to another user. */
 function refuseOtherOwner(stat: Stats, what: string): void {
   if (OWN_UID === undefined || stat.uid === OWN_UID) return;
   throw new Error(
     `${what} belongs to another user (uid ${stat.uid}), who could read it or replace what the provider keeps there; ` +
-      'give a data folder of your own, holding only your own files',
+      'give a folder of your own, holding only your own files',
   );
 }
 
 /**
- * Refuses a data folder that is there already and that another user owns or may write to: they
- * could have put files in it for the provider to use (a database, a CA key they know, a symbolic
- * link), which narrowing its mode afterwards would not take back. Nothing is changed.
+ * Refuses a folder of secrets or repositories (`dir`, named `role`: 'the data folder', 'the
+ * repositories folder') that is there already and that another user owns or may write to: they
+ * could have put files in it for the provider to use (a database, a CA key they know, a bare
+ * repository with hooks, a symbolic link), which narrowing its mode afterwards would not take
+ * back. Nothing is changed; a folder not there yet passes (it is made 0700).
  */
-function refuseForeignRoot(root: string): void {
+export function refuseUnsafeFolder(dir: string, role: string): void {
   let stat: Stats;
   try {
-    stat = statSync(root);
+    stat = statSync(dir);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // made below, 0700
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw err;
   }
-  refuseOtherOwner(stat, `the data folder ${root}`);
+  refuseOtherOwner(stat, `${role} ${dir}`);
   if (OWN_UID !== undefined && stat.mode & 0o022) {
     throw new Error(
-      `the data folder ${root} is writable by other users (mode ${(stat.mode & 0o777).toString(8)}), who could have put files in it: ` +
-        `check what it holds, then make it yours only (chmod 700 ${root})`,
+      `${role} ${dir} is writable by other users (mode ${(stat.mode & 0o777).toString(8)}), who could have put files in it: ` +
+        `check what it holds, then make it yours only (chmod 700 ${dir})`,
     );
   }
 }
@@ -96,7 +100,7 @@ function refuseForeignRoot(root: string): void {
  * (another process at work) are skipped. Returns the first folder it made (as ensurePrivateDirSync).
  */
 export async function securePrivateTree(root: string): Promise<string | undefined> {
-  refuseForeignRoot(root);
+  refuseUnsafeFolder(root, 'the data folder');
   const made = ensurePrivateDirSync(root);
   refuseOtherOwner(statSync(root), `the data folder ${root}`); // made by another user meanwhile
   const pending = [root];

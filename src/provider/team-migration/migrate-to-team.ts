@@ -4,6 +4,8 @@
 // secrets are re-encrypted under the team's data key. Refuses a target that holds any data; checks every table's count once committed.
 // The bare repositories are copied, then the rows, in one transaction: a failure or an interruption
 // (`signal`) before the commit rolls the rows back and empties the repositories folder again.
+// Every folder given is refused, before anything is done, when another user owns it or may write to
+// it (secrets/private-files.ts refuseUnsafeFolder), as a server's start refuses its own.
 // The source must be an existing data folder (tessera.db in it) that no provider is running on (its
 // database is held for the migration alone, so none starts meanwhile); nothing is written to it beyond
 // its own pending schema migrations: its data key is only read, never made or rebound (also when
@@ -14,7 +16,7 @@ import * as path from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { defaultRepositoriesRoot, repositoryPath } from '../git/bare-repos';
 import { type DataKeySource, keyFileSource, unlockDataKey } from '../secrets/data-key';
-import { ensurePrivateDirSync } from '../secrets/private-files';
+import { ensurePrivateDirSync, refuseUnsafeFolder } from '../secrets/private-files';
 import { SecretBox } from '../secrets/secret-box';
 import { ClosingClient } from '../store/postgres/closing-client';
 import { pgDataKeyLedger } from '../store/postgres/data-key-ledger';
@@ -93,6 +95,11 @@ export async function migrateToTeam(opts: TeamMigrationOptions): Promise<TeamMig
   };
   const sourceKey = opts.sourceKey ?? keyFileSource(opts.fromDataDir);
   const teamKey = opts.teamKey ?? keptSourceKey(sourceKey);
+  // Every folder given, as a server's start refuses its own: what another user could have put in
+  // the source would be copied to the team, and the team's folders are the server's to be.
+  refuseUnsafeFolder(opts.fromDataDir, 'the data folder');
+  if (opts.teamDir) refuseUnsafeFolder(opts.teamDir, 'the team data folder');
+  refuseUnsafeFolder(opts.reposDir, 'the repositories folder');
   // Checked before anything is opened: opening a missing database would make an empty one (and a
   // key for it), and an empty source "migrates" without a word.
   if (!existsSync(path.join(opts.fromDataDir, DATABASE_FILE))) {
