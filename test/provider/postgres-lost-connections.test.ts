@@ -2,10 +2,13 @@
 // connection that LISTENs for other replicas' changes, while no new one listens yet, still lets a
 // change stream end when its token is deleted at another replica; and a repository lock whose
 // connection ended is known lost by its holder, whose operation fails busy instead of going on
-// unlocked beside the replica that took the lock meanwhile. A transaction whose connection is
+// unlocked beside the replica that took the lock meanwhile (and a delete whose COMMIT went through
+// as the connection ended removes its bare repository rather than putting it back). A transaction whose connection is
 // lost before its COMMIT was sent runs again; one whose COMMIT may have committed does not.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import * as path from 'node:path';
 import { Client } from 'pg';
 import { repositoryPath } from '../../src/provider/git/bare-repos';
 import { repositoriesRoot } from '../../src/provider/repos/repositories-root';
@@ -174,6 +177,41 @@ describe('team mode: connections the server ends', function () {
       await rowHolder.end();
       await killer.end();
       await a.close();
+    }
+  });
+
+  it('a repository delete whose lock connection ends once its COMMIT reached the server: 503, its bare repository not put back at the name of a repository now gone (one of that name can be made again), and removed', async () => {
+    const url = await pg.newDatabase();
+    const proxy = await startPostgresProxy(Number(new URL(url).port));
+    const a = await startInProcessProvider({ databaseUrl: proxy.via(url) });
+    try {
+      const s = await newSession(a);
+      const me = s.user.login;
+      const root = repositoriesRoot(a.ctx);
+      const made = await a.api.post('/user/repos', { token: s.token, body: { name: 'gone', auto_init: true } });
+      assert.equal(made.status, 201, made.text);
+      // The answer to the next COMMIT is lost (the connection closed): the delete's, on the lock's connection.
+      const store = a.store as PostgresStore;
+      const withLock = store.withRepositoryLock.bind(store);
+      store.withRepositoryLock = (id, fn) =>
+        withLock(id, (locked) => {
+          proxy.loseAnswerTo('COMMIT');
+          return fn(locked);
+        });
+      const res = await a.api.delete(`/repos/${me}/gone`, { token: s.token });
+      store.withRepositoryLock = withLock;
+      assert.equal(res.status, 503, res.text);
+      assert.equal((await a.api.get(`/repos/${me}/gone`, { token: s.token })).status, 404, 'the delete committed');
+      assert.equal(existsSync(repositoryPath(root, me, 'gone')), false, 'its bare repository is not put back');
+      assert.deepEqual(await readdir(path.join(root, '.trash')), [], 'and is removed');
+      const again = await a.api.post('/user/repos', { token: s.token, body: { name: 'gone' } });
+      assert.equal(again.status, 201, again.text);
+      const refs = await a.api.call('GET', `${a.provider.url}/${me}/gone.git/info/refs?service=git-upload-pack`, { basic: { login: me, password: s.token } });
+      assert.equal(refs.status, 200);
+      assert.doesNotMatch(refs.text, /refs\/heads\/main/, 'the new repository is empty: nothing of the deleted one');
+    } finally {
+      await a.close();
+      await proxy.close();
     }
   });
 

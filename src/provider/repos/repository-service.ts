@@ -266,7 +266,8 @@ export async function updateRepository(ctx: ProviderContext, caller: Caller, rec
  * is found by the record's name as it is then (not the one the caller resolved: a rename may have
  * come between, the caller still means this repository), moved aside once the caller is found
  * still administering it (a refusal moves nothing) and removed only once the record and its audit
- * event are committed; a failure puts it back.
+ * event are committed; a failure puts it back, unless the record is gone after all (read through
+ * the request pool when the lock's connection ended as the COMMIT was sent): then it is removed.
  */
 export async function deleteRepository(ctx: ProviderContext, caller: Caller, rec: RepositoryResourceRecord): Promise<void> {
   const root = repositoriesRoot(ctx);
@@ -276,6 +277,7 @@ export async function deleteRepository(ctx: ProviderContext, caller: Caller, rec
     trashed?.restore().catch((restoreErr: Error) => {
       ctx.log('error', `DELETE ${fullName}: the record could not be deleted, nor the bare repository put back (${restoreErr.message})`);
     });
+  const purge = () => trashed?.purge().catch((err: Error) => ctx.log('warn', `DELETE ${fullName}: the trashed bare repository stays under .trash (${err.message})`));
   try {
     await ctx.store.withRepositoryLock(rec.repository.id, async (store) => {
       const current = await store.repositories.byId(rec.repository.id);
@@ -294,7 +296,12 @@ export async function deleteRepository(ctx: ProviderContext, caller: Caller, rec
           await audit(tx, auditSourceOf(caller), ORG_AUDIT_ACTIONS.repoDestroy, { ...orgOf(rec.owner), tokenId: caller.principal.token?.id, data: { repo: fullName } });
         });
       } catch (err) {
-        if (await stillThere(store, rec.repository.id)) await restore();
+        // Read through the request pool when the lock's store cannot (its connection ended,
+        // perhaps once the COMMIT had reached the server): a delete that committed after all keeps
+        // its bare repository trashed — put back, it would hold the name of a repository that is
+        // gone (a new one of that name refused) — and removes it, as a delete answered does.
+        if (await stillThere(store, rec.repository.id, ctx.store)) await restore();
+        else await purge();
         trashed = undefined;
         throw err;
       }
@@ -304,10 +311,14 @@ export async function deleteRepository(ctx: ProviderContext, caller: Caller, rec
     if (trashed && (await stillThere(ctx.store, rec.repository.id))) await restore();
     throw err;
   }
-  await trashed?.purge().catch((err: Error) => ctx.log('warn', `DELETE ${fullName}: the trashed bare repository stays under .trash (${err.message})`));
+  await purge();
 }
 
-/** Whether the record is still there (true when that cannot be read: keep the data). */
-async function stillThere(store: Store, id: number): Promise<boolean> {
-  return (await store.repositories.byId(id).catch(() => true)) !== undefined;
+/**
+ * Whether the record is still there, read through `store`, else through `fallback` (true when
+ * neither can read it: keep the data).
+ */
+async function stillThere(store: Store, id: number, fallback?: Store): Promise<boolean> {
+  const read = (s: Store) => s.repositories.byId(id).then((r) => r !== undefined);
+  return read(store).catch(() => (fallback ? read(fallback).catch(() => true) : true));
 }
