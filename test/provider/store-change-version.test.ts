@@ -209,7 +209,7 @@ describe('the store change version (SQLite) and the principal cache', () => {
     });
   });
 
-  it('empties when the version moves, keeps nothing read under an older version, stays bounded (least recently used out) and hands out frozen records', async () => {
+  it('empties when the version moves, keeps nothing read under an older version, stays bounded (one not used lately out first: second chance) and hands out frozen records', async () => {
     let version: number | undefined = 1;
     const cache = new PrincipalCache({ changeVersion: () => version }, 3);
     let reads = 0;
@@ -218,7 +218,7 @@ describe('the store change version (SQLite) and the principal cache', () => {
       return { token: { ...token, id: i, scopes: ['user'] }, user };
     };
     for (let i = 0; i < 3; i++) await cache.lookUp(`d${i}`, read(i));
-    await cache.lookUp('d0', read(0)); // d0 used again: d1 is now the least recently used
+    await cache.lookUp('d0', read(0)); // d0 used again: d1 is now the oldest not used since
     assert.equal(reads, 3);
     await cache.lookUp('d3', read(3));
     assert.equal(cache.size, 3);

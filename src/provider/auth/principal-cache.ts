@@ -6,7 +6,7 @@
 //    version (Store.changeVersion) and emptied as soon as it moves: after any write through this process (revoke, delete,
 //    regenerate, narrowed scopes, password or 2FA change, policy, approval, ...) and after any
 //    commit by another process sharing the data. A store that cannot tell (undefined) is read.
-//  - Bounded: at most `maxEntries` digests, least recently used out first.
+//  - Bounded: at most `maxEntries` digests, one not used lately out first (second chance).
 //  - Records handed out are frozen: several requests share them.
 import type { Store } from '../store/store';
 import { StoreVersionCache } from '../store/store-version-cache';

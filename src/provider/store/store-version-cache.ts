@@ -7,8 +7,10 @@
 //    is handed out but not kept.
 //  - Only reads through the store the cache was made for: a transaction's view of it (which sees
 //    its own uncommitted writes) reads past the cache.
-//  - Bounded: at most `maxEntries` keys, least recently used out first. Nothing is kept for a read
-//    that found nothing.
+//  - Bounded: at most `maxEntries` keys; when full, the oldest key not used since it was last
+//    passed over goes (second chance: a hit only marks its entry, the order is changed at the
+//    eviction, so a hit costs a field write, not a Map delete and insert). Nothing is kept for a
+//    read that found nothing.
 //  - Values handed out are frozen (deeply, Dates aside): several requests share them.
 import type { Store } from './store';
 
@@ -20,8 +22,14 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** A kept value, marked when used (a hit) since the eviction scan last passed it. */
+interface Slot<V> {
+  readonly value: V;
+  used: boolean;
+}
+
 export class StoreVersionCache<V> {
-  private readonly entries = new Map<string, V>();
+  private readonly entries = new Map<string, Slot<V>>();
   private version: number | undefined;
 
   constructor(
@@ -36,8 +44,8 @@ export class StoreVersionCache<V> {
     if (version === undefined) return read();
     const hit = this.entries.get(key);
     if (hit !== undefined) {
-      this.touch(key, hit);
-      return hit;
+      hit.used = true;
+      return hit.value;
     }
     const value = await read();
     if (value === undefined) return undefined;
@@ -62,8 +70,8 @@ export class StoreVersionCache<V> {
         missing.push(key);
         continue;
       }
-      this.touch(key, hit);
-      out.set(key, hit);
+      hit.used = true;
+      out.set(key, hit.value);
     }
     if (!missing.length) return out;
     for (const [key, value] of await readMissing(missing)) {
@@ -74,25 +82,29 @@ export class StoreVersionCache<V> {
     return out;
   }
 
-  /** Marks `key` most recently used (the Map's last). */
-  private touch(key: string, entry: V): void {
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-  }
-
   /** Keeps `entry`, read under `version`, only when nothing has been seen to change since the read began. */
   private keep(key: string, entry: V, version: number): void {
     if (this.version !== version) return;
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, entry);
+    if (!this.entries.has(key) && this.entries.size >= this.maxEntries) this.evictOne();
+    this.entries.set(key, { value: entry, used: false });
+  }
+
+  /** Drops the oldest key not used since it was last passed over; a used one passed over goes to the back, unmarked. */
+  private evictOne(): void {
+    for (const [key, slot] of this.entries) {
+      this.entries.delete(key);
+      if (!slot.used) return;
+      slot.used = false;
+      this.entries.set(key, slot);
+    }
   }
 
   /** Replaces the kept entry of `key` (if any) with `update(entry)`: a write this process made that the cache follows. */
   replace(key: string, update: (entry: V) => V | undefined): void {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return;
-    const next = update(entry);
-    if (next !== undefined) this.entries.set(key, deepFreeze(next));
+    const slot = this.entries.get(key);
+    if (slot === undefined) return;
+    const next = update(slot.value);
+    if (next !== undefined) this.entries.set(key, { value: deepFreeze(next), used: slot.used });
   }
 
   get size(): number {
