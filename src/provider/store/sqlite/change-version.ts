@@ -1,7 +1,11 @@
 // Store.changeVersion for SQLite. Writes through this connection show in total_changes() (rows
-// inserted, updated or deleted by this connection, any table, triggers included), read on every
-// call, less the rows of bookkeeping writes (ignore(), unwatched()): last_used_at, audit appends,
-// rate-limit counters, sign-in attempts, OAuth codes. Commits by any other connection or process
+// inserted, updated or deleted by this connection, any table, triggers included), less the rows of
+// bookkeeping writes (ignore(), unwatched()): last_used_at, audit appends, rate-limit counters,
+// sign-in attempts, OAuth codes. A request writes only through the store's methods and
+// transactions, which say so (storeCalled(): once a call's statements have run, again when it
+// settles, and at a transaction's end), so total_changes() is read again only after one: most
+// requests, served from the caches, read it once or not at all (a write made on the connection
+// directly, bypassing the store, is not seen until the next store call). Commits by any other connection or process
 // on the same file show in PRAGMA data_version, which opens a read transaction (a few system
 // calls), so it is read at most once per event-loop turn: another connection's commit is seen
 // from the next turn on, i.e. by any request that arrived after it.
@@ -12,6 +16,9 @@ export class SqliteChangeVersion {
   private readonly dataVersionStmt: StatementSync;
   private ignored = 0;
   private seenChanges = -1;
+  /** Store calls and transactions that ran, and their count when total_changes() was last read. */
+  private storeCalls = 0;
+  private seenStoreCalls = -1;
   private seenDataVersion = -1;
   private version = 0;
   private dataVersionReadThisTurn = false;
@@ -53,6 +60,11 @@ export class SqliteChangeVersion {
     return out as T;
   }
 
+  /** A store call's statements have run (or it settled, or a transaction ended): total_changes() may have moved. */
+  storeCalled(): void {
+    this.storeCalls++;
+  }
+
   private totalChanges(): number {
     return Number((this.totalChangesStmt.get() as unknown as [number])[0]);
   }
@@ -69,10 +81,13 @@ export class SqliteChangeVersion {
       this.dataVersionReadThisTurn = true;
       setImmediate(this.nextTurn).unref();
     }
-    const changes = this.totalChanges() - this.ignored;
-    if (changes !== this.seenChanges) {
-      this.seenChanges = changes;
-      this.version++;
+    if (this.storeCalls !== this.seenStoreCalls) {
+      this.seenStoreCalls = this.storeCalls;
+      const changes = this.totalChanges() - this.ignored;
+      if (changes !== this.seenChanges) {
+        this.seenChanges = changes;
+        this.version++;
+      }
     }
     return this.version;
   }

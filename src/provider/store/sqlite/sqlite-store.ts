@@ -116,7 +116,9 @@ export class SqliteStore extends SqliteParts implements Store {
   ) {
     const parts = new SqliteParts(db, box);
     const gate = new WriteGate();
-    super(parts, (part) => gated(part, gate));
+    // Every write of a request goes through a store call (or a transaction): the change version
+    // looks at total_changes() again only after one.
+    super(parts, (part) => gated(part, gate, () => parts.changes.storeCalled()));
     this.parts = parts;
     this.gate = gate;
   }
@@ -129,6 +131,7 @@ export class SqliteStore extends SqliteParts implements Store {
       return await this.gate.runInside(release, () => inAsyncTransaction(this.db, () => fn(tx)));
     } finally {
       live = false;
+      this.changes.storeCalled();
       release();
     }
   }

@@ -89,13 +89,24 @@ export class WriteGate {
 /**
  * `target` with every async method waiting for the gate to be open before it runs. Synchronous
  * methods run on `target` as they are. When no transaction is open the call goes straight to `target`.
+ * `ran`, when given, is told once a call's statements have run (its synchronous part) and again
+ * when it settles.
  */
-export function gated<T extends object>(target: T, gate: WriteGate): T {
+export function gated<T extends object>(target: T, gate: WriteGate, ran?: () => void): T {
   const out = Object.create(target) as Record<string, unknown>;
   for (const name of methodNames(target)) {
     const method = (target as Record<string, unknown>)[name] as (...args: unknown[]) => unknown;
     if (method.constructor.name !== 'AsyncFunction') out[name] = method.bind(target);
-    else out[name] = (...args: unknown[]) => gate.call(() => method.apply(target, args) as Promise<unknown>);
+    else if (!ran) out[name] = (...args: unknown[]) => gate.call(() => method.apply(target, args) as Promise<unknown>);
+    else {
+      out[name] = (...args: unknown[]) =>
+        gate.call(() => {
+          const result = method.apply(target, args) as Promise<unknown>;
+          ran();
+          result.then(ran, ran);
+          return result;
+        });
+    }
   }
   return out as T;
 }
