@@ -115,11 +115,11 @@ export async function waitFor<T>(what: string, fn: () => T | undefined | Promise
   }
 }
 
-/** Tessera's own prompt (pick or box) whose text matches `re`, once it is on screen and not busy. */
+/** Tessera's own prompt (pick or box) whose text matches `re`, once the workbench shows it and it is not busy. */
 export function waitForPrompt(api: TesseraApi, re: RegExp): Promise<ShownPrompt> {
   return waitFor(`a prompt matching ${re}`, () => {
     const p = api.prompts.shown();
-    return p && !p.busy && re.test(p.prompt) ? p : undefined;
+    return p && p.onScreen && !p.busy && re.test(p.prompt) ? p : undefined;
   });
 }
 

@@ -20,12 +20,8 @@ describe('core: the palette’s picks', function () {
   });
   after(async () => closeSignedInFixture({ api, client, user }));
 
-  /** Waits for Tessera's prompt matching `re`, idle; then gives the workbench a moment to show it. */
-  const prompt = async (re: RegExp) => {
-    const shown = await waitForPrompt(api, re);
-    await new Promise((r) => setTimeout(r, 200)); // the workbench shows a pick a moment after it is asked for
-    return shown;
-  };
+  /** Waits for Tessera's prompt matching `re`, shown by the workbench and idle. */
+  const prompt = (re: RegExp) => waitForPrompt(api, re);
   const tokenOf = async (who: TestUser, id: number): Promise<TokenJson> => {
     const r = await client.get(`/user/personal-access-tokens/${id}`, { basic: { login: who.login, password: who.password } });
     assert.equal(r.status, 200, r.text);

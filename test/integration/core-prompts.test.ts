@@ -26,7 +26,6 @@ describe('core: prompts', function () {
       const shown = await prompt(/Which account\?/);
       assert.equal(shown.kind, 'pick');
       assert.equal(shown.title, 'Sign out of Tessera');
-      await new Promise((r) => setTimeout(r, 200)); // the workbench shows the pick a moment after it is asked for
       await api.prompts.cancel();
       await running;
       assert.ok(api.services.accounts().some((a) => a.id === account.id) && api.services.accounts().some((a) => a.id === second.id), 'nobody signed out');
@@ -44,7 +43,6 @@ describe('core: prompts', function () {
     await prompt(/Name of the new repository/);
     await api.prompts.answer(taken);
     await prompt(/Who can see/);
-    await new Promise((r) => setTimeout(r, 200)); // the workbench shows the pick a moment after it is asked for
     await api.prompts.answer(); // Private
     await prompt(/A short description/);
     await api.prompts.answer('kept across tries');

@@ -17,6 +17,13 @@ export interface ShownPrompt {
   readonly message: string | undefined;
   /** The answer is being checked. */
   readonly busy: boolean;
+  /**
+   * The workbench shows it, ready for Enter: a single pick once the workbench has said which of its
+   * items is active (Enter takes that one; the workbench says so when it shows the items); an input
+   * box or a multi-select pick at once (the workbench takes the extension's changes and commands in
+   * the order they were sent, so what is typed or checked next reaches it after the prompt).
+   */
+  readonly onScreen: boolean;
   /** Puts text in the input box, as typed (nothing for a pick). */
   type(text: string): void;
   /** A pick's items (their labels; none for an input box). */
@@ -104,6 +111,7 @@ export function inputStep<T>(opts: InputStep<T>): Promise<T | typeof BACK | unde
       get busy() {
         return box.busy;
       },
+      onScreen: true,
       type: (text) => {
         box.value = text;
       },
@@ -267,6 +275,7 @@ function showPick<T>(title: string, items: readonly PickItem<T>[], opts: PickOpt
     qp.matchOnDescription = opts.matchOnDescription ?? false;
     qp.items = items;
     let finished = false;
+    let activeSaid = false;
     const disposables: vscode.Disposable[] = [];
     const gone = showing({
       kind: 'pick',
@@ -274,6 +283,9 @@ function showPick<T>(title: string, items: readonly PickItem<T>[], opts: PickOpt
       prompt: opts.placeholder ?? '',
       message: undefined,
       busy: false,
+      get onScreen() {
+        return many || activeSaid || !items.length;
+      },
       type: () => undefined,
       items: items.map((i) => i.label),
       choose: async (labels) => {
@@ -293,6 +305,9 @@ function showPick<T>(title: string, items: readonly PickItem<T>[], opts: PickOpt
       qp.dispose();
     };
     disposables.push(
+      qp.onDidChangeActive(() => {
+        activeSaid = true;
+      }),
       qp.onDidAccept(() => {
         if (many) return finish([...qp.selectedItems]);
         const one = qp.selectedItems[0] ?? qp.activeItems[0];
