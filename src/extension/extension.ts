@@ -7,6 +7,7 @@ import { HttpClient } from './api/http-client';
 import { HEALTH_PATH, type HealthResponse } from '../shared/api-types';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, TesseraAuthenticationProvider } from './auth/authentication-provider';
 import { signedInAccount, signInInteractive, sudoInteractive } from './auth/sign-in-ui';
+import { takeTurnsThrough } from './auth/quick-input';
 import { SignInQueue } from './auth/sign-in-queue';
 import { signUpInteractive } from './auth/sign-up-ui';
 import { registerCoreCommands } from './core-commands';
@@ -40,13 +41,14 @@ export function activate(context: vscode.ExtensionContext): TesseraApi | undefin
   ref.client = client;
   const store = new AccountStore(context, log);
   const core: CoreServices = new CoreServices(log, store, client, providers, (account) => sudoInteractive(core, account));
-  // One sign-in prompt at a time: the command, git and other extensions' sessions wait for the one on screen.
+  // One prompt at a time: a sign-in (the command's, git's, another extension's session's) and every
+  // pick or box of Tessera's wait for the one on screen instead of replacing it.
   const signIns = new SignInQueue((origin?: string) => signInInteractive(core, origin ? { origin } : {}));
+  context.subscriptions.push(takeTurnsThrough((flow) => signIns.prompt(flow)));
   // The command and git show a failed sign-in where it happened; other extensions are told why (auth).
   const signIn = async (origin?: string) => signedInAccount(await signIns.signIn(origin));
   const auth = new TesseraAuthenticationProvider({ core, signIns });
-  // git asks for tokens in the background: its picks take the queue's turn as createSession's account pick does.
-  const git = new GitIntegration(context, core, { signIn, prompt: (ask) => signIns.prompt(ask) });
+  const git = new GitIntegration(context, core, { signIn });
   // Live updates: one change stream per signed-in account (the views reload on core.onDidChangeRemote).
   const streams = new ChangeStreams({ log, store, client, providers, remote: core.remoteChanges });
   running = { embedded, client, streams };
@@ -99,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): TesseraApi | undefin
   log.info(`Tessera activated in ${activationMs.toFixed(1)} ms (views ${viewsMs.toFixed(1)} ms; the provider starts in the background)`);
 
   // Test hooks in ExtensionMode.Test only: in any other mode activate() exports nothing.
-  return testHooks(context, { core, embedded, git, auth, views, activationMs });
+  return testHooks(context, { core, embedded, git, auth, signIns, views, activationMs });
 }
 
 export async function deactivate(): Promise<void> {

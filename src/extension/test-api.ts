@@ -11,6 +11,7 @@ import { shownPrompt, type ShownPrompt } from './auth/quick-input';
 import { parseScopes, type TokenRequest } from './auth/scope-grammar';
 import { completeSignIn, requestAdminToken, signOut } from './auth/sign-in-core';
 import { sudoInteractive } from './auth/sign-in-ui';
+import type { SignInQueue } from './auth/sign-in-queue';
 import type { CoreServices } from './core-services';
 import type { GitIntegration } from './git/git-integration';
 import { createForPush, creatorOfMissing } from './git/missing-repository';
@@ -93,6 +94,8 @@ export interface TesseraApi {
   /** Tessera's prompt on screen (sign-in steps, picks), answered through the workbench's own commands. */
   readonly prompts: {
     shown(): ShownPrompt | undefined;
+    /** How many prompts and sign-ins wait for the one on screen to end (their turn, sign-in-queue.ts). */
+    waiting(): number;
     /** Types `text` into the input box and presses Enter; in a pick, Enter takes the item labelled `text` (without it, the first). */
     answer(text?: string): Promise<void>;
     /** In a multi-select pick: checks the items with these labels and presses Enter. */
@@ -118,6 +121,7 @@ interface TestHookParts {
   readonly embedded: EmbeddedProvider;
   readonly git: GitIntegration;
   readonly auth: TesseraAuthenticationProvider;
+  readonly signIns: SignInQueue;
   /** undefined when the views failed to register. */
   readonly views: ViewsInternals | undefined;
   readonly activationMs: number;
@@ -137,7 +141,7 @@ export const TEST_RUN_RATE_LIMIT = { anonymous: 1000 } as const;
  */
 export function testHooks(context: vscode.ExtensionContext, parts: TestHookParts): TesseraApi | undefined {
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
-  const { core, embedded, git, auth, views, activationMs } = parts;
+  const { core, embedded, git, auth, signIns, views, activationMs } = parts;
   const { client, store, providers, log } = core;
   if (views) context.subscriptions.push(vscode.commands.registerCommand('tessera._views.internals', (): ViewsInternals => views));
   const withoutPrompts = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -194,6 +198,7 @@ export function testHooks(context: vscode.ExtensionContext, parts: TestHookParts
     },
     prompts: {
       shown: () => shownPrompt(),
+      waiting: () => signIns.waiting(),
       async answer(text) {
         const shown = shownPrompt();
         if (text !== undefined) {

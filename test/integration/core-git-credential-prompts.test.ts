@@ -1,6 +1,6 @@
 // git asks Tessera for a token in the background (vscode.git's askpass, while a push waits). When
 // no token fits, Tessera offers to create one and asks which kind in a quick pick: that pick takes
-// its turn in the sign-in queue, as createSession's account pick does. It waits while the person's
+// its turn in the sign-in queue, as every prompt of Tessera's does. It waits while the person's
 // own Sign In is on screen instead of replacing it, and a Sign In started while it is on screen
 // opens once it is answered. Real prompts, answered through the workbench's commands.
 import * as assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { TesseraApi } from '../../src/extension/test-api';
 import type { ApiClient } from '../builders/api-client';
 import { createRepo } from '../builders/repos';
-import { providerClient, tesseraApi, waitForPrompt, newSignedInUser } from './core-helpers';
+import { providerClient, tesseraApi, waitFor, waitForPrompt, newSignedInUser } from './core-helpers';
 
 type Win = { showInformationMessage: typeof vscode.window.showInformationMessage };
 
@@ -50,9 +50,8 @@ describe('core: git’s token pick takes its turn in the sign-in queue', functio
     const url = await repoWithoutToken('gitwait');
     const signingIn = Promise.resolve(vscode.commands.executeCommand<{ login: string } | undefined>('tessera.signIn'));
     await prompt(/Choose the Tessera provider/);
-    await new Promise((r) => setTimeout(r, 200)); // the workbench shows the pick a moment after it is asked for
     const asked = api.askGitCredentials(url);
-    await new Promise((r) => setTimeout(r, 1000)); // git's pick opening over the sign-in would be on screen by now
+    await waitFor('git’s pick waiting for its turn', () => api.prompts.waiting() === 1 || undefined);
     assert.match(api.prompts.shown()?.prompt ?? '(none)', /Choose the Tessera provider/, 'the sign-in stays on screen');
     await api.prompts.cancel();
     assert.equal(await signingIn, undefined, 'the sign-in ended by Escape, not replaced');
@@ -65,9 +64,8 @@ describe('core: git’s token pick takes its turn in the sign-in queue', functio
     const url = await repoWithoutToken('gitpick');
     const asked = api.askGitCredentials(url);
     await prompt(/Which token should git use for/);
-    await new Promise((r) => setTimeout(r, 200));
     const signingIn = Promise.resolve(vscode.commands.executeCommand<{ login: string } | undefined>('tessera.signIn'));
-    await new Promise((r) => setTimeout(r, 1000)); // a sign-in opening over the pick would be on screen by now
+    await waitFor('the sign-in waiting for its turn', () => api.prompts.waiting() === 1 || undefined);
     assert.match(api.prompts.shown()?.prompt ?? '(none)', /Which token should git use for/, 'git’s pick stays on screen');
     await api.prompts.answer(api.prompts.shown()!.items.find((i) => /Fine-grained token/.test(i)));
     const credentials = await asked;

@@ -192,8 +192,6 @@ describe('core: a session that needs a sign-in', function () {
   it('a session asked for while the person’s own Sign In is on screen waits for it: the prompt stays, and the session gets the account it signs in', async () => {
     const user = await newUser();
     const command = Promise.resolve(vscode.commands.executeCommand<{ login: string } | undefined>('tessera.signIn'));
-    // The command asks for the pick before it returns; the workbench shows it a moment later.
-    await new Promise((r) => setTimeout(r, 200));
     await prompt(/Choose the Tessera provider/);
     await api.prompts.answer();
     await prompt(/Your login on/);
@@ -217,9 +215,8 @@ describe('core: a session that needs a sign-in', function () {
     await api.signInWithPassword({ login: two.login, password: two.password });
     const creating = Promise.resolve(api.authentication.createSession(['read:user'], {}));
     await prompt(/Which Tessera account should the new session use\?/);
-    await new Promise((r) => setTimeout(r, 200)); // the workbench shows the pick a moment after it is asked for
     const command = Promise.resolve(vscode.commands.executeCommand<{ login: string } | undefined>('tessera.signIn'));
-    await new Promise((r) => setTimeout(r, 500)); // a sign-in opening over the pick would be on screen by now
+    await waitFor('the sign-in waiting for its turn', () => api.prompts.waiting() === 1 || undefined);
     assert.match(api.prompts.shown()?.prompt ?? '(none)', /Which Tessera account should the new session use\?/, 'the account pick stays on screen');
     await api.prompts.answer(one.login);
     const session = await creating;

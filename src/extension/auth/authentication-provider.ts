@@ -31,7 +31,7 @@ export const AUTH_PROVIDER_LABEL = 'Tessera';
 interface AuthProviderDeps {
   readonly core: CoreServices;
   /** Interactive sign-in, one at a time (a failure has been shown to the person when it ends). */
-  readonly signIns: Pick<SignInQueue, 'signIn' | 'current' | 'prompt'>;
+  readonly signIns: Pick<SignInQueue, 'signIn' | 'current'>;
 }
 
 export class TesseraAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
@@ -265,9 +265,9 @@ export class TesseraAuthenticationProvider implements vscode.AuthenticationProvi
     if (list.length > 1) {
       const items: PickItem<AccountInfo | 'new'>[] = list.map((a) => ({ label: a.login, description: a.providerOrigin, value: a }));
       items.push({ label: '$(add) Sign in with another account…', value: 'new' });
-      // The pick takes the sign-in queue's turn: the person's own Sign In started meanwhile opens
+      // The pick takes its turn (quick-input.ts): the person's own Sign In started meanwhile opens
       // once it is answered, instead of replacing it.
-      chosen = await this.deps.signIns.prompt(() => pick('Tessera', items, 'Which Tessera account should the new session use?'));
+      chosen = await pick('Tessera', items, 'Which Tessera account should the new session use?');
     }
     if (chosen === undefined) throw new vscode.CancellationError();
     if (chosen !== 'new') return chosen;

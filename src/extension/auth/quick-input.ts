@@ -5,8 +5,34 @@
 // cannot see the workbench, answer it as a person would through the workbench's own commands.
 // Every prompt of the extension (input boxes, single and multi-select picks) goes through these
 // helpers: each is readable and answerable that way, and Escape resolves undefined everywhere.
+// Each takes a turn (inOneTurn, the sign-in queue's): VS Code shows one quick input at a time, and
+// one shown over another would end it as if Escape had been pressed.
 import * as vscode from 'vscode';
 import { TesseraError } from '../services';
+
+type TakeTurn = <T>(flow: () => Promise<T>) => Promise<T>;
+
+const noQueue: TakeTurn = (flow) => flow();
+let takeTurn: TakeTurn = noQueue;
+
+/** From now on (until disposed) every prompt here waits for its turn through `turns` (SignInQueue.prompt). */
+export function takeTurnsThrough(turns: TakeTurn): vscode.Disposable {
+  takeTurn = turns;
+  return new vscode.Disposable(() => {
+    if (takeTurn === turns) takeTurn = noQueue;
+  });
+}
+
+/**
+ * Runs `flow` once no other prompt (or sign-in) of the extension is on screen; the prompts it shows
+ * are its own turn, and the others asked for meanwhile open once it has ended. Every prompt here is
+ * one turn; a flow of several (sudo's password then code, an expiry pick then its date box) is one
+ * too, so that nothing opens between its steps. `flow` must not wait for the person elsewhere (a
+ * notification's button): the prompts asked for meanwhile would wait with it.
+ */
+export function inOneTurn<T>(flow: () => Promise<T>): Promise<T> {
+  return takeTurn(flow);
+}
 
 /** The prompt on screen: what it asks and the error under it. */
 export interface ShownPrompt {
@@ -84,6 +110,10 @@ interface InputStep<T> {
 }
 
 export function inputStep<T>(opts: InputStep<T>): Promise<T | typeof BACK | undefined> {
+  return inOneTurn(() => openInputStep(opts));
+}
+
+function openInputStep<T>(opts: InputStep<T>): Promise<T | typeof BACK | undefined> {
   return new Promise((resolve) => {
     const box = vscode.window.createInputBox();
     box.title = opts.title;
@@ -264,8 +294,12 @@ export interface PickOptions {
   readonly matchOnDescription?: boolean;
 }
 
-/** A quick pick that is readable and answerable as every prompt here; undefined when cancelled (Escape). */
+/** A quick pick (in its turn) that is readable and answerable as every prompt here; undefined when cancelled (Escape). */
 function showPick<T>(title: string, items: readonly PickItem<T>[], opts: PickOptions, many: boolean): Promise<readonly PickItem<T>[] | undefined> {
+  return inOneTurn(() => openPick(title, items, opts, many));
+}
+
+function openPick<T>(title: string, items: readonly PickItem<T>[], opts: PickOptions, many: boolean): Promise<readonly PickItem<T>[] | undefined> {
   return new Promise((resolve) => {
     const qp = vscode.window.createQuickPick<PickItem<T>>();
     qp.title = title;

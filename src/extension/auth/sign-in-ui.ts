@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { CoreServices } from '../core-services';
 import { normalizeOrigin } from '../provider/origin';
 import { TesseraError, type AccountInfo } from '../services';
-import { BACK, inputStep, pick, type PickItem, type StepButton, type StepResult } from './quick-input';
+import { BACK, inOneTurn, inputStep, pick, type PickItem, type StepButton, type StepResult } from './quick-input';
 import { completeSignIn, discardSignIn, requestAdminToken } from './sign-in-core';
 
 const TITLE = 'Sign in to Tessera';
@@ -301,10 +301,14 @@ function sudoOpenedAnyway(core: CoreServices, account: AccountInfo): void {
 }
 
 /**
- * Sudo: password (+ code when the account has 2FA), then POST /user/sudo. False when cancelled;
- * when the provider opened sudo mode for an answer checked as the person cancelled, that is said.
+ * Sudo: password (+ code when the account has 2FA), then POST /user/sudo, in one turn. False when
+ * cancelled; when the provider opened sudo mode for an answer checked as the person cancelled, that is said.
  */
-export async function sudoInteractive(core: CoreServices, account: AccountInfo): Promise<boolean> {
+export function sudoInteractive(core: CoreServices, account: AccountInfo): Promise<boolean> {
+  return inOneTurn(() => sudoSteps(core, account));
+}
+
+async function sudoSteps(core: CoreServices, account: AccountInfo): Promise<boolean> {
   const title = `Confirm access for ${account.login}`;
   let password = '';
   let needCode = account.twoFactorEnabled;

@@ -10,7 +10,7 @@ import { LOGIN_RULE, loginProblem } from '../../shared/login-format';
 import { originApi } from '../api/provider-api';
 import type { CoreServices } from '../core-services';
 import { TesseraError, type AccountInfo } from '../services';
-import { BACK, inputStep } from './quick-input';
+import { BACK, inOneTurn, inputStep } from './quick-input';
 import { requestAdminToken } from './sign-in-core';
 import { finish, signedInAccount } from './sign-in-ui';
 
@@ -33,8 +33,12 @@ async function loginTaken(core: CoreServices, origin: string, login: string): Pr
   }
 }
 
-/** Sign-up on a provider whose sign-up is open (the embedded one is), then sign in. */
-export async function signUpInteractive(core: CoreServices, opts: { origin?: string } = {}): Promise<AccountInfo | undefined> {
+/** Sign-up on a provider whose sign-up is open (the embedded one is), then sign in; its steps in one turn. */
+export function signUpInteractive(core: CoreServices, opts: { origin?: string } = {}): Promise<AccountInfo | undefined> {
+  return inOneTurn(() => signUpSteps(core, opts));
+}
+
+async function signUpSteps(core: CoreServices, opts: { origin?: string }): Promise<AccountInfo | undefined> {
   const title = 'Create a Tessera account';
   const origin = opts.origin ?? core.providers.embeddedOrigin();
   try {

@@ -41,12 +41,6 @@ interface CredentialHooks {
   readonly onMissingPath?: (origin: string) => void;
   /** Interactive sign-in (for the create-token offer when no account is signed in there). */
   readonly signIn?: (origin: string) => Promise<AccountInfo | undefined>;
-  /**
-   * Takes the sign-in queue's turn for a quick input (sign-in-queue.ts): git asks in the background,
-   * so its picks wait for a sign-in on screen instead of replacing it, and a sign-in asked for while
-   * one of them is on screen opens once it is answered.
-   */
-  readonly prompt?: <T>(ask: () => Promise<T>) => Promise<T>;
 }
 
 export class TesseraCredentialsProvider implements CredentialsProvider {
@@ -167,12 +161,11 @@ export class TesseraCredentialsProvider implements CredentialsProvider {
     return p;
   }
 
-  /** A quick input of git's, in its turn among the sign-ins and the other prompts that lead to one. */
-  private inTurn<T>(ask: () => Promise<T>): Promise<T> {
-    return this.hooks.prompt ? this.hooks.prompt(ask) : ask();
-  }
-
-  /** Two clicks: "Create Token…" on the notification, then the kind of token. */
+  /**
+   * Two clicks: "Create Token…" on the notification, then the kind of token. git asks in the
+   * background: its picks take their turn (quick-input.ts), so they wait for a sign-in or prompt on
+   * screen instead of replacing it.
+   */
   private async offer(origin: string, target: RepoTarget, operation: GitOperation): Promise<TokenCandidate | undefined> {
     const full = `${target.owner}/${target.repo}`;
     let accounts = this.core.accounts().filter((a) => a.providerOrigin === origin);
@@ -201,12 +194,12 @@ export class TesseraCredentialsProvider implements CredentialsProvider {
         value: 'classic',
       },
     ];
-    const kind = await this.inTurn(() => pick('Create a token for git', items, `Which token should git use for ${full}?`));
+    const kind = await pick('Create a token for git', items, `Which token should git use for ${full}?`);
     if (!kind) return undefined;
     const account =
       accounts.length === 1
         ? accounts[0]!
-        : await this.inTurn(() => pick('Create a token for git', accounts.map((a) => ({ label: a.login, description: a.providerOrigin, value: a })), 'Which account?'));
+        : await pick('Create a token for git', accounts.map((a) => ({ label: a.login, description: a.providerOrigin, value: a })), 'Which account?');
     if (!account) return undefined;
     try {
       return await mintGitToken(this.core, account, target, kind, level);

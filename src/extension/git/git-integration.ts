@@ -44,8 +44,6 @@ export class GitIntegration implements vscode.Disposable {
     signIns: {
       /** Interactive sign-in, in the sign-in queue's turn. */
       readonly signIn: (origin?: string) => Promise<AccountInfo | undefined>;
-      /** A quick input in the sign-in queue's turn (SignInQueue.prompt). */
-      readonly prompt: <T>(ask: () => Promise<T>) => Promise<T>;
     },
   ) {
     this.caEnv = new GitCaEnvironment(context, core);
@@ -53,7 +51,6 @@ export class GitIntegration implements vscode.Disposable {
     this.disposables.push(this.setup);
     this.credentials = new TesseraCredentialsProvider(core, {
       signIn: signIns.signIn,
-      prompt: signIns.prompt,
       onMissingPath: (origin) => void this.offerForOrigin(origin),
     });
     this.helper = new CredentialHelperServer(

@@ -1,12 +1,16 @@
 // Quick pick for a token's expiry: presets 7/30/60/90 days, a custom date, no expiry (where
-// allowed) and, for regenerate, keeping the current one.
-import { askText, pick, type PickItem } from '../auth/quick-input';
+// allowed) and, for regenerate, keeping the current one. The pick and the date box are one turn.
+import { askText, inOneTurn, pick, type PickItem } from '../auth/quick-input';
 import type { ExpiryChoice } from '../../shared/webview-protocol';
 import { DAY_MS, MAX_TOKEN_LIFETIME_DAYS, expiryFromDate, latestExpiryDate } from '../../shared/token-text';
 
 const EXPIRY_PRESETS = [7, 30, 60, 90] as const;
 
-export async function pickExpiry(opts: { title: string; allowNone: boolean; keepLabel?: string; now?: number }): Promise<ExpiryChoice | undefined> {
+export function pickExpiry(opts: { title: string; allowNone: boolean; keepLabel?: string; now?: number }): Promise<ExpiryChoice | undefined> {
+  return inOneTurn(() => expirySteps(opts));
+}
+
+async function expirySteps(opts: { title: string; allowNone: boolean; keepLabel?: string; now?: number }): Promise<ExpiryChoice | undefined> {
   const now = opts.now ?? Date.now();
   const items: PickItem<ExpiryChoice | 'custom'>[] = [];
   if (opts.keepLabel) items.push({ label: 'Keep the current expiry', description: opts.keepLabel, value: { mode: 'keep' } });
