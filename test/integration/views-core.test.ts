@@ -13,7 +13,7 @@ import { LAST_SEEN_KEY } from '../../src/extension/views/request-status-watcher'
 import { createOrg } from '../builders/orgs';
 import { uniqueName } from '../builders/unique-name';
 import { createUser, type TestUser } from '../builders/users';
-import { providerClient, tesseraApi } from './core-helpers';
+import { providerClient, tesseraApi, waitFor } from './core-helpers';
 
 function labelOf(item: vscode.TreeItem): string {
   return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
@@ -97,9 +97,10 @@ describe('views: on the real core (embedded provider)', function () {
   it('keeps only token statuses in globalState (never a secret)', async () => {
     views.store.invalidate();
     await views.store.tokens(accountId);
-    await new Promise((r) => setTimeout(r, 100));
-    const state = api.globalStateSnapshot();
-    assert.ok(LAST_SEEN_KEY in state, `keys: ${Object.keys(state).join(', ')}`);
+    const state = await waitFor(`globalState to hold ${LAST_SEEN_KEY}`, () => {
+      const now = api.globalStateSnapshot();
+      return LAST_SEEN_KEY in now ? now : undefined;
+    });
     const text = JSON.stringify(state);
     assert.doesNotMatch(text, /ts[pfa]_[0-9A-Za-z]{20,}/);
   });
