@@ -7,7 +7,7 @@ import { apiBase, ProviderContext } from '../context';
 import { simpleUserJson } from '../orgs/account-json';
 import type { OrganizationRecord } from '../store/organizations';
 import type { TokenGrantRecord, TokenRequestRecord } from '../store/token-requests';
-import type { TokenRecord, TokenSummary } from '../store/tokens';
+import type { TokenSummary } from '../store/tokens';
 import type { UserRecord } from '../store/users';
 import { isExpired } from '../tokens/token-status';
 import { githubTime, githubTimeOrNull } from '../iso-time';
@@ -39,7 +39,7 @@ export function tokenRequestJson(ctx: ProviderContext, org: OrganizationRecord, 
   };
 }
 
-export function tokenGrantJson(ctx: ProviderContext, org: OrganizationRecord, g: TokenGrantRecord, t: TokenRecord, owner: UserRecord): TokenGrantJson {
+export function tokenGrantJson(ctx: ProviderContext, org: OrganizationRecord, g: TokenGrantRecord, t: TokenSummary, owner: UserRecord): TokenGrantJson {
   return {
     id: t.id,
     owner: simpleUserJson(ctx, owner),

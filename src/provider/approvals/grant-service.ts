@@ -11,6 +11,7 @@ import type { OrganizationRecord } from '../store/organizations';
 import type { TokenGrantRecord } from '../store/token-requests';
 import type { TokenRecord } from '../store/tokens';
 import { ownerTransaction } from '../orgs/owner-transaction';
+import { accountKey, ownersByIds } from '../repos/account-owner';
 import { revokeAccess } from './approval-service';
 import { filteredPage, type GrantFilter } from './grant-filters';
 import { tokenGrantJson } from './grant-json';
@@ -39,14 +40,17 @@ export function grantsPage(ctx: ProviderContext, filter: GrantFilter, org: Organ
   return filteredPage(ctx, filter, org, page, (q) => ctx.store.tokenRequests.grants(q), (q) => ctx.store.tokenRequests.grantCount(q));
 }
 
-/** GitHub's JSON of these grants, in order (one look-up of their tokens and one of their owners). */
+/**
+ * GitHub's JSON of these grants, in order: their tokens read for the columns the JSON shows
+ * (tokens.summariesByIds), then their owners (ownersByIds, kept in memory while the store is unchanged).
+ */
 export async function grantsJson(ctx: ProviderContext, org: OrganizationRecord, grants: readonly TokenGrantRecord[]): Promise<TokenGrantJson[]> {
-  const tokens = new Map((await ctx.store.tokens.byIds(grants.map((g) => g.tokenId))).map((t) => [t.id, t]));
-  const owners = new Map((await ctx.store.users.byIds([...tokens.values()].map((t) => t.userId))).map((u) => [u.id, u]));
+  const tokens = new Map((await ctx.store.tokens.summariesByIds(grants.map((g) => g.tokenId))).map((t) => [t.id, t]));
+  const owners = await ownersByIds(ctx, [...tokens.values()].map((t) => ({ type: 'User', id: t.userId })));
   return grants.flatMap((g) => {
     const token = tokens.get(g.tokenId);
-    const owner = token ? owners.get(token.userId) : undefined;
-    return token && owner ? [tokenGrantJson(ctx, org, g, token, owner)] : [];
+    const owner = token ? owners.get(accountKey('User', token.userId)) : undefined;
+    return token && owner?.type === 'User' ? [tokenGrantJson(ctx, org, g, token, owner.user)] : [];
   });
 }
 

@@ -42,8 +42,8 @@ export interface TokenRecord {
   updatedAt: Date;
 }
 
-/** What a list of requested tokens shows of each (approvals/grant-json.ts): no secret digest, no scopes. */
-export type TokenSummary = Pick<TokenRecord, 'id' | 'note' | 'repositorySelection' | 'permissions' | 'expiresAt' | 'lastUsedAt'>;
+/** What an org's lists of requested and granted tokens show of each, and whose each is (approvals/grant-json.ts): no secret digest, no scopes. */
+export type TokenSummary = Pick<TokenRecord, 'id' | 'userId' | 'note' | 'repositorySelection' | 'permissions' | 'expiresAt' | 'lastUsedAt'>;
 
 export interface NewToken {
   userId: number;

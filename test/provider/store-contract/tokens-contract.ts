@@ -44,7 +44,7 @@ export function tokenStoreContract(makeStore: StoreFactory): void {
       await s.store.tokens.touchLastUsed(f.id, at(2 * MINUTE), 0);
       const c = await makeToken(s.store, u.id, { expiresAt: null });
       const summary = (id: number) => s.store.tokens.byId(id).then((t) => t && {
-        id: t.id, note: t.note, repositorySelection: t.repositorySelection, permissions: t.permissions, expiresAt: t.expiresAt, lastUsedAt: t.lastUsedAt,
+        id: t.id, userId: t.userId, note: t.note, repositorySelection: t.repositorySelection, permissions: t.permissions, expiresAt: t.expiresAt, lastUsedAt: t.lastUsedAt,
       });
       assert.deepEqual(await s.store.tokens.summariesByIds([c.id, f.id + 1000, f.id, c.id]), [await summary(f.id), await summary(c.id)]);
       assert.equal((await summary(f.id))?.lastUsedAt?.getTime(), at(2 * MINUTE).getTime());

@@ -19,11 +19,12 @@ const BY_ID = 'SELECT * FROM tokens WHERE id = ?';
 const BY_DIGEST = 'SELECT * FROM tokens WHERE hashed_token = ?';
 
 /** The columns of a TokenSummary, for either backend's SELECT. */
-export const SUMMARY_COLUMNS = 'id, note, repository_selection, permissions, expires_at, last_used_at';
+export const SUMMARY_COLUMNS = 'id, user_id, note, repository_selection, permissions, expires_at, last_used_at';
 
 export function toTokenSummary(r: Row): TokenSummary {
   return {
     id: Number(r.id),
+    userId: Number(r.user_id),
     note: String(r.note),
     repositorySelection: (r.repository_selection ?? null) as TokenRecord['repositorySelection'],
     permissions: r.permissions ? (JSON.parse(String(r.permissions)) as TokenRecord['permissions']) : null,
