@@ -151,13 +151,15 @@ export function transactionContract(makeStore: StoreFactory): void {
       let release!: () => void;
       const held = new Promise<void>((r) => (release = r));
       let runs = 0;
+      let running!: () => void;
+      const started = new Promise<void>((r) => (running = r));
       const first = s.store.runExclusive('contract-job', async () => {
         runs++;
+        running();
         await held;
         return 'first';
       });
-      await yieldTurn();
-      await new Promise((r) => setTimeout(r, 20));
+      await started; // the first run holds the job (on PostgreSQL its lock is taken before it runs)
       assert.equal(await s.store.runExclusive('contract-job', async () => ++runs), undefined);
       assert.equal(await s.store.runExclusive('another-job', async () => 'other'), 'other', 'another job is not held back');
       release();
