@@ -142,22 +142,33 @@ describe('git over HTTPS through the provider (real git, tokens, authorization)'
     }
   });
 
-  it("classic `repo` clones and pushes; `public_repo` can't read a private repository but pushes to a public one", async () => {
+  it("classic `repo` clones and pushes; without `repo` a private repository is not found, as a missing one (the hint names the token's scopes), and `public_repo` pushes to a public one", async () => {
     const repo = await createClassicToken(p, alice, { name: 'classic-repo', scopes: ['repo'] });
     const c = await cloneTo(repo.token, 'alice/site');
     assert.equal(c.code, 0, c.stderr);
     assert.equal((await commitAndPush(c.dir, 'classic push')).code, 0);
 
-    const pub = await createClassicToken(p, alice, { name: 'classic-public', scopes: ['public_repo'] });
-    const denied = await cloneTo(pub.token, 'alice/site');
-    assert.notEqual(denied.code, 0);
-    assert.match(denied.stderr, /remote: token 'classic-public' lacks the repo scope needed to fetch from alice\/site: add the repo scope to the token, or use a token that has it as the password/);
+    const pub = await createClassicToken(p, alice, { name: 'classic-public', scopes: ['public_repo', 'read:org'] });
+    const none = await createClassicToken(p, alice, { name: 'classic-none', scopes: [] });
+    for (const [token, hint] of [
+      [pub.token, "token 'classic-public' may not access it \\(its scopes \\(public_repo, read:org\\) reach public repositories only"],
+      [none.token, "token 'classic-none' may not access it \\(it has no scopes, so it reaches public repositories only"],
+    ]) {
+      const stderrs: string[] = [];
+      for (const name of ['site', 'missing']) {
+        const denied = await cloneTo(token, `alice/${name}`);
+        assert.notEqual(denied.code, 0);
+        assert.match(denied.stderr, new RegExp(`remote: Repository 'alice/${name}' not found, or ${hint}: add the repo scope to the token, or use a token that has it as the password\\)`), denied.stderr);
+        assert.match(denied.stderr, /fatal: repository '.*' not found/);
+        stderrs.push(denied.stderr.split('\n').filter((l) => l.startsWith('remote:')).join('\n').replace(`alice/${name}`, 'alice/NAME'));
+      }
+      assert.equal(stderrs[0], stderrs[1], 'the private repository answers as a missing one');
+    }
     const docs = await cloneTo(pub.token, 'alice/docs');
     assert.equal(docs.code, 0, docs.stderr);
     const push = await commitAndPush(docs.dir, 'public_repo push');
     assert.equal(push.code, 0, push.stderr);
 
-    const none = await createClassicToken(p, alice, { name: 'classic-none', scopes: [] });
     const noScopePush = await commitAndPush((await cloneTo(none.token, 'alice/docs')).dir, 'no scope push');
     assert.notEqual(noScopePush.code, 0);
     assert.match(noScopePush.stderr, /remote: token 'classic-none' lacks the public_repo scope needed to push to alice\/docs: add the public_repo scope to the token, or use a token that has it as the password/);

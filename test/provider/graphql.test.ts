@@ -111,17 +111,22 @@ describe('GraphQL (/api/graphql)', function () {
     assert.equal(open.data.repository.visibility, 'PUBLIC');
   });
 
-  it('scopes are the REST ones: public_repo reads public repositories only; the refusal is INSUFFICIENT_SCOPES naming the scope', async () => {
+  it('scopes are the REST ones: public_repo reads public repositories only; a private one is NOT_FOUND, as a missing one (REST: 404)', async () => {
     const publicOnly = await createClassicToken(t, alice, { scopes: ['public_repo'] });
     const q = `query($n: String!) { repository(owner: "${alice.user.login}", name: $n) { name } }`;
     assert.deepEqual((await gql(publicOnly.token, q, { n: 'open' })).data, { repository: { name: 'open' } });
-    const denied = await gql(publicOnly.token, q, { n: 'secret' });
-    assert.equal(denied.data.repository, null);
-    assert.equal(denied.errors?.[0].type, 'INSUFFICIENT_SCOPES');
-    const rest = await t.api.get(`/repos/${alice.user.login}/secret`, { token: publicOnly.token });
-    assert.equal(rest.status, 403);
-    assert.equal(denied.errors?.[0].message, rest.json.message);
-    assert.match(rest.json.message, /\brepo\b/);
+    for (const n of ['secret', 'no-such-repository']) {
+      const denied = await gql(publicOnly.token, q, { n });
+      assert.deepEqual(denied.data, { repository: null });
+      assert.deepEqual(
+        denied.errors?.map((e) => [e.type, e.message]),
+        [['NOT_FOUND', `Could not resolve to a Repository with the name '${alice.user.login}/${n}'.`]],
+        n,
+      );
+      const rest = await t.api.get(`/repos/${alice.user.login}/${n}`, { token: publicOnly.token });
+      assert.deepEqual([rest.status, rest.json.message], [404, 'Not Found'], `${n}: ${rest.text}`);
+    }
+    assert.deepEqual((await gql(alice.token, q, { n: 'secret' })).data, { repository: { name: 'secret' } }, 'it is there for a token with repo');
     const list = await gql(publicOnly.token, '{ viewer { repositories(first: 10) { totalCount nodes { name isPrivate } } } }');
     assert.deepEqual(list.data.viewer.repositories, { totalCount: 1, nodes: [{ name: 'open', isPrivate: false }] }, 'the list is filtered the same way');
   });

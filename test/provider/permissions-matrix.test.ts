@@ -42,6 +42,8 @@ interface Row {
   status: number;
   /** Classic scopes the endpoint accepts (one suffices); undefined = not checked here. */
   classic?: string[];
+  /** Scopes the accepted one needs beside it: a private repository is not found without `repo`. */
+  classicWith?: string[];
 }
 
 const ORG_GROUPS: PermissionGroup[] = ['repository', 'organization', 'account'];
@@ -156,6 +158,7 @@ describe('permission denial matrix (every endpoint, every catalog permission)', 
       owner: 'org',
       status: 204,
       classic: ['delete_repo'],
+      classicWith: ['repo'],
       call: async () => {
         const r = await createRepo(t, owner, org, uniqueName('gone'), true);
         return { method: 'DELETE', path: `/repos/${r.full_name}` };
@@ -365,7 +368,7 @@ describe('permission denial matrix (every endpoint, every catalog permission)', 
         assert.equal(res.status, 403, `${c.method} ${c.path} with ${scopes.join(',')}: ${res.text}`);
         assert.match(res.json.message, /Token lacks the required scope/);
         for (const s of row.classic!) assert.ok(res.json.message.includes(s), `names ${s}: ${res.json.message}`);
-        const good = await createClassicToken(t, owner, { scopes: [row.classic![0]] });
+        const good = await createClassicToken(t, owner, { scopes: [row.classic![0], ...(row.classicWith ?? [])] });
         const c2 = await row.call();
         const ok = await t.api.call(c2.method, c2.path, { token: good.token, ...(c2.body !== undefined ? { body: c2.body } : {}) });
         assert.equal(ok.status, row.status, `${c2.method} ${c2.path} with ${row.classic![0]}: ${ok.text}`);

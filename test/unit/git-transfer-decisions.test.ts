@@ -101,12 +101,20 @@ describe('git refusal messages', () => {
     );
   });
 
-  it("404: names the token, and its approval state when that is why", () => {
+  it("404: names the token, and its approval state or its public-only scopes when that may be why", () => {
     assert.equal(gitRefusalMessage(refusal(404, 'Not Found'), facts({ principal: undefined, sentCredentials: false })), "Repository 'acme/app' not found");
     assert.equal(gitRefusalMessage(refusal(404, 'Not Found'), facts()), "Repository 'acme/app' not found, or token 'ci' may not access it");
     assert.equal(
       gitRefusalMessage(refusal(404, 'Not Found'), facts({ approvalDenial: 'pending approval' })),
       "Repository 'acme/app' not found, or token 'ci' may not access it (pending approval)",
+    );
+    assert.equal(
+      gitRefusalMessage(refusal(404, 'Not Found'), facts({ publicOnlyScopes: ['public_repo', 'gist'] })),
+      "Repository 'acme/app' not found, or token 'ci' may not access it (its scopes (public_repo, gist) reach public repositories only: add the repo scope to the token, or use a token that has it as the password)",
+    );
+    assert.equal(
+      gitRefusalMessage(refusal(404, 'Not Found'), facts({ publicOnlyScopes: [] })),
+      "Repository 'acme/app' not found, or token 'ci' may not access it (it has no scopes, so it reaches public repositories only: add the repo scope to the token, or use a token that has it as the password)",
     );
   });
 

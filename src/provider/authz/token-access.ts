@@ -15,7 +15,10 @@
 //   held to it. SSO still applies there; token administration (orgs/org-resource.ts) skips all.
 // A private repository a token may not reach answers 404 (the caller may not learn it exists):
 // hiddenFromToken decides it, for the repository resolver (repos/repository-resource.ts) — so every
-// route, git and GraphQL answer 404 before any 403 about scopes, permissions or roles — and here.
+// route, git and GraphQL answer 404 before any 403 about scopes, permissions or roles — here, and
+// for list endpoints (repos/repository-listing.ts). A classic token reaches private repositories
+// only with `repo` (or Tessera's `admin:token`, which reads their metadata to make tokens for them).
+import { hasScope } from '../../shared/classic-scopes';
 import type { Principal } from '../auth/principal';
 import { apiBase, ProviderContext } from '../context';
 import { exceedsLifetime, lifetimeDays } from '../policies/token-lifetime';
@@ -100,16 +103,32 @@ function ssoDenial(ctx: ProviderContext, org: OrganizationRecord, token: TokenRe
   };
 }
 
+/** The classic scopes that reach private repositories (`admin:token`: their metadata only). */
+export const PRIVATE_REPOSITORY_SCOPES = ['repo', 'admin:token'] as const;
+
+/** Whether a classic token holds none of PRIVATE_REPOSITORY_SCOPES: it reaches public repositories only. */
+export function reachesPublicOnly(token: TokenRecord): boolean {
+  return token.kind === 'classic' && !PRIVATE_REPOSITORY_SCOPES.some((s) => hasScope(token.scopes, s));
+}
+
 /**
- * Whether the token may not learn that `target` exists: a private repository that a fine-grained
- * token cannot reach (another resource owner's, not among its repositories, or the token still
- * awaiting — or denied — its organization's approval). Refusing such a repository for anything
- * else (a permission the token lacks, the user's role) would tell the token that it exists.
+ * Whether the token may not learn that `target` exists: a private repository that the token cannot
+ * reach — a classic token's without `repo` (or `admin:token`); a fine-grained token's of another resource owner, not among its
+ * repositories, or while the token awaits (or was denied) its organization's approval. Refusing
+ * such a repository for anything else (a scope or permission the token lacks, the user's role)
+ * would tell the token that it exists.
  */
 export async function hiddenFromToken(ctx: ProviderContext, principal: Principal | undefined, target: AccessTarget): Promise<boolean> {
   const token = principal?.token;
-  if (token?.kind !== 'fine_grained' || target.isPublic || !target.repository) return false;
-  return awaitsApproval(token) || !ownedBy(token, target) || !(await selects(ctx, token, target.repository.id));
+  if (!token || target.isPublic || !target.repository) return false;
+  switch (token.kind) {
+    case 'classic':
+      return reachesPublicOnly(token);
+    case 'account':
+      return false; // authz/organization-guards.ts
+    case 'fine_grained':
+      return awaitsApproval(token) || !ownedBy(token, target) || !(await selects(ctx, token, target.repository.id));
+  }
 }
 
 /** Whether the fine-grained token's resource owner is the target's owner. */

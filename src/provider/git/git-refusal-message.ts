@@ -23,6 +23,8 @@ export interface GitRefusalFacts {
   principal: Principal | undefined;
   /** Why the token awaits its org's approval or was denied it, when that is so. */
   approvalDenial?: string;
+  /** A classic token's scopes, when they reach public repositories only (none of them is `repo`). */
+  publicOnlyScopes?: readonly string[];
   /** The token sent, when it was refused because it expired. */
   expiredToken?: { name: string; expiredAt: Date | null };
 }
@@ -34,6 +36,12 @@ export function gitFullName(owner: string | undefined, repo: string | undefined)
 
 /** The other way out of a refusal that names what the token lacks. */
 const OR_ANOTHER_TOKEN = 'or use a token that has it as the password';
+
+/** Why a classic token without `repo` finds no private repository, worded from its own scopes. */
+function publicOnlyHint(scopes: readonly string[]): string {
+  const has = scopes.length ? `its scopes (${scopes.join(', ')}) reach` : 'it has no scopes, so it reaches';
+  return `${has} public repositories only: add the repo scope to the token, ${OR_ANOTHER_TOKEN}`;
+}
 
 function describeToken(principal: Principal | undefined): string | undefined {
   const token = principal?.token;
@@ -62,8 +70,9 @@ function refusalText(err: GitRefusal, facts: GitRefusalFacts): string {
   }
   if (err.status === 404) {
     if (!who) return `Repository '${fullName}' not found`;
-    // The token's own state is no secret about the repository: say it when it is why.
-    return `Repository '${fullName}' not found, or ${who} may not access it${facts.approvalDenial ? ` (${facts.approvalDenial})` : ''}`;
+    // The token's own state is no secret about the repository: say it when it may be why.
+    const why = facts.approvalDenial ?? (facts.publicOnlyScopes ? publicOnlyHint(facts.publicOnlyScopes) : undefined);
+    return `Repository '${fullName}' not found, or ${who} may not access it${why ? ` (${why})` : ''}`;
   }
   if (err.status === 403) {
     if (principal?.method === 'password') {

@@ -8,7 +8,7 @@
 import { audit, requestSource } from '../audit/audit';
 import { TokenExpiredError } from '../auth/token-auth';
 import type { AnyCaller } from '../authz/caller';
-import { approvalDenial } from '../authz/token-access';
+import { approvalDenial, reachesPublicOnly } from '../authz/token-access';
 import type { ProviderContext } from '../context';
 import { HttpError } from '../http/errors';
 import { repositoriesRoot } from '../repos/repositories-root';
@@ -167,10 +167,16 @@ export async function serveGitExchange(ctx: ProviderContext, caller: AnyCaller, 
 }
 
 /** The message git shows for a refusal of a request on `fullName` (see git-refusal-message.ts). */
-export async function gitRefusalMessageFor(ctx: ProviderContext, err: GitRefusal, facts: Omit<GitRefusalFacts, 'approvalDenial' | 'expiredToken'>): Promise<string> {
+export async function gitRefusalMessageFor(
+  ctx: ProviderContext,
+  err: GitRefusal,
+  facts: Omit<GitRefusalFacts, 'approvalDenial' | 'publicOnlyScopes' | 'expiredToken'>,
+): Promise<string> {
   const token = facts.principal?.token;
   // Only a 404 to a token says why the token itself may be the reason.
-  const denial = err.status === 404 && token ? await approvalDenial(ctx, token).catch(() => undefined) : undefined;
+  const notFound = err.status === 404 && token ? token : undefined;
+  const denial = notFound ? await approvalDenial(ctx, notFound).catch(() => undefined) : undefined;
+  const publicOnly = notFound && reachesPublicOnly(notFound) ? { publicOnlyScopes: notFound.scopes } : {};
   const expiredToken = err instanceof TokenExpiredError ? { name: err.tokenName, expiredAt: err.expiredAt } : undefined;
-  return gitRefusalMessage(err, { ...facts, approvalDenial: denial?.message, ...(expiredToken ? { expiredToken } : {}) });
+  return gitRefusalMessage(err, { ...facts, approvalDenial: denial?.message, ...publicOnly, ...(expiredToken ? { expiredToken } : {}) });
 }

@@ -1,9 +1,9 @@
 // Which repositories a caller's credentials may list: what the user can see, narrowed by the
-// token — a classic token without `repo` lists public ones only, a fine-grained token its resource
-// owner's selected ones (plus public ones where `publicForEveryone`, e.g. an org's repository
-// list), an account token its org's — and without those of orgs whose policy or SSO refuses the
-// token (SSO ones are reported: `X-GitHub-SSO: partial-results; organizations=…`).
-import { hasScope } from '../../shared/classic-scopes';
+// token — a private one only where the token may learn it exists (hiddenFromToken, through
+// tokenAccessDenial: a classic token without `repo` lists public ones only), a fine-grained token
+// its resource owner's selected ones (plus public ones where `publicForEveryone`, e.g. an org's
+// repository list), an account token its org's — and without those of orgs whose policy or SSO
+// refuses the token (SSO ones are reported: `X-GitHub-SSO: partial-results; organizations=…`).
 import type { Principal } from '../auth/principal';
 import { isSsoDenial, tokenAccessDenial } from '../authz/token-access';
 import type { ProviderContext } from '../context';
@@ -65,7 +65,6 @@ async function decide(
   if (!owner) return null;
   const access = await repositoryAccess(ctx, repository, principal?.user);
   if (access === null) return null;
-  if (token?.kind === 'classic' && repository.private && !hasScope(token.scopes, 'repo') && !hasScope(token.scopes, 'admin:token')) return null;
   if (token?.kind === 'account' && !(repository.ownerType === 'Organization' && repository.ownerId === principal?.orgId)) return null;
   const denial = await tokenAccessDenial(
     ctx,

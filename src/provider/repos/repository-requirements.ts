@@ -2,6 +2,7 @@
 // (routes/repositories.ts) and by GraphQL, which checks each repository it returns against the
 // same requirement through the same guard list.
 import type { AuthRequirement } from '../authz/requirement';
+import { PRIVATE_REPOSITORY_SCOPES } from '../authz/token-access';
 import { organizationResolver, selfResource } from '../orgs/org-resource';
 import { repositoryClassicScopes, repositoryPermission, repositoryResource } from './repository-resource';
 
@@ -12,7 +13,7 @@ export const READ_REPOSITORY: AuthRequirement = {
   anonymous: true,
   // Tessera: admin:token (token management) may read a private repository's metadata, to make
   // tokens for it.
-  classicScopes: (_r, res) => (res?.isPublic ? [] : ['repo', 'admin:token']),
+  classicScopes: (_r, res) => (res?.isPublic ? [] : PRIVATE_REPOSITORY_SCOPES),
   permission: repositoryPermission('metadata', 'read'),
   accountToken: true,
   resource: repositoryResource,
