@@ -17,7 +17,7 @@ describe('account API tokens', function () {
   let otherOrg: string;
 
   before(async () => {
-    t = await startTestProvider();
+    t = await startTestProvider({ tls: 'auto' });
     owner = await newSession(t);
     member = await newSession(t);
     outsider = await newSession(t);
@@ -26,6 +26,7 @@ describe('account API tokens', function () {
     await addMember(t, org, owner, member);
     await createRepo(t, owner, org, 'inside', true);
     await createRepo(t, owner, otherOrg, 'elsewhere', true);
+    await createRepo(t, owner, otherOrg, 'elsewhere-public', false);
   });
   after(async () => t.close());
 
@@ -66,8 +67,10 @@ describe('account API tokens', function () {
     assert.equal((await t.api.get(`/orgs/${org}/members`, asAccount(member.user.email, tok.token))).status, 200);
     const created = await t.api.post(`/orgs/${org}/repos`, { ...asAccount(member.user.email, tok.token), body: { name: 'by-account-token' } });
     assert.equal(created.status, 201, created.text);
-    // The owner's email: acts as the owner, still only in this org.
-    assert.equal((await t.api.get(`/repos/${otherOrg}/elsewhere`, asAccount(owner.user.email, tok.token))).status, 403);
+    // The owner's email: acts as the owner, still only in this org — another org's public repository is refused.
+    const elsewherePublic = await t.api.get(`/repos/${otherOrg}/elsewhere-public`, asAccount(owner.user.email, tok.token));
+    assert.equal(elsewherePublic.status, 403, elsewherePublic.text);
+    assert.equal(elsewherePublic.json.message, 'Account API tokens act only on the resources of the organization that made them');
     assert.equal((await t.api.get(`/orgs/${org}/personal-access-token-policy`, asAccount(owner.user.email, tok.token))).status, 403, 'not on token administration');
     assert.equal((await t.api.get('/user/personal-access-tokens', asAccount(owner.user.email, tok.token))).status, 403);
     assert.equal((await t.api.get('/user/repos', asAccount(owner.user.email, tok.token))).status, 403);
@@ -122,6 +125,39 @@ describe('account API tokens', function () {
     const actions = log.json.filter((e: { token_id?: number }) => e.token_id === tok.id).map((e: { action: string }) => e.action);
     assert.deepEqual(actions, ['account_api_token.destroy', 'account_api_token.reactivate', 'account_api_token.deactivate', 'account_api_token.create']);
     assert.ok(!log.text.includes(tok.token));
+  });
+
+  it("another org's private repository does not exist for it, even one the member can see: 404 on every route and NOT_FOUND in GraphQL, as a missing name", async () => {
+    const tok = await create('no other org');
+    const who = asAccount(owner.user.email, tok.token);
+    assert.equal((await t.api.get(`/repos/${otherOrg}/elsewhere`, { token: owner.token })).status, 200, 'the owner sees it');
+    const calls = (repo: string) =>
+      [
+        ['GET', `/repos/${repo}`],
+        ['GET', `/repos/${repo}/branches`],
+        ['GET', `/repos/${repo}/keys`],
+        ['PATCH', `/repos/${repo}`, { description: 'x' }],
+        ['DELETE', `/repos/${repo}`],
+      ] as const;
+    for (const [[method, path, body], [, absentPath]] of calls(`${otherOrg}/elsewhere`).map((c, i) => [c, calls(`${otherOrg}/nothing-here`)[i]] as const)) {
+      const res = await t.api.call(method, path, { ...who, ...(body ? { body } : {}) });
+      const absent = await t.api.call(method, absentPath, { ...who, ...(body ? { body } : {}) });
+      assert.equal(absent.status, 404, `${method} ${absentPath}: ${absent.text}`);
+      assert.equal(res.status, 404, `${method} ${path}: ${res.text}`);
+      assert.equal(res.text, absent.text);
+    }
+    const q = 'query($o: String!, $n: String!) { repository(owner: $o, name: $n) { name } }';
+    for (const n of ['elsewhere', 'nothing-here']) {
+      const res = await t.api.post(`${t.provider.url}/api/graphql`, { ...who, body: { query: q, variables: { o: otherOrg, n } } });
+      assert.equal(res.status, 200, res.text);
+      assert.deepEqual(
+        res.json.errors.map((e: { type: string; message: string }) => [e.type, e.message]),
+        [['NOT_FOUND', `Could not resolve to a Repository with the name '${otherOrg}/${n}'.`]],
+      );
+    }
+    // Its own org's private repository is there.
+    assert.equal((await t.api.get(`/repos/${org}/inside`, who)).status, 200);
+    assert.equal((await t.api.get(`/repos/${otherOrg}/elsewhere`, { token: owner.token })).status, 200, 'nothing was deleted');
   });
 
   it("a member who leaves the org can't be acted as any more", async () => {

@@ -1,7 +1,8 @@
 // The guards organizations, repositories and fine-grained tokens add to the one authorization
 // layer (inserted by `defaultGuards(ORGANIZATION_GUARDS)` after the scope/permission checks and
 // before sudo):
-//   1. accountTokenScopeGuard — an account API token acts only on its org's resources;
+//   1. accountTokenScopeGuard — an account API token acts only on its org's resources (another
+//      org's private repository never gets here: it is not found for the token, hiddenFromToken);
 //   2. resourceRoleGuard      — the caller's own access: repository owner / org owner / member;
 //   3. tokenAccessGuard       — what the token may reach (authz/token-access.ts).
 import type { Guard, GuardInput } from './guard';

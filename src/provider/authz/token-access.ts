@@ -17,7 +17,8 @@
 // hiddenFromToken decides it, for the repository resolver (repos/repository-resource.ts) — so every
 // route, git and GraphQL answer 404 before any 403 about scopes, permissions or roles — here, and
 // for list endpoints (repos/repository-listing.ts). A classic token reaches private repositories
-// only with `repo` (or Tessera's `admin:token`, which reads their metadata to make tokens for them).
+// only with `repo` (or Tessera's `admin:token`, which reads their metadata to make tokens for them);
+// an account token only its own org's.
 import { hasScope } from '../../shared/classic-scopes';
 import type { Principal } from '../auth/principal';
 import { apiBase, ProviderContext } from '../context';
@@ -113,7 +114,8 @@ export function reachesPublicOnly(token: TokenRecord): boolean {
 
 /**
  * Whether the token may not learn that `target` exists: a private repository that the token cannot
- * reach — a classic token's without `repo` (or `admin:token`); a fine-grained token's of another resource owner, not among its
+ * reach — a classic token's without `repo` (or `admin:token`); an account token's of another owner
+ * than its organization; a fine-grained token's of another resource owner, not among its
  * repositories, or while the token awaits (or was denied) its organization's approval. Refusing
  * such a repository for anything else (a scope or permission the token lacks, the user's role)
  * would tell the token that it exists.
@@ -125,7 +127,7 @@ export async function hiddenFromToken(ctx: ProviderContext, principal: Principal
     case 'classic':
       return reachesPublicOnly(token);
     case 'account':
-      return false; // authz/organization-guards.ts
+      return !(target.owner.type === 'Organization' && target.owner.id === principal?.orgId);
     case 'fine_grained':
       return awaitsApproval(token) || !ownedBy(token, target) || !(await selects(ctx, token, target.repository.id));
   }
