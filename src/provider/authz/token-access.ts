@@ -170,7 +170,8 @@ export async function tokenAccessDenial(
       const own = (await resourceOwnerLogin(ctx, token)) ?? 'another account';
       return { status: 403, message: `${FINE_GRAINED_DENIED_MESSAGE}: its resource owner is '${own}', not '${target.owner.login}'` };
     }
-    if (target.repository && !(await selects(ctx, token, target.repository.id))) {
+    // A private repository's selection was read by hiddenFromToken above (it got a 404 if not selected).
+    if (target.repository && target.isPublic && !(await selects(ctx, token, target.repository.id))) {
       return { status: 403, message: `${FINE_GRAINED_DENIED_MESSAGE}: repository '${target.repository.fullName}' is not among the token's repositories` };
     }
     if (org && policy && (await exceedsLifetime(ctx, token, policy.maxLifetimeFineGrainedDays))) {
