@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { uniqueName } from '../builders/unique-name';
 import { createUser } from '../builders/users';
-import { closeSignedInFixture, signedInFixture, tesseraApi, waitFor, accountOnDeadProvider, type SignedInFixture } from './core-helpers';
+import { closeSignedInFixture, newSignedInUser, providerClient, signedInFixture, tesseraApi, waitFor, accountOnDeadProvider, type SignedInFixture } from './core-helpers';
 import type { TesseraApi } from '../../src/extension/test-api';
 
 type Win = { showWarningMessage: typeof vscode.window.showWarningMessage; showErrorMessage: typeof vscode.window.showErrorMessage };
@@ -112,4 +112,59 @@ describe('core: a sign-in that ends while a command asks (askThenUse)', function
       for (const a of api.services.accounts().filter((x) => x.login === other.login)) await api.signOut(a.id);
     }
   });
+});
+
+describe('core: Sign Out of an account whose sign-in ended on the provider', function () {
+  this.timeout(60_000);
+  type Said = { kind: 'info' | 'warning'; message: string };
+  const win = vscode.window as unknown as Win & { showInformationMessage: typeof vscode.window.showInformationMessage };
+  const real = { warning: win.showWarningMessage, info: win.showInformationMessage };
+  let api: TesseraApi;
+  let client: SignedInFixture['client'];
+  before(async () => {
+    api = await tesseraApi();
+    client = await providerClient(api);
+  });
+  after(async () => {
+    win.showWarningMessage = real.warning;
+    win.showInformationMessage = real.info;
+    await client?.close();
+  });
+
+  // Each row: the sessions other extensions got before the sign-in token was deleted elsewhere,
+  // and what Sign Out then says. Never "Sign in again" as the reason it could not delete.
+  const rows: { sessions: readonly (readonly string[])[]; kind: Said['kind']; says: (login: string) => RegExp }[] = [
+    { sessions: [], kind: 'info', says: (login) => new RegExp(`^Signed out of Tessera \\(${login}\\)\\. Its sign-in had already ended on the provider\\.$`) },
+    { sessions: [['gist']], kind: 'warning', says: () => /could not be deleted on the provider: its sign-in had already ended there .*so the token that other extensions got from this account could not be deleted and still works: sign in again and delete it in the Tokens view\.$/ },
+  ];
+  for (const row of rows) {
+    it(`with ${row.sessions.length} session(s): the ${row.kind} says what is left on the provider`, async () => {
+      const { user, account } = await newSignedInUser(api, client, 'ended');
+      const basic = { basic: { login: user.login, password: user.password } };
+      for (const scopes of row.sessions) await api.authentication.createSession(scopes, { account: { id: account.id, label: account.login } });
+      const del = await client.delete(`/user/personal-access-tokens/${api.services.signInTokenId(account.id)}`, basic);
+      assert.equal(del.status, 204, del.text);
+      const said: Said[] = [];
+      win.showWarningMessage = (async (message: string, ...rest: unknown[]) => {
+        if (rest.some((r) => typeof r === 'object' && r !== null && (r as { modal?: boolean }).modal)) return 'Sign Out'; // the confirmation
+        said.push({ kind: 'warning', message });
+        return undefined;
+      }) as unknown as Win['showWarningMessage'];
+      win.showInformationMessage = (async (message: string) => {
+        said.push({ kind: 'info', message });
+        return undefined;
+      }) as unknown as typeof vscode.window.showInformationMessage;
+      try {
+        await vscode.commands.executeCommand('tessera.signOut', { accountId: account.id });
+        const shown = await waitFor('what Sign Out says', () => said[0]);
+        assert.equal(shown.kind, row.kind, shown.message);
+        assert.match(shown.message, row.says(user.login));
+        assert.doesNotMatch(shown.message, /has ended: its token/, 'not the error of a call that needs the sign-in');
+        assert.ok(!api.services.accounts().some((a) => a.id === account.id), 'signed out here');
+      } finally {
+        win.showWarningMessage = real.warning;
+        win.showInformationMessage = real.info;
+      }
+    });
+  }
 });

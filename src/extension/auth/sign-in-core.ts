@@ -123,11 +123,15 @@ interface SignOutResult {
   readonly login: string;
   readonly deletedOnProvider: boolean;
   readonly problem?: string;
+  /** The sign-in had already ended on the provider (its token revoked, deleted or expired). */
+  readonly endedBefore?: boolean;
 }
 
 /**
  * Deletes the account's admin token and its session tokens on the provider (when reachable) and
- * forgets all its secrets. Tokens the user made in the Tokens view stay on the provider.
+ * forgets all its secrets. Tokens the user made in the Tokens view stay on the provider. A sign-in
+ * that had already ended there (401) leaves nothing to delete but the session tokens it could not
+ * reach: the problem says how many still work, never "sign in again" as the reason.
  */
 export async function signOut(
   client: HttpClient,
@@ -140,20 +144,36 @@ export async function signOut(
   if (!secrets && !account) return undefined;
   const login = secrets?.account.login ?? account?.login ?? accountId;
   let deletedOnProvider = true;
+  let endedBefore = false;
   let problem: string | undefined;
   if (secrets) {
     const origin = secrets.account.providerOrigin;
     const token = secrets.admin.token;
+    let sessionsLeft = secrets.sessions.length;
     try {
-      for (const s of secrets.sessions) await deleteToken(client, origin, token, s.tokenId);
+      for (const s of secrets.sessions) {
+        await deleteToken(client, origin, token, s.tokenId);
+        sessionsLeft--;
+      }
       await deleteToken(client, origin, token, secrets.admin.tokenId);
     } catch (err) {
-      deletedOnProvider = false;
-      problem = err instanceof Error ? err.message : String(err);
-      log.warn(`Sign-out of ${login}: the provider could not delete the tokens (${problem}); forgetting them here anyway`);
+      const reason = err instanceof Error ? err.message : String(err);
+      if (err instanceof TesseraError && err.kind === 'signed-out') {
+        endedBefore = true;
+        if (sessionsLeft) {
+          deletedOnProvider = false;
+          problem =
+            `its sign-in had already ended there (its token was revoked, deleted or has expired), so ${sessionsLeft === 1 ? 'the token' : `${sessionsLeft} tokens`} ` +
+            `that other extensions got from this account could not be deleted and still ${sessionsLeft === 1 ? 'works' : 'work'}: sign in again and delete ${sessionsLeft === 1 ? 'it' : 'them'} in the Tokens view.`;
+        }
+      } else {
+        deletedOnProvider = false;
+        problem = reason;
+      }
+      log.warn(`Sign-out of ${login}: the provider could not delete the tokens (${reason}); forgetting them here anyway`);
     }
   }
   await store.removeAccount(accountId);
   log.info(`Signed out ${login} (${accountId.split('#')[0]})`);
-  return { login, deletedOnProvider, ...(problem ? { problem } : {}) };
+  return { login, deletedOnProvider, ...(problem ? { problem } : {}), ...(endedBefore ? { endedBefore } : {}) };
 }

@@ -10,8 +10,10 @@ export async function signOutAndTell(core: CoreServices, accountId: string): Pro
   const r = await signOut(core.client, core.store, accountId, core.log);
   if (!r) return false;
   core.fireTokensChanged();
-  if (r.deletedOnProvider) void vscode.window.showInformationMessage(`Signed out of Tessera (${r.login}).`);
-  else {
+  if (r.deletedOnProvider) {
+    // A sign-in that had ended on the provider left nothing there to delete: said, not warned about.
+    void vscode.window.showInformationMessage(`Signed out of Tessera (${r.login}).${r.endedBefore ? ' Its sign-in had already ended on the provider.' : ''}`);
+  } else {
     void vscode.window
       .showWarningMessage(`Signed out of Tessera (${r.login}) in VS Code, but its tokens could not be deleted on the provider: ${r.problem}`, 'Show Log')
       .then((c) => c && core.log.show(true));
