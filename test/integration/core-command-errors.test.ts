@@ -50,6 +50,45 @@ describe('core: command errors', function () {
   });
 });
 
+describe('core: a provider that is down while a command asks (askThenUse)', function () {
+  this.timeout(60_000);
+  // Each row: a command whose box's answer is used only after more questions; the provider is down
+  // when it is finally called. The box opens again saying so, and Enter alone goes on with the text.
+  const rows: { command: string; arg: (accountId: string) => unknown; typed: string; next: RegExp }[] = [
+    { command: 'tessera.inviteOrgMember', arg: (accountId) => ({ accountId, org: 'acme' }), typed: 'bob', next: /^Invite bob to acme as/ },
+  ];
+  for (const row of rows) {
+    it(`${row.command}: the box opens again with the reason, and what was typed is kept`, async () => {
+      const api = await tesseraApi();
+      const { id, port } = await accountOnDeadProvider(api, { userId: 83, login: 'ghost' });
+      const box = (withMessage: boolean) => () => {
+        const p = api.prompts.shown();
+        return p?.kind === 'input' && !p.busy && p.onScreen && !!p.message === withMessage ? p : undefined;
+      };
+      const second = () => {
+        const p = api.prompts.shown();
+        return p?.kind === 'pick' && p.onScreen && row.next.test(p.title) ? p : undefined;
+      };
+      const running = vscode.commands.executeCommand(row.command, row.arg(id));
+      try {
+        await waitFor('the box', box(false));
+        await api.prompts.answer(row.typed);
+        await waitFor('the next question', second);
+        await api.prompts.answer(); // its first item
+        const again = await waitFor('the box again, with the reason', box(true));
+        assert.match(again.message ?? '', new RegExp(`The Tessera provider at https://127\\.0\\.0\\.1:${port} is not reachable \\(connection refused\\)\\. Press Enter to try again\\.`));
+        await api.prompts.answer(); // Enter, nothing retyped
+        await waitFor('the next question again, about what was typed before', second);
+        await api.prompts.cancel();
+        assert.equal(await running, undefined);
+      } finally {
+        if (api.prompts.shown()) await api.prompts.cancel();
+        await api.signOut(id);
+      }
+    });
+  }
+});
+
 describe('core: a sign-in that ends while a command asks (askThenUse)', function () {
   this.timeout(90_000);
   let { api, client, user, account } = {} as SignedInFixture;
