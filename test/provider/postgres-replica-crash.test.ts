@@ -14,7 +14,7 @@ import { newTestDatabaseUrl } from './helpers/test-database';
 
 const TOTAL = 200;
 const IN_FLIGHT_PER_REPLICA = 8;
-/** B is killed once this many of its creations were acknowledged. */
+/** B is killed as it sends a creation once this many of its creations were acknowledged. */
 const KILL_AFTER = 40;
 
 
@@ -55,10 +55,14 @@ describe('two replicas on PostgreSQL: kill -9 of one during writes', function ()
         const isB = p === b;
         if (isB && killed) return;
         try {
-          const res = await p.api.post('/user/personal-access-tokens', { token: session.token, body: { name, scopes: [] } });
+          const sent = p.api.post('/user/personal-access-tokens', { token: session.token, body: { name, scopes: [] } });
+          // Killed right after a creation is sent, so at least that one is under way (killed after an
+          // answer, every other one in flight could already have been answered).
+          if (isB && ackAtB >= KILL_AFTER && !killed) killed = b.kill();
+          const res = await sent;
           if (res.status === 201) {
             acknowledged.push({ token: res.json.token, at });
-            if (isB && ++ackAtB >= KILL_AFTER && !killed) killed = b.kill();
+            if (isB) ackAtB++;
           } else if (!(isB && killed)) throw new Error(`create ${name} at ${at}: ${res.status} ${res.text} ${p.output().slice(-3000)}`);
         } catch (err) {
           if (!(isB && killed)) throw err;
