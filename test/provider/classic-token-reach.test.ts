@@ -8,6 +8,7 @@ import { newSession, type Session } from '../builders/sessions';
 import { createClassicToken } from '../builders/tokens';
 import { createOrg } from '../builders/orgs';
 import { createRepo } from '../builders/repos';
+import { answersBesideMissing } from './helpers/hidden-repository';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 describe('classic tokens and private repositories', function () {
@@ -26,18 +27,6 @@ describe('classic tokens and private repositories', function () {
   });
   after(async () => t.close());
 
-  const calls = (repo: string) =>
-    [
-      ['GET', `/repos/${repo}`],
-      ['GET', `/repos/${repo}/branches`],
-      ['GET', `/repos/${repo}/branches/main`],
-      ['GET', `/repos/${repo}/readme`],
-      ['GET', `/repos/${repo}/keys`],
-      ['PATCH', `/repos/${repo}`, { description: 'x' }],
-      ['PUT', `/repos/${repo}/topics`, { names: ['x'] }],
-      ['DELETE', `/repos/${repo}`],
-    ] as const;
-
   /** Every scope but `repo` (and what holds it) and `admin:token`: delete_repo, admin:org, user … */
   const everyOtherScope = normalizeScopes(CLASSIC_SCOPES.map((s) => s.name).filter((s) => !['repo', 'admin:token', ...scopeAncestors('repo')].includes(s)));
 
@@ -48,10 +37,9 @@ describe('classic tokens and private repositories', function () {
         [`${alice.user.login}/notes`, `${alice.user.login}/nothing-here`],
         [`${acme}/site`, `${acme}/nothing-here`],
       ]) {
-        for (const [[method, path, body], [, absentPath]] of calls(repo).map((c, i) => [c, calls(missing)[i]] as const)) {
-          const res = await t.api.call(method, path, { token: tok.token, ...(body ? { body } : {}) });
-          const absent = await t.api.call(method, absentPath, { token: tok.token, ...(body ? { body } : {}) });
-          const what = `${scopes.join(',') || 'no scopes'}: ${method} ${path}`;
+        for (const answer of await answersBesideMissing(t.api, tok.token, repo, missing)) {
+          const { res, absent } = answer;
+          const what = `${scopes.join(',') || 'no scopes'}: ${answer.what}`;
           assert.equal(absent.status, 404, `${what} (missing): ${absent.text}`);
           assert.equal(res.status, 404, `${what}: ${res.text}`);
           assert.equal(res.text, absent.text, what);

@@ -8,6 +8,7 @@ import { newSession, type Session } from '../builders/sessions';
 import { createFineGrainedToken, postFineGrainedToken } from '../builders/tokens';
 import { addMember, createOrg, setPolicy } from '../builders/orgs';
 import { createRepo } from '../builders/repos';
+import { answersBesideMissing } from './helpers/hidden-repository';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 function fieldsOf(res: { json: unknown }): string[] {
@@ -175,25 +176,14 @@ describe('fine-grained tokens', function () {
       await addMember(t, approving, alice, carol);
       const pending = await createFineGrainedToken(t, carol, { resource_owner: approving, repository_selection: 'all', permissions: { repository: { contents: 'read' } } });
       assert.equal(pending.status, 'pending');
-      const calls = (repo: string) => [
-        ['GET', `/repos/${repo}`],
-        ['GET', `/repos/${repo}/branches`],
-        ['GET', `/repos/${repo}/branches/main`],
-        ['GET', `/repos/${repo}/readme`],
-        ['GET', `/repos/${repo}/keys`],
-        ['PATCH', `/repos/${repo}`, { description: 'x' }],
-        ['DELETE', `/repos/${repo}`],
-      ] as const;
       for (const [token, repo, missing] of [
         [own.token, `${acme}/site`, `${acme}/nothing-here`],
         [subset.token, `${acme}/site`, `${acme}/nothing-here`],
         [pending.token, `${approving}/vault`, `${approving}/nothing-here`],
       ]) {
-        for (const [[method, path, body], [, absentPath]] of calls(repo).map((c, i) => [c, calls(missing)[i]] as const)) {
-          const res = await t.api.call(method, path, { token, ...(body ? { body } : {}) });
-          const absent = await t.api.call(method, absentPath, { token, ...(body ? { body } : {}) });
-          assert.equal(absent.status, 404, `${method} ${absentPath}: ${absent.text}`);
-          assert.equal(res.status, 404, `${method} ${path}: ${res.text}`);
+        for (const { what, res, absent } of await answersBesideMissing(t.api, token, repo, missing)) {
+          assert.equal(absent.status, 404, `${what} (missing): ${absent.text}`);
+          assert.equal(res.status, 404, `${what}: ${res.text}`);
           assert.equal(res.json.message, absent.json.message);
         }
       }
