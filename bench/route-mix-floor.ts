@@ -16,7 +16,7 @@ import { openSqliteStore } from '../src/provider/store/sqlite/sqlite-store';
 import type { TokenRecord } from '../src/provider/store/tokens';
 import type { UserRecord } from '../src/provider/store/users';
 import { tokensJson } from '../src/provider/tokens/token-json';
-import { userWithCountsJson } from '../src/provider/users/user-json';
+import { FULL_VIEW, userWithCountsJson } from '../src/provider/users/user-json';
 import { parseToken, tokenDigest } from '../src/shared/token-format';
 
 export interface FloorReads {
@@ -70,7 +70,7 @@ export function registerFloorRoutes(app: FastifyInstance, reads: FloorReads): vo
     done();
   });
 
-  app.get('/api/v3/user', async () => userWithCountsJson(ctx, user));
+  app.get('/api/v3/user', async () => userWithCountsJson(ctx, user, FULL_VIEW));
 
   app.get<{ Params: { owner: string; repo: string } }>('/api/v3/repos/:owner/:repo', async (request, reply) => {
     const owner = await ownerByLogin(ctx, request.params.owner);

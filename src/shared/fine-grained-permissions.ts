@@ -31,7 +31,7 @@ export const FINE_GRAINED_PERMISSIONS: readonly FineGrainedPermission[] = [
   { group: 'account', name: 'email_addresses', title: 'Email addresses', levels: ['read', 'write'],
     description: "The user's email addresses." },
   { group: 'account', name: 'profile', title: 'Profile', levels: ['read', 'write'],
-    description: "The user's profile (name, email shown)." },
+    description: "The user's profile: its private fields in GET /user (two-factor state, private repository counts); write changes it (name, email shown)." },
   { group: 'account', name: 'git_ssh_keys', title: 'Git SSH keys', levels: ['read', 'write'],
     description: "The user's SSH keys (none on Tessera: git goes over HTTPS)." },
   { group: 'account', name: 'gpg_keys', title: 'GPG keys', levels: ['read', 'write'],

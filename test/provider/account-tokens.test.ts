@@ -63,6 +63,10 @@ describe('account API tokens', function () {
     const me = await t.api.get('/user', asAccount(member.user.email, tok.token));
     assert.equal(me.status, 200, me.text);
     assert.equal(me.json.login, member.user.login);
+    // The member's private profile is not the organization's business: the public-user shape.
+    assert.equal(me.json.user_view_type, 'public');
+    assert.equal(me.json.two_factor_authentication, undefined);
+    assert.equal(me.json.total_private_repos, undefined);
     assert.equal((await t.api.get(`/repos/${org}/inside`, asAccount(member.user.email, tok.token))).status, 200);
     assert.equal((await t.api.get(`/orgs/${org}/members`, asAccount(member.user.email, tok.token))).status, 200);
     const created = await t.api.post(`/orgs/${org}/repos`, { ...asAccount(member.user.email, tok.token), body: { name: 'by-account-token' } });

@@ -1,4 +1,5 @@
-// Accounts: sign-up (first user is admin), closed sign-up, GET/PATCH /user, scrypt at rest.
+// Accounts: sign-up (first user is admin), closed sign-up, GET/PATCH /user (what each credential
+// sees of the user: email, private profile), scrypt at rest.
 import * as assert from 'node:assert/strict';
 import { boundedPasswordHasher, DEFAULT_SCRYPT, type PasswordHasher } from '../../src/provider/auth/passwords';
 import { selectRows } from './helpers/database-access';
@@ -6,6 +7,7 @@ import { createUser, type TestUser } from '../builders/users';
 import { createClassicToken, createFineGrainedToken } from '../builders/tokens';
 import { uniqueName } from '../builders/unique-name';
 import { signIn } from '../builders/sessions';
+import { GHES_VERSION, OpenApiDescription } from './helpers/ghes-schema';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
 describe('accounts', () => {
@@ -114,7 +116,7 @@ describe('accounts', () => {
     });
   });
 
-  describe('GET /user: the email address', () => {
+  describe('GET /user: the email address and the private profile', () => {
     let t: TestProvider;
     before(async () => {
       t = await startTestProvider();
@@ -133,6 +135,47 @@ describe('accounts', () => {
       assert.equal(await emailOf({ token: without.token }), null);
       const withEmail = await createFineGrainedToken(t, u, { resource_owner: u.login, repository_selection: 'none', permissions: { account: { email_addresses: 'read' } } });
       assert.equal(await emailOf({ token: withEmail.token }), u.email);
+    });
+
+    it('the private profile only to credentials that may read it: the password, classic read:user (or user), fine-grained profile: read; the public-user shape otherwise, valid against GitHub\'s description', async () => {
+      const ghes = new OpenApiDescription(`ghes-${GHES_VERSION}`);
+      const u = await createUser(t);
+      const privateKeys = ['private_gists', 'total_private_repos', 'owned_private_repos', 'disk_usage', 'collaborators', 'two_factor_authentication'];
+      const check = async (opts: { token: string } | { basic: TestUser }, shown: boolean, what: string) => {
+        const me = await t.api.get('/user', opts);
+        assert.equal(me.status, 200, `${what}: ${me.text}`);
+        assert.equal(me.json.login, u.login, what);
+        assert.equal(me.json.user_view_type, shown ? 'private' : 'public', what);
+        for (const key of privateKeys) assert.equal(key in me.json, shown, `${what}: ${key}`);
+        if (shown) assert.equal(me.json.two_factor_authentication, false, what);
+        assert.deepEqual(ghes.check('GET', '/user', 200, me.json), [], what);
+      };
+      await check({ basic: u }, true, 'password');
+      for (const [scopes, shown] of [[[], false], [['repo'], false], [['user:email'], false], [['read:org', 'admin:token'], false], [['read:user'], true], [['user'], true]] as const) {
+        const { token } = await createClassicToken(t, u, { scopes: [...scopes] });
+        await check({ token }, shown, `classic ${scopes.join(',') || 'no scope'}`);
+      }
+      const fineGrained = async (account: Record<string, 'read' | 'write'>) =>
+        (await createFineGrainedToken(t, u, { resource_owner: u.login, repository_selection: 'all', permissions: { repository: { contents: 'write' }, account } })).token;
+      await check({ token: await fineGrained({}) }, false, 'fine-grained without account permissions');
+      await check({ token: await fineGrained({ email_addresses: 'read' }) }, false, 'fine-grained email_addresses: read');
+      await check({ token: await fineGrained({ profile: 'read' }) }, true, 'fine-grained profile: read');
+      await check({ token: await fineGrained({ profile: 'write' }) }, true, 'fine-grained profile: write');
+    });
+
+    it("PATCH /user answers the view GET /user gives the same credentials (fine-grained profile: write without email_addresses: the email is null)", async () => {
+      const u = await createUser(t);
+      const token = (await createFineGrainedToken(t, u, { resource_owner: u.login, repository_selection: 'none', permissions: { account: { profile: 'write' } } })).token;
+      const patched = await t.api.patch('/user', { token, body: { bio: 'hello' } });
+      assert.equal(patched.status, 200, patched.text);
+      assert.equal(patched.json.bio, 'hello');
+      assert.equal(patched.json.user_view_type, 'private');
+      assert.equal(patched.json.two_factor_authentication, false);
+      assert.equal(patched.json.email, null);
+      const classic = (await createClassicToken(t, u, { scopes: ['user'] })).token;
+      const again = await t.api.patch('/user', { token: classic, body: { bio: 'again' } });
+      assert.equal(again.json.email, u.email);
+      assert.equal(again.json.user_view_type, 'private');
     });
   });
 

@@ -51,6 +51,7 @@ describe(`answers against GHES ${GHES_VERSION}'s OpenAPI description`, function 
     await v.call('GET /user/emails', {}, { token: owner.token }, 200);
     await v.call('GET /user/emails', {}, {}, 401);
     const orgReader = await createClassicToken(t, owner, { scopes: ['read:org'] });
+    await v.call('GET /user', {}, { token: orgReader.token }, 200); // the public-user shape: no `user` scope
     await v.call('GET /user/emails', {}, { token: orgReader.token }, 403);
     await v.call('PATCH /user', {}, { token: orgReader.token, body: { name: 'no' } }, 403);
   });

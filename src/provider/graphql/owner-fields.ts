@@ -17,7 +17,7 @@ import { ownerRepositories, RepositoriesArgs } from './repository-connection';
 import { repositoryByName } from './repository-fields';
 import { githubTime } from '../iso-time';
 import { avatarUrl, sizedAvatarUrl } from '../avatars/identicon';
-import { mayReadEmail } from '../users/email-access';
+import { mayReadEmail } from '../users/own-profile-access';
 
 type Resolver = (o: AccountOwner, args: Record<string, unknown>, g: GraphqlContext) => unknown;
 

@@ -6,8 +6,8 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords';
 import { principalOf } from '../authz/authorize';
 import { anyCallerOf, callerOf } from '../authz/caller';
 import type { ProviderContext } from '../context';
-import { EMAIL_PATTERN, LOGIN_PATTERN, userJson, userWithCountsJson } from '../users/user-json';
-import { mayReadEmail } from '../users/email-access';
+import { EMAIL_PATTERN, FULL_VIEW, LOGIN_PATTERN, userJson, userWithCountsJson } from '../users/user-json';
+import { ownProfileViewOf } from '../users/own-profile-access';
 import { userProfileSchema } from '../users/user-profile-input';
 import { signUp, updateUser } from '../users/user-service';
 
@@ -35,14 +35,15 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ProviderContext): 
     async (request, reply) => {
       const user = await signUp(ctx, anyCallerOf(request), request.body);
       reply.code(201).header('Location', `${ctx.origin}${API}/users/${user.login}`);
-      return userJson(ctx, user, { public: 0, private: 0 });
+      return userJson(ctx, user, { public: 0, private: 0 }, FULL_VIEW);
     },
   );
 
-  // Any token, password or account API token; the email only to those that may read it.
+  // Any token, password or account API token; the email and the private profile only to those
+  // that may read them (users/own-profile-access.ts).
   app.get(`${API}/user`, { config: { auth: { classicScopes: [], permission: 'none', accountToken: true } } }, async (request) => {
     const principal = principalOf(request);
-    return userWithCountsJson(ctx, principal.user, mayReadEmail(principal));
+    return userWithCountsJson(ctx, principal.user, ownProfileViewOf(principal));
   });
 
   app.patch<{ Body: UpdateUserRequest }>(
@@ -61,6 +62,6 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ProviderContext): 
         },
       },
     },
-    async (request) => userWithCountsJson(ctx, await updateUser(ctx, callerOf(request), request.body)),
+    async (request) => userWithCountsJson(ctx, await updateUser(ctx, callerOf(request), request.body), ownProfileViewOf(principalOf(request))),
   );
 }

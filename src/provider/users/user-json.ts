@@ -1,4 +1,6 @@
-// GitHub's private-user object: the signed-in user as GET/PATCH /user and POST /users answer.
+// The signed-in user as GET/PATCH /user and POST /users answer: GitHub's private-user
+// (`user_view_type: "private"`) to credentials that may read the private profile, its public-user
+// (`"public"`, without the private fields) otherwise — users/own-profile-access.ts decides.
 // What Tessera does not have (followers, gists, disk usage) is GitHub's empty value.
 import type { UserJson, UserProfileJson } from '../../shared/api-types';
 import type { ProviderContext } from '../context';
@@ -7,19 +9,28 @@ import { repositoryCountsOf } from '../repos/repository-counts';
 import type { RepositoryCounts } from '../store/repositories';
 import type { UserRecord } from '../store/users';
 import { githubTime } from '../iso-time';
+import type { OwnProfileView } from './own-profile-access';
 
-/** `showEmail`: the caller may read the user's email address (users/email-access.ts); null otherwise. */
-export function userJson(ctx: ProviderContext, u: UserRecord, repos: RepositoryCounts, showEmail = true): UserJson {
-  return {
+/** Everything: the answer to the account's own sign-up. */
+export const FULL_VIEW: OwnProfileView = { email: true, privateProfile: true };
+
+/** `view.email` false: `email` is null; `view.privateProfile` false: the private-user fields are left out. */
+export function userJson(ctx: ProviderContext, u: UserRecord, repos: RepositoryCounts, view: OwnProfileView): UserJson {
+  const user: UserJson = {
     ...simpleUserJson(ctx, u),
+    user_view_type: view.privateProfile ? 'private' : 'public',
     ...userProfileJson(u),
-    email: showEmail ? u.email : null,
+    email: view.email ? u.email : null,
     public_repos: repos.public,
     public_gists: 0,
     followers: 0,
     following: 0,
     created_at: githubTime(u.createdAt),
     updated_at: githubTime(u.updatedAt),
+  };
+  if (!view.privateProfile) return user;
+  return {
+    ...user,
     private_gists: 0,
     total_private_repos: repos.private,
     owned_private_repos: repos.private,
@@ -30,8 +41,8 @@ export function userJson(ctx: ProviderContext, u: UserRecord, repos: RepositoryC
 }
 
 /** userJson with the user's repository counts read from the store. */
-export async function userWithCountsJson(ctx: ProviderContext, u: UserRecord, showEmail = true): Promise<UserJson> {
-  return userJson(ctx, u, await repositoryCountsOf(ctx, 'User', u.id), showEmail);
+export async function userWithCountsJson(ctx: ProviderContext, u: UserRecord, view: OwnProfileView): Promise<UserJson> {
+  return userJson(ctx, u, await repositoryCountsOf(ctx, 'User', u.id), view);
 }
 
 /** The profile fields GitHub's user objects carry (`blog` is '' when unset, as on GitHub). */

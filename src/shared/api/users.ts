@@ -38,16 +38,22 @@ export interface AccountCountsJson {
   updated_at: string;
 }
 
-/** GitHub's private-user (the signed-in user): GET /user, PATCH /user, POST /users. */
+/**
+ * The signed-in user: GET /user, PATCH /user, POST /users. GitHub's private-user
+ * (`user_view_type: 'private'`) when the credentials may read the private profile (password,
+ * classic `read:user` or `user`, fine-grained `profile: read`); its public-user (`'public'`) otherwise,
+ * without the private-user fields — so an absent `two_factor_authentication` is "not shown", never "off".
+ */
 export interface UserJson extends SimpleUserJson, UserProfileJson, AccountCountsJson {
+  user_view_type: 'private' | 'public';
   /** null when the credentials may not read email addresses (classic `user:email`, fine-grained `email_addresses: read`). */
   email: string | null;
-  private_gists: number;
-  total_private_repos: number;
-  owned_private_repos: number;
-  disk_usage: number;
-  collaborators: number;
-  two_factor_authentication: boolean;
+  private_gists?: number;
+  total_private_repos?: number;
+  owned_private_repos?: number;
+  disk_usage?: number;
+  collaborators?: number;
+  two_factor_authentication?: boolean;
 }
 
 /** The URLs GitHub gives every account in the places it puts a simple-user. */
