@@ -1,6 +1,7 @@
 // TesseraServices (services.ts) implemented by the core: the account-authenticated API call with
 // sudo re-prompting, token secrets for git and sessions, errors shown the standard way.
 import * as vscode from 'vscode';
+import { identityUpdateOf } from './accounts/account-identity';
 import type { AccountStore } from './accounts/account-store';
 import type { AccountSecrets, StoredSession } from './accounts/account-secrets';
 import type { HttpClient } from './api/http-client';
@@ -188,10 +189,17 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
     );
   }
 
-  /** Re-reads the user (login, 2FA state) after a change such as enabling 2FA. */
+  /**
+   * Re-reads the user (login, 2FA state) after a change such as enabling 2FA. A sign-in token
+   * narrowed since to no `user` scope reads no 2FA state: the recorded one stays.
+   */
   async refreshAccount(accountId: string): Promise<AccountInfo | undefined> {
     const user = await accountApi(this, accountId).currentUser();
-    await this.store.updateIdentity(accountId, { login: user.login, twoFactorEnabled: user.two_factor_authentication === true });
+    const update = identityUpdateOf(user);
+    if (update.twoFactorEnabled === undefined) {
+      this.log.warn(`The sign-in token of ${user.login} no longer reads the two-factor state (it lacks the user scope): kept the last known; sign in again to read it`);
+    }
+    await this.store.updateIdentity(accountId, update);
     return this.store.account(accountId);
   }
 

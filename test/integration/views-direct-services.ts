@@ -3,7 +3,9 @@
 // not depend on the core's interactive sign-in. Errors become TesseraError like the core's.
 import * as vscode from 'vscode';
 import type { TestUser } from '../builders/users';
+import { identityUpdateOf } from '../../src/extension/accounts/account-identity';
 import { TesseraError, type AccountInfo, type TesseraServices, type ProblemKind } from '../../src/extension/services';
+import type { UserJson } from '../../src/shared/api-types';
 
 let sharedLog: vscode.LogOutputChannel | undefined;
 function testLog(): vscode.LogOutputChannel {
@@ -102,8 +104,8 @@ export class DirectServices implements TesseraServices {
   noteTokenList(): void {}
 
   async refreshAccount(accountId: string): Promise<AccountInfo | undefined> {
-    const user = await this.api<{ login: string; two_factor_authentication: boolean }>(accountId, 'GET', '/user');
-    this.list = this.list.map((a) => (a.id === accountId ? { ...a, login: user.login, twoFactorEnabled: user.two_factor_authentication } : a));
+    const user = await this.api<UserJson>(accountId, 'GET', '/user');
+    this.list = this.list.map((a) => (a.id === accountId ? { ...a, ...identityUpdateOf(user) } : a));
     this.accountsEmitter.fire();
     return this.list.find((a) => a.id === accountId);
   }

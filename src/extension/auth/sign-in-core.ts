@@ -10,6 +10,7 @@ import type { HttpClient } from '../api/http-client';
 import { allPages, originApi } from '../api/provider-api';
 import type { TokenJson } from '../../shared/api-types';
 import { isSignInOfMachine, signInFingerprint } from './sign-in-fingerprint';
+import { twoFactorStateOf } from '../accounts/account-identity';
 import { TesseraError, type AccountInfo } from '../services';
 
 // `repo` and `delete_repo` let the editor create and delete repositories; they add no power to
@@ -56,7 +57,8 @@ export async function completeSignIn(
     recorded = {
       user,
       ...(await store.addAccount(
-        { providerOrigin: origin, userId: user.id, login: user.login, twoFactorEnabled: user.two_factor_authentication === true },
+        // The sign-in token has the `user` scope (ADMIN_SCOPES): GET /user shows it the 2FA state.
+        { providerOrigin: origin, userId: user.id, login: user.login, twoFactorEnabled: twoFactorStateOf(user) === true },
         { tokenId: auth.id, token: auth.token },
       )),
     };
