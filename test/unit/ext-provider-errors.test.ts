@@ -85,6 +85,32 @@ describe('extension: provider error mapping', () => {
     assert.match(s.message, /HTTP 503/);
   });
 
+  it("a proxy's HTML error page: who answered what, its title when it says more, never the page", () => {
+    const nginx = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n';
+    const e = errorFromAnswer({ status: 502, headers: { 'content-type': 'text/html' }, body: { message: nginx }, notJson: true }, `${URL}/user?x=1`, 'token');
+    assert.equal(e.kind, 'server');
+    assert.equal(
+      e.message,
+      'The provider at https://127.0.0.1:47443 answered 502 Bad Gateway with an HTML page, likely from a proxy or web server in front of it, instead of the Tessera API. The provider behind it may be down or restarting: try again in a moment.',
+    );
+    const token = 'tsp_' + 'a'.repeat(30) + 'b'.repeat(6);
+    const titled = errorFromAnswer(
+      { status: 503, headers: { 'content-type': 'text/html; charset=utf-8' }, body: { message: `<!DOCTYPE html><html><head><title>Maintenance &amp; upgrade ${token}</title><style>body{}</style></head><body>secret ${token}</body></html>` }, notJson: true },
+      URL,
+      'token',
+    );
+    assert.match(titled.message, /answered 503 Service Unavailable with an HTML page \(“Maintenance & upgrade tsp_…\[redacted\]”\), likely/);
+    for (const m of [e.message, titled.message]) {
+      assert.ok(!/[<>]|HTTP 50|nginx\/|body\{/.test(m), `no markup, no raw page: ${m}`);
+      assert.ok(!m.includes(token), m);
+    }
+    const tooLarge = errorFromAnswer({ status: 413, headers: { 'content-type': 'text/html' }, body: { message: '<html><head><title>413 Request Entity Too Large</title></head></html>' }, notJson: true }, URL, 'token');
+    assert.equal(tooLarge.kind, 'validation');
+    assert.match(tooLarge.message, /^The provider at https:\/\/127\.0\.0\.1:47443 answered 413 Payload Too Large with an HTML page/);
+    const text = errorFromAnswer({ status: 504, headers: { 'content-type': 'text/plain' }, body: { message: '\nupstream request timeout\nmore' }, notJson: true }, URL, 'token');
+    assert.match(text.message, /answered 504 Gateway Timeout with a text that is not the Tessera API's \(“upstream request timeout”\)/);
+  });
+
   it('never repeats a token that a message might contain', () => {
     const token = 'tsp_' + 'a'.repeat(30) + 'b'.repeat(6);
     const e = errorFromAnswer({ status: 403, headers: {}, body: { message: `bad ${token}` } }, URL, 'token');

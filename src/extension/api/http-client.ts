@@ -109,7 +109,7 @@ export class HttpClient {
         try {
           body = JSON.parse(text);
         } catch {
-          body = { message: text.slice(0, 300) };
+          body = { message: text.slice(0, 2000) };
           notJson = true;
         }
       }

@@ -1,6 +1,7 @@
 // Maps the provider's answers and transport failures to TesseraError kinds (services.ts). Pure:
 // no 'vscode' at run time, no I/O; unit-tested. Messages are safe to show: they never contain a
 // secret (the provider's own messages never do, and they are redacted once more here).
+import { STATUS_CODES } from 'node:http';
 import { redactTokens } from '../../shared/token-format';
 import { TesseraError, type FieldError } from '../services';
 
@@ -12,7 +13,7 @@ export interface ProviderAnswer {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** Parsed JSON body when there was one. */
   readonly body: unknown;
-  /** The body was there but was not JSON (then `body` is `{ message }` with its start). */
+  /** The body was there but was not JSON (a proxy's error page, say: then `body` is `{ message }` with its start, never shown as is). */
   readonly notJson?: boolean;
 }
 
@@ -55,6 +56,37 @@ function originOf(url: string): string {
   }
 }
 
+/** "&amp;" → "&" and the like, for a page title. */
+function decodeEntities(text: string): string {
+  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+  return text.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,6});/gi, (whole, e: string) => {
+    const code = e[0] !== '#' ? undefined : e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1));
+    if (code === undefined) return named[e.toLowerCase()] ?? whole;
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
+/**
+ * What a person is told of an answer that is not the API's JSON (a proxy's or web server's error
+ * page): who answered what, the page's title when it says more than the status, never the page
+ * itself (markup, and whatever the page may echo of the request).
+ */
+function notApiAnswer(answer: ProviderAnswer, url: string, message: string | undefined): string {
+  const { status } = answer;
+  const text = message ?? '';
+  const html = /html/i.test(header(answer.headers, 'content-type') ?? '') || /^\s*</.test(text);
+  const statusText = STATUS_CODES[status];
+  const said = statusText ? `${status} ${statusText}` : `HTTP ${status}`;
+  const raw = html ? /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1] : text.split(/\r?\n/).find((l) => l.trim());
+  // Redacted before it is cut: a token cut in half would no longer look like one.
+  const summary = raw === undefined ? '' : redactTokens(decodeEntities(raw).replace(/\s+/g, ' ').trim()).slice(0, 120);
+  // "502 Bad Gateway" as the title of a 502 says nothing more.
+  const more = summary && !summary.toLowerCase().includes((statusText ?? String(status)).toLowerCase()) ? ` (“${summary}”)` : '';
+  const what = html ? `an HTML page${more}, likely from a proxy or web server in front of it,` : `a text that is not the Tessera API's${more}, likely from a proxy in front of it,`;
+  const hint = status >= 500 ? 'The provider behind it may be down or restarting: try again in a moment.' : "Check the provider's URL ('tessera.providerUrl') and the proxy in front of it.";
+  return `The provider at ${originOf(url)} answered ${said} with ${what} instead of the Tessera API. ${hint}`;
+}
+
 /** Seconds until a lock ends, from the `Retry-After` header (seconds or an HTTP date). */
 export function retryAfterSeconds(answer: ProviderAnswer, now = Date.now()): number | undefined {
   const ra = header(answer.headers, 'retry-after');
@@ -78,7 +110,9 @@ export function describeRetry(seconds: number | undefined): string {
  */
 export function errorFromAnswer(answer: ProviderAnswer, url: string, auth: AuthUsed, now = Date.now()): TesseraError {
   const { status } = answer;
-  const message = bodyMessage(answer.body);
+  // A page that is not the API's (a proxy's 502) has no message for a person: its words are ours.
+  const message = answer.notJson ? undefined : bodyMessage(answer.body);
+  const page = answer.notJson ? notApiAnswer(answer, url, bodyMessage(answer.body)) : undefined;
   const details = { status, url };
   const otp = header(answer.headers, 'x-github-otp');
   const lockedFor = retryAfterSeconds(answer, now);
@@ -115,18 +149,19 @@ export function errorFromAnswer(answer: ProviderAnswer, url: string, auth: AuthU
   if (status === 403) {
     const sso = header(answer.headers, 'x-github-sso');
     const ssoUrl = sso && /url=([^;\s]+)/.exec(sso)?.[1];
-    return new TesseraError('forbidden', `${message ?? 'Forbidden'}${ssoUrl ? ` (authorize the token for single sign-on: ${ssoUrl})` : ''}`, details);
+    return new TesseraError('forbidden', `${message ?? page ?? 'Forbidden'}${ssoUrl ? ` (authorize the token for single sign-on: ${ssoUrl})` : ''}`, details);
   }
-  if (status === 404) return new TesseraError('not-found', message ?? 'Not found.', details);
+  if (status === 404) return new TesseraError('not-found', message ?? page ?? 'Not found.', details);
   if (status === 400 || status === 422 || status === 409 || status === 413) {
     const fieldErrors = bodyFieldErrors(answer.body);
     // The provider's message may already say what a field error says ("Validation Failed: login is already taken").
     const unsaid = fieldErrors.filter((e) => !message?.includes(e.message));
     const text = unsaid.length
       ? `${message ?? 'Validation failed'}: ${unsaid.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; ')}`
-      : message ?? 'The provider refused the request.';
+      : message ?? page ?? 'The provider refused the request.';
     return new TesseraError('validation', text, { ...details, fieldErrors });
   }
+  if (page) return new TesseraError('server', page, details);
   return new TesseraError('server', `${message ?? 'The provider failed'} (HTTP ${status}).`, details);
 }
 
