@@ -20,6 +20,7 @@ import { ProviderDirectory } from './provider/provider-directory';
 import { TesseraError } from './services';
 import { TEST_RUN_RATE_LIMIT, testHooks, type TesseraApi } from './test-api';
 import { registerViews, type ViewsInternals } from './views/register-views';
+import { WaitingPromptsStatus } from './status-bar/waiting-prompts-status';
 
 let running: { embedded: EmbeddedProvider; client: HttpClient; streams: ChangeStreams } | undefined;
 
@@ -43,8 +44,10 @@ export function activate(context: vscode.ExtensionContext): TesseraApi | undefin
   const core: CoreServices = new CoreServices(log, store, client, providers, (account) => sudoInteractive(core, account));
   // One prompt at a time: a sign-in (the command's, git's, another extension's session's) and every
   // pick or box of Tessera's wait for the one on screen instead of replacing it.
-  const signIns = new SignInQueue((origin?: string) => signInInteractive(core, origin ? { origin } : {}));
-  context.subscriptions.push(takeTurnsThrough((flow) => signIns.prompt(flow)));
+  // While one waits for its turn, the status bar says so.
+  const waitingStatus = new WaitingPromptsStatus();
+  const signIns = new SignInQueue((origin?: string) => signInInteractive(core, origin ? { origin } : {}), (waiting) => waitingStatus.update(waiting));
+  context.subscriptions.push(waitingStatus, takeTurnsThrough((flow) => signIns.prompt(flow)));
   // The command and git show a failed sign-in where it happened; other extensions are told why (auth).
   const signIn = async (origin?: string) => signedInAccount(await signIns.signIn(origin));
   const auth = new TesseraAuthenticationProvider({ core, signIns });

@@ -58,6 +58,41 @@ describe('core: one prompt at a time', function () {
     assert.ok(days > 6 && days <= 7, `the second token expires in about 7 days, not ${days}`);
   });
 
+  it('a prompt waiting for its turn says so in the status bar until its turn comes', async () => {
+    // The extension's own window.setStatusBarMessage, watched (the test shares the extension's `vscode` API object).
+    const win = vscode.window as unknown as { setStatusBarMessage: (text: string, ...rest: unknown[]) => vscode.Disposable };
+    const real = win.setStatusBarMessage;
+    const said: { text: string; gone: boolean }[] = [];
+    win.setStatusBarMessage = (text: string, ...rest: unknown[]) => {
+      const shown = (real as (...a: unknown[]) => vscode.Disposable).call(vscode.window, text, ...rest);
+      const entry = { text, gone: false };
+      said.push(entry);
+      return new vscode.Disposable(() => {
+        entry.gone = true;
+        shown.dispose();
+      });
+    };
+    const waitingSign = () => said.filter((m) => !m.gone && /Tessera: waiting for the open prompt to finish/.test(m.text));
+    try {
+      const [first, second] = [await newToken(), await newToken()];
+      const open = changeExpiry(first);
+      await prompt(/When should the token expire\?/);
+      assert.deepEqual(waitingSign(), [], 'nothing waits yet');
+      const queued = changeExpiry(second);
+      await waiting(1);
+      await waitFor('the status bar to say a prompt waits', () => waitingSign().length === 1 || undefined);
+      await api.prompts.cancel(); // the open pick ends: the waiting one's turn
+      await open;
+      await waitFor('the second pick', () => (api.prompts.waiting() === 0 && api.prompts.shown()?.onScreen) || undefined);
+      assert.deepEqual(waitingSign(), [], 'the sign is gone once its turn came');
+      await api.prompts.answer('7 days');
+      await queued;
+      assert.ok(said.length >= 1, 'said once');
+    } finally {
+      win.setStatusBarMessage = real;
+    }
+  });
+
   it('Clone’s repository pick and the expiry pick, asked for together, open one after the other; each gets its own answer', async () => {
     const repoName = uniqueName('turn-repo');
     await createRepo({ api: client }, user, undefined, repoName);

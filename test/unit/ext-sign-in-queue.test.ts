@@ -122,8 +122,9 @@ describe('extension: the sign-in queue', () => {
     assert.equal(await picking, 'fine-grained');
   });
 
-  it('prompts asked for together open one at a time, in the order asked; waiting() counts those not on screen', async () => {
-    const queue = new SignInQueue(() => Promise.resolve({ kind: 'cancelled' }));
+  it('prompts asked for together open one at a time, in the order asked; waiting() counts those not on screen, and waitingChanged hears each count', async () => {
+    const heard: number[] = [];
+    const queue = new SignInQueue(() => Promise.resolve({ kind: 'cancelled' }), (n) => heard.push(n));
     const opened: number[] = [];
     const answers = [deferred<number>(), deferred<number>(), deferred<number>()];
     const asked = answers.map((a, i) =>
@@ -146,5 +147,7 @@ describe('extension: the sign-in queue', () => {
     assert.equal(queue.waiting(), 0);
     answers[2]!.resolve(2);
     assert.deepEqual(await outcomes.then((r) => r.map((x) => x.status)), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.equal(heard.at(-1), 0, 'told when none waits any more');
+    assert.ok(heard.includes(2) && heard.includes(1), `told each count: ${heard.join(', ')}`);
   });
 });

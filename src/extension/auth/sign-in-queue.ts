@@ -39,7 +39,16 @@ export class SignInQueue {
   /** The key of the turn whose flow the current code runs in, if any. */
   private readonly within = new AsyncLocalStorage<object>();
 
-  constructor(private readonly flow: SignInFlow) {}
+  /** `waitingChanged` hears how many wait each time that changes (the status bar says they do). */
+  constructor(
+    private readonly flow: SignInFlow,
+    private readonly waitingChanged?: (waiting: number) => void,
+  ) {}
+
+  private wait(delta: 1 | -1): void {
+    this.queued += delta;
+    this.waitingChanged?.(this.queued);
+  }
 
   /** How many prompts and sign-ins wait for the one on screen to end. */
   waiting(): number {
@@ -58,11 +67,11 @@ export class SignInQueue {
    */
   async prompt<T>(ask: () => Promise<T>): Promise<T> {
     if (this.inTurn()) return ask();
-    this.queued++;
+    this.wait(1);
     try {
       while (this.running) await this.settled(this.running);
     } finally {
-      this.queued--;
+      this.wait(-1);
     }
     // Nothing runs: the turn is taken before anything else gets to run (no await until then).
     let ended!: () => void;
@@ -80,7 +89,7 @@ export class SignInQueue {
   async signIn(origin?: string): Promise<SignInOutcome> {
     // Asked by the flow on screen itself: its sign-in is a step of its turn.
     if (this.inTurn()) return this.flow(origin);
-    this.queued++;
+    this.wait(1);
     try {
       for (;;) {
         const r = this.running;
@@ -95,7 +104,7 @@ export class SignInQueue {
         if (this.running === r) this.running = undefined;
       }
     } finally {
-      this.queued--;
+      this.wait(-1);
     }
     // The turn is the queue's before the flow starts: its first prompt opens synchronously.
     const key = {};
