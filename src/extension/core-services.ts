@@ -11,7 +11,7 @@ import { RemoteChanges } from './live/remote-changes';
 import { checkSessionsWithoutSignIn, reconcileSessions } from './auth/session-pruning';
 import { signOutAndTell } from './auth/sign-out-ui';
 import type { TokenJson } from '../shared/api-types';
-import { TesseraError, type AccountInfo, type TesseraServices } from './services';
+import { TesseraError, type AccountInfo, type ShowErrorOptions, type TesseraServices } from './services';
 
 /** Asks for password (+ code) and opens sudo mode for the account; false when cancelled. */
 type SudoPrompter = (account: AccountInfo) => Promise<boolean>;
@@ -203,7 +203,7 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
     return this.store.account(accountId);
   }
 
-  async showError(err: unknown, context: string, retry?: () => void): Promise<void> {
+  async showError(err: unknown, context: string, retry?: () => void, opts: ShowErrorOptions = {}): Promise<void> {
     if (err instanceof TesseraError && err.kind === 'cancelled') return;
     if (err instanceof vscode.CancellationError) return;
     const message = err instanceof Error ? err.message : String(err);
@@ -221,7 +221,7 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
     void vscode.window.showErrorMessage(`${context}: ${message}`, ...actions).then((choice) => {
       if (choice === 'Retry') retry?.();
       else if (choice === 'Show Log') this.log.show(true);
-      else if (choice === 'Sign In') void vscode.commands.executeCommand(this.signInCommand, ...signInArgs(err));
+      else if (choice === 'Sign In') void this.signInThen(err, opts.afterSignIn ? retry : undefined);
       else if (choice === 'Restart Provider') void vscode.commands.executeCommand('tessera.restartProvider');
       else if (choice === 'Import Data Key…') void vscode.commands.executeCommand('tessera.importDataKey');
     });
@@ -229,6 +229,13 @@ export class CoreServices implements TesseraServices, vscode.Disposable {
 
   providerState(): { origin: string; up: boolean; message?: string } {
     return this.providers.state();
+  }
+
+  /** Signs in where `err`'s sign-in ended; then `next`, when signed in again as the account whose sign-in ended (or any, when unknown). */
+  private async signInThen(err: unknown, next: (() => void) | undefined): Promise<void> {
+    const signedIn = await vscode.commands.executeCommand<{ id?: unknown } | undefined>(this.signInCommand, ...signInArgs(err));
+    const ended = err instanceof TesseraError ? err.details.account : undefined;
+    if (next && signedIn && (!ended || signedIn.id === ended.id)) next();
   }
 }
 

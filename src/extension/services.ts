@@ -110,9 +110,15 @@ export interface TesseraServices {
   /**
    * `retry`, when given, is offered as "Retry" for a provider that is down or unreachable and for
    * a provider that failed or is busy (5xx): registerCommand passes "run the command again".
+   * With `afterSignIn`, "Sign In" (for an ended sign-in) runs `retry` too once signed in again.
    */
-  showError(err: unknown, context: string, retry?: () => void): Promise<void>;
+  showError(err: unknown, context: string, retry?: () => void, opts?: ShowErrorOptions): Promise<void>;
   /** The provider's state for views that must not spin forever. */
   providerState(): { origin: string; up: boolean; message?: string };
   readonly onDidChangeProviderState: vscode.Event<void>;
+}
+
+export interface ShowErrorOptions {
+  /** "Sign In" goes on with `retry` once signed in (again as the account whose sign-in ended). */
+  readonly afterSignIn?: boolean;
 }

@@ -5,9 +5,11 @@
 // shares the extension's `vscode` API object).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { TokenJson } from '../../src/shared/api-types';
+import { createClassicToken } from '../builders/tokens';
 import { uniqueName } from '../builders/unique-name';
 import { createUser } from '../builders/users';
-import { closeSignedInFixture, newSignedInUser, providerClient, signedInFixture, tesseraApi, waitFor, accountOnDeadProvider, type SignedInFixture } from './core-helpers';
+import { closeSignedInFixture, newSignedInUser, providerClient, signedInFixture, tesseraApi, waitFor, waitForPrompt, accountOnDeadProvider, type SignedInFixture } from './core-helpers';
 import type { TesseraApi } from '../../src/extension/test-api';
 
 type Win = { showWarningMessage: typeof vscode.window.showWarningMessage; showErrorMessage: typeof vscode.window.showErrorMessage };
@@ -204,6 +206,64 @@ describe('core: Sign Out of an account whose sign-in ended on the provider', fun
         win.showWarningMessage = real.warning;
         win.showInformationMessage = real.info;
       }
+    });
+  }
+});
+
+describe('core: a failed call keeps the expiry chosen (keepAnswers): Sign In goes on with it', function () {
+  this.timeout(90_000);
+  const win = vscode.window as unknown as Win;
+  const real = { warning: win.showWarningMessage, error: win.showErrorMessage };
+  let { api, client, user, account } = {} as SignedInFixture;
+  before(async () => ({ api, client, user, account } = await signedInFixture('expiry-kept')));
+  afterEach(async () => {
+    win.showWarningMessage = real.warning;
+    win.showErrorMessage = real.error;
+    while (api.prompts.shown()) await api.prompts.cancel();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+  after(async () => closeSignedInFixture({ api, client, user }));
+
+  // Each row: a command that picks an expiry (a custom date typed in its box) and then calls the
+  // provider. The sign-in ends while the date is typed; the error's Sign In, once signed in, goes
+  // on with that date: no pick again, nothing typed again.
+  const rows = ['tessera.changeTokenExpiry', 'tessera.regenerateToken'];
+  for (const command of rows) {
+    it(`${command}: the date typed is used after Sign In, without picking again`, async () => {
+      const basic = { basic: { login: user.login, password: user.password } };
+      const token = await createClassicToken({ api: client }, user, { name: uniqueName('kept'), expires_in_days: 30 });
+      const date = new Date(Date.now() + 12 * 86_400_000).toISOString().slice(0, 10);
+      const errors: { message: string; actions: string[] }[] = [];
+      win.showWarningMessage = (async (..._args: unknown[]) => 'Regenerate') as unknown as Win['showWarningMessage']; // Regenerate's confirmation
+      win.showErrorMessage = (async (message: string, ...actions: unknown[]) => {
+        errors.push({ message, actions: actions.filter((a): a is string => typeof a === 'string') });
+        return errors.length === 1 ? 'Sign In' : undefined;
+      }) as unknown as Win['showErrorMessage'];
+
+      const running = vscode.commands.executeCommand(command, { accountId: account.id, tokenId: token.id });
+      await waitForPrompt(api, /When should the token expire\?/);
+      await api.prompts.answer('Custom date…');
+      await waitForPrompt(api, /Expiry date \(YYYY-MM-DD/);
+      // Elsewhere, while the date is typed: the sign-in token is deleted (the sign-in ends).
+      const del = await client.delete(`/user/personal-access-tokens/${api.services.signInTokenId(account.id)}`, basic);
+      assert.equal(del.status, 204, del.text);
+      await api.prompts.answer(date);
+      await running;
+      const shown = await waitFor('the error', () => errors[0]);
+      assert.match(shown.message, /sign-in to the Tessera provider at .* has ended/);
+      assert.ok(shown.actions.includes('Sign In'), `actions: ${shown.actions.join(', ')}`);
+
+      await waitForPrompt(api, /^Your login on/);
+      await api.prompts.answer(user.login);
+      await waitForPrompt(api, new RegExp(`^Password for ${user.login}`));
+      await api.prompts.answer(user.password);
+      const expiry = async () => {
+        const r = await client.get(`/user/personal-access-tokens/${token.id}`, basic);
+        assert.equal(r.status, 200, r.text);
+        return String((r.json as TokenJson).expires_at);
+      };
+      await waitFor('the date typed, set once signed in again', async () => (await expiry()).startsWith(`${date}T23:59:59`) || undefined);
+      assert.equal(errors.length, 1, errors.map((e) => e.message).join(' | '));
     });
   }
 });

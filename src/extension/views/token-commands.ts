@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { pick } from '../auth/quick-input';
 import { pickAccount } from '../commands/command-args';
-import { registerCommand } from '../commands/register-command';
+import { keepAnswers, registerCommand } from '../commands/register-command';
 import type { TesseraServices } from '../services';
 import type { ExpiryStatusBar } from '../status-bar/expiry-status-bar';
 import type { TokenJson } from '../../shared/api-types';
@@ -109,8 +109,11 @@ export function registerTokenCommands(services: TesseraServices, deps: TokenComm
           keepLabel: isExpired(t, now) ? undefined : expiryText(t, now),
         });
         if (!choice) return;
-        const fresh = await regenerateToken(services, target.accountId, t, choice, { confirm: true });
-        if (fresh) panels.openDetails(target.accountId, t.id, t.name, fresh);
+        // A failed call keeps the expiry chosen: Retry (or Sign In) goes on with it, not with the pick again.
+        await keepAnswers(async () => {
+          const fresh = await regenerateToken(services, target.accountId, t, choice, { confirm: true });
+          if (fresh) panels.openDetails(target.accountId, t.id, t.name, fresh);
+        });
       },
     ),
     command(
@@ -122,8 +125,10 @@ export function registerTokenCommands(services: TesseraServices, deps: TokenComm
         const t = target.token;
         const choice = await pickExpiry({ title: `New expiry for “${t.name}” (${expiryText(t, Date.now())})`, allowNone: t.kind === 'classic' });
         if (!choice) return;
-        const updated = await changeTokenExpiry(services, target.accountId, t, choice);
-        if (updated) void vscode.window.showInformationMessage(expiryChangedText(updated, Date.now()));
+        await keepAnswers(async () => {
+          const updated = await changeTokenExpiry(services, target.accountId, t, choice);
+          if (updated) void vscode.window.showInformationMessage(expiryChangedText(updated, Date.now()));
+        });
       },
     ),
     command(
