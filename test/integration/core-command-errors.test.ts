@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TokenJson } from '../../src/shared/api-types';
+import { addMember, createOrg } from '../builders/orgs';
 import { createClassicToken } from '../builders/tokens';
 import { uniqueName } from '../builders/unique-name';
 import { createUser } from '../builders/users';
@@ -210,7 +211,7 @@ describe('core: Sign Out of an account whose sign-in ended on the provider', fun
   }
 });
 
-describe('core: a failed call keeps the expiry chosen (keepAnswers): Sign In goes on with it', function () {
+describe('core: a failed call keeps what was answered (keepAnswers): Sign In goes on with it', function () {
   this.timeout(90_000);
   const win = vscode.window as unknown as Win;
   const real = { warning: win.showWarningMessage, error: win.showErrorMessage };
@@ -264,6 +265,55 @@ describe('core: a failed call keeps the expiry chosen (keepAnswers): Sign In goe
       };
       await waitFor('the date typed, set once signed in again', async () => (await expiry()).startsWith(`${date}T23:59:59`) || undefined);
       assert.equal(errors.length, 1, errors.map((e) => e.message).join(' | '));
+    });
+  }
+
+  // Each row: an organization command from the palette; the sign-in ends while its last pick is
+  // open. Once signed in again, the change is made with what was picked: nothing is picked again.
+  const orgRows: { command: string; last: (member: string) => [RegExp, string]; done: (membership: { status: number; json: { role?: string } }) => boolean }[] = [
+    { command: 'tessera.changeOrgMemberRole', last: () => [/^Role in the organization$/, 'Owner'], done: (m) => m.status === 200 && m.json.role === 'admin' },
+    { command: 'tessera.removeOrgMember', last: (member) => [/^Which member of /, member], done: (m) => m.status === 404 },
+  ];
+  for (const row of orgRows) {
+    it(`${row.command}: what was picked is used after Sign In, without picking again`, async () => {
+      const basic = { basic: { login: user.login, password: user.password } };
+      const member = await createUser({ api: client }, { login: uniqueName('kept-member') });
+      const org = await createOrg({ api: client }, user);
+      await addMember({ api: client }, org, user, member);
+      await vscode.commands.executeCommand('tessera.refreshOrganizations');
+      const errors: string[] = [];
+      // The confirmation (Remove Member's) takes its action.
+      win.showWarningMessage = (async (...args: unknown[]) => args.filter((a) => typeof a === 'string').at(-1)) as unknown as Win['showWarningMessage'];
+      win.showErrorMessage = (async (message: string) => {
+        errors.push(message);
+        return errors.length === 1 ? 'Sign In' : undefined;
+      }) as unknown as Win['showErrorMessage'];
+
+      const running = vscode.commands.executeCommand(row.command);
+      const [lastPrompt, lastAnswer] = row.last(member.login);
+      for (;;) {
+        const p = await waitForPrompt(api, /^Which organization\?$|^Which member of |^Role in the organization$/);
+        if (lastPrompt.test(p.prompt)) break;
+        await api.prompts.answer(/organization/.test(p.prompt) ? org : member.login);
+        await waitFor('the next prompt', () => api.prompts.shown() !== p || undefined);
+      }
+      // Elsewhere, while the last pick is open: the sign-in token is deleted (the sign-in ends).
+      const del = await client.delete(`/user/personal-access-tokens/${api.services.signInTokenId(account.id)}`, basic);
+      assert.equal(del.status, 204, del.text);
+      await api.prompts.answer(lastAnswer);
+      await running;
+      const shown = await waitFor('the error', () => errors[0]);
+      assert.match(shown, /sign-in to the Tessera provider at .* has ended/);
+
+      await waitForPrompt(api, /^Your login on/);
+      await api.prompts.answer(user.login);
+      await waitForPrompt(api, new RegExp(`^Password for ${user.login}`));
+      await api.prompts.answer(user.password);
+      await waitFor('the change picked, made once signed in again', async () => {
+        const r = await client.get(`/orgs/${org}/memberships/${member.login}`, basic);
+        return row.done({ status: r.status, json: (r.json ?? {}) as { role?: string } }) || undefined;
+      });
+      assert.equal(errors.length, 1, errors.join(' | '));
     });
   }
 });

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { accountApi } from '../../api/provider-api';
 import { askThenUse } from '../../auth/quick-input';
 import { pickAccount } from '../../commands/command-args';
-import { registerCommand } from '../../commands/register-command';
+import { keepAnswers, registerCommand } from '../../commands/register-command';
 import type { TesseraServices } from '../../services';
 import type { OrgSettingsPanels } from '../../webviews/org-settings-panel';
 import { confirmModal } from '../token-actions';
@@ -128,10 +128,13 @@ export function registerOrgCommands(services: TesseraServices, deps: OrgCommandD
       if (!member) return undefined;
       const role = await pickRole(`Role of ${member.login} in ${ref.org}`, member.role);
       if (!role || role === member.role) return undefined;
-      const m = await accountApi(services, ref.accountId).setOrgMembership(ref.org, member.login, role);
-      changed(ref.accountId);
-      void vscode.window.showInformationMessage(`${m.user.login} is now ${roleName(m.role)} of ${ref.org}.`);
-      return m.role;
+      // A failed call keeps the org, member and role picked: Retry (or Sign In) goes on with them.
+      return keepAnswers(async () => {
+        const m = await accountApi(services, ref.accountId).setOrgMembership(ref.org, member.login, role);
+        changed(ref.accountId);
+        void vscode.window.showInformationMessage(`${m.user.login} is now ${roleName(m.role)} of ${ref.org}.`);
+        return m.role;
+      });
     }),
 
     cmd('tessera.removeOrgMember', 'Remove member', async (arg) => {
@@ -146,10 +149,13 @@ export function registerOrgCommands(services: TesseraServices, deps: OrgCommandD
         self ? 'Leave' : 'Remove',
       );
       if (!ok) return false;
-      await accountApi(services, ref.accountId).removeOrgMembership(ref.org, member.login);
-      changed(ref.accountId);
-      void vscode.window.showInformationMessage(self ? `You left ${ref.org}.` : `Removed ${member.login} from ${ref.org}.`);
-      return true;
+      // Confirmed: Retry (or Sign In) after a failed call removes that member, nothing asked again.
+      return keepAnswers(async () => {
+        await accountApi(services, ref.accountId).removeOrgMembership(ref.org, member.login);
+        changed(ref.accountId);
+        void vscode.window.showInformationMessage(self ? `You left ${ref.org}.` : `Removed ${member.login} from ${ref.org}.`);
+        return true;
+      });
     }),
 
     cmd('tessera.cancelOrgInvitation', 'Cancel invitation', async (arg) => {
