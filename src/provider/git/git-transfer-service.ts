@@ -4,7 +4,8 @@
 // raw request and response), settles a push's default branch before the answer ends
 // (pushed-default-branch.ts), then — the answer gone out, failures only logged — records a push
 // (the repository's pushed_at and the audit event, together). Also the message git shows for a
-// refusal.
+// refusal. A push runs under its repository's push lock (Store.withPushLock): renames and deletes
+// wait for it.
 import { audit, requestSource } from '../audit/audit';
 import { TokenExpiredError } from '../auth/token-auth';
 import type { AnyCaller } from '../authz/caller';
@@ -127,15 +128,48 @@ export async function serveGitExchange(ctx: ProviderContext, caller: AnyCaller, 
   const contentTypeProblem = rpcContentTypeProblem(request, exchange.contentType);
   if (contentTypeProblem) throw contentTypeProblem;
   const root = repositoriesRoot(ctx);
-  let pathInfo: string;
   try {
     gitPathInfo(rec.owner.login, rec.repository.name, exchange.subPath);
-    rec = await ensureBareRepository(ctx, root, rec);
-    pathInfo = gitPathInfo(rec.owner.login, rec.repository.name, exchange.subPath);
   } catch (err) {
     if (err instanceof InvalidRepositoryNameError) throw new HttpError(404, 'Not Found');
     throw err;
   }
+  const result = await whilePushing(ctx, request, rec.repository.id, async () => {
+    rec = await ensureBareRepository(ctx, root, rec);
+    return streamExchange(ctx, caller, rec, exchange, root, stream);
+  });
+  // The answer has gone out: from here on, failures are only logged.
+  try {
+    if (backendFailed(result)) {
+      ctx.log('warn', `git ${request.service} on ${rec.fullName}: status ${result.status}, exit ${result.exitCode ?? result.signal}: ${printableText(result.stderr.trim(), 'keep')}`);
+    }
+    if (isCompletedPush(request, result)) {
+      await withTransaction(ctx, async (tx) => {
+        await tx.store.repositories.touchPushed(rec.repository.id, ctx.clock.now());
+        await auditGitAccess(tx, caller, rec, GIT_AUDIT_ACTIONS.push, request.service);
+      });
+    }
+  } catch (err) {
+    ctx.log('error', `git ${request.service} on ${rec.fullName}: after the answer: ${(err as Error)?.stack ?? String(err)}`);
+  }
+}
+
+/**
+ * Runs `fn` — from reading the record again to git's end — holding the repository's push lock when
+ * the exchange is a push (Store.withPushLock): a rename or delete waits for it (or refuses), so git
+ * never writes into a bare repository being moved or removed; a push arriving during one waits for
+ * it, then finds the record as it left it (renamed: followed; deleted: 404, said in git's protocol).
+ * Fetches take no lock: a bare repository moved aside meanwhile is read on (git has it open), one
+ * removed ends the fetch with git's error.
+ */
+function whilePushing<T>(ctx: ProviderContext, request: GitSmartHttpRequest, id: number, fn: () => Promise<T>): Promise<T> {
+  return request.phase === 'rpc' && request.service === 'receive-pack' ? ctx.store.withPushLock(id, fn) : fn();
+}
+
+/** Streams the exchange on `rec` (its bare repository there) through `stream`; a push's default branch settled before its answer ends. */
+async function streamExchange(ctx: ProviderContext, caller: AnyCaller, rec: RepositoryResourceRecord, exchange: GitExchange, root: string, stream: GitBackendStream): Promise<GitHttpBackendResult> {
+  const { request } = exchange;
+  const pathInfo = gitPathInfo(rec.owner.login, rec.repository.name, exchange.subPath);
   if (isCloneStart(request)) await auditGitAccess(ctx, caller, rec, GIT_AUDIT_ACTIONS.clone, request.service);
 
   // A push's default branch is settled before the answer ends, so a clone started once git push
@@ -149,21 +183,9 @@ export async function serveGitExchange(ctx: ProviderContext, caller: AnyCaller, 
   const env = gitServiceEnv(request.service, ctx.settings.maxPushBytes);
   const maxInflatedBytes = requestBodyLimit(ctx, request.service);
   const result = await stream({ projectRoot: root, pathInfo, request, remoteUser: caller.principal?.user.login, remoteAddr: caller.ip, env, maxInflatedBytes, beforeEnd });
-  // The answer has gone out: from here on, failures are only logged.
-  try {
-    if (backendFailed(result)) {
-      ctx.log('warn', `git ${request.service} on ${rec.fullName}: status ${result.status}, exit ${result.exitCode ?? result.signal}: ${printableText(result.stderr.trim(), 'keep')}`);
-    }
-    if (isCompletedPush(request, result)) {
-      if (result.aborted) await beforeEnd(result); // no answer was ending: its default branch is settled now
-      await withTransaction(ctx, async (tx) => {
-        await tx.store.repositories.touchPushed(rec.repository.id, ctx.clock.now());
-        await auditGitAccess(tx, caller, rec, GIT_AUDIT_ACTIONS.push, request.service);
-      });
-    }
-  } catch (err) {
-    ctx.log('error', `git ${request.service} on ${rec.fullName}: after the answer: ${(err as Error)?.stack ?? String(err)}`);
-  }
+  // No answer was ending: its default branch is settled now, still under the push lock.
+  if (result.aborted) await beforeEnd(result);
+  return result;
 }
 
 /** The message git shows for a refusal of a request on `fullName` (see git-refusal-message.ts). */

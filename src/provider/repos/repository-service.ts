@@ -5,7 +5,8 @@
 // (the bare repository is moved aside before the record goes and removed only once the record and
 // its audit event are committed; a failure puts it back). Renames and deletes hold the
 // repository's lock (Store.withRepositoryLock), as does the git route when it creates a missing
-// bare repository. Changes and deletes commit only while the caller still administers the
+// bare repository; they also wait for the pushes under way into it (409 when one still runs after
+// the lock timeout) and hold new ones back (Store.withPushLock). Changes and deletes commit only while the caller still administers the
 // repository (repository-access.ts): checked under the lock before anything moves on disk, so a
 // refusal leaves the bare repository where it is, and again in the record's transaction.
 import type { CreateRepositoryRequest, RepositoryVisibility, UpdateRepositoryRequest } from '../../shared/api-types';
@@ -18,7 +19,7 @@ import { createBareRepository, deleteBareRepository, isEmptyBareRepository, rena
 import { forbidden, HttpError, invalidField, notFound, validationFailed } from '../http/errors';
 import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
 import { assertStillRole } from '../orgs/owner-transaction';
-import { UniqueViolation } from '../store/errors';
+import { PushUnderWayError, UniqueViolation } from '../store/errors';
 import type { RepositoryRecord } from '../store/repositories';
 import type { Store } from '../store/store';
 import { withTransaction } from '../transaction';
@@ -96,6 +97,7 @@ export async function createRepository(
         : await ctx.store.repositories.create(record);
   } catch (err) {
     if (err instanceof UniqueViolation) throw nameTaken();
+    if (err instanceof PushUnderWayError) throw pushUnderWay();
     throw err;
   }
   let onDisk = false;
@@ -127,6 +129,13 @@ export const REPOSITORY_CHANGED_MESSAGE = 'The repository changed meanwhile (it 
 
 function changedMeanwhile(): HttpError {
   return new HttpError(409, REPOSITORY_CHANGED_MESSAGE);
+}
+
+/** Answer to a rename or delete while a git push into the repository runs (it waited the lock timeout for it). */
+export const PUSH_UNDER_WAY_MESSAGE = 'A git push into the repository is under way: try again once it has ended';
+
+function pushUnderWay(): HttpError {
+  return new HttpError(409, PUSH_UNDER_WAY_MESSAGE);
 }
 
 /**
@@ -248,7 +257,7 @@ export async function updateRepository(ctx: ProviderContext, caller: Caller, rec
           if (pending && !(await pending(store))) undo = pending;
           throw err;
         }
-      });
+      }, { exclusiveOfPushes: true });
     } catch (err) {
       if (undo && !(await undo(ctx.store))) {
         ctx.log('error', `PATCH ${rec.fullName}: the rename to ${name} failed and whether its record changed is unknown: the bare repository stays at the new name`);
@@ -257,6 +266,7 @@ export async function updateRepository(ctx: ProviderContext, caller: Caller, rec
     }
   } catch (err) {
     if (err instanceof UniqueViolation) throw nameTaken();
+    if (err instanceof PushUnderWayError) throw pushUnderWay();
     throw err;
   }
 }
@@ -305,8 +315,9 @@ export async function deleteRepository(ctx: ProviderContext, caller: Caller, rec
         trashed = undefined;
         throw err;
       }
-    });
+    }, { exclusiveOfPushes: true });
   } catch (err) {
+    if (err instanceof PushUnderWayError) throw pushUnderWay();
     // The lock's own commit failed (SQLite) after the record's delete: put it back if the record stayed.
     if (trashed && (await stillThere(ctx.store, rec.repository.id))) await restore();
     throw err;

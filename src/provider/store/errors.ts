@@ -7,3 +7,14 @@ export class UniqueViolation extends Error {
     this.name = 'UniqueViolation';
   }
 }
+
+/**
+ * A rename or delete (Store.withRepositoryLock with `exclusiveOfPushes`) found a git push into the
+ * repository still under way after waiting the store's lock timeout: nothing was done.
+ */
+export class PushUnderWayError extends Error {
+  constructor(readonly repositoryId: number) {
+    super(`a git push into repository ${repositoryId} is under way`);
+    this.name = 'PushUnderWayError';
+  }
+}

@@ -67,8 +67,20 @@ export interface Store {
    * busy). SQLite: a write transaction (BEGIN IMMEDIATE) held for the whole of `fn`, so it
    * excludes every other writer of the file, not only this repository's — `fn` must be short.
    * When `fn` rejects, what it wrote through the given store may be rolled back (SQLite).
+   * `exclusiveOfPushes` (a rename or delete: `fn` moves the bare repository) also waits, at most the
+   * lock timeout, for the pushes under way (withPushLock) to end, and holds new ones back until
+   * `fn` has ended; pushes still under way then: PushUnderWayError, `fn` not run.
    */
-  withRepositoryLock<T>(id: number, fn: (store: Store) => Promise<T>): Promise<T>;
+  withRepositoryLock<T>(id: number, fn: (store: Store) => Promise<T>, options?: { exclusiveOfPushes?: boolean }): Promise<T>;
+  /**
+   * Runs `fn` (a git push writing into repository `id`'s bare repository) holding the repository's
+   * push lock shared: pushes run side by side, a rename or delete (withRepositoryLock with
+   * `exclusiveOfPushes`) waits for them, and a push waits (at most the lock timeout, then busy) for
+   * one under way. `fn` may take withRepositoryLock (never `exclusiveOfPushes`). PostgreSQL: a
+   * shared session advisory lock on a connection of the store's push pool; should the server end
+   * that session, the loss is logged and `fn` runs on. SQLite: this process's (see docs/store.md).
+   */
+  withPushLock<T>(id: number, fn: () => Promise<T>): Promise<T>;
   /**
    * Whether `err` (thrown by one of this store's methods) means the database was busy — another
    * writer held it for longer than the store waits — rather than a bug: the caller may try again.

@@ -7,6 +7,7 @@ import { ClientConfig, Pool } from 'pg';
 import { type DataKeySource, unlockDataKey } from '../../secrets/data-key';
 import type { SecretBox } from '../../secrets/secret-box';
 import type { Store } from '../store';
+import { PushUnderWayError } from '../errors';
 import { MIGRATIONS } from '../sqlite/migrations';
 import { PgAccountTokenStore } from './account-tokens';
 import { PgAuditStore } from './audit';
@@ -44,6 +45,8 @@ const KEEPALIVE_DELAY_MS = 10_000;
  * would each wait for a connection another holder keeps, until all failed.
  */
 const LOCK_CONNECTIONS = 4;
+/** A repository's push lock (shared by pushes, exclusive for a rename or delete), by its id as text. */
+const PUSH_LOCK_KEY = `hashtext('tessera.repository-push:' || $1)`;
 
 interface PostgresStoreOptions {
   /** Where the key that encrypts the database's secrets is kept: every replica needs the same key. */
@@ -92,6 +95,7 @@ export class PostgresStore implements Store {
     private readonly shared: {
       pool: Pool;
       lockPool: Pool;
+      pushPool: Pool;
       listener: ChangeListener;
       writes: LocalWrites;
       box: SecretBox;
@@ -149,19 +153,62 @@ export class PostgresStore implements Store {
    * once the connection has ended (the server ended it, a failover: the lock is free for others)
    * every call fails busy (LockLostError, 503 with Retry-After) instead.
    */
-  async withRepositoryLock<T>(id: number, fn: (store: PostgresStore) => Promise<T>): Promise<T> {
+  async withRepositoryLock<T>(id: number, fn: (store: PostgresStore) => Promise<T>, options: { exclusiveOfPushes?: boolean } = {}): Promise<T> {
     if (this.db.inTransaction || this.db.onLockConnection) throw new Error('a repository lock is taken on the store, not inside a transaction or another lock');
+    // The push lock first, as a push takes it (then the repository's lock, for its HEAD): no deadlock.
+    const pushes = options.exclusiveOfPushes ? { key: PUSH_LOCK_KEY, id } : undefined;
     return (await this.holdingLock(`repository ${id}`, `hashtext('tessera.repository:' || $1)`, String(id), false, (lock) =>
-      fn(new PostgresStore(PgDb.onLock(lock, this.shared.writes), this.shared)),
+      fn(new PostgresStore(PgDb.onLock(lock, this.shared.writes), this.shared)), pushes,
     )) as T;
   }
 
-  /** Takes (`tryOnly`: tries) the advisory lock `key` on a lock pool connection, runs `fn`, unlocks; undefined when tried and taken by another. */
-  private async holdingLock<T>(what: string, key: string, arg: string, tryOnly: boolean, fn: (lock: LockConnection) => Promise<T>): Promise<T | undefined> {
+  /**
+   * Runs `fn` holding the repository's push lock shared, on a connection of the push pool (one per
+   * push: a push may take the repository's lock meanwhile, on the lock pool). Should the server end
+   * that connection, the loss is logged and `fn` runs on (git cannot be stopped half-way safely).
+   */
+  async withPushLock<T>(id: number, fn: () => Promise<T>): Promise<T> {
+    if (this.db.inTransaction || this.db.onLockConnection) throw new Error('a push lock is taken on the store, not inside a transaction or another lock');
+    const client = await this.shared.pushPool.connect();
+    const lock = new LockConnection(client, `repository ${id} push`, this.shared.log);
+    let broken: Error | undefined;
+    try {
+      await lock.query(`SELECT pg_advisory_lock_shared(${PUSH_LOCK_KEY})`, [String(id)]);
+      try {
+        return await fn();
+      } finally {
+        await lock.query(`SELECT pg_advisory_unlock_shared(${PUSH_LOCK_KEY})`, [String(id)]).catch((e: Error) => (broken = e));
+      }
+    } finally {
+      lock.detach();
+      client.release(broken ?? lock.lost);
+    }
+  }
+
+  /**
+   * Takes (`tryOnly`: tries) the advisory lock `key` on a lock pool connection — after `pushes`'
+   * push lock, exclusively (PushUnderWayError when a push holds it past the lock timeout) — runs
+   * `fn`, unlocks; undefined when tried and taken by another.
+   */
+  private async holdingLock<T>(
+    what: string,
+    key: string,
+    arg: string,
+    tryOnly: boolean,
+    fn: (lock: LockConnection) => Promise<T>,
+    pushes?: { key: string; id: number },
+  ): Promise<T | undefined> {
     const client = await this.shared.lockPool.connect();
     const lock = new LockConnection(client, what, this.shared.log);
     let broken: Error | undefined;
+    let pushesHeld = false;
     try {
+      if (pushes) {
+        await lock.query(`SELECT pg_advisory_lock(${pushes.key})`, [String(pushes.id)]).catch((err: unknown) => {
+          throw (err as { code?: unknown })?.code === '55P03' ? new PushUnderWayError(pushes.id) : err;
+        });
+        pushesHeld = true;
+      }
       const got = await lock.query(tryOnly ? `SELECT pg_try_advisory_lock(${key}) AS locked` : `SELECT pg_advisory_lock(${key}) AS locked`, [arg]);
       if (tryOnly && !got.rows[0].locked) return undefined;
       try {
@@ -170,6 +217,7 @@ export class PostgresStore implements Store {
         await lock.query(`SELECT pg_advisory_unlock(${key})`, [arg]).catch((e: Error) => (broken = e));
       }
     } finally {
+      if (pushes && pushesHeld && !broken) await lock.query(`SELECT pg_advisory_unlock(${pushes.key})`, [String(pushes.id)]).catch((e: Error) => (broken = e));
       lock.detach();
       // A connection whose unlock failed (or that ended) may still hold the lock: it is closed, not pooled.
       client.release(broken ?? lock.lost);
@@ -197,7 +245,7 @@ export class PostgresStore implements Store {
     if (this.db.inTransaction || this.db.onLockConnection) return Promise.resolve();
     this.closed ??= (async () => {
       await this.shared.listener.close();
-      await Promise.all([this.shared.pool.end(), this.shared.lockPool.end()]);
+      await Promise.all([this.shared.pool.end(), this.shared.lockPool.end(), this.shared.pushPool.end()]);
       // Last: no migration starts while this store could still write.
       await this.shared.serving?.release();
     })();
@@ -229,6 +277,9 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions)
   pool.on('error', (err) => log(`database connection lost: ${err.message}`));
   const lockPool = new Pool({ ...config, Client: ClosingClient, max: LOCK_CONNECTIONS, idleTimeoutMillis: 30_000 });
   lockPool.on('error', (err) => log(`database connection lost: ${err.message}`));
+  // One connection per push under way (its push lock held for the push's length), as many as requests.
+  const pushPool = new Pool({ ...config, Client: ClosingClient, max: opts.maxConnections ?? 10, idleTimeoutMillis: 30_000 });
+  pushPool.on('error', (err) => log(`database connection lost: ${err.message}`));
   const listener = new ChangeListener(config, instance, log, opts.listenCheckIntervalMs);
   let serving: ServingLock | undefined;
   try {
@@ -249,10 +300,10 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions)
     });
     await listener.start();
     const writes = new LocalWrites();
-    return new PostgresStore(PgDb.over(pool, writes), { pool, lockPool, listener, writes, box, log, serving });
+    return new PostgresStore(PgDb.over(pool, writes), { pool, lockPool, pushPool, listener, writes, box, log, serving });
   } catch (err) {
     await listener.close();
-    await Promise.all([pool.end().catch(() => undefined), lockPool.end().catch(() => undefined)]);
+    await Promise.all([pool.end().catch(() => undefined), lockPool.end().catch(() => undefined), pushPool.end().catch(() => undefined)]);
     await serving?.release();
     throw err;
   }

@@ -99,6 +99,9 @@ function takeAlone(db: DatabaseSync, file: string): void {
   }
 }
 
+/** How long a statement waits for another connection's lock (then SQLITE_BUSY). */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
 /**
  * Opens (making it when missing) the database in `dataDir`. `alone`: refuses, with DatabaseInUse,
  * a database another connection has open, and keeps every other out until this one is closed;
@@ -111,7 +114,7 @@ export function openDatabase(dataDir: string, opts: { alone?: boolean } = {}): D
   const db = new DatabaseSync(file);
   try {
     if (opts.alone) takeAlone(db, file);
-    db.exec('PRAGMA busy_timeout = 5000');
+    db.exec(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     useWriteAheadLog(db, dataDir);
     for (const suffix of ['-wal', '-shm']) narrowIfPresentSync(file + suffix);
     db.exec('PRAGMA synchronous = NORMAL');

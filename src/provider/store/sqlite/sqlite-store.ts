@@ -15,7 +15,8 @@ import { SqliteOrganizationStore } from './organizations';
 import { SqliteRepositoryStore } from './repositories';
 import { keyFileSource, type DataKeySource, sqliteDataKeyLedger, unlockDataKey } from '../../secrets/data-key';
 import type { SecretBox } from '../../secrets/secret-box';
-import { openDatabase } from './database';
+import { openDatabase, SQLITE_BUSY_TIMEOUT_MS } from './database';
+import { PushLocks } from './push-locks';
 import { SqliteRateLimitStore } from './rate-limits';
 import { isSqliteBusy, isSqliteMissingReference } from './rows';
 import { SqliteSignInFailureStore } from './sign-in-failures';
@@ -103,6 +104,8 @@ class SqliteParts {
 export class SqliteStore extends SqliteParts implements Store {
   private closed = false;
   private readonly runningJobs = new Set<string>();
+  /** As long as a write waits for another process's (the busy timeout). */
+  private readonly pushLocks = new PushLocks(SQLITE_BUSY_TIMEOUT_MS);
   private readonly gate: WriteGate;
   private readonly parts: SqliteParts;
 
@@ -149,8 +152,14 @@ export class SqliteStore extends SqliteParts implements Store {
    * processes sharing the file. Coarser than one repository (every writer waits), so `fn` is short;
    * `fn`'s own transactions on the store it gets are savepoints, committed with this one.
    */
-  withRepositoryLock<T>(_id: number, fn: (store: Store) => Promise<T>): Promise<T> {
-    return this.transaction(fn);
+  withRepositoryLock<T>(id: number, fn: (store: Store) => Promise<T>, options: { exclusiveOfPushes?: boolean } = {}): Promise<T> {
+    // The push lock first (waiting for pushes holds back no writer), then the write transaction.
+    return options.exclusiveOfPushes ? this.pushLocks.exclusive(id, () => this.transaction(fn)) : this.transaction(fn);
+  }
+
+  /** This process's push lock of the repository (push-locks.ts): processes sharing the folder do not see each other's. */
+  withPushLock<T>(id: number, fn: () => Promise<T>): Promise<T> {
+    return this.pushLocks.shared(id, fn);
   }
 
   async runExclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
@@ -208,6 +217,10 @@ class SqliteTransactionStore extends SqliteParts implements Store {
 
   async withRepositoryLock(): Promise<never> {
     throw new Error('a repository lock is taken on the store, not inside a transaction');
+  }
+
+  async withPushLock(): Promise<never> {
+    throw new Error('a push lock is taken on the store, not inside a transaction');
   }
 
   /** Unknown while the transaction is open. */
