@@ -215,6 +215,57 @@ describe('team mode: connections the server ends', function () {
     }
   });
 
+  it('a rename whose lock was lost after its bare repository moved puts it back only under the lock taken again: while another holder has the lock, nothing moves back', async () => {
+    const url = await pg.newDatabase();
+    const a = await startInProcessProvider({ databaseUrl: url });
+    const killer = new Client({ connectionString: url.replace(/\/[^/]+$/, '/postgres') });
+    const rowHolder = new Client({ connectionString: url });
+    const lockHolder = new Client({ connectionString: url });
+    await Promise.all([killer.connect(), rowHolder.connect(), lockHolder.connect()]);
+    try {
+      const s = await newSession(a);
+      const me = s.user.login;
+      const onDisk = (name: string) => existsSync(repositoryPath(repositoriesRoot(a.ctx), me, name));
+      const made = await a.api.post('/user/repos', { token: s.token, body: { name: 'held-back', auto_init: true } });
+      assert.equal(made.status, 201, made.text);
+      await rowHolder.query('BEGIN');
+      await rowHolder.query('SELECT id FROM repositories WHERE id = $1 FOR UPDATE', [made.json.id]);
+      const rename = a.api.patch(`/repos/${me}/held-back`, { token: s.token, body: { name: 'moved-away' } });
+      let answered = false;
+      void rename.then(() => (answered = true));
+      const db = new URL(url).pathname.slice(1);
+      let holder: number | undefined;
+      while (!holder) {
+        const rows = await killer.query<{ pid: number }>(
+          `SELECT a.pid FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'advisory' AND l.granted
+           WHERE a.datname = $1 AND a.wait_event_type = 'Lock'`,
+          [db],
+        );
+        holder = rows.rows[0]?.pid;
+      }
+      assert.ok(onDisk('moved-away') && !onDisk('held-back'), 'the bare repository was moved before the record changes');
+      // The lock's connection ended, and the lock queued for at once by another holder (ahead of
+      // anything the rename can ask once it hears of the loss).
+      const mine = (await lockHolder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      await lockHolder.query(`SELECT pg_terminate_backend($1), pg_advisory_lock(hashtext('tessera.repository:' || $2))`, [holder, String(made.json.id)]);
+      const waitingForLock = async () =>
+        (
+          await killer.query(`SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = $1 AND l.pid <> $2`, [db, mine])
+        ).rows.length > 0;
+      while (!answered && !(await waitingForLock())) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(answered, false, 'the put-back waits for the lock instead of moving the bare repository without it');
+      assert.deepEqual([onDisk('held-back'), onDisk('moved-away')], [false, true], 'nothing moved back while another holder has the lock');
+      await lockHolder.query(`SELECT pg_advisory_unlock(hashtext('tessera.repository:' || $1))`, [String(made.json.id)]);
+      const res = await rename;
+      await rowHolder.query('ROLLBACK');
+      assert.equal(res.status, 503, res.text);
+      assert.deepEqual([onDisk('held-back'), onDisk('moved-away')], [true, false], 'back at the name the record kept, under the lock');
+    } finally {
+      await Promise.all([rowHolder.end(), lockHolder.end(), killer.end()]);
+      await a.close();
+    }
+  });
+
   /** A store over a new database that keeps its log, and an administrator's connection to end its connections. */
   async function storeAndKiller() {
     const url = await pg.newDatabase();

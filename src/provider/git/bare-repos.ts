@@ -196,6 +196,8 @@ export async function bareRepositoryExists(root: string, owner: string, name: st
 
 /** A bare repository moved aside into `<root>/.trash` (see trashBareRepository). */
 interface TrashedRepository {
+  /** Where it is meanwhile. */
+  readonly path: string;
   /** Puts it back where it was (the deletion it was moved aside for did not happen). */
   restore(): Promise<void>;
   /** Removes it for good. */
@@ -219,6 +221,7 @@ export async function trashBareRepository(root: string, owner: string, name: str
     throw err;
   }
   return {
+    path: moved,
     async restore() {
       await fsp.mkdir(path.dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
       await fsp.rename(moved, target);

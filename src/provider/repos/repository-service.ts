@@ -15,7 +15,7 @@ import type { Principal } from '../auth/principal';
 import { auditSourceOf, Caller } from '../authz/caller';
 import { requireClassicScope } from '../authz/permission-check';
 import type { ProviderContext } from '../context';
-import { createBareRepository, deleteBareRepository, isEmptyBareRepository, renameBareRepository, trashBareRepository, validateRepositoryName } from '../git/bare-repos';
+import { createBareRepository, deleteBareRepository, isEmptyBareRepository, renameBareRepository, repositoryPath, trashBareRepository, validateRepositoryName } from '../git/bare-repos';
 import { forbidden, HttpError, invalidField, notFound, validationFailed } from '../http/errors';
 import { ORG_AUDIT_ACTIONS } from '../orgs/org-audit';
 import { assertStillRole } from '../orgs/owner-transaction';
@@ -259,8 +259,15 @@ export async function updateRepository(ctx: ProviderContext, caller: Caller, rec
         }
       }, { exclusiveOfPushes: true });
     } catch (err) {
-      if (undo && !(await undo(ctx.store))) {
-        ctx.log('error', `PATCH ${rec.fullName}: the rename to ${name} failed and whether its record changed is unknown: the bare repository stays at the new name`);
+      const pending = undo;
+      // The lock was lost (or its own commit failed): the bare repository goes back only under the
+      // lock taken again, so that no other holder finds it half-way; failing that, it stays and
+      // the log says what to do by hand.
+      const putBack = pending && (await againUnderLock(ctx, rec.repository.id, pending));
+      if (pending && !putBack) {
+        const from = repositoryPath(repositoriesRoot(ctx), rec.owner.login, rec.repository.name);
+        const to = repositoryPath(repositoriesRoot(ctx), rec.owner.login, name);
+        ctx.log('error', `PATCH ${rec.fullName}: the rename to ${name} failed, its lock was lost and whether its record changed is unknown: the bare repository stays at ${to}; if the record still has the name ${rec.repository.name}, move it back to ${from} by hand`);
       }
       throw err;
     }
@@ -283,16 +290,31 @@ export async function deleteRepository(ctx: ProviderContext, caller: Caller, rec
   const root = repositoriesRoot(ctx);
   let trashed: Awaited<ReturnType<typeof trashBareRepository>>;
   let fullName = rec.fullName;
+  let currentName = rec.repository.name;
   const restore = () =>
     trashed?.restore().catch((restoreErr: Error) => {
       ctx.log('error', `DELETE ${fullName}: the record could not be deleted, nor the bare repository put back (${restoreErr.message})`);
     });
   const purge = () => trashed?.purge().catch((err: Error) => ctx.log('warn', `DELETE ${fullName}: the trashed bare repository stays under .trash (${err.message})`));
+  // Under the lock: a record still there gets its bare repository back; one gone after all (its
+  // COMMIT reached the server, its answer was lost) keeps it trashed — put back, it would hold the
+  // name of a repository that is gone (a new one of that name refused) — and removes it, as a
+  // delete answered does. False when the record could not be read (the lock lost): nothing moved.
+  const settleTrashed = async (store: Store): Promise<boolean> => {
+    const there = await store.repositories.byId(rec.repository.id).then(
+      (r) => r !== undefined,
+      () => undefined,
+    );
+    if (there === undefined) return false;
+    await (there ? restore() : purge());
+    return true;
+  };
   try {
     await ctx.store.withRepositoryLock(rec.repository.id, async (store) => {
       const current = await store.repositories.byId(rec.repository.id);
       if (!current) throw notFound();
       fullName = `${rec.owner.login}/${current.name}`;
+      currentName = current.name;
       // The caller first, so that a refusal leaves the disk as it is (no git request meanwhile
       // finds the repository gone). On SQLite the lock excludes every other writer until the
       // record's transaction commits; on PostgreSQL a demotion may commit in between, which the
@@ -306,30 +328,32 @@ export async function deleteRepository(ctx: ProviderContext, caller: Caller, rec
           await audit(tx, auditSourceOf(caller), ORG_AUDIT_ACTIONS.repoDestroy, { ...orgOf(rec.owner), tokenId: caller.principal.token?.id, data: { repo: fullName } });
         });
       } catch (err) {
-        // Read through the request pool when the lock's store cannot (its connection ended,
-        // perhaps once the COMMIT had reached the server): a delete that committed after all keeps
-        // its bare repository trashed — put back, it would hold the name of a repository that is
-        // gone (a new one of that name refused) — and removes it, as a delete answered does.
-        if (await stillThere(store, rec.repository.id, ctx.store)) await restore();
-        else await purge();
-        trashed = undefined;
+        // When the lock's store cannot read the record (its connection ended, perhaps once the
+        // COMMIT had reached the server), the lock is lost: left to the catch below.
+        if (await settleTrashed(store)) trashed = undefined;
         throw err;
       }
     }, { exclusiveOfPushes: true });
   } catch (err) {
     if (err instanceof PushUnderWayError) throw pushUnderWay();
-    // The lock's own commit failed (SQLite) after the record's delete: put it back if the record stayed.
-    if (trashed && (await stillThere(ctx.store, rec.repository.id))) await restore();
+    // The lock was lost or its own commit failed (SQLite) after the record's delete: settled under
+    // the lock taken again, or left in .trash with the log saying so.
+    if (trashed && !(await againUnderLock(ctx, rec.repository.id, settleTrashed))) {
+      ctx.log('error', `DELETE ${fullName}: the delete failed, its lock was lost and whether its record was deleted is unknown: the bare repository stays in ${trashed.path}; if the record is still there, move it back to ${repositoryPath(root, rec.owner.login, currentName)} by hand`);
+    }
     throw err;
   }
   await purge();
 }
 
 /**
- * Whether the record is still there, read through `store`, else through `fallback` (true when
- * neither can read it: keep the data).
+ * Runs a put-back (`step`: true when it could read the record and settle the disk) under the
+ * repository's lock taken again, after a push under way has ended; false when the lock cannot be
+ * had (the database away, a push still running) or `step` could not settle.
  */
-async function stillThere(store: Store, id: number, fallback?: Store): Promise<boolean> {
-  const read = (s: Store) => s.repositories.byId(id).then((r) => r !== undefined);
-  return read(store).catch(() => (fallback ? read(fallback).catch(() => true) : true));
+async function againUnderLock(ctx: ProviderContext, id: number, step: (store: Store) => Promise<boolean>): Promise<boolean> {
+  return ctx.store.withRepositoryLock(id, step, { exclusiveOfPushes: true }).catch((err: Error) => {
+    ctx.log('warn', `repository ${id}: the repository's lock could not be taken again to put its bare repository back (${err.message})`);
+    return false;
+  });
 }
