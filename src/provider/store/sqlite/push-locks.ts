@@ -25,7 +25,7 @@ export class PushLocks {
   }
 
   private forget(id: number, r: RepositoryPushes): void {
-    if (!r.pushes && !r.exclusive) this.held.delete(id);
+    if (!r.pushes && !r.exclusive && this.held.get(id) === r) this.held.delete(id);
   }
 
   /** Runs `fn` as one of the pushes into repository `id`, once no rename or delete holds it. */
