@@ -11,11 +11,15 @@ import type { OrganizationReader } from './organization-reader';
 import type { OrganizationRecord } from '../store/organizations';
 import type { UserRecord } from '../store/users';
 import { githubTime } from '../iso-time';
+import { DerivedStrings } from '../derived-strings';
 
 /** GitHub-style node id (`base64("User:1")`), as REST `node_id` and GraphQL `id`. */
 export function nodeId(prefix: string, id: number): string {
-  return Buffer.from(`${prefix}:${id}`, 'utf8').toString('base64');
+  const text = `${prefix}:${id}`;
+  return nodeIds.get(text, () => Buffer.from(text, 'utf8').toString('base64'));
 }
+
+const nodeIds = new DerivedStrings<string>();
 
 /**
  * An account where GitHub puts a simple-user: users and organizations alike live under
@@ -23,13 +27,35 @@ export function nodeId(prefix: string, id: number): string {
  * of one fixed shape many times faster, and lists carry one of these per item.
  */
 function accountJson<T extends 'User' | 'Organization'>(ctx: ProviderContext, type: T, id: number, login: string, siteAdmin: boolean) {
-  const url = `${apiBase(ctx)}/users/${login}`;
+  const u = accountUrlsOf.get(`${ctx.origin} ${type} ${id} ${login}`, () => accountUrls(ctx, type, id, login));
   return {
     login,
     id,
+    node_id: u.node_id,
+    avatar_url: u.avatar_url,
+    gravatar_id: '',
+    url: u.url,
+    html_url: u.html_url,
+    followers_url: u.followers_url,
+    following_url: u.following_url,
+    gists_url: u.gists_url,
+    starred_url: u.starred_url,
+    subscriptions_url: u.subscriptions_url,
+    organizations_url: u.organizations_url,
+    repos_url: u.repos_url,
+    events_url: u.events_url,
+    received_events_url: u.received_events_url,
+    type,
+    site_admin: siteAdmin,
+  };
+}
+
+/** An account's node id and URLs: made from the origin, its type, id and login alone (derived-strings.ts). */
+function accountUrls(ctx: ProviderContext, type: 'User' | 'Organization', id: number, login: string) {
+  const url = `${apiBase(ctx)}/users/${login}`;
+  return {
     node_id: nodeId(type, id),
     avatar_url: avatarUrl(ctx, type === 'User' ? 'u' : 'o', id),
-    gravatar_id: '',
     url,
     html_url: `${ctx.origin}/${login}`,
     followers_url: `${url}/followers`,
@@ -41,10 +67,10 @@ function accountJson<T extends 'User' | 'Organization'>(ctx: ProviderContext, ty
     repos_url: `${url}/repos`,
     events_url: `${url}/events{/privacy}`,
     received_events_url: `${url}/received_events`,
-    type,
-    site_admin: siteAdmin,
   };
 }
+
+const accountUrlsOf = new DerivedStrings<ReturnType<typeof accountUrls>>();
 
 export function simpleUserJson(ctx: ProviderContext, u: UserRecord): SimpleUserJson {
   // (A spread first is a copy of the literal's shape, as fast as the literal.)

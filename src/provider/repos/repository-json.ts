@@ -9,6 +9,7 @@ import type { RepositoryRecord } from '../store/repositories';
 import type { AccountOwner } from './account-owner';
 import type { RepositoryAccess } from './repository-access';
 import { githubTime } from '../iso-time';
+import { DerivedStrings } from '../derived-strings';
 
 export function repositoryVisibility(r: RepositoryRecord): RepositoryVisibility {
   return r.settings.internal ? 'internal' : r.private ? 'private' : 'public';
@@ -22,23 +23,13 @@ export function sshUrlOf(host: string, fullName: string): string {
   return `git@${host.replace(/:\d+$/, '')}:${fullName}.git`;
 }
 
-export function repositoryJson(ctx: ProviderContext, r: RepositoryRecord, owner: AccountOwner, access?: RepositoryAccess | null): RepositoryJson {
-  const fullName = `${owner.login}/${r.name}`;
+/** A repository's URLs: made from the origin and its full name alone (derived-strings.ts). */
+function repositoryUrls(ctx: ProviderContext, fullName: string) {
   const host = new URL(ctx.origin).host;
   const htmlUrl = `${ctx.origin}/${fullName}`;
   const url = `${apiBase(ctx)}/repos/${fullName}`;
-  const ownerJson = owner.type === 'User' ? simpleUserJson(ctx, owner.user) : orgAsOwnerJson(ctx, owner.org);
-  const out: RepositoryJson = {
-    id: r.id,
-    node_id: nodeId('Repository', r.id),
-    name: r.name,
-    full_name: fullName,
-    private: r.private,
-    visibility: repositoryVisibility(r),
-    owner: ownerJson,
+  return {
     html_url: htmlUrl,
-    description: r.description,
-    fork: false,
     url,
     archive_url: `${url}/{archive_format}{/ref}`,
     assignees_url: `${url}/assignees{/user}`,
@@ -79,7 +70,67 @@ export function repositoryJson(ctx: ProviderContext, r: RepositoryRecord, owner:
     clone_url: `${htmlUrl}.git`,
     git_url: `git://${host}/${fullName}.git`,
     ssh_url: sshUrlOf(host, fullName),
-    svn_url: htmlUrl,
+  };
+}
+
+const repositoryUrlsOf = new DerivedStrings<ReturnType<typeof repositoryUrls>>();
+
+export function repositoryJson(ctx: ProviderContext, r: RepositoryRecord, owner: AccountOwner, access?: RepositoryAccess | null): RepositoryJson {
+  const fullName = `${owner.login}/${r.name}`;
+  const u = repositoryUrlsOf.get(`${ctx.origin} ${fullName}`, () => repositoryUrls(ctx, fullName));
+  const ownerJson = owner.type === 'User' ? simpleUserJson(ctx, owner.user) : orgAsOwnerJson(ctx, owner.org);
+  const out: RepositoryJson = {
+    id: r.id,
+    node_id: nodeId('Repository', r.id),
+    name: r.name,
+    full_name: fullName,
+    private: r.private,
+    visibility: repositoryVisibility(r),
+    owner: ownerJson,
+    html_url: u.html_url,
+    description: r.description,
+    fork: false,
+    url: u.url,
+    archive_url: u.archive_url,
+    assignees_url: u.assignees_url,
+    blobs_url: u.blobs_url,
+    branches_url: u.branches_url,
+    collaborators_url: u.collaborators_url,
+    comments_url: u.comments_url,
+    commits_url: u.commits_url,
+    compare_url: u.compare_url,
+    contents_url: u.contents_url,
+    contributors_url: u.contributors_url,
+    deployments_url: u.deployments_url,
+    downloads_url: u.downloads_url,
+    events_url: u.events_url,
+    forks_url: u.forks_url,
+    git_commits_url: u.git_commits_url,
+    git_refs_url: u.git_refs_url,
+    git_tags_url: u.git_tags_url,
+    hooks_url: u.hooks_url,
+    issue_comment_url: u.issue_comment_url,
+    issue_events_url: u.issue_events_url,
+    issues_url: u.issues_url,
+    keys_url: u.keys_url,
+    labels_url: u.labels_url,
+    languages_url: u.languages_url,
+    merges_url: u.merges_url,
+    milestones_url: u.milestones_url,
+    notifications_url: u.notifications_url,
+    pulls_url: u.pulls_url,
+    releases_url: u.releases_url,
+    stargazers_url: u.stargazers_url,
+    statuses_url: u.statuses_url,
+    subscribers_url: u.subscribers_url,
+    subscription_url: u.subscription_url,
+    tags_url: u.tags_url,
+    teams_url: u.teams_url,
+    trees_url: u.trees_url,
+    clone_url: u.clone_url,
+    git_url: u.git_url,
+    ssh_url: u.ssh_url,
+    svn_url: u.html_url,
     mirror_url: null,
     homepage: r.settings.homepage,
     language: null,
