@@ -10,9 +10,35 @@ const DAY_MS = 86_400_000;
 /** 10000-01-01T00:00:00.000Z: every time the provider accepts or stores is before it. */
 export const YEAR_10000_MS = 253_402_300_800_000;
 
+/**
+ * The texts last written, by time (a slot per time modulo RECENT): a list answer writes the same
+ * records' times on every request, and a text handed out again costs neither the arithmetic nor,
+ * once a JSON.stringify has flattened it (a template literal makes a rope), another copy. A time
+ * timeOfIso read from a row's text has that very text here: a record read and written back out
+ * costs one look-up each way.
+ */
+const RECENT = 1024;
+const recentIsoTimes = new Float64Array(RECENT).fill(NaN);
+const recentIsoTexts: string[] = new Array<string>(RECENT).fill('');
+const recentGithubTimes = new Float64Array(RECENT).fill(NaN);
+const recentGithubTexts: string[] = new Array<string>(RECENT).fill('');
+/** The texts timeOfIso last read in isoTime's form, and their times (a slot per text's seconds and milliseconds). */
+const recentReadTexts: string[] = new Array<string>(RECENT).fill('');
+const recentReadTimes = new Float64Array(RECENT);
+
 export function isoTime(d: Date): string {
   const t = d.getTime();
   if (!(t >= 0 && t < YEAR_10000_MS)) return d.toISOString();
+  const slot = t % RECENT;
+  if (recentIsoTimes[slot] === t) return recentIsoTexts[slot];
+  const text = isoTimeText(t);
+  recentIsoTimes[slot] = t;
+  recentIsoTexts[slot] = text;
+  return text;
+}
+
+/** isoTime's arithmetic, for a time `t` (ms) in 1970–9999. */
+function isoTimeText(t: number): string {
   const days = Math.floor(t / DAY_MS);
   let ms = t - days * DAY_MS;
   // The civil date of a day count (Howard Hinnant's days_from_civil, inverted): eras of 400
@@ -56,6 +82,9 @@ function digits(text: string, start: number, end: number): number {
 export function timeOfIso(text: string): Date {
   if (text.length !== 24 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58
       || text.charCodeAt(16) !== 58 || text.charCodeAt(19) !== 46 || text.charCodeAt(23) !== 90) return new Date(text);
+  // A slot from the seconds and milliseconds, which vary the most.
+  const slot = (text.charCodeAt(17) * 10_000 + text.charCodeAt(18) * 1000 + text.charCodeAt(20) * 100 + text.charCodeAt(21) * 10 + text.charCodeAt(22)) % RECENT;
+  if (recentReadTexts[slot] === text) return new Date(recentReadTimes[slot]);
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 7);
   const day = digits(text, 8, 10);
@@ -73,7 +102,14 @@ export function timeOfIso(text: string): Date {
   const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
   const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
   const days = era * 146_097 + dayOfEra - 719_468;
-  return new Date(days * DAY_MS + hours * 3_600_000 + minutes * 60_000 + seconds * 1000 + ms);
+  const t = days * DAY_MS + hours * 3_600_000 + minutes * 60_000 + seconds * 1000 + ms;
+  recentReadTexts[slot] = text;
+  recentReadTimes[slot] = t;
+  // This text is the one isoTime writes for t (the form is checked above): it is isoTime's answer.
+  const written = t % RECENT;
+  recentIsoTimes[written] = t;
+  recentIsoTexts[written] = text;
+  return new Date(t);
 }
 
 /** isoTime of `d`, or null. */
@@ -88,8 +124,16 @@ export function isoTimeOrNull(d: Date | null | undefined): string | null {
  * (`gh api … --jq '.created_at | fromdate'`), `strptime` with `%Y-%m-%dT%H:%M:%SZ`.
  */
 export function githubTime(d: Date): string {
+  const t = d.getTime();
+  const slot = t >= 0 && t < YEAR_10000_MS ? t % RECENT : -1;
+  if (slot >= 0 && recentGithubTimes[slot] === t) return recentGithubTexts[slot];
   const iso = isoTime(d);
-  return iso.charCodeAt(iso.length - 5) === 46 ? `${iso.slice(0, -5)}Z` : iso;
+  const text = iso.charCodeAt(iso.length - 5) === 46 ? `${iso.slice(0, -5)}Z` : iso;
+  if (slot >= 0) {
+    recentGithubTimes[slot] = t;
+    recentGithubTexts[slot] = text;
+  }
+  return text;
 }
 
 /** githubTime of `d`, or null. */

@@ -44,6 +44,38 @@ describe('provider isoTime', () => {
     assert.equal(isoTime(new Date(Date.UTC(2026, 11, 4, 15, 47, 49, 123))), '2026-12-04T15:47:49.123Z');
   });
 
+  it('writes a time again as the first time, also after another time took its place among the recent texts', () => {
+    // Times that share a slot of the recent texts (they differ by a multiple of 1024 ms), written in turn, each twice.
+    const base = Date.UTC(2026, 11, 4, 15, 47, 49, 123);
+    const times = [base, base + 1024, base + 1024 * 1000, base + 1024 * 86_400, base, base + 1024];
+    for (const ms of [...times, ...times]) {
+      const d = new Date(ms);
+      assert.equal(isoTime(d), d.toISOString());
+      assert.equal(isoTime(d), d.toISOString());
+      assert.equal(githubTime(d), `${d.toISOString().slice(0, -5)}Z`);
+      assert.equal(githubTime(d), `${d.toISOString().slice(0, -5)}Z`);
+    }
+  });
+
+  it('reads a text again as the first time, also after another text took its place among the recent ones, and writes it back as it was', () => {
+    // Texts that share a slot (the same seconds and milliseconds), read in turn, each twice; then
+    // written back, also after a time sharing the written text's slot was written.
+    const texts = ['2026-12-04T15:47:49.123Z', '2026-12-05T15:47:49.123Z', '2031-01-01T00:00:49.123Z', '1970-01-01T00:00:49.123Z', '2026-12-04T15:47:49.123Z'];
+    for (const text of [...texts, ...texts]) {
+      assert.equal(timeOfIso(text).getTime(), new Date(text).getTime(), text);
+      assert.equal(timeOfIso(text).getTime(), new Date(text).getTime(), text);
+      assert.equal(isoTime(timeOfIso(text)), text);
+      const other = new Date(timeOfIso(text).getTime() + 1024);
+      assert.equal(isoTime(other), other.toISOString());
+      assert.equal(isoTime(timeOfIso(text)), text);
+    }
+    // A read Date is the caller's own: changing it changes neither what is read next nor what is written.
+    const d = timeOfIso(texts[0]);
+    d.setTime(0);
+    assert.equal(timeOfIso(texts[0]).getTime(), new Date(texts[0]).getTime());
+    assert.equal(isoTime(timeOfIso(texts[0])), texts[0]);
+  });
+
   it('throws on an invalid date as toISOString does; isoTimeOrNull passes null and undefined through as null', () => {
     assert.throws(() => isoTime(new Date(Number.NaN)), RangeError);
     assert.equal(isoTimeOrNull(null), null);
