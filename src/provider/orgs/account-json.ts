@@ -70,7 +70,7 @@ function accountUrls(ctx: ProviderContext, type: 'User' | 'Organization', id: nu
   };
 }
 
-const accountUrlsOf = new DerivedStrings<ReturnType<typeof accountUrls>>();
+const accountUrlsOf = new DerivedStrings<ReturnType<typeof accountUrls>>(2_000);
 
 export function simpleUserJson(ctx: ProviderContext, u: UserRecord): SimpleUserJson {
   // (A spread first is a copy of the literal's shape, as fast as the literal.)

@@ -73,7 +73,8 @@ function repositoryUrls(ctx: ProviderContext, fullName: string) {
   };
 }
 
-const repositoryUrlsOf = new DerivedStrings<ReturnType<typeof repositoryUrls>>();
+// (~45 URLs, a few kB, per repository: at most 2,000 repositories' kept, the pages of many lists.)
+const repositoryUrlsOf = new DerivedStrings<ReturnType<typeof repositoryUrls>>(2_000);
 
 export function repositoryJson(ctx: ProviderContext, r: RepositoryRecord, owner: AccountOwner, access?: RepositoryAccess | null): RepositoryJson {
   const fullName = `${owner.login}/${r.name}`;
