@@ -96,6 +96,26 @@ describe('org token policy', function () {
       assert.equal((await t.api.get(`/orgs/${org}/personal-access-token-requests`, { token: owner.token })).status, 200);
     });
 
+    it("a member's classic token: GET /user/memberships/orgs leaves out the org, as GET /user/orgs does; its membership answers the policy", async () => {
+      const org = await orgWithRepos();
+      const classic = await createClassicToken(t, member, { scopes: ['read:org'] });
+      const logins = async (path: string) => {
+        const res = await t.api.get(path, { token: classic.token });
+        assert.equal(res.status, 200, `${path}: ${res.text}`);
+        return res.json.map((o: { login?: string; organization?: { login: string } }) => o.organization?.login ?? o.login);
+      };
+      assert.ok((await logins('/user/memberships/orgs?per_page=100')).includes(org));
+      await setPolicy(t, org, owner, { classic_tokens: 'restricted' });
+      assert.ok(!(await logins('/user/orgs?per_page=100')).includes(org));
+      assert.ok(!(await logins('/user/memberships/orgs?per_page=100')).includes(org));
+      const one = await t.api.get(`/user/memberships/orgs/${org}`, { token: classic.token });
+      assert.equal(one.status, 403, one.text);
+      assert.match(one.json.message, /forbids access with classic personal access tokens/);
+      // Its owner's classic token still administers the org: listed.
+      const mine = await t.api.get('/user/memberships/orgs?per_page=100', { token: owner.token });
+      assert.ok(mine.json.some((m: { organization: { login: string } }) => m.organization.login === org));
+    });
+
     it("owners administer the org with the editor's sign-in token; the org's repositories stay closed to classic tokens", async () => {
       // The scopes the editor signs in with (src/extension/auth/sign-in-core.ts).
       const editorOwner = await newSession(t, ['admin:token', 'user', 'repo', 'delete_repo']);

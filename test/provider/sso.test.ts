@@ -130,7 +130,7 @@ describe('SSO credential authorizations', function () {
     assert.deepEqual(byLogin.json, []);
   });
 
-  it('list endpoints skip the org for an unauthorized token and say X-GitHub-SSO: partial-results; organizations=…', async () => {
+  it('list endpoints (memberships included) skip the org for an unauthorized token and say X-GitHub-SSO: partial-results; organizations=…', async () => {
     const open = await createOrg(t, owner);
     await addMember(t, open, owner, member);
     await createRepo(t, owner, open, 'free', true);
@@ -144,6 +144,12 @@ describe('SSO credential authorizations', function () {
     const orgs = await t.api.get('/user/orgs', { token: classic.token });
     assert.equal(orgs.headers.get('x-github-sso'), `partial-results; organizations=${orgId}`);
     assert.deepEqual(orgs.json.map((o: { login: string }) => o.login), [open]);
+    const memberships = await t.api.get('/user/memberships/orgs', { token: classic.token });
+    assert.equal(memberships.headers.get('x-github-sso'), `partial-results; organizations=${orgId}`);
+    assert.deepEqual(memberships.json.map((m: { organization: { login: string } }) => m.organization.login), [open]);
+    const one = await t.api.get(`/user/memberships/orgs/${org}`, { token: classic.token });
+    assert.equal(one.status, 403, one.text);
+    assert.match(one.headers.get('x-github-sso') ?? '', /^required; url=/);
     const inOrg = await t.api.get(`/orgs/${org}/repos`, { token: classic.token });
     assert.equal(inOrg.headers.get('x-github-sso'), `partial-results; organizations=${orgId}`);
     assert.deepEqual(inOrg.json.map((r: { name: string }) => r.name), ['public']);

@@ -1,37 +1,44 @@
 // Reading memberships: the caller's own (GET /user/memberships/orgs[/{org}], only of orgs the
-// credentials may see), an org's pending invitations (owners), its active members and one user's
+// credentials reach, as GET /user/orgs lists them), an org's pending invitations (owners), its active members and one user's
 // membership of an org.
 import type { Principal } from '../auth/principal';
 import type { ProviderContext } from '../context';
-import { notFound } from '../http/errors';
+import { HttpError, notFound } from '../http/errors';
 import { listPage, type Page } from '../http/pagination';
 import type { MembershipRecord, OrgRole } from '../store/memberships';
 import type { OrganizationRecord } from '../store/organizations';
 import type { UserRecord } from '../store/users';
 import { activeRole } from './org-roles';
-import { tokenMaySeeOrg } from './organization-listing';
+import { listableOrgs, orgDenialForToken } from './organization-listing';
 
-/** One page of the caller's memberships (of one state, if given) and how many there are in all. */
+/**
+ * One page of the caller's memberships (of one state, if given) of the orgs the credentials may
+ * list, as GET /user/orgs lists them (listableOrgs), and how many there are in all; the orgs
+ * skipped for SSO apart (reported in `X-GitHub-SSO`).
+ */
 export async function ownMemberships(
   ctx: ProviderContext,
   principal: Principal,
   state: 'active' | 'pending' | undefined,
   page: Page,
-): Promise<{ items: Array<{ membership: MembershipRecord; org: OrganizationRecord }>; total: number }> {
-  const all = (await ctx.store.memberships.list({ userId: principal.user.id, state })).filter((m) => tokenMaySeeOrg(principal, m.orgId));
-  const items = [];
-  for (const membership of all.slice(page.offset, page.offset + page.limit)) {
-    const org = await ctx.store.organizations.byId(membership.orgId);
-    if (org) items.push({ membership, org });
-  }
-  return { items, total: all.length };
+): Promise<{ items: Array<{ membership: MembershipRecord; org: OrganizationRecord }>; total: number; ssoSkipped: number[] }> {
+  const memberships = await ctx.store.memberships.list({ userId: principal.user.id, state });
+  const { orgs, ssoSkipped } = await listableOrgs(ctx, principal, await ctx.store.organizations.byIds(memberships.map((m) => m.orgId)));
+  const listed = new Map(orgs.map((o) => [o.id, o]));
+  const all = memberships.flatMap((membership) => {
+    const org = listed.get(membership.orgId);
+    return org ? [{ membership, org }] : [];
+  });
+  return { items: all.slice(page.offset, page.offset + page.limit), total: all.length, ssoSkipped };
 }
 
-/** The caller's membership of the org named `orgLogin`; 404 when none, or the credentials may not see the org. */
+/** The caller's membership of the org named `orgLogin`; 404 when none, else what the credentials get when they do not reach the org (orgDenialForToken). */
 export async function ownMembership(ctx: ProviderContext, principal: Principal, orgLogin: string): Promise<{ membership: MembershipRecord; org: OrganizationRecord }> {
   const org = await ctx.store.organizations.byLogin(orgLogin);
-  const membership = org && tokenMaySeeOrg(principal, org.id) ? await ctx.store.memberships.get(org.id, principal.user.id) : undefined;
+  const membership = org ? await ctx.store.memberships.get(org.id, principal.user.id) : undefined;
   if (!org || !membership) throw notFound();
+  const denial = await orgDenialForToken(ctx, principal, org);
+  if (denial) throw new HttpError(denial.status, denial.message, { headers: denial.headers });
   return { membership, org };
 }
 

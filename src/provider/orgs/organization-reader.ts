@@ -7,11 +7,10 @@
 import { hasScope } from '../../shared/classic-scopes';
 import { hasPermission } from '../../shared/fine-grained-permissions';
 import type { Principal } from '../auth/principal';
-import { tokenAccessDenial } from '../authz/token-access';
 import type { ProviderContext } from '../context';
 import type { OrgRole } from '../store/memberships';
 import type { OrganizationRecord } from '../store/organizations';
-import { tokenMaySeeOrg } from './organization-listing';
+import { orgDenialForToken } from './organization-listing';
 
 export interface OrganizationReader {
   member: boolean;
@@ -20,9 +19,7 @@ export interface OrganizationReader {
 
 /** Whether the caller, a member in `role`, reaches the org through the credentials of this request. */
 export async function reachesOrganization(ctx: ProviderContext, principal: Principal, org: OrganizationRecord, role: OrgRole): Promise<boolean> {
-  if (!tokenMaySeeOrg(principal, org.id)) return false;
-  const target = { owner: { type: 'Organization' as const, id: org.id, login: org.login }, isPublic: false, org, role };
-  return (await tokenAccessDenial(ctx, principal, target, 'read')) === undefined;
+  return (await orgDenialForToken(ctx, principal, org, role)) === undefined;
 }
 
 /** Full details: the password, a classic token with `admin:org`, a fine-grained one with organization administration. */

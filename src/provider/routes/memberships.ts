@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../authz/authorize';
 import { callerOf } from '../authz/caller';
+import { partialResultsHeader, SSO_HEADER } from '../authz/token-access';
 import { ORG_ADMIN_WRITE } from '../authz/requirement';
 import type { ProviderContext } from '../context';
 import { pageOf, pagedQuerySchema, setLinkHeader } from '../http/pagination';
@@ -32,7 +33,9 @@ export function registerMembershipRoutes(app: FastifyInstance, ctx: ProviderCont
     async (request, reply) => {
       const principal = principalOf(request);
       const page = pageOf(request.query);
-      const { items, total } = await ownMemberships(ctx, principal, request.query.state, page);
+      const { items, total, ssoSkipped } = await ownMemberships(ctx, principal, request.query.state, page);
+      const sso = partialResultsHeader(ssoSkipped);
+      if (sso) reply.header(SSO_HEADER, sso);
       setLinkHeader(request, reply, page, total, ctx.origin);
       return items.map(({ membership, org }) => membershipJson(ctx, membership, org, principal.user));
     },
