@@ -1,6 +1,7 @@
 // A git request refused at its RPC (POST git-upload-pack / git-receive-pack) after its info/refs
 // went through, with the real git client: the token revoked, the repository deleted, access lost,
-// the database busy in between. git shows no body of an RPC answered with an HTTP error (only
+// the database busy in between; and an RPC that comes once the provider is stopping (a team server
+// that lost its serving lock refuses every request, 503). git shows no body of an RPC answered with an HTTP error (only
 // "error: RPC failed; HTTP NNN"), so the provider says these in git's protocol ("remote: …",
 // "fatal: remote error: …"); a 401 stays a 401, which makes git tell its credential helper to
 // forget the token (`erase`).
@@ -14,14 +15,18 @@ import * as crypto from 'node:crypto';
 import { existsSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { git, runGit } from '../../bench/git-https/git-client';
+import * as os from 'node:os';
+import { git, hermeticGitEnv, runGit } from '../../bench/git-https/git-client';
 import { DATABASE_BUSY_MESSAGE } from '../../src/provider/http/error-handler';
 import { addMember, createOrg, setPolicy } from '../builders/orgs';
+import { createRepo } from '../builders/repos';
+import { newSession } from '../builders/sessions';
 import { createClassicToken } from '../builders/tokens';
 import type { TestUser } from '../builders/users';
 import { holdWriteLock } from './helpers/database-access';
 import { useGitFixture, type GitProvider } from './helpers/git-fixture';
-import { until } from './helpers/request-holds';
+import { startInProcessProvider, type InProcessProvider } from './helpers/in-process-provider';
+import { RequestHolds, until } from './helpers/request-holds';
 
 describe('git: an RPC refused after its info/refs went through (real git)', function () {
   this.timeout(60_000);
@@ -196,5 +201,71 @@ describe('git: an RPC refused after its info/refs went through (real git)', func
       await release?.();
     }
     assert.equal(await serverHead('alice', 'busy-meanwhile'), before);
+  });
+});
+
+describe('git: an RPC that arrives while the provider is stopping (real git)', function () {
+  this.timeout(60_000);
+  const holds = new RequestHolds();
+  let stopping: string | undefined;
+  let t: InProcessProvider;
+  let tmp: string;
+  let env: NodeJS.ProcessEnv;
+  let seq = 0;
+  before(async () => {
+    tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'tessera-git-rpc-stopping-'));
+    await fsp.mkdir(path.join(tmp, 'home'));
+    env = hermeticGitEnv(path.join(tmp, 'home'), undefined);
+    // A team server that lost its serving lock refuses every request from then on (app.ts refuseAll).
+    t = await startInProcessProvider({ routes: [holds.install], refuseAll: () => stopping });
+  });
+  after(async () => {
+    await t?.close();
+    if (tmp) await fsp.rm(tmp, { recursive: true, force: true });
+  });
+
+  /** Runs git; its info/refs (`service`) is held until the provider is stopping, so that its RPC comes after. */
+  async function rpcWhileStopping(service: 'upload-pack' | 'receive-pack', args: string[], cwd: string | undefined) {
+    const h = holds.hold((r) => r.method === 'GET' && r.url.endsWith(`/info/refs?service=git-${service}`));
+    try {
+      const running = runGit(args, { cwd, env });
+      await until(() => h.arrived === 1);
+      stopping = "the database's serving lock was lost: this server stops";
+      h.release();
+      return await running;
+    } finally {
+      h.release();
+      stopping = undefined;
+    }
+  }
+
+  async function repoWithCommit(name: string): Promise<{ remote: string; dir: string }> {
+    const s = await newSession(t);
+    await createRepo(t, s.user, undefined, name, true);
+    const remote = t.provider.url.replace('http://', `http://git:${s.token}@`) + `/${s.user.login}/${name}.git`;
+    const dir = path.join(tmp, `clone-${++seq}`);
+    await git(['clone', '-q', remote, dir], { env });
+    await fsp.writeFile(path.join(dir, 'a.txt'), 'a\n');
+    await git(['add', '-A'], { cwd: dir, env });
+    await git(['commit', '-q', '-m', 'first'], { cwd: dir, env });
+    return { remote, dir };
+  }
+
+  it("a push: git shows 'remote: This server is stopping: …', not 'RPC failed; HTTP 503'", async () => {
+    const { dir } = await repoWithCommit('push-stopping');
+    const r = await rpcWhileStopping('receive-pack', ['push', 'origin', 'HEAD:main'], dir);
+    assert.notEqual(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^remote: This server is stopping: the database's serving lock was lost: this server stops$/m, r.stderr);
+    assert.doesNotMatch(r.stderr, /RPC failed/, r.stderr);
+  });
+
+  it("a clone: git shows 'fatal: remote error: This server is stopping: …'", async () => {
+    const { dir } = await repoWithCommit('clone-stopping');
+    assert.equal((await runGit(['push', '-q', 'origin', 'HEAD:main'], { cwd: dir, env })).code, 0);
+    const remote = (await git(['remote', 'get-url', 'origin'], { cwd: dir, env })).trim();
+    const r = await rpcWhileStopping('upload-pack', ['clone', remote, path.join(tmp, `clone-${++seq}`)], undefined);
+    assert.notEqual(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^fatal: remote error: This server is stopping: the database's serving lock was lost: this server stops$/m, r.stderr);
+    assert.doesNotMatch(r.stderr, /RPC failed/, r.stderr);
   });
 });

@@ -44,6 +44,8 @@ export interface InProcessProviderOptions {
   databaseUrl?: string;
   /** Proxies whose X-Forwarded-For names the client address (as `tessera serve --trust-proxy`). */
   trustProxy?: string[];
+  /** Says why every request is refused from then on (503), as a team server that lost its serving lock does while it stops. */
+  refuseAll?: () => string | undefined;
 }
 
 export async function startInProcessProvider(opts: InProcessProviderOptions = {}): Promise<InProcessProvider> {
@@ -63,7 +65,7 @@ export async function startInProcessProvider(opts: InProcessProviderOptions = {}
   const ctx = createProviderContext(store, { clock, dataDir, rateLimit: TEST_RATE_LIMIT, passwords: opts.passwords ?? testPasswordHasher() });
   let app: FastifyInstance;
   try {
-    app = buildApp(ctx, { routes: opts.routes ?? [], ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}) });
+    app = buildApp(ctx, { routes: opts.routes ?? [], ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}), ...(opts.refuseAll ? { refuseAll: opts.refuseAll } : {}) });
     await app.listen({ port: 0, host: '127.0.0.1' });
   } catch (err) {
     await store.close();
