@@ -9,7 +9,7 @@ import type { ProviderContext } from '../context';
 import { badCredentials } from '../http/errors';
 import { activeRole } from '../orgs/org-roles';
 import type { Principal } from './principal';
-import { LAST_USED_WRITE_INTERVAL_MS } from './token-auth';
+import { recordTokenUse } from './token-auth';
 
 export type AccountTokenAuthenticator = (ctx: ProviderContext, email: string, token: string, ip: string) => Promise<Principal>;
 
@@ -33,8 +33,5 @@ export const authenticateAccountToken: AccountTokenAuthenticator = async (ctx, e
   if (!account?.active) throw badCredentials();
   const user = email.length <= 320 ? await ctx.store.users.byEmail(email) : undefined;
   if (!user || !(await activeRole(ctx, account.orgId, user.id))) throw badCredentials();
-  if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= LAST_USED_WRITE_INTERVAL_MS) {
-    if (await ctx.store.tokens.touchLastUsed(token.id, now, LAST_USED_WRITE_INTERVAL_MS)) token.lastUsedAt = now;
-  }
-  return { user, token, method: 'account-token', freshProof: false, orgId: account.orgId };
+  return { user, token: await recordTokenUse(ctx, token), method: 'account-token', freshProof: false, orgId: account.orgId };
 };

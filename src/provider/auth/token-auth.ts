@@ -10,6 +10,7 @@ import { badCredentials, HttpError } from '../http/errors';
 import { parseToken, tokenDigest } from '../../shared/token-format';
 import type { Principal } from './principal';
 import type { TokenWithUser } from './principal-cache';
+import type { TokenRecord } from '../store/tokens';
 
 export const LAST_USED_WRITE_INTERVAL_MS = MINUTE;
 const TOKEN_EXPIRED_MESSAGE = 'token expired';
@@ -53,14 +54,20 @@ export async function tokenWorks(ctx: ProviderContext, secret: string): Promise<
 
 export async function authenticateToken(ctx: ProviderContext, secret: string): Promise<Principal> {
   const { digest, found } = await checkedToken(ctx, secret);
-  let { token } = found;
-  const { user } = found;
+  const token = await recordTokenUse(ctx, found.token, digest);
+  return { user: found.user, token, method: 'token', freshProof: false };
+}
+
+/**
+ * The one place a token's use is recorded: a request it authenticated (any token kind, API or
+ * git) writes its last_used_at, at most once a minute; the token as it is now. A token only
+ * checked (tokenWorks, POST /credentials/check) is not used. `digest`: the token's principal-cache
+ * key, whose copy follows.
+ */
+export async function recordTokenUse(ctx: ProviderContext, token: TokenRecord, digest?: string): Promise<TokenRecord> {
   const now = ctx.clock.now();
-  if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= LAST_USED_WRITE_INTERVAL_MS) {
-    if (await ctx.store.tokens.touchLastUsed(token.id, now, LAST_USED_WRITE_INTERVAL_MS)) {
-      ctx.principalCache.touched(digest, now);
-      token = { ...token, lastUsedAt: now };
-    }
-  }
-  return { user, token, method: 'token', freshProof: false };
+  if (token.lastUsedAt && now.getTime() - token.lastUsedAt.getTime() < LAST_USED_WRITE_INTERVAL_MS) return token;
+  if (!(await ctx.store.tokens.touchLastUsed(token.id, now, LAST_USED_WRITE_INTERVAL_MS))) return token;
+  if (digest) ctx.principalCache.touched(digest, now);
+  return { ...token, lastUsedAt: now };
 }
