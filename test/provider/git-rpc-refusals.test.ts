@@ -95,6 +95,13 @@ describe('git: an RPC refused after its info/refs went through (real git)', func
     return { ...r, stderr: r.stderr.replaceAll(token, '***'), erased };
   }
 
+  /** The request body bytes curl sent, by git's curl trace (GIT_TRACE_CURL): its "=> Send data, N bytes" lines. */
+  function sentBodyBytes(trace: string): number {
+    let sent = 0;
+    for (const m of trace.matchAll(/=> Send data, (\d+) bytes/g)) sent += Number(m[1]);
+    return sent;
+  }
+
   /** A clone of `repo` with one more commit to push (`bigBytes`: a file that makes git send its pack in chunks, after a probe). */
   async function pendingPush(repo: string, token: string, bigBytes = 0): Promise<string> {
     const c = await cloneTo(token, repo);
@@ -131,6 +138,30 @@ describe('git: an RPC refused after its info/refs went through (real git)', func
     assert.match(r.stderr, /^remote: Repository 'alice\/deleted-meanwhile' not found, or token 'rpc-\d+' may not access it$/m, r.stderr);
     assert.doesNotMatch(r.stderr, /RPC failed/, r.stderr);
     assert.ok(!r.erased, 'the token still works: git keeps it');
+  });
+
+  it("a push of a pack of many MiB refused meanwhile (access lost): git shows the refusal first and stops sending its pack (the answer ends the connection once 4 MiB more came)", async () => {
+    const t = await seeded('acme/large-refused', bob);
+    const packBytes = 16 * 1024 * 1024;
+    const dir = await pendingPush('acme/large-refused', t.token, packBytes);
+    const before = await serverHead('acme', 'large-refused');
+    const trace = path.join(tmp, `large-refused-${++seq}.trace`);
+    try {
+      const r = await gitWithChangeBeforeRpc(['push', url(t.token, 'acme/large-refused'), 'HEAD:main'], dir, t.token, () =>
+        setPolicy(p, 'acme', alice, { classic_tokens: 'restricted' }),
+      { GIT_TRACE_CURL: trace });
+      assert.notEqual(r.code, 0, r.stderr);
+      // The refusal is git's first word on it (git's own "RPC failed; curl 18 …" comes after).
+      const shown = r.stderr.split('\n').filter((l) => !/^\d\d:\d\d:\d\d\.\d+ /.test(l));
+      assert.match(shown[0], /^remote: token 'rpc-\d+' may not push to acme\/large-refused: The 'acme' organization forbids access with classic personal access tokens/, r.stderr);
+      assert.ok(!r.erased);
+      // What curl sent of the push's body (git's curl trace): far from the whole pack.
+      const sent = sentBodyBytes(await fsp.readFile(trace, 'utf8'));
+      assert.ok(sent < packBytes / 2, `git sent ${sent} bytes of a ${packBytes}-byte pack`);
+    } finally {
+      await setPolicy(p, 'acme', alice, { classic_tokens: 'allowed' });
+    }
+    assert.equal(await serverHead('acme', 'large-refused'), before);
   });
 
   it("a push refused meanwhile by the organization's policy (classic tokens restricted): git shows the policy", async () => {

@@ -13,12 +13,16 @@ import { GIT_REALM, GIT_SMART_HTTP, gitAccessOf, gitRepositoryParams, smartHttpR
 import { gitRefusalMessageFor, requestBodyLimit, serveGitExchange } from '../git/git-transfer-service';
 import { serveGitHttpBackend } from '../git/http-backend';
 import { dropRequestBody } from '../git/request-body';
+import { refuseChunkedBody } from '../git/refused-rpc-close';
 import { rpcRefusalAnswer } from '../git/rpc-refusal';
 import { countFailedGitCredentials } from '../http/api-rate-limit';
 import { releaseBodyDeadline } from '../http/connection-limits';
 import { toHttpError } from '../http/error-handler';
 import type { HttpError } from '../http/errors';
 import { repositoryOf } from '../repos/repository-resource';
+
+/** How much of a refused push's body sent in chunks is read (and dropped) for git to end its push cleanly (refused-rpc-close.ts). */
+const REFUSED_CHUNKED_BODY_ALLOWANCE_BYTES = 4 * 1024 * 1024;
 
 async function sendGitError(ctx: ProviderContext, request: FastifyRequest, reply: FastifyReply, err: HttpError): Promise<FastifyReply> {
   for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
@@ -41,6 +45,13 @@ async function sendGitError(ctx: ProviderContext, request: FastifyRequest, reply
   const answer = smartHttp ? await rpcRefusalAnswer(request.raw, smartHttp, err.status, message) : undefined;
   if (smartHttp && answer) {
     ctx.log(err.status >= 500 ? 'warn' : 'info', () => `git ${request.method} ${request.url.split('?')[0]} ${err.status} said in git's protocol (request ${request.id}): ${message}`);
+    if (request.raw.headers['transfer-encoding'] !== undefined && !request.raw.complete) {
+      // A body git sends in chunks (a push's pack past its http.postBuffer): not read to its end (refused-rpc-close.ts).
+      const headers = { ...reply.getHeaders(), 'cache-control': 'no-cache', 'content-type': answer.contentType };
+      reply.hijack();
+      refuseChunkedBody(request.raw, reply.raw, headers, answer.body, REFUSED_CHUNKED_BODY_ALLOWANCE_BYTES);
+      return reply;
+    }
     dropRequestBody(request.raw, requestBodyLimit(ctx, smartHttp.service));
     return reply.code(200).header('Cache-Control', 'no-cache').type(answer.contentType).send(answer.body);
   }
