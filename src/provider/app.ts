@@ -3,10 +3,10 @@
 // UTF-8), strict validation (unknown fields rejected, no coercion, no control characters or lone
 // surrogates in any string: http/text-input.ts), the error mapper, GitHub's answer headers, the
 // authorization hook, conditional requests, the API rate limit and routes.
-import Fastify, { FastifyInstance, FastifyRequest } from 'fastify';
+import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ProviderContext } from './context';
-import { installAuthorization } from './authz/authorize';
-import { installApiHeaders } from './http/api-headers';
+import { authenticateUnrouted, installAuthorization } from './authz/authorize';
+import { installRequestLog, setApiHeaders } from './http/api-headers';
 import { decodedPathOf, installApiRateLimit } from './http/api-rate-limit';
 import { installConditionalRequests } from './http/conditional-requests';
 import { documentationUrl } from './http/error-docs';
@@ -16,8 +16,8 @@ import { HttpError } from './http/errors';
 import { BODY_LIMIT, installJsonBodyParser } from './http/json-body';
 import { installTextInputCheck } from './http/text-input';
 import { installWriteQueryCheck } from './http/write-query';
-import { ConnectionLimits, connectionLimits, installBodyDeadline } from './http/connection-limits';
-import { installHostCheck, ServedHosts, ServedName } from './http/served-hosts';
+import { bodyDeadline, ConnectionLimits, connectionLimits } from './http/connection-limits';
+import { hostCheck, ServedHosts, ServedName } from './http/served-hosts';
 import { newRequestId } from './http/request-id';
 import { notFoundMessage } from './http/absent-api-areas';
 import { ROUTE_MODULES, RouteModule } from './routes';
@@ -36,6 +36,12 @@ interface AppOptions {
   trustProxy?: string[];
   /** Set to say why (a team server that lost its serving lock and is stopping): every request from then on is refused, 503. */
   refuseAll?: () => string | undefined;
+}
+
+/** The 503 of a server that is stopping (refuseAll says why), or undefined. */
+function stoppingRefusal(refuseAll: AppOptions['refuseAll']): HttpError | undefined {
+  const why = refuseAll?.();
+  return why ? new HttpError(503, `This server is stopping: ${why}`, { headers: { 'Retry-After': '5' } }) : undefined;
 }
 
 export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyInstance {
@@ -81,18 +87,20 @@ export function buildApp(ctx: ProviderContext, opts: AppOptions = {}): FastifyIn
     if (address && typeof address === 'object') served.listeningOn(address.port);
   });
   installGracefulClose(app);
-  // GitHub's headers and the request's log line on every answer, a refused Host's too.
-  installApiHeaders(app, ctx.log);
-  // Then: a request for a host the provider does not serve is answered before anything else.
-  installHostCheck(app, served);
+  installRequestLog(app, ctx.log);
+  // Every request's first steps, in this order, in one hook (not a hook each): GitHub's headers on
+  // every answer, a refused Host's too; a request for a host the provider does not serve answered
+  // before anything else; a stopping server's refusal; the body deadline; and for a request no
+  // route matched, its credentials (a routed one's are its route's authorization hook's, next).
   const refuseAll = opts.refuseAll;
-  if (refuseAll) {
-    app.addHook('onRequest', async () => {
-      const why = refuseAll();
-      if (why) throw new HttpError(503, `This server is stopping: ${why}`, { headers: { 'Retry-After': '5' } });
-    });
-  }
-  installBodyDeadline(app, limits.apiBodyTimeoutMs);
+  const startBodyDeadline = bodyDeadline(limits.apiBodyTimeoutMs);
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    setApiHeaders(request, reply);
+    const refused = hostCheck(served, request, reply) ?? stoppingRefusal(refuseAll);
+    if (refused) return done(refused);
+    startBodyDeadline(request, reply);
+    authenticateUnrouted(ctx, request, reply, done);
+  });
 
   installJsonBodyParser(app);
   installErrorHandler(app, ctx.log, ctx.store, (topic) => documentationUrl(ctx.origin, topic));

@@ -1,5 +1,5 @@
-// The one authorization layer: an onRequest hook on every route (and one for requests no route
-// matched) that authenticates the caller, sets the token headers, loads the route's resource and
+// The one authorization layer: an onRequest hook on every route (and, for requests no route
+// matched, authenticateUnrouted, the last step of app.ts's first onRequest hook) that authenticates the caller, sets the token headers, loads the route's resource and
 // runs ctx.guards. Runs before body parsing and validation, so an unauthenticated caller gets 401
 // before any 4xx about its body. (It also sets the no-store / nosniff headers every answer
 // carries: one hook, not two.)
@@ -105,20 +105,25 @@ export function installAuthorization(app: FastifyInstance, ctx: ProviderContext)
     route.onRequest = [hook, ...existing] as typeof route.onRequest;
   });
 
-  // Requests no route matched (the not-found handler): like GitHub, check credentials that were
-  // sent before saying 404 (@octokit/auth-basic relies on this to trigger the 2FA challenge).
-  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
-    if (!request.is404) {
-      done();
-      return;
-    }
-    setCommonHeaders(reply);
-    authenticateRequest(ctx, request).then((principal) => {
-      request.principal = principal;
-      if (principal?.token) setTokenHeaders(reply, principal.token, []);
-      done();
-    }, done);
-  });
+}
+
+/**
+ * Requests no route matched (the not-found handler): like GitHub, check credentials that were
+ * sent before saying 404 (@octokit/auth-basic relies on this to trigger the 2FA challenge). The
+ * last step of app.ts's first onRequest hook; a routed request goes on at once (to its route's
+ * authorization hook).
+ */
+export function authenticateUnrouted(ctx: ProviderContext, request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
+  if (!request.is404) {
+    done();
+    return;
+  }
+  setCommonHeaders(reply);
+  authenticateRequest(ctx, request).then((principal) => {
+    request.principal = principal;
+    if (principal?.token) setTokenHeaders(reply, principal.token, []);
+    done();
+  }, done);
 }
 
 function authorizationHook(ctx: ProviderContext, requirement: AuthRequirement) {

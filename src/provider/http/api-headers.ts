@@ -1,5 +1,5 @@
-// The headers GitHub Enterprise Server sends on every answer, set in the first hook of every
-// request (git's and refused ones included): X-GitHub-Request-Id (the request's id, also in its
+// The headers GitHub Enterprise Server sends on every answer, set first thing on every request
+// (git's and refused ones included; app.ts's first onRequest hook, setApiHeaders): X-GitHub-Request-Id (the request's id, also in its
 // log line), the API version, the media type the client asked for, and Vary. Plus the one log line
 // each request gets. (The provider's own no-store / nosniff headers: common-headers.ts.)
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -30,14 +30,16 @@ function requestLogLine(request: FastifyRequest, status: number): string {
   return `${request.method} ${request.url.split('?')[0]} ${status} (request ${request.id})`;
 }
 
-export function installApiHeaders(app: FastifyInstance, log: Logger): void {
-  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
-    reply.header('x-github-request-id', request.id);
-    reply.header('x-github-enterprise-version', GHES_API_VERSION);
-    reply.header('x-github-media-type', githubMediaType(request.headers.accept, request.routeOptions.url === GRAPHQL_ROUTE));
-    reply.header('vary', VARY);
-    done();
-  });
+/** GitHub's headers on the answer to `request`: the first step of every request (app.ts). */
+export function setApiHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('x-github-request-id', request.id);
+  reply.header('x-github-enterprise-version', GHES_API_VERSION);
+  reply.header('x-github-media-type', githubMediaType(request.headers.accept, request.routeOptions.url === GRAPHQL_ROUTE));
+  reply.header('vary', VARY);
+}
+
+/** The log line of every request, once it is answered. */
+export function installRequestLog(app: FastifyInstance, log: Logger): void {
   // Successes at debug level, client errors at info, a bug (500) at error (its stack is logged by
   // the error handler with the same request id), other server answers (503 busy) at warn.
   app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {

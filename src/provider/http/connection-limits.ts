@@ -1,10 +1,10 @@
 // How long a client may take to send a request, how long a connection may sit idle, and how many
 // connections the provider holds at once. A request's body has a short deadline of its own
-// (installBodyDeadline), enforced per request because Node's request timeout is one per server and
+// (bodyDeadline, a step of app.ts's first onRequest hook), enforced per request because Node's request timeout is one per server and
 // a git push is one long request: a route that streams a body elsewhere (git's packs, to
 // `git http-backend`) lifts the deadline once the request is authorized and handed over
 // (releaseBodyDeadline), and then has only the server-wide request timeout. A refused one keeps it.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { COMMON_HEADERS } from './common-headers';
 
 export interface ConnectionLimits {
@@ -52,14 +52,14 @@ export function releaseBodyDeadline(request: FastifyRequest): void {
  * When the answer went out before the body (a 401 before the body is read), the connection is
  * closed at the deadline all the same: Node reads the rest of a body before it reuses a connection.
  */
-export function installBodyDeadline(app: FastifyInstance, timeoutMs: number): void {
+export function bodyDeadline(timeoutMs: number): (request: FastifyRequest, reply: FastifyReply) => void {
   const body = JSON.stringify({ message: `Request Timeout: the request body did not arrive within ${Math.ceil(timeoutMs / 1000)} s` });
-  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+  return (request, reply) => {
     const req = request.raw;
     // Most requests have no body (and at this point Node has not yet marked even those complete).
     const length = req.headers['content-length'];
     const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-    if (!hasBody || req.complete) return done();
+    if (!hasBody || req.complete) return;
     const timer = setTimeout(() => {
       if (req.complete) return;
       if (reply.sent || reply.raw.headersSent) {
@@ -78,6 +78,5 @@ export function installBodyDeadline(app: FastifyInstance, timeoutMs: number): vo
     deadlines.set(request, timer);
     // The request has been read to its end (or the connection is gone).
     req.once('close', () => releaseBodyDeadline(request));
-    done();
-  });
+  };
 }

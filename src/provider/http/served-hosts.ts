@@ -1,5 +1,5 @@
 // The Host names and browser Origins the provider answers, checked on every request before
-// anything else (installHostCheck). A
+// anything else (hostCheck, in app.ts's first onRequest hook). A
 // page on attacker.example that rebinds its name to 127.0.0.1 reaches the provider with
 // `Host: attacker.example:PORT`, and a page on another site that sends a request to it carries its
 // own `Origin`: both are refused, so no web page can drive the provider. Served: the loopback
@@ -7,7 +7,7 @@
 // `--host` when it names one address), each with the provider's port — and without a port when
 // that is the scheme's default one or the name was given as NAME:PORT (a reverse proxy's).
 import { isIP } from 'node:net';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setCommonHeaders } from './common-headers';
 import { HttpError } from './errors';
 
@@ -180,12 +180,9 @@ function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v.join(', ') : v;
 }
 
-/** The first onRequest hook of every request, routed or not (git routes too). */
-export function installHostCheck(app: FastifyInstance, served: ServedHosts): void {
-  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
-    const problem = served.problem(request.headers.host, headerValue(request.headers.origin));
-    if (!problem) return done();
-    setCommonHeaders(reply);
-    done(problem);
-  });
+/** The check of every request, routed or not (git routes too), before anything but the API headers: the refusal, or undefined. */
+export function hostCheck(served: ServedHosts, request: FastifyRequest, reply: FastifyReply): HttpError | undefined {
+  const problem = served.problem(request.headers.host, headerValue(request.headers.origin));
+  if (problem) setCommonHeaders(reply);
+  return problem;
 }
