@@ -8,6 +8,7 @@
 //    commit by another process sharing the data. A store that cannot tell (undefined) is read.
 //  - Bounded: at most `maxEntries` digests, one not used lately out first (second chance).
 //  - Records handed out are frozen: several requests share them.
+import type { MaybePromise } from '../maybe-promise';
 import type { Store } from '../store/store';
 import { StoreVersionCache } from '../store/store-version-cache';
 import type { TokenRecord } from '../store/tokens';
@@ -27,8 +28,10 @@ export class PrincipalCache {
     this.cache = new StoreVersionCache(store, maxEntries);
   }
 
-  /** The token and user `digest` finds: from memory while the store has not changed, else read. */
-  lookUp(digest: string, read: (digest: string) => Promise<TokenWithUser | undefined>): Promise<TokenWithUser | undefined> {
+  /** The token and user `digest` finds: from memory (at once) while the store has not changed, else read. */
+  lookUp(digest: string, read: (digest: string) => Promise<TokenWithUser | undefined>): MaybePromise<TokenWithUser | undefined> {
+    const kept = this.cache.kept(digest);
+    if (kept !== undefined) return kept;
     // (Copies: the records kept are frozen, not the ones the store handed out.)
     return this.cache.get(digest, async () => {
       const found = await read(digest);

@@ -6,6 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { MINUTE } from '../clock';
 import type { ProviderContext } from '../context';
+import { MaybePromise, thenMaybe } from '../maybe-promise';
 import { badCredentials, HttpError } from '../http/errors';
 import { parseToken, tokenDigest } from '../../shared/token-format';
 import type { Principal } from './principal';
@@ -25,20 +26,21 @@ export class TokenExpiredError extends HttpError {
   }
 }
 
-/** The token's owner and record, once every check has passed; nothing is written. */
-async function checkedToken(ctx: ProviderContext, secret: string): Promise<{ digest: string; found: TokenWithUser }> {
+/** The token's owner and record, once every check has passed (at once on a cache hit); nothing is written. */
+function checkedToken(ctx: ProviderContext, secret: string): MaybePromise<{ digest: string; found: TokenWithUser }> {
   const kind = parseToken(secret);
   if (!kind) throw badCredentials(); // wrong shape or checksum: no look-up
   const digest = tokenDigest(secret);
-  const found = await ctx.principalCache.lookUp(digest, (d) => ctx.store.tokens.byDigestWithUser(d));
-  if (!found) throw badCredentials();
-  const { token } = found;
-  if (!timingSafeEqual(Buffer.from(token.hashedToken, 'hex'), Buffer.from(digest, 'hex')) || token.kind !== kind) throw badCredentials();
-  if (token.status === 'revoked') throw badCredentials();
-  if (token.status === 'expired' || (token.expiresAt && token.expiresAt.getTime() <= ctx.clock.now().getTime())) {
-    throw new TokenExpiredError(token.note, token.expiresAt);
-  }
-  return { digest, found };
+  return thenMaybe(ctx.principalCache.lookUp(digest, (d) => ctx.store.tokens.byDigestWithUser(d)), (found) => {
+    if (!found) throw badCredentials();
+    const { token } = found;
+    if (!timingSafeEqual(Buffer.from(token.hashedToken, 'hex'), Buffer.from(digest, 'hex')) || token.kind !== kind) throw badCredentials();
+    if (token.status === 'revoked') throw badCredentials();
+    if (token.status === 'expired' || (token.expiresAt && token.expiresAt.getTime() <= ctx.clock.now().getTime())) {
+      throw new TokenExpiredError(token.note, token.expiresAt);
+    }
+    return { digest, found };
+  });
 }
 
 /** Whether `secret` is a token that would authenticate a request now; it is not used (last_used_at stays). */
@@ -52,21 +54,34 @@ export async function tokenWorks(ctx: ProviderContext, secret: string): Promise<
   }
 }
 
+/** The token's principal; bad credentials reject with a 401. */
 export async function authenticateToken(ctx: ProviderContext, secret: string): Promise<Principal> {
-  const { digest, found } = await checkedToken(ctx, secret);
-  const token = await recordTokenUse(ctx, found.token, digest);
-  return { user: found.user, token, method: 'token', freshProof: false };
+  return tokenPrincipal(ctx, secret);
+}
+
+/**
+ * authenticateToken's answer, at once (or its 401 thrown) when the look-up is a cache hit and
+ * last_used_at needs no write (authenticate.ts, on every request).
+ */
+export function tokenPrincipal(ctx: ProviderContext, secret: string): MaybePromise<Principal> {
+  return thenMaybe(checkedToken(ctx, secret), ({ digest, found }) =>
+    thenMaybe(recordTokenUse(ctx, found.token, digest), (token): Principal => ({ user: found.user, token, method: 'token', freshProof: false })),
+  );
 }
 
 /**
  * The one place a token's use is recorded: a request it authenticated (any token kind, API or
- * git) writes its last_used_at, at most once a minute; the token as it is now. A token only
- * checked (tokenWorks, POST /credentials/check) is not used. `digest`: the token's principal-cache
- * key, whose copy follows.
+ * git) writes its last_used_at, at most once a minute; the token as it is now (at once when no
+ * write is due). A token only checked (tokenWorks, POST /credentials/check) is not used.
+ * `digest`: the token's principal-cache key, whose copy follows.
  */
-export async function recordTokenUse(ctx: ProviderContext, token: TokenRecord, digest?: string): Promise<TokenRecord> {
+export function recordTokenUse(ctx: ProviderContext, token: TokenRecord, digest?: string): MaybePromise<TokenRecord> {
   const now = ctx.clock.now();
   if (token.lastUsedAt && now.getTime() - token.lastUsedAt.getTime() < LAST_USED_WRITE_INTERVAL_MS) return token;
+  return writeLastUsed(ctx, token, now, digest);
+}
+
+async function writeLastUsed(ctx: ProviderContext, token: TokenRecord, now: Date, digest: string | undefined): Promise<TokenRecord> {
   if (!(await ctx.store.tokens.touchLastUsed(token.id, now, LAST_USED_WRITE_INTERVAL_MS))) return token;
   if (digest) ctx.principalCache.touched(digest, now);
   return { ...token, lastUsedAt: now };

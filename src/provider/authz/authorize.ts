@@ -8,6 +8,7 @@ import { setCommonHeaders } from '../http/common-headers';
 import { authenticate } from '../auth/authenticate';
 import type { Principal } from '../auth/principal';
 import type { ProviderContext } from '../context';
+import { MaybePromise, thenMaybe } from '../maybe-promise';
 import { HttpError, notFound } from '../http/errors';
 import type { Denial, GuardInput } from './guard';
 import { AuthRequirement, resolvePerRequest } from './requirement';
@@ -45,8 +46,8 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-/** The request's principal (undefined without credentials); bad credentials reject with a 401. */
-function authenticateRequest(ctx: ProviderContext, request: FastifyRequest): Promise<Principal | undefined> {
+/** The request's principal (undefined without credentials), at once on a token-cache hit; bad credentials throw or reject with a 401. */
+function authenticateRequest(ctx: ProviderContext, request: FastifyRequest): MaybePromise<Principal | undefined> {
   return authenticate(ctx, {
     authorization: headerValue(request.headers.authorization),
     otp: headerValue(request.headers['x-github-otp']),
@@ -54,36 +55,46 @@ function authenticateRequest(ctx: ProviderContext, request: FastifyRequest): Pro
   });
 }
 
-/** Authenticates, loads the resource and runs the guards, in order. Denials reject with an HttpError. */
-async function authorize(ctx: ProviderContext, request: FastifyRequest, reply: FastifyReply, requirement: AuthRequirement): Promise<void> {
-  const principal = await authenticateRequest(ctx, request);
-  request.principal = principal;
-  if (principal?.token) setTokenHeaders(reply, principal.token, resolvePerRequest(requirement.classicScopes, request, undefined));
-  if (!principal && !requirement.anonymous) throw new HttpError(401, 'Requires authentication');
-  let resource: AuthzResource | undefined;
-  if (requirement.resource) {
-    resource = await requirement.resource(request, ctx, principal);
-    if (!resource) throw notFound();
-    if (principal?.token && typeof requirement.classicScopes === 'function') {
-      setTokenHeaders(reply, principal.token, resolvePerRequest(requirement.classicScopes, request, resource));
-    }
-  }
+/**
+ * Authenticates, loads the resource and runs the guards, in order — each step in the same turn
+ * as the one before when its answer is ready (a cache hit, a guard that answers at once), else
+ * once it is. Denials throw (or reject with) an HttpError.
+ */
+function authorize(ctx: ProviderContext, request: FastifyRequest, reply: FastifyReply, requirement: AuthRequirement): MaybePromise<void> {
+  return thenMaybe(authenticateRequest(ctx, request), (principal) => {
+    request.principal = principal;
+    if (principal?.token) setTokenHeaders(reply, principal.token, resolvePerRequest(requirement.classicScopes, request, undefined));
+    if (!principal && !requirement.anonymous) throw new HttpError(401, 'Requires authentication');
+    if (!requirement.resource) return runGuards(ctx, request, requirement, principal, undefined);
+    return thenMaybe(requirement.resource(request, ctx, principal), (resource) => {
+      if (!resource) throw notFound();
+      if (principal?.token && typeof requirement.classicScopes === 'function') {
+        setTokenHeaders(reply, principal.token, resolvePerRequest(requirement.classicScopes, request, resource));
+      }
+      return runGuards(ctx, request, requirement, principal, resource);
+    });
+  });
+}
+
+function runGuards(ctx: ProviderContext, request: FastifyRequest, requirement: AuthRequirement, principal: Principal | undefined, resource: AuthzResource | undefined): MaybePromise<void> {
   request.authz = { requirement, resource };
-  const denial = await guardDenial({ principal, requirement, resource, request, ctx });
-  if (denial) throw denialError(denial);
+  return thenMaybe(guardDenial({ principal, requirement, resource, request, ctx }), (denial) => {
+    if (denial) throw denialError(denial);
+  });
 }
 
 /**
- * The guard list's answer for one resource: the first denial, or undefined. The hook runs it for
- * every route; a handler that reaches more objects than its route's resource (GraphQL) runs it
- * per object.
+ * The guard list's answer for one resource: the first denial, or undefined — at once when every
+ * guard answers at once (most do), else a promise. The hook runs it for every route; a handler
+ * that reaches more objects than its route's resource (GraphQL) runs it per object.
  */
-export async function guardDenial(input: GuardInput): Promise<Denial | undefined> {
-  for (const guard of input.ctx.guards) {
-    const answer = guard(input);
-    // Most guards answer at once: only a promise is waited for.
-    const denial = answer instanceof Promise ? await answer : answer;
-    if (denial) return denial;
+export function guardDenial(input: GuardInput, from = 0): MaybePromise<Denial | undefined> {
+  const guards = input.ctx.guards;
+  for (let i = from; i < guards.length; i++) {
+    const answer = guards[i](input);
+    // Only a promise is waited for; the guards after it run once it has answered.
+    if (answer instanceof Promise) return answer.then((denial) => (denial ? denial : guardDenial(input, i + 1)));
+    if (answer) return answer;
   }
   return undefined;
 }
@@ -119,24 +130,35 @@ export function authenticateUnrouted(ctx: ProviderContext, request: FastifyReque
     return;
   }
   setCommonHeaders(reply);
-  authenticateRequest(ctx, request).then((principal) => {
-    request.principal = principal;
-    if (principal?.token) setTokenHeaders(reply, principal.token, []);
-    done();
-  }, done);
+  // (Through a promise even when the answer is at once: a request that reached no route is rare.)
+  Promise.resolve()
+    .then(() => authenticateRequest(ctx, request))
+    .then((principal) => {
+      request.principal = principal;
+      if (principal?.token) setTokenHeaders(reply, principal.token, []);
+      done();
+    }, done);
 }
 
 function authorizationHook(ctx: ProviderContext, requirement: AuthRequirement) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    setCommonHeaders(reply);
-    try {
-      await authorize(ctx, request, reply, requirement);
-    } catch (err) {
-      // A 401 on a route that names its WWW-Authenticate challenge (git) carries it.
-      if (requirement.wwwAuthenticate && err instanceof HttpError && err.status === 401) {
-        err.headers['WWW-Authenticate'] ??= requirement.wwwAuthenticate;
-      }
-      throw err;
+  // A 401 on a route that names its WWW-Authenticate challenge (git) carries it.
+  const refused = (err: unknown): Error => {
+    if (requirement.wwwAuthenticate && err instanceof HttpError && err.status === 401) {
+      err.headers['WWW-Authenticate'] ??= requirement.wwwAuthenticate;
     }
+    return err as Error;
+  };
+  // Callback style: a request whose steps all answer at once goes on without a promise's hop.
+  return (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void => {
+    setCommonHeaders(reply);
+    let pending: MaybePromise<void>;
+    try {
+      pending = authorize(ctx, request, reply, requirement);
+    } catch (err) {
+      done(refused(err));
+      return;
+    }
+    if (pending instanceof Promise) pending.then(() => done(), (err: unknown) => done(refused(err)));
+    else done();
   };
 }

@@ -37,6 +37,15 @@ export class StoreVersionCache<V> {
     readonly maxEntries: number,
   ) {}
 
+  /** The value kept for `key` while the store has not changed (marked used), else undefined: get's hit, at once. */
+  kept(key: string): V | undefined {
+    if (this.current() === undefined) return undefined;
+    const hit = this.entries.get(key);
+    if (hit === undefined) return undefined;
+    hit.used = true;
+    return hit.value;
+  }
+
   /** What `read` finds for `key`: from memory while the store has not changed, else read (and kept, frozen). */
   async get(key: string, read: () => Promise<V | undefined>, through: unknown = this.store): Promise<V | undefined> {
     if (through !== this.store) return read();
