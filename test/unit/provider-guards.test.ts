@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../../src/provider/auth/principal';
 import type { Guard, GuardInput } from '../../src/provider/authz/guard';
+import { guardDenial } from '../../src/provider/authz/authorize';
 import { classicScopeGuard, defaultGuards, fineGrainedPermissionGuard, methodGuard, sudoGuard } from '../../src/provider/authz/guards';
 import type { AuthRequirement } from '../../src/provider/authz/requirement';
 import { ManualClock } from '../../src/provider/clock';
@@ -81,5 +82,26 @@ describe('provider authorization guards', () => {
     const list = defaultGuards([extra]);
     assert.equal(list.indexOf(extra), list.indexOf(fineGrainedPermissionGuard) + 1);
     assert.equal(list[list.length - 1], sudoGuard);
+  });
+
+  it('the guard list: the first denial in order, at once when every guard answers at once; a guard that waits is waited for and the ones after it run then', async () => {
+    const ran: string[] = [];
+    const guard = (name: string, answer: ReturnType<Guard>): Guard => () => {
+      ran.push(name);
+      return answer;
+    };
+    const input = (guards: Guard[]): GuardInput => ({ principal: password, requirement: {}, resource: undefined, request: {} as FastifyRequest, ctx: { ...ctx, guards } });
+    const denial = { status: 403 as const, message: 'no' };
+    assert.equal(guardDenial(input([guard('a', undefined), guard('b', undefined)])), undefined, 'all pass, no promise');
+    assert.deepEqual(ran.splice(0), ['a', 'b']);
+    assert.equal(guardDenial(input([guard('a', undefined), guard('b', denial), guard('c', undefined)])), denial, 'the first denial, no promise');
+    assert.deepEqual(ran.splice(0), ['a', 'b']);
+    const waited = guardDenial(input([guard('a', Promise.resolve(undefined)), guard('b', undefined), guard('c', denial), guard('d', undefined)]));
+    assert.ok(waited instanceof Promise);
+    assert.deepEqual(ran.splice(0), ['a'], 'the guards after one that waits run once it has answered');
+    assert.equal(await waited, denial);
+    assert.deepEqual(ran.splice(0), ['b', 'c']);
+    assert.equal(await guardDenial(input([guard('a', Promise.resolve(denial)), guard('b', undefined)])), denial);
+    assert.deepEqual(ran.splice(0), ['a'], 'a waited denial ends the list');
   });
 });
