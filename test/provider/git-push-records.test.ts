@@ -4,14 +4,14 @@
 // refused. A push whose client goes away once its body has arrived is carried through by git and
 // recorded all the same.
 import * as assert from 'node:assert/strict';
-import { ChildProcess, execFile } from 'node:child_process';
-import * as diagnosticsChannel from 'node:diagnostics_channel';
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import * as https from 'node:https';
 import { setTimeout as delay } from 'node:timers/promises';
 import { git, runGit } from '../../bench/git-https/git-client';
 import { githubTime } from '../../src/provider/iso-time';
 import { createClassicToken } from '../builders/tokens';
+import { backendStarted } from './helpers/git-backend-started';
 import { useGitFixture } from './helpers/git-fixture';
 
 describe('git push bookkeeping (real git through the provider)', function () {
@@ -123,17 +123,7 @@ describe('git push bookkeeping (real git through the provider)', function () {
     const pushTime = p.clock.now();
     // The whole body is sent; the connection is closed once git http-backend has started on it
     // (Node reports every child process on this channel; the provider runs in this process).
-    const spawned = new Promise<void>((resolve) => {
-      const onChild = (message: unknown) => {
-        const child = (message as { process: ChildProcess }).process;
-        child.once('spawn', () => {
-          if (!child.spawnargs.includes('http-backend')) return;
-          diagnosticsChannel.unsubscribe('child_process', onChild);
-          setImmediate(resolve);
-        });
-      };
-      diagnosticsChannel.subscribe('child_process', onChild);
-    });
+    const spawned = backendStarted();
     await new Promise<void>((resolve, reject) => {
       const req = https.request(`${p.url}/alice/walked.git/git-receive-pack`, {
         method: 'POST',

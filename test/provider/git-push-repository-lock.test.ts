@@ -6,8 +6,7 @@
 // ended, the delete goes through. The body of the push is held half-sent, so that it overlaps for
 // certain (git http-backend started, waiting for the pack).
 import * as assert from 'node:assert/strict';
-import { ChildProcess, execFile } from 'node:child_process';
-import * as diagnosticsChannel from 'node:diagnostics_channel';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
@@ -16,22 +15,8 @@ import { git } from '../../bench/git-https/git-client';
 import { defaultRepositoriesRoot, repositoryPath } from '../../src/provider/git/bare-repos';
 import { PUSH_UNDER_WAY_MESSAGE } from '../../src/provider/repos/repository-service';
 import { createClassicToken } from '../builders/tokens';
+import { backendStarted } from './helpers/git-backend-started';
 import { useGitFixture } from './helpers/git-fixture';
-
-/** Resolves once git http-backend has started (the provider runs in this process). */
-function backendStarted(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const onChild = (message: unknown) => {
-      const child = (message as { process: ChildProcess }).process;
-      child.once('spawn', () => {
-        if (!child.spawnargs.includes('http-backend')) return;
-        diagnosticsChannel.unsubscribe('child_process', onChild);
-        setImmediate(resolve);
-      });
-    };
-    diagnosticsChannel.subscribe('child_process', onChild);
-  });
-}
 
 describe('a git push against a rename or delete of its repository', function () {
   this.timeout(60_000);

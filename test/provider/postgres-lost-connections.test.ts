@@ -26,6 +26,19 @@ import { until } from './helpers/request-holds';
 import { makeUser, T0 } from './store-contract/fixtures';
 import { uniqueName } from '../builders/unique-name';
 
+/** The backend of `url`'s database that holds an advisory lock and waits on a row lock (polled until there is one). */
+async function advisoryHolderWaitingOnRow(killer: Client, url: string): Promise<number> {
+  const db = new URL(url).pathname.slice(1);
+  for (;;) {
+    const rows = await killer.query<{ pid: number }>(
+      `SELECT a.pid FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'advisory' AND l.granted
+       WHERE a.datname = $1 AND a.wait_event_type = 'Lock'`,
+      [db],
+    );
+    if (rows.rows[0]) return rows.rows[0].pid;
+  }
+}
+
 describe('team mode: connections the server ends', function () {
   this.timeout(60_000);
   const pg = usePostgres();
@@ -155,16 +168,7 @@ describe('team mode: connections the server ends', function () {
       await rowHolder.query('BEGIN');
       await rowHolder.query('SELECT id FROM repositories WHERE id = $1 FOR UPDATE', [made.json.id]);
       const rename = a.api.patch(`/repos/${me}/waits`, { token: s.token, body: { name: 'moved' } });
-      const db = new URL(url).pathname.slice(1);
-      let waiting: number | undefined;
-      while (!waiting) {
-        const rows = await killer.query<{ pid: number }>(
-          `SELECT a.pid FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'advisory' AND l.granted
-           WHERE a.datname = $1 AND a.wait_event_type = 'Lock'`,
-          [db],
-        );
-        waiting = rows.rows[0]?.pid;
-      }
+      const waiting = await advisoryHolderWaitingOnRow(killer, url);
       assert.ok(onDisk('moved') && !onDisk('waits'), 'the bare repository was moved before the record changes');
       await killer.query('SELECT pg_terminate_backend($1)', [waiting]);
       const res = await rename;
@@ -234,15 +238,7 @@ describe('team mode: connections the server ends', function () {
       let answered = false;
       void rename.then(() => (answered = true));
       const db = new URL(url).pathname.slice(1);
-      let holder: number | undefined;
-      while (!holder) {
-        const rows = await killer.query<{ pid: number }>(
-          `SELECT a.pid FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'advisory' AND l.granted
-           WHERE a.datname = $1 AND a.wait_event_type = 'Lock'`,
-          [db],
-        );
-        holder = rows.rows[0]?.pid;
-      }
+      const holder = await advisoryHolderWaitingOnRow(killer, url);
       assert.ok(onDisk('moved-away') && !onDisk('held-back'), 'the bare repository was moved before the record changes');
       // The lock's connection ended, and the lock queued for at once by another holder (ahead of
       // anything the rename can ask once it hears of the loss).
