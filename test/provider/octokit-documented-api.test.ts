@@ -133,10 +133,12 @@ describe("GitHub's documented REST calls through @octokit/rest", function () {
     assert.equal(u.data.login, owner.user.login);
     assert.equal(u.data.type, 'User');
     assert.equal(u.data.email, null, 'emails are not public');
+    assert.equal(u.data.user_view_type, 'public', "GitHub's public view");
     assert.equal(typeof u.data.public_repos, 'number');
     const o = await octokitFor(t, dev.token).rest.users.getByUsername({ username: org });
     assert.equal(o.data.login, org);
     assert.equal(o.data.type, 'Organization');
+    assert.equal(o.data.user_view_type, 'public', "GitHub's public view");
     // Anonymous callers too.
     const anonymous = await t.api.get(`/users/${owner.user.login}`);
     assert.equal(anonymous.status, 200, anonymous.text);

@@ -1,6 +1,7 @@
 // GitHub's public-user object (GET /users/{username}): a user's public profile, or an
 // organization's in the same shape with `type: "Organization"` (one login namespace, as on GitHub).
-// Emails of users are not public on Tessera: `email` is null.
+// Emails of users are not public on Tessera: `email` is null. Both carry `user_view_type: "public"`,
+// as GitHub's answers do (GET /user's own view may be "private": user-json.ts).
 import type { PublicAccountJson } from '../../shared/api-types';
 import type { ProviderContext } from '../context';
 import { orgAsOwnerJson, organizationProfileJson, simpleUserJson } from '../orgs/account-json';
@@ -14,6 +15,7 @@ export function publicAccountJson(ctx: ProviderContext, account: AccountOwner, c
     const u = account.user;
     return {
       ...simpleUserJson(ctx, u),
+      user_view_type: 'public',
       ...userProfileJson(u),
       email: null,
       ...common,
@@ -25,6 +27,7 @@ export function publicAccountJson(ctx: ProviderContext, account: AccountOwner, c
   return {
     // Its URLs are a user's (under /users/{login}), as GitHub gives them.
     ...orgAsOwnerJson(ctx, o),
+    user_view_type: 'public',
     name: o.name,
     ...organizationProfileJson(o),
     bio: o.description,

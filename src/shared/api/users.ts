@@ -89,5 +89,7 @@ export interface SimpleUserJson extends AccountUrlsJson {
  */
 export interface PublicAccountJson extends Omit<SimpleUserJson, 'type'>, UserProfileJson, AccountCountsJson {
   type: 'User' | 'Organization';
+  /** GitHub's public view, for users and organizations alike (GET /user's private view is `userJson`'s). */
+  user_view_type: 'public';
   email: string | null;
 }
