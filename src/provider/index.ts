@@ -174,7 +174,7 @@ export async function startProvider(opts: ProviderOptions): Promise<RunningProvi
   // A repositories folder someone else could have put a bare repository in (its hooks run on a
   // push) is refused as the data folder is, before anything is made.
   if (reposDir) refuseUnsafeFolder(reposDir, 'the repositories folder');
-  const madeDataDir = await securePrivateTree(dataDir);
+  const madeDataDir = await securePrivateTree(dataDir, typeof tlsMode === 'object' ? [tlsMode.certFile, tlsMode.keyFile] : []);
   // The store first: a team server whose database is down (or refuses the credentials, or the
   // data key) stops before anything else is made (TLS, repositories), and the data folder it
   // made for the key is removed again while still empty.

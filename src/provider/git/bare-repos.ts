@@ -6,12 +6,13 @@ import * as crypto from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { REPOSITORIES_FOLDER } from '../data-folder-names';
 import { repositoryNameProblem } from '../../shared/repository-names';
 import { PRIVATE_DIR_MODE } from '../secrets/private-files';
 
 /** Where the provider keeps its repositories inside its data folder. */
 export function defaultRepositoriesRoot(dataDir: string): string {
-  return path.resolve(dataDir, 'repositories');
+  return path.resolve(dataDir, REPOSITORIES_FOLDER);
 }
 
 export class InvalidRepositoryNameError extends Error {

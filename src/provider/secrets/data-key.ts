@@ -17,7 +17,8 @@ import { PRIVATE_FILE_MODE } from './private-files';
 import { DATA_KEY_BYTES, SecretBox } from './secret-box';
 import { isoTime } from '../iso-time';
 
-export const DATA_KEY_FILE = 'secret.key';
+export { DATA_KEY_FILE } from '../data-folder-names';
+import { DATA_KEY_FILE } from '../data-folder-names';
 
 /** Where a data key is kept. */
 export interface DataKeySource {

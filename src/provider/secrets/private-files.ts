@@ -5,9 +5,11 @@
 // read-only: 0444 becomes 0400). A folder someone else could have put files in is refused instead:
 // one another user owns or may write to, or one holding another user's entry. Every folder of
 // secrets or repositories a command is given gets that refusal (refuseUnsafeFolder): the data
-// folder, --repos, and the folders of `tessera migrate` and `tessera reset-two-factor`.
+// folder, --repos, and the folders of `tessera migrate` and `tessera reset-two-factor`; so is one
+// that holds files Tessera did not make (./foreign-entries.ts): nothing is written into it.
 import { chmodSync, closeSync, mkdirSync, openSync, promises as fsp, rmdirSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
+import { foreignEntry, type FolderKind } from './foreign-entries';
 
 export const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
@@ -68,14 +70,31 @@ function refuseOtherOwner(stat: Stats, what: string): void {
   );
 }
 
+/** The folders a command is given, as its messages name them. */
+export type FolderRole = 'the data folder' | 'the team data folder' | 'the repositories folder';
+
+const KIND_OF: Record<FolderRole, FolderKind> = {
+  'the data folder': 'data',
+  'the team data folder': 'data',
+  'the repositories folder': 'repositories',
+};
+
+/** What a refused folder of each kind is for, and what to give instead. */
+const FOREIGN_ADVICE: Record<FolderKind, (dir: string) => string> = {
+  data: (dir) => `Every start makes everything in the data folder its owner's only (folders 0700, files 0600), so give a new or empty folder, e.g. ${dir.replace(/\/+$/, '')}/tessera.`,
+  repositories: (dir) => `Tessera keeps only its bare repositories there (and empties it when a migration is undone), so give a new or empty folder, e.g. ${dir.replace(/\/+$/, '')}/tessera-repositories.`,
+};
+
 /**
- * Refuses a folder of secrets or repositories (`dir`, named `role`: 'the data folder', 'the
- * repositories folder') that is there already and that another user owns or may write to: they
- * could have put files in it for the provider to use (a database, a CA key they know, a bare
- * repository with hooks, a symbolic link), which narrowing its mode afterwards would not take
- * back. Nothing is changed; a folder not there yet passes (it is made 0700).
+ * Refuses a folder of secrets or repositories (`dir`, named `role`) that is there already and
+ * that another user owns or may write to: they could have put files in it for the provider to use
+ * (a database, a CA key they know, a bare repository with hooks, a symbolic link), which narrowing
+ * its mode afterwards would not take back. Refuses too, naming the first such entry, one that holds
+ * files Tessera did not make (a home or project folder given by mistake: foreign-entries.ts);
+ * `given`: files the command line names, which a data folder may hold. Nothing is changed; a
+ * folder not there yet passes (it is made 0700).
  */
-export function refuseUnsafeFolder(dir: string, role: string): void {
+export function refuseUnsafeFolder(dir: string, role: FolderRole, given: readonly string[] = []): void {
   let stat: Stats;
   try {
     stat = statSync(dir);
@@ -90,17 +109,22 @@ export function refuseUnsafeFolder(dir: string, role: string): void {
         `check what it holds, then make it yours only (chmod 700 ${dir})`,
     );
   }
+  if (!stat.isDirectory()) return; // not a folder: what uses it says so
+  const kind = KIND_OF[role];
+  const foreign = foreignEntry(dir, kind, given);
+  if (foreign !== undefined) throw new Error(`${role} ${dir} holds files that are not Tessera's (${foreign}). ${FOREIGN_ADVICE[kind](dir)}`);
 }
 
 /**
  * Makes `root` 0700 (creating it) and narrows everything below it: folders to 0700, files to
  * their owner's permissions only. Refused, changing nothing, when `root` is another user's or
  * writable by group or others; the walk stops, refusing, at an entry below it (a symbolic link
- * too) that is another user's. Symbolic links are neither followed nor changed; entries that vanish during the walk
+ * too) that is another user's; refused too when it holds files that are not Tessera's (`given`:
+ * as refuseUnsafeFolder's). Symbolic links are neither followed nor changed; entries that vanish during the walk
  * (another process at work) are skipped. Returns the first folder it made (as ensurePrivateDirSync).
  */
-export async function securePrivateTree(root: string): Promise<string | undefined> {
-  refuseUnsafeFolder(root, 'the data folder');
+export async function securePrivateTree(root: string, given: readonly string[] = []): Promise<string | undefined> {
+  refuseUnsafeFolder(root, 'the data folder', given);
   const made = ensurePrivateDirSync(root);
   refuseOtherOwner(statSync(root), `the data folder ${root}`); // made by another user meanwhile
   const pending = [root];

@@ -20,6 +20,7 @@ import { BACKDATE_MS, certificateNames, RENEW_BEFORE_MS } from './certificate-pr
 import type { Logger } from '../logger';
 import { hasNameConstraints, PermittedNames } from './name-constraints';
 import { withStartupLock } from './startup-lock';
+import { TLS_FOLDER } from '../data-folder-names';
 
 export interface LocalCa {
   /** Absolute path of the CA certificate (PEM) that clients should trust. */
@@ -52,7 +53,7 @@ function certificateIssuer(): typeof CertificateIssuer {
  */
 export async function ensureLocalCa(dataDir: string, extraNames: readonly string[] = [], log?: Logger, now = Date.now()): Promise<LocalCa> {
   const names = certificateNames(extraNames);
-  const dir = path.resolve(dataDir, 'tls');
+  const dir = path.resolve(dataDir, TLS_FOLDER);
   ensurePrivateDirSync(dir);
   return withStartupLock(path.join(dir, '.lock'), 'making or checking the local CA', async () => {
     const files = {

@@ -9,7 +9,8 @@ import { runMigrations } from './migrate';
 import { isSqliteBusy } from './rows';
 import { MIGRATIONS } from './migrations';
 
-export const DATABASE_FILE = 'tessera.db';
+export { DATABASE_FILE } from '../../data-folder-names';
+import { DATABASE_FILE } from '../../data-folder-names';
 
 /** How long a start waits for another process that is converting a new file to WAL. */
 const WAL_CONVERSION_BUDGET_MS = 30_000;
