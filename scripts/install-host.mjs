@@ -12,11 +12,12 @@
 //   node scripts/install-host.mjs            install if needed
 //   node scripts/install-host.mjs --force    reinstall
 // Also importable: `await ensureHost()` returns the paths (installs when needed).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { spawnInGroup } from './child-groups.mjs';
 import { ensureSystemPackages, installCommand, PACKAGE_GROUPS, SystemPackagesError } from './system-packages.mjs';
 
 export const CODE_SERVER_VERSION = '4.139.1';
@@ -111,10 +112,11 @@ function npmCli() {
   throw new HostInstallError('npm not found (needed once to install code-server).');
 }
 
-/** Runs a long child process, saying every 15 s that it is still working (npm is quiet for long stretches). */
+/** Runs a long child process tracked (see child-groups.mjs), saying every 15 s
+ *  that it is still working (npm is quiet for long stretches). */
 function runWithProgress(cmd, args, options, started) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, options);
+    const child = spawnInGroup(cmd, args, options);
     const ticker = setInterval(() => say(`  still installing… ${((Date.now() - started) / 1000).toFixed(0)} s (about 2 minutes in all)`), 15_000);
     child.on('error', (err) => { clearInterval(ticker); resolve({ status: null, signal: err.message }); });
     child.on('close', (status, signal) => { clearInterval(ticker); resolve({ status, signal }); });

@@ -4,10 +4,11 @@
 // bundled every dependency, hence --no-dependencies. Prints the contents (vsce's listing), the path and size; fails if
 // the package reaches 2 MB or holds a file that should not ship.
 // Importable: `await packageVsix()` → { vsix, bytes, files }.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { spawnInGroup } from './child-groups.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const MAX_BYTES = 2 * 1024 * 1024;
@@ -17,8 +18,13 @@ const FORBIDDEN = [/^extension\/(src|test|out|bench|node_modules|scripts|\.vscod
 
 export class PackageError extends Error {}
 
-function run(args, what) {
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+/** Runs `node args` tracked (see child-groups.mjs): a signal stops it. */
+async function run(args, what) {
+  const r = await new Promise((resolve) => {
+    const child = spawnInGroup(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.once('error', (err) => resolve({ status: null, signal: err.message }));
+    child.once('close', (status, signal) => resolve({ status, signal }));
+  });
   if (r.status !== 0) throw new PackageError(`${what} failed (exit ${r.status ?? r.signal})`);
 }
 
@@ -35,7 +41,7 @@ export async function packageVsix({ quiet = false } = {}) {
   const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   const vsix = path.join(ROOT, `${manifest.name}-${manifest.version}.vsix`);
   say('production bundles: node esbuild.mjs --production');
-  run(['esbuild.mjs', '--production'], 'esbuild (production)');
+  await run(['esbuild.mjs', '--production'], 'esbuild (production)');
   // Stale maps from a development build must not ride along (.vscodeignore drops them too).
   for (const f of fs.readdirSync(path.join(ROOT, 'dist'), { recursive: true, encoding: 'utf8' })) {
     if (f.endsWith('.map')) fs.rmSync(path.join(ROOT, 'dist', f));
@@ -45,7 +51,7 @@ export async function packageVsix({ quiet = false } = {}) {
   // it half-written or missing.
   const partial = path.join(ROOT, `.${path.basename(vsix, ".vsix")}.${process.pid}.partial.vsix`);
   try {
-    run([VSCE, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links',
+    await run([VSCE, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links',
       '--out', partial], 'vsce package');
     fs.renameSync(partial, vsix);
   } finally {

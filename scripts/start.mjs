@@ -12,8 +12,9 @@
 // The password: code-server runs with --auth password (any local user could otherwise open the
 // workbench, terminal included). A random password is made once, kept in the start folder (the
 // file 0600, the folder 0700) and printed with the URL at each start.
-// Ctrl-C stops code-server's whole process group (extension host and embedded provider included),
-// also during start-up.
+// Ctrl-C (or SIGTERM, SIGHUP) stops code-server's whole process group (extension host and embedded
+// provider included), also during start-up: from the first line on, a signal stops whatever runs
+// (npm install of code-server, esbuild, vsce: each in a process group of its own) and exits 0.
 //   npm start [-- --port N] [-- --fresh] [-- --vsix FILE]
 //     --fresh: forget the dev host's state first; --vsix: install FILE instead of building and packing
 // TESSERA_START_DIR: another start folder (default .vscode-test/start/; the tests use their own).
@@ -23,6 +24,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ownGroups, stopGroups } from './child-groups.mjs';
 import { ensureHost, ROOT, HostInstallError } from './install-host.mjs';
 import { packageVsix, PackageError } from './package.mjs';
 
@@ -30,6 +32,28 @@ const { values: opt } = parseArgs({
   options: { port: { type: 'string' }, fresh: { type: 'boolean', default: false }, vsix: { type: 'string' } },
 });
 const say = (m) => console.log(`[start] ${m}`);
+
+// First thing, Ctrl-C (or SIGTERM, SIGHUP) stops whatever runs, at any stage: the start-up's children
+// (their process groups), and code-server once the host library runs it (it tracks its process group
+// from the moment it is spawned).
+let stopping = false;
+let host, server;
+async function stop(signal) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n[start] ${signal}: stopping ${host ? 'code-server' : 'start-up'}${server ? ` (process group ${server.pid})` : ''}`);
+  // Once loaded, the host library's own signal handler stops the same groups and exits 128 + n:
+  // its stopAll() is called, and awaited, first here (synchronously), so this exit (0) comes first.
+  // Before, only the start-up's children run (their groups).
+  if (host) await host.stopAll();
+  else await stopGroups();
+  say('stopped');
+  process.exit(0);
+}
+ownGroups();
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => void stop(sig));
+/** Once a signal came, start-up goes no further (stop() exits). */
+const haltIfStopping = () => (stopping ? new Promise(() => {}) : undefined);
 const fail = (m) => { console.error(`\n[start] ERROR: ${m}\n`); process.exit(1); };
 const START_DIR = path.resolve(process.env.TESSERA_START_DIR || path.join(ROOT, '.vscode-test', 'start'));
 const DEFAULT_PORT = 8080;
@@ -111,33 +135,24 @@ if (asked && remembered !== undefined && remembered !== port) {
     `the embedded provider's data key is there, so its data cannot be unlocked on this port. \`npm start -- --port ${remembered}\` goes back.`);
 }
 
-let vsix, host;
+let vsix;
 try {
   await ensureHost();
+  await haltIfStopping();
   if (opt.vsix) {
     vsix = path.resolve(opt.vsix);
   } else {
     say('building and packing: esbuild --production, vsce package');
     ({ vsix } = await packageVsix());
   }
-  host = await loadHostLibrary();
+  await haltIfStopping();
+  const loaded = await loadHostLibrary();
+  await haltIfStopping();
+  host = loaded;
 } catch (e) {
+  await haltIfStopping(); // stopped by a signal: the step failed because its child was stopped
   fail(e instanceof HostInstallError || e instanceof PackageError ? e.message : e.stack || e);
 }
-
-// From here on, Ctrl-C (or SIGTERM, SIGHUP) stops code-server whatever the stage: the library
-// tracks its process group from the moment it is spawned.
-let stopping = false;
-let server;
-async function stop(signal) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`\n[start] ${signal}: stopping code-server${server ? ` (process group ${server.pid})` : ''}`);
-  await host.stopAll();
-  say('stopped');
-  process.exit(0);
-}
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => void stop(sig));
 
 if (opt.fresh) {
   say(`--fresh: forgetting the dev host's user data, extensions and workspace`);
@@ -155,7 +170,7 @@ try {
     auth: { password: password() },
   });
 } catch (e) {
-  if (stopping) await new Promise(() => {}); // stopped by a signal during start-up: stop() exits
+  await haltIfStopping(); // stopped by a signal during start-up: stop() exits
   fail(e.message);
 }
 fs.writeFileSync(PORT_FILE, `${port}\n`);

@@ -58,7 +58,7 @@ export function stopAll(): Promise<void> {
   return stopping;
 }
 
-function groupAlive(pid: number): boolean {
+export function groupAlive(pid: number): boolean {
   try { process.kill(-pid, 0); return true; } catch { return false; }
 }
 
