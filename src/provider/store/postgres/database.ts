@@ -5,6 +5,7 @@
 import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
 import { UniqueViolation } from '../errors';
 import type { Row } from '../sqlite/rows';
+import { NotServingError, type StatementGate } from './statement-gate';
 
 export type { Row };
 
@@ -80,16 +81,17 @@ function statementName(sql: string): string | undefined {
 }
 
 export class PgDb {
-  /** `tx` set: a transaction on that client. `lock` set: every statement runs on that lock connection. */
+  /** `tx` set: a transaction on that client. `lock` set: every statement runs on that lock connection. `gate`: checked before each statement and COMMIT. */
   private constructor(
     private readonly pool: Pool,
     private readonly writes: LocalWrites,
+    private readonly gate: StatementGate,
     private readonly tx?: TxState,
     private readonly lock?: LockConnection,
   ) {}
 
-  static over(pool: Pool, writes: LocalWrites): PgDb {
-    return new PgDb(pool, writes);
+  static over(pool: Pool, writes: LocalWrites, gate: StatementGate): PgDb {
+    return new PgDb(pool, writes, gate);
   }
 
   /**
@@ -97,8 +99,8 @@ export class PgDb {
    * statement that succeeds ran while the lock was held (the server releases a session's locks
    * only when asked or when the session ends), and none is sent once the lock is known lost.
    */
-  static onLock(lock: LockConnection, writes: LocalWrites): PgDb {
-    return new PgDb(lock as unknown as Pool, writes, undefined, lock);
+  static onLock(lock: LockConnection, writes: LocalWrites, gate: StatementGate): PgDb {
+    return new PgDb(lock as unknown as Pool, writes, gate, undefined, lock);
   }
 
   /** Whether this runs on a lock connection (PgDb.onLock): it owns no pool. */
@@ -138,6 +140,7 @@ export class PgDb {
   private async prepared(sql: string, args: unknown[], resends: number): Promise<Row[]> {
     const target = this.target();
     for (let attempt = 1; ; attempt++) {
+      this.gate.check();
       try {
         const values = lookupArgs(args);
         const name = statementName(sql);
@@ -162,6 +165,7 @@ export class PgDb {
   /** A statement that changes data (rows: what RETURNING gave). */
   async write(sql: string, args: unknown[] = []): Promise<QueryResult> {
     const target = this.target();
+    this.gate.check();
     if (this.tx) {
       this.tx.dirty = true;
       return target.query(sql, args);
@@ -214,6 +218,7 @@ export class PgDb {
   }
 
   private async once<T>(fn: (tx: PgDb) => Promise<T>, isolation: 'SERIALIZABLE' | 'READ COMMITTED'): Promise<T> {
+    this.gate.check();
     const client = await this.pool.connect();
     const state: TxState = { client, ended: false, dirty: false, savepoints: 0 };
     let broken: Error | undefined;
@@ -227,10 +232,12 @@ export class PgDb {
     let commitSent = false;
     try {
       await client.query(`BEGIN ISOLATION LEVEL ${isolation}`);
-      const out = await fn(new PgDb(this.pool, this.writes, state, this.lock));
+      const out = await fn(new PgDb(this.pool, this.writes, this.gate, state, this.lock));
       state.ended = true;
       // Never sent on a connection known lost: the outcome stays certain (not committed).
       if (broken) throw broken;
+      // Nor once the serving lock is not held, or the store closing: rolled back instead (statement-gate.ts).
+      this.gate.check();
       commitSent = true;
       await client.query('COMMIT');
       return out;
@@ -254,9 +261,11 @@ export class PgDb {
     const tx = this.tx!;
     const client = this.target() as PoolClient;
     const name = `tessera_sp${++tx.savepoints}`;
+    this.gate.check();
     await client.query(`SAVEPOINT ${name}`);
     try {
       const out = await fn(this);
+      this.gate.check();
       await client.query(`RELEASE SAVEPOINT ${name}`);
       return out;
     } catch (err) {
@@ -370,7 +379,7 @@ const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOU
 
 /** Whether `err` means the database was busy or unreachable (the caller may try again later). */
 export function isPgBusy(err: unknown): boolean {
-  if (err instanceof LockLostError) return true;
+  if (err instanceof LockLostError || err instanceof NotServingError) return true;
   const e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
   if (!e || typeof e !== 'object') return false;
   // An error that names the database (connectionError) carries pg's own as its cause.

@@ -27,6 +27,7 @@ import { PgOrganizationStore } from './organizations';
 import { PgRateLimitStore } from './rate-limits';
 import { PgRepositoryStore } from './repositories';
 import { ServingLock } from './serving-lock';
+import { StatementGate } from './statement-gate';
 import { PgSignInFailureStore } from './sign-in-failures';
 import { PgTokenRequestStore } from './token-requests';
 import { PgTokenStore } from './tokens';
@@ -101,6 +102,7 @@ export class PostgresStore implements Store {
       box: SecretBox;
       log: (message: string) => void;
       serving?: ServingLock;
+      gate: StatementGate;
     },
   ) {
     const { box } = shared;
@@ -158,7 +160,7 @@ export class PostgresStore implements Store {
     // The push lock first, as a push takes it (then the repository's lock, for its HEAD): no deadlock.
     const pushes = options.exclusiveOfPushes ? { key: PUSH_LOCK_KEY, id } : undefined;
     return (await this.holdingLock(`repository ${id}`, `hashtext('tessera.repository:' || $1)`, String(id), false, (lock) =>
-      fn(new PostgresStore(PgDb.onLock(lock, this.shared.writes), this.shared)), pushes,
+      fn(new PostgresStore(PgDb.onLock(lock, this.shared.writes, this.shared.gate), this.shared)), pushes,
     )) as T;
   }
 
@@ -240,10 +242,15 @@ export class PostgresStore implements Store {
     return isPgMissingReference(err);
   }
 
-  /** Closes the pools and the listening connection (a transaction's or a lock's store: nothing to close). */
+  /**
+   * Closes the pools and the listening connection (a transaction's or a lock's store: nothing to
+   * close). From its start no statement or COMMIT is sent (statement-gate.ts): a transaction still
+   * open is rolled back at its next statement or its COMMIT, and lets its connection go.
+   */
   close(): Promise<void> {
     if (this.db.inTransaction || this.db.onLockConnection) return Promise.resolve();
     this.closed ??= (async () => {
+      this.shared.gate.storeClosing();
       await this.shared.listener.close();
       await Promise.all([this.shared.pool.end(), this.shared.lockPool.end(), this.shared.pushPool.end()]);
       // Last: no migration starts while this store could still write.
@@ -282,13 +289,14 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions)
   pushPool.on('error', (err) => log(`database connection lost: ${err.message}`));
   const listener = new ChangeListener(config, instance, log, opts.listenCheckIntervalMs);
   let serving: ServingLock | undefined;
+  const gate = new StatementGate();
   try {
     // A database that cannot be reached, or refuses the credentials, is named in the error.
     await pool.query('SELECT 1').catch((err: unknown) => {
       throw connectionError(url, err);
     });
     if (opts.serving) {
-      serving = await ServingLock.take(config, opts.serving.onLost, log).catch((err: unknown) => {
+      serving = await ServingLock.take(config, opts.serving.onLost, log, gate).catch((err: unknown) => {
         throw connectionError(url, err);
       });
     }
@@ -300,7 +308,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions)
     });
     await listener.start();
     const writes = new LocalWrites();
-    return new PostgresStore(PgDb.over(pool, writes), { pool, lockPool, pushPool, listener, writes, box, log, serving });
+    return new PostgresStore(PgDb.over(pool, writes, gate), { pool, lockPool, pushPool, listener, writes, box, log, serving, gate });
   } catch (err) {
     await listener.close();
     await Promise.all([pool.end().catch(() => undefined), lockPool.end().catch(() => undefined), pushPool.end().catch(() => undefined)]);

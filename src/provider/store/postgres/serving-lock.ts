@@ -7,8 +7,11 @@
 // (the server ended it, a failover, a restart) takes the lock again on a new connection at once,
 // and again every second while the database cannot be reached; should a migration (or a reset)
 // hold it by then, the lock is lost for good: `onLost` is told, and the replica stops (index.ts).
+// From the connection's end until the lock is held again (for good, should it be lost) the
+// store's gate sends the database nothing (statement-gate.ts).
 import type { ClientConfig } from 'pg';
 import { ClosingClient } from './closing-client';
+import type { StatementGate } from './statement-gate';
 
 /** The advisory lock's key (one per database: advisory locks are the database's). */
 export const SERVING_LOCK_KEY = `hashtext('tessera.serving')`;
@@ -30,14 +33,15 @@ export class ServingLock {
     private readonly config: ClientConfig,
     private readonly onLost: (reason: string) => void,
     private readonly log: (message: string) => void,
+    private readonly gate: StatementGate,
   ) {}
 
   /**
    * Takes the lock shared on a new connection; throws when a migration holds it, or the database
    * cannot be reached. `onLost(reason)` is called once, should it be lost for good.
    */
-  static async take(config: ClientConfig, onLost: (reason: string) => void, log: (message: string) => void): Promise<ServingLock> {
-    const lock = new ServingLock(config, onLost, log);
+  static async take(config: ClientConfig, onLost: (reason: string) => void, log: (message: string) => void, gate: StatementGate): Promise<ServingLock> {
+    const lock = new ServingLock(config, onLost, log, gate);
     await lock.hold(true);
     return lock;
   }
@@ -65,13 +69,16 @@ export class ServingLock {
       return;
     }
     this.client = client;
-    if (!first) this.log(`the database's serving lock is held again, on a new connection`);
+    if (first) return;
+    this.gate.servingLockHeld();
+    this.log(`the database's serving lock is held again, on a new connection`);
   }
 
   /** The lock's connection ended: the lock is the server's no more; taken again at once. */
   private dropped(client: ClosingClient, cause: string): void {
     if (client !== this.client || this.released) return;
     this.client = undefined;
+    this.gate.servingLockLost(cause);
     this.log(`the database's serving lock connection ended (${cause}): taking the lock again`);
     void this.hold(false, cause);
   }
