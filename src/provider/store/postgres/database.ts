@@ -51,6 +51,7 @@ interface TxState {
   ended: boolean;
   dirty: boolean;
   savepoints: number;
+  period: number; // the serving lock's period it began in (StatementGate.check)
 }
 
 const hasNul = (v: unknown) => typeof v === 'string' && v.includes('\u0000');
@@ -140,7 +141,7 @@ export class PgDb {
   private async prepared(sql: string, args: unknown[], resends: number): Promise<Row[]> {
     const target = this.target();
     for (let attempt = 1; ; attempt++) {
-      this.gate.check();
+      await this.ready();
       try {
         const values = lookupArgs(args);
         const name = statementName(sql);
@@ -151,6 +152,9 @@ export class PgDb {
       }
     }
   }
+
+  /** Whether a statement may be sent (statement-gate.ts): in a transaction, only in the period it began in. */
+  private ready = async () => (this.tx ? this.gate.check(this.tx.period) : this.gate.ready());
 
   /** How many times a statement that met a dead pooled connection is sent again (never on a lock's: its lock is gone). */
   private lostConnectionRetries(): number {
@@ -165,7 +169,7 @@ export class PgDb {
   /** A statement that changes data (rows: what RETURNING gave). */
   async write(sql: string, args: unknown[] = []): Promise<QueryResult> {
     const target = this.target();
-    this.gate.check();
+    await this.ready();
     if (this.tx) {
       this.tx.dirty = true;
       return target.query(sql, args);
@@ -218,9 +222,9 @@ export class PgDb {
   }
 
   private async once<T>(fn: (tx: PgDb) => Promise<T>, isolation: 'SERIALIZABLE' | 'READ COMMITTED'): Promise<T> {
-    this.gate.check();
+    await this.gate.ready();
     const client = await this.pool.connect();
-    const state: TxState = { client, ended: false, dirty: false, savepoints: 0 };
+    const state: TxState = { client, ended: false, dirty: false, savepoints: 0, period: this.gate.period };
     let broken: Error | undefined;
     // A checked-out client has no 'error' listener (the pool's is for idle ones): ended by the
     // server while `fn` awaits between statements, it would throw from its socket and end the
@@ -234,18 +238,17 @@ export class PgDb {
       await client.query(`BEGIN ISOLATION LEVEL ${isolation}`);
       const out = await fn(new PgDb(this.pool, this.writes, this.gate, state, this.lock));
       state.ended = true;
-      // Never sent on a connection known lost: the outcome stays certain (not committed).
+      // Never sent on a connection known lost, nor the serving lock lost since BEGIN or the store closing (statement-gate.ts).
       if (broken) throw broken;
-      // Nor once the serving lock is not held, or the store closing: rolled back instead (statement-gate.ts).
-      this.gate.check();
+      this.gate.check(state.period);
       commitSent = true;
       await client.query('COMMIT');
       return out;
     } catch (err) {
       state.ended = true;
-      // Lost before COMMIT was sent: nothing committed, so run again (transaction() bounds it).
-      // Lost while COMMIT was on its way: it may have committed, so the error is passed on.
-      const retry = !commitSent && (broken !== undefined || isLostConnection(err));
+      // Lost before COMMIT was sent (the connection, or the serving lock since BEGIN): nothing committed,
+      // so run again (transaction() bounds it; a new BEGIN waits for the lock). Lost while COMMIT was on its way: passed on.
+      const retry = !commitSent && (broken !== undefined || isLostConnection(err) || err instanceof NotServingError);
       await client.query('ROLLBACK').catch((e: Error) => {
         broken = e; // the connection is gone: the pool must not hand it out again
       });
@@ -261,11 +264,9 @@ export class PgDb {
     const tx = this.tx!;
     const client = this.target() as PoolClient;
     const name = `tessera_sp${++tx.savepoints}`;
-    this.gate.check();
     await client.query(`SAVEPOINT ${name}`);
     try {
       const out = await fn(this);
-      this.gate.check();
       await client.query(`RELEASE SAVEPOINT ${name}`);
       return out;
     } catch (err) {

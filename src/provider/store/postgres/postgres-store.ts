@@ -289,7 +289,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions)
   pushPool.on('error', (err) => log(`database connection lost: ${err.message}`));
   const listener = new ChangeListener(config, instance, log, opts.listenCheckIntervalMs);
   let serving: ServingLock | undefined;
-  const gate = new StatementGate();
+  const gate = new StatementGate(PG_WAIT_MS);
   try {
     // A database that cannot be reached, or refuses the credentials, is named in the error.
     await pool.query('SELECT 1').catch((err: unknown) => {

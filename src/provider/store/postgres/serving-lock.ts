@@ -65,6 +65,7 @@ export class ServingLock {
     if (!locked || this.released) {
       await client.end().catch(() => undefined);
       if (!locked && first) throw new Error(MIGRATION_HOLDS_IT);
+      if (!locked && !this.released) this.gate.servingLockLostForGood();
       if (!locked && !this.released) this.onLost(`its connection ended (${cause}), and ${HELD_ALONE_BY} has taken it since`);
       return;
     }
