@@ -6,9 +6,18 @@
 // arguments: one line, then where the usage is.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-/** parseArgs(config); throws an Error naming the first option given an empty (or blank) value. */
+/**
+ * parseArgs(config); throws an Error naming the first option given an empty (or blank) value. Its
+ * own refusals are said again in one line naming the option: parseArgs's run to three lines (a
+ * value starting with '-') or explain positional arguments the commands do not take.
+ */
 export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
-  const parsed = parseArgs(config);
+  let parsed: ReturnType<typeof parseArgs<T>>;
+  try {
+    parsed = parseArgs(config);
+  } catch (err) {
+    throw new Error(parseArgsRefusal(err));
+  }
   for (const [name, value] of Object.entries(parsed.values as Record<string, unknown>)) {
     const given = Array.isArray(value) ? value : [value];
     if (given.some((v) => typeof v === 'string' && v.trim() === '')) throw new Error(`--${name} needs a value (it was given an empty one)`);
@@ -25,4 +34,19 @@ export function refuseArguments(err: (line: string) => void, command: string | u
   err(`tessera: ${problem instanceof Error ? problem.message : String(problem)}`);
   err(`see 'tessera${command ? ` ${command}` : ''} --help'`);
   return 2;
+}
+
+/** parseArgs's refusal as one line naming the option (`-h, --help` as `--help`), or its own first line. */
+function parseArgsRefusal(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: unknown }).code;
+  const option = /^Option '(?:-\w, )?(--[^ ']+)/.exec(message)?.[1] ?? /'(-[^']*)'/.exec(message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option '${option}'`;
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument ${/'[^']*'/.exec(message)?.[0] ?? ''}`.trimEnd();
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    if (message.includes('does not take an argument')) return `${option} takes no value`;
+    if (message.includes('ambiguous')) return `${option} needs a value (one starting with '-' is written ${option}=-…)`;
+    return `${option} needs a value`;
+  }
+  return message.split('\n')[0];
 }
