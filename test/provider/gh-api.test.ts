@@ -1,13 +1,15 @@
 // GitHub's own command-line client, unchanged (Debian's `gh`), against the real provider over
 // HTTPS (set-up in helpers/gh.ts): `gh api` reads /meta, /rate_limit (and the rate-limit headers
 // with --include), a list across several pages (--paginate follows the Link headers), and
-// timestamps as GitHub writes them (to the second, as jq's fromdate reads them).
+// timestamps as GitHub writes them (to the second, as jq's fromdate reads them), and an error
+// followed by a `gh auth refresh -s` suggestion only when the token lacks every accepted scope.
 import * as assert from 'node:assert/strict';
 import { GHES_API_VERSION } from '../../src/provider/http/ghes-version';
 import { createUser, type TestUser } from '../builders/users';
 import { newSession, signIn } from '../builders/sessions';
 import { createOrg } from '../builders/orgs';
 import { createRepo } from '../builders/repos';
+import { createClassicToken } from '../builders/tokens';
 import { ensureGh, GhEnvironment, ghEnvironment, runGh } from './helpers/gh';
 import { startTestProvider, TestProvider } from './helpers/provider';
 
@@ -63,6 +65,27 @@ describe('gh api against the provider', function () {
     assert.ok(all.json.length >= 5, `at least five tokens: ${all.json.length}`);
     const ids = (await gh('api', '--paginate', '/user/personal-access-tokens?per_page=2', '--jq', '.[].id')).trim().split('\n').map(Number);
     assert.deepEqual(ids, all.json.map((x) => x.id));
+  });
+
+  it('a 404 for a missing repository suggests no scope to a token with repo (X-Accepted-OAuth-Scopes: repo), and repo to one without', async () => {
+    const me = user.login;
+    const other = await createUser(t);
+    await createRepo(t, other, undefined, 'shown-to-all', false);
+    const run = async (scopes: string[], ...args: string[]) => runGh(args, { ...ghEnv.env, GH_ENTERPRISE_TOKEN: (await createClassicToken(t, user, { scopes })).token });
+    for (const scopes of [['repo'], ['repo', 'read:org', 'gist']]) {
+      const missing = await run(scopes, 'api', `repos/${me}/no-such-repo`);
+      assert.equal(missing.status, 1, missing.stdout);
+      assert.equal(missing.stderr.trim(), 'gh: Not Found (HTTP 404)', `${scopes.join(',')}: the error alone, no scope to add`);
+      const headers = await run(scopes, 'api', '--include', `repos/${me}/no-such-repo`);
+      assert.match(headers.stdout, /^X-Accepted-Oauth-Scopes: repo\r?$/im);
+    }
+    // Someone else's public repository accepts public_repo, which repo includes: gh, which does not know that, is not told to add it.
+    const notAllowed = await run(['repo'], 'api', '-X', 'PATCH', `repos/${other.login}/shown-to-all`, '-f', 'description=mine');
+    assert.equal(notAllowed.status, 1);
+    assert.equal(notAllowed.stderr.trim(), `gh: Must have admin rights to Repository '${other.login}/shown-to-all'. (HTTP 403)`);
+    const lacking = await run(['gist'], 'api', `repos/${me}/no-such-repo`);
+    assert.equal(lacking.status, 1);
+    assert.match(lacking.stderr, /needs the "repo" scope\. To request it, run: +gh auth refresh -h 127\.0\.0\.1 -s repo$/m);
   });
 
   it("writes timestamps as GitHub does, to the second (REST and GraphQL): gh's --jq fromdate reads them", async () => {
