@@ -107,11 +107,12 @@ describe('gh api against the provider', function () {
     assert.deepEqual(await ask('api', `orgs/${org}`, '--jq', '.created_at, (.updated_at | fromdate)'), [text, String(made)]);
     assert.deepEqual(await ask('api', `repos/${me}/dated`, '--jq', '.created_at, .updated_at, .pushed_at, (.created_at | fromdate), .owner.login'), [text, text, text, String(made), me]);
     const graphql = `query($owner: String!) { repositoryOwner(login: $owner) { ... on User { createdAt updatedAt } }
-      repository(owner: $owner, name: "dated") { createdAt updatedAt } }`;
+      repository(owner: $owner, name: "dated") { createdAt updatedAt pushedAt } }`;
     assert.deepEqual(
-      await ask('api', 'graphql', '-f', `query=${graphql}`, '-f', `owner=${me}`, '--jq', '.data | [.repositoryOwner.createdAt, .repositoryOwner.updatedAt, .repository.createdAt, (.repository.updatedAt | fromdate)] | .[]'),
-      [text, text, text, String(made)],
+      await ask('api', 'graphql', '-f', `query=${graphql}`, '-f', `owner=${me}`, '--jq', '.data | [.repositoryOwner.createdAt, .repositoryOwner.updatedAt, .repository.createdAt, (.repository.updatedAt | fromdate), .repository.pushedAt] | .[]'),
+      [text, text, text, String(made), text],
+      "never pushed: GraphQL's pushedAt is REST's pushed_at, the creation time",
     );
-    assert.deepEqual(await ask('repo', 'view', `${me}/dated`, '--json', 'createdAt,updatedAt', '--jq', '.createdAt, (.updatedAt | fromdate)'), [text, String(made)]);
+    assert.deepEqual(await ask('repo', 'view', `${me}/dated`, '--json', 'createdAt,updatedAt,pushedAt', '--jq', '.createdAt, (.updatedAt | fromdate), .pushedAt'), [text, String(made), text]);
   });
 });

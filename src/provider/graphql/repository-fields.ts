@@ -15,7 +15,8 @@ import { repositoryAuthzResource, repositoryResolver, RepositoryResourceRecord }
 import { notFoundError } from './errors';
 import type { RefSource } from './git-object-fields';
 import { authorizeObject, GraphqlContext } from './graphql-context';
-import { githubTime, githubTimeOrNull } from '../iso-time';
+import { githubTime } from '../iso-time';
+import { pushedAtJson } from '../repos/repository-json';
 
 /** The repository `owner/name` as the caller may see it; NOT_FOUND (GitHub's message) otherwise. */
 export async function repositoryByName(g: GraphqlContext, owner: string, name: string): Promise<ListedRepository> {
@@ -65,7 +66,7 @@ export const REPOSITORY_FIELDS: Record<string, Resolver> = {
   mirrorUrl: () => null,
   createdAt: (r) => githubTime(r.repository.createdAt),
   updatedAt: (r) => githubTime(r.repository.updatedAt),
-  pushedAt: (r) => githubTimeOrNull(r.repository.pushedAt),
+  pushedAt: (r) => pushedAtJson(r.repository),
   isPrivate: (r) => r.repository.private,
   visibility: (r) => (r.repository.settings.internal ? 'INTERNAL' : r.repository.private ? 'PRIVATE' : 'PUBLIC'),
   isArchived: () => false,

@@ -181,9 +181,9 @@ export function repositoryJson(ctx: ProviderContext, r: RepositoryRecord, owner:
  * When the last push was, to the second as GitHub writes it. Clients (and Tessera's Repositories
  * view) read pushed_at equal to created_at as "never pushed", as on GitHub; a push within the second
  * the repository was made therefore reads one second later, so the two differ exactly when
- * something was pushed.
+ * something was pushed. GraphQL's `pushedAt` is the same text.
  */
-function pushedAtJson(r: RepositoryRecord): string {
+export function pushedAtJson(r: RepositoryRecord): string {
   if (!r.pushedAt) return githubTime(r.createdAt);
   const createdSecond = Math.floor(r.createdAt.getTime() / 1000);
   return githubTime(new Date(Math.max(r.pushedAt.getTime(), (createdSecond + 1) * 1000)));
