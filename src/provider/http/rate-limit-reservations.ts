@@ -1,6 +1,6 @@
 // The API rate limit's counts (http/api-rate-limit.ts), taken from the store a block at a time.
 // Counting every request with its own write to the store would make a database write of every
-// read. Instead, while a key's window has plenty left, this process reserves a small block of
+// read. Instead, while a key's window has plenty left, this process reserves a block of
 // counts in one atomic store hit (store/rate-limits.ts `units`) and hands them out to that key's
 // next requests; a request that finds none left reserves the next block. Near the limit the
 // block shrinks to a single count, so the last requests of a window are counted one by one, as
@@ -13,8 +13,11 @@
 // unused counts for the rest of the window. A single process reports exact counts.
 import type { RateLimitStore } from '../store/rate-limits';
 
-/** At most this many counts are reserved at once. */
-const MAX_BLOCK = 32;
+/**
+ * At most this many counts are reserved at once: a busy caller's requests cost one store write per
+ * this many (BLOCK_SHARE keeps blocks small under a low limit: at GitHub's 5000 an hour, at most 78).
+ */
+const MAX_BLOCK = 256;
 /** A block is at most this fraction of what is left of the limit (so the last requests count one by one). */
 const BLOCK_SHARE = 64;
 /** Keys with counts kept in memory; beyond this the oldest key's unused counts are forfeited. */
