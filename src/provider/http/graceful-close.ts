@@ -12,7 +12,12 @@
 // 5. the handlers still running (a push's record, written once its answer has gone out; a git
 //    child signalled at the cut) are waited for a little, before the database is closed.
 import type { FastifyInstance } from 'fastify';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+const LATEST_ANSWER = Symbol('latest answer');
+/** A connection, with the answer to its latest request. */
+type AnsweringSocket = Socket & { [LATEST_ANSWER]?: ServerResponse };
 
 /** How long the requests in flight get to be answered once the close began. */
 export const CLOSE_GRACE_MS = 8_000;
@@ -22,7 +27,6 @@ const AFTER_CUT_MS = 2_000;
 /** Installs the close order above; before the routes, so it wraps their handlers and its preClose hook runs first. */
 export function installGracefulClose(app: FastifyInstance, graceMs = CLOSE_GRACE_MS): void {
   const server = app.server;
-  const answering = new Set<ServerResponse>();
   let closing = false;
   let cut: NodeJS.Timeout | undefined;
   let cutDone: (() => void) | undefined;
@@ -34,17 +38,25 @@ export function installGracefulClose(app: FastifyInstance, graceMs = CLOSE_GRACE
     res.once('finish', () => setImmediate(() => server.closeIdleConnections()));
   };
 
-  // One listener for every answer (a response emits 'close' once), not a closure per request.
-  function forgetAnswer(this: ServerResponse): void {
-    answering.delete(this);
+  // Tracked per connection, not per answer: a connection is added once (its first request) and
+  // forgotten when it closes; each request only notes its answer on it, the latest. At the close,
+  // a connection whose latest answer has not gone out is still answering (a pipelined earlier one
+  // goes out before it, so telling the latest to close the connection covers them).
+  const connections = new Set<AnsweringSocket>();
+  function forgetConnection(this: AnsweringSocket): void {
+    connections.delete(this);
   }
-  server.on('request', (_req, res: ServerResponse) => {
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (closing) {
       closeAfterAnswer(res);
       return;
     }
-    answering.add(res);
-    res.on('close', forgetAnswer);
+    const socket = req.socket as AnsweringSocket;
+    if (socket[LATEST_ANSWER] === undefined) {
+      connections.add(socket);
+      socket.once('close', forgetConnection);
+    }
+    socket[LATEST_ANSWER] = res;
   });
 
   // Every handler's work, to its end (a hijacked git answer goes on after the reply): counted, and
@@ -71,7 +83,10 @@ export function installGracefulClose(app: FastifyInstance, graceMs = CLOSE_GRACE
     // Fastify closes the server again after the preClose hooks; its callback then waits for the
     // connections to end, as it would have.
     if (server.listening) server.close();
-    for (const res of answering) closeAfterAnswer(res);
+    for (const socket of connections) {
+      const res = socket[LATEST_ANSWER];
+      if (res && !res.writableFinished) closeAfterAnswer(res);
+    }
     cut = setTimeout(() => {
       server.closeAllConnections();
       cutDone?.();
