@@ -3,11 +3,11 @@
 // principal cache, ./principal-cache.ts) and compared in constant time; revoked → 401 Bad
 // credentials; expired → 401 "token expired"; last_used_at is written at most once a minute.
 // tokenWorks answers the same question without using the token (last_used_at stays).
-import { timingSafeEqual } from 'node:crypto';
 import { MINUTE } from '../clock';
 import type { ProviderContext } from '../context';
 import { MaybePromise, thenMaybe } from '../maybe-promise';
 import { badCredentials, HttpError } from '../http/errors';
+import { equalInConstantTime } from '../../shared/constant-time';
 import { parseToken, tokenDigest } from '../../shared/token-format';
 import type { Principal } from './principal';
 import type { TokenWithUser } from './principal-cache';
@@ -34,7 +34,7 @@ function checkedToken(ctx: ProviderContext, secret: string): MaybePromise<{ dige
   return thenMaybe(ctx.principalCache.lookUp(digest, (d) => ctx.store.tokens.byDigestWithUser(d)), (found) => {
     if (!found) throw badCredentials();
     const { token } = found;
-    if (!timingSafeEqual(Buffer.from(token.hashedToken, 'hex'), Buffer.from(digest, 'hex')) || token.kind !== kind) throw badCredentials();
+    if (!equalInConstantTime(token.hashedToken, digest) || token.kind !== kind) throw badCredentials();
     if (token.status === 'revoked') throw badCredentials();
     if (token.status === 'expired' || (token.expiresAt && token.expiresAt.getTime() <= ctx.clock.now().getTime())) {
       throw new TokenExpiredError(token.note, token.expiresAt);
