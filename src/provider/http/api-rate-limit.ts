@@ -15,7 +15,7 @@
 // Installed once for every request (app.ts): the count is taken after authentication (the key is
 // the caller) and before the body is read (preParsing); a request refused before that (401, a
 // denial, 404) is counted when answered (onSend).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RequestPayload } from 'fastify';
 import type { Principal } from '../auth/principal';
 import { HOUR } from '../clock';
 import type { ProviderContext, RateLimitSettings } from '../context';
@@ -70,9 +70,12 @@ function pathOf(url: string): string {
  * path before matching, so `/%61pi/v3/user` reaches `/api/v3/user` and must count as it), or, for
  * one that reached none, its decoded path.
  */
-function countedPathOf(request: FastifyRequest): string {
-  return request.routeOptions.url ?? decodedPathOf(request.url);
+function countedPathOf(request: FastifyRequest, route: RouteOptions): string {
+  return route.url ?? decodedPathOf(request.url);
 }
+
+/** Fastify builds request.routeOptions afresh at each read: each hook reads it once. */
+type RouteOptions = FastifyRequest['routeOptions'];
 
 /** A request URL's path, decoded as the router decodes it before matching (as sent when it can't be). */
 export function decodedPathOf(url: string): string {
@@ -101,11 +104,12 @@ function isStatusRequest(request: FastifyRequest, path: string): boolean {
   return (request.method === 'GET' || request.method === 'HEAD') && (path === '/api/v3/rate_limit' || path === '/api/v3/rate_limit/');
 }
 
-/** The key a request counts against in `resource`'s bucket (`core`: no prefix), and its limit. */
 /** Requests the primary limit leaves alone: the API's, not GitHub's, and routes with their own limit. */
-function isUncounted(request: FastifyRequest, path: string): boolean {
-  return !isApiPath(path) || request.routeOptions.config?.ownRateLimit === true;
+function isUncounted(route: RouteOptions, path: string): boolean {
+  return !isApiPath(path) || route.config?.ownRateLimit === true;
 }
+
+/** The key a request counts against in `resource`'s bucket (`core`: no prefix), and its limit. */
 
 function rateLimitKey(ctx: ProviderContext, principal: Principal | undefined, ip: string, resource: RateLimitResource): { key: string; limit: number } {
   const limits = ctx.settings.rateLimit;
@@ -184,25 +188,43 @@ type Counted = { state: RateLimitState; allowed: boolean } | undefined;
  */
 function count(ctx: ProviderContext, request: FastifyRequest, resource: RateLimitResource): Counted | Promise<Counted> {
   const { key, limit } = rateLimitKey(ctx, request.principal, request.ip, resource);
-  const recorded = (hit: TakenCount): Counted => {
-    const allowed = hit.used <= limit;
-    const state = stateOf(resource, limit, hit.used, hit.windowStart);
-    request.rateLimit = { key, windowStart: hit.windowStart, state, counted: allowed };
-    return { state, allowed };
-  };
-  const busy = (err: unknown): Counted => {
-    if (!ctx.store.isBusy(err)) throw err;
-    request.rateLimit = null;
-    ctx.log('warn', `rate limit: the database is busy, ${request.method} ${pathOf(request.url)} not counted (request ${request.id})`);
-    return undefined;
-  };
   let hit;
   try {
     hit = ctx.rateLimits.api.take(key, windowStartAt(ctx.clock.now()), limit);
   } catch (err) {
-    return busy(err);
+    return countBusy(ctx, request, err);
   }
-  return hit instanceof Promise ? hit.then(recorded, busy) : recorded(hit);
+  // (No closure made for a count taken at once: what most requests get.)
+  if (!(hit instanceof Promise)) return recordCount(request, resource, key, limit, hit);
+  return hit.then(
+    (taken) => recordCount(request, resource, key, limit, taken),
+    (err: unknown) => countBusy(ctx, request, err),
+  );
+}
+
+function recordCount(request: FastifyRequest, resource: RateLimitResource, key: string, limit: number, hit: TakenCount): Counted {
+  const allowed = hit.used <= limit;
+  const state = stateOf(resource, limit, hit.used, hit.windowStart);
+  request.rateLimit = { key, windowStart: hit.windowStart, state, counted: allowed };
+  return { state, allowed };
+}
+
+function countBusy(ctx: ProviderContext, request: FastifyRequest, err: unknown): Counted {
+  if (!ctx.store.isBusy(err)) throw err;
+  request.rateLimit = null;
+  ctx.log('warn', `rate limit: the database is busy, ${request.method} ${pathOf(request.url)} not counted (request ${request.id})`);
+  return undefined;
+}
+
+/** A counted request goes on (preParsing's `done` with its payload), or is refused: REST with the 403, GraphQL answered here with its error. */
+function admit(ctx: ProviderContext, request: FastifyRequest, reply: FastifyReply, resource: RateLimitResource, c: Counted, payload: RequestPayload, done: (err: Error | null, payload?: RequestPayload) => void): void {
+  if (!c) return done(null, payload);
+  setRateLimitHeaders(reply, c.state);
+  if (c.allowed) return done(null, payload);
+  if (resource === 'core') return done(exceeded(ctx, request, c.state));
+  // Answered from here, the query unread: a hook that sends the reply and does not call done
+  // ends the request, so the route's handler never runs.
+  reply.code(200).send(graphqlExceeded(request));
 }
 
 /**
@@ -223,35 +245,28 @@ export function installApiRateLimit(app: FastifyInstance, ctx: ProviderContext):
 
   // Callback-style hooks: a request counted from a reserved block passes without waiting.
   app.addHook('preParsing', (request: FastifyRequest, reply: FastifyReply, payload, done) => {
-    const path = countedPathOf(request);
-    if (isUncounted(request, path) || isStatusRequest(request, path)) return done(null, payload);
+    const route = request.routeOptions;
+    const path = countedPathOf(request, route);
+    if (isUncounted(route, path) || isStatusRequest(request, path)) return done(null, payload);
     const resource = resourceOf(path);
-    const counted = (c: Counted): void => {
-      if (!c) return done(null, payload);
-      setRateLimitHeaders(reply, c.state);
-      if (c.allowed) return done(null, payload);
-      if (resource === 'core') return done(exceeded(ctx, request, c.state));
-      // Answered from here, the query unread: a hook that sends the reply and does not call done
-      // ends the request, so the route's handler never runs.
-      reply.code(200).send(graphqlExceeded(request));
-    };
     let result;
     try {
       result = count(ctx, request, resource);
     } catch (err) {
       return done(err as Error);
     }
-    if (result instanceof Promise) result.then(counted, (err: Error) => done(err));
-    else counted(result);
+    if (result instanceof Promise) result.then((c) => admit(ctx, request, reply, resource, c, payload, done), (err: Error) => done(err));
+    else admit(ctx, request, reply, resource, result, payload, done);
   });
 
   // Runs after the conditional-request hook (installed first), so it sees a 304. Never fails the
   // answer: a count it cannot take leaves the headers out.
   app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: Error | null, payload?: unknown) => void) => {
-    const path = countedPathOf(request);
+    const route = request.routeOptions;
+    const path = countedPathOf(request, route);
     const rl = request.rateLimit;
     // The usual answer: counted before its handler ran, its headers set then.
-    if (isUncounted(request, path) || rl === null || (rl && rl.counted && reply.statusCode !== 304)) return done(null, payload);
+    if (isUncounted(route, path) || rl === null || (rl && rl.counted && reply.statusCode !== 304)) return done(null, payload);
     settleCount(ctx, request, reply, path).then(() => done(null, payload));
   });
 }
