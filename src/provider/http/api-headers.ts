@@ -18,6 +18,16 @@ const GRAPHQL_ROUTE = '/api/graphql';
  * format=json`; on GraphQL answers `github.v4; format=json` (as GitHub's GraphQL endpoint says).
  */
 function githubMediaType(accept: string | undefined, graphql: boolean): string {
+  // A client sends the same Accept on every request: the last answer is kept (one, so nothing grows).
+  if (accept === lastMediaType.accept && graphql === lastMediaType.graphql) return lastMediaType.value;
+  const value = mediaTypeOf(accept, graphql);
+  lastMediaType = { accept, graphql, value };
+  return value;
+}
+
+let lastMediaType: { accept: string | undefined; graphql: boolean; value: string } = { accept: undefined, graphql: false, value: mediaTypeOf(undefined, false) };
+
+function mediaTypeOf(accept: string | undefined, graphql: boolean): string {
   const m = accept ? GITHUB_MEDIA_TYPE.exec(accept) : null;
   const version = graphql ? 'v4' : (m?.[1]?.toLowerCase() ?? 'v3');
   const param = m?.[2]?.toLowerCase();
