@@ -31,6 +31,18 @@ function plainTokenCredentials(header: string): Extract<Credentials, { scheme: '
   return { scheme: 'token', token: header.slice(space + 1) };
 }
 
+/**
+ * A token in the URL (`?access_token=…`, however its name is percent-encoded): refused with
+ * GitHub's 400 since it retired query-parameter authentication, on every route — never read as a
+ * token, nor ignored (the request would go on as anonymous, and the client would keep putting its
+ * token in URLs, which proxies, browser histories and shell histories keep).
+ */
+export function refuseQueryToken(query: unknown): void {
+  if (query !== null && typeof query === 'object' && Object.hasOwn(query, 'access_token')) {
+    throw new HttpError(400, 'Must specify access token via Authorization header');
+  }
+}
+
 /** undefined when there is no Authorization header; throws 401 when it is malformed. */
 export function parseAuthorization(header: string | undefined): Credentials | undefined {
   if (header === undefined) return undefined;

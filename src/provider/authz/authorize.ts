@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { setCommonHeaders } from '../http/common-headers';
 import { authenticate } from '../auth/authenticate';
+import { refuseQueryToken } from '../auth/credentials';
 import type { Principal } from '../auth/principal';
 import type { ProviderContext } from '../context';
 import { MaybePromise, thenMaybe } from '../maybe-promise';
@@ -48,6 +49,7 @@ export function principalOf(request: FastifyRequest): Principal {
 
 /** The request's principal (undefined without credentials), at once on a token-cache hit; bad credentials throw or reject with a 401. */
 function authenticateRequest(ctx: ProviderContext, request: FastifyRequest): MaybePromise<Principal | undefined> {
+  refuseQueryToken(request.query);
   return authenticate(ctx, {
     authorization: headerValue(request.headers.authorization),
     otp: headerValue(request.headers['x-github-otp']),
