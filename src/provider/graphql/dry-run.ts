@@ -24,18 +24,22 @@ function included(node: SelectionNode, variables: Variables): boolean {
   return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
 }
 
-/** The root `rateLimit` fields of a selection set, through its fragments. */
-function rootRateLimitFields(set: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, variables: Variables): FieldNode[] {
-  const out: FieldNode[] = [];
+/**
+ * The root `rateLimit` fields of a selection set, through its fragments: each fragment read once
+ * (`visited`), as GraphQL's execution collects fields, so fragments that spread each other many
+ * times over cost their size, not the number of paths through them.
+ */
+function rootRateLimitFields(set: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, variables: Variables, visited = new Set<string>(), out: FieldNode[] = []): FieldNode[] {
   for (const s of set.selections) {
     if (!included(s, variables)) continue;
     if (s.kind === Kind.FIELD) {
       if (s.name.value === 'rateLimit') out.push(s);
     } else if (s.kind === Kind.INLINE_FRAGMENT) {
-      out.push(...rootRateLimitFields(s.selectionSet, fragments, variables));
-    } else {
+      rootRateLimitFields(s.selectionSet, fragments, variables, visited, out);
+    } else if (!visited.has(s.name.value)) {
+      visited.add(s.name.value);
       const f = fragments.get(s.name.value);
-      if (f) out.push(...rootRateLimitFields(f.selectionSet, fragments, variables));
+      if (f) rootRateLimitFields(f.selectionSet, fragments, variables, visited, out);
     }
   }
   return out;

@@ -33,15 +33,26 @@ export interface GraphqlRequestBody {
 const MAX_DEPTH = 10;
 const MAX_TOKENS = 10_000;
 
-function depthOf(set: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>, seen: Set<string>): number {
+/**
+ * The depth of a selection set; each fragment's depth is worked out once (`memo`), so fragments
+ * that spread each other many times over cost their size, not the number of paths through them.
+ * A fragment already being measured (a cycle, which validation refuses) counts 0.
+ */
+function depthOf(set: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>, memo: Map<string, number>): number {
   if (!set) return 0;
   let max = 0;
   for (const s of set.selections) {
-    if (s.kind === Kind.FIELD) max = Math.max(max, (s as FieldNode).selectionSet ? 1 + depthOf(s.selectionSet, fragments, seen) : 1);
-    else if (s.kind === Kind.INLINE_FRAGMENT) max = Math.max(max, depthOf(s.selectionSet, fragments, seen));
-    else if (!seen.has(s.name.value)) {
-      const f = fragments.get(s.name.value);
-      max = Math.max(max, depthOf(f?.selectionSet, fragments, new Set([...seen, s.name.value])));
+    if (s.kind === Kind.FIELD) max = Math.max(max, (s as FieldNode).selectionSet ? 1 + depthOf(s.selectionSet, fragments, memo) : 1);
+    else if (s.kind === Kind.INLINE_FRAGMENT) max = Math.max(max, depthOf(s.selectionSet, fragments, memo));
+    else {
+      const name = s.name.value;
+      let depth = memo.get(name);
+      if (depth === undefined) {
+        memo.set(name, 0);
+        depth = depthOf(fragments.get(name)?.selectionSet, fragments, memo);
+        memo.set(name, depth);
+      }
+      max = Math.max(max, depth);
     }
   }
   return max;
@@ -54,7 +65,7 @@ function depthLimitRule(context: ValidationContext): ASTVisitor {
   );
   return {
     OperationDefinition(node) {
-      const depth = depthOf(node.selectionSet, fragments, new Set());
+      const depth = depthOf(node.selectionSet, fragments, new Map());
       if (depth > MAX_DEPTH) context.reportError(new GraphQLError(`Query has depth of ${depth}, which exceeds max depth of ${MAX_DEPTH}`, { nodes: [node] }));
     },
   };

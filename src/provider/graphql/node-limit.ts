@@ -19,7 +19,13 @@ function pageSize(args: readonly { name: { value: string }; value: ValueNode }[]
   return undefined;
 }
 
-function count(set: SelectionSetNode | undefined, multiplier: number, fragments: Map<string, FragmentDefinitionNode>, variables: Record<string, unknown>, seen: ReadonlySet<string>): number {
+/**
+ * The nodes one instance of `set` may return. It scales with the page sizes around it, so each
+ * fragment is counted once (`memo`) and multiplied where it is spread: fragments that spread each
+ * other many times over cost their size, not the number of paths through them. A fragment already
+ * being counted (a cycle, which validation refuses) counts 0.
+ */
+function count(set: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>, variables: Record<string, unknown>, memo: Map<string, number>): number {
   if (!set) return 0;
   let total = 0;
   for (const s of set.selections) {
@@ -27,12 +33,19 @@ function count(set: SelectionSetNode | undefined, multiplier: number, fragments:
       // Connections Tessera always answers empty return no nodes, whatever their first/last.
       if (ALWAYS_EMPTY_CONNECTIONS.has(s.name.value)) continue;
       const n = pageSize(s.arguments, variables);
-      const inner = n === undefined ? multiplier : multiplier * Math.max(n, 0);
-      total += (n === undefined ? 0 : inner) + count(s.selectionSet, inner, fragments, variables, seen);
+      const inner = count(s.selectionSet, fragments, variables, memo);
+      total += n === undefined ? inner : Math.max(n, 0) * (1 + inner);
     } else if (s.kind === Kind.INLINE_FRAGMENT) {
-      total += count(s.selectionSet, multiplier, fragments, variables, seen);
-    } else if (!seen.has(s.name.value)) {
-      total += count(fragments.get(s.name.value)?.selectionSet, multiplier, fragments, variables, new Set([...seen, s.name.value]));
+      total += count(s.selectionSet, fragments, variables, memo);
+    } else {
+      const name = s.name.value;
+      let nodes = memo.get(name);
+      if (nodes === undefined) {
+        memo.set(name, 0);
+        nodes = count(fragments.get(name)?.selectionSet, fragments, variables, memo);
+        memo.set(name, nodes);
+      }
+      total += nodes;
     }
   }
   return total;
@@ -40,5 +53,5 @@ function count(set: SelectionSetNode | undefined, multiplier: number, fragments:
 
 /** The nodes `operation` may return at most. */
 export function possibleNodes(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>, variables: Record<string, unknown>): number {
-  return count(operation.selectionSet, 1, fragments, variables, new Set());
+  return count(operation.selectionSet, fragments, variables, new Map());
 }
