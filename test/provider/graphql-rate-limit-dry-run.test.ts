@@ -36,7 +36,7 @@ describe('GraphQL rateLimit(dryRun: true)', () => {
     for (let i = 0; i < 2; i++) {
       const res = await ask(query);
       assert.equal(res.status, 200, res.text);
-      assert.deepEqual(res.json, { data: { rateLimit: { cost: 1, limit: 5, remaining: 5, used: 0, nodeCount: 5, resetAt } } }, 'nothing else is read: no NOT_FOUND either');
+      assert.deepEqual(res.json, { data: { rateLimit: { cost: 1, limit: 5, remaining: 5, used: 0, nodeCount: 6, resetAt } } }, 'nothing else is read: no NOT_FOUND either');
       assert.deepEqual(headerUsed(res), ['0', '5', 'graphql']);
     }
     assert.equal(await graphqlUsed(), 0);

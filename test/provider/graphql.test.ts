@@ -350,6 +350,23 @@ describe('GraphQL (/api/graphql)', function () {
     assert.equal(noQuery.json.errors[0].field, 'query');
   });
 
+  it('each object looked up by name counts toward the node limit, so aliases spread through fragments cannot multiply lookups past it', async () => {
+    // Eight aliases of a lookup per level, four levels through fragments: 8 + 64 + 512 + 4096 lookups,
+    // no connection at all. It used to count 0 nodes and run every lookup.
+    const level = (i: number) => Array.from({ length: 8 }, (_, j) => `a${j}: repository(name: "open") { owner { ...F${i + 1} } }`).join(' ');
+    const fragments = [0, 1, 2, 3].map((i) => `fragment F${i} on RepositoryOwner { ${level(i)} }`).join('\n');
+    const multiplied = await gql(alice.token, `query { viewer { ...F0 } }\n${fragments}\nfragment F4 on RepositoryOwner { login }`);
+    assert.equal(multiplied.data, undefined, 'refused before it runs');
+    assert.deepEqual(multiplied.errors, [{ type: 'MAX_NODE_LIMIT_EXCEEDED', message: 'This query requires up to 4680 possible nodes which exceeds the maximum allowed of 1000.' }]);
+    // A hundred lookups side by side are a hundred nodes: answered, each checked as REST checks it.
+    const side = Array.from({ length: 100 }, (_, j) => `r${j}: repository(owner: "${alice.user.login}", name: "${j % 2 ? 'open' : 'secret'}") { name }`).join(' ');
+    const hundred = await gql(bob.token, `{ ${side} rateLimit { nodeCount } }`);
+    assert.equal(hundred.data.rateLimit.nodeCount, 100);
+    assert.deepEqual([hundred.data.r1, hundred.data.r0], [{ name: 'open' }, null]);
+    assert.equal(hundred.errors?.length, 50);
+    assert.ok(hundred.errors?.every((e) => e.type === 'NOT_FOUND'));
+  });
+
   it("answers gh's schema feature detection (introspection of Repository)", async () => {
     const r = await gql(alice.token, '{ Repository: __type(name: "Repository") { fields(includeDeprecated: true) { name } } }');
     const names = r.data.Repository.fields.map((f: { name: string }) => f.name);

@@ -1,11 +1,20 @@
 // GitHub's node limit: the nodes a query may return, counted before it runs as the sum over its
-// connections of `first`/`last` times those of the connections around it. Nested connections
+// connections of `first`/`last` times those of the connections around it (and, Tessera's, each
+// object looked up by name as a connection of one). Nested connections
 // multiply (and each repository may cost a git call), so a query over the limit is refused
 // whole (MAX_NODE_LIMIT_EXCEEDED) instead of running.
 import { FragmentDefinitionNode, Kind, OperationDefinitionNode, SelectionSetNode, ValueNode } from 'graphql';
 import { ALWAYS_EMPTY_CONNECTIONS } from './absent-features';
 
 export const MAX_NODES = 1_000;
+
+/**
+ * Fields that look one object up by its name (a database read and the guard list each): a node
+ * each, as a connection of one. GitHub counts connections only; without these, aliases of a
+ * lookup spread through fragments (`a1: repository(name: …) { owner { ...F } } a2: …`) multiply
+ * the lookups past any bound while counting no node at all.
+ */
+const LOOKUPS: ReadonlySet<string> = new Set(['repository', 'repositoryOwner', 'user', 'organization']);
 
 function pageSize(args: readonly { name: { value: string }; value: ValueNode }[] | undefined, variables: Record<string, unknown>): number | undefined {
   for (const a of args ?? []) {
@@ -32,7 +41,7 @@ function count(set: SelectionSetNode | undefined, fragments: Map<string, Fragmen
     if (s.kind === Kind.FIELD) {
       // Connections Tessera always answers empty return no nodes, whatever their first/last.
       if (ALWAYS_EMPTY_CONNECTIONS.has(s.name.value)) continue;
-      const n = pageSize(s.arguments, variables);
+      const n = pageSize(s.arguments, variables) ?? (LOOKUPS.has(s.name.value) ? 1 : undefined);
       const inner = count(s.selectionSet, fragments, variables, memo);
       total += n === undefined ? inner : Math.max(n, 0) * (1 + inner);
     } else if (s.kind === Kind.INLINE_FRAGMENT) {
