@@ -10,7 +10,7 @@ import { addMember, createOrg } from '../builders/orgs';
 import { createClassicToken } from '../builders/tokens';
 import { uniqueName } from '../builders/unique-name';
 import { createUser } from '../builders/users';
-import { closeSignedInFixture, newSignedInUser, providerClient, signedInFixture, tesseraApi, waitFor, waitForPrompt, accountOnDeadProvider, type SignedInFixture } from './core-helpers';
+import { closeSignedInFixture, embeddedProviderDown, newSignedInUser, providerClient, signedInFixture, tesseraApi, waitFor, waitForPrompt, accountOnDeadProvider, type SignedInFixture } from './core-helpers';
 import type { TesseraApi } from '../../src/extension/test-api';
 
 type Win = { showWarningMessage: typeof vscode.window.showWarningMessage; showErrorMessage: typeof vscode.window.showErrorMessage };
@@ -267,6 +267,46 @@ describe('core: a failed call keeps what was answered (keepAnswers): Sign In goe
       assert.equal(errors.length, 1, errors.map((e) => e.message).join(' | '));
     });
   }
+
+  it('tessera.changeTokenExpiry: the provider is down when the date is sent; Retry, once it is back, sets that date without asking again', async () => {
+    const basic = { basic: { login: user.login, password: user.password } };
+    const token = await createClassicToken({ api: client }, user, { name: uniqueName('retried'), expires_in_days: 30 });
+    const date = new Date(Date.now() + 9 * 86_400_000).toISOString().slice(0, 10);
+    const errors: { message: string; actions: string[] }[] = [];
+    let answerRetry: (choice: string | undefined) => void = () => undefined;
+    win.showErrorMessage = ((message: string, ...actions: unknown[]) => {
+      errors.push({ message, actions: actions.filter((a): a is string => typeof a === 'string') });
+      // The person reads the message; the answer comes once the provider is back.
+      return errors.length === 1 ? new Promise<string | undefined>((r) => (answerRetry = r)) : Promise.resolve(undefined);
+    }) as unknown as Win['showErrorMessage'];
+
+    const running = vscode.commands.executeCommand('tessera.changeTokenExpiry', { accountId: account.id, tokenId: token.id });
+    await waitForPrompt(api, /When should the token expire\?/);
+    await api.prompts.answer('Custom date…');
+    await waitForPrompt(api, /Expiry date \(YYYY-MM-DD/);
+    // While the date is typed: the provider goes down (its port taken by another program).
+    const down = await embeddedProviderDown(api);
+    try {
+      await api.prompts.answer(date);
+      await running;
+      const shown = await waitFor('the error', () => errors[0]);
+      assert.match(shown.message, new RegExp(`^Change token expiry: Port ${down.port} on 127\\.0\\.0\\.1 is used by another program`));
+      assert.ok(shown.actions.includes('Retry'), `actions: ${shown.actions.join(', ')}`);
+      await down.restore();
+      answerRetry('Retry');
+      const expiry = async () => {
+        const r = await client.get(`/user/personal-access-tokens/${token.id}`, basic);
+        assert.equal(r.status, 200, r.text);
+        return String((r.json as TokenJson).expires_at);
+      };
+      await waitFor('the date typed, set after Retry', async () => (await expiry()).startsWith(`${date}T23:59:59`) || undefined);
+      assert.equal(api.prompts.shown(), undefined, 'nothing asked again');
+      assert.equal(errors.length, 1, errors.map((e) => e.message).join(' | '));
+    } finally {
+      answerRetry(undefined);
+      await down.restore();
+    }
+  });
 
   // Each row: an organization command from the palette; the sign-in ends while its last pick is
   // open. Once signed in again, the change is made with what was picked: nothing is picked again.

@@ -46,6 +46,39 @@ export async function accountOnDeadProvider(
   return { id, origin, port };
 }
 
+/**
+ * Makes the embedded provider this window runs unreachable the way a person meets it: it stops,
+ * and another program (a plain HTTP server) takes its port, so a call finds the provider down
+ * (a 'provider-down' error naming the port). `restore()` frees the port and starts the provider
+ * again; it resolves once the provider runs here again.
+ */
+export async function embeddedProviderDown(api: TesseraApi): Promise<{ port: number; restore(): Promise<void> }> {
+  const port = Number(new URL((await api.providerInfo()).origin).port);
+  await api.embedded.stop();
+  const sockets = new Set<net.Socket>();
+  const squatter = net.createServer((s) => {
+    sockets.add(s.on('close', () => sockets.delete(s)));
+    s.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nhi');
+  });
+  await new Promise<void>((resolve, reject) => {
+    squatter.once('error', reject);
+    squatter.listen(port, '127.0.0.1', () => resolve());
+  });
+  let restored = false;
+  return {
+    port,
+    async restore() {
+      if (restored) return;
+      restored = true;
+      const closed = new Promise<void>((r) => squatter.close(() => r()));
+      for (const s of sockets) s.destroy(); // a client that keeps its half open would hold close() back
+      await closed;
+      await api.embedded.restart();
+      await waitFor('the embedded provider running again', () => (api.embedded.state().kind === 'hosting' ? true : undefined));
+    },
+  };
+}
+
 export async function tesseraApi(): Promise<TesseraApi> {
   const ext = vscode.extensions.getExtension<TesseraApi>(EXTENSION_ID);
   assert.ok(ext, `${EXTENSION_ID} is not installed in this extension host`);

@@ -6,9 +6,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ToWebview } from '../../src/shared/webview-protocol';
+import { uniqueName } from '../builders/unique-name';
 import type { ViewsInternals } from '../../src/extension/views/register-views';
 import type { WebviewHost } from '../../src/extension/webviews/webview-host';
-import { accountOnDeadProvider, closeSignedInFixture, signedInFixture, waitFor, waitForPrompt, type SignedInFixture } from './core-helpers';
+import { accountOnDeadProvider, closeSignedInFixture, embeddedProviderDown, signedInFixture, waitFor, waitForPrompt, type SignedInFixture } from './core-helpers';
 
 /** The page's side of a call: what the panel's webview would post. */
 type MessageHandler = { onMessage(m: unknown): Promise<void> };
@@ -103,5 +104,58 @@ describe('webviews: a call from a page answers a provider that is down and an en
     const signedIn = await signingIn;
     assert.ok(signedIn.type === 'reply' && signedIn.ok, 'answered');
     assert.deepEqual(signedIn.result, { signedIn: true });
+  });
+});
+
+describe('webviews: Create Token’s Create Repository when the provider is down', function () {
+  this.timeout(90_000);
+  let { api, client, user, account } = {} as SignedInFixture;
+  let views: ViewsInternals;
+  before(async () => {
+    ({ api, client, user, account } = await signedInFixture('page-new-repo'));
+    views = await vscode.commands.executeCommand<ViewsInternals>('tessera._views.internals');
+  });
+  afterEach(async () => {
+    while (api.prompts.shown()) await api.prompts.cancel();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+  after(async () => closeSignedInFixture({ api, client, user }));
+
+  it('trying again once the provider is back answers the page with the new repository, as the first try would', async () => {
+    views.panels.openCreate({ accountId: account.id });
+    const host = (views.panels.create as unknown as { host: WebviewHost }).host;
+    const name = uniqueName('kept');
+    const box = (withMessage: boolean) => () => {
+      const p = api.prompts.shown();
+      return p?.kind === 'input' && p.onScreen && !p.busy && /^Name of the new repository/.test(p.prompt) && !!p.message === withMessage ? p : undefined;
+    };
+    const down = await embeddedProviderDown(api);
+    try {
+      const replied = callFromPage(host, 900_001, 'createRepository', { accountId: account.id, owner: user.login });
+      await waitFor('the name box', box(false));
+      await api.prompts.answer(name);
+      await waitForPrompt(api, /Who can see/);
+      await api.prompts.answer(); // Private
+      await waitForPrompt(api, /A short description/);
+      await api.prompts.answer('made on the second try');
+      const again = await waitFor('the name box again, saying the provider is down', box(true));
+      assert.match(again.message ?? '', new RegExp(`Port ${down.port} on 127\\.0\\.0\\.1 is used by another program.*Press Enter to try again\\.$`));
+      await down.restore();
+      await api.prompts.answer(); // Enter: try again, with the name typed
+      await waitForPrompt(api, /A short description/);
+      await api.prompts.answer(); // the description typed before, offered again
+      const reply = await replied;
+      assert.ok(reply.type === 'reply' && reply.ok, 'answered');
+      assert.deepEqual(
+        { name: (reply.result as { name?: string }).name, full_name: (reply.result as { full_name?: string }).full_name },
+        { name, full_name: `${user.login}/${name}` },
+        'the page gets the new repository, which it selects',
+      );
+      const made = await client.get(`/repos/${user.login}/${name}`, { basic: { login: user.login, password: user.password } });
+      assert.equal(made.status, 200, made.text);
+      assert.equal((made.json as { description: string | null }).description, 'made on the second try');
+    } finally {
+      await down.restore();
+    }
   });
 });
