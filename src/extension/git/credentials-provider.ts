@@ -25,7 +25,7 @@ import { describeTarget, gatherCandidates } from './token-candidates';
 /** git accepts any user name with a token as the password; GitHub's convention. */
 const GIT_USERNAME = 'x-access-token';
 /** How long after the helper's empty answer git's askpass question for the same URL is answered nothing. */
-const HELPER_MISS_MS = 60_000;
+export const HELPER_MISS_MS = 60_000;
 
 export interface CredentialChoice {
   readonly username: string;
@@ -41,6 +41,8 @@ interface CredentialHooks {
   readonly onMissingPath?: (origin: string) => void;
   /** Interactive sign-in (for the create-token offer when no account is signed in there). */
   readonly signIn?: (origin: string) => Promise<AccountInfo | undefined>;
+  /** The clock of the helper-miss rule (ms; Date.now unless a test sets it). */
+  readonly now?: () => number;
 }
 
 export class TesseraCredentialsProvider implements CredentialsProvider {
@@ -57,6 +59,10 @@ export class TesseraCredentialsProvider implements CredentialsProvider {
   /** URLs Tessera's credential helper just had no answer for: git asks askpass next, which need not ask again. */
   private readonly helperMissed = new Map<string, number>();
 
+  private now(): number {
+    return this.hooks.now?.() ?? Date.now();
+  }
+
   /**
    * vscode.git's askpass asks here; the operation is not known, so a push-capable token is preferred.
    * For a URL Tessera's credential helper has just answered nothing for (git asks askpass next), it
@@ -66,14 +72,14 @@ export class TesseraCredentialsProvider implements CredentialsProvider {
     const url = `${host.scheme}://${host.authority.replace(/^.*@/, '')}${host.path}`;
     const missed = this.helperMissed.get(url.toLowerCase());
     this.helperMissed.delete(url.toLowerCase());
-    if (missed !== undefined && Date.now() - missed < HELPER_MISS_MS) return undefined;
+    if (missed !== undefined && this.now() - missed < HELPER_MISS_MS) return undefined;
     return this.ask(url);
   }
 
   /** Tessera's credential helper asks here (username and password at once, for `url` with its path). */
   async helperCredentials(url: string): Promise<Credentials | undefined> {
     const answer = await this.ask(url);
-    if (!answer) this.helperMissed.set(url.toLowerCase(), Date.now());
+    if (!answer) this.helperMissed.set(url.toLowerCase(), this.now());
     return answer;
   }
 
