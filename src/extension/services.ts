@@ -9,7 +9,8 @@ export interface AccountInfo {
   readonly providerOrigin: string;
   readonly userId: number;
   readonly login: string;
-  readonly twoFactorEnabled: boolean;
+  /** Whether two-factor authentication is on; undefined when GET /user did not show it (unknown, not off). */
+  readonly twoFactorEnabled: boolean | undefined;
 }
 
 export type ProblemKind =

@@ -5,11 +5,16 @@
 // than turn it into "off".
 import * as assert from 'node:assert/strict';
 import { parseAccountSecrets } from '../../src/extension/accounts/account-secrets';
+import { completeSignIn } from '../../src/extension/auth/sign-in-core';
+import type { CoreServices } from '../../src/extension/core-services';
 import { AccountItem, AccountsTreeProvider } from '../../src/extension/views/accounts-tree';
 import { OrgViewModel } from '../../src/extension/views/org-view-model';
+import { createClassicToken } from '../builders/tokens';
 import { freshOtp } from '../builders/totp';
 import { enableTwoFactor } from '../builders/two-factor';
-import { closeSignedInFixture, signedInFixture, type SignedInFixture } from './core-helpers';
+import { uniqueName } from '../builders/unique-name';
+import { createUser } from '../builders/users';
+import { closeSignedInFixture, signedInFixture, waitFor, type SignedInFixture } from './core-helpers';
 
 describe('core: the two-factor state of an account', function () {
   this.timeout(60_000);
@@ -45,6 +50,34 @@ describe('core: the two-factor state of an account', function () {
       assert.match(String(item?.description), /· 2FA on$/);
     } finally {
       tree.dispose();
+    }
+  });
+
+  it('a sign-in whose GET /user leaves the state out records it as unknown: the account does not read "2FA off"', async () => {
+    const user = await createUser({ api: f.client }, { login: uniqueName('tfa-unknown') });
+    await enableTwoFactor({ api: f.client }, user);
+    // A token without the user scope: GET /user answers the public profile, without the 2FA state.
+    const token = await createClassicToken({ api: f.client }, user, { scopes: ['repo'] });
+    const me = await f.client.get('/user', { token: token.token });
+    assert.equal(me.json.two_factor_authentication, undefined, 'the answer leaves the state out');
+
+    const core = f.api.services as CoreServices;
+    const quiet = { info: () => undefined, warn: () => undefined };
+    const account = await completeSignIn(core.client, core.store, f.account.providerOrigin, { id: token.id, token: token.token }, quiet);
+    const tree = new AccountsTreeProvider(f.api.services, new OrgViewModel(f.api.services));
+    try {
+      assert.equal(account.twoFactorEnabled, undefined, 'unknown, not off');
+      const listed = await waitFor('the account listed', () => f.api.services.accounts().find((a) => a.id === account.id));
+      assert.equal(listed.twoFactorEnabled, undefined, 'recorded as unknown');
+      const item = await waitFor('its row', async () => (await tree.getChildren()).find((e): e is AccountItem => e instanceof AccountItem && e.account.id === account.id));
+      assert.match(String(item.description), /· 2FA not known$/);
+      assert.equal(item.contextValue, 'account;2fa=unknown', 'no "Set Up Two-Factor" as for an account without it');
+      const details = await tree.getChildren(item);
+      const twoFactor = details.find((d) => d.id === `account:${account.id}:2fa`);
+      assert.equal(twoFactor?.description, 'not known (the provider did not say)');
+    } finally {
+      tree.dispose();
+      await f.api.signOut(account.id);
     }
   });
 });

@@ -9,7 +9,8 @@ interface AccountIdentity {
   readonly providerOrigin: string;
   readonly userId: number;
   readonly login: string;
-  readonly twoFactorEnabled: boolean;
+  /** undefined (left out of the stored value): unknown. */
+  readonly twoFactorEnabled: boolean | undefined;
 }
 
 export interface StoredSession {
@@ -86,7 +87,7 @@ export function parseAccountSecrets(raw: string | undefined): AccountSecrets | u
     : [];
   return {
     v: SECRETS_VERSION,
-    account: { providerOrigin: a.providerOrigin, userId: a.userId, login: a.login, twoFactorEnabled: a.twoFactorEnabled === true },
+    account: { providerOrigin: a.providerOrigin, userId: a.userId, login: a.login, twoFactorEnabled: typeof a.twoFactorEnabled === 'boolean' ? a.twoFactorEnabled : undefined },
     admin: { tokenId: v.admin.tokenId, token: v.admin.token, createdAt: typeof v.admin.createdAt === 'string' ? v.admin.createdAt : '' },
     sessions: sessions.map(({ expiresAt, ...s }) => ({
       ...s,

@@ -142,7 +142,7 @@ export class AccountStore implements vscode.Disposable {
 
   /** Records a sign-in (new account or a new admin token for a known one). */
   async addAccount(
-    identity: { providerOrigin: string; userId: number; login: string; twoFactorEnabled: boolean },
+    identity: { providerOrigin: string; userId: number; login: string; twoFactorEnabled: boolean | undefined },
     admin: { tokenId: number; token: string },
   ): Promise<{ account: AccountInfo; previousAdmin?: { tokenId: number; token: string } }> {
     const id = accountIdOf(identity.providerOrigin, identity.userId);

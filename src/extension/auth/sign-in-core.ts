@@ -57,8 +57,9 @@ export async function completeSignIn(
     recorded = {
       user,
       ...(await store.addAccount(
-        // The sign-in token has the `user` scope (ADMIN_SCOPES): GET /user shows it the 2FA state.
-        { providerOrigin: origin, userId: user.id, login: user.login, twoFactorEnabled: twoFactorStateOf(user) === true },
+        // The sign-in token has the `user` scope (ADMIN_SCOPES), so GET /user shows it the 2FA state;
+        // an answer without it (a provider that leaves it out) records it as unknown, never as off.
+        { providerOrigin: origin, userId: user.id, login: user.login, twoFactorEnabled: twoFactorStateOf(user) },
         { tokenId: auth.id, token: auth.token },
       )),
     };

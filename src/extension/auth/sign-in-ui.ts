@@ -311,7 +311,7 @@ export function sudoInteractive(core: CoreServices, account: AccountInfo): Promi
 async function sudoSteps(core: CoreServices, account: AccountInfo): Promise<boolean> {
   const title = `Confirm access for ${account.login}`;
   let password = '';
-  let needCode = account.twoFactorEnabled;
+  let needCode = account.twoFactorEnabled === true; // unknown: the provider asks for the code when it needs one
   for (;;) {
     const pw = await inputStep<{ pw: string; needCode: boolean }>({
       title,

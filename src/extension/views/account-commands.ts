@@ -27,7 +27,7 @@ export function registerAccountCommands(services: TesseraServices, deps: Account
         const accountId = await resolveAccountId(services, arg, title);
         if (!accountId) return;
         const account = services.accounts().find((a) => a.id === accountId);
-        panels.openTwoFactor(accountId, account ? accountsTree.twoFactorEnabled(account) : false);
+        panels.openTwoFactor(accountId, account ? accountsTree.twoFactorEnabled(account) === true : false);
       },
       title.toLowerCase().replace(/^./, (c) => c.toUpperCase()),
     );

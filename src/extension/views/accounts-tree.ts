@@ -6,16 +6,21 @@ import type { AccountInfo, TesseraServices } from '../services';
 import type { OrgViewModel } from './org-view-model';
 import { ProblemItem, providerDownItem, problemItemFor } from './view-errors';
 
+/** The two-factor state in a row's words: undefined (the provider did not say) is "not known", never "off". */
+function twoFactorWords(enabled: boolean | undefined): { short: string; long: string; context: string } {
+  if (enabled === undefined) return { short: 'not known', long: 'not known (the provider did not say)', context: 'unknown' };
+  return enabled ? { short: 'on', long: 'enabled', context: 'on' } : { short: 'off', long: '**not enabled**', context: 'off' };
+}
+
 export class AccountItem extends vscode.TreeItem {
-  constructor(readonly account: AccountInfo, readonly twoFactorEnabled: boolean) {
+  constructor(readonly account: AccountInfo, readonly twoFactorEnabled: boolean | undefined) {
     super(account.login, vscode.TreeItemCollapsibleState.Collapsed);
+    const words = twoFactorWords(twoFactorEnabled);
     this.id = `account:${account.id}`;
-    this.description = `${hostOf(account.providerOrigin)} · 2FA ${twoFactorEnabled ? 'on' : 'off'}`;
+    this.description = `${hostOf(account.providerOrigin)} · 2FA ${words.short}`;
     this.iconPath = new vscode.ThemeIcon('account');
-    this.contextValue = `account;2fa=${twoFactorEnabled ? 'on' : 'off'}`;
-    this.tooltip = new vscode.MarkdownString(
-      `**${account.login}** on ${account.providerOrigin}\n\nTwo-factor authentication: ${twoFactorEnabled ? 'enabled' : '**not enabled**'}`,
-    );
+    this.contextValue = `account;2fa=${words.context}`;
+    this.tooltip = new vscode.MarkdownString(`**${account.login}** on ${account.providerOrigin}\n\nTwo-factor authentication: ${words.long}`);
   }
 }
 
@@ -62,7 +67,7 @@ export class AccountsTreeProvider implements vscode.TreeDataProvider<AccountsEle
     this.refresh();
   }
 
-  twoFactorEnabled(account: AccountInfo): boolean {
+  twoFactorEnabled(account: AccountInfo): boolean | undefined {
     return this.twoFactorOverride.get(account.id) ?? account.twoFactorEnabled;
   }
 
@@ -82,7 +87,9 @@ export class AccountsTreeProvider implements vscode.TreeDataProvider<AccountsEle
     const a = e.account;
     const out: AccountsElement[] = [
       new AccountDetailItem(a, 'provider', 'Provider', 'server', a.providerOrigin),
-      e.twoFactorEnabled
+      e.twoFactorEnabled === undefined
+        ? new AccountDetailItem(a, '2fa', 'Two-factor authentication', 'question', 'not known (the provider did not say)')
+        : e.twoFactorEnabled
         ? new AccountDetailItem(a, '2fa', 'Two-factor authentication', 'shield', 'enabled — Manage…', {
             command: 'tessera.manageTwoFactor',
             title: 'Manage Two-Factor Authentication',
