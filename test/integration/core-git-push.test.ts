@@ -55,7 +55,7 @@ describe('core: fine-grained tokens for git, and a real push through vscode.git'
 
   async function mint(body: Record<string, unknown>): Promise<Minted> {
     const t = await api.services.api<Minted & { status: string }>(account.id, 'POST', '/user/personal-access-tokens', { expires_in_days: 30, ...body });
-    assert.equal(t.status, 'active', JSON.stringify(t));
+    assert.equal(t.status, 'active', `token ${t.id} is ${t.status}, not active`);
     await api.services.rememberTokenSecret(account.id, t.id, t.token);
     return t;
   }
