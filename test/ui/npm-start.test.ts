@@ -12,6 +12,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort, REPO_ROOT } from '../harness/code-server';
+import { groupAlive } from '../harness/process-groups';
 
 const START = path.join(REPO_ROOT, 'scripts', 'start.mjs');
 
@@ -46,15 +47,6 @@ async function waitForOutput(s: Started, re: RegExp, timeoutMs: number, secret?:
       throw new Error(`npm start never printed ${re}; it printed:\n${redacted(s.output(), secret).slice(-3000)}`);
     }
     await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
