@@ -19,6 +19,7 @@ import { isoTime } from '../iso-time';
 
 export { DATA_KEY_FILE } from '../data-folder-names';
 import { DATA_KEY_FILE } from '../data-folder-names';
+import { writeStatement } from '../store/sqlite/shared-read';
 
 /** Where a data key is kept. */
 export interface DataKeySource {
@@ -128,6 +129,7 @@ interface UnlockOptions {
 export function sqliteDataKeyLedger(db: DatabaseSync, holdsSealedSecrets: () => boolean): DataKeyLedger {
   return {
     async locked(fn) {
+      writeStatement(db);
       db.exec('BEGIN IMMEDIATE');
       try {
         const out = await fn({

@@ -7,9 +7,11 @@
 // requests, served from the caches, read it once or not at all (a write made on the connection
 // directly, bypassing the store, is not seen until the next store call). Commits by any other connection or process
 // on the same file show in PRAGMA data_version, which opens a read transaction (a few system
-// calls), so it is read at most once per event-loop turn: another connection's commit is seen
-// from the next turn on, i.e. by any request that arrived after it.
+// calls), so it is read at most once per event-loop turn, as the turn's first read of the shared
+// read transaction (shared-read.ts): another connection's commit is seen from the next turn on,
+// i.e. by any request that arrived after it, by the caches and the turn's reads alike.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { inWriteTransaction, readStatement } from './shared-read';
 
 export class SqliteChangeVersion {
   private readonly totalChangesStmt: StatementSync;
@@ -50,7 +52,7 @@ export class SqliteChangeVersion {
     for (const name of methods) {
       const method = (part as Record<string, unknown>)[name] as (...args: unknown[]) => Promise<unknown>;
       out[name] = async (...args: unknown[]) => {
-        if (this.db.isTransaction) return method.apply(part, args);
+        if (inWriteTransaction(this.db)) return method.apply(part, args);
         const before = this.totalChanges();
         const result = method.apply(part, args);
         this.ignored += this.totalChanges() - before;
@@ -71,8 +73,10 @@ export class SqliteChangeVersion {
 
   current(): number | undefined {
     // Inside a transaction this connection sees its own uncommitted writes: no caching.
-    if (this.db.isTransaction) return undefined;
+    if (inWriteTransaction(this.db)) return undefined;
     if (!this.dataVersionReadThisTurn) {
+      // Inside the turn's shared read transaction (shared-read.ts): the version names what the turn's reads see.
+      readStatement(this.db);
       const [dataVersion] = this.dataVersionStmt.get() as unknown as [number];
       if (dataVersion !== this.seenDataVersion) {
         this.seenDataVersion = dataVersion;

@@ -26,6 +26,7 @@ import { inAsyncTransaction } from './transaction';
 import { holdsSealedTwoFactorSecrets, SqliteTwoFactorStore } from './two-factor';
 import { SqliteUserStore } from './users';
 import { gated, scoped, WriteGate } from './write-gate';
+import { writeStatement } from './shared-read';
 
 /** The stores of each domain, over one connection. */
 class SqliteParts {
@@ -181,6 +182,7 @@ export class SqliteStore extends SqliteParts implements Store {
     this.closed = true;
     // Let open transactions end first.
     await this.gate.acquire().then((release) => {
+      writeStatement(this.db);
       this.db.close();
       release();
     });

@@ -5,6 +5,7 @@
 // each call (get, all, run), so sharing one is safe; one whose options are changed
 // (setReturnArrays, ...) must be prepared apart.
 import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
+import { readStatement, writeStatement } from './shared-read';
 
 const MAX_STATEMENTS = 256;
 
@@ -17,7 +18,12 @@ const MAX_STATEMENTS = 256;
 export const PAGE_CLAUSE = 'LIMIT +? OFFSET ?';
 const caches = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
 
+/**
+ * The prepared statement of `sql`, for a write (or a read of some other kind than allRows' and
+ * oneRow's): the turn's shared read transaction ends first (shared-read.ts), so run it at once.
+ */
 export function statement(db: DatabaseSync, sql: string): StatementSync {
+  writeStatement(db);
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new Map()));
   let stmt = cache.get(sql);
@@ -34,10 +40,14 @@ type RowMaker = (values: SQLOutputValue[]) => Record<string, SQLOutputValue>;
 
 interface ArrayStatement {
   stmt: StatementSync;
+  /** A SELECT, which joins the turn's shared read transaction (anything else, an INSERT … RETURNING, ends it). */
+  read: boolean;
   names: string[];
   make: RowMaker;
 }
 const arrayCaches = new WeakMap<DatabaseSync, Map<string, ArrayStatement | null>>();
+
+const SELECT = /^\s*SELECT\b/i;
 
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -70,7 +80,7 @@ function arrayStatement(db: DatabaseSync, sql: string): ArrayStatement | null {
     if (typeof stmt.columns === 'function') {
       const names = stmt.columns().map((c) => c.name);
       stmt.setReturnArrays(true);
-      entry = { stmt, names, make: rowMaker(names) };
+      entry = { stmt, read: SELECT.test(sql), names, make: rowMaker(names) };
     } else {
       entry = null;
     }
@@ -96,6 +106,8 @@ function checkColumns(entry: ArrayStatement, row: SQLOutputValue[]): void {
 export function allRows(db: DatabaseSync, sql: string, ...args: SQLInputValue[]): Record<string, SQLOutputValue>[] {
   const entry = arrayStatement(db, sql);
   if (!entry) return statement(db, sql).all(...args) as Record<string, SQLOutputValue>[];
+  if (entry.read) readStatement(db);
+  else writeStatement(db);
   const rows = entry.stmt.all(...args) as unknown as SQLOutputValue[][];
   if (rows.length) checkColumns(entry, rows[0]);
   return rows.map(entry.make);
@@ -105,6 +117,8 @@ export function allRows(db: DatabaseSync, sql: string, ...args: SQLInputValue[])
 export function oneRow(db: DatabaseSync, sql: string, ...args: SQLInputValue[]): Record<string, SQLOutputValue> | undefined {
   const entry = arrayStatement(db, sql);
   if (!entry) return statement(db, sql).get(...args) as Record<string, SQLOutputValue> | undefined;
+  if (entry.read) readStatement(db);
+  else writeStatement(db);
   const row = entry.stmt.get(...args) as unknown as SQLOutputValue[] | undefined;
   if (!row) return undefined;
   checkColumns(entry, row);

@@ -8,6 +8,7 @@ import { isoTime, isoTimeOrNull } from '../../iso-time';
 import { toUser, USER_COLUMNS } from './users';
 import { PAGE_CLAUSE, allRows, oneRow, statement } from './statements';
 import { inTransaction, placeholders } from './transaction';
+import { readStatement, writeStatement } from './shared-read';
 
 export const TOKEN_COLUMNS = [
   'id', 'user_id', 'kind', 'note', 'description', 'note_url', 'client_id', 'fingerprint', 'scopes', 'resource_owner_type',
@@ -124,6 +125,7 @@ export class SqliteTokenStore implements TokenStore {
   }
 
   async byDigestWithUser(hashedToken: string): Promise<{ token: TokenRecord; user: UserRecord } | undefined> {
+    readStatement(this.db);
     const a = this.withUserStmt.get(hashedToken) as unknown as unknown[] | undefined;
     if (!a) return undefined;
     const t: Row = {};
@@ -209,6 +211,7 @@ export class SqliteTokenStore implements TokenStore {
   }
 
   async touchLastUsed(id: number, now: Date, minIntervalMs: number): Promise<boolean> {
+    writeStatement(this.db);
     const changed = Number(this.touchStmt.run(isoTime(now), id, isoTime(new Date(now.getTime() - minIntervalMs))).changes);
     // Bookkeeping, not a change any cache must see (Store.changeVersion); outside a transaction
     // only, where the row is committed the moment it is written.

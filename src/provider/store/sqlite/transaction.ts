@@ -3,10 +3,13 @@
 // called with a transaction's store). `inAsyncTransaction` does the same for an async function;
 // the caller (SqliteStore.transaction) makes sure nothing else runs on the connection meanwhile.
 import type { DatabaseSync } from 'node:sqlite';
+import { writeStatement } from './shared-read';
 
 let savepoints = 0;
 
 function begin(db: DatabaseSync): { commit(): void; rollback(): void } {
+  // The turn's shared read transaction is no transaction of the caller's: it ends, and a write transaction begins.
+  writeStatement(db);
   if (!db.isTransaction) {
     db.exec('BEGIN IMMEDIATE');
     return {

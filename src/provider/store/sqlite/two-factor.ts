@@ -8,6 +8,7 @@ import { date, dateOrNull, numOrNull, Row } from './rows';
 import { isoTime } from '../../iso-time';
 import { allRows, oneRow, statement } from './statements';
 import { inTransaction } from './transaction';
+import { writeStatement } from './shared-read';
 
 export const secretContext = (userId: number) => `two_factor.secret:${userId}`;
 
@@ -22,6 +23,7 @@ export function holdsSealedTwoFactorSecrets(db: DatabaseSync): boolean {
  * Returns how many accounts had two-factor set up or pending.
  */
 export function resetAllTwoFactor(db: DatabaseSync): number {
+  writeStatement(db);
   db.exec('BEGIN IMMEDIATE');
   try {
     const { n } = statement(db, 'SELECT COUNT(*) AS n FROM two_factor').get() as { n: number };
@@ -81,6 +83,7 @@ export class SqliteTwoFactorStore implements TwoFactorStore {
    */
   sealPlaintextSecrets(): number {
     let sealed = 0;
+    writeStatement(this.db);
     this.db.exec('BEGIN IMMEDIATE');
     try {
       if (!oneRow(this.db, 'SELECT 1 AS x FROM data_key WHERE id = 1 AND key_id = ?', this.box.keyId)) throw keyReplaced();

@@ -4,6 +4,7 @@ import { date, mapUnique, Row, strOrNull } from './rows';
 import { isoTime } from '../../iso-time';
 import { allRows, statement, oneRow } from './statements';
 import { inTransaction, placeholders } from './transaction';
+import { writeStatement } from './shared-read';
 
 export const USER_COLUMNS = ['id', 'login', 'email', 'name', 'password_hash', 'site_admin', 'created_at', 'updated_at', ...USER_PROFILE_COLUMNS.map(([, c]) => c)] as const;
 
@@ -52,7 +53,10 @@ export class SqliteUserStore implements UserStore {
 
   private insert(u: NewUser): UserRecord {
     const r = mapUnique(
-      () => this.insertStmt.run(u.login, u.email, u.name ?? null, u.passwordHash, u.siteAdmin ? 1 : 0, isoTime(u.createdAt), isoTime(u.createdAt)),
+      () => {
+        writeStatement(this.db);
+        return this.insertStmt.run(u.login, u.email, u.name ?? null, u.passwordHash, u.siteAdmin ? 1 : 0, isoTime(u.createdAt), isoTime(u.createdAt));
+      },
       uniqueField,
     );
     return toUser(oneRow(this.db, BY_ID, Number(r.lastInsertRowid)) as Row);
