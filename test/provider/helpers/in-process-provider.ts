@@ -20,6 +20,7 @@ import { openSqliteStore, SqliteStore } from '../../../src/provider/store/sqlite
 import { ApiClient } from '../../builders/api-client';
 import { TEST_RATE_LIMIT, testPasswordHasher, type TestProvider } from './provider';
 import { dropTestDatabase, testDatabaseUrl } from './test-database';
+import { writeStatement } from '../../../src/provider/store/sqlite/shared-read';
 
 export interface InProcessProvider extends TestProvider {
   ctx: ProviderContext;
@@ -82,7 +83,11 @@ export async function startInProcessProvider(opts: InProcessProviderOptions = {}
     dataDir,
     logs: [],
     async execSql(sql) {
-      if (store instanceof SqliteStore) store.db.exec(sql);
+      if (store instanceof SqliteStore) {
+        // Not inside the turn's shared read transaction (store/sqlite/shared-read.ts): committed at once.
+        writeStatement(store.db);
+        store.db.exec(sql);
+      }
       else await store.pool.query(sql);
     },
     provider: { url: ctx.origin, publicOrigin: ctx.origin, apiUrl: `${ctx.origin}/api/v3`, dataDir, close: async () => undefined },
