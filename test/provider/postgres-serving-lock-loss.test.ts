@@ -6,6 +6,7 @@
 // `tessera reset-two-factor --db` (which forgets the data key a secret would be sealed with).
 import * as assert from 'node:assert/strict';
 import { Client } from 'pg';
+import { resetAllTwoFactorPg } from '../../src/provider/store/postgres/data-key-ledger';
 import { openPostgresStore, type PostgresStore } from '../../src/provider/store/postgres/postgres-store';
 import { SERVING_LOCK_APPLICATION, SERVING_LOCK_KEY } from '../../src/provider/store/postgres/serving-lock';
 import { uniqueName } from '../builders/unique-name';
@@ -136,6 +137,40 @@ describe('team mode: the serving lock not held', function () {
       await reset.end();
       await admin.end();
       await store.close();
+    }
+  });
+
+  it('a reset that runs from start to end while the replica cannot take the lock again: taken again, the lock is lost for good (the data key was forgotten), and a write fails busy', async () => {
+    const url = await pg.newDatabase();
+    // The replica connects as a role of its own, so its new connections can be refused while the reset's are let in.
+    const role = `replica_${new URL(url).pathname.slice(1)}`;
+    const admin = new Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE ROLE "${role}" LOGIN SUPERUSER`);
+    const replicaUrl = new URL(url);
+    replicaUrl.username = role;
+    const logs: string[] = [];
+    const lost: string[] = [];
+    const store = await openPostgresStore(replicaUrl.href, { dataKey: pg.dataKey, log: (m) => logs.push(m), serving: { onLost: (reason) => lost.push(reason) } });
+    try {
+      await warmPool(store);
+      await admin.query(`ALTER ROLE "${role}" NOLOGIN`);
+      const pid = (await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE usename = $1 AND application_name = $2`, [role, SERVING_LOCK_APPLICATION])).rows[0].pid;
+      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      await until(() => logs.some((l) => /serving lock connection ended/.test(l)));
+      assert.equal(await resetAllTwoFactorPg(url), 0);
+      await admin.query(`ALTER ROLE "${role}" LOGIN`);
+      await until(() => lost.length === 1 || logs.some((l) => /serving lock is held again/.test(l)));
+      assert.equal(lost.length, 1, `the lock is lost for good once taken again: ${logs.join(' | ')}`);
+      assert.match(lost[0], /tessera reset-two-factor --db/);
+      const login = uniqueName('after-reset');
+      const refused = await failure(makeUser(store, login));
+      assert.ok(refused && store.isBusy(refused), `a write fails busy: ${String(refused)}`);
+      assert.deepEqual(await committedLogins(url, [login]), [], 'nothing was committed after the reset');
+    } finally {
+      await store.close();
+      await admin.query(`ALTER ROLE "${role}" LOGIN`);
+      await admin.end();
     }
   });
 

@@ -1,7 +1,7 @@
 // The PostgreSQL database's record of its data key (secrets/data-key.ts): the data_key table,
 // read and written in a transaction holding an advisory lock, so replicas starting together
 // agree on one key (the first makes and saves it; the others then find it in their source).
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { ClosingClient } from './closing-client';
 import type { DataKeyLedger } from '../../secrets/data-key';
 import { refuseNewerSchema } from '../sqlite/migrate';
@@ -13,6 +13,27 @@ import { describePostgresUrl } from './url';
 /** Serializes key creation (and its reset) across replicas, for the rest of the transaction. */
 const LOCK_DATA_KEY = `SELECT pg_advisory_xact_lock(hashtext('tessera.data-key'))`;
 
+/** The id of the data key the database belongs to (none: no key yet, or a reset forgot it). */
+export async function recordedKeyId(client: Pick<PoolClient, 'query'>): Promise<string | undefined> {
+  const r = await client.query<{ key_id: string }>('SELECT key_id FROM data_key WHERE id = 1');
+  return r.rows[0]?.key_id;
+}
+
+/**
+ * For a replica's serving lock taken again (serving-lock.ts checkOnRetake): why it must stop when
+ * the database no longer belongs to the key it unlocked at its start (`keyId`), as after a
+ * `tessera reset-two-factor --db` that ran while it did not hold the lock. It stops rather than
+ * make its key the database's again: another replica may have started since with a new key, and
+ * a start (unlockDataKey) is the one place that decides which key the database takes.
+ */
+export function dataKeyStillRecorded(keyId: string): (client: Pick<PoolClient, 'query'>) => Promise<string | undefined> {
+  return async (client) =>
+    (await recordedKeyId(client)) === keyId
+      ? undefined
+      : 'the database no longer belongs to the data key this server unlocked at its start (a `tessera reset-two-factor --db` ran meanwhile): ' +
+        'start it again to take the database\'s key';
+}
+
 export function pgDataKeyLedger(pool: Pool): DataKeyLedger {
   return {
     async locked(fn) {
@@ -22,10 +43,7 @@ export function pgDataKeyLedger(pool: Pool): DataKeyLedger {
         await client.query('BEGIN');
         await client.query(LOCK_DATA_KEY);
         const out = await fn({
-          async keyId() {
-            const r = await client.query<{ key_id: string }>('SELECT key_id FROM data_key WHERE id = 1');
-            return r.rows[0]?.key_id;
-          },
+          keyId: () => recordedKeyId(client),
           async setKeyId(keyId, now) {
             await client.query(
               `INSERT INTO data_key (id, key_id, created_at) VALUES (1, $1, $2)

@@ -14,7 +14,7 @@ import { PgAuditStore } from './audit';
 import { ChangeListener, installChangeTriggers } from './change-notifications';
 import { ClosingClient } from './closing-client';
 import { PgCredentialAuthorizationStore } from './credential-authorizations';
-import { pgDataKeyLedger } from './data-key-ledger';
+import { dataKeyStillRecorded, pgDataKeyLedger } from './data-key-ledger';
 import { isPgBusy, isPgMissingReference, LocalWrites, LockConnection, PgDb } from './database';
 import { PgDeployKeyStore } from './deploy-keys';
 import { PgDeviceCodeStore } from './device-codes';
@@ -306,6 +306,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions)
       database: `the PostgreSQL database at ${describePostgresUrl(url)}`,
       shared: true,
     });
+    serving?.checkOnRetake(dataKeyStillRecorded(box.keyId));
     await listener.start();
     const writes = new LocalWrites();
     return new PostgresStore(PgDb.over(pool, writes, gate), { pool, lockPool, pushPool, listener, writes, box, log, serving, gate });

@@ -7,6 +7,8 @@
 // (the server ended it, a failover, a restart) takes the lock again on a new connection at once,
 // and again every second while the database cannot be reached; should a migration (or a reset)
 // hold it by then, the lock is lost for good: `onLost` is told, and the replica stops (index.ts).
+// So is it when a reset ran from start to end between the loss and the lock held again: the lock
+// taken again, the database's data key is checked (checkOnRetake) before anything is sent.
 // From the connection's end until the lock is held again (for good, should it be lost) the
 // store's gate sends the database nothing (statement-gate.ts).
 import type { ClientConfig } from 'pg';
@@ -28,6 +30,7 @@ export class ServingLock {
   private client: ClosingClient | undefined;
   private released = false;
   private retry: NodeJS.Timeout | undefined;
+  private retakeCheck: ((client: ClosingClient) => Promise<string | undefined>) | undefined;
 
   private constructor(
     private readonly config: ClientConfig,
@@ -46,6 +49,15 @@ export class ServingLock {
     return lock;
   }
 
+  /**
+   * `check` runs on the new connection each time the lock is held again, before the gate opens:
+   * the reason this replica must not serve on (what changed while it did not hold the lock), or
+   * undefined. (A reset, which takes the lock alone, cannot run while the lock is held shared.)
+   */
+  checkOnRetake(check: (client: ClosingClient) => Promise<string | undefined>): void {
+    this.retakeCheck = check;
+  }
+
   /** Connects and takes the lock shared; `first`: throws what went wrong, else tries again or reports the loss. */
   private async hold(first: boolean, cause?: string): Promise<void> {
     this.retry = undefined;
@@ -53,20 +65,23 @@ export class ServingLock {
     client.on('error', (err) => this.dropped(client, err.message));
     client.on('end', () => this.dropped(client, 'closed by the server'));
     let locked: boolean;
+    let refused: string | undefined;
     try {
       await client.connect();
       locked = (await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock_shared(${SERVING_LOCK_KEY}) AS locked`)).rows[0].locked;
+      if (locked && !first && !this.released) refused = await this.retakeCheck?.(client);
     } catch (err) {
       await client.end().catch(() => undefined);
       if (first) throw err;
       if (!this.released) this.retry = setTimeout(() => void this.hold(false, cause), RETAKE_PAUSE_MS);
       return;
     }
-    if (!locked || this.released) {
+    if (!locked || refused !== undefined || this.released) {
       await client.end().catch(() => undefined);
       if (!locked && first) throw new Error(MIGRATION_HOLDS_IT);
-      if (!locked && !this.released) this.gate.servingLockLostForGood();
-      if (!locked && !this.released) this.onLost(`its connection ended (${cause}), and ${HELD_ALONE_BY} has taken it since`);
+      if (this.released) return;
+      this.gate.servingLockLostForGood();
+      this.onLost(`its connection ended (${cause}), and ${refused ?? `${HELD_ALONE_BY} has taken it since`}`);
       return;
     }
     this.client = client;
