@@ -8,7 +8,8 @@ import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gitPathInfo, validateOwnerName, validateRepositoryName } from '../../src/provider/git/bare-repos';
 import { parseGitRepositoryPath, parseGitSmartHttpRequest } from '../../src/provider/git/git-service';
-import { GitHttpBackendResult, serveGitHttpBackend } from '../../src/provider/git/http-backend';
+import type { GitHttpBackendResult } from '../../src/provider/git/http-backend-result';
+import { serveGitHttpBackend } from '../../src/provider/git/http-backend';
 import { ensureLocalCa } from '../../src/provider/tls/local-ca';
 import { installRssSampler, ServerProcessMessage } from './rss-sampler';
 

@@ -12,7 +12,7 @@ import { BridgeServer, startBridgeServer } from '../../bench/git-https/bridge-se
 import { generateRepository } from '../../bench/git-https/generate-repo';
 import { git, hermeticGitEnv, runGit } from '../../bench/git-https/git-client';
 import { createBareRepository, repositoryPath } from '../../src/provider/git/bare-repos';
-import type { GitHttpBackendResult } from '../../src/provider/git/http-backend';
+import type { GitHttpBackendResult } from '../../src/provider/git/http-backend-result';
 import { ensureLocalCa, LocalCa } from '../../src/provider/tls/local-ca';
 
 interface Seen {

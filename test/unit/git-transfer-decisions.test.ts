@@ -6,7 +6,7 @@ import type { Principal } from '../../src/provider/auth/principal';
 import { gitFullName, gitRefusalMessage, GitRefusalFacts } from '../../src/provider/git/git-refusal-message';
 import type { GitSmartHttpRequest } from '../../src/provider/git/git-service';
 import { backendFailed, isCloneStart, isCompletedPush, rpcContentTypeProblem } from '../../src/provider/git/git-transfer-service';
-import type { GitHttpBackendResult } from '../../src/provider/git/http-backend';
+import type { GitHttpBackendResult } from '../../src/provider/git/http-backend-result';
 import { printableText } from '../../src/provider/git/printable-text';
 
 const advertiseFetch: GitSmartHttpRequest = { service: 'upload-pack', phase: 'advertisement', access: 'read' };

@@ -19,7 +19,8 @@ import { withTransaction } from '../transaction';
 import { bareRepositoryExists, createBareRepository, gitPathInfo, InvalidRepositoryNameError, repositoryPath } from './bare-repos';
 import { GitRefusal, gitRefusalMessage, GitRefusalFacts } from './git-refusal-message';
 import type { GitService, GitSmartHttpRequest } from './git-service';
-import type { GitHttpBackendOptions, GitHttpBackendResult } from './http-backend';
+import type { GitHttpBackendOptions } from './http-backend';
+import type { GitHttpBackendResult } from './http-backend-result';
 import { printableText } from './printable-text';
 import { adoptPushedDefaultBranch } from './pushed-default-branch';
 import { gitServiceEnv } from './git-service-env';
@@ -39,7 +40,7 @@ interface GitExchange {
 
 /** Streams the exchange through git http-backend (the route's raw request and response); never rejects. */
 type GitBackendStream = (
-  options: Pick<GitHttpBackendOptions, 'projectRoot' | 'pathInfo' | 'request' | 'remoteUser' | 'remoteAddr' | 'env' | 'maxInflatedBytes' | 'beforeEnd'>,
+  options: Pick<GitHttpBackendOptions, 'projectRoot' | 'pathInfo' | 'request' | 'remoteUser' | 'remoteAddr' | 'env' | 'maxInflatedBytes' | 'beforeEnd' | 'stop'>,
 ) => Promise<GitHttpBackendResult>;
 
 /** An RPC must say what it carries; refused here rather than by git http-backend, whose answer would be bare text. */
@@ -134,9 +135,9 @@ export async function serveGitExchange(ctx: ProviderContext, caller: AnyCaller, 
     if (err instanceof InvalidRepositoryNameError) throw new HttpError(404, 'Not Found');
     throw err;
   }
-  const result = await whilePushing(ctx, request, rec.repository.id, async () => {
+  const result = await whilePushing(ctx, request, rec.repository.id, async (lockLost) => {
     rec = await ensureBareRepository(ctx, root, rec);
-    return streamExchange(ctx, caller, rec, exchange, root, stream);
+    return streamExchange(ctx, caller, rec, exchange, root, stream, lockLost);
   });
   // The answer has gone out: from here on, failures are only logged.
   try {
@@ -159,15 +160,26 @@ export async function serveGitExchange(ctx: ProviderContext, caller: AnyCaller, 
  * the exchange is a push (Store.withPushLock): a rename or delete waits for it (or refuses), so git
  * never writes into a bare repository being moved or removed; a push arriving during one waits for
  * it, then finds the record as it left it (renamed: followed; deleted: 404, said in git's protocol).
- * Fetches take no lock: a bare repository moved aside meanwhile is read on (git has it open), one
- * removed ends the fetch with git's error.
+ * Should the push lock be lost (PostgreSQL: its connection ended), `fn`'s signal is aborted and the
+ * push is stopped at once (git's process group, the client answered with an error), since a rename
+ * or delete at another replica may move the bare repository from then on. Fetches take no lock: a
+ * bare repository moved aside meanwhile is read on (git has it open), one removed ends the fetch
+ * with git's error.
  */
-function whilePushing<T>(ctx: ProviderContext, request: GitSmartHttpRequest, id: number, fn: () => Promise<T>): Promise<T> {
+function whilePushing<T>(ctx: ProviderContext, request: GitSmartHttpRequest, id: number, fn: (lockLost?: AbortSignal) => Promise<T>): Promise<T> {
   return request.phase === 'rpc' && request.service === 'receive-pack' ? ctx.store.withPushLock(id, fn) : fn();
 }
 
 /** Streams the exchange on `rec` (its bare repository there) through `stream`; a push's default branch settled before its answer ends. */
-async function streamExchange(ctx: ProviderContext, caller: AnyCaller, rec: RepositoryResourceRecord, exchange: GitExchange, root: string, stream: GitBackendStream): Promise<GitHttpBackendResult> {
+async function streamExchange(
+  ctx: ProviderContext,
+  caller: AnyCaller,
+  rec: RepositoryResourceRecord,
+  exchange: GitExchange,
+  root: string,
+  stream: GitBackendStream,
+  lockLost: AbortSignal | undefined,
+): Promise<GitHttpBackendResult> {
   const { request } = exchange;
   const pathInfo = gitPathInfo(rec.owner.login, rec.repository.name, exchange.subPath);
   if (isCloneStart(request)) await auditGitAccess(ctx, caller, rec, GIT_AUDIT_ACTIONS.clone, request.service);
@@ -182,7 +194,10 @@ async function streamExchange(ctx: ProviderContext, caller: AnyCaller, rec: Repo
   };
   const env = gitServiceEnv(request.service, ctx.settings.maxPushBytes);
   const maxInflatedBytes = requestBodyLimit(ctx, request.service);
-  const result = await stream({ projectRoot: root, pathInfo, request, remoteUser: caller.principal?.user.login, remoteAddr: caller.ip, env, maxInflatedBytes, beforeEnd });
+  // Lost before git starts: refused busy (503), as a lost lock is.
+  lockLost?.throwIfAborted();
+  const stop = lockLost ? { stop: lockLost } : {};
+  const result = await stream({ projectRoot: root, pathInfo, request, remoteUser: caller.principal?.user.login, remoteAddr: caller.ip, env, maxInflatedBytes, beforeEnd, ...stop });
   // No answer was ending: its default branch is settled now, still under the push lock.
   if (result.aborted) await beforeEnd(result);
   return result;

@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gitCommandEnv } from './bare-repos';
 import { endOfHeaders, parseCgiHeaders } from './cgi-headers';
-import { backendQueryString, GitService, GitSmartHttpRequest } from './git-service';
+import { backendQueryString, GitSmartHttpRequest } from './git-service';
+import type { GitHttpBackendResult } from './http-backend-result';
 import { gitProtocolRefusal } from './protocol-refusal';
 import { PushReportReader } from './push-report';
 import { dropRequestBody, inflatingBody, isGzipEncoding, MAX_INFLATED_FETCH_BYTES, PUSH_COMMANDS_ALLOWANCE_BYTES, pushCommandsLimit, RequestBodyError } from './request-body';
@@ -38,34 +39,12 @@ export interface GitHttpBackendOptions {
    * command finishes only then): with the result so far. Must not reject.
    */
   beforeEnd?: (result: GitHttpBackendResult) => Promise<void>;
-}
-
-export interface GitHttpBackendResult {
-  /** The HTTP status sent to the client (502 when git http-backend failed before answering). */
-  status: number;
-  service?: GitService;
-  /** Request body bytes received from the client (as sent: compressed when gzip). */
-  bytesIn: number;
-  /** Response body bytes sent to the client (after the CGI headers). */
-  bytesOut: number;
   /**
-   * The client went away before the response was complete. The CGI was stopped (a push: its input
-   * closed first), except a push whose whole body had arrived: git got all of it and ran to its end.
+   * Aborted when the exchange must end at once (a push whose lock was lost): git's process group is
+   * stopped (SIGTERM, then SIGKILL) whatever it was doing, and the client answered 503 (its reason's
+   * message) or, git's answer under way, cut off; git on the client side reports the failure.
    */
-  aborted: boolean;
-  /** The whole request body went on to git's input (none of it lost to the client going away). */
-  bodyDelivered: boolean;
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-  /** The end of git's stderr (at most 8 KiB), for the server log. Never sent to the client. */
-  stderr: string;
-  /** The provider refused the request body on its way to git (git got none of it past that point). */
-  refused: boolean;
-  /**
-   * A push: how many refs git reported it updated (push-report.ts); undefined when git sent no
-   * report (the client asked for none) or the request is no push.
-   */
-  refsUpdated?: number;
+  stop?: AbortSignal;
 }
 
 /** The most CGI header bytes accepted before the blank line. */
@@ -148,6 +127,8 @@ export function serveGitHttpBackend(
     let headerBytes = 0;
     let childClosed = false;
     let killTimer: NodeJS.Timeout | undefined;
+    /** git's process group was signalled (SIGTERM, SIGKILL after the grace). */
+    let terminated = false;
     let waitingForDrain = false;
     let refused = false;
     const pushRpc = service === 'receive-pack' && opts.request.phase === 'rpc';
@@ -178,6 +159,7 @@ export function serveGitHttpBackend(
       if (settled) return;
       settled = true;
       if (killTimer) clearTimeout(killTimer);
+      opts.stop?.removeEventListener('abort', stopNow);
       resolve(result());
     };
 
@@ -192,6 +174,7 @@ export function serveGitHttpBackend(
         }
       };
       const terminate = () => {
+        terminated = true;
         signal('SIGTERM');
         killTimer = setTimeout(() => signal('SIGKILL'), KILL_GRACE_MS);
         killTimer.unref();
@@ -219,6 +202,19 @@ export function serveGitHttpBackend(
       }, PUSH_SELF_EXIT_MS);
       killTimer.unref();
     };
+
+    // Told to stop (opts.stop): git's process group now, even a push whose whole body went to git
+    // (a push otherwise left to end by itself), and the client answered with the failure.
+    const stopNow = () => {
+      if (childClosed || terminated) return;
+      if (killTimer) clearTimeout(killTimer); // a cut push's wait to end by itself
+      killTimer = undefined;
+      headersDone = true;
+      headerChunks = [];
+      killChild(true);
+      fail(stopMessage(opts.stop!), 503);
+    };
+    opts.stop?.addEventListener('abort', stopNow, { once: true });
 
     const fail = (message: string, status = 502) => {
       if (!res.headersSent && !res.destroyed) {
@@ -393,4 +389,9 @@ export function serveGitHttpBackend(
       else end();
     });
   });
+}
+
+/** What the client is told when the exchange was stopped (`stop`'s reason). */
+function stopMessage(stop: AbortSignal): string {
+  return stop.reason instanceof Error ? stop.reason.message : 'the exchange was stopped';
 }

@@ -78,9 +78,10 @@ export interface Store {
    * `exclusiveOfPushes`) waits for them, and a push waits (at most the lock timeout, then busy) for
    * one under way. `fn` may take withRepositoryLock (never `exclusiveOfPushes`). PostgreSQL: a
    * shared session advisory lock on a connection of the store's push pool; should the server end
-   * that session, the loss is logged and `fn` runs on. SQLite: this process's (see docs/store.md).
+   * that session, the loss is logged and `lockLost` aborted (`fn` is to stop its push at once).
+   * SQLite: this process's (see docs/store.md), never lost.
    */
-  withPushLock<T>(id: number, fn: () => Promise<T>): Promise<T>;
+  withPushLock<T>(id: number, fn: (lockLost: AbortSignal) => Promise<T>): Promise<T>;
   /**
    * Whether `err` (thrown by one of this store's methods) means the database was busy — another
    * writer held it for longer than the store waits — rather than a bug: the caller may try again.

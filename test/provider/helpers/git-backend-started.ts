@@ -3,15 +3,15 @@
 import type { ChildProcess } from 'node:child_process';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 
-/** Resolves once the next `git http-backend` child process has spawned (subscribe before the request). */
-export function backendStarted(): Promise<void> {
-  return new Promise<void>((resolve) => {
+/** Resolves, with it, once the next `git http-backend` child process has spawned (subscribe before the request). */
+export function backendStarted(): Promise<ChildProcess> {
+  return new Promise<ChildProcess>((resolve) => {
     const onChild = (message: unknown) => {
       const child = (message as { process: ChildProcess }).process;
       child.once('spawn', () => {
         if (!child.spawnargs.includes('http-backend')) return;
         diagnosticsChannel.unsubscribe('child_process', onChild);
-        setImmediate(resolve);
+        setImmediate(() => resolve(child));
       });
     };
     diagnosticsChannel.subscribe('child_process', onChild);

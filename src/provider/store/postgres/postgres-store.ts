@@ -15,7 +15,8 @@ import { ChangeListener, installChangeTriggers } from './change-notifications';
 import { ClosingClient } from './closing-client';
 import { PgCredentialAuthorizationStore } from './credential-authorizations';
 import { dataKeyStillRecorded, pgDataKeyLedger } from './data-key-ledger';
-import { isPgBusy, isPgMissingReference, LocalWrites, LockConnection, PgDb } from './database';
+import { isPgBusy, isPgMissingReference, LocalWrites, PgDb } from './database';
+import { LockConnection } from './lock-connection';
 import { PgDeployKeyStore } from './deploy-keys';
 import { PgDeviceCodeStore } from './device-codes';
 import { PgAuthorizationCodeStore } from './oauth-authorization-codes';
@@ -167,9 +168,10 @@ export class PostgresStore implements Store {
   /**
    * Runs `fn` holding the repository's push lock shared, on a connection of the push pool (one per
    * push: a push may take the repository's lock meanwhile, on the lock pool). Should the server end
-   * that connection, the loss is logged and `fn` runs on (git cannot be stopped half-way safely).
+   * that connection, the loss is logged and `fn`'s signal aborted: the push is to stop at once (a
+   * rename or delete at another replica may take the lock from then on).
    */
-  async withPushLock<T>(id: number, fn: () => Promise<T>): Promise<T> {
+  async withPushLock<T>(id: number, fn: (lockLost: AbortSignal) => Promise<T>): Promise<T> {
     if (this.db.inTransaction || this.db.onLockConnection) throw new Error('a push lock is taken on the store, not inside a transaction or another lock');
     const client = await this.shared.pushPool.connect();
     const lock = new LockConnection(client, `repository ${id} push`, this.shared.log);
@@ -177,7 +179,7 @@ export class PostgresStore implements Store {
     try {
       await lock.query(`SELECT pg_advisory_lock_shared(${PUSH_LOCK_KEY})`, [String(id)]);
       try {
-        return await fn();
+        return await fn(lock.lostSignal);
       } finally {
         await lock.query(`SELECT pg_advisory_unlock_shared(${PUSH_LOCK_KEY})`, [String(id)]).catch((e: Error) => (broken = e));
       }

@@ -28,6 +28,9 @@ import { SqliteUserStore } from './users';
 import { gated, scoped, WriteGate } from './write-gate';
 import { writeStatement } from './shared-read';
 
+/** A SQLite push lock is this process's: it cannot be lost while the push runs. */
+const NEVER_LOST = new AbortController().signal;
+
 /** The stores of each domain, over one connection. */
 class SqliteParts {
   readonly users: SqliteUserStore;
@@ -159,8 +162,8 @@ export class SqliteStore extends SqliteParts implements Store {
   }
 
   /** This process's push lock of the repository (push-locks.ts): processes sharing the folder do not see each other's. */
-  withPushLock<T>(id: number, fn: () => Promise<T>): Promise<T> {
-    return this.pushLocks.shared(id, fn);
+  withPushLock<T>(id: number, fn: (lockLost: AbortSignal) => Promise<T>): Promise<T> {
+    return this.pushLocks.shared(id, () => fn(NEVER_LOST));
   }
 
   async runExclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
