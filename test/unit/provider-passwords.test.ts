@@ -1,7 +1,8 @@
 // scrypt password hashes: parameters stored with the hash, verification, rehash detection; the
 // provider's hasher runs a bounded number of them at once.
 import * as assert from 'node:assert/strict';
-import { boundedPasswordHasher, DEFAULT_SCRYPT, defaultHashConcurrency, hashPassword, needsRehash, paddingLanes, Semaphore, verifyPassword } from '../../src/provider/auth/passwords';
+import { boundedPasswordHasher, DEFAULT_SCRYPT, defaultHashConcurrency, hashPassword, needsRehash, paddingLanes, verifyPassword } from '../../src/provider/auth/passwords';
+import { Semaphore } from '../../src/provider/semaphore';
 
 const CHEAP = { N: 2 ** 10, r: 8, p: 1, keyLength: 32 };
 

@@ -7,6 +7,7 @@
 // the machine.
 import { availableParallelism } from 'node:os';
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { Semaphore } from '../semaphore';
 
 interface ScryptParams {
   N: number;
@@ -101,38 +102,6 @@ export interface PasswordHasher {
   verifyUnknown(password: string): Promise<false>;
   /** Whether `stored` was hashed with weaker parameters than this hasher's (so is worth hashing again). */
   needsRehash(stored: string): boolean;
-}
-
-/** Runs at most `limit` tasks at once; the others wait in arrival order. */
-export class Semaphore {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new Error(`semaphore limit must be a positive integer: ${limit}`);
-  }
-
-  /** Tasks running now. */
-  get running(): number {
-    return this.active;
-  }
-
-  /** Tasks waiting for a slot. */
-  get queued(): number {
-    return this.waiting.length;
-  }
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active++;
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next(); // the slot passes straight to the next task
-      else this.active--;
-    }
-  }
 }
 
 /** How many scrypt computations a provider runs at once by default: one per core, at least 2. */

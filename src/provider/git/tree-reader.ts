@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import * as path from 'node:path';
 import { gitCommandEnv } from './bare-repos';
+import { gitReadSlots } from './git-read-slots';
 
 export interface TreeEntry {
   /** `100644`, `100755`, `120000` (symlink), `040000` (folder), `160000` (submodule). */
@@ -18,13 +19,13 @@ export interface TreeEntry {
 }
 
 function git(gitDir: string, args: string[], maxBuffer = 4 * 1024 * 1024): Promise<{ code: number; stdout: Buffer }> {
-  return new Promise((resolve, reject) => {
+  return gitReadSlots.run(() => new Promise((resolve, reject) => {
     execFile('git', ['--git-dir', gitDir, ...args], { env: gitCommandEnv(), encoding: 'buffer', maxBuffer }, (err, stdout, stderr) => {
       const code = (err as { code?: unknown } | null)?.code;
       if (err && typeof code !== 'number') return reject(new Error(`git ${args[0]} failed: ${(stderr.toString() || err.message).trim()}`));
       resolve({ code: typeof code === 'number' ? code : 0, stdout });
     });
-  });
+  }));
 }
 
 /**

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import * as path from 'node:path';
 import { gitCommandEnv } from '../git/bare-repos';
+import { gitReadSlots } from '../git/git-read-slots';
 import { CommitInfo, readCommit } from './commit-info';
 
 export interface Branch {
@@ -30,7 +31,7 @@ export async function readBranch(gitDir: string, name: string): Promise<{ branch
 }
 
 function forEachRef(gitDir: string): Promise<Branch[]> {
-  return new Promise((resolve, reject) => {
+  return gitReadSlots.run(() => new Promise((resolve, reject) => {
     execFile(
       'git',
       ['--git-dir', gitDir, 'for-each-ref', '--sort=refname', '--format=%(objectname) %(refname:strip=2)', 'refs/heads'],
@@ -48,5 +49,5 @@ function forEachRef(gitDir: string): Promise<Branch[]> {
         );
       },
     );
-  });
+  }));
 }

@@ -2,6 +2,7 @@
 // committer and message (what GitHub's commit objects carry).
 import { execFile } from 'node:child_process';
 import { gitCommandEnv } from '../git/bare-repos';
+import { gitReadSlots } from '../git/git-read-slots';
 
 export interface GitIdentity {
   name: string;
@@ -43,10 +44,10 @@ function parseCommit(sha: string, raw: string): CommitInfo {
 /** The commit `sha` names (a full 40-hex sha from for-each-ref). */
 export function readCommit(gitDir: string, sha: string): Promise<CommitInfo> {
   if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) return Promise.reject(new Error(`not a commit sha: ${sha}`));
-  return new Promise((resolve, reject) => {
+  return gitReadSlots.run(() => new Promise((resolve, reject) => {
     execFile('git', ['--git-dir', gitDir, 'cat-file', 'commit', sha], { env: gitCommandEnv(), maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`git cat-file failed: ${(stderr || err.message).trim()}`));
       else resolve(parseCommit(sha, stdout));
     });
-  });
+  }));
 }
