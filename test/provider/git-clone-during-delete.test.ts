@@ -122,6 +122,14 @@ describe('a git clone while its repository is deleted or renamed (real git)', fu
     assert.ok(existsSync(path.join(dir, 'README.md')));
   }
 
+  /** The clone `r` into `dir` completed whole, or failed with git's own error and left nothing. */
+  async function assertCompleteOrGitsError(r: { code: number | null; signal: NodeJS.Signals | null; stderr: string }, dir: string): Promise<void> {
+    if (r.code === 0) return assertCompleteClone(dir);
+    assert.equal(r.signal, null, r.stderr);
+    assert.match(r.stderr, /^(fatal|error): /m, `git says why:\n${r.stderr}`);
+    assert.ok(!existsSync(dir), `the failed clone left ${dir}`);
+  }
+
   it('deleted mid-clone: the clone completes or fails with git\'s error, leaving nothing behind; nothing of it stays on the server', async () => {
     await createAndPush('deleted-mid-clone');
     const where = bare('deleted-mid-clone');
@@ -131,13 +139,7 @@ describe('a git clone while its repository is deleted or renamed (real git)', fu
       const res = await t.api.delete(`/repos/${s.user.login}/deleted-mid-clone`, { token: s.token });
       assert.equal(res.status, 204, res.text);
     });
-    if (r.code === 0) {
-      await assertCompleteClone(dir);
-    } else {
-      assert.equal(r.signal, null, r.stderr);
-      assert.match(r.stderr, /^(fatal|error): /m, `git says why:\n${r.stderr}`);
-      assert.ok(!existsSync(dir), `the failed clone left ${dir}`);
-    }
+    await assertCompleteOrGitsError(r, dir);
     assert.ok(!existsSync(where), 'the bare repository is gone');
     const trash = path.join(repositoriesRoot(t.ctx), '.trash');
     assert.deepEqual(existsSync(trash) ? readdirSync(trash) : [], [], 'nothing left in .trash');
@@ -155,13 +157,7 @@ describe('a git clone while its repository is deleted or renamed (real git)', fu
       const res = await t.api.patch(`/repos/${s.user.login}/renamed-mid-clone`, { token: s.token, body: { name: 'renamed-after-clone' } });
       assert.equal(res.status, 200, res.text);
     });
-    if (r.code === 0) {
-      await assertCompleteClone(dir);
-    } else {
-      assert.equal(r.signal, null, r.stderr);
-      assert.match(r.stderr, /^(fatal|error): /m, `git says why:\n${r.stderr}`);
-      assert.ok(!existsSync(dir), `the failed clone left ${dir}`);
-    }
+    await assertCompleteOrGitsError(r, dir);
     assert.ok(!existsSync(from), 'nothing at the old name');
     await git(['fsck', '--no-dangling'], { cwd: bare('renamed-after-clone'), env });
     await until(() => processesIn(bare('renamed-after-clone')).length === 0);
