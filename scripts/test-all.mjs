@@ -15,7 +15,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { builtParseToken, masked, scanFolder, StreamScanner } from './secret-scan.mjs';
+import { builtParseToken, masked, scanFolder, StreamScanner, tokensIn } from './secret-scan.mjs';
 import { ensureSystemPackages, SystemPackagesError } from './system-packages.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -100,6 +100,9 @@ function runCounting(args, limitMinutes, held) {
     let passed = 0;
     let failed = 0;
     let partial = '';
+    /** The lines after mocha's `N failing`: the failures' titles, for the summary. */
+    const failureLines = [];
+    let afterFailing = false;
     child.stdout.on('data', (chunk) => {
       out(process.stdout, chunk);
       scanner.feed(chunk);
@@ -110,6 +113,8 @@ function runCounting(args, limitMinutes, held) {
         const f = /^\s*(?:\[[^\]]*\]\s*)*(\d+) failing\b/.exec(line);
         if (p) passed += Number(p[1]);
         if (f) failed += Number(f[1]);
+        if (afterFailing && failureLines.length < 400) failureLines.push(line);
+        if (f) afterFailing = true;
         if (p || f) {
           clearTimeout(summaryTimer);
           summaryTimer = setTimeout(() => stopGroup('still running two minutes after its tests ended (a test left something running)'), AFTER_SUMMARY_MS);
@@ -119,7 +124,7 @@ function runCounting(args, limitMinutes, held) {
     const finish = (status, signal) => {
       clearTimeout(limitTimer);
       clearTimeout(summaryTimer);
-      resolve({ status: stopped ? 1 : status, signal, stopped, passed, failed, secrets: [...new Set([...scanner.findings, ...errScanner.findings])] });
+      resolve({ status: stopped ? 1 : status, signal, stopped, passed, failed, failures: failureTitles(failureLines), secrets: [...new Set([...scanner.findings, ...errScanner.findings])] });
     };
     child.on('close', finish);
     // A process the layer started in a group of its own may still hold the output pipes: once the
@@ -131,13 +136,34 @@ function runCounting(args, limitMinutes, held) {
     }, 5_000).unref());
   });
 }
+/**
+ * The first failures mocha listed (`1) suite`, the test's title, the error's first line), each line
+ * cut short and any token in it masked: the summary names them, so that the end of a CI log says
+ * which test failed.
+ */
+function failureTitles(lines, max = 5) {
+  const out = [];
+  for (let i = 0; i < lines.length && out.length < max; i++) {
+    if (!/^\s*(?:\[[^\]]*\]\s*)*\d+\) \S/.test(lines[i])) continue;
+    const parts = [];
+    for (let j = i; j < lines.length && parts.length < 3; j++) {
+      const t = lines[j].replace(/\x1b\[[0-9;]*m/g, '').trim();
+      if (t) parts.push(t);
+      else if (parts.length) break;
+    }
+    let text = parts.join(' › ');
+    for (const token of tokensIn(text, parseToken)) text = text.replaceAll(token, masked(token));
+    out.push(text.length > 300 ? `${text.slice(0, 299)}…` : text);
+  }
+  return out;
+}
 const hostFailed = results.some((r) => r.name === 'host');
 /** Runs a layer (its output held in `held` when given) and returns its result line. */
 async function runLayer(layer, held) {
   const t0 = Date.now();
   const r = await runCounting(layer.cmd, layer.limit, held);
   const leaked = r.secrets.length ? `a token in its output: ${r.secrets.map(masked).join(', ')}` : undefined;
-  return { ...layer, leaked, ok: r.status === 0 && !leaked, code: leaked ?? r.stopped ?? r.status ?? r.signal, secs: (Date.now() - t0) / 1000, passed: r.passed, failed: r.failed };
+  return { ...layer, leaked, ok: r.status === 0 && !leaked, code: leaked ?? r.stopped ?? r.status ?? r.signal, secs: (Date.now() - t0) / 1000, passed: r.passed, failed: r.failed, failures: r.failures };
 }
 function reportLeak(r) {
   if (r.leaked) console.log(`\n[test] ${r.name}: ${r.leaked}`);
@@ -181,6 +207,7 @@ if (leftovers.length) results.push({ name: 'secret-scan', ok: false, code: `toke
 console.log('\n━━━ summary ━━━');
 for (const r of results) {
   console.log(`  ${r.ok ? 'pass' : 'FAIL'}  ${r.name.padEnd(12)} ${r.secs.toFixed(0).padStart(5)} s${r.ok ? '' : `  (exit ${r.code})`}`);
+  for (const f of r.failures ?? []) console.log(`          ${f}`);
 }
 const failed = results.filter((r) => !r.ok);
 const sum = (k) => results.reduce((n, r) => n + (r[k] ?? 0), 0);
