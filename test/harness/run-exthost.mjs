@@ -141,8 +141,10 @@ try {
     ['extensionDevelopmentPath', `vscode-remote://${authority}${ROOT}`],
     ['extensionTestsPath', `vscode-remote://${authority}${testsModule}`],
   ]);
-  await page.goto(url);
-  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  // The workbench's first load (code-server sends some 20 MB of scripts) takes seconds alone and
+  // minutes on a busy machine: a start that never ends is what this catches.
+  await page.goto(url, { timeout: 180_000 });
+  await page.waitForSelector('.monaco-workbench', { timeout: 180_000 });
   say(`workbench open; running ${path.relative(ROOT, testsModule)} in the extension host${opt.grep ? ` (grep ${JSON.stringify(opt.grep)}${opt.invert ? ', inverted' : ''})` : ''}`);
 
   const timeoutMs = Number(opt.timeout) * 1000;

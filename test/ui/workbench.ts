@@ -173,7 +173,9 @@ function keepExtensionHostLogs(userDataDir: string, dest: string): void {
 }
 
 async function openWorkbenchPage(page: Page, url: string, withTessera: boolean): Promise<void> {
-  await page.goto(url);
+  // The workbench's first load takes seconds alone and minutes on a busy machine (the default
+  // timeout is for a step in a loaded page): a start that never ends is what this catches.
+  await page.goto(url, { timeout: 180_000 });
   await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
   await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
   if (withTessera) await activityBarItem(page, 'Tessera').waitFor({ timeout: 60_000 });
