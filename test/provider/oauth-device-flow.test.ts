@@ -61,6 +61,18 @@ describe('OAuth device flow', function () {
       assert.match(missing.json.message, /client_id/);
     });
 
+    it('refuses parameters in the URL, on both endpoints (422 naming each): a device code there is never read', async () => {
+      const inUrl = await postOAuth(t, '/login/device/code', {}, { json: true, query: { client_id: GH_CLIENT_ID, scope: 'repo' } });
+      assert.equal(inUrl.status, 422, inUrl.text);
+      assert.deepEqual(JSON.parse(inUrl.text).errors.map((e: { field: string }) => e.field), ['client_id', 'scope']);
+      const { deviceCode } = await startDevice(t, 'repo');
+      const poll = await postOAuth(t, '/login/oauth/access_token', { client_id: GH_CLIENT_ID }, { json: true, query: { device_code: deviceCode, grant_type: 'urn:ietf:params:oauth:grant-type:device_code' } });
+      assert.equal(poll.status, 422, poll.text);
+      assert.deepEqual(JSON.parse(poll.text).errors.map((e: { field: string }) => e.field), ['device_code', 'grant_type']);
+      assert.ok(!poll.text.includes(deviceCode) && !JSON.stringify(t.logs).includes(deviceCode), 'the device code is neither echoed nor logged');
+      assert.equal((await pollToken(t, deviceCode)).fields.error, 'authorization_pending', 'the code is still pending, in a body');
+    });
+
     it('refuses a form with a repeated field, a non-UTF-8 form and other content types', async () => {
       const url = `${t.provider.url}/login/device/code`;
       const twice = await t.api.post(url, { raw: `client_id=${GH_CLIENT_ID}&client_id=x`, contentType: 'application/x-www-form-urlencoded' });

@@ -211,6 +211,32 @@ describe('OAuth web flow (authorization code)', function () {
     assert.match(late.text, /expired or was already used/);
   });
 
+  it('parameters in the URL are refused (422 naming each, never echoing or logging a value) and never read: the code stays usable', async () => {
+    const code = await approvedCode();
+    const answers: string[] = [];
+    const refusedFields = async (fields: Record<string, string>, query: Record<string, string>, jsonBody = false): Promise<string[]> => {
+      const r = await postOAuth(t, '/login/oauth/access_token', fields, { json: true, jsonBody, query });
+      answers.push(r.text);
+      assert.equal(r.status, 422, r.text);
+      const errors: { field: string; message: string }[] = JSON.parse(r.text).errors;
+      assert.ok(errors.every((e) => /must be sent in the request body \(form-encoded or JSON\), not in the URL/.test(e.message)), r.text);
+      return errors.map((e) => e.field);
+    };
+    const all = { client_id: app.client_id, client_secret: app.client_secret, code };
+    // Everything in the query (how old tutorials call GitHub), the body empty: each named, not "client_id is required".
+    assert.deepEqual(await refusedFields({}, all), ['client_id', 'client_secret', 'code']);
+    assert.deepEqual(await refusedFields({}, all, true), ['client_id', 'client_secret', 'code']);
+    // The secret and the code in the URL, the client id in the body.
+    assert.deepEqual(await refusedFields({ client_id: app.client_id }, { client_secret: app.client_secret, code }), ['client_secret', 'code']);
+    // A whole body and the secret repeated in the URL: refused, not dropped.
+    assert.deepEqual(await refusedFields(all, { client_secret: app.client_secret }), ['client_secret']);
+
+    const seen = JSON.stringify(t.logs) + answers.join('\n');
+    assert.ok(!seen.includes(app.client_secret) && !seen.includes(code), 'no secret in the logs or the answers');
+    assert.ok(t.logs.some((l) => l.message.startsWith('POST /login/oauth/access_token 422 ')), 'the refusals are logged, without their query');
+    assert.match((await exchange({ code })).fields.access_token, /^tsp_/, 'a refused request did not use the code');
+  });
+
   it('Deny sends the person back with error=access_denied and the state; the confirmation cannot be used again', async () => {
     const s = await signInOnPage({ client_id: app.client_id, scope: 'repo', state: 'xyz' });
     const back = await decide(s, 'deny');

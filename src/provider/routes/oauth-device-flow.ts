@@ -1,13 +1,14 @@
 // The OAuth endpoints at the origin, as GitHub serves them: POST /login/device/code (what `gh auth
 // login` calls) and POST /login/oauth/access_token, for the device grant and for the web flow's
 // code (no grant_type, or `authorization_code`). Anonymous; bodies form-encoded or JSON; answers
-// JSON for `Accept: application/json`, otherwise form-encoded.
+// JSON for `Accept: application/json`, otherwise form-encoded. Never parameters in the query.
 import type { FastifyInstance } from 'fastify';
 import type { DeviceCodeRequest } from '../../shared/api-types';
 import type { AuthRequirement } from '../authz/requirement';
 import type { ProviderContext } from '../context';
 import { HttpError, invalidField } from '../http/errors';
 import { acceptFormBodies } from '../http/form-body';
+import { refuseOAuthQuery } from '../oauth/body-only-parameters';
 import { requestDeviceCode } from '../oauth/device-code-service';
 import { DEVICE_GRANT_TYPE, exchangeDeviceCode } from '../oauth/device-token-service';
 import { OAuthError } from '../oauth/oauth-error';
@@ -30,6 +31,8 @@ interface TokenRequestBody {
 export function registerOAuthDeviceFlowRoutes(app: FastifyInstance, ctx: ProviderContext): void {
   app.register(async (scope) => {
     acceptFormBodies(scope);
+    // Before each route's own checks (the device-code rate limit) and its body's validation.
+    scope.addHook('preValidation', async (request) => refuseOAuthQuery(request.query));
 
     scope.post<{ Body: DeviceCodeRequest }>(
       '/login/device/code',

@@ -12,8 +12,10 @@ interface OAuthAnswer {
   text: string;
 }
 
-export async function postOAuth(t: TestProvider, path: string, fields: Record<string, string>, opts: { json?: boolean; jsonBody?: boolean } = {}): Promise<OAuthAnswer> {
-  const res = await t.api.post(`${t.provider.url}${path}`, {
+/** `query`: parameters sent in the URL as well (the provider refuses them), e.g. `{ client_secret }`. */
+export async function postOAuth(t: TestProvider, path: string, fields: Record<string, string>, opts: { json?: boolean; jsonBody?: boolean; query?: Record<string, string> } = {}): Promise<OAuthAnswer> {
+  const query = opts.query ? `?${new URLSearchParams(opts.query)}` : '';
+  const res = await t.api.post(`${t.provider.url}${path}${query}`, {
     headers: { accept: opts.json ? 'application/json' : '*/*' },
     raw: opts.jsonBody ? JSON.stringify(fields) : new URLSearchParams(fields).toString(),
     contentType: opts.jsonBody ? 'application/json' : 'application/x-www-form-urlencoded',
