@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { REPOSITORIES_FOLDER } from '../data-folder-names';
 import { repositoryNameProblem } from '../../shared/repository-names';
 import { PRIVATE_DIR_MODE } from '../secrets/private-files';
+import { gitReadSlots } from './git-read-slots';
 
 /** Where the provider keeps its repositories inside its data folder. */
 export function defaultRepositoriesRoot(dataDir: string): string {
@@ -92,8 +93,9 @@ export function gitCommandEnv(extra: Record<string, string> = {}): NodeJS.Proces
   };
 }
 
+/** One git command, in a slot of the provider's bound on git commands (a burst of creations queues there too). */
 function git(args: string[], cwd?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
+  return gitReadSlots.run(() => new Promise((resolve, reject) => {
     execFile('git', args, { cwd, env: gitCommandEnv(), maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) {
         reject(new Error(`git ${args[0]} failed: ${(stderr || err.message).trim()}`));
@@ -101,7 +103,7 @@ function git(args: string[], cwd?: string): Promise<string> {
         resolve(stdout);
       }
     });
-  });
+  }));
 }
 
 /** Repository settings of a new repository: pushes over HTTP allowed, as on GitHub. */

@@ -2,9 +2,11 @@
 // `auto_init` on repository creation — a README.md on the default branch.
 import { execFile } from 'node:child_process';
 import { gitCommandEnv } from './bare-repos';
+import { gitReadSlots } from './git-read-slots';
 
+/** One git command, in a slot of the provider's bound on git commands. */
 function git(gitDir: string, args: string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
+  return gitReadSlots.run(() => new Promise((resolve, reject) => {
     const child = execFile('git', ['--git-dir', gitDir, ...args], { env: gitCommandEnv(opts.env), maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`git ${args[0]} failed: ${(stderr || err.message).trim()}`));
       else resolve(stdout.trim());
@@ -13,7 +15,7 @@ function git(gitDir: string, args: string[], opts: { input?: string; env?: Recor
     child.stdin?.on('error', () => undefined);
     if (opts.input === undefined) child.stdin?.end();
     else child.stdin?.end(opts.input);
-  });
+  }));
 }
 
 interface InitialCommit {
