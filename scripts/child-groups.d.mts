@@ -11,7 +11,7 @@ export interface RunResult {
   /** Set when the command could not be spawned. */
   error?: Error;
 }
-export function runInGroup(cmd: string, args: readonly string[], options?: Omit<SpawnOptions, 'stdio'> & { timeout?: number }): Promise<RunResult>;
+export function runInGroup(cmd: string, args: readonly string[], options?: Omit<SpawnOptions, 'stdio'> & { timeout?: number; stdio?: 'inherit' }): Promise<RunResult>;
 export function trackGroup(pid: number): void;
 export function registerTempRoot(dir: string): () => void;
 export function stopAll(): Promise<void>;

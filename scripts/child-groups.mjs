@@ -67,19 +67,20 @@ export function spawnInGroup(cmd, args, options = {}) {
 }
 
 /**
- * A short command run to its end, as spawnSync() would, but asynchronously (the caller's signal
+ * A command run to its end, as spawnSync() would, but asynchronously (the caller's signal
  * handlers run meanwhile) and tracked by spawnInGroup() (stopAll() stops it). Resolves to
  * { status, signal, stdout, stderr, error } (strings; `error` when it could not be spawned), after
- * `timeout` ms (if given) with the group killed.
+ * `timeout` ms (if given) with the group killed. Its output is captured, or with `stdio: 'inherit'`
+ * shown as it comes (stdout and stderr then '').
  */
 export function runInGroup(cmd, args, options = {}) {
-  const { timeout, ...rest } = options;
+  const { timeout, stdio, ...rest } = options;
   return new Promise((resolve) => {
-    const child = spawnInGroup(cmd, args, { ...rest, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnInGroup(cmd, args, { ...rest, stdio: stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
+    child.stdout?.setEncoding('utf8').on('data', (d) => { stdout += d; });
+    child.stderr?.setEncoding('utf8').on('data', (d) => { stderr += d; });
     const timer = timeout === undefined ? undefined : setTimeout(() => {
       if (liveGroups.has(child.pid)) void killProcessGroup(child.pid, 0);
       else child.kill('SIGKILL');

@@ -130,7 +130,7 @@ export async function ensureHost({ force = false, quiet = false } = {}) {
   }
   const nodeVersion = await checkNode24();
   try {
-    ensureSystemPackages(['host']);
+    await ensureSystemPackages(['host']);
   } catch (e) {
     throw e instanceof SystemPackagesError ? new HostInstallError(e.message) : e;
   }

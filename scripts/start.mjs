@@ -14,7 +14,8 @@
 // file 0600, the folder 0700) and printed with the URL at each start.
 // Ctrl-C (or SIGTERM, SIGHUP) stops code-server's whole process group (extension host and embedded
 // provider included), also during start-up: from the first line on, a signal stops whatever runs
-// (npm install of code-server, esbuild, vsce: each in a process group of its own) and exits 0.
+// (dpkg-query and apt-get on a first start, npm install of code-server, esbuild, vsce: each in a
+// process group of its own) and exits 0.
 //   npm start [-- --port N] [-- --fresh] [-- --vsix FILE]
 //     --fresh: forget the dev host's state first; --vsix: install FILE instead of building and packing
 // TESSERA_START_DIR: another start folder (default .vscode-test/start/; the tests use their own).

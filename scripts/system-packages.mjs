@@ -4,10 +4,14 @@
 // saying what it installs and why; otherwise it stops at once with the one command to run.
 //
 //   node scripts/system-packages.mjs [group ...]     ensure the named groups (default: all)
-// Also importable: `ensureSystemPackages(['host', 'browser'])`.
-import { spawnSync } from 'node:child_process';
+// Also importable: `await ensureSystemPackages(['host', 'browser'])`.
+//
+// dpkg-query, `sudo -n` and apt-get run asynchronously, tracked by child-groups.mjs (runInGroup):
+// a caller that stops its children on a signal (`npm start`, whose first start installs the host's
+// packages) stops them too, at once, instead of handling the signal only once apt-get has finished.
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { runInGroup } from './child-groups.mjs';
 
 /** What each part of the project needs, and why (shown when installing). */
 export const PACKAGE_GROUPS = {
@@ -37,44 +41,51 @@ const say = (m) => console.log(`[setup] ${m}`);
 
 export class SystemPackagesError extends Error {}
 
+/**
+ * How the commands run: `run(cmd, args, { env?, stdio? })` resolves (or returns) what the command
+ * did, `{ status, stdout, error }` (stdout captured, unless `stdio: 'inherit'` shows it). The tests
+ * give their own; by default runInGroup().
+ */
+const runCommand = (cmd, args, options) => runInGroup(cmd, args, options);
+
 /** Whether dpkg says `name` is installed; undefined when there is no dpkg (not Debian). */
-export function isInstalled(name, run = spawnSync) {
-  const r = run('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' });
+export async function isInstalled(name, run = runCommand) {
+  const r = await run('dpkg-query', ['-W', '-f=${Status}', name], {});
   if (r.error) return undefined;
   return r.status === 0 && /install ok installed/.test(r.stdout ?? '');
 }
 
-/** Whether `sudo -n true` succeeds: sudo is there and asks this user for no password. */
-export function passwordlessSudo(run = spawnSync) {
-  const r = run('sudo', ['-n', 'true'], { stdio: 'ignore' });
+/** Whether `sudo -n true` succeeds: sudo is there and asks this user for no password (its output unused). */
+export async function passwordlessSudo(run = runCommand) {
+  const r = await run('sudo', ['-n', 'true'], {});
   return !r.error && r.status === 0;
 }
 
 /**
- * The decision, as pure logic: what to do about the `missing` packages for the user `uid`.
- * `passwordlessSudo` is asked only when it matters (something is missing and uid is not root):
+ * The decision: what to do about the `missing` packages for the user `uid`. `passwordlessSudo`
+ * (which may answer a promise) is asked only when it matters (something is missing and uid is not root):
  *   { action: 'none' }                              nothing is missing
  *   { action: 'install', prefix: [] }               root: apt-get itself
  *   { action: 'install', prefix: ['sudo', '-n'] }   passwordless sudo: sudo -n apt-get
  *   { action: 'stop', command }                     neither: the one command a person runs
  */
-export function installPlan(missing, { uid, passwordlessSudo: sudoWorks }) {
+export async function installPlan(missing, { uid, passwordlessSudo: sudoWorks }) {
   if (missing.length === 0) return { action: 'none' };
-  const prefix = prefixFor(uid, sudoWorks);
+  const prefix = await prefixFor(uid, sudoWorks);
   return prefix ? { action: 'install', prefix } : { action: 'stop', command: installCommand(missing, uid) };
 }
 
 /** [] for root (sudo not asked about), ['sudo', '-n'] when `sudoWorks()`, else null. */
-function prefixFor(uid, sudoWorks) {
+async function prefixFor(uid, sudoWorks) {
   if (uid === 0) return [];
-  return sudoWorks() ? ['sudo', '-n'] : null;
+  return (await sudoWorks()) ? ['sudo', '-n'] : null;
 }
 
 /**
  * How to run apt-get here: [] as root, ['sudo', '-n'] with passwordless sudo, or null when
  * neither works (the caller then stops with the command to run).
  */
-export function privilegePrefix(run = spawnSync, uid = currentUid()) {
+export function privilegePrefix(run = runCommand, uid = currentUid()) {
   return prefixFor(uid, () => passwordlessSudo(run));
 }
 
@@ -107,8 +118,8 @@ export function aptCommand(prefix, args) {
   return [prefix[0], [...prefix.slice(1), 'env', 'DEBIAN_FRONTEND=noninteractive', ...apt], env];
 }
 
-/** Makes sure every package of the named groups is installed. Returns the packages it installed. */
-export function ensureSystemPackages(groups = Object.keys(PACKAGE_GROUPS), opts = {}) {
+/** Makes sure every package of the named groups is installed. Resolves to the packages it installed. */
+export async function ensureSystemPackages(groups = Object.keys(PACKAGE_GROUPS), opts = {}) {
   const wanted = [];
   for (const g of groups) {
     const group = PACKAGE_GROUPS[g];
@@ -119,9 +130,10 @@ export function ensureSystemPackages(groups = Object.keys(PACKAGE_GROUPS), opts 
 }
 
 /** The same for a list of `{ name, why }`. */
-export function ensurePackages(wanted, opts = {}) {
-  const run = opts.run ?? spawnSync;
-  const states = wanted.map((w) => ({ ...w, installed: isInstalled(w.name, run) }));
+export async function ensurePackages(wanted, opts = {}) {
+  const run = opts.run ?? runCommand;
+  const states = [];
+  for (const w of wanted) states.push({ ...w, installed: await isInstalled(w.name, run) });
   if (states.some((s) => s.installed === undefined)) {
     // Not a Debian system: nothing to check with; the steps that need a package say so themselves.
     return [];
@@ -133,22 +145,23 @@ export function ensurePackages(wanted, opts = {}) {
     say(`missing: ${missing.filter((m) => m.why === why).map((m) => m.name).join(' ')} (${why})`);
   }
   const uid = opts.uid ?? currentUid();
-  const plan = installPlan(names, { uid, passwordlessSudo: () => passwordlessSudo(run) });
+  const plan = await installPlan(names, { uid, passwordlessSudo: () => passwordlessSudo(run) });
   if (plan.action === 'stop') {
     throw new SystemPackagesError(`these Debian packages are missing and this user cannot install them (not root, no passwordless sudo). Run:\n\n    ${plan.command}\n`);
   }
   const { prefix } = plan;
-  const apt = (args) => {
+  const apt = async (args) => {
     const [cmd, argv, env] = aptCommand(prefix, args);
     say(`$ ${[cmd, ...argv].join(' ')}`);
-    const r = run(cmd, argv, { stdio: 'inherit', env });
+    const r = await run(cmd, argv, { stdio: 'inherit', env });
     if (r.error || r.status !== 0) {
-      throw new SystemPackagesError(`\`apt-get ${args.join(' ')}\` failed (${r.error?.message ?? `exit ${r.status}`}). Run it yourself:\n\n    ${installCommand(names, uid)}\n`);
+      throw new SystemPackagesError(`\`apt-get ${args.join(' ')}\` failed (${r.error?.message ?? (r.signal ? `stopped by ${r.signal}` : `exit ${r.status}`)}). Run it yourself:\n\n    ${installCommand(names, uid)}\n`);
     }
   };
-  apt(['update', '-q']);
-  apt(['install', '-y', '-q', '--no-install-recommends', ...names]);
-  const still = names.filter((n) => !isInstalled(n, run));
+  await apt(['update', '-q']);
+  await apt(['install', '-y', '-q', '--no-install-recommends', ...names]);
+  const still = [];
+  for (const n of names) if (!(await isInstalled(n, run))) still.push(n);
   if (still.length) throw new SystemPackagesError(`apt-get ran but ${still.join(' ')} is still not installed. Run:\n\n    ${installCommand(still, uid)}\n`);
   say(`installed ${names.join(' ')}`);
   return names;
@@ -157,7 +170,7 @@ export function ensurePackages(wanted, opts = {}) {
 if (import.meta.url === pathToFileURL(fs.realpathSync(process.argv[1] || '.')).href) {
   try {
     const groups = process.argv.slice(2);
-    ensureSystemPackages(groups.length ? groups : undefined);
+    await ensureSystemPackages(groups.length ? groups : undefined);
   } catch (e) {
     console.error(`[setup] ERROR: ${e instanceof SystemPackagesError ? e.message : e.stack || e}`);
     process.exit(1);

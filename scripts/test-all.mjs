@@ -51,7 +51,7 @@ let packagesFailed = false;
 if (groups.length) {
   console.log(`[test] Debian packages the layers need (groups ${groups.join(', ')}): checking once, before any layer starts`);
   try {
-    ensureSystemPackages(groups);
+    await ensureSystemPackages(groups);
   } catch (e) {
     packagesFailed = true;
     console.error(`\n[test] ERROR: ${e instanceof SystemPackagesError ? e.message : e.stack || e}`);

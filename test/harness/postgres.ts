@@ -40,9 +40,9 @@ async function binDir(): Promise<string> {
   let dir = findBinDir();
   if (dir) return dir;
   const mod = (await import(pathToFileURL(path.join(ROOT, 'scripts', 'system-packages.mjs')).href)) as {
-    ensureSystemPackages(groups: string[]): string[];
+    ensureSystemPackages(groups: string[]): Promise<string[]>;
   };
-  mod.ensureSystemPackages(['postgres']);
+  await mod.ensureSystemPackages(['postgres']);
   dir = findBinDir();
   if (!dir) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin after installing `postgresql`');
   return dir;

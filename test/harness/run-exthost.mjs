@@ -61,7 +61,7 @@ const host = await import(lib).then((m) => m.default ?? m);
 
 let chromium;
 try {
-  ensureSystemPackages(['browser']);
+  await ensureSystemPackages(['browser']);
   chromium = host.chromiumPath();
   await ensureHost({ quiet: true });
   host.codeServer();

@@ -35,7 +35,7 @@ const host = await import(lib).then((m) => m.default ?? m);
 
 let vsix = opt.vsix && path.resolve(opt.vsix);
 try {
-  ensureSystemPackages(['browser']);
+  await ensureSystemPackages(['browser']);
   host.chromiumPath();
   await ensureHost({ quiet: true });
   host.codeServer();

@@ -16,9 +16,9 @@ const PROBE = 'hello';
 
 type Run = (cmd: string, args: string[], opts?: object) => Partial<SpawnSyncReturns<string>>;
 interface SystemPackages {
-  privilegePrefix(run?: Run, uid?: number): string[] | null;
+  privilegePrefix(run?: Run, uid?: number): Promise<string[] | null>;
   aptCommand(prefix: string[], args: string[]): [string, string[], NodeJS.ProcessEnv];
-  ensurePackages(wanted: { name: string; why: string }[], opts?: { run?: Run; uid?: number }): string[];
+  ensurePackages(wanted: { name: string; why: string }[], opts?: { run?: Run; uid?: number }): Promise<string[]>;
 }
 
 function dpkgInstalled(name: string): boolean {
@@ -28,7 +28,7 @@ function dpkgInstalled(name: string): boolean {
 
 /** ensurePackages in a child process, as this user or (`wrap`) through runuser/sudo. */
 function ensure(names: string[], wrap: string[] = []) {
-  const code = `import(${JSON.stringify(pathToFileURL(SCRIPT).href)}).then((m) => { m.ensurePackages(${JSON.stringify(names.map((name) => ({ name, why: 'the set-up test' })))}); })` +
+  const code = `import(${JSON.stringify(pathToFileURL(SCRIPT).href)}).then((m) => m.ensurePackages(${JSON.stringify(names.map((name) => ({ name, why: 'the set-up test' })))}))` +
     `.catch((e) => { console.error(e.message); process.exit(3); })`;
   const argv = [...wrap, process.execPath, '-e', code];
   return spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', cwd: '/', timeout: 300_000 });
@@ -46,7 +46,7 @@ describe('set-up scripts: missing Debian packages', function () {
 
   before(async function () {
     sys = (await import(pathToFileURL(SCRIPT).href)) as SystemPackages;
-    prefix = sys.privilegePrefix();
+    prefix = await sys.privilegePrefix();
     remove();
     assert.equal(dpkgInstalled(PROBE), false, 'the probe package must start missing');
   });
@@ -87,7 +87,7 @@ describe('set-up scripts: missing Debian packages', function () {
     assert.doesNotMatch(r.stdout, /\[setup\] \$ /);
   });
 
-  it('through sudo, passes DEBIAN_FRONTEND on the command line and waits for the dpkg lock', function () {
+  it('through sudo, passes DEBIAN_FRONTEND on the command line and waits for the dpkg lock', async function () {
     // A non-root user with passwordless sudo, with the commands recorded instead of run.
     const calls: string[][] = [];
     let installed = false;
@@ -97,8 +97,8 @@ describe('set-up scripts: missing Debian packages', function () {
       if (cmd === 'sudo' && args.includes('install')) installed = true;
       return { status: 0, stdout: '' };
     };
-    assert.deepEqual(sys.privilegePrefix(run, 1000), ['sudo', '-n']);
-    assert.deepEqual(sys.ensurePackages([{ name: PROBE, why: 'the set-up test' }], { run, uid: 1000 }), [PROBE]);
+    assert.deepEqual(await sys.privilegePrefix(run, 1000), ['sudo', '-n']);
+    assert.deepEqual(await sys.ensurePackages([{ name: PROBE, why: 'the set-up test' }], { run, uid: 1000 }), [PROBE]);
     const apt = calls.filter((c) => c[0] === 'sudo' && c.includes('apt-get'));
     const lock = ['-o', 'DPkg::Lock::Timeout=600'];
     assert.deepEqual(apt, [

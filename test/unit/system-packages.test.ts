@@ -11,16 +11,16 @@ interface Answer {
   stdout?: string;
   error?: Error;
 }
-type Run = (cmd: string, args: string[], opts?: object) => Answer;
+type Run = (cmd: string, args: string[], opts?: object) => Answer | Promise<Answer>;
 type Plan = { action: 'none' } | { action: 'install'; prefix: string[] } | { action: 'stop'; command: string };
 interface SystemPackages {
   PACKAGE_GROUPS: Record<string, { why: string; packages: string[] }>;
   SystemPackagesError: new (m: string) => Error;
-  installPlan(missing: string[], how: { uid: number; passwordlessSudo: () => boolean }): Plan;
+  installPlan(missing: string[], how: { uid: number; passwordlessSudo: () => boolean | Promise<boolean> }): Promise<Plan>;
   installCommand(packages: string[], uid?: number): string;
-  privilegePrefix(run?: Run, uid?: number): string[] | null;
-  ensurePackages(wanted: { name: string; why: string }[], opts?: { run?: Run; uid?: number }): string[];
-  ensureSystemPackages(groups?: string[], opts?: { run?: Run; uid?: number }): string[];
+  privilegePrefix(run?: Run, uid?: number): Promise<string[] | null>;
+  ensurePackages(wanted: { name: string; why: string }[], opts?: { run?: Run; uid?: number }): Promise<string[]>;
+  ensureSystemPackages(groups?: string[], opts?: { run?: Run; uid?: number }): Promise<string[]>;
 }
 
 const load = () => import(pathToFileURL(path.resolve(__dirname, '../../../scripts/system-packages.mjs')).href) as Promise<SystemPackages>;
@@ -56,13 +56,13 @@ function machine(opts: { installed?: string[]; sudo?: 'yes' | 'password' | 'abse
   return { run, calls, aptRuns, sudoProbes, installed };
 }
 
-/** Runs `fn` with console.log recorded; what it printed and what it returned or threw. */
-function printed<T>(fn: () => T): { out: string; value?: T; error?: Error } {
+/** Runs `fn` with console.log recorded; what it printed and what it resolved to or rejected with. */
+async function printed<T>(fn: () => Promise<T>): Promise<{ out: string; value?: T; error?: Error }> {
   const lines: string[] = [];
   const real = console.log;
   console.log = (...a: unknown[]) => void lines.push(a.join(' '));
   try {
-    const value = fn();
+    const value = await fn();
     return { out: lines.join('\n'), value };
   } catch (error) {
     return { out: lines.join('\n'), error: error as Error };
@@ -82,21 +82,21 @@ describe('set-up scripts: what to do about missing Debian packages (system-packa
   describe('installPlan (the decision, pure)', () => {
     const never = () => assert.fail('sudo is not asked about');
 
-    it('nothing missing: nothing to do, and sudo is not asked about (as root or not)', () => {
-      assert.deepEqual(sys.installPlan([], { uid: 0, passwordlessSudo: never }), { action: 'none' });
-      assert.deepEqual(sys.installPlan([], { uid: 1000, passwordlessSudo: never }), { action: 'none' });
+    it('nothing missing: nothing to do, and sudo is not asked about (as root or not)', async () => {
+      assert.deepEqual(await sys.installPlan([], { uid: 0, passwordlessSudo: never }), { action: 'none' });
+      assert.deepEqual(await sys.installPlan([], { uid: 1000, passwordlessSudo: never }), { action: 'none' });
     });
 
-    it('root: apt-get itself, without asking about sudo (a container may have none)', () => {
-      assert.deepEqual(sys.installPlan(['chromium'], { uid: 0, passwordlessSudo: never }), { action: 'install', prefix: [] });
+    it('root: apt-get itself, without asking about sudo (a container may have none)', async () => {
+      assert.deepEqual(await sys.installPlan(['chromium'], { uid: 0, passwordlessSudo: never }), { action: 'install', prefix: [] });
     });
 
-    it('not root, passwordless sudo: sudo -n apt-get', () => {
-      assert.deepEqual(sys.installPlan(['chromium'], { uid: 1000, passwordlessSudo: () => true }), { action: 'install', prefix: ['sudo', '-n'] });
+    it('not root, passwordless sudo: sudo -n apt-get', async () => {
+      assert.deepEqual(await sys.installPlan(['chromium'], { uid: 1000, passwordlessSudo: () => true }), { action: 'install', prefix: ['sudo', '-n'] });
     });
 
-    it('neither: stop with the one command to run, naming every missing package once', () => {
-      assert.deepEqual(sys.installPlan(['chromium', 'fonts-dejavu-core'], { uid: 1000, passwordlessSudo: () => false }), {
+    it('neither: stop with the one command to run, naming every missing package once', async () => {
+      assert.deepEqual(await sys.installPlan(['chromium', 'fonts-dejavu-core'], { uid: 1000, passwordlessSudo: () => false }), {
         action: 'stop',
         command: 'sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium fonts-dejavu-core',
       });
@@ -107,35 +107,35 @@ describe('set-up scripts: what to do about missing Debian packages (system-packa
       assert.equal(sys.installCommand(['gh'], 0), 'apt-get update && apt-get install -y --no-install-recommends gh');
     });
 
-    it('privilegePrefix: root without asking; sudo -n when `sudo -n true` succeeds; null when it asks for a password or there is no sudo', () => {
+    it('privilegePrefix: root without asking; sudo -n when `sudo -n true` succeeds; null when it asks for a password or there is no sudo', async () => {
       for (const [sudo, uid, prefix] of [['absent', 0, []], ['yes', 1000, ['sudo', '-n']], ['password', 1000, null], ['absent', 1000, null]] as const) {
         const m = machine({ sudo });
-        assert.deepEqual(sys.privilegePrefix(m.run, uid), prefix, `${sudo}, uid ${uid}`);
+        assert.deepEqual(await sys.privilegePrefix(m.run, uid), prefix, `${sudo}, uid ${uid}`);
         assert.equal(m.sudoProbes().length, uid === 0 ? 0 : 1);
       }
     });
   });
 
   describe('ensurePackages (the decision carried out, apt-get recorded, not run)', () => {
-    it('everything installed: no sudo question, no apt-get, nothing printed', () => {
+    it('everything installed: no sudo question, no apt-get, nothing printed', async () => {
       const m = machine({ installed: ['git', 'ca-certificates'], sudo: 'yes' });
-      const r = printed(() => sys.ensurePackages(wanted('git', 'ca-certificates'), { run: m.run, uid: 1000 }));
+      const r = await printed(() => sys.ensurePackages(wanted('git', 'ca-certificates'), { run: m.run, uid: 1000 }));
       assert.deepEqual(r.value, []);
       assert.equal(r.out, '');
       assert.deepEqual(m.sudoProbes(), []);
       assert.deepEqual(m.aptRuns(), []);
     });
 
-    it('not Debian (no dpkg-query): nothing is checked or installed', () => {
+    it('not Debian (no dpkg-query): nothing is checked or installed', async () => {
       const m = machine({ noDpkg: true, sudo: 'yes' });
-      const r = printed(() => sys.ensurePackages(wanted('git'), { run: m.run, uid: 0 }));
+      const r = await printed(() => sys.ensurePackages(wanted('git'), { run: m.run, uid: 0 }));
       assert.deepEqual(r.value, []);
       assert.deepEqual(m.aptRuns(), []);
     });
 
-    it('root: apt-get update, then install of the missing ones only, saying what and why; sudo never asked about', () => {
+    it('root: apt-get update, then install of the missing ones only, saying what and why; sudo never asked about', async () => {
       const m = machine({ installed: ['git'], sudo: 'absent' });
-      const r = printed(() => sys.ensurePackages([{ name: 'git', why: 'for git' }, { name: 'gh', why: 'for gh' }, { name: 'postgresql', why: 'for team mode' }], { run: m.run, uid: 0 }));
+      const r = await printed(() => sys.ensurePackages([{ name: 'git', why: 'for git' }, { name: 'gh', why: 'for gh' }, { name: 'postgresql', why: 'for team mode' }], { run: m.run, uid: 0 }));
       assert.equal(r.error, undefined, r.error?.message);
       assert.deepEqual(r.value, ['gh', 'postgresql']);
       assert.deepEqual(m.sudoProbes(), []);
@@ -148,9 +148,9 @@ describe('set-up scripts: what to do about missing Debian packages (system-packa
       assert.match(r.out, /\[setup\] installed gh postgresql/);
     });
 
-    it('passwordless sudo: the same through sudo -n, DEBIAN_FRONTEND on the command line', () => {
+    it('passwordless sudo: the same through sudo -n, DEBIAN_FRONTEND on the command line', async () => {
       const m = machine({ sudo: 'yes' });
-      const r = printed(() => sys.ensurePackages(wanted('gh'), { run: m.run, uid: 1000 }));
+      const r = await printed(() => sys.ensurePackages(wanted('gh'), { run: m.run, uid: 1000 }));
       assert.deepEqual(r.value, ['gh']);
       assert.deepEqual(m.aptRuns(), [
         ['sudo', '-n', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...LOCK, 'update', '-q'],
@@ -159,9 +159,9 @@ describe('set-up scripts: what to do about missing Debian packages (system-packa
     });
 
     for (const sudo of ['password', 'absent'] as const) {
-      it(`neither root nor passwordless sudo (sudo ${sudo === 'absent' ? 'not installed' : 'asks for a password'}): stops before any apt-get, printing exactly one command to run`, () => {
+      it(`neither root nor passwordless sudo (sudo ${sudo === 'absent' ? 'not installed' : 'asks for a password'}): stops before any apt-get, printing exactly one command to run`, async () => {
         const m = machine({ installed: ['fonts-dejavu-core'], sudo });
-        const r = printed(() => sys.ensureSystemPackages(['browser', 'postgres'], { run: m.run, uid: 1000 }));
+        const r = await printed(() => sys.ensureSystemPackages(['browser', 'postgres'], { run: m.run, uid: 1000 }));
         assert.ok(r.error instanceof sys.SystemPackagesError, String(r.error));
         assert.deepEqual(m.aptRuns(), [], 'apt-get is not tried');
         const all = `${r.out}\n${r.error.message}`;
@@ -172,24 +172,24 @@ describe('set-up scripts: what to do about missing Debian packages (system-packa
       });
     }
 
-    it('a package two groups need is installed (and named) once', () => {
+    it('a package two groups need is installed (and named) once', async () => {
       const m = machine({ sudo: 'password' });
-      const r = printed(() => sys.ensureSystemPackages(['git', 'gh'], { run: m.run, uid: 1000 }));
+      const r = await printed(() => sys.ensureSystemPackages(['git', 'gh'], { run: m.run, uid: 1000 }));
       assert.ok(r.error);
       assert.equal(count(r.error.message, /ca-certificates/), 1, r.error.message);
       assert.ok(r.error.message.includes('--no-install-recommends git ca-certificates gh\n'), r.error.message);
     });
 
-    it('an unknown group is refused before anything is checked', () => {
+    it('an unknown group is refused before anything is checked', async () => {
       const m = machine({ sudo: 'yes' });
-      assert.throws(() => sys.ensureSystemPackages(['browser', 'nope'], { run: m.run, uid: 0 }), /unknown package group 'nope' \(known: host, browser, git, postgres, gh\)/);
+      await assert.rejects(() => sys.ensureSystemPackages(['browser', 'nope'], { run: m.run, uid: 0 }), /unknown package group 'nope' \(known: host, browser, git, postgres, gh\)/);
       assert.deepEqual(m.calls, []);
     });
 
     for (const [uid, step] of [[0, 'update'], [0, 'install'], [1000, 'update'], [1000, 'install']] as const) {
-      it(`apt-get ${step} fails (${uid === 0 ? 'root' : 'passwordless sudo'}): stops, with the one command to run yourself (sudo only for a user)`, () => {
+      it(`apt-get ${step} fails (${uid === 0 ? 'root' : 'passwordless sudo'}): stops, with the one command to run yourself (sudo only for a user)`, async () => {
         const m = machine({ sudo: uid === 0 ? 'absent' : 'yes', aptFails: step });
-        const r = printed(() => sys.ensurePackages(wanted('gh'), { run: m.run, uid }));
+        const r = await printed(() => sys.ensurePackages(wanted('gh'), { run: m.run, uid }));
         assert.ok(r.error instanceof sys.SystemPackagesError, String(r.error));
         assert.match(r.error.message, new RegExp(`\`apt-get ${step === 'update' ? 'update -q' : 'install -y -q --no-install-recommends gh'}\` failed \\(exit 100\\)`));
         assert.equal(m.aptRuns().length, step === 'update' ? 1 : 2, 'nothing after the failed step');
@@ -199,9 +199,9 @@ describe('set-up scripts: what to do about missing Debian packages (system-packa
       });
     }
 
-    it('apt-get succeeds but a package is still missing: the command names what is still missing (root: without sudo)', () => {
+    it('apt-get succeeds but a package is still missing: the command names what is still missing (root: without sudo)', async () => {
       const m = machine({ installed: [], sudo: 'absent', aptInstallsNothing: true });
-      const r = printed(() => sys.ensurePackages(wanted('gh', 'postgresql'), { run: m.run, uid: 0 }));
+      const r = await printed(() => sys.ensurePackages(wanted('gh', 'postgresql'), { run: m.run, uid: 0 }));
       assert.ok(r.error instanceof sys.SystemPackagesError, String(r.error));
       assert.ok(r.error.message.includes('apt-get ran but gh postgresql is still not installed'), r.error.message);
       assert.ok(r.error.message.endsWith('\n    apt-get update && apt-get install -y --no-install-recommends gh postgresql\n'), r.error.message);
