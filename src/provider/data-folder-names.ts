@@ -9,3 +9,5 @@ export const DATA_KEY_FILE = 'secret.key';
 export const TLS_FOLDER = 'tls';
 /** The bare repositories, without --repos (git/bare-repos.ts). */
 export const REPOSITORIES_FOLDER = 'repositories';
+/** The SQLite store's push locks, one file per holder (store/sqlite/push-locks.ts). */
+export const PUSH_LOCKS_FOLDER = 'push-locks';

@@ -8,6 +8,8 @@ import { SqliteStore } from '../../src/provider/store/sqlite/sqlite-store';
 import { SecretBox } from '../../src/provider/secrets/secret-box';
 import { allRows, oneRow } from '../../src/provider/store/sqlite/statements';
 import { randomBytes } from 'node:crypto';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 
 function memoryStore(): SqliteStore {
@@ -16,7 +18,8 @@ function memoryStore(): SqliteStore {
   runMigrations(db, MIGRATIONS);
   const box = new SecretBox(randomBytes(32));
   db.prepare('INSERT INTO data_key (id, key_id, created_at) VALUES (1, ?, ?)').run(box.keyId, new Date().toISOString());
-  return new SqliteStore(db, box);
+  // Its data folder holds only the push locks, which these tests never take (so it is never made).
+  return new SqliteStore(db, box, path.join(os.tmpdir(), 'tessera-unit-no-push-locks'));
 }
 
 describe('provider SQLite store', () => {

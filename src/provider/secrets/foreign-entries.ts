@@ -3,7 +3,8 @@
 // out of it, as an interrupted `tessera migrate` empties its repositories folder), instead of
 // mixing Tessera's files with a person's or narrowing theirs to owner-only.
 //  - a data folder: new, empty, or already Tessera's: holding one of its entries (the database and
-//    its -wal/-shm, secret.key or the temporary file it is written through, tls/, repositories/).
+//    its -wal/-shm, secret.key or the temporary file it is written through, tls/, repositories/,
+//    push-locks/).
 //    Other files beside them stay accepted (a copied-in key, the --tls-cert/--tls-key files).
 //  - a repositories folder: only Tessera's entries, each of them: `.trash`, and one folder per
 //    owner (a lower-case login) holding bare repositories (`NAME.git`), the `.new-…` folder one is
@@ -11,7 +12,7 @@
 import { readdirSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { repositoryNameProblem } from '../../shared/repository-names';
-import { DATA_KEY_FILE, DATABASE_FILE, REPOSITORIES_FOLDER, TLS_FOLDER } from '../data-folder-names';
+import { DATA_KEY_FILE, DATABASE_FILE, PUSH_LOCKS_FOLDER, REPOSITORIES_FOLDER, TLS_FOLDER } from '../data-folder-names';
 
 export type FolderKind = 'data' | 'repositories';
 
@@ -19,7 +20,7 @@ export type FolderKind = 'data' | 'repositories';
 const NOT_CONTENT = new Set(['lost+found']);
 
 function isDataFolderEntry(name: string): boolean {
-  return name === TLS_FOLDER || name === REPOSITORIES_FOLDER || name.startsWith(DATABASE_FILE) || name.startsWith(DATA_KEY_FILE);
+  return name === TLS_FOLDER || name === REPOSITORIES_FOLDER || name === PUSH_LOCKS_FOLDER || name.startsWith(DATABASE_FILE) || name.startsWith(DATA_KEY_FILE);
 }
 
 function entriesOf(dir: string): Dirent[] {

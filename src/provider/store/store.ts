@@ -79,7 +79,8 @@ export interface Store {
    * one under way. `fn` may take withRepositoryLock (never `exclusiveOfPushes`). PostgreSQL: a
    * shared session advisory lock on a connection of the store's push pool; should the server end
    * that session, the loss is logged and `lockLost` aborted (`fn` is to stop its push at once).
-   * SQLite: this process's (see docs/store.md), never lost.
+   * SQLite: lock files in the data folder, seen by every process sharing it (see docs/store.md),
+   * never lost.
    */
   withPushLock<T>(id: number, fn: (lockLost: AbortSignal) => Promise<T>): Promise<T>;
   /**

@@ -1,7 +1,7 @@
 // The lock that serializes making the local CA between processes starting on one data folder
 // (several VS Code windows at once, replicas started together): `tls/.lock`, made whole (written
 // under a temporary name, then linked into place, which fails while another process holds it) and
-// removed when done. It records its holder — host, boot, pid and that process's start time — so
+// removed when done. It records its holder (../lock-holder.ts) — host, boot, pid and that process's start time — so
 // that a lock left by a process killed while holding it (`kill -9` of a starting `tessera serve`)
 // is taken over at once when that process provably no longer runs, instead of holding up the next
 // start. A holder that cannot be checked from here (another host sharing the folder, or a lock
@@ -14,132 +14,18 @@
 // still the one judged dead. Two starters that find the same dead lock: one takes it, the other
 // waits for that one.
 import * as crypto from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { promises as fsp } from 'node:fs';
-import * as os from 'node:os';
 import type { Logger } from '../logger';
-import { PRIVATE_FILE_MODE } from '../secrets/private-files';
+import { createWhole, describeHolder, holderState, isAbandoned, parseHolder, readText, removeIfStill, thisHolder, writeTemporary, type HolderState } from '../lock-holder';
 
 /** A lock whose holder cannot be checked is taken over once it is this old (its holder's work takes well under a second). */
 const LOCK_STALE_MS = 30_000;
 /** How long a start waits for a live holder before it gives up. */
 const LOCK_WAIT_MS = 60_000;
 
-interface Holder {
-  host: string;
-  /** Linux's boot id: a lock from before a reboot has no live holder. */
-  boot?: string;
-  pid: number;
-  /** The holder's start time (Linux: clock ticks after boot), so a reused pid is not taken for it. */
-  start?: string;
-  nonce: string;
-}
-
-function readProc(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Linux: the state and start time of process `pid`, from /proc/PID/stat; undefined elsewhere or when it cannot be read. */
-function processStat(pid: number): { state: string; start: string } | undefined {
-  if (process.platform !== 'linux') return undefined;
-  const stat = readProc(`/proc/${pid}/stat`);
-  if (stat === undefined) return undefined;
-  // "PID (COMMAND) STATE PPID …": the command may hold spaces and parentheses; field 22 is the start time.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0], start: fields[19] };
-}
-
-function bootId(): string | undefined {
-  return process.platform === 'linux' ? readProc('/proc/sys/kernel/random/boot_id')?.trim() : undefined;
-}
-
-function thisHolder(): Holder {
-  const boot = bootId();
-  const start = processStat(process.pid)?.start;
-  return { host: os.hostname(), ...(boot ? { boot } : {}), pid: process.pid, ...(start ? { start } : {}), nonce: crypto.randomBytes(8).toString('hex') };
-}
-
-function parseHolder(text: string): Holder | undefined {
-  try {
-    const h = JSON.parse(text) as Holder;
-    return typeof h === 'object' && h !== null && typeof h.host === 'string' && Number.isSafeInteger(h.pid) && h.pid > 0 ? h : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** 'dead' only when provably so; 'unknown' when it cannot be checked from here. */
-function holderState(h: Holder | undefined): 'alive' | 'dead' | 'unknown' {
-  if (!h || h.host !== os.hostname()) return 'unknown';
-  const boot = bootId();
-  if (h.boot && boot && h.boot !== boot) return 'dead';
-  try {
-    process.kill(h.pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return 'dead';
-    // EPERM: a process of another user has that pid, which a holder of this folder is not
-    // (unless it ran as root): fall through to its start time.
-  }
-  if (!h.start) return 'unknown';
-  const stat = processStat(h.pid);
-  if (!stat) return 'unknown';
-  // A zombie (killed, not yet reaped by its parent) still has its pid and start time.
-  if (stat.state === 'Z' || stat.state === 'X' || stat.start !== h.start) return 'dead';
-  return 'alive';
-}
-
-function describeHolder(text: string, h: Holder | undefined): string {
-  if (!h) return /^\d+$/.test(text.trim()) ? `process ${text.trim()} (a lock of an older Tessera, which names no host)` : 'a process it does not name';
-  return h.host === os.hostname() ? `process ${h.pid}` : `process ${h.pid} on ${h.host}`;
-}
-
-async function readText(file: string): Promise<string | undefined> {
-  try {
-    return await fsp.readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
-/** Writes `content` to a new temporary file next to `file` (0600) and returns its name. */
-async function writeTemporary(file: string, content: string): Promise<string> {
-  const tmp = `${file}.${crypto.randomBytes(6).toString('hex')}.tmp`;
-  const handle = await fsp.open(tmp, 'wx', PRIVATE_FILE_MODE);
-  try {
-    await handle.writeFile(content, 'utf8');
-  } finally {
-    await handle.close();
-  }
-  return tmp;
-}
-
-/** Makes `file` holding `content`, whole; false when it exists. */
-async function createWhole(file: string, content: string): Promise<boolean> {
-  const tmp = await writeTemporary(file, content);
-  try {
-    await fsp.link(tmp, file);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
-  } finally {
-    await fsp.rm(tmp, { force: true });
-  }
-}
-
-/** Removes `file` if it still holds `content`. */
-async function removeIfStill(file: string, content: string): Promise<void> {
-  if ((await readText(file)) === content) await fsp.rm(file, { force: true });
-}
-
 /** Whether a lock whose holder is in `state`, last changed at `mtimeMs`, may be taken over now. */
-function mayTakeOver(state: 'alive' | 'dead' | 'unknown', mtimeMs: number): boolean {
-  return state === 'dead' || (state === 'unknown' && Date.now() - mtimeMs > LOCK_STALE_MS);
+function mayTakeOver(state: HolderState, mtimeMs: number): boolean {
+  return isAbandoned(state, mtimeMs, LOCK_STALE_MS);
 }
 
 /**

@@ -1,5 +1,7 @@
 // The SQLite implementation of Store (node:sqlite, one connection per provider process).
 import type { DatabaseSync } from 'node:sqlite';
+import * as path from 'node:path';
+import { PUSH_LOCKS_FOLDER } from '../../data-folder-names';
 import type { Store } from '../store';
 import { SqliteAccountTokenStore } from './account-tokens';
 import { SqliteAuditStore } from './audit';
@@ -28,7 +30,7 @@ import { SqliteUserStore } from './users';
 import { gated, scoped, WriteGate } from './write-gate';
 import { writeStatement } from './shared-read';
 
-/** A SQLite push lock is this process's: it cannot be lost while the push runs. */
+/** A SQLite push lock is a file its holder removes (push-locks.ts): it is not lost while the push runs. */
 const NEVER_LOST = new AbortController().signal;
 
 /** The stores of each domain, over one connection. */
@@ -108,18 +110,19 @@ class SqliteParts {
 export class SqliteStore extends SqliteParts implements Store {
   private closed = false;
   private readonly runningJobs = new Set<string>();
-  /** As long as a write waits for another process's (the busy timeout). */
-  private readonly pushLocks = new PushLocks(SQLITE_BUSY_TIMEOUT_MS);
+  private readonly pushLocks: PushLocks;
   private readonly gate: WriteGate;
   private readonly parts: SqliteParts;
 
   /**
    * Use `openSqliteStore`. `db` is exposed for implementations that extend the store; `box`
-   * holds the data key the database's secrets are encrypted with.
+   * holds the data key the database's secrets are encrypted with; `dataDir` is the data folder
+   * (where the push locks are kept).
    */
   constructor(
     readonly db: DatabaseSync,
     box: SecretBox,
+    dataDir: string,
   ) {
     const parts = new SqliteParts(db, box);
     const gate = new WriteGate();
@@ -128,6 +131,8 @@ export class SqliteStore extends SqliteParts implements Store {
     super(parts, (part) => gated(part, gate, () => parts.changes.storeCalled()));
     this.parts = parts;
     this.gate = gate;
+    // A rename or delete waits for the pushes as long as a write waits for another process's (the busy timeout).
+    this.pushLocks = new PushLocks(path.join(dataDir, PUSH_LOCKS_FOLDER), SQLITE_BUSY_TIMEOUT_MS);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
@@ -161,7 +166,7 @@ export class SqliteStore extends SqliteParts implements Store {
     return options.exclusiveOfPushes ? this.pushLocks.exclusive(id, () => this.transaction(fn)) : this.transaction(fn);
   }
 
-  /** This process's push lock of the repository (push-locks.ts): processes sharing the folder do not see each other's. */
+  /** The repository's push lock (push-locks.ts), across the processes sharing the data folder. */
   withPushLock<T>(id: number, fn: (lockLost: AbortSignal) => Promise<T>): Promise<T> {
     return this.pushLocks.shared(id, () => fn(NEVER_LOST));
   }
@@ -246,7 +251,7 @@ export async function openSqliteStore(dataDir: string, dataKey: DataKeySource = 
   const db = openDatabase(dataDir);
   try {
     const box = await unlockDataKey(sqliteDataKeyLedger(db, () => holdsSealedTwoFactorSecrets(db)), dataKey, { dataDir });
-    const store = new SqliteStore(db, box);
+    const store = new SqliteStore(db, box, dataDir);
     store.twoFactor.sealPlaintextSecrets();
     return store;
   } catch (err) {
