@@ -79,8 +79,8 @@ export interface Store {
    * one under way. `fn` may take withRepositoryLock (never `exclusiveOfPushes`). PostgreSQL: a
    * shared session advisory lock on a connection of the store's push pool; should the server end
    * that session, the loss is logged and `lockLost` aborted (`fn` is to stop its push at once).
-   * SQLite: lock files in the data folder, seen by every process sharing it (see docs/store.md),
-   * never lost.
+   * SQLite: lock files in the data folder, seen by every process sharing it, `lockLost` never
+   * aborted (docs/store.md says when another process may still take such a lock over).
    */
   withPushLock<T>(id: number, fn: (lockLost: AbortSignal) => Promise<T>): Promise<T>;
   /**

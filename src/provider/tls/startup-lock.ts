@@ -1,12 +1,12 @@
 // The lock that serializes making the local CA between processes starting on one data folder
 // (several VS Code windows at once, replicas started together): `tls/.lock`, made whole (written
 // under a temporary name, then linked into place, which fails while another process holds it) and
-// removed when done. It records its holder (../lock-holder.ts) — host, boot, pid and that process's start time — so
-// that a lock left by a process killed while holding it (`kill -9` of a starting `tessera serve`)
-// is taken over at once when that process provably no longer runs, instead of holding up the next
-// start. A holder that cannot be checked from here (another host sharing the folder, or a lock
-// written by an older version, which recorded only a pid) is waited for, saying so at once, and
-// its lock taken over once it is LOCK_STALE_MS old, as before.
+// removed when done. It records its holder (../lock-holder.ts) — host, boot, pid and that
+// process's start time — so that a lock left by a process killed while holding it (`kill -9` of a
+// starting `tessera serve`) is taken over at once when that process provably no longer runs,
+// instead of holding up the next start. A holder that cannot be checked from here (another host
+// sharing the folder, or a lock written by an older version, which recorded only a pid) is waited
+// for, saying so at once, and its lock taken over once it is LOCK_STALE_MS old, as before.
 //
 // Taking over never removes the lock first (a third starter could then make a new one, and two
 // would hold it): the dead holder's lock is replaced by a rename over it, by one process at a time

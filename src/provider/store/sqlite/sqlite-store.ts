@@ -30,7 +30,7 @@ import { SqliteUserStore } from './users';
 import { gated, scoped, WriteGate } from './write-gate';
 import { writeStatement } from './shared-read';
 
-/** A SQLite push lock is a file its holder removes (push-locks.ts): it is not lost while the push runs. */
+/** A SQLite push lock is a file its holder removes (push-locks.ts): nothing tells its holder of a loss. */
 const NEVER_LOST = new AbortController().signal;
 
 /** The stores of each domain, over one connection. */
