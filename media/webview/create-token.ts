@@ -100,7 +100,7 @@ async function loadOwners(quiet = false): Promise<void> {
   }
   if (!state.owners.some((o) => o.login === state.form.owner)) state.form = { ...state.form, owner: state.owners[0]?.login ?? '' };
   draw();
-  if (state.form.selection === 'subset' || state.form.kind === 'fine_grained') void loadRepos(quiet);
+  if (state.form.selection === 'subset' || state.form.kind === 'fine_grained') await loadRepos(quiet);
 }
 
 let repoLoadSeq = 0;
@@ -127,13 +127,23 @@ async function loadRepos(quiet = false): Promise<void> {
   draw();
 }
 
+/**
+ * Creates a repository for the form's owner — also when the owners could not be loaded (the
+ * provider was down): with no owner at all the command asks for one. Then the owners and
+ * repositories are loaded again, with the new repository's owner chosen, and it is selected.
+ */
 async function createRepository(): Promise<void> {
-  const owner = currentOwner();
-  if (!owner) return;
+  const owner = currentOwner()?.login ?? (state.form.owner || undefined);
   try {
-    const made = await call<RepositoryChoice | undefined>('createRepository', { accountId: state.form.accountId, owner: owner.login });
+    const made = await call<RepositoryChoice | undefined>('createRepository', { accountId: state.form.accountId, ...(owner ? { owner } : {}) });
     if (!made) return;
-    await loadRepos();
+    if (currentOwner()?.login === made.owner.login) {
+      await loadRepos();
+    } else {
+      state.form = { ...state.form, owner: made.owner.login };
+      await loadOwners();
+    }
+    if (state.form.owner !== made.owner.login) return; // the form moved on meanwhile
     const key = repoKey(made);
     if (!state.form.repos.includes(key)) update({ selection: 'subset', repos: [...state.form.repos, key] });
   } catch (err) {

@@ -23,7 +23,7 @@ export function fineGrainedSections(): TemplateResult {
   return html`
     <section class="field">
       <vscode-label for="field-resource_owner">Resource owner</vscode-label>
-      ${state.ownersError ? html`<div class="field-error" role="alert">${state.ownersError}</div>` : nothing}
+      ${state.ownersError ? html`<div class="field-error" role="alert" data-testid="owners-error">${state.ownersError}</div>` : nothing}
       <vscode-single-select id="field-resource_owner" data-testid="owner" .value=${state.form.owner}
         data-invalid=${has('resource_owner') ? 'true' : 'false'}
         @change=${(e: Event) => { const v = (e.target as HTMLSelectElement).value; if (v !== state.form.owner) { update({ owner: v, repos: [], permissions: {}, justification: '' }); void actions.loadRepos(); } }}>
@@ -74,7 +74,7 @@ function repoPicker(): TemplateResult {
       <div class="muted" data-testid="repo-count">${state.form.repos.length} selected${state.reposLoading ? ' · loading…' : ''}</div>
       ${state.reposError ? html`<div class="field-error" role="alert">${state.reposError}</div>` : nothing}
       <div class="repo-list" role="group" aria-label="Repositories">
-        ${!state.reposLoading && !state.repos.length && !state.reposError ? html`<div class="muted">${state.form.owner} has no repositories yet.</div>` : nothing}
+        ${currentOwner() && !state.reposLoading && !state.repos.length && !state.reposError ? html`<div class="muted">${state.form.owner} has no repositories yet.</div>` : nothing}
         ${shown.map((r) => html`<div class="repo-row">
           <vscode-checkbox data-testid=${`repo-${r.name}`} value=${repoKey(r)} ?checked=${selected.has(repoKey(r))}
             @change=${(e: Event) => {
@@ -89,7 +89,7 @@ function repoPicker(): TemplateResult {
         ${matches.length > shown.length ? html`<div class="muted">${matches.length - shown.length} more — refine the search</div>` : nothing}
       </div>
       <vscode-button data-testid="create-repository" secondary ?disabled=${state.reposLoading}
-        @click=${() => void actions.createRepository()}>Create a repository for ${state.form.owner}…</vscode-button>
+        @click=${() => void actions.createRepository()}>${state.form.owner ? `Create a repository for ${state.form.owner}…` : 'Create a repository…'}</vscode-button>
       ${errorFor('repositories')}
     </div>`;
 }

@@ -89,10 +89,10 @@ export class CreateTokenPanel {
       repos: async (p: CallParams): Promise<RepositoryChoice[]> => {
         return this.repos(p.string('accountId'), p.string('owner'), p.boolean('isUser'));
       },
-      /** tessera.createRepository for the form's owner; the new repository as the form lists it. */
+      /** tessera.createRepository for the form's owner (none known: the command asks); the new repository as the form lists it. */
       createRepository: async (p: CallParams): Promise<RepositoryChoice | undefined> => {
-        const [accountId, owner] = [p.string('accountId'), p.string('owner')];
-        const r = await vscode.commands.executeCommand<RepositoryJson | undefined>('tessera.createRepository', { accountId, owner });
+        const [accountId, owner] = [p.string('accountId'), p.optionalString('owner')];
+        const r = await vscode.commands.executeCommand<RepositoryJson | undefined>('tessera.createRepository', { accountId, ...(owner ? { owner } : {}) });
         return r ? { id: r.id, name: r.name, full_name: r.full_name, private: r.private, owner: { login: r.owner.login } } : undefined;
       },
       create: async (p: CallParams): Promise<CreateTokenResult> => {
