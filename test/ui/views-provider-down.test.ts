@@ -9,6 +9,7 @@ import * as assert from 'node:assert/strict';
 import { startTestProvider, type TestProvider } from '../provider/helpers/provider';
 import { createClassicToken } from '../builders/tokens';
 import { createUser } from '../builders/users';
+import { MAX_TOKEN_LIFETIME_DAYS } from '../../src/shared/token-text';
 import type { Locator, Page } from 'playwright-core';
 import { clickViewAction, openViewContainer, quickInputPick, quickInputType, runCommand, screenshot, startWorkbench, treeItem, viewPane, waitForNotification, webviewFrame, type Workbench } from './workbench';
 import { closeWorkbenchesAndProvider } from './views-helpers';
@@ -76,6 +77,8 @@ describe('views (UI): a provider that is down', function () {
     const button = frame.locator('[data-testid="create-repository"]');
     assert.equal(((await button.textContent()) ?? '').trim(), 'Create a repository…', 'no owner known: no "for …"');
     assert.equal(await frame.locator('.repo-list', { hasText: /has no repositories yet/ }).count(), 0, 'no "… has no repositories yet" for no owner');
+    const expiry = ((await frame.locator('#field-expires_at ~ vscode-form-helper').textContent()) ?? '').replace(/\s+/g, ' ').trim();
+    assert.match(expiry, new RegExp(`The maximum: ${MAX_TOKEN_LIFETIME_DAYS} days\\.$`), 'no "\'s maximum" for no owner');
     await screenshot(page, 'ui/views-provider-down-create-token');
 
     // the button is not dead: the command runs, and says why it cannot list the owners now

@@ -109,7 +109,7 @@ function expirySection(): TemplateResult {
           : state.form.expiry === 'custom'
             ? 'The token expires at the end of that day (UTC).'
             : html`The token expires on ${new Date(expiryFromPreset(Number(state.form.expiry), now)).toUTCString().slice(0, 16)}.`}
-        ${max !== undefined ? html` ${state.form.owner}'s maximum: ${max} days.` : nothing}
+        ${max !== undefined ? html` ${state.form.owner ? `${state.form.owner}'s maximum` : 'The maximum'}: ${max} days.` : nothing}
       </vscode-form-helper>
       ${errorFor('expires_at')}
     </section>`;
