@@ -71,4 +71,27 @@ describe('provider SQLite store', () => {
     db.exec("ALTER TABLE t ADD COLUMN extra TEXT DEFAULT 'e'");
     assert.deepEqual({ ...oneRow(db, 'SELECT * FROM t WHERE id = ?', 1) }, { id: 1, name: 'a', extra: 'e' });
   });
+
+  it("reads a token's scopes and permissions as one frozen value per JSON text, and a changed text anew", async () => {
+    const s = memoryStore();
+    const now = new Date('2030-01-01T00:00:00Z');
+    const u = await s.users.create({ login: 'j', email: 'j@example.test', name: null, passwordHash: 'x', siteAdmin: false, createdAt: now });
+    const permissions = { repository: { contents: 'read' as const, metadata: 'read' as const } };
+    const made = (n: number, kind: 'classic' | 'fine_grained') =>
+      s.tokens.create({ userId: u.id, kind, note: `t${n}`, status: 'active', expiresAt: null, tokenLastEight: `0000000${n}`, hashedToken: `digest-${n}`, createdAt: now,
+        ...(kind === 'classic' ? { scopes: ['repo', 'user'] } : { resourceOwnerType: 'User', resourceOwnerId: u.id, repositorySelection: 'all', permissions }) });
+    const [a, b, c, d] = [await made(1, 'classic'), await made(2, 'classic'), await made(3, 'fine_grained'), await made(4, 'fine_grained')];
+    const listed = await s.tokens.list({ userId: u.id });
+    assert.equal(a.scopes, b.scopes, 'one value for one text');
+    assert.equal(listed.find((t) => t.id === a.id)!.scopes, a.scopes);
+    assert.ok(Object.isFrozen(a.scopes));
+    assert.throws(() => a.scopes.push('admin:org'), TypeError, 'shared: nobody may change it');
+    assert.equal(c.permissions, d.permissions);
+    assert.ok(Object.isFrozen(c.permissions) && Object.isFrozen(c.permissions!.repository));
+    assert.deepEqual(c.permissions, permissions);
+    assert.equal((await s.tokens.summariesByIds([c.id]))[0].permissions, c.permissions);
+    const changed = await s.tokens.update(a.id, { scopes: ['repo'], updatedAt: now });
+    assert.deepEqual(changed!.scopes, ['repo']);
+    assert.deepEqual((await s.tokens.byId(b.id))!.scopes, ['repo', 'user']);
+  });
 });

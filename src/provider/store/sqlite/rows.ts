@@ -2,6 +2,7 @@
 // JSON text) and records.
 import { timeOfIso } from '../../iso-time';
 import { UniqueViolation } from '../errors';
+import { deepFreeze } from '../store-version-cache';
 
 export type Row = Record<string, unknown>;
 
@@ -16,6 +17,28 @@ export function strOrNull(v: unknown): string | null {
 }
 export function numOrNull(v: unknown): number | null {
   return v === null || v === undefined ? null : Number(v);
+}
+
+/**
+ * The value of a JSON column's text, parsed once and kept (deeply frozen: every record read with
+ * that text shares it, as the records the caches hand out are shared). A token's scopes and
+ * permissions are a handful of texts that come back on every list read, and a look-up costs a
+ * fraction of a parse. Bounded: at most JSON_KEPT texts (the oldest out first), none longer than
+ * JSON_KEPT_LENGTH characters (those are parsed each time).
+ */
+const JSON_KEPT = 512;
+const JSON_KEPT_LENGTH = 2048;
+const parsedJson = new Map<string, unknown>();
+
+export function frozenJson<T>(text: string): T {
+  let value = parsedJson.get(text);
+  if (value === undefined) {
+    value = deepFreeze(JSON.parse(text) as unknown);
+    if (text.length > JSON_KEPT_LENGTH) return value as T;
+    if (parsedJson.size >= JSON_KEPT) parsedJson.delete(parsedJson.keys().next().value as string);
+    parsedJson.set(text, value);
+  }
+  return value as T;
 }
 
 /** Runs `fn`, turning SQLite unique-constraint errors into UniqueViolation(field). */

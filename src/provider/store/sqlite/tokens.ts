@@ -3,7 +3,7 @@ import type { TokenKind } from '../../../shared/token-format';
 import { shownStatusCondition, tokenUpdateColumns, type NewToken, type TokenQuery, type TokenRecord, type TokenStore, type TokenSummary, type TokenUpdate } from '../tokens';
 import type { UserRecord } from '../users';
 import type { SqliteChangeVersion } from './change-version';
-import { date, dateOrNull, mapUnique, numOrNull, Row, strOrNull } from './rows';
+import { date, dateOrNull, frozenJson, mapUnique, numOrNull, Row, strOrNull } from './rows';
 import { isoTime, isoTimeOrNull } from '../../iso-time';
 import { toUser, USER_COLUMNS } from './users';
 import { PAGE_CLAUSE, allRows, oneRow, statement } from './statements';
@@ -28,7 +28,7 @@ export function toTokenSummary(r: Row): TokenSummary {
     userId: Number(r.user_id),
     note: String(r.note),
     repositorySelection: (r.repository_selection ?? null) as TokenRecord['repositorySelection'],
-    permissions: r.permissions ? (JSON.parse(String(r.permissions)) as TokenRecord['permissions']) : null,
+    permissions: r.permissions ? frozenJson<TokenRecord['permissions']>(String(r.permissions)) : null,
     expiresAt: dateOrNull(r.expires_at),
     lastUsedAt: dateOrNull(r.last_used_at),
   };
@@ -44,11 +44,11 @@ export function toToken(r: Row): TokenRecord {
     noteUrl: strOrNull(r.note_url),
     clientId: strOrNull(r.client_id),
     fingerprint: strOrNull(r.fingerprint),
-    scopes: JSON.parse(String(r.scopes ?? '[]')) as string[],
+    scopes: frozenJson<string[]>(String(r.scopes ?? '[]')),
     resourceOwnerType: (r.resource_owner_type ?? null) as TokenRecord['resourceOwnerType'],
     resourceOwnerId: numOrNull(r.resource_owner_id),
     repositorySelection: (r.repository_selection ?? null) as TokenRecord['repositorySelection'],
-    permissions: r.permissions ? (JSON.parse(String(r.permissions)) as TokenRecord['permissions']) : null,
+    permissions: r.permissions ? frozenJson<TokenRecord['permissions']>(String(r.permissions)) : null,
     status: r.status as TokenRecord['status'],
     justification: strOrNull(r.justification),
     statusReason: strOrNull(r.status_reason),
