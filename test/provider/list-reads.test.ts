@@ -2,7 +2,7 @@
 // fine-grained tokens' resource owners and selected repositories), an org's request queue and its
 // grants. Each list is asked for twice with a few items and twice with more (the first answer of
 // each pair warms the token cache); the second answers must have cost the same number of calls. The
-// org's lists read their tokens' summaries (the columns they show), never whole token rows.
+// user's token list and the org's lists read the columns they show, never whole token rows.
 import * as assert from 'node:assert/strict';
 import { newSession, type Session } from '../builders/sessions';
 import { createFineGrainedToken } from '../builders/tokens';
@@ -77,6 +77,7 @@ describe('lists cost a fixed number of store reads, whatever their length', func
     await some(4);
     const many = await readsOf('/user/personal-access-tokens', s, 11);
     assert.equal(many, few, `${few} store calls for 3 tokens, ${many} for 11`);
+    assert.ok(called.includes('tokens.listShown') && !called.includes('tokens.list'), `the list read whole token rows: ${called.join(', ')}`);
     const page = await t.api.get('/user/personal-access-tokens?per_page=4', { token: s.token });
     assert.deepEqual(
       page.json.map((j: { id: number }) => j.id),

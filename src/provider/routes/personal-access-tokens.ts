@@ -68,7 +68,7 @@ export function registerPersonalAccessTokenRoutes(app: FastifyInstance, ctx: Pro
         kinds: kind ? [kind] : ['classic', 'fine_grained'],
         ...(status ? { shownStatus: { status, now: ctx.clock.now() } } : {}),
       };
-      const { items, total } = await listPage(page, (window) => ctx.store.tokens.list({ ...query, ...window }), () => ctx.store.tokens.count(query));
+      const { items, total } = await listPage(page, (window) => ctx.store.tokens.listShown({ ...query, ...window }), () => ctx.store.tokens.count(query));
       setLinkHeader(request, reply, page, total, ctx.origin);
       return tokensJson(ctx, items);
     },

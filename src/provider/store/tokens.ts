@@ -42,6 +42,9 @@ export interface TokenRecord {
   updatedAt: Date;
 }
 
+/** What the user's list of tokens shows of each (tokens/token-json.ts): all but the secret's digest and the sudo window. */
+export type ShownToken = Omit<TokenRecord, 'hashedToken' | 'sudoUntil'>;
+
 /** What an org's lists of requested and granted tokens show of each, and whose each is (approvals/grant-json.ts): no secret digest, no scopes. */
 export type TokenSummary = Pick<TokenRecord, 'id' | 'userId' | 'note' | 'repositorySelection' | 'permissions' | 'expiresAt' | 'lastUsedAt'>;
 
@@ -156,6 +159,8 @@ export interface TokenStore {
   byDigestWithUser(hashedToken: string): Promise<{ token: TokenRecord; user: UserRecord } | undefined>;
   /** Tokens matching the query, newest first. */
   list(query: TokenQuery): Promise<TokenRecord[]>;
+  /** list reading only the ShownToken columns. */
+  listShown(query: TokenQuery): Promise<ShownToken[]>;
   count(query: TokenQuery): Promise<number>;
   /** A live (not revoked) token of the user with this name, kind and fingerprint (null = none). */
   findByNote(userId: number, kind: TokenKind, note: string, fingerprint: string | null): Promise<TokenRecord | undefined>;

@@ -12,7 +12,7 @@ import type { TokenRecord } from '../store/tokens';
  */
 export async function selectedRepositoriesOf(
   ctx: ProviderContext,
-  tokens: readonly TokenRecord[],
+  tokens: readonly Pick<TokenRecord, 'id' | 'repositorySelection'>[],
   alsoLoginsOf: readonly { type: 'User' | 'Organization'; id: number }[] = [],
 ): Promise<{ selected: Map<number, TokenRepositoryJson[]>; logins: Map<string, string> }> {
   const subset = tokens.filter((t) => t.repositorySelection === 'subset');

@@ -5,12 +5,12 @@ import type { TokenJson } from '../../shared/api-types';
 import { apiBase, ProviderContext } from '../context';
 import { oauthAppRefJson } from '../oauth/oauth-app-json';
 import { accountKey } from '../repos/account-owner';
-import type { TokenRecord } from '../store/tokens';
+import type { ShownToken, TokenRecord } from '../store/tokens';
 import { effectiveStatus } from './token-status';
 import { selectedRepositoriesOf } from './selected-repositories';
 import { isoTime, isoTimeOrNull } from '../iso-time';
 
-export async function tokensJson(ctx: ProviderContext, tokens: readonly TokenRecord[]): Promise<TokenJson[]> {
+export async function tokensJson(ctx: ProviderContext, tokens: readonly ShownToken[]): Promise<TokenJson[]> {
   const fineGrained = tokens.filter((t) => t.kind !== 'classic');
   const owners = fineGrained.flatMap((t) => (t.resourceOwnerId !== null && t.resourceOwnerType ? [{ type: t.resourceOwnerType, id: t.resourceOwnerId }] : []));
   const { selected, logins } = await selectedRepositoriesOf(ctx, fineGrained, owners);

@@ -90,6 +90,12 @@ export function tokenStoreContract(makeStore: StoreFactory): void {
       assert.deepEqual(ids(await s.store.tokens.list({ userId: u.id, clientId: null })), [f1.id, c1.id]);
       assert.deepEqual(ids(await s.store.tokens.list({ userId: u.id, limit: 1, offset: 1 })), [c2.id]);
       assert.equal(await s.store.tokens.count({ userId: u.id, kind: 'fine_grained', statuses: ['pending'] }), 1);
+      // listShown: the same tokens, each as list has it less the secret's digest and the sudo window.
+      for (const q of [{ userId: u.id }, { userId: u.id, kind: 'classic' as const, limit: 1, offset: 1 }, { resourceOwnerType: 'Organization' as const, resourceOwnerId: org.id }]) {
+        const shown = await s.store.tokens.listShown(q);
+        assert.deepEqual(shown, (await s.store.tokens.list(q)).map(({ hashedToken: _h, sudoUntil: _s, ...rest }) => rest));
+        assert.ok(shown.every((t) => !('hashedToken' in t) && !('sudoUntil' in t)));
+      }
     });
 
     it('lists and counts by several kinds and by the status callers see at a time (active or pending past expiry = expired)', async () => {

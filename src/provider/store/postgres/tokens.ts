@@ -1,8 +1,8 @@
 import type { TokenKind } from '../../../shared/token-format';
-import { shownStatusCondition, tokenUpdateColumns, type NewToken, type TokenQuery, type TokenRecord, type TokenStore, type TokenSummary, type TokenUpdate } from '../tokens';
+import { shownStatusCondition, tokenUpdateColumns, type NewToken, type ShownToken, type TokenQuery, type TokenRecord, type TokenStore, type TokenSummary, type TokenUpdate } from '../tokens';
 import type { UserRecord } from '../users';
 import { dateOrNull } from '../sqlite/rows';
-import { SUMMARY_COLUMNS, TOKEN_COLUMNS, toToken, toTokenSummary } from '../sqlite/tokens';
+import { SHOWN_COLUMNS, SUMMARY_COLUMNS, TOKEN_COLUMNS, toShownToken, toToken, toTokenSummary } from '../sqlite/tokens';
 import { toUser, USER_COLUMNS } from '../sqlite/users';
 import { mapUnique, Params, PgDb, Row } from './database';
 
@@ -94,15 +94,23 @@ export class PgTokenStore implements TokenStore {
     return conds.length ? `WHERE ${conds.join(' AND ')}` : '';
   }
 
-  async list(q: TokenQuery): Promise<TokenRecord[]> {
+  private async rows(columns: string, q: TokenQuery): Promise<Row[]> {
     const p = new Params();
     const where = this.where(q, p);
     const page = `LIMIT ${p.add(q.limit ?? null)} OFFSET ${p.add(q.offset ?? 0)}`;
-    if (q.userId === undefined) return (await this.db.rows(`SELECT * FROM tokens ${where} ORDER BY id DESC ${page}`, p.values)).map(toToken);
+    if (q.userId === undefined) return this.db.rows(`SELECT ${columns} FROM tokens ${where} ORDER BY id DESC ${page}`, p.values);
     // One user's tokens: the page's ids from the (user_id, id, kind) index alone (the offset skips
     // index entries, not rows), then those rows.
     const ids = `SELECT id FROM tokens ${where} ORDER BY user_id DESC, id DESC ${page}`;
-    return (await this.db.rows(`SELECT * FROM tokens WHERE id IN (${ids}) ORDER BY id DESC`, p.values)).map(toToken);
+    return this.db.rows(`SELECT ${columns} FROM tokens WHERE id IN (${ids}) ORDER BY id DESC`, p.values);
+  }
+
+  async list(q: TokenQuery): Promise<TokenRecord[]> {
+    return (await this.rows('*', q)).map(toToken);
+  }
+
+  async listShown(q: TokenQuery): Promise<ShownToken[]> {
+    return (await this.rows(SHOWN_COLUMNS, q)).map(toShownToken);
   }
 
   async count(q: TokenQuery): Promise<number> {

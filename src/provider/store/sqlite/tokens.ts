@@ -1,6 +1,6 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { TokenKind } from '../../../shared/token-format';
-import { shownStatusCondition, tokenUpdateColumns, type NewToken, type TokenQuery, type TokenRecord, type TokenStore, type TokenSummary, type TokenUpdate } from '../tokens';
+import { shownStatusCondition, tokenUpdateColumns, type NewToken, type ShownToken, type TokenQuery, type TokenRecord, type TokenStore, type TokenSummary, type TokenUpdate } from '../tokens';
 import type { UserRecord } from '../users';
 import type { SqliteChangeVersion } from './change-version';
 import { date, dateOrNull, frozenJson, mapUnique, numOrNull, Row, strOrNull } from './rows';
@@ -19,6 +19,9 @@ export const TOKEN_COLUMNS = [
 const BY_ID = 'SELECT * FROM tokens WHERE id = ?';
 const BY_DIGEST = 'SELECT * FROM tokens WHERE hashed_token = ?';
 
+/** The columns of a ShownToken, for either backend's SELECT. */
+export const SHOWN_COLUMNS = TOKEN_COLUMNS.filter((c) => c !== 'hashed_token' && c !== 'sudo_until').join(', ');
+
 /** The columns of a TokenSummary, for either backend's SELECT. */
 export const SUMMARY_COLUMNS = 'id, user_id, note, repository_selection, permissions, expires_at, last_used_at';
 
@@ -34,7 +37,7 @@ export function toTokenSummary(r: Row): TokenSummary {
   };
 }
 
-export function toToken(r: Row): TokenRecord {
+export function toShownToken(r: Row): ShownToken {
   return {
     id: Number(r.id),
     userId: Number(r.user_id),
@@ -53,13 +56,18 @@ export function toToken(r: Row): TokenRecord {
     justification: strOrNull(r.justification),
     statusReason: strOrNull(r.status_reason),
     expiresAt: dateOrNull(r.expires_at),
-    sudoUntil: dateOrNull(r.sudo_until),
     lastUsedAt: dateOrNull(r.last_used_at),
     tokenLastEight: String(r.token_last_eight),
-    hashedToken: String(r.hashed_token),
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
   };
+}
+
+export function toToken(r: Row): TokenRecord {
+  const t = toShownToken(r) as TokenRecord;
+  t.sudoUntil = dateOrNull(r.sudo_until);
+  t.hashedToken = String(r.hashed_token);
+  return t;
 }
 
 export class SqliteTokenStore implements TokenStore {
@@ -158,9 +166,17 @@ export class SqliteTokenStore implements TokenStore {
     return { sql: conds.length ? `WHERE ${conds.join(' AND ')}` : '', args };
   }
 
-  async list(q: TokenQuery): Promise<TokenRecord[]> {
+  private rows(columns: string, q: TokenQuery): Row[] {
     const { sql, args } = this.where(q);
-    return allRows(this.db, `SELECT * FROM tokens ${sql} ORDER BY id DESC ${PAGE_CLAUSE}`, ...args, q.limit ?? -1, q.offset ?? 0).map(toToken);
+    return allRows(this.db, `SELECT ${columns} FROM tokens ${sql} ORDER BY id DESC ${PAGE_CLAUSE}`, ...args, q.limit ?? -1, q.offset ?? 0);
+  }
+
+  async list(q: TokenQuery): Promise<TokenRecord[]> {
+    return this.rows('*', q).map(toToken);
+  }
+
+  async listShown(q: TokenQuery): Promise<ShownToken[]> {
+    return this.rows(SHOWN_COLUMNS, q).map(toShownToken);
   }
 
   async count(q: TokenQuery): Promise<number> {
