@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { parseAccountSecrets } from '../../src/extension/accounts/account-secrets';
 import type { TesseraError } from '../../src/extension/services';
-import { closeSignedInFixture, newSignedInUser, nextEvent, signedInFixture, waitFor, type SignedInFixture, accountOnDeadProvider } from './core-helpers';
+import { closeSignedInFixture, escapeWhileChecked, holdProviderAnswer, newSignedInUser, nextEvent, signedInFixture, waitFor, type SignedInFixture, accountOnDeadProvider } from './core-helpers';
 
 function isTesseraError(kind: TesseraError['kind'], pattern?: RegExp) {
   return (e: unknown) => {
@@ -136,9 +136,10 @@ describe('core: services.api', function () {
         const p = api.prompts.shown();
         return p && !p.busy && /sudo mode/.test(p.prompt) ? p : undefined;
       });
+      // The provider opens sudo mode (POST /user/sudo answered); Escape reaches the extension before that answer.
+      const opened = holdProviderAnswer(api, 'POST', /\/user\/sudo$/);
       await api.prompts.answer(user.password);
-      await waitFor('the password being checked', () => api.prompts.shown()?.busy);
-      await api.prompts.cancel();
+      await escapeWhileChecked(api, opened);
       await assert.rejects(change, (e: unknown) => (e as TesseraError).kind === 'cancelled');
       const told = await waitFor('the message that sudo mode was opened', () => shown.find((m) => /sudo mode/i.test(m)));
       assert.match(told, new RegExp(`^Sudo mode was opened for ${user.login} just as you cancelled`));

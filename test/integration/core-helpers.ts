@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { AccountInfo } from '../../src/extension/services';
+import type { CoreServices } from '../../src/extension/core-services';
 import type { ShownPrompt } from '../../src/extension/auth/quick-input';
 import type { TesseraApi } from '../../src/extension/test-api';
 import { ApiClient } from '../builders/api-client';
@@ -154,6 +155,65 @@ export function waitForPrompt(api: TesseraApi, re: RegExp): Promise<ShownPrompt>
     const p = api.prompts.shown();
     return p && p.onScreen && !p.busy && re.test(p.prompt) ? p : undefined;
   });
+}
+
+/** A provider answer the extension is kept from seeing until the test releases it (holdProviderAnswer). */
+export interface HeldAnswer {
+  /** Whether the provider has answered the call (whatever it answered): what it did is done there. */
+  answered(): boolean;
+  /** Hands the answer on to the extension (at once if it comes later) and stops holding calls. */
+  release(): void;
+}
+
+/**
+ * Holds the answer to the extension's next `method` call to the provider whose path matches `path`:
+ * the provider gets the call and acts on it, the extension gets its answer only on `release()`.
+ * A test of "Escape while the answer is checked" thus has the Escape reach the extension host
+ * before the answer does, whichever of the two (the workbench's hide, the provider's scrypt) is
+ * faster on the machine; escapeWhileChecked does that.
+ */
+export function holdProviderAnswer(api: TesseraApi, method: string, path: RegExp): HeldAnswer {
+  const client = (api.services as CoreServices).client as unknown as { json: (origin: string, method: string, path: string, ...rest: unknown[]) => Promise<unknown> };
+  const own = Object.prototype.hasOwnProperty.call(client, 'json');
+  const real = client.json;
+  const restore = () => {
+    if (own) client.json = real;
+    else delete (client as { json?: unknown }).json;
+  };
+  let released!: () => void;
+  const releasedP = new Promise<void>((r) => (released = r));
+  let answered = false;
+  client.json = function (this: unknown, origin, m, p, ...rest) {
+    const call = real.call(this, origin, m, p, ...rest);
+    if (m !== method || !path.test(p.split('?')[0]!)) return call;
+    restore(); // only this call is held
+    const settled = call.then(() => undefined, () => undefined);
+    void settled.then(() => (answered = true));
+    return settled.then(() => releasedP).then(() => call);
+  };
+  return {
+    answered: () => answered,
+    release() {
+      restore();
+      released();
+    },
+  };
+}
+
+/**
+ * Escape while the prompt's answer is checked, deterministically: once the provider has answered
+ * it (`held`), Escape, and the answer is released only after the hide has reached the extension
+ * host (the prompt is no longer shown there), as when the person presses Escape before it comes.
+ */
+export async function escapeWhileChecked(api: TesseraApi, held: HeldAnswer): Promise<void> {
+  try {
+    await waitFor('the provider to answer the held call', () => held.answered() || undefined);
+    assert.ok(api.prompts.shown()?.busy, 'the prompt is still checking the answer');
+    await api.prompts.cancel();
+    await waitFor('the Escape to reach the extension host (the prompt ended)', () => (api.prompts.shown() === undefined ? true : undefined));
+  } finally {
+    held.release();
+  }
 }
 
 /** The next event of `event` matching `pred`, or a timeout error. */

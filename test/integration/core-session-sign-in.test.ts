@@ -13,7 +13,7 @@ import { freshOtp, wrongOtp } from '../builders/totp';
 import { enableTwoFactor } from '../builders/two-factor';
 import { uniqueName } from '../builders/unique-name';
 import { createUser, type TestUser } from '../builders/users';
-import { providerClient, tesseraApi, waitFor, waitForPrompt, closedPort } from './core-helpers';
+import { escapeWhileChecked, holdProviderAnswer, providerClient, tesseraApi, waitFor, waitForPrompt, closedPort, type HeldAnswer } from './core-helpers';
 
 describe('core: a session that needs a sign-in', function () {
   this.timeout(60_000);
@@ -145,14 +145,16 @@ describe('core: a session that needs a sign-in', function () {
     await assert.rejects(creating, (err: Error) => err instanceof vscode.CancellationError);
   });
 
+  /** The provider's answer to the next sign-in try (POST /authorizations), held (holdProviderAnswer). */
+  const holdSignIn = () => holdProviderAnswer(api, 'POST', /\/authorizations$/);
   /**
-   * Escape while the last answer is being checked (the provider's scrypt outlasts the Escape that
-   * follows at once): createSession is cancelled, and the sign-in token the provider made for that
-   * answer is deleted there. `auth`: how the test reads the user's audit log and tokens.
+   * Escape while the last answer is being checked (the provider made its sign-in token; Escape
+   * reaches the extension before that answer, `held`): createSession is cancelled, and the sign-in
+   * token the provider made for that answer is deleted there. `auth`: how the test reads the
+   * user's audit log and tokens.
    */
-  const cancelWhileChecking = async (creating: Promise<unknown>, auth: CallOptions) => {
-    await waitFor('the answer being checked', () => api.prompts.shown()?.busy);
-    await api.prompts.cancel();
+  const cancelWhileChecking = async (creating: Promise<unknown>, held: HeldAnswer, auth: CallOptions) => {
+    await escapeWhileChecked(api, held);
     await assert.rejects(creating, (err: Error) => err instanceof vscode.CancellationError);
     const made = await waitFor('the sign-in token the provider made', async () => {
       const audit = await client.get('/user/audit-log?phrase=action:oauth_authorization.create', auth);
@@ -174,8 +176,9 @@ describe('core: a session that needs a sign-in', function () {
     const user = await newUser();
     const creating = Promise.resolve(api.authentication.createSession(['read:user'], {}));
     await upToPassword(user);
+    const held = holdSignIn();
     await api.prompts.answer(user.password);
-    await cancelWhileChecking(creating, { basic: { login: user.login, password: user.password } });
+    await cancelWhileChecking(creating, held, { basic: { login: user.login, password: user.password } });
   });
 
   it('Escape while the 2FA code is checked: the sign-in token the provider made for that code is deleted there', async () => {
@@ -185,8 +188,9 @@ describe('core: a session that needs a sign-in', function () {
     await upToPassword(user);
     await api.prompts.answer(user.password);
     await prompt(/authenticator app/);
+    const held = holdSignIn();
     await api.prompts.answer(await freshOtp({ api: client }, user));
-    await cancelWhileChecking(creating, { token });
+    await cancelWhileChecking(creating, held, { token });
   });
 
   it('a session asked for while the person’s own Sign In is on screen waits for it: the prompt stays, and the session gets the account it signs in', async () => {
