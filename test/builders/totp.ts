@@ -4,13 +4,20 @@
 //
 // On a movable clock each fresh code moves the clock one step on, so codes never wait. On real
 // time (the extension's embedded provider) a fresh code is the earliest acceptable step not used
-// yet, and waits for the next step only when all three are used.
+// yet that the provider still accepts PROOF_TIME_MS from now (the previous step only early in the
+// current one: the code goes through prompts and a password check before the provider reads it),
+// and waits for the next step only when none is left.
 import * as assert from 'node:assert/strict';
 import { generate } from 'otplib';
 import type { ProviderHandle } from './provider-handle';
 import type { TestUser } from './users';
 
 const STEP_MS = 30_000;
+/**
+ * How long a code chosen on real time stays acceptable at least: a code of the previous step made
+ * in the last second of the current one reached the provider in the next step, which refuses it.
+ */
+export const PROOF_TIME_MS = 15_000;
 
 export function stepOf(at: Date): number {
   return Math.floor(at.getTime() / STEP_MS);
@@ -29,6 +36,16 @@ export function codeForStep(secret: string, step: number): Promise<string> {
   return totpAt(secret, new Date(step * STEP_MS));
 }
 
+/**
+ * On real time (`nowMs`): the earliest step after `after` that the provider accepts now and still
+ * accepts PROOF_TIME_MS later (it accepts step s while its own step is s - 1 to s + 1); undefined
+ * when every such step was used (the next one comes with the next step).
+ */
+export function stepForProof(nowMs: number, after: number | undefined): number | undefined {
+  const now = Math.floor(nowMs / STEP_MS);
+  return [now - 1, now, now + 1].find((s) => s > (after ?? -Infinity) && (s + 2) * STEP_MS - nowMs > PROOF_TIME_MS);
+}
+
 /** A code the provider accepts now and has not accepted before (the user's next proof). */
 export async function freshOtp(p: ProviderHandle, user: TestUser): Promise<string> {
   const secret = user.totpSecret;
@@ -39,8 +56,7 @@ export async function freshOtp(p: ProviderHandle, user: TestUser): Promise<strin
     return codeForStep(secret, user.lastTotpStep);
   }
   for (;;) {
-    const now = stepOf(new Date());
-    const step = [now - 1, now, now + 1].find((s) => s > (user.lastTotpStep ?? -Infinity));
+    const step = stepForProof(Date.now(), user.lastTotpStep);
     if (step !== undefined) {
       user.lastTotpStep = step;
       return codeForStep(secret, step);
