@@ -29,6 +29,7 @@ const WORKBENCH_CHATTER = new RegExp([
   '^Updating additional builtin extensions cache', '^\\[Service Worker\\]', '^\\[AgentHost',
   '^\\[AccountPolicyGate\\]', 'ENOTFOUND open-vsx\\.org', '^Ignoring fetching additional builtin extensions',
   "authentication provider 'github' to register", // code-server has no GitHub auth; the workbench asks anyway
+  '^\\[DefaultAccount\\]', '^Canceled: Canceled[\\s\\S]*workbench\\.js', // the workbench stopping the extension host after the run
 ].join('|'));
 
 const t0 = Date.now();
@@ -37,10 +38,12 @@ const fail = (msg) => { console.error(`\n[exthost] ERROR: ${msg}\n`); process.ex
 
 const lib = path.join(ROOT, 'out', 'test', 'harness', 'code-server.js');
 const selectionLib = path.join(ROOT, 'out', 'test', 'harness', 'test-selection.js');
-for (const file of [lib, selectionLib]) {
+const recapLib = path.join(ROOT, 'out', 'test', 'harness', 'failure-recap.js');
+for (const file of [lib, selectionLib, recapLib]) {
   if (!fs.existsSync(file)) fail(`the harness is not built (${path.relative(ROOT, file)} missing): run \`npm run build\` first.`);
 }
 const { parseRunArgs, SelectionError } = await import(selectionLib).then((m) => m.default ?? m);
+const { parseFailuresLine, recapLines } = await import(recapLib).then((m) => m.default ?? m);
 let opt, selection;
 try {
   ({ values: opt, selection } = parseRunArgs(process.argv.slice(2), {
@@ -81,6 +84,8 @@ const workdir = path.join(tmp, 'work');
 fs.mkdirSync(workdir);
 
 let server, browser, exitCode = 1, cleaning;
+/** The failing tests the runner named (failure-recap.ts): printed again after everything else. */
+let failures = [];
 async function cleanup() {
   cleaning ??= (async () => {
     try { await browser?.close(); } catch { /* already gone */ }
@@ -129,6 +134,11 @@ try {
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     const line = format(...(Array.isArray(args) ? args : [args]));
     consoleLog.write(`[${type}] ${line}\n`);
+    const named = parseFailuresLine(line);
+    if (named) {
+      failures = named;
+      return;
+    }
     if (!opt.verbose && WORKBENCH_CHATTER.test(line)) return;
     if (type === 'error') console.error(line); else console.log(line);
   });
@@ -170,5 +180,7 @@ try {
 } finally {
   await cleanup();
   say(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s, exit code ${exitCode}`);
+  // Mocha's list of failures is far up by now (the workbench's and the harness's lines follow it).
+  if (failures.length) for (const l of recapLines(failures)) console.log(`[exthost] ${l}`);
 }
 process.exit(exitCode);

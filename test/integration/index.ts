@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
 import { mochaSelection } from '../harness/test-selection';
+import { failedTest, failuresLine, type FailedTest } from '../harness/failure-recap';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({
@@ -26,10 +27,15 @@ export function run(): Promise<void> {
 
   return new Promise((resolve, reject) => {
     try {
-      mocha.run((failures) => {
+      const failed: FailedTest[] = [];
+      const runner = mocha.run((failures) => {
+        // The harness prints these again after everything else (failure-recap.ts).
+        const line = failuresLine(failed);
+        if (line) console.log(line);
         if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
         else resolve();
       });
+      runner.on('fail', (test, err) => failed.push(failedTest(test.fullTitle(), err)));
     } catch (e) {
       reject(e);
     }
