@@ -31,7 +31,9 @@ describe('core: sessions for other extensions', function () {
   const password = () => ({ basic: { login: user.login, password: user.password } });
   const tokenIdOf = (session: vscode.AuthenticationSession) => Number(session.id.split('/').pop());
   const storedSession = async (id: string) => parseAccountSecrets(await api.readSecretRaw(api.secretKey(account.id)))?.sessions.find((s) => s.id === id);
-  const removedEvent = (id: string) => nextEvent(api.authentication.onDidChangeSessions, (e) => !!e.removed?.some((s) => s.id === id), `a removed event for ${id}`);
+  // Waited for from before the change that causes it (a token patched, an expiry a few seconds
+  // ahead): 30 s leaves room for a busy machine.
+  const removedEvent = (id: string) => nextEvent(api.authentication.onDidChangeSessions, (e) => !!e.removed?.some((s) => s.id === id), `a removed event for ${id}`, 30_000);
   /** What the Tokens view does when it loads: the account's token list, fresh from the provider. */
   const loadTokenList = async () => {
     views.store.invalidate();

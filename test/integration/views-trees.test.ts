@@ -316,11 +316,10 @@ describe('views: trees against a real provider', function () {
     assert.ok(before.some((r) => r instanceof GroupNode));
 
     await t.provider.close();
-    // the core has not noticed yet: the call fails fast and the view says so
+    // the core has not noticed yet: the call fails (connection refused) and the view says so,
+    // instead of a spinner (a call that never ended would hold this test past its timeout)
     store.invalidate();
-    const started = Date.now();
     const down = await tree.getChildren();
-    assert.ok(Date.now() - started < 15_000, 'no endless spinner');
     assert.equal(down.length, 1);
     assert.ok(down[0] instanceof ProblemItem);
     assert.equal(labelOf(down[0]!), `Provider at ${t.provider.url} is not reachable — Retry`);
