@@ -1,6 +1,7 @@
 // ETag on every successful GET with a body; If-None-Match → 304 with no body, not counted against
 // the rate limit (as on GitHub).
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { createUser, type TestUser } from '../builders/users';
 import { signIn } from '../builders/sessions';
 import { octokitFor, statusOf } from './helpers/octokit';
@@ -71,6 +72,23 @@ describe('Conditional requests (ETag, If-None-Match)', () => {
     assert.notEqual(grown.headers.get('etag'), etag);
     const again = await t.api.get('/user/repos?per_page=2', { token: repoToken, headers: { 'if-none-match': grown.headers.get('etag') ?? '' } });
     assert.deepEqual([again.status, again.headers.get('link')], [304, grown.headers.get('link')], 'a 304 carries the Link header too');
+  });
+
+  it("the ETag is the SHA-256 of the body's UTF-8 bytes, then of a newline, `Link: ` and the Link header when there is one, whatever characters the body holds (a tag a client kept stays valid)", async () => {
+    const repoToken = (await signIn(t, user, ['repo'])).token;
+    for (const name of ['a', 'b']) {
+      assert.equal((await t.api.post('/user/repos', { token: repoToken, body: { name, description: `Café ☕ 日本 😀 ${name}` } })).status, 201);
+    }
+    const sha256 = (bytes: Buffer) => `W/"${createHash('sha256').update(bytes).digest('hex')}"`;
+    for (const path of ['/user/repos', '/user/repos?per_page=1', '/user/repos?per_page=1&page=2']) {
+      const res = await t.api.get(path, { token: repoToken });
+      assert.equal(res.status, 200, path);
+      assert.match(res.text, /Café ☕ 日本 😀/, path);
+      const link = res.headers.get('link');
+      assert.equal(link !== null, path !== '/user/repos', path);
+      const bytes = link === null ? Buffer.from(res.text) : Buffer.concat([Buffer.from(res.text), Buffer.from(`\nLink: ${link}`)]);
+      assert.equal(res.headers.get('etag'), sha256(bytes), path);
+    }
   });
 
   it('answers other than a 200 to a GET have no ETag, and If-None-Match does not turn them into 304', async () => {

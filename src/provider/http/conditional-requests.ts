@@ -2,12 +2,18 @@
 // serialized body and of its Link header (a list page whose items stay the same while a page after
 // it appears is a new answer: a client keeping its copy would stop paging there) — and
 // If-None-Match answered 304 with no body. Git's smart-HTTP answers are streamed and get neither.
-import { hash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 function etagOf(body: string | Buffer, link: string): string {
-  const digested = link ? Buffer.concat([Buffer.from(body), Buffer.from(`\nLink: ${link}`)]) : body;
-  return `W/"${hash('sha256', digested, 'hex')}"`;
+  // A string's UTF-8 bytes followed by the Link line's are those of the two joined: one native
+  // digest of the joined text, with no Buffer made of a body of many kB.
+  const digest = !link
+    ? hash('sha256', body, 'hex')
+    : typeof body === 'string'
+      ? hash('sha256', `${body}\nLink: ${link}`, 'hex')
+      : createHash('sha256').update(body).update(`\nLink: ${link}`).digest('hex');
+  return `W/"${digest}"`;
 }
 
 /** Weak comparison (RFC 9110 §13.1.2): `*` or any listed tag equal to `etag`, W/ ignored. */
